@@ -1,0 +1,127 @@
+# agentpprof: one GNU Makefile.  Objects and programs go to build/ (build-san/
+# with SAN=1), so a sanitizer build never mixes with a normal one.
+
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || cat VERSION 2>/dev/null || echo unknown)
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+SHAREDIR ?= $(PREFIX)/share/agentpprof
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+override CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter
+override CPPFLAGS += -Icommon -D_GNU_SOURCE -DAP_VERSION='"$(VERSION)"' \
+	-DAP_SHAREDIR='"$(SHAREDIR)"'
+
+ifeq ($(SAN),1)
+B ?= build-san
+override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+override LDFLAGS += -fsanitize=address,undefined
+else
+B ?= build
+endif
+
+# Every cmd/NAME.c is a program; agent-snoop only with the BPF toolchain.
+PROGS = $(filter-out agent-snoop,$(basename $(notdir $(wildcard cmd/*.c))))
+
+# Libraries per program, one plain line each.
+LDLIBS_agent-sessions =
+LDLIBS_agent-events = -ljq
+LDLIBS_agent-tag = -lpcre2-8 -lyaml -lcurl -lm
+LDLIBS_agent-stack = -lyaml -ljq -lm
+LDLIBS_folded2svg = -lm
+LDLIBS_folded2pprof = -lz
+LDLIBS_agent-snoop = -lbpf -lelf -lz
+
+COMMON_SRC = $(wildcard common/*.c)
+COMMON_OBJ = $(COMMON_SRC:%.c=$(B)/%.o)
+UNIT_SRC = $(wildcard tests/unit/*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+# --- agent-snoop: built only when clang, bpftool and libbpf are there ---------
+BPF_OK := $(shell command -v clang >/dev/null 2>&1 && command -v bpftool >/dev/null 2>&1 && \
+	test -f /usr/include/bpf/libbpf.h && test -r /sys/kernel/btf/vmlinux -o -f bpf/vmlinux.h && echo yes)
+ifeq ($(BPF_OK),yes)
+PROGS += $(if $(wildcard cmd/agent-snoop.c),agent-snoop)
+else
+$(info agent-snoop skipped: needs clang, bpftool, libbpf-dev and kernel BTF (scripts/install-deps))
+endif
+
+BINS = $(PROGS:%=$(B)/bin/%)
+
+all: $(B)/.deps-ok $(BINS) $(UNIT_BIN)
+
+# Name the missing Debian package instead of failing on a missing header.
+$(B)/.deps-ok: scripts/check-deps
+	@mkdir -p $(B)
+	@sh scripts/check-deps
+	@touch $@
+
+$(B)/common/%.o: common/%.c common/*.h $(B)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/cmd/%.o: cmd/%.c common/*.h $(B)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/libcommon.a: $(COMMON_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/bin/%: $(B)/cmd/%.o $(B)/libcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(B)/libcommon.a $(LDLIBS_$*) $(LDLIBS)
+
+# Unit tests of common/: each prints TAP.
+$(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libcommon.a -ljq -lpcre2-8 -lyaml -lz -lm
+
+# --- BPF (libbpf-tools layout) ----------------------------------------------
+BPF_CLANG ?= clang
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+$(B)/bpf/vmlinux.h:
+	@mkdir -p $(@D)
+	if [ -f bpf/vmlinux.h ]; then cp bpf/vmlinux.h $@; \
+	else bpftool btf dump file /sys/kernel/btf/vmlinux format c > $@; fi
+
+$(B)/bpf/%.bpf.o: bpf/%.bpf.c bpf/*.h $(B)/bpf/vmlinux.h
+	$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(B)/bpf -Ibpf -c $< -o $@.tmp
+	bpftool gen object $@ $@.tmp
+	rm -f $@.tmp
+
+$(B)/bpf/%.skel.h: $(B)/bpf/%.bpf.o
+	bpftool gen skeleton $< > $@
+
+$(B)/cmd/agent-snoop.o: cmd/agent-snoop.c $(B)/bpf/snoop.skel.h bpf/snoop.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -I$(B)/bpf -Ibpf $(CFLAGS) -c -o $@ $<
+
+# --- checks -------------------------------------------------------------------
+check: all
+	@sh scripts/check-deps --test
+	AP_BUILD=$(CURDIR)/$(B) SAN=$(SAN) prove -f tests/*.t
+
+bench: all
+	AP_BUILD=$(CURDIR)/$(B) sh scripts/bench
+
+demo: all
+	AP_BUILD=$(CURDIR)/$(B) PATH="$(CURDIR)/$(B)/bin:$$PATH" sh scripts/agentpprof --demo
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR)
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	if [ -f scripts/agentpprof ]; then install -m 755 scripts/agentpprof $(DESTDIR)$(BINDIR)/agentpprof; fi
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
+	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5
+	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7
+	for f in share/*; do [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(SHAREDIR); done; true
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all check bench demo install clean
+.SECONDARY:

@@ -1,0 +1,229 @@
+/* event.c: writing and reading agent-event(5) records. */
+#include <string.h>
+#include "event.h"
+
+void ev_init(struct event *e)
+{
+	memset(e, 0, sizeof *e);
+	e->ts = TS_NONE;
+	e->exit = e->duration_ms = EV_NONE;
+	e->port = e->pid = e->ppid = e->count = EV_NONE;
+}
+
+static void key(struct sbuf *b, const char *k)
+{
+	if (b->p[b->len - 1] != '{')
+		sb_addc(b, ',');
+	sb_addc(b, '"');
+	sb_adds(b, k);
+	sb_add(b, "\":", 2);
+}
+
+static void str(struct sbuf *b, const char *k, const char *v)
+{
+	if (v) {
+		key(b, k);
+		sb_json_str(b, v, strlen(v));
+	}
+}
+
+static void priv(struct sbuf *b, const char *k, const char *v)
+{
+	if (v) {
+		key(b, k);
+		sb_json_str_redacted(b, v, strlen(v));
+	}
+}
+
+static void num(struct sbuf *b, const char *k, int64_t v)
+{
+	if (v != EV_NONE) {
+		key(b, k);
+		sb_addi(b, v);
+	}
+}
+
+static void arr(struct sbuf *b, const char *k, const char **v, int n, bool redacted)
+{
+	if (!v)
+		return;
+	key(b, k);
+	sb_addc(b, '[');
+	for (int i = 0; i < n; i++) {
+		if (i)
+			sb_addc(b, ',');
+		if (redacted)
+			sb_json_str_redacted(b, v[i], strlen(v[i]));
+		else
+			sb_json_str(b, v[i], strlen(v[i]));
+	}
+	sb_addc(b, ']');
+}
+
+void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
+{
+	sb_addc(b, '{');
+	str(b, "kind", e->kind);
+	str(b, "agent", e->agent);
+	str(b, "session", e->session);
+	str(b, "subagent", e->subagent);
+	if (e->ts != TS_NONE) {
+		char t[25];
+		ts_format(e->ts, t);
+		key(b, "ts");
+		sb_addc(b, '"');
+		sb_add(b, t, 24);
+		sb_addc(b, '"');
+	}
+	str(b, "id", e->id);
+	str(b, "parent", e->parent);
+	str(b, "prompt", e->prompt);
+	str(b, "origin", e->origin);
+	priv(b, "cwd", e->cwd);
+	str(b, "version", e->version);
+	priv(b, "file", e->file);
+	str(b, "model", e->model);
+	str(b, "tool", e->tool);
+	str(b, "status", e->status);
+	num(b, "exit", e->exit);
+	num(b, "duration_ms", e->duration_ms);
+	str(b, "effect", e->effect);
+	str(b, "class", e->class);
+	arr(b, "process", e->process, e->nprocess, false);
+	arr(b, "argv", e->argv, e->nargv, true);
+	priv(b, "path", e->path);
+	priv(b, "to", e->to);
+	str(b, "domain", e->domain);
+	num(b, "port", e->port);
+	num(b, "pid", e->pid);
+	num(b, "ppid", e->ppid);
+	num(b, "count", e->count);
+	if (e->has_tokens) {
+		const struct tokens *t = &e->tokens;
+		key(b, "tokens");
+		sb_adds(b, "{\"input\":");
+		sb_addi(b, t->input);
+		sb_adds(b, ",\"cache_read\":");
+		sb_addi(b, t->cache_read);
+		sb_adds(b, ",\"cache_write\":");
+		sb_addi(b, t->cache_write);
+		sb_adds(b, ",\"cache_write_1h\":");
+		sb_addi(b, t->cache_write_1h);
+		sb_adds(b, ",\"output\":");
+		sb_addi(b, t->output);
+		sb_adds(b, ",\"reasoning\":");
+		sb_addi(b, t->reasoning);
+		sb_addc(b, '}');
+	}
+	arr(b, "tools", e->tools, e->ntools, false);
+	if (e->text && !(flags & EVW_NOTEXT)) {
+		key(b, "text");
+		sb_json_str_redacted(b, e->text, e->text_len);
+	}
+	if (e->tag_session || e->tag_prompt || e->tag_llm) {
+		key(b, "tags");
+		sb_addc(b, '{');
+		bool first = true;
+		const char *names[3] = {"session", "prompt", "llm"};
+		const char *vals[3] = {e->tag_session, e->tag_prompt, e->tag_llm};
+		for (int i = 0; i < 3; i++)
+			if (vals[i]) {
+				if (!first)
+					sb_addc(b, ',');
+				first = false;
+				sb_json_str(b, names[i], strlen(names[i]));
+				sb_addc(b, ':');
+				sb_json_str(b, vals[i], strlen(vals[i]));
+			}
+		sb_addc(b, '}');
+	}
+	str(b, "rule", e->rule);
+	sb_add(b, "}\n", 2);
+}
+
+static const char **strarr(struct jdoc *d, const struct jnode *a, int *n)
+{
+	*n = 0;
+	if (!a || a->type != J_ARR)
+		return NULL;
+	const char **v = jalloc(d, sizeof *v * (a->len + 1));
+	JFOR(d, a, it) {
+		const char *s = js(d, it);
+		if (s)
+			v[(*n)++] = s;
+	}
+	return v;
+}
+
+int ev_read(struct jdoc *d, struct event *e, const char **why)
+{
+	const struct jnode *r = jroot(d);
+	ev_init(e);
+	if (!r || r->type != J_OBJ) {
+		*why = "not a JSON object";
+		return -1;
+	}
+	/* One pass over the members, dispatching on the key. */
+	JFOR(d, r, k) {
+		const struct jnode *v = jval(k);
+		const char *name = k->s;
+		size_t l = k->len;
+#define IS(lit) (l == sizeof lit - 1 && !memcmp(name, lit, sizeof lit - 1))
+		if (IS("kind")) e->kind = js(d, v);
+		else if (IS("agent")) e->agent = js(d, v);
+		else if (IS("session")) e->session = js(d, v);
+		else if (IS("subagent")) e->subagent = js(d, v);
+		else if (IS("ts")) {
+			size_t tl;
+			const char *t = jsn(d, v, &tl);
+			e->ts = t ? ts_parse(t, tl) : TS_NONE;
+		}
+		else if (IS("id")) e->id = js(d, v);
+		else if (IS("parent")) e->parent = js(d, v);
+		else if (IS("prompt")) e->prompt = js(d, v);
+		else if (IS("origin")) e->origin = js(d, v);
+		else if (IS("cwd")) e->cwd = js(d, v);
+		else if (IS("version")) e->version = js(d, v);
+		else if (IS("file")) e->file = js(d, v);
+		else if (IS("model")) e->model = js(d, v);
+		else if (IS("tool")) e->tool = js(d, v);
+		else if (IS("status")) e->status = js(d, v);
+		else if (IS("exit")) e->exit = jint(v, EV_NONE);
+		else if (IS("duration_ms")) e->duration_ms = jint(v, EV_NONE);
+		else if (IS("effect")) e->effect = js(d, v);
+		else if (IS("class")) e->class = js(d, v);
+		else if (IS("process")) e->process = strarr(d, v, &e->nprocess);
+		else if (IS("argv")) e->argv = strarr(d, v, &e->nargv);
+		else if (IS("path")) e->path = js(d, v);
+		else if (IS("to")) e->to = js(d, v);
+		else if (IS("domain")) e->domain = js(d, v);
+		else if (IS("port")) e->port = jint(v, EV_NONE);
+		else if (IS("pid")) e->pid = jint(v, EV_NONE);
+		else if (IS("ppid")) e->ppid = jint(v, EV_NONE);
+		else if (IS("count")) e->count = jint(v, EV_NONE);
+		else if (IS("tokens") && v->type == J_OBJ) {
+			struct tokens *t = &e->tokens;
+			e->has_tokens = true;
+			t->input = jint(jget(d, v, "input"), 0);
+			t->cache_read = jint(jget(d, v, "cache_read"), 0);
+			t->cache_write = jint(jget(d, v, "cache_write"), 0);
+			t->cache_write_1h = jint(jget(d, v, "cache_write_1h"), 0);
+			t->output = jint(jget(d, v, "output"), 0);
+			t->reasoning = jint(jget(d, v, "reasoning"), 0);
+		}
+		else if (IS("tools")) e->tools = strarr(d, v, &e->ntools);
+		else if (IS("text")) e->text = jsn(d, v, &e->text_len);
+		else if (IS("tags") && v->type == J_OBJ) {
+			e->tag_session = js(d, jget(d, v, "session"));
+			e->tag_prompt = js(d, jget(d, v, "prompt"));
+			e->tag_llm = js(d, jget(d, v, "llm"));
+		}
+		else if (IS("rule")) e->rule = js(d, v);
+#undef IS
+	}
+	if (!e->kind) {
+		*why = "record without \"kind\"";
+		return -1;
+	}
+	return 0;
+}

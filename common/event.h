@@ -1,0 +1,67 @@
+/* event.h: the agent-event(5) record, its writer and its reader.
+ * man/agent-event.5 is the reference; keep the key order here and there
+ * the same. */
+#ifndef AP_EVENT_H
+#define AP_EVENT_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "json.h"
+#include "util.h"
+
+#define EV_NONE INT64_MIN
+
+struct tokens {
+	int64_t input;          /* input not served from cache */
+	int64_t cache_read;     /* input served from cache */
+	int64_t cache_write;    /* input written to cache (all TTLs) */
+	int64_t cache_write_1h; /* the 1-hour part of cache_write */
+	int64_t output;         /* output, reasoning included */
+	int64_t reasoning;      /* informational subset of output */
+};
+
+struct event {
+	const char *kind;       /* session prompt llm tool effect (snoop: also summary) */
+	const char *agent;
+	const char *session;
+	const char *subagent;
+	int64_t ts;             /* ms since the epoch, TS_NONE unknown */
+	const char *id, *parent, *prompt;
+	const char *origin;     /* prompt: human command interrupt continuation meta hook */
+	const char *cwd, *version, *file;
+	const char *model;
+	const char *tool;
+	const char *status;     /* ok error unknown */
+	int64_t exit;           /* EV_NONE when unknown */
+	int64_t duration_ms;    /* EV_NONE when unknown */
+	const char *effect;     /* exec read write delete rename net */
+	const char *class;      /* test build vcs install search net ... */
+	const char **process; int nprocess;
+	const char **argv; int nargv;
+	const char *path, *to, *domain;
+	int64_t port, pid, ppid, count;   /* EV_NONE when absent */
+	bool has_tokens;
+	struct tokens tokens;
+	const char **tools; int ntools;   /* llm: the tools it chose */
+	const char *text; size_t text_len;
+	/* added by agent-tag */
+	const char *tag_session, *tag_prompt, *tag_llm, *rule;
+};
+
+void ev_init(struct event *e);
+#define EVW_NOTEXT 1
+/* The record as one line of JSON with its newline, keys in schema order,
+ * absent fields left out, secrets in free text redacted. */
+void ev_write(struct sbuf *b, const struct event *e, unsigned flags);
+/* Read a record parsed into d back into e (strings point into d's arena).
+ * 0 when it is a record, -1 (with *why) when a required key is missing. */
+int ev_read(struct jdoc *d, struct event *e, const char **why);
+
+/* privacy.c */
+/* Length of a key-like secret (sk-ant-, sk-, ghp_, github_pat_, AKIA, JWT,
+ * xox?-, AIza, glpat-) starting at p, or 0. */
+size_t secret_len(const char *p, size_t n);
+/* sb_json_str with every secret replaced by "[REDACTED]". */
+void sb_json_str_redacted(struct sbuf *b, const char *s, size_t n);
+/* Copy of s with secrets replaced, into b (reset first). */
+void redact(struct sbuf *b, const char *s, size_t n);
+#endif

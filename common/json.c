@@ -1,0 +1,513 @@
+/* json.c: see json.h.  One pass over the text, no recursion, strings
+ * scanned eight bytes at a time. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "json.h"
+
+size_t utf8_valid_len(const char *s, size_t n);   /* sbuf.c */
+
+#define JF_BAD 4        /* string has invalid UTF-8 */
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+#define HASZERO(v) (((v) - ONES) & ~(v) & HIGHS)
+#define HASLESS(v, n) (((v) - ONES * (n)) & ~(v) & HIGHS)
+
+static uint32_t push(struct jdoc *d, uint8_t type, const char *s)
+{
+	if (d->nn == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 256;
+		d->n = xrealloc(d->n, sizeof *d->n * d->cap);
+	}
+	uint32_t i = d->nn++;
+	struct jnode *n = &d->n[i];
+	n->type = type;
+	n->flags = 0;
+	n->len = 0;
+	n->end = i + 1;
+	n->raw = 0;
+	n->s = s;
+	return i;
+}
+
+#define ARENA_BLK 65536
+
+static void arena_push(struct jarena *a, size_t sz)
+{
+	a->blk = xrealloc(a->blk, sizeof *a->blk * (a->nblk + 1));
+	a->blk[a->nblk++] = xmalloc(sz);
+	a->size = sz;
+	a->used = 0;
+}
+
+/* Block 0 is always ARENA_BLK bytes and stays; the others go. */
+static void arena_reset(struct jarena *a)
+{
+	for (size_t i = 1; i < a->nblk; i++)
+		free(a->blk[i]);
+	if (a->nblk > 1)
+		a->nblk = 1;
+	a->used = 0;
+	a->size = a->nblk ? ARENA_BLK : 0;
+}
+
+void *jalloc(struct jdoc *d, size_t n)
+{
+	struct jarena *a = &d->a;
+	n = (n + 15) & ~(size_t)15;
+	if (!a->nblk)
+		arena_push(a, ARENA_BLK);
+	if (a->used + n > a->size)
+		arena_push(a, n > ARENA_BLK ? n : ARENA_BLK);
+	void *p = a->blk[a->nblk - 1] + a->used;
+	a->used += n;
+	return p;
+}
+
+char *jstrdup(struct jdoc *d, const char *s, size_t n)
+{
+	char *p = jalloc(d, n + 1);
+	memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
+void jdoc_free(struct jdoc *d)
+{
+	arena_reset(&d->a);
+	if (d->a.nblk)
+		free(d->a.blk[0]);
+	free(d->a.blk);
+	free(d->n);
+	memset(d, 0, sizeof *d);
+}
+
+static int fail(struct jdoc *d, const char *s, const char *p, const char *why)
+{
+	d->err = why;
+	d->errpos = (size_t)(p - s);
+	return -1;
+}
+
+static inline const char *skipws(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+		p++;
+	return p;
+}
+
+static inline int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* p at the opening quote; returns the position after the closing one. */
+static const char *scan_string(struct jdoc *d, const char *p, const char *e, uint32_t *ix)
+{
+	const char *q = ++p;
+	uint8_t flags = 0;
+	for (;;) {
+		while (q + 8 <= e) {
+			uint64_t v;
+			memcpy(&v, q, 8);
+			if (HASZERO(v ^ (ONES * '"')) | HASZERO(v ^ (ONES * '\\')) | HASLESS(v, 0x20) | (v & HIGHS))
+				break;
+			q += 8;
+		}
+		if (q >= e)
+			return NULL;
+		unsigned char c = (unsigned char)*q;
+		if (c == '"')
+			break;
+		if (c == '\\') {
+			flags |= JF_ESC;
+			if (++q >= e)
+				return NULL;
+			if (*q == 'u') {
+				if (e - q < 5 || hexval(q[1]) < 0 || hexval(q[2]) < 0 || hexval(q[3]) < 0 ||
+				    hexval(q[4]) < 0)
+					return NULL;
+				q += 5;
+			} else if (strchr("\"\\/bfnrt", *q) && *q) {
+				q++;
+			} else {
+				return NULL;
+			}
+		} else if (c >= 0x80) {
+			flags |= JF_HIGH;
+			size_t l = utf8_valid_len(q, (size_t)(e - q));
+			if (!l) {
+				flags |= JF_BAD;
+				l = 1;
+			}
+			q += l;
+		} else {
+			q++;   /* a raw control character: tolerated, escaped on output */
+		}
+	}
+	if (flags & JF_BAD)
+		d->badutf8++;
+	uint32_t i = push(d, J_STR, p);
+	d->n[i].flags = flags;
+	d->n[i].len = (uint32_t)(q - p);
+	d->n[i].raw = (uint32_t)(q - p) + 2;
+	*ix = i;
+	return q + 1;
+}
+
+static const char *scan_number(const char *p, const char *e)
+{
+	if (p < e && *p == '-')
+		p++;
+	if (p >= e)
+		return NULL;
+	if (*p == '0') {
+		p++;
+	} else if (*p >= '1' && *p <= '9') {
+		while (p < e && *p >= '0' && *p <= '9')
+			p++;
+	} else {
+		return NULL;
+	}
+	if (p < e && *p == '.') {
+		const char *f = ++p;
+		while (p < e && *p >= '0' && *p <= '9')
+			p++;
+		if (p == f)
+			return NULL;
+	}
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < e && (*p == '+' || *p == '-'))
+			p++;
+		const char *f = p;
+		while (p < e && *p >= '0' && *p <= '9')
+			p++;
+		if (p == f)
+			return NULL;
+	}
+	return p;
+}
+
+int jparse(struct jdoc *d, const char *s, size_t len)
+{
+	const char *p = s, *e = s + len;
+	uint32_t stack[JSON_MAXDEPTH];
+	int depth = 0;
+	d->nn = 0;
+	d->badutf8 = 0;
+	d->err = NULL;
+	arena_reset(&d->a);
+	if (len >= UINT32_MAX)
+		return fail(d, s, s, "document larger than 4 GiB");
+	p = skipws(p, e);
+	for (;;) {
+		/* A value at p. */
+		uint32_t ix;
+		if (p >= e)
+			return fail(d, s, p, depth ? "unexpected end of input" : "empty input");
+		switch (*p) {
+		case '{':
+		case '[':
+			if (depth == JSON_MAXDEPTH)
+				return fail(d, s, p, "nested deeper than 512 levels");
+			ix = push(d, *p == '{' ? J_OBJ : J_ARR, p);
+			stack[depth++] = ix;
+			p = skipws(p + 1, e);
+			if (p < e && (*p == '}' || *p == ']'))
+				goto close;
+			if (d->n[ix].type == J_OBJ)
+				goto key;
+			continue;
+		case '"':
+			p = scan_string(d, p, e, &ix);
+			if (!p)
+				return fail(d, s, e, "unterminated string or bad escape");
+			break;
+		case 't':
+			if (e - p < 4 || memcmp(p, "true", 4))
+				return fail(d, s, p, "invalid literal");
+			ix = push(d, J_TRUE, p);
+			d->n[ix].raw = 4;
+			p += 4;
+			break;
+		case 'f':
+			if (e - p < 5 || memcmp(p, "false", 5))
+				return fail(d, s, p, "invalid literal");
+			ix = push(d, J_FALSE, p);
+			d->n[ix].raw = 5;
+			p += 5;
+			break;
+		case 'n':
+			if (e - p < 4 || memcmp(p, "null", 4))
+				return fail(d, s, p, "invalid literal");
+			ix = push(d, J_NULL, p);
+			d->n[ix].raw = 4;
+			p += 4;
+			break;
+		default: {
+			const char *q = scan_number(p, e);
+			if (!q)
+				return fail(d, s, p, "unexpected character");
+			ix = push(d, J_NUM, p);
+			d->n[ix].len = d->n[ix].raw = (uint32_t)(q - p);
+			p = q;
+		}
+		}
+	after:
+		/* A value ended; what comes next depends on the container. */
+		if (!depth) {
+			p = skipws(p, e);
+			if (p != e)
+				return fail(d, s, p, "text after the JSON value");
+			return 0;
+		}
+		{
+			struct jnode *c = &d->n[stack[depth - 1]];
+			c->len++;
+			p = skipws(p, e);
+			if (p >= e)
+				return fail(d, s, p, "unexpected end of input");
+			if (*p == ',') {
+				p = skipws(p + 1, e);
+				if (c->type == J_OBJ)
+					goto key;
+				continue;
+			}
+			if ((*p == '}' && c->type == J_OBJ) || (*p == ']' && c->type == J_ARR))
+				goto close;
+			return fail(d, s, p, c->type == J_OBJ ? "expected , or }" : "expected , or ]");
+		}
+	close: {
+		struct jnode *c = &d->n[stack[--depth]];
+		if ((*p == '}') != (c->type == J_OBJ))
+			return fail(d, s, p, "mismatched bracket");
+		c->end = d->nn;
+		p++;
+		c->raw = (uint32_t)(p - c->s);
+		goto after;
+	}
+	key:
+		if (p >= e || *p != '"')
+			return fail(d, s, p, "expected a string key");
+		p = scan_string(d, p, e, &ix);
+		if (!p)
+			return fail(d, s, e, "unterminated string or bad escape");
+		p = skipws(p, e);
+		if (p >= e || *p != ':')
+			return fail(d, s, p, "expected :");
+		p = skipws(p + 1, e);
+	}
+}
+
+bool jeq(const struct jnode *n, const char *lit)
+{
+	if (!n || n->type != J_STR)
+		return false;
+	size_t l = strlen(lit);
+	if (!(n->flags & (JF_ESC | JF_BAD)))
+		return n->len == l && !memcmp(n->s, lit, l);
+	struct sbuf b = {0};
+	jstr(n, &b);
+	bool eq = b.len == l && !memcmp(b.p, lit, l);
+	sb_free(&b);
+	return eq;
+}
+
+const struct jnode *jget(const struct jdoc *d, const struct jnode *obj, const char *key)
+{
+	if (!obj || obj->type != J_OBJ)
+		return NULL;
+	const struct jnode *found = NULL;
+	size_t kl = strlen(key);
+	JFOR(d, obj, k) {
+		if (k->len == kl && !memcmp(k->s, key, kl) && !(k->flags & JF_ESC))
+			found = k + 1;
+		else if ((k->flags & JF_ESC) && jeq(k, key))
+			found = k + 1;
+	}
+	return found;
+}
+
+const struct jnode *jgetv(const struct jdoc *d, const struct jnode *v, ...)
+{
+	va_list ap;
+	va_start(ap, v);
+	const char *k;
+	while (v && (k = va_arg(ap, const char *)))
+		v = jget(d, v, k);
+	va_end(ap);
+	return v;
+}
+
+static void put_utf8(struct sbuf *b, uint32_t cp)
+{
+	char t[4];
+	if (cp < 0x80) {
+		sb_addc(b, (char)cp);
+		return;
+	}
+	if (cp < 0x800) {
+		t[0] = (char)(0xC0 | cp >> 6);
+		t[1] = (char)(0x80 | (cp & 0x3F));
+		sb_add(b, t, 2);
+	} else if (cp < 0x10000) {
+		t[0] = (char)(0xE0 | cp >> 12);
+		t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		t[2] = (char)(0x80 | (cp & 0x3F));
+		sb_add(b, t, 3);
+	} else {
+		t[0] = (char)(0xF0 | cp >> 18);
+		t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		t[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		t[3] = (char)(0x80 | (cp & 0x3F));
+		sb_add(b, t, 4);
+	}
+}
+
+static uint32_t hex4(const char *p)
+{
+	return (uint32_t)(hexval(p[0]) << 12 | hexval(p[1]) << 8 | hexval(p[2]) << 4 | hexval(p[3]));
+}
+
+bool jstr(const struct jnode *n, struct sbuf *b)
+{
+	if (!n || n->type != J_STR)
+		return false;
+	if (!(n->flags & (JF_ESC | JF_BAD))) {
+		sb_add(b, n->s, n->len);
+		return true;
+	}
+	const char *p = n->s, *e = p + n->len;
+	sb_grow(b, n->len);
+	while (p < e) {
+		const char *q = p;
+		while (q < e && *q != '\\' && (unsigned char)*q < 0x80)
+			q++;
+		sb_add(b, p, (size_t)(q - p));
+		p = q;
+		if (p >= e)
+			break;
+		if ((unsigned char)*p >= 0x80) {
+			size_t l = utf8_valid_len(p, (size_t)(e - p));
+			if (l) {
+				sb_add(b, p, l);
+				p += l;
+			} else {
+				sb_add(b, "\xEF\xBF\xBD", 3);
+				p++;
+			}
+			continue;
+		}
+		p++;  /* backslash */
+		char c = *p++;
+		switch (c) {
+		case 'b': sb_addc(b, '\b'); break;
+		case 'f': sb_addc(b, '\f'); break;
+		case 'n': sb_addc(b, '\n'); break;
+		case 'r': sb_addc(b, '\r'); break;
+		case 't': sb_addc(b, '\t'); break;
+		case 'u': {
+			uint32_t cp = hex4(p);
+			p += 4;
+			if (cp >= 0xD800 && cp < 0xDC00) {
+				if (e - p >= 6 && p[0] == '\\' && p[1] == 'u') {
+					uint32_t lo = hex4(p + 2);
+					if (lo >= 0xDC00 && lo < 0xE000) {
+						cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+						p += 6;
+					} else {
+						cp = 0xFFFD;
+					}
+				} else {
+					cp = 0xFFFD;
+				}
+			} else if (cp >= 0xDC00 && cp < 0xE000) {
+				cp = 0xFFFD;
+			}
+			put_utf8(b, cp);
+			break;
+		}
+		default: sb_addc(b, c); break;
+		}
+	}
+	return true;
+}
+
+const char *jsn(struct jdoc *d, const struct jnode *n, size_t *len)
+{
+	if (!n || n->type != J_STR)
+		return NULL;
+	if (!(n->flags & (JF_ESC | JF_BAD))) {
+		if (len)
+			*len = n->len;
+		return jstrdup(d, n->s, n->len);
+	}
+	struct sbuf b = {0};
+	jstr(n, &b);
+	char *p = jstrdup(d, b.p ? b.p : "", b.len);
+	if (len)
+		*len = b.len;
+	sb_free(&b);
+	return p;
+}
+
+int64_t jint(const struct jnode *n, int64_t dflt)
+{
+	if (!n || (n->type != J_NUM && n->type != J_STR) || !n->len)
+		return dflt;
+	const char *p = n->s, *e = p + n->len;
+	bool neg = false;
+	if (*p == '-') {
+		neg = true;
+		p++;
+	}
+	if (p >= e || *p < '0' || *p > '9')
+		return dflt;
+	uint64_t v = 0;
+	bool sat = false;
+	for (; p < e && *p >= '0' && *p <= '9'; p++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			sat = true;
+		else
+			v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (p < e && *p != '.' && *p != 'e' && *p != 'E')
+		return dflt;
+	if (memchr(n->s, 'e', n->len) || memchr(n->s, 'E', n->len)) {
+		/* 1e3 and friends: go through double */
+		double x = jnum(n, 0);
+		if (x >= 9.2e18)
+			return INT64_MAX;
+		if (x <= -9.2e18)
+			return INT64_MIN;
+		return (int64_t)x;
+	}
+	if (sat || v > (uint64_t)INT64_MAX)
+		return neg ? INT64_MIN : INT64_MAX;
+	return neg ? -(int64_t)v : (int64_t)v;
+}
+
+double jnum(const struct jnode *n, double dflt)
+{
+	if (!n || (n->type != J_NUM && n->type != J_STR) || !n->len || n->len > 64)
+		return dflt;
+	char tmp[65], *end;
+	memcpy(tmp, n->s, n->len);
+	tmp[n->len] = 0;
+	double v = strtod(tmp, &end);
+	return *end ? dflt : v;
+}
+
+size_t jraw(const struct jdoc *d, const struct jnode *n, const char **p)
+{
+	(void)d;
+	*p = n->type == J_STR ? n->s - 1 : n->s;
+	return n->raw;
+}

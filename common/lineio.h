@@ -1,0 +1,52 @@
+/* lineio.h: reading NDJSON and folded input a line at a time, in bounded
+ * memory, with diagnostics that name the file and line. */
+#ifndef AP_LINEIO_H
+#define AP_LINEIO_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define LR_MAXLINE_DEFAULT ((size_t)256 << 20)   /* 256 MiB */
+#define LR_NWARN 12
+
+struct lreader {
+	const char *name;     /* as given, "-" shown as "(stdin)" */
+	int fd;
+	char *buf;
+	size_t cap, beg, end;
+	uint64_t lineno;      /* the line last returned, counting from 1 */
+	uint64_t offset;      /* byte offset of that line */
+	uint64_t bytes;       /* bytes read so far */
+	size_t maxline;       /* longer lines are skipped with a diagnostic */
+	bool eof;
+	bool partial;         /* the line last returned had no newline */
+	bool failed;          /* a read error ended the file */
+	/* Repeated diagnostics: the first of each message is printed, the rest
+	 * counted and summed up by lr_close(). */
+	struct { const char *key; uint64_t first, count; char msg[160]; } warn[LR_NWARN];
+	unsigned long nwarn;  /* all diagnostics given for this file */
+};
+
+/* Open path ("-" is standard input).  On failure print a diagnostic and
+ * return -1. */
+int lr_open(struct lreader *r, const char *path);
+void lr_fdopen(struct lreader *r, int fd, const char *name);
+/* The next line, without its newline and NUL-terminated (it may contain
+ * NULs too): 1 when there is one, 0 at the end.  Blank lines are returned
+ * as well; callers skip them.  Over-long lines are reported and skipped. */
+int lr_next(struct lreader *r, char **line, size_t *len);
+/* Up to n bytes ahead of the next line without consuming them. */
+size_t lr_peek(struct lreader *r, size_t n, const char **p);
+/* The rest of the input in one piece (at most max bytes, else -1 with a
+ * diagnostic); the memory belongs to the reader. */
+int lr_slurp(struct lreader *r, size_t max, char **p, size_t *len);
+/* "prog: file:line: message" for the current line.  key identifies the kind
+ * of problem: repeats of one key print once and are counted.  Counts as bad
+ * input (diag_errors) unless it is a note (lr_note). */
+void lr_warn(struct lreader *r, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void lr_note(struct lreader *r, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Print the counts of repeated diagnostics and release the reader. */
+void lr_close(struct lreader *r);
+#endif

@@ -1,0 +1,185 @@
+/* sbuf.c: growable strings, JSON string output, buffered stdout. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "util.h"
+
+void sb_grow(struct sbuf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+	if (need <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap *= 2;
+	b->p = xrealloc(b->p, cap);
+	b->cap = cap;
+}
+
+void sb_add(struct sbuf *b, const void *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		sb_grow(b, n);
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
+void sb_adds(struct sbuf *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
+void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (!b->p || b->len + (size_t)n + 1 > b->cap) {
+		sb_grow(b, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+	}
+	b->len += (size_t)n;
+}
+
+void sb_addi(struct sbuf *b, int64_t v)
+{
+	char tmp[24], *e = tmp + sizeof tmp, *q = e;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	do
+		*--q = '0' + u % 10;
+	while (u /= 10);
+	if (v < 0)
+		*--q = '-';
+	sb_add(b, q, (size_t)(e - q));
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid.
+ * Rejects overlong forms, surrogates and code points above U+10FFFF. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	if (c < 0x80)
+		return 1;
+	if (c < 0xC2 || c > 0xF4)
+		return 0;
+	if (c < 0xE0) {
+		return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
+	}
+	if (c < 0xF0) {
+		if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+			return 0;
+		if (c == 0xE0 && s[1] < 0xA0)
+			return 0;
+		if (c == 0xED && s[1] >= 0xA0)
+			return 0;
+		return 3;
+	}
+	if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+		return 0;
+	if (c == 0xF0 && s[1] < 0x90)
+		return 0;
+	if (c == 0xF4 && s[1] >= 0x90)
+		return 0;
+	return 4;
+}
+
+size_t utf8_valid_len(const char *s, size_t n);
+size_t utf8_valid_len(const char *s, size_t n)
+{
+	return utf8_len((const unsigned char *)s, n);
+}
+
+void sb_json_str(struct sbuf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s, *e = p + n;
+	sb_grow(b, n + 2);
+	b->p[b->len++] = '"';
+	while (p < e) {
+		const unsigned char *q = p;
+		while (q < e && *q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\')
+			q++;
+		if (q > p) {
+			sb_add(b, p, (size_t)(q - p));
+			p = q;
+			if (p == e)
+				break;
+		}
+		unsigned c = *p;
+		if (c >= 0x80) {
+			size_t l = utf8_len(p, (size_t)(e - p));
+			if (l) {
+				sb_add(b, p, l);
+				p += l;
+			} else {
+				sb_add(b, "\xEF\xBF\xBD", 3);
+				p++;
+			}
+			continue;
+		}
+		char esc[7] = "\\u00";
+		switch (c) {
+		case '"': sb_add(b, "\\\"", 2); break;
+		case '\\': sb_add(b, "\\\\", 2); break;
+		case '\n': sb_add(b, "\\n", 2); break;
+		case '\t': sb_add(b, "\\t", 2); break;
+		case '\r': sb_add(b, "\\r", 2); break;
+		default:
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			sb_add(b, esc, 6);
+		}
+		p++;
+	}
+	sb_addc(b, '"');
+}
+
+void sb_free(struct sbuf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+void write_all(int fd, const void *p, size_t n)
+{
+	const char *s = p;
+	while (n) {
+		ssize_t w = write(fd, s, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EPIPE)
+				_exit(0);
+			die(2, "write error: %s", strerror(errno));
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+struct sbuf out;
+
+void out_maybe_flush(void)
+{
+	if (out.len >= 1 << 18)
+		out_flush();
+}
+
+void out_flush(void)
+{
+	if (out.len) {
+		signal(SIGPIPE, SIG_IGN);
+		write_all(1, out.p, out.len);
+		sb_reset(&out);
+	}
+}

@@ -1,0 +1,95 @@
+/* util.h: diagnostics, allocation, growable strings, hashing, time. */
+#ifndef AP_UTIL_H
+#define AP_UTIL_H
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* diag.c: "prog: message" on stderr.  diag_errors counts what was reported as
+ * bad input, so main() can return 1 when anything was. */
+extern const char *progname;
+extern unsigned long diag_errors;
+void diag_init(const char *argv0);
+void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void diag_at(const char *file, uint64_t line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+_Noreturn void die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* --version and --help helpers shared by every main(). */
+void print_version(void);
+
+/* sbuf.c: a growable byte string, always NUL-terminated. */
+struct sbuf {
+	char *p;
+	size_t len, cap;
+};
+void sb_grow(struct sbuf *b, size_t extra);
+static inline void sb_reset(struct sbuf *b) { b->len = 0; if (b->p) b->p[0] = 0; }
+void sb_add(struct sbuf *b, const void *s, size_t n);
+void sb_adds(struct sbuf *b, const char *s);
+static inline void sb_addc(struct sbuf *b, char c)
+{
+	if (b->len + 2 > b->cap) sb_grow(b, 1);
+	b->p[b->len++] = c;
+	b->p[b->len] = 0;
+}
+void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_addi(struct sbuf *b, int64_t v);
+/* JSON string literal with quotes; invalid UTF-8 becomes U+FFFD. */
+void sb_json_str(struct sbuf *b, const char *s, size_t n);
+void sb_free(struct sbuf *b);
+/* Write everything to fd; on EPIPE exit quietly as a filter should. */
+void write_all(int fd, const void *p, size_t n);
+/* Standard output, buffered: out_flush() when done, or before exit. */
+extern struct sbuf out;
+void out_maybe_flush(void);
+void out_flush(void);
+
+/* hash.c: 64-bit string hash and an open-addressing map of hashes to
+ * integers.  Keys are kept only as their 64-bit hash: at a million keys the
+ * chance of any collision is about 3e-8. */
+uint64_t hash64(const void *p, size_t n, uint64_t seed);
+struct hmap {
+	uint64_t *keys;   /* 0 = empty slot (hash 0 is remapped to 1) */
+	int64_t *vals;
+	size_t n, cap;
+};
+/* Returns a pointer to the value for key, inserting *ins with value 0 when
+ * absent; *ins (may be NULL) says whether it was inserted. */
+int64_t *hm_put(struct hmap *m, uint64_t key, bool *ins);
+int64_t *hm_get(const struct hmap *m, uint64_t key);
+void hm_free(struct hmap *m);
+
+/* timefmt.c: timestamps are int64 milliseconds since the epoch, UTC;
+ * TS_NONE means unknown. */
+#define TS_NONE INT64_MIN
+/* RFC 3339 / ISO 8601 ("2025-01-02T03:04:05.678Z", offsets, no fraction,
+ * a space for T) or a plain date; TS_NONE when it is neither. */
+int64_t ts_parse(const char *s, size_t n);
+/* Like ts_parse, plus relative spans for command lines: "90m", "36h", "7d"
+ * before now, and epoch seconds "@1700000000". */
+int64_t ts_parse_user(const char *s);
+/* "YYYY-MM-DDTHH:MM:SS.mmmZ" into out (25 bytes with the NUL). */
+void ts_format(int64_t ms, char out[25]);
+
+/* input.c: the operands every filter takes: none or "-" is stdin. */
+struct operands {
+	char **v;
+	int n;
+	bool owned;
+};
+/* argv after getopt; with no operands, one "-". */
+void operands_init(struct operands *o, int argc, char **argv);
+/* Append the paths in file (one per line, or NUL-separated; "-" is stdin). */
+int operands_from_file(struct operands *o, const char *file);
+void operands_free(struct operands *o);
+
+/* number parsing with range checks, for options */
+bool parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out);
+bool parse_f64(const char *s, double lo, double hi, double *out);
+#endif

@@ -1,0 +1,61 @@
+# lib.sh: a small TAP harness for the sh tests.  Source it, call plan N,
+# then check/check_same/...; every test file runs alone with prove.
+set -u
+: "${AP_BUILD:=$(cd "$(dirname "$0")/.." && pwd)/build}"
+TESTS=$(cd "$(dirname "$0")" && pwd)
+TOP=$(dirname "$TESTS")
+SHARED=${AP_SHARED:-$TOP/../shared}
+PATH="$AP_BUILD/bin:$TOP/scripts:$PATH"
+export PATH LC_ALL=C.UTF-8 TZ=UTC
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/aptest.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT INT TERM
+cd "$TMP" || exit 1
+_n=0
+_fail=0
+
+plan() { echo "1..$1"; }
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+ok() { _n=$((_n + 1)); echo "ok $_n - $*"; }
+not_ok() { _n=$((_n + 1)); _fail=$((_fail + 1)); echo "not ok $_n - $*"; }
+skip() { _n=$((_n + 1)); echo "ok $_n # SKIP $*"; }
+diag() { echo "$*" | sed 's/^/# /'; }
+
+# check DESC CMD...: passes when CMD exits 0.
+check() {
+	_d=$1; shift
+	if "$@" >/dev/null 2>&1; then ok "$_d"; else not_ok "$_d"; fi
+}
+# check_test DESC A OP B: test(1) comparison, showing both sides on failure.
+check_test() {
+	if test "$2" "$3" "$4"; then ok "$1"; else not_ok "$1"; diag "got: $2 $3 $4"; fi
+}
+# check_same DESC EXPECTED_FILE ACTUAL_FILE: diff on failure.
+check_same() {
+	if cmp -s "$2" "$3"; then ok "$1"; else
+		not_ok "$1"
+		diff -u "$2" "$3" | head -60 | sed 's/^/# /'
+	fi
+}
+# check_out DESC EXPECTED CMD...: CMD's standard output equals EXPECTED
+# (a string; give "$(cat <<EOF ... EOF)" for several lines).
+check_out() {
+	_d=$1; _e=$2; shift 2
+	printf '%s\n' "$_e" > "$TMP/.expected"
+	"$@" > "$TMP/.actual" 2>"$TMP/.stderr"
+	check_same "$_d" "$TMP/.expected" "$TMP/.actual"
+}
+# check_status DESC CODE CMD...: CMD exits with CODE.
+check_status() {
+	_d=$1; _c=$2; shift 2
+	"$@" >/dev/null 2>&1
+	_r=$?
+	if [ "$_r" = "$_c" ]; then ok "$_d"; else not_ok "$_d"; diag "exit $_r, wanted $_c"; fi
+}
+# check_grep DESC PATTERN FILE / check_nogrep: a line matches / none does.
+check_grep() { if grep -q -e "$2" "$3"; then ok "$1"; else not_ok "$1"; diag "no line matches: $2"; fi; }
+check_nogrep() {
+	if grep -q -e "$2" "$3"; then not_ok "$1"; grep -e "$2" "$3" | head -5 | sed 's/^/# /'; else ok "$1"; fi
+}
+have() { command -v "$1" >/dev/null 2>&1; }
+shared() { [ -d "$SHARED/$1" ]; }
+done_testing() { exit $((_fail > 0)); }
