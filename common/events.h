@@ -1,0 +1,80 @@
+/* events.h: what agent-events' adapters share: the run's context, the
+ * emitter (time filter, --select, lazy session records, deduplication
+ * tables) and the adapter table.  One adapter per agent format lives in
+ * common/<agent>.c. */
+#ifndef AP_EVENTS_H
+#define AP_EVENTS_H
+#include "event.h"
+#include "lineio.h"
+
+struct select;   /* select.c: a compiled jq program */
+
+struct ev_ctx {
+	unsigned wflags;        /* EVW_NOTEXT */
+	int64_t since, until;   /* TS_NONE: open */
+	struct select *select;  /* --select, or NULL */
+	/* Deduplication across every file of one run, keyed by hash64 of
+	 * the agent's own ids (a resumed session copies earlier records). */
+	struct hmap seen_call;  /* model call: (message id, request id) */
+	struct hmap seen_msg;   /* model call: message id alone (sidechain replays) */
+	struct hmap seen_tool;  /* tool call id */
+	struct hmap seen_prompt;/* prompt record id */
+	/* Links found in one file for use by a later one: e.g. a Claude Task
+	 * tool's agentId -> the prompt it belongs to.  Values are indexes
+	 * into links[]. */
+	struct hmap link;
+	char **links;
+	size_t nlinks;
+	/* the session record not yet written: it goes out just before the
+	 * first record of its session that passes the filters */
+	struct sbuf pending_session;
+	int64_t pending_ts;
+	uint64_t written, filtered;
+};
+
+void ev_ctx_init(struct ev_ctx *c);
+void ev_ctx_free(struct ev_ctx *c);
+/* Record a session: written lazily, before the session's first record
+ * that survives --since/--until/--select (immediately if it has none
+ * and nothing filters).  A new session record replaces a pending one. */
+void ev_session(struct ev_ctx *c, const struct event *e);
+/* Write one record (any kind but session) if it passes the filters. */
+void ev_emit(struct ev_ctx *c, const struct event *e);
+/* End of a file: write a pending session record that had no records
+ * (so empty sessions are still listed) when nothing filters by time. */
+void ev_file_done(struct ev_ctx *c);
+/* Did this key come before?  Marks it seen. */
+bool ev_seen(struct hmap *m, const char *a, const char *b);
+/* Remember / recall a string for a key across files. */
+void ev_link_put(struct ev_ctx *c, const char *key, const char *value);
+const char *ev_link_get(struct ev_ctx *c, const char *key);
+
+/* An agent format. */
+struct adapter {
+	const char *name;       /* agent name written in records */
+	/* 0..100: how sure this adapter is that a file with this head (up to
+	 * 64 KiB, possibly cut mid-line) and path is its format. */
+	int (*sniff)(const char *head, size_t n, const char *path);
+	/* Read the file from its start and emit its records. */
+	void (*run)(struct ev_ctx *c, struct lreader *r, const char *path);
+};
+extern const struct adapter adapter_claude, adapter_codex, adapter_gemini;
+
+/* effects.c: the effect records of one tool call, from its arguments.
+ * tool is the tool record as written (id, session, subagent, prompt, ts,
+ * status, cwd are copied to each effect; effect ids are "<tool id>#N");
+ * tool->tool names the tool as the agent recorded it (Read, Bash, shell,
+ * exec_command, apply_patch, run_shell_command, read_file, ...);
+ * input is the JSON text of its arguments (an object, or for Codex a
+ * JSON string holding an object, or a raw apply_patch body).  Returns
+ * the number of effects written. */
+int effects_tool(struct ev_ctx *c, const struct event *tool, const char *input, size_t len);
+/* The class of a tool call as a whole (test, build, vcs, ...), from the
+ * same arguments; NULL when nothing stands out. */
+const char *effects_class(const struct event *tool, const char *input, size_t len);
+
+/* select.c: --select PROGRAM, a jq filter run on each record. */
+struct select *select_compile(const char *program);   /* dies with jq's message */
+bool select_match(struct select *s, const char *json, size_t len);
+void select_free(struct select *s);
+#endif

@@ -1,0 +1,13 @@
+/* gemini.c: placeholder until the gemini adapter lands; recognises nothing. */
+#include "events.h"
+
+static int sniff(const char *head, size_t n, const char *path)
+{
+	return 0;
+}
+
+static void run(struct ev_ctx *c, struct lreader *r, const char *path)
+{
+}
+
+const struct adapter adapter_gemini = {"gemini", sniff, run};
