@@ -186,7 +186,40 @@ static void test_hmap(void)
 	hm_free(&m);
 }
 
-int main(void)
+/* The examples in agent-event(5) are records exactly as ev_write writes
+ * them: same keys, same order. */
+static void test_manpage(const char *path)
+{
+	FILE *f = path ? fopen(path, "r") : NULL;
+	if (!f) {
+		ok(0, "agent-event(5) readable at %s", path ? path : "(no path given)");
+		return;
+	}
+	char line[4096];
+	int n = 0, good = 0;
+	struct sbuf b = {0};
+	while (fgets(line, sizeof line, f)) {
+		if (strncmp(line, "{\"kind\"", 7))
+			continue;
+		n++;
+		size_t l = strlen(line);
+		struct event e;
+		const char *why;
+		sb_reset(&b);
+		if (jparse(&d, line, l - 1) == 0 && ev_read(&d, &e, &why) == 0) {
+			ev_write(&b, &e, 0);
+			if (!strcmp(b.p, line))
+				good++;
+			else
+				printf("# man:  %s# ours: %s", line, b.p);
+		}
+	}
+	fclose(f);
+	sb_free(&b);
+	ok(n >= 4 && good == n, "agent-event(5) examples (%d) are in the writer's key order", n);
+}
+
+int main(int argc, char **argv)
 {
 	test_json();
 	test_time();
@@ -194,6 +227,7 @@ int main(void)
 	test_secrets();
 	test_event();
 	test_hmap();
+	test_manpage(argc > 1 ? argv[1] : NULL);
 	jdoc_free(&d);
 	return tap_done();
 }
