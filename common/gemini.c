@@ -1,13 +1,694 @@
-/* gemini.c: placeholder until the gemini adapter lands; recognises nothing. */
+/* gemini.c: the Gemini CLI adapter of agent-events.
+ *
+ * Gemini CLI keeps a session in ~/.gemini/tmp/<project hash>/chats/ in
+ * one of two shapes:
+ *
+ *   session-*.json   one JSON document, rewritten whole on every change:
+ *                    {sessionId, projectHash, startTime, lastUpdated,
+ *                    messages: [...]} (pretty-printed);
+ *   session-*.jsonl  an append-only log: a header line {sessionId,
+ *                    projectHash, startTime, lastUpdated, kind}, then one
+ *                    line per message, {"$set": {...}} lines that update
+ *                    header fields (or replace the whole message list),
+ *                    and {"$rewindTo": id} lines.
+ *
+ * The log appends a message again, whole, each time the client updates
+ * it (its tokens arrive, its tool calls complete), and updates only ever
+ * touch the latest message.  So the last line of a message id is the one
+ * that counts, and holding back one message until a different id shows up
+ * is enough: memory follows the longest line, not the file.  A message
+ * id seen earlier (in this file or in the session-*.json the log was
+ * migrated from) is not counted twice.
+ *
+ * A rewind only hides messages from the client's view; the model calls
+ * behind them were made and paid for, so they stay. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "events.h"
+
+#define DOC_MAX ((size_t)1 << 30)   /* largest whole-document session */
+#define DAY_MS (86400LL * 1000)
+
+struct gem {
+	struct ev_ctx *c;
+	struct lreader *r;
+	const char *path;
+	char *session;          /* the session id written in records */
+	char *subagent;         /* a subagent's own id, or NULL */
+	int64_t start;          /* header startTime */
+	bool is_sub;            /* header kind "subagent" */
+	bool started;           /* the session record is out */
+	bool any;               /* header or message seen */
+	bool failed;            /* the document was reported unreadable */
+	char *prompt;           /* the current prompt's id */
+	int64_t last_end;       /* when the previous message's work ended */
+	unsigned nprompt, nllm;
+	struct sbuf text;
+};
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+/* --- sniffing ------------------------------------------------------------- */
+
+static bool has(const char *p, size_t n, const char *lit)
+{
+	return memmem(p, n, lit, strlen(lit)) != NULL;
+}
+
+/* Is this parsed line one of Gemini's log records?  2: a session header,
+ * 1: a message or update, 0: not Gemini's.  Claude Code's records carry
+ * "uuid" and types user/assistant, Codex's "payload": neither has a
+ * header with projectHash or startTime, nor a "gemini" message. */
+static int gemini_line(struct jdoc *d)
+{
+	const struct jnode *o = jroot(d);
+	if (!o || o->type != J_OBJ || jget(d, o, "uuid") || jget(d, o, "payload"))
+		return 0;
+	const struct jnode *sid = jget(d, o, "sessionId");
+	if (sid && sid->type == J_STR && !jget(d, o, "type")) {
+		if (jget(d, o, "projectHash") || jget(d, o, "startTime"))
+			return 2;
+		const struct jnode *m = jget(d, o, "messages");
+		if (m && m->type == J_ARR)
+			return 2;
+	}
+	if (jeq(jget(d, o, "type"), "gemini") && jget(d, o, "id"))
+		return 1;
+	return 0;
+}
 
 static int sniff(const char *head, size_t n, const char *path)
 {
-	return 0;
+	size_t i = 0;
+	while (i < n && isspace((unsigned char)head[i]))
+		i++;
+	if (i == n || head[i] != '{')
+		return 0;
+	const char *nl = memchr(head + i, '\n', n - i);
+	size_t first = nl ? (size_t)(nl - head) - i : n - i;
+	/* session-*.json: JSON.stringify(record, null, 2) opens with a lone
+	 * brace, then the top-level keys. */
+	if (first == 1 || (first == 2 && head[i + 1] == '\r')) {
+		if (has(head, n, "\"sessionId\"") &&
+		    (has(head, n, "\"messages\"") || has(head, n, "\"projectHash\"")))
+			return 90;
+		return 0;
+	}
+	/* JSONL: the first complete lines decide. */
+	struct jdoc d = {0};
+	int score = 0;
+	const char *p = head + i, *e = head + n;
+	for (int k = 0; k < 8 && p < e && !score; k++) {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		if (!nl)
+			break;
+		/* head[] may be a view into the reader: parse a copy */
+		char *line = xstrndup(p, (size_t)(nl - p));
+		if (jparse(&d, line, (size_t)(nl - p)) == 0) {
+			int g = gemini_line(&d);
+			score = g == 2 ? 95 : g == 1 ? 80 : 0;
+		}
+		free(line);
+		p = nl + 1;
+	}
+	jdoc_free(&d);
+	(void)path;
+	return score;
+}
+
+/* --- records -------------------------------------------------------------- */
+
+static int64_t ts_of(struct jdoc *d, const struct jnode *n)
+{
+	size_t l;
+	const char *s = jsn(d, n, &l);
+	return s ? ts_parse(s, l) : TS_NONE;
+}
+
+static void set_str(char **dst, const char *s)
+{
+	free(*dst);
+	*dst = s ? xstrdup(s) : NULL;
+}
+
+/* The session record goes out lazily (before the first record that passes
+ * the filters), so it can wait for the first timestamp when the header
+ * has no startTime. */
+static void ensure_session(struct gem *g, int64_t ts)
+{
+	if (g->started)
+		return;
+	g->started = true;
+	if (!g->session) {
+		/* messages with no header before them: name the session
+		 * after the file, as the client would list it */
+		const char *b = base_name(g->path);
+		const char *dot = strrchr(b, '.');
+		g->session = xstrndup(b, dot ? (size_t)(dot - b) : strlen(b));
+		lr_note(g->r, "noheader", "no session header; session id taken from the file name");
+	}
+	struct event e;
+	ev_init(&e);
+	e.kind = "session";
+	e.agent = "gemini";
+	e.session = g->session;
+	e.subagent = g->subagent;
+	e.ts = g->start != TS_NONE ? g->start : ts;
+	e.file = g->path;
+	ev_session(g->c, &e);
+}
+
+/* A header line, a "$set", or the top of a whole document.  A subagent's
+ * log lies in chats/<parent session id>/<own id>.jsonl and names only its
+ * own id: the records carry the parent's, as for Claude's subagents. */
+static void header(struct gem *g, struct jdoc *d, const struct jnode *o)
+{
+	g->any = true;
+	const struct jnode *v;
+	if ((v = jget(d, o, "startTime")) && g->start == TS_NONE)
+		g->start = ts_of(d, v);
+	if ((v = jget(d, o, "kind")) && v->type == J_STR)
+		g->is_sub = jeq(v, "subagent");
+	const char *sid = js(d, jget(d, o, "sessionId"));
+	if (!sid)
+		return;
+	if (g->started) {
+		const char *own = g->subagent ? g->subagent : g->session;
+		if (strcmp(own, sid))
+			lr_note(g->r, "sidchange", "session id changes to %s mid-file; kept %s", sid, own);
+		return;
+	}
+	const char *dir = NULL;
+	size_t dl = 0;
+	if (g->is_sub) {
+		const char *b = base_name(g->path);
+		if (b > g->path + 1) {
+			const char *s = b - 1;   /* the slash before the base name */
+			const char *q = s;
+			while (q > g->path && q[-1] != '/')
+				q--;
+			dir = q;
+			dl = (size_t)(s - q);
+			if (!dl || (dl == 5 && !memcmp(q, "chats", 5)) || (dl == 1 && *q == '.'))
+				dir = NULL;
+		}
+	}
+	if (dir) {
+		free(g->session);
+		g->session = xstrndup(dir, dl);
+		set_str(&g->subagent, sid);
+	} else {
+		set_str(&g->session, sid);
+		set_str(&g->subagent, NULL);
+	}
+}
+
+/* The text of a message's content: a string, a Part, or a list of Parts
+ * (thought parts left out, text parts joined as the client joins them).
+ * *fnresp: the content carries function responses (a tool-result turn). */
+static bool content_text(struct jdoc *d, const struct jnode *c, struct sbuf *b, bool *fnresp)
+{
+	bool any = false;
+	if (!c)
+		return false;
+	if (c->type == J_STR)
+		return jstr(c, b);
+	if (c->type == J_OBJ) {
+		const struct jnode *t = jget(d, c, "text");
+		if (jget(d, c, "functionResponse"))
+			*fnresp = true;
+		if (t && t->type == J_STR && !jtrue(jget(d, c, "thought")))
+			any = jstr(t, b);
+		return any;
+	}
+	if (c->type == J_ARR)
+		JFOR(d, c, part)
+			if (content_text(d, part, b, fnresp))
+				any = true;
+	return any;
+}
+
+/* "/stats", "/memory show": a slash command, not a question for the
+ * model.  "/home/me/x is broken" is a path, so the word must end at a
+ * space or the end. */
+static bool is_command(const char *t)
+{
+	if (t[0] != '/' || !isalpha((unsigned char)t[1]))
+		return false;
+	const char *p = t + 1;
+	while (isalnum((unsigned char)*p) || *p == '-' || *p == '_')
+		p++;
+	return !*p || isspace((unsigned char)*p);
+}
+
+static void do_user(struct gem *g, struct jdoc *d, const struct jnode *m)
+{
+	const char *id = js(d, jget(d, m, "id"));
+	int64_t ts = ts_of(d, jget(d, m, "timestamp"));
+	bool fnresp = false;
+	/* displayContent is what the person typed; content may have
+	 * @file expansions inlined */
+	const struct jnode *c = jget(d, m, "displayContent");
+	if (!c || c->type == J_NULL)
+		c = jget(d, m, "content");
+	sb_reset(&g->text);
+	bool any = content_text(d, c, &g->text, &fnresp);
+	if (!any && fnresp)
+		return;   /* tool results in a history snapshot: no prompt */
+	g->nprompt++;
+	const char *pid = id;
+	if (!pid) {
+		size_t l = strlen(g->session) + 16;
+		char *s = jalloc(d, l);
+		snprintf(s, l, "%s:p%u", g->session, g->nprompt);
+		pid = s;
+	}
+	if (ts != TS_NONE)
+		g->last_end = ts;
+	ensure_session(g, ts);
+	bool dup = id && ev_seen(&g->c->seen_prompt, g->session, id);
+	set_str(&g->prompt, pid);
+	if (dup)
+		return;
+	struct event e;
+	ev_init(&e);
+	e.kind = "prompt";
+	e.agent = "gemini";
+	e.session = g->session;
+	e.subagent = g->subagent;
+	e.ts = ts;
+	e.id = e.prompt = pid;
+	e.origin = g->is_sub ? "subagent" : is_command(g->text.p ? g->text.p : "") ? "command" : "human";
+	e.text = g->text.p ? g->text.p : "";
+	e.text_len = g->text.len;
+	ev_emit(g->c, &e);
+}
+
+/* Gemini CLI names tool calls "<tool>-<ms since the epoch>-<random>": the
+ * millisecond is when the call was scheduled, the start of its run. */
+static int64_t id_time(const char *id)
+{
+	for (const char *p = id; (p = strchr(p, '-')); p++) {
+		int k = 0;
+		while (isdigit((unsigned char)p[1 + k]))
+			k++;
+		if (k == 13 && (p[14] == '-' || !p[14]))
+			return strtoll(p + 1, NULL, 10);
+	}
+	return TS_NONE;
+}
+
+/* run_shell_command reports "Exit Code: N" as the last lines of its
+ * response; the output before it may say anything, so the last one
+ * counts.  Read in the raw JSON text, where the newline is "\n". */
+static int64_t shell_exit(struct jdoc *d, const struct jnode *result)
+{
+	int64_t code = EV_NONE;
+	if (!result || (result->type != J_ARR && result->type != J_OBJ))
+		return code;
+	const char *raw;
+	size_t n = jraw(d, result, &raw);
+	static const char key[] = "\\nExit Code: ";
+	const char *last = NULL;
+	for (const char *p = raw, *e = raw + n; (p = memmem(p, (size_t)(e - p), key, sizeof key - 1)); p++)
+		last = p;
+	if (!last)
+		return code;
+	const char *q = last + sizeof key - 1, *e = raw + n;
+	bool neg = q < e && *q == '-';
+	if (neg)
+		q++;
+	if (q >= e || !isdigit((unsigned char)*q))
+		return code;   /* "(none)": killed by a signal */
+	int64_t v = 0;
+	while (q < e && isdigit((unsigned char)*q) && v < 1000000)
+		v = v * 10 + (*q++ - '0');
+	return neg ? -v : v;
+}
+
+/* Status: "success" is ok; "error" and "cancelled" (the person declined,
+ * or interrupted the run) are error, as Claude Code records a declined
+ * call; anything else (scheduled, executing, awaiting_approval: the
+ * session ended first) is unknown.  A shell command that exited non-zero
+ * is an error too, whatever the client thought of the call. */
+static const char *status_of(const struct jnode *s, int64_t exit)
+{
+	if (jeq(s, "success"))
+		return exit != EV_NONE && exit != 0 ? "error" : "ok";
+	if (jeq(s, "error") || jeq(s, "cancelled") || jeq(s, "canceled"))
+		return "error";
+	return "unknown";
+}
+
+/* One tool call; returns when it ended (its timestamp), or TS_NONE. */
+static int64_t do_tool(struct gem *g, struct jdoc *d, const struct jnode *tc,
+	const char *llm, int64_t msg_ts, int n)
+{
+	if (tc->type != J_OBJ)
+		return TS_NONE;
+	const char *id = js(d, jget(d, tc, "id"));
+	int64_t end = ts_of(d, jget(d, tc, "timestamp"));
+	const char *tid = id;
+	if (!tid) {
+		size_t l = strlen(llm) + 16;
+		char *s = jalloc(d, l);
+		snprintf(s, l, "%s:t%d", llm, n);
+		tid = s;
+	}
+	if (id && ev_seen(&g->c->seen_tool, g->session, id))
+		return end;
+	const char *name = js(d, jget(d, tc, "name"));
+	struct event e;
+	ev_init(&e);
+	e.kind = "tool";
+	e.agent = "gemini";
+	e.session = g->session;
+	e.subagent = g->subagent;
+	e.id = tid;
+	e.parent = llm;
+	e.prompt = g->prompt;
+	e.tool = name ? name : "unknown";
+	if (name && !strcmp(name, "run_shell_command"))
+		e.exit = shell_exit(d, jget(d, tc, "result"));
+	e.status = status_of(jget(d, tc, "status"), e.exit);
+	/* start: the time in the call id when it is plausible, else the
+	 * message's (the client records the message as it runs the calls) */
+	int64_t start = id ? id_time(id) : TS_NONE;
+	if (start != TS_NONE && ((end != TS_NONE && start > end) ||
+	    (msg_ts != TS_NONE && (start < msg_ts - DAY_MS || start > msg_ts + DAY_MS))))
+		start = TS_NONE;
+	if (start == TS_NONE)
+		start = msg_ts;
+	e.ts = start != TS_NONE ? start : end;
+	if (start != TS_NONE && end != TS_NONE && end >= start)
+		e.duration_ms = end - start;
+	const struct jnode *args = jget(d, tc, "args");
+	const char *raw = "{}";
+	size_t rl = 2;
+	if (args && args->type == J_OBJ)
+		rl = jraw(d, args, &raw);
+	e.class = effects_class(&e, raw, rl);
+	ev_emit(g->c, &e);
+	effects_tool(g->c, &e, raw, rl);
+	return end;
+}
+
+/* Token units.  Gemini records the API's usageMetadata: input =
+ * promptTokenCount, which INCLUDES cachedContentTokenCount (cached);
+ * output = candidatesTokenCount, which EXCLUDES thoughtsTokenCount
+ * (thoughts); tool = toolUsePromptTokenCount, input the API added from
+ * tool use; total = input + output + thoughts + tool (true of every
+ * message in the corpus).  Thoughts are billed as output, so:
+ *   input = input - cached + tool, cache_read = cached, cache_write = 0,
+ *   output = output + thoughts, reasoning = thoughts,
+ * which keeps input + cache_read + output equal to Gemini's total. */
+static void tokens_of(struct gem *g, struct jdoc *d, const struct jnode *t, struct tokens *k)
+{
+	int64_t in = jint(jget(d, t, "input"), 0), cached = jint(jget(d, t, "cached"), 0);
+	int64_t out = jint(jget(d, t, "output"), 0), th = jint(jget(d, t, "thoughts"), 0);
+	int64_t tool = jint(jget(d, t, "tool"), 0);
+	if (cached > in) {
+		lr_note(g->r, "cached", "cached tokens (%lld) exceed input (%lld)",
+			(long long)cached, (long long)in);
+		cached = in;
+	}
+	memset(k, 0, sizeof *k);
+	k->input = in - cached + tool;
+	k->cache_read = cached;
+	k->output = out + th;
+	k->reasoning = th;
+}
+
+static void do_gemini(struct gem *g, struct jdoc *d, const struct jnode *m)
+{
+	const char *id = js(d, jget(d, m, "id"));
+	int64_t ts = ts_of(d, jget(d, m, "timestamp"));
+	g->nllm++;
+	const char *lid = id;
+	if (!lid) {
+		size_t l = strlen(g->session) + 16;
+		char *s = jalloc(d, l);
+		snprintf(s, l, "%s:l%u", g->session, g->nllm);
+		lid = s;
+	}
+	ensure_session(g, ts);
+	const struct jnode *calls = jget(d, m, "toolCalls");
+	if (calls && calls->type != J_ARR)
+		calls = NULL;
+	if (!id || !ev_seen(&g->c->seen_call, g->session, id)) {
+		struct event e;
+		ev_init(&e);
+		e.kind = "llm";
+		e.agent = "gemini";
+		e.session = g->session;
+		e.subagent = g->subagent;
+		e.ts = ts;
+		e.id = lid;
+		e.parent = e.prompt = g->prompt;
+		e.model = js(d, jget(d, m, "model"));
+		if (ts != TS_NONE && g->last_end != TS_NONE && ts >= g->last_end)
+			e.duration_ms = ts - g->last_end;
+		const struct jnode *t = jget(d, m, "tokens");
+		if (t && t->type == J_OBJ) {
+			e.has_tokens = true;
+			tokens_of(g, d, t, &e.tokens);
+		}
+		if (calls) {
+			e.tools = jalloc(d, sizeof *e.tools * (calls->len + 1));
+			JFOR(d, calls, tc) {
+				const char *nm = tc->type == J_OBJ ? js(d, jget(d, tc, "name")) : NULL;
+				e.tools[e.ntools++] = nm ? nm : "unknown";
+			}
+		}
+		bool fnresp = false;
+		sb_reset(&g->text);
+		if (content_text(d, jget(d, m, "content"), &g->text, &fnresp) && g->text.len) {
+			e.text = g->text.p;
+			e.text_len = g->text.len;
+		}
+		ev_emit(g->c, &e);
+	}
+	/* the next call's input is ready when this one's tools are done */
+	int64_t end = ts;
+	int n = 0;
+	if (calls)
+		JFOR(d, calls, tc) {
+			int64_t t = do_tool(g, d, tc, lid, ts, ++n);
+			if (t != TS_NONE && (end == TS_NONE || t > end))
+				end = t;
+		}
+	if (end != TS_NONE)
+		g->last_end = end;
+}
+
+static void do_message(struct gem *g, struct jdoc *d, const struct jnode *m)
+{
+	g->any = true;
+	if (m->type != J_OBJ) {
+		lr_warn(g->r, "msgobj", "message is not a JSON object");
+		return;
+	}
+	const struct jnode *t = jget(d, m, "type");
+	if (jeq(t, "user"))
+		do_user(g, d, m);
+	else if (jeq(t, "gemini"))
+		do_gemini(g, d, m);
+	else if (jeq(t, "info") || jeq(t, "error") || jeq(t, "warning"))
+		;   /* the client's own notices: no work */
+	else if (t && t->type == J_STR)
+		lr_note(g->r, "msgtype", "unknown message type \"%s\"; ignored", js(d, t));
+	else
+		lr_note(g->r, "msgtype", "message without a type; ignored");
+}
+
+static void do_messages(struct gem *g, struct jdoc *d, const struct jnode *msgs)
+{
+	JFOR(d, msgs, m)
+		do_message(g, d, m);
+}
+
+/* --- session-*.json ------------------------------------------------------- */
+
+static uint64_t line_at(const char *p, size_t pos)
+{
+	uint64_t line = 1;
+	for (const char *q = p; (q = memchr(q, '\n', (size_t)(p + pos - q))); q++)
+		line++;
+	return line;
+}
+
+static void run_doc(struct gem *g)
+{
+	char *p;
+	size_t n;
+	if (lr_slurp(g->r, DOC_MAX, &p, &n) < 0)
+		return;
+	struct jdoc d = {0};
+	if (jparse(&d, p, n) < 0) {
+		diag_at(g->r->name, line_at(p, d.errpos < n ? d.errpos : n), "not JSON: %s", d.err);
+		diag_errors++;
+		g->failed = true;
+		jdoc_free(&d);
+		return;
+	}
+	if (d.badutf8)
+		lr_warn(g->r, "utf8", "%u strings with invalid UTF-8, replaced by U+FFFD", d.badutf8);
+	const struct jnode *o = jroot(&d), *msgs = o ? jget(&d, o, "messages") : NULL;
+	if (!o || o->type != J_OBJ || !msgs || msgs->type != J_ARR) {
+		diag_at(g->r->name, 0, "a JSON document but not a Gemini CLI session (unknown format)");
+		diag_errors++;
+		g->failed = true;
+		jdoc_free(&d);
+		return;
+	}
+	header(g, &d, o);
+	const struct jnode *first = jfirst(&d, msgs);
+	ensure_session(g, first && first->type == J_OBJ ? ts_of(&d, jget(&d, first, "timestamp")) : TS_NONE);
+	do_messages(g, &d, msgs);
+	jdoc_free(&d);
+}
+
+/* --- session-*.jsonl ------------------------------------------------------ */
+
+struct slot {
+	struct sbuf line;
+	struct jdoc d;
+	const char *id;
+};
+
+static void flush(struct gem *g, struct slot *s, int *held)
+{
+	if (*held < 0)
+		return;
+	do_message(g, &s[*held].d, jroot(&s[*held].d));
+	*held = -1;
+}
+
+static void run_lines(struct gem *g)
+{
+	struct slot s[2] = {0};
+	int held = -1, cur = 0;
+	char *line;
+	size_t len;
+	while (lr_next(g->r, &line, &len)) {
+		size_t i = 0;
+		while (i < len && isspace((unsigned char)line[i]))
+			i++;
+		if (i == len)
+			continue;
+		struct slot *sl = &s[cur];
+		struct jdoc *d = &sl->d;
+		sb_reset(&sl->line);
+		sb_add(&sl->line, line, len);
+		if (jparse(d, sl->line.p, len) < 0) {
+			if (g->r->partial)
+				lr_note(g->r, "partial", "incomplete last line (a session still being written?); ignored");
+			else
+				lr_warn(g->r, "json", "not JSON: %s", d->err);
+			continue;
+		}
+		if (d->badutf8)
+			lr_warn(g->r, "utf8", "invalid UTF-8 replaced by U+FFFD");
+		const struct jnode *o = jroot(d), *v;
+		if (o->type != J_OBJ) {
+			lr_warn(g->r, "notobj", "not a JSON object");
+			continue;
+		}
+		if (jget(d, o, "$rewindTo")) {
+			flush(g, s, &held);
+			continue;
+		}
+		if ((v = jget(d, o, "$set"))) {
+			if (v->type != J_OBJ) {
+				lr_warn(g->r, "set", "\"$set\" is not an object");
+				continue;
+			}
+			header(g, d, v);
+			const struct jnode *msgs = jget(d, v, "messages");
+			if (msgs && msgs->type == J_ARR) {
+				/* the client rewrote its history: only what
+				 * is new in it counts */
+				flush(g, s, &held);
+				do_messages(g, d, msgs);
+			}
+			continue;
+		}
+		const char *id = js(d, jget(d, o, "id"));
+		if (id && jget(d, o, "type")) {
+			sl->id = id;
+			if (held >= 0 && strcmp(s[held].id, id))
+				flush(g, s, &held);
+			/* this line is the latest version: hold it */
+			int free_slot = held >= 0 ? held : 1 - cur;
+			held = cur;
+			cur = free_slot;
+			continue;
+		}
+		if (jget(d, o, "type")) {   /* a message without an id */
+			flush(g, s, &held);
+			do_message(g, d, o);
+			continue;
+		}
+		if (jget(d, o, "sessionId")) {
+			header(g, d, o);
+			const struct jnode *msgs = jget(d, o, "messages");
+			if (msgs && msgs->type == J_ARR) {
+				/* a whole session-*.json on one line */
+				flush(g, s, &held);
+				const struct jnode *f = jfirst(d, msgs);
+				ensure_session(g, f && f->type == J_OBJ ? ts_of(d, jget(d, f, "timestamp")) : TS_NONE);
+				do_messages(g, d, msgs);
+			}
+			continue;
+		}
+		lr_note(g->r, "unknown", "unknown record; ignored");
+	}
+	flush(g, s, &held);
+	for (int k = 0; k < 2; k++) {
+		sb_free(&s[k].line);
+		jdoc_free(&s[k].d);
+	}
+}
+
+/* A pretty-printed document opens with a line that is not JSON by itself
+ * ("{"); a log's first line is a whole record. */
+static bool is_document(struct lreader *r)
+{
+	const char *h;
+	size_t n = lr_peek(r, 65536, &h);
+	const char *nl = memchr(h, '\n', n);
+	if (!nl)
+		return false;   /* one line, or a first line over 64 KiB */
+	size_t l = (size_t)(nl - h);
+	char *line = xstrndup(h, l);
+	struct jdoc d = {0};
+	bool doc = jparse(&d, line, l) < 0;
+	jdoc_free(&d);
+	free(line);
+	return doc;
 }
 
 static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 {
+	struct gem g = {.c = c, .r = r, .path = path, .start = TS_NONE, .last_end = TS_NONE};
+	if (is_document(r))
+		run_doc(&g);
+	else
+		run_lines(&g);
+	if (g.any)
+		ensure_session(&g, TS_NONE);
+	else if (!r->nwarn && !g.failed)
+		lr_warn(r, "empty", "no Gemini CLI session header or messages");
+	free(g.session);
+	free(g.subagent);
+	free(g.prompt);
+	sb_free(&g.text);
 }
 
 const struct adapter adapter_gemini = {"gemini", sniff, run};
