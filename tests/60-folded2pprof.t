@@ -1,0 +1,230 @@
+#!/bin/sh
+# folded2pprof: folded stacks in, gzipped pprof out, read back with the real
+# client (go tool pprof) and turned back into folded stacks.
+. "$(dirname "$0")/lib.sh"
+FIX=$TESTS/fixtures/folded2pprof
+MAN=$TOP/man/folded2pprof.1
+NPLAN=53
+plan $NPLAN
+
+# go tool pprof with its caches in $TMP; its stderr is collected in pp.err,
+# which has to stay empty: our profiles must not make it warn.
+mkdir -p "$TMP/home" "$TMP/gocache"
+export HOME="$TMP/home" GOCACHE="$TMP/gocache" GOFLAGS=
+GO=
+have go && go tool -n pprof >/dev/null 2>&1 && GO=1
+: > pp.err
+pp() { go tool pprof "$@" 2>>pp.err; }
+# check_quiet DESC: nothing on pprof's stderr since the last call
+check_quiet() {
+	if [ -s pp.err ]; then not_ok "$1"; sed 's/^/# /' pp.err | head -10; else ok "$1"; fi
+	: > pp.err
+}
+
+# The folded input as pprof will see it: comments and blank lines gone,
+# equal stacks summed, zero weights dropped, sorted.  Plain awk, one count.
+merge() {
+	awk '/^[ \t]*(#|$)/ { next }
+	{ sub(/[ \t]+$/, ""); c = $NF; sub(/[ \t]*[0-9]+$/, ""); sub(/^[ \t]+/, ""); s[$0] += c }
+	END { for (k in s) if (s[k] > 0) printf "%s %.0f\n", k, s[k] }' "$@" | sort
+}
+# go tool pprof -traces back to folded stacks: each block between separators
+# is "VALUE   leaf" then "             caller" lines, leaf first.
+traces2folded() {
+	awk 'function emit(  s, i) {
+		if (!n) return
+		s = f[n - 1]
+		for (i = n - 2; i >= 0; i--) s = s ";" f[i]
+		print s, v
+		n = 0
+	}
+	/^-----------[+]-+$/ { emit(); inblock = 1; next }
+	!inblock { next }
+	n == 0 {
+		match($0, /^ *[0-9]+   /)
+		v = substr($0, 1, RLENGTH - 3); sub(/^ +/, "", v)
+		f[n++] = substr($0, RLENGTH + 1); next
+	}
+	{ f[n++] = substr($0, 14) }' | merge
+}
+# The total of the selected sample type, from -top's header.
+top_total() { pp -top "$@" | sed -n 's/^Showing nodes accounting for .* of \([0-9]*\) total$/\1/p'; }
+sum() { merge "$@" | awk '{ s += $NF } END { printf "%.0f\n", s }'; }
+
+# --- without go -------------------------------------------------------------
+
+folded2pprof --help > help.out 2>&1
+check_status "--help exits 0" 0 folded2pprof --help
+check_grep "--help starts with the usage line" '^usage: folded2pprof \[-o file\]' help.out
+# every option of the man page is in --help and the other way round
+sed -n 's/^\.It Fl //p' "$MAN" | sed 's/\\//g' | tr ',' '\n' |
+	sed -n 's/^ *\(Fl \)*\(-*[a-z-]*\).*/\2/p' | sed 's/^[a-z]/-&/; s/^-\([a-z-][a-z-]\)/--\1/' |
+	sort -u > man.opts
+grep -oE '^ +(-[a-z], )?--[a-z-]+' help.out | tr -d ' ' | tr ',' '\n' | sort -u > help.opts
+check_same "man page options equal --help options" man.opts help.opts
+check_test "the man page lists the options" "$(wc -l < man.opts)" -ge 9
+folded2pprof --version > version.out 2>&1
+check_grep "--version prints the name and a version" '^folded2pprof .' version.out
+if have mandoc; then
+	check_test "man page is mandoc -Tlint clean" "$(mandoc -Tlint -Wwarning "$MAN" 2>&1)" = ""
+else
+	skip "mandoc not installed"
+fi
+
+check_status "--level 10 is a usage error" 2 folded2pprof --level 10 -o x.pb.gz "$FIX/tokens.folded"
+check_status "an empty sample type is a usage error" 2 folded2pprof --sample-types /count -o x.pb.gz "$FIX/tokens.folded"
+check_status "--sample-type takes one type" 2 folded2pprof --sample-type a/u,b/u -o x.pb.gz "$FIX/tokens.folded"
+check_status "an unknown option is a usage error" 2 folded2pprof --bogus -o x.pb.gz "$FIX/tokens.folded"
+folded2pprof -o diff1.pb.gz "$FIX/diff.folded" 2> diff1.err
+check_test "two count columns, one sample type: exit 2" $? = 2
+check_test "... and no output file" "$(test -e diff1.pb.gz && echo made || echo none)" = none
+check_grep "... and the message names the columns" '2 count columns but 1 sample type' diff1.err
+folded2pprof --sample-types a/count,b/count -o x.pb.gz "$FIX/tokens.folded" 2> short.err
+check_test "one count column, two sample types: exit 2" $? = 2
+check_grep "... reported with file:line" 'tokens.folded:1: the input has 1 count column but 2' short.err
+
+if have script; then
+	script -qec "folded2pprof $FIX/tokens.folded" /dev/null > tty.out 2>&1
+	check_test "refuses to write binary to a terminal (exit 2)" $? = 2
+else
+	skip "script(1) not installed"
+fi
+
+folded2pprof -o a.pb.gz "$FIX/basic.folded"
+folded2pprof < "$FIX/basic.folded" > b.pb.gz
+folded2pprof -o - - < "$FIX/basic.folded" > c.pb.gz
+check "output is gzip" gzip -t a.pb.gz
+check "same input, byte-identical output (file, stdin, -o -)" sh -c 'cmp a.pb.gz b.pb.gz && cmp a.pb.gz c.pb.gz'
+folded2pprof --level 0 -o l0.pb.gz "$FIX/basic.folded"
+folded2pprof --level 9 -o l9.pb.gz "$FIX/basic.folded"
+check_test "--level 9 output is smaller than --level 0" "$(wc -c < l9.pb.gz)" -lt "$(wc -c < l0.pb.gz)"
+check "... and both decompress to the same profile" sh -c 'gzip -dc l0.pb.gz > l0.pb && gzip -dc l9.pb.gz | cmp - l0.pb'
+
+: | folded2pprof > empty.pb.gz 2> empty.err
+check_test "no stacks: exit 1" $? = 1
+check_grep "... with a message" 'no stacks in the input' empty.err
+
+folded2pprof -o two.pb.gz nosuch.folded "$FIX/tokens.folded" 2> nosuch.err
+check_test "a missing file: exit 1" $? = 1
+check_grep "... named on stderr" '^folded2pprof: nosuch.folded: No such file' nosuch.err
+
+folded2pprof -o bad.pb.gz "$FIX/bad.folded" 2> bad.err
+check_test "bad lines: exit 1" $? = 1
+check_grep "... line 2 reported with file:line" 'bad.folded:2: no count at the end of the line; line skipped' bad.err
+check_grep "... line 4 reported with file:line" 'bad.folded:4: count is negative, fractional or too large' bad.err
+check_grep "... repeats counted" 'bad.folded: 2 more like line 4' bad.err
+
+# bench script: a small run here; the 200k-stack target unless sanitized
+# (a sanitizer build is several times slower by design).
+bench-folded2pprof 2000 > bench.out 2>&1
+check "bench-folded2pprof prints levels 1 and 6" sh -c 'grep -q "^1 " bench.out && grep -q "^6 " bench.out'
+if [ "${SAN:-}" = 1 ] || [ "${AP_BUILD%build-san}" != "$AP_BUILD" ]; then
+	skip "speed target not checked in a sanitizer build"
+else
+	bench-folded2pprof 200000 > bench200k.out 2>&1
+	secs=$(awk '$1 == 1 { print $2 }' bench200k.out)
+	if awk -v s="$secs" 'BEGIN { exit !(s != "" && s < 1.0) }'; then
+		ok "200,000 stacks in under a second at the default level ($secs s)"
+	else
+		not_ok "200,000 stacks in under a second at the default level"; diag "$(cat bench200k.out)"
+	fi
+fi
+
+# --- with go tool pprof -----------------------------------------------------
+
+if [ -z "$GO" ]; then
+	while [ "$_n" -lt "$NPLAN" ]; do skip "go tool pprof not installed"; done
+	done_testing
+fi
+
+pp -raw a.pb.gz > /dev/null; pp -top a.pb.gz > /dev/null; pp -traces a.pb.gz > a.traces
+check_quiet "pprof -raw, -top and -traces read the output without a warning"
+check_test "pprof total equals the sum of the counts" "$(top_total a.pb.gz)" = "$(sum "$FIX/basic.folded")"
+traces2folded < a.traces > a.back
+cat > a.want <<'EOF'
+java-1234;Interpreter;java/lang/Thread.run 9
+leading blanks;trailing blank 5
+main;main;main 3
+main;parse 8
+main;parse;lex 42
+main;render;draw text 4
+main;render;draw text;glyph cache 21
+project:демо;agent:claude;prompt:ドキュメント;call:tool/Bash;process:make 6
+swapper;[unknown];native_safe_halt_[k] 17
+EOF
+check_same "-traces back to folded: blanks, unicode, recursion, merged repeats" a.want a.back
+merge "$FIX/basic.folded" > a.merged
+check_same "... and the same as the merged input" a.want a.merged
+
+# very long frames, and many of them in one stack
+awk 'BEGIN {
+	x = "x"; for (i = 0; i < 17; i++) x = x x          # 131072 bytes
+	printf "root;%s;leaf é 3\n", x
+	s = "deep"; for (i = 0; i < 500; i++) s = s ";frame " i
+	printf "%s 2\n%s;%s 1\n", s, s, x
+}' > long.folded
+folded2pprof -o long.pb.gz long.folded
+pp -traces long.pb.gz | traces2folded > long.back
+check_quiet "long frames: no warning"
+merge long.folded > long.want
+check_same "long frames and 500-deep stacks survive the round trip" long.want long.back
+
+pp -top bad.pb.gz > /dev/null
+check_test "bad lines skipped, good lines still count" "$(top_total bad.pb.gz)" = 18
+check_quiet "... and pprof reads that output quietly"
+
+folded2pprof --leaf prompt -o leaf.pb.gz "$FIX/tasks.folded"
+pp -top leaf.pb.gz > leaf.top
+pp -traces leaf.pb.gz | traces2folded > leaf.back
+check_quiet "--leaf output: no warning"
+check_out "--leaf prompt: -top ranks the prompt tags" "$(printf '%s\n' '70 prompt:debug' '36 prompt:docs' '7 prompt:review')" \
+	awk 'f && $NF ~ /^prompt:/ { print $1, $NF } /flat%/ { f = 1 }' leaf.top
+sed 's/;\(prompt:[^;]*\)\(;[^ ]*\) /\2;\1 /' "$FIX/tasks.folded" | merge > leaf.want
+check_same "--leaf prompt: the prompt frame is the leaf, the rest in order" leaf.want leaf.back
+
+folded2pprof --sample-types before/count,after/count -o diff.pb.gz "$FIX/diff.folded"
+pp -raw diff.pb.gz > diff.raw
+check_grep "several sample types show in -raw, the first the default" '^before/count\[dflt\] after/count$' diff.raw
+check_test "default sample type totals the first column" "$(top_total diff.pb.gz)" = 59
+check_test "-sample_index=after totals the second column" "$(top_total -sample_index=after diff.pb.gz)" = 63
+check_quiet "several sample types: no warning"
+
+folded2pprof --comment "first note" --comment "second note" -o com.pb.gz "$FIX/tokens.folded"
+check_out "--comment shows in -comments" "$(printf 'first note\nsecond note')" go tool pprof -comments com.pb.gz
+folded2pprof --time 2025-01-02T03:04:05Z -o time.pb.gz "$FIX/tokens.folded"
+pp -raw time.pb.gz > time.raw
+check_grep "--time sets the profile time" '^Time: 2025-01-02 03:04:05 +0000 UTC' time.raw
+check_nogrep "... which is absent without it" '^Time:' diff.raw
+
+# The EXAMPLES of the man page, run as written on our fixtures.
+mkdir ex && cp "$FIX/tokens.folded" "$FIX/tasks.folded" "$FIX/diff.folded" ex/
+sed -n '/^\.Sh EXAMPLES/,/^\.Sh /s/^\.Dl //p' "$MAN" | sed 's/\\-/-/g; s/\\&//g' > ex/examples
+nex=0 exfail=0
+while IFS= read -r cmd; do
+	nex=$((nex + 1))
+	(cd ex && sh -c "$cmd") > ex/out.$nex 2> ex/err.$nex || { exfail=$((exfail + 1)); diag "failed: $cmd"; }
+	[ -s ex/err.$nex ] && { exfail=$((exfail + 1)); diag "stderr: $cmd"; sed 's/^/# /' ex/err.$nex | head -3; }
+done < ex/examples
+check_test "the $nex EXAMPLES run cleanly" "$nex:$exfail" = "4:0"
+check_grep "... and the tokens example ranks kind:cache_read first" '^ *45000 .*kind:cache_read$' ex/out.1
+
+# The real profiles in ../shared: nobody here wrote these stacks.
+if shared folded; then
+	nf=0 rtfail=0 totfail=0
+	for f in "$SHARED"/folded/*/*.folded; do
+		nf=$((nf + 1))
+		folded2pprof -o s.pb.gz "$f" || rtfail=$((rtfail + 1))
+		pp -traces s.pb.gz | traces2folded > s.back
+		merge "$f" > s.want
+		cmp -s s.want s.back || { rtfail=$((rtfail + 1)); diag "round trip differs: $f"; }
+		[ "$(top_total s.pb.gz)" = "$(sum "$f")" ] || { totfail=$((totfail + 1)); diag "total differs: $f"; }
+	done
+	check_test "shared profiles: -traces round trip equals the input ($nf files)" "$rtfail:$((nf > 0))" = "0:1"
+	check_test "shared profiles: pprof totals equal the sums of the counts" "$totfail:$((nf > 0))" = "0:1"
+	check_quiet "shared profiles: pprof reads them all without a warning"
+else
+	skip "../shared/folded absent"
+	skip "../shared/folded absent"
+	skip "../shared/folded absent"
+fi
+done_testing
