@@ -1,0 +1,132 @@
+#!/bin/sh
+# agent-events on Gemini CLI sessions: session-*.json documents and the
+# JSONL log, token units, tool status, bad input, and the real corpus.
+. "$(dirname "$0")/lib.sh"
+have jq || skip_all "jq not installed"
+F=$TESTS/fixtures/gemini
+J=session-2025-10-01T10-00-5e551011.json
+L=session-2026-04-29T21-39-7a1c0de5.jsonl
+S=chats/5e551011-aaaa-4bbb-8ccc-000000000001/c0ffee00-5ub-a6e7.jsonl
+C=$SHARED/corpus/gemini-cli
+plan 41
+
+# ev FILE...: agent-events run in the fixture directory, so "file" keys
+# are the relative names the expected output holds.
+ev() { (cd "$F" && agent-events "$@"); }
+
+# --- session-*.json -----------------------------------------------------
+ev $J > json.out 2> json.err; st=$?
+check_same "session-*.json: exact records" "$F/$J.expected" json.out
+check_test "session-*.json: exit 0" "$st" = 0
+check_test "session-*.json: nothing on stderr" "$(cat json.err)" = ""
+# 12000 input of which 9000 cached; 40 output + 25 thoughts
+check_out "cached input separated from input" \
+	'{"input":3000,"cache_read":9000,"cache_write":0,"cache_write_1h":0,"output":65,"reasoning":25}' \
+	jq -c 'select(.id=="g-1") | .tokens' json.out
+# tool tokens are input; thoughts are billed as output
+check_out "thoughts in output, tool-use tokens in input" '4005 11000 420 120' \
+	jq -r 'select(.id=="g-2") | .tokens | "\(.input) \(.cache_read) \(.output) \(.reasoning)"' json.out
+check_out "tool status: success ok, exit 2 / error / cancelled error" \
+	"$(printf '%s\n' 'run_shell_command error 2' 'read_file ok -' 'replace error -' 'write_file error -')" \
+	jq -r 'select(.kind=="tool") | "\(.tool) \(.status) \(.exit // "-")"' json.out
+check_out "tool ts from the call id, duration to its result" '2025-10-01T10:00:04.400Z 3000' \
+	jq -r 'select(.tool=="run_shell_command") | "\(.ts) \(.duration_ms)"' json.out
+check_out "llm duration counts from the end of the previous tools" '2450' \
+	jq -r 'select(.id=="g-2") | .duration_ms' json.out
+check_out "slash command, displayContent, info skipped" \
+	"$(printf '%s\n' 'human fix the failing test in parser.c' 'command /stats' 'human explain @notes.md')" \
+	jq -r 'select(.kind=="prompt") | "\(.origin) \(.text)"' json.out
+check_out "a message without id gets <session>:l<N>" '5e551011-aaaa-4bbb-8ccc-000000000001:l3 u-3' \
+	jq -r 'select(.model=="gemini-2.5-flash") | "\(.id) \(.parent)"' json.out
+
+# --- the JSONL log --------------------------------------------------------
+ev $L > jsonl.out 2> jsonl.err; st=$?
+check_same "JSONL with \$set, re-appended message, rewind: exact records" "$F/$L.expected" jsonl.out
+check_test "JSONL: a truncated last line is normal (exit 0)" "$st" = 0
+check_grep "JSONL: the truncated last line is noted with its line" "$L:13: incomplete last line" jsonl.err
+check_out "JSONL: a message appended twice counts once, with its last tokens" '1 1855 10000 100 ok' \
+	jq -rs '[.[] | select(.id=="m-g1")] as $l | [.[] | select(.kind=="tool")][0] as $t |
+		"\($l | length) \($l[0].tokens.input) \($l[0].tokens.cache_read) \($l[0].tokens.output) \($t.status)"' jsonl.out
+check_out "JSONL: rewound calls were made and still count" '3' \
+	jq -s '[.[] | select(.kind=="llm")] | length' jsonl.out
+
+ev $S > sub.out 2>&1
+check_same "subagent log: parent's session id, own id as subagent" "$F/subagent.expected" sub.out
+
+ev $L $L > twice.out 2>/dev/null
+check_out "the same messages read twice count once" '3 2' \
+	jq -rs '"\([.[] | select(.kind=="llm")] | length) \([.[] | select(.kind=="session")] | length)"' twice.out
+
+ev --no-text $J > notext.out
+check_test "--no-text drops every text" "$(grep -c '"text"' notext.out)" = 0
+
+# --- bad input ------------------------------------------------------------
+ev broken.json > broken.out 2> broken.err; st=$?
+check_test "broken document: exit 1" "$st" = 1
+check_out "broken document: one diagnostic with file:line" \
+	'agent-events: broken.json:8: not JSON: expected a string key' cat broken.err
+check_test "broken document: no records" "$(wc -c < broken.out)" = 0
+
+ev badline.jsonl > badline.out 2> badline.err; st=$?
+check_test "non-JSON line: exit 1" "$st" = 1
+check_grep "non-JSON line: reported with file:line" '^agent-events: badline.jsonl:4: not JSON' badline.err
+check_out "non-JSON line: the rest still counts" '110 190 15' \
+	jq -rs '[.[] | select(.kind=="llm") | .tokens] | "\(map(.input) | add) \(map(.cache_read) | add) \(map(.output) | add)"' badline.out
+
+# \351 alone is Latin-1 for e-acute: not UTF-8
+printf '%s\n' '{"sessionId":"u8","projectHash":"00","startTime":"2025-10-01T10:00:00.000Z"}' > utf8.jsonl
+printf '{"id":"u-1","timestamp":"2025-10-01T10:00:01.000Z","type":"user","content":"caf\351 ok"}\n' >> utf8.jsonl
+agent-events utf8.jsonl > utf8.out 2> utf8.err; st=$?
+check_test "invalid UTF-8: exit 1" "$st" = 1
+check_grep "invalid UTF-8: reported at its line" 'utf8.jsonl:2: invalid UTF-8' utf8.err
+check_out "invalid UTF-8: replaced by U+FFFD" 'caf� ok' jq -r 'select(.kind=="prompt") | .text' utf8.out
+
+printf '{\n  "sessionId": "x",\n  "messages": 3\n}\n' > notsession.json
+agent-events notsession.json > ns.out 2> ns.err; st=$?
+check_test "JSON but not a session: exit 1" "$st" = 1
+check_grep "JSON but not a session: unknown format" 'notsession.json: .*unknown format' ns.err
+
+# Claude Code records carry sessionId too; they are not Gemini's.
+printf '%s\n' '{"parentUuid":null,"sessionId":"c1","type":"user","uuid":"a1","timestamp":"2025-10-01T10:00:00.000Z","message":{"role":"user","content":"hi"},"messages":[]}' > claude.jsonl
+agent-events claude.jsonl > claude.out 2>/dev/null
+check_test "a Claude Code record is not claimed" "$(grep -c '"agent":"gemini"' claude.out)" = 0
+
+# --- the real corpus ------------------------------------------------------
+# Every file is Gemini CLI's own shape (the agentsight and agentsview
+# fixtures are minimal but use Gemini's keys), so all of them parse.
+# jq computes each file's totals independently: input - cached + tool,
+# cached, output + thoughts, thoughts; a log's message counts once (its
+# last line).
+if ! shared corpus/gemini-cli; then
+	for i in 1 2 3 4 5 6 7 8 9 10 11; do skip "../shared/corpus/gemini-cli absent"; done
+	done_testing
+fi
+sum='def s(f): map(f) | add // 0; "\(s(.input)) \(s(.cache_read)) \(s(.output)) \(s(.reasoning))"'
+for f in "$C"/*.json "$C"/*.jsonl; do
+	b=$(basename "$f")
+	agent-events "$f" > c.out 2> c.err; st=$?
+	if [ "$st" = 0 ] && [ ! -s c.err ] && grep -q '"kind":"session"' c.out; then
+		ok "corpus $b: parsed"
+	else
+		not_ok "corpus $b: parsed"; diag "exit $st"; sed 's/^/# /' c.err
+	fi
+	got=$(jq -rs "[.[] | select(.kind==\"llm\" and .tokens) | .tokens] | $sum" c.out)
+	case $f in
+	*.jsonl) want=$(jq -rs 'map(select(.type=="gemini" and (.tokens | type) == "object"))
+		| group_by(.id) | map(last.tokens)
+		| map({input: (.input - (.cached // 0) + (.tool // 0)), cache_read: (.cached // 0),
+			output: (.output + (.thoughts // 0)), reasoning: (.thoughts // 0)}) | '"$sum" "$f") ;;
+	*) want=$(jq -r '[.messages[] | select(.type=="gemini" and (.tokens | type) == "object") | .tokens
+		| {input: (.input - (.cached // 0) + (.tool // 0)), cache_read: (.cached // 0),
+			output: (.output + (.thoughts // 0)), reasoning: (.thoughts // 0)}] | '"$sum" "$f") ;;
+	esac
+	check_test "corpus $b: token totals equal jq's" "$got" = "$want"
+done
+# Claude Code and Codex files are never taken for Gemini's.
+n=0
+for f in "$SHARED"/corpus/claude-code/* "$SHARED"/corpus/codex/*; do
+	case $f in *.jsonl) ;; *) continue ;; esac
+	agent-events "$f" 2>/dev/null | grep -q "\"agent\":\"gemini\"" && n=$((n + 1))
+done
+check_test "no Claude Code or Codex corpus file read as Gemini" "$n" = 0
+done_testing
