@@ -1,13 +1,958 @@
-/* claude.c: placeholder until the claude adapter lands; recognises nothing. */
+/* claude.c: the Claude Code adapter of agent-events.
+ *
+ * Claude Code writes one JSON record per line: user turns (typed prompts,
+ * client notes, tool results), assistant records (one per content block
+ * of a model call, each repeating the call's message.id, requestId and
+ * usage) and bookkeeping records nobody profiles (summary,
+ * file-history-snapshot, progress, attachment, ...).
+ *
+ * A model call stays open while its records keep coming -- tool results
+ * interleave inside one call when tools run while the response streams --
+ * and is written when another call starts, a person types a prompt, or
+ * the file ends, with the largest usage seen.  A tool call is written
+ * when its result arrives, after its model call.  Subagents run in a
+ * second "thread": inline isSidechain records (1.0.x) or a file of their
+ * own (agent-<id>.jsonl); their work is charged to the prompt of the
+ * parent that started them.  Memory is bounded: pending tools are capped
+ * and everything pending is settled at each human prompt. */
+#include <stdlib.h>
+#include <string.h>
 #include "events.h"
 
-static int sniff(const char *head, size_t n, const char *path)
+#define MAXPENDING 4096         /* tool calls awaiting a result */
+
+enum { MAIN, SIDE };            /* the conversation and a subagent's */
+enum { T_WAIT, T_HELD };        /* no result yet / result in, call not written */
+
+struct call {                   /* one model call being read */
+	bool active, emitted, skip;
+	uint64_t serial, key;   /* key: hash of (message.id, requestId); 0 none */
+	struct sbuf id, model, prompt, parent, text, tools;
+	int ntools;
+	int64_t ts, last, start;
+	bool has_tokens;
+	struct tokens tok;
+};
+
+struct ptool {                  /* a tool call awaiting its result */
+	int state, thread;
+	bool error, matched;
+	uint64_t h, serial, seq, taskh;
+	int64_t ts, rts, exit;
+	struct sbuf id, name, call, prompt, cwd, input;
+};
+
+struct thread {
+	struct call call;
+	struct sbuf prompt;     /* id of the prompt record in force: parent of calls */
+	struct sbuf root;       /* the causal root: the prompt field of records */
+	int64_t trig;           /* last prompt or tool result: what triggers a call */
+	bool started;           /* SIDE: a subagent prompt was seen */
+};
+
+struct claude {
+	struct ev_ctx *c;
+	struct lreader *r;
+	const char *path;
+	struct jdoc d;
+	/* the session record, written before the first record of the file */
+	bool started;
+	struct sbuf session, subagent, cwd, version;
+	int64_t ts0;
+	struct thread th[2];
+	struct ptool *t;        /* pending tools in tool_use order */
+	size_t nt, capt;
+	uint64_t serial, seq, nprompt, ncall;
+	struct sbuf text, names;
+	const char **namev;
+	int namecap;
+	bool in_subagent_file;
+};
+
+/* The members of a record this adapter reads, found in one pass. */
+struct rec {
+	const struct jnode *type, *msg, *uuid, *puuid, *session, *ts, *cwd, *version;
+	const struct jnode *req, *side, *meta, *compact, *tur, *agent, *origin;
+	int64_t t;
+};
+
+static void sb_set(struct sbuf *b, const char *s)
 {
-	return 0;
+	sb_reset(b);
+	if (s)
+		sb_adds(b, s);
+}
+
+/* Copy a string node's value into b (reset first); false if not a string. */
+static bool sb_node(struct sbuf *b, const struct jnode *n)
+{
+	sb_reset(b);
+	return jstr(n, b);
+}
+
+static const char *nz(const struct sbuf *b)
+{
+	return b->len ? b->p : NULL;
+}
+
+static bool is_str(const struct jnode *n)
+{
+	return n && n->type == J_STR;
+}
+
+/* Hash of a string node's value; escapes are rare in ids, so decode only then. */
+static uint64_t hnode(struct jdoc *d, const struct jnode *n, uint64_t seed)
+{
+	if (!is_str(n))
+		return seed;
+	size_t len;
+	const char *s = n->flags ? jsn(d, n, &len) : (len = n->len, n->s);
+	return hash64(s, len, seed);
+}
+
+static int64_t node_ts(struct jdoc *d, const struct jnode *n)
+{
+	if (!is_str(n))
+		return TS_NONE;
+	if (!n->flags)
+		return ts_parse(n->s, n->len);
+	size_t len;
+	const char *s = jsn(d, n, &len);
+	return ts_parse(s, len);
+}
+
+static void read_rec(struct jdoc *d, const struct jnode *root, struct rec *x)
+{
+	memset(x, 0, sizeof *x);
+	JFOR(d, root, k) {
+		const struct jnode *v = jval(k);
+		const char *s = k->s;
+		if (k->flags & JF_ESC)
+			continue;       /* none of the keys we want is escaped */
+#define IS(lit) (k->len == sizeof lit - 1 && !memcmp(s, lit, sizeof lit - 1))
+		switch (k->len) {
+		case 3: if (IS("cwd")) x->cwd = v; break;
+		case 4:
+			if (IS("type")) x->type = v;
+			else if (IS("uuid")) x->uuid = v;
+			break;
+		case 6:
+			if (IS("isMeta")) x->meta = v;
+			else if (IS("origin")) x->origin = v;
+			break;
+		case 7:
+			if (IS("message")) x->msg = v;
+			else if (IS("version")) x->version = v;
+			else if (IS("agentId")) x->agent = v;
+			break;
+		case 9:
+			if (IS("sessionId")) x->session = v;
+			else if (IS("timestamp")) x->ts = v;
+			else if (IS("requestId")) x->req = v;
+			break;
+		case 10: if (IS("parentUuid")) x->puuid = v; break;
+		case 11: if (IS("isSidechain")) x->side = v; break;
+		case 13: if (IS("toolUseResult")) x->tur = v; break;
+		case 16: if (IS("isCompactSummary")) x->compact = v; break;
+		}
+#undef IS
+	}
+	x->t = node_ts(d, x->ts);
+}
+
+/* --- the session record ------------------------------------------------ */
+
+static void base_name(struct sbuf *b, const char *path)
+{
+	const char *s = strrchr(path, '/');
+	s = s ? s + 1 : path;
+	size_t n = strlen(s);
+	if (n > 6 && !strcmp(s + n - 6, ".jsonl"))
+		n -= 6;
+	sb_reset(b);
+	sb_add(b, s, n);
+}
+
+static void start_session(struct claude *s)
+{
+	if (s->started)
+		return;
+	s->started = true;
+	if (!s->session.len)    /* summary-only files: the file is named after it */
+		base_name(&s->session, s->path);
+	struct event e;
+	ev_init(&e);
+	e.kind = "session";
+	e.agent = "claude";
+	e.session = s->session.p;
+	e.subagent = nz(&s->subagent);
+	e.ts = s->ts0;
+	e.cwd = nz(&s->cwd);
+	e.version = nz(&s->version);
+	e.file = s->path;
+	ev_session(s->c, &e);
+}
+
+/* Learn the session's facts from the first records that carry them; the
+ * record goes out once the session id and a timestamp are known. */
+static void learn_session(struct claude *s, struct rec *x)
+{
+	if (!s->session.len && is_str(x->session))
+		sb_node(&s->session, x->session);
+	/* a subagent's transcript, whatever its file is called */
+	if (!s->started && is_str(x->agent) && x->agent->len &&
+	    (s->in_subagent_file || jtrue(x->side))) {
+		s->in_subagent_file = true;
+		sb_node(&s->subagent, x->agent);
+	}
+	if (x->t == TS_NONE)
+		return;
+	if (s->ts0 == TS_NONE)
+		s->ts0 = x->t;
+	if (!s->cwd.len && is_str(x->cwd))
+		sb_node(&s->cwd, x->cwd);
+	if (!s->version.len && is_str(x->version))
+		sb_node(&s->version, x->version);
+	if (s->session.len)
+		start_session(s);
+}
+
+static void ev_base(struct claude *s, struct event *e, const char *kind, int64_t ts)
+{
+	start_session(s);
+	ev_init(e);
+	e->kind = kind;
+	e->agent = "claude";
+	e->session = s->session.p;
+	e->subagent = nz(&s->subagent);
+	e->ts = ts;
+}
+
+/* --- tool calls -------------------------------------------------------- */
+
+static struct ptool *tool_find(struct claude *s, uint64_t h)
+{
+	for (size_t i = 0; i < s->nt; i++)
+		if (s->t[i].h == h)
+			return &s->t[i];
+	return NULL;
+}
+
+/* Drop entry i, keeping the order and the entry's buffers for reuse. */
+static void tool_drop(struct claude *s, size_t i)
+{
+	struct ptool tmp = s->t[i];
+	memmove(&s->t[i], &s->t[i + 1], (s->nt - i - 1) * sizeof *s->t);
+	s->t[--s->nt] = tmp;
+}
+
+static void tool_emit(struct claude *s, size_t i)
+{
+	struct ptool *p = &s->t[i];
+	struct event e;
+	ev_base(s, &e, "tool", p->ts);
+	e.id = p->id.p;
+	e.parent = nz(&p->call);
+	e.prompt = nz(&p->prompt);
+	e.cwd = nz(&p->cwd);
+	e.tool = p->name.p;
+	if (p->rts == TS_NONE) {
+		e.status = "unknown";
+	} else {
+		e.status = p->error ? "error" : "ok";
+		e.exit = p->exit;
+		if (p->ts != TS_NONE && p->rts >= p->ts)
+			e.duration_ms = p->rts - p->ts;
+	}
+	e.class = effects_class(&e, p->input.p, p->input.len);
+	ev_emit(s->c, &e);
+	effects_tool(s->c, &e, p->input.p, p->input.len);
+	tool_drop(s, i);
+}
+
+static void call_emit(struct claude *s, struct call *k);
+
+/* The oldest pending tool never got a result: written as unknown, after
+ * its call. */
+static void tool_evict(struct claude *s)
+{
+	struct ptool *p = &s->t[0];
+	struct call *k = &s->th[p->thread].call;
+	if (k->active && k->serial == p->serial && !k->emitted)
+		call_emit(s, k);        /* writes held tools too; t[0] may have gone */
+	if (s->nt >= MAXPENDING)
+		tool_emit(s, 0);
+}
+
+static struct ptool *tool_new(struct claude *s)
+{
+	if (s->nt >= MAXPENDING)
+		tool_evict(s);
+	if (s->nt == s->capt) {
+		size_t cap = s->capt ? s->capt * 2 : 16;
+		s->t = xrealloc(s->t, cap * sizeof *s->t);
+		memset(s->t + s->capt, 0, (cap - s->capt) * sizeof *s->t);
+		s->capt = cap;
+	}
+	struct ptool *p = &s->t[s->nt++];
+	p->state = T_WAIT;
+	p->error = p->matched = false;
+	p->taskh = 0;
+	p->rts = TS_NONE;
+	p->exit = EV_NONE;
+	return p;
+}
+
+/* A tool_use block of call k. */
+static void tool_use(struct claude *s, struct call *k, int thread, struct rec *x,
+	const struct jnode *item)
+{
+	struct jdoc *d = &s->d;
+	const struct jnode *id = jget(d, item, "id"), *name = jget(d, item, "name");
+	const struct jnode *input = jget(d, item, "input");
+	if (!is_str(id) || !id->len)
+		return;
+	const char *ids = js(d, id);
+	if (ev_seen(&s->c->seen_tool, ids, NULL))
+		return;
+	struct ptool *p = tool_new(s);
+	p->thread = thread;
+	p->serial = k->serial;
+	p->h = hash64(ids, strlen(ids), 0);
+	p->ts = x->t;
+	sb_set(&p->id, ids);
+	if (!sb_node(&p->name, name))
+		sb_set(&p->name, "?");
+	sb_set(&p->call, k->id.p);
+	sb_set(&p->prompt, nz(&k->prompt));
+	if (!sb_node(&p->cwd, x->cwd))
+		sb_set(&p->cwd, nz(&s->cwd));
+	sb_reset(&p->input);
+	if (input) {
+		const char *raw;
+		size_t n = jraw(d, input, &raw);
+		sb_add(&p->input, raw, n);
+	}
+	/* A Task (Agent since 2.1) starts a subagent: remember its task to
+	 * match the sidechain that carries it out. */
+	if (jeq(name, "Task") || jeq(name, "Agent"))
+		p->taskh = hnode(d, jget(d, input, "prompt"), 7) | 1;
+}
+
+/* The result of a tool call arrived. */
+static void tool_result(struct claude *s, const struct jnode *item, struct rec *x, bool single)
+{
+	struct jdoc *d = &s->d;
+	const struct jnode *idn = jget(d, item, "tool_use_id");
+	if (!is_str(idn))
+		return;
+	const char *ids = js(d, idn);
+	struct ptool *p = tool_find(s, hash64(ids, strlen(ids), 0));
+	const struct jnode *agent = single ? jget(d, x->tur, "agentId") : NULL;
+	if (is_str(agent) && agent->len) {
+		/* A subagent's transcript, read later, learns its place from this. */
+		struct sbuf *b = &s->names;
+		sb_reset(b);
+		if (p)
+			sb_add(b, p->prompt.p, p->prompt.len);
+		else
+			sb_add(b, s->th[MAIN].root.p ? s->th[MAIN].root.p : "", s->th[MAIN].root.len);
+		sb_addc(b, '\t');
+		sb_adds(b, ids);
+		ev_link_put(s->c, js(d, agent), b->p);
+	}
+	if (!p || p->state != T_WAIT)
+		return;         /* a copy of a known call, or a second result */
+	p->rts = x->t != TS_NONE ? x->t : p->ts;
+	p->error = jtrue(jget(d, item, "is_error"));
+	const struct jnode *ec = single ? jget(d, x->tur, "exitCode") : NULL;
+	if (ec && ec->type == J_NUM) {
+		p->exit = jint(ec, EV_NONE);
+	} else if (p->error) {
+		/* Bash failures since 1.0: "Exit code 2\n..." */
+		const struct jnode *ct = jget(d, item, "content");
+		if (is_str(ct) && ct->len > 10 && !memcmp(ct->s, "Exit code ", 10) &&
+		    ct->s[10] >= '0' && ct->s[10] <= '9')
+			p->exit = atoll(ct->s + 10);
+	}
+	struct call *k = &s->th[p->thread].call;
+	if (k->active && k->serial == p->serial && !k->emitted) {
+		p->state = T_HELD;      /* written right after its call */
+		p->seq = ++s->seq;
+		return;
+	}
+	tool_emit(s, (size_t)(p - s->t));
+}
+
+/* --- model calls ------------------------------------------------------- */
+
+static void call_emit(struct claude *s, struct call *k)
+{
+	if (!k->active || k->emitted)
+		return;
+	k->emitted = true;
+	if (k->skip)
+		return;
+	struct event e;
+	ev_base(s, &e, "llm", k->ts);
+	e.id = k->id.p;
+	e.parent = nz(&k->parent);
+	e.prompt = nz(&k->prompt);
+	e.model = nz(&k->model);
+	if (k->start != TS_NONE && k->last != TS_NONE && k->last >= k->start)
+		e.duration_ms = k->last - k->start;
+	e.has_tokens = k->has_tokens;
+	e.tokens = k->tok;
+	if (k->ntools > s->namecap) {
+		s->namecap = k->ntools * 2;
+		s->namev = xrealloc(s->namev, s->namecap * sizeof *s->namev);
+	}
+	const char *q = k->tools.p;
+	for (int i = 0; i < k->ntools; i++) {
+		s->namev[i] = q;
+		q += strlen(q) + 1;
+	}
+	e.tools = k->ntools ? s->namev : NULL;
+	e.ntools = k->ntools;
+	if (k->text.len) {
+		e.text = k->text.p;
+		e.text_len = k->text.len;
+	}
+	ev_emit(s->c, &e);
+	/* the tools whose results came while the call was still open */
+	for (;;) {
+		size_t best = s->nt;
+		for (size_t i = 0; i < s->nt; i++)
+			if (s->t[i].state == T_HELD && s->t[i].serial == k->serial &&
+			    (best == s->nt || s->t[i].seq < s->t[best].seq))
+				best = i;
+		if (best == s->nt)
+			break;
+		tool_emit(s, best);
+	}
+}
+
+/* Everything pending is settled: calls written, tools without a result
+ * written as unknown. */
+static void settle(struct claude *s)
+{
+	call_emit(s, &s->th[MAIN].call);
+	call_emit(s, &s->th[SIDE].call);
+	while (s->nt)
+		tool_emit(s, 0);
+}
+
+static int64_t max64(int64_t a, int64_t b)
+{
+	return a > b ? a : b;
+}
+
+static void usage_max(struct jdoc *d, struct call *k, const struct jnode *u)
+{
+	if (!u || u->type != J_OBJ)
+		return;
+	struct tokens *t = &k->tok;
+	k->has_tokens = true;
+	JFOR(d, u, key) {
+		const struct jnode *v = jval(key);
+		if (jeq(key, "input_tokens"))
+			t->input = max64(t->input, jint(v, 0));
+		else if (jeq(key, "cache_read_input_tokens"))
+			t->cache_read = max64(t->cache_read, jint(v, 0));
+		else if (jeq(key, "cache_creation_input_tokens"))
+			t->cache_write = max64(t->cache_write, jint(v, 0));
+		else if (jeq(key, "output_tokens"))
+			t->output = max64(t->output, jint(v, 0));
+		else if (jeq(key, "cache_creation"))
+			t->cache_write_1h = max64(t->cache_write_1h,
+				jint(jget(d, v, "ephemeral_1h_input_tokens"), 0));
+	}
+}
+
+/* A subagent file lends its calls the parent's prompt and Task tool. */
+static void side_link(struct claude *s, const char **tool)
+{
+	*tool = NULL;
+	if (!s->in_subagent_file || !s->subagent.len)
+		return;
+	const char *v = ev_link_get(s->c, s->subagent.p);
+	const char *tab = v ? strchr(v, '\t') : NULL;
+	if (!tab)
+		return;
+	if (!s->th[SIDE].root.len) {
+		sb_reset(&s->th[SIDE].root);
+		sb_add(&s->th[SIDE].root, v, (size_t)(tab - v));
+	}
+	*tool = tab + 1;
+}
+
+static void call_start(struct claude *s, struct call *k, int thread, struct rec *x,
+	const struct jnode *mid, uint64_t key)
+{
+	struct jdoc *d = &s->d;
+	struct thread *th = &s->th[thread];
+	call_emit(s, k);
+	k->active = true;
+	k->emitted = false;
+	k->serial = ++s->serial;
+	k->key = key;
+	/* Copies: a resumed session repeats (message.id, requestId); a
+	 * sidechain replay repeats message.id under another requestId. */
+	const char *ms = js(d, mid), *rs = js(d, x->req);
+	const char *a = ms ? ms : rs, *b = ms ? rs : NULL;
+	k->skip = false;
+	if (a) {
+		bool dup = ev_seen(&s->c->seen_call, a, b);
+		bool seen = ms && ev_seen(&s->c->seen_msg, ms, NULL);
+		k->skip = dup || (seen && jtrue(x->side));
+	}
+	start_session(s);
+	sb_reset(&k->id);
+	if (a && *a)
+		sb_adds(&k->id, a);
+	else if (is_str(x->uuid) && x->uuid->len)
+		sb_node(&k->id, x->uuid);
+	else
+		sb_printf(&k->id, "%s:l%llu", s->session.p, (unsigned long long)++s->ncall);
+	const char *link_tool = NULL;
+	if (thread == SIDE)
+		side_link(s, &link_tool);
+	sb_set(&k->prompt, nz(&th->root));
+	sb_set(&k->parent, th->prompt.len ? th->prompt.p : link_tool ? link_tool : nz(&th->root));
+	sb_reset(&k->model);
+	sb_reset(&k->text);
+	sb_reset(&k->tools);
+	k->ntools = 0;
+	k->ts = k->last = x->t;
+	k->start = th->trig != TS_NONE && (x->t == TS_NONE || th->trig <= x->t) ? th->trig : TS_NONE;
+	k->has_tokens = false;
+	memset(&k->tok, 0, sizeof k->tok);
+}
+
+static void assistant(struct claude *s, struct rec *x)
+{
+	struct jdoc *d = &s->d;
+	struct lreader *r = s->r;
+	const struct jnode *m = x->msg;
+	if (!m || m->type != J_OBJ) {
+		lr_warn(r, "nomsg", "assistant record without a message object");
+		return;
+	}
+	const struct jnode *mid = NULL, *model = NULL, *usage = NULL, *content = NULL;
+	JFOR(d, m, key) {
+		const struct jnode *v = jval(key);
+		if (jeq(key, "id")) mid = v;
+		else if (jeq(key, "model")) model = v;
+		else if (jeq(key, "usage")) usage = v;
+		else if (jeq(key, "content")) content = v;
+	}
+	if (jeq(model, "<synthetic>")) {
+		/* the client's own notes (API errors, "No response requested") */
+		lr_note(r, "synthetic", "model \"<synthetic>\": a client note, not a model call; skipped");
+		return;
+	}
+	if (!is_str(mid))
+		mid = NULL;
+	int thread = jtrue(x->side) || s->in_subagent_file ? SIDE : MAIN;
+	struct call *k = &s->th[thread].call;
+	uint64_t key = 0;
+	if (mid || is_str(x->req))
+		key = hnode(d, x->req, hnode(d, mid, 3)) | 1;
+	if (!k->active || !key || k->key != key)
+		call_start(s, k, thread, x, mid, key);
+	if (k->skip)
+		return;
+	if (x->t != TS_NONE)
+		k->last = k->last == TS_NONE ? x->t : max64(k->last, x->t);
+	if (!k->emitted) {
+		usage_max(d, k, usage);
+		if (!k->model.len && is_str(model))
+			sb_node(&k->model, model);
+	}
+	if (is_str(content) && !k->emitted) {
+		jstr(content, &k->text);
+		return;
+	}
+	if (!content || content->type != J_ARR)
+		return;
+	JFOR(d, content, it) {
+		const struct jnode *ty = jget(d, it, "type");
+		if (jeq(ty, "text") && !k->emitted) {
+			if (k->text.len)
+				sb_addc(&k->text, '\n');
+			jstr(jget(d, it, "text"), &k->text);
+		} else if (jeq(ty, "tool_use")) {
+			if (!k->emitted) {
+				const struct jnode *nm = jget(d, it, "name");
+				if (is_str(nm)) {
+					jstr(nm, &k->tools);
+					sb_addc(&k->tools, 0);  /* names NUL-separated */
+					k->ntools++;
+				}
+			}
+			tool_use(s, k, thread, x, it);
+		}
+	}
+}
+
+/* --- user records ------------------------------------------------------ */
+
+static bool prefix(const char *s, const char *p)
+{
+	return !strncmp(s, p, strlen(p));
+}
+
+/* Who wrote a user turn that is not a tool result. */
+static const char *origin_of(struct claude *s, struct rec *x, const char *text)
+{
+	if (jtrue(x->compact))
+		return "continuation";
+	if (jtrue(x->meta))
+		return "meta";
+	while (*text == ' ' || *text == '\n' || *text == '\t' || *text == '\r')
+		text++;
+	static const char *const cmd[] = {
+		"<command-name>", "<command-message>", "<command-args>",
+		"<local-command-stdout>", "<local-command-stderr>", "<bash-input>",
+		"<bash-stdout>", "<bash-stderr>", "<user-memory-input>",
+	};
+	if (prefix(text, "[Request interrupted by user"))
+		return "interrupt";
+	if (prefix(text, "This session is being continued from a previous conversation"))
+		return "continuation";
+	for (size_t i = 0; i < sizeof cmd / sizeof *cmd; i++)
+		if (prefix(text, cmd[i]))
+			return "command";
+	if (prefix(text, "<local-command-caveat>") || prefix(text, "Caveat: The messages below were generated by the user") ||
+	    prefix(text, "<task-notification>") || prefix(text, "<system-reminder>"))
+		return "meta";
+	/* 2.1: origin {"kind": "human" | "task-notification" | ...} */
+	const struct jnode *kind = jget(&s->d, x->origin, "kind");
+	if (is_str(kind) && !jeq(kind, "human"))
+		return "meta";
+	return "human";
+}
+
+/* 1.0.x inline sidechain: find the Task tool whose prompt it carries out,
+ * else the latest Task still waiting. */
+static struct ptool *task_for(struct claude *s, const char *text, size_t len)
+{
+	uint64_t h = hash64(text, len, 7) | 1;
+	struct ptool *last = NULL;
+	for (size_t i = 0; i < s->nt; i++) {
+		struct ptool *p = &s->t[i];
+		if (!p->taskh || p->matched || p->thread != MAIN)
+			continue;
+		if (p->taskh == h)
+			return p;
+		last = p;
+	}
+	return last;
+}
+
+static void prompt(struct claude *s, struct rec *x, const char *text, size_t len,
+	const char *first)
+{
+	bool side = jtrue(x->side) || s->in_subagent_file;
+	struct thread *th = &s->th[side ? SIDE : MAIN];
+	const char *origin;
+	const char *parent = NULL;
+	if (side && (!x->puuid || x->puuid->type == J_NULL || !th->started)) {
+		/* a subagent's task, from the parent's Task tool */
+		origin = "subagent";
+		call_emit(s, &s->th[MAIN].call);
+		call_emit(s, &s->th[SIDE].call);
+		th->started = true;
+		sb_reset(&th->root);
+		if (s->in_subagent_file) {
+			side_link(s, &parent);
+		} else {
+			struct ptool *p = task_for(s, text, len);
+			if (p) {
+				p->matched = true;
+				sb_set(&th->root, nz(&p->prompt));
+				parent = p->id.p;
+			} else {
+				sb_set(&th->root, nz(&s->th[MAIN].root));
+			}
+		}
+	} else {
+		origin = origin_of(s, x, first);
+		call_emit(s, &th->call);
+		if (!side && !strcmp(origin, "human"))
+			settle(s);
+	}
+	start_session(s);
+	const char *id = NULL;
+	if (is_str(x->uuid) && x->uuid->len)
+		id = js(&s->d, x->uuid);
+	if (!id) {
+		sb_reset(&s->names);
+		sb_printf(&s->names, "%s:p%llu", s->session.p, (unsigned long long)++s->nprompt);
+		id = jstrdup(&s->d, s->names.p, s->names.len);
+	}
+	sb_set(&th->prompt, id);
+	if (!th->root.len || (!side && strcmp(origin, "subagent")))
+		sb_set(&th->root, id);
+	th->trig = x->t;
+	if (is_str(x->uuid) && ev_seen(&s->c->seen_prompt, id, NULL))
+		return;         /* a resumed session's copy */
+	struct event e;
+	ev_base(s, &e, "prompt", x->t);
+	e.id = id;
+	e.parent = parent;
+	e.prompt = th->root.p;
+	e.origin = origin;
+	e.text = text;
+	e.text_len = len;
+	ev_emit(s->c, &e);
+}
+
+static void user(struct claude *s, struct rec *x)
+{
+	struct jdoc *d = &s->d;
+	const struct jnode *content = jget(d, x->msg, "content");
+	struct sbuf *t = &s->text;
+	sb_reset(t);
+	if (is_str(content)) {
+		jstr(content, t);
+		prompt(s, x, t->p, t->len, t->p);
+		return;
+	}
+	if (!content || content->type != J_ARR) {
+		lr_warn(s->r, "nomsg", "user record without message content");
+		return;
+	}
+	int nres = 0;
+	JFOR(d, content, it)
+		if (jeq(jget(d, it, "type"), "tool_result"))
+			nres++;
+	if (nres) {
+		int thread = jtrue(x->side) || s->in_subagent_file ? SIDE : MAIN;
+		JFOR(d, content, it)
+			if (jeq(jget(d, it, "type"), "tool_result"))
+				tool_result(s, it, x, nres == 1);
+		if (x->t != TS_NONE)
+			s->th[thread].trig = x->t;
+		return;
+	}
+	/* the text items, images left out; classify by the first that is not
+	 * an IDE note (<ide_opened_file>, <ide_selection>) */
+	size_t first = 0;
+	bool have_first = false;
+	JFOR(d, content, it) {
+		if (!jeq(jget(d, it, "type"), "text"))
+			continue;
+		if (t->len)
+			sb_addc(t, '\n');
+		size_t beg = t->len;
+		jstr(jget(d, it, "text"), t);
+		if (!have_first && !prefix(t->p + beg, "<ide_")) {
+			first = beg;
+			have_first = true;
+		}
+	}
+	prompt(s, x, t->p ? t->p : "", t->len, t->p ? t->p + first : "");
+}
+
+/* --- the file ---------------------------------------------------------- */
+
+/* Records that carry nothing to profile. */
+static bool noise(const struct jnode *type)
+{
+	static const char *const known[] = {
+		"summary", "system", "file-history-snapshot", "progress", "queue-operation",
+		"permission-mode", "attachment", "last-prompt", "custom-title", "ai-title",
+		"agent-name", "mode", "worktree-state", "pr-link", "fork-context-ref", "tag",
+	};
+	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+		if (jeq(type, known[i]))
+			return true;
+	return false;
+}
+
+static void thread_init(struct thread *th)
+{
+	th->trig = TS_NONE;
+	th->started = false;
+	th->call.active = false;
+	sb_reset(&th->prompt);
+	sb_reset(&th->root);
+}
+
+static void state_free(struct claude *s)
+{
+	for (size_t i = 0; i < s->capt; i++) {
+		struct ptool *p = &s->t[i];
+		sb_free(&p->id); sb_free(&p->name); sb_free(&p->call);
+		sb_free(&p->prompt); sb_free(&p->cwd); sb_free(&p->input);
+	}
+	free(s->t);
+	for (int i = 0; i < 2; i++) {
+		struct call *k = &s->th[i].call;
+		sb_free(&k->id); sb_free(&k->model); sb_free(&k->prompt);
+		sb_free(&k->parent); sb_free(&k->text); sb_free(&k->tools);
+		sb_free(&s->th[i].prompt);
+		sb_free(&s->th[i].root);
+	}
+	sb_free(&s->session); sb_free(&s->subagent); sb_free(&s->cwd); sb_free(&s->version);
+	sb_free(&s->text); sb_free(&s->names);
+	free(s->namev);
+	jdoc_free(&s->d);
+}
+
+/* An unknown record type is noted once per file and type.  The reader
+ * keeps the key's address, so names are interned for the process. */
+static void note_type(struct lreader *r, const char *type)
+{
+	static char names[32][48];
+	static int n;
+	const char *key = "type";
+	int i;
+	for (i = 0; i < n; i++)
+		if (!strcmp(names[i], type))
+			break;
+	if (i == n && n < 32 && strlen(type) < sizeof names[0])
+		strcpy(names[n++], type);
+	if (i < n)
+		key = names[i];
+	lr_note(r, key, "record type \"%.40s\" not known; skipped", type);
+}
+
+static void line(struct claude *s, char *l, size_t len)
+{
+	struct lreader *r = s->r;
+	struct jdoc *d = &s->d;
+	if (jparse(d, l, len) < 0) {
+		if (r->partial)
+			lr_note(r, "partial", "last line is incomplete (a session still being written?); skipped");
+		else
+			lr_warn(r, "json", "not JSON: %s", d->err);
+		return;
+	}
+	const struct jnode *root = jroot(d);
+	if (root->type != J_OBJ) {
+		lr_warn(r, "notobj", "not a JSON object; skipped");
+		return;
+	}
+	if (d->badutf8)
+		lr_warn(r, "utf8", "invalid UTF-8 replaced by U+FFFD");
+	struct rec x;
+	read_rec(d, root, &x);
+	if (!is_str(x.type)) {
+		lr_warn(r, "notype", "record without a \"type\"; skipped");
+		return;
+	}
+	learn_session(s, &x);
+	if (jeq(x.type, "assistant"))
+		assistant(s, &x);
+	else if (jeq(x.type, "user"))
+		user(s, &x);
+	else if (!noise(x.type))
+		note_type(r, js(d, x.type));
 }
 
 static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 {
+	struct claude s;
+	memset(&s, 0, sizeof s);
+	s.c = c;
+	s.r = r;
+	s.path = r->name;
+	s.ts0 = TS_NONE;
+	thread_init(&s.th[MAIN]);
+	thread_init(&s.th[SIDE]);
+	/* agent-<id>.jsonl: a subagent's transcript (2.0 beside the session,
+	 * 2.1 in <session>/subagents/) */
+	const char *b = strrchr(path, '/');
+	b = b ? b + 1 : path;
+	if (!strncmp(b, "agent-", 6)) {
+		s.in_subagent_file = true;
+		base_name(&s.subagent, b + 6);
+	}
+	char *l;
+	size_t len;
+	while (lr_next(r, &l, &len)) {
+		if (len)
+			line(&s, l, len);
+	}
+	settle(&s);
+	start_session(&s);
+	state_free(&s);
+}
+
+/* --- detection --------------------------------------------------------- */
+
+static bool claude_type(const struct jnode *t)
+{
+	static const char *const types[] = {
+		"assistant", "summary", "system", "file-history-snapshot", "progress",
+		"queue-operation", "permission-mode", "attachment", "last-prompt",
+	};
+	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+		if (jeq(t, types[i]))
+			return true;
+	return false;
+}
+
+static int sniff(const char *head, size_t n, const char *path)
+{
+	static struct jdoc d;
+	int good = 0, bad = 0, weak = 0;
+	const char *p = head, *e = head + n;
+	for (int lines = 0; p < e && lines < 50; lines++) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		if (!nl && n >= 65536)
+			break;          /* cut mid-line */
+		const char *end = nl ? nl : e;
+		size_t len = (size_t)(end - p);
+		if (len && end[-1] == '\r')
+			len--;
+		/* jparse may read s[len]: parse a copy when the line is the last */
+		int rc;
+		if (nl) {
+			rc = jparse(&d, p, len);
+		} else {
+			char *tmp = xstrndup(p, len);
+			rc = jparse(&d, tmp, len);
+			free(tmp);
+		}
+		p = nl ? nl + 1 : e;
+		if (!len)
+			continue;
+		const struct jnode *root = rc ? NULL : jroot(&d);
+		if (!root || root->type != J_OBJ) {
+			bad++;
+			continue;
+		}
+		const struct jnode *t = jget(&d, root, "type");
+		if (jeq(t, "gemini") || jget(&d, root, "projectHash") || jget(&d, root, "payload")) {
+			jdoc_free(&d);
+			return 0;       /* Gemini CLI or Codex */
+		}
+		if (claude_type(t) || (jeq(t, "user") && jget(&d, root, "uuid")))
+			good++;
+		else if ((jeq(t, "user") && jget(&d, root, "sessionId")) ||
+		    (!t && jget(&d, root, "requestId") && jget(&d, root, "message")))
+			weak++;
+		else if (!t || t->type != J_STR)
+			bad++;
+	}
+	jdoc_free(&d);
+	int score;
+	if (good)
+		score = 90 * good / (good + bad) ;
+	else if (weak)
+		score = 40 * weak / (weak + bad);
+	else if (n >= 65536 && !memchr(head, '\n', n) && memmem(head, n, "\"sessionId\"", 11) &&
+	    memmem(head, n, "\"uuid\"", 6) &&
+	    (memmem(head, n, "\"type\":\"user\"", 13) || memmem(head, n, "\"type\":\"assistant\"", 18)))
+		score = 60;     /* one line longer than the head */
+	else
+		score = 0;
+	if (score && strstr(path, "/.claude/"))
+		score += 5;
+	return score;
 }
 
 const struct adapter adapter_claude = {"claude", sniff, run};
