@@ -220,6 +220,8 @@ static void add_stack(struct prof *p, const struct opts *o, const struct folded_
 	}
 	memcpy(ids + n, tail, nt * sizeof *ids);
 	n += nt;
+	if (!n)
+		return;         /* folded_parse gives no empty stacks; be sure */
 	for (size_t i = 0, j = n - 1; i < j; i++, j--) {
 		uint32_t t = ids[i];
 		ids[i] = ids[j];
@@ -458,6 +460,9 @@ int main(int argc, char **argv)
 		case 'L':
 			if (o.nleaf == MAXKINDS)
 				die(2, "at most %d --leaf kinds", MAXKINDS);
+			/* "prompt" and "prompt:" both mean frames "prompt:..." */
+			if (*optarg && optarg[strlen(optarg) - 1] == ':')
+				optarg[strlen(optarg) - 1] = 0;
 			if (!*optarg || strchr(optarg, ';'))
 				die(2, "--leaf: bad kind '%s'", optarg);
 			o.leaf[o.nleaf++] = optarg;
