@@ -1,13 +1,1137 @@
-/* codex.c: placeholder until the codex adapter lands; recognises nothing. */
+/* codex.c: the Codex CLI adapter of agent-events.
+ *
+ * Codex writes one rollout file per session, ~/.codex/sessions/YYYY/MM/DD/
+ * rollout-<time>-<uuid>.jsonl, a line per item:
+ *
+ *   {"timestamp", "type": session_meta|turn_context|response_item|
+ *    event_msg|compacted|..., "payload": {...}}
+ *
+ * Files written before session_meta existed (summer 2025) open with a
+ * header {id, timestamp, instructions, git} and continue with bare
+ * response items and {"record_type":"state"} lines, without timestamps.
+ *
+ * What needs care:
+ *
+ * - A prompt is written twice, as a response_item user message and as an
+ *   event_msg user_message, in either order.  Adjacent copies are one
+ *   prompt; the event's text is preferred.  Messages the client injects
+ *   (<environment_context>, <user_instructions>, AGENTS.md) are skipped.
+ *
+ * - There is no record per model call.  Each token_count event whose
+ *   cumulative total_token_usage advances stands for one call; rows that
+ *   repeat the total are skipped, a total that goes down starts a new
+ *   counter (its last_token_usage is the call).  The items a call
+ *   produced (reasoning, assistant messages, tool calls) come before its
+ *   token_count in newer clients and after it in older ones (0.34-0.58),
+ *   so calls are grouped by position instead: a call's items form a run
+ *   that the next input (a tool output, a prompt) ends, and the advance
+ *   seen while the run is open, or just before it, is its usage.  A run
+ *   without any advance (files without token_count) is still a model
+ *   call: its llm record has no tokens, so its tools keep a parent.
+ *
+ * - A tool's status is in its output, which comes later: tool records are
+ *   queued until their output arrives (or the turn ends), then written in
+ *   call order after the llm record that chose them.  The queue is
+ *   bounded, and outputs are only looked at where the exit code is: the
+ *   head of the text, or the metadata at the end of a JSON wrapper.
+ *
+ * - A forked session (session_meta forked_from_id) starts with a copy of
+ *   its parent's rows.  When the parent was read earlier in the run, the
+ *   child's leading token rows whose totals the parent had are the copy.
+ *   Otherwise the copy is recognised as the rows before the first pause
+ *   of two seconds or more: the copy is written in one burst when the
+ *   fork is made, the child's own first call only after a model turn. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "events.h"
+
+#define QMAX 64                       /* tool calls waiting for their output */
+#define TEXT_MAX ((size_t)256 << 10)  /* assistant text kept per model call */
+#define HEAD_MAX 512                  /* bytes of a tool output looked at */
+#define FORK_GAP_MS 2000
+#define NKEYS 8
+
+/* Totals of every session read so far, for the forks read after it.
+ * Process-wide: a fork's parent is usually in the same run. */
+static struct hmap totals_seen;
+
+struct pend {
+	struct sbuf id, name, cwd, args;
+	int64_t ts;
+	unsigned llm, prompt;     /* numbers of the llm and prompt records */
+	bool llm_out;             /* its llm record is written */
+	bool done;                /* its output arrived (or never will) */
+	const char *status;
+	int64_t exit, dur;
+};
+
+enum { SRC_RESP = 1, SRC_EVENT = 2 };
+
+struct cx {
+	struct ev_ctx *c;
+	struct lreader *r;
+	const char *path;
+	struct jdoc d;
+	/* the session */
+	struct sbuf sid;          /* own id: synthetic ids derive from it */
+	struct sbuf parent_sid;   /* subagent: the session that started it */
+	struct sbuf cwd, version, model;
+	int64_t sess_ts, first_ts;
+	bool have_meta, legacy, is_sub, session_out;
+	/* forks */
+	struct sbuf fork_from;
+	int replay;               /* 0 none, 1 parent's totals, 2 until a pause */
+	bool paused;
+	int64_t last_ts;
+	/* prompts */
+	unsigned nprompt, cur_prompt;
+	bool ppending;
+	int psrc;
+	int64_t pts;
+	struct sbuf ptext;
+	int64_t last_input_ts;
+	/* the model call being gathered */
+	bool gopen, gtok;
+	unsigned nllm, gn;
+	struct tokens tok;
+	int64_t gts, gfirst;
+	struct sbuf gmodel, gtext, gtext_ev, gnames;
+	int gntools;
+	const char **tools;
+	int tools_cap;
+	/* cumulative usage */
+	bool have_total;
+	int64_t tot[5];           /* input cached output reasoning total */
+	/* tool calls waiting for their output */
+	struct pend q[QMAX];
+	unsigned qhead, qlen;
+	unsigned ntool;
+	bool noted_tokens;
+	char keys[NKEYS][40];
+	int nkeys;
+	struct sbuf idb, pidb, tmp;
+};
+
+/* --- small helpers -------------------------------------------------------- */
+
+static void sset(struct sbuf *b, const char *s, size_t n)
+{
+	sb_reset(b);
+	if (s)
+		sb_add(b, s, n);
+}
+
+static void snode(struct sbuf *b, const struct jnode *n)
+{
+	sb_reset(b);
+	if (n && n->type == J_STR)
+		jstr(n, b);
+}
+
+static const char *opt(const struct sbuf *b)
+{
+	return b->len ? b->p : NULL;
+}
+
+static bool is(const struct jnode *n, const char *lit)
+{
+	return n && n->type == J_STR && jeq(n, lit);
+}
+
+static int64_t node_ts(const struct jnode *n)
+{
+	if (!n || n->type != J_STR || (n->flags & JF_ESC))
+		return TS_NONE;
+	return ts_parse(n->s, n->len);
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+/* Once per file for each kind of thing this adapter does not know. */
+static void note_once(struct cx *x, const char *what, const char *name, size_t n)
+{
+	char k[40];
+	snprintf(k, sizeof k, "%s:%.*s", what, (int)(n > 30 ? 30 : n), name);
+	for (int i = 0; i < x->nkeys; i++)
+		if (!strcmp(x->keys[i], k))
+			return;
+	if (x->nkeys < NKEYS)
+		memcpy(x->keys[x->nkeys++], k, sizeof k);
+	else
+		return;
+	lr_note(x->r, x->keys[x->nkeys - 1], "unknown %s '%.*s' ignored", what,
+		(int)(n > 60 ? 60 : n), name);
+}
+
+static const char *mkid(struct sbuf *b, const struct cx *x, char kind, unsigned n)
+{
+	sb_reset(b);
+	sb_printf(b, "%s:%c%u", x->sid.p, kind, n);
+	return b->p;
+}
+
+static void base_event(const struct cx *x, struct event *e, const char *kind)
+{
+	ev_init(e);
+	e->kind = kind;
+	e->agent = "codex";
+	if (x->parent_sid.len) {
+		e->session = x->parent_sid.p;
+		e->subagent = x->sid.p;
+	} else {
+		e->session = x->sid.p;
+	}
+}
+
+/* --- the session record ----------------------------------------------------- */
+
+/* Files without a session id: the uuid at the end of rollout-<time>-<uuid>,
+ * else the file's name. */
+static void id_from_path(struct cx *x)
+{
+	const char *b = base_name(x->path);
+	size_t n = strlen(b);
+	if (n > 6 && !strcmp(b + n - 6, ".jsonl"))
+		n -= 6;
+	if (!strncmp(b, "rollout-", 8) && n >= 36 + 8) {
+		const char *u = b + n - 36;
+		if (u[8] == '-' && u[13] == '-' && u[18] == '-' && u[23] == '-') {
+			sset(&x->sid, u, 36);
+			return;
+		}
+	}
+	if (!strcmp(x->path, "-"))
+		sset(&x->sid, "stdin", 5);
+	else
+		sset(&x->sid, b, n);
+}
+
+static void ensure_session(struct cx *x)
+{
+	if (x->session_out)
+		return;
+	x->session_out = true;
+	struct event e;
+	base_event(x, &e, "session");
+	e.ts = x->sess_ts != TS_NONE ? x->sess_ts : x->first_ts;
+	e.cwd = opt(&x->cwd);
+	e.version = opt(&x->version);
+	e.file = x->path;
+	ev_session(x->c, &e);
+}
+
+static void session_meta(struct cx *x, const struct jnode *p, int64_t ts)
+{
+	const struct jdoc *d = &x->d;
+	const struct jnode *id = jget(d, p, "id");
+	if (!id || id->type != J_STR)
+		id = jget(d, p, "session_id");
+	if (x->have_meta) {
+		/* a fork's copy of its parent's header, or a later session
+		 * appended to the file: the first header names the file */
+		return;
+	}
+	x->have_meta = true;
+	if (id && id->type == J_STR && id->len)
+		snode(&x->sid, id);
+	int64_t t = node_ts(jget(d, p, "timestamp"));
+	x->sess_ts = t != TS_NONE ? t : ts;
+	if (!x->cwd.len)
+		snode(&x->cwd, jget(d, p, "cwd"));
+	snode(&x->version, jget(d, p, "cli_version"));
+	const struct jnode *m = jget(d, p, "model");
+	if (m && m->type == J_STR)
+		snode(&x->model, m);
+	/* subagents: the parent's id, where the header names it */
+	const struct jnode *src = jget(d, p, "source");
+	const struct jnode *sub = src && src->type == J_OBJ ? jget(d, src, "subagent") : NULL;
+	const struct jnode *par = jget(d, p, "parent_thread_id");
+	if (sub) {
+		x->is_sub = true;
+		if (!par || par->type != J_STR)
+			par = jgetv(d, sub, "thread_spawn", "parent_thread_id", NULL);
+	}
+	if (x->is_sub && par && par->type == J_STR && par->len && x->sid.len)
+		snode(&x->parent_sid, par);
+	const struct jnode *f = jget(d, p, "forked_from_id");
+	if (f && f->type == J_STR && f->len) {
+		snode(&x->fork_from, f);
+		sb_reset(&x->tmp);
+		sb_printf(&x->tmp, "%s\n#any", x->fork_from.p);
+		bool known = hm_get(&totals_seen, hash64(x->tmp.p, x->tmp.len, 7));
+		x->replay = known ? 1 : 2;
+	}
+}
+
+/* --- prompts ---------------------------------------------------------------- */
+
+static void flush_prompt(struct cx *x)
+{
+	if (!x->ppending)
+		return;
+	x->ppending = false;
+	ensure_session(x);
+	struct event e;
+	base_event(x, &e, "prompt");
+	e.ts = x->pts;
+	e.id = e.prompt = mkid(&x->pidb, x, 'p', x->cur_prompt);
+	e.origin = x->is_sub ? "subagent" : "human";
+	e.text = x->ptext.p ? x->ptext.p : "";
+	e.text_len = x->ptext.len;
+	ev_emit(x->c, &e);
+}
+
+/* Text the client adds to the conversation rather than the person:
+ * <environment_context>...</environment_context> and its kin, and the
+ * AGENTS.md instructions. */
+static bool injected(const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	if (n >= 24 && !memcmp(s, "# AGENTS.md instructions", 24))
+		return true;
+	if (n < 5 || s[0] != '<')
+		return false;
+	size_t i = 1;
+	while (i < n && i < 64 && (s[i] == '_' || s[i] == ' ' || s[i] == '-' ||
+	    (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
+		i++;
+	if (i == 1 || i >= n || s[i] != '>')
+		return false;
+	/* it must close what it opened: "</tag>" at the end */
+	size_t tl = i - 1;
+	return n >= 2 * tl + 5 && s[n - 1] == '>' && !memcmp(s + n - tl - 1, s + 1, tl) &&
+	    s[n - tl - 2] == '/' && s[n - tl - 3] == '<';
+}
+
+static void cwd_from_context(struct cx *x, const char *s, size_t n)
+{
+	if (x->cwd.len)
+		return;
+	const char *a = memmem(s, n, "<cwd>", 5);
+	if (!a)
+		return;
+	a += 5;
+	const char *b = memmem(a, n - (size_t)(a - s), "</cwd>", 6);
+	if (b)
+		sset(&x->cwd, a, (size_t)(b - a));
+}
+
+static void close_group(struct cx *x);
+static void drain(struct cx *x, bool force);
+
+static void user_prompt(struct cx *x, int src, int64_t ts)
+{
+	/* x->tmp holds the text */
+	if (x->ppending && !(x->psrc & src)) {
+		/* the other copy of the prompt being held: one prompt */
+		if (src == SRC_EVENT) {
+			sset(&x->ptext, x->tmp.p, x->tmp.len);
+			if (ts != TS_NONE)
+				x->pts = ts;
+		}
+		x->psrc |= src;
+		return;
+	}
+	close_group(x);
+	drain(x, true);
+	flush_prompt(x);
+	x->ppending = true;
+	x->psrc = src;
+	x->pts = ts;
+	x->cur_prompt = ++x->nprompt;
+	sset(&x->ptext, x->tmp.p, x->tmp.len);
+	if (ts != TS_NONE)
+		x->last_input_ts = ts;
+}
+
+static void user_message_item(struct cx *x, const struct jnode *p, int64_t ts)
+{
+	const struct jdoc *d = &x->d;
+	const struct jnode *c = jget(d, p, "content");
+	sb_reset(&x->tmp);
+	if (c && c->type == J_STR) {
+		jstr(c, &x->tmp);
+	} else if (c && c->type == J_ARR) {
+		JFOR(d, c, it) {
+			const struct jnode *t = it->type == J_OBJ ? jget(d, it, "text") : NULL;
+			if (!t || t->type != J_STR)
+				continue;
+			if (x->tmp.len)
+				sb_addc(&x->tmp, '\n');
+			jstr(t, &x->tmp);
+		}
+	}
+	if (injected(x->tmp.p ? x->tmp.p : "", x->tmp.len)) {
+		cwd_from_context(x, x->tmp.p, x->tmp.len);
+		return;
+	}
+	user_prompt(x, SRC_RESP, ts);
+}
+
+static void user_message_event(struct cx *x, const struct jnode *p, int64_t ts)
+{
+	const struct jdoc *d = &x->d;
+	const struct jnode *k = jget(d, p, "kind");
+	sb_reset(&x->tmp);
+	jstr(jget(d, p, "message"), &x->tmp);
+	if ((k && k->type == J_STR && !jeq(k, "plain")) ||
+	    injected(x->tmp.p ? x->tmp.p : "", x->tmp.len)) {
+		if (x->tmp.len)
+			cwd_from_context(x, x->tmp.p, x->tmp.len);
+		return;
+	}
+	user_prompt(x, SRC_EVENT, ts);
+}
+
+/* --- model calls -------------------------------------------------------------- */
+
+static void open_group(struct cx *x, int64_t ts)
+{
+	if (x->gopen)
+		return;
+	flush_prompt(x);
+	x->gopen = true;
+	x->gtok = false;
+	x->gn = ++x->nllm;
+	x->gts = TS_NONE;
+	x->gfirst = ts;
+	memset(&x->tok, 0, sizeof x->tok);
+	sb_reset(&x->gmodel);
+	sb_reset(&x->gtext);
+	sb_reset(&x->gtext_ev);
+	sb_reset(&x->gnames);
+	x->gntools = 0;
+}
+
+static void close_group(struct cx *x)
+{
+	if (!x->gopen)
+		return;
+	x->gopen = false;
+	ensure_session(x);
+	struct event e;
+	base_event(x, &e, "llm");
+	e.ts = x->gtok && x->gts != TS_NONE ? x->gts : x->gfirst;
+	e.id = mkid(&x->idb, x, 'l', x->gn);
+	if (x->cur_prompt)
+		e.parent = e.prompt = mkid(&x->pidb, x, 'p', x->cur_prompt);
+	e.model = x->gtok && x->gmodel.len ? x->gmodel.p : opt(&x->model);
+	if (e.ts != TS_NONE && x->last_input_ts != TS_NONE && e.ts >= x->last_input_ts)
+		e.duration_ms = e.ts - x->last_input_ts;
+	e.has_tokens = x->gtok;
+	e.tokens = x->tok;
+	if (x->gntools) {
+		if (x->gntools > x->tools_cap) {
+			x->tools_cap = x->gntools * 2;
+			x->tools = xrealloc(x->tools, sizeof *x->tools * (size_t)x->tools_cap);
+		}
+		const char *s = x->gnames.p;
+		for (int i = 0; i < x->gntools; i++) {
+			x->tools[i] = s;
+			s += strlen(s) + 1;
+		}
+		e.tools = x->tools;
+		e.ntools = x->gntools;
+	}
+	const struct sbuf *t = x->gtext.len ? &x->gtext : &x->gtext_ev;
+	if (t->len) {
+		e.text = t->p;
+		e.text_len = t->len;
+	}
+	ev_emit(x->c, &e);
+	for (unsigned i = 0; i < x->qlen; i++)
+		x->q[(x->qhead + i) % QMAX].llm_out = true;
+}
+
+static void add_text(struct sbuf *b, const struct jnode *n)
+{
+	if (!n || n->type != J_STR || b->len >= TEXT_MAX)
+		return;
+	if (b->len)
+		sb_add(b, "\n\n", 2);
+	jstr(n, b);
+}
+
+static void assistant_item(struct cx *x, const struct jnode *p, int64_t ts)
+{
+	const struct jdoc *d = &x->d;
+	open_group(x, ts);
+	const struct jnode *c = jget(d, p, "content");
+	if (c && c->type == J_ARR) {
+		JFOR(d, c, it)
+			if (it->type == J_OBJ)
+				add_text(&x->gtext, jget(d, it, "text"));
+	} else {
+		add_text(&x->gtext, c);
+	}
+}
+
+static int64_t field(const struct jdoc *d, const struct jnode *o, const char *k)
+{
+	int64_t v = jint(jget(d, o, k), 0);
+	return v < 0 ? 0 : v;
+}
+
+static void read_usage(const struct jdoc *d, const struct jnode *u, int64_t t[5])
+{
+	t[0] = field(d, u, "input_tokens");
+	t[1] = field(d, u, "cached_input_tokens");
+	t[2] = field(d, u, "output_tokens");
+	t[3] = field(d, u, "reasoning_output_tokens");
+	const struct jnode *tt = jget(d, u, "total_tokens");
+	t[4] = tt ? jint(tt, 0) : t[0] + t[2];
+}
+
+static uint64_t totals_key(const char *sid, const int64_t t[5])
+{
+	uint64_t h = hash64(sid, strlen(sid), 7);
+	return hash64(t, 5 * sizeof *t, h);
+}
+
+/* Is this row a fork's copy of its parent's?  Leading rows only: the
+ * first row that is not ends the copy. */
+static bool replayed(struct cx *x, const int64_t t[5])
+{
+	if (x->replay == 1 && hm_get(&totals_seen, totals_key(x->fork_from.p, t)))
+		return true;
+	if (x->replay == 2 && !x->paused)
+		return true;
+	x->replay = 0;
+	return false;
+}
+
+static void token_count(struct cx *x, const struct jnode *p, int64_t ts)
+{
+	const struct jdoc *d = &x->d;
+	const struct jnode *info = jget(d, p, "info");
+	if (!info || info->type != J_OBJ)
+		return;   /* rate limits only */
+	const struct jnode *tu = jget(d, info, "total_token_usage");
+	const struct jnode *lu = jget(d, info, "last_token_usage");
+	if (!tu || tu->type != J_OBJ) {
+		if (!x->noted_tokens)
+			lr_note(x->r, "codex-tokens", "token_count without total_token_usage ignored");
+		x->noted_tokens = true;
+		return;
+	}
+	int64_t t[5], a[5];
+	read_usage(d, tu, t);
+	if (x->have_total && t[4] == x->tot[4])
+		return;   /* re-emitted */
+	bool reset = x->have_total && t[4] < x->tot[4];
+	for (int i = 0; i < 5; i++) {
+		a[i] = t[i] - (x->have_total ? x->tot[i] : 0);
+		if (a[i] < 0)
+			reset = true;
+	}
+	if (reset) {
+		/* a new counter: its last call is what this row adds */
+		if (lu && lu->type == J_OBJ)
+			read_usage(d, lu, a);
+		else
+			memcpy(a, t, sizeof a);
+	}
+	bool copy = x->replay && replayed(x, t);
+	memcpy(x->tot, t, sizeof t);
+	x->have_total = true;
+	if (copy)
+		return;
+	{
+		bool ins;
+		hm_put(&totals_seen, totals_key(x->sid.p, t), &ins);
+		sb_reset(&x->tmp);
+		sb_printf(&x->tmp, "%s\n#any", x->sid.p);
+		hm_put(&totals_seen, hash64(x->tmp.p, x->tmp.len, 7), &ins);
+	}
+	/* the call whose items are open, unless it has its usage already */
+	if (x->gopen && x->gtok)
+		close_group(x);
+	open_group(x, ts);
+	x->gtok = true;
+	x->gts = ts;
+	x->tok.input = a[0] > a[1] ? a[0] - a[1] : 0;
+	x->tok.cache_read = a[1];
+	x->tok.output = a[2];
+	x->tok.reasoning = a[3];
+	const struct jnode *m = jget(d, info, "model");
+	if (m && m->type == J_STR)
+		snode(&x->gmodel, m);
+	else
+		sset(&x->gmodel, x->model.p, x->model.len);
+}
+
+/* --- tool calls --------------------------------------------------------------- */
+
+static struct pend *qat(struct cx *x, unsigned i)
+{
+	return &x->q[(x->qhead + i) % QMAX];
+}
+
+static void emit_tool(struct cx *x, struct pend *t)
+{
+	ensure_session(x);
+	struct event e;
+	base_event(x, &e, "tool");
+	e.ts = t->ts;
+	e.id = t->id.p;
+	e.parent = mkid(&x->idb, x, 'l', t->llm);
+	if (t->prompt)
+		e.prompt = mkid(&x->pidb, x, 'p', t->prompt);
+	e.cwd = opt(&t->cwd);
+	e.tool = t->name.p;
+	e.status = t->done && t->status ? t->status : "unknown";
+	e.exit = t->exit;
+	e.duration_ms = t->dur;
+	const char *a = t->args.p ? t->args.p : "";
+	e.class = effects_class(&e, a, t->args.len);
+	ev_emit(x->c, &e);
+	effects_tool(x->c, &e, a, t->args.len);
+}
+
+/* Write the queued tools whose llm record is out and whose result is
+ * known; force: all of them (the turn is over). */
+static void drain(struct cx *x, bool force)
+{
+	if (force && x->qlen)
+		close_group(x);
+	while (x->qlen) {
+		struct pend *t = qat(x, 0);
+		if (!force && !(t->done && t->llm_out))
+			break;
+		emit_tool(x, t);
+		x->qhead = (x->qhead + 1) % QMAX;
+		x->qlen--;
+	}
+}
+
+static struct pend *queue_tool(struct cx *x, const struct jnode *id, const char *name,
+	size_t namelen, int64_t ts)
+{
+	if (x->qlen == QMAX) {
+		/* a turn with more calls than we hold: the oldest goes out
+		 * without its result */
+		close_group(x);
+		struct pend *t = qat(x, 0);
+		emit_tool(x, t);
+		x->qhead = (x->qhead + 1) % QMAX;
+		x->qlen--;
+	}
+	open_group(x, ts);
+	struct pend *t = qat(x, x->qlen++);
+	if (id && id->type == J_STR && id->len)
+		snode(&t->id, id);
+	else
+		mkid(&t->id, x, 't', x->ntool + 1);
+	x->ntool++;
+	sset(&t->name, name, namelen);
+	sset(&t->cwd, x->cwd.p, x->cwd.len);
+	sb_reset(&t->args);
+	t->ts = ts;
+	t->llm = x->gn;
+	t->prompt = x->cur_prompt;
+	t->llm_out = false;
+	t->done = false;
+	t->status = NULL;
+	t->exit = t->dur = EV_NONE;
+	sb_add(&x->gnames, name, namelen);
+	sb_addc(&x->gnames, 0);
+	x->gntools++;
+	return t;
+}
+
+/* A call seen before (a resumed or forked session copies them) counts
+ * once; its name still goes to the model call that chose it here. */
+static bool dup_call(struct cx *x, const struct jnode *id)
+{
+	if (!id || id->type != J_STR || !id->len)
+		return false;
+	sb_reset(&x->tmp);
+	jstr(id, &x->tmp);
+	return ev_seen(&x->c->seen_tool, x->tmp.p, NULL);
+}
+
+static void tool_call(struct cx *x, const struct jnode *p, const char *type, int64_t ts)
+{
+	const struct jdoc *d = &x->d;
+	const struct jnode *id = jget(d, p, "call_id");
+	if (!id || id->type != J_STR)
+		id = jget(d, p, "id");
+	const struct jnode *nm = jget(d, p, "name");
+	char name[128];
+	if (nm && nm->type == J_STR && nm->len) {
+		sb_reset(&x->tmp);
+		jstr(nm, &x->tmp);
+		snprintf(name, sizeof name, "%s", x->tmp.p);
+	} else {
+		/* local_shell_call -> local_shell, web_search_call -> web_search */
+		size_t nl = strlen(type);
+		if (nl > 5 && !strcmp(type + nl - 5, "_call"))
+			nl -= 5;
+		snprintf(name, sizeof name, "%.*s", (int)nl, type);
+	}
+	if (dup_call(x, id)) {
+		open_group(x, ts);
+		sb_adds(&x->gnames, name);
+		sb_addc(&x->gnames, 0);
+		x->gntools++;
+		return;
+	}
+	struct pend *t = queue_tool(x, id, name, strlen(name), ts);
+	/* the arguments as effects_tool wants them */
+	const struct jnode *a = jget(d, p, "arguments");
+	if (!a)
+		a = jget(d, p, "input");
+	if (!a)
+		a = jget(d, p, "action");
+	if (a && a->type == J_STR) {
+		jstr(a, &t->args);
+	} else if (a && a->type != J_NULL) {
+		const char *raw;
+		size_t rl = jraw(d, a, &raw);
+		sb_add(&t->args, raw, rl);
+	}
+	/* calls without an output item carry their own status */
+	if (strcmp(type, "function_call") && strcmp(type, "custom_tool_call") &&
+	    strcmp(type, "local_shell_call") && strcmp(type, "tool_search_call")) {
+		const struct jnode *st = jget(d, p, "status");
+		t->done = true;
+		t->status = is(st, "completed") ? "ok" : is(st, "failed") ? "error" : "unknown";
+	}
+}
+
+/* The first bytes of an escaped JSON string, unescaped well enough to
+ * read a status line. */
+static size_t unesc_head(const char *s, size_t n, char *out, size_t cap)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n && o + 1 < cap; i++) {
+		char ch = s[i];
+		if (ch == '\\' && i + 1 < n) {
+			ch = s[++i];
+			switch (ch) {
+			case 'n': ch = '\n'; break;
+			case 't': ch = '\t'; break;
+			case 'r': ch = '\r'; break;
+			case 'b': case 'f': ch = ' '; break;
+			case 'u': ch = '?'; i += 4; break;
+			}
+		}
+		out[o++] = ch;
+	}
+	out[o] = 0;
+	return o;
+}
+
+static bool starts(const char *s, const char *lit)
+{
+	return !strncmp(s, lit, strlen(lit));
+}
+
+static bool num_after(const char *s, const char *lit, int64_t *v)
+{
+	const char *p = strstr(s, lit);
+	if (!p)
+		return false;
+	char *e;
+	long long x = strtoll(p + strlen(lit), &e, 10);
+	if (e == p + strlen(lit))
+		return false;
+	*v = x;
+	return true;
+}
+
+static bool secs_after(const char *s, const char *lit, int64_t *ms)
+{
+	const char *p = strstr(s, lit);
+	if (!p)
+		return false;
+	char *e;
+	double v = strtod(p + strlen(lit), &e);
+	if (e == p + strlen(lit) || v < 0 || v > 1e9)
+		return false;
+	*ms = (int64_t)(v * 1000 + 0.5);
+	return true;
+}
+
+/* What the text of an output says: the formats of shell, shell_command,
+ * exec_command (unified exec), the exec tool (code mode), apply_patch and
+ * sandbox failures. */
+static void read_head(const char *h, struct pend *t)
+{
+	int64_t v;
+	if (starts(h, "Exit code: ") && num_after(h, "Exit code: ", &v)) {
+		t->exit = v;
+		secs_after(h, "Wall time: ", &t->dur);
+	} else if (num_after(h, "Process exited with code ", &v)) {
+		t->exit = v;
+		secs_after(h, "Wall time: ", &t->dur);
+	} else if (strstr(h, "Process running with session ID")) {
+		t->status = "unknown";
+		secs_after(h, "Wall time: ", &t->dur);
+		return;
+	} else if (starts(h, "Script ")) {
+		secs_after(h, "Wall time ", &t->dur);
+		t->status = starts(h, "Script completed") ? "ok" :
+		    starts(h, "Script running") ? "unknown" : "error";
+		return;
+	} else if (starts(h, "failed in sandbox") || starts(h, "execution error")) {
+		if (num_after(h, "exit code: ", &v))
+			t->exit = v;
+		t->status = "error";
+		return;
+	} else if (starts(h, "error:") || starts(h, "Error:") || starts(h, "aborted") ||
+	    starts(h, "apply_patch verification failed") || strstr(h, "rejected by user")) {
+		t->status = "error";
+		return;
+	}
+	if (t->exit != EV_NONE)
+		t->status = t->exit ? "error" : "ok";
+	else
+		t->status = "ok";
+}
+
+/* {"output": "...", "metadata": {"exit_code": N, "duration_seconds": S}}
+ * held in a string: the metadata is at the end, so look there first and
+ * leave the (possibly huge) output escaped. */
+static bool wrapped_meta(const char *s, size_t n, struct pend *t)
+{
+	static const char ek[] = "\\\"exit_code\\\":";
+	static const char dk[] = "\\\"duration_seconds\\\":";
+	size_t from = n > 256 ? n - 256 : 0;
+	const char *p = memmem(s + from, n - from, ek, sizeof ek - 1);
+	if (!p)
+		p = memmem(s, n, ek, sizeof ek - 1);
+	if (!p)
+		return false;
+	char buf[64];
+	size_t k = (size_t)(s + n - p) - (sizeof ek - 1);
+	snprintf(buf, sizeof buf, "%.*s", (int)(k < 40 ? k : 40), p + sizeof ek - 1);
+	char *e;
+	long long v = strtoll(buf, &e, 10);
+	if (e == buf)
+		return false;
+	t->exit = v;
+	const char *q = memmem(s + from, n - from, dk, sizeof dk - 1);
+	if (!q)
+		q = memmem(s, n, dk, sizeof dk - 1);
+	if (q) {
+		k = (size_t)(s + n - q) - (sizeof dk - 1);
+		snprintf(buf, sizeof buf, "%.*s", (int)(k < 40 ? k : 40), q + sizeof dk - 1);
+		double sec = strtod(buf, &e);
+		if (e != buf && sec >= 0 && sec < 1e9)
+			t->dur = (int64_t)(sec * 1000 + 0.5);
+	}
+	t->status = v ? "error" : "ok";
+	return true;
+}
+
+static void output_status(struct cx *x, const struct jnode *o, struct pend *t)
+{
+	const struct jdoc *d = &x->d;
+	char h[HEAD_MAX];
+	if (!o || o->type == J_NULL) {
+		t->status = "unknown";
+		return;
+	}
+	if (o->type == J_STR) {
+		unesc_head(o->s, o->len, h, sizeof h);
+		if (starts(h, "{\"output\":") || starts(h, "{\"metadata\":")) {
+			if (wrapped_meta(o->s, o->len, t))
+				return;
+		}
+		read_head(h, t);
+		return;
+	}
+	if (o->type == J_OBJ) {
+		const struct jnode *ec = jgetv(d, o, "metadata", "exit_code", NULL);
+		if (ec && ec->type == J_NUM) {
+			t->exit = jint(ec, 0);
+			const struct jnode *ds = jgetv(d, o, "metadata", "duration_seconds", NULL);
+			if (ds && ds->type == J_NUM)
+				t->dur = (int64_t)(jnum(ds, 0) * 1000 + 0.5);
+			t->status = t->exit ? "error" : "ok";
+			return;
+		}
+		const struct jnode *ok = jget(d, o, "success");
+		if (ok && (ok->type == J_TRUE || ok->type == J_FALSE)) {
+			t->status = ok->type == J_TRUE ? "ok" : "error";
+			return;
+		}
+		const struct jnode *tx = jget(d, o, "text");
+		if (!tx)
+			tx = jget(d, o, "content");
+		if (tx && tx->type != J_OBJ) {
+			output_status(x, tx, t);
+			return;
+		}
+		t->status = "ok";
+		return;
+	}
+	if (o->type == J_ARR) {
+		/* content items: the status line is in the first text */
+		JFOR(d, o, it) {
+			const struct jnode *tx = it->type == J_OBJ ? jget(d, it, "text") : NULL;
+			if (tx && tx->type == J_STR) {
+				unesc_head(tx->s, tx->len, h, sizeof h);
+				read_head(h, t);
+				return;
+			}
+		}
+	}
+	t->status = "ok";
+}
+
+static void tool_output(struct cx *x, const struct jnode *p, int64_t ts)
+{
+	const struct jdoc *d = &x->d;
+	/* an input to the model: the call that produced the items is over */
+	close_group(x);
+	if (ts != TS_NONE)
+		x->last_input_ts = ts;
+	const struct jnode *id = jget(d, p, "call_id");
+	if (!id || id->type != J_STR)
+		return;
+	for (unsigned i = 0; i < x->qlen; i++) {
+		struct pend *t = qat(x, i);
+		if (t->done || t->id.len != id->len || !jeq(id, t->id.p))
+			continue;
+		t->done = true;
+		const struct jnode *o = jget(d, p, "output");
+		const struct jnode *st = jget(d, p, "status");
+		if (!o && st)   /* tool_search_output */
+			t->status = is(st, "completed") ? "ok" : is(st, "failed") ? "error" : "unknown";
+		else
+			output_status(x, o, t);
+		if (t->dur == EV_NONE && ts != TS_NONE && t->ts != TS_NONE && ts >= t->ts)
+			t->dur = ts - t->ts;
+		break;
+	}
+	drain(x, false);
+}
+
+/* --- dispatch ------------------------------------------------------------------- */
+
+static void response_item(struct cx *x, const struct jnode *p, int64_t ts)
+{
+	const struct jdoc *d = &x->d;
+	const struct jnode *ty = jget(d, p, "type");
+	if (!ty || ty->type != J_STR)
+		return;
+	if (jeq(ty, "message")) {
+		const struct jnode *role = jget(d, p, "role");
+		if (is(role, "user"))
+			user_message_item(x, p, ts);
+		else if (is(role, "assistant"))
+			assistant_item(x, p, ts);
+		/* developer and system messages are the client's */
+	} else if (jeq(ty, "reasoning")) {
+		open_group(x, ts);
+	} else if (jeq(ty, "function_call") || jeq(ty, "custom_tool_call") ||
+	    jeq(ty, "local_shell_call") || jeq(ty, "web_search_call") ||
+	    jeq(ty, "tool_search_call") || jeq(ty, "image_generation_call")) {
+		char type[32];
+		snprintf(type, sizeof type, "%.*s", (int)ty->len, ty->s);
+		tool_call(x, p, type, ts);
+	} else if (jeq(ty, "function_call_output") || jeq(ty, "custom_tool_call_output") ||
+	    jeq(ty, "tool_search_output") || jeq(ty, "local_shell_call_output")) {
+		tool_output(x, p, ts);
+	} else if (jeq(ty, "agent_message")) {
+		open_group(x, ts);
+		add_text(&x->gtext_ev, jget(d, p, "message"));
+	} else if (!jeq(ty, "ghost_snapshot") && !jeq(ty, "compaction") &&
+	    !jeq(ty, "compaction_summary") && !jeq(ty, "other")) {
+		note_once(x, "response item", ty->s, ty->len);
+	}
+}
+
+static void event_msg(struct cx *x, const struct jnode *p, int64_t ts)
+{
+	const struct jdoc *d = &x->d;
+	const struct jnode *ty = jget(d, p, "type");
+	if (is(ty, "token_count"))
+		token_count(x, p, ts);
+	else if (is(ty, "user_message"))
+		user_message_event(x, p, ts);
+	else if (is(ty, "agent_message")) {
+		open_group(x, ts);
+		add_text(&x->gtext_ev, jget(d, p, "message"));
+	} else if (is(ty, "agent_reasoning"))
+		open_group(x, ts);
+	/* the many other events repeat what response items say, or are the
+	 * client's own (task_started, turn_aborted, exec_command_end...) */
+}
+
+static void turn_context(struct cx *x, const struct jnode *p)
+{
+	const struct jnode *m = jget(&x->d, p, "model");
+	if (m && m->type == J_STR)
+		snode(&x->model, m);
+	const struct jnode *cwd = jget(&x->d, p, "cwd");
+	if (cwd && cwd->type == J_STR)
+		snode(&x->cwd, cwd);
+}
+
+static bool legacy_header(const struct jdoc *d, const struct jnode *o)
+{
+	const struct jnode *id = jget(d, o, "id");
+	return id && id->type == J_STR && !jget(d, o, "type") && !jget(d, o, "payload") &&
+	    !jget(d, o, "record_type") && jget(d, o, "timestamp");
+}
+
+static void line(struct cx *x, const struct jnode *o, bool first)
+{
+	struct jdoc *d = &x->d;
+	const struct jnode *ty = jget(d, o, "type");
+	const struct jnode *p = jget(d, o, "payload");
+	int64_t ts = node_ts(jget(d, o, "timestamp"));
+	if (ts != TS_NONE) {
+		if (x->last_ts != TS_NONE && ts - x->last_ts >= FORK_GAP_MS)
+			x->paused = true;
+		x->last_ts = ts;
+		if (x->first_ts == TS_NONE)
+			x->first_ts = ts;
+	}
+	if (first && legacy_header(d, o)) {
+		x->legacy = true;
+		x->have_meta = true;
+		snode(&x->sid, jget(d, o, "id"));
+		x->sess_ts = ts;
+		return;
+	}
+	if (p && p->type == J_OBJ && ty && ty->type == J_STR) {
+		if (jeq(ty, "response_item"))
+			response_item(x, p, ts);
+		else if (jeq(ty, "event_msg"))
+			event_msg(x, p, ts);
+		else if (jeq(ty, "turn_context"))
+			turn_context(x, p);
+		else if (jeq(ty, "session_meta"))
+			session_meta(x, p, ts);
+		else if (!jeq(ty, "compacted") && !jeq(ty, "world_state") &&
+		    !jeq(ty, "inter_agent_communication_metadata"))
+			note_once(x, "record type", ty->s, ty->len);
+		return;
+	}
+	if (jget(d, o, "record_type"))
+		return;   /* legacy "state" lines */
+	if (ty && ty->type == J_STR) {
+		/* legacy: a bare response item */
+		response_item(x, o, TS_NONE);
+		return;
+	}
+	note_once(x, "record", "without type", 12);
+}
+
+/* --- sniffing --------------------------------------------------------------------- */
+
+/* 100: a session_meta line; 90: Codex's envelope; 80: a legacy header. */
+static int line_score(const char *p, size_t n)
+{
+	/* the line may be cut: look at its text, not its parse */
+	size_t k = n < 400 ? n : 400;
+	if (k < 2 || p[0] != '{')
+		return 0;
+	bool payload = memmem(p, n, "\"payload\":", 10) != NULL;
+	if (memmem(p, k, "\"type\":\"session_meta\"", 21) && payload)
+		return 100;
+	if (payload && (memmem(p, k, "\"type\":\"response_item\"", 23) ||
+	    memmem(p, k, "\"type\":\"event_msg\"", 18) ||
+	    memmem(p, k, "\"type\":\"turn_context\"", 21) ||
+	    memmem(p, k, "\"type\":\"compacted\"", 18)))
+		return 90;
+	if (!strncmp(p, "{\"id\":\"", 7) && memmem(p, k, "\"timestamp\":", 12) &&
+	    (memmem(p, n, "\"instructions\":", 15) || memmem(p, n, "\"git\":", 6)) &&
+	    !memmem(p, k, "\"type\":", 7))
+		return 80;
+	if (!strncmp(p, "{\"record_type\":", 15))
+		return 80;
+	return 0;
+}
 
 static int sniff(const char *head, size_t n, const char *path)
 {
-	return 0;
+	const char *p = head, *e = head + n;
+	int best = 0;
+	for (int i = 0; i < 4 && p < e && best < 100; i++) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(e - p);
+		int s = line_score(p, len);
+		if (s > best)
+			best = s;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return best;
+}
+
+/* --- the file ----------------------------------------------------------------------- */
+
+static void cx_free(struct cx *x)
+{
+	struct sbuf *b[] = {&x->sid, &x->parent_sid, &x->cwd, &x->version, &x->model,
+		&x->fork_from, &x->ptext, &x->gmodel, &x->gtext, &x->gtext_ev, &x->gnames,
+		&x->idb, &x->pidb, &x->tmp};
+	for (size_t i = 0; i < sizeof b / sizeof *b; i++)
+		sb_free(b[i]);
+	for (int i = 0; i < QMAX; i++) {
+		sb_free(&x->q[i].id);
+		sb_free(&x->q[i].name);
+		sb_free(&x->q[i].cwd);
+		sb_free(&x->q[i].args);
+	}
+	free(x->tools);
+	jdoc_free(&x->d);
 }
 
 static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 {
+	static struct cx x;   /* large; one file at a time */
+	memset(&x, 0, sizeof x);
+	x.c = c;
+	x.r = r;
+	x.path = path;
+	x.sess_ts = x.first_ts = x.last_ts = x.last_input_ts = TS_NONE;
+	id_from_path(&x);
+	char *s;
+	size_t n;
+	bool first = true;
+	while (lr_next(r, &s, &n)) {
+		size_t i = 0;
+		while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
+			i++;
+		if (i == n)
+			continue;
+		if (jparse(&x.d, s, n) < 0) {
+			if (r->partial)
+				lr_note(r, "partial", "truncated last line ignored (still being written?)");
+			else
+				lr_warn(r, "json", "not JSON: %s", x.d.err);
+			continue;
+		}
+		const struct jnode *o = jroot(&x.d);
+		if (!o || o->type != J_OBJ) {
+			lr_warn(r, "object", "not a JSON object");
+			continue;
+		}
+		if (x.d.badutf8)
+			lr_warn(r, "utf8", "invalid UTF-8 replaced by U+FFFD");
+		line(&x, o, first);
+		first = false;
+	}
+	close_group(&x);
+	drain(&x, true);
+	flush_prompt(&x);
+	ensure_session(&x);
+	cx_free(&x);
 }
 
 const struct adapter adapter_codex = {"codex", sniff, run};
