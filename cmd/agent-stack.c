@@ -1,0 +1,254 @@
+/* agent-stack: agent-event(5) records in, folded stacks of one view out. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "lineio.h"
+#include "stackview.h"
+
+static const char usage[] =
+	"usage: agent-stack [-v view] [-w kinds] [--prices file] [--idle-cap span]\n"
+	"                   [--path-depth n] [--agent agent] [--session-id prefix]\n"
+	"                   [--session-tag tag] [--prompt-tag tag] [--project name]\n"
+	"                   [--since time] [--until time] [--format folded | json]\n"
+	"                   [--include-previews] [file ...]\n";
+
+static const char help[] =
+	"Project agent-event(5) records to folded stacks of one view.\n"
+	"\n"
+	"  -v, --view VIEW           tasks, system (tools), tokens, cost, time, files,\n"
+	"                            network (tasks)\n"
+	"  -w, --weight KINDS        tokens, cost: input,output,cache_read,cache_write\n"
+	"      --prices FILE         cost: price entries that replace the shipped ones\n"
+	"      --idle-cap SPAN       time: gaps longer than SPAN are not charged (5m)\n"
+	"      --path-depth N        files, system: path components kept (2)\n"
+	"      --agent AGENT         only records of this agent\n"
+	"      --session-id PREFIX   only sessions whose id starts with PREFIX\n"
+	"      --session-tag TAG     only sessions tagged TAG\n"
+	"      --prompt-tag TAG      only work of prompts tagged TAG\n"
+	"      --project NAME        only sessions of project NAME\n"
+	"      --since TIME          only records at or after TIME\n"
+	"      --until TIME          only records before TIME\n"
+	"      --format FORMAT       folded (default) or json (a summary)\n"
+	"      --include-previews    json: show 80 characters of each session's first\n"
+	"                            prompt (secrets still masked)\n"
+	"  -h, --help                print this help and exit\n"
+	"      --version             print the version and exit\n";
+
+static bool parse_kinds(const char *list, unsigned *kinds)
+{
+	static const char *const k[] = {"input", "output", "cache_read", "cache_write"};
+	char *dup = xstrdup(list), *save = NULL;
+	*kinds = 0;
+	for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int i = 0;
+		while (i < 4 && strcmp(t, k[i]))
+			i++;
+		if (i == 4) {
+			free(dup);
+			return false;
+		}
+		*kinds |= 1u << i;
+	}
+	free(dup);
+	return *kinds != 0;
+}
+
+/* "90s", "5m", "1h", "1500ms", a bare number of seconds; 0 is no cap. */
+static bool parse_span(const char *s, int64_t *ms)
+{
+	size_t n = strlen(s);
+	int64_t mul = 1000;
+	char num[32];
+	if (n > 2 && !strcmp(s + n - 2, "ms"))
+		mul = 1, n -= 2;
+	else if (n > 1 && strchr("smhd", s[n - 1]))
+		mul = s[n - 1] == 's' ? 1000 : s[n - 1] == 'm' ? 60000 : s[n - 1] == 'h' ? 3600000
+			: 86400000, n--;
+	if (n == 0 || n >= sizeof num)
+		return false;
+	memcpy(num, s, n);
+	num[n] = 0;
+	int64_t v;
+	if (!parse_i64(num, 0, INT64_MAX / 86400000, &v))
+		return false;
+	*ms = v * mul;
+	return true;
+}
+
+/* The shipped table: share/ of an uninstalled tree (the binary is in
+ * build/bin), else the installed $(SHAREDIR). */
+static const char *shipped_prices(void)
+{
+	static char path[4096];
+	char exe[4000];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		char *s = strrchr(exe, '/');
+		if (s) {
+			*s = 0;
+			snprintf(path, sizeof path, "%s/../../share/prices.yaml", exe);
+			if (access(path, R_OK) == 0)
+				return path;
+		}
+	}
+	return AP_SHAREDIR "/prices.yaml";
+}
+
+static void load_prices(struct prices *t, char **extra, int nextra)
+{
+	const char *shipped = shipped_prices();
+	if (access(shipped, R_OK) == 0) {
+		if (prices_load(t, shipped) < 0)
+			die(2, "%s: cannot read the price table", shipped);
+	} else if (!nextra) {
+		die(2, "no price table at %s: give one with --prices FILE", shipped);
+	}
+	for (int i = 0; i < nextra; i++)
+		if (prices_load(t, extra[i]) < 0)
+			die(2, "%s: cannot read the price table", extra[i]);
+}
+
+static void one_file(struct sv *s, const char *path)
+{
+	struct lreader r;
+	struct jdoc d = {0};
+	struct event e;
+	const char *why;
+	char *line;
+	size_t len;
+	if (lr_open(&r, path) < 0) {
+		diag_errors++;
+		return;
+	}
+	while (lr_next(&r, &line, &len)) {
+		size_t i = 0;
+		while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
+			i++;
+		if (i == len)
+			continue;
+		if (jparse(&d, line, len) < 0)
+			lr_warn(&r, "json", "not JSON (%s at byte %zu); line skipped", d.err, d.errpos);
+		else if (ev_read(&d, &e, &why) < 0)
+			lr_warn(&r, "record", "not an agent-event(5) record: %s; line skipped", why);
+		else
+			sv_record(s, &e);
+	}
+	lr_close(&r);
+	jdoc_free(&d);
+}
+
+int main(int argc, char **argv)
+{
+	enum { O_PRICES = 256, O_IDLE, O_DEPTH, O_AGENT, O_SID, O_STAG, O_PTAG, O_PROJECT,
+		O_SINCE, O_UNTIL, O_FORMAT, O_PREVIEWS, O_VERSION };
+	static const struct option opts[] = {
+		{"view", required_argument, NULL, 'v'},
+		{"weight", required_argument, NULL, 'w'},
+		{"prices", required_argument, NULL, O_PRICES},
+		{"idle-cap", required_argument, NULL, O_IDLE},
+		{"path-depth", required_argument, NULL, O_DEPTH},
+		{"agent", required_argument, NULL, O_AGENT},
+		{"session-id", required_argument, NULL, O_SID},
+		{"session-tag", required_argument, NULL, O_STAG},
+		{"prompt-tag", required_argument, NULL, O_PTAG},
+		{"project", required_argument, NULL, O_PROJECT},
+		{"since", required_argument, NULL, O_SINCE},
+		{"until", required_argument, NULL, O_UNTIL},
+		{"format", required_argument, NULL, O_FORMAT},
+		{"include-previews", no_argument, NULL, O_PREVIEWS},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, O_VERSION},
+		{0},
+	};
+	struct sv_opts o = {
+		.view = SV_TASKS, .kinds = 0xf, .depth = 2, .idle_cap = 300000,
+		.since = TS_NONE, .until = TS_NONE,
+	};
+	char **pricev = NULL;
+	int nprices = 0, ch;
+	bool json = false, weighted = false;
+	int64_t v;
+
+	diag_init(argv[0]);
+	while ((ch = getopt_long(argc, argv, "v:w:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'v':
+			if ((v = sv_view_byname(optarg)) < 0)
+				die(2, "unknown view '%s' (tasks, system, tools, tokens, cost, time, "
+					"files, network)", optarg);
+			o.view = (enum sv_view)v;
+			break;
+		case 'w':
+			if (!parse_kinds(optarg, &o.kinds))
+				die(2, "--weight: not a list of input, output, cache_read, "
+					"cache_write: %s", optarg);
+			weighted = true;
+			break;
+		case O_PRICES:
+			pricev = xrealloc(pricev, (size_t)(nprices + 1) * sizeof *pricev);
+			pricev[nprices++] = optarg;
+			break;
+		case O_IDLE:
+			if (!parse_span(optarg, &o.idle_cap))
+				die(2, "--idle-cap: not a span like 90s, 5m or 1h: %s", optarg);
+			break;
+		case O_DEPTH:
+			if (!parse_i64(optarg, 1, 64, &v))
+				die(2, "--path-depth: not a number from 1 to 64: %s", optarg);
+			o.depth = (int)v;
+			break;
+		case O_AGENT: o.agent = optarg; break;
+		case O_SID: o.session_id = optarg; break;
+		case O_STAG: o.session_tag = optarg; break;
+		case O_PTAG: o.prompt_tag = optarg; break;
+		case O_PROJECT: o.project = optarg; break;
+		case O_SINCE:
+		case O_UNTIL:
+			if ((v = ts_parse_user(optarg)) == TS_NONE)
+				die(2, "--%s: not a time: %s", ch == O_SINCE ? "since" : "until", optarg);
+			*(ch == O_SINCE ? &o.since : &o.until) = v;
+			break;
+		case O_FORMAT:
+			if (strcmp(optarg, "folded") && strcmp(optarg, "json"))
+				die(2, "--format: folded or json, not %s", optarg);
+			json = !strcmp(optarg, "json");
+			break;
+		case O_PREVIEWS: o.previews = true; break;
+		case 'h': fputs(usage, stdout); fputs(help, stdout); return 0;
+		case O_VERSION: print_version(); return 0;
+		default: fputs(usage, stderr); return 2;
+		}
+	}
+	if (weighted && o.view != SV_TOKENS && o.view != SV_COST)
+		die(2, "--weight goes with --view tokens or cost");
+	if (nprices && o.view != SV_COST)
+		die(2, "--prices goes with --view cost");
+
+	struct prices table = {0};
+	if (o.view == SV_COST) {
+		load_prices(&table, pricev, nprices);
+		o.prices = &table;
+	}
+	struct operands ops;
+	operands_init(&ops, argc - optind, argv + optind);
+	struct sv *s = sv_new(&o);
+	for (int i = 0; i < ops.n; i++)
+		one_file(s, ops.v[i]);
+	sv_finish(s);
+	if (json)
+		sv_json(s, &out);
+	else
+		sv_folded(s, &out);
+	out_flush();
+	bool none = sv_matched(s) == 0;
+	if (none && !diag_errors)
+		warnx("no record matched");
+	sv_free(s);
+	prices_free(&table);
+	free(pricev);
+	operands_free(&ops);
+	return diag_errors || none ? 1 : 0;
+}

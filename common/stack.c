@@ -1,0 +1,174 @@
+/* stack.c: frame labels that cannot break the folded format, and a table
+ * that adds up equal stacks. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "event.h"
+#include "stack.h"
+
+/* Length of the valid UTF-8 sequence at s, 0 when invalid. */
+static size_t u8len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	if (c < 0x80)
+		return 1;
+	if (c < 0xC2 || c > 0xF4)
+		return 0;
+	size_t l = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+	if (n < l)
+		return 0;
+	for (size_t i = 1; i < l; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F) ||
+	    (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F))
+		return 0;
+	return l;
+}
+
+void label_clean(struct sbuf *b, const char *s, size_t n)
+{
+	static struct sbuf red;
+	redact(&red, s, n);
+	const unsigned char *p = (const unsigned char *)(red.p ? red.p : "");
+	size_t m = red.len, start = b->len, used = 0;
+	bool space = false;
+	for (size_t i = 0; i < m;) {
+		unsigned c = p[i];
+		size_t l = u8len(p + i, m - i);
+		const char *piece = (const char *)p + i;
+		if (!l) {
+			piece = "\xef\xbf\xbd";
+			l = 3;
+			i++;
+		} else {
+			i += l;
+		}
+		if (l == 1 && (c <= ' ' || c == 0x7f)) {
+			space = true;
+			continue;
+		}
+		if (l == 2 && c == 0xC2 && (unsigned char)piece[1] < 0xA0) {
+			space = true;   /* C1 controls and NBSP */
+			continue;
+		}
+		size_t add = l + (space && used);
+		if (used + add > LABEL_MAX)
+			break;
+		if (space && used)
+			sb_addc(b, ' ');
+		space = false;
+		if (l == 1 && c == ';')
+			sb_addc(b, ',');
+		else
+			sb_add(b, piece, l);
+		used += add;
+	}
+	if (!used) {
+		sb_adds(b, "none");
+		return;
+	}
+	/* "name 12" would read as a count: join it. */
+	char *v = b->p + start, *e = b->p + b->len, *q = e;
+	while (q > v && q[-1] >= '0' && q[-1] <= '9')
+		q--;
+	if (q < e && q > v && q[-1] == ' ')
+		q[-1] = '_';
+}
+
+void frame_addn(struct sbuf *b, const char *kind, const char *val, size_t n)
+{
+	if (b->len)
+		sb_addc(b, ';');
+	sb_adds(b, kind);
+	sb_addc(b, ':');
+	if (val)
+		label_clean(b, val, n);
+	else
+		sb_adds(b, "none");
+}
+
+void frame_add(struct sbuf *b, const char *kind, const char *val)
+{
+	frame_addn(b, kind, val, val ? strlen(val) : 0);
+}
+
+/* Keys are 64-bit hashes; on the rare collision the next seed is tried,
+ * so two different stacks are never merged. */
+size_t stacks_add(struct stacks *t, const char *s, size_t n, double w)
+{
+	for (uint64_t seed = 0;; seed++) {
+		bool ins;
+		int64_t *v = hm_put(&t->idx, hash64(s, n, seed), &ins);
+		if (!ins) {
+			struct stack_ent *e = &t->e[*v];
+			if (e->len == n && !memcmp(t->pool.p + e->off, s, n)) {
+				e->w += w;
+				return (size_t)*v;
+			}
+			continue;
+		}
+		if (t->n == t->cap) {
+			t->cap = t->cap ? t->cap * 2 : 1024;
+			t->e = xrealloc(t->e, t->cap * sizeof *t->e);
+		}
+		t->e[t->n] = (struct stack_ent){t->pool.len, n, w};
+		sb_add(&t->pool, s, n);
+		*v = (int64_t)t->n;
+		return t->n++;
+	}
+}
+
+static const struct stacks *sort_t;
+
+static int cmp_stack(const void *a, const void *b)
+{
+	const struct stack_ent *x = &sort_t->e[*(const size_t *)a];
+	const struct stack_ent *y = &sort_t->e[*(const size_t *)b];
+	size_t l = x->len < y->len ? x->len : y->len;
+	int c = memcmp(sort_t->pool.p + x->off, sort_t->pool.p + y->off, l);
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+size_t *stacks_sorted(const struct stacks *t)
+{
+	size_t *ix = xmalloc((t->n ? t->n : 1) * sizeof *ix);
+	for (size_t i = 0; i < t->n; i++)
+		ix[i] = i;
+	sort_t = t;
+	qsort(ix, t->n, sizeof *ix, cmp_stack);
+	return ix;
+}
+
+int64_t stacks_weight(const struct stacks *t, size_t i)
+{
+	return (int64_t)llround(t->e[i].w);
+}
+
+int64_t stacks_print(const struct stacks *t, struct sbuf *o)
+{
+	size_t *ix = stacks_sorted(t);
+	int64_t sum = 0;
+	for (size_t k = 0; k < t->n; k++) {
+		int64_t w = stacks_weight(t, ix[k]);
+		if (w <= 0)
+			continue;
+		sb_add(o, t->pool.p + t->e[ix[k]].off, t->e[ix[k]].len);
+		sb_addc(o, ' ');
+		sb_addi(o, w);
+		sb_addc(o, '\n');
+		sum += w;
+		if (o == &out)
+			out_maybe_flush();
+	}
+	free(ix);
+	return sum;
+}
+
+void stacks_free(struct stacks *t)
+{
+	hm_free(&t->idx);
+	sb_free(&t->pool);
+	free(t->e);
+	memset(t, 0, sizeof *t);
+}
