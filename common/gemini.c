@@ -106,8 +106,10 @@ static int sniff(const char *head, size_t n, const char *path)
 	const char *p = head + i, *e = head + n;
 	for (int k = 0; k < 8 && p < e && !score; k++) {
 		nl = memchr(p, '\n', (size_t)(e - p));
+		if (!nl && n >= 65536)
+			break;   /* cut mid-line */
 		if (!nl)
-			break;
+			nl = e;  /* the whole file, without a final newline */
 		/* head[] may be a view into the reader: parse a copy */
 		char *line = xstrndup(p, (size_t)(nl - p));
 		if (jparse(&d, line, (size_t)(nl - p)) == 0) {
