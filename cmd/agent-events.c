@@ -7,7 +7,8 @@
 
 static const char usage[] =
 	"usage: agent-events [--agent A] [--files-from FILE] [--select PROGRAM]\n"
-	"                    [--since T] [--until T] [--no-text] [FILE ...]\n";
+	"                    [--since T] [--until T] [--no-text] [FILE ...]\n"
+	"       agent-events --help | --version\n";
 
 static const struct adapter *adapters[] = {&adapter_claude, &adapter_codex, &adapter_gemini};
 #define NADAPTERS (sizeof adapters / sizeof *adapters)
