@@ -29,9 +29,10 @@ static int trailing_count(const char *s, size_t *n, int64_t *v)
 		return -2;
 	uint64_t x = 0;
 	for (size_t k = i; k < e; k++) {
-		if (x > (uint64_t)(INT64_MAX - 9) / 10)
+		uint64_t d = (uint64_t)(s[k] - '0');
+		if (x > ((uint64_t)INT64_MAX - d) / 10)
 			return -2;
-		x = x * 10 + (uint64_t)(s[k] - '0');
+		x = x * 10 + d;
 	}
 	*v = (int64_t)x;
 	while (start > 0 && (s[start - 1] == ' ' || s[start - 1] == '\t'))
@@ -54,6 +55,7 @@ int folded_parse(char *line, size_t len, int maxcounts, struct folded_line *fl, 
 	int64_t c[FOLDED_MAXCOUNTS];
 	int k = 0;
 	size_t n = len;
+	bool bare = false;   /* a count with nothing before it */
 	while (k < maxcounts) {
 		int64_t v;
 		size_t m = n;
@@ -62,13 +64,15 @@ int folded_parse(char *line, size_t len, int maxcounts, struct folded_line *fl, 
 			*why = "count is negative, fractional or too large";
 			return -1;
 		}
+		if (r == 0 && m <= lead)
+			bare = k == 0;
 		if (r < 0 || m <= lead)
 			break;
 		c[k++] = v;
 		n = m;
 	}
 	if (!k) {
-		*why = n > lead ? "no count at the end of the line" : "no stack before the count";
+		*why = bare ? "no stack before the count" : "no count at the end of the line";
 		return -1;
 	}
 	fl->stack = line + lead;

@@ -107,6 +107,12 @@ static void test_folded(void)
 	ok(folded_parse(l4, strlen(l4), 1, &fl, &why) == -1, "negative count is an error");
 	char l5[] = "x;y 99999999999999999999";
 	ok(folded_parse(l5, strlen(l5), 1, &fl, &why) == -1, "count beyond 2^63 is an error");
+	char l5b[] = "x 9223372036854775807";
+	ok(folded_parse(l5b, strlen(l5b), 1, &fl, &why) == 0 && fl.counts[0] == INT64_MAX,
+		"count of exactly 2^63-1 accepted");
+	char l5c[] = " 7";
+	ok(folded_parse(l5c, strlen(l5c), 1, &fl, &why) == -1 && !strcmp(why, "no stack before the count"),
+		"a count alone: no stack");
 	char l6[] = "   ";
 	ok(folded_parse(l6, strlen(l6), 1, &fl, &why) == 1, "blank line skipped");
 	char l7[] = "f1 2";
