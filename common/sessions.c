@@ -11,7 +11,7 @@
 #define HEAD_CHUNK ((size_t)8 << 10)
 #define HEAD_SCAN ((size_t)64 << 10)       /* no line is begun past this */
 #define HEAD_LINE_MAX ((size_t)16 << 20)   /* longer first records are given up */
-#define TAIL_FIRST ((size_t)16 << 10)
+#define TAIL_FIRST ((size_t)8 << 10)
 #define TAIL_MAX ((size_t)4 << 20)
 #define DETECT_LINES 64
 
@@ -163,9 +163,12 @@ static void top_member(const char *s, size_t n, size_t ks, size_t ke, size_t i, 
 	}
 }
 
+/* What a Gemini document needs: scans stop once they have it all. */
+#define TK_DOC (1u << TK_SESSIONID | 1u << TK_STARTTIME | 1u << TK_LASTUPDATED)
+
 /* The top-level members of the object starting s[0..n), from the front,
- * as far as the text goes. */
-static void top_scan_fwd(const char *s, size_t n, struct top *t)
+ * as far as the text goes or until the keys in stop are all seen. */
+static void top_scan_fwd(const char *s, size_t n, struct top *t, unsigned stop)
 {
 	size_t i = skip_ws(s, n, 0);
 	int depth = 1;
@@ -181,6 +184,8 @@ static void top_scan_fwd(const char *s, size_t n, struct top *t)
 			if (depth == 1 && want_key) {
 				top_member(s, n, i + 1, e, e + 1, t);
 				want_key = false;
+				if (stop && (t->has & stop) == stop)
+					return;
 			}
 			i = e + 1;
 			continue;
@@ -208,7 +213,7 @@ static bool escaped(const char *s, size_t i)
  * that need not start at a record boundary.  Scanning backwards, a string
  * ends at an unescaped quote and begins at the previous one; a string at
  * depth 1 followed by a colon is a key. */
-static void top_scan_back(const char *s, size_t n, struct top *t)
+static void top_scan_back(const char *s, size_t n, struct top *t, unsigned stop)
 {
 	size_t i = n;
 	while (i > 0 && strchr(" \t\r\n", s[i - 1]))
@@ -227,6 +232,8 @@ static void top_scan_back(const char *s, size_t n, struct top *t)
 			} while (s[i] != '"' || escaped(s, i));
 			if (depth == 1)
 				top_member(s, n, i + 1, e, e + 1, t);
+			if (stop && (t->has & stop) == stop)
+				return;
 			continue;
 		}
 		if (c == '}' || c == ']')
@@ -252,7 +259,7 @@ int agent_detect_head(const char *p, size_t n)
 		} else if (lines == 0) {
 			/* pretty-printed, or a first record longer than the head */
 			struct top t = {0};
-			top_scan_fwd(p + i, n - i, &t);
+			top_scan_fwd(p + i, n - i, &t, 0);
 			agent = detect_top(&t);
 			break;
 		}
@@ -542,6 +549,8 @@ static const char *tail_read(struct probe *p, size_t w, uint64_t *off)
 	if (w > p->size)
 		w = (size_t)p->size;
 	*off = p->size - w;
+	if (p->have >= p->size)         /* the head holds the whole file */
+		return p->buf + *off;
 	if (w + 1 > p->tcap) {
 		p->tcap = w + 1;
 		p->tbuf = xrealloc(p->tbuf, p->tcap);
@@ -558,18 +567,21 @@ static void scan_doc(struct probe *p)
 {
 	struct top t = {0};
 	uint64_t off;
-	head_fill(p, HEAD_SCAN);
-	top_scan_fwd(p->buf, p->have, &t);
+	/* the keys usually come first: try the head as read so far */
+	top_scan_fwd(p->buf, p->have, &t, TK_DOC);
+	if ((t.has & TK_DOC) != TK_DOC && p->have < HEAD_SCAN && head_fill(p, HEAD_SCAN)) {
+		memset(&t, 0, sizeof t);
+		top_scan_fwd(p->buf, p->have, &t, TK_DOC);
+	}
 	p->m->agent = detect_top(&t);
 	top_take(p, &t);
-	if (p->have >= p->size || (HAS(&t, TK_SESSIONID) && HAS(&t, TK_STARTTIME) &&
-	    HAS(&t, TK_LASTUPDATED)))
+	if (p->have >= p->size || (t.has & TK_DOC) == TK_DOC)
 		return;
 	const char *s = tail_read(p, HEAD_SCAN, &off);
 	if (!s)
 		return;
 	memset(&t, 0, sizeof t);
-	top_scan_back(s, (size_t)(p->size - off), &t);
+	top_scan_back(s, (size_t)(p->size - off), &t, TK_DOC);
 	if (!p->m->agent)
 		p->m->agent = detect_top(&t);
 	top_take(p, &t);

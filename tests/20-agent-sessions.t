@@ -171,7 +171,7 @@ check_status "--help exits 0" 0 agent-sessions --help
 check_grep "--version prints the name" "^agent-sessions " "$(agent-sessions --version > v.out; echo v.out)"
 MAN=$TOP/man/agent-sessions.1
 agent-sessions --help | grep -o -e '--[a-z][a-z-]*' -e '^ *-[a-z0-9A-Z],' | tr -d ' ,' | sort -u > help.opts
-{ sed -n 's/.*Fl Fl \([a-z-]*\).*/--\1/p' "$MAN"
+{ grep -o 'Fl -[a-z][a-z-]*' "$MAN" | sed 's/^Fl -/--/'
   sed -n 's/^\.It Fl \([a-z0-9A-Z]\)\( .*\)\{0,1\}$/-\1/p' "$MAN"; } | sort -u > man.opts
 check_same "the man page documents exactly the --help options" help.opts man.opts
 if have mandoc; then
@@ -188,7 +188,7 @@ check_test "EXAMPLE: --agent codex,gemini --since 7d --json (nothing that recent
 check_test "EXAMPLE: -0 --session-id | xargs -0 ls -l" \
 	"$(ex "agent-sessions -0 --session-id 3333 | xargs -0 ls -l" | wc -l)" -eq 2
 if have agent-events && have agent-stack; then
-	ex 'agent-sessions --project-root . | xargs agent-events | agent-stack --view tokens' > ex4.out
+	ex 'agent-sessions --project-root . | xargs agent-events | agent-stack --view tokens' > ex4.out 2> ex4.err
 	check_test "EXAMPLE: the tokens pipeline runs" "$?" = 0
 else
 	check_test "EXAMPLE: the pipeline's agent-sessions part" \

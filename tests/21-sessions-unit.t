@@ -1,0 +1,4 @@
+#!/bin/sh
+# The unit tests of common/sessions.c (tests/unit/sessions.c).
+. "$(dirname "$0")/lib.sh"
+exec "$AP_BUILD/tests/sessions"
