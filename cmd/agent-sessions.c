@@ -516,7 +516,8 @@ int main(int argc, char **argv)
 		free(sv[i].path);
 		free(sv[i].gemdir);
 	}
-	qsort(sv, kept, sizeof *sv, by_last);
+	if (kept)
+		qsort(sv, kept, sizeof *sv, by_last);
 	for (size_t i = 0; i < kept; i++) {
 		if (json) {
 			print_json(&sv[i]);

@@ -131,7 +131,7 @@ check_test "-0 writes no newline" "$(as -0 | tr -cd '\n' | wc -c)" -eq 0
 check_status "-0 with --json: exit 2" 2 as -0 --json
 check_status "an operand: exit 2" 2 as extra
 check_status "no sessions at all: exit 1" 1 agent-sessions --home "$R/nohome"
-check_test "and nothing is printed" "$(agent-sessions --home "$R/nohome")" = ""
+check_test "and nothing is printed, on stdout or stderr" "$(agent-sessions --home "$R/nohome" 2>&1)" = ""
 
 # --- bad and odd files ----------------------------------------------------------
 B=$R/bad/.claude/projects/p
