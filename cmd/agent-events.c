@@ -21,12 +21,28 @@ static const struct adapter *by_name(const char *name)
 	return NULL;
 }
 
-/* Subagent transcripts (agent-*.jsonl) go after the others, so the parent
- * session, read first, can lend them the prompt that started them. */
+/* Subagent transcripts go after the others, so the parent session, read
+ * first, can lend them the prompt that started them: Claude's agent-*.jsonl
+ * (beside the session or in <session>/subagents/) and Gemini's
+ * chats/<parent>/<id>.jsonl. */
 static bool is_subagent_file(const char *path)
 {
 	const char *b = strrchr(path, '/');
-	return !strncmp(b ? b + 1 : path, "agent-", 6);
+	if (!strncmp(b ? b + 1 : path, "agent-", 6))
+		return true;
+	if (!b)
+		return false;
+	/* the two directory names above the file */
+	const char *d1 = b, *d2;
+	while (d1 > path && d1[-1] != '/')
+		d1--;
+	if (d1 == path)
+		return false;
+	d2 = d1 - 1;
+	while (d2 > path && d2[-1] != '/')
+		d2--;
+	return (b - d1 == 9 && !strncmp(d1, "subagents", 9)) ||
+		(d1 - 1 - d2 == 5 && !strncmp(d2, "chats", 5));
 }
 
 static void one_file(struct ev_ctx *c, const char *path, const struct adapter *force)

@@ -37,12 +37,15 @@ static bool selected(struct ev_ctx *c, const char *json, size_t len)
 	return !c->select || select_match(c->select, json, len - 1);
 }
 
-static void flush_session(struct ev_ctx *c)
+/* The pending session record: always before a record of its session
+ * that passed the filters (downstream tools need its cwd and agent); on
+ * its own only when it matches --select itself. */
+static void flush_session(struct ev_ctx *c, bool alone)
 {
 	struct sbuf *p = &c->pending_session;
 	if (!p->len)
 		return;
-	if (selected(c, p->p, p->len)) {
+	if (!alone || selected(c, p->p, p->len)) {
 		sb_add(&out, p->p, p->len);
 		c->written++;
 	}
@@ -75,7 +78,7 @@ void ev_emit(struct ev_ctx *c, const struct event *e)
 		size_t n = out.len - mark;
 		char *rec = xstrndup(out.p + mark, n);
 		out.len = mark;
-		flush_session(c);
+		flush_session(c, false);
 		sb_add(&out, rec, n);
 		free(rec);
 	}
@@ -86,7 +89,7 @@ void ev_emit(struct ev_ctx *c, const struct event *e)
 void ev_file_done(struct ev_ctx *c)
 {
 	if (c->pending_session.len && c->since == TS_NONE && c->until == TS_NONE)
-		flush_session(c);
+		flush_session(c, true);
 	sb_reset(&c->pending_session);
 	out_maybe_flush();
 }

@@ -34,9 +34,11 @@ struct ev_ctx {
 
 void ev_ctx_init(struct ev_ctx *c);
 void ev_ctx_free(struct ev_ctx *c);
-/* Record a session: written lazily, before the session's first record
- * that survives --since/--until/--select (immediately if it has none
- * and nothing filters).  A new session record replaces a pending one. */
+/* Record a session: written lazily, just before the session's first record
+ * that survives --since/--until/--select; a session none of whose records
+ * survive is written at the end of its file only when no time filter is
+ * set and it matches --select itself.  A new session record replaces a
+ * pending one. */
 void ev_session(struct ev_ctx *c, const struct event *e);
 /* Write one record (any kind but session) if it passes the filters. */
 void ev_emit(struct ev_ctx *c, const struct event *e);

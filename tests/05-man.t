@@ -22,8 +22,8 @@ for prog in $progs; do
 	fi
 	if "$prog" --help > help.out 2>&1 && [ -s help.out ]; then ok "$prog --help exits 0"; else not_ok "$prog --help exits 0"; fi
 	grep -o -- '--[a-z][a-z0-9-]*' help.out | sort -u > help.opts
-	# mdoc writes --since as "Fl -since"
-	grep -o 'Fl -[a-z][a-z0-9-]*' "$page" | sed 's/^Fl -/--/' | sort -u > man.opts
+	# mdoc writes --since as "Fl -since" or "Fl \\-since"
+	grep -oE 'Fl \\?-[a-z]([a-z0-9]|\\?-)*' "$page" | sed -E 's/\\//g; s/^Fl -/--/' | sort -u > man.opts
 	if cmp -s help.opts man.opts; then ok "$prog: --help and man page name the same options"; else
 		not_ok "$prog: --help and man page name the same options"
 		diff help.opts man.opts | sed 's/^/# /'
