@@ -217,14 +217,15 @@ static struct tool *find_tool(struct sv *s, const char *id)
 }
 
 /* The tag of the record's prompt: the prompt's own for a prompt record,
- * "none" when unknown, NULL when the session has no prompts at all and
- * the record names none (a process trace such as agent-snoop's). */
+ * "none" when unknown, NULL (no prompt frame) for agent-snoop's process
+ * traces, which have no prompts to name. */
 static const char *prompt_tag(struct sv *s, const struct event *e)
 {
 	int p = find_prompt(s, !strcmp(e->kind, "prompt") && e->id ? e->id : e->prompt);
 	if (p >= 0)
 		return at(s, s->pr[p].tag);
-	if (!e->prompt && !s->npr)
+	const char *agent = e->agent ? e->agent : cur(s)->agent;
+	if (!e->prompt && !s->npr && agent && !strcmp(agent, "snoop"))
 		return NULL;
 	return "none";
 }

@@ -1,0 +1,243 @@
+#!/bin/sh
+# agent-stack: every view on hand-written records (tests/fixtures/stack),
+# selectors, prices, privacy, bad input, the man page and its examples.
+. "$(dirname "$0")/lib.sh"
+F=$TESTS/fixtures/stack
+EV=$F/events.ndjson
+plan 65
+
+have agent-stack || { echo "Bail out! agent-stack is not built"; exit 1; }
+
+# --- every view, exactly ------------------------------------------------------
+for v in tasks system tokens cost time files network; do
+	agent-stack --view $v "$EV" > $v.out 2> $v.err
+	echo $? > $v.rc
+	check_same "view $v: expected stacks" "$F/expect/$v.folded" $v.out
+done
+check_test "every view exits 0" "$(cat tasks.rc system.rc tokens.rc cost.rc time.rc files.rc network.rc | tr -d '\n')" = 0000000
+agent-stack -v tools "$EV" > tools.out
+check_same "tools is an alias of system" system.out tools.out
+agent-stack "$EV" > default.out
+check_same "tasks is the default view" tasks.out default.out
+agent-stack -v tokens < "$EV" > stdin.out
+check_same "standard input with no operands" tokens.out stdin.out
+agent-stack -v tokens - < "$EV" > dash.out
+check_same "- is standard input" tokens.out dash.out
+
+bad_order=0
+for v in tasks system tokens cost time files network; do
+	sed 's/ [0-9]*$//' $v.out > $v.stacks
+	LC_ALL=C sort -c $v.stacks 2>/dev/null || bad_order=1
+	[ -z "$(uniq -d $v.stacks)" ] || bad_order=1
+	grep -qv ' [1-9][0-9]*$' $v.out && bad_order=1
+done
+check_test "sorted in byte order, equal stacks added up, no zero weights" $bad_order = 0
+
+# --- accounting ---------------------------------------------------------------
+sum() { awk '{ s += $NF } END { print s + 0 }' "$@"; }
+want=$(jq -s '[.[] | select(.kind == "llm") | .tokens | .input + .output + .cache_read + .cache_write] | add' "$EV")
+check_test "tokens total equals the records' token totals" "$(sum tokens.out)" = "$want"
+want=$(jq -s '[.[] | select(.kind == "llm" or .kind == "tool")] | length' "$EV")
+check_test "tasks counts every llm and tool record once" "$(sum tasks.out)" = "$want"
+want=$(jq -s '[.[] | select(.kind == "llm") | .tokens | .input + .output] | add' "$EV")
+check_test "--weight input,output weighs those kinds only" \
+	"$(agent-stack -v tokens -w output,input "$EV" | sum)" = "$want"
+check_test "reasoning is never added" "$(grep -c 'kind:reasoning' tokens.out)" = 0
+agent-stack -v tokens --weight cache_write "$EV" > cw.out
+check_out "cache_write includes its 1-hour part" \
+	"project:project;agent:claude;session:feature;prompt:debug;call:llm/plan;model:claude-sonnet-4-5-20250929;kind:cache_write 500" \
+	cat cw.out
+
+# --- cost -------------------------------------------------------------------------
+check_grep "an unpriced model stays visible" \
+	'model:mystery-model-1;price:unknown 1$' cost.out
+check_grep "a note names the unpriced model" 'no price for model mystery-model-1' cost.err
+cat > my.yaml <<'EOF'
+date: 2000-01-01
+models:
+  claude-opus-4-5:
+    input: 10
+    output: 50
+  mystery-model:
+    input: 2
+    output: 4
+EOF
+agent-stack -v cost --prices my.yaml "$EV" > cost2.out 2> cost2.err
+check_out "--prices replaces an entry and prices a new model" "$(cat <<'EOF'
+project:other-proj;agent:codex;session:unmatched;prompt:unmatched;call:llm/unmatched;model:mystery-model-1;kind:input 1000
+project:other-proj;agent:codex;session:unmatched;prompt:unmatched;call:llm/unmatched;model:mystery-model-1;kind:output 80
+project:project;agent:claude;session:feature;prompt:debug;call:llm/review;model:claude-opus-4-5-20251101;kind:input 10000
+project:project;agent:claude;session:feature;prompt:debug;call:llm/review;model:claude-opus-4-5-20251101;kind:output 50000
+EOF
+)" grep -e mystery -e opus cost2.out
+check_test "no unknown price left, no note" "$(grep -c price:unknown cost2.out)$(wc -c < cost2.err)" = 00
+cat > bad.yaml <<'EOF'
+models:
+  cheap-out:
+    input: 5
+    output: 1
+  fine-model:
+    input: 1
+    output: 2
+EOF
+agent-stack -v cost --prices bad.yaml "$EV" > /dev/null 2> badp.err
+check_test "a price entry with output < input fails" "$?" = 1
+check_grep "the diagnostic names file:line" 'bad.yaml:2: cheap-out: output costs less than input' badp.err
+printf '[1,2]\n' > notmap.yaml
+check_status "a table that is not a mapping is a usage failure" 2 agent-stack -v cost --prices notmap.yaml "$EV"
+agent-stack -v cost --format json "$EV" 2>/dev/null | jq -e '.unit == "microdollars" and .unpriced[0].model == "mystery-model-1" and (.note | test("estimate")) and (.prices_date | length > 0)' >/dev/null
+check_test "cost summary: unit, unpriced, note, table date" $? = 0
+
+# --- time -----------------------------------------------------------------------------
+check_out "a 20-minute gap over the 5m cap is not charged" \
+	"project:project;agent:claude;session:feature;prompt:debug;kind:prompt 16400" \
+	grep 'project:project.*kind:prompt' time.out
+check_out "with --idle-cap 1h it is charged to the prompt before it" \
+	"project:project;agent:claude;session:feature;prompt:debug;kind:prompt 1216400" \
+	sh -c "agent-stack -v time --idle-cap 1h '$EV' | grep 'project:project.*kind:prompt'"
+check_test "--idle-cap 0 charges every gap" \
+	"$(agent-stack -v time --idle-cap 0 "$EV" | sum)" = "$(agent-stack -v time --idle-cap 1h "$EV" | sum)"
+check_status "--idle-cap refuses a bad span" 2 agent-stack -v time --idle-cap 5x "$EV"
+
+# --- files ---------------------------------------------------------------------------
+check_out "--path-depth 1" "$(cat <<'EOF'
+project:project;agent:claude;session:feature;prompt:debug;path:README.md;effect:rename;status:ok 1
+project:project;agent:claude;session:feature;prompt:debug;path:build;effect:delete;status:ok 1
+project:project;agent:claude;session:feature;prompt:debug;path:src;effect:read;status:ok 2
+project:project;agent:claude;session:feature;prompt:debug;path:src;effect:write;status:ok 1
+EOF
+)" sh -c "agent-stack -v files --path-depth 1 '$EV' | grep -v -e external/ -e agent:snoop"
+check_out "--path-depth 3" "$(cat <<'EOF'
+project:project;agent:claude;session:feature;prompt:debug;path:build/deep/x.o;effect:delete;status:ok 1
+project:project;agent:claude;session:feature;prompt:debug;path:src/lib/a.c;effect:read;status:ok 1
+project:project;agent:claude;session:feature;prompt:debug;path:src/lib/b.c;effect:read;status:ok 1
+EOF
+)" sh -c "agent-stack -v files --path-depth 3 '$EV' | grep -e build/ -e src/lib"
+buckets=$(sed -n 's/.*path:\(external\/[a-z]*\).*/\1/p' files.out | sort -u | tr '\n' ' ')
+check_test "every external bucket" "$buckets" = \
+	"external/claude external/codex external/dev external/gemini external/home external/other external/system external/tmp "
+check_grep "project-other is not inside project (components, not substrings)" \
+	'path:external/home;effect:read;status:error 1' files.out
+
+# --- network ------------------------------------------------------------------------
+check_grep "loopback keeps its port" 'domain:localhost:8080;process:node' network.out
+check_test "private hosts collapse (RFC 1918, .local, .internal, single label)" \
+	"$(grep 'domain:private' network.out | sum)" = 5
+check_test "public names lower-cased, trailing dot dropped" \
+	"$(grep -c 'domain:registry.npmjs.org;process:bash;process:npm' network.out)" = 1
+
+# --- selectors ------------------------------------------------------------------------
+check_test "--agent codex" "$(agent-stack --agent codex "$EV" | grep -vc '^project:other-proj;agent:codex')" = 0
+check_test "--session-id prefix" "$(agent-stack -v tokens --session-id s-aaaa "$EV" | sum)" = 7960
+check_test "--session-tag" "$(agent-stack --session-tag feature "$EV" | grep -vc 'session:feature')" = 0
+check_out "--prompt-tag none: records of an unknown prompt" "$(cat <<'EOF'
+project:other-proj;agent:codex;session:unmatched;prompt:none;call:llm/unmatched;model:gpt-5-codex;kind:input 7
+project:other-proj;agent:codex;session:unmatched;prompt:none;call:llm/unmatched;model:gpt-5-codex;kind:output 3
+EOF
+)" agent-stack -v tokens --prompt-tag none "$EV"
+check_test "--since/--until" \
+	"$(agent-stack -v tokens --since 2025-06-02 --until 2025-06-02T00:00:15Z "$EV" | sum)" = 10920
+check_test "--project" "$(agent-stack -v files --project project "$EV" | grep -vc '^project:project;')" = 0
+check_status "nothing matched: exit 1" 1 agent-stack --agent nobody "$EV"
+check_status "an unknown view is a usage error" 2 agent-stack -v heap "$EV"
+check_status "--weight goes with tokens and cost only" 2 agent-stack -v files -w input "$EV"
+
+# --- JSON -------------------------------------------------------------------------------
+agent-stack -v tokens --format json "$EV" > tokens.json
+check_same "--format json: exact summary" "$F/expect/tokens.json" tokens.json
+check_test "json total equals the folded sum" "$(jq .total tokens.json)" = "$(sum tokens.out)"
+agent-stack -v tokens --format json --include-previews "$EV" > prev.json
+check_test "--include-previews: 80 characters, secrets masked" \
+	"$(jq -r '.sessions[] | select(.session == "s-aaaa1111") .preview' prev.json)" = \
+	"PLANTED-PROMPT-TEXT please fix the flaky test [REDACTED]"
+
+# --- labels, untagged input, prompts by id ---------------------------------------------------
+check_same "labels cleaned: ';', controls, spaces, length, counts, secrets" "$F/expect/labels.folded" \
+	"$(agent-stack "$F/labels.ndjson" > labels.out; echo labels.out)"
+check "labels stay valid UTF-8" iconv -f UTF-8 -t UTF-8 labels.out
+check_grep "equal prompt texts with other ids stay two prompts" 'prompt:second' labels.out
+check_grep "untagged input reads unmatched" \
+	'^project:other-proj;agent:codex;session:unmatched;prompt:unmatched;kind:llm;call:llm/unmatched;model:gpt-5-codex 1$' tasks.out
+check_grep "agent-snoop records: no prompt frame, what is there" \
+	'^project:project;agent:snoop;session:unmatched;process:zsh;process:git;effect:exec;status:unknown 3$' system.out
+
+# --- privacy: planted text, a key and absolute paths never come out ------------------------
+leak=0
+for v in tasks system tokens cost time files network; do
+	agent-stack -v $v "$EV" "$F/labels.ndjson" > p.folded 2>/dev/null
+	agent-stack -v $v --format json "$EV" "$F/labels.ndjson" > p.json 2>/dev/null
+	for f in p.folded p.json; do
+		if grep -n -e PLANTED -e sk-ant -e Zq8xVt3 -e /home/ -e /Users/ -e /tmp/ -e /usr/ \
+		    -e /proc -e /mnt -e secret-notes -e project-other -e 'same words' -e .bashrc "$f"; then
+			diag "leak in view $v ($f)"
+			leak=1
+		fi
+	done
+done
+check_test "no prompt/response text, key or outside path in any view" $leak = 0
+
+# --- bad input ------------------------------------------------------------------------------
+agent-stack -v tasks "$F/bad.ndjson" > bad.out 2> bad.err
+check_test "bad lines: exit 1" $? = 1
+check_grep "bad lines are named by file:line" 'bad.ndjson:4: not JSON' bad.err
+check_grep "a record without kind is named" 'bad.ndjson:5: not an agent-event(5) record' bad.err
+check_test "the valid lines still count" "$(sum bad.out)" = 2
+check_status "a missing file: exit 1" 1 agent-stack "$TMP/no-such-file"
+
+# --- man page -----------------------------------------------------------------------------------
+MAN=$TOP/man/agent-stack.1
+if have mandoc; then
+	check_test "man page is lint-clean" "$(mandoc -Tlint -Wwarning "$MAN" 2>&1)" = ""
+else
+	skip "mandoc not installed"
+fi
+agent-stack --help | grep -o -e '--[a-z-]*' | sort -u > help.opts
+sed -n 's/^\.It Fl \([a-z]\) Ar [a-z]* , Fl -\([a-z-]*\).*/--\2/p; s/^\.It Fl \([a-z]\) , Fl -\([a-z-]*\).*/--\2/p; s/^\.It Fl -\([a-z-]*\).*/--\1/p' "$MAN" | sort -u > man.opts
+check_same "--help and the man page list the same options" man.opts help.opts
+cp "$EV" events.ndjson
+exfail=0 nex=0
+sed -n '/^\.Sh EXAMPLES/,/^\.Sh /p' "$MAN" | sed -n 's/^\$ //p' | sed 's/\\e/\\/g' > examples.sh
+while IFS= read -r cmd; do
+	nex=$((nex + 1))
+	need=$(printf '%s\n' "$cmd" | tr '|' '\n' | awk '{print $1}')
+	miss=
+	for c in $need; do have "$c" || miss="$miss $c"; done
+	if [ -n "$miss" ]; then
+		diag "example skipped (no$miss): $cmd"
+		continue
+	fi
+	if ! sh -c "set -e; $cmd" > ex.out 2> ex.err; then
+		exfail=1
+		diag "example failed: $cmd"
+		sed 's/^/# /' ex.err
+	fi
+done < examples.sh
+check_test "the man page's examples run" "$exfail:$([ $nex -ge 8 ] && echo many)" = "0:many"
+
+# --- the shared corpus through agent-events -----------------------------------------------------
+if ! shared corpus; then
+	skip "../shared/corpus is absent"
+	skip "../shared/corpus is absent"
+elif ! have agent-events || ! agent-events "$SHARED"/corpus/*/*.jsonl > corpus.ndjson 2>/dev/null && \
+     [ ! -s corpus.ndjson ]; then
+	skip "agent-events is not built or emits nothing"
+	skip "agent-events is not built or emits nothing"
+elif [ ! -s corpus.ndjson ]; then
+	skip "agent-events emits nothing for the corpus yet"
+	skip "agent-events emits nothing for the corpus yet"
+else
+	cfail=0
+	for v in tasks system tokens cost time files network; do
+		agent-stack -v $v corpus.ndjson > c.$v 2> c.$v.err
+		r=$?
+		if [ $r -gt 1 ] || grep -q -e Sanitizer -e 'not JSON' -e 'not an agent-event' c.$v.err; then
+			cfail=1
+			diag "view $v over the corpus: exit $r"
+			head -3 c.$v.err | sed 's/^/# /'
+		fi
+	done
+	check_test "every view runs over the corpus" $cfail = 0
+	want=$(jq -s '[.[] | select(.kind == "llm") | .tokens // {} | (.input // 0) + (.output // 0) + (.cache_read // 0) + (.cache_write // 0)] | add // 0' corpus.ndjson)
+	check_test "corpus: tokens total equals jq's sum of agent-events output" "$(sum c.tokens)" = "$want"
+fi
+done_testing
