@@ -30,7 +30,9 @@ expect() {
 	case $1 in
 	1) grep -q '^{"kind":"session","agent":"gemini"' out ;;
 	2) [ "$(grep -c '^{"kind":"session"' events.ndjson)" -eq 3 ] ;;
-	3) [ -s out ] && ! grep -v '"kind":"tool".*"status":"error"' out | grep -q . && ! grep -q '"text"' out ;;
+	3) grep -q '"kind":"tool".*"status":"error"' out &&
+		! grep -v -e '"kind":"tool".*"status":"error"' -e '^{"kind":"session"' out | grep -q . &&
+		! grep -q '"text"' out ;;
 	4) jq -e 'length > 0 and all(.[]; .model and .input > 0)' out > /dev/null ;;
 	5) [ -s tokens.pb.gz ] && gzip -t tokens.pb.gz ;;
 	esac
