@@ -36,11 +36,13 @@
  *   head of the text, or the metadata at the end of a JSON wrapper.
  *
  * - A forked session (session_meta forked_from_id) starts with a copy of
- *   its parent's rows.  When the parent was read earlier in the run, the
- *   child's leading token rows whose totals the parent had are the copy.
- *   Otherwise the copy is recognised as the rows before the first pause
- *   of two seconds or more: the copy is written in one burst when the
- *   fork is made, the child's own first call only after a model turn. */
+ *   its parent's lines, written in one burst when the fork is made; the
+ *   child's own work comes after a pause (a person typing, a model
+ *   thinking).  Lines before the first pause of two seconds or more are
+ *   taken as the copy and give no records; when the parent was read
+ *   earlier in the run, leading token rows that repeat the parent's
+ *   totals are the copy too, pause or not.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,7 +83,7 @@ struct cx {
 	bool have_meta, legacy, is_sub, session_out;
 	/* forks */
 	struct sbuf fork_from;
-	int replay;               /* 0 none, 1 parent's totals, 2 until a pause */
+	bool replay;              /* the parent's totals are known */
 	bool paused;
 	int64_t last_ts;
 	/* prompts */
@@ -90,7 +92,7 @@ struct cx {
 	int psrc;
 	int64_t pts;
 	struct sbuf ptext;
-	int64_t last_input_ts;
+	int64_t last_input_ts;    /* when the input of the next call was ready */
 	/* the model call being gathered */
 	bool gopen, gtok;
 	unsigned nllm, gn;
@@ -264,7 +266,7 @@ static void session_meta(struct cx *x, const struct jnode *p, int64_t ts)
 		sb_reset(&x->tmp);
 		sb_printf(&x->tmp, "%s\n#any", x->fork_from.p);
 		bool known = hm_get(&totals_seen, hash64(x->tmp.p, x->tmp.len, 7));
-		x->replay = known ? 1 : 2;
+		x->replay = known;
 	}
 }
 
@@ -335,7 +337,7 @@ static void user_prompt(struct cx *x, int src, int64_t ts)
 		if (src == SRC_EVENT) {
 			sset(&x->ptext, x->tmp.p, x->tmp.len);
 			if (ts != TS_NONE)
-				x->pts = ts;
+				x->pts = x->last_input_ts = ts;
 		}
 		x->psrc |= src;
 		return;
@@ -447,6 +449,9 @@ static void close_group(struct cx *x)
 		e.text_len = t->len;
 	}
 	ev_emit(x->c, &e);
+	/* the next call starts from this one's end at the earliest */
+	if (e.ts != TS_NONE && (x->last_input_ts == TS_NONE || e.ts > x->last_input_ts))
+		x->last_input_ts = e.ts;
 	for (unsigned i = 0; i < x->qlen; i++)
 		x->q[(x->qhead + i) % QMAX].llm_out = true;
 }
@@ -500,11 +505,11 @@ static uint64_t totals_key(const char *sid, const int64_t t[5])
  * first row that is not ends the copy. */
 static bool replayed(struct cx *x, const int64_t t[5])
 {
-	if (x->replay == 1 && hm_get(&totals_seen, totals_key(x->fork_from.p, t)))
+	if (!x->paused)
 		return true;
-	if (x->replay == 2 && !x->paused)
+	if (x->replay && hm_get(&totals_seen, totals_key(x->fork_from.p, t)))
 		return true;
-	x->replay = 0;
+	x->replay = false;
 	return false;
 }
 
@@ -539,7 +544,7 @@ static void token_count(struct cx *x, const struct jnode *p, int64_t ts)
 		else
 			memcpy(a, t, sizeof a);
 	}
-	bool copy = x->replay && replayed(x, t);
+	bool copy = x->fork_from.len && replayed(x, t);
 	memcpy(x->tot, t, sizeof t);
 	x->have_total = true;
 	if (copy)
@@ -1007,6 +1012,13 @@ static void line(struct cx *x, const struct jnode *o, bool first)
 		return;
 	}
 	if (p && p->type == J_OBJ && ty && ty->type == J_STR) {
+		if (x->fork_from.len && !x->paused && (jeq(ty, "response_item") ||
+		    jeq(ty, "event_msg"))) {
+			/* a fork's copy of its parent: only the totals matter */
+			if (is(jget(d, p, "type"), "token_count"))
+				token_count(x, p, ts);
+			return;
+		}
 		if (jeq(ty, "response_item"))
 			response_item(x, p, ts);
 		else if (jeq(ty, "event_msg"))

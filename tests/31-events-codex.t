@@ -1,0 +1,131 @@
+#!/bin/sh
+# agent-events on Codex CLI rollouts: model calls from token_count advances,
+# prompts, tool status and exit codes, forks, legacy files, bad input, and
+# the real corpus when ../shared is there.
+. "$(dirname "$0")/lib.sh"
+plan 30
+
+FX="$TESTS/fixtures/codex"
+cp "$FX"/*.jsonl .
+# Effect records and classes belong to effects.c and have their own tests.
+ev() { agent-events "$@" | jq -c 'select(.kind != "effect") | del(.class)'; }
+
+# --- one session, every kind of record --------------------------------------
+# advances with a re-emitted total between them, a reset, the model changing
+# mid-session, input without the cached part, reasoning inside output, the
+# prompt written twice (both orders), environment_context skipped, and shell
+# argv, shell_command, exec_command, apply_patch, exec and a call without
+# an output.
+ev tokens.jsonl > out 2> err
+check_same "tokens.jsonl: records" "$FX/tokens.out" out
+check_test "tokens.jsonl: no diagnostics" "$(wc -c < err)" -eq 0
+check_status "tokens.jsonl: exit 0" 0 agent-events tokens.jsonl
+check_test "tokens.jsonl: one llm per advance (7), none for the re-emit" \
+	"$(grep -c '"kind":"llm"' out)" -eq 7
+check_test "tokens.jsonl: two prompts from four user messages" \
+	"$(grep -c '"kind":"prompt"' out)" -eq 2
+check_test "tokens.jsonl: tools after the llm record that chose them" \
+	"$(jq -r 'select(.kind == "llm" or .kind == "tool") | .kind[0:1]' out | tr -d '\n')" = "ltltlllttltlt"
+# input+cache_read+output adds up to input_tokens+output_tokens: 4000+160
+# before the reset, 4000+150 on the counter that started there
+check_test "tokens.jsonl: totals add up across the reset" \
+	"$(jq -s '[.[] | select(.tokens) | .tokens | .input + .cache_read + .output] | add' out)" -eq $((4160 + 4150))
+
+# --- 0.34-0.58: the token_count row comes before the call's items -----------
+ev order034.jsonl > out
+check_same "order034.jsonl: usage joined to the items that follow it" "$FX/order034.out" out
+
+# --- legacy files: a header line, bare items, record_type lines ------------
+ev legacy.jsonl > out 2> err
+check_same "legacy.jsonl: records" "$FX/legacy.out" out
+check_test "legacy.jsonl: no diagnostics" "$(wc -c < err)" -eq 0
+
+# --- forks -----------------------------------------------------------------------
+ev fork-parent.jsonl fork-child.jsonl > out
+check_same "fork: parent then child, the child's copy skipped" "$FX/fork.out" out
+grep '"session":"fc"' "$FX/fork.out" > want
+ev fork-child.jsonl > out
+check_same "fork: the child alone, its copy skipped" want out
+ev fork-child.jsonl fork-parent.jsonl | grep '"session":"fc"' > out
+check_same "fork: child read before its parent" want out
+# a copy written slowly is told apart by the parent's totals only
+ev fork-parent.jsonl fork-child-slow.jsonl | grep '"session":"fs"' > out
+check_test "fork: slow copy skipped with the parent read first" \
+	"$(jq -s '[.[] | select(.kind == "llm")] | [length, .[0].tokens.cache_read] | @text' out)" = '"[1,1200]"'
+
+# --- bad input ---------------------------------------------------------------------
+ev bad.jsonl > out 2> err
+check_same "bad.jsonl: records before and after the bad line kept" "$FX/bad.out" out
+check_status "bad.jsonl: exit 1" 1 agent-events bad.jsonl
+check_grep "bad.jsonl: the line that is not JSON named" \
+	'^agent-events: bad.jsonl:5: not JSON: ' err
+check_grep "bad.jsonl: invalid UTF-8 reported" '^agent-events: bad.jsonl:10: invalid UTF-8' err
+check_grep "bad.jsonl: invalid UTF-8 replaced" "$(printf '"text":"caf\357\277\275"')" out
+check_test "bad.jsonl: an unknown record type noted once" \
+	"$(grep -c "unknown record type 'mystery'" err)" -eq 1
+check_nogrep "bad.jsonl: known record types not noted" "world_state" err
+
+# a session still being written: its last line cut short
+{ cat tokens.jsonl; printf '{"timestamp":"2026-01-01T10:01:07.000Z","type":"event_m'; } > cut.jsonl
+ev cut.jsonl > out 2> err
+check_status "truncated last line: exit 0" 0 agent-events cut.jsonl
+sed 's/"file":"tokens.jsonl"/"file":"cut.jsonl"/' "$FX/tokens.out" > want
+check_same "truncated last line: every complete record" want out
+
+# --- detection ---------------------------------------------------------------------
+printf '%s\n' '{"parentUuid":null,"type":"user","message":{"role":"user","content":"hi"},"uuid":"u1","sessionId":"x","timestamp":"2026-01-01T00:00:00Z"}' > claude.jsonl
+agent-events claude.jsonl 2>/dev/null > out
+check_nogrep "a Claude Code line is not claimed" '"agent":"codex"' out
+head -c 100 tokens.jsonl > head.jsonl
+agent-events head.jsonl > out 2>/dev/null
+check_grep "a file cut in its first line is still detected" '"agent":"codex"' out
+
+# --- the real corpus -------------------------------------------------------------------
+if ! shared corpus/codex; then
+	for i in 1 2 3 4 5; do skip "no $SHARED/corpus/codex"; done
+	done_testing
+fi
+C="$SHARED/corpus/codex"
+# An independent count: the advances of total_token_usage.total_tokens,
+# unchanged rows skipped, a drop taken as a new counter; $skip holds the
+# totals of a parent whose copy leads the file.
+cat > adv.jq <<'EOF'
+[.[] | select(.type == "event_msg" and .payload.type == "token_count")
+     | .payload.info | select(type == "object" and (.total_token_usage | type) == "object")]
+| reduce .[] as $r ({prev: null, copy: true, n: 0, sum: 0};
+    ($r.total_token_usage) as $t
+    | if .prev != null and $t.total_tokens == .prev.total_tokens then .
+      else
+        (if .prev == null or $t.total_tokens > .prev.total_tokens
+         then ($t.input_tokens + $t.output_tokens) - ((.prev.input_tokens // 0) + (.prev.output_tokens // 0))
+         else $r.last_token_usage.input_tokens + $r.last_token_usage.output_tokens end) as $a
+        | if .copy and ($skip | index([[$t.input_tokens, $t.cached_input_tokens, $t.output_tokens, $t.total_tokens]])) != null
+          then .prev = $t
+          else .prev = $t | .copy = false | .n += 1 | .sum += $a end
+      end)
+| "\(.n) \(.sum)"
+EOF
+mine='[.[] | select(.kind == "llm" and .tokens)] | "\(length) \(map(.tokens.input + .tokens.cache_read + .tokens.output) | add // 0)"'
+: > bad-status; : > mismatch; : > diags
+for f in "$C"/*.jsonl; do
+	agent-events "$f" > out 2>> diags
+	rc=$?
+	[ $rc -le 1 ] || echo "$f: exit $rc" >> bad-status
+	case $f in *__child.jsonl) continue ;; esac
+	a=$(grep -F '"token_count"' "$f" | jq -rs --argjson skip '[]' -f adv.jq)
+	b=$(jq -rs "$mine" out)
+	[ "$a" = "$b" ] || echo "$f: jq $a, agent-events $b" >> mismatch
+done
+check_test "corpus: every file read without a crash" "$(cat bad-status)" = ""
+check_test "corpus: model calls and tokens equal the jq count in every file" "$(cat mismatch)" = ""
+grep -v 'codex_050_legacy.jsonl:3: token_count without total_token_usage ignored$' diags > other
+check_test "corpus: only the expected diagnostics" "$(cat other)" = ""
+P="$C/CodexBar__live-fork__parent.jsonl" K="$C/CodexBar__live-fork__child.jsonl"
+skip=$(jq -c 'select(.payload.type == "token_count") | .payload.info.total_token_usage
+	| [.input_tokens, .cached_input_tokens, .output_tokens, .total_tokens]' "$P" | jq -cs .)
+want=$(jq -rs --argjson skip "$skip" -f adv.jq "$K")
+got=$(agent-events "$P" "$K" | jq -c 'select(.session == "child-session")' | jq -rs "$mine")
+check_test "corpus fork: the child after its parent counts its own calls only ($want)" "$got" = "$want"
+got=$(agent-events "$K" | jq -rs "$mine")
+check_test "corpus fork: the child alone too" "$got" = "$want"
+done_testing
