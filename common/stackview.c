@@ -290,6 +290,8 @@ static void call_tool(struct sv *s, const char *tool)
 {
 	sb_adds(&s->b, ";call:tool/");
 	tool = tool && *tool ? tool : "unknown";
+	if (tool[0] == '/')
+		tool = path_base(tool);     /* a program run by path: no absolute path out */
 	label_clean(&s->b, tool, strlen(tool));
 }
 

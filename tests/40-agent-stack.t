@@ -4,9 +4,19 @@
 . "$(dirname "$0")/lib.sh"
 F=$TESTS/fixtures/stack
 EV=$F/events.ndjson
-plan 65
+plan 66
 
 have agent-stack || { echo "Bail out! agent-stack is not built"; exit 1; }
+
+# --- the helpers (tests/unit/stack.c: paths, hosts, labels, table, prices) ----
+"$AP_BUILD/tests/stack" "$TOP" > unit.tap 2>&1
+r=$?
+if [ $r = 0 ] && grep -q '^1\.\.[1-9]' unit.tap && ! grep -q '^not ok' unit.tap; then
+	ok "unit tests of the helpers ($(grep -c '^ok' unit.tap) checks)"
+else
+	not_ok "unit tests of the helpers"
+	grep -A3 '^not ok' unit.tap | sed 's/^/# /'
+fi
 
 # --- every view, exactly ------------------------------------------------------
 for v in tasks system tokens cost time files network; do
