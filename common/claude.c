@@ -353,10 +353,9 @@ static void tool_result(struct claude *s, const struct jnode *item, struct rec *
 		/* A subagent's transcript, read later, learns its place from this. */
 		struct sbuf *b = &s->names;
 		sb_reset(b);
-		if (p)
-			sb_add(b, p->prompt.p, p->prompt.len);
-		else
-			sb_add(b, s->th[MAIN].root.p ? s->th[MAIN].root.p : "", s->th[MAIN].root.len);
+		const struct sbuf *pr = p ? &p->prompt : &s->th[MAIN].root;
+		if (pr->len)
+			sb_add(b, pr->p, pr->len);
 		sb_addc(b, '\t');
 		sb_adds(b, ids);
 		ev_link_put(s->c, js(d, agent), b->p);
@@ -558,8 +557,11 @@ static void assistant(struct claude *s, struct rec *x)
 	uint64_t key = 0;
 	if (mid || is_str(x->req))
 		key = hnode(d, x->req, hnode(d, mid, 3)) | 1;
-	if (!k->active || !key || k->key != key)
+	if (!k->active || !key || k->key != key) {
+		if (thread == MAIN)     /* the conversation goes on: a subagent is done */
+			call_emit(s, &s->th[SIDE].call);
 		call_start(s, k, thread, x, mid, key);
+	}
 	if (k->skip)
 		return;
 	if (x->t != TS_NONE)
@@ -729,6 +731,8 @@ static void user(struct claude *s, struct rec *x)
 			nres++;
 	if (nres) {
 		int thread = jtrue(x->side) || s->in_subagent_file ? SIDE : MAIN;
+		if (thread == MAIN)     /* a Task's result: its subagent is done */
+			call_emit(s, &s->th[SIDE].call);
 		JFOR(d, content, it)
 			if (jeq(jget(d, it, "type"), "tool_result"))
 				tool_result(s, it, x, nres == 1);
@@ -898,6 +902,7 @@ static bool claude_type(const struct jnode *t)
 static int sniff(const char *head, size_t n, const char *path)
 {
 	static struct jdoc d;
+	static struct sbuf last;        /* the last line, when it has no newline */
 	int good = 0, bad = 0, weak = 0;
 	const char *p = head, *e = head + n;
 	for (int lines = 0; p < e && lines < 50; lines++) {
@@ -913,9 +918,9 @@ static int sniff(const char *head, size_t n, const char *path)
 		if (nl) {
 			rc = jparse(&d, p, len);
 		} else {
-			char *tmp = xstrndup(p, len);
-			rc = jparse(&d, tmp, len);
-			free(tmp);
+			sb_reset(&last);
+			sb_add(&last, p, len);
+			rc = jparse(&d, last.p, len);
 		}
 		p = nl ? nl + 1 : e;
 		if (!len)
@@ -928,6 +933,7 @@ static int sniff(const char *head, size_t n, const char *path)
 		const struct jnode *t = jget(&d, root, "type");
 		if (jeq(t, "gemini") || jget(&d, root, "projectHash") || jget(&d, root, "payload")) {
 			jdoc_free(&d);
+			sb_free(&last);
 			return 0;       /* Gemini CLI or Codex */
 		}
 		if (claude_type(t) || (jeq(t, "user") && jget(&d, root, "uuid")))
@@ -939,6 +945,7 @@ static int sniff(const char *head, size_t n, const char *path)
 			bad++;
 	}
 	jdoc_free(&d);
+	sb_free(&last);
 	int score;
 	if (good)
 		score = 90 * good / (good + bad) ;

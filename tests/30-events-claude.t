@@ -1,0 +1,168 @@
+#!/bin/sh
+# agent-events on Claude Code transcripts: calls counted once with their
+# largest usage, tool results inside calls, copies and replays, prompt
+# origins, subagents and their links, bad input, and the real corpus
+# checked against an independent jq count.
+. "$(dirname "$0")/lib.sh"
+plan 29
+cp -R "$TESTS/fixtures/claude" claude
+F=claude
+# Effect records and the class of tool calls come from common/effects.c and
+# are its tests' business: left out here.
+own() { agent-events "$@" | grep -v '^{"kind":"effect"' | sed 's/,"class":"[a-z]*"//'; }
+
+# --- one model call per (message.id, requestId) --------------------------------
+# calls.jsonl: msg_A streams three records with output_tokens 1, 7, 85;
+# msg_B's tool results arrive between its own records; toolu_1 fails with
+# "Exit code 2"; a <synthetic> record sits between calls; toolu_4 gets no
+# result before the next human prompt and toolu_5 none before the end.
+agent-events $F/calls.jsonl > /dev/null 2> err
+check_test "calls: exit 0" $? = 0
+own $F/calls.jsonl > out 2> err
+check_same "calls: records, largest usage, interleaved results, errors, unknowns" $F/calls.out out
+check_grep "calls: <synthetic> noted" 'calls.jsonl:12: model "<synthetic>"' err
+check_test "calls: msg_A counted once with output 85" \
+	"$(grep '"kind":"llm"' out | grep -c '"id":"msg_A".*"output":85,')" = 1
+
+# --- prompt origins and noise ---------------------------------------------------
+agent-events $F/origins.jsonl > /dev/null 2> err
+check_test "origins: exit 0 (unknown record types are a note)" $? = 0
+own $F/origins.jsonl > out
+check_same "origins: meta, command, human, interrupt, continuation; noise is no prompt" $F/origins.out out
+check_test "origins: an unknown type is reported once" \
+	"$(grep -c 'record type "brand-new-kind" not known' err)" = 2
+check_grep "origins: ... and the repeat counted, not repeated" '1 more like line 11' err
+
+# --- resumed session: the copied prompt, call and tool count once --------------
+own $F/resume-a.jsonl $F/resume-b.jsonl > out
+check_same "resume: copies in the second file are not counted again" $F/resume.out out
+check_test "resume: one msg_R1 in the run" "$(grep -c '"id":"msg_R1"' out)" = 1
+
+# --- 1.0.x inline sidechains ------------------------------------------------------
+# The subagents run in the other order than their Task calls; msg_S2 is
+# replayed under another requestId.
+own $F/sidechain.jsonl > out 2> err
+check_same "sidechain: tasks matched, replay not counted, subagent work charged to the prompt" $F/sidechain.out out
+check_test "sidechain: no diagnostics" "$(wc -c < err)" -eq 0
+
+# --- 2.0.x agent-<id>.jsonl and 2.1.x <session>/subagents/ -------------------------
+# Given before their parents: agent-events reads agent-* files last.
+own $F/v20/agent-a1b2.jsonl $F/v20/s-20.jsonl \
+	$F/v21/s-21/subagents/agent-c3d4.jsonl $F/v21/s-21.jsonl > out 2> err
+check_same "subagents: linked to the Task/Agent call and its prompt" $F/subagents.out out
+agent-events $F/v20/agent-a1b2.jsonl > out 2> err
+check_out "subagent alone: its own task is the root" \
+	'{"kind":"prompt","agent":"claude","session":"s-20","subagent":"a1b2","ts":"2026-01-09T07:00:03.000Z","id":"w1","prompt":"w1","origin":"subagent","text":"Read the CI logs"}' \
+	grep '"kind":"prompt"' out
+
+# --- bad input ------------------------------------------------------------------------
+R='"isSidechain":false,"cwd":"/b","sessionId":"s-bad","version":"2.0.1"'
+cat > bad.jsonl <<EOF
+{"parentUuid":null,$R,"type":"user","message":{"role":"user","content":"go"},"uuid":"b1","timestamp":"2026-01-10T00:00:00.000Z"}
+{"parentUuid":"b1",$R,"type":"assistant","message":{"id":"msg_b1","model":"m","content":[{"type":"tool_use","id":"toolu_b1","name":"Bash","input":{"command":"ls"}}],"usage":{"input_tokens":1,"output_tokens":2}},"requestId":"q1","uuid":"b2","timestamp":"2026-01-10T00:00:01.000Z"}
+{"parentUuid":"b2",$R,"type":"user","message":{"role":"user","content":[{"tool_use_id":"toolu_b1","type":"tool_result","content":"a b"
+{"parentUuid":"b2",$R,"type":"user","message":{"role":"user","content":[{"tool_use_id":"toolu_b1","type":"tool_result","content":"a b"}]},"uuid":"b3","timestamp":"2026-01-10T00:00:02.000Z"}
+{"parentUuid":"b3",$R,"type":"assistant","message":{"id":"msg_b2","model":"m","content":[{"type":"text","text":"two files"}],"usage":{"input_tokens":1,"output_tokens":3}},"requestId":"q2","uuid":"b4","timestamp":"2026-01-10T00:00:03.000Z"}
+EOF
+agent-events bad.jsonl > /dev/null 2> err
+check_test "non-JSON line: exit 1" $? = 1
+own bad.jsonl > out 2> /dev/null
+check_grep "non-JSON line: file and line named" '^agent-events: bad.jsonl:3: not JSON: ' err
+cat > expected <<'EOF'
+{"kind":"session","agent":"claude","session":"s-bad","ts":"2026-01-10T00:00:00.000Z","cwd":"/b","version":"2.0.1","file":"bad.jsonl"}
+{"kind":"prompt","agent":"claude","session":"s-bad","ts":"2026-01-10T00:00:00.000Z","id":"b1","prompt":"b1","origin":"human","text":"go"}
+{"kind":"llm","agent":"claude","session":"s-bad","ts":"2026-01-10T00:00:01.000Z","id":"msg_b1","parent":"b1","prompt":"b1","model":"m","duration_ms":1000,"tokens":{"input":1,"cache_read":0,"cache_write":0,"cache_write_1h":0,"output":2,"reasoning":0},"tools":["Bash"]}
+{"kind":"tool","agent":"claude","session":"s-bad","ts":"2026-01-10T00:00:01.000Z","id":"toolu_b1","parent":"msg_b1","prompt":"b1","cwd":"/b","tool":"Bash","status":"ok","duration_ms":1000}
+{"kind":"llm","agent":"claude","session":"s-bad","ts":"2026-01-10T00:00:03.000Z","id":"msg_b2","parent":"b1","prompt":"b1","model":"m","duration_ms":1000,"tokens":{"input":1,"cache_read":0,"cache_write":0,"cache_write_1h":0,"output":3,"reasoning":0},"text":"two files"}
+EOF
+check_same "non-JSON line: the records before and after it all count" expected out
+
+# a session still being written: the last line is cut
+head -n 2 bad.jsonl > cut.jsonl
+sed -n 4p bad.jsonl | head -c 80 >> cut.jsonl
+agent-events cut.jsonl > out 2> err
+check_test "truncated last line: exit 0" $? = 0
+check_test "truncated last line: the records before it" "$(grep -c '^{"kind":"\(session\|prompt\|llm\|tool\)"' out)" = 4
+
+# invalid UTF-8 in a prompt: replaced, reported, the record kept
+printf '{"parentUuid":null,%s,"type":"user","message":{"role":"user","content":"caf\\u00e9 na\351ve"},"uuid":"x1","timestamp":"2026-01-10T00:00:00.000Z"}\n' "$R" > utf8.jsonl
+printf '{"parentUuid":null,%s,"type":"user","message":{"role":"user","content":"na\351ve"},"uuid":"x2","timestamp":"2026-01-10T00:00:01.000Z"}\n' "$R" >> utf8.jsonl
+agent-events utf8.jsonl > out 2> err
+check_test "invalid UTF-8: exit 1" $? = 1
+check_grep "invalid UTF-8: reported with its line" '^agent-events: utf8.jsonl:1: invalid UTF-8 replaced by U+FFFD' err
+check_test "invalid UTF-8: both prompts kept, bytes replaced" \
+	"$(jq -r 'select(.kind == "prompt") | .text' out)" = "$(printf 'caf\303\251 na\357\277\275ve\nna\357\277\275ve')"
+
+# --- detection -------------------------------------------------------------------------
+cp $F/calls.jsonl renamed.txt
+agent-events renamed.txt > out 2> err
+check_grep "detected from content whatever the name" '^{"kind":"session","agent":"claude"' out
+cat > gem.jsonl <<'EOF'
+{"sessionId":"g1","projectHash":"0b7d","startTime":"2026-04-29T21:39:22.319Z","lastUpdated":"2026-04-29T21:39:22.319Z","kind":"main"}
+{"id":"g-user-1","timestamp":"2026-04-29T21:39:33.155Z","type":"user","content":[{"text":"Say hello."}]}
+EOF
+agent-events gem.jsonl > out 2> err
+check_test "Gemini JSONL (sessionId, type user) is not taken for Claude" "$(grep -c '"agent":"claude"' out)" = 0
+
+# --- the real corpus -----------------------------------------------------------------------
+C=$SHARED/corpus/claude-code
+if ! [ -d "$C" ]; then
+	for i in 1 2 3 4 5; do skip "../shared/corpus/claude-code absent"; done
+	done_testing
+fi
+# Independent count: assistant records grouped by (message.id, requestId),
+# the largest output_tokens per group; <synthetic> is no call; a sidechain
+# record whose message.id came under another requestId is a replay.
+cat > calls.jq <<'EOF'
+def count: reduce (.[] | fromjson? | objects
+	| select(.type == "assistant" and (.message | type) == "object" and .message.model != "<synthetic>")) as $r
+	({calls: {}, msgs: {}, anon: 0, anon_out: 0};
+	($r.message.id // null) as $m | ($r.requestId // null) as $q |
+	($r.message.usage.output_tokens // 0) as $o |
+	if $m == null and $q == null then .anon += 1 | .anon_out += $o
+	else ([$m // $q, (if $m then $q else null end)] | tojson) as $k |
+		if .calls[$k] == null and $m != null and .msgs[$m] != null and $r.isSidechain == true then .
+		else .calls[$k] = ([.calls[$k] // 0, $o] | max) | if $m then .msgs[$m] = 1 else . end
+		end
+	end)
+	| "\((.calls | length) + .anon) \(([.calls[]] | add // 0) + .anon_out)";
+reduce inputs as $l ({}; .[input_filename] += [$l])
+| to_entries[] | "\(.key | split("/") | last) \(.value | count)"
+EOF
+jq -nrR -f calls.jq "$C"/*.jsonl | sort > want
+crash= baddiag= n=0
+: > got
+for f in "$C"/*.jsonl; do
+	n=$((n + 1))
+	b=$(basename "$f")
+	agent-events "$f" > out 2> err
+	rc=$?
+	[ $rc -le 1 ] || crash="$crash $b($rc)"
+	# expected: notes on unknown types and <synthetic>, and the malformed
+	# records of two hand-written test files
+	grep -v -e 'record type ".*" not known' -e '<synthetic>' -e 'more like line' \
+		-e 'edge_cases.jsonl:.*\(not a JSON object\|without a "type"\|without message content\)' \
+		-e 'ccusage__.*without a "type"' err > unexpected
+	[ -s unexpected ] && baddiag="$baddiag $b"
+	grep '^{"kind":"llm"' out | sed 's/.*"output":\([0-9]*\).*/\1/' |
+		awk -v b="$b" '{ s += $1 } END { print b, NR, s + 0 }' >> got
+done
+sort got > got.sorted
+[ -s want ] || diag "jq counted nothing"
+check_test "corpus: $n files read without a crash" "${crash:-none}" = none
+check_test "corpus: only expected diagnostics" "${baddiag:-none}" = none
+check_same "corpus: per file, llm records and output tokens equal jq's count" want got.sorted
+
+# The 2.1.x session and its subagent, laid out as Claude Code does.
+S=ef958aa1-0e93-49f0-bb71-150f63befcd1
+mkdir -p proj/$S/subagents
+cp "$C/claude-code-log__worktrees__$S.jsonl" proj/$S.jsonl
+cp "$C/claude-code-log__worktrees__ef958aa1__subagents__agent-a4ca7529859c158c2.jsonl" \
+	proj/$S/subagents/agent-a4ca7529859c158c2.jsonl
+agent-events proj/$S/subagents/agent-a4ca7529859c158c2.jsonl proj/$S.jsonl > out 2> err
+check_test "corpus 2.1.x: the subagent's task hangs under the Agent call that started it" \
+	"$(jq -r 'select(.kind == "prompt" and .subagent) | "\(.origin) \(.parent) \(.prompt)"' out)" = \
+	"subagent toolu_01GmrK6tgdD9D5xD6W5X9UUy 0ae44287-6fb8-4325-acd4-934696671e09"
+check_test "corpus 2.1.x: every subagent call charged to the human prompt" \
+	"$(jq -r 'select(.kind == "llm" and .subagent) | .prompt' out | sort -u)" = 0ae44287-6fb8-4325-acd4-934696671e09
+done_testing
