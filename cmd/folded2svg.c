@@ -485,7 +485,7 @@ static struct rgb hsl(double h, double s, double l)
 static const struct { const char *kind; int hue, sat; } kinds[] = {
 	{"project", 275, 45}, {"agent", 195, 55}, {"session", 248, 45}, {"prompt", 45, 85},
 	{"call", 22, 80}, {"tool", 90, 55}, {"kind", 175, 50}, {"model", 312, 45},
-	{"process", 122, 40}, {"effect", 32, 30}, {"path", 218, 60}, {"domain", 152, 50},
+	{"process", 330, 30}, {"effect", 32, 30}, {"path", 218, 60}, {"domain", 152, 50},
 	{"price", 60, 70},
 };
 

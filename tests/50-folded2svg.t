@@ -237,31 +237,39 @@ inject() {
 	/^<\/svg>$/ { print "<script><![CDATA["; cat(post); print "]]></script>" }
 	{ print }' "$1"
 }
+# browse PAGE TAG: chromium's verdicts into TAG.res (its own profile, so
+# that the pages load side by side)
 browse() {
 	timeout 90 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 		--disable-background-networking --disable-component-update --disable-sync \
-		--user-data-dir="$TMP/chrome" --virtual-time-budget=5000 --dump-dom "file://$1" 2> chrome.err |
-	awk '/<text id="testresult">/ { on = 1; next } on && /<\/text>/ { on = 0 } on && /^(not )?ok - / { print }'
+		--user-data-dir="$TMP/chrome-$2" --virtual-time-budget=5000 --dump-dom "file://$1" 2> "$2.err" |
+	awk '/<text id="testresult">/ { on = 1; next } on && /<\/text>/ { on = 0 } on && /^(not )?ok - / { print }' > "$2.res"
 }
-# report TAG: each line chromium gave back as one test
+# report TAG [WHAT]: each line chromium gave back as one test
 report() {
-	if [ ! -s "$1" ]; then not_ok "browser ($2): the test page ran"; tail -5 chrome.err | sed 's/^/# /'; return; fi
+	if [ ! -s "$1.res" ]; then not_ok "browser ($1): the test page ran"; tail -5 "$1.err" | sed 's/^/# /'; return; fi
 	while IFS= read -r l; do
-		case $l in ok\ -\ *) ok "${l#ok - }";; *) not_ok "${l#not ok - }";; esac
-	done < "$1"
+		d=${l#*ok - browser: }
+		d="browser${2:+ ($2)}: $d"
+		case $l in ok\ -\ *) ok "$d";; *) not_ok "$d";; esac
+	done < "$1.res"
 }
 if have chromium; then
 	inject small.svg > small-test.svg
-	browse "$TMP/small-test.svg#small" > small.res
-	report small.res small
 	inject xss.svg > xss-test.svg
-	browse "$TMP/xss-test.svg#xss" > xss.res
-	report xss.res xss
-	# the same graph pasted inline into an HTML page
+	inject empty.svg > empty-test.svg
+	# the same hostile graph pasted inline into an HTML page
 	{ echo '<!DOCTYPE html><html><head><meta charset="utf-8"><title>t</title></head><body>'
 	  inject xss.svg | sed 1d; echo '</body></html>'; } > xss-test.html
-	browse "$TMP/xss-test.html#xss" | sed 's/browser: /browser, inline in HTML: /' > html.res
-	report html.res html
+	browse "$TMP/small-test.svg#small" small &
+	browse "$TMP/xss-test.svg#xss" xss &
+	browse "$TMP/empty-test.svg#empty" empty &
+	browse "$TMP/xss-test.html#xss" html &
+	wait
+	report small
+	report xss
+	report empty "no stacks"
+	report html "inline in HTML"
 else
 	skip "chromium not installed: no browser tests"
 fi
