@@ -21,9 +21,12 @@ void sb_grow(struct sbuf *b, size_t extra)
 
 void sb_add(struct sbuf *b, const void *s, size_t n)
 {
+	if (!n && b->p)
+		return;
 	if (b->len + n + 1 > b->cap)
 		sb_grow(b, n);
-	memcpy(b->p + b->len, s, n);
+	if (n)
+		memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = 0;
 }
