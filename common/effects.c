@@ -1,12 +1,401 @@
-/* effects.c: placeholder until shell analysis lands; no effects yet. */
+/* effects.c: the effect records of a tool call, from its arguments.
+ *
+ * File tools give one read/write effect on their path (Grep and Glob a
+ * read with class search on the search root), web tools a net effect
+ * with the URL's domain, shell tools whatever shell.c finds in the
+ * command line: an exec effect per command (argv, process chain, class)
+ * followed by that command's file and network effects.  Paths are made
+ * absolute against the tool's cwd (or its workdir argument) by string
+ * normalisation alone.  Web searches have no host the agent's machine
+ * contacts; they get the pseudo-domain search.invalid (Gemini's
+ * google_web_search: google.com).  Task/Agent, TodoWrite, plan updates
+ * and the like have no effects of their own. */
+#include <stdlib.h>
+#include <string.h>
 #include "events.h"
+#include "paths.h"
+#include "shell.h"
+
+enum {
+	K_NONE, K_READ, K_WRITE, K_SEARCH, K_LIST, K_READMANY, K_FETCH, K_WEBSEARCH,
+	K_SHELL, K_PATCH, K_JSEXEC, K_MCP,
+};
+
+struct toolkind {
+	const char *name;
+	int kind;
+};
+
+static const struct toolkind kinds[] = {
+	/* Claude Code */
+	{"Read", K_READ}, {"NotebookRead", K_READ}, {"Write", K_WRITE}, {"Edit", K_WRITE},
+	{"MultiEdit", K_WRITE}, {"NotebookEdit", K_WRITE}, {"Grep", K_SEARCH}, {"Glob", K_SEARCH},
+	{"LS", K_LIST}, {"WebFetch", K_FETCH}, {"WebSearch", K_WEBSEARCH}, {"Bash", K_SHELL},
+	{"bash", K_SHELL},
+	/* Codex */
+	{"shell", K_SHELL}, {"container.exec", K_SHELL}, {"local_shell", K_SHELL},
+	{"shell_command", K_SHELL}, {"exec_command", K_SHELL}, {"apply_patch", K_PATCH},
+	{"exec", K_JSEXEC}, {"view_image", K_READ}, {"web_search", K_WEBSEARCH},
+	{"list_dir", K_LIST}, {"grep_files", K_SEARCH},
+	/* Gemini CLI (read_file is Codex's too) */
+	{"read_file", K_READ}, {"read_many_files", K_READMANY}, {"write_file", K_WRITE},
+	{"replace", K_WRITE}, {"edit", K_WRITE}, {"run_shell_command", K_SHELL},
+	{"list_directory", K_LIST}, {"glob", K_SEARCH}, {"search_file_content", K_SEARCH},
+	{"grep", K_SEARCH}, {"web_fetch", K_FETCH}, {"google_web_search", K_WEBSEARCH},
+	{NULL, K_NONE},
+};
+
+static int tool_kind(const char *name)
+{
+	if (!name)
+		return K_NONE;
+	if (!strncmp(name, "mcp__", 5))
+		return K_MCP;
+	for (const struct toolkind *k = kinds; k->name; k++)
+		if (!strcmp(k->name, name))
+			return k->kind;
+	return K_NONE;
+}
+
+/* The effects found, before they are written: strings live in sh. */
+struct found {
+	struct shell sh;
+	const struct event *tool;
+	struct event *e;
+	int n, cap;
+	int calls;      /* nested tool calls of a Codex exec script */
+};
+
+static struct event *add(struct found *f, const char *effect, const char *class)
+{
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 8;
+		f->e = xrealloc(f->e, sizeof *f->e * f->cap);
+	}
+	struct event *e = &f->e[f->n++];
+	ev_init(e);
+	e->effect = effect;
+	e->class = class;
+	return e;
+}
+
+static const char *str(struct found *f, struct jdoc *d, const struct jnode *o, const char *key)
+{
+	size_t n;
+	const char *s = jsn(d, jget(d, o, key), &n);
+	return s && n ? shell_strdup(&f->sh, s, n) : NULL;
+}
+
+static const char *first_str(struct found *f, struct jdoc *d, const struct jnode *o,
+	const char *const *keys)
+{
+	for (; *keys; keys++) {
+		const char *s = str(f, d, o, *keys);
+		if (s)
+			return s;
+	}
+	return NULL;
+}
+
+static void add_net(struct found *f, const char *url, const char *class)
+{
+	char host[256];
+	int port;
+	if (!url_domain(url, host, sizeof host, &port))
+		return;
+	for (int i = 0; i < f->n; i++)
+		if (f->e[i].domain && !strcmp(f->e[i].domain, host) && f->e[i].port == (port < 0 ? EV_NONE : port))
+			return;
+	struct event *e = add(f, "net", class);
+	e->domain = shell_strdup(&f->sh, host, strlen(host));
+	e->port = port < 0 ? EV_NONE : port;
+}
+
+/* URLs inside free text (Gemini web_fetch's prompt). */
+static void urls_in(struct found *f, const char *s)
+{
+	for (const char *p = s; (p = strstr(p, "://")); p += 3) {
+		const char *b = p;
+		while (b > s && ((b[-1] | 0x20) >= 'a' && (b[-1] | 0x20) <= 'z'))
+			b--;
+		if (b < p)
+			add_net(f, b, "net");
+	}
+}
+
+static void shell_effects(struct found *f, int first)
+{
+	struct shell *sh = &f->sh;
+	for (int i = first; i < sh->ncmd; i++) {
+		struct shell_cmd *c = &sh->cmd[i];
+		if (c->argc) {
+			struct event *e = add(f, "exec", c->class);
+			e->argv = c->argv;
+			e->nargv = c->argc;
+			e->process = c->process;
+			e->nprocess = c->nprocess;
+		}
+		for (int j = 0; j < c->nfx; j++) {
+			struct shell_fx *x = &c->fx[j];
+			struct event *e = add(f, x->effect, c->class);
+			e->path = x->path;
+			e->to = x->to;
+			e->domain = x->domain;
+			e->port = x->port < 0 ? EV_NONE : x->port;
+			e->process = c->process;
+			e->nprocess = c->nprocess;
+		}
+	}
+}
+
+static void patch(struct found *f, const char *text, size_t len, const char *cwd)
+{
+	struct shell_fx *fx = NULL;
+	int n = 0;
+	shell_patch(&f->sh, text, len, cwd, &fx, &n);
+	for (int i = 0; i < n; i++) {
+		struct event *e = add(f, fx[i].effect, "write");
+		e->path = fx[i].path;
+		e->to = fx[i].to;
+	}
+}
+
+static void dispatch(struct found *f, const char *name, const char *input, size_t len);
+
+/* Codex's exec tool runs a script that calls tools.NAME({...}). */
+static void jsexec(struct found *f, const char *s, size_t len)
+{
+	const char *end = s + len;
+	for (const char *p = s; p < end && f->calls < 64; ) {
+		const char *t = memmem(p, (size_t)(end - p), "tools.", 6);
+		if (!t)
+			break;
+		const char *q = t + 6, *name = q;
+		while (q < end && ((*q | 0x20) >= 'a' && (*q | 0x20) <= 'z' ? true :
+		    (*q >= '0' && *q <= '9') || *q == '_'))
+			q++;
+		size_t nl = (size_t)(q - name);
+		while (q < end && (*q == ' ' || *q == '('))
+			q++;
+		p = q;
+		if (!nl || q >= end || *q != '{')
+			continue;
+		/* the object literal: balanced braces outside strings */
+		int depth = 0;
+		const char *o = q;
+		for (; q < end; q++) {
+			if (*q == '"') {
+				for (q++; q < end && *q != '"'; q++)
+					if (*q == '\\')
+						q++;
+			} else if (*q == '{') {
+				depth++;
+			} else if (*q == '}' && --depth == 0) {
+				break;
+			}
+		}
+		if (q >= end)
+			break;
+		f->calls++;
+		char *nm = shell_strdup(&f->sh, name, nl);
+		char *obj = shell_strdup(&f->sh, o, (size_t)(q + 1 - o));
+		dispatch(f, nm, obj, (size_t)(q + 1 - o));
+		p = q + 1;
+	}
+}
+
+static void dispatch(struct found *f, const char *name, const char *input, size_t len)
+{
+	int kind = tool_kind(name);
+	if (kind == K_NONE || !input)
+		return;
+	const char *cwd = f->tool->cwd;
+	while (len && (*input == ' ' || *input == '\n' || *input == '\t' || *input == '\r')) {
+		input++;
+		len--;
+	}
+	struct jdoc d = {0};
+	const struct jnode *o = NULL;
+	if (len && (*input == '{' || *input == '"') && jparse(&d, input, len) == 0) {
+		o = jroot(&d);
+		if (o && o->type == J_STR) {
+			/* a JSON string holding the arguments */
+			size_t n;
+			const char *s = jsn(&d, o, &n);
+			char *copy = shell_strdup(&f->sh, s, n);
+			jdoc_free(&d);
+			dispatch(f, name, copy, n);
+			return;
+		}
+		if (o && o->type != J_OBJ)
+			o = NULL;
+	}
+	if (!o && kind != K_PATCH && kind != K_JSEXEC) {
+		jdoc_free(&d);
+		return;
+	}
+	static const char *const pathkeys[] = {"file_path", "absolute_path", "notebook_path",
+		"path", "dir_path", NULL};
+	static const char *const dirkeys[] = {"workdir", "directory", "cwd", "working_directory",
+		"dir_path", NULL};
+	const char *p;
+	struct event *e;
+	switch (kind) {
+	case K_READ:
+	case K_WRITE:
+	case K_LIST:
+		if ((p = first_str(f, &d, o, pathkeys))) {
+			const char *effect = kind == K_WRITE ? "write" : "read";
+			e = add(f, effect, effect);
+			e->path = shell_path(&f->sh, p, cwd);
+		} else if (kind == K_LIST && cwd) {
+			e = add(f, "read", "read");
+			e->path = shell_path(&f->sh, cwd, NULL);
+		}
+		break;
+	case K_SEARCH:
+		p = first_str(f, &d, o, pathkeys);
+		if (p || cwd) {
+			e = add(f, "read", "search");
+			e->path = shell_path(&f->sh, p ? p : cwd, cwd);
+		}
+		break;
+	case K_READMANY: {
+		const struct jnode *a = jget(&d, o, "paths");
+		if (a && a->type == J_ARR)
+			JFOR(&d, a, it) {
+				size_t n;
+				const char *s = jsn(&d, it, &n);
+				if (s && n) {
+					e = add(f, "read", "read");
+					e->path = shell_path(&f->sh, s, cwd);
+				}
+			}
+		break;
+	}
+	case K_FETCH:
+	case K_MCP: {
+		if ((p = str(f, &d, o, "url")))
+			add_net(f, p, "net");
+		const struct jnode *urls = jget(&d, o, "urls");
+		if (urls && urls->type == J_ARR)
+			JFOR(&d, urls, it) {
+				const char *s = js(&d, it);
+				if (s)
+					add_net(f, s, "net");
+			}
+		if (kind == K_FETCH && (p = str(f, &d, o, "prompt")))
+			urls_in(f, p);
+		break;
+	}
+	case K_WEBSEARCH:
+		e = add(f, "net", "net");
+		e->domain = !strcmp(name, "google_web_search") ? "google.com" : "search.invalid";
+		break;
+	case K_SHELL: {
+		const char *dir = first_str(f, &d, o, dirkeys);
+		dir = dir ? shell_path(&f->sh, dir, cwd) : cwd;
+		const struct jnode *cmd = jget(&d, o, "command");
+		if (!cmd)
+			cmd = jget(&d, o, "cmd");
+		const struct jnode *action = jget(&d, o, "action");
+		if (!cmd && action)
+			cmd = jget(&d, action, "command");
+		if (!cmd)
+			break;
+		int first = f->sh.ncmd;
+		if (cmd->type == J_ARR) {
+			/* an argv run directly: Codex shell {"command": ["bash", "-lc", "..."]} */
+			int n = 0;
+			const char **v = shell_alloc(&f->sh, sizeof *v * (cmd->len + 1));
+			JFOR(&d, cmd, it) {
+				size_t l;
+				const char *s = jsn(&d, it, &l);
+				v[n++] = s ? shell_strdup(&f->sh, s, l) : "";
+			}
+			if (n)
+				shell_parse_argv(&f->sh, v, n, NULL, 0, dir);
+		} else if (cmd->type == J_STR) {
+			size_t l;
+			const char *s = jsn(&d, cmd, &l);
+			const char *sh = str(f, &d, o, "shell");
+			const char *outer[1] = {sh ? path_base(sh) : "bash"};
+			char *copy = shell_strdup(&f->sh, s, l);
+			shell_parse(&f->sh, copy, l, outer, 1, dir);
+		}
+		shell_effects(f, first);
+		break;
+	}
+	case K_PATCH:
+		if (o) {
+			size_t n;
+			const char *s = jsn(&d, jget(&d, o, "input"), &n);
+			if (!s)
+				s = jsn(&d, jget(&d, o, "patch"), &n);
+			if (s)
+				patch(f, shell_strdup(&f->sh, s, n), n, cwd);
+		} else {
+			patch(f, input, len, cwd);
+		}
+		break;
+	case K_JSEXEC:
+		if (!o)
+			jsexec(f, input, len);
+		break;
+	}
+	jdoc_free(&d);
+}
+
+static void find(struct found *f, const struct event *tool, const char *input, size_t len)
+{
+	memset(f, 0, sizeof *f);
+	shell_init(&f->sh);
+	f->tool = tool;
+	dispatch(f, tool->tool, input, len);
+}
+
+static void found_free(struct found *f)
+{
+	free(f->e);
+	shell_free(&f->sh);
+}
 
 int effects_tool(struct ev_ctx *c, const struct event *tool, const char *input, size_t len)
 {
-	return 0;
+	struct found f;
+	find(&f, tool, input, len);
+	struct sbuf id = {0};
+	for (int i = 0; i < f.n; i++) {
+		struct event *e = &f.e[i];
+		e->kind = "effect";
+		e->agent = tool->agent;
+		e->session = tool->session;
+		e->subagent = tool->subagent;
+		e->ts = tool->ts;
+		e->prompt = tool->prompt;
+		e->status = tool->status;
+		e->cwd = tool->cwd;
+		e->parent = tool->id;
+		sb_reset(&id);
+		sb_printf(&id, "%s#%d", tool->id ? tool->id : "", i + 1);
+		e->id = id.p;
+		ev_emit(c, e);
+	}
+	int n = f.n;
+	sb_free(&id);
+	found_free(&f);
+	return n;
 }
 
 const char *effects_class(const struct event *tool, const char *input, size_t len)
 {
-	return NULL;
+	struct found f;
+	find(&f, tool, input, len);
+	const char *best = NULL;
+	for (int i = 0; i < f.n; i++)
+		if (shell_class_rank(f.e[i].class) > shell_class_rank(best))
+			best = f.e[i].class;
+	found_free(&f);
+	/* the class strings are static: they outlive the arena */
+	return best && strcmp(best, "other") ? best : NULL;
 }
