@@ -1,0 +1,244 @@
+/* agent-tag: short semantic tags for the sessions, prompts and model calls
+ * of agent-event(5) records; everything else passes through unchanged. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lineio.h"
+#include "tag.h"
+
+static const char usage[] =
+	"usage: agent-tag [-t regex | llm | cluster] [-r kind:tag=regex] [--rules file]\n"
+	"                 [--no-builtin] [--list-rules] [--stats] [--stats-json file]\n"
+	"                 [--llama-url url] [--model name] [--timeout seconds]\n"
+	"                 [--max-uncached n] [--cache file] [--no-cache] [--clusters k]\n"
+	"                 [file ...]\n";
+
+static const char help[] =
+	"Add tags to the session, prompt and llm records of agent-event(5) input.\n"
+	"\n"
+	"  -t, --tagger TAGGER       regex (default), llm (a llama.cpp server) or\n"
+	"                            cluster (TF-IDF k-means over the human prompts)\n"
+	"  -r, --tag-rule K:TAG=RE   a rule tried before the built-in ones; K is\n"
+	"                            session, prompt, llm or all (repeatable)\n"
+	"      --rules FILE          rules from a YAML list of {kind, tag, pattern}\n"
+	"      --no-builtin          only the rules given\n"
+	"      --list-rules          print the rules in the order tried, and exit\n"
+	"      --stats               totals, tag shares and unmatched prompts on stderr\n"
+	"      --stats-json FILE     the same as JSON into FILE\n"
+	"      --llama-url URL       llm: the server (http://127.0.0.1:8080)\n"
+	"      --model NAME          llm: the model to ask for, part of the cache key\n"
+	"      --timeout SECONDS     llm: per request (10)\n"
+	"      --max-uncached N      llm: at most N requests per run; the rest regex\n"
+	"      --cache FILE          llm: the answer cache\n"
+	"                            ($XDG_CACHE_HOME/agentpprof/tags.json)\n"
+	"      --no-cache            llm: neither read nor write the cache\n"
+	"      --clusters K          cluster: K clusters, or a range MIN-MAX (2-25)\n"
+	"  -h, --help                print this help and exit\n"
+	"      --version             print the version and exit\n";
+
+static bool parse_clusters(const char *s, struct tcluster_opts *o)
+{
+	int64_t a, b;
+	const char *dash = strchr(s, '-');
+	char tmp[32];
+	if (!dash)
+		return parse_i64(s, 1, 200, &a) && (o->kmin = o->kmax = (int)a, true);
+	if ((size_t)(dash - s) >= sizeof tmp)
+		return false;
+	memcpy(tmp, s, (size_t)(dash - s));
+	tmp[dash - s] = 0;
+	if (!parse_i64(tmp, 1, 200, &a) || !parse_i64(dash + 1, 1, 200, &b) || a > b)
+		return false;
+	o->kmin = (int)a;
+	o->kmax = (int)b;
+	return true;
+}
+
+static void list_rules(const struct trules *t)
+{
+	for (int i = 0; i < t->n; i++) {
+		const struct trule *r = &t->v[i];
+		char kinds[32] = "";
+		if (r->kinds & TK_SESSION) strcat(kinds, ",session");
+		if (r->kinds & TK_PROMPT) strcat(kinds, ",prompt");
+		if (r->kinds & TK_LLM) strcat(kinds, ",llm");
+		sb_printf(&out, "%s\t%s\t%s\t%s%s\n", r->name, kinds + 1, r->tag,
+			r->whole ? "whole text: " : "", r->pattern);
+	}
+	out_flush();
+}
+
+struct run {
+	struct tagger tg;
+	struct tsession cur;
+	struct tsession **all;  /* cluster: every session, in input order */
+	size_t nall;
+};
+
+static void session_done(struct run *ru)
+{
+	struct tsession *s = &ru->cur;
+	if (!s->nr)
+		return;
+	if (ru->tg.cluster) {
+		ru->all = xrealloc(ru->all, (ru->nall + 1) * sizeof *ru->all);
+		ru->all[ru->nall] = xmalloc(sizeof *s);
+		*ru->all[ru->nall++] = *s;
+		memset(s, 0, sizeof *s);
+		return;
+	}
+	ts_regex(&ru->tg, s);
+	if (ru->tg.llm)
+		tllm_session(ru->tg.llm, s);
+	ts_write(&ru->tg, s);
+	ts_reset(s);
+}
+
+static void one_file(struct run *ru, const char *path)
+{
+	struct lreader r;
+	char *line;
+	size_t len;
+	const char *why;
+	if (lr_open(&r, path) < 0) {
+		diag_errors++;
+		return;
+	}
+	while (lr_next(&r, &line, &len)) {
+		size_t i = 0;
+		while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
+			i++;
+		if (i == len)
+			continue;
+		if (ts_starts(line, len))
+			session_done(ru);
+		if (ts_add(&ru->cur, line, len, &why) < 0)
+			lr_warn(&r, "json", "%s; line skipped", why);
+	}
+	lr_close(&r);
+}
+
+int main(int argc, char **argv)
+{
+	enum { O_RULES = 256, O_NOBUILTIN, O_LIST, O_STATS, O_STATSJSON, O_URL, O_MODEL,
+		O_TIMEOUT, O_MAXUNC, O_CACHE, O_NOCACHE, O_CLUSTERS, O_VERSION };
+	static const struct option opts[] = {
+		{"tagger", required_argument, NULL, 't'},
+		{"tag-rule", required_argument, NULL, 'r'},
+		{"rules", required_argument, NULL, O_RULES},
+		{"no-builtin", no_argument, NULL, O_NOBUILTIN},
+		{"list-rules", no_argument, NULL, O_LIST},
+		{"stats", no_argument, NULL, O_STATS},
+		{"stats-json", required_argument, NULL, O_STATSJSON},
+		{"llama-url", required_argument, NULL, O_URL},
+		{"model", required_argument, NULL, O_MODEL},
+		{"timeout", required_argument, NULL, O_TIMEOUT},
+		{"max-uncached", required_argument, NULL, O_MAXUNC},
+		{"cache", required_argument, NULL, O_CACHE},
+		{"no-cache", no_argument, NULL, O_NOCACHE},
+		{"clusters", required_argument, NULL, O_CLUSTERS},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, O_VERSION},
+		{0},
+	};
+	struct trules rules = {0};
+	struct tstats st = {0};
+	struct tllm_opts lo = {.url = "http://127.0.0.1:8080", .timeout = 10, .max_uncached = -1};
+	struct tcluster_opts co = {.kmin = 2, .kmax = 25};
+	struct sbuf err = {0};
+	const char *tagger = "regex", *statsjson = NULL;
+	bool builtin = true, list = false, stats = false, llmopt = false, clusteropt = false;
+	int ch;
+
+	diag_init(argv[0]);
+	while ((ch = getopt_long(argc, argv, "t:r:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 't':
+			if (strcmp(optarg, "regex") && strcmp(optarg, "llm") && strcmp(optarg, "cluster"))
+				die(2, "--tagger: regex, llm or cluster, not %s", optarg);
+			tagger = optarg;
+			break;
+		case 'r':
+			if (tr_add_spec(&rules, optarg, &err) < 0)
+				die(2, "%s", err.p);
+			break;
+		case O_RULES:
+			if (tr_load_yaml(&rules, optarg, &err) < 0)
+				die(2, "%s", err.p);
+			break;
+		case O_NOBUILTIN: builtin = false; break;
+		case O_LIST: list = true; break;
+		case O_STATS: stats = true; break;
+		case O_STATSJSON: statsjson = optarg; break;
+		case O_URL: lo.url = optarg; llmopt = true; break;
+		case O_MODEL: lo.model = optarg; llmopt = true; break;
+		case O_TIMEOUT:
+			if (!parse_f64(optarg, 0.001, 3600, &lo.timeout))
+				die(2, "--timeout: not a number of seconds from 0.001 to 3600: %s", optarg);
+			llmopt = true;
+			break;
+		case O_MAXUNC:
+			if (!parse_i64(optarg, 0, INT64_MAX, &lo.max_uncached))
+				die(2, "--max-uncached: not a number: %s", optarg);
+			llmopt = true;
+			break;
+		case O_CACHE: lo.cache = optarg; llmopt = true; break;
+		case O_NOCACHE: lo.no_cache = true; llmopt = true; break;
+		case O_CLUSTERS:
+			if (!parse_clusters(optarg, &co))
+				die(2, "--clusters: a number or a range like 2-25 (at most 200): %s", optarg);
+			clusteropt = true;
+			break;
+		case 'h': fputs(usage, stdout); fputs(help, stdout); return 0;
+		case O_VERSION: print_version(); return 0;
+		default: fputs(usage, stderr); return 2;
+		}
+	}
+	if (llmopt && strcmp(tagger, "llm"))
+		die(2, "--llama-url, --model, --timeout, --max-uncached and the cache options go "
+			"with --tagger llm");
+	if (clusteropt && strcmp(tagger, "cluster"))
+		die(2, "--clusters goes with --tagger cluster");
+	if (builtin)
+		tr_builtin(&rules);
+	if (list) {
+		list_rules(&rules);
+		return 0;
+	}
+	if (!rules.n)
+		die(2, "--no-builtin without --tag-rule or --rules leaves no rules");
+
+	struct run ru = {.tg = {.rules = &rules, .st = &st, .cluster = !strcmp(tagger, "cluster")}};
+	if (!strcmp(tagger, "llm"))
+		ru.tg.llm = tllm_new(&lo, &rules, &st);
+	struct operands ops;
+	operands_init(&ops, argc - optind, argv + optind);
+	for (int i = 0; i < ops.n; i++)
+		one_file(&ru, ops.v[i]);
+	session_done(&ru);
+	if (ru.tg.cluster) {
+		/* clustering needs every prompt before the first tag is known */
+		for (size_t i = 0; i < ru.nall; i++)
+			ts_regex(&ru.tg, ru.all[i]);
+		tcluster(ru.all, ru.nall, &co, &st);
+		for (size_t i = 0; i < ru.nall; i++) {
+			ts_write(&ru.tg, ru.all[i]);
+			ts_free(ru.all[i]);
+			free(ru.all[i]);
+		}
+		free(ru.all);
+	}
+	out_flush();
+	if (ru.tg.llm && tllm_free(ru.tg.llm) < 0)
+		diag_errors++;
+	if (stats)
+		stats_print(&st, &rules, tagger);
+	if (statsjson && stats_json(&st, tagger, statsjson) < 0)
+		diag_errors++;
+	ts_free(&ru.cur);
+	tr_free(&rules);
+	sb_free(&err);
+	operands_free(&ops);
+	return diag_errors ? 1 : 0;
+}

@@ -1,0 +1,177 @@
+/* tag.h: agent-tag's taggers.  Short semantic tags for sessions, prompts
+ * and model calls: rules (tagrules.c), the per-session decisions and the
+ * output (tagsess.c), the llama.cpp client (tagllm.c) and the clustering
+ * tagger (tagcluster.c).  man/agent-tag.1 is the reference. */
+#ifndef AP_TAG_H
+#define AP_TAG_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "util.h"
+
+#define TAG_MIN 3
+#define TAG_MAX 12
+/* Rules see at most this much of a text: intent is stated early, and long
+ * pastes would otherwise cost time and match by accident. */
+#define TAG_TEXTMAX 4096
+
+enum { TK_SESSION = 1, TK_PROMPT = 2, TK_LLM = 4, TK_ALL = 7 };
+
+/* One lower-case word of 3 to 12 ASCII letters. */
+bool tag_valid(const char *s, size_t n);
+
+/* --- rules (tagrules.c) ---------------------------------------------- */
+struct trule {
+	unsigned kinds;         /* TK_* */
+	char tag[TAG_MAX + 1];
+	char *pattern;
+	char *name;             /* "user:2", "builtin:debug/en" */
+	char *source;           /* "--tag-rule", "rules.yaml:12", "builtin" */
+	bool whole;             /* built-in reply rules: the whole text only */
+	void *code;             /* pcre2_code */
+};
+
+struct trules {
+	struct trule *v;
+	int n, cap;
+	int nuser;              /* user rules come first */
+	void *md;               /* pcre2_match_data */
+};
+
+/* A user rule.  0, or -1 with the reason in err (the rule is not added). */
+int tr_add(struct trules *t, unsigned kinds, const char *tag, const char *pattern,
+	const char *source, struct sbuf *err);
+/* --tag-rule KIND:TAG=REGEX */
+int tr_add_spec(struct trules *t, const char *spec, struct sbuf *err);
+/* A YAML list of {kind, tag, pattern, description}; errors name file:line. */
+int tr_load_yaml(struct trules *t, const char *path, struct sbuf *err);
+/* Append the built-in rules (after every user rule). */
+void tr_builtin(struct trules *t);
+/* The first rule of [from, to) for kind that matches s[0..n), or NULL.
+ * TM_ALL every rule, TM_WHOLE only the reply rules (for a whole prompt),
+ * TM_PART all but the reply rules (for a part of one). */
+enum { TM_ALL, TM_WHOLE, TM_PART };
+const struct trule *tr_match(const struct trules *t, int from, int to, unsigned kind,
+	int mode, const char *s, size_t n);
+/* Does the rule match the empty string (a catch-all)? */
+bool tr_catchall(const struct trules *t, const struct trule *r);
+void tr_free(struct trules *t);
+/* The built-in table, for --list-rules and the man page. */
+struct tbuiltin {
+	const char *tag, *lang;
+	unsigned kinds;
+	bool whole;
+	const char *re, *example;
+};
+extern const struct tbuiltin tag_builtins[];
+extern const int tag_nbuiltins;
+/* Is tag one of the tags rules can give (built-in or user)? */
+bool tr_known(const struct trules *t, const char *tag);
+
+/* Text as the built-in rules see it: client wrappers
+ * (<ide_selection>...) removed, paths and URLs blanked, at most
+ * TAG_TEXTMAX bytes. */
+void tag_clean(struct sbuf *b, const char *s, size_t n, bool paths);
+/* The end of the sentence that starts s (merged with the next ones until
+ * it has a few words). */
+size_t tag_sentence(const char *s, size_t n);
+
+/* --- sessions (tagsess.c) -------------------------------------------- */
+enum { OR_HUMAN, OR_COMMAND, OR_INTERRUPT, OR_CONTINUATION, OR_META, OR_SUBAGENT, OR_OTHER };
+
+/* A prompt or model call whose tag a tagger decides. */
+struct titem {
+	uint32_t rec;           /* index of its record in the session */
+	uint8_t kind;           /* TK_PROMPT, TK_LLM */
+	uint8_t origin;         /* prompts */
+	bool reply;             /* decided by a reply rule (ok, continue, ...) */
+	char tag[TAG_MAX + 1];
+	const char *rule;       /* static, or interned */
+	size_t text, textlen;   /* in the session's text pool, cleaned */
+	size_t raw, rawlen;     /* redacted original (for samples and the llm) */
+	uint32_t ncalls;        /* prompts: model calls that belong to it */
+	uint8_t toolcat;        /* model calls: the kind of the tools it chose */
+	bool tools;             /* model calls: it chose tools */
+};
+
+struct trec {
+	size_t off, len;        /* the line in the session's line pool */
+	uint8_t kind;           /* R_* in tagsess.c */
+	uint8_t cat;            /* tool/effect: category of work */
+	int32_t item;           /* index in items, or -1 */
+	uint64_t id, prompt, parent;   /* hashes of the raw ids, 0 = absent */
+};
+
+struct tsession {
+	struct sbuf lines, texts;
+	struct trec *r;
+	size_t nr, rcap;
+	struct titem *it;
+	size_t nit, itcap;
+	char tag[TAG_MAX + 1];  /* the session's tag */
+	const char *rule;
+};
+
+struct tstats;
+struct tagger {
+	struct trules *rules;
+	struct tstats *st;
+	bool cluster;           /* hold all sessions */
+	struct tllm *llm;       /* --tagger llm */
+};
+
+/* Parse one input line into s.  0 kept, -1 not JSON (reported via why). */
+int ts_add(struct tsession *s, const char *line, size_t len, const char **why);
+/* Is the line a session record (the start of the next session)? */
+bool ts_starts(const char *line, size_t len);
+/* The regex decisions for every item. */
+void ts_regex(struct tagger *tg, struct tsession *s);
+/* Session tag and output (to out); counts into the stats. */
+void ts_write(struct tagger *tg, struct tsession *s);
+void ts_reset(struct tsession *s);
+void ts_free(struct tsession *s);
+const char *tag_intern(const char *s);
+
+/* --- statistics (tagsess.c) ------------------------------------------ */
+struct tcount { char tag[TAG_MAX + 1]; uint64_t n; };
+struct tkindstat {
+	uint64_t records, matched;
+	struct tcount *tags; size_t ntags;
+};
+struct tstats {
+	struct tkindstat k[3];          /* session, prompt, llm */
+	struct tkindstat human;
+	struct { char *id, *text; } samples[30];
+	int nsamples;
+	uint64_t unmatched_human;
+	/* llm tagger */
+	uint64_t requests, cache_hits, answered;
+	struct { char reason[16]; uint64_t n; } fb[8];
+	int nfb;
+	/* cluster tagger */
+	int clusters;
+	double silhouette;
+	uint64_t clustered;
+};
+void stats_fallback(struct tstats *st, const char *reason);
+void stats_print(const struct tstats *st, const struct trules *t, const char *tagger);
+int stats_json(const struct tstats *st, const char *tagger, const char *path);
+
+/* --- the llama.cpp tagger (tagllm.c) --------------------------------- */
+struct tllm_opts {
+	const char *url, *model, *cache;
+	double timeout;
+	int64_t max_uncached;
+	bool no_cache;
+};
+struct tllm *tllm_new(const struct tllm_opts *o, const struct trules *t, struct tstats *st);
+/* Ask for the tags of a session's human prompts; failures keep the regex
+ * tag with rule llm-fallback:REASON. */
+void tllm_session(struct tllm *l, struct tsession *s);
+/* Save the cache; 0 or -1 (reported). */
+int tllm_free(struct tllm *l);
+
+/* --- the clustering tagger (tagcluster.c) ----------------------------- */
+struct tcluster_opts { int kmin, kmax; };
+void tcluster(struct tsession **v, size_t n, const struct tcluster_opts *o, struct tstats *st);
+#endif

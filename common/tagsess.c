@@ -1,0 +1,665 @@
+/* tagsess.c: one session of agent-event(5) records held until its tags
+ * are decided, then written.  Only session, prompt and model-call records
+ * are parsed; tool and effect records are read by a prefix check and a
+ * few key lookups (the fixed key order makes that reliable: ',"' never
+ * occurs inside a JSON string, so ',"class":"' is always a key) and are
+ * written back byte for byte. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "event.h"
+#include "json.h"
+#include "tag.h"
+
+enum { R_SESSION, R_PROMPT, R_LLM, R_TOOL, R_EFFECT, R_OTHER };
+
+/* What a tool call or effect did, and the tag that work suggests.  The
+ * strong kinds say more about intent than reading, planning or running a
+ * command of unknown purpose. */
+enum { C_NONE, C_TEST, C_VCS, C_DEPS, C_BUILD, C_STYLE, C_WRITE, C_NET, C_DELEGATE,
+	C_READ, C_PLAN, C_RUN, NCAT };
+static const char *const cat_tag[NCAT] = {NULL, "test", "vcs", "deps", "build", "style",
+	"edit", "research", "delegate", "inspect", "plan", "run"};
+#define C_WEAK C_READ
+
+static const char *const *const tool_cats[NCAT] = {
+	[C_WRITE] = (const char *const[]){"edit", "multiedit", "write", "notebookedit",
+		"apply_patch", "replace", "write_file", "edit_file", "create_file",
+		"str_replace_editor", "str_replace_based_edit_tool", NULL},
+	[C_READ] = (const char *const[]){"read", "grep", "glob", "ls", "read_file",
+		"read_many_files", "list_directory", "search_file_content", "view",
+		"notebookread", "find", "search", NULL},
+	[C_NET] = (const char *const[]){"websearch", "webfetch", "web_search", "web_fetch",
+		"google_web_search", "fetch", NULL},
+	[C_DELEGATE] = (const char *const[]){"task", "agent", "sendmessage", "spawn_agent", NULL},
+	[C_PLAN] = (const char *const[]){"todowrite", "todoread", "update_plan", "exitplanmode",
+		"enterplanmode", "taskcreate", "taskupdate", "tasklist", "write_todos", NULL},
+	[C_RUN] = (const char *const[]){"bash", "shell", "run_shell_command", "exec_command",
+		"shell_command", "exec", "bashoutput", "killbash", "killshell", "taskoutput",
+		"taskstop", "local_shell", NULL},
+};
+
+static int cat_of_tool(const char *s, size_t n)
+{
+	for (int c = 0; c < NCAT; c++)
+		for (const char *const *t = tool_cats[c]; t && *t; t++)
+			if (strlen(*t) == n && !strncasecmp(*t, s, n))
+				return c;
+	return C_NONE;
+}
+
+static int cat_of_class(const char *s, size_t n)
+{
+	static const struct { const char *name; int cat; } m[] = {
+		{"test", C_TEST}, {"build", C_BUILD}, {"vcs", C_VCS}, {"install", C_DEPS},
+		{"search", C_READ}, {"read", C_READ}, {"write", C_WRITE}, {"net", C_NET},
+		{"run", C_RUN}, {"lint", C_STYLE}, {"container", C_RUN},
+		/* effect kinds, when there is no class */
+		{"delete", C_WRITE}, {"rename", C_WRITE}, {"exec", C_RUN},
+	};
+	for (size_t i = 0; i < sizeof m / sizeof *m; i++)
+		if (strlen(m[i].name) == n && !memcmp(m[i].name, s, n))
+			return m[i].cat;
+	return C_NONE;
+}
+
+/* The strongest kind of work by count, ties in the order of the enum. */
+static int cat_pick(const uint32_t *cnt)
+{
+	int best = C_NONE;
+	for (int c = 1; c < C_WEAK; c++)
+		if (cnt[c] > (best ? cnt[best] : 0))
+			best = c;
+	if (best)
+		return best;
+	for (int c = C_WEAK; c < NCAT; c++)
+		if (cnt[c] > (best ? cnt[best] : 0))
+			best = c;
+	return best;
+}
+
+const char *tag_intern(const char *s)
+{
+	static char **v;
+	static size_t n, cap;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], s))
+			return v[i];
+	if (n == cap) {
+		cap = cap ? 2 * cap : 64;
+		v = xrealloc(v, cap * sizeof *v);
+	}
+	return v[n++] = xstrdup(s);
+}
+
+static uint64_t idhash(const char *s, size_t n)
+{
+	if (!s)
+		return 0;
+	uint64_t h = hash64(s, n, 0x7a67);
+	return h ? h : 1;
+}
+
+/* The raw (still escaped) string value of a top-level key, by lookup. */
+static bool rawval(const char *line, size_t len, const char *key, const char **v, size_t *n)
+{
+	char pat[32];
+	int pl = snprintf(pat, sizeof pat, ",\"%s\":\"", key);
+	const char *p = memmem(line, len, pat, (size_t)pl);
+	if (!p)
+		return false;
+	p += pl;
+	const char *e = line + len, *q = p;
+	while (q < e && *q != '"')
+		q += *q == '\\' ? 2 : 1;
+	if (q >= e)
+		return false;
+	*v = p;
+	*n = (size_t)(q - p);
+	return true;
+}
+
+static struct trec *newrec(struct tsession *s, const char *line, size_t len, int kind)
+{
+	if (s->nr == s->rcap) {
+		s->rcap = s->rcap ? 2 * s->rcap : 256;
+		s->r = xrealloc(s->r, s->rcap * sizeof *s->r);
+	}
+	struct trec *r = &s->r[s->nr++];
+	memset(r, 0, sizeof *r);
+	r->off = s->lines.len;
+	r->len = len;
+	r->kind = (uint8_t)kind;
+	r->item = -1;
+	sb_add(&s->lines, line, len);
+	return r;
+}
+
+static struct titem *newitem(struct tsession *s, struct trec *r, int kind)
+{
+	if (s->nit == s->itcap) {
+		s->itcap = s->itcap ? 2 * s->itcap : 64;
+		s->it = xrealloc(s->it, s->itcap * sizeof *s->it);
+	}
+	struct titem *it = &s->it[s->nit];
+	memset(it, 0, sizeof *it);
+	it->rec = (uint32_t)(r - s->r);
+	it->kind = (uint8_t)kind;
+	r->item = (int32_t)s->nit++;
+	return it;
+}
+
+static int origin_of(const char *o)
+{
+	static const char *const names[] = {"human", "command", "interrupt", "continuation",
+		"meta", "subagent"};
+	if (!o)
+		return OR_HUMAN;
+	for (int i = 0; i < (int)(sizeof names / sizeof *names); i++)
+		if (!strcmp(o, names[i]))
+			return i;
+	return OR_OTHER;
+}
+
+static const char *kind_at(const char *line, size_t len, size_t *kl)
+{
+	static const char pre[] = "{\"kind\":\"";
+	if (len < sizeof pre || memcmp(line, pre, sizeof pre - 1))
+		return NULL;
+	const char *k = line + sizeof pre - 1, *q = memchr(k, '"', len - (sizeof pre - 1));
+	if (!q)
+		return NULL;
+	*kl = (size_t)(q - k);
+	return k;
+}
+
+static int kind_code(const char *k, size_t n)
+{
+#define IS(lit) (n == sizeof lit - 1 && !memcmp(k, lit, n))
+	return IS("session") ? R_SESSION : IS("prompt") ? R_PROMPT : IS("llm") ? R_LLM :
+		IS("tool") ? R_TOOL : IS("effect") ? R_EFFECT : R_OTHER;
+#undef IS
+}
+
+static bool ends_object(const char *line, size_t len)
+{
+	while (len && (line[len - 1] == ' ' || line[len - 1] == '\t' || line[len - 1] == '\r'))
+		len--;
+	return len && line[len - 1] == '}';
+}
+
+static int v_count(struct jdoc *d, const struct jnode *a)
+{
+	int n = 0;
+	JFOR(d, a, v)
+		n++;
+	return n;
+}
+
+static uint64_t nodehash(const struct jnode *n)
+{
+	return n && n->type == J_STR ? idhash(n->s, n->len) : 0;
+}
+
+static void parsed(struct tsession *s, struct jdoc *d, const char *line, size_t len, int kind)
+{
+	static struct sbuf tmp;
+	const struct jnode *root = jroot(d);
+	struct trec *r = newrec(s, line, len, kind);
+	r->id = nodehash(jget(d, root, "id"));
+	r->prompt = nodehash(jget(d, root, "prompt"));
+	r->parent = nodehash(jget(d, root, "parent"));
+	if (kind == R_TOOL || kind == R_EFFECT) {
+		size_t n;
+		const char *c = jsn(d, jget(d, root, "class"), &n);
+		if (c)
+			r->cat = (uint8_t)cat_of_class(c, n);
+		if (!r->cat && kind == R_TOOL && (c = jsn(d, jget(d, root, "tool"), &n)))
+			r->cat = (uint8_t)cat_of_tool(c, n);
+		if (!r->cat && kind == R_EFFECT && (c = jsn(d, jget(d, root, "effect"), &n)))
+			r->cat = (uint8_t)cat_of_class(c, n);
+		return;
+	}
+	if (kind != R_PROMPT && kind != R_LLM)
+		return;
+	struct titem *it = newitem(s, r, kind == R_PROMPT ? TK_PROMPT : TK_LLM);
+	if (kind == R_PROMPT)
+		it->origin = (uint8_t)origin_of(js(d, jget(d, root, "origin")));
+	size_t tl = 0;
+	const char *t = jsn(d, jget(d, root, "text"), &tl);
+	tag_clean(&tmp, t ? t : "", t ? tl : 0, false);
+	it->text = s->texts.len;
+	it->textlen = tmp.len;
+	sb_add(&s->texts, tmp.p ? tmp.p : "", tmp.len);
+	if (kind == R_LLM) {
+		/* the tools it chose, as counts of kinds of work */
+		uint32_t cnt[NCAT] = {0};
+		JFOR(d, jget(d, root, "tools"), v) {
+			if (v->type == J_STR)
+				cnt[cat_of_tool(v->s, v->len)]++;
+		}
+		cnt[C_NONE] = 0;
+		it->toolcat = (uint8_t)cat_pick(cnt);
+		it->tools = v_count(d, jget(d, root, "tools")) > 0;
+	}
+}
+
+int ts_add(struct tsession *s, const char *line, size_t len, const char **why)
+{
+	static struct jdoc d;
+	size_t kl;
+	const char *k = kind_at(line, len, &kl);
+	int kind = k ? kind_code(k, kl) : -1;
+	if (k && kind != R_SESSION && kind != R_PROMPT && kind != R_LLM && ends_object(line, len)) {
+		struct trec *r = newrec(s, line, len, kind);
+		if (kind == R_TOOL || kind == R_EFFECT) {
+			const char *v;
+			size_t n;
+			if (rawval(line, len, "id", &v, &n)) r->id = idhash(v, n);
+			if (rawval(line, len, "prompt", &v, &n)) r->prompt = idhash(v, n);
+			if (rawval(line, len, "parent", &v, &n)) r->parent = idhash(v, n);
+			if (rawval(line, len, "class", &v, &n)) r->cat = (uint8_t)cat_of_class(v, n);
+			if (!r->cat && kind == R_TOOL && rawval(line, len, "tool", &v, &n))
+				r->cat = (uint8_t)cat_of_tool(v, n);
+			if (!r->cat && kind == R_EFFECT && rawval(line, len, "effect", &v, &n))
+				r->cat = (uint8_t)cat_of_class(v, n);
+		}
+		return 0;
+	}
+	if (jparse(&d, line, len) < 0) {
+		static char msg[160];
+		snprintf(msg, sizeof msg, "not JSON (%s at byte %zu)", d.err, d.errpos);
+		*why = msg;
+		return -1;
+	}
+	const struct jnode *root = jroot(&d);
+	const char *kv = root->type == J_OBJ ? js(&d, jget(&d, root, "kind")) : NULL;
+	if (!kv) {
+		/* JSON but not a record: not ours to judge, passed on */
+		newrec(s, line, len, R_OTHER);
+		return 0;
+	}
+	parsed(s, &d, line, len, kind_code(kv, strlen(kv)));
+	return 0;
+}
+
+bool ts_starts(const char *line, size_t len)
+{
+	size_t kl;
+	const char *k = kind_at(line, len, &kl);
+	return k && kind_code(k, kl) == R_SESSION;
+}
+
+/* --- deciding ------------------------------------------------------------ */
+
+static void settag(struct titem *it, const char *tag, const char *rule)
+{
+	snprintf(it->tag, sizeof it->tag, "%s", tag);
+	it->rule = rule;
+}
+
+static const char *rulename(const struct trule *r, const char *prefix)
+{
+	if (!prefix)
+		return r->name;
+	char b[96];
+	snprintf(b, sizeof b, "%s%s", prefix, r->name);
+	return tag_intern(b);
+}
+
+/* User rules on the text; then the built-in reply rules on all of it;
+ * then the built-ins sentence by sentence: people state the intent
+ * first, and the first sentence any rule matches decides. */
+static const struct trule *by_text(const struct trules *t, unsigned kind, const char *s, size_t n,
+	bool user)
+{
+	static struct sbuf c;
+	const struct trule *r = NULL;
+	if (user && (r = tr_match(t, 0, t->nuser, kind, TM_ALL, s, n)))
+		return r;
+	tag_clean(&c, s, n, true);
+	if ((r = tr_match(t, t->nuser, t->n, kind, TM_WHOLE, c.p, c.len)))
+		return r;
+	for (size_t i = 0, e; i < c.len; i += e) {
+		e = tag_sentence(c.p + i, c.len - i);
+		if ((r = tr_match(t, t->nuser, t->n, kind, TM_PART, c.p + i, e)))
+			return r;
+	}
+	return NULL;
+}
+
+static void decide_prompt(struct tagger *tg, struct tsession *s, struct titem *it,
+	const uint32_t *ev)
+{
+	static const char *const otag[] = {"human", "command", "interrupt", "resume", "meta",
+		"subagent", "other"};
+	static const char *const orule[] = {NULL, "origin:command", "origin:interrupt",
+		"origin:continuation", "origin:meta", "origin:subagent", "origin:other"};
+	const char *text = s->texts.p + it->text;
+	const struct trule *r;
+	if (it->origin == OR_SUBAGENT) {
+		/* a task a parent agent wrote: tagged by what it asks, but never
+		 * counted as a person's intent */
+		if ((r = by_text(tg->rules, TK_PROMPT, text, it->textlen, true)) && !r->whole)
+			settag(it, r->tag, rulename(r, "subagent:"));
+		else
+			settag(it, "subagent", orule[it->origin]);
+		return;
+	}
+	if (it->origin != OR_HUMAN) {
+		settag(it, otag[it->origin], orule[it->origin]);
+		return;
+	}
+	if ((r = by_text(tg->rules, TK_PROMPT, text, it->textlen, true))) {
+		settag(it, r->tag, r->name);
+		it->reply = r->whole;
+		return;
+	}
+	int c = cat_pick(ev);
+	if (c) {
+		char rule[40];
+		snprintf(rule, sizeof rule, "effects:%s", cat_tag[c]);
+		settag(it, cat_tag[c], tag_intern(rule));
+		return;
+	}
+	settag(it, "unmatched", "unmatched");
+}
+
+static void decide_llm(struct tagger *tg, struct tsession *s, struct titem *it, const uint32_t *ev)
+{
+	const struct trules *t = tg->rules;
+	const char *text = s->texts.p + it->text;
+	const struct trule *r;
+	if ((r = tr_match(t, 0, t->nuser, TK_LLM, TM_ALL, text, it->textlen))) {
+		settag(it, r->tag, r->name);
+		return;
+	}
+	/* the tool calls it made (their classes), else the names it chose */
+	int c = cat_pick(ev);
+	bool tools = c || it->tools;
+	if (!c)
+		c = it->toolcat;
+	if (c) {
+		char rule[40];
+		snprintf(rule, sizeof rule, "tools:%s", cat_tag[c]);
+		settag(it, cat_tag[c], tag_intern(rule));
+		return;
+	}
+	if ((r = by_text(t, TK_LLM, text, it->textlen, false))) {
+		settag(it, r->tag, r->name);
+		return;
+	}
+	if (!tools)
+		settag(it, "answer", "tools:none");
+	else
+		settag(it, "unmatched", "unmatched");
+}
+
+static struct hmap pidx, lidx;   /* prompt / llm id -> item */
+
+static void index_items(struct tsession *s)
+{
+	hm_free(&pidx);
+	hm_free(&lidx);
+	memset(&pidx, 0, sizeof pidx);
+	memset(&lidx, 0, sizeof lidx);
+	for (size_t i = 0; i < s->nit; i++) {
+		struct trec *r = &s->r[s->it[i].rec];
+		if (r->id && r->kind == R_PROMPT) {
+			bool ins;
+			int64_t *v = hm_put(&pidx, r->id, &ins);
+			if (ins)
+				*v = (int64_t)i;
+		} else if (r->id && r->kind == R_LLM)
+			*hm_put(&lidx, r->id, NULL) = (int64_t)i;
+	}
+}
+
+void ts_regex(struct tagger *tg, struct tsession *s)
+{
+	uint32_t (*ev)[NCAT] = xcalloc(s->nit ? s->nit : 1, sizeof *ev);
+	index_items(s);
+	/* evidence: each prompt's work, each model call's tool calls */
+	bool *hascalls = xcalloc(s->nit ? s->nit : 1, 1);
+	for (size_t i = 0; i < s->nr; i++) {
+		struct trec *r = &s->r[i];
+		int64_t *v;
+		if (r->kind == R_LLM && r->prompt && (v = hm_get(&pidx, r->prompt)))
+			s->it[*v].ncalls++;
+		if ((r->kind != R_TOOL && r->kind != R_EFFECT) || !r->cat)
+			continue;
+		if (r->prompt && (v = hm_get(&pidx, r->prompt)))
+			ev[*v][r->cat]++;
+		if (r->kind == R_TOOL && r->parent && (v = hm_get(&lidx, r->parent))) {
+			/* a call's own tool records outrank the names it chose */
+			if (!hascalls[*v])
+				memset(ev[*v], 0, sizeof ev[*v]);
+			hascalls[*v] = true;
+			ev[*v][r->cat]++;
+		}
+	}
+	for (size_t i = 0; i < s->nit; i++) {
+		struct titem *it = &s->it[i];
+		if (it->kind == TK_PROMPT)
+			decide_prompt(tg, s, it, ev[i]);
+		else
+			decide_llm(tg, s, it, ev[i]);
+	}
+	free(ev);
+	free(hascalls);
+}
+
+/* --- the session's tag --------------------------------------------------- */
+
+struct vote { const char *tag; uint32_t n, calls; size_t first; };
+
+static const char *vote(struct tsession *s, int origin, bool replies, bool any)
+{
+	struct vote v[64];
+	int nv = 0, best = -1;
+	for (size_t i = 0; i < s->nit; i++) {
+		struct titem *it = &s->it[i];
+		if (it->kind != TK_PROMPT || (!any && it->origin != origin) ||
+		    it->reply != replies || !strcmp(it->tag, "unmatched"))
+			continue;
+		int j = 0;
+		while (j < nv && strcmp(v[j].tag, it->tag))
+			j++;
+		if (j == nv) {
+			if (nv == 64)
+				continue;
+			v[nv++] = (struct vote){it->tag, 0, 0, i};
+		}
+		v[j].n++;
+		v[j].calls += it->kind == TK_PROMPT ? s->it[i].ncalls : 0;
+	}
+	/* the most prompts; then the most model calls; then the first seen */
+	for (int j = 0; j < nv; j++)
+		if (best < 0 || v[j].n > v[best].n ||
+		    (v[j].n == v[best].n && v[j].calls > v[best].calls))
+			best = j;
+	return best < 0 ? NULL : v[best].tag;
+}
+
+static void session_tag(struct tagger *tg, struct tsession *s)
+{
+	const struct trules *t = tg->rules;
+	const char *tag;
+	/* user session rules see every human prompt; rule order first */
+	for (int i = 0; i < t->nuser; i++) {
+		if (!(t->v[i].kinds & TK_SESSION))
+			continue;
+		for (size_t j = 0; j < s->nit; j++) {
+			struct titem *it = &s->it[j];
+			if (it->kind == TK_PROMPT && it->origin == OR_HUMAN &&
+			    tr_match(t, i, i + 1, TK_SESSION, TM_ALL, s->texts.p + it->text, it->textlen)) {
+				snprintf(s->tag, sizeof s->tag, "%s", t->v[i].tag);
+				s->rule = t->v[i].name;
+				return;
+			}
+		}
+	}
+	if ((tag = vote(s, OR_HUMAN, false, false)) || (tag = vote(s, OR_HUMAN, true, false)))
+		s->rule = "vote:human";
+	else if ((tag = vote(s, OR_SUBAGENT, false, false)))
+		s->rule = "vote:subagent";
+	else if ((tag = vote(s, 0, false, true)) || (tag = vote(s, 0, true, true)))
+		s->rule = "vote:prompts";
+	else {
+		bool any = false;
+		for (size_t j = 0; j < s->nit; j++)
+			any |= s->it[j].kind == TK_PROMPT;
+		tag = any ? "unmatched" : "empty";
+		s->rule = any ? "unmatched" : "empty";
+	}
+	snprintf(s->tag, sizeof s->tag, "%s", tag);
+}
+
+/* --- statistics ---------------------------------------------------------- */
+
+static void count(struct tkindstat *k, const char *tag)
+{
+	k->records++;
+	if (strcmp(tag, "unmatched"))
+		k->matched++;
+	size_t i = 0;
+	while (i < k->ntags && strcmp(k->tags[i].tag, tag))
+		i++;
+	if (i == k->ntags) {
+		k->tags = xrealloc(k->tags, (k->ntags + 1) * sizeof *k->tags);
+		snprintf(k->tags[i].tag, sizeof k->tags[i].tag, "%s", tag);
+		k->tags[i].n = 0;
+		k->ntags++;
+	}
+	k->tags[i].n++;
+}
+
+static void sample(struct tstats *st, struct tsession *s, struct titem *it)
+{
+	static struct sbuf b, id;
+	st->unmatched_human++;
+	if (st->nsamples >= (int)(sizeof st->samples / sizeof *st->samples))
+		return;
+	const char *text = s->texts.p + it->text;
+	redact(&b, text, it->textlen);
+	/* one line of about 80 characters, cut between UTF-8 sequences */
+	for (size_t i = 0; i < b.len; i++)
+		if (b.p[i] == '\n' || b.p[i] == '\t' || b.p[i] == '\r')
+			b.p[i] = ' ';
+	if (b.len > 80) {
+		size_t l = 77;
+		while (l && ((unsigned char)b.p[l] & 0xc0) == 0x80)
+			l--;
+		b.len = l;
+		sb_adds(&b, "...");
+	}
+	struct trec *r = &s->r[it->rec];
+	const char *v;
+	size_t n;
+	sb_reset(&id);
+	if (rawval(s->lines.p + r->off, r->len, "id", &v, &n))
+		sb_add(&id, v, n);
+	st->samples[st->nsamples].id = xstrdup(id.p ? id.p : "");
+	st->samples[st->nsamples].text = xstrdup(b.p ? b.p : "");
+	st->nsamples++;
+}
+
+void stats_fallback(struct tstats *st, const char *reason)
+{
+	int i = 0;
+	while (i < st->nfb && strcmp(st->fb[i].reason, reason))
+		i++;
+	if (i == st->nfb) {
+		if (st->nfb == (int)(sizeof st->fb / sizeof *st->fb))
+			return;
+		snprintf(st->fb[i].reason, sizeof st->fb[i].reason, "%s", reason);
+		st->fb[i].n = 0;
+		st->nfb++;
+	}
+	st->fb[i].n++;
+}
+
+/* --- output -------------------------------------------------------------- */
+
+static void tagged(struct sbuf *o, const char *line, size_t len, const char *ts, const char *tp,
+	const char *tl, const char *rule)
+{
+	const char *a = memmem(line, len, ",\"tags\":", 8), *b = memmem(line, len, ",\"rule\":", 8);
+	size_t cut = len;
+	if (a || b)
+		cut = (size_t)((a && (!b || a < b) ? a : b) - line);
+	else {
+		while (cut && line[cut - 1] != '}')
+			cut--;
+		if (cut)
+			cut--;
+	}
+	sb_add(o, line, cut);
+	sb_adds(o, ",\"tags\":{");
+	const char *names[3] = {"session", "prompt", "llm"}, *vals[3] = {ts, tp, tl};
+	bool first = true;
+	for (int i = 0; i < 3; i++) {
+		if (!vals[i])
+			continue;
+		if (!first)
+			sb_addc(o, ',');
+		first = false;
+		sb_printf(o, "\"%s\":", names[i]);
+		sb_json_str(o, vals[i], strlen(vals[i]));
+	}
+	sb_adds(o, "},\"rule\":");
+	sb_json_str(o, rule, strlen(rule));
+	sb_add(o, "}\n", 2);
+}
+
+void ts_write(struct tagger *tg, struct tsession *s)
+{
+	struct tstats *st = tg->st;
+	index_items(s);
+	session_tag(tg, s);
+	for (size_t i = 0; i < s->nr; i++) {
+		struct trec *r = &s->r[i];
+		const char *line = s->lines.p + r->off;
+		if (r->kind == R_SESSION) {
+			tagged(&out, line, r->len, s->tag, NULL, NULL, s->rule);
+			count(&st->k[0], s->tag);
+		} else if (r->kind == R_PROMPT) {
+			struct titem *it = &s->it[r->item];
+			tagged(&out, line, r->len, s->tag, it->tag, NULL, it->rule);
+			count(&st->k[1], it->tag);
+			if (it->origin == OR_HUMAN) {
+				count(&st->human, it->tag);
+				if (!strcmp(it->tag, "unmatched"))
+					sample(st, s, it);
+			}
+		} else if (r->kind == R_LLM) {
+			struct titem *it = &s->it[r->item];
+			int64_t *v = r->prompt ? hm_get(&pidx, r->prompt) : NULL;
+			tagged(&out, line, r->len, s->tag, v ? s->it[*v].tag : "none", it->tag,
+				it->rule);
+			count(&st->k[2], it->tag);
+		} else {
+			sb_add(&out, line, r->len);
+			sb_addc(&out, '\n');
+		}
+		out_maybe_flush();
+	}
+}
+
+void ts_reset(struct tsession *s)
+{
+	sb_reset(&s->lines);
+	sb_reset(&s->texts);
+	s->nr = s->nit = 0;
+	s->tag[0] = 0;
+	s->rule = NULL;
+}
+
+void ts_free(struct tsession *s)
+{
+	sb_free(&s->lines);
+	sb_free(&s->texts);
+	free(s->r);
+	free(s->it);
+	memset(s, 0, sizeof *s);
+}
