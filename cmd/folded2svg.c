@@ -16,7 +16,6 @@
 #include "util.h"
 
 /* sbuf.c: length of the valid UTF-8 sequence at s, 0 when invalid. */
-size_t utf8_valid_len(const char *s, size_t n);
 
 enum palette { PAL_HOT, PAL_MEM, PAL_IO, PAL_AGENT };
 

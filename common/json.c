@@ -5,7 +5,6 @@
 #include <string.h>
 #include "json.h"
 
-size_t utf8_valid_len(const char *s, size_t n);   /* sbuf.c */
 
 #define JF_BAD 4        /* string has invalid UTF-8 */
 

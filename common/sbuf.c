@@ -95,7 +95,6 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return 4;
 }
 
-size_t utf8_valid_len(const char *s, size_t n);
 size_t utf8_valid_len(const char *s, size_t n)
 {
 	return utf8_len((const unsigned char *)s, n);

@@ -40,6 +40,9 @@ static inline void sb_addc(struct sbuf *b, char c)
 }
 void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_addi(struct sbuf *b, int64_t v);
+/* Length (1-4) of the valid UTF-8 sequence at s, 0 when it is invalid
+ * (overlong forms, surrogates and code points past U+10FFFF included). */
+size_t utf8_valid_len(const char *s, size_t n);
 /* JSON string literal with quotes; invalid UTF-8 becomes U+FFFD. */
 void sb_json_str(struct sbuf *b, const char *s, size_t n);
 void sb_free(struct sbuf *b);
