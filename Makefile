@@ -84,8 +84,9 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
 $(B)/bpf/vmlinux.h:
 	@mkdir -p $(@D)
-	if [ -f bpf/vmlinux.h ]; then cp bpf/vmlinux.h $@; \
-	else bpftool btf dump file /sys/kernel/btf/vmlinux format c > $@; fi
+	if [ -f bpf/vmlinux.h ]; then cp bpf/vmlinux.h $@.tmp; \
+	else bpftool btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp; fi
+	mv $@.tmp $@
 
 $(B)/bpf/%.bpf.o: bpf/%.bpf.c bpf/*.h $(B)/bpf/vmlinux.h
 	$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(B)/bpf -Ibpf -c $< -o $@.tmp
@@ -95,9 +96,12 @@ $(B)/bpf/%.bpf.o: bpf/%.bpf.c bpf/*.h $(B)/bpf/vmlinux.h
 $(B)/bpf/%.skel.h: $(B)/bpf/%.bpf.o
 	bpftool gen skeleton $< > $@
 
-$(B)/cmd/agent-snoop.o: cmd/agent-snoop.c $(B)/bpf/snoop.skel.h bpf/snoop.h
+$(B)/cmd/agent-snoop.o: cmd/agent-snoop.c $(B)/bpf/snoop.skel.h bpf/snoop.h common/*.h $(B)/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -I$(B)/bpf -Ibpf $(CFLAGS) -c -o $@ $<
+
+# The decoder in libcommon reads the kernel's message layout.
+$(B)/common/snoop.o: bpf/snoop.h
 
 # --- checks -------------------------------------------------------------------
 check: all

@@ -1,0 +1,486 @@
+/* snoop.bpf.c: agent-snoop's kernel side.
+ *
+ * Processes are followed by thread group id in the `followed` map: user
+ * space puts the roots there, sched_process_fork adds the children of a
+ * followed process and sched_process_exit removes a process when its last
+ * thread dies.  Every handler looks the current process up first, so a
+ * process that is not followed costs one hash lookup and sends nothing.
+ *
+ * System calls are watched on the raw sys_enter and sys_exit tracepoints:
+ * at entry the arguments of a followed thread are kept, at exit the
+ * result is known, the strings are read and the message sent.  Two
+ * programs rather than one tracepoint pair per call: detaching each
+ * attachment costs the kernel a grace period (about 90 ms here), and
+ * fentry/fexit are refused by a kernel locked down for integrity. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include "snoop.h"
+
+#define AF_INET 2
+#define AF_INET6 10
+#define O_WRONLY 01
+#define O_CREAT 0100
+#define O_TRUNC 01000
+#define AT_REMOVEDIR 0x200
+#define EINPROGRESS 115
+
+/* -c COMM: follow every process that execs with this name */
+const volatile bool filter_comm = false;
+const volatile char targ_comm[SNOOP_COMM_LEN] = {};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SNOOP_MAX_PIDS);
+	__type(key, u32);
+	__type(value, u8);
+} followed SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 << 20);  /* user space may resize before load */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct snoop_buf);
+} scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SNOOP_NCOUNTERS);
+	__type(key, u32);
+	__type(value, u64);
+} counters SEC(".maps");
+
+static __always_inline void count(u32 which)
+{
+	u64 *c = bpf_map_lookup_elem(&counters, &which);
+	if (c)
+		*c += 1;
+}
+
+static __always_inline bool is_followed(u32 tgid)
+{
+	return bpf_map_lookup_elem(&followed, &tgid) != NULL;
+}
+
+static __always_inline bool current_followed(void)
+{
+	return is_followed(bpf_get_current_pid_tgid() >> 32);
+}
+
+/* The per-CPU buffer with the header filled in for the current task. */
+static __always_inline struct snoop_buf *start(u32 type)
+{
+	u32 zero = 0;
+	struct snoop_buf *b = bpf_map_lookup_elem(&scratch, &zero);
+	if (!b)
+		return NULL;
+	struct task_struct *t = bpf_get_current_task_btf();
+	__builtin_memset(&b->h, 0, sizeof b->h);
+	b->h.type = type;
+	b->h.pid = t->tgid;
+	b->h.ppid = t->real_parent->tgid;
+	b->h.uid = (u32)bpf_get_current_uid_gid();
+	b->h.ts = bpf_ktime_get_boot_ns();
+	b->h.dirfd = b->h.dirfd2 = SNOOP_AT_FDCWD;
+	bpf_get_current_comm(b->h.comm, sizeof b->h.comm);
+	return b;
+}
+
+static __always_inline void submit(struct snoop_buf *b)
+{
+	u64 n = sizeof b->h + (u64)b->h.len1 + b->h.len2;
+	if (n > sizeof *b)
+		n = sizeof *b;
+	/* bpf_ringbuf_output reserves and copies: it fails only when the
+	 * buffer is full, and then the loss is counted, never silent. */
+	if (bpf_ringbuf_output(&events, b, n, 0))
+		count(SNOOP_C_RING);
+}
+
+/* A user string at data[off]; its length with the NUL, 0 when unreadable. */
+static __always_inline u32 ustr(struct snoop_buf *b, u32 off, const char *src)
+{
+	off &= 2 * SNOOP_PATH_MAX - 1;
+	long n = bpf_probe_read_user_str(&b->data[off], SNOOP_PATH_MAX, src);
+	return n > 0 ? (u32)n : 0;
+}
+
+static __always_inline int path1(u32 type, long ret, int dirfd, const char *path, u32 flags)
+{
+	struct snoop_buf *b = start(type);
+	if (!b)
+		return 0;
+	b->h.ret = ret;
+	b->h.dirfd = dirfd;
+	b->h.flags = flags;
+	b->h.len1 = ustr(b, 0, path);
+	submit(b);
+	return 0;
+}
+
+static __always_inline int path2(long ret, int d1, const char *p1, int d2, const char *p2, u32 flags)
+{
+	struct snoop_buf *b = start(SNOOP_RENAME);
+	if (!b)
+		return 0;
+	b->h.ret = ret;
+	b->h.dirfd = d1;
+	b->h.dirfd2 = d2;
+	b->h.flags = flags;
+	b->h.len1 = ustr(b, 0, p1);
+	b->h.len2 = ustr(b, b->h.len1, p2);
+	submit(b);
+	return 0;
+}
+
+/* --- processes ------------------------------------------------------------ */
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+{
+	u32 ptgid = parent->tgid, ctgid = child->tgid;
+	if (ptgid == ctgid || !is_followed(ptgid))
+		return 0;       /* a new thread, or not ours */
+	u8 one = 1;
+	if (bpf_map_update_elem(&followed, &ctgid, &one, BPF_ANY))
+		count(SNOOP_C_PIDS);
+	struct snoop_buf *b = start(SNOOP_FORK);
+	if (!b)
+		return 0;
+	b->h.pid = ctgid;
+	b->h.ppid = ptgid;
+	submit(b);
+	return 0;
+}
+
+static __always_inline bool comm_matches(struct task_struct *p)
+{
+	char c[SNOOP_COMM_LEN];
+	bpf_probe_read_kernel_str(c, sizeof c, p->comm);
+	for (int i = 0; i < SNOOP_COMM_LEN; i++) {
+		if (c[i] != targ_comm[i])
+			return false;
+		if (!c[i])
+			break;
+	}
+	return true;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	u32 tgid = p->tgid, flags = 0;
+	if (!is_followed(tgid)) {
+		if (!filter_comm || !comm_matches(p))
+			return 0;
+		u8 one = 1;
+		if (bpf_map_update_elem(&followed, &tgid, &one, BPF_ANY)) {
+			count(SNOOP_C_PIDS);
+			return 0;
+		}
+		flags = SNOOP_F_ROOT;
+	}
+	struct snoop_buf *b = start(SNOOP_EXEC);
+	if (!b)
+		return 0;
+	b->h.flags = flags;
+	long n = bpf_probe_read_kernel_str(b->data, SNOOP_PATH_MAX, bprm->filename);
+	b->h.len1 = n > 0 ? (u32)n : 0;
+	/* The new image's arguments are already in its memory. */
+	struct mm_struct *mm = p->mm;
+	unsigned long as = mm->arg_start, ae = mm->arg_end;
+	u64 len = ae > as ? ae - as : 0;
+	if (len > SNOOP_ARGS_MAX)
+		len = SNOOP_ARGS_MAX;
+	u32 off = b->h.len1 & (2 * SNOOP_PATH_MAX - 1);
+	if (len && !bpf_probe_read_user(&b->data[off], len, (void *)as))
+		b->h.len2 = len;
+	submit(b);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_exit, struct task_struct *p)
+{
+	u32 tgid = p->tgid;
+	if (!is_followed(tgid))
+		return 0;
+	/* the process ends with its last thread */
+	if (p->signal->live.counter > 0)
+		return 0;
+	bpf_map_delete_elem(&followed, &tgid);
+	struct snoop_buf *b = start(SNOOP_EXIT);
+	if (!b)
+		return 0;
+	b->h.ret = p->exit_code;
+	submit(b);
+	return 0;
+}
+
+/* --- system calls ----------------------------------------------------------- */
+
+/* What a followed thread's system call was given, kept from its entry to
+ * its exit (LRU: a thread killed inside a call leaves no garbage). */
+struct args {
+	u32 type;
+	s32 fd1, fd2;
+	u32 flags;
+	const void *p1, *p2;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, u64);
+	__type(value, struct args);
+} inflight SEC(".maps");
+
+static __always_inline int enter(u32 type, int fd1, const void *p1, int fd2, const void *p2, u32 flags)
+{
+	if (!current_followed())
+		return 0;
+	u64 id = bpf_get_current_pid_tgid();
+	struct args a = {
+		.type = type, .fd1 = fd1, .fd2 = fd2, .flags = flags, .p1 = p1, .p2 = p2,
+	};
+	bpf_map_update_elem(&inflight, &id, &a, BPF_ANY);
+	return 0;
+}
+
+static __always_inline void connect_msg(struct snoop_buf *b, const void *ua)
+{
+	u16 family = 0;
+	bpf_probe_read_user(&family, sizeof family, ua);
+	b->h.family = family;
+	if (family == AF_INET) {
+		struct sockaddr_in in = {};
+		bpf_probe_read_user(&in, sizeof in, ua);
+		b->h.port = bpf_ntohs(in.sin_port);
+		__builtin_memcpy(b->h.addr, &in.sin_addr, 4);
+	} else {
+		struct sockaddr_in6 in6 = {};
+		bpf_probe_read_user(&in6, sizeof in6, ua);
+		b->h.port = bpf_ntohs(in6.sin6_port);
+		__builtin_memcpy(b->h.addr, &in6.sin6_addr, 16);
+	}
+}
+
+/* The socket behind descriptor fd of the current process, or NULL. */
+static __always_inline struct sock *fd_sock(int fd)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct fdtable *fdt = t->files->fdt;
+	if (fd < 0 || (unsigned)fd >= fdt->max_fds)
+		return NULL;
+	struct file *f = NULL;
+	bpf_probe_read_kernel(&f, sizeof f, &fdt->fd[fd]);
+	if (!f)
+		return NULL;
+	struct socket *s = BPF_CORE_READ(f, private_data);
+	return s ? BPF_CORE_READ(s, sk) : NULL;
+}
+
+static __always_inline void listen_msg(struct snoop_buf *b, struct sock *sk)
+{
+	u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	b->h.family = family;
+	b->h.port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	if (family == AF_INET) {
+		u32 a = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		__builtin_memcpy(b->h.addr, &a, 4);
+	} else {
+		BPF_CORE_READ_INTO(&b->h.addr, sk, __sk_common.skc_v6_rcv_saddr);
+	}
+}
+
+/* At the exit of a followed call: send what it did. */
+static __always_inline int leave(long ret)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	struct args *ap = bpf_map_lookup_elem(&inflight, &id);
+	if (!ap)
+		return 0;
+	struct args a = *ap;
+	bpf_map_delete_elem(&inflight, &id);
+	struct sock *sk = NULL;
+	switch (a.type) {
+	case SNOOP_CHDIR:
+	case SNOOP_FCHDIR:
+		if (ret)
+			return 0;
+		break;
+	case SNOOP_CONNECT:
+		if (ret == -EINPROGRESS)
+			ret = 0;
+		break;
+	case SNOOP_LISTEN:
+		if (ret)
+			return 0;
+		sk = fd_sock(a.fd1);
+		if (!sk)
+			return 0;
+		u16 fam = BPF_CORE_READ(sk, __sk_common.skc_family);
+		if (fam != AF_INET && fam != AF_INET6)
+			return 0;
+		break;
+	case SNOOP_DNS:
+		if (ret <= 12)
+			return 0;
+		/* answers from a DNS server: a UDP socket connected to port
+		 * 53, as the C library's resolver uses */
+		sk = fd_sock(a.fd1);
+		if (!sk || BPF_CORE_READ(sk, __sk_common.skc_dport) != bpf_htons(53))
+			return 0;
+		break;
+	}
+	struct snoop_buf *b = start(a.type);
+	if (!b)
+		return 0;
+	b->h.ret = ret;
+	b->h.dirfd = a.fd1;
+	b->h.dirfd2 = a.fd2;
+	b->h.flags = a.flags;
+	switch (a.type) {
+	case SNOOP_OPEN:
+	case SNOOP_UNLINK:
+	case SNOOP_MKDIR:
+	case SNOOP_CHDIR:
+		b->h.len1 = ustr(b, 0, a.p1);
+		break;
+	case SNOOP_RENAME:
+		b->h.len1 = ustr(b, 0, a.p1);
+		b->h.len2 = ustr(b, b->h.len1, a.p2);
+		break;
+	case SNOOP_CONNECT:
+		connect_msg(b, a.p1);
+		break;
+	case SNOOP_LISTEN:
+		listen_msg(b, sk);
+		break;
+	case SNOOP_DNS: {
+		u32 n = ret > SNOOP_DNS_MAX ? SNOOP_DNS_MAX : (u32)ret;
+		if (bpf_probe_read_user(b->data, n, a.p1))
+			return 0;
+		b->h.len1 = n;
+		break;
+	}
+	}
+	submit(b);
+	return 0;
+}
+
+/* --- the system calls, by number ------------------------------------------- */
+
+#if defined(__TARGET_ARCH_x86)
+#define NR_open 2
+#define NR_connect 42
+#define NR_recvfrom 45
+#define NR_listen 50
+#define NR_chdir 80
+#define NR_fchdir 81
+#define NR_rename 82
+#define NR_mkdir 83
+#define NR_rmdir 84
+#define NR_creat 85
+#define NR_unlink 87
+#define NR_openat 257
+#define NR_mkdirat 258
+#define NR_unlinkat 263
+#define NR_renameat 264
+#define NR_renameat2 316
+#define NR_openat2 437
+#define SYSNR(regs) ((regs)->orig_ax)
+#else
+#error "agent-snoop: system call numbers for this architecture are missing"
+#endif
+
+static __always_inline bool wanted(long nr)
+{
+	switch (nr) {
+	case NR_open: case NR_connect: case NR_recvfrom: case NR_listen:
+	case NR_chdir: case NR_fchdir: case NR_rename: case NR_mkdir:
+	case NR_rmdir: case NR_creat: case NR_unlink: case NR_openat:
+	case NR_mkdirat: case NR_unlinkat: case NR_renameat: case NR_renameat2:
+	case NR_openat2:
+		return true;
+	}
+	return false;
+}
+
+/* One program for every system call of every process: the number is
+ * looked at first, so the cost elsewhere is a switch. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
+{
+	if (!wanted(nr) || !current_followed())
+		return 0;
+	unsigned long a0 = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	unsigned long a1 = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	unsigned long a2 = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	unsigned long a3 = PT_REGS_PARM4_CORE_SYSCALL(regs);
+	unsigned long a4 = PT_REGS_PARM5_CORE_SYSCALL(regs);
+	const void *p0 = (const void *)a0, *p1 = (const void *)a1, *p3 = (const void *)a3;
+	int cwd = SNOOP_AT_FDCWD;
+	switch (nr) {
+	case NR_open:
+		return enter(SNOOP_OPEN, cwd, p0, 0, 0, a1);
+	case NR_creat:
+		return enter(SNOOP_OPEN, cwd, p0, 0, 0, O_CREAT | O_WRONLY | O_TRUNC);
+	case NR_openat:
+		return enter(SNOOP_OPEN, (int)a0, p1, 0, 0, a2);
+	case NR_openat2: {
+		u64 fl = 0;
+		bpf_probe_read_user(&fl, sizeof fl, (const void *)a2);   /* open_how.flags */
+		return enter(SNOOP_OPEN, (int)a0, p1, 0, 0, (u32)fl);
+	}
+	case NR_unlink:
+		return enter(SNOOP_UNLINK, cwd, p0, 0, 0, 0);
+	case NR_unlinkat:
+		return enter(SNOOP_UNLINK, (int)a0, p1, 0, 0, a2);
+	case NR_rmdir:
+		return enter(SNOOP_UNLINK, cwd, p0, 0, 0, AT_REMOVEDIR);
+	case NR_mkdir:
+		return enter(SNOOP_MKDIR, cwd, p0, 0, 0, 0);
+	case NR_mkdirat:
+		return enter(SNOOP_MKDIR, (int)a0, p1, 0, 0, 0);
+	case NR_rename:
+		return enter(SNOOP_RENAME, cwd, p0, cwd, p1, 0);
+	case NR_renameat:
+		return enter(SNOOP_RENAME, (int)a0, p1, (int)a2, p3, 0);
+	case NR_renameat2:
+		return enter(SNOOP_RENAME, (int)a0, p1, (int)a2, p3, a4);
+	case NR_chdir:
+		return enter(SNOOP_CHDIR, cwd, p0, 0, 0, 0);
+	case NR_fchdir:
+		return enter(SNOOP_FCHDIR, (int)a0, 0, 0, 0, 0);
+	case NR_connect: {
+		u16 family = 0;
+		bpf_probe_read_user(&family, sizeof family, p1);
+		if (family != AF_INET && family != AF_INET6)
+			return 0;       /* unix sockets and the like are not the network */
+		return enter(SNOOP_CONNECT, (int)a0, p1, 0, 0, 0);
+	}
+	case NR_listen:
+		return enter(SNOOP_LISTEN, (int)a0, 0, 0, 0, 0);
+	case NR_recvfrom:
+		return enter(SNOOP_DNS, (int)a0, p1, 0, 0, 0);
+	}
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
+{
+	if (!wanted(SYSNR(regs)))
+		return 0;
+	return leave(ret);
+}
+
+char LICENSE[] SEC("license") = "GPL";

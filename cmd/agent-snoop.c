@@ -1,0 +1,497 @@
+/* agent-snoop: what a program and its descendants do to the machine, seen
+ * from the kernel with eBPF, as agent-event(5) records. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "snoop.skel.h"
+#include "event.h"
+#include "snoop.h"
+
+static const char usage[] =
+	"usage: agent-snoop [-v] [-o FILE] [-d SECONDS] [-b MIB] -p PID | -c COMM | -- CMD [ARG...]\n";
+
+static const char help[] =
+	"  -p, --pid PID          follow a running process and its descendants\n"
+	"  -c, --comm COMM        follow every process that runs with this name\n"
+	"  -o, --output FILE      write the records to FILE (never through a symlink)\n"
+	"  -d, --duration SECONDS stop tracing after SECONDS\n"
+	"  -b, --buffer MIB       ring buffer size, a power of two (default 16)\n"
+	"  -v, --verbose          show libbpf's messages\n"
+	"  -h, --help             print this help and exit\n"
+	"  -V, --version          print the version and exit\n";
+
+static volatile sig_atomic_t stop_sig;
+static volatile pid_t child;
+static bool verbose;
+
+static void on_stop(int sig)
+{
+	stop_sig = sig;
+}
+
+static void on_forward(int sig)
+{
+	if (child > 0)
+		kill(child, sig);
+}
+
+static int libbpf_say(enum libbpf_print_level lvl, const char *fmt, va_list ap)
+{
+	if (!verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static bool readlink_sb(const char *link, struct sbuf *out)
+{
+	char buf[4096];
+	ssize_t n = readlink(link, buf, sizeof buf - 1);
+	if (n <= 0)
+		return false;
+	sb_add(out, buf, (size_t)n);
+	return true;
+}
+
+static bool cwd_of(uint32_t pid, struct sbuf *out)
+{
+	char link[64];
+	snprintf(link, sizeof link, "/proc/%u/cwd", pid);
+	return readlink_sb(link, out);
+}
+
+static bool fd_path(uint32_t pid, int fd, struct sbuf *out)
+{
+	char link[64];
+	snprintf(link, sizeof link, "/proc/%u/fd/%d", pid, fd);
+	return readlink_sb(link, out);
+}
+
+static int64_t clock_ms(clockid_t c)
+{
+	struct timespec ts;
+	clock_gettime(c, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* --- the processes there before us (-p, -c) -------------------------------- */
+
+struct pinfo {
+	uint32_t pid, ppid;
+	char comm[SNOOP_COMM_LEN + 1];
+};
+
+/* pid, parent and name of every process, from /proc/PID/stat */
+static struct pinfo *proc_list(size_t *n)
+{
+	struct pinfo *v = NULL;
+	size_t cap = 0;
+	*n = 0;
+	DIR *d = opendir("/proc");
+	if (!d)
+		return NULL;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		int64_t pid;
+		if (!parse_i64(de->d_name, 1, UINT32_MAX, &pid))
+			continue;
+		char path[300], buf[512];
+		snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ssize_t r = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (r <= 0)
+			continue;
+		buf[r] = 0;
+		/* "pid (comm) S ppid": comm may hold spaces and parentheses */
+		char *lp = strchr(buf, '('), *rp = strrchr(buf, ')');
+		unsigned ppid;
+		if (!lp || !rp || rp < lp || sscanf(rp + 1, " %*c %u", &ppid) != 1)
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 512;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		struct pinfo *p = &v[(*n)++];
+		memset(p, 0, sizeof *p);
+		p->pid = (uint32_t)pid;
+		p->ppid = ppid;
+		size_t l = (size_t)(rp - lp - 1);
+		memcpy(p->comm, lp + 1, l < SNOOP_COMM_LEN ? l : SNOOP_COMM_LEN);
+	}
+	closedir(d);
+	return v;
+}
+
+/* Follow one process found in /proc: in the kernel and in the table. */
+static void follow(struct snoop_bpf *skel, struct snoop *s, const struct pinfo *p, bool root)
+{
+	__u8 one = 1;
+	if (bpf_map__update_elem(skel->maps.followed, &p->pid, sizeof p->pid, &one, 1, BPF_ANY))
+		warnx("cannot follow process %u: %s", p->pid, strerror(errno));
+	struct sbuf cwd = {0};
+	bool have = cwd_of(p->pid, &cwd);
+	snoop_proc(s, p->pid, p->ppid, p->comm, have ? cwd.p : NULL, root);
+	sb_free(&cwd);
+}
+
+/* The roots (pid, or every process named comm) and all their descendants.
+ * Two passes: a child forked during the first walk, before its parent
+ * was followed, is there in the second. */
+static int follow_existing(struct snoop_bpf *skel, struct snoop *s, uint32_t pid, const char *comm)
+{
+	int found = 0;
+	struct hmap on = {0};   /* followed so far, over both passes */
+	for (int pass = 0; pass < 2; pass++) {
+		size_t n;
+		struct pinfo *v = proc_list(&n);
+		bool more = true;
+		/* parents before their children, whatever the order of /proc */
+		while (more) {
+			more = false;
+			for (size_t i = 0; i < n; i++) {
+				bool root = (pid && v[i].pid == pid) || (comm && !strcmp(v[i].comm, comm));
+				if (!root && !hm_get(&on, (uint64_t)v[i].ppid | 1ull << 32))
+					continue;
+				bool ins;
+				hm_put(&on, (uint64_t)v[i].pid | 1ull << 32, &ins);
+				if (ins) {
+					follow(skel, s, &v[i], root);
+					found++;
+					more = true;
+				}
+			}
+		}
+		free(v);
+	}
+	hm_free(&on);
+	return found;
+}
+
+/* --- the command (--) ---------------------------------------------------------- */
+
+/* In the child: become the user who ran sudo, so that the command does
+ * not run as root by accident. */
+static void drop_sudo(void)
+{
+	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
+	int64_t uid, gid;
+	if (geteuid() != 0 || !su || !parse_i64(su, 1, UINT32_MAX - 1, &uid))
+		return;
+	if (!sg || !parse_i64(sg, 0, UINT32_MAX - 1, &gid))
+		gid = uid;
+	struct passwd *pw = getpwuid((uid_t)uid);
+	if (pw ? initgroups(pw->pw_name, (gid_t)gid) : setgroups(1, &(gid_t){(gid_t)gid})) {
+		fprintf(stderr, "agent-snoop: setgroups: %s\n", strerror(errno));
+		_exit(126);
+	}
+	if (setgid((gid_t)gid) || setuid((uid_t)uid)) {
+		fprintf(stderr, "agent-snoop: cannot become uid %lld: %s\n", (long long)uid,
+			strerror(errno));
+		_exit(126);
+	}
+	if (pw) {
+		setenv("HOME", pw->pw_dir, 1);
+		setenv("USER", pw->pw_name, 1);
+		setenv("LOGNAME", pw->pw_name, 1);
+	}
+}
+
+/* Fork the command; it waits on the pipe until it is followed. */
+static pid_t spawn(char **argv, int gate, int gate_w, int cmd_out)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		die(2, "fork: %s", strerror(errno));
+	if (pid)
+		return pid;
+	close(gate_w);
+	char c;
+	if (read(gate, &c, 1) != 1)
+		_exit(127);     /* agent-snoop gave up: run nothing untraced */
+	close(gate);
+	if (cmd_out >= 0 && cmd_out != 1) {
+		dup2(cmd_out, 1);
+		close(cmd_out);
+	}
+	drop_sudo();
+	execvp(argv[0], argv);
+	fprintf(stderr, "agent-snoop: %s: %s\n", argv[0], strerror(errno));
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
+/* Where the command's standard output goes: with -o, where ours went;
+ * otherwise our standard output carries the records, so the terminal,
+ * or standard error when there is none. */
+static int command_stdout(bool to_file)
+{
+	if (to_file || isatty(1))
+		return dup(1);
+	int fd = open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	return fd >= 0 ? fd : dup(2);
+}
+
+/* --- main ------------------------------------------------------------------------ */
+
+static int on_msg(void *ctx, void *data, size_t n)
+{
+	const char *why = snoop_feed_bytes(ctx, data, n);
+	if (why)
+		warnx("ring buffer: %s", why);
+	return 0;
+}
+
+static uint64_t counter(struct snoop_bpf *skel, __u32 which)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	if (ncpu <= 0)
+		return 0;
+	__u64 *v = xcalloc((size_t)ncpu, sizeof *v);
+	uint64_t sum = 0;
+	if (!bpf_map__lookup_elem(skel->maps.counters, &which, sizeof which, v,
+	    sizeof *v * (size_t)ncpu, 0))
+		for (int i = 0; i < ncpu; i++)
+			sum += v[i];
+	free(v);
+	return sum;
+}
+
+static bool map_empty(struct snoop_bpf *skel)
+{
+	__u32 k;
+	return bpf_map__get_next_key(skel->maps.followed, NULL, &k, sizeof k) < 0;
+}
+
+static void wait_status(pid_t pid, int *status)
+{
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	*status = WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"pid", required_argument, 0, 'p'},
+		{"comm", required_argument, 0, 'c'},
+		{"output", required_argument, 0, 'o'},
+		{"duration", required_argument, 0, 'd'},
+		{"buffer", required_argument, 0, 'b'},
+		{"verbose", no_argument, 0, 'v'},
+		{"help", no_argument, 0, 'h'},
+		{"version", no_argument, 0, 'V'},
+		{0, 0, 0, 0},
+	};
+	int64_t pid = 0, bufmib = 16;
+	double duration = 0;
+	const char *comm = NULL, *output = NULL;
+	int c;
+	diag_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "+p:c:o:d:b:vhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (!parse_i64(optarg, 1, INT32_MAX, &pid))
+				die(2, "bad pid: %s", optarg);
+			break;
+		case 'c':
+			comm = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'd':
+			if (!parse_f64(optarg, 0.001, 1e9, &duration))
+				die(2, "bad duration: %s", optarg);
+			break;
+		case 'b':
+			if (!parse_i64(optarg, 1, 1024, &bufmib) || (bufmib & (bufmib - 1)))
+				die(2, "bad buffer size (a power of two, 1 to 1024 MiB): %s", optarg);
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			fputs(help, stdout);
+			return 0;
+		case 'V':
+			print_version();
+			return 0;
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	argc -= optind, argv += optind;
+	if ((pid != 0) + (comm != NULL) + (argc > 0) != 1) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (comm && (!*comm || strlen(comm) >= SNOOP_COMM_LEN))
+		die(2, "bad comm (1 to %d bytes, as in /proc/PID/comm): %s", SNOOP_COMM_LEN - 1, comm);
+	if (pid && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+		die(2, "no process %lld", (long long)pid);
+
+	if (access("/sys/kernel/btf/vmlinux", R_OK))
+		die(2, "this kernel has no BTF (/sys/kernel/btf/vmlinux): it needs CONFIG_DEBUG_INFO_BTF");
+	libbpf_set_print(libbpf_say);
+	struct snoop_bpf *skel = snoop_bpf__open();
+	if (!skel)
+		die(2, "cannot open the BPF object: %s", strerror(errno));
+	if (comm) {
+		skel->rodata->filter_comm = true;
+		strncpy((char *)skel->rodata->targ_comm, comm, SNOOP_COMM_LEN - 1);
+	}
+	bpf_map__set_max_entries(skel->maps.events, (__u32)bufmib << 20);
+	int err = snoop_bpf__load(skel);
+	if (err) {
+		int e = errno ? errno : -err;
+		if (e == EPERM || e == EACCES)
+			die(2, "loading BPF needs root, or CAP_BPF with CAP_PERFMON");
+		if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 0)
+			die(2, "this kernel has no BPF ring buffer (Linux 5.8 or later)");
+		die(2, "cannot load the BPF programs (%s); -v shows why", strerror(e));
+	}
+	if (snoop_bpf__attach(skel))
+		die(2, "cannot attach the BPF programs (%s); -v shows why", strerror(errno));
+
+	/* the records' destination; the command keeps the real stdout */
+	int cmd_out = -1;
+	if (argc)
+		cmd_out = command_stdout(output != NULL);
+	if (output) {
+		int fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0)
+			die(2, "%s: %s", output, strerror(errno));
+		if (fd != 1) {
+			dup2(fd, 1);
+			close(fd);
+		}
+	}
+
+	char session[64];
+	snprintf(session, sizeof session, "snoop-%d-%lld", (int)getpid(),
+		(long long)(clock_ms(CLOCK_REALTIME) / 1000));
+	struct snoop_opts so = {
+		.session = session,
+		.clock_ms = clock_ms(CLOCK_REALTIME) - clock_ms(CLOCK_BOOTTIME),
+		.cwd_of = cwd_of,
+		.fd_path = fd_path,
+	};
+	struct snoop *s = snoop_new(&so, &out);
+	struct sbuf cwd = {0};
+	if (!(pid && cwd_of((uint32_t)pid, &cwd))) {
+		char buf[4096];
+		if (getcwd(buf, sizeof buf))
+			sb_adds(&cwd, buf);
+	}
+	snoop_session(s, clock_ms(CLOCK_REALTIME), cwd.len ? cwd.p : NULL);
+	out_flush();
+
+	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_msg, s, NULL);
+	if (!rb)
+		die(2, "cannot read the ring buffer: %s", strerror(errno));
+
+	struct sigaction sa = {0};
+	sigemptyset(&sa.sa_mask);
+	if (argc) {
+		int gate[2];
+		if (pipe2(gate, O_CLOEXEC))
+			die(2, "pipe: %s", strerror(errno));
+		child = spawn(argv, gate[0], gate[1], cmd_out);
+		close(gate[0]);
+		__u32 k = (__u32)child;
+		__u8 one = 1;
+		if (bpf_map__update_elem(skel->maps.followed, &k, sizeof k, &one, 1, BPF_ANY)) {
+			kill(child, SIGKILL);
+			die(2, "cannot follow the command: %s", strerror(errno));
+		}
+		snoop_proc(s, k, (uint32_t)getpid(), argv[0], cwd.len ? cwd.p : NULL, true);
+		/* like time(1): the terminal's ^C and ^\ reach the command,
+		 * which decides; TERM and HUP are passed on to it */
+		sa.sa_handler = SIG_IGN;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGQUIT, &sa, NULL);
+		sa.sa_handler = on_forward;
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+		if (write(gate[1], "g", 1) != 1)
+			die(2, "cannot start the command: %s", strerror(errno));
+		close(gate[1]);
+		if (cmd_out >= 0)
+			close(cmd_out);
+	} else {
+		sa.sa_handler = on_stop;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+		if (!follow_existing(skel, s, (uint32_t)pid, comm) && pid)
+			die(2, "no process %lld", (long long)pid);
+	}
+
+	int64_t t0 = clock_ms(CLOCK_MONOTONIC), last = t0;
+	int status = 0;
+	bool cmd_done = false;
+	while (!stop_sig) {
+		err = ring_buffer__poll(rb, 100);
+		if (err < 0 && err != -EINTR) {
+			warnx("reading the ring buffer: %s", strerror(-err));
+			break;
+		}
+		int64_t now = clock_ms(CLOCK_MONOTONIC);
+		if (argc) {
+			int st;
+			pid_t r = waitpid(child, &st, WNOHANG);
+			if (r == child) {
+				status = WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+				cmd_done = true;
+				break;
+			}
+		}
+		if (duration > 0 && now - t0 >= (int64_t)(duration * 1000))
+			break;
+		if (now - last >= 1000) {
+			last = now;
+			snoop_flush(s);
+			if (pid && map_empty(skel))
+				break;  /* everything we followed has exited */
+		}
+		out_flush();
+	}
+	/* the exit of the command is in the buffer already: read it all */
+	ring_buffer__consume(rb);
+	uint64_t drops = counter(skel, SNOOP_C_RING), lost = counter(skel, SNOOP_C_PIDS);
+	snoop_finish(s, clock_ms(CLOCK_REALTIME), drops, lost);
+	out_flush();
+	const struct snoop_counts *k = snoop_counts(s);
+	fprintf(stderr, "agent-snoop: %llu processes, %llu execs, %llu file events, %llu network "
+		"events, %llu lost to a full buffer, %llu not followed (pid map full)\n",
+		(unsigned long long)k->processes, (unsigned long long)k->execs,
+		(unsigned long long)k->files, (unsigned long long)k->net,
+		(unsigned long long)drops, (unsigned long long)lost);
+	bool bad = drops || lost || k->bad;
+	ring_buffer__free(rb);
+	snoop_bpf__destroy(skel);
+	snoop_free(s);
+	sb_free(&cwd);
+	if (argc) {
+		if (!cmd_done)
+			wait_status(child, &status);
+		return status;
+	}
+	return bad ? 1 : 0;
+}
