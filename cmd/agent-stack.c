@@ -1,24 +1,29 @@
 /* agent-stack: agent-event(5) records in, folded stacks of one view out. */
 #include <getopt.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "lineio.h"
+#include "report.h"
 #include "stackview.h"
 
 static const char usage[] =
 	"usage: agent-stack [-v view] [-w kinds] [--prices file] [--idle-cap span]\n"
 	"                   [--path-depth n] [--agent agent] [--session-id prefix]\n"
 	"                   [--session-tag tag] [--prompt-tag tag] [--project name]\n"
-	"                   [--since time] [--until time] [--format folded | json]\n"
-	"                   [--include-previews] [file ...]\n";
+	"                   [--since time] [--until time] [--format format]\n"
+	"                   [--include-previews] [-n count] [--by kind]\n"
+	"                   [--min-percent pct] [--width columns]\n"
+	"                   [--context-threshold pct] [--report-by session | tag | day]\n"
+	"                   [file ...]\n";
 
 static const char help[] =
 	"Project agent-event(5) records to folded stacks of one view.\n"
 	"\n"
 	"  -v, --view VIEW           tasks, system (tools), tokens, cost, time, files,\n"
-	"                            network (tasks)\n"
+	"                            network, context (tasks)\n"
 	"  -w, --weight KINDS        tokens, cost: input,output,cache_read,cache_write\n"
 	"      --prices FILE         cost: price entries that replace the shipped ones\n"
 	"      --idle-cap SPAN       time: gaps longer than SPAN are not charged (5m)\n"
@@ -30,9 +35,16 @@ static const char help[] =
 	"      --project NAME        only sessions of project NAME\n"
 	"      --since TIME          only records at or after TIME\n"
 	"      --until TIME          only records before TIME\n"
-	"      --format FORMAT       folded (default) or json (a summary)\n"
+	"      --format FORMAT       folded (default), json (a summary), top, tree,\n"
+	"                            latency, context, parallel or report\n"
 	"      --include-previews    json: show 80 characters of each session's first\n"
 	"                            prompt (secrets still masked)\n"
+	"  -n, --nodecount N         top, context, parallel: rows shown, 0 all (20)\n"
+	"      --by KIND             top: rank frames of KIND (prompt, model, ...), not leaves\n"
+	"      --min-percent PCT     tree: leave out frames under PCT%% of the total (1)\n"
+	"      --width COLUMNS       tree: line width ($COLUMNS on a terminal, else 80)\n"
+	"      --context-threshold PCT  context view: calls filling at least PCT%% (50)\n"
+	"      --report-by BY        report: one report per session, tag or day (session)\n"
 	"  -h, --help                print this help and exit\n"
 	"      --version             print the version and exit\n";
 
@@ -111,6 +123,40 @@ static void load_prices(struct prices *t, char **extra, int nextra)
 			die(2, "%s: cannot read the price table", extra[i]);
 }
 
+enum { F_FOLDED, F_JSON, F_TOP, F_TREE, F_LATENCY, F_CONTEXT, F_PARALLEL, F_REPORT };
+
+static int format_byname(const char *name)
+{
+	static const char *const f[] = {
+		"folded", "json", "top", "tree", "latency", "context", "parallel", "report",
+	};
+	for (int i = 0; i < (int)(sizeof f / sizeof *f); i++)
+		if (!strcmp(name, f[i]))
+			return i;
+	return -1;
+}
+
+/* Terminal niceties only on a terminal: the width of the tree and colour
+ * (never with NO_COLOR set). */
+static void terminal(struct rp_opts *ro)
+{
+	bool tty = isatty(1);
+	const char *nc = getenv("NO_COLOR");
+	ro->color = tty && !(nc && *nc);
+	if (ro->width)
+		return;
+	ro->width = 80;
+	if (!tty)
+		return;
+	int64_t c;
+	const char *cols = getenv("COLUMNS");
+	struct winsize ws;
+	if (cols && parse_i64(cols, 40, 1000, &c))
+		ro->width = (int)c;
+	else if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+		ro->width = ws.ws_col;
+}
+
 static void one_file(struct sv *s, const char *path)
 {
 	struct lreader r;
@@ -143,7 +189,8 @@ static void one_file(struct sv *s, const char *path)
 int main(int argc, char **argv)
 {
 	enum { O_PRICES = 256, O_IDLE, O_DEPTH, O_AGENT, O_SID, O_STAG, O_PTAG, O_PROJECT,
-		O_SINCE, O_UNTIL, O_FORMAT, O_PREVIEWS, O_VERSION };
+		O_SINCE, O_UNTIL, O_FORMAT, O_PREVIEWS, O_VERSION, O_BY, O_MINPCT, O_WIDTH,
+		O_CTX, O_REPORTBY };
 	static const struct option opts[] = {
 		{"view", required_argument, NULL, 'v'},
 		{"weight", required_argument, NULL, 'w'},
@@ -159,26 +206,34 @@ int main(int argc, char **argv)
 		{"until", required_argument, NULL, O_UNTIL},
 		{"format", required_argument, NULL, O_FORMAT},
 		{"include-previews", no_argument, NULL, O_PREVIEWS},
+		{"nodecount", required_argument, NULL, 'n'},
+		{"by", required_argument, NULL, O_BY},
+		{"min-percent", required_argument, NULL, O_MINPCT},
+		{"width", required_argument, NULL, O_WIDTH},
+		{"context-threshold", required_argument, NULL, O_CTX},
+		{"report-by", required_argument, NULL, O_REPORTBY},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, O_VERSION},
 		{0},
 	};
 	struct sv_opts o = {
 		.view = SV_TASKS, .kinds = 0xf, .depth = 2, .idle_cap = 300000,
-		.since = TS_NONE, .until = TS_NONE,
+		.since = TS_NONE, .until = TS_NONE, .ctx_threshold = 50,
 	};
+	struct rp_opts ro = {.nodes = 20, .min_percent = 1, .report_by = RB_SESSION};
 	char **pricev = NULL;
-	int nprices = 0, ch;
-	bool json = false, weighted = false;
+	int nprices = 0, ch, format = F_FOLDED;
+	bool weighted = false, set_by = false, set_tree = false, set_ctx = false, set_rby = false;
 	int64_t v;
+	double d;
 
 	diag_init(argv[0]);
-	while ((ch = getopt_long(argc, argv, "v:w:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "v:w:n:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'v':
 			if ((v = sv_view_byname(optarg)) < 0)
 				die(2, "unknown view '%s' (tasks, system, tools, tokens, cost, time, "
-					"files, network)", optarg);
+					"files, network, context)", optarg);
 			o.view = (enum sv_view)v;
 			break;
 		case 'w':
@@ -212,9 +267,47 @@ int main(int argc, char **argv)
 			*(ch == O_SINCE ? &o.since : &o.until) = v;
 			break;
 		case O_FORMAT:
-			if (strcmp(optarg, "folded") && strcmp(optarg, "json"))
-				die(2, "--format: folded or json, not %s", optarg);
-			json = !strcmp(optarg, "json");
+			if ((format = format_byname(optarg)) < 0)
+				die(2, "--format: folded, json, top, tree, latency, context, parallel "
+					"or report, not %s", optarg);
+			break;
+		case 'n':
+			if (!parse_i64(optarg, 0, INT32_MAX, &ro.nodes))
+				die(2, "-n: not a count: %s", optarg);
+			break;
+		case O_BY:
+			if (!*optarg || strchr(optarg, ';'))
+				die(2, "--by: not a frame kind: %s", optarg);
+			ro.by = optarg;
+			set_by = true;
+			break;
+		case O_MINPCT:
+			if (!parse_f64(optarg, 0, 100, &ro.min_percent))
+				die(2, "--min-percent: not a percentage from 0 to 100: %s", optarg);
+			set_tree = true;
+			break;
+		case O_WIDTH:
+			if (!parse_i64(optarg, 40, 1000, &v))
+				die(2, "--width: not a number of columns from 40 to 1000: %s", optarg);
+			ro.width = (int)v;
+			set_tree = true;
+			break;
+		case O_CTX:
+			if (!parse_f64(optarg, 0, 100, &d))
+				die(2, "--context-threshold: not a percentage from 0 to 100: %s", optarg);
+			o.ctx_threshold = d;
+			set_ctx = true;
+			break;
+		case O_REPORTBY:
+			if (!strcmp(optarg, "session"))
+				ro.report_by = RB_SESSION;
+			else if (!strcmp(optarg, "tag"))
+				ro.report_by = RB_TAG;
+			else if (!strcmp(optarg, "day"))
+				ro.report_by = RB_DAY;
+			else
+				die(2, "--report-by: session, tag or day, not %s", optarg);
+			set_rby = true;
 			break;
 		case O_PREVIEWS: o.previews = true; break;
 		case 'h': fputs(usage, stdout); fputs(help, stdout); return 0;
@@ -224,13 +317,34 @@ int main(int argc, char **argv)
 	}
 	if (weighted && o.view != SV_TOKENS && o.view != SV_COST)
 		die(2, "--weight goes with --view tokens or cost");
-	if (nprices && o.view != SV_COST)
-		die(2, "--prices goes with --view cost");
+	bool priced = o.view == SV_COST || o.view == SV_CONTEXT || format == F_CONTEXT ||
+		format == F_REPORT;
+	if (nprices && !priced)
+		die(2, "--prices goes with --view cost or context, or --format context or report");
+	if (set_by && format != F_TOP)
+		die(2, "--by goes with --format top");
+	if (set_tree && format != F_TREE)
+		die(2, "--min-percent and --width go with --format tree");
+	if (set_ctx && o.view != SV_CONTEXT)
+		die(2, "--context-threshold goes with --view context");
+	if (set_rby && format != F_REPORT)
+		die(2, "--report-by goes with --format report");
 
 	struct prices table = {0};
-	if (o.view == SV_COST) {
+	if (priced) {
 		load_prices(&table, pricev, nprices);
 		o.prices = &table;
+	}
+	terminal(&ro);
+	ro.view = o.view;
+	ro.idle_cap = o.idle_cap;
+	ro.ctx_threshold = o.ctx_threshold;
+	ro.prices = o.prices;
+	struct rp *rp = NULL;
+	if (format >= F_LATENCY) {
+		rp = rp_new(&ro);
+		o.hook = rp_hook;
+		o.hook_arg = rp;
 	}
 	struct operands ops;
 	operands_init(&ops, argc - optind, argv + optind);
@@ -238,11 +352,18 @@ int main(int argc, char **argv)
 	for (int i = 0; i < ops.n; i++)
 		one_file(s, ops.v[i]);
 	sv_finish(s);
-	if (json)
-		sv_json(s, &out);
-	else
-		sv_folded(s, &out);
+	switch (format) {
+	case F_FOLDED: sv_folded(s, &out); break;
+	case F_JSON: sv_json(s, &out); break;
+	case F_TOP: rp_top(sv_stacks(s), &ro, &out); break;
+	case F_TREE: rp_tree(sv_stacks(s), &ro, &out); break;
+	case F_LATENCY: rp_latency(rp, &out); break;
+	case F_CONTEXT: rp_context(rp, &out); break;
+	case F_PARALLEL: rp_parallel(rp, &out); break;
+	case F_REPORT: rp_report(rp, &out); break;
+	}
 	out_flush();
+	rp_free(rp);
 	bool none = sv_matched(s) == 0;
 	if (none && !diag_errors)
 		warnx("no record matched");

@@ -82,6 +82,14 @@ static void rates(struct ld *l, yaml_node_t *m, double *rate, bool *set, struct 
 		} else if ((i = kind_of(ks)) >= 0) {
 			if (number(l, v, &rate[i]))
 				set[i] = true;
+		} else if (!lc && !strcmp(ks, "context")) {
+			double a;
+			if (!number(l, v, &a))
+				;
+			else if (a >= 1 && a <= 1e12)
+				p->context = (int64_t)a;
+			else
+				bad(l, v, "not a context window in tokens: %s", scalar(v));
 		} else if (lc && !strcmp(ks, "above")) {
 			double a;
 			if (number(l, v, &a))

@@ -8,6 +8,7 @@
  *       cache_read: 0.30     # default: input
  *       cache_write: 3.75    # 5-minute cache writes; default: input
  *       cache_write_1h: 6.00 # 1-hour cache writes; default: cache_write
+ *       context: 200000      # optional: the context window in tokens
  *       long_context:        # optional: a call whose prompt (input +
  *         above: 200000      # cache_read + cache_write) exceeds `above`
  *         input: 6.00        # tokens is priced at these rates instead
@@ -27,6 +28,7 @@ struct price {
 	char *model;
 	double rate[PR_N];
 	int64_t long_above;     /* 0: no long-context tier */
+	int64_t context;        /* context window in tokens, 0: unknown */
 	double long_rate[PR_N];
 	char *file;
 	unsigned long line;

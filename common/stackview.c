@@ -9,10 +9,10 @@
 #include "stackview.h"
 
 static const char *const names[SV_NVIEWS] = {
-	"tasks", "system", "tokens", "cost", "time", "files", "network",
+	"tasks", "system", "tokens", "cost", "time", "files", "network", "context",
 };
 static const char *const units[SV_NVIEWS] = {
-	"calls", "events", "tokens", "microdollars", "milliseconds", "effects", "effects",
+	"calls", "events", "tokens", "microdollars", "milliseconds", "effects", "effects", "tokens",
 };
 static const char *const kind_frame[PR_N] = {
 	"input", "output", "cache_read", "cache_write", "cache_write_1h",
@@ -70,9 +70,10 @@ struct sv {
 	size_t ntl, captl;
 	struct item *it;
 	size_t nit, capit;
-	/* unpriced models, for the note and the summary */
-	struct unpriced *up;
-	size_t nup, capup;
+	/* unpriced models, for the note and the summary; context: models
+	 * without a context window */
+	struct unpriced *up, *nw;
+	size_t nup, capup, nnw, capnw;
 	uint64_t matched;
 	struct sbuf b, g;       /* scratch: the stack being built, a group */
 };
@@ -274,6 +275,18 @@ static bool selected(struct sv *s, const struct event *e, const char *ptag)
 	return true;
 }
 
+static void hook(struct sv *s, const struct event *e, const char *ptag, bool sel)
+{
+	if (!s->o.hook)
+		return;
+	struct sess *ss = cur(s);
+	struct sv_rec r = {
+		ss->id, e->agent ? e->agent : ss->agent ? ss->agent : "unknown",
+		ss->project ? ss->project : "unknown", session_tag(s, e), ptag ? ptag : "none", sel,
+	};
+	s->o.hook(s->o.hook_arg, e, &r);
+}
+
 static const char *llm_tag(const struct event *e)
 {
 	return e->tag_llm ? e->tag_llm : "unmatched";
@@ -320,6 +333,7 @@ static void on_prompt(struct sv *s, const struct event *e)
 	}
 	const char *ptag = at(s, p->tag);
 	p->selected = selected(s, e, ptag);
+	hook(s, e, ptag, p->selected);
 	struct sess *ss = cur(s);
 	if (p->selected && e->text && e->text_len && !ss->has_text &&
 	    (!e->origin || !strcmp(e->origin, "human"))) {
@@ -352,18 +366,24 @@ static void on_prompt(struct sv *s, const struct event *e)
 	}
 }
 
-static void add_unpriced(struct sv *s, const char *model, int64_t tokens)
+static void note_model(struct unpriced **up, size_t *n, size_t *cap, const char *model,
+	int64_t tokens)
 {
 	size_t i;
-	for (i = 0; i < s->nup; i++)
-		if (!strcmp(s->up[i].model, model))
+	for (i = 0; i < *n; i++)
+		if (!strcmp((*up)[i].model, model))
 			break;
-	if (i == s->nup) {
-		GROW(s->up, s->nup, s->capup);
-		s->up[s->nup++] = (struct unpriced){xstrdup(model), 0, 0};
+	if (i == *n) {
+		GROW(*up, *n, *cap);
+		(*up)[(*n)++] = (struct unpriced){xstrdup(model), 0, 0};
 	}
-	s->up[i].calls++;
-	s->up[i].tokens += tokens;
+	(*up)[i].calls++;
+	(*up)[i].tokens += tokens;
+}
+
+static void add_unpriced(struct sv *s, const char *model, int64_t tokens)
+{
+	note_model(&s->up, &s->nup, &s->capup, model, tokens);
 }
 
 static int64_t tok(const struct tokens *t, int k)
@@ -405,12 +425,39 @@ static void llm_tokens(struct sv *s, const struct event *e)
 	}
 }
 
+/* The fill of the context window, as a frame: [threshold, 80), [80, 100],
+ * above 100 percent.  Calls below the threshold weigh nothing. */
+static void llm_context(struct sv *s, const struct event *e)
+{
+	const struct price *pr = prices_find(s->o.prices, e->model);
+	int64_t prompt = e->tokens.input + e->tokens.cache_read + e->tokens.cache_write;
+	if (prompt <= 0)
+		return;
+	if (!pr || !pr->context) {
+		note_model(&s->nw, &s->nnw, &s->capnw, e->model ? e->model : "unknown", prompt);
+		return;
+	}
+	double pct = 100.0 * (double)prompt / (double)pr->context, lo = s->o.ctx_threshold;
+	char fill[32];
+	if (pct < lo)
+		return;
+	if (pct > 100)
+		snprintf(fill, sizeof fill, "over");
+	else if (pct >= 80 && lo < 80)
+		snprintf(fill, sizeof fill, "80-100%%");
+	else
+		snprintf(fill, sizeof fill, "%g-%d%%", lo, lo < 80 ? 80 : 100);
+	frame_add(&s->b, "fill", fill);
+	emit(s, s->b.p, s->b.len, (double)prompt);
+}
+
 static void on_llm(struct sv *s, const struct event *e)
 {
 	const char *ptag = prompt_tag(s, e);
 	bool sel = selected(s, e, ptag);
 	if (sel)
 		s->matched++, cur(s)->records++;
+	hook(s, e, ptag, sel);
 	base(s, e, ptag);
 	switch (s->o.view) {
 	case SV_TASKS:
@@ -426,6 +473,12 @@ static void on_llm(struct sv *s, const struct event *e)
 			return;
 		call_llm(s, e);
 		llm_tokens(s, e);
+		break;
+	case SV_CONTEXT:
+		if (!sel || !e->has_tokens)
+			return;
+		call_llm(s, e);
+		llm_context(s, e);
 		break;
 	case SV_TIME:
 		sb_adds(&s->b, ";kind:llm");
@@ -446,6 +499,7 @@ static void on_tool(struct sv *s, const struct event *e)
 	bool sel = selected(s, e, ptag);
 	if (sel)
 		s->matched++, cur(s)->records++;
+	hook(s, e, ptag, sel);
 	GROW(s->tl, s->ntl, s->captl);
 	struct tool *t = &s->tl[s->ntl];
 	memset(t, 0, sizeof *t);
@@ -500,6 +554,7 @@ static void on_effect(struct sv *s, const struct event *e)
 		t->effect = keeps(s, e->effect);
 	const char *ptag = prompt_tag(s, e);
 	bool sel = selected(s, e, ptag);
+	hook(s, e, ptag, sel);
 	if (!sel)
 		return;
 	s->matched++, cur(s)->records++;
@@ -651,6 +706,10 @@ void sv_finish(struct sv *s)
 			"\"model:%s;price:unknown\" weighing 1 per call; add it with --prices",
 			s->up[i].model, (unsigned long long)s->up[i].calls,
 			(long long)s->up[i].tokens, s->up[i].model);
+	for (size_t i = 0; i < s->nnw; i++)
+		warnx("note: no context window for model %s (%llu calls, %lld prompt tokens): "
+			"left out of the context view; add \"context: TOKENS\" with --prices",
+			s->nw[i].model, (unsigned long long)s->nw[i].calls, (long long)s->nw[i].tokens);
 }
 
 uint64_t sv_matched(const struct sv *s)
@@ -661,6 +720,11 @@ uint64_t sv_matched(const struct sv *s)
 void sv_folded(struct sv *s, struct sbuf *o)
 {
 	stacks_print(&s->st, o);
+}
+
+const struct stacks *sv_stacks(const struct sv *s)
+{
+	return &s->st;
 }
 
 /* --- the JSON summary ------------------------------------------------------ */
@@ -823,8 +887,11 @@ void sv_free(struct sv *s)
 	}
 	for (size_t i = 0; i < s->nup; i++)
 		free(s->up[i].model);
+	for (size_t i = 0; i < s->nnw; i++)
+		free(s->nw[i].model);
 	free(s->ss);
 	free(s->up);
+	free(s->nw);
 	free(s->pr);
 	free(s->tl);
 	free(s->it);

@@ -13,7 +13,16 @@
 #include "prices.h"
 #include "stack.h"
 
-enum sv_view { SV_TASKS, SV_SYSTEM, SV_TOKENS, SV_COST, SV_TIME, SV_FILES, SV_NETWORK, SV_NVIEWS };
+enum sv_view { SV_TASKS, SV_SYSTEM, SV_TOKENS, SV_COST, SV_TIME, SV_FILES, SV_NETWORK, SV_CONTEXT,
+	SV_NVIEWS };
+
+/* What the projection knows of a record, handed to sv_opts.hook for every
+ * record but session records (report.c reads the records through it, so
+ * that the selectors mean the same everywhere). */
+struct sv_rec {
+	const char *session, *agent, *project, *session_tag, *prompt_tag;
+	bool selected;
+};
 
 struct sv_opts {
 	enum sv_view view;
@@ -23,7 +32,10 @@ struct sv_opts {
 	const char *agent, *session_id, *session_tag, *prompt_tag, *project;
 	int64_t since, until;   /* TS_NONE: open */
 	bool previews;          /* json: prompt previews in clear (secrets masked) */
-	const struct prices *prices;
+	const struct prices *prices;   /* cost, context */
+	double ctx_threshold;   /* context: percent of the window, at least */
+	void (*hook)(void *arg, const struct event *e, const struct sv_rec *r);
+	void *hook_arg;
 };
 
 struct sv;
@@ -41,6 +53,8 @@ void sv_finish(struct sv *s);
 /* Records (other than session records) that passed the selectors. */
 uint64_t sv_matched(const struct sv *s);
 void sv_folded(struct sv *s, struct sbuf *o);
+/* The added-up stacks, for the terminal formats (report.h). */
+const struct stacks *sv_stacks(const struct sv *s);
 void sv_json(struct sv *s, struct sbuf *o);
 void sv_free(struct sv *s);
 #endif

@@ -1,0 +1,1066 @@
+/* report.c: latency, context use, parallelism and the short report of
+ * agent-stack.  Records arrive through the view's hook (so the selectors
+ * mean what they mean for the views); each prompt, model call and tool
+ * call keeps one struct rcall until the end, where the numbers are made. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "report.h"
+
+enum { RC_PROMPT, RC_LLM, RC_TOOL };
+enum { TK_OTHER, TK_READ, TK_SHELL };
+enum { T_IN, T_CR, T_CW, T_OUT };
+
+struct rcall {
+	uint8_t type, tkind;
+	bool human, err, writes, cls_ok, cls_bad, indep;
+	uint32_t sess, name, agent, ptag;
+	uint64_t thread;        /* prompt id and subagent: one line of work */
+	int64_t ts, dur;        /* dur EV_NONE: unknown */
+	size_t order;
+	int64_t tk[4];
+	double cost, cw_cost;   /* microdollars; cost NAN: unpriced */
+	int64_t window;         /* 0: unknown */
+};
+
+struct rsess {
+	uint32_t id, agent, project, tag;
+	int64_t first, last;
+	int64_t active, model, tools;
+	uint64_t key;
+};
+
+struct burst {
+	uint32_t sess, ptag;
+	size_t first, n;        /* into the sorted tool index */
+	int64_t ts, serial, parallel;
+};
+
+struct rp {
+	struct rp_opts o;
+	struct stacks str;      /* interned strings with their NUL */
+	struct rsess *ss;
+	size_t nss, capss;
+	struct hmap ssidx;
+	struct rcall *c;
+	size_t nc, capc;
+	struct hmap tidx;       /* (session, tool id) -> call */
+	bool done;
+	size_t *tools;          /* tool calls by session, line of work, time */
+	size_t ntools;
+	struct burst *b;
+	size_t nb, capb;
+};
+
+#define GROW(p, n, cap) do { \
+	if ((n) == (cap)) { \
+		(cap) = (cap) ? (cap) * 2 : 64; \
+		(p) = xrealloc((p), (cap) * sizeof *(p)); \
+	} \
+} while (0)
+
+static uint32_t in(struct rp *p, const char *s)
+{
+	s = s ? s : "unknown";
+	return (uint32_t)stacks_add(&p->str, s, strlen(s) + 1, 0);
+}
+
+static const char *S(const struct rp *p, uint32_t i)
+{
+	return p->str.pool.p + p->str.e[i].off;
+}
+
+struct rp *rp_new(const struct rp_opts *o)
+{
+	struct rp *p = xcalloc(1, sizeof *p);
+	p->o = *o;
+	in(p, "unknown");
+	return p;
+}
+
+/* --- collecting -------------------------------------------------------------- */
+
+static const char *const readers[] = {
+	"Read", "Grep", "Glob", "LS", "WebFetch", "WebSearch", "NotebookRead",
+	"read_file", "read_many_files", "list_directory", "glob", "search_file_content",
+	"grep_search", "web_fetch", "google_web_search", "web_search", "view_image", NULL,
+};
+static const char *const shells[] = {
+	"Bash", "shell", "shell_command", "exec_command", "run_shell_command", "exec",
+	"local_shell", NULL,
+};
+
+static bool among(const char *s, const char *const *list)
+{
+	for (; s && *list; list++)
+		if (!strcmp(s, *list))
+			return true;
+	return false;
+}
+
+static bool reading_class(const char *c)
+{
+	return !strcmp(c, "search") || !strcmp(c, "read");
+}
+
+static uint32_t session_of(struct rp *p, const struct sv_rec *r)
+{
+	uint64_t k = hash64(r->session, strlen(r->session), 0x5e55);
+	bool ins;
+	int64_t *v = hm_put(&p->ssidx, k, &ins);
+	if (ins) {
+		GROW(p->ss, p->nss, p->capss);
+		p->ss[p->nss] = (struct rsess){in(p, r->session), in(p, r->agent), in(p, r->project),
+			in(p, r->session_tag), TS_NONE, TS_NONE, 0, 0, 0, k};
+		*v = (int64_t)p->nss++;
+	}
+	return (uint32_t)*v;
+}
+
+static uint64_t tool_key(const struct rsess *s, const char *id)
+{
+	return hash64(id, strlen(id), s->key);
+}
+
+static void on_effect(struct rp *p, const struct event *e, const struct sv_rec *r)
+{
+	if (!e->parent)
+		return;
+	int64_t *v = hm_get(&p->tidx, tool_key(&p->ss[session_of(p, r)], e->parent));
+	if (!v)
+		return;
+	struct rcall *c = &p->c[*v];
+	if (e->effect && (!strcmp(e->effect, "write") || !strcmp(e->effect, "delete") ||
+	    !strcmp(e->effect, "rename")))
+		c->writes = true;
+	if (e->class && e->effect && !strcmp(e->effect, "exec")) {
+		if (reading_class(e->class))
+			c->cls_ok = true;
+		else
+			c->cls_bad = true;
+	}
+}
+
+static void llm_numbers(struct rp *p, struct rcall *c, const struct event *e)
+{
+	const struct tokens *t = &e->tokens;
+	c->tk[T_IN] = t->input, c->tk[T_CR] = t->cache_read;
+	c->tk[T_CW] = t->cache_write, c->tk[T_OUT] = t->output;
+	c->cost = NAN;
+	const struct price *pr = p->o.prices ? prices_find(p->o.prices, e->model) : NULL;
+	if (pr) {
+		c->cost = 0;
+		for (int k = PR_INPUT; k <= PR_CACHE_WRITE; k++)
+			c->cost += price_cost(pr, t, k);
+		c->cw_cost = price_cost(pr, t, PR_CACHE_WRITE);
+		c->window = pr->context;
+	}
+	if (!e->has_tokens)
+		c->cost = 0;
+}
+
+void rp_hook(void *arg, const struct event *e, const struct sv_rec *r)
+{
+	struct rp *p = arg;
+	int type = !strcmp(e->kind, "prompt") ? RC_PROMPT : !strcmp(e->kind, "llm") ? RC_LLM
+		: !strcmp(e->kind, "tool") ? RC_TOOL : -1;
+	if (!strcmp(e->kind, "effect")) {
+		on_effect(p, e, r);
+		return;
+	}
+	if (type < 0 || !r->selected)
+		return;
+	uint32_t si = session_of(p, r);
+	struct rsess *s = &p->ss[si];
+	if (e->ts != TS_NONE) {
+		if (s->first == TS_NONE || e->ts < s->first)
+			s->first = e->ts;
+		if (s->last == TS_NONE || e->ts > s->last)
+			s->last = e->ts;
+	}
+	GROW(p->c, p->nc, p->capc);
+	struct rcall *c = &p->c[p->nc];
+	memset(c, 0, sizeof *c);
+	c->type = (uint8_t)type;
+	c->sess = si;
+	c->agent = in(p, r->agent);
+	c->ptag = in(p, r->prompt_tag);
+	const char *pid = type == RC_PROMPT && e->id ? e->id : e->prompt ? e->prompt : "";
+	c->thread = hash64(pid, strlen(pid), e->subagent ? hash64(e->subagent, strlen(e->subagent), 1) : 0);
+	c->ts = e->ts;
+	c->dur = e->duration_ms != EV_NONE && e->duration_ms >= 0 ? e->duration_ms : EV_NONE;
+	c->order = p->nc;
+	if (type == RC_PROMPT) {
+		c->human = !e->origin || !strcmp(e->origin, "human");
+		c->name = in(p, "prompt");
+	} else if (type == RC_LLM) {
+		c->name = in(p, e->model);
+		llm_numbers(p, c, e);
+	} else {
+		const char *tool = e->tool && *e->tool ? e->tool : "unknown";
+		c->name = in(p, tool[0] == '/' ? "unknown" : tool);
+		c->err = e->status && !strcmp(e->status, "error");
+		c->tkind = among(tool, readers) ? TK_READ : among(tool, shells) ? TK_SHELL : TK_OTHER;
+		if (e->class) {
+			if (reading_class(e->class))
+				c->cls_ok = true;
+			else
+				c->cls_bad = true;
+		}
+		if (e->id) {
+			int64_t *v = hm_put(&p->tidx, tool_key(s, e->id), NULL);
+			*v = (int64_t)p->nc;
+		}
+	}
+	p->nc++;
+}
+
+/* --- the numbers ------------------------------------------------------------------ */
+
+static const struct rp *sort_p;
+
+static int cmp_time(const void *a, const void *b)
+{
+	const struct rcall *x = &sort_p->c[*(const size_t *)a], *y = &sort_p->c[*(const size_t *)b];
+	if (x->sess != y->sess)
+		return x->sess < y->sess ? -1 : 1;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return (x->order > y->order) - (x->order < y->order);
+}
+
+static int cmp_thread(const void *a, const void *b)
+{
+	const struct rcall *x = &sort_p->c[*(const size_t *)a], *y = &sort_p->c[*(const size_t *)b];
+	if (x->sess != y->sess)
+		return x->sess < y->sess ? -1 : 1;
+	if (x->thread != y->thread)
+		return x->thread < y->thread ? -1 : 1;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return (x->order > y->order) - (x->order < y->order);
+}
+
+/* Active time as the time view counts it: gaps between consecutive
+ * records of a session up to the idle cap.  A model call without a
+ * duration is given the gap before it, unless that gap is idle. */
+static void active_time(struct rp *p)
+{
+	size_t *ix = xmalloc((p->nc ? p->nc : 1) * sizeof *ix), n = 0;
+	for (size_t i = 0; i < p->nc; i++)
+		if (p->c[i].ts != TS_NONE)
+			ix[n++] = i;
+	sort_p = p;
+	qsort(ix, n, sizeof *ix, cmp_time);
+	int64_t cap = p->o.idle_cap;
+	for (size_t k = 0; k < n; k++) {
+		struct rcall *c = &p->c[ix[k]];
+		struct rsess *s = &p->ss[c->sess];
+		bool ok = false;
+		int64_t gap = 0;
+		if (k && p->c[ix[k - 1]].sess == c->sess) {
+			gap = c->ts - p->c[ix[k - 1]].ts;
+			ok = gap >= 0 && (!cap || gap <= cap);
+			if (ok)
+				s->active += gap;
+		}
+		if (c->type == RC_LLM && c->dur == EV_NONE && ok)
+			c->dur = gap;
+	}
+	for (size_t i = 0; i < p->nc; i++) {
+		struct rcall *c = &p->c[i];
+		if (c->dur == EV_NONE)
+			continue;
+		if (c->type == RC_LLM)
+			p->ss[c->sess].model += c->dur;
+		else if (c->type == RC_TOOL)
+			p->ss[c->sess].tools += c->dur;
+	}
+	free(ix);
+}
+
+static bool independent(const struct rcall *c)
+{
+	if (c->writes)
+		return false;
+	return c->tkind == TK_READ || (c->tkind == TK_SHELL && c->cls_ok && !c->cls_bad);
+}
+
+/* Bursts: runs of at least two independent tool calls of one line of
+ * work, each started at or after the end of the one before. */
+static void bursts(struct rp *p)
+{
+	p->tools = xmalloc((p->nc ? p->nc : 1) * sizeof *p->tools);
+	for (size_t i = 0; i < p->nc; i++)
+		if (p->c[i].type == RC_TOOL)
+			p->tools[p->ntools++] = i;
+	sort_p = p;
+	qsort(p->tools, p->ntools, sizeof *p->tools, cmp_thread);
+	size_t start = 0, n = 0;
+	for (size_t k = 0; k <= p->ntools; k++) {
+		const struct rcall *c = k < p->ntools ? &p->c[p->tools[k]] : NULL;
+		bool ok = c && independent(c) && c->ts != TS_NONE && c->dur != EV_NONE;
+		if (ok && n) {
+			const struct rcall *prev = &p->c[p->tools[k - 1]];
+			ok = prev->sess == c->sess && prev->thread == c->thread && c->ts >= prev->ts + prev->dur;
+		}
+		if (ok) {
+			if (!n)
+				start = k;
+			n++;
+			continue;
+		}
+		if (n >= 2) {
+			struct burst b = {p->c[p->tools[start]].sess, p->c[p->tools[start]].ptag, start, n,
+				p->c[p->tools[start]].ts, 0, 0};
+			for (size_t j = start; j < start + n; j++) {
+				int64_t d = p->c[p->tools[j]].dur;
+				b.serial += d;
+				if (d > b.parallel)
+					b.parallel = d;
+			}
+			if (b.serial > b.parallel) {
+				GROW(p->b, p->nb, p->capb);
+				p->b[p->nb++] = b;
+			}
+		}
+		n = 0;
+		/* an independent call that could not join starts the next run */
+		if (c && independent(c) && c->ts != TS_NONE && c->dur != EV_NONE)
+			start = k, n = 1;
+	}
+}
+
+static void finish(struct rp *p)
+{
+	if (p->done)
+		return;
+	p->done = true;
+	active_time(p);
+	bursts(p);
+}
+
+static double pct(double part, double whole)
+{
+	return whole > 0 ? 100.0 * part / whole : 0;
+}
+
+/* Nearest rank: the smallest value with at least q percent of the values
+ * at or below it, v sorted ascending. */
+static int64_t rank_pct(const int64_t *v, size_t n, int q)
+{
+	size_t r = ((size_t)q * n + 99) / 100;
+	return v[r ? r - 1 : 0];
+}
+
+static void padl(struct sbuf *o, const char *s, int w)
+{
+	for (int i = (int)strlen(s); i < w; i++)
+		sb_addc(o, ' ');
+	sb_adds(o, s);
+}
+
+static void padr(struct sbuf *o, const char *s, int w)
+{
+	sb_adds(o, s);
+	for (int i = (int)strlen(s); i < w; i++)
+		sb_addc(o, ' ');
+}
+
+static void col_ms(struct sbuf *o, int64_t ms, int w)
+{
+	struct sbuf t = {0};
+	rp_ms(&t, ms);
+	padl(o, t.p, w);
+	sb_free(&t);
+}
+
+static void short_id(struct sbuf *b, const char *id)
+{
+	sb_add(b, id, strlen(id) > 12 ? 12 : strlen(id));
+}
+
+/* --- latency ------------------------------------------------------------------- */
+
+struct lrow {
+	uint32_t agent, name;
+	int type;
+	size_t n;
+	int64_t total, p50, p95, p99, max;
+};
+
+static int cmp_lat(const void *a, const void *b)
+{
+	const struct rcall *x = &sort_p->c[*(const size_t *)a], *y = &sort_p->c[*(const size_t *)b];
+	int c = strcmp(S(sort_p, x->agent), S(sort_p, y->agent));
+	if (c)
+		return c;
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	if ((c = strcmp(S(sort_p, x->name), S(sort_p, y->name))))
+		return c;
+	return (x->dur > y->dur) - (x->dur < y->dur);
+}
+
+static int cmp_lrow(const void *a, const void *b)
+{
+	const struct lrow *x = a, *y = b;
+	int c = strcmp(S(sort_p, x->agent), S(sort_p, y->agent));
+	if (c)
+		return c;
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	if (x->total != y->total)
+		return x->total > y->total ? -1 : 1;
+	return strcmp(S(sort_p, x->name), S(sort_p, y->name));
+}
+
+static void latency_table(struct rp *p, struct sbuf *o)
+{
+	size_t *ix = xmalloc((p->nc ? p->nc : 1) * sizeof *ix), n = 0, nolat[3] = {0};
+	for (size_t i = 0; i < p->nc; i++) {
+		if (p->c[i].type == RC_PROMPT)
+			continue;
+		if (p->c[i].dur == EV_NONE)
+			nolat[p->c[i].type]++;
+		else
+			ix[n++] = i;
+	}
+	sort_p = p;
+	qsort(ix, n, sizeof *ix, cmp_lat);
+	struct lrow *rows = xmalloc((n ? n : 1) * sizeof *rows);
+	int64_t *v = xmalloc((n ? n : 1) * sizeof *v);
+	size_t nr = 0;
+	for (size_t k = 0; k < n;) {
+		const struct rcall *c = &p->c[ix[k]];
+		size_t j = k, m = 0;
+		struct lrow r = {c->agent, c->name, c->type, 0, 0, 0, 0, 0, 0};
+		while (j < n && p->c[ix[j]].agent == c->agent && p->c[ix[j]].type == c->type &&
+		    p->c[ix[j]].name == c->name) {
+			v[m++] = p->c[ix[j]].dur;
+			r.total += p->c[ix[j]].dur;
+			j++;
+		}
+		r.n = m;
+		r.p50 = rank_pct(v, m, 50), r.p95 = rank_pct(v, m, 95), r.p99 = rank_pct(v, m, 99);
+		r.max = v[m - 1];
+		rows[nr++] = r;
+		k = j;
+	}
+	qsort(rows, nr, sizeof *rows, cmp_lrow);
+	int aw = 5, nw = 4;
+	for (size_t i = 0; i < nr; i++) {
+		int l = (int)strlen(S(p, rows[i].agent)), m = (int)strlen(S(p, rows[i].name));
+		aw = l > aw ? l : aw;
+		nw = m > nw ? m : nw;
+	}
+	nw = nw > 40 ? 40 : nw;
+	sb_adds(o, "latency of model calls and tool calls (wall time; percentiles by nearest rank)\n");
+	padr(o, "agent", aw);
+	sb_adds(o, "  kind   ");
+	padr(o, "name", nw);
+	sb_adds(o, "  count     total      mean       p50       p95       p99       max\n");
+	for (size_t i = 0; i < nr; i++) {
+		const struct lrow *r = &rows[i];
+		padr(o, S(p, r->agent), aw);
+		sb_adds(o, r->type == RC_LLM ? "  model  " : "  tool   ");
+		padr(o, S(p, r->name), nw);
+		sb_printf(o, "  %5zu ", r->n);
+		col_ms(o, r->total, 9);
+		col_ms(o, (r->total + (int64_t)r->n / 2) / (int64_t)r->n, 10);
+		col_ms(o, r->p50, 10);
+		col_ms(o, r->p95, 10);
+		col_ms(o, r->p99, 10);
+		col_ms(o, r->max, 10);
+		sb_addc(o, '\n');
+	}
+	if (nolat[RC_LLM] || nolat[RC_TOOL])
+		sb_printf(o, "without a duration, left out: %zu model calls, %zu tool calls\n",
+			nolat[RC_LLM], nolat[RC_TOOL]);
+	free(rows);
+	free(v);
+	free(ix);
+}
+
+static int cmp_sess_first(const void *a, const void *b)
+{
+	const struct rsess *x = &sort_p->ss[*(const size_t *)a], *y = &sort_p->ss[*(const size_t *)b];
+	if (x->first != y->first)
+		return x->first < y->first ? -1 : 1;
+	return strcmp(S(sort_p, x->id), S(sort_p, y->id));
+}
+
+static size_t *sessions_by_time(struct rp *p)
+{
+	size_t *ix = xmalloc((p->nss ? p->nss : 1) * sizeof *ix);
+	for (size_t i = 0; i < p->nss; i++)
+		ix[i] = i;
+	sort_p = p;
+	qsort(ix, p->nss, sizeof *ix, cmp_sess_first);
+	return ix;
+}
+
+static void share_line(struct sbuf *o, int64_t active, int64_t model, int64_t tools)
+{
+	col_ms(o, active, 9);
+	double other = 100 - pct((double)model, (double)active) - pct((double)tools, (double)active);
+	sb_printf(o, "  %6.1f%%  %6.1f%%  %6.1f%%\n", pct((double)model, (double)active),
+		pct((double)tools, (double)active), other > 0 ? other : 0);
+}
+
+static void active_table(struct rp *p, struct sbuf *o)
+{
+	struct sbuf t = {0};
+	rp_ms(&t, p->o.idle_cap);
+	sb_printf(o, "\nshare of active time (gaps between a session's records up to %s) "
+		"waiting on the model and running tools\n", p->o.idle_cap ? t.p : "any length");
+	sb_adds(o, "session       agent        active    model    tools    other\n");
+	size_t *ix = sessions_by_time(p);
+	int64_t a = 0, m = 0, tl = 0;
+	for (size_t k = 0; k < p->nss; k++) {
+		const struct rsess *s = &p->ss[ix[k]];
+		sb_reset(&t);
+		short_id(&t, S(p, s->id));
+		padr(o, t.p, 12);
+		sb_adds(o, "  ");
+		padr(o, S(p, s->agent), 10);
+		share_line(o, s->active, s->model, s->tools);
+		a += s->active, m += s->model, tl += s->tools;
+	}
+	padr(o, "all", 24);
+	share_line(o, a, m, tl);
+	free(ix);
+	sb_free(&t);
+}
+
+void rp_latency(struct rp *p, struct sbuf *o)
+{
+	finish(p);
+	latency_table(p, o);
+	active_table(p, o);
+}
+
+/* --- context --------------------------------------------------------------------- */
+
+static double fill(const struct rcall *c)
+{
+	return 100.0 * (double)(c->tk[T_IN] + c->tk[T_CR] + c->tk[T_CW]) / (double)c->window;
+}
+
+static int cmp_ctx(const void *a, const void *b)
+{
+	const struct rcall *x = &sort_p->c[*(const size_t *)a], *y = &sort_p->c[*(const size_t *)b];
+	int c = strcmp(S(sort_p, x->name), S(sort_p, y->name));
+	if (c)
+		return c;
+	if (!x->window || !y->window)
+		return (x->window > y->window) - (x->window < y->window);
+	double fx = fill(x), fy = fill(y);
+	return (fx > fy) - (fx < fy);
+}
+
+static int cmp_fill_desc(const void *a, const void *b)
+{
+	const struct rcall *x = &sort_p->c[*(const size_t *)a], *y = &sort_p->c[*(const size_t *)b];
+	double fx = fill(x), fy = fill(y);
+	if (fx != fy)
+		return fx > fy ? -1 : 1;
+	return (x->order > y->order) - (x->order < y->order);
+}
+
+static bool has_prompt(const struct rcall *c)
+{
+	return c->type == RC_LLM && c->tk[T_IN] + c->tk[T_CR] + c->tk[T_CW] > 0;
+}
+
+void rp_context(struct rp *p, struct sbuf *o)
+{
+	finish(p);
+	size_t *ix = xmalloc((p->nc ? p->nc : 1) * sizeof *ix), n = 0, nhigh = 0;
+	for (size_t i = 0; i < p->nc; i++)
+		if (has_prompt(&p->c[i]))
+			ix[n++] = i;
+	sort_p = p;
+	qsort(ix, n, sizeof *ix, cmp_ctx);
+	int mw = 5;
+	for (size_t k = 0; k < n; k++) {
+		int l = (int)strlen(S(p, p->c[ix[k]].name));
+		mw = l > mw ? l : mw;
+	}
+	sb_adds(o, "context window use of model calls (input + cache_read + cache_write "
+		"against the model's window; percentiles by nearest rank)\n");
+	padr(o, "model", mw);
+	sb_adds(o, "    window  calls     p50     p95     max  >50%  >80%\n");
+	double *f = xmalloc((n ? n : 1) * sizeof *f);
+	for (size_t k = 0; k < n;) {
+		const struct rcall *c = &p->c[ix[k]];
+		size_t j = k, m = 0, a50 = 0, a80 = 0;
+		for (; j < n && p->c[ix[j]].name == c->name && p->c[ix[j]].window == c->window; j++) {
+			if (!c->window)
+				continue;
+			f[m] = fill(&p->c[ix[j]]);
+			a50 += f[m] > 50, a80 += f[m] > 80;
+			m++;
+		}
+		padr(o, S(p, c->name), mw);
+		if (!c->window) {
+			sb_printf(o, "         -  %5zu       -       -       -     -     -\n", j - k);
+		} else {
+			size_t r50 = (50 * m + 99) / 100, r95 = (95 * m + 99) / 100;
+			sb_printf(o, "  %8lld  %5zu  %5.1f%%  %5.1f%%  %5.1f%%  %4zu  %4zu\n",
+				(long long)c->window, m, f[r50 - 1], f[r95 - 1], f[m - 1], a50, a80);
+			nhigh += a80;
+		}
+		k = j;
+	}
+	free(f);
+	/* the fullest calls above 80%, fullest first */
+	size_t nh = 0;
+	for (size_t k = 0; k < n; k++)
+		if (p->c[ix[k]].window && fill(&p->c[ix[k]]) > 80)
+			ix[nh++] = ix[k];
+	qsort(ix, nh, sizeof *ix, cmp_fill_desc);
+	sb_printf(o, "\ncalls above 80%% of the window: %zu\n", nhigh);
+	size_t show = p->o.nodes > 0 && (size_t)p->o.nodes < nh ? (size_t)p->o.nodes : nh;
+	if (show)
+		sb_adds(o, "session       time                      fill  prompt tokens  model\n");
+	struct sbuf t = {0};
+	for (size_t k = 0; k < show; k++) {
+		const struct rcall *c = &p->c[ix[k]];
+		char ts[25] = "-";
+		if (c->ts != TS_NONE)
+			ts_format(c->ts, ts);
+		sb_reset(&t);
+		short_id(&t, S(p, p->ss[c->sess].id));
+		padr(o, t.p, 12);
+		sb_printf(o, "  %-24s %5.1f%%  %13lld  %s\n", ts, fill(c),
+			(long long)(c->tk[T_IN] + c->tk[T_CR] + c->tk[T_CW]), S(p, c->name));
+	}
+	if (show < nh)
+		sb_printf(o, "(%zu more; -n 0 shows all)\n", nh - show);
+	sb_free(&t);
+	free(ix);
+}
+
+/* --- parallelism ------------------------------------------------------------------ */
+
+static void burst_tools(struct rp *p, const struct burst *b, struct sbuf *t)
+{
+	for (size_t j = 0; j < b->n; j++) {
+		if (j)
+			sb_adds(t, ",");
+		sb_adds(t, S(p, p->c[p->tools[b->first + j]].name));
+	}
+}
+
+static int cmp_burst(const void *a, const void *b)
+{
+	const struct burst *x = a, *y = b;
+	int64_t sx = x->serial - x->parallel, sy = y->serial - y->parallel;
+	if (sx != sy)
+		return sx > sy ? -1 : 1;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return (x->first > y->first) - (x->first < y->first);
+}
+
+static void burst_cols(struct sbuf *o, int64_t serial, int64_t parallel)
+{
+	col_ms(o, serial, 9);
+	col_ms(o, parallel, 10);
+	col_ms(o, serial - parallel, 9);
+}
+
+void rp_parallel(struct rp *p, struct sbuf *o)
+{
+	finish(p);
+	struct burst *b = xmalloc((p->nb ? p->nb : 1) * sizeof *b);
+	memcpy(b, p->b, p->nb * sizeof *b);
+	qsort(b, p->nb, sizeof *b, cmp_burst);
+	size_t show = p->o.nodes > 0 && (size_t)p->o.nodes < p->nb ? (size_t)p->o.nodes : p->nb;
+	sb_adds(o, "bursts: independent tool calls (reads, searches, fetches) of one turn run one "
+		"after another\n");
+	sb_adds(o, "session       start                     calls   serial  parallel   saving  tools\n");
+	struct sbuf t = {0};
+	for (size_t k = 0; k < show; k++) {
+		char ts[25];
+		ts_format(b[k].ts, ts);
+		sb_reset(&t);
+		short_id(&t, S(p, p->ss[b[k].sess].id));
+		padr(o, t.p, 12);
+		sb_printf(o, "  %-24s %6zu", ts, b[k].n);
+		burst_cols(o, b[k].serial, b[k].parallel);
+		sb_adds(o, "  ");
+		sb_reset(&t);
+		burst_tools(p, &b[k], &t);
+		sb_adds(o, t.p);
+		sb_addc(o, '\n');
+	}
+	if (show < p->nb)
+		sb_printf(o, "(%zu more; -n 0 shows all)\n", p->nb - show);
+	sb_adds(o, "\nper session   bursts   calls   serial  parallel   saving\n");
+	size_t *ix = sessions_by_time(p), nb = 0, nc = 0;
+	int64_t se = 0, pa = 0;
+	for (size_t k = 0; k < p->nss; k++) {
+		size_t sb = 0, sc = 0;
+		int64_t s1 = 0, p1 = 0;
+		for (size_t j = 0; j < p->nb; j++)
+			if (p->b[j].sess == ix[k])
+				sb++, sc += p->b[j].n, s1 += p->b[j].serial, p1 += p->b[j].parallel;
+		if (!sb)
+			continue;
+		sb_reset(&t);
+		short_id(&t, S(p, p->ss[ix[k]].id));
+		padr(o, t.p, 12);
+		sb_printf(o, "  %6zu  %6zu", sb, sc);
+		burst_cols(o, s1, p1);
+		sb_addc(o, '\n');
+		nb += sb, nc += sc, se += s1, pa += p1;
+	}
+	padr(o, "all", 12);
+	sb_printf(o, "  %6zu  %6zu", nb, nc);
+	burst_cols(o, se, pa);
+	sb_addc(o, '\n');
+	free(ix);
+	free(b);
+	sb_free(&t);
+}
+
+/* --- the report ------------------------------------------------------------------- */
+
+struct group {
+	size_t *sess, nsess;
+	/* totals */
+	size_t prompts, llm, tools, errors, unpriced;
+	int64_t active, model, toolt, tk[4];
+	double cost, cw_cost;
+};
+
+static void group_key(struct rp *p, const struct rsess *s, struct sbuf *k)
+{
+	sb_reset(k);
+	if (p->o.report_by == RB_SESSION) {
+		sb_adds(k, S(p, s->id));
+	} else if (p->o.report_by == RB_TAG) {
+		sb_adds(k, S(p, s->tag));
+	} else {
+		char ts[25] = "unknown";
+		if (s->first != TS_NONE)
+			ts_format(s->first, ts), ts[10] = 0;
+		sb_adds(k, ts);
+	}
+}
+
+static size_t *gkeys_sess;
+static char **gkeys;
+
+static int cmp_group(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(gkeys[x], gkeys[y]);
+	if (c)
+		return c;
+	return cmp_sess_first(&gkeys_sess[x], &gkeys_sess[y]);
+}
+
+static void money(struct sbuf *o, double micro)
+{
+	rp_weight(o, SV_COST, micro);
+}
+
+/* The three largest costs by prompt tag and model. */
+struct costrow {
+	uint32_t ptag, model;
+	double cost;
+};
+
+static int cmp_costkey(const void *a, const void *b)
+{
+	const struct costrow *x = a, *y = b;
+	int c = strcmp(S(sort_p, x->ptag), S(sort_p, y->ptag));
+	return c ? c : strcmp(S(sort_p, x->model), S(sort_p, y->model));
+}
+
+static int cmp_costrow(const void *a, const void *b)
+{
+	const struct costrow *x = a, *y = b;
+	if (x->cost != y->cost)
+		return x->cost > y->cost ? -1 : 1;
+	return cmp_costkey(a, b);
+}
+
+static bool in_group(const bool *mark, const struct rcall *c)
+{
+	return mark[c->sess];
+}
+
+static void largest_costs(struct rp *p, const bool *mark, const struct group *g, struct sbuf *o)
+{
+	struct costrow *r = xmalloc((p->nc ? p->nc : 1) * sizeof *r);
+	size_t n = 0, m = 0;
+	for (size_t i = 0; i < p->nc; i++) {
+		const struct rcall *c = &p->c[i];
+		if (c->type == RC_LLM && in_group(mark, c) && !isnan(c->cost) && c->cost > 0)
+			r[n++] = (struct costrow){c->ptag, c->name, c->cost};
+	}
+	sort_p = p;
+	qsort(r, n, sizeof *r, cmp_costkey);
+	for (size_t k = 0; k < n; k++) {
+		if (m && !cmp_costkey(&r[m - 1], &r[k]))
+			r[m - 1].cost += r[k].cost;
+		else
+			r[m++] = r[k];
+	}
+	qsort(r, m, sizeof *r, cmp_costrow);
+	if (m)
+		sb_adds(o, "largest costs (prompt tag, model):\n");
+	for (size_t k = 0; k < m && k < 3; k++) {
+		sb_printf(o, "  %zu. prompt:%s  model:%s  ", k + 1, S(p, r[k].ptag), S(p, r[k].model));
+		money(o, r[k].cost);
+		sb_printf(o, " (%.0f%%)\n", pct(r[k].cost, g->cost));
+	}
+	free(r);
+}
+
+/* Suggestions: each printed only when its trigger holds (agent-stack(1),
+ * REPORT). */
+static void suggest_cache(struct rp *p, const struct group *g, struct sbuf *o, int *ns)
+{
+	size_t n = 0;
+	int64_t w = 0, r = 0;
+	double cost = 0;
+	for (size_t k = 0; k < g->nsess; k++) {
+		const struct rsess *s = &p->ss[g->sess[k]];
+		int64_t sw = 0, sr = 0;
+		double sc = 0;
+		for (size_t i = 0; i < p->nc; i++) {
+			const struct rcall *c = &p->c[i];
+			if (c->sess != g->sess[k] || c->type != RC_LLM)
+				continue;
+			sw += c->tk[T_CW], sr += c->tk[T_CR], sc += c->cw_cost;
+		}
+		if (s->active < 300000 && sw > sr) {
+			n++, w += sw, r += sr, cost += sc;
+		}
+	}
+	if (!n || cost < 10000)
+		return;
+	(*ns)++;
+	sb_printf(o, "  - %zu session%s shorter than 5 minutes of active time wrote %lld tokens to the "
+		"cache and read back %lld; their cache writes cost ", n, n == 1 ? "" : "s",
+		(long long)w, (long long)r);
+	money(o, cost);
+	sb_adds(o, ": short one-off tasks pay for cache writes they never read back\n");
+}
+
+static void suggest_context(struct rp *p, const bool *mark, struct sbuf *o, int *ns)
+{
+	size_t n = 0, best = 0, bestn = 0, *per = xcalloc(p->nss ? p->nss : 1, sizeof *per);
+	double max = 0;
+	for (size_t i = 0; i < p->nc; i++) {
+		const struct rcall *c = &p->c[i];
+		if (!in_group(mark, c) || !has_prompt(c) || !c->window || fill(c) <= 80)
+			continue;
+		n++;
+		per[c->sess]++;
+		if (fill(c) > max)
+			max = fill(c);
+	}
+	for (size_t s = 0; s < p->nss; s++)
+		if (per[s] > bestn)
+			best = s, bestn = per[s];
+	free(per);
+	if (!n)
+		return;
+	(*ns)++;
+	struct sbuf t = {0};
+	short_id(&t, S(p, p->ss[best].id));
+	sb_printf(o, "  - %zu model call%s filled more than 80%% of the context window (up to %.0f%%), ",
+		n, n == 1 ? "" : "s", max);
+	if (bestn == n)
+		sb_printf(o, "all in session %s", t.p);
+	else
+		sb_printf(o, "%zu of them in session %s", bestn, t.p);
+	sb_adds(o, ": compact earlier (/compact) or start a new session per task\n");
+	sb_free(&t);
+}
+
+static void suggest_parallel(struct rp *p, const bool *mark, struct sbuf *o, int *ns)
+{
+	size_t n = 0, calls = 0;
+	int64_t se = 0, pa = 0;
+	for (size_t j = 0; j < p->nb; j++)
+		if (mark[p->b[j].sess])
+			n++, calls += p->b[j].n, se += p->b[j].serial, pa += p->b[j].parallel;
+	if (!n || se - pa < 1000)
+		return;
+	(*ns)++;
+	struct sbuf t = {0};
+	sb_printf(o, "  - %zu burst%s of independent reads and searches (%zu calls) took ", n,
+		n == 1 ? "" : "s", calls);
+	rp_ms(&t, se);
+	sb_printf(o, "%s one after another and would take ", t.p);
+	sb_reset(&t);
+	rp_ms(&t, pa);
+	sb_printf(o, "%s in parallel: asking for them in one turn saves ", t.p);
+	sb_reset(&t);
+	rp_ms(&t, se - pa);
+	sb_printf(o, "%s\n", t.p);
+	sb_free(&t);
+}
+
+static void suggest_errors(struct rp *p, const bool *mark, const struct group *g, struct sbuf *o,
+	int *ns)
+{
+	if (g->errors < 3 || pct((double)g->errors, (double)g->tools) < 10)
+		return;
+	struct stacks by = {0};
+	size_t besti = 0;
+	double bestw = 0;
+	for (size_t i = 0; i < p->nc; i++) {
+		const struct rcall *c = &p->c[i];
+		if (c->type != RC_TOOL || !c->err || !in_group(mark, c))
+			continue;
+		const char *nm = S(p, c->name);
+		size_t k = stacks_add(&by, nm, strlen(nm) + 1, 1);
+		if (by.e[k].w > bestw || (by.e[k].w == bestw && strcmp(nm, by.pool.p + by.e[besti].off) < 0))
+			besti = k, bestw = by.e[k].w;
+	}
+	(*ns)++;
+	sb_printf(o, "  - %zu of %zu tool calls failed (%.0f%%), %.0f of them %s: read those errors "
+		"first, each failure costs a model call\n", g->errors, g->tools,
+		pct((double)g->errors, (double)g->tools), bestw, by.pool.p + by.e[besti].off);
+	stacks_free(&by);
+}
+
+static void group_report(struct rp *p, struct group *g, const char *key, struct sbuf *o)
+{
+	bool *mark = xcalloc(p->nss ? p->nss : 1, sizeof *mark);
+	int64_t first = TS_NONE, last = TS_NONE;
+	for (size_t k = 0; k < g->nsess; k++) {
+		const struct rsess *s = &p->ss[g->sess[k]];
+		mark[g->sess[k]] = true;
+		g->active += s->active, g->model += s->model, g->toolt += s->tools;
+		if (s->first != TS_NONE && (first == TS_NONE || s->first < first))
+			first = s->first;
+		if (s->last != TS_NONE && (last == TS_NONE || s->last > last))
+			last = s->last;
+	}
+	for (size_t i = 0; i < p->nc; i++) {
+		const struct rcall *c = &p->c[i];
+		if (!mark[c->sess])
+			continue;
+		if (c->type == RC_PROMPT)
+			g->prompts += c->human;
+		else if (c->type == RC_TOOL)
+			g->tools++, g->errors += c->err;
+		else {
+			g->llm++;
+			for (int k = 0; k < 4; k++)
+				g->tk[k] += c->tk[k];
+			if (isnan(c->cost))
+				g->unpriced++;
+			else
+				g->cost += c->cost, g->cw_cost += c->cw_cost;
+		}
+	}
+	const struct rsess *s0 = &p->ss[g->sess[0]];
+	static const char *const what[] = {"session", "session tag", "day"};
+	sb_printf(o, "== %s %s", what[p->o.report_by], key);
+	if (p->o.report_by == RB_SESSION)
+		sb_printf(o, " (%s, project %s)", S(p, s0->agent), S(p, s0->project));
+	sb_adds(o, " ==\n");
+	char a[25] = "?", b[25] = "?";
+	if (first != TS_NONE)
+		ts_format(first, a);
+	if (last != TS_NONE)
+		ts_format(last, b);
+	sb_printf(o, "sessions %zu, %s to %s; prompts %zu, model calls %zu, tool calls %zu "
+		"(failed %zu)\n", g->nsess, a, b, g->prompts, g->llm, g->tools, g->errors);
+	struct sbuf t = {0};
+	rp_ms(&t, g->active);
+	sb_printf(o, "active time %s: waiting on the model %.0f%%, running tools %.0f%%\n", t.p,
+		pct((double)g->model, (double)g->active), pct((double)g->toolt, (double)g->active));
+	int64_t input = g->tk[T_IN] + g->tk[T_CR] + g->tk[T_CW];
+	sb_printf(o, "tokens: %lld input (%.0f%% cache reads, %.0f%% cache writes), %lld output\n",
+		(long long)input, pct((double)g->tk[T_CR], (double)input),
+		pct((double)g->tk[T_CW], (double)input), (long long)g->tk[T_OUT]);
+	sb_adds(o, "estimated cost ");
+	money(o, g->cost);
+	sb_adds(o, " (from recorded usage, not a bill), cache writes ");
+	money(o, g->cw_cost);
+	sb_printf(o, " (%.0f%%)", pct(g->cw_cost, g->cost));
+	if (g->unpriced)
+		sb_printf(o, "; model calls without a price, left out: %zu", g->unpriced);
+	sb_addc(o, '\n');
+	largest_costs(p, mark, g, o);
+	struct sbuf sug = {0};
+	int ns = 0;
+	suggest_cache(p, g, &sug, &ns);
+	suggest_context(p, mark, &sug, &ns);
+	suggest_parallel(p, mark, &sug, &ns);
+	suggest_errors(p, mark, g, &sug, &ns);
+	if (ns) {
+		sb_adds(o, "suggestions:\n");
+		sb_add(o, sug.p, sug.len);
+	}
+	sb_free(&sug);
+	sb_free(&t);
+	free(mark);
+}
+
+void rp_report(struct rp *p, struct sbuf *o)
+{
+	finish(p);
+	size_t n = p->nss, *ix = xmalloc((n ? n : 1) * sizeof *ix);
+	char **keys = xmalloc((n ? n : 1) * sizeof *keys);
+	struct sbuf k = {0};
+	for (size_t i = 0; i < n; i++) {
+		ix[i] = i;
+		group_key(p, &p->ss[i], &k);
+		keys[i] = xstrdup(k.p);
+	}
+	size_t *sess = xmalloc((n ? n : 1) * sizeof *sess);
+	for (size_t i = 0; i < n; i++)
+		sess[i] = i;
+	sort_p = p;
+	gkeys = keys;
+	gkeys_sess = sess;
+	qsort(ix, n, sizeof *ix, cmp_group);
+	/* sessions in time order make the groups' order for session reports */
+	if (p->o.report_by == RB_SESSION)
+		qsort(ix, n, sizeof *ix, cmp_sess_first);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && !strcmp(keys[ix[j]], keys[ix[i]]))
+			j++;
+		struct group g = {0};
+		g.sess = ix + i;
+		g.nsess = j - i;
+		if (i)
+			sb_addc(o, '\n');
+		group_report(p, &g, keys[ix[i]], o);
+		i = j;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+	free(sess);
+	free(ix);
+	sb_free(&k);
+}
+
+void rp_free(struct rp *p)
+{
+	if (!p)
+		return;
+	stacks_free(&p->str);
+	hm_free(&p->ssidx);
+	hm_free(&p->tidx);
+	free(p->ss);
+	free(p->c);
+	free(p->tools);
+	free(p->b);
+	free(p);
+}
