@@ -48,7 +48,7 @@
 #include <string.h>
 #include "events.h"
 
-#define QMAX 64                       /* tool calls waiting for their output */
+#define QMAX 1024                     /* tool calls waiting for their output */
 #define TEXT_MAX ((size_t)256 << 10)  /* assistant text kept per model call */
 #define HEAD_MAX 512                  /* bytes of a tool output looked at */
 #define FORK_GAP_MS 2000
@@ -95,6 +95,7 @@ struct cx {
 	int64_t last_input_ts;    /* when the input of the next call was ready */
 	/* the model call being gathered */
 	bool gopen, gtok;
+	bool spill;               /* the call's llm record went out early */
 	unsigned nllm, gn;
 	struct tokens tok;
 	int64_t gts, gfirst;
@@ -345,6 +346,7 @@ static void user_prompt(struct cx *x, int src, int64_t ts)
 	close_group(x);
 	drain(x, true);
 	flush_prompt(x);
+	x->spill = false;
 	x->ppending = true;
 	x->psrc = src;
 	x->pts = ts;
@@ -402,6 +404,7 @@ static void open_group(struct cx *x, int64_t ts)
 	flush_prompt(x);
 	x->gopen = true;
 	x->gtok = false;
+	x->spill = false;
 	x->gn = ++x->nllm;
 	x->gts = TS_NONE;
 	x->gfirst = ts;
@@ -623,13 +626,17 @@ static struct pend *queue_tool(struct cx *x, const struct jnode *id, const char 
 	if (x->qlen == QMAX) {
 		/* a turn with more calls than we hold: the oldest goes out
 		 * without its result */
-		close_group(x);
+		if (x->gopen) {
+			close_group(x);
+			x->spill = true;
+		}
 		struct pend *t = qat(x, 0);
 		emit_tool(x, t);
 		x->qhead = (x->qhead + 1) % QMAX;
 		x->qlen--;
 	}
-	open_group(x, ts);
+	if (!x->spill)
+		open_group(x, ts);
 	struct pend *t = qat(x, x->qlen++);
 	if (id && id->type == J_STR && id->len)
 		snode(&t->id, id);
@@ -642,13 +649,15 @@ static struct pend *queue_tool(struct cx *x, const struct jnode *id, const char 
 	t->ts = ts;
 	t->llm = x->gn;
 	t->prompt = x->cur_prompt;
-	t->llm_out = false;
+	t->llm_out = x->spill;   /* the rest of a call too big for the queue */
 	t->done = false;
 	t->status = NULL;
 	t->exit = t->dur = EV_NONE;
-	sb_add(&x->gnames, name, namelen);
-	sb_addc(&x->gnames, 0);
-	x->gntools++;
+	if (!x->spill) {
+		sb_add(&x->gnames, name, namelen);
+		sb_addc(&x->gnames, 0);
+		x->gntools++;
+	}
 	return t;
 }
 
@@ -899,6 +908,7 @@ static void tool_output(struct cx *x, const struct jnode *p, int64_t ts)
 	const struct jdoc *d = &x->d;
 	/* an input to the model: the call that produced the items is over */
 	close_group(x);
+	x->spill = false;
 	if (ts != TS_NONE)
 		x->last_input_ts = ts;
 	const struct jnode *id = jget(d, p, "call_id");
@@ -1044,26 +1054,51 @@ static void line(struct cx *x, const struct jnode *o, bool first)
 
 /* --- sniffing --------------------------------------------------------------------- */
 
-/* 100: a session_meta line; 90: Codex's envelope; 80: a legacy header. */
+/* Does "key": "value" (any spacing) occur in p[0..n)?  value NULL: the
+ * key alone. */
+static bool has_kv(const char *p, size_t n, const char *key, const char *val)
+{
+	size_t kl = strlen(key), vl = val ? strlen(val) : 0;
+	const char *e = p + n;
+	for (const char *q = p; (q = memmem(q, (size_t)(e - q), key, kl)); q += kl) {
+		const char *v = q + kl;
+		while (v < e && (*v == ' ' || *v == '\t'))
+			v++;
+		if (v == e || *v != ':')
+			continue;
+		if (!val)
+			return true;
+		v++;
+		while (v < e && (*v == ' ' || *v == '\t'))
+			v++;
+		if ((size_t)(e - v) >= vl && !memcmp(v, val, vl))
+			return true;
+	}
+	return false;
+}
+
+/* 100: a session_meta line; 90: Codex's envelope; 80: a legacy header.
+ * The line may be cut short: look at its text, not its parse. */
 static int line_score(const char *p, size_t n)
 {
-	/* the line may be cut: look at its text, not its parse */
 	size_t k = n < 400 ? n : 400;
-	if (k < 2 || p[0] != '{')
+	while (n && (*p == ' ' || *p == '\t'))
+		p++, n--;
+	if (n < 2 || p[0] != '{')
 		return 0;
-	bool payload = memmem(p, n, "\"payload\":", 10) != NULL;
-	if (memmem(p, k, "\"type\":\"session_meta\"", 21) && payload)
+	bool payload = has_kv(p, n, "\"payload\"", NULL);
+	if (payload && has_kv(p, k, "\"type\"", "\"session_meta\""))
 		return 100;
-	if (payload && (memmem(p, k, "\"type\":\"response_item\"", 23) ||
-	    memmem(p, k, "\"type\":\"event_msg\"", 18) ||
-	    memmem(p, k, "\"type\":\"turn_context\"", 21) ||
-	    memmem(p, k, "\"type\":\"compacted\"", 18)))
+	if (payload && (has_kv(p, k, "\"type\"", "\"response_item\"") ||
+	    has_kv(p, k, "\"type\"", "\"event_msg\"") ||
+	    has_kv(p, k, "\"type\"", "\"turn_context\"") ||
+	    has_kv(p, k, "\"type\"", "\"compacted\"")))
 		return 90;
-	if (!strncmp(p, "{\"id\":\"", 7) && memmem(p, k, "\"timestamp\":", 12) &&
-	    (memmem(p, n, "\"instructions\":", 15) || memmem(p, n, "\"git\":", 6)) &&
-	    !memmem(p, k, "\"type\":", 7))
+	if (has_kv(p, k < 12 ? k : 12, "\"id\"", "\"") && has_kv(p, k, "\"timestamp\"", NULL) &&
+	    (has_kv(p, n, "\"instructions\"", NULL) || has_kv(p, n, "\"git\"", NULL)) &&
+	    !has_kv(p, k, "\"type\"", NULL))
 		return 80;
-	if (!strncmp(p, "{\"record_type\":", 15))
+	if (has_kv(p, k < 20 ? k : 20, "\"record_type\"", NULL))
 		return 80;
 	return 0;
 }

@@ -3,7 +3,7 @@
 # prompts, tool status and exit codes, forks, legacy files, bad input, and
 # the real corpus when ../shared is there.
 . "$(dirname "$0")/lib.sh"
-plan 30
+plan 31
 
 FX="$TESTS/fixtures/codex"
 cp "$FX"/*.jsonl .
@@ -71,6 +71,24 @@ ev cut.jsonl > out 2> err
 check_status "truncated last line: exit 0" 0 agent-events cut.jsonl
 sed 's/"file":"tokens.jsonl"/"file":"cut.jsonl"/' "$FX/tokens.out" > want
 check_same "truncated last line: every complete record" want out
+
+# more parallel tool calls than the adapter holds back (1024): each
+# still comes after an llm record that names it, none is lost
+{
+	echo '{"timestamp":"2026-01-01T00:00:00.000Z","type":"session_meta","payload":{"id":"m"}}'
+	i=0
+	while [ $i -lt 1100 ]; do
+		echo '{"timestamp":"2026-01-01T00:00:02.000Z","type":"response_item","payload":{"type":"function_call","name":"shell","arguments":"{\"command\":[\"true\"]}","call_id":"k'$i'"}}'
+		i=$((i + 1))
+	done
+	echo '{"timestamp":"2026-01-01T00:00:02.500Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}}}'
+	echo '{"timestamp":"2026-01-01T00:00:03.000Z","type":"response_item","payload":{"type":"function_call_output","call_id":"k1099","output":"Exit code: 0"}}'
+} > many.jsonl
+ev many.jsonl > out
+check_test "1100 parallel calls: every tool after its llm record, the last one ok" \
+	"$(jq -rs 'reduce .[] as $r ({seen: {}, ok: 0};
+		if $r.kind == "llm" then .seen[$r.id] = true
+		elif $r.kind == "tool" and .seen[$r.parent] then .ok += 1 else . end) | .ok' out) $(grep -c '"id":"k1099".*"status":"ok"' out)" = "1100 1"
 
 # --- detection ---------------------------------------------------------------------
 printf '%s\n' '{"parentUuid":null,"type":"user","message":{"role":"user","content":"hi"},"uuid":"u1","sessionId":"x","timestamp":"2026-01-01T00:00:00Z"}' > claude.jsonl
