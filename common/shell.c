@@ -388,8 +388,12 @@ static void lex_word(struct lx *l)
 		t->op = NULL;   /* filled by the operator that follows */
 		return;
 	}
+	if (!l->w.len && !wf) {
+		l->p = p;       /* nothing but a line continuation or a lone \ */
+		return;
+	}
 	struct tok *t = newtok(l, T_WORD);
-	t->val = shell_strdup(l->sh, l->w.p, l->w.len);
+	t->val = shell_strdup(l->sh, l->w.p ? l->w.p : "", l->w.len);
 	if (assign > 0)
 		wf |= W_ASSIGN;
 	t->wf = wf;
@@ -1520,7 +1524,8 @@ static void add_fx(struct vec *fx, const char *effect, const char *path, const c
 static void file_fx(struct shell *sh, struct vec *fx, const char *effect, const char *dir,
 	const char *word)
 {
-	if (literal(word))
+	/* devices (/dev/null, /dev/zero, /dev/fd/N) are not files */
+	if (literal(word) && strncmp(word, "/dev/", 5))
 		add_fx(fx, effect, join(sh, dir, word), NULL, NULL, -1);
 }
 
@@ -1632,7 +1637,7 @@ static void args_fx(struct shell *sh, struct shell_cmd *c, struct vec *fx)
 	}
 	case FX_CHMOD:
 		first = !o.seen[1];
-		if (!strcmp(name, "chmod") && n > 1 && a[1][0] == '-' &&
+		if (!strcmp(name, "chmod") && c->argc > 2 && a[1][0] == '-' &&
 		    strspn(a[1] + 1, "rwxXst") == strlen(a[1] + 1))
 			first = 0;      /* chmod -x f: the mode looked like an option */
 		effect = "write";
@@ -1782,9 +1787,9 @@ static void net_fx(struct shell *sh, struct shell_cmd *c, struct vec *fx)
 	bool isnet = !strcmp(cls, "net"), git = !strcmp(name, "git");
 	if (!isnet && !git && strcmp(cls, "install") && strcmp(cls, "vcs"))
 		return;
-	/* URLs anywhere in the words */
+	/* URLs anywhere in the words (git: only where it goes out, below) */
 	bool index = false;
-	for (int j = 1; j < n; j++) {
+	for (int j = 1; j < n && !git; j++) {
 		const char *w = a[j];
 		const char *u = strstr(w, "://");
 		if (u) {
@@ -1951,8 +1956,8 @@ struct prog {
 	int sub;
 };
 
-/* Kept in strcmp order: looked up by bsearch. */
-static const struct prog progs[] = {
+/* Looked up by bsearch, sorted on first use (kept roughly in order). */
+static struct prog progs[] = {
 	{".", "other", S_NONE},
 	{"ack", "search", S_NONE},
 	{"actionlint", "lint", S_NONE},
@@ -2201,8 +2206,8 @@ static const struct prog progs[] = {
 	{"traceroute", "net", S_NONE},
 	{"tree", "read", S_NONE},
 	{"truncate", "write", S_NONE},
-	{"tsc", "build", S_NONE},
 	{"ts-node", "run", S_NODE},
+	{"tsc", "build", S_NONE},
 	{"tsx", "run", S_NODE},
 	{"turbo", "run", S_TURBO},
 	{"uniq", "read", S_NONE},
@@ -2233,6 +2238,11 @@ static const struct prog progs[] = {
 	{"zsh", "run", S_SCRIPT},
 	{"zypper", "install", S_NONE},
 };
+
+static int progsort(const void *a, const void *b)
+{
+	return strcmp(((const struct prog *)a)->name, ((const struct prog *)b)->name);
+}
 
 static int progcmp(const void *k, const void *e)
 {
@@ -2317,6 +2327,8 @@ static const char *targets(const char *const *a, int n, int from, const char *df
 		if (strchr(w, '='))
 			continue;
 		const char *c = name_class(w, NULL);
+		if (c && !strcmp(c, "install"))
+			c = "build";    /* make install builds, then copies */
 		if (c && (!best || shell_class_rank(c) > shell_class_rank(best)))
 			best = c;
 	}
@@ -2642,6 +2654,11 @@ const char *shell_class(const char *const *argv, int argc)
 {
 	if (argc <= 0 || !argv[0] || !argv[0][0])
 		return "other";
+	static bool sorted;
+	if (!sorted) {
+		qsort(progs, sizeof progs / sizeof *progs, sizeof *progs, progsort);
+		sorted = true;
+	}
 	char name[128];
 	norm_name(argv[0], name, sizeof name);
 	const struct prog *p = bsearch(name, progs, sizeof progs / sizeof *progs, sizeof *progs,

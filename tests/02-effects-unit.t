@@ -1,0 +1,4 @@
+#!/bin/sh
+# effects_tool and effects_class (common/effects.c): C unit tests, TAP.
+. "$(dirname "$0")/lib.sh"
+exec "$AP_BUILD/tests/effects"

@@ -1,0 +1,217 @@
+/* Unit tests of common/effects.c: the effect records of each agent's
+ * tools, written through ev_emit into `out`. */
+#include <stdlib.h>
+#include "events.h"
+#include "tap.h"
+#include "util.h"
+
+static struct ev_ctx ctx;
+
+/* The records effects_tool writes for tool NAME with arguments ARGS,
+ * with the keys every effect shares cut off: from "effect" on. */
+static const char *run(const char *name, const char *cwd, const char *args)
+{
+	static struct sbuf r;
+	struct event t;
+	ev_init(&t);
+	t.kind = "tool";
+	t.agent = "claude";
+	t.session = "s1";
+	t.id = "t1";
+	t.prompt = "p1";
+	t.tool = name;
+	t.cwd = cwd;
+	t.status = "ok";
+	t.ts = 1700000000000;
+	sb_reset(&out);
+	sb_reset(&r);
+	int n = effects_tool(&ctx, &t, args, strlen(args));
+	int lines = 0;
+	for (char *p = out.p; p && *p; ) {
+		char *e = strchr(p, '\n');
+		char *k = strstr(p, "\"effect\":");
+		if (k && k < e)
+			sb_add(&r, k, (size_t)(e - k) - 1);
+		else
+			sb_add(&r, p, (size_t)(e - p));
+		sb_addc(&r, '\n');
+		lines++;
+		p = e + 1;
+	}
+	if (lines != n)
+		sb_printf(&r, "count %d != %d lines\n", n, lines);
+	return r.p ? r.p : "";
+}
+
+static const char *class_of(const char *name, const char *args)
+{
+	struct event t;
+	ev_init(&t);
+	t.tool = name;
+	t.cwd = "/w";
+	return effects_class(&t, args, strlen(args));
+}
+
+static void test_common(void)
+{
+	sb_reset(&out);
+	struct event t;
+	ev_init(&t);
+	t.kind = "tool";
+	t.agent = "codex";
+	t.session = "s";
+	t.subagent = "sub";
+	t.id = "call_1";
+	t.prompt = "p";
+	t.tool = "Read";
+	t.cwd = "/w";
+	t.status = "error";
+	t.ts = 1700000000123;
+	effects_tool(&ctx, &t, "{\"file_path\":\"a.c\"}", 19);
+	is_str(out.p, "{\"kind\":\"effect\",\"agent\":\"codex\",\"session\":\"s\",\"subagent\":\"sub\","
+		"\"ts\":\"2023-11-14T22:13:20.123Z\",\"id\":\"call_1#1\",\"parent\":\"call_1\",\"prompt\":\"p\","
+		"\"cwd\":\"/w\",\"status\":\"error\",\"effect\":\"read\",\"class\":\"read\",\"path\":\"/w/a.c\"}\n",
+		"an effect record: the tool's fields, id tool#N, parent the tool");
+}
+
+static void test_claude(void)
+{
+	is_str(run("Read", "/w", "{\"file_path\":\"/w/src/../a.c\",\"limit\":5}"),
+		"\"effect\":\"read\",\"class\":\"read\",\"path\":\"/w/a.c\"\n", "Read");
+	is_str(run("Write", "/w", "{\"file_path\":\"b/c.txt\",\"content\":\"x\"}"),
+		"\"effect\":\"write\",\"class\":\"write\",\"path\":\"/w/b/c.txt\"\n", "Write, relative path");
+	is_str(run("Edit", "/w", "{\"file_path\":\"/x/./y\"}"),
+		"\"effect\":\"write\",\"class\":\"write\",\"path\":\"/x/y\"\n", "Edit");
+	is_str(run("MultiEdit", NULL, "{\"file_path\":\"rel\",\"edits\":[]}"),
+		"\"effect\":\"write\",\"class\":\"write\",\"path\":\"rel\"\n", "MultiEdit, no cwd: as recorded");
+	is_str(run("NotebookEdit", "/w", "{\"notebook_path\":\"n.ipynb\"}"),
+		"\"effect\":\"write\",\"class\":\"write\",\"path\":\"/w/n.ipynb\"\n", "NotebookEdit");
+	is_str(run("Grep", "/w", "{\"pattern\":\"x\",\"path\":\"src\"}"),
+		"\"effect\":\"read\",\"class\":\"search\",\"path\":\"/w/src\"\n", "Grep: search root");
+	is_str(run("Glob", "/w", "{\"pattern\":\"**/*.c\"}"),
+		"\"effect\":\"read\",\"class\":\"search\",\"path\":\"/w\"\n", "Glob: default root is cwd");
+	is_str(run("LS", "/w", "{\"path\":\"/etc\"}"),
+		"\"effect\":\"read\",\"class\":\"read\",\"path\":\"/etc\"\n", "LS");
+	is_str(run("WebFetch", "/w", "{\"url\":\"https://Docs.Example.com/a\",\"prompt\":\"x\"}"),
+		"\"effect\":\"net\",\"class\":\"net\",\"domain\":\"docs.example.com\"\n", "WebFetch");
+	is_str(run("WebSearch", "/w", "{\"query\":\"q\"}"),
+		"\"effect\":\"net\",\"class\":\"net\",\"domain\":\"search.invalid\"\n", "WebSearch");
+	is_str(run("Bash", "/w", "{\"command\":\"cd x && make test > log 2>&1 | tail -5\"}"),
+		"\"effect\":\"exec\",\"class\":\"other\",\"process\":[\"bash\",\"cd\"],\"argv\":[\"cd\",\"x\"]\n"
+		"\"effect\":\"exec\",\"class\":\"test\",\"process\":[\"bash\",\"make\"],\"argv\":[\"make\",\"test\"]\n"
+		"\"effect\":\"write\",\"class\":\"test\",\"process\":[\"bash\",\"make\"],\"path\":\"/w/x/log\"\n"
+		"\"effect\":\"exec\",\"class\":\"read\",\"process\":[\"bash\",\"tail\"],\"argv\":[\"tail\",\"-5\"]\n",
+		"Bash: a command per exec, its writes after it");
+	is_str(run("Bash", "/w", "{\"command\":\"curl -H 'Authorization: Bearer sk-ant-abcdefghijklmnopqrstuvwxyz' https://api.x.io\"}"),
+		"\"effect\":\"exec\",\"class\":\"net\",\"process\":[\"bash\",\"curl\"],\"argv\":[\"curl\",\"-H\",\"Authorization: Bearer [REDACTED]\",\"https://api.x.io\"]\n"
+		"\"effect\":\"net\",\"class\":\"net\",\"process\":[\"bash\",\"curl\"],\"domain\":\"api.x.io\"\n",
+		"Bash: secrets in argv are redacted");
+	is_str(run("Task", "/w", "{\"prompt\":\"go\",\"subagent_type\":\"x\"}"), "", "Task: none");
+	is_str(run("TodoWrite", "/w", "{\"todos\":[]}"), "", "TodoWrite: none");
+	is_str(run("mcp__fetch__fetch", "/w", "{\"url\":\"http://localhost:3000/x\"}"),
+		"\"effect\":\"net\",\"class\":\"net\",\"domain\":\"localhost\",\"port\":3000\n",
+		"MCP tool with a url: net, loopback port");
+	is_str(run("mcp__db__query", "/w", "{\"sql\":\"select 1\"}"), "", "MCP tool without a url: none");
+}
+
+static void test_codex(void)
+{
+	is_str(run("shell", "/repo", "{\"command\":[\"bash\",\"-lc\",\"PYTHONPATH=. pytest -q\"],\"workdir\":\"/repo/sub\"}"),
+		"\"effect\":\"exec\",\"class\":\"test\",\"process\":[\"bash\",\"pytest\"],\"argv\":[\"pytest\",\"-q\"]\n",
+		"shell: argv array through bash -lc");
+	is_str(run("shell", "/repo", "{\"command\":[\"ls\"]}"),
+		"\"effect\":\"exec\",\"class\":\"read\",\"process\":[\"ls\"],\"argv\":[\"ls\"]\n"
+		"\"effect\":\"read\",\"class\":\"read\",\"process\":[\"ls\"],\"path\":\"/repo\"\n",
+		"shell: a plain argv");
+	is_str(run("shell", "/repo", "\"{\\\"command\\\":[\\\"cat\\\",\\\"a\\\"],\\\"workdir\\\":\\\"w\\\"}\""),
+		"\"effect\":\"exec\",\"class\":\"read\",\"process\":[\"cat\"],\"argv\":[\"cat\",\"a\"]\n"
+		"\"effect\":\"read\",\"class\":\"read\",\"process\":[\"cat\"],\"path\":\"/repo/w/a\"\n",
+		"arguments as a JSON string; workdir relative to cwd");
+	is_str(run("shell_command", "/repo", "{\"command\":\"mkdir -p myapp\",\"workdir\":\"/x\"}"),
+		"\"effect\":\"exec\",\"class\":\"write\",\"process\":[\"bash\",\"mkdir\"],\"argv\":[\"mkdir\",\"-p\",\"myapp\"]\n"
+		"\"effect\":\"write\",\"class\":\"write\",\"process\":[\"bash\",\"mkdir\"],\"path\":\"/x/myapp\"\n",
+		"shell_command: a string, workdir");
+	is_str(run("exec_command", "/repo", "{\"cmd\":\"rg -n x docs/a.md\",\"shell\":\"/bin/zsh\"}"),
+		"\"effect\":\"exec\",\"class\":\"search\",\"process\":[\"zsh\",\"rg\"],\"argv\":[\"rg\",\"-n\",\"x\",\"docs/a.md\"]\n"
+		"\"effect\":\"read\",\"class\":\"search\",\"process\":[\"zsh\",\"rg\"],\"path\":\"/repo/docs/a.md\"\n",
+		"exec_command: cmd and its shell");
+	is_str(run("apply_patch", "/repo", "*** Begin Patch\n*** Add File: a/n.py\n+x\n*** Update File: b.py\n*** Move to: c.py\n@@\n-y\n+z\n*** Delete File: d.py\n*** End Patch"),
+		"\"effect\":\"write\",\"class\":\"write\",\"path\":\"/repo/a/n.py\"\n"
+		"\"effect\":\"rename\",\"class\":\"write\",\"path\":\"/repo/b.py\",\"to\":\"/repo/c.py\"\n"
+		"\"effect\":\"delete\",\"class\":\"write\",\"path\":\"/repo/d.py\"\n",
+		"apply_patch: the raw envelope");
+	is_str(run("apply_patch", "/repo", "{\"input\":\"*** Begin Patch\\n*** Update File: /abs/x\\n*** End Patch\"}"),
+		"\"effect\":\"write\",\"class\":\"write\",\"path\":\"/abs/x\"\n", "apply_patch: function_call {input}");
+	is_str(run("exec", "/repo", "const r = await tools.exec_command({\"cmd\":\"sed -n '1,5p' a.md\",\"workdir\":\"/repo/d\"}); text(r.output);\n"
+		"await tools.view_image({\"path\":\"i.png\"});"),
+		"\"effect\":\"exec\",\"class\":\"read\",\"process\":[\"bash\",\"sed\"],\"argv\":[\"sed\",\"-n\",\"1,5p\",\"a.md\"]\n"
+		"\"effect\":\"read\",\"class\":\"read\",\"process\":[\"bash\",\"sed\"],\"path\":\"/repo/d/a.md\"\n"
+		"\"effect\":\"read\",\"class\":\"read\",\"path\":\"/repo/i.png\"\n",
+		"exec: the tools its script calls");
+	is_str(run("update_plan", "/repo", "{\"plan\":[]}"), "", "update_plan: none");
+	is_str(run("web_search", "/repo", "{\"query\":\"x\"}"),
+		"\"effect\":\"net\",\"class\":\"net\",\"domain\":\"search.invalid\"\n", "web_search");
+}
+
+static void test_gemini(void)
+{
+	is_str(run("read_file", "/g", "{\"absolute_path\":\"/g/a.c\"}"),
+		"\"effect\":\"read\",\"class\":\"read\",\"path\":\"/g/a.c\"\n", "read_file absolute_path");
+	is_str(run("read_many_files", "/g", "{\"paths\":[\"a.c\",\"src/**/*.h\"]}"),
+		"\"effect\":\"read\",\"class\":\"read\",\"path\":\"/g/a.c\"\n"
+		"\"effect\":\"read\",\"class\":\"read\",\"path\":\"/g/src/**/*.h\"\n", "read_many_files");
+	is_str(run("write_file", "/g", "{\"file_path\":\"o.txt\",\"content\":\"\"}"),
+		"\"effect\":\"write\",\"class\":\"write\",\"path\":\"/g/o.txt\"\n", "write_file");
+	is_str(run("replace", "/g", "{\"file_path\":\"/g/o.txt\",\"old_string\":\"a\",\"new_string\":\"b\"}"),
+		"\"effect\":\"write\",\"class\":\"write\",\"path\":\"/g/o.txt\"\n", "replace");
+	is_str(run("run_shell_command", "/g", "{\"command\":\"npm ci && npm test\",\"directory\":\"web\"}"),
+		"\"effect\":\"exec\",\"class\":\"install\",\"process\":[\"bash\",\"npm\"],\"argv\":[\"npm\",\"ci\"]\n"
+		"\"effect\":\"net\",\"class\":\"install\",\"process\":[\"bash\",\"npm\"],\"domain\":\"registry.npmjs.org\"\n"
+		"\"effect\":\"exec\",\"class\":\"test\",\"process\":[\"bash\",\"npm\"],\"argv\":[\"npm\",\"test\"]\n",
+		"run_shell_command");
+	is_str(run("list_directory", "/g", "{\"path\":\"/g/src\"}"),
+		"\"effect\":\"read\",\"class\":\"read\",\"path\":\"/g/src\"\n", "list_directory");
+	is_str(run("search_file_content", "/g", "{\"pattern\":\"x\"}"),
+		"\"effect\":\"read\",\"class\":\"search\",\"path\":\"/g\"\n", "search_file_content");
+	is_str(run("web_fetch", "/g", "{\"prompt\":\"summarise https://a.example.org/x and http://B.example.org\"}"),
+		"\"effect\":\"net\",\"class\":\"net\",\"domain\":\"a.example.org\"\n"
+		"\"effect\":\"net\",\"class\":\"net\",\"domain\":\"b.example.org\"\n", "web_fetch: URLs in the prompt");
+	is_str(run("google_web_search", "/g", "{\"query\":\"x\"}"),
+		"\"effect\":\"net\",\"class\":\"net\",\"domain\":\"google.com\"\n", "google_web_search");
+}
+
+static void test_class(void)
+{
+	is_str(class_of("Bash", "{\"command\":\"cd x && make test | tail -5\"}"), "test", "test wins");
+	is_str(class_of("Bash", "{\"command\":\"npm ci && npm run build\"}"), "build", "build over install");
+	is_str(class_of("Bash", "{\"command\":\"git add . && git commit -m x\"}"), "vcs", "vcs");
+	is_str(class_of("Bash", "{\"command\":\"cat a | grep x\"}"), "search", "search over read");
+	is_str(class_of("Bash", "{\"command\":\"echo hi\"}"), NULL, "nothing stands out: NULL");
+	is_str(class_of("Read", "{\"file_path\":\"a\"}"), "read", "Read");
+	is_str(class_of("Grep", "{\"pattern\":\"a\"}"), "search", "Grep");
+	is_str(class_of("apply_patch", "*** Begin Patch\n*** Add File: a\n*** End Patch"), "write", "apply_patch");
+	is_str(class_of("TodoWrite", "{}"), NULL, "TodoWrite");
+}
+
+static void test_garbage(void)
+{
+	is_str(run("Read", "/w", "{\"file_path\":"), "", "truncated JSON: nothing");
+	is_str(run("Read", "/w", "[1,2]"), "", "not an object: nothing");
+	is_str(run("Bash", "/w", "{\"command\":42}"), "", "command not a string: nothing");
+	is_str(run("exec", "/w", "tools.exec_command({\"cmd\":\"ls\""), "", "exec: unclosed object");
+	is_str(run(NULL, "/w", "{}"), "", "no tool name");
+}
+
+int main(void)
+{
+	ev_ctx_init(&ctx);
+	test_common();
+	test_claude();
+	test_codex();
+	test_gemini();
+	test_class();
+	test_garbage();
+	ev_ctx_free(&ctx);
+	sb_reset(&out);
+	return tap_done();
+}
