@@ -238,8 +238,7 @@ const struct tbuiltin tag_builtins[] = {
 {"research", "en", TK_PROMPT | TK_LLM, false,
 	"\\b(?:research\\w*|search(?:ing)? (?:the )?(?:web|internet|online|for|if|whether)|"
 	"web ?search|look ?up|google|find out|investigat\\w*|"
-	"compare (?:the )?(?:libraries|options|tools|frameworks|approaches)|alternatives|"
-	"state of the art|latest)\\b",
+	"compare (?:the )?(?:libraries|options|tools|frameworks|approaches)|alternatives)\\b",
 	"search the web for the latest models; research the printers in Cura"},
 {"research", "zh", TK_PROMPT | TK_LLM, false,
 	"调研|研究|搜索|搜一下|查一下|查资料|对比|有哪些",

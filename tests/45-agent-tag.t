@@ -1,0 +1,302 @@
+#!/bin/sh
+# agent-tag: exact output on fixtures, user rules, rule files, statistics,
+# the llm tagger against tests/unit/fakellama, the cluster tagger, the
+# man page's examples, and the built-in rules on the shared corpus.
+. "$(dirname "$0")/lib.sh"
+F=$TOP/tests/fixtures/tag
+plan 63
+
+# --- the regex tagger on a fixture --------------------------------------------
+agent-tag "$F/basic.ndjson" > out 2> err
+check_test "a line that is not JSON: exit 1" "$?" = 1
+check_same "fixture: tags inserted, origins, effects, tools, session votes" "$F/basic.out" out
+check_grep "the bad line is named by file and line" "basic.ndjson:17: not JSON" err
+grep -v -E '^\{"kind":"(session|prompt|llm)"' "$F/basic.ndjson" | grep -v '"broken$' > want.pass
+grep -v -E '^\{"kind":"(session|prompt|llm)"' out > got.pass
+check_same "tool, effect, unknown records pass through byte for byte" want.pass got.pass
+grep -c '"tags":' out > n.tags
+check_out "every session, prompt and llm record has one tags key" "$(grep -v broken "$F/basic.ndjson" | grep -c -E '^\{"kind":"(session|prompt|llm)"')" cat n.tags
+agent-tag out > again 2>/dev/null
+check_same "re-tagging replaces the old tags (same output)" out again
+check_grep "an old tags key is replaced, not kept" '"id":"u5".*"tags":{"session":"debug","prompt":"edit"},"rule":"effects:edit"}$' again
+check_nogrep "no record has two tags keys" '"tags":.*"tags":' again
+grep '"kind":"prompt"' "$F/basic.ndjson" | head -1 | agent-tag > one
+check_grep "records before any session record are tagged too" '"tags":{"session":"debug","prompt":"debug"}' one
+
+# --- user rules -------------------------------------------------------------------
+tagof() { jq -r --arg id "$1" 'select(.id==$id) | "\(.tags.prompt // .tags.session) \(.rule)"'; }
+agent-tag -r 'prompt:navbar=\bnavbar\b' "$F/basic.ndjson" 2>/dev/null | tagof u5 > got
+check_out "--tag-rule goes before the effects" "navbar user:1" cat got
+agent-tag -r 'prompt:aaa=fix' -r 'prompt:bbb=fix' "$F/basic.ndjson" 2>/dev/null | tagof u1 > got
+check_out "--tag-rule: command-line order, first match wins" "aaa user:1" cat got
+agent-tag -r 'prompt:bbb=zzz' -r 'prompt:aaa=typeerror' "$F/basic.ndjson" 2>/dev/null | tagof u1 > got
+check_out "--tag-rule: before the built-ins, caseless" "aaa user:2" cat got
+agent-tag -r 'session:login=登录' "$F/basic.ndjson" 2>/dev/null | jq -r 'select(.kind=="session") | "\(.tags.session) \(.rule)"' > got
+check_out "session rules see the human prompts of each session" "login user:1
+vcs vote:human" cat got
+agent-tag -r 'llm:parser=parser' "$F/basic.ndjson" 2>/dev/null | jq -r 'select(.id=="m2") | "\(.tags.llm) \(.rule)"' > got
+check_out "llm rules go before the tools" "parser user:1" cat got
+cat > rules.yaml <<'EOF'
+# release chores
+- kind: prompt
+  tag: shipping
+  pattern: '\b(release|changelog)\b'
+  description: release chores
+- kind: all
+  tag: auth
+  pattern: '登录'
+EOF
+agent-tag --rules rules.yaml "$F/basic.ndjson" 2>/dev/null | jq -r 'select(.kind!="tool" and .kind!="effect" and .id!=null) | select(.id=="u6" or .id=="s2:p4") | "\(.id) \(.tags.prompt) \(.rule)"' > got
+check_out "--rules: a YAML list of rules" "u6 auth user:2
+s2:p4 shipping user:1" cat got
+printf -- '- kind: prompt\n  tag: ok\n  pattern: x\n' > bad1.yaml
+check_status "--rules: an invalid tag is a usage error" 2 agent-tag --rules bad1.yaml "$F/basic.ndjson"
+agent-tag --rules bad1.yaml "$F/basic.ndjson" 2> err > /dev/null
+check_grep "--rules: the error names file:line and the tag" "bad1.yaml:1.*invalid tag 'ok'" err
+printf -- '- kind: prompt\n  tag: good\n  patern: x\n' > bad2.yaml
+agent-tag --rules bad2.yaml "$F/basic.ndjson" 2> err > /dev/null
+check_grep "--rules: an unknown key is named with its line" "bad2.yaml:3: unknown key 'patern'" err
+printf -- '- kind: prompt\n  tag: [good\n' > bad3.yaml
+check_status "--rules: broken YAML is a usage error" 2 agent-tag --rules bad3.yaml "$F/basic.ndjson"
+agent-tag --rules bad3.yaml "$F/basic.ndjson" 2> err > /dev/null
+check_grep "--rules: broken YAML names the file and line" "bad3.yaml:[0-9]" err
+printf -- '- kind: nope\n  tag: good\n  pattern: x\n' > bad4.yaml
+check_status "--rules: an unknown kind is a usage error" 2 agent-tag --rules bad4.yaml "$F/basic.ndjson"
+agent-tag -r 'prompt:abc=(unclosed' "$F/basic.ndjson" > /dev/null 2> err
+check_test "a pattern that does not compile: exit 2" "$?" = 2
+check_grep "PCRE2's message with the offset" "rule user:1 (--tag-rule): bad pattern at offset 9: missing closing parenthesis" err
+check_status "an empty pattern is a usage error" 2 agent-tag -r 'prompt:abc=' "$F/basic.ndjson"
+check_status "a tag with digits is a usage error" 2 agent-tag -r 'prompt:abc1=x' "$F/basic.ndjson"
+check_status "an unknown kind is a usage error" 2 agent-tag -r 'file:abc=x' "$F/basic.ndjson"
+check_status "--no-builtin alone leaves no rules" 2 agent-tag --no-builtin "$F/basic.ndjson"
+agent-tag -r 'prompt:everything=.*' "$F/basic.ndjson" > /dev/null 2> err
+check_grep "a catch-all pattern gets a warning" "user:1 (--tag-rule): '.\*' matches the empty string" err
+agent-tag --no-builtin -r 'prompt:navbar=navbar' "$F/basic.ndjson" 2>/dev/null | tagof u1 > got
+check_out "--no-builtin: only the rules given (then the effects)" "test effects:test" cat got
+check_status "--llama-url without --tagger llm is a usage error" 2 agent-tag --llama-url http://x "$F/basic.ndjson"
+
+# --- statistics ----------------------------------------------------------------------
+agent-tag --stats --stats-json stats.json "$F/basic.ndjson" > /dev/null 2> err
+cat > want <<EOF
+agent-tag: $F/basic.ndjson:17: not JSON (unterminated string or bad escape at byte 24); line skipped
+agent-tag: regex tagger, 0 user rules
+  kind       records  matched   share
+  session          2        2  100.0%
+  prompt          11       11  100.0%
+   human           7        7  100.0%
+  llm              4        4  100.0%
+session tags: debug 1, vcs 1
+human prompt tags: debug 2, vcs 2, confirm 1, edit 1, release 1
+prompt tags: debug 2, vcs 2, command 1, confirm 1, edit 1, inspect 1, interrupt 1, release 1, resume 1
+llm tags: answer 1, edit 1, inspect 1, test 1
+unmatched human prompts: 0 (0 shown)
+EOF
+check_same "--stats: exact" want err
+cat > want.json <<'EOF'
+{"tagger":"regex","kinds":{"session":{"records":2,"matched":2,"tags":{"debug":1,"vcs":1}},"prompt":{"records":11,"matched":11,"tags":{"debug":2,"vcs":2,"command":1,"confirm":1,"edit":1,"inspect":1,"interrupt":1,"release":1,"resume":1}},"llm":{"records":4,"matched":4,"tags":{"answer":1,"edit":1,"inspect":1,"test":1}},"human":{"records":7,"matched":7,"tags":{"debug":2,"vcs":2,"confirm":1,"edit":1,"release":1}}},"unmatched":{"count":0,"samples":[]},"warnings":[]}
+EOF
+check_same "--stats-json: exact" want.json stats.json
+{
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+		printf '{"kind":"prompt","id":"q%s","origin":"human","text":"zzz %s sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789 qqq"}\n' $i $i
+	done
+	printf '{"kind":"prompt","id":"q13","origin":"human","text":"fix it"}\n'
+} > unmatched.ndjson
+agent-tag --stats-json um.json unmatched.ndjson > /dev/null
+jq -c '[.unmatched.count, (.unmatched.samples|length), .unmatched.samples[0].text, (.warnings|length)]' um.json > got
+check_out "--stats-json: unmatched samples with secrets masked, and warnings" '[12,12,"zzz 1 [REDACTED] qqq",2]' cat got
+
+# --- the llm tagger against fakellama -------------------------------------------------
+FAKE=$AP_BUILD/tests/fakellama
+# serve MODES N: start fakellama, PORT set, log in fake.log
+serve() {
+	rm -f port fake.log
+	"$FAKE" -m "$1" -n "$2" -t 20 > port 2> fake.log &
+	FAKEPID=$!
+	i=0; while [ ! -s port ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	PORT=$(cat port)
+}
+stop() { kill "$FAKEPID" 2>/dev/null; wait "$FAKEPID" 2>/dev/null; }
+if [ -x "$FAKE" ]; then
+	grep '"origin":"human"' "$F/basic.ndjson" | head -7 > seven.ndjson
+	serve ok,invalid,json,500,stall,close,ok 7
+	agent-tag -t llm --llama-url "http://127.0.0.1:$PORT" --timeout 0.5 --no-cache \
+		--stats-json llm.json seven.ndjson > llm.out 2> llm.err
+	check_test "llm: a misbehaving model never fails the run" "$?" = 0
+	stop
+	jq -r '"\(.tags.prompt) \(.rule)"' llm.out > got
+	check_out "llm: answers, and each fallback keeps the regex tag" "research llm
+confirm llm-fallback:invalid
+unmatched llm-fallback:json
+debug llm-fallback:http
+vcs llm-fallback:timeout
+release llm-fallback:network
+research llm" cat got
+	jq -c .llm llm.json > got
+	check_out "llm: requests and fallbacks counted" '{"requests":7,"cache_hits":0,"answered":2,"fallbacks":{"invalid":1,"json":1,"http":1,"timeout":1,"network":1}}' cat got
+	check_out "llm: every request carried temperature 0 and a grammar" 0 grep -c 'bad request' fake.log
+
+	serve ok 100
+	agent-tag -t llm --llama-url "http://127.0.0.1:$PORT" --cache cache/tags.json seven.ndjson > c1.out
+	n1=$(grep -c request fake.log)
+	agent-tag -t llm --llama-url "http://127.0.0.1:$PORT" --cache cache/tags.json --stats-json c2.json seven.ndjson > c2.out
+	n2=$(grep -c request fake.log)
+	check_test "llm cache: the first run asks for every prompt" "$n1" = 7
+	check_test "llm cache: the second run makes no requests" "$n2" = 7
+	check_same "llm cache: the same tags from the cache" c1.out c2.out
+	check_out "llm cache: counted as hits" '7 0' jq -r '"\(.llm.cache_hits) \(.llm.requests)"' c2.json
+	check_test "llm cache: the cache file is private to its directory" "$(stat -c %a cache)" = 700
+	cp cache/tags.json cache.before
+	agent-tag -t llm --llama-url "http://127.0.0.1:$PORT" --cache cache/tags.json --no-cache seven.ndjson > /dev/null
+	check_test "--no-cache: asks again" "$(grep -c request fake.log)" = 14
+	check_same "--no-cache: leaves the cache alone" cache.before cache/tags.json
+	agent-tag -t llm --llama-url "http://127.0.0.1:$PORT" --no-cache --max-uncached 2 --stats-json mu.json seven.ndjson > mu.out
+	check_test "--max-uncached 2: two requests" "$(grep -c request fake.log)" = 16
+	check_out "--max-uncached: the rest fall back" '{"limit":5}' jq -c .llm.fallbacks mu.json
+	ln -s /nonexistent/target cache/link.json
+	agent-tag -t llm --llama-url "http://127.0.0.1:$PORT" --cache cache/link.json seven.ndjson > /dev/null 2>&1
+	if [ -f cache/link.json ] && [ ! -L cache/link.json ]; then ok "llm cache: a symlink is replaced, not followed"; else not_ok "llm cache: a symlink is replaced, not followed"; fi
+	stop
+	# nothing listens on the port now
+	agent-tag -t llm --llama-url "http://127.0.0.1:$PORT" --no-cache --timeout 1 --stats-json down.json seven.ndjson > down.out
+	check_out "llm: no server, three tries, then no more" '{"connect":3,"unreachable":4}' jq -c .llm.fallbacks down.json
+else
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14; do skip "fakellama not built"; done
+fi
+
+# --- the cluster tagger ----------------------------------------------------------------
+agent-tag -t cluster --stats-json cl.json "$F/topics.ndjson" > cl1
+agent-tag -t cluster "$F/topics.ndjson" > cl2
+check_same "cluster: two runs, the same bytes" cl1 cl2
+jq -r 'select(.kind=="prompt") | "\(.id | sub("[0-9]+$"; "")) \(.tags.prompt) \(.rule)"' cl1 | sort -u > got
+check_out "cluster: one tag per topic, named from its top term" "css css cluster
+db postgres cluster
+zh topic cluster" cat got
+check_out "cluster: k chosen by the silhouette" "3 18" jq -r '"\(.cluster.clusters) \(.cluster.prompts)"' cl.json
+agent-tag -t cluster --clusters 6 "$F/topics.ndjson" | jq -r 'select(.kind=="prompt") | .tags.prompt' | sort -u > six
+check_test "cluster --clusters 6: six unique tags" "$(wc -l < six)" = 6
+check_nogrep "cluster: tags are 3 to 12 lower-case letters" -v -E '^[a-z]{3,12}$' six
+
+# --- the man page: examples run, the rule table matches the rules -----------------------
+cp "$F/basic.ndjson" events.ndjson
+awk '/^\.Ss Rule files/ { f = 1 } f && /^\.Bd/ { b = 1; next } b && /^\.Ed/ { exit } b' "$TOP/man/agent-tag.1" |
+	sed 's/\\e/\\/g' > rules.yaml
+awk '/^The runnable ones/ { f = 1 } f && /^\.Bd/ { b = 1; next } b && /^\.Ed/ { exit } b' "$TOP/man/agent-tag.1" |
+	sed 's/\\e/\\/g' > examples.sh
+check_test "man: the runnable examples were found" "$(wc -l < examples.sh)" = 3
+sh examples.sh > ex.out 2> ex.err; rc=$?
+check_test "man: the examples run (exit 1 for the fixture's bad line)" "$rc" = 1
+check_grep "man: the --tag-rule example tags" '"prompt":"navbar"},"rule":"user:1"' ex.out
+check_test "man: the rules.yaml example loads" "$(jq .kinds.prompt.tags.release stats.json)" = 1
+sed -n '/^\.Ss Built-in rules/,/^\.Ss Rule files/p' "$TOP/man/agent-tag.1" | sed -n 's/^\.It Cm \([a-z]*\) Ta.*/\1/p' | sort -u > man.tags
+agent-tag --list-rules | cut -f3 | sort -u > list.tags
+check_same "man: the built-in rule table names every built-in tag" list.tags man.tags
+
+# --- the built-in rules on real prompts ----------------------------------------------------
+zh() { printf '{"kind":"prompt","id":"z","origin":"human","text":"%s"}\n' "$1" | agent-tag | jq -r .tags.prompt; }
+fails=0
+while IFS='|' read -r text want; do
+	got=$(zh "$text")
+	[ "$got" = "$want" ] || { fails=$((fails + 1)); diag "'$text': $got, wanted $want"; }
+done <<'EOF'
+修复登录页面的报错|debug
+跑一下单元测试|test
+帮我重构这个模块|refactor
+解释一下这段代码|explain
+为什么要这样写|explain
+补充一下文档|docs
+提交并推送到远程|vcs
+继续|continue
+好的|confirm
+嗯嗯|confirm
+可以|confirm
+谢谢|thanks
+这个 bug 怎么修复|debug
+用 pytest 跑测试|test
+fix 一下登录的 bug|debug
+review 一下这个 PR|review
+部署到 staging|deploy
+安装依赖 npm install|deps
+优化一下查询性能|perf
+设计数据库表结构|design
+EOF
+check_test "Chinese and mixed prompts get their tags" "$fails" = 0
+
+if shared corpus; then
+	for f in "$SHARED"/corpus/*/*; do
+		case $f in *.md) continue ;; esac
+		agent-events "$f" 2>/dev/null
+	done | agent-tag > corpus.out 2>/dev/null
+	jq -r 'select(.kind=="prompt" and .origin=="human") | .tags.prompt' corpus.out > human.tags
+	total=$(wc -l < human.tags)
+	matched=$(grep -v -c '^unmatched$' human.tags)
+	diag "corpus: $matched of $total human prompts tagged"
+	check_test "corpus: at least 90% of human prompts get a tag" "$((matched * 100))" -ge "$((total * 90))"
+	fails=0; n=0
+	while IFS='|' read -r text want; do
+		n=$((n + 1))
+		case $text in
+		=*) got=$(jq -r --arg t "${text#=}" 'select(.kind=="prompt" and .origin=="human" and .text==$t) | .tags.prompt' corpus.out | head -1) ;;
+		*) got=$(jq -r --arg t "$text" 'select(.kind=="prompt" and .origin=="human" and (.text|contains($t))) | .tags.prompt' corpus.out | head -1) ;;
+		esac
+		[ "$got" = "$want" ] || { fails=$((fails + 1)); diag "'$text': '$got', wanted $want"; }
+	done <<'EOF'
+add myapp directory and create myapp/hoge.py|create
+cd to myapp and run python hoge.py|run
+Build a simple Pomodoro timer web app|create
+add smooth transitions between states|create
+add a Pause/Resume feature|create
+Can you please update the top level index.html|edit
+with refactoring the timeline filtering|refactor
+a lot of the browser tests are failing|debug
+=please fix these|debug
+Please fix these lint errors|style
+A couple of tests are unhappy now|debug
+add a Github Action to run tests and linting|build
+Search if claude -p can make use of WebSearch|research
+give me an overview of the code organization|explain
+maybe also list 5 weak points, risks, or caveats|review
+Can you write a balanced opinion on this approach|review
+help me understand how Python decorators work|explain
+show me how to create a decorator that takes parameters|explain
+=Create a hello world function|create
+=Now add a goodbye function|create
+Please update CLAUDE.md for current changes|docs
+create a conda environment to run this|setup
+=conda activate aie311|setup
+=python diverse_musical_ai.py|run
+=push to github|vcs
+=continue|continue
+=Can we continue from where we left off?|continue
+=yes p[lease|confirm
+=yes please|confirm
+=Yes to all|confirm
+=pause|stop
+=OK, continue|continue
+Can you research the printers in Cura and add them?|research
+=Does our PDL support the changes we've made.|question
+What are RRF conventions?|explain
+=Can we now add support for OpenPrintTag?|create
+I think you broke something|debug
+they both exit immediately|debug
+OK, this worked|confirm
+=List the files|inspect
+=ls|inspect
+=Read this file|inspect
+=search web for googles latest AI worlds model|research
+can you give a list of AI platforms by using a web search|research
+=Anything else we should add?|question
+=Add a visual progress bar and long breaks suggestions|create
+Have you been adding the new features to our GUI as well?|question
+Please have a look at this patch diff|edit
+it doesn't sound quite like music|debug
+Can you collect all notes from this sesion|docs
+Testing special characters: café, naïve, résumé, 中文|test
+EOF
+	check_test "corpus: $n pinned prompts keep their tags" "$fails" = 0
+	check_test "corpus: at least 40 prompts pinned" "$n" -ge 40
+else
+	skip "no shared corpus"; skip "no shared corpus"; skip "no shared corpus"
+fi
+check_out "--help exits 0 with the synopsis" "usage: agent-tag [-t regex | llm | cluster] [-r kind:tag=regex] [--rules file]" sh -c 'agent-tag --help | head -1'
+done_testing
