@@ -244,6 +244,27 @@ static int command_stdout(bool to_file)
 	return fd >= 0 ? fd : dup(2);
 }
 
+/* -o FILE: never through a symlink (a root process writing where a link
+ * points is how files get clobbered); under sudo, owned by the user. */
+static void open_output(const char *file)
+{
+	int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == ELOOP)
+		die(2, "%s: is a symbolic link; not writing through it", file);
+	if (fd < 0)
+		die(2, "%s: %s", file, strerror(errno));
+	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
+	int64_t uid, gid;
+	if (geteuid() == 0 && su && sg && parse_i64(su, 1, UINT32_MAX - 1, &uid) &&
+	    parse_i64(sg, 0, UINT32_MAX - 1, &gid))
+		if (fchown(fd, (uid_t)uid, (gid_t)gid))
+			warnx("%s: chown: %s", file, strerror(errno));
+	if (fd != 1) {
+		dup2(fd, 1);
+		close(fd);
+	}
+}
+
 /* --- main ------------------------------------------------------------------------ */
 
 static int on_msg(void *ctx, void *data, size_t n)
@@ -346,6 +367,14 @@ int main(int argc, char **argv)
 	if (pid && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
 		die(2, "no process %lld", (long long)pid);
 
+	/* the records' destination, before any slow work; the command
+	 * keeps the real standard output */
+	int cmd_out = -1;
+	if (argc)
+		cmd_out = command_stdout(output != NULL);
+	if (output)
+		open_output(output);
+
 	if (access("/sys/kernel/btf/vmlinux", R_OK))
 		die(2, "this kernel has no BTF (/sys/kernel/btf/vmlinux): it needs CONFIG_DEBUG_INFO_BTF");
 	libbpf_set_print(libbpf_say);
@@ -368,20 +397,6 @@ int main(int argc, char **argv)
 	}
 	if (snoop_bpf__attach(skel))
 		die(2, "cannot attach the BPF programs (%s); -v shows why", strerror(errno));
-
-	/* the records' destination; the command keeps the real stdout */
-	int cmd_out = -1;
-	if (argc)
-		cmd_out = command_stdout(output != NULL);
-	if (output) {
-		int fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-		if (fd < 0)
-			die(2, "%s: %s", output, strerror(errno));
-		if (fd != 1) {
-			dup2(fd, 1);
-			close(fd);
-		}
-	}
 
 	char session[64];
 	snprintf(session, sizeof session, "snoop-%d-%lld", (int)getpid(),

@@ -761,6 +761,10 @@ void snoop_feed(struct snoop *s, const struct snoop_msg *m)
 		struct proc *pp = find(s, h->ppid);
 		struct proc *p = proc_new(s, h->pid, h->ppid, pp ? pp->name : NULL,
 			pp ? pp->cwd : NULL);
+		pp = find(s, h->ppid);  /* proc_new may have moved the table */
+		/* a fork runs its parent's image until it executes its own */
+		if (pp && pp->exec_id)
+			p->exec_id = xstrdup(pp->exec_id);
 		if (!pp) {
 			char comm[SNOOP_COMM_LEN + 1];
 			memcpy(comm, h->comm, SNOOP_COMM_LEN);
