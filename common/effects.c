@@ -360,10 +360,44 @@ static void found_free(struct found *f)
 	shell_free(&f->sh);
 }
 
+/* Adapters ask for a tool call's class before they write the tool record
+ * and for its effects right after: one analysis serves both calls.  The
+ * analysis depends on the tool's name, cwd and arguments only. */
+static struct {
+	bool valid;
+	uint64_t key;
+	struct found f;
+} last;
+
+static struct found *analysed(const struct event *tool, const char *input, size_t len)
+{
+	uint64_t k = hash64(input, len, 0x3ff);
+	if (tool->tool)
+		k = hash64(tool->tool, strlen(tool->tool), k);
+	if (tool->cwd)
+		k = hash64(tool->cwd, strlen(tool->cwd), ~k);
+	if (last.valid && last.key == k) {
+		last.f.tool = tool;
+		return &last.f;
+	}
+	if (last.valid)
+		found_free(&last.f);
+	find(&last.f, tool, input, len);
+	last.valid = true;
+	last.key = k;
+	return &last.f;
+}
+
+static void forget(void)
+{
+	if (last.valid)
+		found_free(&last.f);
+	last.valid = false;
+}
+
 int effects_tool(struct ev_ctx *c, const struct event *tool, const char *input, size_t len)
 {
-	struct found f;
-	find(&f, tool, input, len);
+	struct found f = *analysed(tool, input, len);
 	struct sbuf id = {0};
 	for (int i = 0; i < f.n; i++) {
 		struct event *e = &f.e[i];
@@ -381,21 +415,18 @@ int effects_tool(struct ev_ctx *c, const struct event *tool, const char *input, 
 		e->id = id.p;
 		ev_emit(c, e);
 	}
-	int n = f.n;
 	sb_free(&id);
-	found_free(&f);
-	return n;
+	forget();
+	return f.n;
 }
 
 const char *effects_class(const struct event *tool, const char *input, size_t len)
 {
-	struct found f;
-	find(&f, tool, input, len);
+	const struct found *f = analysed(tool, input, len);
 	const char *best = NULL;
-	for (int i = 0; i < f.n; i++)
-		if (shell_class_rank(f.e[i].class) > shell_class_rank(best))
-			best = f.e[i].class;
-	found_free(&f);
+	for (int i = 0; i < f->n; i++)
+		if (shell_class_rank(f->e[i].class) > shell_class_rank(best))
+			best = f->e[i].class;
 	/* the class strings are static: they outlive the arena */
 	return best && strcmp(best, "other") ? best : NULL;
 }
