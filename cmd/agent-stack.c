@@ -16,7 +16,7 @@ static const char usage[] =
 	"                   [--since time] [--until time] [--format format]\n"
 	"                   [--include-previews] [-n count] [--by kind]\n"
 	"                   [--min-percent pct] [--width columns]\n"
-	"                   [--context-threshold pct] [--report-by session | tag | day]\n"
+	"                   [--context-threshold pct] [--report-by session | tag | day | all]\n"
 	"                   [file ...]\n";
 
 static const char help[] =
@@ -44,7 +44,7 @@ static const char help[] =
 	"      --min-percent PCT     tree: leave out frames under PCT%% of the total (1)\n"
 	"      --width COLUMNS       tree: line width ($COLUMNS on a terminal, else 80)\n"
 	"      --context-threshold PCT  context view: calls filling at least PCT%% (50)\n"
-	"      --report-by BY        report: one report per session, tag or day (session)\n"
+	"      --report-by BY        report: one per session, tag or day, or all (session)\n"
 	"  -h, --help                print this help and exit\n"
 	"      --version             print the version and exit\n";
 
@@ -305,8 +305,10 @@ int main(int argc, char **argv)
 				ro.report_by = RB_TAG;
 			else if (!strcmp(optarg, "day"))
 				ro.report_by = RB_DAY;
+			else if (!strcmp(optarg, "all"))
+				ro.report_by = RB_ALL;
 			else
-				die(2, "--report-by: session, tag or day, not %s", optarg);
+				die(2, "--report-by: session, tag, day or all, not %s", optarg);
 			set_rby = true;
 			break;
 		case O_PREVIEWS: o.previews = true; break;

@@ -676,7 +676,8 @@ void rp_parallel(struct rp *p, struct sbuf *o)
 {
 	finish(p);
 	struct burst *b = xmalloc((p->nb ? p->nb : 1) * sizeof *b);
-	memcpy(b, p->b, p->nb * sizeof *b);
+	if (p->nb)
+		memcpy(b, p->b, p->nb * sizeof *b);
 	qsort(b, p->nb, sizeof *b, cmp_burst);
 	size_t show = p->o.nodes > 0 && (size_t)p->o.nodes < p->nb ? (size_t)p->o.nodes : p->nb;
 	sb_adds(o, "bursts: independent tool calls (reads, searches, fetches) of one turn run one "
@@ -744,6 +745,8 @@ static void group_key(struct rp *p, const struct rsess *s, struct sbuf *k)
 		sb_adds(k, S(p, s->id));
 	} else if (p->o.report_by == RB_TAG) {
 		sb_adds(k, S(p, s->tag));
+	} else if (p->o.report_by == RB_ALL) {
+		sb_adds(k, "sessions");
 	} else {
 		char ts[25] = "unknown";
 		if (s->first != TS_NONE)
@@ -966,7 +969,7 @@ static void group_report(struct rp *p, struct group *g, const char *key, struct 
 		}
 	}
 	const struct rsess *s0 = &p->ss[g->sess[0]];
-	static const char *const what[] = {"session", "session tag", "day"};
+	static const char *const what[] = {"session", "session tag", "day", "all"};
 	sb_printf(o, "== %s %s", what[p->o.report_by], key);
 	if (p->o.report_by == RB_SESSION)
 		sb_printf(o, " (%s, project %s)", S(p, s0->agent), S(p, s0->project));

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include "stackview.h"
 
-enum rp_by { RB_SESSION, RB_TAG, RB_DAY };
+enum rp_by { RB_SESSION, RB_TAG, RB_DAY, RB_ALL };
 
 struct rp_opts {
 	enum sv_view view;      /* top, tree: the view of the stacks */

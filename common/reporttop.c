@@ -177,9 +177,11 @@ void rp_top(const struct stacks *st, const struct rp_opts *o, struct sbuf *out)
 		}
 		if (!flat) {
 			flat = none, flatn = strlen(none);
-			rows[row_of(&names, &rows, &cap, flat, flatn)].cum += w;
+			size_t r = row_of(&names, &rows, &cap, flat, flatn);
+			rows[r].cum += w;
 		}
-		rows[row_of(&names, &rows, &cap, flat, flatn)].flat += w;
+		size_t r = row_of(&names, &rows, &cap, flat, flatn);   /* may move rows */
+		rows[r].flat += w;
 	}
 	free(ix);
 	size_t n = names.n, shown = o->nodes > 0 && (size_t)o->nodes < n ? (size_t)o->nodes : n;
@@ -359,6 +361,19 @@ static void twalk(struct tprint *p, size_t node, int depth, struct sbuf *out)
 	free(k);
 }
 
+/* A header line cut to the width, like the frames. */
+static void head_line(struct sbuf *out, const char *s, int width)
+{
+	bool cut;
+	size_t n = fit(s, strlen(s), width, &cut);
+	if (cut)
+		n = fit(s, strlen(s), width - 1, &cut);
+	sb_add(out, s, n);
+	if (cut)
+		sb_adds(out, "\u2026");
+	sb_addc(out, '\n');
+}
+
 void rp_tree(const struct stacks *st, const struct rp_opts *o, struct sbuf *out)
 {
 	struct tree t = {0};
@@ -389,9 +404,15 @@ void rp_tree(const struct stacks *st, const struct rp_opts *o, struct sbuf *out)
 	p.ww = (int)b.len;
 	sb_free(&b);
 	p.bw = o->width >= 60 ? o->width / 5 : 12;
-	sb_printf(out, "view %s (%s), total ", sv_view_name(o->view), unit_name(o->view));
-	rp_weight(out, o->view, (double)p.total);
-	sb_printf(out, "; frames under %g%% of the total left out\n", o->min_percent);
+	struct sbuf h = {0};
+	sb_printf(&h, "view %s (%s), total ", sv_view_name(o->view),
+		o->view == SV_COST ? "estimated US dollars" : unit_name(o->view));
+	rp_weight(&h, o->view, (double)p.total);
+	head_line(out, h.p, o->width);
+	sb_reset(&h);
+	sb_printf(&h, "frames under %g%% of the total left out", o->min_percent);
+	head_line(out, h.p, o->width);
+	sb_free(&h);
 	if (p.total > 0)
 		twalk(&p, 0, 0, out);
 	hm_free(&t.idx);

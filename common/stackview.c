@@ -3,6 +3,7 @@
  * the whole session first: tasks waits for a tool's effects to name its
  * main effect, time sorts the session's records by timestamp. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "paths.h"
