@@ -827,20 +827,9 @@ static void line(struct claude *s, char *l, size_t len)
 {
 	struct lreader *r = s->r;
 	struct jdoc *d = &s->d;
-	if (jparse(d, l, len) < 0) {
-		if (r->partial)
-			lr_note(r, "partial", "last line is incomplete (a session still being written?); skipped");
-		else
-			lr_warn(r, "json", "not JSON: %s", d->err);
+	const struct jnode *root = ev_parse_line(r, d, l, len);
+	if (!root)
 		return;
-	}
-	const struct jnode *root = jroot(d);
-	if (root->type != J_OBJ) {
-		lr_warn(r, "notobj", "not a JSON object; skipped");
-		return;
-	}
-	if (d->badutf8)
-		lr_warn(r, "utf8", "invalid UTF-8 replaced by U+FFFD");
 	struct rec x;
 	read_rec(d, root, &x);
 	if (!is_str(x.type)) {
@@ -876,10 +865,8 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	}
 	char *l;
 	size_t len;
-	while (lr_next(r, &l, &len)) {
-		if (len)
-			line(&s, l, len);
-	}
+	while (lr_next_nonblank(r, &l, &len))
+		line(&s, l, len);
 	settle(&s);
 	start_session(&s);
 	state_free(&s);

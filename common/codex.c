@@ -1151,26 +1151,10 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	char *s;
 	size_t n;
 	bool first = true;
-	while (lr_next(r, &s, &n)) {
-		size_t i = 0;
-		while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
-			i++;
-		if (i == n)
+	while (lr_next_nonblank(r, &s, &n)) {
+		const struct jnode *o = ev_parse_line(r, &x.d, s, n);
+		if (!o)
 			continue;
-		if (jparse(&x.d, s, n) < 0) {
-			if (r->partial)
-				lr_note(r, "partial", "truncated last line ignored (still being written?)");
-			else
-				lr_warn(r, "json", "not JSON: %s", x.d.err);
-			continue;
-		}
-		const struct jnode *o = jroot(&x.d);
-		if (!o || o->type != J_OBJ) {
-			lr_warn(r, "object", "not a JSON object");
-			continue;
-		}
-		if (x.d.badutf8)
-			lr_warn(r, "utf8", "invalid UTF-8 replaced by U+FFFD");
 		line(&x, o, first);
 		first = false;
 	}

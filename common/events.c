@@ -94,6 +94,25 @@ void ev_file_done(struct ev_ctx *c)
 	out_maybe_flush();
 }
 
+const struct jnode *ev_parse_line(struct lreader *r, struct jdoc *d, const char *line, size_t len)
+{
+	if (jparse(d, line, len) < 0) {
+		if (r->partial)
+			lr_note(r, "partial", "incomplete last line (a session still being written?); skipped");
+		else
+			lr_warn(r, "json", "not JSON: %s", d->err);
+		return NULL;
+	}
+	const struct jnode *o = jroot(d);
+	if (o->type != J_OBJ) {
+		lr_warn(r, "notobj", "not a JSON object; skipped");
+		return NULL;
+	}
+	if (d->badutf8)
+		lr_warn(r, "utf8", "invalid UTF-8 replaced by U+FFFD");
+	return o;
+}
+
 bool ev_seen(struct hmap *m, const char *a, const char *b)
 {
 	uint64_t h = hash64(a, strlen(a), 0x5eed);

@@ -51,6 +51,12 @@ bool ev_seen(struct hmap *m, const char *a, const char *b);
 void ev_link_put(struct ev_ctx *c, const char *key, const char *value);
 const char *ev_link_get(struct ev_ctx *c, const char *key);
 
+/* The JSON object on one line of a session file, or NULL once reported:
+ * a line that is not JSON, or JSON that is not an object, is bad input;
+ * an incomplete last line (a session still being written) only a note.
+ * Invalid UTF-8 is reported and the record kept, U+FFFD in its place. */
+const struct jnode *ev_parse_line(struct lreader *r, struct jdoc *d, const char *line, size_t len);
+
 /* An agent format. */
 struct adapter {
 	const char *name;       /* agent name written in records */

@@ -578,30 +578,14 @@ static void run_lines(struct gem *g)
 	int held = -1, cur = 0;
 	char *line;
 	size_t len;
-	while (lr_next(g->r, &line, &len)) {
-		size_t i = 0;
-		while (i < len && isspace((unsigned char)line[i]))
-			i++;
-		if (i == len)
-			continue;
+	while (lr_next_nonblank(g->r, &line, &len)) {
 		struct slot *sl = &s[cur];
 		struct jdoc *d = &sl->d;
 		sb_reset(&sl->line);
 		sb_add(&sl->line, line, len);
-		if (jparse(d, sl->line.p, len) < 0) {
-			if (g->r->partial)
-				lr_note(g->r, "partial", "incomplete last line (a session still being written?); ignored");
-			else
-				lr_warn(g->r, "json", "not JSON: %s", d->err);
+		const struct jnode *o = ev_parse_line(g->r, d, sl->line.p, len), *v;
+		if (!o)
 			continue;
-		}
-		if (d->badutf8)
-			lr_warn(g->r, "utf8", "invalid UTF-8 replaced by U+FFFD");
-		const struct jnode *o = jroot(d), *v;
-		if (o->type != J_OBJ) {
-			lr_warn(g->r, "notobj", "not a JSON object");
-			continue;
-		}
 		if (jget(d, o, "$rewindTo")) {
 			flush(g, s, &held);
 			continue;

@@ -151,6 +151,16 @@ int lr_next(struct lreader *r, char **line, size_t *len)
 	}
 }
 
+int lr_next_nonblank(struct lreader *r, char **line, size_t *len)
+{
+	while (lr_next(r, line, len)) {
+		for (size_t i = 0; i < *len; i++)
+			if ((*line)[i] != ' ' && (*line)[i] != '\t' && (*line)[i] != '\r')
+				return 1;
+	}
+	return 0;
+}
+
 size_t lr_peek(struct lreader *r, size_t n, const char **p)
 {
 	while (r->end - r->beg < n && !r->eof)

@@ -35,6 +35,8 @@ void lr_fdopen(struct lreader *r, int fd, const char *name);
  * NULs too): 1 when there is one, 0 at the end.  Blank lines are returned
  * as well; callers skip them.  Over-long lines are reported and skipped. */
 int lr_next(struct lreader *r, char **line, size_t *len);
+/* lr_next without the lines that hold only blanks. */
+int lr_next_nonblank(struct lreader *r, char **line, size_t *len);
 /* Up to n bytes ahead of the next line without consuming them. */
 size_t lr_peek(struct lreader *r, size_t n, const char **p);
 /* The rest of the input in one piece (at most max bytes, else -1 with a
