@@ -27,7 +27,7 @@ struct rcall {
 struct rsess {
 	uint32_t id, agent, project, tag;
 	int64_t first, last;
-	int64_t active, model, tools;
+	int64_t active, model, tools, busy;   /* ms of active time: all, model, tools, either */
 	uint64_t key;
 };
 
@@ -112,7 +112,7 @@ static uint32_t session_of(struct rp *p, const struct sv_rec *r)
 	if (ins) {
 		GROW(p->ss, p->nss, p->capss);
 		p->ss[p->nss] = (struct rsess){in(p, r->session), in(p, r->agent), in(p, r->project),
-			in(p, r->session_tag), TS_NONE, TS_NONE, 0, 0, 0, k};
+			in(p, r->session_tag), TS_NONE, TS_NONE, 0, 0, 0, 0, k};
 		*v = (int64_t)p->nss++;
 	}
 	return (uint32_t)*v;
@@ -242,6 +242,90 @@ static int cmp_thread(const void *a, const void *b)
 	return (x->order > y->order) - (x->order < y->order);
 }
 
+/* Intervals of time, for the shares of active time. */
+struct iv {
+	int64_t a, b;
+};
+
+static int cmp_iv(const void *x, const void *y)
+{
+	const struct iv *p = x, *q = y;
+	if (p->a != q->a)
+		return p->a < q->a ? -1 : 1;
+	return (p->b > q->b) - (p->b < q->b);
+}
+
+/* Sort and join overlapping intervals; returns how many are left. */
+static size_t iv_union(struct iv *v, size_t n)
+{
+	qsort(v, n, sizeof *v, cmp_iv);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].b <= v[i].a)
+			continue;
+		if (m && v[i].a <= v[m - 1].b) {
+			if (v[i].b > v[m - 1].b)
+				v[m - 1].b = v[i].b;
+		} else {
+			v[m++] = v[i];
+		}
+	}
+	return m;
+}
+
+/* The time two unions of intervals have in common. */
+static int64_t iv_common(const struct iv *x, size_t nx, const struct iv *y, size_t ny)
+{
+	int64_t t = 0;
+	for (size_t i = 0, j = 0; i < nx && j < ny;) {
+		int64_t a = x[i].a > y[j].a ? x[i].a : y[j].a, b = x[i].b < y[j].b ? x[i].b : y[j].b;
+		if (b > a)
+			t += b - a;
+		if (x[i].b < y[j].b)
+			i++;
+		else
+			j++;
+	}
+	return t;
+}
+
+/* The shares of one session's active time (the records ix[0..n) of it,
+ * in time order): the time covered by model calls, by tool calls, by
+ * either, within the active spans.  A model call covers the duration
+ * before its record (as the time view charges it), a tool call the
+ * duration after its own.  Overlapping calls (subagents, parallel tools)
+ * count once. */
+static void shares(struct rp *p, struct rsess *s, const size_t *ix, size_t n, const bool *span)
+{
+	struct iv *act = xmalloc((n ? n : 1) * sizeof *act), *m = xmalloc((n ? n : 1) * sizeof *m);
+	struct iv *t = xmalloc((n ? n : 1) * sizeof *t), *e = xmalloc((2 * n + 1) * sizeof *e);
+	size_t na = 0, nm = 0, nt = 0, ne = 0;
+	for (size_t k = 0; k < n; k++) {
+		const struct rcall *c = &p->c[ix[k]];
+		if (span[k])
+			act[na++] = (struct iv){p->c[ix[k - 1]].ts, c->ts};
+		if (c->dur == EV_NONE || c->dur <= 0)
+			continue;
+		if (c->type == RC_LLM)
+			m[nm++] = (struct iv){c->ts - c->dur, c->ts};
+		else if (c->type == RC_TOOL)
+			t[nt++] = (struct iv){c->ts, c->ts + c->dur};
+	}
+	memcpy(e, m, nm * sizeof *e);
+	memcpy(e + nm, t, nt * sizeof *e);
+	ne = iv_union(e, nm + nt);
+	na = iv_union(act, na);
+	nm = iv_union(m, nm);
+	nt = iv_union(t, nt);
+	s->model += iv_common(act, na, m, nm);
+	s->tools += iv_common(act, na, t, nt);
+	s->busy += iv_common(act, na, e, ne);
+	free(act);
+	free(m);
+	free(t);
+	free(e);
+}
+
 /* Active time as the time view counts it: gaps between consecutive
  * records of a session up to the idle cap.  A model call without a
  * duration is given the gap before it, unless that gap is idle. */
@@ -253,30 +337,27 @@ static void active_time(struct rp *p)
 			ix[n++] = i;
 	sort_p = p;
 	qsort(ix, n, sizeof *ix, cmp_time);
+	bool *span = xcalloc(n ? n : 1, sizeof *span);
 	int64_t cap = p->o.idle_cap;
 	for (size_t k = 0; k < n; k++) {
 		struct rcall *c = &p->c[ix[k]];
 		struct rsess *s = &p->ss[c->sess];
-		bool ok = false;
 		int64_t gap = 0;
 		if (k && p->c[ix[k - 1]].sess == c->sess) {
 			gap = c->ts - p->c[ix[k - 1]].ts;
-			ok = gap >= 0 && (!cap || gap <= cap);
-			if (ok)
+			span[k] = gap >= 0 && (!cap || gap <= cap);
+			if (span[k])
 				s->active += gap;
 		}
-		if (c->type == RC_LLM && c->dur == EV_NONE && ok)
+		if (c->type == RC_LLM && c->dur == EV_NONE && span[k])
 			c->dur = gap;
 	}
-	for (size_t i = 0; i < p->nc; i++) {
-		struct rcall *c = &p->c[i];
-		if (c->dur == EV_NONE)
-			continue;
-		if (c->type == RC_LLM)
-			p->ss[c->sess].model += c->dur;
-		else if (c->type == RC_TOOL)
-			p->ss[c->sess].tools += c->dur;
+	for (size_t k = 0, j; k < n; k = j) {
+		for (j = k; j < n && p->c[ix[j]].sess == p->c[ix[k]].sess; j++)
+			;
+		shares(p, &p->ss[p->c[ix[k]].sess], ix + k, j - k, span + k);
 	}
+	free(span);
 	free(ix);
 }
 
@@ -285,6 +366,15 @@ static bool independent(const struct rcall *c)
 	if (c->writes)
 		return false;
 	return c->tkind == TK_READ || (c->tkind == TK_SHELL && c->cls_ok && !c->cls_bad);
+}
+
+/* A call that may be in a burst: independent, with a time and a duration
+ * no longer than the idle cap (a longer one waited for a person, most
+ * likely a permission prompt, and running it in parallel saves nothing). */
+static bool burstable(const struct rp *p, const struct rcall *c)
+{
+	return independent(c) && c->ts != TS_NONE && c->dur != EV_NONE &&
+		(!p->o.idle_cap || c->dur <= p->o.idle_cap);
 }
 
 /* Bursts: runs of at least two independent tool calls of one line of
@@ -300,7 +390,7 @@ static void bursts(struct rp *p)
 	size_t start = 0, n = 0;
 	for (size_t k = 0; k <= p->ntools; k++) {
 		const struct rcall *c = k < p->ntools ? &p->c[p->tools[k]] : NULL;
-		bool ok = c && independent(c) && c->ts != TS_NONE && c->dur != EV_NONE;
+		bool ok = c && burstable(p, c);
 		if (ok && n) {
 			const struct rcall *prev = &p->c[p->tools[k - 1]];
 			ok = prev->sess == c->sess && prev->thread == c->thread && c->ts >= prev->ts + prev->dur;
@@ -327,7 +417,7 @@ static void bursts(struct rp *p)
 		}
 		n = 0;
 		/* an independent call that could not join starts the next run */
-		if (c && independent(c) && c->ts != TS_NONE && c->dur != EV_NONE)
+		if (c && burstable(p, c))
 			start = k, n = 1;
 	}
 }
@@ -501,12 +591,12 @@ static size_t *sessions_by_time(struct rp *p)
 	return ix;
 }
 
-static void share_line(struct sbuf *o, int64_t active, int64_t model, int64_t tools)
+static void share_line(struct sbuf *o, const struct rsess *s)
 {
-	col_ms(o, active, 9);
-	double other = 100 - pct((double)model, (double)active) - pct((double)tools, (double)active);
-	sb_printf(o, "  %6.1f%%  %6.1f%%  %6.1f%%\n", pct((double)model, (double)active),
-		pct((double)tools, (double)active), other > 0 ? other : 0);
+	col_ms(o, s->active, 9);
+	double a = (double)s->active;
+	sb_printf(o, "  %6.1f%%  %6.1f%%  %6.1f%%\n", pct((double)s->model, a),
+		pct((double)s->tools, a), pct((double)(s->active - s->busy), a));
 }
 
 static void active_table(struct rp *p, struct sbuf *o)
@@ -517,7 +607,7 @@ static void active_table(struct rp *p, struct sbuf *o)
 		"waiting on the model and running tools\n", p->o.idle_cap ? t.p : "any length");
 	sb_adds(o, "session       agent        active    model    tools    other\n");
 	size_t *ix = sessions_by_time(p);
-	int64_t a = 0, m = 0, tl = 0;
+	struct rsess all = {0};
 	for (size_t k = 0; k < p->nss; k++) {
 		const struct rsess *s = &p->ss[ix[k]];
 		sb_reset(&t);
@@ -525,11 +615,12 @@ static void active_table(struct rp *p, struct sbuf *o)
 		padr(o, t.p, 12);
 		sb_adds(o, "  ");
 		padr(o, S(p, s->agent), 10);
-		share_line(o, s->active, s->model, s->tools);
-		a += s->active, m += s->model, tl += s->tools;
+		share_line(o, s);
+		all.active += s->active, all.model += s->model, all.tools += s->tools;
+		all.busy += s->busy;
 	}
 	padr(o, "all", 24);
-	share_line(o, a, m, tl);
+	share_line(o, &all);
 	free(ix);
 	sb_free(&t);
 }

@@ -5,7 +5,8 @@
  * is that of the stacks.  latency, context, parallel and report read the
  * records themselves through the view's hook (report.c) and keep a few
  * numbers per model call, tool call and prompt until the end, so their
- * memory is O(calls), about 100 bytes a call. */
+ * memory is O(calls), about 120 bytes a call (measured: 10 MB more than
+ * the folded output for 78,000 calls and prompts). */
 #ifndef AP_REPORT_H
 #define AP_REPORT_H
 #include <stdbool.h>

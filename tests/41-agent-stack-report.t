@@ -7,7 +7,7 @@ F=$TESTS/fixtures/report
 X=$F/expect
 EV=$F/events.ndjson
 LAT=$F/latency.ndjson
-plan 49
+plan 50
 
 have agent-stack || { echo "Bail out! agent-stack is not built"; exit 1; }
 sum() { awk '{ s += $NF } END { print s + 0 }' "$@"; }
@@ -22,8 +22,8 @@ check_grep "a model call without duration_ms gets the gap before it (5 s)" \
 	'gpt-5-codex  *4  *13\.0s .* 5\.0s  *5\.0s  *5\.0s$' lat.out
 agent-stack --format latency "$EV" > lat2.out
 check_same "latency: per agent, model and tool, and active time shares" "$X/latency.txt" lat2.out
-check_grep "active time of a session, model and tool shares" \
-	'^s-read0001    claude        30\.0s    45\.0%    38\.3%    16\.7%$' lat2.out
+check_grep "shares: overlapping reads count once (11 of 30 s), other is neither (6 s)" \
+	'^s-read0001    claude        30\.0s    45\.0%    36\.7%    20\.0%$' lat2.out
 check_grep "--idle-cap changes what is active" '^s-lat00003    codex         1m40s' \
 	"$(agent-stack --format latency --idle-cap 1s "$LAT" > cap.out; echo cap.out)"
 
@@ -35,6 +35,9 @@ check_grep "Read, Grep, Glob one after another: 6 s serial, 3 s parallel" \
 check_nogrep "overlapping reads (already parallel), writers and unclassed Bash are no burst" \
 	'Edit\|Read,Read\|Bash,Bash' par.out
 check_grep "a Bash search (class search, no write) is independent" 'Bash,Read$' par.out
+check_grep "a call longer than --idle-cap (a person was asked) is no part of a burst" \
+	'^s-read0001    2025-07-01T10:00:12.000Z      2     3\.0s      2\.0s     1\.0s  Grep,Glob$' \
+	"$(agent-stack --format parallel --idle-cap 2s "$EV" > cap2.out; echo cap2.out)"
 check_test "-n 1 keeps the largest saving and all totals" \
 	"$(agent-stack --format parallel -n 1 "$EV" | grep -c -e '^s-read0001    2025' -e '^(1 more' -e '^all ')" = 3
 
