@@ -386,6 +386,7 @@ int main(int argc, char **argv)
 		strncpy((char *)skel->rodata->targ_comm, comm, SNOOP_COMM_LEN - 1);
 	}
 	bpf_map__set_max_entries(skel->maps.events, (__u32)bufmib << 20);
+	skel->rodata->wake_bytes = (__u64)bufmib << 17;
 	int err = snoop_bpf__load(skel);
 	if (err) {
 		int e = errno ? errno : -err;
