@@ -37,6 +37,10 @@ COMMON_SRC = $(wildcard common/*.c)
 COMMON_OBJ = $(COMMON_SRC:%.c=$(B)/%.o)
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+# fuzz/NAME.c: libFuzzer targets (make fuzz) and their replay drivers
+FUZZ_NAMES = $(filter-out replay,$(basename $(notdir $(wildcard fuzz/*.c))))
+FUZZ_BINS = $(FUZZ_NAMES:%=build-fuzz/%)
+REPLAY_BINS = $(FUZZ_NAMES:%=$(B)/fuzz/%)
 
 # --- agent-snoop: built only when clang, bpftool and libbpf are there ---------
 BPF_OK := $(shell command -v clang >/dev/null 2>&1 && command -v bpftool >/dev/null 2>&1 && \
@@ -49,7 +53,7 @@ endif
 
 BINS = $(PROGS:%=$(B)/bin/%)
 
-all: $(B)/.deps-ok $(BINS) $(UNIT_BIN)
+all: $(B)/.deps-ok $(BINS) $(UNIT_BIN) $(REPLAY_BINS)
 
 # Name the missing Debian package instead of failing on a missing header.
 $(B)/.deps-ok: scripts/check-deps
@@ -94,7 +98,8 @@ $(B)/bpf/%.bpf.o: bpf/%.bpf.c bpf/*.h $(B)/bpf/vmlinux.h
 	rm -f $@.tmp
 
 $(B)/bpf/%.skel.h: $(B)/bpf/%.bpf.o
-	bpftool gen skeleton $< > $@
+	bpftool gen skeleton $< > $@.tmp
+	mv $@.tmp $@
 
 $(B)/cmd/agent-snoop.o: cmd/agent-snoop.c $(B)/bpf/snoop.skel.h bpf/snoop.h common/*.h $(B)/.deps-ok
 	@mkdir -p $(@D)
@@ -102,6 +107,36 @@ $(B)/cmd/agent-snoop.o: cmd/agent-snoop.c $(B)/bpf/snoop.skel.h bpf/snoop.h comm
 
 # The decoder in libcommon reads the kernel's message layout.
 $(B)/common/snoop.o: bpf/snoop.h
+
+# --- fuzzing (make fuzz; scripts/fuzz runs the targets) -----------------------
+# Each fuzz/NAME.c is a libFuzzer target built by clang with the common
+# sources compiled the same way (coverage and sanitizers everywhere), into
+# build-fuzz/.  The same targets built with $(CC) and fuzz/replay.c's main()
+# replay the kept crash inputs in tests/81-regress.t.
+FUZZ_CC ?= clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
+FUZZ_SECONDS ?= 60
+FUZZ_LIBS = -ljq -lpcre2-8 -lyaml -lcurl -lz -lm
+
+build-fuzz/common/%.o: common/%.c common/*.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 $(FUZZ_FLAGS) -c -o $@ $<
+
+build-fuzz/common/snoop.o: bpf/snoop.h
+
+build-fuzz/%: fuzz/%.c fuzz/fuzz.h $(COMMON_SRC:%.c=build-fuzz/%.o)
+	$(FUZZ_CC) $(CPPFLAGS) -Ifuzz -std=gnu11 $(FUZZ_FLAGS) -o $@ $< \
+		$(COMMON_SRC:%.c=build-fuzz/%.o) $(FUZZ_LIBS)
+
+$(B)/fuzz/%: fuzz/%.c fuzz/replay.c fuzz/fuzz.h $(B)/libcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Ifuzz $(CFLAGS) $(LDFLAGS) -o $@ $< fuzz/replay.c \
+		$(B)/libcommon.a $(FUZZ_LIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh scripts/fuzz $(FUZZ_NAMES)
 
 # --- checks -------------------------------------------------------------------
 check: all
@@ -113,6 +148,11 @@ bench: all
 
 demo: all
 	AP_BUILD=$(CURDIR)/$(B) PATH="$(CURDIR)/$(B)/bin:$$PATH" sh scripts/agentpprof --demo
+	PATH="$(CURDIR)/$(B)/bin:$$PATH" sh scripts/gallery
+
+# The GALLERY of agentpprof(7), from the bundled examples only.
+gallery: all
+	PATH="$(CURDIR)/$(B)/bin:$$PATH" sh scripts/gallery
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
@@ -125,7 +165,7 @@ install: all
 	for f in share/*; do [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(SHAREDIR); done; true
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
-.PHONY: all check bench demo install clean
+.PHONY: all check bench demo gallery install clean fuzz fuzz-build
 .SECONDARY:
