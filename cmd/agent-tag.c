@@ -204,6 +204,7 @@ int main(int argc, char **argv)
 		tr_builtin(&rules);
 	if (list) {
 		list_rules(&rules);
+		tr_free(&rules);
 		return 0;
 	}
 	if (!rules.n)
@@ -237,6 +238,7 @@ int main(int argc, char **argv)
 	if (statsjson && stats_json(&st, tagger, statsjson) < 0)
 		diag_errors++;
 	ts_free(&ru.cur);
+	stats_free(&st);
 	tr_free(&rules);
 	sb_free(&err);
 	operands_free(&ops);

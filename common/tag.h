@@ -92,6 +92,7 @@ struct titem {
 	uint32_t ncalls;        /* prompts: model calls that belong to it */
 	uint8_t toolcat;        /* model calls: the kind of the tools it chose */
 	bool tools;             /* model calls: it chose tools */
+	bool lazy;              /* model calls: text not read yet */
 };
 
 struct trec {
@@ -156,6 +157,7 @@ struct tstats {
 void stats_fallback(struct tstats *st, const char *reason);
 void stats_print(const struct tstats *st, const struct trules *t, const char *tagger);
 int stats_json(const struct tstats *st, const char *tagger, const char *path);
+void stats_free(struct tstats *st);
 
 /* --- the llama.cpp tagger (tagllm.c) --------------------------------- */
 struct tllm_opts {

@@ -11,6 +11,8 @@
 #include "json.h"
 #include "tag.h"
 
+#define REPLYMAX 100   /* bytes: longer texts are not mere replies */
+
 enum { R_SESSION, R_PROMPT, R_LLM, R_TOOL, R_EFFECT, R_OTHER };
 
 /* What a tool call or effect did, and the tag that work suggests.  The
@@ -117,6 +119,46 @@ static bool rawval(const char *line, size_t len, const char *key, const char **v
 	*v = p;
 	*n = (size_t)(q - p);
 	return true;
+}
+
+/* One pass over the top-level keys a tool or effect record needs. */
+static void scan_keys(struct trec *r, const char *line, size_t len, int kind)
+{
+	const char *p = line, *e = line + len, *name = NULL;
+	size_t nl = 0;
+	int cat = C_NONE, namecat = C_NONE;
+	while ((p = memchr(p, ',', (size_t)(e - p))) && e - p > 4) {
+		p++;
+		if (*p != '"')
+			continue;
+		const char *k = p + 1, *q = memchr(k, '"', (size_t)(e - k));
+		if (!q || e - q < 3 || q[1] != ':' || q[2] != '"')
+			continue;
+		size_t kl = (size_t)(q - k);
+		const char *v = q + 3, *ve = v;
+		while (ve < e && *ve != '"')
+			ve += *ve == '\\' ? 2 : 1;
+		if (ve >= e)
+			break;
+		size_t vl = (size_t)(ve - v);
+#define IS(lit) (kl == sizeof lit - 1 && !memcmp(k, lit, kl))
+		if (IS("id")) r->id = idhash(v, vl);
+		else if (IS("prompt")) r->prompt = idhash(v, vl);
+		else if (IS("parent")) r->parent = idhash(v, vl);
+		else if (IS("class")) {
+			/* the last key we need in schema order: process and argv
+			 * (many commas) follow it */
+			cat = cat_of_class(v, vl);
+			break;
+		}
+		else if (IS("tool") && kind == R_TOOL) name = v, nl = vl;
+		else if (IS("effect") && kind == R_EFFECT) namecat = cat_of_class(v, vl);
+#undef IS
+		p = ve;
+	}
+	if (!cat && name)
+		namecat = cat_of_tool(name, nl);
+	r->cat = (uint8_t)(cat ? cat : namecat);
 }
 
 static struct trec *newrec(struct tsession *s, const char *line, size_t len, int kind)
@@ -250,20 +292,35 @@ int ts_add(struct tsession *s, const char *line, size_t len, const char **why)
 	size_t kl;
 	const char *k = kind_at(line, len, &kl);
 	int kind = k ? kind_code(k, kl) : -1;
-	if (k && kind != R_SESSION && kind != R_PROMPT && kind != R_LLM && ends_object(line, len)) {
+	if (k && kind == R_LLM && ends_object(line, len)) {
+		/* most model calls are decided by their tools: the text is read
+		 * only when it is needed (text_of) */
 		struct trec *r = newrec(s, line, len, kind);
-		if (kind == R_TOOL || kind == R_EFFECT) {
-			const char *v;
-			size_t n;
-			if (rawval(line, len, "id", &v, &n)) r->id = idhash(v, n);
-			if (rawval(line, len, "prompt", &v, &n)) r->prompt = idhash(v, n);
-			if (rawval(line, len, "parent", &v, &n)) r->parent = idhash(v, n);
-			if (rawval(line, len, "class", &v, &n)) r->cat = (uint8_t)cat_of_class(v, n);
-			if (!r->cat && kind == R_TOOL && rawval(line, len, "tool", &v, &n))
-				r->cat = (uint8_t)cat_of_tool(v, n);
-			if (!r->cat && kind == R_EFFECT && rawval(line, len, "effect", &v, &n))
-				r->cat = (uint8_t)cat_of_class(v, n);
+		scan_keys(r, line, len, kind);
+		struct titem *it = newitem(s, r, TK_LLM);
+		it->lazy = true;
+		const char *a = memmem(line, len, ",\"tools\":[", 10), *e = line + len;
+		uint32_t cnt[NCAT] = {0};
+		for (const char *p = a ? a + 10 : e; p < e && *p != ']'; ) {
+			if (*p++ != '"')
+				continue;
+			const char *q = p;
+			while (q < e && *q != '"')
+				q += *q == '\\' ? 2 : 1;
+			if (q >= e)
+				break;
+			cnt[cat_of_tool(p, (size_t)(q - p))]++;
+			it->tools = true;
+			p = q + 1;
 		}
+		cnt[C_NONE] = 0;
+		it->toolcat = (uint8_t)cat_pick(cnt);
+		return 0;
+	}
+	if (k && kind != R_SESSION && kind != R_PROMPT && ends_object(line, len)) {
+		struct trec *r = newrec(s, line, len, kind);
+		if (kind == R_TOOL || kind == R_EFFECT)
+			scan_keys(r, line, len, kind);
 		return 0;
 	}
 	if (jparse(&d, line, len) < 0) {
@@ -294,8 +351,25 @@ bool ts_starts(const char *line, size_t len)
 
 static void settag(struct titem *it, const char *tag, const char *rule)
 {
-	snprintf(it->tag, sizeof it->tag, "%s", tag);
+	size_t l = strlen(tag);
+	if (l > TAG_MAX)
+		l = TAG_MAX;
+	memcpy(it->tag, tag, l);
+	it->tag[l] = 0;
 	it->rule = rule;
+}
+
+/* "effects:TAG" and "tools:TAG", made once */
+static const char *catrule(const char *prefix, int c)
+{
+	static const char *rules[2][NCAT];
+	int w = prefix[0] == 't';
+	if (!rules[w][c]) {
+		char b[40];
+		snprintf(b, sizeof b, "%s%s", prefix, cat_tag[c]);
+		rules[w][c] = tag_intern(b);
+	}
+	return rules[w][c];
 }
 
 static const char *rulename(const struct trule *r, const char *prefix)
@@ -318,7 +392,8 @@ static const struct trule *by_text(const struct trules *t, unsigned kind, const 
 	if (user && (r = tr_match(t, 0, t->nuser, kind, TM_ALL, s, n)))
 		return r;
 	tag_clean(&c, s, n, true);
-	if ((r = tr_match(t, t->nuser, t->n, kind, TM_WHOLE, c.p, c.len)))
+	/* replies are short: longer texts skip the reply rules */
+	if (c.len <= REPLYMAX && (r = tr_match(t, t->nuser, t->n, kind, TM_WHOLE, c.p, c.len)))
 		return r;
 	for (size_t i = 0, e; i < c.len; i += e) {
 		e = tag_sentence(c.p + i, c.len - i);
@@ -357,20 +432,47 @@ static void decide_prompt(struct tagger *tg, struct tsession *s, struct titem *i
 	}
 	int c = cat_pick(ev);
 	if (c) {
-		char rule[40];
-		snprintf(rule, sizeof rule, "effects:%s", cat_tag[c]);
-		settag(it, cat_tag[c], tag_intern(rule));
+		settag(it, cat_tag[c], catrule("effects:", c));
 		return;
 	}
 	settag(it, "unmatched", "unmatched");
 }
 
+/* A model call's text, read from its record when first needed. */
+static const char *text_of(struct tsession *s, struct titem *it)
+{
+	static struct jdoc d;
+	static struct sbuf tmp;
+	if (it->lazy) {
+		struct trec *r = &s->r[it->rec];
+		size_t tl = 0;
+		const char *t = NULL;
+		it->lazy = false;
+		if (jparse(&d, s->lines.p + r->off, r->len) == 0)
+			t = jsn(&d, jget(&d, jroot(&d), "text"), &tl);
+		tag_clean(&tmp, t ? t : "", t ? tl : 0, false);
+		it->text = s->texts.len;
+		it->textlen = tmp.len;
+		sb_add(&s->texts, tmp.p ? tmp.p : "", tmp.len);
+	}
+	return s->texts.p ? s->texts.p + it->text : "";
+}
+
+static bool llm_rules(const struct trules *t)
+{
+	for (int i = 0; i < t->nuser; i++)
+		if (t->v[i].kinds & TK_LLM)
+			return true;
+	return false;
+}
+
 static void decide_llm(struct tagger *tg, struct tsession *s, struct titem *it, const uint32_t *ev)
 {
 	const struct trules *t = tg->rules;
-	const char *text = s->texts.p + it->text;
+	const char *text;
 	const struct trule *r;
-	if ((r = tr_match(t, 0, t->nuser, TK_LLM, TM_ALL, text, it->textlen))) {
+	if (llm_rules(t) && (text = text_of(s, it)) &&
+	    (r = tr_match(t, 0, t->nuser, TK_LLM, TM_ALL, text, it->textlen))) {
 		settag(it, r->tag, r->name);
 		return;
 	}
@@ -380,11 +482,10 @@ static void decide_llm(struct tagger *tg, struct tsession *s, struct titem *it, 
 	if (!c)
 		c = it->toolcat;
 	if (c) {
-		char rule[40];
-		snprintf(rule, sizeof rule, "tools:%s", cat_tag[c]);
-		settag(it, cat_tag[c], tag_intern(rule));
+		settag(it, cat_tag[c], catrule("tools:", c));
 		return;
 	}
+	text = text_of(s, it);
 	if ((r = by_text(t, TK_LLM, text, it->textlen, false))) {
 		settag(it, r->tag, r->name);
 		return;
@@ -604,8 +705,11 @@ static void tagged(struct sbuf *o, const char *line, size_t len, const char *ts,
 		if (!first)
 			sb_addc(o, ',');
 		first = false;
-		sb_printf(o, "\"%s\":", names[i]);
-		sb_json_str(o, vals[i], strlen(vals[i]));
+		sb_addc(o, '"');
+		sb_adds(o, names[i]);
+		sb_add(o, "\":\"", 3);
+		sb_adds(o, vals[i]);   /* tags are letters only */
+		sb_addc(o, '"');
 	}
 	sb_adds(o, "},\"rule\":");
 	sb_json_str(o, rule, strlen(rule));

@@ -18,7 +18,8 @@ static int bycount(const void *a, const void *b)
 
 static void sorted(const struct tkindstat *k)
 {
-	qsort(k->tags, k->ntags, sizeof *k->tags, bycount);
+	if (k->ntags)
+		qsort(k->tags, k->ntags, sizeof *k->tags, bycount);
 }
 
 static double pct(uint64_t a, uint64_t b)
@@ -153,4 +154,16 @@ int stats_json(const struct tstats *st, const char *tagger, const char *path)
 	}
 	sb_free(&b);
 	return rc;
+}
+
+void stats_free(struct tstats *st)
+{
+	for (int i = 0; i < 3; i++)
+		free(st->k[i].tags);
+	free(st->human.tags);
+	for (int i = 0; i < st->nsamples; i++) {
+		free(st->samples[i].id);
+		free(st->samples[i].text);
+	}
+	memset(st, 0, sizeof *st);
 }
