@@ -132,6 +132,8 @@ static void scan_keys(struct trec *r, const char *line, size_t len, int kind)
 		if (*p != '"')
 			continue;
 		const char *k = p + 1, *q = memchr(k, '"', (size_t)(e - k));
+		if (q && q - k == 4 && !memcmp(k, "tags", 4))
+			break;   /* tags and rule are the last keys */
 		if (!q || e - q < 3 || q[1] != ':' || q[2] != '"')
 			continue;
 		size_t kl = (size_t)(q - k);
@@ -142,9 +144,10 @@ static void scan_keys(struct trec *r, const char *line, size_t len, int kind)
 			break;
 		size_t vl = (size_t)(ve - v);
 #define IS(lit) (kl == sizeof lit - 1 && !memcmp(k, lit, kl))
-		if (IS("id")) r->id = idhash(v, vl);
-		else if (IS("prompt")) r->prompt = idhash(v, vl);
-		else if (IS("parent")) r->parent = idhash(v, vl);
+		/* the first of each: an old "tags" object has a "prompt" too */
+		if (IS("id") && !r->id) r->id = idhash(v, vl);
+		else if (IS("prompt") && !r->prompt) r->prompt = idhash(v, vl);
+		else if (IS("parent") && !r->parent) r->parent = idhash(v, vl);
 		else if (IS("class")) {
 			/* the last key we need in schema order: process and argv
 			 * (many commas) follow it */
