@@ -158,11 +158,14 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
-	if [ -f scripts/agentpprof ]; then install -m 755 scripts/agentpprof $(DESTDIR)$(BINDIR)/agentpprof; fi
+	sed -e 's|@SHAREDIR@|$(SHAREDIR)|' -e 's|@VERSION@|$(VERSION)|' scripts/agentpprof > $(B)/agentpprof.sh
+	install -m 755 $(B)/agentpprof.sh $(DESTDIR)$(BINDIR)/agentpprof
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5
 	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7
-	for f in share/*; do [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(SHAREDIR); done; true
+	install -d $(DESTDIR)$(SHAREDIR)/examples
+	install -m 644 share/prices.yaml $(DESTDIR)$(SHAREDIR)
+	install -m 644 share/examples/* $(DESTDIR)$(SHAREDIR)/examples
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -90,9 +90,11 @@ static bool parse_span(const char *s, int64_t *ms)
 }
 
 /* The shipped table: share/ of an uninstalled tree (the binary is in
- * build/bin), else the installed $(SHAREDIR). */
+ * build/bin), or share/agentpprof/ beside the binary's bin/ (an install
+ * moved with DESTDIR or another PREFIX), else the configured $(SHAREDIR). */
 static const char *shipped_prices(void)
 {
+	static const char *const rel[] = {"../../share/prices.yaml", "../share/agentpprof/prices.yaml"};
 	static char path[4096];
 	char exe[4000];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -101,9 +103,11 @@ static const char *shipped_prices(void)
 		char *s = strrchr(exe, '/');
 		if (s) {
 			*s = 0;
-			snprintf(path, sizeof path, "%s/../../share/prices.yaml", exe);
-			if (access(path, R_OK) == 0)
-				return path;
+			for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
+				snprintf(path, sizeof path, "%s/%s", exe, rel[i]);
+				if (access(path, R_OK) == 0)
+					return path;
+			}
 		}
 	}
 	return AP_SHAREDIR "/prices.yaml";
