@@ -96,15 +96,27 @@ struct titem {
 };
 
 struct trec {
-	size_t off, len;        /* the line in the session's line pool */
+	const char *line;       /* in the session's line pool */
+	size_t len;
 	uint8_t kind;           /* R_* in tagsess.c */
 	uint8_t cat;            /* tool/effect: category of work */
 	int32_t item;           /* index in items, or -1 */
 	uint64_t id, prompt, parent;   /* hashes of the raw ids, 0 = absent */
 };
 
+/* Held lines: chunks of 1 MiB kept from one session to the next, so a
+ * long session never regrows and copies one buffer; a line longer than a
+ * chunk gets memory of its own until the session is written. */
+struct linepool {
+	char **chunk;
+	size_t nchunk, cur, used;
+	char **big;
+	size_t nbig;
+};
+
 struct tsession {
-	struct sbuf lines, texts;
+	struct linepool lines;
+	struct sbuf texts;
 	struct trec *r;
 	size_t nr, rcap;
 	struct titem *it;

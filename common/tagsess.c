@@ -164,6 +164,51 @@ static void scan_keys(struct trec *r, const char *line, size_t len, int kind)
 	r->cat = (uint8_t)(cat ? cat : namecat);
 }
 
+#define POOL_CHUNK ((size_t)1 << 20)
+
+static const char *pool_put(struct linepool *p, const char *s, size_t n)
+{
+	char *d;
+	if (n > POOL_CHUNK) {
+		p->big = xrealloc(p->big, sizeof *p->big * (p->nbig + 1));
+		d = p->big[p->nbig++] = xmalloc(n);
+	} else {
+		if (!p->nchunk || p->used + n > POOL_CHUNK) {
+			if (p->nchunk && p->cur + 1 < p->nchunk) {
+				p->cur++;
+			} else {
+				p->chunk = xrealloc(p->chunk, sizeof *p->chunk * (p->nchunk + 1));
+				p->chunk[p->nchunk] = xmalloc(POOL_CHUNK);
+				p->cur = p->nchunk++;
+			}
+			p->used = 0;
+		}
+		d = p->chunk[p->cur] + p->used;
+		p->used += n;
+	}
+	memcpy(d, s, n);
+	return d;
+}
+
+static void pool_reset(struct linepool *p)
+{
+	for (size_t i = 0; i < p->nbig; i++)
+		free(p->big[i]);
+	p->nbig = 0;
+	p->cur = 0;
+	p->used = 0;
+}
+
+static void pool_free(struct linepool *p)
+{
+	pool_reset(p);
+	for (size_t i = 0; i < p->nchunk; i++)
+		free(p->chunk[i]);
+	free(p->chunk);
+	free(p->big);
+	memset(p, 0, sizeof *p);
+}
+
 static struct trec *newrec(struct tsession *s, const char *line, size_t len, int kind)
 {
 	if (s->nr == s->rcap) {
@@ -172,11 +217,10 @@ static struct trec *newrec(struct tsession *s, const char *line, size_t len, int
 	}
 	struct trec *r = &s->r[s->nr++];
 	memset(r, 0, sizeof *r);
-	r->off = s->lines.len;
+	r->line = pool_put(&s->lines, line, len);
 	r->len = len;
 	r->kind = (uint8_t)kind;
 	r->item = -1;
-	sb_add(&s->lines, line, len);
 	return r;
 }
 
@@ -451,7 +495,7 @@ static const char *text_of(struct tsession *s, struct titem *it)
 		size_t tl = 0;
 		const char *t = NULL;
 		it->lazy = false;
-		if (jparse(&d, s->lines.p + r->off, r->len) == 0)
+		if (jparse(&d, r->line, r->len) == 0)
 			t = jsn(&d, jget(&d, jroot(&d), "text"), &tl);
 		tag_clean(&tmp, t ? t : "", t ? tl : 0, false);
 		it->text = s->texts.len;
@@ -661,7 +705,7 @@ static void sample(struct tstats *st, struct tsession *s, struct titem *it)
 	const char *v;
 	size_t n;
 	sb_reset(&id);
-	if (rawval(s->lines.p + r->off, r->len, "id", &v, &n))
+	if (rawval(r->line, r->len, "id", &v, &n))
 		sb_add(&id, v, n);
 	st->samples[st->nsamples].id = xstrdup(id.p ? id.p : "");
 	st->samples[st->nsamples].text = xstrdup(b.p ? b.p : "");
@@ -726,7 +770,7 @@ void ts_write(struct tagger *tg, struct tsession *s)
 	session_tag(tg, s);
 	for (size_t i = 0; i < s->nr; i++) {
 		struct trec *r = &s->r[i];
-		const char *line = s->lines.p + r->off;
+		const char *line = r->line;
 		if (r->kind == R_SESSION) {
 			tagged(&out, line, r->len, s->tag, NULL, NULL, s->rule);
 			count(&st->k[0], s->tag);
@@ -755,7 +799,7 @@ void ts_write(struct tagger *tg, struct tsession *s)
 
 void ts_reset(struct tsession *s)
 {
-	sb_reset(&s->lines);
+	pool_reset(&s->lines);
 	sb_reset(&s->texts);
 	s->nr = s->nit = 0;
 	s->tag[0] = 0;
@@ -764,7 +808,7 @@ void ts_reset(struct tsession *s)
 
 void ts_free(struct tsession *s)
 {
-	sb_free(&s->lines);
+	pool_free(&s->lines);
 	sb_free(&s->texts);
 	free(s->r);
 	free(s->it);
