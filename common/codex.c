@@ -174,7 +174,10 @@ static void note_once(struct cx *x, const char *what, const char *name, size_t n
 static const char *mkid(struct sbuf *b, const struct cx *x, char kind, unsigned n)
 {
 	sb_reset(b);
-	sb_printf(b, "%s:%c%u", x->sid.p, kind, n);
+	sb_add(b, x->sid.p, x->sid.len);
+	sb_addc(b, ':');
+	sb_addc(b, kind);
+	sb_addi(b, n);
 	return b->p;
 }
 

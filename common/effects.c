@@ -411,7 +411,10 @@ int effects_tool(struct ev_ctx *c, const struct event *tool, const char *input, 
 		e->cwd = tool->cwd;
 		e->parent = tool->id;
 		sb_reset(&id);
-		sb_printf(&id, "%s#%d", tool->id ? tool->id : "", i + 1);
+		if (tool->id)
+			sb_adds(&id, tool->id);
+		sb_addc(&id, '#');
+		sb_addi(&id, i + 1);
 		e->id = id.p;
 		ev_emit(c, e);
 	}

@@ -10,44 +10,57 @@ void ev_init(struct event *e)
 	e->port = e->pid = e->ppid = e->count = EV_NONE;
 }
 
-static void key(struct sbuf *b, const char *k)
+/* ,"k": (no comma after the opening brace); k is a literal, so its
+ * length is known where key() is expanded. */
+#define key(b, k) key_((b), (k), sizeof(k) - 1)
+static void key_(struct sbuf *b, const char *k, size_t kl)
 {
-	if (b->p[b->len - 1] != '{')
-		sb_addc(b, ',');
-	sb_addc(b, '"');
-	sb_adds(b, k);
-	sb_add(b, "\":", 2);
+	sb_grow(b, kl + 4);
+	char *p = b->p + b->len;
+	if (p[-1] != '{')
+		*p++ = ',';
+	*p++ = '"';
+	memcpy(p, k, kl);
+	p += kl;
+	*p++ = '"';
+	*p++ = ':';
+	*p = 0;
+	b->len = (size_t)(p - b->p);
 }
 
-static void str(struct sbuf *b, const char *k, const char *v)
+#define str(b, k, v) str_((b), (k), sizeof(k) - 1, (v))
+static void str_(struct sbuf *b, const char *k, size_t kl, const char *v)
 {
 	if (v) {
-		key(b, k);
+		key_(b, k, kl);
 		sb_json_str(b, v, strlen(v));
 	}
 }
 
-static void priv(struct sbuf *b, const char *k, const char *v)
+#define priv(b, k, v) priv_((b), (k), sizeof(k) - 1, (v))
+static void priv_(struct sbuf *b, const char *k, size_t kl, const char *v)
 {
 	if (v) {
-		key(b, k);
+		key_(b, k, kl);
 		sb_json_str_redacted(b, v, strlen(v));
 	}
 }
 
-static void num(struct sbuf *b, const char *k, int64_t v)
+#define num(b, k, v) num_((b), (k), sizeof(k) - 1, (v))
+static void num_(struct sbuf *b, const char *k, size_t kl, int64_t v)
 {
 	if (v != EV_NONE) {
-		key(b, k);
+		key_(b, k, kl);
 		sb_addi(b, v);
 	}
 }
 
-static void arr(struct sbuf *b, const char *k, const char **v, int n, bool redacted)
+#define arr(b, k, v, n, r) arr_((b), (k), sizeof(k) - 1, (v), (n), (r))
+static void arr_(struct sbuf *b, const char *k, size_t kl, const char **v, int n, bool redacted)
 {
 	if (!v)
 		return;
-	key(b, k);
+	key_(b, k, kl);
 	sb_addc(b, '[');
 	for (int i = 0; i < n; i++) {
 		if (i)

@@ -74,43 +74,43 @@ size_t secret_len(const char *p, size_t n)
 	return 0;
 }
 
-/* Visit the text between secrets. */
-static void scan(const char *s, size_t n, void (*emit)(struct sbuf *, const char *, size_t),
-	struct sbuf *b)
+/* Where the next secret at or after i starts (its length in *len), or n. */
+static size_t next_secret(const char *s, size_t n, size_t i, size_t *len)
 {
-	size_t from = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (; i < n; i++) {
 		char c = s[i];
 		if (c != 's' && c != 'g' && c != 'A' && c != 'e' && c != 'x')
 			continue;
 		if (i && (is_alnum((unsigned char)s[i - 1]) || s[i - 1] == '_' || s[i - 1] == '-'))
 			continue;
-		size_t l = secret_len(s + i, n - i);
-		if (!l)
-			continue;
-		emit(b, s + from, i - from);
-		emit(b, "[REDACTED]", 10);
-		i += l - 1;
-		from = i + 1;
+		if ((*len = secret_len(s + i, n - i)))
+			return i;
 	}
-	emit(b, s + from, n - from);
-}
-
-static void raw_add(struct sbuf *b, const char *s, size_t n)
-{
-	sb_add(b, s, n);
+	return n;
 }
 
 void redact(struct sbuf *b, const char *s, size_t n)
 {
 	sb_reset(b);
 	sb_grow(b, n);
-	scan(s, n, raw_add, b);
+	size_t from = 0, i, l;
+	while ((i = next_secret(s, n, from, &l)) < n) {
+		sb_add(b, s + from, i - from);
+		sb_add(b, "[REDACTED]", 10);
+		from = i + l;
+	}
+	sb_add(b, s + from, n - from);
 }
 
 void sb_json_str_redacted(struct sbuf *b, const char *s, size_t n)
 {
-	static struct sbuf tmp;
-	redact(&tmp, s, n);
-	sb_json_str(b, tmp.p ? tmp.p : "", tmp.len);
+	size_t from = 0, i, l;
+	sb_addc(b, '"');
+	while ((i = next_secret(s, n, from, &l)) < n) {
+		sb_json_body(b, s + from, i - from);
+		sb_add(b, "[REDACTED]", 10);
+		from = i + l;
+	}
+	sb_json_body(b, s + from, n - from);
+	sb_addc(b, '"');
 }

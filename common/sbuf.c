@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "util.h"
 
 void sb_grow(struct sbuf *b, size_t extra)
@@ -39,6 +42,7 @@ void sb_adds(struct sbuf *b, const char *s)
 void sb_printf(struct sbuf *b, const char *fmt, ...)
 {
 	va_list ap;
+	sb_grow(b, 128);   /* most fit: format once */
 	va_start(ap, fmt);
 	int n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0, fmt, ap);
 	va_end(ap);
@@ -100,16 +104,41 @@ size_t utf8_valid_len(const char *s, size_t n)
 	return utf8_len((const unsigned char *)s, n);
 }
 
+/* The first byte at or after p that JSON output must look at: a quote,
+ * a backslash, a control byte or a byte >= 0x80. */
+static const unsigned char *plain_run(const unsigned char *p, const unsigned char *e)
+{
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'), low = _mm_set1_epi8(0x20);
+	while (p + 16 <= e) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		int bits = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+			_mm_cmpeq_epi8(v, bs)), _mm_cmplt_epi8(v, low)));
+		if (bits)
+			return p + __builtin_ctz((unsigned)bits);
+		p += 16;
+	}
+#endif
+	while (p < e && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+		p++;
+	return p;
+}
+
 void sb_json_str(struct sbuf *b, const char *s, size_t n)
+{
+	sb_grow(b, n + 2);
+	b->p[b->len++] = '"';
+	sb_json_body(b, s, n);
+	sb_addc(b, '"');
+}
+
+void sb_json_body(struct sbuf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s, *e = p + n;
-	sb_grow(b, n + 2);
-	b->p[b->len++] = '"';
+	sb_grow(b, n);
 	while (p < e) {
-		const unsigned char *q = p;
-		while (q < e && *q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\')
-			q++;
+		const unsigned char *q = plain_run(p, e);
 		if (q > p) {
 			sb_add(b, p, (size_t)(q - p));
 			p = q;
@@ -142,7 +171,6 @@ void sb_json_str(struct sbuf *b, const char *s, size_t n)
 		}
 		p++;
 	}
-	sb_addc(b, '"');
 }
 
 void sb_free(struct sbuf *b)

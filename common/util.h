@@ -45,6 +45,8 @@ void sb_addi(struct sbuf *b, int64_t v);
 size_t utf8_valid_len(const char *s, size_t n);
 /* JSON string literal with quotes; invalid UTF-8 becomes U+FFFD. */
 void sb_json_str(struct sbuf *b, const char *s, size_t n);
+/* The same without the quotes. */
+void sb_json_body(struct sbuf *b, const char *s, size_t n);
 void sb_free(struct sbuf *b);
 /* Write everything to fd; on EPIPE exit quietly as a filter should. */
 void write_all(int fd, const void *p, size_t n);
