@@ -1,0 +1,60 @@
+/* fuzz.h: what every libFuzzer target here shares.  A target defines
+ * LLVMFuzzerTestOneInput; fuzz/replay.c gives it a main() for gcc builds
+ * that replay saved inputs (tests/81-regress.t). */
+#ifndef AP_FUZZ_H
+#define AP_FUZZ_H
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include "util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *p, size_t n);
+
+/* Once per process: data on stdout goes to /dev/null.  Diagnostics stay
+ * on stderr, where the sanitizers report too (libFuzzer's
+ * -close_fd_mask=2 silences them and keeps its own reports). */
+static inline void fuzz_quiet(void)
+{
+	static int done;
+	if (done)
+		return;
+	done = 1;
+	diag_init("fuzz");
+	int fd = open("/dev/null", O_WRONLY);
+	if (fd > 1) {
+		dup2(fd, 1);
+		close(fd);
+	}
+}
+
+/* The input as a NUL-terminated copy (parsers may read p[n]). */
+static inline char *fuzz_str(const uint8_t *p, size_t n)
+{
+	char *s = xmalloc(n + 1);
+	memcpy(s, p, n);
+	s[n] = 0;
+	return s;
+}
+
+/* The input as a file open for reading at offset 0 (a memfd), so the
+ * programs' own line reader reads it as it would a session file. */
+static inline int fuzz_fd(const uint8_t *p, size_t n)
+{
+	int fd = memfd_create("fuzz", 0);
+	if (fd < 0)
+		abort();
+	size_t off = 0;
+	while (off < n) {
+		ssize_t w = write(fd, p + off, n - off);
+		if (w <= 0)
+			abort();
+		off += (size_t)w;
+	}
+	lseek(fd, 0, SEEK_SET);
+	return fd;
+}
+#endif
