@@ -122,6 +122,23 @@ static bool rawval(const char *line, size_t len, const char *key, const char **v
 }
 
 /* One pass over the top-level keys a tool or effect record needs. */
+/* The closing quote of the string value that starts at v (or e): the
+ * first quote not escaped by an odd run of backslashes. */
+static const char *str_end(const char *v, const char *e)
+{
+	for (;;) {
+		const char *q = memchr(v, '"', (size_t)(e - v));
+		if (!q)
+			return e;
+		const char *b = q;
+		while (b > v && b[-1] == '\\')
+			b--;
+		if (!((q - b) & 1))
+			return q;
+		v = q + 1;
+	}
+}
+
 static void scan_keys(struct trec *r, const char *line, size_t len, int kind)
 {
 	const char *p = line, *e = line + len, *name = NULL;
@@ -137,9 +154,7 @@ static void scan_keys(struct trec *r, const char *line, size_t len, int kind)
 		if (!q || e - q < 3 || q[1] != ':' || q[2] != '"')
 			continue;
 		size_t kl = (size_t)(q - k);
-		const char *v = q + 3, *ve = v;
-		while (ve < e && *ve != '"')
-			ve += *ve == '\\' ? 2 : 1;
+		const char *v = q + 3, *ve = str_end(v, e);
 		if (ve >= e)
 			break;
 		size_t vl = (size_t)(ve - v);
@@ -431,8 +446,8 @@ static const char *rulename(const struct trule *r, const char *prefix)
 /* User rules on the text; then the built-in reply rules on all of it;
  * then the built-ins sentence by sentence: people state the intent
  * first, and the first sentence any rule matches decides. */
-static const struct trule *by_text(const struct trules *t, unsigned kind, const char *s, size_t n,
-	bool user)
+static const struct trule *by_text_uncached(const struct trules *t, unsigned kind, const char *s,
+	size_t n, bool user)
 {
 	static struct sbuf c;
 	const struct trule *r = NULL;
@@ -448,6 +463,25 @@ static const struct trule *by_text(const struct trules *t, unsigned kind, const 
 			return r;
 	}
 	return NULL;
+}
+
+/* The same text gets the same decision: replies ("ok", "continue"),
+ * interruption notes and model calls' stock phrases recur all through a
+ * history.  Decisions are kept by a hash of (kind, user rules on, text),
+ * for at most MEMO_MAX texts. */
+#define MEMO_MAX 1000000
+static const struct trule *by_text(const struct trules *t, unsigned kind, const char *s, size_t n,
+	bool user)
+{
+	static struct hmap memo;
+	uint64_t k = hash64(s, n, (uint64_t)kind * 2 + user);
+	int64_t *v = hm_get(&memo, k);
+	if (v)
+		return *v ? &t->v[*v - 1] : NULL;
+	const struct trule *r = by_text_uncached(t, kind, s, n, user);
+	if (memo.n < MEMO_MAX)
+		*hm_put(&memo, k, NULL) = r ? (r - t->v) + 1 : 0;
+	return r;
 }
 
 static void decide_prompt(struct tagger *tg, struct tsession *s, struct titem *it,
@@ -732,7 +766,12 @@ void stats_fallback(struct tstats *st, const char *reason)
 static void tagged(struct sbuf *o, const char *line, size_t len, const char *ts, const char *tp,
 	const char *tl, const char *rule)
 {
-	const char *a = memmem(line, len, ",\"tags\":", 8), *b = memmem(line, len, ",\"rule\":", 8);
+	/* tags and rule are the last keys and short (tags of letters, rules
+	 * named by us), and inside a string a quote is escaped, so the
+	 * record's tail is enough to find them */
+	size_t tail = len < 512 ? len : 512;
+	const char *w = line + len - tail;
+	const char *a = memmem(w, tail, ",\"tags\":", 8), *b = memmem(w, tail, ",\"rule\":", 8);
 	size_t cut = len;
 	if (a || b)
 		cut = (size_t)((a && (!b || a < b) ? a : b) - line);
