@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "events.h"
+#include "sessions.h"
 
 #define DOC_MAX ((size_t)1 << 30)   /* largest whole-document session */
 #define DAY_MS (86400LL * 1000)
@@ -46,6 +47,8 @@ struct gem {
 	int64_t last_end;       /* when the previous message's work ended */
 	unsigned nprompt, nllm;
 	struct sbuf text;
+	char hash[65];          /* header projectHash: sha256 of the project root */
+	char *cwd;              /* the root, when a path in the session proves it */
 };
 
 static const char *base_name(const char *p)
@@ -163,6 +166,7 @@ static void ensure_session(struct gem *g, int64_t ts)
 	e.subagent = g->subagent;
 	e.ts = g->start != TS_NONE ? g->start : ts;
 	e.file = g->path;
+	e.cwd = g->cwd;
 	ev_session(g->c, &e);
 }
 
@@ -177,6 +181,9 @@ static void header(struct gem *g, struct jdoc *d, const struct jnode *o)
 		g->start = ts_of(d, v);
 	if ((v = jget(d, o, "kind")) && v->type == J_STR)
 		g->is_sub = jeq(v, "subagent");
+	const char *ph = js(d, jget(d, o, "projectHash"));
+	if (ph && strlen(ph) == 64 && !g->hash[0])
+		memcpy(g->hash, ph, 65);
 	const char *sid = js(d, jget(d, o, "sessionId"));
 	if (!sid)
 		return;
@@ -376,6 +383,7 @@ static int64_t do_tool(struct gem *g, struct jdoc *d, const struct jnode *tc,
 	e.parent = llm;
 	e.prompt = g->prompt;
 	e.tool = name ? name : "unknown";
+	e.cwd = g->cwd;
 	if (name && !strcmp(name, "run_shell_command"))
 		e.exit = shell_exit(d, jget(d, tc, "result"));
 	e.status = status_of(jget(d, tc, "status"), e.exit);
@@ -525,6 +533,46 @@ static uint64_t line_at(const char *p, size_t pos)
 	return line;
 }
 
+/* Gemini records no working directory, only projectHash, the SHA-256 of
+ * the project root's absolute path.  An absolute path in a tool call's
+ * arguments whose ancestor hashes to it names the root exactly. */
+static bool root_of_path(struct gem *g, const char *path)
+{
+	char hex[65];
+	size_t n = strlen(path);
+	for (int depth = 0; n > 1 && depth < 64; depth++) {
+		sha256_hex(path, n, hex);
+		if (!memcmp(hex, g->hash, 64)) {
+			g->cwd = xstrndup(path, n);
+			return true;
+		}
+		while (n > 1 && path[n - 1] != '/')
+			n--;
+		if (n > 1)
+			n--;   /* drop the slash: "/a/b/" -> "/a/b" */
+	}
+	return false;
+}
+
+static void find_root(struct gem *g, struct jdoc *d, const struct jnode *msgs)
+{
+	int tried = 0;
+	if (!g->hash[0])
+		return;
+	JFOR(d, msgs, m) {
+		JFOR(d, jget(d, m, "toolCalls"), tc) {
+			const struct jnode *args = jget(d, tc, "args");
+			if (!args || args->type != J_OBJ)
+				continue;
+			JFOR(d, args, k) {
+				const char *v = js(d, jval(k));
+				if (v && v[0] == '/' && (root_of_path(g, v) || ++tried > 64))
+					return;
+			}
+		}
+	}
+}
+
 static void run_doc(struct gem *g)
 {
 	char *p;
@@ -550,6 +598,7 @@ static void run_doc(struct gem *g)
 		return;
 	}
 	header(g, &d, o);
+	find_root(g, &d, msgs);
 	const struct jnode *first = jfirst(&d, msgs);
 	ensure_session(g, first && first->type == J_OBJ ? ts_of(&d, jget(&d, first, "timestamp")) : TS_NONE);
 	do_messages(g, &d, msgs);
@@ -674,6 +723,7 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	free(g.session);
 	free(g.subagent);
 	free(g.prompt);
+	free(g.cwd);
 	sb_free(&g.text);
 }
 

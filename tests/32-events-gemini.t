@@ -8,7 +8,7 @@ J=session-2025-10-01T10-00-5e551011.json
 L=session-2026-04-29T21-39-7a1c0de5.jsonl
 S=chats/5e551011-aaaa-4bbb-8ccc-000000000001/c0ffee00-5ub-a6e7.jsonl
 C=$SHARED/corpus/gemini-cli
-plan 41
+plan 44
 
 # ev FILE...: agent-events run in the fixture directory, so "file" keys
 # are the relative names the expected output holds.
@@ -17,6 +17,13 @@ ev() { (cd "$F" && agent-events "$@"); }
 # --- session-*.json -----------------------------------------------------
 ev $J > json.out 2> json.err; st=$?
 check_same "session-*.json: exact records" "$F/$J.expected" json.out
+# projectHash is sha256 of the project root: a tool path under /src/app
+# proves the root, and the session and its tool calls carry it as cwd
+check_grep "cwd proven from projectHash and a tool path" '^{"kind":"session".*"cwd":"/src/app"' json.out
+sed 's/"projectHash": "[0-9a-f]*"/"projectHash": "0000000000000000000000000000000000000000000000000000000000000000"/' \
+	"$F/$J" > nohash.json
+agent-events nohash.json > nohash.out 2>/dev/null
+check_nogrep "no cwd when no path hashes to projectHash" '"cwd"' nohash.out
 check_test "session-*.json: exit 0" "$st" = 0
 check_test "session-*.json: nothing on stderr" "$(cat json.err)" = ""
 # 12000 input of which 9000 cached; 40 output + 25 thoughts
@@ -98,7 +105,7 @@ check_test "a Claude Code record is not claimed" "$(grep -c '"agent":"gemini"' c
 # cached, output + thoughts, thoughts; a log's message counts once (its
 # last line).
 if ! shared corpus/gemini-cli; then
-	for i in 1 2 3 4 5 6 7 8 9 10 11; do skip "../shared/corpus/gemini-cli absent"; done
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do skip "../shared/corpus/gemini-cli absent"; done
 	done_testing
 fi
 sum='def s(f): map(f) | add // 0; "\(s(.input)) \(s(.cache_read)) \(s(.output)) \(s(.reasoning))"'
@@ -122,6 +129,10 @@ for f in "$C"/*.json "$C"/*.jsonl; do
 	esac
 	check_test "corpus $b: token totals equal jq's" "$got" = "$want"
 done
+# A real session whose tool paths prove its root through its own hash.
+agent-events "$C/ai-sessions__gemini-cli-pomodoro-timer.json" 2>/dev/null | head -1 > pom.out
+check_grep "corpus: the pomodoro session's root found from its projectHash" \
+	'"cwd":"/Users/yoavfarhi/dev/pomodoro/gemini"' pom.out
 # Claude Code and Codex files are never taken for Gemini's.
 n=0
 for f in "$SHARED"/corpus/claude-code/* "$SHARED"/corpus/codex/*; do
