@@ -508,8 +508,12 @@ static void lex(struct lx *l)
 			if (!strcmp(op, "<<") || !strcmp(op, "<<-")) {
 				while (l->p < l->end && is_blank(*l->p))
 					l->p++;
-				if (l->p < l->end && !is_meta(*l->p)) {
+				int before = l->nt;
+				if (l->p < l->end && !is_meta(*l->p))
 					lex_word(l);
+				/* only a word is a delimiter: a line continuation
+				 * makes no token, and "<<0<" an io number */
+				if (l->nt > before && l->t[l->nt - 1].type == T_WORD) {
 					if (l->nhd + 2 > l->caphd) {
 						l->caphd = l->caphd ? l->caphd * 2 : 8;
 						l->hd = xrealloc(l->hd, sizeof *l->hd * l->caphd);
@@ -1144,7 +1148,8 @@ static int analyse(struct ps *ps, const char *const *chain0, int nchain0, const 
 		k++;
 	const char *dir = ps->dir;
 	if (k == argc)
-		return nrd ? add_cmd(ps, chain0, nchain0, argv + k, 0, rd, nrd, dir, partial) : -1;
+		return nrd ? add_cmd(ps, chain0, nchain0, argv ? argv + k : NULL, 0, rd, nrd, dir,
+			partial) : -1;
 	/* the chain: room for a wrapper per word and a shell */
 	const char **chain = xmalloc(sizeof *chain * (nchain0 + argc + 2));
 	if (nchain0)
