@@ -209,7 +209,7 @@ const struct tbuiltin tag_builtins[] = {
 	"文档|注释|说明书|使用说明|手册|教程",
 	"补充文档; 加注释"},
 {"plan", "en", TK_PROMPT | TK_LLM, false,
-	"\\b(?:plan|planning|roadmap|todo list|to-?dos?|next steps|step[- ]by[- ]step|"
+	"\\b(?:plan|planning|roadmap|to-?do (?:list|items?)|next steps|step[- ]by[- ]step|"
 	"break (?:it |this )?down|milestones?|strategy|outline|brainstorm\\w*|think (?:about|through)|"
 	"proposal)\\b",
 	"make a plan first; what are the next steps"},

@@ -331,6 +331,16 @@ static void parsed(struct tsession *s, struct jdoc *d, const char *line, size_t 
 		it->origin = (uint8_t)origin_of(js(d, jget(d, root, "origin")));
 	size_t tl = 0;
 	const char *t = jsn(d, jget(d, root, "text"), &tl);
+	if (it->origin == OR_COMMAND && t) {
+		/* a slash command: what the person asked is its arguments */
+		const char *a = memmem(t, tl, "<command-args>", 14), *e;
+		if (a && (e = memmem(a, tl - (size_t)(a - t), "</command-args>", 15))) {
+			t = a + 14;
+			tl = (size_t)(e - t);
+		} else {
+			tl = 0;
+		}
+	}
 	tag_clean(&tmp, t ? t : "", t ? tl : 0, false);
 	it->text = s->texts.len;
 	it->textlen = tmp.len;
@@ -484,6 +494,19 @@ static const struct trule *by_text(const struct trules *t, unsigned kind, const 
 	return r;
 }
 
+/* The slash command whose expansion it is: a meta prompt right after a
+ * command prompt (Claude Code writes the command, then the command's
+ * text, and the work hangs under the latter). */
+static const struct titem *command_before(const struct tsession *s, const struct titem *it)
+{
+	if (it->origin != OR_META)
+		return NULL;
+	for (const struct titem *p = it; p-- > s->it;)
+		if (p->kind == TK_PROMPT)
+			return p->origin == OR_COMMAND ? p : NULL;
+	return NULL;
+}
+
 static void decide_prompt(struct tagger *tg, struct tsession *s, struct titem *it,
 	const uint32_t *ev)
 {
@@ -500,6 +523,23 @@ static void decide_prompt(struct tagger *tg, struct tsession *s, struct titem *i
 			settag(it, r->tag, rulename(r, "subagent:"));
 		else
 			settag(it, "subagent", orule[it->origin]);
+		return;
+	}
+	const struct titem *cmd = command_before(s, it);
+	if (cmd) {
+		/* the expansion of a slash command: the person's intent is in
+		 * the command's arguments, else in the command's own text; it
+		 * is tagged as such but never counted as a typed prompt */
+		r = cmd->textlen ? by_text(tg->rules, TK_PROMPT, s->texts.p + cmd->text, cmd->textlen, true)
+			: NULL;
+		if (!r)
+			r = by_text(tg->rules, TK_PROMPT, text, it->textlen, true);
+		if (r && !r->whole) {
+			settag(it, r->tag, rulename(r, "command:"));
+			return;
+		}
+		int c = cat_pick(ev);
+		settag(it, c ? cat_tag[c] : "command", c ? catrule("command:effects:", c) : "origin:command");
 		return;
 	}
 	if (it->origin != OR_HUMAN) {
