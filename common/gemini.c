@@ -418,11 +418,19 @@ static int64_t do_tool(struct gem *g, struct jdoc *d, const struct jnode *tc,
  *   input = input - cached + tool, cache_read = cached, cache_write = 0,
  *   output = output + thoughts, reasoning = thoughts,
  * which keeps input + cache_read + output equal to Gemini's total. */
+/* A count as recorded: never negative, and capped at 2^53 (no real count
+ * comes near) so that the sums below cannot overflow. */
+static int64_t tok(struct jdoc *d, const struct jnode *t, const char *key)
+{
+	int64_t v = jint(jget(d, t, key), 0);
+	return v < 0 ? 0 : v > (INT64_C(1) << 53) ? INT64_C(1) << 53 : v;
+}
+
 static void tokens_of(struct gem *g, struct jdoc *d, const struct jnode *t, struct tokens *k)
 {
-	int64_t in = jint(jget(d, t, "input"), 0), cached = jint(jget(d, t, "cached"), 0);
-	int64_t out = jint(jget(d, t, "output"), 0), th = jint(jget(d, t, "thoughts"), 0);
-	int64_t tool = jint(jget(d, t, "tool"), 0);
+	int64_t in = tok(d, t, "input"), cached = tok(d, t, "cached");
+	int64_t out = tok(d, t, "output"), th = tok(d, t, "thoughts");
+	int64_t tool = tok(d, t, "tool");
 	if (cached > in) {
 		lr_note(g->r, "cached", "cached tokens (%lld) exceed input (%lld)",
 			(long long)cached, (long long)in);
@@ -440,6 +448,7 @@ static void do_gemini(struct gem *g, struct jdoc *d, const struct jnode *m)
 	const char *id = js(d, jget(d, m, "id"));
 	int64_t ts = ts_of(d, jget(d, m, "timestamp"));
 	g->nllm++;
+	ensure_session(g, ts);  /* it names the session that lid needs */
 	const char *lid = id;
 	if (!lid) {
 		size_t l = strlen(g->session) + 16;
@@ -447,7 +456,6 @@ static void do_gemini(struct gem *g, struct jdoc *d, const struct jnode *m)
 		snprintf(s, l, "%s:l%u", g->session, g->nllm);
 		lid = s;
 	}
-	ensure_session(g, ts);
 	const struct jnode *calls = jget(d, m, "toolCalls");
 	if (calls && calls->type != J_ARR)
 		calls = NULL;
