@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include "folded.h"
+#include "outfile.h"
 #include "lineio.h"
 #include "pb.h"
 #include "util.h"
@@ -533,9 +534,9 @@ int main(int argc, char **argv)
 
 	int fd = 1;
 	if (outfile) {
-		fd = open(outfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		fd = open_output(outfile);
 		if (fd < 0)
-			die(2, "%s: %s", outfile, strerror(errno));
+			die(2, "%s: %s", outfile, output_strerror(errno));
 	}
 	write_profile(&p, fd, (int)level);
 	if (fd != 1 && close(fd) < 0)

@@ -4,6 +4,7 @@
  * frame names are interned once), frames narrower than --minwidth are
  * pruned, and only then is the SVG written, so the output and the memory
  * follow the number of distinct frames, not the number of input lines. */
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "folded.h"
+#include "outfile.h"
 #include "lineio.h"
 #include "util.h"
 
@@ -1038,9 +1040,9 @@ int main(int argc, char **argv)
 	if (!o.title)
 		o.title = o.flamechart ? "Flame Chart" : o.inverted ? "Icicle Graph" : "Flame Graph";
 	if (o.output) {
-		int fd = open(o.output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		int fd = open_output(o.output);
 		if (fd < 0 || dup2(fd, 1) < 0)
-			die(2, "%s: cannot write: %m", o.output);
+			die(2, "%s: cannot write: %s", o.output, output_strerror(errno));
 		close(fd);
 	}
 
