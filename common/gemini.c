@@ -271,6 +271,7 @@ static void do_user(struct gem *g, struct jdoc *d, const struct jnode *m)
 	if (!any && fnresp)
 		return;   /* tool results in a history snapshot: no prompt */
 	g->nprompt++;
+	ensure_session(g, ts);  /* it names the session that pid needs */
 	const char *pid = id;
 	if (!pid) {
 		size_t l = strlen(g->session) + 16;
@@ -280,7 +281,6 @@ static void do_user(struct gem *g, struct jdoc *d, const struct jnode *m)
 	}
 	if (ts != TS_NONE)
 		g->last_end = ts;
-	ensure_session(g, ts);
 	bool dup = id && ev_seen(&g->c->seen_prompt, g->session, id);
 	set_str(&g->prompt, pid);
 	if (dup)
