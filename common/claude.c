@@ -446,6 +446,14 @@ static int64_t max64(int64_t a, int64_t b)
 	return a > b ? a : b;
 }
 
+/* A token count: never negative, capped at 2^53 (no real count comes
+ * near), so that the programs that add counts up cannot overflow. */
+static int64_t count(const struct jnode *v)
+{
+	int64_t n = jint(v, 0);
+	return n < 0 ? 0 : n > (INT64_C(1) << 53) ? INT64_C(1) << 53 : n;
+}
+
 static void usage_max(struct jdoc *d, struct call *k, const struct jnode *u)
 {
 	if (!u || u->type != J_OBJ)
@@ -455,16 +463,16 @@ static void usage_max(struct jdoc *d, struct call *k, const struct jnode *u)
 	JFOR(d, u, key) {
 		const struct jnode *v = jval(key);
 		if (jeq(key, "input_tokens"))
-			t->input = max64(t->input, jint(v, 0));
+			t->input = max64(t->input, count(v));
 		else if (jeq(key, "cache_read_input_tokens"))
-			t->cache_read = max64(t->cache_read, jint(v, 0));
+			t->cache_read = max64(t->cache_read, count(v));
 		else if (jeq(key, "cache_creation_input_tokens"))
-			t->cache_write = max64(t->cache_write, jint(v, 0));
+			t->cache_write = max64(t->cache_write, count(v));
 		else if (jeq(key, "output_tokens"))
-			t->output = max64(t->output, jint(v, 0));
+			t->output = max64(t->output, count(v));
 		else if (jeq(key, "cache_creation"))
 			t->cache_write_1h = max64(t->cache_write_1h,
-				jint(jget(d, v, "ephemeral_1h_input_tokens"), 0));
+				count(jget(d, v, "ephemeral_1h_input_tokens")));
 	}
 }
 

@@ -485,10 +485,12 @@ static void assistant_item(struct cx *x, const struct jnode *p, int64_t ts)
 	}
 }
 
+/* A count: never negative, and capped at 2^53 (no real count comes near)
+ * so that sums and differences of counts cannot overflow. */
 static int64_t field(const struct jdoc *d, const struct jnode *o, const char *k)
 {
 	int64_t v = jint(jget(d, o, k), 0);
-	return v < 0 ? 0 : v;
+	return v < 0 ? 0 : v > (INT64_C(1) << 53) ? INT64_C(1) << 53 : v;
 }
 
 static void read_usage(const struct jdoc *d, const struct jnode *u, int64_t t[5])
@@ -498,7 +500,7 @@ static void read_usage(const struct jdoc *d, const struct jnode *u, int64_t t[5]
 	t[2] = field(d, u, "output_tokens");
 	t[3] = field(d, u, "reasoning_output_tokens");
 	const struct jnode *tt = jget(d, u, "total_tokens");
-	t[4] = tt ? jint(tt, 0) : t[0] + t[2];
+	t[4] = tt ? field(d, u, "total_tokens") : t[0] + t[2];
 }
 
 static uint64_t totals_key(const char *sid, const int64_t t[5])

@@ -168,6 +168,15 @@ static const char **strarr(struct jdoc *d, const struct jnode *a, int *n)
 	return v;
 }
 
+/* Counts and durations as read: records come from anywhere, and the
+ * readers add them up, so a count is never negative and never above 2^40
+ * (a trillion tokens in one call, 35 years in ms): millions of records
+ * at the cap still sum within int64_t. */
+static int64_t count(int64_t v)
+{
+	return v < 0 ? 0 : v > (INT64_C(1) << 40) ? INT64_C(1) << 40 : v;
+}
+
 int ev_read(struct jdoc *d, struct event *e, const char **why)
 {
 	const struct jnode *r = jroot(d);
@@ -202,7 +211,11 @@ int ev_read(struct jdoc *d, struct event *e, const char **why)
 		else if (IS("tool")) e->tool = js(d, v);
 		else if (IS("status")) e->status = js(d, v);
 		else if (IS("exit")) e->exit = jint(v, EV_NONE);
-		else if (IS("duration_ms")) e->duration_ms = jint(v, EV_NONE);
+		else if (IS("duration_ms")) {
+			e->duration_ms = jint(v, EV_NONE);
+			if (e->duration_ms != EV_NONE)
+				e->duration_ms = e->duration_ms < 0 ? EV_NONE : count(e->duration_ms);
+		}
 		else if (IS("effect")) e->effect = js(d, v);
 		else if (IS("class")) e->class = js(d, v);
 		else if (IS("process")) e->process = strarr(d, v, &e->nprocess);
@@ -217,12 +230,12 @@ int ev_read(struct jdoc *d, struct event *e, const char **why)
 		else if (IS("tokens") && v->type == J_OBJ) {
 			struct tokens *t = &e->tokens;
 			e->has_tokens = true;
-			t->input = jint(jget(d, v, "input"), 0);
-			t->cache_read = jint(jget(d, v, "cache_read"), 0);
-			t->cache_write = jint(jget(d, v, "cache_write"), 0);
-			t->cache_write_1h = jint(jget(d, v, "cache_write_1h"), 0);
-			t->output = jint(jget(d, v, "output"), 0);
-			t->reasoning = jint(jget(d, v, "reasoning"), 0);
+			t->input = count(jint(jget(d, v, "input"), 0));
+			t->cache_read = count(jint(jget(d, v, "cache_read"), 0));
+			t->cache_write = count(jint(jget(d, v, "cache_write"), 0));
+			t->cache_write_1h = count(jint(jget(d, v, "cache_write_1h"), 0));
+			t->output = count(jint(jget(d, v, "output"), 0));
+			t->reasoning = count(jint(jget(d, v, "reasoning"), 0));
 		}
 		else if (IS("tools")) e->tools = strarr(d, v, &e->ntools);
 		else if (IS("text")) e->text = jsn(d, v, &e->text_len);

@@ -45,8 +45,15 @@ jsonl() {
 }
 
 # --- hostile lines, shared by the JSON readers ---------------------------------
-# garbage: no newline inside, no valid UTF-8 guaranteed
-head -c 4000 /dev/urandom | tr -d '\n' > garbage
+# Sanitizer findings abort (a signal, so never mistaken for exit 1).
+export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
+export ASAN_OPTIONS=abort_on_error=1
+
+# garbage: bytes from a fixed pseudo-random sequence (the same each run),
+# no newline inside
+bytes() { LC_ALL=C awk -v n="$1" -v seed="$2" 'BEGIN { srand(seed)
+	for (i = 0; i < n; i++) { c = int(rand() * 256); if (c == 10) c = 0; printf "%c", c } }'; }
+bytes 4000 7 > garbage
 printf 'x\n' >> garbage
 deep() { awk 'BEGIN { for (i = 0; i < 100000; i++) printf "["; for (i = 0; i < 100000; i++) printf "]"; print "" }'; }
 deep > deep.line
@@ -214,7 +221,7 @@ status "agent-stack on garbage" 1
 awk 'BEGIN { s = "x"; while (length(s) < 1048576) s = s s; print "big;" s " 3" }' > mb.line
 {
 	echo 'before;frame 1'
-	head -c 2000 /dev/urandom | tr -d '\n'; echo
+	bytes 2000 11; echo
 	printf 'nul\000;inside 2\n'
 	printf 'utf8 \377\376;bad \355\240\200 3\n'
 	echo 'no;count;at;all'
