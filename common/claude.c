@@ -759,7 +759,8 @@ static void user(struct claude *s, struct rec *x)
 			sb_addc(t, '\n');
 		size_t beg = t->len;
 		jstr(jget(d, it, "text"), t);
-		if (!have_first && !prefix(t->p + beg, "<ide_")) {
+		/* a text item without a string adds nothing, t->p may be NULL */
+		if (!have_first && t->p && !prefix(t->p + beg, "<ide_")) {
 			first = beg;
 			have_first = true;
 		}

@@ -31,7 +31,8 @@ uint64_t hash64(const void *p, size_t n, uint64_t seed)
 		n -= 8;
 	}
 	uint64_t t = 0;
-	memcpy(&t, s, n);
+	if (n)          /* hash64(NULL, 0) is an empty string, not UB */
+		memcpy(&t, s, n);
 	h ^= mix(t ^ n);
 	return mix(h);
 }
