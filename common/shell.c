@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "event.h"       /* secret_len */
 #include "paths.h"
 #include "shell.h"
 #include "util.h"
@@ -1297,6 +1298,14 @@ static bool set_host(const char *h, size_t n, bool v6, char *out, size_t cap, in
 		if (!host_ok(h, n))
 			return false;
 	}
+	/* A key used as a host label (https://AKIA...example.com) would
+	 * leave as a lower-case domain that no redaction recognises. */
+	for (size_t i = 0; i < n; i++)
+		if ((i == 0 || h[i - 1] == '.') && secret_len(h + i, n - i)) {
+			h = "redacted.invalid";
+			n = strlen(h);
+			break;
+		}
 	if (n + 1 > cap)
 		return false;
 	for (size_t i = 0; i < n; i++)

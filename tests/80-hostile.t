@@ -195,7 +195,7 @@ check_grep "agent-tag keeps the record after" 'AFTERMARK' tag.out
 grep -a -v -x -F -f rec.ndjson tag.out | grep -v '"id":"p2"' > tag.clean
 if jsonl tag.clean; then ok "agent-tag writes one JSON value a line"; else not_ok "agent-tag writes one JSON value a line"; fi
 hrun tag0.out agent-tag < /dev/null
-alive "agent-tag on empty input"
+status "agent-tag on empty input" 0
 hrun tagg.out agent-tag garbage
 status "agent-tag on garbage" 1
 
@@ -213,7 +213,7 @@ for f in json top tree latency context parallel report; do
 	alive "agent-stack --format $f on hostile records"
 done
 hrun st0.out agent-stack < /dev/null
-alive "agent-stack on empty input"
+status "agent-stack on empty input (nothing matched)" 1
 hrun stg.out agent-stack garbage
 status "agent-stack on garbage" 1
 
@@ -313,7 +313,9 @@ ln -s . $H/.claude/projects/-home-u-proj/loop
 ln -s /nonexistent $H/.claude/projects/-home-u-proj/dangling.jsonl
 mkfifo $H/.claude/projects/-home-u-proj/44444444-1111-2222-3333-444455556666.jsonl 2>/dev/null
 hrun ses.out env HOME=$H CLAUDE_CONFIG_DIR= CODEX_HOME= agent-sessions
-alive "agent-sessions over a hostile home"
+status "agent-sessions over a hostile home" 1
+check_grep "agent-sessions names the garbage file" '^agent-sessions: .*/11111111-1111-2222-3333-444455556666.jsonl: ' ses.out.err
+check_grep "agent-sessions names the empty file" '^agent-sessions: .*/22222222-1111-2222-3333-444455556666.jsonl: ' ses.out.err
 check_grep "agent-sessions lists the good Claude session" '0b5f4e1c-1111' ses.out
 check_grep "agent-sessions lists the good Codex session" 'rollout-2026-01-01T10-00-00-c2' ses.out
 check_grep "agent-sessions lists the good Gemini session" 'g1.json' ses.out
@@ -399,7 +401,7 @@ agent-events secrets.jsonl 2>/dev/null | agent-tag 2>/dev/null > secrets.ndjson
 leaks=0
 leak() {  # FILE: any secret in its bytes?
 	for s in $SECRETS; do
-		if grep -a -q -F "$s" "$1"; then leaks=$((leaks + 1)); diag "secret ${s%"${s#????????}"}... in $2"; fi
+		if grep -a -q -i -F "$s" "$1"; then leaks=$((leaks + 1)); diag "secret ${s%"${s#????????}"}... in $2"; fi
 	done
 }
 check_test "the secrets fixture gives records" "$(grep -c . secrets.ndjson)" -ge 5
