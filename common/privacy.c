@@ -81,7 +81,10 @@ static size_t next_secret(const char *s, size_t n, size_t i, size_t *len)
 		char c = s[i];
 		if (c != 's' && c != 'g' && c != 'A' && c != 'e' && c != 'x')
 			continue;
-		if (i && (is_alnum((unsigned char)s[i - 1]) || s[i - 1] == '_' || s[i - 1] == '-'))
+		/* a key starts a word; '_' separates words in identifiers
+		 * (mcp__ghp_...), '-' does not (task-...) */
+		if (i && (is_alnum((unsigned char)s[i - 1]) || s[i - 1] == '-' ||
+		    (s[i - 1] == '_' && !(i > 1 && s[i - 2] == '_'))))
 			continue;
 		if ((*len = secret_len(s + i, n - i)))
 			return i;

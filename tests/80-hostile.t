@@ -417,6 +417,11 @@ for v in tasks system tokens cost time files network context; do
 	leak sec.$v.json "json ($v)"
 done
 check_test "no secret reaches folded, SVG, pprof or JSON output" $leaks = 0
+# A key inside an MCP tool name (mcp__SERVER__TOOL): "__" starts a word.
+printf '{"kind":"tool","agent":"claude","session":"m1","id":"t","tool":"mcp__%s__x","status":"ok"}\n' $GHP > mcp.ndjson
+agent-stack --view tasks mcp.ndjson > mcp.folded 2>/dev/null
+check_grep "an MCP tool's label is there" 'call:tool/mcp__' mcp.folded
+check_nogrep "a key inside an MCP tool name does not reach the labels" "$GHP" mcp.folded
 
 plan $_n
 done_testing
