@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include "outfile.h"
 #include "tag.h"
 
 static const char *const kname[3] = {"session", "prompt", "llm"};
@@ -146,11 +148,17 @@ int stats_json(const struct tstats *st, const char *tagger, const char *path)
 		sb_json_str(&b, w[i], strlen(w[i]));
 	}
 	sb_adds(&b, "]}\n");
-	FILE *f = fopen(path, "w");
-	int rc = 0;
-	if (!f || fwrite(b.p, 1, b.len, f) != b.len || fclose(f) != 0) {
-		warnx("%s: cannot write: %s", path, strerror(errno));
+	/* a named output file: never written through a planted link */
+	int fd = open_output(path), rc = 0;
+	if (fd < 0) {
+		warnx("%s: cannot write: %s", path, output_strerror(errno));
 		rc = -1;
+	} else {
+		write_all(fd, b.p, b.len);
+		if (close(fd) != 0) {
+			warnx("%s: cannot write: %s", path, strerror(errno));
+			rc = -1;
+		}
 	}
 	sb_free(&b);
 	return rc;

@@ -371,8 +371,6 @@ symlink_case() {   # DESC OUTPATH CMD...: CMD writes OUTPATH (a link to victim)
 todo=
 symlink_case "folded2pprof -o" shared-tmp/p.pb.gz folded2pprof -o shared-tmp/p.pb.gz one.folded
 symlink_case "folded2svg -o" shared-tmp/f.svg folded2svg -o shared-tmp/f.svg one.folded
-# reported to agent-tag's author: tagstats.c opens it with fopen(path, "w")
-todo=" # TODO agent-tag follows the link (common/tagstats.c stats_json)"
 symlink_case "agent-tag --stats-json" shared-tmp/stats.json agent-tag --stats-json shared-tmp/stats.json rec.ndjson
 symlink_case "agent-tag --cache" shared-tmp/cache agent-tag --tagger llm --llm-url http://127.0.0.1:9/ --cache shared-tmp/cache rec.ndjson
 if have agent-snoop; then
