@@ -1052,7 +1052,7 @@ static void group_report(struct rp *p, struct group *g, const char *key, struct 
 		else {
 			g->llm++;
 			for (int k = 0; k < 4; k++)
-				g->tk[k] += c->tk[k];
+				g->tk[k] = sat_add(g->tk[k], c->tk[k]);
 			if (isnan(c->cost))
 				g->unpriced++;
 			else

@@ -103,7 +103,7 @@ size_t stacks_add(struct stacks *t, const char *s, size_t n, double w)
 		if (!ins) {
 			struct stack_ent *e = &t->e[*v];
 			if (e->len == n && !memcmp(t->pool.p + e->off, s, n)) {
-				e->w += w;
+				e->w = sat_add(e->w, w);
 				return (size_t)*v;
 			}
 			continue;
@@ -157,7 +157,7 @@ int64_t stacks_print(const struct stacks *t, struct sbuf *o)
 		sb_addc(o, ' ');
 		sb_addi(o, w);
 		sb_addc(o, '\n');
-		sum += w;
+		sum = sat_add(sum, w);
 		if (o == &out)
 			out_maybe_flush();
 	}

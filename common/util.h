@@ -94,6 +94,14 @@ void operands_init(struct operands *o, int argc, char **argv);
 int operands_from_file(struct operands *o, const char *file);
 void operands_free(struct operands *o);
 
+/* a + b, stopping at the int64 limits instead of wrapping: weights are
+ * sums of what hostile input may say */
+static inline int64_t sat_add(int64_t a, int64_t b)
+{
+	int64_t r;
+	return __builtin_add_overflow(a, b, &r) ? (b > 0 ? INT64_MAX : INT64_MIN) : r;
+}
+
 /* number parsing with range checks, for options */
 bool parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out);
 bool parse_f64(const char *s, double lo, double hi, double *out);
