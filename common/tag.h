@@ -98,6 +98,7 @@ struct titem {
 struct trec {
 	const char *line;       /* in the session's line pool */
 	size_t len;
+	size_t tail;            /* where ,"tags": or ,"rule": starts; 0 none */
 	uint8_t kind;           /* R_* in tagsess.c */
 	uint8_t cat;            /* tool/effect: category of work */
 	int32_t item;           /* index in items, or -1 */

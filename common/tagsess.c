@@ -149,8 +149,11 @@ static void scan_keys(struct trec *r, const char *line, size_t len, int kind)
 		if (*p != '"')
 			continue;
 		const char *k = p + 1, *q = memchr(k, '"', (size_t)(e - k));
-		if (q && q - k == 4 && !memcmp(k, "tags", 4))
-			break;   /* tags and rule are the last keys */
+		if (q && q - k == 4 && (!memcmp(k, "tags", 4) || !memcmp(k, "rule", 4))) {
+			/* tags and rule are the last keys: a new tag replaces them */
+			r->tail = (size_t)(p - 1 - line);
+			break;
+		}
 		if (!q || e - q < 3 || q[1] != ':' || q[2] != '"')
 			continue;
 		size_t kl = (size_t)(q - k);
@@ -310,6 +313,16 @@ static void parsed(struct tsession *s, struct jdoc *d, const char *line, size_t 
 	static struct sbuf tmp;
 	const struct jnode *root = jroot(d);
 	struct trec *r = newrec(s, line, len, kind);
+	JFOR(d, root, k) {
+		if (k->len == 4 && (!memcmp(k->s, "tags", 4) || !memcmp(k->s, "rule", 4))) {
+			/* the comma before the key's opening quote */
+			const char *c = k->s - 1;
+			while (c > line && c[-1] != ',')
+				c--;
+			r->tail = c > line ? (size_t)(c - 1 - line) : 0;
+			break;
+		}
+	}
 	r->id = nodehash(jget(d, root, "id"));
 	r->prompt = nodehash(jget(d, root, "prompt"));
 	r->parent = nodehash(jget(d, root, "parent"));
@@ -803,19 +816,14 @@ void stats_fallback(struct tstats *st, const char *reason)
 
 /* --- output -------------------------------------------------------------- */
 
-static void tagged(struct sbuf *o, const char *line, size_t len, const char *ts, const char *tp,
+static void tagged(struct sbuf *o, const struct trec *r, const char *ts, const char *tp,
 	const char *tl, const char *rule)
 {
-	/* tags and rule are the last keys and short (tags of letters, rules
-	 * named by us), and inside a string a quote is escaped, so the
-	 * record's tail is enough to find them */
-	size_t tail = len < 512 ? len : 512;
-	const char *w = line + len - tail;
-	const char *a = memmem(w, tail, ",\"tags\":", 8), *b = memmem(w, tail, ",\"rule\":", 8);
-	size_t cut = len;
-	if (a || b)
-		cut = (size_t)((a && (!b || a < b) ? a : b) - line);
-	else {
+	const char *line = r->line;
+	size_t len = r->len, cut = r->tail;
+	if (!cut) {
+		/* no tags yet: before the closing brace */
+		cut = len;
 		while (cut && line[cut - 1] != '}')
 			cut--;
 		if (cut)
@@ -851,11 +859,11 @@ void ts_write(struct tagger *tg, struct tsession *s)
 		struct trec *r = &s->r[i];
 		const char *line = r->line;
 		if (r->kind == R_SESSION) {
-			tagged(&out, line, r->len, s->tag, NULL, NULL, s->rule);
+			tagged(&out, r, s->tag, NULL, NULL, s->rule);
 			count(&st->k[0], s->tag);
 		} else if (r->kind == R_PROMPT) {
 			struct titem *it = &s->it[r->item];
-			tagged(&out, line, r->len, s->tag, it->tag, NULL, it->rule);
+			tagged(&out, r, s->tag, it->tag, NULL, it->rule);
 			count(&st->k[1], it->tag);
 			if (it->origin == OR_HUMAN) {
 				count(&st->human, it->tag);
@@ -865,7 +873,7 @@ void ts_write(struct tagger *tg, struct tsession *s)
 		} else if (r->kind == R_LLM) {
 			struct titem *it = &s->it[r->item];
 			int64_t *v = r->prompt ? hm_get(&pidx, r->prompt) : NULL;
-			tagged(&out, line, r->len, s->tag, v ? s->it[*v].tag : "none", it->tag,
+			tagged(&out, r, s->tag, v ? s->it[*v].tag : "none", it->tag,
 				it->rule);
 			count(&st->k[2], it->tag);
 		} else {
