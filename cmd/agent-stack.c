@@ -169,16 +169,9 @@ static void one_file(struct sv *s, const char *path)
 	const char *why;
 	char *line;
 	size_t len;
-	if (lr_open(&r, path) < 0) {
-		diag_errors++;
-		return;
-	}
-	while (lr_next(&r, &line, &len)) {
-		size_t i = 0;
-		while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
-			i++;
-		if (i == len)
-			continue;
+	if (lr_open(&r, path) < 0)
+		return;   /* reported and counted */
+	while (lr_next_nonblank(&r, &line, &len)) {
 		if (jparse(&d, line, len) < 0)
 			lr_warn(&r, "json", "not JSON (%s at byte %zu); line skipped", d.err, d.errpos);
 		else if (ev_read(&d, &e, &why) < 0)

@@ -101,16 +101,9 @@ static void one_file(struct run *ru, const char *path)
 	char *line;
 	size_t len;
 	const char *why;
-	if (lr_open(&r, path) < 0) {
-		diag_errors++;
-		return;
-	}
-	while (lr_next(&r, &line, &len)) {
-		size_t i = 0;
-		while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
-			i++;
-		if (i == len)
-			continue;
+	if (lr_open(&r, path) < 0)
+		return;   /* reported and counted */
+	while (lr_next_nonblank(&r, &line, &len)) {
 		if (ts_starts(line, len))
 			session_done(ru);
 		if (ts_add(&ru->cur, line, len, &why) < 0)
