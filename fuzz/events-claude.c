@@ -1,22 +1,9 @@
 /* events-claude.c: the claude adapter's run() over the input as a session
  * file, with a fresh context each time, as agent-events would run it. */
-#include "fuzz.h"
 #include "events.h"
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
-	fuzz_quiet();
-	struct ev_ctx c;
-	struct lreader r;
-	ev_ctx_init(&c);
-	lr_fdopen(&r, fuzz_fd(data, n), "fuzz.jsonl");
-	const char *head;
-	size_t hn = lr_peek(&r, 65536, &head);
-	(void)adapter_claude.sniff(head, hn, "fuzz.jsonl");
-	adapter_claude.run(&c, &r, "fuzz.jsonl");
-	ev_file_done(&c);
-	lr_close(&r);
-	sb_reset(&out);
-	ev_ctx_free(&c);
-	return 0;
+	return fuzz_adapter(&adapter_claude, data, n);
 }

@@ -57,4 +57,25 @@ static inline int fuzz_fd(const uint8_t *p, size_t n)
 	lseek(fd, 0, SEEK_SET);
 	return fd;
 }
+#ifdef AP_EVENTS_H
+/* One session file through one adapter, as agent-events runs it: sniff
+ * the head, run, end the file, with a fresh context each time. */
+static inline int fuzz_adapter(const struct adapter *a, const uint8_t *data, size_t n)
+{
+	fuzz_quiet();
+	struct ev_ctx c;
+	struct lreader r;
+	ev_ctx_init(&c);
+	lr_fdopen(&r, fuzz_fd(data, n), "fuzz.jsonl");
+	const char *head;
+	size_t hn = lr_peek(&r, 65536, &head);
+	(void)a->sniff(head, hn, "fuzz.jsonl");
+	a->run(&c, &r, "fuzz.jsonl");
+	ev_file_done(&c);
+	lr_close(&r);
+	sb_reset(&out);
+	ev_ctx_free(&c);
+	return 0;
+}
+#endif
 #endif
