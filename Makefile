@@ -27,7 +27,7 @@ PROGS = $(filter-out agent-snoop,$(basename $(notdir $(wildcard cmd/*.c))))
 # Libraries per program, one plain line each.
 LDLIBS_agent-sessions =
 LDLIBS_agent-events = -ljq
-LDLIBS_agent-tag = -lpcre2-8 -lyaml -lcurl -lm
+LDLIBS_agent-tag = -lpcre2-8 -lyaml -lm -ldl
 LDLIBS_agent-stack = -lyaml -ljq -lm
 LDLIBS_folded2svg = -lm
 LDLIBS_folded2pprof = -lz

@@ -29,6 +29,7 @@ struct trule {
 	char *source;           /* "--tag-rule", "rules.yaml:12", "builtin" */
 	bool whole;             /* built-in reply rules: the whole text only */
 	void *code;             /* pcre2_code */
+	bool jit;               /* JIT-compiled (on first use) */
 };
 
 struct trules {

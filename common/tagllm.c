@@ -3,6 +3,7 @@
  * with a cache of answers.  The model never stops a run: a failed, slow
  * or invalid answer keeps the regex tag for that prompt. */
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -160,13 +161,50 @@ static char *default_cache(void)
 		return NULL;
 	return b.p;
 }
+/* libcurl is loaded when the LLM tagger is chosen, not linked: its
+ * thirty-odd libraries (TLS, LDAP, Kerberos, ...) took 8 ms to load and
+ * relocate in every run of agent-tag, three quarters of its start-up. */
+static struct {
+	CURLcode (*global_init)(long);
+	void (*global_cleanup)(void);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_perform)(CURL *);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	void (*easy_cleanup)(CURL *);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void (*slist_free_all)(struct curl_slist *);
+} cu;
+
+static void curl_load(void)
+{
+	void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		die(2, "--tagger llm needs libcurl (Debian: libcurl4): %s", dlerror());
+	struct { const char *name; void **fn; } sym[] = {
+		{"curl_global_init", (void **)&cu.global_init},
+		{"curl_global_cleanup", (void **)&cu.global_cleanup},
+		{"curl_easy_init", (void **)&cu.easy_init},
+		{"curl_easy_setopt", (void **)&cu.easy_setopt},
+		{"curl_easy_perform", (void **)&cu.easy_perform},
+		{"curl_easy_getinfo", (void **)&cu.easy_getinfo},
+		{"curl_easy_cleanup", (void **)&cu.easy_cleanup},
+		{"curl_slist_append", (void **)&cu.slist_append},
+		{"curl_slist_free_all", (void **)&cu.slist_free_all},
+	};
+	for (size_t i = 0; i < sizeof sym / sizeof *sym; i++)
+		if (!(*sym[i].fn = dlsym(h, sym[i].name)))
+			die(2, "libcurl.so.4 has no %s", sym[i].name);
+}
+
 
 struct tllm *tllm_new(const struct tllm_opts *o, const struct trules *t, struct tstats *st)
 {
 	struct tllm *l = xcalloc(1, sizeof *l);
 	l->o = *o;
 	l->st = st;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 || !(l->curl = curl_easy_init()))
+	curl_load();
+	if (cu.global_init(CURL_GLOBAL_DEFAULT) != 0 || !(l->curl = cu.easy_init()))
 		die(2, "cannot initialise libcurl");
 	struct sbuf ep = {0};
 	size_t ul = strlen(o->url);
@@ -198,8 +236,8 @@ struct tllm *tllm_new(const struct tllm_opts *o, const struct trules *t, struct 
 		ns++;
 	}
 	sb_adds(&l->system, ". No other text.");
-	l->hdr = curl_slist_append(NULL, "Content-Type: application/json");
-	l->hdr = curl_slist_append(l->hdr, "Expect:");
+	l->hdr = cu.slist_append(NULL, "Content-Type: application/json");
+	l->hdr = cu.slist_append(l->hdr, "Expect:");
 	return l;
 }
 
@@ -243,18 +281,18 @@ static const char *ask(struct tllm *l, const char *text, size_t n, const char **
 	CURL *c = l->curl;
 	long ms = (long)(l->o.timeout * 1000);
 	sb_reset(&l->resp);
-	curl_easy_setopt(c, CURLOPT_URL, l->endpoint);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, l->hdr);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, b->p);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)b->len);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, ms > 0 ? ms : 1);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, ms > 0 ? ms : 1);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &l->resp);
+	cu.easy_setopt(c, CURLOPT_URL, l->endpoint);
+	cu.easy_setopt(c, CURLOPT_HTTPHEADER, l->hdr);
+	cu.easy_setopt(c, CURLOPT_POSTFIELDS, b->p);
+	cu.easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)b->len);
+	cu.easy_setopt(c, CURLOPT_TIMEOUT_MS, ms > 0 ? ms : 1);
+	cu.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, ms > 0 ? ms : 1);
+	cu.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	cu.easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	cu.easy_setopt(c, CURLOPT_WRITEDATA, &l->resp);
 	l->st->requests++;
 	l->uncached++;
-	CURLcode rc = curl_easy_perform(c);
+	CURLcode rc = cu.easy_perform(c);
 	if (rc != CURLE_OK) {
 		*why = rc == CURLE_OPERATION_TIMEDOUT ? "timeout" :
 			rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ? "connect" :
@@ -264,7 +302,7 @@ static const char *ask(struct tllm *l, const char *text, size_t n, const char **
 	}
 	l->fails = 0;
 	long code = 0;
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	cu.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	if (code != 200) {
 		*why = "http";
 		return NULL;
@@ -348,9 +386,9 @@ int tllm_free(struct tllm *l)
 	int rc = 0;
 	if (l->dirty && l->cachepath)
 		rc = cache_save(l);
-	curl_slist_free_all(l->hdr);
-	curl_easy_cleanup(l->curl);
-	curl_global_cleanup();
+	cu.slist_free_all(l->hdr);
+	cu.easy_cleanup(l->curl);
+	cu.global_cleanup();
 	free(l->endpoint);
 	free(l->cachepath);
 	sb_free(&l->grammar);

@@ -64,9 +64,8 @@ static void *compile(const char *pattern, struct sbuf *err)
 		sb_printf(err, "bad pattern at offset %zu: %s", (size_t)off, (char *)msg);
 		return NULL;
 	}
-	/* Without the JIT (some platforms) pcre2_match interprets. */
-	pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
-	return c;
+	return c;   /* JIT-compiled when first matched: most texts are decided
+	             * by the first rules, so many are never needed */
 }
 
 int tr_add(struct trules *t, unsigned kinds, const char *tag, const char *pattern,
@@ -243,6 +242,11 @@ static bool match1(const struct trules *t, const struct trule *r, const char *s,
 	struct trules *mt = (struct trules *)t;
 	if (!mt->md)
 		mt->md = pcre2_match_data_create(4, NULL);
+	if (!r->jit) {
+		/* without a JIT (some platforms) pcre2_match interprets */
+		pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
+		((struct trule *)r)->jit = true;
+	}
 	return pcre2_match(r->code, (PCRE2_SPTR)s, n, 0, 0, mt->md, NULL) >= 0;
 }
 
