@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "event.h"
 #include "json.h"
 #include "tag.h"
@@ -196,7 +197,12 @@ static const char *pool_put(struct linepool *p, const char *s, size_t n)
 				p->cur++;
 			} else {
 				p->chunk = xrealloc(p->chunk, sizeof *p->chunk * (p->nchunk + 1));
-				p->chunk[p->nchunk] = xmalloc(POOL_CHUNK);
+				/* all its pages at once: one call instead of 256 faults */
+				void *m = mmap(NULL, POOL_CHUNK, PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+				if (m == MAP_FAILED)
+					die(2, "out of memory (%zu bytes)", POOL_CHUNK);
+				p->chunk[p->nchunk] = m;
 				p->cur = p->nchunk++;
 			}
 			p->used = 0;
@@ -221,7 +227,7 @@ static void pool_free(struct linepool *p)
 {
 	pool_reset(p);
 	for (size_t i = 0; i < p->nchunk; i++)
-		free(p->chunk[i]);
+		munmap(p->chunk[i], POOL_CHUNK);
 	free(p->chunk);
 	free(p->big);
 	memset(p, 0, sizeof *p);
