@@ -139,5 +139,6 @@ int main(int argc, char **argv)
 	operands_free(&ops);
 	select_free(c.select);
 	ev_ctx_free(&c);
+	effects_done();
 	return diag_errors ? 1 : 0;
 }

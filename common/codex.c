@@ -861,11 +861,14 @@ static void output_status(struct cx *x, const struct jnode *o, struct pend *t)
 		return;
 	}
 	if (o->type == J_STR) {
+		/* the JSON wrapper (exit code in its metadata) is told by its
+		 * first bytes; only other outputs need their head read */
+		char h0[16];
+		unesc_head(o->s, o->len, h0, sizeof h0);
+		if ((starts(h0, "{\"output\":") || starts(h0, "{\"metadata\":")) &&
+		    wrapped_meta(o->s, o->len, t))
+			return;
 		unesc_head(o->s, o->len, h, sizeof h);
-		if (starts(h, "{\"output\":") || starts(h, "{\"metadata\":")) {
-			if (wrapped_meta(o->s, o->len, t))
-				return;
-		}
 		read_head(h, t);
 		return;
 	}

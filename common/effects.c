@@ -361,13 +361,17 @@ static void found_free(struct found *f)
 }
 
 /* Adapters ask for a tool call's class before they write the tool record
- * and for its effects right after: one analysis serves both calls.  The
- * analysis depends on the tool's name, cwd and arguments only. */
-static struct {
+ * and for its effects right after, and agents run the same commands over
+ * and over (make test, git diff): analyses are kept, keyed by a hash of
+ * what they depend on, the tool's name, cwd and arguments, in a few
+ * slots reused in turn. */
+#define NCACHE 32
+static struct cached {
 	bool valid;
 	uint64_t key;
 	struct found f;
-} last;
+} cache[NCACHE];
+static unsigned next_slot;
 
 static struct found *analysed(const struct event *tool, const char *input, size_t len)
 {
@@ -376,23 +380,26 @@ static struct found *analysed(const struct event *tool, const char *input, size_
 		k = hash64(tool->tool, strlen(tool->tool), k);
 	if (tool->cwd)
 		k = hash64(tool->cwd, strlen(tool->cwd), ~k);
-	if (last.valid && last.key == k) {
-		last.f.tool = tool;
-		return &last.f;
-	}
-	if (last.valid)
-		found_free(&last.f);
-	find(&last.f, tool, input, len);
-	last.valid = true;
-	last.key = k;
-	return &last.f;
+	for (int i = 0; i < NCACHE; i++)
+		if (cache[i].valid && cache[i].key == k) {
+			cache[i].f.tool = tool;
+			return &cache[i].f;
+		}
+	struct cached *c = &cache[next_slot++ % NCACHE];
+	if (c->valid)
+		found_free(&c->f);
+	find(&c->f, tool, input, len);
+	c->valid = true;
+	c->key = k;
+	return &c->f;
 }
 
-static void forget(void)
+void effects_done(void)
 {
-	if (last.valid)
-		found_free(&last.f);
-	last.valid = false;
+	for (int i = 0; i < NCACHE; i++)
+		if (cache[i].valid)
+			found_free(&cache[i].f);
+	memset(cache, 0, sizeof cache);
 }
 
 int effects_tool(struct ev_ctx *c, const struct event *tool, const char *input, size_t len)
@@ -419,7 +426,6 @@ int effects_tool(struct ev_ctx *c, const struct event *tool, const char *input, 
 		ev_emit(c, e);
 	}
 	sb_free(&id);
-	forget();
 	return f.n;
 }
 

@@ -80,6 +80,8 @@ int effects_tool(struct ev_ctx *c, const struct event *tool, const char *input, 
 /* The class of a tool call as a whole (test, build, vcs, ...), from the
  * same arguments; NULL when nothing stands out. */
 const char *effects_class(const struct event *tool, const char *input, size_t len);
+/* Release the analyses effects_tool and effects_class keep. */
+void effects_done(void);
 
 /* select.c: --select PROGRAM, a jq filter run on each record. */
 struct select *select_compile(const char *program);   /* dies with jq's message */
