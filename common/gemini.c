@@ -142,6 +142,16 @@ static void set_str(char **dst, const char *s)
 	*dst = s ? xstrdup(s) : NULL;
 }
 
+/* "<session>:<kind><n>" for a record the client gave no id of its own
+ * (kind p for prompts, l for model calls). */
+static const char *made_id(const struct gem *g, struct jdoc *d, char kind, unsigned n)
+{
+	size_t l = strlen(g->session) + 16;
+	char *s = jalloc(d, l);
+	snprintf(s, l, "%s:%c%u", g->session, kind, n);
+	return s;
+}
+
 /* The session record goes out lazily (before the first record that passes
  * the filters), so it can wait for the first timestamp when the header
  * has no startTime. */
@@ -272,13 +282,7 @@ static void do_user(struct gem *g, struct jdoc *d, const struct jnode *m)
 		return;   /* tool results in a history snapshot: no prompt */
 	g->nprompt++;
 	ensure_session(g, ts);  /* it names the session that pid needs */
-	const char *pid = id;
-	if (!pid) {
-		size_t l = strlen(g->session) + 16;
-		char *s = jalloc(d, l);
-		snprintf(s, l, "%s:p%u", g->session, g->nprompt);
-		pid = s;
-	}
+	const char *pid = id ? id : made_id(g, d, 'p', g->nprompt);
 	if (ts != TS_NONE)
 		g->last_end = ts;
 	bool dup = id && ev_seen(&g->c->seen_prompt, g->session, id);
@@ -449,13 +453,7 @@ static void do_gemini(struct gem *g, struct jdoc *d, const struct jnode *m)
 	int64_t ts = ts_of(d, jget(d, m, "timestamp"));
 	g->nllm++;
 	ensure_session(g, ts);  /* it names the session that lid needs */
-	const char *lid = id;
-	if (!lid) {
-		size_t l = strlen(g->session) + 16;
-		char *s = jalloc(d, l);
-		snprintf(s, l, "%s:l%u", g->session, g->nllm);
-		lid = s;
-	}
+	const char *lid = id ? id : made_id(g, d, 'l', g->nllm);
 	const struct jnode *calls = jget(d, m, "toolCalls");
 	if (calls && calls->type != J_ARR)
 		calls = NULL;
