@@ -53,13 +53,6 @@ struct rp {
 	size_t nb, capb;
 };
 
-#define GROW(p, n, cap) do { \
-	if ((n) == (cap)) { \
-		(cap) = (cap) ? (cap) * 2 : 64; \
-		(p) = xrealloc((p), (cap) * sizeof *(p)); \
-	} \
-} while (0)
-
 static uint32_t in(struct rp *p, const char *s)
 {
 	s = s ? s : "unknown";

@@ -6,26 +6,6 @@
 #include "event.h"
 #include "stack.h"
 
-/* Length of the valid UTF-8 sequence at s, 0 when invalid. */
-static size_t u8len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	if (c < 0x80)
-		return 1;
-	if (c < 0xC2 || c > 0xF4)
-		return 0;
-	size_t l = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-	if (n < l)
-		return 0;
-	for (size_t i = 1; i < l; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F) ||
-	    (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F))
-		return 0;
-	return l;
-}
-
 void label_clean(struct sbuf *b, const char *s, size_t n)
 {
 	static struct sbuf red;
@@ -35,7 +15,7 @@ void label_clean(struct sbuf *b, const char *s, size_t n)
 	bool space = false;
 	for (size_t i = 0; i < m;) {
 		unsigned c = p[i];
-		size_t l = u8len(p + i, m - i);
+		size_t l = utf8_valid_len((const char *)p + i, m - i);
 		const char *piece = (const char *)p + i;
 		if (!l) {
 			piece = "\xef\xbf\xbd";

@@ -79,13 +79,6 @@ struct sv {
 	struct sbuf b, g;       /* scratch: the stack being built, a group */
 };
 
-#define GROW(p, n, cap) do { \
-	if ((n) == (cap)) { \
-		(cap) = (cap) ? (cap) * 2 : 64; \
-		(p) = xrealloc((p), (cap) * sizeof *(p)); \
-	} \
-} while (0)
-
 int sv_view_byname(const char *name)
 {
 	if (!strcmp(name, "tools"))

@@ -20,6 +20,13 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* Make room for one more element in array p of n used, cap allocated. */
+#define GROW(p, n, cap) do { \
+	if ((n) == (cap)) { \
+		(cap) = (cap) ? (cap) * 2 : 64; \
+		(p) = xrealloc((p), (cap) * sizeof *(p)); \
+	} \
+} while (0)
 /* --version and --help helpers shared by every main(). */
 void print_version(void);
 
