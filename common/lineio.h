@@ -18,6 +18,8 @@ struct lreader {
 	uint64_t offset;      /* byte offset of that line */
 	uint64_t bytes;       /* bytes read so far */
 	size_t maxline;       /* longer lines are skipped with a diagnostic */
+	const char *map;      /* lr_map: the file's pages, read-only */
+	size_t mpos, msize, mstart, mfreed;
 	bool eof;
 	bool partial;         /* the line last returned had no newline */
 	bool failed;          /* a read error ended the file */
@@ -35,6 +37,17 @@ void lr_fdopen(struct lreader *r, int fd, const char *name);
  * NULs too): 1 when there is one, 0 at the end.  Blank lines are returned
  * as well; callers skip them.  Over-long lines are reported and skipped. */
 int lr_next(struct lreader *r, char **line, size_t *len);
+/* Read a regular file through a read-only mapping instead of read(2):
+ * lines then point into the file's pages and stay valid until lr_close;
+ * they are not NUL-terminated and must not be written.  The byte after a
+ * complete line (r->partial false) is its newline, or the carriage return
+ * of a CRLF.  1 when mapped; 0 when the input is not a regular file, or is
+ * empty, and reading goes on with read(2).  A file that shrinks while
+ * mapped ends the program with a diagnostic and status 2.  Not together
+ * with lr_slurp. */
+int lr_map(struct lreader *r);
+/* Give back the mapped pages wholly before p (lines before p are done). */
+void lr_unmap_before(struct lreader *r, const char *p);
 /* lr_next without the lines that hold only blanks. */
 int lr_next_nonblank(struct lreader *r, char **line, size_t *len);
 /* Up to n bytes ahead of the next line without consuming them. */
