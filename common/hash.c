@@ -90,3 +90,13 @@ void hm_free(struct hmap *m)
 	free(m->vals);
 	memset(m, 0, sizeof *m);
 }
+
+void hm_clear(struct hmap *m)
+{
+	if (m->cap > 4096) {
+		hm_free(m);
+	} else if (m->n) {
+		memset(m->keys, 0, m->cap * sizeof *m->keys);
+		m->n = 0;
+	}
+}

@@ -81,6 +81,8 @@ size_t tag_sentence(const char *s, size_t n);
 enum { OR_HUMAN, OR_COMMAND, OR_INTERRUPT, OR_CONTINUATION, OR_META, OR_SUBAGENT, OR_OTHER };
 
 /* A prompt or model call whose tag a tagger decides. */
+#define TS_NCAT 12       /* kinds of work (tagsess.c) */
+
 struct titem {
 	uint32_t rec;           /* index of its record in the session */
 	uint8_t kind;           /* TK_PROMPT, TK_LLM */
@@ -91,19 +93,21 @@ struct titem {
 	size_t text, textlen;   /* in the session's text pool, cleaned */
 	size_t raw, rawlen;     /* redacted original (for samples and the llm) */
 	uint32_t ncalls;        /* prompts: model calls that belong to it */
+	uint32_t ev[TS_NCAT];   /* kinds of work done for it (its effects, or
+	                         * a model call's own tool calls) */
 	uint8_t toolcat;        /* model calls: the kind of the tools it chose */
 	bool tools;             /* model calls: it chose tools */
 	bool lazy;              /* model calls: text not read yet */
 };
 
 struct trec {
-	const char *line;       /* in the session's line pool */
-	size_t len;
-	size_t tail;            /* where ,"tags": or ,"rule": starts; 0 none */
+	const char *line;       /* in the session's line pool, or borrowed */
+	uint32_t len;           /* lines are at most LR_MAXLINE_DEFAULT */
+	uint32_t tail;          /* where ,"tags": or ,"rule": starts; 0 none */
+	uint64_t id, prompt, parent;   /* hashes of the raw ids, 0 = absent */
+	int32_t item;           /* index in items, or -1 */
 	uint8_t kind;           /* R_* in tagsess.c */
 	uint8_t cat;            /* tool/effect: category of work */
-	int32_t item;           /* index in items, or -1 */
-	uint64_t id, prompt, parent;   /* hashes of the raw ids, 0 = absent */
 };
 
 /* Held lines: chunks of 1 MiB kept from one session to the next, so a
@@ -123,6 +127,13 @@ struct tsession {
 	size_t nr, rcap;
 	struct titem *it;
 	size_t nit, itcap;
+	struct hmap pidx, lidx; /* prompt id -> its first item; model call id
+	                         * -> its latest */
+	uint32_t *defer;        /* records counted when the session ends */
+	size_t ndefer, defercap;
+	/* ts_add keeps the caller's line instead of a copy: it stays valid
+	 * until ts_write and a newline follows it (set per line) */
+	bool borrow;
 	char tag[TAG_MAX + 1];  /* the session's tag */
 	const char *rule;
 };
@@ -143,6 +154,9 @@ bool ts_starts(const char *line, size_t len);
 void ts_regex(struct tagger *tg, struct tsession *s);
 /* Session tag and output (to out); counts into the stats. */
 void ts_write(struct tagger *tg, struct tsession *s);
+/* Copy the held lines that lie in [lo, hi) into the session's pool: the
+ * memory they were borrowed from is about to go. */
+void ts_unborrow(struct tsession *s, const char *lo, const char *hi);
 void ts_reset(struct tsession *s);
 void ts_free(struct tsession *s);
 const char *tag_intern(const char *s);

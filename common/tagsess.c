@@ -8,19 +8,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <emmintrin.h>
 #include "event.h"
 #include "json.h"
 #include "tag.h"
 
 #define REPLYMAX 100   /* bytes: longer texts are not mere replies */
 
-enum { R_SESSION, R_PROMPT, R_LLM, R_TOOL, R_EFFECT, R_OTHER };
+/* R_RUN: lines passed through as they are, one after another in memory */
+enum { R_SESSION, R_PROMPT, R_LLM, R_TOOL, R_EFFECT, R_OTHER, R_RUN };
 
 /* What a tool call or effect did, and the tag that work suggests.  The
  * strong kinds say more about intent than reading, planning or running a
  * command of unknown purpose. */
 enum { C_NONE, C_TEST, C_VCS, C_DEPS, C_BUILD, C_STYLE, C_WRITE, C_NET, C_DELEGATE,
 	C_READ, C_PLAN, C_RUN, NCAT };
+_Static_assert(NCAT == TS_NCAT, "tag.h keeps the evidence of each kind of work");
 static const char *const cat_tag[NCAT] = {NULL, "test", "vcs", "deps", "build", "style",
 	"edit", "research", "delegate", "inspect", "plan", "run"};
 #define C_WEAK C_READ
@@ -44,24 +47,35 @@ static const char *const *const tool_cats[NCAT] = {
 
 static int cat_of_tool(const char *s, size_t n)
 {
-	for (int c = 0; c < NCAT; c++)
-		for (const char *const *t = tool_cats[c]; t && *t; t++)
-			if (strlen(*t) == n && !strncasecmp(*t, s, n))
-				return c;
+	/* the names by length, made once: most names are ruled out by it */
+	static struct { const char *name; size_t len; int cat; } v[96];
+	static int nv = -1;
+	if (nv < 0) {
+		nv = 0;
+		for (int c = 0; c < NCAT; c++)
+			for (const char *const *t = tool_cats[c]; t && *t; t++)
+				if (nv < (int)(sizeof v / sizeof *v))
+					v[nv++] = (typeof(*v)){*t, strlen(*t), c};
+	}
+	for (int i = 0; i < nv; i++)
+		if (v[i].len == n && !strncasecmp(v[i].name, s, n))
+			return v[i].cat;
 	return C_NONE;
 }
 
 static int cat_of_class(const char *s, size_t n)
 {
-	static const struct { const char *name; int cat; } m[] = {
-		{"test", C_TEST}, {"build", C_BUILD}, {"vcs", C_VCS}, {"install", C_DEPS},
-		{"search", C_READ}, {"read", C_READ}, {"write", C_WRITE}, {"net", C_NET},
-		{"run", C_RUN}, {"lint", C_STYLE}, {"container", C_RUN},
+#define E(name, cat) {name, sizeof name - 1, cat}
+	static const struct { const char *name; size_t len; int cat; } m[] = {
+		E("read", C_READ), E("write", C_WRITE), E("run", C_RUN), E("search", C_READ),
+		E("test", C_TEST), E("build", C_BUILD), E("vcs", C_VCS), E("install", C_DEPS),
+		E("net", C_NET), E("lint", C_STYLE), E("container", C_RUN),
 		/* effect kinds, when there is no class */
-		{"delete", C_WRITE}, {"rename", C_WRITE}, {"exec", C_RUN},
+		E("delete", C_WRITE), E("rename", C_WRITE), E("exec", C_RUN),
 	};
+#undef E
 	for (size_t i = 0; i < sizeof m / sizeof *m; i++)
-		if (strlen(m[i].name) == n && !memcmp(m[i].name, s, n))
+		if (m[i].len == n && !memcmp(m[i].name, s, n))
 			return m[i].cat;
 	return C_NONE;
 }
@@ -122,62 +136,148 @@ static bool rawval(const char *line, size_t len, const char *key, const char **v
 	return true;
 }
 
-/* One pass over the top-level keys a tool or effect record needs. */
-/* The closing quote of the string value that starts at v (or e): the
- * first quote not escaped by an odd run of backslashes. */
-static const char *str_end(const char *v, const char *e)
+/* The first c in [p, e), or NULL: sixteen bytes at a time, inline,
+ * because most spans in a record (to the next comma, across a key or a
+ * short value) are too short to pay for a call to memchr. */
+static inline const char *find_byte(const char *p, const char *e, char c)
 {
-	for (;;) {
-		const char *q = memchr(v, '"', (size_t)(e - v));
-		if (!q)
-			return e;
-		const char *b = q;
-		while (b > v && b[-1] == '\\')
-			b--;
-		if (!((q - b) & 1))
-			return q;
-		v = q + 1;
+	const __m128i cv = _mm_set1_epi8(c);
+	for (; e - p >= 16; p += 16) {
+		int m = _mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)p), cv));
+		if (m)
+			return p + __builtin_ctz((unsigned)m);
 	}
+	for (; p < e; p++)
+		if (*p == c)
+			return p;
+	return NULL;
 }
 
-static void scan_keys(struct trec *r, const char *line, size_t len, int kind)
+/* The closing quote of the string value that starts at v (or e): the
+ * first quote that no backslash escapes. */
+static const char *str_end(const char *v, const char *e)
+{
+	const __m128i qv = _mm_set1_epi8('"'), bv = _mm_set1_epi8('\\');
+	while (e - v >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)v);
+		int m = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, qv), _mm_cmpeq_epi8(x, bv)));
+		if (!m) {
+			v += 16;
+			continue;
+		}
+		v += __builtin_ctz((unsigned)m);
+		if (*v == '"')
+			return v;
+		v += 2;   /* a backslash and the byte it escapes */
+	}
+	for (; v < e; v++) {
+		if (*v == '"')
+			return v;
+		if (*v == '\\' && ++v == e)
+			break;
+	}
+	return e;
+}
+
+static inline bool at(const char *k, const char *e, const char *lit, size_t n)
+{
+	return (size_t)(e - k) >= n && !memcmp(k, lit, n);
+}
+
+/* The key whose ',"' is at c: take what the record's kind needs.  false
+ * when the rest of the record is of no interest. */
+static inline __attribute__((always_inline)) bool key_at(struct trec *r, const char *line, const char *c, const char *e,
+	int kind, const char **name, size_t *nl, int *cat, int *namecat, const char **tools)
+{
+	const char *k = c + 2, *v;
+#define AT(lit) at(k, e, lit, sizeof lit - 1)
+#define VAL(lit) (v = k + sizeof lit - 1, str_end(v, e))
+	switch (*k) {
+	case 't':
+		if (AT("tags\":") ) {
+			/* tags and rule are the last keys: a new tag replaces them */
+			r->tail = (size_t)(c - line);
+			return false;
+		}
+		if (kind == R_TOOL && !*name && AT("tool\":\"")) {
+			const char *ve = VAL("tool\":\"");
+			*name = v;
+			*nl = (size_t)(ve - v);
+		} else if (tools && AT("tools\":[")) {
+			*tools = k + 7;
+		}
+		return true;
+	case 'r':
+		if (AT("rule\":")) {
+			r->tail = (size_t)(c - line);
+			return false;
+		}
+		return true;
+	case 'i':
+		/* tool and effect records are known by what they belong to */
+		if (kind == R_LLM && !r->id && AT("id\":\"")) {
+			const char *ve = VAL("id\":\"");
+			r->id = idhash(v, (size_t)(ve - v));
+		}
+		return true;
+	case 'p':
+		/* the first of each: an old "tags" object has a "prompt" too */
+		if (!r->prompt && AT("prompt\":\"")) {
+			const char *ve = VAL("prompt\":\"");
+			r->prompt = idhash(v, (size_t)(ve - v));
+		} else if (kind != R_EFFECT && !r->parent && AT("parent\":\"")) {
+			const char *ve = VAL("parent\":\"");
+			r->parent = idhash(v, (size_t)(ve - v));
+		}
+		return true;
+	case 'e':
+		if (kind == R_EFFECT && !*namecat && AT("effect\":\"")) {
+			const char *ve = VAL("effect\":\"");
+			*namecat = cat_of_class(v, (size_t)(ve - v));
+		}
+		return true;
+	case 'c':
+		if (kind != R_LLM && AT("class\":\"")) {
+			/* the last key needed in schema order: process and argv
+			 * (many commas) follow it */
+			const char *ve = VAL("class\":\"");
+			*cat = cat_of_class(v, (size_t)(ve - v));
+			return false;
+		}
+		return true;
+	}
+	return true;
+#undef AT
+#undef VAL
+}
+
+/* One pass over a tool, effect or model-call record for the keys it
+ * needs.  Every ',"' in a record starts a key or an array element, never
+ * lies inside a string (a quote in a string is escaped), so the keys are
+ * found by looking for that pair sixteen bytes at a time, and no string
+ * needs to be walked but the few values taken. */
+static void scan_keys(struct trec *r, const char *line, size_t len, int kind,
+	const char **tools)
 {
 	const char *p = line, *e = line + len, *name = NULL;
 	size_t nl = 0;
 	int cat = C_NONE, namecat = C_NONE;
-	while ((p = memchr(p, ',', (size_t)(e - p))) && e - p > 4) {
-		p++;
-		if (*p != '"')
-			continue;
-		const char *k = p + 1, *q = memchr(k, '"', (size_t)(e - k));
-		if (q && q - k == 4 && (!memcmp(k, "tags", 4) || !memcmp(k, "rule", 4))) {
-			/* tags and rule are the last keys: a new tag replaces them */
-			r->tail = (size_t)(p - 1 - line);
-			break;
-		}
-		if (!q || e - q < 3 || q[1] != ':' || q[2] != '"')
-			continue;
-		size_t kl = (size_t)(q - k);
-		const char *v = q + 3, *ve = str_end(v, e);
-		if (ve >= e)
-			break;
-		size_t vl = (size_t)(ve - v);
-#define IS(lit) (kl == sizeof lit - 1 && !memcmp(k, lit, kl))
-		/* the first of each: an old "tags" object has a "prompt" too */
-		if (IS("id") && !r->id) r->id = idhash(v, vl);
-		else if (IS("prompt") && !r->prompt) r->prompt = idhash(v, vl);
-		else if (IS("parent") && !r->parent) r->parent = idhash(v, vl);
-		else if (IS("class")) {
-			/* the last key we need in schema order: process and argv
-			 * (many commas) follow it */
-			cat = cat_of_class(v, vl);
-			break;
-		}
-		else if (IS("tool") && kind == R_TOOL) name = v, nl = vl;
-		else if (IS("effect") && kind == R_EFFECT) namecat = cat_of_class(v, vl);
-#undef IS
-		p = ve;
+	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"');
+	for (; e - p >= 17; p += 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), comma),
+			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 1)), quote)));
+		for (; m; m &= m - 1)
+			if (!key_at(r, line, p + __builtin_ctz(m), e, kind, &name, &nl, &cat, &namecat,
+			    tools))
+				goto done;
 	}
+	for (; e - p >= 2; p++)
+		if (p[0] == ',' && p[1] == '"' &&
+		    !key_at(r, line, p, e, kind, &name, &nl, &cat, &namecat, tools))
+			break;
+done:
 	if (!cat && name)
 		namecat = cat_of_tool(name, nl);
 	r->cat = (uint8_t)(cat ? cat : namecat);
@@ -185,9 +285,12 @@ static void scan_keys(struct trec *r, const char *line, size_t len, int kind)
 
 #define POOL_CHUNK ((size_t)1 << 20)
 
-static const char *pool_put(struct linepool *p, const char *s, size_t n)
+/* A copy of the line with a newline after it: lines held one after
+ * another in a chunk are then written out in runs. */
+static const char *pool_put(struct linepool *p, const char *s, size_t len)
 {
 	char *d;
+	size_t n = len + 1;
 	if (n > POOL_CHUNK) {
 		p->big = xrealloc(p->big, sizeof *p->big * (p->nbig + 1));
 		d = p->big[p->nbig++] = xmalloc(n);
@@ -210,7 +313,8 @@ static const char *pool_put(struct linepool *p, const char *s, size_t n)
 		d = p->chunk[p->cur] + p->used;
 		p->used += n;
 	}
-	memcpy(d, s, n);
+	memcpy(d, s, len);
+	d[len] = '\n';
 	return d;
 }
 
@@ -233,19 +337,87 @@ static void pool_free(struct linepool *p)
 	memset(p, 0, sizeof *p);
 }
 
-static struct trec *newrec(struct tsession *s, const char *line, size_t len, int kind)
+/* A record for a line already held at line. */
+static struct trec *newrec_at(struct tsession *s, const char *line, size_t len, int kind)
 {
+	if (len > UINT32_MAX)   /* the line reader's limit is far below */
+		die(2, "a line of %zu bytes is too long to hold", len);
 	if (s->nr == s->rcap) {
 		s->rcap = s->rcap ? 2 * s->rcap : 256;
 		s->r = xrealloc(s->r, s->rcap * sizeof *s->r);
 	}
 	struct trec *r = &s->r[s->nr++];
 	memset(r, 0, sizeof *r);
-	r->line = pool_put(&s->lines, line, len);
-	r->len = len;
+	r->line = line;
+	r->len = (uint32_t)len;
 	r->kind = (uint8_t)kind;
 	r->item = -1;
 	return r;
+}
+
+static const char *hold(struct tsession *s, const char *line, size_t len)
+{
+	return s->borrow ? line : pool_put(&s->lines, line, len);
+}
+
+static struct trec *newrec(struct tsession *s, const char *line, size_t len, int kind)
+{
+	return newrec_at(s, hold(s, line, len), len, kind);
+}
+
+/* A line that goes out as it came: it extends the run before it when it
+ * lies right after it in memory, so most tool and effect records cost no
+ * record of their own. */
+static void passthrough(struct tsession *s, const char *line, size_t len)
+{
+	const char *l = hold(s, line, len);
+	struct trec *p = s->nr ? &s->r[s->nr - 1] : NULL;
+	if (p && p->kind == R_RUN && p->line + p->len + 1 == l &&
+	    (uint64_t)p->len + 1 + len <= UINT32_MAX) {
+		p->len += (uint32_t)(1 + len);
+		return;
+	}
+	newrec_at(s, l, len, R_RUN);
+}
+
+/* Count a tool or effect record's kind of work for its prompt and, for a
+ * tool call, its model call (whose own tool records outrank the names it
+ * chose).  false, unless forced, while one of them is still unseen. */
+static bool credit(struct tsession *s, const struct trec *r, bool force)
+{
+	int64_t *pv = r->prompt ? hm_get(&s->pidx, r->prompt) : NULL;
+	int64_t *lv = r->kind == R_TOOL && r->parent ? hm_get(&s->lidx, r->parent) : NULL;
+	if (!force && ((r->prompt && !pv) || (r->kind == R_TOOL && r->parent && !lv)))
+		return false;
+	if (pv)
+		s->it[*pv].ev[r->cat]++;
+	if (lv)
+		s->it[*lv].ev[r->cat]++;
+	return true;
+}
+
+static void defer(struct tsession *s)
+{
+	if (s->ndefer == s->defercap) {
+		s->defercap = s->defercap ? 2 * s->defercap : 64;
+		s->defer = xrealloc(s->defer, s->defercap * sizeof *s->defer);
+	}
+	s->defer[s->ndefer++] = (uint32_t)(s->nr - 1);
+}
+
+/* A tool or effect record: its work is counted now when it can be, and
+ * the line joins a run; else it is kept whole until the session ends. */
+static void work(struct tsession *s, const struct trec *t, const char *line, size_t len)
+{
+	if (!t->cat || credit(s, t, false)) {
+		passthrough(s, line, len);
+		return;
+	}
+	struct trec *r = newrec(s, line, len, t->kind);
+	r->prompt = t->prompt;
+	r->parent = t->parent;
+	r->cat = t->cat;
+	defer(s);
 }
 
 static struct titem *newitem(struct tsession *s, struct trec *r, int kind)
@@ -259,6 +431,22 @@ static struct titem *newitem(struct tsession *s, struct trec *r, int kind)
 	it->rec = (uint32_t)(r - s->r);
 	it->kind = (uint8_t)kind;
 	r->item = (int32_t)s->nit++;
+	if (r->id && kind == TK_PROMPT) {
+		/* the first prompt of an id; the latest model call */
+		bool ins;
+		int64_t *v = hm_put(&s->pidx, r->id, &ins);
+		if (ins)
+			*v = r->item;
+	} else if (r->id) {
+		*hm_put(&s->lidx, r->id, NULL) = r->item;
+	}
+	if (kind == TK_LLM && r->prompt) {
+		int64_t *v = hm_get(&s->pidx, r->prompt);
+		if (v)
+			s->it[*v].ncalls++;
+		else
+			defer(s);
+	}
 	return it;
 }
 
@@ -318,7 +506,14 @@ static void parsed(struct tsession *s, struct jdoc *d, const char *line, size_t 
 {
 	static struct sbuf tmp;
 	const struct jnode *root = jroot(d);
-	struct trec *r = newrec(s, line, len, kind);
+	struct trec tr = {.kind = (uint8_t)kind}, *r = &tr;
+	if (kind != R_TOOL && kind != R_EFFECT) {
+		if (kind != R_SESSION && kind != R_PROMPT && kind != R_LLM) {
+			passthrough(s, line, len);
+			return;
+		}
+		r = newrec(s, line, len, kind);
+	}
 	JFOR(d, root, k) {
 		if (k->len == 4 && (!memcmp(k->s, "tags", 4) || !memcmp(k->s, "rule", 4))) {
 			/* the comma before the key's opening quote */
@@ -341,6 +536,7 @@ static void parsed(struct tsession *s, struct jdoc *d, const char *line, size_t 
 			r->cat = (uint8_t)cat_of_tool(c, n);
 		if (!r->cat && kind == R_EFFECT && (c = jsn(d, jget(d, root, "effect"), &n)))
 			r->cat = (uint8_t)cat_of_class(c, n);
+		work(s, r, line, len);
 		return;
 	}
 	if (kind != R_PROMPT && kind != R_LLM)
@@ -387,12 +583,12 @@ int ts_add(struct tsession *s, const char *line, size_t len, const char **why)
 		/* most model calls are decided by their tools: the text is read
 		 * only when it is needed (text_of) */
 		struct trec *r = newrec(s, line, len, kind);
-		scan_keys(r, line, len, kind);
+		const char *a = NULL, *e = line + len;
+		scan_keys(r, line, len, kind, &a);
 		struct titem *it = newitem(s, r, TK_LLM);
 		it->lazy = true;
-		const char *a = memmem(line, len, ",\"tools\":[", 10), *e = line + len;
 		uint32_t cnt[NCAT] = {0};
-		for (const char *p = a ? a + 10 : e; p < e && *p != ']'; ) {
+		for (const char *p = a ? a + 1 : e; p < e && *p != ']'; ) {
 			if (*p++ != '"')
 				continue;
 			const char *q = p;
@@ -409,9 +605,13 @@ int ts_add(struct tsession *s, const char *line, size_t len, const char **why)
 		return 0;
 	}
 	if (k && kind != R_SESSION && kind != R_PROMPT && ends_object(line, len)) {
-		struct trec *r = newrec(s, line, len, kind);
-		if (kind == R_TOOL || kind == R_EFFECT)
-			scan_keys(r, line, len, kind);
+		if (kind == R_TOOL || kind == R_EFFECT) {
+			struct trec t = {.kind = (uint8_t)kind};
+			scan_keys(&t, line, len, kind, NULL);
+			work(s, &t, line, len);
+		} else {
+			passthrough(s, line, len);
+		}
 		return 0;
 	}
 	if (jparse(&d, line, len) < 0) {
@@ -424,7 +624,7 @@ int ts_add(struct tsession *s, const char *line, size_t len, const char **why)
 	const char *kv = root->type == J_OBJ ? js(&d, jget(&d, root, "kind")) : NULL;
 	if (!kv) {
 		/* JSON but not a record: not ours to judge, passed on */
-		newrec(s, line, len, R_OTHER);
+		passthrough(s, line, len);
 		return 0;
 	}
 	parsed(s, &d, line, len, kind_code(kv, strlen(kv)));
@@ -636,58 +836,26 @@ static void decide_llm(struct tagger *tg, struct tsession *s, struct titem *it, 
 		settag(it, "unmatched", "unmatched");
 }
 
-static struct hmap pidx, lidx;   /* prompt / llm id -> item */
-
-static void index_items(struct tsession *s)
-{
-	hm_free(&pidx);
-	hm_free(&lidx);
-	memset(&pidx, 0, sizeof pidx);
-	memset(&lidx, 0, sizeof lidx);
-	for (size_t i = 0; i < s->nit; i++) {
-		struct trec *r = &s->r[s->it[i].rec];
-		if (r->id && r->kind == R_PROMPT) {
-			bool ins;
-			int64_t *v = hm_put(&pidx, r->id, &ins);
-			if (ins)
-				*v = (int64_t)i;
-		} else if (r->id && r->kind == R_LLM)
-			*hm_put(&lidx, r->id, NULL) = (int64_t)i;
-	}
-}
-
 void ts_regex(struct tagger *tg, struct tsession *s)
 {
-	uint32_t (*ev)[NCAT] = xcalloc(s->nit ? s->nit : 1, sizeof *ev);
-	index_items(s);
-	/* evidence: each prompt's work, each model call's tool calls */
-	bool *hascalls = xcalloc(s->nit ? s->nit : 1, 1);
-	for (size_t i = 0; i < s->nr; i++) {
-		struct trec *r = &s->r[i];
+	/* what could not be counted as it came: records before their
+	 * prompt or model call */
+	for (size_t i = 0; i < s->ndefer; i++) {
+		struct trec *r = &s->r[s->defer[i]];
 		int64_t *v;
-		if (r->kind == R_LLM && r->prompt && (v = hm_get(&pidx, r->prompt)))
+		if (r->kind != R_LLM)
+			credit(s, r, true);
+		else if ((v = hm_get(&s->pidx, r->prompt)))
 			s->it[*v].ncalls++;
-		if ((r->kind != R_TOOL && r->kind != R_EFFECT) || !r->cat)
-			continue;
-		if (r->prompt && (v = hm_get(&pidx, r->prompt)))
-			ev[*v][r->cat]++;
-		if (r->kind == R_TOOL && r->parent && (v = hm_get(&lidx, r->parent))) {
-			/* a call's own tool records outrank the names it chose */
-			if (!hascalls[*v])
-				memset(ev[*v], 0, sizeof ev[*v]);
-			hascalls[*v] = true;
-			ev[*v][r->cat]++;
-		}
 	}
+	s->ndefer = 0;
 	for (size_t i = 0; i < s->nit; i++) {
 		struct titem *it = &s->it[i];
 		if (it->kind == TK_PROMPT)
-			decide_prompt(tg, s, it, ev[i]);
+			decide_prompt(tg, s, it, it->ev);
 		else
-			decide_llm(tg, s, it, ev[i]);
+			decide_llm(tg, s, it, it->ev);
 	}
-	free(ev);
-	free(hascalls);
 }
 
 /* --- the session's tag --------------------------------------------------- */
@@ -856,14 +1024,39 @@ static void tagged(struct sbuf *o, const struct trec *r, const char *ts, const c
 	sb_add(o, "}\n", 2);
 }
 
+/* Records passed through unchanged sit next to each other in the pool,
+ * newlines included: they go out as one run.  Runs of over 64 KiB are
+ * written straight from the pool. */
+static void run_flush(const char **run, size_t *n)
+{
+	if (*n >= ((size_t)1 << 16)) {
+		out_flush();
+		write_all(1, *run, *n);
+	} else if (*n) {
+		sb_add(&out, *run, *n);
+		out_maybe_flush();
+	}
+	*run = NULL;
+	*n = 0;
+}
+
 void ts_write(struct tagger *tg, struct tsession *s)
 {
 	struct tstats *st = tg->st;
-	index_items(s);
+	const char *run = NULL;
+	size_t nrun = 0;
 	session_tag(tg, s);
 	for (size_t i = 0; i < s->nr; i++) {
 		struct trec *r = &s->r[i];
-		const char *line = r->line;
+		if (r->kind != R_SESSION && r->kind != R_PROMPT && r->kind != R_LLM) {
+			if (run && r->line != run + nrun)
+				run_flush(&run, &nrun);
+			if (!run)
+				run = r->line;
+			nrun += r->len + 1;
+			continue;
+		}
+		run_flush(&run, &nrun);
 		if (r->kind == R_SESSION) {
 			tagged(&out, r, s->tag, NULL, NULL, s->rule);
 			count(&st->k[0], s->tag);
@@ -876,25 +1069,32 @@ void ts_write(struct tagger *tg, struct tsession *s)
 				if (!strcmp(it->tag, "unmatched"))
 					sample(st, s, it);
 			}
-		} else if (r->kind == R_LLM) {
+		} else {
 			struct titem *it = &s->it[r->item];
-			int64_t *v = r->prompt ? hm_get(&pidx, r->prompt) : NULL;
+			int64_t *v = r->prompt ? hm_get(&s->pidx, r->prompt) : NULL;
 			tagged(&out, r, s->tag, v ? s->it[*v].tag : "none", it->tag,
 				it->rule);
 			count(&st->k[2], it->tag);
-		} else {
-			sb_add(&out, line, r->len);
-			sb_addc(&out, '\n');
 		}
 		out_maybe_flush();
 	}
+	run_flush(&run, &nrun);
+}
+
+void ts_unborrow(struct tsession *s, const char *lo, const char *hi)
+{
+	for (size_t i = 0; i < s->nr; i++)
+		if (s->r[i].line >= lo && s->r[i].line < hi)
+			s->r[i].line = pool_put(&s->lines, s->r[i].line, s->r[i].len);
 }
 
 void ts_reset(struct tsession *s)
 {
 	pool_reset(&s->lines);
 	sb_reset(&s->texts);
-	s->nr = s->nit = 0;
+	s->nr = s->nit = s->ndefer = 0;
+	hm_clear(&s->pidx);
+	hm_clear(&s->lidx);
 	s->tag[0] = 0;
 	s->rule = NULL;
 }
@@ -905,5 +1105,8 @@ void ts_free(struct tsession *s)
 	sb_free(&s->texts);
 	free(s->r);
 	free(s->it);
+	free(s->defer);
+	hm_free(&s->pidx);
+	hm_free(&s->lidx);
 	memset(s, 0, sizeof *s);
 }

@@ -76,6 +76,8 @@ struct hmap {
 int64_t *hm_put(struct hmap *m, uint64_t key, bool *ins);
 int64_t *hm_get(const struct hmap *m, uint64_t key);
 void hm_free(struct hmap *m);
+/* Empty the map; a large table is given back rather than wiped. */
+void hm_clear(struct hmap *m);
 
 /* timefmt.c: timestamps are int64 milliseconds since the epoch, UTC;
  * TS_NONE means unknown. */
