@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "lineio.h"
 #include "tag.h"
 
@@ -74,7 +75,17 @@ struct run {
 	struct tsession cur;
 	struct tsession **all;  /* cluster: every session, in input order */
 	size_t nall;
+	/* mappings of finished files whose lines the current session holds */
+	struct { void *p; size_t n; } keep[64];
+	int nkeep;
 };
+
+static void release_kept(struct run *ru)
+{
+	for (int i = 0; i < ru->nkeep; i++)
+		munmap(ru->keep[i].p, ru->keep[i].n);
+	ru->nkeep = 0;
+}
 
 static void session_done(struct run *ru)
 {
@@ -93,6 +104,7 @@ static void session_done(struct run *ru)
 		tllm_session(ru->tg.llm, s);
 	ts_write(&ru->tg, s);
 	ts_reset(s);
+	release_kept(ru);
 }
 
 static void one_file(struct run *ru, const char *path)
@@ -103,11 +115,32 @@ static void one_file(struct run *ru, const char *path)
 	const char *why;
 	if (lr_open(&r, path) < 0)
 		return;   /* reported and counted */
+	/* A regular file is read through a mapping and its lines are held
+	 * where they lie, not copied; the cluster tagger holds every session
+	 * to the end and reads with read(2). */
+	bool mapped = !ru->tg.cluster && lr_map(&r);
 	while (lr_next_nonblank(&r, &line, &len)) {
-		if (ts_starts(line, len))
+		if (ts_starts(line, len)) {
 			session_done(ru);
+			if (mapped)
+				lr_unmap_before(&r, line);
+		}
+		ru->cur.borrow = mapped && !r.partial && line[len] == '\n';
 		if (ts_add(&ru->cur, line, len, &why) < 0)
 			lr_warn(&r, "json", "%s; line skipped", why);
+	}
+	ru->cur.borrow = false;
+	if (mapped && ru->cur.nr) {
+		/* the session may go on in the next file: its lines stay
+		 * mapped until it is written, or are copied when too many
+		 * files are held */
+		if (ru->nkeep < (int)(sizeof ru->keep / sizeof *ru->keep)) {
+			ru->keep[ru->nkeep].p = (void *)r.map;
+			ru->keep[ru->nkeep++].n = r.msize;
+			r.map = NULL;
+		} else {
+			ts_unborrow(&ru->cur, r.map, r.map + r.msize);
+		}
 	}
 	lr_close(&r);
 }

@@ -4,7 +4,7 @@
 # man page's examples, and the built-in rules on the shared corpus.
 . "$(dirname "$0")/lib.sh"
 F=$TOP/tests/fixtures/tag
-plan 67
+plan 72
 
 # --- the regex tagger on a fixture --------------------------------------------
 agent-tag "$F/basic.ndjson" > out 2> err
@@ -22,6 +22,58 @@ check_grep "an old tags key is replaced, not kept" '"id":"u5".*"tags":{"session"
 check_nogrep "no record has two tags keys" '"tags":.*"tags":' again
 grep '"kind":"prompt"' "$F/basic.ndjson" | head -1 | agent-tag > one
 check_grep "records before any session record are tagged too" '"tags":{"session":"debug","prompt":"debug"}' one
+
+# --- reading: mapped files and pipes ---------------------------------------------
+# A regular file is read through a mapping, its lines held where they lie;
+# a pipe through read(2).  Both must give the same bytes: a CRLF line, a
+# blank line, a last line without newline, a session that goes on in the
+# next file, and a tool record before its prompt and model call.
+R='"agent":"claude","session":"s1","ts":"2026-01-01T00:00:00Z"'
+R2='"agent":"claude","session":"s2","ts":"2026-01-01T00:00:00Z"'
+{
+	printf '{"kind":"session",%s,"id":"s1"}\n' "$R"
+	printf '{"kind":"tool",%s,"id":"t0","parent":"m1","prompt":"p1","tool":"Bash","status":"ok","class":"test"}\n' "$R"
+	printf '{"kind":"prompt",%s,"id":"p1","prompt":"p1","origin":"human","text":"zzz qqq"}\r\n' "$R"
+	printf '   \n'
+	printf '{"kind":"llm",%s,"id":"m1","parent":"p1","prompt":"p1","model":"x","tools":["Read"],"text":"x"}\n' "$R"
+	printf '{"kind":"effect",%s,"id":"t0#1","parent":"t0","prompt":"p1","status":"ok","effect":"exec","class":"test"}' "$R"
+} > a.ndjson
+{
+	printf '{"kind":"tool",%s,"id":"t1","parent":"m1","prompt":"p1","tool":"Bash","status":"ok","class":"test"}\n' "$R"
+	printf '{"kind":"session",%s,"id":"s2"}\n' "$R2"
+	printf '{"kind":"prompt",%s,"id":"p2","prompt":"p2","origin":"human","text":"fix the crash in the parser"}\n' "$R2"
+} > b.ndjson
+agent-tag a.ndjson b.ndjson > mapped
+{ cat a.ndjson; echo; cat b.ndjson; } | agent-tag > piped
+check_same "a mapped file and a pipe give the same bytes" mapped piped
+cat > want <<'EOF'
+{"kind":"session","agent":"claude","session":"s1","ts":"2026-01-01T00:00:00Z","id":"s1","tags":{"session":"test"},"rule":"vote:human"}
+{"kind":"tool","agent":"claude","session":"s1","ts":"2026-01-01T00:00:00Z","id":"t0","parent":"m1","prompt":"p1","tool":"Bash","status":"ok","class":"test"}
+{"kind":"prompt","agent":"claude","session":"s1","ts":"2026-01-01T00:00:00Z","id":"p1","prompt":"p1","origin":"human","text":"zzz qqq","tags":{"session":"test","prompt":"test"},"rule":"effects:test"}
+{"kind":"llm","agent":"claude","session":"s1","ts":"2026-01-01T00:00:00Z","id":"m1","parent":"p1","prompt":"p1","model":"x","tools":["Read"],"text":"x","tags":{"session":"test","prompt":"test","llm":"test"},"rule":"tools:test"}
+{"kind":"effect","agent":"claude","session":"s1","ts":"2026-01-01T00:00:00Z","id":"t0#1","parent":"t0","prompt":"p1","status":"ok","effect":"exec","class":"test"}
+{"kind":"tool","agent":"claude","session":"s1","ts":"2026-01-01T00:00:00Z","id":"t1","parent":"m1","prompt":"p1","tool":"Bash","status":"ok","class":"test"}
+{"kind":"session","agent":"claude","session":"s2","ts":"2026-01-01T00:00:00Z","id":"s2","tags":{"session":"debug"},"rule":"vote:human"}
+{"kind":"prompt","agent":"claude","session":"s2","ts":"2026-01-01T00:00:00Z","id":"p2","prompt":"p2","origin":"human","text":"fix the crash in the parser","tags":{"session":"debug","prompt":"debug"},"rule":"builtin:debug/en"}
+EOF
+check_same "work before its prompt counts; CRLF and blank lines; a session across files" want mapped
+{ read -r first; agent-tag; } < mapped > rest
+tail -n +2 mapped | agent-tag > want
+check_same "standard input redirected from a file, read from where it stands" want rest
+{
+	printf '{"kind":"session",%s,"id":"s1"}\n' "$R"
+	printf '{"kind":"prompt",%s,"id":"p1","prompt":"p1","origin":"human","text":"zzz"}\n' "$R"
+	i=0
+	while [ $i -lt 80 ]; do
+		printf '{"kind":"tool",%s,"id":"t%d","prompt":"p1","tool":"Bash","status":"ok","class":"vcs"}\n' "$R" $i
+		i=$((i + 1))
+	done
+} > long.ndjson
+mkdir parts && (cd parts && split -l 1 -a 3 ../long.ndjson part.)
+agent-tag parts/part.* > mapped
+agent-tag < long.ndjson > whole
+check_same "one session in 82 files (more than are kept mapped)" whole mapped
+check_grep "... and tagged by all of its work" '"id":"p1".*"prompt":"vcs"},"rule":"effects:vcs"}$' mapped
 
 # --- user rules -------------------------------------------------------------------
 tagof() { jq -r --arg id "$1" 'select(.id==$id) | "\(.tags.prompt // .tags.session) \(.rule)"'; }
