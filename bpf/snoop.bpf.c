@@ -21,6 +21,7 @@
 
 #define AF_INET 2
 #define AF_INET6 10
+#define O_ACCMODE 03
 #define O_WRONLY 01
 #define O_CREAT 0100
 #define O_TRUNC 01000
@@ -30,6 +31,8 @@
 /* -c COMM: follow every process that execs with this name */
 const volatile bool filter_comm = false;
 const volatile char targ_comm[SNOOP_COMM_LEN] = {};
+/* --runtime-files: also send the opens of runtime files (runtime_file) */
+const volatile bool keep_runtime = false;
 /* wake user space when this much is waiting (set to 1/8 of the buffer) */
 const volatile __u64 wake_bytes = 2 << 20;
 
@@ -234,7 +237,8 @@ int BPF_PROG(on_exit, struct task_struct *p)
 /* --- system calls ----------------------------------------------------------- */
 
 /* What a followed thread's system call was given, kept from its entry to
- * its exit (LRU: a thread killed inside a call leaves no garbage). */
+ * its exit in the thread's own storage: no hashing, nothing to delete,
+ * and it goes with the thread.  type 0: no call in flight. */
 struct args {
 	u32 type;
 	s32 fd1, fd2;
@@ -243,9 +247,9 @@ struct args {
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, u64);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct args);
 } inflight SEC(".maps");
 
@@ -253,11 +257,16 @@ static __always_inline int enter(u32 type, int fd1, const void *p1, int fd2, con
 {
 	if (!current_followed())
 		return 0;
-	u64 id = bpf_get_current_pid_tgid();
-	struct args a = {
-		.type = type, .fd1 = fd1, .fd2 = fd2, .flags = flags, .p1 = p1, .p2 = p2,
-	};
-	bpf_map_update_elem(&inflight, &id, &a, BPF_ANY);
+	struct args *a = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0,
+		BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!a)
+		return 0;
+	a->type = type;
+	a->fd1 = fd1;
+	a->fd2 = fd2;
+	a->flags = flags;
+	a->p1 = p1;
+	a->p2 = p2;
 	return 0;
 }
 
@@ -307,15 +316,49 @@ static __always_inline void listen_msg(struct snoop_buf *b, struct sock *sk)
 	}
 }
 
+static __always_inline bool has_prefix(const char *s, const char *pre, u32 n)
+{
+	return !bpf_strncmp(s, n, pre);
+}
+#define PREFIX(s, lit) has_prefix(s, lit, sizeof lit - 1)
+
+/* A file every dynamically linked program reads as it starts, not one the
+ * agent chose: read-only opens of the loader's cache, of shared objects
+ * (".so" ends the file name or is followed by a dot: libc.so.6), of locale
+ * data and of gconv modules.  About thirty such opens come with each
+ * process in a C.UTF-8 locale; they are counted, not sent. */
+#define RUNTIME_SCAN 256
+static __always_inline bool runtime_file(const char *s, u32 n, u32 flags)
+{
+	if ((flags & O_ACCMODE) || (flags & (O_CREAT | O_TRUNC)) || n < 2 || s[0] != '/')
+		return false;
+	if (PREFIX(s, "/etc/ld.so.cache") || PREFIX(s, "/usr/lib/locale/") ||
+	    PREFIX(s, "/usr/share/locale/") || PREFIX(s, "/usr/lib/x86_64-linux-gnu/gconv/"))
+		return true;
+	/* the last name of the path: does ".so" end it or come before a dot? */
+	bool so = false;
+	for (u32 i = 1; i < RUNTIME_SCAN; i++) {
+		if (i + 3 >= n)
+			break;
+		char c = s[i];
+		if (c == '/')
+			so = false;
+		else if (c == '.' && s[i + 1] == 's' && s[i + 2] == 'o' &&
+			 (s[i + 3] == 0 || s[i + 3] == '.'))
+			so = true;
+	}
+	/* a path longer than the scan is not judged: it is sent */
+	return so && n <= RUNTIME_SCAN;
+}
+
 /* At the exit of a followed call: send what it did. */
 static __always_inline int leave(long ret)
 {
-	u64 id = bpf_get_current_pid_tgid();
-	struct args *ap = bpf_map_lookup_elem(&inflight, &id);
-	if (!ap)
+	struct args *ap = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
+	if (!ap || !ap->type)
 		return 0;
 	struct args a = *ap;
-	bpf_map_delete_elem(&inflight, &id);
+	ap->type = 0;
 	struct sock *sk = NULL;
 	switch (a.type) {
 	case SNOOP_CHDIR:
@@ -356,6 +399,12 @@ static __always_inline int leave(long ret)
 	b->h.flags = a.flags;
 	switch (a.type) {
 	case SNOOP_OPEN:
+		b->h.len1 = ustr(b, 0, a.p1);
+		if (!keep_runtime && runtime_file(b->data, b->h.len1, a.flags)) {
+			count(SNOOP_C_RUNTIME);
+			return 0;
+		}
+		break;
 	case SNOOP_UNLINK:
 	case SNOOP_MKDIR:
 	case SNOOP_CHDIR:

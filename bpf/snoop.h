@@ -37,6 +37,7 @@ enum snoop_type {
 enum snoop_counter {
 	SNOOP_C_RING,           /* messages lost to a full ring buffer */
 	SNOOP_C_PIDS,           /* children not followed: the pid map was full */
+	SNOOP_C_RUNTIME,        /* opens of runtime files, left out (keep_runtime) */
 	SNOOP_NCOUNTERS
 };
 

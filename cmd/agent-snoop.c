@@ -20,7 +20,7 @@
 #include "snoop.h"
 
 static const char usage[] =
-	"usage: agent-snoop [-v] [-o FILE] [-d SECONDS] [-b MIB] -p PID | -c COMM | -- CMD [ARG...]\n";
+	"usage: agent-snoop [-rv] [-o FILE] [-d SECONDS] [-b MIB] -p PID | -c COMM | -- CMD [ARG...]\n";
 
 static const char help[] =
 	"  -p, --pid PID          follow a running process and its descendants\n"
@@ -28,6 +28,7 @@ static const char help[] =
 	"  -o, --output FILE      write the records to FILE (never through a symlink)\n"
 	"  -d, --duration SECONDS stop tracing after SECONDS\n"
 	"  -b, --buffer MIB       ring buffer size, a power of two (default 16)\n"
+	"  -r, --runtime-files    also record the loader's, libraries' and locale opens\n"
 	"  -v, --verbose          show libbpf's messages\n"
 	"  -h, --help             print this help and exit\n"
 	"  -V, --version          print the version and exit\n";
@@ -312,6 +313,7 @@ int main(int argc, char **argv)
 		{"output", required_argument, 0, 'o'},
 		{"duration", required_argument, 0, 'd'},
 		{"buffer", required_argument, 0, 'b'},
+		{"runtime-files", no_argument, 0, 'r'},
 		{"verbose", no_argument, 0, 'v'},
 		{"help", no_argument, 0, 'h'},
 		{"version", no_argument, 0, 'V'},
@@ -320,9 +322,10 @@ int main(int argc, char **argv)
 	int64_t pid = 0, bufmib = 16;
 	double duration = 0;
 	const char *comm = NULL, *output = NULL;
+	bool runtime = false;
 	int c;
 	diag_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "+p:c:o:d:b:vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+p:c:o:d:b:rvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (!parse_i64(optarg, 1, INT32_MAX, &pid))
@@ -341,6 +344,9 @@ int main(int argc, char **argv)
 		case 'b':
 			if (!parse_i64(optarg, 1, 1024, &bufmib) || (bufmib & (bufmib - 1)))
 				die(2, "bad buffer size (a power of two, 1 to 1024 MiB): %s", optarg);
+			break;
+		case 'r':
+			runtime = true;
 			break;
 		case 'v':
 			verbose = true;
@@ -385,6 +391,7 @@ int main(int argc, char **argv)
 		skel->rodata->filter_comm = true;
 		strncpy((char *)skel->rodata->targ_comm, comm, SNOOP_COMM_LEN - 1);
 	}
+	skel->rodata->keep_runtime = runtime;
 	bpf_map__set_max_entries(skel->maps.events, (__u32)bufmib << 20);
 	skel->rodata->wake_bytes = (__u64)bufmib << 17;
 	int err = snoop_bpf__load(skel);
@@ -490,14 +497,16 @@ int main(int argc, char **argv)
 	}
 	/* the exit of the command is in the buffer already: read it all */
 	ring_buffer__consume(rb);
-	uint64_t drops = counter(skel, SNOOP_C_RING), lost = counter(skel, SNOOP_C_PIDS);
-	snoop_finish(s, clock_ms(CLOCK_REALTIME), drops, lost);
+	uint64_t drops = counter(skel, SNOOP_C_RING), lost = counter(skel, SNOOP_C_PIDS),
+		rt = counter(skel, SNOOP_C_RUNTIME);
+	snoop_finish(s, clock_ms(CLOCK_REALTIME), drops, lost, rt);
 	out_flush();
 	const struct snoop_counts *k = snoop_counts(s);
 	fprintf(stderr, "agent-snoop: %llu processes, %llu execs, %llu file events, %llu network "
-		"events, %llu lost to a full buffer, %llu not followed (pid map full)\n",
+		"events, %llu runtime file opens left out, %llu lost to a full buffer, %llu not "
+		"followed (pid map full)\n",
 		(unsigned long long)k->processes, (unsigned long long)k->execs,
-		(unsigned long long)k->files, (unsigned long long)k->net,
+		(unsigned long long)k->files, (unsigned long long)k->net, (unsigned long long)rt,
 		(unsigned long long)drops, (unsigned long long)lost);
 	bool bad = drops || lost || k->bad;
 	ring_buffer__free(rb);

@@ -831,7 +831,8 @@ void snoop_session(struct snoop *s, int64_t ts, const char *cwd)
 	ev_write(s->out, &e, 0);
 }
 
-void snoop_finish(struct snoop *s, int64_t ts, uint64_t drops, uint64_t pidlost)
+void snoop_finish(struct snoop *s, int64_t ts, uint64_t drops, uint64_t pidlost,
+	uint64_t runtime)
 {
 	for (size_t i = 0; i < s->npr; i++)
 		if (s->pr[i].pending)
@@ -845,10 +846,10 @@ void snoop_finish(struct snoop *s, int64_t ts, uint64_t drops, uint64_t pidlost)
 	/* the counts have no place in struct event: they replace the "}\n" */
 	s->out->len = at + strlen(s->out->p + at) - 2;
 	sb_printf(s->out, ",\"processes\":%llu,\"execs\":%llu,\"files\":%llu,\"net\":%llu,"
-		"\"drops\":%llu,\"unfollowed\":%llu,\"bad\":%llu}\n",
+		"\"runtime\":%llu,\"drops\":%llu,\"unfollowed\":%llu,\"bad\":%llu}\n",
 		(unsigned long long)s->c.processes, (unsigned long long)s->c.execs,
 		(unsigned long long)s->c.files, (unsigned long long)s->c.net,
-		(unsigned long long)drops, (unsigned long long)pidlost,
+		(unsigned long long)runtime, (unsigned long long)drops, (unsigned long long)pidlost,
 		(unsigned long long)s->c.bad);
 }
 

@@ -57,7 +57,10 @@ const char *snoop_feed_bytes(struct snoop *s, const void *p, size_t n);
 void snoop_flush(struct snoop *s);
 /* End of the run at ts: pending processes (still running, status unknown),
  * held records, then the summary with the losses the kernel counted. */
-void snoop_finish(struct snoop *s, int64_t ts, uint64_t drops, uint64_t pidlost);
+/* The last records and the summary: drops lost to a full buffer, pidlost
+ * processes not followed, runtime opens of runtime files left out. */
+void snoop_finish(struct snoop *s, int64_t ts, uint64_t drops, uint64_t pidlost,
+	uint64_t runtime);
 const struct snoop_counts *snoop_counts(const struct snoop *s);
 void snoop_free(struct snoop *s);
 

@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 		if (o.len > 1 << 20)
 			sb_reset(&o);
 	}
-	snoop_finish(s, 1700000001000, 0, 0);
+	snoop_finish(s, 1700000001000, 0, 0, 0);
 	snoop_free(s);
 	sb_free(&o);
 	uint8_t *m = xmalloc(n ? n : 1);

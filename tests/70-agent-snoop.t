@@ -8,7 +8,7 @@
 have jq || skip_all "jq not installed"
 TCPSERV=$AP_BUILD/tests/tcpserv
 [ -x "$TCPSERV" ] || skip_all "build/tests/tcpserv not built"
-plan 34
+plan 39
 
 # --- one script that does a bit of everything ---------------------------------
 cat > script.sh <<EOF
@@ -58,6 +58,18 @@ if [ -x "$AP_BUILD/bin/agent-stack" ]; then
 else
 	skip "agent-stack not built"
 fi
+
+# --- runtime files: left out and counted, unless -r ----------------------------------
+agent-snoop -o rt.ndjson -- sh -c 'echo x > libx.so.1; cat libx.so.1 "$PWD/libx.so.1" /etc/hostname > /dev/null' 2> rt.err
+jq -r 'select(.effect == "read" or .effect == "write") | select(.path != "/dev/null") | "\(.effect) \(.path)"' rt.ndjson > got
+check_out "the loader's, libraries' and locale opens are left out (absolute reads only)" \
+	"$(printf 'write %s\nread %s\nread /etc/hostname' "$TMP/libx.so.1" "$TMP/libx.so.1")" cat got
+check_test "and counted in the summary" "$(tail -1 rt.ndjson | jq .runtime)" -gt 2
+check_grep "and on standard error" 'runtime file opens left out' rt.err
+agent-snoop -r -o rt2.ndjson -- sh -c 'cat libx.so.1 > /dev/null' 2>/dev/null
+check_test "-r records them: the loader's cache and the shared object read" \
+	"$(jq -c 'select(.effect == "read" and (.path == "/etc/ld.so.cache" or .path == "'"$TMP"'/libx.so.1"))' rt2.ndjson | jq -r .path | sort -u | wc -l)" -eq 2
+check_test "-r: nothing left out" "$(tail -1 rt2.ndjson | jq .runtime)" -eq 0
 
 # --- sudo: the command runs as the user ------------------------------------------
 chmod 755 "$TMP"
