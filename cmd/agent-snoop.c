@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -29,7 +30,7 @@ static const char help[] =
 	"  -d, --duration SECONDS stop tracing after SECONDS\n"
 	"  -b, --buffer MIB       ring buffer size, a power of two (default 16)\n"
 	"  -r, --runtime-files    also record the loader's, libraries' and locale opens\n"
-	"  -v, --verbose          show libbpf's messages\n"
+	"  -v, --verbose          show libbpf's messages and what tracing cost\n"
 	"  -h, --help             print this help and exit\n"
 	"  -V, --version          print the version and exit\n";
 
@@ -297,6 +298,39 @@ static bool map_empty(struct snoop_bpf *skel)
 	return bpf_map__get_next_key(skel->maps.followed, NULL, &k, sizeof k) < 0;
 }
 
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+		(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* -v: what tracing cost: this process's CPU time after the programs were
+ * attached, and the kernel side's own run time when the kernel counts it
+ * (sysctl kernel.bpf_stats_enabled=1). */
+static void report_cost(struct snoop_bpf *skel, double before, double after)
+{
+	struct bpf_program *prog;
+	__u64 ns = 0, runs = 0;
+	bpf_object__for_each_program(prog, skel->obj) {
+		struct bpf_prog_info info = {0};
+		__u32 len = sizeof info;
+		if (!bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len)) {
+			ns += info.run_time_ns;
+			runs += info.run_cnt;
+		}
+	}
+	fprintf(stderr, "agent-snoop: %.3f s CPU while tracing, %.3f s before (loading the BPF "
+		"programs)\n", after - before, before);
+	if (runs)
+		fprintf(stderr, "agent-snoop: kernel side: %llu program runs, %.3f s\n",
+			(unsigned long long)runs, (double)ns / 1e9);
+	else
+		fprintf(stderr, "agent-snoop: kernel side: not counted "
+			"(sysctl kernel.bpf_stats_enabled=1 counts it)\n");
+}
+
 static void wait_status(pid_t pid, int *status)
 {
 	int st;
@@ -405,6 +439,7 @@ int main(int argc, char **argv)
 	}
 	if (snoop_bpf__attach(skel))
 		die(2, "cannot attach the BPF programs (%s); -v shows why", strerror(errno));
+	double cpu0 = cpu_seconds();
 
 	char session[64];
 	snprintf(session, sizeof session, "snoop-%d-%lld", (int)getpid(),
@@ -508,6 +543,8 @@ int main(int argc, char **argv)
 		(unsigned long long)k->processes, (unsigned long long)k->execs,
 		(unsigned long long)k->files, (unsigned long long)k->net, (unsigned long long)rt,
 		(unsigned long long)drops, (unsigned long long)lost);
+	if (verbose)
+		report_cost(skel, cpu0, cpu_seconds());
 	bool bad = drops || lost || k->bad;
 	ring_buffer__free(rb);
 	snoop_bpf__destroy(skel);

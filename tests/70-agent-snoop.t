@@ -8,7 +8,7 @@
 have jq || skip_all "jq not installed"
 TCPSERV=$AP_BUILD/tests/tcpserv
 [ -x "$TCPSERV" ] || skip_all "build/tests/tcpserv not built"
-plan 39
+plan 40
 
 # --- one script that does a bit of everything ---------------------------------
 cat > script.sh <<EOF
@@ -70,6 +70,8 @@ agent-snoop -r -o rt2.ndjson -- sh -c 'cat libx.so.1 > /dev/null' 2>/dev/null
 check_test "-r records them: the loader's cache and the shared object read" \
 	"$(jq -c 'select(.effect == "read" and (.path == "/etc/ld.so.cache" or .path == "'"$TMP"'/libx.so.1"))' rt2.ndjson | jq -r .path | sort -u | wc -l)" -eq 2
 check_test "-r: nothing left out" "$(tail -1 rt2.ndjson | jq .runtime)" -eq 0
+agent-snoop -v -o /dev/null -- true 2> v.err
+check_grep "-v: what tracing cost" '^agent-snoop: [0-9.]* s CPU while tracing, [0-9.]* s before (loading the BPF programs)$' v.err
 
 # --- sudo: the command runs as the user ------------------------------------------
 chmod 755 "$TMP"
