@@ -30,6 +30,12 @@ enum snoop_type {
 	SNOOP_NTYPES
 };
 
+/* The system calls watched, by tracepoint name (syscalls/sys_enter_NAME
+ * and sys_exit_NAME); snoop.bpf.c handles each by number. */
+#define SNOOP_SYSCALLS "open", "creat", "openat", "openat2", "unlink", "unlinkat", "rmdir", \
+	"mkdir", "mkdirat", "rename", "renameat", "renameat2", "chdir", "fchdir", "connect", \
+	"listen", "recvfrom"
+
 /* hdr.flags of SNOOP_EXEC: a process picked by -c COMM, a root of its own */
 #define SNOOP_F_ROOT 1u
 

@@ -331,6 +331,91 @@ static void report_cost(struct snoop_bpf *skel, double before, double after)
 			"(sysctl kernel.bpf_stats_enabled=1 counts it)\n");
 }
 
+/* the tracepoints of the system calls watched, entries and exits */
+static const char *const syscalls[] = {SNOOP_SYSCALLS};
+#define NSYS (sizeof syscalls / sizeof *syscalls)
+static struct bpf_link *sys_links[2 * NSYS];
+
+static int attach_syscalls(struct snoop_bpf *skel)
+{
+	char tp[64];
+	for (size_t i = 0; i < NSYS; i++) {
+		snprintf(tp, sizeof tp, "sys_enter_%s", syscalls[i]);
+		sys_links[2 * i] = bpf_program__attach_tracepoint(skel->progs.sys_enter_any,
+			"syscalls", tp);
+		snprintf(tp, sizeof tp, "sys_exit_%s", syscalls[i]);
+		sys_links[2 * i + 1] = bpf_program__attach_tracepoint(skel->progs.sys_exit_any,
+			"syscalls", tp);
+		if (!sys_links[2 * i] || !sys_links[2 * i + 1])
+			return -1;
+	}
+	return 0;
+}
+
+/* Every link of the skeleton and of the system calls, in turn. */
+static void each_link(struct snoop_bpf *skel, void (*fn)(struct bpf_link *))
+{
+	struct bpf_link **sl = (struct bpf_link **)&skel->links;
+	for (size_t i = 0; i < sizeof skel->links / sizeof *sl; i++)
+		if (sl[i])
+			fn(sl[i]);
+	for (size_t i = 0; i < 2 * NSYS; i++)
+		if (sys_links[i])
+			fn(sys_links[i]);
+}
+
+static void destroy_link(struct bpf_link *l)
+{
+	bpf_link__destroy(l);
+}
+
+static void disconnect_link(struct bpf_link *l)
+{
+	bpf_link__disconnect(l);
+}
+
+/* Detaching a tracepoint waits for an RCU grace period under a kernel
+ * lock (40 ms here): the 37 links take 1.5 s, however many threads ask.
+ * A child with nothing of ours open but the BPF objects does it, so this
+ * process, its exit status and the pipeline it writes to end at once;
+ * the programs stay attached, sending nothing anyone reads, until the
+ * child is done. */
+static void detach_later(struct snoop_bpf *skel)
+{
+	int gone[2];
+	pid_t p = pipe(gone) ? -1 : fork();
+	if (p == 0) {
+		/* the last references must be the child's: wait for this
+		 * process to exit (end of file on the pipe) */
+		char c;
+		close(gone[1]);
+		while (read(gone[0], &c, 1) < 0 && errno == EINTR)
+			;
+		setsid();
+		int nul = open("/dev/null", O_RDWR);
+		if (nul >= 0) {
+			dup2(nul, 0);
+			dup2(nul, 1);
+			dup2(nul, 2);
+			if (nul > 2)
+				close(nul);
+		}
+		if (chdir("/"))
+			_exit(0);
+		each_link(skel, destroy_link);
+		_exit(0);
+	}
+	if (p < 0) {
+		each_link(skel, destroy_link);
+	} else {
+		/* the child's copies of the descriptors keep them attached;
+		 * ours, and the pipe, close when this process exits */
+		close(gone[0]);
+		each_link(skel, disconnect_link);
+	}
+	snoop_bpf__destroy(skel);
+}
+
 static void wait_status(pid_t pid, int *status)
 {
 	int st;
@@ -437,7 +522,7 @@ int main(int argc, char **argv)
 			die(2, "this kernel has no BPF ring buffer (Linux 5.8 or later)");
 		die(2, "cannot load the BPF programs (%s); -v shows why", strerror(e));
 	}
-	if (snoop_bpf__attach(skel))
+	if (snoop_bpf__attach(skel) || attach_syscalls(skel))
 		die(2, "cannot attach the BPF programs (%s); -v shows why", strerror(errno));
 	double cpu0 = cpu_seconds();
 
@@ -547,7 +632,7 @@ int main(int argc, char **argv)
 		report_cost(skel, cpu0, cpu_seconds());
 	bool bad = drops || lost || k->bad;
 	ring_buffer__free(rb);
-	snoop_bpf__destroy(skel);
+	detach_later(skel);
 	snoop_free(s);
 	sb_free(&cwd);
 	if (argc) {
