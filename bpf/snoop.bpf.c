@@ -31,6 +31,7 @@
 #define O_TRUNC 01000
 #define AT_REMOVEDIR 0x200
 #define EINPROGRESS 115
+#define ENOENT 2
 
 /* -c COMM: follow every process that execs with this name */
 const volatile bool filter_comm = false;
@@ -337,18 +338,25 @@ static __always_inline bool has_prefix(const char *s, const char *pre, u32 n)
 }
 #define PREFIX(s, lit) has_prefix(s, lit, sizeof lit - 1)
 
-/* A file every dynamically linked program reads as it starts, not one the
- * agent chose: read-only opens of the loader's cache, of shared objects
- * (".so" ends the file name or is followed by a dot: libc.so.6), of locale
- * data and of gconv modules.  About thirty such opens come with each
- * process in a C.UTF-8 locale; they are counted, not sent. */
+/* A file the runtime reads or looks for, not one the agent chose:
+ * read-only opens of the loader's cache, of shared objects (".so" ends
+ * the file name or is followed by a dot: libc.so.6), of locale data and
+ * of gconv modules, and of paths in the system's directories that are not
+ * there.  About thirty such opens come with each process in a C.UTF-8
+ * locale; they are counted, not sent. */
 #define RUNTIME_SCAN 256
-static __always_inline bool runtime_file(const char *s, u32 n, u32 flags)
+static __always_inline bool runtime_file(const char *s, u32 n, u32 flags, long ret)
 {
 	if ((flags & O_ACCMODE) || (flags & (O_CREAT | O_TRUNC)) || n < 2 || s[0] != '/')
 		return false;
 	if (PREFIX(s, "/etc/ld.so.cache") || PREFIX(s, "/usr/lib/locale/") ||
 	    PREFIX(s, "/usr/share/locale/") || PREFIX(s, "/usr/lib/x86_64-linux-gnu/gconv/"))
+		return true;
+	/* a search path tried in the system's directories and not there:
+	 * the loader's, a compiler's include path, an interpreter's modules
+	 * (cc1 tries four directories for each header: 2 of 3 opens of a
+	 * build) */
+	if (ret == -ENOENT && (PREFIX(s, "/usr/") || PREFIX(s, "/lib/") || PREFIX(s, "/lib64/")))
 		return true;
 	/* the last name of the path: does ".so" end it or come before a dot? */
 	bool so = false;
@@ -413,7 +421,7 @@ static __always_inline int leave(long ret)
 	u32 len1 = 0;
 	if (a.type == SNOOP_OPEN) {
 		len1 = ustr(b, 0, a.p1);
-		if (!keep_runtime && runtime_file(b->data, len1, a.flags)) {
+		if (!keep_runtime && runtime_file(b->data, len1, a.flags, ret)) {
 			count(SNOOP_C_RUNTIME);
 			return 0;
 		}

@@ -60,10 +60,10 @@ else
 fi
 
 # --- runtime files: left out and counted, unless -r ----------------------------------
-agent-snoop -o rt.ndjson -- sh -c 'echo x > libx.so.1; cat libx.so.1 "$PWD/libx.so.1" /etc/hostname > /dev/null' 2> rt.err
-jq -r 'select(.effect == "read" or .effect == "write") | select(.path != "/dev/null") | "\(.effect) \(.path)"' rt.ndjson > got
-check_out "the loader's, libraries' and locale opens are left out (absolute reads only)" \
-	"$(printf 'write %s\nread %s\nread /etc/hostname' "$TMP/libx.so.1" "$TMP/libx.so.1")" cat got
+agent-snoop -o rt.ndjson -- sh -c 'echo x > libx.so.1; cat libx.so.1 "$PWD/libx.so.1" /etc/hostname /usr/no-such-file "$PWD/no-such-file" > /dev/null 2>&1' 2> rt.err
+jq -r 'select(.effect == "read" or .effect == "write") | select(.path != "/dev/null") | "\(.effect) \(.path) \(.status)"' rt.ndjson > got
+check_out "the loader's, libraries' and locale opens, and system paths not there, are left out" \
+	"$(printf 'write %s ok\nread %s ok\nread /etc/hostname ok\nread %s error' "$TMP/libx.so.1" "$TMP/libx.so.1" "$TMP/no-such-file")" cat got
 check_test "and counted in the summary" "$(tail -1 rt.ndjson | jq .runtime)" -gt 2
 check_grep "and on standard error" 'runtime file opens left out' rt.err
 agent-snoop -r -o rt2.ndjson -- sh -c 'cat libx.so.1 > /dev/null' 2>/dev/null
