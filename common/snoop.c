@@ -77,6 +77,7 @@ struct snoop {
 	size_t ndns;
 	struct hmap dnsidx;
 	struct sbuf tmp, tmp2;
+	struct sbuf in1, in2, abs1, abs2;   /* on_file's, kept from one event to the next */
 };
 
 /* --- decoding ------------------------------------------------------------- */
@@ -723,9 +724,10 @@ static void on_fchdir(struct snoop *s, struct proc *p, int fd)
 static void on_file(struct snoop *s, struct proc *p, const struct snoop_msg *m)
 {
 	const struct snoop_hdr *h = &m->h;
-	char *p1 = xstrndup(m->s1, m->n1), *p2 = NULL;
-	struct sbuf a = {0}, b = {0};
-	const char *path = resolve(s, p, h->dirfd, p1, &a), *to = NULL;
+	sb_reset(&s->in1);
+	sb_add(&s->in1, m->s1, strnlen(m->s1, m->n1));
+	const char *p1 = s->in1.p ? s->in1.p : "";
+	const char *path = resolve(s, p, h->dirfd, p1, &s->abs1), *to = NULL;
 	const char *effect = "read";
 	switch (h->type) {
 	case SNOOP_OPEN:
@@ -740,18 +742,15 @@ static void on_file(struct snoop *s, struct proc *p, const struct snoop_msg *m)
 		break;
 	case SNOOP_RENAME:
 		effect = "rename";
-		p2 = xstrndup(m->s2, m->n2);
-		to = resolve(s, p, h->dirfd2, p2, &b);
+		sb_reset(&s->in2);
+		sb_add(&s->in2, m->s2, strnlen(m->s2, m->n2));
+		to = resolve(s, p, h->dirfd2, s->in2.p ? s->in2.p : "", &s->abs2);
 		if (!to)
 			to = "";
 		break;
 	}
 	if (path)
 		file_event(s, p, h, effect, path, to);
-	sb_free(&a);
-	sb_free(&b);
-	free(p1);
-	free(p2);
 }
 
 void snoop_feed(struct snoop *s, const struct snoop_msg *m)
@@ -888,6 +887,10 @@ void snoop_free(struct snoop *s)
 	hm_free(&s->dnsidx);
 	sb_free(&s->tmp);
 	sb_free(&s->tmp2);
+	sb_free(&s->in1);
+	sb_free(&s->in2);
+	sb_free(&s->abs1);
+	sb_free(&s->abs2);
 	free((char *)s->o.session);
 	free(s);
 }
