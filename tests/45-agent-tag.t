@@ -4,7 +4,7 @@
 # man page's examples, and the built-in rules on the shared corpus.
 . "$(dirname "$0")/lib.sh"
 F=$TOP/tests/fixtures/tag
-plan 72
+plan 74
 
 # --- the regex tagger on a fixture --------------------------------------------
 agent-tag "$F/basic.ndjson" > out 2> err
@@ -74,6 +74,30 @@ agent-tag parts/part.* > mapped
 agent-tag < long.ndjson > whole
 check_same "one session in 82 files (more than are kept mapped)" whole mapped
 check_grep "... and tagged by all of its work" '"id":"p1".*"prompt":"vcs"},"rule":"effects:vcs"}$' mapped
+
+# A file cut short while it is mapped: a message naming it, status 2, no
+# crash.  agent-tag is stopped on its full output pipe, the file emptied,
+# and the pipe drained.
+i=0
+while [ $i -lt 3000 ]; do
+	printf '{"kind":"session",%s,"id":"s%d"}\n{"kind":"prompt",%s,"id":"p%d","prompt":"p%d","origin":"human","text":"fix bug %d"}\n' \
+		"$R" $i "$R" $i $i $i
+	i=$((i + 1))
+done > cut.ndjson
+mkfifo cut.pipe
+exec 3<>cut.pipe
+agent-tag cut.ndjson > cut.pipe 2> cut.err &
+tagpid=$!
+head -c 1 <&3 > /dev/null      # it has started writing, so it has mapped the file
+sleep 0.2
+: > cut.ndjson
+cat <&3 > /dev/null &
+drain=$!
+wait $tagpid
+check_test "a mapped file cut short: exit 2" "$?" -eq 2
+kill $drain 2>/dev/null
+exec 3>&-
+check_grep "... with a message naming it" '^agent-tag: cut.ndjson: the file shrank while it was being read$' cut.err
 
 # --- user rules -------------------------------------------------------------------
 tagof() { jq -r --arg id "$1" 'select(.id==$id) | "\(.tags.prompt // .tags.session) \(.rule)"'; }
