@@ -47,8 +47,8 @@ struct fx {
 	int64_t ts;
 	uint32_t pid, ppid;
 	const char *effect, *status;
-	char *path, *to, *id, *parent;
-	char **chain;           /* one allocation: pointers then strings */
+	char *path, *to, *id, *parent;   /* in chain's allocation */
+	char **chain;           /* one allocation: pointers, then every string */
 	int nchain;
 	int64_t count;
 	uint64_t key;
@@ -316,9 +316,22 @@ static int chain(struct snoop *s, struct proc *p, const char **v)
 
 /* --- records -------------------------------------------------------------- */
 
+/* "SESSION:N", the next N (one for every record: no snprintf) */
 static void new_id(struct snoop *s, char *buf, size_t cap)
 {
-	snprintf(buf, cap, "%s:%llu", s->o.session, (unsigned long long)++s->seq);
+	char num[24];
+	int k = sizeof num;
+	uint64_t n = ++s->seq;
+	do
+		num[--k] = (char)('0' + n % 10);
+	while ((n /= 10) && k > 0);
+	size_t sl = strlen(s->o.session), nl = sizeof num - (size_t)k;
+	if (sl + 1 + nl + 1 > cap)
+		sl = cap > nl + 2 ? cap - nl - 2 : 0;
+	memcpy(buf, s->o.session, sl);
+	buf[sl] = ':';
+	memcpy(buf + sl + 1, num + k, nl);
+	buf[sl + 1 + nl] = 0;
 }
 
 static int64_t ms_of(const struct snoop *s, uint64_t ns)
@@ -440,18 +453,24 @@ static void file_event(struct snoop *s, struct proc *p, const struct snoop_hdr *
 	memset(f, 0, sizeof *f);
 	char id[256];
 	new_id(s, id, sizeof id);
-	const char *v[MAX_CHAIN];
+	const char *v[MAX_CHAIN + 4];
 	f->ts = ms_of(s, h->ts);
 	f->pid = p->pid;
 	f->ppid = p->ppid;
 	f->effect = effect;
 	f->status = status;
-	f->path = xstrdup(path);
-	f->to = to ? xstrdup(to) : NULL;
-	f->id = xstrdup(id);
-	f->parent = p->exec_id ? xstrdup(p->exec_id) : NULL;
-	f->nchain = chain(s, p, v);
-	f->chain = strv_pack(v, f->nchain);
+	/* the chain and the four strings in one allocation: an event
+	 * costs one malloc and one free */
+	int n = chain(s, p, v);
+	const char *more[4] = {path, to, id, p->exec_id};
+	for (int i = 0; i < 4; i++)
+		v[n + i] = more[i] ? more[i] : "";
+	f->chain = strv_pack(v, n + 4);
+	f->nchain = n;
+	f->path = f->chain[n];
+	f->to = to ? f->chain[n + 1] : NULL;
+	f->id = f->chain[n + 2];
+	f->parent = p->exec_id ? f->chain[n + 3] : NULL;
 	f->count = 1;
 	f->key = key;
 }
@@ -476,15 +495,10 @@ void snoop_flush(struct snoop *s)
 		if (f->count > 1)
 			e.count = f->count;
 		ev_write(s->out, &e, 0);
-		free(f->path);
-		free(f->to);
-		free(f->id);
-		free(f->parent);
 		free(f->chain);
 	}
 	s->nfx = 0;
-	hm_free(&s->fxidx);
-	memset(&s->fxidx, 0, sizeof s->fxidx);
+	hm_clear(&s->fxidx);
 }
 
 /* --- network ---------------------------------------------------------------- */
