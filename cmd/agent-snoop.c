@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
@@ -336,6 +337,24 @@ static const char *const syscalls[] = {SNOOP_SYSCALLS};
 #define NSYS (sizeof syscalls / sizeof *syscalls)
 static struct bpf_link *sys_links[2 * NSYS];
 
+/* The system calls' tracepoints are found through tracefs: mount it
+ * when neither place libbpf looks has it (a fresh mount namespace, a
+ * minimal container). */
+static void need_tracefs(void)
+{
+	static const char *const where[] = {"/sys/kernel/tracing/events/syscalls",
+		"/sys/kernel/debug/tracing/events/syscalls"};
+	for (size_t i = 0; i < sizeof where / sizeof *where; i++)
+		if (!access(where[i], F_OK))
+			return;
+	if (access("/sys/kernel/tracing", F_OK) || access("/sys/kernel/debug/tracing", F_OK))
+		mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL);
+	if (access(where[0], F_OK) && access(where[1], F_OK))
+		die(2, "no system call tracepoints: tracefs is not mounted and could not be "
+			"(mount -t tracefs tracefs /sys/kernel/tracing), or the kernel lacks "
+			"CONFIG_FTRACE_SYSCALLS");
+}
+
 static int attach_syscalls(struct snoop_bpf *skel)
 {
 	char tp[64];
@@ -382,12 +401,20 @@ static void disconnect_link(struct bpf_link *l)
  * child is done. */
 static void detach_later(struct snoop_bpf *skel)
 {
-	int gone[2];
+	int gone[2] = {-1, -1};
 	pid_t p = pipe(gone) ? -1 : fork();
 	if (p == 0) {
-		/* the last references must be the child's: wait for this
-		 * process to exit (end of file on the pipe) */
+		/* the last references must be the child's: wait until the
+		 * parent has let go of its own (end of file on the pipe).  A
+		 * grandchild does it, so that no zombie waits on the parent. */
 		char c;
+		pid_t g = fork();
+		if (g != 0)
+			_exit(g < 0);
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		signal(SIGQUIT, SIG_IGN);
 		close(gone[1]);
 		while (read(gone[0], &c, 1) < 0 && errno == EINTR)
 			;
@@ -406,14 +433,39 @@ static void detach_later(struct snoop_bpf *skel)
 		_exit(0);
 	}
 	if (p < 0) {
+		if (gone[0] >= 0) {
+			close(gone[0]);
+			close(gone[1]);
+		}
 		each_link(skel, destroy_link);
-	} else {
-		/* the child's copies of the descriptors keep them attached;
-		 * ours, and the pipe, close when this process exits */
-		close(gone[0]);
-		each_link(skel, disconnect_link);
+		snoop_bpf__destroy(skel);
+		return;
 	}
-	snoop_bpf__destroy(skel);
+	int st;
+	while (waitpid(p, &st, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(st) && WEXITSTATUS(st)) {
+		/* no grandchild: detach here */
+		close(gone[0]);
+		close(gone[1]);
+		each_link(skel, destroy_link);
+		snoop_bpf__destroy(skel);
+		return;
+	}
+	/* the child's copies of the descriptors keep the programs attached
+	 * until it has detached them.  Ours go now, all of them (the links'
+	 * perf events have no other handle), so that the child starts at
+	 * once, even while a command given with -d still runs: standard
+	 * input, output and error are all this process needs from here. */
+	each_link(skel, disconnect_link);
+	each_link(skel, destroy_link);   /* disconnected: frees, detaches nothing */
+	for (size_t i = 0; i < 2 * NSYS; i++)
+		sys_links[i] = NULL;
+	memset(&skel->links, 0, sizeof skel->links);
+	if (close_range(3, ~0U, 0) < 0)
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
+	snoop_bpf__destroy(skel);   /* its descriptors are closed already */
 }
 
 static void wait_status(pid_t pid, int *status)
@@ -522,6 +574,7 @@ int main(int argc, char **argv)
 			die(2, "this kernel has no BPF ring buffer (Linux 5.8 or later)");
 		die(2, "cannot load the BPF programs (%s); -v shows why", strerror(e));
 	}
+	need_tracefs();
 	if (snoop_bpf__attach(skel) || attach_syscalls(skel))
 		die(2, "cannot attach the BPF programs (%s); -v shows why", strerror(errno));
 	double cpu0 = cpu_seconds();

@@ -8,7 +8,7 @@
 have jq || skip_all "jq not installed"
 TCPSERV=$AP_BUILD/tests/tcpserv
 [ -x "$TCPSERV" ] || skip_all "build/tests/tcpserv not built"
-plan 40
+plan 42
 
 # --- one script that does a bit of everything ---------------------------------
 cat > script.sh <<EOF
@@ -60,10 +60,10 @@ else
 fi
 
 # --- runtime files: left out and counted, unless -r ----------------------------------
-agent-snoop -o rt.ndjson -- sh -c 'echo x > libx.so.1; cat libx.so.1 "$PWD/libx.so.1" /etc/hostname /usr/no-such-file "$PWD/no-such-file" > /dev/null 2>&1' 2> rt.err
+agent-snoop -o rt.ndjson -- sh -c 'echo x > libx.so.1; echo y > x.so.bak; cat libx.so.1 "$PWD/libx.so.1" "$PWD/x.so.bak" /etc/hostname /usr/no-such-file "$PWD/no-such-file" > /dev/null 2>&1' 2> rt.err
 jq -r 'select(.effect == "read" or .effect == "write") | select(.path != "/dev/null") | "\(.effect) \(.path) \(.status)"' rt.ndjson > got
 check_out "the loader's, libraries' and locale opens, and system paths not there, are left out" \
-	"$(printf 'write %s ok\nread %s ok\nread /etc/hostname ok\nread %s error' "$TMP/libx.so.1" "$TMP/libx.so.1" "$TMP/no-such-file")" cat got
+	"$(printf 'write %s ok\nwrite %s ok\nread %s ok\nread %s ok\nread /etc/hostname ok\nread %s error' "$TMP/libx.so.1" "$TMP/x.so.bak" "$TMP/libx.so.1" "$TMP/x.so.bak" "$TMP/no-such-file")" cat got
 check_test "and counted in the summary" "$(tail -1 rt.ndjson | jq .runtime)" -gt 2
 check_grep "and on standard error" 'runtime file opens left out' rt.err
 agent-snoop -r -o rt2.ndjson -- sh -c 'cat libx.so.1 > /dev/null' 2>/dev/null
@@ -101,6 +101,25 @@ check_test "the loop's cat seen with its chain" \
 	"$(jq -c 'select(.effect == "read" and .path == "/etc/hostname" and .process == ["sh","cat"] and .ppid == '$loop')' p.ndjson | wc -l)" -ge 3
 check_test "its sleeps too" "$(jq -c 'select(.effect == "exec" and .argv[0] == "sleep")' p.ndjson | wc -l)" -ge 3
 check_out "and the summary last" summary sh -c 'tail -1 p.ndjson | jq -r .kind'
+
+# --- -d with a command: tracing stops, the command goes on ------------------------------
+# progs: how many of agent-snoop's programs the kernel holds
+progs() { bpftool prog show 2>/dev/null | grep -c 'name sys_enter_any\|name sys_exit_any'; }
+if command -v bpftool >/dev/null; then
+	i=0
+	while [ "$(progs)" -gt 0 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	agent-snoop -d 0.3 -o d.ndjson -- sleep 5 2>/dev/null &
+	snoop=$!
+	i=0
+	while [ "$(progs)" -eq 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	sleep 4
+	check_test "-d with a command: the programs are gone before it ends" "$(progs)" -eq 0
+	wait $snoop
+	check_test "... and its status is still the command's" "$?" -eq 0
+else
+	skip "bpftool not installed"
+	skip "bpftool not installed"
+fi
 
 # --- SIGTERM with a command: passed on ---------------------------------------------------
 agent-snoop -o term.ndjson -- sleep 30 2>/dev/null &
