@@ -340,7 +340,7 @@ static __always_inline bool has_prefix(const char *s, const char *pre, u32 n)
 
 /* A file the runtime reads or looks for, not one the agent chose:
  * read-only opens of the loader's cache, of shared objects (".so" ends
- * the file name or is followed by a dot: libc.so.6), of locale data and
+ * the file name or comes before a version: libc.so.6), of locale data and
  * of gconv modules, and of paths in the system's directories that are not
  * there.  About thirty such opens come with each process in a C.UTF-8
  * locale; they are counted, not sent. */
@@ -358,7 +358,8 @@ static __always_inline bool runtime_file(const char *s, u32 n, u32 flags, long r
 	 * build) */
 	if (ret == -ENOENT && (PREFIX(s, "/usr/") || PREFIX(s, "/lib/") || PREFIX(s, "/lib64/")))
 		return true;
-	/* the last name of the path: does ".so" end it or come before a dot? */
+	/* the last name of the path: does ".so" end it, or come before a dot
+	 * and a digit (a version: libc.so.6, not ld.so.conf)? */
 	bool so = false;
 	for (u32 i = 1; i < RUNTIME_SCAN; i++) {
 		if (i + 3 >= n)
@@ -367,7 +368,7 @@ static __always_inline bool runtime_file(const char *s, u32 n, u32 flags, long r
 		if (c == '/')
 			so = false;
 		else if (c == '.' && s[i + 1] == 's' && s[i + 2] == 'o' &&
-			 (s[i + 3] == 0 || s[i + 3] == '.'))
+			 (s[i + 3] == 0 || (s[i + 3] == '.' && s[i + 4] >= '0' && s[i + 4] <= '9')))
 			so = true;
 	}
 	/* a path longer than the scan is not judged: it is sent */
