@@ -119,6 +119,7 @@ static void one_file(struct run *ru, const char *path)
 	 * where they lie, not copied; the cluster tagger holds every session
 	 * to the end and reads with read(2). */
 	bool mapped = !ru->tg.cluster && lr_map(&r);
+	ts_seal(&ru->cur);
 	while (lr_next_nonblank(&r, &line, &len)) {
 		if (ts_starts(line, len)) {
 			session_done(ru);

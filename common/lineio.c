@@ -110,7 +110,8 @@ static void on_sigbus(int sig)
 	write(2, progname, strlen(progname));
 	write(2, ": ", 2);
 	write(2, n, strlen(n));
-	write(2, ": the file shrank while it was being read\n", 43);
+	static const char msg[] = ": the file shrank while it was being read\n";
+	write(2, msg, sizeof msg - 1);
 	_exit(2);
 }
 
@@ -177,6 +178,9 @@ static int next_mapped(struct lreader *r, char **line, size_t *len)
 		return 1;
 	}
 	r->eof = true;
+	/* all read: leave the descriptor where read(2) would have, for
+	 * whoever reads standard input next */
+	lseek(r->fd, (off_t)r->msize, SEEK_SET);
 	return 0;
 }
 

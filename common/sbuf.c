@@ -24,8 +24,10 @@ void sb_grow(struct sbuf *b, size_t extra)
 
 void sb_add(struct sbuf *b, const void *s, size_t n)
 {
-	if (!n && b->p)
+	if (!n && b->p) {
+		b->p[b->len] = 0;   /* after sb_grow the buffer may not be terminated */
 		return;
+	}
 	if (b->len + n + 1 > b->cap)
 		sb_grow(b, n);
 	if (n)

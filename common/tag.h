@@ -108,6 +108,7 @@ struct trec {
 	int32_t item;           /* index in items, or -1 */
 	uint8_t kind;           /* R_* in tagsess.c */
 	uint8_t cat;            /* tool/effect: category of work */
+	uint8_t borrowed;       /* line is the caller's, not in the pool */
 };
 
 /* Held lines: chunks of 1 MiB kept from one session to the next, so a
@@ -134,6 +135,9 @@ struct tsession {
 	/* ts_add keeps the caller's line instead of a copy: it stays valid
 	 * until ts_write and a newline follows it (set per line) */
 	bool borrow;
+	/* the next line starts a new run of pass-through lines, even when it
+	 * lies right after the last one (set by ts_seal at each file) */
+	bool sealed;
 	char tag[TAG_MAX + 1];  /* the session's tag */
 	const char *rule;
 };
@@ -157,6 +161,8 @@ void ts_write(struct tagger *tg, struct tsession *s);
 /* Copy the held lines that lie in [lo, hi) into the session's pool: the
  * memory they were borrowed from is about to go. */
 void ts_unborrow(struct tsession *s, const char *lo, const char *hi);
+/* A new file begins: no run of held lines spans two files' memory. */
+void ts_seal(struct tsession *s);
 void ts_reset(struct tsession *s);
 void ts_free(struct tsession *s);
 const char *tag_intern(const char *s);

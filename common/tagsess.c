@@ -136,24 +136,6 @@ static bool rawval(const char *line, size_t len, const char *key, const char **v
 	return true;
 }
 
-/* The first c in [p, e), or NULL: sixteen bytes at a time, inline,
- * because most spans in a record (to the next comma, across a key or a
- * short value) are too short to pay for a call to memchr. */
-static inline const char *find_byte(const char *p, const char *e, char c)
-{
-	const __m128i cv = _mm_set1_epi8(c);
-	for (; e - p >= 16; p += 16) {
-		int m = _mm_movemask_epi8(_mm_cmpeq_epi8(
-			_mm_loadu_si128((const __m128i *)(const void *)p), cv));
-		if (m)
-			return p + __builtin_ctz((unsigned)m);
-	}
-	for (; p < e; p++)
-		if (*p == c)
-			return p;
-	return NULL;
-}
-
 /* The closing quote of the string value that starts at v (or e): the
  * first quote that no backslash escapes. */
 static const char *str_end(const char *v, const char *e)
@@ -351,6 +333,7 @@ static struct trec *newrec_at(struct tsession *s, const char *line, size_t len, 
 	r->line = line;
 	r->len = (uint32_t)len;
 	r->kind = (uint8_t)kind;
+	r->borrowed = s->borrow;
 	r->item = -1;
 	return r;
 }
@@ -372,11 +355,14 @@ static void passthrough(struct tsession *s, const char *line, size_t len)
 {
 	const char *l = hold(s, line, len);
 	struct trec *p = s->nr ? &s->r[s->nr - 1] : NULL;
-	if (p && p->kind == R_RUN && p->line + p->len + 1 == l &&
-	    (uint64_t)p->len + 1 + len <= UINT32_MAX) {
+	/* a run lies in one piece of memory: one file's mapping, or the
+	 * pool, which memory merely next to it must not join */
+	if (p && p->kind == R_RUN && !s->sealed && p->borrowed == s->borrow &&
+	    p->line + p->len + 1 == l && (uint64_t)p->len + 1 + len <= UINT32_MAX) {
 		p->len += (uint32_t)(1 + len);
 		return;
 	}
+	s->sealed = false;
 	newrec_at(s, l, len, R_RUN);
 }
 
@@ -1084,8 +1070,15 @@ void ts_write(struct tagger *tg, struct tsession *s)
 void ts_unborrow(struct tsession *s, const char *lo, const char *hi)
 {
 	for (size_t i = 0; i < s->nr; i++)
-		if (s->r[i].line >= lo && s->r[i].line < hi)
+		if (s->r[i].borrowed && s->r[i].line >= lo && s->r[i].line < hi) {
 			s->r[i].line = pool_put(&s->lines, s->r[i].line, s->r[i].len);
+			s->r[i].borrowed = 0;
+		}
+}
+
+void ts_seal(struct tsession *s)
+{
+	s->sealed = true;
 }
 
 void ts_reset(struct tsession *s)

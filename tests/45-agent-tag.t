@@ -4,7 +4,7 @@
 # man page's examples, and the built-in rules on the shared corpus.
 . "$(dirname "$0")/lib.sh"
 F=$TOP/tests/fixtures/tag
-plan 74
+plan 76
 
 # --- the regex tagger on a fixture --------------------------------------------
 agent-tag "$F/basic.ndjson" > out 2> err
@@ -60,6 +60,10 @@ check_same "work before its prompt counts; CRLF and blank lines; a session acros
 { read -r first; agent-tag; } < mapped > rest
 tail -n +2 mapped | agent-tag > want
 check_same "standard input redirected from a file, read from where it stands" want rest
+{ agent-tag; cat; } < mapped > rest
+agent-tag < mapped > want
+check_same "... and read to its end, as read(2) would leave it" want rest
+
 {
 	printf '{"kind":"session",%s,"id":"s1"}\n' "$R"
 	printf '{"kind":"prompt",%s,"id":"p1","prompt":"p1","origin":"human","text":"zzz"}\n' "$R"
@@ -172,6 +176,9 @@ cat > want.json <<'EOF'
 {"tagger":"regex","kinds":{"session":{"records":2,"matched":2,"tags":{"debug":1,"vcs":1}},"prompt":{"records":11,"matched":11,"tags":{"debug":2,"vcs":2,"command":1,"confirm":1,"edit":1,"inspect":1,"interrupt":1,"release":1,"resume":1}},"llm":{"records":4,"matched":4,"tags":{"answer":1,"edit":1,"inspect":1,"test":1}},"human":{"records":7,"matched":7,"tags":{"debug":2,"vcs":2,"confirm":1,"edit":1,"release":1}}},"unmatched":{"count":0,"samples":[]},"warnings":[]}
 EOF
 check_same "--stats-json: exact" want.json stats.json
+printf '{"kind":"prompt","id":"q1","origin":"human","text":""}\n' > empty.ndjson
+agent-tag --stats-json empty.json empty.ndjson > /dev/null 2>&1
+check_out "--stats-json: an empty prompt's sample is empty" '{"count":1,"samples":[{"id":"q1","text":""}]}' jq -c .unmatched empty.json
 {
 	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
 		printf '{"kind":"prompt","id":"q%s","origin":"human","text":"zzz %s sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789 qqq"}\n' $i $i
