@@ -4,7 +4,7 @@
 # man page's examples, and the built-in rules on the shared corpus.
 . "$(dirname "$0")/lib.sh"
 F=$TOP/tests/fixtures/tag
-plan 76
+plan 77
 
 # --- the regex tagger on a fixture --------------------------------------------
 agent-tag "$F/basic.ndjson" > out 2> err
@@ -78,6 +78,20 @@ agent-tag parts/part.* > mapped
 agent-tag < long.ndjson > whole
 check_same "one session in 82 files (more than are kept mapped)" whole mapped
 check_grep "... and tagged by all of its work" '"id":"p1".*"prompt":"vcs"},"rule":"effects:vcs"}$' mapped
+
+# A model call id that repeats (a resent request): each tool record counts
+# for the latest call with its id so far.
+{
+	printf '{"kind":"session",%s,"id":"s1"}\n' "$R"
+	printf '{"kind":"prompt",%s,"id":"p1","prompt":"p1","origin":"human","text":"zzz"}\n' "$R"
+	printf '{"kind":"llm",%s,"id":"m1","parent":"p1","prompt":"p1","tools":["Read"],"text":"a"}\n' "$R"
+	printf '{"kind":"tool",%s,"id":"t1","parent":"m1","prompt":"p1","tool":"Bash","status":"ok","class":"test"}\n' "$R"
+	printf '{"kind":"llm",%s,"id":"m1","parent":"p1","prompt":"p1","tools":["Read"],"text":"b"}\n' "$R"
+	printf '{"kind":"tool",%s,"id":"t2","parent":"m1","prompt":"p1","tool":"Bash","status":"ok","class":"vcs"}\n' "$R"
+} > dup.ndjson
+check_out "a repeated model call id: tools count for the latest call so far" \
+	"$(printf '["a","test","tools:test"]\n["b","vcs","tools:vcs"]')" \
+	sh -c 'agent-tag dup.ndjson | jq -c "select(.kind == \"llm\") | [.text, .tags.llm, .rule]"'
 
 # A file cut short while it is mapped: a message naming it, status 2, no
 # crash.  agent-tag is stopped on its full output pipe, the file emptied,
