@@ -3,6 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include "events.h"
 
 static const char usage[] =
@@ -21,28 +25,199 @@ static const struct adapter *by_name(const char *name)
 	return NULL;
 }
 
-/* Subagent transcripts go after the others, so the parent session, read
- * first, can lend them the prompt that started them: Claude's agent-*.jsonl
- * (beside the session or in <session>/subagents/) and Gemini's
- * chats/<parent>/<id>.jsonl. */
-static bool is_subagent_file(const char *path)
+/* --- the order files are read in ------------------------------------------
+ *
+ * Records are attributed as they stream, so the files of one session
+ * group are read together: the session's own file, then its resume
+ * copies and subagent transcripts, oldest first.  Groups go oldest first.
+ * A file's group and age come from its head (the first 64 KiB), not its
+ * place in the arguments, so any order of the same files gives the same
+ * output. */
+struct infile {
+	const char *path;
+	char *group;            /* the parent session's id, or the path */
+	int64_t ts, gts;        /* the file's first time, its group's oldest */
+	int sub;                /* 0 the session's own file, 1 a subagent's */
+	int pos;                /* place among the operands */
+	bool scanned;           /* a regular file whose head was read */
+};
+
+static const char *base_of(const char *path)
 {
 	const char *b = strrchr(path, '/');
-	if (!strncmp(b ? b + 1 : path, "agent-", 6))
-		return true;
-	if (!b)
-		return false;
-	/* the two directory names above the file */
-	const char *d1 = b, *d2;
-	while (d1 > path && d1[-1] != '/')
-		d1--;
-	if (d1 == path)
-		return false;
-	d2 = d1 - 1;
-	while (d2 > path && d2[-1] != '/')
-		d2--;
-	return (b - d1 == 9 && !strncmp(d1, "subagents", 9)) ||
-		(d1 - 1 - d2 == 5 && !strncmp(d2, "chats", 5));
+	return b ? b + 1 : path;
+}
+
+/* The name of the directory n levels above the file ("" when none). */
+static size_t dir_up(const char *path, int n, const char **d)
+{
+	const char *end = strrchr(path, '/');
+	if (!end)
+		return *d = "", 0;
+	for (int i = 1; i < n; i++) {
+		const char *q = end;
+		while (q > path && q[-1] != '/')
+			q--;
+		if (q == path)
+			return *d = "", 0;
+		end = q - 1;
+	}
+	const char *q = end;
+	while (q > path && q[-1] != '/')
+		q--;
+	*d = q;
+	return (size_t)(end - q);
+}
+
+static bool dir_is(const char *path, int n, const char *name)
+{
+	const char *d;
+	size_t l = dir_up(path, n, &d);
+	return l == strlen(name) && !memcmp(d, name, l);
+}
+
+/* The string value of the first "key" in the head ("key": "v" too). */
+static char *head_value(const char *h, size_t n, const char *key)
+{
+	size_t kl = strlen(key);
+	for (const char *p = h, *e = h + n; (p = memmem(p, (size_t)(e - p), key, kl)); p += kl) {
+		const char *q = p + kl;
+		while (q < e && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r'))
+			q++;
+		if (q >= e || *q != ':')
+			continue;
+		q++;
+		while (q < e && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r'))
+			q++;
+		if (q >= e || *q != '"')
+			continue;
+		const char *v = ++q;
+		while (q < e && *q != '"' && *q != '\\' && q - v < 200)
+			q++;
+		if (q >= e || *q != '"' || q == v)
+			continue;
+		return xstrndup(v, (size_t)(q - v));
+	}
+	return NULL;
+}
+
+static int64_t head_ts(const char *h, size_t n)
+{
+	static const char *const keys[] = {"\"timestamp\"", "\"startTime\""};
+	int64_t best = TS_NONE;
+	for (int i = 0; i < 2; i++) {
+		char *v = head_value(h, n, keys[i]);
+		int64_t t = v ? ts_parse(v, strlen(v)) : TS_NONE;
+		free(v);
+		if (t != TS_NONE && (best == TS_NONE || t < best))
+			best = t;
+	}
+	return best;
+}
+
+static void scan(struct infile *f)
+{
+	const char *path = f->path, *d;
+	const char *b = base_of(path);
+	struct stat st;
+	f->ts = TS_NONE;
+	f->sub = !strncmp(b, "agent-", 6);
+	if (!strcmp(path, "-") || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return;         /* stdin, a pipe: read once, where it stands */
+	f->scanned = true;
+	/* Claude 2.1 <session>/subagents/agent-<id>.jsonl, Gemini
+	 * chats/<session>/<id>.json(l): the path names the parent */
+	size_t l = 0;
+	if (dir_is(path, 1, "subagents"))
+		l = dir_up(path, 2, &d);
+	else if (dir_is(path, 2, "chats"))
+		l = dir_up(path, 1, &d);
+	if (l) {
+		f->sub = 1;
+		f->group = xstrndup(d, l);
+	}
+	/* an unreadable file is reported when its turn comes */
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	static char h[65536];
+	size_t n = 0;
+	while (n < sizeof h) {
+		ssize_t k = read(fd, h + n, sizeof h - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+	}
+	close(fd);
+	f->ts = head_ts(h, n);
+	if (!f->group)
+		f->group = head_value(h, n, "\"sessionId\"");
+}
+
+static int by_group(const void *a, const void *b)
+{
+	const struct infile *x = a, *y = b;
+	if (!x->group || !y->group)
+		return x->group ? -1 : y->group ? 1 : x->pos - y->pos;
+	int c = strcmp(x->group, y->group);
+	return c ? c : x->pos - y->pos;
+}
+
+static int cmp_ts(int64_t a, int64_t b)
+{
+	if (a == b)
+		return 0;
+	if (a == TS_NONE || b == TS_NONE)
+		return a == TS_NONE ? 1 : -1;
+	return a < b ? -1 : 1;
+}
+
+static int by_order(const void *a, const void *b)
+{
+	const struct infile *x = a, *y = b;
+	if (!x->group || !y->group)
+		return x->group ? -1 : y->group ? 1 : x->pos - y->pos;
+	int c;
+	if ((c = cmp_ts(x->gts, y->gts)) || (c = strcmp(x->group, y->group)))
+		return c;
+	if (x->sub != y->sub)
+		return x->sub - y->sub;
+	if ((c = cmp_ts(x->ts, y->ts)) || (c = strcmp(x->path, y->path)))
+		return c;
+	return x->pos - y->pos;
+}
+
+/* agent-<id>.meta.json is read with its transcript. */
+static bool is_meta(const char *path)
+{
+	const char *b = base_of(path);
+	size_t n = strlen(b);
+	return !strncmp(b, "agent-", 6) && n > 10 && !strcmp(b + n - 10, ".meta.json");
+}
+
+static struct infile *order_files(int n, char **v)
+{
+	struct infile *f = xcalloc((size_t)n + 1, sizeof *f);
+	for (int i = 0; i < n; i++) {
+		f[i].path = v[i];
+		f[i].pos = i;
+		scan(&f[i]);
+		if (f[i].scanned && !f[i].group)
+			f[i].group = xstrdup(v[i]);
+	}
+	qsort(f, (size_t)n, sizeof *f, by_group);
+	for (int i = 0, j; i < n; i = j) {
+		int64_t g = f[i].ts;
+		for (j = i + 1; j < n && f[i].group && f[j].group && !strcmp(f[i].group, f[j].group); j++)
+			if (cmp_ts(f[j].ts, g) < 0)
+				g = f[j].ts;
+		for (int k = i; k < j; k++)
+			f[k].gts = g;
+	}
+	qsort(f, (size_t)n, sizeof *f, by_order);
+	return f;
 }
 
 static void one_file(struct ev_ctx *c, const char *path, const struct adapter *force)
@@ -131,10 +306,13 @@ int main(int argc, char **argv)
 	}
 	if (program)
 		c.select = select_compile(program);
-	for (int pass = 0; pass < 2; pass++)
-		for (int i = 0; i < ops.n; i++)
-			if (is_subagent_file(ops.v[i]) == pass)
-				one_file(&c, ops.v[i], force);
+	struct infile *files = order_files(ops.n, ops.v);
+	for (int i = 0; i < ops.n; i++) {
+		if (!is_meta(files[i].path))
+			one_file(&c, files[i].path, force);
+		free(files[i].group);
+	}
+	free(files);
 	out_flush();
 	operands_free(&ops);
 	select_free(c.select);

@@ -15,6 +15,7 @@
  * own (agent-<id>.jsonl); their work is charged to the prompt of the
  * parent that started them.  Memory is bounded: pending tools are capped
  * and everything pending is settled at each human prompt. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "events.h"
@@ -25,9 +26,11 @@ enum { MAIN, SIDE };            /* the conversation and a subagent's */
 enum { T_WAIT, T_HELD };        /* no result yet / result in, call not written */
 
 struct call {                   /* one model call being read */
-	bool active, emitted, skip;
+	bool active, emitted, skip, copy;
 	uint64_t serial, key;   /* key: hash of (message.id, requestId); 0 none */
-	struct sbuf id, model, prompt, parent, text, tools;
+	int thread;
+	bool has_b;             /* ka holds message.id NUL requestId */
+	struct sbuf id, model, prompt, parent, text, tools, ka;
 	int ntools;
 	int64_t ts, last, start;
 	bool has_tokens;
@@ -39,7 +42,8 @@ struct ptool {                  /* a tool call awaiting its result */
 	bool error, matched;
 	uint64_t h, serial, seq, taskh;
 	int64_t ts, rts, exit;
-	struct sbuf id, name, call, prompt, cwd, input;
+	struct sbuf id, name, call, prompt, cwd, input, stype;
+	struct sbuf sub, subtype;       /* 1.0 inline: the subagent that called it */
 };
 
 struct thread {
@@ -48,6 +52,7 @@ struct thread {
 	struct sbuf root;       /* the causal root: the prompt field of records */
 	int64_t trig;           /* last prompt or tool result: what triggers a call */
 	bool started;           /* SIDE: a subagent prompt was seen */
+	struct sbuf sub, stype; /* SIDE, inline (1.0): the subagent's id and type */
 };
 
 struct claude {
@@ -58,12 +63,16 @@ struct claude {
 	/* the session record, written before the first record of the file */
 	bool started;
 	struct sbuf session, subagent, cwd, version;
+	/* a subagent transcript: its type, the tool call that spawned it,
+	 * the promptId its records carry (2.1); resolved once */
+	struct sbuf stype, spawn, promptid;
+	bool resolved, meta_type;
 	int64_t ts0;
 	struct thread th[2];
 	struct ptool *t;        /* pending tools in tool_use order */
 	size_t nt, capt;
 	uint64_t serial, seq, nprompt, ncall;
-	struct sbuf text, names;
+	struct sbuf text, names, typed;
 	const char **namev;
 	int namecap;
 	bool in_subagent_file;
@@ -72,7 +81,7 @@ struct claude {
 /* The members of a record this adapter reads, found in one pass. */
 struct rec {
 	const struct jnode *type, *msg, *uuid, *puuid, *session, *ts, *cwd, *version;
-	const struct jnode *req, *side, *meta, *compact, *tur, *agent, *origin;
+	const struct jnode *req, *side, *meta, *compact, *tur, *agent, *origin, *pid;
 	int64_t t;
 };
 
@@ -140,6 +149,7 @@ static void read_rec(struct jdoc *d, const struct jnode *root, struct rec *x)
 			if (IS("isMeta")) x->meta = v;
 			else if (IS("origin")) x->origin = v;
 			break;
+		case 8: if (IS("promptId")) x->pid = v; break;
 		case 7:
 			if (IS("message")) x->msg = v;
 			else if (IS("version")) x->version = v;
@@ -173,6 +183,8 @@ static void base_name(struct sbuf *b, const char *path)
 	sb_add(b, s, n);
 }
 
+static void sub_resolve(struct claude *s, const char *text, size_t len);
+
 static void start_session(struct claude *s)
 {
 	if (s->started)
@@ -185,7 +197,12 @@ static void start_session(struct claude *s)
 	e.kind = "session";
 	e.agent = "claude";
 	e.session = s->session.p;
-	e.subagent = nz(&s->subagent);
+	if (s->in_subagent_file) {
+		sub_resolve(s, NULL, 0);
+		e.subagent = nz(&s->subagent);
+		e.subagent_type = s->stype.len ? s->stype.p : "task";
+		e.parent = nz(&s->spawn);
+	}
 	e.ts = s->ts0;
 	e.cwd = nz(&s->cwd);
 	e.version = nz(&s->version);
@@ -205,26 +222,34 @@ static void learn_session(struct claude *s, struct rec *x)
 		s->in_subagent_file = true;
 		sb_node(&s->subagent, x->agent);
 	}
-	if (x->t == TS_NONE)
-		return;
-	if (s->ts0 == TS_NONE)
-		s->ts0 = x->t;
+	if (!s->promptid.len && is_str(x->pid))
+		sb_node(&s->promptid, x->pid);
+	/* The session record waits for the first record written, so the
+	 * cwd and version come from the first records that have them, even
+	 * when the file opens with queue-operation, file-history-snapshot or
+	 * summary records, which have none. */
 	if (!s->cwd.len && is_str(x->cwd))
 		sb_node(&s->cwd, x->cwd);
 	if (!s->version.len && is_str(x->version))
 		sb_node(&s->version, x->version);
-	if (s->session.len)
-		start_session(s);
+	if (x->t != TS_NONE && s->ts0 == TS_NONE)
+		s->ts0 = x->t;
 }
 
-static void ev_base(struct claude *s, struct event *e, const char *kind, int64_t ts)
+static void ev_base(struct claude *s, struct event *e, const char *kind, int64_t ts, int thread)
 {
 	start_session(s);
 	ev_init(e);
 	e->kind = kind;
 	e->agent = "claude";
 	e->session = s->session.p;
-	e->subagent = nz(&s->subagent);
+	if (s->in_subagent_file) {
+		e->subagent = nz(&s->subagent);
+		e->subagent_type = s->stype.len ? s->stype.p : "task";
+	} else if (thread == SIDE && s->th[SIDE].sub.len) {
+		e->subagent = s->th[SIDE].sub.p;
+		e->subagent_type = s->th[SIDE].stype.len ? s->th[SIDE].stype.p : "task";
+	}
 	e->ts = ts;
 }
 
@@ -250,7 +275,11 @@ static void tool_emit(struct claude *s, size_t i)
 {
 	struct ptool *p = &s->t[i];
 	struct event e;
-	ev_base(s, &e, "tool", p->ts);
+	ev_base(s, &e, "tool", p->ts, p->thread);
+	if (!s->in_subagent_file && p->sub.len) {
+		e.subagent = p->sub.p;
+		e.subagent_type = p->subtype.len ? p->subtype.p : "task";
+	}
 	e.id = p->id.p;
 	e.parent = nz(&p->call);
 	e.prompt = nz(&p->prompt);
@@ -303,6 +332,31 @@ static struct ptool *tool_new(struct claude *s)
 	return p;
 }
 
+/* Links a subagent's transcript, read after its parent, finds its place
+ * by: "<root prompt>\t<spawning tool id>\t<type>". */
+static void put_link(struct claude *s, const char *key, const char *root, const char *tool,
+	const char *type)
+{
+	struct sbuf *b = &s->names;
+	sb_reset(b);
+	if (root)
+		sb_adds(b, root);
+	sb_addc(b, '\t');
+	sb_adds(b, tool);
+	sb_addc(b, '\t');
+	if (type)
+		sb_adds(b, type);
+	ev_link_put(s->c, key, b->p);
+}
+
+/* The key of a Task's prompt text within its session. */
+static const char *task_key(struct claude *s, uint64_t h)
+{
+	static char k[128];
+	snprintf(k, sizeof k, "T:%.80s:%016llx", s->session.len ? s->session.p : "", (unsigned long long)h);
+	return k;
+}
+
 /* A tool_use block of call k. */
 static void tool_use(struct claude *s, struct call *k, int thread, struct rec *x,
 	const struct jnode *item)
@@ -324,10 +378,13 @@ static void tool_use(struct claude *s, struct call *k, int thread, struct rec *x
 	if (!sb_node(&p->name, name))
 		sb_set(&p->name, "?");
 	sb_set(&p->call, k->id.p);
+	sb_set(&p->sub, thread == SIDE ? nz(&s->th[SIDE].sub) : NULL);
+	sb_set(&p->subtype, thread == SIDE ? nz(&s->th[SIDE].stype) : NULL);
 	sb_set(&p->prompt, nz(&k->prompt));
 	if (!sb_node(&p->cwd, x->cwd))
 		sb_set(&p->cwd, nz(&s->cwd));
 	sb_reset(&p->input);
+	sb_reset(&p->stype);
 	if (input) {
 		const char *raw;
 		size_t n = jraw(d, input, &raw);
@@ -335,8 +392,13 @@ static void tool_use(struct claude *s, struct call *k, int thread, struct rec *x
 	}
 	/* A Task (Agent since 2.1) starts a subagent: remember its task to
 	 * match the sidechain that carries it out. */
-	if (jeq(name, "Task") || jeq(name, "Agent"))
-		p->taskh = hnode(d, jget(d, input, "prompt"), 7) | 1;
+	if (jeq(name, "Task") || jeq(name, "Agent")) {
+		const struct jnode *tp = jget(d, input, "prompt");
+		p->taskh = hnode(d, tp, 7) | 1;
+		sb_node(&p->stype, jget(d, input, "subagent_type"));
+		if (is_str(tp))
+			put_link(s, task_key(s, p->taskh), nz(&p->prompt), p->id.p, nz(&p->stype));
+	}
 }
 
 /* The result of a tool call arrived. */
@@ -350,15 +412,15 @@ static void tool_result(struct claude *s, const struct jnode *item, struct rec *
 	struct ptool *p = tool_find(s, hash64(ids, strlen(ids), 0));
 	const struct jnode *agent = single ? jget(d, x->tur, "agentId") : NULL;
 	if (is_str(agent) && agent->len) {
-		/* A subagent's transcript, read later, learns its place from this. */
-		struct sbuf *b = &s->names;
-		sb_reset(b);
-		const struct sbuf *pr = p ? &p->prompt : &s->th[MAIN].root;
-		if (pr->len)
-			sb_add(b, pr->p, pr->len);
-		sb_addc(b, '\t');
-		sb_adds(b, ids);
-		ev_link_put(s->c, js(d, agent), b->p);
+		/* A subagent's transcript, read later, learns its place from
+		 * this: the Task input's subagent_type, else the result's
+		 * agentType (2.1). */
+		const char *type = p ? nz(&p->stype) : NULL;
+		if (!type)
+			type = js(d, jget(d, x->tur, "agentType"));
+		char *key = xstrdup(js(d, agent));
+		put_link(s, key, p ? nz(&p->prompt) : nz(&s->th[MAIN].root), ids, type);
+		free(key);
 	}
 	if (!p || p->state != T_WAIT)
 		return;         /* a copy of a known call, or a second result */
@@ -392,8 +454,16 @@ static void call_emit(struct claude *s, struct call *k)
 	k->emitted = true;
 	if (k->skip)
 		return;
+	const char *ka = k->ka.len ? k->ka.p : NULL;
+	const char *kb = ka && k->has_b ? ka + strlen(ka) + 1 : NULL;
+	if (k->copy) {
+		/* a copy of a call written before: only a larger usage counts */
+		if (k->has_tokens)
+			ev_call_copy(s->c, ka, kb, &k->tok);
+		return;
+	}
 	struct event e;
-	ev_base(s, &e, "llm", k->ts);
+	ev_base(s, &e, "llm", k->ts, k->thread);
 	e.id = k->id.p;
 	e.parent = nz(&k->parent);
 	e.prompt = nz(&k->prompt);
@@ -417,7 +487,10 @@ static void call_emit(struct claude *s, struct call *k)
 		e.text = k->text.p;
 		e.text_len = k->text.len;
 	}
-	ev_emit(s->c, &e);
+	if (ka)
+		ev_call_first(s->c, ka, kb, &e);
+	else
+		ev_emit(s->c, &e);
 	/* the tools whose results came while the call was still open */
 	for (;;) {
 		size_t best = s->nt;
@@ -476,21 +549,39 @@ static void usage_max(struct jdoc *d, struct call *k, const struct jnode *u)
 	}
 }
 
-/* A subagent file lends its calls the parent's prompt and Task tool. */
-static void side_link(struct claude *s, const char **tool)
+/* A subagent's transcript (2.0, 2.1) learns its place from what its
+ * parent, read before it, left: the link of its agentId (the Task
+ * result's), else of its task text (the Task input's prompt), else the
+ * root prompt of its promptId (2.1).  Without the parent the type comes
+ * from agent-<id>.meta.json alone and the root and spawn stay unknown. */
+static void sub_resolve(struct claude *s, const char *text, size_t len)
 {
-	*tool = NULL;
-	if (!s->in_subagent_file || !s->subagent.len)
+	if (s->resolved || !s->in_subagent_file)
 		return;
-	const char *v = ev_link_get(s->c, s->subagent.p);
-	const char *tab = v ? strchr(v, '\t') : NULL;
-	if (!tab)
-		return;
-	if (!s->th[SIDE].root.len) {
-		sb_reset(&s->th[SIDE].root);
-		sb_add(&s->th[SIDE].root, v, (size_t)(tab - v));
+	const char *v = s->subagent.len ? ev_link_get(s->c, s->subagent.p) : NULL;
+	if (!v && text) {
+		uint64_t h = hash64(text, len, 7) | 1;
+		v = ev_link_get(s->c, task_key(s, h));
 	}
-	*tool = tab + 1;
+	if (!text && !v)
+		return;         /* wait for the task prompt, if one comes */
+	s->resolved = true;
+	struct thread *th = &s->th[SIDE];
+	const char *t1 = v ? strchr(v, '\t') : NULL;
+	const char *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+	if (t2) {
+		sb_reset(&th->root);
+		sb_add(&th->root, v, (size_t)(t1 - v));
+		sb_reset(&s->spawn);
+		sb_add(&s->spawn, t1 + 1, (size_t)(t2 - t1 - 1));
+		if (!s->meta_type && t2[1])
+			sb_set(&s->stype, t2 + 1);
+	}
+	if (!th->root.len && s->promptid.len) {
+		sb_reset(&s->names);
+		sb_printf(&s->names, "P:%s", s->promptid.p);
+		sb_set(&th->root, ev_link_get(s->c, s->names.p));
+	}
 }
 
 static void call_start(struct claude *s, struct call *k, int thread, struct rec *x,
@@ -503,17 +594,27 @@ static void call_start(struct claude *s, struct call *k, int thread, struct rec 
 	k->emitted = false;
 	k->serial = ++s->serial;
 	k->key = key;
-	/* Copies: a resumed session repeats (message.id, requestId); a
+	k->thread = thread;
+	/* Copies: a resumed session, a compaction or a side question
+	 * repeats (message.id, requestId), maybe with a larger usage; a
 	 * sidechain replay repeats message.id under another requestId. */
 	const char *ms = js(d, mid), *rs = js(d, x->req);
 	const char *a = ms ? ms : rs, *b = ms ? rs : NULL;
-	k->skip = false;
+	k->skip = k->copy = false;
+	sb_reset(&k->ka);
+	k->has_b = b != NULL;
 	if (a) {
-		bool dup = ev_seen(&s->c->seen_call, a, b);
+		sb_adds(&k->ka, a);
+		if (b) {
+			sb_addc(&k->ka, 0);
+			sb_adds(&k->ka, b);
+		}
+		k->copy = ev_call_known(s->c, a, b);
 		bool seen = ms && ev_seen(&s->c->seen_msg, ms, NULL);
-		k->skip = dup || (seen && jtrue(x->side));
+		k->skip = !k->copy && seen && jtrue(x->side);
 	}
-	start_session(s);
+	if (thread == SIDE)
+		sub_resolve(s, NULL, 0);
 	sb_reset(&k->id);
 	if (a && *a)
 		sb_adds(&k->id, a);
@@ -521,11 +622,8 @@ static void call_start(struct claude *s, struct call *k, int thread, struct rec 
 		sb_node(&k->id, x->uuid);
 	else
 		sb_printf(&k->id, "%s:l%llu", s->session.p, (unsigned long long)++s->ncall);
-	const char *link_tool = NULL;
-	if (thread == SIDE)
-		side_link(s, &link_tool);
 	sb_set(&k->prompt, nz(&th->root));
-	sb_set(&k->parent, th->prompt.len ? th->prompt.p : link_tool ? link_tool : nz(&th->root));
+	sb_set(&k->parent, th->prompt.len ? th->prompt.p : thread == SIDE && s->spawn.len ? s->spawn.p : nz(&th->root));
 	sb_reset(&k->model);
 	sb_reset(&k->text);
 	sb_reset(&k->tools);
@@ -572,6 +670,11 @@ static void assistant(struct claude *s, struct rec *x)
 	}
 	if (k->skip)
 		return;
+	if (k->copy) {          /* only its usage can add anything */
+		if (!k->emitted)
+			usage_max(d, k, usage);
+		return;
+	}
 	if (x->t != TS_NONE)
 		k->last = k->last == TS_NONE ? x->t : max64(k->last, x->t);
 	if (!k->emitted) {
@@ -660,8 +763,64 @@ static struct ptool *task_for(struct claude *s, const char *text, size_t len)
 	return last;
 }
 
-static void prompt(struct claude *s, struct rec *x, const char *text, size_t len,
-	const char *first)
+/* Blocks the client adds to what a person typed: the file open in the
+ * IDE, the selection in it, its diagnostics, reminders to the model and
+ * the output of prompt hooks.  Context for the model, not the person's
+ * words: left out of a prompt's text. */
+static const char *const added[] = {
+	"ide_opened_file", "ide_selection", "ide_diagnostics", "system-reminder",
+	"user-prompt-submit-hook",
+};
+
+/* text without the added blocks and the blanks around what is left,
+ * into b; false when there was none to take out. */
+static bool strip_added(struct sbuf *b, const char *text, size_t len)
+{
+	sb_reset(b);
+	bool any = false;
+	const char *p = text, *e = text + len;
+	while (p < e) {
+		const char *lt = memchr(p, '<', (size_t)(e - p));
+		if (!lt) {
+			sb_add(b, p, (size_t)(e - p));
+			break;
+		}
+		sb_add(b, p, (size_t)(lt - p));
+		p = lt;
+		const char *end = NULL;
+		for (size_t i = 0; i < sizeof added / sizeof *added && !end; i++) {
+			size_t n = strlen(added[i]);
+			if ((size_t)(e - lt) < n + 2 || memcmp(lt + 1, added[i], n) ||
+			    (lt[n + 1] != '>' && lt[n + 1] != ' '))
+				continue;
+			char close[40];
+			int cl = snprintf(close, sizeof close, "</%s>", added[i]);
+			const char *c = memmem(lt, (size_t)(e - lt), close, (size_t)cl);
+			if (c)
+				end = c + cl;
+		}
+		if (end) {
+			any = true;
+			p = end;
+		} else {
+			sb_addc(b, '<');
+			p++;
+		}
+	}
+	if (!any)
+		return false;
+	size_t i = 0, n = b->len;
+	while (i < n && (b->p[i] == ' ' || b->p[i] == '\n' || b->p[i] == '\t' || b->p[i] == '\r'))
+		i++;
+	while (n > i && (b->p[n - 1] == ' ' || b->p[n - 1] == '\n' || b->p[n - 1] == '\t' || b->p[n - 1] == '\r'))
+		n--;
+	memmove(b->p, b->p + i, n - i);
+	b->len = n - i;
+	b->p[b->len] = 0;
+	return true;
+}
+
+static void prompt(struct claude *s, struct rec *x, const char *text, size_t len)
 {
 	bool side = jtrue(x->side) || s->in_subagent_file;
 	struct thread *th = &s->th[side ? SIDE : MAIN];
@@ -673,21 +832,34 @@ static void prompt(struct claude *s, struct rec *x, const char *text, size_t len
 		call_emit(s, &s->th[MAIN].call);
 		call_emit(s, &s->th[SIDE].call);
 		th->started = true;
-		sb_reset(&th->root);
 		if (s->in_subagent_file) {
-			side_link(s, &parent);
+			sub_resolve(s, text, len);
+			parent = nz(&s->spawn);
 		} else {
+			/* 1.0 inline: the Task call is the subagent's id */
 			struct ptool *p = task_for(s, text, len);
+			sb_reset(&th->root);
+			sb_reset(&th->stype);
 			if (p) {
 				p->matched = true;
 				sb_set(&th->root, nz(&p->prompt));
+				sb_set(&th->sub, p->id.p);
+				sb_set(&th->stype, nz(&p->stype));
 				parent = p->id.p;
 			} else {
 				sb_set(&th->root, nz(&s->th[MAIN].root));
+				sb_reset(&th->sub);
 			}
 		}
 	} else {
-		origin = origin_of(s, x, first);
+		/* classified by what is left once the client's blocks are out,
+		 * which is the text when a person typed anything */
+		bool stripped = strip_added(&s->typed, text, len);
+		origin = origin_of(s, x, stripped && s->typed.len ? s->typed.p : text);
+		if (stripped && !strcmp(origin, "human")) {
+			text = s->typed.p;
+			len = s->typed.len;
+		}
 		call_emit(s, &th->call);
 		if (!side && !strcmp(origin, "human"))
 			settle(s);
@@ -696,22 +868,33 @@ static void prompt(struct claude *s, struct rec *x, const char *text, size_t len
 	const char *id = NULL;
 	if (is_str(x->uuid) && x->uuid->len)
 		id = js(&s->d, x->uuid);
+
 	if (!id) {
 		sb_reset(&s->names);
 		sb_printf(&s->names, "%s:p%llu", s->session.p, (unsigned long long)++s->nprompt);
 		id = jstrdup(&s->d, s->names.p, s->names.len);
 	}
 	sb_set(&th->prompt, id);
-	if (!th->root.len || (!side && strcmp(origin, "subagent")))
+	/* A subagent's records belong to the parent's prompt, never to the
+	 * subagent's own task: unknown when the parent is not at hand. */
+	if (!side)
 		sb_set(&th->root, id);
+	else if (!s->in_subagent_file && !th->sub.len)
+		sb_set(&th->sub, id);   /* an inline subagent without its Task */
+	if (!side && is_str(x->pid) && !strcmp(origin, "human")) {
+		/* 2.1: the parent's promptId, which its subagents' records carry */
+		sb_reset(&s->names);
+		sb_printf(&s->names, "P:%s", js(&s->d, x->pid));
+		ev_link_put(s->c, s->names.p, id);
+	}
 	th->trig = x->t;
 	if (is_str(x->uuid) && ev_seen(&s->c->seen_prompt, id, NULL))
 		return;         /* a resumed session's copy */
 	struct event e;
-	ev_base(s, &e, "prompt", x->t);
+	ev_base(s, &e, "prompt", x->t, side ? SIDE : MAIN);
 	e.id = id;
 	e.parent = parent;
-	e.prompt = th->root.p;
+	e.prompt = nz(&th->root);
 	e.origin = origin;
 	e.text = text;
 	e.text_len = len;
@@ -726,7 +909,7 @@ static void user(struct claude *s, struct rec *x)
 	sb_reset(t);
 	if (is_str(content)) {
 		jstr(content, t);
-		prompt(s, x, t->p, t->len, t->p);
+		prompt(s, x, t->p ? t->p : "", t->len);
 		return;
 	}
 	if (!content || content->type != J_ARR) {
@@ -748,24 +931,18 @@ static void user(struct claude *s, struct rec *x)
 			s->th[thread].trig = x->t;
 		return;
 	}
-	/* the text items, images left out; classify by the first that is not
-	 * an IDE note (<ide_opened_file>, <ide_selection>) */
-	size_t first = 0;
-	bool have_first = false;
+	/* the text items, images left out; the client's own blocks
+	 * (<ide_opened_file>, <system-reminder>, ...) are taken out in
+	 * prompt() */
 	JFOR(d, content, it) {
 		if (!jeq(jget(d, it, "type"), "text"))
 			continue;
 		if (t->len)
 			sb_addc(t, '\n');
-		size_t beg = t->len;
 		jstr(jget(d, it, "text"), t);
-		/* a text item without a string adds nothing, t->p may be NULL */
-		if (!have_first && t->p && !prefix(t->p + beg, "<ide_")) {
-			first = beg;
-			have_first = true;
-		}
 	}
-	prompt(s, x, t->p ? t->p : "", t->len, t->p ? t->p + first : "");
+	/* a text item without a string adds nothing, t->p may be NULL */
+	prompt(s, x, t->p ? t->p : "", t->len);
 }
 
 /* --- the file ---------------------------------------------------------- */
@@ -791,6 +968,8 @@ static void thread_init(struct thread *th)
 	th->call.active = false;
 	sb_reset(&th->prompt);
 	sb_reset(&th->root);
+	sb_reset(&th->sub);
+	sb_reset(&th->stype);
 }
 
 static void state_free(struct claude *s)
@@ -799,17 +978,20 @@ static void state_free(struct claude *s)
 		struct ptool *p = &s->t[i];
 		sb_free(&p->id); sb_free(&p->name); sb_free(&p->call);
 		sb_free(&p->prompt); sb_free(&p->cwd); sb_free(&p->input);
+		sb_free(&p->stype); sb_free(&p->sub); sb_free(&p->subtype);
 	}
 	free(s->t);
 	for (int i = 0; i < 2; i++) {
 		struct call *k = &s->th[i].call;
 		sb_free(&k->id); sb_free(&k->model); sb_free(&k->prompt);
-		sb_free(&k->parent); sb_free(&k->text); sb_free(&k->tools);
+		sb_free(&k->parent); sb_free(&k->text); sb_free(&k->tools); sb_free(&k->ka);
+		sb_free(&s->th[i].sub); sb_free(&s->th[i].stype);
 		sb_free(&s->th[i].prompt);
 		sb_free(&s->th[i].root);
 	}
 	sb_free(&s->session); sb_free(&s->subagent); sb_free(&s->cwd); sb_free(&s->version);
-	sb_free(&s->text); sb_free(&s->names);
+	sb_free(&s->text); sb_free(&s->names); sb_free(&s->typed);
+	sb_free(&s->stype); sb_free(&s->spawn); sb_free(&s->promptid);
 	free(s->namev);
 	jdoc_free(&s->d);
 }
@@ -854,6 +1036,33 @@ static void line(struct claude *s, char *l, size_t len)
 		note_type(r, js(d, x.type));
 }
 
+/* 2.1 writes agent-<id>.meta.json beside a subagent's transcript:
+ * {"agentType": "Explore", "description": ..., "worktreePath": ...}. */
+static void read_meta(struct claude *s, const char *path)
+{
+	size_t n = strlen(path);
+	if (n < 6 || strcmp(path + n - 6, ".jsonl"))
+		return;
+	char *mp = xmalloc(n + 5);
+	memcpy(mp, path, n - 6);
+	strcpy(mp + n - 6, ".meta.json");
+	FILE *f = fopen(mp, "r");
+	free(mp);
+	if (!f)
+		return;
+	char buf[65536];
+	size_t len = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[len] = 0;
+	struct jdoc d = {0};
+	if (jparse(&d, buf, len) == 0) {
+		const struct jnode *t = jget(&d, jroot(&d), "agentType");
+		if (is_str(t) && t->len && sb_node(&s->stype, t))
+			s->meta_type = true;
+	}
+	jdoc_free(&d);
+}
+
 static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 {
 	struct claude s;
@@ -871,6 +1080,7 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	if (!strncmp(b, "agent-", 6)) {
 		s.in_subagent_file = true;
 		base_name(&s.subagent, b + 6);
+		read_meta(&s, path);
 	}
 	char *l;
 	size_t len;

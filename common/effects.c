@@ -412,6 +412,7 @@ int effects_tool(struct ev_ctx *c, const struct event *tool, const char *input, 
 		e->agent = tool->agent;
 		e->session = tool->session;
 		e->subagent = tool->subagent;
+		e->subagent_type = tool->subagent_type;
 		e->ts = tool->ts;
 		e->prompt = tool->prompt;
 		e->status = tool->status;

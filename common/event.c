@@ -80,6 +80,7 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 	str(b, "agent", e->agent);
 	str(b, "session", e->session);
 	str(b, "subagent", e->subagent);
+	str(b, "subagent_type", e->subagent_type);
 	if (e->ts != TS_NONE) {
 		char t[25];
 		ts_format(e->ts, t);
@@ -111,6 +112,10 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 	num(b, "pid", e->pid);
 	num(b, "ppid", e->ppid);
 	num(b, "count", e->count);
+	if (e->update) {
+		key(b, "update");
+		sb_adds(b, "true");
+	}
 	if (e->has_tokens) {
 		const struct tokens *t = &e->tokens;
 		key(b, "tokens");
@@ -195,6 +200,7 @@ int ev_read(struct jdoc *d, struct event *e, const char **why)
 		else if (IS("agent")) e->agent = js(d, v);
 		else if (IS("session")) e->session = js(d, v);
 		else if (IS("subagent")) e->subagent = js(d, v);
+		else if (IS("subagent_type")) e->subagent_type = js(d, v);
 		else if (IS("ts")) {
 			size_t tl;
 			const char *t = jsn(d, v, &tl);
@@ -227,6 +233,7 @@ int ev_read(struct jdoc *d, struct event *e, const char **why)
 		else if (IS("pid")) e->pid = jint(v, EV_NONE);
 		else if (IS("ppid")) e->ppid = jint(v, EV_NONE);
 		else if (IS("count")) e->count = jint(v, EV_NONE);
+		else if (IS("update")) e->update = jtrue(v);
 		else if (IS("tokens") && v->type == J_OBJ) {
 			struct tokens *t = &e->tokens;
 			e->has_tokens = true;

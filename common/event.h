@@ -24,6 +24,7 @@ struct event {
 	const char *agent;
 	const char *session;
 	const char *subagent;
+	const char *subagent_type;  /* a subagent's type: Explore, general-purpose, task ... */
 	int64_t ts;             /* ms since the epoch, TS_NONE unknown */
 	const char *id, *parent, *prompt;
 	const char *origin;     /* prompt: human command interrupt continuation meta hook */
@@ -39,6 +40,7 @@ struct event {
 	const char **argv; int nargv;
 	const char *path, *to, *domain;
 	int64_t port, pid, ppid, count;   /* EV_NONE when absent */
+	bool update;            /* llm: tokens to add to the call with this id */
 	bool has_tokens;
 	struct tokens tokens;
 	const char **tools; int ntools;   /* llm: the tools it chose */

@@ -16,6 +16,9 @@ void ev_ctx_free(struct ev_ctx *c)
 	hm_free(&c->seen_tool);
 	hm_free(&c->seen_prompt);
 	hm_free(&c->link);
+	hm_free(&c->calls);
+	free(c->callv);
+	sb_free(&c->callstr);
 	for (size_t i = 0; i < c->nlinks; i++)
 		free(c->links[i]);
 	free(c->links);
@@ -141,4 +144,108 @@ const char *ev_link_get(struct ev_ctx *c, const char *key)
 {
 	int64_t *v = hm_get(&c->link, hash64(key, strlen(key), 0x11));
 	return v ? c->links[*v] : NULL;
+}
+
+/* --- model calls seen in several files -------------------------------------- */
+
+static uint64_t call_key(const char *a, const char *b)
+{
+	uint64_t h = hash64(a, strlen(a), 0xca11);
+	return b ? hash64(b, strlen(b), h) : h;
+}
+
+bool ev_call_known(struct ev_ctx *c, const char *a, const char *b)
+{
+	return hm_get(&c->calls, call_key(a, b)) != NULL;
+}
+
+static void put_str(struct sbuf *b, const char *s)
+{
+	if (s)
+		sb_adds(b, s);
+	sb_addc(b, 0);
+}
+
+void ev_call_first(struct ev_ctx *c, const char *a, const char *b, const struct event *e)
+{
+	bool ins;
+	int64_t *v = hm_put(&c->calls, call_key(a, b), &ins);
+	if (!ins) {             /* the caller asked ev_call_known first */
+		ev_call_copy(c, a, b, &e->tokens);
+		return;
+	}
+	if (c->ncalls == c->capcalls) {
+		c->capcalls = c->capcalls ? c->capcalls * 2 : 256;
+		c->callv = xrealloc(c->callv, c->capcalls * sizeof *c->callv);
+	}
+	struct ev_call *k = &c->callv[c->ncalls];
+	*v = (int64_t)c->ncalls++;
+	memset(k, 0, sizeof *k);
+	if (e->has_tokens)
+		k->tok = e->tokens;
+	k->ts = e->ts;
+	k->off = c->callstr.len;
+	put_str(&c->callstr, e->agent);
+	put_str(&c->callstr, e->session);
+	put_str(&c->callstr, e->subagent);
+	put_str(&c->callstr, e->subagent_type);
+	put_str(&c->callstr, e->id);
+	put_str(&c->callstr, e->parent);
+	put_str(&c->callstr, e->prompt);
+	put_str(&c->callstr, e->model);
+	uint64_t before = c->written;
+	ev_emit(c, e);
+	k->written = c->written > before;
+}
+
+static int64_t more(int64_t *have, int64_t now)
+{
+	if (now <= *have)
+		return 0;
+	int64_t d = now - *have;
+	*have = now;
+	return d;
+}
+
+/* The next NUL-ended string of callstr at *off; NULL when empty. */
+static const char *next_str(struct ev_ctx *c, size_t *off)
+{
+	const char *s = c->callstr.p + *off;
+	size_t n = strlen(s);
+	*off += n + 1;
+	return n ? s : NULL;
+}
+
+void ev_call_copy(struct ev_ctx *c, const char *a, const char *b, const struct tokens *t)
+{
+	int64_t *v = hm_get(&c->calls, call_key(a, b));
+	if (!v)
+		return;
+	struct ev_call *k = &c->callv[*v];
+	struct tokens d;
+	d.input = more(&k->tok.input, t->input);
+	d.cache_read = more(&k->tok.cache_read, t->cache_read);
+	d.cache_write = more(&k->tok.cache_write, t->cache_write);
+	d.cache_write_1h = more(&k->tok.cache_write_1h, t->cache_write_1h);
+	d.output = more(&k->tok.output, t->output);
+	d.reasoning = more(&k->tok.reasoning, t->reasoning);
+	if (!k->written || !(d.input | d.cache_read | d.cache_write | d.cache_write_1h | d.output | d.reasoning))
+		return;
+	struct event e;
+	size_t off = k->off;
+	ev_init(&e);
+	e.kind = "llm";
+	e.agent = next_str(c, &off);
+	e.session = next_str(c, &off);
+	e.subagent = next_str(c, &off);
+	e.subagent_type = next_str(c, &off);
+	e.id = next_str(c, &off);
+	e.parent = next_str(c, &off);
+	e.prompt = next_str(c, &off);
+	e.model = next_str(c, &off);
+	e.ts = k->ts;
+	e.update = true;
+	e.has_tokens = true;
+	e.tokens = d;
+	ev_emit(c, &e);
 }

@@ -19,6 +19,12 @@ struct ev_ctx {
 	struct hmap seen_msg;   /* model call: message id alone (sidechain replays) */
 	struct hmap seen_tool;  /* tool call id */
 	struct hmap seen_prompt;/* prompt record id */
+	/* Model calls written, by hash64 of their ids: index into callv,
+	 * what a later, larger copy's update record needs (see ev_call). */
+	struct hmap calls;
+	struct ev_call *callv;
+	size_t ncalls, capcalls;
+	struct sbuf callstr;    /* their keys, NUL-separated */
 	/* Links found in one file for use by a later one: e.g. a Claude Task
 	 * tool's agentId -> the prompt it belongs to.  Values are indexes
 	 * into links[]. */
@@ -30,6 +36,14 @@ struct ev_ctx {
 	struct sbuf pending_session;
 	int64_t pending_ts;
 	uint64_t written, filtered;
+};
+
+struct ev_call {
+	struct tokens tok;      /* as written so far: first sight plus updates */
+	size_t off;             /* agent, session, subagent, subagent_type, id, parent,
+	                         * prompt, model in callstr, each NUL-ended */
+	int64_t ts;
+	bool written;           /* it passed the filters */
 };
 
 void ev_ctx_init(struct ev_ctx *c);
@@ -45,6 +59,15 @@ void ev_emit(struct ev_ctx *c, const struct event *e);
 /* End of a file: write a pending session record that had no records
  * (so empty sessions are still listed) when nothing filters by time. */
 void ev_file_done(struct ev_ctx *c);
+/* A model call counted once across the run whatever files copy it.
+ * ev_call_known: was the call with these ids written before?
+ * ev_call_first: write e, the call's first sight, and remember it.
+ * ev_call_copy: a later copy with usage t: when some kind is larger than
+ * what was written, write an llm record with the first sight's keys,
+ * "update":true and the tokens to add (never negative). */
+bool ev_call_known(struct ev_ctx *c, const char *a, const char *b);
+void ev_call_first(struct ev_ctx *c, const char *a, const char *b, const struct event *e);
+void ev_call_copy(struct ev_ctx *c, const char *a, const char *b, const struct tokens *t);
 /* Did this key come before?  Marks it seen. */
 bool ev_seen(struct hmap *m, const char *a, const char *b);
 /* Remember / recall a string for a key across files. */
