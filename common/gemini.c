@@ -49,7 +49,81 @@ struct gem {
 	struct sbuf text;
 	char hash[65];          /* header projectHash: sha256 of the project root */
 	char *cwd;              /* the root, when a path in the session proves it */
+	/* a subagent: its type, the parent's tool call that ran it and the
+	 * parent's prompt behind that call, when the parent was read */
+	char *stype, *spawn, *root;
 };
+
+/* The parent session read last: its prompts and tool calls with their
+ * times, so that its subagents' logs, read right after it (agent-events
+ * reads a session group together), find the call that ran them.  One
+ * session at a time: memory follows that session, not the run. */
+static void set_str(char **dst, const char *s);
+
+struct pcall { char *id, *name, *prompt; int64_t start, end; };
+static struct {
+	char *session;
+	struct pcall *v;
+	size_t n, cap;
+} par;
+
+static void par_reset(const char *session)
+{
+	for (size_t i = 0; i < par.n; i++) {
+		free(par.v[i].id);
+		free(par.v[i].name);
+		free(par.v[i].prompt);
+	}
+	par.n = 0;
+	free(par.session);
+	par.session = session ? xstrdup(session) : NULL;
+	if (!session) {
+		free(par.v);
+		par.v = NULL;
+		par.cap = 0;
+	}
+}
+
+/* name NULL: a prompt (id, start); else a tool call */
+static void par_add(const char *id, const char *name, const char *prompt, int64_t start, int64_t end)
+{
+	if (par.n == par.cap) {
+		par.cap = par.cap ? par.cap * 2 : 64;
+		par.v = xrealloc(par.v, par.cap * sizeof *par.v);
+	}
+	struct pcall *c = &par.v[par.n++];
+	c->id = xstrdup(id);
+	c->name = name ? xstrdup(name) : NULL;
+	c->prompt = prompt ? xstrdup(prompt) : NULL;
+	c->start = start;
+	c->end = end;
+}
+
+/* A subagent log starting at ts: the parent's tool call running at that
+ * moment (the latest to start) spawned it; else the parent's prompt in
+ * force then is all that is known. */
+static void sub_resolve(struct gem *g, int64_t ts)
+{
+	if (!par.session || strcmp(par.session, g->session) || ts == TS_NONE)
+		return;
+	const struct pcall *tool = NULL, *pr = NULL;
+	for (size_t i = 0; i < par.n; i++) {
+		const struct pcall *c = &par.v[i];
+		if (c->start == TS_NONE || c->start > ts)
+			continue;
+		if (!c->name)
+			pr = c;
+		else if (c->end != TS_NONE && c->end >= ts && (!tool || c->start >= tool->start))
+			tool = c;
+	}
+	if (tool) {
+		set_str(&g->spawn, tool->id);
+		set_str(&g->stype, tool->name);
+		set_str(&g->root, tool->prompt);
+	} else if (pr) {
+		set_str(&g->root, pr->id);
+	}
+}
 
 static const char *base_name(const char *p)
 {
@@ -175,6 +249,13 @@ static void ensure_session(struct gem *g, int64_t ts)
 	e.session = g->session;
 	e.subagent = g->subagent;
 	e.ts = g->start != TS_NONE ? g->start : ts;
+	if (g->subagent) {
+		sub_resolve(g, e.ts);
+		e.subagent_type = g->stype ? g->stype : "task";
+		e.parent = g->spawn;
+	} else {
+		par_reset(g->session);
+	}
 	e.file = g->path;
 	e.cwd = g->cwd;
 	ev_session(g->c, &e);
@@ -295,8 +376,18 @@ static void do_user(struct gem *g, struct jdoc *d, const struct jnode *m)
 	e.agent = "gemini";
 	e.session = g->session;
 	e.subagent = g->subagent;
+	e.subagent_type = g->subagent ? (g->stype ? g->stype : "task") : NULL;
 	e.ts = ts;
-	e.id = e.prompt = pid;
+	e.id = pid;
+	if (g->subagent) {
+		/* the parent's prompt, never the subagent's own task */
+		e.prompt = g->root;
+		if (g->nprompt == 1)
+			e.parent = g->spawn;
+	} else {
+		e.prompt = pid;
+		par_add(pid, NULL, NULL, ts, TS_NONE);
+	}
 	e.origin = g->is_sub ? "subagent" : is_command(g->text.p ? g->text.p : "") ? "command" : "human";
 	e.text = g->text.p ? g->text.p : "";
 	e.text_len = g->text.len;
@@ -383,9 +474,10 @@ static int64_t do_tool(struct gem *g, struct jdoc *d, const struct jnode *tc,
 	e.agent = "gemini";
 	e.session = g->session;
 	e.subagent = g->subagent;
+	e.subagent_type = g->subagent ? (g->stype ? g->stype : "task") : NULL;
 	e.id = tid;
 	e.parent = llm;
-	e.prompt = g->prompt;
+	e.prompt = g->subagent ? g->root : g->prompt;
 	e.tool = name ? name : "unknown";
 	e.cwd = g->cwd;
 	if (name && !strcmp(name, "run_shell_command"))
@@ -402,6 +494,8 @@ static int64_t do_tool(struct gem *g, struct jdoc *d, const struct jnode *tc,
 	e.ts = start != TS_NONE ? start : end;
 	if (start != TS_NONE && end != TS_NONE && end >= start)
 		e.duration_ms = end - start;
+	if (!g->subagent)
+		par_add(tid, e.tool, g->prompt, e.ts, end);
 	const struct jnode *args = jget(d, tc, "args");
 	const char *raw = "{}";
 	size_t rl = 2;
@@ -464,9 +558,11 @@ static void do_gemini(struct gem *g, struct jdoc *d, const struct jnode *m)
 		e.agent = "gemini";
 		e.session = g->session;
 		e.subagent = g->subagent;
+		e.subagent_type = g->subagent ? (g->stype ? g->stype : "task") : NULL;
 		e.ts = ts;
 		e.id = lid;
-		e.parent = e.prompt = g->prompt;
+		e.parent = g->prompt;
+		e.prompt = g->subagent ? g->root : g->prompt;
 		e.model = js(d, jget(d, m, "model"));
 		if (ts != TS_NONE && g->last_end != TS_NONE && ts >= g->last_end)
 			e.duration_ms = ts - g->last_end;
@@ -730,6 +826,9 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	free(g.subagent);
 	free(g.prompt);
 	free(g.cwd);
+	free(g.stype);
+	free(g.spawn);
+	free(g.root);
 	sb_free(&g.text);
 }
 

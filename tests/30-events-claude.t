@@ -51,8 +51,8 @@ own $F/v20/agent-a1b2.jsonl $F/v20/s-20.jsonl \
 	$F/v21/s-21/subagents/agent-c3d4.jsonl $F/v21/s-21.jsonl > out 2> err
 check_same "subagents: linked to the Task/Agent call and its prompt" $F/subagents.out out
 agent-events $F/v20/agent-a1b2.jsonl > out 2> err
-check_out "subagent alone: its own task is the root" \
-	'{"kind":"prompt","agent":"claude","session":"s-20","subagent":"a1b2","ts":"2026-01-09T07:00:03.000Z","id":"w1","prompt":"w1","origin":"subagent","text":"Read the CI logs"}' \
+check_out "subagent alone: the parent's prompt and Task call unknown, never its own task" \
+	'{"kind":"prompt","agent":"claude","session":"s-20","subagent":"a1b2","subagent_type":"task","ts":"2026-01-09T07:00:03.000Z","id":"w1","origin":"subagent","text":"Read the CI logs"}' \
 	grep '"kind":"prompt"' out
 
 # --- bad input ------------------------------------------------------------------------
