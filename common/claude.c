@@ -185,6 +185,22 @@ static void base_name(struct sbuf *b, const char *path)
 
 static void sub_resolve(struct claude *s, const char *text, size_t len);
 
+/* A subagent transcript's type: agent-<id>.meta.json's agentType, the
+ * spawning call's subagent_type, the result's agentType; the client's
+ * own subagents by their id (compaction, /btw side questions); else
+ * "task". */
+static const char *sub_type(const struct claude *s)
+{
+	if (s->stype.len)
+		return s->stype.p;
+	const char *id = s->subagent.len ? s->subagent.p : "";
+	if (!strncmp(id, "acompact", 8))
+		return "compact";
+	if (!strncmp(id, "aside_question", 14))
+		return "aside_question";
+	return "task";
+}
+
 static void start_session(struct claude *s)
 {
 	if (s->started)
@@ -200,7 +216,7 @@ static void start_session(struct claude *s)
 	if (s->in_subagent_file) {
 		sub_resolve(s, NULL, 0);
 		e.subagent = nz(&s->subagent);
-		e.subagent_type = s->stype.len ? s->stype.p : "task";
+		e.subagent_type = sub_type(s);
 		e.parent = nz(&s->spawn);
 	}
 	e.ts = s->ts0;
@@ -245,7 +261,7 @@ static void ev_base(struct claude *s, struct event *e, const char *kind, int64_t
 	e->session = s->session.p;
 	if (s->in_subagent_file) {
 		e->subagent = nz(&s->subagent);
-		e->subagent_type = s->stype.len ? s->stype.p : "task";
+		e->subagent_type = sub_type(s);
 	} else if (thread == SIDE && s->th[SIDE].sub.len) {
 		e->subagent = s->th[SIDE].sub.p;
 		e->subagent_type = s->th[SIDE].stype.len ? s->th[SIDE].stype.p : "task";

@@ -4,7 +4,7 @@
 # origins, subagents and their links, bad input, and the real corpus
 # checked against an independent jq count.
 . "$(dirname "$0")/lib.sh"
-plan 29
+plan 43
 cp -R "$TESTS/fixtures/claude" claude
 F=claude
 # Effect records and the class of tool calls come from common/effects.c and
@@ -54,6 +54,70 @@ agent-events $F/v20/agent-a1b2.jsonl > out 2> err
 check_out "subagent alone: the parent's prompt and Task call unknown, never its own task" \
 	'{"kind":"prompt","agent":"claude","session":"s-20","subagent":"a1b2","subagent_type":"task","ts":"2026-01-09T07:00:03.000Z","id":"w1","origin":"subagent","text":"Read the CI logs"}' \
 	grep '"kind":"prompt"' out
+
+# --- a mixed home: three sessions, subagents, a compaction copy -----------------
+# s-a (2.1, opens with queue-operation and file-history-snapshot records,
+# which have no cwd) spawns an Explore subagent in s-a/subagents/ with its
+# meta.json; its compaction file copies msg_A2 with the final usage (output
+# 2872 where s-a has 37).  s-c, between them in time, has IDE and
+# system-reminder blocks in its prompts.  s-b (2.0) spawns a code-reviewer
+# whose result records no agentId: its transcript beside it is found by
+# its task text.  The subagent files come last and another session's file
+# comes between each parent and them; any order gives the same output.
+cd $F/home
+own proj/s-a.jsonl proj/s-b.jsonl proj/s-c.jsonl proj/agent-b1x.jsonl \
+	proj/s-a/subagents/agent-x1.jsonl proj/s-a/subagents/agent-acompact-c1.jsonl > "$TMP/out1" 2> "$TMP/err"
+check_same "mixed home: exact records, subagents under their spawning calls and prompts" ../home.out "$TMP/out1"
+check_test "mixed home: no diagnostics" "$(wc -c < "$TMP/err")" -eq 0
+own proj/s-a/subagents/agent-acompact-c1.jsonl proj/s-a/subagents/agent-x1.jsonl proj/agent-b1x.jsonl \
+	proj/s-c.jsonl proj/s-b.jsonl proj/s-a.jsonl > "$TMP/out2"
+check_same "mixed home: reversed order, same records" ../home.out "$TMP/out2"
+own proj/s-c.jsonl proj/s-a/subagents/agent-x1.jsonl proj/s-b.jsonl proj/s-a/subagents/agent-x1.meta.json \
+	proj/agent-b1x.jsonl proj/s-a/subagents/agent-acompact-c1.jsonl proj/s-a.jsonl > "$TMP/out3"
+check_same "mixed home: shuffled order (meta.json given too), same records" ../home.out "$TMP/out3"
+printf '%s\n' proj/agent-b1x.jsonl proj/s-a/subagents/agent-x1.jsonl proj/s-a/subagents/agent-acompact-c1.jsonl \
+	proj/s-b.jsonl proj/s-c.jsonl proj/s-a.jsonl | own --files-from - > "$TMP/out4"
+check_same "mixed home: --files-from in another order, same records" ../home.out "$TMP/out4"
+# the 2.1 subagent alone: its type from meta.json; spawn and prompt unknown
+own proj/s-a/subagents/agent-x1.jsonl > "$TMP/out5"
+cd "$TMP"
+check_out "2.1 subagent alone: type from meta.json, no parent, no prompt" \
+	'{"kind":"session","agent":"claude","session":"s-a","subagent":"x1","subagent_type":"Explore","ts":"2026-03-01T09:00:05.000Z","cwd":"/home/dev/a","version":"2.1.90","file":"proj/s-a/subagents/agent-x1.jsonl"}
+{"kind":"prompt","agent":"claude","session":"s-a","subagent":"x1","subagent_type":"Explore","ts":"2026-03-01T09:00:05.000Z","id":"y1","origin":"subagent","text":"Find slow tests"}' \
+	head -n 2 out5
+check_test "2.1 subagent alone: none of its records names a prompt" "$(grep -c '"prompt":"' out5)" = 0
+check_out "2.0 subagent (no agentId in the result): found by its task, type from the Task input" \
+	'{"kind":"session","agent":"claude","session":"s-b","subagent":"b1x","subagent_type":"code-reviewer","ts":"2026-03-01T09:30:05.000Z","parent":"toolu_B1","cwd":"/home/dev/b","version":"2.0.50","file":"proj/agent-b1x.jsonl"}
+{"kind":"prompt","agent":"claude","session":"s-b","subagent":"b1x","subagent_type":"code-reviewer","ts":"2026-03-01T09:30:05.000Z","id":"w1","parent":"toolu_B1","prompt":"b1","origin":"subagent","text":"Review the diff"}' \
+	grep '"subagent":"b1x","subagent_type":"code-reviewer","ts":"2026-03-01T09:30:05' out1
+check_out "compaction copy: one update record adds what the larger copy has" \
+	'{"kind":"llm","agent":"claude","session":"s-a","ts":"2026-03-01T09:00:23.000Z","id":"msg_A2","parent":"a1","prompt":"a1","model":"claude-opus-4-7","update":true,"tokens":{"input":0,"cache_read":0,"cache_write":0,"cache_write_1h":0,"output":2835,"reasoning":0}}' \
+	grep '"update":true' out1
+check_out "compaction copy: msg_A2 counts once, output 37 + 2835 = 2872; all output 3373" '2 2872 3373 10' \
+	jq -rs '[.[] | select(.kind == "llm")] as $l | [$l[] | select(.id == "msg_A2")] as $a |
+		"\($a | length) \($a | map(.tokens.output) | add) \($l | map(.tokens.output) | add) \($l | map(select(.update | not)) | length)"' out1
+check_out "queue-operation first: the session record has the cwd of the first record with one" \
+	'/home/dev/a 2026-03-01T09:00:00.000Z' \
+	jq -r 'select(.kind == "session" and .session == "s-a" and (.subagent | not)) | "\(.cwd) \(.ts)"' out1
+check_out "IDE and system-reminder blocks are not what was typed" \
+	'human why does this import fail?
+human install it then
+meta <system-reminder>Plan mode is active.</system-reminder>' \
+	jq -r 'select(.kind == "prompt" and .session == "s-c") | "\(.origin) \(.text)"' out1
+# inside one file: a call's records apart, the later ones larger
+cat > big.jsonl <<'EOF'
+{"parentUuid":null,"isSidechain":false,"cwd":"/d","sessionId":"s-d","version":"2.1.90","type":"user","message":{"role":"user","content":"go"},"uuid":"d1","timestamp":"2026-03-02T00:00:00.000Z"}
+{"parentUuid":"d1","isSidechain":false,"cwd":"/d","sessionId":"s-d","version":"2.1.90","type":"assistant","message":{"id":"msg_D1","model":"m","content":[{"type":"text","text":"a"}],"usage":{"input_tokens":5,"output_tokens":3}},"requestId":"req_D1","uuid":"d2","timestamp":"2026-03-02T00:00:01.000Z"}
+{"parentUuid":"d2","isSidechain":false,"cwd":"/d","sessionId":"s-d","version":"2.1.90","type":"assistant","message":{"id":"msg_D2","model":"m","content":[{"type":"text","text":"b"}],"usage":{"input_tokens":1,"output_tokens":1}},"requestId":"req_D2","uuid":"d3","timestamp":"2026-03-02T00:00:02.000Z"}
+{"parentUuid":"d2","isSidechain":false,"cwd":"/d","sessionId":"s-d","version":"2.1.90","type":"assistant","message":{"id":"msg_D1","model":"m","content":[{"type":"text","text":"a"}],"usage":{"input_tokens":5,"output_tokens":90}},"requestId":"req_D1","uuid":"d2","timestamp":"2026-03-02T00:00:01.000Z"}
+{"parentUuid":"d2","isSidechain":false,"cwd":"/d","sessionId":"s-d","version":"2.1.90","type":"assistant","message":{"id":"msg_D1","model":"m","content":[{"type":"text","text":"a"}],"usage":{"input_tokens":4,"output_tokens":60}},"requestId":"req_D1","uuid":"d2","timestamp":"2026-03-02T00:00:01.000Z"}
+EOF
+agent-events big.jsonl > out 2> err
+check_out "one file, a call's records apart: written once, then one update to the largest" \
+	'msg_D1 false 3 5
+msg_D2 false 1 1
+msg_D1 true 87 0' \
+	jq -r 'select(.kind == "llm") | "\(.id) \(.update // false) \(.tokens.output) \(.tokens.input)"' out
 
 # --- bad input ------------------------------------------------------------------------
 R='"isSidechain":false,"cwd":"/b","sessionId":"s-bad","version":"2.0.1"'
@@ -107,7 +171,7 @@ check_test "Gemini JSONL (sessionId, type user) is not taken for Claude" "$(grep
 # --- the real corpus -----------------------------------------------------------------------
 C=$SHARED/corpus/claude-code
 if ! [ -d "$C" ]; then
-	for i in 1 2 3 4 5; do skip "../shared/corpus/claude-code absent"; done
+	for i in 1 2 3 4 5 6; do skip "../shared/corpus/claude-code absent"; done
 	done_testing
 fi
 # Independent count: assistant records grouped by (message.id, requestId),
@@ -165,4 +229,20 @@ check_test "corpus 2.1.x: the subagent's task hangs under the Agent call that st
 	"subagent toolu_01GmrK6tgdD9D5xD6W5X9UUy 0ae44287-6fb8-4325-acd4-934696671e09"
 check_test "corpus 2.1.x: every subagent call charged to the human prompt" \
 	"$(jq -r 'select(.kind == "llm" and .subagent) | .prompt' out | sort -u)" = 0ae44287-6fb8-4325-acd4-934696671e09
+
+# The whole Claude Code and Gemini CLI corpus in one run, in two orders:
+# per session, the tokens (updates included) equal those of the files run
+# one by one.
+G=$SHARED/corpus/gemini-cli
+tot() { jq -r 'select(.kind == "llm" and .tokens) | [.session, .tokens.input + .tokens.cache_read + .tokens.cache_write + .tokens.output] | @tsv' |
+	awk -F'\t' '{ s[$1] += $2 } END { for (k in s) print k, s[k] }' | sort; }
+agent-events "$C"/*.jsonl "$G"/* 2> /dev/null | tot > one
+ls -r "$C"/*.jsonl "$G"/* | agent-events --files-from - 2> /dev/null | tot > rev
+for f in "$C"/*.jsonl "$G"/*; do agent-events "$f" 2> /dev/null; done | tot > each
+if [ "$(wc -l < one)" -gt 20 ] && cmp -s one rev; then
+	check_same "corpus in one run (any order): per-session tokens equal the per-file runs'" each one
+else
+	not_ok "corpus in one run (any order): per-session tokens equal the per-file runs'"
+	diff one rev | head | sed 's/^/# /'
+fi
 done_testing
