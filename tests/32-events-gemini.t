@@ -8,7 +8,7 @@ J=session-2025-10-01T10-00-5e551011.json
 L=session-2026-04-29T21-39-7a1c0de5.jsonl
 S=chats/5e551011-aaaa-4bbb-8ccc-000000000001/c0ffee00-5ub-a6e7.jsonl
 C=$SHARED/corpus/gemini-cli
-plan 44
+plan 47
 
 # ev FILE...: agent-events run in the fixture directory, so "file" keys
 # are the relative names the expected output holds.
@@ -66,6 +66,38 @@ check_out "the same messages read twice count once" '3 2' \
 
 ev --no-text $J > notext.out
 check_test "--no-text drops every text" "$(grep -c '"text"' notext.out)" = 0
+
+# --- a subagent log and the parent call that ran it ---------------------------
+# The parent's codebase_investigator call runs from 10:00:03 to 10:00:30;
+# the log in chats/<parent>/ starts at 10:00:04: that call spawned it, its
+# name is the type, and its prompt is the subagent's.  Either order.
+mkdir -p gsub/chats/7e57-p
+cat > gsub/chats/session-2026-05-01T10-00-7e57.jsonl <<'EOF'
+{"sessionId":"7e57-p","projectHash":"abc","startTime":"2026-05-01T10:00:00.000Z","lastUpdated":"2026-05-01T10:01:00.000Z","kind":"main"}
+{"id":"p-u1","timestamp":"2026-05-01T10:00:01.000Z","type":"user","content":[{"text":"where is parse_line used?"}]}
+{"id":"p-g1","timestamp":"2026-05-01T10:00:03.000Z","type":"gemini","content":"","tokens":{"input":100,"output":5,"cached":0,"thoughts":0,"tool":0,"total":105},"model":"gemini-2.5-pro","toolCalls":[{"id":"codebase_investigator-1777629603000-aa","name":"codebase_investigator","args":{"objective":"find callers"},"status":"success","timestamp":"2026-05-01T10:00:30.000Z"}]}
+EOF
+cat > gsub/chats/7e57-p/sub-1.jsonl <<'EOF'
+{"sessionId":"sub-1","projectHash":"abc","startTime":"2026-05-01T10:00:04.000Z","lastUpdated":"2026-05-01T10:00:29.000Z","kind":"subagent"}
+{"id":"s-u1","timestamp":"2026-05-01T10:00:04.000Z","type":"user","content":[{"text":"find callers"}]}
+{"id":"s-g1","timestamp":"2026-05-01T10:00:09.000Z","type":"gemini","content":"two","tokens":{"input":50,"output":3,"cached":0,"thoughts":0,"tool":0,"total":53},"model":"gemini-2.5-flash"}
+EOF
+cat > gsub.expected <<'EOF'
+{"kind":"session","agent":"gemini","session":"7e57-p","ts":"2026-05-01T10:00:00.000Z","file":"chats/session-2026-05-01T10-00-7e57.jsonl"}
+{"kind":"prompt","agent":"gemini","session":"7e57-p","ts":"2026-05-01T10:00:01.000Z","id":"p-u1","prompt":"p-u1","origin":"human","text":"where is parse_line used?"}
+{"kind":"llm","agent":"gemini","session":"7e57-p","ts":"2026-05-01T10:00:03.000Z","id":"p-g1","parent":"p-u1","prompt":"p-u1","model":"gemini-2.5-pro","duration_ms":2000,"tokens":{"input":100,"cache_read":0,"cache_write":0,"cache_write_1h":0,"output":5,"reasoning":0},"tools":["codebase_investigator"]}
+{"kind":"tool","agent":"gemini","session":"7e57-p","ts":"2026-05-01T10:00:03.000Z","id":"codebase_investigator-1777629603000-aa","parent":"p-g1","prompt":"p-u1","tool":"codebase_investigator","status":"ok","duration_ms":27000}
+{"kind":"session","agent":"gemini","session":"7e57-p","subagent":"sub-1","subagent_type":"codebase_investigator","ts":"2026-05-01T10:00:04.000Z","parent":"codebase_investigator-1777629603000-aa","file":"chats/7e57-p/sub-1.jsonl"}
+{"kind":"prompt","agent":"gemini","session":"7e57-p","subagent":"sub-1","subagent_type":"codebase_investigator","ts":"2026-05-01T10:00:04.000Z","id":"s-u1","parent":"codebase_investigator-1777629603000-aa","prompt":"p-u1","origin":"subagent","text":"find callers"}
+{"kind":"llm","agent":"gemini","session":"7e57-p","subagent":"sub-1","subagent_type":"codebase_investigator","ts":"2026-05-01T10:00:09.000Z","id":"s-g1","parent":"s-u1","prompt":"p-u1","model":"gemini-2.5-flash","duration_ms":5000,"tokens":{"input":50,"cache_read":0,"cache_write":0,"cache_write_1h":0,"output":3,"reasoning":0},"text":"two"}
+EOF
+(cd gsub && agent-events chats/7e57-p/sub-1.jsonl chats/session-2026-05-01T10-00-7e57.jsonl) > gsub1.out 2>&1
+check_same "subagent log: spawning call, its type and the parent's prompt" gsub.expected gsub1.out
+(cd gsub && agent-events chats/session-2026-05-01T10-00-7e57.jsonl chats/7e57-p/sub-1.jsonl) > gsub2.out 2>&1
+check_same "subagent log: the same whatever the order" gsub.expected gsub2.out
+(cd gsub && agent-events chats/7e57-p/sub-1.jsonl) > gsub3.out 2>&1
+check_test "subagent log alone: type task, no parent, no prompt" \
+	"$(jq -r 'select(.kind == "prompt") | "\(.subagent_type) \(.parent) \(.prompt)"' gsub3.out)" = "task null null"
 
 # --- bad input ------------------------------------------------------------
 ev broken.json > broken.out 2> broken.err; st=$?
