@@ -76,6 +76,8 @@ struct claude {
 	const char **namev;
 	int namecap;
 	bool in_subagent_file;
+	bool named_sub;         /* the file is called agent-*.jsonl */
+	bool decided;           /* the first user or assistant record was seen */
 };
 
 /* The members of a record this adapter reads, found in one pass. */
@@ -237,6 +239,22 @@ static void learn_session(struct claude *s, struct rec *x)
 	    (s->in_subagent_file || jtrue(x->side))) {
 		s->in_subagent_file = true;
 		sb_node(&s->subagent, x->agent);
+	}
+	/* The first turn decides: a sidechain that starts the file (or a
+	 * file named agent-*) is a subagent's transcript; a file named
+	 * agent-* whose first turn is no sidechain is a session of its own. */
+	if (!s->decided && (jeq(x->type, "user") || jeq(x->type, "assistant"))) {
+		s->decided = true;
+		if (jtrue(x->side) && !s->in_subagent_file &&
+		    (s->named_sub || !x->puuid || x->puuid->type == J_NULL)) {
+			s->in_subagent_file = true;
+			if (!s->subagent.len)
+				base_name(&s->subagent, s->path);
+		} else if (!jtrue(x->side) && s->named_sub && !s->in_subagent_file) {
+			sb_reset(&s->subagent);
+			sb_reset(&s->stype);
+			s->meta_type = false;
+		}
 	}
 	if (!s->promptid.len && is_str(x->pid))
 		sb_node(&s->promptid, x->pid);
@@ -1094,7 +1112,7 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	const char *b = strrchr(path, '/');
 	b = b ? b + 1 : path;
 	if (!strncmp(b, "agent-", 6)) {
-		s.in_subagent_file = true;
+		s.named_sub = true;
 		base_name(&s.subagent, b + 6);
 		read_meta(&s, path);
 	}
