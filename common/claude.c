@@ -910,8 +910,10 @@ static void prompt(struct claude *s, struct rec *x, const char *text, size_t len
 	}
 	sb_set(&th->prompt, id);
 	/* A subagent's records belong to the parent's prompt, never to the
-	 * subagent's own task: unknown when the parent is not at hand. */
-	if (!side)
+	 * subagent's own task, except when the parent is not at hand: then
+	 * its task is the oldest cause the file proves, and its work stays
+	 * under a prompt rather than under none. */
+	if (!side || (s->in_subagent_file && origin[0] == 's' && !th->root.len))
 		sb_set(&th->root, id);
 	else if (!s->in_subagent_file && !th->sub.len)
 		sb_set(&th->sub, id);   /* an inline subagent without its Task */

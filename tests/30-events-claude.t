@@ -51,8 +51,8 @@ own $F/v20/agent-a1b2.jsonl $F/v20/s-20.jsonl \
 	$F/v21/s-21/subagents/agent-c3d4.jsonl $F/v21/s-21.jsonl > out 2> err
 check_same "subagents: linked to the Task/Agent call and its prompt" $F/subagents.out out
 agent-events $F/v20/agent-a1b2.jsonl > out 2> err
-check_out "subagent alone: the parent's prompt and Task call unknown, never its own task" \
-	'{"kind":"prompt","agent":"claude","session":"s-20","subagent":"a1b2","subagent_type":"task","ts":"2026-01-09T07:00:03.000Z","id":"w1","origin":"subagent","text":"Read the CI logs"}' \
+check_out "subagent alone: the Task call unknown, its task the oldest cause it proves" \
+	'{"kind":"prompt","agent":"claude","session":"s-20","subagent":"a1b2","subagent_type":"task","ts":"2026-01-09T07:00:03.000Z","id":"w1","prompt":"w1","origin":"subagent","text":"Read the CI logs"}' \
 	grep '"kind":"prompt"' out
 
 # --- a mixed home: three sessions, subagents, a compaction copy -----------------
@@ -81,11 +81,12 @@ check_same "mixed home: --files-from in another order, same records" ../home.out
 # the 2.1 subagent alone: its type from meta.json; spawn and prompt unknown
 own proj/s-a/subagents/agent-x1.jsonl > "$TMP/out5"
 cd "$TMP"
-check_out "2.1 subagent alone: type from meta.json, no parent, no prompt" \
+check_out "2.1 subagent alone: type from meta.json, no parent, its task as the prompt" \
 	'{"kind":"session","agent":"claude","session":"s-a","subagent":"x1","subagent_type":"Explore","ts":"2026-03-01T09:00:05.000Z","cwd":"/home/dev/a","version":"2.1.90","file":"proj/s-a/subagents/agent-x1.jsonl"}
-{"kind":"prompt","agent":"claude","session":"s-a","subagent":"x1","subagent_type":"Explore","ts":"2026-03-01T09:00:05.000Z","id":"y1","origin":"subagent","text":"Find slow tests"}' \
+{"kind":"prompt","agent":"claude","session":"s-a","subagent":"x1","subagent_type":"Explore","ts":"2026-03-01T09:00:05.000Z","id":"y1","prompt":"y1","origin":"subagent","text":"Find slow tests"}' \
 	head -n 2 out5
-check_test "2.1 subagent alone: none of its records names a prompt" "$(grep -c '"prompt":"' out5)" = 0
+check_test "2.1 subagent alone: every record but the session's names its task" \
+	"$(grep -v '"kind":"session"' out5 | grep -vc '"prompt":"y1"')" = 0
 check_out "2.0 subagent (no agentId in the result): found by its task, type from the Task input" \
 	'{"kind":"session","agent":"claude","session":"s-b","subagent":"b1x","subagent_type":"code-reviewer","ts":"2026-03-01T09:30:05.000Z","parent":"toolu_B1","cwd":"/home/dev/b","version":"2.0.50","file":"proj/agent-b1x.jsonl"}
 {"kind":"prompt","agent":"claude","session":"s-b","subagent":"b1x","subagent_type":"code-reviewer","ts":"2026-03-01T09:30:05.000Z","id":"w1","parent":"toolu_B1","prompt":"b1","origin":"subagent","text":"Review the diff"}' \
