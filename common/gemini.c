@@ -380,7 +380,11 @@ static void do_user(struct gem *g, struct jdoc *d, const struct jnode *m)
 	e.ts = ts;
 	e.id = pid;
 	if (g->subagent) {
-		/* the parent's prompt, never the subagent's own task */
+		/* the parent's prompt, never the subagent's own task, unless
+		 * the parent is not at hand: then the task is the oldest cause
+		 * the log proves */
+		if (!g->root && g->nprompt == 1)
+			set_str(&g->root, pid);
 		e.prompt = g->root;
 		if (g->nprompt == 1)
 			e.parent = g->spawn;

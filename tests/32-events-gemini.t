@@ -96,8 +96,8 @@ check_same "subagent log: spawning call, its type and the parent's prompt" gsub.
 (cd gsub && agent-events chats/session-2026-05-01T10-00-7e57.jsonl chats/7e57-p/sub-1.jsonl) > gsub2.out 2>&1
 check_same "subagent log: the same whatever the order" gsub.expected gsub2.out
 (cd gsub && agent-events chats/7e57-p/sub-1.jsonl) > gsub3.out 2>&1
-check_test "subagent log alone: type task, no parent, no prompt" \
-	"$(jq -r 'select(.kind == "prompt") | "\(.subagent_type) \(.parent) \(.prompt)"' gsub3.out)" = "task null null"
+check_test "subagent log alone: type task, no parent, its task as the prompt" \
+	"$(jq -r 'select(.kind == "prompt") | "\(.subagent_type) \(.parent) \(.prompt == .id)"' gsub3.out)" = "task null true"
 
 # --- bad input ------------------------------------------------------------
 ev broken.json > broken.out 2> broken.err; st=$?
