@@ -15,13 +15,14 @@
 
 /* Where a file was found: it decides which names are sessions and, for
  * Codex, which copy of a session wins. */
-enum { LOC_CLAUDE, LOC_CODEX, LOC_CODEX_ARCHIVED, LOC_GEMINI };
+enum { LOC_CLAUDE, LOC_CODEX, LOC_CODEX_ARCHIVED, LOC_GEMINI, LOC_GEMINI_SUB };
 
 struct sess {
 	char *path;
 	int loc;
 	char *gemdir;           /* Gemini: the ~/.gemini/tmp/<project> directory */
 	struct session_meta m;
+	char *subagent_type;    /* Claude 2.1: agentType of agent-ID.meta.json */
 	bool ok;
 };
 
@@ -83,6 +84,9 @@ static bool is_session_name(int loc, const char *name)
 	case LOC_GEMINI:
 		return !strncmp(name, "session-", 8) &&
 			(ends_with(name, ".json") || ends_with(name, ".jsonl"));
+	case LOC_GEMINI_SUB:
+		/* chats/<session>/<subagent id>.json{,l} */
+		return ends_with(name, ".json") || ends_with(name, ".jsonl");
 	default:
 		return ends_with(name, ".jsonl");
 	}
@@ -160,7 +164,10 @@ static char **list_dir(const char *dir, size_t *n)
 	return v;
 }
 
-static void walk(const char *dir, int loc, bool recurse, const char *gemdir, int depth)
+/* Files named as sessions of loc in dir, and in its subdirectories down to
+ * maxdepth levels (a subdirectory of a Gemini chats directory holds the
+ * logs of one session's subagents). */
+static void walk(const char *dir, int loc, int maxdepth, const char *gemdir, int depth)
 {
 	size_t n;
 	char **v = list_dir(dir, &n);
@@ -182,8 +189,8 @@ static void walk(const char *dir, int loc, bool recurse, const char *gemdir, int
 		}
 		if (type == DT_DIR && want)
 			bad(path, "is a directory");
-		else if (type == DT_DIR && recurse && depth < 32)
-			walk(path, loc, recurse, gemdir, depth + 1);
+		else if (type == DT_DIR && depth < maxdepth)
+			walk(path, loc == LOC_GEMINI ? LOC_GEMINI_SUB : loc, maxdepth, gemdir, depth + 1);
 		else if (want && type == DT_REG) {
 			add(path, loc, gemdir);
 			path = NULL;
@@ -195,7 +202,8 @@ static void walk(const char *dir, int loc, bool recurse, const char *gemdir, int
 	free(v);
 }
 
-/* ~/.gemini/tmp/<project>/chats/session-*.json{,l} */
+/* ~/.gemini/tmp/<project>/chats/session-*.json{,l}, and the subagents'
+ * logs in ~/.gemini/tmp/<project>/chats/<session id>/<id>.json{,l} */
 static void walk_gemini(const char *tmp)
 {
 	size_t n;
@@ -203,7 +211,7 @@ static void walk_gemini(const char *tmp)
 	for (size_t i = 0; i < n; i++) {
 		char *proj = join(tmp, v[i] + 1);
 		char *chats = join(proj, "chats");
-		walk(chats, LOC_GEMINI, false, proj, 0);
+		walk(chats, LOC_GEMINI, 1, proj, 0);
 		free(chats);
 		free(proj);
 		free(v[i]);
@@ -219,14 +227,14 @@ static void find_claude(const char *home)
 		char *list = xstrdup(env), *save = NULL;
 		for (char *d = strtok_r(list, ",", &save); d; d = strtok_r(NULL, ",", &save)) {
 			char *p = join(d, "projects");
-			walk(p, LOC_CLAUDE, true, NULL, 0);
+			walk(p, LOC_CLAUDE, 32, NULL, 0);
 			free(p);
 		}
 		free(list);
 	}
 	for (int i = 0; i < 2; i++) {
 		char *p = join(dirs[i], "projects");
-		walk(p, LOC_CLAUDE, true, NULL, 0);
+		walk(p, LOC_CLAUDE, 32, NULL, 0);
 		free(p);
 		free(dirs[i]);
 	}
@@ -237,8 +245,9 @@ static void find_codex(const char *home)
 	const char *env = getenv("CODEX_HOME");
 	char *base = env && *env ? xstrdup(env) : join(home, ".codex");
 	char *act = join(base, "sessions"), *arch = join(base, "archived_sessions");
-	walk(act, LOC_CODEX, true, NULL, 0);
-	walk(arch, LOC_CODEX_ARCHIVED, false, NULL, 0);
+	walk(act, LOC_CODEX, 32, NULL, 0);
+	/* flat in the versions seen; dated subdirectories are read as well */
+	walk(arch, LOC_CODEX_ARCHIVED, 32, NULL, 0);
 	free(act);
 	free(arch);
 	free(base);
@@ -389,6 +398,7 @@ static void print_json(const struct sess *s)
 	json_ts("last", m->last);
 	sb_printf(&out, ",\"bytes\":%llu", (unsigned long long)m->bytes);
 	json_member("parent", m->parent);
+	json_member("subagent_type", s->subagent_type);
 	json_member("version", m->version);
 	sb_adds(&out, "}\n");
 }
@@ -503,6 +513,8 @@ int main(int argc, char **argv)
 		probe(&sv[i]);
 		if (sv[i].ok && sv[i].m.agent == AGENT_GEMINI)
 			gemini_cwd(&sv[i]);
+		if (json && sv[i].ok && sv[i].m.agent == AGENT_CLAUDE && sv[i].m.parent)
+			sv[i].subagent_type = claude_subagent_type(sv[i].path);
 	}
 	drop_archived_copies();
 
@@ -515,6 +527,7 @@ int main(int argc, char **argv)
 		session_meta_free(&sv[i].m);
 		free(sv[i].path);
 		free(sv[i].gemdir);
+		free(sv[i].subagent_type);
 	}
 	if (kept)
 		qsort(sv, kept, sizeof *sv, by_last);

@@ -1,9 +1,11 @@
 /* sessions.c: a session file's agent, id, cwd and time span from its head
  * and tail (see sessions.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "sessions.h"
 #include "util.h"
@@ -11,6 +13,10 @@
 #define HEAD_CHUNK ((size_t)8 << 10)
 #define HEAD_SCAN ((size_t)64 << 10)       /* no line is begun past this */
 #define HEAD_LINE_MAX ((size_t)16 << 20)   /* longer first records are given up */
+/* A Claude session may open with records that carry no cwd (queue-operation,
+ * summary, file-history-snapshot, some of them large): the cwd is looked for
+ * this far into the file. */
+#define HEAD_CWD_SCAN ((size_t)4 << 20)
 #define TAIL_FIRST ((size_t)8 << 10)
 #define TAIL_MAX ((size_t)4 << 20)
 #define DETECT_LINES 64
@@ -493,7 +499,8 @@ static int scan_head(struct probe *p, bool *doc)
 	size_t len;
 	int nrec = 0, r;
 	*doc = false;
-	while (p->pos < HEAD_SCAN && (r = head_line(p, &line, &len)) != 0) {
+	while ((p->pos < HEAD_SCAN || (p->m->agent == AGENT_CLAUDE && !p->m->cwd &&
+	    p->pos < HEAD_CWD_SCAN)) && (r = head_line(p, &line, &len)) != 0) {
 		if (r < 0) {
 			*doc = nrec == 0 && p->err == 0;
 			break;
@@ -688,6 +695,16 @@ static void name_session(struct probe *p)
 				: xstrndup(b + 6, stem > 6 ? stem - 6 : 0);
 		return;
 	}
+	/* Gemini: a subagent's log in chats/<parent session id>/ */
+	char *up = m->agent == AGENT_GEMINI ? dir_name(p->path, 1) : NULL;
+	if (up && !strcmp(up, "chats")) {
+		char *d = dir_name(p->path, 0);
+		if (d && (!m->id || strcmp(d, m->id)) && strcmp(d, "."))
+			m->parent = d;
+		else
+			free(d);
+	}
+	free(up);
 	if (m->id)
 		return;
 	/* rollout-2025-01-02T03-04-05-<uuid>.jsonl */
@@ -746,6 +763,44 @@ int session_probe(int fd, const char *path, uint64_t size,
 	if (rc)
 		session_meta_free(m);
 	return rc;
+}
+
+char *claude_subagent_type(const char *path)
+{
+	size_t n = strlen(path);
+	if (n < 6 || strcmp(path + n - 6, ".jsonl"))
+		return NULL;
+	char *meta = xmalloc(n + 5);
+	memcpy(meta, path, n - 6);
+	strcpy(meta + n - 6, ".meta.json");
+	int fd = open(meta, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	free(meta);
+	if (fd < 0)
+		return NULL;
+	char buf[65536];
+	size_t len = 0;
+	struct stat st;
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode))
+		while (len < sizeof buf - 1) {
+			ssize_t r = read(fd, buf + len, sizeof buf - 1 - len);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				break;
+			len += (size_t)r;
+		}
+	close(fd);
+	buf[len] = 0;
+	struct jdoc d = {0};
+	char *type = NULL;
+	if (len && !jparse(&d, buf, len)) {
+		size_t tl;
+		const char *t = jsn(&d, jget(&d, jroot(&d), "agentType"), &tl);
+		if (t && tl && tl < 256 && !memchr(t, 0, tl))
+			type = xstrndup(t, tl);
+	}
+	jdoc_free(&d);
+	return type;
 }
 
 void session_meta_free(struct session_meta *m)

@@ -46,6 +46,9 @@ struct session_meta {
 int session_probe(int fd, const char *path, uint64_t size,
 	struct session_meta *m, const char **why);
 void session_meta_free(struct session_meta *m);
+/* A Claude 2.1 subagent's type: "agentType" of the agent-ID.meta.json
+ * beside its agent-ID.jsonl at path; NULL when there is none. */
+char *claude_subagent_type(const char *path);
 
 /* Is path (as recorded, '/'-separated) root or below it?  Compared by
  * components, so /a/bc is not below /a/b; repeated and trailing slashes

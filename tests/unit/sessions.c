@@ -1,10 +1,39 @@
 /* Unit tests of common/sessions.c: detection by content, path_under,
  * sha256_hex. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "sessions.h"
 #include "tap.h"
 
 static int det(const char *s) { return agent_detect_head(s, strlen(s)); }
+
+static void put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		perror(path);
+		exit(1);
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
+/* session_probe on the file at path (run in the test's own directory) */
+static int probe(const char *path, struct session_meta *m)
+{
+	const char *why = NULL;
+	struct stat st;
+	int fd = open(path, O_RDONLY);
+	if (fd < 0 || fstat(fd, &st))
+		return -2;
+	int r = session_probe(fd, path, (uint64_t)st.st_size, m, &why);
+	close(fd);
+	return r;
+}
 
 int main(void)
 {
@@ -46,5 +75,43 @@ int main(void)
 	is_str(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1", "sha256 of 448 bits");
 	is_str(agent_name(AGENT_GEMINI), "gemini", "agent_name");
 	is_int(agent_from_name("codex", 5), AGENT_CODEX, "agent_from_name");
+
+	/* a Claude 2.1 subagent's meta file */
+	mkdir("s", 0700);
+	mkdir("s/subagents", 0700);
+	put("s/subagents/agent-a1.jsonl", "{}\n");
+	put("s/subagents/agent-a1.meta.json", "{\"agentType\":\"Explore\",\"description\":\"d\"}");
+	char *t = claude_subagent_type("s/subagents/agent-a1.jsonl");
+	is_str(t ? t : "(null)", "Explore", "claude_subagent_type: agentType of the meta file");
+	free(t);
+	put("s/subagents/agent-a2.jsonl", "{}\n");
+	ok(!claude_subagent_type("s/subagents/agent-a2.jsonl"), "claude_subagent_type: no meta file");
+	put("s/subagents/agent-a3.jsonl", "{}\n");
+	put("s/subagents/agent-a3.meta.json", "{\"agentType\":7}");
+	ok(!claude_subagent_type("s/subagents/agent-a3.jsonl"), "claude_subagent_type: agentType not a string");
+	ok(!claude_subagent_type("s/subagents/agent-a1.json"), "claude_subagent_type: not a .jsonl");
+
+	/* a Gemini subagent's log names its parent by its directory */
+	struct session_meta m;
+	mkdir("chats", 0700);
+	mkdir("chats/p-1", 0700);
+	put("chats/p-1/c-2.jsonl", "{\"sessionId\":\"c-2\",\"startTime\":\"2025-01-01T00:00:00Z\",\"kind\":\"subagent\"}\n");
+	is_int(probe("chats/p-1/c-2.jsonl", &m), 0, "gemini subagent: probed");
+	is_str(m.id ? m.id : "(null)", "c-2", "gemini subagent: its own id");
+	is_str(m.parent ? m.parent : "(null)", "p-1", "gemini subagent: the parent from the directory");
+	session_meta_free(&m);
+	put("chats/session-x.jsonl", "{\"sessionId\":\"x\",\"startTime\":\"2025-01-01T00:00:00Z\",\"kind\":\"main\"}\n");
+	is_int(probe("chats/session-x.jsonl", &m), 0, "gemini session: probed");
+	ok(!m.parent, "gemini session in chats/: no parent");
+	session_meta_free(&m);
+
+	/* Claude: the cwd of the first record that has one */
+	put("q.jsonl", "{\"type\":\"queue-operation\",\"operation\":\"enqueue\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"sessionId\":\"q\"}\n"
+		"{\"type\":\"user\",\"sessionId\":\"q\",\"timestamp\":\"2025-01-01T00:00:01Z\"}\n"
+		"{\"type\":\"user\",\"cwd\":\"/w\",\"sessionId\":\"q\",\"version\":\"2.1.0\",\"timestamp\":\"2025-01-01T00:00:02Z\"}\n"
+		"{\"type\":\"user\",\"cwd\":\"/v\",\"sessionId\":\"q\",\"timestamp\":\"2025-01-01T00:00:03Z\"}\n");
+	is_int(probe("q.jsonl", &m), 0, "claude queue-operation first: probed");
+	is_str(m.cwd ? m.cwd : "(null)", "/w", "claude: cwd of the first record with one");
+	session_meta_free(&m);
 	return tap_done();
 }
