@@ -94,6 +94,8 @@ static void rates(struct ld *l, yaml_node_t *m, double *rate, bool *set, struct 
 			double a;
 			if (number(l, v, &a))
 				p->long_above = a < 1 ? 1 : (int64_t)a;
+		} else if (!lc && !strcmp(ks, "aliases")) {
+			;       /* read by model() */
 		} else if (!lc && !strcmp(ks, "long_context") && v->type == YAML_MAPPING_NODE) {
 			bool lset[PR_N] = {0};
 			rates(l, v, p->long_rate, lset, p, true);
@@ -175,7 +177,33 @@ static void model(struct ld *l, struct prices *t, yaml_node_t *k, yaml_node_t *v
 	p.model = xstrdup(name);
 	p.file = xstrdup(l->file);
 	p.line = line_of(k);
+	struct price base = p;
 	put(t, &p);
+	/* aliases: other names of the same model, each an entry of its own
+	 * with these prices */
+	for (yaml_node_pair_t *pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top; pr++) {
+		const char *ks = scalar(yaml_document_get_node(l->doc, pr->key));
+		yaml_node_t *a = yaml_document_get_node(l->doc, pr->value);
+		if (!ks || strcmp(ks, "aliases"))
+			continue;
+		if (a->type != YAML_SEQUENCE_NODE) {
+			bad(l, a, "%s", "aliases is a list of model names");
+			continue;
+		}
+		for (yaml_node_item_t *it = a->data.sequence.items.start; it < a->data.sequence.items.top; it++) {
+			yaml_node_t *n = yaml_document_get_node(l->doc, *it);
+			const char *an = scalar(n);
+			if (!an || !*an) {
+				bad(l, n, "%s", "an alias is a model name");
+				continue;
+			}
+			struct price q = base;
+			q.model = xstrdup(an);
+			q.file = xstrdup(l->file);
+			q.line = line_of(n);
+			put(t, &q);
+		}
+	}
 }
 
 static void top(struct ld *l, struct prices *t, yaml_node_t *root)
@@ -229,40 +257,72 @@ int prices_load(struct prices *t, const char *path)
 	return r;
 }
 
-static bool word(char c)
+static bool digits(const char *s, size_t n)
 {
-	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
 }
 
-static const struct price *find(const struct prices *t, const char *m)
+/* The length of m without a snapshot date: "-YYYYMMDD", "-YYYY-MM-DD",
+ * "@YYYYMMDD" or "@YYYY-MM-DD" at its end (a dated snapshot is the model
+ * its base name names), and before that a Bedrock version ("-v1:0", "-v2",
+ * ":0").  Other suffixes make another model. */
+static size_t undated(const char *m, size_t n)
 {
-	const struct price *best = NULL;
-	size_t bl = 0, ml = strlen(m);
-	for (size_t i = 0; i < t->n; i++) {
-		size_t l = strlen(t->p[i].model);
-		if (l == ml && !strcmp(t->p[i].model, m))
-			return &t->p[i];
-		if (l < ml && l > bl && !memcmp(t->p[i].model, m, l) && !word(m[l])) {
-			best = &t->p[i];
-			bl = l;
-		}
+	size_t e = n;
+	/* Bedrock: anthropic.claude-sonnet-4-20250514-v1:0 */
+	const char *c = memrchr(m, ':', e);
+	if (c && c > m && c + 1 < m + e && digits(c + 1, e - (size_t)(c - m) - 1))
+		e = (size_t)(c - m);
+	if (e > 3) {
+		size_t v = e;
+		while (v > 0 && m[v - 1] >= '0' && m[v - 1] <= '9')
+			v--;
+		if (v < e && v >= 2 && m[v - 1] == 'v' && m[v - 2] == '-')
+			e = v - 2;
 	}
-	return best;
+	if (e > 9 && (m[e - 9] == '-' || m[e - 9] == '@') && digits(m + e - 8, 8))
+		return e - 9;
+	if (e > 11 && (m[e - 11] == '-' || m[e - 11] == '@') && digits(m + e - 10, 4) &&
+	    m[e - 6] == '-' && digits(m + e - 5, 2) && m[e - 3] == '-' && digits(m + e - 2, 2))
+		return e - 11;
+	/* no date: the version is part of the name (deepseek-v3) */
+	return n;
+}
+
+/* The entry named exactly m[0..n), or the one named by m without its
+ * snapshot date.  No other prefix matches: o3-pro is not o3. */
+static const struct price *find(const struct prices *t, const char *m, size_t n)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < t->n; i++)
+			if (strlen(t->p[i].model) == n && !memcmp(t->p[i].model, m, n))
+				return &t->p[i];
+		size_t u = undated(m, n);
+		if (u == n || u == 0)
+			break;
+		n = u;
+	}
+	return NULL;
 }
 
 const struct price *prices_find(const struct prices *t, const char *model)
 {
 	if (!model)
 		return NULL;
-	const struct price *p = find(t, model);
+	const struct price *p = find(t, model, strlen(model));
 	if (p)
 		return p;
+	/* a provider's prefix: "openrouter/anthropic/claude-...",
+	 * "models/gemini-..." */
 	const char *s = strrchr(model, '/');
-	if (s && (p = find(t, s + 1)))
+	if (s && (p = find(t, s + 1, strlen(s + 1))))
 		return p;
 	/* Bedrock: "anthropic.claude-...", "us.anthropic.claude-..." */
 	s = strstr(model, "anthropic.");
-	return s ? find(t, s + 10) : NULL;
+	return s ? find(t, s + 10, strlen(s + 10)) : NULL;
 }
 
 double price_cost(const struct price *p, const struct tokens *tk, int kind)

@@ -9,6 +9,7 @@
  *       cache_write: 3.75    # 5-minute cache writes; default: input
  *       cache_write_1h: 6.00 # 1-hour cache writes; default: cache_write
  *       context: 200000      # optional: the context window in tokens
+ *       aliases: [claude-sonnet-4-5-latest]  # optional: other names
  *       long_context:        # optional: a call whose prompt (input +
  *         above: 200000      # cache_read + cache_write) exceeds `above`
  *         input: 6.00        # tokens is priced at these rates instead
@@ -46,11 +47,13 @@ struct prices {
  * out with a "file:line: ..." diagnostic counted in diag_errors.
  * Returns -1 when the file cannot be read or parsed at all. */
 int prices_load(struct prices *t, const char *path);
-/* The entry for model: the exact name, else the longest entry that is a
- * prefix of it ending at a non-alphanumeric character
- * ("claude-sonnet-4-5-20250929" -> "claude-sonnet-4-5"), else the same
- * for what follows the last '/' or a "provider." prefix
- * ("anthropic/claude-..." or "us.anthropic.claude-...").  NULL: unpriced. */
+/* The entry for model: the exact name (an entry's "aliases" are names of
+ * their own), else the name without a snapshot date ("-YYYYMMDD",
+ * "-YYYY-MM-DD", "@YYYYMMDD", after a Bedrock "-v1:0" is taken off:
+ * "claude-sonnet-4-20250514" -> "claude-sonnet-4"), else the same for what
+ * follows the last '/' or "anthropic." ("openrouter/anthropic/claude-...",
+ * "us.anthropic.claude-...").  No other prefix matches: "o3-pro" is not
+ * "o3", "gpt-5.4-mini" is not "gpt-5".  NULL: unpriced. */
 const struct price *prices_find(const struct prices *t, const char *model);
 /* Cost in micro-dollars of one call's tokens of one kind (PR_INPUT,
  * PR_OUTPUT, PR_CACHE_READ, or PR_CACHE_WRITE for all cache writes, the

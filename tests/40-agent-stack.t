@@ -71,6 +71,7 @@ models:
   mystery-model:
     input: 2
     output: 4
+    aliases: [mystery-model-1]
 EOF
 agent-stack -v cost --prices my.yaml "$EV" > cost2.out 2> cost2.err
 check_out "--prices replaces an entry and prices a new model" "$(cat <<'EOF'
