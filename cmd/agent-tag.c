@@ -70,12 +70,29 @@ static void list_rules(const struct trules *t)
 	out_flush();
 }
 
+/* Sessions are held until their tags are decided, keyed by session id:
+ * a session's records need not be contiguous (a subagent's file read after
+ * other sessions, records of several sessions interleaved).  A session is
+ * written at the end of the input, or when LIVE_MAX others have been seen
+ * since its last record (the least recently used goes first), so memory
+ * is bounded by the number of sessions in flight. */
+#define LIVE_MAX 64
+struct live {
+	struct tsession s;
+	uint64_t key;           /* hash of the session id; 0 none */
+	uint64_t used;          /* when its last record came */
+	uint64_t born;          /* when its first record came */
+};
+
 struct run {
 	struct tagger tg;
-	struct tsession cur;
+	struct live *lv[LIVE_MAX];
+	int nlv;
+	struct live *cur, *spare;
+	uint64_t tick;
 	struct tsession **all;  /* cluster: every session, in input order */
 	size_t nall;
-	/* mappings of finished files whose lines the current session holds */
+	/* mappings of finished files whose lines held sessions may borrow */
 	struct { void *p; size_t n; } keep[64];
 	int nkeep;
 };
@@ -87,24 +104,66 @@ static void release_kept(struct run *ru)
 	ru->nkeep = 0;
 }
 
-static void session_done(struct run *ru)
+/* Decide and write session i (or, for the cluster tagger, keep it). */
+static void session_done(struct run *ru, int i)
 {
-	struct tsession *s = &ru->cur;
-	if (!s->nr)
-		return;
-	if (ru->tg.cluster) {
+	struct live *l = ru->lv[i];
+	struct tsession *s = &l->s;
+	ru->lv[i] = ru->lv[--ru->nlv];
+	if (ru->cur == l)
+		ru->cur = NULL;
+	if (s->nr && ru->tg.cluster) {
 		ru->all = xrealloc(ru->all, (ru->nall + 1) * sizeof *ru->all);
 		ru->all[ru->nall] = xmalloc(sizeof *s);
 		*ru->all[ru->nall++] = *s;
 		memset(s, 0, sizeof *s);
-		return;
+	} else if (s->nr) {
+		ts_regex(&ru->tg, s);
+		if (ru->tg.llm)
+			tllm_session(ru->tg.llm, s);
+		ts_write(&ru->tg, s);
+		ts_reset(s);
 	}
-	ts_regex(&ru->tg, s);
-	if (ru->tg.llm)
-		tllm_session(ru->tg.llm, s);
-	ts_write(&ru->tg, s);
-	ts_reset(s);
-	release_kept(ru);
+	/* one emptied session is kept for its buffers */
+	if (ru->spare) {
+		ts_free(s);
+		free(l);
+	} else {
+		ru->spare = l;
+	}
+	if (!ru->nlv)
+		release_kept(ru);
+}
+
+/* The held session a line belongs to: by its "session" key, else the one
+ * the line before went to. */
+static struct live *route(struct run *ru, const char *line, size_t len)
+{
+	uint64_t key = ts_session_key(line, len);
+	struct live *l = ru->cur;
+	if (!l || (key && l->key != key)) {
+		l = NULL;
+		for (int i = 0; i < ru->nlv && !l; i++)
+			if (ru->lv[i]->key == key)
+				l = ru->lv[i];
+		if (!l) {
+			if (ru->nlv == LIVE_MAX) {
+				int old = 0;
+				for (int i = 1; i < ru->nlv; i++)
+					if (ru->lv[i]->used < ru->lv[old]->used)
+						old = i;
+				session_done(ru, old);
+			}
+			l = ru->spare ? ru->spare : xcalloc(1, sizeof *l);
+			ru->spare = NULL;
+			l->key = key;
+			l->born = ru->tick + 1;
+			ru->lv[ru->nlv++] = l;
+		}
+	}
+	l->used = ++ru->tick;
+	ru->cur = l;
+	return l;
 }
 
 static void one_file(struct run *ru, const char *path)
@@ -119,28 +178,26 @@ static void one_file(struct run *ru, const char *path)
 	 * where they lie, not copied; the cluster tagger holds every session
 	 * to the end and reads with read(2). */
 	bool mapped = !ru->tg.cluster && lr_map(&r);
-	ts_seal(&ru->cur);
+	for (int i = 0; i < ru->nlv; i++)
+		ts_seal(&ru->lv[i]->s);
 	while (lr_next_nonblank(&r, &line, &len)) {
-		if (ts_starts(line, len)) {
-			session_done(ru);
-			if (mapped)
-				lr_unmap_before(&r, line);
-		}
-		ru->cur.borrow = mapped && !r.partial && line[len] == '\n';
-		if (ts_add(&ru->cur, line, len, &why) < 0)
+		struct tsession *s = &route(ru, line, len)->s;
+		s->borrow = mapped && !r.partial && line[len] == '\n';
+		if (ts_add(s, line, len, &why) < 0)
 			lr_warn(&r, "json", "%s; line skipped", why);
+		s->borrow = false;
 	}
-	ru->cur.borrow = false;
-	if (mapped && ru->cur.nr) {
-		/* the session may go on in the next file: its lines stay
-		 * mapped until it is written, or are copied when too many
+	if (mapped && ru->nlv) {
+		/* held sessions may go on in the next file: their lines stay
+		 * mapped until they are written, or are copied when too many
 		 * files are held */
 		if (ru->nkeep < (int)(sizeof ru->keep / sizeof *ru->keep)) {
 			ru->keep[ru->nkeep].p = (void *)r.map;
 			ru->keep[ru->nkeep++].n = r.msize;
 			r.map = NULL;
 		} else {
-			ts_unborrow(&ru->cur, r.map, r.map + r.msize);
+			for (int i = 0; i < ru->nlv; i++)
+				ts_unborrow(&ru->lv[i]->s, r.map, r.map + r.msize);
 		}
 	}
 	lr_close(&r);
@@ -244,7 +301,18 @@ int main(int argc, char **argv)
 	operands_init(&ops, argc - optind, argv + optind);
 	for (int i = 0; i < ops.n; i++)
 		one_file(&ru, ops.v[i]);
-	session_done(&ru);
+	/* the rest, in the order they began */
+	while (ru.nlv) {
+		int first = 0;
+		for (int i = 1; i < ru.nlv; i++)
+			if (ru.lv[i]->born < ru.lv[first]->born)
+				first = i;
+		session_done(&ru, first);
+	}
+	if (ru.spare) {
+		ts_free(&ru.spare->s);
+		free(ru.spare);
+	}
 	if (ru.tg.cluster) {
 		/* clustering needs every prompt before the first tag is known */
 		for (size_t i = 0; i < ru.nall; i++)
@@ -264,7 +332,6 @@ int main(int argc, char **argv)
 		stats_print(&st, &rules, tagger);
 	if (statsjson && stats_json(&st, tagger, statsjson) < 0)
 		diag_errors++;
-	ts_free(&ru.cur);
 	stats_free(&st);
 	tr_free(&rules);
 	sb_free(&err);

@@ -109,6 +109,7 @@ struct trec {
 	uint8_t kind;           /* R_* in tagsess.c */
 	uint8_t cat;            /* tool/effect: category of work */
 	uint8_t borrowed;       /* line is the caller's, not in the pool */
+	uint8_t update;         /* an "update":true llm record: item is its call's */
 };
 
 /* Held lines: chunks of 1 MiB kept from one session to the next, so a
@@ -154,6 +155,9 @@ struct tagger {
 int ts_add(struct tsession *s, const char *line, size_t len, const char **why);
 /* Is the line a session record (the start of the next session)? */
 bool ts_starts(const char *line, size_t len);
+/* A hash of the line's "session" value (the top-level session: a
+ * subagent's records carry their parent's); 0 when it has none. */
+uint64_t ts_session_key(const char *line, size_t len);
 /* The regex decisions for every item. */
 void ts_regex(struct tagger *tg, struct tsession *s);
 /* Session tag and output (to out); counts into the stats. */

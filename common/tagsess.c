@@ -559,12 +559,39 @@ static void parsed(struct tsession *s, struct jdoc *d, const char *line, size_t 
 	}
 }
 
+/* An "update":true llm record (agent-event(5)): more tokens for a model
+ * call written before.  It is tagged like that call and is no call of its
+ * own; true when the call is in s. */
+static bool update_of_call(struct tsession *s, struct trec *r)
+{
+	int64_t *v = r->id ? hm_get(&s->lidx, r->id) : NULL;
+	if (!v)
+		return false;
+	r->item = (int32_t)*v;
+	r->update = 1;
+	return true;
+}
+
+static bool is_update(const char *line, size_t len)
+{
+	/* a quote inside a string is escaped: this is the key */
+	return memmem(line, len, ",\"update\":true", 14) != NULL;
+}
+
 int ts_add(struct tsession *s, const char *line, size_t len, const char **why)
 {
 	static struct jdoc d;
 	size_t kl;
 	const char *k = kind_at(line, len, &kl);
 	int kind = k ? kind_code(k, kl) : -1;
+	if (k && kind == R_LLM && ends_object(line, len) && is_update(line, len)) {
+		struct trec *r = newrec(s, line, len, kind);
+		scan_keys(r, line, len, kind, NULL);
+		if (update_of_call(s, r))
+			return 0;
+		/* its call is not here: tagged as a call of its own */
+		s->nr--;
+	}
 	if (k && kind == R_LLM && ends_object(line, len)) {
 		/* most model calls are decided by their tools: the text is read
 		 * only when it is needed (text_of) */
@@ -615,6 +642,13 @@ int ts_add(struct tsession *s, const char *line, size_t len, const char **why)
 	}
 	parsed(s, &d, line, len, kind_code(kv, strlen(kv)));
 	return 0;
+}
+
+uint64_t ts_session_key(const char *line, size_t len)
+{
+	const char *v;
+	size_t n;
+	return rawval(line, len, "session", &v, &n) ? idhash(v, n) : 0;
 }
 
 bool ts_starts(const char *line, size_t len)
@@ -1057,10 +1091,13 @@ void ts_write(struct tagger *tg, struct tsession *s)
 			}
 		} else {
 			struct titem *it = &s->it[r->item];
-			int64_t *v = r->prompt ? hm_get(&s->pidx, r->prompt) : NULL;
+			/* an update takes its call's prompt: it need not name one */
+			uint64_t pr = r->update ? s->r[it->rec].prompt : r->prompt;
+			int64_t *v = pr ? hm_get(&s->pidx, pr) : NULL;
 			tagged(&out, r, s->tag, v ? s->it[*v].tag : "none", it->tag,
 				it->rule);
-			count(&st->k[2], it->tag);
+			if (!r->update)
+				count(&st->k[2], it->tag);
 		}
 		out_maybe_flush();
 	}

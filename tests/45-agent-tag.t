@@ -4,7 +4,7 @@
 # man page's examples, and the built-in rules on the shared corpus.
 . "$(dirname "$0")/lib.sh"
 F=$TOP/tests/fixtures/tag
-plan 77
+plan 87
 
 # --- the regex tagger on a fixture --------------------------------------------
 agent-tag "$F/basic.ndjson" > out 2> err
@@ -415,5 +415,83 @@ check_out "slash command without arguments: expansion by its own text" "command 
 docs command:builtin:docs/en" sed -n 3,4p got
 check_out "a meta prompt that expands no command stays meta" "meta origin:meta" sed -n 5p got
 check_out "a TODO app is something to create, not a plan" "create builtin:create/en" sed -n 6p got
+# --- sessions whose records are not contiguous ------------------------------------
+# Session a1 with a subagent (its records carry session a1, subagent sa,
+# subagent_type and prompt = the parent's prompt p1), sessions b1 and c1.
+# Contiguous, then interleaved: b1 between a1's parts, the subagent after
+# c1, an update record after everything.  Each session's records must come
+# out the same, byte for byte.
+A='"agent":"claude","session":"a1"'
+B='"agent":"codex","session":"b1"'
+C='"agent":"gemini","session":"c1"'
+S='"agent":"claude","session":"a1","subagent":"sa","subagent_type":"Explore"'
+{
+	printf '{"kind":"session",%s,"ts":"2026-01-01T00:00:00Z","cwd":"/w"}\n' "$A"
+	printf '{"kind":"prompt",%s,"ts":"2026-01-01T00:00:01Z","id":"p1","prompt":"p1","origin":"human","text":"fix the crash in the tokenizer"}\n' "$A"
+	printf '{"kind":"llm",%s,"ts":"2026-01-01T00:00:02Z","id":"m1","parent":"p1","prompt":"p1","model":"x","tools":["Task"],"text":"looking"}\n' "$A"
+	printf '{"kind":"tool",%s,"ts":"2026-01-01T00:00:03Z","id":"t1","parent":"m1","prompt":"p1","tool":"Task","status":"ok"}\n' "$A"
+} > a-main
+{
+	printf '{"kind":"session",%s,"ts":"2026-01-01T00:00:03Z","parent":"t1"}\n' "$S"
+	printf '{"kind":"prompt",%s,"ts":"2026-01-01T00:00:03Z","id":"sp","parent":"t1","prompt":"p1","origin":"subagent","text":"find where the tokenizer is called"}\n' "$S"
+	printf '{"kind":"llm",%s,"ts":"2026-01-01T00:00:04Z","id":"sm","parent":"sp","prompt":"p1","model":"y","tools":["Grep"],"text":"two places"}\n' "$S"
+	printf '{"kind":"tool",%s,"ts":"2026-01-01T00:00:05Z","id":"st","parent":"sm","prompt":"p1","tool":"Grep","status":"ok","class":"search"}\n' "$S"
+} > a-sub
+printf '{"kind":"llm",%s,"ts":"2026-01-01T00:00:02Z","id":"m1","update":true,"tokens":{"output":40}}\n' "$A" > a-upd
+{
+	printf '{"kind":"session",%s,"ts":"2026-01-01T00:00:00Z","cwd":"/v"}\n' "$B"
+	printf '{"kind":"prompt",%s,"ts":"2026-01-01T00:00:01Z","id":"q1","prompt":"q1","origin":"human","text":"write the README"}\n' "$B"
+} > b-1
+{
+	printf '{"kind":"llm",%s,"ts":"2026-01-01T00:00:02Z","id":"n1","parent":"q1","prompt":"q1","model":"z","tools":["apply_patch"],"text":"done"}\n' "$B"
+	printf '{"kind":"tool",%s,"ts":"2026-01-01T00:00:03Z","id":"u1","parent":"n1","prompt":"q1","tool":"apply_patch","status":"ok","class":"write"}\n' "$B"
+} > b-2
+{
+	printf '{"kind":"session",%s,"ts":"2026-01-01T00:00:00Z"}\n' "$C"
+	printf '{"kind":"prompt",%s,"ts":"2026-01-01T00:00:01Z","id":"r1","prompt":"r1","origin":"human","text":"run the tests"}\n' "$C"
+	printf '{"kind":"llm",%s,"ts":"2026-01-01T00:00:02Z","id":"o1","parent":"r1","prompt":"r1","model":"g","tools":["run_shell_command"],"text":"ok"}\n' "$C"
+} > c-1
+cat a-main a-sub a-upd b-1 b-2 c-1 > contiguous.ndjson
+cat a-main b-1 c-1 a-sub b-2 a-upd > interleaved.ndjson
+agent-tag contiguous.ndjson > contiguous.out
+check_test "contiguous sessions: exit 0" $? = 0
+check_out "a subagent's records take the parent's session tag and prompt tag" "$(cat <<'EOF'
+{"kind":"session","agent":"claude","session":"a1","ts":"2026-01-01T00:00:00Z","cwd":"/w","tags":{"session":"debug"},"rule":"vote:human"}
+{"kind":"prompt","agent":"claude","session":"a1","ts":"2026-01-01T00:00:01Z","id":"p1","prompt":"p1","origin":"human","text":"fix the crash in the tokenizer","tags":{"session":"debug","prompt":"debug"},"rule":"builtin:debug/en"}
+{"kind":"llm","agent":"claude","session":"a1","ts":"2026-01-01T00:00:02Z","id":"m1","parent":"p1","prompt":"p1","model":"x","tools":["Task"],"text":"looking","tags":{"session":"debug","prompt":"debug","llm":"delegate"},"rule":"tools:delegate"}
+{"kind":"tool","agent":"claude","session":"a1","ts":"2026-01-01T00:00:03Z","id":"t1","parent":"m1","prompt":"p1","tool":"Task","status":"ok"}
+{"kind":"session","agent":"claude","session":"a1","subagent":"sa","subagent_type":"Explore","ts":"2026-01-01T00:00:03Z","parent":"t1","tags":{"session":"debug"},"rule":"vote:human"}
+{"kind":"prompt","agent":"claude","session":"a1","subagent":"sa","subagent_type":"Explore","ts":"2026-01-01T00:00:03Z","id":"sp","parent":"t1","prompt":"p1","origin":"subagent","text":"find where the tokenizer is called","tags":{"session":"debug","prompt":"inspect"},"rule":"subagent:builtin:inspect/en"}
+{"kind":"llm","agent":"claude","session":"a1","subagent":"sa","subagent_type":"Explore","ts":"2026-01-01T00:00:04Z","id":"sm","parent":"sp","prompt":"p1","model":"y","tools":["Grep"],"text":"two places","tags":{"session":"debug","prompt":"debug","llm":"inspect"},"rule":"tools:inspect"}
+{"kind":"tool","agent":"claude","session":"a1","subagent":"sa","subagent_type":"Explore","ts":"2026-01-01T00:00:05Z","id":"st","parent":"sm","prompt":"p1","tool":"Grep","status":"ok","class":"search"}
+{"kind":"llm","agent":"claude","session":"a1","ts":"2026-01-01T00:00:02Z","id":"m1","update":true,"tokens":{"output":40},"tags":{"session":"debug","prompt":"debug","llm":"delegate"},"rule":"tools:delegate"}
+EOF
+)" grep '"session":"a1"' contiguous.out
+agent-tag interleaved.ndjson > interleaved.out
+check_test "interleaved sessions: exit 0" $? = 0
+for x in a1 b1 c1; do
+	grep "\"session\":\"$x\"" contiguous.out > "want.$x"
+	grep "\"session\":\"$x\"" interleaved.out > "got.$x"
+done
+check_same "interleaved: session a1 (with its subagent and update) as when contiguous" want.a1 got.a1
+check_same "interleaved: session b1, split around others, as when contiguous" want.b1 got.b1
+check_same "interleaved: session c1 as when contiguous" want.c1 got.c1
+check_test "interleaved: every record written once" "$(wc -l < interleaved.out)" = "$(wc -l < interleaved.ndjson)"
+# the same interleaving over three mapped files, and through a pipe
+cat a-main b-1 > f1; cat c-1 a-sub > f2; cat b-2 a-upd > f3
+agent-tag f1 f2 f3 > files.out
+cat f1 f2 f3 | agent-tag > pipe.out
+check_same "interleaved across mapped files: the same output" interleaved.out files.out
+check_same "and through a pipe" interleaved.out pipe.out
+# more sessions in flight than are held: the oldest is written first, and
+# a late record of it is tagged on its own, but nothing is lost
+i=0; : > many.ndjson
+while [ $i -lt 70 ]; do
+	printf '{"kind":"session","agent":"claude","session":"m%d"}\n{"kind":"prompt","agent":"claude","session":"m%d","id":"p","prompt":"p","origin":"human","text":"fix the bug"}\n' $i $i >> many.ndjson
+	i=$((i + 1))
+done
+printf '{"kind":"llm","agent":"claude","session":"m0","id":"x","prompt":"p","model":"x","text":"late"}\n' >> many.ndjson
+agent-tag many.ndjson > many.out
+check_test "70 sessions in flight: every record written" "$(wc -l < many.out)" = 141
 check_out "--help exits 0 with the synopsis" "usage: agent-tag [-t regex | llm | cluster] [-r kind:tag=regex] [--rules file]" sh -c 'agent-tag --help | head -1'
 done_testing
