@@ -35,28 +35,53 @@
  *   bounded, and outputs are only looked at where the exit code is: the
  *   head of the text, or the metadata at the end of a JSON wrapper.
  *
- * - A forked session (session_meta forked_from_id) starts with a copy of
- *   its parent's lines, written in one burst when the fork is made; the
- *   child's own work comes after a pause (a person typing, a model
- *   thinking).  Lines before the first pause of two seconds or more are
- *   taken as the copy and give no records; when the parent was read
- *   earlier in the run, leading token rows that repeat the parent's
- *   totals are the copy too, pause or not.
+ * - A forked session (session_meta forked_from_id), and a subagent spawned
+ *   with its parent's context, starts with a copy of its parent's lines:
+ *   its own session_meta, then the parent's session_meta (and the
+ *   grandparent's, for a fork of a fork) and items, then its own work.
+ *   The copy gives no records; its token rows only move the cumulative
+ *   total on, so that the child's first own row counts what it adds.
+ *   Where the copy ends is read from what the file proves, in this order:
+ *   a turn id (UUIDv7: its first 48 bits are milliseconds) older than the
+ *   child's own id is the parent's, a newer one the child's; a line older
+ *   than the child's start is the parent's, and once such lines were seen
+ *   the first line that is not ends the copy; a token row or prompt that
+ *   the parent's file gave (when the parent was read earlier in the run)
+ *   is the parent's, and with the parent known the first one it did not
+ *   give is the child's; the output "You are the newly spawned agent..."
+ *   that Codex appends for the spawning call is the copy's last line.
+ *   Only a file that proves none of this falls back to the first pause of
+ *   two seconds; there a prompt left unanswered in the copy is the
+ *   child's own task.
+ *
+ * - A spawned subagent (session_meta source.subagent.thread_spawn) is
+ *   written under the session that spawned it (its root, for nested
+ *   ones), with subagent = its own id, subagent_type = its agent role or
+ *   "task", parent = the spawning call (the parent's collab_agent_spawn_end
+ *   or spawn_agent output names the child) and prompt = the parent's
+ *   prompt, when the parent's file was read first.  A fork made by the
+ *   user is not a subagent: it keeps its own session.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "events.h"
+#include "shell.h"
 
 #define QMAX 1024                     /* tool calls waiting for their output */
 #define TEXT_MAX ((size_t)256 << 10)  /* assistant text kept per model call */
 #define HEAD_MAX 512                  /* bytes of a tool output looked at */
 #define FORK_GAP_MS 2000
 #define NKEYS 8
+#define NANC 8                        /* ancestors a copy names */
+#define FP_MAX ((size_t)1 << 20)      /* fingerprints kept for the run */
 
-/* Totals of every session read so far, for the forks read after it.
- * Process-wide: a fork's parent is usually in the same run. */
-static struct hmap totals_seen;
+/* Fingerprints of the token rows and prompts each session's file gave,
+ * for the forks read after it: a key per (session, row).  Process-wide
+ * (a fork's parent is usually in the same run) and bounded: past FP_MAX
+ * entries no more are kept, and later forks fall back to the other
+ * evidence. */
+static struct hmap fps;
 
 struct pend {
 	struct sbuf id, name, cwd, args;
@@ -66,6 +91,9 @@ struct pend {
 	bool done;                /* its output arrived (or never will) */
 	const char *status;
 	int64_t exit, dur;
+	int64_t ev_exit;          /* exec_command_end's exit code */
+	bool ev_fail;             /* patch_apply_end said it failed */
+	char host[256];           /* the remote its own output names */
 };
 
 enum { SRC_RESP = 1, SRC_EVENT = 2 };
@@ -81,9 +109,22 @@ struct cx {
 	struct sbuf cwd, version, model;
 	int64_t sess_ts, first_ts;
 	bool have_meta, legacy, is_sub, session_out;
-	/* forks */
+	/* subagents: the session spawned under, its root, the spawning call */
+	struct sbuf root_sid, sub_type, spawn_call, root_prompt;
+	/* forks and spawned copies: the parent's lines that lead the file */
 	struct sbuf fork_from;
-	bool replay;              /* the parent's totals are known */
+	bool rp;                  /* in the copy */
+	bool rp_done;             /* the copy is over */
+	bool rp_turns;            /* a turn id proved a copied line */
+	bool rp_orig;             /* copied lines kept their own times */
+	bool rp_end_after;        /* the line just read was the copy's last */
+	bool rp_unans;            /* the copy's last prompt got no answer */
+	int64_t own_ms;           /* when the child was made */
+	uint64_t anc[NANC];       /* ancestors' session hashes; anc[0] the parent */
+	int nanc;
+	struct sbuf rp_utext;
+	int64_t rp_uts;
+	uint64_t own_h;           /* this session's hash, for its fingerprints */
 	bool paused;
 	int64_t last_ts;
 	/* prompts */
@@ -93,6 +134,10 @@ struct cx {
 	int64_t pts;
 	struct sbuf ptext;
 	int64_t last_input_ts;    /* when the input of the next call was ready */
+	bool input_seen;          /* an input was recorded since the last call */
+	bool gclosing;            /* a tool output ended the call: close it
+	                           * after its token row, if that comes next */
+	int64_t gclose_ts;
 	/* the model call being gathered */
 	bool gopen, gtok;
 	bool spill;               /* the call's llm record went out early */
@@ -187,11 +232,80 @@ static void base_event(const struct cx *x, struct event *e, const char *kind)
 	e->kind = kind;
 	e->agent = "codex";
 	if (x->parent_sid.len) {
-		e->session = x->parent_sid.p;
+		e->session = x->root_sid.len ? x->root_sid.p : x->parent_sid.p;
 		e->subagent = x->sid.p;
+		e->subagent_type = x->sub_type.len ? x->sub_type.p : "task";
 	} else {
 		e->session = x->sid.p;
 	}
+}
+
+/* The prompt a record of this file belongs to: a spawned subagent's work
+ * belongs to the prompt of its parent that spawned it (NULL when that is
+ * not known), anything else to the file's current prompt. */
+static const char *prompt_of(struct cx *x, struct sbuf *b, unsigned n)
+{
+	if (x->parent_sid.len)
+		return opt(&x->root_prompt);
+	return n ? mkid(b, x, 'p', n) : NULL;
+}
+
+/* An input the next model call reads was recorded at ts. */
+static void mark_input(struct cx *x, int64_t ts)
+{
+	if (ts == TS_NONE)
+		return;
+	if (x->last_input_ts == TS_NONE || ts > x->last_input_ts || !x->input_seen)
+		x->last_input_ts = ts;
+	x->input_seen = true;
+}
+
+/* The milliseconds of a UUIDv7 (its first 48 bits), TS_NONE for other
+ * ids. */
+static int64_t v7_ms(const char *s, size_t n)
+{
+	if (n != 36 || s[8] != '-' || s[13] != '-' || s[14] != '7')
+		return TS_NONE;
+	int64_t v = 0;
+	for (int i = 0; i < 13; i++) {
+		if (i == 8)
+			continue;
+		char ch = s[i];
+		int d = ch >= '0' && ch <= '9' ? ch - '0' : (ch | 0x20) >= 'a' && (ch | 0x20) <= 'f' ?
+		    (ch | 0x20) - 'a' + 10 : -1;
+		if (d < 0)
+			return TS_NONE;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+static uint64_t sess_hash(const char *s, size_t n)
+{
+	return hash64(s, n, 0x5e55);
+}
+
+/* The key of a row's fingerprint dh in session sh's set; dh 0: the mark
+ * that the session's file was read. */
+static uint64_t fp_key(uint64_t sh, uint64_t dh)
+{
+	return hash64(&dh, sizeof dh, sh);
+}
+
+static void fp_put(uint64_t sh, uint64_t dh)
+{
+	if (fps.n < FP_MAX)
+		hm_put(&fps, fp_key(sh, dh), NULL);
+}
+
+static void anc_add(struct cx *x, const char *s, size_t n)
+{
+	uint64_t h = sess_hash(s, n);
+	for (int i = 0; i < x->nanc; i++)
+		if (x->anc[i] == h)
+			return;
+	if (x->nanc < NANC)
+		x->anc[x->nanc++] = h;
 }
 
 /* --- the session record ----------------------------------------------------- */
@@ -225,10 +339,24 @@ static void ensure_session(struct cx *x)
 	struct event e;
 	base_event(x, &e, "session");
 	e.ts = x->sess_ts != TS_NONE ? x->sess_ts : x->first_ts;
+	e.parent = opt(&x->spawn_call);
 	e.cwd = opt(&x->cwd);
 	e.version = opt(&x->version);
 	e.file = x->path;
 	ev_session(x->c, &e);
+}
+
+/* The copy of a parent starts: from here on lines are the parent's until
+ * the file proves otherwise. */
+static void copy_starts(struct cx *x)
+{
+	if (x->rp || x->rp_done)
+		return;
+	x->rp = true;
+	x->paused = false;
+	x->own_ms = v7_ms(x->sid.p ? x->sid.p : "", x->sid.len);
+	if (x->own_ms == TS_NONE)
+		x->own_ms = x->sess_ts;
 }
 
 static void session_meta(struct cx *x, const struct jnode *p, int64_t ts)
@@ -238,13 +366,23 @@ static void session_meta(struct cx *x, const struct jnode *p, int64_t ts)
 	if (!id || id->type != J_STR)
 		id = jget(d, p, "session_id");
 	if (x->have_meta) {
-		/* a fork's copy of its parent's header, or a later session
-		 * appended to the file: the first header names the file */
+		/* a copy of its parent's header (a fork, a spawned subagent
+		 * with its parent's context: before any work of the file's
+		 * own), or a later session appended to the file: the first
+		 * header names the file */
+		if (id && id->type == J_STR && id->len && !jeq(id, x->sid.p ? x->sid.p : "") &&
+		    !x->rp_done && !x->nprompt && !x->nllm && !x->ntool && !x->have_total) {
+			sb_reset(&x->tmp);
+			jstr(id, &x->tmp);
+			anc_add(x, x->tmp.p, x->tmp.len);
+			copy_starts(x);
+		}
 		return;
 	}
 	x->have_meta = true;
 	if (id && id->type == J_STR && id->len)
 		snode(&x->sid, id);
+	x->own_h = sess_hash(x->sid.p, x->sid.len);
 	int64_t t = node_ts(jget(d, p, "timestamp"));
 	x->sess_ts = t != TS_NONE ? t : ts;
 	if (!x->cwd.len)
@@ -253,24 +391,64 @@ static void session_meta(struct cx *x, const struct jnode *p, int64_t ts)
 	const struct jnode *m = jget(d, p, "model");
 	if (m && m->type == J_STR)
 		snode(&x->model, m);
+	/* the remote a git push without a URL goes to */
+	char host[256];
+	const struct jnode *url = jgetv(d, p, "git", "repository_url", NULL);
+	if (url && url->type == J_STR) {
+		sb_reset(&x->tmp);
+		jstr(url, &x->tmp);
+		if (x->tmp.len && (url_domain(x->tmp.p, host, sizeof host, NULL) ||
+		    remote_domain(x->tmp.p, host, sizeof host)))
+			snprintf(x->c->git_host, sizeof x->c->git_host, "%s", host);
+	}
 	/* subagents: the parent's id, where the header names it */
 	const struct jnode *src = jget(d, p, "source");
 	const struct jnode *sub = src && src->type == J_OBJ ? jget(d, src, "subagent") : NULL;
 	const struct jnode *par = jget(d, p, "parent_thread_id");
+	const struct jnode *role = jget(d, p, "agent_role");
 	if (sub) {
 		x->is_sub = true;
-		if (!par || par->type != J_STR)
-			par = jgetv(d, sub, "thread_spawn", "parent_thread_id", NULL);
+		const struct jnode *spawn = sub->type == J_OBJ ? jget(d, sub, "thread_spawn") : NULL;
+		if (spawn && spawn->type == J_OBJ) {
+			if (!par || par->type != J_STR)
+				par = jget(d, spawn, "parent_thread_id");
+			const struct jnode *r = jget(d, spawn, "agent_role");
+			if (r && r->type == J_STR && r->len)
+				role = r;
+		} else if (sub->type == J_STR && sub->len && (!role || role->type != J_STR)) {
+			role = sub;   /* review, compact, ... */
+		}
 	}
-	if (x->is_sub && par && par->type == J_STR && par->len && x->sid.len)
+	if (x->is_sub && par && par->type == J_STR && par->len && x->sid.len) {
 		snode(&x->parent_sid, par);
+		if (role && role->type == J_STR && role->len)
+			snode(&x->sub_type, role);
+		/* what the parent's file told about this child */
+		const char *v;
+		sb_reset(&x->tmp);
+		sb_printf(&x->tmp, "codex-root:%s", x->parent_sid.p);
+		if ((v = ev_link_get(x->c, x->tmp.p)))
+			sset(&x->root_sid, v, strlen(v));
+		sb_reset(&x->tmp);
+		sb_printf(&x->tmp, "codex-spawn:%s", x->sid.p);
+		if ((v = ev_link_get(x->c, x->tmp.p)))
+			sset(&x->spawn_call, v, strlen(v));
+		sb_reset(&x->tmp);
+		sb_printf(&x->tmp, "codex-spawn-prompt:%s", x->sid.p);
+		if ((v = ev_link_get(x->c, x->tmp.p)))
+			sset(&x->root_prompt, v, strlen(v));
+		/* for the subagents this one spawns */
+		sb_reset(&x->tmp);
+		sb_printf(&x->tmp, "codex-root:%s", x->sid.p);
+		ev_link_put(x->c, x->tmp.p, x->root_sid.len ? x->root_sid.p : x->parent_sid.p);
+	}
 	const struct jnode *f = jget(d, p, "forked_from_id");
 	if (f && f->type == J_STR && f->len) {
 		snode(&x->fork_from, f);
-		sb_reset(&x->tmp);
-		sb_printf(&x->tmp, "%s\n#any", x->fork_from.p);
-		bool known = hm_get(&totals_seen, hash64(x->tmp.p, x->tmp.len, 7));
-		x->replay = known;
+		anc_add(x, x->fork_from.p, x->fork_from.len);
+		copy_starts(x);
+	} else if (x->parent_sid.len) {
+		anc_add(x, x->parent_sid.p, x->parent_sid.len);
 	}
 }
 
@@ -285,7 +463,10 @@ static void flush_prompt(struct cx *x)
 	struct event e;
 	base_event(x, &e, "prompt");
 	e.ts = x->pts;
-	e.id = e.prompt = mkid(&x->pidb, x, 'p', x->cur_prompt);
+	e.id = mkid(&x->pidb, x, 'p', x->cur_prompt);
+	e.prompt = x->parent_sid.len ? opt(&x->root_prompt) : e.id;
+	if (x->cur_prompt == 1)
+		e.parent = opt(&x->spawn_call);
 	e.origin = x->is_sub ? "subagent" : "human";
 	e.text = x->ptext.p ? x->ptext.p : "";
 	e.text_len = x->ptext.len;
@@ -340,8 +521,10 @@ static void user_prompt(struct cx *x, int src, int64_t ts)
 		/* the other copy of the prompt being held: one prompt */
 		if (src == SRC_EVENT) {
 			sset(&x->ptext, x->tmp.p, x->tmp.len);
-			if (ts != TS_NONE)
-				x->pts = x->last_input_ts = ts;
+			if (ts != TS_NONE) {
+				x->pts = ts;
+				mark_input(x, ts);
+			}
 		}
 		x->psrc |= src;
 		return;
@@ -355,8 +538,7 @@ static void user_prompt(struct cx *x, int src, int64_t ts)
 	x->pts = ts;
 	x->cur_prompt = ++x->nprompt;
 	sset(&x->ptext, x->tmp.p, x->tmp.len);
-	if (ts != TS_NONE)
-		x->last_input_ts = ts;
+	mark_input(x, ts);
 }
 
 static void user_message_item(struct cx *x, const struct jnode *p, int64_t ts)
@@ -430,9 +612,13 @@ static void close_group(struct cx *x)
 	e.ts = x->gtok && x->gts != TS_NONE ? x->gts : x->gfirst;
 	e.id = mkid(&x->idb, x, 'l', x->gn);
 	if (x->cur_prompt)
-		e.parent = e.prompt = mkid(&x->pidb, x, 'p', x->cur_prompt);
+		e.parent = mkid(&x->pidb, x, 'p', x->cur_prompt);
+	e.prompt = x->parent_sid.len ? opt(&x->root_prompt) : e.parent;
 	e.model = x->gtok && x->gmodel.len ? x->gmodel.p : opt(&x->model);
-	if (e.ts != TS_NONE && x->last_input_ts != TS_NONE && e.ts >= x->last_input_ts)
+	/* from the input it read to its token row: a call whose start or
+	 * end the file does not hold has no duration */
+	if (x->gtok && x->input_seen && e.ts != TS_NONE && x->last_input_ts != TS_NONE &&
+	    e.ts >= x->last_input_ts)
 		e.duration_ms = e.ts - x->last_input_ts;
 	e.has_tokens = x->gtok;
 	e.tokens = x->tok;
@@ -455,9 +641,7 @@ static void close_group(struct cx *x)
 		e.text_len = t->len;
 	}
 	ev_emit(x->c, &e);
-	/* the next call starts from this one's end at the earliest */
-	if (e.ts != TS_NONE && (x->last_input_ts == TS_NONE || e.ts > x->last_input_ts))
-		x->last_input_ts = e.ts;
+	x->input_seen = false;
 	for (unsigned i = 0; i < x->qlen; i++)
 		x->q[(x->qhead + i) % QMAX].llm_out = true;
 }
@@ -503,25 +687,8 @@ static void read_usage(const struct jdoc *d, const struct jnode *u, int64_t t[5]
 	t[4] = tt ? field(d, u, "total_tokens") : t[0] + t[2];
 }
 
-static uint64_t totals_key(const char *sid, const int64_t t[5])
-{
-	uint64_t h = hash64(sid, strlen(sid), 7);
-	return hash64(t, 5 * sizeof *t, h);
-}
-
-/* Is this row a fork's copy of its parent's?  Leading rows only: the
- * first row that is not ends the copy. */
-static bool replayed(struct cx *x, const int64_t t[5])
-{
-	if (!x->paused)
-		return true;
-	if (x->replay && hm_get(&totals_seen, totals_key(x->fork_from.p, t)))
-		return true;
-	x->replay = false;
-	return false;
-}
-
-static void token_count(struct cx *x, const struct jnode *p, int64_t ts)
+/* copy: a row of the parent's copy, which only moves the total on. */
+static void token_count(struct cx *x, const struct jnode *p, int64_t ts, bool copy)
 {
 	const struct jdoc *d = &x->d;
 	const struct jnode *info = jget(d, p, "info");
@@ -552,17 +719,11 @@ static void token_count(struct cx *x, const struct jnode *p, int64_t ts)
 		else
 			memcpy(a, t, sizeof a);
 	}
-	bool copy = x->fork_from.len && replayed(x, t);
 	memcpy(x->tot, t, sizeof t);
 	x->have_total = true;
-	if (copy)
+	if (copy) {
+		x->rp_unans = false;   /* the copy's last prompt was answered */
 		return;
-	{
-		bool ins;
-		hm_put(&totals_seen, totals_key(x->sid.p, t), &ins);
-		sb_reset(&x->tmp);
-		sb_printf(&x->tmp, "%s\n#any", x->sid.p);
-		hm_put(&totals_seen, hash64(x->tmp.p, x->tmp.len, 7), &ins);
 	}
 	/* the call whose items are open, unless it has its usage already */
 	if (x->gopen && x->gtok)
@@ -596,8 +757,7 @@ static void emit_tool(struct cx *x, struct pend *t)
 	e.ts = t->ts;
 	e.id = t->id.p;
 	e.parent = mkid(&x->idb, x, 'l', t->llm);
-	if (t->prompt)
-		e.prompt = mkid(&x->pidb, x, 'p', t->prompt);
+	e.prompt = prompt_of(x, &x->pidb, t->prompt);
 	e.cwd = opt(&t->cwd);
 	e.tool = t->name.p;
 	e.status = t->done && t->status ? t->status : "unknown";
@@ -606,7 +766,13 @@ static void emit_tool(struct cx *x, struct pend *t)
 	const char *a = t->args.p ? t->args.p : "";
 	e.class = effects_class(&e, a, t->args.len);
 	ev_emit(x->c, &e);
+	char keep[sizeof x->c->git_host];
+	memcpy(keep, x->c->git_host, sizeof keep);
+	if (t->host[0])
+		snprintf(x->c->git_host, sizeof x->c->git_host, "%s", t->host);
 	effects_tool(x->c, &e, a, t->args.len);
+	if (t->host[0])
+		memcpy(x->c->git_host, keep, sizeof keep);
 }
 
 /* Write the queued tools whose llm record is out and whose result is
@@ -657,7 +823,9 @@ static struct pend *queue_tool(struct cx *x, const struct jnode *id, const char 
 	t->llm_out = x->spill;   /* the rest of a call too big for the queue */
 	t->done = false;
 	t->status = NULL;
-	t->exit = t->dur = EV_NONE;
+	t->exit = t->dur = t->ev_exit = EV_NONE;
+	t->ev_fail = false;
+	t->host[0] = 0;
 	if (!x->spill) {
 		sb_add(&x->gnames, name, namelen);
 		sb_addc(&x->gnames, 0);
@@ -911,14 +1079,128 @@ static void output_status(struct cx *x, const struct jnode *o, struct pend *t)
 	t->status = "ok";
 }
 
+/* A host in one line of git's output: "To <remote>" (push), "From
+ * <remote>" (fetch, pull), "<name>\t<url> (fetch)" (git remote -v). */
+static bool remote_line(const char *l, size_t n, char *host, size_t cap, bool *own)
+{
+	char buf[512];
+	const char *u = NULL;
+	size_t un = 0;
+	*own = true;
+	if (n > 3 && !memcmp(l, "To ", 3)) {
+		u = l + 3, un = n - 3;
+	} else if (n > 5 && !memcmp(l, "From ", 5)) {
+		u = l + 5, un = n - 5;
+	} else {
+		const char *tab = memchr(l, '\t', n);
+		const char *sp = tab ? memchr(tab, ' ', n - (size_t)(tab - l)) : NULL;
+		if (!sp || (n - (size_t)(sp - l) != 8 || memcmp(sp, " (fetch)", 8)))
+			return false;
+		u = tab + 1, un = (size_t)(sp - u);
+		*own = false;
+	}
+	while (un && (u[un - 1] == ' ' || u[un - 1] == '\r'))
+		un--;
+	if (!un || un >= sizeof buf || memchr(u, ' ', un))
+		return false;
+	memcpy(buf, u, un);
+	buf[un] = 0;
+	return url_domain(buf, host, cap, NULL) || remote_domain(buf, host, cap);
+}
+
+static void remote_text(struct cx *x, const char *s, size_t n, struct pend *t)
+{
+	char host[256];
+	bool own;
+	for (const char *l = s, *e = s + n; l < e; ) {
+		const char *nl = memchr(l, '\n', (size_t)(e - l));
+		size_t ln = nl ? (size_t)(nl - l) : (size_t)(e - l);
+		if (remote_line(l, ln, host, sizeof host, &own)) {
+			if (own)   /* this command's own remote */
+				snprintf(t->host, sizeof t->host, "%s", host);
+			else       /* git remote -v: the session's */
+				snprintf(x->c->git_host, sizeof x->c->git_host, "%s", host);
+		}
+		l += ln + 1;
+	}
+}
+
+/* The remote a git command's output names (push, fetch and pull without
+ * a URL in their arguments go there), only looked for in outputs of
+ * commands that run git. */
+static void output_remote(struct cx *x, const struct jnode *o, struct pend *t)
+{
+	const struct jdoc *d = &x->d;
+	if (!o || !t->args.len || !memmem(t->args.p, t->args.len, "git", 3))
+		return;
+	if (o->type == J_ARR) {
+		JFOR(d, o, it) {
+			const struct jnode *tx = it->type == J_OBJ ? jget(d, it, "text") : NULL;
+			if (tx && tx->type == J_STR)
+				output_remote(x, tx, t);
+		}
+		return;
+	}
+	if (o->type == J_OBJ) {
+		const struct jnode *tx = jget(d, o, "output");
+		if (tx && tx->type == J_STR)
+			output_remote(x, tx, t);
+		return;
+	}
+	if (o->type != J_STR || o->len > ((size_t)1 << 20))
+		return;
+	struct sbuf b = {0};
+	jstr(o, &b);
+	if (b.len > 10 && !memcmp(b.p, "{\"output\":", 10)) {
+		/* the JSON wrapper: its output is one more string in */
+		struct jdoc w = {0};
+		if (jparse(&w, b.p, b.len) == 0) {
+			const struct jnode *in = jget(&w, jroot(&w), "output");
+			if (in && in->type == J_STR) {
+				struct sbuf ib = {0};
+				jstr(in, &ib);
+				remote_text(x, ib.p ? ib.p : "", ib.len, t);
+				sb_free(&ib);
+			}
+		}
+		jdoc_free(&w);
+	} else {
+		remote_text(x, b.p ? b.p : "", b.len, t);
+	}
+	sb_free(&b);
+}
+
+static void spawned(struct cx *x, const char *child, size_t n, const char *call, size_t cn);
+
+/* The call a tool output ended, held for its token row, is written. */
+static void finish_close(struct cx *x)
+{
+	if (!x->gclosing)
+		return;
+	x->gclosing = false;
+	close_group(x);
+	x->spill = false;
+	mark_input(x, x->gclose_ts);
+	drain(x, false);
+}
+
 static void tool_output(struct cx *x, const struct jnode *p, int64_t ts)
 {
 	const struct jdoc *d = &x->d;
-	/* an input to the model: the call that produced the items is over */
-	close_group(x);
-	x->spill = false;
-	if (ts != TS_NONE)
-		x->last_input_ts = ts;
+	/* an input to the model: the call that produced the items is over.
+	 * A tool that ends while the response still streams (0.14x code
+	 * mode) has its output written before the call's token row: a call
+	 * without its usage yet is closed at the next line, which may be
+	 * that row. */
+	if (x->gopen && !x->gtok && !x->spill && !x->gclosing) {
+		x->gclosing = true;
+		x->gclose_ts = ts;
+	} else {
+		finish_close(x);
+		close_group(x);
+		x->spill = false;
+		mark_input(x, ts);
+	}
 	const struct jnode *id = jget(d, p, "call_id");
 	if (!id || id->type != J_STR)
 		return;
@@ -933,8 +1215,29 @@ static void tool_output(struct cx *x, const struct jnode *p, int64_t ts)
 			t->status = is(st, "completed") ? "ok" : is(st, "failed") ? "error" : "unknown";
 		else
 			output_status(x, o, t);
+		if (t->exit == EV_NONE && t->ev_exit != EV_NONE) {
+			t->exit = t->ev_exit;
+			if (t->exit)
+				t->status = "error";
+		}
+		if (t->ev_fail)
+			t->status = "error";
 		if (t->dur == EV_NONE && ts != TS_NONE && t->ts != TS_NONE && ts >= t->ts)
 			t->dur = ts - t->ts;
+		output_remote(x, o, t);
+		if (!strcmp(t->name.p, "spawn_agent") && o && o->type == J_STR) {
+			/* {"agent_id":"<thread id>",...} */
+			static const char k[] = "\"agent_id\":\"";
+			char h[HEAD_MAX];
+			size_t hn = unesc_head(o->s, o->len, h, sizeof h);
+			const char *a = memmem(h, hn, k, sizeof k - 1);
+			if (a) {
+				a += sizeof k - 1;
+				const char *e = memchr(a, '"', hn - (size_t)(a - h));
+				if (e)
+					spawned(x, a, (size_t)(e - a), t->id.p, t->id.len);
+			}
+		}
 		break;
 	}
 	drain(x, false);
@@ -975,12 +1278,45 @@ static void response_item(struct cx *x, const struct jnode *p, int64_t ts)
 	}
 }
 
+/* The queued call named by an event's call_id, or NULL. */
+static struct pend *pend_by_id(struct cx *x, const struct jnode *id)
+{
+	if (!id || id->type != J_STR)
+		return NULL;
+	for (unsigned i = 0; i < x->qlen; i++) {
+		struct pend *t = qat(x, i);
+		if (t->id.len == id->len && jeq(id, t->id.p))
+			return t;
+	}
+	return NULL;
+}
+
+/* A child this session spawned: the child's file, read later, learns
+ * its spawning call and the prompt behind it. */
+static void spawned(struct cx *x, const char *child, size_t n, const char *call, size_t cn)
+{
+	if (!n || n > 200 || !cn)
+		return;
+	char key[256];
+	snprintf(key, sizeof key, "codex-spawn:%.*s", (int)n, child);
+	sb_reset(&x->tmp);
+	sb_add(&x->tmp, call, cn);
+	ev_link_put(x->c, key, x->tmp.p);
+	const char *pr = prompt_of(x, &x->pidb, x->cur_prompt);
+	if (pr) {
+		snprintf(key, sizeof key, "codex-spawn-prompt:%.*s", (int)n, child);
+		ev_link_put(x->c, key, pr);
+	}
+}
+
+static void turn_context(struct cx *x, const struct jnode *p, int64_t ts, bool copy);
+
 static void event_msg(struct cx *x, const struct jnode *p, int64_t ts)
 {
 	const struct jdoc *d = &x->d;
 	const struct jnode *ty = jget(d, p, "type");
 	if (is(ty, "token_count"))
-		token_count(x, p, ts);
+		token_count(x, p, ts, false);
 	else if (is(ty, "user_message"))
 		user_message_event(x, p, ts);
 	else if (is(ty, "agent_message")) {
@@ -988,11 +1324,39 @@ static void event_msg(struct cx *x, const struct jnode *p, int64_t ts)
 		add_text(&x->gtext_ev, jget(d, p, "message"));
 	} else if (is(ty, "agent_reasoning"))
 		open_group(x, ts);
+	else if (is(ty, "task_started"))
+		turn_context(x, p, ts, false);   /* no call of the turn starts earlier */
+	else if (is(ty, "exec_command_end")) {
+		/* the exit code the client saw, for outputs that lack it */
+		struct pend *t = pend_by_id(x, jget(d, p, "call_id"));
+		const struct jnode *ec = jget(d, p, "exit_code");
+		if (t && ec && ec->type == J_NUM)
+			t->ev_exit = jint(ec, 0);
+	} else if (is(ty, "patch_apply_end")) {
+		struct pend *t = pend_by_id(x, jget(d, p, "call_id"));
+		const struct jnode *ok = jget(d, p, "success");
+		if (t && ok && ok->type == J_FALSE)
+			t->ev_fail = true;
+	} else if (is(ty, "turn_aborted")) {
+		/* calls still waiting for their output never get one */
+		for (unsigned i = 0; i < x->qlen; i++) {
+			struct pend *t = qat(x, i);
+			if (!t->done) {
+				t->done = true;
+				t->status = "error";
+			}
+		}
+		drain(x, false);
+	} else if (is(ty, "collab_agent_spawn_end")) {
+		const struct jnode *c = jget(d, p, "new_thread_id"), *id = jget(d, p, "call_id");
+		if (c && c->type == J_STR && id && id->type == J_STR)
+			spawned(x, c->s, c->len, id->s, id->len);
+	}
 	/* the many other events repeat what response items say, or are the
-	 * client's own (task_started, turn_aborted, exec_command_end...) */
+	 * client's own */
 }
 
-static void turn_context(struct cx *x, const struct jnode *p)
+static void turn_context(struct cx *x, const struct jnode *p, int64_t ts, bool copy)
 {
 	const struct jnode *m = jget(&x->d, p, "model");
 	if (m && m->type == J_STR)
@@ -1000,6 +1364,11 @@ static void turn_context(struct cx *x, const struct jnode *p)
 	const struct jnode *cwd = jget(&x->d, p, "cwd");
 	if (cwd && cwd->type == J_STR)
 		snode(&x->cwd, cwd);
+	if (!copy && !x->input_seen && ts != TS_NONE) {
+		/* a turn starts: its first call starts no earlier */
+		x->last_input_ts = ts;
+		x->input_seen = true;
+	}
 }
 
 static bool legacy_header(const struct jdoc *d, const struct jnode *o)
@@ -1007,6 +1376,128 @@ static bool legacy_header(const struct jdoc *d, const struct jnode *o)
 	const struct jnode *id = jget(d, o, "id");
 	return id && id->type == J_STR && !jget(d, o, "type") && !jget(d, o, "payload") &&
 	    !jget(d, o, "record_type") && jget(d, o, "timestamp");
+}
+
+/* --- the parent's copy -------------------------------------------------------- */
+
+/* The turn id a line carries, as milliseconds (UUIDv7), or TS_NONE. */
+static int64_t turn_ms(const struct jdoc *d, const struct jnode *p)
+{
+	const struct jnode *t = jget(d, p, "turn_id");
+	if (!t)
+		t = jgetv(d, p, "internal_chat_message_metadata_passthrough", "turn_id", NULL);
+	return t && t->type == J_STR && !(t->flags & JF_ESC) ? v7_ms(t->s, t->len) : TS_NONE;
+}
+
+/* The fingerprint of a token row (its cumulative totals) or of a prompt
+ * (its text as written), 0 for other lines. */
+static uint64_t fingerprint(const struct jdoc *d, const struct jnode *ty, const struct jnode *p)
+{
+	if (!jeq(ty, "event_msg"))
+		return 0;
+	const struct jnode *k = jget(d, p, "type");
+	if (is(k, "token_count")) {
+		const struct jnode *tu = jgetv(d, p, "info", "total_token_usage", NULL);
+		if (!tu || tu->type != J_OBJ)
+			return 0;
+		int64_t t[5];
+		read_usage(d, tu, t);
+		return hash64(t, sizeof t, 'T') | 1;
+	}
+	if (is(k, "user_message")) {
+		const struct jnode *m = jget(d, p, "message");
+		return m && m->type == J_STR ? hash64(m->s, m->len, 'U') | 1 : 0;
+	}
+	return 0;
+}
+
+static bool parent_known(const struct cx *x)
+{
+	return x->nanc && hm_get(&fps, fp_key(x->anc[0], 0));
+}
+
+/* The copy ends before the line being read.  recover: the line does not
+ * prove where the child's own work started, so a prompt the copy left
+ * unanswered (a spawned subagent's task) is the child's. */
+static bool copy_ends(struct cx *x, bool recover)
+{
+	x->rp = false;
+	x->rp_done = true;
+	if (recover && x->rp_unans) {
+		sset(&x->tmp, x->rp_utext.p, x->rp_utext.len);
+		user_prompt(x, SRC_EVENT, x->rp_uts);
+	}
+	return false;
+}
+
+/* Is this line part of the parent's copy?  The evidence, strongest first
+ * (codex.c's header says why). */
+static bool in_copy(struct cx *x, const struct jnode *ty, const struct jnode *p, int64_t ts,
+	uint64_t fp)
+{
+	const struct jdoc *d = &x->d;
+	if (x->rp_end_after)
+		return copy_ends(x, false);
+	int64_t tm = turn_ms(d, p);
+	if (tm != TS_NONE && x->own_ms != TS_NONE) {
+		if (tm < x->own_ms) {
+			x->rp_turns = true;
+			return true;
+		}
+		return copy_ends(x, false);
+	}
+	if (ts != TS_NONE && x->sess_ts != TS_NONE) {
+		if (ts < x->sess_ts) {
+			x->rp_orig = true;
+			return true;
+		}
+		if (x->rp_orig)
+			return copy_ends(x, false);
+	}
+	bool known = parent_known(x);
+	if (fp) {
+		for (int i = 0; i < x->nanc; i++)
+			if (hm_get(&fps, fp_key(x->anc[i], fp)))
+				return true;
+		if (known)
+			return copy_ends(x, !is(jget(d, p, "type"), "user_message"));
+	}
+	if (!known && !x->rp_turns && !x->rp_orig && x->paused)
+		return copy_ends(x, !(fp && is(jget(d, p, "type"), "user_message")));
+	return true;
+}
+
+/* A line of the copy: it moves the token total on, tells the model and
+ * cwd in force, and may name the call that spawned this subagent. */
+static void copy_line(struct cx *x, const struct jnode *ty, const struct jnode *p, int64_t ts)
+{
+	const struct jdoc *d = &x->d;
+	const struct jnode *k = jget(d, p, "type");
+	if (jeq(ty, "turn_context")) {
+		turn_context(x, p, ts, true);
+	} else if (jeq(ty, "event_msg") && is(k, "token_count")) {
+		token_count(x, p, ts, true);
+	} else if (jeq(ty, "event_msg") && is(k, "user_message")) {
+		const struct jnode *m = jget(d, p, "message"), *kind = jget(d, p, "kind");
+		sb_reset(&x->rp_utext);
+		jstr(m, &x->rp_utext);
+		if ((!kind || is(kind, "plain")) && x->rp_utext.len &&
+		    !injected(x->rp_utext.p, x->rp_utext.len)) {
+			x->rp_unans = true;
+			x->rp_uts = ts;
+		}
+	} else if (jeq(ty, "response_item") && (is(k, "function_call_output") ||
+	    is(k, "custom_tool_call_output"))) {
+		/* Codex answers the spawning call in the child's copy */
+		const struct jnode *o = jget(d, p, "output"), *id = jget(d, p, "call_id");
+		static const char mark[] = "You are the newly spawned agent";
+		if (o && o->type == J_STR && o->len >= sizeof mark - 1 &&
+		    !memcmp(o->s, mark, sizeof mark - 1)) {
+			x->rp_end_after = true;
+			if (id && id->type == J_STR && id->len && !x->spawn_call.len)
+				snode(&x->spawn_call, id);
+		}
+	}
 }
 
 static void line(struct cx *x, const struct jnode *o, bool first)
@@ -1026,25 +1517,38 @@ static void line(struct cx *x, const struct jnode *o, bool first)
 		x->legacy = true;
 		x->have_meta = true;
 		snode(&x->sid, jget(d, o, "id"));
+		x->own_h = sess_hash(x->sid.p, x->sid.len);
 		x->sess_ts = ts;
 		return;
 	}
 	if (p && p->type == J_OBJ && ty && ty->type == J_STR) {
-		if (x->fork_from.len && !x->paused && (jeq(ty, "response_item") ||
-		    jeq(ty, "event_msg"))) {
-			/* a fork's copy of its parent: only the totals matter */
-			if (is(jget(d, p, "type"), "token_count"))
-				token_count(x, p, ts);
+		if (jeq(ty, "session_meta")) {
+			session_meta(x, p, ts);
 			return;
+		}
+		if (!x->own_h)
+			x->own_h = sess_hash(x->sid.p, x->sid.len);
+		/* what this file gave, for its forks read later */
+		uint64_t fp = fingerprint(d, ty, p);
+		if (fp)
+			fp_put(x->own_h, fp);
+		if (x->rp && in_copy(x, ty, p, ts, fp)) {
+			copy_line(x, ty, p, ts);
+			return;
+		}
+		if (x->gclosing) {
+			if (jeq(ty, "event_msg") && is(jget(d, p, "type"), "token_count"))
+				token_count(x, p, ts, false);   /* the held call's usage */
+			finish_close(x);
+			if (jeq(ty, "event_msg") && is(jget(d, p, "type"), "token_count"))
+				return;
 		}
 		if (jeq(ty, "response_item"))
 			response_item(x, p, ts);
 		else if (jeq(ty, "event_msg"))
 			event_msg(x, p, ts);
 		else if (jeq(ty, "turn_context"))
-			turn_context(x, p);
-		else if (jeq(ty, "session_meta"))
-			session_meta(x, p, ts);
+			turn_context(x, p, ts, false);
 		else if (!jeq(ty, "compacted") && !jeq(ty, "world_state") &&
 		    !jeq(ty, "inter_agent_communication_metadata"))
 			note_once(x, "record type", ty->s, ty->len);
@@ -1054,6 +1558,7 @@ static void line(struct cx *x, const struct jnode *o, bool first)
 		return;   /* legacy "state" lines */
 	if (ty && ty->type == J_STR) {
 		/* legacy: a bare response item */
+		finish_close(x);
 		response_item(x, o, TS_NONE);
 		return;
 	}
@@ -1133,6 +1638,7 @@ static int sniff(const char *head, size_t n, const char *path)
 static void cx_free(struct cx *x)
 {
 	struct sbuf *b[] = {&x->sid, &x->parent_sid, &x->cwd, &x->version, &x->model,
+		&x->root_sid, &x->sub_type, &x->spawn_call, &x->root_prompt, &x->rp_utext,
 		&x->fork_from, &x->ptext, &x->gmodel, &x->gtext, &x->gtext_ev, &x->gnames,
 		&x->idb, &x->pidb, &x->tmp};
 	for (size_t i = 0; i < sizeof b / sizeof *b; i++)
@@ -1156,6 +1662,7 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	x.path = path;
 	x.sess_ts = x.first_ts = x.last_ts = x.last_input_ts = TS_NONE;
 	id_from_path(&x);
+	c->git_host[0] = 0;
 	char *s;
 	size_t n;
 	bool first = true;
@@ -1166,10 +1673,14 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 		line(&x, o, first);
 		first = false;
 	}
+	finish_close(&x);
 	close_group(&x);
 	drain(&x, true);
 	flush_prompt(&x);
 	ensure_session(&x);
+	/* the file was read: its forks read later may trust its fingerprints */
+	fp_put(x.own_h ? x.own_h : sess_hash(x.sid.p, x.sid.len), 0);
+	c->git_host[0] = 0;
 	cx_free(&x);
 }
 

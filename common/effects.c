@@ -10,6 +10,7 @@
  * contacts; they get the pseudo-domain search.invalid (Gemini's
  * google_web_search: google.com).  Task/Agent, TodoWrite, plan updates
  * and the like have no effects of their own. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "events.h"
@@ -402,12 +403,44 @@ void effects_done(void)
 	memset(cache, 0, sizeof cache);
 }
 
+/* git clone URL, git remote add|set-url NAME URL: the session's remote
+ * from now on, for the pushes and fetches that name none. */
+static void learn_remote(struct ev_ctx *c, const struct event *e)
+{
+	int i = 0;
+	while (i < e->nargv && strcmp(path_base(e->argv[i]), "git"))
+		i++;
+	if (i + 1 >= e->nargv)
+		return;
+	const char *sub = e->argv[i + 1], *url = NULL;
+	if (!strcmp(sub, "clone")) {
+		for (int j = i + 2; j < e->nargv && !url; j++)
+			if (strstr(e->argv[j], "://") || (e->argv[j][0] != '-' && strchr(e->argv[j], ':')))
+				url = e->argv[j];
+	} else if (!strcmp(sub, "remote") && i + 4 < e->nargv &&
+	    (!strcmp(e->argv[i + 2], "add") || !strcmp(e->argv[i + 2], "set-url"))) {
+		url = e->argv[e->nargv - 1];
+	}
+	char host[256];
+	if (url && (url_domain(url, host, sizeof host, NULL) || remote_domain(url, host, sizeof host)))
+		snprintf(c->git_host, sizeof c->git_host, "%s", host);
+}
+
 int effects_tool(struct ev_ctx *c, const struct event *tool, const char *input, size_t len)
 {
 	struct found f = *analysed(tool, input, len);
 	struct sbuf id = {0};
+	for (int i = 0; i < f.n; i++)
+		if (!strcmp(f.e[i].effect, "exec") && f.e[i].nargv > 2)
+			learn_remote(c, &f.e[i]);
 	for (int i = 0; i < f.n; i++) {
 		struct event *e = &f.e[i];
+		/* a git push, pull or fetch without a URL goes to the
+		 * session's remote, when the session tells it (the analysis
+		 * is cached: the copy in f is changed, not the cache) */
+		const char *dom = e->domain;
+		if (dom && !strcmp(dom, "git.invalid") && c->git_host[0])
+			e->domain = c->git_host;
 		e->kind = "effect";
 		e->agent = tool->agent;
 		e->session = tool->session;
@@ -425,6 +458,7 @@ int effects_tool(struct ev_ctx *c, const struct event *tool, const char *input, 
 		sb_addi(&id, i + 1);
 		e->id = id.p;
 		ev_emit(c, e);
+		e->domain = dom;
 	}
 	sb_free(&id);
 	return f.n;

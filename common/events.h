@@ -33,6 +33,11 @@ struct ev_ctx {
 	size_t nlinks;
 	/* the session record not yet written: it goes out just before the
 	 * first record of its session that passes the filters */
+	/* The host of the session's git remote, "" when unknown: a git push,
+	 * pull or fetch without a URL contacts it (set by the adapters from
+	 * session metadata, and by effects_tool from git clone and git
+	 * remote add). */
+	char git_host[256];
 	struct sbuf pending_session;
 	int64_t pending_ts;
 	uint64_t written, filtered;
