@@ -975,7 +975,9 @@ static void read_head(const char *h, struct pend *t)
 		t->status = "error";
 		return;
 	} else if (starts(h, "error:") || starts(h, "Error:") || starts(h, "aborted") ||
-	    starts(h, "apply_patch verification failed") || strstr(h, "rejected by user")) {
+	    starts(h, "Aborted") || strstr(h, "aborted by user") ||
+	    starts(h, "apply_patch verification failed") || strstr(h, "rejected by user") ||
+	    strstr(h, "patch rejected")) {
 		t->status = "error";
 		return;
 	}
@@ -1066,15 +1068,37 @@ static void output_status(struct cx *x, const struct jnode *o, struct pend *t)
 		return;
 	}
 	if (o->type == J_ARR) {
-		/* content items: the status line is in the first text */
+		/* content items: the status line is in the first text; the exec
+		 * tool's (0.14x code mode) says how its script ended, and the
+		 * texts after it are what the script printed, where the exit
+		 * code of a command it ran (exec_command) is */
+		bool first = true;
 		JFOR(d, o, it) {
 			const struct jnode *tx = it->type == J_OBJ ? jget(d, it, "text") : NULL;
-			if (tx && tx->type == J_STR) {
-				unesc_head(tx->s, tx->len, h, sizeof h);
+			if (!tx || tx->type != J_STR)
+				continue;
+			unesc_head(tx->s, tx->len, h, sizeof h);
+			if (first) {
+				first = false;
 				read_head(h, t);
-				return;
+				if (!strcmp(t->status, "error") || !starts(h, "Script "))
+					return;
+				continue;
+			}
+			int64_t v;
+			if (num_after(h, "Process exited with code ", &v) ||
+			    (starts(h, "Exit code: ") && num_after(h, "Exit code: ", &v)) ||
+			    num_after(h, "\"exit_code\":", &v) || num_after(h, "\"exit_code\": ", &v)) {
+				if (t->exit == EV_NONE || !t->exit)
+					t->exit = v;
+				if (v)
+					t->status = "error";
+			} else if (strstr(h, "aborted by user") || strstr(h, "rejected by user")) {
+				t->status = "error";
 			}
 		}
+		if (!first)
+			return;
 	}
 	t->status = "ok";
 }
@@ -1116,8 +1140,12 @@ static void remote_text(struct cx *x, const char *s, size_t n, struct pend *t)
 		const char *nl = memchr(l, '\n', (size_t)(e - l));
 		size_t ln = nl ? (size_t)(nl - l) : (size_t)(e - l);
 		if (remote_line(l, ln, host, sizeof host, &own)) {
-			if (own)   /* this command's own remote */
+			if (own) {   /* this command's own remote, and the
+				      * session's when nothing named one */
 				snprintf(t->host, sizeof t->host, "%s", host);
+				if (!x->c->git_host[0])
+					snprintf(x->c->git_host, sizeof x->c->git_host, "%s", host);
+			}
 			else       /* git remote -v: the session's */
 				snprintf(x->c->git_host, sizeof x->c->git_host, "%s", host);
 		}

@@ -3,7 +3,7 @@
 # prompts, tool status and exit codes, forks, legacy files, bad input, and
 # the real corpus when ../shared is there.
 . "$(dirname "$0")/lib.sh"
-plan 31
+plan 45
 
 FX="$TESTS/fixtures/codex"
 cp "$FX"/*.jsonl .
@@ -52,6 +52,70 @@ check_same "fork: child read before its parent" want out
 ev fork-parent.jsonl fork-child-slow.jsonl | grep '"session":"fs"' > out
 check_test "fork: slow copy skipped with the parent read first" \
 	"$(jq -s '[.[] | select(.kind == "llm")] | [length, .[0].tokens.cache_read] | @text' out)" = '"[1,1200]"'
+
+# --- the copy a fork or spawned subagent starts with (rp-*.jsonl) -------------
+# rp-parent: two turns, the second spawns a subagent.  Children: a user fork
+# whose copy is rewritten to the fork instant (turn ids kept), one of an older
+# client whose copy keeps the parent's times (no turn ids), one with neither
+# whose own prompt repeats a parent prompt and answers in 500 ms, the spawned
+# subagent (answers in 300 ms), an older spawned subagent whose copy ends
+# with Codex's answer to the spawning call, and a fork of the first fork.
+RP="rp-parent.jsonl rp-fork-rewritten.jsonl rp-fork-original.jsonl rp-fork-fast.jsonl rp-spawned.jsonl rp-spawned-old.jsonl rp-fork-of-fork.jsonl"
+ev $RP > out 2> err
+check_same "replay: parent first, each child's own work only" "$FX/rp.out" out
+check_test "replay: no diagnostics" "$(wc -c < err)" -eq 0
+P=019d480e-7400-7aaa-8000-000000000000 C1=019d4845-6280-7ddd-8000-000000000000
+S=019d480f-6824-7ccc-8000-000000000000 G=019d48b3-3f80-7eee-8000-000000000000
+# own tokens (input + cached + output of last_token_usage) per child, from
+# the generator: P 1050+1130+1220+1230, C1 1330+1530, C2 1220, C3 1120, S 820+820, old 310, G 1510
+tot() { jq -rs --arg s "$1" --arg a "${2:-}" '[.[] | select(.kind == "llm" and .session == $s and ((.subagent // "") == $a))
+	| .tokens | .input + .cache_read + .output] | "\(length) \(add // 0)"' "$3"; }
+check_test "replay: token totals of every session" \
+	"$(tot $P '' out)|$(tot $C1 '' out)|$(tot fork-c2 '' out)|$(tot fork-c3 '' out)|$(tot $P $S out)|$(tot $P spawn-old out)|$(tot $G '' out)" = \
+	"4 4630|2 2860|1 1220|1 1120|2 1640|1 310|1 1510"
+# each child alone: the same records, but for what only the parent tells
+for k in "rp-fork-rewritten:$C1" "rp-fork-original:fork-c2" "rp-fork-of-fork:$G"; do
+	f=${k%%:*} s=${k#*:}
+	grep "\"session\":\"$s\"" "$FX/rp.out" > want
+	ev $f.jsonl > out
+	check_same "replay: $f alone" want out
+done
+ev rp-spawned.jsonl > out
+check_same "replay: the spawned subagent alone: under its parent, without the spawn's prompt" \
+	"$FX/rp-spawned-alone.out" out
+check_test "replay: the spawned subagent alone keeps its 300 ms first call and its tool" \
+	"$(jq -rs '[.[] | select(.kind != "session")] | [.[0].kind, .[0].origin, .[1].duration_ms, .[2].id] | @tsv' out)" = \
+	"$(printf 'prompt\tsubagent\t299\tcall_s1')"
+grep '"subagent":"spawn-old"' "$FX/rp.out" > want
+ev rp-spawned-old.jsonl > out
+check_same "replay: the older subagent alone: the spawning call from Codex's answer in its copy" want out
+grep "\"session\":\"$G\"" "$FX/rp.out" > want
+ev rp-parent.jsonl rp-fork-of-fork.jsonl | grep "\"session\":\"$G\"" > out
+check_same "replay: fork of a fork with only the grandparent read" want out
+ev rp-fork-of-fork.jsonl rp-fork-rewritten.jsonl rp-parent.jsonl > out
+check_test "replay: children read before their parents count the same" \
+	"$(tot $G '' out)|$(tot $C1 '' out)|$(tot $P '' out)" = "1 1510|2 2860|4 4630"
+check_test "replay: a user fork is no subagent" \
+	"$(jq -rs '[.[] | select(.session == "fork-c2" or .session == "'$C1'") | .subagent] | map(select(. != null)) | length' "$FX/rp.out")" -eq 0
+
+# --- durations: a call whose start the file does not hold has none ------------
+cat > dur.jsonl <<'X'
+{"timestamp":"2026-05-13T09:00:00.000Z","type":"turn_context","payload":{"model":"gpt-5.2-codex"}}
+{"timestamp":"2026-05-13T09:01:00.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":1000,"cached_input_tokens":0,"output_tokens":100,"total_tokens":1100}}}}
+{"timestamp":"2026-05-14T10:00:00.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":3000,"cached_input_tokens":0,"output_tokens":300,"total_tokens":3300}}}}
+{"timestamp":"2026-05-14T10:00:00.500Z","type":"response_item","payload":{"type":"function_call_output","call_id":"x","output":"ok"}}
+{"timestamp":"2026-05-14T10:00:01.000Z","type":"response_item","payload":{"type":"message","role":"assistant","content":[{"type":"output_text","text":"no usage"}]}}
+X
+check_test "durations: from the turn start to the token row; none for a call with no recorded start or end" \
+	"$(agent-events dur.jsonl | jq -rs '[.[] | select(.kind == "llm") | .duration_ms // "none"] | join(" ")')" = "60000 none none"
+
+# --- outcomes --------------------------------------------------------------------
+# exec (code mode) with a command's exit code 2 in its second content item,
+# and 0; aborted by user; a patch rejected; a patch whose patch_apply_end
+# says it failed; a verification failure in array form; a call the aborted
+# turn left without output
+agent-events outcomes.jsonl | grep '"kind":"tool"' > out
+check_same "outcomes: statuses and exit codes" "$FX/outcomes.out" out
 
 # --- bad input ---------------------------------------------------------------------
 ev bad.jsonl > out 2> err

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Effect records end to end: each agent's tool calls through agent-events.
 . "$(dirname "$0")/lib.sh"
-plan 10
+plan 15
 
 cat > claude.jsonl <<'X'
 {"type":"user","sessionId":"c-1","uuid":"u1","timestamp":"2025-01-01T00:00:00.000Z","cwd":"/proj","version":"2.0.0","message":{"role":"user","content":"run the tests"}}
@@ -49,6 +49,30 @@ X
 )" effects gemini.jsonl
 check_grep "Gemini: the line's class is test (test > install)" \
 	'"tool":"run_shell_command",.*"class":"test"' all.out
+
+# git push, pull and fetch without a URL contact the session's remote: from
+# session_meta git.repository_url (credentials in it never show), from an
+# earlier git remote -v, from the command's own output (To <remote>), then
+# for the session, and from a git clone in the same line; with nothing
+# known they stay git.invalid (above).
+FX="$TESTS/fixtures/codex"
+for f in git-meta git-remote git-output; do
+	agent-events "$FX/$f.jsonl"
+done > git.all
+grep '"effect":"net"' git.all | sed 's|"file":"[^"]*",||' > out
+check_same "Codex: git remotes from metadata, git remote -v, the output and a clone" "$FX/git.out" out
+check_nogrep "Codex: the remote URL's credentials reach no record" 'alice\|ghp_\|REDACTED' git.all
+check_test "Codex: no git.invalid where the session named its remote" \
+	"$(grep -c 'git.invalid' git.all)" -eq 0
+# the same command with no remote known anywhere
+sed -e 's/"git":{[^}]*},*//' -e 's/,}}$/}}/' -e 's/git-meta/git-none/g' -e 's/"g1"/"g9"/g' \
+	"$FX/git-meta.jsonl" > nometa.jsonl
+check_grep "Codex: git push with no remote known: git.invalid" \
+	'"id":"g9#2",.*"domain":"git.invalid"' "$(agent-events nometa.jsonl > nm.out; echo nm.out)"
+# a cached analysis of the same command keeps serving other sessions right
+agent-events "$FX/git-meta.jsonl" nometa.jsonl > two.out
+check_test "Codex: the session's remote does not leak into the next file" \
+	"$(jq -r 'select(.effect == "net") | .domain' two.out | tr '\n' ' ')" = "github.com git.invalid "
 
 # The corpus: every shell-like tool call yields an exec effect, no crash.
 if shared corpus; then
