@@ -93,6 +93,7 @@ struct pend {
 	int64_t exit, dur;
 	int64_t ev_exit;          /* exec_command_end's exit code */
 	bool ev_fail;             /* patch_apply_end said it failed */
+	bool aborted;             /* its turn was aborted before its output */
 	char host[256];           /* the remote its own output names */
 };
 
@@ -760,7 +761,7 @@ static void emit_tool(struct cx *x, struct pend *t)
 	e.prompt = prompt_of(x, &x->pidb, t->prompt);
 	e.cwd = opt(&t->cwd);
 	e.tool = t->name.p;
-	e.status = t->done && t->status ? t->status : "unknown";
+	e.status = t->done && t->status ? t->status : t->aborted ? "error" : "unknown";
 	e.exit = t->exit;
 	e.duration_ms = t->dur;
 	const char *a = t->args.p ? t->args.p : "";
@@ -824,7 +825,7 @@ static struct pend *queue_tool(struct cx *x, const struct jnode *id, const char 
 	t->done = false;
 	t->status = NULL;
 	t->exit = t->dur = t->ev_exit = EV_NONE;
-	t->ev_fail = false;
+	t->ev_fail = t->aborted = false;
 	t->host[0] = 0;
 	if (!x->spill) {
 		sb_add(&x->gnames, name, namelen);
@@ -1366,15 +1367,10 @@ static void event_msg(struct cx *x, const struct jnode *p, int64_t ts)
 		if (t && ok && ok->type == J_FALSE)
 			t->ev_fail = true;
 	} else if (is(ty, "turn_aborted")) {
-		/* calls still waiting for their output never get one */
-		for (unsigned i = 0; i < x->qlen; i++) {
-			struct pend *t = qat(x, i);
-			if (!t->done) {
-				t->done = true;
-				t->status = "error";
-			}
-		}
-		drain(x, false);
+		/* calls still waiting for their output were cut off: errors,
+		 * unless an output still comes */
+		for (unsigned i = 0; i < x->qlen; i++)
+			qat(x, i)->aborted = true;
 	} else if (is(ty, "collab_agent_spawn_end")) {
 		const struct jnode *c = jget(d, p, "new_thread_id"), *id = jget(d, p, "call_id");
 		if (c && c->type == J_STR && id && id->type == J_STR)
