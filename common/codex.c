@@ -242,12 +242,16 @@ static void base_event(const struct cx *x, struct event *e, const char *kind)
 }
 
 /* The prompt a record of this file belongs to: a spawned subagent's work
- * belongs to the prompt of its parent that spawned it (NULL when that is
- * not known), anything else to the file's current prompt. */
+ * belongs to the prompt of its parent that spawned it; read without its
+ * parent, to its own task (its first prompt), the oldest cause the file
+ * proves.  Anything else belongs to the file's current prompt. */
 static const char *prompt_of(struct cx *x, struct sbuf *b, unsigned n)
 {
-	if (x->parent_sid.len)
-		return opt(&x->root_prompt);
+	if (x->parent_sid.len) {
+		if (x->root_prompt.len)
+			return x->root_prompt.p;
+		n = x->nprompt ? 1 : 0;
+	}
 	return n ? mkid(b, x, 'p', n) : NULL;
 }
 
@@ -465,7 +469,8 @@ static void flush_prompt(struct cx *x)
 	base_event(x, &e, "prompt");
 	e.ts = x->pts;
 	e.id = mkid(&x->pidb, x, 'p', x->cur_prompt);
-	e.prompt = x->parent_sid.len ? opt(&x->root_prompt) : e.id;
+	e.prompt = x->parent_sid.len && x->root_prompt.len ? x->root_prompt.p :
+	    x->parent_sid.len ? mkid(&x->idb, x, 'p', 1) : e.id;
 	if (x->cur_prompt == 1)
 		e.parent = opt(&x->spawn_call);
 	e.origin = x->is_sub ? "subagent" : "human";
@@ -614,7 +619,7 @@ static void close_group(struct cx *x)
 	e.id = mkid(&x->idb, x, 'l', x->gn);
 	if (x->cur_prompt)
 		e.parent = mkid(&x->pidb, x, 'p', x->cur_prompt);
-	e.prompt = x->parent_sid.len ? opt(&x->root_prompt) : e.parent;
+	e.prompt = x->parent_sid.len ? prompt_of(x, &x->tmp, 0) : e.parent;
 	e.model = x->gtok && x->gmodel.len ? x->gmodel.p : opt(&x->model);
 	/* from the input it read to its token row: a call whose start or
 	 * end the file does not hold has no duration */

@@ -81,11 +81,11 @@ for k in "rp-fork-rewritten:$C1" "rp-fork-original:fork-c2" "rp-fork-of-fork:$G"
 	check_same "replay: $f alone" want out
 done
 ev rp-spawned.jsonl > out
-check_same "replay: the spawned subagent alone: under its parent, without the spawn's prompt" \
+check_same "replay: the spawned subagent alone: under its parent, its own task as the prompt, no spawning call" \
 	"$FX/rp-spawned-alone.out" out
-check_test "replay: the spawned subagent alone keeps its 300 ms first call and its tool" \
-	"$(jq -rs '[.[] | select(.kind != "session")] | [.[0].kind, .[0].origin, .[1].duration_ms, .[2].id] | @tsv' out)" = \
-	"$(printf 'prompt\tsubagent\t299\tcall_s1')"
+check_test "replay: the spawned subagent alone keeps its 300 ms first call and its tool, under its task" \
+	"$(jq -rs '[.[] | select(.kind != "session")] | [.[0].kind, .[0].origin, .[1].duration_ms, .[2].id, .[2].prompt == .[0].id, .[0].parent // "none"] | @tsv' out)" = \
+	"$(printf 'prompt\tsubagent\t299\tcall_s1\ttrue\tnone')"
 grep '"subagent":"spawn-old"' "$FX/rp.out" > want
 ev rp-spawned-old.jsonl > out
 check_same "replay: the older subagent alone: the spawning call from Codex's answer in its copy" want out
