@@ -7,12 +7,16 @@
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
@@ -22,7 +26,8 @@
 #include "snoop.h"
 
 static const char usage[] =
-	"usage: agent-snoop [-rv] [-o FILE] [-d SECONDS] [-b MIB] -p PID | -c COMM | -- CMD [ARG...]\n";
+	"usage: agent-snoop [-rv] [-o FILE] [-d SECONDS] [-b MIB] [-u USER | --as-root]\n"
+	"                   -p PID | -c COMM | -- CMD [ARG...]\n";
 
 static const char help[] =
 	"  -p, --pid PID          follow a running process and its descendants\n"
@@ -30,6 +35,8 @@ static const char help[] =
 	"  -o, --output FILE      write the records to FILE (never through a symlink)\n"
 	"  -d, --duration SECONDS stop tracing after SECONDS\n"
 	"  -b, --buffer MIB       ring buffer size, a power of two (default 16)\n"
+	"  -u, --user USER        run the command as USER (a name or a uid), with its groups\n"
+	"      --as-root          run the command as root when no SUDO_UID says for whom\n"
 	"  -r, --runtime-files    also record the loader's, libraries' and locale opens\n"
 	"  -v, --verbose          show libbpf's messages and what tracing cost\n"
 	"  -h, --help             print this help and exit\n"
@@ -186,42 +193,227 @@ static int follow_existing(struct snoop_bpf *skel, struct snoop *s, uint32_t pid
 
 /* --- the command (--) ---------------------------------------------------------- */
 
-/* In the child: become the user who ran sudo, so that the command does
- * not run as root by accident. */
-static void drop_sudo(void)
+/* --- who the command runs as ------------------------------------------------------ */
+
+/* The identity the command takes in the child, settled before anything
+ * slow or privileged happens, so that a refusal costs nothing. */
+struct runas {
+	bool drop;              /* the child changes identity */
+	bool own_output;        /* a -o file we create is given to uid:gid */
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups;          /* the supplementary groups, as initgroups(3) finds them */
+	int ngroups;
+	char *name, *home;      /* NULL without a passwd entry */
+	const char *why;        /* where the identity came from, for messages */
+};
+
+/* A user or group id as sudo(8) writes it: decimal digits, no sign, no
+ * space, no leading zero, at most 4294967294 ((uid_t)-1 means "no id"). */
+static bool parse_id(const char *s, uint32_t *out)
 {
-	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
-	int64_t uid, gid;
-	if (geteuid() != 0 || !su || !parse_i64(su, 1, UINT32_MAX - 1, &uid))
+	uint64_t v = 0;
+	if (!s || !*s || (s[0] == '0' && s[1]) || strlen(s) > 10)
+		return false;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (v > UINT32_MAX - 1)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* A value from the environment, quoted for a message: at most 40 bytes,
+ * anything but printable ASCII as \xHH. */
+static const char *shown(const char *s)
+{
+	static char buf[200];
+	size_t o = 0;
+	buf[o++] = '"';
+	for (size_t i = 0; s[i] && i < 40; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+			buf[o++] = (char)c;
+		else
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "\\x%02x", c);
+	}
+	if (strlen(s) > 40)
+		o += (size_t)snprintf(buf + o, sizeof buf - o, "...");
+	buf[o++] = '"';
+	buf[o] = 0;
+	return buf;
+}
+
+/* uid and gid, with the user's name, home and groups when the passwd
+ * database knows the uid. */
+static void runas_set(struct runas *ra, uid_t uid, gid_t gid, const char *why)
+{
+	struct passwd *pw = getpwuid(uid);
+	ra->uid = uid;
+	ra->gid = gid;
+	ra->why = why;
+	ra->drop = ra->own_output = true;
+	if (!pw) {
+		ra->groups = xmalloc(sizeof *ra->groups);
+		ra->groups[0] = gid;
+		ra->ngroups = 1;
 		return;
-	if (!sg || !parse_i64(sg, 0, UINT32_MAX - 1, &gid))
-		gid = uid;
-	struct passwd *pw = getpwuid((uid_t)uid);
-	if (pw ? initgroups(pw->pw_name, (gid_t)gid) : setgroups(1, &(gid_t){(gid_t)gid})) {
-		fprintf(stderr, "agent-snoop: setgroups: %s\n", strerror(errno));
-		_exit(126);
 	}
-	if (setgid((gid_t)gid) || setuid((uid_t)uid)) {
-		fprintf(stderr, "agent-snoop: cannot become uid %lld: %s\n", (long long)uid,
-			strerror(errno));
-		_exit(126);
-	}
-	if (pw) {
-		setenv("HOME", pw->pw_dir, 1);
-		setenv("USER", pw->pw_name, 1);
-		setenv("LOGNAME", pw->pw_name, 1);
+	ra->name = xstrdup(pw->pw_name);
+	ra->home = xstrdup(pw->pw_dir);
+	int n = 64;
+	for (;;) {
+		ra->groups = xrealloc(ra->groups, (size_t)n * sizeof *ra->groups);
+		int got = n;
+		if (getgrouplist(ra->name, gid, ra->groups, &got) >= 0) {
+			ra->ngroups = got;
+			break;
+		}
+		if (got <= n) {
+			if (n >= 1 << 16)
+				die(2, "cannot list the groups of %s", ra->name);
+			got = n * 2;
+		}
+		n = got;
 	}
 }
 
-/* Fork the command; it waits on the pipe until it is followed. */
-static pid_t spawn(char **argv, int gate, int gate_w, int cmd_out)
+static bool with_cmd;
+
+static _Noreturn void refuse(const char *fmt, ...)
 {
+	va_list ap;
+	va_start(ap, fmt);
+	out_flush();
+	fprintf(stderr, "agent-snoop: ");
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (with_cmd)
+		fprintf(stderr, "; not running the command as root by accident: say who to run "
+			"it as with --user NAME, or --as-root\n");
+	else
+		fprintf(stderr, "; say whom the output belongs to with --user NAME, or "
+			"--as-root\n");
+	exit(2);
+}
+
+/* Who the command runs as (cmd), or who gets the -o file (no command).
+ * Root without a trustworthy word on the invoking user fails closed. */
+static void runas_resolve(struct runas *ra, const char *user, bool as_root, bool cmd)
+{
+	memset(ra, 0, sizeof *ra);
+	with_cmd = cmd;
+	if (user) {
+		uint32_t id;
+		struct passwd *pw = parse_id(user, &id) ? getpwuid(id) : getpwnam(user);
+		if (!pw)
+			die(2, "--user %s: no such user", user);
+		if (geteuid() != 0 && pw->pw_uid != geteuid())
+			die(2, "--user %s: only root can run the command as another user", user);
+		runas_set(ra, pw->pw_uid, pw->pw_gid, "--user");
+		return;
+	}
+	if (as_root || geteuid() != 0)
+		return;         /* as we are: nothing to change, nothing to give away */
+	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
+	const char *du = getenv("DOAS_USER"), *pk = getenv("PKEXEC_UID");
+	uint32_t uid, gid;
+	if (su) {
+		if (!parse_id(su, &uid))
+			refuse("SUDO_UID is malformed (%s)", shown(su));
+		if (sg && !parse_id(sg, &gid))
+			refuse("SUDO_GID is malformed (%s)", shown(sg));
+		if (!sg) {
+			struct passwd *pw = getpwuid(uid);
+			if (!pw)
+				refuse("SUDO_GID is unset and uid %u has no passwd entry", uid);
+			gid = pw->pw_gid;
+		}
+		if (uid != 0)
+			runas_set(ra, uid, gid, "SUDO_UID");
+		return;
+	}
+	if (du) {
+		struct passwd *pw = *du ? getpwnam(du) : NULL;
+		if (!pw)
+			refuse("DOAS_USER names no user (%s)", shown(du));
+		if (pw->pw_uid != 0)
+			runas_set(ra, pw->pw_uid, pw->pw_gid, "DOAS_USER");
+		return;
+	}
+	if (pk) {
+		struct passwd *pw = parse_id(pk, &uid) ? getpwuid(uid) : NULL;
+		if (!pw)
+			refuse("PKEXEC_UID is malformed or names no user (%s)", shown(pk));
+		if (pw->pw_uid != 0)
+			runas_set(ra, pw->pw_uid, pw->pw_gid, "PKEXEC_UID");
+		return;
+	}
+	if (cmd)
+		refuse("running as root, and neither SUDO_UID, DOAS_USER nor PKEXEC_UID says "
+			"for whom");
+}
+
+/* In the child: become ra's user: groups, then group, then user, and
+ * check that it took and that root cannot be had back. */
+static void become(const struct runas *ra)
+{
+	if (!ra->drop)
+		return;
+	const char *step = "setgroups";
+	if (setgroups((size_t)ra->ngroups, ra->groups))
+		goto fail;
+	step = "setgid";
+	if (setgid(ra->gid))
+		goto fail;
+	step = "setuid";
+	if (setuid(ra->uid))
+		goto fail;
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+	step = "checking the new identity";
+	errno = EPERM;
+	if (getresuid(&ru, &eu, &su) || getresgid(&rg, &eg, &sg) || ru != ra->uid ||
+	    eu != ra->uid || su != ra->uid || rg != ra->gid || eg != ra->gid || sg != ra->gid ||
+	    getgroups(0, NULL) != ra->ngroups)
+		goto fail;
+	if (ra->uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
+		errno = EPERM;
+		step = "root could be had back";
+		goto fail;
+	}
+	if (ra->name) {
+		setenv("HOME", ra->home, 1);
+		setenv("USER", ra->name, 1);
+		setenv("LOGNAME", ra->name, 1);
+	}
+	return;
+fail:
+	fprintf(stderr, "agent-snoop: cannot run the command as uid %u gid %u (%s): %s: %s\n",
+		(unsigned)ra->uid, (unsigned)ra->gid, ra->why, step, strerror(errno));
+	_exit(126);
+}
+
+/* Fork the command; it waits on the pipe until it is followed.  Its life
+ * is tied to ours: if agent-snoop dies (SIGKILL, the OOM killer), the
+ * kernel kills the command rather than let it run on untraced.  The
+ * parent-death signal is set after the change of identity (which clears
+ * it), then the parent is checked, in case it died before. */
+static pid_t spawn(char **argv, int gate, int gate_w, int cmd_out, const struct runas *ra)
+{
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0)
 		die(2, "fork: %s", strerror(errno));
 	if (pid)
 		return pid;
 	close(gate_w);
+	become(ra);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+		_exit(127);
 	char c;
 	if (read(gate, &c, 1) != 1)
 		_exit(127);     /* agent-snoop gave up: run nothing untraced */
@@ -230,7 +422,6 @@ static pid_t spawn(char **argv, int gate, int gate_w, int cmd_out)
 		dup2(cmd_out, 1);
 		close(cmd_out);
 	}
-	drop_sudo();
 	execvp(argv[0], argv);
 	fprintf(stderr, "agent-snoop: %s: %s\n", argv[0], strerror(errno));
 	_exit(errno == ENOENT ? 127 : 126);
@@ -247,21 +438,56 @@ static int command_stdout(bool to_file)
 	return fd >= 0 ? fd : dup(2);
 }
 
-/* -o FILE: never through a symlink (a root process writing where a link
- * points is how files get clobbered); under sudo, owned by the user. */
-static void open_output(const char *file)
+/* -o FILE, opened as a root process should open a name in a directory
+ * others can write to (/tmp): never through a symbolic link; a new file
+ * is created exclusively and only a file created here is given to the
+ * user (fchown on the descriptor, not the name); an existing file is
+ * truncated only when it is a regular file with no other hard link (a
+ * link planted to /etc/shadow must not be emptied) that belongs to us or
+ * to the user; a FIFO is opened without waiting for a reader. */
+static void open_output(const char *file, const struct runas *ra)
 {
-	int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int fd = -1;
+	bool created = false;
+	for (int tries = 0; fd < 0 && tries < 8; tries++) {
+		fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			created = true;
+			break;
+		}
+		if (errno != EEXIST)
+			break;
+		fd = open(file, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0 && errno != ENOENT)
+			break;  /* ENOENT: removed in between, create it */
+	}
 	if (fd < 0 && errno == ELOOP)
 		die(2, "%s: is a symbolic link; not writing through it", file);
+	if (fd < 0 && errno == ENXIO)
+		die(2, "%s: a FIFO (or socket) with no reader; not waiting for one", file);
 	if (fd < 0)
 		die(2, "%s: %s", file, strerror(errno));
-	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
-	int64_t uid, gid;
-	if (geteuid() == 0 && su && sg && parse_i64(su, 1, UINT32_MAX - 1, &uid) &&
-	    parse_i64(sg, 0, UINT32_MAX - 1, &gid))
-		if (fchown(fd, (uid_t)uid, (gid_t)gid))
-			warnx("%s: chown: %s", file, strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st))
+		die(2, "%s: %s", file, strerror(errno));
+	if (!created && S_ISREG(st.st_mode)) {
+		if (st.st_nlink > 1)
+			die(2, "%s: has %ju hard links; not truncating a file that has other names",
+				file, (uintmax_t)st.st_nlink);
+		if (geteuid() == 0 && st.st_uid != 0 && !(ra->own_output && st.st_uid == ra->uid))
+			die(2, "%s: belongs to uid %u; root does not write into another user's file "
+				"(remove it or name another file)", file, (unsigned)st.st_uid);
+		if (ftruncate(fd, 0))
+			die(2, "%s: %s", file, strerror(errno));
+	} else if (!created && !S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode)) {
+		die(2, "%s: not a regular file, a FIFO or a character device", file);
+	}
+	/* the records are written with blocking writes */
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0 && (fl & O_NONBLOCK))
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	if (created && ra->own_output && fchown(fd, ra->uid, ra->gid))
+		warnx("%s: chown: %s", file, strerror(errno));
 	if (fd != 1) {
 		dup2(fd, 1);
 		close(fd);
@@ -485,6 +711,8 @@ int main(int argc, char **argv)
 		{"duration", required_argument, 0, 'd'},
 		{"buffer", required_argument, 0, 'b'},
 		{"runtime-files", no_argument, 0, 'r'},
+		{"user", required_argument, 0, 'u'},
+		{"as-root", no_argument, 0, 'R'},
 		{"verbose", no_argument, 0, 'v'},
 		{"help", no_argument, 0, 'h'},
 		{"version", no_argument, 0, 'V'},
@@ -492,11 +720,11 @@ int main(int argc, char **argv)
 	};
 	int64_t pid = 0, bufmib = 16;
 	double duration = 0;
-	const char *comm = NULL, *output = NULL;
-	bool runtime = false;
+	const char *comm = NULL, *output = NULL, *user = NULL;
+	bool runtime = false, as_root = false;
 	int c;
 	diag_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "+p:c:o:d:b:rvhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+p:c:o:d:b:u:rvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (!parse_i64(optarg, 1, INT32_MAX, &pid))
@@ -518,6 +746,12 @@ int main(int argc, char **argv)
 			break;
 		case 'r':
 			runtime = true;
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'R':
+			as_root = true;
 			break;
 		case 'v':
 			verbose = true;
@@ -541,8 +775,24 @@ int main(int argc, char **argv)
 	}
 	if (comm && (!*comm || strlen(comm) >= SNOOP_COMM_LEN))
 		die(2, "bad comm (1 to %d bytes, as in /proc/PID/comm): %s", SNOOP_COMM_LEN - 1, comm);
+	if (user && as_root)
+		die(2, "--user and --as-root exclude each other");
 	if (pid && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
 		die(2, "no process %lld", (long long)pid);
+	/* who the command runs as: settled (or refused) first, before the
+	 * output is opened or anything is loaded */
+	struct runas ra;
+	runas_resolve(&ra, user, as_root, argc > 0);
+	/* tests only: a ring buffer of this many bytes (a power of two, at
+	 * least a page), to make it overflow */
+	uint32_t rbbytes = (uint32_t)bufmib << 20;
+	const char *tb = getenv("AGENT_SNOOP_TEST_RINGBUF");
+	if (tb && *tb) {
+		int64_t v;
+		if (!parse_i64(tb, 4096, 1 << 30, &v) || (v & (v - 1)))
+			die(2, "bad AGENT_SNOOP_TEST_RINGBUF: %s", tb);
+		rbbytes = (uint32_t)v;
+	}
 
 	/* the records' destination, before any slow work; the command
 	 * keeps the real standard output */
@@ -550,7 +800,7 @@ int main(int argc, char **argv)
 	if (argc)
 		cmd_out = command_stdout(output != NULL);
 	if (output)
-		open_output(output);
+		open_output(output, &ra);
 
 	if (access("/sys/kernel/btf/vmlinux", R_OK))
 		die(2, "this kernel has no BTF (/sys/kernel/btf/vmlinux): it needs CONFIG_DEBUG_INFO_BTF");
@@ -563,8 +813,8 @@ int main(int argc, char **argv)
 		strncpy((char *)skel->rodata->targ_comm, comm, SNOOP_COMM_LEN - 1);
 	}
 	skel->rodata->keep_runtime = runtime;
-	bpf_map__set_max_entries(skel->maps.events, (__u32)bufmib << 20);
-	skel->rodata->wake_bytes = (__u64)bufmib << 17;
+	bpf_map__set_max_entries(skel->maps.events, rbbytes);
+	skel->rodata->wake_bytes = rbbytes / 8;
 	int err = snoop_bpf__load(skel);
 	if (err) {
 		int e = errno ? errno : -err;
@@ -608,7 +858,7 @@ int main(int argc, char **argv)
 		int gate[2];
 		if (pipe2(gate, O_CLOEXEC))
 			die(2, "pipe: %s", strerror(errno));
-		child = spawn(argv, gate[0], gate[1], cmd_out);
+		child = spawn(argv, gate[0], gate[1], cmd_out, &ra);
 		close(gate[0]);
 		__u32 k = (__u32)child;
 		__u8 one = 1;
@@ -683,15 +933,29 @@ int main(int argc, char **argv)
 		(unsigned long long)drops, (unsigned long long)lost);
 	if (verbose)
 		report_cost(skel, cpu0, cpu_seconds());
-	bool bad = drops || lost || k->bad;
+	/* losses are never silent, and never a success */
+	bool incomplete = drops || lost || k->bad;
+	if (incomplete)
+		fprintf(stderr, "agent-snoop: the record is incomplete: %llu events lost to a full "
+			"ring buffer (-b sets its size), %llu processes not followed, %llu bad "
+			"messages\n", (unsigned long long)drops, (unsigned long long)lost,
+			(unsigned long long)k->bad);
 	ring_buffer__free(rb);
 	detach_later(skel);
 	snoop_free(s);
 	sb_free(&cwd);
+	free(ra.groups);
+	free(ra.name);
+	free(ra.home);
 	if (argc) {
 		if (!cmd_done)
 			wait_status(child, &status);
+		if (incomplete && status == 0) {
+			fprintf(stderr, "agent-snoop: the command succeeded; exit status 1 for the "
+				"events lost\n");
+			return 1;
+		}
 		return status;
 	}
-	return bad ? 1 : 0;
+	return incomplete ? 1 : 0;
 }
