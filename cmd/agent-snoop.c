@@ -893,7 +893,12 @@ int main(int argc, char **argv)
 	int status = 0;
 	bool cmd_done = false;
 	while (!stop_sig) {
+		/* the kernel side wakes us only when the buffer is an eighth
+		 * full: what came in the meantime is read here, at least every
+		 * 100 ms (poll reads only a buffer that woke it) */
 		err = ring_buffer__poll(rb, 100);
+		if (err >= 0 || err == -EINTR)
+			err = ring_buffer__consume(rb);
 		if (err < 0 && err != -EINTR) {
 			warnx("reading the ring buffer: %s", strerror(-err));
 			break;
