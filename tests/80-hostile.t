@@ -374,7 +374,7 @@ symlink_case "folded2svg -o" shared-tmp/f.svg folded2svg -o shared-tmp/f.svg one
 symlink_case "agent-tag --stats-json" shared-tmp/stats.json agent-tag --stats-json shared-tmp/stats.json rec.ndjson
 symlink_case "agent-tag --cache" shared-tmp/cache agent-tag --tagger llm --llm-url http://127.0.0.1:9/ --cache shared-tmp/cache rec.ndjson
 if have agent-snoop; then
-	symlink_case "agent-snoop -o" shared-tmp/snoop.ndjson agent-snoop -o shared-tmp/snoop.ndjson -- true
+	symlink_case "agent-snoop -o" shared-tmp/snoop.ndjson agent-snoop --as-root -o shared-tmp/snoop.ndjson -- true
 else
 	skip "agent-snoop not built"
 fi

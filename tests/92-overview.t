@@ -43,6 +43,11 @@ while IFS= read -r line; do
 	if [ $i = 5 ] && [ "$(id -u)" != 0 -o ! -x "$AP_BUILD/bin/agent-snoop" ]; then
 		skip "example 5 needs root and agent-snoop"; skip "example 5"; rm -f cmd; continue
 	fi
+	if [ $i = 5 ]; then
+		# as root already: what sudo would pass on (root ran it)
+		sed -i 's/^sudo //' cmd
+		export SUDO_UID=0 SUDO_GID=0
+	fi
 	if [ $i = 3 ] && ! have go; then
 		sed -i 's/ &&$//; /go tool pprof/d' cmd
 	fi
