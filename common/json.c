@@ -10,6 +10,7 @@
 
 
 #define JF_BAD 4        /* string has invalid UTF-8 */
+#define JF_NUL 8        /* string has U+0000, escaped or raw: read as U+FFFD */
 
 #define ONES 0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
@@ -152,6 +153,8 @@ static const char *scan_string(struct jdoc *d, const char *p, const char *e, uin
 				if (e - q < 5 || hexval(q[1]) < 0 || hexval(q[2]) < 0 || hexval(q[3]) < 0 ||
 				    hexval(q[4]) < 0)
 					return NULL;
+				if (q[1] == '0' && q[2] == '0' && q[3] == '0' && q[4] == '0')
+					flags |= JF_NUL;
 				q += 5;
 			} else if (strchr("\"\\/bfnrt", *q) && *q) {
 				q++;
@@ -167,6 +170,8 @@ static const char *scan_string(struct jdoc *d, const char *p, const char *e, uin
 			}
 			q += l;
 		} else {
+			if (!c)
+				flags |= JF_NUL;
 			q++;   /* a raw control character: tolerated, escaped on output */
 		}
 	}
@@ -330,7 +335,7 @@ bool jeq(const struct jnode *n, const char *lit)
 	if (!n || n->type != J_STR)
 		return false;
 	size_t l = strlen(lit);
-	if (!(n->flags & (JF_ESC | JF_BAD)))
+	if (!(n->flags & (JF_ESC | JF_BAD | JF_NUL)))
 		return n->len == l && !memcmp(n->s, lit, l);
 	struct sbuf b = {0};
 	jstr(n, &b);
@@ -395,11 +400,15 @@ static uint32_t hex4(const char *p)
 	return (uint32_t)(hexval(p[0]) << 12 | hexval(p[1]) << 8 | hexval(p[2]) << 4 | hexval(p[3]));
 }
 
+/* U+0000 (\u0000, or a raw NUL byte) is read as U+FFFD: every reader
+ * treats strings as NUL-terminated sooner or later, and a name cut at a
+ * NUL ("Bash\u0000x" read as "Bash") is another name, or, where lists are
+ * kept NUL-separated, two. */
 bool jstr(const struct jnode *n, struct sbuf *b)
 {
 	if (!n || n->type != J_STR)
 		return false;
-	if (!(n->flags & (JF_ESC | JF_BAD))) {
+	if (!(n->flags & (JF_ESC | JF_BAD | JF_NUL))) {
 		sb_add(b, n->s, n->len);
 		return true;
 	}
@@ -407,12 +416,17 @@ bool jstr(const struct jnode *n, struct sbuf *b)
 	sb_grow(b, n->len);
 	while (p < e) {
 		const char *q = p;
-		while (q < e && *q != '\\' && (unsigned char)*q < 0x80)
+		while (q < e && *q != '\\' && (unsigned char)*q < 0x80 && *q)
 			q++;
 		sb_add(b, p, (size_t)(q - p));
 		p = q;
 		if (p >= e)
 			break;
+		if (!*p) {
+			sb_add(b, "\xEF\xBF\xBD", 3);
+			p++;
+			continue;
+		}
 		if ((unsigned char)*p >= 0x80) {
 			size_t l = utf8_valid_len(p, (size_t)(e - p));
 			if (l) {
@@ -447,7 +461,7 @@ bool jstr(const struct jnode *n, struct sbuf *b)
 				} else {
 					cp = 0xFFFD;
 				}
-			} else if (cp >= 0xDC00 && cp < 0xE000) {
+			} else if ((cp >= 0xDC00 && cp < 0xE000) || cp == 0) {
 				cp = 0xFFFD;
 			}
 			put_utf8(b, cp);
@@ -463,7 +477,7 @@ const char *jsn(struct jdoc *d, const struct jnode *n, size_t *len)
 {
 	if (!n || n->type != J_STR)
 		return NULL;
-	if (!(n->flags & (JF_ESC | JF_BAD))) {
+	if (!(n->flags & (JF_ESC | JF_BAD | JF_NUL))) {
 		if (len)
 			*len = n->len;
 		return jstrdup(d, n->s, n->len);

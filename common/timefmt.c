@@ -1,4 +1,5 @@
 /* timefmt.c: RFC 3339 timestamps to and from epoch milliseconds. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,21 @@ static int digits(const char *s, size_t n, size_t at, size_t k)
 	return v;
 }
 
+static bool leap_year(int y)
+{
+	return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+}
+
+static int month_days(int y, int m)
+{
+	static const unsigned char md[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	return m == 2 && leap_year(y) ? 29 : md[m - 1];
+}
+
+/* RFC 3339: the date must exist (no February 30), hours 00-23 (no 24:00),
+ * minutes 00-59, seconds 00-60 (a leap second, taken as the first second
+ * of the next minute: epoch time has no leap seconds), offsets -23:59 to
+ * +23:59.  Anything else is not a time. */
 int64_t ts_parse(const char *s, size_t n)
 {
 	int y = digits(s, n, 0, 4), mo, d, h = 0, mi = 0, se = 0;
@@ -50,7 +66,7 @@ int64_t ts_parse(const char *s, size_t n)
 		return TS_NONE;
 	mo = digits(s, n, 5, 2);
 	d = digits(s, n, 8, 2);
-	if (mo < 1 || mo > 12 || d < 1 || d > 31)
+	if (mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo))
 		return TS_NONE;
 	size_t i = 10;
 	int64_t ms = 0;
@@ -90,7 +106,7 @@ int64_t ts_parse(const char *s, size_t n)
 			if (j < n && s[j] == ':')
 				j++;
 			om = digits(s, n, j, 2);
-			if (om < 0)
+			if (om < 0 || oh > 23 || om > 59)
 				return TS_NONE;
 			int off = (oh * 60 + om) * 60;
 			se -= s[i] == '+' ? off : -off;
