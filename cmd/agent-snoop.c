@@ -311,8 +311,11 @@ static void runas_resolve(struct runas *ra, const char *user, bool as_root, bool
 		struct passwd *pw = parse_id(user, &id) ? getpwuid(id) : getpwnam(user);
 		if (!pw)
 			die(2, "--user %s: no such user", user);
-		if (geteuid() != 0 && pw->pw_uid != geteuid())
-			die(2, "--user %s: only root can run the command as another user", user);
+		if (geteuid() != 0) {
+			if (pw->pw_uid != geteuid())
+				die(2, "--user %s: only root can run the command as another user", user);
+			return;         /* that user already */
+		}
 		runas_set(ra, pw->pw_uid, pw->pw_gid, "--user");
 		return;
 	}
