@@ -36,7 +36,7 @@ static const char help[] =
 	"  -d, --duration SECONDS stop tracing after SECONDS\n"
 	"  -b, --buffer MIB       ring buffer size, a power of two (default 16)\n"
 	"  -u, --user USER        run the command as USER (a name or a uid), with its groups\n"
-	"      --as-root          run the command as root when no SUDO_UID says for whom\n"
+	"      --as-root          run the command as root, not as the user who invoked us\n"
 	"  -r, --runtime-files    also record the loader's, libraries' and locale opens\n"
 	"  -v, --verbose          show libbpf's messages and what tracing cost\n"
 	"  -h, --help             print this help and exit\n"
