@@ -97,17 +97,20 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 	str(b, "version", e->version);
 	priv(b, "file", e->file);
 	str(b, "model", e->model);
-	str(b, "tool", e->tool);
+	priv(b, "tool", e->tool);
 	str(b, "status", e->status);
 	num(b, "exit", e->exit);
 	num(b, "duration_ms", e->duration_ms);
 	str(b, "effect", e->effect);
 	str(b, "class", e->class);
-	arr(b, "process", e->process, e->nprocess, false);
-	arr(b, "argv", e->argv, e->nargv, true);
+	arr(b, "process", e->process, e->nprocess, true);
+	if (e->argv) {
+		key(b, "argv");
+		sb_json_argv_redacted(b, e->argv, e->nargv, flags & EVW_NOTEXT);
+	}
 	priv(b, "path", e->path);
 	priv(b, "to", e->to);
-	str(b, "domain", e->domain);
+	priv(b, "domain", e->domain);
 	num(b, "port", e->port);
 	num(b, "pid", e->pid);
 	num(b, "ppid", e->ppid);
@@ -133,7 +136,7 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 		sb_addi(b, t->reasoning);
 		sb_addc(b, '}');
 	}
-	arr(b, "tools", e->tools, e->ntools, false);
+	arr(b, "tools", e->tools, e->ntools, true);
 	if (e->text && !(flags & EVW_NOTEXT)) {
 		key(b, "text");
 		sb_json_str_redacted(b, e->text, e->text_len);

@@ -59,11 +59,23 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags);
 int ev_read(struct jdoc *d, struct event *e, const char **why);
 
 /* privacy.c */
-/* Length of a key-like secret (sk-ant-, sk-, ghp_, github_pat_, AKIA, JWT,
- * xox?-, AIza, glpat-) starting at p, or 0. */
+/* Length of a key with a known shape (sk-ant-, sk-, sk_live_, ghp_,
+ * github_pat_, AKIA, JWT, xox?-, AIza, glpat-, hf_, npm_, pypi-, SG., ...)
+ * starting at p, or 0. */
 size_t secret_len(const char *p, size_t n);
-/* sb_json_str with every secret replaced by "[REDACTED]". */
+/* sb_json_str with every secret replaced by "[REDACTED]": keys, URL
+ * passwords, credentials after -u, Authorization values, PEM private key
+ * bodies, webhook paths, mysql -pPASS, values of secret-named assignments
+ * and options.  For records. */
 void sb_json_str_redacted(struct sbuf *b, const char *s, size_t n);
-/* Copy of s with secrets replaced, into b (reset first). */
+/* A JSON array of argv with secrets replaced, and the ones the position
+ * tells (curl -u user:PASS, --password PASS, sshpass -p PASS); with notext,
+ * free text replaced by "[text]": arguments with white space or a line
+ * break, the values of message and code options (-m, --message, --body,
+ * -c, -e, --data, ...), echo's and printf's operands. */
+void sb_json_argv_redacted(struct sbuf *b, const char *const *v, int n, bool notext);
+/* Copy of s with secrets replaced, into b (reset first): all the above and,
+ * as stack labels need, e-mail addresses, user:pass@ and random-looking
+ * tokens. */
 void redact(struct sbuf *b, const char *s, size_t n);
 #endif

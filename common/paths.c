@@ -207,14 +207,115 @@ void path_group(struct sbuf *b, const char *path, const char *root, const char *
 	sb_add(b, rel, e ? (size_t)(e - rel) : strlen(rel));
 }
 
+/* Is the normalised absolute path p a home directory: /home/U, /Users/U,
+ * /root, /var/root, /var/home/U, /usr/home/U, /export/home/U,
+ * /mnt/C/Users/U (WSL), or "~" (path_norm's /home/~)? */
+static bool is_home(const char *p)
+{
+	static const char *const roots[] = {"/home/", "/Users/", "/var/home/", "/usr/home/",
+		"/export/home/", NULL};
+	if (!strcmp(p, "/root") || !strcmp(p, "/var/root"))
+		return true;
+	for (const char *const *r = roots; *r; r++) {
+		size_t l = strlen(*r);
+		if (!strncmp(p, *r, l) && p[l] && !strchr(p + l, '/'))
+			return true;
+	}
+	/* WSL: the Windows profile under /mnt/<drive>/Users/U */
+	if (!strncmp(p, "/mnt/", 5) && p[5] && p[6] == '/' && !strncmp(p + 7, "Users/", 6) &&
+	    p[13] && !strchr(p + 13, '/'))
+		return true;
+	return false;
+}
+
+char *path_project(const char *cwd)
+{
+	if (!cwd || !*cwd)
+		return NULL;
+	/* "~" and "~user" are somebody's home */
+	if (cwd[0] == '~' && !strchr(cwd, '/') && !strchr(cwd, '\\'))
+		return xstrdup("home");
+	struct sbuf n = {0};
+	char *r = NULL;
+	if (path_norm(&n, cwd, NULL) && n.p && n.p[0] == '/') {
+		if (is_home(n.p))
+			r = xstrdup("home");
+		else if (n.len > 1)
+			r = xstrdup(path_base(n.p));
+	}
+	if (!r) {
+		const char *b = path_base(cwd);
+		size_t l = strcspn(b, "/\\");
+		r = l ? xstrndup(b, l) : NULL;
+	}
+	sb_free(&n);
+	return r;
+}
+
 static bool ends_with(const char *s, size_t n, const char *suf)
 {
 	size_t l = strlen(suf);
 	return n > l && !memcmp(s + n - l, suf, l);
 }
 
-/* Dotted quad into a[4]; false when it is not one. */
+static bool ipv4_quad(const char *s, unsigned a[4]);
+
+/* An IPv4 address into a[4] as the resolver reads it (inet_aton): a dotted
+ * quad, or fewer parts with the last one filling the rest ("10.1" is
+ * 10.0.0.1, "127.1" loopback, "2130706433" 127.0.0.1), each part decimal,
+ * 0x hex or 0 octal.  False when it is none. */
 static bool ipv4(const char *s, unsigned a[4])
+{
+	if (ipv4_quad(s, a))
+		return true;
+	unsigned long part[4];
+	int np = 0;
+	const char *q = s;
+	for (;;) {
+		if (np == 4 || *q < '0' || *q > '9')
+			return false;
+		int base = 10;
+		if (q[0] == '0' && (q[1] == 'x' || q[1] == 'X')) {
+			base = 16;
+			q += 2;
+		} else if (q[0] == '0' && q[1] >= '0' && q[1] <= '9') {
+			base = 8;
+		}
+		unsigned long v = 0;
+		int d = 0;
+		for (;; q++, d++) {
+			int x = *q >= '0' && *q <= '9' ? *q - '0' :
+				base == 16 && (*q | 0x20) >= 'a' && (*q | 0x20) <= 'f' ? (*q | 0x20) - 'a' + 10 : -1;
+			if (x < 0 || x >= base)
+				break;
+			v = v * (unsigned long)base + (unsigned long)x;
+			if (v > 0xffffffffUL)
+				return false;
+		}
+		if (!d && base != 16)
+			return false;
+		part[np++] = v;
+		if (*q == 0)
+			break;
+		if (*q++ != '.')
+			return false;
+	}
+	unsigned long lim[4] = {0xffffffffUL, 0xffffffUL, 0xffffUL, 0xffUL};
+	for (int i = 0; i < np - 1; i++)
+		if (part[i] > 255)
+			return false;
+	if (part[np - 1] > lim[np - 1])
+		return false;
+	unsigned long v = part[np - 1];
+	for (int i = 0; i < np - 1; i++)
+		v |= part[i] << (8 * (3 - i));
+	for (int i = 0; i < 4; i++)
+		a[i] = (unsigned)(v >> (8 * (3 - i))) & 0xff;
+	return true;
+}
+
+/* Dotted quad into a[4]; false when it is not one. */
+static bool ipv4_quad(const char *s, unsigned a[4])
 {
 	for (int i = 0; i < 4; i++) {
 		if (*s < '0' || *s > '9')

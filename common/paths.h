@@ -21,6 +21,11 @@ bool path_norm(struct sbuf *b, const char *path, const char *cwd);
  * external/codex, external/gemini, external/system, external/dev,
  * external/other.  Appends to b. */
 void path_group(struct sbuf *b, const char *path, const char *root, const char *cwd, int depth);
+/* The project name of a session working in cwd (malloc'd, NULL when
+ * there is none): its last component, but "home" for a home directory
+ * (/home/U, /Users/U, C:\Users\U, /root, ~, ...) so that the user
+ * name never names the project. */
+char *path_project(const char *cwd);
 /* The last component of a path ("/usr/bin/cc" -> "cc"). */
 const char *path_base(const char *path);
 /* The bucket of an absolute normalised path outside the project. */

@@ -1,11 +1,36 @@
-/* privacy.c: secrets that look like keys never reach any output. */
+/* privacy.c: secrets never reach any output.
+ *
+ * Two strengths.  Records (agent-event(5) NDJSON: text, argv, paths) lose
+ * what is certainly a secret: keys with a known shape (sk-ant-, sk_live_,
+ * ghp_, AKIA..., hf_, npm_, pypi-, SG., JWTs, ...), the password of a URL
+ * (https://u:p@h, postgres://u:p@h), credentials after curl -u, an
+ * Authorization header, a PEM private key body, Slack and Discord webhook
+ * paths, mysql -pPASS, and the value of an assignment or option whose name
+ * says secret (OPENAI_API_KEY=, *_TOKEN=, *_SECRET=, PASSWORD=, --password,
+ * "client_secret": ...).  Stack labels (folded, SVG, pprof, reports,
+ * samples) lose in addition what may be one: e-mail addresses, user:pass@
+ * without a scheme, and long runs of letters and digits that read like
+ * random tokens (hex of 32 digits and more, mixed case with digits).
+ *
+ * The scan looks at each byte once through a table: only bytes that can
+ * start or announce a secret are looked at closer. */
 #include <string.h>
 #include "event.h"
+#include "paths.h"
+
+#define RED "[REDACTED]"
+#define REDN (sizeof RED - 1)
+
+enum { M_JSON, M_LABEL };
 
 static inline bool is_alnum(unsigned char c)
 {
 	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
+static inline bool is_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
+static inline bool is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+static inline bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+static inline bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 static size_t run(const char *p, size_t n, size_t at, const char *extra)
 {
@@ -21,99 +46,776 @@ static bool prefix(const char *p, size_t n, const char *pre)
 	return n >= l && !memcmp(p, pre, l);
 }
 
+/* Case-insensitive prefix; pre in lower case. */
+static bool iprefix(const char *p, size_t n, const char *pre)
+{
+	size_t l = strlen(pre);
+	if (n < l)
+		return false;
+	for (size_t i = 0; i < l; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if ((is_upper(c) ? c | 0x20 : c) != (unsigned char)pre[i])
+			return false;
+	}
+	return true;
+}
+
+/* Keys with a known prefix: the prefix, the characters that may follow it
+ * besides letters and digits, and how many of them at least. */
+static const struct kp {
+	const char *pre, *extra;
+	unsigned char min;
+} keys[] = {
+	{"sk-", "-_", 20},              /* Anthropic sk-ant-, OpenAI sk-proj-, sk- */
+	{"sk_live_", NULL, 10}, {"sk_test_", NULL, 10},   /* Stripe */
+	{"rk_live_", NULL, 10}, {"rk_test_", NULL, 10},
+	{"pk_live_", NULL, 10}, {"whsec_", NULL, 16},
+	{"github_pat_", "_", 20}, {"ghp_", NULL, 20}, {"gho_", NULL, 20},
+	{"ghu_", NULL, 20}, {"ghs_", NULL, 20}, {"ghr_", NULL, 20},
+	{"glpat-", "-_", 20}, {"glsa_", "_", 20}, {"glc_", "_=", 20},
+	{"gsk_", NULL, 30},             /* Groq */
+	{"GOCSPX-", "-_", 20},          /* Google OAuth client secret */
+	{"AIza", "-_", 30}, {"ya29.", "-_.", 20},
+	{"ATATT", "-_=", 30},           /* Atlassian */
+	{"AGE-SECRET-KEY-1", NULL, 20},
+	{"hf_", NULL, 30},              /* Hugging Face */
+	{"npm_", NULL, 30},
+	{"pypi-", "-_", 30},
+	{"xoxa-", "-", 10}, {"xoxb-", "-", 10}, {"xoxp-", "-", 10}, {"xoxr-", "-", 10},
+	{"xoxs-", "-", 10}, {"xoxo-", "-", 10}, {"xoxe-", "-.", 10}, {"xapp-", "-", 10},
+	{"dop_v1_", NULL, 40}, {"doo_v1_", NULL, 40}, {"dor_v1_", NULL, 40},
+	{"shpat_", NULL, 20}, {"shpss_", NULL, 20}, {"shpca_", NULL, 20}, {"shppa_", NULL, 20},
+	{"dapi", NULL, 32},             /* Databricks */
+	{"hvs.", "-_", 20}, {"hvb.", "-_", 20},   /* Vault */
+	{"dp.pt.", NULL, 30}, {"dp.st.", "_", 30},   /* Doppler */
+	{"PMAK-", "-", 30},             /* Postman */
+	{"lin_api_", NULL, 30}, {"ntn_", NULL, 30}, {"secret_", NULL, 30},
+	{"r8_", NULL, 30}, {"pplx-", NULL, 30}, {"sq0atp-", "-_", 20}, {"sq0csp-", "-_", 20},
+	{"key-", NULL, 32},             /* Mailgun */
+};
+
+/* Which bytes start a known key, and the keys by their first byte. */
+static unsigned char keystart[256];
+#define NKEYS (sizeof keys / sizeof *keys)
+static unsigned char bystart[256][16], nbystart[256], keylen[NKEYS];
+/* Which bytes make the scan look closer. */
+static unsigned char trig[256];
+enum { T_WORD = 1, T_AT = 2, T_EQ = 4, T_COLON = 8, T_DASH = 16 };
+
+static void init(void)
+{
+	static bool done;
+	if (done)
+		return;
+	for (size_t k = 0; k < NKEYS; k++) {
+		unsigned char c = (unsigned char)keys[k].pre[0];
+		keystart[c] = 1;
+		keylen[k] = (unsigned char)strlen(keys[k].pre);
+		bystart[c][nbystart[c]++] = (unsigned char)k;
+	}
+	keystart['e'] = 1;      /* JWT */
+	keystart['S'] = 1;      /* SendGrid SG. */
+	for (int c = 0; c < 256; c++)
+		if (is_alnum((unsigned char)c))
+			trig[c] |= T_WORD;
+	trig['@'] |= T_AT;
+	trig['='] |= T_EQ;
+	trig[':'] |= T_COLON;
+	trig['-'] |= T_DASH;
+	done = true;
+}
+
+/* A JWT: header.payload.signature in base64url, header starting eyJ. */
+static size_t jwt(const char *p, size_t n)
+{
+	size_t a = run(p, n, 0, "-_");
+	if (a < 10 || a >= n || p[a] != '.')
+		return 0;
+	size_t b = run(p, n, a + 1, "-_");
+	if (b < 10 || a + 1 + b >= n || p[a + 1 + b] != '.')
+		return 0;
+	size_t c = run(p, n, a + 2 + b, "-_");
+	return c >= 10 ? a + b + c + 2 : 0;
+}
+
 size_t secret_len(const char *p, size_t n)
 {
-	size_t r;
-	switch (p[0]) {
-	case 's':
-		if (prefix(p, n, "sk-")) {
-			/* sk-ant-..., sk-proj-..., plain sk-... */
-			r = run(p, n, 3, "-_");
-			if (r >= 20)
-				return 3 + r;
+	init();
+	if (!n || !keystart[(unsigned char)p[0]])
+		return 0;
+	if (p[0] == 'e' && prefix(p, n, "eyJ"))
+		return jwt(p, n);
+	if (p[0] == 'S' && prefix(p, n, "SG.")) {
+		size_t a = run(p, n, 3, "-_");
+		if (a >= 16 && 3 + a < n && p[3 + a] == '.') {
+			size_t b = run(p, n, 4 + a, "-_");
+			if (b >= 16)
+				return 4 + a + b;
 		}
-		break;
-	case 'g':
-		if (prefix(p, n, "github_pat_") && (r = run(p, n, 11, "_")) >= 20)
-			return 11 + r;
-		if (n > 4 && p[1] == 'h' && strchr("pousr", p[2]) && p[3] == '_' &&
-		    (r = run(p, n, 4, NULL)) >= 20)
-			return 4 + r;
-		if (prefix(p, n, "glpat-") && (r = run(p, n, 6, "-_")) >= 20)
-			return 6 + r;
-		break;
-	case 'A':
-		if (prefix(p, n, "AKIA") || prefix(p, n, "ASIA")) {
-			r = run(p, n, 4, NULL);
-			if (r == 16)
-				return 20;
-		}
-		if (prefix(p, n, "AIza") && (r = run(p, n, 4, "-_")) >= 30)
-			return 4 + r;
-		break;
-	case 'e':
-		if (prefix(p, n, "eyJ")) {
-			/* header.payload.signature, base64url */
-			size_t a = run(p, n, 0, "-_");
-			if (a < 10 || a >= n || p[a] != '.')
-				break;
-			size_t b = run(p, n, a + 1, "-_");
-			if (b < 10 || a + 1 + b >= n || p[a + 1 + b] != '.')
-				break;
-			size_t c = run(p, n, a + 2 + b, "-_");
-			if (c >= 10)
-				return a + b + c + 2;
-		}
-		break;
-	case 'x':
-		if (n > 5 && p[1] == 'o' && p[2] == 'x' && strchr("abpr", p[3]) && p[4] == '-' &&
-		    (r = run(p, n, 5, "-")) >= 10)
-			return 5 + r;
-		break;
+		return 0;
+	}
+	if (p[0] == 'A' && (prefix(p, n, "AKIA") || prefix(p, n, "ASIA") ||
+	    prefix(p, n, "AGPA") || prefix(p, n, "AIDA") || prefix(p, n, "AROA"))) {
+		/* AWS access key id: exactly 16 more upper-case letters and digits */
+		size_t i = 4;
+		while (i < n && (is_upper((unsigned char)p[i]) || is_digit((unsigned char)p[i])))
+			i++;
+		if (i == 20 && (i == n || !is_alnum((unsigned char)p[i])))
+			return 20;
+	}
+	unsigned char c0 = (unsigned char)p[0];
+	for (size_t j = 0; j < nbystart[c0]; j++) {
+		size_t k = bystart[c0][j], l = keylen[k];
+		const struct kp *e = &keys[k];
+		if (n < l || p[1] != e->pre[1] || memcmp(p, e->pre, l))
+			continue;
+		size_t r = run(p, n, l, e->extra);
+		if (r >= e->min)
+			return l + r;
 	}
 	return 0;
 }
 
-/* Where the next secret at or after i starts (its length in *len), or n. */
-static size_t next_secret(const char *s, size_t n, size_t i, size_t *len)
+/* --- names that say secret ---------------------------------------------- */
+
+static bool suffix_ci(const char *s, size_t n, const char *suf)
 {
-	for (; i < n; i++) {
-		char c = s[i];
-		if (c != 's' && c != 'g' && c != 'A' && c != 'e' && c != 'x')
-			continue;
-		/* a key starts a word; '_' separates words in identifiers
-		 * (mcp__ghp_...), '-' does not (task-...) */
-		if (i && (is_alnum((unsigned char)s[i - 1]) || s[i - 1] == '-' ||
-		    (s[i - 1] == '_' && !(i > 1 && s[i - 2] == '_'))))
-			continue;
-		if ((*len = secret_len(s + i, n - i)))
-			return i;
+	size_t l = strlen(suf);
+	return n >= l && iprefix(s + n - l, l, suf);
+}
+
+static bool contains_ci(const char *s, size_t n, const char *sub)
+{
+	size_t l = strlen(sub);
+	for (size_t i = 0; i + l <= n; i++)
+		if (iprefix(s + i, n - i, sub))
+			return true;
+	return false;
+}
+
+/* OPENAI_API_KEY, aws_secret_access_key, client-secret, --password,
+ * GITHUB_TOKEN, PGPASSWORD, "apiKey", Authorization (not sort_key's
+ * cousin "key" alone, not PWD). */
+static bool secret_name_(const char *s, size_t n);
+
+static bool secret_name(const char *s, size_t n)
+{
+	/* quick: every name below holds one of these letters near its end or
+	 * "pass"/"secret"/"api" somewhere; most names fail the length test */
+	if (n < 3 || n > 200)
+		return false;
+	return secret_name_(s, n);
+}
+
+static bool secret_name_(const char *s, size_t n)
+{
+	while (n && (*s == '-' || *s == '"' || *s == '\'')) {
+		s++;
+		n--;
 	}
-	return n;
+	while (n && (s[n - 1] == '"' || s[n - 1] == '\''))
+		n--;
+	if (n < 3 || iprefix(s, n, "no-") || iprefix(s, n, "no_"))
+		return false;
+	/* names of where a secret is, or of its properties */
+	static const char *const not[] = {"file", "files", "path", "dir", "env", "stdin", "fd",
+		"length", "len", "policy", "type", "name", "count", "id", "url", "uri", "prompt",
+		"required", "hash", "field", "ref", NULL};
+	for (const char *const *x = not; *x; x++) {
+		size_t l = strlen(*x);
+		if (n > l + 1 && strchr("_-.", s[n - l - 1]) && suffix_ci(s, n, *x))
+			return false;
+	}
+	if (contains_ci(s, n, "passw") || contains_ci(s, n, "passphrase") ||
+	    contains_ci(s, n, "secret") || suffix_ci(s, n, "token") ||
+	    contains_ci(s, n, "apikey") ||
+	    contains_ci(s, n, "api_key") || contains_ci(s, n, "api-key") ||
+	    suffix_ci(s, n, "credentials") || suffix_ci(s, n, "credential") ||
+	    suffix_ci(s, n, "authorization") || suffix_ci(s, n, "_pass") ||
+	    suffix_ci(s, n, "_pwd") || suffix_ci(s, n, "cookie") ||
+	    suffix_ci(s, n, "privatekey") || suffix_ci(s, n, "accesskey") ||
+	    suffix_ci(s, n, "signingkey"))
+		return true;
+	/* *_KEY, *-KEY, *.key: a key that a name qualifies */
+	if (n > 4 && suffix_ci(s, n, "key") && strchr("_-.", s[n - 4]))
+		return true;
+	return false;
+}
+
+/* The end of a value that starts at v: a quoted value to its quote, else
+ * to white space or a character that ends a word in shell, JSON or a URL
+ * query. */
+static size_t value_end(const char *s, size_t n, size_t v, size_t *start)
+{
+	*start = v;
+	if (v < n && (s[v] == '"' || s[v] == '\'')) {
+		char q = s[v++];
+		*start = v;
+		while (v < n && s[v] != q && s[v] != '\n')
+			v++;
+		return v;
+	}
+	while (v < n && !is_space((unsigned char)s[v]) && !strchr("\"'`;&|,)}]<>", s[v]))
+		v++;
+	return v;
+}
+
+/* A value that is not a secret but a reference to one or a literal. */
+static bool harmless_value(const char *s, size_t n)
+{
+	static const char *const lits[] = {"true", "false", "null", "none", "nil", "undefined",
+		"yes", "no", "0", "1", "required", "optional", "string", "str", "env", NULL};
+	if (!n)
+		return true;
+	if (strchr("$%{([<@*", s[0]) || (n >= 2 && s[0] == '[' ))
+		return true;
+	for (const char *const *l = lits; *l; l++)
+		if (strlen(*l) == n && iprefix(s, n, *l))
+			return true;
+	if (n == REDN && !memcmp(s, RED, REDN))
+		return true;
+	return false;
+}
+
+/* The name that ends at e (exclusive): letters, digits, _ . - and
+ * surrounding quotes; its start in *ns. */
+static size_t name_before(const char *s, size_t from, size_t e, size_t *ns)
+{
+	size_t b = e;
+	if (b > from && (s[b - 1] == '"' || s[b - 1] == '\''))
+		b--;
+	while (b > from && (is_alnum((unsigned char)s[b - 1]) || strchr("_.-", s[b - 1])))
+		b--;
+	if (b > from && (s[b - 1] == '"' || s[b - 1] == '\''))
+		b--;
+	*ns = b;
+	return e - b;
+}
+
+/* NAME=VALUE, NAME = VALUE, "name": "value", name: value, --name=value,
+ * Authorization: Bearer X.  sep is at i.  The span to hide in *vs, *ve. */
+static bool assignment(const char *s, size_t n, size_t from, size_t i, size_t *vs, size_t *ve)
+{
+	char sep = s[i];
+	if (sep == '=' && ((i + 1 < n && s[i + 1] == '=') ||
+	    (i && strchr("=!<>:+-*/%^&|~", s[i - 1]))))
+		return false;
+	if (sep == ':' && i + 2 < n && s[i + 1] == '/' && s[i + 2] == '/')
+		return false;   /* a URL */
+	size_t e = i, spaced = 0;
+	while (e > from && (s[e - 1] == ' ' || s[e - 1] == '\t')) {
+		e--;
+		spaced++;
+	}
+	size_t ns, nl = name_before(s, from, e, &ns);
+	if (!nl || !secret_name(s + ns, nl))
+		return false;
+	size_t v = i + 1;
+	if (sep == ':' || spaced)
+		while (v < n && (s[v] == ' ' || s[v] == '\t'))
+			v++;
+	if (suffix_ci(s + ns, nl, "authorization") || suffix_ci(s + ns, nl, "authorization\"") ||
+	    suffix_ci(s + ns, nl, "cookie")) {
+		/* Authorization: Scheme credentials, to the end of the value */
+		bool quoted = v < n && (s[v] == '"' || s[v] == '\'');
+		char q = quoted ? s[v] : 0;
+		if (quoted)
+			v++;
+		size_t w = v;
+		while (w < n && is_alnum((unsigned char)s[w]))
+			w++;
+		if (w > v && w + 1 < n && s[w] == ' ' && !is_space((unsigned char)s[w + 1]))
+			v = w + 1;      /* keep the scheme */
+		size_t x = v;
+		while (x < n && s[x] != '\n' && s[x] != '\r' && (quoted ? s[x] != q : (s[x] != '"' && s[x] != '\'')))
+			x++;
+		while (x > v && (s[x - 1] == ' ' || s[x - 1] == '\t'))
+			x--;
+		if (x == v)
+			return false;
+		*vs = v;
+		*ve = x;
+		return true;
+	}
+	size_t st, en = value_end(s, n, v, &st);
+	if (harmless_value(s + st, en - st))
+		return false;
+	/* "name": value in prose ("the password: it ...") needs a value
+	 * that looks like one */
+	if (sep == ':' && en - st < 4)
+		return false;
+	if (sep == ':' && st == v && en - st < 12) {
+		/* unquoted after a colon: a word of prose is not a password */
+		bool plain = true;
+		for (size_t k = st; k < en && plain; k++)
+			plain = is_lower((unsigned char)s[k]) || (k == st && is_upper((unsigned char)s[k]));
+		if (plain)
+			return false;
+	}
+	*vs = st;
+	*ve = en;
+	return true;
+}
+
+/* -u user:pass, --user user:pass, -uuser:pass; --password X, --token X;
+ * mysql -pPASS; -----BEGIN ... PRIVATE KEY----- body. */
+static bool dash(const char *s, size_t n, size_t from, size_t i, size_t *vs, size_t *ve)
+{
+	const char *p = s + i;
+	size_t m = n - i;
+	if (prefix(p, m, "-----BEGIN ")) {
+		size_t h = 11;
+		while (h < m && p[h] != '\n' && !prefix(p + h, m - h, "-----"))
+			h++;
+		if (h >= m || p[h] == '\n' || !contains_ci(p, h, "private key"))
+			return false;
+		h += 5;
+		size_t e = h;
+		while (e < m && !prefix(p + e, m - e, "-----END"))
+			e++;
+		if (e == h)
+			return false;
+		*vs = i + h;
+		*ve = i + e;
+		return true;
+	}
+	if (m < 3 || (i > from && !is_space((unsigned char)s[i - 1]) && s[i - 1] != '"' &&
+	    s[i - 1] != '\''))
+		return false;
+	if (p[1] != '-') {
+		/* short options */
+		if (p[1] == 'u' || p[1] == 'U') {
+			size_t v = 2;
+			if (v < m && p[v] == ' ')
+				while (v < m && p[v] == ' ')
+					v++;
+			size_t st, en = value_end(s, n, i + v, &st);
+			const char *c = memchr(s + st, ':', en - st);
+			if (!c)
+				return false;
+			size_t cp = (size_t)(c - s);
+			if (cp + 1 < en) {
+				*vs = cp + 1;
+				*ve = en;
+			} else if (cp > st) {
+				*vs = st;       /* a key as user, no password */
+				*ve = cp;
+			} else {
+				return false;
+			}
+			return true;
+		}
+		if (p[1] == 'p' && !is_space((unsigned char)p[2])) {
+			/* attached password of the mysql clients */
+			size_t ls = i;
+			size_t lim = i > 400 ? i - 400 : 0;
+			if (lim < from)
+				lim = from;
+			while (ls > lim && s[ls - 1] != '\n')
+				ls--;
+			if (!contains_ci(s + ls, i - ls, "mysql") && !contains_ci(s + ls, i - ls, "mariadb"))
+				return false;
+			size_t st, en = value_end(s, n, i + 2, &st);
+			if (en <= st)
+				return false;
+			*vs = st;
+			*ve = en;
+			return true;
+		}
+		return false;
+	}
+	/* --name value (--name=value is an assignment) */
+	size_t e = 2;
+	while (e < m && (is_alnum((unsigned char)p[e]) || p[e] == '-' || p[e] == '_'))
+		e++;
+	if (e >= m || p[e] != ' ')
+		return false;
+	bool user = (e == 6 && prefix(p, m, "--user")) || (e == 12 && prefix(p, m, "--proxy-user"));
+	if (!user && !secret_name(p, e))
+		return false;
+	size_t v = e;
+	while (v < m && p[v] == ' ')
+		v++;
+	if (v >= m || p[v] == '-')
+		return false;
+	size_t st, en = value_end(s, n, i + v, &st);
+	if (user) {
+		const char *c = memchr(s + st, ':', en - st);
+		if (!c)
+			return false;
+		st = (size_t)(c - s) + 1;
+	}
+	if (harmless_value(s + st, en - st))
+		return false;
+	*vs = st;
+	*ve = en;
+	return true;
+}
+
+/* scheme://userinfo@ and, in labels, user:pass@ and e-mail addresses;
+ * '@' is at i. */
+static bool at_sign(const char *s, size_t n, size_t from, size_t i, int mode, size_t *vs, size_t *ve)
+{
+	size_t b = i;
+	bool colon = false;
+	while (b > from && !is_space((unsigned char)s[b - 1]) && !strchr("/@\"'<>()[]{},;`=", s[b - 1])) {
+		b--;
+		if (s[b] == ':')
+			colon = true;
+	}
+	if (b < i && b >= 3 && s[b - 1] == '/' && s[b - 2] == '/' && s[b - 3] == ':') {
+		/* URL userinfo: hide it when it holds a password or a key */
+		if (colon || i - b >= 16 || secret_len(s + b, i - b)) {
+			*vs = b;
+			*ve = i;
+			return true;
+		}
+		return false;
+	}
+	if (mode != M_LABEL)
+		return false;
+	if (colon && b < i) {
+		*vs = b;
+		*ve = i;
+		return true;
+	}
+	/* local@domain.tld */
+	size_t l = i;
+	while (l > from && (is_alnum((unsigned char)s[l - 1]) || strchr("._%+-", s[l - 1])))
+		l--;
+	if (l == i)
+		return false;
+	size_t d = i + 1, dot = 0;
+	while (d < n && (is_alnum((unsigned char)s[d]) || s[d] == '.' || s[d] == '-')) {
+		if (s[d] == '.')
+			dot = d;
+		d++;
+	}
+	while (d > i + 1 && (s[d - 1] == '.' || s[d - 1] == '-'))
+		d--;
+	if (!dot || dot <= i + 1 || dot >= d || d - dot - 1 < 2)
+		return false;
+	for (size_t k = dot + 1; k < d; k++)
+		if (!((s[k] | 0x20) >= 'a' && (s[k] | 0x20) <= 'z'))
+			return false;
+	*vs = l;
+	*ve = d;
+	return true;
+}
+
+/* A webhook URL's secret path: hooks.slack.com/services/..., discord.com/api/webhooks/... */
+static bool webhook(const char *s, size_t n, size_t i, size_t *vs, size_t *ve)
+{
+	const char *p = s + i;
+	size_t m = n - i, k;
+	if (prefix(p, m, "hooks.slack.com/"))
+		k = 16;
+	else if (prefix(p, m, "discord.com/api/webhooks/"))
+		k = 25;
+	else if (prefix(p, m, "discordapp.com/api/webhooks/"))
+		k = 28;
+	else
+		return false;
+	if (k == 16) {
+		if (prefix(p + k, m - k, "services/"))
+			k += 9;
+		else if (prefix(p + k, m - k, "workflows/") || prefix(p + k, m - k, "triggers/"))
+			k += p[k] == 'w' ? 10 : 9;
+		else
+			return false;
+	}
+	size_t e = k;
+	while (e < m && (is_alnum((unsigned char)p[e]) || strchr("/_-", p[e])))
+		e++;
+	if (e - k < 8)
+		return false;
+	*vs = i + k;
+	*ve = i + e;
+	return true;
+}
+
+/* Bearer TOKEN, Basic BASE64 outside a header. */
+static bool scheme_token(const char *s, size_t n, size_t i, size_t *vs, size_t *ve)
+{
+	const char *p = s + i;
+	size_t m = n - i, k;
+	if (prefix(p, m, "Bearer ") || prefix(p, m, "bearer "))
+		k = 7;
+	else if (prefix(p, m, "Basic "))
+		k = 6;
+	else
+		return false;
+	size_t e = k;
+	bool digit = false, sym = false;
+	while (e < m && (is_alnum((unsigned char)p[e]) || strchr("-._~+/=", p[e]))) {
+		digit |= is_digit((unsigned char)p[e]);
+		sym |= !is_alnum((unsigned char)p[e]);
+		e++;
+	}
+	if (e - k < 8 || (!digit && !sym && e - k < 24))
+		return false;
+	*vs = i + k;
+	*ve = i + e;
+	return true;
+}
+
+/* Labels: a run of letters and digits (with inner '-' and '_') that reads
+ * like a random token.  Returns the run's end in *end either way. */
+static bool random_run(const char *s, size_t n, size_t i, size_t *end)
+{
+	size_t e = i, L = 0, up = 0, lo = 0, dg = 0, hexl = 0, hexu = 0, changes = 0;
+	int last = -1;
+	for (; e < n; e++) {
+		unsigned char c = (unsigned char)s[e];
+		int cl;
+		if (is_lower(c))
+			cl = 0, lo++, hexl += c <= 'f';
+		else if (is_upper(c))
+			cl = 1, up++, hexu += c <= 'F';
+		else if (is_digit(c))
+			cl = 2, dg++, hexl++, hexu++;
+		else if ((c == '-' || c == '_') && e + 1 < n && is_alnum((unsigned char)s[e + 1]) && e > i)
+			continue;
+		else
+			break;
+		/* upper then lower is a capitalised word, not a change */
+		if (last >= 0 && cl != last && !(last == 1 && cl == 0))
+			changes++;
+		last = cl;
+		L++;
+	}
+	*end = e;
+	if (L < 20 || !dg || dg == L)
+		return false;
+	if (L >= 32 && (hexl == L || hexu == L))
+		return true;    /* hex digest or UUID-like */
+	if (up >= 2 && lo >= 2 && dg >= 2)
+		return changes * 100 >= L * 30;
+	if (!up && L >= 24 && dg * 6 >= L)
+		return changes * 100 >= L * 25;
+	if (!lo && up >= 2 && dg * 6 >= L)
+		return changes * 100 >= L * 25;
+	return false;
+}
+
+/* The next span to hide at or after i (nothing copied before from): its
+ * start in *vs and end in *ve; false at the end of s. */
+static bool next_secret(const char *s, size_t n, size_t from, size_t i, int mode,
+	size_t *vs, size_t *ve)
+{
+	size_t gen = i;         /* label mode: runs before gen were judged */
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i], t = trig[c];
+		if (!t)
+			continue;
+		if (t & T_WORD) {
+			if (i && is_alnum((unsigned char)s[i - 1]))
+				continue;
+			size_t l;
+			if (keystart[c] && (l = secret_len(s + i, n - i))) {
+				*vs = i;
+				*ve = i + l;
+				return true;
+			}
+			if ((c == 'h' || c == 'd') && webhook(s, n, i, vs, ve))
+				return true;
+			if ((c == 'B' || c == 'b') && scheme_token(s, n, i, vs, ve))
+				return true;
+			if (mode == M_LABEL && i >= gen && (i == 0 || s[i - 1] != '-' || i < 2 ||
+			    !is_alnum((unsigned char)s[i - 2]))) {
+				if (random_run(s, n, i, &gen)) {
+					*vs = i;
+					*ve = gen;
+					return true;
+				}
+			}
+			/* the rest of the word starts nothing */
+			while (i + 1 < n && is_alnum((unsigned char)s[i + 1]))
+				i++;
+			continue;
+		}
+		if (t & (T_EQ | T_COLON)) {
+			if (assignment(s, n, from, i, vs, ve))
+				return true;
+		} else if (t & T_DASH) {
+			if (dash(s, n, from, i, vs, ve))
+				return true;
+		} else if (t & T_AT) {
+			if (at_sign(s, n, from, i, mode, vs, ve))
+				return true;
+		}
+	}
+	return false;
+}
+
+static void redact_to(struct sbuf *b, const char *s, size_t n, int mode, bool json)
+{
+	init();
+	size_t from = 0, at = 0, vs, ve;
+	while (next_secret(s, n, from, at, mode, &vs, &ve)) {
+		if (vs < from)
+			vs = from;
+		if (ve <= vs) {
+			at = vs + 1;
+			continue;
+		}
+		if (json)
+			sb_json_body(b, s + from, vs - from);
+		else
+			sb_add(b, s + from, vs - from);
+		sb_add(b, RED, REDN);
+		from = at = ve;
+	}
+	if (json)
+		sb_json_body(b, s + from, n - from);
+	else
+		sb_add(b, s + from, n - from);
 }
 
 void redact(struct sbuf *b, const char *s, size_t n)
 {
 	sb_reset(b);
 	sb_grow(b, n);
-	size_t from = 0, i, l;
-	while ((i = next_secret(s, n, from, &l)) < n) {
-		sb_add(b, s + from, i - from);
-		sb_add(b, "[REDACTED]", 10);
-		from = i + l;
-	}
-	sb_add(b, s + from, n - from);
+	redact_to(b, s, n, M_LABEL, false);
 }
 
 void sb_json_str_redacted(struct sbuf *b, const char *s, size_t n)
 {
-	size_t from = 0, i, l;
 	sb_addc(b, '"');
-	while ((i = next_secret(s, n, from, &l)) < n) {
-		sb_json_body(b, s + from, i - from);
-		sb_add(b, "[REDACTED]", 10);
-		from = i + l;
+	redact_to(b, s, n, M_JSON, true);
+	sb_addc(b, '"');
+}
+
+/* --- argv ------------------------------------------------------------------ */
+
+static bool name_in(const char *name, const char *const *set)
+{
+	for (; *set; set++)
+		if (!strcmp(name, *set))
+			return true;
+	return false;
+}
+
+/* The program's short options whose value is free text, and its long ones
+ * beyond the common set. */
+static const char *text_shorts(const char *prog)
+{
+	static const char *const vcs[] = {"git", "hg", "svn", "jj", "bzr", "fossil", "cvs",
+		"sl", "npm", "pnpm", "yarn", "docker", "podman", NULL};
+	static const char *const code_c[] = {"python", "python2", "python3", "sh", "bash",
+		"zsh", "dash", "ksh", "fish", "busybox", "pwsh", "powershell", "cmd", NULL};
+	static const char *const code_e[] = {"node", "nodejs", "perl", "ruby", "deno", "bun",
+		"osascript", "Rscript", NULL};
+	if (name_in(prog, vcs))
+		return "m";
+	if (!strncmp(prog, "python", 6) || name_in(prog, code_c))
+		return "c";
+	if (name_in(prog, code_e))
+		return "e";
+	if (!strcmp(prog, "php"))
+		return "r";
+	if (!strcmp(prog, "gh") || !strcmp(prog, "glab"))
+		return "bt";
+	if (!strcmp(prog, "curl"))
+		return "d";
+	if (!strcmp(prog, "jq"))
+		return "";
+	return "";
+}
+
+static bool text_long(const char *opt, size_t n, const char *prog)
+{
+	static const char *const longs[] = {"message", "body", "title", "notes", "subject",
+		"description", "comment", "text", "prompt", "eval", "command", "data", "data-raw",
+		"data-binary", "data-urlencode", "json", "content", "input", "query", "script", NULL};
+	(void)prog;
+	for (const char *const *l = longs; *l; l++)
+		if (strlen(*l) == n && !memcmp(*l, opt, n))
+			return true;
+	return false;
+}
+
+static bool is_mysql(const char *prog)
+{
+	return !strncmp(prog, "mysql", 5) || !strncmp(prog, "mariadb", 7);
+}
+
+void sb_json_argv_redacted(struct sbuf *b, const char *const *v, int n, bool notext)
+{
+	static const char txt[] = "[text]";
+	const char *prog = n > 0 && v[0] ? path_base(v[0]) : "";
+	const char *shorts = text_shorts(prog);
+	bool echo = !strcmp(prog, "echo") || !strcmp(prog, "printf");
+	bool opts = true;       /* before "--" */
+	sb_addc(b, '[');
+	for (int i = 0; i < n; i++) {
+		const char *a = v[i] ? v[i] : "", *prev = i ? v[i - 1] : NULL;
+		size_t l = strlen(a);
+		if (i)
+			sb_addc(b, ',');
+		/* the value of -u/--user, a password option, mysql -pPASS */
+		if (prev && (!strcmp(prev, "-u") || !strcmp(prev, "--user") ||
+		    !strcmp(prev, "-U") || !strcmp(prev, "--proxy-user")) && strchr(a, ':')) {
+			const char *c = strchr(a, ':');
+			sb_addc(b, '"');
+			if (c[1]) {
+				sb_json_body(b, a, (size_t)(c - a) + 1);
+				sb_add(b, RED, REDN);
+			} else {
+				sb_add(b, RED, REDN);
+				sb_addc(b, ':');
+			}
+			sb_addc(b, '"');
+			continue;
+		}
+		if (prev && prev[0] == '-' && prev[1] == '-' && !strchr(prev, '=') &&
+		    secret_name(prev, strlen(prev)) && a[0] != '-') {
+			sb_json_str(b, RED, REDN);
+			continue;
+		}
+		if (prev && !strcmp(prev, "-p") && !strcmp(prog, "sshpass")) {
+			sb_json_str(b, RED, REDN);
+			continue;
+		}
+		if (i && is_mysql(prog) && a[0] == '-' && a[1] == 'p' && a[2]) {
+			sb_json_str(b, "-p" RED, 2 + REDN);
+			continue;
+		}
+		if (!strcmp(a, "--"))
+			opts = false;
+		if (notext && i) {
+			bool text = memchr(a, '\n', l) || strpbrk(a, " \t\r");
+			if (!text && echo && (a[0] != '-' || !opts))
+				text = true;
+			if (!text && prev && opts && prev[0] == '-' && prev[1] != '-' && prev[1] &&
+			    strchr(shorts, prev[strlen(prev) - 1]) && *shorts)
+				text = true;    /* -m MSG, -am MSG, -c CODE */
+			if (!text && prev && opts && prev[0] == '-' && prev[1] == '-' &&
+			    !strchr(prev, '=') && text_long(prev + 2, strlen(prev + 2), prog))
+				text = true;
+			if (opts && a[0] == '-' && a[1] == '-') {
+				const char *eq = strchr(a, '=');
+				if (eq && (text_long(a + 2, (size_t)(eq - a - 2), prog) || text)) {
+					sb_addc(b, '"');
+					sb_json_body(b, a, (size_t)(eq - a) + 1);
+					sb_adds(b, txt);
+					sb_addc(b, '"');
+					continue;
+				}
+			} else if (opts && a[0] == '-' && a[1] && a[2] && *shorts && strchr(shorts, a[1])) {
+				/* -mMSG */
+				sb_addc(b, '"');
+				sb_add(b, a, 2);
+				sb_adds(b, txt);
+				sb_addc(b, '"');
+				continue;
+			}
+			if (text) {
+				sb_json_str(b, txt, sizeof txt - 1);
+				continue;
+			}
+		}
+		sb_json_str_redacted(b, a, l);
 	}
-	sb_json_body(b, s + from, n - from);
-	sb_addc(b, '"');
+	sb_addc(b, ']');
 }

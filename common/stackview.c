@@ -137,11 +137,7 @@ static void flush(struct sv *s);
 
 static char *project_of(const char *cwd)
 {
-	if (!cwd || !*cwd)
-		return NULL;
-	const char *b = path_base(cwd);
-	size_t n = strcspn(b, "/\\");
-	return n ? xstrndup(b, n) : NULL;
+	return path_project(cwd);
 }
 
 /* Make id the current session; a session record (e) fills in what the
