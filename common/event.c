@@ -89,9 +89,10 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 		sb_add(b, t, 24);
 		sb_addc(b, '"');
 	}
-	str(b, "id", e->id);
-	str(b, "parent", e->parent);
-	str(b, "prompt", e->prompt);
+	/* ids may hold a tool's name (Gemini's do) */
+	priv(b, "id", e->id);
+	priv(b, "parent", e->parent);
+	priv(b, "prompt", e->prompt);
 	str(b, "origin", e->origin);
 	priv(b, "cwd", e->cwd);
 	str(b, "version", e->version);

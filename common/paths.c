@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "paths.h"
+#include "event.h"      /* redact */
 
 /* "C:\x\y" and "\\server\x" are Windows paths: slashes turned, the drive
  * dropped, so "C:\Users\me" reads as "/Users/me". */
@@ -247,6 +248,12 @@ char *path_project(const char *cwd)
 		const char *b = path_base(cwd);
 		size_t l = strcspn(b, "/\\");
 		r = l ? xstrndup(b, l) : NULL;
+	}
+	if (r) {
+		/* the name goes to reports as it is: no secret in it */
+		redact(&n, r, strlen(r));
+		free(r);
+		r = xstrndup(n.p, n.len);
 	}
 	sb_free(&n);
 	return r;

@@ -463,7 +463,9 @@ static bool at_sign(const char *s, size_t n, size_t from, size_t i, int mode, si
 		if (s[b] == ':')
 			colon = true;
 	}
-	if (b < i && b >= 3 && s[b - 1] == '/' && s[b - 2] == '/' && s[b - 3] == ':') {
+	/* scheme://, or scheme:/ as a path normalised it */
+	if (b < i && b >= 2 && s[b - 1] == '/' && (s[b - 2] == ':' ||
+	    (b >= 3 && s[b - 2] == '/' && s[b - 3] == ':'))) {
 		/* URL userinfo: hide it when it holds a password or a key */
 		if (colon || i - b >= 16 || secret_len(s + b, i - b)) {
 			*vs = b;
@@ -559,6 +561,29 @@ static bool scheme_token(const char *s, size_t n, size_t i, size_t *vs, size_t *
 	return true;
 }
 
+/* aws_secret_access_key VALUE, AWS_SECRET_ACCESS_KEY=..., "SecretAccessKey":
+ * "...": the 40 characters of base64 after a name that ends so, also
+ * separated by white space only (aws configure set). */
+static bool aws_secret(const char *s, size_t n, size_t i, size_t *vs, size_t *ve)
+{
+	size_t e = i;
+	while (e < n && (is_alnum((unsigned char)s[e]) || s[e] == '_'))
+		e++;
+	if (!suffix_ci(s + i, e - i, "secret_access_key") && !suffix_ci(s + i, e - i, "secretaccesskey"))
+		return false;
+	size_t v = e;
+	while (v < n && v - e < 8 && strchr(" \t\"':=", s[v]))
+		v++;
+	size_t w = v;
+	while (w < n && (is_alnum((unsigned char)s[w]) || s[w] == '/' || s[w] == '+'))
+		w++;
+	if (w - v < 30)
+		return false;
+	*vs = v;
+	*ve = w;
+	return true;
+}
+
 /* Labels: a run of letters and digits (with inner '-' and '_') that reads
  * like a random token.  Returns the run's end in *end either way. */
 static bool random_run(const char *s, size_t n, size_t i, size_t *end)
@@ -593,6 +618,10 @@ static bool random_run(const char *s, size_t n, size_t i, size_t *end)
 		return changes * 100 >= L * 30;
 	if (!up && L >= 24 && dg * 6 >= L)
 		return changes * 100 >= L * 25;
+	/* a host name's label: lower case whatever the token was */
+	if (!up && L >= 16 && dg >= 3 && e < n && s[e] == '.' && e + 1 < n &&
+	    is_alnum((unsigned char)s[e + 1]))
+		return changes * 100 >= L * 40;
 	if (!lo && up >= 2 && dg * 6 >= L)
 		return changes * 100 >= L * 25;
 	return false;
@@ -620,6 +649,8 @@ static bool next_secret(const char *s, size_t n, size_t from, size_t i, int mode
 			if ((c == 'h' || c == 'd') && webhook(s, n, i, vs, ve))
 				return true;
 			if ((c == 'B' || c == 'b') && scheme_token(s, n, i, vs, ve))
+				return true;
+			if ((c == 'a' || c == 'A' || c == 'S') && aws_secret(s, n, i, vs, ve))
 				return true;
 			if (mode == M_LABEL && i >= gen && (i == 0 || s[i - 1] != '-' || i < 2 ||
 			    !is_alnum((unsigned char)s[i - 2]))) {
@@ -735,6 +766,15 @@ static bool text_long(const char *opt, size_t n, const char *prog)
 	return false;
 }
 
+/* Programs that set a named value from the next word. */
+static bool config_prog(const char *prog)
+{
+	static const char *const set[] = {"aws", "git", "npm", "pnpm", "yarn", "gcloud", "az",
+		"heroku", "vault", "op", "doppler", "pip", "pip3", "poetry", "conda", "twine",
+		"kubectl", "dotnet", "cargo", "composer", "firebase", "vercel", "netlify", NULL};
+	return name_in(prog, set);
+}
+
 static bool is_mysql(const char *prog)
 {
 	return !strncmp(prog, "mysql", 5) || !strncmp(prog, "mariadb", 7);
@@ -770,6 +810,12 @@ void sb_json_argv_redacted(struct sbuf *b, const char *const *v, int n, bool not
 		}
 		if (prev && prev[0] == '-' && prev[1] == '-' && !strchr(prev, '=') &&
 		    secret_name(prev, strlen(prev)) && a[0] != '-') {
+			sb_json_str(b, RED, REDN);
+			continue;
+		}
+		if (prev && prev[0] != '-' && !strchr(prev, '=') && secret_name(prev, strlen(prev)) &&
+		    (config_prog(prog) || suffix_ci(prev, strlen(prev), "secret_access_key"))) {
+			/* aws configure set aws_secret_access_key X, git config K X */
 			sb_json_str(b, RED, REDN);
 			continue;
 		}
