@@ -30,7 +30,10 @@ static inline bool is_alnum(unsigned char c)
 static inline bool is_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
 static inline bool is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
 static inline bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-static inline bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+static inline bool is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 static size_t run(const char *p, size_t n, size_t at, const char *extra)
 {
@@ -196,18 +199,7 @@ static bool contains_ci(const char *s, size_t n, const char *sub)
 /* OPENAI_API_KEY, aws_secret_access_key, client-secret, --password,
  * GITHUB_TOKEN, PGPASSWORD, "apiKey", Authorization (not sort_key's
  * cousin "key" alone, not PWD). */
-static bool secret_name_(const char *s, size_t n);
-
 static bool secret_name(const char *s, size_t n)
-{
-	/* quick: every name below holds one of these letters near its end or
-	 * "pass"/"secret"/"api" somewhere; most names fail the length test */
-	if (n < 3 || n > 200)
-		return false;
-	return secret_name_(s, n);
-}
-
-static bool secret_name_(const char *s, size_t n)
 {
 	while (n && (*s == '-' || *s == '"' || *s == '\'')) {
 		s++;
@@ -215,31 +207,48 @@ static bool secret_name_(const char *s, size_t n)
 	}
 	while (n && (s[n - 1] == '"' || s[n - 1] == '\''))
 		n--;
-	if (n < 3 || iprefix(s, n, "no-") || iprefix(s, n, "no_"))
+	if (n < 3 || n > 128)
+		return false;
+	/* one lower-case copy; the words that may sit anywhere start with
+	 * p, s or a, looked at closer only there */
+	char l[129];
+	bool any = false;
+	for (size_t i = 0; i < n; i++) {
+		l[i] = (char)(is_upper((unsigned char)s[i]) ? s[i] | 0x20 : s[i]);
+		if (i >= 5 && !any) {
+			const char *w = l + i - 5;
+			any = (w[0] == 'p' && (!memcmp(w, "passw", 5) || !memcmp(w, "passp", 5))) ||
+				(w[0] == 's' && !memcmp(w, "secre", 5)) ||
+				(w[0] == 'a' && (!memcmp(w, "apike", 5) || !memcmp(w, "api_k", 5) ||
+				!memcmp(w, "api-k", 5)));
+		}
+	}
+	l[n] = 0;
+	if (!any && n >= 5) {
+		const char *w = l + n - 5;
+		any = !memcmp(w, "passw", 5) || !memcmp(w, "passp", 5) || !memcmp(w, "secre", 5) ||
+			!memcmp(w, "apike", 5) ||
+			!memcmp(w, "api_k", 5) || !memcmp(w, "api-k", 5);
+	}
+#define ENDS(lit) (n >= sizeof lit - 1 && !memcmp(l + n - (sizeof lit - 1), lit, sizeof lit - 1))
+	bool yes = any || ENDS("token") || ENDS("credentials") ||
+		ENDS("credential") || ENDS("authorization") || ENDS("_pass") || ENDS("_pwd") ||
+		ENDS("cookie") || ENDS("privatekey") || ENDS("accesskey") || ENDS("signingkey") ||
+		(n > 4 && ENDS("key") && strchr("_-.", l[n - 4]));
+	yes |= n == 4 && !memcmp(l, "pass", 4);    /* openssl -passin pass:X */
+	if (!yes || !memcmp(l, "no-", 3) || !memcmp(l, "no_", 3))
 		return false;
 	/* names of where a secret is, or of its properties */
 	static const char *const not[] = {"file", "files", "path", "dir", "env", "stdin", "fd",
 		"length", "len", "policy", "type", "name", "count", "id", "url", "uri", "prompt",
 		"required", "hash", "field", "ref", NULL};
 	for (const char *const *x = not; *x; x++) {
-		size_t l = strlen(*x);
-		if (n > l + 1 && strchr("_-.", s[n - l - 1]) && suffix_ci(s, n, *x))
+		size_t xl = strlen(*x);
+		if (n > xl + 1 && strchr("_-.", l[n - xl - 1]) && !memcmp(l + n - xl, *x, xl))
 			return false;
 	}
-	if (contains_ci(s, n, "passw") || contains_ci(s, n, "passphrase") ||
-	    contains_ci(s, n, "secret") || suffix_ci(s, n, "token") ||
-	    contains_ci(s, n, "apikey") ||
-	    contains_ci(s, n, "api_key") || contains_ci(s, n, "api-key") ||
-	    suffix_ci(s, n, "credentials") || suffix_ci(s, n, "credential") ||
-	    suffix_ci(s, n, "authorization") || suffix_ci(s, n, "_pass") ||
-	    suffix_ci(s, n, "_pwd") || suffix_ci(s, n, "cookie") ||
-	    suffix_ci(s, n, "privatekey") || suffix_ci(s, n, "accesskey") ||
-	    suffix_ci(s, n, "signingkey"))
-		return true;
-	/* *_KEY, *-KEY, *.key: a key that a name qualifies */
-	if (n > 4 && suffix_ci(s, n, "key") && strchr("_-.", s[n - 4]))
-		return true;
-	return false;
+	return true;
+#undef ENDS
 }
 
 /* The end of a value that starts at v: a quoted value to its quote, else
@@ -327,7 +336,8 @@ static bool assignment(const char *s, size_t n, size_t from, size_t i, size_t *v
 		if (w > v && w + 1 < n && s[w] == ' ' && !is_space((unsigned char)s[w + 1]))
 			v = w + 1;      /* keep the scheme */
 		size_t x = v;
-		while (x < n && s[x] != '\n' && s[x] != '\r' && (quoted ? s[x] != q : (s[x] != '"' && s[x] != '\'')))
+		while (x < n && s[x] != '\n' && s[x] != '\r' &&
+		    (quoted ? s[x] != q : (s[x] != '"' && s[x] != '\'')))
 			x++;
 		while (x > v && (s[x - 1] == ' ' || s[x - 1] == '\t'))
 			x--;
@@ -454,7 +464,8 @@ static bool dash(const char *s, size_t n, size_t from, size_t i, size_t *vs, siz
 
 /* scheme://userinfo@ and, in labels, user:pass@ and e-mail addresses;
  * '@' is at i. */
-static bool at_sign(const char *s, size_t n, size_t from, size_t i, int mode, size_t *vs, size_t *ve)
+static bool at_sign(const char *s, size_t n, size_t from, size_t i, int mode,
+	size_t *vs, size_t *ve)
 {
 	size_t b = i;
 	bool colon = false;
@@ -819,7 +830,10 @@ void sb_json_argv_redacted(struct sbuf *b, const char *const *v, int n, bool not
 			sb_json_str(b, RED, REDN);
 			continue;
 		}
-		if (prev && !strcmp(prev, "-p") && !strcmp(prog, "sshpass")) {
+		if (prev && ((!strcmp(prev, "-p") && (!strcmp(prog, "sshpass") ||
+		    (n > 1 && !strcmp(v[1], "login")))) ||
+		    (!strcmp(prev, "-a") && !strcmp(prog, "redis-cli")))) {
+			/* sshpass -p, docker login -p, redis-cli -a */
 			sb_json_str(b, RED, REDN);
 			continue;
 		}

@@ -13,7 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 F=$TESTS/fixtures/secrets
 [ -f "$F/canaries.tsv" ] || skip_all "no secrets corpus"
-plan 48
+plan 52
 
 VIEWS="tasks system tokens cost time files network"
 awk -F '\t' '$2 == "all" { print $5 }' "$F/canaries.tsv" > all.pat
@@ -125,4 +125,23 @@ check_out "label: 32 hex digits" "[REDACTED]" label "0123456789abcdef0123456789a
 check_out "label: a word of prose stays" "getUserById2FactorAuthToken.ts" label "getUserById2FactorAuthToken.ts"
 check_out "label: a model-like name stays" "claude-3-5-sonnet-20241022" label "claude-3-5-sonnet-20241022"
 check_out "label: a package version stays" "lodash@4.17.21" label "lodash@4.17.21"
+
+# --- records: exact redaction, and what stays ---------------------------------------------------
+rec() {
+	jq -cn --arg t "$1" '{type: "user", sessionId: "s", uuid: "u1", timestamp: "2026-03-01T10:00:00Z",
+		cwd: "/srv/app", message: {role: "user", content: $t}}' > one.jsonl
+	agent-events one.jsonl | jq -r 'select(.kind == "prompt") | .text'
+}
+check_out "text: URL, curl -u, header, option, assignment" \
+	'https://[REDACTED]@h.example.com curl -u bob:[REDACTED] -H "Authorization: Bearer [REDACTED]" --password [REDACTED] A_TOKEN=[REDACTED]' \
+	rec 'https://bob:pw1x@h.example.com curl -u bob:pw2x -H "Authorization: Bearer abc123def456" --password pw3x A_TOKEN=pw4x'
+check_out "text: PEM body, mysql -p, aws secret, JSON key" \
+	'-----BEGIN PRIVATE KEY-----[REDACTED]-----END PRIVATE KEY----- mysql -uroot -p[REDACTED] aws_secret_access_key [REDACTED] {"client_secret": "[REDACTED]"}' \
+	rec '-----BEGIN PRIVATE KEY-----MIIEvQIBADANBg-----END PRIVATE KEY----- mysql -uroot -pS3cr3t aws_secret_access_key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY {"client_secret": "abcd1234"}'
+check_out "text: prose, references, names of files, counts stay" \
+	'the password: please choose one; max_tokens=4096 TOKEN=$GITHUB_TOKEN SECRET_FILE=/run/s --password-file /etc/pw sort -u f ssh://git@host/x a basic example' \
+	rec 'the password: please choose one; max_tokens=4096 TOKEN=$GITHUB_TOKEN SECRET_FILE=/run/s --password-file /etc/pw sort -u f ssh://git@host/x a basic example'
+check_out "text: e-mail addresses and hashes stay in records" \
+	'jane@example.org 8dc87ebce0a26972ab9586c906844168ada16285' \
+	rec 'jane@example.org 8dc87ebce0a26972ab9586c906844168ada16285'
 done_testing
