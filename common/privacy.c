@@ -347,6 +347,9 @@ static bool assignment(const char *s, size_t n, size_t from, size_t i, size_t *v
 		*ve = x;
 		return true;
 	}
+	size_t q = v < n && (s[v] == '"' || s[v] == '\'') ? v + 1 : v;
+	if (q >= n || strchr("$%{([<@*", s[q]))
+		return false;   /* a reference, before its end is looked for */
 	size_t st, en = value_end(s, n, v, &st);
 	if (harmless_value(s + st, en - st))
 		return false;
