@@ -1,8 +1,10 @@
 /* diag.c: messages on stderr, named after the program. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "util.h"
 
 const char *progname = "agentpprof";
@@ -12,11 +14,31 @@ void diag_init(const char *argv0)
 {
 	const char *s = strrchr(argv0, '/');
 	progname = s ? s + 1 : argv0;
+	/* A standard descriptor that is closed (prog >&-) would be handed to
+	 * the next open(): output meant for stdout would land in an input or
+	 * output file.  Hold each one with /dev/null, stdout and stderr read
+	 * only, so that writing to them fails (EBADF) and says so instead of
+	 * vanishing. */
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+			int n = open("/dev/null", O_RDONLY);
+			if (n >= 0 && n != fd) {
+				dup2(n, fd);
+				close(n);
+			}
+		}
 }
 
 static void vmsg(const char *file, uint64_t line, const char *fmt, va_list ap)
 {
-	out_flush();
+	/* Output before the message, in order; but a failing stdout reports
+	 * its write error through here, and must not try to flush again. */
+	static bool flushing;
+	if (!flushing) {
+		flushing = true;
+		out_flush();
+		flushing = false;
+	}
 	fprintf(stderr, "%s: ", progname);
 	if (file && line)
 		fprintf(stderr, "%s:%llu: ", file, (unsigned long long)line);
