@@ -88,6 +88,10 @@ bool path_norm(struct sbuf *b, const char *path, const char *cwd)
 	if (cwd)
 		cwd = unwin(&tc, cwd);
 	bool abs = path[0] == '/' || path[0] == '~' || (cwd && cwd[0] == '/');
+	if (!b->p) {    /* b->p is a string even when nothing is added */
+		sb_grow(b, 1);
+		b->p[b->len] = 0;
+	}
 	if (abs)
 		sb_addc(b, '/');
 	if (path[0] == '~' && (!path[1] || path[1] == '/')) {
@@ -183,8 +187,10 @@ void path_group(struct sbuf *b, const char *path, const char *root, const char *
 	}
 	const char *rel = NULL;
 	if (p.p[0] != '/') {
-		rel = p.p;              /* relative and nothing to anchor it to */
-	} else if (root && path_norm(&r, root, NULL) && r.p[0] == '/') {
+		/* relative and nothing to anchor it to: taken as inside the
+		 * project; "." and "a/.." (empty once normalised) are its root */
+		rel = p.p;
+	} else if (root && *root && path_norm(&r, root, NULL) && r.p[0] == '/') {
 		size_t rl = r.len == 1 ? 0 : r.len;   /* root "/" holds everything */
 		if (!strcmp(p.p, r.p))
 			rel = "";

@@ -12,8 +12,11 @@
 /* Lexically normalise path (made absolute against cwd when relative and
  * cwd is absolute): no "." components, ".." folded, no repeated or
  * trailing '/'.  A leading "~" counts as a home directory "/home/~".
- * Appends to b (not reset).  Returns false when a ".." climbs above the
- * root of a relative path that could not be anchored. */
+ * Appends to b (not reset); b->p is a string afterwards even when nothing
+ * was appended: a relative path that folds to nothing (".", "./", "a/..")
+ * with no absolute cwd to anchor it appends nothing.  Returns false when a
+ * ".." climbs above the root of a relative path that could not be
+ * anchored. */
 bool path_norm(struct sbuf *b, const char *path, const char *cwd);
 /* The group of path for a project rooted at root (either may be NULL):
  * "dir/sub" relative to root, cut to depth components ("." for the root
