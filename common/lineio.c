@@ -22,6 +22,15 @@ void lr_fdopen(struct lreader *r, int fd, const char *name)
 	r->fd = fd;
 	r->name = name;
 	r->maxline = LR_MAXLINE_DEFAULT;
+	/* For the tests only: a lower limit, so that they need not feed
+	 * hundreds of megabytes to see the limit work.  Never raised. */
+	const char *t = getenv("AGENTPPROF_TEST_MAXLINE");
+	if (t) {
+		char *e;
+		unsigned long long v = strtoull(t, &e, 10);
+		if (!*e && v > 0 && v < r->maxline)
+			r->maxline = (size_t)v;
+	}
 	r->cap = CHUNK;
 	r->buf = xmalloc(r->cap + 1);
 #ifdef F_SETPIPE_SZ
@@ -53,8 +62,9 @@ int lr_open(struct lreader *r, const char *path)
 	return 0;
 }
 
-/* Read more at the end of the buffer; 0 at end of input. */
-static ssize_t fill(struct lreader *r)
+/* Read more at the end of the buffer, at most want bytes (SIZE_MAX: as
+ * much as fits); 0 at end of input. */
+static ssize_t fill_upto(struct lreader *r, size_t want)
 {
 	if (r->eof)
 		return 0;
@@ -66,11 +76,18 @@ static ssize_t fill(struct lreader *r)
 		r->beg = 0;
 	}
 	if (r->end == r->cap) {
-		r->cap *= 2;
+		/* double, but no further than the bytes wanted need */
+		size_t grow = r->cap;
+		if (want < grow)
+			grow = want < CHUNK ? CHUNK : want;
+		r->cap += grow;
 		r->buf = xrealloc(r->buf, r->cap + 1);
 	}
+	size_t room = r->cap - r->end;
+	if (want < room)
+		room = want ? want : 1;
 	for (;;) {
-		ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
+		ssize_t n = read(r->fd, r->buf + r->end, room);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -85,6 +102,23 @@ static ssize_t fill(struct lreader *r)
 		r->bytes += (uint64_t)n;
 		return n;
 	}
+}
+
+static ssize_t fill(struct lreader *r)
+{
+	return fill_upto(r, SIZE_MAX);
+}
+
+/* "256 MiB" for the messages about the line limit. */
+static const char *size_str(char *buf, size_t n, uint64_t v)
+{
+	if (v && !(v % ((uint64_t)1 << 30)))
+		snprintf(buf, n, "%llu GiB", (unsigned long long)(v >> 30));
+	else if (v && !(v % ((uint64_t)1 << 20)))
+		snprintf(buf, n, "%llu MiB", (unsigned long long)(v >> 20));
+	else
+		snprintf(buf, n, "%llu bytes", (unsigned long long)v);
+	return buf;
 }
 
 /* Give back memory a long line took, once the data left fits a chunk. */
@@ -167,8 +201,10 @@ static int next_mapped(struct lreader *r, char **line, size_t *len)
 		r->mpos += l + (nl != NULL);
 		r->bytes = r->mpos - r->mstart;
 		if (l > r->maxline) {
-			lr_warn(r, "toolong", "line of %zu bytes is longer than the limit of %zu; skipped",
-				l, r->maxline);
+			char lim[32];
+			lr_warn(r, "toolong", "line longer than %s (%zu bytes); skipped",
+				size_str(lim, sizeof lim, r->maxline), l);
+			lr_unmap_before(r, r->map + r->mpos);
 			continue;
 		}
 		if (nl && l && s[l - 1] == '\r')
@@ -194,6 +230,12 @@ int lr_next(struct lreader *r, char **line, size_t *len)
 		char *s = r->buf + r->beg;
 		size_t avail = r->end - r->beg;
 		char *nl = memchr(s + scanned, '\n', avail - scanned);
+		if (nl && (size_t)(nl - s) > r->maxline) {
+			/* a long line read in one gulp: the part up to maxline
+			 * is all that counts */
+			nl = NULL;
+			avail = r->maxline + 1;
+		}
 		if (nl) {
 			size_t l = (size_t)(nl - s);
 			r->lineno++;
@@ -209,29 +251,48 @@ int lr_next(struct lreader *r, char **line, size_t *len)
 		}
 		scanned = avail;
 		if (avail > r->maxline) {
-			/* Too long: report and skip to the next newline. */
+			/* Too long: report and skip to the next newline, unless
+			 * the line runs on past LR_GIVEUP times the limit
+			 * (/dev/zero, a stuck writer): then the rest of the input
+			 * is one endless line, and reading stops there. */
+			char lim[32], stop[32];
 			r->lineno++;
-			uint64_t skipped = avail;
-			r->beg = r->end = 0;
-			for (;;) {
-				if (fill(r) <= 0)
-					break;
-				nl = memchr(r->buf, '\n', r->end);
-				if (nl) {
-					skipped += (uint64_t)(nl - r->buf);
-					r->beg = (size_t)(nl - r->buf) + 1;
-					break;
-				}
-				skipped += r->end;
+			r->offset = r->bytes - (r->end - r->beg);
+			uint64_t skipped = 0, giveup = (uint64_t)r->maxline * LR_GIVEUP;
+			nl = memchr(s, '\n', r->end - r->beg);
+			if (nl) {       /* ends in what was read already */
+				skipped = (uint64_t)(nl - s);
+				r->beg += (size_t)(nl - s) + 1;
+			} else {
+				skipped = r->end - r->beg;
 				r->beg = r->end = 0;
+				/* read in modest pieces from here: the buffer need
+				 * not grow for bytes that are thrown away */
+				while (!nl && skipped <= giveup && fill_upto(r, CHUNK) > 0) {
+					nl = memchr(r->buf, '\n', r->end);
+					if (nl) {
+						skipped += (uint64_t)(nl - r->buf);
+						r->beg = (size_t)(nl - r->buf) + 1;
+					} else {
+						skipped += r->end;
+						r->beg = r->end = 0;
+					}
+				}
 			}
-			lr_warn(r, "toolong", "line of %llu bytes is longer than the limit of %zu; skipped",
-				(unsigned long long)skipped, r->maxline);
+			if (!nl && skipped > giveup) {
+				lr_warn(r, "toolong", "line longer than %s and still going; the rest of the input is not read",
+					size_str(stop, sizeof stop, giveup));
+				r->eof = true;
+				r->beg = r->end = 0;
+			} else {
+				lr_warn(r, "toolong", "line longer than %s (%llu bytes); skipped",
+					size_str(lim, sizeof lim, r->maxline), (unsigned long long)skipped);
+			}
 			shrink(r);
 			scanned = 0;
 			continue;
 		}
-		if (fill(r) <= 0) {
+		if (fill_upto(r, r->maxline + 1 - avail) <= 0) {
 			s = r->buf + r->beg;
 			avail = r->end - r->beg;
 			if (!avail)

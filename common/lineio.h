@@ -7,6 +7,9 @@
 #include <stdint.h>
 
 #define LR_MAXLINE_DEFAULT ((size_t)256 << 20)   /* 256 MiB */
+/* A line still going after LR_GIVEUP times the limit ends the input: it
+ * has no end in sight (/dev/zero) and skipping it would never finish. */
+#define LR_GIVEUP 4
 #define LR_NWARN 12
 
 struct lreader {
@@ -35,7 +38,9 @@ int lr_open(struct lreader *r, const char *path);
 void lr_fdopen(struct lreader *r, int fd, const char *name);
 /* The next line, without its newline and NUL-terminated (it may contain
  * NULs too): 1 when there is one, 0 at the end.  Blank lines are returned
- * as well; callers skip them.  Over-long lines are reported and skipped. */
+ * as well; callers skip them.  Over-long lines (over maxline bytes, mapped
+ * or read) are reported and skipped; one that runs on past LR_GIVEUP times
+ * the limit is reported and ends the input. */
 int lr_next(struct lreader *r, char **line, size_t *len);
 /* Read a regular file through a read-only mapping instead of read(2):
  * lines then point into the file's pages and stay valid until lr_close;

@@ -1,0 +1,134 @@
+#!/bin/sh
+# Reliability (issue 13): crashes on real input, write errors, the line
+# limit on every kind of input, --files-from, careful output files, the
+# cost of --format report and of deep YAML, and undefined behaviour on
+# empty input.  Every run is bounded by timeout: a status of 124 or more
+# is a hang or a crash.
+. "$(dirname "$0")/lib.sh"
+
+F=$TESTS/fixtures
+# st DESC WANT CMD...: CMD (stdout to out, stderr to err) ends with WANT
+st() {
+	_d=$1; _w=$2; shift 2
+	timeout 120 "$@" > out 2> err
+	_r=$?
+	if [ "$_r" = "$_w" ]; then ok "$_d: exit $_w"; else
+		not_ok "$_d: exit $_w"; diag "exit $_r"; tail -3 err | cut -c1-300 | sed 's/^/# /'
+	fi
+}
+# errline DESC TEXT: err is exactly TEXT
+errline() { check_out "$1" "$2" cat err; }
+
+## 1. --view files / system on a path that normalises to nothing, no cwd
+for p in . ./ a/.. ./. 'a/b/../..'; do
+	printf '{"kind":"effect","agent":"codex","session":"s","id":"t#1","effect":"read","path":"%s"}\n' "$p" > dot.jsonl
+	st "--view files, path \"$p\" without a cwd" 0 agent-stack --view files dot.jsonl
+	check_out "  grouped as the project root" \
+		'project:unknown;agent:codex;session:unmatched;prompt:none;path:.;effect:read;status:unknown 1' cat out
+	st "--view system, path \"$p\" without a cwd" 0 agent-stack --view system dot.jsonl
+	check_out "  grouped as the project root" \
+		'project:unknown;agent:codex;session:unmatched;prompt:none;effect:read;path:.;status:unknown 1' cat out
+done
+# the same where a session names an empty or "." project root
+cat > root.jsonl <<'EOF'
+{"kind":"session","agent":"gemini","session":"g","cwd":"."}
+{"kind":"effect","agent":"gemini","session":"g","id":"t#1","effect":"read","path":"./"}
+{"kind":"effect","agent":"gemini","session":"g","id":"t#2","effect":"write","path":"src/../src/a.c"}
+EOF
+st "--view files, session cwd \".\"" 0 agent-stack --view files root.jsonl
+check_grep "  ./ is the root" ';path:\.;effect:read;' out
+check_grep "  src/../src/a.c is src/a.c" ';path:src/a.c;effect:write;' out
+
+C=$SHARED/corpus
+for f in codex/claude-code-log__codex__sample-session.jsonl gemini-cli/agent-sessions__gemini__jsonl_v040.jsonl; do
+	if [ -f "$C/$f" ]; then
+		agent-events "$C/$f" > corp.jsonl 2>/dev/null
+		for v in files system; do
+			st "corpus $(basename "$f") --view $v" 0 agent-stack --view $v corp.jsonl
+			check_grep "  ls in the cwd is path:." 'path:\.;' out
+		done
+	else
+		for i in 1 2 3 4; do skip "no $C/$f"; done
+	fi
+done
+
+## 2. a failing standard output: a message and exit 2, never a crash
+printf 'a;b 3\na;c 4\n' > in.folded
+agent-events "$F/claude/calls.jsonl" > ev.jsonl 2>/dev/null
+# wr NAME CMD...: CMD's stdout goes to /dev/full, then is closed
+wr() {
+	_p=$1; shift
+	if [ -w /dev/full ]; then
+		timeout 60 "$@" > /dev/full 2> err
+		_r=$?
+		check_test "$_p > /dev/full: exit 2" "$_r" = 2
+		check_out "  says why" "$_p: write error: No space left on device" grep -v ':[0-9]*: ' err
+	else
+		skip "no /dev/full"; skip "no /dev/full"
+	fi
+	timeout 60 "$@" >&- 2> err
+	_r=$?
+	check_test "$_p >&- (stdout closed): exit 2" "$_r" = 2
+	check_out "  says why" "$_p: write error: Bad file descriptor" grep -v ':[0-9]*: ' err
+}
+wr agent-events agent-events "$F/claude/calls.jsonl"
+wr agent-tag agent-tag ev.jsonl
+wr agent-stack agent-stack ev.jsonl
+wr agent-sessions env -u CLAUDE_CONFIG_DIR -u CODEX_HOME agent-sessions --home "$F/sessions/home"
+wr folded2svg folded2svg in.folded
+wr folded2pprof folded2pprof in.folded
+# a closed stdout is not handed to the next file opened: -o still works
+folded2pprof -o p.pb in.folded >&- 2> err
+check_test "folded2pprof -o FILE with stdout closed: exit 0" "$?" = 0
+check_test "  and the profile is written" "$(wc -c < p.pb)" -gt 20
+
+## 3. the 256 MiB line limit, for regular files (read or mapped) and pipes
+REC1='{"kind":"effect","agent":"codex","session":"s","id":"t#1","effect":"read","path":"a"}'
+REC2='{"kind":"effect","agent":"codex","session":"s","id":"t#2","effect":"read","path":"b"}'
+# a sparse file: REC1, a line of 300 MiB of NULs, REC2 (no disk used)
+printf '%s\n' "$REC1" > big.jsonl
+truncate -s +300M big.jsonl
+printf '\n%s\n' "$REC2" >> big.jsonl
+L2="line longer than 256 MiB (314572800 bytes); skipped"
+st "agent-tag, 300 MiB line in a mapped file" 1 agent-tag big.jsonl
+check_out "  records around it kept" "$(printf '%s\n%s' "$REC1" "$REC2")" cat out
+errline "  file:line and the limit" "agent-tag: big.jsonl:2: $L2"
+st "agent-stack, 300 MiB line in a regular file" 1 agent-stack --view files big.jsonl
+check_out "  records around it kept" "$(printf '%s\n%s' \
+	'project:unknown;agent:codex;session:unmatched;prompt:none;path:a;effect:read;status:unknown 1' \
+	'project:unknown;agent:codex;session:unmatched;prompt:none;path:b;effect:read;status:unknown 1')" cat out
+errline "  file:line and the limit" "agent-stack: big.jsonl:2: $L2"
+# the other programs and kinds of input with the limit lowered to 1 MiB
+# (AGENTPPROF_TEST_MAXLINE, for the tests only): the same code paths
+M=AGENTPPROF_TEST_MAXLINE=1048576
+{ printf 'a;b 1\n'; head -c 3000000 /dev/zero | tr '\0' x; printf '\na;c 2\n'; } > bigf.folded
+L2="line longer than 1 MiB (3000000 bytes); skipped"
+st "folded2svg, long line in a regular file" 1 env $M folded2svg bigf.folded
+check_grep "  the stacks around it drawn" '<title>c (2 samples' out
+check_grep "  the stacks around it drawn" '<title>b (1 samples' out
+errline "  file:line and the limit" "folded2svg: bigf.folded:2: $L2"
+st "folded2pprof, long line from a pipe" 1 sh -c "$M folded2pprof -o p.pb < bigf.folded"
+errline "  file:line and the limit" "folded2pprof: (stdin):2: $L2"
+printf 'a;b 1\na;c 2\n' | folded2pprof -o want.pb
+check "  the profile holds the stacks around it" cmp want.pb p.pb
+# a line just at the limit is fine; one byte more is not
+{ head -c 1048572 /dev/zero | tr '\0' x; printf ';b 1\n'; } > at.folded
+st "a line of exactly the limit" 0 env $M folded2pprof -o p.pb at.folded
+{ head -c 1048573 /dev/zero | tr '\0' x; printf ';b 1\n'; } > at.folded
+st "a line one byte over" 1 env $M folded2pprof -o p.pb at.folded
+errline "  reported" "folded2pprof: at.folded:1: line longer than 1 MiB (1048577 bytes); skipped"
+{ printf '%s\n' "$REC1"; head -c 3000000 /dev/zero; printf '\n%s\n' "$REC2"; } > big.jsonl
+st "agent-stack, long line from a pipe" 1 sh -c "$M agent-stack --view files < big.jsonl"
+check_test "  records around it kept" "$(wc -l < out)" = 2
+st "agent-tag, long line in a mapped file" 1 env $M agent-tag big.jsonl
+check_test "  records around it kept" "$(wc -l < out)" = 2
+# an endless line: a diagnostic and an end, not a spin
+E="line longer than 4 MiB and still going; the rest of the input is not read"
+for p in agent-tag agent-stack folded2svg folded2pprof; do
+	st "$p /dev/zero" 1 env $M $p /dev/zero
+	check_grep "  says so" "^$p: /dev/zero:1: $E\$" err
+done
+rm -f big.jsonl bigf.folded
+
+echo "1..$_n"
+done_testing
