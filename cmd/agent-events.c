@@ -299,8 +299,13 @@ int main(int argc, char **argv)
 		ops.v = argv + optind;
 		ops.n = argc - optind;
 		ops.owned = false;
-		if (operands_from_file(&ops, files_from) < 0)
+		/* a list that is no list, or holds no names with nothing
+		 * beside it, is a failure before any output */
+		int rc = operands_from_file(&ops, files_from);
+		if (rc < 0 || (rc > 0 && !ops.n))
 			return 2;
+		if (rc > 0)
+			diag_errors++;
 	} else {
 		operands_init(&ops, argc - optind, argv + optind);
 	}

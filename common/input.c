@@ -1,9 +1,13 @@
 /* input.c: operands ("no operands or - is stdin") and option numbers. */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "util.h"
 
 static char dash[] = "-";
@@ -21,23 +25,155 @@ void operands_init(struct operands *o, int argc, char **argv)
 	o->owned = false;
 }
 
-int operands_from_file(struct operands *o, const char *file)
+/* The list is read in blocks; a name is at most NAME_MAX_LEN bytes. */
+#define LIST_BLOCK 65536
+#define NAME_MAX_LEN (PATH_MAX - 1)
+/* This many empty entries in a row (/dev/zero, `yes ''`) are no list. */
+#define LIST_MAX_EMPTY 4096
+/* The names of a list held at once (with their overhead): 256 MiB, about
+ * a million and a half paths of 150 bytes. */
+#define LIST_MAX_BYTES ((size_t)256 << 20)
+/* A "name" still going after this many bytes ends the list. */
+#define LIST_GIVEUP (1 << 20)
+
+int names_open(struct namelist *l, const char *file)
 {
-	FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
-	if (!f) {
+	memset(l, 0, sizeof *l);
+	l->file = file;
+	l->name = strcmp(file, "-") ? file : "(stdin)";
+	l->fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : 0;
+	if (l->fd < 0) {
 		warnx("%s: %s", file, strerror(errno));
 		return -1;
 	}
-	struct sbuf all = {0};
-	char chunk[65536];
-	size_t r;
-	while ((r = fread(chunk, 1, sizeof chunk, f)) > 0)
-		sb_add(&all, chunk, r);
-	if (f != stdin)
-		fclose(f);
-	/* NUL-separated (find -print0, agent-sessions -0) when any NUL is there,
-	 * else one path a line. */
-	int sep = all.len && memchr(all.p, 0, all.len) ? 0 : '\n';
+	struct stat st;
+	if (!fstat(l->fd, &st) && S_ISDIR(st.st_mode)) {
+		warnx("%s: is a directory, not a list of files", l->name);
+		names_close(l);
+		return -1;
+	}
+	l->cap = LIST_BLOCK + PATH_MAX + 1;
+	l->buf = xmalloc(l->cap + 1);
+	/* NUL-separated (find -print0, agent-sessions -0) when a NUL comes
+	 * within the first PATH_MAX bytes, else one name a line.  Reading
+	 * stops at the first separator: a list from a pipe is used as its
+	 * names arrive. */
+	while (!l->eof && l->end < PATH_MAX + 1 && !memchr(l->buf, 0, l->end) &&
+	       !memchr(l->buf, '\n', l->end))
+		if (names_fill(l) < 0) {
+			names_close(l);
+			return -1;
+		}
+	l->sep = memchr(l->buf, 0, l->end < PATH_MAX + 1 ? l->end : PATH_MAX + 1) ? 0 : '\n';
+	return 0;
+}
+
+/* Read more at the end of the buffer: -1 on a read error (reported). */
+int names_fill(struct namelist *l)
+{
+	if (l->beg) {
+		memmove(l->buf, l->buf + l->beg, l->end - l->beg);
+		l->end -= l->beg;
+		l->beg = 0;
+	}
+	for (;;) {
+		ssize_t n = read(l->fd, l->buf + l->end, l->cap - l->end);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			warnx("%s: %s", l->name, errno == EISDIR ?
+				"is a directory, not a list of files" : strerror(errno));
+			l->eof = true;
+			l->failed = true;
+			return -1;
+		}
+		if (n == 0)
+			l->eof = true;
+		l->end += (size_t)n;
+		return 0;
+	}
+}
+
+int names_next(struct namelist *l, char **name)
+{
+	unsigned empty = 0;
+	while (!l->failed) {
+		char *s = l->buf + l->beg;
+		size_t avail = l->end - l->beg;
+		char *q = memchr(s, l->sep, avail);
+		if (!q && !l->eof && avail <= NAME_MAX_LEN) {
+			names_fill(l);
+			continue;
+		}
+		if (!q && !avail)
+			break;
+		l->entry++;
+		size_t n = q ? (size_t)(q - s) : avail;
+		if (n > NAME_MAX_LEN) {
+			/* report, then skip to the separator */
+			uint64_t skipped = 0;
+			while (!(q = memchr(l->buf + l->beg, l->sep, l->end - l->beg))) {
+				skipped += l->end - l->beg;
+				l->beg = l->end = 0;
+				if (l->eof || skipped > LIST_GIVEUP || names_fill(l) < 0 ||
+				    (l->eof && l->end == 0))
+					break;
+			}
+			diag_errors++;
+			if (!q && skipped > LIST_GIVEUP) {
+				diag_at(l->name, l->entry, "a file name longer than %d bytes and still going: not a list of files; the rest is not read",
+					LIST_GIVEUP);
+				l->failed = true;
+				break;
+			}
+			if (q) {
+				skipped += (uint64_t)(q - (l->buf + l->beg));
+				l->beg = (size_t)(q - l->buf) + 1;
+			}
+			diag_at(l->name, l->entry, "a file name of %llu bytes, longer than the limit of %d; skipped",
+				(unsigned long long)skipped, NAME_MAX_LEN);
+			continue;
+		}
+		l->beg += n + (q != NULL);
+		if (l->sep && n && s[n - 1] == '\r')
+			n--;
+		if (!n) {
+			if (++empty >= LIST_MAX_EMPTY) {
+				diag_at(l->name, l->entry, "%u empty names in a row: not a list of files; the rest is not read",
+					empty);
+				diag_errors++;
+				l->failed = true;
+				break;
+			}
+			continue;
+		}
+		if (memchr(s, 0, n)) {  /* a newline list with a NUL inside */
+			diag_at(l->name, l->entry, "a file name with a NUL byte in it; skipped");
+			diag_errors++;
+			continue;
+		}
+		s[n] = 0;
+		l->names++;
+		*name = s;
+		return 1;
+	}
+	return 0;
+}
+
+void names_close(struct namelist *l)
+{
+	if (l->fd > 0)
+		close(l->fd);
+	l->fd = -1;
+	free(l->buf);
+	l->buf = NULL;
+}
+
+int operands_from_file(struct operands *o, const char *file)
+{
+	struct namelist l;
+	if (names_open(&l, file) < 0)
+		return -1;
 	int n = 0, cap = 16;
 	char **v = xmalloc(sizeof *v * (size_t)cap);
 	/* Operands given beside the file come first, except the "-" that
@@ -48,24 +184,36 @@ int operands_from_file(struct operands *o, const char *file)
 				v = xrealloc(v, sizeof *v * (size_t)(cap *= 2));
 			v[n++] = xstrdup(o->v[i]);
 		}
-	for (char *p = all.p, *e = all.p + all.len; p && p < e;) {
-		char *q = memchr(p, sep, (size_t)(e - p));
-		size_t l = (size_t)((q ? q : e) - p);
-		if (sep && l && p[l - 1] == '\r')
-			l--;
-		if (l) {
-			if (n == cap)
-				v = xrealloc(v, sizeof *v * (size_t)(cap *= 2));
-			v[n++] = xstrndup(p, l);
+	char *name;
+	size_t held = 0;
+	while (names_next(&l, &name)) {
+		/* the memory a name takes, its allocation's overhead counted */
+		held += strlen(name) + 1 + sizeof *v + 16;
+		if (held > LIST_MAX_BYTES) {
+			diag_at(l.name, l.entry, "more than %zu MiB of file names: not a list this program reads",
+				LIST_MAX_BYTES >> 20);
+			l.failed = true;
+			break;
 		}
-		p = q ? q + 1 : e;
+		if (n == cap)
+			v = xrealloc(v, sizeof *v * (size_t)(cap *= 2));
+		v[n++] = xstrdup(name);
 	}
-	sb_free(&all);
+	bool failed = l.failed, none = !l.names;
+	names_close(&l);
+	if (failed) {
+		for (int i = 0; i < n; i++)
+			free(v[i]);
+		free(v);
+		return -1;
+	}
+	if (none)
+		diag_at(l.name, 0, "no file names in the list");
 	operands_free(o);
 	o->v = v;
 	o->n = n;
 	o->owned = true;
-	return 0;
+	return none ? 1 : 0;
 }
 
 void operands_free(struct operands *o)

@@ -99,8 +99,37 @@ struct operands {
 };
 /* argv after getopt; with no operands, one "-". */
 void operands_init(struct operands *o, int argc, char **argv);
-/* Append the paths in file (one per line, or NUL-separated; "-" is stdin). */
+/* Append the paths in file (--files-from: one per line, or NUL-separated;
+ * "-" is stdin), read with names_* below, so each name is bounded, and at
+ * most 256 MiB of names in all.  0; 1 when the list held no names; -1 when
+ * it could not be read or is no list of files (/dev/zero, a directory, an
+ * endless name, too many names): nothing is appended then.  Each case is
+ * reported. */
 int operands_from_file(struct operands *o, const char *file);
+/* A list of file names read in bounded pieces: one a line, or
+ * NUL-separated when a NUL comes within the first PATH_MAX bytes.  Blank
+ * entries and a CR before the newline are dropped; a name longer than
+ * PATH_MAX - 1 bytes, or one holding a NUL, is reported as file:entry and
+ * skipped; 4096 empty entries in a row (/dev/zero) end the list with a
+ * message.  Those count in diag_errors. */
+struct namelist {
+	const char *file, *name;  /* as given; "(stdin)" for "-" */
+	int fd;
+	char *buf;
+	size_t beg, end, cap;
+	int sep;                  /* '\n' or 0 */
+	uint64_t entry;           /* the entry last read, from 1 */
+	uint64_t names;           /* names returned */
+	bool eof, failed;         /* failed: a read error (reported) */
+};
+/* Open the list; a directory or a file that cannot be opened or read is
+ * reported and gives -1. */
+int names_open(struct namelist *l, const char *file);
+int names_fill(struct namelist *l);
+/* The next name, NUL-terminated, valid until the next call: 1, or 0 at
+ * the end of the list. */
+int names_next(struct namelist *l, char **name);
+void names_close(struct namelist *l);
 void operands_free(struct operands *o);
 
 /* a + b, stopping at the int64 limits instead of wrapping: weights are

@@ -130,5 +130,38 @@ for p in agent-tag agent-stack folded2svg folded2pprof; do
 done
 rm -f big.jsonl bigf.folded
 
+## 4. --files-from: streamed, bounded names, a directory or empty list is an error
+CA=$F/claude/calls.jsonl
+CB=$F/codex/tokens.jsonl
+agent-events "$CA" > want.jsonl 2>/dev/null
+agent-events "$CA" "$CB" > want2.jsonl 2>/dev/null
+mkdir -p listdir
+st "--files-from a directory" 2 agent-events --files-from listdir
+errline "  says so" "agent-events: listdir: is a directory, not a list of files"
+check_test "  and writes nothing" "$(wc -c < out)" = 0
+: > empty.list
+st "--files-from an empty list" 2 agent-events --files-from empty.list
+errline "  says so" "agent-events: empty.list: no file names in the list"
+printf '\n\n\r\n' > blank.list
+st "--files-from a list of blank lines" 2 agent-events --files-from blank.list
+errline "  says so" "agent-events: blank.list: no file names in the list"
+st "an empty list beside an operand: the operand is read" 1 agent-events --files-from empty.list "$CA"
+check "  its records" cmp want.jsonl out
+st "--files-from /dev/zero ends, in bounded memory, before any file" 2 sh -c 'ulimit -v 200000; agent-events --files-from /dev/zero'
+errline "  says why" "agent-events: /dev/zero:4096: 4096 empty names in a row: not a list of files; the rest is not read"
+st "--files-from an endless name" 2 sh -c "head -c 3000000 /dev/zero | tr '\\0' a | agent-events --files-from -"
+errline "  says why" "agent-events: (stdin):1: a file name longer than 1048576 bytes and still going: not a list of files; the rest is not read"
+# a name past PATH_MAX is reported and skipped, the names around it read
+{ printf '%s\r\n' "$CA"; head -c 5000 /dev/zero | tr '\0' a; printf '\n%s\n' "$CB"; } > long.list
+st "a name longer than PATH_MAX" 1 agent-events --files-from long.list
+check_grep "  file:entry and the limit" "^agent-events: long.list:2: a file name of 5000 bytes, longer than the limit of 4095; skipped\$" err
+check "  the names around it read (CRLF too)" cmp want2.jsonl out
+{ printf '%s\0' "$CA"; printf '\0\0'; printf '%s\0' "$CB"; } > nul.list
+st "a NUL-separated list, empty entries skipped" 0 agent-events --files-from nul.list
+check "  both files read" cmp want2.jsonl out
+{ printf '%s\n' "$CA"; head -c 5000 /dev/zero | tr '\0' a; printf '\nb\0c\n%s\n' "$CB"; } > nulin.list
+st "a NUL inside a line of a newline list" 1 agent-events --files-from nulin.list
+check_grep "  reported" "^agent-events: nulin.list:3: a file name with a NUL byte in it; skipped\$" err
+check "  the names around it read" cmp want2.jsonl out
 echo "1..$_n"
 done_testing
