@@ -533,13 +533,14 @@ int main(int argc, char **argv)
 			col.fewest == 1 ? "" : "s", p.ntypes);
 
 	int fd = 1;
+	struct outfile of;
 	if (outfile) {
-		fd = open_output(outfile);
+		fd = outfile_open(&of, outfile, 0);
 		if (fd < 0)
 			die(2, "%s: %s", outfile, output_strerror(errno));
 	}
 	write_profile(&p, fd, (int)level);
-	if (fd != 1 && close(fd) < 0)
+	if (outfile && outfile_commit(&of) < 0)
 		die(2, "%s: %s", outfile, strerror(errno));
 	operands_free(&ops);
 	bool empty = !p.nsample;

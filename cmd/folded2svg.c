@@ -1039,11 +1039,13 @@ int main(int argc, char **argv)
 	}
 	if (!o.title)
 		o.title = o.flamechart ? "Flame Chart" : o.inverted ? "Icicle Graph" : "Flame Graph";
+	struct outfile of;
 	if (o.output) {
-		int fd = open_output(o.output);
+		int fd = outfile_open(&of, o.output, 0);
 		if (fd < 0 || dup2(fd, 1) < 0)
 			die(2, "%s: cannot write: %s", o.output, output_strerror(errno));
 		close(fd);
+		of.fd = 1;
 	}
 
 	struct operands ops;
@@ -1056,5 +1058,10 @@ int main(int argc, char **argv)
 	if (nodes[0].n <= 0)
 		warnx("no stacks with a count above zero");
 	write_svg();
+	if (o.output) {
+		out_flush();
+		if (outfile_commit(&of) < 0)
+			die(2, "%s: cannot write: %s", o.output, strerror(errno));
+	}
 	return diag_errors || nodes[0].n <= 0 ? 1 : 0;
 }

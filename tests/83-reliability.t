@@ -163,5 +163,78 @@ check "  both files read" cmp want2.jsonl out
 st "a NUL inside a line of a newline list" 1 agent-events --files-from nulin.list
 check_grep "  reported" "^agent-events: nulin.list:3: a file name with a NUL byte in it; skipped\$" err
 check "  the names around it read" cmp want2.jsonl out
+
+## 5. output files: no symlink, no FIFO, no truncated hard link
+umask 022
+mkdir outs && cd outs || exit 1
+printf 'a;b 3\na;c 4\n' > in.folded
+folded2pprof in.folded > want.pb
+folded2svg in.folded > want.svg
+st "folded2pprof -o a new file" 0 folded2pprof -o new.pb in.folded
+check "  the profile" cmp want.pb new.pb
+check_test "  mode 0666 minus the umask" "$(stat -c %a new.pb)" = 644
+check_test "  no temporary left beside it" "$(ls -A | tr '\n' ' ')" = "err in.folded new.pb out want.pb want.svg "
+chmod 600 new.pb
+st "folded2pprof -o an existing file" 0 folded2pprof -o new.pb in.folded
+check_test "  keeps its mode" "$(stat -c %a new.pb)" = 600
+echo precious > victim
+ln victim hard
+for p in folded2pprof folded2svg; do
+	st "$p -o a planted hard link" 0 $p -o hard in.folded
+	check_test "  the linked file is not truncated" "$(cat victim)" = precious
+	check_test "  the name is a new file" "$(stat -c %h hard)" = 1
+	rm hard; ln victim hard
+done
+folded2pprof -o hard in.folded; check "  folded2pprof's is the profile" cmp want.pb hard
+rm hard; ln victim hard
+folded2svg -o hard in.folded; check "  folded2svg's is the graph" cmp want.svg hard
+ln -s victim sym
+for p in folded2pprof folded2svg; do
+	st "$p -o a planted symlink" 2 $p -o sym in.folded
+	check_grep "  refused" "sym: .*is a symbolic link; not writing through it" err
+	check_test "  the target untouched" "$(cat victim)" = precious
+done
+st "-o through /dev/../ is an ordinary name" 2 folded2pprof -o "/dev/..$PWD/sym" in.folded
+check_test "  the target untouched" "$(cat victim)" = precious
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+	S=$(mktemp -d /dev/shm/ap83.XXXXXX)
+	ln -s "$PWD/victim" "$S/link"
+	st "-o under /dev/shm is not followed either" 2 folded2pprof -o "$S/link" in.folded
+	check_test "  the target untouched" "$(cat victim)" = precious
+	rm -rf "$S"
+else
+	skip "no /dev/shm"; skip "no /dev/shm"
+fi
+mkfifo fifo
+for p in folded2pprof folded2svg; do
+	st "$p -o a planted FIFO: an error, no hang" 2 timeout 10 $p -o fifo in.folded
+	check_grep "  says what it is" "fifo: .*is a FIFO, not a regular file" err
+done
+mkdir adir
+st "-o a directory" 2 folded2pprof -o adir in.folded
+st "-o /dev/null still works" 0 folded2pprof -o /dev/null in.folded
+st "-o /dev/stdout into a pipe" 0 sh -c 'folded2svg -o /dev/stdout in.folded | cat > piped.svg'
+check "  the graph" cmp want.svg piped.svg
+st "-o /dev/stdout redirected to a file" 0 sh -c 'folded2pprof -o /dev/stdout in.folded > redir.pb'
+check "  the profile" cmp want.pb redir.pb
+st "-o /dev/fd/3" 0 sh -c 'folded2pprof -o /dev/fd/3 in.folded 3> fd3.pb'
+check "  the profile" cmp want.pb fd3.pb
+# a run that fails leaves no temporary and the old file as it was
+# (a write error half way: EFBIG past ulimit -f, with SIGXFSZ ignored)
+echo old > keep.svg
+st "a run that fails writing" 2 sh -c 'trap "" XFSZ; ulimit -f 1; exec folded2svg -o keep.svg in.folded'
+errline "  says why" "folded2svg: write error: File too large"
+check_test "  the old file kept" "$(cat keep.svg)" = old
+check_test "  no temporary left" "$(ls -A | grep -c '^\.')" = 0
+# agent-tag --stats-json: the same checks, a hard link refused
+agent-events "$F/claude/calls.jsonl" > ev.jsonl 2>/dev/null
+ln victim hard2
+st "agent-tag --stats-json a hard link" 1 agent-tag --stats-json hard2 ev.jsonl
+check_test "  the linked file is not truncated" "$(cat victim)" = precious
+check_grep "  says why" "hard2: cannot write: has other hard links" err
+st "agent-tag --stats-json a symlink" 1 agent-tag --stats-json sym ev.jsonl
+check_test "  the target untouched" "$(cat victim)" = precious
+cd .. || exit 1
+
 echo "1..$_n"
 done_testing
