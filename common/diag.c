@@ -109,6 +109,12 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
+void sort_n(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 void print_version(void)
 {
 	printf("%s %s\n", progname, AP_VERSION);

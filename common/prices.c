@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
+#include "yamlload.h"
 #include "prices.h"
 
 static const char *const kind_name[PR_N] = {
@@ -232,14 +233,12 @@ int prices_load(struct prices *t, const char *path)
 		warnx("%s: %s", path, strerror(errno));
 		return -1;
 	}
-	yaml_parser_t ps;
 	yaml_document_t doc;
-	yaml_parser_initialize(&ps);
-	yaml_parser_set_input_file(&ps, f);
+	struct sbuf err = {0};
 	int r = 0;
-	if (!yaml_parser_load(&ps, &doc)) {
-		diag_at(path, (uint64_t)ps.problem_mark.line + 1, "%s",
-			ps.problem ? ps.problem : "not YAML");
+	if (yaml_load_bounded(f, path, &doc, &err) < 0) {
+		warnx("%s", err.p);
+		sb_free(&err);
 		r = -1;
 	} else {
 		yaml_node_t *root = yaml_document_get_root_node(&doc);
@@ -252,7 +251,6 @@ int prices_load(struct prices *t, const char *path)
 		}
 		yaml_document_delete(&doc);
 	}
-	yaml_parser_delete(&ps);
 	fclose(f);
 	return r;
 }

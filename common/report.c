@@ -3,6 +3,7 @@
  * mean what they mean for the views); each prompt, model call and tool
  * call keeps one struct rcall until the end, where the numbers are made. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,10 @@ struct rp {
 	size_t ntools;
 	struct burst *b;
 	size_t nb, capb;
+	/* by session, in the order collected: the calls of session i are
+	 * c[cix[cat[i]]] .. c[cix[cat[i + 1] - 1]], its bursts likewise
+	 * through bix and bat (index_sessions) */
+	size_t *cat, *cix, *bat, *bix;
 };
 
 static uint32_t in(struct rp *p, const char *s)
@@ -738,6 +743,38 @@ static void burst_tools(struct rp *p, const struct burst *b, struct sbuf *t)
 	}
 }
 
+/* Group n items by session (a counting sort, stable): at[s] .. at[s + 1]
+ * index into ix.  Linear, so that a report of 100k sessions does not
+ * scan every call once per session. */
+static void by_session(size_t nss, size_t n, const void *base, size_t size, size_t off,
+	size_t **atp, size_t **ixp)
+{
+	size_t *at = xcalloc(nss + 2, sizeof *at), *ix = xmalloc((n ? n : 1) * sizeof *ix);
+	const char *b = base;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t sess;
+		memcpy(&sess, b + i * size + off, sizeof sess);
+		at[sess + 2]++;
+	}
+	for (size_t i = 2; i < nss + 2; i++)
+		at[i] += at[i - 1];
+	for (size_t i = 0; i < n; i++) {
+		uint32_t sess;
+		memcpy(&sess, b + i * size + off, sizeof sess);
+		ix[at[sess + 1]++] = i;
+	}
+	*atp = at;
+	*ixp = ix;
+}
+
+static void index_sessions(struct rp *p)
+{
+	if (p->cat)
+		return;
+	by_session(p->nss, p->nc, p->c, sizeof *p->c, offsetof(struct rcall, sess), &p->cat, &p->cix);
+	by_session(p->nss, p->nb, p->b, sizeof *p->b, offsetof(struct burst, sess), &p->bat, &p->bix);
+}
+
 static int cmp_burst(const void *a, const void *b)
 {
 	const struct burst *x = a, *y = b;
@@ -787,12 +824,14 @@ void rp_parallel(struct rp *p, struct sbuf *o)
 	sb_adds(o, "\nper session   bursts   calls   serial  parallel   saving\n");
 	size_t *ix = sessions_by_time(p), nb = 0, nc = 0;
 	int64_t se = 0, pa = 0;
+	index_sessions(p);
 	for (size_t k = 0; k < p->nss; k++) {
 		size_t sb = 0, sc = 0;
 		int64_t s1 = 0, p1 = 0;
-		for (size_t j = 0; j < p->nb; j++)
-			if (p->b[j].sess == ix[k])
-				sb++, sc += p->b[j].n, s1 += p->b[j].serial, p1 += p->b[j].parallel;
+		for (size_t q = p->bat[ix[k]]; q < p->bat[ix[k] + 1]; q++) {
+			const struct burst *bj = &p->b[p->bix[q]];
+			sb++, sc += bj->n, s1 += bj->serial, p1 += bj->parallel;
+		}
 		if (!sb)
 			continue;
 		sb_reset(&t);
@@ -816,6 +855,7 @@ void rp_parallel(struct rp *p, struct sbuf *o)
 
 struct group {
 	size_t *sess, nsess;
+	size_t *calls, ncalls;  /* the group's calls, in the order collected */
 	/* totals */
 	size_t prompts, llm, tools, errors, unpriced;
 	int64_t active, model, toolt, tk[4];
@@ -877,18 +917,13 @@ static int cmp_costrow(const void *a, const void *b)
 	return cmp_costkey(a, b);
 }
 
-static bool in_group(const bool *mark, const struct rcall *c)
+static void largest_costs(struct rp *p, const struct group *g, struct sbuf *o)
 {
-	return mark[c->sess];
-}
-
-static void largest_costs(struct rp *p, const bool *mark, const struct group *g, struct sbuf *o)
-{
-	struct costrow *r = xmalloc((p->nc ? p->nc : 1) * sizeof *r);
+	struct costrow *r = xmalloc((g->ncalls ? g->ncalls : 1) * sizeof *r);
 	size_t n = 0, m = 0;
-	for (size_t i = 0; i < p->nc; i++) {
-		const struct rcall *c = &p->c[i];
-		if (c->type == RC_LLM && in_group(mark, c) && !isnan(c->cost) && c->cost > 0)
+	for (size_t i = 0; i < g->ncalls; i++) {
+		const struct rcall *c = &p->c[g->calls[i]];
+		if (c->type == RC_LLM && !isnan(c->cost) && c->cost > 0)
 			r[n++] = (struct costrow){c->ptag, c->name, c->cost};
 	}
 	sort_p = p;
@@ -921,9 +956,9 @@ static void suggest_cache(struct rp *p, const struct group *g, struct sbuf *o, i
 		const struct rsess *s = &p->ss[g->sess[k]];
 		int64_t sw = 0, sr = 0;
 		double sc = 0;
-		for (size_t i = 0; i < p->nc; i++) {
-			const struct rcall *c = &p->c[i];
-			if (c->sess != g->sess[k] || c->type != RC_LLM)
+		for (size_t q = p->cat[g->sess[k]]; q < p->cat[g->sess[k] + 1]; q++) {
+			const struct rcall *c = &p->c[p->cix[q]];
+			if (c->type != RC_LLM)
 				continue;
 			sw += c->tk[T_CW], sr += c->tk[T_CR], sc += c->cw_cost;
 		}
@@ -941,23 +976,25 @@ static void suggest_cache(struct rp *p, const struct group *g, struct sbuf *o, i
 	sb_adds(o, ": short one-off tasks pay for cache writes they never read back\n");
 }
 
-static void suggest_context(struct rp *p, const bool *mark, struct sbuf *o, int *ns)
+static void suggest_context(struct rp *p, const struct group *g, struct sbuf *o, int *ns)
 {
-	size_t n = 0, best = 0, bestn = 0, *per = xcalloc(p->nss ? p->nss : 1, sizeof *per);
+	size_t n = 0, best = 0, bestn = 0;
 	double max = 0;
-	for (size_t i = 0; i < p->nc; i++) {
-		const struct rcall *c = &p->c[i];
-		if (!in_group(mark, c) || !has_prompt(c) || !c->window || fill(c) <= 80)
-			continue;
-		n++;
-		per[c->sess]++;
-		if (fill(c) > max)
-			max = fill(c);
+	/* the session with the most such calls, the first collected of equals */
+	for (size_t k = 0; k < g->nsess; k++) {
+		size_t s = g->sess[k], per = 0;
+		for (size_t q = p->cat[s]; q < p->cat[s + 1]; q++) {
+			const struct rcall *c = &p->c[p->cix[q]];
+			if (!has_prompt(c) || !c->window || fill(c) <= 80)
+				continue;
+			per++;
+			if (fill(c) > max)
+				max = fill(c);
+		}
+		n += per;
+		if (per > bestn || (per && per == bestn && s < best))
+			best = s, bestn = per;
 	}
-	for (size_t s = 0; s < p->nss; s++)
-		if (per[s] > bestn)
-			best = s, bestn = per[s];
-	free(per);
 	if (!n)
 		return;
 	(*ns)++;
@@ -973,13 +1010,15 @@ static void suggest_context(struct rp *p, const bool *mark, struct sbuf *o, int 
 	sb_free(&t);
 }
 
-static void suggest_parallel(struct rp *p, const bool *mark, struct sbuf *o, int *ns)
+static void suggest_parallel(struct rp *p, const struct group *g, struct sbuf *o, int *ns)
 {
 	size_t n = 0, calls = 0;
 	int64_t se = 0, pa = 0;
-	for (size_t j = 0; j < p->nb; j++)
-		if (mark[p->b[j].sess])
-			n++, calls += p->b[j].n, se += p->b[j].serial, pa += p->b[j].parallel;
+	for (size_t k = 0; k < g->nsess; k++)
+		for (size_t q = p->bat[g->sess[k]]; q < p->bat[g->sess[k] + 1]; q++) {
+			const struct burst *b = &p->b[p->bix[q]];
+			n++, calls += b->n, se += b->serial, pa += b->parallel;
+		}
 	if (!n || se - pa < 1000)
 		return;
 	(*ns)++;
@@ -997,17 +1036,16 @@ static void suggest_parallel(struct rp *p, const bool *mark, struct sbuf *o, int
 	sb_free(&t);
 }
 
-static void suggest_errors(struct rp *p, const bool *mark, const struct group *g, struct sbuf *o,
-	int *ns)
+static void suggest_errors(struct rp *p, const struct group *g, struct sbuf *o, int *ns)
 {
 	if (g->errors < 3 || pct((double)g->errors, (double)g->tools) < 10)
 		return;
 	struct stacks by = {0};
 	size_t besti = 0;
 	double bestw = 0;
-	for (size_t i = 0; i < p->nc; i++) {
-		const struct rcall *c = &p->c[i];
-		if (c->type != RC_TOOL || !c->err || !in_group(mark, c))
+	for (size_t i = 0; i < g->ncalls; i++) {
+		const struct rcall *c = &p->c[g->calls[i]];
+		if (c->type != RC_TOOL || !c->err)
 			continue;
 		const char *nm = S(p, c->name);
 		size_t k = stacks_add(&by, nm, strlen(nm) + 1, 1);
@@ -1021,23 +1059,35 @@ static void suggest_errors(struct rp *p, const bool *mark, const struct group *g
 	stacks_free(&by);
 }
 
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return (x > y) - (x < y);
+}
+
 static void group_report(struct rp *p, struct group *g, const char *key, struct sbuf *o)
 {
-	bool *mark = xcalloc(p->nss ? p->nss : 1, sizeof *mark);
+	/* the group's calls in the order collected, as the sums always were */
+	size_t nc = 0;
+	for (size_t k = 0; k < g->nsess; k++)
+		nc += p->cat[g->sess[k] + 1] - p->cat[g->sess[k]];
+	g->calls = xmalloc((nc ? nc : 1) * sizeof *g->calls);
+	for (size_t k = 0; k < g->nsess; k++)
+		for (size_t q = p->cat[g->sess[k]]; q < p->cat[g->sess[k] + 1]; q++)
+			g->calls[g->ncalls++] = p->cix[q];
+	if (g->nsess > 1)
+		sort_n(g->calls, g->ncalls, sizeof *g->calls, cmp_size);
 	int64_t first = TS_NONE, last = TS_NONE;
 	for (size_t k = 0; k < g->nsess; k++) {
 		const struct rsess *s = &p->ss[g->sess[k]];
-		mark[g->sess[k]] = true;
 		g->active += s->active, g->model += s->model, g->toolt += s->tools;
 		if (s->first != TS_NONE && (first == TS_NONE || s->first < first))
 			first = s->first;
 		if (s->last != TS_NONE && (last == TS_NONE || s->last > last))
 			last = s->last;
 	}
-	for (size_t i = 0; i < p->nc; i++) {
-		const struct rcall *c = &p->c[i];
-		if (!mark[c->sess])
-			continue;
+	for (size_t i = 0; i < g->ncalls; i++) {
+		const struct rcall *c = &p->c[g->calls[i]];
 		if (c->type == RC_PROMPT)
 			g->prompts += c->human;
 		else if (c->type == RC_TOOL)
@@ -1081,25 +1131,26 @@ static void group_report(struct rp *p, struct group *g, const char *key, struct 
 	if (g->unpriced)
 		sb_printf(o, "; model calls without a price, left out: %zu", g->unpriced);
 	sb_addc(o, '\n');
-	largest_costs(p, mark, g, o);
+	largest_costs(p, g, o);
 	struct sbuf sug = {0};
 	int ns = 0;
 	suggest_cache(p, g, &sug, &ns);
-	suggest_context(p, mark, &sug, &ns);
-	suggest_parallel(p, mark, &sug, &ns);
-	suggest_errors(p, mark, g, &sug, &ns);
+	suggest_context(p, g, &sug, &ns);
+	suggest_parallel(p, g, &sug, &ns);
+	suggest_errors(p, g, &sug, &ns);
 	if (ns) {
 		sb_adds(o, "suggestions:\n");
 		sb_add(o, sug.p, sug.len);
 	}
 	sb_free(&sug);
 	sb_free(&t);
-	free(mark);
+	free(g->calls);
 }
 
 void rp_report(struct rp *p, struct sbuf *o)
 {
 	finish(p);
+	index_sessions(p);
 	size_t n = p->nss, *ix = xmalloc((n ? n : 1) * sizeof *ix);
 	char **keys = xmalloc((n ? n : 1) * sizeof *keys);
 	struct sbuf k = {0};
@@ -1149,5 +1200,9 @@ void rp_free(struct rp *p)
 	free(p->c);
 	free(p->tools);
 	free(p->b);
+	free(p->cat);
+	free(p->cix);
+	free(p->bat);
+	free(p->bix);
 	free(p);
 }

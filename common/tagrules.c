@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
+#include "yamlload.h"
 #include "tag.h"
 
 bool tag_valid(const char *s, size_t n)
@@ -184,15 +185,9 @@ int tr_load_yaml(struct trules *t, const char *path, struct sbuf *err)
 		sb_printf(err, "%s: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
-	yaml_parser_t p;
 	yaml_document_t doc;
 	int rc = 0;
-	yaml_parser_initialize(&p);
-	yaml_parser_set_input_file(&p, f);
-	if (!yaml_parser_load(&p, &doc)) {
-		sb_printf(err, "%s:%zu: %s", path, p.problem_mark.line + 1,
-			p.problem ? p.problem : "not YAML");
-		yaml_parser_delete(&p);
+	if (yaml_load_bounded(f, path, &doc, err) < 0) {
 		fclose(f);
 		return -1;
 	}
@@ -209,7 +204,6 @@ int tr_load_yaml(struct trules *t, const char *path, struct sbuf *err)
 			rc = yaml_rule(t, &doc, yaml_document_get_node(&doc, *i), path, err);
 	}
 	yaml_document_delete(&doc);
-	yaml_parser_delete(&p);
 	fclose(f);
 	return rc;
 }

@@ -140,6 +140,11 @@ static inline int64_t sat_add(int64_t a, int64_t b)
 	return __builtin_add_overflow(a, b, &r) ? (b > 0 ? INT64_MAX : INT64_MIN) : r;
 }
 
+/* qsort(3) that is given no NULL base: qsort(NULL, 0, ...) is undefined
+ * behaviour (the pointer must be valid even for no elements), and empty
+ * arrays are often still NULL. */
+void sort_n(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
 /* number parsing with range checks, for options */
 bool parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out);
 bool parse_f64(const char *s, double lo, double hi, double *out);

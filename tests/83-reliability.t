@@ -236,5 +236,50 @@ st "agent-tag --stats-json a symlink" 1 agent-tag --stats-json sym ev.jsonl
 check_test "  the target untouched" "$(cat victim)" = precious
 cd .. || exit 1
 
+## 6. --format report in time linear in sessions; bounded YAML
+# 30000 one-prompt sessions: quadratic, this took about a minute; now a
+# second or two (the timeout is generous for loaded machines)
+awk -v N=30000 'BEGIN { for (i = 0; i < N; i++) {
+	s = sprintf("s%06d", i); d = sprintf("2025-07-%02dT%02d:%02d:00.000Z", 1 + i % 28, int(i / 60) % 24, i % 60)
+	printf "{\"kind\":\"session\",\"agent\":\"claude\",\"session\":\"%s\",\"ts\":\"%s\",\"cwd\":\"/w/app%d\"}\n", s, d, i % 50
+	printf "{\"kind\":\"prompt\",\"agent\":\"claude\",\"session\":\"%s\",\"ts\":\"%s\",\"id\":\"p1\",\"prompt\":\"p1\",\"origin\":\"human\"}\n", s, d
+	printf "{\"kind\":\"llm\",\"agent\":\"claude\",\"session\":\"%s\",\"ts\":\"%s\",\"id\":\"l1\",\"parent\":\"p1\",\"prompt\":\"p1\",\"model\":\"claude-sonnet-4-5-20250929\",\"duration_ms\":5000,\"tokens\":{\"input\":10,\"cache_read\":0,\"cache_write\":1000,\"output\":200},\"tools\":[\"Read\"]}\n", s, d
+	printf "{\"kind\":\"tool\",\"agent\":\"claude\",\"session\":\"%s\",\"ts\":\"%s\",\"id\":\"t1\",\"parent\":\"l1\",\"prompt\":\"p1\",\"tool\":\"Read\",\"status\":\"%s\",\"duration_ms\":3000}\n", s, d, (i % 3 ? "ok" : "error")
+} }' > many.ndjson
+st "--format report over 30000 sessions, within 30 s" 0 timeout 30 agent-stack --format report many.ndjson
+check_test "  one block per session" "$(grep -c '^== session ' out)" = 30000
+# a session's block is what a report of that session alone says
+awk '/^== session s012345 /,/^$/' out | sed '/^$/d' > block.a
+agent-stack --format report --session-id s012345 many.ndjson > block.b
+check "  and each block is that session's own report" cmp block.a block.b
+check_grep "  (with its numbers)" '^sessions 1, 2025-07-26T13:45:00.000Z to 2025-07-26T13:45:00.000Z; prompts 1, model calls 1, tool calls 1 (failed 1)$' block.b
+st "--report-by all over 30000 sessions" 0 timeout 30 agent-stack --format report --report-by all many.ndjson
+check_grep "  all of them" '^sessions 30000, .*prompts 30000, model calls 30000, tool calls 30000 (failed 10000)$' out
+check_grep "  and the failures suggested" '^  - 10000 of 30000 tool calls failed (33%), 10000 of them Read' out
+# YAML nested past 64 levels, or past 16 MiB, is refused before libyaml
+# spends minutes on it
+awk 'BEGIN { printf "models: "; for (i = 0; i < 200000; i++) printf "["; for (i = 0; i < 200000; i++) printf "]"; print "" }' > deep.yaml
+st "--prices with 200000 nested brackets" 2 timeout 30 agent-stack --prices deep.yaml --format report many.ndjson
+check_grep "  says why" '^agent-stack: deep.yaml:1: nested deeper than 64 levels$' err
+awk 'BEGIN { printf "models: "; for (i = 0; i < 65; i++) printf "{a: "; printf "1"; for (i = 0; i < 65; i++) printf "}"; print "" }' > deep65.yaml
+st "--prices nested 66 levels" 2 agent-stack --prices deep65.yaml --format report many.ndjson
+check_grep "  refused" '^agent-stack: deep65.yaml:1: nested deeper than 64 levels$' err
+# block nesting counts too; 63 levels under the top is still read (as a bad table)
+awk 'BEGIN { print "models:"; for (i = 1; i < 70; i++) { for (j = 0; j < i; j++) printf "  "; printf "k%d:\n", i } }' > block.yaml
+st "--prices with block nesting past 64" 2 agent-stack --prices block.yaml --format report many.ndjson
+check_grep "  refused at its line" '^agent-stack: block.yaml:65: nested deeper than 64 levels$' err
+head -c 17000000 /dev/zero | tr '\0' ' ' > big.yaml
+st "--prices larger than 16 MiB" 2 agent-stack --prices big.yaml --format report many.ndjson
+check_grep "  refused" '^agent-stack: big.yaml: larger than 16 MiB' err
+st "--rules with 200000 nested brackets" 2 timeout 30 agent-tag --rules deep.yaml ev.jsonl
+check_grep "  says why" '^agent-tag: deep.yaml:1: nested deeper than 64 levels$' err
+st "--rules /dev/zero" 2 timeout 30 agent-tag --rules /dev/zero ev.jsonl
+check_grep "  refused" '^agent-tag: /dev/zero: larger than 16 MiB' err
+# a rules file nested 60 levels deep is not refused for its depth
+awk 'BEGIN { printf "- {kind: prompt, tag: t, pattern: x, note: "; for (i = 0; i < 60; i++) printf "["; for (i = 0; i < 60; i++) printf "]"; print "}" }' > ok.yaml
+st "--rules nested 62 levels" 2 agent-tag --rules ok.yaml ev.jsonl
+check_nogrep "  is not refused for its depth" 'nested deeper' err
+rm -f many.ndjson big.yaml
+
 echo "1..$_n"
 done_testing
