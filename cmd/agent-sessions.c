@@ -160,7 +160,7 @@ static char **list_dir(const char *dir, size_t *n)
 		(*n)++;
 	}
 	closedir(d);
-	qsort(v, *n, sizeof *v, cmp_str);
+	sort_n(v, *n, sizeof *v, cmp_str);
 	return v;
 }
 
@@ -530,7 +530,7 @@ int main(int argc, char **argv)
 		free(sv[i].subagent_type);
 	}
 	if (kept)
-		qsort(sv, kept, sizeof *sv, by_last);
+		sort_n(sv, kept, sizeof *sv, by_last);
 	for (size_t i = 0; i < kept; i++) {
 		if (json) {
 			print_json(&sv[i]);

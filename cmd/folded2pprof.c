@@ -75,6 +75,7 @@ struct prof {
 	int64_t *value;
 	size_t nsample, capsample;
 	struct hmap stackmap;
+	int64_t total[FOLDED_MAXCOUNTS];  /* of each sample type, kept below 2^63 */
 };
 
 static int64_t str_add(struct strtab *t, const char *s)
@@ -207,6 +208,16 @@ static void add_stack(struct prof *p, const struct opts *o, const struct folded_
 {
 	const char *cur = fl->stack, *end = fl->stack + fl->stacklen, *f;
 	size_t flen, n = 0, nt = 0;
+	/* pprof adds the samples up: a total past 2^63 - 1 would show as a
+	 * negative number, so a line that would take it there is refused
+	 * before any of it is kept (and then no stack's own sum, no larger
+	 * than the total, can overflow either) */
+	int64_t tot[FOLDED_MAXCOUNTS];
+	for (int i = 0; i < p->ntypes; i++)
+		if (__builtin_add_overflow(p->total[i], fl->counts[i], &tot[i])) {
+			lr_warn(r, "overflow", "the total of the counts would pass 2^63 - 1; line skipped");
+			return;
+		}
 	while (folded_frame(&cur, end, &f, &flen)) {
 		if (n + nt == capids) {
 			capids = capids ? capids * 2 : 256;
@@ -228,14 +239,10 @@ static void add_stack(struct prof *p, const struct opts *o, const struct folded_
 		ids[i] = ids[j];
 		ids[j] = t;
 	}
-	int64_t sum[FOLDED_MAXCOUNTS];
 	int64_t *val = stack_values(p, ids, n);
 	for (int i = 0; i < p->ntypes; i++)
-		if (__builtin_add_overflow(val[i], fl->counts[i], &sum[i])) {
-			lr_warn(r, "overflow", "the sum of the counts of this stack overflows; line skipped");
-			return;
-		}
-	memcpy(val, sum, (size_t)p->ntypes * sizeof *val);
+		val[i] += fl->counts[i];
+	memcpy(p->total, tot, (size_t)p->ntypes * sizeof *tot);
 }
 
 /* What the count columns of the whole input looked like. */

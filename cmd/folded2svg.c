@@ -92,7 +92,7 @@ static int cmp_name_ids(const void *a, const void *b)
  * flamegraph.pl do), so that siblings sort by comparing two integers. */
 static void rank_names(void)
 {
-	qsort(names.ids, names.n, sizeof *names.ids, cmp_name_ids);
+	sort_n(names.ids, names.n, sizeof *names.ids, cmp_name_ids);
 	for (uint32_t i = 0; i < names.n; i++)
 		nrec(names.ids[i])->rank = i;
 }
@@ -326,7 +326,7 @@ static void build_children(void)
 	rank_names();
 	for (uint32_t i = 0; i < nnodes; i++)
 		if (cstart[i + 1] - cstart[i] > 1)
-			qsort(clist + cstart[i], cstart[i + 1] - cstart[i], sizeof *clist, cmp_rank);
+			sort_n(clist + cstart[i], cstart[i + 1] - cstart[i], sizeof *clist, cmp_rank);
 }
 
 /* Decide what is drawn before anything is written: a frame is drawn when

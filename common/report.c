@@ -256,7 +256,7 @@ static int cmp_iv(const void *x, const void *y)
 /* Sort and join overlapping intervals; returns how many are left. */
 static size_t iv_union(struct iv *v, size_t n)
 {
-	qsort(v, n, sizeof *v, cmp_iv);
+	sort_n(v, n, sizeof *v, cmp_iv);
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].b <= v[i].a)
@@ -334,7 +334,7 @@ static void active_time(struct rp *p)
 		if (p->c[i].ts != TS_NONE)
 			ix[n++] = i;
 	sort_p = p;
-	qsort(ix, n, sizeof *ix, cmp_time);
+	sort_n(ix, n, sizeof *ix, cmp_time);
 	bool *span = xcalloc(n ? n : 1, sizeof *span);
 	int64_t cap = p->o.idle_cap;
 	for (size_t k = 0; k < n; k++) {
@@ -384,7 +384,7 @@ static void bursts(struct rp *p)
 		if (p->c[i].type == RC_TOOL)
 			p->tools[p->ntools++] = i;
 	sort_p = p;
-	qsort(p->tools, p->ntools, sizeof *p->tools, cmp_thread);
+	sort_n(p->tools, p->ntools, sizeof *p->tools, cmp_thread);
 	size_t start = 0, n = 0;
 	for (size_t k = 0; k <= p->ntools; k++) {
 		const struct rcall *c = k < p->ntools ? &p->c[p->tools[k]] : NULL;
@@ -516,7 +516,7 @@ static void latency_table(struct rp *p, struct sbuf *o)
 			ix[n++] = i;
 	}
 	sort_p = p;
-	qsort(ix, n, sizeof *ix, cmp_lat);
+	sort_n(ix, n, sizeof *ix, cmp_lat);
 	struct lrow *rows = xmalloc((n ? n : 1) * sizeof *rows);
 	int64_t *v = xmalloc((n ? n : 1) * sizeof *v);
 	size_t nr = 0;
@@ -536,7 +536,7 @@ static void latency_table(struct rp *p, struct sbuf *o)
 		rows[nr++] = r;
 		k = j;
 	}
-	qsort(rows, nr, sizeof *rows, cmp_lrow);
+	sort_n(rows, nr, sizeof *rows, cmp_lrow);
 	int aw = 5, nw = 4;
 	for (size_t i = 0; i < nr; i++) {
 		int l = (int)strlen(S(p, rows[i].agent)), m = (int)strlen(S(p, rows[i].name));
@@ -585,7 +585,7 @@ static size_t *sessions_by_time(struct rp *p)
 	for (size_t i = 0; i < p->nss; i++)
 		ix[i] = i;
 	sort_p = p;
-	qsort(ix, p->nss, sizeof *ix, cmp_sess_first);
+	sort_n(ix, p->nss, sizeof *ix, cmp_sess_first);
 	return ix;
 }
 
@@ -671,7 +671,7 @@ void rp_context(struct rp *p, struct sbuf *o)
 		if (has_prompt(&p->c[i]))
 			ix[n++] = i;
 	sort_p = p;
-	qsort(ix, n, sizeof *ix, cmp_ctx);
+	sort_n(ix, n, sizeof *ix, cmp_ctx);
 	int mw = 5;
 	for (size_t k = 0; k < n; k++) {
 		int l = (int)strlen(S(p, p->c[ix[k]].name));
@@ -709,7 +709,7 @@ void rp_context(struct rp *p, struct sbuf *o)
 	for (size_t k = 0; k < n; k++)
 		if (p->c[ix[k]].window && fill(&p->c[ix[k]]) > 80)
 			ix[nh++] = ix[k];
-	qsort(ix, nh, sizeof *ix, cmp_fill_desc);
+	sort_n(ix, nh, sizeof *ix, cmp_fill_desc);
 	sb_printf(o, "\ncalls above 80%% of the window: %zu\n", nhigh);
 	size_t show = p->o.nodes > 0 && (size_t)p->o.nodes < nh ? (size_t)p->o.nodes : nh;
 	if (show)
@@ -799,7 +799,7 @@ void rp_parallel(struct rp *p, struct sbuf *o)
 	struct burst *b = xmalloc((p->nb ? p->nb : 1) * sizeof *b);
 	if (p->nb)
 		memcpy(b, p->b, p->nb * sizeof *b);
-	qsort(b, p->nb, sizeof *b, cmp_burst);
+	sort_n(b, p->nb, sizeof *b, cmp_burst);
 	size_t show = p->o.nodes > 0 && (size_t)p->o.nodes < p->nb ? (size_t)p->o.nodes : p->nb;
 	sb_adds(o, "bursts: independent tool calls (reads, searches, fetches) of one turn run one "
 		"after another\n");
@@ -927,14 +927,14 @@ static void largest_costs(struct rp *p, const struct group *g, struct sbuf *o)
 			r[n++] = (struct costrow){c->ptag, c->name, c->cost};
 	}
 	sort_p = p;
-	qsort(r, n, sizeof *r, cmp_costkey);
+	sort_n(r, n, sizeof *r, cmp_costkey);
 	for (size_t k = 0; k < n; k++) {
 		if (m && !cmp_costkey(&r[m - 1], &r[k]))
 			r[m - 1].cost += r[k].cost;
 		else
 			r[m++] = r[k];
 	}
-	qsort(r, m, sizeof *r, cmp_costrow);
+	sort_n(r, m, sizeof *r, cmp_costrow);
 	if (m)
 		sb_adds(o, "largest costs (prompt tag, model):\n");
 	for (size_t k = 0; k < m && k < 3; k++) {
@@ -1165,10 +1165,10 @@ void rp_report(struct rp *p, struct sbuf *o)
 	sort_p = p;
 	gkeys = keys;
 	gkeys_sess = sess;
-	qsort(ix, n, sizeof *ix, cmp_group);
+	sort_n(ix, n, sizeof *ix, cmp_group);
 	/* sessions in time order make the groups' order for session reports */
 	if (p->o.report_by == RB_SESSION)
-		qsort(ix, n, sizeof *ix, cmp_sess_first);
+		sort_n(ix, n, sizeof *ix, cmp_sess_first);
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
 		while (j < n && !strcmp(keys[ix[j]], keys[ix[i]]))

@@ -186,7 +186,7 @@ void rp_top(const struct stacks *st, const struct rp_opts *o, struct sbuf *out)
 	free(ix);
 	size_t n = names.n, shown = o->nodes > 0 && (size_t)o->nodes < n ? (size_t)o->nodes : n;
 	rows_names = &names;
-	qsort(rows, n, sizeof *rows, cmp_row);
+	sort_n(rows, n, sizeof *rows, cmp_row);
 	int64_t shown_w = 0;
 	for (size_t i = 0; i < shown; i++)
 		shown_w += rows[i].flat;
@@ -354,7 +354,7 @@ static void twalk(struct tprint *p, size_t node, int depth, struct sbuf *out)
 	for (size_t c = p->t->n[node].child; c; c = p->t->n[c].next)
 		k[i++] = c;
 	sort_tree = p->t;
-	qsort(k, n, sizeof *k, cmp_tnode);
+	sort_n(k, n, sizeof *k, cmp_tnode);
 	for (i = 0; i < n; i++)
 		if (pct(p->t->n[k[i]].w, p->total) >= p->o->min_percent && p->t->n[k[i]].w > 0)
 			twalk(p, k[i], depth + 1, out);

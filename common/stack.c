@@ -116,7 +116,7 @@ size_t *stacks_sorted(const struct stacks *t)
 	for (size_t i = 0; i < t->n; i++)
 		ix[i] = i;
 	sort_t = t;
-	qsort(ix, t->n, sizeof *ix, cmp_stack);
+	sort_n(ix, t->n, sizeof *ix, cmp_stack);
 	return ix;
 }
 

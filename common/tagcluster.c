@@ -379,7 +379,7 @@ void tcluster(struct tsession **sv, size_t ns, const struct tcluster_opts *o, st
 			tokens(&v, c.p ? c.p : "", c.len, &ids, &nid, &idcap);
 			if (!nid)
 				continue;
-			qsort(ids, nid, sizeof *ids, byterm);
+			sort_n(ids, nid, sizeof *ids, byterm);
 			if (n == cap) {
 				cap = cap ? 2 * cap : 64;
 				d = xrealloc(d, cap * sizeof *d);

@@ -110,7 +110,7 @@ static int cache_save(struct tllm *l)
 	uint64_t **v = xmalloc((l->n ? l->n : 1) * sizeof *v);
 	for (size_t i = 0; i < l->n; i++)
 		v[i] = &l->keys[i];
-	qsort(v, l->n, sizeof *v, bykey);
+	sort_n(v, l->n, sizeof *v, bykey);
 	sb_adds(&b, "{\"version\":1,\"entries\":{");
 	for (size_t i = 0; i < l->n; i++)
 		sb_printf(&b, "%s\n\"%016llx\":\"%s\"", i ? "," : "", (unsigned long long)*v[i],

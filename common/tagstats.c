@@ -21,7 +21,7 @@ static int bycount(const void *a, const void *b)
 static void sorted(const struct tkindstat *k)
 {
 	if (k->ntags)
-		qsort(k->tags, k->ntags, sizeof *k->tags, bycount);
+		sort_n(k->tags, k->ntags, sizeof *k->tags, bycount);
 }
 
 static double pct(uint64_t a, uint64_t b)

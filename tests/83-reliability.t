@@ -281,5 +281,35 @@ st "--rules nested 62 levels" 2 agent-tag --rules ok.yaml ev.jsonl
 check_nogrep "  is not refused for its depth" 'nested deeper' err
 rm -f many.ndjson big.yaml
 
+## 7. empty input sorts nothing (qsort(NULL, 0) is undefined: the
+## sanitizer build aborts on it); the pprof total stays below 2^63
+: > empty.jsonl
+for f in top tree report parallel; do
+	st "agent-stack --format $f on no records" 1 agent-stack --format $f empty.jsonl
+	check_test "  no sanitizer report" "$(grep -c 'runtime error\|AddressSanitizer' err)" = 0
+done
+mkdir -p eh/.claude/projects/-x eh/.codex/sessions/2025/01/01 eh/.gemini/tmp/h/chats
+st "agent-sessions over empty session directories" 1 env -u CLAUDE_CONFIG_DIR -u CODEX_HOME agent-sessions --home eh
+check_test "  no sanitizer report" "$(grep -c 'runtime error\|AddressSanitizer' err)" = 0
+st "agent-sessions --json over empty session directories" 1 env -u CLAUDE_CONFIG_DIR -u CODEX_HOME agent-sessions --json --home eh
+printf 'a;b 9223372036854775807\na;c 1\na;b 5\nx 0\n' > huge.folded
+st "folded2pprof: counts whose total passes 2^63 - 1" 1 folded2pprof -o huge.pb huge.folded
+check_out "  the lines that would pass it are reported and skipped" "$(printf '%s\n' \
+	'folded2pprof: huge.folded:2: the total of the counts would pass 2^63 - 1; line skipped' \
+	'folded2pprof: huge.folded: 1 more like line 2: the total of the counts would pass 2^63 - 1; line skipped')" cat err
+printf 'a;b 9223372036854775807\nx 0\n' | folded2pprof -o want.pb
+check "  the profile holds the rest" cmp want.pb huge.pb
+printf 'a;b 3 9223372036854775807\na;c 4 1\n' > huge2.folded
+st "  and per sample type" 1 folded2pprof --sample-types before/count,after/count -o huge2.pb huge2.folded
+check_grep "  reported" '^folded2pprof: huge2.folded:2: the total of the counts would pass 2^63 - 1; line skipped$' err
+if have go && go tool pprof -h >/dev/null 2>&1; then
+	go tool pprof -raw huge.pb > raw.txt 2>&1
+	check_grep "pprof reads the largest sample whole" '^ 9223372036854775807: 1 2 $' raw.txt
+	go tool pprof -top huge.pb > top.txt 2>&1
+	check_nogrep "  and its total is not negative" ' of -' top.txt
+else
+	skip "no go tool pprof"; skip "no go tool pprof"
+fi
+
 echo "1..$_n"
 done_testing
