@@ -209,6 +209,10 @@ int operands_from_file(struct operands *o, const char *file)
 	}
 	if (none)
 		diag_at(l.name, 0, "no file names in the list");
+	if (!n) {               /* nothing at all: o stays as it was */
+		free(v);
+		return 1;
+	}
 	operands_free(o);
 	o->v = v;
 	o->n = n;
