@@ -36,6 +36,9 @@ struct lreader {
  * return -1. */
 int lr_open(struct lreader *r, const char *path);
 void lr_fdopen(struct lreader *r, int fd, const char *name);
+/* Read a copy of the bytes p[0..n) as if they were a file called name
+ * (no descriptor: lr_map declines it).  For tests and fuzz targets. */
+void lr_open_mem(struct lreader *r, const void *p, size_t n, const char *name);
 /* The next line, without its newline and NUL-terminated (it may contain
  * NULs too): 1 when there is one, 0 at the end.  Blank lines are returned
  * as well; callers skip them.  Over-long lines (over maxline bytes, mapped
