@@ -125,7 +125,8 @@ static void on_effect(struct rp *p, const struct event *e, const struct sv_rec *
 {
 	if (!e->parent)
 		return;
-	int64_t *v = hm_get(&p->tidx, tool_key(&p->ss[session_of(p, r)], e->parent));
+	uint32_t si = session_of(p, r);   /* may grow p->ss: before p->ss is read */
+	int64_t *v = hm_get(&p->tidx, tool_key(&p->ss[si], e->parent));
 	if (!v)
 		return;
 	struct rcall *c = &p->c[*v];
