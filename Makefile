@@ -112,11 +112,17 @@ $(B)/common/snoop.o: bpf/snoop.h
 # Each fuzz/NAME.c is a libFuzzer target built by clang with the common
 # sources compiled the same way (coverage and sanitizers everywhere), into
 # build-fuzz/.  The same targets built with $(CC) and fuzz/replay.c's main()
-# replay the kept crash inputs in tests/81-regress.t.
+# replay the kept crash inputs in tests/81-regress.t.  Targets link an
+# archive, so one that compiles a file in itself (a cmd/ program with its
+# main renamed, common/tagllm.c beside a stand-in libcurl) takes its own
+# copy.  make fuzz-cov builds them with clang's source-based coverage into
+# build-cov/, replays each target's corpus and prints line coverage per file.
 FUZZ_CC ?= clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
+COV_FLAGS = -g -O1 -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping
 FUZZ_SECONDS ?= 60
 FUZZ_LIBS = -ljq -lpcre2-8 -lyaml -lcurl -lz -lm
+FUZZ_DEPS = fuzz/fuzz.h common/*.h $(wildcard cmd/*.c)
 
 build-fuzz/common/%.o: common/%.c common/*.h
 	@mkdir -p $(@D)
@@ -124,11 +130,29 @@ build-fuzz/common/%.o: common/%.c common/*.h
 
 build-fuzz/common/snoop.o: bpf/snoop.h
 
-build-fuzz/%: fuzz/%.c fuzz/fuzz.h $(COMMON_SRC:%.c=build-fuzz/%.o)
-	$(FUZZ_CC) $(CPPFLAGS) -Ifuzz -std=gnu11 $(FUZZ_FLAGS) -o $@ $< \
-		$(COMMON_SRC:%.c=build-fuzz/%.o) $(FUZZ_LIBS)
+build-fuzz/libcommon.a: $(COMMON_SRC:%.c=build-fuzz/%.o)
+	rm -f $@
+	$(AR) rcs $@ $^
 
-$(B)/fuzz/%: fuzz/%.c fuzz/replay.c fuzz/fuzz.h $(B)/libcommon.a
+build-fuzz/%: fuzz/%.c $(FUZZ_DEPS) build-fuzz/libcommon.a
+	$(FUZZ_CC) $(CPPFLAGS) -Ifuzz -std=gnu11 $(FUZZ_FLAGS) -o $@ $< \
+		build-fuzz/libcommon.a $(FUZZ_LIBS)
+
+build-cov/common/%.o: common/%.c common/*.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 $(COV_FLAGS) -c -o $@ $<
+
+build-cov/common/snoop.o: bpf/snoop.h
+
+build-cov/libcommon.a: $(COMMON_SRC:%.c=build-cov/%.o)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+build-cov/%: fuzz/%.c $(FUZZ_DEPS) build-cov/libcommon.a
+	$(FUZZ_CC) $(CPPFLAGS) -Ifuzz -std=gnu11 $(COV_FLAGS) -o $@ $< \
+		build-cov/libcommon.a $(FUZZ_LIBS)
+
+$(B)/fuzz/%: fuzz/%.c fuzz/replay.c $(FUZZ_DEPS) $(B)/libcommon.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Ifuzz $(CFLAGS) $(LDFLAGS) -o $@ $< fuzz/replay.c \
 		$(B)/libcommon.a $(FUZZ_LIBS)
@@ -137,6 +161,9 @@ fuzz-build: $(FUZZ_BINS)
 
 fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh scripts/fuzz $(FUZZ_NAMES)
+
+fuzz-cov: $(FUZZ_NAMES:%=build-cov/%)
+	sh scripts/fuzz --cov $(FUZZ_NAMES)
 
 # --- checks -------------------------------------------------------------------
 check: all
@@ -168,7 +195,7 @@ install: all
 	install -m 644 share/examples/* $(DESTDIR)$(SHAREDIR)/examples
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-cov
 
-.PHONY: all check bench demo gallery install clean fuzz fuzz-build
+.PHONY: all check bench demo gallery install clean fuzz fuzz-build fuzz-cov
 .SECONDARY:

@@ -4,6 +4,7 @@
 #ifndef AP_FUZZ_H
 #define AP_FUZZ_H
 #include <fcntl.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -57,24 +58,96 @@ static inline int fuzz_fd(const uint8_t *p, size_t n)
 	lseek(fd, 0, SEEK_SET);
 	return fd;
 }
+/* A private directory for the files a target must write or read by
+ * name (a cache, a tree of sessions), on tmpfs when there is one, made
+ * once per process and removed at its exit. */
+static char fuzz_tmp[64];
+static inline void fuzz_tmp_rm(void)
+{
+	char cmd[96];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fuzz_tmp);
+	if (system(cmd)) {}
+}
+static inline const char *fuzz_tmpdir(void)
+{
+	if (!fuzz_tmp[0]) {
+		snprintf(fuzz_tmp, sizeof fuzz_tmp, "%s/apfuzz.XXXXXX",
+			access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+		if (!mkdtemp(fuzz_tmp))
+			abort();
+		atexit(fuzz_tmp_rm);
+	}
+	return fuzz_tmp;
+}
+
+/* The sections of an input cut at each "\n--\n" (at most max of them; the
+ * last takes the rest).  Returns how many. */
+struct fuzz_part { const uint8_t *p; size_t n; };
+static inline int fuzz_split(const uint8_t *p, size_t n, struct fuzz_part *v, int max)
+{
+	int k = 0;
+	while (k < max - 1) {
+		const uint8_t *sep = memmem(p, n, "\n--\n", 4);
+		if (!sep)
+			break;
+		v[k].p = p;
+		v[k++].n = (size_t)(sep - p) + 1;
+		n -= (size_t)(sep - p) + 4;
+		p = sep + 4;
+	}
+	v[k].p = p;
+	v[k++].n = n;
+	return k;
+}
+
 #ifdef AP_EVENTS_H
+/* One context for every run of a target: its hash tables are cleared, not
+ * freed and grown again from nothing (five tables of 16 KiB each, zeroed
+ * per run, were most of a small input's cost).  Everything else is as
+ * ev_ctx_init leaves it, so a field added there starts fresh here too. */
+static inline struct ev_ctx *fuzz_ctx(void)
+{
+	static struct ev_ctx c;
+	static int init;
+	if (!init) {
+		ev_ctx_init(&c);
+		init = 1;
+		return &c;
+	}
+	struct hmap keep[5] = { c.seen_call, c.seen_msg, c.seen_tool, c.seen_prompt, c.link };
+	struct sbuf pend = c.pending_session;
+	for (int i = 0; i < 5; i++)
+		hm_clear(&keep[i]);
+	for (size_t i = 0; i < c.nlinks; i++)
+		free(c.links[i]);
+	free(c.links);
+	sb_reset(&pend);
+	ev_ctx_init(&c);
+	c.seen_call = keep[0];
+	c.seen_msg = keep[1];
+	c.seen_tool = keep[2];
+	c.seen_prompt = keep[3];
+	c.link = keep[4];
+	c.pending_session = pend;
+	return &c;
+}
+
 /* One session file through one adapter, as agent-events runs it: sniff
- * the head, run, end the file, with a fresh context each time. */
+ * the head, run, end the file.  The bytes are read from memory by the
+ * same line reader (lr_open_mem): no file is written per run. */
 static inline int fuzz_adapter(const struct adapter *a, const uint8_t *data, size_t n)
 {
 	fuzz_quiet();
-	struct ev_ctx c;
+	struct ev_ctx *c = fuzz_ctx();
 	struct lreader r;
-	ev_ctx_init(&c);
-	lr_fdopen(&r, fuzz_fd(data, n), "fuzz.jsonl");
+	lr_open_mem(&r, data, n, "fuzz.jsonl");
 	const char *head;
 	size_t hn = lr_peek(&r, 65536, &head);
 	(void)a->sniff(head, hn, "fuzz.jsonl");
-	a->run(&c, &r, "fuzz.jsonl");
-	ev_file_done(&c);
+	a->run(c, &r, "fuzz.jsonl");
+	ev_file_done(c);
 	lr_close(&r);
 	sb_reset(&out);
-	ev_ctx_free(&c);
 	return 0;
 }
 #endif

@@ -12,17 +12,30 @@ R=$AP_BUILD/fuzz
 export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
 
-# the program (and its options) that reads a target's input as a file;
-# the first byte of shell, effects, sessions and tagrules inputs is a
-# selector, not data, so those replay through the driver alone
+# the program (and its options) that reads a target's input as a file,
+# after the selector bytes the target reads first (skip); the inputs of
+# shell, effects, sessions, tagrules, tagllm, sessions-walk, lrmap,
+# files-from and snoop are not one program's input file, so those replay
+# through the driver alone
 prog() {
 	case $1 in
 	events-claude) echo "agent-events --agent claude" ;;
 	events-codex) echo "agent-events --agent codex" ;;
 	events-gemini) echo "agent-events --agent gemini" ;;
 	event-reader) echo "agent-stack --view tasks|agent-stack --view cost|agent-stack --view context|agent-stack --format latency|agent-stack --format context|agent-stack --format report|agent-tag" ;;
+	stack) echo "agent-stack --view tasks|agent-stack --view files|agent-stack --view system|agent-stack --view time --format report|agent-stack --format top|agent-stack --format json" ;;
+	tag) echo "agent-tag|agent-tag --tagger cluster --stats" ;;
 	folded) echo "folded2svg" ;;
+	folded2svg) echo "folded2svg|folded2svg --reverse --colors agent --minwidth 1%" ;;
+	folded2pprof) echo "folded2pprof|folded2pprof --sample-types a/b,c/d --leaf prompt" ;;
 	json) echo "agent-events" ;;
+	esac
+}
+skip() {
+	case $1 in
+	stack) echo 2 ;;
+	tag|folded2svg|folded2pprof) echo 1 ;;
+	*) echo 0 ;;
 	esac
 }
 
@@ -41,7 +54,7 @@ for d in "$REG"/*/; do
 			not_ok "$n: replays cleanly"; diag "exit $rc"
 			grep -m3 'ERROR\|runtime error\|SUMMARY' replay.err | sed 's/^/# /'
 		fi
-		cp "$f" input
+		tail -c +$(($(skip "$t") + 1)) "$f" > input
 		progs=$(prog "$t")
 		IFS='|'
 		for p in $progs; do
@@ -56,5 +69,15 @@ for d in "$REG"/*/; do
 		unset IFS
 	done
 done
+# found by the stack target: a session whose first record past the session
+# record is an effect made --format report read the session table before
+# it was grown (a NULL or stale pointer, report.c on_effect)
+printf '%s\n' '{"kind":"session","agent":"codex","session":"s","ts":"2025-01-01T00:00:00Z","cwd":"/p"}' \
+	'{"kind":"effect","agent":"codex","session":"s","id":"t#1","parent":"t","effect":"read","path":"a","ts":"2025-01-01T00:00:01Z"}' > effect-first
+timeout 60 agent-stack --format report effect-first > report.out 2> report.err
+rc=$?
+if [ $rc -lt 2 ] && grep -q . report.out; then ok "report: an effect first in its session"; else
+	not_ok "report: an effect first in its session"; diag "exit $rc"; fi
+
 plan $_n
 done_testing

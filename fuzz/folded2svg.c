@@ -1,0 +1,86 @@
+/* folded2svg.c: folded2svg's reader, trie, pruning, layout, colours and
+ * XML escaping.  cmd/folded2svg.c is compiled into this target with its
+ * main renamed, so its static functions are called as main calls them;
+ * its globals are reset between runs here.  The first byte picks the
+ * options (palette, --hash, --reverse, --inverted, --flamechart,
+ * --minwidth in px or %, --negate); the input's first line, when it
+ * starts with "#T", is the title and subtitle (escaped into the SVG);
+ * the rest is folded stacks, read from a memory file by the program's
+ * own read_file. */
+#define main folded2svg_main
+#include "../cmd/folded2svg.c"
+#undef main
+#include "fuzz.h"
+
+static void reset(void)
+{
+	sb_free(&names.arena);
+	free(names.ids);
+	hm_free(&names.idx);
+	memset(&names, 0, sizeof names);
+	free(nodes);
+	nodes = NULL;
+	nnodes = capnodes = 0;
+	ncols = 0;
+	free(kids);
+	kids = NULL;
+	nkids = capkids = 0;
+	sb_free(&prev);
+	free(ppath);
+	free(pend);
+	ppath = NULL;
+	pend = NULL;
+	plen = pcap = 0;
+	free(cstart);
+	free(clist);
+	free(drawn);
+	cstart = clist = NULL;
+	drawn = NULL;
+	npruned = 0;
+	maxdepth = 0;
+	maxdelta = 0;
+	total = 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
+{
+	fuzz_quiet();
+	if (!n)
+		return 0;
+	unsigned sel = data[0];
+	data++, n--;
+	char *title = NULL;
+	if (n >= 2 && data[0] == '#' && data[1] == 'T') {
+		const uint8_t *nl = memchr(data, '\n', n);
+		size_t l = nl ? (size_t)(nl - data) : n;
+		title = fuzz_str(data + 2, l - 2);
+		data += l, n -= l;
+	}
+	o.pal = (enum palette)(sel & 3);
+	o.hash = sel & 4;
+	o.reverse = sel & 8;
+	o.inverted = sel & 16;
+	o.flamechart = sel & 32;
+	o.minpct = sel & 64;
+	o.minwidth = sel & 64 ? 0.5 : sel & 128 ? 0 : 0.1;
+	o.negate = sel & 128;
+	o.width = sel & 128 ? 100 : 1200;
+	o.title = title ? title : "Flame Graph";
+	o.subtitle = title;
+	o.countname = title ? title : "samples";
+	o.nametype = title ? title : "Function:";
+	int fd = fuzz_fd(data, n);
+	char path[32];
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	new_node(UINT32_MAX, 0);
+	read_file(path);
+	close(fd);
+	free(kids);
+	kids = NULL;
+	hm_free(&names.idx);
+	write_svg();
+	sb_reset(&out);
+	reset();
+	free(title);
+	return 0;
+}
