@@ -771,7 +771,8 @@ void snoop_feed(struct snoop *s, const struct snoop_msg *m)
 {
 	const struct snoop_hdr *h = &m->h;
 	if (h->type == SNOOP_FORK) {
-		struct proc *pp = find(s, h->ppid);
+		/* a fork of itself would hand proc_new the strings it frees */
+		struct proc *pp = h->pid != h->ppid ? find(s, h->ppid) : NULL;
 		struct proc *p = proc_new(s, h->pid, h->ppid, pp ? pp->name : NULL,
 			pp ? pp->cwd : NULL);
 		pp = find(s, h->ppid);  /* proc_new may have moved the table */
