@@ -42,6 +42,44 @@ static void reset(void)
 	total = 0;
 }
 
+/* The frames of the SVG are well formed whatever the names: every '<' opens
+ * or closes one of the elements a frame is made of and every '&' starts
+ * an entity, so no name can close an element or start a script.  And no
+ * byte of the file is a control character XML forbids or invalid UTF-8. */
+static void check_svg(const char *p, size_t n)
+{
+	static const char *const tags[] = {"g ", "g>", "/g>", "title>", "/title>", "rect ",
+		"text ", "/text>"};
+	static const char *const ents[] = {"amp;", "lt;", "gt;", "quot;", "apos;", "#"};
+	for (size_t i = 0; i < n; ) {
+		unsigned char c = (unsigned char)p[i];
+		if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
+			abort();
+		size_t l = c < 0x80 ? 1 : utf8_valid_len(p + i, n - i);
+		if (!l || (l == 3 && c == 0xEF && (unsigned char)p[i + 1] == 0xBF &&
+		    (unsigned char)p[i + 2] >= 0xBE))
+			abort();
+		i += l;
+	}
+	const char *f = memmem(p, n, "<g id=\"frames\">", 15);
+	const char *e = f ? memmem(f, n - (size_t)(f - p), "<script", 7) : NULL;
+	if (!f)
+		return;
+	if (!e)
+		e = p + n;
+	for (const char *q = f + 15; q < e; q++) {
+		const char *const *v = *q == '<' ? tags : *q == '&' ? ents : NULL;
+		size_t nv = *q == '<' ? sizeof tags / sizeof *tags : sizeof ents / sizeof *ents;
+		if (!v)
+			continue;
+		size_t k = 0;
+		while (k < nv && ((size_t)(e - q - 1) < strlen(v[k]) || memcmp(q + 1, v[k], strlen(v[k]))))
+			k++;
+		if (k == nv)
+			abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
 	fuzz_quiet();
@@ -78,7 +116,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	free(kids);
 	kids = NULL;
 	hm_free(&names.idx);
+	/* the SVG goes to a memory file, read back and checked */
+	static int svg = -1;
+	if (svg < 0 && (svg = memfd_create("svg", 0)) < 0)
+		abort();
+	if (ftruncate(svg, 0) || lseek(svg, 0, SEEK_SET))
+		abort();
+	int saved = dup(1);
+	dup2(svg, 1);
 	write_svg();
+	out_flush();
+	dup2(saved, 1);
+	close(saved);
+	off_t size = lseek(svg, 0, SEEK_END);
+	char *text = xmalloc((size_t)size + 1);
+	if (pread(svg, text, (size_t)size, 0) != size)
+		abort();
+	check_svg(text, (size_t)size);
+	free(text);
 	sb_reset(&out);
 	reset();
 	free(title);
