@@ -1,34 +1,21 @@
-/* tag.c: agent-tag over agent-event(5) records: the session reader and
- * the per-session decisions and output (tagsess.c), the regex tagger with
- * the built-in rules, the clustering tagger (tagcluster.c) and the
- * statistics (tagstats.c).  The first byte picks the tagger, whether
- * lines are held where they lie (as agent-tag does for a mapped file) and
- * whether the statistics are printed; the rest is NDJSON. */
+/* tag.c: agent-tag over agent-event(5) records: cmd/agent-tag.c compiled
+ * in with its main renamed, so its own file loop runs (sessions held by
+ * session id, lines borrowed from a mapping, files that continue a
+ * session), then the per-session decisions and output (tagsess.c), the
+ * regex tagger with user and built-in rules, the clustering tagger
+ * (tagcluster.c) and the statistics (tagstats.c).  The first byte picks
+ * the tagger, whether the statistics are printed and written, and the
+ * cluster counts; the rest is NDJSON, cut at "\n--\n" into files read
+ * one after the other as operands are. */
 #include <stdio.h>
+#define main agent_tag_main
+#include "../cmd/agent-tag.c"
+#undef main
 #include "fuzz.h"
-#include "tag.h"
-
-static void session_done(struct tagger *tg, struct tsession *cur,
-	struct tsession ***all, size_t *nall)
-{
-	if (!cur->nr)
-		return;
-	if (tg->cluster) {
-		*all = xrealloc(*all, (*nall + 1) * sizeof **all);
-		(*all)[*nall] = xmalloc(sizeof *cur);
-		*(*all)[(*nall)++] = *cur;
-		memset(cur, 0, sizeof *cur);
-		return;
-	}
-	ts_regex(tg, cur);
-	ts_write(tg, cur);
-	ts_reset(cur);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
 	static struct trules rules;
-	static struct tsession cur;
 	static int init;
 	if (!init) {
 		fuzz_quiet();
@@ -45,57 +32,52 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	if (!n)
 		return 0;
 	unsigned sel = data[0];
-	data++, n--;
+	struct fuzz_part part[4];
+	int np = fuzz_split(data + 1, n - 1, part, 4);
 	struct tstats st = {0};
-	struct tagger tg = {.rules = &rules, .st = &st, .cluster = sel & 1};
-	bool borrow = !tg.cluster && (sel & 2);
-	struct tsession **all = NULL;
-	size_t nall = 0;
-	/* a private copy, newlines kept: borrowed lines point into it */
-	char *buf = fuzz_str(data, n);
-	ts_seal(&cur);
-	for (size_t i = 0; i < n; ) {
-		char *line = buf + i, *nl = memchr(line, '\n', n - i);
-		size_t len = nl ? (size_t)(nl - line) : n - i;
-		i += len + 1;
-		if (len && line[len - 1] == '\r')
-			len--;
-		size_t k = 0;
-		while (k < len && (line[k] == ' ' || line[k] == '\t' || line[k] == '\r'))
-			k++;
-		if (k == len)
-			continue;
-		if (ts_starts(line, len))
-			session_done(&tg, &cur, &all, &nall);
-		cur.borrow = borrow && nl && line[len] == '\n';
-		const char *why;
-		if (ts_add(&cur, line, len, &why) < 0 && !why)
-			abort();
+	struct run ru = {.tg = {.rules = &rules, .st = &st, .cluster = sel & 1}};
+	struct tcluster_opts co = {.kmin = 1 + (sel >> 4 & 3), .kmax = 2 + (sel >> 2 & 7)};
+	int fds[4];
+	for (int i = 0; i < np; i++) {
+		/* the files stay open until the end, as a mapping may be held */
+		char path[32];
+		fds[i] = fuzz_fd(part[i].p, part[i].n);
+		snprintf(path, sizeof path, "/proc/self/fd/%d", fds[i]);
+		one_file(&ru, path);
 	}
-	cur.borrow = false;
-	session_done(&tg, &cur, &all, &nall);
-	if (tg.cluster) {
-		for (size_t i = 0; i < nall; i++)
-			ts_regex(&tg, all[i]);
-		struct tcluster_opts co = {.kmin = 1 + (sel >> 4 & 3), .kmax = 2 + (sel >> 2 & 7)};
-		tcluster(all, nall, &co, &st);
-		for (size_t i = 0; i < nall; i++) {
-			ts_write(&tg, all[i]);
-			ts_free(all[i]);
-			free(all[i]);
+	while (ru.nlv) {
+		int first = 0;
+		for (int i = 1; i < ru.nlv; i++)
+			if (ru.lv[i]->born < ru.lv[first]->born)
+				first = i;
+		session_done(&ru, first);
+	}
+	if (ru.spare) {
+		ts_free(&ru.spare->s);
+		free(ru.spare);
+	}
+	if (ru.tg.cluster) {
+		for (size_t i = 0; i < ru.nall; i++)
+			ts_regex(&ru.tg, ru.all[i]);
+		tcluster(ru.all, ru.nall, &co, &st);
+		for (size_t i = 0; i < ru.nall; i++) {
+			ts_write(&ru.tg, ru.all[i]);
+			ts_free(ru.all[i]);
+			free(ru.all[i]);
 		}
-		free(all);
+		free(ru.all);
 	}
-	ts_reset(&cur);
+	release_kept(&ru);
+	for (int i = 0; i < np; i++)
+		close(fds[i]);
 	if (sel & 0x40)
-		stats_print(&st, &rules, tg.cluster ? "cluster" : "regex");
+		stats_print(&st, &rules, ru.tg.cluster ? "cluster" : "regex");
 	if (sel & 0x80) {
 		char path[96];
 		snprintf(path, sizeof path, "%s/stats.json", fuzz_tmpdir());
-		(void)stats_json(&st, tg.cluster ? "cluster" : "regex", path);
+		(void)stats_json(&st, ru.tg.cluster ? "cluster" : "regex", path);
 	}
 	stats_free(&st);
-	free(buf);
 	sb_reset(&out);
 	return 0;
 }
