@@ -83,7 +83,7 @@ size_t stacks_add(struct stacks *t, const char *s, size_t n, double w)
 		if (!ins) {
 			struct stack_ent *e = &t->e[*v];
 			if (e->len == n && !memcmp(t->pool.p + e->off, s, n)) {
-				e->w = sat_add(e->w, w);
+				e->w += w;   /* doubles: 10 x 0.3 is 3, not 0 */
 				return (size_t)*v;
 			}
 			continue;
@@ -120,9 +120,16 @@ size_t *stacks_sorted(const struct stacks *t)
 	return ix;
 }
 
+/* Rounded, and held within int64_t: a sum past 2^63 (hostile counts) is
+ * INT64_MAX, never the undefined conversion of a double out of range. */
 int64_t stacks_weight(const struct stacks *t, size_t i)
 {
-	return (int64_t)llround(t->e[i].w);
+	double w = t->e[i].w;
+	if (!(w > -9.2e18))
+		return w != w ? 0 : INT64_MIN;
+	if (w >= 9.2e18)
+		return INT64_MAX;
+	return (int64_t)llround(w);
 }
 
 int64_t stacks_print(const struct stacks *t, struct sbuf *o)

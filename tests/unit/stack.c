@@ -113,6 +113,17 @@ static void test_table(void)
 	is_int(t.n, 5003, "5000 distinct stacks among 20000 adds");
 	sb_free(&o);
 	stacks_free(&t);
+	/* fractions add up (the cost view's microdollars): 10 x 0.3 is 3 */
+	for (int i = 0; i < 10; i++)
+		stacks_add(&t, "f", 1, 0.3);
+	for (int i = 0; i < 1000; i++)
+		stacks_add(&t, "g", 1, 0.0015);
+	stacks_add(&t, "h", 1, 9e18);
+	stacks_add(&t, "h", 1, 9e18);
+	is_str((sb_reset(&o), stacks_print(&t, &o), o.p), "f 3\ng 2\nh 9223372036854775807\n",
+		"fractional weights are summed, not truncated; a sum past int64 is held at its limit");
+	sb_free(&o);
+	stacks_free(&t);
 }
 
 static void test_prices(const char *dir)
