@@ -344,6 +344,7 @@ int main(int argc, char **argv)
 		rp = rp_new(&ro);
 		o.hook = rp_hook;
 		o.hook_arg = rp;
+		o.timeline = true;
 	}
 	struct operands ops;
 	operands_init(&ops, argc - optind, argv + optind);

@@ -19,6 +19,8 @@ struct rcall {
 	uint32_t sess, name, agent, ptag;
 	uint64_t thread;        /* prompt id and subagent: one line of work */
 	int64_t ts, dur;        /* dur EV_NONE: unknown */
+	int64_t lat, wait;      /* as the time view charges it (EV_NONE unknown), and cut */
+	int64_t ref;            /* the view's time-line item */
 	size_t order;
 	int64_t tk[4];
 	double cost, cw_cost;   /* microdollars; cost NAN: unpriced */
@@ -56,6 +58,7 @@ struct rp {
 	 * c[cix[cat[i]]] .. c[cix[cat[i + 1] - 1]], its bursts likewise
 	 * through bix and bat (index_sessions) */
 	size_t *cat, *cix, *bat, *bix;
+	const struct sv *sv;    /* the view, whose time lines give active time */
 };
 
 static uint32_t in(struct rp *p, const char *s)
@@ -189,6 +192,8 @@ void rp_hook(void *arg, const struct event *e, const struct sv_rec *r)
 	c->thread = hash64(pid, strlen(pid), e->subagent ? hash64(e->subagent, strlen(e->subagent), 1) : 0);
 	c->ts = e->ts;
 	c->dur = e->duration_ms != EV_NONE && e->duration_ms >= 0 ? e->duration_ms : EV_NONE;
+	c->ref = r->ref;
+	p->sv = r->sv;
 	c->order = p->nc;
 	if (type == RC_PROMPT) {
 		c->human = !e->origin || !strcmp(e->origin, "human");
@@ -219,16 +224,6 @@ void rp_hook(void *arg, const struct event *e, const struct sv_rec *r)
 
 static const struct rp *sort_p;
 
-static int cmp_time(const void *a, const void *b)
-{
-	const struct rcall *x = &sort_p->c[*(const size_t *)a], *y = &sort_p->c[*(const size_t *)b];
-	if (x->sess != y->sess)
-		return x->sess < y->sess ? -1 : 1;
-	if (x->ts != y->ts)
-		return x->ts < y->ts ? -1 : 1;
-	return (x->order > y->order) - (x->order < y->order);
-}
-
 static int cmp_thread(const void *a, const void *b)
 {
 	const struct rcall *x = &sort_p->c[*(const size_t *)a], *y = &sort_p->c[*(const size_t *)b];
@@ -241,123 +236,23 @@ static int cmp_thread(const void *a, const void *b)
 	return (x->order > y->order) - (x->order < y->order);
 }
 
-/* Intervals of time, for the shares of active time. */
-struct iv {
-	int64_t a, b;
-};
-
-static int cmp_iv(const void *x, const void *y)
-{
-	const struct iv *p = x, *q = y;
-	if (p->a != q->a)
-		return p->a < q->a ? -1 : 1;
-	return (p->b > q->b) - (p->b < q->b);
-}
-
-/* Sort and join overlapping intervals; returns how many are left. */
-static size_t iv_union(struct iv *v, size_t n)
-{
-	sort_n(v, n, sizeof *v, cmp_iv);
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (v[i].b <= v[i].a)
-			continue;
-		if (m && v[i].a <= v[m - 1].b) {
-			if (v[i].b > v[m - 1].b)
-				v[m - 1].b = v[i].b;
-		} else {
-			v[m++] = v[i];
-		}
-	}
-	return m;
-}
-
-/* The time two unions of intervals have in common. */
-static int64_t iv_common(const struct iv *x, size_t nx, const struct iv *y, size_t ny)
-{
-	int64_t t = 0;
-	for (size_t i = 0, j = 0; i < nx && j < ny;) {
-		int64_t a = x[i].a > y[j].a ? x[i].a : y[j].a, b = x[i].b < y[j].b ? x[i].b : y[j].b;
-		if (b > a)
-			t += b - a;
-		if (x[i].b < y[j].b)
-			i++;
-		else
-			j++;
-	}
-	return t;
-}
-
-/* The shares of one session's active time (the records ix[0..n) of it,
- * in time order): the time covered by model calls, by tool calls, by
- * either, within the active spans.  A model call covers the duration
- * before its record (as the time view charges it), a tool call the
- * duration after its own.  Overlapping calls (subagents, parallel tools)
- * count once. */
-static void shares(struct rp *p, struct rsess *s, const size_t *ix, size_t n, const bool *span)
-{
-	struct iv *act = xmalloc((n ? n : 1) * sizeof *act), *m = xmalloc((n ? n : 1) * sizeof *m);
-	struct iv *t = xmalloc((n ? n : 1) * sizeof *t), *e = xmalloc((2 * n + 1) * sizeof *e);
-	size_t na = 0, nm = 0, nt = 0, ne = 0;
-	for (size_t k = 0; k < n; k++) {
-		const struct rcall *c = &p->c[ix[k]];
-		if (span[k])
-			act[na++] = (struct iv){p->c[ix[k - 1]].ts, c->ts};
-		if (c->dur == EV_NONE || c->dur <= 0)
-			continue;
-		if (c->type == RC_LLM)
-			m[nm++] = (struct iv){c->ts - c->dur, c->ts};
-		else if (c->type == RC_TOOL)
-			t[nt++] = (struct iv){c->ts, c->ts + c->dur};
-	}
-	memcpy(e, m, nm * sizeof *e);
-	memcpy(e + nm, t, nt * sizeof *e);
-	ne = iv_union(e, nm + nt);
-	na = iv_union(act, na);
-	nm = iv_union(m, nm);
-	nt = iv_union(t, nt);
-	s->model += iv_common(act, na, m, nm);
-	s->tools += iv_common(act, na, t, nt);
-	s->busy += iv_common(act, na, e, ne);
-	free(act);
-	free(m);
-	free(t);
-	free(e);
-}
-
-/* Active time as the time view counts it: gaps between consecutive
- * records of a session up to the idle cap.  A model call without a
- * duration is given the gap before it, unless that gap is idle. */
+/* Active time and the times of calls as the time view weighs them (one
+ * time line per session, laid out by the view: stackview.c), so that the
+ * two agree exactly.  The model's and the tools' shares are the parts of
+ * the active time their calls own; the rest (the prompt's) is other. */
 static void active_time(struct rp *p)
 {
-	size_t *ix = xmalloc((p->nc ? p->nc : 1) * sizeof *ix), n = 0;
-	for (size_t i = 0; i < p->nc; i++)
-		if (p->c[i].ts != TS_NONE)
-			ix[n++] = i;
-	sort_p = p;
-	sort_n(ix, n, sizeof *ix, cmp_time);
-	bool *span = xcalloc(n ? n : 1, sizeof *span);
-	int64_t cap = p->o.idle_cap;
-	for (size_t k = 0; k < n; k++) {
-		struct rcall *c = &p->c[ix[k]];
-		struct rsess *s = &p->ss[c->sess];
-		int64_t gap = 0;
-		if (k && p->c[ix[k - 1]].sess == c->sess) {
-			gap = c->ts - p->c[ix[k - 1]].ts;
-			span[k] = gap >= 0 && (!cap || gap <= cap);
-			if (span[k])
-				s->active += gap;
-		}
-		if (c->type == RC_LLM && c->dur == EV_NONE && span[k])
-			c->dur = gap;
+	for (size_t i = 0; i < p->nc; i++) {
+		struct rcall *c = &p->c[i];
+		c->lat = EV_NONE, c->wait = 0;
+		if (c->type != RC_PROMPT && p->sv && !sv_call_time(p->sv, c->ref, &c->lat, &c->wait))
+			c->lat = EV_NONE;
 	}
-	for (size_t k = 0, j; k < n; k = j) {
-		for (j = k; j < n && p->c[ix[j]].sess == p->c[ix[k]].sess; j++)
-			;
-		shares(p, &p->ss[p->c[ix[k]].sess], ix + k, j - k, span + k);
+	for (size_t i = 0; i < p->nss; i++) {
+		struct rsess *s = &p->ss[i];
+		if (p->sv && sv_session_time(p->sv, S(p, s->id), &s->active, &s->model, &s->tools))
+			s->busy = s->model + s->tools;
 	}
-	free(span);
-	free(ix);
 }
 
 static bool independent(const struct rcall *c)
@@ -489,7 +384,7 @@ static int cmp_lat(const void *a, const void *b)
 		return x->type < y->type ? -1 : 1;
 	if ((c = strcmp(S(sort_p, x->name), S(sort_p, y->name))))
 		return c;
-	return (x->dur > y->dur) - (x->dur < y->dur);
+	return (x->lat > y->lat) - (x->lat < y->lat);
 }
 
 static int cmp_lrow(const void *a, const void *b)
@@ -507,14 +402,17 @@ static int cmp_lrow(const void *a, const void *b)
 
 static void latency_table(struct rp *p, struct sbuf *o)
 {
-	size_t *ix = xmalloc((p->nc ? p->nc : 1) * sizeof *ix), n = 0, nolat[3] = {0};
+	size_t *ix = xmalloc((p->nc ? p->nc : 1) * sizeof *ix), n = 0, nolat[3] = {0}, nwait = 0;
+	int64_t waited = 0;
 	for (size_t i = 0; i < p->nc; i++) {
 		if (p->c[i].type == RC_PROMPT)
 			continue;
-		if (p->c[i].dur == EV_NONE)
+		if (p->c[i].lat == EV_NONE)
 			nolat[p->c[i].type]++;
 		else
 			ix[n++] = i;
+		if (p->c[i].wait > 0)
+			nwait++, waited += p->c[i].wait;
 	}
 	sort_p = p;
 	sort_n(ix, n, sizeof *ix, cmp_lat);
@@ -527,8 +425,8 @@ static void latency_table(struct rp *p, struct sbuf *o)
 		struct lrow r = {c->agent, c->name, c->type, 0, 0, 0, 0, 0, 0};
 		while (j < n && p->c[ix[j]].agent == c->agent && p->c[ix[j]].type == c->type &&
 		    p->c[ix[j]].name == c->name) {
-			v[m++] = p->c[ix[j]].dur;
-			r.total += p->c[ix[j]].dur;
+			v[m++] = p->c[ix[j]].lat;
+			r.total += p->c[ix[j]].lat;
 			j++;
 		}
 		r.n = m;
@@ -545,7 +443,8 @@ static void latency_table(struct rp *p, struct sbuf *o)
 		nw = m > nw ? m : nw;
 	}
 	nw = nw > 40 ? 40 : nw;
-	sb_adds(o, "latency of model calls and tool calls (wall time; percentiles by nearest rank)\n");
+	sb_adds(o, "latency of model calls and tool calls (wall time up to the idle cap; percentiles by "
+		"nearest rank)\n");
 	padr(o, "agent", aw);
 	sb_adds(o, "  kind   ");
 	padr(o, "name", nw);
@@ -567,6 +466,13 @@ static void latency_table(struct rp *p, struct sbuf *o)
 	if (nolat[RC_LLM] || nolat[RC_TOOL])
 		sb_printf(o, "without a duration, left out: %zu model calls, %zu tool calls\n",
 			nolat[RC_LLM], nolat[RC_TOOL]);
+	if (nwait) {
+		struct sbuf w = {0};
+		rp_ms(&w, waited);
+		sb_printf(o, "cut as waiting (past the idle cap), left out: %zu call%s, %s\n", nwait,
+			nwait == 1 ? "" : "s", w.p);
+		sb_free(&w);
+	}
 	free(rows);
 	free(v);
 	free(ix);
@@ -602,8 +508,8 @@ static void active_table(struct rp *p, struct sbuf *o)
 {
 	struct sbuf t = {0};
 	rp_ms(&t, p->o.idle_cap);
-	sb_printf(o, "\nshare of active time (gaps between a session's records up to %s) "
-		"waiting on the model and running tools\n", p->o.idle_cap ? t.p : "any length");
+	sb_printf(o, "\nshare of active time (as in the time view, idle cap %s) "
+		"waiting on the model and running tools\n", p->o.idle_cap ? t.p : "none");
 	sb_adds(o, "session       agent        active    model    tools    other\n");
 	size_t *ix = sessions_by_time(p);
 	struct rsess all = {0};

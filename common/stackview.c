@@ -1,7 +1,16 @@
-/* stackview.c: the views of agent-stack.  Each record is turned into zero
- * or more (stack, weight) pairs as it arrives, except where a view needs
- * the whole session first: tasks waits for a tool's effects to name its
- * main effect, time sorts the session's records by timestamp. */
+/* stackview.c: the views of agent-stack.
+ *
+ * Records may come in any order and sessions interleaved: what a view
+ * needs to know of a session (its prompts' tags, its tools, its subagents
+ * and the tools that spawned them, its project) is kept per session for
+ * the whole run, as ids and interned strings.  A record that refers to
+ * something not seen yet (its session record, its prompt, the tool of an
+ * effect, the spawning tool of a subagent, the call an update adds to) is
+ * held, as its agent-event(5) line, until that arrives or the input ends.
+ * Each record is turned into (stack, weight) pairs when it is placed,
+ * except where a view needs more: tasks waits for the end of input to
+ * name a tool's main effect, time lays out each session's records on a
+ * time line at the end (sv_finish). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,33 +28,75 @@ static const char *const kind_frame[PR_N] = {
 	"input", "output", "cache_read", "cache_write", "cache_write_1h",
 };
 
-/* One session of the summary; kept for the whole run. */
-struct sess {
-	char *id, *agent, *project, *root, *tag, *preview;
-	bool has_text;
-	double weight;
-	uint64_t records;
+/* qsort with no work to do never sees its (possibly NULL) array. */
+static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
+/* A record on a session's time line (time view, and the numbers of the
+ * terminal formats). */
+enum { IT_PROMPT, IT_MARK, IT_LLM, IT_TOOL };
+struct item {
+	int64_t ts, dur;        /* dur: as recorded, EV_NONE unknown */
+	int64_t progress;       /* tool: last sign of progress (effects, its subagent's records) */
+	int64_t cs, ce, wait;   /* the charged interval and what was cut (wait) */
+	int64_t share;          /* ms of the session's active time owned */
+	uint32_t stack, wstack; /* interned: the time view's stack and its wait stack */
+	int32_t anc;            /* the spawning tool's item of this record's subagent, -1 */
+	int32_t line;           /* the subagent, -1 the session itself */
+	uint32_t order;
+	uint8_t type;
+	bool selected, known;   /* known: cs..ce means something */
 };
 
-/* Prompts, tools and time-line items of the current session.  Strings are
- * offsets into the session's pool, which grows. */
+/* One session: its summary (kept for the whole run) and its time line. */
+struct sess {
+	char *id, *agent, *project, *root, *tag, *preview;
+	bool has_text, seen;
+	uint32_t nprompts;
+	double weight;
+	uint64_t records;
+	struct item *it;
+	size_t nit, capit;
+	int64_t none_share;     /* time not owned by a call or a prompt */
+	uint32_t none_stack;
+	bool none_sel;
+	int64_t active, model, tools;   /* selected ms, after the time line */
+};
+
 struct prompt {
-	size_t tag, stack;      /* stack: base + ";kind:prompt" (time) */
-	bool selected;
-	double wall, charged;
+	uint32_t tag;           /* interned; 0: no prompt frame */
 };
 
 struct tool {
-	size_t name, status, class, effect, cwd, stack;   /* 0: none */
+	uint32_t sess, name, status, class, effect, cwd, ptag, stack;
+	int32_t line, item;     /* subagent index or -1; time line item or -1 */
 	bool selected;
 };
 
-enum { IT_PROMPT, IT_LLM, IT_TOOL };
-struct item {
-	int64_t ts, dur;
-	size_t order, stack;
-	int type, prompt;
+/* A subagent: its type, and the frames that lead to it
+ * (";call:tool/T;subagent:TYPE", nested ones after their parents'). */
+struct sub {
+	uint32_t sess, type, prefix, ptag;
+	int32_t anc;            /* the spawning tool's time line item, -1 */
+	bool resolved, introduced;
+};
+
+/* A model call, for the updates that add to it (tokens, cost). */
+struct call {
+	uint32_t stack;         /* the stack up to the model frame */
+	struct tokens tk;       /* what it has been charged so far */
 	bool selected;
+};
+
+/* A held record: its agent-event(5) line, in a list per awaited key. */
+struct held {
+	char *line;
+	size_t len;
+	uint64_t seq;           /* arrival */
+	int64_t next, tail;     /* tail: kept in the head of a list */
 };
 
 struct unpriced {
@@ -57,26 +108,34 @@ struct unpriced {
 struct sv {
 	struct sv_opts o;
 	struct stacks st;
+	struct stacks strs;     /* interned strings with their NUL; 0 is "" */
 	struct sess *ss;
 	size_t nss, capss;
 	struct hmap ssidx;      /* session id -> index */
-	/* the current session */
-	long cur;               /* index into ss, -1 before the first */
-	struct sbuf pool;       /* offset 0 is "" */
-	struct hmap pidx;       /* prompt id -> index */
+	struct hmap ids;        /* (session, kind, id) -> index into the tables below */
 	struct prompt *pr;
 	size_t npr, cappr;
-	struct hmap tidx;       /* tool id -> index */
 	struct tool *tl;
 	size_t ntl, captl;
-	struct item *it;
-	size_t nit, capit;
-	/* unpriced models, for the note and the summary; context: models
-	 * without a context window */
+	struct sub *sb;
+	size_t nsb, capsb;
+	struct call *cl;
+	size_t ncl, capcl;
+	/* held records and the queue of those released */
+	struct held *h;
+	size_t nh, caph;
+	int64_t hfree;          /* free list of held entries */
+	struct hmap waits;      /* awaited key -> first held entry, -1 none */
+	int64_t *ready;
+	size_t nready, capready, rhead;
+	bool final, draining;
+	uint64_t nheld;         /* records held at some point */
+	struct sbuf hb;         /* a record being held */
 	struct unpriced *up, *nw;
 	size_t nup, capup, nnw, capnw;
 	uint64_t matched;
-	struct sbuf b, g;       /* scratch: the stack being built, a group */
+	bool timeline_done;
+	struct sbuf b, g, pt;   /* scratch: the stack being built, a group, a prompt tag */
 };
 
 int sv_view_byname(const char *name)
@@ -92,157 +151,155 @@ int sv_view_byname(const char *name)
 const char *sv_view_name(enum sv_view v) { return names[v]; }
 const char *sv_view_unit(enum sv_view v) { return units[v]; }
 
-static size_t keep(struct sv *s, const char *str, size_t n)
+static uint32_t in(struct sv *s, const char *str, size_t n)
 {
-	if (!str)
-		return 0;
-	size_t off = s->pool.len;
-	sb_add(&s->pool, str, n);
-	sb_addc(&s->pool, 0);
-	return off;
+	struct sbuf t = {0};
+	sb_add(&t, str, n);
+	sb_addc(&t, 0);
+	uint32_t i = (uint32_t)stacks_add(&s->strs, t.p, n + 1, 0);
+	sb_free(&t);
+	return i;
 }
 
-static size_t keeps(struct sv *s, const char *str)
+static uint32_t ins(struct sv *s, const char *str)
 {
-	return str ? keep(s, str, strlen(str)) : 0;
+	return str ? in(s, str, strlen(str)) : 0;
 }
 
-static const char *at(const struct sv *s, size_t off)
+static const char *S(const struct sv *s, uint32_t i)
 {
-	return off ? s->pool.p + off : NULL;
+	return s->strs.pool.p + s->strs.e[i].off;
 }
 
-static uint64_t key(const char *id)
+static const char *SN(const struct sv *s, uint32_t i)
 {
-	return hash64(id, strlen(id), 0x5eed);
+	return i ? S(s, i) : NULL;
 }
 
 struct sv *sv_new(const struct sv_opts *o)
 {
 	struct sv *s = xcalloc(1, sizeof *s);
 	s->o = *o;
-	s->cur = -1;
-	sb_addc(&s->pool, 0);
+	s->hfree = -1;
+	stacks_add(&s->strs, "", 1, 0);
 	return s;
 }
 
-/* --- sessions ------------------------------------------------------------ */
+/* --- keys ------------------------------------------------------------------ */
 
-static struct sess *cur(struct sv *s)
+enum { K_PROMPT = 'P', K_TOOL = 'T', K_SUB = 'X', K_LLM = 'L', K_SESSION = 'S' };
+
+static uint64_t idkey(size_t si, int kind, const char *id)
 {
-	return &s->ss[s->cur];
+	return hash64(id, strlen(id), ((uint64_t)si << 8 | (unsigned)kind) * 0x9e3779b97f4a7c15u + 1);
 }
 
-static void flush(struct sv *s);
+static int64_t *id_get(struct sv *s, size_t si, int kind, const char *id)
+{
+	return id ? hm_get(&s->ids, idkey(si, kind, id)) : NULL;
+}
+
+/* --- sessions ------------------------------------------------------------ */
 
 static char *project_of(const char *cwd)
 {
 	return path_project(cwd);
 }
 
-/* Make id the current session; a session record (e) fills in what the
- * summary does not know yet.  The same id again (a subagent's or a
- * resumed part of it) keeps the session's prompts and tools. */
-static void begin(struct sv *s, const char *id, const struct event *e)
+static size_t sess_of(struct sv *s, const char *id)
 {
 	if (!id)
 		id = "";
-	if (s->cur < 0 || strcmp(cur(s)->id, id)) {
-		if (s->cur >= 0)
-			flush(s);
-		bool ins;
-		int64_t *v = hm_put(&s->ssidx, key(id), &ins);
-		if (ins) {
-			GROW(s->ss, s->nss, s->capss);
-			memset(&s->ss[s->nss], 0, sizeof *s->ss);
-			s->ss[s->nss].id = xstrdup(id);
-			*v = (int64_t)s->nss++;
-		}
-		s->cur = (long)*v;
+	bool isnew;
+	int64_t *v = hm_put(&s->ssidx, hash64(id, strlen(id), 0x5eed), &isnew);
+	if (isnew) {
+		GROW(s->ss, s->nss, s->capss);
+		memset(&s->ss[s->nss], 0, sizeof *s->ss);
+		s->ss[s->nss].id = xstrdup(id);
+		*v = (int64_t)s->nss++;
 	}
-	struct sess *ss = cur(s);
-	if (!ss->agent && e->agent)
-		ss->agent = xstrdup(e->agent);
-	if (!strcmp(e->kind, "session")) {
-		if (!ss->root && e->cwd && *e->cwd) {
-			ss->root = xstrdup(e->cwd);
-			ss->project = project_of(e->cwd);
-		}
-		if (!ss->tag && e->tag_session)
-			ss->tag = xstrdup(e->tag_session);
+	return (size_t)*v;
+}
+
+/* --- holding ------------------------------------------------------------- */
+
+static uint64_t waitkey(size_t si, int kind, const char *id)
+{
+	return idkey(si, kind, id ? id : "") ^ 0x77a17;
+}
+
+/* Keep record e until (si, kind, id) is known. */
+static void hold(struct sv *s, size_t si, int kind, const char *id, const struct event *e)
+{
+	sb_reset(&s->hb);
+	ev_write(&s->hb, e, 0);
+	int64_t x;
+	if (s->hfree >= 0) {
+		x = s->hfree;
+		s->hfree = s->h[x].next;
+	} else {
+		GROW(s->h, s->nh, s->caph);
+		x = (int64_t)s->nh++;
+	}
+	s->h[x] = (struct held){xstrndup(s->hb.p, s->hb.len), s->hb.len, s->nheld, -1, x};
+	s->nheld++;
+	bool isnew;
+	int64_t *head = hm_put(&s->waits, waitkey(si, kind, id), &isnew);
+	if (isnew || *head < 0) {
+		*head = x;
+	} else {
+		s->h[s->h[*head].tail].next = x;
+		s->h[*head].tail = x;
 	}
 }
 
-static void reset(struct sv *s)
+/* What waited for (si, kind, id) is ready to be placed again. */
+static void release(struct sv *s, size_t si, int kind, const char *id)
 {
-	hm_free(&s->pidx);
-	hm_free(&s->tidx);
-	s->npr = s->ntl = s->nit = 0;
-	s->pool.len = 1;
+	int64_t *head = hm_get(&s->waits, waitkey(si, kind, id));
+	if (!head || *head < 0)
+		return;
+	for (int64_t x = *head; x >= 0; x = s->h[x].next) {
+		GROW(s->ready, s->nready, s->capready);
+		s->ready[s->nready++] = x;
+	}
+	*head = -1;
 }
 
 /* --- stacks -------------------------------------------------------------- */
 
-static void emit(struct sv *s, const char *stack, size_t n, double w)
+static void emit(struct sv *s, size_t si, const char *stack, size_t n, double w)
 {
 	if (w <= 0)
 		return;
 	stacks_add(&s->st, stack, n, w);
-	cur(s)->weight += w;
+	s->ss[si].weight += w;
 }
 
-static int find_prompt(const struct sv *s, const char *id)
+static const char *session_tag(struct sv *s, size_t si, const struct event *e)
 {
-	if (!id)
-		return -1;
-	int64_t *v = hm_get(&s->pidx, key(id));
-	return v ? (int)*v : -1;
-}
-
-static struct tool *find_tool(struct sv *s, const char *id)
-{
-	if (!id)
-		return NULL;
-	int64_t *v = hm_get(&s->tidx, key(id));
-	return v ? &s->tl[*v] : NULL;
-}
-
-/* The tag of the record's prompt: the prompt's own for a prompt record,
- * "none" when unknown, NULL (no prompt frame) for agent-snoop's process
- * traces, which have no prompts to name. */
-static const char *prompt_tag(struct sv *s, const struct event *e)
-{
-	int p = find_prompt(s, !strcmp(e->kind, "prompt") && e->id ? e->id : e->prompt);
-	if (p >= 0)
-		return at(s, s->pr[p].tag);
-	const char *agent = e->agent ? e->agent : cur(s)->agent;
-	if (!e->prompt && !s->npr && agent && !strcmp(agent, "snoop"))
-		return NULL;
-	return "none";
-}
-
-static const char *session_tag(struct sv *s, const struct event *e)
-{
-	const char *t = cur(s)->tag;
+	const char *t = s->ss[si].tag;
 	return t ? t : e->tag_session ? e->tag_session : "unmatched";
 }
 
-/* project:P;agent:A;session:T[;prompt:T] into s->b */
-static void base(struct sv *s, const struct event *e, const char *ptag)
+/* project:P;agent:A;session:T[;prompt:T][subagent frames] into s->b */
+static void base(struct sv *s, size_t si, const struct event *e, const char *ptag, int32_t line)
 {
-	struct sess *ss = cur(s);
+	struct sess *ss = &s->ss[si];
 	sb_reset(&s->b);
 	frame_add(&s->b, "project", ss->project ? ss->project : "unknown");
 	frame_add(&s->b, "agent", e->agent ? e->agent : ss->agent ? ss->agent : "unknown");
-	frame_add(&s->b, "session", session_tag(s, e));
+	frame_add(&s->b, "session", session_tag(s, si, e));
 	if (ptag)
 		frame_add(&s->b, "prompt", ptag);
+	if (line >= 0)
+		sb_adds(&s->b, S(s, s->sb[line].prefix));
 }
 
-static bool selected(struct sv *s, const struct event *e, const char *ptag)
+static bool selected(struct sv *s, size_t si, const struct event *e, const char *ptag)
 {
 	const struct sv_opts *o = &s->o;
-	struct sess *ss = cur(s);
+	struct sess *ss = &s->ss[si];
 	const char *agent = e->agent ? e->agent : ss->agent;
 	if (o->agent && (!agent || strcmp(agent, o->agent)))
 		return false;
@@ -252,7 +309,7 @@ static bool selected(struct sv *s, const struct event *e, const char *ptag)
 		    (!e->subagent || strncmp(e->subagent, o->session_id, l)))
 			return false;
 	}
-	if (o->session_tag && strcmp(session_tag(s, e), o->session_tag))
+	if (o->session_tag && strcmp(session_tag(s, si, e), o->session_tag))
 		return false;
 	if (o->project && strcmp(ss->project ? ss->project : "unknown", o->project))
 		return false;
@@ -265,14 +322,16 @@ static bool selected(struct sv *s, const struct event *e, const char *ptag)
 	return true;
 }
 
-static void hook(struct sv *s, const struct event *e, const char *ptag, bool sel)
+static void hook(struct sv *s, size_t si, const struct event *e, const char *ptag, bool sel,
+	int64_t item)
 {
 	if (!s->o.hook)
 		return;
-	struct sess *ss = cur(s);
+	struct sess *ss = &s->ss[si];
 	struct sv_rec r = {
 		ss->id, e->agent ? e->agent : ss->agent ? ss->agent : "unknown",
-		ss->project ? ss->project : "unknown", session_tag(s, e), ptag ? ptag : "none", sel,
+		ss->project ? ss->project : "unknown", session_tag(s, si, e), ptag ? ptag : "none", sel,
+		s, item >= 0 ? (int64_t)((uint64_t)si << 32 | (uint64_t)item) : -1,
 	};
 	s->o.hook(s->o.hook_arg, e, &r);
 }
@@ -289,13 +348,13 @@ static void call_llm(struct sv *s, const struct event *e)
 	frame_add(&s->b, "model", e->model ? e->model : "unknown");
 }
 
-static void call_tool(struct sv *s, const char *tool)
+static void call_tool(struct sbuf *b, const char *tool)
 {
-	sb_adds(&s->b, ";call:tool/");
+	sb_adds(b, ";call:tool/");
 	tool = tool && *tool ? tool : "unknown";
 	if (tool[0] == '/')
 		tool = path_base(tool);     /* a program run by path: no absolute path out */
-	label_clean(&s->b, tool, strlen(tool));
+	label_clean(b, tool, strlen(tool));
 }
 
 static void processes(struct sv *s, const struct event *e)
@@ -306,26 +365,103 @@ static void processes(struct sv *s, const struct event *e)
 		frame_add(&s->b, "process", path_base(e->argv[0]));
 }
 
+/* --- the time line: items ------------------------------------------------- */
+
+static bool want_timeline(const struct sv *s)
+{
+	return s->o.view == SV_TIME || s->o.timeline;
+}
+
+static int32_t add_item(struct sv *s, size_t si, const struct event *e, int type, int32_t line,
+	bool sel, uint32_t stack, uint32_t wstack)
+{
+	if (!want_timeline(s))
+		return -1;
+	struct sess *ss = &s->ss[si];
+	GROW(ss->it, ss->nit, ss->capit);
+	struct item *it = &ss->it[ss->nit];
+	memset(it, 0, sizeof *it);
+	it->ts = e->ts;
+	it->dur = type == IT_LLM || type == IT_TOOL ? e->duration_ms : EV_NONE;
+	it->progress = e->ts;
+	it->stack = stack, it->wstack = wstack;
+	it->anc = line >= 0 ? s->sb[line].anc : -1;
+	it->line = line;
+	it->order = (uint32_t)ss->nit;
+	it->type = (uint8_t)type;
+	it->selected = sel;
+	/* a subagent's record is a sign of progress of the tools that led to it */
+	if (e->ts != TS_NONE)
+		for (int32_t a = it->anc, depth = 0; a >= 0 && depth < 1000; a = ss->it[a].anc, depth++)
+			if (ss->it[a].progress == TS_NONE || ss->it[a].progress < e->ts)
+				ss->it[a].progress = e->ts;
+	return (int32_t)ss->nit++;
+}
+
+/* --- subagents ------------------------------------------------------------ */
+
+static int32_t sub_of(struct sv *s, size_t si, const struct event *e)
+{
+	bool isnew;
+	int64_t *v = hm_put(&s->ids, idkey(si, K_SUB, e->subagent), &isnew);
+	if (isnew) {
+		GROW(s->sb, s->nsb, s->capsb);
+		memset(&s->sb[s->nsb], 0, sizeof *s->sb);
+		s->sb[s->nsb].sess = (uint32_t)si;
+		s->sb[s->nsb].anc = -1;
+		*v = (int64_t)s->nsb++;
+	}
+	struct sub *b = &s->sb[*v];
+	if (!b->type && e->subagent_type && *e->subagent_type)
+		b->type = ins(s, e->subagent_type);
+	return (int32_t)*v;
+}
+
+/* The spawning tool is t (NULL: not known, so the agent's usual one). */
+static void resolve(struct sv *s, size_t si, int32_t x, const struct tool *t, const struct event *e)
+{
+	struct sub *b = &s->sb[x];
+	struct sbuf p = {0};
+	const char *agent = e->agent ? e->agent : s->ss[si].agent;
+	if (t && t->line >= 0)
+		sb_adds(&p, S(s, s->sb[t->line].prefix));
+	call_tool(&p, t ? SN(s, t->name) : agent && !strcmp(agent, "codex") ? "spawn_agent" : "Task");
+	frame_add(&p, "subagent", b->type ? S(s, b->type) : "task");
+	b->prefix = in(s, p.p, p.len);
+	b->ptag = t ? t->ptag : 0;
+	b->anc = t ? t->item : -1;
+	b->resolved = true;
+	sb_free(&p);
+	release(s, si, K_SUB, e->subagent);
+}
+
 /* --- per kind ------------------------------------------------------------ */
 
-static void on_prompt(struct sv *s, const struct event *e)
+static void on_prompt(struct sv *s, size_t si, const struct event *e, const char *ptag, int32_t line)
 {
-	GROW(s->pr, s->npr, s->cappr);
-	int idx = (int)s->npr;
-	struct prompt *p = &s->pr[s->npr++];
-	memset(p, 0, sizeof *p);
-	p->tag = keeps(s, e->tag_prompt ? e->tag_prompt : "unmatched");
+	struct sess *ss = &s->ss[si];
 	if (e->id) {
-		bool ins;
-		int64_t *v = hm_put(&s->pidx, key(e->id), &ins);
-		if (ins)
-			*v = idx;   /* a repeated id keeps the first prompt */
+		bool isnew;
+		int64_t *v = hm_put(&s->ids, idkey(si, K_PROMPT, e->id), &isnew);
+		if (isnew) {   /* a repeated id keeps the first prompt */
+			GROW(s->pr, s->npr, s->cappr);
+			s->pr[s->npr] = (struct prompt){ins(s, ptag)};
+			*v = (int64_t)s->npr++;
+		}
+		release(s, si, K_PROMPT, e->id);
 	}
-	const char *ptag = at(s, p->tag);
-	p->selected = selected(s, e, ptag);
-	hook(s, e, ptag, p->selected);
-	struct sess *ss = cur(s);
-	if (p->selected && e->text && e->text_len && !ss->has_text &&
+	if (line < 0)
+		ss->nprompts++;
+	bool sel = selected(s, si, e, ptag);
+	uint32_t stack = 0;
+	if (s->o.view == SV_TIME && line < 0) {
+		base(s, si, e, ptag, line);
+		sb_adds(&s->b, ";kind:prompt");
+		stack = in(s, s->b.p, s->b.len);
+	}
+	int32_t item = add_item(s, si, e, line < 0 ? IT_PROMPT : IT_MARK, line, sel, stack, 0);
+	hook(s, si, e, ptag, sel, item);
+	if (sel && e->text && e->text_len && !ss->has_text && line < 0 &&
 	    (!e->origin || !strcmp(e->origin, "human"))) {
 		ss->has_text = true;
 		if (s->o.previews) {
@@ -343,21 +479,12 @@ static void on_prompt(struct sv *s, const struct event *e)
 			sb_free(&t);
 		}
 	}
-	if (p->selected)
+	if (sel)
 		s->matched++, ss->records++;
-	if (s->o.view == SV_TIME) {
-		base(s, e, ptag);
-		sb_adds(&s->b, ";kind:prompt");
-		p = &s->pr[idx];
-		p->stack = keep(s, s->b.p, s->b.len);
-		GROW(s->it, s->nit, s->capit);
-		s->it[s->nit] = (struct item){e->ts, EV_NONE, s->nit, 0, IT_PROMPT, idx, p->selected};
-		s->nit++;
-	}
 }
 
 static void note_model(struct unpriced **up, size_t *n, size_t *cap, const char *model,
-	int64_t tokens)
+	int64_t tokens, bool call)
 {
 	size_t i;
 	for (i = 0; i < *n; i++)
@@ -367,13 +494,8 @@ static void note_model(struct unpriced **up, size_t *n, size_t *cap, const char 
 		GROW(*up, *n, *cap);
 		(*up)[(*n)++] = (struct unpriced){xstrdup(model), 0, 0};
 	}
-	(*up)[i].calls++;
+	(*up)[i].calls += call;
 	(*up)[i].tokens += tokens;
-}
-
-static void add_unpriced(struct sv *s, const char *model, int64_t tokens)
-{
-	note_model(&s->up, &s->nup, &s->capup, model, tokens);
 }
 
 static int64_t tok(const struct tokens *t, int k)
@@ -387,20 +509,31 @@ static int64_t tok(const struct tokens *t, int k)
 	return 0;
 }
 
-static void llm_tokens(struct sv *s, const struct event *e)
+static void tk_add(struct tokens *a, const struct tokens *b)
+{
+	a->input += b->input, a->cache_read += b->cache_read, a->cache_write += b->cache_write;
+	a->cache_write_1h += b->cache_write_1h, a->output += b->output;
+	a->reasoning += b->reasoning;
+}
+
+/* Tokens or cost of a call whose stack up to the model frame is in s->b:
+ * tk are its tokens; an update (was: what the call had before) weighs
+ * what it adds. */
+static void llm_tokens(struct sv *s, size_t si, const char *model, const struct tokens *tk,
+	const struct tokens *was)
 {
 	size_t n = s->b.len;
 	const struct price *pr = NULL;
-	if (s->o.view == SV_COST && !(pr = prices_find(s->o.prices, e->model))) {
+	if (s->o.view == SV_COST && !(pr = prices_find(s->o.prices, model))) {
 		int64_t sum = 0;
 		for (int k = 0; k < PR_CACHE_WRITE_1H; k++)
-			if (s->o.kinds & (1u << k) && tok(&e->tokens, k) > 0)
-				sum += tok(&e->tokens, k);
+			if (s->o.kinds & (1u << k) && tok(tk, k) - (was ? tok(was, k) : 0) > 0)
+				sum += tok(tk, k) - (was ? tok(was, k) : 0);
 		if (sum > 0) {
 			/* Never priced at zero: visible, one per call. */
-			add_unpriced(s, e->model ? e->model : "unknown", sum);
+			note_model(&s->up, &s->nup, &s->capup, model ? model : "unknown", sum, !was);
 			sb_adds(&s->b, ";price:unknown");
-			emit(s, s->b.p, s->b.len, 1);
+			emit(s, si, s->b.p, s->b.len, was ? 0 : 1);
 		}
 		return;
 	}
@@ -410,21 +543,23 @@ static void llm_tokens(struct sv *s, const struct event *e)
 		s->b.len = n;
 		sb_adds(&s->b, ";kind:");
 		sb_adds(&s->b, kind_frame[k]);
-		double w = pr ? price_cost(pr, &e->tokens, k) : (double)tok(&e->tokens, k);
-		emit(s, s->b.p, s->b.len, w);
+		double w = pr ? price_cost(pr, tk, k) : (double)tok(tk, k);
+		if (was)
+			w -= pr ? price_cost(pr, was, k) : (double)tok(was, k);
+		emit(s, si, s->b.p, s->b.len, w);
 	}
 }
 
 /* The fill of the context window, as a frame: [threshold, 80), [80, 100],
  * above 100 percent.  Calls below the threshold weigh nothing. */
-static void llm_context(struct sv *s, const struct event *e)
+static void llm_context(struct sv *s, size_t si, const struct event *e)
 {
 	const struct price *pr = prices_find(s->o.prices, e->model);
 	int64_t prompt = e->tokens.input + e->tokens.cache_read + e->tokens.cache_write;
 	if (prompt <= 0)
 		return;
 	if (!pr || !pr->context) {
-		note_model(&s->nw, &s->nnw, &s->capnw, e->model ? e->model : "unknown", prompt);
+		note_model(&s->nw, &s->nnw, &s->capnw, e->model ? e->model : "unknown", prompt, true);
 		return;
 	}
 	double pct = 100.0 * (double)prompt / (double)pr->context, lo = s->o.ctx_threshold;
@@ -438,97 +573,159 @@ static void llm_context(struct sv *s, const struct event *e)
 	else
 		snprintf(fill, sizeof fill, "%g-%d%%", lo, lo < 80 ? 80 : 100);
 	frame_add(&s->b, "fill", fill);
-	emit(s, s->b.p, s->b.len, (double)prompt);
+	emit(s, si, s->b.p, s->b.len, (double)prompt);
 }
 
-static void on_llm(struct sv *s, const struct event *e)
+/* An update adds its tokens to the call of the same id: tokens and cost
+ * only, never a call, never time. */
+static void on_update(struct sv *s, size_t si, const struct event *e, int64_t *v)
 {
-	const char *ptag = prompt_tag(s, e);
-	bool sel = selected(s, e, ptag);
+	if (s->o.view != SV_TOKENS && s->o.view != SV_COST)
+		return;
+	struct call *c = &s->cl[*v];
+	if (!c->selected || !e->has_tokens)
+		return;
+	struct tokens was = c->tk;
+	tk_add(&c->tk, &e->tokens);
+	sb_reset(&s->b);
+	sb_adds(&s->b, S(s, c->stack));
+	/* the model is the last frame of the kept stack */
+	const char *m = strrchr(S(s, c->stack), ';');
+	struct sbuf model = {0};
+	if (m && !strncmp(m, ";model:", 7))
+		sb_adds(&model, m + 7);
+	llm_tokens(s, si, model.len ? model.p : NULL, &c->tk, &was);
+	sb_free(&model);
+}
+
+static void on_llm(struct sv *s, size_t si, const struct event *e, const char *ptag, int32_t line)
+{
+	bool sel = selected(s, si, e, ptag);
+	if (e->update) {
+		/* placed without its call (it never came): its own stacks, not a call */
+		if (sel && e->has_tokens && (s->o.view == SV_TOKENS || s->o.view == SV_COST)) {
+			base(s, si, e, ptag, line);
+			call_llm(s, e);
+			struct tokens none = {0};
+			llm_tokens(s, si, e->model, &e->tokens, &none);
+		}
+		return;
+	}
 	if (sel)
-		s->matched++, cur(s)->records++;
-	hook(s, e, ptag, sel);
-	base(s, e, ptag);
+		s->matched++, s->ss[si].records++;
+	base(s, si, e, ptag, line);
+	if ((s->o.view == SV_TOKENS || s->o.view == SV_COST) && e->id) {
+		size_t n = s->b.len;
+		call_llm(s, e);
+		bool isnew;
+		int64_t *v = hm_put(&s->ids, idkey(si, K_LLM, e->id), &isnew);
+		if (isnew) {
+			GROW(s->cl, s->ncl, s->capcl);
+			s->cl[s->ncl] = (struct call){in(s, s->b.p, s->b.len), {0}, sel && e->has_tokens};
+			if (e->has_tokens)
+				s->cl[s->ncl].tk = e->tokens;
+			*v = (int64_t)s->ncl++;
+		}
+		release(s, si, K_LLM, e->id);
+		s->b.len = n;
+		s->b.p[n] = 0;
+	}
+	int32_t item = -1;
+	if (want_timeline(s)) {
+		uint32_t st = 0, wst = 0;
+		if (s->o.view == SV_TIME) {
+			size_t n = s->b.len;
+			sb_adds(&s->b, ";kind:wait");
+			call_llm(s, e);
+			wst = in(s, s->b.p, s->b.len);
+			s->b.len = n;
+			sb_adds(&s->b, ";kind:llm");
+			call_llm(s, e);
+			st = in(s, s->b.p, s->b.len);
+		}
+		item = add_item(s, si, e, IT_LLM, line, sel, st, wst);
+	}
+	hook(s, si, e, ptag, sel, item);
+	if (!sel)
+		return;
+	base(s, si, e, ptag, line);
 	switch (s->o.view) {
 	case SV_TASKS:
-		if (!sel)
-			return;
 		sb_adds(&s->b, ";kind:llm");
 		call_llm(s, e);
-		emit(s, s->b.p, s->b.len, 1);
+		emit(s, si, s->b.p, s->b.len, 1);
 		break;
 	case SV_TOKENS:
 	case SV_COST:
-		if (!sel || !e->has_tokens)
+		if (!e->has_tokens)
 			return;
 		call_llm(s, e);
-		llm_tokens(s, e);
+		llm_tokens(s, si, e->model, &e->tokens, NULL);
 		break;
 	case SV_CONTEXT:
-		if (!sel || !e->has_tokens)
+		if (!e->has_tokens)
 			return;
 		call_llm(s, e);
-		llm_context(s, e);
-		break;
-	case SV_TIME:
-		sb_adds(&s->b, ";kind:llm");
-		call_llm(s, e);
-		GROW(s->it, s->nit, s->capit);
-		s->it[s->nit] = (struct item){e->ts, e->duration_ms, s->nit, keep(s, s->b.p, s->b.len),
-			IT_LLM, find_prompt(s, e->prompt), sel};
-		s->nit++;
+		llm_context(s, si, e);
 		break;
 	default:
 		break;
 	}
 }
 
-static void on_tool(struct sv *s, const struct event *e)
+static void on_tool(struct sv *s, size_t si, const struct event *e, const char *ptag, int32_t line)
 {
-	const char *ptag = prompt_tag(s, e);
-	bool sel = selected(s, e, ptag);
+	bool sel = selected(s, si, e, ptag);
 	if (sel)
-		s->matched++, cur(s)->records++;
-	hook(s, e, ptag, sel);
+		s->matched++, s->ss[si].records++;
 	GROW(s->tl, s->ntl, s->captl);
-	struct tool *t = &s->tl[s->ntl];
+	size_t ti = s->ntl++;
+	struct tool *t = &s->tl[ti];
 	memset(t, 0, sizeof *t);
+	t->sess = (uint32_t)si;
+	t->line = line;
 	t->selected = sel;
+	t->name = ins(s, e->tool && *e->tool ? e->tool : "unknown");
+	t->status = ins(s, e->status);
+	t->class = ins(s, e->class);
+	t->cwd = ins(s, e->cwd);
+	t->ptag = ins(s, ptag);
+	t->item = -1;
+	base(s, si, e, ptag, line);
+	size_t n = s->b.len;
+	if (s->o.view == SV_TASKS) {
+		sb_adds(&s->b, ";kind:tool");
+		call_tool(&s->b, e->tool);
+		t->stack = in(s, s->b.p, s->b.len);
+	}
+	if (want_timeline(s)) {
+		uint32_t st = 0, wst = 0;
+		if (s->o.view == SV_TIME) {
+			s->b.len = n;
+			sb_adds(&s->b, ";kind:wait");
+			call_tool(&s->b, e->tool);
+			wst = in(s, s->b.p, s->b.len);
+			s->b.len = n;
+			sb_adds(&s->b, ";kind:tool");
+			call_tool(&s->b, e->tool);
+			st = in(s, s->b.p, s->b.len);
+		}
+		t->item = add_item(s, si, e, IT_TOOL, line, sel, st, wst);
+	}
 	if (e->id) {
-		bool ins;
-		int64_t *v = hm_put(&s->tidx, key(e->id), &ins);
-		if (ins)
-			*v = (int64_t)s->ntl;
+		bool isnew;
+		int64_t *v = hm_put(&s->ids, idkey(si, K_TOOL, e->id), &isnew);
+		if (isnew)
+			*v = (int64_t)ti;
+		release(s, si, K_TOOL, e->id);
 	}
-	s->ntl++;
-	base(s, e, ptag);
-	switch (s->o.view) {
-	case SV_TASKS:
-		sb_adds(&s->b, ";kind:tool");
-		call_tool(s, e->tool);
-		t->stack = keep(s, s->b.p, s->b.len);
-		break;
-	case SV_SYSTEM:
-		call_tool(s, e->tool);
+	hook(s, si, e, ptag, sel, t->item);
+	if (s->o.view == SV_SYSTEM && sel) {
+		s->b.len = n;
+		call_tool(&s->b, e->tool);
 		frame_add(&s->b, "status", e->status ? e->status : "unknown");
-		if (sel)
-			emit(s, s->b.p, s->b.len, 1);
-		break;
-	case SV_TIME:
-		sb_adds(&s->b, ";kind:tool");
-		call_tool(s, e->tool);
-		GROW(s->it, s->nit, s->capit);
-		s->it[s->nit] = (struct item){e->ts, e->duration_ms, s->nit, keep(s, s->b.p, s->b.len),
-			IT_TOOL, find_prompt(s, e->prompt), sel};
-		s->nit++;
-		break;
-	default:
-		break;
+		emit(s, si, s->b.p, s->b.len, 1);
 	}
-	t->name = keeps(s, e->tool);
-	t->status = keeps(s, e->status);
-	t->class = keeps(s, e->class);
-	t->cwd = keeps(s, e->cwd);
 }
 
 static bool is_file_effect(const char *ef)
@@ -537,28 +734,32 @@ static bool is_file_effect(const char *ef)
 		!strcmp(ef, "rename"));
 }
 
-static void on_effect(struct sv *s, const struct event *e)
+static void on_effect(struct sv *s, size_t si, const struct event *e, const char *ptag,
+	int32_t line, struct tool *t)
 {
-	struct tool *t = find_tool(s, e->parent);
 	if (t && !t->effect && e->effect)
-		t->effect = keeps(s, e->effect);
-	const char *ptag = prompt_tag(s, e);
-	bool sel = selected(s, e, ptag);
-	hook(s, e, ptag, sel);
+		t->effect = ins(s, e->effect);
+	if (t && t->item >= 0 && e->ts != TS_NONE) {
+		struct item *it = &s->ss[si].it[t->item];
+		if (e->ts > it->progress)
+			it->progress = e->ts;
+	}
+	bool sel = selected(s, si, e, ptag);
+	hook(s, si, e, ptag, sel, -1);
 	if (!sel)
 		return;
-	s->matched++, cur(s)->records++;
-	const char *status = e->status ? e->status : t && t->status ? at(s, t->status) : "unknown";
-	const char *cwd = t && t->cwd ? at(s, t->cwd) : NULL;
+	s->matched++, s->ss[si].records++;
+	const char *status = e->status ? e->status : t && t->status ? S(s, t->status) : "unknown";
+	const char *cwd = t ? SN(s, t->cwd) : NULL;
 	double w = e->count > 0 ? (double)e->count : 1;
-	struct sess *ss = cur(s);
+	struct sess *ss = &s->ss[si];
 	bool net = (e->effect && !strcmp(e->effect, "net")) || (!e->effect && e->domain);
-	base(s, e, ptag);
+	base(s, si, e, ptag, t ? t->line : line);
 	sb_reset(&s->g);
 	switch (s->o.view) {
 	case SV_SYSTEM:
 		if (t)
-			call_tool(s, at(s, t->name));
+			call_tool(&s->b, S(s, t->name));
 		processes(s, e);
 		frame_add(&s->b, "effect", e->effect ? e->effect : "unknown");
 		if (is_file_effect(e->effect) || (!net && e->path)) {
@@ -587,29 +788,146 @@ static void on_effect(struct sv *s, const struct event *e)
 		return;
 	}
 	frame_add(&s->b, "status", status);
-	emit(s, s->b.p, s->b.len, w);
+	emit(s, si, s->b.p, s->b.len, w);
+}
+
+static void on_session(struct sv *s, size_t si, const struct event *e)
+{
+	struct sess *ss = &s->ss[si];
+	if (!ss->root && e->cwd && *e->cwd) {
+		ss->root = xstrdup(e->cwd);
+		ss->project = project_of(e->cwd);
+	}
+	if (!ss->tag && e->tag_session)
+		ss->tag = xstrdup(e->tag_session);
+	if (!ss->seen) {
+		ss->seen = true;
+		release(s, si, K_SESSION, NULL);
+	}
+}
+
+static bool is_kind(const struct event *e, const char *k)
+{
+	return !strcmp(e->kind, k);
+}
+
+/* Place record e, or hold it until what it refers to is known (never
+ * once the input has ended: then what is missing stays unknown). */
+static void place(struct sv *s, const struct event *e)
+{
+	size_t si = sess_of(s, e->session);
+	struct sess *ss = &s->ss[si];
+	bool fin = s->final, prompt = is_kind(e, "prompt"), sess = is_kind(e, "session");
+	if (!ss->agent && e->agent)
+		ss->agent = xstrdup(e->agent);
+	if (sess)
+		on_session(s, si, e);
+	else if (!fin && !ss->seen)
+		{ hold(s, si, K_SESSION, NULL, e); return; }
+	/* the subagent: its spawning tool comes with its session or first
+	 * prompt record (parent); its other records wait for that */
+	int32_t line = -1;
+	if (e->subagent && *e->subagent) {
+		line = sub_of(s, si, e);
+		struct sub *b = &s->sb[line];
+		if (!b->resolved) {
+			bool intro = (sess || prompt) && e->parent && *e->parent;
+			int64_t *tv = intro ? id_get(s, si, K_TOOL, e->parent) : NULL;
+			if (tv)
+				resolve(s, si, line, &s->tl[*tv], e);
+			else if (intro && !fin)
+				{ hold(s, si, K_TOOL, e->parent, e); return; }
+			else if (sess)
+				b->introduced = true;
+			else if (prompt || b->introduced || fin)
+				resolve(s, si, line, NULL, e);
+			else
+				{ hold(s, si, K_SUB, e->subagent, e); return; }
+		}
+	}
+	if (sess)
+		return;
+	/* the prompt's tag: a human prompt's own; a subagent's work (its own
+	 * prompt included) belongs to the prompt that caused it */
+	const char *ptag;
+	struct sub *b = line >= 0 ? &s->sb[line] : NULL;
+	if (prompt && !b) {
+		ptag = e->tag_prompt ? e->tag_prompt : "unmatched";
+	} else {
+		int64_t *pv = e->prompt ? id_get(s, si, K_PROMPT, e->prompt) : NULL;
+		if (pv)
+			ptag = SN(s, s->pr[*pv].tag);
+		else if (e->prompt && !fin && !(prompt && e->id && !strcmp(e->id, e->prompt)))
+			{ hold(s, si, K_PROMPT, e->prompt, e); return; }
+		else if (b && b->ptag)
+			ptag = S(s, b->ptag);
+		else if (!e->prompt && !ss->nprompts && !b &&
+			 ((e->agent && !strcmp(e->agent, "snoop")) ||
+			  (!e->agent && ss->agent && !strcmp(ss->agent, "snoop"))))
+			ptag = NULL;   /* agent-snoop's process traces have no prompts */
+		else
+			ptag = "none";
+	}
+	if (ptag) {   /* interned strings move as the table grows */
+		sb_reset(&s->pt);
+		sb_adds(&s->pt, ptag);
+		ptag = s->pt.p;
+	}
+	if (prompt) {
+		on_prompt(s, si, e, ptag, line);
+	} else if (is_kind(e, "llm")) {
+		if (e->update) {
+			int64_t *cv = e->id ? id_get(s, si, K_LLM, e->id) : NULL;
+			if (cv)
+				{ on_update(s, si, e, cv); return; }
+			if (e->id && !fin && (s->o.view == SV_TOKENS || s->o.view == SV_COST))
+				{ hold(s, si, K_LLM, e->id, e); return; }
+		}
+		on_llm(s, si, e, ptag, line);
+	} else if (is_kind(e, "tool")) {
+		on_tool(s, si, e, ptag, line);
+	} else if (is_kind(e, "effect")) {
+		int64_t *tv = e->parent ? id_get(s, si, K_TOOL, e->parent) : NULL;
+		const char *agent = e->agent ? e->agent : ss->agent;
+		/* agent-snoop's parents are processes, not tools */
+		if (!tv && e->parent && !fin && !(agent && !strcmp(agent, "snoop")))
+			{ hold(s, si, K_TOOL, e->parent, e); return; }
+		on_effect(s, si, e, ptag, line, tv ? &s->tl[*tv] : NULL);
+	}
+	/* other kinds (agent-snoop's summary, future ones) carry no weight */
+}
+
+/* Place what was released, in order, until nothing is left. */
+static void drain(struct sv *s)
+{
+	if (s->draining)
+		return;
+	s->draining = true;
+	struct jdoc d = {0};
+	struct event e;
+	const char *why;
+	while (s->rhead < s->nready) {
+		int64_t x = s->ready[s->rhead++];
+		struct held h = s->h[x];
+		s->h[x].line = NULL;
+		s->h[x].next = s->hfree;
+		s->hfree = x;
+		if (jparse(&d, h.line, h.len) == 0 && ev_read(&d, &e, &why) == 0)
+			place(s, &e);
+		free(h.line);
+	}
+	s->nready = s->rhead = 0;
+	jdoc_free(&d);
+	s->draining = false;
 }
 
 void sv_record(struct sv *s, const struct event *e)
 {
-	if (!strcmp(e->kind, "session")) {
-		begin(s, e->session, e);
-		return;
-	}
-	if (s->cur < 0 || strcmp(cur(s)->id, e->session ? e->session : ""))
-		begin(s, e->session, e);
-	if (!strcmp(e->kind, "prompt"))
-		on_prompt(s, e);
-	else if (!strcmp(e->kind, "llm"))
-		on_llm(s, e);
-	else if (!strcmp(e->kind, "tool"))
-		on_tool(s, e);
-	else if (!strcmp(e->kind, "effect"))
-		on_effect(s, e);
-	/* other kinds (agent-snoop's summary, future ones) carry no weight */
+	place(s, e);
+	drain(s);
 }
 
-/* --- end of a session ------------------------------------------------------ */
+/* --- end of input ------------------------------------------------------------ */
 
 static void flush_tasks(struct sv *s)
 {
@@ -618,79 +936,230 @@ static void flush_tasks(struct sv *s)
 		if (!t->selected || !t->stack)
 			continue;
 		sb_reset(&s->b);
-		sb_adds(&s->b, at(s, t->stack));
-		frame_add(&s->b, "effect", t->class ? at(s, t->class) : t->effect ? at(s, t->effect) : "none");
-		frame_add(&s->b, "status", t->status ? at(s, t->status) : "unknown");
-		emit(s, s->b.p, s->b.len, 1);
+		sb_adds(&s->b, S(s, t->stack));
+		frame_add(&s->b, "effect", t->class ? S(s, t->class) : t->effect ? S(s, t->effect) : "none");
+		frame_add(&s->b, "status", t->status ? S(s, t->status) : "unknown");
+		emit(s, t->sess, s->b.p, s->b.len, 1);
 	}
 }
 
+static const struct item *sort_it;
+
 static int cmp_item(const void *a, const void *b)
 {
-	const struct item *x = a, *y = b;
+	const struct item *x = &sort_it[*(const uint32_t *)a], *y = &sort_it[*(const uint32_t *)b];
 	if (x->ts != y->ts)
 		return x->ts < y->ts ? -1 : 1;
 	return (x->order > y->order) - (x->order < y->order);
 }
 
-/* Time: each gap between consecutive records of the session belongs to
- * the prompt in effect before it, unless it is longer than the idle cap.
- * A model call without duration_ms is charged the gap before it (the
- * model was generating); what the calls and tools of a prompt are not
- * charged stays with the prompt itself (kind:prompt). */
-static void flush_time(struct sv *s)
+/* An end of an interval of the time line: who is an item, -1 a gap. */
+struct ep {
+	int64_t t;
+	int32_t who;
+	int8_t d;               /* +1 opens, -1 closes */
+};
+
+static int cmp_ep(const void *a, const void *b)
 {
-	qsort(s->it, s->nit, sizeof *s->it, cmp_item);
-	int64_t prev = TS_NONE, cap = s->o.idle_cap;
-	int active = -1;
-	for (size_t i = 0; i < s->nit; i++) {
-		struct item *it = &s->it[i];
-		if (it->ts == TS_NONE)
-			continue;
-		bool ok = false;
-		int64_t gap = 0;
-		if (prev != TS_NONE) {
-			gap = it->ts - prev;
-			ok = gap >= 0 && (!cap || gap <= cap);
-			if (ok && active >= 0)
-				s->pr[active].wall += (double)gap;
-		}
-		if (it->type == IT_LLM && it->dur == EV_NONE)
-			it->dur = ok ? gap : 0;
-		if (it->type == IT_PROMPT)
-			active = it->prompt;
-		prev = it->ts;
-	}
-	for (size_t i = 0; i < s->nit; i++) {
-		struct item *it = &s->it[i];
-		if (it->type == IT_PROMPT || it->dur == EV_NONE || it->dur <= 0)
-			continue;
-		if (it->prompt >= 0)
-			s->pr[it->prompt].charged += (double)it->dur;
-		if (it->selected)
-			emit(s, at(s, it->stack), strlen(at(s, it->stack)), (double)it->dur);
-	}
-	for (size_t i = 0; i < s->npr; i++) {
-		struct prompt *p = &s->pr[i];
-		if (p->selected && p->stack)
-			emit(s, at(s, p->stack), strlen(at(s, p->stack)), p->wall - p->charged);
-	}
+	const struct ep *x = a, *y = b;
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	if (x->d != y->d)
+		return x->d < y->d ? -1 : 1;
+	return (x->who > y->who) - (x->who < y->who);
 }
 
-static void flush(struct sv *s)
+/* Where the calls' intervals come from: the time a call is charged
+ * (cs..ce) and the part cut as waiting. */
+static void intervals(struct sv *s, struct sess *ss, const uint32_t *ix, size_t n)
 {
-	if (s->cur < 0)
-		return;
-	if (s->o.view == SV_TASKS)
-		flush_tasks(s);
-	else if (s->o.view == SV_TIME)
-		flush_time(s);
-	reset(s);
+	int64_t cap = s->o.idle_cap;
+	struct hmap last = {0};         /* line of work -> the latest end so far */
+	for (size_t k = 0; k < n; k++) {
+		struct item *c = &ss->it[ix[k]];
+		bool isnew;
+		int64_t *le = hm_put(&last, (uint64_t)(c->line + 2), &isnew);
+		if (isnew)
+			*le = TS_NONE;
+		int64_t end = c->ts;
+		if (c->type == IT_LLM) {
+			/* from its recorded duration, else from the end of what came
+			 * before it in its line of work */
+			int64_t start = c->dur != EV_NONE ? c->ts - c->dur
+				: *le == TS_NONE ? TS_NONE : *le < c->ts ? *le : c->ts;
+			if (start != TS_NONE) {
+				int64_t raw = c->ts - start, ch = cap && raw > cap ? cap : raw;
+				c->cs = c->ts - ch, c->ce = c->ts, c->wait = raw - ch;
+				c->known = true;
+			}
+		} else if (c->type == IT_TOOL && c->dur != EV_NONE) {
+			/* at most the cap past its last sign of progress */
+			end = c->ts + c->dur;
+			int64_t lim = (c->progress > c->ts ? c->progress : c->ts) + cap;
+			c->cs = c->ts, c->ce = cap && end > lim ? lim : end, c->wait = end - c->ce;
+			c->known = true;
+		}
+		if (*le == TS_NONE || end > *le)
+			*le = end;
+	}
+	hm_free(&last);
+}
+
+/* One session's time line.  Active time is the union of the gaps between
+ * consecutive records that are not longer than the idle cap and of the
+ * calls' charged intervals.  Each piece of it is owned by the calls
+ * running then (shared equally, a spawning tool giving way to its
+ * subagent's calls), else by the prompt in effect: so the view's weights
+ * add up to the active time exactly.  What was cut from calls is their
+ * wait, outside active time. */
+static void timeline(struct sv *s, size_t si)
+{
+	struct sess *ss = &s->ss[si];
+	struct item *it = ss->it;
+	uint32_t *ix = xmalloc((ss->nit ? ss->nit : 1) * sizeof *ix);
+	size_t n = 0;
+	for (size_t i = 0; i < ss->nit; i++)
+		if (it[i].ts != TS_NONE)
+			ix[n++] = (uint32_t)i;
+	sort_it = it;
+	sort(ix, n, sizeof *ix, cmp_item);
+	intervals(s, ss, ix, n);
+	int64_t cap = s->o.idle_cap;
+	struct ep *ep = xmalloc((4 * n + 1) * sizeof *ep);
+	size_t ne = 0;
+	for (size_t k = 0; k + 1 < n; k++) {
+		int64_t a = it[ix[k]].ts, b = it[ix[k + 1]].ts;
+		if (b > a && (!cap || b - a <= cap)) {
+			ep[ne++] = (struct ep){a, -1, 1};
+			ep[ne++] = (struct ep){b, -1, -1};
+		}
+	}
+	for (size_t k = 0; k < n; k++) {
+		const struct item *c = &it[ix[k]];
+		if (c->known && c->ce > c->cs) {
+			ep[ne++] = (struct ep){c->cs, (int32_t)ix[k], 1};
+			ep[ne++] = (struct ep){c->ce, (int32_t)ix[k], -1};
+		}
+	}
+	sort(ep, ne, sizeof *ep, cmp_ep);
+	int32_t *open = xmalloc((n + 1) * sizeof *open);
+	uint8_t *mark = xcalloc(ss->nit ? ss->nit : 1, 1);
+	size_t nopen = 0, kp = 0;
+	long gaps = 0;
+	int32_t curp = -1, curi = -1;
+	for (size_t q = 0; q < ne;) {
+		int64_t t = ep[q].t;
+		for (; q < ne && ep[q].t == t; q++) {
+			if (ep[q].who < 0) {
+				gaps += ep[q].d;
+			} else if (ep[q].d > 0) {
+				open[nopen++] = ep[q].who;
+			} else {
+				size_t j = 0;
+				while (j < nopen && open[j] != ep[q].who)
+					j++;
+				if (j < nopen) {
+					memmove(open + j, open + j + 1, (nopen - j - 1) * sizeof *open);
+					nopen--;
+				}
+			}
+		}
+		if (q == ne)
+			break;
+		int64_t len = ep[q].t - t;
+		if (len <= 0 || (!gaps && !nopen))
+			continue;
+		while (kp < n && it[ix[kp]].ts <= t) {
+			curi = (int32_t)ix[kp++];
+			if (it[curi].type == IT_PROMPT)
+				curp = curi;
+		}
+		/* a spawning tool gives way to its subagent's running calls */
+		for (size_t j = 0; j < nopen; j++)
+			mark[open[j]] = 1;
+		for (size_t j = 0; j < nopen; j++)
+			for (int32_t a = it[open[j]].anc, d = 0; a >= 0 && d < 1000; a = it[a].anc, d++)
+				if (mark[a] == 1)
+					mark[a] = 2;
+		int64_t m = 0;
+		for (size_t j = 0; j < nopen; j++)
+			m += mark[open[j]] == 1;
+		if (!m) {
+			if (curp >= 0)
+				it[curp].share += len;
+			else if (curi < 0 || it[curi].selected)
+				ss->none_share += len;
+		} else {
+			int64_t each = len / m, rem = len % m;
+			for (size_t j = 0; j < nopen; j++)
+				if (mark[open[j]] == 1)
+					it[open[j]].share += each + (rem-- > 0);
+		}
+		for (size_t j = 0; j < nopen; j++)
+			mark[open[j]] = 0;
+	}
+	for (size_t i = 0; i < ss->nit; i++) {
+		const struct item *c = &it[i];
+		if (!c->selected)
+			continue;
+		ss->active += c->share;
+		if (c->type == IT_LLM)
+			ss->model += c->share;
+		else if (c->type == IT_TOOL)
+			ss->tools += c->share;
+		if (s->o.view == SV_TIME) {
+			if (c->stack && c->share > 0)
+				emit(s, si, S(s, c->stack), strlen(S(s, c->stack)), (double)c->share);
+			if (c->wstack && c->wait > 0)
+				emit(s, si, S(s, c->wstack), strlen(S(s, c->wstack)), (double)c->wait);
+		}
+	}
+	ss->active += ss->none_share;
+	if (s->o.view == SV_TIME && ss->none_share > 0) {
+		struct event e;
+		ev_init(&e);
+		e.agent = ss->agent;
+		bool snoop = !ss->nprompts && ss->agent && !strcmp(ss->agent, "snoop");
+		base(s, si, &e, snoop ? NULL : "none", -1);
+		sb_adds(&s->b, ";kind:prompt");
+		emit(s, si, s->b.p, s->b.len, (double)ss->none_share);
+	}
+	free(mark);
+	free(open);
+	free(ep);
+	free(ix);
+}
+
+static const struct held *sort_h;
+
+static int cmp_held(const void *a, const void *b)
+{
+	uint64_t x = sort_h[*(const int64_t *)a].seq, y = sort_h[*(const int64_t *)b].seq;
+	return (x > y) - (x < y);
 }
 
 void sv_finish(struct sv *s)
 {
-	flush(s);
+	/* the input has ended: place what is still held, in arrival order,
+	 * with what it waited for unknown */
+	s->final = true;
+	for (size_t x = 0; x < s->nh; x++)
+		if (s->h[x].line) {
+			GROW(s->ready, s->nready, s->capready);
+			s->ready[s->nready++] = (int64_t)x;
+		}
+	sort_h = s->h;
+	sort(s->ready, s->nready, sizeof *s->ready, cmp_held);
+	hm_clear(&s->waits);
+	drain(s);
+	if (s->o.view == SV_TASKS)
+		flush_tasks(s);
+	if (want_timeline(s) && !s->timeline_done) {
+		for (size_t i = 0; i < s->nss; i++)
+			timeline(s, i);
+		s->timeline_done = true;
+	}
 	for (size_t i = 0; i < s->nup; i++)
 		warnx("note: no price for model %s (%llu calls, %lld tokens): shown as "
 			"\"model:%s;price:unknown\" weighing 1 per call; add it with --prices",
@@ -705,6 +1174,34 @@ void sv_finish(struct sv *s)
 uint64_t sv_matched(const struct sv *s)
 {
 	return s->matched;
+}
+
+uint64_t sv_held(const struct sv *s)
+{
+	return s->nheld;
+}
+
+bool sv_session_time(const struct sv *s, const char *id, int64_t *active, int64_t *model,
+	int64_t *tools)
+{
+	int64_t *v = hm_get(&s->ssidx, hash64(id, strlen(id), 0x5eed));
+	if (!v || !s->timeline_done)
+		return false;
+	const struct sess *ss = &s->ss[*v];
+	*active = ss->active, *model = ss->model, *tools = ss->tools;
+	return true;
+}
+
+bool sv_call_time(const struct sv *s, int64_t ref, int64_t *dur, int64_t *wait)
+{
+	if (ref < 0 || !s->timeline_done)
+		return false;
+	size_t si = (size_t)((uint64_t)ref >> 32), i = (size_t)(ref & 0xffffffff);
+	if (si >= s->nss || i >= s->ss[si].nit || !s->ss[si].it[i].known)
+		return false;
+	const struct item *c = &s->ss[si].it[i];
+	*dur = c->ce - c->cs, *wait = c->wait;
+	return true;
 }
 
 void sv_folded(struct sv *s, struct sbuf *o)
@@ -874,23 +1371,31 @@ void sv_free(struct sv *s)
 		free(ss->root);
 		free(ss->tag);
 		free(ss->preview);
+		free(ss->it);
 	}
 	for (size_t i = 0; i < s->nup; i++)
 		free(s->up[i].model);
 	for (size_t i = 0; i < s->nnw; i++)
 		free(s->nw[i].model);
+	for (size_t i = 0; i < s->nh; i++)
+		free(s->h[i].line);
 	free(s->ss);
 	free(s->up);
 	free(s->nw);
 	free(s->pr);
 	free(s->tl);
-	free(s->it);
+	free(s->sb);
+	free(s->cl);
+	free(s->h);
+	free(s->ready);
 	hm_free(&s->ssidx);
-	hm_free(&s->pidx);
-	hm_free(&s->tidx);
-	sb_free(&s->pool);
+	hm_free(&s->ids);
+	hm_free(&s->waits);
+	sb_free(&s->hb);
 	sb_free(&s->b);
 	sb_free(&s->g);
+	sb_free(&s->pt);
 	stacks_free(&s->st);
+	stacks_free(&s->strs);
 	free(s);
 }

@@ -1,10 +1,12 @@
 /* stackview.h: agent-event(5) records projected to folded stacks for one
  * view (agent-stack(1) is the reference for the frames of each view).
  *
- * Records come session by session: what the projection keeps about a
- * session (prompt tags, tools, the time line) is dropped when the next
- * session begins, so memory grows with the distinct stacks and the number
- * of sessions, not with the input. */
+ * Records may come in any order, sessions interleaved.  What the
+ * projection keeps of a session is compact (ids, interned tags and names;
+ * for tasks, one small entry per tool; for time and the terminal formats,
+ * one time-line item per prompt, model call and tool call); a record that
+ * arrives before what it refers to is held as its line until that comes
+ * or the input ends. */
 #ifndef AP_STACKVIEW_H
 #define AP_STACKVIEW_H
 #include <stdbool.h>
@@ -19,9 +21,12 @@ enum sv_view { SV_TASKS, SV_SYSTEM, SV_TOKENS, SV_COST, SV_TIME, SV_FILES, SV_NE
 /* What the projection knows of a record, handed to sv_opts.hook for every
  * record but session records (report.c reads the records through it, so
  * that the selectors mean the same everywhere). */
+struct sv;
 struct sv_rec {
 	const char *session, *agent, *project, *session_tag, *prompt_tag;
 	bool selected;
+	const struct sv *sv;    /* for sv_call_time and sv_session_time */
+	int64_t ref;            /* the record's time-line item, -1 none */
 };
 
 struct sv_opts {
@@ -34,11 +39,10 @@ struct sv_opts {
 	bool previews;          /* json: prompt previews in clear (secrets masked) */
 	const struct prices *prices;   /* cost, context */
 	double ctx_threshold;   /* context: percent of the window, at least */
+	bool timeline;          /* lay out time lines whatever the view (latency, report) */
 	void (*hook)(void *arg, const struct event *e, const struct sv_rec *r);
 	void *hook_arg;
 };
-
-struct sv;
 
 /* The view called name ("tools" is system), or -1. */
 int sv_view_byname(const char *name);
@@ -48,10 +52,21 @@ const char *sv_view_unit(enum sv_view v);
 
 struct sv *sv_new(const struct sv_opts *o);
 void sv_record(struct sv *s, const struct event *e);
-/* End of input: finish the last session, note unpriced models. */
+/* End of input: place the records still held, lay out the time lines,
+ * note unpriced models. */
 void sv_finish(struct sv *s);
 /* Records (other than session records) that passed the selectors. */
 uint64_t sv_matched(const struct sv *s);
+/* Records that had to be held for what they refer to. */
+uint64_t sv_held(const struct sv *s);
+/* After sv_finish, with a time line: the session's active time and the
+ * parts of it owned by model calls and by tool calls, selected records
+ * only, in ms, as the time view weighs them. */
+bool sv_session_time(const struct sv *s, const char *id, int64_t *active, int64_t *model,
+	int64_t *tools);
+/* After sv_finish: the time a call (sv_rec.ref) is charged, its charged
+ * interval's length, and the part cut as waiting; false when unknown. */
+bool sv_call_time(const struct sv *s, int64_t ref, int64_t *dur, int64_t *wait);
 void sv_folded(struct sv *s, struct sbuf *o);
 /* The added-up stacks, for the terminal formats (report.h). */
 const struct stacks *sv_stacks(const struct sv *s);

@@ -101,7 +101,7 @@ check_test "cost summary: unit, unpriced, note, table date" $? = 0
 
 # --- time -----------------------------------------------------------------------------
 check_out "a 20-minute gap over the 5m cap is not charged" \
-	"project:project;agent:claude;session:feature;prompt:debug;kind:prompt 16400" \
+	"project:project;agent:claude;session:feature;prompt:debug;kind:prompt 16500" \
 	grep 'project:project.*kind:prompt' time.out
 check_out "with --idle-cap 1h it is charged to the prompt before it" \
 	"project:project;agent:claude;session:feature;prompt:debug;kind:prompt 1216400" \

@@ -22,9 +22,9 @@ check_grep "a model call without duration_ms gets the gap before it (5 s)" \
 	'gpt-5-codex  *4  *13\.0s .* 5\.0s  *5\.0s  *5\.0s$' lat.out
 agent-stack --format latency "$EV" > lat2.out
 check_same "latency: per agent, model and tool, and active time shares" "$X/latency.txt" lat2.out
-check_grep "shares: overlapping reads count once (11 of 30 s), other is neither (6 s)" \
-	'^s-read0001    claude        30\.0s    45\.0%    36\.7%    20\.0%$' lat2.out
-check_grep "--idle-cap changes what is active" '^s-lat00003    codex         1m40s' \
+check_grep "shares: the time view's owners (model 13 s, tools 11 s, other 6 s of 30 s)" \
+	'^s-read0001    claude        30\.0s    43\.3%    36\.7%    20\.0%$' lat2.out
+check_grep "--idle-cap changes what is active (model calls keep 1 s each)" '^s-lat00003    codex         1m44s' \
 	"$(agent-stack --format latency --idle-cap 1s "$LAT" > cap.out; echo cap.out)"
 
 # --- parallel: a known sequential-read burst -------------------------------------------
