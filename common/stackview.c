@@ -791,16 +791,24 @@ static void on_effect(struct sv *s, size_t si, const struct event *e, const char
 	emit(s, si, s->b.p, s->b.len, w);
 }
 
+/* The session's own record (no subagent) decides its project and tag; a
+ * subagent's session record only fills in what is not known yet.  Records
+ * wait for the session's own record. */
 static void on_session(struct sv *s, size_t si, const struct event *e)
 {
 	struct sess *ss = &s->ss[si];
-	if (!ss->root && e->cwd && *e->cwd) {
+	bool own = !e->subagent || !*e->subagent;
+	if (e->cwd && *e->cwd && (!ss->root || (own && !ss->seen))) {
+		free(ss->root);
+		free(ss->project);
 		ss->root = xstrdup(e->cwd);
 		ss->project = project_of(e->cwd);
 	}
-	if (!ss->tag && e->tag_session)
+	if (e->tag_session && (!ss->tag || (own && !ss->seen))) {
+		free(ss->tag);
 		ss->tag = xstrdup(e->tag_session);
-	if (!ss->seen) {
+	}
+	if (own && !ss->seen) {
 		ss->seen = true;
 		release(s, si, K_SESSION, NULL);
 	}

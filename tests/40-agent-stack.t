@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 F=$TESTS/fixtures/stack
 EV=$F/events.ndjson
-plan 66
+plan 90
 
 have agent-stack || { echo "Bail out! agent-stack is not built"; exit 1; }
 
@@ -194,6 +194,84 @@ check_grep "bad lines are named by file:line" 'bad.ndjson:4: not JSON' bad.err
 check_grep "a record without kind is named" 'bad.ndjson:5: not an agent-event(5) record' bad.err
 check_test "the valid lines still count" "$(sum bad.out)" = 2
 check_status "a missing file: exit 1" 1 agent-stack "$TMP/no-such-file"
+
+# --- sessions interleaved, subagents, updates, held records (tests/fixtures/stack/mixed.ndjson)
+# Three sessions (claude, codex, gemini); the claude session's subagent
+# records come after the other sessions' records, a nested subagent's
+# records before the tool that spawned it, an effect before its tool, an
+# update before its call, a subagent with no spawn record at all.
+MX=$F/mixed.ndjson
+for v in tasks system tokens cost time files network; do
+	agent-stack -v $v "$MX" > mx.$v 2> mx.$v.err
+	check_same "mixed sessions, view $v: exact stacks" "$F/expect/mixed-$v.folded" mx.$v
+done
+same_all() {
+	bad=
+	for v in tasks system tokens cost time files network; do
+		"$@" < "$MX" | agent-stack -v $v 2>/dev/null | cmp -s - mx.$v || bad="$bad $v"
+	done
+	echo "${bad:-none}"
+}
+check_test "records in reverse order: the same stacks in every view" "$(same_all tac)" = none
+check_test "sessions made contiguous: the same stacks in every view" \
+	"$(same_all jq -s -c 'sort_by(.session)[]')" = none
+check_test "records shuffled: the same stacks in every view" \
+	"$(same_all shuf --random-source="$MX")" = none
+check_grep "a subagent under its spawning call, the causal prompt, its type" \
+	'^project:alpha;agent:claude;session:feature;prompt:build;call:tool/Task;subagent:Explore;kind:tool;call:tool/Read;effect:read;status:ok 1$' mx.tasks
+check_grep "nested subagents nest (records before their spawning tool were held)" \
+	'^project:alpha;agent:claude;session:feature;prompt:build;call:tool/Task;subagent:Explore;call:tool/Task;subagent:general-purpose;domain:docs.python.org;status:error 1$' mx.network
+check_grep "no spawn record: call:tool/Task;subagent:task (held to the end of input)" \
+	'prompt:build;call:tool/Task;subagent:task;call:llm/unmatched;model:claude-haiku-4-5-20251001;kind:input 5$' mx.tokens
+check_grep "codex, spawning call unknown: call:tool/spawn_agent" \
+	'^project:beta;agent:codex;session:chore;prompt:docs;call:tool/spawn_agent;subagent:worker;kind:llm;' mx.tasks
+check_test "no subagent work under prompt:none or project:unknown" \
+	"$(cat mx.tasks mx.tokens mx.time mx.system | grep -c -e prompt:none -e project:unknown)" = 0
+check_out "updates add their tokens to the call (10+90, 3+7), never a call" \
+	"$(printf '%s\n' 'kind:output 110' 'model:claude-sonnet-4-5-20250929 2')" \
+	sh -c "grep -o 'kind:output 110' mx.tokens; grep 'call:llm/plan' mx.tasks | grep -o 'model:.*'"
+check_grep "an effect before its tool is placed under the tool" \
+	'^project:beta;agent:codex;session:chore;prompt:docs;call:tool/shell;effect:write;path:README.md;status:ok 1$' mx.system
+check_out "two WebSearch calls waiting 55 min: charged 301 s, the rest kind:wait" "$(cat <<'EOF'
+project:gamma;agent:gemini;session:unmatched;prompt:research;kind:tool;call:tool/WebSearch 301000
+project:gamma;agent:gemini;session:unmatched;prompt:research;kind:wait;call:tool/WebSearch 6000000
+EOF
+)" grep WebSearch mx.time
+check_out "a model call without an end (24h59m): the cap, the rest kind:wait" "$(cat <<'EOF'
+project:beta;agent:codex;session:chore;prompt:docs;kind:llm;call:llm/unmatched;model:gpt-5-codex 300000
+project:beta;agent:codex;session:chore;prompt:docs;kind:wait;call:llm/unmatched;model:gpt-5-codex 89640000
+EOF
+)" grep 'chore;prompt:docs;kind:[lw].*gpt-5-codex' mx.time
+# active time per session: the time view without kind:wait, shown as latency shows it
+agent-stack --format latency "$MX" > mx.lat
+awk '!/kind:wait/ { split($1, f, ";"); s[f[1]] += $NF }
+	END { for (k in s) { t = int(s[k] / 1000); printf "%s %dm%02ds\n", k, t / 60, t % 60 } }' mx.time |
+	sort > mx.active.time
+awk '/^s-mix-a/ { print "project:alpha", $3 } /^s-mix-b/ { print "project:beta", $3 }
+	/^s-mix-c/ { print "project:gamma", $3 }' mx.lat | sort > mx.active.lat
+check_same "--format latency and --view time agree on each session's active time" mx.active.time mx.active.lat
+check_test "active times: 80 s, 304 s, 313 s" "$(cat mx.active.lat | tr '\n' ' ')" = \
+	"project:alpha 1m20s project:beta 5m04s project:gamma 5m13s "
+check_test "no prompt text in any mixed view" "$(cat mx.* | grep -c PLANTED)" = 0
+
+# --- fractional weights: 10 calls of 0.3 microdollars are 3 -----------------------------
+cat > frac.yaml <<'EOF'
+models:
+  frac-model:
+    input: 0.3
+    output: 0.3
+EOF
+: > frac.ndjson
+for i in 0 1 2 3 4 5 6 7 8 9; do
+	printf '{"kind":"llm","agent":"codex","session":"f","ts":"2025-01-01T00:00:0%s.000Z","id":"f%s","model":"frac-model","tokens":{"input":1,"cache_read":0,"cache_write":0,"cache_write_1h":0,"output":0,"reasoning":0}}\n' $i $i >> frac.ndjson
+done
+check_out "cost: fractions of a microdollar add up (10 x 0.3 = 3)" \
+	"project:unknown;agent:codex;session:unmatched;prompt:none;call:llm/unmatched;model:frac-model;kind:input 3" \
+	agent-stack -v cost --prices frac.yaml frac.ndjson
+printf '%s\n' '{"kind":"session","agent":"claude","session":"e","ts":"2025-01-01T00:00:00.000Z"}' > empty.ndjson
+agent-stack -v time empty.ndjson > empty.out 2> empty.err
+check_test "time view of a session without records: exit 1, nothing, no sanitizer report" \
+	"$?:$(wc -c < empty.out):$(grep -c -e 'runtime error' -e Sanitizer empty.err)" = "1:0:0"
 
 # --- man page -----------------------------------------------------------------------------------
 MAN=$TOP/man/agent-stack.1
