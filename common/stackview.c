@@ -151,14 +151,11 @@ int sv_view_byname(const char *name)
 const char *sv_view_name(enum sv_view v) { return names[v]; }
 const char *sv_view_unit(enum sv_view v) { return units[v]; }
 
+/* Intern str[0..n), which is NUL-terminated (a C string or an sbuf):
+ * the NUL is kept with it. */
 static uint32_t in(struct sv *s, const char *str, size_t n)
 {
-	struct sbuf t = {0};
-	sb_add(&t, str, n);
-	sb_addc(&t, 0);
-	uint32_t i = (uint32_t)stacks_add(&s->strs, t.p, n + 1, 0);
-	sb_free(&t);
-	return i;
+	return (uint32_t)stacks_add(&s->strs, str, n + 1, 0);
 }
 
 static uint32_t ins(struct sv *s, const char *str)
