@@ -866,6 +866,8 @@ static void place(struct sv *s, const struct event *e)
 			{ hold(s, si, K_PROMPT, e->prompt, e); return; }
 		else if (b && b->ptag)
 			ptag = S(s, b->ptag);
+		else if (b && prompt)   /* nothing better known: the task's own tag */
+			ptag = e->tag_prompt ? e->tag_prompt : "unmatched";
 		else if (!e->prompt && !ss->nprompts && !b &&
 			 ((e->agent && !strcmp(e->agent, "snoop")) ||
 			  (!e->agent && ss->agent && !strcmp(ss->agent, "snoop"))))
