@@ -186,9 +186,11 @@ void path_group(struct sbuf *b, const char *path, const char *root, const char *
 		return;
 	}
 	const char *rel = NULL;
-	if (p.p[0] != '/') {
+	if (!p.len) {
+		rel = "";               /* "." or "a/..": the root (p may be unallocated) */
+	} else if (p.p[0] != '/') {
 		/* relative and nothing to anchor it to: taken as inside the
-		 * project; "." and "a/.." (empty once normalised) are its root */
+		 * project */
 		rel = p.p;
 	} else if (root && *root && path_norm(&r, root, NULL) && r.p[0] == '/') {
 		size_t rl = r.len == 1 ? 0 : r.len;   /* root "/" holds everything */

@@ -77,6 +77,11 @@ void frame_add(struct sbuf *b, const char *kind, const char *val)
  * so two different stacks are never merged. */
 size_t stacks_add(struct stacks *t, const char *s, size_t n, double w)
 {
+	/* Weights on a grid of 2^-24 (scaling by a power of two and rounding
+	 * are exact): their sums are exact, so the same in any order, up to
+	 * 2^29 (integers up to 2^53). */
+	if (w == w && fabs(w) < 0x1p52)
+		w = nearbyint(w * 0x1p24) / 0x1p24;
 	for (uint64_t seed = 0;; seed++) {
 		bool ins;
 		int64_t *v = hm_put(&t->idx, hash64(s, n, seed), &ins);

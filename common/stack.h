@@ -36,7 +36,8 @@ struct stacks {
 	size_t n, cap;
 };
 
-/* Add weight w to stack s[0..n); returns the entry's index. */
+/* Add weight w to stack s[0..n); returns the entry's index.  Weights are
+ * kept to 2^-24 so that sums do not depend on the order of the adds. */
 size_t stacks_add(struct stacks *t, const char *s, size_t n, double w);
 /* Entry indexes sorted by stack in byte order (caller frees). */
 size_t *stacks_sorted(const struct stacks *t);

@@ -72,6 +72,8 @@ struct prompt {
 
 struct tool {
 	uint32_t sess, name, status, class, effect, cwd, ptag, stack;
+	uint32_t effect_id;     /* the main effect: the first by time, then id */
+	int64_t effect_ts;
 	int32_t line, item;     /* subagent index or -1; time line item or -1 */
 	bool selected;
 };
@@ -81,7 +83,7 @@ struct tool {
 struct sub {
 	uint32_t sess, type, prefix, ptag;
 	int32_t anc;            /* the spawning tool's time line item, -1 */
-	bool resolved, introduced;
+	bool resolved, pending; /* pending: an intro waits for its spawning tool */
 };
 
 /* A model call, for the updates that add to it (tokens, cost). */
@@ -96,6 +98,7 @@ struct held {
 	char *line;
 	size_t len;
 	uint64_t seq;           /* arrival */
+	int rank;               /* at the end of input, placed by kind, then arrival */
 	int64_t next, tail;     /* tail: kept in the head of a list */
 };
 
@@ -128,7 +131,9 @@ struct sv {
 	struct hmap waits;      /* awaited key -> first held entry, -1 none */
 	int64_t *ready;
 	size_t nready, capready, rhead;
-	bool final, draining;
+	int phase;              /* 0 reading, 1 input ended: no session record to wait
+	                         * for, 2 nothing at all to wait for */
+	bool draining;
 	uint64_t nheld;         /* records held at some point */
 	struct sbuf hb;         /* a record being held */
 	struct unpriced *up, *nw;
@@ -238,7 +243,11 @@ static void hold(struct sv *s, size_t si, int kind, const char *id, const struct
 		GROW(s->h, s->nh, s->caph);
 		x = (int64_t)s->nh++;
 	}
-	s->h[x] = (struct held){xstrndup(s->hb.p, s->hb.len), s->hb.len, s->nheld, -1, x};
+	static const char *const order[] = {"session", "prompt", "tool", "llm", NULL};
+	int rank = 0;
+	while (order[rank] && strcmp(order[rank], e->kind))
+		rank++;
+	s->h[x] = (struct held){xstrndup(s->hb.p, s->hb.len), s->hb.len, s->nheld, rank, -1, x};
 	s->nheld++;
 	bool isnew;
 	int64_t *head = hm_put(&s->waits, waitkey(si, kind, id), &isnew);
@@ -734,8 +743,16 @@ static bool is_file_effect(const char *ef)
 static void on_effect(struct sv *s, size_t si, const struct event *e, const char *ptag,
 	int32_t line, struct tool *t)
 {
-	if (t && !t->effect && e->effect)
-		t->effect = ins(s, e->effect);
+	if (t && e->effect) {
+		const char *id = e->id ? e->id : "";
+		int64_t ts = e->ts == TS_NONE ? INT64_MAX : e->ts;
+		if (!t->effect || ts < t->effect_ts ||
+		    (ts == t->effect_ts && strcmp(id, S(s, t->effect_id)) < 0)) {
+			t->effect = ins(s, e->effect);
+			t->effect_id = ins(s, id);
+			t->effect_ts = ts;
+		}
+	}
 	if (t && t->item >= 0 && e->ts != TS_NONE) {
 		struct item *it = &s->ss[si].it[t->item];
 		if (e->ts > it->progress)
@@ -822,12 +839,12 @@ static void place(struct sv *s, const struct event *e)
 {
 	size_t si = sess_of(s, e->session);
 	struct sess *ss = &s->ss[si];
-	bool fin = s->final, prompt = is_kind(e, "prompt"), sess = is_kind(e, "session");
+	bool fin = s->phase == 2, prompt = is_kind(e, "prompt"), sess = is_kind(e, "session");
 	if (!ss->agent && e->agent)
 		ss->agent = xstrdup(e->agent);
 	if (sess)
 		on_session(s, si, e);
-	else if (!fin && !ss->seen)
+	else if (!s->phase && !ss->seen)
 		{ hold(s, si, K_SESSION, NULL, e); return; }
 	/* the subagent: its spawning tool comes with its session or first
 	 * prompt record (parent); its other records wait for that */
@@ -838,16 +855,18 @@ static void place(struct sv *s, const struct event *e)
 		if (!b->resolved) {
 			bool intro = (sess || prompt) && e->parent && *e->parent;
 			int64_t *tv = intro ? id_get(s, si, K_TOOL, e->parent) : NULL;
-			if (tv)
+			if (tv) {
 				resolve(s, si, line, &s->tl[*tv], e);
-			else if (intro && !fin)
-				{ hold(s, si, K_TOOL, e->parent, e); return; }
-			else if (sess)
-				b->introduced = true;
-			else if (prompt || b->introduced || fin)
+			} else if (intro && !fin) {
+				b->pending = true;
+				hold(s, si, K_TOOL, e->parent, e);
+				return;
+			} else if (fin || (prompt && !b->pending)) {
 				resolve(s, si, line, NULL, e);
-			else
-				{ hold(s, si, K_SUB, e->subagent, e); return; }
+			} else if (!sess) {
+				hold(s, si, K_SUB, e->subagent, e);
+				return;
+			}
 		}
 	}
 	if (sess)
@@ -1142,15 +1161,16 @@ static const struct held *sort_h;
 
 static int cmp_held(const void *a, const void *b)
 {
-	uint64_t x = sort_h[*(const int64_t *)a].seq, y = sort_h[*(const int64_t *)b].seq;
-	return (x > y) - (x < y);
+	const struct held *x = &sort_h[*(const int64_t *)a], *y = &sort_h[*(const int64_t *)b];
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-void sv_finish(struct sv *s)
+/* Place every record still held: sessions' records first, then prompts,
+ * tools, model calls, the rest, each in arrival order. */
+static void place_held(struct sv *s)
 {
-	/* the input has ended: place what is still held, in arrival order,
-	 * with what it waited for unknown */
-	s->final = true;
 	for (size_t x = 0; x < s->nh; x++)
 		if (s->h[x].line) {
 			GROW(s->ready, s->nready, s->capready);
@@ -1160,6 +1180,17 @@ void sv_finish(struct sv *s)
 	sort(s->ready, s->nready, sizeof *s->ready, cmp_held);
 	hm_clear(&s->waits);
 	drain(s);
+}
+
+void sv_finish(struct sv *s)
+{
+	/* the input has ended: sessions whose own record never came are
+	 * placed without it, then whatever still waits is placed with what it
+	 * waited for unknown */
+	s->phase = 1;
+	place_held(s);
+	s->phase = 2;
+	place_held(s);
 	if (s->o.view == SV_TASKS)
 		flush_tasks(s);
 	if (want_timeline(s) && !s->timeline_done) {
