@@ -115,6 +115,7 @@ struct sv {
 	struct sess *ss;
 	size_t nss, capss;
 	struct hmap ssidx;      /* session id -> index */
+	size_t lastss;          /* the session of the last record */
 	struct hmap ids;        /* (session, kind, id) -> index into the tables below */
 	struct prompt *pr;
 	size_t npr, cappr;
@@ -212,6 +213,8 @@ static size_t sess_of(struct sv *s, const char *id)
 {
 	if (!id)
 		id = "";
+	if (s->lastss < s->nss && !strcmp(s->ss[s->lastss].id, id))
+		return s->lastss;   /* records mostly come session by session */
 	bool isnew;
 	int64_t *v = hm_put(&s->ssidx, hash64(id, strlen(id), 0x5eed), &isnew);
 	if (isnew) {
@@ -220,7 +223,7 @@ static size_t sess_of(struct sv *s, const char *id)
 		s->ss[s->nss].id = xstrdup(id);
 		*v = (int64_t)s->nss++;
 	}
-	return (size_t)*v;
+	return s->lastss = (size_t)*v;
 }
 
 /* --- holding ------------------------------------------------------------- */
@@ -620,6 +623,7 @@ static void on_llm(struct sv *s, size_t si, const struct event *e, const char *p
 	if (sel)
 		s->matched++, s->ss[si].records++;
 	base(s, si, e, ptag, line);
+	size_t nb = s->b.len;
 	if ((s->o.view == SV_TOKENS || s->o.view == SV_COST) && e->id) {
 		size_t n = s->b.len;
 		call_llm(s, e);
@@ -654,7 +658,8 @@ static void on_llm(struct sv *s, size_t si, const struct event *e, const char *p
 	hook(s, si, e, ptag, sel, item);
 	if (!sel)
 		return;
-	base(s, si, e, ptag, line);
+	s->b.len = nb;
+	s->b.p[nb] = 0;
 	switch (s->o.view) {
 	case SV_TASKS:
 		sb_adds(&s->b, ";kind:llm");
@@ -697,8 +702,11 @@ static void on_tool(struct sv *s, size_t si, const struct event *e, const char *
 	t->cwd = ins(s, e->cwd);
 	t->ptag = ins(s, ptag);
 	t->item = -1;
-	base(s, si, e, ptag, line);
-	size_t n = s->b.len;
+	size_t n = 0;
+	if (s->o.view == SV_TASKS || s->o.view == SV_SYSTEM || s->o.view == SV_TIME) {
+		base(s, si, e, ptag, line);
+		n = s->b.len;
+	}
 	if (s->o.view == SV_TASKS) {
 		sb_adds(&s->b, ";kind:tool");
 		call_tool(&s->b, e->tool);
