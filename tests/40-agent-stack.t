@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 F=$TESTS/fixtures/stack
 EV=$F/events.ndjson
-plan 90
+plan 92
 
 have agent-stack || { echo "Bail out! agent-stack is not built"; exit 1; }
 
@@ -252,6 +252,10 @@ awk '/^s-mix-a/ { print "project:alpha", $3 } /^s-mix-b/ { print "project:beta",
 check_same "--format latency and --view time agree on each session's active time" mx.active.time mx.active.lat
 check_test "active times: 80 s, 304 s, 313 s" "$(cat mx.active.lat | tr '\n' ' ')" = \
 	"project:alpha 1m20s project:beta 5m04s project:gamma 5m13s "
+check_test "--prompt-tag takes the subagents' work of the prompt (3220 + 121 + 44 + 6 tokens)" \
+	"$(agent-stack -v tokens --prompt-tag build "$MX" | sum)" = 3391
+check_test "--session-id matches subagent ids: their 8 calls only, all under subagent frames" \
+	"$(agent-stack --session-id sub- "$MX" | sum):$(agent-stack --session-id sub- "$MX" | grep -vc subagent:)" = "8:0"
 check_test "no prompt text in any mixed view" "$(cat mx.* | grep -c PLANTED)" = 0
 
 # --- fractional weights: 10 calls of 0.3 microdollars are 3 -----------------------------
