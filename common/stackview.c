@@ -43,7 +43,9 @@ struct item {
 	int64_t progress;       /* tool: last sign of progress (effects, its subagent's records) */
 	int64_t cs, ce, wait;   /* the charged interval and what was cut (wait) */
 	int64_t share;          /* ms of the session's active time owned */
+	int64_t pshare;         /* ms owned by its prompt after it, no call running */
 	uint32_t stack, wstack; /* interned: the time view's stack and its wait stack */
+	uint32_t pstack;        /* its prompt's ";kind:prompt" stack */
 	int32_t anc;            /* the spawning tool's item of this record's subagent, -1 */
 	int32_t line;           /* the subagent, -1 the session itself */
 	uint32_t order;
@@ -382,10 +384,20 @@ static bool want_timeline(const struct sv *s)
 }
 
 static int32_t add_item(struct sv *s, size_t si, const struct event *e, int type, int32_t line,
-	bool sel, uint32_t stack, uint32_t wstack)
+	bool sel, uint32_t stack, uint32_t wstack, const char *ptag)
 {
 	if (!want_timeline(s))
 		return -1;
+	uint32_t pstack = 0;
+	if (s->o.view == SV_TIME) {
+		struct sbuf keep = s->b;   /* the caller's stack stays as it is */
+		s->b = s->g;
+		base(s, si, e, ptag, -1);
+		sb_adds(&s->b, ";kind:prompt");
+		pstack = in(s, s->b.p, s->b.len);
+		s->g = s->b;
+		s->b = keep;
+	}
 	struct sess *ss = &s->ss[si];
 	GROW(ss->it, ss->nit, ss->capit);
 	struct item *it = &ss->it[ss->nit];
@@ -393,7 +405,7 @@ static int32_t add_item(struct sv *s, size_t si, const struct event *e, int type
 	it->ts = e->ts;
 	it->dur = type == IT_LLM || type == IT_TOOL ? e->duration_ms : EV_NONE;
 	it->progress = e->ts;
-	it->stack = stack, it->wstack = wstack;
+	it->stack = stack, it->wstack = wstack, it->pstack = pstack;
 	it->anc = line >= 0 ? s->sb[line].anc : -1;
 	it->line = line;
 	it->order = (uint32_t)ss->nit;
@@ -468,7 +480,7 @@ static void on_prompt(struct sv *s, size_t si, const struct event *e, const char
 		sb_adds(&s->b, ";kind:prompt");
 		stack = in(s, s->b.p, s->b.len);
 	}
-	int32_t item = add_item(s, si, e, line < 0 ? IT_PROMPT : IT_MARK, line, sel, stack, 0);
+	int32_t item = add_item(s, si, e, line < 0 ? IT_PROMPT : IT_MARK, line, sel, stack, 0, ptag);
 	hook(s, si, e, ptag, sel, item);
 	if (sel && e->text && e->text_len && !ss->has_text && line < 0 &&
 	    (!e->origin || !strcmp(e->origin, "human"))) {
@@ -653,7 +665,7 @@ static void on_llm(struct sv *s, size_t si, const struct event *e, const char *p
 			call_llm(s, e);
 			st = in(s, s->b.p, s->b.len);
 		}
-		item = add_item(s, si, e, IT_LLM, line, sel, st, wst);
+		item = add_item(s, si, e, IT_LLM, line, sel, st, wst, ptag);
 	}
 	hook(s, si, e, ptag, sel, item);
 	if (!sel)
@@ -724,7 +736,7 @@ static void on_tool(struct sv *s, size_t si, const struct event *e, const char *
 			call_tool(&s->b, e->tool);
 			st = in(s, s->b.p, s->b.len);
 		}
-		t->item = add_item(s, si, e, IT_TOOL, line, sel, st, wst);
+		t->item = add_item(s, si, e, IT_TOOL, line, sel, st, wst, ptag);
 	}
 	if (e->id) {
 		bool isnew;
@@ -891,10 +903,12 @@ static void place(struct sv *s, const struct event *e)
 			ptag = SN(s, s->pr[*pv].tag);
 		else if (e->prompt && !fin && !(prompt && e->id && !strcmp(e->id, e->prompt)))
 			{ hold(s, si, K_PROMPT, e->prompt, e); return; }
-		else if (b && b->ptag)
+		else if (b && b->ptag && strcmp(S(s, b->ptag), "none"))
 			ptag = S(s, b->ptag);
 		else if (b && prompt)   /* nothing better known: the task's own tag */
 			ptag = e->tag_prompt ? e->tag_prompt : "unmatched";
+		else if (b && b->ptag)
+			ptag = S(s, b->ptag);
 		else if (!e->prompt && !ss->nprompts && !b &&
 			 ((e->agent && !strcmp(e->agent, "snoop")) ||
 			  (!e->agent && ss->agent && !strcmp(ss->agent, "snoop"))))
@@ -906,6 +920,9 @@ static void place(struct sv *s, const struct event *e)
 		sb_reset(&s->pt);
 		sb_adds(&s->pt, ptag);
 		ptag = s->pt.p;
+		/* a subagent's own prompt names its work when its cause is not known */
+		if (prompt && b && (!b->ptag || !strcmp(S(s, b->ptag), "none")))
+			b->ptag = ins(s, ptag);
 	}
 	if (prompt) {
 		on_prompt(s, si, e, ptag, line);
@@ -1081,7 +1098,7 @@ static void timeline(struct sv *s, size_t si)
 	uint8_t *mark = xcalloc(ss->nit ? ss->nit : 1, 1);
 	size_t nopen = 0, kp = 0;
 	long gaps = 0;
-	int32_t curp = -1, curi = -1;
+	int32_t curi = -1;
 	for (size_t q = 0; q < ne;) {
 		int64_t t = ep[q].t;
 		for (; q < ne && ep[q].t == t; q++) {
@@ -1104,11 +1121,8 @@ static void timeline(struct sv *s, size_t si)
 		int64_t len = ep[q].t - t;
 		if (len <= 0 || (!gaps && !nopen))
 			continue;
-		while (kp < n && it[ix[kp]].ts <= t) {
+		while (kp < n && it[ix[kp]].ts <= t)
 			curi = (int32_t)ix[kp++];
-			if (it[curi].type == IT_PROMPT)
-				curp = curi;
-		}
 		/* a spawning tool gives way to its subagent's running calls */
 		for (size_t j = 0; j < nopen; j++)
 			mark[open[j]] = 1;
@@ -1120,9 +1134,9 @@ static void timeline(struct sv *s, size_t si)
 		for (size_t j = 0; j < nopen; j++)
 			m += mark[open[j]] == 1;
 		if (!m) {
-			if (curp >= 0)
-				it[curp].share += len;
-			else if (curi < 0 || it[curi].selected)
+			if (curi >= 0)
+				it[curi].pshare += len;
+			else
 				ss->none_share += len;
 		} else {
 			int64_t each = len / m, rem = len % m;
@@ -1137,7 +1151,7 @@ static void timeline(struct sv *s, size_t si)
 		const struct item *c = &it[i];
 		if (!c->selected)
 			continue;
-		ss->active += c->share;
+		ss->active += c->share + c->pshare;
 		if (c->type == IT_LLM)
 			ss->model += c->share;
 		else if (c->type == IT_TOOL)
@@ -1145,11 +1159,13 @@ static void timeline(struct sv *s, size_t si)
 		if (s->o.view == SV_TIME) {
 			if (c->stack && c->share > 0)
 				emit(s, si, S(s, c->stack), strlen(S(s, c->stack)), (double)c->share);
+			if (c->pstack && c->pshare > 0)
+				emit(s, si, S(s, c->pstack), strlen(S(s, c->pstack)), (double)c->pshare);
 			if (c->wstack && c->wait > 0)
 				emit(s, si, S(s, c->wstack), strlen(S(s, c->wstack)), (double)c->wait);
 		}
 	}
-	ss->active += ss->none_share;
+	ss->active += ss->none_share;   /* (before any record: never in practice) */
 	if (s->o.view == SV_TIME && ss->none_share > 0) {
 		struct event e;
 		ev_init(&e);
