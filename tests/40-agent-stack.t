@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 F=$TESTS/fixtures/stack
 EV=$F/events.ndjson
-plan 92
+plan 94
 
 have agent-stack || { echo "Bail out! agent-stack is not built"; exit 1; }
 
@@ -257,6 +257,28 @@ check_test "--prompt-tag takes the subagents' work of the prompt (3220 + 121 + 4
 check_test "--session-id matches subagent ids: their 8 calls only, all under subagent frames" \
 	"$(agent-stack --session-id sub- "$MX" | sum):$(agent-stack --session-id sub- "$MX" | grep -vc subagent:)" = "8:0"
 check_test "no prompt text in any mixed view" "$(cat mx.* | grep -c PLANTED)" = 0
+
+# a subagent whose spawning call has no prompt: its own task prompt's tag
+cat > q.ndjson <<'EOF'
+{"kind":"session","agent":"claude","session":"q","ts":"2025-01-01T00:00:00.000Z","cwd":"/w/q"}
+{"kind":"llm","agent":"claude","session":"q","ts":"2025-01-01T00:00:01.000Z","id":"l0","model":"m"}
+{"kind":"tool","agent":"claude","session":"q","ts":"2025-01-01T00:00:02.000Z","id":"T0","parent":"l0","tool":"Task","status":"ok","duration_ms":10000}
+{"kind":"prompt","agent":"claude","session":"q","subagent":"a","ts":"2025-01-01T00:00:02.000Z","id":"sp","parent":"T0","origin":"subagent","tags":{"prompt":"explore"}}
+{"kind":"llm","agent":"claude","session":"q","subagent":"a","ts":"2025-01-01T00:00:05.000Z","id":"l1","prompt":"sp","model":"m"}
+{"kind":"llm","agent":"claude","session":"q","subagent":"a","ts":"2025-01-01T00:00:07.000Z","id":"l2","model":"m"}
+EOF
+check_out "no human prompt: the subagent's work under its own task prompt's tag" "$(cat <<'EOF'
+project:q;agent:claude;session:unmatched;prompt:explore;call:tool/Task;subagent:task;kind:llm;call:llm/unmatched;model:m 2
+project:q;agent:claude;session:unmatched;prompt:none;kind:llm;call:llm/unmatched;model:m 1
+project:q;agent:claude;session:unmatched;prompt:none;kind:tool;call:tool/Task;effect:none;status:ok 1
+EOF
+)" agent-stack q.ndjson
+check_out "time: the Task gives way to its subagent's calls (3+2 s of its 10 s), a gap goes to the record before it" "$(cat <<'EOF'
+project:q;agent:claude;session:unmatched;prompt:explore;call:tool/Task;subagent:task;kind:llm;call:llm/unmatched;model:m 5000
+project:q;agent:claude;session:unmatched;prompt:none;kind:prompt 1000
+project:q;agent:claude;session:unmatched;prompt:none;kind:tool;call:tool/Task 5000
+EOF
+)" agent-stack -v time q.ndjson
 
 # --- fractional weights: 10 calls of 0.3 microdollars are 3 -----------------------------
 cat > frac.yaml <<'EOF'
