@@ -1039,6 +1039,10 @@ static void intervals(struct sv *s, struct sess *ss, const uint32_t *ix, size_t 
 			 * before it in its line of work */
 			int64_t start = c->dur != EV_NONE ? c->ts - c->dur
 				: *le == TS_NONE ? TS_NONE : *le < c->ts ? *le : c->ts;
+			/* a gap longer than the cap before a call without a
+			 * recorded duration is idle, not the model's */
+			if (c->dur == EV_NONE && start != TS_NONE && cap && c->ts - start > cap)
+				start = TS_NONE;
 			if (start != TS_NONE) {
 				int64_t raw = c->ts - start, ch = cap && raw > cap ? cap : raw;
 				c->cs = c->ts - ch, c->ce = c->ts, c->wait = raw - ch;

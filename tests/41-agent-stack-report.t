@@ -24,7 +24,7 @@ agent-stack --format latency "$EV" > lat2.out
 check_same "latency: per agent, model and tool, and active time shares" "$X/latency.txt" lat2.out
 check_grep "shares: the time view's owners (model 13 s, tools 11 s, other 6 s of 30 s)" \
 	'^s-read0001    claude        30\.0s    43\.3%    36\.7%    20\.0%$' lat2.out
-check_grep "--idle-cap changes what is active (model calls keep 1 s each)" '^s-lat00003    codex         1m44s' \
+check_grep "--idle-cap changes what is active (3 model calls with durations keep 1 s each)" '^s-lat00003    codex         1m43s' \
 	"$(agent-stack --format latency --idle-cap 1s "$LAT" > cap.out; echo cap.out)"
 
 # --- parallel: a known sequential-read burst -------------------------------------------
