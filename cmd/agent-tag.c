@@ -74,11 +74,15 @@ static void list_rules(const struct trules *t)
  * a session's records need not be contiguous (a subagent's file read after
  * other sessions, records of several sessions interleaved).  A session is
  * written at the end of the input, or when LIVE_MAX others have been seen
- * since its last record (the least recently used goes first), so memory
- * is bounded by the number of sessions in flight. */
+ * since its last record (the least recently used goes first), or when
+ * the held lines of all sessions pass HOLD_MAX (again the least recently
+ * used goes, never the one being read), so memory is bounded by the
+ * number of sessions in flight and by HOLD_MAX, not by the input. */
 #define LIVE_MAX 64
+#define HOLD_MAX ((size_t)16 << 20)
 struct live {
 	struct tsession s;
+	size_t bytes;           /* its held lines */
 	uint64_t key;           /* hash of the session id; 0 none */
 	uint64_t used;          /* when its last record came */
 	uint64_t born;          /* when its first record came */
@@ -89,6 +93,7 @@ struct run {
 	struct live *lv[LIVE_MAX];
 	int nlv;
 	struct live *cur, *spare;
+	size_t held;            /* bytes of lines held, all sessions */
 	uint64_t tick;
 	struct tsession **all;  /* cluster: every session, in input order */
 	size_t nall;
@@ -109,6 +114,8 @@ static void session_done(struct run *ru, int i)
 {
 	struct live *l = ru->lv[i];
 	struct tsession *s = &l->s;
+	ru->held -= l->bytes;
+	l->bytes = 0;
 	ru->lv[i] = ru->lv[--ru->nlv];
 	if (ru->cur == l)
 		ru->cur = NULL;
@@ -135,6 +142,25 @@ static void session_done(struct run *ru, int i)
 		release_kept(ru);
 }
 
+/* The session used least recently, other than but. */
+static int least_used(const struct run *ru, const struct live *but)
+{
+	int old = -1;
+	for (int i = 0; i < ru->nlv; i++)
+		if (ru->lv[i] != but && (old < 0 || ru->lv[i]->used < ru->lv[old]->used))
+			old = i;
+	return old;
+}
+
+/* Over HOLD_MAX: write the least recently used sessions but the current. */
+static void hold_bound(struct run *ru, struct live *cur, size_t len)
+{
+	cur->bytes += len + 1;
+	ru->held += len + 1;
+	while (ru->held > HOLD_MAX && ru->nlv > 1)
+		session_done(ru, least_used(ru, cur));
+}
+
 /* The held session a line belongs to: by its "session" key, else the one
  * the line before went to. */
 static struct live *route(struct run *ru, const char *line, size_t len)
@@ -147,13 +173,8 @@ static struct live *route(struct run *ru, const char *line, size_t len)
 			if (ru->lv[i]->key == key)
 				l = ru->lv[i];
 		if (!l) {
-			if (ru->nlv == LIVE_MAX) {
-				int old = 0;
-				for (int i = 1; i < ru->nlv; i++)
-					if (ru->lv[i]->used < ru->lv[old]->used)
-						old = i;
-				session_done(ru, old);
-			}
+			if (ru->nlv == LIVE_MAX)
+				session_done(ru, least_used(ru, NULL));
 			l = ru->spare ? ru->spare : xcalloc(1, sizeof *l);
 			ru->spare = NULL;
 			l->key = key;
@@ -181,11 +202,13 @@ static void one_file(struct run *ru, const char *path)
 	for (int i = 0; i < ru->nlv; i++)
 		ts_seal(&ru->lv[i]->s);
 	while (lr_next_nonblank(&r, &line, &len)) {
-		struct tsession *s = &route(ru, line, len)->s;
+		struct live *l = route(ru, line, len);
+		struct tsession *s = &l->s;
 		s->borrow = mapped && !r.partial && line[len] == '\n';
 		if (ts_add(s, line, len, &why) < 0)
 			lr_warn(&r, "json", "%s; line skipped", why);
 		s->borrow = false;
+		hold_bound(ru, l, len);
 	}
 	if (mapped && ru->nlv) {
 		/* held sessions may go on in the next file: their lines stay
