@@ -452,6 +452,34 @@ static void set_root(const char *dir)
 	sha256_hex(root_abs, strlen(root_abs), root_hash[1]);
 }
 
+/* Read the head (and tail) of every file found, drop archived copies and
+ * what the selectors leave out; the sessions kept stay at the front of
+ * sv.  Returns their number. */
+static size_t read_and_select(bool json)
+{
+	for (size_t i = 0; i < sn; i++) {
+		probe(&sv[i]);
+		if (sv[i].ok && sv[i].m.agent == AGENT_GEMINI)
+			gemini_cwd(&sv[i]);
+		if (json && sv[i].ok && sv[i].m.agent == AGENT_CLAUDE && sv[i].m.parent)
+			sv[i].subagent_type = claude_subagent_type(sv[i].path);
+	}
+	drop_archived_copies();
+	size_t kept = 0;
+	for (size_t i = 0; i < sn; i++) {
+		if (selected(&sv[i])) {
+			sv[kept++] = sv[i];
+			continue;
+		}
+		session_meta_free(&sv[i].m);
+		free(sv[i].path);
+		free(sv[i].gemdir);
+		free(sv[i].subagent_type);
+	}
+	sn = kept;
+	return kept;
+}
+
 int main(int argc, char **argv)
 {
 	enum { O_ROOT = 256, O_SINCE, O_UNTIL, O_ID, O_HOME };
@@ -509,26 +537,7 @@ int main(int argc, char **argv)
 		walk_gemini(tmp);
 		free(tmp);
 	}
-	for (size_t i = 0; i < sn; i++) {
-		probe(&sv[i]);
-		if (sv[i].ok && sv[i].m.agent == AGENT_GEMINI)
-			gemini_cwd(&sv[i]);
-		if (json && sv[i].ok && sv[i].m.agent == AGENT_CLAUDE && sv[i].m.parent)
-			sv[i].subagent_type = claude_subagent_type(sv[i].path);
-	}
-	drop_archived_copies();
-
-	size_t kept = 0;
-	for (size_t i = 0; i < sn; i++) {
-		if (selected(&sv[i])) {
-			sv[kept++] = sv[i];
-			continue;
-		}
-		session_meta_free(&sv[i].m);
-		free(sv[i].path);
-		free(sv[i].gemdir);
-		free(sv[i].subagent_type);
-	}
+	size_t kept = read_and_select(json);
 	if (kept)
 		sort_n(sv, kept, sizeof *sv, by_last);
 	for (size_t i = 0; i < kept; i++) {

@@ -187,6 +187,38 @@ static struct live *route(struct run *ru, const char *line, size_t len)
 	return l;
 }
 
+/* The end of the input: the sessions still held, in the order they
+ * began, then (cluster tagger) every session at once. */
+static void run_finish(struct run *ru, const struct tcluster_opts *co, struct tstats *st)
+{
+	while (ru->nlv) {
+		int first = 0;
+		for (int i = 1; i < ru->nlv; i++)
+			if (ru->lv[i]->born < ru->lv[first]->born)
+				first = i;
+		session_done(ru, first);
+	}
+	if (ru->spare) {
+		ts_free(&ru->spare->s);
+		free(ru->spare);
+		ru->spare = NULL;
+	}
+	if (ru->tg.cluster) {
+		/* clustering needs every prompt before the first tag is known */
+		for (size_t i = 0; i < ru->nall; i++)
+			ts_regex(&ru->tg, ru->all[i]);
+		tcluster(ru->all, ru->nall, co, st);
+		for (size_t i = 0; i < ru->nall; i++) {
+			ts_write(&ru->tg, ru->all[i]);
+			ts_free(ru->all[i]);
+			free(ru->all[i]);
+		}
+		free(ru->all);
+		ru->all = NULL;
+		ru->nall = 0;
+	}
+}
+
 static void one_file(struct run *ru, const char *path)
 {
 	struct lreader r;
@@ -324,30 +356,7 @@ int main(int argc, char **argv)
 	operands_init(&ops, argc - optind, argv + optind);
 	for (int i = 0; i < ops.n; i++)
 		one_file(&ru, ops.v[i]);
-	/* the rest, in the order they began */
-	while (ru.nlv) {
-		int first = 0;
-		for (int i = 1; i < ru.nlv; i++)
-			if (ru.lv[i]->born < ru.lv[first]->born)
-				first = i;
-		session_done(&ru, first);
-	}
-	if (ru.spare) {
-		ts_free(&ru.spare->s);
-		free(ru.spare);
-	}
-	if (ru.tg.cluster) {
-		/* clustering needs every prompt before the first tag is known */
-		for (size_t i = 0; i < ru.nall; i++)
-			ts_regex(&ru.tg, ru.all[i]);
-		tcluster(ru.all, ru.nall, &co, &st);
-		for (size_t i = 0; i < ru.nall; i++) {
-			ts_write(&ru.tg, ru.all[i]);
-			ts_free(ru.all[i]);
-			free(ru.all[i]);
-		}
-		free(ru.all);
-	}
+	run_finish(&ru, &co, &st);
 	out_flush();
 	if (ru.tg.llm && tllm_free(ru.tg.llm) < 0)
 		diag_errors++;

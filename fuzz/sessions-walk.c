@@ -28,6 +28,7 @@ static void reset(void)
 		session_meta_free(&sv[i].m);
 		free(sv[i].path);
 		free(sv[i].gemdir);
+		free(sv[i].subagent_type);
 	}
 	free(sv);
 	sv = NULL;
@@ -152,25 +153,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	char *tmp = join(home, ".gemini/tmp");
 	walk_gemini(tmp);
 	free(tmp);
-	for (size_t i = 0; i < sn; i++) {
-		probe(&sv[i]);
-		if (sv[i].ok && sv[i].m.agent == AGENT_GEMINI)
-			gemini_cwd(&sv[i]);
-	}
-	drop_archived_copies();
-	size_t kept = 0;
-	for (size_t i = 0; i < sn; i++) {
-		if (selected(&sv[i])) {
-			sv[kept++] = sv[i];
-			continue;
-		}
-		session_meta_free(&sv[i].m);
-		free(sv[i].path);
-		free(sv[i].gemdir);
-	}
-	sn = kept;
+	size_t kept = read_and_select(json);
 	if (kept)
-		qsort(sv, kept, sizeof *sv, by_last);
+		sort_n(sv, kept, sizeof *sv, by_last);
 	for (size_t i = 0; i < kept; i++) {
 		if (json)
 			print_json(&sv[i]);

@@ -45,28 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 		snprintf(path, sizeof path, "/proc/self/fd/%d", fds[i]);
 		one_file(&ru, path);
 	}
-	while (ru.nlv) {
-		int first = 0;
-		for (int i = 1; i < ru.nlv; i++)
-			if (ru.lv[i]->born < ru.lv[first]->born)
-				first = i;
-		session_done(&ru, first);
-	}
-	if (ru.spare) {
-		ts_free(&ru.spare->s);
-		free(ru.spare);
-	}
-	if (ru.tg.cluster) {
-		for (size_t i = 0; i < ru.nall; i++)
-			ts_regex(&ru.tg, ru.all[i]);
-		tcluster(ru.all, ru.nall, &co, &st);
-		for (size_t i = 0; i < ru.nall; i++) {
-			ts_write(&ru.tg, ru.all[i]);
-			ts_free(ru.all[i]);
-			free(ru.all[i]);
-		}
-		free(ru.all);
-	}
+	run_finish(&ru, &co, &st);
 	release_kept(&ru);
 	for (int i = 0; i < np; i++)
 		close(fds[i]);
