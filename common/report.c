@@ -16,6 +16,7 @@ enum { T_IN, T_CR, T_CW, T_OUT };
 struct rcall {
 	uint8_t type, tkind;
 	bool human, err, writes, cls_ok, cls_bad, indep;
+	bool upd;               /* tokens of an update whose call never came: no call */
 	uint32_t sess, name, agent, ptag;
 	uint64_t thread;        /* prompt id and subagent: one line of work */
 	int64_t ts, dur;        /* dur EV_NONE: unknown */
@@ -25,6 +26,14 @@ struct rcall {
 	int64_t tk[4];
 	double cost, cw_cost;   /* microdollars; cost NAN: unpriced */
 	int64_t window;         /* 0: unknown */
+	struct tokens t;        /* a model call's tokens, updates added */
+};
+
+/* An update ("update":true) that came before its call. */
+struct rupd {
+	uint32_t sess, name, agent, ptag;
+	uint64_t key;
+	struct tokens t;
 };
 
 struct rsess {
@@ -49,6 +58,9 @@ struct rp {
 	struct rcall *c;
 	size_t nc, capc;
 	struct hmap tidx;       /* (session, tool id) -> call */
+	struct hmap lidx;       /* (session, model call id) -> call */
+	struct rupd *u;         /* updates waiting for their call */
+	size_t nu, capu;
 	bool done;
 	size_t *tools;          /* tool calls by session, line of work, time */
 	size_t ntools;
@@ -124,6 +136,11 @@ static uint64_t tool_key(const struct rsess *s, const char *id)
 	return hash64(id, strlen(id), s->key);
 }
 
+static uint64_t llm_key(const struct rsess *s, const char *id)
+{
+	return hash64(id, strlen(id), s->key ^ 0x11a7ca11u);
+}
+
 static void on_effect(struct rp *p, const struct event *e, const struct sv_rec *r)
 {
 	if (!e->parent)
@@ -144,13 +161,13 @@ static void on_effect(struct rp *p, const struct event *e, const struct sv_rec *
 	}
 }
 
-static void llm_numbers(struct rp *p, struct rcall *c, const struct event *e)
+static void llm_numbers(struct rp *p, struct rcall *c, const char *model, bool has_tokens)
 {
-	const struct tokens *t = &e->tokens;
+	const struct tokens *t = &c->t;
 	c->tk[T_IN] = t->input, c->tk[T_CR] = t->cache_read;
 	c->tk[T_CW] = t->cache_write, c->tk[T_OUT] = t->output;
 	c->cost = NAN;
-	const struct price *pr = p->o.prices ? prices_find(p->o.prices, e->model) : NULL;
+	const struct price *pr = p->o.prices ? prices_find(p->o.prices, model) : NULL;
 	if (pr) {
 		c->cost = 0;
 		for (int k = PR_INPUT; k <= PR_CACHE_WRITE; k++)
@@ -158,8 +175,35 @@ static void llm_numbers(struct rp *p, struct rcall *c, const struct event *e)
 		c->cw_cost = price_cost(pr, t, PR_CACHE_WRITE);
 		c->window = pr->context;
 	}
-	if (!e->has_tokens)
+	if (!has_tokens)
 		c->cost = 0;
+}
+
+static void tk_add(struct tokens *a, const struct tokens *b)
+{
+	a->input += b->input, a->cache_read += b->cache_read, a->cache_write += b->cache_write;
+	a->cache_write_1h += b->cache_write_1h, a->output += b->output;
+	a->reasoning += b->reasoning;
+}
+
+/* An update adds its tokens (and so their cost) to its call, never a call
+ * of its own; one that comes before its call waits for it (finish). */
+static void on_update(struct rp *p, const struct event *e, const struct sv_rec *r)
+{
+	if (!e->id || !e->has_tokens)
+		return;
+	uint32_t si = session_of(p, r);
+	uint64_t k = llm_key(&p->ss[si], e->id);
+	int64_t *v = hm_get(&p->lidx, k);
+	if (v) {
+		struct rcall *c = &p->c[*v];
+		tk_add(&c->t, &e->tokens);
+		llm_numbers(p, c, S(p, c->name), true);
+		return;
+	}
+	GROW(p->u, p->nu, p->capu);
+	p->u[p->nu++] = (struct rupd){si, in(p, e->model), in(p, r->agent), in(p, r->prompt_tag), k,
+		e->tokens};
 }
 
 void rp_hook(void *arg, const struct event *e, const struct sv_rec *r)
@@ -173,6 +217,10 @@ void rp_hook(void *arg, const struct event *e, const struct sv_rec *r)
 	}
 	if (type < 0 || !r->selected)
 		return;
+	if (type == RC_LLM && e->update) {
+		on_update(p, e, r);
+		return;
+	}
 	uint32_t si = session_of(p, r);
 	struct rsess *s = &p->ss[si];
 	if (e->ts != TS_NONE) {
@@ -200,7 +248,15 @@ void rp_hook(void *arg, const struct event *e, const struct sv_rec *r)
 		c->name = in(p, "prompt");
 	} else if (type == RC_LLM) {
 		c->name = in(p, e->model);
-		llm_numbers(p, c, e);
+		if (e->has_tokens)
+			c->t = e->tokens;
+		llm_numbers(p, c, e->model, e->has_tokens);
+		if (e->id) {
+			bool isnew;
+			int64_t *v = hm_put(&p->lidx, llm_key(s, e->id), &isnew);
+			if (isnew)
+				*v = (int64_t)p->nc;
+		}
 	} else {
 		const char *tool = e->tool && *e->tool ? e->tool : "unknown";
 		c->name = in(p, tool[0] == '/' ? "unknown" : tool);
@@ -321,6 +377,27 @@ static void finish(struct rp *p)
 	if (p->done)
 		return;
 	p->done = true;
+	/* updates that came before their call; those whose call never came
+	 * keep their tokens as no call (agent-stack(1), Updates) */
+	for (size_t i = 0; i < p->nu; i++) {
+		const struct rupd *u = &p->u[i];
+		int64_t *v = hm_get(&p->lidx, u->key);
+		struct rcall *c;
+		if (v) {
+			c = &p->c[*v];
+		} else {
+			GROW(p->c, p->nc, p->capc);
+			c = &p->c[p->nc];
+			memset(c, 0, sizeof *c);
+			c->type = RC_LLM, c->upd = true, c->sess = u->sess, c->name = u->name;
+			c->agent = u->agent, c->ptag = u->ptag, c->ts = TS_NONE, c->dur = EV_NONE;
+			c->ref = -1, c->order = p->nc;
+			*hm_put(&p->lidx, u->key, NULL) = (int64_t)p->nc++;
+		}
+		tk_add(&c->t, &u->t);
+		llm_numbers(p, c, S(p, c->name), true);
+	}
+	p->nu = 0;
 	active_time(p);
 	bursts(p);
 }
@@ -405,7 +482,7 @@ static void latency_table(struct rp *p, struct sbuf *o)
 	size_t *ix = xmalloc((p->nc ? p->nc : 1) * sizeof *ix), n = 0, nolat[3] = {0}, nwait = 0;
 	int64_t waited = 0;
 	for (size_t i = 0; i < p->nc; i++) {
-		if (p->c[i].type == RC_PROMPT)
+		if (p->c[i].type == RC_PROMPT || p->c[i].upd)
 			continue;
 		if (p->c[i].lat == EV_NONE)
 			nolat[p->c[i].type]++;
@@ -567,7 +644,7 @@ static int cmp_fill_desc(const void *a, const void *b)
 
 static bool has_prompt(const struct rcall *c)
 {
-	return c->type == RC_LLM && c->tk[T_IN] + c->tk[T_CR] + c->tk[T_CW] > 0;
+	return c->type == RC_LLM && !c->upd && c->tk[T_IN] + c->tk[T_CR] + c->tk[T_CW] > 0;
 }
 
 void rp_context(struct rp *p, struct sbuf *o)
@@ -1000,7 +1077,7 @@ static void group_report(struct rp *p, struct group *g, const char *key, struct 
 		else if (c->type == RC_TOOL)
 			g->tools++, g->errors += c->err;
 		else {
-			g->llm++;
+			g->llm += !c->upd;
 			for (int k = 0; k < 4; k++)
 				g->tk[k] = sat_add(g->tk[k], c->tk[k]);
 			if (isnan(c->cost))
@@ -1103,6 +1180,8 @@ void rp_free(struct rp *p)
 	stacks_free(&p->str);
 	hm_free(&p->ssidx);
 	hm_free(&p->tidx);
+	hm_free(&p->lidx);
+	free(p->u);
 	free(p->ss);
 	free(p->c);
 	free(p->tools);

@@ -623,6 +623,7 @@ static void on_llm(struct sv *s, size_t si, const struct event *e, const char *p
 {
 	bool sel = selected(s, si, e, ptag);
 	if (e->update) {
+		hook(s, si, e, ptag, sel, -1);
 		/* placed without its call (it never came): its own stacks, not a call */
 		if (sel && e->has_tokens && (s->o.view == SV_TOKENS || s->o.view == SV_COST)) {
 			base(s, si, e, ptag, line);
@@ -929,8 +930,11 @@ static void place(struct sv *s, const struct event *e)
 	} else if (is_kind(e, "llm")) {
 		if (e->update) {
 			int64_t *cv = e->id ? id_get(s, si, K_LLM, e->id) : NULL;
-			if (cv)
-				{ on_update(s, si, e, cv); return; }
+			if (cv) {
+				hook(s, si, e, ptag, selected(s, si, e, ptag), -1);
+				on_update(s, si, e, cv);
+				return;
+			}
 			if (e->id && !fin && (s->o.view == SV_TOKENS || s->o.view == SV_COST))
 				{ hold(s, si, K_LLM, e->id, e); return; }
 		}
