@@ -49,6 +49,7 @@ struct item {
 	int32_t anc;            /* the spawning tool's item of this record's subagent, -1 */
 	int32_t line;           /* the subagent, -1 the session itself */
 	uint32_t order;
+	uint64_t key;           /* its kind and id: ties broken whatever the input order */
 	uint8_t type;
 	bool selected, known;   /* known: cs..ce means something */
 };
@@ -409,6 +410,7 @@ static int32_t add_item(struct sv *s, size_t si, const struct event *e, int type
 	it->anc = line >= 0 ? s->sb[line].anc : -1;
 	it->line = line;
 	it->order = (uint32_t)ss->nit;
+	it->key = hash64(e->id ? e->id : "", e->id ? strlen(e->id) : 0, (uint64_t)type + 1);
 	it->type = (uint8_t)type;
 	it->selected = sel;
 	/* a subagent's record is a sign of progress of the tools that led to it */
@@ -1005,6 +1007,11 @@ static int cmp_item(const void *a, const void *b)
 	const struct item *x = &sort_it[*(const uint32_t *)a], *y = &sort_it[*(const uint32_t *)b];
 	if (x->ts != y->ts)
 		return x->ts < y->ts ? -1 : 1;
+	/* at one instant: a prompt, then the model call, then the tools it chose */
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
 	return (x->order > y->order) - (x->order < y->order);
 }
 
@@ -1150,7 +1157,21 @@ static void timeline(struct sv *s, size_t si)
 			int64_t each = len / m, rem = len % m;
 			for (size_t j = 0; j < nopen; j++)
 				if (mark[open[j]] == 1)
-					it[open[j]].share += each + (rem-- > 0);
+					it[open[j]].share += each;
+			/* the odd milliseconds to the calls first in time, then by
+			 * id: the same whatever order the records came in */
+			for (; rem > 0; rem--) {
+				int32_t best = -1;
+				for (size_t j = 0; j < nopen; j++) {
+					if (mark[open[j]] != 1)
+						continue;
+					sort_it = it;
+					if (best < 0 || cmp_item(&open[j], &best) < 0)
+						best = open[j];
+				}
+				mark[best] = 3;
+				it[best].share++;
+			}
 		}
 		for (size_t j = 0; j < nopen; j++)
 			mark[open[j]] = 0;
