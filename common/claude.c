@@ -497,7 +497,7 @@ static void call_emit(struct claude *s, struct call *k)
 		return;
 	}
 	struct event e;
-	ev_base(s, &e, "llm", k->ts, k->thread);
+	ev_base(s, &e, "llm", k->last != TS_NONE && k->ts != TS_NONE && k->last > k->ts ? k->last : k->ts, k->thread);
 	e.id = k->id.p;
 	e.parent = nz(&k->parent);
 	e.prompt = nz(&k->prompt);

@@ -2,7 +2,7 @@
 # Issue 12 review: realistic inputs written as the agents write them, each
 # checked against totals worked out by hand.
 . "$(dirname "$0")/lib.sh"
-plan 6
+plan 9
 FX=$TESTS/fixtures/issue12-review
 
 # --- a Claude home: 2.1 subagents (Agent -> Explore -> Task), a compaction
@@ -95,3 +95,34 @@ agent   kind   name                        count     total      mean       p50  
 claude  model  claude-sonnet-4-5-20250929      1      2.0s      2.0s      2.0s      2.0s      2.0s      2.0s
 X
 )" sh -c 'agent-stack --format latency orphan.ndjson | sed -n 1,3p'
+
+# --- a Claude call streamed over three lines (thinking 10:00:05, text
+# 10:00:07, tool_use 10:00:09): its record ends at its last line, so the
+# time line runs prompt 10:00:00, model 9 s, Bash 10 s, model 3 s = 22 s,
+# and nothing of the model's falls before the prompt
+S=88888888-8888-4888-8888-888888888888
+C='"userType":"external","cwd":"/w/s","sessionId":"'$S'","version":"2.1.3"'
+U1='"usage":{"input_tokens":10,"cache_creation_input_tokens":500,"cache_read_input_tokens":0,"cache_creation":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":500},"output_tokens":'
+cat > st.jsonl <<X
+{"parentUuid":null,"isSidechain":false,$C,"type":"user","message":{"role":"user","content":"run the tests"},"uuid":"u1","timestamp":"2026-03-01T10:00:00.000Z"}
+{"parentUuid":"u1","isSidechain":false,$C,"type":"assistant","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-opus-4-5-20251101","content":[{"type":"thinking","thinking":"hmm","signature":"x"}],"stop_reason":null,${U1}8}},"requestId":"req_1","uuid":"a1","timestamp":"2026-03-01T10:00:05.000Z"}
+{"parentUuid":"a1","isSidechain":false,$C,"type":"assistant","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-opus-4-5-20251101","content":[{"type":"text","text":"Running."}],"stop_reason":null,${U1}8}},"requestId":"req_1","uuid":"a2","timestamp":"2026-03-01T10:00:07.000Z"}
+{"parentUuid":"a2","isSidechain":false,$C,"type":"assistant","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-opus-4-5-20251101","content":[{"type":"tool_use","id":"toolu_B","name":"Bash","input":{"command":"make test","description":"run tests"}}],"stop_reason":"tool_use",${U1}180}},"requestId":"req_1","uuid":"a3","timestamp":"2026-03-01T10:00:09.000Z"}
+{"parentUuid":"a3","isSidechain":false,$C,"type":"user","message":{"role":"user","content":[{"tool_use_id":"toolu_B","type":"tool_result","content":"FAIL: 1 test","is_error":true}]},"uuid":"u2","timestamp":"2026-03-01T10:00:19.000Z","toolUseResult":"Error: FAIL: 1 test"}
+{"parentUuid":"u2","isSidechain":false,$C,"type":"assistant","message":{"id":"msg_2","type":"message","role":"assistant","model":"claude-opus-4-5-20251101","content":[{"type":"text","text":"One test fails."}],"stop_reason":"end_turn","usage":{"input_tokens":4,"cache_creation_input_tokens":0,"cache_read_input_tokens":510,"output_tokens":12}},"requestId":"req_2","uuid":"a4","timestamp":"2026-03-01T10:00:22.000Z"}
+X
+agent-events st.jsonl > st.ndjson
+check_out "streamed call: ts is its last line, duration from the prompt" "$(cat <<'X'
+llm msg_1 2026-03-01T10:00:09.000Z 9000
+tool toolu_B 2026-03-01T10:00:09.000Z 10000
+llm msg_2 2026-03-01T10:00:22.000Z 3000
+X
+)" sh -c "grep -v '\"kind\":\"effect\"' st.ndjson | sed -n '/\"kind\":\"\(llm\|tool\)\"/s/.*\"kind\":\"\([a-z]*\)\".*\"ts\":\"\([^\"]*\)\",\"id\":\"\([^\"]*\)\".*\"duration_ms\":\([0-9]*\).*/\1 \3 \2 \4/p'"
+check_out "streamed call: the time view is the 22 s of the session, no prompt time" "$(cat <<'X'
+project:s;agent:claude;session:unmatched;prompt:unmatched;kind:llm;call:llm/unmatched;model:claude-opus-4-5-20251101 12000
+project:s;agent:claude;session:unmatched;prompt:unmatched;kind:tool;call:tool/Bash 10000
+X
+)" agent-stack --view time st.ndjson
+tac st.ndjson > st.rev
+check_out "streamed call: records reversed, the same time line" "$(agent-stack --view time st.ndjson)" \
+	agent-stack --view time st.rev
