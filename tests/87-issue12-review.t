@@ -2,7 +2,7 @@
 # Issue 12 review: realistic inputs written as the agents write them, each
 # checked against totals worked out by hand.
 . "$(dirname "$0")/lib.sh"
-plan 9
+plan 12
 FX=$TESTS/fixtures/issue12-review
 
 # --- a Claude home: 2.1 subagents (Agent -> Explore -> Task), a compaction
@@ -126,3 +126,20 @@ X
 tac st.ndjson > st.rev
 check_out "streamed call: records reversed, the same time line" "$(agent-stack --view time st.ndjson)" \
 	agent-stack --view time st.rev
+
+# --- Codex: git push with only session_meta's repository_url (https with
+# credentials and a port: the host only), and a model call whose answer
+# came a day after the tool output (charged the 5 min cap, the rest wait)
+agent-events "$FX/codex-push.jsonl" > cx.ndjson
+check_out "codex: push contacts the host of repository_url, never its credentials" \
+	"project:svc;agent:codex;session:unmatched;prompt:unmatched;domain:git.example.com;process:bash;process:git;status:ok 1" \
+	agent-stack --view network cx.ndjson
+check_out "codex: a model call a day after its input is charged the cap, the rest is wait" "$(cat <<'X'
+project:svc;agent:codex;session:unmatched;prompt:unmatched;kind:llm;call:llm/unmatched;model:gpt-5.2-codex 304120
+project:svc;agent:codex;session:unmatched;prompt:unmatched;kind:tool;call:tool/shell_command 2750
+project:svc;agent:codex;session:unmatched;prompt:unmatched;kind:wait;call:llm/unmatched;model:gpt-5.2-codex 89700100
+X
+)" agent-stack --view time cx.ndjson
+check_out "codex: latency's active time is the time view's (304.12 + 2.75 s)" \
+	"019cae2c-4c0  codex         5m07s    99.1%     0.9%     0.0%" \
+	sh -c 'agent-stack --format latency cx.ndjson | grep "^019cae2c"'
