@@ -10,8 +10,23 @@
 const char *progname = "agentpprof";
 unsigned long diag_errors;
 
+/* What went to stdout through stdio (--help, --version, usage) is flushed
+ * here, at exit, and a failure there is a write error like any other:
+ * `prog --help > /dev/full` must not end 0 with nothing written. */
+static void stdout_check(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return;
+	int e = errno;
+	if (e == EPIPE)
+		_exit(0);
+	fprintf(stderr, "%s: write error: %s\n", progname, strerror(e ? e : EIO));
+	_exit(2);
+}
+
 void diag_init(const char *argv0)
 {
+	atexit(stdout_check);
 	const char *s = strrchr(argv0, '/');
 	progname = s ? s + 1 : argv0;
 	/* A standard descriptor that is closed (prog >&-) would be handed to
