@@ -238,7 +238,9 @@ static void one_file(struct ev_ctx *c, const char *path, const struct adapter *f
 			}
 		}
 	}
-	if (!n && !r.failed) {
+	if (!n && r.failed) {
+		/* the read error is said; a directory is no "unknown format" */
+	} else if (!n) {
 		diag_at(r.name, 0, "empty file");
 		diag_errors++;
 	} else if (!a) {

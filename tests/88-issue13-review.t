@@ -32,5 +32,17 @@ agent-stack --help | head -1 > out
 check_out "agent-stack --help | head -1: the usage line" \
 	"usage: agent-stack [-v view] [-w kinds] [--prices file] [--idle-cap span]" cat out
 
+
+## a directory as an input: one message, status 1, the other inputs still read
+printf '{"type":"user","sessionId":"s1","uuid":"u1","timestamp":"2026-03-01T10:00:00Z","cwd":"/srv/app","message":{"role":"user","content":"hi"}}\n' > one.jsonl
+mkdir -p adir
+st "agent-events on a directory and a session" 1 agent-events adir one.jsonl
+check_out "  the directory's read error only" "agent-events: adir: read error: Is a directory" cat err
+check_test "  the session's records are written" "$(grep -c '"session":"s1"' out)" = 2
+for p in agent-tag agent-stack folded2svg folded2pprof; do
+	st "$p on a directory" 1 $p adir
+	check_grep "  says it is a directory" "^$p: adir: read error: Is a directory\$" err
+done
+
 plan $_n
 done_testing
