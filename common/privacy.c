@@ -840,7 +840,9 @@ void sb_json_argv_redacted(struct sbuf *b, const char *const *v, int n, bool not
 			sb_json_str(b, RED, REDN);
 			continue;
 		}
-		if (i && is_mysql(prog) && a[0] == '-' && a[1] == 'p' && a[2]) {
+		/* mysql -pPASS, and the same attached form of sshpass and docker login */
+		if (i && a[0] == '-' && a[1] == 'p' && a[2] && (is_mysql(prog) ||
+		    !strcmp(prog, "sshpass") || (n > 1 && !strcmp(v[1], "login")))) {
 			sb_json_str(b, "-p" RED, 2 + REDN);
 			continue;
 		}

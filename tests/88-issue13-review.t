@@ -44,5 +44,29 @@ for p in agent-tag agent-stack folded2svg folded2pprof; do
 	check_grep "  says it is a directory" "^$p: adir: read error: Is a directory\$" err
 done
 
+
+## a password attached to -p: sshpass -pPASS and docker login -pPASS
+# argv CMD: the argv of a Bash call running CMD, as agent-events writes it
+# (its second line with --no-text)
+argv() {
+	jq -cn --arg c "$1" '{type: "assistant", sessionId: "s", uuid: "a1",
+		timestamp: "2026-03-01T10:00:00Z", cwd: "/srv/app", message: {id: "m",
+		model: "claude-sonnet-4-5", role: "assistant", content: [{type: "tool_use",
+		id: "t1", name: "Bash", input: {command: $c}}], usage: {input_tokens: 1,
+		output_tokens: 1}}}' > b.jsonl
+	agent-events b.jsonl | jq -c 'select(.argv) | .argv'
+	agent-events --no-text b.jsonl | jq -c 'select(.argv) | .argv'
+}
+check_out "sshpass -pPASS" '["sshpass","-p[REDACTED]","ssh","x"]
+["sshpass","-p[REDACTED]","ssh","x"]' argv 'sshpass -phunter2 ssh x'
+check_out "sshpass -p PASS" '["sshpass","-p","[REDACTED]","ssh","x"]
+["sshpass","-p","[REDACTED]","ssh","x"]' argv 'sshpass -p hunter2 ssh x'
+check_out "docker login -pPASS" '["docker","login","-u","me","-p[REDACTED]","reg.io"]
+["docker","login","-u","me","-p[REDACTED]","reg.io"]' argv 'docker login -u me -phunter2 reg.io'
+check_out "sshpass -f FILE keeps the file name" '["sshpass","-f","pwfile","ssh","x"]
+["sshpass","-f","pwfile","ssh","x"]' argv 'sshpass -f pwfile ssh x'
+check_out "another program's -pVALUE stays" '["ssh","-p2222","h"]
+["ssh","-p2222","h"]' argv 'ssh -p2222 h'
+
 plan $_n
 done_testing
