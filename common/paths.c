@@ -41,6 +41,21 @@ static size_t home_of(const char *cwd, const char **home)
 	return 7;
 }
 
+/* Does "~" + s begin with a user name the shell would expand (POSIX
+ * portable: letters, digits, '.', '_', '-', not first '-')?  "~$x.docx",
+ * an Office lock file, is a file named so. */
+static bool tilde_user(const char *s)
+{
+	size_t i = 0;
+	if (*s == '-')
+		return false;
+	for (; s[i] && s[i] != '/'; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '_' || s[i] == '-'))
+			return false;
+	return i > 0;
+}
+
 /* Append one component, folding "." and "..".  base is where the path
  * starts in b (a ".." never climbs past it). */
 static bool push(struct sbuf *b, size_t base, bool abs, const char *c, size_t n)
@@ -101,6 +116,18 @@ bool path_norm(struct sbuf *b, const char *path, const char *cwd)
 		add_parts(b, base, true, h);
 		free(h);
 		path++;
+	} else if (path[0] == '~' && tilde_user(path + 1)) {
+		/* ~user/...: that user's home, the cwd's when it is theirs,
+		 * else "/home/~" (the name never becomes a component) */
+		size_t ul = strcspn(path + 1, "/");
+		const char *home;
+		size_t hl = home_of(cwd, &home);
+		if (!(hl > ul && home[hl - ul - 1] == '/' && !memcmp(home + hl - ul, path + 1, ul)))
+			home = "/home/~", hl = 7;
+		char *h = xstrndup(home, hl);
+		add_parts(b, base, true, h);
+		free(h);
+		path += 1 + ul;
 	} else if (path[0] != '/' && cwd && cwd[0] == '/') {
 		add_parts(b, base, true, cwd);
 	}

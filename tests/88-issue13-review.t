@@ -68,5 +68,23 @@ check_out "sshpass -f FILE keeps the file name" '["sshpass","-f","pwfile","ssh",
 check_out "another program's -pVALUE stays" '["ssh","-p2222","h"]
 ["ssh","-p2222","h"]' argv 'ssh -p2222 h'
 
+
+## ~user paths are that user's home, and name no user in the files view
+# fgroup CWD PATH: the path frame agent-stack --view files gives PATH
+fgroup() {
+	printf '{"kind":"session","agent":"claude","session":"s","cwd":"%s"}\n{"kind":"effect","agent":"claude","session":"s","id":"t#1","effect":"read","path":"%s"}\n' "$1" "$2" |
+		agent-stack --view files | sed 's/.*;path://; s/;effect.*//'
+}
+check_out "~bob/x from /srv/app" "external/home" fgroup /srv/app '~bob/x'
+check_out "~bob alone" "external/home" fgroup /srv/app '~bob'
+check_out "~bob/.claude/x" "external/claude" fgroup /srv/app '~bob/.claude/x'
+check_out "~alice/proj/src/a.c from alice's project" "src/a.c" fgroup /home/alice/proj '~alice/proj/src/a.c'
+check_out "~bob/x from alice's project" "external/home" fgroup /home/alice/proj '~bob/x'
+check_out "an Office lock file ~\$doc.docx is a file of the project" '~$doc.docx' fgroup /srv/app '~$doc.docx'
+argv 'cat ~bob/.bashrc > ~dave/out' > /dev/null
+agent-events b.jsonl | jq -r 'select(.kind == "effect" and .path) | .path' > out
+check_out "shell words ~bob/... are home paths without the name" "/home/~/.bashrc
+/home/~/out" cat out
+
 plan $_n
 done_testing
