@@ -208,6 +208,30 @@ static void add_stack(struct prof *p, const struct opts *o, const struct folded_
 {
 	const char *cur = fl->stack, *end = fl->stack + fl->stacklen, *f;
 	size_t flen, n = 0, nt = 0;
+	/* The profile's strings are proto3 strings: UTF-8, or strict readers
+	 * refuse the whole profile.  Bytes that are not become U+FFFD, as in
+	 * folded2svg. */
+	static struct sbuf fix;
+	for (const char *q = cur; q < end; ) {
+		size_t k = utf8_valid_len(q, (size_t)(end - q));
+		if (k) {
+			q += k;
+			continue;
+		}
+		sb_reset(&fix);
+		sb_add(&fix, cur, (size_t)(q - cur));
+		while (q < end) {
+			k = utf8_valid_len(q, (size_t)(end - q));
+			if (k)
+				sb_add(&fix, q, k);
+			else
+				sb_add(&fix, "\xEF\xBF\xBD", 3);
+			q += k ? k : 1;
+		}
+		cur = fix.p;
+		end = fix.p + fix.len;
+		break;
+	}
 	/* pprof adds the samples up: a total past 2^63 - 1 would show as a
 	 * negative number, so a line that would take it there is refused
 	 * before any of it is kept (and then no stack's own sum, no larger

@@ -86,5 +86,41 @@ agent-events b.jsonl | jq -r 'select(.kind == "effect" and .path) | .path' > out
 check_out "shell words ~bob/... are home paths without the name" "/home/~/.bashrc
 /home/~/out" cat out
 
+
+## folded2pprof: a profile's strings are UTF-8 whatever the folded bytes
+printf 'a\377b;c\355\240\200 2\na\377b;d 1\n' > bad8.folded
+st "folded2pprof on frames that are not UTF-8" 0 folded2pprof -o bad8.pb.gz bad8.folded
+# the string table: top-level field 6 of the profile
+strings_of() {
+	python3 - "$1" <<'PY'
+import gzip, sys
+d = gzip.open(sys.argv[1]).read()
+def varint(i):
+    r = s = 0
+    while True:
+        b = d[i]; i += 1; r |= (b & 0x7f) << s; s += 7
+        if b < 0x80:
+            return r, i
+i = 0
+while i < len(d):
+    k, i = varint(i)
+    if k & 7 == 0:
+        _, i = varint(i)
+    else:
+        l, i = varint(i)
+        if k >> 3 == 6:
+            print(d[i:i + l].decode('utf-8', 'backslashreplace'))
+        i += l
+PY
+}
+strings_of bad8.pb.gz > out
+check_out "  every string is UTF-8, the bad bytes U+FFFD, one frame a\\377b" "
+events
+count
+agentpprof
+a$(printf '\357\277\275')b
+c$(printf '\357\277\275\357\277\275\357\277\275')
+d" cat out
+
 plan $_n
 done_testing
