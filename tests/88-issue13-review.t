@@ -122,5 +122,25 @@ a$(printf '\357\277\275')b
 c$(printf '\357\277\275\357\277\275\357\277\275')
 d" cat out
 
+
+## agentpprof -o: a directory others may write in, or another user's, is refused
+mkdir -p shared-out && chmod 1777 shared-out
+ln -s "$TMP/victim" shared-out/report.txt
+echo keep > victim
+st "agentpprof -o into a world-writable directory" 2 agentpprof -o shared-out --session-file one.jsonl
+check_out "  says why" "agentpprof: shared-out: others may write in it; not writing in it (name another, or chmod o-w)" cat err
+check_out "  the planted link's target is untouched" "keep" cat victim
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	mkdir -p their-out && chown nobody their-out && chmod 755 their-out
+	st "agentpprof -o into another user's directory" 2 agentpprof -o their-out --session-file one.jsonl
+	check_out "  says why" "agentpprof: their-out: not our own directory; not writing in it (name another)" cat err
+else
+	skip "another user's directory: not root"
+	skip "another user's directory: not root"
+fi
+mkdir -p own-out && chmod 775 own-out
+st "agentpprof -o into our own group-writable directory" 0 agentpprof -o own-out --session-file one.jsonl
+check_test "  wrote every profile" "$(ls own-out/*.svg own-out/*.pb.gz | wc -l)" = 14
+
 plan $_n
 done_testing
