@@ -26,7 +26,9 @@ static void stdout_check(void)
 
 void diag_init(const char *argv0)
 {
-	atexit(stdout_check);
+	static bool checking;
+	if (!checking)
+		checking = !atexit(stdout_check);
 	const char *s = strrchr(argv0, '/');
 	progname = s ? s + 1 : argv0;
 	/* A standard descriptor that is closed (prog >&-) would be handed to
