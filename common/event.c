@@ -46,6 +46,16 @@ static void priv_(struct sbuf *b, const char *k, size_t kl, const char *v)
 	}
 }
 
+/* a tool name: redacted as its frame will be */
+#define toolname(b, k, v) toolname_((b), (k), sizeof(k) - 1, (v))
+static void toolname_(struct sbuf *b, const char *k, size_t kl, const char *v)
+{
+	if (v) {
+		key_(b, k, kl);
+		sb_json_label_redacted(b, v, strlen(v));
+	}
+}
+
 #define num(b, k, v) num_((b), (k), sizeof(k) - 1, (v))
 static void num_(struct sbuf *b, const char *k, size_t kl, int64_t v)
 {
@@ -56,7 +66,7 @@ static void num_(struct sbuf *b, const char *k, size_t kl, int64_t v)
 }
 
 #define arr(b, k, v, n, r) arr_((b), (k), sizeof(k) - 1, (v), (n), (r))
-static void arr_(struct sbuf *b, const char *k, size_t kl, const char **v, int n, bool redacted)
+static void arr_(struct sbuf *b, const char *k, size_t kl, const char **v, int n, int redacted)
 {
 	if (!v)
 		return;
@@ -65,7 +75,9 @@ static void arr_(struct sbuf *b, const char *k, size_t kl, const char **v, int n
 	for (int i = 0; i < n; i++) {
 		if (i)
 			sb_addc(b, ',');
-		if (redacted)
+		if (redacted == 2)
+			sb_json_label_redacted(b, v[i], strlen(v[i]));
+		else if (redacted)
 			sb_json_str_redacted(b, v[i], strlen(v[i]));
 		else
 			sb_json_str(b, v[i], strlen(v[i]));
@@ -98,7 +110,7 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 	str(b, "version", e->version);
 	priv(b, "file", e->file);
 	str(b, "model", e->model);
-	priv(b, "tool", e->tool);
+	toolname(b, "tool", e->tool);
 	str(b, "status", e->status);
 	num(b, "exit", e->exit);
 	num(b, "duration_ms", e->duration_ms);
@@ -137,7 +149,7 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 		sb_addi(b, t->reasoning);
 		sb_addc(b, '}');
 	}
-	arr(b, "tools", e->tools, e->ntools, true);
+	arr(b, "tools", e->tools, e->ntools, 2);
 	if (e->text && !(flags & EVW_NOTEXT)) {
 		key(b, "text");
 		sb_json_str_redacted(b, e->text, e->text_len);

@@ -68,6 +68,9 @@ size_t secret_len(const char *p, size_t n);
  * bodies, webhook paths, mysql -pPASS, values of secret-named assignments
  * and options.  For records. */
 void sb_json_str_redacted(struct sbuf *b, const char *s, size_t n);
+/* The same with a label's rules (user:pass@ and e-mail addresses without a
+ * scheme, random runs): for tool names, which become frames as they are. */
+void sb_json_label_redacted(struct sbuf *b, const char *s, size_t n);
 /* A JSON array of argv with secrets replaced, and the ones the position
  * tells (curl -u user:PASS, --password PASS, sshpass -p PASS); with notext,
  * free text replaced by "[text]": arguments with white space or a line

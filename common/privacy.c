@@ -731,6 +731,13 @@ void sb_json_str_redacted(struct sbuf *b, const char *s, size_t n)
 	sb_addc(b, '"');
 }
 
+void sb_json_label_redacted(struct sbuf *b, const char *s, size_t n)
+{
+	sb_addc(b, '"');
+	redact_to(b, s, n, M_LABEL, true);
+	sb_addc(b, '"');
+}
+
 /* --- argv ------------------------------------------------------------------ */
 
 static bool name_in(const char *name, const char *const *set)

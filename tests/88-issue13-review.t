@@ -142,5 +142,19 @@ mkdir -p own-out && chmod 775 own-out
 st "agentpprof -o into our own group-writable directory" 0 agentpprof -o own-out --session-file one.jsonl
 check_test "  wrote every profile" "$(ls own-out/*.svg own-out/*.pb.gz | wc -l)" = 14
 
+
+## a password in an MCP server name is hidden in records as in frames
+jq -cn '{type: "assistant", sessionId: "s", uuid: "a1", timestamp: "2026-03-01T10:00:00Z",
+	cwd: "/srv/app", message: {id: "m", model: "claude-sonnet-4-5", role: "assistant",
+	content: [{type: "tool_use", id: "t1", name: "mcp__dbuser:Pw9mcpHidden@dbhost__query",
+	input: {sql: "select 1"}}], usage: {input_tokens: 1, output_tokens: 1}}}' > mcp.jsonl
+for o in "" --no-text; do
+	agent-events $o mcp.jsonl > out
+	check_out "agent-events $o: the tool and the model call's tool list" '["[REDACTED]@dbhost__query"]
+"[REDACTED]@dbhost__query"' jq -c 'if .kind == "llm" then .tools elif .kind == "tool" then .tool else empty end' out
+done
+agent-events mcp.jsonl | agent-stack --view tasks > out
+check_grep "  the frame is the same" ';call:tool/\[REDACTED\]@dbhost__query;' out
+
 plan $_n
 done_testing
