@@ -9,10 +9,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
 	fuzz_quiet();
-	if (!n)
+	int first = fuzz_selector(&data, &n);
+	if (first < 0)
 		return 0;
-	unsigned sel = data[0];
-	data++, n--;
+	unsigned sel = (unsigned)first;
 	int fd = fuzz_fd(data, n);
 	char path[32];
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);

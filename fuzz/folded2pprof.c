@@ -118,10 +118,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 		"a/b,c/d,e/f", "tokens/count"};
 	static char *leafv[] = {"prompt", "tool", "model"};
 	fuzz_quiet();
-	if (!n)
+	int first = fuzz_selector(&data, &n);
+	if (first < 0)
 		return 0;
-	unsigned sel = data[0];
-	data++, n--;
+	unsigned sel = (unsigned)first;
 	char *comment = NULL;
 	if (n >= 2 && data[0] == '#' && data[1] == 'C') {
 		const uint8_t *nl = memchr(data, '\n', n);

@@ -83,10 +83,10 @@ static void check_svg(const char *p, size_t n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
 	fuzz_quiet();
-	if (!n)
+	int first = fuzz_selector(&data, &n);
+	if (first < 0)
 		return 0;
-	unsigned sel = data[0];
-	data++, n--;
+	unsigned sel = (unsigned)first;
 	char *title = NULL;
 	if (n >= 2 && data[0] == '#' && data[1] == 'T') {
 		const uint8_t *nl = memchr(data, '\n', n);

@@ -18,6 +18,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *p, size_t n);
 /* Once per process: data on stdout goes to /dev/null.  Diagnostics stay
  * on stderr, where the sanitizers report too (libFuzzer's
  * -close_fd_mask=2 silences them and keeps its own reports). */
+/* The first byte of an input as the target's selector, taken off the
+ * data: -1 for an empty input (nothing to run). */
+static inline int fuzz_selector(const uint8_t **data, size_t *n)
+{
+	if (!*n)
+		return -1;
+	(*n)--;
+	return *(*data)++;
+}
+
 static inline void fuzz_quiet(void)
 {
 	static int done;

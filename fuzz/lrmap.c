@@ -42,10 +42,10 @@ static size_t lines(struct lreader *r, const char *all, struct line **v, char **
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
 	fuzz_quiet();
-	if (!n)
+	int first = fuzz_selector(&data, &n);
+	if (first < 0)
 		return 0;
-	unsigned sel = data[0];
-	data++, n--;
+	unsigned sel = (unsigned)first;
 	size_t maxline = sel & 0x20 ? 1 + (sel & 0x1f) : LR_MAXLINE_DEFAULT;
 	struct line *v[3] = {NULL, NULL, NULL};
 	char *text[3];

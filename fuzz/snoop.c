@@ -86,10 +86,10 @@ static void built(struct snoop *s, const uint8_t *d, size_t n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
 	fuzz_quiet();
-	if (!n)
+	int first = fuzz_selector(&data, &n);
+	if (first < 0)
 		return 0;
-	unsigned sel = data[0];
-	data++, n--;
+	unsigned sel = (unsigned)first;
 	struct sbuf o = {0};
 	struct snoop_opts opt = { "run", 0, NULL, NULL };
 	struct snoop *s = snoop_new(&opt, &o);

@@ -8,10 +8,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
 	fuzz_quiet();
-	if (!n)
+	int first = fuzz_selector(&data, &n);
+	if (first < 0)
 		return 0;
-	unsigned sel = data[0];
-	data++, n--;
+	unsigned sel = (unsigned)first;
 	struct trules t;
 	struct sbuf err = {0};
 	memset(&t, 0, sizeof t);
