@@ -33,7 +33,14 @@ LDLIBS_folded2svg = -lm
 LDLIBS_folded2pprof = -lz
 LDLIBS_agent-snoop = -lbpf -lelf -lz
 
-COMMON_SRC = $(wildcard common/*.c)
+# common/*.c is what two or more programs link; common/ROOM/*.c an engine
+# or an agent (README.md, "Building", has the map).
+COMMON_SRC = $(wildcard common/*.c common/*/*.c)
+COMMON_HDR = $(wildcard common/*.h common/*/*.h)
+# An archive member is named by its file name alone: two sources with one
+# name would replace each other in libcommon.a.
+COMMON_DUP = $(shell printf '%s\n' $(notdir $(COMMON_SRC)) | sort | uniq -d)
+$(if $(COMMON_DUP),$(error common/: two sources share a file name: $(COMMON_DUP)))
 COMMON_OBJ = $(COMMON_SRC:%.c=$(B)/%.o)
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -61,11 +68,11 @@ $(B)/.deps-ok: scripts/check-deps
 	@sh scripts/check-deps
 	@touch $@
 
-$(B)/common/%.o: common/%.c common/*.h $(B)/.deps-ok
+$(B)/common/%.o: common/%.c $(COMMON_HDR) $(B)/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(B)/cmd/%.o: cmd/%.c common/*.h $(B)/.deps-ok
+$(B)/cmd/%.o: cmd/%.c $(COMMON_HDR) $(B)/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -101,12 +108,12 @@ $(B)/bpf/%.skel.h: $(B)/bpf/%.bpf.o
 	bpftool gen skeleton $< > $@.tmp
 	mv $@.tmp $@
 
-$(B)/cmd/agent-snoop.o: cmd/agent-snoop.c $(B)/bpf/snoop.skel.h bpf/snoop.h common/*.h $(B)/.deps-ok
+$(B)/cmd/agent-snoop.o: cmd/agent-snoop.c $(B)/bpf/snoop.skel.h bpf/snoop.h $(COMMON_HDR) $(B)/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -I$(B)/bpf -Ibpf $(CFLAGS) -c -o $@ $<
 
 # The decoder in libcommon reads the kernel's message layout.
-$(B)/common/snoop.o: bpf/snoop.h
+$(B)/common/snoop/snoop.o: bpf/snoop.h
 
 # --- fuzzing (make fuzz; scripts/fuzz runs the targets) -----------------------
 # Each fuzz/NAME.c is a libFuzzer target built by clang with the common
@@ -114,7 +121,7 @@ $(B)/common/snoop.o: bpf/snoop.h
 # build-fuzz/.  The same targets built with $(CC) and fuzz/replay.c's main()
 # replay the kept crash inputs in tests/81-regress.t.  Targets link an
 # archive, so one that compiles a file in itself (a cmd/ program with its
-# main renamed, common/tagllm.c beside a stand-in libcurl) takes its own
+# main renamed, common/tag/tagllm.c beside a stand-in libcurl) takes its own
 # copy.  make fuzz-cov builds them with clang's source-based coverage into
 # build-cov/, replays each target's corpus and prints line coverage per file.
 FUZZ_CC ?= clang
@@ -122,13 +129,13 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
 COV_FLAGS = -g -O1 -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping
 FUZZ_SECONDS ?= 60
 FUZZ_LIBS = -ljq -lpcre2-8 -lyaml -lcurl -lz -lm
-FUZZ_DEPS = fuzz/fuzz.h common/*.h $(wildcard cmd/*.c)
+FUZZ_DEPS = fuzz/fuzz.h $(COMMON_HDR) $(wildcard cmd/*.c)
 
-build-fuzz/common/%.o: common/%.c common/*.h
+build-fuzz/common/%.o: common/%.c $(COMMON_HDR)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 $(FUZZ_FLAGS) -c -o $@ $<
 
-build-fuzz/common/snoop.o: bpf/snoop.h
+build-fuzz/common/snoop/snoop.o: bpf/snoop.h
 
 build-fuzz/libcommon.a: $(COMMON_SRC:%.c=build-fuzz/%.o)
 	rm -f $@
@@ -138,11 +145,11 @@ build-fuzz/%: fuzz/%.c $(FUZZ_DEPS) build-fuzz/libcommon.a
 	$(FUZZ_CC) $(CPPFLAGS) -Ifuzz -std=gnu11 $(FUZZ_FLAGS) -o $@ $< \
 		build-fuzz/libcommon.a $(FUZZ_LIBS)
 
-build-cov/common/%.o: common/%.c common/*.h
+build-cov/common/%.o: common/%.c $(COMMON_HDR)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 $(COV_FLAGS) -c -o $@ $<
 
-build-cov/common/snoop.o: bpf/snoop.h
+build-cov/common/snoop/snoop.o: bpf/snoop.h
 
 build-cov/libcommon.a: $(COMMON_SRC:%.c=build-cov/%.o)
 	rm -f $@

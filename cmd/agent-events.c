@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
-#include "events.h"
+#include "agents/events.h"
 
 static const char usage[] =
 	"usage: agent-events [--agent A] [--files-from FILE] [--select PROGRAM]\n"

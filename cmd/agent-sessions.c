@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "sessions.h"
+#include "agents/sessions.h"
 #include "util.h"
 
 /* Where a file was found: it decides which names are sessions and, for

@@ -23,7 +23,7 @@
 #include <bpf/libbpf.h>
 #include "snoop.skel.h"
 #include "event.h"
-#include "snoop.h"
+#include "snoop/decode.h"
 
 static const char usage[] =
 	"usage: agent-snoop [-rv] [-o FILE] [-d SECONDS] [-b MIB] [-u USER | --as-root]\n"

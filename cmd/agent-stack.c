@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "lineio.h"
-#include "report.h"
-#include "stackview.h"
+#include "stack/report.h"
+#include "stack/stackview.h"
 
 static const char usage[] =
 	"usage: agent-stack [-v view] [-w kinds] [--prices file] [--idle-cap span]\n"

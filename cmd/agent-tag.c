@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "lineio.h"
-#include "tag.h"
+#include "tag/tag.h"
 
 static const char usage[] =
 	"usage: agent-tag [-t regex | llm | cluster] [-r kind:tag=regex] [--rules file]\n"

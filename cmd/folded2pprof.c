@@ -17,7 +17,7 @@
 #include "folded.h"
 #include "outfile.h"
 #include "lineio.h"
-#include "pb.h"
+#include "pprof/pb.h"
 #include "util.h"
 
 #define MAXKINDS 16

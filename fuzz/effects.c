@@ -1,7 +1,7 @@
 /* effects.c: effects_tool and effects_class over (tool name from the
  * first byte, its arguments from the rest), as the adapters call them. */
 #include "fuzz.h"
-#include "events.h"
+#include "agents/events.h"
 
 static const char *const tools[] = {
 	"Read", "Write", "Edit", "MultiEdit", "NotebookEdit", "Grep", "Glob", "LS",

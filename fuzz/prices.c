@@ -2,7 +2,7 @@
  * cost for a call with every kind of token. */
 #include <stdio.h>
 #include "fuzz.h"
-#include "prices.h"
+#include "stack/prices.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {

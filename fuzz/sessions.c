@@ -2,7 +2,7 @@
  * the bytes, and session_probe on them as a file (its head and tail),
  * under a path chosen by the first byte. */
 #include "fuzz.h"
-#include "sessions.h"
+#include "agents/sessions.h"
 
 static const char *const paths[] = {
 	"/h/.claude/projects/-h-p/0b5f4e1c-1111-2222-3333-444455556666.jsonl",

@@ -2,7 +2,7 @@
  * picks the entry point and the outer chain; the rest is the text
  * (for shell_parse_argv, NUL-separated words). */
 #include "fuzz.h"
-#include "shell.h"
+#include "shell/shell.h"
 
 static const char *const outers[][2] = {
 	{"bash", NULL}, {"codex", "bash"}, {"gemini", "sh"}, {"zsh", NULL},

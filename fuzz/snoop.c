@@ -11,7 +11,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include "fuzz.h"
-#include "snoop.h"
+#include "snoop/decode.h"
 
 static void dns_fn(void *arg, const char *name, const uint8_t *addr, int alen)
 {

@@ -10,8 +10,8 @@
 #include "event.h"
 #include "folded.h"
 #include "lineio.h"
-#include "report.h"
-#include "stackview.h"
+#include "stack/report.h"
+#include "stack/stackview.h"
 
 /* a small table with every kind of price, a long-context tier and windows */
 static const char price_yaml[] =

@@ -18,7 +18,7 @@ static void *fake_dlopen(const char *file, int mode);
 static void *fake_dlsym(void *h, const char *name);
 #define dlopen fake_dlopen
 #define dlsym fake_dlsym
-#include "../common/tagllm.c"
+#include "../common/tag/tagllm.c"
 #undef dlopen
 #undef dlsym
 

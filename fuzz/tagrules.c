@@ -3,7 +3,7 @@
  * point. */
 #include <stdio.h>
 #include "fuzz.h"
-#include "tag.h"
+#include "tag/tag.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {

@@ -1,7 +1,7 @@
 /* Unit tests of common/effects.c: the effect records of each agent's
  * tools, written through ev_emit into `out`. */
 #include <stdlib.h>
-#include "events.h"
+#include "agents/events.h"
 #include "tap.h"
 #include "util.h"
 

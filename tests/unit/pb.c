@@ -1,7 +1,7 @@
 /* Unit tests of common/pb.c: the bytes protobuf wants, checked against
  * encodings worked out by hand from the protobuf wire format. */
 #include <stdlib.h>
-#include "pb.h"
+#include "pprof/pb.h"
 #include "tap.h"
 #include "util.h"
 

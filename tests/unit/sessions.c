@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "sessions.h"
+#include "agents/sessions.h"
 #include "tap.h"
 
 static int det(const char *s) { return agent_detect_head(s, strlen(s)); }

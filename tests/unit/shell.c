@@ -1,7 +1,7 @@
 /* Unit tests of common/shell.c: the lexer, wrappers, nested shells,
  * classes, file and network effects, and garbage. */
 #include <stdlib.h>
-#include "shell.h"
+#include "shell/shell.h"
 #include "tap.h"
 #include "util.h"
 

@@ -2,8 +2,8 @@
  * the stack table and price lookup. */
 #include <stdlib.h>
 #include "paths.h"
-#include "prices.h"
-#include "stack.h"
+#include "stack/prices.h"
+#include "stack/stack.h"
 #include "tap.h"
 
 static const char *group(const char *path, const char *root, const char *cwd, int depth)

@@ -11,8 +11,8 @@
 #include <arpa/inet.h>
 #include "event.h"
 #include "paths.h"
-#include "shell.h"
-#include "snoop.h"
+#include "shell/shell.h"
+#include "decode.h"
 
 #define MAX_CHAIN 64
 #define MAX_ARGV 32

@@ -1,4 +1,4 @@
-/* snoop.h: agent-snoop's user side without the kernel: the messages of
+/* decode.h: agent-snoop's user side without the kernel: the messages of
  * bpf/snoop.h decoded and turned into agent-event(5) records.
  *
  * snoop_decode is pure (bytes in, a checked message out) and snoop_feed
@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "../bpf/snoop.h"
+#include "../../bpf/snoop.h"
 #include "util.h"
 
 struct snoop_msg {

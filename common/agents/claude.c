@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "agent.h"
 #include "events.h"
 
 #define MAXPENDING 4096         /* tool calls awaiting a result */
@@ -1205,3 +1206,15 @@ static int sniff(const char *head, size_t n, const char *path)
 }
 
 const struct adapter adapter_claude = {"claude", sniff, run};
+
+/* --- the agent ------------------------------------------------------------ */
+
+/* Its tool names and their kinds (toolkind.h). */
+static const struct tool_map claude_tools[] = {
+	{NULL, TK_OTHER}
+};
+
+const struct agent agent_claude = {
+	.name = "claude",
+	.tools = claude_tools,
+};

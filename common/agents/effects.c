@@ -15,7 +15,7 @@
 #include <string.h>
 #include "events.h"
 #include "paths.h"
-#include "shell.h"
+#include "shell/shell.h"
 
 enum {
 	K_NONE, K_READ, K_WRITE, K_SEARCH, K_LIST, K_READMANY, K_FETCH, K_WEBSEARCH,

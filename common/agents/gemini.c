@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "agent.h"
 #include "events.h"
 #include "sessions.h"
 
@@ -837,3 +838,15 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 }
 
 const struct adapter adapter_gemini = {"gemini", sniff, run};
+
+/* --- the agent ------------------------------------------------------------ */
+
+/* Its tool names and their kinds (toolkind.h). */
+static const struct tool_map gemini_tools[] = {
+	{NULL, TK_OTHER}
+};
+
+const struct agent agent_gemini = {
+	.name = "gemini",
+	.tools = gemini_tools,
+};

@@ -65,8 +65,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "agent.h"
 #include "events.h"
-#include "shell.h"
+#include "shell/shell.h"
 
 #define QMAX 1024                     /* tool calls waiting for their output */
 #define TEXT_MAX ((size_t)256 << 10)  /* assistant text kept per model call */
@@ -1714,3 +1715,15 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 }
 
 const struct adapter adapter_codex = {"codex", sniff, run};
+
+/* --- the agent ------------------------------------------------------------ */
+
+/* Its tool names and their kinds (toolkind.h). */
+static const struct tool_map codex_tools[] = {
+	{NULL, TK_OTHER}
+};
+
+const struct agent agent_codex = {
+	.name = "codex",
+	.tools = codex_tools,
+};
