@@ -1,0 +1,4 @@
+#!/bin/sh
+# The arena and the string interner of common/ (tests/unit/arena.c).
+. "$(dirname "$0")/lib.sh"
+exec "$AP_BUILD/tests/arena"
