@@ -44,7 +44,8 @@ uint32_t intern_find(const struct intern *t, const char *s, size_t n);
 /* The interned copy of s[0..n): equal strings, equal pointers. */
 static inline const char *intern_str(struct intern *t, const char *s, size_t n)
 {
-	return t->v[intern_id(t, s, n)].s;
+	uint32_t id = intern_id(t, s, n);   /* before reading t->v: it moves */
+	return t->v[id].s;
 }
 static inline const char *intern_at(const struct intern *t, uint32_t id)
 {
