@@ -1,7 +1,10 @@
 # agentpprof: one GNU Makefile.  Objects and programs go to build/ (build-san/
 # with SAN=1), so a sanitizer build never mixes with a normal one.
 
-VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || cat VERSION 2>/dev/null || echo unknown)
+# One version for every program and the installed script: VERSION, with
+# git describe in a checkout (scripts/version).  Only common/cli.c is
+# compiled with it, and it is rebuilt when the string changes.
+AP_VERSION := $(shell sh scripts/version)
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
@@ -10,8 +13,7 @@ SHAREDIR ?= $(PREFIX)/share/agentpprof
 CC ?= cc
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter
-override CPPFLAGS += -Icommon -D_GNU_SOURCE -DAP_VERSION='"$(VERSION)"' \
-	-DAP_SHAREDIR='"$(SHAREDIR)"'
+override CPPFLAGS += -Icommon -D_GNU_SOURCE -DAP_SHAREDIR='"$(SHAREDIR)"'
 
 ifeq ($(SAN),1)
 B ?= build-san
@@ -63,10 +65,20 @@ BINS = $(PROGS:%=$(B)/bin/%)
 all: $(B)/.deps-ok $(BINS) $(UNIT_BIN) $(REPLAY_BINS)
 
 # Name the missing Debian package instead of failing on a missing header.
+# It only names them: plain make installs nothing (scripts/install-deps,
+# make demo and make check do).
 $(B)/.deps-ok: scripts/check-deps
 	@mkdir -p $(B)
 	@sh scripts/check-deps
 	@touch $@
+
+# The version string, rewritten only when it changes, so that cli.o (and
+# through libcommon.a every program) is rebuilt then and only then.
+$(B)/version.txt: FORCE
+	@mkdir -p $(@D)
+	@echo '$(AP_VERSION)' | cmp -s - $@ || echo '$(AP_VERSION)' > $@
+$(B)/common/cli.o build-fuzz/common/cli.o build-cov/common/cli.o: $(B)/version.txt
+%/common/cli.o: override CPPFLAGS += -DAP_VERSION='"$(AP_VERSION)"'
 
 $(B)/common/%.o: common/%.c $(COMMON_HDR) $(B)/.deps-ok
 	@mkdir -p $(@D)
@@ -192,7 +204,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
-	sed -e 's|@SHAREDIR@|$(SHAREDIR)|' -e 's|@VERSION@|$(VERSION)|' scripts/agentpprof > $(B)/agentpprof.sh
+	sed -e 's|@SHAREDIR@|$(SHAREDIR)|' -e 's|@VERSION@|$(AP_VERSION)|' scripts/agentpprof > $(B)/agentpprof.sh
 	install -m 755 $(B)/agentpprof.sh $(DESTDIR)$(BINDIR)/agentpprof
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5
@@ -204,5 +216,5 @@ install: all
 clean:
 	rm -rf build build-san build-fuzz build-cov
 
-.PHONY: all check bench demo gallery install clean fuzz fuzz-build fuzz-cov
+.PHONY: all check bench demo gallery install clean fuzz fuzz-build fuzz-cov check-arch FORCE
 .SECONDARY:

@@ -8,11 +8,27 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include "agents/events.h"
+#include "cli.h"
 
 static const char usage[] =
-	"usage: agent-events [--agent A] [--files-from FILE] [--select PROGRAM]\n"
-	"                    [--since T] [--until T] [--no-text] [FILE ...]\n"
-	"       agent-events --help | --version\n";
+	"usage: agent-events [--agent agent] [--files-from file] [--select program]\n"
+	"                    [--since time] [--until time] [--no-text] [file ...]\n"
+	"       agent-events -h | -V\n";
+
+static const char help[] =
+	"Read agent session files and write agent-event(5) records.\n"
+	"\n"
+	"  -a, --agent AGENT         read every file as claude, codex or gemini\n"
+	"  -f, --files-from FILE     the session files' paths, one a line or\n"
+	"                            NUL-separated (- is standard input)\n"
+	"  -s, --select PROGRAM      keep the records a jq PROGRAM selects\n"
+	"      --since TIME          only records at or after TIME\n"
+	"      --until TIME          only records before TIME\n"
+	"      --no-text             leave the prompt and response text out\n"
+	"  -h, --help                print this help and exit\n"
+	"  -V, --version             print the version and exit\n";
+
+static const struct cli cli = {usage, help};
 
 static const struct adapter *adapters[] = {&adapter_claude, &adapter_codex, &adapter_gemini};
 #define NADAPTERS (sizeof adapters / sizeof *adapters)
@@ -263,9 +279,7 @@ int main(int argc, char **argv)
 		{"since", required_argument, NULL, 'S'},
 		{"until", required_argument, NULL, 'U'},
 		{"no-text", no_argument, NULL, 'n'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{0},
+		CLI_LONGOPTS
 	};
 	struct ev_ctx c;
 	const struct adapter *force = NULL;
@@ -274,7 +288,7 @@ int main(int argc, char **argv)
 
 	diag_init(argv[0]);
 	ev_ctx_init(&c);
-	while ((ch = getopt_long(argc, argv, "a:f:s:", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "a:f:s:" CLI_SHORTOPTS, opts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
 			if (!(force = by_name(optarg)))
@@ -291,9 +305,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'n': c.wflags |= EVW_NOTEXT; break;
-		case 'h': fputs(usage, stdout); return 0;
-		case 'V': print_version(); return 0;
-		default: fputs(usage, stderr); return 2;
+		default: cli_default(&cli, ch);
 		}
 	}
 	struct operands ops;

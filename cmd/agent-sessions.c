@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "agents/sessions.h"
+#include "cli.h"
 #include "util.h"
 
 /* Where a file was found: it decides which names are sessions and, for
@@ -39,30 +40,29 @@ static int64_t since = TS_NONE, until = TS_NONE;
 static char **idv;
 static int idn;
 
-static const char usage_line[] =
-	"usage: agent-sessions [-0hjV] [-a agent] [--project-root dir] [--since time]\n"
-	"                      [--until time] [--session-id prefix] [--home dir]\n";
+static const char usage[] =
+	"usage: agent-sessions [-0j] [-a agent] [--project-root dir] [--since time]\n"
+	"                      [--until time] [--session-id prefix] [--home dir]\n"
+	"       agent-sessions -h | -V\n";
 
-static _Noreturn void usage(FILE *f, int code)
-{
-	fputs(usage_line, f);
-	if (f == stdout)
-		fputs("Find Claude Code, Codex CLI and Gemini CLI session files and print their\n"
-		"paths, ordered by last activity, the newest last.\n"
-		"  -a, --agent A           only agent A: claude, codex, gemini (repeatable,\n"
-		"                          or a comma list)\n"
-		"      --project-root DIR  only sessions whose recorded cwd is DIR or below\n"
-		"      --since T           only sessions active at or after T (a date,\n"
-		"                          RFC 3339, a span before now as 90m, 36h, 7d, or @epoch)\n"
-		"      --until T           only sessions active at or before T\n"
-		"      --session-id P      only sessions whose id, or parent's id, starts with P\n"
-		"  -j, --json              one JSON object per session instead of its path\n"
-		"  -0, --null              end each path with NUL instead of newline\n"
-		"      --home DIR          look under DIR instead of $HOME\n"
-		"  -h, --help              print this help\n"
-		"  -V, --version           print the version\n", f);
-	exit(code);
-}
+static const char help[] =
+	"Find Claude Code, Codex CLI and Gemini CLI session files and print their\n"
+	"paths, ordered by last activity, the newest last.\n"
+	"\n"
+	"  -a, --agent A           only agent A: claude, codex, gemini (repeatable,\n"
+	"                          or a comma list)\n"
+	"      --project-root DIR  only sessions whose recorded cwd is DIR or below\n"
+	"      --since T           only sessions active at or after T (a date,\n"
+	"                          RFC 3339, a span before now as 90m, 36h, 7d, or @epoch)\n"
+	"      --until T           only sessions active at or before T\n"
+	"      --session-id P      only sessions whose id, or parent's id, starts with P\n"
+	"  -j, --json              one JSON object per session instead of its path\n"
+	"  -0, --null              end each path with NUL instead of newline\n"
+	"      --home DIR          look under DIR instead of $HOME\n"
+	"  -h, --help              print this help and exit\n"
+	"  -V, --version           print the version and exit\n";
+
+static const struct cli cli = {usage, help};
 
 static void bad(const char *path, const char *msg)
 {
@@ -410,8 +410,8 @@ static void parse_agents(const char *arg)
 		size_t l = strcspn(p, ",");
 		int a = agent_from_name(p, l);
 		if (!a) {
-			warnx("unknown agent: %.*s (claude, codex or gemini)", (int)l, p);
-			usage(stderr, 2);
+			cli_usage_error(&cli, "unknown agent: %.*s (claude, codex or gemini)",
+				(int)l, p);
 		}
 		agents |= 1u << a;
 		if (!p[l])
@@ -423,10 +423,8 @@ static void parse_agents(const char *arg)
 static int64_t parse_time(const char *opt, const char *arg)
 {
 	int64_t t = ts_parse_user(arg);
-	if (t == TS_NONE) {
-		warnx("%s: not a time: %s", opt, arg);
-		usage(stderr, 2);
-	}
+	if (t == TS_NONE)
+		cli_usage_error(&cli, "%s: not a time: %s", opt, arg);
 	return t;
 }
 
@@ -492,9 +490,7 @@ int main(int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},
 		{"null", no_argument, NULL, '0'},
 		{"home", required_argument, NULL, O_HOME},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+		CLI_LONGOPTS
 	};
 	const char *home = getenv("HOME");
 	bool json = false, nul = false;
@@ -502,7 +498,7 @@ int main(int argc, char **argv)
 
 	diag_init(argv[0]);
 	idv = xcalloc((size_t)argc, sizeof *idv);
-	while ((c = getopt_long(argc, argv, "0a:hjV", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "0a:j" CLI_SHORTOPTS, lo, NULL)) != -1) {
 		switch (c) {
 		case 'a': parse_agents(optarg); break;
 		case O_ROOT: set_root(optarg); break;
@@ -512,19 +508,13 @@ int main(int argc, char **argv)
 		case 'j': json = true; break;
 		case '0': nul = true; break;
 		case O_HOME: home = optarg; break;
-		case 'h': usage(stdout, 0);
-		case 'V': print_version(); return 0;
-		default: usage(stderr, 2);
+		default: cli_default(&cli, c);
 		}
 	}
-	if (optind < argc) {
-		warnx("no operands expected: %s", argv[optind]);
-		usage(stderr, 2);
-	}
-	if (json && nul) {
-		warnx("-0 lists paths; it does not go with --json");
-		usage(stderr, 2);
-	}
+	if (optind < argc)
+		cli_usage_error(&cli, "no operands expected: %s", argv[optind]);
+	if (json && nul)
+		cli_usage_error(&cli, "-0 lists paths; it does not go with --json");
 	if (!home || !*home)
 		die(2, "HOME is not set; give --home");
 

@@ -22,14 +22,19 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "snoop.skel.h"
+#include "cli.h"
 #include "event.h"
 #include "snoop/decode.h"
 
 static const char usage[] =
-	"usage: agent-snoop [-rv] [-o FILE] [-d SECONDS] [-b MIB] [-u USER | --as-root]\n"
-	"                   -p PID | -c COMM | -- CMD [ARG...]\n";
+	"usage: agent-snoop [-rv] [-o file] [-d seconds] [-b mib] [-u user | --as-root]\n"
+	"                   -p pid | -c comm | -- command [arg ...]\n"
+	"       agent-snoop -h | -V\n";
 
 static const char help[] =
+	"Trace the files, programs and connections of a process tree as\n"
+	"agent-event(5) records.\n"
+	"\n"
 	"  -p, --pid PID          follow a running process and its descendants\n"
 	"  -c, --comm COMM        follow every process that runs with this name\n"
 	"  -o, --output FILE      write the records to FILE (never through a symlink)\n"
@@ -41,6 +46,8 @@ static const char help[] =
 	"  -v, --verbose          show libbpf's messages and what tracing cost\n"
 	"  -h, --help             print this help and exit\n"
 	"  -V, --version          print the version and exit\n";
+
+static const struct cli cli = {usage, help};
 
 static volatile sig_atomic_t stop_sig;
 static volatile pid_t child;
@@ -717,9 +724,7 @@ int main(int argc, char **argv)
 		{"user", required_argument, 0, 'u'},
 		{"as-root", no_argument, 0, 'R'},
 		{"verbose", no_argument, 0, 'v'},
-		{"help", no_argument, 0, 'h'},
-		{"version", no_argument, 0, 'V'},
-		{0, 0, 0, 0},
+		CLI_LONGOPTS
 	};
 	int64_t pid = 0, bufmib = 16;
 	double duration = 0;
@@ -727,11 +732,10 @@ int main(int argc, char **argv)
 	bool runtime = false, as_root = false;
 	int c;
 	diag_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "+p:c:o:d:b:u:rvhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+p:c:o:d:b:u:rv" CLI_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if (!parse_i64(optarg, 1, INT32_MAX, &pid))
-				die(2, "bad pid: %s", optarg);
+			pid = cli_i64("--pid", "a process id", optarg, 1, INT32_MAX);
 			break;
 		case 'c':
 			comm = optarg;
@@ -740,8 +744,7 @@ int main(int argc, char **argv)
 			output = optarg;
 			break;
 		case 'd':
-			if (!parse_f64(optarg, 0.001, 1e9, &duration))
-				die(2, "bad duration: %s", optarg);
+			duration = cli_f64("--duration", "a number of seconds", optarg, 0.001, 1e9);
 			break;
 		case 'b':
 			if (!parse_i64(optarg, 1, 1024, &bufmib) || (bufmib & (bufmib - 1)))
@@ -759,23 +762,13 @@ int main(int argc, char **argv)
 		case 'v':
 			verbose = true;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			fputs(help, stdout);
-			return 0;
-		case 'V':
-			print_version();
-			return 0;
 		default:
-			fputs(usage, stderr);
-			return 2;
+			cli_default(&cli, c);
 		}
 	}
 	argc -= optind, argv += optind;
-	if ((pid != 0) + (comm != NULL) + (argc > 0) != 1) {
-		fputs(usage, stderr);
-		return 2;
-	}
+	if ((pid != 0) + (comm != NULL) + (argc > 0) != 1)
+		cli_usage_error(&cli, "give one of -p, -c or a command");
 	if (comm && (!*comm || strlen(comm) >= SNOOP_COMM_LEN))
 		die(2, "bad comm (1 to %d bytes, as in /proc/PID/comm): %s", SNOOP_COMM_LEN - 1, comm);
 	if (user && as_root)

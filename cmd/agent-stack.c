@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "cli.h"
 #include "lineio.h"
 #include "stack/report.h"
 #include "stack/stackview.h"
@@ -17,7 +18,8 @@ static const char usage[] =
 	"                   [--include-previews] [-n count] [--by kind]\n"
 	"                   [--min-percent pct] [--width columns]\n"
 	"                   [--context-threshold pct] [--report-by session | tag | day | all]\n"
-	"                   [file ...]\n";
+	"                   [file ...]\n"
+	"       agent-stack -h | -V\n";
 
 static const char help[] =
 	"Project agent-event(5) records to folded stacks of one view.\n"
@@ -46,7 +48,9 @@ static const char help[] =
 	"      --context-threshold PCT  context view: calls filling at least PCT%% (50)\n"
 	"      --report-by BY        report: one per session, tag or day, or all (session)\n"
 	"  -h, --help                print this help and exit\n"
-	"      --version             print the version and exit\n";
+	"  -V, --version             print the version and exit\n";
+
+static const struct cli cli = {usage, help};
 
 static bool parse_kinds(const char *list, unsigned *kinds)
 {
@@ -186,7 +190,7 @@ static void one_file(struct sv *s, const char *path)
 int main(int argc, char **argv)
 {
 	enum { O_PRICES = 256, O_IDLE, O_DEPTH, O_AGENT, O_SID, O_STAG, O_PTAG, O_PROJECT,
-		O_SINCE, O_UNTIL, O_FORMAT, O_PREVIEWS, O_VERSION, O_BY, O_MINPCT, O_WIDTH,
+		O_SINCE, O_UNTIL, O_FORMAT, O_PREVIEWS, O_BY, O_MINPCT, O_WIDTH,
 		O_CTX, O_REPORTBY };
 	static const struct option opts[] = {
 		{"view", required_argument, NULL, 'v'},
@@ -209,9 +213,7 @@ int main(int argc, char **argv)
 		{"width", required_argument, NULL, O_WIDTH},
 		{"context-threshold", required_argument, NULL, O_CTX},
 		{"report-by", required_argument, NULL, O_REPORTBY},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, O_VERSION},
-		{0},
+		CLI_LONGOPTS
 	};
 	struct sv_opts o = {
 		.view = SV_TASKS, .kinds = 0xf, .depth = 2, .idle_cap = 300000,
@@ -222,10 +224,9 @@ int main(int argc, char **argv)
 	int nprices = 0, ch, format = F_FOLDED;
 	bool weighted = false, set_by = false, set_tree = false, set_ctx = false, set_rby = false;
 	int64_t v;
-	double d;
 
 	diag_init(argv[0]);
-	while ((ch = getopt_long(argc, argv, "v:w:n:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "v:w:n:" CLI_SHORTOPTS, opts, NULL)) != -1) {
 		switch (ch) {
 		case 'v':
 			if ((v = sv_view_byname(optarg)) < 0)
@@ -248,9 +249,7 @@ int main(int argc, char **argv)
 				die(2, "--idle-cap: not a span like 90s, 5m or 1h: %s", optarg);
 			break;
 		case O_DEPTH:
-			if (!parse_i64(optarg, 1, 64, &v))
-				die(2, "--path-depth: not a number from 1 to 64: %s", optarg);
-			o.depth = (int)v;
+			o.depth = (int)cli_i64("--path-depth", "a number", optarg, 1, 64);
 			break;
 		case O_AGENT: o.agent = optarg; break;
 		case O_SID: o.session_id = optarg; break;
@@ -269,8 +268,7 @@ int main(int argc, char **argv)
 					"or report, not %s", optarg);
 			break;
 		case 'n':
-			if (!parse_i64(optarg, 0, INT32_MAX, &ro.nodes))
-				die(2, "-n: not a count: %s", optarg);
+			ro.nodes = cli_i64("-n", "a count", optarg, 0, INT32_MAX);
 			break;
 		case O_BY:
 			if (!*optarg || strchr(optarg, ';'))
@@ -279,20 +277,15 @@ int main(int argc, char **argv)
 			set_by = true;
 			break;
 		case O_MINPCT:
-			if (!parse_f64(optarg, 0, 100, &ro.min_percent))
-				die(2, "--min-percent: not a percentage from 0 to 100: %s", optarg);
+			ro.min_percent = cli_f64("--min-percent", "a percentage", optarg, 0, 100);
 			set_tree = true;
 			break;
 		case O_WIDTH:
-			if (!parse_i64(optarg, 40, 1000, &v))
-				die(2, "--width: not a number of columns from 40 to 1000: %s", optarg);
-			ro.width = (int)v;
+			ro.width = (int)cli_i64("--width", "a number of columns", optarg, 40, 1000);
 			set_tree = true;
 			break;
 		case O_CTX:
-			if (!parse_f64(optarg, 0, 100, &d))
-				die(2, "--context-threshold: not a percentage from 0 to 100: %s", optarg);
-			o.ctx_threshold = d;
+			o.ctx_threshold = cli_f64("--context-threshold", "a percentage", optarg, 0, 100);
 			set_ctx = true;
 			break;
 		case O_REPORTBY:
@@ -309,9 +302,7 @@ int main(int argc, char **argv)
 			set_rby = true;
 			break;
 		case O_PREVIEWS: o.previews = true; break;
-		case 'h': fputs(usage, stdout); fputs(help, stdout); return 0;
-		case O_VERSION: print_version(); return 0;
-		default: fputs(usage, stderr); return 2;
+		default: cli_default(&cli, ch);
 		}
 	}
 	if (weighted && o.view != SV_TOKENS && o.view != SV_COST)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include "cli.h"
 #include "lineio.h"
 #include "tag/tag.h"
 
@@ -13,7 +14,8 @@ static const char usage[] =
 	"                 [--no-builtin] [--list-rules] [--stats] [--stats-json file]\n"
 	"                 [--llama-url url] [--model name] [--timeout seconds]\n"
 	"                 [--max-uncached n] [--cache file] [--no-cache] [--clusters k]\n"
-	"                 [file ...]\n";
+	"                 [file ...]\n"
+	"       agent-tag -h | -V\n";
 
 static const char help[] =
 	"Add tags to the session, prompt and llm records of agent-event(5) input.\n"
@@ -36,7 +38,9 @@ static const char help[] =
 	"      --no-cache            llm: neither read nor write the cache\n"
 	"      --clusters K          cluster: K clusters, or a range MIN-MAX (2-25)\n"
 	"  -h, --help                print this help and exit\n"
-	"      --version             print the version and exit\n";
+	"  -V, --version             print the version and exit\n";
+
+static const struct cli cli = {usage, help};
 
 static bool parse_clusters(const char *s, struct tcluster_opts *o)
 {
@@ -261,7 +265,7 @@ static void one_file(struct run *ru, const char *path)
 int main(int argc, char **argv)
 {
 	enum { O_RULES = 256, O_NOBUILTIN, O_LIST, O_STATS, O_STATSJSON, O_URL, O_MODEL,
-		O_TIMEOUT, O_MAXUNC, O_CACHE, O_NOCACHE, O_CLUSTERS, O_VERSION };
+		O_TIMEOUT, O_MAXUNC, O_CACHE, O_NOCACHE, O_CLUSTERS };
 	static const struct option opts[] = {
 		{"tagger", required_argument, NULL, 't'},
 		{"tag-rule", required_argument, NULL, 'r'},
@@ -277,9 +281,7 @@ int main(int argc, char **argv)
 		{"cache", required_argument, NULL, O_CACHE},
 		{"no-cache", no_argument, NULL, O_NOCACHE},
 		{"clusters", required_argument, NULL, O_CLUSTERS},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, O_VERSION},
-		{0},
+		CLI_LONGOPTS
 	};
 	struct trules rules = {0};
 	struct tstats st = {0};
@@ -291,7 +293,7 @@ int main(int argc, char **argv)
 	int ch;
 
 	diag_init(argv[0]);
-	while ((ch = getopt_long(argc, argv, "t:r:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "t:r:" CLI_SHORTOPTS, opts, NULL)) != -1) {
 		switch (ch) {
 		case 't':
 			if (strcmp(optarg, "regex") && strcmp(optarg, "llm") && strcmp(optarg, "cluster"))
@@ -313,13 +315,11 @@ int main(int argc, char **argv)
 		case O_URL: lo.url = optarg; llmopt = true; break;
 		case O_MODEL: lo.model = optarg; llmopt = true; break;
 		case O_TIMEOUT:
-			if (!parse_f64(optarg, 0.001, 3600, &lo.timeout))
-				die(2, "--timeout: not a number of seconds from 0.001 to 3600: %s", optarg);
+			lo.timeout = cli_f64("--timeout", "a number of seconds", optarg, 0.001, 3600);
 			llmopt = true;
 			break;
 		case O_MAXUNC:
-			if (!parse_i64(optarg, 0, INT64_MAX, &lo.max_uncached))
-				die(2, "--max-uncached: not a number: %s", optarg);
+			lo.max_uncached = cli_i64("--max-uncached", "a number", optarg, 0, INT64_MAX);
 			llmopt = true;
 			break;
 		case O_CACHE: lo.cache = optarg; llmopt = true; break;
@@ -329,9 +329,7 @@ int main(int argc, char **argv)
 				die(2, "--clusters: a number or a range like 2-25 (at most 200): %s", optarg);
 			clusteropt = true;
 			break;
-		case 'h': fputs(usage, stdout); fputs(help, stdout); return 0;
-		case O_VERSION: print_version(); return 0;
-		default: fputs(usage, stderr); return 2;
+		default: cli_default(&cli, ch);
 		}
 	}
 	if (llmopt && strcmp(tagger, "llm"))

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
+#include "cli.h"
 #include "folded.h"
 #include "outfile.h"
 #include "lineio.h"
@@ -22,12 +23,13 @@
 
 #define MAXKINDS 16
 
-static const char usage_line[] =
+static const char usage[] =
 	"usage: folded2pprof [-o file] [--sample-type type/unit | --sample-types list]\n"
 	"                    [--leaf kind] [--level n] [--comment text] [--time time]\n"
-	"                    [file ...]\n";
+	"                    [file ...]\n"
+	"       folded2pprof -h | -V\n";
 
-static const char help_text[] =
+static const char help[] =
 	"Convert folded stacks (frame;frame;frame COUNT) to a gzipped pprof profile.\n"
 	"\n"
 	"  -o, --output FILE         write to FILE instead of standard output\n"
@@ -38,7 +40,9 @@ static const char help_text[] =
 	"      --comment TEXT        add a comment to the profile\n"
 	"      --time TIME           record TIME (RFC 3339 or @epoch) as time_nanos\n"
 	"  -h, --help                print this help and exit\n"
-	"      --version             print the version and exit\n";
+	"  -V, --version             print the version and exit\n";
+
+static const struct cli cli = {usage, help};
 
 /* The strings that come before the frames in the string table. */
 struct strtab {
@@ -446,12 +450,6 @@ static void prof_free(struct prof *p)
 	free(tail);
 }
 
-static _Noreturn void usage(void)
-{
-	fputs(usage_line, stderr);
-	exit(2);
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -462,9 +460,7 @@ int main(int argc, char **argv)
 		{"level", required_argument, NULL, 'z'},
 		{"comment", required_argument, NULL, 'c'},
 		{"time", required_argument, NULL, 'm'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{0},
+		CLI_LONGOPTS
 	};
 	struct prof p = {0};
 	struct opts o = {0};
@@ -476,7 +472,7 @@ int main(int argc, char **argv)
 
 	diag_init(argv[0]);
 	int c;
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:" CLI_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			outfile = optarg;
@@ -500,8 +496,7 @@ int main(int argc, char **argv)
 			o.leaf[o.nleaf++] = optarg;
 			break;
 		case 'z':
-			if (!parse_i64(optarg, 0, 9, &level))
-				die(2, "--level: '%s' is not a gzip level from 0 to 9", optarg);
+			level = cli_i64("--level", "a gzip level", optarg, 0, 9);
 			break;
 		case 'c':
 			if (ncomment == (int)(sizeof comment / sizeof *comment))
@@ -515,15 +510,8 @@ int main(int argc, char **argv)
 			p.time_ns = ms * 1000000;
 			break;
 		}
-		case 'h':
-			fputs(usage_line, stdout);
-			fputs(help_text, stdout);
-			return 0;
-		case 'V':
-			print_version();
-			return 0;
 		default:
-			usage();
+			cli_default(&cli, c);
 		}
 	}
 	str_add(&p.fixed, "");

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "cli.h"
 #include "folded.h"
 #include "outfile.h"
 #include "lineio.h"
@@ -746,7 +747,7 @@ static void header(const char *comment)
 		(long long)o.width, imgheight, (long long)o.width, imgheight,
 		(long long)total, XPAD, (long long)o.height, fs, o.fontwidth, o.inverted);
 	escs(&out, o.nametype);
-	sb_printf(&out, "\">\n<!-- folded2svg %s: %s -->\n", AP_VERSION, comment);
+	sb_printf(&out, "\">\n<!-- folded2svg %s: %s -->\n", ap_version, comment);
 	sb_printf(&out, "<defs><linearGradient id=\"background\" y1=\"0\" y2=\"1\" x1=\"0\" x2=\"0\">"
 		"<stop stop-color=\"%s\" offset=\"5%%\"/><stop stop-color=\"%s\" offset=\"95%%\"/>"
 		"</linearGradient></defs>\n",
@@ -901,45 +902,41 @@ static void write_svg(void)
 
 /* ---- main --------------------------------------------------------------- */
 
-static const char usage_line[] =
+static const char usage[] =
 	"usage: folded2svg [--flamechart] [--hash] [--inverted] [--negate] [--reverse]\n"
 	"                  [--colors palette] [--countname name] [--fontsize px]\n"
-	"                  [--height px] [--minwidth px|percent%] [--nametype name]\n"
+	"                  [--height px] [--minwidth px | percent%] [--nametype name]\n"
 	"                  [-o file] [--subtitle text] [--title text] [--width px]\n"
-	"                  [file ...]\n";
+	"                  [file ...]\n"
+	"       folded2svg -h | -V\n";
 
-static void usage(int status)
-{
-	if (status) {
-		fputs(usage_line, stderr);
-		exit(status);
-	}
-	fputs(usage_line, stdout);
-	fputs("\n"
-		"  --colors palette   hot (default), mem, io, or agent (a hue per frame kind)\n"
-		"  --countname name   what the counts are, in titles (default: samples)\n"
-		"  --flamechart       keep the input order (time), do not sort frames\n"
-		"  --fontsize px      label font size (default: 12)\n"
-		"  --hash             colours by name, alike names alike colours\n"
-		"  --height px        frame height (default: 16)\n"
-		"  --inverted         icicle graph: the root at the top\n"
-		"  --minwidth w       prune frames narrower than w px, or w% of the total\n"
-		"                     (default: 0.1)\n"
-		"  --nametype name    what a frame is, in the details line (default: Function:)\n"
-		"  --negate           swap the red and blue of a differential graph\n"
-		"  -o, --output file  write the SVG to file instead of standard output\n"
-		"  --reverse          reverse every stack before merging\n"
-		"  --subtitle text    a second line under the title\n"
-		"  --title text       the title (default: Flame Graph)\n"
-		"  --width px         image width (default: 1200)\n"
-		"  --help             this help\n"
-		"  --version          the version\n", stdout);
-	exit(0);
-}
+static const char help[] =
+	"Draw folded stacks (frame;frame;frame COUNT) as an SVG flame graph.\n"
+	"\n"
+	"  --colors palette   hot (default), mem, io, or agent (a hue per frame kind)\n"
+	"  --countname name   what the counts are, in titles (default: samples)\n"
+	"  --flamechart       keep the input order (time), do not sort frames\n"
+	"  --fontsize px      label font size (default: 12)\n"
+	"  --hash             colours by name, alike names alike colours\n"
+	"  --height px        frame height (default: 16)\n"
+	"  --inverted         icicle graph: the root at the top\n"
+	"  --minwidth w       prune frames narrower than w px, or w% of the total\n"
+	"                     (default: 0.1)\n"
+	"  --nametype name    what a frame is, in the details line (default: Function:)\n"
+	"  --negate           swap the red and blue of a differential graph\n"
+	"  -o, --output file  write the SVG to file instead of standard output\n"
+	"  --reverse          reverse every stack before merging\n"
+	"  --subtitle text    a second line under the title\n"
+	"  --title text       the title (default: Flame Graph)\n"
+	"  --width px         image width (default: 1200)\n"
+	"  -h, --help         print this help and exit\n"
+	"  -V, --version      print the version and exit\n";
+
+static const struct cli cli = {usage, help};
 
 enum {
 	O_COLORS = 256, O_COUNTNAME, O_FLAMECHART, O_FONTSIZE, O_HASH, O_HEIGHT, O_INVERTED,
-	O_MINWIDTH, O_NAMETYPE, O_NEGATE, O_REVERSE, O_SUBTITLE, O_TITLE, O_WIDTH, O_HELP, O_VERSION,
+	O_MINWIDTH, O_NAMETYPE, O_NEGATE, O_REVERSE, O_SUBTITLE, O_TITLE, O_WIDTH,
 };
 
 static const struct option longopts[] = {
@@ -958,9 +955,7 @@ static const struct option longopts[] = {
 	{"subtitle", required_argument, NULL, O_SUBTITLE},
 	{"title", required_argument, NULL, O_TITLE},
 	{"width", required_argument, NULL, O_WIDTH},
-	{"help", no_argument, NULL, O_HELP},
-	{"version", no_argument, NULL, O_VERSION},
-	{NULL, 0, NULL, 0},
+	CLI_LONGOPTS
 };
 
 static void minwidth(const char *arg)
@@ -977,16 +972,14 @@ static void minwidth(const char *arg)
 		o.minpct = false;
 		return;
 	}
-	warnx("--minwidth: %s: not a width in px or a percentage like 0.5%%", arg);
-	usage(2);
+	cli_usage_error(&cli, "--minwidth: %s: not a width in px or a percentage like 0.5%%", arg);
 }
 
 int main(int argc, char **argv)
 {
 	diag_init(argv[0]);
 	int c;
-	double fs;
-	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:" CLI_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case O_COLORS:
 			if (!strcmp(optarg, "hot"))
@@ -997,26 +990,17 @@ int main(int argc, char **argv)
 				o.pal = PAL_IO;
 			else if (!strcmp(optarg, "agent"))
 				o.pal = PAL_AGENT;
-			else {
-				warnx("--colors: %s: not hot, mem, io or agent", optarg);
-				usage(2);
-			}
+			else
+				cli_usage_error(&cli, "--colors: %s: not hot, mem, io or agent", optarg);
 			break;
 		case O_COUNTNAME: o.countname = optarg; break;
 		case O_FLAMECHART: o.flamechart = true; break;
 		case O_FONTSIZE:
-			if (!parse_f64(optarg, 1, 200, &fs)) {
-				warnx("--fontsize: %s: not a size from 1 to 200", optarg);
-				usage(2);
-			}
-			o.fontsize = fs;
+			o.fontsize = cli_f64("--fontsize", "a size", optarg, 1, 200);
 			break;
 		case O_HASH: o.hash = true; break;
 		case O_HEIGHT:
-			if (!parse_i64(optarg, 2, 1000, &o.height)) {
-				warnx("--height: %s: not a frame height from 2 to 1000 px", optarg);
-				usage(2);
-			}
+			o.height = cli_i64("--height", "a frame height in px", optarg, 2, 1000);
 			break;
 		case O_INVERTED: o.inverted = true; break;
 		case O_MINWIDTH: minwidth(optarg); break;
@@ -1027,14 +1011,9 @@ int main(int argc, char **argv)
 		case O_SUBTITLE: o.subtitle = optarg; break;
 		case O_TITLE: o.title = optarg; break;
 		case O_WIDTH:
-			if (!parse_i64(optarg, 100, 1000000, &o.width)) {
-				warnx("--width: %s: not a width from 100 to 1000000 px", optarg);
-				usage(2);
-			}
+			o.width = cli_i64("--width", "a width in px", optarg, 100, 1000000);
 			break;
-		case O_HELP: usage(0); break;
-		case O_VERSION: print_version(); return 0;
-		default: usage(2);
+		default: cli_default(&cli, c);
 		}
 	}
 	if (!o.title)

@@ -131,8 +131,3 @@ void sort_n(void *base, size_t n, size_t size, int (*cmp)(const void *, const vo
 	if (n > 1)
 		qsort(base, n, size, cmp);
 }
-
-void print_version(void)
-{
-	printf("%s %s\n", progname, AP_VERSION);
-}

@@ -27,8 +27,6 @@ char *xstrndup(const char *s, size_t n);
 		(p) = xrealloc((p), (cap) * sizeof *(p)); \
 	} \
 } while (0)
-/* --version and --help helpers shared by every main(). */
-void print_version(void);
 
 /* sbuf.c: a growable byte string, always NUL-terminated. */
 struct sbuf {

@@ -307,7 +307,7 @@ else
 	skip "mandoc not installed"
 fi
 agent-stack --help | grep -o -e '--[a-z-]*' | sort -u > help.opts
-sed -n 's/^\.It Fl \([a-z]\) Ar [a-z]* , Fl -\([a-z-]*\).*/--\2/p; s/^\.It Fl \([a-z]\) , Fl -\([a-z-]*\).*/--\2/p; s/^\.It Fl -\([a-z-]*\).*/--\1/p' "$MAN" | sort -u > man.opts
+sed -n 's/^\.It Fl \([a-z]\) Ar [a-z]* , Fl -\([a-z-]*\).*/--\2/p; s/^\.It Fl \([a-zA-Z]\) , Fl -\([a-z-]*\).*/--\2/p; s/^\.It Fl -\([a-z-]*\).*/--\1/p' "$MAN" | sort -u > man.opts
 check_same "--help and the man page list the same options" man.opts help.opts
 cp "$EV" events.ndjson
 exfail=0 nex=0

@@ -66,9 +66,9 @@ check_status "--help exits 0" 0 folded2pprof --help
 check_grep "--help starts with the usage line" '^usage: folded2pprof \[-o file\]' help.out
 # every option of the man page is in --help and the other way round
 sed -n 's/^\.It Fl //p' "$MAN" | sed 's/\\//g' | tr ',' '\n' |
-	sed -n 's/^ *\(Fl \)*\(-*[a-z-]*\).*/\2/p' | sed 's/^[a-z]/-&/; s/^-\([a-z-][a-z-]\)/--\1/' |
+	sed -n 's/^ *\(Fl \)*\(-*[a-zA-Z-]*\).*/\2/p' | sed 's/^[a-zA-Z]/-&/; s/^-\([a-z-][a-z-]\)/--\1/' |
 	sort -u > man.opts
-grep -oE '^ +(-[a-z], )?--[a-z-]+' help.out | tr -d ' ' | tr ',' '\n' | sort -u > help.opts
+grep -oE '^ +(-[a-zA-Z], )?--[a-z-]+' help.out | tr -d ' ' | tr ',' '\n' | sort -u > help.opts
 check_same "man page options equal --help options" man.opts help.opts
 check_test "the man page lists the options" "$(wc -l < man.opts)" -ge 9
 folded2pprof --version > version.out 2>&1
