@@ -65,11 +65,12 @@ BINS = $(PROGS:%=$(B)/bin/%)
 all: $(B)/.deps-ok $(BINS) $(UNIT_BIN) $(REPLAY_BINS)
 
 # Name the missing Debian package instead of failing on a missing header.
-# It only names them: plain make installs nothing (scripts/install-deps,
-# make demo and make check do).
+# Plain make only names it; make demo and make check, run as root, install
+# it (README.md), as scripts/install-deps does.
+DEPS_INSTALL = $(if $(filter demo check,$(MAKECMDGOALS)),--install)
 $(B)/.deps-ok: scripts/check-deps
 	@mkdir -p $(B)
-	@sh scripts/check-deps
+	@sh scripts/check-deps $(DEPS_INSTALL)
 	@touch $@
 
 # The version string, rewritten only when it changes, so that cli.o (and
@@ -184,9 +185,31 @@ fuzz: fuzz-build
 fuzz-cov: $(FUZZ_NAMES:%=build-cov/%)
 	sh scripts/fuzz --cov $(FUZZ_NAMES)
 
+# --- aarch64: every user-space .c file compiles for arm64 ---------------------
+# so that x86-only code (SSE intrinsics) cannot come back unnoticed.  clang
+# cross-compiles with the target's libc headers from libc6-dev-arm64-cross
+# (scripts/install-deps) searched before /usr/include; a library header
+# Debian installs only in the build machine's multiarch directory (curl)
+# is searched last.  Warnings are errors here.
+ARCH_CC ?= clang
+ARCH_TARGET ?= aarch64-linux-gnu
+ARCH_SYSROOT ?= /usr/$(ARCH_TARGET)
+ARCH_SRC = $(COMMON_SRC) $(wildcard cmd/*.c fuzz/*.c tests/unit/*.c)
+ARCH_FLAGS = --target=$(ARCH_TARGET) -isystem $(ARCH_SYSROOT)/include \
+	-idirafter /usr/include/$(shell $(CC) -print-multiarch 2>/dev/null) -fsyntax-only \
+	$(CPPFLAGS) -DAP_VERSION='"check-arch"' -Ifuzz -I$(B)/bpf -Ibpf $(CFLAGS) -Werror
+check-arch: $(if $(filter yes,$(BPF_OK)),$(B)/bpf/snoop.skel.h)
+	@test -f $(ARCH_SYSROOT)/include/stdio.h || \
+		{ echo "check-arch: no $(ARCH_TARGET) libc headers: apt-get install libc6-dev-arm64-cross (scripts/install-deps)" >&2; exit 1; }
+	@fail=0; for f in $(filter-out $(if $(filter yes,$(BPF_OK)),,cmd/agent-snoop.c),$(ARCH_SRC)); do \
+		$(ARCH_CC) $(ARCH_FLAGS) $$f || { echo "check-arch: $$f does not compile for $(ARCH_TARGET)" >&2; fail=$$((fail + 1)); }; \
+	done; \
+	if [ $$fail = 0 ]; then echo "check-arch: every file compiles for $(ARCH_TARGET)"; \
+	else echo "check-arch: $$fail files do not compile for $(ARCH_TARGET)" >&2; exit 1; fi
+
 # --- checks -------------------------------------------------------------------
 check: all
-	@sh scripts/check-deps --test
+	@sh scripts/check-deps --test $(DEPS_INSTALL)
 	AP_BUILD=$(CURDIR)/$(B) SAN=$(SAN) prove -f tests/*.t
 
 bench: all

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Plain make never installs packages: scripts/check-deps names what is
+# missing; only --install (make demo, make check) runs scripts/install-deps.
+. "$(dirname "$0")/lib.sh"
+plan 8
+# a stand-in apt-get that only says it was run, and a compiler that finds
+# no header, so that every build dependency is missing
+mkdir bin
+printf '#!/bin/sh\necho "apt-get $*" >> "%s/apt.log"\n' "$TMP" > bin/apt-get
+printf '#!/bin/sh\nexit 1\n' > bin/nocc
+chmod +x bin/apt-get bin/nocc
+P="$TMP/bin:$PATH"
+PATH=$P CC=nocc sh "$TOP/scripts/check-deps" > out 2> err; st=$?
+check_test "missing headers: exit 1" "$st" = 1
+check_grep "names the packages" '^check-deps: missing build dependencies: libjq-dev zlib1g-dev libyaml-dev libpcre2-dev libcurl4-openssl-dev$' err
+check_test "and runs no apt-get, root or not" "$(cat apt.log 2>/dev/null)" = ""
+if [ "$(id -u)" = 0 ]; then
+	PATH=$P CC=nocc sh "$TOP/scripts/check-deps" --install > out 2> err; st=$?
+	check_test "--install as root: install-deps runs apt-get for what is missing" \
+		"$st $(tail -1 apt.log)" = "0 apt-get install -y -qq --no-install-recommends libjq-dev zlib1g-dev libyaml-dev libpcre2-dev libcurl4-openssl-dev"
+else
+	skip "--install needs root"
+fi
+# what make runs: plain make and make install without --install, make
+# check and make demo with it
+mk() { make -n -C "$TOP" B="$TMP/b" "$@" 2>/dev/null | grep 'scripts/check-deps'; }
+check_test "make: check-deps without --install" "$(mk all)" = "sh scripts/check-deps "
+check_test "make install: without --install" "$(mk install)" = "sh scripts/check-deps "
+check_grep "make check: with --install" 'check-deps --install' "$(mk check > chk; echo chk)"
+check_grep "make demo: with --install" 'check-deps --install' "$(mk demo > demo; echo demo)"
+done_testing
