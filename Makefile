@@ -233,7 +233,7 @@ install: all
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5
 	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7
 	install -d $(DESTDIR)$(SHAREDIR)/examples
-	install -m 644 share/prices.yaml $(DESTDIR)$(SHAREDIR)
+	install -m 644 share/prices.yaml LICENSE $(DESTDIR)$(SHAREDIR)
 	install -m 644 share/examples/* $(DESTDIR)$(SHAREDIR)/examples
 
 clean:

@@ -569,4 +569,6 @@ int sys_exit_any(struct trace_event_raw_sys_exit *ctx)
 	return leave(ctx->ret);
 }
 
-char LICENSE[] SEC("license") = "GPL";
+/* Dual MIT/GPL (LICENSE): the kernel counts it GPL-compatible, so the
+ * program may call GPL-only helpers; the source may also be used under MIT. */
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
