@@ -71,28 +71,28 @@ static int libbpf_say(enum libbpf_print_level lvl, const char *fmt, va_list ap)
 	return vfprintf(stderr, fmt, ap);
 }
 
-static bool readlink_sb(const char *link, struct sbuf *out)
+static bool readlink_sb(const char *link, struct sbuf *dst)
 {
 	char buf[4096];
 	ssize_t n = readlink(link, buf, sizeof buf - 1);
 	if (n <= 0)
 		return false;
-	sb_add(out, buf, (size_t)n);
+	sb_add(dst, buf, (size_t)n);
 	return true;
 }
 
-static bool cwd_of(uint32_t pid, struct sbuf *out)
+static bool cwd_of(uint32_t pid, struct sbuf *dst)
 {
 	char link[64];
 	snprintf(link, sizeof link, "/proc/%u/cwd", pid);
-	return readlink_sb(link, out);
+	return readlink_sb(link, dst);
 }
 
-static bool fd_path(uint32_t pid, int fd, struct sbuf *out)
+static bool fd_path(uint32_t pid, int fd, struct sbuf *dst)
 {
 	char link[64];
 	snprintf(link, sizeof link, "/proc/%u/fd/%d", pid, fd);
-	return readlink_sb(link, out);
+	return readlink_sb(link, dst);
 }
 
 static int64_t clock_ms(clockid_t c)
@@ -217,7 +217,7 @@ struct runas {
 
 /* A user or group id as sudo(8) writes it: decimal digits, no sign, no
  * space, no leading zero, at most 4294967294 ((uid_t)-1 means "no id"). */
-static bool parse_id(const char *s, uint32_t *out)
+static bool parse_id(const char *s, uint32_t *dst)
 {
 	uint64_t v = 0;
 	if (!s || !*s || (s[0] == '0' && s[1]) || strlen(s) > 10)
@@ -229,7 +229,7 @@ static bool parse_id(const char *s, uint32_t *out)
 	}
 	if (v > UINT32_MAX - 1)
 		return false;
-	*out = (uint32_t)v;
+	*dst = (uint32_t)v;
 	return true;
 }
 
