@@ -144,33 +144,23 @@ FUZZ_SECONDS ?= 60
 FUZZ_LIBS = -ljq -lpcre2-8 -lyaml -lcurl -lz -lm
 FUZZ_DEPS = fuzz/fuzz.h $(COMMON_HDR) $(wildcard cmd/*.c)
 
-build-fuzz/common/%.o: common/%.c $(COMMON_HDR)
-	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 $(FUZZ_FLAGS) -c -o $@ $<
+# One instrumented tree: $(1) the folder, $(2) the compiler flags.
+define instrumented
+$(1)/common/%.o: common/%.c $$(COMMON_HDR)
+	@mkdir -p $$(@D)
+	$$(FUZZ_CC) $$(CPPFLAGS) -std=gnu11 $(2) -c -o $$@ $$<
 
-build-fuzz/common/snoop/snoop.o: bpf/snoop.h
+$(1)/common/snoop/snoop.o: bpf/snoop.h
 
-build-fuzz/libcommon.a: $(COMMON_SRC:%.c=build-fuzz/%.o)
-	rm -f $@
-	$(AR) rcs $@ $^
+$(1)/libcommon.a: $$(COMMON_SRC:%.c=$(1)/%.o)
+	rm -f $$@
+	$$(AR) rcs $$@ $$^
 
-build-fuzz/%: fuzz/%.c $(FUZZ_DEPS) build-fuzz/libcommon.a
-	$(FUZZ_CC) $(CPPFLAGS) -Ifuzz -std=gnu11 $(FUZZ_FLAGS) -o $@ $< \
-		build-fuzz/libcommon.a $(FUZZ_LIBS)
-
-build-cov/common/%.o: common/%.c $(COMMON_HDR)
-	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 $(COV_FLAGS) -c -o $@ $<
-
-build-cov/common/snoop/snoop.o: bpf/snoop.h
-
-build-cov/libcommon.a: $(COMMON_SRC:%.c=build-cov/%.o)
-	rm -f $@
-	$(AR) rcs $@ $^
-
-build-cov/%: fuzz/%.c $(FUZZ_DEPS) build-cov/libcommon.a
-	$(FUZZ_CC) $(CPPFLAGS) -Ifuzz -std=gnu11 $(COV_FLAGS) -o $@ $< \
-		build-cov/libcommon.a $(FUZZ_LIBS)
+$(1)/%: fuzz/%.c $$(FUZZ_DEPS) $(1)/libcommon.a
+	$$(FUZZ_CC) $$(CPPFLAGS) -Ifuzz -std=gnu11 $(2) -o $$@ $$< $(1)/libcommon.a $$(FUZZ_LIBS)
+endef
+$(eval $(call instrumented,build-fuzz,$(FUZZ_FLAGS)))
+$(eval $(call instrumented,build-cov,$(COV_FLAGS)))
 
 $(B)/fuzz/%: fuzz/%.c fuzz/replay.c $(FUZZ_DEPS) $(B)/libcommon.a
 	@mkdir -p $(@D)
