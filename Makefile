@@ -67,7 +67,7 @@ all: $(B)/.deps-ok $(BINS) $(UNIT_BIN) $(REPLAY_BINS)
 # Name the missing Debian package instead of failing on a missing header.
 # Plain make only names it; make demo and make check, run as root, install
 # it (README.md), as scripts/install-deps does.
-DEPS_INSTALL = $(if $(filter demo check,$(MAKECMDGOALS)),--install)
+DEPS_INSTALL = $(if $(filter demo check check-slow,$(MAKECMDGOALS)),--install)
 $(B)/.deps-ok: scripts/check-deps
 	@mkdir -p $(B)
 	@sh scripts/check-deps $(DEPS_INSTALL)
