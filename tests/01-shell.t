@@ -1,4 +1,6 @@
 #!/bin/sh
-# The shell-command analyser (common/shell.c): C unit tests, TAP.
+# The shell-command analyser (common/shell/): C unit tests, TAP; the
+# classes of every program and subcommand the class table knows are
+# pinned in fixtures/shell/classes.tsv.
 . "$(dirname "$0")/lib.sh"
-exec "$AP_BUILD/tests/shell"
+exec "$AP_BUILD/tests/shell" "$TESTS/fixtures/shell/classes.tsv"

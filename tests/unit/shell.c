@@ -230,6 +230,53 @@ static void test_classes(void)
 		shell_class_rank("nonsense") == 0, "rank: test > build > install > vcs > net > read > other");
 }
 
+/* The classes of every program and subcommand the class table knows, as
+ * pinned in tests/fixtures/shell/classes.tsv ("class<TAB>argv words"),
+ * one check per program: its lines must all agree. */
+static void test_class_pins(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	ok(f != NULL, "open %s", path);
+	if (!f)
+		return;
+	char line[4096], prog[128] = "";
+	int lines = 0, bad = 0, total = 0;
+	for (;;) {
+		bool eof = !fgets(line, sizeof line, f);
+		char *tab = eof ? NULL : strchr(line, '\t');
+		if (!eof && !tab)
+			continue;
+		if (!eof)
+			line[strcspn(line, "\n")] = 0;
+		size_t pl = tab ? strcspn(tab + 1, " ") : 0;
+		if (*prog && (eof || strlen(prog) != pl || memcmp(prog, tab + 1, pl))) {
+			ok(!bad, "classes of %s as pinned (%d command lines)", prog, lines);
+			lines = bad = 0;
+		}
+		if (eof)
+			break;
+		snprintf(prog, sizeof prog, "%.*s", (int)pl, tab + 1);
+		*tab = 0;
+		const char *v[64];
+		int n = 0;
+		for (char *t = strtok(tab + 1, " "); t && n < 63; t = strtok(NULL, " "))
+			v[n++] = t;
+		v[n] = NULL;
+		const char *got = shell_class(v, n);
+		lines++;
+		total++;
+		if (strcmp(got, line)) {
+			bad++;
+			printf("#   %s:", got);
+			for (int i = 0; i < n; i++)
+				printf(" %s", v[i]);
+			printf(" (pinned %s)\n", line);
+		}
+	}
+	fclose(f);
+	ok(total > 4000, "%d pinned command lines", total);
+}
+
 static void test_files(void)
 {
 	is_str(fx("rm -rf build dist/*.o"), "delete /w/build; delete /w/dist/*.o", "rm deletes");
@@ -387,7 +434,7 @@ static void test_garbage(void)
 	free(s);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	shell_init(&sh);
 	test_lexer();
@@ -395,6 +442,8 @@ int main(void)
 	test_wrappers();
 	test_nested();
 	test_classes();
+	if (argc > 1)
+		test_class_pins(argv[1]);
 	test_files();
 	test_net();
 	test_argv();
