@@ -1,4 +1,5 @@
 /* shell.h: what a shell command line does, without running it.
+ * (common/shell/shellint.h maps the files that do it.)
  *
  * A lexer and a flat parser for the POSIX-ish sh that agents write:
  * quotes, escapes, comments, && || ; | & and newlines, ( ) subshells and
@@ -14,7 +15,8 @@
  *            (timeout sudo doas nice nohup env stdbuf ionice setsid chrt
  *            taskset xargs unbuffer watch), each nested shell of
  *            sh -c / bash -lc / zsh -c, find for -exec, then the
- *            command: `timeout 30 pytest` from Bash is bash,timeout,pytest.
+ *            command: `timeout 30 pytest` run by bash is
+ *            bash,timeout,pytest.
  *            Shell keywords and builtins that do not fork (time, command,
  *            exec, builtin, eval) are looked through but not listed;
  *            subshells, pipelines and $( ) add no level (they are forks
@@ -25,7 +27,9 @@
  *            rm -> delete, mv -> rename, cp/touch/mkdir/tee/ln/chmod/
  *            sed -i/> />> -> write, cat/head/tail/sed -n/< -> read,
  *            grep/rg/find/ls roots -> read, URLs and ssh/scp/git hosts
- *            and package registries -> net.
+ *            and package registries -> net, the files of a patch
+ *            envelope (shell_patch) given to a program the analyser
+ *            knows nothing else of, as its only operand or on stdin.
  *
  * A `sh -c STRING` whose STRING holds commands is transparent: its
  * commands appear (one level deeper), not the shell itself.  `cd DIR`
@@ -112,12 +116,13 @@ void shell_reset(struct shell *sh);
 void shell_free(struct shell *sh);
 
 /* Analyse a command line run by the shell chain outer[0..nouter) (e.g.
- * {"bash"} for a Bash tool) in directory cwd (may be NULL).  Appends to
- * sh->cmd; returns the number of commands added. */
+ * {"bash"} for a tool that runs its command with bash) in directory cwd
+ * (may be NULL).  Appends to sh->cmd; returns the number of commands
+ * added. */
 int shell_parse(struct shell *sh, const char *line, size_t len,
 	const char *const *outer, int nouter, const char *cwd);
-/* The same for an argv executed directly (Codex's shell tool:
- * {"bash","-lc","..."} or {"ls","-la"}). */
+/* The same for an argv executed directly (a shell tool that takes an
+ * argv: {"bash","-lc","..."} or {"ls","-la"}). */
 int shell_parse_argv(struct shell *sh, const char *const *argv, int argc,
 	const char *const *outer, int nouter, const char *cwd);
 
@@ -140,9 +145,9 @@ bool url_domain(const char *s, char *out, size_t cap, int *port);
  * "C:\..."): "git@GitHub.com:x/y" -> "github.com". */
 bool remote_domain(const char *s, char *out, size_t cap);
 
-/* The files of an apply_patch envelope ("*** Begin Patch" ... "***
- * End Patch"): Add File -> write, Update File -> write (with "*** Move
- * to:" -> rename path to), Delete File -> delete.  Paths are normalised
+/* The files of a patch envelope ("*** Begin Patch" ... "*** End
+ * Patch"): Add File -> write, Update File -> write (with "*** Move to:"
+ * -> rename path to), Delete File -> delete.  Paths are normalised
  * against cwd.  Appends to *fx (arena memory of sh), returns the count
  * added; the envelope markers are optional. */
 int shell_patch(struct shell *sh, const char *text, size_t len, const char *cwd,

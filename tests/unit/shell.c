@@ -305,6 +305,29 @@ static void test_files(void)
 	is_str(fx("apply_patch <<'P'\n*** Begin Patch\n*** Add File: n.c\n+x\n*** Update File: a.c\n"
 		"*** Move to: b.c\n@@\n-y\n*** Delete File: c.c\n*** End Patch\nP"),
 		"write /w/n.c; rename /w/a.c->/w/b.c; delete /w/c.c", "apply_patch through the shell");
+	/* the envelope is recognised by its format, whatever the program's
+	 * name, unless the program is one the analyser knows (it prints,
+	 * stores or parses the text) */
+	const char *env = "*** Begin Patch\n*** Add File: n.c\n+x\n*** Delete File: o.c\n*** End Patch";
+	char line[512];
+	snprintf(line, sizeof line, "my-patcher <<'EOF'\n%s\nEOF", env);
+	is_str(fx(line), "write /w/n.c; delete /w/o.c", "an envelope on stdin of an unknown program");
+	is_str(cls(line), "write", "... whose class is write");
+	snprintf(line, sizeof line, "cd sub && applier '%s'", env);
+	is_str(fx(line), "write /w/sub/n.c; delete /w/sub/o.c", "an envelope as the only operand, after cd");
+	is_str(cls(line), "write", "... whose class is write");
+	snprintf(line, sizeof line, "my-patcher '<<EOF\n%s\nEOF'", env);
+	is_str(fx(line), "write /w/n.c; delete /w/o.c", "an envelope wrapped in <<EOF inside the operand");
+	snprintf(line, sizeof line, "cat > notes.md <<'EOF'\n%s\nEOF", env);
+	is_str(fx(line), "write /w/notes.md", "cat stores an envelope: its files are not written");
+	snprintf(line, sizeof line, "echo '%s' > p.txt; printf '%s'; python3 - <<'EOF'\n%s\nEOF",
+		env, env, env);
+	is_str(fx(line), "write /w/p.txt", "echo, printf and a known program print or read it");
+	snprintf(line, sizeof line, "my-patcher -v '%s'; my-patcher '%s' more", env, env);
+	is_str(fx(line), "", "an envelope beside other operands is not the command's input");
+	is_str(fx("my-patcher <<'EOF'\n*** Add File: n.c\n+x\nEOF"), "",
+		"no Begin Patch line: no envelope");
+	is_str(cls("apply_patch"), "other", "a patch program with no envelope is nothing known");
 }
 
 static void test_net(void)
@@ -337,20 +360,20 @@ static void test_net(void)
 	is_str(fx("pip list; npm run build"), "", "subcommands that do not fetch");
 	is_str(fx("gh pr create"), "net api.github.com", "gh talks to the API");
 
-	char out[256];
+	char host[256];
 	int port;
-	ok(url_domain("HTTPS://WWW.Example.com./a?b", out, sizeof out, &port) &&
-		!strcmp(out, "www.example.com") && port == -1, "url_domain: case and trailing dot");
-	ok(url_domain("http://localhost:8000", out, sizeof out, &port) && port == 8000,
+	ok(url_domain("HTTPS://WWW.Example.com./a?b", host, sizeof host, &port) &&
+		!strcmp(host, "www.example.com") && port == -1, "url_domain: case and trailing dot");
+	ok(url_domain("http://localhost:8000", host, sizeof host, &port) && port == 8000,
 		"url_domain: loopback port");
-	ok(url_domain("http://127.9.9.9:80/", out, sizeof out, &port) && port == 80, "127.x is loopback");
-	ok(!url_domain("example.com/x", out, sizeof out, &port), "no scheme, no URL");
-	ok(!url_domain("http://$HOST/x", out, sizeof out, &port), "an expansion is not a host");
-	ok(!url_domain("file:///etc/passwd", out, sizeof out, &port), "file URLs have no host");
-	ok(!url_domain("https://example.com:99999x/", out, sizeof out, &port), "bad port");
-	ok(remote_domain("git@github.com:a/b", out, sizeof out) && !strcmp(out, "github.com"),
+	ok(url_domain("http://127.9.9.9:80/", host, sizeof host, &port) && port == 80, "127.x is loopback");
+	ok(!url_domain("example.com/x", host, sizeof host, &port), "no scheme, no URL");
+	ok(!url_domain("http://$HOST/x", host, sizeof host, &port), "an expansion is not a host");
+	ok(!url_domain("file:///etc/passwd", host, sizeof host, &port), "file URLs have no host");
+	ok(!url_domain("https://example.com:99999x/", host, sizeof host, &port), "bad port");
+	ok(remote_domain("git@github.com:a/b", host, sizeof host) && !strcmp(host, "github.com"),
 		"remote_domain: git@host:path");
-	ok(!remote_domain("C:\\x", out, sizeof out) && !remote_domain("a/b:c", out, sizeof out),
+	ok(!remote_domain("C:\\x", host, sizeof host) && !remote_domain("a/b:c", host, sizeof host),
 		"remote_domain: drives and paths are not hosts");
 }
 

@@ -1,0 +1,770 @@
+/* shclass.c: the class of a command (test build install lint vcs
+ * container net run write search read other) from its program and,
+ * for the programs that have them, its subcommand, script or target. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "paths.h"
+#include "shellint.h"
+
+enum {
+	S_NONE, S_GIT, S_GO, S_CARGO, S_NPM, S_YARN, S_BUN, S_PY, S_NODE, S_TARGETS, S_MVN,
+	S_GRADLE, S_DOTNET, S_BAZEL, S_UV, S_PYPM, S_RUNNER, S_PIP, S_SED, S_PERL, S_AWK,
+	S_DENO, S_SWIFT, S_MESON, S_CMAKE, S_BUNDLE, S_MIX, S_GEM, S_COMPOSER, S_CONDA,
+	S_SCRIPT, S_ZIG, S_PLAYWRIGHT, S_VITE, S_NEXT, S_TURBO, S_CYPRESS, S_RUFF, S_MAKE,
+};
+
+struct prog {
+	const char *name;
+	const char *class;
+	int sub;
+};
+
+/* Looked up by bsearch, sorted on first use (kept roughly in order). */
+static struct prog progs[] = {
+	{".", "other", S_NONE},
+	{"ack", "search", S_NONE},
+	{"actionlint", "lint", S_NONE},
+	{"ag", "search", S_NONE},
+	{"ant", "build", S_NONE},
+	{"apk", "install", S_NONE},
+	{"apt", "install", S_NONE},
+	{"apt-get", "install", S_NONE},
+	{"aptitude", "install", S_NONE},
+	{"aria2c", "net", S_NONE},
+	{"as", "build", S_NONE},
+	{"autoconf", "build", S_NONE},
+	{"autopep8", "lint", S_NONE},
+	{"autoreconf", "build", S_NONE},
+	{"ava", "test", S_NONE},
+	{"awk", "read", S_AWK},
+	{"bash", "run", S_SCRIPT},
+	{"bat", "read", S_NONE},
+	{"batcat", "read", S_NONE},
+	{"bats", "test", S_NONE},
+	{"bazel", "build", S_BAZEL},
+	{"bazelisk", "build", S_BAZEL},
+	{"biome", "lint", S_NONE},
+	{"black", "lint", S_NONE},
+	{"brew", "install", S_NONE},
+	{"buildah", "container", S_NONE},
+	{"bun", "run", S_BUN},
+	{"bundle", "install", S_BUNDLE},
+	{"bundler", "install", S_BUNDLE},
+	{"bunx", "run", S_RUNNER},
+	{"busted", "test", S_NONE},
+	{"bzcat", "read", S_NONE},
+	{"c++", "build", S_NONE},
+	{"cargo", "build", S_CARGO},
+	{"cat", "read", S_NONE},
+	{"cc", "build", S_NONE},
+	{"chgrp", "write", S_NONE},
+	{"chmod", "write", S_NONE},
+	{"chown", "write", S_NONE},
+	{"cksum", "read", S_NONE},
+	{"clang", "build", S_NONE},
+	{"clang++", "build", S_NONE},
+	{"clang-format", "lint", S_NONE},
+	{"clang-tidy", "lint", S_NONE},
+	{"cmake", "build", S_CMAKE},
+	{"cmp", "read", S_NONE},
+	{"column", "read", S_NONE},
+	{"comm", "read", S_NONE},
+	{"composer", "install", S_COMPOSER},
+	{"conda", "install", S_CONDA},
+	{"corepack", "install", S_NONE},
+	{"coverage", "test", S_NONE},
+	{"cp", "write", S_NONE},
+	{"cpanm", "install", S_NONE},
+	{"cppcheck", "lint", S_NONE},
+	{"cpplint", "lint", S_NONE},
+	{"crictl", "container", S_NONE},
+	{"ctest", "test", S_NONE},
+	{"ctr", "container", S_NONE},
+	{"curl", "net", S_NONE},
+	{"cut", "read", S_NONE},
+	{"cypress", "test", S_CYPRESS},
+	{"dash", "run", S_SCRIPT},
+	{"dd", "write", S_NONE},
+	{"deno", "run", S_DENO},
+	{"diff", "read", S_NONE},
+	{"dig", "net", S_NONE},
+	{"dnf", "install", S_NONE},
+	{"docker", "container", S_NONE},
+	{"docker-compose", "container", S_NONE},
+	{"dotnet", "build", S_DOTNET},
+	{"du", "read", S_NONE},
+	{"egrep", "search", S_NONE},
+	{"esbuild", "build", S_NONE},
+	{"eslint", "lint", S_NONE},
+	{"fd", "search", S_NONE},
+	{"fdfind", "search", S_NONE},
+	{"fgrep", "search", S_NONE},
+	{"file", "read", S_NONE},
+	{"find", "search", S_NONE},
+	{"flake8", "lint", S_NONE},
+	{"flatpak", "install", S_NONE},
+	{"fossil", "vcs", S_NONE},
+	{"ftp", "net", S_NONE},
+	{"g++", "build", S_NONE},
+	{"gawk", "read", S_AWK},
+	{"gcc", "build", S_NONE},
+	{"gem", "install", S_GEM},
+	{"gh", "vcs", S_NONE},
+	{"git", "vcs", S_GIT},
+	{"git-lfs", "vcs", S_NONE},
+	{"glab", "vcs", S_NONE},
+	{"gmake", "build", S_MAKE},
+	{"go", "other", S_GO},
+	{"gofmt", "lint", S_NONE},
+	{"goimports", "lint", S_NONE},
+	{"golangci-lint", "lint", S_NONE},
+	{"gradle", "build", S_GRADLE},
+	{"gradlew", "build", S_GRADLE},
+	{"grep", "search", S_NONE},
+	{"hadolint", "lint", S_NONE},
+	{"hatch", "install", S_PYPM},
+	{"hd", "read", S_NONE},
+	{"head", "read", S_NONE},
+	{"helm", "container", S_NONE},
+	{"hexdump", "read", S_NONE},
+	{"hg", "vcs", S_NONE},
+	{"host", "net", S_NONE},
+	{"http", "net", S_NONE},
+	{"https", "net", S_NONE},
+	{"install", "write", S_NONE},
+	{"invoke", "run", S_TARGETS},
+	{"isort", "lint", S_NONE},
+	{"jasmine", "test", S_NONE},
+	{"java", "run", S_NONE},
+	{"javac", "build", S_NONE},
+	{"jest", "test", S_NONE},
+	{"jj", "vcs", S_NONE},
+	{"join", "read", S_NONE},
+	{"jq", "read", S_NONE},
+	{"julia", "run", S_SCRIPT},
+	{"just", "run", S_TARGETS},
+	{"karma", "test", S_NONE},
+	{"kind", "container", S_NONE},
+	{"kotlinc", "build", S_NONE},
+	{"ksh", "run", S_SCRIPT},
+	{"ktlint", "lint", S_NONE},
+	{"kubectl", "container", S_NONE},
+	{"ld", "build", S_NONE},
+	{"less", "read", S_NONE},
+	{"ln", "write", S_NONE},
+	{"locate", "search", S_NONE},
+	{"ls", "read", S_NONE},
+	{"lua", "run", S_SCRIPT},
+	{"make", "build", S_MAKE},
+	{"mamba", "install", S_CONDA},
+	{"markdownlint", "lint", S_NONE},
+	{"mawk", "read", S_AWK},
+	{"md5sum", "read", S_NONE},
+	{"meson", "build", S_MESON},
+	{"micromamba", "install", S_CONDA},
+	{"minikube", "container", S_NONE},
+	{"mix", "run", S_MIX},
+	{"mkdir", "write", S_NONE},
+	{"mocha", "test", S_NONE},
+	{"more", "read", S_NONE},
+	{"mosh", "net", S_NONE},
+	{"msbuild", "build", S_NONE},
+	{"mv", "write", S_NONE},
+	{"mvn", "build", S_MVN},
+	{"mvnw", "build", S_MVN},
+	{"mypy", "lint", S_NONE},
+	{"nasm", "build", S_NONE},
+	{"nawk", "read", S_AWK},
+	{"nc", "net", S_NONE},
+	{"ncat", "net", S_NONE},
+	{"nerdctl", "container", S_NONE},
+	{"netcat", "net", S_NONE},
+	{"next", "run", S_NEXT},
+	{"ninja", "build", S_TARGETS},
+	{"nl", "read", S_NONE},
+	{"node", "run", S_NODE},
+	{"nodejs", "run", S_NODE},
+	{"nose2", "test", S_NONE},
+	{"nosetests", "test", S_NONE},
+	{"nox", "test", S_NONE},
+	{"npm", "other", S_NPM},
+	{"npx", "run", S_RUNNER},
+	{"nslookup", "net", S_NONE},
+	{"nx", "run", S_TURBO},
+	{"od", "read", S_NONE},
+	{"pacman", "install", S_NONE},
+	{"paste", "read", S_NONE},
+	{"pdm", "install", S_PYPM},
+	{"perl", "run", S_PERL},
+	{"php", "run", S_SCRIPT},
+	{"phpunit", "test", S_NONE},
+	{"ping", "net", S_NONE},
+	{"pip", "other", S_PIP},
+	{"pipenv", "install", S_PYPM},
+	{"pipx", "install", S_PYPM},
+	{"playwright", "test", S_PLAYWRIGHT},
+	{"pnpm", "other", S_YARN},
+	{"pnpx", "run", S_RUNNER},
+	{"podman", "container", S_NONE},
+	{"poetry", "install", S_PYPM},
+	{"port", "install", S_NONE},
+	{"pre-commit", "lint", S_NONE},
+	{"prettier", "lint", S_NONE},
+	{"prove", "test", S_NONE},
+	{"py.test", "test", S_NONE},
+	{"pycodestyle", "lint", S_NONE},
+	{"pyflakes", "lint", S_NONE},
+	{"pylint", "lint", S_NONE},
+	{"pyright", "lint", S_NONE},
+	{"pytest", "test", S_NONE},
+	{"python", "run", S_PY},
+	{"rake", "run", S_TARGETS},
+	{"rg", "search", S_NONE},
+	{"rm", "write", S_NONE},
+	{"rmdir", "write", S_NONE},
+	{"rollup", "build", S_NONE},
+	{"rspec", "test", S_NONE},
+	{"rsync", "net", S_NONE},
+	{"rubocop", "lint", S_NONE},
+	{"ruby", "run", S_SCRIPT},
+	{"ruff", "lint", S_RUFF},
+	{"rustc", "build", S_NONE},
+	{"rustfmt", "lint", S_NONE},
+	{"rustup", "install", S_NONE},
+	{"sbt", "build", S_TARGETS},
+	{"scons", "build", S_NONE},
+	{"scp", "net", S_NONE},
+	{"sed", "read", S_SED},
+	{"sftp", "net", S_NONE},
+	{"sh", "run", S_SCRIPT},
+	{"sha1sum", "read", S_NONE},
+	{"sha256sum", "read", S_NONE},
+	{"sha512sum", "read", S_NONE},
+	{"shellcheck", "lint", S_NONE},
+	{"shfmt", "lint", S_NONE},
+	{"shred", "write", S_NONE},
+	{"skaffold", "container", S_NONE},
+	{"snap", "install", S_NONE},
+	{"socat", "net", S_NONE},
+	{"sort", "read", S_NONE},
+	{"ssh", "net", S_NONE},
+	{"stat", "read", S_NONE},
+	{"staticcheck", "lint", S_NONE},
+	{"strings", "read", S_NONE},
+	{"stylelint", "lint", S_NONE},
+	{"svn", "vcs", S_NONE},
+	{"swift", "run", S_SWIFT},
+	{"swiftc", "build", S_NONE},
+	{"swiftlint", "lint", S_NONE},
+	{"tac", "read", S_NONE},
+	{"tail", "read", S_NONE},
+	{"tap", "test", S_NONE},
+	{"tape", "test", S_NONE},
+	{"tee", "write", S_NONE},
+	{"telnet", "net", S_NONE},
+	{"touch", "write", S_NONE},
+	{"tox", "test", S_NONE},
+	{"traceroute", "net", S_NONE},
+	{"tree", "read", S_NONE},
+	{"truncate", "write", S_NONE},
+	{"ts-node", "run", S_NODE},
+	{"tsc", "build", S_NONE},
+	{"tsx", "run", S_NODE},
+	{"turbo", "run", S_TURBO},
+	{"uniq", "read", S_NONE},
+	{"unittest", "test", S_NONE},
+	{"unlink", "write", S_NONE},
+	{"uv", "other", S_UV},
+	{"uvx", "run", S_RUNNER},
+	{"venv", "install", S_NONE},
+	{"virtualenv", "install", S_NONE},
+	{"vite", "run", S_VITE},
+	{"vitest", "test", S_NONE},
+	{"wc", "read", S_NONE},
+	{"webpack", "build", S_NONE},
+	{"wget", "net", S_NONE},
+	{"whois", "net", S_NONE},
+	{"xcodebuild", "build", S_NONE},
+	{"xh", "net", S_NONE},
+	{"xxd", "read", S_NONE},
+	{"xzcat", "read", S_NONE},
+	{"yamllint", "lint", S_NONE},
+	{"yapf", "lint", S_NONE},
+	{"yarn", "install", S_YARN},
+	{"yq", "read", S_NONE},
+	{"yum", "install", S_NONE},
+	{"zcat", "read", S_NONE},
+	{"zgrep", "search", S_NONE},
+	{"zig", "build", S_ZIG},
+	{"zsh", "run", S_SCRIPT},
+	{"zypper", "install", S_NONE},
+};
+
+static int progsort(const void *a, const void *b)
+{
+	return strcmp(((const struct prog *)a)->name, ((const struct prog *)b)->name);
+}
+
+static int progcmp(const void *k, const void *e)
+{
+	return strcmp(k, ((const struct prog *)e)->name);
+}
+
+/* The program name without a version: python3.11 -> python, pip3 ->
+ * pip, gcc-13 -> gcc. */
+static void norm_name(const char *s, char *dst, size_t cap)
+{
+	snprintf(dst, cap, "%s", path_base(s));
+	size_t n = strlen(dst);
+	size_t m = n;
+	while (m && ((dst[m - 1] >= '0' && dst[m - 1] <= '9') || dst[m - 1] == '.'))
+		m--;
+	if (m && m < n && dst[m - 1] == '-')
+		m--;
+	if (m)
+		dst[m] = 0;
+}
+
+static bool contains(const char *s, const char *sub) { return strstr(s, sub) != NULL; }
+
+/* A script or target name: run_tests.sh, build.sh, lint:fix, test:e2e. */
+static const char *name_class(const char *s, const char *dflt)
+{
+	char b[128];
+	size_t i;
+	for (i = 0; s[i] && i + 1 < sizeof b; i++)
+		b[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] | 0x20 : s[i]);
+	b[i] = 0;
+	if (contains(b, "lint") || contains(b, "format") || contains(b, "fmt") ||
+	    contains(b, "prettier") || contains(b, "typecheck") || contains(b, "type-check") ||
+	    contains(b, "check-types") || contains(b, "tidy") || !strcmp(b, "vet"))
+		return "lint";
+	if (contains(b, "test") || contains(b, "spec") || contains(b, "e2e") || !strcmp(b, "check") ||
+	    !strncmp(b, "check-", 6) || !strncmp(b, "check:", 6) || contains(b, "jest") ||
+	    contains(b, "vitest") || !strcmp(b, "ci"))
+		return "test";
+	if (contains(b, "build") || contains(b, "compile") || contains(b, "bundle") ||
+	    !strcmp(b, "all") || !strcmp(b, "dist") || !strcmp(b, "tsc"))
+		return "build";
+	if (contains(b, "install") || contains(b, "setup") || contains(b, "bootstrap") ||
+	    !strcmp(b, "deps"))
+		return "install";
+	return dflt;
+}
+
+static int sub_index(const char *const *a, int n, int from, const char *sarg,
+	const struct lopt *lo)
+{
+	struct opts o;
+	return sh_getopts(a, n, from, sarg, NULL, lo, &o, NULL);
+}
+
+static const char *arg_at(const char *const *a, int n, int i)
+{
+	return i < n ? a[i] : "";
+}
+
+/* A package runner (npx X, uv run X, python -m X): the class of X, or
+ * run when X is nothing known. */
+static const char *runner(const char *const *a, int n)
+{
+	if (n <= 0)
+		return "run";
+	const char *c = shell_class(a, n);
+	return strcmp(c, "other") ? c : "run";
+}
+
+static const char *targets(const char *const *a, int n, int from, const char *dflt)
+{
+	const char *best = NULL;
+	for (int j = from; j < n; j++) {
+		const char *w = a[j];
+		if (w[0] == '-') {
+			if (strchr("CfIloWjdkt", w[1]) && !w[2] && j + 1 < n &&
+			    (w[1] != 'j' || strspn(a[j + 1], "0123456789") == strlen(a[j + 1])))
+				j++;
+			continue;
+		}
+		if (strchr(w, '='))
+			continue;
+		const char *c = name_class(w, NULL);
+		if (c && !strcmp(c, "install"))
+			c = "build";    /* make install builds, then copies */
+		if (c && (!best || shell_class_rank(c) > shell_class_rank(best)))
+			best = c;
+	}
+	return best ? best : dflt;
+}
+
+static bool has_cluster(const char *const *a, int n, char c, const char *stop)
+{
+	for (int j = 1; j < n; j++) {
+		const char *w = a[j];
+		if (!strcmp(w, "--"))
+			return false;
+		if (w[0] != '-' || w[1] == '-')
+			continue;
+		for (const char *p = w + 1; *p; p++) {
+			if (*p == c)
+				return true;
+			if (strchr(stop, *p))
+				break;
+		}
+	}
+	return false;
+}
+
+static const char *py_class(const char *const *a, int n)
+{
+	for (int j = 1; j < n; j++) {
+		const char *w = a[j];
+		if (w[0] != '-' || !w[1])
+			break;
+		if (!strncmp(w, "-m", 2)) {
+			const char *tmp[64];
+			int m = 0;
+			tmp[m++] = w[2] ? w + 2 : arg_at(a, n, ++j);
+			for (j++; j < n && m < 64; j++)
+				tmp[m++] = a[j];
+			return runner(tmp, m);
+		}
+		if (!strncmp(w, "-c", 2))
+			return "run";
+		if ((!strcmp(w, "-W") || !strcmp(w, "-X")) && j + 1 < n)
+			j++;
+		if (j >= n - 1)
+			return "run";
+		if (!strcmp(w, "--"))
+			break;
+	}
+	int j = 1;
+	while (j < n && a[j][0] == '-')
+		j++;
+	if (j >= n)
+		return "run";
+	const char *base = path_base(a[j]), *s = arg_at(a, n, j + 1);
+	if (!strcmp(base, "setup.py"))
+		return !strcmp(s, "test") ? "test" : !strcmp(s, "install") || !strcmp(s, "develop") ?
+			"install" : "build";
+	if (!strcmp(base, "manage.py"))
+		return !strcmp(s, "test") ? "test" : "run";
+	return name_class(base, "run");
+}
+
+/* An interpreter running a script: the script's own class (php
+ * vendor/bin/phpunit, bash ./run_tests.sh), else run. */
+static const char *script_class(const char *const *a, int n)
+{
+	int j = 1;
+	while (j < n && a[j][0] == '-' && a[j][1]) {
+		if (!strcmp(a[j], "-c"))
+			return "run";
+		j++;
+	}
+	if (j >= n)
+		return "run";
+	const char *c = runner(a + j, 1);
+	if (strcmp(c, "run"))
+		return c;
+	if (!strcmp(path_base(a[j]), "artisan") && !strcmp(arg_at(a, n, j + 1), "test"))
+		return "test";
+	return name_class(path_base(a[j]), "run");
+}
+
+static bool contains_arg(const char *const *a, int n, const char *prefix)
+{
+	for (int j = 1; j < n; j++)
+		if (!strncmp(a[j], prefix, strlen(prefix)))
+			return true;
+	return false;
+}
+
+static const char *sub_class(int sub, const char *dflt, const char *const *a, int n)
+{
+	static const char *const npm_install[] = {"install", "i", "in", "ci", "add", "update", "up",
+		"upgrade", "uninstall", "un", "rm", "remove", "r", "link", "isntall", "dedupe",
+		"prune", "audit", "import", "fetch", NULL};
+	static const char *const py_install[] = {"install", "add", "update", "lock", "remove",
+		"sync", "upgrade", "uninstall", "venv", "init", NULL};
+	int s;
+	const char *w;
+	switch (sub) {
+	case S_GIT:
+		s = sub_index(a, n, 1, "Cc", NULL);
+		return !strcmp(arg_at(a, n, s), "grep") ? "search" : "vcs";
+	case S_GO:
+		w = arg_at(a, n, sub_index(a, n, 1, "C", NULL));
+		if (!strcmp(w, "test"))
+			return "test";
+		if (!strcmp(w, "build") || !strcmp(w, "generate"))
+			return "build";
+		if (!strcmp(w, "run"))
+			return "run";
+		if (!strcmp(w, "install") || !strcmp(w, "get") || !strcmp(w, "mod"))
+			return "install";
+		if (!strcmp(w, "vet") || !strcmp(w, "fmt"))
+			return "lint";
+		return "other";
+	case S_CARGO:
+		s = 1;
+		while (s < n && (a[s][0] == '+' || a[s][0] == '-'))
+			s++;
+		w = arg_at(a, n, s);
+		if (!strcmp(w, "test") || !strcmp(w, "t") || !strcmp(w, "nextest") || !strcmp(w, "bench"))
+			return "test";
+		if (!strcmp(w, "run") || !strcmp(w, "r"))
+			return "run";
+		if (!strcmp(w, "install") || !strcmp(w, "add") || !strcmp(w, "fetch") ||
+		    !strcmp(w, "update") || !strcmp(w, "remove") || !strcmp(w, "rm") ||
+		    !strcmp(w, "uninstall") || !strcmp(w, "vendor"))
+			return "install";
+		if (!strcmp(w, "clippy") || !strcmp(w, "fmt"))
+			return "lint";
+		return "build";
+	case S_NPM:
+	case S_YARN:
+	case S_BUN:
+		s = sub_index(a, n, 1, "C", NULL);
+		if (s >= n)
+			return sub == S_YARN && !strcmp(path_base(a[0]), "yarn") ? "install" : "other";
+		w = a[s];
+		if (sh_has(npm_install, w) || !strcmp(w, "pm") || !strcmp(w, "a"))
+			return "install";
+		if (!strcmp(w, "test") || !strcmp(w, "t") || !strcmp(w, "tst"))
+			return "test";
+		if (!strcmp(w, "run") || !strcmp(w, "run-script") || !strcmp(w, "rum")) {
+			s = sub_index(a, n, s + 1, "", NULL);
+			if (s >= n)
+				return "other";
+			if (sub == S_BUN && (strchr(a[s], '.') || strchr(a[s], '/')))
+				return name_class(path_base(a[s]), "run");
+			return name_class(a[s], "run");
+		}
+		if (!strcmp(w, "exec") || !strcmp(w, "x") || !strcmp(w, "dlx")) {
+			s = sub_index(a, n, s + 1, "pc", (const struct lopt[]){{"package", 'p', 1},
+				{"call", 'c', 1}, {0}});
+			return runner(a + s, n - s);
+		}
+		if (!strcmp(w, "start") || !strcmp(w, "dev") || !strcmp(w, "serve"))
+			return "run";
+		if (sub == S_NPM)
+			return !strcmp(w, "build") ? "build" : "other";
+		if (sub == S_BUN && (strchr(w, '.') || strchr(w, '/')))
+			return name_class(path_base(w), "run");
+		return name_class(w, "run");
+	case S_PY:
+		return py_class(a, n);
+	case S_NODE:
+		for (s = 1; s < n && a[s][0] == '-'; s++) {
+			if (!strcmp(a[s], "--test"))
+				return "test";
+			if (!strcmp(a[s], "-e") || !strcmp(a[s], "--eval") || !strcmp(a[s], "-p"))
+				return "run";
+			if (!strcmp(a[s], "-r") || !strcmp(a[s], "--require") || !strcmp(a[s], "--import") ||
+			    !strcmp(a[s], "--loader"))
+				s++;
+		}
+		return s < n ? name_class(path_base(a[s]), "run") : "run";
+	case S_MAKE:
+	case S_TARGETS:
+		return targets(a, n, 1, dflt);
+	case S_MVN:
+		for (s = 1; s < n; s++)
+			if (!strcmp(a[s], "-DskipTests") || !strncmp(a[s], "-Dmaven.test.skip", 17))
+				return "build";
+		for (s = 1; s < n; s++) {
+			w = a[s];
+			if (!strcmp(w, "test") || !strcmp(w, "verify") || !strcmp(w, "integration-test") ||
+			    !strcmp(w, "surefire:test"))
+				return "test";
+			if (contains(w, ":run") || !strcmp(w, "exec:java"))
+				return "run";
+		}
+		return "build";
+	case S_GRADLE:
+		for (s = 1; s < n; s++) {
+			w = a[s];
+			if (w[0] == '-')
+				continue;
+			if (contains(w, "test") || contains(w, "Test") || !strcmp(w, "check"))
+				return "test";
+			if (!strcmp(w, "run") || !strcmp(w, "bootRun"))
+				return "run";
+		}
+		return "build";
+	case S_DOTNET:
+		w = arg_at(a, n, 1);
+		if (!strcmp(w, "test"))
+			return "test";
+		if (!strcmp(w, "run") || !strcmp(w, "watch"))
+			return "run";
+		if (!strcmp(w, "restore") || !strcmp(w, "add") || !strcmp(w, "remove") ||
+		    !strcmp(w, "tool") || !strcmp(w, "workload"))
+			return "install";
+		if (!strcmp(w, "format"))
+			return "lint";
+		return "build";
+	case S_BAZEL:
+	case S_SWIFT:
+	case S_ZIG:
+	case S_MESON:
+	case S_DENO:
+	case S_MIX:
+		s = sub_index(a, n, 1, "", NULL);
+		w = arg_at(a, n, s);
+		if (sub == S_ZIG && !strcmp(w, "build"))
+			return targets(a, n, s + 1, "build");
+		if (!strcmp(w, "test") || !strcmp(w, "coverage") || !strcmp(w, "bench"))
+			return "test";
+		if (!strcmp(w, "run") || !strcmp(w, "serve") || !strcmp(w, "task") || !strcmp(w, "repl"))
+			return "run";
+		if (!strcmp(w, "build") || !strcmp(w, "compile") || !strcmp(w, "setup") ||
+		    !strcmp(w, "bundle"))
+			return "build";
+		if (!strcmp(w, "lint") || !strcmp(w, "fmt") || !strcmp(w, "format") || !strcmp(w, "check") ||
+		    !strcmp(w, "credo"))
+			return "lint";
+		if (!strcmp(w, "install") || !strcmp(w, "add") || !strcmp(w, "cache") ||
+		    !strcmp(w, "package") || !strncmp(w, "deps", 4))
+			return "install";
+		return dflt;
+	case S_CMAKE:
+		for (s = 1; s < n; s++)
+			if (!strcmp(a[s], "-E"))
+				return "other";
+		return "build";
+	case S_UV:
+		w = arg_at(a, n, 1);
+		if (!strcmp(w, "run")) {
+			s = sub_index(a, n, 2, "pw", (const struct lopt[]){{"with", 'w', 1},
+				{"python", 'p', 1}, {"project", 2, 1}, {"directory", 2, 1}, {"extra", 2, 1},
+				{"group", 2, 1}, {"package", 2, 1}, {"env-file", 2, 1}, {"index", 2, 1},
+				{"from", 2, 1}, {0}});
+			return runner(a + s, n - s);
+		}
+		if (!strcmp(w, "tool") && !strcmp(arg_at(a, n, 2), "run"))
+			return runner(a + 3, n - 3);
+		if (!strcmp(w, "pip") || !strcmp(w, "tool") || !strcmp(w, "python") || sh_has(py_install, w))
+			return "install";
+		if (!strcmp(w, "build"))
+			return "build";
+		return "other";
+	case S_PYPM:
+	case S_BUNDLE:
+	case S_CONDA:
+	case S_GEM:
+	case S_COMPOSER:
+		s = sub_index(a, n, 1, "", NULL);
+		if (s >= n)
+			return dflt;
+		w = a[s];
+		if (!strcmp(w, "run") || !strcmp(w, "exec")) {
+			s = sub_index(a, n, s + 1, "np", NULL);
+			return runner(a + s, n - s);
+		}
+		if (sh_has(py_install, w) || !strcmp(w, "require") || !strcmp(w, "create") ||
+		    !strcmp(w, "env"))
+			return "install";
+		if (!strcmp(w, "test"))
+			return "test";
+		if (!strcmp(w, "build"))
+			return "build";
+		return sub == S_BUNDLE ? "install" : "other";
+	case S_PIP:
+		w = arg_at(a, n, sub_index(a, n, 1, "", NULL));
+		return !strcmp(w, "install") || !strcmp(w, "download") || !strcmp(w, "uninstall") ||
+			!strcmp(w, "wheel") ? "install" : "other";
+	case S_RUNNER:
+		s = sub_index(a, n, 1, "pw", (const struct lopt[]){{"package", 'p', 1},
+			{"from", 2, 1}, {"with", 'w', 1}, {"python", 2, 1}, {0}});
+		return runner(a + s, n - s);
+	case S_SED:
+		return has_cluster(a, n, 'i', "efl") || contains_arg(a, n, "--in-place") ? "write" : "read";
+	case S_PERL:
+		return has_cluster(a, n, 'i', "eEMImx") ? "write" : script_class(a, n);
+	case S_AWK:
+		for (s = 1; s + 1 < n; s++)
+			if (!strcmp(a[s], "-i") && !strcmp(a[s + 1], "inplace"))
+				return "write";
+		return "read";
+	case S_SCRIPT:
+		return script_class(a, n);
+	case S_PLAYWRIGHT:
+		w = arg_at(a, n, 1);
+		return !strcmp(w, "install") ? "install" : !strcmp(w, "test") ? "test" : "run";
+	case S_CYPRESS:
+		return !strcmp(arg_at(a, n, 1), "open") ? "run" : "test";
+	case S_VITE:
+		return !strcmp(arg_at(a, n, 1), "build") ? "build" : "run";
+	case S_NEXT:
+		w = arg_at(a, n, 1);
+		return !strcmp(w, "build") ? "build" : !strcmp(w, "lint") ? "lint" : "run";
+	case S_TURBO:
+		s = sub_index(a, n, 1, "", NULL);
+		if (!strcmp(arg_at(a, n, s), "run") || !strcmp(arg_at(a, n, s), "run-many") ||
+		    !strcmp(arg_at(a, n, s), "affected"))
+			s = sub_index(a, n, s + 1, "t", NULL);
+		return s < n ? name_class(a[s], "run") : "run";
+	case S_RUFF:
+		return "lint";
+	}
+	return dflt;
+}
+
+static const struct prog *find_prog(const char *argv0, char *name, size_t cap)
+{
+	static bool sorted;
+	if (!sorted) {
+		qsort(progs, sizeof progs / sizeof *progs, sizeof *progs, progsort);
+		sorted = true;
+	}
+	norm_name(argv0, name, cap);
+	return bsearch(name, progs, sizeof progs / sizeof *progs, sizeof *progs, progcmp);
+}
+
+bool sh_class_known(const char *argv0)
+{
+	char name[128];
+	return find_prog(argv0, name, sizeof name) != NULL;
+}
+
+const char *shell_class(const char *const *argv, int argc)
+{
+	if (argc <= 0 || !argv[0] || !argv[0][0])
+		return "other";
+	char name[128];
+	const struct prog *p = find_prog(argv[0], name, sizeof name);
+	if (p)
+		return p->sub ? sub_class(p->sub, p->class, argv, argc) : p->class;
+	size_t len;
+	if (sh_patch_text(argv, argc, NULL, 0, &len))
+		return "write";
+	size_t l = strlen(name);
+	static const char *const cross[] = {"-gcc", "-g++", "-cc", "-ld", "-clang", NULL};
+	for (int i = 0; cross[i]; i++) {
+		size_t cl = strlen(cross[i]);
+		if (l > cl && !strcmp(name + l - cl, cross[i]))
+			return "build";
+	}
+	if (!strcmp(name, "configure"))
+		return "build";
+	/* a script by path or by extension */
+	const char *dot = strrchr(name, '.');
+	if (strchr(argv[0], '/') || (dot && (!strcmp(dot, ".sh") || !strcmp(dot, ".py") ||
+	    !strcmp(dot, ".js") || !strcmp(dot, ".ts") || !strcmp(dot, ".rb") || !strcmp(dot, ".pl"))))
+		return name_class(name, "run");
+	return "other";
+}
+
+int shell_class_rank(const char *class)
+{
+	static const char *const order[] = {"other", "read", "search", "write", "run", "net",
+		"container", "vcs", "lint", "install", "build", "test", NULL};
+	if (!class)
+		return 0;
+	for (int i = 0; order[i]; i++)
+		if (!strcmp(order[i], class))
+			return i + 1;
+	return 0;
+}
