@@ -7,21 +7,25 @@
 #include "paths.h"
 #include "shellint.h"
 
+/* How a program's class is read from its arguments: the rule of its row
+ * in progs (S_NONE: the row's class is the answer), then the
+ * subcommands table and sub_class. */
 enum {
-	S_NONE, S_GIT, S_GO, S_CARGO, S_NPM, S_YARN, S_BUN, S_PY, S_NODE, S_TARGETS, S_MVN,
-	S_GRADLE, S_DOTNET, S_BAZEL, S_UV, S_PYPM, S_RUNNER, S_PIP, S_SED, S_PERL, S_AWK,
-	S_DENO, S_SWIFT, S_MESON, S_CMAKE, S_BUNDLE, S_MIX, S_GEM, S_COMPOSER, S_CONDA,
-	S_SCRIPT, S_ZIG, S_PLAYWRIGHT, S_VITE, S_NEXT, S_TURBO, S_CYPRESS, S_RUFF, S_MAKE,
+	S_NONE, S_GIT, S_GO, S_CARGO, S_NPM, S_YARN, S_BUN, S_PY, S_NODE, S_MAKE, S_TARGETS,
+	S_MVN, S_GRADLE, S_DOTNET, S_BAZEL, S_ZIG, S_CMAKE, S_UV, S_PYPM, S_BUNDLE, S_PIP,
+	S_RUNNER, S_SED, S_PERL, S_AWK, S_SCRIPT, S_PLAYWRIGHT, S_CYPRESS, S_VITE, S_NEXT,
+	S_TURBO,
 };
 
-struct prog {
+/* Programs: {program, class, rule}, the class being the answer when the
+ * rule reads nothing more.  Sorted by strcmp for bsearch (the pinned
+ * classes of tests/fixtures/shell/classes.tsv fail when a row is out of
+ * order). */
+static const struct prog {
 	const char *name;
 	const char *class;
-	int sub;
-};
-
-/* Looked up by bsearch, sorted on first use (kept roughly in order). */
-static struct prog progs[] = {
+	int rule;
+} progs[] = {
 	{".", "other", S_NONE},
 	{"ack", "search", S_NONE},
 	{"actionlint", "lint", S_NONE},
@@ -70,8 +74,8 @@ static struct prog progs[] = {
 	{"cmp", "read", S_NONE},
 	{"column", "read", S_NONE},
 	{"comm", "read", S_NONE},
-	{"composer", "install", S_COMPOSER},
-	{"conda", "install", S_CONDA},
+	{"composer", "install", S_PYPM},
+	{"conda", "install", S_PYPM},
 	{"corepack", "install", S_NONE},
 	{"coverage", "test", S_NONE},
 	{"cp", "write", S_NONE},
@@ -86,7 +90,7 @@ static struct prog progs[] = {
 	{"cypress", "test", S_CYPRESS},
 	{"dash", "run", S_SCRIPT},
 	{"dd", "write", S_NONE},
-	{"deno", "run", S_DENO},
+	{"deno", "run", S_BAZEL},
 	{"diff", "read", S_NONE},
 	{"dig", "net", S_NONE},
 	{"dnf", "install", S_NONE},
@@ -109,7 +113,7 @@ static struct prog progs[] = {
 	{"g++", "build", S_NONE},
 	{"gawk", "read", S_AWK},
 	{"gcc", "build", S_NONE},
-	{"gem", "install", S_GEM},
+	{"gem", "install", S_PYPM},
 	{"gh", "vcs", S_NONE},
 	{"git", "vcs", S_GIT},
 	{"git-lfs", "vcs", S_NONE},
@@ -157,14 +161,14 @@ static struct prog progs[] = {
 	{"ls", "read", S_NONE},
 	{"lua", "run", S_SCRIPT},
 	{"make", "build", S_MAKE},
-	{"mamba", "install", S_CONDA},
+	{"mamba", "install", S_PYPM},
 	{"markdownlint", "lint", S_NONE},
 	{"mawk", "read", S_AWK},
 	{"md5sum", "read", S_NONE},
-	{"meson", "build", S_MESON},
-	{"micromamba", "install", S_CONDA},
+	{"meson", "build", S_BAZEL},
+	{"micromamba", "install", S_PYPM},
 	{"minikube", "container", S_NONE},
-	{"mix", "run", S_MIX},
+	{"mix", "run", S_BAZEL},
 	{"mkdir", "write", S_NONE},
 	{"mocha", "test", S_NONE},
 	{"more", "read", S_NONE},
@@ -228,7 +232,7 @@ static struct prog progs[] = {
 	{"rsync", "net", S_NONE},
 	{"rubocop", "lint", S_NONE},
 	{"ruby", "run", S_SCRIPT},
-	{"ruff", "lint", S_RUFF},
+	{"ruff", "lint", S_NONE},
 	{"rustc", "build", S_NONE},
 	{"rustfmt", "lint", S_NONE},
 	{"rustup", "install", S_NONE},
@@ -254,7 +258,7 @@ static struct prog progs[] = {
 	{"strings", "read", S_NONE},
 	{"stylelint", "lint", S_NONE},
 	{"svn", "vcs", S_NONE},
-	{"swift", "run", S_SWIFT},
+	{"swift", "run", S_BAZEL},
 	{"swiftc", "build", S_NONE},
 	{"swiftlint", "lint", S_NONE},
 	{"tac", "read", S_NONE},
@@ -300,11 +304,6 @@ static struct prog progs[] = {
 	{"zsh", "run", S_SCRIPT},
 	{"zypper", "install", S_NONE},
 };
-
-static int progsort(const void *a, const void *b)
-{
-	return strcmp(((const struct prog *)a)->name, ((const struct prog *)b)->name);
-}
 
 static int progcmp(const void *k, const void *e)
 {
@@ -480,77 +479,167 @@ static bool contains_arg(const char *const *a, int n, const char *prefix)
 	return false;
 }
 
-static const char *sub_class(int sub, const char *dflt, const char *const *a, int n)
+/* What a subcommand row says when the class depends on the words after
+ * the subcommand (compared by address, never printed). */
+static const char RUNNER[] = "(the class of the command that follows)";
+static const char SCRIPT[] = "(the class of the script or target named next)";
+static const char TARGETS[] = "(the class of the targets that follow)";
+
+/* Subcommands: for the programs of a rule, a subcommand and its class.
+ * A rule's rows are its programs' own; the npm rows serve yarn, pnpm
+ * and bun as well, the bazel rows zig too (after its own).  A word with
+ * no row gets the rule's default (sub_class). */
+static const struct subcmd {
+	int rule;
+	const char *sub;
+	const char *class;
+} subcmds[] = {
+	{S_GIT, "grep", "search"},
+
+	{S_GO, "test", "test"},
+	{S_GO, "build", "build"}, {S_GO, "generate", "build"},
+	{S_GO, "run", "run"},
+	{S_GO, "install", "install"}, {S_GO, "get", "install"}, {S_GO, "mod", "install"},
+	{S_GO, "vet", "lint"}, {S_GO, "fmt", "lint"},
+
+	{S_CARGO, "test", "test"}, {S_CARGO, "t", "test"}, {S_CARGO, "nextest", "test"},
+	{S_CARGO, "bench", "test"},
+	{S_CARGO, "run", "run"}, {S_CARGO, "r", "run"},
+	{S_CARGO, "install", "install"}, {S_CARGO, "add", "install"},
+	{S_CARGO, "fetch", "install"}, {S_CARGO, "update", "install"},
+	{S_CARGO, "remove", "install"}, {S_CARGO, "rm", "install"},
+	{S_CARGO, "uninstall", "install"}, {S_CARGO, "vendor", "install"},
+	{S_CARGO, "clippy", "lint"}, {S_CARGO, "fmt", "lint"},
+
+	{S_NPM, "install", "install"}, {S_NPM, "i", "install"}, {S_NPM, "in", "install"},
+	{S_NPM, "isntall", "install"}, {S_NPM, "ci", "install"}, {S_NPM, "add", "install"},
+	{S_NPM, "a", "install"}, {S_NPM, "update", "install"}, {S_NPM, "up", "install"},
+	{S_NPM, "upgrade", "install"}, {S_NPM, "uninstall", "install"},
+	{S_NPM, "un", "install"}, {S_NPM, "rm", "install"}, {S_NPM, "remove", "install"},
+	{S_NPM, "r", "install"}, {S_NPM, "link", "install"}, {S_NPM, "dedupe", "install"},
+	{S_NPM, "prune", "install"}, {S_NPM, "audit", "install"},
+	{S_NPM, "import", "install"}, {S_NPM, "fetch", "install"}, {S_NPM, "pm", "install"},
+	{S_NPM, "test", "test"}, {S_NPM, "t", "test"}, {S_NPM, "tst", "test"},
+	{S_NPM, "run", SCRIPT}, {S_NPM, "run-script", SCRIPT}, {S_NPM, "rum", SCRIPT},
+	{S_NPM, "exec", RUNNER}, {S_NPM, "x", RUNNER}, {S_NPM, "dlx", RUNNER},
+	{S_NPM, "start", "run"}, {S_NPM, "dev", "run"}, {S_NPM, "serve", "run"},
+	{S_NPM, "build", "build"},
+
+	{S_MVN, "test", "test"}, {S_MVN, "verify", "test"},
+	{S_MVN, "integration-test", "test"}, {S_MVN, "surefire:test", "test"},
+	{S_MVN, "exec:java", "run"},
+
+	{S_GRADLE, "check", "test"},
+	{S_GRADLE, "run", "run"}, {S_GRADLE, "bootRun", "run"},
+
+	{S_DOTNET, "test", "test"},
+	{S_DOTNET, "run", "run"}, {S_DOTNET, "watch", "run"},
+	{S_DOTNET, "restore", "install"}, {S_DOTNET, "add", "install"},
+	{S_DOTNET, "remove", "install"}, {S_DOTNET, "tool", "install"},
+	{S_DOTNET, "workload", "install"},
+	{S_DOTNET, "format", "lint"},
+
+	{S_ZIG, "build", TARGETS},
+	{S_BAZEL, "test", "test"}, {S_BAZEL, "coverage", "test"}, {S_BAZEL, "bench", "test"},
+	{S_BAZEL, "run", "run"}, {S_BAZEL, "serve", "run"}, {S_BAZEL, "task", "run"},
+	{S_BAZEL, "repl", "run"},
+	{S_BAZEL, "build", "build"}, {S_BAZEL, "compile", "build"},
+	{S_BAZEL, "setup", "build"}, {S_BAZEL, "bundle", "build"},
+	{S_BAZEL, "lint", "lint"}, {S_BAZEL, "fmt", "lint"}, {S_BAZEL, "format", "lint"},
+	{S_BAZEL, "check", "lint"}, {S_BAZEL, "credo", "lint"},
+	{S_BAZEL, "install", "install"}, {S_BAZEL, "add", "install"},
+	{S_BAZEL, "cache", "install"}, {S_BAZEL, "package", "install"},
+
+	{S_UV, "run", RUNNER},
+	{S_UV, "pip", "install"}, {S_UV, "tool", "install"}, {S_UV, "python", "install"},
+	{S_UV, "install", "install"}, {S_UV, "add", "install"}, {S_UV, "update", "install"},
+	{S_UV, "lock", "install"}, {S_UV, "remove", "install"}, {S_UV, "sync", "install"},
+	{S_UV, "upgrade", "install"}, {S_UV, "uninstall", "install"},
+	{S_UV, "venv", "install"}, {S_UV, "init", "install"},
+	{S_UV, "build", "build"},
+
+	{S_PYPM, "run", RUNNER}, {S_PYPM, "exec", RUNNER},
+	{S_PYPM, "install", "install"}, {S_PYPM, "add", "install"},
+	{S_PYPM, "update", "install"}, {S_PYPM, "lock", "install"},
+	{S_PYPM, "remove", "install"}, {S_PYPM, "sync", "install"},
+	{S_PYPM, "upgrade", "install"}, {S_PYPM, "uninstall", "install"},
+	{S_PYPM, "venv", "install"}, {S_PYPM, "init", "install"},
+	{S_PYPM, "require", "install"}, {S_PYPM, "create", "install"},
+	{S_PYPM, "env", "install"},
+	{S_PYPM, "test", "test"},
+	{S_PYPM, "build", "build"},
+
+	{S_PIP, "install", "install"}, {S_PIP, "download", "install"},
+	{S_PIP, "uninstall", "install"}, {S_PIP, "wheel", "install"},
+
+	{S_PLAYWRIGHT, "install", "install"}, {S_PLAYWRIGHT, "test", "test"},
+	{S_CYPRESS, "open", "run"},
+	{S_VITE, "build", "build"},
+	{S_NEXT, "build", "build"}, {S_NEXT, "lint", "lint"},
+	{S_TURBO, "run", SCRIPT}, {S_TURBO, "run-many", SCRIPT}, {S_TURBO, "affected", SCRIPT},
+};
+
+/* The row of rule for word w: its class, or NULL. */
+static const char *subcmd(int rule, const char *w)
 {
-	static const char *const npm_install[] = {"install", "i", "in", "ci", "add", "update", "up",
-		"upgrade", "uninstall", "un", "rm", "remove", "r", "link", "isntall", "dedupe",
-		"prune", "audit", "import", "fetch", NULL};
-	static const char *const py_install[] = {"install", "add", "update", "lock", "remove",
-		"sync", "upgrade", "uninstall", "venv", "init", NULL};
+	for (size_t i = 0; i < sizeof subcmds / sizeof *subcmds; i++)
+		if (subcmds[i].rule == rule && !strcmp(subcmds[i].sub, w))
+			return subcmds[i].class;
+	return NULL;
+}
+
+/* A package manager's subcommand at a[s]: its row of rule, or def. */
+static const char *sub_or(int rule, const char *const *a, int n, int s, const char *def)
+{
+	const char *c = subcmd(rule, s < n ? a[s] : "");
+	return c ? c : def;
+}
+
+static const struct lopt lo_npx[] = {{"package", 'p', 1}, {"call", 'c', 1}, {0}};
+static const struct lopt lo_uvrun[] = {{"with", 'w', 1}, {"python", 'p', 1}, {"project", 2, 1},
+	{"directory", 2, 1}, {"extra", 2, 1}, {"group", 2, 1}, {"package", 2, 1},
+	{"env-file", 2, 1}, {"index", 2, 1}, {"from", 2, 1}, {0}};
+static const struct lopt lo_runner[] = {{"package", 'p', 1}, {"from", 2, 1}, {"with", 'w', 1},
+	{"python", 2, 1}, {0}};
+
+/* The class of a[0..n) by its program's rule; dflt is the program's own
+ * class. */
+static const char *sub_class(int rule, const char *dflt, const char *const *a, int n)
+{
 	int s;
-	const char *w;
-	switch (sub) {
+	const char *w, *c;
+	switch (rule) {
 	case S_GIT:
-		s = sub_index(a, n, 1, "Cc", NULL);
-		return !strcmp(arg_at(a, n, s), "grep") ? "search" : "vcs";
 	case S_GO:
-		w = arg_at(a, n, sub_index(a, n, 1, "C", NULL));
-		if (!strcmp(w, "test"))
-			return "test";
-		if (!strcmp(w, "build") || !strcmp(w, "generate"))
-			return "build";
-		if (!strcmp(w, "run"))
-			return "run";
-		if (!strcmp(w, "install") || !strcmp(w, "get") || !strcmp(w, "mod"))
-			return "install";
-		if (!strcmp(w, "vet") || !strcmp(w, "fmt"))
-			return "lint";
-		return "other";
+		s = sub_index(a, n, 1, rule == S_GIT ? "Cc" : "C", NULL);
+		return sub_or(rule, a, n, s, dflt);
 	case S_CARGO:
-		s = 1;
-		while (s < n && (a[s][0] == '+' || a[s][0] == '-'))
-			s++;
-		w = arg_at(a, n, s);
-		if (!strcmp(w, "test") || !strcmp(w, "t") || !strcmp(w, "nextest") || !strcmp(w, "bench"))
-			return "test";
-		if (!strcmp(w, "run") || !strcmp(w, "r"))
-			return "run";
-		if (!strcmp(w, "install") || !strcmp(w, "add") || !strcmp(w, "fetch") ||
-		    !strcmp(w, "update") || !strcmp(w, "remove") || !strcmp(w, "rm") ||
-		    !strcmp(w, "uninstall") || !strcmp(w, "vendor"))
-			return "install";
-		if (!strcmp(w, "clippy") || !strcmp(w, "fmt"))
-			return "lint";
-		return "build";
+		for (s = 1; s < n && (a[s][0] == '+' || a[s][0] == '-'); s++)
+			;
+		return sub_or(rule, a, n, s, dflt);
 	case S_NPM:
 	case S_YARN:
 	case S_BUN:
 		s = sub_index(a, n, 1, "C", NULL);
 		if (s >= n)
-			return sub == S_YARN && !strcmp(path_base(a[0]), "yarn") ? "install" : "other";
+			return rule == S_YARN && !strcmp(path_base(a[0]), "yarn") ? "install" : "other";
 		w = a[s];
-		if (sh_has(npm_install, w) || !strcmp(w, "pm") || !strcmp(w, "a"))
-			return "install";
-		if (!strcmp(w, "test") || !strcmp(w, "t") || !strcmp(w, "tst"))
-			return "test";
-		if (!strcmp(w, "run") || !strcmp(w, "run-script") || !strcmp(w, "rum")) {
+		c = subcmd(S_NPM, w);
+		if (c == SCRIPT) {
 			s = sub_index(a, n, s + 1, "", NULL);
 			if (s >= n)
 				return "other";
-			if (sub == S_BUN && (strchr(a[s], '.') || strchr(a[s], '/')))
-				return name_class(path_base(a[s]), "run");
-			return name_class(a[s], "run");
-		}
-		if (!strcmp(w, "exec") || !strcmp(w, "x") || !strcmp(w, "dlx")) {
-			s = sub_index(a, n, s + 1, "pc", (const struct lopt[]){{"package", 'p', 1},
-				{"call", 'c', 1}, {0}});
+			w = a[s];
+		} else if (c == RUNNER) {
+			s = sub_index(a, n, s + 1, "pc", lo_npx);
 			return runner(a + s, n - s);
+		} else if (c) {
+			return c;
+		} else if (rule == S_NPM) {
+			return "other";
 		}
-		if (!strcmp(w, "start") || !strcmp(w, "dev") || !strcmp(w, "serve"))
-			return "run";
-		if (sub == S_NPM)
-			return !strcmp(w, "build") ? "build" : "other";
-		if (sub == S_BUN && (strchr(w, '.') || strchr(w, '/')))
+		/* a script or a binary of the project: bun also runs files */
+		if (rule == S_BUN && (strchr(w, '.') || strchr(w, '/')))
 			return name_class(path_base(w), "run");
 		return name_class(w, "run");
 	case S_PY:
@@ -570,114 +659,70 @@ static const char *sub_class(int sub, const char *dflt, const char *const *a, in
 	case S_TARGETS:
 		return targets(a, n, 1, dflt);
 	case S_MVN:
+		/* phases and goals anywhere; skipping the tests only builds */
 		for (s = 1; s < n; s++)
 			if (!strcmp(a[s], "-DskipTests") || !strncmp(a[s], "-Dmaven.test.skip", 17))
 				return "build";
 		for (s = 1; s < n; s++) {
-			w = a[s];
-			if (!strcmp(w, "test") || !strcmp(w, "verify") || !strcmp(w, "integration-test") ||
-			    !strcmp(w, "surefire:test"))
-				return "test";
-			if (contains(w, ":run") || !strcmp(w, "exec:java"))
+			if ((c = subcmd(rule, a[s])))
+				return c;
+			if (contains(a[s], ":run"))
 				return "run";
 		}
-		return "build";
+		return dflt;
 	case S_GRADLE:
+		/* tasks anywhere */
 		for (s = 1; s < n; s++) {
 			w = a[s];
 			if (w[0] == '-')
 				continue;
-			if (contains(w, "test") || contains(w, "Test") || !strcmp(w, "check"))
+			if (contains(w, "test") || contains(w, "Test"))
 				return "test";
-			if (!strcmp(w, "run") || !strcmp(w, "bootRun"))
-				return "run";
+			if ((c = subcmd(rule, w)))
+				return c;
 		}
-		return "build";
+		return dflt;
 	case S_DOTNET:
-		w = arg_at(a, n, 1);
-		if (!strcmp(w, "test"))
-			return "test";
-		if (!strcmp(w, "run") || !strcmp(w, "watch"))
-			return "run";
-		if (!strcmp(w, "restore") || !strcmp(w, "add") || !strcmp(w, "remove") ||
-		    !strcmp(w, "tool") || !strcmp(w, "workload"))
-			return "install";
-		if (!strcmp(w, "format"))
-			return "lint";
-		return "build";
+		return sub_or(rule, a, n, 1, dflt);
 	case S_BAZEL:
-	case S_SWIFT:
 	case S_ZIG:
-	case S_MESON:
-	case S_DENO:
-	case S_MIX:
 		s = sub_index(a, n, 1, "", NULL);
 		w = arg_at(a, n, s);
-		if (sub == S_ZIG && !strcmp(w, "build"))
+		if (rule == S_ZIG && subcmd(rule, w) == TARGETS)
 			return targets(a, n, s + 1, "build");
-		if (!strcmp(w, "test") || !strcmp(w, "coverage") || !strcmp(w, "bench"))
-			return "test";
-		if (!strcmp(w, "run") || !strcmp(w, "serve") || !strcmp(w, "task") || !strcmp(w, "repl"))
-			return "run";
-		if (!strcmp(w, "build") || !strcmp(w, "compile") || !strcmp(w, "setup") ||
-		    !strcmp(w, "bundle"))
-			return "build";
-		if (!strcmp(w, "lint") || !strcmp(w, "fmt") || !strcmp(w, "format") || !strcmp(w, "check") ||
-		    !strcmp(w, "credo"))
-			return "lint";
-		if (!strcmp(w, "install") || !strcmp(w, "add") || !strcmp(w, "cache") ||
-		    !strcmp(w, "package") || !strncmp(w, "deps", 4))
-			return "install";
-		return dflt;
+		if (!strncmp(w, "deps", 4))
+			return "install";       /* mix deps.get, deps.compile, ... */
+		return sub_or(S_BAZEL, a, n, s, dflt);
 	case S_CMAKE:
 		for (s = 1; s < n; s++)
 			if (!strcmp(a[s], "-E"))
 				return "other";
-		return "build";
+		return dflt;
 	case S_UV:
 		w = arg_at(a, n, 1);
-		if (!strcmp(w, "run")) {
-			s = sub_index(a, n, 2, "pw", (const struct lopt[]){{"with", 'w', 1},
-				{"python", 'p', 1}, {"project", 2, 1}, {"directory", 2, 1}, {"extra", 2, 1},
-				{"group", 2, 1}, {"package", 2, 1}, {"env-file", 2, 1}, {"index", 2, 1},
-				{"from", 2, 1}, {0}});
-			return runner(a + s, n - s);
-		}
 		if (!strcmp(w, "tool") && !strcmp(arg_at(a, n, 2), "run"))
 			return runner(a + 3, n - 3);
-		if (!strcmp(w, "pip") || !strcmp(w, "tool") || !strcmp(w, "python") || sh_has(py_install, w))
-			return "install";
-		if (!strcmp(w, "build"))
-			return "build";
-		return "other";
+		c = sub_or(rule, a, n, 1, dflt);
+		if (c == RUNNER) {
+			s = sub_index(a, n, 2, "pw", lo_uvrun);
+			return runner(a + s, n - s);
+		}
+		return c;
 	case S_PYPM:
 	case S_BUNDLE:
-	case S_CONDA:
-	case S_GEM:
-	case S_COMPOSER:
 		s = sub_index(a, n, 1, "", NULL);
 		if (s >= n)
 			return dflt;
-		w = a[s];
-		if (!strcmp(w, "run") || !strcmp(w, "exec")) {
+		c = sub_or(S_PYPM, a, n, s, rule == S_BUNDLE ? "install" : "other");
+		if (c == RUNNER) {
 			s = sub_index(a, n, s + 1, "np", NULL);
 			return runner(a + s, n - s);
 		}
-		if (sh_has(py_install, w) || !strcmp(w, "require") || !strcmp(w, "create") ||
-		    !strcmp(w, "env"))
-			return "install";
-		if (!strcmp(w, "test"))
-			return "test";
-		if (!strcmp(w, "build"))
-			return "build";
-		return sub == S_BUNDLE ? "install" : "other";
+		return c;
 	case S_PIP:
-		w = arg_at(a, n, sub_index(a, n, 1, "", NULL));
-		return !strcmp(w, "install") || !strcmp(w, "download") || !strcmp(w, "uninstall") ||
-			!strcmp(w, "wheel") ? "install" : "other";
+		return sub_or(rule, a, n, sub_index(a, n, 1, "", NULL), dflt);
 	case S_RUNNER:
-		s = sub_index(a, n, 1, "pw", (const struct lopt[]){{"package", 'p', 1},
-			{"from", 2, 1}, {"with", 'w', 1}, {"python", 2, 1}, {0}});
+		s = sub_index(a, n, 1, "pw", lo_runner);
 		return runner(a + s, n - s);
 	case S_SED:
 		return has_cluster(a, n, 'i', "efl") || contains_arg(a, n, "--in-place") ? "write" : "read";
@@ -691,34 +736,22 @@ static const char *sub_class(int sub, const char *dflt, const char *const *a, in
 	case S_SCRIPT:
 		return script_class(a, n);
 	case S_PLAYWRIGHT:
-		w = arg_at(a, n, 1);
-		return !strcmp(w, "install") ? "install" : !strcmp(w, "test") ? "test" : "run";
+		return sub_or(rule, a, n, 1, "run");
 	case S_CYPRESS:
-		return !strcmp(arg_at(a, n, 1), "open") ? "run" : "test";
 	case S_VITE:
-		return !strcmp(arg_at(a, n, 1), "build") ? "build" : "run";
 	case S_NEXT:
-		w = arg_at(a, n, 1);
-		return !strcmp(w, "build") ? "build" : !strcmp(w, "lint") ? "lint" : "run";
+		return sub_or(rule, a, n, 1, dflt);
 	case S_TURBO:
 		s = sub_index(a, n, 1, "", NULL);
-		if (!strcmp(arg_at(a, n, s), "run") || !strcmp(arg_at(a, n, s), "run-many") ||
-		    !strcmp(arg_at(a, n, s), "affected"))
+		if (subcmd(rule, arg_at(a, n, s)) == SCRIPT)
 			s = sub_index(a, n, s + 1, "t", NULL);
 		return s < n ? name_class(a[s], "run") : "run";
-	case S_RUFF:
-		return "lint";
 	}
 	return dflt;
 }
 
 static const struct prog *find_prog(const char *argv0, char *name, size_t cap)
 {
-	static bool sorted;
-	if (!sorted) {
-		qsort(progs, sizeof progs / sizeof *progs, sizeof *progs, progsort);
-		sorted = true;
-	}
 	norm_name(argv0, name, cap);
 	return bsearch(name, progs, sizeof progs / sizeof *progs, sizeof *progs, progcmp);
 }
@@ -736,7 +769,7 @@ const char *shell_class(const char *const *argv, int argc)
 	char name[128];
 	const struct prog *p = find_prog(argv[0], name, sizeof name);
 	if (p)
-		return p->sub ? sub_class(p->sub, p->class, argv, argc) : p->class;
+		return p->rule ? sub_class(p->rule, p->class, argv, argc) : p->class;
 	size_t len;
 	if (sh_patch_text(argv, argc, NULL, 0, &len))
 		return "write";
