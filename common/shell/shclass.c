@@ -314,8 +314,10 @@ static int progcmp(const void *k, const void *e)
  * pip, gcc-13 -> gcc. */
 static void norm_name(const char *s, char *dst, size_t cap)
 {
-	snprintf(dst, cap, "%s", path_base(s));
-	size_t n = strlen(dst);
+	const char *b = path_base(s);
+	size_t n = strnlen(b, cap - 1);
+	memcpy(dst, b, n);
+	dst[n] = 0;
 	size_t m = n;
 	while (m && ((dst[m - 1] >= '0' && dst[m - 1] <= '9') || dst[m - 1] == '.'))
 		m--;

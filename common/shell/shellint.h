@@ -160,8 +160,11 @@ void sh_add_fx(struct vec *fx, const char *effect, const char *path, const char 
  * device. */
 void sh_file_fx(struct shell *sh, struct vec *fx, const char *effect, const char *dir,
 	const char *word);
-/* Every effect of command c (its class already set) into fx. */
-void sh_cmd_fx(struct shell *sh, struct shell_cmd *c, struct vec *fx);
+/* Every effect of command c (its class already set) into fx, with the
+ * files of the patch envelope patch[0..plen) it carries (or NULL: see
+ * sh_patch_text). */
+void sh_cmd_fx(struct shell *sh, struct shell_cmd *c, const char *patch, size_t plen,
+	struct vec *fx);
 /* The network effects of c into fx. */
 void sh_net_fx(struct shell *sh, struct shell_cmd *c, struct vec *fx);
 

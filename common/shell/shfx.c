@@ -293,20 +293,18 @@ static void redir_fx(struct shell *sh, struct shell_cmd *c, struct vec *fx)
 	}
 }
 
-void sh_cmd_fx(struct shell *sh, struct shell_cmd *c, struct vec *fx)
+void sh_cmd_fx(struct shell *sh, struct shell_cmd *c, const char *patch, size_t plen,
+	struct vec *fx)
 {
-	if (c->argc) {
-		size_t len;
-		const char *body = sh_patch_text(c->argv, c->argc, c->redir, c->nredir, &len);
-		if (body) {
-			struct shell_fx *pf = NULL;
-			int npf = 0;
-			shell_patch(sh, body, len, c->dir, &pf, &npf);
-			for (int i = 0; i < npf; i++)
-				*(struct shell_fx *)sh_vpush(fx, sizeof *pf) = pf[i];
-		}
-		args_fx(sh, c, fx);
+	if (patch) {
+		struct shell_fx *pf = NULL;
+		int npf = 0;
+		shell_patch(sh, patch, plen, c->dir, &pf, &npf);
+		for (int i = 0; i < npf; i++)
+			*(struct shell_fx *)sh_vpush(fx, sizeof *pf) = pf[i];
 	}
+	if (c->argc)
+		args_fx(sh, c, fx);
 	redir_fx(sh, c, fx);
 	if (c->argc)
 		sh_net_fx(sh, c, fx);

@@ -194,9 +194,10 @@ static int add_cmd(struct ps *ps, const char *const *chain, int nchain, const ch
 		c->process[nchain] = path_base(argv[0]);
 	c->process[c->nprocess] = NULL;
 	c->class = argc ? shell_class(argv, argc) : "other";
-	size_t len;
-	if (argc == 1 && nrd && sh_patch_text(argv, argc, rd, nrd, &len))
-		c->class = "write";     /* a patch envelope on stdin */
+	size_t plen = 0;
+	const char *patch = argc ? sh_patch_text(argv, argc, rd, nrd, &plen) : NULL;
+	if (patch)
+		c->class = "write";     /* as shell_class says of one as an operand */
 	c->dir = dir;
 	if (nrd) {
 		c->redir = shell_alloc(sh, sizeof *rd * nrd);
@@ -206,7 +207,7 @@ static int add_cmd(struct ps *ps, const char *const *chain, int nchain, const ch
 	c->depth = ps->depth;
 	c->flags = partial ? SHELL_PARTIAL : 0;
 	struct vec fx = {0};
-	sh_cmd_fx(sh, c, &fx);
+	sh_cmd_fx(sh, c, patch, plen, &fx);
 	/* c may have moved if cmd_fx added commands: it does not */
 	if (fx.n) {
 		c->fx = shell_alloc(sh, sizeof *c->fx * fx.n);
