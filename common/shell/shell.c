@@ -84,6 +84,8 @@ const char *shell_path(struct shell *sh, const char *path, const char *cwd)
 	return shell_strdup(sh, b.p, b.len);
 }
 
+/* ---- shared by the pieces (shellint.h) -------------------------------- */
+
 void *sh_vpush(struct vec *v, size_t size)
 {
 	if (v->n == v->cap) {

@@ -1,5 +1,5 @@
 /* shfx.c: the file effects of a command, where its words make them
- * plain: the operands of 60 programs read, written, deleted or renamed
+ * plain: the operands of 62 programs read, written, deleted or renamed
  * (each program's options read as it reads them, so that option
  * arguments are not taken for files), and the files of its
  * redirections.  The network effects are shnet.c's, the files of a
