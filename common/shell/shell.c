@@ -17,59 +17,37 @@
 
 /* ---- arena ---------------------------------------------------------- */
 
-struct shell_arena {
-	struct shell_arena *next;
-	size_t used, size;
-	max_align_t data[];
-};
-
 void *shell_alloc(struct shell *sh, size_t n)
 {
-	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-	struct shell_arena *a = sh->arena;
-	if (!a || a->size - a->used < n) {
-		size_t size = n > 65536 ? n : 65536;
-		a = xmalloc(sizeof *a + size);
-		a->size = size;
-		a->used = 0;
-		a->next = sh->arena;
-		sh->arena = a;
-	}
-	void *p = (char *)a->data + a->used;
-	a->used += n;
-	return p;
+	return arena_alloc(&sh->arena, n);
 }
 
 char *shell_strdup(struct shell *sh, const char *s, size_t n)
 {
-	char *p = shell_alloc(sh, n + 1);
-	memcpy(p, s, n);
-	p[n] = 0;
-	return p;
+	return arena_strdup(&sh->arena, s, n);
 }
 
 void shell_init(struct shell *sh)
 {
 	memset(sh, 0, sizeof *sh);
 	sh->maxdepth = 8;
+	sh->arena.keep = 1;     /* a reset keeps one block for the next line */
 }
 
 void shell_reset(struct shell *sh)
 {
-	int maxdepth = sh->maxdepth;
-	struct shell_arena *a = sh->arena, *n;
-	for (; a; a = n) {
-		n = a->next;
-		free(a);
-	}
-	free(sh->cmd);
-	shell_init(sh);
-	sh->maxdepth = maxdepth;
+	sh->ncmd = 0;
+	sh->flags = 0;
+	arena_reset(&sh->arena);
 }
 
 void shell_free(struct shell *sh)
 {
-	shell_reset(sh);
+	int maxdepth = sh->maxdepth;
+	free(sh->cmd);
+	arena_free(&sh->arena);
+	shell_init(sh);
+	sh->maxdepth = maxdepth;
 }
 
 const char *shell_path(struct shell *sh, const char *path, const char *cwd)

@@ -55,11 +55,12 @@
  * set on the commands it touched and on the whole result.
  *
  * Everything a call returns lives in the struct shell's arena until
- * shell_free (or shell_reset, which keeps nothing). */
+ * shell_reset or shell_free. */
 #ifndef AP_SHELL_H
 #define AP_SHELL_H
 #include <stdbool.h>
 #include <stddef.h>
+#include "arena.h"
 
 enum {
 	SHELL_PARTIAL = 1,      /* cut by a syntax error or a limit */
@@ -100,19 +101,19 @@ struct shell_cmd {
 	unsigned flags;
 };
 
-struct shell_arena;
-
 struct shell {
 	struct shell_cmd *cmd;
 	int ncmd, capcmd;
 	unsigned flags;         /* SHELL_PARTIAL when any command was cut */
 	int maxdepth;           /* nesting limit, default 8 */
-	struct shell_arena *arena;
+	struct arena arena;     /* every result; keeps 1 block over a reset */
 };
 
 void shell_init(struct shell *sh);
-/* Drop every result (the arena is freed); sh stays usable. */
+/* Drop every result; sh stays usable, with the memory of one arena
+ * block and of the command array kept for the next line. */
 void shell_reset(struct shell *sh);
+/* Give all memory back; sh stays usable (maxdepth kept). */
 void shell_free(struct shell *sh);
 
 /* Analyse a command line run by the shell chain outer[0..nouter) (e.g.
