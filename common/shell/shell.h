@@ -130,7 +130,8 @@ int shell_parse_argv(struct shell *sh, const char *const *argv, int argc,
 /* The class of a command given its argv with wrappers stripped: test,
  * build, install, lint, vcs, container, net, run, write, search, read or
  * other.  Looks at subcommands (go test, npm run build, make check,
- * python -m pytest, npx vitest, cargo clippy, ...). */
+ * python -m pytest, npx vitest, cargo clippy, ...); a program it knows
+ * nothing else of whose only operand is a patch envelope writes. */
 const char *shell_class(const char *const *argv, int argc);
 /* How significant a class is when one tool call ran several commands:
  * test > build > install > lint > vcs > container > net > run > write >
