@@ -30,23 +30,12 @@ static const char help[] =
 
 static const struct cli cli = {usage, help};
 
-static const struct adapter *adapters[] = {&adapter_claude, &adapter_codex, &adapter_gemini};
-#define NADAPTERS (sizeof adapters / sizeof *adapters)
-
-static const struct adapter *by_name(const char *name)
-{
-	for (size_t i = 0; i < NADAPTERS; i++)
-		if (!strcmp(adapters[i]->name, name))
-			return adapters[i];
-	return NULL;
-}
-
 /* --- the order files are read in ------------------------------------------
  *
  * Records are attributed as they stream, so the files of one session
  * group are read together: the session's own file, then its resume
  * copies and subagent transcripts, oldest first.  Groups go oldest first.
- * A file's group and age come from its head (the first 64 KiB), not its
+ * A file's group and age come from its head (AGENT_SNIFF_SIZE), not its
  * place in the arguments, so any order of the same files gives the same
  * output. */
 struct infile {
@@ -58,46 +47,15 @@ struct infile {
 	bool scanned;           /* a regular file whose head was read */
 };
 
-static const char *base_of(const char *path)
-{
-	const char *b = strrchr(path, '/');
-	return b ? b + 1 : path;
-}
-
-/* The name of the directory n levels above the file ("" when none). */
-static size_t dir_up(const char *path, int n, const char **d)
-{
-	const char *end = strrchr(path, '/');
-	if (!end)
-		return *d = "", 0;
-	for (int i = 1; i < n; i++) {
-		const char *q = end;
-		while (q > path && q[-1] != '/')
-			q--;
-		if (q == path)
-			return *d = "", 0;
-		end = q - 1;
-	}
-	const char *q = end;
-	while (q > path && q[-1] != '/')
-		q--;
-	*d = q;
-	return (size_t)(end - q);
-}
-
-static bool dir_is(const char *path, int n, const char *name)
-{
-	const char *d;
-	size_t l = dir_up(path, n, &d);
-	return l == strlen(name) && !memcmp(d, name, l);
-}
-
 /* The string value of the first "key" in the head ("key": "v" too). */
 static char *head_value(const char *h, size_t n, const char *key)
 {
 	size_t kl = strlen(key);
 	for (const char *p = h, *e = h + n; (p = memmem(p, (size_t)(e - p), key, kl)); p += kl) {
 		const char *q = p + kl;
+		if (p == h || p[-1] != '"' || q >= e || *q != '"')
+			continue;
+		q++;
 		while (q < e && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r'))
 			q++;
 		if (q >= e || *q != ':')
@@ -117,46 +75,69 @@ static char *head_value(const char *h, size_t n, const char *key)
 	return NULL;
 }
 
+/* The earliest time in the head, under any agent's time keys. */
 static int64_t head_ts(const char *h, size_t n)
 {
-	static const char *const keys[] = {"\"timestamp\"", "\"startTime\""};
 	int64_t best = TS_NONE;
-	for (int i = 0; i < 2; i++) {
-		char *v = head_value(h, n, keys[i]);
-		int64_t t = v ? ts_parse(v, strlen(v)) : TS_NONE;
-		free(v);
-		if (t != TS_NONE && (best == TS_NONE || t < best))
-			best = t;
-	}
+	for (const struct agent *const *a = agent_list; *a; a++)
+		for (const char *const *k = (*a)->time_keys; k && *k; k++) {
+			char *v = head_value(h, n, *k);
+			int64_t t = v ? ts_parse(v, strlen(v)) : TS_NONE;
+			free(v);
+			if (t != TS_NONE && (best == TS_NONE || t < best))
+				best = t;
+		}
 	return best;
+}
+
+/* The session the head names, under the first agent's group key found. */
+static char *head_group(const char *h, size_t n)
+{
+	for (const struct agent *const *a = agent_list; *a; a++)
+		for (const char *const *k = (*a)->group_keys; k && *k; k++) {
+			char *v = head_value(h, n, *k);
+			if (v)
+				return v;
+		}
+	return NULL;
+}
+
+/* Is path named as a subagent's file by some agent?  *parent: the
+ * parent session's id when the path names it. */
+static int subagent(const char *path, char **parent)
+{
+	int sub = 0;
+	for (const struct agent *const *a = agent_list; *a; a++) {
+		char *p = NULL;
+		if ((*a)->subagent && (*a)->subagent(path, &p)) {
+			sub = 1;
+			if (p && !*parent)
+				*parent = p;
+			else
+				free(p);
+		}
+	}
+	return sub;
 }
 
 static void scan(struct infile *f)
 {
-	const char *path = f->path, *d;
-	const char *b = base_of(path);
+	const char *path = f->path;
 	struct stat st;
+	char *parent = NULL;
 	f->ts = TS_NONE;
-	f->sub = !strncmp(b, "agent-", 6);
-	if (!strcmp(path, "-") || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+	f->sub = subagent(path, &parent);
+	if (!strcmp(path, "-") || stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+		free(parent);
 		return;         /* stdin, a pipe: read once, where it stands */
-	f->scanned = true;
-	/* Claude 2.1 <session>/subagents/agent-<id>.jsonl, Gemini
-	 * chats/<session>/<id>.json(l): the path names the parent */
-	size_t l = 0;
-	if (dir_is(path, 1, "subagents"))
-		l = dir_up(path, 2, &d);
-	else if (dir_is(path, 2, "chats"))
-		l = dir_up(path, 1, &d);
-	if (l) {
-		f->sub = 1;
-		f->group = xstrndup(d, l);
 	}
+	f->scanned = true;
+	f->group = parent;
 	/* an unreadable file is reported when its turn comes */
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	static char h[65536];
+	static char h[AGENT_SNIFF_SIZE];
 	size_t n = 0;
 	while (n < sizeof h) {
 		ssize_t k = read(fd, h + n, sizeof h - n);
@@ -169,7 +150,7 @@ static void scan(struct infile *f)
 	close(fd);
 	f->ts = head_ts(h, n);
 	if (!f->group)
-		f->group = head_value(h, n, "\"sessionId\"");
+		f->group = head_group(h, n);
 }
 
 static int by_group(const void *a, const void *b)
@@ -205,12 +186,14 @@ static int by_order(const void *a, const void *b)
 	return x->pos - y->pos;
 }
 
-/* agent-<id>.meta.json is read with its transcript. */
-static bool is_meta(const char *path)
+/* A file some agent reads with another (a subagent's metadata beside
+ * its transcript) is not read on its own. */
+static bool companion(const char *path)
 {
-	const char *b = base_of(path);
-	size_t n = strlen(b);
-	return !strncmp(b, "agent-", 6) && n > 10 && !strcmp(b + n - 10, ".meta.json");
+	for (const struct agent *const *a = agent_list; *a; a++)
+		if ((*a)->companion && (*a)->companion(path))
+			return true;
+	return false;
 }
 
 static struct infile *order_files(int n, char **v)
@@ -236,31 +219,21 @@ static struct infile *order_files(int n, char **v)
 	return f;
 }
 
-static void one_file(struct ev_ctx *c, const char *path, const struct adapter *force)
+static void one_file(struct ev_ctx *c, const char *path, const struct agent *force)
 {
 	struct lreader r;
 	if (lr_open(&r, path) < 0)
 		return;
 	const char *head;
-	size_t n = lr_peek(&r, 65536, &head);
-	const struct adapter *a = force;
-	if (!a) {
-		int best = 0;
-		for (size_t i = 0; i < NADAPTERS; i++) {
-			int s = adapters[i]->sniff(head, n, path);
-			if (s > best) {
-				best = s;
-				a = adapters[i];
-			}
-		}
-	}
+	size_t n = lr_peek(&r, AGENT_SNIFF_SIZE, &head);
+	const struct agent *a = force ? force : agent_sniff(head, n, path);
 	if (!n && r.failed) {
 		/* the read error is said; a directory is no "unknown format" */
 	} else if (!n) {
 		diag_at(r.name, 0, "empty file");
 		diag_errors++;
 	} else if (!a) {
-		diag_at(r.name, 0, "not a Claude Code, Codex or Gemini CLI session (unknown format)");
+		diag_at(r.name, 0, "not a %s session (unknown format)", agent_titles());
 		diag_errors++;
 	} else {
 		a->run(c, &r, path);
@@ -282,7 +255,7 @@ int main(int argc, char **argv)
 		CLI_LONGOPTS
 	};
 	struct ev_ctx c;
-	const struct adapter *force = NULL;
+	const struct agent *force = NULL;
 	const char *files_from = NULL, *program = NULL;
 	int ch;
 
@@ -291,8 +264,8 @@ int main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "a:f:s:" CLI_SHORTOPTS, opts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
-			if (!(force = by_name(optarg)))
-				die(2, "unknown agent '%s' (claude, codex, gemini)", optarg);
+			if (!(force = agent_find(optarg, strlen(optarg))))
+				die(2, "unknown agent '%s' (%s)", optarg, agent_names(", ", ", "));
 			break;
 		case 'f': files_from = optarg; break;
 		case 's': program = optarg; break;
@@ -323,11 +296,13 @@ int main(int argc, char **argv)
 	} else {
 		operands_init(&ops, argc - optind, argv + optind);
 	}
-	if (program)
+	if (program) {
 		c.select = select_compile(program);
+		c.select_match = select_match;
+	}
 	struct infile *files = order_files(ops.n, ops.v);
 	for (int i = 0; i < ops.n; i++) {
-		if (!is_meta(files[i].path))
+		if (!companion(files[i].path))
 			one_file(&c, files[i].path, force);
 		free(files[i].group);
 	}

@@ -1,5 +1,5 @@
-/* agent-sessions: find the session histories of Claude Code, Codex CLI and
- * Gemini CLI and list them, the most recently active last. */
+/* agent-sessions: find the session histories of the agents agentpprof
+ * knows (common/agents/) and list them, the most recently active last. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,28 +14,21 @@
 #include "cli.h"
 #include "util.h"
 
-/* Where a file was found: it decides which names are sessions and, for
- * Codex, which copy of a session wins. */
-enum { LOC_CLAUDE, LOC_CODEX, LOC_CODEX_ARCHIVED, LOC_GEMINI, LOC_GEMINI_SUB };
-
 struct sess {
-	char *path;
-	int loc;
-	char *gemdir;           /* Gemini: the ~/.gemini/tmp/<project> directory */
+	struct history_file f;  /* where it was found, by which agent */
 	struct session_meta m;
-	char *subagent_type;    /* Claude 2.1: agentType of agent-ID.meta.json */
+	char *subagent_type;    /* from a file beside it */
 	bool ok;
 };
 
 static struct sess *sv;
-static size_t sn, scap;
-static struct hmap seen_dirs, seen_files;
+static size_t sn;
+static struct hmap seen_files;
 static int status;
 
 /* what to keep */
-static unsigned agents;         /* 1 << AGENT_*; 0 = all */
+static unsigned agents;         /* 1 << place in agent_list; 0 = all */
 static char *root_real, *root_abs;
-static char root_hash[2][65];
 static int64_t since = TS_NONE, until = TS_NONE;
 static char **idv;
 static int idn;
@@ -45,11 +38,12 @@ static const char usage[] =
 	"                      [--until time] [--session-id prefix] [--home dir]\n"
 	"       agent-sessions -h | -V\n";
 
-static const char help[] =
-	"Find Claude Code, Codex CLI and Gemini CLI session files and print their\n"
+/* The agents' names and titles come from agent_list (make_help). */
+static const char help_fmt[] =
+	"Find %s session files and print their\n"
 	"paths, ordered by last activity, the newest last.\n"
 	"\n"
-	"  -a, --agent A           only agent A: claude, codex, gemini (repeatable,\n"
+	"  -a, --agent A           only agent A: %s (repeatable,\n"
 	"                          or a comma list)\n"
 	"      --project-root DIR  only sessions whose recorded cwd is DIR or below\n"
 	"      --since T           only sessions active at or after T (a date,\n"
@@ -62,34 +56,29 @@ static const char help[] =
 	"  -h, --help              print this help and exit\n"
 	"  -V, --version           print the version and exit\n";
 
-static const struct cli cli = {usage, help};
+static struct cli cli = {usage, NULL};
+
+/* "Find Claude Code, Codex CLI and Gemini CLI session files ..." */
+static void make_help(void)
+{
+	const char *t = agent_titles(), *or = strstr(t, " or ");
+	struct sbuf titles = {0}, h = {0};
+	if (or) {
+		sb_add(&titles, t, (size_t)(or - t));
+		sb_adds(&titles, " and ");
+		sb_adds(&titles, or + 4);
+	} else {
+		sb_adds(&titles, t);
+	}
+	sb_printf(&h, help_fmt, titles.p, agent_names(", ", ", "));
+	sb_free(&titles);
+	cli.help = h.p;
+}
 
 static void bad(const char *path, const char *msg)
 {
 	diag_at(path, 0, "%s", msg);
 	status = 1;
-}
-
-static bool ends_with(const char *s, const char *suf)
-{
-	size_t n = strlen(s), k = strlen(suf);
-	return n > k && !strcmp(s + n - k, suf);
-}
-
-static bool is_session_name(int loc, const char *name)
-{
-	switch (loc) {
-	case LOC_CODEX:
-		return !strncmp(name, "rollout-", 8) && ends_with(name, ".jsonl");
-	case LOC_GEMINI:
-		return !strncmp(name, "session-", 8) &&
-			(ends_with(name, ".json") || ends_with(name, ".jsonl"));
-	case LOC_GEMINI_SUB:
-		/* chats/<session>/<subagent id>.json{,l} */
-		return ends_with(name, ".json") || ends_with(name, ".jsonl");
-	default:
-		return ends_with(name, ".jsonl");
-	}
 }
 
 static uint64_t devino(const struct stat *st)
@@ -98,159 +87,24 @@ static uint64_t devino(const struct stat *st)
 	return hash64(k, sizeof k, 0x5e551);
 }
 
-static char *join(const char *a, const char *b)
+/* Every selected agent's history under home, in the order of
+ * agent_list. */
+static void find_all(const char *home)
 {
-	struct sbuf s = {0};
-	sb_adds(&s, a);
-	if (s.len && s.p[s.len - 1] != '/')
-		sb_addc(&s, '/');
-	sb_adds(&s, b);
-	return s.p;
-}
-
-static void add(char *path, int loc, const char *gemdir)
-{
-	if (sn == scap)
-		sv = xrealloc(sv, sizeof *sv * (scap = scap ? scap * 2 : 256));
-	sv[sn++] = (struct sess){.path = path, .loc = loc,
-		.gemdir = gemdir ? xstrdup(gemdir) : NULL};
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The entries of a directory, sorted, so that runs are reproducible. */
-static char **list_dir(const char *dir, size_t *n)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct stat st;
-	bool ins;
-	*n = 0;
-	if (fd < 0) {
-		if (errno != ENOENT && errno != ENOTDIR)
-			bad(dir, strerror(errno));
-		return NULL;
-	}
-	/* a symlink loop or a second way to one directory: once is enough */
-	if (fstat(fd, &st) || (hm_put(&seen_dirs, devino(&st), &ins), !ins)) {
-		close(fd);
-		return NULL;
-	}
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		bad(dir, strerror(errno));
-		close(fd);
-		return NULL;
-	}
-	char **v = NULL;
-	size_t cap = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+	struct history h = {.error = bad};
+	for (int i = 0; agent_list[i]; i++) {
+		if (agents && !(agents & 1u << i))
 			continue;
-		if (*n == cap)
-			v = xrealloc(v, sizeof *v * (cap = cap ? cap * 2 : 64));
-		/* the type rides in front of the name */
-		size_t l = strlen(e->d_name);
-		v[*n] = xmalloc(l + 2);
-		v[*n][0] = (char)e->d_type;
-		memcpy(v[*n] + 1, e->d_name, l + 1);
-		(*n)++;
+		h.agent = agent_list[i];
+		if (h.agent->find)
+			h.agent->find(&h, home);
 	}
-	closedir(d);
-	sort_n(v, *n, sizeof *v, cmp_str);
-	return v;
-}
-
-/* Files named as sessions of loc in dir, and in its subdirectories down to
- * maxdepth levels (a subdirectory of a Gemini chats directory holds the
- * logs of one session's subagents). */
-static void walk(const char *dir, int loc, int maxdepth, const char *gemdir, int depth)
-{
-	size_t n;
-	char **v = list_dir(dir, &n);
-	for (size_t i = 0; i < n; i++) {
-		const char *name = v[i] + 1;
-		unsigned char type = (unsigned char)v[i][0];
-		char *path = join(dir, name);
-		bool want = is_session_name(loc, name);
-		if (type == DT_LNK || type == DT_UNKNOWN) {
-			struct stat st;
-			if (stat(path, &st)) {
-				if (want)
-					bad(path, strerror(errno));
-				free(path);
-				free(v[i]);
-				continue;
-			}
-			type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
-		}
-		if (type == DT_DIR && want)
-			bad(path, "is a directory");
-		else if (type == DT_DIR && depth < maxdepth)
-			walk(path, loc == LOC_GEMINI ? LOC_GEMINI_SUB : loc, maxdepth, gemdir, depth + 1);
-		else if (want && type == DT_REG) {
-			add(path, loc, gemdir);
-			path = NULL;
-		} else if (want && type != DT_DIR)
-			bad(path, "not a regular file");
-		free(path);
-		free(v[i]);
-	}
-	free(v);
-}
-
-/* ~/.gemini/tmp/<project>/chats/session-*.json{,l}, and the subagents'
- * logs in ~/.gemini/tmp/<project>/chats/<session id>/<id>.json{,l} */
-static void walk_gemini(const char *tmp)
-{
-	size_t n;
-	char **v = list_dir(tmp, &n);
-	for (size_t i = 0; i < n; i++) {
-		char *proj = join(tmp, v[i] + 1);
-		char *chats = join(proj, "chats");
-		walk(chats, LOC_GEMINI, 1, proj, 0);
-		free(chats);
-		free(proj);
-		free(v[i]);
-	}
-	free(v);
-}
-
-static void find_claude(const char *home)
-{
-	const char *env = getenv("CLAUDE_CONFIG_DIR");
-	char *dirs[] = {join(home, ".claude"), join(home, ".config/claude")};
-	if (env) {
-		char *list = xstrdup(env), *save = NULL;
-		for (char *d = strtok_r(list, ",", &save); d; d = strtok_r(NULL, ",", &save)) {
-			char *p = join(d, "projects");
-			walk(p, LOC_CLAUDE, 32, NULL, 0);
-			free(p);
-		}
-		free(list);
-	}
-	for (int i = 0; i < 2; i++) {
-		char *p = join(dirs[i], "projects");
-		walk(p, LOC_CLAUDE, 32, NULL, 0);
-		free(p);
-		free(dirs[i]);
-	}
-}
-
-static void find_codex(const char *home)
-{
-	const char *env = getenv("CODEX_HOME");
-	char *base = env && *env ? xstrdup(env) : join(home, ".codex");
-	char *act = join(base, "sessions"), *arch = join(base, "archived_sessions");
-	walk(act, LOC_CODEX, 32, NULL, 0);
-	/* flat in the versions seen; dated subdirectories are read as well */
-	walk(arch, LOC_CODEX_ARCHIVED, 32, NULL, 0);
-	free(act);
-	free(arch);
-	free(base);
+	sv = xcalloc(h.n + 1, sizeof *sv);
+	for (size_t i = 0; i < h.n; i++)
+		sv[i].f = h.v[i];
+	sn = h.n;
+	free(h.v);
+	hm_free(&h.seen_dirs);
 }
 
 static void probe(struct sess *s)
@@ -258,86 +112,50 @@ static void probe(struct sess *s)
 	struct stat st;
 	const char *why;
 	bool ins;
-	int fd = open(s->path, O_RDONLY | O_CLOEXEC);
+	int fd = open(s->f.path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		bad(s->path, strerror(errno));
+		bad(s->f.path, strerror(errno));
 		return;
 	}
 	if (fstat(fd, &st)) {
-		bad(s->path, strerror(errno));
+		bad(s->f.path, strerror(errno));
 	} else if (!S_ISREG(st.st_mode)) {
-		bad(s->path, S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+		bad(s->f.path, S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
 	} else if (hm_put(&seen_files, devino(&st), &ins), ins) {
-		if (session_probe(fd, s->path, (uint64_t)st.st_size, &s->m, &why))
-			bad(s->path, why);
+		if (session_probe(fd, s->f.path, (uint64_t)st.st_size, &s->m, &why))
+			bad(s->f.path, why);
 		else
 			s->ok = true;
 	}
 	close(fd);
 }
 
-/* A session id in both sessions/ and archived_sessions/: the active copy
- * is the one Codex still writes to. */
+/* A session found both as an archived copy and not: the one not archived
+ * is the one its agent still writes to.  Both must be the agent's whose
+ * history they were found in. */
+static uint64_t copy_key(const struct sess *s)
+{
+	uint64_t k = hash64(s->m.id, strlen(s->m.id), 0);
+	return hash64(&s->f.agent, sizeof s->f.agent, k);
+}
+
 static void drop_archived_copies(void)
 {
 	struct hmap active = {0};
 	for (size_t i = 0; i < sn; i++)
-		if (sv[i].ok && sv[i].loc == LOC_CODEX && sv[i].m.agent == AGENT_CODEX)
-			hm_put(&active, hash64(sv[i].m.id, strlen(sv[i].m.id), 0), NULL);
+		if (sv[i].ok && !sv[i].f.copy && sv[i].m.agent == sv[i].f.agent)
+			hm_put(&active, copy_key(&sv[i]), NULL);
 	for (size_t i = 0; i < sn; i++)
-		if (sv[i].ok && sv[i].loc == LOC_CODEX_ARCHIVED && sv[i].m.agent == AGENT_CODEX &&
-		    hm_get(&active, hash64(sv[i].m.id, strlen(sv[i].m.id), 0)))
+		if (sv[i].ok && sv[i].f.copy && sv[i].m.agent == sv[i].f.agent &&
+		    hm_get(&active, copy_key(&sv[i])))
 			sv[i].ok = false;
 	hm_free(&active);
-}
-
-/* Gemini records no cwd.  Newer versions leave the project's path in
- * tmp/<project>/.project_root; otherwise the directory (or the records'
- * projectHash) is the SHA-256 of the path, which can only be checked
- * against --project-root itself. */
-static void gemini_cwd(struct sess *s)
-{
-	static char *lastdir, *lastroot;
-	if (s->m.cwd || !s->gemdir)
-		return;
-	if (!lastdir || strcmp(lastdir, s->gemdir)) {
-		free(lastdir);
-		free(lastroot);
-		lastdir = xstrdup(s->gemdir);
-		lastroot = NULL;
-		char *f = join(s->gemdir, ".project_root");
-		FILE *fp = fopen(f, "r");
-		char line[PATH_MAX + 2];
-		if (fp && fgets(line, sizeof line, fp)) {
-			line[strcspn(line, "\r\n")] = 0;
-			if (*line == '/')
-				lastroot = xstrdup(line);
-		}
-		if (fp)
-			fclose(fp);
-		free(f);
-	}
-	if (lastroot) {
-		s->m.cwd = xstrdup(lastroot);
-		return;
-	}
-	if (!root_real)
-		return;
-	const char *h = s->m.project_hash;
-	if (!h) {
-		h = strrchr(s->gemdir, '/');
-		h = h ? h + 1 : s->gemdir;
-	}
-	if (!strcmp(h, root_hash[0]))
-		s->m.cwd = xstrdup(root_real);
-	else if (!strcmp(h, root_hash[1]))
-		s->m.cwd = xstrdup(root_abs);
 }
 
 static bool selected(const struct sess *s)
 {
 	const struct session_meta *m = &s->m;
-	if (!s->ok || (agents && !(agents & 1u << m->agent)))
+	if (!s->ok || (agents && !(agents & 1u << agent_index(m->agent))))
 		return false;
 	if (root_real && (!m->cwd || !(path_under(m->cwd, root_real) ||
 	    path_under(m->cwd, root_abs))))
@@ -365,7 +183,7 @@ static int by_last(const void *a, const void *b)
 	const struct sess *x = a, *y = b;
 	if (x->m.last != y->m.last)
 		return x->m.last < y->m.last ? -1 : 1;   /* TS_NONE is the least */
-	return strcmp(x->path, y->path);
+	return strcmp(x->f.path, y->f.path);
 }
 
 static void json_member(const char *key, const char *val)
@@ -388,11 +206,11 @@ static void json_ts(const char *key, int64_t t)
 static void print_json(const struct sess *s)
 {
 	const struct session_meta *m = &s->m;
-	const char *name = agent_name(m->agent);
+	const char *name = m->agent->name;
 	sb_adds(&out, "{\"agent\":");
 	sb_json_str(&out, name, strlen(name));
 	json_member("id", m->id);
-	json_member("path", s->path);
+	json_member("path", s->f.path);
 	json_member("cwd", m->cwd);
 	json_ts("first", m->first);
 	json_ts("last", m->last);
@@ -408,12 +226,12 @@ static void parse_agents(const char *arg)
 	const char *p = arg;
 	for (;;) {
 		size_t l = strcspn(p, ",");
-		int a = agent_from_name(p, l);
+		const struct agent *a = agent_find(p, l);
 		if (!a) {
-			cli_usage_error(&cli, "unknown agent: %.*s (claude, codex or gemini)",
-				(int)l, p);
+			cli_usage_error(&cli, "unknown agent: %.*s (%s)", (int)l, p,
+				agent_names(", ", " or "));
 		}
-		agents |= 1u << a;
+		agents |= 1u << agent_index(a);
 		if (!p[l])
 			break;
 		p += l + 1;
@@ -440,14 +258,10 @@ static void set_root(const char *dir)
 	if (*dir == '/' || !getcwd(cwd, sizeof cwd))
 		root_abs = xstrdup(dir);
 	else
-		root_abs = join(cwd, dir);
-	/* Gemini names a project by the hash of its path, without a trailing
-	 * slash */
+		root_abs = path_join(cwd, dir);
 	size_t l = strlen(root_abs);
 	while (l > 1 && root_abs[l - 1] == '/')
 		root_abs[--l] = 0;
-	sha256_hex(root_real, strlen(root_real), root_hash[0]);
-	sha256_hex(root_abs, strlen(root_abs), root_hash[1]);
 }
 
 /* Read the head (and tail) of every file found, drop archived copies and
@@ -456,11 +270,16 @@ static void set_root(const char *dir)
 static size_t read_and_select(bool json)
 {
 	for (size_t i = 0; i < sn; i++) {
-		probe(&sv[i]);
-		if (sv[i].ok && sv[i].m.agent == AGENT_GEMINI)
-			gemini_cwd(&sv[i]);
-		if (json && sv[i].ok && sv[i].m.agent == AGENT_CLAUDE && sv[i].m.parent)
-			sv[i].subagent_type = claude_subagent_type(sv[i].path);
+		struct sess *s = &sv[i];
+		probe(s);
+		if (!s->ok)
+			continue;
+		const struct agent *a = s->m.agent;
+		/* where it lies tells what its records do not */
+		if (!s->m.cwd && a->cwd_of)
+			s->m.cwd = a->cwd_of(s->f.place, &s->m, root_real, root_abs);
+		if (json && s->m.parent && a->subagent_type)
+			s->subagent_type = a->subagent_type(s->f.path);
 	}
 	drop_archived_copies();
 	size_t kept = 0;
@@ -470,8 +289,8 @@ static size_t read_and_select(bool json)
 			continue;
 		}
 		session_meta_free(&sv[i].m);
-		free(sv[i].path);
-		free(sv[i].gemdir);
+		free(sv[i].f.path);
+		free(sv[i].f.place);
 		free(sv[i].subagent_type);
 	}
 	sn = kept;
@@ -497,6 +316,7 @@ int main(int argc, char **argv)
 	int c;
 
 	diag_init(argv[0]);
+	make_help();
 	idv = xcalloc((size_t)argc, sizeof *idv);
 	while ((c = getopt_long(argc, argv, "0a:j" CLI_SHORTOPTS, lo, NULL)) != -1) {
 		switch (c) {
@@ -518,15 +338,7 @@ int main(int argc, char **argv)
 	if (!home || !*home)
 		die(2, "HOME is not set; give --home");
 
-	if (!agents || agents & 1u << AGENT_CLAUDE)
-		find_claude(home);
-	if (!agents || agents & 1u << AGENT_CODEX)
-		find_codex(home);
-	if (!agents || agents & 1u << AGENT_GEMINI) {
-		char *tmp = join(home, ".gemini/tmp");
-		walk_gemini(tmp);
-		free(tmp);
-	}
+	find_all(home);
 	size_t kept = read_and_select(json);
 	if (kept)
 		sort_n(sv, kept, sizeof *sv, by_last);
@@ -534,7 +346,7 @@ int main(int argc, char **argv)
 		if (json) {
 			print_json(&sv[i]);
 		} else {
-			sb_adds(&out, sv[i].path);
+			sb_adds(&out, sv[i].f.path);
 			sb_addc(&out, nul ? '\0' : '\n');
 		}
 		out_maybe_flush();

@@ -118,7 +118,7 @@ static inline int fuzz_split(const uint8_t *p, size_t n, struct fuzz_part *v, in
  * CPU time (reusing the context's tables instead of a fresh one saved
  * about a tenth more, in the noise of a shared machine: not worth
  * knowing every field of ev_ctx here). */
-static inline int fuzz_adapter(const struct adapter *a, const uint8_t *data, size_t n)
+static inline int fuzz_adapter(const struct agent *a, const uint8_t *data, size_t n)
 {
 	fuzz_quiet();
 	struct ev_ctx cc, *c = &cc;
@@ -126,8 +126,8 @@ static inline int fuzz_adapter(const struct adapter *a, const uint8_t *data, siz
 	struct lreader r;
 	lr_open_mem(&r, data, n, "fuzz.jsonl");
 	const char *head;
-	size_t hn = lr_peek(&r, 65536, &head);
-	(void)a->sniff(head, hn, "fuzz.jsonl");
+	size_t hn = lr_peek(&r, AGENT_SNIFF_SIZE, &head);
+	(void)agent_sniff(head, hn, "fuzz.jsonl");
 	a->run(c, &r, "fuzz.jsonl");
 	ev_file_done(c);
 	lr_close(&r);

@@ -26,21 +26,19 @@ static void reset(void)
 {
 	for (size_t i = 0; i < sn; i++) {
 		session_meta_free(&sv[i].m);
-		free(sv[i].path);
-		free(sv[i].gemdir);
+		free(sv[i].f.path);
+		free(sv[i].f.place);
 		free(sv[i].subagent_type);
 	}
 	free(sv);
 	sv = NULL;
-	sn = scap = 0;
-	hm_free(&seen_dirs);
+	sn = 0;
 	hm_free(&seen_files);
 	status = 0;
 	agents = 0;
 	free(root_real);
 	free(root_abs);
 	root_real = root_abs = NULL;
-	memset(root_hash, 0, sizeof root_hash);
 	since = until = TS_NONE;
 	idn = 0;
 }
@@ -130,7 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	static char *ids[2] = {"0", "a"};
 	idv = ids;
 	if (sel & 1)
-		agents = 1u << (1 + (sel >> 1 & 1) + (sel >> 2 & 1));
+		agents = 1u << ((sel >> 1 & 1) + (sel >> 2 & 1));
 	if (sel & 8) {
 		char root[160];
 		snprintf(root, sizeof root, "%s/proj", home);
@@ -148,11 +146,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 		idn = 1 + (sel >> 7 & 1);
 	bool json = sel & 64;
 
-	find_claude(home);
-	find_codex(home);
-	char *tmp = join(home, ".gemini/tmp");
-	walk_gemini(tmp);
-	free(tmp);
+	find_all(home);
 	size_t kept = read_and_select(json);
 	if (kept)
 		sort_n(sv, kept, sizeof *sv, by_last);
@@ -160,7 +154,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 		if (json)
 			print_json(&sv[i]);
 		else
-			sb_adds(&out, sv[i].path);
+			sb_adds(&out, sv[i].f.path);
 	}
 	sb_reset(&out);
 	idv = NULL;

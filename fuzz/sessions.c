@@ -1,6 +1,6 @@
-/* sessions.c: what agent-sessions reads of a file: agent_detect_head on
- * the bytes, and session_probe on them as a file (its head and tail),
- * under a path chosen by the first byte. */
+/* sessions.c: what agent-sessions reads of a file: agent_sniff on the
+ * bytes (every agent's sniff), and session_probe on them as a file (its
+ * head and tail), under a path chosen by the first byte. */
 #include "fuzz.h"
 #include "agents/sessions.h"
 
@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 		return 0;
 	const char *path = paths[data[0] & 7];
 	data++, n--;
-	(void)agent_detect_head((const char *)data, n);
+	(void)agent_sniff((const char *)data, n, path);
 	int fd = fuzz_fd(data, n);
 	struct session_meta m;
 	const char *why = NULL;
@@ -39,11 +39,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	}
 	session_meta_free(&m);
 	close(fd);
-	/* a record on its own, as agent-events' sniffers see one */
-	static struct jdoc d;
-	char *s = fuzz_str(data, n);
-	if (jparse(&d, s, n) == 0)
-		(void)agent_detect_record(&d);
-	free(s);
 	return 0;
 }

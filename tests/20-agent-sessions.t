@@ -183,7 +183,7 @@ agent-sessions --home "$R/bad" --json > bad.out 2> bad.err
 check_test "bad files: exit 1" "$?" = 1
 check_out "each bad file reported once" "$(cat <<EOF
 agent-sessions: $B/binary.jsonl: no JSON records at its start
-agent-sessions: $B/cursor.jsonl: not a Claude, Codex or Gemini session
+agent-sessions: $B/cursor.jsonl: not a Claude Code, Codex CLI or Gemini CLI session
 agent-sessions: $B/dir.jsonl: is a directory
 agent-sessions: $B/empty.jsonl: empty file
 agent-sessions: $B/loop.jsonl: Too many levels of symbolic links

@@ -15,11 +15,16 @@
  * own (agent-<id>.jsonl); their work is charged to the prompt of the
  * parent that started them.  Memory is bounded: pending tools are capped
  * and everything pending is settled at each human prompt. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "agent.h"
 #include "events.h"
+#include "sessions.h"
 
 #define MAXPENDING 4096         /* tool calls awaiting a result */
 
@@ -175,15 +180,12 @@ static void read_rec(struct jdoc *d, const struct jnode *root, struct rec *x)
 
 /* --- the session record ------------------------------------------------ */
 
+/* b = the file name of path without ".jsonl" */
 static void base_name(struct sbuf *b, const char *path)
 {
-	const char *s = strrchr(path, '/');
-	s = s ? s + 1 : path;
-	size_t n = strlen(s);
-	if (n > 6 && !strcmp(s + n - 6, ".jsonl"))
-		n -= 6;
+	const char *f = agent_file_base(path);
 	sb_reset(b);
-	sb_add(b, s, n);
+	sb_add(b, f, agent_file_stem(f, ".jsonl"));
 }
 
 static void sub_resolve(struct claude *s, const char *text, size_t len);
@@ -1073,32 +1075,7 @@ static void line(struct claude *s, char *l, size_t len)
 		note_type(r, js(d, x.type));
 }
 
-/* 2.1 writes agent-<id>.meta.json beside a subagent's transcript:
- * {"agentType": "Explore", "description": ..., "worktreePath": ...}. */
-static void read_meta(struct claude *s, const char *path)
-{
-	size_t n = strlen(path);
-	if (n < 6 || strcmp(path + n - 6, ".jsonl"))
-		return;
-	char *mp = xmalloc(n + 5);
-	memcpy(mp, path, n - 6);
-	strcpy(mp + n - 6, ".meta.json");
-	FILE *f = fopen(mp, "r");
-	free(mp);
-	if (!f)
-		return;
-	char buf[65536];
-	size_t len = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[len] = 0;
-	struct jdoc d = {0};
-	if (jparse(&d, buf, len) == 0) {
-		const struct jnode *t = jget(&d, jroot(&d), "agentType");
-		if (is_str(t) && t->len && sb_node(&s->stype, t))
-			s->meta_type = true;
-	}
-	jdoc_free(&d);
-}
+static char *meta_type(const char *path);
 
 static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 {
@@ -1112,12 +1089,17 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	thread_init(&s.th[SIDE]);
 	/* agent-<id>.jsonl: a subagent's transcript (2.0 beside the session,
 	 * 2.1 in <session>/subagents/) */
-	const char *b = strrchr(path, '/');
-	b = b ? b + 1 : path;
+	const char *b = agent_file_base(path);
 	if (!strncmp(b, "agent-", 6)) {
 		s.named_sub = true;
 		base_name(&s.subagent, b + 6);
-		read_meta(&s, path);
+		char *t = meta_type(path);
+		if (t) {
+			sb_reset(&s.stype);
+			sb_adds(&s.stype, t);
+			s.meta_type = true;
+			free(t);
+		}
 	}
 	char *l;
 	size_t len;
@@ -1142,15 +1124,37 @@ static bool claude_type(const struct jnode *t)
 	return false;
 }
 
-static int sniff(const char *head, size_t n, const char *path)
+/* The records agent-sessions has always known as Claude's by their
+ * top-level keys alone. */
+static bool claude_keys(const struct agent_head *h, int i)
 {
+	static const char *const types[] = {"summary", "file-history-snapshot",
+		"queue-operation", "permission-mode"};
+	if (agent_rec_get(h, i, "sessionId") || agent_rec_get(h, i, "leafUuid") ||
+	    agent_rec_get(h, i, "parentUuid"))
+		return true;
+	for (size_t k = 0; k < sizeof types / sizeof *types; k++)
+		if (agent_rec_is(h, i, "type", types[k]))
+			return true;
+	return false;
+}
+
+/* 90 * the share of its first 50 lines that are its records; 40 * that
+ * of records that may be its; 60 for a first line longer than the head
+ * that looks like one; else 70 when a record of the head has its keys
+ * (a Codex or Gemini CLI record claims the file with 72 or 71). */
+static int sniff(const struct agent_head *h)
+{
+	const char *head = h->p, *path = h->path;
+	size_t n = h->n;
 	static struct jdoc d;
 	static struct sbuf last;        /* the last line, when it has no newline */
 	int good = 0, bad = 0, weak = 0;
+	bool foreign = false;
 	const char *p = head, *e = head + n;
 	for (int lines = 0; p < e && lines < 50; lines++) {
 		const char *nl = memchr(p, '\n', (size_t)(e - p));
-		if (!nl && n >= 65536)
+		if (!nl && h->full)
 			break;          /* cut mid-line */
 		const char *end = nl ? nl : e;
 		size_t len = (size_t)(end - p);
@@ -1175,9 +1179,8 @@ static int sniff(const char *head, size_t n, const char *path)
 		}
 		const struct jnode *t = jget(&d, root, "type");
 		if (jeq(t, "gemini") || jget(&d, root, "projectHash") || jget(&d, root, "payload")) {
-			jdoc_free(&d);
-			sb_free(&last);
-			return 0;       /* Gemini CLI or Codex */
+			foreign = true; /* Gemini CLI or Codex */
+			break;
 		}
 		if (claude_type(t) || (jeq(t, "user") && jget(&d, root, "uuid")))
 			good++;
@@ -1190,11 +1193,13 @@ static int sniff(const char *head, size_t n, const char *path)
 	jdoc_free(&d);
 	sb_free(&last);
 	int score;
-	if (good)
+	if (foreign)
+		score = 0;
+	else if (good)
 		score = 90 * good / (good + bad) ;
 	else if (weak)
 		score = 40 * weak / (weak + bad);
-	else if (n >= 65536 && !memchr(head, '\n', n) && memmem(head, n, "\"sessionId\"", 11) &&
+	else if (h->full && !memchr(head, '\n', n) && memmem(head, n, "\"sessionId\"", 11) &&
 	    memmem(head, n, "\"uuid\"", 6) &&
 	    (memmem(head, n, "\"type\":\"user\"", 13) || memmem(head, n, "\"type\":\"assistant\"", 18)))
 		score = 60;     /* one line longer than the head */
@@ -1202,10 +1207,175 @@ static int sniff(const char *head, size_t n, const char *path)
 		score = 0;
 	if (score && strstr(path, "/.claude/"))
 		score += 5;
+	for (int i = 0; i < h->nrec && score < 70; i++)
+		if (claude_keys(h, i))
+			score = 70;
 	return score;
 }
 
-const struct adapter adapter_claude = {"claude", sniff, run};
+/* --- its files ------------------------------------------------------------ */
+
+/* 2.0 names a subagent's transcript agent-<id>.jsonl beside the session,
+ * 2.1 puts it in <session>/subagents/. */
+static bool in_subagents_dir(const char *path)
+{
+	const char *d;
+	size_t l = agent_dir_up(path, 0, &d);
+	return l == 9 && !memcmp(d, "subagents", 9);
+}
+
+static int subagent(const char *path, char **parent)
+{
+	const char *d;
+	size_t l = in_subagents_dir(path) ? agent_dir_up(path, 1, &d) : 0;
+	if (l)
+		*parent = xstrndup(d, l);
+	return l || !strncmp(agent_file_base(path), "agent-", 6);
+}
+
+/* agent-<id>.meta.json: {"agentType": "Explore", "description": ...,
+ * "worktreePath": ...}, read with the transcript agent-<id>.jsonl. */
+static bool companion(const char *path)
+{
+	const char *b = agent_file_base(path);
+	size_t n = strlen(b);
+	return !strncmp(b, "agent-", 6) && n > 10 && !strcmp(b + n - 10, ".meta.json");
+}
+
+/* A 2.1 subagent's type: "agentType" of the agent-ID.meta.json beside
+ * its agent-ID.jsonl at path; NULL when there is none. */
+static char *meta_type(const char *path)
+{
+	size_t n = strlen(path);
+	if (n < 6 || strcmp(path + n - 6, ".jsonl"))
+		return NULL;
+	char *meta = xmalloc(n + 5);
+	memcpy(meta, path, n - 6);
+	strcpy(meta + n - 6, ".meta.json");
+	/* not blocked by a FIFO of that name */
+	int fd = open(meta, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	free(meta);
+	if (fd < 0)
+		return NULL;
+	char buf[AGENT_SNIFF_SIZE];
+	size_t len = 0;
+	struct stat st;
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode))
+		while (len < sizeof buf - 1) {
+			ssize_t r = read(fd, buf + len, sizeof buf - 1 - len);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				break;
+			len += (size_t)r;
+		}
+	close(fd);
+	buf[len] = 0;
+	struct jdoc d = {0};
+	char *type = NULL;
+	if (len && !jparse(&d, buf, len)) {
+		size_t tl;
+		const char *t = jsn(&d, jget(&d, jroot(&d), "agentType"), &tl);
+		if (t && tl && tl < 256 && !memchr(t, 0, tl))
+			type = xstrndup(t, tl);
+	}
+	jdoc_free(&d);
+	return type;
+}
+
+/* --- its history (agent-sessions) ---------------------------------------- */
+
+static bool jsonl_name(const char *name, int depth)
+{
+	size_t n = strlen(name);
+	return n > 6 && !strcmp(name + n - 6, ".jsonl");
+}
+
+/* <config>/projects/<project>/<session>.jsonl and below it the
+ * subagents' transcripts; the config directories are those of
+ * CLAUDE_CONFIG_DIR (a comma list), ~/.claude and ~/.config/claude. */
+static void find(struct history *h, const char *home)
+{
+	const char *env = getenv("CLAUDE_CONFIG_DIR");
+	char *dirs[] = {path_join(home, ".claude"), path_join(home, ".config/claude")};
+	if (env) {
+		char *list = xstrdup(env), *save = NULL;
+		for (char *d = strtok_r(list, ",", &save); d; d = strtok_r(NULL, ",", &save)) {
+			char *p = path_join(d, "projects");
+			history_walk(h, p, 32, jsonl_name, NULL, false);
+			free(p);
+		}
+		free(list);
+	}
+	for (int i = 0; i < 2; i++) {
+		char *p = path_join(dirs[i], "projects");
+		history_walk(h, p, 32, jsonl_name, NULL, false);
+		free(p);
+		free(dirs[i]);
+	}
+}
+
+/* A subagent's records carry its parent's sessionId and its own agentId
+ * (p->aux); p->want: the file is named as a subagent's. */
+static bool probe_record(struct session_probe *p, struct jdoc *d, const struct jnode *r)
+{
+	struct session_meta *m = p->m;
+	if (!p->flag) {
+		char *parent = NULL;
+		p->flag = true;
+		p->want = subagent(p->path, &parent);
+		free(parent);
+	}
+	probe_str(p, &m->id, jget(d, r, "sessionId"));
+	probe_str(p, &m->cwd, jget(d, r, "cwd"));
+	probe_str(p, &m->version, jget(d, r, "version"));
+	probe_str(p, &p->aux, jget(d, r, "agentId"));
+	return m->id && m->cwd && m->version && (p->aux || !p->want);
+}
+
+/* a first record too long to parse */
+static void probe_document(struct session_probe *p)
+{
+	probe_doc_str(p, &p->m->id, "sessionId");
+	probe_doc_ts(p, "timestamp");
+}
+
+/* A subagent is named agent-ID and its records' sessionId is the
+ * parent's. */
+static void probe_name(struct session_probe *p, const char *path)
+{
+	struct session_meta *m = p->m;
+	char *parent = NULL;
+	if (!subagent(path, &parent))
+		return;
+	m->parent = m->id;
+	m->id = p->aux;
+	p->aux = NULL;
+	if (!m->parent)
+		m->parent = parent;
+	else
+		free(parent);
+	if (!m->id) {
+		const char *b = agent_file_base(path);
+		size_t stem = agent_file_stem(b, NULL);
+		m->id = strncmp(b, "agent-", 6) ? xstrndup(b, stem)
+			: xstrndup(b + 6, stem > 6 ? stem - 6 : 0);
+	}
+}
+
+static const struct agent_probe probe = {
+	.record = probe_record,
+	.document = probe_document,
+	.doc_tail = true,
+	.name = probe_name,
+	/* records without a cwd (queue-operation, summary,
+	 * file-history-snapshot, some of them large) may open a file */
+	.cwd_scan = (size_t)4 << 20,
+};
+
+/* the keys agent-events orders files by, before reading them */
+static const char *const group_keys[] = {"sessionId", NULL};
+static const char *const time_keys[] = {"timestamp", NULL};
 
 /* --- the agent ------------------------------------------------------------ */
 
@@ -1216,5 +1386,16 @@ static const struct tool_map claude_tools[] = {
 
 const struct agent agent_claude = {
 	.name = "claude",
+	.title = "Claude Code",
 	.tools = claude_tools,
+	.sniff = sniff,
+	.run = run,
+	.probe = session_probe_json,
+	.probe_json = &probe,
+	.find = find,
+	.group_keys = group_keys,
+	.time_keys = time_keys,
+	.subagent = subagent,
+	.subagent_type = meta_type,
+	.companion = companion,
 };

@@ -67,6 +67,7 @@
 #include <string.h>
 #include "agent.h"
 #include "events.h"
+#include "sessions.h"
 #include "shell/shell.h"
 
 #define QMAX 1024                     /* tool calls waiting for their output */
@@ -196,12 +197,6 @@ static int64_t node_ts(const struct jnode *n)
 	return ts_parse(n->s, n->len);
 }
 
-static const char *base_name(const char *p)
-{
-	const char *s = strrchr(p, '/');
-	return s ? s + 1 : p;
-}
-
 /* Once per file for each kind of thing this adapter does not know. */
 static void note_once(struct cx *x, const char *what, const char *name, size_t n)
 {
@@ -320,10 +315,8 @@ static void anc_add(struct cx *x, const char *s, size_t n)
  * else the file's name. */
 static void id_from_path(struct cx *x)
 {
-	const char *b = base_name(x->path);
-	size_t n = strlen(b);
-	if (n > 6 && !strcmp(b + n - 6, ".jsonl"))
-		n -= 6;
+	const char *b = agent_file_base(x->path);
+	size_t n = agent_file_stem(b, ".jsonl");
 	if (!strncmp(b, "rollout-", 8) && n >= 36 + 8) {
 		const char *u = b + n - 36;
 		if (u[8] == '-' && u[13] == '-' && u[18] == '-' && u[23] == '-') {
@@ -1646,9 +1639,29 @@ static int line_score(const char *p, size_t n)
 	return 0;
 }
 
-static int sniff(const char *head, size_t n, const char *path)
+/* The records agent-sessions has always known as Codex's by their
+ * top-level keys alone. */
+static bool codex_keys(const struct agent_head *h, int i)
 {
-	const char *p = head, *e = head + n;
+	static const char *const types[] = {"response_item", "event_msg",
+		"turn_context", "compacted"};
+	if (agent_rec_is(h, i, "type", "session_meta") || agent_rec_get(h, i, "record_type"))
+		return true;
+	if (agent_rec_get(h, i, "payload"))
+		for (size_t k = 0; k < sizeof types / sizeof *types; k++)
+			if (agent_rec_is(h, i, "type", types[k]))
+				return true;
+	/* pre-session_meta rollouts start with a bare header */
+	return !agent_rec_get(h, i, "type") && agent_rec_get(h, i, "id") &&
+		agent_rec_get(h, i, "timestamp") &&
+		(agent_rec_get(h, i, "instructions") || agent_rec_get(h, i, "git"));
+}
+
+/* The best line_score of the first four lines, else 72 when a record of
+ * the head has Codex's keys. */
+static int sniff(const struct agent_head *h)
+{
+	const char *head = h->p, *p = head, *e = head + h->n;
 	int best = 0;
 	for (int i = 0; i < 4 && p < e && best < 100; i++) {
 		const char *nl = memchr(p, '\n', (size_t)(e - p));
@@ -1660,6 +1673,9 @@ static int sniff(const char *head, size_t n, const char *path)
 			break;
 		p = nl + 1;
 	}
+	for (int i = 0; i < h->nrec && best < 72; i++)
+		if (codex_keys(h, i))
+			best = 72;
 	return best;
 }
 
@@ -1714,7 +1730,96 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	cx_free(&x);
 }
 
-const struct adapter adapter_codex = {"codex", sniff, run};
+/* --- its history (agent-sessions) ---------------------------------------- */
+
+static bool rollout_name(const char *name, int depth)
+{
+	size_t n = strlen(name);
+	return !strncmp(name, "rollout-", 8) && n > 6 && !strcmp(name + n - 6, ".jsonl");
+}
+
+/* $CODEX_HOME (~/.codex)/sessions/YYYY/MM/DD/rollout-*.jsonl, and
+ * archived_sessions/ (flat in the versions seen; dated subdirectories are
+ * read as well), whose copy of a session still in sessions/ is not the
+ * one Codex writes to. */
+static void find(struct history *h, const char *home)
+{
+	const char *env = getenv("CODEX_HOME");
+	char *base = env && *env ? xstrdup(env) : path_join(home, ".codex");
+	char *act = path_join(base, "sessions"), *arch = path_join(base, "archived_sessions");
+	history_walk(h, act, 32, rollout_name, NULL, false);
+	history_walk(h, arch, 32, rollout_name, NULL, true);
+	free(act);
+	free(arch);
+	free(base);
+}
+
+/* Old rollouts record the cwd only inside the environment_context
+ * message: <cwd>/path</cwd>. */
+static void cwd_from_text(struct session_probe *p)
+{
+	const char *a = memmem(p->line, p->linelen, "<cwd>", 5);
+	if (!a)
+		return;
+	a += 5;
+	const char *e = memmem(a, p->linelen - (size_t)(a - p->line), "</cwd>", 6);
+	if (e && e > a && e - a < 4096)
+		p->m->cwd = probe_unescape(a, (size_t)(e - a));
+}
+
+/* p->flag: the session_meta record (or a legacy header) was seen. */
+static bool probe_record(struct session_probe *p, struct jdoc *d, const struct jnode *r)
+{
+	struct session_meta *m = p->m;
+	const struct jnode *type = jget(d, r, "type"), *pl = jget(d, r, "payload");
+	if (jeq(type, "session_meta") && !p->flag && pl && pl->type == J_OBJ) {
+		p->flag = true;
+		probe_str(p, &m->id, jget(d, pl, "id"));
+		probe_str(p, &m->id, jget(d, pl, "session_id"));
+		probe_str(p, &m->cwd, jget(d, pl, "cwd"));
+		probe_str(p, &m->version, jget(d, pl, "cli_version"));
+		probe_ts(p, jget(d, pl, "timestamp"));
+		/* a fork names its origin; a spawned subagent its parent thread */
+		probe_str(p, &m->parent, jget(d, pl, "forked_from_id"));
+		probe_str(p, &m->parent, jgetv(d, pl, "source", "subagent", "thread_spawn",
+			"parent_thread_id", NULL));
+	} else if (!type && !p->flag && jget(d, r, "id") && jget(d, r, "timestamp")) {
+		p->flag = true;
+		probe_str(p, &m->id, jget(d, r, "id"));
+	} else if (jeq(type, "turn_context") && pl) {
+		probe_str(p, &m->cwd, jget(d, pl, "cwd"));
+	}
+	if (!m->cwd)
+		cwd_from_text(p);
+	return p->flag && m->cwd;
+}
+
+/* a first record too long to parse */
+static void probe_document(struct session_probe *p)
+{
+	probe_doc_str(p, &p->m->id, "sessionId");
+	probe_doc_str(p, &p->m->id, "id");
+	probe_doc_ts(p, "timestamp");
+}
+
+/* rollout-2025-01-02T03-04-05-<uuid>.jsonl names its session */
+static void probe_name(struct session_probe *p, const char *path)
+{
+	const char *b = agent_file_base(path);
+	size_t stem = agent_file_stem(b, NULL);
+	if (!p->m->id && !strncmp(b, "rollout-", 8) && stem > 8 + 36 && is_uuid(b + stem - 36))
+		p->m->id = xstrndup(b + stem - 36, 36);
+}
+
+static const struct agent_probe probe = {
+	.record = probe_record,
+	.document = probe_document,
+	.doc_tail = true,
+	.name = probe_name,
+};
+
+/* the keys agent-events orders files by, before reading them */
+static const char *const time_keys[] = {"timestamp", NULL};
 
 /* --- the agent ------------------------------------------------------------ */
 
@@ -1725,5 +1830,12 @@ static const struct tool_map codex_tools[] = {
 
 const struct agent agent_codex = {
 	.name = "codex",
+	.title = "Codex CLI",
 	.tools = codex_tools,
+	.sniff = sniff,
+	.run = run,
+	.probe = session_probe_json,
+	.probe_json = &probe,
+	.find = find,
+	.time_keys = time_keys,
 };

@@ -37,7 +37,7 @@ static bool in_time(const struct ev_ctx *c, int64_t ts)
 static bool selected(struct ev_ctx *c, const char *json, size_t len)
 {
 	/* the line without its newline */
-	return !c->select || select_match(c->select, json, len - 1);
+	return !c->select || c->select_match(c->select, json, len - 1);
 }
 
 /* The pending session record: always before a record of its session

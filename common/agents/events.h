@@ -1,9 +1,10 @@
 /* events.h: what agent-events' adapters share: the run's context, the
  * emitter (time filter, --select, lazy session records, deduplication
- * tables) and the adapter table.  One adapter per agent format lives in
- * common/<agent>.c. */
+ * tables).  Each agent's reader (its run, agent.h) lives in
+ * common/agents/<agent>.c. */
 #ifndef AP_EVENTS_H
 #define AP_EVENTS_H
+#include "agent.h"
 #include "event.h"
 #include "lineio.h"
 
@@ -13,6 +14,9 @@ struct ev_ctx {
 	unsigned wflags;        /* EVW_NOTEXT */
 	int64_t since, until;   /* TS_NONE: open */
 	struct select *select;  /* --select, or NULL */
+	/* how select is matched (select_match): called through this so that
+	 * a program that reads no records (agent-sessions) need not link jq */
+	bool (*select_match)(struct select *s, const char *json, size_t len);
 	/* Deduplication across every file of one run, keyed by hash64 of
 	 * the agent's own ids (a resumed session copies earlier records). */
 	struct hmap seen_call;  /* model call: (message id, request id) */
@@ -84,17 +88,6 @@ const char *ev_link_get(struct ev_ctx *c, const char *key);
  * an incomplete last line (a session still being written) only a note.
  * Invalid UTF-8 is reported and the record kept, U+FFFD in its place. */
 const struct jnode *ev_parse_line(struct lreader *r, struct jdoc *d, const char *line, size_t len);
-
-/* An agent format. */
-struct adapter {
-	const char *name;       /* agent name written in records */
-	/* 0..100: how sure this adapter is that a file with this head (up to
-	 * 64 KiB, possibly cut mid-line) and path is its format. */
-	int (*sniff)(const char *head, size_t n, const char *path);
-	/* Read the file from its start and emit its records. */
-	void (*run)(struct ev_ctx *c, struct lreader *r, const char *path);
-};
-extern const struct adapter adapter_claude, adapter_codex, adapter_gemini;
 
 /* effects.c: the effect records of one tool call, from its arguments.
  * tool is the tool record as written (id, session, subagent, prompt, ts,

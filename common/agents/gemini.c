@@ -23,6 +23,7 @@
  * A rewind only hides messages from the client's view; the model calls
  * behind them were made and paid for, so they stay. */
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,12 +127,6 @@ static void sub_resolve(struct gem *g, int64_t ts)
 	}
 }
 
-static const char *base_name(const char *p)
-{
-	const char *s = strrchr(p, '/');
-	return s ? s + 1 : p;
-}
-
 /* --- sniffing ------------------------------------------------------------- */
 
 static bool has(const char *p, size_t n, const char *lit)
@@ -161,8 +156,10 @@ static int gemini_line(struct jdoc *d)
 	return 0;
 }
 
-static int sniff(const char *head, size_t n, const char *path)
+static int score(const struct agent_head *h)
 {
+	const char *head = h->p;
+	size_t n = h->n;
 	size_t i = 0;
 	while (i < n && isspace((unsigned char)head[i]))
 		i++;
@@ -184,7 +181,7 @@ static int sniff(const char *head, size_t n, const char *path)
 	const char *p = head + i, *e = head + n;
 	for (int k = 0; k < 8 && p < e && !score; k++) {
 		nl = memchr(p, '\n', (size_t)(e - p));
-		if (!nl && n >= 65536)
+		if (!nl && h->full)
 			break;   /* cut mid-line */
 		if (!nl)
 			nl = e;  /* the whole file, without a final newline */
@@ -198,8 +195,30 @@ static int sniff(const char *head, size_t n, const char *path)
 		p = nl + 1;
 	}
 	jdoc_free(&d);
-	(void)path;
 	return score;
+}
+
+/* The records agent-sessions has always known as Gemini's by their
+ * top-level keys alone. */
+static bool gemini_keys(const struct agent_head *h, int i)
+{
+	if (agent_rec_get(h, i, "$set") || agent_rec_is(h, i, "type", "gemini"))
+		return true;
+	return (agent_rec_get(h, i, "sessionId") || agent_rec_get(h, i, "messages")) &&
+		(agent_rec_get(h, i, "startTime") || agent_rec_get(h, i, "lastUpdated") ||
+		agent_rec_get(h, i, "projectHash"));
+}
+
+/* 90 for a session-*.json document, 95 for a log's header line, 80 for a
+ * log's message line; else 71 when a record of the head has Gemini's
+ * keys (a Codex record claims the file with 72, Claude's with 70). */
+static int sniff(const struct agent_head *h)
+{
+	int s = score(h);
+	for (int i = 0; i < h->nrec && s < 71; i++)
+		if (gemini_keys(h, i))
+			s = 71;
+	return s;
 }
 
 /* --- records -------------------------------------------------------------- */
@@ -238,9 +257,8 @@ static void ensure_session(struct gem *g, int64_t ts)
 	if (!g->session) {
 		/* messages with no header before them: name the session
 		 * after the file, as the client would list it */
-		const char *b = base_name(g->path);
-		const char *dot = strrchr(b, '.');
-		g->session = xstrndup(b, dot ? (size_t)(dot - b) : strlen(b));
+		const char *b = agent_file_base(g->path);
+		g->session = xstrndup(b, agent_file_stem(b, NULL));
 		lr_note(g->r, "noheader", "no session header; session id taken from the file name");
 	}
 	struct event e;
@@ -288,7 +306,7 @@ static void header(struct gem *g, struct jdoc *d, const struct jnode *o)
 	const char *dir = NULL;
 	size_t dl = 0;
 	if (g->is_sub) {
-		const char *b = base_name(g->path);
+		const char *b = agent_file_base(g->path);
 		if (b > g->path + 1) {
 			const char *s = b - 1;   /* the slash before the base name */
 			const char *q = s;
@@ -803,7 +821,7 @@ static void run_lines(struct gem *g)
 static bool is_document(struct lreader *r)
 {
 	const char *h;
-	size_t n = lr_peek(r, 65536, &h);
+	size_t n = lr_peek(r, AGENT_SNIFF_SIZE, &h);
 	const char *nl = memchr(h, '\n', n);
 	if (!nl)
 		return false;   /* one line, or a first line over 64 KiB */
@@ -837,7 +855,157 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	sb_free(&g.text);
 }
 
-const struct adapter adapter_gemini = {"gemini", sniff, run};
+/* --- its files ------------------------------------------------------------ */
+
+/* chats/<session id>/<subagent id>.json{,l}: a subagent's log names its
+ * parent by its directory. */
+static int subagent(const char *path, char **parent)
+{
+	const char *d, *c;
+	size_t l = agent_dir_up(path, 1, &c) == 5 && !memcmp(c, "chats", 5) ?
+		agent_dir_up(path, 0, &d) : 0;
+	if (l)
+		*parent = xstrndup(d, l);
+	return l > 0;
+}
+
+/* --- its history (agent-sessions) ---------------------------------------- */
+
+static bool json_name(const char *name)
+{
+	size_t n = strlen(name);
+	return (n > 5 && !strcmp(name + n - 5, ".json")) || (n > 6 && !strcmp(name + n - 6, ".jsonl"));
+}
+
+/* session-*.json{,l} in chats/, any *.json{,l} in its subdirectories */
+static bool session_name(const char *name, int depth)
+{
+	return (depth > 0 || !strncmp(name, "session-", 8)) && json_name(name);
+}
+
+/* ~/.gemini/tmp/<project>/chats/session-*.json{,l}, and the subagents'
+ * logs in ~/.gemini/tmp/<project>/chats/<session id>/<id>.json{,l}; the
+ * project's directory is noted with each (cwd_of reads it). */
+static void find(struct history *h, const char *home)
+{
+	char *tmp = path_join(home, ".gemini/tmp");
+	size_t n;
+	char **v = history_list(h, tmp, &n);
+	for (size_t i = 0; i < n; i++) {
+		char *proj = path_join(tmp, v[i] + 1);
+		char *chats = path_join(proj, "chats");
+		history_walk(h, chats, 1, session_name, proj, false);
+		free(chats);
+		free(proj);
+		free(v[i]);
+	}
+	free(v);
+	free(tmp);
+}
+
+/* Gemini records no cwd.  Newer versions leave the project's path in
+ * tmp/<project>/.project_root; otherwise the directory (or the records'
+ * projectHash) is the SHA-256 of the path, which can only be checked
+ * against --project-root itself. */
+static char *cwd_of(const char *proj, const struct session_meta *m,
+	const char *root, const char *root_abs)
+{
+	static char *lastdir, *lastroot, *hashed;
+	static char hash[2][65];
+	if (!proj)
+		return NULL;
+	if (!lastdir || strcmp(lastdir, proj)) {
+		free(lastdir);
+		free(lastroot);
+		lastdir = xstrdup(proj);
+		lastroot = NULL;
+		char *f = path_join(proj, ".project_root");
+		FILE *fp = fopen(f, "r");
+		char line[PATH_MAX + 2];
+		if (fp && fgets(line, sizeof line, fp)) {
+			line[strcspn(line, "\r\n")] = 0;
+			if (*line == '/')
+				lastroot = xstrdup(line);
+		}
+		if (fp)
+			fclose(fp);
+		free(f);
+	}
+	if (lastroot)
+		return xstrdup(lastroot);
+	if (!root)
+		return NULL;
+	if (!hashed || strcmp(hashed, root)) {
+		/* a project is named by the hash of its path, without a
+		 * trailing slash */
+		free(hashed);
+		hashed = xstrdup(root);
+		sha256_hex(root, strlen(root), hash[0]);
+		sha256_hex(root_abs, strlen(root_abs), hash[1]);
+	}
+	const char *h = m->project_hash ? m->project_hash : agent_file_base(proj);
+	if (!strcmp(h, hash[0]))
+		return xstrdup(root);
+	if (!strcmp(h, hash[1]))
+		return xstrdup(root_abs);
+	return NULL;
+}
+
+static bool probe_record(struct session_probe *p, struct jdoc *d, const struct jnode *r)
+{
+	struct session_meta *m = p->m;
+	probe_str(p, &m->id, jget(d, r, "sessionId"));
+	probe_str(p, &m->project_hash, jget(d, r, "projectHash"));
+	probe_ts(p, jget(d, r, "startTime"));
+	probe_ts(p, jget(d, r, "lastUpdated"));
+	probe_ts(p, jgetv(d, r, "$set", "lastUpdated", NULL));
+	return m->id;
+}
+
+/* session-*.json: its keys usually come first; what is not there is
+ * looked for at its end */
+static void probe_document(struct session_probe *p)
+{
+	static const char *const keys[] = {"sessionId", "startTime", "lastUpdated", NULL};
+	for (int pass = 0; pass < 2; pass++) {
+		probe_doc_str(p, &p->m->id, "sessionId");
+		probe_doc_str(p, &p->m->project_hash, "projectHash");
+		probe_doc_ts(p, "startTime");
+		probe_doc_ts(p, "lastUpdated");
+		probe_doc_ts(p, "timestamp");
+		if (pass || probe_doc_has(p, keys) || !probe_doc_tail(p, keys))
+			break;
+	}
+}
+
+static const struct jnode *tail_time(struct jdoc *d, const struct jnode *r)
+{
+	const struct jnode *n = jgetv(d, r, "$set", "lastUpdated", NULL);
+	return n ? n : jget(d, r, "lastUpdated");
+}
+
+/* a subagent's log in chats/<parent session id>/ */
+static void probe_name(struct session_probe *p, const char *path)
+{
+	struct session_meta *m = p->m;
+	char *d = NULL;
+	if (subagent(path, &d) && (!m->id || strcmp(d, m->id)) && strcmp(d, "."))
+		m->parent = d;
+	else
+		free(d);
+}
+
+static const struct agent_probe probe = {
+	.record = probe_record,
+	.document = probe_document,
+	.doc_tail = false,
+	.tail_time = tail_time,
+	.name = probe_name,
+};
+
+/* the keys agent-events orders files by, before reading them */
+static const char *const group_keys[] = {"sessionId", NULL};
+static const char *const time_keys[] = {"timestamp", "startTime", NULL};
 
 /* --- the agent ------------------------------------------------------------ */
 
@@ -848,5 +1016,15 @@ static const struct tool_map gemini_tools[] = {
 
 const struct agent agent_gemini = {
 	.name = "gemini",
+	.title = "Gemini CLI",
 	.tools = gemini_tools,
+	.sniff = sniff,
+	.run = run,
+	.probe = session_probe_json,
+	.probe_json = &probe,
+	.find = find,
+	.group_keys = group_keys,
+	.time_keys = time_keys,
+	.cwd_of = cwd_of,
+	.subagent = subagent,
 };

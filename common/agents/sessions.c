@@ -1,5 +1,6 @@
 /* sessions.c: a session file's agent, id, cwd and time span from its head
  * and tail (see sessions.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,127 +12,10 @@
 #include "util.h"
 
 #define HEAD_CHUNK ((size_t)8 << 10)
-#define HEAD_SCAN ((size_t)64 << 10)       /* no line is begun past this */
+#define HEAD_SCAN AGENT_SNIFF_SIZE         /* no line is begun past this */
 #define HEAD_LINE_MAX ((size_t)16 << 20)   /* longer first records are given up */
-/* A Claude session may open with records that carry no cwd (queue-operation,
- * summary, file-history-snapshot, some of them large): the cwd is looked for
- * this far into the file. */
-#define HEAD_CWD_SCAN ((size_t)4 << 20)
 #define TAIL_FIRST ((size_t)8 << 10)
 #define TAIL_MAX ((size_t)4 << 20)
-#define DETECT_LINES 64
-
-static const char *const names[AGENT_N] = {NULL, "claude", "codex", "gemini"};
-
-const char *agent_name(int agent)
-{
-	return agent > 0 && agent < AGENT_N ? names[agent] : NULL;
-}
-
-int agent_from_name(const char *s, size_t n)
-{
-	for (int a = 1; a < AGENT_N; a++)
-		if (strlen(names[a]) == n && !memcmp(names[a], s, n))
-			return a;
-	return AGENT_UNKNOWN;
-}
-
-/* --- detection from top-level keys ------------------------------------- */
-
-/* The top-level keys that tell the formats apart, gathered either from a
- * parsed record or by scanning raw text (a document too big to parse). */
-enum {
-	TK_TYPE, TK_PAYLOAD, TK_RECORD_TYPE, TK_ID, TK_TIMESTAMP, TK_INSTRUCTIONS,
-	TK_GIT, TK_SET, TK_SESSIONID, TK_STARTTIME, TK_PROJECTHASH, TK_MESSAGES,
-	TK_LASTUPDATED, TK_LEAFUUID, TK_PARENTUUID, TK_N
-};
-static const char *const tk_names[TK_N] = {
-	"type", "payload", "record_type", "id", "timestamp", "instructions",
-	"git", "$set", "sessionId", "startTime", "projectHash", "messages",
-	"lastUpdated", "leafUuid", "parentUuid",
-};
-
-struct top {
-	unsigned has;           /* 1 << TK_* */
-	const char *v[TK_N];    /* string values, raw (still escaped) */
-	size_t vn[TK_N];
-};
-
-#define HAS(t, k) ((t)->has & (1u << (k)))
-
-static int tk_find(const char *s, size_t n)
-{
-	for (int k = 0; k < TK_N; k++)
-		if (strlen(tk_names[k]) == n && !memcmp(tk_names[k], s, n))
-			return k;
-	return -1;
-}
-
-static void top_set(struct top *t, const char *key, size_t kn, const char *v, size_t vn)
-{
-	int k = tk_find(key, kn);
-	if (k < 0 || HAS(t, k))
-		return;
-	t->has |= 1u << k;
-	t->v[k] = v;
-	t->vn[k] = vn;
-}
-
-static bool top_is(const struct top *t, int k, const char *lit)
-{
-	return t->v[k] && t->vn[k] == strlen(lit) && !memcmp(t->v[k], lit, t->vn[k]);
-}
-
-static void top_from_doc(const struct jdoc *d, struct top *t)
-{
-	const struct jnode *r = jroot(d);
-	memset(t, 0, sizeof *t);
-	if (!r || r->type != J_OBJ)
-		return;
-	JFOR(d, r, k) {
-		const struct jnode *v = jval(k);
-		top_set(t, k->s, k->len, v->type == J_STR ? v->s : NULL,
-			v->type == J_STR ? v->len : 0);
-	}
-}
-
-static int detect_top(const struct top *t)
-{
-	static const char *const codex_types[] = {"response_item", "event_msg",
-		"turn_context", "compacted"};
-	static const char *const claude_types[] = {"summary", "file-history-snapshot",
-		"queue-operation", "permission-mode"};
-	if (top_is(t, TK_TYPE, "session_meta") || HAS(t, TK_RECORD_TYPE))
-		return AGENT_CODEX;
-	if (HAS(t, TK_PAYLOAD))
-		for (size_t i = 0; i < sizeof codex_types / sizeof *codex_types; i++)
-			if (top_is(t, TK_TYPE, codex_types[i]))
-				return AGENT_CODEX;
-	/* pre-session_meta rollouts start with a bare header */
-	if (!HAS(t, TK_TYPE) && HAS(t, TK_ID) && HAS(t, TK_TIMESTAMP) &&
-	    (HAS(t, TK_INSTRUCTIONS) || HAS(t, TK_GIT)))
-		return AGENT_CODEX;
-	if (HAS(t, TK_SET) || top_is(t, TK_TYPE, "gemini"))
-		return AGENT_GEMINI;
-	if ((HAS(t, TK_SESSIONID) || HAS(t, TK_MESSAGES)) &&
-	    (HAS(t, TK_STARTTIME) || HAS(t, TK_LASTUPDATED) || HAS(t, TK_PROJECTHASH)))
-		return AGENT_GEMINI;
-	if (HAS(t, TK_SESSIONID) || HAS(t, TK_LEAFUUID) || HAS(t, TK_PARENTUUID))
-		return AGENT_CLAUDE;
-	for (size_t i = 0; i < sizeof claude_types / sizeof *claude_types; i++)
-		if (top_is(t, TK_TYPE, claude_types[i]))
-			return AGENT_CLAUDE;
-	return AGENT_UNKNOWN;
-}
-
-int agent_detect_record(struct jdoc *d)
-{
-	struct top t;
-	top_from_doc(d, &t);
-	return detect_top(&t);
-}
-
-/* --- raw top-level scans, for documents too big to parse ----------------- */
 
 static size_t skip_ws(const char *s, size_t n, size_t i)
 {
@@ -140,162 +24,7 @@ static size_t skip_ws(const char *s, size_t n, size_t i)
 	return i;
 }
 
-/* Index of the quote closing the string that opens at s[i], or n. */
-static size_t str_end(const char *s, size_t n, size_t i)
-{
-	for (i++; i < n; i++) {
-		if (s[i] == '\\')
-			i++;
-		else if (s[i] == '"')
-			return i;
-	}
-	return n;
-}
-
-/* The key at s[ks..ke) (quotes excluded) and its value after the colon at
- * or after s[i]: note it in t. */
-static void top_member(const char *s, size_t n, size_t ks, size_t ke, size_t i, struct top *t)
-{
-	i = skip_ws(s, n, i);
-	if (i >= n || s[i] != ':')
-		return;
-	i = skip_ws(s, n, i + 1);
-	if (i < n && s[i] == '"') {
-		size_t e = str_end(s, n, i);
-		if (e < n)
-			top_set(t, s + ks, ke - ks, s + i + 1, e - i - 1);
-	} else if (i < n) {
-		top_set(t, s + ks, ke - ks, NULL, 0);
-	}
-}
-
-/* What a Gemini document needs: scans stop once they have it all. */
-#define TK_DOC (1u << TK_SESSIONID | 1u << TK_STARTTIME | 1u << TK_LASTUPDATED)
-
-/* The top-level members of the object starting s[0..n), from the front,
- * as far as the text goes or until the keys in stop are all seen. */
-static void top_scan_fwd(const char *s, size_t n, struct top *t, unsigned stop)
-{
-	size_t i = skip_ws(s, n, 0);
-	int depth = 1;
-	bool want_key = true;
-	if (i >= n || s[i] != '{')
-		return;
-	for (i++; i < n;) {
-		char c = s[i];
-		if (c == '"') {
-			size_t e = str_end(s, n, i);
-			if (e >= n)
-				return;
-			if (depth == 1 && want_key) {
-				top_member(s, n, i + 1, e, e + 1, t);
-				want_key = false;
-				if (stop && (t->has & stop) == stop)
-					return;
-			}
-			i = e + 1;
-			continue;
-		}
-		if (c == '{' || c == '[')
-			depth++;
-		else if ((c == '}' || c == ']') && --depth == 0)
-			return;
-		else if (c == ',' && depth == 1)
-			want_key = true;
-		i++;
-	}
-}
-
-/* Is the quote at s[i] escaped (an odd run of backslashes before it)? */
-static bool escaped(const char *s, size_t i)
-{
-	size_t k = 0;
-	while (i > k && s[i - k - 1] == '\\')
-		k++;
-	return k & 1;
-}
-
-/* The same from the back of s[0..n), the end of the document: a window
- * that need not start at a record boundary.  Scanning backwards, a string
- * ends at an unescaped quote and begins at the previous one; a string at
- * depth 1 followed by a colon is a key. */
-static void top_scan_back(const char *s, size_t n, struct top *t, unsigned stop)
-{
-	size_t i = n;
-	while (i > 0 && strchr(" \t\r\n", s[i - 1]))
-		i--;
-	if (i == 0 || s[i - 1] != '}')
-		return;
-	int depth = 1;
-	for (i--; i > 0;) {
-		char c = s[--i];
-		if (c == '"') {
-			size_t e = i;
-			do {
-				if (i == 0)
-					return;
-				i--;
-			} while (s[i] != '"' || escaped(s, i));
-			if (depth == 1)
-				top_member(s, n, i + 1, e, e + 1, t);
-			if (stop && (t->has & stop) == stop)
-				return;
-			continue;
-		}
-		if (c == '}' || c == ']')
-			depth++;
-		else if ((c == '{' || c == '[') && --depth == 0)
-			return;
-	}
-}
-
-int agent_detect_head(const char *p, size_t n)
-{
-	struct jdoc d = {0};
-	int agent = AGENT_UNKNOWN, lines = 0;
-	size_t i = skip_ws(p, n, 0);
-	if (n - i >= 3 && !memcmp(p + i, "\xef\xbb\xbf", 3))
-		i += 3;
-	while (i < n && lines < DETECT_LINES && !agent) {
-		const char *nl = memchr(p + i, '\n', n - i);
-		size_t len = (nl ? (size_t)(nl - p) : n) - i;
-		/* jparse may look one byte past the line: only the newline */
-		if (nl && len && !jparse(&d, p + i, len)) {
-			agent = agent_detect_record(&d);
-		} else if (lines == 0) {
-			/* pretty-printed, or a first record longer than the head */
-			struct top t = {0};
-			top_scan_fwd(p + i, n - i, &t, 0);
-			agent = detect_top(&t);
-			break;
-		}
-		lines += len > 0;
-		i = nl ? (size_t)(nl - p) + 1 : n;
-	}
-	jdoc_free(&d);
-	return agent;
-}
-
 /* --- probing one file ---------------------------------------------------- */
-
-struct probe {
-	int fd;
-	uint64_t size;
-	const char *path;
-	char *buf;              /* the head, NUL-terminated */
-	size_t cap, have, pos;
-	char *tbuf;             /* the tail window */
-	size_t tcap;
-	struct jdoc d;
-	struct session_meta *m;
-	int64_t lo, hi;         /* timestamps seen in the head */
-	bool got_meta;          /* Codex: session_meta or legacy header seen */
-	bool want_agent_id;     /* Claude: the file is a subagent's */
-	char *agent_id;         /* Claude: agentId of a subagent */
-	const char *line;       /* the record parsed last */
-	size_t linelen;
-	int err;                /* errno of a failed read */
-};
 
 static bool pread_all(int fd, char *p, size_t n, uint64_t off, int *err)
 {
@@ -315,7 +44,7 @@ static bool pread_all(int fd, char *p, size_t n, uint64_t off, int *err)
 }
 
 /* Have at least want bytes of the head (or the whole file). */
-static bool head_fill(struct probe *p, size_t want)
+static bool head_fill(struct session_probe *p, size_t want)
 {
 	if (want > p->size)
 		want = (size_t)p->size;
@@ -334,7 +63,7 @@ static bool head_fill(struct probe *p, size_t want)
 
 /* The next line of the head: 1 and the line, 0 at the end, -1 when it
  * cannot be had (read error, or a record too long to be a header). */
-static int head_line(struct probe *p, const char **line, size_t *len)
+static int head_line(struct session_probe *p, const char **line, size_t *len)
 {
 	for (;;) {
 		if (p->pos >= p->have && p->have >= p->size)
@@ -360,7 +89,7 @@ static int head_line(struct probe *p, const char **line, size_t *len)
 	}
 }
 
-static void set_str(struct probe *p, char **dst, const struct jnode *n)
+void probe_str(struct session_probe *p, char **dst, const struct jnode *n)
 {
 	size_t len;
 	const char *s;
@@ -369,7 +98,7 @@ static void set_str(struct probe *p, char **dst, const struct jnode *n)
 	*dst = xstrndup(s, len);
 }
 
-static void note_ts(struct probe *p, const char *s, size_t n)
+void probe_ts_text(struct session_probe *p, const char *s, size_t n)
 {
 	int64_t t = s ? ts_parse(s, n) : TS_NONE;
 	if (t == TS_NONE)
@@ -380,15 +109,14 @@ static void note_ts(struct probe *p, const char *s, size_t n)
 		p->hi = t;
 }
 
-static void note_tsnode(struct probe *p, const struct jnode *n)
+void probe_ts(struct session_probe *p, const struct jnode *n)
 {
 	size_t len;
 	const char *s = jsn(&p->d, n, &len);
-	note_ts(p, s, s ? len : 0);
+	probe_ts_text(p, s, s ? len : 0);
 }
 
-/* JSON-unescape raw string text s[0..n) into a new string. */
-static char *unescape(const char *s, size_t n)
+char *probe_unescape(const char *s, size_t n)
 {
 	struct sbuf b = {0};
 	struct jdoc d = {0};
@@ -407,100 +135,17 @@ static char *unescape(const char *s, size_t n)
 	return r;
 }
 
-/* Old Codex rollouts record the cwd only inside the environment_context
- * message: <cwd>/path</cwd>. */
-static void codex_cwd_from_text(struct probe *p)
-{
-	const char *a = memmem(p->line, p->linelen, "<cwd>", 5);
-	if (!a)
-		return;
-	a += 5;
-	const char *e = memmem(a, p->linelen - (size_t)(a - p->line), "</cwd>", 6);
-	if (e && e > a && e - a < 4096)
-		p->m->cwd = unescape(a, (size_t)(e - a));
-}
-
-static void take_claude(struct probe *p, const struct jnode *r)
-{
-	struct session_meta *m = p->m;
-	set_str(p, &m->id, jget(&p->d, r, "sessionId"));
-	set_str(p, &m->cwd, jget(&p->d, r, "cwd"));
-	set_str(p, &m->version, jget(&p->d, r, "version"));
-	set_str(p, &p->agent_id, jget(&p->d, r, "agentId"));
-}
-
-static void take_codex(struct probe *p, const struct jnode *r)
-{
-	struct jdoc *d = &p->d;
-	struct session_meta *m = p->m;
-	const struct jnode *type = jget(d, r, "type"), *pl = jget(d, r, "payload");
-	if (jeq(type, "session_meta") && !p->got_meta && pl && pl->type == J_OBJ) {
-		p->got_meta = true;
-		set_str(p, &m->id, jget(d, pl, "id"));
-		set_str(p, &m->id, jget(d, pl, "session_id"));
-		set_str(p, &m->cwd, jget(d, pl, "cwd"));
-		set_str(p, &m->version, jget(d, pl, "cli_version"));
-		note_tsnode(p, jget(d, pl, "timestamp"));
-		/* a fork names its origin; a spawned subagent its parent thread */
-		set_str(p, &m->parent, jget(d, pl, "forked_from_id"));
-		set_str(p, &m->parent, jgetv(d, pl, "source", "subagent", "thread_spawn",
-			"parent_thread_id", NULL));
-	} else if (!type && !p->got_meta && jget(d, r, "id") && jget(d, r, "timestamp")) {
-		p->got_meta = true;
-		set_str(p, &m->id, jget(d, r, "id"));
-	} else if (jeq(type, "turn_context") && pl) {
-		set_str(p, &m->cwd, jget(d, pl, "cwd"));
-	}
-	if (!m->cwd)
-		codex_cwd_from_text(p);
-}
-
-static void take_gemini(struct probe *p, const struct jnode *r)
-{
-	struct jdoc *d = &p->d;
-	struct session_meta *m = p->m;
-	set_str(p, &m->id, jget(d, r, "sessionId"));
-	set_str(p, &m->project_hash, jget(d, r, "projectHash"));
-	note_tsnode(p, jget(d, r, "startTime"));
-	note_tsnode(p, jget(d, r, "lastUpdated"));
-	note_tsnode(p, jgetv(d, r, "$set", "lastUpdated", NULL));
-}
-
-static void take_record(struct probe *p)
-{
-	const struct jnode *r = jroot(&p->d);
-	note_tsnode(p, jget(&p->d, r, "timestamp"));
-	switch (p->m->agent) {
-	case AGENT_CLAUDE: take_claude(p, r); break;
-	case AGENT_CODEX: take_codex(p, r); break;
-	case AGENT_GEMINI: take_gemini(p, r); break;
-	}
-}
-
-static bool head_done(const struct probe *p)
-{
-	const struct session_meta *m = p->m;
-	if (p->lo == TS_NONE)
-		return false;
-	switch (m->agent) {
-	case AGENT_CLAUDE:
-		return m->id && m->cwd && m->version && (p->agent_id || !p->want_agent_id);
-	case AGENT_CODEX: return p->got_meta && m->cwd;
-	case AGENT_GEMINI: return m->id;
-	}
-	return false;
-}
-
 /* Lines of the head until the header fields are known.  Returns the number
  * of records parsed. */
-static int scan_head(struct probe *p, bool *doc)
+static void scan_head(struct session_probe *p, const struct agent_probe *ap, bool *doc)
 {
 	const char *line;
 	size_t len;
 	int nrec = 0, r;
+	size_t cwd_scan = ap->cwd_scan ? ap->cwd_scan : HEAD_SCAN;
 	*doc = false;
-	while ((p->pos < HEAD_SCAN || (p->m->agent == AGENT_CLAUDE && !p->m->cwd &&
-	    p->pos < HEAD_CWD_SCAN)) && (r = head_line(p, &line, &len)) != 0) {
+	while ((p->pos < HEAD_SCAN || (!p->m->cwd && p->pos < cwd_scan)) &&
+	    (r = head_line(p, &line, &len)) != 0) {
 		if (r < 0) {
 			*doc = nrec == 0 && p->err == 0;
 			break;
@@ -520,38 +165,74 @@ static int scan_head(struct probe *p, bool *doc)
 		nrec++;
 		p->line = line;
 		p->linelen = len;
-		if (!p->m->agent)
-			p->m->agent = agent_detect_record(&p->d);
-		if (p->m->agent) {
-			take_record(p);
-			if (head_done(p))
-				break;
-		}
+		const struct jnode *rec = jroot(&p->d);
+		probe_ts(p, jget(&p->d, rec, "timestamp"));
+		if (ap->record(p, &p->d, rec) && p->lo != TS_NONE)
+			break;
 	}
-	return nrec;
 }
 
-static char *top_str(const struct top *t, int k)
+/* --- one-document files -------------------------------------------------- */
+
+static bool has_key(const struct session_probe *p, const char *key)
 {
-	return t->v[k] && t->vn[k] ? unescape(t->v[k], t->vn[k]) : NULL;
+	for (size_t i = 0; i < p->ntop; i++)
+		if (!strcmp(p->top[i].key, key))
+			return true;
+	return false;
 }
 
-static void top_take(struct probe *p, const struct top *t)
+bool probe_doc_has(const struct session_probe *p, const char *const *keys)
 {
-	struct session_meta *m = p->m;
-	if (!m->id)
-		m->id = top_str(t, TK_SESSIONID);
-	if (!m->id && m->agent == AGENT_CODEX)
-		m->id = top_str(t, TK_ID);
-	if (!m->project_hash)
-		m->project_hash = top_str(t, TK_PROJECTHASH);
-	note_ts(p, t->v[TK_STARTTIME], t->vn[TK_STARTTIME]);
-	note_ts(p, t->v[TK_LASTUPDATED], t->vn[TK_LASTUPDATED]);
-	note_ts(p, t->v[TK_TIMESTAMP], t->vn[TK_TIMESTAMP]);
+	for (; *keys; keys++)
+		if (!has_key(p, *keys))
+			return false;
+	return true;
 }
 
-/* Read the last size bytes (at most) into the tail buffer. */
-static const char *tail_read(struct probe *p, size_t w, uint64_t *off)
+static bool top_member(void *arg, const char *k, size_t kn, const char *v, size_t vn)
+{
+	struct session_probe *p = arg;
+	char key[sizeof p->top->key];
+	if (kn >= sizeof key)
+		return false;
+	memcpy(key, k, kn);
+	key[kn] = 0;
+	if (has_key(p, key))
+		return false;           /* the first one counts */
+	if (p->ntop == p->captop)
+		p->top = xrealloc(p->top, sizeof *p->top * (p->captop = p->captop ? p->captop * 2 : 32));
+	struct probe_member *m = &p->top[p->ntop++];
+	memcpy(m->key, key, kn + 1);
+	m->v = v;
+	m->vn = vn;
+	return p->stop && probe_doc_has(p, p->stop);
+}
+
+static const struct probe_member *doc_get(const struct session_probe *p, const char *key)
+{
+	for (size_t i = 0; i < p->ntop; i++)
+		if (!strcmp(p->top[i].key, key))
+			return &p->top[i];
+	return NULL;
+}
+
+void probe_doc_str(struct session_probe *p, char **dst, const char *key)
+{
+	const struct probe_member *m = doc_get(p, key);
+	if (!*dst && m && m->v && m->vn)
+		*dst = probe_unescape(m->v, m->vn);
+}
+
+void probe_doc_ts(struct session_probe *p, const char *key)
+{
+	const struct probe_member *m = doc_get(p, key);
+	if (m && m->v)
+		probe_ts_text(p, m->v, m->vn);
+}
+
+/* Read the last w bytes (at most) into the tail buffer. */
+static const char *tail_read(struct session_probe *p, size_t w, uint64_t *off)
 {
 	if (w > p->size)
 		w = (size_t)p->size;
@@ -568,40 +249,40 @@ static const char *tail_read(struct probe *p, size_t w, uint64_t *off)
 	return p->tbuf;
 }
 
-/* A whole JSON document: its top-level keys from the front and, for what
- * is not there, from the back. */
-static void scan_doc(struct probe *p)
+bool probe_doc_tail(struct session_probe *p, const char *const *stop)
 {
-	struct top t = {0};
 	uint64_t off;
-	/* the keys usually come first: try the head as read so far */
-	top_scan_fwd(p->buf, p->have, &t, TK_DOC);
-	if ((t.has & TK_DOC) != TK_DOC && p->have < HEAD_SCAN && head_fill(p, HEAD_SCAN)) {
-		memset(&t, 0, sizeof t);
-		top_scan_fwd(p->buf, p->have, &t, TK_DOC);
-	}
-	p->m->agent = detect_top(&t);
-	top_take(p, &t);
-	if (p->have >= p->size || (t.has & TK_DOC) == TK_DOC)
-		return;
+	if (p->have >= p->size)
+		return false;
 	const char *s = tail_read(p, HEAD_SCAN, &off);
 	if (!s)
-		return;
-	memset(&t, 0, sizeof t);
-	top_scan_back(s, (size_t)(p->size - off), &t, TK_DOC);
-	if (!p->m->agent)
-		p->m->agent = detect_top(&t);
-	top_take(p, &t);
+		return false;
+	p->ntop = 0;
+	p->stop = stop;
+	agent_scan_members(s, (size_t)(p->size - off), true, top_member, p);
+	p->stop = NULL;
+	return true;
 }
 
-static int64_t record_ts(struct probe *p)
+/* A whole JSON document: its top-level keys from the front; the agent
+ * takes them, and reads the back for what is not there. */
+static void scan_doc(struct session_probe *p, const struct agent_probe *ap)
+{
+	head_fill(p, HEAD_SCAN);
+	p->ntop = 0;
+	agent_scan_members(p->buf, p->have, false, top_member, p);
+	if (ap->document)
+		ap->document(p);
+}
+
+/* --- the last time ------------------------------------------------------- */
+
+static int64_t record_ts(struct session_probe *p, const struct agent_probe *ap)
 {
 	const struct jnode *r = jroot(&p->d);
 	const struct jnode *n = jget(&p->d, r, "timestamp");
-	if (!n && p->m->agent == AGENT_GEMINI)
-		n = jgetv(&p->d, r, "$set", "lastUpdated", NULL);
-	if (!n && p->m->agent == AGENT_GEMINI)
-		n = jget(&p->d, r, "lastUpdated");
+	if (!n && ap->tail_time)
+		n = ap->tail_time(&p->d, r);
 	size_t len;
 	const char *s = jsn(&p->d, n, &len);
 	return s ? ts_parse(s, len) : TS_NONE;
@@ -610,7 +291,7 @@ static int64_t record_ts(struct probe *p)
 /* The timestamp of the last record that has one, searching back from the
  * end in a growing window.  A last line cut short by a writer still at
  * work does not parse and is passed over. */
-static int64_t scan_tail(struct probe *p)
+static int64_t scan_tail(struct session_probe *p, const struct agent_probe *ap)
 {
 	for (size_t w = TAIL_FIRST;; w *= 4) {
 		uint64_t off;
@@ -627,7 +308,7 @@ static int64_t scan_tail(struct probe *p)
 			if (a == 0 && off > 0)
 				break;          /* cut by the window: widen it */
 			if (b > a && !jparse(&p->d, s + a, b - a)) {
-				int64_t t = record_ts(p);
+				int64_t t = record_ts(p, ap);
 				if (t != TS_NONE)
 					return t;
 			}
@@ -638,33 +319,7 @@ static int64_t scan_tail(struct probe *p)
 	}
 }
 
-static const char *base_name(const char *path, size_t *stem)
-{
-	const char *b = strrchr(path, '/');
-	b = b ? b + 1 : path;
-	const char *dot = strrchr(b, '.');
-	*stem = dot && dot != b ? (size_t)(dot - b) : strlen(b);
-	return b;
-}
-
-/* The name of the directory holding path, up levels above it. */
-static char *dir_name(const char *path, int up)
-{
-	const char *e = path + strlen(path);
-	for (int i = 0; i <= up; i++) {
-		while (e > path && e[-1] != '/')
-			e--;
-		if (e == path)
-			return NULL;
-		e--;
-	}
-	const char *b = e;
-	while (b > path && b[-1] != '/')
-		b--;
-	return e > b ? xstrndup(b, (size_t)(e - b)) : NULL;
-}
-
-static bool is_uuid(const char *s)
+bool is_uuid(const char *s)
 {
 	for (int i = 0; i < 36; i++) {
 		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
@@ -674,59 +329,59 @@ static bool is_uuid(const char *s)
 	return true;
 }
 
-/* Ids the records do not give come from the file name; a Claude subagent
- * is named agent-ID and its records' sessionId is the parent's. */
-static void name_session(struct probe *p)
+int session_probe_json(const struct agent *a, struct session_probe *p, const char **why)
 {
+	const struct agent_probe *ap = a->probe_json;
 	struct session_meta *m = p->m;
-	size_t stem;
-	const char *b = base_name(p->path, &stem);
-	char *dir = dir_name(p->path, 0);
-	bool subdir = dir && !strcmp(dir, "subagents");
-	free(dir);
-	if (m->agent == AGENT_CLAUDE && (subdir || !strncmp(b, "agent-", 6))) {
-		m->parent = m->id;
-		m->id = p->agent_id;
-		p->agent_id = NULL;
-		if (!m->parent && subdir)
-			m->parent = dir_name(p->path, 1);
-		if (!m->id)
-			m->id = strncmp(b, "agent-", 6) ? xstrndup(b, stem)
-				: xstrndup(b + 6, stem > 6 ? stem - 6 : 0);
-		return;
+	bool doc = false;
+	p->pos = 0;
+	scan_head(p, ap, &doc);
+	if (doc)
+		scan_doc(p, ap);
+	if (p->err) {
+		*why = strerror(p->err);
+		return -1;
 	}
-	/* Gemini: a subagent's log in chats/<parent session id>/ */
-	char *up = m->agent == AGENT_GEMINI ? dir_name(p->path, 1) : NULL;
-	if (up && !strcmp(up, "chats")) {
-		char *d = dir_name(p->path, 0);
-		if (d && (!m->id || strcmp(d, m->id)) && strcmp(d, "."))
-			m->parent = d;
-		else
-			free(d);
+	/* a JSON document's end holds no records to parse, unless the
+	 * agent's do */
+	int64_t t = doc && !ap->doc_tail ? TS_NONE : scan_tail(p, ap);
+	if (t != TS_NONE && (p->hi == TS_NONE || t > p->hi))
+		p->hi = t;
+	if (t != TS_NONE && p->lo == TS_NONE)
+		p->lo = t;
+	m->first = p->lo;
+	m->last = p->hi;
+	if (ap->name)
+		ap->name(p, p->path);
+	if (!m->id) {
+		const char *b = agent_file_base(p->path);
+		m->id = xstrndup(b, agent_file_stem(b, NULL));
 	}
-	free(up);
-	if (m->id)
-		return;
-	/* rollout-2025-01-02T03-04-05-<uuid>.jsonl */
-	if (m->agent == AGENT_CODEX && !strncmp(b, "rollout-", 8) && stem > 8 + 36 &&
-	    is_uuid(b + stem - 36))
-		m->id = xstrndup(b + stem - 36, 36);
-	else
-		m->id = xstrndup(b, stem);
+	if (p->err) {
+		*why = strerror(p->err);
+		return -1;
+	}
+	return 0;
+}
+
+/* "not a Claude Code, Codex CLI or Gemini CLI session" */
+static const char *not_a_session(void)
+{
+	static char *s;
+	if (!s) {
+		struct sbuf b = {0};
+		sb_printf(&b, "not a %s session", agent_titles());
+		s = b.p;
+	}
+	return s;
 }
 
 int session_probe(int fd, const char *path, uint64_t size,
 	struct session_meta *m, const char **why)
 {
-	struct probe p = {.fd = fd, .size = size, .path = path, .m = m,
+	struct session_probe p = {.fd = fd, .size = size, .path = path, .m = m,
 		.lo = TS_NONE, .hi = TS_NONE};
-	bool doc = false;
 	int rc = -1;
-	size_t stem;
-	const char *b = base_name(path, &stem);
-	char *dir = dir_name(path, 0);
-	p.want_agent_id = !strncmp(b, "agent-", 6) || (dir && !strcmp(dir, "subagents"));
-	free(dir);
 	memset(m, 0, sizeof *m);
 	m->bytes = size;
 	m->first = m->last = TS_NONE;
@@ -734,73 +389,137 @@ int session_probe(int fd, const char *path, uint64_t size,
 		*why = "empty file";
 		return -1;
 	}
-	int nrec = head_fill(&p, HEAD_CHUNK) ? scan_head(&p, &doc) : 0;
-	if (doc)
-		scan_doc(&p);
-	if (p.err) {
+	if (!head_fill(&p, AGENT_SNIFF_SIZE)) {
 		*why = strerror(p.err);
-	} else if (!m->agent) {
-		*why = nrec || doc ? "not a Claude, Codex or Gemini session"
-			: "no JSON records at its start";
+	} else if (!(p.agent = m->agent = agent_sniff(p.buf, p.have, path))) {
+		/* JSON at the start (records, or a document's opening brace)
+		 * that no agent knows, or no JSON at all */
+		const struct agent_head *h = agent_last_head();
+		size_t i = skip_ws(p.buf, p.have, 0);
+		*why = h->njson || (i < p.have && p.buf[i] == '{') ?
+			not_a_session() : "no JSON records at its start";
 	} else {
-		/* a JSON document's end holds no records to parse */
-		int64_t t = doc && m->agent == AGENT_GEMINI ? TS_NONE : scan_tail(&p);
-		if (t != TS_NONE && (p.hi == TS_NONE || t > p.hi))
-			p.hi = t;
-		if (t != TS_NONE && p.lo == TS_NONE)
-			p.lo = t;
-		m->first = p.lo;
-		m->last = p.hi;
-		name_session(&p);
-		rc = p.err ? -1 : 0;
-		if (p.err)
-			*why = strerror(p.err);
+		rc = p.agent->probe(p.agent, &p, why);
 	}
 	free(p.buf);
 	free(p.tbuf);
-	free(p.agent_id);
+	free(p.aux);
+	free(p.top);
 	jdoc_free(&p.d);
 	if (rc)
 		session_meta_free(m);
 	return rc;
 }
 
-char *claude_subagent_type(const char *path)
+/* --- where histories lie ------------------------------------------------- */
+
+static uint64_t devino(const struct stat *st)
 {
-	size_t n = strlen(path);
-	if (n < 6 || strcmp(path + n - 6, ".jsonl"))
-		return NULL;
-	char *meta = xmalloc(n + 5);
-	memcpy(meta, path, n - 6);
-	strcpy(meta + n - 6, ".meta.json");
-	int fd = open(meta, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	free(meta);
-	if (fd < 0)
-		return NULL;
-	char buf[65536];
-	size_t len = 0;
+	uint64_t k[2] = {(uint64_t)st->st_dev, (uint64_t)st->st_ino};
+	return hash64(k, sizeof k, 0x5e551);
+}
+
+char *path_join(const char *a, const char *b)
+{
+	struct sbuf s = {0};
+	sb_adds(&s, a);
+	if (s.len && s.p[s.len - 1] != '/')
+		sb_addc(&s, '/');
+	sb_adds(&s, b);
+	return s.p;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **history_list(struct history *h, const char *dir, size_t *n)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct stat st;
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode))
-		while (len < sizeof buf - 1) {
-			ssize_t r = read(fd, buf + len, sizeof buf - 1 - len);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0)
-				break;
-			len += (size_t)r;
-		}
-	close(fd);
-	buf[len] = 0;
-	struct jdoc d = {0};
-	char *type = NULL;
-	if (len && !jparse(&d, buf, len)) {
-		size_t tl;
-		const char *t = jsn(&d, jget(&d, jroot(&d), "agentType"), &tl);
-		if (t && tl && tl < 256 && !memchr(t, 0, tl))
-			type = xstrndup(t, tl);
+	bool ins;
+	*n = 0;
+	if (fd < 0) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			h->error(dir, strerror(errno));
+		return NULL;
 	}
-	jdoc_free(&d);
-	return type;
+	/* a symlink loop or a second way to one directory: once is enough */
+	if (fstat(fd, &st) || (hm_put(&h->seen_dirs, devino(&st), &ins), !ins)) {
+		close(fd);
+		return NULL;
+	}
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		h->error(dir, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	char **v = NULL;
+	size_t cap = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (*n == cap)
+			v = xrealloc(v, sizeof *v * (cap = cap ? cap * 2 : 64));
+		/* the type rides in front of the name */
+		size_t l = strlen(e->d_name);
+		v[*n] = xmalloc(l + 2);
+		v[*n][0] = (char)e->d_type;
+		memcpy(v[*n] + 1, e->d_name, l + 1);
+		(*n)++;
+	}
+	closedir(d);
+	sort_n(v, *n, sizeof *v, cmp_str);
+	return v;
+}
+
+static void walk(struct history *h, const char *dir, int maxdepth,
+	bool (*want)(const char *, int), const char *place, bool copy, int depth)
+{
+	size_t n;
+	char **v = history_list(h, dir, &n);
+	for (size_t i = 0; i < n; i++) {
+		const char *name = v[i] + 1;
+		unsigned char type = (unsigned char)v[i][0];
+		char *path = path_join(dir, name);
+		bool ok = want(name, depth);
+		if (type == DT_LNK || type == DT_UNKNOWN) {
+			struct stat st;
+			if (stat(path, &st)) {
+				if (ok)
+					h->error(path, strerror(errno));
+				free(path);
+				free(v[i]);
+				continue;
+			}
+			type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+		}
+		if (type == DT_DIR && ok) {
+			h->error(path, "is a directory");
+		} else if (type == DT_DIR && depth < maxdepth) {
+			walk(h, path, maxdepth, want, place, copy, depth + 1);
+		} else if (ok && type == DT_REG) {
+			if (h->n == h->cap)
+				h->v = xrealloc(h->v, sizeof *h->v * (h->cap = h->cap ? h->cap * 2 : 256));
+			h->v[h->n++] = (struct history_file){.path = path, .agent = h->agent,
+				.place = place ? xstrdup(place) : NULL, .copy = copy};
+			path = NULL;
+		} else if (ok && type != DT_DIR) {
+			h->error(path, "not a regular file");
+		}
+		free(path);
+		free(v[i]);
+	}
+	free(v);
+}
+
+void history_walk(struct history *h, const char *dir, int maxdepth,
+	bool (*want)(const char *name, int depth), const char *place, bool copy)
+{
+	walk(h, dir, maxdepth, want, place, copy, 0);
 }
 
 void session_meta_free(struct session_meta *m)

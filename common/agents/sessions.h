@@ -1,54 +1,126 @@
-/* sessions.h: what a session file is, learnt from its head and tail.
+/* sessions.h: what a session file is, learnt from its head and tail, and
+ * where the agents' histories lie (agent-sessions).
  *
  * agent-sessions lists thousands of files, so nothing here reads a whole
  * file: the first records give the session id, cwd, version and first
  * timestamp, the last complete record the last timestamp.  The agent is
- * decided by the records themselves, not by where the file lies, so other
- * programs can call agent_detect_head() on any file. */
+ * decided by the file's head (agent_sniff, the same sniffs agent-events
+ * uses), not by where the file lies. */
 #ifndef AP_SESSIONS_H
 #define AP_SESSIONS_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "agent.h"
 #include "json.h"
-
-enum { AGENT_UNKNOWN, AGENT_CLAUDE, AGENT_CODEX, AGENT_GEMINI, AGENT_N };
-
-/* "claude", "codex", "gemini" (NULL for AGENT_UNKNOWN) and back (0 when
- * the name is none of them). */
-const char *agent_name(int agent);
-int agent_from_name(const char *s, size_t n);
-/* The agent that wrote one parsed record (a JSON object), or
- * AGENT_UNKNOWN when the record alone does not tell. */
-int agent_detect_record(struct jdoc *d);
-/* The agent that wrote a file starting with these bytes (a head that may
- * end mid-line): its first records decide, or for a pretty-printed JSON
- * document (Gemini's session-*.json) its top-level keys. */
-int agent_detect_head(const char *p, size_t n);
+#include "util.h"
 
 struct session_meta {
-	int agent;
+	const struct agent *agent;
 	char *id;         /* session id; for a subagent its own id */
 	char *parent;     /* subagents and forks: the parent session's id */
 	char *cwd;        /* as recorded, NULL when the file does not say */
 	char *version;    /* client version, when recorded */
-	char *project_hash; /* Gemini: sha256 of the project root */
+	char *project_hash; /* a hash naming the project when no cwd is
+	                     * recorded (Gemini: sha256 of its root) */
 	int64_t first, last;  /* TS_NONE when unknown */
 	uint64_t bytes;
 };
 
 /* Read the head and tail of the regular file open as fd (size bytes) and
  * fill m.  The content alone decides the agent; path (its name and
- * directory) only names what the records do not: a Claude subagent's own
- * id, a session id missing from the records.  0 on success; -1 with *why
- * set when the file is not a session of a known agent or cannot be read
- * (m is then left empty). */
+ * directory) only names what the records do not: a subagent's own id, a
+ * session id missing from the records.  0 on success; -1 with *why set
+ * when the file is not a session of a known agent or cannot be read (m is
+ * then left empty).  Every string in m is malloc'd. */
 int session_probe(int fd, const char *path, uint64_t size,
 	struct session_meta *m, const char **why);
 void session_meta_free(struct session_meta *m);
-/* A Claude 2.1 subagent's type: "agentType" of the agent-ID.meta.json
- * beside its agent-ID.jsonl at path; NULL when there is none. */
-char *claude_subagent_type(const char *path);
+
+/* --- for the agents' probes ----------------------------------------------- */
+
+/* A file being probed.  buf holds its head (have bytes, NUL-terminated,
+ * at least what agent_sniff saw); the members an agent's probe hooks
+ * (agent.h, struct agent_probe) read and write are marked. */
+struct session_probe {
+	int fd;
+	uint64_t size;
+	const char *path;
+	const struct agent *agent;
+	struct session_meta *m;         /* hooks: fill it */
+	char *buf;
+	size_t cap, have, pos;
+	char *tbuf;                     /* the tail window */
+	size_t tcap;
+	struct jdoc d;
+	int64_t lo, hi;                 /* the times seen so far */
+	const char *line;               /* hooks: the raw text of the record */
+	size_t linelen;                 /* given to record() */
+	struct probe_member {           /* a document's top-level members */
+		char key[40];           /* (read with probe_doc_*) */
+		const char *v;          /* a string's raw text, or NULL */
+		size_t vn;
+	} *top;
+	size_t ntop, captop;
+	const char *const *stop;
+	/* hooks: an agent's own state for one file, cleared per file;
+	 * aux is freed with the probe */
+	bool flag, want;
+	char *aux;
+	int err;                        /* errno of a failed read */
+};
+/* The probe of JSON line and JSON document formats: the agent's
+ * probe_json hooks say what its records mean (agent.h). */
+int session_probe_json(const struct agent *a, struct session_probe *p, const char **why);
+/* Keep the first non-empty string of node n in *dst (malloc'd). */
+void probe_str(struct session_probe *p, char **dst, const struct jnode *n);
+/* Widen the file's time span by the time in node n / text s[0..len). */
+void probe_ts(struct session_probe *p, const struct jnode *n);
+void probe_ts_text(struct session_probe *p, const char *s, size_t len);
+/* A document's top-level member key (p->top: the members scanned last),
+ * as a string (unescaped, malloc'd) or a time; keep the first. */
+void probe_doc_str(struct session_probe *p, char **dst, const char *key);
+void probe_doc_ts(struct session_probe *p, const char *key);
+/* Scan a document's end for its top-level members (into p->top) until
+ * those named in stop (NULL-ended) are all seen; false when the head
+ * held the whole file or the tail cannot be read. */
+bool probe_doc_tail(struct session_probe *p, const char *const *stop);
+/* Are the members named in keys (NULL-ended) all in p->top? */
+bool probe_doc_has(const struct session_probe *p, const char *const *keys);
+/* JSON-unescape raw string text s[0..n) into a new string (NULL when it
+ * is empty or holds a NUL). */
+char *probe_unescape(const char *s, size_t n);
+/* Is s a UUID's 36 characters (more may follow)? */
+bool is_uuid(const char *s);
+
+/* --- where histories lie ------------------------------------------------- */
+
+/* The files an agent's find() found. */
+struct history_file {
+	char *path;
+	const struct agent *agent;      /* whose find() found it */
+	char *place;                    /* what the agent noted of where */
+	bool copy;                      /* an archived copy */
+};
+struct history {
+	struct history_file *v;
+	size_t n, cap;
+	const struct agent *agent;      /* the agent whose find() runs */
+	void (*error)(const char *path, const char *msg);
+	struct hmap seen_dirs;
+};
+/* Add the files under dir, down to maxdepth levels of subdirectories,
+ * whose names want(name, depth) accepts (a directory so named is an
+ * error); place and copy are noted with each. */
+void history_walk(struct history *h, const char *dir, int maxdepth,
+	bool (*want)(const char *name, int depth), const char *place, bool copy);
+/* The entries of directory dir, sorted, each with its d_type in its
+ * first byte (free each and the vector); NULL when it cannot be read
+ * (said through h->error unless it does not exist) or was listed
+ * before. */
+char **history_list(struct history *h, const char *dir, size_t *n);
+/* dir "/" name, malloc'd. */
+char *path_join(const char *dir, const char *name);
 
 /* Is path (as recorded, '/'-separated) root or below it?  Compared by
  * components, so /a/bc is not below /a/b; repeated and trailing slashes

@@ -1,5 +1,5 @@
-/* Unit tests of common/sessions.c: detection by content, path_under,
- * sha256_hex. */
+/* Unit tests of common/agents/sessions.c and agents.c: detection by
+ * content (agent_sniff), the agents' path rules, path_under, sha256_hex. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +9,25 @@
 #include "agents/sessions.h"
 #include "tap.h"
 
-static int det(const char *s) { return agent_detect_head(s, strlen(s)); }
+/* the name of the agent that takes a file starting with s, or "unknown" */
+static const char *det(const char *s)
+{
+	const struct agent *a = agent_sniff(s, strlen(s), "x.jsonl");
+	return a ? a->name : "unknown";
+}
+
+/* the parent an agent's subagent() names, "-" for none, "no" when it
+ * says the path is no subagent's */
+static const char *sub(const struct agent *a, const char *path)
+{
+	static char buf[64];
+	char *parent = NULL;
+	if (!a->subagent(path, &parent))
+		return free(parent), "no";
+	snprintf(buf, sizeof buf, "%s", parent ? parent : "-");
+	free(parent);
+	return buf;
+}
 
 static void put(const char *path, const char *text)
 {
@@ -38,27 +56,27 @@ static int probe(const char *path, struct session_meta *m)
 int main(void)
 {
 	char hex[65];
-	is_int(det("{\"type\":\"session_meta\",\"payload\":{\"id\":\"x\"}}\n"), AGENT_CODEX, "codex session_meta");
-	is_int(det("{\"id\":\"x\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"instructions\":\"\"}\n"
-		"{\"record_type\":\"state\"}\n"), AGENT_CODEX, "codex legacy header");
-	is_int(det("{\"timestamp\":\"t\",\"type\":\"turn_context\",\"payload\":{}}\n"), AGENT_CODEX,
+	is_str(det("{\"type\":\"session_meta\",\"payload\":{\"id\":\"x\"}}\n"), "codex", "codex session_meta");
+	is_str(det("{\"id\":\"x\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"instructions\":\"\"}\n"
+		"{\"record_type\":\"state\"}\n"), "codex", "codex legacy header");
+	is_str(det("{\"timestamp\":\"t\",\"type\":\"turn_context\",\"payload\":{}}\n"), "codex",
 		"codex turn_context first");
-	is_int(det("{\"type\":\"summary\",\"summary\":\"s\",\"leafUuid\":\"u\"}\n"), AGENT_CLAUDE,
+	is_str(det("{\"type\":\"summary\",\"summary\":\"s\",\"leafUuid\":\"u\"}\n"), "claude",
 		"claude summary line");
-	is_int(det("{\"type\":\"file-history-snapshot\",\"messageId\":\"m\"}\n"), AGENT_CLAUDE,
+	is_str(det("{\"type\":\"file-history-snapshot\",\"messageId\":\"m\"}\n"), "claude",
 		"claude snapshot line");
-	is_int(det("{\"sessionId\":\"s\",\"cwd\":\"/\",\"type\":\"user\"}\n"), AGENT_CLAUDE, "claude record");
-	is_int(det("{\"sessionId\":\"s\",\"startTime\":\"t\",\"kind\":\"main\"}\n"), AGENT_GEMINI,
+	is_str(det("{\"sessionId\":\"s\",\"cwd\":\"/\",\"type\":\"user\"}\n"), "claude", "claude record");
+	is_str(det("{\"sessionId\":\"s\",\"startTime\":\"t\",\"kind\":\"main\"}\n"), "gemini",
 		"gemini jsonl header");
-	is_int(det("{\n  \"sessionId\": \"s\",\n  \"startTime\": \"t\",\n  \"messages\": ["), AGENT_GEMINI,
+	is_str(det("{\n  \"sessionId\": \"s\",\n  \"startTime\": \"t\",\n  \"messages\": ["), "gemini",
 		"gemini document, cut in the middle");
-	is_int(det("{\n  \"lastUpdated\": \"t\",\n  \"messages\": [ {\"sessionId\": 1} ]"), AGENT_GEMINI,
+	is_str(det("{\n  \"lastUpdated\": \"t\",\n  \"messages\": [ {\"sessionId\": 1} ]"), "gemini",
 		"gemini document with sorted keys");
-	is_int(det("{\"role\":\"user\",\"message\":{}}\n"), AGENT_UNKNOWN, "cursor is unknown");
-	is_int(det("\x7f" "ELF\x02\x01"), AGENT_UNKNOWN, "binary is unknown");
-	is_int(det(""), AGENT_UNKNOWN, "empty is unknown");
-	is_int(det("{\"sessionId\":\"s\",\"cwd\":\"/\",\"type\":\"user\",\"message\":\"cut he"),
-		AGENT_CLAUDE, "a first record longer than the head");
+	is_str(det("{\"role\":\"user\",\"message\":{}}\n"), "unknown", "cursor is unknown");
+	is_str(det("\x7f" "ELF\x02\x01"), "unknown", "binary is unknown");
+	is_str(det(""), "unknown", "empty is unknown");
+	is_str(det("{\"sessionId\":\"s\",\"cwd\":\"/\",\"type\":\"user\",\"message\":\"cut he"),
+		"claude", "a first record longer than the head");
 	ok(path_under("/a/b", "/a/b"), "path_under: itself");
 	ok(path_under("/a/b/c", "/a/b/"), "path_under: below, trailing slash");
 	ok(path_under("//a//b/c/", "/a/b"), "path_under: repeated slashes");
@@ -73,23 +91,52 @@ int main(void)
 	const char *l = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
 	sha256_hex(l, strlen(l), hex);
 	is_str(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1", "sha256 of 448 bits");
-	is_str(agent_name(AGENT_GEMINI), "gemini", "agent_name");
-	is_int(agent_from_name("codex", 5), AGENT_CODEX, "agent_from_name");
+	ok(agent_find("codex", 5) == &agent_codex, "agent_find: by name");
+	ok(agent_find("codexx", 5) == &agent_codex, "agent_find: the name is s[0..n)");
+	ok(!agent_find("cursor", 6), "agent_find: an unknown name");
+	ok(!agent_find("code", 4), "agent_find: a prefix is no name");
+	is_int(agent_index(&agent_gemini), 2, "agent_index");
+	is_str(agent_names(", ", " or "), "claude, codex or gemini", "agent_names");
+	is_str(agent_titles(), "Claude Code, Codex CLI or Gemini CLI", "agent_titles");
+	is_str(agent_file_base("/a/b.c/d.jsonl"), "d.jsonl", "agent_file_base");
+	is_str(agent_file_base("d"), "d", "agent_file_base: no slash");
+	is_str(agent_file_base("a\\b"), "a\\b", "agent_file_base: a backslash is part of a name");
+	is_int((int)agent_file_stem("d.meta.json", NULL), 6, "agent_file_stem: the last extension");
+	is_int((int)agent_file_stem(".jsonl", NULL), 6, "agent_file_stem: a leading dot is no extension");
+	is_int((int)agent_file_stem("x.jsonl", ".jsonl"), 1, "agent_file_stem: a given extension");
+	is_int((int)agent_file_stem(".jsonl", ".jsonl"), 6, "agent_file_stem: not the whole name");
+	is_int((int)agent_file_stem("x.json", ".jsonl"), 6, "agent_file_stem: another extension");
+	const char *d;
+	size_t dl = agent_dir_up("/h/p/s/subagents/a.jsonl", 1, &d);
+	is_int((int)dl, 1, "agent_dir_up: length");
+	ok(dl == 1 && *d == 's', "agent_dir_up: one level up");
+	is_int((int)agent_dir_up("a.jsonl", 0, &d), 0, "agent_dir_up: no directory");
+
+	/* which files are subagents', and their parents */
+	is_str(sub(&agent_claude, "/p/s-1/subagents/agent-a1.jsonl"), "s-1", "claude 2.1 subagent: parent from the path");
+	is_str(sub(&agent_claude, "/p/agent-a1.jsonl"), "-", "claude 2.0 subagent: named, no parent");
+	is_str(sub(&agent_claude, "/p/s-1.jsonl"), "no", "claude session: no subagent");
+	is_str(sub(&agent_gemini, "/t/chats/s-1/c-2.jsonl"), "s-1", "gemini subagent: parent from chats/<id>/");
+	is_str(sub(&agent_gemini, "/t/chats/session-1.json"), "no", "gemini session: no subagent");
+	ok(!agent_codex.subagent, "codex: subagents are known by their records");
+	ok(agent_claude.companion("/p/s/subagents/agent-a1.meta.json"), "claude: the meta file is read with its transcript");
+	ok(!agent_claude.companion("/p/s/subagents/agent-a1.jsonl"), "claude: the transcript is read on its own");
+	ok(!agent_claude.companion("/p/s-1.meta.json"), "claude: only agent-*.meta.json");
 
 	/* a Claude 2.1 subagent's meta file */
 	mkdir("s", 0700);
 	mkdir("s/subagents", 0700);
 	put("s/subagents/agent-a1.jsonl", "{}\n");
 	put("s/subagents/agent-a1.meta.json", "{\"agentType\":\"Explore\",\"description\":\"d\"}");
-	char *t = claude_subagent_type("s/subagents/agent-a1.jsonl");
+	char *t = agent_claude.subagent_type("s/subagents/agent-a1.jsonl");
 	is_str(t ? t : "(null)", "Explore", "claude_subagent_type: agentType of the meta file");
 	free(t);
 	put("s/subagents/agent-a2.jsonl", "{}\n");
-	ok(!claude_subagent_type("s/subagents/agent-a2.jsonl"), "claude_subagent_type: no meta file");
+	ok(!agent_claude.subagent_type("s/subagents/agent-a2.jsonl"), "claude_subagent_type: no meta file");
 	put("s/subagents/agent-a3.jsonl", "{}\n");
 	put("s/subagents/agent-a3.meta.json", "{\"agentType\":7}");
-	ok(!claude_subagent_type("s/subagents/agent-a3.jsonl"), "claude_subagent_type: agentType not a string");
-	ok(!claude_subagent_type("s/subagents/agent-a1.json"), "claude_subagent_type: not a .jsonl");
+	ok(!agent_claude.subagent_type("s/subagents/agent-a3.jsonl"), "claude_subagent_type: agentType not a string");
+	ok(!agent_claude.subagent_type("s/subagents/agent-a1.json"), "claude_subagent_type: not a .jsonl");
 
 	/* a Gemini subagent's log names its parent by its directory */
 	struct session_meta m;
