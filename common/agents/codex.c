@@ -896,7 +896,7 @@ static void tool_call(struct cx *x, const struct jnode *p, const char *type, int
 
 /* The first bytes of an escaped JSON string, unescaped well enough to
  * read a status line. */
-static size_t unesc_head(const char *s, size_t n, char *out, size_t cap)
+static size_t unesc_head(const char *s, size_t n, char *dst, size_t cap)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < n && o + 1 < cap; i++) {
@@ -911,9 +911,9 @@ static size_t unesc_head(const char *s, size_t n, char *out, size_t cap)
 			case 'u': ch = '?'; i += 4; break;
 			}
 		}
-		out[o++] = ch;
+		dst[o++] = ch;
 	}
-	out[o] = 0;
+	dst[o] = 0;
 	return o;
 }
 

@@ -550,7 +550,7 @@ static int64_t tok(struct jdoc *d, const struct jnode *t, const char *key)
 static void tokens_of(struct gem *g, struct jdoc *d, const struct jnode *t, struct tokens *k)
 {
 	int64_t in = tok(d, t, "input"), cached = tok(d, t, "cached");
-	int64_t out = tok(d, t, "output"), th = tok(d, t, "thoughts");
+	int64_t output = tok(d, t, "output"), th = tok(d, t, "thoughts");
 	int64_t tool = tok(d, t, "tool");
 	if (cached > in) {
 		lr_note(g->r, "cached", "cached tokens (%lld) exceed input (%lld)",
@@ -560,7 +560,7 @@ static void tokens_of(struct gem *g, struct jdoc *d, const struct jnode *t, stru
 	memset(k, 0, sizeof *k);
 	k->input = in - cached + tool;
 	k->cache_read = cached;
-	k->output = out + th;
+	k->output = output + th;
 	k->reasoning = th;
 }
 

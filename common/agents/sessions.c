@@ -594,7 +594,7 @@ static void sha256_block(uint32_t h[8], const unsigned char *b)
 		h[i] += v[i];
 }
 
-void sha256_hex(const void *p, size_t n, char out[65])
+void sha256_hex(const void *p, size_t n, char hex[65])
 {
 	uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
@@ -612,5 +612,5 @@ void sha256_hex(const void *p, size_t n, char out[65])
 	for (size_t i = 0; i < blocks; i++)
 		sha256_block(h, last + 64 * i);
 	for (int i = 0; i < 8; i++)
-		snprintf(out + 8 * i, 9, "%08x", h[i]);
+		snprintf(hex + 8 * i, 9, "%08x", h[i]);
 }

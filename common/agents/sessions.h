@@ -128,5 +128,5 @@ char *path_join(const char *dir, const char *name);
 bool path_under(const char *path, const char *root);
 
 /* SHA-256 of p[0..n) in lower-case hex, as Gemini CLI names projects. */
-void sha256_hex(const void *p, size_t n, char out[65]);
+void sha256_hex(const void *p, size_t n, char hex[65]);
 #endif
