@@ -27,20 +27,23 @@ struct history;         /* sessions.h: the files found so far */
 struct jdoc;
 struct jnode;
 
-/* The start of a file as the sniffs see it, read once for all agents by
+/* The start of a file as the sniffs see it, shared by all agents by
  * agent_sniff().  rec[] holds the top-level members of its first records
  * (JSON lines that parse to objects; for a first record that is cut by the
  * head's end or spread over lines, a pretty-printed document, the members
  * found by scanning its text): enough for most sniffs to decide without
- * parsing again. */
+ * parsing again.  Records are parsed as sniffs ask for them: reach them
+ * through agent_head_rec, agent_rec_get and agent_rec_is, never nrec. */
 #define AGENT_HEAD_RECS 64
 struct agent_head {
 	const char *p;          /* the head: up to AGENT_SNIFF_SIZE bytes, */
 	size_t n;               /* possibly cut mid-line; not NUL-terminated */
 	const char *path;       /* as given ("-" for standard input) */
 	bool full;              /* n == AGENT_SNIFF_SIZE: the file may go on */
+	int best;               /* the highest score of the agents before: a
+	                         * sniff may skip work that cannot beat it */
 	int njson;              /* lines that parse as JSON, objects or not */
-	int nrec;
+	int nrec;               /* parsed so far */
 	struct agent_rec {
 		size_t off, n;  /* members in agent_head's pool, n of them */
 		int line;       /* 0-based, counting non-blank lines */
@@ -54,7 +57,12 @@ struct agent_head {
 		int type;
 	} *pool;
 	size_t npool, cap;
+	size_t pos;             /* where parsing goes on */
+	int line;
+	bool done;
 };
+/* Is there a record i (0-based) in the head?  Parses up to it. */
+bool agent_head_rec(const struct agent_head *h, int i);
 /* The member key of record i, or NULL. */
 const struct agent_member *agent_rec_get(const struct agent_head *h, int i, const char *key);
 /* Is member key of record i the string lit? */
@@ -159,7 +167,8 @@ enum tool_kind agent_tool_kind(const char *agent, const char *tool);
  * highest, or NULL when none knows it.  p need not be NUL-terminated;
  * only the first AGENT_SNIFF_SIZE bytes are looked at. */
 const struct agent *agent_sniff(const char *p, size_t n, const char *path);
-/* The head agent_sniff read last (valid until its next call). */
+/* The head agent_sniff read last, parsed to its end (valid until the
+ * next call of agent_sniff). */
 const struct agent_head *agent_last_head(void);
 /* "claude, codex, gemini" (sep ", "), "Claude Code, Codex CLI or Gemini
  * CLI" (titles, last " or "): a static string for messages and help. */

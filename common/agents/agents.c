@@ -262,28 +262,41 @@ static void add_rec(struct agent_head *h, size_t off, int line)
 		h->npool = off;
 }
 
-/* Split the head into lines and note the top-level members of each line
- * that is a JSON object (a leading byte-order mark passed over); the
- * first line, when it does not parse (a pretty-printed document, or cut
- * by the head's end), by scanning its text. */
 static void head_read(struct agent_head *h, const char *p, size_t n, const char *path)
 {
-	static struct jdoc d;
-	static struct sbuf copy;
 	h->p = p;
 	h->n = n;
 	h->path = path;
 	h->full = n >= AGENT_SNIFF_SIZE;
 	h->nrec = h->njson = 0;
 	h->npool = 0;
+	h->line = 0;
+	h->done = false;
 	size_t i = skip_ws(p, n, 0);
 	if (n - i >= 3 && !memcmp(p + i, "\xef\xbb\xbf", 3))
 		i += 3;
-	for (int line = 0; i < n && h->nrec < AGENT_HEAD_RECS; ) {
+	h->pos = i;
+}
+
+/* Read on to the next record: lines that are JSON objects give their
+ * top-level members (a leading byte-order mark passed over); the first
+ * line, when it does not parse (a pretty-printed document, or cut by the
+ * head's end), gives those found by scanning its text.  Sniffs that
+ * decide early leave the rest of the head unparsed. */
+static void head_more(struct agent_head *h)
+{
+	static struct jdoc d;
+	static struct sbuf copy;
+	const char *p = h->p;
+	size_t n = h->n;
+	int had = h->nrec;
+	while (h->pos < n && h->nrec == had && h->nrec < AGENT_HEAD_RECS) {
+		size_t i = h->pos;
 		const char *nl = memchr(p + i, '\n', n - i);
 		size_t len = (nl ? (size_t)(nl - p) : n) - i;
 		size_t lead = skip_ws(p + i, len, 0);
 		int rc = -1;
+		h->pos = nl ? (size_t)(nl - p) + 1 : n;
 		if (lead < len && (nl || !h->full)) {
 			/* jparse may read one byte past the line: parse a copy
 			 * of a last line */
@@ -307,22 +320,33 @@ static void head_read(struct agent_head *h, const char *p, size_t n, const char 
 					if (v->type == J_STR)
 						set_val(m, v->s, v->len);
 				}
-				add_rec(h, off, line);
+				add_rec(h, off, h->line);
 			}
-		} else if (lead < len && line == 0) {
+		} else if (lead < len && h->line == 0) {
 			/* pretty-printed, or a first record longer than the head */
 			agent_scan_members(p + i, n - i, false, scanned_member, h);
-			add_rec(h, off, line);
-			break;
+			add_rec(h, off, h->line);
+			h->pos = n;
 		}
-		line += lead < len;
-		i = nl ? (size_t)(nl - p) + 1 : n;
+		h->line += lead < len;
 	}
+	if (h->pos >= n || h->nrec >= AGENT_HEAD_RECS)
+		h->done = true;
+}
+
+bool agent_head_rec(const struct agent_head *ch, int i)
+{
+	/* the head is read as far as the sniffs ask: the parsing state is
+	 * the head's own, behind the const the sniffs see */
+	struct agent_head *h = (struct agent_head *)ch;
+	while (i >= h->nrec && !h->done)
+		head_more(h);
+	return i >= 0 && i < h->nrec;
 }
 
 const struct agent_member *agent_rec_get(const struct agent_head *h, int i, const char *key)
 {
-	if (i < 0 || i >= h->nrec)
+	if (!agent_head_rec(h, i))
 		return NULL;
 	const struct agent_member *m = h->pool + h->rec[i].off;
 	for (size_t k = 0; k < h->rec[i].n; k++)
@@ -347,6 +371,7 @@ const struct agent *agent_sniff(const char *p, size_t n, const char *path)
 	const struct agent *best = NULL;
 	int score = 0;
 	for (const struct agent *const *a = agent_list; *a; a++) {
+		head.best = score;
 		int s = (*a)->sniff(&head);
 		if (s > score) {
 			score = s;
@@ -358,5 +383,6 @@ const struct agent *agent_sniff(const char *p, size_t n, const char *path)
 
 const struct agent_head *agent_last_head(void)
 {
+	agent_head_rec(&head, AGENT_HEAD_RECS);         /* all of it */
 	return &head;
 }

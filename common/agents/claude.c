@@ -1207,7 +1207,7 @@ static int sniff(const struct agent_head *h)
 		score = 0;
 	if (score && strstr(path, "/.claude/"))
 		score += 5;
-	for (int i = 0; i < h->nrec && score < 70; i++)
+	for (int i = 0; score < 70 && h->best < 70 && agent_head_rec(h, i); i++)
 		if (claude_keys(h, i))
 			score = 70;
 	return score;

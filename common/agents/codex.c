@@ -1673,7 +1673,7 @@ static int sniff(const struct agent_head *h)
 			break;
 		p = nl + 1;
 	}
-	for (int i = 0; i < h->nrec && best < 72; i++)
+	for (int i = 0; best < 72 && h->best < 72 && agent_head_rec(h, i); i++)
 		if (codex_keys(h, i))
 			best = 72;
 	return best;

@@ -215,7 +215,7 @@ static bool gemini_keys(const struct agent_head *h, int i)
 static int sniff(const struct agent_head *h)
 {
 	int s = score(h);
-	for (int i = 0; i < h->nrec && s < 71; i++)
+	for (int i = 0; s < 71 && h->best < 71 && agent_head_rec(h, i); i++)
 		if (gemini_keys(h, i))
 			s = 71;
 	return s;
