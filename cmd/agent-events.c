@@ -15,10 +15,11 @@ static const char usage[] =
 	"                    [--since time] [--until time] [--no-text] [file ...]\n"
 	"       agent-events -h | -V\n";
 
-static const char help[] =
+/* The agents' names come from agent_list (make_help). */
+static const char help_fmt[] =
 	"Read agent session files and write agent-event(5) records.\n"
 	"\n"
-	"  -a, --agent AGENT         read every file as claude, codex or gemini\n"
+	"  -a, --agent AGENT         read every file as %s\n"
 	"  -f, --files-from FILE     the session files' paths, one a line or\n"
 	"                            NUL-separated (- is standard input)\n"
 	"  -s, --select PROGRAM      keep the records a jq PROGRAM selects\n"
@@ -28,7 +29,14 @@ static const char help[] =
 	"  -h, --help                print this help and exit\n"
 	"  -V, --version             print the version and exit\n";
 
-static const struct cli cli = {usage, help};
+static struct cli cli = {usage, NULL};
+
+static void make_help(void)
+{
+	struct sbuf h = {0};
+	sb_printf(&h, help_fmt, agent_names(", ", " or "));
+	cli.help = h.p;
+}
 
 /* --- the order files are read in ------------------------------------------
  *
@@ -260,6 +268,7 @@ int main(int argc, char **argv)
 	int ch;
 
 	diag_init(argv[0]);
+	make_help();
 	ev_ctx_init(&c);
 	while ((ch = getopt_long(argc, argv, "a:f:s:" CLI_SHORTOPTS, opts, NULL)) != -1) {
 		switch (ch) {

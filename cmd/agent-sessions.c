@@ -58,7 +58,7 @@ static const char help_fmt[] =
 
 static struct cli cli = {usage, NULL};
 
-/* "Find Claude Code, Codex CLI and Gemini CLI session files ..." */
+/* "Find A, B and C session files ...": the titles joined */
 static void make_help(void)
 {
 	const char *t = agent_titles(), *or = strstr(t, " or ");
