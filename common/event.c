@@ -111,6 +111,7 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 	priv(b, "file", e->file);
 	str(b, "model", e->model);
 	toolname(b, "tool", e->tool);
+	str(b, "tool_kind", e->tool_kind);
 	str(b, "status", e->status);
 	num(b, "exit", e->exit);
 	num(b, "duration_ms", e->duration_ms);
@@ -150,6 +151,7 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 		sb_addc(b, '}');
 	}
 	arr(b, "tools", e->tools, e->ntools, 2);
+	arr(b, "tool_kinds", e->tool_kinds, e->ntool_kinds, false);
 	if (e->text && !(flags & EVW_NOTEXT)) {
 		key(b, "text");
 		sb_json_str_redacted(b, e->text, e->text_len);
@@ -231,6 +233,7 @@ int ev_read(struct jdoc *d, struct event *e, const char **why)
 		else if (IS("file")) e->file = js(d, v);
 		else if (IS("model")) e->model = js(d, v);
 		else if (IS("tool")) e->tool = js(d, v);
+		else if (IS("tool_kind")) e->tool_kind = js(d, v);
 		else if (IS("status")) e->status = js(d, v);
 		else if (IS("exit")) e->exit = jint(v, EV_NONE);
 		else if (IS("duration_ms")) {
@@ -261,6 +264,7 @@ int ev_read(struct jdoc *d, struct event *e, const char **why)
 			t->reasoning = count(jint(jget(d, v, "reasoning"), 0));
 		}
 		else if (IS("tools")) e->tools = strarr(d, v, &e->ntools);
+		else if (IS("tool_kinds")) e->tool_kinds = strarr(d, v, &e->ntool_kinds);
 		else if (IS("text")) e->text = jsn(d, v, &e->text_len);
 		else if (IS("tags") && v->type == J_OBJ) {
 			e->tag_session = js(d, jget(d, v, "session"));

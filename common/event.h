@@ -31,6 +31,7 @@ struct event {
 	const char *cwd, *version, *file;
 	const char *model;
 	const char *tool;
+	const char *tool_kind;  /* tool: toolkind.h's name of its kind */
 	const char *status;     /* ok error unknown */
 	int64_t exit;           /* EV_NONE when unknown */
 	int64_t duration_ms;    /* EV_NONE when unknown */
@@ -44,6 +45,7 @@ struct event {
 	bool has_tokens;
 	struct tokens tokens;
 	const char **tools; int ntools;   /* llm: the tools it chose */
+	const char **tool_kinds; int ntool_kinds;   /* llm: their kinds */
 	const char *text; size_t text_len;
 	/* added by agent-tag */
 	const char *tag_session, *tag_prompt, *tag_llm, *rule;

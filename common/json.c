@@ -402,7 +402,7 @@ static uint32_t hex4(const char *p)
 
 /* U+0000 (\u0000, or a raw NUL byte) is read as U+FFFD: every reader
  * treats strings as NUL-terminated sooner or later, and a name cut at a
- * NUL ("Bash\u0000x" read as "Bash") is another name, or, where lists are
+ * NUL ("Read\u0000x" read as "Read") is another name, or, where lists are
  * kept NUL-separated, two. */
 bool jstr(const struct jnode *n, struct sbuf *b)
 {

@@ -136,8 +136,8 @@ check_grep "non-JSON line: file and line named" '^agent-events: bad.jsonl:3: not
 cat > expected <<'EOF'
 {"kind":"session","agent":"claude","session":"s-bad","ts":"2026-01-10T00:00:00.000Z","cwd":"/b","version":"2.0.1","file":"bad.jsonl"}
 {"kind":"prompt","agent":"claude","session":"s-bad","ts":"2026-01-10T00:00:00.000Z","id":"b1","prompt":"b1","origin":"human","text":"go"}
-{"kind":"llm","agent":"claude","session":"s-bad","ts":"2026-01-10T00:00:01.000Z","id":"msg_b1","parent":"b1","prompt":"b1","model":"m","duration_ms":1000,"tokens":{"input":1,"cache_read":0,"cache_write":0,"cache_write_1h":0,"output":2,"reasoning":0},"tools":["Bash"]}
-{"kind":"tool","agent":"claude","session":"s-bad","ts":"2026-01-10T00:00:01.000Z","id":"toolu_b1","parent":"msg_b1","prompt":"b1","cwd":"/b","tool":"Bash","status":"ok","duration_ms":1000}
+{"kind":"llm","agent":"claude","session":"s-bad","ts":"2026-01-10T00:00:01.000Z","id":"msg_b1","parent":"b1","prompt":"b1","model":"m","duration_ms":1000,"tokens":{"input":1,"cache_read":0,"cache_write":0,"cache_write_1h":0,"output":2,"reasoning":0},"tools":["Bash"],"tool_kinds":["shell"]}
+{"kind":"tool","agent":"claude","session":"s-bad","ts":"2026-01-10T00:00:01.000Z","id":"toolu_b1","parent":"msg_b1","prompt":"b1","cwd":"/b","tool":"Bash","tool_kind":"shell","status":"ok","duration_ms":1000}
 {"kind":"llm","agent":"claude","session":"s-bad","ts":"2026-01-10T00:00:03.000Z","id":"msg_b2","parent":"b1","prompt":"b1","model":"m","duration_ms":1000,"tokens":{"input":1,"cache_read":0,"cache_write":0,"cache_write_1h":0,"output":3,"reasoning":0},"text":"two files"}
 EOF
 check_same "non-JSON line: the records before and after it all count" expected out

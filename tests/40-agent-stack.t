@@ -262,7 +262,7 @@ check_test "no prompt text in any mixed view" "$(cat mx.* | grep -c PLANTED)" = 
 cat > q.ndjson <<'EOF'
 {"kind":"session","agent":"claude","session":"q","ts":"2025-01-01T00:00:00.000Z","cwd":"/w/q"}
 {"kind":"llm","agent":"claude","session":"q","ts":"2025-01-01T00:00:01.000Z","id":"l0","model":"m"}
-{"kind":"tool","agent":"claude","session":"q","ts":"2025-01-01T00:00:02.000Z","id":"T0","parent":"l0","tool":"Task","status":"ok","duration_ms":10000}
+{"kind":"tool","agent":"claude","session":"q","ts":"2025-01-01T00:00:02.000Z","id":"T0","parent":"l0","tool":"Task","tool_kind":"delegate","status":"ok","duration_ms":10000}
 {"kind":"prompt","agent":"claude","session":"q","subagent":"a","ts":"2025-01-01T00:00:02.000Z","id":"sp","parent":"T0","origin":"subagent","tags":{"prompt":"explore"}}
 {"kind":"llm","agent":"claude","session":"q","subagent":"a","ts":"2025-01-01T00:00:05.000Z","id":"l1","prompt":"sp","model":"m"}
 {"kind":"llm","agent":"claude","session":"q","subagent":"a","ts":"2025-01-01T00:00:07.000Z","id":"l2","model":"m"}

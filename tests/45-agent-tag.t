@@ -32,14 +32,14 @@ R='"agent":"claude","session":"s1","ts":"2026-01-01T00:00:00Z"'
 R2='"agent":"claude","session":"s2","ts":"2026-01-01T00:00:00Z"'
 {
 	printf '{"kind":"session",%s,"id":"s1"}\n' "$R"
-	printf '{"kind":"tool",%s,"id":"t0","parent":"m1","prompt":"p1","tool":"Bash","status":"ok","class":"test"}\n' "$R"
+	printf '{"kind":"tool",%s,"id":"t0","parent":"m1","prompt":"p1","tool":"Bash","tool_kind":"shell","status":"ok","class":"test"}\n' "$R"
 	printf '{"kind":"prompt",%s,"id":"p1","prompt":"p1","origin":"human","text":"zzz qqq"}\r\n' "$R"
 	printf '   \n'
-	printf '{"kind":"llm",%s,"id":"m1","parent":"p1","prompt":"p1","model":"x","tools":["Read"],"text":"x"}\n' "$R"
+	printf '{"kind":"llm",%s,"id":"m1","parent":"p1","prompt":"p1","model":"x","tools":["Read"],"tool_kinds":["read"],"text":"x"}\n' "$R"
 	printf '{"kind":"effect",%s,"id":"t0#1","parent":"t0","prompt":"p1","status":"ok","effect":"exec","class":"test"}' "$R"
 } > a.ndjson
 {
-	printf '{"kind":"tool",%s,"id":"t1","parent":"m1","prompt":"p1","tool":"Bash","status":"ok","class":"test"}\n' "$R"
+	printf '{"kind":"tool",%s,"id":"t1","parent":"m1","prompt":"p1","tool":"Bash","tool_kind":"shell","status":"ok","class":"test"}\n' "$R"
 	printf '{"kind":"session",%s,"id":"s2"}\n' "$R2"
 	printf '{"kind":"prompt",%s,"id":"p2","prompt":"p2","origin":"human","text":"fix the crash in the parser"}\n' "$R2"
 } > b.ndjson
@@ -48,11 +48,11 @@ agent-tag a.ndjson b.ndjson > mapped
 check_same "a mapped file and a pipe give the same bytes" mapped piped
 cat > want <<'EOF'
 {"kind":"session","agent":"claude","session":"s1","ts":"2026-01-01T00:00:00Z","id":"s1","tags":{"session":"test"},"rule":"vote:human"}
-{"kind":"tool","agent":"claude","session":"s1","ts":"2026-01-01T00:00:00Z","id":"t0","parent":"m1","prompt":"p1","tool":"Bash","status":"ok","class":"test"}
+{"kind":"tool","agent":"claude","session":"s1","ts":"2026-01-01T00:00:00Z","id":"t0","parent":"m1","prompt":"p1","tool":"Bash","tool_kind":"shell","status":"ok","class":"test"}
 {"kind":"prompt","agent":"claude","session":"s1","ts":"2026-01-01T00:00:00Z","id":"p1","prompt":"p1","origin":"human","text":"zzz qqq","tags":{"session":"test","prompt":"test"},"rule":"effects:test"}
-{"kind":"llm","agent":"claude","session":"s1","ts":"2026-01-01T00:00:00Z","id":"m1","parent":"p1","prompt":"p1","model":"x","tools":["Read"],"text":"x","tags":{"session":"test","prompt":"test","llm":"test"},"rule":"tools:test"}
+{"kind":"llm","agent":"claude","session":"s1","ts":"2026-01-01T00:00:00Z","id":"m1","parent":"p1","prompt":"p1","model":"x","tools":["Read"],"tool_kinds":["read"],"text":"x","tags":{"session":"test","prompt":"test","llm":"test"},"rule":"tools:test"}
 {"kind":"effect","agent":"claude","session":"s1","ts":"2026-01-01T00:00:00Z","id":"t0#1","parent":"t0","prompt":"p1","status":"ok","effect":"exec","class":"test"}
-{"kind":"tool","agent":"claude","session":"s1","ts":"2026-01-01T00:00:00Z","id":"t1","parent":"m1","prompt":"p1","tool":"Bash","status":"ok","class":"test"}
+{"kind":"tool","agent":"claude","session":"s1","ts":"2026-01-01T00:00:00Z","id":"t1","parent":"m1","prompt":"p1","tool":"Bash","tool_kind":"shell","status":"ok","class":"test"}
 {"kind":"session","agent":"claude","session":"s2","ts":"2026-01-01T00:00:00Z","id":"s2","tags":{"session":"debug"},"rule":"vote:human"}
 {"kind":"prompt","agent":"claude","session":"s2","ts":"2026-01-01T00:00:00Z","id":"p2","prompt":"p2","origin":"human","text":"fix the crash in the parser","tags":{"session":"debug","prompt":"debug"},"rule":"builtin:debug/en"}
 EOF
@@ -69,7 +69,7 @@ check_same "... and read to its end, as read(2) would leave it" want rest
 	printf '{"kind":"prompt",%s,"id":"p1","prompt":"p1","origin":"human","text":"zzz"}\n' "$R"
 	i=0
 	while [ $i -lt 80 ]; do
-		printf '{"kind":"tool",%s,"id":"t%d","prompt":"p1","tool":"Bash","status":"ok","class":"vcs"}\n' "$R" $i
+		printf '{"kind":"tool",%s,"id":"t%d","prompt":"p1","tool":"Bash","tool_kind":"shell","status":"ok","class":"vcs"}\n' "$R" $i
 		i=$((i + 1))
 	done
 } > long.ndjson
@@ -84,10 +84,10 @@ check_grep "... and tagged by all of its work" '"id":"p1".*"prompt":"vcs"},"rule
 {
 	printf '{"kind":"session",%s,"id":"s1"}\n' "$R"
 	printf '{"kind":"prompt",%s,"id":"p1","prompt":"p1","origin":"human","text":"zzz"}\n' "$R"
-	printf '{"kind":"llm",%s,"id":"m1","parent":"p1","prompt":"p1","tools":["Read"],"text":"a"}\n' "$R"
-	printf '{"kind":"tool",%s,"id":"t1","parent":"m1","prompt":"p1","tool":"Bash","status":"ok","class":"test"}\n' "$R"
-	printf '{"kind":"llm",%s,"id":"m1","parent":"p1","prompt":"p1","tools":["Read"],"text":"b"}\n' "$R"
-	printf '{"kind":"tool",%s,"id":"t2","parent":"m1","prompt":"p1","tool":"Bash","status":"ok","class":"vcs"}\n' "$R"
+	printf '{"kind":"llm",%s,"id":"m1","parent":"p1","prompt":"p1","tools":["Read"],"tool_kinds":["read"],"text":"a"}\n' "$R"
+	printf '{"kind":"tool",%s,"id":"t1","parent":"m1","prompt":"p1","tool":"Bash","tool_kind":"shell","status":"ok","class":"test"}\n' "$R"
+	printf '{"kind":"llm",%s,"id":"m1","parent":"p1","prompt":"p1","tools":["Read"],"tool_kinds":["read"],"text":"b"}\n' "$R"
+	printf '{"kind":"tool",%s,"id":"t2","parent":"m1","prompt":"p1","tool":"Bash","tool_kind":"shell","status":"ok","class":"vcs"}\n' "$R"
 } > dup.ndjson
 check_out "a repeated model call id: tools count for the latest call so far" \
 	"$(printf '["a","test","tools:test"]\n["b","vcs","tools:vcs"]')" \
@@ -428,14 +428,14 @@ S='"agent":"claude","session":"a1","subagent":"sa","subagent_type":"Explore"'
 {
 	printf '{"kind":"session",%s,"ts":"2026-01-01T00:00:00Z","cwd":"/w"}\n' "$A"
 	printf '{"kind":"prompt",%s,"ts":"2026-01-01T00:00:01Z","id":"p1","prompt":"p1","origin":"human","text":"fix the crash in the tokenizer"}\n' "$A"
-	printf '{"kind":"llm",%s,"ts":"2026-01-01T00:00:02Z","id":"m1","parent":"p1","prompt":"p1","model":"x","tools":["Task"],"text":"looking"}\n' "$A"
-	printf '{"kind":"tool",%s,"ts":"2026-01-01T00:00:03Z","id":"t1","parent":"m1","prompt":"p1","tool":"Task","status":"ok"}\n' "$A"
+	printf '{"kind":"llm",%s,"ts":"2026-01-01T00:00:02Z","id":"m1","parent":"p1","prompt":"p1","model":"x","tools":["Task"],"tool_kinds":["delegate"],"text":"looking"}\n' "$A"
+	printf '{"kind":"tool",%s,"ts":"2026-01-01T00:00:03Z","id":"t1","parent":"m1","prompt":"p1","tool":"Task","tool_kind":"delegate","status":"ok"}\n' "$A"
 } > a-main
 {
 	printf '{"kind":"session",%s,"ts":"2026-01-01T00:00:03Z","parent":"t1"}\n' "$S"
 	printf '{"kind":"prompt",%s,"ts":"2026-01-01T00:00:03Z","id":"sp","parent":"t1","prompt":"p1","origin":"subagent","text":"find where the tokenizer is called"}\n' "$S"
-	printf '{"kind":"llm",%s,"ts":"2026-01-01T00:00:04Z","id":"sm","parent":"sp","prompt":"p1","model":"y","tools":["Grep"],"text":"two places"}\n' "$S"
-	printf '{"kind":"tool",%s,"ts":"2026-01-01T00:00:05Z","id":"st","parent":"sm","prompt":"p1","tool":"Grep","status":"ok","class":"search"}\n' "$S"
+	printf '{"kind":"llm",%s,"ts":"2026-01-01T00:00:04Z","id":"sm","parent":"sp","prompt":"p1","model":"y","tools":["Grep"],"tool_kinds":["search"],"text":"two places"}\n' "$S"
+	printf '{"kind":"tool",%s,"ts":"2026-01-01T00:00:05Z","id":"st","parent":"sm","prompt":"p1","tool":"Grep","tool_kind":"search","status":"ok","class":"search"}\n' "$S"
 } > a-sub
 printf '{"kind":"llm",%s,"ts":"2026-01-01T00:00:02Z","id":"m1","update":true,"tokens":{"output":40}}\n' "$A" > a-upd
 {
@@ -443,13 +443,13 @@ printf '{"kind":"llm",%s,"ts":"2026-01-01T00:00:02Z","id":"m1","update":true,"to
 	printf '{"kind":"prompt",%s,"ts":"2026-01-01T00:00:01Z","id":"q1","prompt":"q1","origin":"human","text":"write the README"}\n' "$B"
 } > b-1
 {
-	printf '{"kind":"llm",%s,"ts":"2026-01-01T00:00:02Z","id":"n1","parent":"q1","prompt":"q1","model":"z","tools":["apply_patch"],"text":"done"}\n' "$B"
-	printf '{"kind":"tool",%s,"ts":"2026-01-01T00:00:03Z","id":"u1","parent":"n1","prompt":"q1","tool":"apply_patch","status":"ok","class":"write"}\n' "$B"
+	printf '{"kind":"llm",%s,"ts":"2026-01-01T00:00:02Z","id":"n1","parent":"q1","prompt":"q1","model":"z","tools":["apply_patch"],"tool_kinds":["patch"],"text":"done"}\n' "$B"
+	printf '{"kind":"tool",%s,"ts":"2026-01-01T00:00:03Z","id":"u1","parent":"n1","prompt":"q1","tool":"apply_patch","tool_kind":"patch","status":"ok","class":"write"}\n' "$B"
 } > b-2
 {
 	printf '{"kind":"session",%s,"ts":"2026-01-01T00:00:00Z"}\n' "$C"
 	printf '{"kind":"prompt",%s,"ts":"2026-01-01T00:00:01Z","id":"r1","prompt":"r1","origin":"human","text":"run the tests"}\n' "$C"
-	printf '{"kind":"llm",%s,"ts":"2026-01-01T00:00:02Z","id":"o1","parent":"r1","prompt":"r1","model":"g","tools":["run_shell_command"],"text":"ok"}\n' "$C"
+	printf '{"kind":"llm",%s,"ts":"2026-01-01T00:00:02Z","id":"o1","parent":"r1","prompt":"r1","model":"g","tools":["run_shell_command"],"tool_kinds":["shell"],"text":"ok"}\n' "$C"
 } > c-1
 cat a-main a-sub a-upd b-1 b-2 c-1 > contiguous.ndjson
 cat a-main b-1 c-1 a-sub b-2 a-upd > interleaved.ndjson
@@ -458,12 +458,12 @@ check_test "contiguous sessions: exit 0" $? = 0
 check_out "a subagent's records take the parent's session tag and prompt tag" "$(cat <<'EOF'
 {"kind":"session","agent":"claude","session":"a1","ts":"2026-01-01T00:00:00Z","cwd":"/w","tags":{"session":"debug"},"rule":"vote:human"}
 {"kind":"prompt","agent":"claude","session":"a1","ts":"2026-01-01T00:00:01Z","id":"p1","prompt":"p1","origin":"human","text":"fix the crash in the tokenizer","tags":{"session":"debug","prompt":"debug"},"rule":"builtin:debug/en"}
-{"kind":"llm","agent":"claude","session":"a1","ts":"2026-01-01T00:00:02Z","id":"m1","parent":"p1","prompt":"p1","model":"x","tools":["Task"],"text":"looking","tags":{"session":"debug","prompt":"debug","llm":"delegate"},"rule":"tools:delegate"}
-{"kind":"tool","agent":"claude","session":"a1","ts":"2026-01-01T00:00:03Z","id":"t1","parent":"m1","prompt":"p1","tool":"Task","status":"ok"}
+{"kind":"llm","agent":"claude","session":"a1","ts":"2026-01-01T00:00:02Z","id":"m1","parent":"p1","prompt":"p1","model":"x","tools":["Task"],"tool_kinds":["delegate"],"text":"looking","tags":{"session":"debug","prompt":"debug","llm":"delegate"},"rule":"tools:delegate"}
+{"kind":"tool","agent":"claude","session":"a1","ts":"2026-01-01T00:00:03Z","id":"t1","parent":"m1","prompt":"p1","tool":"Task","tool_kind":"delegate","status":"ok"}
 {"kind":"session","agent":"claude","session":"a1","subagent":"sa","subagent_type":"Explore","ts":"2026-01-01T00:00:03Z","parent":"t1","tags":{"session":"debug"},"rule":"vote:human"}
 {"kind":"prompt","agent":"claude","session":"a1","subagent":"sa","subagent_type":"Explore","ts":"2026-01-01T00:00:03Z","id":"sp","parent":"t1","prompt":"p1","origin":"subagent","text":"find where the tokenizer is called","tags":{"session":"debug","prompt":"inspect"},"rule":"subagent:builtin:inspect/en"}
-{"kind":"llm","agent":"claude","session":"a1","subagent":"sa","subagent_type":"Explore","ts":"2026-01-01T00:00:04Z","id":"sm","parent":"sp","prompt":"p1","model":"y","tools":["Grep"],"text":"two places","tags":{"session":"debug","prompt":"debug","llm":"inspect"},"rule":"tools:inspect"}
-{"kind":"tool","agent":"claude","session":"a1","subagent":"sa","subagent_type":"Explore","ts":"2026-01-01T00:00:05Z","id":"st","parent":"sm","prompt":"p1","tool":"Grep","status":"ok","class":"search"}
+{"kind":"llm","agent":"claude","session":"a1","subagent":"sa","subagent_type":"Explore","ts":"2026-01-01T00:00:04Z","id":"sm","parent":"sp","prompt":"p1","model":"y","tools":["Grep"],"tool_kinds":["search"],"text":"two places","tags":{"session":"debug","prompt":"debug","llm":"inspect"},"rule":"tools:inspect"}
+{"kind":"tool","agent":"claude","session":"a1","subagent":"sa","subagent_type":"Explore","ts":"2026-01-01T00:00:05Z","id":"st","parent":"sm","prompt":"p1","tool":"Grep","tool_kind":"search","status":"ok","class":"search"}
 {"kind":"llm","agent":"claude","session":"a1","ts":"2026-01-01T00:00:02Z","id":"m1","update":true,"tokens":{"output":40},"tags":{"session":"debug","prompt":"debug","llm":"delegate"},"rule":"tools:delegate"}
 EOF
 )" grep '"session":"a1"' contiguous.out

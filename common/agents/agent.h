@@ -160,8 +160,12 @@ extern const struct agent *const agent_list[];
 const struct agent *agent_find(const char *s, size_t n);
 /* Its place in agent_list. */
 int agent_index(const struct agent *a);
-/* The kind of a tool of the agent named agent (TK_OTHER when either is
- * unknown). */
+/* The entry of tool name tool of the agent named agent: from its table
+ * (any case), else by the MCP naming rule (tool_map_rule), else from
+ * another agent's table (clients that write one agent's format with
+ * another's tool names), else an entry of kind TK_OTHER.  Never NULL. */
+const struct tool_map *agent_tool(const char *agent, const char *tool);
+/* Its kind. */
 enum tool_kind agent_tool_kind(const char *agent, const char *tool);
 /* The agent whose sniff scores the head p[0..n) of the file at path
  * highest, or NULL when none knows it.  p need not be NUL-terminated;

@@ -30,10 +30,22 @@ int agent_index(const struct agent *a)
 	return -1;
 }
 
+const struct tool_map *agent_tool(const char *agent, const char *tool)
+{
+	static const struct tool_map other = {"other", TK_OTHER, TA_USUAL, NULL};
+	const struct agent *a = agent ? agent_find(agent, strlen(agent)) : NULL;
+	const struct tool_map *m = a ? tool_map_find(a->tools, tool) : NULL;
+	if (!m)
+		m = tool_map_rule(tool);
+	for (const struct agent *const *o = agent_list; !m && *o; o++)
+		if (*o != a)
+			m = tool_map_find((*o)->tools, tool);
+	return m ? m : &other;
+}
+
 enum tool_kind agent_tool_kind(const char *agent, const char *tool)
 {
-	const struct agent *a = agent ? agent_find(agent, strlen(agent)) : NULL;
-	return a && tool ? tool_map_find(a->tools, tool) : TK_OTHER;
+	return agent_tool(agent, tool)->kind;
 }
 
 /* "a, b, c" or "A, B or C": the list's names or titles joined. */

@@ -1379,9 +1379,25 @@ static const char *const time_keys[] = {"timestamp", NULL};
 
 /* --- the agent ------------------------------------------------------------ */
 
-/* Its tool names and their kinds (toolkind.h). */
+/* Its tool names and their kinds (toolkind.h): Claude Code 1.0 to 2.1.
+ * MCP tools (mcp__SERVER__TOOL) go by the rule in toolkind.c. */
 static const struct tool_map claude_tools[] = {
-	{NULL, TK_OTHER}
+	TOOL("Read", TK_READ), TOOL("NotebookRead", TK_READ),
+	TOOL("Write", TK_WRITE), TOOL("Edit", TK_WRITE), TOOL("MultiEdit", TK_WRITE),
+	TOOL("NotebookEdit", TK_WRITE),
+	TOOL("Grep", TK_SEARCH), TOOL("Glob", TK_SEARCH), TOOL("LSP", TK_SEARCH),
+	TOOL("LS", TK_LIST),
+	/* a command, and the background ones it started: their output, their end */
+	TOOL("Bash", TK_SHELL), TOOL("BashOutput", TK_SHELL), TOOL("KillBash", TK_SHELL),
+	TOOL("KillShell", TK_SHELL), TOOL("TaskOutput", TK_SHELL), TOOL("TaskStop", TK_SHELL),
+	TOOL("WebFetch", TK_WEB), {"WebSearch", TK_WEB, TA_QUERY, NULL},
+	TOOL("Task", TK_DELEGATE), TOOL("Agent", TK_DELEGATE), TOOL("SendMessage", TK_DELEGATE),
+	TOOL("TodoWrite", TK_PLAN), TOOL("TodoRead", TK_PLAN), TOOL("TaskCreate", TK_PLAN),
+	TOOL("TaskGet", TK_PLAN), TOOL("TaskUpdate", TK_PLAN), TOOL("TaskList", TK_PLAN),
+	TOOL("EnterPlanMode", TK_PLAN), TOOL("ExitPlanMode", TK_PLAN), TOOL("AskUserQuestion", TK_PLAN),
+	TOOL("ListMcpResourcesTool", TK_MCP), TOOL("ReadMcpResourceTool", TK_MCP),
+	/* Skill, SlashCommand, ToolSearch: other */
+	TOOL(NULL, TK_OTHER)
 };
 
 const struct agent agent_claude = {

@@ -1823,9 +1823,29 @@ static const char *const time_keys[] = {"timestamp", NULL};
 
 /* --- the agent ------------------------------------------------------------ */
 
-/* Its tool names and their kinds (toolkind.h). */
+/* Its tool names and their kinds (toolkind.h): Codex CLI 0.1x to 0.14x,
+ * the names of function_call and custom_tool_call items, and of
+ * local_shell_call, web_search_call and the like without their "_call".
+ * MCP tools (SERVER__TOOL) go by the rule in toolkind.c. */
 static const struct tool_map codex_tools[] = {
-	{NULL, TK_OTHER}
+	TOOL("read_file", TK_READ), TOOL("view_image", TK_READ),
+	TOOL("grep_files", TK_SEARCH),
+	TOOL("list_dir", TK_LIST),
+	/* shell: an argv; shell_command: a command line; exec_command and
+	 * write_stdin: unified exec, a command and its terminal */
+	TOOL("shell", TK_SHELL), TOOL("container.exec", TK_SHELL), TOOL("local_shell", TK_SHELL),
+	TOOL("shell_command", TK_SHELL), TOOL("exec_command", TK_SHELL), TOOL("write_stdin", TK_SHELL),
+	/* code mode: a script whose tools.exec_command({...}) calls run commands */
+	{"exec", TK_SHELL, TA_SCRIPT, NULL},
+	TOOL("apply_patch", TK_PATCH),
+	{"web_search", TK_WEB, TA_QUERY, NULL},
+	TOOL("spawn_agent", TK_DELEGATE), TOOL("send_input", TK_DELEGATE),
+	TOOL("resume_agent", TK_DELEGATE), TOOL("wait", TK_DELEGATE), TOOL("close_agent", TK_DELEGATE),
+	TOOL("update_plan", TK_PLAN), TOOL("request_user_input", TK_PLAN),
+	TOOL("list_mcp_resources", TK_MCP), TOOL("list_mcp_resource_templates", TK_MCP),
+	TOOL("read_mcp_resource", TK_MCP),
+	/* tool_search, image_generation: other */
+	TOOL(NULL, TK_OTHER)
 };
 
 const struct agent agent_codex = {

@@ -1,62 +1,25 @@
 /* effects.c: the effect records of a tool call, from its arguments.
  *
- * File tools give one read/write effect on their path (Grep and Glob a
- * read with class search on the search root), web tools a net effect
- * with the URL's domain, shell tools whatever shell.c finds in the
- * command line: an exec effect per command (argv, process chain, class)
- * followed by that command's file and network effects.  Paths are made
- * absolute against the tool's cwd (or its workdir argument) by string
+ * What a call does follows from its kind (toolkind.h), looked up in its
+ * agent's table, and the keys of its arguments: read, write and list
+ * tools give one read/write effect on their path (search tools a read
+ * with class search on the search root), web tools a net effect with the
+ * URL's domain, shell tools whatever shell.c finds in the command line:
+ * an exec effect per command (argv, process chain, class) followed by
+ * that command's file and network effects; patch tools a write, delete
+ * or rename per file of the patch.  Where an agent's arguments have
+ * another shape, its table says so (tool_args).  Paths are made absolute
+ * against the tool's cwd (or its workdir argument) by string
  * normalisation alone.  Web searches have no host the agent's machine
- * contacts; they get the pseudo-domain search.invalid (Gemini's
- * google_web_search: google.com).  Task/Agent, TodoWrite, plan updates
- * and the like have no effects of their own. */
+ * contacts; they get the pseudo-domain search.invalid unless the table
+ * names one.  Subagents, plans and the like have no effects of their own. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "agent.h"
 #include "events.h"
 #include "paths.h"
 #include "shell/shell.h"
-
-enum {
-	K_NONE, K_READ, K_WRITE, K_SEARCH, K_LIST, K_READMANY, K_FETCH, K_WEBSEARCH,
-	K_SHELL, K_PATCH, K_JSEXEC, K_MCP,
-};
-
-struct toolkind {
-	const char *name;
-	int kind;
-};
-
-static const struct toolkind kinds[] = {
-	/* Claude Code */
-	{"Read", K_READ}, {"NotebookRead", K_READ}, {"Write", K_WRITE}, {"Edit", K_WRITE},
-	{"MultiEdit", K_WRITE}, {"NotebookEdit", K_WRITE}, {"Grep", K_SEARCH}, {"Glob", K_SEARCH},
-	{"LS", K_LIST}, {"WebFetch", K_FETCH}, {"WebSearch", K_WEBSEARCH}, {"Bash", K_SHELL},
-	{"bash", K_SHELL},
-	/* Codex */
-	{"shell", K_SHELL}, {"container.exec", K_SHELL}, {"local_shell", K_SHELL},
-	{"shell_command", K_SHELL}, {"exec_command", K_SHELL}, {"apply_patch", K_PATCH},
-	{"exec", K_JSEXEC}, {"view_image", K_READ}, {"web_search", K_WEBSEARCH},
-	{"list_dir", K_LIST}, {"grep_files", K_SEARCH},
-	/* Gemini CLI (read_file is Codex's too) */
-	{"read_file", K_READ}, {"read_many_files", K_READMANY}, {"write_file", K_WRITE},
-	{"replace", K_WRITE}, {"edit", K_WRITE}, {"run_shell_command", K_SHELL},
-	{"list_directory", K_LIST}, {"glob", K_SEARCH}, {"search_file_content", K_SEARCH},
-	{"grep", K_SEARCH}, {"web_fetch", K_FETCH}, {"google_web_search", K_WEBSEARCH},
-	{NULL, K_NONE},
-};
-
-static int tool_kind(const char *name)
-{
-	if (!name)
-		return K_NONE;
-	if (!strncmp(name, "mcp__", 5))
-		return K_MCP;
-	for (const struct toolkind *k = kinds; k->name; k++)
-		if (!strcmp(k->name, name))
-			return k->kind;
-	return K_NONE;
-}
 
 /* The effects found, before they are written: strings live in sh. */
 struct found {
@@ -163,7 +126,8 @@ static void patch(struct found *f, const char *text, size_t len, const char *cwd
 
 static void dispatch(struct found *f, const char *name, const char *input, size_t len);
 
-/* Codex's exec tool runs a script that calls tools.NAME({...}). */
+/* A script tool (TA_SCRIPT, Codex's exec) calls tools.NAME({...}): each
+ * call is a tool of the same agent. */
 static void jsexec(struct found *f, const char *s, size_t len)
 {
 	const char *end = s + len;
@@ -207,8 +171,9 @@ static void jsexec(struct found *f, const char *s, size_t len)
 
 static void dispatch(struct found *f, const char *name, const char *input, size_t len)
 {
-	int kind = tool_kind(name);
-	if (kind == K_NONE || !input)
+	const struct tool_map *m = agent_tool(f->tool->agent, name);
+	enum tool_kind kind = m->kind;
+	if (kind == TK_OTHER || kind == TK_DELEGATE || kind == TK_PLAN || !input)
 		return;
 	const char *cwd = f->tool->cwd;
 	while (len && (*input == ' ' || *input == '\n' || *input == '\t' || *input == '\r')) {
@@ -231,7 +196,8 @@ static void dispatch(struct found *f, const char *name, const char *input, size_
 		if (o && o->type != J_OBJ)
 			o = NULL;
 	}
-	if (!o && kind != K_PATCH && kind != K_JSEXEC) {
+	/* only a patch and a script come as plain text */
+	if (!o && kind != TK_PATCH && m->args != TA_SCRIPT) {
 		jdoc_free(&d);
 		return;
 	}
@@ -242,40 +208,47 @@ static void dispatch(struct found *f, const char *name, const char *input, size_
 	const char *p;
 	struct event *e;
 	switch (kind) {
-	case K_READ:
-	case K_WRITE:
-	case K_LIST:
+	case TK_READ:
+		if (m->args == TA_PATHS) {
+			const struct jnode *a = jget(&d, o, "paths");
+			if (a && a->type == J_ARR)
+				JFOR(&d, a, it) {
+					size_t n;
+					const char *s = jsn(&d, it, &n);
+					if (s && n) {
+						e = add(f, "read", "read");
+						e->path = shell_path(&f->sh, s, cwd);
+					}
+				}
+			break;
+		}
+		/* fall through */
+	case TK_WRITE:
+	case TK_LIST:
 		if ((p = first_str(f, &d, o, pathkeys))) {
-			const char *effect = kind == K_WRITE ? "write" : "read";
+			const char *effect = kind == TK_WRITE ? "write" : "read";
 			e = add(f, effect, effect);
 			e->path = shell_path(&f->sh, p, cwd);
-		} else if (kind == K_LIST && cwd) {
+		} else if (kind == TK_LIST && cwd) {
 			e = add(f, "read", "read");
 			e->path = shell_path(&f->sh, cwd, NULL);
 		}
 		break;
-	case K_SEARCH:
+	case TK_SEARCH:
 		p = first_str(f, &d, o, pathkeys);
 		if (p || cwd) {
 			e = add(f, "read", "search");
 			e->path = shell_path(&f->sh, p ? p : cwd, cwd);
 		}
 		break;
-	case K_READMANY: {
-		const struct jnode *a = jget(&d, o, "paths");
-		if (a && a->type == J_ARR)
-			JFOR(&d, a, it) {
-				size_t n;
-				const char *s = jsn(&d, it, &n);
-				if (s && n) {
-					e = add(f, "read", "read");
-					e->path = shell_path(&f->sh, s, cwd);
-				}
-			}
-		break;
-	}
-	case K_FETCH:
-	case K_MCP: {
+	case TK_WEB:
+		if (m->args == TA_QUERY) {
+			e = add(f, "net", "net");
+			e->domain = m->host ? m->host : "search.invalid";
+			break;
+		}
+		/* fall through */
+	case TK_MCP: {
 		if ((p = str(f, &d, o, "url")))
 			add_net(f, p, "net");
 		const struct jnode *urls = jget(&d, o, "urls");
@@ -285,15 +258,17 @@ static void dispatch(struct found *f, const char *name, const char *input, size_
 				if (s)
 					add_net(f, s, "net");
 			}
-		if (kind == K_FETCH && (p = str(f, &d, o, "prompt")))
+		/* Gemini's web_fetch has its URLs in its prompt */
+		if (kind == TK_WEB && (p = str(f, &d, o, "prompt")))
 			urls_in(f, p);
 		break;
 	}
-	case K_WEBSEARCH:
-		e = add(f, "net", "net");
-		e->domain = !strcmp(name, "google_web_search") ? "google.com" : "search.invalid";
-		break;
-	case K_SHELL: {
+	case TK_SHELL: {
+		if (m->args == TA_SCRIPT) {
+			if (!o)
+				jsexec(f, input, len);
+			break;
+		}
 		const char *dir = first_str(f, &d, o, dirkeys);
 		dir = dir ? shell_path(&f->sh, dir, cwd) : cwd;
 		const struct jnode *cmd = jget(&d, o, "command");
@@ -327,7 +302,7 @@ static void dispatch(struct found *f, const char *name, const char *input, size_
 		shell_effects(f, first);
 		break;
 	}
-	case K_PATCH:
+	case TK_PATCH:
 		if (o) {
 			size_t n;
 			const char *s = jsn(&d, jget(&d, o, "input"), &n);
@@ -339,9 +314,7 @@ static void dispatch(struct found *f, const char *name, const char *input, size_
 			patch(f, input, len, cwd);
 		}
 		break;
-	case K_JSEXEC:
-		if (!o)
-			jsexec(f, input, len);
+	default:
 		break;
 	}
 	jdoc_free(&d);
@@ -364,7 +337,7 @@ static void found_free(struct found *f)
 /* Adapters ask for a tool call's class before they write the tool record
  * and for its effects right after, and agents run the same commands over
  * and over (make test, git diff): analyses are kept, keyed by a hash of
- * what they depend on, the tool's name, cwd and arguments, in a few
+ * what they depend on, the tool's agent, name, cwd and arguments, in a few
  * slots reused in turn. */
 #define NCACHE 32
 static struct cached {
@@ -379,6 +352,9 @@ static struct found *analysed(const struct event *tool, const char *input, size_
 	uint64_t k = hash64(input, len, 0x3ff);
 	if (tool->tool)
 		k = hash64(tool->tool, strlen(tool->tool), k);
+	/* the tool's kind is its agent's */
+	if (tool->agent)
+		k = hash64(tool->agent, strlen(tool->agent), k ^ 0xa9);
 	if (tool->cwd)
 		k = hash64(tool->cwd, strlen(tool->cwd), ~k);
 	for (int i = 0; i < NCACHE; i++)

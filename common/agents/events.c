@@ -1,7 +1,11 @@
 /* events.c: the emitter shared by agent-events' adapters. */
 #include <stdlib.h>
 #include <string.h>
+#include "agent.h"
 #include "events.h"
+
+static const char **kindv;      /* with_kinds' array of an llm record's kinds */
+static int kindcap;
 
 void ev_ctx_init(struct ev_ctx *c)
 {
@@ -23,6 +27,9 @@ void ev_ctx_free(struct ev_ctx *c)
 		free(c->links[i]);
 	free(c->links);
 	sb_free(&c->pending_session);
+	free(kindv);
+	kindv = NULL;
+	kindcap = 0;
 }
 
 static bool in_time(const struct ev_ctx *c, int64_t ts)
@@ -62,12 +69,38 @@ void ev_session(struct ev_ctx *c, const struct event *e)
 	c->pending_ts = e->ts;
 }
 
+/* The record with the kind of each tool name it carries, from its agent's
+ * table: the adapters name tools, the kinds are added here. */
+static const struct event *with_kinds(const struct event *e, struct event *copy)
+{
+	if (e->tool && !e->tool_kind) {
+		*copy = *e;
+		copy->tool_kind = tool_kind_name(agent_tool_kind(e->agent, e->tool));
+		return copy;
+	}
+	if (e->tools && !e->tool_kinds) {
+		if (e->ntools > kindcap) {
+			kindcap = e->ntools * 2;
+			kindv = xrealloc(kindv, sizeof *kindv * (size_t)kindcap);
+		}
+		for (int i = 0; i < e->ntools; i++)
+			kindv[i] = tool_kind_name(agent_tool_kind(e->agent, e->tools[i]));
+		*copy = *e;
+		copy->tool_kinds = kindv;
+		copy->ntool_kinds = e->ntools;
+		return copy;
+	}
+	return e;
+}
+
 void ev_emit(struct ev_ctx *c, const struct event *e)
 {
 	if (!in_time(c, e->ts)) {
 		c->filtered++;
 		return;
 	}
+	struct event copy;
+	e = with_kinds(e, &copy);
 	size_t mark = out.len;
 	ev_write(&out, e, c->wflags);
 	if (!selected(c, out.p + mark, out.len - mark)) {

@@ -503,7 +503,7 @@ static int64_t do_tool(struct gem *g, struct jdoc *d, const struct jnode *tc,
 	e.prompt = g->subagent ? g->root : g->prompt;
 	e.tool = name ? name : "unknown";
 	e.cwd = g->cwd;
-	if (name && !strcmp(name, "run_shell_command"))
+	if (agent_tool_kind("gemini", name) == TK_SHELL)
 		e.exit = shell_exit(d, jget(d, tc, "result"));
 	e.status = status_of(jget(d, tc, "status"), e.exit);
 	/* start: the time in the call id when it is plausible, else the
@@ -1009,9 +1009,23 @@ static const char *const time_keys[] = {"timestamp", "startTime", NULL};
 
 /* --- the agent ------------------------------------------------------------ */
 
-/* Its tool names and their kinds (toolkind.h). */
+/* Its tool names and their kinds (toolkind.h): Gemini CLI 0.1 to 0.3x.
+ * MCP tools are named as the server names them, SERVER__TOOL when two
+ * servers share a name (the rule in toolkind.c); the others are other. */
 static const struct tool_map gemini_tools[] = {
-	{NULL, TK_OTHER}
+	TOOL("read_file", TK_READ), {"read_many_files", TK_READ, TA_PATHS, NULL},
+	TOOL("write_file", TK_WRITE), TOOL("replace", TK_WRITE), TOOL("edit", TK_WRITE),
+	TOOL("glob", TK_SEARCH), TOOL("search_file_content", TK_SEARCH), TOOL("grep_search", TK_SEARCH),
+	TOOL("grep", TK_SEARCH),
+	TOOL("list_directory", TK_LIST),
+	TOOL("run_shell_command", TK_SHELL),
+	TOOL("web_fetch", TK_WEB), {"google_web_search", TK_WEB, TA_QUERY, "google.com"},
+	TOOL("codebase_investigator", TK_DELEGATE), TOOL("delegate_to_agent", TK_DELEGATE),
+	TOOL("write_todos", TK_PLAN), TOOL("ask_user", TK_PLAN), TOOL("enter_plan_mode", TK_PLAN),
+	TOOL("exit_plan_mode", TK_PLAN),
+	/* save_memory (the agent's own notes), activate_skill,
+	 * get_internal_docs, complete_task: other */
+	TOOL(NULL, TK_OTHER)
 };
 
 const struct agent agent_gemini = {

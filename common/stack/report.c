@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report.h"
+#include "toolkind.h"
 
 enum { RC_PROMPT, RC_LLM, RC_TOOL };
-enum { TK_OTHER, TK_READ, TK_SHELL };
 enum { T_IN, T_CR, T_CW, T_OUT };
 
 struct rcall {
@@ -93,24 +93,6 @@ struct rp *rp_new(const struct rp_opts *o)
 }
 
 /* --- collecting -------------------------------------------------------------- */
-
-static const char *const readers[] = {
-	"Read", "Grep", "Glob", "LS", "WebFetch", "WebSearch", "NotebookRead",
-	"read_file", "read_many_files", "list_directory", "glob", "search_file_content",
-	"grep_search", "web_fetch", "google_web_search", "web_search", "view_image", NULL,
-};
-static const char *const shells[] = {
-	"Bash", "shell", "shell_command", "exec_command", "run_shell_command", "exec",
-	"local_shell", NULL,
-};
-
-static bool among(const char *s, const char *const *list)
-{
-	for (; s && *list; list++)
-		if (!strcmp(s, *list))
-			return true;
-	return false;
-}
 
 static bool reading_class(const char *c)
 {
@@ -261,7 +243,7 @@ void rp_hook(void *arg, const struct event *e, const struct sv_rec *r)
 		const char *tool = e->tool && *e->tool ? e->tool : "unknown";
 		c->name = in(p, tool[0] == '/' ? "unknown" : tool);
 		c->err = e->status && !strcmp(e->status, "error");
-		c->tkind = among(tool, readers) ? TK_READ : among(tool, shells) ? TK_SHELL : TK_OTHER;
+		c->tkind = (uint8_t)tool_kind_parse(e->tool_kind, e->tool_kind ? strlen(e->tool_kind) : 0);
 		if (e->class) {
 			if (reading_class(e->class))
 				c->cls_ok = true;
@@ -315,7 +297,10 @@ static bool independent(const struct rcall *c)
 {
 	if (c->writes)
 		return false;
-	return c->tkind == TK_READ || (c->tkind == TK_SHELL && c->cls_ok && !c->cls_bad);
+	/* reading, searching, listing, fetching; a command only when all it
+	 * ran only reads */
+	return c->tkind == TK_READ || c->tkind == TK_SEARCH || c->tkind == TK_LIST ||
+		c->tkind == TK_WEB || (c->tkind == TK_SHELL && c->cls_ok && !c->cls_bad);
 }
 
 /* A call that may be in a burst: independent, with a time and a duration

@@ -12,6 +12,7 @@
 #include "event.h"
 #include "json.h"
 #include "tag.h"
+#include "toolkind.h"
 
 #define REPLYMAX 100   /* bytes: longer texts are not mere replies */
 
@@ -28,39 +29,16 @@ static const char *const cat_tag[NCAT] = {NULL, "test", "vcs", "deps", "build", 
 	"edit", "research", "delegate", "inspect", "plan", "run"};
 #define C_WEAK C_READ
 
-static const char *const *const tool_cats[NCAT] = {
-	[C_WRITE] = (const char *const[]){"edit", "multiedit", "write", "notebookedit",
-		"apply_patch", "replace", "write_file", "edit_file", "create_file",
-		"str_replace_editor", "str_replace_based_edit_tool", NULL},
-	[C_READ] = (const char *const[]){"read", "grep", "glob", "ls", "read_file",
-		"read_many_files", "list_directory", "search_file_content", "view",
-		"notebookread", "find", "search", NULL},
-	[C_NET] = (const char *const[]){"websearch", "webfetch", "web_search", "web_fetch",
-		"google_web_search", "fetch", NULL},
-	[C_DELEGATE] = (const char *const[]){"task", "agent", "sendmessage", "spawn_agent", NULL},
-	[C_PLAN] = (const char *const[]){"todowrite", "todoread", "update_plan", "exitplanmode",
-		"enterplanmode", "taskcreate", "taskupdate", "tasklist", "write_todos", NULL},
-	[C_RUN] = (const char *const[]){"bash", "shell", "run_shell_command", "exec_command",
-		"shell_command", "exec", "bashoutput", "killbash", "killshell", "taskoutput",
-		"taskstop", "local_shell", NULL},
-};
-
-static int cat_of_tool(const char *s, size_t n)
+/* The kind of work of each tool kind (agent-event(5) "tool_kind"); other
+ * and mcp tools say nothing. */
+static int cat_of_kind(const char *s, size_t n)
 {
-	/* the names by length, made once: most names are ruled out by it */
-	static struct { const char *name; size_t len; int cat; } v[96];
-	static int nv = -1;
-	if (nv < 0) {
-		nv = 0;
-		for (int c = 0; c < NCAT; c++)
-			for (const char *const *t = tool_cats[c]; t && *t; t++)
-				if (nv < (int)(sizeof v / sizeof *v))
-					v[nv++] = (typeof(*v)){*t, strlen(*t), c};
-	}
-	for (int i = 0; i < nv; i++)
-		if (v[i].len == n && !strncasecmp(v[i].name, s, n))
-			return v[i].cat;
-	return C_NONE;
+	static const uint8_t cat[TK_N] = {
+		[TK_READ] = C_READ, [TK_SEARCH] = C_READ, [TK_LIST] = C_READ,
+		[TK_WRITE] = C_WRITE, [TK_PATCH] = C_WRITE, [TK_SHELL] = C_RUN,
+		[TK_WEB] = C_NET, [TK_DELEGATE] = C_DELEGATE, [TK_PLAN] = C_PLAN,
+	};
+	return cat[tool_kind_parse(s, n)];
 }
 
 static int cat_of_class(const char *s, size_t n)
@@ -172,6 +150,7 @@ static inline bool at(const char *k, const char *e, const char *lit, size_t n)
 static inline __attribute__((always_inline)) bool key_at(struct trec *r, const char *line, const char *c, const char *e,
 	int kind, const char **name, size_t *nl, int *cat, int *namecat, const char **tools)
 {
+	/* name: a tool call's "tool_kind" (never its tool's name) */
 	const char *k = c + 2, *v;
 #define AT(lit) at(k, e, lit, sizeof lit - 1)
 #define VAL(lit) (v = k + sizeof lit - 1, str_end(v, e))
@@ -182,12 +161,14 @@ static inline __attribute__((always_inline)) bool key_at(struct trec *r, const c
 			r->tail = (size_t)(c - line);
 			return false;
 		}
-		if (kind == R_TOOL && !*name && AT("tool\":\"")) {
-			const char *ve = VAL("tool\":\"");
+		if (kind == R_TOOL && !*name && AT("tool_kind\":\"")) {
+			const char *ve = VAL("tool_kind\":\"");
 			*name = v;
 			*nl = (size_t)(ve - v);
 		} else if (tools && AT("tools\":[")) {
-			*tools = k + 7;
+			tools[0] = k + 7;
+		} else if (tools && AT("tool_kinds\":[")) {
+			tools[1] = k + 12;
 		}
 		return true;
 	case 'r':
@@ -235,7 +216,8 @@ static inline __attribute__((always_inline)) bool key_at(struct trec *r, const c
 }
 
 /* One pass over a tool, effect or model-call record for the keys it
- * needs.  Every ',"' in a record starts a key or an array element, never
+ * needs (for a model call, tools[0] and tools[1] get where its "tools"
+ * and "tool_kinds" arrays start).  Every ',"' in a record starts a key or an array element, never
  * lies inside a string (a quote in a string is escaped), so the keys are
  * found by looking for that pair sixteen bytes at a time, and no string
  * needs to be walked but the few values taken. */
@@ -261,7 +243,7 @@ static void scan_keys(struct trec *r, const char *line, size_t len, int kind,
 			break;
 done:
 	if (!cat && name)
-		namecat = cat_of_tool(name, nl);
+		namecat = cat_of_kind(name, nl);
 	r->cat = (uint8_t)(cat ? cat : namecat);
 }
 
@@ -518,8 +500,8 @@ static void parsed(struct tsession *s, struct jdoc *d, const char *line, size_t 
 		const char *c = jsn(d, jget(d, root, "class"), &n);
 		if (c)
 			r->cat = (uint8_t)cat_of_class(c, n);
-		if (!r->cat && kind == R_TOOL && (c = jsn(d, jget(d, root, "tool"), &n)))
-			r->cat = (uint8_t)cat_of_tool(c, n);
+		if (!r->cat && kind == R_TOOL && (c = jsn(d, jget(d, root, "tool_kind"), &n)))
+			r->cat = (uint8_t)cat_of_kind(c, n);
 		if (!r->cat && kind == R_EFFECT && (c = jsn(d, jget(d, root, "effect"), &n)))
 			r->cat = (uint8_t)cat_of_class(c, n);
 		work(s, r, line, len);
@@ -549,9 +531,9 @@ static void parsed(struct tsession *s, struct jdoc *d, const char *line, size_t 
 	if (kind == R_LLM) {
 		/* the tools it chose, as counts of kinds of work */
 		uint32_t cnt[NCAT] = {0};
-		JFOR(d, jget(d, root, "tools"), v) {
+		JFOR(d, jget(d, root, "tool_kinds"), v) {
 			if (v->type == J_STR)
-				cnt[cat_of_tool(v->s, v->len)]++;
+				cnt[cat_of_kind(v->s, v->len)]++;
 		}
 		cnt[C_NONE] = 0;
 		it->toolcat = (uint8_t)cat_pick(cnt);
@@ -596,12 +578,18 @@ int ts_add(struct tsession *s, const char *line, size_t len, const char **why)
 		/* most model calls are decided by their tools: the text is read
 		 * only when it is needed (text_of) */
 		struct trec *r = newrec(s, line, len, kind);
-		const char *a = NULL, *e = line + len;
-		scan_keys(r, line, len, kind, &a);
+		const char *a[2] = {NULL, NULL}, *e = line + len;
+		scan_keys(r, line, len, kind, a);
 		struct titem *it = newitem(s, r, TK_LLM);
 		it->lazy = true;
+		/* the tools it chose ("tools"), their kinds of work ("tool_kinds") */
+		for (const char *p = a[0] ? a[0] + 1 : e; p < e && *p != ']'; p++)
+			if (*p == '"') {
+				it->tools = true;
+				break;
+			}
 		uint32_t cnt[NCAT] = {0};
-		for (const char *p = a ? a + 1 : e; p < e && *p != ']'; ) {
+		for (const char *p = a[1] ? a[1] + 1 : e; p < e && *p != ']'; ) {
 			if (*p++ != '"')
 				continue;
 			const char *q = p;
@@ -609,8 +597,7 @@ int ts_add(struct tsession *s, const char *line, size_t len, const char **why)
 				q += *q == '\\' ? 2 : 1;
 			if (q >= e)
 				break;
-			cnt[cat_of_tool(p, (size_t)(q - p))]++;
-			it->tools = true;
+			cnt[cat_of_kind(p, (size_t)(q - p))]++;
 			p = q + 1;
 		}
 		cnt[C_NONE] = 0;
