@@ -6,7 +6,7 @@
 # key any kind reads.  The table below is what the programs decide per
 # name; a change in it is a decision about a tool's kind.
 . "$(dirname "$0")/lib.sh"
-plan 9
+plan 10
 
 ARGS='{"file_path":"/p/f","path":"/p/f","paths":["/p/a"],"command":"true","cmd":"true","url":"https://h.example/x","query":"q"}'
 ts() { printf '2026-01-01T%02d:%02d:%02d.000Z' $((10 + $1 / 60)) $(($1 % 60)) "$2"; }
@@ -213,6 +213,36 @@ check_out "agent-events: tool_kind after tool, tool_kinds after tools" "$(cat <<
 "tools":["mcp__fs__read"],"tool_kinds":["mcp"]
 X
 )" sh -c "grep -o '\"tools\":[^]]*],\"tool_kinds\":[^]]*]\|\"tool\":\"[^\"]*\",\"tool_kind\":\"[^\"]*\",\"status\"' one.ev | sort -u"
+
+# Codex's tools with their real arguments: list_dir and grep_files read,
+# container.exec a shell's argv, exec a script whose tools.NAME calls are
+# Codex's tools, write_stdin a shell with no command, an MCP tool a host.
+cat > real.jsonl <<'X'
+{"timestamp":"2026-01-01T10:00:00.000Z","type":"session_meta","payload":{"id":"r","timestamp":"2026-01-01T10:00:00.000Z","cwd":"/repo","originator":"codex_cli_rs","cli_version":"0.146.0"}}
+{"timestamp":"2026-01-01T10:00:01.000Z","type":"event_msg","payload":{"type":"user_message","message":"look around","kind":"plain"}}
+{"timestamp":"2026-01-01T10:00:02.000Z","type":"response_item","payload":{"type":"function_call","name":"list_dir","arguments":"{\"dir_path\":\"/repo/src\",\"offset\":1,\"limit\":25,\"depth\":2}","call_id":"c1"}}
+{"timestamp":"2026-01-01T10:00:03.000Z","type":"response_item","payload":{"type":"function_call","name":"grep_files","arguments":"{\"pattern\":\"TODO\",\"include\":\"*.c\",\"path\":\"lib\",\"limit\":100}","call_id":"c2"}}
+{"timestamp":"2026-01-01T10:00:04.000Z","type":"response_item","payload":{"type":"function_call","name":"container.exec","arguments":"{\"command\":[\"bash\",\"-lc\",\"git status\"],\"workdir\":\"/repo\"}","call_id":"c3"}}
+{"timestamp":"2026-01-01T10:00:05.000Z","type":"response_item","payload":{"type":"custom_tool_call","status":"completed","call_id":"c4","name":"exec","input":"const a = await tools.exec_command({\"cmd\":\"make test\",\"workdir\":\"/repo\"});\nconst b = await tools.list_dir({\"dir_path\":\"/repo/docs\"});\ntext(a + b);"}}
+{"timestamp":"2026-01-01T10:00:06.000Z","type":"response_item","payload":{"type":"function_call","name":"write_stdin","arguments":"{\"session_id\":3,\"chars\":\"q\"}","call_id":"c5"}}
+{"timestamp":"2026-01-01T10:00:07.000Z","type":"response_item","payload":{"type":"function_call","name":"github__get_issue","arguments":"{\"url\":\"https://api.github.com/repos/o/r/issues/1\"}","call_id":"c6"}}
+X
+check_out "codex: kinds and effects with real arguments" "$(cat <<'X'
+["c1","list","read",""]
+["c1#1","read","read","/repo/src"]
+["c2","search","search",""]
+["c2#1","read","search","/repo/lib"]
+["c3","shell","vcs",""]
+["c3#1","exec","vcs","git status"]
+["c4","shell","test",""]
+["c4#1","exec","test","make test"]
+["c4#2","read","read","/repo/docs"]
+["c5","shell",null,""]
+["c6","mcp","net",""]
+["c6#1","net","net","api.github.com"]
+X
+)" sh -c 'agent-events real.jsonl | jq -c '"'"'select(.kind == "tool" or .kind == "effect") |
+	[.id, .tool_kind // .effect, .class, (.path // .domain // (.argv // [] | join(" ")))]'"'"
 
 # Records of older files have no tool_kind: readers take them as other
 # (agent-stack: no burst; agent-tag: no kind of work from the tool), as

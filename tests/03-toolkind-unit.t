@@ -1,0 +1,4 @@
+#!/bin/sh
+# The C unit tests of the tool kinds and the agents' tool tables.
+. "$(dirname "$0")/lib.sh"
+exec "$AP_BUILD/tests/toolkind"
