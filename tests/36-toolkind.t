@@ -9,54 +9,56 @@
 plan 10
 
 ARGS='{"file_path":"/p/f","path":"/p/f","paths":["/p/a"],"command":"true","cmd":"true","url":"https://h.example/x","query":"q"}'
-ts() { printf '2026-01-01T%02d:%02d:%02d.000Z' $((10 + $1 / 60)) $(($1 % 60)) "$2"; }
+ARGS_JSTR=$(printf '%s' "$ARGS" | sed 's/"/\\"/g')     # as a JSON string's content
+# T: the timestamp format; prompt i's calls start at 10:i:01, 10:i:02, ...
+T='2026-01-01T%02d:%02d:%02d.000Z'
 # gen_AGENT NAME...: a session with, per name, one prompt holding three
-# calls of it, one after the other: two without arguments, one with ARGS.
+# calls of it, one after the other: two without arguments, one with ARGS
+# (no command substitution: each would fork)
 gen_claude() {
 	i=0
 	for n; do
-		i=$((i + 1))
-		printf '{"type":"user","sessionId":"s","uuid":"u%d","timestamp":"%s","cwd":"/p","message":{"role":"user","content":"do %d"}}\n' $i "$(ts $i 0)" $i
+		i=$((i + 1)); h=$((10 + i / 60)); m=$((i % 60))
+		printf '{"type":"user","sessionId":"s","uuid":"u%d","timestamp":"'$T'","cwd":"/p","message":{"role":"user","content":"do %d"}}\n' $i $h $m 0 $i
 		for k in 1 2 3; do
 			a='{}'; [ $k = 3 ] && a=$ARGS
-			printf '{"type":"assistant","sessionId":"s","uuid":"a%d.%d","parentUuid":"u%d","timestamp":"%s","cwd":"/p","requestId":"r%d.%d","message":{"id":"m%d.%d","role":"assistant","model":"claude-sonnet-4-5","content":[{"type":"tool_use","id":"t%d.%d","name":"%s","input":%s}],"usage":{"input_tokens":1,"output_tokens":1}}}\n' \
-				$i $k $i "$(ts $i $k)" $i $k $i $k $i $k "$n" "$a"
-			printf '{"type":"user","sessionId":"s","uuid":"r%d.%d","parentUuid":"a%d.%d","timestamp":"%s","cwd":"/p","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t%d.%d","content":"ok"}]}}\n' \
-				$i $k $i $k "$(ts $i $((k + 1)))" $i $k
+			printf '{"type":"assistant","sessionId":"s","uuid":"a%d.%d","parentUuid":"u%d","timestamp":"'$T'","cwd":"/p","requestId":"r%d.%d","message":{"id":"m%d.%d","role":"assistant","model":"claude-sonnet-4-5","content":[{"type":"tool_use","id":"t%d.%d","name":"%s","input":%s}],"usage":{"input_tokens":1,"output_tokens":1}}}\n' \
+				$i $k $i $h $m $k $i $k $i $k $i $k "$n" "$a"
+			printf '{"type":"user","sessionId":"s","uuid":"r%d.%d","parentUuid":"a%d.%d","timestamp":"'$T'","cwd":"/p","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t%d.%d","content":"ok"}]}}\n' \
+				$i $k $i $k $h $m $((k + 1)) $i $k
 		done
 	done
 }
 gen_codex() {
-	printf '{"timestamp":"%s","type":"session_meta","payload":{"id":"s","timestamp":"%s","cwd":"/p","originator":"codex_cli_rs","cli_version":"0.146.0"}}\n' "$(ts 0 0)" "$(ts 0 0)"
+	printf '{"timestamp":"'$T'","type":"session_meta","payload":{"id":"s","timestamp":"'$T'","cwd":"/p","originator":"codex_cli_rs","cli_version":"0.146.0"}}\n' 10 0 0 10 0 0
 	i=0; tot=0
 	for n; do
-		i=$((i + 1))
-		printf '{"timestamp":"%s","type":"event_msg","payload":{"type":"user_message","message":"do %d","kind":"plain"}}\n' "$(ts $i 0)" $i
+		i=$((i + 1)); h=$((10 + i / 60)); m=$((i % 60))
+		printf '{"timestamp":"'$T'","type":"event_msg","payload":{"type":"user_message","message":"do %d","kind":"plain"}}\n' $h $m 0 $i
 		for k in 1 2 3; do
-			a='{}'; [ $k = 3 ] && a=$ARGS
-			a=$(printf '%s' "$a" | sed 's/"/\\"/g')
-			printf '{"timestamp":"%s","type":"response_item","payload":{"type":"function_call","name":"%s","arguments":"%s","call_id":"t%d.%d"}}\n' \
-				"$(ts $i $k)" "$n" "$a" $i $k
-			printf '{"timestamp":"%s","type":"response_item","payload":{"type":"function_call_output","call_id":"t%d.%d","output":"ok"}}\n' \
-				"$(ts $i $((k + 1)))" $i $k
+			a='{}'; [ $k = 3 ] && a=$ARGS_JSTR
+			printf '{"timestamp":"'$T'","type":"response_item","payload":{"type":"function_call","name":"%s","arguments":"%s","call_id":"t%d.%d"}}\n' \
+				$h $m $k "$n" "$a" $i $k
+			printf '{"timestamp":"'$T'","type":"response_item","payload":{"type":"function_call_output","call_id":"t%d.%d","output":"ok"}}\n' \
+				$h $m $((k + 1)) $i $k
 			tot=$((tot + 10))
-			printf '{"timestamp":"%s","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":%d,"cached_input_tokens":0,"output_tokens":1,"reasoning_output_tokens":0,"total_tokens":%d}}}}\n' \
-				"$(ts $i $((k + 1)))" $tot $tot
+			printf '{"timestamp":"'$T'","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":%d,"cached_input_tokens":0,"output_tokens":1,"reasoning_output_tokens":0,"total_tokens":%d}}}}\n' \
+				$h $m $((k + 1)) $tot $tot
 		done
 	done
 }
 gen_gemini() {
-	printf '{"sessionId":"s","projectHash":"abc","startTime":"%s","lastUpdated":"%s","kind":"main"}\n' "$(ts 0 0)" "$(ts 0 0)"
+	printf '{"sessionId":"s","projectHash":"abc","startTime":"'$T'","lastUpdated":"'$T'","kind":"main"}\n' 10 0 0 10 0 0
 	i=0
 	for n; do
-		i=$((i + 1))
-		printf '{"id":"u%d","timestamp":"%s","type":"user","content":[{"text":"do %d"}]}\n' $i "$(ts $i 0)" $i
+		i=$((i + 1)); h=$((10 + i / 60)); m=$((i % 60))
+		printf '{"id":"u%d","timestamp":"'$T'","type":"user","content":[{"text":"do %d"}]}\n' $i $h $m 0 $i
 		for k in 1 2 3; do
 			a='{}'; [ $k = 3 ] && a=$ARGS
 			# the call id holds its start in ms: 2026-01-01T10:00:00Z is 1767261600 s
 			ms=$(( (1767261600 + i * 60 + k) * 1000 ))
-			printf '{"id":"a%d.%d","timestamp":"%s","type":"gemini","content":"","tokens":{"input":1,"output":1,"cached":0,"thoughts":0,"tool":0,"total":2},"model":"gemini-2.5-pro","toolCalls":[{"id":"t%d.%d-%d-x","name":"%s","args":%s,"status":"success","timestamp":"%s"}]}\n' \
-				$i $k "$(ts $i $k)" $i $k $ms "$n" "$a" "$(ts $i $((k + 1)))"
+			printf '{"id":"a%d.%d","timestamp":"'$T'","type":"gemini","content":"","tokens":{"input":1,"output":1,"cached":0,"thoughts":0,"tool":0,"total":2},"model":"gemini-2.5-pro","toolCalls":[{"id":"t%d.%d-%d-x","name":"%s","args":%s,"status":"success","timestamp":"'$T'"}]}\n' \
+				$i $k $h $m $k $i $k $ms "$n" "$a" $h $m $((k + 1))
 		done
 	done
 }
