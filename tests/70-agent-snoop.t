@@ -300,7 +300,10 @@ check_out "and the summary last" summary sh -c 'tail -1 p.ndjson | jq -r .kind'
 # --- -d with a command: tracing stops, the command goes on ------------------------------
 # The programs of this run only (other runs may trace at the same time):
 # their ids, from the descriptors agent-snoop holds once it has loaded them.
-agent-snoop -d 2 -o d.ndjson -- sleep 14 2>/dev/null &
+# The command blocks on a FIFO until the test has seen the programs go, so
+# "while the command still runs" holds however slow the machine is.
+mkfifo dgate
+agent-snoop -d 2 -o d.ndjson -- sh -c 'read x < dgate; exit 0' 2>/dev/null &
 snoop=$!
 ids() { grep -h '^prog_id:' /proc/$snoop/fdinfo/* 2>/dev/null | awk '{ print $2 }' | sort -u > ids; [ -s ids ]; }
 # live: how many of those programs the kernel still holds, held by anyone
@@ -322,6 +325,8 @@ else
 	skip "bpftool not installed, or no programs seen"
 	skip "bpftool not installed, or no programs seen"
 fi
+# release the command (bounded: its read end is gone if it died early)
+timeout 20 sh -c 'echo go > dgate'
 wait $snoop
 check_test "... and its status is still the command's" "$?" -eq 0
 
@@ -330,6 +335,9 @@ rm -f started
 agent-snoop -o term.ndjson -- sh -c 'echo $$ > started; exec sleep 30' 2>/dev/null &
 snoop=$!
 wait_for 20 test -s started
+# the signal must find the sleep, not the sh before its exec
+is_sleep() { [ "$(cat /proc/"$(cat started)"/comm)" = sleep ]; }
+wait_for 20 is_sleep
 kill -TERM $snoop
 wait $snoop
 check_test "SIGTERM reaches the command; its status is 128+15" "$?" -eq 143
