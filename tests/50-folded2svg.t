@@ -1,7 +1,7 @@
 #!/bin/sh
 # folded2svg: exact layout on small fixtures, every option, hostile labels,
-# bad lines, the real profiles in ../shared, the man page examples, and the
-# interactive script driven in headless chromium.
+# bad lines and the man page examples (the real profiles in ../shared and
+# the interactive script in headless chromium: 50-folded2svg-{corpus,browser}.t).
 . "$(dirname "$0")/lib.sh"
 FIX=$TESTS/fixtures/folded2svg
 
@@ -190,24 +190,6 @@ printf 'a 9000000000000000000\nb 9000000000000000000\n' > big.folded
 folded2svg big.folded > big.svg 2> big.err
 check_test "a total past 2^63 is reported, not wrapped" "$? $(grep -c 'big.folded:2: the counts add up' big.err) $(nframes big.svg)" = "1 1 2"
 
-# --- the real profiles ---------------------------------------------------------------
-if shared folded; then
-	n=0 bad=0
-	for f in "$SHARED"/folded/*/*.folded; do
-		n=$((n + 1))
-		if ! folded2svg --colors agent "$f" > real.svg 2> real.err; then
-			bad=$((bad + 1)); diag "$f: exit $?: $(head -3 real.err)"; continue
-		fi
-		want=$(awk 'NF && $1 !~ /^#/ { s += $NF } END { printf "%.0f", s }' "$f")
-		got=$(sed -n 's/^<g fg:x="0" fg:w="[0-9]*"><title>all (\([0-9,]*\) samples, 100.00%)<.*/\1/p' real.svg | tr -d ,)
-		if [ "$got" != "$want" ]; then bad=$((bad + 1)); diag "$f: root says $got, the file sums to $want"; fi
-		if [ -n "$xml" ] && ! wellformed real.svg 2>/dev/null; then bad=$((bad + 1)); diag "$f: not well-formed"; fi
-	done
-	check_test "real profiles: each renders, exit 0, root total = sum of counts ($n files)" "$bad" = 0
-else
-	skip "../shared/folded absent"
-fi
-
 # --- the man page -------------------------------------------------------------------
 if have mandoc; then
 	mandoc -Tlint -Wwarning "$TOP/man/folded2svg.1" > lint.out 2>&1
@@ -227,51 +209,5 @@ check_grep "example: --title Tokens" '<text id="title" x="600.00" y="24">Tokens<
 sh "$TOP/scripts/bench-folded2svg" 2000 > bench.out 2>&1
 check_test "bench-folded2svg 2000 runs and reports seconds" "$? $(grep -c '^  folded2svg  *[0-9.]* s ' bench.out)" = "0 1"
 
-# --- in a real browser ----------------------------------------------------------------
-# The SVG as folded2svg wrote it, plus a script before everything else that
-# records alerts and errors, and one after folded2svg's that plays the user.
-inject() {
-	awk -v pre="$FIX/prelude.js" -v post="$FIX/harness.js" '
-	function cat(f,  l) { while ((getline l < f) > 0) print l; close(f) }
-	/^<svg / && !done { print; print "<script><![CDATA["; cat(pre); print "]]></script>"; done = 1; next }
-	/^<\/svg>$/ { print "<script><![CDATA["; cat(post); print "]]></script>" }
-	{ print }' "$1"
-}
-# browse PAGE TAG: chromium's verdicts into TAG.res (its own profile, so
-# that the pages load side by side)
-browse() {
-	timeout 90 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-		--disable-background-networking --disable-component-update --disable-sync \
-		--user-data-dir="$TMP/chrome-$2" --virtual-time-budget=5000 --dump-dom "file://$1" 2> "$2.err" |
-	awk '/<text id="testresult">/ { on = 1; next } on && /<\/text>/ { on = 0 } on && /^(not )?ok - / { print }' > "$2.res"
-}
-# report TAG [WHAT]: each line chromium gave back as one test
-report() {
-	if [ ! -s "$1.res" ]; then not_ok "browser ($1): the test page ran"; tail -5 "$1.err" | sed 's/^/# /'; return; fi
-	while IFS= read -r l; do
-		d=${l#*ok - browser: }
-		d="browser${2:+ ($2)}: $d"
-		case $l in ok\ -\ *) ok "$d";; *) not_ok "$d";; esac
-	done < "$1.res"
-}
-if have chromium; then
-	inject small.svg > small-test.svg
-	inject xss.svg > xss-test.svg
-	inject empty.svg > empty-test.svg
-	# the same hostile graph pasted inline into an HTML page
-	{ echo '<!DOCTYPE html><html><head><meta charset="utf-8"><title>t</title></head><body>'
-	  inject xss.svg | sed 1d; echo '</body></html>'; } > xss-test.html
-	browse "$TMP/small-test.svg#small" small &
-	browse "$TMP/xss-test.svg#xss" xss &
-	browse "$TMP/empty-test.svg#empty" empty &
-	browse "$TMP/xss-test.html#xss" html &
-	wait
-	report small
-	report xss
-	report empty "no stacks"
-	report html "inline in HTML"
-else
-	skip "chromium not installed: no browser tests"
-fi
 echo "1..$_n"
 done_testing

@@ -4,52 +4,11 @@
 . "$(dirname "$0")/lib.sh"
 FIX=$TESTS/fixtures/folded2pprof
 MAN=$TOP/man/folded2pprof.1
-NPLAN=54
+NPLAN=50
 plan $NPLAN
 
-# go tool pprof with its caches in $TMP; its stderr is collected in pp.err,
-# which has to stay empty: our profiles must not make it warn.
-mkdir -p "$TMP/home" "$TMP/gocache"
-export HOME="$TMP/home" GOCACHE="$TMP/gocache" GOFLAGS=
-GO=
-have go && go tool -n pprof >/dev/null 2>&1 && GO=1
-: > pp.err
-pp() { go tool pprof "$@" 2>>pp.err; }
-# check_quiet DESC: nothing on pprof's stderr since the last call
-check_quiet() {
-	if [ -s pp.err ]; then not_ok "$1"; sed 's/^/# /' pp.err | head -10; else ok "$1"; fi
-	: > pp.err
-}
-
-# The folded input as pprof will see it: comments and blank lines gone,
-# equal stacks summed, zero weights dropped, sorted.  Plain awk, one count.
-merge() {
-	awk '/^[ \t]*(#|$)/ { next }
-	{ sub(/[ \t]+$/, ""); c = $NF; sub(/[ \t]*[0-9]+$/, ""); sub(/^[ \t]+/, ""); s[$0] += c }
-	END { for (k in s) if (s[k] > 0) printf "%s %.0f\n", k, s[k] }' "$@" | sort
-}
-# go tool pprof -traces back to folded stacks: each block between separators
-# is "VALUE   leaf" then "             caller" lines, leaf first.
-traces2folded() {
-	awk 'function emit(  s, i) {
-		if (!n) return
-		s = f[n - 1]
-		for (i = n - 2; i >= 0; i--) s = s ";" f[i]
-		print s, v
-		n = 0
-	}
-	/^-----------[+]-+$/ { emit(); inblock = 1; next }
-	!inblock { next }
-	n == 0 {
-		match($0, /^ *[0-9]+   /)
-		v = substr($0, 1, RLENGTH - 3); sub(/^ +/, "", v)
-		f[n++] = substr($0, RLENGTH + 1); next
-	}
-	{ f[n++] = substr($0, 14) }' | merge
-}
-# The total of the selected sample type, from -top's header.
-top_total() { pp -top "$@" | sed -n 's/^Showing nodes accounting for .* of \([0-9]*\) total$/\1/p'; }
-sum() { merge "$@" | awk '{ s += $NF } END { printf "%.0f\n", s }'; }
+# go tool pprof and the folded <-> pprof helpers
+. "$TESTS/pprof.sh"
 
 # --- without go -------------------------------------------------------------
 
@@ -122,26 +81,10 @@ check_grep "... line 2 reported with file:line" 'bad.folded:2: no count at the e
 check_grep "... line 4 reported with file:line" 'bad.folded:4: count is negative, fractional or too large' bad.err
 check_grep "... repeats counted" 'bad.folded: 2 more like line 4' bad.err
 
-# bench script: a small run here; the 200k-stack target unless sanitized
-# (a sanitizer build is several times slower by design).
+# bench script: a small run here; the 200k-stack target is in
+# 60-folded2pprof-corpus.t (slow tier).
 bench-folded2pprof 2000 > bench.out 2>&1
 check "bench-folded2pprof prints levels 1 and 6" sh -c 'grep -q "^1 " bench.out && grep -q "^6 " bench.out'
-if [ "${SAN:-}" = 1 ] || [ "${AP_BUILD%build-san}" != "$AP_BUILD" ]; then
-	skip "speed target not checked in a sanitizer build"
-else
-	# CPU seconds, best of two: other jobs on a shared machine inflate wall time
-	best=
-	for try in 1 2; do
-		bench-folded2pprof 200000 > bench200k.out 2>&1
-		secs=$(awk '$1 == 1 { print $3 }' bench200k.out)
-		[ -n "$secs" ] && awk -v s="$secs" 'BEGIN { exit !(s < 1.0) }' && { best=$secs; break; }
-	done
-	if [ -n "$best" ]; then
-		ok "200,000 stacks in under a second of CPU at the default level ($best s)"
-	else
-		not_ok "200,000 stacks in under a second of CPU at the default level"; diag "$(cat bench200k.out)"
-	fi
-fi
 
 # --- with go tool pprof -----------------------------------------------------
 
@@ -221,23 +164,4 @@ done < ex/examples
 check_test "the $nex EXAMPLES run cleanly" "$nex:$exfail" = "4:0"
 check_grep "... and the tokens example ranks kind:cache_read first" '^ *45000 .*kind:cache_read$' ex/out.1
 
-# The real profiles in ../shared: nobody here wrote these stacks.
-if shared folded; then
-	nf=0 rtfail=0 totfail=0
-	for f in "$SHARED"/folded/*/*.folded; do
-		nf=$((nf + 1))
-		folded2pprof -o s.pb.gz "$f" || rtfail=$((rtfail + 1))
-		pp -traces s.pb.gz | traces2folded > s.back
-		merge "$f" > s.want
-		cmp -s s.want s.back || { rtfail=$((rtfail + 1)); diag "round trip differs: $f"; }
-		[ "$(top_total s.pb.gz)" = "$(sum "$f")" ] || { totfail=$((totfail + 1)); diag "total differs: $f"; }
-	done
-	check_test "shared profiles: -traces round trip equals the input ($nf files)" "$rtfail:$((nf > 0))" = "0:1"
-	check_test "shared profiles: pprof totals equal the sums of the counts" "$totfail:$((nf > 0))" = "0:1"
-	check_quiet "shared profiles: pprof reads them all without a warning"
-else
-	skip "../shared/folded absent"
-	skip "../shared/folded absent"
-	skip "../shared/folded absent"
-fi
 done_testing
