@@ -198,9 +198,45 @@ check-arch: $(if $(filter yes,$(BPF_OK)),$(B)/bpf/snoop.skel.h)
 	else echo "check-arch: $$fail files do not compile for $(ARCH_TARGET)" >&2; exit 1; fi
 
 # --- checks -------------------------------------------------------------------
-check: all
+# Two tiers, by file (README.md, "Testing"): make check runs the fast one
+# (unit, adapters, views, man pages, renderers' exact output: under a minute
+# on 2 cores), make check-slow the rest (corpus-wide runs, headless
+# chromium, valgrind, hostile and huge inputs, agent-snoop, install).
+# Every tests/*.t is named in exactly one list: check-tiers fails otherwise.
+# Longest first in each list, so that prove -j keeps every CPU busy.
+TESTS_FAST = tests/50-folded2svg.t tests/60-folded2pprof.t tests/45-agent-tag.t \
+	tests/40-agent-stack.t tests/84-secrets.t tests/31-events-codex.t \
+	tests/88-issue13-review.t tests/30-events-claude.t tests/32-events-gemini.t \
+	tests/41-agent-stack-report.t tests/20-agent-sessions.t tests/90-agentpprof.t \
+	tests/92-overview.t tests/10-agent-events.t tests/46-exit-status.t tests/01-shell.t \
+	tests/35-effects.t tests/87-issue12-review.t tests/81-regress.t \
+	tests/85-strict-input.t tests/05-man.t tests/42-prices.t tests/33-events-man.t \
+	tests/91-gallery.t tests/00-unit.t tests/21-sessions-unit.t tests/02-effects-unit.t \
+	tests/03-arena-unit.t tests/06-usage.t tests/07-deps.t tests/08-man-formats.t
+TESTS_SLOW = tests/80-hostile.t tests/70-agent-snoop.t tests/82-valgrind.t \
+	tests/83-reliability.t tests/50-folded2svg-browser.t tests/60-folded2pprof-corpus.t \
+	tests/45-agent-tag-corpus.t tests/30-events-claude-corpus.t \
+	tests/31-events-codex-corpus.t tests/32-events-gemini-corpus.t \
+	tests/86-corpus-truth.t tests/50-folded2svg-corpus.t tests/95-install.t
+# prove -j: the CPUs and two more (the tests wait on processes, too)
+PROVE_JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) + 2 )))
+PROVE = AP_BUILD=$(CURDIR)/$(B) SAN=$(SAN) prove -j$(PROVE_JOBS)
+
+check: all check-tiers
 	@sh scripts/check-deps --test $(DEPS_INSTALL)
-	AP_BUILD=$(CURDIR)/$(B) SAN=$(SAN) prove -f tests/*.t
+	$(PROVE) $(TESTS_FAST)
+
+check-slow: all check-tiers
+	@sh scripts/check-deps --test $(DEPS_INSTALL)
+	$(PROVE) $(TESTS_SLOW)
+
+check-tiers:
+	@bad=0; \
+	for t in $(sort $(wildcard tests/*.t) $(TESTS_FAST) $(TESTS_SLOW)); do \
+		n=0; for f in $(TESTS_FAST) $(TESTS_SLOW); do [ "$$f" = "$$t" ] && n=$$((n + 1)); done; \
+		if [ ! -f "$$t" ]; then echo "Makefile: $$t is in a test tier but does not exist" >&2; bad=1; \
+		elif [ $$n != 1 ]; then echo "Makefile: $$t is in $$n test tiers; name it once, in TESTS_FAST (a few seconds) or TESTS_SLOW" >&2; bad=1; fi; \
+	done; exit $$bad
 
 bench: all
 	AP_BUILD=$(CURDIR)/$(B) sh scripts/bench
@@ -229,5 +265,5 @@ install: all
 clean:
 	rm -rf build build-san build-fuzz build-cov
 
-.PHONY: all check bench demo gallery install clean fuzz fuzz-build fuzz-cov check-arch FORCE
+.PHONY: all check check-slow check-tiers bench demo gallery install clean fuzz fuzz-build fuzz-cov check-arch FORCE
 .SECONDARY:
