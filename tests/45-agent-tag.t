@@ -206,12 +206,14 @@ check_out "--stats-json: unmatched samples with secrets masked, and warnings" '[
 
 # --- the llm tagger against fakellama -------------------------------------------------
 FAKE=$AP_BUILD/tests/fakellama
-# serve MODES N: start fakellama, PORT set, log in fake.log
+# serve MODES N: start fakellama, PORT set, log in fake.log.  stop() ends
+# it; its own -t limit only keeps it from outliving a test that died (a
+# limit of 20 s ended it midway on a loaded machine).
 serve() {
 	rm -f port fake.log
-	"$FAKE" -m "$1" -n "$2" -t 20 > port 2> fake.log &
+	"$FAKE" -m "$1" -n "$2" -t 600 > port 2> fake.log &
 	FAKEPID=$!
-	i=0; while [ ! -s port ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	i=0; while [ ! -s port ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
 	PORT=$(cat port)
 }
 stop() { kill "$FAKEPID" 2>/dev/null; wait "$FAKEPID" 2>/dev/null; }
