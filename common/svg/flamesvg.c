@@ -1,0 +1,261 @@
+/* flamesvg.c: the SVG document of a flame graph (see flame.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "flame.h"
+
+/* Bytes of the next character of s, and whether it may go into XML as it
+ * is: invalid UTF-8, C0 controls but tab, and U+FFFE/U+FFFF may not. */
+static size_t next_char(const char *s, size_t n, bool *okay)
+{
+	unsigned char c = (unsigned char)*s;
+	if (c < 0x80) {
+		*okay = c >= 0x20 || c == '\t';
+		return 1;
+	}
+	size_t l = utf8_valid_len(s, n);
+	if (!l) {
+		*okay = false;
+		return 1;
+	}
+	*okay = !(l == 3 && c == 0xEF && (unsigned char)s[1] == 0xBF && (unsigned char)s[2] >= 0xBE);
+	return l;
+}
+
+static size_t nchars(const char *s, size_t n)
+{
+	size_t k = 0;
+	bool okay;
+	for (size_t i = 0; i < n; k++)
+		i += next_char(s + i, n - i, &okay);
+	return k;
+}
+
+/* XML text or attribute value: markup characters escaped, anything XML
+ * cannot carry replaced by U+FFFD.  At most max characters. */
+static void esc(struct sbuf *b, const char *s, size_t n, size_t max)
+{
+	size_t i = 0, k = 0;
+	while (i < n && k < max) {
+		size_t run = 0;
+		for (; i + run < n && k < max; run++, k++) {
+			unsigned char c = (unsigned char)s[i + run];
+			if (c < 0x20 || c >= 0x7F || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'')
+				break;
+		}
+		if (run) {
+			sb_add(b, s + i, run);
+			i += run;
+			continue;
+		}
+		if (k == max)
+			break;
+		bool okay;
+		size_t l = next_char(s + i, n - i, &okay);
+		switch (s[i]) {
+		case '&': sb_adds(b, "&amp;"); break;
+		case '<': sb_adds(b, "&lt;"); break;
+		case '>': sb_adds(b, "&gt;"); break;
+		case '"': sb_adds(b, "&quot;"); break;
+		case '\'': sb_adds(b, "&#39;"); break;
+		default:
+			if (okay)
+				sb_add(b, s + i, l);
+			else
+				sb_add(b, "\xEF\xBF\xBD", 3);
+		}
+		i += l;
+		k++;
+	}
+}
+
+static void escs(struct sbuf *b, const char *s)
+{
+	esc(b, s, strlen(s), SIZE_MAX);
+}
+
+/* 1234567 -> 1,234,567 */
+static void add_count(struct sbuf *b, int64_t v)
+{
+	char tmp[32];
+	int l = snprintf(tmp, sizeof tmp, "%lld", (long long)(v < 0 ? -v : v));
+	if (v < 0)
+		sb_addc(b, '-');
+	for (int i = 0; i < l; i++) {
+		if (i && (l - i) % 3 == 0)
+			sb_addc(b, ',');
+		sb_addc(b, tmp[i]);
+	}
+}
+
+/* ---- the document --------------------------------------------------------- */
+
+static void flush(struct sbuf *doc, int fd)
+{
+	write_all(fd, doc->p, doc->len);
+	sb_reset(doc);
+}
+
+static void header(const struct flame *f, struct sbuf *doc, const char *comment)
+{
+	const struct flame_opts *o = &f->o;
+	double fs = o->fontsize, imgheight = f->imgheight;
+	sb_printf(doc, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+		"<svg version=\"1.1\" width=\"%lld\" height=\"%.0f\" viewBox=\"0 0 %lld %.0f\" "
+		"xmlns=\"http://www.w3.org/2000/svg\" xmlns:fg=\"urn:x-folded2svg\" "
+		"fg:total=\"%lld\" fg:xpad=\"%d\" fg:fh=\"%lld\" fg:fs=\"%g\" fg:fw=\"%g\" fg:inverted=\"%d\" fg:nametype=\"",
+		(long long)o->width, imgheight, (long long)o->width, imgheight,
+		(long long)f->total, FLAME_XPAD, (long long)o->height, fs, o->fontwidth, o->inverted);
+	escs(doc, o->nametype);
+	sb_printf(doc, "\">\n<!-- folded2svg %s: %s -->\n", o->version, comment);
+	sb_printf(doc, "<defs><linearGradient id=\"background\" y1=\"0\" y2=\"1\" x1=\"0\" x2=\"0\">"
+		"<stop stop-color=\"%s\" offset=\"5%%\"/><stop stop-color=\"%s\" offset=\"95%%\"/>"
+		"</linearGradient></defs>\n",
+		"#eeeeee", f->ncols == 2 || o->pal == PAL_IO ? "#e0e0ff" : o->pal == PAL_MEM ? "#e0ffe0" : "#eeeeb0");
+	sb_printf(doc, "<style type=\"text/css\">\n"
+		"text { font-family: Verdana, sans-serif; font-size: %gpx; fill: rgb(0,0,0); }\n"
+		"#title { text-anchor: middle; font-size: %gpx; }\n"
+		"#subtitle { text-anchor: middle; fill: rgb(160,160,160); }\n"
+		"#frames > g { cursor: pointer; }\n"
+		"#frames > g:hover > rect { stroke: rgb(0,0,0); stroke-width: 0.5; }\n"
+		"#frames text { pointer-events: none; }\n"
+		".ctl { cursor: pointer; }\n"
+		".hide { display: none; }\n"
+		".parent { opacity: 0.5; }\n"
+		"</style>\n", fs, fs + 5);
+	sb_printf(doc, "<rect x=\"0\" y=\"0\" width=\"%lld\" height=\"%.0f\" fill=\"url(#background)\"/>\n",
+		(long long)o->width, imgheight);
+	sb_printf(doc, "<text id=\"title\" x=\"%.2f\" y=\"%.0f\">", (double)o->width / 2, fs * 2);
+	escs(doc, o->title);
+	sb_adds(doc, "</text>\n");
+	if (o->subtitle) {
+		sb_printf(doc, "<text id=\"subtitle\" x=\"%.2f\" y=\"%.0f\">", (double)o->width / 2, fs * 4);
+		escs(doc, o->subtitle);
+		sb_adds(doc, "</text>\n");
+	}
+	sb_printf(doc, "<text id=\"details\" x=\"%d\" y=\"%.0f\"> </text>\n", FLAME_XPAD, imgheight - f->ypad2 / 2);
+	sb_printf(doc, "<text id=\"unzoom\" class=\"ctl hide\" x=\"%d\" y=\"%.0f\">Reset Zoom</text>\n",
+		FLAME_XPAD, fs * 2);
+	sb_printf(doc, "<text id=\"search\" class=\"ctl\" x=\"%lld\" y=\"%.0f\">Search</text>\n",
+		(long long)o->width - FLAME_XPAD - 100, fs * 2);
+	sb_printf(doc, "<text id=\"resetsearch\" class=\"ctl hide\" x=\"%lld\" y=\"%.0f\">Reset Search</text>\n",
+		(long long)o->width - FLAME_XPAD - 200, fs * 2);
+	sb_printf(doc, "<text id=\"matched\" x=\"%lld\" y=\"%.0f\"> </text>\n",
+		(long long)o->width - FLAME_XPAD - 100, imgheight - f->ypad2 / 2);
+}
+
+static void footer(struct sbuf *doc)
+{
+	sb_adds(doc, "<script type=\"text/ecmascript\"><![CDATA[\n");
+	sb_add(doc, flame_js, flame_js_len);
+	sb_adds(doc, "]]></script>\n</svg>\n");
+}
+
+static void frame(const struct flame *f, struct sbuf *doc, uint32_t i, int64_t start)
+{
+	const struct flame_opts *o = &f->o;
+	const struct flame_node *x = &f->nodes[i];
+	size_t n;
+	const char *s = flame_label(f, i, &n);
+	int64_t total = f->total;
+	double fx = FLAME_XPAD + (double)start * f->wpt, fw = (double)x->n * f->wpt;
+	double fy = o->inverted ? f->ypad1 + f->ypad3 + x->depth * (double)o->height
+		: f->imgheight - f->ypad2 - (x->depth + 1) * (double)o->height;
+	struct rgb c = flame_colour(f, i);
+
+	sb_printf(doc, "<g fg:x=\"%lld\" fg:w=\"%lld\"><title>", (long long)start, (long long)x->n);
+	esc(doc, s, n, SIZE_MAX);
+	sb_adds(doc, " (");
+	add_count(doc, x->n);
+	sb_addc(doc, ' ');
+	escs(doc, o->countname);
+	sb_printf(doc, ", %.2f%%", 100.0 * (double)x->n / (double)total);
+	if (f->ncols == 2) {
+		int64_t d = x->n - x->n1;
+		sb_adds(doc, d > 0 ? "; +" : "; ");
+		add_count(doc, d);
+		sb_printf(doc, ", %+.2f%%", 100.0 * (double)d / (double)total);
+	}
+	sb_printf(doc, ")</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%lld\" "
+		"fill=\"rgb(%d,%d,%d)\" rx=\"2\" ry=\"2\"/><text x=\"%.2f\" y=\"%.1f\">",
+		fx, fy, fw, (long long)o->height - 1, c.r, c.g, c.b,
+		fx + 3, fy + (double)o->height / 2 + o->fontsize * 0.35);
+	/* The label as much as fits, like the script does after a zoom. */
+	size_t fit = (size_t)(fw / (o->fontsize * o->fontwidth));
+	if (fit >= 3) {
+		size_t k = nchars(s, n);
+		if (k <= fit) {
+			esc(doc, s, n, SIZE_MAX);
+		} else {
+			esc(doc, s, n, fit - 2);
+			sb_adds(doc, "..");
+		}
+	}
+	sb_adds(doc, "</text></g>\n");
+}
+
+/* Every drawn frame, parents before children, left to right; doc is
+ * written to fd whenever it holds 256 KiB. */
+static void frames(const struct flame *f, struct sbuf *doc, int fd)
+{
+	const struct flame_node *nodes = f->nodes;
+	const uint32_t *cstart = f->cstart, *clist = f->clist;
+	struct ent { uint32_t node, next; int64_t pos; } *st;
+	st = xmalloc(sizeof *st * ((size_t)f->maxdepth + 2));
+	size_t sp = 0;
+	sb_adds(doc, "<g id=\"frames\">\n");
+	frame(f, doc, 0, 0);
+	st[sp++] = (struct ent){0, cstart[0], 0};
+	while (sp) {
+		struct ent *t = &st[sp - 1];
+		if (t->next == cstart[t->node + 1]) {
+			sp--;
+			continue;
+		}
+		uint32_t c = clist[t->next++];
+		int64_t s = t->pos;
+		t->pos += nodes[c].n;
+		if (!f->drawn[c])
+			continue;
+		frame(f, doc, c, s);
+		if (doc->len >= 1 << 18)
+			flush(doc, fd);
+		st[sp++] = (struct ent){c, cstart[c], s};
+	}
+	sb_adds(doc, "</g>\n");
+	free(st);
+}
+
+void flame_svg(struct flame *f, int fd)
+{
+	const struct flame_opts *o = &f->o;
+	struct sbuf doc = {0};
+	char comment[160];
+	flame_added(f);
+	f->total = f->nodes[0].n;
+	if (f->total <= 0) {
+		f->maxdepth = 0;
+		flame_geometry(f);
+		snprintf(comment, sizeof comment, "no stacks");
+		header(f, &doc, comment);
+		sb_printf(&doc, "<text x=\"%.2f\" y=\"%.0f\" text-anchor=\"middle\">No stacks with a count above zero</text>\n",
+			(double)o->width / 2, f->ypad1 + (double)o->height);
+		sb_adds(&doc, "<g id=\"frames\"></g>\n");
+		footer(&doc);
+		flush(&doc, fd);
+		sb_free(&doc);
+		return;
+	}
+	flame_layout(f);
+	if (o->minpct)
+		snprintf(comment, sizeof comment, "%llu frames narrower than %g%% of the total were pruned",
+			(unsigned long long)f->npruned, o->minwidth);
+	else
+		snprintf(comment, sizeof comment, "%llu frames narrower than %g px were pruned",
+			(unsigned long long)f->npruned, o->minwidth);
+	header(f, &doc, comment);
+	frames(f, &doc, fd);
+	footer(&doc);
+	flush(&doc, fd);
+	sb_free(&doc);
+}
