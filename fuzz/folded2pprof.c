@@ -1,14 +1,16 @@
-/* folded2pprof.c: folded2pprof's reader, string and location tables and
- * protocol buffer encoder (pb.c).  cmd/folded2pprof.c is compiled into
- * this target with its main renamed; the profile it writes (to a memory
- * file) is inflated again and every protocol buffer field walked, so a
- * length that does not match its body, or a sample whose value count is
- * not the number of sample types, is caught.  The first byte picks the
+/* folded2pprof.c: folded2pprof's reader (cmd/folded2pprof.c, compiled
+ * into this target with its main renamed), the profile builder it feeds
+ * (common/pprof/profile.c: string and location tables) and the protocol
+ * buffer encoder (pb.c).  The profile written (to a memory file) is
+ * inflated again and every protocol buffer field walked, so a length that
+ * does not match its body, or a sample whose value count is not the
+ * number of sample types, is caught.  The first byte picks the
  * sample types (one to three), --leaf kinds and the gzip level; a first
  * line "#C..." is a --comment; the rest is folded stacks. */
 #define main folded2pprof_main
 #include "../cmd/folded2pprof.c"
 #undef main
+#include <zlib.h>
 #include "fuzz.h"
 
 static uint64_t varint(const uint8_t **p, const uint8_t *e)
@@ -116,7 +118,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
 	static const char *const typesv[] = {"events/count", "calls/count,tokens/count",
 		"a/b,c/d,e/f", "tokens/count"};
-	static char *leafv[] = {"prompt", "tool", "model"};
+	static const char *const leafv[] = {"prompt", "tool", "model"};
 	fuzz_quiet();
 	int first = fuzz_selector(&data, &n);
 	if (first < 0)
@@ -130,35 +132,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 		data += l, n -= l;
 	}
 	struct prof p = {0};
-	struct opts o = {0};
-	o.nleaf = (int)(sel >> 2 & 3);
-	for (int i = 0; i < o.nleaf; i++)
-		o.leaf[i] = leafv[i];
-	str_add(&p.fixed, "");
+	p.nleaf = (int)(sel >> 2 & 3);
+	for (int i = 0; i < p.nleaf; i++)
+		p.leaf[i] = leafv[i];
 	char *types = xstrdup(typesv[sel & 3]);
-	if (!parse_types(&p, types))
+	if (!prof_init(&p, types))
 		abort();
-	p.mapfile = str_add(&p.fixed, "agentpprof");
-	if (comment) {
-		p.comments = xmalloc(sizeof *p.comments);
-		p.comments[p.ncomments++] = str_add(&p.fixed, comment);
-	}
+	if (comment)
+		prof_comment(&p, comment);
 	p.time_ns = sel & 16 ? 1700000000000000000 : 0;
 	struct columns col = {0};
 	int in = fuzz_fd(data, n);
 	char path[32];
 	snprintf(path, sizeof path, "/proc/self/fd/%d", in);
-	read_input(&p, &o, path, &col);
+	read_input(&p, path, &col);
 	close(in);
 	int fd = memfd_create("pprof", 0);
 	if (fd < 0)
 		abort();
-	write_profile(&p, fd, sel & 32 ? 1 : 0);
+	prof_write(&p, fd, sel & 32 ? 1 : 0);
 	check(fd, p.ntypes);
 	close(fd);
 	prof_free(&p);
-	ids = tail = NULL;      /* prof_free frees them for good */
-	capids = 0;
 	free(types);
 	free(comment);
 	return 0;

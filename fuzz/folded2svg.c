@@ -1,7 +1,7 @@
-/* folded2svg.c: folded2svg's reader, trie, pruning, layout, colours and
- * XML escaping.  cmd/folded2svg.c is compiled into this target with its
- * main renamed, so its static functions are called as main calls them;
- * its globals are reset between runs here.  The first byte picks the
+/* folded2svg.c: folded2svg's reader (cmd/folded2svg.c, compiled into
+ * this target with its main renamed, so its static functions are called
+ * as main calls them) and the engine it feeds in common/svg/: trie,
+ * pruning, layout, colours and XML escaping.  The first byte picks the
  * options (palette, --hash, --reverse, --inverted, --flamechart,
  * --minwidth in px or %, --negate); the input's first line, when it
  * starts with "#T", is the title and subtitle (escaped into the SVG);
@@ -11,36 +11,6 @@
 #include "../cmd/folded2svg.c"
 #undef main
 #include "fuzz.h"
-
-static void reset(void)
-{
-	sb_free(&names.arena);
-	free(names.ids);
-	hm_free(&names.idx);
-	memset(&names, 0, sizeof names);
-	free(nodes);
-	nodes = NULL;
-	nnodes = capnodes = 0;
-	ncols = 0;
-	free(kids);
-	kids = NULL;
-	nkids = capkids = 0;
-	sb_free(&prev);
-	free(ppath);
-	free(pend);
-	ppath = NULL;
-	pend = NULL;
-	plen = pcap = 0;
-	free(cstart);
-	free(clist);
-	free(drawn);
-	cstart = clist = NULL;
-	drawn = NULL;
-	npruned = 0;
-	maxdepth = 0;
-	maxdelta = 0;
-	total = 0;
-}
 
 /* The frames of the SVG are well formed whatever the names: every '<' opens
  * or closes one of the elements a frame is made of and every '&' starts
@@ -110,32 +80,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	int fd = fuzz_fd(data, n);
 	char path[32];
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-	new_node(UINT32_MAX, 0);
+	flame_init(&graph, &o);
 	read_file(path);
 	close(fd);
-	free(kids);
-	kids = NULL;
-	hm_free(&names.idx);
 	/* the SVG goes to a memory file, read back and checked */
 	static int svg = -1;
 	if (svg < 0 && (svg = memfd_create("svg", 0)) < 0)
 		abort();
 	if (ftruncate(svg, 0) || lseek(svg, 0, SEEK_SET))
 		abort();
-	int saved = dup(1);
-	dup2(svg, 1);
-	write_svg();
-	out_flush();
-	dup2(saved, 1);
-	close(saved);
+	flame_svg(&graph, svg);
 	off_t size = lseek(svg, 0, SEEK_END);
 	char *text = xmalloc((size_t)size + 1);
 	if (pread(svg, text, (size_t)size, 0) != size)
 		abort();
 	check_svg(text, (size_t)size);
 	free(text);
-	sb_reset(&out);
-	reset();
+	flame_free(&graph);
 	free(title);
 	return 0;
 }

@@ -1,0 +1,96 @@
+/* profile.h: folded2pprof's engine, a pprof profile (profile.proto,
+ * gzipped) built from folded stacks.
+ *
+ * Every distinct frame becomes one Function and one Location with the
+ * same id, all in one Mapping that claims to have functions so that pprof
+ * never tries to symbolize.  Equal stacks are merged into one Sample;
+ * samples list their locations leaf first, as profile.proto wants.
+ *
+ * Cost: the whole profile is kept in memory until prof_write: each
+ * distinct frame name once, each distinct stack once (4 bytes a frame),
+ * ntypes sums per stack, and two hash indexes; not the input text.  A
+ * stack is one lookup per frame plus one for the stack.  prof_write
+ * encodes with pb.c into a buffer handed to zlib every 256 KiB, so the
+ * encoded profile is never held whole.
+ *
+ * Lifetimes: the strings given to prof_init, prof_str and prof_comment,
+ * and the --leaf kinds in leaf[], are borrowed and must outlive
+ * prof_write; frame names are copied.  A zeroed struct prof is empty;
+ * prof_free gives everything back. */
+#ifndef AP_PROFILE_H
+#define AP_PROFILE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "folded.h"
+#include "util.h"
+
+#define PROF_MAXLEAF 16
+
+/* The strings that come before the frames in the string table. */
+struct strtab {
+	const char **s;
+	size_t *len;
+	size_t n, cap;
+};
+
+struct prof_span {
+	size_t off;
+	size_t len;
+};
+
+struct prof {
+	/* settings: frames "KIND:..." of these kinds go to the leaf end */
+	const char *leaf[PROF_MAXLEAF];
+	int nleaf;
+
+	struct strtab fixed;
+	int ntypes;
+	int64_t type[FOLDED_MAXCOUNTS], unit[FOLDED_MAXCOUNTS];
+	int64_t mapfile;
+	int64_t *comments;
+	size_t ncomments;
+	int64_t time_ns;        /* 0: not written */
+
+	/* frames: their names end to end, spans into them, a hash index */
+	struct sbuf names;
+	struct prof_span *frame;
+	size_t nframe, capframe;
+	struct hmap framemap;
+
+	/* samples: location ids leaf first end to end, spans into them, the
+	 * summed values (ntypes per sample), a hash index */
+	uint32_t *loc;
+	size_t nloc, caploc;
+	struct prof_span *sample;
+	int64_t *value;
+	size_t nsample, capsample;
+	struct hmap stackmap;
+	int64_t total[FOLDED_MAXCOUNTS];  /* of each sample type, kept below 2^63 */
+
+	/* scratch of prof_add, kept between stacks */
+	uint32_t *ids, *tail;
+	size_t capids;
+	struct sbuf fix;
+};
+
+/* The string's index in the fixed part of the string table, added when
+ * new (a linear search: the table holds a handful of strings). */
+int64_t prof_str(struct strtab *t, const char *s);
+/* Start an empty profile: the table's "" first, then the sample types
+ * of types, "type/unit,type/unit,..." (unit "count" when left out; the
+ * list is cut up in place), then the mapping's file name.  false when
+ * the list is empty, has an empty type or unit, or more than
+ * FOLDED_MAXCOUNTS types. */
+bool prof_init(struct prof *p, char *types);
+/* A comment of the profile (text borrowed). */
+void prof_comment(struct prof *p, const char *text);
+/* Add the stack of fl with its first ntypes counts (fl->ncounts must be
+ * at least ntypes).  Bytes that are not UTF-8 become U+FFFD (proto3
+ * strings must be UTF-8, or strict readers refuse the whole profile).
+ * false, with nothing added, when a total would pass 2^63 - 1. */
+bool prof_add(struct prof *p, const struct folded_line *fl);
+/* Write the gzipped profile (gzip level 0-9, mtime 0: reproducible). */
+void prof_write(struct prof *p, int fd, int level);
+void prof_free(struct prof *p);
+#endif
