@@ -195,7 +195,7 @@ int main(int argc, char **argv)
 	if (outfile && outfile_commit(&of) < 0)
 		die(2, "%s: %s", outfile, strerror(errno));
 	operands_free(&ops);
-	bool empty = !p.nsample;
+	bool empty = !p.stacks.n;
 	prof_free(&p);
 	if (empty && !diag_errors) {
 		warnx("no stacks in the input");

@@ -63,66 +63,20 @@ void prof_comment(struct prof *p, const char *text)
 	p->comments[p->ncomments++] = prof_str(&p->fixed, text);
 }
 
-/* Frame name to location id (1-based).  Keys are 64-bit hashes; a hash
- * that belongs to another name moves on to the next seed, so two names
- * are never merged, however unlikely that would be. */
-static uint32_t intern_frame(struct prof *p, const char *s, size_t n)
-{
-	for (uint64_t seed = 0;; seed++) {
-		bool ins;
-		int64_t *v = hm_put(&p->framemap, hash64(s, n, seed), &ins);
-		if (!ins) {
-			struct prof_span *f = &p->frame[*v - 1];
-			if (f->len == n && !memcmp(p->names.p + f->off, s, n))
-				return (uint32_t)*v;
-			continue;
-		}
-		if (p->nframe == p->capframe) {
-			p->capframe = p->capframe ? p->capframe * 2 : 1024;
-			p->frame = xrealloc(p->frame, p->capframe * sizeof *p->frame);
-		}
-		p->frame[p->nframe].off = p->names.len;
-		p->frame[p->nframe].len = n;
-		sb_add(&p->names, s, n);
-		*v = (int64_t)++p->nframe;
-		return (uint32_t)*v;
-	}
-}
-
-/* The sample for the stack ids[0..n) (leaf first), created with zero
- * values when new. */
+/* The sums of the stack ids[0..n) (leaf first), zero when new. */
 static int64_t *stack_values(struct prof *p, const uint32_t *ids, size_t n)
 {
-	size_t bytes = n * sizeof *ids;
-	for (uint64_t seed = 0;; seed++) {
-		bool ins;
-		int64_t *v = hm_put(&p->stackmap, hash64(ids, bytes, seed), &ins);
-		if (!ins) {
-			struct prof_span *s = &p->sample[*v];
-			if (s->len == n && !memcmp(p->loc + s->off, ids, bytes))
-				return p->value + (size_t)*v * (size_t)p->ntypes;
-			continue;
-		}
-		if (p->nsample == p->capsample) {
-			p->capsample = p->capsample ? p->capsample * 2 : 1024;
-			p->sample = xrealloc(p->sample, p->capsample * sizeof *p->sample);
-			p->value = xrealloc(p->value,
-				p->capsample * (size_t)p->ntypes * sizeof *p->value);
-		}
-		if (p->nloc + n > p->caploc) {
-			while (p->nloc + n > p->caploc)
-				p->caploc = p->caploc ? p->caploc * 2 : 4096;
-			p->loc = xrealloc(p->loc, p->caploc * sizeof *p->loc);
-		}
-		p->sample[p->nsample].off = p->nloc;
-		p->sample[p->nsample].len = n;
-		memcpy(p->loc + p->nloc, ids, bytes);
-		p->nloc += n;
-		int64_t *val = p->value + p->nsample * (size_t)p->ntypes;
-		memset(val, 0, (size_t)p->ntypes * sizeof *val);
-		*v = (int64_t)p->nsample++;
-		return val;
+	size_t nt = (size_t)p->ntypes;
+	uint32_t had = p->stacks.n;
+	uint32_t id = intern_id(&p->stacks, (const char *)ids, n * sizeof *ids);
+	if (p->stacks.n == had)
+		return p->value + (size_t)id * nt;
+	if (id == p->capvalue) {
+		p->capvalue = p->capvalue ? p->capvalue * 2 : 1024;
+		p->value = xrealloc(p->value, p->capvalue * nt * sizeof *p->value);
 	}
+	memset(p->value + (size_t)id * nt, 0, nt * sizeof *p->value);
+	return p->value + (size_t)id * nt;
 }
 
 static bool is_kind(const char *f, size_t n, const char *const *kinds, int nkinds)
@@ -179,7 +133,7 @@ bool prof_add(struct prof *p, const struct folded_line *fl)
 			p->ids = xrealloc(p->ids, p->capids * sizeof *p->ids);
 			p->tail = xrealloc(p->tail, p->capids * sizeof *p->tail);
 		}
-		uint32_t id = intern_frame(p, f, flen);
+		uint32_t id = intern_id(&p->frames, f, flen) + 1;
 		if (p->nleaf && is_kind(f, flen, p->leaf, p->nleaf))
 			p->tail[nt++] = id;
 		else
@@ -254,15 +208,18 @@ void prof_write(struct prof *p, int fd, int level)
 		pb_uint_opt(&b, 2, (uint64_t)p->unit[i]);
 		pb_close(&b, m);
 	}
-	for (size_t i = 0; i < p->nsample; i++) {
+	for (uint32_t i = 0; i < p->stacks.n; i++) {
 		size_t m = pb_open(&b, 2), k = pb_open(&b, 1);
-		const uint32_t *l = p->loc + p->sample[i].off;
-		for (size_t j = 0; j < p->sample[i].len; j++)
-			pb_varint(&b, l[j]);
+		const char *l = intern_at(&p->stacks, i);
+		for (size_t j = 0; j < intern_len(&p->stacks, i); j += sizeof(uint32_t)) {
+			uint32_t id;
+			memcpy(&id, l + j, sizeof id);
+			pb_varint(&b, id);
+		}
 		pb_close(&b, k);
 		k = pb_open(&b, 2);
 		for (int j = 0; j < p->ntypes; j++)
-			pb_varint(&b, (uint64_t)p->value[i * (size_t)p->ntypes + (size_t)j]);
+			pb_varint(&b, (uint64_t)p->value[(size_t)i * (size_t)p->ntypes + (size_t)j]);
 		pb_close(&b, k);
 		pb_close(&b, m);
 		gz_maybe(&g, &b);
@@ -274,7 +231,7 @@ void prof_write(struct prof *p, int fd, int level)
 	pb_uint(&b, 5, (uint64_t)p->mapfile);
 	pb_uint(&b, 7, 1);
 	pb_close(&b, m);
-	for (size_t i = 1; i <= p->nframe; i++) {
+	for (size_t i = 1; i <= p->frames.n; i++) {
 		m = pb_open(&b, 4);
 		pb_uint(&b, 1, i);
 		pb_uint(&b, 2, 1);
@@ -284,7 +241,7 @@ void prof_write(struct prof *p, int fd, int level)
 		pb_close(&b, m);
 		gz_maybe(&g, &b);
 	}
-	for (size_t i = 1; i <= p->nframe; i++) {
+	for (size_t i = 1; i <= p->frames.n; i++) {
 		m = pb_open(&b, 5);
 		pb_uint(&b, 1, i);
 		pb_uint(&b, 2, (uint64_t)base + i - 1);
@@ -294,8 +251,8 @@ void prof_write(struct prof *p, int fd, int level)
 	}
 	for (size_t i = 0; i < p->fixed.n; i++)
 		pb_bytes(&b, 6, p->fixed.s[i], p->fixed.len[i]);
-	for (size_t i = 0; i < p->nframe; i++) {
-		pb_bytes(&b, 6, p->names.p + p->frame[i].off, p->frame[i].len);
+	for (uint32_t i = 0; i < p->frames.n; i++) {
+		pb_bytes(&b, 6, intern_at(&p->frames, i), intern_len(&p->frames, i));
 		gz_maybe(&g, &b);
 	}
 	if (p->time_ns)
@@ -318,13 +275,9 @@ void prof_free(struct prof *p)
 	free(p->fixed.s);
 	free(p->fixed.len);
 	free(p->comments);
-	sb_free(&p->names);
-	free(p->frame);
-	hm_free(&p->framemap);
-	free(p->loc);
-	free(p->sample);
+	intern_free(&p->frames);
+	intern_free(&p->stacks);
 	free(p->value);
-	hm_free(&p->stackmap);
 	free(p->ids);
 	free(p->tail);
 	sb_free(&p->fix);

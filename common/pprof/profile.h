@@ -6,10 +6,11 @@
  * never tries to symbolize.  Equal stacks are merged into one Sample;
  * samples list their locations leaf first, as profile.proto wants.
  *
- * Cost: the whole profile is kept in memory until prof_write: each
- * distinct frame name once, each distinct stack once (4 bytes a frame),
- * ntypes sums per stack, and two hash indexes; not the input text.  A
- * stack is one lookup per frame plus one for the stack.  prof_write
+ * Cost: the whole profile is kept in memory until prof_write: two
+ * string tables (intern.h), one of the distinct frame names and one of
+ * the distinct stacks as strings of location ids (4 bytes a frame), and
+ * ntypes sums per stack; not the input text.  A stack is one lookup per
+ * frame plus one for the stack.  prof_write
  * encodes with pb.c into a buffer handed to zlib every 256 KiB, so the
  * encoded profile is never held whole.
  *
@@ -23,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "folded.h"
+#include "intern.h"
 #include "util.h"
 
 #define PROF_MAXLEAF 16
@@ -32,11 +34,6 @@ struct strtab {
 	const char **s;
 	size_t *len;
 	size_t n, cap;
-};
-
-struct prof_span {
-	size_t off;
-	size_t len;
 };
 
 struct prof {
@@ -52,20 +49,13 @@ struct prof {
 	size_t ncomments;
 	int64_t time_ns;        /* 0: not written */
 
-	/* frames: their names end to end, spans into them, a hash index */
-	struct sbuf names;
-	struct prof_span *frame;
-	size_t nframe, capframe;
-	struct hmap framemap;
-
-	/* samples: location ids leaf first end to end, spans into them, the
-	 * summed values (ntypes per sample), a hash index */
-	uint32_t *loc;
-	size_t nloc, caploc;
-	struct prof_span *sample;
+	/* frames: each name once; location id = intern id + 1 */
+	struct intern frames;
+	/* samples: each stack once, its location ids leaf first as bytes
+	 * (not aligned: read with memcpy); value[id * ntypes...] its sums */
+	struct intern stacks;
 	int64_t *value;
-	size_t nsample, capsample;
-	struct hmap stackmap;
+	size_t capvalue;        /* samples value has room for */
 	int64_t total[FOLDED_MAXCOUNTS];  /* of each sample type, kept below 2^63 */
 
 	/* scratch of prof_add, kept between stacks */

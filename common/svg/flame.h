@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "intern.h"
 #include "util.h"
 
 enum palette { PAL_HOT, PAL_MEM, PAL_IO, PAL_AGENT };
@@ -62,12 +63,9 @@ struct flame {
 	struct flame_opts o;
 	int ncols;              /* count columns: 1, or 2 for a differential graph */
 
-	/* names (flametree.c): records in one arena, 8-byte aligned (see
-	 * flame_name); ids lists every name for ranking; idx maps the hash
-	 * of a name to its id while stacks are added */
-	struct sbuf names;
-	uint32_t *ids, nnames, capnames;
-	struct hmap idx;
+	/* frame names (flametree.c), each once; a node holds its id */
+	struct intern names;
+	uint32_t *rank;         /* rank[id]: position in byte order (layout) */
 
 	/* the trie */
 	struct flame_node *nodes;
@@ -103,7 +101,7 @@ void flame_init(struct flame *f, const struct flame_opts *o);
 /* Merge the stack s[0..len) (frames joined by ';') with the counts n1
  * (before) and n (after; both the same for a plain graph).  false, with
  * nothing added, when the root's sums would pass 2^63 - 1.  Dies (status
- * 2) past 2^31 nodes or 2^32 bytes of names. */
+ * 2) past 2^31 nodes or 2^32 - 1 distinct names. */
 bool flame_add(struct flame *f, const char *s, size_t len, int64_t n1, int64_t n);
 /* The lookup tables of flame_add freed: call when all stacks are in
  * (flame_svg does), to give their memory back before the layout. */
@@ -111,17 +109,6 @@ void flame_added(struct flame *f);
 /* Everything freed; f may be flame_init'ed again. */
 void flame_free(struct flame *f);
 
-/* A name: length, its rank in byte order (set by flame_rank_names), the
- * bytes and a NUL.  Its id is its offset in the arena / 8, so that a node
- * reaches the bytes of its name in one step. */
-struct flame_name {
-	uint32_t len, rank;
-	char s[];
-};
-static inline struct flame_name *flame_name(const struct flame *f, uint32_t id)
-{
-	return (struct flame_name *)(f->names.p + (size_t)id * 8);
-}
 /* The name of node i ("all" for the root) and its length. */
 static inline const char *flame_label(const struct flame *f, uint32_t i, size_t *n)
 {
@@ -129,12 +116,12 @@ static inline const char *flame_label(const struct flame *f, uint32_t i, size_t 
 		*n = 3;
 		return "all";
 	}
-	const struct flame_name *r = flame_name(f, f->nodes[i].name);
-	*n = r->len;
-	return r->s;
+	*n = intern_len(&f->names, f->nodes[i].name);
+	return intern_at(&f->names, f->nodes[i].name);
 }
 /* Rank every name in byte order (sort(1) in the C locale, as
- * flamegraph.pl does), so that siblings sort by comparing integers. */
+ * flamegraph.pl does) into rank[], so that siblings sort by comparing
+ * integers. */
 void flame_rank_names(struct flame *f);
 
 /* ---- flamelayout.c ------------------------------------------------------- */

@@ -6,8 +6,8 @@
 static int cmp_rank(const void *a, const void *b, void *g)
 {
 	const struct flame *f = g;
-	uint32_t x = flame_name(f, f->nodes[*(const uint32_t *)a].name)->rank;
-	uint32_t y = flame_name(f, f->nodes[*(const uint32_t *)b].name)->rank;
+	uint32_t x = f->rank[f->nodes[*(const uint32_t *)a].name];
+	uint32_t y = f->rank[f->nodes[*(const uint32_t *)b].name];
 	return (x > y) - (x < y);
 }
 

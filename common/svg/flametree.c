@@ -16,51 +16,27 @@ struct flame_span {
 	size_t len;
 };
 
-static uint32_t intern(struct flame *f, const char *s, size_t n)
+static int cmp_names(const void *a, const void *b, void *names)
 {
-	/* hmap keeps only hashes: on a (very rare) collision try the next seed,
-	 * the lookup of the same name takes the same path. */
-	for (uint64_t seed = 0;; seed++) {
-		bool ins;
-		int64_t *v = hm_put(&f->idx, hash64(s, n, seed), &ins);
-		if (!ins) {
-			struct flame_name *r = flame_name(f, (uint32_t)*v);
-			if (r->len == n && !memcmp(r->s, s, n))
-				return (uint32_t)*v;
-			continue;
-		}
-		size_t off = f->names.len;
-		if (n > UINT32_MAX / 2 || off / 8 >= UINT32_MAX)
-			die(2, "too many frame names");
-		struct flame_name h = {(uint32_t)n, 0};
-		sb_add(&f->names, &h, sizeof h);
-		sb_add(&f->names, s, n);
-		static const char zeros[8];
-		sb_add(&f->names, zeros, 8 - (sizeof h + n) % 8);
-		if (f->nnames == f->capnames) {
-			f->capnames = f->capnames ? f->capnames * 2 : 1024;
-			f->ids = xrealloc(f->ids, sizeof *f->ids * f->capnames);
-		}
-		f->ids[f->nnames++] = (uint32_t)(off / 8);
-		*v = (int64_t)(off / 8);
-		return (uint32_t)(off / 8);
-	}
-}
-
-static int cmp_name_ids(const void *a, const void *b, void *g)
-{
-	const struct flame_name *x = flame_name(g, *(const uint32_t *)a);
-	const struct flame_name *y = flame_name(g, *(const uint32_t *)b);
-	int c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
-	return c ? c : (x->len > y->len) - (x->len < y->len);
+	const struct intern *t = names;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	size_t lx = intern_len(t, x), ly = intern_len(t, y);
+	int c = memcmp(intern_at(t, x), intern_at(t, y), lx < ly ? lx : ly);
+	return c ? c : (lx > ly) - (lx < ly);
 }
 
 void flame_rank_names(struct flame *f)
 {
-	if (f->nnames > 1)
-		qsort_r(f->ids, f->nnames, sizeof *f->ids, cmp_name_ids, f);
-	for (uint32_t i = 0; i < f->nnames; i++)
-		flame_name(f, f->ids[i])->rank = i;
+	uint32_t n = f->names.n, *order = xmalloc(sizeof *order * (n ? n : 1));
+	for (uint32_t i = 0; i < n; i++)
+		order[i] = i;
+	if (n > 1)
+		qsort_r(order, n, sizeof *order, cmp_names, &f->names);
+	free(f->rank);
+	f->rank = xmalloc(sizeof *f->rank * (n ? n : 1));
+	for (uint32_t i = 0; i < n; i++)
+		f->rank[order[i]] = i;
+	free(order);
 }
 
 static uint32_t new_node(struct flame *f, uint32_t parent, uint32_t name)
@@ -80,7 +56,7 @@ static uint32_t new_node(struct flame *f, uint32_t parent, uint32_t name)
 
 static bool same_name(const struct flame *f, uint32_t node, const char *s, size_t n)
 {
-	const struct flame_name *r = flame_name(f, f->nodes[node].name);
+	const struct istr *r = &f->names.v[f->nodes[node].name];
 	return r->len == n && !memcmp(r->s, s, n);
 }
 
@@ -107,7 +83,7 @@ static uint32_t child(struct flame *f, uint32_t parent, const char *s, size_t n)
 		uint32_t l = f->nodes[parent].last;
 		if (l && same_name(f, l, s, n))
 			return l;
-		return new_node(f, parent, intern(f, s, n));
+		return new_node(f, parent, intern_id(&f->names, s, n));
 	}
 	if ((f->nkids + 1) * 2 > f->capkids)
 		kids_grow(f);
@@ -117,7 +93,7 @@ static uint32_t child(struct flame *f, uint32_t parent, const char *s, size_t n)
 	for (size_t i = key & mask;; i = (i + 1) & mask) {
 		if (!kids[i].key) {
 			kids[i].key = key;
-			kids[i].node = new_node(f, parent, intern(f, s, n));
+			kids[i].node = new_node(f, parent, intern_id(&f->names, s, n));
 			f->nkids++;
 			return kids[i].node;
 		}
@@ -213,7 +189,9 @@ void flame_added(struct flame *f)
 	free(f->kids);
 	f->kids = NULL;
 	f->nkids = f->capkids = 0;
-	hm_free(&f->idx);
+	/* no name is looked up any more: the index goes (intern.h's fields
+	 * are its interface), the names stay */
+	hm_free(&f->names.idx);
 	sb_free(&f->prev);
 	free(f->ppath);
 	free(f->pend);
@@ -228,8 +206,8 @@ void flame_added(struct flame *f)
 void flame_free(struct flame *f)
 {
 	flame_added(f);
-	sb_free(&f->names);
-	free(f->ids);
+	intern_free(&f->names);
+	free(f->rank);
 	free(f->nodes);
 	free(f->cstart);
 	free(f->clist);
