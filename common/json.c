@@ -34,54 +34,19 @@ static uint32_t push(struct jdoc *d, uint8_t type, const char *s)
 	return i;
 }
 
-#define ARENA_BLK 65536
-
-static void arena_push(struct jarena *a, size_t sz)
-{
-	a->blk = xrealloc(a->blk, sizeof *a->blk * (a->nblk + 1));
-	a->blk[a->nblk++] = xmalloc(sz);
-	a->size = sz;
-	a->used = 0;
-}
-
-/* Block 0 is always ARENA_BLK bytes and stays; the others go. */
-static void arena_reset(struct jarena *a)
-{
-	for (size_t i = 1; i < a->nblk; i++)
-		free(a->blk[i]);
-	if (a->nblk > 1)
-		a->nblk = 1;
-	a->used = 0;
-	a->size = a->nblk ? ARENA_BLK : 0;
-}
-
 void *jalloc(struct jdoc *d, size_t n)
 {
-	struct jarena *a = &d->a;
-	n = (n + 15) & ~(size_t)15;
-	if (!a->nblk)
-		arena_push(a, ARENA_BLK);
-	if (a->used + n > a->size)
-		arena_push(a, n > ARENA_BLK ? n : ARENA_BLK);
-	void *p = a->blk[a->nblk - 1] + a->used;
-	a->used += n;
-	return p;
+	return arena_alloc(&d->a, n);
 }
 
 char *jstrdup(struct jdoc *d, const char *s, size_t n)
 {
-	char *p = jalloc(d, n + 1);
-	memcpy(p, s, n);
-	p[n] = 0;
-	return p;
+	return arena_strdup(&d->a, s, n);
 }
 
 void jdoc_free(struct jdoc *d)
 {
-	arena_reset(&d->a);
-	if (d->a.nblk)
-		free(d->a.blk[0]);
-	free(d->a.blk);
+	arena_free(&d->a);
 	free(d->n);
 	memset(d, 0, sizeof *d);
 }
@@ -227,6 +192,9 @@ int jparse(struct jdoc *d, const char *s, size_t len)
 	d->nn = 0;
 	d->badutf8 = 0;
 	d->err = NULL;
+	/* the first block stays from one parse to the next: most records
+	 * need no more, and then no parse allocates */
+	d->a.keep = 1;
 	arena_reset(&d->a);
 	if (len >= UINT32_MAX)
 		return fail(d, s, s, "document larger than 4 GiB");

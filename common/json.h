@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "arena.h"
 #include "util.h"
 
 enum { J_NULL, J_FALSE, J_TRUE, J_NUM, J_STR, J_ARR, J_OBJ };
@@ -28,19 +29,14 @@ struct jnode {
 	const char *s;  /* strings: raw text without quotes; others: text */
 };
 
-/* Strings handed out by js() live in an arena emptied by the next parse. */
-struct jarena {
-	char **blk;
-	size_t nblk, used, size;
-};
-
 struct jdoc {
 	struct jnode *n;
 	uint32_t nn, cap;
 	const char *err;     /* why the last parse failed */
 	size_t errpos;       /* byte offset of the failure */
 	unsigned badutf8;    /* strings with invalid UTF-8 */
-	struct jarena a;
+	struct arena a;      /* js() strings and jalloc(): emptied by the next
+	                      * parse, which keeps its first block */
 };
 
 void jdoc_free(struct jdoc *d);

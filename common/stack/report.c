@@ -51,7 +51,7 @@ struct burst {
 
 struct rp {
 	struct rp_opts o;
-	struct stacks str;      /* interned strings with their NUL */
+	struct intern str;      /* interned strings */
 	struct rsess *ss;
 	size_t nss, capss;
 	struct hmap ssidx;
@@ -76,12 +76,12 @@ struct rp {
 static uint32_t in(struct rp *p, const char *s)
 {
 	s = s ? s : "unknown";
-	return (uint32_t)stacks_add(&p->str, s, strlen(s) + 1, 0);
+	return intern_id(&p->str, s, strlen(s));
 }
 
 static const char *S(const struct rp *p, uint32_t i)
 {
-	return p->str.pool.p + p->str.e[i].off;
+	return intern_at(&p->str, i);
 }
 
 struct rp *rp_new(const struct rp_opts *o)
@@ -1017,14 +1017,14 @@ static void suggest_errors(struct rp *p, const struct group *g, struct sbuf *o, 
 		if (c->type != RC_TOOL || !c->err)
 			continue;
 		const char *nm = S(p, c->name);
-		size_t k = stacks_add(&by, nm, strlen(nm) + 1, 1);
-		if (by.e[k].w > bestw || (by.e[k].w == bestw && strcmp(nm, by.pool.p + by.e[besti].off) < 0))
-			besti = k, bestw = by.e[k].w;
+		size_t k = stacks_add(&by, nm, strlen(nm), 1);
+		if (by.w[k] > bestw || (by.w[k] == bestw && strcmp(nm, stacks_str(&by, besti)) < 0))
+			besti = k, bestw = by.w[k];
 	}
 	(*ns)++;
 	sb_printf(o, "  - %zu of %zu tool calls failed (%.0f%%), %.0f of them %s: read those errors "
 		"first, each failure costs a model call\n", g->errors, g->tools,
-		pct((double)g->errors, (double)g->tools), bestw, by.pool.p + by.e[besti].off);
+		pct((double)g->errors, (double)g->tools), bestw, stacks_str(&by, besti));
 	stacks_free(&by);
 }
 
@@ -1162,7 +1162,7 @@ void rp_free(struct rp *p)
 {
 	if (!p)
 		return;
-	stacks_free(&p->str);
+	intern_free(&p->str);
 	hm_free(&p->ssidx);
 	hm_free(&p->tidx);
 	hm_free(&p->lidx);

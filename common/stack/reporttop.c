@@ -88,10 +88,10 @@ static int cmp_row(const void *a, const void *b)
 		return x->flat > y->flat ? -1 : 1;
 	if (x->cum != y->cum)
 		return x->cum > y->cum ? -1 : 1;
-	const struct stack_ent *ex = &rows_names->e[x->name], *ey = &rows_names->e[y->name];
-	size_t l = ex->len < ey->len ? ex->len : ey->len;
-	int c = memcmp(rows_names->pool.p + ex->off, rows_names->pool.p + ey->off, l);
-	return c ? c : (ex->len > ey->len) - (ex->len < ey->len);
+	size_t xl = stacks_len(rows_names, x->name), yl = stacks_len(rows_names, y->name);
+	int c = memcmp(stacks_str(rows_names, x->name), stacks_str(rows_names, y->name),
+		xl < yl ? xl : yl);
+	return c ? c : (xl > yl) - (xl < yl);
 }
 
 static size_t row_of(struct stacks *names, struct row **rows, size_t *cap, const char *f, size_t n)
@@ -155,7 +155,7 @@ void rp_top(const struct stacks *st, const struct rp_opts *o, struct sbuf *out)
 		if (w <= 0)
 			continue;
 		total += w;
-		const char *s = st->pool.p + st->e[ix[k]].off, *end = s + st->e[ix[k]].len;
+		const char *s = stacks_str(st, ix[k]), *end = s + stacks_len(st, ix[k]);
 		const char *flat = NULL, *f;
 		size_t flatn = 0, fn, seen[256], nseen = 0;
 		for (const char *c = s; c < end; c = f + fn + 1) {
@@ -220,7 +220,7 @@ void rp_top(const struct stacks *st, const struct rp_opts *o, struct sbuf *out)
 		if (o->color)
 			sb_adds(out, "\033[0m");
 		sb_adds(out, "  ");
-		sb_add(out, names.pool.p + names.e[r->name].off, names.e[r->name].len);
+		sb_add(out, stacks_str(&names, r->name), stacks_len(&names, r->name));
 		sb_addc(out, '\n');
 	}
 	free(rows);
@@ -387,7 +387,7 @@ void rp_tree(const struct stacks *st, const struct rp_opts *o, struct sbuf *out)
 		if (w <= 0)
 			continue;
 		t.n[0].w += w;
-		const char *s = st->pool.p + st->e[ix[k]].off, *end = s + st->e[ix[k]].len;
+		const char *s = stacks_str(st, ix[k]), *end = s + stacks_len(st, ix[k]);
 		size_t node = 0;
 		while (s < end) {
 			const char *semi = memchr(s, ';', (size_t)(end - s));

@@ -73,8 +73,6 @@ void frame_add(struct sbuf *b, const char *kind, const char *val)
 	frame_addn(b, kind, val, val ? strlen(val) : 0);
 }
 
-/* Keys are 64-bit hashes; on the rare collision the next seed is tried,
- * so two different stacks are never merged. */
 size_t stacks_add(struct stacks *t, const char *s, size_t n, double w)
 {
 	/* Weights on a grid of 2^-24 (scaling by a power of two and rounding
@@ -82,37 +80,24 @@ size_t stacks_add(struct stacks *t, const char *s, size_t n, double w)
 	 * 2^29 (integers up to 2^53). */
 	if (w == w && fabs(w) < 0x1p52)
 		w = nearbyint(w * 0x1p24) / 0x1p24;
-	for (uint64_t seed = 0;; seed++) {
-		bool ins;
-		int64_t *v = hm_put(&t->idx, hash64(s, n, seed), &ins);
-		if (!ins) {
-			struct stack_ent *e = &t->e[*v];
-			if (e->len == n && !memcmp(t->pool.p + e->off, s, n)) {
-				e->w += w;   /* doubles: 10 x 0.3 is 3, not 0 */
-				return (size_t)*v;
-			}
-			continue;
-		}
-		if (t->n == t->cap) {
-			t->cap = t->cap ? t->cap * 2 : 1024;
-			t->e = xrealloc(t->e, t->cap * sizeof *t->e);
-		}
-		t->e[t->n] = (struct stack_ent){t->pool.len, n, w};
-		sb_add(&t->pool, s, n);
-		*v = (int64_t)t->n;
-		return t->n++;
+	uint32_t id = intern_id(&t->ids, s, n);
+	if (id < t->n) {
+		t->w[id] += w;   /* doubles: 10 x 0.3 is 3, not 0 */
+		return id;
 	}
+	GROW(t->w, t->n, t->cap);
+	t->w[t->n] = w;
+	return t->n++;
 }
 
 static const struct stacks *sort_t;
 
 static int cmp_stack(const void *a, const void *b)
 {
-	const struct stack_ent *x = &sort_t->e[*(const size_t *)a];
-	const struct stack_ent *y = &sort_t->e[*(const size_t *)b];
-	size_t l = x->len < y->len ? x->len : y->len;
-	int c = memcmp(sort_t->pool.p + x->off, sort_t->pool.p + y->off, l);
-	return c ? c : (x->len > y->len) - (x->len < y->len);
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	size_t xl = stacks_len(sort_t, x), yl = stacks_len(sort_t, y);
+	int c = memcmp(stacks_str(sort_t, x), stacks_str(sort_t, y), xl < yl ? xl : yl);
+	return c ? c : (xl > yl) - (xl < yl);
 }
 
 size_t *stacks_sorted(const struct stacks *t)
@@ -129,7 +114,7 @@ size_t *stacks_sorted(const struct stacks *t)
  * INT64_MAX, never the undefined conversion of a double out of range. */
 int64_t stacks_weight(const struct stacks *t, size_t i)
 {
-	double w = t->e[i].w;
+	double w = t->w[i];
 	if (!(w > -9.2e18))
 		return w != w ? 0 : INT64_MIN;
 	if (w >= 9.2e18)
@@ -145,7 +130,7 @@ int64_t stacks_print(const struct stacks *t, struct sbuf *o)
 		int64_t w = stacks_weight(t, ix[k]);
 		if (w <= 0)
 			continue;
-		sb_add(o, t->pool.p + t->e[ix[k]].off, t->e[ix[k]].len);
+		sb_add(o, stacks_str(t, ix[k]), stacks_len(t, ix[k]));
 		sb_addc(o, ' ');
 		sb_addi(o, w);
 		sb_addc(o, '\n');
@@ -159,8 +144,7 @@ int64_t stacks_print(const struct stacks *t, struct sbuf *o)
 
 void stacks_free(struct stacks *t)
 {
-	hm_free(&t->idx);
-	sb_free(&t->pool);
-	free(t->e);
+	intern_free(&t->ids);
+	free(t->w);
 	memset(t, 0, sizeof *t);
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "intern.h"
 #include "util.h"
 
 #define LABEL_MAX 120   /* bytes of a frame value, cut at a UTF-8 boundary */
@@ -24,20 +25,24 @@ void label_clean(struct sbuf *b, const char *s, size_t n);
 void frame_add(struct sbuf *b, const char *kind, const char *val);
 void frame_addn(struct sbuf *b, const char *kind, const char *val, size_t n);
 
-struct stack_ent {
-	size_t off, len;        /* into the table's pool */
-	double w;               /* summed weight; rounded on output */
-};
-
+/* Each distinct stack once (its id, from 0 in order of first sight,
+ * indexes w), with the sum of its weights. */
 struct stacks {
-	struct hmap idx;        /* hash of the stack -> entry index */
-	struct sbuf pool;       /* stack strings end to end */
-	struct stack_ent *e;
-	size_t n, cap;
+	struct intern ids;
+	double *w;              /* summed weight; rounded on output */
+	size_t n, cap;          /* n: distinct stacks */
 };
+static inline const char *stacks_str(const struct stacks *t, size_t i)
+{
+	return intern_at(&t->ids, (uint32_t)i);
+}
+static inline size_t stacks_len(const struct stacks *t, size_t i)
+{
+	return intern_len(&t->ids, (uint32_t)i);
+}
 
-/* Add weight w to stack s[0..n); returns the entry's index.  Weights are
- * kept to 2^-24 so that sums do not depend on the order of the adds. */
+/* Add weight w to stack s[0..n); returns its id.  Weights are kept to
+ * 2^-24 so that sums do not depend on the order of the adds. */
 size_t stacks_add(struct stacks *t, const char *s, size_t n, double w);
 /* Entry indexes sorted by stack in byte order (caller frees). */
 size_t *stacks_sorted(const struct stacks *t);

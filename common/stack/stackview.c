@@ -114,7 +114,7 @@ struct unpriced {
 struct sv {
 	struct sv_opts o;
 	struct stacks st;
-	struct stacks strs;     /* interned strings with their NUL; 0 is "" */
+	struct intern strs;     /* interned strings; 0 is "" */
 	struct sess *ss;
 	size_t nss, capss;
 	struct hmap ssidx;      /* session id -> index */
@@ -160,11 +160,10 @@ int sv_view_byname(const char *name)
 const char *sv_view_name(enum sv_view v) { return names[v]; }
 const char *sv_view_unit(enum sv_view v) { return units[v]; }
 
-/* Intern str[0..n), which is NUL-terminated (a C string or an sbuf):
- * the NUL is kept with it. */
+/* Intern str[0..n). */
 static uint32_t in(struct sv *s, const char *str, size_t n)
 {
-	return (uint32_t)stacks_add(&s->strs, str, n + 1, 0);
+	return intern_id(&s->strs, str, n);
 }
 
 static uint32_t ins(struct sv *s, const char *str)
@@ -174,7 +173,7 @@ static uint32_t ins(struct sv *s, const char *str)
 
 static const char *S(const struct sv *s, uint32_t i)
 {
-	return s->strs.pool.p + s->strs.e[i].off;
+	return intern_at(&s->strs, i);
 }
 
 static const char *SN(const struct sv *s, uint32_t i)
@@ -187,7 +186,7 @@ struct sv *sv_new(const struct sv_opts *o)
 	struct sv *s = xcalloc(1, sizeof *s);
 	s->o = *o;
 	s->hfree = -1;
-	stacks_add(&s->strs, "", 1, 0);
+	intern_id(&s->strs, "", 0);
 	return s;
 }
 
@@ -1307,13 +1306,13 @@ const struct stacks *sv_stacks(const struct sv *s)
 
 /* --- the JSON summary ------------------------------------------------------ */
 
-/* Entries of weight > 0 in byte order; heaviest first, ties in byte order. */
-static const struct stack_ent *heavy_e;
+/* Stacks of weight > 0 in byte order; heaviest first, ties in byte order. */
+static const double *heavy_w;
 
 static int cmp_heavy(const void *a, const void *b)
 {
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	int64_t wx = llround(heavy_e[x].w), wy = llround(heavy_e[y].w);
+	int64_t wx = llround(heavy_w[x]), wy = llround(heavy_w[y]);
 	if (wx != wy)
 		return wx > wy ? -1 : 1;
 	return (x > y) - (x < y);
@@ -1353,26 +1352,29 @@ static void jnum_kv(struct sbuf *o, const char *k, int64_t v)
 static void json_top(struct sv *s, struct sbuf *o, int64_t total)
 {
 	size_t *ix = stacks_sorted(&s->st), n = 0;
-	struct stack_ent *e = xmalloc((s->st.n ? s->st.n : 1) * sizeof *e);
+	size_t *e = xmalloc((s->st.n ? s->st.n : 1) * sizeof *e);
+	double *ew = xmalloc((s->st.n ? s->st.n : 1) * sizeof *ew);
 	for (size_t k = 0; k < s->st.n; k++)
-		if (stacks_weight(&s->st, ix[k]) > 0)
-			e[n++] = s->st.e[ix[k]];
+		if (stacks_weight(&s->st, ix[k]) > 0) {
+			ew[n] = s->st.w[ix[k]];
+			e[n++] = ix[k];
+		}
 	size_t *heavy = xmalloc((n ? n : 1) * sizeof *heavy);
 	for (size_t k = 0; k < n; k++)
 		heavy[k] = k;
-	heavy_e = e;
+	heavy_w = ew;
 	qsort(heavy, n, sizeof *heavy, cmp_heavy);
 	jnum_kv(o, "stacks", (int64_t)n);
 	jkey(o, "top");
 	sb_addc(o, '[');
 	for (size_t k = 0; k < n && k < 20; k++) {
-		const struct stack_ent *x = &e[heavy[k]];
-		int64_t w = llround(x->w);
+		size_t x = e[heavy[k]];
+		int64_t w = llround(ew[heavy[k]]);
 		if (k)
 			sb_addc(o, ',');
 		sb_addc(o, '{');
 		jkey(o, "stack");
-		sb_json_str(o, s->st.pool.p + x->off, x->len);
+		sb_json_str(o, stacks_str(&s->st, x), stacks_len(&s->st, x));
 		jnum_kv(o, "weight", w);
 		jkey(o, "percent");
 		sb_printf(o, "%.2f", total ? 100.0 * (double)w / (double)total : 0.0);
@@ -1381,6 +1383,7 @@ static void json_top(struct sv *s, struct sbuf *o, int64_t total)
 	sb_addc(o, ']');
 	free(heavy);
 	free(e);
+	free(ew);
 	free(ix);
 }
 
@@ -1487,6 +1490,6 @@ void sv_free(struct sv *s)
 	sb_free(&s->g);
 	sb_free(&s->pt);
 	stacks_free(&s->st);
-	stacks_free(&s->strs);
+	intern_free(&s->strs);
 	free(s);
 }

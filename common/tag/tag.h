@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "arena.h"
 #include "util.h"
 
 #define TAG_MIN 3
@@ -112,18 +113,14 @@ struct trec {
 	uint8_t update;         /* an "update":true llm record: item is its call's */
 };
 
-/* Held lines: chunks of 1 MiB kept from one session to the next, so a
- * long session never regrows and copies one buffer; a line longer than a
- * chunk gets memory of its own until the session is written. */
-struct linepool {
-	char **chunk;
-	size_t nchunk, cur, used;
-	char **big;
-	size_t nbig;
-};
-
+/* Held lines: blocks of TS_LINEBLOCK kept from one session to the next
+ * (prefaulted), so a long session never regrows and copies one buffer; a
+ * line longer than a block gets memory of its own until the session is
+ * written.  The first held line sets the arena up: a zeroed tsession is
+ * ready. */
+#define TS_LINEBLOCK ((size_t)1 << 20)
 struct tsession {
-	struct linepool lines;
+	struct arena lines;
 	struct sbuf texts;
 	struct trec *r;
 	size_t nr, rcap;
@@ -169,6 +166,8 @@ void ts_unborrow(struct tsession *s, const char *lo, const char *hi);
 void ts_seal(struct tsession *s);
 void ts_reset(struct tsession *s);
 void ts_free(struct tsession *s);
+/* One copy per distinct name for the process: equal names, equal
+ * pointers (rule names kept by items outlive their sessions). */
 const char *tag_intern(const char *s);
 
 /* --- statistics (tagsess.c) ------------------------------------------ */

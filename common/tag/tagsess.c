@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <emmintrin.h>
 #include "event.h"
+#include "intern.h"
 #include "json.h"
 #include "tag.h"
 #include "toolkind.h"
@@ -75,16 +75,8 @@ static int cat_pick(const uint32_t *cnt)
 
 const char *tag_intern(const char *s)
 {
-	static char **v;
-	static size_t n, cap;
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(v[i], s))
-			return v[i];
-	if (n == cap) {
-		cap = cap ? 2 * cap : 64;
-		v = xrealloc(v, cap * sizeof *v);
-	}
-	return v[n++] = xstrdup(s);
+	static struct intern names;
+	return intern_str(&names, s, strlen(s));
 }
 
 static uint64_t idhash(const char *s, size_t n)
@@ -247,58 +239,18 @@ done:
 	r->cat = (uint8_t)(cat ? cat : namecat);
 }
 
-#define POOL_CHUNK ((size_t)1 << 20)
-
 /* A copy of the line with a newline after it: lines held one after
- * another in a chunk are then written out in runs. */
-static const char *pool_put(struct linepool *p, const char *s, size_t len)
+ * another in a block are then written out in runs. */
+static const char *pool_put(struct arena *p, const char *s, size_t len)
 {
-	char *d;
-	size_t n = len + 1;
-	if (n > POOL_CHUNK) {
-		p->big = xrealloc(p->big, sizeof *p->big * (p->nbig + 1));
-		d = p->big[p->nbig++] = xmalloc(n);
-	} else {
-		if (!p->nchunk || p->used + n > POOL_CHUNK) {
-			if (p->nchunk && p->cur + 1 < p->nchunk) {
-				p->cur++;
-			} else {
-				p->chunk = xrealloc(p->chunk, sizeof *p->chunk * (p->nchunk + 1));
-				/* all its pages at once: one call instead of 256 faults */
-				void *m = mmap(NULL, POOL_CHUNK, PROT_READ | PROT_WRITE,
-					MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-				if (m == MAP_FAILED)
-					die(2, "out of memory (%zu bytes)", POOL_CHUNK);
-				p->chunk[p->nchunk] = m;
-				p->cur = p->nchunk++;
-			}
-			p->used = 0;
-		}
-		d = p->chunk[p->cur] + p->used;
-		p->used += n;
+	if (!p->blksize) {
+		p->blksize = TS_LINEBLOCK;
+		p->prefault = true;
 	}
+	char *d = arena_bytes(p, len + 1);
 	memcpy(d, s, len);
 	d[len] = '\n';
 	return d;
-}
-
-static void pool_reset(struct linepool *p)
-{
-	for (size_t i = 0; i < p->nbig; i++)
-		free(p->big[i]);
-	p->nbig = 0;
-	p->cur = 0;
-	p->used = 0;
-}
-
-static void pool_free(struct linepool *p)
-{
-	pool_reset(p);
-	for (size_t i = 0; i < p->nchunk; i++)
-		munmap(p->chunk[i], POOL_CHUNK);
-	free(p->chunk);
-	free(p->big);
-	memset(p, 0, sizeof *p);
 }
 
 /* A record for a line already held at line. */
@@ -1107,7 +1059,7 @@ void ts_seal(struct tsession *s)
 
 void ts_reset(struct tsession *s)
 {
-	pool_reset(&s->lines);
+	arena_reset(&s->lines);
 	sb_reset(&s->texts);
 	s->nr = s->nit = s->ndefer = 0;
 	hm_clear(&s->pidx);
@@ -1118,7 +1070,7 @@ void ts_reset(struct tsession *s)
 
 void ts_free(struct tsession *s)
 {
-	pool_free(&s->lines);
+	arena_free(&s->lines);
 	sb_free(&s->texts);
 	free(s->r);
 	free(s->it);
