@@ -3,19 +3,12 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 #include "json.h"
 
 
 #define JF_BAD 4        /* string has invalid UTF-8 */
 #define JF_NUL 8        /* string has U+0000, escaped or raw: read as U+FFFD */
 
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-#define HASZERO(v) (((v) - ONES) & ~(v) & HIGHS)
-#define HASLESS(v, n) (((v) - ONES * (n)) & ~(v) & HIGHS)
 
 static uint32_t push(struct jdoc *d, uint8_t type, const char *s)
 {
@@ -81,30 +74,7 @@ static const char *scan_string(struct jdoc *d, const char *p, const char *e, uin
 	const char *q = ++p;
 	uint8_t flags = 0;
 	for (;;) {
-#ifdef __SSE2__
-		/* Sixteen bytes a step: a signed compare below 0x20 catches the
-		 * control bytes and every byte >= 0x80 at once. */
-		const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
-			low = _mm_set1_epi8(0x20);
-		while (q + 16 <= e) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
-			__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
-				_mm_cmpeq_epi8(v, bs)), _mm_cmplt_epi8(v, low));
-			int bits = _mm_movemask_epi8(m);
-			if (bits) {
-				q += __builtin_ctz((unsigned)bits);
-				break;
-			}
-			q += 16;
-		}
-#endif
-		while (q + 8 <= e) {
-			uint64_t v;
-			memcpy(&v, q, 8);
-			if (HASZERO(v ^ (ONES * '"')) | HASZERO(v ^ (ONES * '\\')) | HASLESS(v, 0x20) | (v & HIGHS))
-				break;
-			q += 8;
-		}
+		q = jscan_stop(q, e);
 		if (q >= e)
 			return NULL;
 		unsigned char c = (unsigned char)*q;

@@ -5,9 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
+#include "json.h"
 #include "util.h"
 
 void sb_grow(struct sbuf *b, size_t extra)
@@ -106,26 +104,6 @@ size_t utf8_valid_len(const char *s, size_t n)
 	return utf8_len((const unsigned char *)s, n);
 }
 
-/* The first byte at or after p that JSON output must look at: a quote,
- * a backslash, a control byte or a byte >= 0x80. */
-static const unsigned char *plain_run(const unsigned char *p, const unsigned char *e)
-{
-#ifdef __SSE2__
-	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'), low = _mm_set1_epi8(0x20);
-	while (p + 16 <= e) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		int bits = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
-			_mm_cmpeq_epi8(v, bs)), _mm_cmplt_epi8(v, low)));
-		if (bits)
-			return p + __builtin_ctz((unsigned)bits);
-		p += 16;
-	}
-#endif
-	while (p < e && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
-		p++;
-	return p;
-}
-
 void sb_json_str(struct sbuf *b, const char *s, size_t n)
 {
 	sb_grow(b, n + 2);
@@ -140,7 +118,8 @@ void sb_json_body(struct sbuf *b, const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s, *e = p + n;
 	sb_grow(b, n);
 	while (p < e) {
-		const unsigned char *q = plain_run(p, e);
+		const unsigned char *q = (const unsigned char *)jscan_stop((const char *)p,
+			(const char *)e);
 		if (q > p) {
 			sb_add(b, p, (size_t)(q - p));
 			p = q;

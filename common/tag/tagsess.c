@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <emmintrin.h>
 #include "event.h"
 #include "intern.h"
 #include "json.h"
@@ -96,40 +95,12 @@ static bool rawval(const char *line, size_t len, const char *key, const char **v
 	if (!p)
 		return false;
 	p += pl;
-	const char *e = line + len, *q = p;
-	while (q < e && *q != '"')
-		q += *q == '\\' ? 2 : 1;
+	const char *e = line + len, *q = jscan_str_end(p, e);
 	if (q >= e)
 		return false;
 	*v = p;
 	*n = (size_t)(q - p);
 	return true;
-}
-
-/* The closing quote of the string value that starts at v (or e): the
- * first quote that no backslash escapes. */
-static const char *str_end(const char *v, const char *e)
-{
-	const __m128i qv = _mm_set1_epi8('"'), bv = _mm_set1_epi8('\\');
-	while (e - v >= 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)v);
-		int m = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, qv), _mm_cmpeq_epi8(x, bv)));
-		if (!m) {
-			v += 16;
-			continue;
-		}
-		v += __builtin_ctz((unsigned)m);
-		if (*v == '"')
-			return v;
-		v += 2;   /* a backslash and the byte it escapes */
-	}
-	for (; v < e; v++) {
-		if (*v == '"')
-			return v;
-		if (*v == '\\' && ++v == e)
-			break;
-	}
-	return e;
 }
 
 static inline bool at(const char *k, const char *e, const char *lit, size_t n)
@@ -145,7 +116,7 @@ static inline __attribute__((always_inline)) bool key_at(struct trec *r, const c
 	/* name: a tool call's "tool_kind" (never its tool's name) */
 	const char *k = c + 2, *v;
 #define AT(lit) at(k, e, lit, sizeof lit - 1)
-#define VAL(lit) (v = k + sizeof lit - 1, str_end(v, e))
+#define VAL(lit) (v = k + sizeof lit - 1, jscan_str_end(v, e))
 	switch (*k) {
 	case 't':
 		if (AT("tags\":") ) {
@@ -219,12 +190,8 @@ static void scan_keys(struct trec *r, const char *line, size_t len, int kind,
 	const char *p = line, *e = line + len, *name = NULL;
 	size_t nl = 0;
 	int cat = C_NONE, namecat = C_NONE;
-	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"');
 	for (; e - p >= 17; p += 16) {
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(
-			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), comma),
-			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 1)), quote)));
-		for (; m; m &= m - 1)
+		for (unsigned m = jscan_keys16(p); m; m &= m - 1)
 			if (!key_at(r, line, p + __builtin_ctz(m), e, kind, &name, &nl, &cat, &namecat,
 			    tools))
 				goto done;
@@ -544,9 +511,7 @@ int ts_add(struct tsession *s, const char *line, size_t len, const char **why)
 		for (const char *p = a[1] ? a[1] + 1 : e; p < e && *p != ']'; ) {
 			if (*p++ != '"')
 				continue;
-			const char *q = p;
-			while (q < e && *q != '"')
-				q += *q == '\\' ? 2 : 1;
+			const char *q = jscan_str_end(p, e);
 			if (q >= e)
 				break;
 			cnt[cat_of_kind(p, (size_t)(q - p))]++;

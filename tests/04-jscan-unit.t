@@ -1,0 +1,4 @@
+#!/bin/sh
+# The block scanners of JSON text in json.h (tests/unit/jscan.c).
+. "$(dirname "$0")/lib.sh"
+exec "$AP_BUILD/tests/jscan"
