@@ -190,8 +190,8 @@ static void json_member(const char *key, const char *val)
 {
 	if (!val)
 		return;
-	sb_printf(&out, ",\"%s\":", key);
-	sb_json_str(&out, val, strlen(val));
+	sb_printf(&stdout_sb, ",\"%s\":", key);
+	sb_json_str(&stdout_sb, val, strlen(val));
 }
 
 static void json_ts(const char *key, int64_t t)
@@ -207,18 +207,18 @@ static void print_json(const struct sess *s)
 {
 	const struct session_meta *m = &s->m;
 	const char *name = m->agent->name;
-	sb_adds(&out, "{\"agent\":");
-	sb_json_str(&out, name, strlen(name));
+	sb_adds(&stdout_sb, "{\"agent\":");
+	sb_json_str(&stdout_sb, name, strlen(name));
 	json_member("id", m->id);
 	json_member("path", s->f.path);
 	json_member("cwd", m->cwd);
 	json_ts("first", m->first);
 	json_ts("last", m->last);
-	sb_printf(&out, ",\"bytes\":%llu", (unsigned long long)m->bytes);
+	sb_printf(&stdout_sb, ",\"bytes\":%llu", (unsigned long long)m->bytes);
 	json_member("parent", m->parent);
 	json_member("subagent_type", s->subagent_type);
 	json_member("version", m->version);
-	sb_adds(&out, "}\n");
+	sb_adds(&stdout_sb, "}\n");
 }
 
 static void parse_agents(const char *arg)
@@ -346,8 +346,8 @@ int main(int argc, char **argv)
 		if (json) {
 			print_json(&sv[i]);
 		} else {
-			sb_adds(&out, sv[i].f.path);
-			sb_addc(&out, nul ? '\0' : '\n');
+			sb_adds(&stdout_sb, sv[i].f.path);
+			sb_addc(&stdout_sb, nul ? '\0' : '\n');
 		}
 		out_maybe_flush();
 	}

@@ -834,7 +834,7 @@ int main(int argc, char **argv)
 		.cwd_of = cwd_of,
 		.fd_path = fd_path,
 	};
-	struct snoop *s = snoop_new(&so, &out);
+	struct snoop *s = snoop_new(&so, &stdout_sb);
 	struct sbuf cwd = {0};
 	if (!(pid && cwd_of((uint32_t)pid, &cwd))) {
 		char buf[4096];

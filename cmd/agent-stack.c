@@ -344,14 +344,14 @@ int main(int argc, char **argv)
 		one_file(s, ops.v[i]);
 	sv_finish(s);
 	switch (format) {
-	case F_FOLDED: sv_folded(s, &out); break;
-	case F_JSON: sv_json(s, &out); break;
-	case F_TOP: rp_top(sv_stacks(s), &ro, &out); break;
-	case F_TREE: rp_tree(sv_stacks(s), &ro, &out); break;
-	case F_LATENCY: rp_latency(rp, &out); break;
-	case F_CONTEXT: rp_context(rp, &out); break;
-	case F_PARALLEL: rp_parallel(rp, &out); break;
-	case F_REPORT: rp_report(rp, &out); break;
+	case F_FOLDED: sv_folded(s, &stdout_sb); break;
+	case F_JSON: sv_json(s, &stdout_sb); break;
+	case F_TOP: rp_top(sv_stacks(s), &ro, &stdout_sb); break;
+	case F_TREE: rp_tree(sv_stacks(s), &ro, &stdout_sb); break;
+	case F_LATENCY: rp_latency(rp, &stdout_sb); break;
+	case F_CONTEXT: rp_context(rp, &stdout_sb); break;
+	case F_PARALLEL: rp_parallel(rp, &stdout_sb); break;
+	case F_REPORT: rp_report(rp, &stdout_sb); break;
 	}
 	out_flush();
 	rp_free(rp);

@@ -68,7 +68,7 @@ static void list_rules(const struct trules *t)
 		if (r->kinds & TK_SESSION) strcat(kinds, ",session");
 		if (r->kinds & TK_PROMPT) strcat(kinds, ",prompt");
 		if (r->kinds & TK_LLM) strcat(kinds, ",llm");
-		sb_printf(&out, "%s\t%s\t%s\t%s%s\n", r->name, kinds + 1, r->tag,
+		sb_printf(&stdout_sb, "%s\t%s\t%s\t%s%s\n", r->name, kinds + 1, r->tag,
 			r->whole ? "whole text: " : "", r->pattern);
 	}
 	out_flush();

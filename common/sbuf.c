@@ -178,19 +178,19 @@ void write_all(int fd, const void *p, size_t n)
 	}
 }
 
-struct sbuf out;
+struct sbuf stdout_sb;
 
 void out_maybe_flush(void)
 {
-	if (out.len >= 1 << 18)
+	if (stdout_sb.len >= 1 << 18)
 		out_flush();
 }
 
 void out_flush(void)
 {
-	if (out.len) {
+	if (stdout_sb.len) {
 		signal(SIGPIPE, SIG_IGN);
-		write_all(1, out.p, out.len);
-		sb_reset(&out);
+		write_all(1, stdout_sb.p, stdout_sb.len);
+		sb_reset(&stdout_sb);
 	}
 }

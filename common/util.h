@@ -56,7 +56,7 @@ void sb_free(struct sbuf *b);
 /* Write everything to fd; on EPIPE exit quietly as a filter should. */
 void write_all(int fd, const void *p, size_t n);
 /* Standard output, buffered: out_flush() when done, or before exit. */
-extern struct sbuf out;
+extern struct sbuf stdout_sb;
 void out_maybe_flush(void);
 void out_flush(void);
 

@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	effects_tool(&c, &t, s, n - 1);
 	(void)effects_class(&t, s, n - 1);
 	free(s);
-	sb_reset(&out);
+	sb_reset(&stdout_sb);
 	ev_ctx_free(&c);
 	return 0;
 }

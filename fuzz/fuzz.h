@@ -131,7 +131,7 @@ static inline int fuzz_adapter(const struct agent *a, const uint8_t *data, size_
 	a->run(c, &r, "fuzz.jsonl");
 	ev_file_done(c);
 	lr_close(&r);
-	sb_reset(&out);
+	sb_reset(&stdout_sb);
 	ev_ctx_free(c);
 	return 0;
 }

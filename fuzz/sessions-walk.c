@@ -154,9 +154,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 		if (json)
 			print_json(&sv[i]);
 		else
-			sb_adds(&out, sv[i].f.path);
+			sb_adds(&stdout_sb, sv[i].f.path);
 	}
-	sb_reset(&out);
+	sb_reset(&stdout_sb);
 	idv = NULL;
 	reset();
 	return 0;

@@ -127,20 +127,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	sv_finish(s);
 	switch (format) {
 	case 0:
-		sv_folded(s, &out);
-		check_folded(&out);
+		sv_folded(s, &stdout_sb);
+		check_folded(&stdout_sb);
 		break;
-	case 1: sv_json(s, &out); break;
-	case 2: rp_top(sv_stacks(s), &ro, &out); break;
-	case 3: rp_tree(sv_stacks(s), &ro, &out); break;
-	case 4: rp_latency(rp, &out); break;
-	case 5: rp_context(rp, &out); break;
-	case 6: rp_parallel(rp, &out); break;
-	case 7: rp_report(rp, &out); break;
+	case 1: sv_json(s, &stdout_sb); break;
+	case 2: rp_top(sv_stacks(s), &ro, &stdout_sb); break;
+	case 3: rp_tree(sv_stacks(s), &ro, &stdout_sb); break;
+	case 4: rp_latency(rp, &stdout_sb); break;
+	case 5: rp_context(rp, &stdout_sb); break;
+	case 6: rp_parallel(rp, &stdout_sb); break;
+	case 7: rp_report(rp, &stdout_sb); break;
 	}
 	(void)sv_matched(s);
 	rp_free(rp);
 	sv_free(s);
-	sb_reset(&out);
+	sb_reset(&stdout_sb);
 	return 0;
 }

@@ -57,6 +57,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 		(void)stats_json(&st, ru.tg.cluster ? "cluster" : "regex", path);
 	}
 	stats_free(&st);
-	sb_reset(&out);
+	sb_reset(&stdout_sb);
 	return 0;
 }

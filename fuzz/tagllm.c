@@ -183,6 +183,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 		stats_print(&st, &rules, "llm");
 	stats_free(&st);
 	free(buf);
-	sb_reset(&out);
+	sb_reset(&stdout_sb);
 	return 0;
 }

@@ -56,7 +56,7 @@ static void flush_session(struct ev_ctx *c, bool alone)
 	if (!p->len)
 		return;
 	if (!alone || selected(c, p->p, p->len)) {
-		sb_add(&out, p->p, p->len);
+		sb_add(&stdout_sb, p->p, p->len);
 		c->written++;
 	}
 	sb_reset(p);
@@ -101,21 +101,21 @@ void ev_emit(struct ev_ctx *c, const struct event *e)
 	}
 	struct event copy;
 	e = with_kinds(e, &copy);
-	size_t mark = out.len;
-	ev_write(&out, e, c->wflags);
-	if (!selected(c, out.p + mark, out.len - mark)) {
-		out.len = mark;
-		out.p[mark] = 0;
+	size_t mark = stdout_sb.len;
+	ev_write(&stdout_sb, e, c->wflags);
+	if (!selected(c, stdout_sb.p + mark, stdout_sb.len - mark)) {
+		stdout_sb.len = mark;
+		stdout_sb.p[mark] = 0;
 		c->filtered++;
 		return;
 	}
 	if (c->pending_session.len) {
 		/* the session record goes first: move this record behind it */
-		size_t n = out.len - mark;
-		char *rec = xstrndup(out.p + mark, n);
-		out.len = mark;
+		size_t n = stdout_sb.len - mark;
+		char *rec = xstrndup(stdout_sb.p + mark, n);
+		stdout_sb.len = mark;
 		flush_session(c, false);
-		sb_add(&out, rec, n);
+		sb_add(&stdout_sb, rec, n);
 		free(rec);
 	}
 	c->written++;

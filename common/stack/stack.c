@@ -135,7 +135,7 @@ int64_t stacks_print(const struct stacks *t, struct sbuf *o)
 		sb_addi(o, w);
 		sb_addc(o, '\n');
 		sum = sat_add(sum, w);
-		if (o == &out)
+		if (o == &stdout_sb)
 			out_maybe_flush();
 	}
 	free(ix);

@@ -957,7 +957,7 @@ static void run_flush(const char **run, size_t *n)
 		out_flush();
 		write_all(1, *run, *n);
 	} else if (*n) {
-		sb_add(&out, *run, *n);
+		sb_add(&stdout_sb, *run, *n);
 		out_maybe_flush();
 	}
 	*run = NULL;
@@ -982,11 +982,11 @@ void ts_write(struct tagger *tg, struct tsession *s)
 		}
 		run_flush(&run, &nrun);
 		if (r->kind == R_SESSION) {
-			tagged(&out, r, s->tag, NULL, NULL, s->rule);
+			tagged(&stdout_sb, r, s->tag, NULL, NULL, s->rule);
 			count(&st->k[0], s->tag);
 		} else if (r->kind == R_PROMPT) {
 			struct titem *it = &s->it[r->item];
-			tagged(&out, r, s->tag, it->tag, NULL, it->rule);
+			tagged(&stdout_sb, r, s->tag, it->tag, NULL, it->rule);
 			count(&st->k[1], it->tag);
 			if (it->origin == OR_HUMAN) {
 				count(&st->human, it->tag);
@@ -998,7 +998,7 @@ void ts_write(struct tagger *tg, struct tsession *s)
 			/* an update takes its call's prompt: it need not name one */
 			uint64_t pr = r->update ? s->r[it->rec].prompt : r->prompt;
 			int64_t *v = pr ? hm_get(&s->pidx, pr) : NULL;
-			tagged(&out, r, s->tag, v ? s->it[*v].tag : "none", it->tag,
+			tagged(&stdout_sb, r, s->tag, v ? s->it[*v].tag : "none", it->tag,
 				it->rule);
 			if (!r->update)
 				count(&st->k[2], it->tag);

@@ -23,11 +23,11 @@ static const char *run(const char *name, const char *cwd, const char *args)
 	t.cwd = cwd;
 	t.status = "ok";
 	t.ts = 1700000000000;
-	sb_reset(&out);
+	sb_reset(&stdout_sb);
 	sb_reset(&r);
 	int n = effects_tool(&ctx, &t, args, strlen(args));
 	int lines = 0;
-	for (char *p = out.p; p && *p; ) {
+	for (char *p = stdout_sb.p; p && *p; ) {
 		char *e = strchr(p, '\n');
 		char *k = strstr(p, "\"effect\":");
 		if (k && k < e)
@@ -54,7 +54,7 @@ static const char *class_of(const char *name, const char *args)
 
 static void test_common(void)
 {
-	sb_reset(&out);
+	sb_reset(&stdout_sb);
 	struct event t;
 	ev_init(&t);
 	t.kind = "tool";
@@ -68,7 +68,7 @@ static void test_common(void)
 	t.status = "error";
 	t.ts = 1700000000123;
 	effects_tool(&ctx, &t, "{\"file_path\":\"a.c\"}", 19);
-	is_str(out.p, "{\"kind\":\"effect\",\"agent\":\"codex\",\"session\":\"s\",\"subagent\":\"sub\","
+	is_str(stdout_sb.p, "{\"kind\":\"effect\",\"agent\":\"codex\",\"session\":\"s\",\"subagent\":\"sub\","
 		"\"ts\":\"2023-11-14T22:13:20.123Z\",\"id\":\"call_1#1\",\"parent\":\"call_1\",\"prompt\":\"p\","
 		"\"cwd\":\"/w\",\"status\":\"error\",\"effect\":\"read\",\"class\":\"read\",\"path\":\"/w/a.c\"}\n",
 		"an effect record: the tool's fields, id tool#N, parent the tool");
@@ -212,6 +212,6 @@ int main(void)
 	test_class();
 	test_garbage();
 	ev_ctx_free(&ctx);
-	sb_reset(&out);
+	sb_reset(&stdout_sb);
 	return tap_done();
 }
