@@ -158,7 +158,7 @@ static void follow(struct snoop_bpf *skel, struct snoop *s, const struct pinfo *
 {
 	__u8 one = 1;
 	if (bpf_map__update_elem(skel->maps.followed, &p->pid, sizeof p->pid, &one, 1, BPF_ANY))
-		warnx("cannot follow process %u: %s", p->pid, strerror(errno));
+		diag_warn("cannot follow process %u: %s", p->pid, strerror(errno));
 	struct sbuf cwd = {0};
 	bool have = cwd_of(p->pid, &cwd);
 	snoop_proc(s, p->pid, p->ppid, p->comm, have ? cwd.p : NULL, root);
@@ -497,7 +497,7 @@ static void open_output(const char *file, const struct runas *ra)
 	if (fl >= 0 && (fl & O_NONBLOCK))
 		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	if (created && ra->own_output && fchown(fd, ra->uid, ra->gid))
-		warnx("%s: chown: %s", file, strerror(errno));
+		diag_warn("%s: chown: %s", file, strerror(errno));
 	if (fd != 1) {
 		dup2(fd, 1);
 		close(fd);
@@ -510,7 +510,7 @@ static int on_msg(void *ctx, void *data, size_t n)
 {
 	const char *why = snoop_feed_bytes(ctx, data, n);
 	if (why)
-		warnx("ring buffer: %s", why);
+		diag_warn("ring buffer: %s", why);
 	return 0;
 }
 
@@ -896,7 +896,7 @@ int main(int argc, char **argv)
 		if (err >= 0 || err == -EINTR)
 			err = ring_buffer__consume(rb);
 		if (err < 0 && err != -EINTR) {
-			warnx("reading the ring buffer: %s", strerror(-err));
+			diag_warn("reading the ring buffer: %s", strerror(-err));
 			break;
 		}
 		int64_t now = clock_ms(CLOCK_MONOTONIC);

@@ -357,7 +357,7 @@ int main(int argc, char **argv)
 	rp_free(rp);
 	bool none = sv_matched(s) == 0;
 	if (none && !diag_errors)
-		warnx("no record matched");
+		diag_warn("no record matched");
 	sv_free(s);
 	prices_free(&table);
 	free(pricev);

@@ -198,7 +198,7 @@ int main(int argc, char **argv)
 	bool empty = !p.stacks.n;
 	prof_free(&p);
 	if (empty && !diag_errors) {
-		warnx("no stacks in the input");
+		diag_warn("no stacks in the input");
 		return 1;
 	}
 	return diag_errors ? 1 : 0;

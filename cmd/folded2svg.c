@@ -194,7 +194,7 @@ int main(int argc, char **argv)
 		read_file(ops.v[i]);
 	bool empty = graph.nodes[0].n <= 0;
 	if (empty)
-		warnx("no stacks with a count above zero");
+		diag_warn("no stacks with a count above zero");
 	/* a reader gone away ends the program quietly (write_all) */
 	signal(SIGPIPE, SIG_IGN);
 	flame_svg(&graph, 1);

@@ -65,7 +65,7 @@ static void vmsg(const char *file, uint64_t line, const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
-void warnx(const char *fmt, ...)
+void diag_warn(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);

@@ -43,12 +43,12 @@ int names_open(struct namelist *l, const char *file)
 	l->name = strcmp(file, "-") ? file : "(stdin)";
 	l->fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : 0;
 	if (l->fd < 0) {
-		warnx("%s: %s", file, strerror(errno));
+		diag_warn("%s: %s", file, strerror(errno));
 		return -1;
 	}
 	struct stat st;
 	if (!fstat(l->fd, &st) && S_ISDIR(st.st_mode)) {
-		warnx("%s: is a directory, not a list of files", l->name);
+		diag_warn("%s: is a directory, not a list of files", l->name);
 		names_close(l);
 		return -1;
 	}
@@ -81,7 +81,7 @@ int names_fill(struct namelist *l)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			warnx("%s: %s", l->name, errno == EISDIR ?
+			diag_warn("%s: %s", l->name, errno == EISDIR ?
 				"is a directory, not a list of files" : strerror(errno));
 			l->eof = true;
 			l->failed = true;

@@ -11,7 +11,7 @@
 extern const char *progname;
 extern unsigned long diag_errors;
 void diag_init(const char *argv0);
-void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void diag_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void diag_at(const char *file, uint64_t line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 _Noreturn void die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

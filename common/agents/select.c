@@ -14,9 +14,9 @@ static void jq_err(void *data, jv msg)
 {
 	(void)data;
 	if (jv_get_kind(msg) == JV_KIND_STRING)
-		warnx("--select: %s", jv_string_value(msg));
+		diag_warn("--select: %s", jv_string_value(msg));
 	else
-		warnx("--select: invalid program");
+		diag_warn("--select: invalid program");
 	jv_free(msg);
 }
 

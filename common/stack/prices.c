@@ -230,14 +230,14 @@ int prices_load(struct prices *t, const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
-		warnx("%s: %s", path, strerror(errno));
+		diag_warn("%s: %s", path, strerror(errno));
 		return -1;
 	}
 	yaml_document_t doc;
 	struct sbuf err = {0};
 	int r = 0;
 	if (yaml_load_bounded(f, path, &doc, &err) < 0) {
-		warnx("%s", err.p);
+		diag_warn("%s", err.p);
 		sb_free(&err);
 		r = -1;
 	} else {

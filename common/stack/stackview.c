@@ -1251,12 +1251,12 @@ void sv_finish(struct sv *s)
 		s->timeline_done = true;
 	}
 	for (size_t i = 0; i < s->nup; i++)
-		warnx("note: no price for model %s (%llu calls, %lld tokens): shown as "
+		diag_warn("note: no price for model %s (%llu calls, %lld tokens): shown as "
 			"\"model:%s;price:unknown\" weighing 1 per call; add it with --prices",
 			s->up[i].model, (unsigned long long)s->up[i].calls,
 			(long long)s->up[i].tokens, s->up[i].model);
 	for (size_t i = 0; i < s->nnw; i++)
-		warnx("note: no context window for model %s (%llu calls, %lld prompt tokens): "
+		diag_warn("note: no context window for model %s (%llu calls, %lld prompt tokens): "
 			"left out of the context view; add \"context: TOKENS\" with --prices",
 			s->nw[i].model, (unsigned long long)s->nw[i].calls, (long long)s->nw[i].tokens);
 }

@@ -56,7 +56,7 @@ static void cache_load(struct tllm *l)
 	int fd = open(l->cachepath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno != ENOENT)
-			warnx("%s: cannot read the cache: %s", l->cachepath, strerror(errno));
+			diag_warn("%s: cannot read the cache: %s", l->cachepath, strerror(errno));
 		return;
 	}
 	struct sbuf b = {0};
@@ -69,7 +69,7 @@ static void cache_load(struct tllm *l)
 	const struct jnode *e;
 	if (!b.len || jparse(&d, b.p, b.len) < 0 ||
 	    !(e = jget(&d, jroot(&d), "entries")) || e->type != J_OBJ) {
-		warnx("%s: not a tag cache; starting a new one", l->cachepath);
+		diag_warn("%s: not a tag cache; starting a new one", l->cachepath);
 	} else {
 		JFOR(&d, e, k) {
 			const char *key = js(&d, k), *tag = js(&d, jval(k));
@@ -140,7 +140,7 @@ static int cache_save(struct tllm *l)
 	rc = 0;
 out:
 	if (rc < 0)
-		warnx("%s: cannot write the cache: %s", l->cachepath, strerror(errno));
+		diag_warn("%s: cannot write the cache: %s", l->cachepath, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	free(dir);

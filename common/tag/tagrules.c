@@ -104,7 +104,7 @@ int tr_add(struct trules *t, unsigned kinds, const char *tag, const char *patter
 	t->n++;
 	t->nuser++;
 	if (tr_catchall(t, r))
-		warnx("rule %s (%s): '%s' matches the empty string: it tags every %s it sees",
+		diag_warn("rule %s (%s): '%s' matches the empty string: it tags every %s it sees",
 			name, source, pattern, kinds == TK_ALL ? "record" : "text");
 	return 0;
 }

@@ -151,12 +151,12 @@ int stats_json(const struct tstats *st, const char *tagger, const char *path)
 	/* a named output file: never written through a planted link */
 	int fd = open_output(path), rc = 0;
 	if (fd < 0) {
-		warnx("%s: cannot write: %s", path, output_strerror(errno));
+		diag_warn("%s: cannot write: %s", path, output_strerror(errno));
 		rc = -1;
 	} else {
 		write_all(fd, b.p, b.len);
 		if (close(fd) != 0) {
-			warnx("%s: cannot write: %s", path, strerror(errno));
+			diag_warn("%s: cannot write: %s", path, strerror(errno));
 			rc = -1;
 		}
 	}
