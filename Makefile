@@ -12,7 +12,7 @@ SHAREDIR ?= $(PREFIX)/share/agentpprof
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-override CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter
+override CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wfloat-conversion -Wno-unused-parameter
 override CPPFLAGS += -Icommon -D_GNU_SOURCE -DAP_SHAREDIR='"$(SHAREDIR)"'
 
 ifeq ($(SAN),1)
