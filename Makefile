@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # agentpprof: one GNU Makefile.  Objects and programs go to build/ (build-san/
 # with SAN=1), so a sanitizer build never mixes with a normal one.
 

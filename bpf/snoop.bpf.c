@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (MIT OR GPL-2.0-only) */
 /* snoop.bpf.c: agent-snoop's kernel side.
  *
  * Processes are followed by thread group id in the `followed` map: user

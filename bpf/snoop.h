@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (MIT OR GPL-2.0-only) */
 /* snoop.h: the messages agent-snoop's kernel side sends to user space
  * through its ring buffer, and the constants both sides share.  Nothing
  * else lives here (libbpf-tools layout). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* agent-events: session files in, agent-event(5) NDJSON out. */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* agent-sessions: find the session histories of the agents agentpprof
  * knows (common/agents/) and list them, the most recently active last. */
 #include <dirent.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* agent-snoop: what a program and its descendants do to the machine, seen
  * from the kernel with eBPF, as agent-event(5) records. */
 #include <dirent.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* agent-stack: agent-event(5) records in, folded stacks of one view out. */
 #include <getopt.h>
 #include <stdio.h>

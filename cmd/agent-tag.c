@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* agent-tag: short semantic tags for the sessions, prompts and model calls
  * of agent-event(5) records; everything else passes through unchanged. */
 #include <getopt.h>

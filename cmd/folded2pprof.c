@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* folded2pprof: folded stacks in, gzipped pprof (profile.proto) out.
  *
  * The stacks are read here and built into a profile by common/pprof/

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* folded2svg: folded stacks in, an interactive flame graph (SVG) out.
  *
  * The stacks are read here and merged into common/svg/'s trie of frames

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* arena.h: memory handed out in pieces from big blocks and given back all
  * at once.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cli.c: -h/--help, -V/--version, usage errors and numeric options. */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cli.h: what every program's main() shares: -h/--help and -V/--version,
  * the version string, usage errors, and option arguments that are numbers
  * in a range.  A program keeps its own option table and switch; the

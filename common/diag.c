@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* diag.c: messages on stderr, named after the program. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* event.c: writing and reading agent-event(5) records. */
 #include <string.h>
 #include "event.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* event.h: the agent-event(5) record, its writer and its reader.
  * man/agent-event.5 is the reference; keep the key order here and there
  * the same. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* folded.c: splitting folded stack lines. */
 #include <string.h>
 #include "folded.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* folded.h: the folded stack format of flamegraph.pl and perf:
  *   frame;frame;frame COUNT            one stack a line
  *   frame;frame;frame COUNT1 COUNT2    a differential pair (before after)

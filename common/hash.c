@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hash.c: a 64-bit string hash and a map from such hashes to integers. */
 #include <stdlib.h>
 #include <string.h>

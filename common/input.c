@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* input.c: operands ("no operands or - is stdin") and option numbers. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* intern.c: see intern.h. */
 #include <stdlib.h>
 #include <string.h>

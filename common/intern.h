@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* intern.h: one copy of each distinct string, and a small number for it.
  *
  * A string is any bytes s[0..n), NULs included.  The first time a string

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json.c: see json.h.  One pass over the text, no recursion, strings
  * scanned eight bytes at a time. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json.h: a fast JSON parser for one NDJSON line (or one whole document).
  *
  * The parse result is a flat array of nodes in document order: a container

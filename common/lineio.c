@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lineio.c: a line reader over read(2) with one buffer that grows for long
  * lines and shrinks again after them, so memory follows the longest line
  * in flight, never the file size. */

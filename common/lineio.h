@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lineio.h: reading NDJSON and folded input a line at a time, in bounded
  * memory, with diagnostics that name the file and line. */
 #ifndef AP_LINEIO_H

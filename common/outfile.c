@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* outfile.c: named output files that nothing planted at the name can
  * redirect, block or clobber (see outfile.h). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* outfile.h: opening a named output file (-o FILE, --stats-json FILE) the
  * way a careful system tool does, so that nothing planted at that name in
  * a shared directory such as /tmp redirects, blocks or clobbers it.

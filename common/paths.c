@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* paths.c: project-relative path groups, external buckets, host names. */
 #include <stdlib.h>
 #include <string.h>

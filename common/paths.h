@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* paths.h: privacy for paths and host names in stack labels.
  *
  * A path inside the project (the session's working directory) becomes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* privacy.c: secrets never reach any output.
  *
  * Two strengths.  Records (agent-event(5) NDJSON: text, argv, paths) lose

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sbuf.c: growable strings, JSON string output, buffered stdout. */
 #include <errno.h>
 #include <signal.h>

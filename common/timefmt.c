@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* timefmt.c: RFC 3339 timestamps to and from epoch milliseconds. */
 #include <stdbool.h>
 #include <stdio.h>

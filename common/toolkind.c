@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* toolkind.c: tool kinds by name (see toolkind.h). */
 #include <string.h>
 #include <strings.h>

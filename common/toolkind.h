@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* toolkind.h: what a tool call is, whatever the agent calls its tool.
  *
  * Every agent names its tools its own way (Claude's Read, Codex's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* util.h: diagnostics, allocation, growable strings, hashing, time. */
 #ifndef AP_UTIL_H
 #define AP_UTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* yamlload.c: bounded loading of YAML configuration files. */
 #include <errno.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* yamlload.h: reading a small YAML configuration file (--prices, --rules)
  * with bounds on what a hostile or mistaken file can cost. */
 #ifndef AP_YAMLLOAD_H

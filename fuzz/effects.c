@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* effects.c: effects_tool and effects_class over (agent and tool name from
  * the first byte, its arguments from the rest), as the adapters call them. */
 #include "fuzz.h"

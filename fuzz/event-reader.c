@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* event-reader.c: agent-tag's and agent-stack's input: each line parsed
  * and read back as a record with ev_read, written again with ev_write
  * (the round trip agent-tag makes), and the written line read once more. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* events-gemini.c: the gemini adapter's run() over the input as a session
  * file, with a fresh context each time, as agent-events would run it. */
 #include "agents/agent.h"

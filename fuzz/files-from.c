@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* files-from.c: --files-from (operands_from_file, input.c) on any list:
  * NUL- or newline-separated, CRLF, empty names, with and without
  * operands given beside it; every operand must come back whole and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* folded.c: folded_parse with one and two count columns, then every
  * frame of the stack through folded_frame. */
 #include "fuzz.h"

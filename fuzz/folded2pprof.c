@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* folded2pprof.c: folded2pprof's reader (cmd/folded2pprof.c, compiled
  * into this target with its main renamed), the profile builder it feeds
  * (common/pprof/profile.c: string and location tables) and the protocol

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* folded2svg.c: folded2svg's reader (cmd/folded2svg.c, compiled into
  * this target with its main renamed, so its static functions are called
  * as main calls them) and the engine it feeds in common/svg/: trie,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz.h: what every libFuzzer target here shares.  A target defines
  * LLVMFuzzerTestOneInput; fuzz/replay.c gives it a main() for gcc builds
  * that replay saved inputs (tests/81-regress.t). */

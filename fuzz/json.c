@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json.c: jparse on any bytes, then a walk over the whole tree with the
  * accessors the programs use (jget, jgetv, js/jsn, jstr, jint, jnum,
  * jraw, JFOR), so every node is read the way an adapter would. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lrmap.c: the line reader three ways over the same bytes: through a
  * mapping of a regular file (lr_map), through read(2) on that file, and
  * from memory (lr_open_mem).  Each must give the same lines with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* prices.c: the price table loader on any YAML, then lookups, and a
  * cost for a call with every kind of token. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* replay.c: main() for a fuzz target built without libFuzzer: each
  * operand is a saved input run once through LLVMFuzzerTestOneInput.
  * tests/81-regress.t runs the crash inputs kept in tests/fuzz-regress/

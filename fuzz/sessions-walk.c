@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sessions-walk.c: agent-sessions' directory walk, probe, Gemini project
  * lookup, archived-copy removal, filters and listing (cmd/agent-sessions.c
  * compiled in with its main renamed, its globals reset between runs),

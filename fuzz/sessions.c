@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sessions.c: what agent-sessions reads of a file: agent_sniff on the
  * bytes (every agent's sniff), and session_probe on them as a file (its
  * head and tail), under a path chosen by the first byte. */

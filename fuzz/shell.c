@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* shell.c: the shell analyser on any command line.  The first byte
  * picks the entry point and the outer chain; the rest is the text
  * (for shell_parse_argv, NUL-separated words). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* snoop.c: agent-snoop's user-side decoder and event handling on any
  * ring-buffer bytes.  The first byte picks the form of the rest:
  *  - raw (even): messages each prefixed by a 2-byte little-endian length,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stack.c: agent-stack over agent-event(5) records: every view, and
  * every output format (folded, json, top, tree, latency, context,
  * parallel, report), so that the projection (stackview.c), the labels

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tag.c: agent-tag over agent-event(5) records: cmd/agent-tag.c compiled
  * in with its main renamed, so its own file loop runs (sessions held by
  * session id, lines borrowed from a mapping, files that continue a

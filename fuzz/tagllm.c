@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tagllm.c: agent-tag --tagger llm without a network: common/tagllm.c is
  * compiled into this target with dlopen and dlsym answered by a stand-in
  * libcurl whose requests return the server replies of the input.  So the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tagrules.c: agent-tag's rule file loader (YAML) and --tag-rule specs,
  * then the rules matched against text.  The first byte picks the entry
  * point. */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The arena and the string interner of common/ (tests/unit/arena.c).
 . "$(dirname "$0")/lib.sh"
 exec "$AP_BUILD/tests/arena"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Man pages: mandoc -Tlint -Wwarning clean, one per program, and every
 # long option a program's --help names is documented in its page and the
 # other way round.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Every program's usage is its man page's SYNOPSIS, word for word; -h is
 # --help and -V is --version; every program prints the same version; an
 # unknown option gives the usage on standard error and exit status 2.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Plain make never installs packages: scripts/check-deps names what is
 # missing; only --install (make demo, make check) runs scripts/install-deps.
 . "$(dirname "$0")/lib.sh"

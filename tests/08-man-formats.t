@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The file formats users write, agentpprof-prices(5) and agent-tag-rules(5):
 # their EXAMPLES run as written.  In EXAMPLES, a literal block after a
 # comment line '.\" file: NAME' is written to NAME; a block of "$ command"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # agent-events as a whole: operands, detection, hostile files, filters.
 # Each adapter's accounting has its own test (30-32).
 . "$(dirname "$0")/lib.sh"

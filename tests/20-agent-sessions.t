@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # agent-sessions: every location and layout, the filters, the output forms,
 # bad files, the man page, and agent detection over the shared corpus.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Which agent each program takes a file for: agent-events (the first
 # record's "agent", "unknown" for an unknown format, "none" when nothing
 # is written) and agent-sessions (the "agent" it lists the file under,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The programs that read agents' files know them only through the agent
 # interface (common/agents/agent.h): cmd/agent-events.c and
 # cmd/agent-sessions.c name no agent, none of its files, directories,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # agent-events over the real Claude Code corpus in ../shared (and Gemini's, in one
 # run): per-file counts against jq's, a 2.1.x subagent, any file order.  Slow
 # tier: corpus-wide; the fixtures' cases are in 30-events-claude.t.

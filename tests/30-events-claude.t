@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # agent-events on Claude Code transcripts: calls counted once with their
 # largest usage, tool results inside calls, copies and replays, prompt
 # origins, subagents and their links, bad input (the real corpus, checked

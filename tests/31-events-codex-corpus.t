@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # agent-events over the real Codex CLI corpus in ../shared: calls and tokens
 # against an independent jq count, and a live fork.  Slow tier: corpus-wide;
 # the fixtures' cases are in 31-events-codex.t.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # agent-events over the real Gemini CLI corpus in ../shared, and no other
 # agent's file taken for Gemini's.  Slow tier: corpus-wide; the fixtures'
 # cases are in 32-events-gemini.t.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # agent-events on Gemini CLI sessions: session-*.json documents and the
 # JSONL log, token units, tool status, bad input (the real corpus is in
 # 32-events-gemini-corpus.t).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The EXAMPLES of man/agent-events.1, run as written on a home directory
 # that holds one session of each agent where the examples look for them.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Effect records end to end: each agent's tool calls through agent-events.
 . "$(dirname "$0")/lib.sh"
 plan 15

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Tool kinds end to end: each agent's tool names through agent-events
 # (the tool_kind it writes), then agent-tag (the tag of the model call that chose the tool), agent-stack
 # --format parallel (whether calls of the tool may form a burst of

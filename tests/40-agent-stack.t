@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # agent-stack: every view on hand-written records (tests/fixtures/stack),
 # selectors, prices, privacy, bad input, the man page and its examples.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # agent-stack's terminal formats (top, tree, latency, context, parallel,
 # report) and the context view, on hand-written records
 # (tests/fixtures/report), plus agentpprof(7) and the one-shot script.

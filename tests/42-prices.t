@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The price table: which names a table entry prices (exact names, aliases,
 # dated snapshots; never a mere prefix), the cache-write rates, and the
 # shipped table's own ratios.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # agent-tag's built-in rules on the real corpus in ../shared: the share of
 # human prompts tagged, and pinned prompts that keep their tags.  Slow tier:
 # corpus-wide; the rest of agent-tag is in 45-agent-tag.t.

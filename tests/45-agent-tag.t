@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # agent-tag: exact output on fixtures, user rules, rule files, statistics,
 # the llm tagger against tests/unit/fakellama, the cluster tagger, the
 # man page's examples (the built-in rules on the shared corpus are in

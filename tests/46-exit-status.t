@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Exit statuses, one convention for every program (agentpprof(7), EXIT
 # STATUS): 0 all input was good; 1 the output was written but some input
 # was bad (a line that is not JSON, a record without what it must have, a

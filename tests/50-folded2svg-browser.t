@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # folded2svg's interactive script driven in headless chromium: the small graph,
 # hostile labels (as SVG and inline in HTML) and the empty graph.  Slow tier:
 # a browser per page; the SVG's text is checked in 50-folded2svg.t.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # folded2svg on the real profiles in ../shared: each renders, its root is the
 # sum of its counts, the XML is well formed.  Slow tier: corpus-wide; the rest
 # of folded2svg is in 50-folded2svg.t.

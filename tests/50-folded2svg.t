@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # folded2svg: exact layout on small fixtures, every option, hostile labels,
 # bad lines and the man page examples (the real profiles in ../shared and
 # the interactive script in headless chromium: 50-folded2svg-{corpus,browser}.t).

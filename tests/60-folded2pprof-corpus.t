@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # folded2pprof's speed target (200,000 stacks in under a CPU second) and the
 # real profiles in ../shared round-tripped through go tool pprof.  Slow tier:
 # a benchmark and a corpus-wide run; the rest is in 60-folded2pprof.t.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # folded2pprof: folded stacks in, gzipped pprof out, read back with the real
 # client (go tool pprof) and turned back into folded stacks.
 . "$(dirname "$0")/lib.sh"

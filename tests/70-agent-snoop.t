@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # agent-snoop: the records of real processes, traced in the kernel.  Needs
 # root (or CAP_BPF and CAP_PERFMON) and the program built with the BPF
 # toolchain.  The refusals (who the command runs as, the output file) come

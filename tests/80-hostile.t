@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Hostile input for every program that reads some: empty input, binary
 # garbage, NULs inside lines, invalid UTF-8, lone surrogates, deep nesting,
 # numbers past 2^63, duplicate keys, records missing every optional field,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Every input kept in tests/fuzz-regress/TARGET/ (inputs that once made a
 # fuzz target crash) replayed through that target's LLVMFuzzerTestOneInput,
 # built by make with fuzz/replay.c's main() against this build's library

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # valgrind memcheck over the main pipelines: agent-events | agent-tag |
 # agent-stack --view each | folded2svg and folded2pprof (and
 # agent-sessions), on the shipped examples and a slice of ../shared/corpus.

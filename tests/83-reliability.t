@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Reliability (issue 13): crashes on real input, write errors, the line
 # limit on every kind of input, --files-from, careful output files, the
 # cost of --format report and of deep YAML, and undefined behaviour on

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The secrets corpus (tests/fixtures/secrets, written by its
 # make-fixtures.py): Claude, Codex and Gemini sessions with a distinct
 # canary for every kind of secret in every field it can ride in (prompt

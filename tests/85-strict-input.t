@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Strict input: U+0000 inside JSON strings (escaped or raw) is read as
 # U+FFFD, so that a name is never cut at a NUL; RFC 3339 times that do not
 # exist (offsets past 23:59, month 13, February 30, hour 24) are not times.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The whole shared corpus in one run (issue 12): per-session token totals
 # equal the per-file runs', whatever order the files come in; the tokens
 # view adds up to the records; and work that names a prompt present in the

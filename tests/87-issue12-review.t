@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Issue 12 review: realistic inputs written as the agents write them, each
 # checked against totals worked out by hand.
 . "$(dirname "$0")/lib.sh"

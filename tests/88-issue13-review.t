@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The review of issue 13's fixes: each case an attacker or an unlucky user
 # found after them, with its exact expected behaviour.  Every run is bounded
 # by timeout: a status of 124 or more is a hang or a crash.

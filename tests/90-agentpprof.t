@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The one-shot script: every view as SVG, pprof and folded, a summary,
 # the bundled examples for make demo, and nothing private in the output.
 . "$(dirname "$0")/lib.sh"

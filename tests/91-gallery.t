@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The GALLERY that ends agentpprof(7) is what the programs print today
 # for the bundled examples: regenerate it (make gallery) after a change.
 . "$(dirname "$0")/lib.sh"

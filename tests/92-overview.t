@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The EXAMPLES of agentpprof(7), run as written: a fake home holds the
 # bundled example sessions, rewritten to a project directory of the test.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # make install into a DESTDIR: programs, script, man pages, price table and
 # examples land under PREFIX, and the installed tools find their data
 # from there (the demo runs from the installed tree alone).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # lib.sh: a small TAP harness for the sh tests.  Source it, call plan N,
 # then check/check_same/...; every test file runs alone with prove.
 set -u

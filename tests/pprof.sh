@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # pprof.sh: go tool pprof (GO is set when it runs) with its caches in $TMP,
 # and the helpers that turn its output back into folded stacks.  Sourced
 # after lib.sh by the folded2pprof tests.

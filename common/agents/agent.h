@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* agent.h: one agent, everything agentpprof knows of it, behind one
  * interface.  Each agent is one file, common/agents/NAME.c, that defines
  * its struct agent at its end; agents.c lists them.  Adding an agent is

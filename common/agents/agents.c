@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* agents.c: the list of agents, and what their files share: the head
  * every sniff reads, names for messages, path and JSON text helpers (see
  * agent.h). */

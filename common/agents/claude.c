@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* claude.c: the Claude Code adapter of agent-events.
  *
  * Claude Code writes one JSON record per line: user turns (typed prompts,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* codex.c: the Codex CLI adapter of agent-events.
  *
  * Codex writes one rollout file per session, ~/.codex/sessions/YYYY/MM/DD/

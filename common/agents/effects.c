@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* effects.c: the effect records of a tool call, from its arguments.
  *
  * What a call does follows from its kind (toolkind.h), looked up in its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* events.c: the emitter shared by agent-events' adapters. */
 #include <stdlib.h>
 #include <string.h>

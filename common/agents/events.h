@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* events.h: what agent-events' adapters share: the run's context, the
  * emitter (time filter, --select, lazy session records, deduplication
  * tables).  Each agent's reader (its run, agent.h) lives in

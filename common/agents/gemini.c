@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gemini.c: the Gemini CLI adapter of agent-events.
  *
  * Gemini CLI keeps a session in ~/.gemini/tmp/<project hash>/chats/ in

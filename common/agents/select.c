@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* select.c: --select PROGRAM, a jq filter over each record (libjq).
  * A record is kept when the program's first output is neither false nor
  * null, as with jq's select(). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sessions.c: a session file's agent, id, cwd and time span from its head
  * and tail (see sessions.h). */
 #include <dirent.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sessions.h: what a session file is, learnt from its head and tail, and
  * where the agents' histories lie (agent-sessions).
  *

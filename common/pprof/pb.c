@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pb.c: protocol buffer encoding (see pb.h). */
 #include <string.h>
 #include "pb.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pb.h: a minimal protocol buffer writer into a struct sbuf: varints,
  * length-delimited fields and nested messages whose size is not known in
  * advance.  Enough for profile.proto; no reader, no reflection. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* profile.c: folded stacks to a gzipped pprof profile (see profile.h). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* profile.h: folded2pprof's engine, a pprof profile (profile.proto,
  * gzipped) built from folded stacks.
  *

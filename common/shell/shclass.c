@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* shclass.c: the class of a command (test build install lint vcs
  * container net run write search read other) from its program and,
  * for the programs that have them, its subcommand, script or target. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* shell.c: the shell analyser's arena and lifecycle, and the path and
  * word helpers its pieces share.  shell.h says what comes out;
  * shellint.h lists the pieces and how a line goes through them.

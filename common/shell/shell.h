@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* shell.h: what a shell command line does, without running it.
  * (common/shell/shellint.h maps the files that do it.)
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* shellint.h: what the pieces of the shell analyser share; shell.h is
  * the interface for everyone else.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* shfx.c: the file effects of a command, where its words make them
  * plain: the operands of 62 programs read, written, deleted or renamed
  * (each program's options read as it reads them, so that option

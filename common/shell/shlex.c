@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* shlex.c: the shell lexer.  Text becomes tokens: words with their
  * quotes removed (expansions kept as text, command substitutions noted
  * for the parser), operators with their io number, newlines, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* shnet.c: the network side of a command.  Hosts come out of URLs
  * ("https://user@Host:port/x"), scp/git remotes ("git@host:path") and
  * bare operands of curl, ssh, ping, nc...; package managers reach their

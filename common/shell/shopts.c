@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* shopts.c: options of a command read the way getopt and GNU's
  * getopt_long read them, so that the operands (the files, hosts and
  * subcommands the analyser looks for) are told from option arguments. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* shparse.c: the flat parser.  It walks the tokens, skips the keywords
  * of if/while/for/case and function definitions, keeps the ( ) scopes
  * that bound a cd, parses each word's command substitutions as strings

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* shpatch.c: the patch envelope, a multi-file patch format of its own:
  *
  *   *** Begin Patch

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* shwrap.c: one simple command taken apart.  NAME=value assignments
  * and wrappers (timeout, sudo, env, nice, xargs, ...) are stripped, the
  * ones that are processes of their own going into the chain; nested

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* decode.h: agent-snoop's user side without the kernel: the messages of
  * bpf/snoop.h decoded and turned into agent-event(5) records.
  *

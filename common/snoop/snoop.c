@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* snoop.c: agent-snoop's messages decoded and written as agent-event(5)
  * records (agent-snoop(1) is the reference for what is written when).
  *

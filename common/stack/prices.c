@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* prices.c: reading and checking the price table, finding a model in it. */
 #include <errno.h>
 #include <math.h>

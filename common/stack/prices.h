@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* prices.h: the model price table (YAML, USD per million tokens).
  *
  *   date: 2026-11-22

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report.c: latency, context use, parallelism and the short report of
  * agent-stack.  Records arrive through the view's hook (so the selectors
  * mean what they mean for the views); each prompt, model call and tool

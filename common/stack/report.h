@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report.h: agent-stack's terminal formats (agent-stack(1) is the
  * reference for every number they print).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* reporttop.c: a view's stacks as a ranked table of frames (top) and as
  * an indented flame chart (tree), in plain UTF-8 text.  Both work on the
  * weights as the folded output prints them (rounded per stack), so their

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stack.c: frame labels that cannot break the folded format, and a table
  * that adds up equal stacks. */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stack.h: building folded stacks and adding up equal ones.
  *
  * A stack is frames "kind:value" joined by ';'.  Values are cleaned on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stackview.c: the views of agent-stack.
  *
  * Records may come in any order and sessions interleaved: what a view

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stackview.h: agent-event(5) records projected to folded stacks for one
  * view (agent-stack(1) is the reference for the frames of each view).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* flame.h: folded2svg's engine, a flame graph from folded stacks.
  *
  * The parts, in the order a graph passes through them:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* flamecolour.c: the fill of a frame (see flame.h). */
 #include <math.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* flamejs.c: the script inside every flame graph (see flame.h).  It reads
  * everything it needs from the document: frame geometry in counts (fg:x,
  * fg:w on each frame), the settings on the <svg> element. */

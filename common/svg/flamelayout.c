@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* flamelayout.c: what is drawn and where (see flame.h). */
 #include <stdlib.h>
 #include <string.h>

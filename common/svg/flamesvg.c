@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* flamesvg.c: the SVG document of a flame graph (see flame.h). */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* flametree.c: frame names and the trie of frames (see flame.h). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tag.h: agent-tag's taggers.  Short semantic tags for sessions, prompts
  * and model calls: rules (tagrules.c), the per-session decisions and the
  * output (tagsess.c), the llama.cpp client (tagllm.c) and the clustering

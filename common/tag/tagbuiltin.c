@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tagbuiltin.c: agent-tag's built-in rules, in the order they are tried.
  *
  * Order is the whole design: the first rule that matches wins, so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tagcluster.c: tags found in the prompts themselves.  TF-IDF vectors of
  * the human prompts (ASCII words, Chinese as character bigrams, English
  * stop words dropped), spherical k-means seeded by k-means++ from a fixed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tagllm.c: tags from a llama.cpp server (its OpenAI-compatible
  * /v1/chat/completions), constrained by a GBNF grammar to the known tags,
  * with a cache of answers.  The model never stops a run: a failed, slow

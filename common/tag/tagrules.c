@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tagrules.c: agent-tag's rules: PCRE2 patterns compiled once (with the
  * JIT), user rules from the command line and YAML files, and the text the
  * built-in rules see. */

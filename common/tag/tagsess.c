@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tagsess.c: one session of agent-event(5) records held until its tags
  * are decided, then written.  Only session, prompt and model-call records
  * are parsed; tool and effect records are read by a prefix check and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tagstats.c: --stats and --stats-json, the figures of the "run, read the
  * unmatched prompts, add a rule" loop. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of common/arena.c and common/intern.c. */
 #include <stdint.h>
 #include <stdlib.h>

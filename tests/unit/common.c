@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of common/: JSON, time, folded lines, secrets, operands. */
 #include <stdlib.h>
 #include "event.h"

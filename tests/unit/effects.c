@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of common/effects.c: the effect records of each agent's
  * tools, written through ev_emit into `out`. */
 #include <stdlib.h>

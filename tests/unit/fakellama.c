@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fakellama: a stand-in for llama.cpp's server in agent-tag's tests.  Not
  * a test itself: it listens on 127.0.0.1, prints the port on stdout, and
  * answers POST /v1/chat/completions the way the real server does, or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of json.h's scanners (jscan_*): the block forms (SSE2, or
  * the portable one when built with -DAP_NO_SIMD) against byte-by-byte
  * definitions, on every alignment and on random text. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of common/pb.c: the bytes protobuf wants, checked against
  * encodings worked out by hand from the protobuf wire format. */
 #include <stdlib.h>

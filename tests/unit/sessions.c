@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of common/agents/sessions.c and agents.c: detection by
  * content (agent_sniff), the agents' path rules, path_under, sha256_hex. */
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of common/shell.c: the lexer, wrappers, nested shells,
  * classes, file and network effects, and garbage. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of agent-stack's helpers: path groups, host names, labels,
  * the stack table and price lookup. */
 #include <stdlib.h>

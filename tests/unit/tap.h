@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tap.h: TAP output for the C unit tests of common/. */
 #ifndef AP_TAP_H
 #define AP_TAP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tcpserv: a loopback TCP listener and client for agent-snoop's test.
  *   tcpserv listen FILE   listen on 127.0.0.1 (a free port), write the
  *                         port to FILE, accept one connection, exit 0

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of common/toolkind.c and the agents' tool tables: kinds by
  * name, the case and MCP rules, and what makes one agent's table safe to
  * consult for another's names. */
