@@ -22,7 +22,7 @@ static double namev(const char *s, size_t n, bool rev)
 		max += w;
 		w *= 0.7;
 	}
-	return max ? 1 - v / max : 0;
+	return max != 0 ? 1 - v / max : 0;
 }
 
 static struct rgb hsl(double h, double s, double l)
