@@ -6,7 +6,9 @@
 # the file laid in a Claude projects directory, "unknown" when it is
 # refused).  Pinned on every fixture and, when present, on every file of
 # the shared corpus: both programs use one sniff per agent, and a file
-# either accepted before must be taken for the same agent now.
+# either accepted before must be taken for the same agent now.  A file
+# added since the pin needs no line in it, but both programs must agree
+# on it.
 . "$(dirname "$0")/lib.sh"
 
 # detect DIR: "<path below DIR> <events> <sessions>" per regular file
@@ -35,14 +37,29 @@ detect() {
 	done < "$TMP/files"
 }
 
+# pinned GOT EXPECTED: the lines of GOT whose file EXPECTED names, in
+# its order (a file pinned but gone is a line "FILE gone gone"), then
+# the files it does not name (fixtures added since the pin), each kept
+# only when the two programs disagree on it: a new file needs no pin,
+# but both programs must take it for the same agent
+pinned() {
+	awk 'NR == FNR { got[$1] = $0; next }
+		{ seen[$1] = 1; print ($1 in got) ? got[$1] : $1 " gone gone" }
+		END { for (f in got) if (!(f in seen)) { split(got[f], w, " ")
+			e = w[2] == "none" ? "unknown" : w[2]
+			if (e != w[3]) print got[f] " (new file, programs disagree)" } }' "$1" "$2"
+}
+
 plan 2
 detect "$TESTS/fixtures" > fixtures.got
+pinned fixtures.got "$TESTS/fixtures/detect/fixtures.expected" > fixtures.cmp
 check_same "fixtures: each program takes each file for the same agent as before" \
-	"$TESTS/fixtures/detect/fixtures.expected" fixtures.got
+	"$TESTS/fixtures/detect/fixtures.expected" fixtures.cmp
 if shared corpus; then
 	detect "$(cd "$SHARED/corpus" && pwd)" > corpus.got
+	pinned corpus.got "$TESTS/fixtures/detect/corpus.expected" > corpus.cmp
 	check_same "shared corpus: each program takes each file for the same agent as before" \
-		"$TESTS/fixtures/detect/corpus.expected" corpus.got
+		"$TESTS/fixtures/detect/corpus.expected" corpus.cmp
 else
 	skip "no shared corpus"
 fi
