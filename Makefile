@@ -227,7 +227,7 @@ PROVE = AP_BUILD=$(CURDIR)/$(B) SAN=$(SAN) prove -j$(PROVE_JOBS)
 
 check: all check-tiers
 	@sh scripts/check-deps --test $(DEPS_INSTALL)
-	sh scripts/check-layout $(B)
+	CC="$(CC)" LDFLAGS="$(LDFLAGS)" sh scripts/check-layout $(B)
 	$(PROVE) $(TESTS_FAST)
 
 check-slow: all check-tiers
