@@ -4,7 +4,7 @@
 # the bundled examples for make demo, and nothing private in the output.
 . "$(dirname "$0")/lib.sh"
 EX="$TOP/share/examples"
-plan 17
+plan 21
 
 # --help names the options the man page documents
 agentpprof --help > help.out
@@ -60,5 +60,11 @@ check_grep "--demo profiles three sessions" '^3 sessions' demo.out
 # without sessions and without --demo: a clear stop
 HOME="$TMP/home" agentpprof -o none > /dev/null 2> none.err
 check_test "no sessions: exit 2" $? = 2
+check_grep "no sessions: says so, naming where it looked" "^agentpprof: no sessions found in the agents' histories under $TMP/home" none.err
+mkdir proj
+HOME="$TMP/home" agentpprof --project-root "$TMP/proj" -o none2 > /dev/null 2> none2.err
+check_test "no sessions of the project: exit 2" $? = 2
+check_grep "no sessions of the project: names --project-root" "^agentpprof: no sessions matched --project-root '$TMP/proj'" none2.err
+check_test "no sessions of the project: no later stage speaks" "$(wc -l < none2.err)" = 1
 check_status "unknown view: exit 2" 2 agentpprof --views tasks,bogus --session-file "$EX/claude-todo-api.jsonl"
 done_testing
