@@ -6,7 +6,7 @@
 # 45-agent-tag-corpus.t).
 . "$(dirname "$0")/lib.sh"
 F=$TOP/tests/fixtures/tag
-plan 84
+plan 86
 
 # --- the regex tagger on a fixture --------------------------------------------
 agent-tag "$F/basic.ndjson" > out 2> err
@@ -225,6 +225,8 @@ if [ -x "$FAKE" ]; then
 		--stats-json llm.json seven.ndjson > llm.out 2> llm.err
 	check_test "llm: a misbehaving model never fails the run" "$?" = 0
 	stop
+	check_out "llm: the fallbacks are said once on stderr, with the server" \
+		"agent-tag: --tagger llm: 5 of 7 human prompts kept their regex tag (invalid 1, json 1, http 1, timeout 1, network 1) from http://127.0.0.1:$PORT/v1/chat/completions" cat llm.err
 	jq -r '"\(.tags.prompt) \(.rule)"' llm.out > got
 	check_out "llm: answers, and each fallback keeps the regex tag" "research llm
 confirm llm-fallback:invalid
@@ -251,7 +253,7 @@ research llm" cat got
 	agent-tag -t llm --llama-url "http://127.0.0.1:$PORT" --cache cache/tags.json --no-cache seven.ndjson > /dev/null
 	check_test "--no-cache: asks again" "$(grep -c request fake.log)" = 14
 	check_same "--no-cache: leaves the cache alone" cache.before cache/tags.json
-	agent-tag -t llm --llama-url "http://127.0.0.1:$PORT" --no-cache --max-uncached 2 --stats-json mu.json seven.ndjson > mu.out
+	agent-tag -t llm --llama-url "http://127.0.0.1:$PORT" --no-cache --max-uncached 2 --stats-json mu.json seven.ndjson > mu.out 2> /dev/null
 	check_test "--max-uncached 2: two requests" "$(grep -c request fake.log)" = 16
 	check_out "--max-uncached: the rest fall back" '{"limit":5}' jq -c .llm.fallbacks mu.json
 	ln -s /nonexistent/target cache/link.json
@@ -259,10 +261,12 @@ research llm" cat got
 	if [ -f cache/link.json ] && [ ! -L cache/link.json ]; then ok "llm cache: a symlink is replaced, not followed"; else not_ok "llm cache: a symlink is replaced, not followed"; fi
 	stop
 	# nothing listens on the port now
-	agent-tag -t llm --llama-url "http://127.0.0.1:$PORT" --no-cache --timeout 1 --stats-json down.json seven.ndjson > down.out
+	agent-tag -t llm --llama-url "http://u:secret@127.0.0.1:$PORT" --no-cache --timeout 1 --stats-json down.json seven.ndjson > down.out 2> down.err
 	check_out "llm: no server, three tries, then no more" '{"connect":3,"unreachable":4}' jq -c .llm.fallbacks down.json
+	check_out "llm: no server is said once, without the URL's password" \
+		"agent-tag: --tagger llm: 7 of 7 human prompts kept their regex tag (connect 3, unreachable 4) from http://127.0.0.1:$PORT/v1/chat/completions" cat down.err
 else
-	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14; do skip "fakellama not built"; done
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do skip "fakellama not built"; done
 fi
 
 # --- the cluster tagger ----------------------------------------------------------------

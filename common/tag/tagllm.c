@@ -34,7 +34,42 @@ struct tllm {
 	bool dirty;
 	int64_t uncached;       /* requests made */
 	int fails;              /* transport failures in a row */
+	/* human prompts seen, and those that kept their regex tag, by reason
+	 * (said once on stderr at the end: a fallback is never silent) */
+	int64_t prompts, fell;
+	const char *why[8];
+	int64_t nwhy[8];
 };
+
+static void fell_back(struct tllm *l, const char *why)
+{
+	l->fell++;
+	for (int i = 0; i < 8; i++)
+		if (!l->why[i] || strcmp(l->why[i], why) == 0) {
+			l->why[i] = why;
+			l->nwhy[i]++;
+			return;
+		}
+}
+
+/* "agent-tag: --tagger llm: 7 of 7 human prompts kept their regex tag
+ * (connect 3, unreachable 4) from http://127.0.0.1:8080/v1/..." */
+static void say_fallbacks(const struct tllm *l)
+{
+	if (!l->fell)
+		return;
+	struct sbuf b = {0};
+	for (int i = 0; i < 8 && l->why[i]; i++)
+		sb_printf(&b, "%s%s %lld", i ? ", " : "", l->why[i], (long long)l->nwhy[i]);
+	/* the server's URL without any user:password@ in it */
+	const char *u = l->endpoint, *host = strstr(u, "://");
+	host = host ? host + 3 : u;
+	const char *at = memchr(host, '@', strcspn(host, "/"));
+	diag_warn("--tagger llm: %lld of %lld human prompts kept their regex tag (%s) from %.*s%s",
+		(long long)l->fell, (long long)l->prompts, b.p ? b.p : "",
+		(int)(host - u), u, at ? at + 1 : host);
+	sb_free(&b);
+}
 
 static void cache_put(struct tllm *l, uint64_t key, const char *tag)
 {
@@ -344,6 +379,7 @@ void tllm_session(struct tllm *l, struct tsession *s)
 		if (it->kind != TK_PROMPT || it->origin != OR_HUMAN)
 			continue;
 		const char *text = s->texts.p + it->text;
+		l->prompts++;
 		struct sbuf k = {0};
 		sb_adds(&k, l->o.model ? l->o.model : "");
 		sb_addc(&k, 0);
@@ -378,6 +414,7 @@ void tllm_session(struct tllm *l, struct tsession *s)
 			snprintf(rule, sizeof rule, "llm-fallback:%s", why);
 			it->rule = tag_intern(rule);
 			stats_fallback(l->st, why);
+			fell_back(l, why);
 		}
 	}
 }
@@ -385,6 +422,7 @@ void tllm_session(struct tllm *l, struct tsession *s)
 int tllm_free(struct tllm *l)
 {
 	int rc = 0;
+	say_fallbacks(l);
 	if (l->dirty && l->cachepath)
 		rc = cache_save(l);
 	cu.slist_free_all(l->hdr);
