@@ -5,18 +5,6 @@
 # of folded2svg is in 50-folded2svg.t.
 . "$(dirname "$0")/lib.sh"
 plan 1
-# well-formed XML, with whichever parser is installed
-wellformed() {
-	if have xmllint; then xmllint --noout "$1"
-	else python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$1"
-	fi
-}
-have xmllint || have python3 && xml=yes || xml=
-check_xml() {
-	if [ -z "$xml" ]; then skip "$1: no xmllint or python3"
-	elif wellformed "$2" 2>xml.err; then ok "$1"
-	else not_ok "$1"; head -5 xml.err | sed 's/^/# /'; fi
-}
 
 # --- the real profiles ---------------------------------------------------------------
 if shared folded; then

@@ -13,18 +13,6 @@ frames() {
 nframes() { grep -c '^<g fg:x=' "$1"; }
 # awk: nm() is the frame name of a frames() line, from its title
 NM='function nm(  t) { t = $0; sub(/^[^[]*\[[^]]*\] /, "", t); sub(/ \([0-9,]+ [^(]*$/, "", t); return t }'
-# well-formed XML, with whichever parser is installed
-wellformed() {
-	if have xmllint; then xmllint --noout "$1"
-	else python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$1"
-	fi
-}
-have xmllint || have python3 && xml=yes || xml=
-check_xml() {
-	if [ -z "$xml" ]; then skip "$1: no xmllint or python3"
-	elif wellformed "$2" 2>xml.err; then ok "$1"
-	else not_ok "$1"; head -5 xml.err | sed 's/^/# /'; fi
-}
 
 # --- layout of a small graph ------------------------------------------------
 check_status "small fixture renders, exit 0" 0 folded2svg "$FIX/small.folded"

@@ -59,4 +59,18 @@ check_nogrep() {
 }
 have() { command -v "$1" >/dev/null 2>&1; }
 shared() { [ -d "$SHARED/$1" ]; }
+# wellformed FILE: is it well-formed XML, by whichever parser is
+# installed ($xml is empty when there is none); check_xml DESC FILE: a test
+# of it that skips without a parser
+wellformed() {
+	if have xmllint; then xmllint --noout "$1"
+	else python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$1"
+	fi
+}
+have xmllint || have python3 && xml=yes || xml=
+check_xml() {
+	if [ -z "$xml" ]; then skip "$1: no xmllint or python3"
+	elif wellformed "$2" 2>xml.err; then ok "$1"
+	else not_ok "$1"; head -5 xml.err | sed 's/^/# /'; fi
+}
 done_testing() { exit $((_fail > 0)); }
