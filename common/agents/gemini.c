@@ -247,6 +247,17 @@ static const char *made_id(const struct gem *g, struct jdoc *d, char kind, unsig
 	return s;
 }
 
+/* A record of this session: kind, agent, session and subagent keys set. */
+static void ev_of(const struct gem *g, struct event *e, const char *kind)
+{
+	ev_init(e);
+	e->kind = kind;
+	e->agent = "gemini";
+	e->session = g->session;
+	e->subagent = g->subagent;
+	e->subagent_type = g->subagent ? (g->stype ? g->stype : "task") : NULL;
+}
+
 /* The session record goes out lazily (before the first record that passes
  * the filters), so it can wait for the first timestamp when the header
  * has no startTime. */
@@ -263,11 +274,7 @@ static void ensure_session(struct gem *g, int64_t ts)
 		lr_note(g->r, "noheader", "no session header; session id taken from the file name");
 	}
 	struct event e;
-	ev_init(&e);
-	e.kind = "session";
-	e.agent = "gemini";
-	e.session = g->session;
-	e.subagent = g->subagent;
+	ev_of(g, &e, "session");
 	e.ts = g->start != TS_NONE ? g->start : ts;
 	if (g->subagent) {
 		sub_resolve(g, e.ts);
@@ -391,12 +398,7 @@ static void do_user(struct gem *g, struct jdoc *d, const struct jnode *m)
 	if (dup)
 		return;
 	struct event e;
-	ev_init(&e);
-	e.kind = "prompt";
-	e.agent = "gemini";
-	e.session = g->session;
-	e.subagent = g->subagent;
-	e.subagent_type = g->subagent ? (g->stype ? g->stype : "task") : NULL;
+	ev_of(g, &e, "prompt");
 	e.ts = ts;
 	e.id = pid;
 	if (g->subagent) {
@@ -493,12 +495,7 @@ static int64_t do_tool(struct gem *g, struct jdoc *d, const struct jnode *tc,
 		return end;
 	const char *name = js(d, jget(d, tc, "name"));
 	struct event e;
-	ev_init(&e);
-	e.kind = "tool";
-	e.agent = "gemini";
-	e.session = g->session;
-	e.subagent = g->subagent;
-	e.subagent_type = g->subagent ? (g->stype ? g->stype : "task") : NULL;
+	ev_of(g, &e, "tool");
 	e.id = tid;
 	e.parent = llm;
 	e.prompt = g->subagent ? g->root : g->prompt;
@@ -577,12 +574,7 @@ static void do_gemini(struct gem *g, struct jdoc *d, const struct jnode *m)
 		calls = NULL;
 	if (!id || !ev_seen(&g->c->seen_call, g->session, id)) {
 		struct event e;
-		ev_init(&e);
-		e.kind = "llm";
-		e.agent = "gemini";
-		e.session = g->session;
-		e.subagent = g->subagent;
-		e.subagent_type = g->subagent ? (g->stype ? g->stype : "task") : NULL;
+		ev_of(g, &e, "llm");
 		e.ts = ts;
 		e.id = lid;
 		e.parent = g->prompt;
