@@ -5,15 +5,6 @@
 # by timeout: a status of 124 or more is a hang or a crash.
 . "$(dirname "$0")/lib.sh"
 
-# st DESC WANT CMD...: CMD (stdout to out, stderr to err) ends with WANT
-st() {
-	_d=$1; _w=$2; shift 2
-	timeout 120 "$@" > out 2> err
-	_r=$?
-	if [ "$_r" = "$_w" ]; then ok "$_d: exit $_w"; else
-		not_ok "$_d: exit $_w"; diag "exit $_r"; tail -3 err | cut -c1-300 | sed 's/^/# /'
-	fi
-}
 
 ## --help and --version into a full disk: a write error, status 2
 for p in agent-events agent-tag agent-stack agent-sessions folded2svg folded2pprof agent-snoop; do
@@ -37,11 +28,11 @@ check_out "agent-stack --help | head -1: the usage line" \
 ## a directory as an input: one message, status 1, the other inputs still read
 printf '{"type":"user","sessionId":"s1","uuid":"u1","timestamp":"2026-03-01T10:00:00Z","cwd":"/srv/app","message":{"role":"user","content":"hi"}}\n' > one.jsonl
 mkdir -p adir
-st "agent-events on a directory and a session" 1 agent-events adir one.jsonl
+check_exit "agent-events on a directory and a session" 1 agent-events adir one.jsonl
 check_out "  the directory's read error only" "agent-events: adir: read error: Is a directory" cat err
 check_test "  the session's records are written" "$(grep -c '"session":"s1"' out)" = 2
 for p in agent-tag agent-stack folded2svg folded2pprof; do
-	st "$p on a directory" 1 $p adir
+	check_exit "$p on a directory" 1 $p adir
 	check_grep "  says it is a directory" "^$p: adir: read error: Is a directory\$" err
 done
 
@@ -90,7 +81,7 @@ check_out "shell words ~bob/... are home paths without the name" "/home/~/.bashr
 
 ## folded2pprof: a profile's strings are UTF-8 whatever the folded bytes
 printf 'a\377b;c\355\240\200 2\na\377b;d 1\n' > bad8.folded
-st "folded2pprof on frames that are not UTF-8" 0 folded2pprof -o bad8.pb.gz bad8.folded
+check_exit "folded2pprof on frames that are not UTF-8" 0 folded2pprof -o bad8.pb.gz bad8.folded
 # the string table: top-level field 6 of the profile
 strings_of() {
 	python3 - "$1" <<'PY'
@@ -128,19 +119,19 @@ d" cat out
 mkdir -p shared-out && chmod 1777 shared-out
 ln -s "$TMP/victim" shared-out/report.txt
 echo keep > victim
-st "agentpprof -o into a world-writable directory" 2 agentpprof -o shared-out --session-file one.jsonl
+check_exit "agentpprof -o into a world-writable directory" 2 agentpprof -o shared-out --session-file one.jsonl
 check_out "  says why" "agentpprof: shared-out: others may write in it; not writing in it (name another, or chmod o-w)" cat err
 check_out "  the planted link's target is untouched" "keep" cat victim
 if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	mkdir -p their-out && chown nobody their-out && chmod 755 their-out
-	st "agentpprof -o into another user's directory" 2 agentpprof -o their-out --session-file one.jsonl
+	check_exit "agentpprof -o into another user's directory" 2 agentpprof -o their-out --session-file one.jsonl
 	check_out "  says why" "agentpprof: their-out: not our own directory; not writing in it (name another)" cat err
 else
 	skip "another user's directory: not root"
 	skip "another user's directory: not root"
 fi
 mkdir -p own-out && chmod 775 own-out
-st "agentpprof -o into our own group-writable directory" 0 agentpprof -o own-out --session-file one.jsonl
+check_exit "agentpprof -o into our own group-writable directory" 0 agentpprof -o own-out --session-file one.jsonl
 check_test "  wrote every profile" "$(ls own-out/*.svg own-out/*.pb.gz | wc -l)" = 14
 
 

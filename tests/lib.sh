@@ -21,6 +21,17 @@ not_ok() { _n=$((_n + 1)); _fail=$((_fail + 1)); echo "not ok $_n - $*"; }
 skip() { _n=$((_n + 1)); echo "ok $_n # SKIP $*"; }
 diag() { echo "$*" | sed 's/^/# /'; }
 
+# check_exit DESC WANT CMD...: CMD (stdout to out, stderr to err) ends with
+# status WANT within 120 s; on failure the last lines of err are shown
+check_exit() {
+	_d=$1; _w=$2; shift 2
+	timeout 120 "$@" > out 2> err
+	_r=$?
+	if [ "$_r" = "$_w" ]; then ok "$_d: exit $_w"; else
+		not_ok "$_d: exit $_w"; diag "exit $_r"; tail -3 err | cut -c1-300 | sed 's/^/# /'
+	fi
+}
+
 # check DESC CMD...: passes when CMD exits 0.
 check() {
 	_d=$1; shift
