@@ -134,6 +134,7 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 		key(b, "update");
 		sb_adds(b, "true");
 	}
+	str(b, "usage", e->usage);
 	if (e->has_tokens) {
 		const struct tokens *t = &e->tokens;
 		key(b, "tokens");
@@ -254,6 +255,7 @@ int ev_read(struct jdoc *d, struct event *e, const char **why)
 		else if (IS("ppid")) e->ppid = jint(v, EV_NONE);
 		else if (IS("count")) e->count = jint(v, EV_NONE);
 		else if (IS("update")) e->update = jtrue(v);
+		else if (IS("usage")) e->usage = js(d, v);
 		else if (IS("tokens") && v->type == J_OBJ) {
 			struct tokens *t = &e->tokens;
 			e->has_tokens = true;

@@ -43,6 +43,11 @@ struct event {
 	const char *path, *to, *domain;
 	int64_t port, pid, ppid, count;   /* EV_NONE when absent */
 	bool update;            /* llm: tokens to add to the call with this id */
+	const char *usage;      /* llm: how the agent recorded its tokens:
+	                         * NULL (= "call": this call's, exact),
+	                         * "rounded" (this call's, rounded as printed),
+	                         * "session" (a session's total, not a call),
+	                         * "none" (the agent records no usage) */
 	bool has_tokens;
 	struct tokens tokens;
 	const char **tools; int ntools;   /* llm: the tools it chose */
