@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 F=$TESTS/fixtures/stack
 EV=$F/events.ndjson
-plan 94
+plan 100
 
 have agent-stack || { echo "Bail out! agent-stack is not built"; exit 1; }
 
@@ -58,6 +58,39 @@ agent-stack -v tokens --weight cache_write "$EV" > cw.out
 check_out "cache_write includes its 1-hour part" \
 	"project:project;agent:claude;session:feature;prompt:debug;call:llm/plan;model:claude-sonnet-4-5-20250929;kind:cache_write 500" \
 	cat cw.out
+
+# --- usage not recorded call by call (agent-event(5) usage) -------------------------
+U=$F/usage.ndjson
+agent-stack -v tokens "$U" > u.tokens 2> u.err
+check_out "a session total stands under call:llm/session-total, a rounded call as a call" \
+"project:proj;agent:aider;session:unmatched;prompt:unmatched;call:llm/unmatched;model:gpt-4o;kind:input 3200
+project:proj;agent:aider;session:unmatched;prompt:unmatched;call:llm/unmatched;model:gpt-4o;kind:output 21
+project:proj;agent:droid;session:unmatched;call:llm/session-total;model:claude-sonnet-4-5;kind:cache_read 2000
+project:proj;agent:droid;session:unmatched;call:llm/session-total;model:claude-sonnet-4-5;kind:cache_write 300
+project:proj;agent:droid;session:unmatched;call:llm/session-total;model:claude-sonnet-4-5;kind:input 100
+project:proj;agent:droid;session:unmatched;call:llm/session-total;model:claude-sonnet-4-5;kind:output 50" \
+	cat u.tokens
+check_out "the notes name each agent's grain" \
+"agent-stack: note: no usage recorded by cursor for 2 calls: they weigh nothing in the tokens view
+agent-stack: note: aider recorded the tokens of 1 calls (3221 tokens) rounded, as it printed them
+agent-stack: note: droid records tokens only per session: 1 session totals (2450 tokens) are under \"call:llm/session-total\", not spread over calls" \
+	cat u.err
+check_out "a session total is not a call; calls with no usage are" \
+"project:proj;agent:aider;session:unmatched;prompt:unmatched;kind:llm;call:llm/unmatched;model:gpt-4o 1
+project:proj;agent:cursor;session:unmatched;prompt:unmatched;kind:llm;call:llm/unmatched;model:unknown 2
+project:proj;agent:droid;session:unmatched;prompt:unmatched;kind:llm;call:llm/unmatched;model:claude-sonnet-4-5 1" \
+	agent-stack -v tasks "$U"
+check_out "json names them by agent" \
+'{"no_usage":[{"agent":"cursor","calls":2}],"rounded":[{"agent":"aider","calls":1,"tokens":3221}],"session_totals":[{"agent":"droid","totals":1,"tokens":2450}]}' \
+	sh -c "agent-stack -v cost --format json '$U' 2>/dev/null | jq -c '{no_usage, rounded, session_totals}'"
+agent-stack -v tokens --format report "$U" > u.report 2>/dev/null
+check_out "the report's tokens lines say what is rounded and what is left out" \
+"tokens: 3200 input (0% cache reads, 0% cache writes), 21 output; 1 model calls' tokens rounded as the agent printed them
+tokens: 0 input (0% cache reads, 0% cache writes), 0 output; no usage recorded for 2 model calls, left out
+tokens: 2400 input (83% cache reads, 12% cache writes), 50 output" \
+	grep '^tokens:' u.report
+check_grep "the report counts a session total as no call" \
+	'^sessions 1, .*; prompts 1, model calls 1, tool calls 0' u.report
 
 # --- cost -------------------------------------------------------------------------
 check_grep "an unpriced model stays visible" \

@@ -18,6 +18,7 @@ struct rcall {
 	uint8_t type, tkind;
 	bool human, err, writes, cls_ok, cls_bad, indep;
 	bool upd;               /* tokens of an update whose call never came: no call */
+	bool nousage, rounded;  /* usage "none" (no tokens), "rounded" (agent-event(5)) */
 	uint32_t sess, name, agent, ptag;
 	uint64_t thread;        /* prompt id and subagent: one line of work */
 	int64_t ts, dur;        /* dur EV_NONE: unknown */
@@ -200,7 +201,9 @@ void rp_hook(void *arg, const struct event *e, const struct sv_rec *r)
 	}
 	if (type < 0 || !r->selected)
 		return;
-	if (type == RC_LLM && e->update) {
+	/* a session total (usage "session") is tokens of no call: an update
+	 * whose call never comes */
+	if (type == RC_LLM && (e->update || (e->usage && !strcmp(e->usage, "session")))) {
 		on_update(p, e, r);
 		return;
 	}
@@ -233,6 +236,8 @@ void rp_hook(void *arg, const struct event *e, const struct sv_rec *r)
 		c->name = in(p, e->model);
 		if (e->has_tokens)
 			c->t = e->tokens;
+		c->nousage = !e->has_tokens && e->usage && !strcmp(e->usage, "none");
+		c->rounded = e->has_tokens && e->usage && !strcmp(e->usage, "rounded");
 		llm_numbers(p, c, e->model, e->has_tokens);
 		if (e->id) {
 			bool isnew;
@@ -827,7 +832,7 @@ struct group {
 	size_t *sess, nsess;
 	size_t *calls, ncalls;  /* the group's calls, in the order collected */
 	/* totals */
-	size_t prompts, llm, tools, errors, unpriced;
+	size_t prompts, llm, tools, errors, unpriced, nousage, rounded;
 	int64_t active, model, toolt, tk[4];
 	double cost, cw_cost;
 };
@@ -1064,6 +1069,7 @@ static void group_report(struct rp *p, struct group *g, const char *key, struct 
 			g->tools++, g->errors += c->err;
 		else {
 			g->llm += !c->upd;
+			g->nousage += c->nousage, g->rounded += c->rounded;
 			for (int k = 0; k < 4; k++)
 				g->tk[k] = sat_add(g->tk[k], c->tk[k]);
 			if (isnan(c->cost))
@@ -1093,6 +1099,14 @@ static void group_report(struct rp *p, struct group *g, const char *key, struct 
 	sb_printf(o, "tokens: %lld input (%.0f%% cache reads, %.0f%% cache writes), %lld output\n",
 		(long long)input, pct((double)g->tk[T_CR], (double)input),
 		pct((double)g->tk[T_CW], (double)input), (long long)g->tk[T_OUT]);
+	if (g->nousage || g->rounded)
+		o->len--;   /* the line goes on */
+	if (g->rounded)
+		sb_printf(o, "; %zu model calls' tokens rounded as the agent printed them", g->rounded);
+	if (g->nousage)
+		sb_printf(o, "; no usage recorded for %zu model calls, left out", g->nousage);
+	if (g->nousage || g->rounded)
+		sb_addc(o, '\n');
 	sb_adds(o, "estimated cost ");
 	money(o, g->cost);
 	sb_adds(o, " (from recorded usage, not a bill), cache writes ");

@@ -112,6 +112,9 @@ struct unpriced {
 	int64_t tokens;
 };
 
+static void json_agents(struct sbuf *o, const char *k, const struct unpriced *u, size_t n,
+	const char *count, bool tokens);
+
 struct sv {
 	struct sv_opts o;
 	struct stacks st;
@@ -143,6 +146,11 @@ struct sv {
 	struct sbuf hb;         /* a record being held */
 	struct unpriced *up, *nw;
 	size_t nup, capup, nnw, capnw;
+	/* by agent: calls with no usage recorded, calls with rounded
+	 * tokens, session totals (usage "none", "rounded", "session") */
+	struct unpriced *nou, *rnd, *tot;
+	size_t nnou, capnou, nrnd, caprnd, ntot, captot;
+	bool total;             /* placing a session total: not a call */
 	uint64_t matched;
 	bool timeline_done;
 	struct sbuf b, g, pt;   /* scratch: the stack being built, a group, a prompt tag */
@@ -554,7 +562,8 @@ static void llm_tokens(struct sv *s, size_t si, const char *model, const struct 
 				sum += tok(tk, k) - (was ? tok(was, k) : 0);
 		if (sum > 0) {
 			/* Never priced at zero: visible, one per call. */
-			note_model(&s->up, &s->nup, &s->capup, model ? model : "unknown", sum, !was);
+			note_model(&s->up, &s->nup, &s->capup, model ? model : "unknown", sum,
+				!was && !s->total);
 			sb_adds(&s->b, ";price:unknown");
 			emit(s, si, s->b.p, s->b.len, was ? 0 : 1);
 		}
@@ -621,9 +630,54 @@ static void on_update(struct sv *s, size_t si, const struct event *e, int64_t *v
 	sb_free(&model);
 }
 
+static bool usage_is(const struct event *e, const char *u)
+{
+	return e->usage && !strcmp(e->usage, u);
+}
+
+static int64_t tk_all(const struct tokens *t)
+{
+	return t->input + t->cache_read + t->cache_write + t->output;
+}
+
+/* A session total (usage "session"): tokens the agent records only for a
+ * whole session, run or model.  Not a call: no prompt, no place on a time
+ * line; tokens and cost under ";call:llm/session-total", never spread. */
+static void on_total(struct sv *s, size_t si, const struct event *e, int32_t line)
+{
+	bool sel = selected(s, si, e, NULL);
+	hook(s, si, e, NULL, sel, -1);
+	if (!sel)
+		return;
+	s->matched++, s->ss[si].records++;
+	const char *agent = e->agent ? e->agent : s->ss[si].agent ? s->ss[si].agent : "unknown";
+	note_model(&s->tot, &s->ntot, &s->captot, agent, e->has_tokens ? tk_all(&e->tokens) : 0,
+		true);
+	if (!e->has_tokens || (s->o.view != SV_TOKENS && s->o.view != SV_COST))
+		return;
+	base(s, si, e, NULL, line);
+	sb_adds(&s->b, ";call:llm/session-total");
+	frame_add(&s->b, "model", e->model ? e->model : "unknown");
+	struct tokens none = {0};
+	s->total = true;
+	llm_tokens(s, si, e->model, &e->tokens, &none);
+	s->total = false;
+}
+
 static void on_llm(struct sv *s, size_t si, const struct event *e, const char *ptag, int32_t line)
 {
+	if (usage_is(e, "session") && !e->update) {
+		on_total(s, si, e, line);
+		return;
+	}
 	bool sel = selected(s, si, e, ptag);
+	if (sel && !e->update) {
+		const char *agent = e->agent ? e->agent : s->ss[si].agent ? s->ss[si].agent : "unknown";
+		if (usage_is(e, "none") && !e->has_tokens)
+			note_model(&s->nou, &s->nnou, &s->capnou, agent, 0, true);
+		else if (usage_is(e, "rounded") && e->has_tokens)
+			note_model(&s->rnd, &s->nrnd, &s->caprnd, agent, tk_all(&e->tokens), true);
+	}
 	if (e->update) {
 		hook(s, si, e, ptag, sel, -1);
 		/* placed without its call (it never came): its own stacks, not a call */
@@ -1256,6 +1310,19 @@ void sv_finish(struct sv *s)
 			"\"model:%s;price:unknown\" weighing 1 per call; add it with --prices",
 			s->up[i].model, (unsigned long long)s->up[i].calls,
 			(long long)s->up[i].tokens, s->up[i].model);
+	bool tk = s->o.view == SV_TOKENS || s->o.view == SV_COST || s->o.view == SV_CONTEXT;
+	for (size_t i = 0; tk && i < s->nnou; i++)
+		diag_warn("note: no usage recorded by %s for %llu calls: they weigh nothing in "
+			"the %s view", s->nou[i].model, (unsigned long long)s->nou[i].calls,
+			names[s->o.view]);
+	for (size_t i = 0; tk && i < s->nrnd; i++)
+		diag_warn("note: %s recorded the tokens of %llu calls (%lld tokens) rounded, as it "
+			"printed them", s->rnd[i].model, (unsigned long long)s->rnd[i].calls,
+			(long long)s->rnd[i].tokens);
+	for (size_t i = 0; (s->o.view == SV_TOKENS || s->o.view == SV_COST) && i < s->ntot; i++)
+		diag_warn("note: %s records tokens only per session: %llu session totals (%lld "
+			"tokens) are under \"call:llm/session-total\", not spread over calls",
+			s->tot[i].model, (unsigned long long)s->tot[i].calls, (long long)s->tot[i].tokens);
 	for (size_t i = 0; i < s->nnw; i++)
 		diag_warn("note: no context window for model %s (%llu calls, %lld prompt tokens): "
 			"left out of the context view; add \"context: TOKENS\" with --prices",
@@ -1451,7 +1518,33 @@ void sv_json(struct sv *s, struct sbuf *o)
 		}
 		sb_addc(o, ']');
 	}
+	if (s->o.view == SV_TOKENS || s->o.view == SV_COST || s->o.view == SV_CONTEXT) {
+		json_agents(o, "no_usage", s->nou, s->nnou, "calls", false);
+		json_agents(o, "rounded", s->rnd, s->nrnd, "calls", true);
+		if (s->o.view != SV_CONTEXT)
+			json_agents(o, "session_totals", s->tot, s->ntot, "totals", true);
+	}
 	sb_add(o, "}\n", 2);
+}
+
+static void json_agents(struct sbuf *o, const char *k, const struct unpriced *u, size_t n,
+	const char *count, bool tokens)
+{
+	if (!n)
+		return;   /* nothing left out: no key */
+	jkey(o, k);
+	sb_addc(o, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sb_addc(o, ',');
+		sb_addc(o, '{');
+		jstrv(o, "agent", u[i].model);
+		jnum_kv(o, count, (int64_t)u[i].calls);
+		if (tokens)
+			jnum_kv(o, "tokens", u[i].tokens);
+		sb_addc(o, '}');
+	}
+	sb_addc(o, ']');
 }
 
 void sv_free(struct sv *s)
@@ -1472,6 +1565,15 @@ void sv_free(struct sv *s)
 		free(s->up[i].model);
 	for (size_t i = 0; i < s->nnw; i++)
 		free(s->nw[i].model);
+	for (size_t i = 0; i < s->nnou; i++)
+		free(s->nou[i].model);
+	for (size_t i = 0; i < s->nrnd; i++)
+		free(s->rnd[i].model);
+	for (size_t i = 0; i < s->ntot; i++)
+		free(s->tot[i].model);
+	free(s->nou);
+	free(s->rnd);
+	free(s->tot);
 	for (size_t i = 0; i < s->nh; i++)
 		free(s->h[i].line);
 	free(s->ss);
