@@ -35,6 +35,7 @@ LDLIBS_agent-stack = -lyaml -ljq -lm
 LDLIBS_folded2svg = -lm
 LDLIBS_folded2pprof = -lz
 LDLIBS_agent-snoop = -lbpf -lelf -lz
+LDLIBS_agent-join =
 
 # common/*.c is what two or more programs link; common/ROOM/*.c an engine
 # or an agent (README.md, "Building", has the map).
@@ -214,7 +215,8 @@ TESTS_FAST = tests/50-folded2svg.t tests/60-folded2pprof.t tests/45-agent-tag.t 
 	tests/85-strict-input.t tests/05-man.t tests/42-prices.t tests/33-events-man.t \
 	tests/91-gallery.t tests/00-unit.t tests/21-sessions-unit.t tests/02-effects-unit.t \
 	tests/03-arena-unit.t tests/06-usage.t tests/07-deps.t tests/08-man-formats.t \
-	tests/03-toolkind-unit.t tests/04-jscan-unit.t tests/23-agent-interface.t tests/36-toolkind.t
+	tests/03-toolkind-unit.t tests/04-jscan-unit.t tests/23-agent-interface.t tests/36-toolkind.t \
+	tests/71-agent-join.t
 TESTS_SLOW = tests/80-hostile.t tests/70-agent-snoop.t tests/82-valgrind.t \
 	tests/83-reliability.t tests/50-folded2svg-browser.t tests/60-folded2pprof-corpus.t \
 	tests/45-agent-tag-corpus.t tests/30-events-claude-corpus.t \
