@@ -221,7 +221,7 @@ TESTS_SLOW = tests/80-hostile.t tests/70-agent-snoop.t tests/82-valgrind.t \
 	tests/83-reliability.t tests/50-folded2svg-browser.t tests/60-folded2pprof-corpus.t \
 	tests/45-agent-tag-corpus.t tests/30-events-claude-corpus.t \
 	tests/31-events-codex-corpus.t tests/32-events-gemini-corpus.t \
-	tests/86-corpus-truth.t tests/50-folded2svg-corpus.t tests/95-install.t \
+	tests/86-corpus-truth.t tests/50-folded2svg-corpus.t tests/95-install.t tests/72-agent-join-live.t \
 	tests/22-agent-detect.t
 # prove -j: the CPUs and two more (the tests wait on processes, too)
 PROVE_JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) + 2 )))
