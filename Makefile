@@ -221,7 +221,7 @@ TESTS_SLOW = tests/80-hostile.t tests/70-agent-snoop.t tests/82-valgrind.t \
 	tests/83-reliability.t tests/50-folded2svg-browser.t tests/60-folded2pprof-corpus.t \
 	tests/45-agent-tag-corpus.t tests/30-events-claude-corpus.t \
 	tests/31-events-codex-corpus.t tests/32-events-gemini-corpus.t \
-	tests/86-corpus-truth.t tests/50-folded2svg-corpus.t tests/95-install.t tests/72-agent-join-live.t tests/97-team-clickhouse.t \
+	tests/86-corpus-truth.t tests/50-folded2svg-corpus.t tests/95-install.t tests/72-agent-join-live.t tests/97-team-clickhouse.t tests/98-team-push.t \
 	tests/22-agent-detect.t
 # prove -j: the CPUs and two more (the tests wait on processes, too)
 PROVE_JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) + 2 )))
@@ -267,7 +267,7 @@ install: all
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5
 	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7
 	install -d $(DESTDIR)$(SHAREDIR)/examples
-	install -m 644 share/prices.yaml share/team-schema.sql LICENSE $(DESTDIR)$(SHAREDIR)
+	install -m 644 share/prices.yaml share/team-schema.sql share/otlp.jq LICENSE $(DESTDIR)$(SHAREDIR)
 	install -m 644 share/examples/* $(DESTDIR)$(SHAREDIR)/examples
 
 clean:

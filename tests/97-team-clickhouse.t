@@ -102,7 +102,7 @@ check_test "samples: every line is JSON with the labels" \
 	"$(jq -c 'select(.view and .day and .developer and .host and .stack and (.weight | type) == "number")' all.samples | wc -l)" = "$(wc -l < all.samples)"
 check_test "the developer is a salted hash, the same on every run" \
 	"$(jq -r .developer ana.samples | sort -u)" = "$(printf 'team-salt:ana' | sha256sum | cut -c1-16)"
-check_nogrep "no name, prompt text or home path in the samples" '"ana"\|/home/me\|fix the flaky' all.samples
+check_nogrep "no name, prompt text or home path in the samples" '"ana"\|/home/me\|PLANTED' all.samples
 for v in tokens tasks files; do
 	got=$(jq -r "select(.view == \"$v\") | .weight" ana.samples | awk '{ s += $1 } END { print s + 0 }')
 	want=$(agent-stack --view $v ana.ndjson 2> /dev/null | awk '{ s += $NF } END { print s + 0 }')
