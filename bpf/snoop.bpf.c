@@ -572,4 +572,87 @@ int sys_exit_any(struct trace_event_raw_sys_exit *ctx)
 
 /* Dual MIT/GPL (LICENSE): the kernel counts it GPL-compatible, so the
  * program may call GPL-only helpers; the source may also be used under MIT. */
+/* --- TLS plaintext (--tls) ---------------------------------------------------
+ * Uprobes on the TLS libraries' calls, attached by user space to the
+ * libraries the followed processes map: at entry the arguments are kept
+ * per thread, at return the bytes really written or read are sent in
+ * chunks.  OpenSSL's SSL_write/SSL_read (and GnuTLS' record_send/recv)
+ * return the count; SSL_write_ex/SSL_read_ex return 1 and store it. */
+struct tls_call {
+	u64 ssl, buf, lenp;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, u64);
+	__type(value, struct tls_call);
+} tls_calls SEC(".maps");
+
+SEC("uprobe")
+int tls_enter(struct pt_regs *ctx)
+{
+	if (!current_followed())
+		return 0;
+	u64 id = bpf_get_current_pid_tgid();
+	struct tls_call c = {PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), PT_REGS_PARM4(ctx)};
+	bpf_map_update_elem(&tls_calls, &id, &c, BPF_ANY);
+	return 0;
+}
+
+static __always_inline int tls_return(struct pt_regs *ctx, u32 flags, bool ex)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	struct tls_call *cp = bpf_map_lookup_elem(&tls_calls, &id);
+	if (!cp)
+		return 0;
+	struct tls_call c = *cp;
+	bpf_map_delete_elem(&tls_calls, &id);
+	/* every one returns an int (GnuTLS an ssize_t, whose values fit):
+	 * the register's upper half is not part of it */
+	int ret = (int)PT_REGS_RC(ctx);
+	u64 n;
+	if (ex) {
+		u64 len = 0;
+		if (ret != 1 || bpf_probe_read_user(&len, sizeof len, (void *)c.lenp))
+			return 0;
+		n = len;
+	} else {
+		if (ret <= 0)
+			return 0;
+		n = (u64)ret;
+	}
+	for (u32 i = 0; i < SNOOP_TLS_CHUNKS; i++) {
+		u64 off = (u64)i * SNOOP_TLS_CHUNK;
+		if (off >= n)
+			break;
+		struct snoop_buf *b = start(SNOOP_TLS);
+		if (!b)
+			return 0;
+		u32 len = n - off > SNOOP_TLS_CHUNK ? SNOOP_TLS_CHUNK : (u32)(n - off);
+		b->h.conn = c.ssl;
+		b->h.flags = flags;
+		b->h.ret = (s64)n;
+		b->h.dirfd = (s32)i;
+		if (len > SNOOP_TLS_CHUNK)
+			return 0;   /* for the verifier */
+		if (bpf_probe_read_user(b->data, len, (void *)(c.buf + off)))
+			return 0;
+		b->h.len1 = len;
+		submit(b);
+	}
+	if (n > (u64)SNOOP_TLS_CHUNKS * SNOOP_TLS_CHUNK)
+		count(SNOOP_C_TLS_CUT);
+	return 0;
+}
+
+SEC("uretprobe")
+int tls_write_ret(struct pt_regs *ctx) { return tls_return(ctx, 0, false); }
+SEC("uretprobe")
+int tls_read_ret(struct pt_regs *ctx) { return tls_return(ctx, SNOOP_F_READ, false); }
+SEC("uretprobe")
+int tls_write_ex_ret(struct pt_regs *ctx) { return tls_return(ctx, 0, true); }
+SEC("uretprobe")
+int tls_read_ex_ret(struct pt_regs *ctx) { return tls_return(ctx, SNOOP_F_READ, true); }
+
 char LICENSE[] SEC("license") = "Dual MIT/GPL";

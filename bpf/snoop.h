@@ -13,6 +13,8 @@
 #define SNOOP_DNS_MAX 512       /* bytes of a DNS answer read */
 #define SNOOP_COMM_LEN 16
 #define SNOOP_MAX_PIDS 65536    /* processes followed at once */
+#define SNOOP_TLS_CHUNK 8192    /* bytes of TLS plaintext a message carries */
+#define SNOOP_TLS_CHUNKS 16     /* messages at most for one read or write */
 #define SNOOP_AT_FDCWD (-100)
 
 enum snoop_type {
@@ -28,6 +30,8 @@ enum snoop_type {
 	SNOOP_CONNECT,          /* family, port, addr */
 	SNOOP_LISTEN,           /* family, port, addr: the local address */
 	SNOOP_DNS,              /* s1: a DNS message received from port 53 */
+	SNOOP_TLS,              /* s1: plaintext written or read (flags) on TLS
+	                         * connection conn; ret: the call's byte count */
 	SNOOP_NTYPES
 };
 
@@ -39,12 +43,15 @@ enum snoop_type {
 
 /* hdr.flags of SNOOP_EXEC: a process picked by -c COMM, a root of its own */
 #define SNOOP_F_ROOT 1u
+/* hdr.flags of SNOOP_TLS: read (else written) */
+#define SNOOP_F_READ 2u
 
 /* Per-CPU counters of what was lost. */
 enum snoop_counter {
 	SNOOP_C_RING,           /* messages lost to a full ring buffer */
 	SNOOP_C_PIDS,           /* children not followed: the pid map was full */
 	SNOOP_C_RUNTIME,        /* opens of runtime files, left out (keep_runtime) */
+	SNOOP_C_TLS_CUT,        /* TLS reads and writes longer than the chunks sent */
 	SNOOP_NCOUNTERS
 };
 
@@ -62,6 +69,7 @@ struct snoop_hdr {
 	__u16 family;           /* AF_INET or AF_INET6 */
 	__u16 port;             /* host byte order */
 	__u8 addr[16];          /* network byte order: 4 bytes for IPv4 */
+	__u64 conn;             /* SNOOP_TLS: the TLS object's address */
 	char comm[SNOOP_COMM_LEN];
 };
 

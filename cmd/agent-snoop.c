@@ -24,11 +24,13 @@
 #include <bpf/libbpf.h>
 #include "snoop.skel.h"
 #include "cli.h"
+#include "paths.h"
 #include "event.h"
 #include "snoop/decode.h"
 
 static const char usage[] =
-	"usage: agent-snoop [-rv] [-o file] [-d seconds] [-b mib] [-u user | --as-root]\n"
+	"usage: agent-snoop [-rv] [--tls] [--no-text] [-o file] [-d seconds] [-b mib]\n"
+	"                   [-u user | --as-root]\n"
 	"                   -p pid | -c comm | -- command [arg ...]\n"
 	"       agent-snoop -h | -V\n";
 
@@ -44,6 +46,8 @@ static const char help[] =
 	"  -u, --user USER        run the command as USER (a name or a uid), with its groups\n"
 	"      --as-root          run the command as root, not as the user who invoked us\n"
 	"  -r, --runtime-files    also record the loader's, libraries' and locale opens\n"
+	"      --tls              read model calls off the TLS libraries' plaintext\n"
+	"      --no-text          --tls: leave prompt text out of the records\n"
 	"  -v, --verbose          show libbpf's messages and what tracing cost\n"
 	"  -h, --help             print this help and exit\n"
 	"  -V, --version          print the version and exit\n";
@@ -505,6 +509,155 @@ static void open_output(const char *file, const struct runas *ra)
 	}
 }
 
+/* --- TLS (--tls) ------------------------------------------------------------------ */
+
+/* The TLS libraries' calls, each with the return program that reads
+ * what it wrote or read. */
+enum { TW, TR, TWX, TRX };
+static const struct { const char *sym; int kind; } tls_syms[] = {
+	{"SSL_write", TW}, {"SSL_read", TR}, {"SSL_write_ex", TWX}, {"SSL_read_ex", TRX},
+	{"gnutls_record_send", TW}, {"gnutls_record_recv", TR},
+};
+
+static struct bpf_link **tls_links;
+static size_t ntls_links, captls_links;
+static char **tls_paths;        /* files looked at, with or without the symbols */
+static size_t ntls_paths, captls_paths;
+static size_t tls_attached;     /* files whose calls are probed */
+
+/* Probe the TLS calls that the file at path exports; once per file. */
+static void tls_attach(struct snoop_bpf *skel, const char *given)
+{
+	/* a file by its real name: libssl.so and libssl.so.3 are one */
+	char *path = realpath(given, NULL);
+	if (!path)
+		return;
+	for (size_t i = 0; i < ntls_paths; i++)
+		if (!strcmp(tls_paths[i], path)) {
+			free(path);
+			return;
+		}
+	GROW(tls_paths, ntls_paths, captls_paths);
+	tls_paths[ntls_paths++] = path;
+	struct bpf_program *ret[] = {skel->progs.tls_write_ret, skel->progs.tls_read_ret,
+		skel->progs.tls_write_ex_ret, skel->progs.tls_read_ex_ret};
+	int n = 0;
+	/* a file without a symbol makes libbpf say so: quiet unless -v */
+	for (size_t i = 0; i < sizeof tls_syms / sizeof *tls_syms; i++) {
+		LIBBPF_OPTS(bpf_uprobe_opts, o, .func_name = tls_syms[i].sym, .retprobe = false);
+		struct bpf_link *in = bpf_program__attach_uprobe_opts(skel->progs.tls_enter, -1, path,
+			0, &o);
+		if (!in)
+			continue;
+		o.retprobe = true;
+		struct bpf_link *out = bpf_program__attach_uprobe_opts(ret[tls_syms[i].kind], -1,
+			path, 0, &o);
+		if (!out) {
+			bpf_link__destroy(in);
+			continue;
+		}
+		GROW(tls_links, ntls_links, captls_links);
+		tls_links[ntls_links++] = in;
+		GROW(tls_links, ntls_links, captls_links);
+		tls_links[ntls_links++] = out;
+		n++;
+	}
+	if (n) {
+		tls_attached++;
+		if (verbose)
+			fprintf(stderr, "agent-snoop: --tls: %d calls probed in %s\n", n, path);
+	}
+}
+
+/* The TLS libraries a process maps, and its program when it carries its
+ * own (Node.js exports OpenSSL's symbols). */
+static void tls_scan(struct snoop_bpf *skel, uint32_t pid)
+{
+	char name[64];
+	snprintf(name, sizeof name, "/proc/%u/maps", pid);
+	FILE *f = fopen(name, "re");
+	if (!f)
+		return;
+	char line[4096];
+	while (fgets(line, sizeof line, f)) {
+		char *path = strchr(line, '/');
+		if (!path)
+			continue;
+		path[strcspn(path, "\n")] = 0;
+		const char *b = path_base(path);
+		if (!strncmp(b, "libssl.so", 9) || !strncmp(b, "libgnutls.so", 12))
+			tls_attach(skel, path);
+	}
+	fclose(f);
+	struct sbuf exe = {0};
+	snprintf(name, sizeof name, "/proc/%u/exe", pid);
+	if (readlink_sb(name, &exe) && exe.p[0] == '/')
+		tls_attach(skel, exe.p);
+	sb_free(&exe);
+}
+
+/* The TLS libraries the loader would give a program: those of ldconfig's
+ * cache, probed before the command starts. */
+static void tls_system(struct snoop_bpf *skel)
+{
+	FILE *f = popen("/sbin/ldconfig -p 2>/dev/null", "re");
+	if (!f)
+		return;
+	char line[4096];
+	while (fgets(line, sizeof line, f)) {
+		char *arrow = strstr(line, "=> ");
+		const char *b = line + strspn(line, " \t");
+		if (!arrow || (strncmp(b, "libssl.so", 9) && strncmp(b, "libgnutls.so", 12)))
+			continue;
+		char *path = arrow + 3;
+		path[strcspn(path, "\n")] = 0;
+		tls_attach(skel, path);
+	}
+	pclose(f);
+}
+
+/* Each followed process is looked at when it is first seen, and again
+ * half a second and two seconds later (the loader maps its libraries
+ * after the exec that made us see it). */
+struct seen {
+	uint32_t pid;
+	int64_t first;
+	int done;
+};
+static struct seen *seen;
+static size_t nseen, capseen;
+
+static void tls_poll(struct snoop_bpf *skel, int64_t now)
+{
+	__u32 key, next, *prev = NULL;
+	while (!bpf_map__get_next_key(skel->maps.followed, prev, &next, sizeof next)) {
+		key = next;
+		prev = &key;
+		size_t i = 0;
+		while (i < nseen && seen[i].pid != key)
+			i++;
+		if (i == nseen) {
+			GROW(seen, nseen, capseen);
+			seen[nseen++] = (struct seen){key, now, 0};
+		}
+		struct seen *e = &seen[i];
+		static const int64_t at[] = {0, 500, 2000};
+		if (e->done < 3 && now - e->first >= at[e->done]) {
+			tls_scan(skel, key);
+			e->done++;
+		}
+	}
+}
+
+static void tls_detach(void)
+{
+	for (size_t i = 0; i < ntls_links; i++)
+		bpf_link__destroy(tls_links[i]);
+	for (size_t i = 0; i < ntls_paths; i++)
+		free(tls_paths[i]);
+	free(tls_links), free(tls_paths), free(seen);
+}
+
 /* --- main ------------------------------------------------------------------------ */
 
 static int on_msg(void *ctx, void *data, size_t n)
@@ -725,12 +878,14 @@ int main(int argc, char **argv)
 		{"user", required_argument, 0, 'u'},
 		{"as-root", no_argument, 0, 'R'},
 		{"verbose", no_argument, 0, 'v'},
+		{"tls", no_argument, 0, 'T'},
+		{"no-text", no_argument, 0, 'N'},
 		CLI_LONGOPTS
 	};
 	int64_t pid = 0, bufmib = 16;
 	double duration = 0;
 	const char *comm = NULL, *output = NULL, *user = NULL;
-	bool runtime = false, as_root = false;
+	bool runtime = false, as_root = false, tls = false, notext = false;
 	int c;
 	diag_init(argv[0]);
 	while ((c = getopt_long(argc, argv, "+p:c:o:d:b:u:rv" CLI_SHORTOPTS, longopts, NULL)) != -1) {
@@ -762,6 +917,12 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 			verbose = true;
+			break;
+		case 'T':
+			tls = true;
+			break;
+		case 'N':
+			notext = true;
 			break;
 		default:
 			cli_default(&cli, c);
@@ -810,6 +971,13 @@ int main(int argc, char **argv)
 		strncpy((char *)skel->rodata->targ_comm, comm, SNOOP_COMM_LEN - 1);
 	}
 	skel->rodata->keep_runtime = runtime;
+	if (!tls) {   /* nothing of --tls is loaded without it */
+		bpf_program__set_autoload(skel->progs.tls_enter, false);
+		bpf_program__set_autoload(skel->progs.tls_write_ret, false);
+		bpf_program__set_autoload(skel->progs.tls_read_ret, false);
+		bpf_program__set_autoload(skel->progs.tls_write_ex_ret, false);
+		bpf_program__set_autoload(skel->progs.tls_read_ex_ret, false);
+	}
 	bpf_map__set_max_entries(skel->maps.events, rbbytes);
 	skel->rodata->wake_bytes = rbbytes / 8;
 	int err = snoop_bpf__load(skel);
@@ -824,6 +992,33 @@ int main(int argc, char **argv)
 	need_tracefs();
 	if (snoop_bpf__attach(skel) || attach_syscalls(skel))
 		die(2, "cannot attach the BPF programs (%s); -v shows why", strerror(errno));
+	if (tls) {
+		tls_system(skel);
+		/* the command's own program, when it carries a TLS library
+		 * (Node.js does): probed before it starts */
+		if (argc) {
+			struct sbuf prog = {0};
+			if (strchr(argv[0], '/')) {
+				sb_adds(&prog, argv[0]);
+			} else {
+				const char *pth = getenv("PATH");
+				for (const char *d = pth ? pth : "/usr/bin:/bin"; d && *d;) {
+					size_t k = strcspn(d, ":");
+					sb_reset(&prog);
+					sb_printf(&prog, "%.*s/%s", (int)k, d, argv[0]);
+					if (!access(prog.p, X_OK))
+						break;
+					prog.len = 0;
+					d = d[k] ? d + k + 1 : NULL;
+				}
+			}
+			char *real = prog.len ? realpath(prog.p, NULL) : NULL;
+			if (real)
+				tls_attach(skel, real);
+			free(real);
+			sb_free(&prog);
+		}
+	}
 	double cpu0 = cpu_seconds();
 
 	char session[64];
@@ -834,6 +1029,8 @@ int main(int argc, char **argv)
 		.clock_ms = clock_ms(CLOCK_REALTIME) - clock_ms(CLOCK_BOOTTIME),
 		.cwd_of = cwd_of,
 		.fd_path = fd_path,
+		.tls = tls,
+		.notext = notext,
 	};
 	struct snoop *s = snoop_new(&so, &stdout_sb);
 	struct sbuf cwd = {0};
@@ -901,6 +1098,8 @@ int main(int argc, char **argv)
 			break;
 		}
 		int64_t now = clock_ms(CLOCK_MONOTONIC);
+		if (tls)
+			tls_poll(skel, now);
 		if (argc) {
 			int st;
 			pid_t r = waitpid(child, &st, WNOHANG);
@@ -943,6 +1142,7 @@ int main(int argc, char **argv)
 			"messages\n", (unsigned long long)drops, (unsigned long long)lost,
 			(unsigned long long)k->bad);
 	ring_buffer__free(rb);
+	tls_detach();
 	detach_later(skel);
 	snoop_free(s);
 	sb_free(&cwd);

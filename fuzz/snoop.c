@@ -92,7 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 		return 0;
 	unsigned sel = (unsigned)first;
 	struct sbuf o = {0};
-	struct snoop_opts opt = { "run", 0, NULL, NULL };
+	struct snoop_opts opt = { .session = "run", .tls = true };
 	struct snoop *s = snoop_new(&opt, &o);
 	snoop_proc(s, 100, 1, "bash", "/home/u/proj", true);
 	snoop_session(s, 1700000000000, "/home/u/proj");

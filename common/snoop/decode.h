@@ -30,6 +30,8 @@ struct snoop_opts {
 	 * the cwd of pid, and the path open on descriptor fd of pid */
 	bool (*cwd_of)(uint32_t pid, struct sbuf *out);
 	bool (*fd_path)(uint32_t pid, int fd, struct sbuf *out);
+	bool tls;               /* read model calls off SNOOP_TLS messages */
+	bool notext;            /* no prompt text in records */
 };
 
 struct snoop_counts {

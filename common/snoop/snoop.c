@@ -14,6 +14,7 @@
 #include "paths.h"
 #include "shell/shell.h"
 #include "decode.h"
+#include "snoop/tls.h"
 
 #define MAX_CHAIN 64
 #define MAX_ARGV 32
@@ -26,6 +27,7 @@ struct proc {
 	char *exec_id;          /* id of the current image's exec record */
 	char *parent_id;        /* the parent's exec id when this one exec'd */
 	bool live, root, pending;
+	bool https, tls;        /* connected to port 443; TLS plaintext seen */
 	int kids;               /* table entries whose ppid is this one */
 	/* the exec record waiting for the exit */
 	int64_t ts;
@@ -79,6 +81,10 @@ struct snoop {
 	struct hmap dnsidx;
 	struct sbuf tmp, tmp2;
 	struct sbuf in1, in2, abs1, abs2;   /* on_file's, kept from one event to the next */
+	struct tls *tls;        /* --tls: the model calls on the wire */
+	char **blind;           /* programs that spoke HTTPS with no TLS seen */
+	size_t nblind, capblind;
+	uint64_t tls_cut;       /* TLS calls longer than the kernel sent */
 };
 
 /* --- decoding ------------------------------------------------------------- */
@@ -101,7 +107,8 @@ int snoop_decode(const void *p, size_t n, struct snoop_msg *m, const char **why)
 		return -1;
 	}
 	size_t max2 = h->type == SNOOP_EXEC ? SNOOP_ARGS_MAX : SNOOP_PATH_MAX;
-	size_t max1 = h->type == SNOOP_DNS ? SNOOP_DNS_MAX : SNOOP_PATH_MAX;
+	size_t max1 = h->type == SNOOP_DNS ? SNOOP_DNS_MAX : h->type == SNOOP_TLS ? SNOOP_TLS_CHUNK
+		: SNOOP_PATH_MAX;
 	if (h->len1 > max1 || h->len2 > max2 || sizeof *h + (size_t)h->len1 + h->len2 > n) {
 		*why = "string lengths out of range";
 		return -1;
@@ -571,6 +578,8 @@ static void net_event(struct snoop *s, struct proc *p, const struct snoop_hdr *h
 	e.ppid = p->ppid;
 	ev_write(s->out, &e, 0);
 	s->c.net++;
+	if (h->port == 443 && !strcmp(class, "net"))
+		p->https = true;
 }
 
 /* --- DNS answers ------------------------------------------------------------ */
@@ -698,8 +707,25 @@ static void proc_exec(struct snoop *s, struct proc *p, const struct snoop_msg *m
 	p->pending = true;
 }
 
+/* A program that spoke HTTPS but whose TLS was not seen: its TLS library
+ * is not one uprobes reach (Bun's and rustls' are static and stripped). */
+static void blind_check(struct snoop *s, const struct proc *p)
+{
+	if (!s->tls || !p->https || p->tls)
+		return;
+	const char *name = p->name ? p->name : "?";
+	for (size_t i = 0; i < s->nblind; i++)
+		if (!strcmp(s->blind[i], name))
+			return;
+	GROW(s->blind, s->nblind, s->capblind);
+	s->blind[s->nblind++] = xstrdup(name);
+}
+
 static void proc_exit(struct snoop *s, struct proc *p, const struct snoop_hdr *h)
 {
+	blind_check(s, p);
+	if (s->tls)
+		tls_exit(s->tls, p->pid);
 	if (p->pending) {
 		int64_t st = h->ret, exit;
 		if (st & 0x7f)
@@ -793,6 +819,19 @@ void snoop_feed(struct snoop *s, const struct snoop_msg *m)
 		snoop_dns(m->s1, m->n1, dns_learn, s);
 		return;
 	}
+	if (h->type == SNOOP_TLS) {
+		if (!s->tls)
+			return;
+		struct proc *tp = find(s, h->pid);
+		if (tp)
+			tp->tls = true;
+		/* the first chunk of a call longer than the chunks sent */
+		if (!h->dirfd && (uint64_t)h->ret > (uint64_t)SNOOP_TLS_CHUNKS * SNOOP_TLS_CHUNK)
+			s->tls_cut++;
+		tls_data(s->tls, h->pid, h->conn, h->flags & SNOOP_F_READ, m->s1, m->n1,
+			ms_of(s, h->ts));
+		return;
+	}
 	struct proc *p = proc_of(s, h);
 	switch (h->type) {
 	case SNOOP_EXEC:
@@ -821,12 +860,24 @@ void snoop_feed(struct snoop *s, const struct snoop_msg *m)
 
 /* --- the run ------------------------------------------------------------------ */
 
+/* A record of the model calls read off TLS: the run's agent and session. */
+static void tls_emit(void *arg, const struct event *e0)
+{
+	struct snoop *s = arg;
+	struct event e = *e0;
+	e.agent = "snoop";
+	e.session = s->o.session;
+	ev_write(s->out, &e, s->o.notext ? EVW_NOTEXT : 0);
+}
+
 struct snoop *snoop_new(const struct snoop_opts *o, struct sbuf *out)
 {
 	struct snoop *s = xcalloc(1, sizeof *s);
 	s->o = *o;
 	s->o.session = xstrdup(o->session ? o->session : "snoop");
 	s->out = out;
+	if (o->tls)
+		s->tls = tls_new(o->notext, tls_emit, s);
 	return s;
 }
 
@@ -849,9 +900,15 @@ void snoop_session(struct snoop *s, int64_t ts, const char *cwd)
 void snoop_finish(struct snoop *s, int64_t ts, uint64_t drops, uint64_t pidlost,
 	uint64_t runtime)
 {
-	for (size_t i = 0; i < s->npr; i++)
+	for (size_t i = 0; i < s->npr; i++) {
 		if (s->pr[i].pending)
 			write_exec(s, &s->pr[i], "unknown", EV_NONE, EV_NONE);
+		if (s->pr[i].live) {
+			blind_check(s, &s->pr[i]);
+			if (s->tls)
+				tls_exit(s->tls, s->pr[i].pid);
+		}
+	}
 	snoop_flush(s);
 	struct event e;
 	base_event(s, &e, "summary");
@@ -866,6 +923,23 @@ void snoop_finish(struct snoop *s, int64_t ts, uint64_t drops, uint64_t pidlost,
 		(unsigned long long)s->c.files, (unsigned long long)s->c.net,
 		(unsigned long long)runtime, (unsigned long long)drops, (unsigned long long)pidlost,
 		(unsigned long long)s->c.bad);
+	if (s->tls) {
+		/* the model calls read off TLS, what could not be read, and the
+		 * programs whose TLS was not visible at all */
+		const struct tls_counts *k = tls_counts(s->tls);
+		s->out->len -= 2;
+		sb_printf(s->out, ",\"tls\":{\"calls\":%llu,\"prompts\":%llu,\"other\":%llu,"
+			"\"unparsed\":%llu,\"cut\":%llu,\"undecoded\":%llu,\"not_visible\":[",
+			(unsigned long long)k->calls, (unsigned long long)k->prompts,
+			(unsigned long long)k->other, (unsigned long long)k->unparsed,
+			(unsigned long long)(k->cut + s->tls_cut), (unsigned long long)k->br);
+		for (size_t i = 0; i < s->nblind; i++) {
+			if (i)
+				sb_addc(s->out, ',');
+			sb_json_str(s->out, s->blind[i], strlen(s->blind[i]));
+		}
+		sb_adds(s->out, "]}}\n");
+	}
 }
 
 const char *snoop_feed_bytes(struct snoop *s, const void *p, size_t n)
@@ -908,5 +982,9 @@ void snoop_free(struct snoop *s)
 	sb_free(&s->abs1);
 	sb_free(&s->abs2);
 	free((char *)s->o.session);
+	tls_free(s->tls);
+	for (size_t i = 0; i < s->nblind; i++)
+		free(s->blind[i]);
+	free(s->blind);
 	free(s);
 }

@@ -1,0 +1,877 @@
+/* SPDX-License-Identifier: MIT */
+/* tls.c: HTTP/1.1 over a TLS connection's plaintext, and the model calls
+ * in it (tls.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <zlib.h>
+#include "json.h"
+#include "snoop/tls.h"
+
+#define HEAD_MAX ((size_t)64 << 10)
+#define PENDING_MAX 16
+#define TOOLS_MAX 64
+
+enum { H_HEAD, H_LEN, H_CHUNK_SIZE, H_CHUNK_DATA, H_CHUNK_END, H_TRAILER, H_EOF, H_LOST };
+enum { API_NONE, API_ANTHROPIC, API_OPENAI_CHAT, API_OPENAI_RESP, API_GEMINI };
+
+/* One direction of a connection: the message being read. */
+struct half {
+	int state;
+	struct sbuf head, body, line;
+	uint64_t left;
+	bool cut, gzip, deflate, other_enc, sse;
+	int status;             /* responses */
+	char *path;             /* requests, malloc'd */
+	int64_t t0, t1;
+};
+
+/* A request waiting for its response. */
+struct req {
+	int api;
+	char *model, *prompt;   /* malloc'd; prompt: the prompt record's id */
+	int64_t t0;
+	bool unparsed;
+};
+
+struct conn {
+	uint32_t pid;
+	uint64_t id;
+	struct half out, in;
+	struct req q[PENDING_MAX];
+	int nq;
+	bool used;
+};
+
+/* What a process typed last: its prompt record, for the calls after it. */
+struct pstate {
+	uint32_t pid;
+	char *id;
+	uint64_t hash;
+	uint64_t n;
+};
+
+struct tls {
+	bool notext;
+	void (*emit)(void *, const struct event *);
+	void *arg;
+	struct conn *c;
+	size_t nc, capc;
+	struct pstate *ps;
+	size_t nps, capps;
+	struct tls_counts k;
+	struct jdoc d;
+	uint64_t seq;
+};
+
+struct tls *tls_new(bool notext, void (*emit)(void *, const struct event *), void *arg)
+{
+	struct tls *t = xcalloc(1, sizeof *t);
+	t->notext = notext, t->emit = emit, t->arg = arg;
+	return t;
+}
+
+const struct tls_counts *tls_counts(const struct tls *t) { return &t->k; }
+
+static void half_reset(struct half *h)
+{
+	h->state = H_HEAD;
+	h->head.len = h->body.len = h->line.len = 0;
+	h->left = 0;
+	h->cut = h->gzip = h->deflate = h->other_enc = h->sse = false;
+	h->status = 0;
+	free(h->path);
+	h->path = NULL;
+	h->t0 = h->t1 = 0;
+}
+
+static void half_free(struct half *h)
+{
+	half_reset(h);
+	sb_free(&h->head), sb_free(&h->body), sb_free(&h->line);
+}
+
+static void conn_free(struct conn *c)
+{
+	half_free(&c->out), half_free(&c->in);
+	for (int i = 0; i < c->nq; i++)
+		free(c->q[i].model), free(c->q[i].prompt);
+	memset(c, 0, sizeof *c);
+}
+
+static struct conn *conn_of(struct tls *t, uint32_t pid, uint64_t id)
+{
+	struct conn *free_slot = NULL;
+	for (size_t i = 0; i < t->nc; i++) {
+		if (t->c[i].used && t->c[i].pid == pid && t->c[i].id == id)
+			return &t->c[i];
+		if (!t->c[i].used && !free_slot)
+			free_slot = &t->c[i];
+	}
+	if (!free_slot) {
+		GROW(t->c, t->nc, t->capc);
+		free_slot = &t->c[t->nc++];
+		memset(free_slot, 0, sizeof *free_slot);
+	}
+	free_slot->used = true, free_slot->pid = pid, free_slot->id = id;
+	free_slot->out.state = free_slot->in.state = H_HEAD;
+	return free_slot;
+}
+
+static void complete(struct tls *t, struct conn *c, bool read);
+
+void tls_exit(struct tls *t, uint32_t pid)
+{
+	for (size_t i = 0; i < t->nc; i++)
+		if (t->c[i].used && t->c[i].pid == pid) {
+			/* a response read to the connection's end ends with it */
+			if (t->c[i].in.state == H_EOF)
+				complete(t, &t->c[i], true);
+			conn_free(&t->c[i]);
+		}
+	for (size_t i = 0; i < t->nps; i++)
+		if (t->ps[i].pid == pid) {
+			free(t->ps[i].id);
+			t->ps[i] = t->ps[--t->nps];
+			break;
+		}
+}
+
+void tls_free(struct tls *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->nc; i++)
+		conn_free(&t->c[i]);
+	for (size_t i = 0; i < t->nps; i++)
+		free(t->ps[i].id);
+	free(t->c), free(t->ps);
+	jdoc_free(&t->d);
+	free(t);
+}
+
+/* --- the head of a message -------------------------------------------------- */
+
+static bool hname(const char *l, size_t n, const char *name, const char **v, size_t *vn)
+{
+	size_t k = strlen(name);
+	if (n <= k || l[k] != ':' || strncasecmp(l, name, k))
+		return false;
+	size_t i = k + 1;
+	while (i < n && (l[i] == ' ' || l[i] == '\t'))
+		i++;
+	size_t e = n;
+	while (e > i && (l[e - 1] == ' ' || l[e - 1] == '\t' || l[e - 1] == '\r'))
+		e--;
+	*v = l + i, *vn = e - i;
+	return true;
+}
+
+static bool has_token(const char *v, size_t n, const char *tok)
+{
+	size_t k = strlen(tok);
+	for (size_t i = 0; i + k <= n; i++)
+		if (!strncasecmp(v + i, tok, k))
+			return true;
+	return false;
+}
+
+/* The head is complete in h->head: its start line and the framing
+ * headers.  false when it is not HTTP/1.x. */
+static bool parse_head(struct half *h, bool response)
+{
+	const char *p = h->head.p, *e = p + h->head.len;
+	const char *nl = memchr(p, '\n', (size_t)(e - p));
+	if (!nl)
+		return false;
+	size_t n = (size_t)(nl - p);
+	if (response) {
+		if (n < 12 || strncmp(p, "HTTP/1.", 7))
+			return false;
+		h->status = atoi(p + 9);
+	} else {
+		const char *sp = memchr(p, ' ', n);
+		const char *sp2 = sp ? memchr(sp + 1, ' ', (size_t)(nl - sp - 1)) : NULL;
+		if (!sp || !sp2 || (size_t)(nl - sp2) < 9 || strncmp(sp2 + 1, "HTTP/1.", 7))
+			return false;
+		h->path = xstrndup(sp + 1, (size_t)(sp2 - sp - 1));
+	}
+	bool chunked = false, len = false;
+	uint64_t clen = 0;
+	for (const char *l = nl + 1; l < e;) {
+		const char *le = memchr(l, '\n', (size_t)(e - l));
+		size_t ln = le ? (size_t)(le - l) : (size_t)(e - l);
+		const char *v;
+		size_t vn;
+		if (hname(l, ln, "content-length", &v, &vn)) {
+			len = true, clen = 0;
+			for (size_t i = 0; i < vn && v[i] >= '0' && v[i] <= '9' && clen < UINT64_MAX / 10; i++)
+				clen = clen * 10 + (uint64_t)(v[i] - '0');
+		} else if (hname(l, ln, "transfer-encoding", &v, &vn)) {
+			chunked = has_token(v, vn, "chunked");
+		} else if (hname(l, ln, "content-encoding", &v, &vn)) {
+			if (has_token(v, vn, "gzip"))
+				h->gzip = true;
+			else if (has_token(v, vn, "deflate"))
+				h->deflate = true;
+			else if (vn && !has_token(v, vn, "identity"))
+				h->other_enc = true;
+		} else if (hname(l, ln, "content-type", &v, &vn)) {
+			h->sse = has_token(v, vn, "text/event-stream");
+		}
+		l = le ? le + 1 : e;
+	}
+	if (chunked)
+		h->state = H_CHUNK_SIZE;
+	else if (len)
+		h->state = clen ? H_LEN : H_HEAD, h->left = clen;
+	else if (response && h->status != 204 && h->status != 304 && h->status >= 200)
+		h->state = H_EOF;   /* to the end of the connection */
+	else
+		h->state = H_HEAD;   /* no body */
+	return true;
+}
+
+/* --- bodies ---------------------------------------------------------------------- */
+
+static void body_add(struct tls *t, struct half *h, const char *p, size_t n)
+{
+	if (h->body.len + n > TLS_BODY_MAX) {
+		if (!h->cut)
+			t->k.cut++;
+		h->cut = true;
+		n = h->body.len < TLS_BODY_MAX ? TLS_BODY_MAX - h->body.len : 0;
+	}
+	sb_add(&h->body, p, n);
+}
+
+/* The body as sent: gzip and deflate undone.  NULL when it cannot be. */
+static const char *decoded(struct tls *t, struct half *h, struct sbuf *tmp, size_t *n)
+{
+	if (h->other_enc) {
+		t->k.br++;
+		return NULL;
+	}
+	if (!h->gzip && !h->deflate) {
+		*n = h->body.len;
+		return h->body.len ? h->body.p : "";
+	}
+	z_stream z = {0};
+	/* 15 + 32: a gzip or zlib header, found; a raw deflate stream is
+	 * tried after */
+	for (int wb = 47; wb; wb = wb == 47 ? -15 : 0) {
+		memset(&z, 0, sizeof z);
+		if (inflateInit2(&z, wb) != Z_OK)
+			return NULL;
+		tmp->len = 0;
+		z.next_in = (unsigned char *)h->body.p;
+		z.avail_in = (uInt)h->body.len;
+		int r = Z_OK;
+		char out[16384];
+		while (r == Z_OK && tmp->len < TLS_BODY_MAX) {
+			z.next_out = (unsigned char *)out;
+			z.avail_out = sizeof out;
+			r = inflate(&z, Z_NO_FLUSH);
+			sb_add(tmp, out, sizeof out - z.avail_out);
+			if (r == Z_BUF_ERROR && z.avail_in == 0)
+				break;   /* cut short: what came is kept */
+		}
+		inflateEnd(&z);
+		if (r == Z_STREAM_END || r == Z_OK || (r == Z_BUF_ERROR && tmp->len)) {
+			*n = tmp->len;
+			sb_addc(tmp, 0);
+			tmp->len = *n;
+			return tmp->p;
+		}
+	}
+	return NULL;
+}
+
+/* --- model APIs ---------------------------------------------------------------- */
+
+static int api_of(const char *path)
+{
+	if (!path)
+		return API_NONE;
+	if (strstr(path, "/v1/messages") && !strstr(path, "count_tokens"))
+		return API_ANTHROPIC;
+	if (strstr(path, "/chat/completions"))
+		return API_OPENAI_CHAT;
+	if (strstr(path, "/responses"))
+		return API_OPENAI_RESP;
+	if (strstr(path, ":generateContent") || strstr(path, ":streamGenerateContent"))
+		return API_GEMINI;
+	return API_NONE;
+}
+
+/* Meta text an agent puts in a user message (reminders, command
+ * wrappers): a text that starts with a tag. */
+static bool meta_text(const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\n'))
+		s++, n--;
+	return n > 2 && s[0] == '<' && ((s[1] >= 'a' && s[1] <= 'z') || s[1] == '/');
+}
+
+/* The text of a message's content: a string, or text parts (key txt);
+ * false when a part is a tool's result (kinds), or there is no typed text. */
+static bool user_text(struct jdoc *d, const struct jnode *content, const char *txt,
+	const char *const *results, struct sbuf *out)
+{
+	if (!content)
+		return false;
+	if (content->type == J_STR) {
+		size_t n;
+		const char *s = jsn(d, content, &n);
+		if (!s || !n || meta_text(s, n))
+			return false;
+		sb_add(out, s, n);
+		return true;
+	}
+	if (content->type != J_ARR)
+		return false;
+	bool any = false;
+	JFOR(d, content, part) {
+		for (int i = 0; results[i]; i++)
+			if (jget(d, part, results[i]) || jeq(jget(d, part, "type"), results[i]))
+				return false;
+		size_t n;
+		const char *s = jsn(d, jget(d, part, txt), &n);
+		if (s && n && !meta_text(s, n)) {
+			if (any)
+				sb_addc(out, '\n');
+			sb_add(out, s, n);
+			any = true;
+		}
+	}
+	return any;
+}
+
+static const struct jnode *last_elem(const struct jdoc *d, const struct jnode *arr)
+{
+	const struct jnode *last = NULL;
+	JFOR(d, arr, it)
+		last = it;
+	return last;
+}
+
+/* The request: its model, and the person's prompt when its last message
+ * is one (not a tool's result). */
+static void read_request(struct tls *t, int api, const char *path, const char *body, size_t n,
+	char **model, struct sbuf *prompt)
+{
+	struct jdoc *d = &t->d;
+	if (api == API_GEMINI) {
+		const char *m = strstr(path, "models/");
+		if (m) {
+			m += 7;
+			size_t k = strcspn(m, ":?/");
+			*model = xstrndup(m, k);
+		}
+	}
+	if (!n || jparse(d, body, n) < 0)
+		return;
+	const struct jnode *r = jroot(d);
+	const char *m = js(d, jget(d, r, "model"));
+	if (m && !*model)
+		*model = xstrdup(m);
+	static const char *const anth[] = {"tool_result", NULL};
+	static const char *const oai[] = {"tool_call_id", NULL};
+	static const char *const resp[] = {"function_call_output", "call_id", NULL};
+	static const char *const gem[] = {"functionResponse", NULL};
+	const struct jnode *last;
+	switch (api) {
+	case API_ANTHROPIC:
+		last = last_elem(d, jget(d, r, "messages"));
+		if (last && jeq(jget(d, last, "role"), "user"))
+			user_text(d, jget(d, last, "content"), "text", anth, prompt);
+		break;
+	case API_OPENAI_CHAT:
+		last = last_elem(d, jget(d, r, "messages"));
+		if (last && jeq(jget(d, last, "role"), "user"))
+			user_text(d, jget(d, last, "content"), "text", oai, prompt);
+		break;
+	case API_OPENAI_RESP: {
+		const struct jnode *in = jget(d, r, "input");
+		if (in && in->type == J_STR) {
+			user_text(d, in, "text", resp, prompt);
+		} else {
+			last = last_elem(d, in);
+			if (last && jeq(jget(d, last, "role"), "user"))
+				user_text(d, jget(d, last, "content"), "text", resp, prompt);
+		}
+		break;
+	}
+	case API_GEMINI:
+		last = last_elem(d, jget(d, r, "contents"));
+		if (last && (!jget(d, last, "role") || jeq(jget(d, last, "role"), "user")))
+			user_text(d, jget(d, last, "parts"), "text", gem, prompt);
+		break;
+	}
+}
+
+/* What a response told, folded over its events. */
+struct acc {
+	char *id, *model;
+	int64_t in, cr, cw, cw1h, out, reason;
+	bool usage, error;
+	char *tools[TOOLS_MAX];
+	int ntools;
+};
+
+static void acc_str(char **dst, const char *s)
+{
+	if (s && *s && !*dst)
+		*dst = xstrdup(s);
+}
+
+static void acc_tool(struct acc *a, const char *name)
+{
+	if (name && *name && a->ntools < TOOLS_MAX)
+		a->tools[a->ntools++] = xstrdup(name);
+}
+
+static void acc_free(struct acc *a)
+{
+	free(a->id), free(a->model);
+	for (int i = 0; i < a->ntools; i++)
+		free(a->tools[i]);
+}
+
+/* usage figure k of object u into *dst, when there */
+static void num(struct jdoc *d, const struct jnode *u, const char *k, int64_t *dst, bool *seen)
+{
+	const struct jnode *v = jget(d, u, k);
+	if (v && v->type == J_NUM) {
+		*dst = jint(v, 0);
+		if (*dst < 0)
+			*dst = 0;
+		*seen = true;
+	}
+}
+
+static void fold_anthropic(struct jdoc *d, const struct jnode *o, struct acc *a)
+{
+	const struct jnode *m = jeq(jget(d, o, "type"), "message_start") ? jget(d, o, "message") : o;
+	if (jeq(jget(d, o, "type"), "error"))
+		a->error = true;
+	if (jeq(jget(d, m, "type"), "message")) {
+		acc_str(&a->id, js(d, jget(d, m, "id")));
+		acc_str(&a->model, js(d, jget(d, m, "model")));
+		JFOR(d, jget(d, m, "content"), b)
+			if (jeq(jget(d, b, "type"), "tool_use") || jeq(jget(d, b, "type"), "server_tool_use"))
+				acc_tool(a, js(d, jget(d, b, "name")));
+	}
+	const struct jnode *cb = jget(d, o, "content_block");
+	if (cb && (jeq(jget(d, cb, "type"), "tool_use") || jeq(jget(d, cb, "type"), "server_tool_use")))
+		acc_tool(a, js(d, jget(d, cb, "name")));
+	const struct jnode *u = jget(d, m, "usage");
+	if (!u)
+		u = jget(d, o, "usage");
+	if (u && u->type == J_OBJ) {
+		num(d, u, "input_tokens", &a->in, &a->usage);
+		num(d, u, "cache_read_input_tokens", &a->cr, &a->usage);
+		num(d, u, "cache_creation_input_tokens", &a->cw, &a->usage);
+		num(d, jget(d, u, "cache_creation"), "ephemeral_1h_input_tokens", &a->cw1h, &a->usage);
+		num(d, u, "output_tokens", &a->out, &a->usage);
+	}
+}
+
+static void fold_openai_chat(struct jdoc *d, const struct jnode *o, struct acc *a)
+{
+	acc_str(&a->id, js(d, jget(d, o, "id")));
+	acc_str(&a->model, js(d, jget(d, o, "model")));
+	if (jget(d, o, "error"))
+		a->error = true;
+	JFOR(d, jget(d, o, "choices"), ch) {
+		const struct jnode *msg = jget(d, ch, "message");
+		if (!msg)
+			msg = jget(d, ch, "delta");
+		JFOR(d, jget(d, msg, "tool_calls"), tc)
+			acc_tool(a, js(d, jgetv(d, tc, "function", "name", NULL)));
+	}
+	const struct jnode *u = jget(d, o, "usage");
+	if (u && u->type == J_OBJ) {
+		int64_t prompt = 0, cached = 0;
+		bool seen = false;
+		num(d, u, "prompt_tokens", &prompt, &seen);
+		num(d, jget(d, u, "prompt_tokens_details"), "cached_tokens", &cached, &seen);
+		num(d, u, "completion_tokens", &a->out, &seen);
+		num(d, jget(d, u, "completion_tokens_details"), "reasoning_tokens", &a->reason, &seen);
+		if (seen) {
+			a->usage = true;
+			a->cr = cached < prompt ? cached : prompt;
+			a->in = prompt - a->cr;
+		}
+	}
+}
+
+static void fold_openai_resp(struct jdoc *d, const struct jnode *o, struct acc *a)
+{
+	const struct jnode *r = jget(d, o, "response");
+	if (!r || r->type != J_OBJ)
+		r = o;
+	if (jeq(jget(d, o, "type"), "response.failed") || jeq(jget(d, o, "type"), "error"))
+		a->error = true;
+	if (!jeq(jget(d, r, "object"), "response"))
+		return;
+	acc_str(&a->id, js(d, jget(d, r, "id")));
+	acc_str(&a->model, js(d, jget(d, r, "model")));
+	bool done = jeq(jget(d, r, "status"), "completed") || jeq(jget(d, r, "status"), "incomplete") ||
+		jeq(jget(d, r, "status"), "failed");
+	if (!done)
+		return;   /* response.created and .in_progress repeat the object, empty */
+	a->ntools = 0;
+	JFOR(d, jget(d, r, "output"), it) {
+		const char *ty = js(d, jget(d, it, "type"));
+		if (ty && (!strcmp(ty, "function_call") || !strcmp(ty, "custom_tool_call")))
+			acc_tool(a, js(d, jget(d, it, "name")));
+		else if (ty && strstr(ty, "_call"))
+			acc_tool(a, ty);
+	}
+	const struct jnode *u = jget(d, r, "usage");
+	if (u && u->type == J_OBJ) {
+		int64_t in = 0, cached = 0;
+		bool seen = false;
+		num(d, u, "input_tokens", &in, &seen);
+		num(d, jget(d, u, "input_tokens_details"), "cached_tokens", &cached, &seen);
+		num(d, u, "output_tokens", &a->out, &seen);
+		num(d, jget(d, u, "output_tokens_details"), "reasoning_tokens", &a->reason, &seen);
+		if (seen) {
+			a->usage = true;
+			a->cr = cached < in ? cached : in;
+			a->in = in - a->cr;
+		}
+	}
+}
+
+static void fold_gemini(struct jdoc *d, const struct jnode *o, struct acc *a)
+{
+	acc_str(&a->id, js(d, jget(d, o, "responseId")));
+	acc_str(&a->model, js(d, jget(d, o, "modelVersion")));
+	if (jget(d, o, "error"))
+		a->error = true;
+	JFOR(d, jget(d, o, "candidates"), c)
+		JFOR(d, jgetv(d, c, "content", "parts", NULL), p)
+			acc_tool(a, js(d, jgetv(d, p, "functionCall", "name", NULL)));
+	const struct jnode *u = jget(d, o, "usageMetadata");
+	if (u && u->type == J_OBJ) {
+		int64_t prompt = 0, cached = 0, cand = 0, thoughts = 0;
+		bool seen = false;
+		num(d, u, "promptTokenCount", &prompt, &seen);
+		num(d, u, "cachedContentTokenCount", &cached, &seen);
+		num(d, u, "candidatesTokenCount", &cand, &seen);
+		num(d, u, "thoughtsTokenCount", &thoughts, &seen);
+		if (seen) {
+			a->usage = true;
+			a->cr = cached < prompt ? cached : prompt;
+			a->in = prompt - a->cr;
+			a->out = cand + thoughts;
+			a->reason = thoughts;
+		}
+	}
+}
+
+static void fold(struct jdoc *d, int api, const struct jnode *o, struct acc *a)
+{
+	if (!o || o->type != J_OBJ)
+		return;
+	switch (api) {
+	case API_ANTHROPIC: fold_anthropic(d, o, a); break;
+	case API_OPENAI_CHAT: fold_openai_chat(d, o, a); break;
+	case API_OPENAI_RESP: fold_openai_resp(d, o, a); break;
+	case API_GEMINI: fold_gemini(d, o, a); break;
+	}
+}
+
+/* The body: one JSON document (an object, or Gemini's array of them), or
+ * server-sent events whose data lines are JSON.  false when nothing in it
+ * could be read. */
+static bool read_response(struct tls *t, int api, bool sse, const char *p, size_t n, struct acc *a)
+{
+	struct jdoc *d = &t->d;
+	bool any = false;
+	if (!sse) {
+		if (jparse(d, p, n) < 0)
+			return false;
+		const struct jnode *r = jroot(d);
+		if (r && r->type == J_ARR) {
+			JFOR(d, r, it)
+				fold(d, api, it, a);
+		} else {
+			fold(d, api, r, a);
+		}
+		return true;
+	}
+	struct sbuf data = {0};
+	for (const char *l = p, *e = p + n; l < e;) {
+		const char *le = memchr(l, '\n', (size_t)(e - l));
+		size_t ln = le ? (size_t)(le - l) : (size_t)(e - l);
+		if (ln && l[ln - 1] == '\r')
+			ln--;
+		if (ln >= 5 && !strncmp(l, "data:", 5)) {
+			size_t s = 5 + (ln > 5 && l[5] == ' ');
+			if (data.len)
+				sb_addc(&data, '\n');
+			sb_add(&data, l + s, ln - s);
+		} else if (!ln && data.len) {   /* an event ends */
+			if (strcmp(data.p, "[DONE]") && jparse(d, data.p, data.len) == 0) {
+				fold(d, api, jroot(d), a);
+				any = true;
+			}
+			data.len = 0;
+		}
+		l = le ? le + 1 : e;
+	}
+	if (data.len && strcmp(data.p, "[DONE]") && jparse(d, data.p, data.len) == 0) {
+		fold(d, api, jroot(d), a);
+		any = true;
+	}
+	sb_free(&data);
+	return any;
+}
+
+/* --- exchanges ---------------------------------------------------------------- */
+
+static struct pstate *pstate_of(struct tls *t, uint32_t pid)
+{
+	for (size_t i = 0; i < t->nps; i++)
+		if (t->ps[i].pid == pid)
+			return &t->ps[i];
+	GROW(t->ps, t->nps, t->capps);
+	struct pstate *s = &t->ps[t->nps++];
+	memset(s, 0, sizeof *s);
+	s->pid = pid;
+	return s;
+}
+
+static void on_request(struct tls *t, struct conn *c)
+{
+	struct half *h = &c->out;
+	int api = api_of(h->path);
+	if (api == API_NONE) {
+		t->k.other++;
+		return;
+	}
+	if (c->nq == PENDING_MAX) {   /* never answered: the oldest goes */
+		free(c->q[0].model), free(c->q[0].prompt);
+		memmove(c->q, c->q + 1, (PENDING_MAX - 1) * sizeof *c->q);
+		c->nq--;
+	}
+	struct req *r = &c->q[c->nq++];
+	memset(r, 0, sizeof *r);
+	r->api = api;
+	r->t0 = h->t0;
+	struct sbuf tmp = {0}, text = {0};
+	size_t n;
+	const char *body = decoded(t, h, &tmp, &n);
+	if (!body || h->cut)
+		r->unparsed = true;
+	else
+		read_request(t, api, h->path, body, n, &r->model, &text);
+	struct pstate *ps = pstate_of(t, c->pid);
+	if (text.len) {
+		/* a prompt sent again (a retry) is the same prompt */
+		uint64_t hh = hash64(text.p, text.len, 0x7e11);
+		if (!ps->id || hh != ps->hash) {
+			char id[64];
+			snprintf(id, sizeof id, "tls:%u:p%llu", (unsigned)c->pid, (unsigned long long)++ps->n);
+			free(ps->id);
+			ps->id = xstrdup(id);
+			ps->hash = hh;
+			struct event e;
+			ev_init(&e);
+			e.kind = "prompt";
+			e.ts = h->t0;
+			e.id = ps->id;
+			e.origin = "human";
+			if (!t->notext)
+				e.text = text.p, e.text_len = text.len;
+			t->emit(t->arg, &e);
+			t->k.prompts++;
+		}
+	}
+	if (ps->id)
+		r->prompt = xstrdup(ps->id);
+	sb_free(&tmp), sb_free(&text);
+}
+
+static void on_response(struct tls *t, struct conn *c)
+{
+	struct half *h = &c->in;
+	if (h->status >= 100 && h->status < 200)
+		return;   /* 100 Continue: the real response follows */
+	if (!c->nq)
+		return;   /* no model request waits: not a model call */
+	struct req r = c->q[0];
+	memmove(c->q, c->q + 1, (size_t)(c->nq - 1) * sizeof *c->q);
+	c->nq--;
+	struct acc a = {0};
+	struct sbuf tmp = {0};
+	size_t n = 0;
+	const char *body = decoded(t, h, &tmp, &n);
+	bool ok = body && read_response(t, r.api, h->sse, body, n, &a);
+	if (!ok || r.unparsed)
+		t->k.unparsed++;
+	struct event e;
+	ev_init(&e);
+	e.kind = "llm";
+	e.ts = h->t1;
+	char id[64];
+	if (a.id) {
+		e.id = a.id;
+	} else {
+		snprintf(id, sizeof id, "tls:%u:c%llu", (unsigned)c->pid, (unsigned long long)++t->seq);
+		e.id = id;
+	}
+	e.parent = r.prompt;
+	e.prompt = r.prompt;
+	e.model = a.model ? a.model : r.model;
+	if (r.t0 && h->t1 >= r.t0)
+		e.duration_ms = h->t1 - r.t0;
+	e.status = h->status >= 200 && h->status < 300 && !a.error ? "ok" : "error";
+	if (a.usage) {
+		e.has_tokens = true;
+		e.tokens.input = a.in, e.tokens.cache_read = a.cr, e.tokens.cache_write = a.cw;
+		e.tokens.cache_write_1h = a.cw1h < a.cw ? a.cw1h : a.cw;
+		e.tokens.output = a.out, e.tokens.reasoning = a.reason;
+	}
+	if (a.ntools) {
+		e.tools = (const char **)a.tools;
+		e.ntools = a.ntools;
+	}
+	t->emit(t->arg, &e);
+	t->k.calls++;
+	acc_free(&a);
+	free(r.model), free(r.prompt);
+	sb_free(&tmp);
+}
+
+static void complete(struct tls *t, struct conn *c, bool read)
+{
+	struct half *h = read ? &c->in : &c->out;
+	if (read)
+		on_response(t, c);
+	else
+		on_request(t, c);
+	half_reset(h);
+}
+
+/* --- bytes in -------------------------------------------------------------------- */
+
+static void feed(struct tls *t, struct conn *c, bool read, const char *p, size_t n, int64_t ts)
+{
+	struct half *h = read ? &c->in : &c->out;
+	while (n) {
+		if (h->state == H_LOST)
+			return;
+		if (h->state == H_HEAD) {
+			if (!h->head.len && !h->t0)
+				h->t0 = ts;
+			/* the blank line ends the head: look from where it may start */
+			size_t from = h->head.len > 3 ? h->head.len - 3 : 0;
+			size_t take = n;
+			sb_add(&h->head, p, n);
+			const char *end = NULL;
+			for (size_t i = from; i + 3 < h->head.len; i++)
+				if (!memcmp(h->head.p + i, "\r\n\r\n", 4)) {
+					end = h->head.p + i + 4;
+					break;
+				}
+			if (!end) {
+				if (h->head.len > HEAD_MAX) {
+					h->state = H_LOST;   /* no HTTP/1 here: give up on it */
+					t->k.cut++;
+				}
+				return;
+			}
+			size_t used = (size_t)(end - h->head.p);
+			size_t rest = h->head.len - used;
+			take = n - rest;
+			h->head.len = used;
+			if (!parse_head(h, read)) {
+				h->state = H_LOST;
+				return;
+			}
+			h->t1 = ts;
+			p += take, n -= take;
+			if (h->state == H_HEAD)
+				complete(t, c, read);
+			continue;
+		}
+		h->t1 = ts;
+		switch (h->state) {
+		case H_LEN: {
+			size_t k = n < h->left ? n : (size_t)h->left;
+			body_add(t, h, p, k);
+			p += k, n -= k, h->left -= k;
+			if (!h->left)
+				complete(t, c, read);
+			break;
+		}
+		case H_CHUNK_SIZE:
+		case H_CHUNK_END:
+		case H_TRAILER: {
+			const char *nl = memchr(p, '\n', n);
+			size_t k = nl ? (size_t)(nl - p) + 1 : n;
+			if (h->line.len + k > 4096) {
+				h->state = H_LOST;
+				return;
+			}
+			sb_add(&h->line, p, k);
+			p += k, n -= k;
+			if (!nl)
+				break;
+			if (h->state == H_CHUNK_END) {   /* the CRLF after a chunk's data */
+				h->state = H_CHUNK_SIZE;
+			} else if (h->state == H_TRAILER) {
+				if (h->line.len <= 2) {
+					h->line.len = 0;
+					complete(t, c, read);
+					break;
+				}
+			} else {
+				uint64_t size = 0;
+				size_t i = 0;
+				for (; i < h->line.len; i++) {
+					char ch = h->line.p[i];
+					int v = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+						: ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+					if (v < 0 || size > UINT64_MAX / 16)
+						break;
+					size = size * 16 + (uint64_t)v;
+				}
+				if (!i) {
+					h->state = H_LOST;
+					return;
+				}
+				h->left = size;
+				h->state = size ? H_CHUNK_DATA : H_TRAILER;
+			}
+			h->line.len = 0;
+			break;
+		}
+		case H_CHUNK_DATA: {
+			size_t k = n < h->left ? n : (size_t)h->left;
+			body_add(t, h, p, k);
+			p += k, n -= k, h->left -= k;
+			if (!h->left)
+				h->state = H_CHUNK_END;
+			break;
+		}
+		case H_EOF:
+			body_add(t, h, p, n);
+			n = 0;
+			break;
+		}
+	}
+}
+
+void tls_data(struct tls *t, uint32_t pid, uint64_t conn, bool read, const void *p, size_t n,
+	int64_t ts)
+{
+	if (!n)
+		return;
+	feed(t, conn_of(t, pid, conn), read, p, n, ts);
+}

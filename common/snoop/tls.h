@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/* tls.h: model calls read off the plaintext of TLS connections.
+ *
+ * agent-snoop --tls hands every SSL_write/SSL_read (and GnuTLS) buffer of
+ * a followed process to tls_data, by connection (the process and the TLS
+ * object's address) and direction.  Each direction is parsed as HTTP/1.1
+ * messages (Content-Length, chunked, gzip and deflate bodies, keep-alive:
+ * one request, then its response); a request to a model API and its
+ * response become a prompt record (the last user message, when a person
+ * typed it) and an llm record (model, tokens in agent-event(5) units,
+ * latency, the tool calls asked for): Anthropic Messages, OpenAI Chat
+ * Completions and Responses, Gemini generateContent, streamed (SSE) or
+ * not.  Headers are read for framing only and never kept: API keys,
+ * cookies and Authorization values reach no output.
+ *
+ * Memory is bounded per connection (TLS_BODY_MAX a message; what is past
+ * it is dropped and counted); a connection is forgotten when its process
+ * exits.  Pure: bytes in, records out through the emit callback, so that
+ * tests and fuzzers feed it without the kernel. */
+#ifndef AP_TLS_H
+#define AP_TLS_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "event.h"
+
+#define TLS_BODY_MAX ((size_t)8 << 20)
+
+struct tls_counts {
+	uint64_t calls;         /* llm records written */
+	uint64_t prompts;       /* prompt records written */
+	uint64_t other;         /* HTTP exchanges that were not model calls */
+	uint64_t unparsed;      /* model calls whose body could not be read */
+	uint64_t cut;           /* messages cut at TLS_BODY_MAX, or bytes lost */
+	uint64_t br;            /* bodies in an encoding not read (br, zstd) */
+};
+
+struct tls;
+/* emit(arg, e): a record to write (kind, id, parent, prompt, model,
+ * tokens, tools, text, ts, duration_ms set; the caller adds agent and
+ * session).  notext: no prompt text in records. */
+struct tls *tls_new(bool notext, void (*emit)(void *arg, const struct event *e), void *arg);
+/* n bytes written (read false) or read on connection (pid, conn) at ts
+ * (ms since the epoch). */
+void tls_data(struct tls *t, uint32_t pid, uint64_t conn, bool read, const void *p, size_t n,
+	int64_t ts);
+/* The process ended: its connections are forgotten. */
+void tls_exit(struct tls *t, uint32_t pid);
+const struct tls_counts *tls_counts(const struct tls *t);
+void tls_free(struct tls *t);
+#endif
