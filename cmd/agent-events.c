@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* agent-events: session files in, agent-event(5) NDJSON out. */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +13,9 @@
 #include "cli.h"
 
 static const char usage[] =
-	"usage: agent-events [--agent agent] [--files-from file] [--select program]\n"
-	"                    [--since time] [--until time] [--no-text] [file ...]\n"
+	"usage: agent-events [--agent agent] [--files-from file] [--jobs n]\n"
+	"                    [--select program] [--since time] [--until time]\n"
+	"                    [--no-text] [file ...]\n"
 	"       agent-events -h | -V\n";
 
 /* The agents' names come from agent_list (make_help). */
@@ -23,6 +25,8 @@ static const char help_fmt[] =
 	"  -a, --agent AGENT         read every file as %s\n"
 	"  -f, --files-from FILE     the session files' paths, one a line or\n"
 	"                            NUL-separated (- is standard input)\n"
+	"  -j, --jobs N              read with N threads (default: the online\n"
+	"                            CPUs); the output is the same for any N\n"
 	"  -s, --select PROGRAM      keep the records a jq PROGRAM selects\n"
 	"      --since TIME          only records at or after TIME\n"
 	"      --until TIME          only records before TIME\n"
@@ -54,6 +58,7 @@ struct infile {
 	int sub;                /* 0 the session's own file, 1 a subagent's */
 	int pos;                /* place among the operands */
 	bool scanned;           /* a regular file whose head was read */
+	int64_t size;           /* its size then */
 };
 
 /* The string value of the first "key" in the head ("key": "v" too). */
@@ -84,13 +89,53 @@ static char *head_value(const char *h, size_t n, const char *key)
 	return NULL;
 }
 
+/* A file's head, read as far as asked: most files name their session and
+ * time in the first line, so the first HEAD_QUICK bytes are looked at
+ * first.  A key's value found there is the value found in the whole head:
+ * a match whose value the shorter window cuts has no match after it in
+ * the window (its value runs to the window's end without a quote). */
+#define HEAD_QUICK ((size_t)4096)
+struct head {
+	int fd;                 /* until the whole head is read; -1 after */
+	size_t n;
+	char h[AGENT_SNIFF_SIZE];
+};
+
+static size_t read_upto(int fd, char *p, size_t want)
+{
+	size_t n = 0;
+	while (n < want) {
+		ssize_t k = read(fd, p + n, want - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+	}
+	return n;
+}
+
+static char *head_find(struct head *hd, const char *key)
+{
+	char *v = head_value(hd->h, hd->n < HEAD_QUICK ? hd->n : HEAD_QUICK, key);
+	if (v)
+		return v;
+	if (hd->fd >= 0) {
+		if (hd->n == HEAD_QUICK)
+			hd->n += read_upto(hd->fd, hd->h + hd->n, sizeof hd->h - hd->n);
+		close(hd->fd);
+		hd->fd = -1;
+	}
+	return hd->n > HEAD_QUICK ? head_value(hd->h, hd->n, key) : NULL;
+}
+
 /* The earliest time in the head, under any agent's time keys. */
-static int64_t head_ts(const char *h, size_t n)
+static int64_t head_ts(struct head *hd)
 {
 	int64_t best = TS_NONE;
 	for (const struct agent *const *a = agent_list; *a; a++)
 		for (const char *const *k = (*a)->time_keys; k && *k; k++) {
-			char *v = head_value(h, n, *k);
+			char *v = head_find(hd, *k);
 			int64_t t = v ? ts_parse(v, strlen(v)) : TS_NONE;
 			free(v);
 			if (t != TS_NONE && (best == TS_NONE || t < best))
@@ -100,11 +145,11 @@ static int64_t head_ts(const char *h, size_t n)
 }
 
 /* The session the head names, under the first agent's group key found. */
-static char *head_group(const char *h, size_t n)
+static char *head_group(struct head *hd)
 {
 	for (const struct agent *const *a = agent_list; *a; a++)
 		for (const char *const *k = (*a)->group_keys; k && *k; k++) {
-			char *v = head_value(h, n, *k);
+			char *v = head_find(hd, *k);
 			if (v)
 				return v;
 		}
@@ -141,25 +186,20 @@ static void scan(struct infile *f)
 		return;         /* stdin, a pipe: read once, where it stands */
 	}
 	f->scanned = true;
+	f->size = (int64_t)st.st_size;
 	f->group = parent;
 	/* an unreadable file is reported when its turn comes */
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	static char h[AGENT_SNIFF_SIZE];
-	size_t n = 0;
-	while (n < sizeof h) {
-		ssize_t k = read(fd, h + n, sizeof h - n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		n += (size_t)k;
-	}
-	close(fd);
-	f->ts = head_ts(h, n);
+	static struct head hd;
+	hd.fd = fd;
+	hd.n = read_upto(fd, hd.h, HEAD_QUICK);
+	f->ts = head_ts(&hd);
 	if (!f->group)
-		f->group = head_group(h, n);
+		f->group = head_group(&hd);
+	if (hd.fd >= 0)
+		close(hd.fd);
 }
 
 static int by_group(const void *a, const void *b)
@@ -228,14 +268,20 @@ static struct infile *order_files(int n, char **v)
 	return f;
 }
 
-static void one_file(struct ev_ctx *c, const char *path, const struct agent *force)
+/* Read one file; false (and nothing read) when c reads ahead and the
+ * file's agent cannot (its turn must come). */
+static bool one_file(struct ev_ctx *c, const char *path, const struct agent *force)
 {
 	struct lreader r;
 	if (lr_open(&r, path) < 0)
-		return;
+		return true;
 	const char *head;
 	size_t n = lr_peek(&r, AGENT_SNIFF_SIZE, &head);
 	const struct agent *a = force ? force : agent_sniff(head, n, path);
+	if (c->spec && a && !a->parallel) {
+		lr_close(&r);
+		return false;
+	}
 	if (!n && r.failed) {
 		/* the read error is said; a directory is no "unknown format" */
 	} else if (!n) {
@@ -250,6 +296,171 @@ static void one_file(struct ev_ctx *c, const char *path, const struct agent *for
 	}
 	lr_close(&r);
 	out_maybe_flush();
+	return true;
+}
+
+/* --- reading ahead with threads (-j) ----------------------------------------
+ *
+ * Output is written in the order above, and a file's records depend on
+ * what the files before it left in the run's context (the calls and tool
+ * ids seen, links, marks, the git host): reading in order is the
+ * reference.  Worker threads read the files after the one being written,
+ * each with a context of its own that journals what it looked for and did
+ * not find, into a buffer of their own (records and messages).  When a
+ * file's turn comes, the main thread checks the journal against the run's
+ * context (ev_ctx_merge): when nothing the file looked for was there, its
+ * reading in order would have been the same, and its buffer is written and
+ * its tables merged; otherwise (a resumed session copying calls another
+ * file had) it is read again, in order.  So the output is the same bytes
+ * for any number of threads.  Memory stays bounded: files over PAR_MAX
+ * are read in order, streaming, and workers hold at most AHEAD_MAX bytes
+ * of files beyond the one being written. */
+#define PAR_MAX ((int64_t)16 << 20)
+#define AHEAD_MAX ((int64_t)48 << 20)
+
+struct slot {
+	bool claimed, done, ahead;      /* ahead: read, pending its turn */
+	struct ev_ctx c;
+	struct sbuf out, msgs;
+	struct diag_capture cap;
+	unsigned long errors;
+};
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct infile *files;
+	struct slot *slots;
+	int n;
+	int next;               /* the next file a worker may take */
+	int turn;               /* the file being written */
+	int64_t held;           /* bytes of the files taken and not written */
+	const struct ev_ctx *run;
+	const struct agent *force;
+} par = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+static bool par_ok(const struct infile *f)
+{
+	return f->scanned && f->size <= PAR_MAX && !companion(f->path);
+}
+
+static void *worker(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&par.mu);
+	for (;;) {
+		while (par.next < par.n && !par_ok(&par.files[par.next]))
+			par.next++;
+		if (par.next >= par.n) {
+			/* no more work: wait for the end of the process */
+			pthread_cond_wait(&par.cv, &par.mu);
+			continue;
+		}
+		int i = par.next;
+		struct infile *f = &par.files[i];
+		if (i > par.turn && par.held && par.held + f->size > AHEAD_MAX) {
+			pthread_cond_wait(&par.cv, &par.mu);
+			continue;
+		}
+		par.next++;
+		par.held += f->size;
+		struct slot *s = &par.slots[i];
+		s->claimed = true;
+		pthread_mutex_unlock(&par.mu);
+
+		ev_ctx_init(&s->c);
+		s->c.wflags = par.run->wflags;
+		s->c.since = par.run->since;
+		s->c.until = par.run->until;
+		ev_ctx_spec(&s->c);
+		s->cap.msgs = &s->msgs;
+		diag_capture = &s->cap;
+		diag_errors = 0;
+		sb_reset(&stdout_sb);
+		s->ahead = one_file(&s->c, f->path, par.force);
+		ev_ctx_spec(NULL);
+		diag_capture = NULL;
+		s->errors = diag_errors;
+		s->out = stdout_sb;
+		memset(&stdout_sb, 0, sizeof stdout_sb);
+
+		pthread_mutex_lock(&par.mu);
+		s->done = true;
+		pthread_cond_broadcast(&par.cv);
+	}
+	return NULL;
+}
+
+static void slot_free(struct slot *s)
+{
+	ev_ctx_free(&s->c);
+	sb_free(&s->out);
+	sb_free(&s->msgs);
+	free(s->cap.at);
+	free(s->cap.end);
+	memset(s, 0, sizeof *s);
+}
+
+/* Every file in order, with up to jobs threads reading ahead. */
+static void read_all(struct ev_ctx *c, struct infile *files, int n, const struct agent *force,
+	int jobs)
+{
+	int ahead = 0;
+	for (int i = 0; i < n; i++)
+		ahead += par_ok(&files[i]);
+	if (jobs > ahead)
+		jobs = ahead;
+	if (jobs < 2) {
+		for (int i = 0; i < n; i++)
+			if (!companion(files[i].path))
+				one_file(c, files[i].path, force);
+		return;
+	}
+	agent_titles();         /* made once, before the threads use it */
+	par.files = files;
+	par.n = n;
+	par.slots = xcalloc((size_t)n, sizeof *par.slots);
+	par.run = c;
+	par.force = force;
+	for (int t = 0; t < jobs; t++) {
+		pthread_t th;
+		pthread_attr_t at;
+		pthread_attr_init(&at);
+		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+		if (pthread_create(&th, &at, worker, NULL))
+			die(2, "cannot start a thread: %s", strerror(errno));
+		pthread_attr_destroy(&at);
+	}
+	for (int i = 0; i < n; i++) {
+		struct slot *s = &par.slots[i];
+		bool mine = !par_ok(&files[i]);
+		if (!mine) {
+			pthread_mutex_lock(&par.mu);
+			while (!s->done)
+				pthread_cond_wait(&par.cv, &par.mu);
+			pthread_mutex_unlock(&par.mu);
+		}
+		if (mine) {
+			if (!companion(files[i].path))
+				one_file(c, files[i].path, force);
+		} else if (s->ahead && ev_ctx_merge(c, &s->c)) {
+			diag_replay(&s->cap, s->out.p, s->out.len);
+			diag_errors += s->errors;
+			out_maybe_flush();
+		} else {
+			one_file(c, files[i].path, force);
+		}
+		slot_free(s);
+		pthread_mutex_lock(&par.mu);
+		par.turn = i + 1;
+		if (!mine)
+			par.held -= files[i].size;
+		pthread_cond_broadcast(&par.cv);
+		pthread_mutex_unlock(&par.mu);
+	}
+	/* the workers wait for the end of the process */
+	free(par.slots);
+	par.slots = NULL;
 }
 
 int main(int argc, char **argv)
@@ -257,6 +468,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{"agent", required_argument, NULL, 'a'},
 		{"files-from", required_argument, NULL, 'f'},
+		{"jobs", required_argument, NULL, 'j'},
 		{"select", required_argument, NULL, 's'},
 		{"since", required_argument, NULL, 'S'},
 		{"until", required_argument, NULL, 'U'},
@@ -266,18 +478,20 @@ int main(int argc, char **argv)
 	struct ev_ctx c;
 	const struct agent *force = NULL;
 	const char *files_from = NULL, *program = NULL;
-	int ch;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int ch, jobs = cpus > 0 ? (int)(cpus < 256 ? cpus : 256) : 1;
 
 	diag_init(argv[0]);
 	make_help();
 	ev_ctx_init(&c);
-	while ((ch = getopt_long(argc, argv, "a:f:s:" CLI_SHORTOPTS, opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "a:f:j:s:" CLI_SHORTOPTS, opts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
 			if (!(force = agent_find(optarg, strlen(optarg))))
 				die(2, "unknown agent '%s' (%s)", optarg, agent_names(", ", ", "));
 			break;
 		case 'f': files_from = optarg; break;
+		case 'j': jobs = (int)cli_i64("--jobs", "a number of threads from 1 to 256", optarg, 1, 256); break;
 		case 's': program = optarg; break;
 		case 'S':
 		case 'U': {
@@ -309,13 +523,12 @@ int main(int argc, char **argv)
 	if (program) {
 		c.select = select_compile(program);
 		c.select_match = select_match;
+		jobs = 1;       /* libjq 1.6 is not thread-safe */
 	}
 	struct infile *files = order_files(ops.n, ops.v);
-	for (int i = 0; i < ops.n; i++) {
-		if (!companion(files[i].path))
-			one_file(&c, files[i].path, force);
+	read_all(&c, files, ops.n, force, jobs);
+	for (int i = 0; i < ops.n; i++)
 		free(files[i].group);
-	}
 	free(files);
 	out_flush();
 	operands_free(&ops);

@@ -9,7 +9,8 @@
 #include "util.h"
 
 const char *progname = "agentpprof";
-unsigned long diag_errors;
+_Thread_local unsigned long diag_errors;
+_Thread_local struct diag_capture *diag_capture;
 
 /* What went to stdout through stdio (--help, --version, usage) is flushed
  * here, at exit, and a failure there is a write error like any other:
@@ -47,11 +48,66 @@ void diag_init(const char *argv0)
 		}
 }
 
+/* The message into the thread's capture, after the output so far. */
+static void capture(struct diag_capture *c, const char *file, uint64_t line, const char *fmt,
+	va_list ap)
+{
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 16;
+		c->at = xrealloc(c->at, c->cap * sizeof *c->at);
+		c->end = xrealloc(c->end, c->cap * sizeof *c->end);
+	}
+	struct sbuf *b = c->msgs;
+	sb_printf(b, "%s: ", progname);
+	if (file && line)
+		sb_printf(b, "%s:%llu: ", file, (unsigned long long)line);
+	else if (file)
+		sb_printf(b, "%s: ", file);
+	char m[1024];
+	va_list again;
+	va_copy(again, ap);
+	int k = vsnprintf(m, sizeof m, fmt, ap);
+	if (k >= (int)sizeof m) {
+		char *big = xmalloc((size_t)k + 1);
+		vsnprintf(big, (size_t)k + 1, fmt, again);
+		sb_add(b, big, (size_t)k);
+		free(big);
+	} else if (k > 0) {
+		sb_add(b, m, (size_t)k);
+	}
+	va_end(again);
+	sb_addc(b, '\n');
+	c->at[c->n] = stdout_sb.len;
+	c->end[c->n++] = b->len;
+}
+
+void diag_replay(struct diag_capture *c, const char *out, size_t n)
+{
+	size_t done = 0, from = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->at[i] > done) {
+			sb_add(&stdout_sb, out + done, c->at[i] - done);
+			done = c->at[i];
+		}
+		out_flush();
+		fwrite(c->msgs->p + from, 1, c->end[i] - from, stderr);
+		from = c->end[i];
+	}
+	if (n > done)
+		sb_add(&stdout_sb, out + done, n - done);
+	c->n = 0;
+	sb_reset(c->msgs);
+}
+
 static void vmsg(const char *file, uint64_t line, const char *fmt, va_list ap)
 {
+	if (diag_capture) {
+		capture(diag_capture, file, line, fmt, ap);
+		return;
+	}
 	/* Output before the message, in order; but a failing stdout reports
 	 * its write error through here, and must not try to flush again. */
-	static bool flushing;
+	static _Thread_local bool flushing;
 	if (!flushing) {
 		flushing = true;
 		out_flush();
@@ -86,6 +142,7 @@ void die(int status, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
+	diag_capture = NULL;    /* the end: said now, whatever the thread */
 	vmsg(NULL, 0, fmt, ap);
 	va_end(ap);
 	exit(status);

@@ -155,7 +155,7 @@ static void shrink(struct lreader *r)
 
 /* The name of the file being read through a mapping, for the message if
  * it shrinks under us (a truncated mapping raises SIGBUS). */
-static const char *volatile mapped_name;
+static _Thread_local const char *volatile mapped_name;
 
 static void on_sigbus(int sig)
 {
@@ -181,7 +181,7 @@ int lr_map(struct lreader *r)
 	if (m == MAP_FAILED)
 		return 0;
 	madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
-	static bool handler;
+	static _Thread_local bool handler;
 	if (!handler) {
 		struct sigaction sa = {.sa_handler = on_sigbus};
 		sigemptyset(&sa.sa_mask);

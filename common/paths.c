@@ -98,7 +98,7 @@ static bool add_parts(struct sbuf *b, size_t base, bool abs, const char *p)
 
 bool path_norm(struct sbuf *b, const char *path, const char *cwd)
 {
-	static struct sbuf tp, tc;
+	static _Thread_local struct sbuf tp, tc;
 	size_t base = b->len;
 	path = unwin(&tp, path);
 	if (cwd)
@@ -202,7 +202,7 @@ const char *path_bucket(const char *abs)
 
 void path_group(struct sbuf *b, const char *path, const char *root, const char *cwd, int depth)
 {
-	static struct sbuf p, r;
+	static _Thread_local struct sbuf p, r;
 	sb_reset(&p);
 	sb_reset(&r);
 	if (!path || !*path) {

@@ -99,16 +99,16 @@ static const struct kp {
 };
 
 /* Which bytes start a known key, and the keys by their first byte. */
-static unsigned char keystart[256];
+static _Thread_local unsigned char keystart[256];
 #define NKEYS (sizeof keys / sizeof *keys)
-static unsigned char bystart[256][16], nbystart[256], keylen[NKEYS];
+static _Thread_local unsigned char bystart[256][16], nbystart[256], keylen[NKEYS];
 /* Which bytes make the scan look closer. */
-static unsigned char trig[256];
+static _Thread_local unsigned char trig[256];
 enum { T_WORD = 1, T_AT = 2, T_EQ = 4, T_COLON = 8, T_DASH = 16 };
 
 static void init(void)
 {
-	static bool done;
+	static _Thread_local bool done;
 	if (done)
 		return;
 	for (size_t k = 0; k < NKEYS; k++) {

@@ -179,17 +179,17 @@ void write_all(int fd, const void *p, size_t n)
 	}
 }
 
-struct sbuf stdout_sb;
+_Thread_local struct sbuf stdout_sb;
 
 void out_maybe_flush(void)
 {
-	if (stdout_sb.len >= 1 << 18)
+	if (stdout_sb.len >= 1 << 18 && !diag_capture)
 		out_flush();
 }
 
 void out_flush(void)
 {
-	if (stdout_sb.len) {
+	if (stdout_sb.len && !diag_capture) {
 		signal(SIGPIPE, SIG_IGN);
 		write_all(1, stdout_sb.p, stdout_sb.len);
 		sb_reset(&stdout_sb);

@@ -8,9 +8,25 @@
 #include <stdint.h>
 
 /* diag.c: "prog: message" on stderr.  diag_errors counts what was reported as
- * bad input, so main() can return 1 when anything was. */
+ * bad input, so main() can return 1 when anything was.  Each thread has its
+ * own count (a program that reads with threads adds them up). */
 extern const char *progname;
-extern unsigned long diag_errors;
+extern _Thread_local unsigned long diag_errors;
+/* A thread that works ahead of the output (agent-events -j) captures what
+ * it would print: its stdout stays in its stdout_sb (out_flush and
+ * out_maybe_flush leave it there) and its messages go to msgs, each after
+ * the bytes of stdout_sb that preceded it (at: stdout_sb.len then), so
+ * that both can be written later as if they had been written at once.
+ * die() is never captured. */
+struct diag_capture {
+	struct sbuf *msgs;      /* the messages, each "prog: ...\n" */
+	size_t *at, *end;       /* per message: stdout_sb.len, its end in msgs */
+	size_t n, cap;
+};
+extern _Thread_local struct diag_capture *diag_capture;
+/* Write what was captured: stdout from out[0..n) and the messages, in
+ * their order.  The messages' arrays are emptied, not freed. */
+void diag_replay(struct diag_capture *cap, const char *out, size_t n);
 void diag_init(const char *argv0);
 void diag_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void diag_at(const char *file, uint64_t line, const char *fmt, ...)
@@ -57,7 +73,7 @@ void sb_free(struct sbuf *b);
 /* Write everything to fd; on EPIPE exit quietly as a filter should. */
 void write_all(int fd, const void *p, size_t n);
 /* Standard output, buffered: out_flush() when done, or before exit. */
-extern struct sbuf stdout_sb;
+extern _Thread_local struct sbuf stdout_sb;
 void out_maybe_flush(void);
 void out_flush(void);
 

@@ -8,7 +8,7 @@
  *
  * Lifetimes: a struct agent and everything it points to is static and
  * constant.  The functions it points to may keep static state between
- * calls (one file is read at a time; nothing here is thread-safe). */
+ * calls: one file is read at a time, unless the agent sets parallel. */
 #ifndef AP_AGENT_H
 #define AP_AGENT_H
 #include <stdbool.h>
@@ -153,6 +153,15 @@ struct agent {
 	 * and not on its own.  Either may be NULL. */
 	char *(*subagent_type)(const char *path);
 	bool (*companion)(const char *path);
+
+	/* Its sniff and run may be called by several threads at once
+	 * (agent-events -j), each run with a context of its own: their
+	 * static state is _Thread_local, and what one file leaves for the
+	 * next goes through the context (events.h: the seen tables, links,
+	 * marks, c->git_host read with ev_git_host).  Files of an agent
+	 * that does not say so are read in order by one thread, and its
+	 * sniff is called by one thread at a time. */
+	bool parallel;
 };
 
 /* Every agent, in the order they are tried; ends with NULL. */

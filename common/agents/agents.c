@@ -2,6 +2,7 @@
 /* agents.c: the list of agents, and what their files share: the head
  * every sniff reads, names for messages, path and JSON text helpers (see
  * agent.h). */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "agent.h"
@@ -298,8 +299,8 @@ static void head_read(struct agent_head *h, const char *p, size_t n, const char 
  * decide early leave the rest of the head unparsed. */
 static void head_more(struct agent_head *h)
 {
-	static struct jdoc d;
-	static struct sbuf copy;
+	static _Thread_local struct jdoc d;
+	static _Thread_local struct sbuf copy;
 	const char *p = h->p;
 	size_t n = h->n;
 	int had = h->nrec;
@@ -374,7 +375,7 @@ bool agent_rec_is(const struct agent_head *h, int i, const char *key, const char
 	return m && m->type == J_STR && !strcmp(m->val, lit);
 }
 
-static struct agent_head head;
+static _Thread_local struct agent_head head;
 
 const struct agent *agent_sniff(const char *p, size_t n, const char *path)
 {
@@ -383,9 +384,15 @@ const struct agent *agent_sniff(const char *p, size_t n, const char *path)
 	head_read(&head, p, n, path);
 	const struct agent *best = NULL;
 	int score = 0;
+	/* sniffs that are not known to be thread-safe take turns */
+	static pthread_mutex_t turn = PTHREAD_MUTEX_INITIALIZER;
 	for (const struct agent *const *a = agent_list; *a; a++) {
 		head.best = score;
+		if (!(*a)->parallel)
+			pthread_mutex_lock(&turn);
 		int s = (*a)->sniff(&head);
+		if (!(*a)->parallel)
+			pthread_mutex_unlock(&turn);
 		if (s > score) {
 			score = s;
 			best = *a;

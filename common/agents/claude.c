@@ -390,7 +390,7 @@ static void put_link(struct claude *s, const char *key, const char *root, const 
 /* The key of a Task's prompt text within its session. */
 static const char *task_key(struct claude *s, uint64_t h)
 {
-	static char k[128];
+	static _Thread_local char k[128];
 	snprintf(k, sizeof k, "T:%.80s:%016llx", s->session.len ? s->session.p : "", (unsigned long long)h);
 	return k;
 }
@@ -1040,8 +1040,8 @@ static void state_free(struct claude *s)
  * keeps the key's address, so names are interned for the process. */
 static void note_type(struct lreader *r, const char *type)
 {
-	static char names[32][48];
-	static int n;
+	static _Thread_local char names[32][48];
+	static _Thread_local int n;
 	const char *key = "type";
 	int i;
 	for (i = 0; i < n; i++)
@@ -1148,8 +1148,8 @@ static int sniff(const struct agent_head *h)
 {
 	const char *head = h->p, *path = h->path;
 	size_t n = h->n;
-	static struct jdoc d;
-	static struct sbuf last;        /* the last line, when it has no newline */
+	static _Thread_local struct jdoc d;
+	static _Thread_local struct sbuf last;        /* the last line, when it has no newline */
 	int good = 0, bad = 0, weak = 0;
 	bool foreign = false;
 	const char *p = head, *e = head + n;
@@ -1415,4 +1415,5 @@ const struct agent agent_claude = {
 	.subagent = subagent,
 	.subagent_type = meta_type,
 	.companion = companion,
+	.parallel = true,
 };

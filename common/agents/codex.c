@@ -77,14 +77,11 @@
 #define FORK_GAP_MS 2000
 #define NKEYS 8
 #define NANC 8                        /* ancestors a copy names */
-#define FP_MAX ((size_t)1 << 20)      /* fingerprints kept for the run */
-
 /* Fingerprints of the token rows and prompts each session's file gave,
- * for the forks read after it: a key per (session, row).  Process-wide
- * (a fork's parent is usually in the same run) and bounded: past FP_MAX
- * entries no more are kept, and later forks fall back to the other
- * evidence. */
-static struct hmap fps;
+ * for the forks read after it: a key per (session, row), left as the run's
+ * marks (events.h: a fork's parent is usually in the same run; past
+ * EV_MARKS no more are kept, and later forks fall back to the other
+ * evidence). */
 
 struct pend {
 	struct sbuf id, name, cwd, args;
@@ -294,10 +291,9 @@ static uint64_t fp_key(uint64_t sh, uint64_t dh)
 	return hash64(&dh, sizeof dh, sh);
 }
 
-static void fp_put(uint64_t sh, uint64_t dh)
+static void fp_put(struct ev_ctx *c, uint64_t sh, uint64_t dh)
 {
-	if (fps.n < FP_MAX)
-		hm_put(&fps, fp_key(sh, dh), NULL);
+	ev_mark_put(c, fp_key(sh, dh));
 }
 
 static void anc_add(struct cx *x, const char *s, size_t n)
@@ -1437,7 +1433,7 @@ static uint64_t fingerprint(const struct jdoc *d, const struct jnode *ty, const 
 
 static bool parent_known(const struct cx *x)
 {
-	return x->nanc && hm_get(&fps, fp_key(x->anc[0], 0));
+	return x->nanc && ev_mark_has(x->c, fp_key(x->anc[0], 0));
 }
 
 /* The copy ends before the line being read.  recover: the line does not
@@ -1481,7 +1477,7 @@ static bool in_copy(struct cx *x, const struct jnode *ty, const struct jnode *p,
 	bool known = parent_known(x);
 	if (fp) {
 		for (int i = 0; i < x->nanc; i++)
-			if (hm_get(&fps, fp_key(x->anc[i], fp)))
+			if (ev_mark_has(x->c, fp_key(x->anc[i], fp)))
 				return true;
 		if (known)
 			return copy_ends(x, !is(jget(d, p, "type"), "user_message"));
@@ -1555,7 +1551,7 @@ static void line(struct cx *x, const struct jnode *o, bool first)
 		/* what this file gave, for its forks read later */
 		uint64_t fp = fingerprint(d, ty, p);
 		if (fp)
-			fp_put(x->own_h, fp);
+			fp_put(x->c, x->own_h, fp);
 		if (x->rp && in_copy(x, ty, p, ts, fp)) {
 			copy_line(x, ty, p, ts);
 			return;
@@ -1690,20 +1686,18 @@ static void cx_free(struct cx *x)
 		&x->idb, &x->pidb, &x->tmp};
 	for (size_t i = 0; i < sizeof b / sizeof *b; i++)
 		sb_free(b[i]);
-	for (int i = 0; i < QMAX; i++) {
-		sb_free(&x->q[i].id);
-		sb_free(&x->q[i].name);
-		sb_free(&x->q[i].cwd);
-		sb_free(&x->q[i].args);
-	}
 	free(x->tools);
 	jdoc_free(&x->d);
 }
 
 static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 {
-	static struct cx x;   /* large; one file at a time */
-	memset(&x, 0, sizeof x);
+	/* Large (the tool queue): one per thread, kept from file to file.
+	 * All but the queue starts empty; each queue entry is set whole when
+	 * it is taken, and keeps its buffers. */
+	static _Thread_local struct cx x;
+	memset(&x, 0, offsetof(struct cx, q));
+	memset(&x.qhead, 0, sizeof x - offsetof(struct cx, qhead));
 	x.c = c;
 	x.r = r;
 	x.path = path;
@@ -1726,7 +1720,7 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	flush_prompt(&x);
 	ensure_session(&x);
 	/* the file was read: its forks read later may trust its fingerprints */
-	fp_put(x.own_h ? x.own_h : sess_hash(x.sid.p, x.sid.len), 0);
+	fp_put(c, x.own_h ? x.own_h : sess_hash(x.sid.p, x.sid.len), 0);
 	c->git_host[0] = 0;
 	cx_free(&x);
 }
@@ -1859,4 +1853,5 @@ const struct agent agent_codex = {
 	.probe_json = &probe,
 	.find = find,
 	.time_keys = time_keys,
+	.parallel = true,
 };

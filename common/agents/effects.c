@@ -341,12 +341,12 @@ static void found_free(struct found *f)
  * what they depend on, the tool's agent, name, cwd and arguments, in a few
  * slots reused in turn. */
 #define NCACHE 32
-static struct cached {
+static _Thread_local struct cached {
 	bool valid;
 	uint64_t key;
 	struct found f;
 } cache[NCACHE];
-static unsigned next_slot;
+static _Thread_local unsigned next_slot;
 
 static struct found *analysed(const struct event *tool, const char *input, size_t len)
 {
@@ -416,7 +416,7 @@ int effects_tool(struct ev_ctx *c, const struct event *tool, const char *input, 
 		 * session's remote, when the session tells it (the analysis
 		 * is cached: the copy in f is changed, not the cache) */
 		const char *dom = e->domain;
-		if (dom && !strcmp(dom, "git.invalid") && c->git_host[0])
+		if (dom && !strcmp(dom, "git.invalid") && *ev_git_host(c))
 			e->domain = c->git_host;
 		e->kind = "effect";
 		e->agent = tool->agent;

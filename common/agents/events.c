@@ -5,8 +5,39 @@
 #include "agent.h"
 #include "events.h"
 
-static const char **kindv;      /* with_kinds' array of an llm record's kinds */
-static int kindcap;
+static _Thread_local const char **kindv;      /* with_kinds' array of an llm record's kinds */
+static _Thread_local int kindcap;
+/* The context of the file this thread reads ahead, when it does. */
+static _Thread_local struct ev_ctx *spec_ctx;
+
+/* The tables a file's reading may find filled by the files before it. */
+enum { M_CALL, M_MSG, M_TOOL, M_PROMPT, M_CALLS, M_LINK, M_MARKS, M_N };
+
+static struct hmap *table(struct ev_ctx *c, unsigned map)
+{
+	switch (map) {
+	case M_CALL: return &c->seen_call;
+	case M_MSG: return &c->seen_msg;
+	case M_TOOL: return &c->seen_tool;
+	case M_PROMPT: return &c->seen_prompt;
+	case M_CALLS: return &c->calls;
+	case M_LINK: return &c->link;
+	default: return &c->marks;
+	}
+}
+
+/* Reading ahead: key was not in table map of this file's context. */
+static void missed(struct ev_ctx *c, unsigned map, uint64_t key)
+{
+	if (!c->spec)
+		return;
+	if (c->nmiss == c->capmiss) {
+		c->capmiss = c->capmiss ? 2 * c->capmiss : 256;
+		c->miss = xrealloc(c->miss, c->capmiss * sizeof *c->miss);
+	}
+	c->miss[c->nmiss].map = map;
+	c->miss[c->nmiss++].key = key;
+}
 
 void ev_ctx_init(struct ev_ctx *c)
 {
@@ -22,6 +53,10 @@ void ev_ctx_free(struct ev_ctx *c)
 	hm_free(&c->seen_prompt);
 	hm_free(&c->link);
 	hm_free(&c->calls);
+	hm_free(&c->marks);
+	free(c->miss);
+	if (spec_ctx == c)
+		spec_ctx = NULL;
 	free(c->callv);
 	sb_free(&c->callstr);
 	for (size_t i = 0; i < c->nlinks; i++)
@@ -157,13 +192,17 @@ bool ev_seen(struct hmap *m, const char *a, const char *b)
 		h = hash64(b, strlen(b), h);
 	bool ins;
 	hm_put(m, h, &ins);
+	if (ins && spec_ctx)
+		for (unsigned t = M_CALL; t <= M_PROMPT; t++)
+			if (m == table(spec_ctx, t))
+				missed(spec_ctx, t, h);
 	return !ins;
 }
 
-void ev_link_put(struct ev_ctx *c, const char *key, const char *value)
+static void link_put_hash(struct ev_ctx *c, uint64_t h, const char *value)
 {
 	bool ins;
-	int64_t *v = hm_put(&c->link, hash64(key, strlen(key), 0x11), &ins);
+	int64_t *v = hm_put(&c->link, h, &ins);
 	if (!ins) {
 		free(c->links[*v]);
 		c->links[*v] = xstrdup(value);
@@ -174,10 +213,44 @@ void ev_link_put(struct ev_ctx *c, const char *key, const char *value)
 	*v = (int64_t)c->nlinks++;
 }
 
+void ev_link_put(struct ev_ctx *c, const char *key, const char *value)
+{
+	link_put_hash(c, hash64(key, strlen(key), 0x11), value);
+}
+
 const char *ev_link_get(struct ev_ctx *c, const char *key)
 {
-	int64_t *v = hm_get(&c->link, hash64(key, strlen(key), 0x11));
+	uint64_t h = hash64(key, strlen(key), 0x11);
+	int64_t *v = hm_get(&c->link, h);
+	if (!v)
+		missed(c, M_LINK, h);
 	return v ? c->links[*v] : NULL;
+}
+
+void ev_mark_put(struct ev_ctx *c, uint64_t key)
+{
+	if (c->marks.n < EV_MARKS)
+		hm_put(&c->marks, key, NULL);
+}
+
+bool ev_mark_has(struct ev_ctx *c, uint64_t key)
+{
+	if (hm_get(&c->marks, key))
+		return true;
+	missed(c, M_MARKS, key);
+	return false;
+}
+
+/* A git host in a context read ahead: "\1", not set by its file. */
+#define GIT_UNSET '\1'
+
+const char *ev_git_host(struct ev_ctx *c)
+{
+	if (c->git_host[0] == GIT_UNSET) {
+		c->git_inherited = true;
+		return "";
+	}
+	return c->git_host;
 }
 
 /* --- model calls seen in several files -------------------------------------- */
@@ -190,7 +263,11 @@ static uint64_t call_key(const char *a, const char *b)
 
 bool ev_call_known(struct ev_ctx *c, const char *a, const char *b)
 {
-	return hm_get(&c->calls, call_key(a, b)) != NULL;
+	uint64_t h = call_key(a, b);
+	if (hm_get(&c->calls, h))
+		return true;
+	missed(c, M_CALLS, h);
+	return false;
 }
 
 static void put_str(struct sbuf *b, const char *s)
@@ -203,11 +280,13 @@ static void put_str(struct sbuf *b, const char *s)
 void ev_call_first(struct ev_ctx *c, const char *a, const char *b, const struct event *e)
 {
 	bool ins;
-	int64_t *v = hm_put(&c->calls, call_key(a, b), &ins);
+	uint64_t h = call_key(a, b);
+	int64_t *v = hm_put(&c->calls, h, &ins);
 	if (!ins) {             /* the caller asked ev_call_known first */
 		ev_call_copy(c, a, b, &e->tokens);
 		return;
 	}
+	missed(c, M_CALLS, h);
 	if (c->ncalls == c->capcalls) {
 		c->capcalls = c->capcalls ? c->capcalls * 2 : 256;
 		c->callv = xrealloc(c->callv, c->capcalls * sizeof *c->callv);
@@ -252,9 +331,12 @@ static const char *next_str(struct ev_ctx *c, size_t *off)
 
 void ev_call_copy(struct ev_ctx *c, const char *a, const char *b, const struct tokens *t)
 {
-	int64_t *v = hm_get(&c->calls, call_key(a, b));
-	if (!v)
+	uint64_t h = call_key(a, b);
+	int64_t *v = hm_get(&c->calls, h);
+	if (!v) {
+		missed(c, M_CALLS, h);
 		return;
+	}
 	struct ev_call *k = &c->callv[*v];
 	struct tokens d;
 	d.input = more(&k->tok.input, t->input);
@@ -282,4 +364,63 @@ void ev_call_copy(struct ev_ctx *c, const char *a, const char *b, const struct t
 	e.has_tokens = true;
 	e.tokens = d;
 	ev_emit(c, &e);
+}
+
+/* --- reading ahead (agent-events -j) ---------------------------------------- */
+
+void ev_ctx_spec(struct ev_ctx *c)
+{
+	spec_ctx = c;
+	if (!c)
+		return;
+	c->spec = true;
+	c->git_host[0] = GIT_UNSET;
+}
+
+/* The file's reading found each journalled key missing from its own
+ * tables; read in order it would have asked run's tables, which hold what
+ * the files before it left.  Where run's have none of those keys, the
+ * answers, and so every byte written, are the same.  Keys the file put
+ * without asking first (a link set, a mark left) change nothing it read:
+ * run's values are replaced as they would have been. */
+bool ev_ctx_merge(struct ev_ctx *run, const struct ev_ctx *f)
+{
+	for (size_t i = 0; i < f->nmiss; i++)
+		if (hm_get(table(run, f->miss[i].map), f->miss[i].key))
+			return false;
+	if (f->git_inherited && run->git_host[0])
+		return false;
+	/* the marks' bound: run's table might drop what the file kept */
+	if (f->marks.n && run->marks.n + f->marks.n >= EV_MARKS)
+		return false;
+	static const unsigned sets[] = {M_CALL, M_MSG, M_TOOL, M_PROMPT, M_MARKS};
+	for (size_t s = 0; s < sizeof sets / sizeof *sets; s++) {
+		const struct hmap *m = table((struct ev_ctx *)f, sets[s]);
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->keys[i])
+				hm_put(table(run, sets[s]), m->keys[i], NULL);
+	}
+	size_t base = run->callstr.len;
+	if (f->callstr.len)
+		sb_add(&run->callstr, f->callstr.p, f->callstr.len);
+	for (size_t i = 0; i < f->calls.cap; i++) {
+		if (!f->calls.keys[i])
+			continue;
+		if (run->ncalls == run->capcalls) {
+			run->capcalls = run->capcalls ? run->capcalls * 2 : 256;
+			run->callv = xrealloc(run->callv, run->capcalls * sizeof *run->callv);
+		}
+		struct ev_call *k = &run->callv[run->ncalls];
+		*k = f->callv[f->calls.vals[i]];
+		k->off += base;
+		*hm_put(&run->calls, f->calls.keys[i], NULL) = (int64_t)run->ncalls++;
+	}
+	for (size_t i = 0; i < f->link.cap; i++)
+		if (f->link.keys[i])
+			link_put_hash(run, f->link.keys[i], f->links[f->link.vals[i]]);
+	if (f->git_host[0] != GIT_UNSET)
+		memcpy(run->git_host, f->git_host, sizeof run->git_host);
+	run->written += f->written;
+	run->filtered += f->filtered;
+	return true;
 }

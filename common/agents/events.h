@@ -46,6 +46,19 @@ struct ev_ctx {
 	struct sbuf pending_session;
 	int64_t pending_ts;
 	uint64_t written, filtered;
+	/* Keys an agent leaves for the files read after (Codex: fingerprints
+	 * of the rows each session's file gave, for its forks): ev_mark_*. */
+	struct hmap marks;
+	/* Reading ahead (agent-events -j): a file read by another thread with
+	 * a context of its own, spec set, before its turn.  What it looked up
+	 * in the tables above and did not find is journalled in miss[], and
+	 * git_inherited says it read a git host it had not set; ev_ctx_merge
+	 * then tells whether the run's context would have answered the same
+	 * (see there). */
+	bool spec;
+	bool git_inherited;
+	struct ev_miss { unsigned map; uint64_t key; } *miss;
+	size_t nmiss, capmiss;
 };
 
 struct ev_call {
@@ -83,6 +96,24 @@ bool ev_seen(struct hmap *m, const char *a, const char *b);
 /* Remember / recall a string for a key across files. */
 void ev_link_put(struct ev_ctx *c, const char *key, const char *value);
 const char *ev_link_get(struct ev_ctx *c, const char *key);
+/* Leave key for the files read after (at most EV_MARKS are kept: later
+ * ones are dropped); was it left, by this file or one before? */
+#define EV_MARKS ((size_t)1 << 20)
+void ev_mark_put(struct ev_ctx *c, uint64_t key);
+bool ev_mark_has(struct ev_ctx *c, uint64_t key);
+/* The host of the session's git remote (c->git_host) for a reader that
+ * uses it: "" when unknown. */
+const char *ev_git_host(struct ev_ctx *c);
+
+/* Reading ahead.  ev_ctx_spec: c is a fresh context for one file read
+ * before its turn (ev_ctx_init first; its git host is "not set here").
+ * ev_ctx_merge: at its turn, would run's tables have given the file's
+ * reading the answers it got from its own?  If not, false and run is
+ * unchanged (read the file again, in order); if so, its tables are folded
+ * into run's, which is then as if the file had been read in order.
+ * ev_ctx_spec(NULL): the thread's file is read. */
+void ev_ctx_spec(struct ev_ctx *c);
+bool ev_ctx_merge(struct ev_ctx *run, const struct ev_ctx *file);
 
 /* The JSON object on one line of a session file, or NULL once reported:
  * a line that is not JSON, or JSON that is not an object, is bad input;

@@ -1034,4 +1034,5 @@ const struct agent agent_gemini = {
 	.time_keys = time_keys,
 	.cwd_of = cwd_of,
 	.subagent = subagent,
+	.parallel = true,
 };

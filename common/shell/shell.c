@@ -53,7 +53,7 @@ void shell_free(struct shell *sh)
 
 const char *shell_path(struct shell *sh, const char *path, const char *cwd)
 {
-	static struct sbuf b;
+	static _Thread_local struct sbuf b;
 	if (!path || !*path)
 		return NULL;
 	sb_reset(&b);

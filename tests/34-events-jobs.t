@@ -1,0 +1,69 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# agent-events -j: files read ahead by threads give the bytes, messages and
+# status of one thread, in the same order, deduplicated across files the
+# same way: resumed copies, a git remote learnt in an earlier file, forks.
+# The corpus-wide twin is 34-events-jobs-corpus.t.
+. "$(dirname "$0")/lib.sh"
+plan 11
+
+F=$TESTS/fixtures
+# same DESC ARGS...: -j 1 and -j 4 agree on stdout, stderr and status
+same() {
+	_d=$1; shift
+	agent-events -j 1 "$@" > one 2> one.err; r1=$?
+	agent-events -j 4 "$@" > four 2> four.err; r4=$?
+	if cmp -s one four && cmp -s one.err four.err && [ "$r1" = "$r4" ]; then ok "$_d"; else
+		not_ok "$_d"; diag "status $r1 and $r4"
+		diff one four | head -20 | sed 's/^/# /'
+		diff one.err four.err | head -10 | sed 's/^/# /'
+	fi
+}
+
+# --- every fixture session in one run -------------------------------------------------
+find "$F/claude" "$F/codex" "$F/gemini" "$F/detect" "$F/sessions" -type f \
+	\( -name '*.jsonl' -o -name '*.json' \) | sort > all
+check_test "fixtures: enough files for threads to share" "$(wc -l < all)" -gt 20
+same "fixtures: -j 4 writes what -j 1 does" --files-from all
+check_test "fixtures: records and messages were written" "$(wc -l < one) $(grep -c . one.err)" != "0 0"
+
+# --- resumed copies: the copy's calls are known from the file before --------------------
+mkdir copies
+for f in "$F"/claude/*.jsonl "$F"/codex/*.jsonl; do
+	b=$(basename "$f" .jsonl)
+	cp "$f" "copies/$b.jsonl"
+	cp "$f" "copies/$b-resumed.jsonl"
+done
+ls copies/* > copies.list
+same "copies: -j 4 writes what -j 1 does" --files-from copies.list
+agent-events -j 4 "$F/claude/calls.jsonl" > alone
+agent-events -j 4 copies/calls.jsonl copies/calls-resumed.jsonl > both
+check_test "copies: a copied call is counted once" \
+	"$(grep -c '"kind":"llm"' both)" = "$(grep -c '"kind":"llm"' alone)"
+(cd "$TESTS/fixtures" && agent-events -j 4 claude/resume-a.jsonl claude/resume-b.jsonl) |
+	grep -v '^{"kind":"effect"' | sed 's/,"class":"[a-z]*"//' > four
+check_same "resume fixture: -j 4 output is the expected one (30-events-claude.t)" "$F/claude/resume.out" four
+cp "$F/claude/resume-a.jsonl" "$F/claude/resume-b.jsonl" .
+same "resume fixture: -j 4 writes what -j 1 does" resume-a.jsonl resume-b.jsonl
+
+# --- a git remote learnt in one file is the push's host in the next ---------------------
+rec() {  # rec SESSION UUID TIME COMMAND: a model call running COMMAND, and its result
+	printf '{"parentUuid":null,"isSidechain":false,"cwd":"/src/app","sessionId":"%s","version":"2.1.114","type":"user","message":{"role":"user","content":"ship it"},"uuid":"%s-u","timestamp":"%s"}\n' "$1" "$2" "$3"
+	printf '{"parentUuid":"%s-u","isSidechain":false,"cwd":"/src/app","sessionId":"%s","version":"2.1.114","type":"assistant","message":{"id":"msg_%s","model":"claude-opus-4-7","role":"assistant","content":[{"type":"tool_use","id":"toolu_%s","name":"Bash","input":{"command":"%s"}}],"usage":{"input_tokens":3,"output_tokens":7}},"requestId":"req_%s","uuid":"%s-a","timestamp":"%s"}\n' "$2" "$1" "$2" "$2" "$4" "$2" "$2" "$3"
+	printf '{"parentUuid":"%s-a","isSidechain":false,"cwd":"/src/app","sessionId":"%s","version":"2.1.114","type":"user","message":{"role":"user","content":[{"tool_use_id":"toolu_%s","type":"tool_result","content":"done","is_error":false}]},"uuid":"%s-r","timestamp":"%s"}\n' "$2" "$1" "$2" "$2" "$3"
+}
+mkdir git
+rec s-one g1 2026-01-05T10:00:00.000Z "git remote add origin https://git.example.org/team/app.git" > git/a.jsonl
+i=0
+while [ $i -lt 8 ]; do
+	rec "s-two$i" "p$i" "2026-01-05T11:0$i:00.000Z" "git push" > "git/b$i.jsonl"
+	i=$((i + 1))
+done
+same "git remote: -j 4 writes what -j 1 does" git/*.jsonl
+check_test "git remote: every later push goes to the remote learnt first" \
+	"$(grep -c '"effect":"net".*"domain":"git.example.org"' four)" = 8
+
+# --- the help names -j as the manual does ---------------------------------------------------
+check_grep "--help names --jobs" "--jobs N" "$(agent-events --help > help; echo help)"
+check_exit "-j 0 is a usage error" 2 agent-events -j 0 "$F/claude/calls.jsonl"
+done_testing
