@@ -114,12 +114,14 @@ struct trec {
 	uint8_t update;         /* an "update":true llm record: item is its call's */
 };
 
-/* Held lines: blocks of TS_LINEBLOCK kept from one session to the next
- * (prefaulted), so a long session never regrows and copies one buffer; a
- * line longer than a block gets memory of its own until the session is
- * written.  The first held line sets the arena up: a zeroed tsession is
- * ready. */
-#define TS_LINEBLOCK ((size_t)1 << 20)
+/* Held lines: blocks of TS_LINEBLOCK kept from one session to the next,
+ * so a long session never regrows and copies one buffer; a line longer
+ * than a block gets memory of its own until the session is written.  The
+ * first held line sets the arena up: a zeroed tsession is ready.  Blocks
+ * are small and come from malloc: up to 64 sessions are held at once,
+ * most of them a few tens of KB, and 1 MiB blocks mapped and prefaulted
+ * for each (then unmapped) cost more system time than the whole parse. */
+#define TS_LINEBLOCK ((size_t)64 << 10)
 struct tsession {
 	struct arena lines;
 	struct sbuf texts;

@@ -90,9 +90,16 @@ static uint64_t idhash(const char *s, size_t n)
 /* The raw (still escaped) string value of a top-level key, by lookup. */
 static bool rawval(const char *line, size_t len, const char *key, const char **v, size_t *n)
 {
+	/* ,"key":" -- put together by hand: this runs for every line, and
+	 * snprintf cost more than the search */
 	char pat[32];
-	int pl = snprintf(pat, sizeof pat, ",\"%s\":\"", key);
-	const char *p = memmem(line, len, pat, (size_t)pl);
+	size_t kl = strlen(key), pl = kl + 5;
+	if (pl > sizeof pat)
+		return false;
+	memcpy(pat, ",\"", 2);
+	memcpy(pat + 2, key, kl);
+	memcpy(pat + 2 + kl, "\":\"", 3);
+	const char *p = memmem(line, len, pat, pl);
 	if (!p)
 		return false;
 	p += pl;
@@ -211,10 +218,8 @@ done:
  * another in a block are then written out in runs. */
 static const char *pool_put(struct arena *p, const char *s, size_t len)
 {
-	if (!p->blksize) {
+	if (!p->blksize)
 		p->blksize = TS_LINEBLOCK;
-		p->prefault = true;
-	}
 	char *d = arena_bytes(p, len + 1);
 	memcpy(d, s, len);
 	d[len] = '\n';
