@@ -36,8 +36,8 @@ for f in "$F"/claude/*.jsonl "$F"/codex/*.jsonl; do
 done
 ls copies/* > copies.list
 same "copies: -j 4 writes what -j 1 does" --files-from copies.list
-agent-events -j 4 "$F/claude/calls.jsonl" > alone
-agent-events -j 4 copies/calls.jsonl copies/calls-resumed.jsonl > both
+agent-events -j 4 "$F/claude/calls.jsonl" > alone 2>/dev/null
+agent-events -j 4 copies/calls.jsonl copies/calls-resumed.jsonl > both 2>/dev/null
 check_test "copies: a copied call is counted once" \
 	"$(grep -c '"kind":"llm"' both)" = "$(grep -c '"kind":"llm"' alone)"
 (cd "$TESTS/fixtures" && agent-events -j 4 claude/resume-a.jsonl claude/resume-b.jsonl) |
