@@ -7,7 +7,38 @@
 #include "event.h"
 #include "stack.h"
 
+static void label_clean_uncached(struct sbuf *b, const char *s, size_t n);
+
+/* The labels of a view repeat record after record (the project, agent,
+ * tags, model): the last cleaning of each short label is kept, by its
+ * text, in a small table (half the work of agent-stack on a history was
+ * cleaning the same few labels again). */
+#define LC_SLOTS 256
+#define LC_MAX 96
 void label_clean(struct sbuf *b, const char *s, size_t n)
+{
+	static struct lc { uint8_t n, out; bool used; char in[LC_MAX], o[255]; } lc[LC_SLOTS];
+	if (n > LC_MAX) {
+		label_clean_uncached(b, s, n);
+		return;
+	}
+	struct lc *c = &lc[hash64(s, n, 0x1abe1) % LC_SLOTS];
+	if (c->used && c->n == n && !memcmp(c->in, s, n)) {
+		sb_add(b, c->o, c->out);
+		return;
+	}
+	size_t start = b->len;
+	label_clean_uncached(b, s, n);
+	if (b->len - start < sizeof c->o) {
+		c->used = true;
+		c->n = (uint8_t)n;
+		memcpy(c->in, s, n);
+		c->out = (uint8_t)(b->len - start);
+		memcpy(c->o, b->p + start, c->out);
+	}
+}
+
+static void label_clean_uncached(struct sbuf *b, const char *s, size_t n)
 {
 	static struct sbuf red;
 	redact(&red, s, n);
