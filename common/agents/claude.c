@@ -1127,16 +1127,45 @@ static bool claude_type(const struct jnode *t)
 
 /* The records agent-sessions has always known as Claude's by their
  * top-level keys alone. */
+static const char *const key_types[] = {"summary", "file-history-snapshot",
+	"queue-operation", "permission-mode"};
+static const char *const key_names[] = {"sessionId", "leafUuid", "parentUuid"};
+
 static bool claude_keys(const struct agent_head *h, int i)
 {
-	static const char *const types[] = {"summary", "file-history-snapshot",
-		"queue-operation", "permission-mode"};
-	if (agent_rec_get(h, i, "sessionId") || agent_rec_get(h, i, "leafUuid") ||
-	    agent_rec_get(h, i, "parentUuid"))
-		return true;
-	for (size_t k = 0; k < sizeof types / sizeof *types; k++)
-		if (agent_rec_is(h, i, "type", types[k]))
+	for (size_t k = 0; k < sizeof key_names / sizeof *key_names; k++)
+		if (agent_rec_get(h, i, key_names[k]))
 			return true;
+	for (size_t k = 0; k < sizeof key_types / sizeof *key_types; k++)
+		if (agent_rec_is(h, i, "type", key_types[k]))
+			return true;
+	return false;
+}
+
+/* Could some record of the head pass claude_keys?  Not unless one of its
+ * names or types is in the text as a string: the head's records keep
+ * keys and values as written (a raw NUL ends them), so a quote, the word,
+ * then a quote or NUL.  One pass over the head's quotes instead of
+ * parsing every record of a file that is not Claude's (a Codex rollout's
+ * head: most of what agent-sessions spent on it). */
+static bool may_have_keys(const char *p, size_t n)
+{
+	const char *e = p + n;
+	for (const char *q = p; (q = memchr(q, '"', (size_t)(e - q))); q++) {
+		const char *w = q + 1;
+		if (w >= e || !strchr("slpfq", *w))
+			continue;
+		for (int set = 0; set < 2; set++) {
+			const char *const *v = set ? key_types : key_names;
+			size_t nv = set ? sizeof key_types / sizeof *key_types :
+				sizeof key_names / sizeof *key_names;
+			for (size_t k = 0; k < nv; k++) {
+				size_t l = strlen(v[k]);
+				if ((size_t)(e - w) > l && !memcmp(w, v[k], l) && (w[l] == '"' || !w[l]))
+					return true;
+			}
+		}
+	}
 	return false;
 }
 
@@ -1208,9 +1237,10 @@ static int sniff(const struct agent_head *h)
 		score = 0;
 	if (score && strstr(path, "/.claude/"))
 		score += 5;
-	for (int i = 0; score < 70 && h->best < 70 && agent_head_rec(h, i); i++)
-		if (claude_keys(h, i))
-			score = 70;
+	if (score < 70 && h->best < 70 && may_have_keys(head, n))
+		for (int i = 0; score < 70 && agent_head_rec(h, i); i++)
+			if (claude_keys(h, i))
+				score = 70;
 	return score;
 }
 

@@ -215,6 +215,8 @@ static bool gemini_keys(const struct agent_head *h, int i)
  * keys (a Codex record claims the file with 72, Claude's with 70). */
 static int sniff(const struct agent_head *h)
 {
+	if (h->best >= 95)
+		return 0;       /* more than any score of ours */
 	int s = score(h);
 	for (int i = 0; s < 71 && h->best < 71 && agent_head_rec(h, i); i++)
 		if (gemini_keys(h, i))
