@@ -129,12 +129,25 @@ static char *head_find(struct head *hd, const char *key)
 	return hd->n > HEAD_QUICK ? head_value(hd->h, hd->n, key) : NULL;
 }
 
+/* Did an agent before upto name key too, among its time keys (time) or
+ * group keys?  Its answer is known then (several agents share keys). */
+static bool asked(const struct agent *const *upto, const char *key, bool time)
+{
+	for (const struct agent *const *a = agent_list; a < upto; a++)
+		for (const char *const *l = time ? (*a)->time_keys : (*a)->group_keys; l && *l; l++)
+			if (!strcmp(*l, key))
+				return true;
+	return false;
+}
+
 /* The earliest time in the head, under any agent's time keys. */
 static int64_t head_ts(struct head *hd)
 {
 	int64_t best = TS_NONE;
 	for (const struct agent *const *a = agent_list; *a; a++)
 		for (const char *const *k = (*a)->time_keys; k && *k; k++) {
+			if (asked(a, *k, true))
+				continue;
 			char *v = head_find(hd, *k);
 			int64_t t = v ? ts_parse(v, strlen(v)) : TS_NONE;
 			free(v);
@@ -149,6 +162,8 @@ static char *head_group(struct head *hd)
 {
 	for (const struct agent *const *a = agent_list; *a; a++)
 		for (const char *const *k = (*a)->group_keys; k && *k; k++) {
+			if (asked(a, *k, false))
+				continue;       /* it found nothing */
 			char *v = head_find(hd, *k);
 			if (v)
 				return v;
