@@ -12,18 +12,8 @@ if ! [ -d "$C" ]; then
 	for i in 1 2 3 4; do skip "../shared/corpus absent"; done
 	done_testing
 fi
-same() {
-	_d=$1; shift
-	agent-events -j 1 "$@" > one 2> one.err; r1=$?
-	agent-events -j 4 "$@" > four 2> four.err; r4=$?
-	if cmp -s one four && cmp -s one.err four.err && [ "$r1" = "$r4" ]; then ok "$_d"; else
-		not_ok "$_d"; diag "status $r1 and $r4"
-		diff one four | head -20 | sed 's/^/# /'
-		diff one.err four.err | head -10 | sed 's/^/# /'
-	fi
-}
 find "$C" -type f ! -name '*.md' | sort > all
-same "corpus: every file in one run" --files-from all
+check_jobs "corpus: every file in one run" --files-from all
 check_test "corpus: records were written" "$(wc -l < one)" -gt 1000
 mkdir copies
 n=0
@@ -35,7 +25,7 @@ while read -r f; do
 	cp "$f" "copies/$n-resumed-$b"
 done < all
 ls copies/* > copies.list
-same "corpus: each file with a resumed copy" --files-from copies.list
+check_jobs "corpus: each file with a resumed copy" --files-from copies.list
 # Claude Code's calls carry ids: a copy's are known (the few without ids
 # count again, as in one thread)
 ls copies/*-claude-code-*.jsonl | grep -v resumed | xargs agent-events -j 4 2>/dev/null |

@@ -8,23 +8,12 @@
 plan 11
 
 F=$TESTS/fixtures
-# same DESC ARGS...: -j 1 and -j 4 agree on stdout, stderr and status
-same() {
-	_d=$1; shift
-	agent-events -j 1 "$@" > one 2> one.err; r1=$?
-	agent-events -j 4 "$@" > four 2> four.err; r4=$?
-	if cmp -s one four && cmp -s one.err four.err && [ "$r1" = "$r4" ]; then ok "$_d"; else
-		not_ok "$_d"; diag "status $r1 and $r4"
-		diff one four | head -20 | sed 's/^/# /'
-		diff one.err four.err | head -10 | sed 's/^/# /'
-	fi
-}
 
 # --- every fixture session in one run -------------------------------------------------
 find "$F/claude" "$F/codex" "$F/gemini" "$F/detect" "$F/sessions" -type f \
 	\( -name '*.jsonl' -o -name '*.json' \) | sort > all
 check_test "fixtures: enough files for threads to share" "$(wc -l < all)" -gt 20
-same "fixtures: -j 4 writes what -j 1 does" --files-from all
+check_jobs "fixtures: -j 4 writes what -j 1 does" --files-from all
 check_test "fixtures: records and messages were written" "$(wc -l < one) $(grep -c . one.err)" != "0 0"
 
 # --- resumed copies: the copy's calls are known from the file before --------------------
@@ -35,7 +24,7 @@ for f in "$F"/claude/*.jsonl "$F"/codex/*.jsonl; do
 	cp "$f" "copies/$b-resumed.jsonl"
 done
 ls copies/* > copies.list
-same "copies: -j 4 writes what -j 1 does" --files-from copies.list
+check_jobs "copies: -j 4 writes what -j 1 does" --files-from copies.list
 agent-events -j 4 "$F/claude/calls.jsonl" > alone 2>/dev/null
 agent-events -j 4 copies/calls.jsonl copies/calls-resumed.jsonl > both 2>/dev/null
 check_test "copies: a copied call is counted once" \
@@ -44,7 +33,7 @@ check_test "copies: a copied call is counted once" \
 	grep -v '^{"kind":"effect"' | sed 's/,"class":"[a-z]*"//' > four
 check_same "resume fixture: -j 4 output is the expected one (30-events-claude.t)" "$F/claude/resume.out" four
 cp "$F/claude/resume-a.jsonl" "$F/claude/resume-b.jsonl" .
-same "resume fixture: -j 4 writes what -j 1 does" resume-a.jsonl resume-b.jsonl
+check_jobs "resume fixture: -j 4 writes what -j 1 does" resume-a.jsonl resume-b.jsonl
 
 # --- a git remote learnt in one file is the push's host in the next ---------------------
 rec() {  # rec SESSION UUID TIME COMMAND: a model call running COMMAND, and its result
@@ -59,7 +48,7 @@ while [ $i -lt 8 ]; do
 	rec "s-two$i" "p$i" "2026-01-05T11:0$i:00.000Z" "git push" > "git/b$i.jsonl"
 	i=$((i + 1))
 done
-same "git remote: -j 4 writes what -j 1 does" git/*.jsonl
+check_jobs "git remote: -j 4 writes what -j 1 does" git/*.jsonl
 check_test "git remote: every later push goes to the remote learnt first" \
 	"$(grep -c '"effect":"net".*"domain":"git.example.org"' four)" = 8
 

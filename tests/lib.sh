@@ -32,6 +32,18 @@ check_exit() {
 	fi
 }
 
+# check_jobs DESC ARGS...: agent-events -j 1 and -j 4 on ARGS write the same
+# stdout (kept in one, four), stderr (one.err, four.err) and status
+check_jobs() {
+	_d=$1; shift
+	agent-events -j 1 "$@" > one 2> one.err; _r1=$?
+	agent-events -j 4 "$@" > four 2> four.err; _r4=$?
+	if cmp -s one four && cmp -s one.err four.err && [ "$_r1" = "$_r4" ]; then ok "$_d"; else
+		not_ok "$_d"; diag "status $_r1 and $_r4"
+		diff one four | head -20 | sed 's/^/# /'
+		diff one.err four.err | head -10 | sed 's/^/# /'
+	fi
+}
 # check DESC CMD...: passes when CMD exits 0.
 check() {
 	_d=$1; shift
