@@ -1036,5 +1036,6 @@ const struct agent agent_gemini = {
 	.time_keys = time_keys,
 	.cwd_of = cwd_of,
 	.subagent = subagent,
-	.parallel = true,
+	/* not parallel: a subagent's log finds the parent's calls in the parent
+	 * session read last (par above), which only reading in order gives */
 };
