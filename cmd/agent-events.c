@@ -329,9 +329,10 @@ static bool one_file(struct ev_ctx *c, const char *path, const struct agent *for
  * file had) it is read again, in order.  So the output is the same bytes
  * for any number of threads.  Memory stays bounded: files over PAR_MAX
  * are read in order, streaming, and workers hold at most AHEAD_MAX bytes
- * of files beyond the one being written. */
+ * of files beyond the one being written per thread, or AHEAD_MIN. */
 #define PAR_MAX ((int64_t)16 << 20)
-#define AHEAD_MAX ((int64_t)48 << 20)
+#define AHEAD_MAX ((int64_t)4 << 20)
+#define AHEAD_MIN ((int64_t)16 << 20)
 
 struct slot {
 	bool claimed, done, ahead;      /* ahead: read, pending its turn */
@@ -350,6 +351,7 @@ static struct {
 	int next;               /* the next file a worker may take */
 	int turn;               /* the file being written */
 	int64_t held;           /* bytes of the files taken and not written */
+	int64_t ahead;          /* the most held */
 	const struct ev_ctx *run;
 	const struct agent *force;
 } par = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
@@ -373,7 +375,7 @@ static void *worker(void *arg)
 		}
 		int i = par.next;
 		struct infile *f = &par.files[i];
-		if (i > par.turn && par.held && par.held + f->size > AHEAD_MAX) {
+		if (i > par.turn && par.held && par.held + f->size > par.ahead) {
 			pthread_cond_wait(&par.cv, &par.mu);
 			continue;
 		}
@@ -437,6 +439,7 @@ static void read_all(struct ev_ctx *c, struct infile *files, int n, const struct
 	par.slots = xcalloc((size_t)n, sizeof *par.slots);
 	par.run = c;
 	par.force = force;
+	par.ahead = AHEAD_MAX * jobs > AHEAD_MIN ? AHEAD_MAX * jobs : AHEAD_MIN;
 	for (int t = 0; t < jobs; t++) {
 		pthread_t th;
 		pthread_attr_t at;
