@@ -2,6 +2,7 @@
 /* hash.c: a 64-bit string hash and a map from such hashes to integers. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "util.h"
 
 static inline uint64_t rd64(const unsigned char *p)
@@ -38,10 +39,36 @@ uint64_t hash64(const void *p, size_t n, uint64_t seed)
 	return mix(h);
 }
 
+/* Large tables are mapped with their pages faulted in by one call:
+ * growing a table touches every page of the new one at random, and a
+ * page fault each (costly on virtual machines) was most of the cost of
+ * a lookup in folded2pprof's stack table. */
+#define HM_MAPPED ((size_t)1 << 18)    /* bytes */
+
+static struct hslot *slots_new(size_t cap)
+{
+	size_t sz = cap * sizeof(struct hslot);
+	if (sz < HM_MAPPED)
+		return xcalloc(cap, sizeof(struct hslot));
+	void *m = mmap(NULL, sz, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (m == MAP_FAILED)
+		die(2, "out of memory (%zu bytes)", sz);
+	return m;
+}
+
+static void slots_free(struct hslot *s, size_t cap)
+{
+	if (cap * sizeof *s < HM_MAPPED)
+		free(s);
+	else
+		munmap(s, cap * sizeof *s);
+}
+
 static size_t slot(const struct hmap *m, uint64_t key)
 {
 	size_t mask = m->cap - 1, i = (size_t)key & mask;
-	while (m->keys[i] && m->keys[i] != key)
+	while (m->s[i].key && m->s[i].key != key)
 		i = (i + 1) & mask;
 	return i;
 }
@@ -52,7 +79,7 @@ int64_t *hm_get(const struct hmap *m, uint64_t key)
 		return NULL;
 	key = key ? key : 1;
 	size_t i = slot(m, key);
-	return m->keys[i] ? &m->vals[i] : NULL;
+	return m->s[i].key ? &m->s[i].val : NULL;
 }
 
 int64_t *hm_put(struct hmap *m, uint64_t key, bool *ins)
@@ -61,34 +88,28 @@ int64_t *hm_put(struct hmap *m, uint64_t key, bool *ins)
 	if ((m->n + 1) * 4 > m->cap * 3) {
 		struct hmap g = {0};
 		g.cap = m->cap ? m->cap * 2 : 1024;
-		g.keys = xcalloc(g.cap, sizeof *g.keys);
-		g.vals = xcalloc(g.cap, sizeof *g.vals);
+		g.s = slots_new(g.cap);
 		for (size_t i = 0; i < m->cap; i++)
-			if (m->keys[i]) {
-				size_t j = slot(&g, m->keys[i]);
-				g.keys[j] = m->keys[i];
-				g.vals[j] = m->vals[i];
-			}
+			if (m->s[i].key)
+				g.s[slot(&g, m->s[i].key)] = m->s[i];
 		g.n = m->n;
-		free(m->keys);
-		free(m->vals);
+		slots_free(m->s, m->cap);
 		*m = g;
 	}
 	size_t i = slot(m, key);
 	if (ins)
-		*ins = !m->keys[i];
-	if (!m->keys[i]) {
-		m->keys[i] = key;
-		m->vals[i] = 0;
+		*ins = !m->s[i].key;
+	if (!m->s[i].key) {
+		m->s[i] = (struct hslot){key, 0};
 		m->n++;
 	}
-	return &m->vals[i];
+	return &m->s[i].val;
 }
 
 void hm_free(struct hmap *m)
 {
-	free(m->keys);
-	free(m->vals);
+	if (m->s)
+		slots_free(m->s, m->cap);
 	memset(m, 0, sizeof *m);
 }
 
@@ -97,7 +118,7 @@ void hm_clear(struct hmap *m)
 	if (m->cap > 4096) {
 		hm_free(m);
 	} else if (m->n) {
-		memset(m->keys, 0, m->cap * sizeof *m->keys);
+		memset(m->s, 0, m->cap * sizeof *m->s);
 		m->n = 0;
 	}
 }

@@ -81,9 +81,12 @@ void out_flush(void);
  * integers.  Keys are kept only as their 64-bit hash: at a million keys the
  * chance of any collision is about 3e-8. */
 uint64_t hash64(const void *p, size_t n, uint64_t seed);
+struct hslot {
+	uint64_t key;     /* 0 = empty slot (hash 0 is remapped to 1) */
+	int64_t val;
+};
 struct hmap {
-	uint64_t *keys;   /* 0 = empty slot (hash 0 is remapped to 1) */
-	int64_t *vals;
+	struct hslot *s;  /* key and value side by side: one cache line a probe */
 	size_t n, cap;
 };
 /* Returns a pointer to the value for key, inserting *ins with value 0 when
