@@ -22,7 +22,7 @@ static void put_varint(char *p, uint64_t v)
 	*p = (char)v;
 }
 
-void pb_varint(struct sbuf *b, uint64_t v)
+void pb_varint_slow(struct sbuf *b, uint64_t v)
 {
 	/* at most ten bytes; grow once, then write in place */
 	if (b->len + 11 > b->cap)

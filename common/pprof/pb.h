@@ -10,7 +10,17 @@
 
 enum { PB_VARINT = 0, PB_LEN = 2 };
 
-void pb_varint(struct sbuf *b, uint64_t v);
+void pb_varint_slow(struct sbuf *b, uint64_t v);
+static inline void pb_varint(struct sbuf *b, uint64_t v)
+{
+	/* one byte with room for it: most location ids and small counts */
+	if (v < 0x80 && b->len + 2 <= b->cap) {
+		b->p[b->len++] = (char)v;
+		b->p[b->len] = 0;
+		return;
+	}
+	pb_varint_slow(b, v);
+}
 void pb_tag(struct sbuf *b, unsigned field, unsigned wire);
 /* A varint field; int64 values are written as their two's complement,
  * as protobuf does for int64 (negatives take ten bytes). */

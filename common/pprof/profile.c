@@ -52,6 +52,10 @@ static bool parse_types(struct prof *p, char *list)
 bool prof_init(struct prof *p, char *types)
 {
 	prof_str(&p->fixed, "");
+	/* the stacks come by the hundred thousand: big blocks, pages
+	 * faulted in by one call each */
+	p->stacks.a.blksize = (size_t)1 << 20;
+	p->stacks.a.prefault = true;
 	if (!parse_types(p, types))
 		return false;
 	p->mapfile = prof_str(&p->fixed, "agentpprof");
@@ -101,6 +105,12 @@ bool prof_add(struct prof *p, const struct folded_line *fl)
 	 * folded2svg. */
 	struct sbuf *fix = &p->fix;
 	for (const char *q = cur; q < end; ) {
+		/* ASCII eight bytes at a time: most stacks are all ASCII */
+		uint64_t w;
+		if (end - q >= 8 && (memcpy(&w, q, 8), !(w & 0x8080808080808080ULL))) {
+			q += 8;
+			continue;
+		}
 		size_t k = utf8_valid_len(q, (size_t)(end - q));
 		if (k) {
 			q += k;
@@ -128,13 +138,24 @@ bool prof_add(struct prof *p, const struct folded_line *fl)
 	for (int i = 0; i < p->ntypes; i++)
 		if (__builtin_add_overflow(p->total[i], fl->counts[i], &tot[i]))
 			return false;
-	while (folded_frame(&cur, end, &f, &flen)) {
+	for (size_t depth = 0; folded_frame(&cur, end, &f, &flen); depth++) {
 		if (n + nt == p->capids) {
 			p->capids = p->capids ? p->capids * 2 : 256;
 			p->ids = xrealloc(p->ids, p->capids * sizeof *p->ids);
 			p->tail = xrealloc(p->tail, p->capids * sizeof *p->tail);
+			p->prev = xrealloc(p->prev, p->capids * sizeof *p->prev);
 		}
-		uint32_t id = intern_id(&p->frames, f, flen) + 1;
+		/* Stacks near each other share frames at the same depth (sorted
+		 * input shares whole prefixes): one compare with the previous
+		 * stack's frame saves a hash and a lookup. */
+		uint32_t id;
+		if (depth < p->nprev && intern_len(&p->frames, p->prev[depth] - 1) == flen &&
+		    !memcmp(intern_at(&p->frames, p->prev[depth] - 1), f, flen))
+			id = p->prev[depth];
+		else
+			id = p->prev[depth] = intern_id(&p->frames, f, flen) + 1;
+		if (depth >= p->nprev)
+			p->nprev = depth + 1;
 		if (p->nleaf && is_kind(f, flen, p->leaf, p->nleaf))
 			p->tail[nt++] = id;
 		else
@@ -281,6 +302,7 @@ void prof_free(struct prof *p)
 	free(p->value);
 	free(p->ids);
 	free(p->tail);
+	free(p->prev);
 	sb_free(&p->fix);
 	memset(p, 0, sizeof *p);
 }

@@ -61,7 +61,8 @@ struct prof {
 
 	/* scratch of prof_add, kept between stacks */
 	uint32_t *ids, *tail;
-	size_t capids;
+	uint32_t *prev;         /* the last stack's frame ids by depth, input order */
+	size_t capids, nprev;
 	struct sbuf fix;
 };
 
