@@ -272,8 +272,16 @@ int main(int argc, char **argv)
 			ro.nodes = cli_i64("-n", "a count", optarg, 0, INT32_MAX);
 			break;
 		case O_BY:
-			if (!*optarg || strchr(optarg, ';'))
-				die(2, "--by: not a frame kind: %s", optarg);
+			/* a kind some view has: a view without it ranks all in
+			 * "(no KIND frame)", a kind no view has is a typo */
+			{
+				/* "call:tool/" narrows a kind to a prefix of its frames */
+				char *k = xstrndup(optarg, strcspn(optarg, ":"));
+				if (!sv_frame_kind(k) || strchr(optarg, ';'))
+					die(2, "--by: unknown frame kind '%s' (%s)", optarg,
+						sv_frame_kinds());
+				free(k);
+			}
 			ro.by = optarg;
 			set_by = true;
 			break;

@@ -8,7 +8,7 @@ F=$TESTS/fixtures/report
 X=$F/expect
 EV=$F/events.ndjson
 LAT=$F/latency.ndjson
-plan 50
+plan 53
 
 have agent-stack || { echo "Bail out! agent-stack is not built"; exit 1; }
 sum() { awk '{ s += $NF } END { print s + 0 }' "$@"; }
@@ -122,6 +122,14 @@ for f in top tree latency context parallel report; do
 done
 check_test "no prompt or response text, no absolute path in any format" $leak = 0
 check_status "--by goes with --format top" 2 agent-stack --by prompt "$EV"
+# issue 17, item 5: a kind no view has is a usage error naming the kinds;
+# a kind this view lacks is legal (everything in "(no KIND frame)")
+agent-stack --format top --by bogus "$EV" > by.out 2> by.err
+check_test "--by bogus: exit 2, nothing on stdout" "$?:$(wc -c < by.out)" = "2:0"
+check_grep "--by bogus: the message names the kinds" \
+	"^agent-stack: --by: unknown frame kind 'bogus' (project, agent, session, prompt, call, subagent, model, kind, price, fill, process, effect, path, domain or status)\$" by.err
+agent-stack --format top --by fill "$EV" > by.out
+check_grep "--by a kind the view lacks: one row, the whole total" "^ *[0-9]* 100.00% 100.00% .*(no fill frame)\$" by.out
 check_status "an unknown format is a usage error" 2 agent-stack --format pie "$EV"
 check_status "--report-by needs a known grouping" 2 agent-stack --format report --report-by week "$EV"
 check_status "--min-percent out of range" 2 agent-stack --format tree --min-percent 101 "$EV"

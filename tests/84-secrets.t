@@ -92,7 +92,7 @@ done
 leaks "agent-stack --format json" shared.pat tasks.json files.json network.json
 agent-stack --format report --report-by session tagged.ndjson > report.txt
 leaks "agent-stack --format report" shared.pat report.txt
-agent-stack --view cost --format top --by tool tagged.ndjson > top.txt
+agent-stack --view cost --format top --by call tagged.ndjson > top.txt
 leaks "agent-stack --format top" shared.pat top.txt
 
 # --- home directories ----------------------------------------------------------------------------

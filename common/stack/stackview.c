@@ -166,6 +166,31 @@ int sv_view_byname(const char *name)
 	return -1;
 }
 
+/* Every kind of frame a view can have (agent-stack(1), VIEWS): --by
+ * takes these and no other, whether or not the chosen view has it. */
+static const char *const frame_kinds[] = {
+	"project", "agent", "session", "prompt", "call", "subagent", "model", "kind", "price",
+	"fill", "process", "effect", "path", "domain", "status", NULL,
+};
+
+bool sv_frame_kind(const char *kind)
+{
+	for (int i = 0; frame_kinds[i]; i++)
+		if (!strcmp(kind, frame_kinds[i]))
+			return true;
+	return false;
+}
+
+const char *sv_frame_kinds(void)
+{
+	static char list[256];
+	if (!*list)
+		for (int i = 0; frame_kinds[i]; i++)
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+				i ? (frame_kinds[i + 1] ? ", " : " or ") : "", frame_kinds[i]);
+	return list;
+}
+
 const char *sv_view_name(enum sv_view v) { return names[v]; }
 const char *sv_view_unit(enum sv_view v) { return units[v]; }
 

@@ -48,6 +48,10 @@ struct sv_opts {
 /* The view called name ("tools" is system), or -1. */
 int sv_view_byname(const char *name);
 const char *sv_view_name(enum sv_view v);
+/* Whether some view has frames "kind:..." (agent-stack(1), VIEWS), and
+ * the list of those kinds for a message. */
+bool sv_frame_kind(const char *kind);
+const char *sv_frame_kinds(void);
 /* The unit of the weights: calls, events, tokens, microdollars, ms, ... */
 const char *sv_view_unit(enum sv_view v);
 
