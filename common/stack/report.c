@@ -1034,6 +1034,57 @@ static void suggest_errors(struct rp *p, const struct group *g, struct sbuf *o, 
 	stacks_free(&by);
 }
 
+/* The group's cost saying what it leaves out: the tokens of the calls
+ * with a price, and those of each model without one, most first. */
+struct upm {
+	uint32_t model;
+	int64_t tokens;
+};
+
+static int cmp_upm(const void *a, const void *b)
+{
+	const struct upm *x = a, *y = b;
+	if (x->tokens != y->tokens)
+		return x->tokens > y->tokens ? -1 : 1;
+	return strcmp(S(sort_p, x->model), S(sort_p, y->model));
+}
+
+static bool cost_headline(struct rp *p, const struct group *g, struct sbuf *o)
+{
+	struct upm *u = xmalloc((g->unpriced ? g->unpriced : 1) * sizeof *u);
+	size_t nu = 0;
+	int64_t priced = 0;
+	for (size_t i = 0; i < g->ncalls; i++) {
+		const struct rcall *c = &p->c[g->calls[i]];
+		if (c->type != RC_LLM)
+			continue;
+		int64_t t = 0;
+		for (int k = 0; k < 4; k++)
+			t = sat_add(t, c->tk[k]);
+		if (!isnan(c->cost)) {
+			priced = sat_add(priced, t);
+			continue;
+		}
+		size_t j = 0;
+		while (j < nu && u[j].model != c->name)
+			j++;
+		if (j == nu)
+			u[nu++] = (struct upm){c->name, 0};
+		u[j].tokens = sat_add(u[j].tokens, t);
+	}
+	sort_p = p;
+	sort_n(u, nu, sizeof *u, cmp_upm);
+	const char **m = xmalloc((nu ? nu : 1) * sizeof *m);
+	int64_t *t = xmalloc((nu ? nu : 1) * sizeof *t);
+	for (size_t j = 0; j < nu; j++)
+		m[j] = S(p, u[j].model), t[j] = u[j].tokens;
+	bool some = rp_cost_headline(o, g->cost, priced, nu, m, t);
+	free(m);
+	free(t);
+	free(u);
+	return some;
+}
+
 static int cmp_size(const void *a, const void *b)
 {
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
@@ -1108,12 +1159,10 @@ static void group_report(struct rp *p, struct group *g, const char *key, struct 
 	if (g->nousage || g->rounded)
 		sb_addc(o, '\n');
 	sb_adds(o, "estimated cost ");
-	money(o, g->cost);
-	sb_adds(o, " (from recorded usage, not a bill), cache writes ");
+	sb_adds(o, cost_headline(p, g, o) ? "; from recorded usage, not a bill; cache writes "
+		: " (from recorded usage, not a bill), cache writes ");
 	money(o, g->cw_cost);
 	sb_printf(o, " (%.0f%%)", pct(g->cw_cost, g->cost));
-	if (g->unpriced)
-		sb_printf(o, "; model calls without a price, left out: %zu", g->unpriced);
 	sb_addc(o, '\n');
 	largest_costs(p, g, o);
 	struct sbuf sug = {0};

@@ -38,6 +38,16 @@ void rp_weight(struct sbuf *b, enum sv_view v, double w);
 void rp_bar(struct sbuf *b, double frac, int n);
 /* Milliseconds as "950ms", "4.1s", "12m05s", "3h02m". */
 void rp_ms(struct sbuf *b, int64_t ms);
+/* A count in three significant figures: 950, 12.3k, 63.1M, 1.2G. */
+void rp_count(struct sbuf *b, int64_t n);
+/* An estimated cost that says what it leaves out (issue 17, item 3):
+ * "$7.48", or when some tokens had no price "$7.48 for 13% of tokens;
+ * 63.1M tokens from 1 model with no price (model unknown)".  micro: the
+ * priced cost in microdollars; priced: the tokens it prices; models[i]
+ * and tokens[i]: the nup models without a price, most tokens first.
+ * true when something was left out. */
+bool rp_cost_headline(struct sbuf *b, double micro, int64_t priced, size_t nup,
+	const char *const *models, const int64_t *tokens);
 
 /* report.c */
 struct rp;

@@ -21,6 +21,45 @@ void rp_weight(struct sbuf *b, enum sv_view v, double w)
 	}
 }
 
+void rp_count(struct sbuf *b, int64_t n)
+{
+	static const char sfx[] = "kMGT";
+	double v = (double)n;
+	int i = -1;
+	while (v >= 999.95 && i < 3)
+		v /= 1000, i++;
+	if (i < 0)
+		sb_printf(b, "%lld", (long long)n);
+	else
+		sb_printf(b, "%.1f%c", v, sfx[i]);
+}
+
+bool rp_cost_headline(struct sbuf *b, double micro, int64_t priced, size_t nup,
+	const char *const *models, const int64_t *tokens)
+{
+	rp_weight(b, SV_COST, micro);
+	int64_t unpriced = 0;
+	for (size_t i = 0; i < nup; i++)
+		unpriced += tokens[i];
+	if (!nup || unpriced <= 0)
+		return false;
+	/* never "0%" of some, never "100%" of not all */
+	double share = priced > 0 ? 100.0 * (double)priced / (double)(priced + unpriced) : 0;
+	if (share > 0 && share < 1)
+		sb_adds(b, " for <1% of tokens; ");
+	else if (share > 99 && share < 100)
+		sb_adds(b, " for >99% of tokens; ");
+	else
+		sb_printf(b, " for %.0f%% of tokens; ", share);
+	rp_count(b, unpriced);
+	sb_printf(b, " tokens from %zu model%s with no price (", nup, nup == 1 ? "" : "s");
+	for (size_t i = 0; i < nup && i < 3; i++)
+		sb_printf(b, "%s%s%s", i ? ", " : "", strcmp(models[i], "unknown") ? "" : "model ",
+			models[i]);
+	sb_adds(b, nup > 3 ? ", ...)" : ")");
+	return true;
+}
+
 static const char *unit_name(enum sv_view v)
 {
 	switch (v) {

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "paths.h"
+#include "report.h"
 #include "stackview.h"
 
 static const char *const names[SV_NVIEWS] = {
@@ -152,6 +153,7 @@ struct sv {
 	size_t nnou, capnou, nrnd, caprnd, ntot, captot;
 	bool total;             /* placing a session total: not a call */
 	uint64_t matched;
+	int64_t priced;         /* cost: the tokens that had a price */
 	bool timeline_done;
 	struct sbuf b, g, pt;   /* scratch: the stack being built, a group, a prompt tag */
 };
@@ -597,6 +599,8 @@ static void llm_tokens(struct sv *s, size_t si, const char *model, const struct 
 	for (int k = 0; k < PR_CACHE_WRITE_1H; k++) {
 		if (!(s->o.kinds & (1u << k)))
 			continue;
+		if (pr)
+			s->priced = sat_add(s->priced, tok(tk, k) - (was ? tok(was, k) : 0));
 		s->b.len = n;
 		sb_adds(&s->b, ";kind:");
 		sb_adds(&s->b, kind_frame[k]);
@@ -1512,6 +1516,34 @@ static void json_sessions(struct sv *s, struct sbuf *o)
 	free(ix);
 }
 
+static int cmp_unpriced(const void *a, const void *b)
+{
+	const struct unpriced *x = a, *y = b;
+	if (x->tokens != y->tokens)
+		return x->tokens > y->tokens ? -1 : 1;
+	return strcmp(x->model, y->model);
+}
+
+bool sv_cost_headline(struct sv *s, struct sbuf *o)
+{
+	if (s->o.view != SV_COST)
+		return false;
+	/* the models without a price weigh 1 per call in the stacks: not cost */
+	int64_t total = 0;
+	for (size_t k = 0; k < s->st.n; k++)
+		if (stacks_weight(&s->st, k) > 0)
+			total += stacks_weight(&s->st, k);
+	const char **m = xmalloc((s->nup ? s->nup : 1) * sizeof *m);
+	int64_t *t = xmalloc((s->nup ? s->nup : 1) * sizeof *t);
+	sort(s->up, s->nup, sizeof *s->up, cmp_unpriced);
+	for (size_t i = 0; i < s->nup; i++)
+		m[i] = s->up[i].model, t[i] = s->up[i].tokens, total -= (int64_t)s->up[i].calls;
+	rp_cost_headline(o, (double)(total > 0 ? total : 0), s->priced, s->nup, m, t);
+	free(m);
+	free(t);
+	return true;
+}
+
 void sv_json(struct sv *s, struct sbuf *o)
 {
 	size_t *ix = stacks_sorted(&s->st);
@@ -1528,6 +1560,11 @@ void sv_json(struct sv *s, struct sbuf *o)
 	json_sessions(s, o);
 	if (s->o.view == SV_COST) {
 		jstrv(o, "note", "estimated from the usage recorded in transcripts, not the bill");
+		struct sbuf h = {0};
+		sv_cost_headline(s, &h);
+		jstrv(o, "headline", h.p);
+		sb_free(&h);
+		jnum_kv(o, "priced_tokens", s->priced);
 		if (s->o.prices && s->o.prices->date)
 			jstrv(o, "prices_date", s->o.prices->date);
 		jkey(o, "unpriced");

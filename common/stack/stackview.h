@@ -76,5 +76,8 @@ void sv_folded(struct sv *s, struct sbuf *o);
 /* The added-up stacks, for the terminal formats (report.h). */
 const struct stacks *sv_stacks(const struct sv *s);
 void sv_json(struct sv *s, struct sbuf *o);
+/* Cost view, after sv_finish: the estimated cost saying what it leaves
+ * out (rp_cost_headline), appended to o; false for other views. */
+bool sv_cost_headline(struct sv *s, struct sbuf *o);
 void sv_free(struct sv *s);
 #endif
