@@ -16,7 +16,7 @@ static const char usage[] =
 	"                   [--path-depth n] [--agent agent] [--session-id prefix]\n"
 	"                   [--session-tag tag] [--prompt-tag tag] [--project name]\n"
 	"                   [--since time] [--until time] [--format format]\n"
-	"                   [--include-previews] [-n count] [--by kind]\n"
+	"                   [--include-previews] [--header] [-n count] [--by kind]\n"
 	"                   [--min-percent pct] [--width columns]\n"
 	"                   [--context-threshold pct] [--report-by session | tag | day | all]\n"
 	"                   [file ...]\n"
@@ -40,6 +40,8 @@ static const char help[] =
 	"      --until TIME          only records before TIME\n"
 	"      --format FORMAT       folded (default), json (a summary), top, tree,\n"
 	"                            latency, context, parallel or report\n"
+	"      --header              folded: first say the view, unit, label kinds and\n"
+	"                            what the figures leave out in '# key: value' lines\n"
 	"      --include-previews    json: show 80 characters of each session's first\n"
 	"                            prompt (secrets still masked)\n"
 	"  -n, --nodecount N         top, context, parallel: rows shown, 0 all (20)\n"
@@ -166,6 +168,29 @@ static void terminal(struct rp_opts *ro)
 		ro->width = ws.ws_col;
 }
 
+/* The frames that only qualify a stack, as pprof labels
+ * (folded2pprof(1), HEADER): by view. */
+static const char *label_kinds(enum sv_view v)
+{
+	switch (v) {
+	case SV_TOKENS: case SV_COST: return "kind price";
+	case SV_TASKS: case SV_TIME: return "kind";
+	case SV_CONTEXT: return "fill";
+	default: return "status";
+	}
+}
+
+/* --header: what folded2pprof and folded2svg read before the stacks. */
+static void header(struct sv *s, enum sv_view v, struct sbuf *o)
+{
+	sb_printf(o, "# view: %s\n# unit: %s\n# labels: %s\n", sv_view_name(v), sv_view_unit(v),
+		label_kinds(v));
+	struct sbuf h = {0};
+	if (sv_cost_headline(s, &h))
+		sb_printf(o, "# note: estimated cost %s (from recorded usage, not a bill)\n", h.p);
+	sb_free(&h);
+}
+
 static void one_file(struct sv *s, const char *path)
 {
 	struct lreader r;
@@ -192,7 +217,7 @@ int main(int argc, char **argv)
 {
 	enum { O_PRICES = 256, O_IDLE, O_DEPTH, O_AGENT, O_SID, O_STAG, O_PTAG, O_PROJECT,
 		O_SINCE, O_UNTIL, O_FORMAT, O_PREVIEWS, O_BY, O_MINPCT, O_WIDTH,
-		O_CTX, O_REPORTBY };
+		O_CTX, O_REPORTBY, O_HEADER };
 	static const struct option opts[] = {
 		{"view", required_argument, NULL, 'v'},
 		{"weight", required_argument, NULL, 'w'},
@@ -208,6 +233,7 @@ int main(int argc, char **argv)
 		{"until", required_argument, NULL, O_UNTIL},
 		{"format", required_argument, NULL, O_FORMAT},
 		{"include-previews", no_argument, NULL, O_PREVIEWS},
+		{"header", no_argument, NULL, O_HEADER},
 		{"nodecount", required_argument, NULL, 'n'},
 		{"by", required_argument, NULL, O_BY},
 		{"min-percent", required_argument, NULL, O_MINPCT},
@@ -223,6 +249,7 @@ int main(int argc, char **argv)
 	struct rp_opts ro = {.nodes = 20, .min_percent = 1, .report_by = RB_SESSION};
 	char **pricev = NULL;
 	int nprices = 0, ch, format = F_FOLDED;
+	bool with_header = false;
 	bool weighted = false, set_by = false, set_tree = false, set_ctx = false, set_rby = false;
 	int64_t v;
 
@@ -311,6 +338,7 @@ int main(int argc, char **argv)
 			set_rby = true;
 			break;
 		case O_PREVIEWS: o.previews = true; break;
+		case O_HEADER: with_header = true; break;
 		default: cli_default(&cli, ch);
 		}
 	}
@@ -328,6 +356,8 @@ int main(int argc, char **argv)
 		die(2, "--context-threshold goes with --view context");
 	if (set_rby && format != F_REPORT)
 		die(2, "--report-by goes with --format report");
+	if (with_header && format != F_FOLDED)
+		die(2, "--header goes with --format folded");
 
 	struct prices table = {0};
 	if (priced) {
@@ -353,7 +383,11 @@ int main(int argc, char **argv)
 		one_file(s, ops.v[i]);
 	sv_finish(s);
 	switch (format) {
-	case F_FOLDED: sv_folded(s, &stdout_sb); break;
+	case F_FOLDED:
+		if (with_header)
+			header(s, o.view, &stdout_sb);
+		sv_folded(s, &stdout_sb);
+		break;
 	case F_JSON: sv_json(s, &stdout_sb); break;
 	case F_TOP: rp_top(sv_stacks(s), &ro, &stdout_sb); break;
 	case F_TREE: rp_tree(sv_stacks(s), &ro, &stdout_sb); break;

@@ -21,17 +21,20 @@
 
 static const char usage[] =
 	"usage: folded2pprof [-o file] [--sample-type type/unit | --sample-types list]\n"
-	"                    [--leaf kind] [--level n] [--comment text] [--time time]\n"
-	"                    [file ...]\n"
+	"                    [--leaf kind] [--label kind] [--level n] [--comment text]\n"
+	"                    [--time time] [file ...]\n"
 	"       folded2pprof -h | -V\n";
 
 static const char help[] =
 	"Convert folded stacks (frame;frame;frame COUNT) to a gzipped pprof profile.\n"
 	"\n"
 	"  -o, --output FILE         write to FILE instead of standard output\n"
-	"      --sample-type T/U     the type and unit of the counts (events/count)\n"
+	"      --sample-type T/U     the type and unit of the counts (from a \"# unit:\"\n"
+	"                            header, else events/count)\n"
 	"      --sample-types LIST   T/U,T/U,...: one type per count column\n"
 	"      --leaf KIND           move frames labelled KIND:... to the leaf\n"
+	"      --label KIND          frames KIND:VALUE become the label KIND=VALUE\n"
+	"                            (from a \"# labels:\" header, else none)\n"
 	"      --level N             gzip level 0-9 (1)\n"
 	"      --comment TEXT        add a comment to the profile\n"
 	"      --time TIME           record TIME (RFC 3339 or @epoch) as time_nanos\n"
@@ -48,20 +51,118 @@ struct columns {
 	uint64_t line;
 };
 
-static void read_input(struct prof *p, const char *path, struct columns *c)
+/* What agent-stack --header (or a person) says about the stacks in
+ * "# key: value" lines before the first stack (folded2pprof(1), HEADER). */
+struct header {
+	char *unit, *view, *note, *labels;
+	bool stacks;            /* a stack was seen: later '#' lines are comments */
+};
+
+static void header_line(struct header *h, const char *line, size_t len)
+{
+	static const char *const keys[] = {"unit", "view", "note", "labels"};
+	if (h->stacks || len < 2 || line[0] != '#')
+		return;
+	const char *q = line + 1, *e = line + len;
+	while (q < e && (*q == ' ' || *q == '\t'))
+		q++;
+	for (int i = 0; i < 4; i++) {
+		size_t k = strlen(keys[i]);
+		if ((size_t)(e - q) <= k || memcmp(q, keys[i], k) || q[k] != ':')
+			continue;
+		const char *v = q + k + 1;
+		while (v < e && (*v == ' ' || *v == '\t'))
+			v++;
+		size_t n = (size_t)(e - v);
+		while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r'))
+			n--;
+		char **slot = i == 0 ? &h->unit : i == 1 ? &h->view : i == 2 ? &h->note : &h->labels;
+		if (!*slot && n)
+			*slot = xstrndup(v, n);
+	}
+}
+
+/* A unit of agent-stack's views as pprof reads it best: its sample type,
+ * unit and the factor to that unit.  pprof scales time (nanoseconds) and
+ * bytes but no currency: cost stays in millionths of a dollar, named so. */
+static const struct {
+	const char *unit, *type, *punit;
+	int64_t scale;
+} units[] = {
+	{"calls", "calls", "count", 1},
+	{"events", "events", "count", 1},
+	{"effects", "effects", "count", 1},
+	{"tokens", "tokens", "tokens", 1},
+	{"microdollars", "cost", "microUSD", 1},
+	{"milliseconds", "time", "nanoseconds", 1000000},
+};
+
+/* Start the profile at the first stack (or the end): the sample types
+ * of the options, else of the header, else events/count. */
+static void start(struct prof *p, struct header *h, char *types)
+{
+	if (p->ntypes)
+		return;
+	static char spec[256];  /* borrowed by the profile */
+	int64_t scale = 1;
+	bool cost = false;
+	if (!types && h->unit) {
+		size_t i = 0;
+		while (i < sizeof units / sizeof *units && strcmp(units[i].unit, h->unit))
+			i++;
+		if (i < sizeof units / sizeof *units) {
+			snprintf(spec, sizeof spec, "%s/%s", units[i].type, units[i].punit);
+			scale = units[i].scale;
+			cost = !strcmp(units[i].type, "cost");
+		} else {
+			snprintf(spec, sizeof spec, "%.120s/count", h->unit);
+		}
+		types = spec;
+	}
+	static char deftype[] = "events/count";   /* borrowed too */
+	char *shown = xstrdup(types ? types : deftype);
+	if (strchr(shown, ',') && h->unit && types == spec)
+		die(2, "header: bad unit '%s'", h->unit);
+	if (!prof_init(p, types ? types : deftype))
+		die(2, "bad sample types '%s': want type/unit[,type/unit...], at most %d",
+			shown, FOLDED_MAXCOUNTS);
+	free(shown);
+	p->scale[0] = types == spec ? scale : 1;
+	if (!p->nlabel && h->labels)
+		for (char *t = strtok(h->labels, " ,"); t && p->nlabel < PROF_MAXLEAF;
+		     t = strtok(NULL, " ,"))
+			p->label[p->nlabel++] = t;
+	if (h->note)
+		prof_comment(p, h->note);
+	if (cost)
+		prof_comment(p, "cost in microUSD: 1000000 is one US dollar (pprof scales no currency)");
+}
+
+static void read_input(struct prof *p, const char *path, struct columns *c, struct header *h,
+	char *types)
 {
 	struct lreader r;
 	if (lr_open(&r, path) < 0)
 		return;
-	int want = p->ntypes, probe = want < FOLDED_MAXCOUNTS ? want + 1 : want;
+	int want = 0, probe = 0;
 	char *line;
 	size_t len;
 	while (lr_next(&r, &line, &len)) {
 		struct folded_line fl;
 		const char *why;
+		if (!h->stacks && len && line[0] == '#') {
+			header_line(h, line, len);
+			continue;
+		}
+		if (!want) {
+			start(p, h, types);
+			want = p->ntypes;
+			probe = want < FOLDED_MAXCOUNTS ? want + 1 : want;
+		}
 		int rc = folded_parse(line, len, probe, &fl, &why);
 		if (rc > 0)
 			continue;
+		h->stacks = true;
 		if (rc < 0) {
 			lr_warn(&r, why, "%s; line skipped", why);
 			continue;
@@ -97,6 +198,7 @@ int main(int argc, char **argv)
 		{"sample-type", required_argument, NULL, 't'},
 		{"sample-types", required_argument, NULL, 'T'},
 		{"leaf", required_argument, NULL, 'L'},
+		{"label", required_argument, NULL, 'B'},
 		{"level", required_argument, NULL, 'z'},
 		{"comment", required_argument, NULL, 'c'},
 		{"time", required_argument, NULL, 'm'},
@@ -134,6 +236,15 @@ int main(int argc, char **argv)
 				die(2, "--leaf: bad kind '%s'", optarg);
 			p.leaf[p.nleaf++] = optarg;
 			break;
+		case 'B':
+			if (p.nlabel == PROF_MAXLEAF)
+				die(2, "at most %d --label kinds", PROF_MAXLEAF);
+			if (*optarg && optarg[strlen(optarg) - 1] == ':')
+				optarg[strlen(optarg) - 1] = 0;
+			if (!*optarg || strchr(optarg, ';') || strchr(optarg, ':'))
+				die(2, "--label: bad kind '%s'", optarg);
+			p.label[p.nlabel++] = optarg;
+			break;
 		case 'z':
 			level = cli_i64("--level", "a gzip level", optarg, 0, 9);
 			break;
@@ -155,14 +266,16 @@ int main(int argc, char **argv)
 	}
 	if (typeopts > 1)
 		die(2, "give --sample-type or --sample-types once");
-	char deftype[] = "events/count";
-	char *shown = xstrdup(types ? types : deftype);
-	if (!prof_init(&p, types ? types : deftype))
-		die(2, "bad sample types '%s': want type/unit[,type/unit...], at most %d",
-			shown, FOLDED_MAXCOUNTS);
-	free(shown);
-	for (int i = 0; i < ncomment; i++)
-		prof_comment(&p, comment[i]);
+	/* a bad --sample-types is a usage error before any input is read */
+	if (types) {
+		struct prof t = {0};
+		char *dup = xstrdup(types);
+		if (!prof_init(&t, dup))
+			die(2, "bad sample types '%s': want type/unit[,type/unit...], at most %d",
+				types, FOLDED_MAXCOUNTS);
+		prof_free(&t);
+		free(dup);
+	}
 	if (outfile && !strcmp(outfile, "-"))
 		outfile = NULL;
 	if (!outfile && isatty(1))
@@ -170,9 +283,14 @@ int main(int argc, char **argv)
 
 	struct operands ops;
 	struct columns col = {0};
+	struct header hd = {0};
 	operands_init(&ops, argc - optind, argv + optind);
+	prof_str(&p.fixed, "");        /* string 0 is "", comments or not */
+	for (int i = 0; i < ncomment; i++)
+		prof_comment(&p, comment[i]);
 	for (int i = 0; i < ops.n; i++)
-		read_input(&p, ops.v[i], &col);
+		read_input(&p, ops.v[i], &col, &hd, types);
+	start(&p, &hd, types);
 
 	/* Every line having one count more than there are types means a
 	 * column the user did not name; every line having fewer, the other
@@ -198,6 +316,10 @@ int main(int argc, char **argv)
 	operands_free(&ops);
 	bool empty = !p.stacks.n;
 	prof_free(&p);
+	free(hd.unit);
+	free(hd.view);
+	free(hd.note);
+	free(hd.labels);
 	if (empty && !diag_errors) {
 		diag_warn("no stacks in the input");
 		return 1;

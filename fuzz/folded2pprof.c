@@ -136,6 +136,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	p.nleaf = (int)(sel >> 2 & 3);
 	for (int i = 0; i < p.nleaf; i++)
 		p.leaf[i] = leafv[i];
+	if (sel & 64) {         /* frames kind:... and status:... as labels */
+		p.label[p.nlabel++] = "kind";
+		p.label[p.nlabel++] = "status";
+	}
 	char *types = xstrdup(typesv[sel & 3]);
 	if (!prof_init(&p, types))
 		abort();
@@ -146,7 +150,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	int in = fuzz_fd(data, n);
 	char path[32];
 	snprintf(path, sizeof path, "/proc/self/fd/%d", in);
-	read_input(&p, path, &col);
+	struct header h = {0};
+	read_input(&p, path, &col, &h, types);
+	free(h.unit);
+	free(h.view);
+	free(h.note);
+	free(h.labels);
 	close(in);
 	int fd = memfd_create("pprof", 0);
 	if (fd < 0)

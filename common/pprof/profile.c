@@ -84,14 +84,14 @@ static int64_t *stack_values(struct prof *p, const uint32_t *ids, size_t n)
 	return p->value + (size_t)id * nt;
 }
 
-static bool is_kind(const char *f, size_t n, const char *const *kinds, int nkinds)
+static int is_kind(const char *f, size_t n, const char *const *kinds, int nkinds)
 {
 	for (int i = 0; i < nkinds; i++) {
 		size_t k = strlen(kinds[i]);
 		if (n > k && f[k] == ':' && !memcmp(f, kinds[i], k))
-			return true;
+			return i + 1;
 	}
-	return false;
+	return 0;
 }
 
 /* One stack: frames root first; with --leaf, the frames of those kinds
@@ -134,22 +134,44 @@ bool prof_add(struct prof *p, const struct folded_line *fl)
 	 * negative number, so a line that would take it there is refused
 	 * before any of it is kept (and then no stack's own sum, no larger
 	 * than the total, can overflow either) */
-	int64_t tot[FOLDED_MAXCOUNTS];
+	int64_t tot[FOLDED_MAXCOUNTS], cnt[FOLDED_MAXCOUNTS];
 	for (int i = 0; i < p->ntypes; i++)
-		if (__builtin_add_overflow(p->total[i], fl->counts[i], &tot[i]))
+		if ((p->scale[i] > 1 ? __builtin_mul_overflow(fl->counts[i], p->scale[i], &cnt[i])
+		     : (cnt[i] = fl->counts[i], false)) ||
+		    __builtin_add_overflow(p->total[i], cnt[i], &tot[i]))
 			return false;
+	size_t nl = 0;
 	for (size_t depth = 0; folded_frame(&cur, end, &f, &flen); depth++) {
-		if (n + nt == p->capids) {
+		if (depth == p->capids) {   /* n + nt <= depth: labels are not counted */
 			p->capids = p->capids ? p->capids * 2 : 256;
 			p->ids = xrealloc(p->ids, p->capids * sizeof *p->ids);
 			p->tail = xrealloc(p->tail, p->capids * sizeof *p->tail);
 			p->prev = xrealloc(p->prev, p->capids * sizeof *p->prev);
 		}
+		int lk;
+		if (p->nlabel && (lk = is_kind(f, flen, p->label, p->nlabel))) {
+			size_t kl = strlen(p->label[lk - 1]);
+			if (cur < end || n + nt) {
+				if (3 + 2 * nl > p->caplab) {
+					p->caplab = 2 * p->caplab + 64;
+					p->lab = xrealloc(p->lab, p->caplab * sizeof *p->lab);
+				}
+				/* a label, unless it is the last frame of a stack of
+				 * labels only: that one stays its leaf */
+				p->lab[1 + 2 * nl] = intern_id(&p->lstr, p->label[lk - 1], kl);
+				p->lab[2 + 2 * nl] = intern_id(&p->lstr, f + kl + 1, flen - kl - 1);
+				nl++;
+				p->prev[depth] = 0;
+				if (depth >= p->nprev)
+					p->nprev = depth + 1;
+				continue;
+			}
+		}
 		/* Stacks near each other share frames at the same depth (sorted
 		 * input shares whole prefixes): one compare with the previous
 		 * stack's frame saves a hash and a lookup. */
 		uint32_t id;
-		if (depth < p->nprev && intern_len(&p->frames, p->prev[depth] - 1) == flen &&
+		if (depth < p->nprev && p->prev[depth] && intern_len(&p->frames, p->prev[depth] - 1) == flen &&
 		    !memcmp(intern_at(&p->frames, p->prev[depth] - 1), f, flen))
 			id = p->prev[depth];
 		else
@@ -171,9 +193,30 @@ bool prof_add(struct prof *p, const struct folded_line *fl)
 		p->ids[i] = p->ids[j];
 		p->ids[j] = t;
 	}
-	int64_t *val = stack_values(p, p->ids, n);
+	if (nl) {
+		/* the labels after a 0 (no location has id 0), in a fixed
+		 * order so that equal label sets make one sample */
+		for (size_t i = 1; i < nl; i++)
+			for (size_t j = i; j > 0 && (p->lab[1 + 2 * (j - 1)] > p->lab[1 + 2 * j] ||
+			     (p->lab[1 + 2 * (j - 1)] == p->lab[1 + 2 * j] &&
+			      p->lab[2 + 2 * (j - 1)] > p->lab[2 + 2 * j])); j--) {
+				uint32_t a = p->lab[1 + 2 * j], b = p->lab[2 + 2 * j];
+				p->lab[1 + 2 * j] = p->lab[1 + 2 * (j - 1)];
+				p->lab[2 + 2 * j] = p->lab[2 + 2 * (j - 1)];
+				p->lab[1 + 2 * (j - 1)] = a, p->lab[2 + 2 * (j - 1)] = b;
+			}
+		if (n + 1 + 2 * nl > p->capids) {
+			p->capids = n + 1 + 2 * nl;
+			p->ids = xrealloc(p->ids, p->capids * sizeof *p->ids);
+			p->tail = xrealloc(p->tail, p->capids * sizeof *p->tail);
+			p->prev = xrealloc(p->prev, p->capids * sizeof *p->prev);
+		}
+		p->lab[0] = 0;
+		memcpy(p->ids + n, p->lab, (1 + 2 * nl) * sizeof *p->ids);
+	}
+	int64_t *val = stack_values(p, p->ids, n + (nl ? 1 + 2 * nl : 0));
 	for (int i = 0; i < p->ntypes; i++)
-		val[i] += fl->counts[i];
+		val[i] += cnt[i];
 	memcpy(p->total, tot, (size_t)p->ntypes * sizeof *tot);
 	return true;
 }
@@ -223,7 +266,7 @@ void prof_write(struct prof *p, int fd, int level)
 	struct gz g;
 	struct sbuf b = {0};
 	gz_init(&g, fd, level);
-	int64_t base = (int64_t)p->fixed.n;
+	int64_t base = (int64_t)p->fixed.n, lbase = base + (int64_t)p->frames.n;
 	for (int i = 0; i < p->ntypes; i++) {
 		size_t m = pb_open(&b, 1);
 		pb_uint_opt(&b, 1, (uint64_t)p->type[i]);
@@ -233,16 +276,28 @@ void prof_write(struct prof *p, int fd, int level)
 	for (uint32_t i = 0; i < p->stacks.n; i++) {
 		size_t m = pb_open(&b, 2), k = pb_open(&b, 1);
 		const char *l = intern_at(&p->stacks, i);
-		for (size_t j = 0; j < intern_len(&p->stacks, i); j += sizeof(uint32_t)) {
+		size_t len = intern_len(&p->stacks, i), j;
+		for (j = 0; j < len; j += sizeof(uint32_t)) {
 			uint32_t id;
 			memcpy(&id, l + j, sizeof id);
+			if (!id)
+				break;
 			pb_varint(&b, id);
 		}
 		pb_close(&b, k);
 		k = pb_open(&b, 2);
-		for (int j = 0; j < p->ntypes; j++)
-			pb_varint(&b, (uint64_t)p->value[(size_t)i * (size_t)p->ntypes + (size_t)j]);
+		for (int t = 0; t < p->ntypes; t++)
+			pb_varint(&b, (uint64_t)p->value[(size_t)i * (size_t)p->ntypes + (size_t)t]);
 		pb_close(&b, k);
+		for (j += sizeof(uint32_t); j + 2 * sizeof(uint32_t) <= len; j += 2 * sizeof(uint32_t)) {
+			uint32_t key, val;
+			memcpy(&key, l + j, sizeof key);
+			memcpy(&val, l + j + sizeof key, sizeof val);
+			k = pb_open(&b, 3);
+			pb_uint(&b, 1, (uint64_t)lbase + key);
+			pb_uint(&b, 2, (uint64_t)lbase + val);
+			pb_close(&b, k);
+		}
 		pb_close(&b, m);
 		gz_maybe(&g, &b);
 	}
@@ -277,6 +332,10 @@ void prof_write(struct prof *p, int fd, int level)
 		pb_bytes(&b, 6, intern_at(&p->frames, i), intern_len(&p->frames, i));
 		gz_maybe(&g, &b);
 	}
+	for (uint32_t i = 0; i < p->lstr.n; i++) {
+		pb_bytes(&b, 6, intern_at(&p->lstr, i), intern_len(&p->lstr, i));
+		gz_maybe(&g, &b);
+	}
 	if (p->time_ns)
 		pb_int(&b, 9, p->time_ns);
 	if (p->ncomments) {
@@ -299,6 +358,8 @@ void prof_free(struct prof *p)
 	free(p->comments);
 	intern_free(&p->frames);
 	intern_free(&p->stacks);
+	intern_free(&p->lstr);
+	free(p->lab);
 	free(p->value);
 	free(p->ids);
 	free(p->tail);

@@ -41,6 +41,11 @@ struct prof {
 	/* settings: frames "KIND:..." of these kinds go to the leaf end */
 	const char *leaf[PROF_MAXLEAF];
 	int nleaf;
+	/* frames "KIND:VALUE" of these kinds become the sample's label
+	 * KIND=VALUE instead of a frame */
+	const char *label[PROF_MAXLEAF];
+	int nlabel;
+	int64_t scale[FOLDED_MAXCOUNTS];  /* counts are multiplied by this (0: 1) */
 
 	struct strtab fixed;
 	int ntypes;
@@ -52,17 +57,20 @@ struct prof {
 
 	/* frames: each name once; location id = intern id + 1 */
 	struct intern frames;
+	/* label keys and values, in the string table after the frames */
+	struct intern lstr;
 	/* samples: each stack once, its location ids leaf first as bytes
-	 * (not aligned: read with memcpy); value[id * ntypes...] its sums */
+	 * (not aligned: read with memcpy), then with labels a 0 and pairs of
+	 * label key and value ids (lstr); value[id * ntypes...] its sums */
 	struct intern stacks;
 	int64_t *value;
 	size_t capvalue;        /* samples value has room for */
 	int64_t total[FOLDED_MAXCOUNTS];  /* of each sample type, kept below 2^63 */
 
 	/* scratch of prof_add, kept between stacks */
-	uint32_t *ids, *tail;
+	uint32_t *ids, *tail, *lab;
 	uint32_t *prev;         /* the last stack's frame ids by depth, input order */
-	size_t capids, nprev;
+	size_t capids, nprev, caplab;
 	struct sbuf fix;
 };
 
@@ -78,9 +86,11 @@ bool prof_init(struct prof *p, char *types);
 /* A comment of the profile (text borrowed). */
 void prof_comment(struct prof *p, const char *text);
 /* Add the stack of fl with its first ntypes counts (fl->ncounts must be
- * at least ntypes).  Bytes that are not UTF-8 become U+FFFD (proto3
- * strings must be UTF-8, or strict readers refuse the whole profile).
- * false, with nothing added, when a total would pass 2^63 - 1. */
+ * at least ntypes), each times scale[i] when set.  Bytes that are not
+ * UTF-8 become U+FFFD (proto3 strings must be UTF-8, or strict readers
+ * refuse the whole profile).  Frames of the label kinds become labels
+ * (a stack of labels only keeps its last frame as its leaf).  false, with
+ * nothing added, when a total would pass 2^63 - 1. */
 bool prof_add(struct prof *p, const struct folded_line *fl);
 /* Write the gzipped profile (gzip level 0-9, mtime 0: reproducible). */
 void prof_write(struct prof *p, int fd, int level);
