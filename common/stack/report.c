@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "paths.h"
 #include "report.h"
 #include "toolkind.h"
 
@@ -20,6 +21,8 @@ struct rcall {
 	bool upd;               /* tokens of an update whose call never came: no call */
 	bool nousage, rounded;  /* usage "none" (no tokens), "rounded" (agent-event(5)) */
 	uint32_t sess, name, agent, ptag;
+	uint32_t sub;           /* the subagent's type, "(main)" for the session's own */
+	uint64_t pkey;          /* tool: llm_key of the model call that asked for it, 0 none */
 	uint64_t thread;        /* prompt id and subagent: one line of work */
 	int64_t ts, dur;        /* dur EV_NONE: unknown */
 	int64_t lat, wait;      /* as the time view charges it (EV_NONE unknown), and cut */
@@ -45,6 +48,15 @@ struct rsess {
 	uint64_t key;
 };
 
+/* A repeated piece of work (REPORT, budget): a file read, a failing
+ * test command, a search command, in one session; key interned. */
+enum { RP_READ, RP_TEST, RP_SEARCH };
+struct rrep {
+	uint32_t sess, key;
+	uint8_t what;
+	uint64_t tool;          /* tool_key of the tool call it was part of */
+};
+
 struct burst {
 	uint32_t sess, ptag;
 	size_t first, n;        /* into the sorted tool index */
@@ -68,6 +80,8 @@ struct rp {
 	size_t ntools;
 	struct burst *b;
 	size_t nb, capb;
+	struct rrep *rr;
+	size_t nrr, caprr;
 	/* by session, in the order collected: the calls of session i are
 	 * c[cix[cat[i]]] .. c[cix[cat[i + 1] - 1]], its bursts likewise
 	 * through bix and bat (index_sessions) */
@@ -125,11 +139,53 @@ static uint64_t llm_key(const struct rsess *s, const char *id)
 	return hash64(id, strlen(id), s->key ^ 0x11a7ca11u);
 }
 
+/* Effects that may repeat: a file read (by its path in the project),
+ * a failing test command, a search command (by their argv). */
+static void repeat_effect(struct rp *p, const struct event *e, uint32_t si)
+{
+	if (!e->effect)
+		return;
+	uint8_t what;
+	struct sbuf k = {0};
+	if (!strcmp(e->effect, "read") && e->path && (!e->class || !strcmp(e->class, "read"))) {
+		what = RP_READ;
+		path_group(&k, e->path, e->cwd, e->cwd, 64);
+		/* outside the project a path is only its bucket: not one file */
+		if (!strncmp(k.p, "external/", 9)) {
+			sb_free(&k);
+			return;
+		}
+	} else if (!strcmp(e->effect, "exec") && e->class && e->nargv &&
+		   ((!strcmp(e->class, "test") && e->status && !strcmp(e->status, "error")) ||
+		    !strcmp(e->class, "search"))) {
+		what = !strcmp(e->class, "test") ? RP_TEST : RP_SEARCH;
+		for (int i = 0; i < e->nargv && k.len < 200; i++) {
+			if (i)
+				sb_addc(&k, ' ');
+			/* an absolute path names no home: its project path or bucket */
+			if (e->argv[i][0] == '/' || e->argv[i][0] == '~')
+				path_group(&k, e->argv[i], e->cwd, e->cwd, 64);
+			else
+				sb_adds(&k, e->argv[i]);
+		}
+	} else {
+		return;
+	}
+	struct sbuf cl = {0};
+	label_clean(&cl, k.p, k.len);
+	GROW(p->rr, p->nrr, p->caprr);
+	p->rr[p->nrr++] = (struct rrep){si, in(p, cl.p), what, tool_key(&p->ss[si], e->parent)};
+	sb_free(&k);
+	sb_free(&cl);
+}
+
 static void on_effect(struct rp *p, const struct event *e, const struct sv_rec *r)
 {
 	if (!e->parent)
 		return;
 	uint32_t si = session_of(p, r);   /* may grow p->ss: before p->ss is read */
+	if (r->selected)
+		repeat_effect(p, e, si);
 	int64_t *v = hm_get(&p->tidx, tool_key(&p->ss[si], e->parent));
 	if (!v)
 		return;
@@ -222,6 +278,7 @@ void rp_hook(void *arg, const struct event *e, const struct sv_rec *r)
 	c->sess = si;
 	c->agent = in(p, r->agent);
 	c->ptag = in(p, r->prompt_tag);
+	c->sub = in(p, e->subagent ? (e->subagent_type ? e->subagent_type : "task") : "(main)");
 	const char *pid = type == RC_PROMPT && e->id ? e->id : e->prompt ? e->prompt : "";
 	c->thread = hash64(pid, strlen(pid), e->subagent ? hash64(e->subagent, strlen(e->subagent), 1) : 0);
 	c->ts = e->ts;
@@ -260,6 +317,8 @@ void rp_hook(void *arg, const struct event *e, const struct sv_rec *r)
 			int64_t *v = hm_put(&p->tidx, tool_key(s, e->id), NULL);
 			*v = (int64_t)p->nc;
 		}
+		if (e->parent)
+			c->pkey = llm_key(s, e->parent);
 	}
 	p->nc++;
 }
@@ -1085,6 +1144,253 @@ static bool cost_headline(struct rp *p, const struct group *g, struct sbuf *o)
 	return some;
 }
 
+/* --- the budget: where the money went, what repeated ------------------------ */
+
+/* The money of a group's model calls by one key; ranked. */
+struct mrow {
+	uint32_t key;
+	double cost;
+	size_t n;
+	int64_t ms;
+};
+
+static int cmp_mrow_key(const void *a, const void *b)
+{
+	const struct mrow *x = a, *y = b;
+	return (x->key > y->key) - (x->key < y->key);
+}
+
+static int cmp_mrow(const void *a, const void *b)
+{
+	const struct mrow *x = a, *y = b;
+	if (x->cost != y->cost)
+		return x->cost > y->cost ? -1 : 1;
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return strcmp(S(sort_p, x->key), S(sort_p, y->key));
+}
+
+/* Add rows with equal keys, rank them; returns the number kept. */
+static size_t mrows_rank(struct rp *p, struct mrow *r, size_t n)
+{
+	size_t m = 0;
+	sort_n(r, n, sizeof *r, cmp_mrow_key);
+	for (size_t k = 0; k < n; k++) {
+		if (m && r[m - 1].key == r[k].key)
+			r[m - 1].cost += r[k].cost, r[m - 1].n += r[k].n, r[m - 1].ms += r[k].ms;
+		else
+			r[m++] = r[k];
+	}
+	sort_p = p;
+	sort_n(r, m, sizeof *r, cmp_mrow);
+	return m;
+}
+
+static void money_line(struct rp *p, const struct group *g, const char *title, struct mrow *r,
+	size_t n, const char *cmd, struct sbuf *o)
+{
+	size_t m = mrows_rank(p, r, n);
+	if (!m)
+		return;
+	sb_printf(o, "  %-11s", title);
+	for (size_t k = 0; k < m && k < 3; k++) {
+		sb_printf(o, "%s%s ", k ? ", " : "", S(p, r[k].key));
+		money(o, r[k].cost);
+		sb_printf(o, " (%.0f%%)", pct(r[k].cost, g->cost));
+	}
+	if (m > 3)
+		sb_printf(o, ", %zu more", m - 3);
+	sb_printf(o, "\n  %11s%s\n", "", cmd);
+}
+
+static void budget_money(struct rp *p, const struct group *g, struct sbuf *o)
+{
+	if (!(g->cost > 0))
+		return;
+	struct mrow *r = xmalloc((g->ncalls ? g->ncalls : 1) * sizeof *r);
+	size_t *asked = xcalloc(p->nc ? p->nc : 1, sizeof *asked);
+	sb_adds(o, "where the money went (estimated):\n");
+	for (int by = 0; by < 3; by++) {
+		size_t n = 0;
+		for (size_t i = 0; i < g->ncalls; i++) {
+			const struct rcall *c = &p->c[g->calls[i]];
+			if (c->type == RC_LLM && !isnan(c->cost) && c->cost > 0)
+				r[n++] = (struct mrow){by == 0 ? c->ptag : by == 1 ? c->name : c->sub,
+					c->cost, 1, 0};
+		}
+		static const char *const title[] = {"prompt tag", "model", "subagent"};
+		static const char *const cmd[] = {
+			"agent-stack -v cost --format top --by prompt",
+			"agent-stack -v cost --format top --by model",
+			"agent-stack -v cost --format top --by subagent",
+		};
+		money_line(p, g, title[by], r, n, cmd[by], o);
+	}
+	/* by tool: each model call's cost split evenly among the tool calls
+	 * it asked for; a call that asked for none answered */
+	for (size_t i = 0; i < g->ncalls; i++) {
+		const struct rcall *c = &p->c[g->calls[i]];
+		int64_t *v;
+		if (c->type == RC_TOOL && c->pkey && (v = hm_get(&p->lidx, c->pkey)))
+			asked[*v]++;
+	}
+	size_t n = 0;
+	uint32_t answer = in(p, "(answer)");
+	for (size_t i = 0; i < g->ncalls; i++) {
+		const struct rcall *c = &p->c[g->calls[i]];
+		int64_t *v;
+		if (c->type == RC_LLM && !asked[g->calls[i]] && !isnan(c->cost) && c->cost > 0)
+			r[n++] = (struct mrow){answer, c->cost, 1, 0};
+		else if (c->type == RC_TOOL && c->pkey && (v = hm_get(&p->lidx, c->pkey)) &&
+			 !isnan(p->c[*v].cost) && p->c[*v].cost > 0)
+			r[n++] = (struct mrow){c->name, p->c[*v].cost / (double)asked[*v], 1, 0};
+	}
+	money_line(p, g, "tool", r, n, "the model calls that asked for each tool, split evenly", o);
+	free(asked);
+	free(r);
+}
+
+/* The cost of the model call that asked for tool call t, shared by the
+ * tool calls it asked for; 0 when unknown. */
+static double tool_cost(struct rp *p, const size_t *asked, int64_t t)
+{
+	int64_t *v;
+	if (t < 0 || !p->c[t].pkey || !(v = hm_get(&p->lidx, p->c[t].pkey)) || !asked[*v] ||
+	    isnan(p->c[*v].cost))
+		return 0;
+	return p->c[*v].cost / (double)asked[*v];
+}
+
+struct rkey {
+	uint32_t sess, key;
+	uint8_t what;
+	size_t n;
+	double cost;
+};
+
+static int cmp_rkey(const void *a, const void *b)
+{
+	const struct rkey *x = a, *y = b;
+	if (x->what != y->what)
+		return x->what - y->what;
+	if (x->sess != y->sess)
+		return (x->sess > y->sess) - (x->sess < y->sess);
+	return (x->key > y->key) - (x->key < y->key);
+}
+
+static int cmp_rkey_n(const void *a, const void *b)
+{
+	const struct rkey *x = a, *y = b;
+	if (x->what != y->what)
+		return x->what - y->what;
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	if (x->cost != y->cost)
+		return x->cost > y->cost ? -1 : 1;
+	return cmp_rkey(a, b);
+}
+
+static void budget_repeats(struct rp *p, const struct group *g, struct sbuf *o)
+{
+	/* the group's sessions */
+	bool *mine = xcalloc(p->nss ? p->nss : 1, sizeof *mine);
+	for (size_t k = 0; k < g->nsess; k++)
+		mine[g->sess[k]] = true;
+	size_t *asked = xcalloc(p->nc ? p->nc : 1, sizeof *asked);
+	for (size_t i = 0; i < g->ncalls; i++) {
+		const struct rcall *c = &p->c[g->calls[i]];
+		int64_t *v;
+		if (c->type == RC_TOOL && c->pkey && (v = hm_get(&p->lidx, c->pkey)))
+			asked[*v]++;
+	}
+	struct rkey *r = xmalloc((p->nrr ? p->nrr : 1) * sizeof *r);
+	size_t n = 0, m = 0;
+	for (size_t i = 0; i < p->nrr; i++) {
+		const struct rrep *x = &p->rr[i];
+		if (!mine[x->sess])
+			continue;
+		int64_t *v = hm_get(&p->tidx, x->tool);
+		/* a file read by a file-reading tool: not a listing or a glob */
+		if (x->what == RP_READ && (!v || p->c[*v].tkind != TK_READ))
+			continue;
+		r[n++] = (struct rkey){x->sess, x->key, x->what, 1, tool_cost(p, asked, v ? *v : -1)};
+	}
+	sort_n(r, n, sizeof *r, cmp_rkey);
+	for (size_t k = 0; k < n; k++) {
+		if (m && !cmp_rkey(&r[m - 1], &r[k]))
+			r[m - 1].n++, r[m - 1].cost += r[k].cost;
+		else
+			r[m++] = r[k];
+	}
+	sort_n(r, m, sizeof *r, cmp_rkey_n);
+	struct sbuf t = {0}, lines = {0};
+	int shown[3] = {0};
+	static const size_t least[] = {3, 2, 2};
+	for (size_t k = 0; k < m; k++) {
+		const struct rkey *x = &r[k];
+		if (x->n < least[x->what] || shown[x->what] == 3)
+			continue;
+		shown[x->what]++;
+		sb_reset(&t);
+		short_id(&t, S(p, p->ss[x->sess].id));
+		if (x->what == RP_READ)
+			sb_printf(&lines, "  - %s read %zu times in session %s", S(p, x->key), x->n, t.p);
+		else if (x->what == RP_TEST)
+			sb_printf(&lines, "  - test `%s` failed %zu times in session %s", S(p, x->key),
+				x->n, t.p);
+		else
+			sb_printf(&lines, "  - search `%s` run %zu times in session %s", S(p, x->key),
+				x->n, t.p);
+		sb_adds(&lines, "; the model calls that asked for them cost ");
+		money(&lines, x->cost);
+		if (x->what == RP_READ)
+			sb_printf(&lines, ": say what it holds in CLAUDE.md or AGENTS.md, or keep it in one "
+				"session\n      agent-stack -v files --format top --by path --session-id %s\n",
+				t.p);
+		else if (x->what == RP_TEST)
+			sb_printf(&lines, ": read the first failure before rerunning\n      agent-stack "
+				"-v system --format top --by process --session-id %s\n", t.p);
+		else
+			sb_printf(&lines, ": the answer was there the first time; ask once and keep it\n"
+				"      agent-stack -v system --format top --by process --session-id %s\n",
+				t.p);
+	}
+	/* long waits: tool calls whose time the view cut as waiting (for a
+	 * permission, or a person) of a minute or more */
+	struct mrow *w = xmalloc((g->ncalls ? g->ncalls : 1) * sizeof *w);
+	size_t nw = 0;
+	int64_t wsum = 0;
+	for (size_t i = 0; i < g->ncalls; i++) {
+		const struct rcall *c = &p->c[g->calls[i]];
+		if (c->type == RC_TOOL && c->wait != EV_NONE && c->wait >= 60000)
+			w[nw++] = (struct mrow){c->name, (double)c->wait, 1, c->wait}, wsum += c->wait;
+	}
+	if (nw) {
+		size_t nk = mrows_rank(p, w, nw);
+		sb_reset(&t);
+		rp_ms(&t, wsum);
+		sb_printf(&lines, "  - %zu tool call%s waited a minute or more (%s in all", nw,
+			nw == 1 ? "" : "s", t.p);
+		for (size_t k = 0; k < nk && k < 3; k++) {
+			sb_reset(&t);
+			rp_ms(&t, w[k].ms);
+			sb_printf(&lines, "%s%s %s", k ? ", " : ": ", S(p, w[k].key), t.p);
+		}
+		sb_adds(&lines, "), not charged as work: allow the tools you always approve in the "
+			"agent's permission settings\n      agent-stack -v time --format latency\n");
+	}
+	if (lines.len) {
+		sb_adds(o, "what repeated:\n");
+		sb_add(o, lines.p, lines.len);
+	}
+	free(w);
+	sb_free(&t);
+	sb_free(&lines);
+	free(r);
+	free(asked);
+	free(mine);
+}
+
 static int cmp_size(const void *a, const void *b)
 {
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
@@ -1164,6 +1470,8 @@ static void group_report(struct rp *p, struct group *g, const char *key, struct 
 	money(o, g->cw_cost);
 	sb_printf(o, " (%.0f%%)", pct(g->cw_cost, g->cost));
 	sb_addc(o, '\n');
+	budget_money(p, g, o);
+	budget_repeats(p, g, o);
 	largest_costs(p, g, o);
 	struct sbuf sug = {0};
 	int ns = 0;
@@ -1235,6 +1543,7 @@ void rp_free(struct rp *p)
 	free(p->c);
 	free(p->tools);
 	free(p->b);
+	free(p->rr);
 	free(p->cat);
 	free(p->cix);
 	free(p->bat);
