@@ -4,7 +4,7 @@
 # the bundled examples for make demo, and nothing private in the output.
 . "$(dirname "$0")/lib.sh"
 EX="$TOP/share/examples"
-plan 21
+plan 23
 
 # --help names the options the man page documents
 agentpprof --help > help.out
@@ -23,6 +23,12 @@ check_test "an SVG, a profile and folded stacks for all seven views" $n -eq 7
 check_grep "summary counts the sessions and calls" \
 	'^3 sessions, 7 prompts, 23 model calls, 17 tool calls$' summary
 check_grep "summary says where the files are" '^profiles in out/' summary
+# issue 17, item 4: the summary's counts are the report's
+check_test "summary and report count the same sessions and calls" \
+	"$(sed -n 's/^sessions \([0-9]*\), .*; prompts \([0-9]*\), model calls \([0-9]*\), tool calls \([0-9]*\) .*/\1 sessions, \2 prompts, \3 model calls, \4 tool calls/p' summary)" = \
+	"$(head -1 summary)"
+check_grep "the cost's SVG subtitle carries the cost note (issue 17, item 3)" \
+	'3 session files; estimated cost \$0\.35 (from recorded usage, not a bill)' out/cost.svg
 check_grep "summary names the cost an estimate" 'not a bill' summary
 
 # the totals the summary shows are the records' totals
@@ -38,7 +44,7 @@ fi
 if have go; then
 	export HOME="$TMP" GOCACHE="$TMP/gocache" GOFLAGS=-mod=mod
 	go tool pprof -raw out/cost.pb.gz > raw 2> rawerr
-	check_grep "cost profile's sample type is cost/microdollars" 'cost/microdollars' raw
+	check_grep "cost profile's sample type is cost/microUSD (issue 17, item 8)" '^cost/microUSD\[dflt\]$' raw
 else
 	skip "go not installed"
 fi
