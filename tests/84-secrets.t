@@ -115,7 +115,8 @@ leaks "agentpprof: every file of its output" all.pat out/* oneshot.txt oneshot.e
 leaks "agentpprof: profiles, folded, reports, summary" shared.pat out/*.svg out/*.pb out/*.folded \
 	out/report.txt oneshot.txt
 leaks "agentpprof: the records it kept" all.pat out/events.ndjson
-check_same "agentpprof: the same tasks profile as by hand, minus tags" tasks.folded out/tasks.folded
+grep -v '^#' out/tasks.folded > tasks.oneshot   # less agent-stack --header's lines
+check_same "agentpprof: the same tasks profile as by hand, minus tags" tasks.folded tasks.oneshot
 
 # --- labels unit: one label per kind ------------------------------------------------------------
 label() { printf '{"kind":"effect","agent":"codex","session":"s","id":"t#1","effect":"read","path":"%s"}\n' "$1" |
