@@ -397,27 +397,27 @@ bool ev_ctx_merge(struct ev_ctx *run, const struct ev_ctx *f)
 	for (size_t s = 0; s < sizeof sets / sizeof *sets; s++) {
 		const struct hmap *m = table((struct ev_ctx *)f, sets[s]);
 		for (size_t i = 0; i < m->cap; i++)
-			if (m->keys[i])
-				hm_put(table(run, sets[s]), m->keys[i], NULL);
+			if (m->s[i].key)
+				hm_put(table(run, sets[s]), m->s[i].key, NULL);
 	}
 	size_t base = run->callstr.len;
 	if (f->callstr.len)
 		sb_add(&run->callstr, f->callstr.p, f->callstr.len);
 	for (size_t i = 0; i < f->calls.cap; i++) {
-		if (!f->calls.keys[i])
+		if (!f->calls.s[i].key)
 			continue;
 		if (run->ncalls == run->capcalls) {
 			run->capcalls = run->capcalls ? run->capcalls * 2 : 256;
 			run->callv = xrealloc(run->callv, run->capcalls * sizeof *run->callv);
 		}
 		struct ev_call *k = &run->callv[run->ncalls];
-		*k = f->callv[f->calls.vals[i]];
+		*k = f->callv[f->calls.s[i].val];
 		k->off += base;
-		*hm_put(&run->calls, f->calls.keys[i], NULL) = (int64_t)run->ncalls++;
+		*hm_put(&run->calls, f->calls.s[i].key, NULL) = (int64_t)run->ncalls++;
 	}
 	for (size_t i = 0; i < f->link.cap; i++)
-		if (f->link.keys[i])
-			link_put_hash(run, f->link.keys[i], f->links[f->link.vals[i]]);
+		if (f->link.s[i].key)
+			link_put_hash(run, f->link.s[i].key, f->links[f->link.s[i].val]);
 	if (f->git_host[0] != GIT_UNSET)
 		memcpy(run->git_host, f->git_host, sizeof run->git_host);
 	run->written += f->written;
