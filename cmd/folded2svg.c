@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* folded2svg: folded stacks in, an interactive flame graph (SVG) out.
  *
- * The stacks are read here and merged into common/svg/'s trie of frames
- * (equal prefixes share nodes, frame names are interned once); frames
- * narrower than --minwidth are pruned, and only then is the SVG written,
- * so the output and the memory follow the number of distinct frames, not
- * the number of input lines. */
+ * The stacks are read and parsed here and handed to common/svg/, which
+ * sorts them once, merges neighbours that share frames and prunes the
+ * frames narrower than --minwidth as it goes; only then is the SVG
+ * written, so the output follows the number of drawn frames. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -193,7 +192,7 @@ int main(int argc, char **argv)
 	flame_init(&graph, &o);
 	for (int i = 0; i < ops.n; i++)
 		read_file(ops.v[i]);
-	bool empty = graph.nodes[0].n <= 0;
+	bool empty = graph.total <= 0;
 	if (empty)
 		diag_warn("no stacks with a count above zero");
 	/* a reader gone away ends the program quietly (write_all) */

@@ -196,7 +196,7 @@ check_grep "example: --title Tokens" '<text id="title" x="600.00" y="24">Tokens<
 
 # --- the benchmark script runs ---------------------------------------------------------
 sh "$TOP/scripts/bench-folded2svg" 2000 > bench.out 2>&1
-check_test "bench-folded2svg 2000 runs and reports seconds" "$? $(grep -c '^  folded2svg  *[0-9.]* s ' bench.out)" = "0 1"
+check_test "bench-folded2svg 2000 runs and reports wall and CPU seconds" "$? $(grep -c '^  folded2svg (best of 3) *[0-9.]* s *[0-9.]* s ' bench.out)" = "0 1"
 
 echo "1..$_n"
 done_testing

@@ -2,18 +2,20 @@
 /* flame.h: folded2svg's engine, a flame graph from folded stacks.
  *
  * The parts, in the order a graph passes through them:
- *  - flametree.c: the frame names, interned once each (intern.h), and the
- *    trie of frames.  flame_add merges one stack into it: equal prefixes
- *    share nodes, so memory follows the number of distinct frames, not
- *    the number of input lines.  Cost per frame: the frames a stack
- *    shares with the previous stack (sorted input) need no lookup; any
- *    other frame is one hash of its name seeded by the parent and a probe
- *    of the (parent, name) table, plus an interning when the frame is new.
- *    Memory: 32 bytes a node, 16-32 a table slot, each name once.
- *  - flamelayout.c: what is drawn and where.  Children lists (sorted by
- *    name unless this is a flame chart), the frames narrower than
- *    --minwidth pruned, the depth and the image geometry.  Linear in the
- *    number of nodes plus the sorts; 9 bytes a node.
+ *  - flametree.c: the stacks as read, copied one after the other into an
+ *    arena (flame_add), then merged in one pass (flame_build): sorted
+ *    once by their frames (a multikey quicksort that reads each stack 7
+ *    bytes at a time, not once per comparison), so that stacks sharing
+ *    frames are neighbours and siblings come in name order; each stack
+ *    then shares the frames it has in common with the one before and
+ *    opens new ones for the rest.  No hash, no lookup per frame.  A frame
+ *    is complete when the first stack without it comes; one narrower than
+ *    --minwidth goes at once (its children were narrower still and went
+ *    before it), so only the drawn frames and the current stack's path
+ *    are ever held as frames.  Memory: the input's stacks (their bytes
+ *    plus 32 a stack) and 40 bytes a drawn frame.
+ *  - flamelayout.c: the scale, the pruning width in counts, and the image
+ *    geometry.
  *  - flamecolour.c: a frame's fill colour (hot, mem, io, the agent
  *    palette with a hue per frame kind, or red/blue for a differential
  *    graph).  The same name gives the same colour on every machine.
@@ -26,8 +28,7 @@
  * input and sets ncols); flame_svg once; flame_free.
  *
  * Lifetimes: everything a graph holds is in its struct flame, until
- * flame_free; the (parent, name) table, the name index and the previous
- * stack only until flame_added (flame_svg calls it).  The strings of the
+ * flame_free.  The strings of the
  * options are borrowed, not copied, and must outlive flame_svg; the
  * stacks given to flame_add are copied as needed.  No global state: two
  * graphs may coexist. */
@@ -36,7 +37,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "intern.h"
+#include "arena.h"
 #include "util.h"
 
 enum palette { PAL_HOT, PAL_MEM, PAL_IO, PAL_AGENT };
@@ -59,12 +60,22 @@ struct flame_opts {
 	bool negate;                    /* swap red and blue (differential) */
 };
 
-/* A frame of the trie.  nodes[0] is the root, "all"; a parent always
- * comes before its children. */
+/* A stack as read: its frames (joined by ';', in the graph's arena) and
+ * its counts. */
+struct flame_line {
+	const char *s;
+	uint32_t len;
+	int64_t n1, n;
+};
+
+/* A drawn frame.  nodes[0] is the root, "all"; the nodes are in the
+ * order they are drawn: a parent before its children, siblings left to
+ * right (depth first). */
 struct flame_node {
-	uint32_t name, parent;
-	uint32_t last;          /* last child added (flame charts merge with it only) */
-	uint32_t depth;
+	const char *name;       /* into the arena; the root's is "all" */
+	uint32_t len, depth;
+	int64_t x;              /* left edge in counts: the parent's plus the
+	                         * widths of the siblings before, pruned ones too */
 	int64_t n;              /* width: the count, or the second count of a pair */
 	int64_t n1;             /* the first count of a differential pair */
 };
@@ -73,71 +84,51 @@ struct flame {
 	struct flame_opts o;
 	int ncols;              /* count columns: 1, or 2 for a differential graph */
 
-	/* frame names (flametree.c), each once; a node holds its id */
-	struct intern names;
-	uint32_t *rank;         /* rank[id]: position in byte order (layout) */
+	/* the stacks as read (flametree.c) */
+	struct arena mem;
+	struct flame_line *lines;
+	size_t nlines, caplines;
+	int64_t total, total1;          /* sums of the second and first counts */
 
-	/* the trie */
+	/* the drawn frames (flametree.c, flame_build) */
 	struct flame_node *nodes;
 	uint32_t nnodes, capnodes;
-
-	/* while stacks are added: (parent, name) -> child, and the previous
-	 * stack with its path, whose shared prefix needs no lookup */
-	struct flame_kid *kids;
-	size_t nkids, capkids;
-	struct sbuf prev;
-	uint32_t *ppath;        /* ppath[i]: node of frame i of prev */
-	size_t *pend;           /* pend[i]: offset just past frame i */
-	size_t plen, pcap;
-	struct flame_span *rev; /* --reverse: the frames of one stack */
-	size_t caprev;
-
-	/* the layout (flamelayout.c) */
-	uint32_t *cstart, *clist;       /* children of i: clist[cstart[i]..cstart[i+1]) */
-	bool *drawn;
-	uint64_t npruned;
+	uint64_t nframes, npruned;      /* frames merged, and those not drawn */
 	uint32_t maxdepth;
 	int64_t maxdelta;               /* largest |n - n1| drawn */
-	int64_t total;
 	double ypad1, ypad2, ypad3, imgheight, wpt;     /* px; wpt: px per count */
 };
 
 /* ---- flametree.c --------------------------------------------------------- */
 
-/* An empty graph (the root only) drawn with the options o (copied; the
- * strings in it are borrowed).  ncols is 0: the caller sets it, 2 for a
- * differential graph, before flame_svg. */
+/* An empty graph drawn with the options o (copied; the strings in it are
+ * borrowed).  ncols is 0: the caller sets it, 2 for a differential graph,
+ * before flame_svg. */
 void flame_init(struct flame *f, const struct flame_opts *o);
-/* Merge the stack s[0..len) (frames joined by ';') with the counts n1
- * (before) and n (after; both the same for a plain graph).  false, with
- * nothing added, when the root's sums would pass 2^63 - 1.  Dies (status
- * 2) past 2^31 nodes or 2^32 - 1 distinct names. */
+/* Keep the stack s[0..len) (frames joined by ';'; copied, reversed for
+ * --reverse) with the counts n1 (before) and n (after; both the same for
+ * a plain graph).  false, with nothing kept, when the sums would pass
+ * 2^63 - 1.  Dies (status 2) on a stack of 4 GiB or more. */
 bool flame_add(struct flame *f, const char *s, size_t len, int64_t n1, int64_t n);
-/* The lookup tables of flame_add freed: call when all stacks are in
- * (flame_svg does), to give their memory back before the layout. */
-void flame_added(struct flame *f);
+/* Merge the stacks into the drawn frames: sorted once (unless this is a
+ * flame chart), equal prefixes of neighbours merged, every frame narrower
+ * than mintime counts pruned as soon as its last stack has passed.  The
+ * stacks stay (the names point into them). */
+void flame_build(struct flame *f, double mintime);
 /* Everything freed; f may be flame_init'ed again. */
 void flame_free(struct flame *f);
 
-/* The name of node i ("all" for the root) and its length. */
+/* The name of node i and its length. */
 static inline const char *flame_label(const struct flame *f, uint32_t i, size_t *n)
 {
-	if (!i) {
-		*n = 3;
-		return "all";
-	}
-	*n = intern_len(&f->names, f->nodes[i].name);
-	return intern_at(&f->names, f->nodes[i].name);
+	*n = f->nodes[i].len;
+	return f->nodes[i].name;
 }
-/* Rank every name in byte order (sort(1) in the C locale, as
- * flamegraph.pl does) into rank[], so that siblings sort by comparing
- * integers. */
-void flame_rank_names(struct flame *f);
 
 /* ---- flamelayout.c ------------------------------------------------------- */
 
-/* Children lists, pruning, depth and geometry for a graph whose total
- * (the root's count) is above zero; allocates cstart, clist and drawn. */
+/* The scale, the frames (flame_build) and the geometry for a graph whose
+ * total is above zero. */
 void flame_layout(struct flame *f);
 /* The geometry (ypad*, imgheight) for the deepest frame maxdepth. */
 void flame_geometry(struct flame *f);

@@ -195,36 +195,17 @@ static void frame(const struct flame *f, struct sbuf *doc, uint32_t i, int64_t s
 	sb_adds(doc, "</text></g>\n");
 }
 
-/* Every drawn frame, parents before children, left to right; doc is
- * written to fd whenever it holds 256 KiB. */
+/* Every drawn frame, in node order (parents before children, left to
+ * right); doc is written to fd whenever it holds 256 KiB. */
 static void frames(const struct flame *f, struct sbuf *doc, int fd)
 {
-	const struct flame_node *nodes = f->nodes;
-	const uint32_t *cstart = f->cstart, *clist = f->clist;
-	struct ent { uint32_t node, next; int64_t pos; } *st;
-	st = xmalloc(sizeof *st * ((size_t)f->maxdepth + 2));
-	size_t sp = 0;
 	sb_adds(doc, "<g id=\"frames\">\n");
-	frame(f, doc, 0, 0);
-	st[sp++] = (struct ent){0, cstart[0], 0};
-	while (sp) {
-		struct ent *t = &st[sp - 1];
-		if (t->next == cstart[t->node + 1]) {
-			sp--;
-			continue;
-		}
-		uint32_t c = clist[t->next++];
-		int64_t s = t->pos;
-		t->pos += nodes[c].n;
-		if (!f->drawn[c])
-			continue;
-		frame(f, doc, c, s);
+	for (uint32_t i = 0; i < f->nnodes; i++) {
+		frame(f, doc, i, f->nodes[i].x);
 		if (doc->len >= 1 << 18)
 			flush(doc, fd);
-		st[sp++] = (struct ent){c, cstart[c], s};
 	}
 	sb_adds(doc, "</g>\n");
-	free(st);
 }
 
 void flame_svg(struct flame *f, int fd)
@@ -232,8 +213,6 @@ void flame_svg(struct flame *f, int fd)
 	const struct flame_opts *o = &f->o;
 	struct sbuf doc = {0};
 	char comment[160];
-	flame_added(f);
-	f->total = f->nodes[0].n;
 	if (f->total <= 0) {
 		f->maxdepth = 0;
 		flame_geometry(f);

@@ -1,217 +1,315 @@
 /* SPDX-License-Identifier: MIT */
-/* flametree.c: frame names and the trie of frames (see flame.h). */
+/* flametree.c: the stacks as read, and the drawn frames merged from them
+ * (see flame.h). */
 #include <stdlib.h>
 #include <string.h>
 #include "folded.h"
 #include "flame.h"
 
-/* (parent, frame) -> child in one open-addressing table whose key and
- * value share a cache line: the lookup per frame is what costs. */
-struct flame_kid {
-	uint64_t key;           /* hash of the name, seeded by the parent; 0: empty */
-	uint32_t node, pad;
+/* Stacks in the order of their frames: frame by frame, each name in byte
+ * order, a name before the longer names it begins (sort(1) in the C
+ * locale, as flamegraph.pl sorts, for every name).  Bytewise with ';' and
+ * the end of the stack below every other byte is exactly that, so stacks
+ * that share frames end up next to each other, siblings in name order. */
+static int cmp_lines(const void *pa, const void *pb)
+{
+	const struct flame_line *a = *(const struct flame_line *const *)pa;
+	const struct flame_line *b = *(const struct flame_line *const *)pb;
+	const unsigned char *x = (const unsigned char *)a->s, *y = (const unsigned char *)b->s;
+	size_t m = a->len < b->len ? a->len : b->len, i = 0;
+	for (; i + 8 <= m; i += 8) {
+		uint64_t u, v;
+		memcpy(&u, x + i, 8);
+		memcpy(&v, y + i, 8);
+		if (u != v) {
+			i += (size_t)__builtin_ctzll(u ^ v) / 8;
+			goto differ;
+		}
+	}
+	while (i < m && x[i] == y[i])
+		i++;
+	if (i == m)
+		return (a->len > b->len) - (a->len < b->len);
+differ:
+	if (x[i] == ';')
+		return -1;
+	if (y[i] == ';')
+		return 1;
+	return (int)x[i] - (int)y[i];
+}
+
+/* ---- sorting: a multikey quicksort (Bentley and Sedgewick) on 7 bytes
+ * at a time.  Each stack is read at a depth once, into a key that the
+ * partitions at that depth compare; stacks equal there go on to the next
+ * 7 bytes.  Shared prefixes are read once per stack, not once per
+ * comparison, and the comparisons touch no stack. */
+
+struct skey {
+	uint64_t k;     /* bytes d..d+6 in the order of cmp_lines, big-endian,
+	                 * then how many there are (0-7) */
+	const struct flame_line *l;
 };
 
-struct flame_span {
-	const char *p;
-	size_t len;
+/* Bytes d..d+6 of a stack, each byte b in one byte that sorts as
+ * cmp_lines does (';' to 0, below it b + 1, above it b: all at once in a
+ * word), the first byte highest; the end of a stack is told apart by the
+ * count in the lowest byte. */
+static uint64_t key_at(const struct flame_line *l, size_t d)
+{
+	const uint64_t L = 0x0101010101010101ULL, H = L << 7, M = ~H;
+	size_t avail = l->len > d ? l->len - d : 0;
+	uint64_t x = 0;
+	memcpy(&x, l->s + d, avail < 8 ? avail : 8);
+	if (avail > 7)
+		avail = 7;
+	if (!avail)
+		return 0;
+	uint64_t lt = ~((x | H) - L * ';') & ~x & H;            /* b < ';' */
+	uint64_t y = x ^ (L * ';');
+	uint64_t eq = ~(((y & M) + M) | y) & H;                 /* b == ';' */
+	x += lt >> 7;
+	x &= ~((eq >> 7) * 0xff);
+	x = __builtin_bswap64(x);       /* little-endian machines: the first byte highest */
+	return (x & ~(uint64_t)0 << (64 - 8 * avail)) | avail;
+}
+
+static int cmp_skey(const struct skey *a, const struct skey *b)
+{
+	if (a->k != b->k)
+		return a->k < b->k ? -1 : 1;
+	return (a->k & 0xff) == 7 ? cmp_lines(&a->l, &b->l) : 0;
+}
+
+struct task {
+	struct skey *a;
+	size_t n, d;
 };
 
-static int cmp_names(const void *a, const void *b, void *names)
+static void sort_lines(struct skey *v, size_t n)
 {
-	const struct intern *t = names;
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	size_t lx = intern_len(t, x), ly = intern_len(t, y);
-	int c = memcmp(intern_at(t, x), intern_at(t, y), lx < ly ? lx : ly);
-	return c ? c : (lx > ly) - (lx < ly);
-}
-
-void flame_rank_names(struct flame *f)
-{
-	uint32_t n = f->names.n, *order = xmalloc(sizeof *order * (n ? n : 1));
-	for (uint32_t i = 0; i < n; i++)
-		order[i] = i;
-	if (n > 1)
-		qsort_r(order, n, sizeof *order, cmp_names, &f->names);
-	free(f->rank);
-	f->rank = xmalloc(sizeof *f->rank * (n ? n : 1));
-	for (uint32_t i = 0; i < n; i++)
-		f->rank[order[i]] = i;
-	free(order);
-}
-
-static uint32_t new_node(struct flame *f, uint32_t parent, uint32_t name)
-{
-	if (f->nnodes == f->capnodes) {
-		if (f->capnodes >= UINT32_MAX / 2)
-			die(2, "too many frames");
-		f->capnodes = f->capnodes ? f->capnodes * 2 : 4096;
-		f->nodes = xrealloc(f->nodes, sizeof *f->nodes * f->capnodes);
-	}
-	f->nodes[f->nnodes] = (struct flame_node){name, parent, 0,
-		parent == UINT32_MAX ? 0 : f->nodes[parent].depth + 1, 0, 0};
-	if (parent != UINT32_MAX)
-		f->nodes[parent].last = f->nnodes;
-	return f->nnodes++;
-}
-
-static bool same_name(const struct flame *f, uint32_t node, const char *s, size_t n)
-{
-	const struct istr *r = &f->names.v[f->nodes[node].name];
-	return r->len == n && !memcmp(r->s, s, n);
-}
-
-static void kids_grow(struct flame *f)
-{
-	size_t cap = f->capkids ? f->capkids * 2 : 4096, mask = cap - 1;
-	struct flame_kid *t = xcalloc(cap, sizeof *t);
-	for (size_t i = 0; i < f->capkids; i++)
-		if (f->kids[i].key) {
-			size_t j = f->kids[i].key & mask;
-			while (t[j].key)
-				j = (j + 1) & mask;
-			t[j] = f->kids[i];
+	for (size_t i = 0; i < n; i++)
+		v[i].k = key_at(v[i].l, 0);
+	size_t cap = 64, sp = 0;
+	struct task *st = xmalloc(sizeof *st * cap);
+	st[sp++] = (struct task){v, n, 0};
+	while (sp) {
+		struct task t = st[--sp];
+		struct skey *a = t.a;
+		if (t.n < 16) {
+			for (size_t i = 1; i < t.n; i++) {
+				struct skey x = a[i];
+				size_t j = i;
+				for (; j > 0 && cmp_skey(&a[j - 1], &x) > 0; j--)
+					a[j] = a[j - 1];
+				a[j] = x;
+			}
+			continue;
 		}
-	free(f->kids);
-	f->kids = t;
-	f->capkids = cap;
-}
-
-static uint32_t child(struct flame *f, uint32_t parent, const char *s, size_t n)
-{
-	if (f->o.flamechart) {
-		/* time order: merge only with the frame just before */
-		uint32_t l = f->nodes[parent].last;
-		if (l && same_name(f, l, s, n))
-			return l;
-		return new_node(f, parent, intern_id(&f->names, s, n));
-	}
-	if ((f->nkids + 1) * 2 > f->capkids)
-		kids_grow(f);
-	uint64_t key = hash64(s, n, parent) | 1;
-	size_t mask = f->capkids - 1;
-	struct flame_kid *kids = f->kids;
-	for (size_t i = key & mask;; i = (i + 1) & mask) {
-		if (!kids[i].key) {
-			kids[i].key = key;
-			kids[i].node = new_node(f, parent, intern_id(&f->names, s, n));
-			f->nkids++;
-			return kids[i].node;
+		uint64_t p0 = a[0].k, p1 = a[t.n / 2].k, p2 = a[t.n - 1].k, piv;
+		piv = p0 < p1 ? (p1 < p2 ? p1 : p0 < p2 ? p2 : p0) : (p0 < p2 ? p0 : p1 < p2 ? p2 : p1);
+		/* a[0..lt) < piv, a[lt..i) == piv, a[gt..n) > piv */
+		size_t lt = 0, i = 0, gt = t.n;
+		while (i < gt) {
+			uint64_t k = a[i].k;
+			if (k < piv) {
+				struct skey x = a[lt];
+				a[lt++] = a[i];
+				a[i++] = x;
+			} else if (k > piv) {
+				struct skey x = a[--gt];
+				a[gt] = a[i];
+				a[i] = x;
+			} else {
+				i++;
+			}
 		}
-		/* equal hashes of different frames just probe on */
-		uint32_t c = kids[i].node;
-		if (kids[i].key == key && f->nodes[c].parent == parent && same_name(f, c, s, n))
-			return c;
-	}
-}
-
-static void path_push(struct flame *f, uint32_t node, size_t end)
-{
-	if (f->plen == f->pcap) {
-		f->pcap = f->pcap ? f->pcap * 2 : 64;
-		f->ppath = xrealloc(f->ppath, sizeof *f->ppath * f->pcap);
-		f->pend = xrealloc(f->pend, sizeof *f->pend * f->pcap);
-	}
-	f->ppath[f->plen] = node;
-	f->pend[f->plen++] = end;
-}
-
-static void count(struct flame *f, uint32_t at, int64_t n1, int64_t n)
-{
-	f->nodes[at].n += n;
-	f->nodes[at].n1 += n1;
-}
-
-static void add_reversed(struct flame *f, const char *s, size_t len, int64_t n1, int64_t n)
-{
-	const char *fr, *cur = s, *end = s + len;
-	size_t fl, k = 0;
-	while (folded_frame(&cur, end, &fr, &fl)) {
-		if (k == f->caprev) {
-			f->caprev = f->caprev ? f->caprev * 2 : 64;
-			f->rev = xrealloc(f->rev, sizeof *f->rev * f->caprev);
+		if (sp + 3 > cap) {
+			cap *= 2;
+			st = xrealloc(st, sizeof *st * cap);
 		}
-		f->rev[k++] = (struct flame_span){fr, fl};
+		if (lt > 1)
+			st[sp++] = (struct task){a, lt, t.d};
+		if (t.n - gt > 1)
+			st[sp++] = (struct task){a + gt, t.n - gt, t.d};
+		if (gt - lt > 1 && (piv & 0xff) == 7) {
+			for (size_t j = lt; j < gt; j++)
+				a[j].k = key_at(a[j].l, t.d + 7);
+			st[sp++] = (struct task){a + lt, gt - lt, t.d + 7};
+		}
 	}
-	uint32_t at = 0;
-	while (k--) {
-		at = child(f, at, f->rev[k].p, f->rev[k].len);
-		count(f, at, n1, n);
-	}
+	free(st);
 }
 
 bool flame_add(struct flame *f, const char *s, size_t len, int64_t n1, int64_t n)
 {
 	int64_t t, t1;
-	if (__builtin_add_overflow(f->nodes[0].n, n, &t) ||
-	    __builtin_add_overflow(f->nodes[0].n1, n1, &t1))
+	if (__builtin_add_overflow(f->total, n, &t) || __builtin_add_overflow(f->total1, n1, &t1))
 		return false;
-	f->nodes[0].n = t;
-	f->nodes[0].n1 = t1;
+	if (len > UINT32_MAX)
+		die(2, "a stack of %zu bytes: 4 GiB is the most", len);
+	f->total = t;
+	f->total1 = t1;
+	char *p = arena_bytes(&f->mem, len);
 	if (f->o.reverse) {
-		add_reversed(f, s, len, n1, n);
-		return true;
+		/* the frames in the opposite order, joined by ';' again */
+		const char *fr, *cur = s, *end = s + len;
+		size_t fl, at = len;
+		bool first = true;
+		while (folded_frame(&cur, end, &fr, &fl)) {
+			if (!first)
+				p[--at] = ';';
+			first = false;
+			at -= fl;
+			memcpy(p + at, fr, fl);
+		}
+		/* a stack ending in ';' has one frame fewer than separators */
+		p += at;
+		len -= at;
+	} else {
+		memcpy(p, s, len);
 	}
-	/* frames shared with the previous stack: equal bytes up to a frame
-	 * end that is a frame end in both */
-	size_t l = 0, k = 0, m = len < f->prev.len ? len : f->prev.len;
-	while (l < m && s[l] == f->prev.p[l])
-		l++;
-	while (k < f->plen && f->pend[k] <= l && (f->pend[k] == len || s[f->pend[k]] == ';'))
-		k++;
-	uint32_t at = 0;
-	for (size_t i = 0; i < k; i++) {
-		at = f->ppath[i];
-		count(f, at, n1, n);
+	if (f->nlines == f->caplines) {
+		f->caplines = f->caplines ? f->caplines * 2 : 4096;
+		f->lines = xrealloc(f->lines, sizeof *f->lines * f->caplines);
 	}
-	f->plen = k;
-	size_t pos = k ? f->pend[k - 1] + 1 : 0;
-	const char *fr, *cur = s + pos, *end = s + len;
-	size_t fl;
-	while (cur <= end && folded_frame(&cur, end, &fr, &fl)) {
-		at = child(f, at, fr, fl);
-		count(f, at, n1, n);
-		path_push(f, at, (size_t)(fr - s) + fl);
-	}
-	sb_reset(&f->prev);
-	sb_add(&f->prev, s, len);
+	f->lines[f->nlines++] = (struct flame_line){p, (uint32_t)len, n1, n};
 	return true;
+}
+
+/* ---- merging -------------------------------------------------------------- */
+
+/* One frame of the stack being merged: its node, where its name ends in
+ * that stack, and where its next child starts (in counts). */
+struct pathent {
+	uint32_t node;
+	size_t end;
+	int64_t cursor;
+};
+
+static inline uint32_t new_node(struct flame *f, const char *name, size_t len, uint32_t depth,
+	int64_t x, int64_t n1, int64_t n)
+{
+	if (f->nnodes == f->capnodes) {
+		if (f->capnodes >= UINT32_MAX / 2)
+			die(2, "too many frames");
+		f->capnodes = f->capnodes ? f->capnodes * 2 : 1024;
+		f->nodes = xrealloc(f->nodes, sizeof *f->nodes * f->capnodes);
+	}
+	f->nodes[f->nnodes] = (struct flame_node){name, (uint32_t)len, depth, x, n, n1};
+	return f->nnodes++;
+}
+
+/* The last stack through node path[j] has passed: its parent's next child
+ * starts after it, and it stays only when it is drawn.  Its children have
+ * passed before it and were narrower, so a frame that goes is the last
+ * node of the array. */
+static void done(struct flame *f, struct pathent *path, size_t j, double mintime)
+{
+	uint32_t c = path[j].node;
+	const struct flame_node *x = &f->nodes[c];
+	if (j)
+		path[j - 1].cursor += x->n;
+	if (x->n <= 0 || (double)x->n < mintime) {
+		f->npruned++;
+		f->nnodes = c;
+		return;
+	}
+	if (x->depth > f->maxdepth)
+		f->maxdepth = x->depth;
+	int64_t d = x->n - x->n1;
+	if (d < 0)
+		d = -d;
+	if (d > f->maxdelta)
+		f->maxdelta = d;
+}
+
+void flame_build(struct flame *f, double mintime)
+{
+	struct skey *order = xmalloc(sizeof *order * (f->nlines ? f->nlines : 1));
+	for (size_t i = 0; i < f->nlines; i++)
+		order[i].l = &f->lines[i];
+	if (!f->o.flamechart && f->nlines > 1)
+		sort_lines(order, f->nlines);
+	f->nnodes = 0;
+	f->nframes = f->npruned = 0;
+	f->maxdepth = 0;
+	f->maxdelta = 0;
+	new_node(f, "all", 3, 0, 0, f->total1, f->total);
+	/* path[0] is the root; path[1..plen] the frames of the last stack */
+	size_t cap = 64, plen = 0;
+	struct pathent *path = xmalloc(sizeof *path * cap);
+	path[0] = (struct pathent){0, 0, 0};
+	const char *prev = "";
+	size_t prevlen = 0;
+	for (size_t li = 0; li < f->nlines; li++) {
+		const struct flame_line *L = order[li].l;
+		const char *s = L->s;
+		size_t len = L->len;
+		/* frames shared with the stack before: equal bytes up to a frame
+		 * end that is a frame end in both */
+		size_t l = 0, m = len < prevlen ? len : prevlen;
+		for (; l + 8 <= m; l += 8) {
+			uint64_t u, v;
+			memcpy(&u, s + l, 8);
+			memcpy(&v, prev + l, 8);
+			if (u != v) {
+				l += (size_t)__builtin_ctzll(u ^ v) / 8;
+				goto differ;
+			}
+		}
+		while (l < m && s[l] == prev[l])
+			l++;
+differ:;
+		size_t k = 0;
+		while (k < plen && path[k + 1].end <= l && (path[k + 1].end == len || s[path[k + 1].end] == ';'))
+			k++;
+		while (plen > k)
+			done(f, path, plen--, mintime);
+		for (size_t i = 1; i <= k; i++) {
+			struct flame_node *x = &f->nodes[path[i].node];
+			x->n += L->n;
+			x->n1 += L->n1;
+		}
+		size_t pos = k ? path[k].end + 1 : 0;
+		/* the frames after them are new (folded_frame's frames: a
+		 * last empty frame after a ';' is none) */
+		while (pos < len) {
+			size_t e = pos;
+			while (e < len && s[e] != ';')
+				e++;
+			if (plen + 1 == cap) {
+				cap *= 2;
+				path = xrealloc(path, sizeof *path * cap);
+			}
+			int64_t x = path[plen].cursor;
+			uint32_t c = new_node(f, s + pos, e - pos, (uint32_t)plen + 1, x, L->n1, L->n);
+			f->nframes++;
+			plen++;
+			path[plen] = (struct pathent){c, e, x};
+			pos = e + 1;
+		}
+		prev = s;
+		prevlen = len;
+	}
+	while (plen > 0)
+		done(f, path, plen--, mintime);
+	free(path);
+	free(order);
 }
 
 void flame_init(struct flame *f, const struct flame_opts *o)
 {
 	memset(f, 0, sizeof *f);
 	f->o = *o;
-	new_node(f, UINT32_MAX, 0);
-}
-
-void flame_added(struct flame *f)
-{
-	free(f->kids);
-	f->kids = NULL;
-	f->nkids = f->capkids = 0;
-	/* no name is looked up any more: the index goes (intern.h's fields
-	 * are its interface), the names stay */
-	hm_free(&f->names.idx);
-	sb_free(&f->prev);
-	free(f->ppath);
-	free(f->pend);
-	f->ppath = NULL;
-	f->pend = NULL;
-	f->plen = f->pcap = 0;
-	free(f->rev);
-	f->rev = NULL;
-	f->caprev = 0;
+	/* stacks are copied one after the other into big blocks */
+	f->mem.blksize = (size_t)1 << 22;
+	f->mem.prefault = true;
 }
 
 void flame_free(struct flame *f)
 {
-	flame_added(f);
-	intern_free(&f->names);
-	free(f->rank);
+	arena_free(&f->mem);
+	free(f->lines);
 	free(f->nodes);
-	free(f->cstart);
-	free(f->clist);
-	free(f->drawn);
 	memset(f, 0, sizeof *f);
 }
