@@ -27,11 +27,18 @@ static struct flame_opts o = {
 static const char *output;
 static struct flame graph;
 
+/* The readers of mapped files stay open until the graph is drawn: the
+ * stacks are not copied but point into the files' pages. */
+static struct lreader *mapped;
+static size_t nmapped;
+
 static void read_file(const char *path)
 {
 	struct lreader r;
 	if (lr_open(&r, path) < 0)
 		return;
+	bool stable = lr_map(&r) == 1;
+	size_t first = graph.nlines;
 	char *line;
 	size_t len;
 	while (lr_next(&r, &line, &len)) {
@@ -54,10 +61,28 @@ static void read_file(const char *path)
 			continue;
 		}
 		int64_t n1 = fl.counts[0], n = fl.counts[graph.ncols - 1];
-		if (!flame_add(&graph, fl.stack, fl.stacklen, n1, n))
+		if (!flame_add(&graph, fl.stack, fl.stacklen, n1, n, stable))
 			lr_warn(&r, "overflow", "the counts add up to more than 2^63; line skipped");
 	}
-	lr_close(&r);
+	if (!stable || r.nwarn) {
+		/* a file with diagnostics sums them up now, in order, so its
+		 * stacks are copied before it closes */
+		if (stable)
+			flame_copy_lines(&graph, first);
+		lr_close(&r);
+		return;
+	}
+	mapped = xrealloc(mapped, sizeof *mapped * (nmapped + 1));
+	mapped[nmapped++] = r;
+}
+
+static void close_mapped(void)
+{
+	for (size_t i = 0; i < nmapped; i++)
+		lr_close(&mapped[i]);
+	free(mapped);
+	mapped = NULL;
+	nmapped = 0;
 }
 
 /* ---- main --------------------------------------------------------------- */
@@ -198,6 +223,7 @@ int main(int argc, char **argv)
 	/* a reader gone away ends the program quietly (write_all) */
 	signal(SIGPIPE, SIG_IGN);
 	flame_svg(&graph, 1);
+	close_mapped();
 	if (output && outfile_commit(&of) < 0)
 		die(2, "%s: cannot write: %s", output, strerror(errno));
 	return diag_errors || empty ? 1 : 0;

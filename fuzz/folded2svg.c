@@ -98,6 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	check_svg(text, (size_t)size);
 	free(text);
 	flame_free(&graph);
+	close_mapped();
 	free(title);
 	return 0;
 }

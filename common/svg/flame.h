@@ -28,9 +28,9 @@
  * input and sets ncols); flame_svg once; flame_free.
  *
  * Lifetimes: everything a graph holds is in its struct flame, until
- * flame_free.  The strings of the
- * options are borrowed, not copied, and must outlive flame_svg; the
- * stacks given to flame_add are copied as needed.  No global state: two
+ * flame_free.  The strings of the options are borrowed, not copied, and
+ * must outlive flame_svg; the stacks given to flame_add are copied unless
+ * the caller says they stay.  No global state: two
  * graphs may coexist. */
 #ifndef AP_FLAME_H
 #define AP_FLAME_H
@@ -105,11 +105,15 @@ struct flame {
  * borrowed).  ncols is 0: the caller sets it, 2 for a differential graph,
  * before flame_svg. */
 void flame_init(struct flame *f, const struct flame_opts *o);
-/* Keep the stack s[0..len) (frames joined by ';'; copied, reversed for
- * --reverse) with the counts n1 (before) and n (after; both the same for
- * a plain graph).  false, with nothing kept, when the sums would pass
+/* Keep the stack s[0..len) (frames joined by ';') with the counts n1
+ * (before) and n (after; both the same for a plain graph).  The stack is
+ * copied (reversed for --reverse) unless stable says that s stays valid
+ * and unchanged until flame_free (a mapped file).  false, with nothing kept, when the sums would pass
  * 2^63 - 1.  Dies (status 2) on a stack of 4 GiB or more. */
-bool flame_add(struct flame *f, const char *s, size_t len, int64_t n1, int64_t n);
+bool flame_add(struct flame *f, const char *s, size_t len, int64_t n1, int64_t n, bool stable);
+/* Copy the stacks kept since line from (given as stable) into the graph's
+ * own memory: their file is about to close after all. */
+void flame_copy_lines(struct flame *f, size_t from);
 /* Merge the stacks into the drawn frames: sorted once (unless this is a
  * flame chart), equal prefixes of neighbours merged, every frame narrower
  * than mintime counts pruned as soon as its last stack has passed.  The

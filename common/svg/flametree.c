@@ -59,11 +59,14 @@ static uint64_t key_at(const struct flame_line *l, size_t d)
 	const uint64_t L = 0x0101010101010101ULL, H = L << 7, M = ~H;
 	size_t avail = l->len > d ? l->len - d : 0;
 	uint64_t x = 0;
-	memcpy(&x, l->s + d, avail < 8 ? avail : 8);
-	if (avail > 7)
+	if (avail >= 8) {
+		memcpy(&x, l->s + d, 8);
 		avail = 7;
-	if (!avail)
+	} else if (avail) {
+		memcpy(&x, l->s + d, avail);
+	} else {
 		return 0;
+	}
 	uint64_t lt = ~((x | H) - L * ';') & ~x & H;            /* b < ';' */
 	uint64_t y = x ^ (L * ';');
 	uint64_t eq = ~(((y & M) + M) | y) & H;                 /* b == ';' */
@@ -140,7 +143,7 @@ static void sort_lines(struct skey *v, size_t n)
 	free(st);
 }
 
-bool flame_add(struct flame *f, const char *s, size_t len, int64_t n1, int64_t n)
+bool flame_add(struct flame *f, const char *s, size_t len, int64_t n1, int64_t n, bool stable)
 {
 	int64_t t, t1;
 	if (__builtin_add_overflow(f->total, n, &t) || __builtin_add_overflow(f->total1, n1, &t1))
@@ -149,8 +152,9 @@ bool flame_add(struct flame *f, const char *s, size_t len, int64_t n1, int64_t n
 		die(2, "a stack of %zu bytes: 4 GiB is the most", len);
 	f->total = t;
 	f->total1 = t1;
-	char *p = arena_bytes(&f->mem, len);
+	const char *kept = s;
 	if (f->o.reverse) {
+		char *p = arena_bytes(&f->mem, len);
 		/* the frames in the opposite order, joined by ';' again */
 		const char *fr, *cur = s, *end = s + len;
 		size_t fl, at = len;
@@ -163,17 +167,25 @@ bool flame_add(struct flame *f, const char *s, size_t len, int64_t n1, int64_t n
 			memcpy(p + at, fr, fl);
 		}
 		/* a stack ending in ';' has one frame fewer than separators */
-		p += at;
+		kept = p + at;
 		len -= at;
-	} else {
-		memcpy(p, s, len);
+	} else if (!stable) {
+		kept = memcpy(arena_bytes(&f->mem, len), s, len);
 	}
 	if (f->nlines == f->caplines) {
 		f->caplines = f->caplines ? f->caplines * 2 : 4096;
 		f->lines = xrealloc(f->lines, sizeof *f->lines * f->caplines);
 	}
-	f->lines[f->nlines++] = (struct flame_line){p, (uint32_t)len, n1, n};
+	f->lines[f->nlines++] = (struct flame_line){kept, (uint32_t)len, n1, n};
 	return true;
+}
+
+void flame_copy_lines(struct flame *f, size_t from)
+{
+	for (size_t i = from; i < f->nlines; i++) {
+		struct flame_line *l = &f->lines[i];
+		l->s = memcpy(arena_bytes(&f->mem, l->len), l->s, l->len);
+	}
 }
 
 /* ---- merging -------------------------------------------------------------- */
