@@ -22,10 +22,29 @@
 
 static struct flame_opts o = {
 	.countname = "samples", .nametype = "Function:", .version = ap_version,
-	.width = 1200, .height = 16, .fontsize = 12, .fontwidth = 0.59, .minwidth = 0.1,
+	.width = 1200, .height = 16, .fontsize = 12, .fontwidth = 0.59, .minwidth = 1,
+	.fluid = true,
 };
+static char *header_unit;       /* from a "# unit: NAME" line */
 static const char *output;
 static struct flame graph;
+
+/* "# unit: NAME": what the counts of the stacks after it are (a producer
+ * such as agent-stack says so; flamegraph.pl skips the line).  The first
+ * one counts, and --unit wins over it. */
+static void unit_line(const char *line, size_t len)
+{
+	static const char key[] = "# unit:";
+	if (header_unit || len < sizeof key || memcmp(line, key, sizeof key - 1))
+		return;
+	size_t b = sizeof key - 1, e = len;
+	while (b < e && (line[b] == ' ' || line[b] == '\t'))
+		b++;
+	while (e > b && (line[e - 1] == ' ' || line[e - 1] == '\t' || line[e - 1] == '\r'))
+		e--;
+	if (e > b && e - b < 64)
+		header_unit = xstrndup(line + b, e - b);
+}
 
 /* The readers of mapped files stay open until the graph is drawn: the
  * stacks are not copied but point into the files' pages. */
@@ -45,8 +64,10 @@ static void read_file(const char *path)
 		struct folded_line fl;
 		const char *why;
 		int rc = folded_parse(line, len, graph.ncols ? graph.ncols : 2, &fl, &why);
-		if (rc > 0)
+		if (rc > 0) {
+			unit_line(line, len);
 			continue;
+		}
 		if (rc < 0) {
 			lr_warn(&r, why, "%s; line skipped", why);
 			continue;
@@ -91,7 +112,8 @@ static const char usage[] =
 	"usage: folded2svg [--flamechart] [--hash] [--inverted] [--negate] [--reverse]\n"
 	"                  [--colors palette] [--countname name] [--fontsize px]\n"
 	"                  [--height px] [--minwidth px | percent%] [--nametype name]\n"
-	"                  [-o file] [--subtitle text] [--title text] [--width px]\n"
+	"                  [-o file] [--subtitle text] [--title text] [--unit name]\n"
+	"                  [--width px]\n"
 	"                  [file ...]\n"
 	"       folded2svg -h | -V\n";
 
@@ -105,15 +127,19 @@ static const char help[] =
 	"  --hash             colours by name, alike names alike colours\n"
 	"  --height px        frame height (default: 16)\n"
 	"  --inverted         icicle graph: the root at the top\n"
-	"  --minwidth w       prune frames narrower than w px, or w% of the total\n"
-	"                     (default: 0.1)\n"
+	"  --minwidth w       frames narrower than w px, or w% of the total, are\n"
+	"                     drawn as one \u2026 frame per parent (default: 1)\n"
 	"  --nametype name    what a frame is, in the details line (default: Function:)\n"
 	"  --negate           swap the red and blue of a differential graph\n"
 	"  -o, --output file  write the SVG to file instead of standard output\n"
 	"  --reverse          reverse every stack before merging\n"
 	"  --subtitle text    a second line under the title\n"
 	"  --title text       the title (default: Flame Graph)\n"
-	"  --width px         image width (default: 1200)\n"
+	"  --unit name        what the counts are: tokens, calls, microdollars (shown\n"
+	"                     in dollars), milliseconds (in seconds)...; default: a\n"
+	"                     \"# unit: name\" line of the input, else --countname\n"
+	"  --width px         a fixed image width, for print (default: 1200 px that\n"
+	"                     the script widens or narrows to the window)\n"
 	"  -h, --help         print this help and exit\n"
 	"  -V, --version      print the version and exit\n";
 
@@ -121,7 +147,7 @@ static const struct cli cli = {usage, help};
 
 enum {
 	O_COLORS = 256, O_COUNTNAME, O_FLAMECHART, O_FONTSIZE, O_HASH, O_HEIGHT, O_INVERTED,
-	O_MINWIDTH, O_NAMETYPE, O_NEGATE, O_REVERSE, O_SUBTITLE, O_TITLE, O_WIDTH,
+	O_MINWIDTH, O_NAMETYPE, O_NEGATE, O_REVERSE, O_SUBTITLE, O_TITLE, O_UNIT, O_WIDTH,
 };
 
 static const struct option longopts[] = {
@@ -139,6 +165,7 @@ static const struct option longopts[] = {
 	{"reverse", no_argument, NULL, O_REVERSE},
 	{"subtitle", required_argument, NULL, O_SUBTITLE},
 	{"title", required_argument, NULL, O_TITLE},
+	{"unit", required_argument, NULL, O_UNIT},
 	{"width", required_argument, NULL, O_WIDTH},
 	CLI_LONGOPTS
 };
@@ -195,8 +222,14 @@ int main(int argc, char **argv)
 		case O_REVERSE: o.reverse = true; break;
 		case O_SUBTITLE: o.subtitle = optarg; break;
 		case O_TITLE: o.title = optarg; break;
+		case O_UNIT:
+			if (!*optarg || strlen(optarg) >= 64)
+				cli_usage_error(&cli, "--unit: a name of 1 to 63 bytes, like tokens");
+			o.unit = optarg;
+			break;
 		case O_WIDTH:
 			o.width = cli_i64("--width", "a width in px", optarg, 100, 1000000);
+			o.fluid = false;
 			break;
 		default: cli_default(&cli, c);
 		}
@@ -217,6 +250,8 @@ int main(int argc, char **argv)
 	flame_init(&graph, &o);
 	for (int i = 0; i < ops.n; i++)
 		read_file(ops.v[i]);
+	if (!o.unit && header_unit)
+		graph.o.unit = header_unit;
 	bool empty = graph.total <= 0;
 	if (empty)
 		diag_warn("no stacks with a count above zero");

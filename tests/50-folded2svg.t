@@ -33,7 +33,7 @@ EOF
 )" awk '{ $4 = ""; sub(/  /, " "); print }' small.tab
 check_grep "image size from depth: 4 levels of 16 px plus the margins" '^<svg version="1.1" width="1200" height="134" ' small.svg
 check_grep "default title" '<text id="title" x="600.00" y="24">Flame Graph</text>' small.svg
-check_grep "nothing pruned is said" '<!-- folded2svg .*: 0 frames narrower than 0.1 px were pruned -->' small.svg
+check_grep "nothing pruned is said" '<!-- folded2svg .*: 0 frames narrower than 1 px were pruned -->' small.svg
 check_test "colours are rgb() of the hot palette (red above 204)" \
 	"$(awk '{ split($4, c, /[(,)]/); if (c[2] < 205 || c[2] > 255) bad++ } END { print bad + 0 }' small.tab)" = 0
 check_xml "small.svg is well-formed XML" small.svg
@@ -49,11 +49,13 @@ check_status "-o into a missing directory: exit 2" 2 folded2svg -o nodir/x.svg "
 
 # --- pruning ------------------------------------------------------------------
 folded2svg --minwidth 300 "$FIX/small.folded" > p300.svg
-check_out "--minwidth 300 px keeps the frames 300 px and wider" "$(printf '%s\n' all a main 'do work' 'read file')" \
+check_out "--minwidth 300 px keeps the frames 300 px and wider, the narrower children of a frame as one" "$(printf '%s\n' all a … main 'do work' 'read file')" \
 	sed -n 's/^<g .*<title>\(.*\) ([0-9,]* samples.*/\1/p' p300.svg
+check_grep "--minwidth: the … frame says how many it stands for, after the drawn ones" \
+	'^<g fg:x="0" fg:w="10"><title>… (10 samples, 50.00%; 2 frames too narrow to draw)</title><rect x="10.00" y="52.0" width="590.00" ' p300.svg
 check_grep "--minwidth: the pruned count, children included" '<!-- folded2svg .*: 5 frames narrower than 300 px were pruned -->' p300.svg
 folded2svg --minwidth 26% "$FIX/small.folded" > p26.svg
-check_test "--minwidth 26%: frames under 5.2 of 20 samples pruned" "$(nframes p26.svg)" = 5
+check_test "--minwidth 26%: frames under 5.2 of 20 samples pruned (a's two children as one …)" "$(nframes p26.svg)" = 6
 check_grep "--minwidth 26%: said in percent" '5 frames narrower than 26% of the total were pruned' p26.svg
 folded2svg --minwidth 0 "$FIX/small.folded" > p0.svg
 check_test "--minwidth 0 draws every frame" "$(nframes p0.svg)" = 10
@@ -95,6 +97,23 @@ check_grep "--countname in titles" '<title>read file (6 tokens, 30.00%)</title>'
 check_grep "--nametype for the details line" 'fg:nametype="Frame:"' opts.svg
 check_grep "--width 600: root 580 px wide; --height 20: frames 19 px" '<title>all (20 tokens, 100.00%)</title><rect x="10.00" y="[0-9.]*" width="580.00" height="19" ' opts.svg
 check_grep "--subtitle and --height grow the image" '^<svg version="1.1" width="600" height="160" ' opts.svg
+check_grep "the width follows the window unless --width is given" ' fg:unit="samples" fg:fluid="1">$' small.svg
+check_nogrep "--width: a fixed width, for print" 'fg:fluid' opts.svg
+
+# --- units ---------------------------------------------------------------------------
+printf 'prompt:a;call:llm/x 1234567\nprompt:b 250\n' > usd.folded
+folded2svg --unit microdollars --minwidth 0 --subtitle '3 session files' usd.folded > usd.svg
+check_grep "--unit microdollars: the subtitle says the total in dollars" '<text id="subtitle" x="600.00" y="48">3 session files; total \$1.23</text>' usd.svg
+check_grep "--unit microdollars: titles in dollars" '<title>call:llm/x (\$1.23, 99.98%)</title>' usd.svg
+check_grep "--unit microdollars: under a dollar, four decimals" '<title>prompt:b (\$0.0003, 0.02%)</title>' usd.svg
+check_grep "--unit: in the svg element for the script" 'fg:unit="microdollars"' usd.svg
+{ echo '# unit: milliseconds'; printf 'kind:tool;call:tool/Bash 93500\nkind:llm 500\n'; } > ms.folded
+folded2svg ms.folded > ms.svg
+check_grep "a '# unit:' line: milliseconds in seconds, the subtitle alone says the total" '<text id="subtitle" x="600.00" y="48">total 94.0 s</text>' ms.svg
+check_grep "a '# unit:' line: titles in seconds" '<title>kind:llm (0.500 s, 0.53%)</title>' ms.svg
+folded2svg --unit tokens ms.folded > tok.svg
+check_grep "--unit wins over the '# unit:' line; other units are counts with their name" '<title>kind:tool (93,500 tokens, 99.47%)</title>' tok.svg
+check_status "--unit '': usage error" 2 folded2svg --unit '' ms.folded
 folded2svg --hash "$FIX/small.folded" > hash1.svg
 folded2svg --hash "$FIX/small.folded" > hash2.svg
 check_test "--hash: deterministic, and not the default colours" "$(cmp -s hash1.svg hash2.svg && cmp -s hash1.svg small.svg; echo $?)" = 1
@@ -123,17 +142,17 @@ check_test "--colors agent: one hue family per kind (project and prompt differ)"
 # --- differential -------------------------------------------------------------------
 folded2svg "$FIX/diff.folded" > diff.svg
 frames diff.svg > diff.tab
-check_out "two counts: width from the second, red grew, blue shrank" "$(cat <<'EOF'
-10.00 1180.00 rgb(255,175,175) all (19 samples, 100.00%; +1, +5.26%)
-10.00 1055.79 rgb(175,175,255) a (17 samples, 89.47%; -1, -5.26%)
-10.00 621.05 rgb(255,35,35) b (10 samples, 52.63%; +5, +26.32%)
-631.05 248.42 rgb(0,0,255) c (4 samples, 21.05%; -6, -31.58%)
+check_out "two counts: width from the second, light red grew, light blue shrank, deeper by magnitude" "$(cat <<'EOF'
+10.00 1180.00 rgb(255,216,216) all (19 samples, 100.00%; +1, +5.26%)
+10.00 1055.79 rgb(216,226,255) a (17 samples, 89.47%; -1, -5.26%)
+10.00 621.05 rgb(255,140,140) b (10 samples, 52.63%; +5, +26.32%)
+631.05 248.42 rgb(120,130,255) c (4 samples, 21.05%; -6, -31.58%)
 879.47 186.32 rgb(250,250,250) d (3 samples, 15.79%; 0, +0.00%)
-1065.79 124.21 rgb(255,140,140) e (2 samples, 10.53%; +2, +10.53%)
+1065.79 124.21 rgb(255,197,197) e (2 samples, 10.53%; +2, +10.53%)
 EOF
 )" awk '{ $2 = $5 = ""; gsub(/  +/, " "); print }' diff.tab
 check_test "--negate swaps the hues" "$(folded2svg --negate "$FIX/diff.folded" | frames | awk '{ printf "%s ", $4 }')" = \
-	"rgb(175,175,255) rgb(255,175,175) rgb(35,35,255) rgb(255,0,0) rgb(250,250,250) rgb(140,140,255) "
+	"rgb(216,226,255) rgb(255,216,216) rgb(140,150,255) rgb(255,120,120) rgb(250,250,250) rgb(197,207,255) "
 printf 'a;b 1 2\na;c 3\n' > mixed.folded
 folded2svg mixed.folded > mixed.svg 2> mixed.err
 check_test "a one-count line in differential input: exit 1" $? = 1
@@ -156,8 +175,12 @@ check_xml "invalid UTF-8: well-formed XML" enc.svg
 long=$(awk 'BEGIN { for (i = 0; i < 60; i++) printf "é" }')
 printf '%s 1\nx 9\n' "$long" > long.folded
 folded2svg long.folded > long.svg
-check_test "labels cut on a character boundary with .." \
-	"$(frames long.svg | awk '$3 == "118.00" { print $5 }')" = "[éééééééééééééé..]"
+check_test "labels cut on a character boundary, the end kept after …" \
+	"$(frames long.svg | awk '$3 == "118.00" { print $5 }')" = "[…ééééééééééééééé]"
+printf 'prompt:investigate-the-flaky-test-debug 1\nx 11\n' > kind.folded
+folded2svg kind.folded > kind.svg
+check_test "an agentpprof label keeps its kind and the end of its value" \
+	"$(frames kind.svg | awk '$3 == "98.33" { print $5 }')" = "[prompt:…debug]"
 
 # --- bad input ----------------------------------------------------------------------
 folded2svg "$FIX/bad.folded" > bad.svg 2> bad.err

@@ -46,6 +46,9 @@ enum palette { PAL_HOT, PAL_MEM, PAL_IO, PAL_AGENT };
 
 struct flame_opts {
 	const char *title, *subtitle, *countname, *nametype;
+	const char *unit;               /* what the counts are, when known: in
+	                                 * titles and the subtitle's total */
+	bool fluid;                     /* the script fits the width to the window */
 	const char *version;            /* the program's, in a comment at the top */
 	int64_t width, height;          /* image width, frame height (px) */
 	double fontsize, fontwidth;     /* px; width of a character / size */
@@ -78,7 +81,12 @@ struct flame_node {
 	                         * widths of the siblings before, pruned ones too */
 	int64_t n;              /* width: the count, or the second count of a pair */
 	int64_t n1;             /* the first count of a differential pair */
+	uint64_t others;        /* a FLAME_OTHERS frame: how many it stands for */
 };
+
+/* The name of the frame that stands for the children of a frame too
+ * narrow to draw (at least one; together at least --minwidth wide). */
+#define FLAME_OTHERS "\u2026"
 
 struct flame {
 	struct flame_opts o;
@@ -93,7 +101,8 @@ struct flame {
 	/* the drawn frames (flametree.c, flame_build) */
 	struct flame_node *nodes;
 	uint32_t nnodes, capnodes;
-	uint64_t nframes, npruned;      /* frames merged, and those not drawn */
+	uint64_t nframes, npruned;      /* frames merged, and those not drawn
+	                                 * on their own */
 	uint32_t maxdepth;
 	int64_t maxdelta;               /* largest |n - n1| drawn */
 	double ypad1, ypad2, ypad3, imgheight, wpt;     /* px; wpt: px per count */

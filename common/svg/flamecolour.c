@@ -90,9 +90,11 @@ struct rgb flame_colour(const struct flame *f, uint32_t i)
 		int64_t a = d < 0 ? -d : d;
 		if (a > maxdelta)
 			a = maxdelta;
-		/* exact: the same delta, the same shade on every machine */
-		int v = (int)((__int128)210 * (maxdelta - a) / maxdelta);
-		return d > 0 ? (struct rgb){255, v, v} : (struct rgb){v, v, 255};
+		/* light red (grew) or blue (shrank), deeper by magnitude but
+		 * never so deep that the dark labels fade; exact: the same
+		 * delta, the same shade on every machine */
+		int v = 235 - (int)((__int128)115 * a / maxdelta);
+		return d > 0 ? (struct rgb){255, v, v} : (struct rgb){v, v + 10, 255};
 	}
 	if (f->o.pal == PAL_AGENT)
 		return agent_colour(f, s, n);

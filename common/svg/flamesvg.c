@@ -89,6 +89,95 @@ static void add_count(struct sbuf *b, int64_t v)
 	}
 }
 
+/* d with its integer part grouped by thousands and decimals digits */
+static void add_fixed(struct sbuf *b, double d, int decimals)
+{
+	char tmp[64];
+	int l = snprintf(tmp, sizeof tmp, "%.*f", decimals, d);
+	int dot = decimals ? l - decimals - 1 : l;
+	for (int i = 0; i < l; i++) {
+		if (i && i < dot && (dot - i) % 3 == 0)
+			sb_addc(b, ',');
+		sb_addc(b, tmp[i]);
+	}
+}
+
+/* Units shown other than as counts: microdollars as dollars,
+ * milliseconds as seconds. */
+enum flame_unit { FU_COUNT, FU_USD, FU_MS };
+
+static enum flame_unit flame_unit_kind(const char *unit)
+{
+	if (!unit)
+		return FU_COUNT;
+	if (!strcmp(unit, "microdollars"))
+		return FU_USD;
+	if (!strcmp(unit, "milliseconds"))
+		return FU_MS;
+	return FU_COUNT;
+}
+
+/* A count as the reader wants it: microdollars in dollars, milliseconds
+ * in seconds, anything else as the count (and its name when named). */
+static void add_value(const struct flame *f, struct sbuf *b, int64_t v, bool named)
+{
+	uint64_t a = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	switch (flame_unit_kind(f->o.unit)) {
+	case FU_USD:
+		sb_adds(b, v < 0 ? "-$" : "$");
+		add_fixed(b, (double)a / 1e6, a >= 1000000 ? 2 : 4);
+		break;
+	case FU_MS:
+		if (v < 0)
+			sb_addc(b, '-');
+		add_fixed(b, (double)a / 1e3, a >= 1000 ? 1 : 3);
+		sb_adds(b, " s");
+		break;
+	default:
+		add_count(b, v);
+		if (named) {
+			sb_addc(b, ' ');
+			escs(b, f->o.unit ? f->o.unit : f->o.countname);
+		}
+	}
+}
+
+/* Byte offset of character i of s[0..n) */
+static size_t char_offset(const char *s, size_t n, size_t i)
+{
+	size_t at = 0;
+	bool okay;
+	while (i-- && at < n)
+		at += next_char(s + at, n - at, &okay);
+	return at;
+}
+
+/* The label of a frame max characters wide: the whole name when it fits,
+ * else cut from the useful end: the kind of an agentpprof frame kept
+ * ("prompt:") with the end of its value, or the end of the name, "\u2026"
+ * where it is cut.  Nothing under 3 characters.  flamejs.c's fit() does
+ * the same after a zoom or a resize. */
+static void add_label(struct sbuf *b, const char *s, size_t n, size_t max)
+{
+	if (max < 3)
+		return;
+	size_t k = nchars(s, n);
+	if (k <= max) {
+		esc(b, s, n, SIZE_MAX);
+		return;
+	}
+	const char *colon = memchr(s, ':', n);
+	size_t pre = colon ? nchars(s, (size_t)(colon - s) + 1) : 0;
+	if (colon && colon > s && pre + 4 <= max) {
+		esc(b, s, (size_t)(colon - s) + 1, SIZE_MAX);
+	} else {
+		pre = 0;
+	}
+	sb_adds(b, FLAME_OTHERS);
+	size_t tail = max - pre - 1, from = char_offset(s, n, k - tail);
+	esc(b, s + from, n - from, SIZE_MAX);
+}
+
 /* ---- the document --------------------------------------------------------- */
 
 static void flush(struct sbuf *doc, int fd)
@@ -108,6 +197,9 @@ static void header(const struct flame *f, struct sbuf *doc, const char *comment)
 		(long long)o->width, imgheight, (long long)o->width, imgheight,
 		(long long)f->total, FLAME_XPAD, (long long)o->height, fs, o->fontwidth, o->inverted);
 	escs(doc, o->nametype);
+	sb_adds(doc, "\" fg:unit=\"");
+	escs(doc, o->unit ? o->unit : o->countname);
+	sb_adds(doc, o->fluid ? "\" fg:fluid=\"1" : "");
 	sb_printf(doc, "\">\n<!-- folded2svg %s: %s -->\n", o->version, comment);
 	sb_printf(doc, "<defs><linearGradient id=\"background\" y1=\"0\" y2=\"1\" x1=\"0\" x2=\"0\">"
 		"<stop stop-color=\"%s\" offset=\"5%%\"/><stop stop-color=\"%s\" offset=\"95%%\"/>"
@@ -129,9 +221,15 @@ static void header(const struct flame *f, struct sbuf *doc, const char *comment)
 	sb_printf(doc, "<text id=\"title\" x=\"%.2f\" y=\"%.0f\">", (double)o->width / 2, fs * 2);
 	escs(doc, o->title);
 	sb_adds(doc, "</text>\n");
-	if (o->subtitle) {
+	if (o->subtitle || o->unit) {
 		sb_printf(doc, "<text id=\"subtitle\" x=\"%.2f\" y=\"%.0f\">", (double)o->width / 2, fs * 4);
-		escs(doc, o->subtitle);
+		if (o->subtitle)
+			escs(doc, o->subtitle);
+		if (o->unit) {
+			/* the total in the unit of the view */
+			sb_adds(doc, o->subtitle ? "; total " : "total ");
+			add_value(f, doc, f->total, true);
+		}
 		sb_adds(doc, "</text>\n");
 	}
 	sb_printf(doc, "<text id=\"details\" x=\"%d\" y=\"%.0f\"> </text>\n", FLAME_XPAD, imgheight - f->ypad2 / 2);
@@ -164,34 +262,33 @@ static void frame(const struct flame *f, struct sbuf *doc, uint32_t i, int64_t s
 		: f->imgheight - f->ypad2 - (x->depth + 1) * (double)o->height;
 	struct rgb c = flame_colour(f, i);
 
-	sb_printf(doc, "<g fg:x=\"%lld\" fg:w=\"%lld\"><title>", (long long)start, (long long)x->n);
+	sb_adds(doc, "<g fg:x=\"");
+	sb_addi(doc, start);
+	sb_adds(doc, "\" fg:w=\"");
+	sb_addi(doc, x->n);
+	sb_adds(doc, "\"><title>");
 	esc(doc, s, n, SIZE_MAX);
 	sb_adds(doc, " (");
-	add_count(doc, x->n);
-	sb_addc(doc, ' ');
-	escs(doc, o->countname);
+	add_value(f, doc, x->n, true);
 	sb_printf(doc, ", %.2f%%", 100.0 * (double)x->n / (double)total);
 	if (f->ncols == 2) {
 		int64_t d = x->n - x->n1;
 		sb_adds(doc, d > 0 ? "; +" : "; ");
-		add_count(doc, d);
+		add_value(f, doc, d, false);
 		sb_printf(doc, ", %+.2f%%", 100.0 * (double)d / (double)total);
+	}
+	if (x->others) {
+		sb_adds(doc, "; ");
+		add_count(doc, (int64_t)x->others);
+		sb_adds(doc, x->others == 1 ? " frame" : " frames");
+		sb_adds(doc, " too narrow to draw");
 	}
 	sb_printf(doc, ")</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%lld\" "
 		"fill=\"rgb(%d,%d,%d)\" rx=\"2\" ry=\"2\"/><text x=\"%.2f\" y=\"%.1f\">",
 		fx, fy, fw, (long long)o->height - 1, c.r, c.g, c.b,
 		fx + 3, fy + (double)o->height / 2 + o->fontsize * 0.35);
 	/* The label as much as fits, like the script does after a zoom. */
-	size_t fit = (size_t)(fw / (o->fontsize * o->fontwidth));
-	if (fit >= 3) {
-		size_t k = nchars(s, n);
-		if (k <= fit) {
-			esc(doc, s, n, SIZE_MAX);
-		} else {
-			esc(doc, s, n, fit - 2);
-			sb_adds(doc, "..");
-		}
-	}
+	add_label(doc, s, n, (size_t)(fw / (o->fontsize * o->fontwidth)));
 	sb_adds(doc, "</text></g>\n");
 }
 

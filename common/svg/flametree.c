@@ -191,11 +191,14 @@ void flame_copy_lines(struct flame *f, size_t from)
 /* ---- merging -------------------------------------------------------------- */
 
 /* One frame of the stack being merged: its node, where its name ends in
- * that stack, and where its next child starts (in counts). */
+ * that stack, where its next drawn child starts (in counts), and its
+ * children that were too narrow to draw. */
 struct pathent {
 	uint32_t node;
 	size_t end;
 	int64_t cursor;
+	int64_t on, on1;        /* their counts */
+	uint64_t other;         /* how many */
 };
 
 static inline uint32_t new_node(struct flame *f, const char *name, size_t len, uint32_t depth,
@@ -207,25 +210,12 @@ static inline uint32_t new_node(struct flame *f, const char *name, size_t len, u
 		f->capnodes = f->capnodes ? f->capnodes * 2 : 1024;
 		f->nodes = xrealloc(f->nodes, sizeof *f->nodes * f->capnodes);
 	}
-	f->nodes[f->nnodes] = (struct flame_node){name, (uint32_t)len, depth, x, n, n1};
+	f->nodes[f->nnodes] = (struct flame_node){name, (uint32_t)len, depth, x, n, n1, 0};
 	return f->nnodes++;
 }
 
-/* The last stack through node path[j] has passed: its parent's next child
- * starts after it, and it stays only when it is drawn.  Its children have
- * passed before it and were narrower, so a frame that goes is the last
- * node of the array. */
-static void done(struct flame *f, struct pathent *path, size_t j, double mintime)
+static void drawn(struct flame *f, const struct flame_node *x)
 {
-	uint32_t c = path[j].node;
-	const struct flame_node *x = &f->nodes[c];
-	if (j)
-		path[j - 1].cursor += x->n;
-	if (x->n <= 0 || (double)x->n < mintime) {
-		f->npruned++;
-		f->nnodes = c;
-		return;
-	}
 	if (x->depth > f->maxdepth)
 		f->maxdepth = x->depth;
 	int64_t d = x->n - x->n1;
@@ -233,6 +223,41 @@ static void done(struct flame *f, struct pathent *path, size_t j, double mintime
 		d = -d;
 	if (d > f->maxdelta)
 		f->maxdelta = d;
+}
+
+/* The children of path[j] too narrow to draw, as one frame after the
+ * drawn ones, when together they are wide enough. */
+static void others(struct flame *f, const struct pathent *p, double mintime)
+{
+	if (!p->other || p->on <= 0 || (double)p->on < mintime)
+		return;
+	uint32_t c = new_node(f, FLAME_OTHERS, sizeof FLAME_OTHERS - 1,
+		f->nodes[p->node].depth + 1, p->cursor, p->on1, p->on);
+	f->nodes[c].others = p->other;
+	drawn(f, &f->nodes[c]);
+}
+
+/* The last stack through node path[j] has passed.  It stays only when it
+ * is drawn, and then its parent's next drawn child starts after it; a
+ * frame too narrow joins its parent's others.  Its children have passed
+ * before it and were narrower, so a frame that goes is the last node of
+ * the array. */
+static void done(struct flame *f, struct pathent *path, size_t j, double mintime)
+{
+	uint32_t c = path[j].node;
+	const struct flame_node *x = &f->nodes[c];
+	struct pathent *up = &path[j - 1];
+	if (x->n <= 0 || (double)x->n < mintime) {
+		f->npruned++;
+		up->on += x->n;
+		up->on1 += x->n1;
+		up->other++;
+		f->nnodes = c;
+		return;
+	}
+	up->cursor += x->n;
+	drawn(f, x);
+	others(f, &path[j], mintime);
 }
 
 void flame_build(struct flame *f, double mintime)
@@ -250,7 +275,7 @@ void flame_build(struct flame *f, double mintime)
 	/* path[0] is the root; path[1..plen] the frames of the last stack */
 	size_t cap = 64, plen = 0;
 	struct pathent *path = xmalloc(sizeof *path * cap);
-	path[0] = (struct pathent){0, 0, 0};
+	path[0] = (struct pathent){0};
 	const char *prev = "";
 	size_t prevlen = 0;
 	for (size_t li = 0; li < f->nlines; li++) {
@@ -297,7 +322,7 @@ differ:;
 			uint32_t c = new_node(f, s + pos, e - pos, (uint32_t)plen + 1, x, L->n1, L->n);
 			f->nframes++;
 			plen++;
-			path[plen] = (struct pathent){c, e, x};
+			path[plen] = (struct pathent){c, e, x, 0, 0, 0};
 			pos = e + 1;
 		}
 		prev = s;
@@ -305,6 +330,7 @@ differ:;
 	}
 	while (plen > 0)
 		done(f, path, plen--, mintime);
+	others(f, &path[0], mintime);
 	free(path);
 	free(order);
 }
