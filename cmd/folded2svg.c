@@ -259,6 +259,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	flame_svg(&graph, 1);
 	close_mapped();
+	flame_free(&graph);
+	free(header_unit);
 	if (output && outfile_commit(&of) < 0)
 		die(2, "%s: cannot write: %s", output, strerror(errno));
 	return diag_errors || empty ? 1 : 0;

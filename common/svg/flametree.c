@@ -6,6 +6,32 @@
 #include "folded.h"
 #include "flame.h"
 
+/* Words read from memory: the first byte is the lowest on little-endian
+ * machines, the highest on big-endian ones. */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define FIRST_BYTE_BITS(w) __builtin_clzll(w)
+#define FIRST_BYTE_HIGH(w) (w)
+#else
+#define FIRST_BYTE_BITS(w) __builtin_ctzll(w)
+#define FIRST_BYTE_HIGH(w) __builtin_bswap64(w)
+#endif
+
+/* How many of the first m bytes of x and y are equal, a word at a time. */
+static inline size_t common_prefix(const char *x, const char *y, size_t m)
+{
+	size_t i = 0;
+	for (; i + 8 <= m; i += 8) {
+		uint64_t u, v;
+		memcpy(&u, x + i, 8);
+		memcpy(&v, y + i, 8);
+		if (u != v)
+			return i + (size_t)FIRST_BYTE_BITS(u ^ v) / 8;
+	}
+	while (i < m && x[i] == y[i])
+		i++;
+	return i;
+}
+
 /* Stacks in the order of their frames: frame by frame, each name in byte
  * order, a name before the longer names it begins (sort(1) in the C
  * locale, as flamegraph.pl sorts, for every name).  Bytewise with ';' and
@@ -16,21 +42,9 @@ static int cmp_lines(const void *pa, const void *pb)
 	const struct flame_line *a = *(const struct flame_line *const *)pa;
 	const struct flame_line *b = *(const struct flame_line *const *)pb;
 	const unsigned char *x = (const unsigned char *)a->s, *y = (const unsigned char *)b->s;
-	size_t m = a->len < b->len ? a->len : b->len, i = 0;
-	for (; i + 8 <= m; i += 8) {
-		uint64_t u, v;
-		memcpy(&u, x + i, 8);
-		memcpy(&v, y + i, 8);
-		if (u != v) {
-			i += (size_t)__builtin_ctzll(u ^ v) / 8;
-			goto differ;
-		}
-	}
-	while (i < m && x[i] == y[i])
-		i++;
+	size_t m = a->len < b->len ? a->len : b->len, i = common_prefix(a->s, b->s, m);
 	if (i == m)
 		return (a->len > b->len) - (a->len < b->len);
-differ:
 	if (x[i] == ';')
 		return -1;
 	if (y[i] == ';')
@@ -72,7 +86,7 @@ static uint64_t key_at(const struct flame_line *l, size_t d)
 	uint64_t eq = ~(((y & M) + M) | y) & H;                 /* b == ';' */
 	x += lt >> 7;
 	x &= ~((eq >> 7) * 0xff);
-	x = __builtin_bswap64(x);       /* little-endian machines: the first byte highest */
+	x = FIRST_BYTE_HIGH(x);
 	return (x & ~(uint64_t)0 << (64 - 8 * avail)) | avail;
 }
 
@@ -284,19 +298,7 @@ void flame_build(struct flame *f, double mintime)
 		size_t len = L->len;
 		/* frames shared with the stack before: equal bytes up to a frame
 		 * end that is a frame end in both */
-		size_t l = 0, m = len < prevlen ? len : prevlen;
-		for (; l + 8 <= m; l += 8) {
-			uint64_t u, v;
-			memcpy(&u, s + l, 8);
-			memcpy(&v, prev + l, 8);
-			if (u != v) {
-				l += (size_t)__builtin_ctzll(u ^ v) / 8;
-				goto differ;
-			}
-		}
-		while (l < m && s[l] == prev[l])
-			l++;
-differ:;
+		size_t l = common_prefix(s, prev, len < prevlen ? len : prevlen);
 		size_t k = 0;
 		while (k < plen && path[k + 1].end <= l && (path[k + 1].end == len || s[path[k + 1].end] == ';'))
 			k++;
