@@ -26,7 +26,7 @@ inject() {
 # browse PAGE TAG [W,H]: chromium's verdicts into TAG.res (its own profile,
 # so that the pages load side by side), in a window of W,H px
 chrome() {
-	timeout 90 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+	timeout 300 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 		--disable-background-networking --disable-component-update --disable-sync \
 		--hide-scrollbars "$@"
 }
