@@ -162,6 +162,12 @@ struct agent {
 	 * that does not say so are read in order by one thread, and its
 	 * sniff is called by one thread at a time. */
 	bool parallel;
+	/* Its records' ids are unique across its sessions, and a session
+	 * that copies another's records (a resume) keeps their ids:
+	 * agent-ledger(1) keys its records by kind and id alone, as
+	 * agent-events deduplicates them within a run.  false: by session,
+	 * subagent, kind and id (ids made per session, "g-1"). */
+	bool global_ids;
 };
 
 /* Every agent, in the order they are tried; ends with NULL. */

@@ -1444,6 +1444,7 @@ const struct agent agent_claude = {
 	.time_keys = time_keys,
 	.subagent = subagent,
 	.subagent_type = meta_type,
+	.global_ids = true,
 	.companion = companion,
 	.parallel = true,
 };

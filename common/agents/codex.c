@@ -1854,4 +1854,5 @@ const struct agent agent_codex = {
 	.find = find,
 	.time_keys = time_keys,
 	.parallel = true,
+	.global_ids = true,
 };
