@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "lineio.h"
+#include "stack/periods.h"
 #include "stack/report.h"
 #include "stack/stackview.h"
 
@@ -19,6 +20,7 @@ static const char usage[] =
 	"                   [--include-previews] [--header] [-n count] [--by kind]\n"
 	"                   [--min-percent pct] [--width columns]\n"
 	"                   [--context-threshold pct] [--report-by session | tag | day | all]\n"
+	"                   [--tz zone]\n"
 	"                   [file ...]\n"
 	"       agent-stack -h | -V\n";
 
@@ -39,13 +41,16 @@ static const char help[] =
 	"      --since TIME          only records at or after TIME\n"
 	"      --until TIME          only records before TIME\n"
 	"      --format FORMAT       folded (default), json (a summary), top, tree,\n"
-	"                            latency, context, parallel or report\n"
+	"                            latency, context, parallel, report or table\n"
 	"      --header              folded: first say the view, unit, label kinds and\n"
 	"                            what the figures leave out in '# key: value' lines\n"
 	"      --include-previews    json: show 80 characters of each session's first\n"
 	"                            prompt (secrets still masked)\n"
 	"  -n, --nodecount N         top, context, parallel: rows shown, 0 all (20)\n"
-	"      --by KIND             top: rank frames of KIND (prompt, model, ...), not leaves\n"
+	"      --by KIND             top: rank frames of KIND (prompt, model, ...), not leaves;\n"
+	"                            table, json: rows by day, week, month, session,\n"
+	"                            model, project or agent\n"
+	"      --tz ZONE             table: days, weeks and months in ZONE (local)\n"
 	"      --min-percent PCT     tree: leave out frames under PCT%% of the total (1)\n"
 	"      --width COLUMNS       tree: line width ($COLUMNS on a terminal, else 80)\n"
 	"      --context-threshold PCT  context view: calls filling at least PCT%% (50)\n"
@@ -134,12 +139,12 @@ static void load_prices(struct prices *t, char **extra, int nextra)
 			die(2, "%s: cannot read the price table", extra[i]);
 }
 
-enum { F_FOLDED, F_JSON, F_TOP, F_TREE, F_LATENCY, F_CONTEXT, F_PARALLEL, F_REPORT };
+enum { F_FOLDED, F_JSON, F_TOP, F_TREE, F_LATENCY, F_CONTEXT, F_PARALLEL, F_REPORT, F_TABLE };
 
 static int format_byname(const char *name)
 {
 	static const char *const f[] = {
-		"folded", "json", "top", "tree", "latency", "context", "parallel", "report",
+		"folded", "json", "top", "tree", "latency", "context", "parallel", "report", "table",
 	};
 	for (int i = 0; i < (int)(sizeof f / sizeof *f); i++)
 		if (!strcmp(name, f[i]))
@@ -190,6 +195,7 @@ static void header(struct sv *s, enum sv_view v, struct sbuf *o)
 		sb_printf(o, "# note: estimated cost %s (from recorded usage, not a bill)\n", h.p);
 	sb_free(&h);
 }
+static struct pt *ptable;  /* --format table, or json --by (periods.h) */
 
 static void one_file(struct sv *s, const char *path)
 {
@@ -206,6 +212,8 @@ static void one_file(struct sv *s, const char *path)
 			lr_warn(&r, "json", "not JSON (%s at byte %zu); line skipped", d.err, d.errpos);
 		else if (ev_read(&d, &e, &why) < 0)
 			lr_warn(&r, "record", "not an agent-event(5) record: %s; line skipped", why);
+		else if (ptable)
+			pt_record(ptable, &e);
 		else
 			sv_record(s, &e);
 	}
@@ -217,7 +225,7 @@ int main(int argc, char **argv)
 {
 	enum { O_PRICES = 256, O_IDLE, O_DEPTH, O_AGENT, O_SID, O_STAG, O_PTAG, O_PROJECT,
 		O_SINCE, O_UNTIL, O_FORMAT, O_PREVIEWS, O_BY, O_MINPCT, O_WIDTH,
-		O_CTX, O_REPORTBY, O_HEADER };
+		O_CTX, O_REPORTBY, O_HEADER, O_TZ };
 	static const struct option opts[] = {
 		{"view", required_argument, NULL, 'v'},
 		{"weight", required_argument, NULL, 'w'},
@@ -240,6 +248,7 @@ int main(int argc, char **argv)
 		{"width", required_argument, NULL, O_WIDTH},
 		{"context-threshold", required_argument, NULL, O_CTX},
 		{"report-by", required_argument, NULL, O_REPORTBY},
+		{"tz", required_argument, NULL, O_TZ},
 		CLI_LONGOPTS
 	};
 	struct sv_opts o = {
@@ -248,6 +257,7 @@ int main(int argc, char **argv)
 	};
 	struct rp_opts ro = {.nodes = 20, .min_percent = 1, .report_by = RB_SESSION};
 	char **pricev = NULL;
+	const char *tz = NULL;
 	int nprices = 0, ch, format = F_FOLDED;
 	bool with_header = false;
 	bool weighted = false, set_by = false, set_tree = false, set_ctx = false, set_rby = false;
@@ -292,23 +302,13 @@ int main(int argc, char **argv)
 			break;
 		case O_FORMAT:
 			if ((format = format_byname(optarg)) < 0)
-				die(2, "--format: folded, json, top, tree, latency, context, parallel "
-					"or report, not %s", optarg);
+				die(2, "--format: folded, json, top, tree, latency, context, parallel, "
+					"report or table, not %s", optarg);
 			break;
 		case 'n':
 			ro.nodes = cli_i64("-n", "a count", optarg, 0, INT32_MAX);
 			break;
 		case O_BY:
-			/* a kind some view has: a view without it ranks all in
-			 * "(no KIND frame)", a kind no view has is a typo */
-			{
-				/* "call:tool/" narrows a kind to a prefix of its frames */
-				char *k = xstrndup(optarg, strcspn(optarg, ":"));
-				if (!sv_frame_kind(k) || strchr(optarg, ';'))
-					die(2, "--by: unknown frame kind '%s' (%s)", optarg,
-						sv_frame_kinds());
-				free(k);
-			}
 			ro.by = optarg;
 			set_by = true;
 			break;
@@ -339,17 +339,38 @@ int main(int argc, char **argv)
 			break;
 		case O_PREVIEWS: o.previews = true; break;
 		case O_HEADER: with_header = true; break;
+		case O_TZ: tz = optarg; break;
 		default: cli_default(&cli, ch);
 		}
 	}
 	if (weighted && o.view != SV_TOKENS && o.view != SV_COST)
 		die(2, "--weight goes with --view tokens or cost");
+	int by = -1;
+	if (format == F_TABLE || (format == F_JSON && set_by)) {
+		if ((by = pt_by_name(set_by ? ro.by : "day")) < 0)
+			die(2, "--by: day, week, month, session, model, project or agent with "
+				"--format %s, not %s", format == F_TABLE ? "table" : "json", ro.by);
+		if (!pt_set_tz(tz))
+			die(2, "--tz: no time zone %s", tz);
+	} else if (tz) {
+		die(2, "--tz goes with --format table");
+	}
+	if (set_by && format != F_TOP && by < 0)
+		die(2, "--by goes with --format top, table or json");
+	if (set_by && format == F_TOP) {
+		/* a kind some view has: a view without it ranks all in
+		 * "(no KIND frame)", a kind no view has is a typo;
+		 * "call:tool/" narrows a kind to a prefix of its frames */
+		char *k = xstrndup(ro.by, strcspn(ro.by, ":"));
+		if (!sv_frame_kind(k) || strchr(ro.by, ';'))
+			die(2, "--by: unknown frame kind '%s' (%s)", ro.by, sv_frame_kinds());
+		free(k);
+	}
 	bool priced = o.view == SV_COST || o.view == SV_CONTEXT || format == F_CONTEXT ||
-		format == F_REPORT;
+		format == F_REPORT || by >= 0;
 	if (nprices && !priced)
-		die(2, "--prices goes with --view cost or context, or --format context or report");
-	if (set_by && format != F_TOP)
-		die(2, "--by goes with --format top");
+		die(2, "--prices goes with --view cost or context, or --format context, report "
+			"or table");
 	if (set_tree && format != F_TREE)
 		die(2, "--min-percent and --width go with --format tree");
 	if (set_ctx && o.view != SV_CONTEXT)
@@ -379,9 +400,16 @@ int main(int argc, char **argv)
 	struct operands ops;
 	operands_init(&ops, argc - optind, argv + optind);
 	struct sv *s = sv_new(&o);
+	if (by >= 0)
+		ptable = pt_new(&o, (enum pt_by)by);
 	for (int i = 0; i < ops.n; i++)
 		one_file(s, ops.v[i]);
 	sv_finish(s);
+	if (ptable) {
+		pt_finish(ptable);
+		(format == F_TABLE ? pt_table : pt_json)(ptable, &stdout_sb);
+		format = -1;
+	}
 	switch (format) {
 	case F_FOLDED:
 		if (with_header)
@@ -398,7 +426,8 @@ int main(int argc, char **argv)
 	}
 	out_flush();
 	rp_free(rp);
-	bool none = sv_matched(s) == 0;
+	bool none = (ptable ? pt_matched(ptable) : sv_matched(s)) == 0;
+	pt_free(ptable);
 	if (none && !diag_errors)
 		diag_warn("no record matched");
 	sv_free(s);

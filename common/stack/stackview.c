@@ -334,6 +334,8 @@ static void base(struct sv *s, size_t si, const struct event *e, const char *pta
 {
 	struct sess *ss = &s->ss[si];
 	sb_reset(&s->b);
+	if (s->o.group)
+		s->o.group(s->o.group_arg, e, ss->id, ss->project ? ss->project : "unknown", &s->b);
 	frame_add(&s->b, "project", ss->project ? ss->project : "unknown");
 	frame_add(&s->b, "agent", e->agent ? e->agent : ss->agent ? ss->agent : "unknown");
 	frame_add(&s->b, "session", session_tag(s, si, e));

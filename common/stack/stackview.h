@@ -43,6 +43,12 @@ struct sv_opts {
 	bool timeline;          /* lay out time lines whatever the view (latency, report) */
 	void (*hook)(void *arg, const struct event *e, const struct sv_rec *r);
 	void *hook_arg;
+	/* A frame put first in every stack (NULL: none), added to b with
+	 * frame_add: the group of record e of the session with this id and
+	 * project (agent-stack --format table, periods.c). */
+	void (*group)(void *arg, const struct event *e, const char *session, const char *project,
+		struct sbuf *b);
+	void *group_arg;
 };
 
 /* The view called name ("tools" is system), or -1. */
