@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "lineio.h"
+#include "stack/baseline.h"
 #include "stack/periods.h"
 #include "stack/report.h"
 #include "stack/stackview.h"
@@ -20,7 +21,7 @@ static const char usage[] =
 	"                   [--include-previews] [--header] [-n count] [--by kind]\n"
 	"                   [--min-percent pct] [--width columns]\n"
 	"                   [--context-threshold pct] [--report-by session | tag | day | all]\n"
-	"                   [--tz zone]\n"
+	"                   [--tz zone] [--baseline file | time..time]\n"
 	"                   [file ...]\n"
 	"       agent-stack -h | -V\n";
 
@@ -51,6 +52,9 @@ static const char help[] =
 	"                            table, json: rows by day, week, month, session,\n"
 	"                            model, project or agent\n"
 	"      --tz ZONE             table: days, weeks and months in ZONE (local)\n"
+	"      --baseline FILE|A..B  folded: a two-column diff against the records of\n"
+	"                            FILE, or of the period A..B of the input;\n"
+	"                            table, json: the frames that moved most\n"
 	"      --min-percent PCT     tree: leave out frames under PCT%% of the total (1)\n"
 	"      --width COLUMNS       tree: line width ($COLUMNS on a terminal, else 80)\n"
 	"      --context-threshold PCT  context view: calls filling at least PCT%% (50)\n"
@@ -196,6 +200,7 @@ static void header(struct sv *s, enum sv_view v, struct sbuf *o)
 	sb_free(&h);
 }
 static struct pt *ptable;  /* --format table, or json --by (periods.h) */
+static struct sv *also;    /* --baseline A..B: the baseline's view of the input */
 
 static void one_file(struct sv *s, const char *path)
 {
@@ -214,8 +219,11 @@ static void one_file(struct sv *s, const char *path)
 			lr_warn(&r, "record", "not an agent-event(5) record: %s; line skipped", why);
 		else if (ptable)
 			pt_record(ptable, &e);
-		else
+		else {
 			sv_record(s, &e);
+			if (also)
+				sv_record(also, &e);
+		}
 	}
 	lr_close(&r);
 	jdoc_free(&d);
@@ -225,7 +233,7 @@ int main(int argc, char **argv)
 {
 	enum { O_PRICES = 256, O_IDLE, O_DEPTH, O_AGENT, O_SID, O_STAG, O_PTAG, O_PROJECT,
 		O_SINCE, O_UNTIL, O_FORMAT, O_PREVIEWS, O_BY, O_MINPCT, O_WIDTH,
-		O_CTX, O_REPORTBY, O_HEADER, O_TZ };
+		O_CTX, O_REPORTBY, O_HEADER, O_TZ, O_BASELINE };
 	static const struct option opts[] = {
 		{"view", required_argument, NULL, 'v'},
 		{"weight", required_argument, NULL, 'w'},
@@ -249,6 +257,7 @@ int main(int argc, char **argv)
 		{"context-threshold", required_argument, NULL, O_CTX},
 		{"report-by", required_argument, NULL, O_REPORTBY},
 		{"tz", required_argument, NULL, O_TZ},
+		{"baseline", required_argument, NULL, O_BASELINE},
 		CLI_LONGOPTS
 	};
 	struct sv_opts o = {
@@ -257,7 +266,7 @@ int main(int argc, char **argv)
 	};
 	struct rp_opts ro = {.nodes = 20, .min_percent = 1, .report_by = RB_SESSION};
 	char **pricev = NULL;
-	const char *tz = NULL;
+	const char *tz = NULL, *baseline = NULL;
 	int nprices = 0, ch, format = F_FOLDED;
 	bool with_header = false;
 	bool weighted = false, set_by = false, set_tree = false, set_ctx = false, set_rby = false;
@@ -340,13 +349,16 @@ int main(int argc, char **argv)
 		case O_PREVIEWS: o.previews = true; break;
 		case O_HEADER: with_header = true; break;
 		case O_TZ: tz = optarg; break;
+		case O_BASELINE: baseline = optarg; break;
 		default: cli_default(&cli, ch);
 		}
 	}
 	if (weighted && o.view != SV_TOKENS && o.view != SV_COST)
 		die(2, "--weight goes with --view tokens or cost");
 	int by = -1;
-	if (format == F_TABLE || (format == F_JSON && set_by)) {
+	if (baseline && format != F_FOLDED && format != F_TABLE && format != F_JSON)
+		die(2, "--baseline goes with --format folded, table or json");
+	if (!baseline && (format == F_TABLE || (format == F_JSON && set_by))) {
 		if ((by = pt_by_name(set_by ? ro.by : "day")) < 0)
 			die(2, "--by: day, week, month, session, model, project or agent with "
 				"--format %s, not %s", format == F_TABLE ? "table" : "json", ro.by);
@@ -355,7 +367,7 @@ int main(int argc, char **argv)
 	} else if (tz) {
 		die(2, "--tz goes with --format table");
 	}
-	if (set_by && format != F_TOP && by < 0)
+	if (set_by && format != F_TOP && by < 0 && !(baseline && format != F_FOLDED))
 		die(2, "--by goes with --format top, table or json");
 	if (set_by && format == F_TOP) {
 		/* a kind some view has: a view without it ranks all in
@@ -399,12 +411,34 @@ int main(int argc, char **argv)
 	}
 	struct operands ops;
 	operands_init(&ops, argc - optind, argv + optind);
-	struct sv *s = sv_new(&o);
+	struct sv *s = sv_new(&o), *base = NULL;
+	if (baseline) {
+		struct sv_opts ob = o;
+		if (access(baseline, F_OK) != 0) {
+			if (!bl_period(baseline, &ob.since, &ob.until))
+				die(2, "--baseline: no file %s, and not a period TIME..TIME", baseline);
+			also = base = sv_new(&ob);
+		} else {
+			base = sv_new(&ob);
+			one_file(base, baseline);
+			sv_finish(base);
+		}
+	}
 	if (by >= 0)
 		ptable = pt_new(&o, (enum pt_by)by);
 	for (int i = 0; i < ops.n; i++)
 		one_file(s, ops.v[i]);
 	sv_finish(s);
+	if (also)
+		sv_finish(also);
+	if (base) {
+		if (format == F_FOLDED)
+			bl_folded(sv_stacks(base), sv_stacks(s), &stdout_sb);
+		else
+			bl_table(sv_stacks(base), sv_stacks(s), o.view, ro.by, ro.nodes,
+				format == F_JSON, &stdout_sb);
+		format = -1;
+	}
 	if (ptable) {
 		pt_finish(ptable);
 		(format == F_TABLE ? pt_table : pt_json)(ptable, &stdout_sb);
@@ -426,8 +460,10 @@ int main(int argc, char **argv)
 	}
 	out_flush();
 	rp_free(rp);
-	bool none = (ptable ? pt_matched(ptable) : sv_matched(s)) == 0;
+	bool none = (ptable ? pt_matched(ptable) : sv_matched(s)) == 0 &&
+		!(base && sv_matched(base));
 	pt_free(ptable);
+	sv_free(base);
 	if (none && !diag_errors)
 		diag_warn("no record matched");
 	sv_free(s);

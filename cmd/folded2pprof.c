@@ -22,7 +22,7 @@
 static const char usage[] =
 	"usage: folded2pprof [-o file] [--sample-type type/unit | --sample-types list]\n"
 	"                    [--leaf kind] [--label kind] [--level n] [--comment text]\n"
-	"                    [--time time] [file ...]\n"
+	"                    [--time time] [--column 1 | 2] [file ...]\n"
 	"       folded2pprof -h | -V\n";
 
 static const char help[] =
@@ -38,6 +38,8 @@ static const char help[] =
 	"      --level N             gzip level 0-9 (1)\n"
 	"      --comment TEXT        add a comment to the profile\n"
 	"      --time TIME           record TIME (RFC 3339 or @epoch) as time_nanos\n"
+	"      --column N            differential input (two counts): the profile of\n"
+	"                            count column N, 1 before, 2 after\n"
 	"  -h, --help                print this help and exit\n"
 	"  -V, --version             print the version and exit\n";
 
@@ -138,6 +140,9 @@ static void start(struct prof *p, struct header *h, char *types)
 		prof_comment(p, "cost in microUSD: 1000000 is one US dollar (pprof scales no currency)");
 }
 
+/* --column: the input is a differential pair, and this is the column kept */
+static int diff_column;
+
 static void read_input(struct prof *p, const char *path, struct columns *c, struct header *h,
 	char *types)
 {
@@ -156,7 +161,7 @@ static void read_input(struct prof *p, const char *path, struct columns *c, stru
 		}
 		if (!want) {
 			start(p, h, types);
-			want = p->ntypes;
+			want = diff_column ? 2 : p->ntypes;
 			probe = want < FOLDED_MAXCOUNTS ? want + 1 : want;
 		}
 		int rc = folded_parse(line, len, probe, &fl, &why);
@@ -185,6 +190,10 @@ static void read_input(struct prof *p, const char *path, struct columns *c, stru
 			continue;
 		}
 		c->good++;
+		if (diff_column) {
+			fl.counts[0] = fl.counts[diff_column - 1];
+			fl.ncounts = 1;
+		}
 		if (!prof_add(p, &fl))
 			lr_warn(&r, "overflow", "the total of the counts would pass 2^63 - 1; line skipped");
 	}
@@ -202,6 +211,7 @@ int main(int argc, char **argv)
 		{"level", required_argument, NULL, 'z'},
 		{"comment", required_argument, NULL, 'c'},
 		{"time", required_argument, NULL, 'm'},
+		{"column", required_argument, NULL, 'C'},
 		CLI_LONGOPTS
 	};
 	struct prof p = {0};
@@ -260,12 +270,17 @@ int main(int argc, char **argv)
 			p.time_ns = ms * 1000000;
 			break;
 		}
+		case 'C':
+			diff_column = (int)cli_i64("--column", "a count column", optarg, 1, 2);
+			break;
 		default:
 			cli_default(&cli, c);
 		}
 	}
 	if (typeopts > 1)
 		die(2, "give --sample-type or --sample-types once");
+	if (diff_column && types && strchr(types, ','))
+		die(2, "--column writes one sample type: give --sample-type, not --sample-types");
 	/* a bad --sample-types is a usage error before any input is read */
 	if (types) {
 		struct prof t = {0};
