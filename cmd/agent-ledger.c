@@ -177,35 +177,25 @@ static const struct tokens *tokens_of(const struct event *e)
 static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 static int64_t pos64(int64_t a, int64_t b) { return a > b ? a - b : 0; }
 
-static void tk_add(struct tokens *a, const struct tokens *b)
+/* a = f(a, b), kind by kind */
+static void tk_each(struct tokens *a, const struct tokens *b, int64_t (*f)(int64_t, int64_t))
 {
-	a->input = sat_add(a->input, b->input);
-	a->cache_read = sat_add(a->cache_read, b->cache_read);
-	a->cache_write = sat_add(a->cache_write, b->cache_write);
-	a->cache_write_1h = sat_add(a->cache_write_1h, b->cache_write_1h);
-	a->output = sat_add(a->output, b->output);
-	a->reasoning = sat_add(a->reasoning, b->reasoning);
+	a->input = f(a->input, b->input);
+	a->cache_read = f(a->cache_read, b->cache_read);
+	a->cache_write = f(a->cache_write, b->cache_write);
+	a->cache_write_1h = f(a->cache_write_1h, b->cache_write_1h);
+	a->output = f(a->output, b->output);
+	a->reasoning = f(a->reasoning, b->reasoning);
 }
 
-static void tk_max(struct tokens *a, const struct tokens *b)
-{
-	a->input = max64(a->input, b->input);
-	a->cache_read = max64(a->cache_read, b->cache_read);
-	a->cache_write = max64(a->cache_write, b->cache_write);
-	a->cache_write_1h = max64(a->cache_write_1h, b->cache_write_1h);
-	a->output = max64(a->output, b->output);
-	a->reasoning = max64(a->reasoning, b->reasoning);
-}
+static void tk_add(struct tokens *a, const struct tokens *b) { tk_each(a, b, sat_add); }
+static void tk_max(struct tokens *a, const struct tokens *b) { tk_each(a, b, max64); }
 
 /* What a has more than b, kind by kind; false when nothing. */
 static bool tk_more(const struct tokens *a, const struct tokens *b, struct tokens *d)
 {
-	d->input = pos64(a->input, b->input);
-	d->cache_read = pos64(a->cache_read, b->cache_read);
-	d->cache_write = pos64(a->cache_write, b->cache_write);
-	d->cache_write_1h = pos64(a->cache_write_1h, b->cache_write_1h);
-	d->output = pos64(a->output, b->output);
-	d->reasoning = pos64(a->reasoning, b->reasoning);
+	*d = *a;
+	tk_each(d, b, pos64);
 	return d->input | d->cache_read | d->cache_write | d->cache_write_1h | d->output |
 		d->reasoning;
 }
@@ -566,20 +556,11 @@ static void add_file(struct ledger *l, const char *path)
 	struct lreader r;
 	struct jdoc d = {0};
 	struct event e;
-	const char *why;
-	char *line;
-	size_t len;
 	if (lr_open(&r, path) < 0)
 		return;
 	l->gen++;
-	while (lr_next_nonblank(&r, &line, &len)) {
-		if (jparse(&d, line, len) < 0)
-			lr_warn(&r, "json", "not JSON (%s at byte %zu); line skipped", d.err, d.errpos);
-		else if (ev_read(&d, &e, &why) < 0)
-			lr_warn(&r, "record", "not an agent-event(5) record: %s; line skipped", why);
-		else
-			add(l, &e);
-	}
+	while (ev_next(&r, &d, &e))
+		add(l, &e);
 	lr_close(&r);
 	jdoc_free(&d);
 }

@@ -207,23 +207,16 @@ static void one_file(struct sv *s, const char *path)
 	struct lreader r;
 	struct jdoc d = {0};
 	struct event e;
-	const char *why;
-	char *line;
-	size_t len;
 	if (lr_open(&r, path) < 0)
 		return;   /* reported and counted */
-	while (lr_next_nonblank(&r, &line, &len)) {
-		if (jparse(&d, line, len) < 0)
-			lr_warn(&r, "json", "not JSON (%s at byte %zu); line skipped", d.err, d.errpos);
-		else if (ev_read(&d, &e, &why) < 0)
-			lr_warn(&r, "record", "not an agent-event(5) record: %s; line skipped", why);
-		else if (ptable)
+	while (ev_next(&r, &d, &e)) {
+		if (ptable) {
 			pt_record(ptable, &e);
-		else {
-			sv_record(s, &e);
-			if (also)
-				sv_record(also, &e);
+			continue;
 		}
+		sv_record(s, &e);
+		if (also)
+			sv_record(also, &e);
 	}
 	lr_close(&r);
 	jdoc_free(&d);

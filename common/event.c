@@ -2,6 +2,7 @@
 /* event.c: writing and reading agent-event(5) records. */
 #include <string.h>
 #include "event.h"
+#include "lineio.h"
 
 void ev_init(struct event *e)
 {
@@ -280,6 +281,22 @@ int ev_read(struct jdoc *d, struct event *e, const char **why)
 	if (!e->kind) {
 		*why = "record without \"kind\"";
 		return -1;
+	}
+	return 0;
+}
+
+int ev_next(struct lreader *r, struct jdoc *d, struct event *e)
+{
+	char *line;
+	size_t len;
+	const char *why;
+	while (lr_next_nonblank(r, &line, &len)) {
+		if (jparse(d, line, len) < 0)
+			lr_warn(r, "json", "not JSON (%s at byte %zu); line skipped", d->err, d->errpos);
+		else if (ev_read(d, e, &why) < 0)
+			lr_warn(r, "record", "not an agent-event(5) record: %s; line skipped", why);
+		else
+			return 1;
 	}
 	return 0;
 }

@@ -65,6 +65,11 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags);
 /* Read a record parsed into d back into e (strings point into d's arena).
  * 0 when it is a record, -1 (with *why) when a required key is missing. */
 int ev_read(struct jdoc *d, struct event *e, const char **why);
+struct lreader;
+/* The next record of the file open as r, parsed into d and read into e
+ * (valid until the next call): 1, or 0 at its end.  A line that is not
+ * JSON or not a record is reported as file:line and skipped. */
+int ev_next(struct lreader *r, struct jdoc *d, struct event *e);
 
 /* privacy.c */
 /* Length of a key with a known shape (sk-ant-, sk-, sk_live_, ghp_,
