@@ -164,7 +164,7 @@ while IFS= read -r cmd; do
 	(cd ex && sh -c "$cmd") > ex/out.$nex 2> ex/err.$nex || { exfail=$((exfail + 1)); diag "failed: $cmd"; }
 	[ -s ex/err.$nex ] && { exfail=$((exfail + 1)); diag "stderr: $cmd"; sed 's/^/# /' ex/err.$nex | head -3; }
 done < ex/examples
-check_test "the $nex EXAMPLES run cleanly" "$nex:$exfail" = "5:0"
+check_test "the $nex EXAMPLES run cleanly" "$nex:$exfail" = "6:0"
 check_grep "... and the tokens example ranks kind:cache_read first" '^ *45000 .*kind:cache_read$' ex/out.1
 
 done_testing
