@@ -12,7 +12,8 @@
 
 static const char usage[] =
 	"usage: agent-tag [-t regex | llm | cluster] [-r kind:tag=regex] [--rules file]\n"
-	"                 [--no-builtin] [--list-rules] [--stats] [--stats-json file]\n"
+	"                 [--no-builtin] [--reply-tags] [--list-rules] [--stats]\n"
+	"                 [--stats-json file]\n"
 	"                 [--llama-url url] [--model name] [--timeout seconds]\n"
 	"                 [--max-uncached n] [--cache file] [--no-cache] [--clusters k]\n"
 	"                 [file ...]\n"
@@ -27,6 +28,9 @@ static const char help[] =
 	"                            session, prompt, llm or all (repeatable)\n"
 	"      --rules FILE          rules from a YAML list of {kind, tag, pattern}\n"
 	"      --no-builtin          only the rules given\n"
+	"      --reply-tags          replies that confirm or continue (yes, ok, go on)\n"
+	"                            keep tags of their own instead of the tag of\n"
+	"                            the work they continue\n"
 	"      --list-rules          print the rules in the order tried, and exit\n"
 	"      --stats               totals, tag shares and unmatched prompts on stderr\n"
 	"      --stats-json FILE     the same as JSON into FILE\n"
@@ -266,7 +270,7 @@ static void one_file(struct run *ru, const char *path)
 int main(int argc, char **argv)
 {
 	enum { O_RULES = 256, O_NOBUILTIN, O_LIST, O_STATS, O_STATSJSON, O_URL, O_MODEL,
-		O_TIMEOUT, O_MAXUNC, O_CACHE, O_NOCACHE, O_CLUSTERS };
+		O_TIMEOUT, O_MAXUNC, O_CACHE, O_NOCACHE, O_CLUSTERS, O_REPLYTAGS };
 	static const struct option opts[] = {
 		{"tagger", required_argument, NULL, 't'},
 		{"tag-rule", required_argument, NULL, 'r'},
@@ -282,6 +286,7 @@ int main(int argc, char **argv)
 		{"cache", required_argument, NULL, O_CACHE},
 		{"no-cache", no_argument, NULL, O_NOCACHE},
 		{"clusters", required_argument, NULL, O_CLUSTERS},
+		{"reply-tags", no_argument, NULL, O_REPLYTAGS},
 		CLI_LONGOPTS
 	};
 	struct trules rules = {0};
@@ -291,6 +296,7 @@ int main(int argc, char **argv)
 	struct sbuf err = {0};
 	const char *tagger = "regex", *statsjson = NULL;
 	bool builtin = true, list = false, stats = false, llmopt = false, clusteropt = false;
+	bool reply_tags = false;
 	int ch;
 
 	diag_init(argv[0]);
@@ -310,6 +316,7 @@ int main(int argc, char **argv)
 				die(2, "%s", err.p);
 			break;
 		case O_NOBUILTIN: builtin = false; break;
+		case O_REPLYTAGS: reply_tags = true; break;
 		case O_LIST: list = true; break;
 		case O_STATS: stats = true; break;
 		case O_STATSJSON: statsjson = optarg; break;
@@ -348,7 +355,8 @@ int main(int argc, char **argv)
 	if (!rules.n)
 		die(2, "--no-builtin without --tag-rule or --rules leaves no rules");
 
-	struct run ru = {.tg = {.rules = &rules, .st = &st, .cluster = !strcmp(tagger, "cluster")}};
+	struct run ru = {.tg = {.rules = &rules, .st = &st, .cluster = !strcmp(tagger, "cluster"),
+		.reply_tags = reply_tags}};
 	if (!strcmp(tagger, "llm"))
 		ru.tg.llm = tllm_new(&lo, &rules, &st);
 	struct operands ops;

@@ -6,7 +6,7 @@
 # 45-agent-tag-corpus.t).
 . "$(dirname "$0")/lib.sh"
 F=$TOP/tests/fixtures/tag
-plan 86
+plan 91
 
 # --- the regex tagger on a fixture --------------------------------------------
 agent-tag "$F/basic.ndjson" > out 2> err
@@ -24,6 +24,67 @@ check_grep "an old tags key is replaced, not kept" '"id":"u5".*"tags":{"session"
 check_nogrep "no record has two tags keys" '"tags":.*"tags":' again
 grep '"kind":"prompt"' "$F/basic.ndjson" | head -1 | agent-tag > one
 check_grep "records before any session record are tagged too" '"tags":{"session":"debug","prompt":"debug"}' one
+
+# --- replies that continue: the tag of the work they continue ---------------------
+# "yes", "ok", "go on", "继续" only confirm or continue: they take the tag of
+# the prompt before them that asked for work (a human prompt, a reply that
+# continued, a slash command's expansion), marked continued:RULE; a reply
+# with nothing to continue, or after an unmatched prompt, keeps its own.
+C='"agent":"claude","session":"c1","ts":"2026-01-01T00:00:00Z"'
+{
+	printf '{"kind":"session",%s,"id":"c1"}\n' "$C"
+	printf '{"kind":"prompt",%s,"id":"q1","prompt":"q1","origin":"human","text":"continue"}\n' "$C"
+	printf '{"kind":"prompt",%s,"id":"q2","prompt":"q2","origin":"human","text":"the tests in the parser fail, please fix"}\n' "$C"
+	printf '{"kind":"prompt",%s,"id":"q3","prompt":"q3","origin":"human","text":"yes"}\n' "$C"
+	printf '{"kind":"llm",%s,"id":"m3","parent":"q3","prompt":"q3","model":"x","text":"Done."}\n' "$C"
+	printf '{"kind":"prompt",%s,"id":"q4","prompt":"q3","origin":"interrupt","text":"[Request interrupted by user]"}\n' "$C"
+	printf '{"kind":"prompt",%s,"id":"q5","prompt":"q5","origin":"subagent","text":"review the diff"}\n' "$C"
+	printf '{"kind":"prompt",%s,"id":"q6","prompt":"q6","origin":"human","text":"继续"}\n' "$C"
+	printf '{"kind":"prompt",%s,"id":"q7","prompt":"q7","origin":"human","text":"thanks!"}\n' "$C"
+	printf '{"kind":"prompt",%s,"id":"q8","prompt":"q8","origin":"human","text":"OK, go on"}\n' "$C"
+	printf '{"kind":"prompt",%s,"id":"q9","prompt":"q9","origin":"command","text":"<command-name>/release</command-name><command-args>write the changelog</command-args>"}\n' "$C"
+	printf '{"kind":"prompt",%s,"id":"q10","prompt":"q10","origin":"meta","text":"Prepare a release."}\n' "$C"
+	printf '{"kind":"prompt",%s,"id":"q11","prompt":"q11","origin":"human","text":"proceed"}\n' "$C"
+	printf '{"kind":"prompt",%s,"id":"q12","prompt":"q12","origin":"human","text":"zzz qqq"}\n' "$C"
+	printf '{"kind":"prompt",%s,"id":"q13","prompt":"q13","origin":"human","text":"sure"}\n' "$C"
+	printf '{"kind":"prompt",%s,"id":"q14","prompt":"q14","origin":"human","text":"add a dark mode toggle"}\n' "$C"
+	printf '{"kind":"prompt",%s,"id":"q15","prompt":"q15","origin":"human","text":"y"}\n' "$C"
+	printf '{"kind":"prompt",%s,"id":"q16","prompt":"q16","origin":"human","text":"ok"}\n' "$C"
+} > cont.ndjson
+agent-tag cont.ndjson | jq -r '"\(.id) \(.tags.prompt // "-") \(.tags.session) \(.rule)"' > got
+check_out "replies that continue take the tag of the work before them, exactly" "c1 - debug vote:human
+q1 continue debug builtin:continue/en
+q2 debug debug builtin:debug/en
+q3 debug debug continued:builtin:confirm/en
+m3 debug debug tools:none
+q4 interrupt debug origin:interrupt
+q5 review debug subagent:builtin:review/en
+q6 debug debug continued:builtin:continue/zh
+q7 thanks debug builtin:thanks/en
+q8 debug debug continued:builtin:continue/en
+q9 command debug origin:command
+q10 release debug command:builtin:release/en
+q11 release debug continued:builtin:continue/en
+q12 unmatched debug unmatched
+q13 confirm debug builtin:confirm/en
+q14 create debug builtin:create/en
+q15 create debug continued:builtin:confirm/en
+q16 create debug continued:builtin:confirm/en" cat got
+agent-tag --reply-tags cont.ndjson | jq -r 'select(.kind == "prompt" and .origin == "human") | "\(.id) \(.tags.prompt) \(.rule)"' > got
+check_out "--reply-tags: replies keep tags of their own (the old behaviour)" "q1 continue builtin:continue/en
+q2 debug builtin:debug/en
+q3 confirm builtin:confirm/en
+q6 continue builtin:continue/zh
+q7 thanks builtin:thanks/en
+q8 continue builtin:continue/en
+q11 continue builtin:continue/en
+q12 unmatched unmatched
+q13 confirm builtin:confirm/en
+q14 create builtin:create/en
+q15 confirm builtin:confirm/en
+q16 confirm builtin:confirm/en" cat got
+agent-tag --stats cont.ndjson 2>&1 > /dev/null | grep '^human prompt tags' > got
+check_out "--stats counts continued replies under the work they continue" "human prompt tags: debug 4, create 3, confirm 1, continue 1, release 1, thanks 1, unmatched 1" cat got
 
 # --- reading: mapped files and pipes ---------------------------------------------
 # A regular file is read through a mapping, its lines held where they lie;
@@ -182,14 +243,14 @@ agent-tag: regex tagger, 0 user rules
    human           7        7  100.0%
   llm              4        4  100.0%
 session tags: debug 1, vcs 1
-human prompt tags: debug 2, vcs 2, confirm 1, edit 1, release 1
-prompt tags: debug 2, vcs 2, command 1, confirm 1, edit 1, inspect 1, interrupt 1, release 1, resume 1
+human prompt tags: debug 3, vcs 2, edit 1, release 1
+prompt tags: debug 3, vcs 2, command 1, edit 1, inspect 1, interrupt 1, release 1, resume 1
 llm tags: answer 1, edit 1, inspect 1, test 1
 unmatched human prompts: 0 (0 shown)
 EOF
 check_same "--stats: exact" want err
 cat > want.json <<'EOF'
-{"tagger":"regex","kinds":{"session":{"records":2,"matched":2,"tags":{"debug":1,"vcs":1}},"prompt":{"records":11,"matched":11,"tags":{"debug":2,"vcs":2,"command":1,"confirm":1,"edit":1,"inspect":1,"interrupt":1,"release":1,"resume":1}},"llm":{"records":4,"matched":4,"tags":{"answer":1,"edit":1,"inspect":1,"test":1}},"human":{"records":7,"matched":7,"tags":{"debug":2,"vcs":2,"confirm":1,"edit":1,"release":1}}},"unmatched":{"count":0,"samples":[]},"warnings":[]}
+{"tagger":"regex","kinds":{"session":{"records":2,"matched":2,"tags":{"debug":1,"vcs":1}},"prompt":{"records":11,"matched":11,"tags":{"debug":3,"vcs":2,"command":1,"edit":1,"inspect":1,"interrupt":1,"release":1,"resume":1}},"llm":{"records":4,"matched":4,"tags":{"answer":1,"edit":1,"inspect":1,"test":1}},"human":{"records":7,"matched":7,"tags":{"debug":3,"vcs":2,"edit":1,"release":1}}},"unmatched":{"count":0,"samples":[]},"warnings":[]}
 EOF
 check_same "--stats-json: exact" want.json stats.json
 printf '{"kind":"prompt","id":"q1","origin":"human","text":""}\n' > empty.ndjson
@@ -206,6 +267,9 @@ jq -c '[.unmatched.count, (.unmatched.samples|length), .unmatched.samples[0].tex
 check_out "--stats-json: unmatched samples with secrets masked, and warnings" '[12,12,"zzz 1 [REDACTED] qqq",2]' cat got
 
 # --- the llm tagger against fakellama -------------------------------------------------
+# --reply-tags: every human prompt is asked, the reply 好的 too (without
+# it, a reply that continues takes the tag of the prompt before it, and
+# the server is not asked: see below).
 FAKE=$AP_BUILD/tests/fakellama
 # serve MODES N: start fakellama, PORT set, log in fake.log.  stop() ends
 # it; its own -t limit only keeps it from outliving a test that died (a
@@ -221,7 +285,7 @@ stop() { kill "$FAKEPID" 2>/dev/null; wait "$FAKEPID" 2>/dev/null; }
 if [ -x "$FAKE" ]; then
 	grep '"origin":"human"' "$F/basic.ndjson" | head -7 > seven.ndjson
 	serve ok,invalid,json,500,stall,close,ok 7
-	agent-tag -t llm --llama-url "http://127.0.0.1:$PORT" --timeout 0.5 --no-cache \
+	agent-tag -t llm --reply-tags --llama-url "http://127.0.0.1:$PORT" --timeout 0.5 --no-cache \
 		--stats-json llm.json seven.ndjson > llm.out 2> llm.err
 	check_test "llm: a misbehaving model never fails the run" "$?" = 0
 	stop
@@ -240,9 +304,9 @@ research llm" cat got
 	check_out "llm: every request carried temperature 0 and a grammar" 0 grep -c 'bad request' fake.log
 
 	serve ok 100
-	agent-tag -t llm --llama-url "http://127.0.0.1:$PORT" --cache cache/tags.json seven.ndjson > c1.out
+	agent-tag -t llm --reply-tags --llama-url "http://127.0.0.1:$PORT" --cache cache/tags.json seven.ndjson > c1.out
 	n1=$(grep -c request fake.log)
-	agent-tag -t llm --llama-url "http://127.0.0.1:$PORT" --cache cache/tags.json --stats-json c2.json seven.ndjson > c2.out
+	agent-tag -t llm --reply-tags --llama-url "http://127.0.0.1:$PORT" --cache cache/tags.json --stats-json c2.json seven.ndjson > c2.out
 	n2=$(grep -c request fake.log)
 	check_test "llm cache: the first run asks for every prompt" "$n1" = 7
 	check_test "llm cache: the second run makes no requests" "$n2" = 7
@@ -250,23 +314,31 @@ research llm" cat got
 	check_out "llm cache: counted as hits" '7 0' jq -r '"\(.llm.cache_hits) \(.llm.requests)"' c2.json
 	check_test "llm cache: the cache file is private to its directory" "$(stat -c %a cache)" = 700
 	cp cache/tags.json cache.before
-	agent-tag -t llm --llama-url "http://127.0.0.1:$PORT" --cache cache/tags.json --no-cache seven.ndjson > /dev/null
+	agent-tag -t llm --reply-tags --llama-url "http://127.0.0.1:$PORT" --cache cache/tags.json --no-cache seven.ndjson > /dev/null
 	check_test "--no-cache: asks again" "$(grep -c request fake.log)" = 14
 	check_same "--no-cache: leaves the cache alone" cache.before cache/tags.json
-	agent-tag -t llm --llama-url "http://127.0.0.1:$PORT" --no-cache --max-uncached 2 --stats-json mu.json seven.ndjson > mu.out 2> /dev/null
+	agent-tag -t llm --reply-tags --llama-url "http://127.0.0.1:$PORT" --no-cache --max-uncached 2 --stats-json mu.json seven.ndjson > mu.out 2> /dev/null
 	check_test "--max-uncached 2: two requests" "$(grep -c request fake.log)" = 16
 	check_out "--max-uncached: the rest fall back" '{"limit":5}' jq -c .llm.fallbacks mu.json
 	ln -s /nonexistent/target cache/link.json
-	agent-tag -t llm --llama-url "http://127.0.0.1:$PORT" --cache cache/link.json seven.ndjson > /dev/null 2>&1
+	agent-tag -t llm --reply-tags --llama-url "http://127.0.0.1:$PORT" --cache cache/link.json seven.ndjson > /dev/null 2>&1
 	if [ -f cache/link.json ] && [ ! -L cache/link.json ]; then ok "llm cache: a symlink is replaced, not followed"; else not_ok "llm cache: a symlink is replaced, not followed"; fi
 	stop
 	# nothing listens on the port now
-	agent-tag -t llm --llama-url "http://u:secret@127.0.0.1:$PORT" --no-cache --timeout 1 --stats-json down.json seven.ndjson > down.out 2> down.err
+	agent-tag -t llm --reply-tags --llama-url "http://u:secret@127.0.0.1:$PORT" --no-cache --timeout 1 --stats-json down.json seven.ndjson > down.out 2> down.err
 	check_out "llm: no server, three tries, then no more" '{"connect":3,"unreachable":4}' jq -c .llm.fallbacks down.json
 	check_out "llm: no server is said once, without the URL's password" \
 		"agent-tag: --tagger llm: 7 of 7 human prompts kept their regex tag (connect 3, unreachable 4) from http://127.0.0.1:$PORT/v1/chat/completions" cat down.err
+	# the default: 好的 continues u1's work, whose tag the model gave
+	serve ok 100
+	agent-tag -t llm --llama-url "http://127.0.0.1:$PORT" --no-cache seven.ndjson 2> /dev/null |
+		jq -r '"\(.id) \(.tags.prompt) \(.rule)"' | head -2 > got
+	check_test "llm: a reply that continues is not asked" "$(grep -c request fake.log)" = 6
+	stop
+	check_out "llm: a reply that continues takes the tag the model gave the prompt before" "u1 research llm
+u2 research continued:builtin:confirm/zh" cat got
 else
-	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do skip "fakellama not built"; done
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18; do skip "fakellama not built"; done
 fi
 
 # --- the cluster tagger ----------------------------------------------------------------
@@ -320,9 +392,10 @@ review 一下这个 PR|review
 优化一下查询性能|perf
 设计数据库表结构|design
 EOF
-# one run for all: one prompt record per line, ids are the line numbers
+# one run for all: one prompt record per line, ids are the line numbers;
+# --reply-tags: the replies' own tags, not those of the work they continue
 awk -F'|' '{ printf "{\"kind\":\"prompt\",\"id\":\"%d\",\"origin\":\"human\",\"text\":\"%s\"}\n", NR, $1 }' zh.txt |
-	agent-tag | jq -r .tags.prompt > zh.got
+	agent-tag --reply-tags | jq -r .tags.prompt > zh.got
 cut -d'|' -f2 zh.txt > zh.want
 check_same "Chinese and mixed prompts get their tags" zh.want zh.got
 

@@ -90,6 +90,8 @@ struct titem {
 	uint8_t kind;           /* TK_PROMPT, TK_LLM */
 	uint8_t origin;         /* prompts */
 	bool reply;             /* decided by a reply rule (ok, continue, ...) */
+	bool cont;              /* a reply that only confirms or continues: it
+	                         * takes the tag of the work it continues */
 	char tag[TAG_MAX + 1];
 	const char *rule;       /* static, or interned */
 	size_t text, textlen;   /* in the session's text pool, cleaned */
@@ -149,6 +151,8 @@ struct tagger {
 	struct tstats *st;
 	bool cluster;           /* hold all sessions */
 	struct tllm *llm;       /* --tagger llm */
+	bool reply_tags;        /* --reply-tags: confirm and continue replies
+	                         * keep tags of their own */
 };
 
 /* Parse one input line into s.  0 kept, -1 not JSON (reported via why). */

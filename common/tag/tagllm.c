@@ -376,7 +376,8 @@ void tllm_session(struct tllm *l, struct tsession *s)
 {
 	for (size_t i = 0; i < s->nit; i++) {
 		struct titem *it = &s->it[i];
-		if (it->kind != TK_PROMPT || it->origin != OR_HUMAN)
+		/* a reply that continues takes the continued prompt's tag */
+		if (it->kind != TK_PROMPT || it->origin != OR_HUMAN || it->cont)
 			continue;
 		const char *text = s->texts.p + it->text;
 		l->prompts++;

@@ -698,6 +698,9 @@ static void decide_prompt(struct tagger *tg, struct tsession *s, struct titem *i
 	if ((r = by_text(tg->rules, TK_PROMPT, text, it->textlen, true))) {
 		settag(it, r->tag, r->name);
 		it->reply = r->whole;
+		/* "yes", "ok", "go on", "继续": the work goes on (continued) */
+		it->cont = r->whole && !tg->reply_tags &&
+			(!strcmp(r->tag, "confirm") || !strcmp(r->tag, "continue"));
 		return;
 	}
 	int c = cat_pick(ev);
@@ -785,6 +788,33 @@ void ts_regex(struct tagger *tg, struct tsession *s)
 			decide_prompt(tg, s, it, it->ev);
 		else
 			decide_llm(tg, s, it, it->ev);
+	}
+}
+
+/* Replies that only confirm or continue ("yes", "ok", "go on", "继续")
+ * take the tag of the work they continue: that of the nearest prompt
+ * before them that asked for work (a human prompt that is no reply, a
+ * reply that itself continued, a slash command's expansion), with rule
+ * continued:RULE.  With none, or when that prompt is unmatched, they
+ * keep their own tag.  Run after every tagger, so that the llm and
+ * cluster taggers' tags are the ones continued. */
+static void continued(struct tsession *s)
+{
+	const struct titem *work = NULL;
+	for (size_t i = 0; i < s->nit; i++) {
+		struct titem *it = &s->it[i];
+		if (it->kind != TK_PROMPT)
+			continue;
+		if (it->cont) {
+			if (work) {
+				char b[96];
+				snprintf(b, sizeof b, "continued:%s", it->rule);
+				settag(it, work->tag, tag_intern(b));
+			}
+			continue;
+		}
+		if ((it->origin == OR_HUMAN && !it->reply) || command_before(s, it))
+			work = strcmp(it->tag, "unmatched") ? it : NULL;
 	}
 }
 
@@ -975,6 +1005,7 @@ void ts_write(struct tagger *tg, struct tsession *s)
 	struct tstats *st = tg->st;
 	const char *run = NULL;
 	size_t nrun = 0;
+	continued(s);
 	session_tag(tg, s);
 	for (size_t i = 0; i < s->nr; i++) {
 		struct trec *r = &s->r[i];
