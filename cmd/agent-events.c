@@ -16,6 +16,7 @@ static const char usage[] =
 	"usage: agent-events [--agent agent] [--files-from file] [--jobs n]\n"
 	"                    [--select program] [--since time] [--until time]\n"
 	"                    [--no-text] [file ...]\n"
+	"       agent-events --detect [file ...]\n"
 	"       agent-events -h | -V\n";
 
 /* The agents' names come from agent_list (make_help). */
@@ -31,6 +32,8 @@ static const char help_fmt[] =
 	"      --since TIME          only records at or after TIME\n"
 	"      --until TIME          only records before TIME\n"
 	"      --no-text             leave the prompt and response text out\n"
+	"      --detect              print each file's agent (name, title, path)\n"
+	"                            and exit\n"
 	"  -h, --help                print this help and exit\n"
 	"  -V, --version             print the version and exit\n";
 
@@ -299,6 +302,11 @@ static bool one_file(struct ev_ctx *c, const char *path, const struct agent *for
 	}
 	if (!n && r.failed) {
 		/* the read error is said; a directory is no "unknown format" */
+	} else if (!n && !strcmp(path, "-")) {
+		diag_at(r.name, 0, "no input: standard input is empty; give session files as "
+			"operands, or their list with --files-from "
+			"(agent-sessions | agent-events --files-from -)");
+		diag_errors++;
 	} else if (!n) {
 		diag_at(r.name, 0, "empty file");
 		diag_errors++;
@@ -481,6 +489,22 @@ static void read_all(struct ev_ctx *c, struct infile *files, int n, const struct
 	par.slots = NULL;
 }
 
+/* --detect: the agent whose file it is, as agent-events would read it
+ * (agent-tag and agent-stack ask this of input that holds no records). */
+static void detect(const char *path, const struct agent *force)
+{
+	struct lreader r;
+	if (lr_open(&r, path) < 0)
+		return;
+	const char *head;
+	size_t n = lr_peek(&r, AGENT_SNIFF_SIZE, &head);
+	const struct agent *a = force ? force : n ? agent_sniff(head, n, path) : NULL;
+	sb_printf(&stdout_sb, "%s\t%s\t%s\n", a ? a->name : "-", a ? a->title : "-", r.name);
+	if (!a)
+		diag_errors++;
+	lr_close(&r);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -491,6 +515,7 @@ int main(int argc, char **argv)
 		{"since", required_argument, NULL, 'S'},
 		{"until", required_argument, NULL, 'U'},
 		{"no-text", no_argument, NULL, 'n'},
+		{"detect", no_argument, NULL, 'D'},
 		CLI_LONGOPTS
 	};
 	struct ev_ctx c;
@@ -498,6 +523,7 @@ int main(int argc, char **argv)
 	const char *files_from = NULL, *program = NULL;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int ch, jobs = cpus > 0 ? (int)(cpus < 256 ? cpus : 256) : 1;
+	bool detect_only = false;
 
 	diag_init(argv[0]);
 	make_help();
@@ -520,6 +546,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'n': c.wflags |= EVW_NOTEXT; break;
+		case 'D': detect_only = true; break;
 		default: cli_default(&cli, ch);
 		}
 	}
@@ -531,12 +558,23 @@ int main(int argc, char **argv)
 		/* a list that is no list, or holds no names with nothing
 		 * beside it, is a failure before any output */
 		int rc = operands_from_file(&ops, files_from);
+		if (rc > 0 && !ops.n)
+			diag_warn("no session files to read: the list is empty; whatever wrote it "
+				"found none (agent-sessions alone shows what it finds, and "
+				"agent-sessions --help where it looks)");
 		if (rc < 0 || (rc > 0 && !ops.n))
 			return 2;
 		if (rc > 0)
 			diag_errors++;
 	} else {
 		operands_init(&ops, argc - optind, argv + optind);
+	}
+	if (detect_only) {
+		for (int i = 0; i < ops.n; i++)
+			detect(ops.v[i], force);
+		out_flush();
+		operands_free(&ops);
+		return diag_errors ? 1 : 0;
 	}
 	if (program) {
 		c.select = select_compile(program);

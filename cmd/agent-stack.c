@@ -12,6 +12,7 @@
 #include "stack/periods.h"
 #include "stack/report.h"
 #include "stack/stackview.h"
+#include "transcript.h"
 
 static const char usage[] =
 	"usage: agent-stack [-v view] [-w kinds] [--prices file] [--idle-cap span]\n"
@@ -201,6 +202,8 @@ static void header(struct sv *s, enum sv_view v, struct sbuf *o)
 }
 static struct pt *ptable;  /* --format table, or json --by (periods.h) */
 static struct sv *also;    /* --baseline A..B: the baseline's view of the input */
+/* What the input held, for the message when nothing matched. */
+static uint64_t n_lines, n_records, n_sessions;
 
 static void one_file(struct sv *s, const char *path)
 {
@@ -209,7 +212,13 @@ static void one_file(struct sv *s, const char *path)
 	struct event e;
 	if (lr_open(&r, path) < 0)
 		return;   /* reported and counted */
+	if (transcript_refused(&r, path)) {
+		lr_close(&r);
+		return;
+	}
 	while (ev_next(&r, &d, &e)) {
+		n_records++;
+		n_sessions += e.kind && !strcmp(e.kind, "session");
 		if (ptable) {
 			pt_record(ptable, &e);
 			continue;
@@ -218,6 +227,7 @@ static void one_file(struct sv *s, const char *path)
 		if (also)
 			sv_record(also, &e);
 	}
+	n_lines += r.lineno;
 	lr_close(&r);
 	jdoc_free(&d);
 }
@@ -457,8 +467,20 @@ int main(int argc, char **argv)
 		!(base && sv_matched(base));
 	pt_free(ptable);
 	sv_free(base);
-	if (none && !diag_errors)
-		diag_warn("no record matched");
+	/* nothing to show: say what came in, so that an empty stage before
+	 * is not taken for a selector that matched nothing */
+	if (none && !diag_errors && !n_lines)
+		diag_warn("no records: the input is empty (in a pipeline, the stage before "
+			"wrote nothing and its messages say why: agent-events given no session "
+			"files? agent-sessions found none?)");
+	else if (none && !diag_errors && n_records == n_sessions)
+		diag_warn("no record matched: the input holds %llu session record%s and nothing "
+			"else (no prompts, calls or tools in those sessions, or agent-events "
+			"--since, --until or --select left them out)",
+			(unsigned long long)n_sessions, n_sessions == 1 ? "" : "s");
+	else if (none && !diag_errors)
+		diag_warn("no record matched: none of the %llu records read passed the selectors",
+			(unsigned long long)(n_records - n_sessions));
 	sv_free(s);
 	prices_free(&table);
 	free(pricev);

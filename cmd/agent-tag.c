@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "lineio.h"
 #include "tag/tag.h"
+#include "transcript.h"
 
 static const char usage[] =
 	"usage: agent-tag [-t regex | llm | cluster] [-r kind:tag=regex] [--rules file]\n"
@@ -240,6 +241,10 @@ static void one_file(struct run *ru, const char *path)
 	 * where they lie, not copied; the cluster tagger holds every session
 	 * to the end and reads with read(2). */
 	bool mapped = !ru->tg.cluster && lr_map(&r);
+	if (transcript_refused(&r, path)) {
+		lr_close(&r);
+		return;
+	}
 	for (int i = 0; i < ru->nlv; i++)
 		ts_seal(&ru->lv[i]->s);
 	while (lr_next_nonblank(&r, &line, &len)) {

@@ -48,6 +48,7 @@ static const struct cli cli = {usage, help};
 /* What the count columns of the whole input looked like. */
 struct columns {
 	uint64_t good, extra, shortl;
+	uint64_t lines;         /* neither blank nor a comment */
 	int fewest;
 	const char *file;
 	uint64_t line;
@@ -168,6 +169,7 @@ static void read_input(struct prof *p, const char *path, struct columns *c, stru
 		if (rc > 0)
 			continue;
 		h->stacks = true;
+		c->lines++;
 		if (rc < 0) {
 			lr_warn(&r, why, "%s; line skipped", why);
 			continue;
@@ -335,6 +337,11 @@ int main(int argc, char **argv)
 	free(hd.view);
 	free(hd.note);
 	free(hd.labels);
+	if (empty && !diag_errors && !col.lines) {
+		diag_warn("no stacks in the input: it is empty (in a pipeline, the stage "
+			"before wrote nothing and its messages say why)");
+		return 1;
+	}
 	if (empty && !diag_errors) {
 		diag_warn("no stacks in the input");
 		return 1;

@@ -133,10 +133,12 @@ errline "  says so" "agent-events: listdir: is a directory, not a list of files"
 check_test "  and writes nothing" "$(wc -c < out)" = 0
 : > empty.list
 check_exit "--files-from an empty list" 2 agent-events --files-from empty.list
-errline "  says so" "agent-events: empty.list: no file names in the list"
+errline "  says so, and where the files come from" "agent-events: empty.list: no file names in the list
+agent-events: no session files to read: the list is empty; whatever wrote it found none (agent-sessions alone shows what it finds, and agent-sessions --help where it looks)"
 printf '\n\n\r\n' > blank.list
 check_exit "--files-from a list of blank lines" 2 agent-events --files-from blank.list
-errline "  says so" "agent-events: blank.list: no file names in the list"
+errline "  says so, and where the files come from" "agent-events: blank.list: no file names in the list
+agent-events: no session files to read: the list is empty; whatever wrote it found none (agent-sessions alone shows what it finds, and agent-sessions --help where it looks)"
 check_exit "an empty list beside an operand: the operand is read" 1 agent-events --files-from empty.list "$CA"
 check "  its records" cmp want.jsonl out
 # (a sanitizer build reserves terabytes of address space: no ulimit -v)
