@@ -70,7 +70,7 @@ all: $(B)/.deps-ok $(BINS) $(UNIT_BIN) $(REPLAY_BINS)
 # Name the missing Debian package instead of failing on a missing header.
 # Plain make only names it; make demo and make check, run as root, install
 # it (README.md), as scripts/install-deps does.
-DEPS_INSTALL = $(if $(filter demo check check-slow,$(MAKECMDGOALS)),--install)
+DEPS_INSTALL = $(if $(filter demo check check-slow,$(MAKECMDGOALS)),--install --snoop)
 $(B)/.deps-ok: scripts/check-deps
 	@mkdir -p $(B)
 	@sh scripts/check-deps $(DEPS_INSTALL)
@@ -248,9 +248,21 @@ check-tiers:
 bench: all
 	AP_BUILD=$(CURDIR)/$(B) sh scripts/bench
 
-demo: all
-	AP_BUILD=$(CURDIR)/$(B) PATH="$(CURDIR)/$(B)/bin:$$PATH" sh scripts/agentpprof --demo
-	PATH="$(CURDIR)/$(B)/bin:$$PATH" sh scripts/gallery
+# The programs alone: no unit tests, no fuzz replay drivers.
+progs: $(B)/.deps-ok $(BINS)
+
+# A first look, quietly: one line per step, then the one-shot's summary.
+# As root it first installs what is missing, agent-snoop's dependencies
+# too; the programs are built by a make started after that, so that
+# agent-snoop is built when its toolchain has just been installed.  The
+# man pages and their gallery are left alone (make gallery rewrites it).
+DEMO_OUT ?= agentpprof-out
+demo:
+	@sh scripts/check-deps --install --snoop
+	@echo "demo: building the programs into $(B)/bin"
+	@$(MAKE) -s --no-print-directory progs
+	@echo "demo: profiling your sessions, or the bundled examples, into $(DEMO_OUT)/"
+	@AP_BUILD=$(abspath $(B)) PATH="$(abspath $(B))/bin:$$PATH" sh scripts/agentpprof --demo -o $(DEMO_OUT)
 
 # The GALLERY of agentpprof(7), from the bundled examples only.
 gallery: all
@@ -274,5 +286,5 @@ install: all
 clean:
 	rm -rf build build-san build-fuzz build-cov
 
-.PHONY: all check check-slow check-tiers bench demo gallery install clean fuzz fuzz-build fuzz-cov check-arch FORCE
+.PHONY: all progs check check-slow check-tiers bench demo gallery install clean fuzz fuzz-build fuzz-cov check-arch FORCE
 .SECONDARY:

@@ -4,7 +4,7 @@
 # the bundled examples for make demo, and nothing private in the output.
 . "$(dirname "$0")/lib.sh"
 EX="$TOP/share/examples"
-plan 23
+plan 28
 
 # --help names the options the man page documents
 agentpprof --help > help.out
@@ -62,6 +62,21 @@ HOME="$TMP/home" agentpprof --demo -o demo > demo.out 2> demo.err
 check_test "--demo: exit 0" $? = 0
 check_grep "--demo says it uses the examples" 'bundled examples' demo.err
 check_grep "--demo profiles three sessions" '^3 sessions' demo.out
+
+# make demo: quiet (a line per step, then the summary), the programs
+# only, the man pages untouched; run on the build under test, which is
+# up to date, so nothing is compiled and no package installed
+man_sum() { cat "$TOP"/man/* | cksum; }
+before=$(man_sum)
+HOME="$TMP/home" make --no-print-directory -C "$TOP" B="$AP_BUILD" ${SAN:+SAN=$SAN} DEMO_OUT="$TMP/mdemo" demo > mdemo.out 2>&1
+check_test "make demo: exit 0" $? = 0
+head -3 mdemo.out > got
+check_out "make demo: one line per step" "demo: building the programs into $AP_BUILD/bin
+demo: profiling your sessions, or the bundled examples, into $TMP/mdemo/
+agentpprof: no sessions of your own found; profiling the bundled examples in scripts/../share/examples" cat got
+check_nogrep "make demo: no compiler or make chatter" '^\(cc\|clang\|gcc\|make\)\(\[[0-9]*\]\)\?[: ]' mdemo.out
+check_grep "make demo: the summary at the end" '^3 sessions, ' mdemo.out
+check_test "make demo: the man pages left alone" "$(man_sum)" = "$before"
 
 # without sessions and without --demo: a clear stop
 HOME="$TMP/home" agentpprof -o none > /dev/null 2> none.err
