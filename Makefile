@@ -223,7 +223,7 @@ TESTS_SLOW = tests/80-hostile.t tests/70-agent-snoop.t tests/82-valgrind.t \
 	tests/45-agent-tag-corpus.t tests/30-events-claude-corpus.t \
 	tests/31-events-codex-corpus.t tests/32-events-gemini-corpus.t \
 	tests/86-corpus-truth.t tests/50-folded2svg-corpus.t tests/95-install.t tests/72-agent-join-live.t tests/97-team-clickhouse.t tests/98-team-push.t tests/73-agent-snoop-tls.t \
-	tests/22-agent-detect.t tests/34-events-jobs-corpus.t
+	tests/22-agent-detect.t tests/34-events-jobs-corpus.t tests/05-man-examples.t
 # prove -j: the CPUs and two more (the tests wait on processes, too)
 PROVE_JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) + 2 )))
 PROVE = AP_BUILD=$(CURDIR)/$(B) SAN=$(SAN) prove -j$(PROVE_JOBS)

@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # The file formats users write, agentpprof-prices(5) and agent-tag-rules(5):
-# their EXAMPLES run as written.  In EXAMPLES, a literal block after a
-# comment line '.\" file: NAME' is written to NAME; a block of "$ command"
-# lines is run in order, each command's output compared with the lines
-# that follow it.  Also: their pages lint clean, are cross-referenced from
+# their EXAMPLES run as written.  In EXAMPLES, a literal block that starts
+# "$ cat NAME" shows the file NAME, which is written from it; a block of
+# "$ command" lines is run in order, each command's output compared with
+# the lines that follow it (tests/05-man-examples.t runs them from the
+# rendered page too).  Also: their pages lint clean, are cross-referenced from
 # the pages that read the files, and the limits they state are the code's.
 . "$(dirname "$0")/lib.sh"
 have mandoc || skip_all "mandoc not installed"
@@ -15,8 +16,9 @@ pages="agentpprof-prices agent-tag-rules"
 split_examples() {
 	sed -n '/^\.Sh EXAMPLES/,/^\.Sh [^E]/p' "$1" | awk -v dir="$2" '
 		function unesc(s) { gsub(/\\e/, "\\", s); gsub(/\\-/, "-", s); gsub(/\\&/, "", s); return s }
-		/^\.\\" file: / { file = $3; next }
-		/^\.Bd -literal/ { inb = 1; out = ""; if (file != "") out = dir "/" file; file = ""; next }
+		/^\.Bd -literal/ { inb = 1; out = ""; first = 1; next }
+		inb && first && /^\$ cat [^ ]+$/ { out = dir "/" $3; first = 0; next }
+		{ first = 0 }
 		/^\.Ed/ { inb = 0; if (out != "") close(out); out = ""; next }
 		!inb { next }
 		/^\$ / && out == "" { n++; c = dir "/cmd." n; print unesc(substr($0, 3)) > c; close(c)

@@ -358,7 +358,10 @@ check_nogrep "cluster: tags are 3 to 12 lower-case letters" -v -E '^[a-z]{3,12}$
 cp "$F/basic.ndjson" events.ndjson
 awk '/^\.Ss Rule files/ { f = 1 } f && /^\.Bd/ { b = 1; next } b && /^\.Ed/ { exit } b' "$TOP/man/agent-tag.1" |
 	sed 's/\\e/\\/g' > rules.yaml
-awk '/^The runnable ones/ { f = 1 } f && /^\.Bd/ { b = 1; next } b && /^\.Ed/ { exit } b' "$TOP/man/agent-tag.1" |
+# the EXAMPLES that read events.ndjson and the rules (the llm, cluster and
+# session-file ones run in tests/05-man-examples.t)
+sed -n '/^\.Sh EXAMPLES/,/^\.Sh SEE/p' "$TOP/man/agent-tag.1" |
+	sed -n 's/^\$ \(agent-tag \(--stats\|-r\|--rules\) .*events\.ndjson.*\)/\1/p' |
 	sed 's/\\e/\\/g' > examples.sh
 check_test "man: the runnable examples were found" "$(wc -l < examples.sh)" = 3
 sh examples.sh > ex.out 2> ex.err; rc=$?

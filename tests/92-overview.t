@@ -7,7 +7,7 @@ EX="$TOP/share/examples"
 awk '/^\.Sh EXAMPLES/ { on = 1; next } /^\.Sh / { on = 0 }
 	on && /^\.Bd -literal/ { blk = ""; inb = 1; next }
 	on && /^\.Ed/ { if (inb) { print blk; print "\001" } inb = 0; next }
-	inb { blk = blk $0 "\n" }' "$TOP/man/agentpprof.7" | sed 's/\\e/\\/g' > examples
+	inb { blk = blk $0 "\n" }' "$TOP/man/agentpprof.7" | sed -e 's/\\e/\\/g' -e 's/^\$ //' > examples
 n=$(grep -c "$(printf '\001')" examples)
 plan $((n * 2 + 1))
 check_test "agentpprof(7) has its six examples" "$n" -eq 6
