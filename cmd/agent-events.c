@@ -560,8 +560,8 @@ int main(int argc, char **argv)
 		int rc = operands_from_file(&ops, files_from);
 		if (rc > 0 && !ops.n)
 			diag_warn("no session files to read: the list is empty; whatever wrote it "
-				"found none (agent-sessions alone shows what it finds, and "
-				"agent-sessions --help where it looks)");
+				"found none (agent-sessions alone shows what it finds, and agent-"
+				"sessions --help where it looks)");
 		if (rc < 0 || (rc > 0 && !ops.n))
 			return 2;
 		if (rc > 0)

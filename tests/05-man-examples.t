@@ -26,7 +26,7 @@ EX=$TOP/share/examples
 # The bundled sessions as they are (March 2026, in /home/dev/todo-api), and
 # copies from the last three days in the project directory W, with their
 # own ids, for the examples that ask for this project or the last week.
-W=$TMP/src/todo-api
+W=$TMP/src/project
 HOME=$TMP/home
 GOCACHE=$TMP/gocache
 export HOME GOCACHE

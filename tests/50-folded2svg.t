@@ -211,7 +211,7 @@ else
 fi
 mkdir ex && cp "$FIX/tokens.folded" "$FIX/files.folded" "$FIX/diff.folded" ex/
 sed -n '/^\.Sh EXAMPLES/,/^\.Sh /p' "$TOP/man/folded2svg.1" |
-	sed -n '/^\.Bd -literal/,/^\.Ed/{ /^\./d; p; }' | grep '^folded2svg ' > ex/examples.sh
+	sed -n '/^\.Bd -literal/,/^\.Ed/{ /^\./d; s/^\$ //p; }' | grep '^folded2svg ' > ex/examples.sh
 check_test "the man page has folded2svg examples" "$(wc -l < ex/examples.sh)" -ge 3
 (cd ex && sh -e examples.sh) > ex.out 2>&1
 check_test "the man page examples run" "$? $(cat ex.out)" = "0 "

@@ -157,7 +157,11 @@ check_nogrep "... which is absent without it" '^Time:' diff.raw
 mkdir ex && cp "$FIX/tokens.folded" "$FIX/tasks.folded" "$FIX/diff.folded" ex/
 # records of priced models only: agent-stack then has no note to print
 grep -v mystery "$TESTS/fixtures/report/events.ndjson" > ex/events.ndjson
-sed -n '/^\.Sh EXAMPLES/,/^\.Sh /s/^\.Dl //p' "$MAN" | sed 's/\\-/-/g; s/\\&//g' > ex/examples
+# (a "$ " line and the indented lines that continue it, as one command)
+sed -n '/^\.Sh EXAMPLES/,/^\.Sh /p' "$MAN" | sed 's/\\-/-/g; s/\\&//g' |
+	awk '/^\$ / { if (c != "") print c; c = substr($0, 3); next }
+		/^    / && c != "" { c = c " " substr($0, 5); next }
+		{ if (c != "") print c; c = "" } END { if (c != "") print c }' > ex/examples
 nex=0 exfail=0
 while IFS= read -r cmd; do
 	nex=$((nex + 1))
