@@ -42,7 +42,8 @@ cp "$EX/claude-todo-api.jsonl" "$c/7f3c2a10-5b1e-4c8a-9d2f-0a1b2c3d4e5f.jsonl"
 cw=$HOME/.claude/projects/$(echo "$W" | tr '/.' '--')
 mkdir -p "$cw"
 recent -e 's/7f3c2a10-5b1e-4c8a-9d2f-0a1b2c3d4e5f/7f3c2a10-5b1e-4c8a-9d2f-0a1b2c3d4e60/g' \
-	-e 's/msg_01Demo/msg_01Week/g' -e 's/req_01Demo/req_01Week/g' \
+	-e 's/msg_01Demo/msg_01Week/g' -e 's/req_01Demo/req_01Week/g' -e 's/toolu_/toolw_/g' \
+	-e 's/"\(uuid\|parentUuid\)":"c1a/"\1":"c1b/g' \
 	"$EX/claude-todo-api.jsonl" > "$cw/7f3c2a10-5b1e-4c8a-9d2f-0a1b2c3d4e60.jsonl"
 x=$HOME/.codex/sessions/2026/03/03
 xw=$HOME/.codex/sessions/$(echo "$D2" | tr - /)
