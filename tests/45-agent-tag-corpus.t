@@ -4,13 +4,22 @@
 # human prompts tagged, and pinned prompts that keep their tags.  Slow tier:
 # corpus-wide; the rest of agent-tag is in 45-agent-tag.t.
 . "$(dirname "$0")/lib.sh"
-plan 3
+plan 5
 
 if shared corpus; then
 	for f in "$SHARED"/corpus/*/*; do
 		case $f in *.md) continue ;; esac
 		agent-events "$f" 2>/dev/null
-	done | agent-tag > corpus.out 2>/dev/null
+	done > events.ndjson
+	# the rules' own tags, replies included (--reply-tags): the pins below
+	# are the rules'; by default a reply that continues takes the tag of
+	# the prompt before it
+	agent-tag --reply-tags events.ndjson > corpus.out 2>/dev/null
+	agent-tag events.ndjson 2>/dev/null |
+		jq -r 'select(.kind=="prompt" and .origin=="human" and (.rule|startswith("continued:"))) | .tags.prompt' > continued
+	diag "corpus: $(wc -l < continued) replies continue the work before them"
+	check_test "corpus: replies that continue the work before them are found" "$(wc -l < continued)" -gt 0
+	check_nogrep "corpus: they take its tag, never confirm or continue" '^\(confirm\|continue\)$' continued
 	jq -c 'select(.kind=="prompt" and .origin=="human") | {text, tag: .tags.prompt}' corpus.out > human.json
 	jq -r .tag human.json > human.tags
 	total=$(wc -l < human.tags)
@@ -81,6 +90,6 @@ EOF
 	check_test "corpus: $n pinned prompts keep their tags" "$fails" = 0
 	check_test "corpus: at least 40 prompts pinned" "$n" -ge 40
 else
-	skip "no shared corpus"; skip "no shared corpus"; skip "no shared corpus"
+	for i in 1 2 3 4 5; do skip "no shared corpus"; done
 fi
 done_testing

@@ -9,7 +9,7 @@
 EX=$TOP/share/examples
 [ -d "$EX" ] || skip_all "no share/examples"
 files=$(ls "$EX"/*.json "$EX"/*.jsonl)
-plan $(( 2 + 8 * $(echo "$files" | wc -l) + 12 ))
+plan $(( 2 + 8 * $(echo "$files" | wc -l) + 13 ))
 
 # --- agent-events --detect ----------------------------------------------------------
 agent-events --detect $files "$EX/README" > det 2> /dev/null
