@@ -14,9 +14,10 @@
 # without showing them are prepared here: events.ndjson (agent-events |
 # agent-tag of the home's sessions), s.jsonl and session.jsonl (a Claude
 # Code session), and tokens, tasks, files and diff .folded.  A command that
-# needs a program that is not installed, or root for agent-snoop, says
-# why it is skipped; as root, commands run with SUDO_UID=0 as sudo sets
-# it, so that agent-snoop runs their commands as sudo would.
+# needs a program that is not installed, root for agent-snoop, or a
+# server elsewhere on the network says why it is skipped; as root,
+# commands run with SUDO_UID=0 as sudo sets it, so that agent-snoop runs
+# their commands as sudo would.  PAGES=man/x.1 runs one page's only.
 . "$(dirname "$0")/lib.sh"
 have mandoc || skip_all "mandoc not installed"
 EX=$TOP/share/examples
@@ -106,7 +107,7 @@ progs() {
 }
 norm() { sed -e 's/[[:space:]]\{1,\}/ /g' -e 's/^ //' -e 's/ $//' "$1"; }
 
-pages=$(ls "$TOP"/man/*.[157])
+pages=${PAGES:-$(ls "$TOP"/man/*.[157])}
 total=0
 for p in $pages; do
 	name=$(basename "$p")
@@ -139,6 +140,15 @@ for p in $pages; do
 		for w in $(tr -s ' \t\n' '\n' < "$d/cmd.$k"); do
 			case " $unwritten " in *" $w "*) why="needs $w, which a skipped example writes" ;; esac
 		done
+		# a server elsewhere: a URL's host or a --host other than loopback
+		for h in $(grep -o -e 'https\?://[^/:[:space:]'"'"'"]*' -e '--host [^[:space:]'"'"'"]*' "$d/cmd.$k" |
+			sed -e 's|.*//||' -e 's/^--host //'); do
+			case $h in 127.0.0.1|localhost|'[::1]') ;; *) why="needs the network (a server at $h)" ;; esac
+		done
+		# a server the command reaches without naming it
+		if grep -q 'agentpprof-team \(schema\|load\|query\)' "$d/cmd.$k"; then
+			why="needs a ClickHouse server (tests/97-team-clickhouse.t runs one on loopback)"
+		fi
 		for prog in $(progs "$d/cmd.$k"); do
 			case $prog in
 			agent-snoop) [ -n "$root" ] && have agent-snoop ||
