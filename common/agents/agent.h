@@ -219,4 +219,5 @@ void agent_scan_members(const char *s, size_t n, bool back,
 	bool (*member)(void *arg, const char *k, size_t kn, const char *v, size_t vn), void *arg);
 
 extern const struct agent agent_claude, agent_codex, agent_gemini;
+extern const struct agent agent_copilot, agent_qwen, agent_kimi;
 #endif

@@ -13,6 +13,7 @@ const struct agent *const agent_list[] = {
 	&agent_claude,
 	&agent_codex,
 	&agent_gemini,
+	&agent_copilot,
 	NULL
 };
 

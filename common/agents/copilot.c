@@ -1,0 +1,1093 @@
+/* SPDX-License-Identifier: MIT */
+/* copilot.c: the GitHub Copilot CLI adapter of agent-events.
+ *
+ * Copilot CLI keeps a session in ~/.copilot/session-state/<id>/
+ * events.jsonl (older builds: session-state/<id>.jsonl), one event a line:
+ * {type, data, id, timestamp, parentId}.  The events read here:
+ *
+ *   session.start    data.sessionId, copilotVersion, context.cwd: the
+ *                    session record, the first process run;
+ *   session.resume   a later process run of the same session;
+ *   session.model_change  data.newModel: the model of the calls after it;
+ *   user.message     a prompt (data.source "skill-..." is the client's
+ *                    own text: origin meta);
+ *   assistant.turn_start / assistant.message: one model call each message,
+ *                    its tools in data.toolRequests;
+ *   tool.execution_start / tool.execution_complete: one tool call, its
+ *                    result, success flag and "<exited with exit code N>";
+ *   session.shutdown data.modelMetrics: the tokens of the run, per model.
+ *
+ * Tokens.  The only input and cache counts are in session.shutdown's
+ * modelMetrics, one shutdown a process run, each run's own figures (they
+ * are not cumulative: a resumed session's second run shows fewer requests
+ * than its first, and a run's output equals the outputTokens of that run's
+ * messages).  So each model of each run becomes one llm record with usage
+ * "session" (agent-event(5)), id "<session>:usage:<model>:run N", and the
+ * calls themselves carry no tokens: their outputTokens are part of the
+ * total and are not added again.  A shutdown whose figures could only be
+ * cumulative (every count at least the previous shutdown's, and its output
+ * at least that of all the messages before it, not only its run's) is
+ * read as cumulative: the previous shutdown is taken off, and a note says
+ * so.  A run that ends without a shutdown (the session is still open, or
+ * the process died) recorded no tokens: its calls carry usage "none".  To
+ * know that before its calls are written, a file is first scanned for its
+ * runs and their shutdowns (cheaply: only the lines that name those event
+ * types are parsed); standard input, which cannot be read twice, is not,
+ * and its calls carry no usage key.
+ *
+ * modelMetrics' inputTokens include cacheReadTokens and cacheWriteTokens
+ * (a run of three calls with a 20,000-token context shows 62,754 input of
+ * which 41,648 cache reads), so input = inputTokens - cacheRead -
+ * cacheWrite.  outputTokens include reasoning for Claude and GPT models;
+ * for Gemini models reasoningTokens are counted apart and are added.
+ *
+ * The older history-session-state/session_<id>_<ts>.json (one document:
+ * sessionId, startTime, chatMessages in OpenAI chat format, timeline) is
+ * read too: it records no usage at all, so its calls carry usage "none". */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "agent.h"
+#include "events.h"
+#include "sessions.h"
+
+#define MAXPENDING 4096         /* tool calls awaiting their completion */
+#define MAXRUNS 4096            /* process runs told apart in one file */
+#define MAXMODELS 64            /* models of one shutdown kept for deltas */
+#define DOC_MAX ((size_t)1 << 30)
+
+struct ptool {                  /* a tool call started, not yet complete */
+	char *id, *name, *llm, *prompt, *sub, *spawn_type;
+	struct sbuf args;
+	int64_t ts;
+};
+
+struct mtok { char *model; struct tokens t; };
+
+struct cop {
+	struct ev_ctx *c;
+	struct lreader *r;
+	const char *path;
+	struct jdoc d;
+	char *session, *cwd, *version, *model, *prompt;
+	char *last_call;                /* the older history: the last call written */
+	bool started, any;
+	int run;                        /* 1 the first process run */
+	/* the scan before: per run, was there a shutdown; its first model */
+	bool scanned;
+	int nruns;
+	bool *has_shutdown;
+	char **run_model;
+	int64_t turn_ts;                /* the last assistant.turn_start */
+	uint64_t nprompt, ncall;
+	struct ptool *t;
+	size_t nt, capt;
+	/* outputTokens of the messages: this run's, all runs' */
+	int64_t out_run, out_all;
+	struct mtok prev[MAXMODELS];    /* the last shutdown's figures */
+	int nprev;
+	bool had_shutdown;
+	struct sbuf text;
+	const char **namev;
+	int namecap;
+};
+
+static void set_str(char **dst, const char *s)
+{
+	free(*dst);
+	*dst = s ? xstrdup(s) : NULL;
+}
+
+static int64_t ts_of(struct jdoc *d, const struct jnode *n)
+{
+	size_t l;
+	const char *s = jsn(d, n, &l);
+	return s ? ts_parse(s, l) : TS_NONE;
+}
+
+/* A count as recorded: never negative, capped at 2^53 so sums cannot
+ * overflow. */
+static int64_t count(struct jdoc *d, const struct jnode *o, const char *key)
+{
+	int64_t v = jint(jget(d, o, key), 0);
+	return v < 0 ? 0 : v > (INT64_C(1) << 53) ? INT64_C(1) << 53 : v;
+}
+
+/* --- sniffing ------------------------------------------------------------- */
+
+static bool event_type(const char *t)
+{
+	static const char *const pre[] = {"session.", "user.", "assistant.", "tool.", "hook.",
+		"system.", "skill.", "permission.", "subagent.", NULL};
+	for (const char *const *p = pre; *p; p++)
+		if (!strncmp(t, *p, strlen(*p)))
+			return true;
+	return false;
+}
+
+/* 95: a session.start event first; 85: an event of Copilot's shape (type
+ * with one of its prefixes, data an object, an id) among the first
+ * records; 92: the older one-document history (sessionId and
+ * chatMessages; its timeline comes after the messages, past the head). */
+static int sniff(const struct agent_head *h)
+{
+	if (agent_rec_is(h, 0, "type", "session.start") && agent_rec_get(h, 0, "data"))
+		return 95;
+	if (agent_rec_get(h, 0, "chatMessages") && agent_rec_get(h, 0, "sessionId"))
+		return 92;      /* Gemini CLI takes such a document with 90 */
+	for (int i = 0; i < 8 && agent_head_rec(h, i); i++) {
+		const struct agent_member *t = agent_rec_get(h, i, "type");
+		const struct agent_member *d = agent_rec_get(h, i, "data");
+		if (t && t->type == J_STR && d && d->type == J_OBJ && agent_rec_get(h, i, "id") &&
+		    event_type(t->val))
+			return 85;
+	}
+	return 0;
+}
+
+/* --- the scan before: runs and their shutdowns ---------------------------- */
+
+static bool line_has(const char *p, size_t n, const char *lit)
+{
+	return memmem(p, n, lit, strlen(lit)) != NULL;
+}
+
+static void scan_runs(struct cop *g)
+{
+	struct lreader s;
+	if (!strcmp(g->path, "-") || lr_open(&s, g->path) < 0)
+		return;
+	lr_map(&s);
+	struct jdoc d = {0};
+	char *line;
+	size_t len;
+	int run = 0;
+	g->nruns = 1;
+	g->has_shutdown = xcalloc(MAXRUNS, sizeof *g->has_shutdown);
+	g->run_model = xcalloc(MAXRUNS, sizeof *g->run_model);
+	while (lr_next(&s, &line, &len)) {
+		bool res = line_has(line, len, "\"session.resume\"");
+		bool shut = !res && line_has(line, len, "\"session.shutdown\"");
+		bool mod = !res && !shut && !g->run_model[run] &&
+			(line_has(line, len, "\"session.model_change\"") ||
+			line_has(line, len, "\"tool.execution_complete\""));
+		if (!res && !shut && !mod)
+			continue;
+		/* the type named in a string value does not count */
+		char *copy = xstrndup(line, len);
+		if (jparse(&d, copy, len) == 0 && jroot(&d)->type == J_OBJ) {
+			const struct jnode *o = jroot(&d), *t = jget(&d, o, "type");
+			const struct jnode *data = jget(&d, o, "data");
+			if (jeq(t, "session.resume") && run + 1 < MAXRUNS) {
+				run++;
+				g->nruns = run + 1;
+			} else if (jeq(t, "session.shutdown")) {
+				g->has_shutdown[run] = true;
+				if (!g->run_model[run] && js(&d, jget(&d, data, "currentModel")))
+					g->run_model[run] = xstrdup(js(&d, jget(&d, data, "currentModel")));
+			} else if (jeq(t, "session.model_change") && js(&d, jget(&d, data, "newModel"))) {
+				g->run_model[run] = xstrdup(js(&d, jget(&d, data, "newModel")));
+			} else if (jeq(t, "tool.execution_complete") && js(&d, jget(&d, data, "model"))) {
+				g->run_model[run] = xstrdup(js(&d, jget(&d, data, "model")));
+			}
+		}
+		free(copy);
+	}
+	jdoc_free(&d);
+	s.nwarn = 0;    /* the reading pass says what is wrong with lines */
+	lr_close(&s);
+	g->scanned = true;
+}
+
+/* --- records -------------------------------------------------------------- */
+
+static void ev_of(const struct cop *g, struct event *e, const char *kind)
+{
+	ev_init(e);
+	e->kind = kind;
+	e->agent = "copilot";
+	e->session = g->session;
+}
+
+/* The session's id: session.start's, else the directory the file lies in
+ * (session-state/<id>/events.jsonl), else the file's name. */
+static void name_session(struct cop *g)
+{
+	if (g->session)
+		return;
+	const char *b = agent_file_base(g->path), *dir;
+	size_t l;
+	if (!strcmp(b, "events.jsonl") && (l = agent_dir_up(g->path, 0, &dir)))
+		g->session = xstrndup(dir, l);
+	else
+		g->session = xstrndup(b, agent_file_stem(b, NULL));
+}
+
+static void ensure_session(struct cop *g, int64_t ts)
+{
+	if (g->started)
+		return;
+	name_session(g);
+	g->started = true;
+	struct event e;
+	ev_of(g, &e, "session");
+	e.ts = ts;
+	e.cwd = g->cwd;
+	e.version = g->version;
+	e.file = g->path;
+	ev_session(g->c, &e);
+}
+
+static const char *run_model(const struct cop *g)
+{
+	if (g->model)
+		return g->model;
+	if (g->scanned && g->run - 1 < g->nruns)
+		return g->run_model[g->run - 1];
+	return NULL;
+}
+
+/* The usage key of the calls of the current run (see the top). */
+static const char *call_usage(const struct cop *g)
+{
+	if (!g->scanned)
+		return NULL;
+	int i = g->run - 1;
+	return i < g->nruns && g->has_shutdown[i] ? NULL : "none";
+}
+
+static void start(struct cop *g, const struct jnode *data, int64_t ts, bool resume)
+{
+	struct jdoc *d = &g->d;
+	if (resume) {
+		if (g->run < MAXRUNS)
+			g->run++;
+		g->out_run = 0;
+		set_str(&g->model, NULL);
+		return;
+	}
+	const char *sid = js(d, jget(d, data, "sessionId"));
+	if (!g->started) {
+		set_str(&g->session, sid);
+		set_str(&g->version, js(d, jget(d, data, "copilotVersion")));
+		set_str(&g->cwd, js(d, jgetv(d, data, "context", "cwd", NULL)));
+		int64_t t = ts_of(d, jget(d, data, "startTime"));
+		ensure_session(g, t != TS_NONE ? t : ts);
+	} else if (sid && strcmp(sid, g->session)) {
+		lr_note(g->r, "sidchange", "a second session.start names %s; kept %s", sid, g->session);
+	}
+}
+
+/* A prompt: the person's text, or the client's (a skill's context). */
+static void user_message(struct cop *g, const struct jnode *o, const struct jnode *data, int64_t ts)
+{
+	struct jdoc *d = &g->d;
+	ensure_session(g, ts);
+	const char *id = js(d, jget(d, o, "id"));
+	char made[64];
+	if (!id) {
+		snprintf(made, sizeof made, "p%llu", (unsigned long long)g->nprompt + 1);
+		id = made;
+	}
+	g->nprompt++;
+	set_str(&g->prompt, id);
+	if (ev_seen(&g->c->seen_prompt, g->session, id))
+		return;
+	struct event e;
+	ev_of(g, &e, "prompt");
+	e.ts = ts;
+	e.id = g->prompt;
+	e.prompt = g->prompt;
+	e.origin = js(d, jget(d, data, "source")) ? "meta" : "human";
+	sb_reset(&g->text);
+	if (jstr(jget(d, data, "content"), &g->text)) {
+		e.text = g->text.p;
+		e.text_len = g->text.len;
+	}
+	ev_emit(g->c, &e);
+}
+
+static void assistant_message(struct cop *g, const struct jnode *o, const struct jnode *data, int64_t ts)
+{
+	struct jdoc *d = &g->d;
+	ensure_session(g, ts);
+	int64_t out = count(d, data, "outputTokens");
+	g->out_run += out;
+	g->out_all += out;
+	const char *id = js(d, jget(d, data, "messageId"));
+	if (!id)
+		id = js(d, jget(d, o, "id"));
+	char made[64];
+	if (!id) {
+		snprintf(made, sizeof made, "l%llu", (unsigned long long)g->ncall + 1);
+		id = made;
+	}
+	g->ncall++;
+	if (ev_seen(&g->c->seen_call, g->session, id))
+		return;
+	struct event e;
+	ev_of(g, &e, "llm");
+	e.subagent = js(d, jget(d, data, "parentToolCallId"));
+	if (e.subagent)
+		e.subagent_type = "task";
+	e.ts = ts;
+	e.id = id;
+	e.parent = g->prompt;
+	e.prompt = g->prompt;
+	e.model = run_model(g);
+	e.usage = call_usage(g);
+	if (ts != TS_NONE && g->turn_ts != TS_NONE && ts >= g->turn_ts)
+		e.duration_ms = ts - g->turn_ts;
+	const struct jnode *req = jget(d, data, "toolRequests");
+	if (req && req->type == J_ARR && req->len) {
+		if ((int)req->len > g->namecap) {
+			g->namecap = (int)req->len * 2;
+			g->namev = xrealloc(g->namev, sizeof *g->namev * (size_t)g->namecap);
+		}
+		JFOR(d, req, tr) {
+			const char *nm = js(d, jget(d, tr, "name"));
+			g->namev[e.ntools++] = nm ? nm : "unknown";
+		}
+		e.tools = g->namev;
+	}
+	sb_reset(&g->text);
+	if (jstr(jget(d, data, "content"), &g->text) && g->text.len) {
+		e.text = g->text.p;
+		e.text_len = g->text.len;
+	}
+	ev_emit(g->c, &e);
+	/* remember which call asked for each tool */
+	if (req && req->type == J_ARR)
+		JFOR(d, req, tr) {
+			const char *tid = js(d, jget(d, tr, "toolCallId"));
+			if (tid)
+				ev_link_put(g->c, tid, id);
+		}
+}
+
+static void ptool_free(struct ptool *p)
+{
+	free(p->id);
+	free(p->name);
+	free(p->llm);
+	free(p->prompt);
+	free(p->sub);
+	sb_free(&p->args);
+}
+
+/* Copilot's shell tools end their output with "<exited with exit code N>":
+ * the last one counts. */
+static int64_t exit_code(const char *s, size_t n)
+{
+	static const char key[] = "<exited with exit code ";
+	const char *last = NULL;
+	for (const char *p = s, *e = s + n; (p = memmem(p, (size_t)(e - p), key, sizeof key - 1)); p++)
+		last = p;
+	if (!last)
+		return EV_NONE;
+	const char *q = last + sizeof key - 1, *e = s + n;
+	bool neg = q < e && *q == '-';
+	if (neg)
+		q++;
+	if (q >= e || !isdigit((unsigned char)*q))
+		return EV_NONE;
+	int64_t v = 0;
+	while (q < e && isdigit((unsigned char)*q) && v < 1000000)
+		v = v * 10 + (*q++ - '0');
+	return neg ? -v : v;
+}
+
+/* The older str_replace_editor does what its "command" says: view reads,
+ * create and the others write.  The name its effects are found under. */
+static const char *effect_name(const char *tool, const char *args, size_t n)
+{
+	if (strcmp(tool, "str_replace_editor"))
+		return tool;
+	struct jdoc d = {0};
+	const char *r = "edit";
+	char *copy = xstrndup(args, n);
+	if (!jparse(&d, copy, n) && jroot(&d)->type == J_STR) {
+		/* OpenAI's format: a JSON string holding the object */
+		size_t l;
+		const char *s = jsn(&d, jroot(&d), &l);
+		free(copy);
+		copy = xstrndup(s, l);
+		n = l;
+	}
+	if (!jparse(&d, copy, n)) {
+		const struct jnode *c = jget(&d, jroot(&d), "command");
+		r = jeq(c, "view") ? "view" : jeq(c, "create") ? "create" : "edit";
+	}
+	jdoc_free(&d);
+	free(copy);
+	return r;
+}
+
+/* Write tool record e with its effects, found from its arguments. */
+static void tool_emit(struct cop *g, struct event *e, const char *args, size_t n)
+{
+	const char *as = effect_name(e->tool, args, n);
+	struct event fx = *e;
+	fx.tool = as;
+	if (as != e->tool)
+		e->tool_kind = tool_kind_name(agent_tool_kind("copilot", as));
+	e->class = effects_class(&fx, args, n);
+	ev_emit(g->c, e);
+	fx.class = e->class;
+	fx.status = e->status;
+	effects_tool(g->c, &fx, args, n);
+}
+
+static void tool_start(struct cop *g, const struct jnode *data, int64_t ts)
+{
+	struct jdoc *d = &g->d;
+	const char *id = js(d, jget(d, data, "toolCallId"));
+	if (!id)
+		return;
+	if (g->nt == MAXPENDING) {
+		lr_note(g->r, "pending", "over %d tool calls without completion; the oldest written as unknown",
+			MAXPENDING);
+		return;
+	}
+	if (g->nt == g->capt)
+		g->t = xrealloc(g->t, sizeof *g->t * (g->capt = g->capt ? g->capt * 2 : 32));
+	struct ptool *p = &g->t[g->nt++];
+	memset(p, 0, sizeof *p);
+	p->id = xstrdup(id);
+	const char *nm = js(d, jget(d, data, "toolName"));
+	p->name = xstrdup(nm ? nm : "unknown");
+	const char *llm = ev_link_get(g->c, id);
+	p->llm = llm ? xstrdup(llm) : NULL;
+	p->prompt = g->prompt ? xstrdup(g->prompt) : NULL;
+	const char *sub = js(d, jget(d, data, "parentToolCallId"));
+	p->sub = sub ? xstrdup(sub) : NULL;
+	p->ts = ts;
+	const struct jnode *a = jget(d, data, "arguments");
+	if (a) {
+		const char *raw;
+		size_t n = jraw(d, a, &raw);
+		sb_add(&p->args, raw, n);
+	} else {
+		sb_adds(&p->args, "{}");
+	}
+}
+
+/* Write pending tool i: its completion data (NULL: it never completed). */
+static void tool_write(struct cop *g, size_t i, const struct jnode *data, int64_t ts)
+{
+	struct jdoc *d = &g->d;
+	struct ptool *p = &g->t[i];
+	if (!ev_seen(&g->c->seen_tool, g->session, p->id)) {
+		struct event e;
+		ev_of(g, &e, "tool");
+		e.subagent = p->sub;
+		if (p->sub)
+			e.subagent_type = "task";
+		e.ts = p->ts != TS_NONE ? p->ts : ts;
+		e.id = p->id;
+		e.parent = p->llm;
+		e.prompt = p->prompt;
+		e.cwd = g->cwd;
+		e.tool = p->name;
+		e.status = "unknown";
+		if (data) {
+			if (p->ts != TS_NONE && ts != TS_NONE && ts >= p->ts)
+				e.duration_ms = ts - p->ts;
+			const struct jnode *res = jget(d, data, "result");
+			const char *raw = NULL;
+			size_t n = res ? jraw(d, res, &raw) : 0;
+			if (raw && agent_tool_kind("copilot", p->name) == TK_SHELL)
+				e.exit = exit_code(raw, n);
+			const struct jnode *ok = jget(d, data, "success");
+			if (jtrue(ok))
+				e.status = e.exit != EV_NONE && e.exit != 0 ? "error" : "ok";
+			else if (ok && ok->type == J_FALSE)
+				e.status = "error";
+			else if (jget(d, data, "error") && jget(d, data, "error")->type == J_OBJ)
+				e.status = "error";
+		}
+		tool_emit(g, &e, p->args.p, p->args.len);
+	}
+	ptool_free(p);
+	memmove(p, p + 1, sizeof *p * (g->nt - i - 1));
+	g->nt--;
+}
+
+static void tool_complete(struct cop *g, const struct jnode *data, int64_t ts)
+{
+	struct jdoc *d = &g->d;
+	const char *id = js(d, jget(d, data, "toolCallId"));
+	const char *m = js(d, jget(d, data, "model"));
+	if (m && (!g->model || strcmp(g->model, m)))
+		set_str(&g->model, m);
+	for (size_t i = 0; id && i < g->nt; i++)
+		if (!strcmp(g->t[i].id, id)) {
+			tool_write(g, i, data, ts);
+			return;
+		}
+}
+
+static void tools_flush(struct cop *g)
+{
+	while (g->nt)
+		tool_write(g, 0, NULL, TS_NONE);
+}
+
+/* One model's figures in a shutdown, in agent-event(5) units. */
+static void model_tokens(struct cop *g, const char *model, const struct jnode *u, struct tokens *k)
+{
+	struct jdoc *d = &g->d;
+	int64_t in = count(d, u, "inputTokens"), cr = count(d, u, "cacheReadTokens");
+	int64_t cw = count(d, u, "cacheWriteTokens"), out = count(d, u, "outputTokens");
+	int64_t rs = count(d, u, "reasoningTokens");
+	memset(k, 0, sizeof *k);
+	if (cr + cw > in) {
+		lr_note(g->r, "cached", "%s: cache reads and writes (%lld) exceed input (%lld)",
+			model, (long long)(cr + cw), (long long)in);
+		in = cr + cw;
+	}
+	k->input = in - cr - cw;
+	k->cache_read = cr;
+	k->cache_write = cw;
+	/* Gemini counts thoughts apart from output; the others include them */
+	bool apart = !strncmp(model, "gemini", 6);
+	k->output = apart ? out + rs : out;
+	k->reasoning = rs;
+}
+
+static struct mtok *prev_of(struct cop *g, const char *model)
+{
+	for (int i = 0; i < g->nprev; i++)
+		if (!strcmp(g->prev[i].model, model))
+			return &g->prev[i];
+	return NULL;
+}
+
+static bool ge(const struct tokens *a, const struct tokens *b)
+{
+	return a->input >= b->input && a->cache_read >= b->cache_read &&
+		a->cache_write >= b->cache_write && a->output >= b->output;
+}
+
+static void sub_tokens(struct tokens *a, const struct tokens *b)
+{
+	a->input -= b->input;
+	a->cache_read -= b->cache_read;
+	a->cache_write -= b->cache_write;
+	a->output -= b->output;
+	a->reasoning = a->reasoning > b->reasoning ? a->reasoning - b->reasoning : 0;
+}
+
+/* Could these figures only be a running total since the session began? */
+static bool cumulative(struct cop *g, const struct jnode *mm)
+{
+	struct jdoc *d = &g->d;
+	if (!g->had_shutdown || g->out_all <= g->out_run)
+		return false;
+	int64_t out = 0;
+	int seen = 0;
+	JFOR(d, mm, k) {
+		const char *model = js(d, k);
+		const struct jnode *u = jget(d, jval(k), "usage");
+		struct tokens t;
+		if (!model || !u)
+			continue;
+		model_tokens(g, model, u, &t);
+		out += t.output;
+		const struct mtok *p = prev_of(g, model);
+		if (p && !ge(&t, &p->t))
+			return false;
+		seen += p != NULL;
+	}
+	return seen == g->nprev && out >= g->out_all;
+}
+
+static void shutdown(struct cop *g, const struct jnode *data, int64_t ts)
+{
+	struct jdoc *d = &g->d;
+	ensure_session(g, ts);
+	tools_flush(g);
+	const struct jnode *mm = jget(d, data, "modelMetrics");
+	if (!mm || mm->type != J_OBJ) {
+		lr_note(g->r, "nometrics", "session.shutdown without modelMetrics: this run's tokens are not recorded");
+		return;
+	}
+	bool cum = cumulative(g, mm);
+	if (cum)
+		lr_note(g->r, "cumulative", "session.shutdown figures cover the runs before it too; "
+			"the previous shutdown's are taken off");
+	struct mtok next[MAXMODELS];
+	int nnext = 0;
+	JFOR(d, mm, k) {
+		const char *model = js(d, k);
+		const struct jnode *u = jget(d, jval(k), "usage");
+		if (!model || !u || u->type != J_OBJ) {
+			lr_warn(g->r, "metrics", "modelMetrics entry without usage; skipped");
+			continue;
+		}
+		struct tokens t;
+		model_tokens(g, model, u, &t);
+		if (nnext < MAXMODELS)
+			next[nnext++] = (struct mtok){xstrdup(model), t};
+		const struct mtok *p = cum ? prev_of(g, model) : NULL;
+		if (p)
+			sub_tokens(&t, &p->t);
+		size_t l = strlen(g->session) + strlen(model) + 32;
+		char *id = jalloc(d, l);
+		snprintf(id, l, "%s:usage:%s:run %d", g->session, model, g->run);
+		if (ev_seen(&g->c->seen_call, g->session, id))
+			continue;
+		struct event e;
+		ev_of(g, &e, "llm");
+		e.ts = ts;
+		e.id = id;
+		e.model = model;
+		e.usage = "session";
+		e.has_tokens = true;
+		e.tokens = t;
+		ev_emit(g->c, &e);
+	}
+	for (int i = 0; i < g->nprev; i++)
+		free(g->prev[i].model);
+	memcpy(g->prev, next, sizeof *next * (size_t)nnext);
+	g->nprev = nnext;
+	g->had_shutdown = true;
+}
+
+static void event(struct cop *g, const struct jnode *o)
+{
+	struct jdoc *d = &g->d;
+	const struct jnode *t = jget(d, o, "type"), *data = jget(d, o, "data");
+	int64_t ts = ts_of(d, jget(d, o, "timestamp"));
+	if (!t || t->type != J_STR) {
+		lr_warn(g->r, "notype", "event without a type; skipped");
+		return;
+	}
+	g->any = true;
+	if (data && data->type != J_OBJ)
+		data = NULL;
+	if (jeq(t, "session.start"))
+		start(g, data, ts, false);
+	else if (jeq(t, "session.resume"))
+		start(g, data, ts, true);
+	else if (jeq(t, "session.model_change"))
+		set_str(&g->model, js(d, jget(d, data, "newModel")));
+	else if (jeq(t, "user.message"))
+		user_message(g, o, data, ts);
+	else if (jeq(t, "assistant.turn_start"))
+		g->turn_ts = ts;
+	else if (jeq(t, "assistant.message"))
+		assistant_message(g, o, data, ts);
+	else if (jeq(t, "tool.execution_start"))
+		tool_start(g, data, ts);
+	else if (jeq(t, "tool.execution_complete"))
+		tool_complete(g, data, ts);
+	else if (jeq(t, "session.shutdown"))
+		shutdown(g, data, ts);
+	else if (!event_type(js(d, t)))
+		lr_note(g->r, "evtype", "unknown event type \"%s\"; ignored", js(d, t));
+	/* everything else (hooks, permissions, notices, plan and mode
+	 * changes, turn ends) is no work of its own */
+}
+
+static void run_lines(struct cop *g)
+{
+	char *line;
+	size_t len;
+	scan_runs(g);
+	g->run = 1;
+	while (lr_next_nonblank(g->r, &line, &len)) {
+		const struct jnode *o = ev_parse_line(g->r, &g->d, line, len);
+		if (o)
+			event(g, o);
+	}
+	tools_flush(g);
+	if (g->any)
+		ensure_session(g, TS_NONE);
+	else if (!g->r->nwarn)
+		lr_warn(g->r, "empty", "no Copilot CLI events");
+	if (g->scanned) {
+		for (int i = 0; i < g->nruns; i++)
+			free(g->run_model[i]);
+		free(g->run_model);
+		free(g->has_shutdown);
+	}
+	for (int i = 0; i < g->nprev; i++)
+		free(g->prev[i].model);
+}
+
+/* --- the older one-document history --------------------------------------- */
+
+/* chatMessages hold the conversation in OpenAI's chat format, with no
+ * times; timeline holds what the person saw, with times: a "user" entry
+ * per prompt and a "tool_call_completed" entry per tool call.  A model
+ * call is a run of assistant messages with nothing between them (the
+ * client splits one response into a message per tool call). */
+struct legacy {
+	struct cop *g;
+	struct jdoc *d;
+	const struct jnode *timeline;
+	const struct jnode *tl_user;    /* the next timeline "user" entry */
+	int64_t last_ts;
+};
+
+static const struct jnode *timeline_call(struct legacy *L, const char *id)
+{
+	JFOR(L->d, L->timeline, it)
+		if (jeq(jget(L->d, it, "type"), "tool_call_completed") && jeq(jget(L->d, it, "callId"), id))
+			return it;
+	return NULL;
+}
+
+/* The time of the next "user" entry of the timeline. */
+static int64_t next_user_ts(struct legacy *L)
+{
+	struct jdoc *d = L->d;
+	const struct jnode *it = L->tl_user ? jnext(d, L->timeline, L->tl_user) : jfirst(d, L->timeline);
+	for (; it; it = jnext(d, L->timeline, it))
+		if (jeq(jget(d, it, "type"), "user")) {
+			L->tl_user = it;
+			return ts_of(d, jget(d, it, "timestamp"));
+		}
+	return TS_NONE;
+}
+
+/* A timeline entry's result: "success" or not, and a shell's exit code. */
+static void legacy_status(struct jdoc *d, const struct jnode *tl, struct event *t)
+{
+	t->status = "unknown";
+	if (!tl)
+		return;
+	const struct jnode *res = jget(d, tl, "result");
+	const char *raw = NULL;
+	size_t rn = res ? jraw(d, res, &raw) : 0;
+	if (raw && agent_tool_kind("copilot", t->tool) == TK_SHELL)
+		t->exit = exit_code(raw, rn);
+	const struct jnode *rt = jget(d, res, "type");
+	if (jeq(rt, "success"))
+		t->status = t->exit != EV_NONE && t->exit != 0 ? "error" : "ok";
+	else if (rt)
+		t->status = "error";
+}
+
+static void run_legacy(struct cop *g)
+{
+	char *p;
+	size_t n;
+	if (lr_slurp(g->r, DOC_MAX, &p, &n) < 0)
+		return;
+	struct jdoc *d = &g->d;
+	if (jparse(d, p, n) < 0) {
+		diag_at(g->r->name, 0, "not JSON: %s", d->err);
+		diag_errors++;
+		return;
+	}
+	const struct jnode *o = jroot(d), *msgs = jget(d, o, "chatMessages");
+	struct legacy L = {.g = g, .d = d, .timeline = jget(d, o, "timeline"), .last_ts = TS_NONE};
+	if (o->type != J_OBJ || !msgs || msgs->type != J_ARR) {
+		diag_at(g->r->name, 0, "a JSON document but not a Copilot CLI history (no chatMessages)");
+		diag_errors++;
+		return;
+	}
+	if (L.timeline && L.timeline->type != J_ARR)
+		L.timeline = NULL;
+	set_str(&g->session, js(d, jget(d, o, "sessionId")));
+	L.last_ts = ts_of(d, jget(d, o, "startTime"));
+	ensure_session(g, L.last_ts);
+	const struct jnode *m = jfirst(d, msgs);
+	struct sbuf names = {0};
+	while (m) {
+		const struct jnode *role = jget(d, m, "role");
+		if (jeq(role, "user")) {
+			int64_t ts = L.timeline ? next_user_ts(&L) : TS_NONE;
+			if (ts != TS_NONE)
+				L.last_ts = ts;
+			struct event e;
+			g->nprompt++;
+			char id[64];
+			snprintf(id, sizeof id, "%s:p%llu", g->session, (unsigned long long)g->nprompt);
+			set_str(&g->prompt, id);
+			ev_of(g, &e, "prompt");
+			e.ts = L.last_ts;
+			e.id = g->prompt;
+			e.prompt = g->prompt;
+			e.origin = "human";
+			sb_reset(&g->text);
+			if (jstr(jget(d, m, "content"), &g->text)) {
+				/* the client appends its own blocks after what was typed */
+				const char *cut = strstr(g->text.p, "\n\n<current_datetime>");
+				if (cut)
+					g->text.len = (size_t)(cut - g->text.p);
+				e.text = g->text.p;
+				e.text_len = g->text.len;
+			}
+			ev_emit(g->c, &e);
+			m = jnext(d, msgs, m);
+			continue;
+		}
+		if (!jeq(role, "assistant")) {
+			m = jnext(d, msgs, m);
+			continue;
+		}
+		/* one call: this and the assistant messages right after it */
+		const struct jnode *first = m, *end = m;
+		while (end && jeq(jget(d, end, "role"), "assistant"))
+			end = jnext(d, msgs, end);
+		g->ncall++;
+		char lid[64];
+		snprintf(lid, sizeof lid, "%s:l%llu", g->session, (unsigned long long)g->ncall);
+		int64_t ts = TS_NONE;
+		struct event e;
+		ev_of(g, &e, "llm");
+		sb_reset(&names);
+		sb_reset(&g->text);
+		int ntools = 0;
+		for (const struct jnode *a = first; a != end; a = jnext(d, msgs, a)) {
+			const struct jnode *calls = jget(d, a, "tool_calls");
+			JFOR(d, calls, tc) {
+				const char *nm = js(d, jgetv(d, tc, "function", "name", NULL));
+				sb_adds(&names, nm ? nm : "unknown");
+				sb_addc(&names, 0);
+				ntools++;
+				const char *tid = js(d, jget(d, tc, "id"));
+				const struct jnode *tl = tid && L.timeline ? timeline_call(&L, tid) : NULL;
+				if (tl && ts == TS_NONE)
+					ts = ts_of(d, jget(d, tl, "timestamp"));
+			}
+			const struct jnode *c = jget(d, a, "content");
+			if (c && c->type == J_STR && c->len) {
+				if (g->text.len)
+					sb_addc(&g->text, '\n');
+				jstr(c, &g->text);
+			}
+		}
+		if (ts != TS_NONE)
+			L.last_ts = ts;
+		if (ntools > g->namecap) {
+			g->namecap = ntools * 2;
+			g->namev = xrealloc(g->namev, sizeof *g->namev * (size_t)g->namecap);
+		}
+		const char *s = names.p;
+		for (int i = 0; i < ntools; i++, s += strlen(s) + 1)
+			g->namev[i] = s;
+		e.ts = L.last_ts;
+		e.id = lid;
+		e.parent = g->prompt;
+		e.prompt = g->prompt;
+		e.usage = "none";
+		e.tools = ntools ? g->namev : NULL;
+		e.ntools = ntools;
+		if (g->text.len) {
+			e.text = g->text.p;
+			e.text_len = g->text.len;
+		}
+		ev_emit(g->c, &e);
+		for (const struct jnode *a = first; a != end; a = jnext(d, msgs, a))
+			JFOR(d, jget(d, a, "tool_calls"), tc) {
+				const char *tid = js(d, jget(d, tc, "id"));
+				const char *nm = js(d, jgetv(d, tc, "function", "name", NULL));
+				const struct jnode *tl = tid && L.timeline ? timeline_call(&L, tid) : NULL;
+				struct event t;
+				ev_of(g, &t, "tool");
+				char made[96];
+				if (!tid) {
+					snprintf(made, sizeof made, "%s:t%d", lid, ++ntools);
+					tid = made;
+				}
+				if (ev_seen(&g->c->seen_tool, g->session, tid))
+					continue;
+				t.id = tid;
+				t.parent = lid;
+				t.prompt = g->prompt;
+				t.cwd = g->cwd;
+				t.tool = nm ? nm : "unknown";
+				t.ts = tl ? ts_of(d, jget(d, tl, "timestamp")) : L.last_ts;
+				legacy_status(d, tl, &t);
+				const struct jnode *args = jgetv(d, tc, "function", "arguments", NULL);
+				const char *raw = "{}";
+				size_t rl = 2;
+				if (args)
+					rl = jraw(d, args, &raw);
+				tool_emit(g, &t, raw, rl);
+			}
+		set_str(&g->last_call, lid);
+		m = end;
+	}
+	sb_free(&names);
+	/* tool calls the timeline has and the messages lack (the two are
+	 * saved apart): the last call made them */
+	int only = 0;
+	JFOR(d, L.timeline, tl) {
+		const char *tid = js(d, jget(d, tl, "callId"));
+		if (!jeq(jget(d, tl, "type"), "tool_call_completed") || !tid ||
+		    ev_seen(&g->c->seen_tool, g->session, tid))
+			continue;
+		only++;
+		struct event t;
+		ev_of(g, &t, "tool");
+		const char *nm = js(d, jget(d, tl, "name"));
+		t.id = tid;
+		t.parent = g->last_call;
+		t.prompt = g->prompt;
+		t.tool = nm ? nm : "unknown";
+		t.ts = ts_of(d, jget(d, tl, "timestamp"));
+		legacy_status(d, tl, &t);
+		const struct jnode *args = jget(d, tl, "arguments");
+		const char *raw = "{}";
+		size_t rl = 2;
+		if (args)
+			rl = jraw(d, args, &raw);
+		tool_emit(g, &t, raw, rl);
+	}
+	if (only)
+		lr_note(g->r, "timeline", "%d tool calls are in the timeline only; charged to the last model call", only);
+}
+
+/* A one-document history opens with a line that is not JSON by itself. */
+static bool is_document(struct lreader *r)
+{
+	const char *h;
+	size_t n = lr_peek(r, AGENT_SNIFF_SIZE, &h);
+	size_t i = 0;
+	while (i < n && isspace((unsigned char)h[i]))
+		i++;
+	const char *nl = memchr(h + i, '\n', n - i);
+	if (!nl)
+		return false;
+	size_t l = (size_t)(nl - h) - i;
+	while (l && isspace((unsigned char)h[i + l - 1]))
+		l--;
+	return l == 1 && h[i] == '{';
+}
+
+static void run(struct ev_ctx *c, struct lreader *r, const char *path)
+{
+	struct cop g = {.c = c, .r = r, .path = path, .turn_ts = TS_NONE, .run = 1};
+	if (is_document(r))
+		run_legacy(&g);
+	else
+		run_lines(&g);
+	for (size_t i = 0; i < g.nt; i++)
+		ptool_free(&g.t[i]);
+	free(g.t);
+	free(g.session);
+	free(g.cwd);
+	free(g.version);
+	free(g.model);
+	free(g.prompt);
+	free(g.last_call);
+	free(g.namev);
+	sb_free(&g.text);
+	jdoc_free(&g.d);
+}
+
+/* --- its history (agent-sessions) ---------------------------------------- */
+
+static bool events_name(const char *name, int depth)
+{
+	size_t n = strlen(name);
+	if (depth == 0)        /* the older flat session-state/<id>.jsonl */
+		return n > 6 && !strcmp(name + n - 6, ".jsonl");
+	return !strcmp(name, "events.jsonl");
+}
+
+static bool legacy_name(const char *name, int depth)
+{
+	size_t n = strlen(name);
+	return depth == 0 && !strncmp(name, "session_", 8) && n > 5 && !strcmp(name + n - 5, ".json");
+}
+
+/* ${COPILOT_HOME:-~/.copilot}/session-state/<id>/events.jsonl, the older
+ * session-state/<id>.jsonl, and the oldest
+ * history-session-state/session_<id>_<ts>.json. */
+static void find(struct history *h, const char *home)
+{
+	const char *env = getenv("COPILOT_HOME");
+	char *base = env && *env ? xstrdup(env) : path_join(home, ".copilot");
+	char *st = path_join(base, "session-state"), *old = path_join(base, "history-session-state");
+	history_walk(h, st, 1, events_name, NULL, false);
+	history_walk(h, old, 0, legacy_name, NULL, false);
+	free(st);
+	free(old);
+	free(base);
+}
+
+static bool probe_record(struct session_probe *p, struct jdoc *d, const struct jnode *r)
+{
+	struct session_meta *m = p->m;
+	const struct jnode *data = jget(d, r, "data");
+	if (jeq(jget(d, r, "type"), "session.start")) {
+		probe_str(p, &m->id, jget(d, data, "sessionId"));
+		probe_str(p, &m->cwd, jgetv(d, data, "context", "cwd", NULL));
+		probe_str(p, &m->version, jget(d, data, "copilotVersion"));
+		probe_ts(p, jget(d, data, "startTime"));
+		return true;
+	}
+	/* a file cut before its start: any event with a cwd */
+	probe_str(p, &m->cwd, jgetv(d, data, "context", "cwd", NULL));
+	return false;
+}
+
+static void probe_document(struct session_probe *p)
+{
+	probe_doc_str(p, &p->m->id, "sessionId");
+	probe_doc_ts(p, "startTime");
+}
+
+/* session-state/<id>/events.jsonl: the directory names the session */
+static void probe_name(struct session_probe *p, const char *path)
+{
+	const char *dir;
+	size_t l;
+	if (!p->m->id && !strcmp(agent_file_base(path), "events.jsonl") &&
+	    (l = agent_dir_up(path, 0, &dir)))
+		p->m->id = xstrndup(dir, l);
+}
+
+static const struct agent_probe probe = {
+	.record = probe_record,
+	.document = probe_document,
+	.doc_tail = false,
+	.name = probe_name,
+};
+
+static const char *const group_keys[] = {"sessionId", NULL};
+static const char *const time_keys[] = {"timestamp", "startTime", NULL};
+
+/* --- the agent ------------------------------------------------------------ */
+
+/* Its tool names and their kinds (toolkind.h): Copilot CLI 0.0.3xx to
+ * 1.0.x.  GitHub's MCP server's tools are named github-mcp-server-TOOL. */
+static const struct tool_map copilot_tools[] = {
+	TOOL("view", TK_READ),
+	TOOL("create", TK_WRITE), TOOL("edit", TK_WRITE), TOOL("str_replace", TK_WRITE),
+	TOOL("str_replace_editor", TK_WRITE), TOOL("insert", TK_WRITE),
+	TOOL("glob", TK_SEARCH), TOOL("grep", TK_SEARCH), TOOL("rg", TK_SEARCH),
+	TOOL("bash", TK_SHELL), TOOL("powershell", TK_SHELL), TOOL("read_bash", TK_SHELL),
+	TOOL("write_bash", TK_SHELL), TOOL("stop_bash", TK_SHELL), TOOL("list_bash", TK_SHELL),
+	TOOL("read_powershell", TK_SHELL), TOOL("write_powershell", TK_SHELL),
+	TOOL("stop_powershell", TK_SHELL),
+	TOOL("apply_patch", TK_PATCH),
+	TOOL("web_fetch", TK_WEB),
+	{"web_search", TK_WEB, TA_QUERY, NULL},
+	TOOL("task", TK_DELEGATE), TOOL("read_agent", TK_DELEGATE), TOOL("list_agents", TK_DELEGATE),
+	TOOL("update_todo", TK_PLAN), TOOL("report_intent", TK_PLAN), TOOL("ask_user", TK_PLAN),
+	TOOL("exit_plan_mode", TK_PLAN), TOOL("think", TK_PLAN),
+	/* sql (the session's own todo database), skill,
+	 * fetch_copilot_cli_documentation: other */
+	TOOL(NULL, TK_OTHER)
+};
+
+const struct agent agent_copilot = {
+	.name = "copilot",
+	.title = "GitHub Copilot CLI",
+	.tools = copilot_tools,
+	.sniff = sniff,
+	.run = run,
+	.probe = session_probe_json,
+	.probe_json = &probe,
+	.find = find,
+	.group_keys = group_keys,
+	.time_keys = time_keys,
+};
