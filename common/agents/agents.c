@@ -14,6 +14,7 @@ const struct agent *const agent_list[] = {
 	&agent_codex,
 	&agent_gemini,
 	&agent_copilot,
+	&agent_qwen,
 	NULL
 };
 
