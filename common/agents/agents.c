@@ -15,6 +15,7 @@ const struct agent *const agent_list[] = {
 	&agent_gemini,
 	&agent_copilot,
 	&agent_qwen,
+	&agent_kimi,
 	NULL
 };
 
