@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "agent.h"
 #include "events.h"
 #include "sessions.h"
@@ -849,12 +850,54 @@ static char *kimi_cli_cwd(const char *path)
 	return cwd;
 }
 
+/* A record's time: Kimi CLI's timestamp (seconds), Kimi Code's time (ms). */
+static int64_t rec_time(struct jdoc *d, const struct jnode *r)
+{
+	double t = jnum(jget(d, r, "timestamp"), -1);
+	int64_t ms = t >= 0 ? (int64_t)(t * 1000 + 0.5) : jint(jget(d, r, "time"), -1);
+	return ms >= 0 ? ms : TS_NONE;
+}
+
+/* The times are numbers, which the common tail scan does not read: the
+ * last record's, from the file's last 64 KiB. */
+static int64_t last_time(struct session_probe *p)
+{
+	size_t w = p->size < 65536 ? (size_t)p->size : 65536;
+	char *b = xmalloc(w + 1);
+	int64_t t = TS_NONE;
+	ssize_t n = pread(p->fd, b, w, (off_t)(p->size - w));
+	if (n > 0) {
+		b[n] = 0;
+		struct jdoc d = {0};
+		size_t end = (size_t)n;
+		while (end > 0 && t == TS_NONE) {
+			size_t e = end;
+			while (e > 0 && b[e - 1] == '\n')
+				e--;
+			size_t a = e;
+			while (a > 0 && b[a - 1] != '\n')
+				a--;
+			if (a == 0 && w < p->size)
+				break;          /* cut by the window */
+			if (e > a && !jparse(&d, b + a, e - a))
+				t = rec_time(&d, jroot(&d));
+			end = a;
+		}
+		jdoc_free(&d);
+	}
+	free(b);
+	return t;
+}
+
 /* What a session's path tells: its id, a subagent's parent, and its
  * work dir from the files beside it. */
 static void probe_name(struct session_probe *p, const char *path)
 {
 	struct session_meta *m = p->m;
 	char *sess, *agent;
+	int64_t t = last_time(p);
+	if (t != TS_NONE && (m->last == TS_NONE || t > m->last))
+		m->last = t;
 	if (!wire_place(path, &sess, &agent))
 		return;
 	if (agent) {
@@ -874,12 +917,13 @@ static void probe_name(struct session_probe *p, const char *path)
 	size_t keep = (size_t)(d1 - path);
 	char *dir = xstrndup(path, keep ? keep - 1 : 0);
 	if (code) {
-		char *f = path_join(dir, "state.json"), *t = file_text(f, 1 << 20);
+		char *f = path_join(dir, "state.json"), *txt = file_text(f, 1 << 20);
 		struct jdoc d = {0};
-		if (t && !jparse(&d, t, strlen(t)))
-			probe_str(p, &m->cwd, jget(&d, jroot(&d), "workDir"));
+		const char *w;
+		if (txt && !jparse(&d, txt, strlen(txt)) && (w = js(&d, jget(&d, jroot(&d), "workDir"))) && *w)
+			m->cwd = xstrdup(w);
 		jdoc_free(&d);
-		free(t);
+		free(txt);
 		free(f);
 	} else {
 		m->cwd = kimi_cli_cwd(path);
@@ -892,9 +936,8 @@ static bool probe_record(struct session_probe *p, struct jdoc *d, const struct j
 	struct session_meta *m = p->m;
 	probe_str(p, &m->cwd, jget(d, r, "cwd"));
 	probe_str(p, &m->version, jget(d, r, "protocol_version"));
-	double t = jnum(jget(d, r, "timestamp"), -1);
-	int64_t ms = t >= 0 ? (int64_t)(t * 1000 + 0.5) : jint(jget(d, r, "time"), -1);
-	if (ms >= 0) {
+	int64_t ms = rec_time(d, r);
+	if (ms != TS_NONE) {
 		char buf[25];
 		ts_format(ms, buf);
 		probe_ts_text(p, buf, strlen(buf));
