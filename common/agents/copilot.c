@@ -631,8 +631,11 @@ static void shutdown(struct cop *g, const struct jnode *data, int64_t ts)
 		if (nnext < MAXMODELS)
 			next[nnext++] = (struct mtok){xstrdup(model), t};
 		const struct mtok *p = cum ? prev_of(g, model) : NULL;
-		if (p)
+		if (p) {
 			sub_tokens(&t, &p->t);
+			if (!(t.input | t.cache_read | t.cache_write | t.output))
+				continue;       /* not used in this run */
+		}
 		size_t l = strlen(g->session) + strlen(model) + 32;
 		char *id = jalloc(d, l);
 		snprintf(id, l, "%s:usage:%s:run %d", g->session, model, g->run);

@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include "agent.h"
 #include "events.h"
@@ -504,9 +505,6 @@ static void wire_event(struct kimi *k, int ci, struct jdoc *d, const struct jnod
 				x->tok = t;
 				x->has_tok = true;
 			}
-			const char *mid = js(d, jget(d, pl, "message_id"));
-			if (mid)
-				set_str(&x->llm, mid);
 		}
 	} else if (jeq(type, "SubagentEvent") && depth < 4) {
 		const char *agent = js(d, jget(d, pl, "agent_id"));
@@ -629,6 +627,73 @@ static void record(struct kimi *k, const struct jnode *o)
 	lr_note(k->r, "unknown", "unknown record; ignored");
 }
 
+/* A subagent's own wire read before its parent's: the parent's wire, read
+ * here up to the call that ran the subagent, names that call and the
+ * parent's prompt then (Kimi CLI: the first SubagentEvent of the agent;
+ * Kimi Code: the Agent tool result that says "agent_id: <id>"). */
+static void find_spawn(struct kimi *k, struct kctx *x)
+{
+	const char *base = agent_file_base(k->path), *d1;
+	size_t l1 = agent_dir_up(k->path, 1, &d1);
+	if (!l1)
+		return;
+	bool code = l1 == 6 && !memcmp(d1, "agents", 6);
+	struct sbuf pp = {0};
+	sb_add(&pp, k->path, (size_t)(d1 - k->path));
+	sb_adds(&pp, code ? "agents/main/wire.jsonl" : "wire.jsonl");
+	(void)base;
+	struct lreader r;
+	int fd = open(pp.p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		sb_free(&pp);
+		return;
+	}
+	lr_fdopen(&r, fd, pp.p);
+	lr_map(&r);
+	struct jdoc d = {0};
+	struct sbuf key = {0};
+	sb_printf(&key, code ? "agent_id: %s" : "\"agent_id\": \"%s\"", x->agent);
+	char *line;
+	size_t len;
+	int turn = 0;
+	while (lr_next(&r, &line, &len)) {
+		bool tb = code ? memmem(line, len, "\"turn.prompt\"", 13) != NULL :
+			memmem(line, len, "\"TurnBegin\"", 11) && !memmem(line, len, "SubagentEvent", 13);
+		if (tb) {
+			turn++;
+			continue;
+		}
+		if (!memmem(line, len, key.p, key.len))
+			continue;
+		char *copy = xstrndup(line, len);
+		if (!jparse(&d, copy, len)) {
+			const struct jnode *o = jroot(&d);
+			const char *spawn = code ? js(&d, jgetv(&d, o, "event", "toolCallId", NULL)) :
+				js(&d, jgetv(&d, o, "message", "payload", "parent_tool_call_id", NULL));
+			const char *st = code ? NULL : js(&d, jgetv(&d, o, "message", "payload", "subagent_type", NULL));
+			if (spawn) {
+				set_str(&x->spawn, spawn);
+				if (st && !x->stype)
+					set_str(&x->stype, st);
+				char id[256];
+				snprintf(id, sizeof id, "%s:p%d", k->session, turn);
+				if (turn)
+					set_str(&x->prompt, id);
+				free(copy);
+				break;
+			}
+		}
+		free(copy);
+	}
+	jdoc_free(&d);
+	sb_free(&key);
+	r.nwarn = 0;
+	lr_close(&r);
+	sb_free(&pp);
+}
+
+static char *wire_cwd(const char *path);
+
 static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 {
 	struct kimi k = {.c = c, .r = r, .path = path, .nctx = 1};
@@ -641,6 +706,7 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 		const char *b = agent_file_base(path);
 		k.session = xstrndup(b, agent_file_stem(b, NULL));
 	}
+	k.cwd = wire_cwd(path);
 	if (k.own) {
 		/* a subagent's own wire: the parent's call that ran it */
 		struct kctx *x = &k.ctx[0];
@@ -652,6 +718,8 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 			x->spawn = xstrndup(v, (size_t)(nl - v));
 			if (nl[1])
 				x->prompt = xstrdup(nl + 1);
+		} else {
+			find_spawn(&k, x);
 		}
 		free(key);
 	}
@@ -812,12 +880,15 @@ static char *file_text(const char *path, size_t max)
  * work dir that is not local).  NULL when none does. */
 static char *kimi_cli_cwd(const char *path)
 {
-	const char *s = NULL;
+	const char *s = NULL, *wd;
 	for (const char *q = path; (q = strstr(q, "/sessions/")); q++)
 		s = q;
-	if (!s)
+	if (s)
+		wd = s + 10;
+	else if (!strncmp(path, "sessions/", 9))
+		wd = path + 9;  /* relative to the share directory */
+	else
 		return NULL;
-	const char *wd = s + 10;
 	size_t lw = strcspn(wd, "/");
 	const char *us = memchr(wd, '_', lw);
 	if (us) {
@@ -826,7 +897,7 @@ static char *kimi_cli_cwd(const char *path)
 	}
 	if (lw != 32)
 		return NULL;
-	char *share = xstrndup(path, (size_t)(s - path));
+	char *share = s ? xstrndup(path, (size_t)(s - path)) : xstrdup(".");
 	char *f = path_join(share, "kimi.json"), *t = file_text(f, 4 << 20), *cwd = NULL;
 	struct jdoc d = {0};
 	if (t && !jparse(&d, t, strlen(t))) {
@@ -889,6 +960,30 @@ static int64_t last_time(struct session_probe *p)
 	return t;
 }
 
+/* The work dir of the session a wire belongs to, from the files beside
+ * it: Kimi Code's session_<id>/state.json (workDir), Kimi CLI's kimi.json.
+ * malloc'd, or NULL. */
+static char *wire_cwd(const char *path)
+{
+	const char *d1;
+	size_t l1 = agent_dir_up(path, 1, &d1);
+	if (!l1)
+		return NULL;
+	if (!(l1 == 6 && !memcmp(d1, "agents", 6)))
+		return kimi_cli_cwd(path);
+	char *dir = xstrndup(path, (size_t)(d1 - path));
+	char *f = path_join(dir, "state.json"), *txt = file_text(f, 1 << 20), *cwd = NULL;
+	struct jdoc d = {0};
+	const char *w;
+	if (txt && !jparse(&d, txt, strlen(txt)) && (w = js(&d, jget(&d, jroot(&d), "workDir"))) && *w)
+		cwd = xstrdup(w);
+	jdoc_free(&d);
+	free(txt);
+	free(f);
+	free(dir);
+	return cwd;
+}
+
 /* What a session's path tells: its id, a subagent's parent, and its
  * work dir from the files beside it. */
 static void probe_name(struct session_probe *p, const char *path)
@@ -908,27 +1003,8 @@ static void probe_name(struct session_probe *p, const char *path)
 		free(m->id);
 		m->id = sess;
 	}
-	if (m->cwd)
-		return;
-	/* Kimi Code: session_<id>/state.json, two or three levels up */
-	const char *d1;
-	size_t l1 = agent_dir_up(path, 1, &d1);
-	bool code = l1 == 6 && !memcmp(d1, "agents", 6);
-	size_t keep = (size_t)(d1 - path);
-	char *dir = xstrndup(path, keep ? keep - 1 : 0);
-	if (code) {
-		char *f = path_join(dir, "state.json"), *txt = file_text(f, 1 << 20);
-		struct jdoc d = {0};
-		const char *w;
-		if (txt && !jparse(&d, txt, strlen(txt)) && (w = js(&d, jget(&d, jroot(&d), "workDir"))) && *w)
-			m->cwd = xstrdup(w);
-		jdoc_free(&d);
-		free(txt);
-		free(f);
-	} else {
-		m->cwd = kimi_cli_cwd(path);
-	}
-	free(dir);
+	if (!m->cwd)
+		m->cwd = wire_cwd(path);
 }
 
 static bool probe_record(struct session_probe *p, struct jdoc *d, const struct jnode *r)
