@@ -182,9 +182,11 @@ printf '%s\n' '{"role":"user","message":{"content":"hi"}}' > "$B/cursor.jsonl"
 cp "$C2" "$B/good.jsonl"
 agent-sessions --home "$R/bad" --json > bad.out 2> bad.err
 check_test "bad files: exit 1" "$?" = 1
+# the agents' titles as every message lists them (from agent_list)
+titles=$(agent-events "$B/cursor.jsonl" 2>&1 | sed -n 's/.*: not a \(.*\) session (unknown format)$/\1/p')
 check_out "each bad file reported once" "$(cat <<EOF
 agent-sessions: $B/binary.jsonl: no JSON records at its start
-agent-sessions: $B/cursor.jsonl: not a Claude Code, Codex CLI or Gemini CLI session
+agent-sessions: $B/cursor.jsonl: not a $titles session
 agent-sessions: $B/dir.jsonl: is a directory
 agent-sessions: $B/empty.jsonl: empty file
 agent-sessions: $B/loop.jsonl: Too many levels of symbolic links

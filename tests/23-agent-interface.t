@@ -10,7 +10,11 @@ plan 7
 
 # the agents' names as agent-sessions --help lists them (from agent_list)
 names=$(agent-sessions --help | sed -n 's/.*only agent A: \(.*\) (repeatable,.*/\1/p' | tr -d ,)
-check_test "--help lists the agents of agent_list" "$names" = "claude codex gemini"
+# agent_list as common/agents/agents.c writes it, one &agent_NAME a line
+list=$(sed -n 's/^	&agent_\([a-z0-9_]*\),$/\1/p' "$TOP/common/agents/agents.c" | tr '\n' ' ' | sed 's/ $//')
+check_test "--help lists the agents of agent_list" "$names" = "$list"
+commas=$(echo "$list" | sed 's/ /, /g')
+or=$(echo "$commas" | sed 's/\(.*\), /\1 or /')
 
 # what belongs to one agent: names, vendors, paths, variables, keys
 pat='claude|codex|gemini|anthropic|openai|google|CLAUDE_CONFIG_DIR|CODEX_HOME|projects/|subagents|chats|rollout|archived_sessions|project_root|\.meta\.json|sessionId|startTime|"agent-'
@@ -27,9 +31,9 @@ check_same "the sniff size is written once, as AGENT_SNIFF_SIZE" /dev/null size.
 # messages and help come from the list
 check_status "agent-events --agent x: a usage error" 2 agent-events --agent x
 agent-events --agent x 2> err >/dev/null
-check_grep "... that lists the agents as claude, codex, gemini" \
-	"unknown agent 'x' (claude, codex, gemini)" err
+check_grep "... that lists the agents, comma-separated" \
+	"unknown agent 'x' ($commas)" err
 agent-sessions -a x 2> err >/dev/null
-check_grep "agent-sessions -a x lists them as claude, codex or gemini" \
-	'unknown agent: x (claude, codex or gemini)' err
+check_grep "agent-sessions -a x lists them, the last after or" \
+	"unknown agent: x ($or)" err
 done_testing

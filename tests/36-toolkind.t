@@ -134,11 +134,11 @@ TaskUpdate	plan	plan	-	-
 TaskList	plan	plan	-	-
 AskUserQuestion	plan	plan	-	-
 mcp__fetch__fetch	mcp	unmatched	-	net:net:h.example
-str_replace_editor	other	unmatched	-	-
+str_replace_editor	write	edit	-	write:write:/p/f
 str_replace_based_edit_tool	other	unmatched	-	-
 edit_file	other	unmatched	-	-
 create_file	other	unmatched	-	-
-view	other	unmatched	-	-
+view	read	inspect	burst	read:read:/p/f
 find	other	unmatched	-	-
 search	other	unmatched	-	-
 fetch	other	unmatched	-	-

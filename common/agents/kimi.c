@@ -930,10 +930,10 @@ static int64_t rec_time(struct jdoc *d, const struct jnode *r)
 }
 
 /* The times are numbers, which the common tail scan does not read: the
- * last record's, from the file's last 64 KiB. */
+ * last record's, from the file's last AGENT_SNIFF_SIZE bytes. */
 static int64_t last_time(struct session_probe *p)
 {
-	size_t w = p->size < 65536 ? (size_t)p->size : 65536;
+	size_t w = p->size < AGENT_SNIFF_SIZE ? (size_t)p->size : AGENT_SNIFF_SIZE;
 	char *b = xmalloc(w + 1);
 	int64_t t = TS_NONE;
 	ssize_t n = pread(p->fd, b, w, (off_t)(p->size - w));

@@ -97,8 +97,22 @@ int main(void)
 	ok(!agent_find("cursor", 6), "agent_find: an unknown name");
 	ok(!agent_find("code", 4), "agent_find: a prefix is no name");
 	is_int(agent_index(&agent_gemini), 2, "agent_index");
-	is_str(agent_names(", ", " or "), "claude, codex or gemini", "agent_names");
-	is_str(agent_titles(), "Claude Code, Codex CLI or Gemini CLI", "agent_titles");
+	{
+		/* agent_list joined: "a, b or c" (the list grows with agents) */
+		struct sbuf nb = {0}, tb = {0};
+		int na = 0;
+		while (agent_list[na])
+			na++;
+		for (int i = 0; i < na; i++) {
+			const char *sep = i == 0 ? "" : i == na - 1 ? " or " : ", ";
+			sb_printf(&nb, "%s%s", sep, agent_list[i]->name);
+			sb_printf(&tb, "%s%s", sep, agent_list[i]->title);
+		}
+		is_str(agent_names(", ", " or "), nb.p, "agent_names");
+		is_str(agent_titles(), tb.p, "agent_titles");
+		sb_free(&nb);
+		sb_free(&tb);
+	}
 	is_str(agent_file_base("/a/b.c/d.jsonl"), "d.jsonl", "agent_file_base");
 	is_str(agent_file_base("d"), "d", "agent_file_base: no slash");
 	is_str(agent_file_base("a\\b"), "a\\b", "agent_file_base: a backslash is part of a name");

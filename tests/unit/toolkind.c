@@ -55,7 +55,8 @@ int main(void)
 	is_str(kind("claude", "MultiEdit"), "write", "claude MultiEdit");
 	is_str(kind("claude", "bash"), "shell", "claude bash (1.x): Bash");
 	is_str(kind("claude", "mcp__fs__read"), "mcp", "claude MCP tool");
-	is_str(kind("claude", "str_replace_editor"), "other", "claude str_replace_editor: no agent's");
+	is_str(kind("claude", "str_replace_based_edit_tool"), "other", "claude str_replace_based_edit_tool: no agent's");
+	is_str(kind("claude", "str_replace_editor"), "write", "claude str_replace_editor: Copilot CLI's (older)");
 	is_str(kind("codex", "exec"), "shell", "codex exec");
 	is_int(agent_tool("codex", "exec")->args, TA_SCRIPT, "codex exec takes a script");
 	is_str(kind("codex", "container.exec"), "shell", "codex container.exec");
