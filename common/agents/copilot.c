@@ -93,37 +93,20 @@ struct cop {
 	int namecap;
 };
 
-static void set_str(char **dst, const char *s)
-{
-	free(*dst);
-	*dst = s ? xstrdup(s) : NULL;
-}
-
-static int64_t ts_of(struct jdoc *d, const struct jnode *n)
-{
-	size_t l;
-	const char *s = jsn(d, n, &l);
-	return s ? ts_parse(s, l) : TS_NONE;
-}
-
-/* A count as recorded: never negative, capped at 2^53 so sums cannot
- * overflow. */
-static int64_t count(struct jdoc *d, const struct jnode *o, const char *key)
-{
-	int64_t v = jint(jget(d, o, key), 0);
-	return v < 0 ? 0 : v > (INT64_C(1) << 53) ? INT64_C(1) << 53 : v;
-}
-
 /* --- sniffing ------------------------------------------------------------- */
 
 static bool event_type(const char *t)
 {
 	static const char *const pre[] = {"session.", "user.", "assistant.", "tool.", "hook.",
 		"system.", "skill.", "permission.", "subagent.", NULL};
-	for (const char *const *p = pre; *p; p++)
-		if (!strncmp(t, *p, strlen(*p)))
-			return true;
-	return false;
+	return ev_has_prefix(t, pre);
+}
+
+/* Copilot's shell tools end their output with "<exited with exit code N>":
+ * the last one counts. */
+static int64_t exit_code(const char *s, size_t n)
+{
+	return ev_last_int_after(s, n, "<exited with exit code ");
 }
 
 /* 95: a session.start event first; 85: an event of Copilot's shape (type
@@ -264,15 +247,15 @@ static void start(struct cop *g, const struct jnode *data, int64_t ts, bool resu
 		if (g->run < MAXRUNS)
 			g->run++;
 		g->out_run = 0;
-		set_str(&g->model, NULL);
+		ev_set_str(&g->model, NULL);
 		return;
 	}
 	const char *sid = js(d, jget(d, data, "sessionId"));
 	if (!g->started) {
-		set_str(&g->session, sid);
-		set_str(&g->version, js(d, jget(d, data, "copilotVersion")));
-		set_str(&g->cwd, js(d, jgetv(d, data, "context", "cwd", NULL)));
-		int64_t t = ts_of(d, jget(d, data, "startTime"));
+		ev_set_str(&g->session, sid);
+		ev_set_str(&g->version, js(d, jget(d, data, "copilotVersion")));
+		ev_set_str(&g->cwd, js(d, jgetv(d, data, "context", "cwd", NULL)));
+		int64_t t = ev_ts_of(d, jget(d, data, "startTime"));
 		ensure_session(g, t != TS_NONE ? t : ts);
 	} else if (sid && strcmp(sid, g->session)) {
 		lr_note(g->r, "sidchange", "a second session.start names %s; kept %s", sid, g->session);
@@ -291,7 +274,7 @@ static void user_message(struct cop *g, const struct jnode *o, const struct jnod
 		id = made;
 	}
 	g->nprompt++;
-	set_str(&g->prompt, id);
+	ev_set_str(&g->prompt, id);
 	if (ev_seen(&g->c->seen_prompt, g->session, id))
 		return;
 	struct event e;
@@ -312,7 +295,7 @@ static void assistant_message(struct cop *g, const struct jnode *o, const struct
 {
 	struct jdoc *d = &g->d;
 	ensure_session(g, ts);
-	int64_t out = count(d, data, "outputTokens");
+	int64_t out = ev_count(d, data, "outputTokens");
 	g->out_run += out;
 	g->out_all += out;
 	const char *id = js(d, jget(d, data, "messageId"));
@@ -374,28 +357,6 @@ static void ptool_free(struct ptool *p)
 	free(p->prompt);
 	free(p->sub);
 	sb_free(&p->args);
-}
-
-/* Copilot's shell tools end their output with "<exited with exit code N>":
- * the last one counts. */
-static int64_t exit_code(const char *s, size_t n)
-{
-	static const char key[] = "<exited with exit code ";
-	const char *last = NULL;
-	for (const char *p = s, *e = s + n; (p = memmem(p, (size_t)(e - p), key, sizeof key - 1)); p++)
-		last = p;
-	if (!last)
-		return EV_NONE;
-	const char *q = last + sizeof key - 1, *e = s + n;
-	bool neg = q < e && *q == '-';
-	if (neg)
-		q++;
-	if (q >= e || !isdigit((unsigned char)*q))
-		return EV_NONE;
-	int64_t v = 0;
-	while (q < e && isdigit((unsigned char)*q) && v < 1000000)
-		v = v * 10 + (*q++ - '0');
-	return neg ? -v : v;
 }
 
 /* The older str_replace_editor does what its "command" says: view reads,
@@ -520,7 +481,7 @@ static void tool_complete(struct cop *g, const struct jnode *data, int64_t ts)
 	const char *id = js(d, jget(d, data, "toolCallId"));
 	const char *m = js(d, jget(d, data, "model"));
 	if (m && (!g->model || strcmp(g->model, m)))
-		set_str(&g->model, m);
+		ev_set_str(&g->model, m);
 	for (size_t i = 0; id && i < g->nt; i++)
 		if (!strcmp(g->t[i].id, id)) {
 			tool_write(g, i, data, ts);
@@ -538,9 +499,9 @@ static void tools_flush(struct cop *g)
 static void model_tokens(struct cop *g, const char *model, const struct jnode *u, struct tokens *k)
 {
 	struct jdoc *d = &g->d;
-	int64_t in = count(d, u, "inputTokens"), cr = count(d, u, "cacheReadTokens");
-	int64_t cw = count(d, u, "cacheWriteTokens"), out = count(d, u, "outputTokens");
-	int64_t rs = count(d, u, "reasoningTokens");
+	int64_t in = ev_count(d, u, "inputTokens"), cr = ev_count(d, u, "cacheReadTokens");
+	int64_t cw = ev_count(d, u, "cacheWriteTokens"), out = ev_count(d, u, "outputTokens");
+	int64_t rs = ev_count(d, u, "reasoningTokens");
 	memset(k, 0, sizeof *k);
 	if (cr + cw > in) {
 		lr_note(g->r, "cached", "%s: cache reads and writes (%lld) exceed input (%lld)",
@@ -662,7 +623,7 @@ static void event(struct cop *g, const struct jnode *o)
 {
 	struct jdoc *d = &g->d;
 	const struct jnode *t = jget(d, o, "type"), *data = jget(d, o, "data");
-	int64_t ts = ts_of(d, jget(d, o, "timestamp"));
+	int64_t ts = ev_ts_of(d, jget(d, o, "timestamp"));
 	if (!t || t->type != J_STR) {
 		lr_warn(g->r, "notype", "event without a type; skipped");
 		return;
@@ -675,7 +636,7 @@ static void event(struct cop *g, const struct jnode *o)
 	else if (jeq(t, "session.resume"))
 		start(g, data, ts, true);
 	else if (jeq(t, "session.model_change"))
-		set_str(&g->model, js(d, jget(d, data, "newModel")));
+		ev_set_str(&g->model, js(d, jget(d, data, "newModel")));
 	else if (jeq(t, "user.message"))
 		user_message(g, o, data, ts);
 	else if (jeq(t, "assistant.turn_start"))
@@ -751,7 +712,7 @@ static int64_t next_user_ts(struct legacy *L)
 	for (; it; it = jnext(d, L->timeline, it))
 		if (jeq(jget(d, it, "type"), "user")) {
 			L->tl_user = it;
-			return ts_of(d, jget(d, it, "timestamp"));
+			return ev_ts_of(d, jget(d, it, "timestamp"));
 		}
 	return TS_NONE;
 }
@@ -795,8 +756,8 @@ static void run_legacy(struct cop *g)
 	}
 	if (L.timeline && L.timeline->type != J_ARR)
 		L.timeline = NULL;
-	set_str(&g->session, js(d, jget(d, o, "sessionId")));
-	L.last_ts = ts_of(d, jget(d, o, "startTime"));
+	ev_set_str(&g->session, js(d, jget(d, o, "sessionId")));
+	L.last_ts = ev_ts_of(d, jget(d, o, "startTime"));
 	ensure_session(g, L.last_ts);
 	const struct jnode *m = jfirst(d, msgs);
 	struct sbuf names = {0};
@@ -810,7 +771,7 @@ static void run_legacy(struct cop *g)
 			g->nprompt++;
 			char id[64];
 			snprintf(id, sizeof id, "%s:p%llu", g->session, (unsigned long long)g->nprompt);
-			set_str(&g->prompt, id);
+			ev_set_str(&g->prompt, id);
 			ev_of(g, &e, "prompt");
 			e.ts = L.last_ts;
 			e.id = g->prompt;
@@ -856,7 +817,7 @@ static void run_legacy(struct cop *g)
 				const char *tid = js(d, jget(d, tc, "id"));
 				const struct jnode *tl = tid && L.timeline ? timeline_call(&L, tid) : NULL;
 				if (tl && ts == TS_NONE)
-					ts = ts_of(d, jget(d, tl, "timestamp"));
+					ts = ev_ts_of(d, jget(d, tl, "timestamp"));
 			}
 			const struct jnode *c = jget(d, a, "content");
 			if (c && c->type == J_STR && c->len) {
@@ -905,7 +866,7 @@ static void run_legacy(struct cop *g)
 				t.prompt = g->prompt;
 				t.cwd = g->cwd;
 				t.tool = nm ? nm : "unknown";
-				t.ts = tl ? ts_of(d, jget(d, tl, "timestamp")) : L.last_ts;
+				t.ts = tl ? ev_ts_of(d, jget(d, tl, "timestamp")) : L.last_ts;
 				legacy_status(d, tl, &t);
 				const struct jnode *args = jgetv(d, tc, "function", "arguments", NULL);
 				const char *raw = "{}";
@@ -914,7 +875,7 @@ static void run_legacy(struct cop *g)
 					rl = jraw(d, args, &raw);
 				tool_emit(g, &t, raw, rl);
 			}
-		set_str(&g->last_call, lid);
+		ev_set_str(&g->last_call, lid);
 		m = end;
 	}
 	sb_free(&names);
@@ -934,7 +895,7 @@ static void run_legacy(struct cop *g)
 		t.parent = g->last_call;
 		t.prompt = g->prompt;
 		t.tool = nm ? nm : "unknown";
-		t.ts = ts_of(d, jget(d, tl, "timestamp"));
+		t.ts = ev_ts_of(d, jget(d, tl, "timestamp"));
 		legacy_status(d, tl, &t);
 		const struct jnode *args = jget(d, tl, "arguments");
 		const char *raw = "{}";

@@ -424,3 +424,54 @@ bool ev_ctx_merge(struct ev_ctx *run, const struct ev_ctx *f)
 	run->filtered += f->filtered;
 	return true;
 }
+
+/* --- small readers the adapters share ----------------------------------- */
+
+void ev_set_str(char **dst, const char *s)
+{
+	free(*dst);
+	*dst = s ? xstrdup(s) : NULL;
+}
+
+int64_t ev_ts_of(struct jdoc *d, const struct jnode *n)
+{
+	size_t l;
+	const char *s = jsn(d, n, &l);
+	return s ? ts_parse(s, l) : TS_NONE;
+}
+
+int64_t ev_count(struct jdoc *d, const struct jnode *o, const char *key)
+{
+	int64_t v = jint(jget(d, o, key), 0);
+	return v < 0 ? 0 : v > (INT64_C(1) << 53) ? INT64_C(1) << 53 : v;
+}
+
+int64_t ev_last_int_after(const char *s, size_t n, const char *key)
+{
+	size_t kl = strlen(key);
+	const char *last = NULL, *e = s + n;
+	for (const char *p = s; (p = memmem(p, (size_t)(e - p), key, kl)); p++)
+		last = p;
+	if (!last)
+		return EV_NONE;
+	const char *q = last + kl;
+	while (q < e && (*q == ' ' || *q == ':'))
+		q++;
+	bool neg = q < e && *q == '-';
+	if (neg)
+		q++;
+	if (q >= e || *q < '0' || *q > '9')
+		return EV_NONE;
+	int64_t v = 0;
+	while (q < e && *q >= '0' && *q <= '9' && v < 1000000)
+		v = v * 10 + (*q++ - '0');
+	return neg ? -v : v;
+}
+
+bool ev_has_prefix(const char *s, const char *const *prefixes)
+{
+	for (; *prefixes; prefixes++)
+		if (!strncmp(s, *prefixes, strlen(*prefixes)))
+			return true;
+	return false;
+}

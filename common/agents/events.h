@@ -136,6 +136,21 @@ const char *effects_class(const struct event *tool, const char *input, size_t le
 /* Release the analyses effects_tool and effects_class keep. */
 void effects_done(void);
 
+/* Small readers the adapters of agents share (events.c). */
+/* *dst = a copy of s (NULL for NULL), the old value freed. */
+void ev_set_str(char **dst, const char *s);
+/* The time in a string node (RFC 3339), or TS_NONE. */
+int64_t ev_ts_of(struct jdoc *d, const struct jnode *n);
+/* A token count of object o as recorded: never negative, capped at 2^53
+ * so that sums of counts cannot overflow; 0 when absent. */
+int64_t ev_count(struct jdoc *d, const struct jnode *o, const char *key);
+/* The integer after the last key in s[0..n) ("<exited with exit code ",
+ * "Exit Code: "): spaces and colons after the key skipped, a minus sign
+ * read; EV_NONE when there is none. */
+int64_t ev_last_int_after(const char *s, size_t n, const char *key);
+/* Does s start with one of prefixes (NULL-ended)? */
+bool ev_has_prefix(const char *s, const char *const *prefixes);
+
 /* select.c: --select PROGRAM, a jq filter run on each record. */
 struct select *select_compile(const char *program);   /* dies with jq's message */
 bool select_match(struct select *s, const char *json, size_t len);

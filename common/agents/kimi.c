@@ -92,28 +92,13 @@ struct kimi {
 	int namecap;
 };
 
-static void set_str(char **dst, const char *s)
-{
-	free(*dst);
-	*dst = s ? xstrdup(s) : NULL;
-}
-
-static int64_t count(struct jdoc *d, const struct jnode *o, const char *key)
-{
-	int64_t v = jint(jget(d, o, key), 0);
-	return v < 0 ? 0 : v > (INT64_C(1) << 53) ? INT64_C(1) << 53 : v;
-}
-
 /* --- sniffing ------------------------------------------------------------- */
 
 static bool code_type(const char *t)
 {
 	static const char *const pre[] = {"config.", "turn.", "context.", "llm.", "usage.",
 		"tools.", "permission.", "plan_mode.", "full_compaction.", NULL};
-	for (const char *const *p = pre; *p; p++)
-		if (!strncmp(t, *p, strlen(*p)))
-			return true;
-	return false;
+	return ev_has_prefix(t, pre);
 }
 
 /* 95: a metadata line with protocol_version first (both clients write
@@ -236,8 +221,8 @@ static void prompt(struct kimi *k, int ci, const char *text, size_t n, bool huma
 	else
 		snprintf(id, sizeof id, "%s:p%d", k->session, x->turn);
 	if (!x->agent)
-		set_str(&x->prompt, id);
-	set_str(&x->cur, id);
+		ev_set_str(&x->prompt, id);
+	ev_set_str(&x->cur, id);
 	if (ev_seen(&k->c->seen_prompt, "kimi", id))
 		return;
 	struct event e;
@@ -268,12 +253,12 @@ static void step_begin(struct kimi *k, int ci, const char *uuid, int64_t ts)
 		snprintf(id, sizeof id, "%s:%s:s%d.%d", k->session, x->agent, x->turn, x->step);
 	else
 		snprintf(id, sizeof id, "%s:s%d.%d", k->session, x->turn, x->step);
-	set_str(&x->llm, id);
+	ev_set_str(&x->llm, id);
 	sb_reset(&x->text);
 	sb_reset(&x->names);
 	x->ntools = 0;
 	x->has_tok = false;
-	set_str(&x->model, NULL);
+	ev_set_str(&x->model, NULL);
 }
 
 /* The step is over: write its call, then its tools that have results. */
@@ -323,10 +308,10 @@ static void step_end(struct kimi *k, int ci)
 static void usage_of(struct jdoc *d, const struct jnode *u, bool camel, struct tokens *t)
 {
 	memset(t, 0, sizeof *t);
-	t->input = count(d, u, camel ? "inputOther" : "input_other");
-	t->cache_read = count(d, u, camel ? "inputCacheRead" : "input_cache_read");
-	t->cache_write = count(d, u, camel ? "inputCacheCreation" : "input_cache_creation");
-	t->output = count(d, u, "output");
+	t->input = ev_count(d, u, camel ? "inputOther" : "input_other");
+	t->cache_read = ev_count(d, u, camel ? "inputCacheRead" : "input_cache_read");
+	t->cache_write = ev_count(d, u, camel ? "inputCacheCreation" : "input_cache_creation");
+	t->output = ev_count(d, u, "output");
 }
 
 static void ktool_free(struct ktool *p)
@@ -391,21 +376,7 @@ static void tool_call(struct kimi *k, int ci, const char *id, const char *name,
 /* "Command failed with exit code: N." (Kimi Code), "exit code N" */
 static int64_t exit_of(const char *s, size_t n)
 {
-	static const char key[] = "exit code";
-	const char *last = NULL;
-	for (const char *p = s, *e = s + n; (p = memmem(p, (size_t)(e - p), key, sizeof key - 1)); p++)
-		last = p;
-	if (!last)
-		return EV_NONE;
-	const char *q = last + sizeof key - 1, *e = s + n;
-	while (q < e && (*q == ':' || *q == ' '))
-		q++;
-	if (q >= e || !isdigit((unsigned char)*q))
-		return EV_NONE;
-	int64_t v = 0;
-	while (q < e && isdigit((unsigned char)*q) && v < 1000000)
-		v = v * 10 + (*q++ - '0');
-	return v;
+	return ev_last_int_after(s, n, "exit code");
 }
 
 static void tool_result(struct kimi *k, int ci, const char *id, bool error,
@@ -527,13 +498,13 @@ static void code_record(struct kimi *k, struct jdoc *d, const struct jnode *o, i
 	if (jeq(type, "config.update")) {
 		const char *m = js(d, jget(d, o, "modelAlias"));
 		if (m)
-			set_str(&k->model, m);
+			ev_set_str(&k->model, m);
 		const char *cwd = js(d, jget(d, o, "cwd"));
 		if (cwd && !k->cwd)
-			set_str(&k->cwd, cwd);
+			ev_set_str(&k->cwd, cwd);
 		const char *prof = js(d, jget(d, o, "profileName"));
 		if (prof && x->agent && !x->stype)
-			set_str(&x->stype, prof);
+			ev_set_str(&x->stype, prof);
 	} else if (jeq(type, "turn.prompt") || jeq(type, "turn.steer")) {
 		step_end(k, 0);
 		user_text(d, jget(d, o, "input"), &text);
@@ -542,9 +513,9 @@ static void code_record(struct kimi *k, struct jdoc *d, const struct jnode *o, i
 	} else if (jeq(type, "llm.request")) {
 		const char *m = js(d, jget(d, o, "model"));
 		if (x->open && m)
-			set_str(&x->model, m);
+			ev_set_str(&x->model, m);
 		if (m)
-			set_str(&k->req_model, m);
+			ev_set_str(&k->req_model, m);
 	} else if (jeq(type, "usage.record")) {
 		struct tokens t;
 		usage_of(d, jget(d, o, "usage"), true, &t);
@@ -552,7 +523,7 @@ static void code_record(struct kimi *k, struct jdoc *d, const struct jnode *o, i
 			x->tok = t;
 			x->has_tok = true;
 			if (!x->model)
-				set_str(&x->model, js(d, jget(d, o, "model")));
+				ev_set_str(&x->model, js(d, jget(d, o, "model")));
 			step_end(k, 0);
 			return;
 		}
@@ -565,7 +536,7 @@ static void code_record(struct kimi *k, struct jdoc *d, const struct jnode *o, i
 		step_begin(k, 0, id, ts);
 		x->tok = t;
 		x->has_tok = true;
-		set_str(&x->model, k->req_model ? k->req_model : js(d, jget(d, o, "model")));
+		ev_set_str(&x->model, k->req_model ? k->req_model : js(d, jget(d, o, "model")));
 		step_end(k, 0);
 	} else if (jeq(type, "context.append_loop_event")) {
 		const struct jnode *ev = jget(d, o, "event"), *et = jget(d, ev, "type");
@@ -672,13 +643,13 @@ static void find_spawn(struct kimi *k, struct kctx *x)
 				js(&d, jgetv(&d, o, "message", "payload", "parent_tool_call_id", NULL));
 			const char *st = code ? NULL : js(&d, jgetv(&d, o, "message", "payload", "subagent_type", NULL));
 			if (spawn) {
-				set_str(&x->spawn, spawn);
+				ev_set_str(&x->spawn, spawn);
 				if (st && !x->stype)
-					set_str(&x->stype, st);
+					ev_set_str(&x->stype, st);
 				char id[256];
 				snprintf(id, sizeof id, "%s:p%d", k->session, turn);
 				if (turn)
-					set_str(&x->prompt, id);
+					ev_set_str(&x->prompt, id);
 				free(copy);
 				break;
 			}

@@ -73,25 +73,6 @@ struct qwen {
 	int namecap;
 };
 
-static void set_str(char **dst, const char *s)
-{
-	free(*dst);
-	*dst = s ? xstrdup(s) : NULL;
-}
-
-static int64_t ts_of(struct jdoc *d, const struct jnode *n)
-{
-	size_t l;
-	const char *s = jsn(d, n, &l);
-	return s ? ts_parse(s, l) : TS_NONE;
-}
-
-static int64_t count(struct jdoc *d, const struct jnode *o, const char *key)
-{
-	int64_t v = jint(jget(d, o, key), 0);
-	return v < 0 ? 0 : v > (INT64_C(1) << 53) ? INT64_C(1) << 53 : v;
-}
-
 /* --- sniffing ------------------------------------------------------------- */
 
 /* A record only Qwen Code writes: Gemini parts in a message, or one of
@@ -226,7 +207,7 @@ static void user_row(struct qwen *q, const struct jnode *o, int64_t ts)
 		e.prompt = q->prompt;
 		e.origin = "subagent";
 	} else {
-		set_str(&q->prompt, id);
+		ev_set_str(&q->prompt, id);
 		if (ev_seen(&q->c->seen_prompt, "qwen", id))
 			return;
 		e.ts = ts;
@@ -246,9 +227,9 @@ static void user_row(struct qwen *q, const struct jnode *o, int64_t ts)
 /* usageMetadata in agent-event(5) units (see the top). */
 static void usage_tokens(struct jdoc *d, const struct jnode *u, struct tokens *k)
 {
-	int64_t prompt = count(d, u, "promptTokenCount"), cached = count(d, u, "cachedContentTokenCount");
-	int64_t cand = count(d, u, "candidatesTokenCount"), th = count(d, u, "thoughtsTokenCount");
-	int64_t tool = count(d, u, "toolUsePromptTokenCount");
+	int64_t prompt = ev_count(d, u, "promptTokenCount"), cached = ev_count(d, u, "cachedContentTokenCount");
+	int64_t cand = ev_count(d, u, "candidatesTokenCount"), th = ev_count(d, u, "thoughtsTokenCount");
+	int64_t tool = ev_count(d, u, "toolUsePromptTokenCount");
 	memset(k, 0, sizeof *k);
 	if (cached > prompt)
 		cached = prompt;
@@ -286,7 +267,7 @@ static void flush(struct qwen *q)
 		return;
 	const struct jnode *o = jroot(d);
 	const char *id = js(d, jget(d, o, "uuid"));
-	int64_t ts = ts_of(d, jget(d, o, "timestamp"));
+	int64_t ts = ev_ts_of(d, jget(d, o, "timestamp"));
 	const struct jnode *parts = jgetv(d, o, "message", "parts", NULL);
 	ensure_session(q, ts);
 	struct event e;
@@ -394,29 +375,14 @@ static void assistant_row(struct qwen *q, const struct jnode *o, const char *lin
 	}
 	sb_reset(&q->held);
 	sb_add(&q->held, line, len);
-	set_str(&q->held_id, id);
+	ev_set_str(&q->held_id, id);
 	q->holding = true;
 }
 
 /* Qwen Code's shell tool reports "Exit Code: N" in its response. */
 static int64_t shell_exit(const char *s, size_t n)
 {
-	static const char key[] = "Exit Code: ";
-	const char *last = NULL;
-	for (const char *p = s, *e = s + n; (p = memmem(p, (size_t)(e - p), key, sizeof key - 1)); p++)
-		last = p;
-	if (!last)
-		return EV_NONE;
-	const char *q = last + sizeof key - 1, *e = s + n;
-	bool neg = q < e && *q == '-';
-	if (neg)
-		q++;
-	if (q >= e || !isdigit((unsigned char)*q))
-		return EV_NONE;
-	int64_t v = 0;
-	while (q < e && isdigit((unsigned char)*q) && v < 1000000)
-		v = v * 10 + (*q++ - '0');
-	return neg ? -v : v;
+	return ev_last_int_after(s, n, "Exit Code: ");
 }
 
 /* Write pending tool i with its result (res: the functionResponse, st:
@@ -457,7 +423,7 @@ static void tool_write(struct qwen *q, size_t i, struct jdoc *d, const struct jn
 		ev_emit(q->c, &e);
 		effects_tool(q->c, &e, p->args.p, p->args.len);
 		if (agent_tool_kind("qwen", p->name) == TK_DELEGATE && !p->sub)
-			set_str(&q->spawn, p->id);
+			ev_set_str(&q->spawn, p->id);
 	}
 	qtool_free(p);
 	memmove(p, p + 1, sizeof *p * (q->nt - i - 1));
@@ -500,9 +466,9 @@ static void telemetry(struct qwen *q, const struct jnode *o)
 		return;
 	if (q->tel_pending)
 		q->tel_unclaimed++;
-	int64_t in = count(d, ev, "input_token_count"), cached = count(d, ev, "cached_content_token_count");
-	int64_t out = count(d, ev, "output_token_count"), th = count(d, ev, "thoughts_token_count");
-	int64_t tool = count(d, ev, "tool_token_count");
+	int64_t in = ev_count(d, ev, "input_token_count"), cached = ev_count(d, ev, "cached_content_token_count");
+	int64_t out = ev_count(d, ev, "output_token_count"), th = ev_count(d, ev, "thoughts_token_count");
+	int64_t tool = ev_count(d, ev, "tool_token_count");
 	if (cached > in)
 		cached = in;
 	memset(&q->tel, 0, sizeof q->tel);
@@ -510,7 +476,7 @@ static void telemetry(struct qwen *q, const struct jnode *o)
 	q->tel.cache_read = cached;
 	q->tel.output = out + th;
 	q->tel.reasoning = th;
-	set_str(&q->tel_model, js(d, jget(d, ev, "model")));
+	ev_set_str(&q->tel_model, js(d, jget(d, ev, "model")));
 	q->tel_pending = true;
 }
 
@@ -518,16 +484,16 @@ static void record(struct qwen *q, const struct jnode *o, const char *line, size
 {
 	struct jdoc *d = &q->d;
 	const struct jnode *type = jget(d, o, "type");
-	int64_t ts = ts_of(d, jget(d, o, "timestamp"));
+	int64_t ts = ev_ts_of(d, jget(d, o, "timestamp"));
 	if (!type || type->type != J_STR) {
 		lr_warn(q->r, "notype", "record without a type; skipped");
 		return;
 	}
 	q->any = true;
 	if (!q->started) {
-		set_str(&q->session, js(d, jget(d, o, "sessionId")));
-		set_str(&q->cwd, js(d, jget(d, o, "cwd")));
-		set_str(&q->version, js(d, jget(d, o, "version")));
+		ev_set_str(&q->session, js(d, jget(d, o, "sessionId")));
+		ev_set_str(&q->cwd, js(d, jget(d, o, "cwd")));
+		ev_set_str(&q->version, js(d, jget(d, o, "version")));
 	}
 	if (jeq(type, "assistant")) {
 		assistant_row(q, o, line, len);
