@@ -48,6 +48,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "agent.h"
 #include "events.h"
 #include "sessions.h"
@@ -139,7 +140,11 @@ static bool line_has(const char *p, size_t n, const char *lit)
 static void scan_runs(struct cop *g)
 {
 	struct lreader s;
-	if (!strcmp(g->path, "-") || lr_open(&s, g->path) < 0)
+	struct stat st;
+	/* only a regular file can be read twice (a pipe given by its
+	 * /dev/fd name would be emptied) */
+	if (!strcmp(g->path, "-") || stat(g->path, &st) || !S_ISREG(st.st_mode) ||
+	    lr_open(&s, g->path) < 0)
 		return;
 	lr_map(&s);
 	struct jdoc d = {0};
