@@ -36,7 +36,7 @@ static int idn;
 
 static const char usage[] =
 	"usage: agent-sessions [-0j] [-a agent] [--project-root dir] [--since time]\n"
-	"                      [--until time] [--session-id prefix] [--home dir]\n"
+	"                      [--until time] [--session-id prefix] [--home dir] [dir ...]\n"
 	"       agent-sessions -h | -V\n";
 
 /* The agents' names and titles come from agent_list (make_help). */
@@ -54,6 +54,8 @@ static const char help_fmt[] =
 	"  -j, --json              one JSON object per session instead of its path\n"
 	"  -0, --null              end each path with NUL instead of newline\n"
 	"      --home DIR          look under DIR instead of $HOME\n"
+	"  DIR                     also look in DIR for histories kept in projects\n"
+	"                          (Aider's), as in --project-root\n"
 	"  -h, --help              print this help and exit\n"
 	"  -V, --version           print the version and exit\n";
 
@@ -90,9 +92,9 @@ static uint64_t devino(const struct stat *st)
 
 /* Every selected agent's history under home, in the order of
  * agent_list. */
-static void find_all(const char *home)
+static void find_all(const char *home, const char *const *dirs)
 {
-	struct history h = {.error = bad};
+	struct history h = {.error = bad, .dirs = dirs};
 	for (int i = 0; agent_list[i]; i++) {
 		if (agents && !(agents & 1u << i))
 			continue;
@@ -332,14 +334,23 @@ int main(int argc, char **argv)
 		default: cli_default(&cli, c);
 		}
 	}
-	if (optind < argc)
-		cli_usage_error(&cli, "no operands expected: %s", argv[optind]);
+	/* the places of project histories: --project-root, the operands */
+	const char **dirs = xcalloc((size_t)(argc - optind) + 2, sizeof *dirs);
+	int nd = 0;
+	if (root_real)
+		dirs[nd++] = root_real;
+	for (int i = optind; i < argc; i++) {
+		struct stat st;
+		if (stat(argv[i], &st) || !S_ISDIR(st.st_mode))
+			cli_usage_error(&cli, "not a directory: %s", argv[i]);
+		dirs[nd++] = argv[i];
+	}
 	if (json && nul)
 		cli_usage_error(&cli, "-0 lists paths; it does not go with --json");
 	if (!home || !*home)
 		die(2, "HOME is not set; give --home");
 
-	find_all(home);
+	find_all(home, dirs);
 	size_t kept = read_and_select(json);
 	if (kept)
 		sort_n(sv, kept, sizeof *sv, by_last);
@@ -353,5 +364,6 @@ int main(int argc, char **argv)
 		out_maybe_flush();
 	}
 	out_flush();
+	free(dirs);
 	return kept ? status : 1;
 }

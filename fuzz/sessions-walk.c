@@ -147,7 +147,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 		idn = 1 + (sel >> 7 & 1);
 	bool json = sel & 64;
 
-	find_all(home);
+	find_all(home, NULL);
 	size_t kept = read_and_select(json);
 	if (kept)
 		sort_n(sv, kept, sizeof *sv, by_last);

@@ -220,4 +220,5 @@ void agent_scan_members(const char *s, size_t n, bool back,
 
 extern const struct agent agent_claude, agent_codex, agent_gemini;
 extern const struct agent agent_copilot, agent_qwen, agent_kimi;
+extern const struct agent agent_droid, agent_cursor, agent_amp, agent_aider;
 #endif

@@ -16,6 +16,10 @@ const struct agent *const agent_list[] = {
 	&agent_copilot,
 	&agent_qwen,
 	&agent_kimi,
+	&agent_droid,
+	&agent_cursor,
+	&agent_amp,
+	&agent_aider,
 	NULL
 };
 

@@ -1212,6 +1212,15 @@ static int sniff(const struct agent_head *h)
 			foreign = true; /* Gemini CLI or Codex */
 			break;
 		}
+		/* Droid's `droid exec -o stream-json` opens with a "system"
+		 * record too, but its messages, tool calls and completion are
+		 * none of Claude's (claude -p's stream-json has session_id
+		 * too, with assistant, user and result records) */
+		if (jget(&d, root, "session_id") && (jeq(t, "tool_call") || jeq(t, "tool_result") ||
+		    jeq(t, "completion") || (jeq(t, "message") && jget(&d, root, "role")))) {
+			foreign = true;
+			break;
+		}
 		if (claude_type(t) || (jeq(t, "user") && jget(&d, root, "uuid")))
 			good++;
 		else if ((jeq(t, "user") && jget(&d, root, "sessionId")) ||

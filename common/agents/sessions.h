@@ -107,6 +107,9 @@ struct history {
 	struct history_file *v;
 	size_t n, cap;
 	const struct agent *agent;      /* the agent whose find() runs */
+	/* directories to look in for histories kept in projects (Aider's):
+	 * --project-root and agent-sessions' operands; NULL-ended, or NULL */
+	const char *const *dirs;
 	void (*error)(const char *path, const char *msg);
 	struct hmap seen_dirs;
 };

@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: MIT */
+/* amp.c: Sourcegraph's Amp.
+ *
+ * Amp keeps a thread in ${AMP_DATA_DIR:-~/.local/share/amp}/threads/
+ * T-<uuid>.json, one JSON document rewritten whole on each change:
+ * {v, id: "T-...", created (ms), title, messages: [...], env: {initial:
+ * {trees: [{uri: "file:///..."}], platform: {clientVersion}}},
+ * usageLedger?}.  A message is {role, messageId, content: [blocks],
+ * meta: {sentAt (ms)}, usage?}; the blocks are the Messages API's, a
+ * tool result {type: "tool_result", toolUseID, run: {status, result}}.
+ *
+ * Tokens: each assistant message's usage {model, timestamp, inputTokens,
+ * outputTokens, cacheCreationInputTokens, cacheReadInputTokens} is its
+ * call's, exact.  Threads before early 2026 keep them in
+ * usageLedger.events[{id, timestamp, model, tokens{input, output},
+ * toMessageId}] instead, or as well: then the same call is in both, and
+ * is counted once, as ccusage does: input and output from the ledger
+ * event, the cache split from the message it names.  A ledger event that
+ * names no message of the thread is a call of its own; a message no
+ * event names keeps its usage. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "agent.h"
+#include "events.h"
+#include "sessions.h"
+#include "turns.h"
+
+#define DOC_MAX ((size_t)1 << 30)
+
+static int64_t count(struct jdoc *d, const struct jnode *o, const char *key)
+{
+	int64_t v = jint(jget(d, o, key), 0);
+	return v < 0 ? 0 : v > (INT64_C(1) << 40) ? INT64_C(1) << 40 : v;
+}
+
+/* a time: an RFC 3339 string or ms since the epoch */
+static int64_t ts_of(struct jdoc *d, const struct jnode *n)
+{
+	if (n && n->type == J_NUM)
+		return jint(n, TS_NONE);
+	size_t l;
+	const char *s = jsn(d, n, &l);
+	return s ? ts_parse(s, l) : TS_NONE;
+}
+
+/* file:///home/me/x -> /home/me/x (%XX decoded); NULL for other URIs */
+static char *uri_path(const char *u)
+{
+	if (!u || strncmp(u, "file://", 7))
+		return NULL;
+	u += 7;
+	char *s = xmalloc(strlen(u) + 1), *o = s;
+	for (; *u; u++) {
+		unsigned x;
+		if (*u == '%' && sscanf(u + 1, "%2x", &x) == 1 && x) {
+			*o++ = (char)x;
+			u += 2;
+		} else {
+			*o++ = *u;
+		}
+	}
+	*o = 0;
+	return s;
+}
+
+/* Amp's tool results: run.status done, error, cancelled,
+ * rejected-by-user, or still running when the thread was written; a
+ * Bash run's exitCode in run.result. */
+static const char *result(struct jdoc *d, const struct jnode *b, const char **status, int64_t *exit)
+{
+	const struct jnode *run = jget(d, b, "run");
+	const struct jnode *st = run ? jget(d, run, "status") : jget(d, b, "status");
+	*exit = jint(jgetv(d, run, "result", "exitCode", NULL), EV_NONE);
+	if (jeq(st, "done"))
+		*status = *exit != EV_NONE && *exit != 0 ? "error" : "ok";
+	else if (jeq(st, "error") || jeq(st, "cancelled") || jeq(st, "rejected-by-user"))
+		*status = "error";
+	else
+		*status = "unknown";
+	const char *id = js(d, jget(d, b, "toolUseID"));
+	return id ? id : js(d, jget(d, b, "tool_use_id"));
+}
+
+/* The ledger events by the message they name. */
+struct ledger {
+	const struct jnode **ev;        /* events */
+	int64_t *to;                    /* their toMessageId (EV_NONE: none) */
+	bool *used;
+	size_t n;
+};
+
+static void ledger_read(struct jdoc *d, const struct jnode *events, struct ledger *l)
+{
+	memset(l, 0, sizeof *l);
+	if (!events || events->type != J_ARR || !events->len)
+		return;
+	l->ev = xcalloc(events->len, sizeof *l->ev);
+	l->to = xcalloc(events->len, sizeof *l->to);
+	l->used = xcalloc(events->len, sizeof *l->used);
+	JFOR(d, events, e) {
+		if (e->type != J_OBJ)
+			continue;
+		l->ev[l->n] = e;
+		l->to[l->n++] = jint(jget(d, e, "toMessageId"), EV_NONE);
+	}
+}
+
+static void ledger_tokens(struct jdoc *d, const struct jnode *e, struct tokens *k)
+{
+	const struct jnode *t = jget(d, e, "tokens");
+	memset(k, 0, sizeof *k);
+	k->input = count(d, t, "input");
+	k->output = count(d, t, "output");
+}
+
+static void ledger_free(struct ledger *l)
+{
+	free(l->ev);
+	free(l->to);
+	free(l->used);
+}
+
+static void assistant(struct turns *t, struct jdoc *d, const struct jnode *m, struct ledger *l,
+	const char *thread)
+{
+	const struct jnode *u = jget(d, m, "usage");
+	const struct jnode *mid = jget(d, m, "messageId");
+	int64_t n = jint(mid, EV_NONE);
+	char idb[64];
+	const char *id = NULL;
+	if (n != EV_NONE) {
+		snprintf(idb, sizeof idb, "%.40s:%lld", thread, (long long)n);
+		id = idb;
+	}
+	int64_t ts = ts_of(d, jget(d, u, "timestamp"));
+	if (ts == TS_NONE)
+		ts = ts_of(d, jgetv(d, m, "meta", "sentAt", NULL));
+	const char *model = js(d, jget(d, u, "model"));
+	struct tokens k;
+	bool has = false;
+	for (size_t i = 0; n != EV_NONE && i < l->n; i++)
+		if (l->to[i] == n && !l->used[i]) {
+			l->used[i] = true;
+			ledger_tokens(d, l->ev[i], &k);
+			k.cache_write = count(d, u, "cacheCreationInputTokens");
+			k.cache_read = count(d, u, "cacheReadInputTokens");
+			if (!model)
+				model = js(d, jget(d, l->ev[i], "model"));
+			if (ts == TS_NONE)
+				ts = ts_of(d, jget(d, l->ev[i], "timestamp"));
+			has = true;
+			break;
+		}
+	if (!has && u && u->type == J_OBJ) {
+		memset(&k, 0, sizeof k);
+		k.input = count(d, u, "inputTokens");
+		k.output = count(d, u, "outputTokens");
+		k.cache_write = count(d, u, "cacheCreationInputTokens");
+		k.cache_read = count(d, u, "cacheReadInputTokens");
+		has = true;
+		if (!(k.input | k.output | k.cache_read | k.cache_write) && count(d, u, "totalTokens"))
+			lr_note(t->r, "amptotal", "a usage with only totalTokens, which cannot be "
+				"split into kinds; its call has no tokens");
+	}
+	turns_assistant(t, d, jget(d, m, "content"), id, ts, model, has ? &k : NULL, NULL);
+}
+
+static void run_doc(struct turns *t, struct lreader *r)
+{
+	char *p;
+	size_t n;
+	if (lr_slurp(r, DOC_MAX, &p, &n) < 0)
+		return;
+	struct jdoc d = {0};
+	const struct jnode *o, *msgs;
+	if (jparse(&d, p, n) < 0) {
+		diag_at(r->name, 0, "not JSON: %s (a thread being rewritten?)", d.err);
+		diag_errors++;
+		jdoc_free(&d);
+		return;
+	}
+	o = jroot(&d);
+	msgs = o && o->type == J_OBJ ? jget(&d, o, "messages") : NULL;
+	if (!msgs || msgs->type != J_ARR) {
+		diag_at(r->name, 0, "a JSON document but not an Amp thread (no messages)");
+		diag_errors++;
+		jdoc_free(&d);
+		return;
+	}
+	const char *id = js(&d, jget(&d, o, "id"));
+	if (id && *id)
+		sb_adds(&t->session, id);
+	t->ts0 = ts_of(&d, jget(&d, o, "created"));
+	char *cwd = uri_path(js(&d, jgetv(&d, o, "env", "initial", "trees", NULL) ?
+		jget(&d, jfirst(&d, jgetv(&d, o, "env", "initial", "trees", NULL)), "uri") : NULL));
+	if (cwd)
+		sb_adds(&t->cwd, cwd);
+	free(cwd);
+	const char *v = js(&d, jgetv(&d, o, "env", "initial", "platform", "clientVersion", NULL));
+	if (v)
+		sb_adds(&t->version, v);
+	turns_session(t, TS_NONE);
+	struct ledger l;
+	ledger_read(&d, jgetv(&d, o, "usageLedger", "events", NULL), &l);
+	const char *thread = t->session.p;
+	JFOR(&d, msgs, m) {
+		if (m->type != J_OBJ) {
+			lr_warn(r, "msgobj", "a message that is not a JSON object; skipped");
+			continue;
+		}
+		const struct jnode *role = jget(&d, m, "role");
+		if (jeq(role, "assistant")) {
+			assistant(t, &d, m, &l, thread);
+		} else if (jeq(role, "user")) {
+			int64_t mid = jint(jget(&d, m, "messageId"), EV_NONE);
+			char idb[64];
+			if (mid != EV_NONE)
+				snprintf(idb, sizeof idb, "%.40s:%lld", thread, (long long)mid);
+			turns_user(t, &d, jget(&d, m, "content"), mid != EV_NONE ? idb : NULL,
+				ts_of(&d, jgetv(&d, m, "meta", "sentAt", NULL)), result, NULL);
+		} else if (!jeq(role, "info")) {
+			lr_note(r, "role", "a message role not known; skipped");
+		}
+	}
+	/* the ledger's calls no message of the thread stands for: no
+	 * place in its order, so no duration */
+	t->no_duration = true;
+	for (size_t i = 0; i < l.n; i++) {
+		if (l.used[i])
+			continue;
+		struct tokens k;
+		char idb[128];
+		const char *eid = js(&d, jget(&d, l.ev[i], "id"));
+		snprintf(idb, sizeof idb, "%.40s:ledger:%.60s", thread, eid ? eid : "");
+		if (!eid)
+			snprintf(idb, sizeof idb, "%.40s:ledger:%zu", thread, i);
+		ledger_tokens(&d, l.ev[i], &k);
+		turns_call(t, idb, ts_of(&d, jget(&d, l.ev[i], "timestamp")),
+			js(&d, jget(&d, l.ev[i], "model")), &k, NULL, NULL, 0, NULL, 0);
+	}
+	ledger_free(&l);
+	jdoc_free(&d);
+}
+
+static void run(struct ev_ctx *c, struct lreader *r, const char *path)
+{
+	(void)path;
+	struct turns t;
+	turns_init(&t, c, r, "amp");
+	run_doc(&t, r);
+	if (t.started)
+		turns_done(&t);
+	else {
+		t.started = true;       /* unreadable: no session record */
+		turns_done(&t);
+	}
+}
+
+/* 95: a document whose first members are an id "T-..." and messages or
+ * created (the thread's keys). */
+static int sniff(const struct agent_head *h)
+{
+	const struct agent_member *id = agent_rec_get(h, 0, "id");
+	if (!id || id->type != J_STR || strncmp(id->val, "T-", 2))
+		return 0;
+	return agent_rec_get(h, 0, "messages") || agent_rec_get(h, 0, "created") ? 95 : 0;
+}
+
+/* --- its history (agent-sessions) ----------------------------------------- */
+
+static bool thread_name(const char *name, int depth)
+{
+	(void)depth;
+	size_t n = strlen(name);
+	return n > 7 && !strncmp(name, "T-", 2) && !strcmp(name + n - 5, ".json");
+}
+
+static void find(struct history *h, const char *home)
+{
+	const char *env = getenv("AMP_DATA_DIR");
+	char *data = env && *env ? xstrdup(env) : path_join(home, ".local/share/amp");
+	char *dir = path_join(data, "threads");
+	history_walk(h, dir, 0, thread_name, NULL, false);
+	free(dir);
+	free(data);
+}
+
+/* The string value after "key":, found in text s[0..n) (the first). */
+static char *text_value(const char *s, size_t n, const char *key)
+{
+	size_t kl = strlen(key);
+	for (const char *p = s, *e = s + n; (p = memmem(p, (size_t)(e - p), key, kl)); p += kl) {
+		const char *q = p + kl;
+		while (q < e && (*q == ' ' || *q == ':' || *q == '\n' || *q == '\t'))
+			q++;
+		if (q >= e || *q != '"')
+			continue;
+		const char *v = ++q;
+		while (q < e && *q != '"' && *q != '\\')
+			q++;
+		if (q < e && *q == '"' && q > v)
+			return xstrndup(v, (size_t)(q - v));
+	}
+	return NULL;
+}
+
+static int64_t text_num(const char *s, size_t n, const char *key)
+{
+	const char *p = memmem(s, n, key, strlen(key));
+	if (!p)
+		return TS_NONE;
+	p += strlen(key);
+	while (p < s + n && (*p == ' ' || *p == ':'))
+		p++;
+	return p < s + n && *p >= '0' && *p <= '9' ? strtoll(p, NULL, 10) : TS_NONE;
+}
+
+/* A thread's id, start, cwd and client version from its head and its
+ * tail (env is often written after the messages), its last activity the
+ * file's last rewrite.  The text is searched, not parsed: threads are
+ * rewritten whole and may be large. */
+static int probe(const struct agent *a, struct session_probe *p, const char **why)
+{
+	(void)a;
+	struct session_meta *m = p->m;
+	const char *s = p->buf;
+	size_t n = p->have;
+	char *tail = NULL;
+	size_t tn = 0;
+	if (p->size > n) {
+		tn = p->size - n < AGENT_SNIFF_SIZE ? (size_t)(p->size - n) : AGENT_SNIFF_SIZE;
+		tail = xmalloc(tn + 1);
+		ssize_t got = pread(p->fd, tail, tn, (off_t)(p->size - tn));
+		tn = got > 0 ? (size_t)got : 0;
+	}
+	for (int i = 0; i < 2; i++) {
+		const char *b = i ? tail : s;
+		size_t bn = i ? tn : n;
+		if (!b)
+			continue;
+		if (!m->id)
+			m->id = text_value(b, bn, "\"id\"");
+		if (m->first == TS_NONE)
+			m->first = text_num(b, bn, "\"created\"");
+		const char *tr = memmem(b, bn, "\"trees\"", 7);
+		if (!m->cwd && tr) {
+			char *u = text_value(tr, bn - (size_t)(tr - b), "\"uri\"");
+			m->cwd = uri_path(u);
+			free(u);
+		}
+		if (!m->version)
+			m->version = text_value(b, bn, "\"clientVersion\"");
+	}
+	free(tail);
+	struct stat st;
+	if (!fstat(p->fd, &st))
+		m->last = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
+	if (m->first != TS_NONE && (m->last == TS_NONE || m->last < m->first))
+		m->last = m->first;
+	if (!m->id) {
+		*why = "an Amp thread without an id";
+		return -1;
+	}
+	return 0;
+}
+
+static const char *const group_keys[] = {NULL};
+static const char *const time_keys[] = {NULL};
+
+/* Its tool names and their kinds (toolkind.h): Amp's built-in tools. */
+static const struct tool_map amp_tools[] = {
+	TOOL("Read", TK_READ), TOOL("read_file", TK_READ),
+	TOOL("create_file", TK_WRITE), TOOL("edit_file", TK_WRITE), TOOL("undo_edit", TK_WRITE),
+	TOOL("format_file", TK_WRITE),
+	TOOL("Grep", TK_SEARCH), TOOL("glob", TK_SEARCH), TOOL("codebase_search_agent", TK_SEARCH),
+	TOOL("finder", TK_SEARCH),
+	TOOL("list_directory", TK_LIST),
+	TOOL("Bash", TK_SHELL),
+	TOOL("read_web_page", TK_WEB), {"web_search", TK_WEB, TA_QUERY, NULL},
+	TOOL("Task", TK_DELEGATE), TOOL("oracle", TK_DELEGATE), TOOL("librarian", TK_DELEGATE),
+	TOOL("todo_write", TK_PLAN), TOOL("todo_read", TK_PLAN),
+	TOOL("read_mcp_resource", TK_MCP),
+	/* mermaid, get_diagnostics, look_at: other */
+	TOOL(NULL, TK_OTHER)
+};
+
+const struct agent agent_amp = {
+	.name = "amp",
+	.title = "Amp",
+	.tools = amp_tools,
+	.sniff = sniff,
+	.run = run,
+	.probe = probe,
+	.find = find,
+	.group_keys = group_keys,
+	.time_keys = time_keys,
+};
