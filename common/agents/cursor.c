@@ -67,8 +67,29 @@ static int subagent(const char *path, char **parent)
 	return 1;
 }
 
+static bool has_suffix(const char *s, const char *x)
+{
+	size_t n = strlen(s), k = strlen(x);
+	return n >= k && !strcmp(s + n - k, x);
+}
+
+/* A SQLite database: the older chat store */
+static bool is_sqlite(const char *p, size_t n)
+{
+	return n >= 16 && !memcmp(p, "SQLite format 3", 16);
+}
+
 static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 {
+	const char *h;
+	size_t hn = lr_peek(r, 16, &h);
+	if (is_sqlite(h, hn)) {
+		diag_at(r->name, 0, "cursor-agent's older chat store (store.db) is not read: its "
+			"messages are blobs of an undocumented graph and it records no usage "
+			"(agent-events(1))");
+		diag_errors++;
+		return;
+	}
 	struct turns t;
 	struct jdoc d = {0};
 	turns_init(&t, c, r, "cursor");
@@ -105,6 +126,10 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 static int sniff(const struct agent_head *h)
 {
 	int mine = 0;
+	/* its store.db, claimed weakly, so that any agent that reads SQLite
+	 * and knows the file's tables wins: read only to say why it is not */
+	if (is_sqlite(h->p, h->n))
+		return has_suffix(agent_file_base(h->path), "store.db") ? 5 : 0;
 	for (int i = 0; i < 8 && agent_head_rec(h, i); i++) {
 		const struct agent_member *m = agent_rec_get(h, i, "message");
 		if (!m || m->type != J_OBJ || !(agent_rec_is(h, i, "role", "user") ||
