@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 have jq || skip_all "jq not installed"
 F=$TESTS/fixtures
-plan 37
+plan 46
 
 # --- Amp ---------------------------------------------------------------------
 A1=T-0a1b2c3d-0000-4000-8000-00000000a001.json
@@ -108,6 +108,45 @@ check_out "aider analytics: message_send tokens exact, one session per launch" '
 check_out "aider analytics: the same as jq sums from the log" \
 	"$(jq -rs '[.[] | select(.event=="message_send") | .properties] | "\(map(.prompt_tokens) | add) \(map(.completion_tokens) | add)"' "$F/aider/analytics.jsonl")" \
 	jq -rs '"\([.[] | select(.kind=="llm") | .tokens.input] | add) \([.[] | select(.kind=="llm") | .tokens.output] | add)"' an.out
+
+# --- the tokens view (agent-stack) -----------------------------------------------
+# tv FILE...: the tokens view of the files' records, its notes in tv.err
+tv() { agent-events "$@" 2>/dev/null | agent-stack --view tokens 2> tv.err; }
+check_out "tokens view, droid: the settings total under call:llm/session-total, nothing spread" \
+	"$(printf 'project:api;agent:droid;session:unmatched;call:llm/session-total;model:claude-sonnet-4-5;kind:%s\n' \
+	'cache_read 38250' 'cache_write 6400' 'input 4210' 'output 1600')" \
+	tv "$F/droid/-home-dev-api/$U.jsonl"
+check_grep "tokens view, droid: a note says the total is not spread" \
+	'droid records tokens only per session: 1 session totals (50460 tokens)' tv.err
+check_out "tokens view, amp: ledger and messages counted once" \
+	"$(printf 'project:web;agent:amp;session:unmatched;prompt:unmatched;call:llm/unmatched;model:%s\n' \
+	'claude-haiku-4-5;kind:input 400' 'claude-haiku-4-5;kind:output 12' \
+	'claude-sonnet-4-20250514;kind:cache_read 1600' 'claude-sonnet-4-20250514;kind:cache_write 1500' \
+	'claude-sonnet-4-20250514;kind:input 216' 'claude-sonnet-4-20250514;kind:output 78')" \
+	tv "$F/amp/$A2"
+check_out "tokens view, aider: the rounded counts as printed" \
+	"$(printf 'project:webapp;agent:aider;session:unmatched;prompt:unmatched;call:llm/unmatched;model:%s\n' \
+	'anthropic/claude-sonnet-4-20250514;kind:cache_read 24000' 'anthropic/claude-sonnet-4-20250514;kind:cache_write 1500' \
+	'anthropic/claude-sonnet-4-20250514;kind:input 4500' 'anthropic/claude-sonnet-4-20250514;kind:output 1071' \
+	'gpt-4o;kind:input 2900' 'gpt-4o;kind:output 96')" \
+	tv "$F/aider/webapp/.aider.chat.history.md"
+check_test "tokens view, aider: notes on rounded and unrecorded calls" \
+	"$(grep -c 'aider recorded the tokens of 3 calls (34067 tokens) rounded\|no usage recorded by aider for 1 calls' tv.err)" = 2
+tv "$F/cursor/$C/0b7c6d5e-1f2a-4b3c-9d8e-7f6a5b4c3d2e.jsonl" > cur.tv
+check_test "tokens view, cursor: no stack, and \"no usage recorded\", never 0" \
+	"$(wc -c < cur.tv) $(grep -c 'no usage recorded by cursor for 6 calls' tv.err)" = "0 1"
+check_out "tasks view, cursor: its calls and tools still count" \
+	"$(printf '%s\n' 'kind:llm;call:llm/unmatched;model:unknown 6' 'kind:tool;call:tool/Agent;effect:none;status:unknown 1' \
+	'kind:tool;call:tool/Grep;effect:search;status:unknown 1' 'kind:tool;call:tool/Read;effect:read;status:unknown 1' \
+	'kind:tool;call:tool/Shell;effect:build;status:unknown 1' 'kind:tool;call:tool/StrReplace;effect:write;status:unknown 1')" \
+	sh -c 'agent-events "$1" | agent-stack --view tasks | sed "s/^project:unknown;agent:cursor;session:unmatched;prompt:unmatched;//"' _ "$F/cursor/$C/0b7c6d5e-1f2a-4b3c-9d8e-7f6a5b4c3d2e.jsonl"
+
+agent-events "$F/droid/-home-dev-api/$U.jsonl" 2>/dev/null | agent-stack --view cost > cost.out 2> cost.err
+check_test "cost view, droid: Droid's model name is priced (claude-sonnet-4-5: 4210 input at \$3/M)" \
+	"$(grep -c 'model:claude-sonnet-4-5;kind:input 12630$' cost.out)" = 1
+agent-events "$F/cursor/$C/0b7c6d5e-1f2a-4b3c-9d8e-7f6a5b4c3d2e.jsonl" | agent-stack --view cost > cost.out 2> cost.err
+check_test "cost view, cursor: \"no usage recorded\", no stack" \
+	"$(wc -c < cost.out) $(grep -c 'no usage recorded by cursor for 6 calls: they weigh nothing in the cost view' cost.err)" = "0 1"
 
 # --- agent-sessions ----------------------------------------------------------------------
 mkdir -p h/.local/share/amp/threads h/.factory/sessions h/.cursor proj/app
