@@ -54,8 +54,8 @@ static const char help_fmt[] =
 	"  -j, --json              one JSON object per session instead of its path\n"
 	"  -0, --null              end each path with NUL instead of newline\n"
 	"      --home DIR          look under DIR instead of $HOME\n"
-	"  DIR                     also look in DIR for histories kept in projects\n"
-	"                          (Aider's), as in --project-root\n"
+	"  DIR                     also look in DIR for the histories agents keep\n"
+	"                          in projects, as in --project-root\n"
 	"  -h, --help              print this help and exit\n"
 	"  -V, --version           print the version and exit\n";
 

@@ -26,7 +26,7 @@ check_grep "missing file named" "does-not-exist.jsonl: No such file" err
 check_status "unknown option: exit 2" 2 agent-events --frobnicate
 check_status "bad --since: exit 2" 2 agent-events --since yesterday-ish "$EX/claude-todo-api.jsonl"
 check_status "bad --select program: exit 2" 2 agent-events --select '.kind ==' "$EX/claude-todo-api.jsonl"
-check_status "unknown --agent: exit 2" 2 agent-events --agent cursor "$EX/claude-todo-api.jsonl"
+check_status "unknown --agent: exit 2" 2 agent-events --agent nosuchagent "$EX/claude-todo-api.jsonl"
 
 # --- the examples: one of each agent -----------------------------------------
 agent-events "$EX/claude-todo-api.jsonl" "$EX/codex-todo-api.jsonl" "$EX/gemini-todo-api.json" > all 2> err

@@ -130,7 +130,7 @@ check_out "--session-id of a Codex session takes its fork and subagent" "$(print
 check_out "--session-id repeated" "$(printf '%s\n' "$C2" "$X8")" as --session-id 2222 --session-id 8888
 check_out "--agent as a comma list" "$(printf '%s\n' "$X8" "$X9" "$XA" "$G1S" "$G1" "$G2S" "$G2")" as --agent codex,gemini --since 2025-03-08
 check_out "-a repeated" "$(printf '%s\n' "$C6" "$X7")" as -a claude -a codex --since 2025-03-06T09:00Z --until 2025-03-07T10:00Z
-check_status "an unknown agent: exit 2" 2 as --agent cursor
+check_status "an unknown agent: exit 2" 2 as --agent nosuchagent
 
 # --- output forms ---------------------------------------------------------------
 as -0 | tr '\0' '\n' > nul.out
@@ -178,7 +178,9 @@ printf '\177ELF\002\001\001\000\000\000\000\000\000\000\000\000\003\000>\000' > 
 ln -s loop.jsonl "$B/loop.jsonl"
 ln -s .. "$B/deep/up"
 printf '%s\n' '{"type":"summary","summary":"s","leafUuid":"x"}' > "$B/notime.jsonl"
-printf '%s\n' '{"role":"user","message":{"content":"hi"}}' > "$B/cursor.jsonl"
+printf '%s\n' '{"speaker":"user","utterance":{"content":"hi"}}' > "$B/other.jsonl"
+# the words agent-events uses for a file no agent knows
+NOT=$(agent-events "$B/other.jsonl" 2>&1 | sed 's/.*: \(not a .* session\) (unknown format)$/\1/')
 cp "$C2" "$B/good.jsonl"
 agent-sessions --home "$R/bad" --json > bad.out 2> bad.err
 check_test "bad files: exit 1" "$?" = 1
@@ -186,10 +188,10 @@ check_test "bad files: exit 1" "$?" = 1
 titles=$(agent-events "$B/cursor.jsonl" 2>&1 | sed -n 's/.*: not a \(.*\) session (unknown format)$/\1/p')
 check_out "each bad file reported once" "$(cat <<EOF
 agent-sessions: $B/binary.jsonl: no JSON records at its start
-agent-sessions: $B/cursor.jsonl: not a $titles session
 agent-sessions: $B/dir.jsonl: is a directory
 agent-sessions: $B/empty.jsonl: empty file
 agent-sessions: $B/loop.jsonl: Too many levels of symbolic links
+agent-sessions: $B/other.jsonl: $NOT
 EOF
 )" sort bad.err
 check_out "the good file and the one without times are still listed" "$(cat <<EOF

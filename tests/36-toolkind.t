@@ -136,8 +136,8 @@ AskUserQuestion	plan	plan	-	-
 mcp__fetch__fetch	mcp	unmatched	-	net:net:h.example
 str_replace_editor	write	edit	-	write:write:/p/f
 str_replace_based_edit_tool	other	unmatched	-	-
-edit_file	other	unmatched	-	-
-create_file	other	unmatched	-	-
+edit_file	write	edit	-	write:write:/p/f
+create_file	write	edit	-	write:write:/p/f
 view	read	inspect	burst	read:read:/p/f
 find	other	unmatched	-	-
 search	other	unmatched	-	-

@@ -73,7 +73,7 @@ int main(void)
 		"gemini document, cut in the middle");
 	is_str(det("{\n  \"lastUpdated\": \"t\",\n  \"messages\": [ {\"sessionId\": 1} ]"), "gemini",
 		"gemini document with sorted keys");
-	is_str(det("{\"role\":\"user\",\"message\":{}}\n"), "unknown", "cursor is unknown");
+	is_str(det("{\"role\":\"user\",\"message\":{}}\n"), "cursor", "a cursor-agent transcript line");
 	is_str(det("\x7f" "ELF\x02\x01"), "unknown", "binary is unknown");
 	is_str(det(""), "unknown", "empty is unknown");
 	is_str(det("{\"sessionId\":\"s\",\"cwd\":\"/\",\"type\":\"user\",\"message\":\"cut he"),
@@ -94,7 +94,7 @@ int main(void)
 	is_str(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1", "sha256 of 448 bits");
 	ok(agent_find("codex", 5) == &agent_codex, "agent_find: by name");
 	ok(agent_find("codexx", 5) == &agent_codex, "agent_find: the name is s[0..n)");
-	ok(!agent_find("cursor", 6), "agent_find: an unknown name");
+	ok(!agent_find("nosuchagent", 11), "agent_find: an unknown name");
 	ok(!agent_find("code", 4), "agent_find: a prefix is no name");
 	is_int(agent_index(&agent_gemini), 2, "agent_index");
 	{
