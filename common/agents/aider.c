@@ -45,8 +45,6 @@
 #define TEXT_MAX ((size_t)1 << 20)      /* an answer's text kept for tagging */
 #define HEADER "# aider chat started at "
 
-struct tool { struct sbuf name, input; };
-
 struct aider {
 	struct turns t;
 	struct ev_ctx *c;
@@ -60,14 +58,7 @@ struct aider {
 	bool prompting;
 	struct sbuf answer;     /* the answer since the last call */
 	bool answered;          /* it has text */
-	/* the call written at the next prompt, header or end, with the
-	 * tools the lines after its Tokens line name */
-	bool held;
-	struct tokens tok;
-	struct sbuf htext;
-	struct tool *tv;
-	size_t tn, tcap;
-	const char **names;
+	struct sbuf input;      /* a tool call's arguments */
 };
 
 /* "2025-07-15 11:38:37" in local time */
@@ -148,25 +139,10 @@ static bool tokens_line(const char *s, struct tokens *k)
 	return true;
 }
 
-static void flush_call(struct aider *a)
-{
-	if (!a->held)
-		return;
-	a->held = false;
-	a->names = xrealloc(a->names, sizeof *a->names * (a->tn + 1));
-	for (size_t i = 0; i < a->tn; i++)
-		a->names[i] = a->tv[i].name.p;
-	turns_call(&a->t, NULL, a->ts, a->model.len ? a->model.p : NULL, &a->tok, "rounded",
-		a->names, (int)a->tn, a->htext.p, a->htext.len);
-	for (size_t i = 0; i < a->tn; i++)
-		turns_tool(&a->t, NULL, a->tv[i].name.p, a->tv[i].input.p, a->tv[i].input.len, a->ts);
-	a->tn = 0;
-}
-
 /* An answer that got no Tokens line: a call whose usage is not known. */
 static void flush_answer(struct aider *a)
 {
-	flush_call(a);
+	turns_release(&a->t);
 	if (!a->answered)
 		return;
 	a->answered = false;
@@ -223,23 +199,18 @@ static void start_run(struct aider *a, const char *when)
 	sb_adds(&a->t.cwd, a->dir);
 }
 
+/* A tool call of the call whose Tokens line came last: the held one. */
 static void tool(struct aider *a, const char *name, const char *key, const char *v, size_t n)
 {
-	if (!a->held) {
+	if (!a->t.held) {
 		lr_note(a->r, "aidertool", "\"%s\" before any Tokens line: no call to charge it to; left out", name);
 		return;
 	}
-	if (a->tn == a->tcap) {
-		a->tcap = a->tcap ? a->tcap * 2 : 8;
-		a->tv = xrealloc(a->tv, sizeof *a->tv * a->tcap);
-		memset(a->tv + a->tn, 0, sizeof *a->tv * (a->tcap - a->tn));
-	}
-	struct tool *t = &a->tv[a->tn++];
-	set(&t->name, name, strlen(name));
-	sb_reset(&t->input);
-	sb_printf(&t->input, "{\"%s\":", key);
-	sb_json_str(&t->input, v, n);
-	sb_addc(&t->input, '}');
+	sb_reset(&a->input);
+	sb_printf(&a->input, "{\"%s\":", key);
+	sb_json_str(&a->input, v, n);
+	sb_addc(&a->input, '}');
+	turns_hold_tool(&a->t, NULL, name, a->input.p, a->input.len);
 }
 
 /* A quoted notice ("> ..."): trailing blanks and the Markdown line break
@@ -253,12 +224,10 @@ static void notice(struct aider *a, const char *s, size_t n)
 	if (PFX("Tokens: ")) {
 		char *line = xstrndup(s + 8, n - 8);
 		if (tokens_line(line, &k)) {
-			flush_call(a);
-			a->held = true;
-			a->tok = k;
 			while (a->answer.len && strchr("\n ", a->answer.p[a->answer.len - 1]))
 				a->answer.p[--a->answer.len] = 0;
-			set(&a->htext, a->answer.p ? a->answer.p : "", a->answer.len);
+			turns_hold(&a->t, NULL, a->ts, a->model.len ? a->model.p : NULL, &k, "rounded",
+				a->answer.p, a->answer.len);
 			sb_reset(&a->answer);
 			a->answered = false;
 		} else {
@@ -410,15 +379,10 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 			line(&a, l, len);
 	}
 	end_run(&a);
-	for (size_t i = 0; i < a.tcap; i++) {
-		sb_free(&a.tv[i].name);
-		sb_free(&a.tv[i].input);
-	}
-	free(a.tv);
-	free(a.names);
+	sb_free(&a.input);
 	free(a.dir);
 	sb_free(&a.model); sb_free(&a.version); sb_free(&a.gitdir);
-	sb_free(&a.prompt); sb_free(&a.answer); sb_free(&a.htext);
+	sb_free(&a.prompt); sb_free(&a.answer);
 }
 
 /* --- recognising its files --------------------------------------------------- */
@@ -515,9 +479,7 @@ static int probe(const struct agent *ag, struct session_probe *p, const char **w
 		if (t)
 			m->first = strtoll(t + 7, NULL, 10) * 1000;
 	}
-	struct stat st;
-	if (!fstat(p->fd, &st))
-		m->last = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
+	m->last = probe_mtime(p);
 	if (!m->id) {
 		const char *b = agent_file_base(p->path);
 		m->id = xstrdup(b);

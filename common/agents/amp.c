@@ -356,9 +356,7 @@ static int probe(const struct agent *a, struct session_probe *p, const char **wh
 			m->version = text_value(b, bn, "\"clientVersion\"");
 	}
 	free(tail);
-	struct stat st;
-	if (!fstat(p->fd, &st))
-		m->last = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
+	m->last = probe_mtime(p);
 	if (m->first != TS_NONE && (m->last == TS_NONE || m->last < m->first))
 		m->last = m->first;
 	if (!m->id) {

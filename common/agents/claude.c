@@ -1325,12 +1325,6 @@ static char *meta_type(const char *path)
 
 /* --- its history (agent-sessions) ---------------------------------------- */
 
-static bool jsonl_name(const char *name, int depth)
-{
-	size_t n = strlen(name);
-	return n > 6 && !strcmp(name + n - 6, ".jsonl");
-}
-
 /* <config>/projects/<project>/<session>.jsonl and below it the
  * subagents' transcripts; the config directories are those of
  * CLAUDE_CONFIG_DIR (a comma list), ~/.claude and ~/.config/claude. */
@@ -1342,14 +1336,14 @@ static void find(struct history *h, const char *home)
 		char *list = xstrdup(env), *save = NULL;
 		for (char *d = strtok_r(list, ",", &save); d; d = strtok_r(NULL, ",", &save)) {
 			char *p = path_join(d, "projects");
-			history_walk(h, p, 32, jsonl_name, NULL, false);
+			history_walk(h, p, 32, history_jsonl, NULL, false);
 			free(p);
 		}
 		free(list);
 	}
 	for (int i = 0; i < 2; i++) {
 		char *p = path_join(dirs[i], "projects");
-		history_walk(h, p, 32, jsonl_name, NULL, false);
+		history_walk(h, p, 32, history_jsonl, NULL, false);
 		free(p);
 		free(dirs[i]);
 	}

@@ -143,13 +143,6 @@ static int sniff(const struct agent_head *h)
 
 /* --- its history (agent-sessions) ----------------------------------------- */
 
-static bool jsonl_name(const char *name, int depth)
-{
-	(void)depth;
-	size_t n = strlen(name);
-	return n > 6 && !strcmp(name + n - 6, ".jsonl");
-}
-
 /* ~/.cursor/projects/<slug>/agent-transcripts/: <id>.jsonl,
  * <id>/<id>.jsonl and <id>/subagents/<child>.jsonl; the project's
  * directory is noted (cwd_of reads its slug).  $CURSOR_CONFIG_DIR moves
@@ -164,7 +157,7 @@ static void find(struct history *h, const char *home)
 	for (size_t i = 0; i < n; i++) {
 		char *proj = path_join(projects, v[i] + 1);
 		char *tr = path_join(proj, "agent-transcripts");
-		history_walk(h, tr, 2, jsonl_name, v[i] + 1, false);
+		history_walk(h, tr, 2, history_jsonl, v[i] + 1, false);
 		free(tr);
 		free(proj);
 		free(v[i]);
@@ -215,11 +208,10 @@ static bool probe_record(struct session_probe *p, struct jdoc *d, const struct j
 static void probe_name(struct session_probe *p, const char *path)
 {
 	char *parent = NULL;
-	struct stat st;
 	if (subagent(path, &parent))
 		p->m->parent = parent;
-	if (p->m->last == TS_NONE && !fstat(p->fd, &st))
-		p->m->last = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
+	if (p->m->last == TS_NONE)
+		p->m->last = probe_mtime(p);
 }
 
 static const struct agent_probe probe = {

@@ -175,13 +175,8 @@ struct droid {
 	struct settings set;
 	int64_t last;           /* the last record's time */
 	bool call_usage;        /* a message carried its own usage */
-	/* stream-json: the assistant message held until its tool calls are in */
-	bool stream, held, after_assistant;
-	struct sbuf htext, hid, model;
-	int64_t hts;
-	struct { struct sbuf id, name, input; } *hv;
-	size_t hn, hcap;
-	const char **names;
+	bool stream, after_assistant;
+	struct sbuf model;      /* stream-json: the run's model */
 };
 
 static int64_t ts_of(struct jdoc *d, const struct jnode *n)
@@ -277,33 +272,9 @@ static void message(struct droid *s, const struct jnode *o)
 
 /* --- stream-json ----------------------------------------------------------- */
 
-static void hold_flush(struct droid *s)
+static const char *model_of(const struct droid *s)
 {
-	if (!s->held)
-		return;
-	s->held = false;
-	s->names = xrealloc(s->names, sizeof *s->names * (s->hn + 1));
-	for (size_t i = 0; i < s->hn; i++)
-		s->names[i] = s->hv[i].name.p;
-	turns_call(&s->t, s->hid.len ? s->hid.p : NULL, s->hts, s->model.len ? s->model.p : NULL,
-		NULL, NULL, s->names, (int)s->hn, s->htext.p, s->htext.len);
-	for (size_t i = 0; i < s->hn; i++)
-		turns_tool(&s->t, s->hv[i].id.len ? s->hv[i].id.p : NULL, s->hv[i].name.p,
-			s->hv[i].input.p, s->hv[i].input.len, s->hts);
-	s->hn = 0;
-}
-
-static void hold(struct droid *s, const char *id, int64_t ts, const char *text)
-{
-	hold_flush(s);
-	s->held = true;
-	sb_reset(&s->hid);
-	sb_reset(&s->htext);
-	if (id)
-		sb_adds(&s->hid, id);
-	if (text)
-		sb_adds(&s->htext, text);
-	s->hts = ts;
+	return s->model.len ? s->model.p : NULL;
 }
 
 static void stream_record(struct droid *s, const struct jnode *o, const struct jnode *type)
@@ -334,36 +305,21 @@ static void stream_record(struct droid *s, const struct jnode *o, const struct j
 		return;
 	}
 	if (jeq(type, "tool_call")) {
-		if (!s->held)       /* a call whose choice printed no text */
-			hold(s, NULL, ts, NULL);
-		if (s->hn == s->hcap) {
-			s->hcap = s->hcap ? s->hcap * 2 : 8;
-			s->hv = xrealloc(s->hv, sizeof *s->hv * s->hcap);
-			memset(s->hv + s->hn, 0, sizeof *s->hv * (s->hcap - s->hn));
-		}
-		sb_reset(&s->hv[s->hn].id);
-		sb_reset(&s->hv[s->hn].name);
-		sb_reset(&s->hv[s->hn].input);
-		const char *tid = js(d, jget(d, o, "toolCallId")), *name = js(d, jget(d, o, "toolName"));
-		if (tid)
-			sb_adds(&s->hv[s->hn].id, tid);
-		sb_adds(&s->hv[s->hn].name, name && *name ? name : "unknown");
+		if (!t->held)       /* a call whose choice printed no text */
+			turns_hold(t, NULL, ts, model_of(s), NULL, NULL, NULL, 0);
 		const struct jnode *p = jget(d, o, "parameters");
-		if (p && p->type == J_OBJ) {
-			const char *raw;
-			size_t n = jraw(d, p, &raw);
-			sb_add(&s->hv[s->hn].input, raw, n);
-		}
-		s->hn++;
+		const char *raw = NULL;
+		size_t n = p && p->type == J_OBJ ? jraw(d, p, &raw) : 0;
+		turns_hold_tool(t, js(d, jget(d, o, "toolCallId")), js(d, jget(d, o, "toolName")), raw, n);
 		s->after_assistant = true;
 		return;
 	}
-	hold_flush(s);
+	turns_release(t);
 	if (jeq(type, "message")) {
 		const struct jnode *role = jget(d, o, "role");
 		const char *text = js(d, jget(d, o, "text"));
 		if (jeq(role, "assistant")) {
-			hold(s, id, ts, text);
+			turns_hold(t, id, ts, model_of(s), NULL, NULL, text, text ? strlen(text) : 0);
 			s->after_assistant = true;
 		} else if (jeq(role, "user")) {
 			turns_prompt(t, id, ts, "human", text ? text : "", text ? strlen(text) : 0);
@@ -378,16 +334,14 @@ static void stream_record(struct droid *s, const struct jnode *o, const struct j
 		/* the final answer: a call of its own unless the last record
 		 * was the assistant message that said it */
 		const char *text = js(d, jget(d, o, "finalText"));
-		if (!was_assistant && text && *text) {
-			hold(s, id, ts, text);
-			hold_flush(s);
-		}
+		if (!was_assistant && text && *text)
+			turns_call(t, id, ts, model_of(s), NULL, NULL, NULL, 0, text, strlen(text));
 		const struct jnode *u = jget(d, o, "usage");
 		if (u && u->type == J_OBJ) {
 			struct tokens k;
 			usage_of(d, u, &k);
 			if (k.input | k.cache_read | k.cache_write | k.output)
-				turns_total(t, NULL, ts, s->model.len ? s->model.p : NULL, &k);
+				turns_total(t, NULL, ts, model_of(s), &k);
 			else if (jget(d, u, "total_tokens"))
 				lr_note(t->r, "droidtotal", "completion usage has only total_tokens, "
 					"which cannot be split into kinds; left out");
@@ -434,7 +388,7 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 			lr_note(r, "type", "record type \"%.40s\" not known; skipped",
 				type && type->type == J_STR ? js(&s.d, type) : "(none)");
 	}
-	hold_flush(&s);
+	turns_release(&s.t);
 	if (!s.stream) {
 		if (s.set.has_tokens && s.call_usage)
 			lr_note(r, "droidboth", "messages carry usage: the session total of "
@@ -446,15 +400,6 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	}
 	turns_done(&s.t);
 	free(s.set.model);
-	for (size_t i = 0; i < s.hcap; i++) {
-		sb_free(&s.hv[i].id);
-		sb_free(&s.hv[i].name);
-		sb_free(&s.hv[i].input);
-	}
-	free(s.hv);
-	free(s.names);
-	sb_free(&s.htext);
-	sb_free(&s.hid);
 	sb_free(&s.model);
 	jdoc_free(&s.d);
 }
@@ -498,13 +443,6 @@ static bool companion(const char *path)
 
 /* --- its history (agent-sessions) ------------------------------------------ */
 
-static bool jsonl_name(const char *name, int depth)
-{
-	(void)depth;
-	size_t n = strlen(name);
-	return n > 6 && !strcmp(name + n - 6, ".jsonl");
-}
-
 /* $DROID_SESSIONS_DIR (ccusage's name for it), else
  * ~/.factory/sessions: <cwd slug>/<id>.jsonl, and <id>.jsonl at its top
  * in older releases. */
@@ -512,7 +450,7 @@ static void find(struct history *h, const char *home)
 {
 	const char *env = getenv("DROID_SESSIONS_DIR");
 	char *dir = env && *env ? xstrdup(env) : path_join(home, ".factory/sessions");
-	history_walk(h, dir, 2, jsonl_name, NULL, false);
+	history_walk(h, dir, 2, history_jsonl, NULL, false);
 	free(dir);
 }
 

@@ -517,6 +517,21 @@ static void walk(struct history *h, const char *dir, int maxdepth,
 	free(v);
 }
 
+bool history_jsonl(const char *name, int depth)
+{
+	(void)depth;
+	size_t n = strlen(name);
+	return n > 6 && !strcmp(name + n - 6, ".jsonl");
+}
+
+int64_t probe_mtime(const struct session_probe *p)
+{
+	struct stat st;
+	if (fstat(p->fd, &st))
+		return TS_NONE;
+	return (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
+}
+
 void history_walk(struct history *h, const char *dir, int maxdepth,
 	bool (*want)(const char *name, int depth), const char *place, bool copy)
 {

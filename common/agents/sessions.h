@@ -123,6 +123,11 @@ void history_walk(struct history *h, const char *dir, int maxdepth,
  * (said through h->error unless it does not exist) or was listed
  * before. */
 char **history_list(struct history *h, const char *dir, size_t *n);
+/* A history_walk name filter: any *.jsonl file. */
+bool history_jsonl(const char *name, int depth);
+/* The probed file's last change, ms since the epoch (TS_NONE unknown):
+ * the last activity of a session whose records hold no time. */
+int64_t probe_mtime(const struct session_probe *p);
 /* dir "/" name, malloc'd. */
 char *path_join(const char *dir, const char *name);
 

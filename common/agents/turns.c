@@ -232,8 +232,58 @@ void turns_total(struct turns *t, const char *suffix, int64_t ts, const char *mo
 	sb_free(&id);
 }
 
+void turns_hold(struct turns *t, const char *id, int64_t ts, const char *model,
+	const struct tokens *tok, const char *usage, const char *text, size_t len)
+{
+	turns_release(t);
+	t->held = true;
+	t->hts = ts;
+	t->husage = usage;
+	t->held_tok = tok != NULL;
+	if (tok)
+		t->htok = *tok;
+	set(&t->hid, id);
+	set(&t->hmodel, model);
+	sb_reset(&t->htext);
+	if (text)
+		sb_add(&t->htext, text, len);
+}
+
+void turns_hold_tool(struct turns *t, const char *id, const char *name,
+	const char *input, size_t len)
+{
+	if (t->hn == t->hcap) {
+		t->hcap = t->hcap ? t->hcap * 2 : 8;
+		t->hv = xrealloc(t->hv, sizeof *t->hv * t->hcap);
+		memset(t->hv + t->hn, 0, sizeof *t->hv * (t->hcap - t->hn));
+	}
+	set(&t->hv[t->hn].id, id);
+	set(&t->hv[t->hn].name, name && *name ? name : "unknown");
+	sb_reset(&t->hv[t->hn].input);
+	if (input)
+		sb_add(&t->hv[t->hn].input, input, len);
+	t->hn++;
+}
+
+void turns_release(struct turns *t)
+{
+	if (!t->held)
+		return;
+	t->held = false;
+	t->hnames = xrealloc(t->hnames, sizeof *t->hnames * (t->hn + 1));
+	for (size_t i = 0; i < t->hn; i++)
+		t->hnames[i] = t->hv[i].name.p;
+	turns_call(t, nz(&t->hid), t->hts, nz(&t->hmodel), t->held_tok ? &t->htok : NULL,
+		t->husage, t->hnames, (int)t->hn, t->htext.p, t->htext.len);
+	for (size_t i = 0; i < t->hn; i++)
+		turns_tool(t, nz(&t->hv[i].id), t->hv[i].name.p, t->hv[i].input.p,
+			t->hv[i].input.len, t->hts);
+	t->hn = 0;
+}
+
 void turns_done(struct turns *t)
 {
+	turns_release(t);
 	settle(t);
 	turns_session(t, TS_NONE);
 	for (size_t i = 0; i < t->capt; i++) {
@@ -245,6 +295,12 @@ void turns_done(struct turns *t)
 	sb_free(&t->session); sb_free(&t->cwd); sb_free(&t->version); sb_free(&t->file);
 	sb_free(&t->subagent); sb_free(&t->subagent_type); sb_free(&t->spawn);
 	sb_free(&t->prompt); sb_free(&t->root); sb_free(&t->call); sb_free(&t->id);
+	for (size_t i = 0; i < t->hcap; i++) {
+		sb_free(&t->hv[i].id); sb_free(&t->hv[i].name); sb_free(&t->hv[i].input);
+	}
+	free(t->hv);
+	free(t->hnames);
+	sb_free(&t->hid); sb_free(&t->hmodel); sb_free(&t->htext);
 }
 
 /* --- messages of Anthropic-style content blocks ---------------------------- */

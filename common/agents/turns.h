@@ -37,6 +37,15 @@ struct turns {
 	struct turn_tool *t;
 	size_t nt, capt;
 	struct sbuf id;         /* made ids */
+	/* the held call (turns_hold) */
+	bool held, held_tok;
+	int64_t hts;
+	const char *husage;     /* a literal */
+	struct tokens htok;
+	struct sbuf hid, hmodel, htext;
+	struct { struct sbuf id, name, input; } *hv;
+	size_t hn, hcap;
+	const char **hnames;
 };
 
 /* Start reading a file of agent a (its name); the caller fills session
@@ -95,3 +104,15 @@ typedef const char *turns_result_fn(struct jdoc *d, const struct jnode *block,
 void turns_user(struct turns *t, struct jdoc *d, const struct jnode *content,
 	const char *id, int64_t ts, turns_result_fn *fn,
 	size_t (*unwrap)(char *text, size_t len));
+
+/* --- a call held until its tool calls are known -----------------------------
+ * Formats that write a call's tool calls after it (Droid's stream-json,
+ * Aider's "Applied edit" lines) hold the call, add its tools, and release
+ * it at the next record that is neither: the call's record names them. */
+void turns_hold(struct turns *t, const char *id, int64_t ts, const char *model,
+	const struct tokens *tok, const char *usage, const char *text, size_t len);
+/* A tool call of the held call (id NULL makes one). */
+void turns_hold_tool(struct turns *t, const char *id, const char *name,
+	const char *input, size_t len);
+/* Write the held call and its tool calls (nothing when none is held). */
+void turns_release(struct turns *t);
