@@ -28,8 +28,8 @@ endif
 PROGS = $(filter-out agent-snoop,$(basename $(notdir $(wildcard cmd/*.c))))
 
 # Libraries per program, one plain line each.
-LDLIBS_agent-sessions =
-LDLIBS_agent-events = -ljq -pthread
+LDLIBS_agent-sessions = -lsqlite3
+LDLIBS_agent-events = -ljq -lsqlite3 -pthread
 LDLIBS_agent-ledger =
 LDLIBS_agent-tag = -lpcre2-8 -lyaml -lm -ldl
 LDLIBS_agent-stack = -lyaml -ljq -lm
@@ -103,7 +103,7 @@ $(B)/bin/%: $(B)/cmd/%.o $(B)/libcommon.a
 # Unit tests of common/: each prints TAP.
 $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libcommon.a -ljq -lpcre2-8 -lyaml -lz -lm
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libcommon.a -ljq -lpcre2-8 -lyaml -lsqlite3 -lz -lm
 
 # --- BPF (libbpf-tools layout) ----------------------------------------------
 BPF_CLANG ?= clang
@@ -144,7 +144,7 @@ FUZZ_CC ?= clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
 COV_FLAGS = -g -O1 -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping
 FUZZ_SECONDS ?= 60
-FUZZ_LIBS = -ljq -lpcre2-8 -lyaml -lcurl -lz -lm
+FUZZ_LIBS = -ljq -lpcre2-8 -lyaml -lcurl -lsqlite3 -lz -lm
 FUZZ_DEPS = fuzz/fuzz.h $(COMMON_HDR) $(wildcard cmd/*.c)
 
 # One instrumented tree: $(1) the folder, $(2) the compiler flags.

@@ -143,6 +143,27 @@ static bool asked(const struct agent *const *upto, const char *key, bool time)
 	return false;
 }
 
+/* The first "key": NUMBER in the head as a time: milliseconds since the
+ * epoch (13 digits) or seconds (10), as some agents write times. */
+static int64_t head_ms(const char *h, size_t n, const char *key)
+{
+	size_t kl = strlen(key);
+	for (const char *p = h, *e = h + n; (p = memmem(p, (size_t)(e - p), key, kl)); p += kl) {
+		const char *q = p + kl;
+		if (p == h || p[-1] != '"' || q >= e || *q != '"')
+			continue;
+		for (q++; q < e && (*q == ' ' || *q == '\n' || *q == '\r' || *q == '\t' || *q == ':'); q++)
+			;
+		int64_t v = 0;
+		int d = 0;
+		while (q < e && *q >= '0' && *q <= '9' && d < 14)
+			v = v * 10 + (*q++ - '0'), d++;
+		if (d == 13 || d == 10)
+			return d == 10 ? v * 1000 : v;
+	}
+	return TS_NONE;
+}
+
 /* The earliest time in the head, under any agent's time keys. */
 static int64_t head_ts(struct head *hd)
 {
@@ -152,7 +173,7 @@ static int64_t head_ts(struct head *hd)
 			if (asked(a, *k, true))
 				continue;
 			char *v = head_find(hd, *k);
-			int64_t t = v ? ts_parse(v, strlen(v)) : TS_NONE;
+			int64_t t = v ? ts_parse(v, strlen(v)) : head_ms(hd->h, hd->n, *k);
 			free(v);
 			if (t != TS_NONE && (best == TS_NONE || t < best))
 				best = t;
@@ -291,13 +312,20 @@ static struct infile *order_files(int n, char **v)
 static bool one_file(struct ev_ctx *c, const char *path, const struct agent *force)
 {
 	struct lreader r;
-	if (lr_open(&r, path) < 0)
+	/* FILE#ID: one session of a database (agent-sessions(1)); the file
+	 * name lives until the reader is closed (it names its diagnostics) */
+	const char *sid;
+	char *file = agent_path_split(path, &sid);
+	if (lr_open(&r, file ? file : path) < 0) {
+		free(file);
 		return true;
+	}
 	const char *head;
 	size_t n = lr_peek(&r, AGENT_SNIFF_SIZE, &head);
-	const struct agent *a = force ? force : agent_sniff(head, n, path);
+	const struct agent *a = force ? force : agent_sniff(head, n, file ? file : path);
 	if (c->spec && a && !a->parallel) {
 		lr_close(&r);
+		free(file);
 		return false;
 	}
 	if (!n && r.failed) {
@@ -318,6 +346,7 @@ static bool one_file(struct ev_ctx *c, const char *path, const struct agent *for
 		ev_file_done(c);
 	}
 	lr_close(&r);
+	free(file);
 	out_maybe_flush();
 	return true;
 }

@@ -20,6 +20,7 @@ struct sess {
 	struct session_meta m;
 	char *subagent_type;    /* from a file beside it */
 	bool ok;
+	bool listed;            /* one of a database's sessions, read with it */
 };
 
 static struct sess *sv;
@@ -94,7 +95,7 @@ static uint64_t devino(const struct stat *st)
  * agent_list. */
 static void find_all(const char *home, const char *const *dirs)
 {
-	struct history h = {.error = bad, .dirs = dirs};
+	struct history h = {.error = bad, .dirs = dirs, .root = root_real};
 	for (int i = 0; agent_list[i]; i++) {
 		if (agents && !(agents & 1u << i))
 			continue;
@@ -131,6 +132,32 @@ static void probe(struct sess *s)
 			s->ok = true;
 	}
 	close(fd);
+}
+
+/* A database holds many sessions (session_meta.next): one entry each,
+ * after the others, read already.  Returns sv[i] (sv may move). */
+static struct sess *expand(size_t i)
+{
+	size_t k = 0;
+	for (struct session_meta *n = sv[i].m.next; n; n = n->next)
+		k++;
+	sv = xrealloc(sv, (sn + k + 1) * sizeof *sv);
+	struct session_meta *n = sv[i].m.next;
+	sv[i].m.next = NULL;
+	while (n) {
+		struct sess *s = &sv[sn++];
+		memset(s, 0, sizeof *s);
+		s->f = sv[i].f;
+		s->f.path = xstrdup(sv[i].f.path);
+		s->f.place = sv[i].f.place ? xstrdup(sv[i].f.place) : NULL;
+		s->m = *n;
+		s->m.next = NULL;
+		s->ok = s->listed = true;
+		struct session_meta *nx = n->next;
+		free(n);
+		n = nx;
+	}
+	return &sv[i];
 }
 
 /* A session found both as an archived copy and not: the one not archived
@@ -186,7 +213,7 @@ static int by_last(const void *a, const void *b)
 	const struct sess *x = a, *y = b;
 	if (x->m.last != y->m.last)
 		return x->m.last < y->m.last ? -1 : 1;   /* TS_NONE is the least */
-	return strcmp(x->f.path, y->f.path);
+	return strcmp(x->m.name ? x->m.name : x->f.path, y->m.name ? y->m.name : y->f.path);
 }
 
 static void json_member(const char *key, const char *val)
@@ -213,7 +240,7 @@ static void print_json(const struct sess *s)
 	sb_adds(&stdout_sb, "{\"agent\":");
 	sb_json_str(&stdout_sb, name, strlen(name));
 	json_member("id", m->id);
-	json_member("path", s->f.path);
+	json_member("path", s->m.name ? s->m.name : s->f.path);
 	json_member("cwd", m->cwd);
 	json_ts("first", m->first);
 	json_ts("last", m->last);
@@ -274,7 +301,10 @@ static size_t read_and_select(bool json)
 {
 	for (size_t i = 0; i < sn; i++) {
 		struct sess *s = &sv[i];
-		probe(s);
+		if (!s->listed)
+			probe(s);
+		if (s->ok && s->m.next)
+			s = expand(i);
 		if (!s->ok)
 			continue;
 		const struct agent *a = s->m.agent;
@@ -358,7 +388,7 @@ int main(int argc, char **argv)
 		if (json) {
 			print_json(&sv[i]);
 		} else {
-			sb_adds(&stdout_sb, sv[i].f.path);
+			sb_adds(&stdout_sb, sv[i].m.name ? sv[i].m.name : sv[i].f.path);
 			sb_addc(&stdout_sb, nul ? '\0' : '\n');
 		}
 		out_maybe_flush();

@@ -23,7 +23,7 @@ detect() {
 		ln -s "$_dir/$_f" "$TMP/h/.claude/projects/p/$_i.jsonl"
 	done < "$TMP/files"
 	agent-sessions --home "$TMP/h" --json 2>/dev/null |
-		sed -n 's|^{"agent":"\([a-z]*\)".*"path":"[^"]*/p/\([0-9]*\)\.jsonl".*|\2 \1|p' > "$TMP/sess"
+		sed -n 's|^{"agent":"\([a-z]*\)".*"path":"[^"]*/p/\([0-9]*\)\.jsonl[#"].*|\2 \1|p' | sort -u > "$TMP/sess"
 	_i=0
 	while IFS= read -r _f; do
 		_i=$((_i + 1))

@@ -141,7 +141,7 @@ create_file	write	edit	-	write:write:/p/f
 view	read	inspect	burst	read:read:/p/f
 find	other	unmatched	-	-
 search	other	unmatched	-	-
-fetch	other	unmatched	-	-
+fetch	web	research	burst	net:net:h.example
 grep_search	search	inspect	burst	read:search:/p/f
 LSP	search	inspect	burst	read:search:/p/f
 TaskGet	plan	plan	-	-

@@ -218,7 +218,13 @@ size_t agent_dir_up(const char *path, int up, const char **d);
 void agent_scan_members(const char *s, size_t n, bool back,
 	bool (*member)(void *arg, const char *k, size_t kn, const char *v, size_t vn), void *arg);
 
+/* "FILE#ID", one session ID of the database FILE (agent-sessions(1)):
+ * FILE (malloc'd), *id pointing at ID in path, when FILE exists and path
+ * itself does not; NULL for any other path (sqlitedb.c). */
+char *agent_path_split(const char *path, const char **id);
+
 extern const struct agent agent_claude, agent_codex, agent_gemini;
 extern const struct agent agent_copilot, agent_qwen, agent_kimi;
 extern const struct agent agent_droid, agent_cursor, agent_amp, agent_aider;
+extern const struct agent agent_opencode, agent_goose;
 #endif

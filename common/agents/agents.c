@@ -20,6 +20,8 @@ const struct agent *const agent_list[] = {
 	&agent_cursor,
 	&agent_amp,
 	&agent_aider,
+	&agent_opencode,
+	&agent_goose,
 	NULL
 };
 

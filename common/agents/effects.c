@@ -203,7 +203,7 @@ static void dispatch(struct found *f, const char *name, const char *input, size_
 		return;
 	}
 	static const char *const pathkeys[] = {"file_path", "absolute_path", "notebook_path",
-		"path", "dir_path", NULL};
+		"path", "dir_path", "filePath", NULL};
 	static const char *const dirkeys[] = {"workdir", "directory", "cwd", "working_directory",
 		"dir_path", NULL};
 	const char *p;
@@ -309,6 +309,8 @@ static void dispatch(struct found *f, const char *name, const char *input, size_
 			const char *s = jsn(&d, jget(&d, o, "input"), &n);
 			if (!s)
 				s = jsn(&d, jget(&d, o, "patch"), &n);
+			if (!s)   /* OpenCode's apply_patch */
+				s = jsn(&d, jget(&d, o, "patchText"), &n);
 			if (s)
 				patch(f, shell_strdup(&f->sh, s, n), n, cwd);
 		} else {

@@ -545,6 +545,13 @@ void session_meta_free(struct session_meta *m)
 	free(m->cwd);
 	free(m->version);
 	free(m->project_hash);
+	free(m->name);
+	for (struct session_meta *n = m->next, *nx; n; n = nx) {
+		nx = n->next;
+		n->next = NULL;
+		session_meta_free(n);
+		free(n);
+	}
 	uint64_t b = m->bytes;
 	memset(m, 0, sizeof *m);
 	m->bytes = b;

@@ -26,6 +26,10 @@ struct session_meta {
 	                     * recorded (Gemini: sha256 of its root) */
 	int64_t first, last;  /* TS_NONE when unknown */
 	uint64_t bytes;
+	/* A file of many sessions (a database): name is how agent-events
+	 * is given this one ("FILE#ID"), next the file's next session. */
+	char *name;
+	struct session_meta *next;
 };
 
 /* Read the head and tail of the regular file open as fd (size bytes) and
@@ -110,6 +114,7 @@ struct history {
 	/* directories to look in for histories kept in projects (Aider's):
 	 * --project-root and agent-sessions' operands; NULL-ended, or NULL */
 	const char *const *dirs;
+	const char *root;               /* --project-root's real path, or NULL */
 	void (*error)(const char *path, const char *msg);
 	struct hmap seen_dirs;
 };

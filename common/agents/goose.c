@@ -1,0 +1,540 @@
+/* SPDX-License-Identifier: MIT */
+/* goose.c: Goose (block/goose), its sessions.db.
+ *
+ * Goose keeps every session in one SQLite database,
+ * ${GOOSE_PATH_ROOT:+$GOOSE_PATH_ROOT/data}, else
+ * ${XDG_DATA_HOME:-~/.local/share}/goose, then sessions/sessions.db:
+ *
+ *   sessions   one row a session: id ("20251202_1"), working_dir,
+ *              created_at, updated_at, token columns (below), later
+ *              model_config_json and provider_name;
+ *   messages   id, session_id, role, content_json (a list of items: text,
+ *              toolRequest {id, toolCall {status, value {name,
+ *              arguments}}}, toolResponse {id, toolResult {status}},
+ *              thinking, ...), created_timestamp (seconds).
+ *
+ * Tokens exist only per session: input_tokens, output_tokens and
+ * total_tokens describe the latest turn, accumulated_input_tokens,
+ * accumulated_output_tokens and accumulated_total_tokens the whole
+ * session.  The accumulated family is written as one llm record with
+ * "usage":"session" (id "<session>:usage"); the model calls carry no
+ * tokens of their own.  No cache split is recorded.  When
+ * accumulated_total_tokens exceeds input + output, the remainder is
+ * output the provider counted apart (a model's thoughts): it is added to
+ * output and shown as reasoning.  A session whose accumulated columns are
+ * NULL recorded no usage: its calls carry "usage":"none". */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "agent.h"
+#include "events.h"
+#include "sessions.h"
+#include "sqlitedb.h"
+
+struct goose {
+	struct ev_ctx *c;
+	struct lreader *r;
+	const char *path;
+	struct sdb *db;
+	char *session, *cwd, *model, *prompt;
+	int64_t created, updated;
+	bool started, has_usage;
+	struct tokens usage;
+	struct sbuf text, id;
+	struct hmap res;        /* toolResponse by id: (time << 2 | status) + 1 */
+};
+
+static void set_str(char **dst, const char *s)
+{
+	char *v = s ? xstrdup(s) : NULL;
+	free(*dst);
+	*dst = v;
+}
+
+static void ev_of(const struct goose *g, struct event *e, const char *kind)
+{
+	ev_init(e);
+	e->kind = kind;
+	e->agent = "goose";
+	e->session = g->session;
+}
+
+static void ensure_session(struct goose *g, int64_t ts)
+{
+	if (g->started)
+		return;
+	g->started = true;
+	struct event e;
+	ev_of(g, &e, "session");
+	e.ts = g->created != TS_NONE ? g->created : ts;
+	e.cwd = g->cwd;
+	e.file = g->path;
+	ev_session(g->c, &e);
+}
+
+/* "<session>:m<message id>" */
+static const char *msg_id(struct goose *g, struct jdoc *d, int64_t id)
+{
+	sb_reset(&g->id);
+	sb_printf(&g->id, "%s:m%lld", g->session, (long long)id);
+	return jstrdup(d, g->id.p, g->id.len);
+}
+
+static bool is_command(const char *t)
+{
+	if (t[0] != '/' || !isalpha((unsigned char)t[1]))
+		return false;
+	const char *p = t + 1;
+	while (isalnum((unsigned char)*p) || *p == '-' || *p == '_')
+		p++;
+	return !*p || isspace((unsigned char)*p);
+}
+
+/* A count as recorded: NULL and negatives are 0, at most 2^53. */
+static int64_t count(sqlite3_stmt *st, int i, bool *any)
+{
+	int64_t v = sdb_int(st, i, -1);
+	if (v < 0)
+		return 0;
+	*any = true;
+	return v > (INT64_C(1) << 53) ? INT64_C(1) << 53 : v;
+}
+
+/* The tool responses of the session: status and time by call id. */
+static void responses(struct goose *g)
+{
+	sqlite3_stmt *st = sdb_prepare(g->db,
+		"SELECT content_json, created_timestamp FROM messages "
+		"WHERE session_id = ?1 AND instr(content_json, 'toolResponse') > 0");
+	if (!st)
+		return;
+	sqlite3_bind_text(st, 1, g->session, -1, SQLITE_STATIC);
+	struct jdoc d = {0};
+	while (sdb_row(g->db, st)) {
+		size_t n;
+		const char *t = sdb_text(st, 0, &n);
+		int64_t at = sdb_time(st, 1);
+		if (!t || jparse(&d, t, n) < 0 || jroot(&d)->type != J_ARR)
+			continue;
+		JFOR(&d, jroot(&d), it) {
+			size_t il;
+			const char *id = jsn(&d, jget(&d, it, "id"), &il);
+			if (!jeq(jget(&d, it, "type"), "toolResponse") || !id)
+				continue;
+			const struct jnode *s = jgetv(&d, it, "toolResult", "status", NULL);
+			int64_t code = jeq(s, "success") ? 1 : jeq(s, "error") ? 2 : 0;
+			*hm_put(&g->res, hash64(id, il, 0x9005e), NULL) =
+				((at == TS_NONE ? 0 : at) << 2 | code) + 1;
+		}
+	}
+	sqlite3_finalize(st);
+	jdoc_free(&d);
+}
+
+/* The text items of a message's content. */
+static bool content_text(struct goose *g, struct jdoc *d, const struct jnode *content)
+{
+	sb_reset(&g->text);
+	JFOR(d, content, it)
+		if (jeq(jget(d, it, "type"), "text")) {
+			const struct jnode *t = jget(d, it, "text");
+			if (t && t->type == J_STR) {
+				if (g->text.len)
+					sb_addc(&g->text, '\n');
+				jstr(t, &g->text);
+			}
+		}
+	return g->text.len > 0;
+}
+
+static bool has_item(struct jdoc *d, const struct jnode *content, const char *type)
+{
+	JFOR(d, content, it)
+		if (jeq(jget(d, it, "type"), type))
+			return true;
+	return false;
+}
+
+/* Goose's text editor is one tool for reading and writing: a view is a
+ * read. */
+static const char *editor_kind(struct jdoc *d, const char *name, const struct jnode *args)
+{
+	const char *b = strstr(name, "__");
+	b = b ? b + 2 : name;
+	if (strcmp(b, "text_editor"))
+		return NULL;
+	return jeq(jget(d, args, "command"), "view") ? "read" : "write";
+}
+
+static void do_tool(struct goose *g, struct jdoc *d, const struct jnode *it,
+	const char *llm, int64_t ts)
+{
+	size_t il;
+	const char *id = jsn(d, jget(d, it, "id"), &il);
+	if (!id || ev_seen(&g->c->seen_tool, g->session, id))
+		return;
+	const struct jnode *call = jget(d, it, "toolCall");
+	const struct jnode *v = jget(d, call, "value");
+	const char *name = js(d, jget(d, v, "name"));
+	const struct jnode *args = jget(d, v, "arguments");
+	struct event e;
+	ev_of(g, &e, "tool");
+	e.id = id;
+	e.parent = llm;
+	e.prompt = g->prompt;
+	e.tool = name ? name : "unknown";
+	e.tool_kind = editor_kind(d, e.tool, args);
+	e.cwd = g->cwd;
+	e.ts = ts;
+	int64_t *r = hm_get(&g->res, hash64(id, il, 0x9005e));
+	if (jeq(jget(d, call, "status"), "error")) {
+		e.status = "error";     /* the model's call could not be made */
+	} else if (r && *r) {
+		int64_t x = *r - 1, end = x >> 2;
+		e.status = (x & 3) == 1 ? "ok" : (x & 3) == 2 ? "error" : "unknown";
+		if (end && ts != TS_NONE && end >= ts)
+			e.duration_ms = end - ts;
+	} else {
+		e.status = "unknown";
+	}
+	const char *raw = "{}";
+	size_t rl = 2;
+	if (args && args->type == J_OBJ)
+		rl = jraw(d, args, &raw);
+	/* the effects of a view are a read's: ask for them under the name
+	 * the table gives that kind */
+	struct event fx = e;
+	if (e.tool_kind && !strcmp(e.tool_kind, "read"))
+		fx.tool = "text_editor view";
+	e.class = effects_class(&fx, raw, rl);
+	fx.class = e.class;
+	ev_emit(g->c, &e);
+	effects_tool(g->c, &fx, raw, rl);
+}
+
+static void do_message(struct goose *g, struct jdoc *d, sqlite3_stmt *ms)
+{
+	int64_t mid = sdb_int(ms, 0, 0);
+	const char *role = sdb_text(ms, 1, NULL);
+	int64_t ts = sdb_time(ms, 3);
+	const struct jnode *content = jroot(d);
+	const char *id = msg_id(g, d, mid);
+	ensure_session(g, ts);
+	bool text = content_text(g, d, content);
+	struct event e;
+	if (role && !strcmp(role, "user")) {
+		/* a turn that only returns tool results is no prompt */
+		if (!text || has_item(d, content, "toolResponse"))
+			return;
+		set_str(&g->prompt, id);
+		if (ev_seen(&g->c->seen_prompt, g->session, id))
+			return;
+		ev_of(g, &e, "prompt");
+		e.ts = ts;
+		e.id = id;
+		e.prompt = id;
+		e.origin = is_command(g->text.p) ? "command" : "human";
+		e.text = g->text.p;
+		e.text_len = g->text.len;
+		ev_emit(g->c, &e);
+		return;
+	}
+	if (!role || strcmp(role, "assistant")) {
+		lr_note(g->r, "role", "message %s with role %s; ignored", id, role ? role : "(none)");
+		return;
+	}
+	if (!ev_seen(&g->c->seen_call, g->session, id)) {
+		ev_of(g, &e, "llm");
+		e.ts = ts;
+		e.id = id;
+		e.parent = g->prompt;
+		e.prompt = g->prompt;
+		e.model = g->model;
+		if (!g->has_usage)
+			e.usage = "none";
+		int nt = 0;
+		JFOR(d, content, it)
+			nt += jeq(jget(d, it, "type"), "toolRequest");
+		if (nt) {
+			e.tools = jalloc(d, sizeof *e.tools * (size_t)nt);
+			JFOR(d, content, it)
+				if (jeq(jget(d, it, "type"), "toolRequest")) {
+					const char *nm = js(d, jgetv(d, it, "toolCall", "value", "name", NULL));
+					e.tools[e.ntools++] = nm ? nm : "unknown";
+				}
+		}
+		if (text) {
+			e.text = g->text.p;
+			e.text_len = g->text.len;
+		}
+		ev_emit(g->c, &e);
+	}
+	JFOR(d, content, it)
+		if (jeq(jget(d, it, "type"), "toolRequest"))
+			do_tool(g, d, it, id, ts);
+}
+
+/* The session's accumulated usage, one record after its calls. */
+static void usage_record(struct goose *g)
+{
+	if (!g->has_usage)
+		return;
+	struct sbuf id = {0};
+	sb_printf(&id, "%s:usage", g->session);
+	if (!ev_seen(&g->c->seen_call, g->session, id.p)) {
+		struct event e;
+		ev_of(g, &e, "llm");
+		e.ts = g->updated != TS_NONE ? g->updated : g->created;
+		e.id = id.p;
+		e.model = g->model;
+		e.usage = "session";
+		e.has_tokens = true;
+		e.tokens = g->usage;
+		ensure_session(g, e.ts);
+		ev_emit(g->c, &e);
+	}
+	sb_free(&id);
+}
+
+static void one_session(struct goose *g, sqlite3_stmt *ss, sqlite3_stmt *ms, bool model_col)
+{
+	set_str(&g->session, sdb_text(ss, 0, NULL));
+	set_str(&g->cwd, sdb_text(ss, 1, NULL));
+	set_str(&g->prompt, NULL);
+	set_str(&g->model, NULL);
+	g->created = sdb_time(ss, 2);
+	g->updated = sdb_time(ss, 3);
+	g->started = false;
+	bool any = false;
+	memset(&g->usage, 0, sizeof g->usage);
+	int64_t in = count(ss, 4, &any), out = count(ss, 5, &any), total = count(ss, 6, &any);
+	g->has_usage = any;
+	g->usage.input = in;
+	g->usage.output = out;
+	if (total > in + out) {
+		g->usage.reasoning = total - in - out;
+		g->usage.output += g->usage.reasoning;
+	}
+	if (model_col) {
+		size_t n;
+		const char *mj = sdb_text(ss, 7, &n);
+		struct jdoc d = {0};
+		if (mj && jparse(&d, mj, n) == 0)
+			set_str(&g->model, js(&d, jget(&d, jroot(&d), "model_name")));
+		jdoc_free(&d);
+	}
+	if (!g->session)
+		return;
+	hm_clear(&g->res);
+	responses(g);
+	sqlite3_reset(ms);
+	sqlite3_bind_text(ms, 1, g->session, -1, SQLITE_TRANSIENT);
+	struct jdoc d = {0};
+	while (sdb_row(g->db, ms)) {
+		size_t n;
+		const char *t = sdb_text(ms, 2, &n);
+		if (!t || jparse(&d, t, n) < 0 || jroot(&d)->type != J_ARR) {
+			lr_warn(g->r, "content", "session %s message %lld: content_json is not a JSON array; skipped",
+				g->session, (long long)sdb_int(ms, 0, 0));
+			continue;
+		}
+		do_message(g, &d, ms);
+	}
+	jdoc_free(&d);
+	ensure_session(g, TS_NONE);
+	usage_record(g);
+	ev_file_done(g->c);
+}
+
+static void run(struct ev_ctx *c, struct lreader *r, const char *path)
+{
+	struct goose g = {.c = c, .r = r, .path = path, .created = TS_NONE, .updated = TS_NONE};
+	const char *only = NULL, *why;
+	char *file = agent_path_split(path, &only);
+	struct sdb s;
+	if (sdb_open(&s, file ? file : path, &why)) {
+		diag_at(path, 0, "%s", why);
+		diag_errors++;
+		free(file);
+		return;
+	}
+	s.name = path;
+	g.db = &s;
+	if (s.nowal)
+		lr_note(r, "wal", "its write-ahead log (-wal) cannot be read here; its newest rows are left out");
+	if (!sdb_has(&s, "sessions", "working_dir") || !sdb_has(&s, "messages", "content_json")) {
+		diag_at(path, 0, "a SQLite database without Goose's tables (sessions, messages)");
+		diag_errors++;
+		sdb_close(&s);
+		free(file);
+		return;
+	}
+	bool model_col = sdb_has(&s, "sessions", "model_config_json");
+	bool acc = sdb_has(&s, "sessions", "accumulated_total_tokens");
+	struct sbuf q = {0};
+	sb_printf(&q, "SELECT id, working_dir, created_at, updated_at, %s, %s FROM sessions %s",
+		acc ? "accumulated_input_tokens, accumulated_output_tokens, accumulated_total_tokens" :
+		"NULL, NULL, NULL",
+		model_col ? "model_config_json" : "NULL",
+		only ? "WHERE id = ?1" : "ORDER BY created_at, id");
+	sqlite3_stmt *ss = sdb_prepare(&s, q.p);
+	sqlite3_stmt *ms = sdb_prepare(&s,
+		"SELECT id, role, content_json, created_timestamp FROM messages "
+		"WHERE session_id = ?1 ORDER BY created_timestamp, id");
+	sb_free(&q);
+	if (ss && ms) {
+		if (only)
+			sqlite3_bind_text(ss, 1, only, -1, SQLITE_STATIC);
+		bool any = false;
+		while (sdb_row(&s, ss)) {
+			any = true;
+			one_session(&g, ss, ms, model_col);
+		}
+		if (!any && only && !s.failed) {
+			diag_at(path, 0, "no session %s in the database", only);
+			diag_errors++;
+		}
+	}
+	sqlite3_finalize(ss);
+	sqlite3_finalize(ms);
+	sdb_close(&s);
+	free(file);
+	free(g.session);
+	free(g.cwd);
+	free(g.model);
+	free(g.prompt);
+	sb_free(&g.text);
+	sb_free(&g.id);
+	hm_free(&g.res);
+}
+
+/* A database with sessions and messages and without the Go opencode's
+ * files table: 95. */
+static int sniff(const struct agent_head *h)
+{
+	if (!sdb_magic(h->p, h->n))
+		return 0;
+	const char *t = sdb_tables(h->path);
+	return strstr(t, " sessions ") && strstr(t, " messages ") && !strstr(t, " files ") ? 95 : 0;
+}
+
+/* --- its history (agent-sessions) ---------------------------------------- */
+
+static bool db_name(const char *name, int depth)
+{
+	return !strcmp(name, "sessions.db");
+}
+
+static void find_in(struct history *h, const char *data)
+{
+	char *d = path_join(data, "sessions");
+	history_walk(h, d, 0, db_name, NULL, false);
+	free(d);
+}
+
+/* sessions/sessions.db in $GOOSE_PATH_ROOT/data, $XDG_DATA_HOME/goose and
+ * ~/.local/share/goose. */
+static void find(struct history *h, const char *home)
+{
+	const char *root = getenv("GOOSE_PATH_ROOT"), *xdg = getenv("XDG_DATA_HOME");
+	if (root && *root) {
+		char *d = path_join(root, "data");
+		find_in(h, d);
+		free(d);
+	}
+	if (xdg && *xdg == '/') {
+		char *d = path_join(xdg, "goose");
+		find_in(h, d);
+		free(d);
+	}
+	char *d = path_join(home, ".local/share/goose");
+	find_in(h, d);
+	free(d);
+}
+
+static int probe(const struct agent *a, struct session_probe *p, const char **why)
+{
+	struct sdb s;
+	if (sdb_open(&s, p->path, why))
+		return -1;
+	sqlite3_stmt *st = sdb_prepare(&s,
+		"SELECT s.id, s.working_dir, s.created_at, s.updated_at, "
+		"(SELECT max(created_timestamp) FROM messages m WHERE m.session_id = s.id) "
+		"FROM sessions s ORDER BY s.created_at, s.id");
+	struct session_meta *m = p->m, **next = &p->m->next;
+	bool any = false;
+	while (sdb_row(&s, st)) {
+		const char *id = sdb_text(st, 0, NULL);
+		if (!id || !*id)
+			continue;
+		if (any) {
+			m = xcalloc(1, sizeof *m);
+			m->agent = a;
+			*next = m;
+			next = &m->next;
+		}
+		any = true;
+		m->first = m->last = TS_NONE;
+		m->bytes = 0;
+		m->id = xstrdup(id);
+		const char *cwd = sdb_text(st, 1, NULL);
+		if (cwd && *cwd)
+			m->cwd = xstrdup(cwd);
+		for (int i = 2; i <= 4; i++) {
+			int64_t t = sdb_time(st, i);
+			if (t == TS_NONE)
+				continue;
+			if (m->first == TS_NONE || t < m->first)
+				m->first = t;
+			if (m->last == TS_NONE || t > m->last)
+				m->last = t;
+		}
+		struct sbuf name = {0};
+		sb_printf(&name, "%s#%s", p->path, id);
+		m->name = name.p;
+	}
+	bool failed = s.failed;
+	sqlite3_finalize(st);
+	sdb_close(&s);
+	if (failed) {
+		*why = "cannot read its sessions (said above)";
+		return -1;
+	}
+	if (!any) {
+		*why = "no sessions in the database";
+		return -1;
+	}
+	return 0;
+}
+
+/* --- the agent ------------------------------------------------------------ */
+
+/* Its tools: the developer extension's, named EXTENSION__TOOL, and the
+ * same names without the extension (newer builds).  Other extensions'
+ * tools are MCP tools by the naming rule. */
+static const struct tool_map goose_tools[] = {
+	TOOL("developer__shell", TK_SHELL), TOOL("shell", TK_SHELL),
+	TOOL("developer__text_editor", TK_WRITE), TOOL("text_editor", TK_WRITE),
+	TOOL("text_editor view", TK_READ),
+	TOOL("developer__analyze", TK_SEARCH), TOOL("analyze", TK_SEARCH),
+	TOOL("developer__list_windows", TK_OTHER), TOOL("developer__screen_capture", TK_OTHER),
+	TOOL("developer__image_processor", TK_OTHER),
+	TOOL("todo__todo_write", TK_PLAN), TOOL("todo__todo_read", TK_PLAN),
+	TOOL("todo_write", TK_PLAN), TOOL("todo_read", TK_PLAN),
+	TOOL("dynamic_task__create_task", TK_DELEGATE), TOOL("subagent__execute_task", TK_DELEGATE),
+	TOOL("platform__manage_extensions", TK_OTHER), TOOL("platform__search_available_extensions", TK_OTHER),
+	TOOL("platform__read_resource", TK_READ), TOOL("platform__list_resources", TK_LIST),
+	TOOL("computercontroller__web_scrape", TK_WEB), TOOL("computercontroller__web_search", TK_WEB),
+	TOOL(NULL, TK_OTHER)
+};
+
+const struct agent agent_goose = {
+	.name = "goose",
+	.title = "Goose",
+	.tools = goose_tools,
+	.sniff = sniff,
+	.run = run,
+	.probe = probe,
+	.find = find,
+};

@@ -1,0 +1,1453 @@
+/* SPDX-License-Identifier: MIT */
+/* opencode.c: OpenCode (sst/opencode, now anomalyco/opencode), and the
+ * older Go opencode (opencode-ai/opencode) that shares its name.
+ *
+ * OpenCode keeps its history in its data directory
+ * (${OPENCODE_DATA_DIR:-${XDG_DATA_HOME:-~/.local/share}/opencode}), in
+ * one of these shapes, all read here:
+ *
+ *   opencode.db           SQLite since 1.2 (opencode-<channel>.db for the
+ *                         beta channels): tables session (one row a
+ *                         session: id, parent_id, directory, version,
+ *                         time_created), message (id, session_id, data)
+ *                         and part (id, message_id, session_id, data); data
+ *                         is the JSON object the legacy files held, without
+ *                         its ids;
+ *   storage/              before 1.2: session/<project>/<ses>.json,
+ *                         message/<ses>/<msg>.json, part/<msg>/<prt>.json
+ *                         (files the migration may leave beside the
+ *                         database: message ids are counted once);
+ *   opencode export       one JSON document {info: <session>, messages:
+ *                         [{info: <message>, parts: [<part>...]}]} (what
+ *                         Entire CLI stores of a session).
+ *
+ * A user message is a prompt.  An assistant message is a model call, or
+ * one call per step when its parts hold step-finish parts (older
+ * versions ran several steps in one message): the step-finish carries
+ * that step's tokens, the message the same tokens summed, so one or the
+ * other is counted, never both.  Tokens: input excludes cache read and
+ * write; output excludes reasoning, which agent-event(5) counts in output.
+ *
+ * A subtask (the task tool) runs in a session of its own whose parentID
+ * is the caller's; the caller's task part names it in
+ * state.metadata.sessionId.  Its records carry the caller's session as
+ * session and its own id as subagent, as Claude Code's subagents do.
+ *
+ * The Go opencode writes .opencode/opencode.db in the project: tables
+ * sessions (prompt_tokens, completion_tokens, cost), messages (role,
+ * parts JSON, model) and files.  Its session row's token columns hold the
+ * LAST call's counts (the Go client assigns them, it adds only the cost),
+ * so they are no total: its model calls carry "usage":"none". */
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "agent.h"
+#include "events.h"
+#include "sessions.h"
+#include "sqlitedb.h"
+
+#define DOC_MAX ((size_t)1 << 30)   /* largest export document */
+#define FILE_MAX ((size_t)64 << 20) /* largest legacy storage file */
+
+struct oc {
+	struct ev_ctx *c;
+	struct lreader *r;
+	const char *path;
+	struct sdb *db;         /* reading a database */
+	char *own;              /* the session's own id */
+	char *session;          /* written: own id, or the top caller's */
+	char *subagent;         /* a subtask's own id */
+	char *stype, *spawn, *root;   /* a subtask: its type, the caller's task
+	                         * call and the caller's prompt */
+	char *cwd, *version;
+	int64_t created;
+	char *prompt;           /* the current prompt's id */
+	unsigned nprompt;
+	bool started;
+	struct sbuf text, key;
+};
+
+static void set_str(char **dst, const char *s)
+{
+	char *v = s ? xstrdup(s) : NULL;
+	free(*dst);
+	*dst = v;
+}
+
+static void oc_reset(struct oc *o)
+{
+	free(o->own);
+	free(o->session);
+	free(o->subagent);
+	free(o->stype);
+	free(o->spawn);
+	free(o->root);
+	free(o->cwd);
+	free(o->version);
+	free(o->prompt);
+	o->own = o->session = o->subagent = o->stype = o->spawn = o->root = NULL;
+	o->cwd = o->version = o->prompt = NULL;
+	o->created = TS_NONE;
+	o->nprompt = 0;
+	o->started = false;
+}
+
+static void oc_free(struct oc *o)
+{
+	oc_reset(o);
+	sb_free(&o->text);
+	sb_free(&o->key);
+}
+
+/* --- links between sessions, across files ---------------------------------
+ * "ocroot:<id>": the top caller's session of session id;
+ * "octask:<id>": the caller's task call that ran subtask session id, as
+ * "<tool id>\t<prompt id>\t<subagent type>". */
+static const char *link_get(struct oc *o, const char *kind, const char *id)
+{
+	sb_reset(&o->key);
+	sb_adds(&o->key, kind);
+	sb_adds(&o->key, id);
+	return ev_link_get(o->c, o->key.p);
+}
+
+static void link_put(struct oc *o, const char *kind, const char *id, const char *v)
+{
+	sb_reset(&o->key);
+	sb_adds(&o->key, kind);
+	sb_adds(&o->key, id);
+	ev_link_put(o->c, o->key.p, v);
+}
+
+/* The task call behind subtask own, from the caller's parts in the
+ * database, when the caller was not read before it. */
+static void db_task_link(struct oc *o, const char *parent)
+{
+	sqlite3_stmt *st = sdb_prepare(o->db,
+		"SELECT p.id, p.data, m.data FROM part p JOIN message m ON m.id = p.message_id "
+		"WHERE p.session_id = ?1 AND instr(p.data, ?2) > 0 ORDER BY p.id");
+	if (!st)
+		return;
+	sqlite3_bind_text(st, 1, parent, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, o->own, -1, SQLITE_STATIC);
+	struct jdoc d = {0}, dm = {0};
+	while (sdb_row(o->db, st)) {
+		size_t n, mn;
+		const char *t = sdb_text(st, 1, &n), *mt = sdb_text(st, 2, &mn);
+		if (!t || jparse(&d, t, n) < 0)
+			continue;
+		const struct jnode *p = jroot(&d);
+		if (!jeq(jget(&d, p, "tool"), "task") ||
+		    !jeq(jgetv(&d, p, "state", "metadata", "sessionId", NULL), o->own))
+			continue;
+		const char *call = js(&d, jget(&d, p, "callID"));
+		const char *prompt = NULL;
+		if (mt && jparse(&dm, mt, mn) == 0)
+			prompt = js(&dm, jget(&dm, jroot(&dm), "parentID"));
+		set_str(&o->spawn, call ? call : sdb_text(st, 0, NULL));
+		set_str(&o->root, prompt);
+		const char *ty = js(&d, jgetv(&d, p, "state", "input", "subagent_type", NULL));
+		if (ty)
+			set_str(&o->stype, ty);
+		break;
+	}
+	sqlite3_finalize(st);
+	jdoc_free(&d);
+	jdoc_free(&dm);
+}
+
+/* The top caller of session parent: known from a session read before,
+ * else (a database) up its parent_id chain. */
+static char *root_of(struct oc *o, const char *parent)
+{
+	const char *r = link_get(o, "ocroot:", parent);
+	if (r)
+		return xstrdup(r);
+	char *cur = xstrdup(parent);
+	if (!o->db)
+		return cur;
+	sqlite3_stmt *st = sdb_prepare(o->db, "SELECT parent_id FROM session WHERE id = ?1");
+	for (int depth = 0; st && depth < 32; depth++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, cur, -1, SQLITE_TRANSIENT);
+		const char *up = sdb_row(o->db, st) ? sdb_text(st, 0, NULL) : NULL;
+		if (!up || !*up)
+			break;
+		set_str(&cur, up);
+	}
+	sqlite3_finalize(st);
+	return cur;
+}
+
+/* A session begins: its own id and its caller's (NULL for none). */
+static void oc_begin(struct oc *o, const char *own, const char *parent)
+{
+	set_str(&o->own, own);
+	if (parent && *parent && strcmp(parent, own)) {
+		o->session = root_of(o, parent);
+		set_str(&o->subagent, own);
+		const char *t = link_get(o, "octask:", own);
+		if (t) {
+			const char *a = strchr(t, '\t'), *b = a ? strchr(a + 1, '\t') : NULL;
+			if (b) {
+				free(o->spawn);
+				o->spawn = xstrndup(t, (size_t)(a - t));
+				free(o->root);
+				o->root = a + 1 < b ? xstrndup(a + 1, (size_t)(b - a - 1)) : NULL;
+				if (b[1])
+					set_str(&o->stype, b + 1);
+			}
+		} else if (o->db) {
+			db_task_link(o, parent);
+		}
+	} else {
+		set_str(&o->session, own);
+	}
+	link_put(o, "ocroot:", own, o->session);
+}
+
+static void ev_of(const struct oc *o, struct event *e, const char *kind)
+{
+	ev_init(e);
+	e->kind = kind;
+	e->agent = "opencode";
+	e->session = o->session;
+	e->subagent = o->subagent;
+	e->subagent_type = o->subagent ? (o->stype ? o->stype : "task") : NULL;
+}
+
+static void ensure_session(struct oc *o, int64_t ts)
+{
+	if (o->started || !o->session)
+		return;
+	o->started = true;
+	struct event e;
+	ev_of(o, &e, "session");
+	e.ts = o->created != TS_NONE ? o->created : ts;
+	e.parent = o->subagent ? o->spawn : NULL;
+	e.cwd = o->cwd;
+	e.version = o->version;
+	e.file = o->path;
+	ev_session(o->c, &e);
+}
+
+/* --- messages and parts --------------------------------------------------- */
+
+static int64_t ms_of(const struct jnode *n)
+{
+	if (!n || n->type != J_NUM)
+		return TS_NONE;
+	int64_t v = jint(n, 0);
+	if (v <= 0)
+		return TS_NONE;
+	return v < INT64_C(100000000000) ? v * 1000 : v;
+}
+
+/* A count as recorded: never negative, at most 2^53. */
+static int64_t tok(struct jdoc *d, const struct jnode *t, const char *key)
+{
+	int64_t v = jint(jget(d, t, key), 0);
+	return v < 0 ? 0 : v > (INT64_C(1) << 53) ? INT64_C(1) << 53 : v;
+}
+
+/* tokens {input, output, reasoning, cache {read, write}[, total]}: true
+ * when they say anything (a call that got no usage records zeros). */
+static bool tokens_of(struct jdoc *d, const struct jnode *t, struct tokens *k)
+{
+	memset(k, 0, sizeof *k);
+	if (!t || t->type != J_OBJ)
+		return false;
+	const struct jnode *cache = jget(d, t, "cache");
+	k->input = tok(d, t, "input");
+	k->cache_read = tok(d, cache, "read");
+	k->cache_write = tok(d, cache, "write");
+	k->reasoning = tok(d, t, "reasoning");
+	k->output = tok(d, t, "output") + k->reasoning;
+	return k->input || k->cache_read || k->cache_write || k->output;
+}
+
+/* "/init", "/review x": a slash command, not a question for the model. */
+static bool is_command(const char *t)
+{
+	if (t[0] != '/' || !isalpha((unsigned char)t[1]))
+		return false;
+	const char *p = t + 1;
+	while (isalnum((unsigned char)*p) || *p == '-' || *p == '_' || *p == '.')
+		p++;
+	return !*p || isspace((unsigned char)*p);
+}
+
+/* The text parts of parts[from..to): what the person or model wrote
+ * (synthetic parts, the client's own additions, left out unless there is
+ * nothing else). */
+static bool parts_text(struct oc *o, struct jdoc *d, const struct jnode *parts, int from, int to)
+{
+	sb_reset(&o->text);
+	for (int pass = 0; pass < 2 && !o->text.len; pass++) {
+		int i = 0;
+		JFOR(d, parts, p) {
+			if (i >= from && i < to && jeq(jget(d, p, "type"), "text") &&
+			    (pass || !jtrue(jget(d, p, "synthetic")))) {
+				const struct jnode *t = jget(d, p, "text");
+				if (t && t->type == J_STR) {
+					if (o->text.len)
+						sb_addc(&o->text, '\n');
+					jstr(t, &o->text);
+				}
+			}
+			i++;
+		}
+	}
+	return o->text.len > 0;
+}
+
+static void do_user(struct oc *o, struct jdoc *d, const struct jnode *info,
+	const struct jnode *parts, const char *id)
+{
+	int64_t ts = ms_of(jgetv(d, info, "time", "created", NULL));
+	ensure_session(o, ts);
+	o->nprompt++;
+	set_str(&o->prompt, id);
+	if (o->subagent && !o->root && o->nprompt == 1)
+		set_str(&o->root, id);
+	if (ev_seen(&o->c->seen_prompt, o->session, id))
+		return;
+	struct event e;
+	ev_of(o, &e, "prompt");
+	e.ts = ts;
+	e.id = id;
+	parts_text(o, d, parts, 0, INT_MAX);
+	if (o->subagent) {
+		e.prompt = o->root;
+		if (o->nprompt == 1)
+			e.parent = o->spawn;
+		e.origin = "subagent";
+	} else {
+		e.prompt = id;
+		e.origin = is_command(o->text.p ? o->text.p : "") ? "command" : "human";
+	}
+	e.text = o->text.p ? o->text.p : "";
+	e.text_len = o->text.len;
+	ev_emit(o->c, &e);
+}
+
+/* Status of a tool part: completed is ok (a shell command that exited
+ * non-zero is an error), error is error, pending and running (the
+ * session ended or was read first) unknown. */
+static const char *status_of(const struct jnode *s, int64_t exit)
+{
+	if (jeq(s, "completed"))
+		return exit != EV_NONE && exit != 0 ? "error" : "ok";
+	if (jeq(s, "error"))
+		return "error";
+	return "unknown";
+}
+
+static void do_tool(struct oc *o, struct jdoc *d, const struct jnode *p, const char *llm)
+{
+	const char *id = js(d, jget(d, p, "callID"));
+	if (!id)
+		id = js(d, jget(d, p, "id"));
+	if (!id) {
+		lr_note(o->r, "toolid", "tool part without callID or id; skipped");
+		return;
+	}
+	if (ev_seen(&o->c->seen_tool, o->session, id))
+		return;
+	const char *name = js(d, jget(d, p, "tool"));
+	const struct jnode *st = jget(d, p, "state");
+	struct event e;
+	ev_of(o, &e, "tool");
+	e.id = id;
+	e.parent = llm;
+	e.prompt = o->subagent ? o->root : o->prompt;
+	e.tool = name ? name : "unknown";
+	e.cwd = o->cwd;
+	const struct jnode *ex = jgetv(d, st, "metadata", "exit", NULL);
+	if (ex && ex->type == J_NUM)
+		e.exit = jint(ex, EV_NONE);
+	e.status = status_of(jget(d, st, "status"), e.exit);
+	int64_t start = ms_of(jgetv(d, st, "time", "start", NULL));
+	int64_t end = ms_of(jgetv(d, st, "time", "end", NULL));
+	e.ts = start;
+	if (start != TS_NONE && end != TS_NONE && end >= start)
+		e.duration_ms = end - start;
+	const struct jnode *in = jget(d, st, "input");
+	const char *raw = "{}";
+	size_t rl = 2;
+	if (in && in->type == J_OBJ)
+		rl = jraw(d, in, &raw);
+	/* a subtask: its session names this call */
+	const char *child = js(d, jgetv(d, st, "metadata", "sessionId", NULL));
+	if (child && agent_tool_kind("opencode", e.tool) == TK_DELEGATE) {
+		const char *ty = js(d, jget(d, in, "subagent_type"));
+		struct sbuf v = {0};
+		sb_printf(&v, "%s\t%s\t%s", id, e.prompt ? e.prompt : "", ty ? ty : "");
+		link_put(o, "octask:", child, v.p);
+		sb_free(&v);
+	}
+	e.class = effects_class(&e, raw, rl);
+	ev_emit(o->c, &e);
+	effects_tool(o->c, &e, raw, rl);
+}
+
+/* The first time a part of parts[from..to) records (its state's or its
+ * own time.start). */
+static int64_t first_time(struct jdoc *d, const struct jnode *parts, int from, int to, bool tools)
+{
+	int i = 0;
+	JFOR(d, parts, p) {
+		if (i >= from && i < to && (!tools || jeq(jget(d, p, "type"), "tool"))) {
+			int64_t t = ms_of(jgetv(d, p, "state", "time", "start", NULL));
+			if (t == TS_NONE && !tools)
+				t = ms_of(jgetv(d, p, "time", "start", NULL));
+			if (t != TS_NONE)
+				return t;
+		}
+		i++;
+	}
+	return TS_NONE;
+}
+
+/* One model call: parts[from..to) with tokens t (NULL: none recorded). */
+static void do_call(struct oc *o, struct jdoc *d, const struct jnode *info,
+	const struct jnode *parts, int from, int to, const struct jnode *t,
+	const char *lid, bool whole)
+{
+	int64_t created = ms_of(jgetv(d, info, "time", "created", NULL));
+	int64_t ts = from == 0 ? created : first_time(d, parts, from, to, false);
+	if (ts == TS_NONE)
+		ts = created;
+	ensure_session(o, ts);
+	if (!ev_seen(&o->c->seen_call, o->session, lid)) {
+		struct event e;
+		ev_of(o, &e, "llm");
+		e.ts = ts;
+		e.id = lid;
+		e.parent = o->prompt;
+		e.prompt = o->subagent ? o->root : o->prompt;
+		e.model = js(d, jget(d, info, "modelID"));
+		if (!e.model)
+			e.model = js(d, jgetv(d, info, "model", "modelID", NULL));
+		e.has_tokens = tokens_of(d, t, &e.tokens);
+		/* the model's time: until its first tool ran, or the message
+		 * completed */
+		if (whole && ts != TS_NONE) {
+			int64_t end = first_time(d, parts, from, to, true);
+			if (end == TS_NONE)
+				end = ms_of(jgetv(d, info, "time", "completed", NULL));
+			if (end != TS_NONE && end >= ts)
+				e.duration_ms = end - ts;
+		}
+		int ntools = 0, i = 0;
+		JFOR(d, parts, p) {
+			ntools += i >= from && i < to && jeq(jget(d, p, "type"), "tool");
+			i++;
+		}
+		if (ntools) {
+			e.tools = jalloc(d, sizeof *e.tools * (size_t)ntools);
+			i = 0;
+			JFOR(d, parts, p) {
+				if (i >= from && i < to && jeq(jget(d, p, "type"), "tool")) {
+					const char *nm = js(d, jget(d, p, "tool"));
+					e.tools[e.ntools++] = nm ? nm : "unknown";
+				}
+				i++;
+			}
+		}
+		if (parts_text(o, d, parts, from, to)) {
+			e.text = o->text.p;
+			e.text_len = o->text.len;
+		}
+		ev_emit(o->c, &e);
+	}
+	int i = 0;
+	JFOR(d, parts, p) {
+		if (i >= from && i < to && jeq(jget(d, p, "type"), "tool"))
+			do_tool(o, d, p, lid);
+		i++;
+	}
+}
+
+/* An assistant message: one call, or one per step-finish part. */
+static void do_assistant(struct oc *o, struct jdoc *d, const struct jnode *info,
+	const struct jnode *parts, const char *id)
+{
+	int nfin = 0, n = 0, tail_from = 0;
+	bool tail = false;
+	JFOR(d, parts, p) {
+		const struct jnode *ty = jget(d, p, "type");
+		if (jeq(ty, "step-finish")) {
+			nfin++;
+			tail_from = n + 1;
+			tail = false;
+		} else if (jeq(ty, "step-start") || jeq(ty, "tool") || jeq(ty, "text") || jeq(ty, "reasoning")) {
+			tail = true;
+		}
+		n++;
+	}
+	if (!nfin) {
+		do_call(o, d, info, parts, 0, n, jget(d, info, "tokens"), id, true);
+		return;
+	}
+	int ncalls = nfin + tail;
+	int from = 0, k = 0, i = 0;
+	char *lid = NULL;
+	JFOR(d, parts, p) {
+		if (jeq(jget(d, p, "type"), "step-finish")) {
+			k++;
+			free(lid);
+			if (ncalls == 1) {
+				lid = xstrdup(id);
+			} else {
+				lid = xmalloc(strlen(id) + 16);
+				sprintf(lid, "%s:%d", id, k);
+			}
+			do_call(o, d, info, parts, from, i + 1, jget(d, p, "tokens"), lid, ncalls == 1);
+			from = i + 1;
+		}
+		i++;
+	}
+	if (tail) {
+		/* a step still running, or cut off: its call has no usage yet */
+		free(lid);
+		lid = xmalloc(strlen(id) + 16);
+		sprintf(lid, "%s:%d", id, k + 1);
+		do_call(o, d, info, parts, tail_from, n, NULL, lid, false);
+	}
+	free(lid);
+}
+
+/* One message {info, parts}; id: its id when info does not hold it. */
+static void do_message(struct oc *o, struct jdoc *d, const struct jnode *m)
+{
+	if (!m || m->type != J_OBJ) {
+		lr_warn(o->r, "msgobj", "message is not a JSON object");
+		return;
+	}
+	const struct jnode *info = jget(d, m, "info"), *parts = jget(d, m, "parts");
+	if (!info || info->type != J_OBJ) {
+		lr_warn(o->r, "msginfo", "message without an info object; skipped");
+		return;
+	}
+	if (parts && parts->type != J_ARR) {
+		lr_warn(o->r, "parts", "message parts are not an array; read without them");
+		parts = NULL;
+	}
+	const char *id = js(d, jget(d, info, "id"));
+	if (!id) {
+		lr_warn(o->r, "msgid", "message without an id; skipped");
+		return;
+	}
+	const struct jnode *role = jget(d, info, "role");
+	if (jeq(role, "user"))
+		do_user(o, d, info, parts, id);
+	else if (jeq(role, "assistant"))
+		do_assistant(o, d, info, parts, id);
+	else
+		lr_note(o->r, "role", "message %s with role %s; ignored", id,
+			js(d, role) ? js(d, role) : "(none)");
+}
+
+/* A session's info object (export, legacy session file). */
+static void session_info(struct oc *o, struct jdoc *d, const struct jnode *info)
+{
+	const char *id = js(d, jget(d, info, "id"));
+	oc_begin(o, id ? id : "unknown", js(d, jget(d, info, "parentID")));
+	set_str(&o->cwd, js(d, jget(d, info, "directory")));
+	set_str(&o->version, js(d, jget(d, info, "version")));
+	o->created = ms_of(jgetv(d, info, "time", "created", NULL));
+}
+
+/* A subtask's type: its messages' agent ("general", "explore"), when the
+ * caller's task call did not say. */
+static void subtask_type(struct oc *o, struct jdoc *d, const struct jnode *info)
+{
+	if (o->subagent && !o->stype) {
+		const char *a = js(d, jget(d, info, "agent"));
+		if (!a)
+			a = js(d, jget(d, info, "mode"));
+		if (a)
+			set_str(&o->stype, a);
+	}
+}
+
+/* --- opencode export ------------------------------------------------------ */
+
+static uint64_t line_at(const char *p, size_t pos)
+{
+	uint64_t line = 1;
+	for (const char *q = p; (q = memchr(q, '\n', (size_t)(p + pos - q))); q++)
+		line++;
+	return line;
+}
+
+static bool parse_file(struct oc *o, struct jdoc *d, const char *p, size_t n, const char *name)
+{
+	if (jparse(d, p, n) < 0) {
+		diag_at(name, line_at(p, d->errpos < n ? d->errpos : n), "not JSON: %s", d->err);
+		diag_errors++;
+		return false;
+	}
+	if (d->badutf8)
+		lr_warn(o->r, "utf8", "%u strings with invalid UTF-8, replaced by U+FFFD", d->badutf8);
+	if (!jroot(d) || jroot(d)->type != J_OBJ) {
+		diag_at(name, 0, "JSON but not an object");
+		diag_errors++;
+		return false;
+	}
+	return true;
+}
+
+static void run_export(struct oc *o, struct jdoc *d, const struct jnode *root)
+{
+	const struct jnode *info = jget(d, root, "info"), *msgs = jget(d, root, "messages");
+	if (!info || info->type != J_OBJ || !msgs || msgs->type != J_ARR) {
+		diag_at(o->r->name, 0, "not an OpenCode export (no info object and messages array)");
+		diag_errors++;
+		return;
+	}
+	session_info(o, d, info);
+	JFOR(d, msgs, m)
+		subtask_type(o, d, jget(d, m, "info"));
+	ensure_session(o, TS_NONE);
+	JFOR(d, msgs, m)
+		do_message(o, d, m);
+}
+
+/* --- legacy storage -------------------------------------------------------- */
+
+static char *read_small(struct oc *o, const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct sbuf b = {0};
+	char buf[16384];
+	size_t k;
+	while ((k = fread(buf, 1, sizeof buf, f)) > 0 && b.len <= FILE_MAX)
+		sb_add(&b, buf, k);
+	fclose(f);
+	if (b.len > FILE_MAX) {
+		diag_at(path, 0, "larger than %zu MiB; skipped", FILE_MAX >> 20);
+		diag_errors++;
+		sb_free(&b);
+		return NULL;
+	}
+	*n = b.len;
+	return b.p ? b.p : xstrdup("");
+}
+
+static bool json_name(const char *name, int depth)
+{
+	size_t n = strlen(name);
+	return n > 5 && !strcmp(name + n - 5, ".json");
+}
+
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void walk_error(const char *path, const char *msg)
+{
+	diag_at(path, 0, "%s", msg);
+	diag_errors++;
+}
+
+/* The *.json files of dir, sorted by name (ids grow with time). */
+static char **list_json(const char *dir, size_t *n)
+{
+	struct history h = {.error = walk_error};
+	history_walk(&h, dir, 0, json_name, NULL, false);
+	char **v = xcalloc(h.n + 1, sizeof *v);
+	for (size_t i = 0; i < h.n; i++) {
+		v[i] = h.v[i].path;
+		free(h.v[i].place);
+	}
+	*n = h.n;
+	free(h.v);
+	hm_free(&h.seen_dirs);
+	if (*n)
+		sort_n(v, *n, sizeof *v, by_str);
+	return v;
+}
+
+/* storage/message/<ses>/<msg>.json with its parts from
+ * storage/part/<msg>/: as an export's message. */
+static void legacy_message(struct oc *o, const char *storage, const char *file)
+{
+	size_t n;
+	char *t = read_small(o, file, &n);
+	if (!t)
+		return;
+	struct sbuf doc = {0};
+	sb_adds(&doc, "{\"info\":");
+	sb_add(&doc, t, n);
+	sb_adds(&doc, ",\"parts\":[");
+	free(t);
+	struct jdoc d = {0};
+	if (jparse(&d, doc.p + 8, n) < 0 || !jroot(&d) || jroot(&d)->type != J_OBJ) {
+		diag_at(file, 0, "not a JSON object");
+		diag_errors++;
+		jdoc_free(&d);
+		sb_free(&doc);
+		return;
+	}
+	const char *id = js(&d, jget(&d, jroot(&d), "id"));
+	if (id && storage) {
+		char *pd = xmalloc(strlen(storage) + strlen(id) + 8);
+		sprintf(pd, "%s/part/%s", storage, id);
+		size_t np;
+		char **pv = list_json(pd, &np);
+		bool first = true;
+		for (size_t i = 0; i < np; i++) {
+			size_t pn;
+			char *pt = read_small(o, pv[i], &pn);
+			struct jdoc pdoc = {0};
+			if (pt && jparse(&pdoc, pt, pn) == 0 && jroot(&pdoc)->type == J_OBJ) {
+				if (!first)
+					sb_addc(&doc, ',');
+				sb_add(&doc, pt, pn);
+				first = false;
+			} else if (pt) {
+				diag_at(pv[i], 0, "not a JSON object; part skipped");
+				diag_errors++;
+			}
+			jdoc_free(&pdoc);
+			free(pt);
+			free(pv[i]);
+		}
+		free(pv);
+		free(pd);
+	}
+	sb_adds(&doc, "]}");
+	if (jparse(&d, doc.p, doc.len) == 0) {
+		subtask_type(o, &d, jget(&d, jroot(&d), "info"));
+		do_message(o, &d, jroot(&d));
+	}
+	jdoc_free(&d);
+	sb_free(&doc);
+}
+
+/* The storage directory of a file in storage/KIND/<dir>/<file>.json. */
+static char *storage_of(const char *path, const char *kind)
+{
+	const char *k;
+	size_t kl = agent_dir_up(path, 1, &k), sl;
+	const char *s;
+	if (kl != strlen(kind) || memcmp(k, kind, kl) || !(sl = agent_dir_up(path, 2, &s)))
+		return NULL;
+	(void)sl;
+	return k > path ? xstrndup(path, (size_t)(k - path - 1)) : xstrdup(".");
+}
+
+static void run_legacy_session(struct oc *o, struct jdoc *d, const struct jnode *root)
+{
+	session_info(o, d, root);
+	char *storage = storage_of(o->path, "session");
+	if (!storage) {
+		lr_note(o->r, "storage", "not in a storage/session/<project>/ directory: its messages are not read");
+		ensure_session(o, TS_NONE);
+		return;
+	}
+	char *md = xmalloc(strlen(storage) + strlen(o->own) + 16);
+	sprintf(md, "%s/message/%s", storage, o->own);
+	size_t n;
+	char **v = list_json(md, &n);
+	ensure_session(o, TS_NONE);
+	for (size_t i = 0; i < n; i++) {
+		legacy_message(o, storage, v[i]);
+		free(v[i]);
+	}
+	free(v);
+	free(md);
+	free(storage);
+}
+
+/* A message file given on its own: its session's file, when it is in
+ * storage/session/<project>/, names the session. */
+static void run_legacy_message(struct oc *o, struct jdoc *d, const struct jnode *root)
+{
+	const char *sid = js(d, jget(d, root, "sessionID"));
+	char *storage = storage_of(o->path, "message");
+	oc_begin(o, sid ? sid : "unknown", NULL);
+	if (storage && sid) {
+		char *sd = path_join(storage, "session");
+		struct history h = {.error = walk_error};
+		history_walk(&h, sd, 1, json_name, NULL, false);
+		size_t want = strlen(sid) + 5;
+		for (size_t i = 0; i < h.n; i++) {
+			const char *b = agent_file_base(h.v[i].path);
+			size_t tn;
+			char *t;
+			if (strlen(b) == want && !strncmp(b, sid, want - 5) && (t = read_small(o, h.v[i].path, &tn))) {
+				struct jdoc sdoc = {0};
+				if (jparse(&sdoc, t, tn) == 0 && jroot(&sdoc)->type == J_OBJ) {
+					oc_reset(o);
+					session_info(o, &sdoc, jroot(&sdoc));
+				}
+				jdoc_free(&sdoc);
+				free(t);
+			}
+		}
+		for (size_t i = 0; i < h.n; i++) {
+			free(h.v[i].path);
+			free(h.v[i].place);
+		}
+		free(h.v);
+		hm_free(&h.seen_dirs);
+		free(sd);
+	}
+	legacy_message(o, storage, o->path);
+	free(storage);
+}
+
+/* --- the SQLite database (1.2 and later) --------------------------------- */
+
+/* data, a JSON object without its ids, with them put back: {"id":..,
+ * ...} (ids first, so that they win over any the data repeats). */
+static bool with_ids(struct sbuf *b, const char *data, size_t n,
+	const char *k1, const char *v1, const char *k2, const char *v2)
+{
+	size_t i = 0;
+	while (i < n && isspace((unsigned char)data[i]))
+		i++;
+	if (i >= n || data[i] != '{')
+		return false;
+	sb_printf(b, "{\"%s\":", k1);
+	sb_json_str(b, v1, strlen(v1));
+	if (k2) {
+		sb_printf(b, ",\"%s\":", k2);
+		sb_json_str(b, v2, strlen(v2));
+	}
+	size_t j = i + 1;
+	while (j < n && isspace((unsigned char)data[j]))
+		j++;
+	if (j < n && data[j] != '}')
+		sb_addc(b, ',');
+	sb_add(b, data + i + 1, n - i - 1);
+	return true;
+}
+
+static void db_session(struct oc *o, sqlite3_stmt *ss, sqlite3_stmt *ms, sqlite3_stmt *ps)
+{
+	oc_reset(o);
+	const char *id = sdb_text(ss, 0, NULL);
+	if (!id)
+		return;
+	oc_begin(o, id, sdb_text(ss, 1, NULL));
+	set_str(&o->cwd, sdb_text(ss, 2, NULL));
+	set_str(&o->version, sdb_text(ss, 3, NULL));
+	o->created = sdb_time(ss, 4);
+	sqlite3_reset(ms);
+	sqlite3_bind_text(ms, 1, o->own, -1, SQLITE_TRANSIENT);
+	struct sbuf doc = {0};
+	struct jdoc d = {0};
+	bool typed = false;
+	while (sdb_row(o->db, ms)) {
+		const char *mid = sdb_text(ms, 0, NULL);
+		size_t n;
+		const char *data = sdb_text(ms, 1, &n);
+		if (!mid || !data)
+			continue;
+		sb_reset(&doc);
+		sb_adds(&doc, "{\"info\":");
+		if (!with_ids(&doc, data, n, "id", mid, "sessionID", o->own)) {
+			lr_warn(o->r, "msgdata", "message %s: data is not a JSON object; skipped", mid);
+			continue;
+		}
+		sb_adds(&doc, ",\"parts\":[");
+		sqlite3_reset(ps);
+		sqlite3_bind_text(ps, 1, mid, -1, SQLITE_TRANSIENT);
+		bool first = true;
+		while (sdb_row(o->db, ps)) {
+			const char *pid = sdb_text(ps, 0, NULL);
+			size_t pn;
+			const char *pdata = sdb_text(ps, 1, &pn);
+			if (!pid || !pdata)
+				continue;
+			size_t mark = doc.len;
+			if (!first)
+				sb_addc(&doc, ',');
+			if (!with_ids(&doc, pdata, pn, "id", pid, NULL, NULL)) {
+				doc.len = mark;
+				lr_warn(o->r, "partdata", "part %s: data is not a JSON object; skipped", pid);
+				continue;
+			}
+			first = false;
+		}
+		sb_adds(&doc, "]}");
+		if (jparse(&d, doc.p, doc.len) < 0) {
+			lr_warn(o->r, "msgjson", "message %s: its data or its parts' are not JSON (%s); skipped",
+				mid, d.err);
+			continue;
+		}
+		if (!typed) {
+			subtask_type(o, &d, jget(&d, jroot(&d), "info"));
+			typed = true;
+		}
+		do_message(o, &d, jroot(&d));
+	}
+	ensure_session(o, TS_NONE);
+	ev_file_done(o->c);
+	jdoc_free(&d);
+	sb_free(&doc);
+}
+
+static void run_db_v1(struct oc *o, const char *only)
+{
+	sqlite3_stmt *ss = sdb_prepare(o->db, only ?
+		"SELECT id, parent_id, directory, version, time_created FROM session WHERE id = ?1" :
+		"SELECT id, parent_id, directory, version, time_created FROM session "
+		"ORDER BY time_created, id");
+	sqlite3_stmt *ms = sdb_prepare(o->db,
+		"SELECT id, data FROM message WHERE session_id = ?1 ORDER BY time_created, id");
+	sqlite3_stmt *ps = sdb_prepare(o->db,
+		"SELECT id, data FROM part WHERE message_id = ?1 ORDER BY id");
+	if (ss && ms && ps) {
+		if (only)
+			sqlite3_bind_text(ss, 1, only, -1, SQLITE_STATIC);
+		bool any = false;
+		while (sdb_row(o->db, ss)) {
+			any = true;
+			db_session(o, ss, ms, ps);
+		}
+		if (!any && only && !o->db->failed) {
+			diag_at(o->path, 0, "no session %s in the database", only);
+			diag_errors++;
+		}
+	}
+	sqlite3_finalize(ss);
+	sqlite3_finalize(ms);
+	sqlite3_finalize(ps);
+}
+
+/* --- the Go opencode's .opencode/opencode.db ------------------------------ */
+
+/* The project holding .opencode/opencode.db: the Go client's data
+ * directory is .opencode in the directory it was started in. */
+static char *go_project(const char *path)
+{
+	const char *d;
+	size_t l = agent_dir_up(path, 0, &d);
+	if (l != 9 || memcmp(d, ".opencode", 9))
+		return NULL;
+	char *dir = xstrndup(path, (size_t)(d - path));
+	char *real = realpath(*dir ? dir : ".", NULL);
+	free(dir);
+	return real;
+}
+
+/* tool_result parts: by tool call id, (end time << 1) | is_error, plus 1
+ * so that 0 means none */
+static void go_results(struct oc *o, const char *sid, struct hmap *res)
+{
+	sqlite3_stmt *st = sdb_prepare(o->db,
+		"SELECT parts, created_at FROM messages WHERE session_id = ?1 AND role = 'tool'");
+	if (!st)
+		return;
+	sqlite3_bind_text(st, 1, sid, -1, SQLITE_STATIC);
+	struct jdoc d = {0};
+	while (sdb_row(o->db, st)) {
+		size_t n;
+		const char *t = sdb_text(st, 0, &n);
+		int64_t at = sdb_time(st, 1);
+		if (!t || jparse(&d, t, n) < 0 || jroot(&d)->type != J_ARR)
+			continue;
+		JFOR(&d, jroot(&d), p) {
+			const struct jnode *data = jget(&d, p, "data");
+			size_t il;
+			const char *id = jsn(&d, jget(&d, data, "tool_call_id"), &il);
+			if (!jeq(jget(&d, p, "type"), "tool_result") || !id)
+				continue;
+			int64_t v = ((at == TS_NONE ? 0 : at) << 1 | jtrue(jget(&d, data, "is_error"))) + 1;
+			*hm_put(res, hash64(id, il, 0x60c), NULL) = v;
+		}
+	}
+	sqlite3_finalize(st);
+	jdoc_free(&d);
+}
+
+static void go_session(struct oc *o, sqlite3_stmt *ss, sqlite3_stmt *ms, const char *project)
+{
+	oc_reset(o);
+	const char *id = sdb_text(ss, 0, NULL);
+	if (!id)
+		return;
+	oc_begin(o, id, sdb_text(ss, 1, NULL));
+	if (o->subagent) {
+		/* the agent tool names its session after its call */
+		set_str(&o->spawn, id);
+		set_str(&o->stype, "agent");
+	}
+	set_str(&o->cwd, project);
+	o->created = sdb_time(ss, 2);
+	struct hmap res = {0};
+	go_results(o, id, &res);
+	sqlite3_reset(ms);
+	sqlite3_bind_text(ms, 1, o->own, -1, SQLITE_TRANSIENT);
+	struct jdoc d = {0};
+	while (sdb_row(o->db, ms)) {
+		const char *mid = sdb_text(ms, 0, NULL), *role = sdb_text(ms, 1, NULL);
+		size_t n;
+		const char *parts = sdb_text(ms, 2, &n);
+		int64_t ts = sdb_time(ms, 4), fin = sdb_time(ms, 5);
+		if (!mid || !role || !parts)
+			continue;
+		if (!strcmp(role, "tool"))
+			continue;       /* read with go_results */
+		if (jparse(&d, parts, n) < 0 || jroot(&d)->type != J_ARR) {
+			lr_warn(o->r, "parts", "message %s: parts are not a JSON array; skipped", mid);
+			continue;
+		}
+		const struct jnode *pv = jroot(&d);
+		ensure_session(o, ts);
+		sb_reset(&o->text);
+		JFOR(&d, pv, p)
+			if (jeq(jget(&d, p, "type"), "text")) {
+				if (o->text.len)
+					sb_addc(&o->text, '\n');
+				jstr(jgetv(&d, p, "data", "text", NULL), &o->text);
+			}
+		struct event e;
+		if (!strcmp(role, "user")) {
+			o->nprompt++;
+			set_str(&o->prompt, mid);
+			if (o->subagent && !o->root && o->nprompt == 1)
+				set_str(&o->root, mid);
+			if (ev_seen(&o->c->seen_prompt, o->session, mid))
+				continue;
+			ev_of(o, &e, "prompt");
+			e.ts = ts;
+			e.id = mid;
+			e.prompt = o->subagent ? o->root : mid;
+			e.parent = o->subagent && o->nprompt == 1 ? o->spawn : NULL;
+			e.origin = o->subagent ? "subagent" : is_command(o->text.p ? o->text.p : "") ? "command" : "human";
+			e.text = o->text.p ? o->text.p : "";
+			e.text_len = o->text.len;
+			ev_emit(o->c, &e);
+			continue;
+		}
+		if (strcmp(role, "assistant")) {
+			lr_note(o->r, "role", "message %s with role %s; ignored", mid, role);
+			continue;
+		}
+		if (!ev_seen(&o->c->seen_call, o->session, mid)) {
+			ev_of(o, &e, "llm");
+			e.ts = ts;
+			e.id = mid;
+			e.parent = o->prompt;
+			e.prompt = o->subagent ? o->root : o->prompt;
+			e.model = sdb_text(ms, 3, NULL);
+			e.usage = "none";
+			if (ts != TS_NONE && fin != TS_NONE && fin >= ts)
+				e.duration_ms = fin - ts;
+			int nt = 0;
+			JFOR(&d, pv, p)
+				nt += jeq(jget(&d, p, "type"), "tool_call");
+			if (nt) {
+				e.tools = jalloc(&d, sizeof *e.tools * (size_t)nt);
+				JFOR(&d, pv, p)
+					if (jeq(jget(&d, p, "type"), "tool_call")) {
+						const char *nm = js(&d, jgetv(&d, p, "data", "name", NULL));
+						e.tools[e.ntools++] = nm ? nm : "unknown";
+					}
+			}
+			if (o->text.len) {
+				e.text = o->text.p;
+				e.text_len = o->text.len;
+			}
+			ev_emit(o->c, &e);
+		}
+		JFOR(&d, pv, p) {
+			if (!jeq(jget(&d, p, "type"), "tool_call"))
+				continue;
+			const struct jnode *data = jget(&d, p, "data");
+			size_t il;
+			const char *tid = jsn(&d, jget(&d, data, "id"), &il);
+			if (!tid || ev_seen(&o->c->seen_tool, o->session, tid))
+				continue;
+			const char *nm = js(&d, jget(&d, data, "name"));
+			ev_of(o, &e, "tool");
+			e.id = tid;
+			e.parent = mid;
+			e.prompt = o->subagent ? o->root : o->prompt;
+			e.tool = nm ? nm : "unknown";
+			e.cwd = o->cwd;
+			/* tools run when the model's message is finished */
+			e.ts = fin != TS_NONE ? fin : ts;
+			int64_t *r = hm_get(&res, hash64(tid, il, 0x60c));
+			if (r && *r) {
+				int64_t v = *r - 1, end = v >> 1;
+				e.status = v & 1 ? "error" : "ok";
+				if (end && e.ts != TS_NONE && end >= e.ts)
+					e.duration_ms = end - e.ts;
+			} else {
+				e.status = "unknown";
+			}
+			/* input: a JSON string holding the arguments' object */
+			const struct jnode *in = jget(&d, data, "input");
+			const char *raw = "{}";
+			size_t rl = 2;
+			if (in && (in->type == J_STR || in->type == J_OBJ))
+				rl = jraw(&d, in, &raw);
+			e.class = effects_class(&e, raw, rl);
+			ev_emit(o->c, &e);
+			effects_tool(o->c, &e, raw, rl);
+		}
+	}
+	ensure_session(o, TS_NONE);
+	ev_file_done(o->c);
+	hm_free(&res);
+	jdoc_free(&d);
+}
+
+static void run_db_go(struct oc *o, const char *file, const char *only)
+{
+	sqlite3_stmt *ss = sdb_prepare(o->db, only ?
+		"SELECT id, parent_session_id, created_at FROM sessions WHERE id = ?1" :
+		"SELECT id, parent_session_id, created_at FROM sessions ORDER BY created_at, id");
+	sqlite3_stmt *ms = sdb_prepare(o->db,
+		"SELECT id, role, parts, model, created_at, finished_at FROM messages "
+		"WHERE session_id = ?1 ORDER BY created_at, rowid");
+	char *project = go_project(file);
+	if (ss && ms) {
+		if (only)
+			sqlite3_bind_text(ss, 1, only, -1, SQLITE_STATIC);
+		bool any = false;
+		while (sdb_row(o->db, ss)) {
+			any = true;
+			go_session(o, ss, ms, project);
+		}
+		if (!any && only && !o->db->failed) {
+			diag_at(o->path, 0, "no session %s in the database", only);
+			diag_errors++;
+		}
+	}
+	free(project);
+	sqlite3_finalize(ss);
+	sqlite3_finalize(ms);
+}
+
+static void run_db(struct oc *o)
+{
+	const char *only = NULL;
+	char *file = agent_path_split(o->path, &only);
+	const char *why;
+	struct sdb s;
+	if (sdb_open(&s, file ? file : o->path, &why)) {
+		diag_at(o->path, 0, "%s", why);
+		diag_errors++;
+		free(file);
+		return;
+	}
+	s.name = o->path;
+	o->db = &s;
+	if (s.nowal)
+		lr_note(o->r, "wal", "its write-ahead log (-wal) cannot be read here; its newest rows are left out");
+	if (sdb_has(&s, "session", NULL) && sdb_has(&s, "message", NULL) && sdb_has(&s, "part", NULL))
+		run_db_v1(o, only);
+	else if (sdb_has(&s, "sessions", NULL) && sdb_has(&s, "messages", "parts"))
+		run_db_go(o, file ? file : o->path, only);
+	else {
+		diag_at(o->path, 0, "a SQLite database without OpenCode's tables (session, message, part)");
+		diag_errors++;
+	}
+	sdb_close(&s);
+	o->db = NULL;
+	free(file);
+}
+
+/* --- reading a file -------------------------------------------------------- */
+
+static void run(struct ev_ctx *c, struct lreader *r, const char *path)
+{
+	struct oc o = {.c = c, .r = r, .path = path, .created = TS_NONE};
+	const char *h;
+	size_t hn = lr_peek(r, 16, &h);
+	if (sdb_magic(h, hn)) {
+		run_db(&o);
+		oc_free(&o);
+		return;
+	}
+	char *p;
+	size_t n;
+	if (lr_slurp(r, DOC_MAX, &p, &n) < 0) {
+		oc_free(&o);
+		return;
+	}
+	struct jdoc d = {0};
+	if (parse_file(&o, &d, p, n, r->name)) {
+		const struct jnode *root = jroot(&d);
+		if (jget(&d, root, "info") && jget(&d, root, "messages"))
+			run_export(&o, &d, root);
+		else if (jget(&d, root, "role") && jget(&d, root, "sessionID"))
+			run_legacy_message(&o, &d, root);
+		else if (jget(&d, root, "messageID") && jget(&d, root, "type"))
+			lr_note(r, "part", "an OpenCode part file: it is read with its message "
+				"(storage/message/<session>/<message>.json)");
+		else if (jget(&d, root, "id") && (jget(&d, root, "directory") || jget(&d, root, "projectID")))
+			run_legacy_session(&o, &d, root);
+		else {
+			diag_at(r->name, 0, "JSON, but not an OpenCode export, session, message or part");
+			diag_errors++;
+		}
+	}
+	jdoc_free(&d);
+	oc_free(&o);
+}
+
+/* --- recognising its files ------------------------------------------------- */
+
+static bool has_tables(const char *t, const char *const *names)
+{
+	char buf[64];
+	for (; *names; names++) {
+		snprintf(buf, sizeof buf, " %s ", *names);
+		if (!strstr(t, buf))
+			return false;
+	}
+	return true;
+}
+
+/* A database: 95 with tables session, message and part; 90 with the Go
+ * client's sessions, messages and files.  JSON: 96 for an export (info
+ * and messages), 90 for a legacy session file, 88 for a message or part
+ * file. */
+static int sniff(const struct agent_head *h)
+{
+	if (sdb_magic(h->p, h->n)) {
+		static const char *const v1[] = {"session", "message", "part", NULL};
+		static const char *const go[] = {"sessions", "messages", "files", NULL};
+		const char *t = sdb_tables(h->path);
+		return has_tables(t, v1) ? 95 : has_tables(t, go) ? 90 : 0;
+	}
+	if (!agent_head_rec(h, 0) || agent_head_rec(h, 1))
+		return 0;   /* one object per file */
+	if (agent_rec_get(h, 0, "info") && agent_rec_get(h, 0, "messages"))
+		return 96;
+	const struct agent_member *id = agent_rec_get(h, 0, "id");
+	if (!id || id->type != J_STR)
+		return 0;
+	if (agent_rec_get(h, 0, "projectID") && agent_rec_get(h, 0, "directory") &&
+	    agent_rec_get(h, 0, "time"))
+		return 90;
+	if (agent_rec_get(h, 0, "sessionID") && (agent_rec_get(h, 0, "role") ||
+	    (agent_rec_get(h, 0, "messageID") && agent_rec_get(h, 0, "type"))))
+		return 88;
+	return 0;
+}
+
+/* --- its history (agent-sessions) ---------------------------------------- */
+
+static bool db_name(const char *name, int depth)
+{
+	size_t n = strlen(name);
+	return n > 11 && !strncmp(name, "opencode", 8) && !strcmp(name + n - 3, ".db");
+}
+
+static bool go_db_name(const char *name, int depth)
+{
+	return !strcmp(name, "opencode.db");
+}
+
+static void find_in(struct history *h, const char *data)
+{
+	history_walk(h, data, 0, db_name, NULL, false);
+	char *s = path_join(data, "storage/session");
+	history_walk(h, s, 1, json_name, NULL, false);
+	free(s);
+}
+
+/* opencode*.db and storage/session/<project>/<ses>.json in the data
+ * directories: $OPENCODE_DATA_DIR (a comma list), $XDG_DATA_HOME/opencode
+ * and ~/.local/share/opencode; with --project-root, the Go client's
+ * DIR/.opencode/opencode.db. */
+static void find(struct history *h, const char *home)
+{
+	const char *env = getenv("OPENCODE_DATA_DIR"), *xdg = getenv("XDG_DATA_HOME");
+	if (env && *env) {
+		char *list = xstrdup(env), *save = NULL;
+		for (char *d = strtok_r(list, ",", &save); d; d = strtok_r(NULL, ",", &save))
+			find_in(h, d);
+		free(list);
+	}
+	if (xdg && *xdg == '/') {
+		char *d = path_join(xdg, "opencode");
+		find_in(h, d);
+		free(d);
+	}
+	char *d = path_join(home, ".local/share/opencode");
+	find_in(h, d);
+	free(d);
+	if (h->root) {
+		char *g = path_join(h->root, ".opencode");
+		history_walk(h, g, 0, go_db_name, h->root, false);
+		free(g);
+	}
+}
+
+/* the Go client's sessions record no directory: the project's */
+static char *cwd_of(const char *place, const struct session_meta *m,
+	const char *root, const char *root_abs)
+{
+	return place ? xstrdup(place) : NULL;
+}
+
+static void meta_str(char **dst, const char *s)
+{
+	if (s && *s && !*dst)
+		*dst = xstrdup(s);
+}
+
+static void meta_ts(struct session_meta *m, int64_t t)
+{
+	if (t == TS_NONE)
+		return;
+	if (m->first == TS_NONE || t < m->first)
+		m->first = t;
+	if (m->last == TS_NONE || t > m->last)
+		m->last = t;
+}
+
+/* The sessions of a database: m is the first, the others follow it
+ * (session_meta.next), each named "<path>#<id>". */
+static int probe_db(struct session_probe *p, const char **why)
+{
+	struct sdb s;
+	if (sdb_open(&s, p->path, why))
+		return -1;
+	bool v1 = sdb_has(&s, "session", NULL) && sdb_has(&s, "message", NULL);
+	char *project = v1 ? NULL : go_project(p->path);
+	sqlite3_stmt *st;
+	if (v1)
+		st = sdb_prepare(&s,
+			"SELECT s.id, s.parent_id, s.directory, s.version, s.time_created, "
+			"max(s.time_updated, coalesce((SELECT max(time_created) FROM message m "
+			"WHERE m.session_id = s.id), 0)) FROM session s ORDER BY s.time_created, s.id");
+	else
+		st = sdb_prepare(&s,
+			"SELECT id, parent_session_id, NULL, NULL, created_at, updated_at "
+			"FROM sessions ORDER BY created_at, id");
+	struct session_meta *m = p->m, **next = &p->m->next;
+	bool any = false;
+	while (sdb_row(&s, st)) {
+		const char *id = sdb_text(st, 0, NULL);
+		if (!id || !*id)
+			continue;
+		if (any) {
+			m = xcalloc(1, sizeof *m);
+			m->agent = p->m->agent;
+			*next = m;
+			next = &m->next;
+		}
+		any = true;
+		m->first = m->last = TS_NONE;
+		m->bytes = 0;
+		m->id = xstrdup(id);
+		meta_str(&m->parent, sdb_text(st, 1, NULL));
+		meta_str(&m->cwd, sdb_text(st, 2, NULL));
+		meta_str(&m->cwd, project);
+		meta_str(&m->version, sdb_text(st, 3, NULL));
+		meta_ts(m, sdb_time(st, 4));
+		meta_ts(m, sdb_time(st, 5));
+		struct sbuf name = {0};
+		sb_printf(&name, "%s#%s", p->path, id);
+		m->name = name.p;
+	}
+	bool failed = s.failed;
+	sqlite3_finalize(st);
+	sdb_close(&s);
+	free(project);
+	if (failed) {
+		*why = "cannot read its sessions (said above)";
+		return -1;
+	}
+	if (!any) {
+		*why = "no sessions in the database";
+		return -1;
+	}
+	return 0;
+}
+
+/* A JSON file (a legacy session file, an export): read whole; they are
+ * small, and the list holds only storage/session/ files. */
+static int probe(const struct agent *a, struct session_probe *p, const char **why)
+{
+	if (sdb_magic(p->buf, p->have))
+		return probe_db(p, why);
+	if (p->size > FILE_MAX) {
+		*why = "an OpenCode JSON file larger than 64 MiB";
+		return -1;
+	}
+	struct oc o = {0};
+	size_t n;
+	char *t = read_small(&o, p->path, &n);
+	struct jdoc d = {0};
+	int rc = -1;
+	*why = "not a JSON object";
+	if (t && jparse(&d, t, n) == 0 && jroot(&d)->type == J_OBJ) {
+		const struct jnode *r = jroot(&d), *info = jget(&d, r, "info");
+		struct session_meta *m = p->m;
+		if (info && info->type == J_OBJ)
+			r = info;
+		else if (jget(&d, r, "sessionID") && !jget(&d, r, "directory"))
+			r = NULL;   /* a message or part file */
+		if (r && js(&d, jget(&d, r, "id"))) {
+			meta_str(&m->id, js(&d, jget(&d, r, "id")));
+			meta_str(&m->parent, js(&d, jget(&d, r, "parentID")));
+			meta_str(&m->cwd, js(&d, jget(&d, r, "directory")));
+			meta_str(&m->version, js(&d, jget(&d, r, "version")));
+			meta_ts(m, ms_of(jgetv(&d, r, "time", "created", NULL)));
+			meta_ts(m, ms_of(jgetv(&d, r, "time", "updated", NULL)));
+			rc = 0;
+		} else {
+			*why = "an OpenCode message or part file: it is read with its session";
+		}
+	}
+	jdoc_free(&d);
+	free(t);
+	return rc;
+}
+
+/* --- the agent ------------------------------------------------------------ */
+
+/* Its tool names and their kinds: OpenCode 0.x to 1.14, and the Go
+ * opencode's (view, ls, fetch, sourcegraph, agent).  MCP tools are named
+ * SERVER_TOOL by OpenCode: other. */
+static const struct tool_map opencode_tools[] = {
+	TOOL("read", TK_READ), TOOL("view", TK_READ),
+	TOOL("write", TK_WRITE), TOOL("edit", TK_WRITE), TOOL("multiedit", TK_WRITE),
+	TOOL("patch", TK_PATCH), TOOL("apply_patch", TK_PATCH),
+	TOOL("glob", TK_SEARCH), TOOL("grep", TK_SEARCH),
+	TOOL("list", TK_LIST), TOOL("ls", TK_LIST),
+	TOOL("bash", TK_SHELL),
+	TOOL("webfetch", TK_WEB), TOOL("fetch", TK_WEB),
+	{"websearch", TK_WEB, TA_QUERY, "mcp.exa.ai"}, {"codesearch", TK_WEB, TA_QUERY, "mcp.exa.ai"},
+	{"sourcegraph", TK_WEB, TA_QUERY, "sourcegraph.com"},
+	TOOL("task", TK_DELEGATE), TOOL("agent", TK_DELEGATE),
+	TOOL("todowrite", TK_PLAN), TOOL("todoread", TK_PLAN), TOOL("question", TK_PLAN),
+	TOOL("plan_enter", TK_PLAN), TOOL("plan_exit", TK_PLAN),
+	/* skill, lsp, diagnostics, invalid: other */
+	TOOL(NULL, TK_OTHER)
+};
+
+/* the keys agent-events orders files by: an export's info.time.created
+ * comes first in it, so a caller's export is read before its subtasks' */
+static const char *const time_keys[] = {"created", NULL};
+
+const struct agent agent_opencode = {
+	.name = "opencode",
+	.title = "OpenCode",
+	.tools = opencode_tools,
+	.sniff = sniff,
+	.run = run,
+	.probe = probe,
+	.find = find,
+	.cwd_of = cwd_of,
+	.time_keys = time_keys,
+};

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: MIT */
+/* sqlitedb.c: agents' SQLite histories, opened read-only and, when no
+ * write-ahead log is beside them, immutable (sqlitedb.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "sqlitedb.h"
+#include "util.h"
+
+bool sdb_magic(const char *p, size_t n)
+{
+	return n >= 16 && !memcmp(p, "SQLite format 3", 16);
+}
+
+/* "file:" URI of path: '%', '?' and '#' escaped, a relative path kept
+ * relative. */
+static char *uri_of(const char *path, bool immutable)
+{
+	struct sbuf b = {0};
+	sb_adds(&b, "file:");
+	for (const char *p = path; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#')
+			sb_printf(&b, "%%%02X", (unsigned char)*p);
+		else
+			sb_addc(&b, *p);
+	}
+	sb_adds(&b, immutable ? "?mode=ro&immutable=1" : "?mode=ro");
+	return b.p;
+}
+
+static bool has_wal(const char *path)
+{
+	struct stat st;
+	size_t n = strlen(path);
+	char *w = xmalloc(n + 5);
+	memcpy(w, path, n);
+	memcpy(w + n, "-wal", 5);
+	bool r = !stat(w, &st) && st.st_size > 0;
+	free(w);
+	return r;
+}
+
+static int try_open(struct sdb *s, const char *path, bool immutable)
+{
+	char *uri = uri_of(path, immutable);
+	int rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	free(uri);
+	if (rc == SQLITE_OK) {
+		/* a writer holding the database: wait a moment, then say so */
+		sqlite3_busy_timeout(s->db, 2000);
+		/* the first read finds out whether it is a database at all */
+		rc = sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+	}
+	if (rc != SQLITE_OK && s->db) {
+		sqlite3_close(s->db);
+		s->db = NULL;
+	}
+	return rc;
+}
+
+static const char *why_of(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_NOTADB: return "not a SQLite database (or an encrypted one)";
+	case SQLITE_CORRUPT: return "a malformed SQLite database";
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: return "the SQLite database is locked by its writer";
+	case SQLITE_CANTOPEN: return "cannot open the SQLite database";
+	case SQLITE_NOMEM: return "out of memory opening the SQLite database";
+	default: return sqlite3_errstr(rc);
+	}
+}
+
+int sdb_open(struct sdb *s, const char *path, const char **why)
+{
+	memset(s, 0, sizeof *s);
+	s->name = path;
+	struct stat st;
+	if (stat(path, &st)) {
+		*why = strerror(errno);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*why = S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file";
+		return -1;
+	}
+	int rc;
+	if (has_wal(path)) {
+		rc = try_open(s, path, false);
+		if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_NOTADB && (rc & 0xff) != SQLITE_CORRUPT) {
+			rc = try_open(s, path, true);
+			s->nowal = rc == SQLITE_OK;
+		}
+	} else {
+		rc = try_open(s, path, true);
+	}
+	if (rc != SQLITE_OK) {
+		*why = why_of(rc);
+		return -1;
+	}
+	return 0;
+}
+
+void sdb_close(struct sdb *s)
+{
+	if (s->db)
+		sqlite3_close(s->db);
+	s->db = NULL;
+}
+
+static void report(struct sdb *s, int rc)
+{
+	if (s->failed)
+		return;
+	s->failed = true;
+	diag_at(s->name, 0, "%s (SQLite: %s)", why_of(rc), sqlite3_errmsg(s->db));
+	diag_errors++;
+}
+
+sqlite3_stmt *sdb_prepare(struct sdb *s, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		report(s, rc);
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+bool sdb_row(struct sdb *s, sqlite3_stmt *st)
+{
+	if (!st)
+		return false;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return true;
+	if (rc != SQLITE_DONE)
+		report(s, rc);
+	return false;
+}
+
+const char *sdb_text(sqlite3_stmt *st, int i, size_t *n)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL) {
+		if (n)
+			*n = 0;
+		return NULL;
+	}
+	const char *t = (const char *)sqlite3_column_text(st, i);
+	if (n)
+		*n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
+	return t;
+}
+
+int64_t sdb_int(sqlite3_stmt *st, int i, int64_t dflt)
+{
+	int t = sqlite3_column_type(st, i);
+	if (t == SQLITE_INTEGER)
+		return sqlite3_column_int64(st, i);
+	if (t == SQLITE_FLOAT)
+		return (int64_t)sqlite3_column_double(st, i);
+	return dflt;
+}
+
+int64_t sdb_time(sqlite3_stmt *st, int i)
+{
+	int t = sqlite3_column_type(st, i);
+	if (t == SQLITE_INTEGER || t == SQLITE_FLOAT) {
+		int64_t v = sdb_int(st, i, 0);
+		if (v <= 0)
+			return TS_NONE;
+		return v < INT64_C(100000000000) ? v * 1000 : v;
+	}
+	size_t n;
+	const char *s = sdb_text(st, i, &n);
+	if (!s || !n)
+		return TS_NONE;
+	/* SQLite's CURRENT_TIMESTAMP is UTC without a zone */
+	char buf[64];
+	if (n < sizeof buf - 1 && n == 19 && s[4] == '-' && s[10] == ' ') {
+		memcpy(buf, s, n);
+		buf[n] = 'Z';
+		return ts_parse(buf, n + 1);
+	}
+	return ts_parse(s, n);
+}
+
+bool sdb_has(struct sdb *s, const char *table, const char *column)
+{
+	sqlite3_stmt *st = NULL;
+	const char *sql = column ?
+		"SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2" :
+		"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1";
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return false;
+	}
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	if (column)
+		sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
+	bool r = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return r;
+}
+
+const char *sdb_tables(const char *path)
+{
+	static char *last, *tables;
+	if (last && !strcmp(last, path))
+		return tables;
+	free(last);
+	free(tables);
+	last = xstrdup(path);
+	struct sbuf b = {0};
+	sb_adds(&b, "");
+	struct sdb s;
+	const char *why;
+	if (!sdb_open(&s, path, &why)) {
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(s.db, "SELECT name FROM sqlite_master WHERE type = 'table' "
+		    "ORDER BY name", -1, &st, NULL) == SQLITE_OK) {
+			sb_addc(&b, ' ');
+			while (sqlite3_step(st) == SQLITE_ROW) {
+				const char *t = (const char *)sqlite3_column_text(st, 0);
+				if (t && !strchr(t, ' ')) {
+					sb_adds(&b, t);
+					sb_addc(&b, ' ');
+				}
+			}
+		}
+		sqlite3_finalize(st);
+		sdb_close(&s);
+	}
+	tables = b.p;
+	return tables;
+}
+
+char *agent_path_split(const char *path, const char **id)
+{
+	const char *h = strrchr(path, '#');
+	struct stat st;
+	if (!h || !h[1] || h == path || !stat(path, &st))
+		return NULL;
+	char *file = xstrndup(path, (size_t)(h - path));
+	if (stat(file, &st) || S_ISDIR(st.st_mode)) {
+		free(file);
+		return NULL;
+	}
+	*id = h + 1;
+	return file;
+}

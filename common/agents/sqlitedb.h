@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/* sqlitedb.h: reading an agent's SQLite history (OpenCode, Goose) with
+ * libsqlite3, without ever locking or changing it.
+ *
+ * A database is opened read-only.  With no write-ahead log beside it (no
+ * non-empty FILE-wal) it is opened immutable as well (URI
+ * "file:PATH?mode=ro&immutable=1"): SQLite then takes no lock at all and
+ * reads no -shm.  With a log, immutable would leave out the newest rows (a
+ * WAL database keeps them there until a checkpoint), so it is opened
+ * "mode=ro" alone: a reader of a WAL database never blocks its writer and
+ * a read-only connection never checkpoints or writes.  When that open
+ * fails (a directory that is not writable and no -shm), the file is read
+ * immutable and a note says the log's rows are left out.
+ *
+ * One database holds many sessions: agent-sessions names one of them
+ * "FILE#ID" (agent-sessions(1)), which agent-events reads as the session
+ * ID of FILE. */
+#ifndef AP_SQLITEDB_H
+#define AP_SQLITEDB_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sqlite3.h>
+
+struct sdb {
+	sqlite3 *db;
+	const char *name;       /* for messages: the file as given */
+	bool failed;            /* an error was reported */
+	bool nowal;             /* a -wal beside it could not be read */
+};
+
+/* Does p[0..n) start like a SQLite database file? */
+bool sdb_magic(const char *p, size_t n);
+/* Open the database at path, read-only (see above).  0; or -1 with *why
+ * set (a static string) and nothing to close. */
+int sdb_open(struct sdb *s, const char *path, const char **why);
+void sdb_close(struct sdb *s);
+/* A statement, or NULL once reported ("FILE: SQLite: message"). */
+sqlite3_stmt *sdb_prepare(struct sdb *s, const char *sql);
+/* The next row: true; false at the end, or after an error (reported:
+ * locked, malformed, not a database). */
+bool sdb_row(struct sdb *s, sqlite3_stmt *st);
+/* Column i of the current row as text (NULL for SQL NULL; *n its length
+ * when n is not NULL), or as an integer (dflt for NULL or non-numbers). */
+const char *sdb_text(sqlite3_stmt *st, int i, size_t *n);
+int64_t sdb_int(sqlite3_stmt *st, int i, int64_t dflt);
+/* Is there a table named table (with a column named column, unless
+ * column is NULL)? */
+bool sdb_has(struct sdb *s, const char *table, const char *column);
+/* The names of the tables of the database at path, " a b c " (each name
+ * between spaces), "" when it cannot be read: for the sniffs, which see
+ * only a file's first bytes.  The last path's answer is kept. */
+const char *sdb_tables(const char *path);
+/* A time as the agents store it: an integer in milliseconds, or in
+ * seconds (below 10^11), or SQLite's "YYYY-MM-DD HH:MM:SS" (UTC); ms since
+ * the epoch, or TS_NONE. */
+int64_t sdb_time(sqlite3_stmt *st, int i);
+#endif
