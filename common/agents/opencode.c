@@ -57,6 +57,7 @@ struct oc {
 	struct lreader *r;
 	const char *path;
 	struct sdb *db;         /* reading a database */
+	bool go;                /* the Go opencode's */
 	char *own;              /* the session's own id */
 	char *session;          /* written: own id, or the top caller's */
 	char *subagent;         /* a subtask's own id */
@@ -169,7 +170,9 @@ static char *root_of(struct oc *o, const char *parent)
 	char *cur = xstrdup(parent);
 	if (!o->db)
 		return cur;
-	sqlite3_stmt *st = sdb_prepare(o->db, "SELECT parent_id FROM session WHERE id = ?1");
+	sqlite3_stmt *st = sdb_prepare(o->db, o->go ?
+		"SELECT parent_session_id FROM sessions WHERE id = ?1" :
+		"SELECT parent_id FROM session WHERE id = ?1");
 	for (int depth = 0; st && depth < 32; depth++) {
 		sqlite3_reset(st);
 		sqlite3_bind_text(st, 1, cur, -1, SQLITE_TRANSIENT);
@@ -200,7 +203,7 @@ static void oc_begin(struct oc *o, const char *own, const char *parent)
 				if (b[1])
 					set_str(&o->stype, b + 1);
 			}
-		} else if (o->db) {
+		} else if (o->db && !o->go) {
 			db_task_link(o, parent);
 		}
 	} else {
@@ -412,10 +415,11 @@ static int64_t first_time(struct jdoc *d, const struct jnode *parts, int from, i
 	return TS_NONE;
 }
 
-/* One model call: parts[from..to) with tokens t (NULL: none recorded). */
+/* One model call: parts[from..to) with tokens t (NULL: none recorded);
+ * last: the message's last call, which ends when the message completes. */
 static void do_call(struct oc *o, struct jdoc *d, const struct jnode *info,
 	const struct jnode *parts, int from, int to, const struct jnode *t,
-	const char *lid, bool whole)
+	const char *lid, bool last)
 {
 	int64_t created = ms_of(jgetv(d, info, "time", "created", NULL));
 	int64_t ts = from == 0 ? created : first_time(d, parts, from, to, false);
@@ -435,9 +439,9 @@ static void do_call(struct oc *o, struct jdoc *d, const struct jnode *info,
 		e.has_tokens = tokens_of(d, t, &e.tokens);
 		/* the model's time: until its first tool ran, or the message
 		 * completed */
-		if (whole && ts != TS_NONE) {
+		if (ts != TS_NONE) {
 			int64_t end = first_time(d, parts, from, to, true);
-			if (end == TS_NONE)
+			if (end == TS_NONE && last)
 				end = ms_of(jgetv(d, info, "time", "completed", NULL));
 			if (end != TS_NONE && end >= ts)
 				e.duration_ms = end - ts;
@@ -506,7 +510,7 @@ static void do_assistant(struct oc *o, struct jdoc *d, const struct jnode *info,
 				lid = xmalloc(strlen(id) + 16);
 				sprintf(lid, "%s:%d", id, k);
 			}
-			do_call(o, d, info, parts, from, i + 1, jget(d, p, "tokens"), lid, ncalls == 1);
+			do_call(o, d, info, parts, from, i + 1, jget(d, p, "tokens"), lid, k == ncalls);
 			from = i + 1;
 		}
 		i++;
@@ -745,6 +749,16 @@ static char *storage_of(const char *path, const char *kind)
 	return k > path ? xstrndup(path, (size_t)(k - path - 1)) : xstrdup(".");
 }
 
+struct msgfile { char *path; int64_t created; };
+
+static int by_created(const void *a, const void *b)
+{
+	const struct msgfile *x = a, *y = b;
+	if (x->created != y->created)
+		return x->created < y->created ? -1 : 1;    /* unknown first */
+	return strcmp(x->path, y->path);
+}
+
 static void run_legacy_session(struct oc *o, struct jdoc *d, const struct jnode *root)
 {
 	session_info(o, d, root);
@@ -758,11 +772,26 @@ static void run_legacy_session(struct oc *o, struct jdoc *d, const struct jnode 
 	sprintf(md, "%s/message/%s", storage, o->own);
 	size_t n;
 	char **v = list_json(md, &n);
+	/* in the order they were created (their names need not sort so) */
+	struct msgfile *mv = xcalloc(n + 1, sizeof *mv);
+	for (size_t i = 0; i < n; i++) {
+		size_t tn;
+		char *t = read_small(o, v[i], &tn);
+		struct jdoc md_ = {0};
+		mv[i].path = v[i];
+		mv[i].created = t && jparse(&md_, t, tn) == 0 ?
+			ms_of(jgetv(&md_, jroot(&md_), "time", "created", NULL)) : TS_NONE;
+		jdoc_free(&md_);
+		free(t);
+	}
+	if (n)
+		sort_n(mv, n, sizeof *mv, by_created);
 	ensure_session(o, TS_NONE);
 	for (size_t i = 0; i < n; i++) {
-		legacy_message(o, storage, v[i]);
-		free(v[i]);
+		legacy_message(o, storage, mv[i].path);
+		free(mv[i].path);
 	}
+	free(mv);
 	free(v);
 	free(md);
 	free(storage);
@@ -982,7 +1011,8 @@ static void go_session(struct oc *o, sqlite3_stmt *ss, sqlite3_stmt *ms, const c
 	if (o->subagent) {
 		/* the agent tool names its session after its call */
 		set_str(&o->spawn, id);
-		set_str(&o->stype, "agent");
+		if (!o->stype)
+			set_str(&o->stype, "agent");
 	}
 	set_str(&o->cwd, project);
 	o->created = sdb_time(ss, 2);
@@ -1098,6 +1128,13 @@ static void go_session(struct oc *o, sqlite3_stmt *ss, sqlite3_stmt *ms, const c
 			e.class = effects_class(&e, raw, rl);
 			ev_emit(o->c, &e);
 			effects_tool(o->c, &e, raw, rl);
+			/* the agent tool's session is named after the call */
+			if (agent_tool_kind("opencode", e.tool) == TK_DELEGATE) {
+				struct sbuf v = {0};
+				sb_printf(&v, "%s\t%s\t%s", tid, e.prompt ? e.prompt : "", e.tool);
+				link_put(o, "octask:", tid, v.p);
+				sb_free(&v);
+			}
 		}
 	}
 	ensure_session(o, TS_NONE);
@@ -1151,8 +1188,10 @@ static void run_db(struct oc *o)
 		lr_note(o->r, "wal", "its write-ahead log (-wal) cannot be read here; its newest rows are left out");
 	if (sdb_has(&s, "session", NULL) && sdb_has(&s, "message", NULL) && sdb_has(&s, "part", NULL))
 		run_db_v1(o, only);
-	else if (sdb_has(&s, "sessions", NULL) && sdb_has(&s, "messages", "parts"))
+	else if (sdb_has(&s, "sessions", NULL) && sdb_has(&s, "messages", "parts")) {
+		o->go = true;
 		run_db_go(o, file ? file : o->path, only);
+	}
 	else {
 		diag_at(o->path, 0, "a SQLite database without OpenCode's tables (session, message, part)");
 		diag_errors++;
@@ -1247,7 +1286,7 @@ static int sniff(const struct agent_head *h)
 static bool db_name(const char *name, int depth)
 {
 	size_t n = strlen(name);
-	return n > 11 && !strncmp(name, "opencode", 8) && !strcmp(name + n - 3, ".db");
+	return n >= 11 && !strncmp(name, "opencode", 8) && !strcmp(name + n - 3, ".db");
 }
 
 static bool go_db_name(const char *name, int depth)
@@ -1255,11 +1294,13 @@ static bool go_db_name(const char *name, int depth)
 	return !strcmp(name, "opencode.db");
 }
 
+/* The legacy files are copies once the database holds their session
+ * (1.2 migrates them into it and leaves them). */
 static void find_in(struct history *h, const char *data)
 {
 	history_walk(h, data, 0, db_name, NULL, false);
 	char *s = path_join(data, "storage/session");
-	history_walk(h, s, 1, json_name, NULL, false);
+	history_walk(h, s, 1, json_name, NULL, true);
 	free(s);
 }
 
