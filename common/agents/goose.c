@@ -416,7 +416,7 @@ static int sniff(const struct agent_head *h)
 	if (!sdb_magic(h->p, h->n))
 		return 0;
 	const char *t = sdb_tables(h->path);
-	return strstr(t, " sessions ") && strstr(t, " messages ") && !strstr(t, " files ") ? 95 : 0;
+	return t && strstr(t, " sessions ") && strstr(t, " messages ") && !strstr(t, " files ") ? 95 : 0;
 }
 
 /* --- its history (agent-sessions) ---------------------------------------- */

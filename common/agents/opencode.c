@@ -1176,6 +1176,11 @@ static void run_db(struct oc *o)
 	char *file = agent_path_split(o->path, &only);
 	const char *why;
 	struct sdb s;
+	if (!strcmp(o->path, "-")) {
+		diag_at(o->r->name, 0, "a SQLite database is read from its file: give its path");
+		diag_errors++;
+		return;
+	}
 	if (sdb_open(&s, file ? file : o->path, &why)) {
 		diag_at(o->path, 0, "%s", why);
 		diag_errors++;
@@ -1254,7 +1259,9 @@ static bool has_tables(const char *t, const char *const *names)
 }
 
 /* A database: 95 with tables session, message and part; 90 with the Go
- * client's sessions, messages and files.  JSON: 96 for an export (info
+ * client's sessions, messages and files; 1 when it cannot be read (a
+ * malformed or truncated file, one named "-"), so that reading it says
+ * why.  JSON: 96 for an export (info
  * and messages), 90 for a legacy session file, 88 for a message or part
  * file. */
 static int sniff(const struct agent_head *h)
@@ -1263,6 +1270,8 @@ static int sniff(const struct agent_head *h)
 		static const char *const v1[] = {"session", "message", "part", NULL};
 		static const char *const go[] = {"sessions", "messages", "files", NULL};
 		const char *t = sdb_tables(h->path);
+		if (!t)     /* unreadable: reading it says why */
+			return 1;
 		return has_tables(t, v1) ? 95 : has_tables(t, go) ? 90 : 0;
 	}
 	if (!agent_head_rec(h, 0) || agent_head_rec(h, 1))

@@ -216,10 +216,10 @@ const char *sdb_tables(const char *path)
 	free(tables);
 	last = xstrdup(path);
 	struct sbuf b = {0};
-	sb_adds(&b, "");
 	struct sdb s;
 	const char *why;
 	if (!sdb_open(&s, path, &why)) {
+		sb_adds(&b, "");
 		sqlite3_stmt *st = NULL;
 		if (sqlite3_prepare_v2(s.db, "SELECT name FROM sqlite_master WHERE type = 'table' "
 		    "ORDER BY name", -1, &st, NULL) == SQLITE_OK) {

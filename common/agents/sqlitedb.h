@@ -48,7 +48,7 @@ int64_t sdb_int(sqlite3_stmt *st, int i, int64_t dflt);
  * column is NULL)? */
 bool sdb_has(struct sdb *s, const char *table, const char *column);
 /* The names of the tables of the database at path, " a b c " (each name
- * between spaces), "" when it cannot be read: for the sniffs, which see
+ * between spaces), NULL when it cannot be read: for the sniffs, which see
  * only a file's first bytes.  The last path's answer is kept. */
 const char *sdb_tables(const char *path);
 /* A time as the agents store it: an integer in milliseconds, or in
