@@ -9,7 +9,7 @@
 # changed, and the tokens view.
 . "$(dirname "$0")/lib.sh"
 have sqlite3 || skip_all "sqlite3 not installed"
-plan 25
+plan 26
 F=$TESTS/fixtures/opencode
 E=$F/expected
 cp "$F"/export-parent.json "$F"/export-child.json .
@@ -60,6 +60,9 @@ check_test "db + storage: only the message missing from the database is added" \
 check_exit "go: read" 0 agent-events lib/.opencode/opencode.db
 sed "s|$TMP|TMP|g" out > go.out
 check_same "go: exact records, calls with usage none" "$E/go.out" go.out
+agent-stack --view tokens < out > go.folded 2> go.err
+check_test "go: the tokens view is empty and says why" "$(cat go.folded go.err)" = \
+	"agent-stack: note: no usage recorded by opencode for 4 calls: they weigh nothing in the tokens view"
 
 # --- not a database, a malformed one --------------------------------------
 head -c 3000 opencode.db > cut.db

@@ -9,7 +9,7 @@
 # read as a read, the tokens view.
 . "$(dirname "$0")/lib.sh"
 have sqlite3 || skip_all "sqlite3 not installed"
-plan 10
+plan 11
 F=$TESTS/fixtures/opencode
 E=$F/expected
 mkdir -p h/.local/share/goose/sessions
@@ -38,6 +38,9 @@ check_test "sessions: GOOSE_PATH_ROOT/data is looked in" \
 	"$(agent-sessions --home /nonexistent -a goose | sed "s|$TMP/||")" = \
 	"root/data/sessions/sessions.db#20260102_1
 root/data/sessions/sessions.db#20260102_2"
-agent-events "$DB" 2>/dev/null | agent-stack --view tokens > tokens.out
-check_same "tokens view: the session total, the calls without" "$E/goose-tokens.folded" tokens.out
+agent-events "$DB" 2>/dev/null | agent-stack --view tokens > tokens.out 2> tokens.err
+check_same "tokens view: the session total under call:llm/session-total, the calls without" \
+	"$E/goose-tokens.folded" tokens.out
+check_same "tokens view: says which calls have no usage and where the total went" \
+	"$E/goose-tokens.err" tokens.err
 done_testing
