@@ -43,6 +43,8 @@ struct goose {
 	struct tokens usage;
 	struct sbuf text, id;
 	struct hmap res;        /* toolResponse by id: (time << 2 | status) + 1 */
+	sqlite3_stmt *ms;       /* its messages' statement */
+	bool model_col;         /* sessions has model_config_json */
 };
 
 static void set_str(char **dst, const char *s)
@@ -297,8 +299,11 @@ static void usage_record(struct goose *g)
 	sb_free(&id);
 }
 
-static void one_session(struct goose *g, sqlite3_stmt *ss, sqlite3_stmt *ms, bool model_col)
+static void one_session(void *arg, sqlite3_stmt *ss)
 {
+	struct goose *g = arg;
+	sqlite3_stmt *ms = g->ms;
+	bool model_col = g->model_col;
 	set_str(&g->session, sdb_text(ss, 0, NULL));
 	set_str(&g->cwd, sdb_text(ss, 1, NULL));
 	set_str(&g->prompt, NULL);
@@ -384,17 +389,9 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 		"WHERE session_id = ?1 ORDER BY created_timestamp, id");
 	sb_free(&q);
 	if (ss && ms) {
-		if (only)
-			sqlite3_bind_text(ss, 1, only, -1, SQLITE_STATIC);
-		bool any = false;
-		while (sdb_row(&s, ss)) {
-			any = true;
-			one_session(&g, ss, ms, model_col);
-		}
-		if (!any && only && !s.failed) {
-			diag_at(path, 0, "no session %s in the database", only);
-			diag_errors++;
-		}
+		g.ms = ms;
+		g.model_col = model_col;
+		sdb_each_session(&s, ss, only, one_session, &g);
 	}
 	sqlite3_finalize(ss);
 	sqlite3_finalize(ms);
@@ -437,20 +434,13 @@ static void find_in(struct history *h, const char *data)
  * ~/.local/share/goose. */
 static void find(struct history *h, const char *home)
 {
-	const char *root = getenv("GOOSE_PATH_ROOT"), *xdg = getenv("XDG_DATA_HOME");
+	const char *root = getenv("GOOSE_PATH_ROOT");
 	if (root && *root) {
 		char *d = path_join(root, "data");
 		find_in(h, d);
 		free(d);
 	}
-	if (xdg && *xdg == '/') {
-		char *d = path_join(xdg, "goose");
-		find_in(h, d);
-		free(d);
-	}
-	char *d = path_join(home, ".local/share/goose");
-	find_in(h, d);
-	free(d);
+	sdb_data_dirs(h, home, "goose", find_in);
 }
 
 static int probe(const struct agent *a, struct session_probe *p, const char **why)
@@ -462,50 +452,17 @@ static int probe(const struct agent *a, struct session_probe *p, const char **wh
 		"SELECT s.id, s.working_dir, s.created_at, s.updated_at, "
 		"(SELECT max(created_timestamp) FROM messages m WHERE m.session_id = s.id) "
 		"FROM sessions s ORDER BY s.created_at, s.id");
-	struct session_meta *m = p->m, **next = &p->m->next;
-	bool any = false;
+	struct sdb_list l = {.p = p};
 	while (sdb_row(&s, st)) {
 		const char *id = sdb_text(st, 0, NULL);
 		if (!id || !*id)
 			continue;
-		if (any) {
-			m = xcalloc(1, sizeof *m);
-			m->agent = a;
-			*next = m;
-			next = &m->next;
-		}
-		any = true;
-		m->first = m->last = TS_NONE;
-		m->bytes = 0;
-		m->id = xstrdup(id);
-		const char *cwd = sdb_text(st, 1, NULL);
-		if (cwd && *cwd)
-			m->cwd = xstrdup(cwd);
-		for (int i = 2; i <= 4; i++) {
-			int64_t t = sdb_time(st, i);
-			if (t == TS_NONE)
-				continue;
-			if (m->first == TS_NONE || t < m->first)
-				m->first = t;
-			if (m->last == TS_NONE || t > m->last)
-				m->last = t;
-		}
-		struct sbuf name = {0};
-		sb_printf(&name, "%s#%s", p->path, id);
-		m->name = name.p;
+		struct session_meta *m = sdb_list_add(&l, id);
+		sdb_list_str(&m->cwd, sdb_text(st, 1, NULL));
+		for (int i = 2; i <= 4; i++)
+			sdb_list_time(m, sdb_time(st, i));
 	}
-	bool failed = s.failed;
-	sqlite3_finalize(st);
-	sdb_close(&s);
-	if (failed) {
-		*why = "cannot read its sessions (said above)";
-		return -1;
-	}
-	if (!any) {
-		*why = "no sessions in the database";
-		return -1;
-	}
-	return 0;
+	return sdb_list_end(&l, &s, st, why);
 }
 
 /* --- the agent ------------------------------------------------------------ */

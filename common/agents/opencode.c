@@ -58,6 +58,8 @@ struct oc {
 	const char *path;
 	struct sdb *db;         /* reading a database */
 	bool go;                /* the Go opencode's */
+	sqlite3_stmt *ms, *ps;  /* its messages', parts' statements */
+	char *project;          /* the Go opencode's project directory */
 	char *own;              /* the session's own id */
 	char *session;          /* written: own id, or the top caller's */
 	char *subagent;         /* a subtask's own id */
@@ -862,8 +864,10 @@ static bool with_ids(struct sbuf *b, const char *data, size_t n,
 	return true;
 }
 
-static void db_session(struct oc *o, sqlite3_stmt *ss, sqlite3_stmt *ms, sqlite3_stmt *ps)
+static void db_session(void *arg, sqlite3_stmt *ss)
 {
+	struct oc *o = arg;
+	sqlite3_stmt *ms = o->ms, *ps = o->ps;
 	oc_reset(o);
 	const char *id = sdb_text(ss, 0, NULL);
 	if (!id)
@@ -938,17 +942,9 @@ static void run_db_v1(struct oc *o, const char *only)
 	sqlite3_stmt *ps = sdb_prepare(o->db,
 		"SELECT id, data FROM part WHERE message_id = ?1 ORDER BY id");
 	if (ss && ms && ps) {
-		if (only)
-			sqlite3_bind_text(ss, 1, only, -1, SQLITE_STATIC);
-		bool any = false;
-		while (sdb_row(o->db, ss)) {
-			any = true;
-			db_session(o, ss, ms, ps);
-		}
-		if (!any && only && !o->db->failed) {
-			diag_at(o->path, 0, "no session %s in the database", only);
-			diag_errors++;
-		}
+		o->ms = ms;
+		o->ps = ps;
+		sdb_each_session(o->db, ss, only, db_session, o);
 	}
 	sqlite3_finalize(ss);
 	sqlite3_finalize(ms);
@@ -1001,8 +997,11 @@ static void go_results(struct oc *o, const char *sid, struct hmap *res)
 	jdoc_free(&d);
 }
 
-static void go_session(struct oc *o, sqlite3_stmt *ss, sqlite3_stmt *ms, const char *project)
+static void go_session(void *arg, sqlite3_stmt *ss)
 {
+	struct oc *o = arg;
+	sqlite3_stmt *ms = o->ms;
+	const char *project = o->project;
 	oc_reset(o);
 	const char *id = sdb_text(ss, 0, NULL);
 	if (!id)
@@ -1151,21 +1150,13 @@ static void run_db_go(struct oc *o, const char *file, const char *only)
 	sqlite3_stmt *ms = sdb_prepare(o->db,
 		"SELECT id, role, parts, model, created_at, finished_at FROM messages "
 		"WHERE session_id = ?1 ORDER BY created_at, rowid");
-	char *project = go_project(file);
+	o->project = go_project(file);
 	if (ss && ms) {
-		if (only)
-			sqlite3_bind_text(ss, 1, only, -1, SQLITE_STATIC);
-		bool any = false;
-		while (sdb_row(o->db, ss)) {
-			any = true;
-			go_session(o, ss, ms, project);
-		}
-		if (!any && only && !o->db->failed) {
-			diag_at(o->path, 0, "no session %s in the database", only);
-			diag_errors++;
-		}
+		o->ms = ms;
+		sdb_each_session(o->db, ss, only, go_session, o);
 	}
-	free(project);
+	free(o->project);
+	o->project = NULL;
 	sqlite3_finalize(ss);
 	sqlite3_finalize(ms);
 }
@@ -1319,21 +1310,14 @@ static void find_in(struct history *h, const char *data)
  * DIR/.opencode/opencode.db. */
 static void find(struct history *h, const char *home)
 {
-	const char *env = getenv("OPENCODE_DATA_DIR"), *xdg = getenv("XDG_DATA_HOME");
+	const char *env = getenv("OPENCODE_DATA_DIR");
 	if (env && *env) {
 		char *list = xstrdup(env), *save = NULL;
 		for (char *d = strtok_r(list, ",", &save); d; d = strtok_r(NULL, ",", &save))
 			find_in(h, d);
 		free(list);
 	}
-	if (xdg && *xdg == '/') {
-		char *d = path_join(xdg, "opencode");
-		find_in(h, d);
-		free(d);
-	}
-	char *d = path_join(home, ".local/share/opencode");
-	find_in(h, d);
-	free(d);
+	sdb_data_dirs(h, home, "opencode", find_in);
 	if (h->root) {
 		char *g = path_join(h->root, ".opencode");
 		history_walk(h, g, 0, go_db_name, h->root, false);
@@ -1346,22 +1330,6 @@ static char *cwd_of(const char *place, const struct session_meta *m,
 	const char *root, const char *root_abs)
 {
 	return place ? xstrdup(place) : NULL;
-}
-
-static void meta_str(char **dst, const char *s)
-{
-	if (s && *s && !*dst)
-		*dst = xstrdup(s);
-}
-
-static void meta_ts(struct session_meta *m, int64_t t)
-{
-	if (t == TS_NONE)
-		return;
-	if (m->first == TS_NONE || t < m->first)
-		m->first = t;
-	if (m->last == TS_NONE || t > m->last)
-		m->last = t;
 }
 
 /* The sessions of a database: m is the first, the others follow it
@@ -1383,45 +1351,21 @@ static int probe_db(struct session_probe *p, const char **why)
 		st = sdb_prepare(&s,
 			"SELECT id, parent_session_id, NULL, NULL, created_at, updated_at "
 			"FROM sessions ORDER BY created_at, id");
-	struct session_meta *m = p->m, **next = &p->m->next;
-	bool any = false;
+	struct sdb_list l = {.p = p};
 	while (sdb_row(&s, st)) {
 		const char *id = sdb_text(st, 0, NULL);
 		if (!id || !*id)
 			continue;
-		if (any) {
-			m = xcalloc(1, sizeof *m);
-			m->agent = p->m->agent;
-			*next = m;
-			next = &m->next;
-		}
-		any = true;
-		m->first = m->last = TS_NONE;
-		m->bytes = 0;
-		m->id = xstrdup(id);
-		meta_str(&m->parent, sdb_text(st, 1, NULL));
-		meta_str(&m->cwd, sdb_text(st, 2, NULL));
-		meta_str(&m->cwd, project);
-		meta_str(&m->version, sdb_text(st, 3, NULL));
-		meta_ts(m, sdb_time(st, 4));
-		meta_ts(m, sdb_time(st, 5));
-		struct sbuf name = {0};
-		sb_printf(&name, "%s#%s", p->path, id);
-		m->name = name.p;
+		struct session_meta *m = sdb_list_add(&l, id);
+		sdb_list_str(&m->parent, sdb_text(st, 1, NULL));
+		sdb_list_str(&m->cwd, sdb_text(st, 2, NULL));
+		sdb_list_str(&m->cwd, project);
+		sdb_list_str(&m->version, sdb_text(st, 3, NULL));
+		sdb_list_time(m, sdb_time(st, 4));
+		sdb_list_time(m, sdb_time(st, 5));
 	}
-	bool failed = s.failed;
-	sqlite3_finalize(st);
-	sdb_close(&s);
 	free(project);
-	if (failed) {
-		*why = "cannot read its sessions (said above)";
-		return -1;
-	}
-	if (!any) {
-		*why = "no sessions in the database";
-		return -1;
-	}
-	return 0;
+	return sdb_list_end(&l, &s, st, why);
 }
 
 /* A JSON file (a legacy session file, an export): read whole; they are
@@ -1448,12 +1392,12 @@ static int probe(const struct agent *a, struct session_probe *p, const char **wh
 		else if (jget(&d, r, "sessionID") && !jget(&d, r, "directory"))
 			r = NULL;   /* a message or part file */
 		if (r && js(&d, jget(&d, r, "id"))) {
-			meta_str(&m->id, js(&d, jget(&d, r, "id")));
-			meta_str(&m->parent, js(&d, jget(&d, r, "parentID")));
-			meta_str(&m->cwd, js(&d, jget(&d, r, "directory")));
-			meta_str(&m->version, js(&d, jget(&d, r, "version")));
-			meta_ts(m, ms_of(jgetv(&d, r, "time", "created", NULL)));
-			meta_ts(m, ms_of(jgetv(&d, r, "time", "updated", NULL)));
+			sdb_list_str(&m->id, js(&d, jget(&d, r, "id")));
+			sdb_list_str(&m->parent, js(&d, jget(&d, r, "parentID")));
+			sdb_list_str(&m->cwd, js(&d, jget(&d, r, "directory")));
+			sdb_list_str(&m->version, js(&d, jget(&d, r, "version")));
+			sdb_list_time(m, ms_of(jgetv(&d, r, "time", "created", NULL)));
+			sdb_list_time(m, ms_of(jgetv(&d, r, "time", "updated", NULL)));
 			rc = 0;
 		} else {
 			*why = "an OpenCode message or part file: it is read with its session";

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "sessions.h"
 #include "sqlitedb.h"
 #include "util.h"
 
@@ -252,4 +253,89 @@ char *agent_path_split(const char *path, const char **id)
 	}
 	*id = h + 1;
 	return file;
+}
+
+void sdb_each_session(struct sdb *s, sqlite3_stmt *st, const char *only,
+	void (*fn)(void *arg, sqlite3_stmt *st), void *arg)
+{
+	if (!st)
+		return;
+	if (only)
+		sqlite3_bind_text(st, 1, only, -1, SQLITE_STATIC);
+	bool any = false;
+	while (sdb_row(s, st)) {
+		any = true;
+		fn(arg, st);
+	}
+	if (!any && only && !s->failed) {
+		diag_at(s->name, 0, "no session %s in the database", only);
+		diag_errors++;
+	}
+}
+
+struct session_meta *sdb_list_add(struct sdb_list *l, const char *id)
+{
+	struct session_meta *m = l->p->m;
+	if (l->last) {
+		m = xcalloc(1, sizeof *m);
+		m->agent = l->p->m->agent;
+		l->last->next = m;
+	}
+	l->last = m;
+	m->first = m->last = TS_NONE;
+	m->bytes = 0;
+	m->id = xstrdup(id);
+	struct sbuf name = {0};
+	sb_printf(&name, "%s#%s", l->p->path, id);
+	m->name = name.p;
+	return m;
+}
+
+void sdb_list_str(char **dst, const char *s)
+{
+	if (s && *s && !*dst)
+		*dst = xstrdup(s);
+}
+
+void sdb_list_time(struct session_meta *m, int64_t t)
+{
+	if (t == TS_NONE)
+		return;
+	if (m->first == TS_NONE || t < m->first)
+		m->first = t;
+	if (m->last == TS_NONE || t > m->last)
+		m->last = t;
+}
+
+int sdb_list_end(struct sdb_list *l, struct sdb *s, sqlite3_stmt *st, const char **why)
+{
+	bool failed = s->failed;
+	sqlite3_finalize(st);
+	sdb_close(s);
+	if (failed) {
+		*why = "cannot read its sessions (said above)";
+		return -1;
+	}
+	if (!l->last) {
+		*why = "no sessions in the database";
+		return -1;
+	}
+	return 0;
+}
+
+void sdb_data_dirs(struct history *h, const char *home, const char *name,
+	void (*fn)(struct history *h, const char *dir))
+{
+	const char *xdg = getenv("XDG_DATA_HOME");
+	char *d;
+	if (xdg && *xdg == '/') {
+		d = path_join(xdg, name);
+		fn(h, d);
+		free(d);
+	}
+	char *share = path_join(home, ".local/share");
+	d = path_join(share, name);
+	fn(h, d);
+	free(d);
+	free(share);
 }

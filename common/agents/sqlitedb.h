@@ -51,6 +51,33 @@ bool sdb_has(struct sdb *s, const char *table, const char *column);
  * between spaces), NULL when it cannot be read: for the sniffs, which see
  * only a file's first bytes.  The last path's answer is kept. */
 const char *sdb_tables(const char *path);
+/* Run fn(arg, st) for each row of the sessions statement st; with only
+ * (bound to ?1) not NULL, a database without that session is said. */
+void sdb_each_session(struct sdb *s, sqlite3_stmt *st, const char *only,
+	void (*fn)(void *arg, sqlite3_stmt *st), void *arg);
+
+/* agent-sessions' listing of a database (an agent's probe): each
+ * session's metadata, p->m for the first, chained through next after it;
+ * sdb_list_add returns it with id and name ("<path>#<id>") set,
+ * sdb_list_str and sdb_list_time fill it, sdb_list_end says whether any
+ * session was listed (0, or -1 with *why) and closes s. */
+struct session_probe;
+struct session_meta;
+struct sdb_list {
+	struct session_probe *p;
+	struct session_meta *last;
+};
+struct session_meta *sdb_list_add(struct sdb_list *l, const char *id);
+void sdb_list_str(char **dst, const char *s);
+void sdb_list_time(struct session_meta *m, int64_t t);
+int sdb_list_end(struct sdb_list *l, struct sdb *s, sqlite3_stmt *st, const char **why);
+
+/* An agent's XDG data directory, $XDG_DATA_HOME/name (when set to an
+ * absolute path) and home/.local/share/name, each given to fn. */
+struct history;
+void sdb_data_dirs(struct history *h, const char *home, const char *name,
+	void (*fn)(struct history *h, const char *dir));
+
 /* A time as the agents store it: an integer in milliseconds, or in
  * seconds (below 10^11), or SQLite's "YYYY-MM-DD HH:MM:SS" (UTC); ms since
  * the epoch, or TS_NONE. */
