@@ -9,7 +9,7 @@
 # changed, and the tokens view.
 . "$(dirname "$0")/lib.sh"
 have sqlite3 || skip_all "sqlite3 not installed"
-plan 26
+plan 28
 F=$TESTS/fixtures/opencode
 E=$F/expected
 cp "$F"/export-parent.json "$F"/export-child.json .
@@ -47,6 +47,28 @@ check_exit "db#id: one session" 0 agent-events 'opencode.db#ses_2b00sub'
 check_same "db#id: the subtask alone finds its caller's task call" "$E/db-sub.out" out
 check_exit "db#id: no such session" 1 agent-events 'opencode.db#ses_none'
 check_test "db#id: said" "$(cat err)" = "agent-events: opencode.db#ses_none: no session ses_none in the database"
+
+# --- a database the agent is writing: WAL mode, a writer holding it ------
+cp opencode.db w.db
+sqlite3 w.db 'PRAGMA journal_mode=WAL;' > /dev/null
+mkfifo ctl
+sqlite3 w.db < ctl > /dev/null &
+writer=$!
+exec 3> ctl
+printf '%s\n' "PRAGMA wal_autocheckpoint=0;" \
+	"INSERT INTO message VALUES ('msg_2c09', 'ses_2c00cmd', 1767268870000, 1767268870000, '{\"role\":\"user\",\"time\":{\"created\":1767268870000}}');" \
+	"INSERT INTO part VALUES ('prt_2c09a', 'msg_2c09', 'ses_2c00cmd', 1767268870000, 1767268870000, '{\"type\":\"text\",\"text\":\"written while read\"}');" >&3
+i=0
+while [ "$(sqlite3 'file:w.db?mode=ro' "SELECT count(*) FROM message WHERE id = 'msg_2c09'" 2>/dev/null)" != 1 ] && [ $i -lt 50 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+before=$(md5sum w.db w.db-wal)
+agent-events --no-text 'w.db#ses_2c00cmd' > out 2> err
+check_test "writing: the rows still in the -wal are read" \
+	"$(jq -r 'select(.kind == "prompt") | .id' out | tr '\n' ' ')" = "msg_2c01 msg_2c09 "
+check_test "writing: the database and its log left as they were" "$(md5sum w.db w.db-wal)" = "$before"
+exec 3>&-
+wait $writer
 
 # --- legacy storage, beside and without the database ------------------------
 check_exit "storage: a session file and its messages" 0 agent-events storage/session/9e1d/ses_2a00main.json
