@@ -30,7 +30,7 @@ PROGS = $(filter-out agent-snoop,$(basename $(notdir $(wildcard cmd/*.c))))
 # Libraries per program, one plain line each.
 LDLIBS_agent-sessions = -lsqlite3
 LDLIBS_agent-events = -ljq -lsqlite3 -pthread
-LDLIBS_agent-ledger =
+LDLIBS_agent-ledger = -lsqlite3
 LDLIBS_agent-tag = -lpcre2-8 -lyaml -lm -ldl
 LDLIBS_agent-stack = -lyaml -ljq -lm
 LDLIBS_folded2svg = -lm
