@@ -59,6 +59,18 @@ cp "$EX/gemini-todo-api.json" "$g/chats/session-2026-03-04T16-20-3b9e6f2a.json"
 recent -e 's/3b9e6f2a-1c4d-4e7f-8a9b-0c1d2e3f4a5b/3b9e6f2a-1c4d-4e7f-8a9b-0c1d2e3f4a5c/g' \
 	"$EX/gemini-todo-api.json" > "$gw/chats/session-${D3}T16-20-3b9e6f2b.json"
 echo "$W" > "$gw/.project_root"
+# OpenCode's database (built from SQL text, as tests/37 does) and two
+# projects with Aider histories, for the pages of the agents added later
+if have sqlite3; then
+	mkdir -p "$HOME/.local/share/opencode"
+	# (without the row the fixture breaks on purpose, as tests/33 does)
+	{ cat "$TESTS/fixtures/opencode/opencode.sql"; echo "DELETE FROM message WHERE id = 'msg_2c02';"; } |
+		sqlite3 "$HOME/.local/share/opencode/opencode.db"
+fi
+for p in web api; do
+	mkdir -p "$HOME/src/$p"
+	cp "$TESTS/fixtures/aider/webapp/.aider.chat.history.md" "$HOME/src/$p/"
+done
 
 # The files the examples read without showing them.
 base=$TMP/base
