@@ -683,6 +683,23 @@ static uint64_t counter(struct snoop_bpf *skel, __u32 which)
 	return sum;
 }
 
+/* A process whose exit the kernel side never saw (it ended before its
+ * fork was handled) would keep -p waiting for ever: the entries of
+ * processes that are gone are dropped. */
+static void prune_gone(struct snoop_bpf *skel)
+{
+	__u32 key, next, *prev = NULL, gone[256];
+	int n = 0;
+	while (n < 256 && !bpf_map__get_next_key(skel->maps.followed, prev, &next, sizeof next)) {
+		key = next;
+		prev = &key;
+		if (kill((pid_t)key, 0) < 0 && errno == ESRCH)
+			gone[n++] = key;
+	}
+	for (int i = 0; i < n; i++)
+		bpf_map__delete_elem(skel->maps.followed, &gone[i], sizeof gone[i], 0);
+}
+
 static bool map_empty(struct snoop_bpf *skel)
 {
 	__u32 k;
@@ -1114,6 +1131,8 @@ int main(int argc, char **argv)
 		if (now - last >= 1000) {
 			last = now;
 			snoop_flush(s);
+			if (pid)
+				prune_gone(skel);
 			if (pid && map_empty(skel))
 				break;  /* everything we followed has exited */
 		}

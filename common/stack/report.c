@@ -65,6 +65,11 @@ struct burst {
 
 struct rp {
 	struct rp_opts o;
+	/* the budget's scratch, by call and by session: allocated once and
+	 * cleared entry by entry, so that a report of many sessions stays
+	 * linear (a zeroed array per session was quadratic) */
+	size_t *asked;          /* tool calls that each model call asked for */
+	size_t *rrat, *rrix;    /* the repeat records by session: rrix[rrat[s]..rrat[s+1]) */
 	struct intern str;      /* interned strings */
 	struct rsess *ss;
 	size_t nss, capss;
@@ -1203,12 +1208,25 @@ static void money_line(struct rp *p, const struct group *g, const char *title, s
 	sb_printf(o, "\n  %11s%s\n", "", cmd);
 }
 
+/* p->asked for the calls of group g: counted (on) or cleared again. */
+static size_t *asked_of(struct rp *p, const struct group *g, bool on)
+{
+	if (!p->asked)
+		p->asked = xcalloc(p->nc ? p->nc : 1, sizeof *p->asked);
+	for (size_t i = 0; i < g->ncalls; i++) {
+		const struct rcall *c = &p->c[g->calls[i]];
+		int64_t *v;
+		if (c->type == RC_TOOL && c->pkey && (v = hm_get(&p->lidx, c->pkey)))
+			p->asked[*v] = on ? p->asked[*v] + 1 : 0;
+	}
+	return p->asked;
+}
+
 static void budget_money(struct rp *p, const struct group *g, struct sbuf *o)
 {
 	if (!(g->cost > 0))
 		return;
 	struct mrow *r = xmalloc((g->ncalls ? g->ncalls : 1) * sizeof *r);
-	size_t *asked = xcalloc(p->nc ? p->nc : 1, sizeof *asked);
 	sb_adds(o, "where the money went (estimated):\n");
 	for (int by = 0; by < 3; by++) {
 		size_t n = 0;
@@ -1228,12 +1246,7 @@ static void budget_money(struct rp *p, const struct group *g, struct sbuf *o)
 	}
 	/* by tool: each model call's cost split evenly among the tool calls
 	 * it asked for; a call that asked for none answered */
-	for (size_t i = 0; i < g->ncalls; i++) {
-		const struct rcall *c = &p->c[g->calls[i]];
-		int64_t *v;
-		if (c->type == RC_TOOL && c->pkey && (v = hm_get(&p->lidx, c->pkey)))
-			asked[*v]++;
-	}
+	size_t *asked = asked_of(p, g, true);
 	size_t n = 0;
 	uint32_t answer = in(p, "(answer)");
 	for (size_t i = 0; i < g->ncalls; i++) {
@@ -1246,7 +1259,7 @@ static void budget_money(struct rp *p, const struct group *g, struct sbuf *o)
 			r[n++] = (struct mrow){c->name, p->c[*v].cost / (double)asked[*v], 1, 0};
 	}
 	money_line(p, g, "tool", r, n, "the model calls that asked for each tool, split evenly", o);
-	free(asked);
+	asked_of(p, g, false);
 	free(r);
 }
 
@@ -1292,23 +1305,23 @@ static int cmp_rkey_n(const void *a, const void *b)
 
 static void budget_repeats(struct rp *p, const struct group *g, struct sbuf *o)
 {
-	/* the group's sessions */
-	bool *mine = xcalloc(p->nss ? p->nss : 1, sizeof *mine);
-	for (size_t k = 0; k < g->nsess; k++)
-		mine[g->sess[k]] = true;
-	size_t *asked = xcalloc(p->nc ? p->nc : 1, sizeof *asked);
-	for (size_t i = 0; i < g->ncalls; i++) {
-		const struct rcall *c = &p->c[g->calls[i]];
-		int64_t *v;
-		if (c->type == RC_TOOL && c->pkey && (v = hm_get(&p->lidx, c->pkey)))
-			asked[*v]++;
+	/* the repeat records by session, once (a counting sort) */
+	if (!p->rrat) {
+		p->rrat = xcalloc(p->nss + 2, sizeof *p->rrat);
+		p->rrix = xmalloc((p->nrr ? p->nrr : 1) * sizeof *p->rrix);
+		for (size_t i = 0; i < p->nrr; i++)
+			p->rrat[p->rr[i].sess + 2]++;
+		for (size_t k = 2; k < p->nss + 2; k++)
+			p->rrat[k] += p->rrat[k - 1];
+		for (size_t i = 0; i < p->nrr; i++)
+			p->rrix[p->rrat[p->rr[i].sess + 1]++] = i;
 	}
+	size_t *asked = asked_of(p, g, true);
 	struct rkey *r = xmalloc((p->nrr ? p->nrr : 1) * sizeof *r);
 	size_t n = 0, m = 0;
-	for (size_t i = 0; i < p->nrr; i++) {
-		const struct rrep *x = &p->rr[i];
-		if (!mine[x->sess])
-			continue;
+	for (size_t k = 0, j = 0; k < g->nsess; k++)
+	for (j = p->rrat[g->sess[k]]; j < p->rrat[g->sess[k] + 1]; j++) {
+		const struct rrep *x = &p->rr[p->rrix[j]];
 		int64_t *v = hm_get(&p->tidx, x->tool);
 		/* a file read by a file-reading tool: not a listing or a glob */
 		if (x->what == RP_READ && (!v || p->c[*v].tkind != TK_READ))
@@ -1387,8 +1400,7 @@ static void budget_repeats(struct rp *p, const struct group *g, struct sbuf *o)
 	sb_free(&t);
 	sb_free(&lines);
 	free(r);
-	free(asked);
-	free(mine);
+	asked_of(p, g, false);
 }
 
 static int cmp_size(const void *a, const void *b)
@@ -1535,6 +1547,9 @@ void rp_free(struct rp *p)
 	if (!p)
 		return;
 	intern_free(&p->str);
+	free(p->asked);
+	free(p->rrat);
+	free(p->rrix);
 	hm_free(&p->ssidx);
 	hm_free(&p->tidx);
 	hm_free(&p->lidx);
