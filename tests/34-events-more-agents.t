@@ -10,7 +10,7 @@ F=$TESTS/fixtures
 M=c7344a2fb68e27bcfcb167d33a28ad5d     # md5 of /src/app: Kimi CLI's work dir name
 KS=sessions/$M/4b1d0000-0000-4000-8000-000000000001
 KC=sessions/wd_app_1a2b3c4d5e6f/session_5e550000-0000-4000-8000-000000000003
-plan 44
+plan 50
 
 # --- GitHub Copilot CLI -------------------------------------------------------
 (cd "$F/copilot" && agent-events events.jsonl) > cop.out 2> cop.err; st=$?
@@ -91,6 +91,52 @@ check_out "kimi code: usage.record once per step, compaction a call" '4 8200 130
 	jq -rs '[.[] | select(.kind=="llm")] | "\(length) \(map(.tokens.input) | add) \(map(.tokens.cache_read) | add) \(map(.tokens.output) | add)"' kk.out
 check_out "kimi code: the subagent's wire is under the parent's Agent call" 'agent-0 explore Agent_1' \
 	jq -r 'select(.kind=="session" and .subagent) | "\(.subagent) \(.subagent_type) \(.parent)"' kk.out
+
+# --- over 4096 tool calls awaiting a result: the oldest is written as unknown,
+# the newest is kept (it used to be dropped by Copilot, Qwen and Kimi) ------------
+awk 'BEGIN {
+	print "{\"type\":\"session.start\",\"data\":{\"sessionId\":\"cap-1\",\"context\":{\"cwd\":\"/src/app\"}},\"id\":\"e0\",\"timestamp\":\"2026-05-01T09:00:00.000Z\"}"
+	print "{\"type\":\"user.message\",\"data\":{\"content\":\"go\"},\"id\":\"u1\",\"timestamp\":\"2026-05-01T09:00:01.000Z\"}"
+	for (i = 0; i <= 4096; i++)
+		printf "{\"type\":\"tool.execution_start\",\"data\":{\"toolCallId\":\"t%d\",\"toolName\":\"view\",\"arguments\":{\"path\":\"/src/app/f%d\"}},\"id\":\"s%d\",\"timestamp\":\"2026-05-01T09:00:02.000Z\"}\n", i, i, i
+	print "{\"type\":\"tool.execution_complete\",\"data\":{\"toolCallId\":\"t4096\",\"success\":true,\"result\":{\"content\":\"x\"}},\"id\":\"c1\",\"timestamp\":\"2026-05-01T09:00:03.000Z\"}"
+}' > cap-copilot.jsonl
+agent-events cap-copilot.jsonl > capc.out 2> capc.err
+check_out "copilot over 4096 pending: every call written, the oldest unknown, the newest completed" \
+	'4097 t0:unknown t4096:ok' \
+	jq -rs '[.[] | select(.kind=="tool")] | "\(length) \(map(select(.id=="t0"))[0] | "t0:\(.status)") \(map(select(.id=="t4096"))[0] | "t4096:\(.status)")"' capc.out
+check_test "copilot over 4096 pending: a note says the oldest is written as unknown" \
+	"$(grep -c 'over 4096 tool calls without completion; the oldest written as unknown' capc.err)" = 1
+awk 'BEGIN {
+	s = "\"sessionId\":\"7e57c000-0000-4000-8000-000000000003\",\"timestamp\":\"2026-06-01T08:00:0"
+	print "{\"uuid\":\"u1\",\"parentUuid\":null," s "0.000Z\",\"type\":\"user\",\"cwd\":\"/src/app\",\"message\":{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]}}"
+	printf "{\"uuid\":\"a1\",\"parentUuid\":\"u1\"," s "1.000Z\",\"type\":\"assistant\",\"cwd\":\"/src/app\",\"model\":\"qwen3-coder-plus\",\"message\":{\"role\":\"model\",\"parts\":["
+	for (i = 0; i <= 4096; i++)
+		printf "%s{\"functionCall\":{\"id\":\"c%d\",\"name\":\"read_file\",\"args\":{\"absolute_path\":\"/src/app/f%d\"}}}", (i ? "," : ""), i, i
+	print "]},\"usageMetadata\":{\"promptTokenCount\":10,\"candidatesTokenCount\":5,\"totalTokenCount\":15}}"
+	print "{\"uuid\":\"r1\",\"parentUuid\":\"a1\"," s "2.000Z\",\"type\":\"tool_result\",\"cwd\":\"/src/app\",\"message\":{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"id\":\"c4096\",\"name\":\"read_file\",\"response\":{\"output\":\"x\"}}}]},\"toolCallResult\":{\"callId\":\"c4096\",\"status\":\"success\"}}"
+}' > 7e57c000-0000-4000-8000-000000000003.jsonl
+agent-events 7e57c000-0000-4000-8000-000000000003.jsonl > capq.out 2> capq.err
+check_out "qwen over 4096 pending: every call written, the oldest unknown, the newest completed" \
+	'4097 c0:unknown c4096:ok' \
+	jq -rs '[.[] | select(.kind=="tool")] | "\(length) \(map(select(.id=="c0"))[0] | "c0:\(.status)") \(map(select(.id=="c4096"))[0] | "c4096:\(.status)")"' capq.out
+check_test "qwen over 4096 pending: a note says so" \
+	"$(grep -c 'over 4096 tool calls without a result; the oldest written as unknown' capq.err)" = 1
+mkdir -p capk && awk 'BEGIN {
+	print "{\"type\": \"metadata\", \"protocol_version\": \"1.10\"}"
+	print "{\"timestamp\": 1780300802.3, \"message\": {\"type\": \"TurnBegin\", \"payload\": {\"user_input\": \"go\"}}}"
+	print "{\"timestamp\": 1780300802.4, \"message\": {\"type\": \"StepBegin\", \"payload\": {\"n\": 1}}}"
+	for (i = 0; i <= 4096; i++)
+		printf "{\"timestamp\": 1780300803.0, \"message\": {\"type\": \"ToolCall\", \"payload\": {\"type\": \"function\", \"id\": \"k%d\", \"function\": {\"name\": \"ReadFile\", \"arguments\": \"{\\\"path\\\": \\\"f%d\\\"}\"}}}}\n", i, i
+	print "{\"timestamp\": 1780300803.5, \"message\": {\"type\": \"ToolResult\", \"payload\": {\"tool_call_id\": \"k4096\", \"return_value\": {\"is_error\": false, \"output\": \"x\"}}}}"
+	print "{\"timestamp\": 1780300804.1, \"message\": {\"type\": \"TurnEnd\", \"payload\": {}}}"
+}' > capk/wire.jsonl
+agent-events capk/wire.jsonl > capk.out 2> capk.err
+check_out "kimi over 4096 pending: every call written, the oldest unknown, the newest completed" \
+	'4097 k0:unknown k4096:ok' \
+	jq -rs '[.[] | select(.kind=="tool")] | "\(length) \(map(select(.id=="k0"))[0] | "k0:\(.status)") \(map(select(.id=="k4096"))[0] | "k4096:\(.status)")"' capk.out
+check_test "kimi over 4096 pending: a note says so" \
+	"$(grep -c 'over 4096 tool calls without a result; the oldest written as unknown' capk.err)" = 1
 
 # --- agent-sessions ------------------------------------------------------------------
 H=$TMP/home

@@ -405,6 +405,8 @@ static void tool_emit(struct cop *g, struct event *e, const char *args, size_t n
 	effects_tool(g->c, &fx, args, n);
 }
 
+static void tool_write(struct cop *g, size_t i, const struct jnode *data, int64_t ts);
+
 static void tool_start(struct cop *g, const struct jnode *data, int64_t ts)
 {
 	struct jdoc *d = &g->d;
@@ -414,7 +416,7 @@ static void tool_start(struct cop *g, const struct jnode *data, int64_t ts)
 	if (g->nt == MAXPENDING) {
 		lr_note(g->r, "pending", "over %d tool calls without completion; the oldest written as unknown",
 			MAXPENDING);
-		return;
+		tool_write(g, 0, NULL, TS_NONE);
 	}
 	if (g->nt == g->capt)
 		g->t = xrealloc(g->t, sizeof *g->t * (g->capt = g->capt ? g->capt * 2 : 32));

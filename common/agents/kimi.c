@@ -357,8 +357,13 @@ static void tool_call(struct kimi *k, int ci, const char *id, const char *name,
 	sb_adds(&x->names, name ? name : "unknown");
 	sb_addc(&x->names, 0);
 	x->ntools++;
-	if (!id || k->nt == MAXPENDING)
+	if (!id)
 		return;
+	if (k->nt == MAXPENDING) {
+		lr_note(k->r, "pending", "over %d tool calls without a result; the oldest written as unknown",
+			MAXPENDING);
+		tool_write(k, 0);
+	}
 	if (k->nt == k->capt)
 		k->t = xrealloc(k->t, sizeof *k->t * (k->capt = k->capt ? k->capt * 2 : 32));
 	struct ktool *p = &k->t[k->nt++];

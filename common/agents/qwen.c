@@ -257,6 +257,9 @@ static void qtool_free(struct qtool *p)
 }
 
 /* Write the held assistant row: one model call and its tool requests. */
+static void tool_write(struct qwen *q, size_t i, struct jdoc *d, const struct jnode *res,
+	const struct jnode *st, int64_t ts);
+
 static void flush(struct qwen *q)
 {
 	if (!q->holding)
@@ -326,9 +329,9 @@ static void flush(struct qwen *q)
 			tid = made;
 		}
 		if (q->nt == MAXPENDING) {
-			lr_note(q->r, "pending", "over %d tool calls without a result; later ones not written",
+			lr_note(q->r, "pending", "over %d tool calls without a result; the oldest written as unknown",
 				MAXPENDING);
-			break;
+			tool_write(q, 0, NULL, NULL, NULL, TS_NONE);
 		}
 		if (q->nt == q->capt)
 			q->t = xrealloc(q->t, sizeof *q->t * (q->capt = q->capt ? q->capt * 2 : 32));
