@@ -7,7 +7,7 @@
 # key any kind reads.  The table below is what the programs decide per
 # name; a change in it is a decision about a tool's kind.
 . "$(dirname "$0")/lib.sh"
-plan 10
+plan 11
 
 ARGS='{"file_path":"/p/f","path":"/p/f","paths":["/p/a"],"command":"true","cmd":"true","url":"https://h.example/x","query":"q"}'
 ARGS_JSTR=$(printf '%s' "$ARGS" | sed 's/"/\\"/g')     # as a JSON string's content
@@ -273,6 +273,12 @@ check_out "a kind unknown to the reader is other" "$(printf '\nunmatched\nunmatc
 
 # Done means: no program outside the agents' room compares an agent's
 # tool names.  Code and scripts only: the agents' own session files under
+# Every agent's table as the programs hold it (agent, name, kind, arguments,
+# host), the nine agents added in issue 15 included: the names above go
+# through the whole pipeline, these are pinned as data.
+"$AP_BUILD/tests/toolkind" --tables > tables.tsv
+check_same "every agent's tool table, entry by entry" "$TESTS/fixtures/toolkind/tables.tsv" tables.tsv
+
 # share/examples/, fuzz dictionaries of their formats and the generators
 # of synthetic histories name them as data.
 hits=$(cd "$TOP" && grep -rnw -e apply_patch -e exec_command -e Bash -e run_shell_command \

@@ -17,8 +17,32 @@ static const char *rule(const char *name)
 	return m ? tool_kind_name(m->kind) : NULL;
 }
 
-int main(void)
+static const char *args_name(enum tool_args a)
 {
+	switch (a) {
+	case TA_USUAL: return "usual";
+	case TA_SCRIPT: return "script";
+	case TA_PATHS: return "paths";
+	case TA_QUERY: return "query";
+	}
+	return "?";
+}
+
+/* --tables: every agent's tool table, one entry per line (agent, name,
+ * kind, arguments, host), for tests/03 to compare with its pinned copy */
+static int tables(void)
+{
+	for (const struct agent *const *a = agent_list; *a; a++)
+		for (const struct tool_map *m = (*a)->tools; m && m->name; m++)
+			printf("%s\t%s\t%s\t%s\t%s\n", (*a)->name, m->name, tool_kind_name(m->kind),
+				args_name(m->args), m->host ? m->host : "-");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "--tables"))
+		return tables();
 	/* names of kinds, both ways */
 	for (int k = 0; k < TK_N; k++) {
 		const char *s = tool_kind_name((enum tool_kind)k);
