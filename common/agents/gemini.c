@@ -441,27 +441,11 @@ static int64_t id_time(const char *id)
  * counts.  Read in the raw JSON text, where the newline is "\n". */
 static int64_t shell_exit(struct jdoc *d, const struct jnode *result)
 {
-	int64_t code = EV_NONE;
 	if (!result || (result->type != J_ARR && result->type != J_OBJ))
-		return code;
+		return EV_NONE;
 	const char *raw;
 	size_t n = jraw(d, result, &raw);
-	static const char key[] = "\\nExit Code: ";
-	const char *last = NULL;
-	for (const char *p = raw, *e = raw + n; (p = memmem(p, (size_t)(e - p), key, sizeof key - 1)); p++)
-		last = p;
-	if (!last)
-		return code;
-	const char *q = last + sizeof key - 1, *e = raw + n;
-	bool neg = q < e && *q == '-';
-	if (neg)
-		q++;
-	if (q >= e || !isdigit((unsigned char)*q))
-		return code;   /* "(none)": killed by a signal */
-	int64_t v = 0;
-	while (q < e && isdigit((unsigned char)*q) && v < 1000000)
-		v = v * 10 + (*q++ - '0');
-	return neg ? -v : v;
+	return ev_last_int_after(raw, n, "\\nExit Code: ");
 }
 
 /* Status: "success" is ok; "error" and "cancelled" (the person declined,
