@@ -35,7 +35,7 @@ LDLIBS_agent-tag = -lpcre2-8 -lyaml -lm -ldl
 LDLIBS_agent-stack = -lyaml -ljq -lm
 LDLIBS_folded2svg = -lm
 LDLIBS_folded2pprof = -lz
-LDLIBS_agent-snoop = -lbpf -lelf -lz
+LDLIBS_agent-snoop = -lbpf -lelf -lz -lnghttp2 -lbrotlidec
 LDLIBS_agent-join =
 
 # common/*.c is what two or more programs link; common/ROOM/*.c an engine
@@ -103,7 +103,7 @@ $(B)/bin/%: $(B)/cmd/%.o $(B)/libcommon.a
 # Unit tests of common/: each prints TAP.
 $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libcommon.a -ljq -lpcre2-8 -lyaml -lsqlite3 -lz -lm
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libcommon.a -ljq -lpcre2-8 -lyaml -lsqlite3 -lz -lnghttp2 -lbrotlienc -lbrotlidec -lm
 
 # --- BPF (libbpf-tools layout) ----------------------------------------------
 BPF_CLANG ?= clang
@@ -144,7 +144,7 @@ FUZZ_CC ?= clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
 COV_FLAGS = -g -O1 -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping
 FUZZ_SECONDS ?= 60
-FUZZ_LIBS = -ljq -lpcre2-8 -lyaml -lcurl -lsqlite3 -lz -lm
+FUZZ_LIBS = -ljq -lpcre2-8 -lyaml -lcurl -lsqlite3 -lz -lnghttp2 -lbrotlidec -lm
 FUZZ_DEPS = fuzz/fuzz.h $(COMMON_HDR) $(wildcard cmd/*.c)
 
 # One instrumented tree: $(1) the folder, $(2) the compiler flags.

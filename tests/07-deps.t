@@ -13,16 +13,16 @@ chmod +x bin/apt-get bin/nocc
 P="$TMP/bin:$PATH"
 PATH=$P CC=nocc sh "$TOP/scripts/check-deps" > out 2> err; st=$?
 check_test "missing headers: exit 1" "$st" = 1
-check_grep "names the packages" '^check-deps: missing build dependencies: libjq-dev zlib1g-dev libyaml-dev libpcre2-dev libcurl4-openssl-dev libsqlite3-dev$' err
+check_grep "names the packages" '^check-deps: missing build dependencies: libjq-dev zlib1g-dev libyaml-dev libpcre2-dev libcurl4-openssl-dev libsqlite3-dev libnghttp2-dev libbrotli-dev$' err
 check_test "and runs no apt-get, root or not" "$(cat apt.log 2>/dev/null)" = ""
 if [ "$(id -u)" = 0 ]; then
 	PATH=$P CC=nocc sh "$TOP/scripts/check-deps" --install > out 2> err; st=$?
 	check_test "--install as root: install-deps runs apt-get for what is missing" \
-		"$st $(tail -1 apt.log)" = "0 apt-get install -y -qq --no-install-recommends libjq-dev zlib1g-dev libyaml-dev libpcre2-dev libcurl4-openssl-dev libsqlite3-dev"
+		"$st $(tail -1 apt.log)" = "0 apt-get install -y -qq --no-install-recommends libjq-dev zlib1g-dev libyaml-dev libpcre2-dev libcurl4-openssl-dev libsqlite3-dev libnghttp2-dev libbrotli-dev"
 	: > apt.log
 	PATH=$P CC=nocc sh "$TOP/scripts/check-deps" --install --snoop > out 2> err; st=$?
 	check_test "--install --snoop as root: agent-snoop's libraries too" \
-		"$st $(tail -1 apt.log)" = "0 apt-get install -y -qq --no-install-recommends libjq-dev zlib1g-dev libyaml-dev libpcre2-dev libcurl4-openssl-dev libsqlite3-dev libbpf-dev libelf-dev"
+		"$st $(tail -1 apt.log)" = "0 apt-get install -y -qq --no-install-recommends libjq-dev zlib1g-dev libyaml-dev libpcre2-dev libcurl4-openssl-dev libsqlite3-dev libnghttp2-dev libbrotli-dev libbpf-dev libelf-dev"
 else
 	skip "--install needs root"
 	skip "--install needs root"

@@ -6,12 +6,16 @@
 #include <string.h>
 #include <strings.h>
 #include <zlib.h>
+#include <brotli/decode.h>
 #include "json.h"
+#include "snoop/h2.h"
 #include "snoop/tls.h"
 
 #define HEAD_MAX ((size_t)64 << 10)
 #define PENDING_MAX 16
 #define TOOLS_MAX 64
+/* HTTP/2: bodies held at once across a connection's streams */
+#define H2_BODY_MAX ((size_t)16 << 20)
 
 enum { H_HEAD, H_LEN, H_CHUNK_SIZE, H_CHUNK_DATA, H_CHUNK_END, H_TRAILER, H_EOF, H_LOST };
 enum { API_NONE, API_ANTHROPIC, API_OPENAI_CHAT, API_OPENAI_RESP, API_GEMINI };
@@ -21,7 +25,8 @@ struct half {
 	int state;
 	struct sbuf head, body, line;
 	uint64_t left;
-	bool cut, gzip, deflate, other_enc, sse;
+	bool cut, gzip, deflate, br, br_bad, other_enc, sse;
+	BrotliDecoderState *brs;        /* br: decoded as it comes */
 	int status;             /* responses */
 	char *path;             /* requests, malloc'd */
 	int64_t t0, t1;
@@ -35,6 +40,9 @@ struct req {
 	bool unparsed;
 };
 
+/* What a connection speaks: told by the client's first bytes. */
+enum { P_UNKNOWN, P_H1, P_H2, P_LOST };
+
 struct conn {
 	uint32_t pid;
 	uint64_t id;
@@ -42,6 +50,9 @@ struct conn {
 	struct req q[PENDING_MAX];
 	int nq;
 	bool used;
+	int proto;
+	unsigned npre;          /* bytes of the HTTP/2 preface seen */
+	struct h2conn *h2;      /* P_H2 */
 };
 
 /* What a process typed last: its prompt record, for the calls after it. */
@@ -63,6 +74,7 @@ struct tls {
 	struct tls_counts k;
 	struct jdoc d;
 	uint64_t seq;
+	char why[256];          /* the last HTTP/2 connection not read to its end */
 };
 
 struct tls *tls_new(bool notext, void (*emit)(void *, const struct event *), void *arg)
@@ -79,7 +91,10 @@ static void half_reset(struct half *h)
 	h->state = H_HEAD;
 	h->head.len = h->body.len = h->line.len = 0;
 	h->left = 0;
-	h->cut = h->gzip = h->deflate = h->other_enc = h->sse = false;
+	h->cut = h->gzip = h->deflate = h->br = h->br_bad = h->other_enc = h->sse = false;
+	if (h->brs)
+		BrotliDecoderDestroyInstance(h->brs);
+	h->brs = NULL;
 	h->status = 0;
 	free(h->path);
 	h->path = NULL;
@@ -120,6 +135,10 @@ static struct conn *conn_of(struct tls *t, uint32_t pid, uint64_t id)
 }
 
 static void complete(struct tls *t, struct conn *c, bool read);
+static void h2_end_conn(struct tls *t, struct conn *c);
+static void quiet(void *arg, const struct event *e) {}
+
+const char *tls_why(const struct tls *t) { return *t->why ? t->why : NULL; }
 
 void tls_exit(struct tls *t, uint32_t pid)
 {
@@ -128,6 +147,7 @@ void tls_exit(struct tls *t, uint32_t pid)
 			/* a response read to the connection's end ends with it */
 			if (t->c[i].in.state == H_EOF)
 				complete(t, &t->c[i], true);
+			h2_end_conn(t, &t->c[i]);
 			conn_free(&t->c[i]);
 		}
 	for (size_t i = 0; i < t->nps; i++)
@@ -142,8 +162,11 @@ void tls_free(struct tls *t)
 {
 	if (!t)
 		return;
-	for (size_t i = 0; i < t->nc; i++)
+	t->emit = quiet;   /* what is still open ends unwritten */
+	for (size_t i = 0; i < t->nc; i++) {
+		h2_end_conn(t, &t->c[i]);
 		conn_free(&t->c[i]);
+	}
 	for (size_t i = 0; i < t->nps; i++)
 		free(t->ps[i].id);
 	free(t->c), free(t->ps);
@@ -175,6 +198,20 @@ static bool has_token(const char *v, size_t n, const char *tok)
 		if (!strncasecmp(v + i, tok, k))
 			return true;
 	return false;
+}
+
+/* A Content-Encoding: gzip, deflate and br are read, identity is none,
+ * anything else (zstd, compress) is not read. */
+static void encoding(struct half *h, const char *v, size_t vn)
+{
+	if (has_token(v, vn, "gzip"))
+		h->gzip = true;
+	else if (has_token(v, vn, "deflate"))
+		h->deflate = true;
+	else if (has_token(v, vn, "br"))
+		h->br = true;
+	else if (vn && !has_token(v, vn, "identity"))
+		h->other_enc = true;
 }
 
 /* The head is complete in h->head: its start line and the framing
@@ -211,12 +248,7 @@ static bool parse_head(struct half *h, bool response)
 		} else if (hname(l, ln, "transfer-encoding", &v, &vn)) {
 			chunked = has_token(v, vn, "chunked");
 		} else if (hname(l, ln, "content-encoding", &v, &vn)) {
-			if (has_token(v, vn, "gzip"))
-				h->gzip = true;
-			else if (has_token(v, vn, "deflate"))
-				h->deflate = true;
-			else if (vn && !has_token(v, vn, "identity"))
-				h->other_enc = true;
+			encoding(h, v, vn);
 		} else if (hname(l, ln, "content-type", &v, &vn)) {
 			h->sse = has_token(v, vn, "text/event-stream");
 		}
@@ -235,8 +267,42 @@ static bool parse_head(struct half *h, bool response)
 
 /* --- bodies ---------------------------------------------------------------------- */
 
+/* A br body is decoded as it comes, into h->body, TLS_BODY_MAX at most. */
+static void br_add(struct tls *t, struct half *h, const char *p, size_t n)
+{
+	if (h->br_bad)
+		return;
+	if (!h->brs && !(h->brs = BrotliDecoderCreateInstance(NULL, NULL, NULL)))
+		die(2, "out of memory");
+	const uint8_t *in = (const uint8_t *)p;
+	size_t avail = n;
+	for (;;) {
+		uint8_t out[16384], *o = out;
+		size_t room = sizeof out;
+		BrotliDecoderResult r = BrotliDecoderDecompressStream(h->brs, &avail, &in, &room, &o, NULL);
+		size_t got = sizeof out - room;
+		if (h->body.len + got > TLS_BODY_MAX) {
+			if (!h->cut)
+				t->k.cut++;
+			h->cut = true;
+			got = TLS_BODY_MAX - h->body.len;
+		}
+		sb_add(&h->body, out, got);
+		if (r == BROTLI_DECODER_RESULT_ERROR) {
+			h->br_bad = true;
+			return;
+		}
+		if (r != BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT || h->cut)
+			return;
+	}
+}
+
 static void body_add(struct tls *t, struct half *h, const char *p, size_t n)
 {
+	if (h->br) {
+		br_add(t, h, p, n);
+		return;
+	}
 	if (h->body.len + n > TLS_BODY_MAX) {
 		if (!h->cut)
 			t->k.cut++;
@@ -246,13 +312,16 @@ static void body_add(struct tls *t, struct half *h, const char *p, size_t n)
 	sb_add(&h->body, p, n);
 }
 
-/* The body as sent: gzip and deflate undone.  NULL when it cannot be. */
+/* The body as sent: gzip and deflate undone (br is, as it came).  NULL
+ * when it cannot be. */
 static const char *decoded(struct tls *t, struct half *h, struct sbuf *tmp, size_t *n)
 {
 	if (h->other_enc) {
 		t->k.br++;
 		return NULL;
 	}
+	if (h->br_bad)
+		return NULL;
 	if (!h->gzip && !h->deflate) {
 		*n = h->body.len;
 		return h->body.len ? h->body.p : "";
@@ -758,6 +827,155 @@ static void complete(struct tls *t, struct conn *c, bool read)
 	half_reset(h);
 }
 
+/* --- HTTP/2 ------------------------------------------------------------------------ */
+
+/* An HTTP/2 connection: its frames (h2.c), and the body bytes its
+ * streams hold. */
+struct h2conn {
+	struct tls *t;
+	struct h2 *h;
+	uint32_t pid;
+	uint64_t id;
+	size_t held;
+	int64_t ts;             /* its last bytes */
+};
+
+/* A stream: one request and its response, read as a connection of its own. */
+struct h2st {
+	struct h2conn *x;
+	struct conn c;
+	size_t held;
+	bool req_done, resp_end, resp_done, resp_begun;
+};
+
+static void *h2_open(void *arg, uint32_t sid, int64_t ts)
+{
+	struct h2conn *x = arg;
+	struct h2st *s = xcalloc(1, sizeof *s);
+	s->x = x;
+	s->c.used = true, s->c.pid = x->pid, s->c.id = x->id;
+	s->c.out.state = s->c.in.state = H_HEAD;
+	x->t->k.h2_streams++;
+	return s;
+}
+
+static void h2_header(void *arg, void *u, bool read, const char *name, size_t nn, const char *v,
+	size_t vn, int64_t ts)
+{
+	struct h2st *s = u;
+	struct half *h = read ? &s->c.in : &s->c.out;
+	if (!h->t0)
+		h->t0 = ts;
+	h->t1 = ts;
+	if (read)
+		s->resp_begun = true;
+#define IS(lit) (nn == sizeof lit - 1 && !memcmp(name, lit, nn))
+	if (read && IS(":status")) {
+		h->status = 0;
+		for (size_t i = 0; i < vn && i < 3 && v[i] >= '0' && v[i] <= '9'; i++)
+			h->status = h->status * 10 + (v[i] - '0');
+	} else if (!read && IS(":path")) {
+		free(h->path);
+		h->path = xstrndup(v, vn);
+	} else if (IS("content-encoding")) {
+		encoding(h, v, vn);
+	} else if (IS("content-type")) {
+		h->sse = has_token(v, vn, "text/event-stream");
+	}
+#undef IS
+}
+
+static void h2_data(void *arg, void *u, bool read, const void *p, size_t n, int64_t ts)
+{
+	struct h2st *s = u;
+	struct h2conn *x = s->x;
+	struct half *h = read ? &s->c.in : &s->c.out;
+	h->t1 = ts;
+	if (x->held + n > H2_BODY_MAX) {   /* the connection's streams hold enough */
+		if (!h->cut)
+			x->t->k.cut++;
+		h->cut = true;
+		n = H2_BODY_MAX - x->held;
+	}
+	size_t before = h->body.len;
+	body_add(x->t, h, p, n);
+	if (h->body.len > before) {
+		x->held += h->body.len - before;
+		s->held += h->body.len - before;
+	}
+}
+
+static void h2_end(void *arg, void *u, bool read, int64_t ts)
+{
+	struct h2st *s = u;
+	struct tls *t = s->x->t;
+	(read ? &s->c.in : &s->c.out)->t1 = ts;
+	if (!read) {
+		complete(t, &s->c, false);
+		s->req_done = true;
+	} else {
+		s->resp_end = true;
+	}
+	if (s->req_done && s->resp_end && !s->resp_done) {
+		complete(t, &s->c, true);
+		s->resp_done = true;
+	}
+}
+
+static void h2_close(void *arg, void *u, int why, int64_t ts)
+{
+	struct h2st *s = u;
+	struct tls *t = s->x->t;
+	if (why != H2_DONE)
+		t->k.h2_reset++;
+	if (!s->req_done)
+		complete(t, &s->c, false);
+	if (!s->resp_done && (s->resp_end || s->resp_begun)) {
+		/* a response reset or left unfinished (a call cancelled): what
+		 * came of it, as an error */
+		if (!s->resp_end)
+			s->c.in.status = 0;
+		complete(t, &s->c, true);
+	}
+	s->x->held -= s->held;
+	conn_free(&s->c);
+	free(s);
+}
+
+static const struct h2_ops h2ops = {h2_open, h2_header, h2_data, h2_end, h2_close};
+
+/* The connection ends (its process did, or its frames broke): what it
+ * held is let go, its open streams closed. */
+static void h2_end_conn(struct tls *t, struct conn *c)
+{
+	struct h2conn *x = c->h2;
+	if (!x)
+		return;
+	bool cut = false;
+	const char *why = h2_why(x->h);
+	if (why)
+		snprintf(t->why, sizeof t->why, "pid %u: %s", (unsigned)c->pid, why);
+	h2_free(x->h, x->ts, &cut);
+	if (cut) {
+		snprintf(t->why, sizeof t->why, "pid %u: the HTTP/2 connection ended inside a frame",
+			(unsigned)c->pid);
+		t->k.h2_bad++;
+	}
+	free(x);
+	c->h2 = NULL;
+}
+
+static void h2_in(struct tls *t, struct conn *c, bool read, const char *p, size_t n, int64_t ts)
+{
+	struct h2conn *x = c->h2;
+	x->ts = ts;
+	if (!h2_feed(x->h, read, p, n, ts)) {
+		t->k.h2_bad++;
+		h2_end_conn(t, c);
+		c->proto = P_LOST;   /* the rest of it is not read */
+	}
+}
+
 /* --- bytes in -------------------------------------------------------------------- */
 
 static void feed(struct tls *t, struct conn *c, bool read, const char *p, size_t n, int64_t ts)
@@ -868,10 +1086,39 @@ static void feed(struct tls *t, struct conn *c, bool read, const char *p, size_t
 	}
 }
 
-void tls_data(struct tls *t, uint32_t pid, uint64_t conn, bool read, const void *p, size_t n,
+/* The client's first bytes on an HTTP/2 connection (RFC 9113, 3.4). */
+static const char preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+#define PREFACE_LEN (sizeof preface - 1)
+
+void tls_data(struct tls *t, uint32_t pid, uint64_t conn, bool read, const void *p0, size_t n,
 	int64_t ts)
 {
 	if (!n)
 		return;
-	feed(t, conn_of(t, pid, conn), read, p, n, ts);
+	const char *p = p0;
+	struct conn *c = conn_of(t, pid, conn);
+	if (c->proto == P_UNKNOWN && !read) {
+		size_t k = PREFACE_LEN - c->npre < n ? PREFACE_LEN - c->npre : n;
+		if (!memcmp(p, preface + c->npre, k)) {
+			c->npre += (unsigned)k, p += k, n -= k;
+			if (c->npre < PREFACE_LEN)
+				return;
+			c->proto = P_H2;
+			t->k.h2++;
+			c->h2 = xcalloc(1, sizeof *c->h2);
+			c->h2->t = t, c->h2->pid = pid, c->h2->id = conn, c->h2->ts = ts;
+			c->h2->h = h2_new(&h2ops, c->h2);
+			if (!n)
+				return;
+		}
+	}
+	if (c->proto == P_UNKNOWN) {   /* HTTP/1, from what looked like a preface */
+		c->proto = P_H1;
+		if (c->npre)
+			feed(t, c, false, preface, c->npre, ts);
+	}
+	if (c->proto == P_H2)
+		h2_in(t, c, read, p, n, ts);
+	else if (c->proto == P_H1)
+		feed(t, c, read, p, n, ts);
 }

@@ -4,17 +4,18 @@
  * agent-snoop --tls hands every SSL_write/SSL_read (and GnuTLS) buffer of
  * a followed process to tls_data, by connection (the process and the TLS
  * object's address) and direction.  Each direction is parsed as HTTP/1.1
- * messages (Content-Length, chunked, gzip and deflate bodies, keep-alive:
- * one request, then its response); a request to a model API and its
- * response become a prompt record (the last user message, when a person
+ * messages (Content-Length, chunked, gzip, deflate and br bodies,
+ * keep-alive: one request, then its response) or, when the client opens
+ * with HTTP/2's preface, as HTTP/2 streams (h2.h), each a request and its
+ * response; a request to a model API and its response become a prompt record (the last user message, when a person
  * typed it) and an llm record (model, tokens in agent-event(5) units,
  * latency, the tool calls asked for): Anthropic Messages, OpenAI Chat
  * Completions and Responses, Gemini generateContent, streamed (SSE) or
  * not.  Headers are read for framing only and never kept: API keys,
  * cookies and Authorization values reach no output.
  *
- * Memory is bounded per connection (TLS_BODY_MAX a message; what is past
- * it is dropped and counted); a connection is forgotten when its process
+ * Memory is bounded per connection (TLS_BODY_MAX a message, 16 MiB across
+ * an HTTP/2 connection's streams; what is past it is dropped and counted); a connection is forgotten when its process
  * exits.  Pure: bytes in, records out through the emit callback, so that
  * tests and fuzzers feed it without the kernel. */
 #ifndef AP_TLS_H
@@ -32,7 +33,12 @@ struct tls_counts {
 	uint64_t other;         /* HTTP exchanges that were not model calls */
 	uint64_t unparsed;      /* model calls whose body could not be read */
 	uint64_t cut;           /* messages cut at TLS_BODY_MAX, or bytes lost */
-	uint64_t br;            /* bodies in an encoding not read (br, zstd) */
+	uint64_t br;            /* bodies in an encoding not read (zstd) */
+	uint64_t h2;            /* HTTP/2 connections */
+	uint64_t h2_streams;    /* their streams (requests) */
+	uint64_t h2_reset;      /* streams reset, refused or left unfinished */
+	uint64_t h2_bad;        /* connections not read to their end: a frame
+	                         * or header block broken, or cut inside one */
 };
 
 struct tls;
@@ -47,5 +53,8 @@ void tls_data(struct tls *t, uint32_t pid, uint64_t conn, bool read, const void 
 /* The process ended: its connections are forgotten. */
 void tls_exit(struct tls *t, uint32_t pid);
 const struct tls_counts *tls_counts(const struct tls *t);
+/* What the last HTTP/2 connection not read to its end broke on ("pid N:
+ * ..."; no header value), or NULL. */
+const char *tls_why(const struct tls *t);
 void tls_free(struct tls *t);
 #endif

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* tlsfeed: common/snoop/tls.c without the kernel, for tests/73-tls.t.
+/* tlsfeed: common/snoop/tls.c without the kernel, for tests/74-tls.t.
  * tlsfeed [-n] [-s SPLIT] FILE...: the files are the two directions of
  * one connection in turn (request, response, request, ...), each fed in
  * pieces of SPLIT bytes (1: byte by byte; 0: whole), 10 ms apart; the
  * records come out as agent-event(5) lines, then the counts on stderr.
- * -n: no text.  A file named "-exit" ends the process (its connections). */
+ * -n: no text.  A file named "-exit" ends the process (its connections);
+ * the next file is a request again.
+ * A connection that spoke HTTP/2 adds a line of its counts, and why it
+ * could not be read to its end when it could not. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +40,7 @@ int main(int argc, char **argv)
 	struct sbuf out = {0};
 	struct tls *t = tls_new(notext, emit, &out);
 	int64_t ts = 1767607200000;   /* 2026-01-05T10:00:00Z */
+	int nfiles = 0;               /* files fed: their turn tells the direction */
 	for (int i = optind; i < argc; i++) {
 		if (!strcmp(argv[i], "-exit")) {
 			tls_exit(t, 1);
@@ -53,7 +57,7 @@ int main(int argc, char **argv)
 		while ((n = fread(buf, 1, sizeof buf, f)) > 0)
 			sb_add(&b, buf, n);
 		fclose(f);
-		bool read = (i - optind) % 2 == 1;
+		bool read = nfiles++ % 2 == 1;
 		size_t step = split ? split : (b.len ? b.len : 1);
 		for (size_t off = 0; off < b.len; off += step) {
 			ts += 10;
@@ -69,6 +73,12 @@ int main(int argc, char **argv)
 		(unsigned long long)k->calls, (unsigned long long)k->prompts,
 		(unsigned long long)k->other, (unsigned long long)k->unparsed,
 		(unsigned long long)k->cut, (unsigned long long)k->br);
+	/* HTTP/2, when the connection spoke it */
+	if (k->h2)
+		fprintf(stderr, "h2 %llu streams %llu reset %llu bad %llu%s%s\n",
+			(unsigned long long)k->h2, (unsigned long long)k->h2_streams,
+			(unsigned long long)k->h2_reset, (unsigned long long)k->h2_bad,
+			tls_why(t) ? ": " : "", tls_why(t) ? tls_why(t) : "");
 	tls_free(t);
 	sb_free(&out);
 	return 0;
