@@ -1151,6 +1151,12 @@ int main(int argc, char **argv)
 		(unsigned long long)k->processes, (unsigned long long)k->execs,
 		(unsigned long long)k->files, (unsigned long long)k->net, (unsigned long long)rt,
 		(unsigned long long)drops, (unsigned long long)lost);
+	uint64_t h2bad;
+	const char *h2why = snoop_tls_why(s, &h2bad);
+	if (h2bad)
+		fprintf(stderr, "agent-snoop: --tls: %llu HTTP/2 connection%s not read to the end, "
+			"their later calls missing (the summary's tls.h2.bad); the last: %s\n",
+			(unsigned long long)h2bad, h2bad == 1 ? "" : "s", h2why ? h2why : "?");
 	if (verbose)
 		report_cost(skel, cpu0, cpu_seconds());
 	/* losses are never silent, and never a success */

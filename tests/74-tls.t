@@ -3,13 +3,17 @@
 # common/snoop/tls.c without the kernel (build/tests/tlsfeed): the HTTP
 # exchanges of tests/fixtures/tls/gen.py fed as one connection, whole and
 # in pieces, give the exact records; framing edge cases and bytes that are
-# no HTTP at all give counts, never a crash or a guess.
+# no HTTP at all give counts, never a crash or a guess.  The same exchanges
+# over HTTP/2 (tests/fixtures/tls/h2.py: frames by hand, header blocks by
+# libnghttp2's HPACK deflater, build/tests/h2enc) give the same records;
+# streams interleaved, reset, refused, cut or garbled give counts and a
+# reason, never a crash.
 . "$(dirname "$0")/lib.sh"
 have python3 || skip_all "python3 not installed"
 have jq || skip_all "jq not installed"
 FEED=$AP_BUILD/tests/tlsfeed
 [ -x "$FEED" ] || { echo "Bail out! $FEED is not built"; exit 1; }
-plan 11
+plan 36
 python3 "$TESTS/fixtures/tls/gen.py" . || { echo "Bail out! gen.py failed"; exit 1; }
 ALL="a1.req a1.resp a2.req a2.resp o1.req o1.resp r1.req r1.resp g1.req g1.resp x1.req x1.resp e1.req e1.resp"
 
@@ -37,12 +41,15 @@ check_nogrep "no key, token or cookie in any record" SECRET whole.ndjson
 $FEED -n $ALL > notext.ndjson 2> /dev/null
 check_nogrep "-n: no text" '"text"' notext.ndjson
 
-# a body in an encoding not read (br), a response read to the connection's
+# a body in an encoding not read (zstd), a response read to the connection's
 # end, 100 Continue before the answer
 printf 'POST /v1/messages HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}' > q.req
-printf 'HTTP/1.1 200 OK\r\nContent-Encoding: br\r\nContent-Length: 3\r\n\r\nabc' > br.resp
-$FEED q.req br.resp > br.out 2> br.err
-check_out "br: the call, no tokens, counted as undecoded" "calls 1 prompts 0 other 0 unparsed 1 cut 0 br 1" cat br.err
+printf 'HTTP/1.1 200 OK\r\nContent-Encoding: zstd\r\nContent-Length: 3\r\n\r\nabc' > zstd.resp
+$FEED q.req zstd.resp > zstd.out 2> zstd.err
+check_out "zstd: the call, no tokens, counted as undecoded" "calls 1 prompts 0 other 0 unparsed 1 cut 0 br 1" cat zstd.err
+printf 'HTTP/1.1 200 OK\r\nContent-Encoding: br\r\nContent-Length: 3\r\n\r\nabc' > badbr.resp
+$FEED q.req badbr.resp > badbr.out 2> badbr.err
+check_out "br that does not decode: the call, no tokens, unparsed" "calls 1 prompts 0 other 0 unparsed 1 cut 0 br 0" cat badbr.err
 printf 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{"type":"message","id":"m9","model":"claude-x","usage":{"input_tokens":1,"output_tokens":2}}' > eof.resp
 $FEED q.req eof.resp > eof.out 2> /dev/null
 check_out "100 Continue, then a body to the end of the connection" "m9 claude-x 1 2" \
@@ -54,4 +61,78 @@ check_test "bytes that are no HTTP: no record, no crash" "$?:$(wc -c < noise.out
 python3 -c 'import json; b = json.dumps({"model": "m", "messages": [{"role": "user", "content": "x" * (9 << 20)}]}).encode(); open("big.req", "wb").write(b"POST /v1/messages HTTP/1.1\r\nContent-Length: %d\r\n\r\n" % len(b) + b)'
 $FEED big.req a2.resp > big.out 2> big.err
 check_out "a request past 8 MiB: cut and counted, its call still written" "calls 1 prompts 0 other 0 unparsed 1 cut 1 br 0" cat big.err
+
+# --- HTTP/2 --------------------------------------------------------------------
+H2ENC=$AP_BUILD/tests/h2enc
+python3 "$TESTS/fixtures/tls/h2.py" . "$H2ENC" || { echo "Bail out! h2.py failed"; exit 1; }
+$FEED $(cat seq.files) > seq.ndjson 2> seq.err
+check_test "HTTP/2: the seven exchanges on one connection (CONTINUATION, padding, PING, PRIORITY between) give HTTP/1.1's records" \
+	"$(strip seq.ndjson | md5sum)" = "$(strip whole.ndjson | md5sum)"
+check_out "HTTP/2: the same counts, and the connection's" "calls 6 prompts 5 other 1 unparsed 0 cut 0 br 0
+h2 1 streams 7 reset 0 bad 0" cat seq.err
+for s in 1 7 4096; do
+	$FEED -s $s $(cat seq.files) > seq$s.ndjson 2> /dev/null
+	check_test "HTTP/2 fed $s bytes at a time: the same records" "$(strip seq$s.ndjson | md5sum)" = "$(strip whole.ndjson | md5sum)"
+done
+$FEED -n $(cat seq.files) > seqn.ndjson 2> /dev/null
+check_test "HTTP/2 -n: the same records without text" "$(jq -c 'del(.ts, .duration_ms, .text)' seqn.ndjson | md5sum)" = \
+	"$(jq -c 'del(.ts, .duration_ms, .text)' whole.ndjson | md5sum)"
+check_nogrep "HTTP/2 -n: no text" '"text"' seqn.ndjson
+
+$FEED $(cat mux.files) > mux.ndjson 2> mux.err
+check_out "HTTP/2: Anthropic's SSE and Gemini's streamGenerateContent interleaved on two streams" \
+'{"kind":"prompt","agent":"snoop","session":"t","ts":"2026-01-05T10:00:00.030Z","id":"tls:1:p1","origin":"human","text":"explain the build"}
+{"kind":"prompt","agent":"snoop","session":"t","ts":"2026-01-05T10:00:00.030Z","id":"tls:1:p2","origin":"human","text":"fix the failing test in src/a.c"}
+{"kind":"llm","agent":"snoop","session":"t","ts":"2026-01-05T10:00:00.040Z","id":"gr-1","parent":"tls:1:p1","prompt":"tls:1:p1","model":"gemini-2.5-pro","status":"ok","duration_ms":10,"tokens":{"input":200,"cache_read":1000,"cache_write":0,"cache_write_1h":0,"output":75,"reasoning":50},"tools":["read_file"]}
+{"kind":"llm","agent":"snoop","session":"t","ts":"2026-01-05T10:00:00.040Z","id":"msg_01A","parent":"tls:1:p2","prompt":"tls:1:p2","model":"claude-sonnet-4-5-20250929","status":"ok","duration_ms":10,"tokens":{"input":12,"cache_read":20000,"cache_write":3000,"cache_write_1h":0,"output":87,"reasoning":0},"tools":["Bash"]}' \
+	cat mux.ndjson
+check_out "HTTP/2 interleaved: the counts" "calls 2 prompts 2 other 0 unparsed 0 cut 0 br 0
+h2 1 streams 2 reset 0 bad 0" cat mux.err
+for s in 1 7; do
+	$FEED -s $s $(cat mux.files) > mux$s.ndjson 2> /dev/null
+	check_test "HTTP/2 interleaved, fed $s bytes at a time: the same records" "$(strip mux$s.ndjson | md5sum)" = "$(strip mux.ndjson | md5sum)"
+done
+
+# br, streamed through libbrotli: over HTTP/2 and over HTTP/1.1
+a2='{"kind":"llm","agent":"snoop","session":"t","ts":"2026-01-05T10:00:00.040Z","id":"msg_01B","model":"claude-sonnet-4-5-20250929","status":"ok","duration_ms":10,"tokens":{"input":40,"cache_read":23000,"cache_write":0,"cache_write_1h":0,"output":15,"reasoning":0}}'
+$FEED $(cat br.files) > br.out 2> br.err
+check_out "br over HTTP/2: the call, exactly" "$a2" cat br.out
+check_out "br over HTTP/2: decoded, none undecoded" "calls 1 prompts 0 other 0 unparsed 0 cut 0 br 0
+h2 1 streams 1 reset 0 bad 0" cat br.err
+$FEED a2.req br1.resp > br1.out 2> br1.err
+check_out "br over HTTP/1.1: the call, exactly" "$(printf '%s\n' "$a2" | sed 's/00.040Z/00.020Z/')" cat br1.out
+$FEED -s 1 a2.req br1.resp > br1s.out 2> /dev/null
+check_test "br fed byte by byte: the same call" "$(strip br1s.out)" = "$(strip br1.out)"
+
+# a stream the client resets mid-answer: the call, from what came, as an error
+$FEED $(cat reset.files) > reset.out 2> reset.err
+check_out "HTTP/2 reset: the call cancelled after message_start, status error" \
+	"msg_01A error 12/20000/3000/1" jq -r 'select(.kind == "llm") | [.id, .status, ([.tokens.input, .tokens.cache_read, .tokens.cache_write, .tokens.output] | map(tostring) | join("/"))] | join(" ")' reset.out
+check_out "HTTP/2 reset: counted" "h2 1 streams 1 reset 1 bad 0" sed -n 2p reset.err
+# the server refuses the later stream (GOAWAY): one call, one counted
+$FEED $(cat goaway.files) > goaway.out 2> goaway.err
+check_out "HTTP/2 GOAWAY: the stream it took is a call, the other counted" "msg_01B ok
+h2 1 streams 2 reset 1 bad 0" sh -c 'jq -r "select(.kind == \"llm\") | .id + \" \" + .status" goaway.out; sed -n 2p goaway.err'
+# broken connections: each counted, with what broke and where, no header value
+$FEED $(cat cut.files) > cut.out 2> cut.err
+check_out "HTTP/2 cut inside a DATA frame: the call as an error, counted, and why" \
+"tls:1:c1 error
+calls 1 prompts 0 other 0 unparsed 1 cut 0 br 0
+h2 1 streams 1 reset 1 bad 1: pid 1: the HTTP/2 connection ended inside a frame" \
+	sh -c 'jq -r "select(.kind == \"llm\") | .id + \" \" + .status" cut.out; cat cut.err'
+$FEED $(cat garbled.files) > garbled.out 2> garbled.err; st=$?
+check_out "HTTP/2 header block that is no HPACK: counted, and why" \
+"0 calls 0 prompts 1 other 0 unparsed 0 cut 0 br 0
+h2 1 streams 1 reset 1 bad 1: pid 1: HTTP/2 received frame 3 (HEADERS, stream 1, 3 bytes): its HPACK header block does not decode (Header compression/decompression error)" \
+	sh -c "echo $st \$(head -1 garbled.err); sed -n 2p garbled.err"
+$FEED $(cat noise.files) > noise2.out 2> noise2.err; st=$?
+check_test "HTTP/2 preface then noise: no record, no crash, counted" "$st:$(wc -c < noise2.out):$(sed -n 's/^h2 1 streams 0 reset 0 bad \(1\):.*/\1/p' noise2.err)" = "0:0:1"
+$FEED -- $(cat seq.files | cut -d" " -f1-2) -gap $(cat seq.files | cut -d" " -f3-) > gap.out 2> gap.err
+check_out "HTTP/2 with bytes not captured: no guess past them, counted, and why" \
+	"0 h2 1 streams 0 reset 0 bad 1: pid 1: 4096 bytes written were not captured (the part of a TLS call past 128 KiB): the HTTP/2 connection cannot be read past them" \
+	sh -c 'echo "$(wc -c < gap.out) $(sed -n 2p gap.err)"'
+$FEED $(cat many.files) > many.out 2> many.err
+check_out "HTTP/2: 130 streams open at once, 128 followed, the rest counted" "h2 1 streams 130 reset 130 bad 0" sed -n 2p many.err
+check_nogrep "HTTP/2: no key, token or cookie in any record or message (the later ones HPACK-indexed)" SECRET \
+	seq.ndjson seq1.ndjson mux.ndjson seq.err mux.err br.out reset.out reset.err garbled.out garbled.err cut.err
 done_testing

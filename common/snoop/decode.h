@@ -65,6 +65,9 @@ void snoop_flush(struct snoop *s);
 void snoop_finish(struct snoop *s, int64_t ts, uint64_t drops, uint64_t pidlost,
 	uint64_t runtime);
 const struct snoop_counts *snoop_counts(const struct snoop *s);
+/* --tls: the HTTP/2 connections not read to their end (*bad) and why the
+ * last was not (no header value in it), or NULL. */
+const char *snoop_tls_why(const struct snoop *s, uint64_t *bad);
 void snoop_free(struct snoop *s);
 
 /* DNS: call fn for each A or AAAA answer of a response message, with the

@@ -830,6 +830,11 @@ void snoop_feed(struct snoop *s, const struct snoop_msg *m)
 			s->tls_cut++;
 		tls_data(s->tls, h->pid, h->conn, h->flags & SNOOP_F_READ, m->s1, m->n1,
 			ms_of(s, h->ts));
+		/* the last chunk sent of a longer call: the rest is lost */
+		if (h->dirfd == SNOOP_TLS_CHUNKS - 1 &&
+			(uint64_t)h->ret > (uint64_t)SNOOP_TLS_CHUNKS * SNOOP_TLS_CHUNK)
+			tls_gap(s->tls, h->pid, h->conn, h->flags & SNOOP_F_READ,
+				(uint64_t)h->ret - (uint64_t)SNOOP_TLS_CHUNKS * SNOOP_TLS_CHUNK);
 		return;
 	}
 	struct proc *p = proc_of(s, h);
@@ -929,10 +934,14 @@ void snoop_finish(struct snoop *s, int64_t ts, uint64_t drops, uint64_t pidlost,
 		const struct tls_counts *k = tls_counts(s->tls);
 		s->out->len -= 2;
 		sb_printf(s->out, ",\"tls\":{\"calls\":%llu,\"prompts\":%llu,\"other\":%llu,"
-			"\"unparsed\":%llu,\"cut\":%llu,\"undecoded\":%llu,\"not_visible\":[",
+			"\"unparsed\":%llu,\"cut\":%llu,\"undecoded\":%llu,"
+			"\"h2\":{\"connections\":%llu,\"streams\":%llu,\"reset\":%llu,\"bad\":%llu},"
+			"\"not_visible\":[",
 			(unsigned long long)k->calls, (unsigned long long)k->prompts,
 			(unsigned long long)k->other, (unsigned long long)k->unparsed,
-			(unsigned long long)(k->cut + s->tls_cut), (unsigned long long)k->br);
+			(unsigned long long)(k->cut + s->tls_cut), (unsigned long long)k->br,
+			(unsigned long long)k->h2, (unsigned long long)k->h2_streams,
+			(unsigned long long)k->h2_reset, (unsigned long long)k->h2_bad);
 		for (size_t i = 0; i < s->nblind; i++) {
 			if (i)
 				sb_addc(s->out, ',');
@@ -957,6 +966,12 @@ const char *snoop_feed_bytes(struct snoop *s, const void *p, size_t n)
 const struct snoop_counts *snoop_counts(const struct snoop *s)
 {
 	return &s->c;
+}
+
+const char *snoop_tls_why(const struct snoop *s, uint64_t *bad)
+{
+	*bad = s->tls ? tls_counts(s->tls)->h2_bad : 0;
+	return s->tls ? tls_why(s->tls) : NULL;
 }
 
 void snoop_free(struct snoop *s)

@@ -135,7 +135,7 @@ static struct conn *conn_of(struct tls *t, uint32_t pid, uint64_t id)
 }
 
 static void complete(struct tls *t, struct conn *c, bool read);
-static void h2_end_conn(struct tls *t, struct conn *c);
+static void h2_end_conn(struct tls *t, struct conn *c, bool whole);
 static void quiet(void *arg, const struct event *e) {}
 
 const char *tls_why(const struct tls *t) { return *t->why ? t->why : NULL; }
@@ -147,7 +147,7 @@ void tls_exit(struct tls *t, uint32_t pid)
 			/* a response read to the connection's end ends with it */
 			if (t->c[i].in.state == H_EOF)
 				complete(t, &t->c[i], true);
-			h2_end_conn(t, &t->c[i]);
+			h2_end_conn(t, &t->c[i], true);
 			conn_free(&t->c[i]);
 		}
 	for (size_t i = 0; i < t->nps; i++)
@@ -164,7 +164,7 @@ void tls_free(struct tls *t)
 		return;
 	t->emit = quiet;   /* what is still open ends unwritten */
 	for (size_t i = 0; i < t->nc; i++) {
-		h2_end_conn(t, &t->c[i]);
+		h2_end_conn(t, &t->c[i], true);
 		conn_free(&t->c[i]);
 	}
 	for (size_t i = 0; i < t->nps; i++)
@@ -946,7 +946,7 @@ static const struct h2_ops h2ops = {h2_open, h2_header, h2_data, h2_end, h2_clos
 
 /* The connection ends (its process did, or its frames broke): what it
  * held is let go, its open streams closed. */
-static void h2_end_conn(struct tls *t, struct conn *c)
+static void h2_end_conn(struct tls *t, struct conn *c, bool whole)
 {
 	struct h2conn *x = c->h2;
 	if (!x)
@@ -956,7 +956,7 @@ static void h2_end_conn(struct tls *t, struct conn *c)
 	if (why)
 		snprintf(t->why, sizeof t->why, "pid %u: %s", (unsigned)c->pid, why);
 	h2_free(x->h, x->ts, &cut);
-	if (cut) {
+	if (cut && whole) {
 		snprintf(t->why, sizeof t->why, "pid %u: the HTTP/2 connection ended inside a frame",
 			(unsigned)c->pid);
 		t->k.h2_bad++;
@@ -971,9 +971,22 @@ static void h2_in(struct tls *t, struct conn *c, bool read, const char *p, size_
 	x->ts = ts;
 	if (!h2_feed(x->h, read, p, n, ts)) {
 		t->k.h2_bad++;
-		h2_end_conn(t, c);
+		h2_end_conn(t, c, false);
 		c->proto = P_LOST;   /* the rest of it is not read */
 	}
+}
+
+void tls_gap(struct tls *t, uint32_t pid, uint64_t conn, bool read, uint64_t n)
+{
+	struct conn *c = conn_of(t, pid, conn);
+	if (c->proto != P_H2)
+		return;   /* HTTP/1: the message is cut, counted by the caller */
+	snprintf(t->why, sizeof t->why, "pid %u: %llu bytes %s were not captured (the part of a TLS "
+		"call past 128 KiB): the HTTP/2 connection cannot be read past them", (unsigned)pid,
+		(unsigned long long)n, read ? "read" : "written");
+	t->k.h2_bad++;
+	h2_end_conn(t, c, false);
+	c->proto = P_LOST;
 }
 
 /* --- bytes in -------------------------------------------------------------------- */

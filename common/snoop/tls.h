@@ -50,6 +50,10 @@ struct tls *tls_new(bool notext, void (*emit)(void *arg, const struct event *e),
  * (ms since the epoch). */
 void tls_data(struct tls *t, uint32_t pid, uint64_t conn, bool read, const void *p, size_t n,
 	int64_t ts);
+/* n bytes of a call on the connection were not captured (past what the
+ * kernel side sends of one call): an HTTP/2 connection cannot be read
+ * past them. */
+void tls_gap(struct tls *t, uint32_t pid, uint64_t conn, bool read, uint64_t n);
 /* The process ended: its connections are forgotten. */
 void tls_exit(struct tls *t, uint32_t pid);
 const struct tls_counts *tls_counts(const struct tls *t);

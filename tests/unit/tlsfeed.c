@@ -4,8 +4,9 @@
  * one connection in turn (request, response, request, ...), each fed in
  * pieces of SPLIT bytes (1: byte by byte; 0: whole), 10 ms apart; the
  * records come out as agent-event(5) lines, then the counts on stderr.
- * -n: no text.  A file named "-exit" ends the process (its connections);
- * the next file is a request again.
+ * -n: no text.  A file named "-exit" (after --) ends the process (its connections);
+ * the next file is a request again.  "-gap": 4096 bytes of the next
+ * file's direction were lost.
  * A connection that spoke HTTP/2 adds a line of its counts, and why it
  * could not be read to its end when it could not. */
 #include <stdio.h>
@@ -44,6 +45,10 @@ int main(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		if (!strcmp(argv[i], "-exit")) {
 			tls_exit(t, 1);
+			continue;
+		}
+		if (!strcmp(argv[i], "-gap")) {
+			tls_gap(t, 1, 0x7f00, nfiles % 2 == 1, 4096);
 			continue;
 		}
 		FILE *f = fopen(argv[i], "rb");
