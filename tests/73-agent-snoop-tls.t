@@ -7,12 +7,16 @@
 # the system's libssl (curl: SSL_write/SSL_read; python3: the _ex calls)
 # and Node.js (OpenSSL inside its own program) send the requests with API
 # keys, bearer tokens and cookies, none of which may reach any output.
-# Needs root and agent-snoop built with the BPF toolchain.
+# Then the same over HTTP/2 (tests/fixtures/tls/server-h2.js, Node.js'
+# http2 server): curl --http2 (system libssl, libnghttp2) with seven calls
+# on one connection, one of them answered with br (curl --compressed), and
+# Node.js' http2 client with two calls at once on one session; br over
+# HTTP/1.1 too.  Needs root and agent-snoop built with the BPF toolchain.
 . "$(dirname "$0")/lib.sh"
 [ -x "$AP_BUILD/bin/agent-snoop" ] || skip_all "agent-snoop not built (needs clang, bpftool, libbpf-dev, BTF)"
 [ "$(id -u)" = 0 ] || skip_all "agent-snoop needs root"
 for c in jq python3 openssl curl; do have $c || skip_all "$c not installed"; done
-plan 15
+plan 26
 unset SUDO_UID SUDO_GID DOAS_USER PKEXEC_UID
 F=$TESTS/fixtures/tls
 python3 "$F/gen.py" . || { echo "Bail out! gen.py failed"; exit 1; }
@@ -71,7 +75,7 @@ again please" \
 check_test "each call is under the prompt before it" \
 	"$(jq -r 'select(.kind == "llm") | .prompt' run.ndjson | uniq | wc -l)" = 5
 check_grep "the summary counts the calls, the prompts and the exchange that was no model call" \
-	'"tls":{"calls":6,"prompts":5,"other":1,"unparsed":0,"cut":0,"undecoded":0,"not_visible":\[\]}' run.ndjson
+	'"tls":{"calls":6,"prompts":5,"other":1,"unparsed":0,"cut":0,"undecoded":0,"h2":{"connections":0,"streams":0,"reset":0,"bad":0},"not_visible":\[\]}' run.ndjson
 check_test "a call's duration: from its request's first byte to its response's last" \
 	"$(jq -r 'select(.kind == "llm") | .duration_ms >= 0 and .duration_ms < 60000' run.ndjson | sort -u)" = true
 check_nogrep "no API key, bearer token or cookie in the records" 'SECRET' run.ndjson
@@ -135,6 +139,72 @@ GO
 		'"tls":{"calls":0,.*"not_visible":\["goclient.bin"\]}' go.ndjson
 else
 	skip "go not installed, or port 443 taken"
+fi
+
+# --- HTTP/2 ----------------------------------------------------------------------
+if have node && curl -V | grep -q HTTP2; then
+	node "$F/server-h2.js" port2 cert.pem key.pem a1 a2 o1 r1 g1 x1 e1 > server2.log 2>&1 &
+	srv2=$!
+	trap 'kill $srv $srv2 ${srv443:-} 2>/dev/null; rm -rf "$TMP"' EXIT INT TERM
+	i=0; while [ ! -s port2 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	U2=https://127.0.0.1:$(cat port2)
+	# one connection, seven streams one after another; the API key and the
+	# bearer token go into curl's HPACK table and are sent as indexes after
+	{
+		printf 'curl -s --http2 -k -H %s -H %s -H %s --data-binary @a1.body %s -o /dev/null' \
+			"'$key'" "'Cookie: session=SECRETCOOKIE42'" "'content-type: application/json'" "'$U2/v1/messages?beta=true'"
+		printf ' --next -s --http2 -k -H %s --compressed --data-binary @a2.body %s -o /dev/null' "'$key'" "'$U2/v1/messages?beta=true'"
+		printf ' --next -s --http2 -k -H %s --data-binary @o1.body %s -o /dev/null' "'$bearer'" "'$U2/v1/chat/completions'"
+		printf ' --next -s --http2 -k -H %s --data-binary @r1.body %s -o /dev/null' "'$bearer'" "'$U2/v1/responses'"
+		printf ' --next -s --http2 -k -H %s --data-binary @g1.body %s -o /dev/null' "'$key'" "'$U2/v1beta/models/gemini-2.5-pro:streamGenerateContent'"
+		printf ' --next -s --http2 -k -H %s --data-binary @x1.body %s -o /dev/null' "'$key'" "'$U2/api/event_logging/batch'"
+		printf ' --next -s --http2 -k -H %s --data-binary @e1.body %s -o /dev/null\n' "'$key'" "'$U2/v1/messages'"
+	} > h2curl.sh
+	agent-snoop --as-root --tls -o h2curl.ndjson -- sh h2curl.sh > /dev/null 2> h2curl.err
+	check_test "HTTP/2, curl: exit 0" $? = 0
+	check_test "HTTP/2, curl: every call as over HTTP/1.1, exactly" \
+		"$(jq -r "$q" h2curl.ndjson | sed 's/^tls:[^ ]* /X /')" = "$(sed 's/^tls:[^ ]* /X /' calls.txt)"
+	check_test "HTTP/2, curl: the same prompts" "$(jq -r 'select(.kind == "prompt") | .text' h2curl.ndjson)" = \
+		"$(jq -r 'select(.kind == "prompt") | .text' run.ndjson)"
+	check_grep "HTTP/2, curl: one connection, seven streams, in the summary" \
+		'"tls":{"calls":6,"prompts":5,"other":1,"unparsed":0,"cut":0,"undecoded":0,"h2":{"connections":1,"streams":7,"reset":0,"bad":0},"not_visible":\[\]}' h2curl.ndjson
+	check_test "HTTP/2, curl: they went as HTTP/2, a2 in br" \
+		"$(head -7 server2.log | tr '\n' ' ')" = "a1 2.0 identity a2 2.0 br o1 2.0 deflate r1 2.0 identity g1 2.0 identity x1 2.0 identity e1 2.0 identity "
+	# br over HTTP/1.1, from the same server
+	agent-snoop --as-root --tls -o br1.ndjson -- curl -s --http1.1 -k -H "$key" --compressed \
+		--data-binary @a2.body "$U2/v1/messages" -o /dev/null > /dev/null 2>&1
+	check_out "br over HTTP/1.1 (curl --compressed): the call, decoded" \
+		"msg_01B claude-sonnet-4-5-20250929 ok 40/23000/0/15/0 " jq -r "$q" br1.ndjson
+	check_test "  sent as br over HTTP/1.1" "$(tail -1 server2.log)" = "a2 1.1 br"
+	# Node.js' own http2 client: two streams at once on one session
+	cat > h2node.js <<JS
+const http2 = require("http2"), fs = require("fs");
+const s = http2.connect("$U2", {rejectUnauthorized: false});
+let left = 2;
+function call(path, file) {
+  const r = s.request({":method": "POST", ":path": path, "content-type": "application/json",
+    "x-api-key": "sk-ant-api03-SECRETKEY0123456789abcdefghijklmnop", "cookie": "session=SECRETCOOKIE42"});
+  r.on("data", () => {});
+  r.on("end", () => { if (--left === 0) s.close(); });
+  r.end(fs.readFileSync(file));
+}
+setTimeout(() => {
+  call("/v1/messages", "a1.body");
+  call("/v1beta/models/gemini-2.5-pro:streamGenerateContent", "g1.body");
+}, 300);
+JS
+	agent-snoop --as-root --tls -o h2node.ndjson -- node h2node.js > /dev/null 2> h2node.err
+	check_out "HTTP/2, node: two calls at once on one session, exactly" \
+"gr-1 gemini-2.5-pro ok 200/1000/0/75/50 read_file
+msg_01A claude-sonnet-4-5-20250929 ok 12/20000/3000/87/0 Bash" sh -c "jq -r '$q' h2node.ndjson | sort"
+	check_out "HTTP/2, node: each under its own prompt" \
+"explain the build gr-1
+fix the failing test in src/a.c msg_01A" sh -c "jq -r -s '(map(select(.kind == \"prompt\")) | map({(.id): .text}) | add) as \$p | .[] | select(.kind == \"llm\") | \$p[.prompt] + \" \" + .id' h2node.ndjson | sort"
+	check_grep "HTTP/2, node: one connection, two streams" '"h2":{"connections":1,"streams":2,"reset":0,"bad":0}' h2node.ndjson
+	check_nogrep "HTTP/2: no API key, bearer token or cookie in any record or message (HPACK-indexed ones included)" \
+		'SECRET' h2curl.ndjson h2curl.err br1.ndjson h2node.ndjson h2node.err
+else
+	for i in 1 2 3 4 5 6 7 8 9 10 11; do skip "node or curl with HTTP/2 not installed"; done
 fi
 
 # without --tls nothing of it is loaded, and no call is read
