@@ -270,8 +270,8 @@ static bool parse_head(struct half *h, bool response)
 /* A br body is decoded as it comes, into h->body, TLS_BODY_MAX at most. */
 static void br_add(struct tls *t, struct half *h, const char *p, size_t n)
 {
-	if (h->br_bad)
-		return;
+	if (h->br_bad || h->cut)
+		return;   /* past TLS_BODY_MAX decoded: no more work on it */
 	if (!h->brs && !(h->brs = BrotliDecoderCreateInstance(NULL, NULL, NULL)))
 		die(2, "out of memory");
 	const uint8_t *in = (const uint8_t *)p;
