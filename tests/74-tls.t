@@ -13,7 +13,7 @@ have python3 || skip_all "python3 not installed"
 have jq || skip_all "jq not installed"
 FEED=$AP_BUILD/tests/tlsfeed
 [ -x "$FEED" ] || { echo "Bail out! $FEED is not built"; exit 1; }
-plan 36
+plan 37
 python3 "$TESTS/fixtures/tls/gen.py" . || { echo "Bail out! gen.py failed"; exit 1; }
 ALL="a1.req a1.resp a2.req a2.resp o1.req o1.resp r1.req r1.resp g1.req g1.resp x1.req x1.resp e1.req e1.resp"
 
@@ -103,6 +103,11 @@ $FEED a2.req br1.resp > br1.out 2> br1.err
 check_out "br over HTTP/1.1: the call, exactly" "$(printf '%s\n' "$a2" | sed 's/00.040Z/00.020Z/')" cat br1.out
 $FEED -s 1 a2.req br1.resp > br1s.out 2> /dev/null
 check_test "br fed byte by byte: the same call" "$(strip br1s.out)" = "$(strip br1.out)"
+# a br body that decodes past 8 MiB: decoded to 8 MiB, no further, counted
+head -c 9437184 /dev/zero | tr '\0' x | "$H2ENC" br > bomb.br
+{ printf 'HTTP/1.1 200 OK\r\nContent-Encoding: br\r\nContent-Length: %d\r\n\r\n' "$(wc -c < bomb.br)"; cat bomb.br; } > bomb.resp
+$FEED q.req bomb.resp > bomb.out 2> bomb.err
+check_out "br decoding past 8 MiB: cut and counted, the call unparsed" "calls 1 prompts 0 other 0 unparsed 1 cut 1 br 0" cat bomb.err
 
 # a stream the client resets mid-answer: the call, from what came, as an error
 $FEED $(cat reset.files) > reset.out 2> reset.err
