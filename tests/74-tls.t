@@ -13,7 +13,7 @@ have python3 || skip_all "python3 not installed"
 have jq || skip_all "jq not installed"
 FEED=$AP_BUILD/tests/tlsfeed
 [ -x "$FEED" ] || { echo "Bail out! $FEED is not built"; exit 1; }
-plan 37
+plan 39
 python3 "$TESTS/fixtures/tls/gen.py" . || { echo "Bail out! gen.py failed"; exit 1; }
 ALL="a1.req a1.resp a2.req a2.resp o1.req o1.resp r1.req r1.resp g1.req g1.resp x1.req x1.resp e1.req e1.resp"
 
@@ -136,6 +136,15 @@ $FEED -- $(cat seq.files | cut -d" " -f1-2) -gap $(cat seq.files | cut -d" " -f3
 check_out "HTTP/2 with bytes not captured: no guess past them, counted, and why" \
 	"0 h2 1 streams 0 reset 0 bad 1: pid 1: 4096 bytes written were not captured (the part of a TLS call past 128 KiB): the HTTP/2 connection cannot be read past them" \
 	sh -c 'echo "$(wc -c < gap.out) $(sed -n 2p gap.err)"'
+# a new connection where one ended, at the same TLS object's address (its
+# memory used again): read afresh from its preface, HTTP/2 after HTTP/2
+# (seq ends with what the client wrote: an empty answer keeps the turns)
+: > empty
+$FEED $(cat seq.files) empty $(cat mux.files) > again.out 2> again.err
+check_out "a new HTTP/2 connection at an old one's address: both read" "calls 8 prompts 7 other 1 unparsed 0 cut 0 br 0
+h2 2 streams 9 reset 0 bad 0" cat again.err
+$FEED a1.req a1.resp $(cat mux.files) > again1.out 2> again1.err
+check_out "  and after HTTP/1.1" "msg_01A gr-1 msg_01A" sh -c 'jq -r "select(.kind == \"llm\") | .id" again1.out | paste -sd" "'
 $FEED $(cat many.files) > many.out 2> many.err
 check_out "HTTP/2: 130 streams open at once, 128 followed, the rest counted" "h2 1 streams 130 reset 130 bad 0" sed -n 2p many.err
 check_nogrep "HTTP/2: no key, token or cookie in any record or message (the later ones HPACK-indexed)" SECRET \

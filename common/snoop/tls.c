@@ -1110,6 +1110,15 @@ void tls_data(struct tls *t, uint32_t pid, uint64_t conn, bool read, const void 
 		return;
 	const char *p = p0;
 	struct conn *c = conn_of(t, pid, conn);
+	if (!read && c->proto != P_UNKNOWN && n >= PREFACE_LEN && !memcmp(p, preface, PREFACE_LEN)) {
+		/* a new connection where an old one ended (its TLS object's
+		 * memory used again): the old one ends here */
+		if (c->in.state == H_EOF)
+			complete(t, c, true);
+		h2_end_conn(t, c, true);
+		conn_free(c);
+		c = conn_of(t, pid, conn);
+	}
 	if (c->proto == P_UNKNOWN && !read) {
 		size_t k = PREFACE_LEN - c->npre < n ? PREFACE_LEN - c->npre : n;
 		if (!memcmp(p, preface + c->npre, k)) {
