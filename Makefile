@@ -28,7 +28,7 @@ endif
 PROGS = $(filter-out agent-snoop,$(basename $(notdir $(wildcard cmd/*.c))))
 
 # Libraries per program, one plain line each.
-LDLIBS_agent-sessions = -lsqlite3
+LDLIBS_agent-sessions = -lsqlite3 -pthread
 LDLIBS_agent-events = -ljq -lsqlite3 -pthread
 LDLIBS_agent-ledger = -lsqlite3
 LDLIBS_agent-tag = -lpcre2-8 -lyaml -lm -ldl

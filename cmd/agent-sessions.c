@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,16 @@ struct sess {
 	char *subagent_type;    /* from a file beside it */
 	bool ok;
 	bool listed;            /* one of a database's sessions, read with it */
+	/* probed by a worker thread (probe_all), reported in order */
+	struct probed {
+		int err;        /* errno of open or fstat, else 0 */
+		int what;       /* P_* */
+		int rc;         /* session_probe_parallel's */
+		uint64_t key;   /* devino */
+		char *why;
+	} *pr;
 };
+enum { P_NONE, P_OPEN, P_STAT, P_NOTREG, P_DIR, P_PROBED };
 
 static struct sess *sv;
 static size_t sn;
@@ -111,11 +121,51 @@ static void find_all(const char *home, const char *const *dirs)
 	hm_free(&h.seen_dirs);
 }
 
+/* The files are probed by threads first (probe_all), each file's outcome
+ * kept in s->pr; probe() then takes them in order, so that messages,
+ * which of two names of one file is listed, and the probes of agents
+ * whose probes keep state (read here, one at a time) are as with one
+ * thread. */
 static void probe(struct sess *s)
 {
 	struct stat st;
 	const char *why;
 	bool ins;
+	struct probed *pr = s->pr;
+	if (pr) {
+		s->pr = NULL;
+		if (pr->what == P_OPEN || pr->what == P_STAT)
+			bad(s->f.path, strerror(pr->err));
+		else if (pr->what == P_NOTREG || pr->what == P_DIR)
+			bad(s->f.path, pr->what == P_DIR ? "is a directory" : "not a regular file");
+		else if (hm_put(&seen_files, pr->key, &ins), !ins)
+			session_meta_free(&s->m);       /* seen under another name */
+		else if (pr->rc == 1)
+			pr->what = P_NONE;              /* its agent's probe: here */
+		else if (pr->rc)
+			bad(s->f.path, pr->why);
+		else
+			s->ok = true;
+		bool again = pr->what == P_NONE;
+		free(pr->why);
+		free(pr);
+		if (!again)
+			return;
+		/* the file was counted in seen_files above */
+		int fd = open(s->f.path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			bad(s->f.path, strerror(errno));
+		} else if (fstat(fd, &st)) {
+			bad(s->f.path, strerror(errno));
+		} else if (session_probe(fd, s->f.path, (uint64_t)st.st_size, &s->m, &why)) {
+			bad(s->f.path, why);
+		} else {
+			s->ok = true;
+		}
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
 	int fd = open(s->f.path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		bad(s->f.path, strerror(errno));
@@ -132,6 +182,66 @@ static void probe(struct sess *s)
 			s->ok = true;
 	}
 	close(fd);
+}
+
+static struct {
+	size_t next, n;
+	pthread_mutex_t lock;
+} work = {0, 0, PTHREAD_MUTEX_INITIALIZER};
+
+static void *prober(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		pthread_mutex_lock(&work.lock);
+		size_t i = work.next < work.n ? work.next++ : work.n;
+		pthread_mutex_unlock(&work.lock);
+		if (i == work.n)
+			return NULL;
+		struct sess *s = &sv[i];
+		struct probed *pr = xcalloc(1, sizeof *pr);
+		struct stat st;
+		const char *why = NULL;
+		int fd = open(s->f.path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			pr->what = P_OPEN, pr->err = errno;
+		} else if (fstat(fd, &st)) {
+			pr->what = P_STAT, pr->err = errno;
+		} else if (!S_ISREG(st.st_mode)) {
+			pr->what = S_ISDIR(st.st_mode) ? P_DIR : P_NOTREG;
+		} else {
+			pr->what = P_PROBED;
+			pr->key = devino(&st);
+			pr->rc = session_probe_parallel(fd, s->f.path, (uint64_t)st.st_size, &s->m, &why);
+			if (pr->rc < 0)
+				pr->why = xstrdup(why);
+		}
+		if (fd >= 0)
+			close(fd);
+		s->pr = pr;
+	}
+}
+
+/* Probe sv[0..sn) with a thread per online CPU (at most 8): reading the
+ * heads is most of the work, and nothing runs beside agent-sessions in a
+ * pipeline until it has listed every file.  A few files are read by
+ * probe() alone. */
+static void probe_all(void)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int nt = ncpu < 1 ? 1 : ncpu > 8 ? 8 : (int)ncpu;
+	if (nt < 2 || sn < 32)
+		return;
+	pthread_t th[8];
+	work.next = 0;
+	work.n = sn;
+	int started = 0;
+	for (int t = 0; t < nt - 1; t++)
+		if (pthread_create(&th[t], NULL, prober, NULL) == 0)
+			started++;
+	prober(NULL);
+	for (int t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
 }
 
 /* A database holds many sessions (session_meta.next): one entry each,
@@ -299,6 +409,7 @@ static void set_root(const char *dir)
  * sv.  Returns their number. */
 static size_t read_and_select(bool json)
 {
+	probe_all();
 	for (size_t i = 0; i < sn; i++) {
 		struct sess *s = &sv[i];
 		if (!s->listed)

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -365,20 +366,40 @@ int session_probe_json(const struct agent *a, struct session_probe *p, const cha
 	return 0;
 }
 
-/* "not a Claude Code, Codex CLI or Gemini CLI session" */
+/* "not a Claude Code, Codex CLI or Gemini CLI session" (made once: probes
+ * may run in several threads) */
+static char *not_a_session_s;
+static void not_a_session_init(void)
+{
+	struct sbuf b = {0};
+	sb_printf(&b, "not a %s session", agent_titles());
+	not_a_session_s = b.p;
+}
+
 static const char *not_a_session(void)
 {
-	static char *s;
-	if (!s) {
-		struct sbuf b = {0};
-		sb_printf(&b, "not a %s session", agent_titles());
-		s = b.p;
-	}
-	return s;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, not_a_session_init);
+	return not_a_session_s;
 }
+
+static int probe_file(int fd, const char *path, uint64_t size,
+	struct session_meta *m, const char **why, bool parallel_only);
 
 int session_probe(int fd, const char *path, uint64_t size,
 	struct session_meta *m, const char **why)
+{
+	return probe_file(fd, path, size, m, why, false);
+}
+
+int session_probe_parallel(int fd, const char *path, uint64_t size,
+	struct session_meta *m, const char **why)
+{
+	return probe_file(fd, path, size, m, why, true);
+}
+
+static int probe_file(int fd, const char *path, uint64_t size,
+	struct session_meta *m, const char **why, bool parallel_only)
 {
 	struct session_probe p = {.fd = fd, .size = size, .path = path, .m = m,
 		.lo = TS_NONE, .hi = TS_NONE};
@@ -399,6 +420,8 @@ int session_probe(int fd, const char *path, uint64_t size,
 		size_t i = skip_ws(p.buf, p.have, 0);
 		*why = h->njson || (i < p.have && p.buf[i] == '{') ?
 			not_a_session() : "no JSON records at its start";
+	} else if (parallel_only && !p.agent->parallel) {
+		rc = 1;         /* its probe may keep state: the caller's turn */
 	} else {
 		rc = p.agent->probe(p.agent, &p, why);
 	}

@@ -41,6 +41,12 @@ struct session_meta {
 int session_probe(int fd, const char *path, uint64_t size,
 	struct session_meta *m, const char **why);
 void session_meta_free(struct session_meta *m);
+/* The same, safe to call from several threads at once for different
+ * files: for a file whose agent's probe may keep state (struct agent's
+ * parallel not set) it returns 1 having probed nothing, m empty, and the
+ * caller probes that file with session_probe, from one thread. */
+int session_probe_parallel(int fd, const char *path, uint64_t size,
+	struct session_meta *m, const char **why);
 
 /* --- for the agents' probes ----------------------------------------------- */
 
