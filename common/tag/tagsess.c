@@ -119,7 +119,7 @@ static inline bool at(const char *k, const char *e, const char *lit, size_t n)
 /* The key whose ',"' is at c: take what the record's kind needs.  false
  * when the rest of the record is of no interest. */
 static inline __attribute__((always_inline)) bool key_at(struct trec *r, const char *line, const char *c, const char *e,
-	int kind, const char **name, size_t *nl, int *cat, int *namecat, const char **tools)
+	int kind, const char **name, size_t *nl, int *cat, int *namecat, const char **tools, bool *upd)
 {
 	/* name: a tool call's "tool_kind" (never its tool's name) */
 	const char *k = c + 2, *v;
@@ -171,6 +171,10 @@ static inline __attribute__((always_inline)) bool key_at(struct trec *r, const c
 			*namecat = cat_of_class(v, (size_t)(ve - v));
 		}
 		return true;
+	case 'u':
+		if (upd && AT("update\":true"))
+			*upd = true;
+		return true;
 	case 'c':
 		if (kind != R_LLM && AT("class\":\"")) {
 			/* the last key needed in schema order: process and argv
@@ -193,7 +197,7 @@ static inline __attribute__((always_inline)) bool key_at(struct trec *r, const c
  * found by looking for that pair sixteen bytes at a time, and no string
  * needs to be walked but the few values taken. */
 static void scan_keys(struct trec *r, const char *line, size_t len, int kind,
-	const char **tools)
+	const char **tools, bool *upd)
 {
 	const char *p = line, *e = line + len, *name = NULL;
 	size_t nl = 0;
@@ -201,12 +205,12 @@ static void scan_keys(struct trec *r, const char *line, size_t len, int kind,
 	for (; e - p >= 17; p += 16) {
 		for (unsigned m = jscan_keys16(p); m; m &= m - 1)
 			if (!key_at(r, line, p + __builtin_ctz(m), e, kind, &name, &nl, &cat, &namecat,
-			    tools))
+			    tools, upd))
 				goto done;
 	}
 	for (; e - p >= 2; p++)
 		if (p[0] == ',' && p[1] == '"' &&
-		    !key_at(r, line, p, e, kind, &name, &nl, &cat, &namecat, tools))
+		    !key_at(r, line, p, e, kind, &name, &nl, &cat, &namecat, tools, upd))
 			break;
 done:
 	if (!cat && name)
@@ -479,10 +483,12 @@ static bool update_of_call(struct tsession *s, struct trec *r)
 	return true;
 }
 
-static bool is_update(const char *line, size_t len)
+/* Does the line hold ',"update":true' (a quote inside a string is
+ * escaped: this is the key)?  upd: whether scan_keys saw it before it
+ * stopped at r->tail (0: it read the whole line). */
+static bool is_update(const struct trec *r, const char *line, size_t len, bool upd)
 {
-	/* a quote inside a string is escaped: this is the key */
-	return memmem(line, len, ",\"update\":true", 14) != NULL;
+	return upd || (r->tail && memmem(line + r->tail, len - r->tail, ",\"update\":true", 14));
 }
 
 int ts_add(struct tsession *s, const char *line, size_t len, const char **why)
@@ -491,20 +497,17 @@ int ts_add(struct tsession *s, const char *line, size_t len, const char **why)
 	size_t kl;
 	const char *k = kind_at(line, len, &kl);
 	int kind = k ? kind_code(k, kl) : -1;
-	if (k && kind == R_LLM && ends_object(line, len) && is_update(line, len)) {
-		struct trec *r = newrec(s, line, len, kind);
-		scan_keys(r, line, len, kind, NULL);
-		if (update_of_call(s, r))
-			return 0;
-		/* its call is not here: tagged as a call of its own */
-		s->nr--;
-	}
 	if (k && kind == R_LLM && ends_object(line, len)) {
 		/* most model calls are decided by their tools: the text is read
 		 * only when it is needed (text_of) */
 		struct trec *r = newrec(s, line, len, kind);
 		const char *a[2] = {NULL, NULL}, *e = line + len;
-		scan_keys(r, line, len, kind, a);
+		bool upd = false;
+		scan_keys(r, line, len, kind, a, &upd);
+		/* an update whose call is here is no call of its own; else it
+		 * is tagged as one */
+		if (is_update(r, line, len, upd) && update_of_call(s, r))
+			return 0;
 		struct titem *it = newitem(s, r, TK_LLM);
 		it->lazy = true;
 		/* the tools it chose ("tools"), their kinds of work ("tool_kinds") */
@@ -530,7 +533,7 @@ int ts_add(struct tsession *s, const char *line, size_t len, const char **why)
 	if (k && kind != R_SESSION && kind != R_PROMPT && ends_object(line, len)) {
 		if (kind == R_TOOL || kind == R_EFFECT) {
 			struct trec t = {.kind = (uint8_t)kind};
-			scan_keys(&t, line, len, kind, NULL);
+			scan_keys(&t, line, len, kind, NULL, NULL);
 			work(s, &t, line, len);
 		} else {
 			passthrough(s, line, len);
@@ -554,10 +557,42 @@ int ts_add(struct tsession *s, const char *line, size_t len, const char **why)
 	return 0;
 }
 
+/* The first ',"session":"' of the line, found without a search through
+ * all of it: in agent-event(5) order it comes after "kind" and "agent",
+ * and ',"' never lies inside a string, so when the keys before it are
+ * those two, no earlier match exists.  false: search. */
+static bool session_at_front(const char *line, size_t len, const char **v, size_t *n)
+{
+	static const char pre[] = "{\"kind\":\"", agent[] = ",\"agent\":\"",
+		sess[] = ",\"session\":\"";
+	const char *e = line + len, *p;
+	if (len < sizeof pre || memcmp(line, pre, sizeof pre - 1))
+		return false;
+	p = jscan_str_end(line + sizeof pre - 1, e);
+	for (int i = 0; i < 2 && p < e; i++) {
+		p++;
+		if ((size_t)(e - p) >= sizeof sess - 1 && !memcmp(p, sess, sizeof sess - 1)) {
+			p += sizeof sess - 1;
+			const char *q = jscan_str_end(p, e);
+			if (q >= e)
+				return false;
+			*v = p;
+			*n = (size_t)(q - p);
+			return true;
+		}
+		if (i || (size_t)(e - p) < sizeof agent - 1 || memcmp(p, agent, sizeof agent - 1))
+			return false;
+		p = jscan_str_end(p + sizeof agent - 1, e);
+	}
+	return false;
+}
+
 uint64_t ts_session_key(const char *line, size_t len)
 {
 	const char *v;
 	size_t n;
+	if (session_at_front(line, len, &v, &n))
+		return idhash(v, n);
 	return rawval(line, len, "session", &v, &n) ? idhash(v, n) : 0;
 }
 
@@ -1059,13 +1094,50 @@ void ts_seal(struct tsession *s)
 	s->sealed = true;
 }
 
+/* Empty an item index: zeroing its whole table (16 KiB at least) for
+ * each of thousands of small sessions cost more than filling it.  The
+ * keys in it are those of the items newitem put there: their slots are
+ * found first, then emptied (emptying one at a time would cut the probe
+ * chains of the others). */
+static void index_clear(struct hmap *m, const struct tsession *s, int kind)
+{
+	static size_t *at;
+	static size_t cap;
+	if (!m->n || m->n * 8 > m->cap || m->cap > 4096) {
+		hm_clear(m);
+		return;
+	}
+	if (cap < s->nit) {
+		cap = s->nit;
+		at = xrealloc(at, cap * sizeof *at);
+	}
+	size_t n = 0, mask = m->cap - 1;
+	for (size_t i = 0; i < s->nit; i++) {
+		uint64_t key = s->r[s->it[i].rec].id;
+		if (s->it[i].kind != kind || !key)
+			continue;
+		size_t j = (size_t)key & mask;
+		while (m->s[j].key && m->s[j].key != key)
+			j = (j + 1) & mask;
+		if (m->s[j].key)
+			at[n++] = j;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (m->s[at[i]].key) {  /* an id twice: one slot */
+			m->s[at[i]] = (struct hslot){0, 0};
+			m->n--;
+		}
+	if (m->n)       /* not all found: not the keys thought */
+		hm_clear(m);
+}
+
 void ts_reset(struct tsession *s)
 {
 	arena_reset(&s->lines);
 	sb_reset(&s->texts);
+	index_clear(&s->pidx, s, TK_PROMPT);
+	index_clear(&s->lidx, s, TK_LLM);
 	s->nr = s->nit = s->ndefer = 0;
-	hm_clear(&s->pidx);
-	hm_clear(&s->lidx);
 	s->tag[0] = 0;
 	s->rule = NULL;
 }
