@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "lineio.h"
 #include "stack/baseline.h"
+#include "stack/evfast.h"
 #include "stack/periods.h"
 #include "stack/report.h"
 #include "stack/stackview.h"
@@ -216,7 +217,7 @@ static void one_file(struct sv *s, const char *path)
 		lr_close(&r);
 		return;
 	}
-	while (ev_next(&r, &d, &e)) {
+	while (evf_next(&r, &d, &e)) {
 		n_records++;
 		n_sessions += e.kind && !strcmp(e.kind, "session");
 		if (ptable) {

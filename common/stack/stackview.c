@@ -851,7 +851,8 @@ static bool is_file_effect(const char *ef)
 static void on_effect(struct sv *s, size_t si, const struct event *e, const char *ptag,
 	int32_t line, struct tool *t)
 {
-	if (t && e->effect) {
+	/* a tool's main effect: the tasks view's alone (flush_tasks) */
+	if (t && e->effect && s->o.view == SV_TASKS) {
 		const char *id = e->id ? e->id : "";
 		int64_t ts = e->ts == TS_NONE ? INT64_MAX : e->ts;
 		if (!t->effect || ts < t->effect_ts ||

@@ -1,0 +1,522 @@
+/* SPDX-License-Identifier: MIT */
+/* evfast.c: agent-event(5) lines read without a parse tree (evfast.h).
+ *
+ * Two passes over a line.  The first checks it against a strict subset
+ * of JSON that jparse accepts too (no white space, no numbers but plain
+ * integers of at most 18 digits, strings without NULs, invalid UTF-8 or
+ * surrogate escapes, nested values only where the record has them) and
+ * notes, in order, what each member sets; integers are set at once.  Only
+ * when all of the line passes does the second write to it: each string
+ * noted is unescaped where it lies (an escape is never shorter than what
+ * it stands for) and ended with a NUL, and the fields are set in member
+ * order, so that a repeated key is read as ev_read reads it: the last
+ * one counts.  Anything else, and a record without "kind", is left to
+ * jparse and ev_read. */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include "evfast.h"
+#include "json.h"
+
+enum { T_STR, T_TEXT, T_TS, T_INT, T_DUR, T_UPDATE, T_ARR, T_TOKENS, T_TAGS };
+
+#define FS(name, f) {name, sizeof name - 1, T_STR, offsetof(struct event, f), 0}
+#define FI(name, f) {name, sizeof name - 1, T_INT, offsetof(struct event, f), 0}
+#define FA(name, f, n) {name, sizeof name - 1, T_ARR, offsetof(struct event, f), \
+	offsetof(struct event, n)}
+static const struct fkey {
+	const char *name;
+	uint8_t len, type;
+	uint16_t off, noff;
+} keys[] = {
+	/* in agent-event(5) order: each key is looked for after the last */
+	FS("kind", kind), FS("agent", agent), FS("session", session), FS("subagent", subagent),
+	FS("subagent_type", subagent_type), {"ts", 2, T_TS, 0, 0}, FS("id", id),
+	FS("parent", parent), FS("prompt", prompt), FS("origin", origin), FS("cwd", cwd),
+	FS("version", version), FS("file", file), FS("model", model), FS("tool", tool),
+	FS("tool_kind", tool_kind), FS("status", status), FI("exit", exit),
+	{"duration_ms", 11, T_DUR, 0, 0}, FS("effect", effect), FS("class", class),
+	FA("process", process, nprocess), FA("argv", argv, nargv), FS("path", path),
+	FS("to", to), FS("domain", domain), FI("port", port), FI("pid", pid),
+	FI("ppid", ppid), FI("count", count), {"update", 6, T_UPDATE, 0, 0},
+	FS("usage", usage), {"tokens", 6, T_TOKENS, 0, 0}, FA("tools", tools, ntools),
+	FA("tool_kinds", tool_kinds, ntool_kinds), {"text", 4, T_TEXT, 0, 0},
+	{"tags", 4, T_TAGS, 0, 0}, FS("rule", rule),
+};
+#define NKEYS (sizeof keys / sizeof *keys)
+
+/* What a member sets, done in the second pass. */
+enum { P_STR, P_NULL, P_TEXT, P_TEXTNULL, P_TS, P_TSNONE, P_ARR, P_ARRNULL, P_ELEM };
+struct pend {
+	uint32_t start, len;    /* a string's text in the line; P_ARR: elements */
+	uint16_t off, noff;     /* the field; arrays: their count's field */
+	uint8_t op;
+	bool esc;               /* it has backslash escapes */
+};
+
+struct fast {
+	const char *line;
+	struct pend *p;
+	size_t n, cap;
+	const char **vec;       /* the records' string arrays */
+	size_t nvec;
+	bool kind;              /* "kind" is a string, as it ends */
+	int hint;               /* the key after the last one met */
+};
+
+static struct fast F;
+
+static void note(uint8_t op, uint16_t off, uint16_t noff, const char *s, size_t len, bool esc)
+{
+	if (F.n == F.cap) {
+		F.cap = F.cap ? 2 * F.cap : 64;
+		F.p = xrealloc(F.p, F.cap * sizeof *F.p);
+	}
+	F.p[F.n++] = (struct pend){(uint32_t)(s - F.line), (uint32_t)len, off, noff, op, esc};
+}
+
+static inline int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* p just after a string's opening quote: its closing quote, or NULL when
+ * the string is one to leave to jparse (a NUL, \u0000, a surrogate
+ * escape, invalid UTF-8, a bad escape, no end). */
+static const char *str_end(const char *p, const char *e, bool *esc)
+{
+	for (;;) {
+		p = jscan_stop(p, e);
+		if (p >= e)
+			return NULL;
+		unsigned char c = (unsigned char)*p;
+		if (c == '"')
+			return p;
+		if (c == '\\') {
+			if (e - p < 2)
+				return NULL;
+			if (p[1] == 'u') {
+				if (e - p < 6)
+					return NULL;
+				int cp = 0;
+				for (int i = 2; i < 6; i++) {
+					int h = hexval(p[i]);
+					if (h < 0)
+						return NULL;
+					cp = cp << 4 | h;
+				}
+				if (cp == 0 || (cp >= 0xD800 && cp < 0xE000))
+					return NULL;
+				p += 6;
+			} else if (p[1] && strchr("\"\\/bfnrt", p[1])) {
+				p += 2;
+			} else {
+				return NULL;
+			}
+			*esc = true;
+		} else if (c >= 0x80) {
+			size_t l = utf8_valid_len(p, (size_t)(e - p));
+			if (!l)
+				return NULL;
+			p += l;
+		} else if (!c) {
+			return NULL;
+		} else {
+			p++;    /* a raw control character: kept as it is */
+		}
+	}
+}
+
+/* Unescape s[0..n) where it lies (str_end passed it); the new length. */
+static size_t unescape(char *s, size_t n)
+{
+	char *w = s;
+	const char *p = s, *e = s + n;
+	while (p < e) {
+		const char *b = memchr(p, '\\', (size_t)(e - p));
+		size_t run = (size_t)((b ? b : e) - p);
+		if (w != p)
+			memmove(w, p, run);
+		w += run;
+		p += run;
+		if (!b)
+			break;
+		char c = p[1];
+		p += 2;
+		switch (c) {
+		case 'b': *w++ = '\b'; break;
+		case 'f': *w++ = '\f'; break;
+		case 'n': *w++ = '\n'; break;
+		case 'r': *w++ = '\r'; break;
+		case 't': *w++ = '\t'; break;
+		case 'u': {
+			unsigned cp = (unsigned)(hexval(p[0]) << 12 | hexval(p[1]) << 8 |
+				hexval(p[2]) << 4 | hexval(p[3]));
+			p += 4;
+			if (cp < 0x80) {
+				*w++ = (char)cp;
+			} else if (cp < 0x800) {
+				*w++ = (char)(0xC0 | cp >> 6);
+				*w++ = (char)(0x80 | (cp & 0x3F));
+			} else {
+				*w++ = (char)(0xE0 | cp >> 12);
+				*w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+				*w++ = (char)(0x80 | (cp & 0x3F));
+			}
+			break;
+		}
+		default: *w++ = c; break;       /* " \ / */
+		}
+	}
+	return (size_t)(w - s);
+}
+
+/* A plain integer at p: 0, or 1-9 and at most 17 more digits, followed by
+ * ',' '}' or ']' (a 19th digit is none of those).  The end, or NULL. */
+static const char *integer(const char *p, const char *e, int64_t *v)
+{
+	const char *q = p;
+	int64_t x = 0;
+	while (q < e && *q >= '0' && *q <= '9' && q - p < 18)
+		x = x * 10 + (*q++ - '0');
+	if (q == p || (*p == '0' && q - p > 1) || q >= e ||
+	    (*q != ',' && *q != '}' && *q != ']'))
+		return NULL;
+	*v = x;
+	return q;
+}
+
+/* true, false or null at p: its length, or 0. */
+static size_t literal(const char *p, const char *e, int *which)
+{
+	size_t n = (size_t)(e - p);
+	if (n >= 4 && !memcmp(p, "true", 4))
+		return *which = 1, 4;
+	if (n >= 5 && !memcmp(p, "false", 5))
+		return *which = 0, 5;
+	if (n >= 4 && !memcmp(p, "null", 4))
+		return *which = -1, 4;
+	return 0;
+}
+
+static const struct fkey *lookup(const char *k, size_t n)
+{
+	int h = F.hint;
+	if (h < (int)NKEYS && keys[h].len == n && !memcmp(keys[h].name, k, n)) {
+		F.hint = h + 1;
+		return &keys[h];
+	}
+	for (int i = 0; i < (int)NKEYS; i++)
+		if (keys[i].len == n && !memcmp(keys[i].name, k, n)) {
+			F.hint = i + 1;
+			return &keys[i];
+		}
+	return NULL;
+}
+
+/* A key at p (its opening quote): the text after its ':', or NULL. */
+static const char *key(const char *p, const char *e, const char **k, size_t *n)
+{
+	if (p >= e || *p != '"')
+		return NULL;
+	const char *q = jscan_stop(p + 1, e);
+	if (q >= e || *q != '"' || q + 1 >= e || q[1] != ':')
+		return NULL;
+	*k = p + 1;
+	*n = (size_t)(q - p - 1);
+	return q + 2;
+}
+
+static int64_t count(int64_t v)
+{
+	return v > (INT64_C(1) << 40) ? INT64_C(1) << 40 : v;
+}
+
+static int64_t *tok_field(struct tokens *t, const char *k, size_t n)
+{
+#define IS(lit) (n == sizeof lit - 1 && !memcmp(k, lit, n))
+	return IS("input") ? &t->input : IS("cache_read") ? &t->cache_read :
+		IS("cache_write") ? &t->cache_write : IS("cache_write_1h") ? &t->cache_write_1h :
+		IS("output") ? &t->output : IS("reasoning") ? &t->reasoning : NULL;
+#undef IS
+}
+
+static uint16_t tag_field(const char *k, size_t n)
+{
+#define IS(lit) (n == sizeof lit - 1 && !memcmp(k, lit, n))
+	return IS("session") ? offsetof(struct event, tag_session) :
+		IS("prompt") ? offsetof(struct event, tag_prompt) :
+		IS("llm") ? offsetof(struct event, tag_llm) : 0;
+#undef IS
+}
+
+/* A scalar member value of no interest at p: past it, or NULL. */
+static const char *skip_scalar(const char *p, const char *e)
+{
+	int w;
+	int64_t v;
+	bool esc = false;
+	size_t l;
+	if (*p == '"') {
+		const char *q = str_end(p + 1, e, &esc);
+		return q ? q + 1 : NULL;
+	}
+	if ((l = literal(p, e, &w)))
+		return p + l;
+	return integer(p, e, &v);
+}
+
+/* "tokens":{...}: the six counts from this object alone, the last of a
+ * repeated key counting; strings (which ev_read would read as numbers)
+ * are left to it. */
+static const char *tokens(const char *p, const char *e, struct event *ev)
+{
+	struct tokens *t = &ev->tokens;
+	memset(t, 0, sizeof *t);
+	ev->has_tokens = true;
+	if (++p < e && *p == '}')
+		return p + 1;
+	for (;;) {
+		const char *k;
+		size_t n;
+		int64_t v;
+		int w;
+		size_t l;
+		if (!(p = key(p, e, &k, &n)) || p >= e)
+			return NULL;
+		int64_t *f = tok_field(t, k, n);
+		if (*p >= '0' && *p <= '9') {
+			if (!(p = integer(p, e, &v)))
+				return NULL;
+			if (f)
+				*f = count(v);
+		} else if ((l = literal(p, e, &w))) {
+			p += l;
+			if (f)
+				*f = 0;
+		} else if (f || !(p = skip_scalar(p, e))) {
+			return NULL;
+		}
+		if (p >= e)
+			return NULL;
+		if (*p == '}')
+			return p + 1;
+		if (*p++ != ',')
+			return NULL;
+	}
+}
+
+/* "tags":{...}: each of the three tags from this object alone. */
+static const char *tags(const char *p, const char *e)
+{
+	note(P_NULL, offsetof(struct event, tag_session), 0, p, 0, false);
+	note(P_NULL, offsetof(struct event, tag_prompt), 0, p, 0, false);
+	note(P_NULL, offsetof(struct event, tag_llm), 0, p, 0, false);
+	if (++p < e && *p == '}')
+		return p + 1;
+	for (;;) {
+		const char *k;
+		size_t n;
+		int w;
+		size_t l;
+		if (!(p = key(p, e, &k, &n)) || p >= e)
+			return NULL;
+		uint16_t f = tag_field(k, n);
+		if (*p == '"') {
+			bool esc = false;
+			const char *q = str_end(p + 1, e, &esc);
+			if (!q)
+				return NULL;
+			if (f)
+				note(P_STR, f, 0, p + 1, (size_t)(q - p - 1), esc);
+			p = q + 1;
+		} else if (f && (l = literal(p, e, &w))) {
+			note(P_NULL, f, 0, p, 0, false);
+			p += l;
+		} else if (!(p = skip_scalar(p, e))) {
+			return NULL;
+		} else if (f) {
+			note(P_NULL, f, 0, p, 0, false);        /* a number */
+		}
+		if (p >= e)
+			return NULL;
+		if (*p == '}')
+			return p + 1;
+		if (*p++ != ',')
+			return NULL;
+	}
+}
+
+/* An array of strings, for a key that holds one. */
+static const char *array(const struct fkey *f, const char *p, const char *e)
+{
+	size_t at = F.n;
+	note(P_ARR, f->off, f->noff, p, 0, false);
+	if (++p < e && *p == ']')
+		return p + 1;
+	for (;;) {
+		bool esc = false;
+		const char *q;
+		if (p >= e || *p != '"' || !(q = str_end(p + 1, e, &esc)))
+			return NULL;
+		note(P_ELEM, 0, 0, p + 1, (size_t)(q - p - 1), esc);
+		F.p[at].len++;
+		p = q + 1;
+		if (p >= e)
+			return NULL;
+		if (*p == ']')
+			return p + 1;
+		if (*p++ != ',')
+			return NULL;
+	}
+}
+
+/* The value of member f (NULL: a key of no interest) at p. */
+static const char *value(const struct fkey *f, const char *p, const char *e, struct event *ev)
+{
+	int t = f ? f->type : -1, w = 0;
+	int64_t v = 0;
+	size_t l;
+	if (p >= e)
+		return NULL;
+	if (*p == '"') {
+		bool esc = false;
+		const char *q = str_end(p + 1, e, &esc);
+		if (!q)
+			return NULL;
+		size_t n = (size_t)(q - p - 1);
+		switch (t) {
+		case T_STR:
+			note(P_STR, f->off, 0, p + 1, n, esc);
+			if (f->off == offsetof(struct event, kind))
+				F.kind = true;
+			break;
+		case T_TEXT: note(P_TEXT, 0, 0, p + 1, n, esc); break;
+		case T_TS: note(P_TS, 0, 0, p + 1, n, esc); break;
+		case T_INT: case T_DUR: return NULL;    /* a number in a string */
+		case T_UPDATE: ev->update = false; break;
+		case T_ARR: note(P_ARRNULL, f->off, f->noff, p, 0, false); break;
+		default: break;                         /* tokens, tags: not objects */
+		}
+		return q + 1;
+	}
+	if (*p == '[')
+		return t == T_ARR ? array(f, p, e) : NULL;
+	if (*p == '{')
+		return t == T_TOKENS ? tokens(p, e, ev) : t == T_TAGS ? tags(p, e) : NULL;
+	const char *q;
+	if ((l = literal(p, e, &w)))
+		q = p + l;
+	else if (!(q = integer(p, e, &v)))
+		return NULL;
+	bool num = !l;
+	switch (t) {
+	case T_STR:
+		note(P_NULL, f->off, 0, p, 0, false);
+		if (f->off == offsetof(struct event, kind))
+			F.kind = false;
+		break;
+	case T_TEXT: note(P_TEXTNULL, 0, 0, p, 0, false); break;
+	case T_TS: note(P_TSNONE, 0, 0, p, 0, false); break;
+	case T_INT: *(int64_t *)((char *)ev + f->off) = num ? v : EV_NONE; break;
+	case T_DUR: ev->duration_ms = num ? count(v) : EV_NONE; break;
+	case T_UPDATE: ev->update = !num && w == 1; break;
+	case T_ARR: note(P_ARRNULL, f->off, f->noff, p, 0, false); break;
+	default: break;
+	}
+	return q;
+}
+
+int evf_read(char *line, size_t len, struct event *e)
+{
+	const char *p = line, *end = line + len;
+	if (len < 2 || line[0] != '{' || end[-1] != '}' || line[1] == '}')
+		return 0;
+	ev_init(e);
+	F.line = line;
+	F.n = 0;
+	F.kind = false;
+	F.hint = 0;
+	p++;
+	for (;;) {
+		const char *k;
+		size_t n;
+		if (!(p = key(p, end, &k, &n)) || !(p = value(lookup(k, n), p, end, e)) || p >= end)
+			return 0;
+		if (*p == '}') {
+			if (p + 1 != end)
+				return 0;
+			break;
+		}
+		if (*p++ != ',')
+			return 0;
+	}
+	if (!F.kind)
+		return 0;       /* "record without kind": ev_read says so */
+	/* the line is ours: strings in place, fields in member order */
+	size_t nvec = 0;
+	for (size_t i = 0; i < F.n; i++)
+		if (F.p[i].op == P_ARR)
+			nvec += F.p[i].len + 1;
+	if (nvec > F.nvec) {
+		F.nvec = nvec * 2;
+		F.vec = xrealloc(F.vec, F.nvec * sizeof *F.vec);
+	}
+	const char **vec = F.vec;
+	for (size_t i = 0; i < F.n; i++) {
+		struct pend *q = &F.p[i];
+		char *s = line + q->start;
+		size_t n = q->len;
+		if (q->op == P_STR || q->op == P_TEXT || q->op == P_TS || q->op == P_ELEM) {
+			if (q->esc)
+				n = unescape(s, n);
+			s[n] = 0;
+		}
+		switch (q->op) {
+		case P_STR: *(const char **)((char *)e + q->off) = s; break;
+		case P_NULL: *(const char **)((char *)e + q->off) = NULL; break;
+		case P_TEXT: e->text = s; e->text_len = n; break;
+		case P_TEXTNULL: e->text = NULL; break;
+		case P_TS: e->ts = ts_parse(s, n); break;
+		case P_TSNONE: e->ts = TS_NONE; break;
+		case P_ARR:
+			*(const char ***)((char *)e + q->off) = vec;
+			*(int *)((char *)e + q->noff) = (int)q->len;
+			for (uint32_t j = 0; j < q->len; j++) {
+				struct pend *el = &F.p[++i];
+				char *es = line + el->start;
+				size_t en = el->esc ? unescape(es, el->len) : el->len;
+				es[en] = 0;
+				vec[j] = es;
+			}
+			vec += q->len + 1;
+			break;
+		case P_ARRNULL:
+			*(const char ***)((char *)e + q->off) = NULL;
+			*(int *)((char *)e + q->noff) = 0;
+			break;
+		}
+	}
+	return 1;
+}
+
+int evf_next(struct lreader *r, struct jdoc *d, struct event *e)
+{
+	char *line;
+	size_t len;
+	const char *why;
+	while (lr_next_nonblank(r, &line, &len)) {
+		if (evf_read(line, len, e))
+			return 1;
+		if (jparse(d, line, len) < 0)
+			lr_warn(r, "json", "not JSON (%s at byte %zu); line skipped", d->err, d->errpos);
+		else if (ev_read(d, e, &why) < 0)
+			lr_warn(r, "record", "not an agent-event(5) record: %s; line skipped", why);
+		else
+			return 1;
+	}
+	return 0;
+}

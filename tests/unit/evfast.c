@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of agent-stack's record reader (common/stack/evfast.c):
+ * whatever line it reads, it reads as jparse and ev_read do (the same
+ * record written back by ev_write, the same text and flags), and a line
+ * it leaves to them it leaves unchanged.  Hand-made records with every
+ * key, escapes, UTF-8, repeated keys and odd values, then random
+ * mutations of them. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "event.h"
+#include "json.h"
+#include "stack/evfast.h"
+#include "tap.h"
+
+static const char *const seeds[] = {
+	"{\"kind\":\"session\",\"agent\":\"claude\",\"session\":\"s1\",\"ts\":\"2026-01-01T00:00:03.021Z\","
+	"\"cwd\":\"/home/dev/p\",\"version\":\"2.0.42\",\"file\":\"/x/s1.jsonl\","
+	"\"tags\":{\"session\":\"debug\"},\"rule\":\"vote:human\"}",
+	"{\"kind\":\"prompt\",\"agent\":\"claude\",\"session\":\"s1\",\"ts\":\"2026-01-01T00:00:03.021Z\","
+	"\"id\":\"u1\",\"prompt\":\"u1\",\"origin\":\"human\",\"text\":\"fix \\\"the\\\" test\\n\\tnow \\u00e9\\u4e2d\\/ \\\\ ok\","
+	"\"tags\":{\"session\":\"debug\",\"prompt\":\"debug\"},\"rule\":\"builtin:debug/en\"}",
+	"{\"kind\":\"llm\",\"agent\":\"claude\",\"session\":\"s1\",\"subagent\":\"a1\",\"subagent_type\":\"Explore\","
+	"\"ts\":\"2026-01-01T00:00:06.042Z\",\"id\":\"msg_1\",\"parent\":\"u1\",\"prompt\":\"u1\","
+	"\"model\":\"claude-sonnet-4-5\",\"duration_ms\":3021,\"update\":true,\"usage\":\"call\","
+	"\"tokens\":{\"input\":4,\"cache_read\":30000,\"cache_write\":201,\"cache_write_1h\":0,"
+	"\"output\":400,\"reasoning\":0},\"tools\":[\"Read\",\"Bash\"],\"tool_kinds\":[\"read\",\"shell\"],"
+	"\"text\":\"Next step 1. caf\xc3\xa9 \x01\",\"tags\":{\"session\":\"debug\",\"prompt\":\"debug\",\"llm\":\"inspect\"},"
+	"\"rule\":\"tools:inspect\"}",
+	"{\"kind\":\"tool\",\"agent\":\"codex\",\"session\":\"s2\",\"ts\":\"2026-01-01T00:00:06.042Z\",\"id\":\"t1\","
+	"\"parent\":\"msg_1\",\"prompt\":\"u1\",\"cwd\":\"/p\",\"tool\":\"shell\",\"tool_kind\":\"shell\","
+	"\"status\":\"error\",\"exit\":2,\"duration_ms\":0,\"class\":\"test\",\"process\":[\"/bin/sh\",\"make\"],"
+	"\"argv\":[\"make\",\"check\",\"a b\"]}",
+	"{\"kind\":\"effect\",\"agent\":\"snoop\",\"session\":\"s3\",\"ts\":\"2026-01-01T00:00:08.056Z\","
+	"\"id\":\"t1#1\",\"parent\":\"t1\",\"status\":\"ok\",\"effect\":\"net\",\"class\":\"net\",\"path\":\"/a\","
+	"\"to\":\"/b\",\"domain\":\"example.com\",\"port\":443,\"pid\":12,\"ppid\":1,\"count\":3}",
+	/* repeated keys: the last one counts, a null clears */
+	"{\"kind\":\"llm\",\"agent\":\"a\",\"agent\":null,\"session\":\"s\",\"model\":\"m\",\"model\":\"n\","
+	"\"tokens\":{\"input\":5,\"input\":7,\"output\":null},\"tokens\":{\"output\":9},\"tools\":[],"
+	"\"tools\":null,\"tool_kinds\":[],\"text\":\"abc\",\"text\":null,\"ts\":\"x\",\"ts\":5,"
+	"\"update\":true,\"update\":1,\"exit\":null,\"pid\":true,\"tags\":{\"llm\":\"a\"},\"tags\":{\"x\":\"y\"}}",
+	/* odd values: numbers where strings go, keys of no interest */
+	"{\"kind\":\"tool\",\"session\":5,\"agent\":false,\"tool\":\"x\",\"x\":\"y\",\"n\":0,\"b\":true,"
+	"\"tokens\":\"no\",\"tags\":7,\"process\":\"sh\",\"duration_ms\":123456789012345678,"
+	"\"count\":1099511627777,\"tokens\":{\"input\":1099511627777,\"zz\":\"q\",\"yy\":1}}",
+	/* left to jparse: each of these */
+	"{\"kind\":\"llm\",\"duration_ms\":-1}",
+	"{\"kind\":\"llm\",\"duration_ms\":1.5,\"exit\":\"3\"}",
+	"{\"kind\":\"llm\",\"tokens\":{\"input\":\"12\"}}",
+	"{\"kind\":\"llm\",\"text\":\"a\\u0000b\"}",
+	"{\"kind\":\"llm\",\"text\":\"\\ud83d\\ude00\"}",
+	"{\"kind\":\"llm\",\"text\":\"bad \xff utf8\"}",
+	"{\"kind\":\"llm\", \"text\":\"space\"}",
+	"{\"kind\":\"llm\",\"text\":\"x\"} ",
+	"{\"k\\u0069nd\":\"llm\"}",
+	"{\"agent\":\"claude\"}",
+	"{\"kind\":null}",
+	"{}",
+	"{\"kind\":\"llm\",\"x\":{\"a\":1}}",
+	"{\"kind\":\"llm\",\"x\":[1]}",
+	"{\"kind\":\"llm\",\"tools\":[\"a\",1]}",
+	"{\"kind\":\"llm\",\"n\":01}",
+	"{\"kind\":\"llm\",\"n\":1234567890123456789}",
+	"{\"kind\":\"llm\",\"tags\":{\"llm\":[\"a\"]}}",
+	"[1,2]",
+	"{\"kind\":\"llm\"",
+	"{\"kind\":\"llm\",}",
+};
+#define NSEEDS (sizeof seeds / sizeof *seeds)
+
+static struct jdoc d;
+
+/* 1 when both read it the same way, or the fast path declined and left
+ * it alone; fast: whether the fast path read it. */
+static int same(const char *line, size_t len, int *fast)
+{
+	char *a = malloc(len + 1), *b = malloc(len + 1);
+	struct event ea, eb;
+	const char *why;
+	struct sbuf wa = {0}, wb = {0};
+	memcpy(a, line, len);
+	a[len] = 0;
+	memcpy(b, line, len);
+	b[len] = 0;
+	int r = 1;
+	*fast = evf_read(a, len, &ea);
+	int slow = jparse(&d, b, len) == 0 && ev_read(&d, &eb, &why) == 0;
+	if (!*fast) {
+		r = !memcmp(a, line, len);
+	} else if (!slow) {
+		r = 0;
+	} else {
+		ev_write(&wa, &ea, 0);
+		ev_write(&wb, &eb, 0);
+		r = wa.len == wb.len && !memcmp(wa.p, wb.p, wa.len) &&
+			ea.text_len == eb.text_len && ea.has_tokens == eb.has_tokens &&
+			ea.update == eb.update && ea.ts == eb.ts &&
+			(!ea.text) == (!eb.text) && (!ea.text || !memcmp(ea.text, eb.text, ea.text_len)) &&
+			!memcmp(&ea.tokens, &eb.tokens, sizeof ea.tokens) &&
+			(!ea.tools) == (!eb.tools) && (!ea.process) == (!eb.process);
+		if (!r)
+			printf("#   fast: %.*s#   slow: %.*s", (int)wa.len, wa.p, (int)wb.len, wb.p);
+	}
+	sb_free(&wa);
+	sb_free(&wb);
+	free(a);
+	free(b);
+	return r;
+}
+
+static uint64_t rng = 0x2545f4914f6cdd1dULL;
+static unsigned rnd(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+int main(void)
+{
+	int fast;
+	for (size_t i = 0; i < NSEEDS; i++) {
+		int r = same(seeds[i], strlen(seeds[i]), &fast);
+		ok(r, "seed %zu read as ev_read reads it (%s)", i, fast ? "fast" : "left to jparse");
+		/* the first seven are records as the programs write them, and
+		 * odd but plain ones: read by the fast path */
+		if (i < 7)
+			ok(fast, "seed %zu: read by the fast path", i);
+		else
+			ok(!fast, "seed %zu: left to jparse", i);
+	}
+	static const char pick[] = "\"\\,:{}[]0123456789-.eEnultrfasu \x01\x80\xc3\xa9\xff";
+	int bad = 0, nfast = 0, total = 0;
+	char buf[1024];
+	for (int it = 0; it < 200000; it++) {
+		const char *s = seeds[rnd(NSEEDS)];
+		size_t n = strlen(s);
+		memcpy(buf, s, n);
+		for (int m = 1 + (int)rnd(3); m > 0; m--) {
+			size_t at = rnd((unsigned)n);
+			switch (rnd(3)) {
+			case 0:  /* replace */
+				buf[at] = pick[rnd(sizeof pick - 1)];
+				break;
+			case 1:  /* delete */
+				if (n > 1) {
+					memmove(buf + at, buf + at + 1, n - at - 1);
+					n--;
+				}
+				break;
+			default: /* insert */
+				if (n + 1 < sizeof buf) {
+					memmove(buf + at + 1, buf + at, n - at);
+					buf[at] = pick[rnd(sizeof pick - 1)];
+					n++;
+				}
+			}
+		}
+		total++;
+		if (!same(buf, n, &fast)) {
+			if (bad++ < 5)
+				printf("#   differs: %.*s\n", (int)n, buf);
+		}
+		nfast += fast;
+	}
+	is_int(bad, 0, "200000 mutated records: each read as ev_read reads it, or left alone "
+		"(%d read by the fast path)", nfast);
+	ok(nfast > 1000 && nfast < total, "mutations reach both paths");
+	jdoc_free(&d);
+	return tap_done();
+}
