@@ -66,7 +66,7 @@ struct fast {
 
 static struct fast F;
 
-static void note(uint8_t op, uint16_t off, uint16_t noff, const char *s, size_t len, bool esc)
+static inline void note(uint8_t op, uint16_t off, uint16_t noff, const char *s, size_t len, bool esc)
 {
 	if (F.n == F.cap) {
 		F.cap = F.cap ? 2 * F.cap : 64;
@@ -202,15 +202,27 @@ static size_t literal(const char *p, const char *e, int *which)
 	return 0;
 }
 
+static inline bool key_is(const struct fkey *f, const char *k, size_t n)
+{
+	if (f->len != n || f->name[0] != k[0])
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (f->name[i] != k[i])
+			return false;
+	return true;
+}
+
 static const struct fkey *lookup(const char *k, size_t n)
 {
-	int h = F.hint;
-	if (h < (int)NKEYS && keys[h].len == n && !memcmp(keys[h].name, k, n)) {
-		F.hint = h + 1;
-		return &keys[h];
-	}
-	for (int i = 0; i < (int)NKEYS; i++)
-		if (keys[i].len == n && !memcmp(keys[i].name, k, n)) {
+	/* on from the last key met (records keep the order, leaving some
+	 * out), then from the start */
+	for (int i = F.hint; i < (int)NKEYS; i++)
+		if (key_is(&keys[i], k, n)) {
+			F.hint = i + 1;
+			return &keys[i];
+		}
+	for (int i = 0; i < F.hint && i < (int)NKEYS; i++)
+		if (key_is(&keys[i], k, n)) {
 			F.hint = i + 1;
 			return &keys[i];
 		}

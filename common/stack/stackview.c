@@ -797,9 +797,13 @@ static void on_tool(struct sv *s, size_t si, const struct event *e, const char *
 	t->line = line;
 	t->selected = sel;
 	t->name = ins(s, e->tool && *e->tool ? e->tool : "unknown");
-	t->status = ins(s, e->status);
-	t->class = ins(s, e->class);
-	t->cwd = ins(s, e->cwd);
+	/* its status, class and cwd: for the views that show effects */
+	if (s->o.view == SV_TASKS || s->o.view == SV_SYSTEM || s->o.view == SV_FILES ||
+	    s->o.view == SV_NETWORK) {
+		t->status = ins(s, e->status);
+		t->class = ins(s, e->class);
+		t->cwd = ins(s, e->cwd);
+	}
 	t->ptag = ins(s, ptag);
 	t->item = -1;
 	size_t n = 0;
@@ -872,6 +876,8 @@ static void on_effect(struct sv *s, size_t si, const struct event *e, const char
 	if (!sel)
 		return;
 	s->matched++, s->ss[si].records++;
+	if (s->o.view != SV_SYSTEM && s->o.view != SV_FILES && s->o.view != SV_NETWORK)
+		return;         /* no stack of the view has effects */
 	const char *status = e->status ? e->status : t && t->status ? S(s, t->status) : "unknown";
 	const char *cwd = t ? SN(s, t->cwd) : NULL;
 	double w = e->count > 0 ? (double)e->count : 1;
