@@ -317,6 +317,19 @@ static void work(struct tsession *s, const struct trec *t, const char *line, siz
 	defer(s);
 }
 
+/* A session's item index starts small (hm_put's first table is 1024
+ * slots): up to 64 sessions are held at once, most with a few dozen
+ * items, and 16 KiB tables for each spread the lookups over more memory
+ * than the caches hold.  hm_put doubles it as it fills. */
+static struct hmap *small(struct hmap *m)
+{
+	if (!m->cap) {
+		m->cap = 64;
+		m->s = xcalloc(m->cap, sizeof *m->s);
+	}
+	return m;
+}
+
 static struct titem *newitem(struct tsession *s, struct trec *r, int kind)
 {
 	if (s->nit == s->itcap) {
@@ -331,11 +344,11 @@ static struct titem *newitem(struct tsession *s, struct trec *r, int kind)
 	if (r->id && kind == TK_PROMPT) {
 		/* the first prompt of an id; the latest model call */
 		bool ins;
-		int64_t *v = hm_put(&s->pidx, r->id, &ins);
+		int64_t *v = hm_put(small(&s->pidx), r->id, &ins);
 		if (ins)
 			*v = r->item;
 	} else if (r->id) {
-		*hm_put(&s->lidx, r->id, NULL) = r->item;
+		*hm_put(small(&s->lidx), r->id, NULL) = r->item;
 	}
 	if (kind == TK_LLM && r->prompt) {
 		int64_t *v = hm_get(&s->pidx, r->prompt);
