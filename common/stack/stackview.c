@@ -69,6 +69,10 @@ struct sess {
 	uint32_t none_stack;
 	bool none_sel;
 	int64_t active, model, tools;   /* selected ms, after the time line */
+	struct hmap ids;        /* (kind, id) -> index into the tables of
+	                         * prompts, tools, subagents and calls: one
+	                         * table a session keeps the lookups of a
+	                         * session's records in a little memory */
 };
 
 struct prompt {
@@ -124,7 +128,6 @@ struct sv {
 	size_t nss, capss;
 	struct hmap ssidx;      /* session id -> index */
 	size_t lastss;          /* the session of the last record */
-	struct hmap ids;        /* (session, kind, id) -> index into the tables below */
 	struct prompt *pr;
 	size_t npr, cappr;
 	struct tool *tl;
@@ -237,7 +240,19 @@ static uint64_t idkey(size_t si, int kind, const char *id)
 
 static int64_t *id_get(struct sv *s, size_t si, int kind, const char *id)
 {
-	return id ? hm_get(&s->ids, idkey(si, kind, id)) : NULL;
+	return id ? hm_get(&s->ss[si].ids, idkey(si, kind, id)) : NULL;
+}
+
+/* The session's id table, to add to: it starts small (most sessions
+ * hold a few hundred ids) and hm_put doubles it as it fills. */
+static struct hmap *ids(struct sv *s, size_t si)
+{
+	struct hmap *m = &s->ss[si].ids;
+	if (!m->cap) {
+		m->cap = 64;
+		m->s = xcalloc(m->cap, sizeof *m->s);
+	}
+	return m;
 }
 
 /* --- sessions ------------------------------------------------------------ */
@@ -463,7 +478,7 @@ static int32_t add_item(struct sv *s, size_t si, const struct event *e, int type
 static int32_t sub_of(struct sv *s, size_t si, const struct event *e)
 {
 	bool isnew;
-	int64_t *v = hm_put(&s->ids, idkey(si, K_SUB, e->subagent), &isnew);
+	int64_t *v = hm_put(ids(s, si), idkey(si, K_SUB, e->subagent), &isnew);
 	if (isnew) {
 		GROW(s->sb, s->nsb, s->capsb);
 		memset(&s->sb[s->nsb], 0, sizeof *s->sb);
@@ -502,7 +517,7 @@ static void on_prompt(struct sv *s, size_t si, const struct event *e, const char
 	struct sess *ss = &s->ss[si];
 	if (e->id) {
 		bool isnew;
-		int64_t *v = hm_put(&s->ids, idkey(si, K_PROMPT, e->id), &isnew);
+		int64_t *v = hm_put(ids(s, si), idkey(si, K_PROMPT, e->id), &isnew);
 		if (isnew) {   /* a repeated id keeps the first prompt */
 			GROW(s->pr, s->npr, s->cappr);
 			s->pr[s->npr] = (struct prompt){ins(s, ptag)};
@@ -728,7 +743,7 @@ static void on_llm(struct sv *s, size_t si, const struct event *e, const char *p
 		size_t n = s->b.len;
 		call_llm(s, e);
 		bool isnew;
-		int64_t *v = hm_put(&s->ids, idkey(si, K_LLM, e->id), &isnew);
+		int64_t *v = hm_put(ids(s, si), idkey(si, K_LLM, e->id), &isnew);
 		if (isnew) {
 			GROW(s->cl, s->ncl, s->capcl);
 			s->cl[s->ncl] = (struct call){in(s, s->b.p, s->b.len), {0}, sel && e->has_tokens};
@@ -832,7 +847,7 @@ static void on_tool(struct sv *s, size_t si, const struct event *e, const char *
 	}
 	if (e->id) {
 		bool isnew;
-		int64_t *v = hm_put(&s->ids, idkey(si, K_TOOL, e->id), &isnew);
+		int64_t *v = hm_put(ids(s, si), idkey(si, K_TOOL, e->id), &isnew);
 		if (isnew)
 			*v = (int64_t)ti;
 		release(s, si, K_TOOL, e->id);
@@ -1631,6 +1646,7 @@ void sv_free(struct sv *s)
 		free(ss->tag);
 		free(ss->preview);
 		free(ss->it);
+		hm_free(&ss->ids);
 	}
 	for (size_t i = 0; i < s->nup; i++)
 		free(s->up[i].model);
@@ -1657,7 +1673,6 @@ void sv_free(struct sv *s)
 	free(s->h);
 	free(s->ready);
 	hm_free(&s->ssidx);
-	hm_free(&s->ids);
 	hm_free(&s->waits);
 	sb_free(&s->hb);
 	sb_free(&s->b);
