@@ -285,18 +285,24 @@ int ev_read(struct jdoc *d, struct event *e, const char **why)
 	return 0;
 }
 
+int ev_line(struct lreader *r, const char *line, size_t len, struct jdoc *d, struct event *e)
+{
+	const char *why;
+	if (jparse(d, line, len) < 0)
+		lr_warn(r, "json", "not JSON (%s at byte %zu); line skipped", d->err, d->errpos);
+	else if (ev_read(d, e, &why) < 0)
+		lr_warn(r, "record", "not an agent-event(5) record: %s; line skipped", why);
+	else
+		return 1;
+	return 0;
+}
+
 int ev_next(struct lreader *r, struct jdoc *d, struct event *e)
 {
 	char *line;
 	size_t len;
-	const char *why;
-	while (lr_next_nonblank(r, &line, &len)) {
-		if (jparse(d, line, len) < 0)
-			lr_warn(r, "json", "not JSON (%s at byte %zu); line skipped", d->err, d->errpos);
-		else if (ev_read(d, e, &why) < 0)
-			lr_warn(r, "record", "not an agent-event(5) record: %s; line skipped", why);
-		else
+	while (lr_next_nonblank(r, &line, &len))
+		if (ev_line(r, line, len, d, e))
 			return 1;
-	}
 	return 0;
 }

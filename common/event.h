@@ -70,6 +70,9 @@ struct lreader;
  * (valid until the next call): 1, or 0 at its end.  A line that is not
  * JSON or not a record is reported as file:line and skipped. */
 int ev_next(struct lreader *r, struct jdoc *d, struct event *e);
+/* The same for one line of r (line[len] readable): 1, or 0 when it was
+ * reported and skipped. */
+int ev_line(struct lreader *r, const char *line, size_t len, struct jdoc *d, struct event *e);
 
 /* privacy.c */
 /* Length of a key with a known shape (sk-ant-, sk-, sk_live_, ghp_,

@@ -281,6 +281,18 @@ static const char *skip_scalar(const char *p, const char *e)
 	return integer(p, e, &v);
 }
 
+/* After a value at *pp in a container that close ends: 1 with *pp past
+ * that bracket, 0 with *pp past the ',' before the next value, -1 for
+ * anything else. */
+static inline int next(const char **pp, const char *e, char close)
+{
+	const char *p = *pp;
+	if (p >= e || (*p != close && *p != ','))
+		return -1;
+	*pp = p + 1;
+	return *p == close;
+}
+
 /* "tokens":{...}: the six counts from this object alone, the last of a
  * repeated key counting; strings (which ev_read would read as numbers)
  * are left to it. */
@@ -312,12 +324,9 @@ static const char *tokens(const char *p, const char *e, struct event *ev)
 		} else if (f || !(p = skip_scalar(p, e))) {
 			return NULL;
 		}
-		if (p >= e)
-			return NULL;
-		if (*p == '}')
-			return p + 1;
-		if (*p++ != ',')
-			return NULL;
+		int end = next(&p, e, '}');
+		if (end)
+			return end > 0 ? p : NULL;
 	}
 }
 
@@ -353,12 +362,9 @@ static const char *tags(const char *p, const char *e)
 		} else if (f) {
 			note(P_NULL, f, 0, p, 0, false);        /* a number */
 		}
-		if (p >= e)
-			return NULL;
-		if (*p == '}')
-			return p + 1;
-		if (*p++ != ',')
-			return NULL;
+		int end = next(&p, e, '}');
+		if (end)
+			return end > 0 ? p : NULL;
 	}
 }
 
@@ -377,12 +383,9 @@ static const char *array(const struct fkey *f, const char *p, const char *e)
 		note(P_ELEM, 0, 0, p + 1, (size_t)(q - p - 1), esc);
 		F.p[at].len++;
 		p = q + 1;
-		if (p >= e)
-			return NULL;
-		if (*p == ']')
-			return p + 1;
-		if (*p++ != ',')
-			return NULL;
+		int end = next(&p, e, ']');
+		if (end)
+			return end > 0 ? p : NULL;
 	}
 }
 
@@ -519,16 +522,8 @@ int evf_next(struct lreader *r, struct jdoc *d, struct event *e)
 {
 	char *line;
 	size_t len;
-	const char *why;
-	while (lr_next_nonblank(r, &line, &len)) {
-		if (evf_read(line, len, e))
+	while (lr_next_nonblank(r, &line, &len))
+		if (evf_read(line, len, e) || ev_line(r, line, len, d, e))
 			return 1;
-		if (jparse(d, line, len) < 0)
-			lr_warn(r, "json", "not JSON (%s at byte %zu); line skipped", d->err, d->errpos);
-		else if (ev_read(d, e, &why) < 0)
-			lr_warn(r, "record", "not an agent-event(5) record: %s; line skipped", why);
-		else
-			return 1;
-	}
 	return 0;
 }
