@@ -186,18 +186,22 @@ static void probe(struct sess *s)
 
 static struct {
 	size_t next, n;
+	int done;               /* threads out of work */
 	pthread_mutex_t lock;
-} work = {0, 0, PTHREAD_MUTEX_INITIALIZER};
+	pthread_cond_t cv;
+} work = {0, 0, 0, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
 
+/* arg: NULL in the main thread, else a thread of probe_all's, which
+ * then waits for the end of the process: its sniffs' thread-local
+ * buffers stay in use, as agent-events' workers' do. */
 static void *prober(void *arg)
 {
-	(void)arg;
 	for (;;) {
 		pthread_mutex_lock(&work.lock);
 		size_t i = work.next < work.n ? work.next++ : work.n;
 		pthread_mutex_unlock(&work.lock);
 		if (i == work.n)
-			return NULL;
+			break;
 		struct sess *s = &sv[i];
 		struct probed *pr = xcalloc(1, sizeof *pr);
 		struct stat st;
@@ -220,6 +224,13 @@ static void *prober(void *arg)
 			close(fd);
 		s->pr = pr;
 	}
+	if (!arg)
+		return NULL;
+	pthread_mutex_lock(&work.lock);
+	work.done++;
+	pthread_cond_broadcast(&work.cv);
+	for (;;)
+		pthread_cond_wait(&work.cv, &work.lock);
 }
 
 /* Probe sv[0..sn) with a thread per online CPU (at most 8): reading the
@@ -232,16 +243,23 @@ static void probe_all(void)
 	int nt = ncpu < 1 ? 1 : ncpu > 8 ? 8 : (int)ncpu;
 	if (nt < 2 || sn < 32)
 		return;
-	pthread_t th[8];
+	pthread_attr_t at;
 	work.next = 0;
 	work.n = sn;
 	int started = 0;
-	for (int t = 0; t < nt - 1; t++)
-		if (pthread_create(&th[t], NULL, prober, NULL) == 0)
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	for (int t = 0; t < nt - 1; t++) {
+		pthread_t th;
+		if (pthread_create(&th, &at, prober, &work) == 0)
 			started++;
+	}
+	pthread_attr_destroy(&at);
 	prober(NULL);
-	for (int t = 0; t < started; t++)
-		pthread_join(th[t], NULL);
+	pthread_mutex_lock(&work.lock);
+	while (work.done < started)
+		pthread_cond_wait(&work.cv, &work.lock);
+	pthread_mutex_unlock(&work.lock);
 }
 
 /* A database holds many sessions (session_meta.next): one entry each,
