@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* flamesvg.c: the SVG document of a flame graph (see flame.h). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,18 +76,51 @@ static void escs(struct sbuf *b, const char *s)
 	esc(b, s, strlen(s), SIZE_MAX);
 }
 
+/* d as printf's "%.<decimals>f" writes it (0-4 decimals), with a '+'
+ * before it when plus and it is not negative ("%+.2f"), without a call
+ * to printf: it was most of the time spent on a frame.  The digits come
+ * from d scaled to an integer; when d lies too near a rounding tie for
+ * the scaled double to decide, or is large, printf decides after all. */
+static void add_f(struct sbuf *b, double d, int decimals, bool plus)
+{
+	static const double p10[] = {1, 10, 100, 1000, 10000};
+	double a = fabs(d), sc = a * p10[decimals], fl = floor(sc), fr = sc - fl;
+	/* below 2^31 the scaled value is off by at most 2^-23 */
+	if (!(sc < 2147483648.0) || fabs(fr - 0.5) < 1e-6) {
+		sb_printf(b, plus ? "%+.*f" : "%.*f", decimals, d);
+		return;
+	}
+	uint64_t v = (uint64_t)fl + (fr > 0.5);
+	char tmp[24], *e = tmp + sizeof tmp, *q = e;
+	for (int i = 0; i < decimals; i++, v /= 10)
+		*--q = (char)('0' + v % 10);
+	if (decimals)
+		*--q = '.';
+	do
+		*--q = (char)('0' + v % 10);
+	while (v /= 10);
+	if (signbit(d))
+		*--q = '-';
+	else if (plus)
+		*--q = '+';
+	sb_add(b, q, (size_t)(e - q));
+}
+
 /* 1234567 -> 1,234,567 */
 static void add_count(struct sbuf *b, int64_t v)
 {
-	char tmp[32];
-	int l = snprintf(tmp, sizeof tmp, "%lld", (long long)(v < 0 ? -v : v));
-	if (v < 0)
-		sb_addc(b, '-');
-	for (int i = 0; i < l; i++) {
-		if (i && (l - i) % 3 == 0)
-			sb_addc(b, ',');
-		sb_addc(b, tmp[i]);
+	char tmp[32], *e = tmp + sizeof tmp, *q = e;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	for (int i = 0;; i++) {
+		if (i && i % 3 == 0)
+			*--q = ',';
+		*--q = (char)('0' + u % 10);
+		if (!(u /= 10))
+			break;
 	}
+	if (v < 0)
+		*--q = '-';
+	sb_add(b, q, (size_t)(e - q));
 }
 
 /* d with its integer part grouped by thousands and decimals digits */
@@ -270,12 +304,16 @@ static void frame(const struct flame *f, struct sbuf *doc, uint32_t i, int64_t s
 	esc(doc, s, n, SIZE_MAX);
 	sb_adds(doc, " (");
 	add_value(f, doc, x->n, true);
-	sb_printf(doc, ", %.2f%%", 100.0 * (double)x->n / (double)total);
+	sb_adds(doc, ", ");
+	add_f(doc, 100.0 * (double)x->n / (double)total, 2, false);
+	sb_addc(doc, '%');
 	if (f->ncols == 2) {
 		int64_t d = x->n - x->n1;
 		sb_adds(doc, d > 0 ? "; +" : "; ");
 		add_value(f, doc, d, false);
-		sb_printf(doc, ", %+.2f%%", 100.0 * (double)d / (double)total);
+		sb_adds(doc, ", ");
+		add_f(doc, 100.0 * (double)d / (double)total, 2, true);
+		sb_addc(doc, '%');
 	}
 	if (x->others) {
 		sb_adds(doc, "; ");
@@ -283,10 +321,25 @@ static void frame(const struct flame *f, struct sbuf *doc, uint32_t i, int64_t s
 		sb_adds(doc, x->others == 1 ? " frame" : " frames");
 		sb_adds(doc, " too narrow to draw");
 	}
-	sb_printf(doc, ")</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%lld\" "
-		"fill=\"rgb(%d,%d,%d)\" rx=\"2\" ry=\"2\"/><text x=\"%.2f\" y=\"%.1f\">",
-		fx, fy, fw, (long long)o->height - 1, c.r, c.g, c.b,
-		fx + 3, fy + (double)o->height / 2 + o->fontsize * 0.35);
+	sb_adds(doc, ")</title><rect x=\"");
+	add_f(doc, fx, 2, false);
+	sb_adds(doc, "\" y=\"");
+	add_f(doc, fy, 1, false);
+	sb_adds(doc, "\" width=\"");
+	add_f(doc, fw, 2, false);
+	sb_adds(doc, "\" height=\"");
+	sb_addi(doc, o->height - 1);
+	sb_adds(doc, "\" fill=\"rgb(");
+	sb_addi(doc, c.r);
+	sb_addc(doc, ',');
+	sb_addi(doc, c.g);
+	sb_addc(doc, ',');
+	sb_addi(doc, c.b);
+	sb_adds(doc, ")\" rx=\"2\" ry=\"2\"/><text x=\"");
+	add_f(doc, fx + 3, 2, false);
+	sb_adds(doc, "\" y=\"");
+	add_f(doc, fy + (double)o->height / 2 + o->fontsize * 0.35, 1, false);
+	sb_adds(doc, "\">");
 	/* The label as much as fits, like the script does after a zoom. */
 	add_label(doc, s, n, (size_t)(fw / (o->fontsize * o->fontwidth)));
 	sb_adds(doc, "</text></g>\n");

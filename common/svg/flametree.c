@@ -32,19 +32,35 @@ static inline size_t common_prefix(const char *x, const char *y, size_t m)
 	return i;
 }
 
+/* Where the frame that starts at s[pos] ends: the next ';' or len.
+ * Eight bytes at a time (frames are names of ten bytes or more). */
+static inline size_t frame_end(const char *s, size_t pos, size_t len)
+{
+	const uint64_t L = 0x0101010101010101ULL, H = L << 7, M = ~H;
+	for (; pos + 8 <= len; pos += 8) {
+		uint64_t x;
+		memcpy(&x, s + pos, 8);
+		x ^= L * ';';
+		uint64_t z = ~(((x & M) + M) | x) & H;  /* each zero byte exactly */
+		if (z)
+			return pos + (size_t)FIRST_BYTE_BITS(z) / 8;
+	}
+	while (pos < len && s[pos] != ';')
+		pos++;
+	return pos;
+}
+
 /* Stacks in the order of their frames: frame by frame, each name in byte
  * order, a name before the longer names it begins (sort(1) in the C
  * locale, as flamegraph.pl sorts, for every name).  Bytewise with ';' and
  * the end of the stack below every other byte is exactly that, so stacks
  * that share frames end up next to each other, siblings in name order. */
-static int cmp_lines(const void *pa, const void *pb)
+static int cmp_bytes(const char *x0, size_t xl, const char *y0, size_t yl)
 {
-	const struct flame_line *a = *(const struct flame_line *const *)pa;
-	const struct flame_line *b = *(const struct flame_line *const *)pb;
-	const unsigned char *x = (const unsigned char *)a->s, *y = (const unsigned char *)b->s;
-	size_t m = a->len < b->len ? a->len : b->len, i = common_prefix(a->s, b->s, m);
+	const unsigned char *x = (const unsigned char *)x0, *y = (const unsigned char *)y0;
+	size_t m = xl < yl ? xl : yl, i = common_prefix(x0, y0, m);
 	if (i == m)
-		return (a->len > b->len) - (a->len < b->len);
+		return (xl > yl) - (xl < yl);
 	if (x[i] == ';')
 		return -1;
 	if (y[i] == ';')
@@ -59,25 +75,28 @@ static int cmp_lines(const void *pa, const void *pb)
  * comparison, and the comparisons touch no stack. */
 
 struct skey {
-	uint64_t k;     /* bytes d..d+6 in the order of cmp_lines, big-endian,
+	uint64_t k;     /* bytes d..d+6 in the order of cmp_bytes, big-endian,
 	                 * then how many there are (0-7) */
-	const struct flame_line *l;
+	const char *s;  /* the stack, and its line: the key holds what the
+	                 * sort and the merge read, so neither goes through
+	                 * the lines (a cache miss each) */
+	uint32_t len, line;
 };
 
 /* Bytes d..d+6 of a stack, each byte b in one byte that sorts as
  * cmp_lines does (';' to 0, below it b + 1, above it b: all at once in a
  * word), the first byte highest; the end of a stack is told apart by the
  * count in the lowest byte. */
-static uint64_t key_at(const struct flame_line *l, size_t d)
+static inline uint64_t key_at(const struct skey *e, size_t d)
 {
 	const uint64_t L = 0x0101010101010101ULL, H = L << 7, M = ~H;
-	size_t avail = l->len > d ? l->len - d : 0;
+	size_t avail = e->len > d ? e->len - d : 0;
 	uint64_t x = 0;
 	if (avail >= 8) {
-		memcpy(&x, l->s + d, 8);
+		memcpy(&x, e->s + d, 8);
 		avail = 7;
 	} else if (avail) {
-		memcpy(&x, l->s + d, avail);
+		memcpy(&x, e->s + d, avail);
 	} else {
 		return 0;
 	}
@@ -94,8 +113,12 @@ static int cmp_skey(const struct skey *a, const struct skey *b)
 {
 	if (a->k != b->k)
 		return a->k < b->k ? -1 : 1;
-	return (a->k & 0xff) == 7 ? cmp_lines(&a->l, &b->l) : 0;
+	return (a->k & 0xff) == 7 ? cmp_bytes(a->s, a->len, b->s, b->len) : 0;
 }
+
+/* How many stacks ahead the sort and the merge ask for the memory they
+ * are about to read. */
+#define PREFETCH 8
 
 struct task {
 	struct skey *a;
@@ -105,7 +128,7 @@ struct task {
 static void sort_lines(struct skey *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		v[i].k = key_at(v[i].l, 0);
+		v[i].k = key_at(&v[i], 0);
 	size_t cap = 64, sp = 0;
 	struct task *st = xmalloc(sizeof *st * cap);
 	st[sp++] = (struct task){v, n, 0};
@@ -149,8 +172,13 @@ static void sort_lines(struct skey *v, size_t n)
 		if (t.n - gt > 1)
 			st[sp++] = (struct task){a + gt, t.n - gt, t.d};
 		if (gt - lt > 1 && (piv & 0xff) == 7) {
-			for (size_t j = lt; j < gt; j++)
-				a[j].k = key_at(a[j].l, t.d + 7);
+			/* the stacks lie anywhere: ask for the bytes of the
+			 * ones a few steps ahead while keying these */
+			for (size_t j = lt; j < gt; j++) {
+				if (j + PREFETCH < gt)
+					__builtin_prefetch(a[j + PREFETCH].s + t.d + 7);
+				a[j].k = key_at(&a[j], t.d + 7);
+			}
 			st[sp++] = (struct task){a + lt, gt - lt, t.d + 7};
 		}
 	}
@@ -187,6 +215,8 @@ bool flame_add(struct flame *f, const char *s, size_t len, int64_t n1, int64_t n
 		kept = memcpy(arena_bytes(&f->mem, len), s, len);
 	}
 	if (f->nlines == f->caplines) {
+		if (f->nlines == UINT32_MAX)
+			die(2, "more than %u stacks", UINT32_MAX - 1);
 		f->caplines = f->caplines ? f->caplines * 2 : 4096;
 		f->lines = xrealloc(f->lines, sizeof *f->lines * f->caplines);
 	}
@@ -278,7 +308,7 @@ void flame_build(struct flame *f, double mintime)
 {
 	struct skey *order = xmalloc(sizeof *order * (f->nlines ? f->nlines : 1));
 	for (size_t i = 0; i < f->nlines; i++)
-		order[i].l = &f->lines[i];
+		order[i] = (struct skey){0, f->lines[i].s, f->lines[i].len, (uint32_t)i};
 	if (!f->o.flamechart && f->nlines > 1)
 		sort_lines(order, f->nlines);
 	f->nnodes = 0;
@@ -293,9 +323,16 @@ void flame_build(struct flame *f, double mintime)
 	const char *prev = "";
 	size_t prevlen = 0;
 	for (size_t li = 0; li < f->nlines; li++) {
-		const struct flame_line *L = order[li].l;
-		const char *s = L->s;
-		size_t len = L->len;
+		if (li + PREFETCH < f->nlines) {
+			const struct skey *a = &order[li + PREFETCH];
+			__builtin_prefetch(&f->lines[a->line]);
+			__builtin_prefetch(a->s);
+			__builtin_prefetch(a->s + 64);
+			__builtin_prefetch(a->s + 128);
+		}
+		const struct flame_line *L = &f->lines[order[li].line];
+		const char *s = order[li].s;
+		size_t len = order[li].len;
 		/* frames shared with the stack before: equal bytes up to a frame
 		 * end that is a frame end in both */
 		size_t l = common_prefix(s, prev, len < prevlen ? len : prevlen);
@@ -313,9 +350,7 @@ void flame_build(struct flame *f, double mintime)
 		/* the frames after them are new (folded_frame's frames: a
 		 * last empty frame after a ';' is none) */
 		while (pos < len) {
-			size_t e = pos;
-			while (e < len && s[e] != ';')
-				e++;
+			size_t e = frame_end(s, pos, len);
 			if (plen + 1 == cap) {
 				cap *= 2;
 				path = xrealloc(path, sizeof *path * cap);
