@@ -84,6 +84,15 @@ static void read_file(const char *path)
 		int64_t n1 = fl.counts[0], n = fl.counts[graph.ncols - 1];
 		if (!flame_add(&graph, fl.stack, fl.stacklen, n1, n, stable))
 			lr_warn(&r, "overflow", "the counts add up to more than 2^63; line skipped");
+		if (flame_full(&graph)) {
+			/* the stacks so far are in a run: their pages may go */
+			flame_spill(&graph);
+			first = 0;
+			for (size_t i = 0; i < nmapped; i++)
+				lr_unmap_before(&mapped[i], mapped[i].map + mapped[i].msize);
+			if (stable)
+				lr_unmap_before(&r, line + len);
+		}
 	}
 	if (!stable || r.nwarn) {
 		/* a file with diagnostics sums them up now, in order, so its
@@ -110,16 +119,19 @@ static void close_mapped(void)
 
 static const char usage[] =
 	"usage: folded2svg [--flamechart] [--hash] [--inverted] [--negate] [--reverse]\n"
-	"                  [--colors palette] [--countname name] [--fontsize px]\n"
-	"                  [--height px] [--minwidth px | percent%] [--nametype name]\n"
-	"                  [-o file] [--subtitle text] [--title text] [--unit name]\n"
-	"                  [--width px]\n"
+	"                  [--buffer-size size] [--colors palette] [--countname name]\n"
+	"                  [--fontsize px] [--height px] [--minwidth px | percent%]\n"
+	"                  [--nametype name] [-o file] [--subtitle text] [--title text]\n"
+	"                  [--unit name] [--width px]\n"
 	"                  [file ...]\n"
 	"       folded2svg -h | -V\n";
 
 static const char help[] =
 	"Draw folded stacks (frame;frame;frame COUNT) as an SVG flame graph.\n"
 	"\n"
+	"  --buffer-size size hold at most size bytes of stacks (K, M or G after\n"
+	"                     the number; default 64M), sorting the rest in runs in\n"
+	"                     a temporary file ($TMPDIR); 0: hold them all\n"
 	"  --colors palette   hot (default), mem, io, or agent (a hue per frame kind)\n"
 	"  --countname name   what the counts are, in titles (default: samples)\n"
 	"  --flamechart       keep the input order (time), do not sort frames\n"
@@ -146,11 +158,12 @@ static const char help[] =
 static const struct cli cli = {usage, help};
 
 enum {
-	O_COLORS = 256, O_COUNTNAME, O_FLAMECHART, O_FONTSIZE, O_HASH, O_HEIGHT, O_INVERTED,
+	O_BUFFER = 256, O_COLORS, O_COUNTNAME, O_FLAMECHART, O_FONTSIZE, O_HASH, O_HEIGHT, O_INVERTED,
 	O_MINWIDTH, O_NAMETYPE, O_NEGATE, O_REVERSE, O_SUBTITLE, O_TITLE, O_UNIT, O_WIDTH,
 };
 
 static const struct option longopts[] = {
+	{"buffer-size", required_argument, NULL, O_BUFFER},
 	{"colors", required_argument, NULL, O_COLORS},
 	{"countname", required_argument, NULL, O_COUNTNAME},
 	{"flamechart", no_argument, NULL, O_FLAMECHART},
@@ -169,6 +182,26 @@ static const struct option longopts[] = {
 	{"width", required_argument, NULL, O_WIDTH},
 	CLI_LONGOPTS
 };
+
+static size_t buffer = (size_t)64 << 20;
+
+/* --buffer-size: bytes, with K, M or G (powers of 1024) after them */
+static void buffer_size(const char *arg)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(arg, &end, 10);
+	int shift = 0;
+	if (*end == 'K' || *end == 'k')
+		shift = 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20, end++;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30, end++;
+	if (errno || end == arg || *end || *arg < '0' || *arg > '9' || v > ((unsigned long long)1 << 40) >> shift)
+		cli_usage_error(&cli, "--buffer-size: %s: not a size like 64M (K, M or G; at most 1T)", arg);
+	buffer = (size_t)(v << shift);
+}
 
 static void minwidth(const char *arg)
 {
@@ -193,6 +226,7 @@ int main(int argc, char **argv)
 	int c;
 	while ((c = getopt_long(argc, argv, "o:" CLI_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
+		case O_BUFFER: buffer_size(optarg); break;
 		case O_COLORS:
 			if (!strcmp(optarg, "hot"))
 				o.pal = PAL_HOT;
@@ -248,6 +282,7 @@ int main(int argc, char **argv)
 	struct operands ops;
 	operands_init(&ops, argc - optind, argv + optind);
 	flame_init(&graph, &o);
+	graph.buffer = buffer;
 	for (int i = 0; i < ops.n; i++)
 		read_file(ops.v[i]);
 	if (!o.unit && header_unit)

@@ -202,6 +202,52 @@ printf 'a 9000000000000000000\nb 9000000000000000000\n' > big.folded
 folded2svg big.folded > big.svg 2> big.err
 check_test "a total past 2^63 is reported, not wrapped" "$? $(grep -c 'big.folded:2: the counts add up' big.err) $(nframes big.svg)" = "1 1 2"
 
+# --- a buffer of stacks, the rest in sorted runs (folded2svg(1), Memory) -----------------
+# 3000 distinct stacks, a stack seen again in another part of the input,
+# names with blanks and UTF-8, a stack ending in ';'; the same counts twice
+# over as a differential pair.
+awk 'BEGIN {
+	split("make cc sh git grep sed", p, " ")
+	for (i = 0; i < 3000; i++) {
+		s = sprintf("project:p%d;agent:%s;prompt:fix bug %d", i % 3, i % 2 ? "claude" : "codex", i % 7)
+		for (j = 0; j < i % 9; j++)
+			s = s ";process:" p[(i + j) % 6 + 1]
+		printf "%s;path:src/d%d/f%d.c;status:ok %d\n", s, i % 40, i, i % 50 + 1
+		if (i % 500 == 0)
+			printf "project:p0;agent:claude;prompt:fix bug 1 %d\nü;ß; 3\nx;y; 2\n", i + 1
+	}
+}' > runs.folded
+awk '{ n = $NF; $NF = ""; print $0 (n + 3) " " n }' runs.folded > runsdiff.folded
+for o in "" "--minwidth 0" "--minwidth 2%" "--flamechart --minwidth 0" "--reverse" "--inverted --hash"; do
+	folded2svg $o runs.folded > r0.svg 2> r0.err
+	folded2svg --buffer-size 4K $o runs.folded > r1.svg 2> r1.err
+	check_test "--buffer-size 4K ${o:-(defaults)}: about 90 runs, the same SVG byte for byte" \
+		"$(cmp r0.svg r1.svg && cmp r0.err r1.err && echo same)" = same
+done
+folded2svg --minwidth 0 runsdiff.folded > d0.svg
+folded2svg --minwidth 0 --buffer-size 10K runsdiff.folded > d1.svg
+check_same "--buffer-size: a differential graph too" d0.svg d1.svg
+folded2svg --minwidth 0 < runs.folded > s0.svg
+folded2svg --minwidth 0 --buffer-size 5000 < runs.folded > s1.svg
+check_same "--buffer-size: stacks copied from a pipe too" s0.svg s1.svg
+head -1500 runs.folded > runs-a.folded
+{ echo 'bad line'; tail -n +1501 runs.folded; } > runs-b.folded
+folded2svg --minwidth 0 runs-a.folded runs-b.folded > m0.svg 2> m0.err
+folded2svg --minwidth 0 --buffer-size 8K runs-a.folded runs-b.folded > m1.svg 2> m1.err
+check_test "--buffer-size: runs across two files, one with a bad line: the same SVG and messages" \
+	"$(cmp m0.svg m1.svg && cmp m0.err m1.err && grep -c 'runs-b.folded:1:' m1.err)" = 1
+check_test "--buffer-size: the SVG is not empty" "$(nframes m1.svg)" -gt 100
+TMPDIR=/nonexistent/dir folded2svg --buffer-size 4K runs.folded > /dev/null 2> tmp.err
+check_test "runs where TMPDIR cannot hold them: exit 2, TMPDIR named" \
+	"$? $(grep -c '^folded2svg: /nonexistent/dir: cannot make a temporary file for the stacks (TMPDIR): ' tmp.err)" = "2 1"
+TMPDIR=/nonexistent/dir folded2svg runs.folded > t0.svg 2> tmp.err
+check_test "the default buffer holds these stacks: no temporary file" "$? $(wc -c < tmp.err)" = "0 0"
+folded2svg --buffer-size 0 runs.folded > z.svg
+check_same "--buffer-size 0: every stack held" t0.svg z.svg
+for bad in 12X -1 '' 1.5M 2T; do
+	check_status "--buffer-size '$bad': usage error" 2 folded2svg --buffer-size "$bad" runs.folded
+done
+
 # --- the man page -------------------------------------------------------------------
 if have mandoc; then
 	mandoc -Tlint -Wwarning "$TOP/man/folded2svg.1" > lint.out 2>&1

@@ -97,6 +97,13 @@ struct flame {
 	struct flame_line *lines;
 	size_t nlines, caplines;
 	int64_t total, total1;          /* sums of the second and first counts */
+	size_t held;                    /* bytes the stacks take (flame_full) */
+	size_t buffer;                  /* at most that many, else runs; 0: no limit */
+	int runfd;                      /* stacks sorted and set aside (flame_spill),
+	                                 * in an unlinked file; -1: none yet */
+	uint64_t *runs, runend;         /* where each run starts; the file's end */
+	size_t nruns, caprun;
+	struct sbuf names;              /* merging runs: the drawn frames' names */
 
 	/* the drawn frames (flametree.c, flame_build) */
 	struct flame_node *nodes;
@@ -123,6 +130,20 @@ bool flame_add(struct flame *f, const char *s, size_t len, int64_t n1, int64_t n
 /* Copy the stacks kept since line from (given as stable) into the graph's
  * own memory: their file is about to close after all. */
 void flame_copy_lines(struct flame *f, size_t from);
+/* The stacks held take the buffer (f->buffer, when set): time for
+ * flame_spill. */
+static inline bool flame_full(const struct flame *f)
+{
+	return f->buffer && f->held >= f->buffer;
+}
+/* Sort the stacks held (unless this is a flame chart) and write them to
+ * a temporary file in $TMPDIR (unlinked at once), then forget them: the
+ * caller may unmap their file.  flame_build merges the runs as it reads
+ * them back, so memory stays at the buffer (64 KiB to read each run back,
+ * down to 4 KiB when there are more than buffer / 64 KiB runs) and the
+ * drawn frames with their names.  Dies (status 2) when the file
+ * cannot be made, written or read. */
+void flame_spill(struct flame *f);
 /* Merge the stacks into the drawn frames: sorted once (unless this is a
  * flame chart), equal prefixes of neighbours merged, every frame narrower
  * than mintime counts pruned as soon as its last stack has passed.  The
