@@ -12,8 +12,12 @@
  *    is complete when the first stack without it comes; one narrower than
  *    --minwidth goes at once (its children were narrower still and went
  *    before it), so only the drawn frames and the current stack's path
- *    are ever held as frames.  Memory: the input's stacks (their bytes
- *    plus 32 a stack) and 40 bytes a drawn frame.
+ *    are ever held as frames.  Memory: the stacks held (their bytes plus
+ *    32 a stack, and 24 more while they are sorted) and 40 bytes a drawn
+ *    frame.  When the stacks held pass f->buffer, they are sorted and
+ *    written to a temporary file as a run (flame_spill), and flame_build
+ *    merges the runs as it reads them back, copying the names of the
+ *    frames it keeps: memory stays at the buffer however large the input.
  *  - flamelayout.c: the scale, the pruning width in counts, and the image
  *    geometry.
  *  - flamecolour.c: a frame's fill colour (hot, mem, io, the agent
