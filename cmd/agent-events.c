@@ -64,45 +64,236 @@ struct infile {
 	int64_t size;           /* its size then */
 };
 
-/* The string value of the first "key" in the head ("key": "v" too). */
-static char *head_value(const char *h, size_t n, const char *key)
+/* --- a file's head: the session it names and its first time ---------------
+ *
+ * Every agent's group and time keys are looked for in every head (a file
+ * is ordered before its agent is known), each once: the distinct keys in
+ * agent order, found in one pass over the head. */
+struct hkey {
+	const char *k;
+	size_t n;
+	bool time;              /* some agent's time key */
+};
+#define HKEYS_MAX 32
+static struct hkey *hkeys;
+static int nhkeys;
+static size_t hmaxn;            /* the longest */
+static unsigned char hfirst[256];       /* first bytes of the keys */
+
+static void hkey_add(const char *k, bool time)
 {
-	size_t kl = strlen(key);
-	for (const char *p = h, *e = h + n; (p = memmem(p, (size_t)(e - p), key, kl)); p += kl) {
-		const char *q = p + kl;
-		if (p == h || p[-1] != '"' || q >= e || *q != '"')
-			continue;
-		q++;
-		while (q < e && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r'))
-			q++;
-		if (q >= e || *q != ':')
-			continue;
-		q++;
-		while (q < e && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r'))
-			q++;
-		if (q >= e || *q != '"')
-			continue;
-		const char *v = ++q;
-		while (q < e && *q != '"' && *q != '\\' && q - v < 200)
-			q++;
-		if (q >= e || *q != '"' || q == v)
-			continue;
-		return xstrndup(v, (size_t)(q - v));
-	}
-	return NULL;
+	for (int i = 0; i < nhkeys; i++)
+		if (!strcmp(hkeys[i].k, k)) {
+			hkeys[i].time |= time;
+			return;
+		}
+	if (nhkeys == HKEYS_MAX)
+		die(2, "more than %d group and time keys", HKEYS_MAX);     /* a programming error */
+	hkeys = xrealloc(hkeys, sizeof *hkeys * (size_t)(nhkeys + 1));
+	hkeys[nhkeys++] = (struct hkey){k, strlen(k), time};
+	if (strlen(k) > hmaxn)
+		hmaxn = strlen(k);
+	hfirst[(unsigned char)k[0]] = 1;
 }
 
-/* A file's head, read as far as asked: most files name their session and
- * time in the first line, so the first HEAD_QUICK bytes are looked at
- * first.  A key's value found there is the value found in the whole head:
- * a match whose value the shorter window cuts has no match after it in
- * the window (its value runs to the window's end without a quote). */
-#define HEAD_QUICK ((size_t)4096)
-struct head {
-	int fd;                 /* until the whole head is read; -1 after */
-	size_t n;
-	char h[AGENT_SNIFF_SIZE];
+static void hkeys_init(void)
+{
+	for (const struct agent *const *a = agent_list; *a; a++) {
+		for (const char *const *k = (*a)->time_keys; k && *k; k++)
+			hkey_add(*k, true);
+		for (const char *const *k = (*a)->group_keys; k && *k; k++)
+			hkey_add(*k, false);
+	}
+}
+
+/* What the head holds under each key: its first "key": "string" (a value
+ * of 1 to 200 bytes, no escapes), and for a time key its first "key":
+ * NUMBER of 13 digits (milliseconds since the epoch) or 10 (seconds), as
+ * some agents write times. */
+struct hhit {
+	const char *v;
+	size_t vn;
+	int64_t ms;             /* TS_NONE until found */
 };
+
+static bool is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The key k matched at p (p[-1] is a quote) in the head ending at e.
+ * When more of the head may follow (!last), false where the end cut
+ * what it looked at, and nothing is taken from it: the bytes after might
+ * tell otherwise.  (No quote follows such a cut, so no match after it in
+ * the same bytes was taken either.) */
+static bool head_hit(const struct hkey *k, struct hhit *hit, const char *p, const char *e, bool last)
+{
+	const char *q = p + k->n;
+	if (q >= e)
+		return false;
+	if (*q != '"')
+		return true;
+	if (k->time && hit->ms == TS_NONE) {
+		const char *r = q + 1;
+		while (r < e && (*r == ' ' || *r == '\n' || *r == '\r' || *r == '\t' || *r == ':'))
+			r++;
+		int64_t v = 0;
+		int d = 0;
+		while (r < e && *r >= '0' && *r <= '9' && d < 14)
+			v = v * 10 + (*r++ - '0'), d++;
+		if (r >= e && !last)
+			return false;
+		if (d == 13 || d == 10)
+			hit->ms = d == 10 ? v * 1000 : v;
+	}
+	if (hit->v)
+		return true;
+	for (q++; q < e && is_ws(*q); q++)
+		;
+	if (q >= e)
+		return false;
+	if (*q != ':')
+		return true;
+	for (q++; q < e && is_ws(*q); q++)
+		;
+	if (q >= e)
+		return false;
+	if (*q != '"')
+		return true;
+	const char *v = ++q;
+	while (q < e && *q != '"' && *q != '\\' && q - v < 200)
+		q++;
+	if (q >= e)
+		return false;
+	if (*q == '"' && q > v) {
+		hit->v = v;
+		hit->vn = (size_t)(q - v);
+	}
+	return true;
+}
+
+/* One head's scan, resumed when more of the head is read: each key is
+ * looked for until its string is found. */
+struct hscan {
+	struct hhit *hit;
+	int want[HKEYS_MAX], left;
+	size_t next;            /* where the next key may start */
+};
+
+static void hscan_init(struct hscan *sc, struct hhit *hit)
+{
+	sc->hit = hit;
+	sc->left = nhkeys;
+	for (int i = 0; i < nhkeys; i++) {
+		hit[i] = (struct hhit){NULL, 0, TS_NONE};
+		sc->want[i] = i;
+	}
+	sc->next = 1;
+}
+
+/* Try the candidate key start p against the keys wanted (the caller
+ * saw p[-1] is a quote); *again: where the next scan starts over. */
+static void head_try(struct hscan *sc, const char *h, const char *p, const char *e, bool last,
+	size_t *again)
+{
+	for (int w = 0; w < sc->left; w++) {
+		int k = sc->want[w];
+		if (*p != hkeys[k].k[0])
+			continue;
+		if ((size_t)(e - p) <= hkeys[k].n) {
+			if ((size_t)(p - h) < *again)
+				*again = (size_t)(p - h);
+			continue;
+		}
+		if (memcmp(p, hkeys[k].k, hkeys[k].n))
+			continue;
+		if (!head_hit(&hkeys[k], &sc->hit[k], p, e, last) && (size_t)(p - h) < *again)
+			*again = (size_t)(p - h);
+		if (sc->hit[k].v) {
+			sc->want[w] = sc->want[--sc->left];
+			return;
+		}
+	}
+}
+
+#ifdef JSCAN_SSE2
+/* The blocks of 16 from h + *i while the keys wanted stay the same and
+ * the loads stay in the head: bit j of a block's mask when p[j - 1] is a
+ * quote, p[j] a wanted key's first byte and p[j + its length] a quote
+ * (a superset: head_try checks).  nk, a constant, is sc->left or more
+ * (the keys past it repeat the first). */
+static inline __attribute__((always_inline)) void head_blocks(struct hscan *sc, const char *h,
+	size_t n, size_t *i, bool last, size_t *again, int nk)
+{
+	const __m128i quote = _mm_set1_epi8('"');
+	__m128i first[5];
+	size_t len[5];
+	int left = sc->left;
+	for (int w = 0; w < nk; w++) {
+		const struct hkey *k = &hkeys[sc->want[w < left ? w : 0]];
+		first[w] = _mm_set1_epi8(k->k[0]);
+		len[w] = k->n;
+	}
+	const char *e = h + n;
+	size_t at = *i;
+	for (; at + 16 + hmaxn <= n; at += 16) {
+		const char *p = h + at;
+		__m128i c = _mm_loadu_si128((const __m128i *)(const void *)p), any = _mm_setzero_si128();
+#pragma GCC unroll 5
+		for (int w = 0; w < nk; w++)
+			any = _mm_or_si128(any, _mm_and_si128(_mm_cmpeq_epi8(c, first[w]),
+				_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + len[w])), quote)));
+		unsigned m = (unsigned)_mm_movemask_epi8(any);
+		if (!m)
+			continue;
+		m &= (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)(p - 1)), quote));
+		for (; m; m &= m - 1)
+			head_try(sc, h, p + __builtin_ctz(m), e, last, again);
+		if (sc->left != left) {
+			*i = at + 16;
+			return;
+		}
+	}
+	*i = at;
+}
+#endif
+
+/* Scan h[sc->next..n), the whole head when last; true when each key
+ * has its string.  Where the end cut a match, the next call starts
+ * again. */
+static bool head_scan(struct hscan *sc, const char *h, size_t n, bool last)
+{
+	const char *e = h + n;
+	size_t again = n, i = sc->next;
+	while (i < n && sc->left) {
+#ifdef JSCAN_SSE2
+		if (i + 16 + hmaxn <= n && sc->left <= 5) {
+			if (sc->left <= 2)
+				head_blocks(sc, h, n, &i, last, &again, 2);
+			else if (sc->left <= 3)
+				head_blocks(sc, h, n, &i, last, &again, 3);
+			else
+				head_blocks(sc, h, n, &i, last, &again, 5);
+			continue;
+		}
+#endif
+		if (h[i - 1] == '"' && hfirst[(unsigned char)h[i]])
+			head_try(sc, h, h + i, e, last, &again);
+		i++;
+	}
+	sc->next = again;
+	return !sc->left;
+}
+
+/* A file's head is read as far as asked: most files name their session
+ * and times in the first line, so the first HEAD_QUICK bytes are looked
+ * at first, and the rest of the head only when some key has no string
+ * there.  A key's value found in the shorter window is the value found
+ * in the whole head: a match whose value the window cuts has no match
+ * after it in the window (its value runs to the window's end without a
+ * quote). */
+#define HEAD_QUICK ((size_t)4096)
 
 static size_t read_upto(int fd, char *p, size_t want)
 {
@@ -118,80 +309,29 @@ static size_t read_upto(int fd, char *p, size_t want)
 	return n;
 }
 
-static char *head_find(struct head *hd, const char *key)
-{
-	char *v = head_value(hd->h, hd->n < HEAD_QUICK ? hd->n : HEAD_QUICK, key);
-	if (v)
-		return v;
-	if (hd->fd >= 0) {
-		if (hd->n == HEAD_QUICK)
-			hd->n += read_upto(hd->fd, hd->h + hd->n, sizeof hd->h - hd->n);
-		close(hd->fd);
-		hd->fd = -1;
-	}
-	return hd->n > HEAD_QUICK ? head_value(hd->h, hd->n, key) : NULL;
-}
-
-/* Did an agent before upto name key too, among its time keys (time) or
- * group keys?  Its answer is known then (several agents share keys). */
-static bool asked(const struct agent *const *upto, const char *key, bool time)
-{
-	for (const struct agent *const *a = agent_list; a < upto; a++)
-		for (const char *const *l = time ? (*a)->time_keys : (*a)->group_keys; l && *l; l++)
-			if (!strcmp(*l, key))
-				return true;
-	return false;
-}
-
-/* The first "key": NUMBER in the head as a time: milliseconds since the
- * epoch (13 digits) or seconds (10), as some agents write times. */
-static int64_t head_ms(const char *h, size_t n, const char *key)
-{
-	size_t kl = strlen(key);
-	for (const char *p = h, *e = h + n; (p = memmem(p, (size_t)(e - p), key, kl)); p += kl) {
-		const char *q = p + kl;
-		if (p == h || p[-1] != '"' || q >= e || *q != '"')
-			continue;
-		for (q++; q < e && (*q == ' ' || *q == '\n' || *q == '\r' || *q == '\t' || *q == ':'); q++)
-			;
-		int64_t v = 0;
-		int d = 0;
-		while (q < e && *q >= '0' && *q <= '9' && d < 14)
-			v = v * 10 + (*q++ - '0'), d++;
-		if (d == 13 || d == 10)
-			return d == 10 ? v * 1000 : v;
-	}
-	return TS_NONE;
-}
-
-/* The earliest time in the head, under any agent's time keys. */
-static int64_t head_ts(struct head *hd)
+/* The earliest time in the head, under any agent's time keys: a key's
+ * string value when it has one, else its number. */
+static int64_t head_ts(const struct hhit *hit)
 {
 	int64_t best = TS_NONE;
-	for (const struct agent *const *a = agent_list; *a; a++)
-		for (const char *const *k = (*a)->time_keys; k && *k; k++) {
-			if (asked(a, *k, true))
-				continue;
-			char *v = head_find(hd, *k);
-			int64_t t = v ? ts_parse(v, strlen(v)) : head_ms(hd->h, hd->n, *k);
-			free(v);
-			if (t != TS_NONE && (best == TS_NONE || t < best))
-				best = t;
-		}
+	for (int k = 0; k < nhkeys; k++) {
+		if (!hkeys[k].time)
+			continue;
+		int64_t t = hit[k].v ? ts_parse(hit[k].v, strnlen(hit[k].v, hit[k].vn)) : hit[k].ms;
+		if (t != TS_NONE && (best == TS_NONE || t < best))
+			best = t;
+	}
 	return best;
 }
 
 /* The session the head names, under the first agent's group key found. */
-static char *head_group(struct head *hd)
+static char *head_group(const struct hhit *hit)
 {
 	for (const struct agent *const *a = agent_list; *a; a++)
-		for (const char *const *k = (*a)->group_keys; k && *k; k++) {
-			if (asked(a, *k, false))
-				continue;       /* it found nothing */
-			char *v = head_find(hd, *k);
-			if (v)
-				return v;
-		}
+		for (const char *const *k = (*a)->group_keys; k && *k; k++)
+			for (int i = 0; i < nhkeys; i++)
+				if (!strcmp(hkeys[i].k, *k) && hit[i].v)
+					return xstrndup(hit[i].v, hit[i].vn);
 	return NULL;
 }
 
@@ -213,7 +353,7 @@ static int subagent(const char *path, char **parent)
 	return sub;
 }
 
-static void scan(struct infile *f)
+static void scan(struct infile *f, bool head)
 {
 	const char *path = f->path;
 	struct stat st;
@@ -227,18 +367,25 @@ static void scan(struct infile *f)
 	f->scanned = true;
 	f->size = (int64_t)st.st_size;
 	f->group = parent;
+	if (!head)
+		return;         /* one file: no order to find */
 	/* an unreadable file is reported when its turn comes */
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	static struct head hd;
-	hd.fd = fd;
-	hd.n = read_upto(fd, hd.h, HEAD_QUICK);
-	f->ts = head_ts(&hd);
+	static _Thread_local char h[AGENT_SNIFF_SIZE];
+	struct hhit hit[nhkeys];
+	struct hscan sc;
+	hscan_init(&sc, hit);
+	size_t n = read_upto(fd, h, HEAD_QUICK);
+	if (!head_scan(&sc, h, n, n < HEAD_QUICK) && n == HEAD_QUICK) {
+		n += read_upto(fd, h + n, sizeof h - n);
+		head_scan(&sc, h, n, true);
+	}
+	close(fd);
+	f->ts = head_ts(hit);
 	if (!f->group)
-		f->group = head_group(&hd);
-	if (hd.fd >= 0)
-		close(hd.fd);
+		f->group = head_group(hit);
 }
 
 static int by_group(const void *a, const void *b)
@@ -287,10 +434,11 @@ static bool companion(const char *path)
 static struct infile *order_files(int n, char **v)
 {
 	struct infile *f = xcalloc((size_t)n + 1, sizeof *f);
+	hkeys_init();
 	for (int i = 0; i < n; i++) {
 		f[i].path = v[i];
 		f[i].pos = i;
-		scan(&f[i]);
+		scan(&f[i], n > 1);
 		if (f[i].scanned && !f[i].group)
 			f[i].group = xstrdup(v[i]);
 	}
