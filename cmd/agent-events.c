@@ -373,7 +373,7 @@ static void scan(struct infile *f, bool head)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	static _Thread_local char h[AGENT_SNIFF_SIZE];
+	static char h[AGENT_SNIFF_SIZE];
 	struct hhit hit[nhkeys];
 	struct hscan sc;
 	hscan_init(&sc, hit);
@@ -514,29 +514,35 @@ static bool one_file(struct ev_ctx *c, const char *path, const struct agent *for
  * file had) it is read again, in order.  So the output is the same bytes
  * for any number of threads.  Memory stays bounded: files over PAR_MAX
  * are read in order, streaming, and workers hold at most AHEAD_MAX bytes
- * of files beyond the one being written per thread, or AHEAD_MIN. */
+ * of files beyond the one being written per thread, or AHEAD_MIN, and at
+ * most FILES_AHEAD files per thread.  A file's slot (its context and
+ * buffers) is used again for a file after it. */
 #define PAR_MAX ((int64_t)16 << 20)
 #define AHEAD_MAX ((int64_t)4 << 20)
 #define AHEAD_MIN ((int64_t)16 << 20)
+#define FILES_AHEAD 32
 
 struct slot {
-	bool claimed, done, ahead;      /* ahead: read, pending its turn */
+	bool ahead;             /* read, pending its turn */
 	struct ev_ctx c;
 	struct sbuf out, msgs;
 	struct diag_capture cap;
 	unsigned long errors;
+	struct slot *next;      /* in the pool */
 };
 
 static struct {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct infile *files;
-	struct slot *slots;
+	struct slot **slots;    /* by file, once read until written */
+	struct slot *pool;      /* slots written, to be used again */
 	int n;
 	int next;               /* the next file a worker may take */
 	int turn;               /* the file being written */
 	int64_t held;           /* bytes of the files taken and not written */
 	int64_t ahead;          /* the most held */
+	int files_ahead;        /* the most files taken past the turn */
 	const struct ev_ctx *run;
 	const struct agent *force;
 } par = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
@@ -544,6 +550,30 @@ static struct {
 static bool par_ok(const struct infile *f)
 {
 	return f->scanned && f->size <= PAR_MAX && !companion(f->path);
+}
+
+/* A slot for a file read ahead: one written before, with its tables and
+ * buffers (their pages are in memory already: on virtual machines a page
+ * faulted in costs as much as parsing tens of kilobytes), or a new one. */
+static struct slot *slot_get(void)
+{
+	pthread_mutex_lock(&par.mu);
+	struct slot *s = par.pool;
+	if (s)
+		par.pool = s->next;
+	pthread_mutex_unlock(&par.mu);
+	if (s) {
+		ev_ctx_reset(&s->c);
+		sb_reset(&s->out);
+		sb_reset(&s->msgs);
+		s->cap.n = 0;
+	} else {
+		s = xcalloc(1, sizeof *s);
+		ev_ctx_init(&s->c);
+	}
+	s->ahead = false;
+	s->errors = 0;
+	return s;
 }
 
 static void *worker(void *arg)
@@ -560,17 +590,16 @@ static void *worker(void *arg)
 		}
 		int i = par.next;
 		struct infile *f = &par.files[i];
-		if (i > par.turn && par.held && par.held + f->size > par.ahead) {
+		if (i > par.turn && ((par.held && par.held + f->size > par.ahead) ||
+		    i - par.turn > par.files_ahead)) {
 			pthread_cond_wait(&par.cv, &par.mu);
 			continue;
 		}
 		par.next++;
 		par.held += f->size;
-		struct slot *s = &par.slots[i];
-		s->claimed = true;
 		pthread_mutex_unlock(&par.mu);
+		struct slot *s = slot_get();
 
-		ev_ctx_init(&s->c);
 		s->c.wflags = par.run->wflags;
 		s->c.since = par.run->since;
 		s->c.until = par.run->until;
@@ -578,7 +607,7 @@ static void *worker(void *arg)
 		s->cap.msgs = &s->msgs;
 		diag_capture = &s->cap;
 		diag_errors = 0;
-		sb_reset(&stdout_sb);
+		stdout_sb = s->out;
 		s->ahead = one_file(&s->c, f->path, par.force);
 		ev_ctx_spec(NULL);
 		diag_capture = NULL;
@@ -587,20 +616,10 @@ static void *worker(void *arg)
 		memset(&stdout_sb, 0, sizeof stdout_sb);
 
 		pthread_mutex_lock(&par.mu);
-		s->done = true;
+		par.slots[i] = s;       /* read */
 		pthread_cond_broadcast(&par.cv);
 	}
 	return NULL;
-}
-
-static void slot_free(struct slot *s)
-{
-	ev_ctx_free(&s->c);
-	sb_free(&s->out);
-	sb_free(&s->msgs);
-	free(s->cap.at);
-	free(s->cap.end);
-	memset(s, 0, sizeof *s);
 }
 
 /* Every file in order, with up to jobs threads reading ahead. */
@@ -625,6 +644,7 @@ static void read_all(struct ev_ctx *c, struct infile *files, int n, const struct
 	par.run = c;
 	par.force = force;
 	par.ahead = AHEAD_MAX * jobs > AHEAD_MIN ? AHEAD_MAX * jobs : AHEAD_MIN;
+	par.files_ahead = FILES_AHEAD * jobs;
 	for (int t = 0; t < jobs; t++) {
 		pthread_t th;
 		pthread_attr_t at;
@@ -635,11 +655,11 @@ static void read_all(struct ev_ctx *c, struct infile *files, int n, const struct
 		pthread_attr_destroy(&at);
 	}
 	for (int i = 0; i < n; i++) {
-		struct slot *s = &par.slots[i];
 		bool mine = !par_ok(&files[i]);
+		struct slot *s = NULL;
 		if (!mine) {
 			pthread_mutex_lock(&par.mu);
-			while (!s->done)
+			while (!(s = par.slots[i]))
 				pthread_cond_wait(&par.cv, &par.mu);
 			pthread_mutex_unlock(&par.mu);
 		}
@@ -653,8 +673,12 @@ static void read_all(struct ev_ctx *c, struct infile *files, int n, const struct
 		} else {
 			one_file(c, files[i].path, force);
 		}
-		slot_free(s);
 		pthread_mutex_lock(&par.mu);
+		if (s) {
+			s->next = par.pool;
+			par.pool = s;
+			par.slots[i] = NULL;
+		}
 		par.turn = i + 1;
 		if (!mine)
 			par.held -= files[i].size;

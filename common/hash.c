@@ -87,7 +87,7 @@ int64_t *hm_put(struct hmap *m, uint64_t key, bool *ins)
 	key = key ? key : 1;
 	if ((m->n + 1) * 4 > m->cap * 3) {
 		struct hmap g = {0};
-		g.cap = m->cap ? m->cap * 2 : 1024;
+		g.cap = m->cap ? m->cap * 2 : 64;
 		g.s = slots_new(g.cap);
 		for (size_t i = 0; i < m->cap; i++)
 			if (m->s[i].key)

@@ -1692,37 +1692,42 @@ static void cx_free(struct cx *x)
 
 static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 {
-	/* Large (the tool queue): one per thread, kept from file to file.
-	 * All but the queue starts empty; each queue entry is set whole when
-	 * it is taken, and keeps its buffers. */
-	static _Thread_local struct cx x;
-	memset(&x, 0, offsetof(struct cx, q));
-	memset(&x.qhead, 0, sizeof x - offsetof(struct cx, qhead));
-	x.c = c;
-	x.r = r;
-	x.path = path;
-	x.sess_ts = x.first_ts = x.last_ts = x.last_input_ts = TS_NONE;
-	id_from_path(&x);
+	/* Large (the tool queue): one per thread, kept from file to file,
+	 * on the heap: in thread-local storage its 400 KB would be zeroed,
+	 * page by page, for every thread made and for programs that never
+	 * read a Codex file.  All but the queue starts empty; each queue
+	 * entry is set whole when it is taken, and keeps its buffers. */
+	static _Thread_local struct cx *xp;
+	if (!xp)
+		xp = xcalloc(1, sizeof *xp);
+	struct cx *x = xp;
+	memset(x, 0, offsetof(struct cx, q));
+	memset(&x->qhead, 0, sizeof *x - offsetof(struct cx, qhead));
+	x->c = c;
+	x->r = r;
+	x->path = path;
+	x->sess_ts = x->first_ts = x->last_ts = x->last_input_ts = TS_NONE;
+	id_from_path(x);
 	c->git_host[0] = 0;
 	char *s;
 	size_t n;
 	bool first = true;
 	while (lr_next_nonblank(r, &s, &n)) {
-		const struct jnode *o = ev_parse_line(r, &x.d, s, n);
+		const struct jnode *o = ev_parse_line(r, &x->d, s, n);
 		if (!o)
 			continue;
-		line(&x, o, first);
+		line(x, o, first);
 		first = false;
 	}
-	finish_close(&x);
-	close_group(&x);
-	drain(&x, true);
-	flush_prompt(&x);
-	ensure_session(&x);
+	finish_close(x);
+	close_group(x);
+	drain(x, true);
+	flush_prompt(x);
+	ensure_session(x);
 	/* the file was read: its forks read later may trust its fingerprints */
-	fp_put(c, x.own_h ? x.own_h : sess_hash(x.sid.p, x.sid.len), 0);
+	fp_put(c, x->own_h ? x->own_h : sess_hash(x->sid.p, x->sid.len), 0);
 	c->git_host[0] = 0;
-	cx_free(&x);
+	cx_free(x);
 }
 
 /* --- its history (agent-sessions) ---------------------------------------- */

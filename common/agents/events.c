@@ -68,6 +68,38 @@ void ev_ctx_free(struct ev_ctx *c)
 	kindcap = 0;
 }
 
+void ev_ctx_reset(struct ev_ctx *c)
+{
+	hm_clear(&c->seen_call);
+	hm_clear(&c->seen_msg);
+	hm_clear(&c->seen_tool);
+	hm_clear(&c->seen_prompt);
+	hm_clear(&c->link);
+	hm_clear(&c->calls);
+	hm_clear(&c->marks);
+	for (size_t i = 0; i < c->nlinks; i++)
+		free(c->links[i]);
+	struct ev_ctx k = *c;
+	memset(c, 0, sizeof *c);
+	c->since = c->until = TS_NONE;
+	c->seen_call = k.seen_call;
+	c->seen_msg = k.seen_msg;
+	c->seen_tool = k.seen_tool;
+	c->seen_prompt = k.seen_prompt;
+	c->link = k.link;
+	c->calls = k.calls;
+	c->marks = k.marks;
+	c->links = k.links;     /* grown by one a link: kept as it is */
+	c->callv = k.callv;
+	c->capcalls = k.capcalls;
+	c->callstr = k.callstr;
+	sb_reset(&c->callstr);
+	c->pending_session = k.pending_session;
+	sb_reset(&c->pending_session);
+	c->miss = k.miss;
+	c->capmiss = k.capmiss;
+}
+
 static bool in_time(const struct ev_ctx *c, int64_t ts)
 {
 	if (c->since == TS_NONE && c->until == TS_NONE)

@@ -71,6 +71,9 @@ struct ev_call {
 
 void ev_ctx_init(struct ev_ctx *c);
 void ev_ctx_free(struct ev_ctx *c);
+/* As ev_ctx_init, but the tables keep their memory for the next file
+ * (small ones are emptied in place: no page is faulted in again). */
+void ev_ctx_reset(struct ev_ctx *c);
 /* Record a session: written lazily, just before the session's first record
  * that survives --since/--until/--select; a session none of whose records
  * survive is written at the end of its file only when no time filter is
