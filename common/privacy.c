@@ -105,6 +105,13 @@ static _Thread_local unsigned char bystart[256][16], nbystart[256], keylen[NKEYS
 /* Which bytes make the scan look closer. */
 static _Thread_local unsigned char trig[256];
 enum { T_WORD = 1, T_AT = 2, T_EQ = 4, T_COLON = 8, T_DASH = 16 };
+/* Letters, digits and "-_.=": the bytes of keys, JWTs and AWS key ids. */
+static _Thread_local unsigned char tokbyte[256];
+/* The shortest text secret_len finds: a run of letters, digits and
+ * "-_.=" (tokbyte), which hold every key, JWT and AWS key id. */
+static _Thread_local size_t minkey;
+/* The shortest name aws_secret takes: "secretaccesskey". */
+#define AWS_NAME_MIN 15
 
 static void init(void)
 {
@@ -119,6 +126,12 @@ static void init(void)
 	}
 	keystart['e'] = 1;      /* JWT */
 	keystart['S'] = 1;      /* SendGrid SG. */
+	minkey = 20;            /* AWS key ids; JWTs (32) and SG. (36) are longer */
+	for (size_t k = 0; k < NKEYS; k++)
+		if ((size_t)keylen[k] + keys[k].min < minkey)
+			minkey = (size_t)keylen[k] + keys[k].min;
+	for (int c = 0; c < 256; c++)
+		tokbyte[c] = is_alnum((unsigned char)c) || (c && strchr("-_.=", c));
 	for (int c = 0; c < 256; c++)
 		if (is_alnum((unsigned char)c))
 			trig[c] |= T_WORD;
@@ -655,8 +668,17 @@ static bool next_secret(const char *s, size_t n, size_t from, size_t i, int mode
 		if (t & T_WORD) {
 			if (i && is_alnum((unsigned char)s[i - 1]))
 				continue;
+			/* the word, and the runs a known key or an AWS secret's
+			 * name would fill: most words are too short for either */
+			size_t w = i + 1, tok, aw;
+			while (w < n && (trig[(unsigned char)s[w]] & T_WORD))
+				w++;
+			for (tok = w; tok < n && tokbyte[(unsigned char)s[tok]]; tok++)
+				;
+			for (aw = w; aw < n && (trig[(unsigned char)s[aw]] & T_WORD || s[aw] == '_'); aw++)
+				;
 			size_t l;
-			if (keystart[c] && (l = secret_len(s + i, n - i))) {
+			if (keystart[c] && tok - i >= minkey && (l = secret_len(s + i, n - i))) {
 				*vs = i;
 				*ve = i + l;
 				return true;
@@ -665,7 +687,8 @@ static bool next_secret(const char *s, size_t n, size_t from, size_t i, int mode
 				return true;
 			if ((c == 'B' || c == 'b') && scheme_token(s, n, i, vs, ve))
 				return true;
-			if ((c == 'a' || c == 'A' || c == 'S') && aws_secret(s, n, i, vs, ve))
+			if ((c == 'a' || c == 'A' || c == 'S') && aw - i >= AWS_NAME_MIN &&
+			    aws_secret(s, n, i, vs, ve))
 				return true;
 			if (mode == M_LABEL && i >= gen && (i == 0 || s[i - 1] != '-' || i < 2 ||
 			    !is_alnum((unsigned char)s[i - 2]))) {
@@ -676,8 +699,7 @@ static bool next_secret(const char *s, size_t n, size_t from, size_t i, int mode
 				}
 			}
 			/* the rest of the word starts nothing */
-			while (i + 1 < n && is_alnum((unsigned char)s[i + 1]))
-				i++;
+			i = w - 1;
 			continue;
 		}
 		if (t & (T_EQ | T_COLON)) {
