@@ -668,28 +668,33 @@ static bool next_secret(const char *s, size_t n, size_t from, size_t i, int mode
 		if (t & T_WORD) {
 			if (i && is_alnum((unsigned char)s[i - 1]))
 				continue;
-			/* the word, and the runs a known key or an AWS secret's
-			 * name would fill: most words are too short for either */
+			/* the word, and whether the runs a known key or an AWS
+			 * secret's name would fill are long enough: most words
+			 * are too short for either */
 			size_t w = i + 1, tok, aw;
 			while (w < n && (trig[(unsigned char)s[w]] & T_WORD))
 				w++;
-			for (tok = w; tok < n && tokbyte[(unsigned char)s[tok]]; tok++)
-				;
-			for (aw = w; aw < n && (trig[(unsigned char)s[aw]] & T_WORD || s[aw] == '_'); aw++)
-				;
 			size_t l;
-			if (keystart[c] && tok - i >= minkey && (l = secret_len(s + i, n - i))) {
-				*vs = i;
-				*ve = i + l;
-				return true;
+			if (keystart[c]) {
+				for (tok = w; tok < n && tok - i < minkey && tokbyte[(unsigned char)s[tok]]; tok++)
+					;
+				if (tok - i >= minkey && (l = secret_len(s + i, n - i))) {
+					*vs = i;
+					*ve = i + l;
+					return true;
+				}
 			}
 			if ((c == 'h' || c == 'd') && webhook(s, n, i, vs, ve))
 				return true;
 			if ((c == 'B' || c == 'b') && scheme_token(s, n, i, vs, ve))
 				return true;
-			if ((c == 'a' || c == 'A' || c == 'S') && aw - i >= AWS_NAME_MIN &&
-			    aws_secret(s, n, i, vs, ve))
-				return true;
+			if (c == 'a' || c == 'A' || c == 'S') {
+				for (aw = w; aw < n && aw - i < AWS_NAME_MIN &&
+				    ((trig[(unsigned char)s[aw]] & T_WORD) || s[aw] == '_'); aw++)
+					;
+				if (aw - i >= AWS_NAME_MIN && aws_secret(s, n, i, vs, ve))
+					return true;
+			}
 			if (mode == M_LABEL && i >= gen && (i == 0 || s[i - 1] != '-' || i < 2 ||
 			    !is_alnum((unsigned char)s[i - 2]))) {
 				if (random_run(s, n, i, &gen)) {
