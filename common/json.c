@@ -7,8 +7,6 @@
 #include "json.h"
 
 
-#define JF_BAD 4        /* string has invalid UTF-8 */
-#define JF_NUL 8        /* string has U+0000, escaped or raw: read as U+FFFD */
 
 
 static uint32_t push(struct jdoc *d, uint8_t type, const char *s)
@@ -269,13 +267,8 @@ int jparse(struct jdoc *d, const char *s, size_t len)
 	}
 }
 
-bool jeq(const struct jnode *n, const char *lit)
+bool jeq_esc(const struct jnode *n, const char *lit, size_t l)
 {
-	if (!n || n->type != J_STR)
-		return false;
-	size_t l = strlen(lit);
-	if (!(n->flags & (JF_ESC | JF_BAD | JF_NUL)))
-		return n->len == l && !memcmp(n->s, lit, l);
 	struct sbuf b = {0};
 	jstr(n, &b);
 	bool eq = b.len == l && !memcmp(b.p, lit, l);
@@ -283,19 +276,28 @@ bool jeq(const struct jnode *n, const char *lit)
 	return eq;
 }
 
-const struct jnode *jget(const struct jdoc *d, const struct jnode *obj, const char *key)
+bool (jeq)(const struct jnode *n, const char *lit)
+{
+	return jeq_n(n, lit, strlen(lit));
+}
+
+const struct jnode *jget_n(const struct jdoc *d, const struct jnode *obj, const char *key, size_t kl)
 {
 	if (!obj || obj->type != J_OBJ)
 		return NULL;
 	const struct jnode *found = NULL;
-	size_t kl = strlen(key);
 	JFOR(d, obj, k) {
 		if (k->len == kl && !memcmp(k->s, key, kl) && !(k->flags & JF_ESC))
 			found = k + 1;
-		else if ((k->flags & JF_ESC) && jeq(k, key))
+		else if ((k->flags & JF_ESC) && jeq_n(k, key, kl))
 			found = k + 1;
 	}
 	return found;
+}
+
+const struct jnode *(jget)(const struct jdoc *d, const struct jnode *obj, const char *key)
+{
+	return jget_n(d, obj, key, strlen(key));
 }
 
 const struct jnode *jgetv(const struct jdoc *d, const struct jnode *v, ...)

@@ -20,6 +20,8 @@
 enum { J_NULL, J_FALSE, J_TRUE, J_NUM, J_STR, J_ARR, J_OBJ };
 #define JF_ESC 1        /* string has backslash escapes */
 #define JF_HIGH 2       /* string has bytes >= 0x80 */
+#define JF_BAD 4        /* string has invalid UTF-8 */
+#define JF_NUL 8        /* string has U+0000, escaped or raw: read as U+FFFD */
 #define JSON_MAXDEPTH 512
 
 struct jnode {
@@ -50,8 +52,11 @@ static inline const struct jnode *jroot(const struct jdoc *d)
 {
 	return d->nn ? d->n : NULL;
 }
-/* Member of an object by key (the last one when keys repeat), or NULL. */
+/* Member of an object by key (the last one when keys repeat), or NULL.
+ * (A macro, so that a literal key's length is known when compiling.) */
 const struct jnode *jget(const struct jdoc *d, const struct jnode *obj, const char *key);
+const struct jnode *jget_n(const struct jdoc *d, const struct jnode *obj, const char *key, size_t kl);
+#define jget(d, obj, key) jget_n((d), (obj), (key), strlen(key))
 /* A chain of members: jgetv(d, v, "message", "usage", NULL). */
 const struct jnode *jgetv(const struct jdoc *d, const struct jnode *v, ...);
 /* Children: for arrays the elements, for objects the keys (the value is the
@@ -69,8 +74,18 @@ static inline const struct jnode *jnext(const struct jdoc *d, const struct jnode
 }
 #define JFOR(d, c, it) for (const struct jnode *it = jfirst(d, c); it; it = jnext(d, c, it))
 
-/* Does string node n equal the C string lit? */
+/* Does string node n equal the C string lit?  (A macro too.) */
 bool jeq(const struct jnode *n, const char *lit);
+bool jeq_esc(const struct jnode *n, const char *lit, size_t l);
+static inline bool jeq_n(const struct jnode *n, const char *lit, size_t l)
+{
+	if (!n || n->type != J_STR)
+		return false;
+	if (!(n->flags & (JF_ESC | JF_BAD | JF_NUL)))
+		return n->len == l && !memcmp(n->s, lit, l);
+	return jeq_esc(n, lit, l);
+}
+#define jeq(n, lit) jeq_n((n), (lit), strlen(lit))
 /* Unescaped string value appended to b (not reset); false if n is not a
  * string.  Invalid UTF-8 and lone surrogates become U+FFFD. */
 bool jstr(const struct jnode *n, struct sbuf *b);
