@@ -227,22 +227,18 @@ static bool secret_name(const char *s, size_t n)
 	 * p, s or a, looked at closer only there */
 	char l[129];
 	bool any = false;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		l[i] = (char)(is_upper((unsigned char)s[i]) ? s[i] | 0x20 : s[i]);
-		if (i >= 5 && !any) {
-			const char *w = l + i - 5;
-			any = (w[0] == 'p' && (!memcmp(w, "passw", 5) || !memcmp(w, "passp", 5))) ||
-				(w[0] == 's' && !memcmp(w, "secre", 5)) ||
-				(w[0] == 'a' && (!memcmp(w, "apike", 5) || !memcmp(w, "api_k", 5) ||
-				!memcmp(w, "api-k", 5)));
-		}
-	}
 	l[n] = 0;
-	if (!any && n >= 5) {
-		const char *w = l + n - 5;
-		any = !memcmp(w, "passw", 5) || !memcmp(w, "passp", 5) || !memcmp(w, "secre", 5) ||
-			!memcmp(w, "apike", 5) ||
-			!memcmp(w, "api_k", 5) || !memcmp(w, "api-k", 5);
+	for (size_t i = 0; i + 5 <= n && !any; i++) {
+		const char *w = l + i;
+		if (w[0] == 'p')
+			any = w[1] == 'a' && w[2] == 's' && w[3] == 's' && (w[4] == 'w' || w[4] == 'p');
+		else if (w[0] == 's')
+			any = w[1] == 'e' && w[2] == 'c' && w[3] == 'r' && w[4] == 'e';
+		else if (w[0] == 'a')
+			any = w[1] == 'p' && w[2] == 'i' &&
+				(w[3] == 'k' ? w[4] == 'e' : (w[3] == '_' || w[3] == '-') && w[4] == 'k');
 	}
 #define ENDS(lit) (n >= sizeof lit - 1 && !memcmp(l + n - (sizeof lit - 1), lit, sizeof lit - 1))
 	bool yes = any || ENDS("token") || ENDS("credentials") ||
