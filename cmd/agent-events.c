@@ -353,7 +353,7 @@ static int subagent(const char *path, char **parent)
 	return sub;
 }
 
-static void scan(struct infile *f, bool head)
+static void scan(struct infile *f, bool head, char *h)
 {
 	const char *path = f->path;
 	struct stat st;
@@ -373,13 +373,12 @@ static void scan(struct infile *f, bool head)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	static char h[AGENT_SNIFF_SIZE];
 	struct hhit hit[nhkeys];
 	struct hscan sc;
 	hscan_init(&sc, hit);
 	size_t n = read_upto(fd, h, HEAD_QUICK);
 	if (!head_scan(&sc, h, n, n < HEAD_QUICK) && n == HEAD_QUICK) {
-		n += read_upto(fd, h + n, sizeof h - n);
+		n += read_upto(fd, h + n, AGENT_SNIFF_SIZE - n);
 		head_scan(&sc, h, n, true);
 	}
 	close(fd);
@@ -431,17 +430,52 @@ static bool companion(const char *path)
 	return false;
 }
 
-static struct infile *order_files(int n, char **v)
+/* The heads of many files are read by jobs threads at once, each file's
+ * into its own infile. */
+static struct {
+	struct infile *f;
+	int n, next;
+} heads;
+
+static void *head_worker(void *arg)
+{
+	(void)arg;
+	char *h = xmalloc(AGENT_SNIFF_SIZE);
+	for (int i; (i = __atomic_fetch_add(&heads.next, 1, __ATOMIC_RELAXED)) < heads.n;)
+		scan(&heads.f[i], true, h);
+	free(h);
+	return NULL;
+}
+
+static struct infile *order_files(int n, char **v, int jobs)
 {
 	struct infile *f = xcalloc((size_t)n + 1, sizeof *f);
 	hkeys_init();
 	for (int i = 0; i < n; i++) {
 		f[i].path = v[i];
 		f[i].pos = i;
-		scan(&f[i], n > 1);
+	}
+	if (n < 2) {
+		for (int i = 0; i < n; i++)
+			scan(&f[i], false, NULL);    /* one file: no order to find */
+	} else {
+		heads.f = f;
+		heads.n = n;
+		heads.next = 0;
+		if (jobs > n / 16)
+			jobs = n / 16;  /* a thread is worth some files */
+		pthread_t th[jobs > 1 ? jobs - 1 : 1];
+		int started = 0;
+		for (int t = 0; t < jobs - 1; t++)
+			if (!pthread_create(&th[started], NULL, head_worker, NULL))
+				started++;
+		head_worker(NULL);
+		for (int t = 0; t < started; t++)
+			pthread_join(th[t], NULL);
+	}
+	for (int i = 0; i < n; i++)
 		if (f[i].scanned && !f[i].group)
 			f[i].group = xstrdup(v[i]);
-	}
 	qsort(f, (size_t)n, sizeof *f, by_group);
 	for (int i = 0, j; i < n; i = j) {
 		int64_t g = f[i].ts;
@@ -782,7 +816,7 @@ int main(int argc, char **argv)
 		c.select_match = select_match;
 		jobs = 1;       /* libjq 1.6 is not thread-safe */
 	}
-	struct infile *files = order_files(ops.n, ops.v);
+	struct infile *files = order_files(ops.n, ops.v, jobs);
 	read_all(&c, files, ops.n, force, jobs);
 	for (int i = 0; i < ops.n; i++)
 		free(files[i].group);
