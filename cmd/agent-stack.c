@@ -378,9 +378,10 @@ int main(int argc, char **argv)
 		 * "(no KIND frame)", a kind no view has is a typo;
 		 * "call:tool/" narrows a kind to a prefix of its frames */
 		char *k = xstrndup(ro.by, strcspn(ro.by, ":"));
-		if (!sv_frame_kind(k) || strchr(ro.by, ';'))
+		bool known = sv_frame_kind(k) && !strchr(ro.by, ';');
+		free(k);        /* before die: LeakSanitizer saw it lost there */
+		if (!known)
 			die(2, "--by: unknown frame kind '%s' (%s)", ro.by, sv_frame_kinds());
-		free(k);
 	}
 	bool priced = o.view == SV_COST || o.view == SV_CONTEXT || format == F_CONTEXT ||
 		format == F_REPORT || by >= 0;
