@@ -20,6 +20,7 @@
 #include "json.h"
 #include "lineio.h"
 #include "paths.h"
+#include "snoop/callmatch.h"
 
 static const char usage[] =
 	"usage: agent-join [--slack seconds] snoop-file [file ...]\n"
@@ -37,7 +38,7 @@ static const char help[] =
 
 static const struct cli cli = {usage, help};
 
-enum { UNSET = -1, UNRESOLVED = -2 };
+enum { UNSET = CM_UNSET, UNRESOLVED = CM_UNRESOLVED };
 
 /* A tool call of the transcript. */
 struct tcall {
@@ -340,65 +341,19 @@ static bool in_span(const struct tcall *c, int64_t ts)
 	return ts >= c->ts - J.slack && ts <= end + J.slack;
 }
 
-/* The same command: the program's file name, then every word.  The snoop
- * keeps at most 32 words of a command (agent-snoop(1)): a command cut
- * there matches on what it kept. */
-static bool same_argv(char *const *a, int na, char *const *b, int nb)
-{
-	if (!na || !nb || strcmp(path_base(a[0]), path_base(b[0])))
-		return false;
-	if (na != nb && !(na == 32 && nb > 32))
-		return false;
-	for (int i = 1; i < na; i++)
-		if (strcmp(a[i], b[i]))
-			return false;
-	return true;
-}
-
-/* The one call c the candidates agree on, preferring those whose working
- * directory is the command's; UNRESOLVED when two calls remain, UNSET
- * when none. */
-struct cand {
-	int64_t any, cwd;
-	bool many, manycwd;
-};
-
-static void cand_add(struct cand *k, int64_t c, bool cwd)
-{
-	if (k->any == UNSET)
-		k->any = c;
-	else if (k->any != c)
-		k->many = true;
-	if (cwd) {
-		if (k->cwd == UNSET)
-			k->cwd = c;
-		else if (k->cwd != c)
-			k->manycwd = true;
-	}
-}
-
-static int64_t cand_pick(const struct cand *k)
-{
-	if (k->any == UNSET)
-		return UNSET;
-	if (!k->many)
-		return k->any;
-	if (k->cwd != UNSET && !k->manycwd)
-		return k->cwd;
-	return UNRESOLVED;
-}
-
 static void match_exec(struct srec *s)
 {
 	int64_t *v = hm_get(&J.widx, execkey(s->argv[0]));
-	struct cand k = {UNSET, UNSET, false, false};
+	struct cm_cand k;
+	cm_init(&k);
 	for (struct want *w = v ? (struct want *)(intptr_t)*v : NULL; w; w = w->next) {
 		const struct tcall *c = &J.c[w->call];
-		if (!w->argv || !in_span(c, s->ts) || !same_argv(s->argv, s->nargv, w->argv, w->nargv))
+		if (!w->argv || !in_span(c, s->ts) || !cm_same_argv((const char *const *)s->argv,
+		    s->nargv, (const char *const *)w->argv, w->nargv))
 			continue;
-		cand_add(&k, (int64_t)w->call, s->cwd && c->cwd && !strcmp(s->cwd, c->cwd));
+		cm_add(&k, (int64_t)w->call, s->cwd && c->cwd && !strcmp(s->cwd, c->cwd));
 	}
-	s->call = cand_pick(&k);
+	s->call = cm_pick(&k);
 }
 
 /* A file the agent's own process touched (its Read, Write and Edit
@@ -406,11 +361,12 @@ static void match_exec(struct srec *s)
 static void match_file(struct srec *s)
 {
 	int64_t *v = hm_get(&J.widx, pathkey(s->path));
-	struct cand k = {UNSET, UNSET, false, false};
+	struct cm_cand k;
+	cm_init(&k);
 	for (struct want *w = v ? (struct want *)(intptr_t)*v : NULL; w; w = w->next)
 		if (w->path && !strcmp(w->path, s->path) && in_span(&J.c[w->call], s->ts))
-			cand_add(&k, (int64_t)w->call, false);
-	s->call = cand_pick(&k);
+			cm_add(&k, (int64_t)w->call, false);
+	s->call = cm_pick(&k);
 }
 
 /* The call of process i: its own execs' when they matched one, else its

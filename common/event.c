@@ -131,6 +131,7 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 	num(b, "pid", e->pid);
 	num(b, "ppid", e->ppid);
 	num(b, "count", e->count);
+	arr(b, "unresolved", e->unresolved, e->nunresolved, true);
 	if (e->update) {
 		key(b, "update");
 		sb_adds(b, "true");
@@ -255,6 +256,7 @@ int ev_read(struct jdoc *d, struct event *e, const char **why)
 		else if (IS("pid")) e->pid = jint(v, EV_NONE);
 		else if (IS("ppid")) e->ppid = jint(v, EV_NONE);
 		else if (IS("count")) e->count = jint(v, EV_NONE);
+		else if (IS("unresolved")) e->unresolved = strarr(d, v, &e->nunresolved);
 		else if (IS("update")) e->update = jtrue(v);
 		else if (IS("usage")) e->usage = js(d, v);
 		else if (IS("tokens") && v->type == J_OBJ) {

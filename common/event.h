@@ -42,6 +42,9 @@ struct event {
 	const char **argv; int nargv;
 	const char *path, *to, *domain;
 	int64_t port, pid, ppid, count;   /* EV_NONE when absent */
+	/* effect (agent-snoop --tls): the tool calls it may have served when
+	 * none could be chosen; parent is then not a tool call */
+	const char **unresolved; int nunresolved;
 	bool update;            /* llm: tokens to add to the call with this id */
 	const char *usage;      /* llm: how the agent recorded its tokens:
 	                         * NULL (= "call": this call's, exact),

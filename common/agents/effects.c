@@ -453,3 +453,11 @@ const char *effects_class(const struct event *tool, const char *input, size_t le
 	/* the class strings are static: they outlive the arena */
 	return best && strcmp(best, "other") ? best : NULL;
 }
+
+void effects_each(const struct event *tool, const char *input, size_t len,
+	void (*fn)(void *arg, const struct event *e), void *arg)
+{
+	const struct found *f = analysed(tool, input, len);
+	for (int i = 0; i < f->n; i++)
+		fn(arg, &f->e[i]);
+}

@@ -136,6 +136,11 @@ int effects_tool(struct ev_ctx *c, const struct event *tool, const char *input, 
 /* The class of a tool call as a whole (test, build, vcs, ...), from the
  * same arguments; NULL when nothing stands out. */
 const char *effects_class(const struct event *tool, const char *input, size_t len);
+/* The effects the same arguments foretell, each given to fn and not
+ * written (agent-snoop --tls matches live effects against them): exec
+ * (argv), read, write, delete, rename (path, to), net (domain). */
+void effects_each(const struct event *tool, const char *input, size_t len,
+	void (*fn)(void *arg, const struct event *e), void *arg);
 /* Release the analyses effects_tool and effects_class keep. */
 void effects_done(void);
 

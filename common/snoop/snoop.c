@@ -15,6 +15,7 @@
 #include "shell/shell.h"
 #include "decode.h"
 #include "snoop/tls.h"
+#include "snoop/attrib.h"
 
 #define MAX_CHAIN 64
 #define MAX_ARGV 32
@@ -35,6 +36,13 @@ struct proc {
 	char *path, *xcwd;
 	char **argv;
 	int nargv;
+	/* --tls: the tool call the process serves (live attribution), in one
+	 * allocation: att[0] the call's id ("" none), att[1] its prompt
+	 * ("" none), then the candidates of an unresolved process; natt 0:
+	 * not decided yet (a fork that has not executed) */
+	char **att;
+	int natt;
+	uint32_t att_agent;     /* the agent process above it */
 };
 
 /* pid -> index of struct proc: open addressing with backward-shift
@@ -53,6 +61,9 @@ struct fx {
 	char *path, *to, *id, *parent;   /* in chain's allocation */
 	char **chain;           /* one allocation: pointers, then every string */
 	int nchain;
+	char *call, *cprompt;   /* --tls: the tool call served, its prompt */
+	char **cands;           /* ... or the candidates of an unresolved one */
+	int ncands;
 	int64_t count;
 	uint64_t key;
 };
@@ -82,6 +93,7 @@ struct snoop {
 	struct sbuf tmp, tmp2;
 	struct sbuf in1, in2, abs1, abs2;   /* on_file's, kept from one event to the next */
 	struct tls *tls;        /* --tls: the model calls on the wire */
+	struct attr *attr;      /* --tls: the tool calls open, per agent process */
 	char **blind;           /* programs that spoke HTTPS with no TLS seen */
 	size_t nblind, capblind;
 	uint64_t tls_cut;       /* TLS calls longer than the kernel sent */
@@ -222,6 +234,7 @@ static void pending_clear(struct proc *p)
 static void proc_clear(struct proc *p)
 {
 	pending_clear(p);
+	free(p->att);
 	free(p->name);
 	free(p->cwd);
 	free(p->exec_id);
@@ -306,12 +319,15 @@ static struct proc *proc_of(struct snoop *s, const struct snoop_hdr *h)
 	return proc_new(s, h->pid, h->ppid, comm, cwd);
 }
 
-/* The chain of names from the root of p's tree down to p. */
-static int chain(struct snoop *s, struct proc *p, const char **v)
+/* The chain of names from the root of p's tree down to p; below process
+ * stop when it is above p (the agent, whose tool call heads the chain). */
+static int chain_below(struct snoop *s, struct proc *p, const char **v, uint32_t stop)
 {
 	const char *up[MAX_CHAIN];
 	int n = 0;
 	for (struct proc *q = p; q && n < MAX_CHAIN;) {
+		if (q != p && q->pid == stop)
+			break;
 		up[n++] = q->name;
 		if (q->root || q->ppid == q->pid)
 			break;
@@ -320,6 +336,120 @@ static int chain(struct snoop *s, struct proc *p, const char **v)
 	for (int i = 0; i < n; i++)
 		v[i] = up[n - 1 - i];
 	return n;
+}
+
+static int chain(struct snoop *s, struct proc *p, const char **v)
+{
+	return chain_below(s, p, v, 0);
+}
+
+/* --- live attribution (--tls) ---------------------------------------------------- */
+
+/* What an effect served, and the agent above it. */
+struct served {
+	struct attr_pick k;
+	uint32_t agent;
+};
+
+static char **strv_pack(const char **v, int n);
+
+/* The nearest agent at or above p, 0 none. */
+static uint32_t agent_above(struct snoop *s, struct proc *p)
+{
+	for (int guard = 0; p && guard < MAX_CHAIN; guard++) {
+		if (attr_agent(s->attr, p->pid))
+			return p->pid;
+		if (p->root || p->ppid == p->pid)
+			break;
+		p = find(s, p->ppid);
+	}
+	return 0;
+}
+
+static void att_set(struct proc *p, const struct served *w)
+{
+	const char *v[ATTR_OPEN_MAX + 2];
+	v[0] = w->k.call ? w->k.call : "";
+	v[1] = w->k.prompt ? w->k.prompt : "";
+	for (int i = 0; i < w->k.ncands; i++)
+		v[2 + i] = w->k.cands[i];
+	free(p->att);
+	p->att = strv_pack(v, 2 + w->k.ncands);
+	p->natt = 2 + w->k.ncands;
+	p->att_agent = w->agent;
+}
+
+static void att_get(const struct proc *p, struct served *w)
+{
+	memset(w, 0, sizeof *w);
+	if (!p->natt)
+		return;
+	w->k.call = *p->att[0] ? p->att[0] : NULL;
+	w->k.prompt = *p->att[1] ? p->att[1] : NULL;
+	w->k.cands = (const char *const *)p->att + 2;
+	w->k.ncands = p->natt - 2;
+	w->agent = p->att_agent;
+}
+
+/* An exec: the process serves the call whose command it runs (or the
+ * one call open, or is unresolved among them), or none when no call is
+ * open; a process that serves a call already (lineage) keeps it. */
+static void served_exec(struct snoop *s, struct proc *p)
+{
+	if (!s->attr || (p->natt && *p->att[0]) || attr_agent(s->attr, p->pid))
+		return;
+	struct served w = {0};
+	struct proc *pp = p->root ? NULL : find(s, p->ppid);
+	w.agent = pp ? agent_above(s, pp) : 0;
+	if (w.agent)
+		attr_exec(s->attr, w.agent, (const char *const *)p->argv, p->nargv, p->xcwd, &w.k);
+	if (!w.k.call && !w.k.ncands && p->natt)
+		return;   /* unresolved, and no better now */
+	att_set(p, &w);
+}
+
+/* A file effect on path (NULL: a connection) of p. */
+static void served_effect(struct snoop *s, struct proc *p, const char *path, struct served *w)
+{
+	memset(w, 0, sizeof *w);
+	if (!s->attr || !attr_any(s->attr))
+		return;
+	if (attr_agent(s->attr, p->pid)) {   /* the agent's own work: by path */
+		w->agent = p->pid;
+		attr_effect(s->attr, p->pid, path, true, &w->k);
+		return;
+	}
+	if (p->natt) {
+		att_get(p, w);
+		if (w->k.call || !w->k.ncands || !w->agent || !path)
+			return;
+		/* unresolved: a path only one candidate names decides */
+		struct served x = {.agent = w->agent};
+		attr_effect(s->attr, w->agent, path, true, &x.k);
+		if (x.k.call)
+			*w = x;
+		return;
+	}
+	w->agent = agent_above(s, p);
+	if (w->agent)
+		attr_effect(s->attr, w->agent, path, false, &w->k);
+}
+
+/* The record's parent, prompt, unresolved candidates and chain for what
+ * it served (none: as it was). */
+static void served_put(struct snoop *s, struct proc *p, const struct served *w, struct event *e,
+	const char **v)
+{
+	if (!w->k.call && !w->k.ncands)
+		return;
+	if (w->k.call)
+		e->parent = w->k.call;
+	else
+		e->unresolved = (const char **)w->k.cands, e->nunresolved = w->k.ncands;
+	if (w->k.prompt)
+		e->prompt = w->k.prompt;
+	e->nprocess = chain_below(s, p, v, w->agent);
+	e->process = v;
 }
 
 /* --- records -------------------------------------------------------------- */
@@ -372,6 +502,9 @@ static void write_exec(struct snoop *s, struct proc *p, const char *status, int6
 	e.class = shell_class((const char *const *)p->argv, p->nargv);
 	e.nprocess = chain(s, p, v);
 	e.process = v;
+	struct served w;
+	att_get(p, &w);
+	served_put(s, p, &w, &e, v);
 	e.argv = (const char **)p->argv;
 	e.nargv = p->nargv;
 	e.path = p->path;
@@ -431,7 +564,13 @@ static void file_event(struct snoop *s, struct proc *p, const struct snoop_hdr *
 {
 	const char *status = h->ret < 0 ? "error" : "ok";
 	s->c.files++;
+	struct served w;
+	served_effect(s, p, path, &w);
+	/* what it served is part of what makes two events the same */
+	const char *call = w.k.call ? w.k.call : w.k.ncands ? w.k.cands[0] : "";
 	sb_reset(&s->tmp);
+	sb_adds(&s->tmp, call);
+	sb_addc(&s->tmp, 0);
 	sb_add(&s->tmp, &p->pid, sizeof p->pid);
 	sb_adds(&s->tmp, effect);
 	sb_addc(&s->tmp, 0);
@@ -446,8 +585,10 @@ static void file_event(struct snoop *s, struct proc *p, const struct snoop_hdr *
 	int64_t *slot = hm_put(&s->fxidx, key, &ins);
 	if (!ins) {
 		struct fx *f = &s->fx[*slot];
+		const char *fcall = f->call ? f->call : f->ncands ? f->cands[0] : "";
 		if (f->pid == p->pid && !strcmp(f->effect, effect) && !strcmp(f->path, path) &&
-		    !strcmp(f->status, status) && !strcmp(f->to ? f->to : "", to ? to : "")) {
+		    !strcmp(f->status, status) && !strcmp(f->to ? f->to : "", to ? to : "") &&
+		    !strcmp(fcall, call) && f->ncands == w.k.ncands) {
 			f->count++;
 			return;
 		}
@@ -461,24 +602,31 @@ static void file_event(struct snoop *s, struct proc *p, const struct snoop_hdr *
 	memset(f, 0, sizeof *f);
 	char id[256];
 	new_id(s, id, sizeof id);
-	const char *v[MAX_CHAIN + 4];
+	const char *v[MAX_CHAIN + 6 + ATTR_OPEN_MAX];
 	f->ts = ms_of(s, h->ts);
 	f->pid = p->pid;
 	f->ppid = p->ppid;
 	f->effect = effect;
 	f->status = status;
-	/* the chain and the four strings in one allocation: an event
-	 * costs one malloc and one free */
-	int n = chain(s, p, v);
-	const char *more[4] = {path, to, id, p->exec_id};
-	for (int i = 0; i < 4; i++)
+	/* the chain and the strings in one allocation: an event costs one
+	 * malloc and one free */
+	bool served = w.k.call || w.k.ncands;
+	int n = served ? chain_below(s, p, v, w.agent) : chain(s, p, v);
+	const char *more[6] = {path, to, id, p->exec_id, w.k.call, w.k.prompt};
+	for (int i = 0; i < 6; i++)
 		v[n + i] = more[i] ? more[i] : "";
-	f->chain = strv_pack(v, n + 4);
+	for (int i = 0; i < w.k.ncands; i++)
+		v[n + 6 + i] = w.k.cands[i];
+	f->chain = strv_pack(v, n + 6 + w.k.ncands);
 	f->nchain = n;
 	f->path = f->chain[n];
 	f->to = to ? f->chain[n + 1] : NULL;
 	f->id = f->chain[n + 2];
 	f->parent = p->exec_id ? f->chain[n + 3] : NULL;
+	f->call = w.k.call ? f->chain[n + 4] : NULL;
+	f->cprompt = w.k.prompt ? f->chain[n + 5] : NULL;
+	f->cands = w.k.ncands ? f->chain + n + 6 : NULL;
+	f->ncands = w.k.ncands;
 	f->count = 1;
 	f->key = key;
 }
@@ -491,7 +639,10 @@ void snoop_flush(struct snoop *s)
 		base_event(s, &e, "effect");
 		e.ts = f->ts;
 		e.id = f->id;
-		e.parent = f->parent;
+		e.parent = f->call ? f->call : f->parent;
+		e.prompt = f->cprompt;
+		e.unresolved = (const char **)f->cands;
+		e.nunresolved = f->ncands;
 		e.status = f->status;
 		e.effect = f->effect;
 		e.process = (const char **)f->chain;
@@ -572,6 +723,9 @@ static void net_event(struct snoop *s, struct proc *p, const struct snoop_hdr *h
 	e.class = class;
 	e.nprocess = chain(s, p, v);
 	e.process = v;
+	struct served w;
+	served_effect(s, p, NULL, &w);
+	served_put(s, p, &w, &e, v);
 	e.domain = name ? name : host;
 	e.port = h->port;
 	e.pid = p->pid;
@@ -705,6 +859,7 @@ static void proc_exec(struct snoop *s, struct proc *p, const struct snoop_msg *m
 	p->ts = ms_of(s, m->h.ts);
 	p->ts_ns = m->h.ts;
 	p->pending = true;
+	served_exec(s, p);
 }
 
 /* A program that spoke HTTPS but whose TLS was not seen: its TLS library
@@ -726,6 +881,8 @@ static void proc_exit(struct snoop *s, struct proc *p, const struct snoop_hdr *h
 	blind_check(s, p);
 	if (s->tls)
 		tls_exit(s->tls, p->pid);
+	if (s->attr)
+		attr_exit(s->attr, p->pid);
 	if (p->pending) {
 		int64_t st = h->ret, exit;
 		if (st & 0x7f)
@@ -806,6 +963,13 @@ void snoop_feed(struct snoop *s, const struct snoop_msg *m)
 		/* a fork runs its parent's image until it executes its own */
 		if (pp && pp->exec_id)
 			p->exec_id = xstrdup(pp->exec_id);
+		/* and serves its parent's tool call (an agent's fork decides
+		 * when it executes) */
+		if (pp && pp->natt && !(s->attr && attr_agent(s->attr, pp->pid))) {
+			struct served w;
+			att_get(pp, &w);
+			att_set(p, &w);
+		}
 		if (!pp) {
 			char comm[SNOOP_COMM_LEN + 1];
 			memcpy(comm, h->comm, SNOOP_COMM_LEN);
@@ -875,14 +1039,33 @@ static void tls_emit(void *arg, const struct event *e0)
 	ev_write(s->out, &e, s->o.notext ? EVW_NOTEXT : 0);
 }
 
+/* The tool calls a response asked an agent process for, and the results
+ * its next request sends back: the windows of live attribution. */
+static void tls_calls(void *arg, uint32_t pid, const char *prompt, const struct tls_call *v,
+	int n, int64_t ts)
+{
+	struct snoop *s = arg;
+	struct proc *p = find(s, pid);
+	attr_calls(s->attr, pid, p ? p->cwd : NULL, prompt, v, n);
+}
+
+static void tls_results(void *arg, uint32_t pid, const struct tls_result *v, int n, int64_t ts)
+{
+	struct snoop *s = arg;
+	attr_results(s->attr, pid, v, n);
+}
+
 struct snoop *snoop_new(const struct snoop_opts *o, struct sbuf *out)
 {
 	struct snoop *s = xcalloc(1, sizeof *s);
 	s->o = *o;
 	s->o.session = xstrdup(o->session ? o->session : "snoop");
 	s->out = out;
-	if (o->tls)
+	if (o->tls) {
 		s->tls = tls_new(o->notext, tls_emit, s);
+		s->attr = attr_new();
+		tls_set_hooks(s->tls, &(struct tls_hooks){tls_calls, tls_results, s});
+	}
 	return s;
 }
 
@@ -891,6 +1074,10 @@ void snoop_proc(struct snoop *s, uint32_t pid, uint32_t ppid, const char *name,
 {
 	struct proc *p = proc_new(s, pid, ppid, name, cwd);
 	p->root = root;
+	if (s->attr) {   /* running before any tool call: none of them */
+		struct served w = {0};
+		att_set(p, &w);
+	}
 }
 
 void snoop_session(struct snoop *s, int64_t ts, const char *cwd)
@@ -998,6 +1185,7 @@ void snoop_free(struct snoop *s)
 	sb_free(&s->abs2);
 	free((char *)s->o.session);
 	tls_free(s->tls);
+	attr_free(s->attr);
 	for (size_t i = 0; i < s->nblind; i++)
 		free(s->blind[i]);
 	free(s->blind);

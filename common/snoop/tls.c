@@ -8,6 +8,7 @@
 #include <zlib.h>
 #include <brotli/decode.h>
 #include "json.h"
+#include "agents/agent.h"
 #include "snoop/h2.h"
 #include "snoop/tls.h"
 
@@ -75,6 +76,7 @@ struct tls {
 	struct jdoc d;
 	uint64_t seq;
 	char why[256];          /* the last HTTP/2 connection not read to its end */
+	struct tls_hooks hooks;
 };
 
 struct tls *tls_new(bool notext, void (*emit)(void *, const struct event *), void *arg)
@@ -85,6 +87,8 @@ struct tls *tls_new(bool notext, void (*emit)(void *, const struct event *), voi
 }
 
 const struct tls_counts *tls_counts(const struct tls *t) { return &t->k; }
+
+void tls_set_hooks(struct tls *t, const struct tls_hooks *h) { t->hooks = *h; }
 
 static void half_reset(struct half *h)
 {
@@ -427,8 +431,63 @@ static const struct jnode *last_elem(const struct jdoc *d, const struct jnode *a
 
 /* The request: its model, and the person's prompt when its last message
  * is one (not a tool's result). */
+/* The results of tool calls a request sends back: those in its trailing
+ * run of user (or tool) messages, after the model's last turn; earlier
+ * ones are history, sent again with every request. */
+static void add_result(struct tls_result *res, int *nres, const char *id, const char *name)
+{
+	if (*nres < TOOLS_MAX && ((id && *id) || (name && *name)))
+		res[(*nres)++] = (struct tls_result){id && *id ? id : NULL, name};
+}
+
+static void read_results(struct jdoc *d, int api, const struct jnode *r, struct tls_result *res,
+	int *nres)
+{
+	const char *list = api == API_OPENAI_RESP ? "input" : api == API_GEMINI ? "contents" : "messages";
+	const struct jnode *a = jget(d, r, list);
+	if (!a || a->type != J_ARR)
+		return;
+	/* the trailing run: its first element */
+	const struct jnode *from = NULL;
+	JFOR(d, a, m) {
+		const char *role = js(d, jget(d, m, "role")), *ty = js(d, jget(d, m, "type"));
+		bool theirs = api == API_OPENAI_RESP ? (ty && strstr(ty, "_output")) ||
+				(role && (!strcmp(role, "user") || !strcmp(role, "developer")))
+			: api == API_GEMINI ? !role || !strcmp(role, "user") || !strcmp(role, "function")
+			: role && (!strcmp(role, "user") || !strcmp(role, "tool"));
+		if (!theirs)
+			from = NULL;
+		else if (!from)
+			from = m;
+	}
+	for (const struct jnode *m = from; m; m = jnext(d, a, m)) {
+		switch (api) {
+		case API_ANTHROPIC:
+			JFOR(d, jget(d, m, "content"), part)
+				if (jeq(jget(d, part, "type"), "tool_result"))
+					add_result(res, nres, js(d, jget(d, part, "tool_use_id")), NULL);
+			break;
+		case API_OPENAI_CHAT:
+			if (jeq(jget(d, m, "role"), "tool"))
+				add_result(res, nres, js(d, jget(d, m, "tool_call_id")), NULL);
+			break;
+		case API_OPENAI_RESP:
+			if (jget(d, m, "call_id") && strstr(js(d, jget(d, m, "type")) ?: "", "_output"))
+				add_result(res, nres, js(d, jget(d, m, "call_id")), NULL);
+			break;
+		case API_GEMINI:
+			JFOR(d, jget(d, m, "parts"), part) {
+				const struct jnode *fr = jget(d, part, "functionResponse");
+				if (fr)
+					add_result(res, nres, js(d, jget(d, fr, "id")), js(d, jget(d, fr, "name")));
+			}
+			break;
+		}
+	}
+}
+
 static void read_request(struct tls *t, int api, const char *path, const char *body, size_t n,
-	char **model, struct sbuf *prompt)
+	char **model, struct sbuf *prompt, struct tls_result *res, int *nres)
 {
 	struct jdoc *d = &t->d;
 	if (api == API_GEMINI) {
@@ -445,6 +504,8 @@ static void read_request(struct tls *t, int api, const char *path, const char *b
 	const char *m = js(d, jget(d, r, "model"));
 	if (m && !*model)
 		*model = xstrdup(m);
+	if (t->hooks.results)
+		read_results(d, api, r, res, nres);
 	static const char *const anth[] = {"tool_result", NULL};
 	static const char *const oai[] = {"tool_call_id", NULL};
 	static const char *const resp[] = {"function_call_output", "call_id", NULL};
@@ -487,6 +548,13 @@ struct acc {
 	bool usage, error;
 	char *tools[TOOLS_MAX];
 	int ntools;
+	/* each tool call: its id, its place in the stream (Anthropic's
+	 * content block, OpenAI's tool_calls index; -1 none), its arguments
+	 * (streamed ones added up), run by the service itself (server) */
+	char *tid[TOOLS_MAX];
+	int tidx[TOOLS_MAX];
+	struct sbuf tin[TOOLS_MAX];
+	bool server[TOOLS_MAX];
 };
 
 static void acc_str(char **dst, const char *s)
@@ -495,17 +563,52 @@ static void acc_str(char **dst, const char *s)
 		*dst = xstrdup(s);
 }
 
-static void acc_tool(struct acc *a, const char *name)
+/* A tool call: its name, id, index in the stream and arguments (the JSON
+ * text of node in, or none); -1 when there is no name. */
+static int acc_tool(struct acc *a, struct jdoc *d, const char *name, const char *id, int index,
+	const struct jnode *in)
 {
-	if (name && *name && a->ntools < TOOLS_MAX)
-		a->tools[a->ntools++] = xstrdup(name);
+	if (!name || !*name || a->ntools >= TOOLS_MAX)
+		return -1;
+	int i = a->ntools++;
+	a->tools[i] = xstrdup(name);
+	a->tid[i] = id && *id ? xstrdup(id) : NULL;
+	a->tidx[i] = index;
+	a->server[i] = false;
+	memset(&a->tin[i], 0, sizeof a->tin[i]);
+	const char *p;
+	size_t n = in ? jraw(d, in, &p) : 0;
+	if (n)
+		sb_add(&a->tin[i], p, n);
+	return i;
+}
+
+/* Streamed arguments: more text for the call at index in the stream. */
+static void acc_args(struct acc *a, struct jdoc *d, int index, const struct jnode *frag)
+{
+	size_t n;
+	const char *s = jsn(d, frag, &n);
+	if (!s || !n)
+		return;
+	for (int i = a->ntools - 1; i >= 0; i--)
+		if (a->tidx[i] == index) {
+			if (a->tin[i].len + n <= TLS_BODY_MAX)
+				sb_add(&a->tin[i], s, n);
+			return;
+		}
+}
+
+static void acc_tools_free(struct acc *a)
+{
+	for (int i = 0; i < a->ntools; i++)
+		free(a->tools[i]), free(a->tid[i]), sb_free(&a->tin[i]);
+	a->ntools = 0;
 }
 
 static void acc_free(struct acc *a)
 {
 	free(a->id), free(a->model);
-	for (int i = 0; i < a->ntools; i++)
-		free(a->tools[i]);
+	acc_tools_free(a);
 }
 
 /* usage figure k of object u into *dst, when there */
@@ -528,13 +631,31 @@ static void fold_anthropic(struct jdoc *d, const struct jnode *o, struct acc *a)
 	if (jeq(jget(d, m, "type"), "message")) {
 		acc_str(&a->id, js(d, jget(d, m, "id")));
 		acc_str(&a->model, js(d, jget(d, m, "model")));
-		JFOR(d, jget(d, m, "content"), b)
-			if (jeq(jget(d, b, "type"), "tool_use") || jeq(jget(d, b, "type"), "server_tool_use"))
-				acc_tool(a, js(d, jget(d, b, "name")));
+		int k = 0;
+		JFOR(d, jget(d, m, "content"), b) {
+			bool srv = jeq(jget(d, b, "type"), "server_tool_use");
+			int i = jeq(jget(d, b, "type"), "tool_use") || srv ? acc_tool(a, d,
+				js(d, jget(d, b, "name")), js(d, jget(d, b, "id")), k, jget(d, b, "input")) : -1;
+			if (i >= 0)
+				a->server[i] = srv;
+			k++;
+		}
 	}
+	/* streamed: the block starts with an empty input, input_json_delta
+	 * events carry its text */
 	const struct jnode *cb = jget(d, o, "content_block");
-	if (cb && (jeq(jget(d, cb, "type"), "tool_use") || jeq(jget(d, cb, "type"), "server_tool_use")))
-		acc_tool(a, js(d, jget(d, cb, "name")));
+	int index = (int)jint(jget(d, o, "index"), -1);
+	bool srv = cb && jeq(jget(d, cb, "type"), "server_tool_use");
+	if (cb && (jeq(jget(d, cb, "type"), "tool_use") || srv)) {
+		const struct jnode *in = jget(d, cb, "input");
+		int i = acc_tool(a, d, js(d, jget(d, cb, "name")), js(d, jget(d, cb, "id")), index,
+			in && in->type == J_OBJ && in->len ? in : NULL);
+		if (i >= 0)
+			a->server[i] = srv;
+	}
+	const struct jnode *delta = jget(d, o, "delta");
+	if (delta && jeq(jget(d, delta, "type"), "input_json_delta"))
+		acc_args(a, d, index, jget(d, delta, "partial_json"));
 	const struct jnode *u = jget(d, m, "usage");
 	if (!u)
 		u = jget(d, o, "usage");
@@ -557,8 +678,18 @@ static void fold_openai_chat(struct jdoc *d, const struct jnode *o, struct acc *
 		const struct jnode *msg = jget(d, ch, "message");
 		if (!msg)
 			msg = jget(d, ch, "delta");
-		JFOR(d, jget(d, msg, "tool_calls"), tc)
-			acc_tool(a, js(d, jgetv(d, tc, "function", "name", NULL)));
+		int k = 0;
+		JFOR(d, jget(d, msg, "tool_calls"), tc) {
+			/* streamed: the first piece of a call names it, the
+			 * others add to its arguments by index */
+			int index = (int)jint(jget(d, tc, "index"), k++);
+			const struct jnode *fn = jget(d, tc, "function");
+			const struct jnode *args = jget(d, fn, "arguments");
+			if (js(d, jget(d, fn, "name")))
+				acc_tool(a, d, js(d, jget(d, fn, "name")), js(d, jget(d, tc, "id")), index,
+					NULL);
+			acc_args(a, d, index, args);
+		}
 	}
 	const struct jnode *u = jget(d, o, "usage");
 	if (u && u->type == J_OBJ) {
@@ -591,13 +722,22 @@ static void fold_openai_resp(struct jdoc *d, const struct jnode *o, struct acc *
 		jeq(jget(d, r, "status"), "failed");
 	if (!done)
 		return;   /* response.created and .in_progress repeat the object, empty */
-	a->ntools = 0;
+	acc_tools_free(a);   /* the final output is the whole list */
 	JFOR(d, jget(d, r, "output"), it) {
 		const char *ty = js(d, jget(d, it, "type"));
-		if (ty && (!strcmp(ty, "function_call") || !strcmp(ty, "custom_tool_call")))
-			acc_tool(a, js(d, jget(d, it, "name")));
-		else if (ty && strstr(ty, "_call"))
-			acc_tool(a, ty);
+		const char *cid = js(d, jget(d, it, "call_id"));
+		if (ty && (!strcmp(ty, "function_call") || !strcmp(ty, "custom_tool_call"))) {
+			const struct jnode *in = jget(d, it, "arguments");
+			acc_tool(a, d, js(d, jget(d, it, "name")), cid, -1, in ? in : jget(d, it, "input"));
+		} else if (ty && strstr(ty, "_call")) {
+			/* local_shell_call runs here, with its action; the
+			 * others (web_search_call, ...) at the service */
+			bool local = !strcmp(ty, "local_shell_call");
+			int i = acc_tool(a, d, ty, cid ? cid : js(d, jget(d, it, "id")), -1,
+				local ? it : NULL);
+			if (i >= 0)
+				a->server[i] = !local;
+		}
 	}
 	const struct jnode *u = jget(d, r, "usage");
 	if (u && u->type == J_OBJ) {
@@ -622,8 +762,12 @@ static void fold_gemini(struct jdoc *d, const struct jnode *o, struct acc *a)
 	if (jget(d, o, "error"))
 		a->error = true;
 	JFOR(d, jget(d, o, "candidates"), c)
-		JFOR(d, jgetv(d, c, "content", "parts", NULL), p)
-			acc_tool(a, js(d, jgetv(d, p, "functionCall", "name", NULL)));
+		JFOR(d, jgetv(d, c, "content", "parts", NULL), p) {
+			const struct jnode *fc = jget(d, p, "functionCall");
+			if (fc)
+				acc_tool(a, d, js(d, jget(d, fc, "name")), js(d, jget(d, fc, "id")), -1,
+					jget(d, fc, "args"));
+		}
 	const struct jnode *u = jget(d, o, "usageMetadata");
 	if (u && u->type == J_OBJ) {
 		int64_t prompt = 0, cached = 0, cand = 0, thoughts = 0;
@@ -734,11 +878,15 @@ static void on_request(struct tls *t, struct conn *c)
 	r->t0 = h->t0;
 	struct sbuf tmp = {0}, text = {0};
 	size_t n;
+	struct tls_result res[TOOLS_MAX];
+	int nres = 0;
 	const char *body = decoded(t, h, &tmp, &n);
 	if (!body || h->cut)
 		r->unparsed = true;
 	else
-		read_request(t, api, h->path, body, n, &r->model, &text);
+		read_request(t, api, h->path, body, n, &r->model, &text, res, &nres);
+	if (nres)   /* the calls these results answer are done */
+		t->hooks.results(t->hooks.arg, c->pid, res, nres, h->t1);
 	struct pstate *ps = pstate_of(t, c->pid);
 	if (text.len) {
 		/* a prompt sent again (a retry) is the same prompt */
@@ -806,12 +954,49 @@ static void on_response(struct tls *t, struct conn *c)
 		e.tokens.cache_write_1h = a.cw1h < a.cw ? a.cw1h : a.cw;
 		e.tokens.output = a.out, e.tokens.reasoning = a.reason;
 	}
+	/* the tools' kinds, from the tables of the agent the API is most
+	 * likely spoken by (then any other's) */
+	const char *agent = r.api == API_ANTHROPIC ? "claude" : r.api == API_GEMINI ? "gemini" : "codex";
+	const char *kinds[TOOLS_MAX];
+	for (int i = 0; i < a.ntools; i++)
+		kinds[i] = tool_kind_name(agent_tool_kind(agent, a.tools[i]));
 	if (a.ntools) {
 		e.tools = (const char **)a.tools;
 		e.ntools = a.ntools;
+		e.tool_kinds = kinds;
+		e.ntool_kinds = a.ntools;
 	}
 	t->emit(t->arg, &e);
 	t->k.calls++;
+	/* a tool record for each call, under the model call; a call without
+	 * an id (Gemini's may have none) is named LLM#N, N its place */
+	struct tls_call calls[TOOLS_MAX];
+	char *made[TOOLS_MAX];
+	int ncalls = 0;
+	for (int i = 0; i < a.ntools; i++) {
+		made[i] = NULL;
+		if (!a.tid[i]) {
+			made[i] = xmalloc(strlen(e.id) + 24);
+			sprintf(made[i], "%s#%d", e.id, i + 1);
+		}
+		struct event te;
+		ev_init(&te);
+		te.kind = "tool";
+		te.ts = h->t1;
+		te.id = a.tid[i] ? a.tid[i] : made[i];
+		te.parent = e.id;
+		te.prompt = r.prompt;
+		te.tool = a.tools[i];
+		te.tool_kind = kinds[i];
+		t->emit(t->arg, &te);
+		if (!a.server[i])
+			calls[ncalls++] = (struct tls_call){te.id, a.tools[i], kinds[i], agent,
+				a.tin[i].len ? a.tin[i].p : NULL, a.tin[i].len, !a.tid[i]};
+	}
+	if (ncalls && t->hooks.calls)
+		t->hooks.calls(t->hooks.arg, c->pid, r.prompt, calls, ncalls, h->t1);
+	for (int i = 0; i < a.ntools; i++)
+		free(made[i]);
 	acc_free(&a);
 	free(r.model), free(r.prompt);
 	sb_free(&tmp);

@@ -9,7 +9,8 @@
  * with HTTP/2's preface, as HTTP/2 streams (h2.h), each a request and its
  * response; a request to a model API and its response become a prompt record (the last user message, when a person
  * typed it) and an llm record (model, tokens in agent-event(5) units,
- * latency, the tool calls asked for): Anthropic Messages, OpenAI Chat
+ * latency, the tool calls asked for) and a tool record for each tool
+ * call, with its id and kind: Anthropic Messages, OpenAI Chat
  * Completions and Responses, Gemini generateContent, streamed (SSE) or
  * not.  Headers are read for framing only and never kept: API keys,
  * cookies and Authorization values reach no output.
@@ -41,6 +42,33 @@ struct tls_counts {
 	                         * or header block broken, or cut inside one */
 };
 
+/* A tool call a response asked for, and what it was given (tls_hooks). */
+struct tls_call {
+	const char *id;         /* the call's id (a made-up one when the API gave none) */
+	const char *name;
+	const char *kind;       /* its tool_kind, toolkind.h's name */
+	const char *agent;      /* whose tool table named the kind: claude codex gemini */
+	const char *input;      /* the JSON text of its arguments, NULL when none */
+	size_t input_len;
+	bool noid;              /* the API gave no id (Gemini): results name it */
+};
+
+/* A tool's result a request carried: the call's id, else (noid) its name. */
+struct tls_result {
+	const char *id, *name;
+};
+
+/* Told after the records of a response, or on a request: the tool calls
+ * a process's model asked for (prompt: their prompt record's id, or NULL),
+ * and the results of earlier calls that a request sends back.  Strings
+ * live until the hook returns. */
+struct tls_hooks {
+	void (*calls)(void *arg, uint32_t pid, const char *prompt, const struct tls_call *v,
+		int n, int64_t ts);
+	void (*results)(void *arg, uint32_t pid, const struct tls_result *v, int n, int64_t ts);
+	void *arg;
+};
+
 struct tls;
 /* emit(arg, e): a record to write (kind, id, parent, prompt, model,
  * tokens, tools, text, ts, duration_ms set; the caller adds agent and
@@ -60,5 +88,7 @@ const struct tls_counts *tls_counts(const struct tls *t);
 /* What the last HTTP/2 connection not read to its end broke on ("pid N:
  * ..."; no header value), or NULL. */
 const char *tls_why(const struct tls *t);
+/* Tell h (copied) about tool calls and their results from now on. */
+void tls_set_hooks(struct tls *t, const struct tls_hooks *h);
 void tls_free(struct tls *t);
 #endif

@@ -904,6 +904,8 @@ static void on_effect(struct sv *s, size_t si, const struct event *e, const char
 	case SV_SYSTEM:
 		if (t)
 			call_tool(&s->b, S(s, t->name));
+		else if (e->nunresolved)   /* agent-snoop --tls: one of several calls */
+			sb_adds(&s->b, ";call:unresolved");
 		processes(s, e);
 		frame_add(&s->b, "effect", e->effect ? e->effect : "unknown");
 		if (is_file_effect(e->effect) || (!net && e->path)) {
