@@ -217,12 +217,12 @@ TESTS_FAST = tests/50-folded2svg.t tests/60-folded2pprof.t tests/61-folded2pprof
 	tests/91-gallery.t tests/00-unit.t tests/21-sessions-unit.t tests/02-effects-unit.t \
 	tests/03-arena-unit.t tests/06-usage.t tests/07-deps.t tests/08-man-formats.t \
 	tests/03-toolkind-unit.t tests/04-jscan-unit.t tests/04-evfast-unit.t tests/23-agent-interface.t tests/36-toolkind.t \
-	tests/71-agent-join.t tests/74-tls.t tests/34-events-jobs.t tests/34-events-order.t tests/47-agent-ledger.t tests/43-agent-stack-table.t tests/44-agent-stack-baseline.t tests/47-wrong-input.t tests/34-events-more-agents.t tests/34-events-more.t tests/34-events-more-corpus.t tests/37-events-opencode.t tests/38-events-goose.t
+	tests/71-agent-join.t tests/74-tls.t tests/75-snoop-attrib.t tests/34-events-jobs.t tests/34-events-order.t tests/47-agent-ledger.t tests/43-agent-stack-table.t tests/44-agent-stack-baseline.t tests/47-wrong-input.t tests/34-events-more-agents.t tests/34-events-more.t tests/34-events-more-corpus.t tests/37-events-opencode.t tests/38-events-goose.t
 TESTS_SLOW = tests/80-hostile.t tests/70-agent-snoop.t tests/82-valgrind.t \
 	tests/83-reliability.t tests/50-folded2svg-browser.t tests/60-folded2pprof-corpus.t \
 	tests/45-agent-tag-corpus.t tests/30-events-claude-corpus.t \
 	tests/31-events-codex-corpus.t tests/32-events-gemini-corpus.t \
-	tests/86-corpus-truth.t tests/50-folded2svg-corpus.t tests/95-install.t tests/72-agent-join-live.t tests/97-team-clickhouse.t tests/98-team-push.t tests/73-agent-snoop-tls.t \
+	tests/86-corpus-truth.t tests/50-folded2svg-corpus.t tests/95-install.t tests/72-agent-join-live.t tests/97-team-clickhouse.t tests/98-team-push.t tests/73-agent-snoop-tls.t tests/76-agent-snoop-attrib.t \
 	tests/22-agent-detect.t tests/34-events-jobs-corpus.t tests/05-man-examples.t tests/39-events-opencode-corpus.t
 # prove -j: the CPUs and two more (the tests wait on processes, too)
 PROVE_JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) + 2 )))
