@@ -69,6 +69,7 @@ void attr_free(struct attr *a)
 	free(a->ag);
 	jdoc_free(&a->d);
 	free(a);
+	effects_done();   /* the analyses effects_each kept */
 }
 
 static struct aproc *agent_of(const struct attr *a, uint32_t pid)
