@@ -351,13 +351,14 @@ check_status "two targets are a usage error" 2 agent-snoop -p 1 -- true
 
 # --- the EXAMPLES of the man page, as written ------------------------------------------------
 # (a "$ " command and the indented lines that continue it; sudo's are
-# for a person, not for this root test)
+# for a person, not for this root test, and so are those that read what
+# a sudo example wrote)
 sed -n '/^\.Sh EXAMPLES/,/^\.Sh [^E]/p' "$TOP/man/agent-snoop.1" | sed 's/^\.Dl //' |
 	sed 's/\\(dq/"/g; s/\\-/-/g' |
 	awk '/^\$ / { if (c != "") print c; c = substr($0, 3); next }
 		/^    / && c != "" { c = c " " substr($0, 5); next }
 		{ if (c != "") print c; c = "" } END { if (c != "") print c }' |
-	grep -v '^sudo ' | grep -v 'claude.ndjson' > examples
+	grep -v '^sudo ' | grep -v 'claude.ndjson\|gemini.ndjson' > examples
 i=0
 while IFS= read -r ex; do
 	i=$((i + 1))
