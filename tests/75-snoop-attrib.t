@@ -14,7 +14,7 @@ have python3 || skip_all "python3 not installed"
 have jq || skip_all "jq not installed"
 FEED=$AP_BUILD/tests/snoopfeed
 [ -x "$FEED" ] || { echo "Bail out! $FEED is not built"; exit 1; }
-plan 11
+plan 12
 F=$TESTS/fixtures/tls
 python3 "$F/agent.py" gen . /w 4242 && python3 "$F/agent.py" replay /w 4242 > run.script ||
 	{ echo "Bail out! agent.py failed"; exit 1; }
@@ -99,4 +99,28 @@ sh -c touch /w/f16 - 64
 sh -c touch /w/f17 tu_17 0
 sh -c touch /w/f80 tu_80 0' \
 	jq -r 'select(.effect == "exec") | [(.argv | join(" ")), (.parent // "-"), (.unresolved // [] | length)] | map(tostring) | join(" ")' bound.ndjson
+
+# a server that names the call again in every streamed piece: one call
+python3 - <<'PY'
+import json
+args = json.dumps({"command": "touch /w/z.txt"})
+ev = "".join("data: %s\n\n" % json.dumps({"id": "cc-Z", "model": "m", "choices": [{"index": 0,
+    "delta": {"tool_calls": [{"index": 0, "id": "call_Z", "type": "function",
+    "function": {"name": "bash", "arguments": args[k:k + 9]}}]}}]})
+    for k in range(0, len(args), 9)) + "data: [DONE]\n\n"
+open("z.resp", "wb").write(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+    b"Content-Length: %d\r\n\r\n" % len(ev) + ev.encode())
+b = json.dumps({"model": "m", "stream": True, "messages": [{"role": "user", "content": "z"}]}).encode()
+open("z.req", "wb").write(b"POST /v1/chat/completions HTTP/1.1\r\nContent-Length: %d\r\n\r\n" % len(b) + b)
+ops = [["proc", 100, 0, "agent", "/w"], ["tls", 100, 1, "w", "z.req"], ["tls", 100, 1, "r", "z.resp"],
+       ["fork", 101, 100], ["fork", 102, 100],
+       ["exec", 101, "/bin/sh", ["sh", "-c", "touch /w/z.txt"]], ["exec", 102, "/bin/true", ["true"]]]
+open("z.script", "w").write("".join(json.dumps(o) + "\n" for o in ops))
+PY
+"$FEED" z.script > z.ndjson
+check_out "a call named in every streamed piece is one call; with one open, the agent's children are its" \
+'tool call_Z bash -
+effect call_Z - sh -c touch /w/z.txt
+effect call_Z - true' \
+	jq -r 'select(.kind == "tool" or .effect == "exec") | [.kind, (if .kind == "tool" then .id else .parent end), (.tool // "-"), (.argv // ["-"] | join(" "))] | join(" ")' z.ndjson
 done_testing

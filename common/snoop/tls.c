@@ -685,7 +685,10 @@ static void fold_openai_chat(struct jdoc *d, const struct jnode *o, struct acc *
 			int index = (int)jint(jget(d, tc, "index"), k++);
 			const struct jnode *fn = jget(d, tc, "function");
 			const struct jnode *args = jget(d, fn, "arguments");
-			if (js(d, jget(d, fn, "name")))
+			bool known = false;   /* some servers name the call in every piece */
+			for (int i = 0; i < a->ntools && !known; i++)
+				known = a->tidx[i] == index;
+			if (!known && js(d, jget(d, fn, "name")))
 				acc_tool(a, d, js(d, jget(d, fn, "name")), js(d, jget(d, tc, "id")), index,
 					NULL);
 			acc_args(a, d, index, args);
