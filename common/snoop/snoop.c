@@ -393,10 +393,11 @@ static void att_get(const struct proc *p, struct served *w)
 
 /* An exec: the process serves the call whose command it runs (or the
  * one call open, or is unresolved among them), or none when no call is
- * open; a process that serves a call already (lineage) keeps it. */
+ * open; a process that serves a call, or none, already (lineage: what a
+ * helper started outside the calls runs is never theirs) keeps it. */
 static void served_exec(struct snoop *s, struct proc *p)
 {
-	if (!s->attr || (p->natt && *p->att[0]) || attr_agent(s->attr, p->pid))
+	if (!s->attr || (p->natt && (*p->att[0] || p->natt == 2)) || attr_agent(s->attr, p->pid))
 		return;
 	struct served w = {0};
 	struct proc *pp = p->root ? NULL : find(s, p->ppid);

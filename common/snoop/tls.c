@@ -429,8 +429,6 @@ static const struct jnode *last_elem(const struct jdoc *d, const struct jnode *a
 	return last;
 }
 
-/* The request: its model, and the person's prompt when its last message
- * is one (not a tool's result). */
 /* The results of tool calls a request sends back: those in its trailing
  * run of user (or tool) messages, after the model's last turn; earlier
  * ones are history, sent again with every request. */
@@ -486,6 +484,8 @@ static void read_results(struct jdoc *d, int api, const struct jnode *r, struct 
 	}
 }
 
+/* The request: its model, the person's prompt when its last message is
+ * one (not a tool's result), and (with hooks) the results it sends back. */
 static void read_request(struct tls *t, int api, const char *path, const char *body, size_t n,
 	char **model, struct sbuf *prompt, struct tls_result *res, int *nres)
 {
