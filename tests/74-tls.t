@@ -87,8 +87,10 @@ $FEED $(cat mux.files) > mux.ndjson 2> mux.err
 check_out "HTTP/2: Anthropic's SSE and Gemini's streamGenerateContent interleaved on two streams" \
 '{"kind":"prompt","agent":"snoop","session":"t","ts":"2026-01-05T10:00:00.030Z","id":"tls:1:p1","origin":"human","text":"explain the build"}
 {"kind":"prompt","agent":"snoop","session":"t","ts":"2026-01-05T10:00:00.030Z","id":"tls:1:p2","origin":"human","text":"fix the failing test in src/a.c"}
-{"kind":"llm","agent":"snoop","session":"t","ts":"2026-01-05T10:00:00.040Z","id":"gr-1","parent":"tls:1:p1","prompt":"tls:1:p1","model":"gemini-2.5-pro","status":"ok","duration_ms":10,"tokens":{"input":200,"cache_read":1000,"cache_write":0,"cache_write_1h":0,"output":75,"reasoning":50},"tools":["read_file"]}
-{"kind":"llm","agent":"snoop","session":"t","ts":"2026-01-05T10:00:00.040Z","id":"msg_01A","parent":"tls:1:p2","prompt":"tls:1:p2","model":"claude-sonnet-4-5-20250929","status":"ok","duration_ms":10,"tokens":{"input":12,"cache_read":20000,"cache_write":3000,"cache_write_1h":0,"output":87,"reasoning":0},"tools":["Bash"]}' \
+{"kind":"llm","agent":"snoop","session":"t","ts":"2026-01-05T10:00:00.040Z","id":"gr-1","parent":"tls:1:p1","prompt":"tls:1:p1","model":"gemini-2.5-pro","status":"ok","duration_ms":10,"tokens":{"input":200,"cache_read":1000,"cache_write":0,"cache_write_1h":0,"output":75,"reasoning":50},"tools":["read_file"],"tool_kinds":["read"]}
+{"kind":"tool","agent":"snoop","session":"t","ts":"2026-01-05T10:00:00.040Z","id":"gr-1#1","parent":"gr-1","prompt":"tls:1:p1","tool":"read_file","tool_kind":"read"}
+{"kind":"llm","agent":"snoop","session":"t","ts":"2026-01-05T10:00:00.040Z","id":"msg_01A","parent":"tls:1:p2","prompt":"tls:1:p2","model":"claude-sonnet-4-5-20250929","status":"ok","duration_ms":10,"tokens":{"input":12,"cache_read":20000,"cache_write":3000,"cache_write_1h":0,"output":87,"reasoning":0},"tools":["Bash"],"tool_kinds":["shell"]}
+{"kind":"tool","agent":"snoop","session":"t","ts":"2026-01-05T10:00:00.040Z","id":"toolu_01X","parent":"msg_01A","prompt":"tls:1:p2","tool":"Bash","tool_kind":"shell"}' \
 	cat mux.ndjson
 check_out "HTTP/2 interleaved: the counts" "calls 2 prompts 2 other 0 unparsed 0 cut 0 br 0
 h2 1 streams 2 reset 0 bad 0" cat mux.err
