@@ -1157,6 +1157,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "agent-snoop: --tls: %llu HTTP/2 connection%s not read to the end, "
 			"their later calls missing (the summary's tls.h2.bad); the last: %s\n",
 			(unsigned long long)h2bad, h2bad == 1 ? "" : "s", h2why ? h2why : "?");
+	uint64_t h1cut;
+	const char *h1why = snoop_tls_why1(s, &h1cut);
+	if (h1cut)
+		fprintf(stderr, "agent-snoop: --tls: %llu HTTP/1.1 message%s not read to the end "
+			"(in the summary's tls.cut); the last: %s\n", (unsigned long long)h1cut,
+			h1cut == 1 ? "" : "s", h1why ? h1why : "?");
 	if (verbose)
 		report_cost(skel, cpu0, cpu_seconds());
 	/* losses are never silent, and never a success */

@@ -13,7 +13,7 @@ have python3 || skip_all "python3 not installed"
 have jq || skip_all "jq not installed"
 FEED=$AP_BUILD/tests/tlsfeed
 [ -x "$FEED" ] || { echo "Bail out! $FEED is not built"; exit 1; }
-plan 39
+plan 44
 python3 "$TESTS/fixtures/tls/gen.py" . || { echo "Bail out! gen.py failed"; exit 1; }
 ALL="a1.req a1.resp a2.req a2.resp o1.req o1.resp r1.req r1.resp g1.req g1.resp x1.req x1.resp e1.req e1.resp"
 
@@ -155,4 +155,42 @@ $FEED $(cat many.files) > many.out 2> many.err
 check_out "HTTP/2: 130 streams open at once, 128 followed, the rest counted" "h2 1 streams 130 reset 130 bad 0" sed -n 2p many.err
 check_nogrep "HTTP/2: no key, token or cookie in any record or message (the later ones HPACK-indexed)" SECRET \
 	seq.ndjson seq1.ndjson mux.ndjson seq.err mux.err br.out reset.out reset.err garbled.out garbled.err cut.err
+# HTTP/1.1 connections ended mid-message, and a new one at the same TLS
+# object's address (curl's "connection died, retrying a fresh connect"):
+# the old message is counted with why, the new one read from its start.
+# An empty file is a direction with nothing on it.
+head -c 400 a1.req > a1.half.req
+head -c 700 a1.resp > a1.half.resp
+: > none
+rr() { $FEED "$@" > rr.out 2> rr.err; jq -r '[.kind, .id, .status // "-"] | join(" ")' rr.out; cat rr.err; }
+check_out "a request cut by its connection's end, sent again on a new one at the same address: read once" \
+"prompt tls:1:p1 -
+llm msg_01A ok
+llm msg_01B ok
+calls 2 prompts 1 other 0 unparsed 0 cut 1 br 0
+h1 cut 1: pid 1: a request left unfinished after 129 bytes of its body, a new one begun in its place (its connection ended, or bytes were not captured)" \
+	rr a1.half.req none a1.req a1.resp a2.req a2.resp
+check_out "a request sent whole and never answered, sent again: the answer goes to the request it answers" \
+"prompt tls:1:p1 -
+llm msg_01A ok
+llm msg_01B ok
+calls 2 prompts 1 other 0 unparsed 0 cut 1 br 0
+h1 cut 1: pid 1: 1 model request never answered (the connection ended first)" \
+	rr a1.req none a1.req a1.resp a2.req a2.resp
+check_out "a response cut by its connection's end: its call an error, the next connection's read" \
+"prompt tls:1:p1 -
+llm msg_01A error
+llm msg_01B ok
+calls 2 prompts 1 other 0 unparsed 0 cut 1 br 0
+h1 cut 1: pid 1: a response left unfinished after 491 bytes of its body, a new one begun in its place (its connection ended, or bytes were not captured)" \
+	rr a1.req a1.half.resp a2.req a2.resp
+check_out "a response and a request cut when their process ends: counted, with why" \
+"prompt tls:1:p1 -
+llm msg_01A error
+calls 1 prompts 1 other 0 unparsed 0 cut 2 br 0
+h1 cut 2: pid 1: a request left unfinished after 129 bytes of its body, when its process ended" \
+	rr -- a1.req a1.half.resp -exit a1.half.req
+$FEED -s 4096 a1.half.req none a1.req a1.resp a2.req a2.resp > reuse.out 2> reuse.err
+check_test "the same, fed 4096 bytes at a time" "$(jq -r .id reuse.out | tr '\n' ' ')$(head -1 reuse.err)" = \
+	"tls:1:p1 msg_01A msg_01B calls 2 prompts 1 other 0 unparsed 0 cut 1 br 0"
 done_testing

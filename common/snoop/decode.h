@@ -68,6 +68,9 @@ const struct snoop_counts *snoop_counts(const struct snoop *s);
 /* --tls: the HTTP/2 connections not read to their end (*bad) and why the
  * last was not (no header value in it), or NULL. */
 const char *snoop_tls_why(const struct snoop *s, uint64_t *bad);
+/* The same for HTTP/1.1 messages left unfinished (the summary's tls.cut
+ * holds them too). */
+const char *snoop_tls_why1(const struct snoop *s, uint64_t *cut);
 void snoop_free(struct snoop *s);
 
 /* DNS: call fn for each A or AAAA answer of a response message, with the

@@ -1162,6 +1162,12 @@ const char *snoop_tls_why(const struct snoop *s, uint64_t *bad)
 	return s->tls ? tls_why(s->tls) : NULL;
 }
 
+const char *snoop_tls_why1(const struct snoop *s, uint64_t *cut)
+{
+	*cut = s->tls ? tls_counts(s->tls)->h1_cut : 0;
+	return s->tls ? tls_why1(s->tls) : NULL;
+}
+
 void snoop_free(struct snoop *s)
 {
 	if (!s)

@@ -77,6 +77,7 @@ struct tls {
 	uint64_t seq;
 	char why[256];          /* the last HTTP/2 connection not read to its end */
 	struct tls_hooks hooks;
+	char why1[256];         /* the last HTTP/1.1 message left unfinished */
 };
 
 struct tls *tls_new(bool notext, void (*emit)(void *, const struct event *), void *arg)
@@ -139,18 +140,18 @@ static struct conn *conn_of(struct tls *t, uint32_t pid, uint64_t id)
 }
 
 static void complete(struct tls *t, struct conn *c, bool read);
+static void h1_end(struct tls *t, struct conn *c);
 static void h2_end_conn(struct tls *t, struct conn *c, bool whole);
 static void quiet(void *arg, const struct event *e) {}
 
 const char *tls_why(const struct tls *t) { return *t->why ? t->why : NULL; }
+const char *tls_why1(const struct tls *t) { return *t->why1 ? t->why1 : NULL; }
 
 void tls_exit(struct tls *t, uint32_t pid)
 {
 	for (size_t i = 0; i < t->nc; i++)
 		if (t->c[i].used && t->c[i].pid == pid) {
-			/* a response read to the connection's end ends with it */
-			if (t->c[i].in.state == H_EOF)
-				complete(t, &t->c[i], true);
+			h1_end(t, &t->c[i]);
 			h2_end_conn(t, &t->c[i], true);
 			conn_free(&t->c[i]);
 		}
@@ -1179,6 +1180,15 @@ void tls_gap(struct tls *t, uint32_t pid, uint64_t conn, bool read, uint64_t n)
 
 /* --- bytes in -------------------------------------------------------------------- */
 
+/* HTTP/1.1 framing lost on one direction (what follows is not read until
+ * a new message begins): counted, with why. */
+static void lost(struct tls *t, struct conn *c, bool read, const char *what)
+{
+	(read ? &c->in : &c->out)->state = H_LOST;
+	t->k.cut++, t->k.h1_cut++;
+	snprintf(t->why1, sizeof t->why1, "pid %u: %s", (unsigned)c->pid, what);
+}
+
 static void feed(struct tls *t, struct conn *c, bool read, const char *p, size_t n, int64_t ts)
 {
 	struct half *h = read ? &c->in : &c->out;
@@ -1199,10 +1209,9 @@ static void feed(struct tls *t, struct conn *c, bool read, const char *p, size_t
 					break;
 				}
 			if (!end) {
-				if (h->head.len > HEAD_MAX) {
-					h->state = H_LOST;   /* no HTTP/1 here: give up on it */
-					t->k.cut++;
-				}
+				if (h->head.len > HEAD_MAX)   /* no HTTP/1 here: give up on it */
+					lost(t, c, read, read ? "a response's head past 64 KiB"
+						: "a request's head past 64 KiB");
 				return;
 			}
 			size_t used = (size_t)(end - h->head.p);
@@ -1210,7 +1219,8 @@ static void feed(struct tls *t, struct conn *c, bool read, const char *p, size_t
 			take = n - rest;
 			h->head.len = used;
 			if (!parse_head(h, read)) {
-				h->state = H_LOST;
+				lost(t, c, read, read ? "a response that is not HTTP/1.x"
+					: "a request that is not HTTP/1.x");
 				return;
 			}
 			h->t1 = ts;
@@ -1235,7 +1245,7 @@ static void feed(struct tls *t, struct conn *c, bool read, const char *p, size_t
 			const char *nl = memchr(p, '\n', n);
 			size_t k = nl ? (size_t)(nl - p) + 1 : n;
 			if (h->line.len + k > 4096) {
-				h->state = H_LOST;
+				lost(t, c, read, "a chunk-size line past 4 KiB");
 				return;
 			}
 			sb_add(&h->line, p, k);
@@ -1262,7 +1272,7 @@ static void feed(struct tls *t, struct conn *c, bool read, const char *p, size_t
 					size = size * 16 + (uint64_t)v;
 				}
 				if (!i) {
-					h->state = H_LOST;
+					lost(t, c, read, "a chunk size that is not hex");
 					return;
 				}
 				h->left = size;
@@ -1287,6 +1297,91 @@ static void feed(struct tls *t, struct conn *c, bool read, const char *p, size_t
 	}
 }
 
+/* HTTP/1.x's first line at p: a request line (a method in capitals, a
+ * target, the version) written, a status line read. */
+static bool begins_message(const char *p, size_t n, bool read)
+{
+	if (read)
+		return n >= 12 && !memcmp(p, "HTTP/1.", 7) && p[7] >= '0' && p[7] <= '9' && p[8] == ' '
+			&& p[9] >= '1' && p[9] <= '5' && p[10] >= '0' && p[10] <= '9' && p[11] >= '0'
+			&& p[11] <= '9';
+	const char *nl = memchr(p, '\n', n < 8192 ? n : 8192);
+	if (!nl)
+		return false;
+	size_t i = 0, e = (size_t)(nl - p);
+	while (i < e && i < 16 && p[i] >= 'A' && p[i] <= 'Z')
+		i++;
+	if (!i || i >= e || p[i] != ' ')
+		return false;
+	const char *sp = memchr(p + i + 1, ' ', e - i - 1);
+	if (!sp || sp == p + i + 1)
+		return false;
+	size_t rest = (size_t)(nl - sp - 1);
+	return (rest == 8 || (rest == 9 && sp[9] == '\r')) && !memcmp(sp + 1, "HTTP/1.", 7)
+		&& sp[8] >= '0' && sp[8] <= '9';
+}
+
+/* A new HTTP/1.x message begins on a direction still inside one: the
+ * connection ended with the old one unfinished and a new one took its
+ * TLS object's address (curl retries a request on a fresh connection when
+ * the server closed the old one under it), or the old one's bytes were
+ * not all captured.  The old message ends here: a response read to the
+ * connection's end is whole; any other is counted with why, a response
+ * kept as the error it is (what came of it), and the new one is read.
+ * ended: the process ended instead.  The new message's first line must
+ * come in one write or read (clients write a head at once). */
+static void resync(struct tls *t, struct conn *c, bool read, bool ended)
+{
+	struct half *h = read ? &c->in : &c->out;
+	if (read && h->state == H_EOF) {
+		complete(t, c, true);
+		return;
+	}
+	if (h->state != H_LOST) {   /* a lost one is counted already */
+		t->k.cut++, t->k.h1_cut++;
+		snprintf(t->why1, sizeof t->why1, "pid %u: a %s left unfinished after %zu bytes of its "
+			"body, %s", (unsigned)c->pid, read ? "response" : "request", h->body.len, ended
+			? "when its process ended" : "a new one begun in its place (its connection ended, "
+			"or bytes were not captured)");
+	}
+	if (read && h->state != H_LOST && h->state != H_HEAD && c->nq) {
+		h->status = 0;   /* the call it answered: an error */
+		complete(t, c, true);
+	} else {
+		half_reset(h);
+	}
+}
+
+/* Model requests written and never answered: their connection ended
+ * first (the server closed it, the client gave up on the call).  Counted
+ * with why, and let go, so that the next response answers its own
+ * request. */
+static void unanswered(struct tls *t, struct conn *c)
+{
+	if (!c->nq)
+		return;
+	t->k.cut += (uint64_t)c->nq, t->k.h1_cut += (uint64_t)c->nq;
+	snprintf(t->why1, sizeof t->why1, "pid %u: %d model request%s never answered (the "
+		"connection ended first)", (unsigned)c->pid, c->nq, c->nq == 1 ? "" : "s");
+	for (int i = 0; i < c->nq; i++)
+		free(c->q[i].model), free(c->q[i].prompt);
+	c->nq = 0;
+}
+
+/* An HTTP/1.x connection ends: a response read to its end is whole;
+ * messages left unfinished and model requests never answered are
+ * counted. */
+static void h1_end(struct tls *t, struct conn *c)
+{
+	if (c->proto != P_H1)
+		return;
+	if (c->in.state != H_HEAD || c->in.head.len)
+		resync(t, c, true, true);
+	if (c->out.state != H_HEAD || c->out.head.len)
+		resync(t, c, false, true);
+	unanswered(t, c);
+}
+
 /* The client's first bytes on an HTTP/2 connection (RFC 9113, 3.4). */
 static const char preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 #define PREFACE_LEN (sizeof preface - 1)
@@ -1301,8 +1396,7 @@ void tls_data(struct tls *t, uint32_t pid, uint64_t conn, bool read, const void 
 	if (!read && c->proto != P_UNKNOWN && n >= PREFACE_LEN && !memcmp(p, preface, PREFACE_LEN)) {
 		/* a new connection where an old one ended (its TLS object's
 		 * memory used again): the old one ends here */
-		if (c->in.state == H_EOF)
-			complete(t, c, true);
+		h1_end(t, c);
 		h2_end_conn(t, c, true);
 		conn_free(c);
 		c = conn_of(t, pid, conn);
@@ -1329,6 +1423,16 @@ void tls_data(struct tls *t, uint32_t pid, uint64_t conn, bool read, const void 
 	}
 	if (c->proto == P_H2)
 		h2_in(t, c, read, p, n, ts);
-	else if (c->proto == P_H1)
+	else if (c->proto == P_H1) {
+		struct half *h = read ? &c->in : &c->out;
+		if ((h->state != H_HEAD || h->head.len) && begins_message(p, n, read))
+			resync(t, c, read, false);
+		/* a request while a model call's response has not begun: model
+		 * calls are POSTs, which clients do not pipeline (RFC 9112,
+		 * 9.3.2), so the connection that carried the call ended first */
+		else if (!read && c->nq && c->in.state == H_HEAD && !c->in.head.len
+			&& begins_message(p, n, false))
+			unanswered(t, c);
 		feed(t, c, read, p, n, ts);
+	}
 }

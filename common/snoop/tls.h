@@ -40,6 +40,8 @@ struct tls_counts {
 	uint64_t h2_reset;      /* streams reset, refused or left unfinished */
 	uint64_t h2_bad;        /* connections not read to their end: a frame
 	                         * or header block broken, or cut inside one */
+	uint64_t h1_cut;        /* HTTP/1.1 messages left unfinished (in cut too):
+	                         * a new one began where one was being read */
 };
 
 /* A tool call a response asked for, and what it was given (tls_hooks). */
@@ -90,5 +92,7 @@ const struct tls_counts *tls_counts(const struct tls *t);
 const char *tls_why(const struct tls *t);
 /* Tell h (copied) about tool calls and their results from now on. */
 void tls_set_hooks(struct tls *t, const struct tls_hooks *h);
+/* The same for the last HTTP/1.1 message left unfinished (h1_cut), or NULL. */
+const char *tls_why1(const struct tls *t);
 void tls_free(struct tls *t);
 #endif

@@ -8,7 +8,8 @@
  * the next file is a request again.  "-gap": 4096 bytes of the next
  * file's direction were lost.
  * A connection that spoke HTTP/2 adds a line of its counts, and why it
- * could not be read to its end when it could not. */
+ * could not be read to its end when it could not; HTTP/1.1 messages not
+ * read to their end, a line of their count and why the last was not. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,10 @@ int main(int argc, char **argv)
 		(unsigned long long)k->calls, (unsigned long long)k->prompts,
 		(unsigned long long)k->other, (unsigned long long)k->unparsed,
 		(unsigned long long)k->cut, (unsigned long long)k->br);
+	/* HTTP/1.1 messages not read to their end, and why the last */
+	if (k->h1_cut)
+		fprintf(stderr, "h1 cut %llu%s%s\n", (unsigned long long)k->h1_cut,
+			tls_why1(t) ? ": " : "", tls_why1(t) ? tls_why1(t) : "");
 	/* HTTP/2, when the connection spoke it */
 	if (k->h2)
 		fprintf(stderr, "h2 %llu streams %llu reset %llu bad %llu%s%s\n",
