@@ -16,7 +16,7 @@
 [ -x "$AP_BUILD/bin/agent-snoop" ] || skip_all "agent-snoop not built (needs clang, bpftool, libbpf-dev, BTF)"
 [ "$(id -u)" = 0 ] || skip_all "agent-snoop needs root"
 for c in jq python3 openssl curl; do have $c || skip_all "$c not installed"; done
-plan 26
+plan 30
 unset SUDO_UID SUDO_GID DOAS_USER PKEXEC_UID
 F=$TESTS/fixtures/tls
 python3 "$F/gen.py" . || { echo "Bail out! gen.py failed"; exit 1; }
@@ -105,6 +105,36 @@ JS
 else
 	skip "node not installed"; skip "node not installed"
 fi
+
+# curl reconnecting: a second server closes each connection in place of
+# answering its second request, and curl sends that request again on a new
+# connection (whose TLS object may take the old one's address): four
+# calls, three of them sent twice; each is read once, in order, and each
+# request never answered is counted with why, on stderr and in tls.cut
+CLOSE=2 python3 "$F/server.py" portc cert.pem key.pem a1 a2 > serverc.log 2>&1 &
+srvc=$!
+trap 'kill $srv $srvc 2>/dev/null; rm -rf "$TMP"' EXIT INT TERM
+i=0; while [ ! -s portc ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+UC=https://127.0.0.1:$(cat portc)/v1/messages
+cat > reconnect.sh <<SH
+curl -s --http1.1 -k -H '$key' --data-binary @a1.body $UC -o /dev/null --next \
+	-s --http1.1 -k -H '$key' --data-binary @a2.body $UC -o /dev/null --next \
+	-s --http1.1 -k -H '$key' --data-binary @a1.body $UC -o /dev/null --next \
+	-s --http1.1 -k -H '$key' --data-binary @a2.body $UC -o /dev/null
+SH
+agent-snoop --as-root --tls -o reconnect.ndjson -- sh reconnect.sh > /dev/null 2> reconnect.err
+check_test "reconnect: curl's four calls all answered" $? = 0
+check_out "reconnect: every call read once, in order" \
+"msg_01A claude-sonnet-4-5-20250929 ok 12/20000/3000/87/0 Bash
+msg_01B claude-sonnet-4-5-20250929 ok 40/23000/0/15/0 
+msg_01A claude-sonnet-4-5-20250929 ok 12/20000/3000/87/0 Bash
+msg_01B claude-sonnet-4-5-20250929 ok 40/23000/0/15/0 " jq -r "$q" reconnect.ndjson
+check_grep "reconnect: the three requests never answered in tls.cut" \
+	'"tls":{"calls":4,"prompts":1,"other":0,"unparsed":0,"cut":3,' reconnect.ndjson
+check_grep "reconnect: ... and on stderr, with why" \
+	'^agent-snoop: --tls: 3 HTTP/1.1 messages not read to the end (in the summary.s tls.cut); the last: pid [0-9]*: 1 model request never answered (the connection ended first)$' reconnect.err
+kill $srvc 2>/dev/null
+trap 'kill $srv 2>/dev/null; rm -rf "$TMP"' EXIT INT TERM
 
 # a program whose TLS is its own and stripped of symbols (Go's crypto/tls
 # here; Bun's BoringSSL and rustls alike): named, never silently missed
