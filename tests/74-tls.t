@@ -162,31 +162,30 @@ check_nogrep "HTTP/2: no key, token or cookie in any record or message (the late
 head -c 400 a1.req > a1.half.req
 head -c 700 a1.resp > a1.half.resp
 : > none
-rr() { $FEED "$@" > rr.out 2> rr.err; jq -r '[.kind, .id, .status // "-"] | join(" ")' rr.out; cat rr.err; }
+rr() { $FEED "$@" > rr.out 2> rr.err; jq -r '[.kind, .id, .status // "-", .prompt // empty] | join(" ")' rr.out; cat rr.err; }
 check_out "a request cut by its connection's end, sent again on a new one at the same address: read once" \
 "prompt tls:1:p1 -
-llm msg_01A ok
-llm msg_01B ok
+llm msg_01A ok tls:1:p1
+llm msg_01B ok tls:1:p1
 calls 2 prompts 1 other 0 unparsed 0 cut 1 br 0
 h1 cut 1: pid 1: a request left unfinished after 129 bytes of its body, a new one begun in its place (its connection ended, or bytes were not captured)" \
 	rr a1.half.req none a1.req a1.resp a2.req a2.resp
-check_out "a request sent whole and never answered, sent again: the answer goes to the request it answers" \
+check_out "a request never answered, another on a new connection: its answer under its own request's prompt" \
 "prompt tls:1:p1 -
-llm msg_01A ok
-llm msg_01B ok
-calls 2 prompts 1 other 0 unparsed 0 cut 1 br 0
+llm msg_01A ok tls:1:p1
+calls 1 prompts 1 other 0 unparsed 0 cut 1 br 0
 h1 cut 1: pid 1: 1 model request never answered (the connection ended first)" \
-	rr a1.req none a1.req a1.resp a2.req a2.resp
+	rr a2.req none a1.req a1.resp
 check_out "a response cut by its connection's end: its call an error, the next connection's read" \
 "prompt tls:1:p1 -
-llm msg_01A error
-llm msg_01B ok
+llm msg_01A error tls:1:p1
+llm msg_01B ok tls:1:p1
 calls 2 prompts 1 other 0 unparsed 0 cut 1 br 0
 h1 cut 1: pid 1: a response left unfinished after 491 bytes of its body, a new one begun in its place (its connection ended, or bytes were not captured)" \
 	rr a1.req a1.half.resp a2.req a2.resp
 check_out "a response and a request cut when their process ends: counted, with why" \
 "prompt tls:1:p1 -
-llm msg_01A error
+llm msg_01A error tls:1:p1
 calls 1 prompts 1 other 0 unparsed 0 cut 2 br 0
 h1 cut 2: pid 1: a request left unfinished after 129 bytes of its body, when its process ended" \
 	rr -- a1.req a1.half.resp -exit a1.half.req
