@@ -53,6 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	const struct tls_counts *k = tls_counts(t);
 	if (k->h2_bad && !tls_why(t))
 		abort();   /* a connection not read to its end always says why */
+	if (k->h1_cut && (!tls_why1(t) || k->cut < k->h1_cut))
+		abort();   /* so does an HTTP/1.1 message, and it is in cut */
 	tls_free(t);
 	sb_free(&o);
 	return 0;
