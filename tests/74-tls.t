@@ -166,6 +166,7 @@ rr() { $FEED "$@" > rr.out 2> rr.err; jq -r '[.kind, .id, .status // "-", .promp
 check_out "a request cut by its connection's end, sent again on a new one at the same address: read once" \
 "prompt tls:1:p1 -
 llm msg_01A ok tls:1:p1
+tool toolu_01X - tls:1:p1
 llm msg_01B ok tls:1:p1
 calls 2 prompts 1 other 0 unparsed 0 cut 1 br 0
 h1 cut 1: pid 1: a request left unfinished after 129 bytes of its body, a new one begun in its place (its connection ended, or bytes were not captured)" \
@@ -173,6 +174,7 @@ h1 cut 1: pid 1: a request left unfinished after 129 bytes of its body, a new on
 check_out "a request never answered, another on a new connection: its answer under its own request's prompt" \
 "prompt tls:1:p1 -
 llm msg_01A ok tls:1:p1
+tool toolu_01X - tls:1:p1
 calls 1 prompts 1 other 0 unparsed 0 cut 1 br 0
 h1 cut 1: pid 1: 1 model request never answered (the connection ended first)" \
 	rr a2.req none a1.req a1.resp
@@ -191,5 +193,5 @@ h1 cut 2: pid 1: a request left unfinished after 129 bytes of its body, when its
 	rr -- a1.req a1.half.resp -exit a1.half.req
 $FEED -s 4096 a1.half.req none a1.req a1.resp a2.req a2.resp > reuse.out 2> reuse.err
 check_test "the same, fed 4096 bytes at a time" "$(jq -r .id reuse.out | tr '\n' ' ')$(head -1 reuse.err)" = \
-	"tls:1:p1 msg_01A msg_01B calls 2 prompts 1 other 0 unparsed 0 cut 1 br 0"
+	"tls:1:p1 msg_01A toolu_01X msg_01B calls 2 prompts 1 other 0 unparsed 0 cut 1 br 0"
 done_testing
