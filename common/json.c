@@ -57,16 +57,6 @@ static inline const char *skipws(const char *p, const char *e)
 	return p;
 }
 
-static inline int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* p at the opening quote; returns the position after the closing one. */
 static const char *scan_string(struct jdoc *d, const char *p, const char *e, uint32_t *ix)
 {
@@ -84,8 +74,8 @@ static const char *scan_string(struct jdoc *d, const char *p, const char *e, uin
 			if (++q >= e)
 				return NULL;
 			if (*q == 'u') {
-				if (e - q < 5 || hexval(q[1]) < 0 || hexval(q[2]) < 0 || hexval(q[3]) < 0 ||
-				    hexval(q[4]) < 0)
+				if (e - q < 5 || jhexval(q[1]) < 0 || jhexval(q[2]) < 0 || jhexval(q[3]) < 0 ||
+				    jhexval(q[4]) < 0)
 					return NULL;
 				if (q[1] == '0' && q[2] == '0' && q[3] == '0' && q[4] == '0')
 					flags |= JF_NUL;
@@ -336,11 +326,6 @@ static void put_utf8(struct sbuf *b, uint32_t cp)
 	}
 }
 
-static uint32_t hex4(const char *p)
-{
-	return (uint32_t)(hexval(p[0]) << 12 | hexval(p[1]) << 8 | hexval(p[2]) << 4 | hexval(p[3]));
-}
-
 /* U+0000 (\u0000, or a raw NUL byte) is read as U+FFFD: every reader
  * treats strings as NUL-terminated sooner or later, and a name cut at a
  * NUL ("Read\u0000x" read as "Read") is another name, or, where lists are
@@ -388,11 +373,11 @@ bool jstr(const struct jnode *n, struct sbuf *b)
 		case 'r': sb_addc(b, '\r'); break;
 		case 't': sb_addc(b, '\t'); break;
 		case 'u': {
-			uint32_t cp = hex4(p);
+			uint32_t cp = jhex4(p);
 			p += 4;
 			if (cp >= 0xD800 && cp < 0xDC00) {
 				if (e - p >= 6 && p[0] == '\\' && p[1] == 'u') {
-					uint32_t lo = hex4(p + 2);
+					uint32_t lo = jhex4(p + 2);
 					if (lo >= 0xDC00 && lo < 0xE000) {
 						cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
 						p += 6;

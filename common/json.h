@@ -120,6 +120,21 @@ size_t jraw(const struct jdoc *d, const struct jnode *n, const char **p);
 #define JSCAN_ONES 0x0101010101010101ULL
 #define JSCAN_HIGHS 0x8080808080808080ULL
 
+/* A hex digit's value, -1 for any other character (\uXXXX escapes). */
+static inline int jhexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* The four hex digits at p (checked before) as a code unit. */
+static inline uint32_t jhex4(const char *p)
+{
+	return (uint32_t)(jhexval(p[0]) << 12 | jhexval(p[1]) << 8 | jhexval(p[2]) << 4 | jhexval(p[3]));
+}
+
 /* The first byte in [p, e) that a string scan must look at: a quote, a
  * backslash, a control byte (< 0x20) or a byte >= 0x80; e when none. */
 static inline const char *jscan_stop(const char *p, const char *e)

@@ -75,14 +75,6 @@ static inline void note(uint8_t op, uint16_t off, uint16_t noff, const char *s, 
 	F.p[F.n++] = (struct pend){(uint32_t)(s - F.line), (uint32_t)len, off, noff, op, esc};
 }
 
-static inline int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* p just after a string's opening quote: its closing quote, or NULL when
  * the string is one to leave to jparse (a NUL, \u0000, a surrogate
  * escape, invalid UTF-8, a bad escape, no end). */
@@ -103,7 +95,7 @@ static const char *str_end(const char *p, const char *e, bool *esc)
 					return NULL;
 				int cp = 0;
 				for (int i = 2; i < 6; i++) {
-					int h = hexval(p[i]);
+					int h = jhexval(p[i]);
 					if (h < 0)
 						return NULL;
 					cp = cp << 4 | h;
@@ -153,8 +145,7 @@ static size_t unescape(char *s, size_t n)
 		case 'r': *w++ = '\r'; break;
 		case 't': *w++ = '\t'; break;
 		case 'u': {
-			unsigned cp = (unsigned)(hexval(p[0]) << 12 | hexval(p[1]) << 8 |
-				hexval(p[2]) << 4 | hexval(p[3]));
+			unsigned cp = jhex4(p);
 			p += 4;
 			if (cp < 0x80) {
 				*w++ = (char)cp;
