@@ -87,6 +87,7 @@ static const char *result(struct jdoc *d, const struct jnode *b, const char **st
 
 /* The ledger events by the message they name. */
 struct ledger {
+	struct jdoc *d;                 /* the document they are in */
 	const struct jnode **ev;        /* events */
 	int64_t *to;                    /* their toMessageId (EV_NONE: none) */
 	bool *used;
@@ -96,6 +97,7 @@ struct ledger {
 static void ledger_read(struct jdoc *d, const struct jnode *events, struct ledger *l)
 {
 	memset(l, 0, sizeof *l);
+	l->d = d;
 	if (!events || events->type != J_ARR || !events->len)
 		return;
 	l->ev = xcalloc(events->len, sizeof *l->ev);
@@ -145,13 +147,13 @@ static void assistant(struct turns *t, struct jdoc *d, const struct jnode *m, st
 	for (size_t i = 0; n != EV_NONE && i < l->n; i++)
 		if (l->to[i] == n && !l->used[i]) {
 			l->used[i] = true;
-			ledger_tokens(d, l->ev[i], &k);
+			ledger_tokens(l->d, l->ev[i], &k);
 			k.cache_write = count(d, u, "cacheCreationInputTokens");
 			k.cache_read = count(d, u, "cacheReadInputTokens");
 			if (!model)
-				model = js(d, jget(d, l->ev[i], "model"));
+				model = js(l->d, jget(l->d, l->ev[i], "model"));
 			if (ts == TS_NONE)
-				ts = ts_of(d, jget(d, l->ev[i], "timestamp"));
+				ts = ts_of(l->d, jget(l->d, l->ev[i], "timestamp"));
 			has = true;
 			break;
 		}
@@ -169,18 +171,304 @@ static void assistant(struct turns *t, struct jdoc *d, const struct jnode *m, st
 	turns_assistant(t, d, jget(d, m, "content"), id, ts, model, has ? &k : NULL, NULL);
 }
 
+/* The thread's text in one piece.  A regular file read from its start
+ * is mapped (m, through a second descriptor), not copied: a thread is
+ * one document, often megabytes, and reading it into the heap cost
+ * more than parsing it (the copy and the faults of a buffer as large as
+ * the file).  The mapping is taken only when it holds the very bytes the
+ * reader has already seen, and not when the file ends on a page's end
+ * (the byte after the text must be readable); else, as for a pipe, the
+ * text is read whole with lr_slurp, which also says when it is too
+ * large.  0, or -1 when there is no text. */
+static int doc_text(struct lreader *r, struct lreader *m, const char **p, size_t *n)
+{
+	struct stat st;
+	off_t at;
+	int fd;
+	long pg = sysconf(_SC_PAGESIZE);
+	m->map = NULL;
+	if (r->fd > 0 && !r->map && !r->beg && r->end == r->bytes && !r->eof &&
+	    !fstat(r->fd, &st) && S_ISREG(st.st_mode) && (uint64_t)st.st_size > r->bytes &&
+	    (uint64_t)st.st_size <= DOC_MAX && pg > 0 && st.st_size % pg &&
+	    (at = lseek(r->fd, 0, SEEK_CUR)) >= 0 && (uint64_t)at == r->bytes &&
+	    (fd = dup(r->fd)) >= 0) {
+		/* the two descriptors share one offset: the mapping is of
+		 * the file from its start, and the offset is put back */
+		lr_fdopen(m, fd, r->name);
+		if (lseek(fd, 0, SEEK_SET) == 0 && lr_map(m) && m->msize == (size_t)st.st_size &&
+		    !memcmp(m->map, r->buf, r->end)) {
+			lseek(r->fd, at, SEEK_SET);
+			*p = m->map;
+			*n = m->msize;
+			return 0;
+		}
+		lr_close(m);
+		m->map = NULL;
+		lseek(r->fd, at, SEEK_SET);
+	}
+	char *s;
+	if (lr_slurp(r, DOC_MAX, &s, n) < 0)
+		return -1;
+	*p = s;
+	return 0;
+}
+
+/* The thread's session: its id, start, directory and client version. */
+static void thread_head(struct turns *t, struct jdoc *d, const struct jnode *o)
+{
+	const char *id = js(d, jget(d, o, "id"));
+	if (id && *id)
+		sb_adds(&t->session, id);
+	t->ts0 = ts_of(d, jget(d, o, "created"));
+	char *cwd = uri_path(js(d, jgetv(d, o, "env", "initial", "trees", NULL) ?
+		jget(d, jfirst(d, jgetv(d, o, "env", "initial", "trees", NULL)), "uri") : NULL));
+	if (cwd)
+		sb_adds(&t->cwd, cwd);
+	free(cwd);
+	const char *v = js(d, jgetv(d, o, "env", "initial", "platform", "clientVersion", NULL));
+	if (v)
+		sb_adds(&t->version, v);
+	turns_session(t, TS_NONE);
+}
+
+static void message(struct turns *t, struct jdoc *d, const struct jnode *m, struct ledger *l,
+	const char *thread)
+{
+	if (m->type != J_OBJ) {
+		lr_warn(t->r, "msgobj", "a message that is not a JSON object; skipped");
+		return;
+	}
+	const struct jnode *role = jget(d, m, "role");
+	if (jeq(role, "assistant")) {
+		assistant(t, d, m, l, thread);
+	} else if (jeq(role, "user")) {
+		int64_t mid = jint(jget(d, m, "messageId"), EV_NONE);
+		char idb[64];
+		if (mid != EV_NONE)
+			snprintf(idb, sizeof idb, "%.40s:%lld", thread, (long long)mid);
+		turns_user(t, d, jget(d, m, "content"), mid != EV_NONE ? idb : NULL,
+			ts_of(d, jgetv(d, m, "meta", "sentAt", NULL)), result, NULL);
+	} else if (!jeq(role, "info")) {
+		lr_note(t->r, "role", "a message role not known; skipped");
+	}
+}
+
+/* The ledger's calls no message of the thread stands for: no place in
+ * its order, so no duration. */
+static void ledger_rest(struct turns *t, struct ledger *l, const char *thread)
+{
+	struct jdoc *d = l->d;
+	t->no_duration = true;
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->used[i])
+			continue;
+		struct tokens k;
+		char idb[128];
+		const char *eid = js(d, jget(d, l->ev[i], "id"));
+		snprintf(idb, sizeof idb, "%.40s:ledger:%.60s", thread, eid ? eid : "");
+		if (!eid)
+			snprintf(idb, sizeof idb, "%.40s:ledger:%zu", thread, i);
+		ledger_tokens(d, l->ev[i], &k);
+		turns_call(t, idb, ts_of(d, jget(d, l->ev[i], "timestamp")),
+			js(d, jget(d, l->ev[i], "model")), &k, NULL, NULL, 0, NULL, 0);
+	}
+}
+
+/* --- a thread a message at a time ------------------------------------------
+ * Parsed whole, a thread of megabytes became a node array as large as
+ * its text, written once and read again out of cache.  So the thread is
+ * cut where its text says: the document without its messages (their
+ * array left empty: the "skeleton", with the id, env and ledger) is
+ * parsed, then each message alone.  Before any record is written every
+ * piece is parsed once to see that the whole is JSON, so that a thread
+ * that is not still gives the one diagnostic and no records.  The cut
+ * is taken only where it cannot differ from the whole parse: an object
+ * whose top-level keys have no escapes, one "messages" member that is
+ * an array, separators of blanks and commas only, messages nested less
+ * deeply than the parser's limit less the two levels above them.  Any
+ * other text, and any piece that does not parse, goes to the whole
+ * parse, which says what is wrong as before. */
+
+static inline const char *blanks(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/* The end of the value at p: just after its closing bracket or quote,
+ * or the ',' ']' or '}' that ends any other; NULL when e comes first.
+ * Brackets are counted, not matched (a mismatch fails its parse);
+ * *depth is the deepest nesting. */
+static const char *value_end(const char *p, const char *e, int *depth)
+{
+	int d = 0, md = 0;
+	while (p < e) {
+		char c = *p;
+		if (c == '"') {
+			p = jscan_str_end(p + 1, e);
+			if (p >= e)
+				return NULL;
+			p++;
+			if (!d)
+				break;
+			continue;
+		}
+		if (c == '[' || c == '{') {
+			if (++d > md)
+				md = d;
+		} else if (c == ']' || c == '}') {
+			if (!d)
+				break;
+			if (!--d) {
+				p++;
+				break;
+			}
+		} else if (c == ',' && !d) {
+			break;
+		}
+		p++;
+	}
+	if (p >= e && d)
+		return NULL;
+	*depth = md;
+	return p;
+}
+
+/* Where the messages are in text s[0..n): the messages array's '[' and
+ * ']', each message's text [m[2i], m[2i+1]) as offsets (one scan of the
+ * text; the offsets are all that grows with the thread, 8 bytes a
+ * message). */
+struct cut {
+	const char *open, *close;
+	uint32_t *m;
+	size_t n, cap;
+};
+
+/* The messages of the array whose '[' is at p, up to its ']'. */
+static const char *cut_messages(const char *s, const char *p, const char *e, struct cut *c)
+{
+	int depth;
+	p = blanks(p + 1, e);
+	if (p < e && *p == ']')
+		return p;
+	for (;;) {
+		const char *v = value_end(p, e, &depth);
+		if (!v || v == p || depth > JSON_MAXDEPTH - 8)
+			return NULL;
+		if (c->n == c->cap) {
+			c->cap = c->cap ? c->cap * 2 : 256;
+			c->m = xrealloc(c->m, c->cap * 2 * sizeof *c->m);
+		}
+		c->m[2 * c->n] = (uint32_t)(p - s);
+		c->m[2 * c->n++ + 1] = (uint32_t)(v - s);
+		p = blanks(v, e);
+		if (p < e && *p == ']')
+			return p;
+		if (p >= e || *p != ',')
+			return NULL;
+		p = blanks(p + 1, e);
+	}
+}
+
+static bool cut_thread(const char *s, size_t n, struct cut *c)
+{
+	const char *e = s + n, *p = blanks(s, e);
+	int depth;
+	if (p >= e || *p != '{')
+		return false;
+	p = blanks(p + 1, e);
+	for (;;) {
+		if (p >= e || *p != '"')
+			return false;
+		const char *k = p + 1, *ke = jscan_str_end(k, e);
+		if (ke >= e || memchr(k, '\\', (size_t)(ke - k)))
+			return false;
+		bool msgs = ke - k == 8 && !memcmp(k, "messages", 8);
+		p = blanks(ke + 1, e);
+		if (p >= e || *p != ':')
+			return false;
+		p = blanks(p + 1, e);
+		const char *v;
+		if (msgs) {
+			if (c->open || p >= e || *p != '[' || !(v = cut_messages(s, p, e, c)))
+				return false;
+			c->open = p;
+			c->close = v++;
+		} else if (!(v = value_end(p, e, &depth)) || v == p) {
+			return false;
+		}
+		p = blanks(v, e);
+		if (p < e && *p == ',') {
+			p = blanks(p + 1, e);
+			continue;
+		}
+		if (p < e && *p == '}')
+			return c->open != NULL;
+		return false;
+	}
+}
+
+/* The thread read message by message; false (nothing written) when it
+ * must be parsed whole. */
+static bool run_cut(struct turns *t, const char *s, size_t n)
+{
+	struct cut c = {0};
+	struct jdoc md = {0}, d = {0};
+	char *sk = NULL;
+	const struct jnode *o;
+	bool ok = n < UINT32_MAX && cut_thread(s, n, &c);
+	/* every message parses alone */
+	for (size_t i = 0; ok && i < c.n; i++)
+		ok = jparse(&md, s + c.m[2 * i], c.m[2 * i + 1] - c.m[2 * i]) == 0;
+	/* and so does the rest */
+	if (ok) {
+		size_t hn = (size_t)(c.open + 1 - s), tn = n - (size_t)(c.close - s);
+		sk = xmalloc(hn + tn + 1);
+		memcpy(sk, s, hn);
+		memcpy(sk + hn, c.close, tn);
+		sk[hn + tn] = 0;
+		ok = jparse(&d, sk, hn + tn) == 0 && (o = jroot(&d)) && o->type == J_OBJ &&
+			jget(&d, o, "messages") && jget(&d, o, "messages")->type == J_ARR;
+	}
+	if (ok) {
+		thread_head(t, &d, o);
+		struct ledger l;
+		ledger_read(&d, jgetv(&d, o, "usageLedger", "events", NULL), &l);
+		const char *thread = t->session.p;
+		for (size_t i = 0; i < c.n; i++)
+			if (jparse(&md, s + c.m[2 * i], c.m[2 * i + 1] - c.m[2 * i]) == 0)
+				message(t, &md, jroot(&md), &l, thread);
+		ledger_rest(t, &l, thread);
+		ledger_free(&l);
+	}
+	jdoc_free(&d);
+	jdoc_free(&md);
+	free(sk);
+	free(c.m);
+	return ok;
+}
+
 static void run_doc(struct turns *t, struct lreader *r)
 {
-	char *p;
+	const char *p;
 	size_t n;
-	if (lr_slurp(r, DOC_MAX, &p, &n) < 0)
+	struct lreader mr;
+	if (doc_text(r, &mr, &p, &n) < 0)
 		return;
+	if (run_cut(t, p, n)) {
+		if (mr.map)
+			lr_close(&mr);
+		return;
+	}
 	struct jdoc d = {0};
 	const struct jnode *o, *msgs;
 	if (jparse(&d, p, n) < 0) {
 		diag_at(r->name, 0, "not JSON: %s (a thread being rewritten?)", d.err);
 		diag_errors++;
 		jdoc_free(&d);
+		if (mr.map)
+			lr_close(&mr);
 		return;
 	}
 	o = jroot(&d);
@@ -189,61 +477,21 @@ static void run_doc(struct turns *t, struct lreader *r)
 		diag_at(r->name, 0, "a JSON document but not an Amp thread (no messages)");
 		diag_errors++;
 		jdoc_free(&d);
+		if (mr.map)
+			lr_close(&mr);
 		return;
 	}
-	const char *id = js(&d, jget(&d, o, "id"));
-	if (id && *id)
-		sb_adds(&t->session, id);
-	t->ts0 = ts_of(&d, jget(&d, o, "created"));
-	char *cwd = uri_path(js(&d, jgetv(&d, o, "env", "initial", "trees", NULL) ?
-		jget(&d, jfirst(&d, jgetv(&d, o, "env", "initial", "trees", NULL)), "uri") : NULL));
-	if (cwd)
-		sb_adds(&t->cwd, cwd);
-	free(cwd);
-	const char *v = js(&d, jgetv(&d, o, "env", "initial", "platform", "clientVersion", NULL));
-	if (v)
-		sb_adds(&t->version, v);
-	turns_session(t, TS_NONE);
+	thread_head(t, &d, o);
 	struct ledger l;
 	ledger_read(&d, jgetv(&d, o, "usageLedger", "events", NULL), &l);
 	const char *thread = t->session.p;
-	JFOR(&d, msgs, m) {
-		if (m->type != J_OBJ) {
-			lr_warn(r, "msgobj", "a message that is not a JSON object; skipped");
-			continue;
-		}
-		const struct jnode *role = jget(&d, m, "role");
-		if (jeq(role, "assistant")) {
-			assistant(t, &d, m, &l, thread);
-		} else if (jeq(role, "user")) {
-			int64_t mid = jint(jget(&d, m, "messageId"), EV_NONE);
-			char idb[64];
-			if (mid != EV_NONE)
-				snprintf(idb, sizeof idb, "%.40s:%lld", thread, (long long)mid);
-			turns_user(t, &d, jget(&d, m, "content"), mid != EV_NONE ? idb : NULL,
-				ts_of(&d, jgetv(&d, m, "meta", "sentAt", NULL)), result, NULL);
-		} else if (!jeq(role, "info")) {
-			lr_note(r, "role", "a message role not known; skipped");
-		}
-	}
-	/* the ledger's calls no message of the thread stands for: no
-	 * place in its order, so no duration */
-	t->no_duration = true;
-	for (size_t i = 0; i < l.n; i++) {
-		if (l.used[i])
-			continue;
-		struct tokens k;
-		char idb[128];
-		const char *eid = js(&d, jget(&d, l.ev[i], "id"));
-		snprintf(idb, sizeof idb, "%.40s:ledger:%.60s", thread, eid ? eid : "");
-		if (!eid)
-			snprintf(idb, sizeof idb, "%.40s:ledger:%zu", thread, i);
-		ledger_tokens(&d, l.ev[i], &k);
-		turns_call(t, idb, ts_of(&d, jget(&d, l.ev[i], "timestamp")),
-			js(&d, jget(&d, l.ev[i], "model")), &k, NULL, NULL, 0, NULL, 0);
-	}
+	JFOR(&d, msgs, m)
+		message(t, &d, m, &l, thread);
+	ledger_rest(t, &l, thread);
 	ledger_free(&l);
 	jdoc_free(&d);
+	if (mr.map)
+		lr_close(&mr);
 }
 
 static void run(struct ev_ctx *c, struct lreader *r, const char *path)
