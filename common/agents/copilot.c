@@ -132,9 +132,26 @@ static int sniff(const struct agent_head *h)
 
 /* --- the scan before: runs and their shutdowns ---------------------------- */
 
+/* Does p[0..n) hold lit (two bytes or more)?  Sixteen places a step are
+ * tried at once: those where lit's first and last bytes both are, each
+ * then compared whole; the rest, less than a step, with memmem.  (glibc's
+ * memmem took a tenth of the time on a whole history.) */
 static bool line_has(const char *p, size_t n, const char *lit)
 {
-	return memmem(p, n, lit, strlen(lit)) != NULL;
+	size_t k = strlen(lit), i = 0;
+#ifdef JSCAN_SSE2
+	const __m128i first = _mm_set1_epi8(lit[0]), last = _mm_set1_epi8(lit[k - 1]);
+	for (; n >= k - 1 + 16 && i <= n - (k - 1) - 16; i += 16) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + i + k - 1));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first),
+			_mm_cmpeq_epi8(b, last)));
+		for (; m; m &= m - 1)
+			if (!memcmp(p + i + (unsigned)__builtin_ctz(m) + 1, lit + 1, k - 2))
+				return true;
+	}
+#endif
+	return memmem(p + i, n - i, lit, k) != NULL;
 }
 
 static void scan_runs(struct cop *g)
@@ -155,10 +172,13 @@ static void scan_runs(struct cop *g)
 	g->has_shutdown = xcalloc(MAXRUNS, sizeof *g->has_shutdown);
 	g->run_model = xcalloc(MAXRUNS, sizeof *g->run_model);
 	while (lr_next(&s, &line, &len)) {
-		bool res = line_has(line, len, "\"session.resume\"");
-		bool shut = !res && line_has(line, len, "\"session.shutdown\"");
+		/* one search for what the three session types share: most
+		 * lines have none of them */
+		bool ses = line_has(line, len, "\"session.");
+		bool res = ses && line_has(line, len, "\"session.resume\"");
+		bool shut = ses && !res && line_has(line, len, "\"session.shutdown\"");
 		bool mod = !res && !shut && !g->run_model[run] &&
-			(line_has(line, len, "\"session.model_change\"") ||
+			((ses && line_has(line, len, "\"session.model_change\"")) ||
 			line_has(line, len, "\"tool.execution_complete\""));
 		if (!res && !shut && !mod)
 			continue;
