@@ -9,7 +9,7 @@
 have jq || skip_all "jq not installed"
 F=$TESTS/fixtures
 A2=T-0a1b2c3d-0000-4000-8000-00000000a002.json
-plan 17
+plan 18
 
 # over 1 MiB (past the first read): mapped; a padding member changes no record
 mkdir cut whole page
@@ -80,4 +80,28 @@ printf '{"id":"T-na","messages":{"role":"user"}}' > na.json
 agent-events na.json > na.out 2> na.err; st=$?
 check_test "amp: messages not an array (exit 1)" "$st:$(cat na.err)" = \
 	"1:agent-events: na.json: a JSON document but not an Amp thread (no messages)"
+# the ledger found by message id: in any order, the first unused event for
+# each message of that id, one event per message; the rest calls of their own
+cat > led.json <<'EOF2'
+{"id":"T-led","created":1765000000000,"messages":[
+{"role":"user","messageId":1,"content":"go","meta":{"sentAt":1765000001000}},
+{"role":"assistant","messageId":5,"content":[{"type":"text","text":"a"}],"usage":{"model":"m1","inputTokens":1,"outputTokens":1,"cacheCreationInputTokens":10,"cacheReadInputTokens":20}},
+{"role":"assistant","messageId":3,"content":[{"type":"text","text":"b"}],"usage":{"model":"m1","inputTokens":2,"outputTokens":2,"cacheCreationInputTokens":30,"cacheReadInputTokens":40}},
+{"role":"assistant","messageId":5,"content":[{"type":"text","text":"c"}],"usage":{"model":"m1","inputTokens":3,"outputTokens":3,"cacheCreationInputTokens":50,"cacheReadInputTokens":60}},
+{"role":"assistant","messageId":7,"content":[{"type":"text","text":"d"}],"usage":{"model":"m1","inputTokens":4,"outputTokens":4,"cacheCreationInputTokens":70,"cacheReadInputTokens":80}},
+{"role":"assistant","messageId":5,"content":[{"type":"text","text":"e"}],"usage":{"model":"m1","inputTokens":5,"outputTokens":5}}
+],"usageLedger":{"events":[
+{"id":"ev-a","model":"m2","tokens":{"input":100,"output":101},"toMessageId":5},
+{"id":"ev-b","model":"m2","tokens":{"input":200,"output":201},"toMessageId":3},
+7,
+{"id":"ev-c","model":"m2","tokens":{"input":300,"output":301},"toMessageId":5},
+{"id":"ev-d","model":"m2","tokens":{"input":400,"output":401},"toMessageId":9},
+{"id":"ev-e","model":"m2","tokens":{"input":500,"output":501}},
+{"model":"m2","tokens":{"input":600,"output":601},"toMessageId":-2}
+]}}
+EOF2
+check_out "amp: ledger events matched to messages by id, in order, once each" \
+	"$(printf '%s\n' ':5 m1 100 10 101' ':3 m1 200 30 201' ':5 m1 300 50 301' ':7 m1 4 70 4' \
+	':5 m1 5 0 5' ':ledger:ev-d m2 400 0 401' ':ledger:ev-e m2 500 0 501' ':ledger:5 m2 600 0 601')" \
+	sh -c 'agent-events led.json | jq -r "select(.kind==\"llm\") | \"\(.id | sub(\"^T-[^:]*\"; \"\")) \(.model) \(.tokens.input) \(.tokens.cache_write) \(.tokens.output)\""'
 done_testing

@@ -91,8 +91,15 @@ struct ledger {
 	const struct jnode **ev;        /* events */
 	int64_t *to;                    /* their toMessageId (EV_NONE: none) */
 	bool *used;
+	struct by { int64_t to; size_t i; } *by;   /* sorted by toMessageId, then index */
 	size_t n;
 };
+
+static int by_message(const void *a, const void *b)
+{
+	const struct by *x = a, *y = b;
+	return x->to != y->to ? (x->to < y->to ? -1 : 1) : (x->i > y->i) - (x->i < y->i);
+}
 
 static void ledger_read(struct jdoc *d, const struct jnode *events, struct ledger *l)
 {
@@ -109,6 +116,30 @@ static void ledger_read(struct jdoc *d, const struct jnode *events, struct ledge
 		l->ev[l->n] = e;
 		l->to[l->n++] = jint(jget(d, e, "toMessageId"), EV_NONE);
 	}
+	/* a message finds its event by a binary search, not a walk over
+	 * all of them (a long legacy thread has thousands of each) */
+	l->by = xcalloc(l->n ? l->n : 1, sizeof *l->by);
+	for (size_t i = 0; i < l->n; i++)
+		l->by[i] = (struct by){l->to[i], i};
+	qsort(l->by, l->n, sizeof *l->by, by_message);
+}
+
+/* The first event not yet used that names message n (the one of least
+ * index, as a walk in order finds), or SIZE_MAX. */
+static size_t ledger_find(const struct ledger *l, int64_t n)
+{
+	size_t lo = 0, hi = l->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (l->by[mid].to < n)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < l->n && l->by[lo].to == n; lo++)
+		if (!l->used[l->by[lo].i])
+			return l->by[lo].i;
+	return SIZE_MAX;
 }
 
 static void ledger_tokens(struct jdoc *d, const struct jnode *e, struct tokens *k)
@@ -124,6 +155,7 @@ static void ledger_free(struct ledger *l)
 	free(l->ev);
 	free(l->to);
 	free(l->used);
+	free(l->by);
 }
 
 static void assistant(struct turns *t, struct jdoc *d, const struct jnode *m, struct ledger *l,
@@ -144,19 +176,18 @@ static void assistant(struct turns *t, struct jdoc *d, const struct jnode *m, st
 	const char *model = js(d, jget(d, u, "model"));
 	struct tokens k;
 	bool has = false;
-	for (size_t i = 0; n != EV_NONE && i < l->n; i++)
-		if (l->to[i] == n && !l->used[i]) {
-			l->used[i] = true;
-			ledger_tokens(l->d, l->ev[i], &k);
-			k.cache_write = count(d, u, "cacheCreationInputTokens");
-			k.cache_read = count(d, u, "cacheReadInputTokens");
-			if (!model)
-				model = js(l->d, jget(l->d, l->ev[i], "model"));
-			if (ts == TS_NONE)
-				ts = ts_of(l->d, jget(l->d, l->ev[i], "timestamp"));
-			has = true;
-			break;
-		}
+	size_t i = n != EV_NONE ? ledger_find(l, n) : SIZE_MAX;
+	if (i != SIZE_MAX) {
+		l->used[i] = true;
+		ledger_tokens(l->d, l->ev[i], &k);
+		k.cache_write = count(d, u, "cacheCreationInputTokens");
+		k.cache_read = count(d, u, "cacheReadInputTokens");
+		if (!model)
+			model = js(l->d, jget(l->d, l->ev[i], "model"));
+		if (ts == TS_NONE)
+			ts = ts_of(l->d, jget(l->d, l->ev[i], "timestamp"));
+		has = true;
+	}
 	if (!has && u && u->type == J_OBJ) {
 		memset(&k, 0, sizeof k);
 		k.input = count(d, u, "inputTokens");
