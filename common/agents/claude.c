@@ -1113,23 +1113,12 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 
 /* --- detection --------------------------------------------------------- */
 
-static bool claude_type(const struct jnode *t)
-{
-	static const char *const types[] = {
-		"assistant", "summary", "system", "file-history-snapshot", "progress",
-		"queue-operation", "permission-mode", "attachment", "last-prompt",
-	};
-	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
-		if (jeq(t, types[i]))
-			return true;
-	return false;
-}
-
 /* The records agent-sessions has always known as Claude's by their
  * top-level keys alone. */
 static const char *const key_types[] = {"summary", "file-history-snapshot",
 	"queue-operation", "permission-mode"};
 static const char *const key_names[] = {"sessionId", "leafUuid", "parentUuid"};
+/* (key_word below spells these words out: change both) */
 
 static bool claude_keys(const struct agent_head *h, int i)
 {
@@ -1147,32 +1136,340 @@ static bool claude_keys(const struct agent_head *h, int i)
  * keys and values as written (a raw NUL ends them), so a quote, the word,
  * then a quote or NUL.  One pass over the head's quotes instead of
  * parsing every record of a file that is not Claude's (a Codex rollout's
- * head: most of what agent-sessions spent on it). */
+ * head: most of what agent-sessions spent on it), 32 bytes a step
+ * where SSE2 is.  key_word spells out the words of key_names and
+ * key_types: a change to one list is a change to it. */
+#define WORD(lit) ((size_t)(e - w) > sizeof lit - 1 && !memcmp(w, lit, sizeof lit - 1) && \
+	(w[sizeof lit - 1] == '"' || !w[sizeof lit - 1]))
+static inline __attribute__((always_inline)) bool key_word(const char *w, const char *e)
+{
+	switch (*w) {
+	case 's': return WORD("sessionId") || WORD("summary");
+	case 'l': return WORD("leafUuid");
+	case 'p': return WORD("parentUuid") || WORD("permission-mode");
+	case 'f': return WORD("file-history-snapshot");
+	case 'q': return WORD("queue-operation");
+	}
+	return false;
+}
+#undef WORD
+
 static bool may_have_keys(const char *p, size_t n)
 {
-	const char *e = p + n;
-	for (const char *q = p; (q = memchr(q, '"', (size_t)(e - q))); q++) {
-		const char *w = q + 1;
-		if (w >= e || !strchr("slpfq", *w))
-			continue;
-		for (int set = 0; set < 2; set++) {
-			const char *const *v = set ? key_types : key_names;
-			size_t nv = set ? sizeof key_types / sizeof *key_types :
-				sizeof key_names / sizeof *key_names;
-			for (size_t k = 0; k < nv; k++) {
-				size_t l = strlen(v[k]);
-				if ((size_t)(e - w) > l && !memcmp(w, v[k], l) && (w[l] == '"' || !w[l]))
-					return true;
-			}
+	const char *e = p + n, *q = p;
+#ifdef JSCAN_SSE2
+	/* the quotes of 32 bytes a step, then what follows each */
+	const __m128i quote = _mm_set1_epi8('"');
+	for (; e - q > 32; q += 32) {
+		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)q), quote)) |
+			(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)(q + 16)), quote)) << 16;
+		for (; bits; bits &= bits - 1)
+			if (key_word(q + __builtin_ctz(bits) + 1, e))
+				return true;
+	}
+#endif
+	for (; (q = memchr(q, '"', (size_t)(e - q))); q++)
+		if (q + 1 < e && key_word(q + 1, e))
+			return true;
+	return false;
+}
+
+/* What the sniff asks of one line: is it a JSON object, and its members
+ * "type" (the last one, as jget finds it) and the few others it tests
+ * for being there. */
+enum {
+	SK_PROJECTHASH = 1, SK_PAYLOAD = 2, SK_SESSION_ID = 4, SK_ROLE = 8,
+	SK_UUID = 16, SK_SESSIONID = 32, SK_REQUESTID = 64, SK_MESSAGE = 128,
+};
+struct sniff_line {
+	unsigned keys;          /* SK_* */
+	int ttype;              /* the type's value: 0 none, J_STR, or J_OBJ for any other */
+	const char *t;          /* a string type's text, without escapes */
+	size_t tlen;
+	const struct jnode *tnode;      /* or its node, when the line was parsed */
+};
+
+static bool sl_is(const struct sniff_line *l, const char *lit)
+{
+	if (l->tnode)
+		return jeq(l->tnode, lit);
+	return l->ttype == J_STR && l->tlen == strlen(lit) && !memcmp(l->t, lit, l->tlen);
+}
+
+static unsigned sniff_key(const char *k, size_t n)
+{
+#define KEY(lit, bit) if (n == sizeof lit - 1 && !memcmp(k, lit, n)) return bit
+	switch (n) {
+	case 4: KEY("role", SK_ROLE); KEY("uuid", SK_UUID); break;
+	case 7: KEY("payload", SK_PAYLOAD); KEY("message", SK_MESSAGE); break;
+	case 9: KEY("sessionId", SK_SESSIONID); KEY("requestId", SK_REQUESTID); break;
+	case 10: KEY("session_id", SK_SESSION_ID); break;
+	case 11: KEY("projectHash", SK_PROJECTHASH); break;
+	}
+#undef KEY
+	return 0;
+}
+
+/* The same from a parsed line. */
+static void sniff_parsed(struct jdoc *d, const struct jnode *root, struct sniff_line *l)
+{
+	static const char *const names[] = {"projectHash", "payload", "session_id", "role",
+		"uuid", "sessionId", "requestId", "message"};
+	memset(l, 0, sizeof *l);
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (jget(d, root, names[i]))
+			l->keys |= 1u << i;
+	l->tnode = jget(d, root, "type");
+	l->ttype = !l->tnode ? 0 : l->tnode->type == J_STR ? J_STR : J_OBJ;
+}
+
+enum { SL_BAD, SL_OBJ, SL_UNSURE };
+
+static inline const char *sl_ws(const char *p, const char *e)
+{
+	while (p < e && (unsigned char)*p <= ' ' &&
+	    (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/* The first quote or backslash in [p, e), or e: all a string's text
+ * holds for jparse but its escapes (it takes any other byte), so the
+ * scan looks for nothing else, 64 bytes a step where SSE2 is. */
+static inline const char *sl_stop(const char *p, const char *e)
+{
+#ifdef JSCAN_SSE2
+	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+#define STOP16(v) _mm_or_si128(_mm_cmpeq_epi8((v), quote), _mm_cmpeq_epi8((v), bs))
+#define LOAD(o) _mm_loadu_si128((const __m128i *)(const void *)(p + (o)))
+	if (e - p >= 16) {      /* most strings end in their first sixteen bytes */
+		int bits = _mm_movemask_epi8(STOP16(LOAD(0)));
+		if (bits)
+			return p + __builtin_ctz((unsigned)bits);
+		p += 16;
+	}
+	while (e - p >= 64) {
+		__m128i a = STOP16(LOAD(0)), b = STOP16(LOAD(16)), c = STOP16(LOAD(32)),
+			d = STOP16(LOAD(48));
+		if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d))))
+			break;
+		p += 64;
+	}
+	while (e - p >= 16) {
+		int bits = _mm_movemask_epi8(STOP16(LOAD(0)));
+		if (bits)
+			return p + __builtin_ctz((unsigned)bits);
+		p += 16;
+	}
+#undef LOAD
+#undef STOP16
+#endif
+	while (p < e && *p != '"' && *p != '\\')
+		p++;
+	return p;
+}
+
+/* The closing quote of the string whose text starts at p, as jparse
+ * reads it (escapes checked, any other byte taken); NULL when jparse
+ * would fail on it.  *esc: it has an escape. */
+static inline __attribute__((always_inline)) const char *sl_str(const char *p, const char *e, bool *esc)
+{
+	for (;;) {
+		p = sl_stop(p, e);
+		if (p >= e)
+			return NULL;
+		if (*p == '"')
+			return p;
+		*esc = true;
+		if (++p >= e)
+			return NULL;
+		if (*p == 'u') {
+			if (e - p < 5 || jhexval(p[1]) < 0 || jhexval(p[2]) < 0 || jhexval(p[3]) < 0 ||
+			    jhexval(p[4]) < 0)
+				return NULL;
+			p += 5;
+		} else if (*p && strchr("\"\\/bfnrt", *p)) {
+			p++;
+		} else {
+			return NULL;
 		}
 	}
+}
+
+static const char *sl_num(const char *p, const char *e)
+{
+	if (p < e && *p == '-')
+		p++;
+	if (p >= e)
+		return NULL;
+	if (*p == '0') {
+		p++;
+	} else if (*p >= '1' && *p <= '9') {
+		while (p < e && *p >= '0' && *p <= '9')
+			p++;
+	} else {
+		return NULL;
+	}
+	if (p < e && *p == '.') {
+		const char *f = ++p;
+		while (p < e && *p >= '0' && *p <= '9')
+			p++;
+		if (p == f)
+			return NULL;
+	}
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < e && (*p == '+' || *p == '-'))
+			p++;
+		const char *f = p;
+		while (p < e && *p >= '0' && *p <= '9')
+			p++;
+		if (p == f)
+			return NULL;
+	}
+	return p;
+}
+
+/* One line of the head read without building its parse: SL_OBJ when
+ * jparse would take s[0..len) for an object (l filled), SL_BAD when it
+ * would fail or find another value, SL_UNSURE when a top-level key or
+ * the type has an escape (the caller parses the line).  The grammar is
+ * jparse's own, step for step: what one accepts the other does. */
+static int sniff_scan(const char *s, size_t len, struct sniff_line *l)
+{
+	const char *p = s, *e = s + len;
+	unsigned char obj[JSON_MAXDEPTH];       /* per level: an object? */
+	int depth = 0;
+	bool want = false, tesc = false;        /* the next value is the type's */
+	memset(l, 0, sizeof *l);
+	if (len >= UINT32_MAX)
+		return SL_UNSURE;
+	p = sl_ws(p, e);
+	if (p >= e || *p != '{')
+		return SL_BAD;  /* no value, or not an object */
+	for (;;) {
+		bool is_t = want;
+		want = false;
+		if (p >= e)
+			return SL_BAD;
+		switch (*p) {
+		case '{':
+		case '[':
+			if (depth == JSON_MAXDEPTH)
+				return SL_BAD;
+			if (is_t)
+				l->ttype = J_OBJ;
+			obj[depth++] = *p == '{';
+			p = sl_ws(p + 1, e);
+			if (p < e && (*p == '}' || *p == ']'))
+				goto close;
+			if (obj[depth - 1])
+				goto key;
+			continue;
+		case '"': {
+			bool esc = false;
+			const char *q = sl_str(p + 1, e, &esc);
+			if (!q)
+				return SL_BAD;
+			if (is_t) {
+				l->ttype = J_STR;
+				l->t = p + 1;
+				l->tlen = (size_t)(q - p - 1);
+				tesc = esc;
+			}
+			p = q + 1;
+			break;
+		}
+		case 't':
+			if (e - p < 4 || memcmp(p, "true", 4))
+				return SL_BAD;
+			p += 4;
+			goto lit;
+		case 'f':
+			if (e - p < 5 || memcmp(p, "false", 5))
+				return SL_BAD;
+			p += 5;
+			goto lit;
+		case 'n':
+			if (e - p < 4 || memcmp(p, "null", 4))
+				return SL_BAD;
+			p += 4;
+			goto lit;
+		default:
+			if (!(p = sl_num(p, e)))
+				return SL_BAD;
+		lit:
+			if (is_t)
+				l->ttype = J_OBJ;
+		}
+	after:
+		if (!depth) {
+			p = sl_ws(p, e);
+			if (p != e)
+				return SL_BAD;
+			return tesc && l->ttype == J_STR ? SL_UNSURE : SL_OBJ;
+		}
+		p = sl_ws(p, e);
+		if (p >= e)
+			return SL_BAD;
+		if (*p == ',') {
+			p = sl_ws(p + 1, e);
+			if (obj[depth - 1])
+				goto key;
+			continue;
+		}
+		if ((*p == '}' && obj[depth - 1]) || (*p == ']' && !obj[depth - 1]))
+			goto close;
+		return SL_BAD;
+	close:
+		if ((*p == '}') != obj[--depth])
+			return SL_BAD;
+		p++;
+		goto after;
+	key:
+		if (p >= e || *p != '"')
+			return SL_BAD;
+		{
+			bool esc = false;
+			const char *q = sl_str(p + 1, e, &esc);
+			if (!q)
+				return SL_BAD;
+			if (depth == 1) {
+				size_t kl = (size_t)(q - p - 1);
+				if (esc)
+					return SL_UNSURE;
+				if (kl == 4 && !memcmp(p + 1, "type", 4))
+					want = true;
+				else
+					l->keys |= sniff_key(p + 1, kl);
+			}
+			p = sl_ws(q + 1, e);
+		}
+		if (p >= e || *p != ':')
+			return SL_BAD;
+		p = sl_ws(p + 1, e);
+	}
+}
+
+static bool claude_type(const struct sniff_line *l)
+{
+	static const char *const types[] = {
+		"assistant", "summary", "system", "file-history-snapshot", "progress",
+		"queue-operation", "permission-mode", "attachment", "last-prompt",
+	};
+	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+		if (sl_is(l, types[i]))
+			return true;
 	return false;
 }
 
 /* 90 * the share of its first 50 lines that are its records; 40 * that
  * of records that may be its; 60 for a first line longer than the head
  * that looks like one; else 70 when a record of the head has its keys
- * (a Codex or Gemini CLI record claims the file with 72 or 71). */
+ * (a Codex or Gemini CLI record claims the file with 72 or 71).  Lines
+ * are read by sniff_scan, parsed only when it is unsure. */
 static int sniff(const struct agent_head *h)
 {
 	const char *head = h->p, *path = h->path;
@@ -1180,7 +1477,7 @@ static int sniff(const struct agent_head *h)
 	static _Thread_local struct jdoc d;
 	static _Thread_local struct sbuf last;        /* the last line, when it has no newline */
 	int good = 0, bad = 0, weak = 0;
-	bool foreign = false;
+	bool foreign = false, parsed = false;
 	const char *p = head, *e = head + n;
 	for (int lines = 0; p < e && lines < 50; lines++) {
 		const char *nl = memchr(p, '\n', (size_t)(e - p));
@@ -1190,25 +1487,33 @@ static int sniff(const struct agent_head *h)
 		size_t len = (size_t)(end - p);
 		if (len && end[-1] == '\r')
 			len--;
-		/* jparse may read s[len]: parse a copy when the line is the last */
-		int rc;
-		if (nl) {
-			rc = jparse(&d, p, len);
-		} else {
-			sb_reset(&last);
-			sb_add(&last, p, len);
-			rc = jparse(&d, last.p, len);
-		}
+		const char *line = p;
 		p = nl ? nl + 1 : e;
 		if (!len)
 			continue;
-		const struct jnode *root = rc ? NULL : jroot(&d);
-		if (!root || root->type != J_OBJ) {
+		struct sniff_line l;
+		int kind = sniff_scan(line, len, &l);
+		if (kind == SL_UNSURE) {
+			/* jparse may read s[len]: parse a copy when the line is the last */
+			int rc;
+			parsed = true;
+			if (nl) {
+				rc = jparse(&d, line, len);
+			} else {
+				sb_reset(&last);
+				sb_add(&last, line, len);
+				rc = jparse(&d, last.p, len);
+			}
+			const struct jnode *root = rc ? NULL : jroot(&d);
+			kind = root && root->type == J_OBJ ? SL_OBJ : SL_BAD;
+			if (kind == SL_OBJ)
+				sniff_parsed(&d, root, &l);
+		}
+		if (kind == SL_BAD) {
 			bad++;
 			continue;
 		}
-		const struct jnode *t = jget(&d, root, "type");
-		if (jeq(t, "gemini") || jget(&d, root, "projectHash") || jget(&d, root, "payload")) {
+		if (sl_is(&l, "gemini") || (l.keys & (SK_PROJECTHASH | SK_PAYLOAD))) {
 			foreign = true; /* Gemini CLI or Codex */
 			break;
 		}
@@ -1216,21 +1521,23 @@ static int sniff(const struct agent_head *h)
 		 * record too, but its messages, tool calls and completion are
 		 * none of Claude's (claude -p's stream-json has session_id
 		 * too, with assistant, user and result records) */
-		if (jget(&d, root, "session_id") && (jeq(t, "tool_call") || jeq(t, "tool_result") ||
-		    jeq(t, "completion") || (jeq(t, "message") && jget(&d, root, "role")))) {
+		if ((l.keys & SK_SESSION_ID) && (sl_is(&l, "tool_call") || sl_is(&l, "tool_result") ||
+		    sl_is(&l, "completion") || (sl_is(&l, "message") && (l.keys & SK_ROLE)))) {
 			foreign = true;
 			break;
 		}
-		if (claude_type(t) || (jeq(t, "user") && jget(&d, root, "uuid")))
+		if (claude_type(&l) || (sl_is(&l, "user") && (l.keys & SK_UUID)))
 			good++;
-		else if ((jeq(t, "user") && jget(&d, root, "sessionId")) ||
-		    (!t && jget(&d, root, "requestId") && jget(&d, root, "message")))
+		else if ((sl_is(&l, "user") && (l.keys & SK_SESSIONID)) ||
+		    (!l.ttype && (l.keys & SK_REQUESTID) && (l.keys & SK_MESSAGE)))
 			weak++;
-		else if (!t || t->type != J_STR)
+		else if (l.ttype != J_STR)
 			bad++;
 	}
-	jdoc_free(&d);
-	sb_free(&last);
+	if (parsed) {
+		jdoc_free(&d);
+		sb_free(&last);
+	}
 	int score;
 	if (foreign)
 		score = 0;

@@ -1,0 +1,404 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of Claude Code's sniff (common/agents/claude.c): it reads
+ * the head's lines without parsing them (sniff_scan) and looks for its
+ * keys by the block (may_have_keys); whatever the head, it must score as
+ * the sniff that parsed every line with jparse did.  That sniff is kept
+ * here as the reference.  Hand-made lines of every agent, with escapes,
+ * odd values, broken JSON and deep nesting (each case where the scan
+ * leaves a line to jparse: an escaped top-level key, an escaped type),
+ * then random mutations and mixes of them; and the heads of the files
+ * named on the command line (the fixtures and the shared corpus). */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "agents/agent.h"
+#include "json.h"
+#include "tap.h"
+
+/* --- the reference: the sniff as it was, parsing every line --------------- */
+
+static bool ref_claude_type(const struct jnode *t)
+{
+	static const char *const types[] = {
+		"assistant", "summary", "system", "file-history-snapshot", "progress",
+		"queue-operation", "permission-mode", "attachment", "last-prompt",
+	};
+	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+		if (jeq(t, types[i]))
+			return true;
+	return false;
+}
+
+static const char *const key_types[] = {"summary", "file-history-snapshot",
+	"queue-operation", "permission-mode"};
+static const char *const key_names[] = {"sessionId", "leafUuid", "parentUuid"};
+
+static bool ref_claude_keys(const struct agent_head *h, int i)
+{
+	for (size_t k = 0; k < sizeof key_names / sizeof *key_names; k++)
+		if (agent_rec_get(h, i, key_names[k]))
+			return true;
+	for (size_t k = 0; k < sizeof key_types / sizeof *key_types; k++)
+		if (agent_rec_is(h, i, "type", key_types[k]))
+			return true;
+	return false;
+}
+
+static bool ref_may_have_keys(const char *p, size_t n)
+{
+	const char *e = p + n;
+	for (const char *q = p; (q = memchr(q, '"', (size_t)(e - q))); q++) {
+		const char *w = q + 1;
+		if (w >= e || !strchr("slpfq", *w))
+			continue;
+		for (int set = 0; set < 2; set++) {
+			const char *const *v = set ? key_types : key_names;
+			size_t nv = set ? sizeof key_types / sizeof *key_types :
+				sizeof key_names / sizeof *key_names;
+			for (size_t k = 0; k < nv; k++) {
+				size_t l = strlen(v[k]);
+				if ((size_t)(e - w) > l && !memcmp(w, v[k], l) && (w[l] == '"' || !w[l]))
+					return true;
+			}
+		}
+	}
+	return false;
+}
+
+static int ref_sniff(const struct agent_head *h)
+{
+	const char *head = h->p, *path = h->path;
+	size_t n = h->n;
+	struct jdoc d = {0};
+	struct sbuf last = {0};
+	int good = 0, bad = 0, weak = 0;
+	bool foreign = false;
+	const char *p = head, *e = head + n;
+	for (int lines = 0; p < e && lines < 50; lines++) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		if (!nl && h->full)
+			break;
+		const char *end = nl ? nl : e;
+		size_t len = (size_t)(end - p);
+		if (len && end[-1] == '\r')
+			len--;
+		int rc;
+		if (nl) {
+			rc = jparse(&d, p, len);
+		} else {
+			sb_reset(&last);
+			sb_add(&last, p, len);
+			rc = jparse(&d, last.p, len);
+		}
+		p = nl ? nl + 1 : e;
+		if (!len)
+			continue;
+		const struct jnode *root = rc ? NULL : jroot(&d);
+		if (!root || root->type != J_OBJ) {
+			bad++;
+			continue;
+		}
+		const struct jnode *t = jget(&d, root, "type");
+		if (jeq(t, "gemini") || jget(&d, root, "projectHash") || jget(&d, root, "payload")) {
+			foreign = true;
+			break;
+		}
+		if (jget(&d, root, "session_id") && (jeq(t, "tool_call") || jeq(t, "tool_result") ||
+		    jeq(t, "completion") || (jeq(t, "message") && jget(&d, root, "role")))) {
+			foreign = true;
+			break;
+		}
+		if (ref_claude_type(t) || (jeq(t, "user") && jget(&d, root, "uuid")))
+			good++;
+		else if ((jeq(t, "user") && jget(&d, root, "sessionId")) ||
+		    (!t && jget(&d, root, "requestId") && jget(&d, root, "message")))
+			weak++;
+		else if (!t || t->type != J_STR)
+			bad++;
+	}
+	jdoc_free(&d);
+	sb_free(&last);
+	int score;
+	if (foreign)
+		score = 0;
+	else if (good)
+		score = 90 * good / (good + bad);
+	else if (weak)
+		score = 40 * weak / (weak + bad);
+	else if (h->full && !memchr(head, '\n', n) && memmem(head, n, "\"sessionId\"", 11) &&
+	    memmem(head, n, "\"uuid\"", 6) &&
+	    (memmem(head, n, "\"type\":\"user\"", 13) || memmem(head, n, "\"type\":\"assistant\"", 18)))
+		score = 60;
+	else
+		score = 0;
+	if (score && strstr(path, "/.claude/"))
+		score += 5;
+	if (score < 70 && h->best < 70 && ref_may_have_keys(head, n))
+		for (int i = 0; score < 70 && agent_head_rec(h, i); i++)
+			if (ref_claude_keys(h, i))
+				score = 70;
+	return score;
+}
+
+/* --- the comparison ------------------------------------------------------- */
+
+static int nfail, ncase;
+
+/* Claude's score of head p[0..n) against the reference's, with the
+ * agents before it scoring best; on a difference, say which head. */
+static bool same(const char *p, size_t n, const char *path, int best, const char *what)
+{
+	agent_sniff(p, n, path);
+	struct agent_head *h = (struct agent_head *)agent_last_head();
+	h->best = best;
+	int got = agent_claude.sniff(h);
+	int want = ref_sniff(h);
+	ncase++;
+	if (got == want)
+		return true;
+	if (nfail++ < 5) {
+		printf("# %s: got %d, want %d, head (%zu bytes): ", what, got, want, n);
+		for (size_t i = 0; i < n && i < 300; i++)
+			putchar((unsigned char)p[i] >= ' ' && p[i] != 0x7f ? p[i] : '.');
+		printf("\n");
+	}
+	return false;
+}
+
+/* the score of one head, both sniffs, for the named cases */
+static int score_of(const char *text, const char *path)
+{
+	size_t n = strlen(text);
+	agent_sniff(text, n, path);
+	struct agent_head *h = (struct agent_head *)agent_last_head();
+	h->best = 0;
+	int got = agent_claude.sniff(h);
+	int want = ref_sniff(h);
+	return got == want ? got : -1000 - got;
+}
+
+#define CLAUDE_U "{\"parentUuid\":null,\"sessionId\":\"s1\",\"cwd\":\"/p\",\"version\":\"2.0.42\"," \
+	"\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":\"fix it\"},\"uuid\":\"u1\"," \
+	"\"timestamp\":\"2026-01-01T00:00:03.021Z\"}"
+#define CLAUDE_A "{\"parentUuid\":\"u1\",\"sessionId\":\"s1\",\"message\":{\"id\":\"m1\",\"type\":\"message\"," \
+	"\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\",\"content\":[{\"type\":\"text\",\"text\":" \
+	"\"Next \\\"step\\\"\\n\\u00e9 caf\xc3\xa9\"}],\"usage\":{\"input_tokens\":4,\"output_tokens\":1.5e3}}," \
+	"\"requestId\":\"r1\",\"type\":\"assistant\",\"uuid\":\"a1\",\"timestamp\":\"2026-01-01T00:00:06.042Z\"}"
+
+static const char *const seeds[] = {
+	CLAUDE_U, CLAUDE_A,
+	"{\"type\":\"summary\",\"summary\":\"x\",\"leafUuid\":\"u9\"}",
+	"{\"type\":\"file-history-snapshot\",\"messageId\":\"m\",\"snapshot\":{\"trackedFileBackups\":{}},\"isSnapshotUpdate\":false}",
+	"{\"type\":\"progress\",\"data\":{\"type\":\"hook_progress\"},\"uuid\":\"p1\",\"sessionId\":\"s1\"}",
+	"{\"type\":\"queue-operation\",\"operation\":\"enqueue\",\"sessionId\":\"s1\"}",
+	"{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"s2\",\"tools\":[]}",
+	"{\"type\":\"user\",\"sessionId\":\"s1\",\"message\":{\"content\":[]}}",
+	"{\"requestId\":\"r\",\"message\":{\"role\":\"assistant\"}}",
+	"{\"type\":\"user\",\"uuid\":\"u\",\"type\":7}",
+	"{\"type\":7,\"type\":\"assistant\"}",
+	/* the other agents' first lines */
+	"{\"timestamp\":\"2026-01-01T00:10:50.550Z\",\"type\":\"session_meta\",\"payload\":{\"id\":\"x\"}}",
+	"{\"sessionId\":\"g\",\"projectHash\":\"h\",\"messages\":[]}",
+	"{\"type\":\"gemini\",\"content\":\"hi\"}",
+	"{\"type\":\"tool_call\",\"session_id\":\"d\",\"id\":\"t\"}",
+	"{\"type\":\"message\",\"role\":\"user\",\"session_id\":\"d\"}",
+	"{\"type\":\"completion\",\"session_id\":\"d\"}",
+	"{\"type\":\"session.start\",\"data\":{\"sessionId\":\"c\"},\"id\":\"1\"}",
+	"{\"sessionId\":\"q\",\"type\":\"assistant\",\"message\":{\"role\":\"model\",\"parts\":[{\"text\":\"x\"}]},\"usageMetadata\":{}}",
+	"{\"role\":\"user\",\"message\":{\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}}",
+	/* escapes where the scan leaves the line to jparse: a top-level
+	 * key, the type */
+	"{\"\\u0074ype\":\"assistant\",\"uuid\":\"a\"}",
+	"{\"type\":\"\\u0061ssistant\",\"uuid\":\"a\"}",
+	"{\"type\":\"us\\u0065r\",\"uuid\":\"a\"}",
+	"{\"type\":\"user\",\"uu\\u0069d\":\"a\"}",
+	"{\"type\":\"user\",\"\\u0073essionId\":\"s\"}",
+	"{\"pay\\u006coad\":{},\"type\":\"x\"}",
+	"{\"type\":\"a\\\"b\",\"uuid\":\"a\"}",
+	/* escapes the scan reads itself: in nested keys and values */
+	"{\"type\":\"assistant\",\"m\":{\"\\u0074ype\":\"x\",\"a\\nb\":[\"\\/\\\\\\b\\f\\r\\t\"]}}",
+	/* not what jparse takes */
+	"{\"type\":\"assistant\",}",
+	"{\"type\":\"assistant\"",
+	"{\"type\":\"assistant\"}x",
+	"{\"type\":\"assi\\xstant\"}",
+	"{\"type\":\"assistant\",\"n\":01}",
+	"{\"type\":\"assistant\",\"n\":-}",
+	"{\"type\":\"assistant\",\"n\":1.}",
+	"{\"type\":\"assistant\",\"n\":1e}",
+	"{\"type\":\"assistant\",\"n\":tru}",
+	"{\"type\":\"assistant\",\"n\":[1,2}",
+	"{\"type\":\"assistant\",\"n\":{]}",
+	"{\"type\":\"assistant\",\"n\":\"\\u12g4\"}",
+	"{\"type\" \"assistant\"}",
+	"{type:\"assistant\"}",
+	"[{\"type\":\"assistant\"}]",
+	"\"type\"",
+	"42",
+	"  \t",
+	"{}",
+	" { \"type\" : \"assistant\" , \"uuid\" : [ 1 , -2.5E+3 , true , false , null , { } , [ ] ] } ",
+	"{\"type\":\"assistant\",\"raw\":\"\x01\x1f\x7f\xff\xc3\"}",
+};
+
+static const char *const paths[] = {
+	"/home/u/.claude/projects/p/s.jsonl", "/tmp/s.jsonl", "-",
+};
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+static unsigned rnd(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+/* a seed, mutated a few times */
+static void mutate(struct sbuf *b)
+{
+	static const char chars[] = "{}[]\",:\\ \t\r\n0123456789-+.eEtrufalsn\x01\xc3\xa9u";
+	const char *s = seeds[rnd(sizeof seeds / sizeof *seeds)];
+	sb_reset(b);
+	sb_adds(b, s);
+	int k = (int)rnd(4);
+	for (int i = 0; i < k && b->len; i++) {
+		size_t at = rnd((unsigned)b->len);
+		char c = chars[rnd(sizeof chars - 1)];
+		switch (rnd(4)) {
+		case 0: b->p[at] = c; break;
+		case 1: memmove(b->p + at, b->p + at + 1, b->len - at); b->len--; break;
+		case 2: sb_addc(b, 0); memmove(b->p + at + 1, b->p + at, b->len - at - 1); b->p[at] = c; break;
+		case 3: b->len = at; b->p[at] = 0; break;
+		}
+	}
+}
+
+static void nest(struct sbuf *b, int depth)
+{
+	sb_reset(b);
+	sb_adds(b, "{\"type\":\"assistant\",\"d\":");
+	for (int i = 0; i < depth; i++)
+		sb_adds(b, i & 1 ? "{\"k\":" : "[");
+	sb_adds(b, "1");
+	for (int i = depth - 1; i >= 0; i--)
+		sb_adds(b, i & 1 ? "}" : "]");
+	sb_adds(b, "}");
+}
+
+static void read_file(const char *path, struct sbuf *b)
+{
+	sb_reset(b);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return;
+	char buf[4096];
+	size_t r;
+	while (b->len < AGENT_SNIFF_SIZE && (r = fread(buf, 1, sizeof buf, f)) > 0)
+		sb_add(b, buf, r);
+	fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+	struct sbuf b = {0}, head = {0};
+
+	/* named cases */
+	is_int(score_of(CLAUDE_U "\n" CLAUDE_A "\n", paths[0]), 95, "user and assistant records, in ~/.claude");
+	is_int(score_of(CLAUDE_U "\n" CLAUDE_A, paths[1]), 90, "the same elsewhere, the last line without a newline");
+	is_int(score_of(CLAUDE_U "\r\n{bad\r\n\r\n" CLAUDE_A "\r\n" CLAUDE_A "\r\n" CLAUDE_A "\r\n"
+		CLAUDE_A "\r\n" CLAUDE_A "\r\n" CLAUDE_A "\r\n" CLAUDE_A "\r\n" CLAUDE_A "\r\n" CLAUDE_A "\r\n",
+		paths[1]), 81, "CRLF lines, a blank one, one of eleven broken");
+	is_int(score_of(CLAUDE_U "\n{bad\n", paths[1]), 70, "one of two broken: 45, but its keys are there");
+	is_int(score_of("{\"\\u0074ype\":\"assistant\",\"uuid\":\"a\"}\n", paths[1]), 90,
+		"an escaped top-level key: parsed, and its type read");
+	is_int(score_of("{\"type\":\"\\u0061ssistant\"}\n", paths[1]), 90,
+		"an escaped type: parsed, and read unescaped");
+	is_int(score_of("{\"type\":\"user\",\"\\u0073essionId\":\"s\"}\n", paths[1]), 40,
+		"an escaped sessionId key: parsed, a record that may be Claude's");
+	is_int(score_of("{\"type\":\"a\\\"b\",\"n\":{\"\\u0074ype\":1}}\n" CLAUDE_A "\n", paths[1]), 90,
+		"an escaped type that is no Claude type, an escaped nested key");
+	is_int(score_of("{\"type\":\"gemini\"}\n{\"x\":1}\n", paths[1]), 0, "a Gemini CLI line first");
+	is_int(score_of("{\"type\":\"gemini\"}\n" CLAUDE_A "\n", paths[1]), 70,
+		"a Gemini CLI line first, then a record with Claude's keys");
+	is_int(score_of(CLAUDE_A "\n{\"pay\\u006coad\":{}}\n", paths[1]), 70,
+		"an escaped payload key: Codex's, after a record with Claude's keys");
+	is_int(score_of("{\"type\":\"system\"}\n{\"x\":1}\n", paths[1]), 45,
+		"a system record and an object of no type");
+	is_int(score_of("{\"leafUuid\":\"x\"}\n", paths[1]), 70, "no record of its types, a key of its in the head");
+	is_int(score_of("{\"x\":\"leafUuid\"}\n", paths[1]), 0, "its key's name as a value only");
+	is_int(score_of("{\"x\":\"leafUuidz\"}\n{\"y\":\"sessionI\"}\n", paths[1]), 0,
+		"words that are not its keys");
+	nest(&b, 511);
+	is_int(score_of(b.p, paths[1]), 90, "nested 512 levels: taken");
+	nest(&b, 512);
+	is_int(score_of(b.p, paths[1]), 0, "nested 513 levels: refused, as jparse refuses it");
+
+	/* each seed alone, and in pairs, in every place */
+	int bad = 0;
+	size_t ns = sizeof seeds / sizeof *seeds;
+	for (size_t i = 0; i < ns; i++)
+		for (size_t j = 0; j < ns; j++)
+			for (int best = 0; best <= 70; best += 70) {
+				sb_reset(&head);
+				sb_adds(&head, seeds[i]);
+				sb_addc(&head, '\n');
+				sb_adds(&head, seeds[j]);
+				bad += !same(head.p, head.len, paths[(i + j) % 3], best, "pair");
+			}
+	is_int(bad, 0, "every pair of seed lines scores as with jparse");
+
+	/* random mutations and mixes */
+	bad = 0;
+	for (int round = 0; round < 20000; round++) {
+		sb_reset(&head);
+		int lines = 1 + (int)rnd(6);
+		for (int l = 0; l < lines; l++) {
+			mutate(&b);
+			sb_add(&head, b.p, b.len);
+			if (l + 1 < lines || rnd(2))
+				sb_adds(&head, rnd(8) ? "\n" : "\r\n");
+		}
+		bad += !same(head.p, head.len, paths[rnd(3)], rnd(3) ? 0 : 70, "mutated");
+	}
+	is_int(bad, 0, "20000 mutated heads score as with jparse");
+
+	/* a head of 64 KiB, cut mid-line, and 60 lines (only 50 are read) */
+	sb_reset(&head);
+	while (head.len < AGENT_SNIFF_SIZE + 100) {
+		sb_adds(&head, head.len % 3 ? CLAUDE_A : "{\"x\":");
+		sb_addc(&head, '\n');
+	}
+	is_int(same(head.p, head.len, paths[0], 0, "full"), 1, "a full head, cut mid-line");
+	sb_reset(&head);
+	for (int l = 0; l < 60; l++) {
+		sb_adds(&head, l < 45 ? CLAUDE_A : "nope");
+		sb_addc(&head, '\n');
+	}
+	is_int(same(head.p, head.len, paths[1], 0, "sixty"), 1, "sixty lines, the last ones broken");
+	sb_reset(&head);
+	sb_adds(&head, "{\"type\":\"user\",\"uuid\":\"u\",\"sessionId\":\"s\",\"t\":\"");
+	while (head.len < AGENT_SNIFF_SIZE + 10)
+		sb_adds(&head, "lorem ipsum ");
+	is_int(same(head.p, head.len, paths[1], 0, "long"), 1, "one line longer than the head");
+
+	/* the heads of the files named */
+	bad = 0;
+	int files = 0;
+	for (int i = 1; i < argc; i++) {
+		read_file(argv[i], &head);
+		if (!head.len)
+			continue;
+		files++;
+		bad += !same(head.p, head.len, argv[i], 0, argv[i]);
+		/* and every cut of its first lines */
+		for (size_t cut = 1; cut < head.len && cut < 4096; cut += 1 + rnd(97))
+			bad += !same(head.p, cut, argv[i], 0, argv[i]);
+	}
+	is_int(bad, 0, "the heads of %d files, whole and cut, score as with jparse", files);
+	printf("# %d heads compared\n", ncase);
+	sb_free(&b);
+	sb_free(&head);
+	return tap_done();
+}
