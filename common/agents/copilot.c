@@ -116,11 +116,13 @@ static int64_t exit_code(const char *s, size_t n)
  * chatMessages; its timeline comes after the messages, past the head). */
 static int sniff(const struct agent_head *h)
 {
+	if (h->best >= 95)
+		return 0;       /* no score of ours is more */
 	if (agent_rec_is(h, 0, "type", "session.start") && agent_rec_get(h, 0, "data"))
 		return 95;
 	if (agent_rec_get(h, 0, "chatMessages") && agent_rec_get(h, 0, "sessionId"))
 		return 92;      /* Gemini CLI takes such a document with 90 */
-	for (int i = 0; i < 8 && agent_head_rec(h, i); i++) {
+	for (int i = 0; i < 8 && h->best < 85 && agent_head_rec(h, i); i++) {
 		const struct agent_member *t = agent_rec_get(h, i, "type");
 		const struct agent_member *d = agent_rec_get(h, i, "data");
 		if (t && t->type == J_STR && d && d->type == J_OBJ && agent_rec_get(h, i, "id") &&

@@ -419,6 +419,8 @@ static bool stream_type(const struct agent_head *h, int i)
  * message records with a message object and no Claude keys. */
 static int sniff(const struct agent_head *h)
 {
+	if (h->best >= 95)
+		return 0;       /* no score of ours is more */
 	if (agent_rec_is(h, 0, "type", "session_start") && agent_rec_get(h, 0, "id"))
 		return 95;
 	int msgs = 0;

@@ -106,6 +106,8 @@ static bool code_type(const char *t)
  * or a Kimi Code record ({type, time}) of their own types. */
 static int sniff(const struct agent_head *h)
 {
+	if (h->best >= 95)
+		return 0;       /* no score of ours is more */
 	if (agent_rec_is(h, 0, "type", "metadata") && agent_rec_get(h, 0, "protocol_version"))
 		return 95;
 	for (int i = 0; i < 8 && agent_head_rec(h, i); i++) {

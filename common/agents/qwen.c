@@ -96,6 +96,8 @@ static int sniff(const struct agent_head *h)
 	const char *p = h->p, *e = h->p + h->n;
 	struct jdoc d = {0};
 	int score = 0;
+	if (h->best >= 96)
+		return 0;       /* no score of ours is more */
 	for (int k = 0; k < 8 && p < e && !score; k++) {
 		const char *nl = memchr(p, '\n', (size_t)(e - p));
 		if (!nl && h->full)
