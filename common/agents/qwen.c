@@ -89,6 +89,31 @@ static bool qwen_line(struct jdoc *d)
 	return parts && parts->type == J_ARR;
 }
 
+/* Could line s[0..n) pass qwen_line?  Not unless one of the keys it looks
+ * for is in the text: as written, between its quotes, or with a \u
+ * escape in it (no shorter escape stands for a letter).  The text is
+ * read as JSON strings are, an escape a pair of bytes; lines that cannot
+ * pass are not parsed (a Claude Code file's head, read by every sniff). */
+static bool may_be_qwen(const char *s, size_t n)
+{
+#define WORD(lit) ((size_t)(e - q) > sizeof lit && !memcmp(q + 1, lit "\"", sizeof lit))
+	const char *q = s, *e = s + n;
+	while ((q = jscan_stop(q, e)) < e) {
+		if (*q == '\\') {
+			if (e - q > 1 && q[1] == 'u')
+				return true;
+			q += 2;
+			continue;
+		}
+		if (*q == '"' && (WORD("parts") || WORD("usageMetadata") || WORD("systemPayload") ||
+		    WORD("toolCallResult")))
+			return true;
+		q++;
+	}
+	return false;
+#undef WORD
+}
+
 /* 96 when one of the first records is Qwen Code's own (above Claude
  * Code's 90 for records of the same outer shape). */
 static int sniff(const struct agent_head *h)
@@ -104,10 +129,12 @@ static int sniff(const struct agent_head *h)
 			break;
 		if (!nl)
 			nl = e;
-		char *line = xstrndup(p, (size_t)(nl - p));
-		if (jparse(&d, line, (size_t)(nl - p)) == 0 && qwen_line(&d))
-			score = 96;
-		free(line);
+		if (may_be_qwen(p, (size_t)(nl - p))) {
+			char *line = xstrndup(p, (size_t)(nl - p));
+			if (jparse(&d, line, (size_t)(nl - p)) == 0 && qwen_line(&d))
+				score = 96;
+			free(line);
+		}
 		p = nl + 1;
 	}
 	jdoc_free(&d);

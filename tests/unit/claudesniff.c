@@ -7,7 +7,9 @@
  * odd values, broken JSON and deep nesting (each case where the scan
  * leaves a line to jparse: an escaped top-level key, an escaped type),
  * then random mutations and mixes of them; and the heads of the files
- * named on the command line (the fixtures and the shared corpus). */
+ * named on the command line (the fixtures and the shared corpus).  And
+ * Qwen Code's sniff, which parses only the lines whose text may hold one
+ * of its keys: each way a key may be written still finds it. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -334,6 +336,28 @@ int main(int argc, char **argv)
 	is_int(score_of(b.p, paths[1]), 90, "nested 512 levels: taken");
 	nest(&b, 512);
 	is_int(score_of(b.p, paths[1]), 0, "nested 513 levels: refused, as jparse refuses it");
+
+	/* Qwen Code's keys, as written and escaped, after a Claude line */
+	static const struct { const char *line, *agent; } qwen[] = {
+		{"{\"sessionId\":\"q\",\"type\":\"user\",\"message\":{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}}", "qwen"},
+		{"{\"sessionId\":\"q\",\"type\":\"user\",\"message\":{\"role\":\"user\",\"p\\u0061rts\":[]}}", "qwen"},
+		{"{\"sessionId\":\"q\",\"type\":\"x\",\"\\u0075sageMetadata\":{}}", "qwen"},
+		{"{\"sessionId\":\"q\",\"type\":\"x\",\"systemPayload\":1}", "qwen"},
+		{"{\"sessionId\":\"q\",\"type\":\"x\",\"toolCallResul\\u0074\":1}", "qwen"},
+		{"{\"sessionId\":\"q\",\"type\":\"x\",\"toolCallResult\" :1}", "qwen"},
+		/* the words as values, or not quite the keys: Claude's */
+		{"{\"sessionId\":\"q\",\"type\":\"user\",\"uuid\":\"u\",\"x\":\"parts\",\"message\":{\"parts\":1}}", "claude"},
+		{"{\"sessionId\":\"q\",\"type\":\"user\",\"uuid\":\"u\",\"x\":\"\\\\u0070arts\",\"partss\":[]}", "claude"},
+		{"{\"sessionId\":\"q\",\"type\":\"user\",\"uuid\":\"u\",\"x\":\"\\\"parts\\\"\"}", "claude"},
+	};
+	for (size_t i = 0; i < sizeof qwen / sizeof *qwen; i++) {
+		sb_reset(&head);
+		sb_adds(&head, CLAUDE_U "\n");
+		sb_adds(&head, qwen[i].line);
+		sb_adds(&head, "\n");
+		const struct agent *a = agent_sniff(head.p, head.len, paths[0]);
+		is_str(a ? a->name : NULL, qwen[i].agent, "qwen case %zu: %s", i, qwen[i].line);
+	}
 
 	/* each seed alone, and in pairs, in every place */
 	int bad = 0;
