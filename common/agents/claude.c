@@ -1200,7 +1200,7 @@ static bool sl_is(const struct sniff_line *l, const char *lit)
 
 static unsigned sniff_key(const char *k, size_t n)
 {
-#define KEY(lit, bit) if (n == sizeof lit - 1 && !memcmp(k, lit, n)) return bit
+#define KEY(lit, bit) if (n == sizeof lit - 1 && !memcmp(k, lit, sizeof lit - 1)) return bit
 	switch (n) {
 	case 4: KEY("role", SK_ROLE); KEY("uuid", SK_UUID); break;
 	case 7: KEY("payload", SK_PAYLOAD); KEY("message", SK_MESSAGE); break;
@@ -1415,7 +1415,10 @@ static int sniff_scan(const char *s, size_t len, struct sniff_line *l)
 		if (p >= e)
 			return SL_BAD;
 		if (*p == ',') {
-			p = sl_ws(p + 1, e);
+			p++;
+			if (p < e && *p == '"' && obj[depth - 1])
+				goto key;       /* compact JSON: the next key */
+			p = sl_ws(p, e);
 			if (obj[depth - 1])
 				goto key;
 			continue;
@@ -1445,11 +1448,17 @@ static int sniff_scan(const char *s, size_t len, struct sniff_line *l)
 				else
 					l->keys |= sniff_key(p + 1, kl);
 			}
-			p = sl_ws(q + 1, e);
+			p = q + 1;
 		}
-		if (p >= e || *p != ':')
-			return SL_BAD;
-		p = sl_ws(p + 1, e);
+		if (p < e && *p == ':') {       /* compact JSON: no space around */
+			p++;
+		} else {
+			p = sl_ws(p, e);
+			if (p >= e || *p != ':')
+				return SL_BAD;
+			p = p + 1;
+		}
+		p = sl_ws(p, e);
 	}
 }
 
