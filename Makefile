@@ -209,6 +209,7 @@ check-arch: $(if $(filter yes,$(BPF_OK)),$(B)/bpf/snoop.skel.h)
 # Longest first in each list, so that prove -j keeps every CPU busy.
 TESTS_FAST = tests/50-folded2svg.t tests/60-folded2pprof.t tests/61-folded2pprof-header.t tests/43-report-budget.t tests/45-agent-tag.t \
 	tests/40-agent-stack.t tests/84-secrets.t tests/31-events-codex.t \
+	tests/04-claudesniff-unit.t \
 	tests/88-issue13-review.t tests/30-events-claude.t tests/32-events-gemini.t \
 	tests/41-agent-stack-report.t tests/20-agent-sessions.t tests/90-agentpprof.t \
 	tests/92-overview.t tests/10-agent-events.t tests/46-exit-status.t tests/01-shell.t \
@@ -216,7 +217,7 @@ TESTS_FAST = tests/50-folded2svg.t tests/60-folded2pprof.t tests/61-folded2pprof
 	tests/85-strict-input.t tests/05-man.t tests/42-prices.t tests/33-events-man.t \
 	tests/91-gallery.t tests/00-unit.t tests/21-sessions-unit.t tests/02-effects-unit.t \
 	tests/03-arena-unit.t tests/06-usage.t tests/07-deps.t tests/08-man-formats.t \
-	tests/03-toolkind-unit.t tests/04-jscan-unit.t tests/04-evfast-unit.t tests/04-claudesniff-unit.t tests/23-agent-interface.t tests/36-toolkind.t \
+	tests/03-toolkind-unit.t tests/04-jscan-unit.t tests/04-evfast-unit.t tests/23-agent-interface.t tests/36-toolkind.t \
 	tests/71-agent-join.t tests/74-tls.t tests/75-snoop-attrib.t tests/34-events-jobs.t tests/34-events-order.t tests/47-agent-ledger.t tests/43-agent-stack-table.t tests/44-agent-stack-baseline.t tests/47-wrong-input.t tests/34-events-more-agents.t tests/34-events-more.t tests/34-events-amp-cut.t tests/34-events-copilot-scan.t tests/34-events-more-corpus.t tests/37-events-opencode.t tests/38-events-goose.t
 TESTS_SLOW = tests/80-hostile.t tests/70-agent-snoop.t tests/82-valgrind.t \
 	tests/83-reliability.t tests/50-folded2svg-browser.t tests/60-folded2pprof-corpus.t \
