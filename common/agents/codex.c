@@ -1150,6 +1150,45 @@ static void remote_text(struct cx *x, const char *s, size_t n, struct pend *t)
 	}
 }
 
+/* Does the JSON text of a string (s[0..n), escaped, maybe holding the
+ * JSON wrapper in turn) possibly hold a line remote_line reads?  Such a
+ * line has "To ", "From " or " (fetch)" in it; without a \u escape every
+ * one of those characters is written as itself, at both levels of a
+ * wrapper, so an output without them needs no unescaping.  A \u sends
+ * the text the long way. */
+static bool may_name_remote(const char *s, size_t n)
+{
+	const char *e = s + n, *p = s;
+	for (;;) {
+#ifdef JSCAN_SSE2
+		const __m128i t = _mm_set1_epi8('T'), f = _mm_set1_epi8('F'),
+			par = _mm_set1_epi8('('), bs = _mm_set1_epi8('\\');
+		while (e - p >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+			int bits = _mm_movemask_epi8(_mm_or_si128(
+				_mm_or_si128(_mm_cmpeq_epi8(v, t), _mm_cmpeq_epi8(v, f)),
+				_mm_or_si128(_mm_cmpeq_epi8(v, par), _mm_cmpeq_epi8(v, bs))));
+			if (bits) {
+				p += __builtin_ctz((unsigned)bits);
+				break;
+			}
+			p += 16;
+		}
+#endif
+		while (p < e && *p != 'T' && *p != 'F' && *p != '(' && *p != '\\')
+			p++;
+		if (p >= e)
+			return false;
+		size_t left = (size_t)(e - p);
+		if ((*p == '\\' && left >= 2 && p[1] == 'u') ||
+		    (*p == 'T' && left >= 3 && !memcmp(p, "To ", 3)) ||
+		    (*p == 'F' && left >= 5 && !memcmp(p, "From ", 5)) ||
+		    (*p == '(' && left >= 7 && !memcmp(p, "(fetch)", 7)))
+			return true;
+		p++;   /* "\\\\u" too: a \u in the wrapper the text holds */
+	}
+}
+
 /* The remote a git command's output names (push, fetch and pull without
  * a URL in their arguments go there), only looked for in outputs of
  * commands that run git. */
@@ -1172,7 +1211,7 @@ static void output_remote(struct cx *x, const struct jnode *o, struct pend *t)
 			output_remote(x, tx, t);
 		return;
 	}
-	if (o->type != J_STR || o->len > ((size_t)1 << 20))
+	if (o->type != J_STR || o->len > ((size_t)1 << 20) || !may_name_remote(o->s, o->len))
 		return;
 	struct sbuf b = {0};
 	jstr(o, &b);
