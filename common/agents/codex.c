@@ -668,20 +668,33 @@ static void assistant_item(struct cx *x, const struct jnode *p, int64_t ts)
 
 /* A count: never negative, and capped at 2^53 (no real count comes near)
  * so that sums and differences of counts cannot overflow. */
-static int64_t field(const struct jdoc *d, const struct jnode *o, const char *k)
+static int64_t count(const struct jnode *n)
 {
-	int64_t v = jint(jget(d, o, k), 0);
+	int64_t v = jint(n, 0);
 	return v < 0 ? 0 : v > (INT64_C(1) << 53) ? INT64_C(1) << 53 : v;
 }
 
+/* The five counts of a usage object, its members read in one pass (the
+ * last of a repeated key, as jget finds it). */
 static void read_usage(const struct jdoc *d, const struct jnode *u, int64_t t[5])
 {
-	t[0] = field(d, u, "input_tokens");
-	t[1] = field(d, u, "cached_input_tokens");
-	t[2] = field(d, u, "output_tokens");
-	t[3] = field(d, u, "reasoning_output_tokens");
-	const struct jnode *tt = jget(d, u, "total_tokens");
-	t[4] = tt ? field(d, u, "total_tokens") : t[0] + t[2];
+	static const char *const names[5] = {"input_tokens", "cached_input_tokens",
+		"output_tokens", "reasoning_output_tokens", "total_tokens"};
+	static const uint8_t lens[5] = {12, 19, 13, 23, 12};
+	const struct jnode *v[5] = {0};
+	if (u && u->type == J_OBJ) {
+		JFOR(d, u, k) {
+			for (int i = 0; i < 5; i++)
+				if ((k->flags & JF_ESC) ? jeq_n(k, names[i], lens[i]) :
+				    k->len == lens[i] && !memcmp(k->s, names[i], lens[i])) {
+					v[i] = k + 1;
+					break;
+				}
+		}
+	}
+	for (int i = 0; i < 4; i++)
+		t[i] = count(v[i]);
+	t[4] = v[4] ? count(v[4]) : t[0] + t[2];
 }
 
 /* copy: a row of the parent's copy, which only moves the total on. */
