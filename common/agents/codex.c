@@ -178,6 +178,15 @@ static void snode(struct sbuf *b, const struct jnode *n)
 		jstr(n, b);
 }
 
+/* snprintf(dst, cap, "%.*s", n, s) without the formatting machinery:
+ * s[0..n) cut at a NUL and to what fits. */
+static void scopy(char *dst, size_t cap, const char *s, size_t n)
+{
+	n = strnlen(s, n < cap - 1 ? n : cap - 1);
+	memcpy(dst, s, n);
+	dst[n] = 0;
+}
+
 static const char *opt(const struct sbuf *b)
 {
 	return b->len ? b->p : NULL;
@@ -866,13 +875,13 @@ static void tool_call(struct cx *x, const struct jnode *p, const char *type, int
 	if (nm && nm->type == J_STR && nm->len) {
 		sb_reset(&x->tmp);
 		jstr(nm, &x->tmp);
-		snprintf(name, sizeof name, "%s", x->tmp.p);
+		scopy(name, sizeof name, x->tmp.p, x->tmp.len);
 	} else {
 		/* local_shell_call -> local_shell, web_search_call -> web_search */
 		size_t nl = strlen(type);
 		if (nl > 5 && !strcmp(type + nl - 5, "_call"))
 			nl -= 5;
-		snprintf(name, sizeof name, "%.*s", (int)nl, type);
+		scopy(name, sizeof name, type, nl);
 	}
 	if (dup_call(x, id)) {
 		open_group(x, ts);
@@ -1012,7 +1021,7 @@ static bool wrapped_meta(const char *s, size_t n, struct pend *t)
 		return false;
 	char buf[64];
 	size_t k = (size_t)(s + n - p) - (sizeof ek - 1);
-	snprintf(buf, sizeof buf, "%.*s", (int)(k < 40 ? k : 40), p + sizeof ek - 1);
+	scopy(buf, sizeof buf, p + sizeof ek - 1, k < 40 ? k : 40);
 	char *e;
 	long long v = strtoll(buf, &e, 10);
 	if (e == buf)
@@ -1023,7 +1032,7 @@ static bool wrapped_meta(const char *s, size_t n, struct pend *t)
 		q = memmem(s, n, dk, sizeof dk - 1);
 	if (q) {
 		k = (size_t)(s + n - q) - (sizeof dk - 1);
-		snprintf(buf, sizeof buf, "%.*s", (int)(k < 40 ? k : 40), q + sizeof dk - 1);
+		scopy(buf, sizeof buf, q + sizeof dk - 1, k < 40 ? k : 40);
 		double sec = strtod(buf, &e);
 		if (e != buf && sec >= 0 && sec < 1e9)
 			t->dur = (int64_t)(sec * 1000 + 0.5);
@@ -1341,7 +1350,7 @@ static void response_item(struct cx *x, const struct jnode *p, int64_t ts)
 	    jeq(ty, "local_shell_call") || jeq(ty, "web_search_call") ||
 	    jeq(ty, "tool_search_call") || jeq(ty, "image_generation_call")) {
 		char type[32];
-		snprintf(type, sizeof type, "%.*s", (int)ty->len, ty->s);
+		scopy(type, sizeof type, ty->s, ty->len);
 		tool_call(x, p, type, ts);
 	} else if (jeq(ty, "function_call_output") || jeq(ty, "custom_tool_call_output") ||
 	    jeq(ty, "tool_search_output") || jeq(ty, "local_shell_call_output")) {
