@@ -150,6 +150,8 @@ struct cx {
 	const char **tools;
 	int tools_cap;
 	/* cumulative usage */
+	const struct jnode *u_node;   /* the line's usage read last, */
+	int64_t u_t[5];               /* and its counts */
 	bool have_total;
 	int64_t tot[5];           /* input cached output reasoning total */
 	/* tool calls waiting for their output */
@@ -679,6 +681,15 @@ static void assistant_item(struct cx *x, const struct jnode *p, int64_t ts)
  * so that sums and differences of counts cannot overflow. */
 static int64_t count(const struct jnode *n)
 {
+	if (n && n->type == J_NUM && n->len <= 15) {
+		/* the usual count: up to 15 digits, below the cap */
+		int64_t v = 0;
+		uint32_t i = 0;
+		for (; i < n->len && n->s[i] >= '0' && n->s[i] <= '9'; i++)
+			v = v * 10 + (n->s[i] - '0');
+		if (i == n->len)
+			return v;
+	}
 	int64_t v = jint(n, 0);
 	return v < 0 ? 0 : v > (INT64_C(1) << 53) ? INT64_C(1) << 53 : v;
 }
@@ -706,6 +717,17 @@ static void read_usage(const struct jdoc *d, const struct jnode *u, int64_t t[5]
 	t[4] = v[4] ? count(v[4]) : t[0] + t[2];
 }
 
+/* read_usage, once per line for the total a row's fingerprint and its
+ * counts both read. */
+static void line_usage(struct cx *x, const struct jnode *u, int64_t t[5])
+{
+	if (u != x->u_node) {
+		read_usage(&x->d, u, x->u_t);
+		x->u_node = u;
+	}
+	memcpy(t, x->u_t, sizeof x->u_t);
+}
+
 /* copy: a row of the parent's copy, which only moves the total on. */
 static void token_count(struct cx *x, const struct jnode *p, int64_t ts, bool copy)
 {
@@ -722,7 +744,7 @@ static void token_count(struct cx *x, const struct jnode *p, int64_t ts, bool co
 		return;
 	}
 	int64_t t[5], a[5];
-	read_usage(d, tu, t);
+	line_usage(x, tu, t);
 	if (x->have_total && t[4] == x->tot[4])
 		return;   /* re-emitted */
 	bool reset = x->have_total && t[4] < x->tot[4];
@@ -1472,8 +1494,9 @@ static int64_t turn_ms(const struct jdoc *d, const struct jnode *p)
 
 /* The fingerprint of a token row (its cumulative totals) or of a prompt
  * (its text as written), 0 for other lines. */
-static uint64_t fingerprint(const struct jdoc *d, const struct jnode *ty, const struct jnode *p)
+static uint64_t fingerprint(struct cx *x, const struct jnode *ty, const struct jnode *p)
 {
+	const struct jdoc *d = &x->d;
 	if (!jeq(ty, "event_msg"))
 		return 0;
 	const struct jnode *k = jget(d, p, "type");
@@ -1482,7 +1505,7 @@ static uint64_t fingerprint(const struct jdoc *d, const struct jnode *ty, const 
 		if (!tu || tu->type != J_OBJ)
 			return 0;
 		int64_t t[5];
-		read_usage(d, tu, t);
+		line_usage(x, tu, t);
 		return hash64(t, sizeof t, 'T') | 1;
 	}
 	if (is(k, "user_message")) {
@@ -1610,7 +1633,7 @@ static void line(struct cx *x, const struct jnode *o, bool first)
 		if (!x->own_h)
 			x->own_h = sess_hash(x->sid.p, x->sid.len);
 		/* what this file gave, for its forks read later */
-		uint64_t fp = fingerprint(d, ty, p);
+		uint64_t fp = fingerprint(x, ty, p);
 		if (fp)
 			fp_put(x->c, x->own_h, fp);
 		if (x->rp && in_copy(x, ty, p, ts, fp)) {
@@ -1775,6 +1798,7 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	bool first = true;
 	while (lr_next_nonblank(r, &s, &n)) {
 		const struct jnode *o = ev_parse_line(r, &x->d, s, n);
+		x->u_node = NULL;
 		if (!o)
 			continue;
 		line(x, o, first);
