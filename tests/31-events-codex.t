@@ -4,7 +4,7 @@
 # prompts, tool status and exit codes, forks, legacy files, bad input (the
 # real corpus is in 31-events-codex-corpus.t).
 . "$(dirname "$0")/lib.sh"
-plan 40
+plan 43
 
 FX="$TESTS/fixtures/codex"
 cp "$FX"/*.jsonl .
@@ -154,6 +154,22 @@ check_test "1100 parallel calls: every tool after its llm record, the last one o
 	"$(jq -rs 'reduce .[] as $r ({seen: {}, ok: 0};
 		if $r.kind == "llm" then .seen[$r.id] = true
 		elif $r.kind == "tool" and .seen[$r.parent] then .ok += 1 else . end) | .ok' out) $(grep -c '"id":"k1099".*"status":"ok"' out)" = "1100 1"
+
+# --- short ways and the long ones they fall back to (fp-*.jsonl) -----------------------
+# fp-remote: a git command's output is unescaped to look for a remote only
+# when its text can name one; a \u escape, in the text or in the JSON
+# wrapper it holds, takes the long way.  fp-tokens: usage keys escaped or
+# repeated, counts that are not plain digits (fractions, exponents,
+# strings, negatives, past 15 digits and past the cap).  fp-names: tool
+# names and types cut at 127 bytes and at a NUL, the wrapper's exit code
+# and duration read after spaces, a NUL and a sign.  fp.out was written by
+# the adapter before it had the short ways.
+agent-events fp-remote.jsonl fp-tokens.jsonl fp-names.jsonl > out 2> err
+check_same "short ways and their fallbacks: every record, byte for byte" "$FX/fp.out" out
+check_test "short ways: no diagnostics" "$(wc -c < err)" -eq 0
+check_test "short ways: each push's remote from its own output, the long way too" \
+	"$(jq -r 'select(.effect == "net" and .session == "fp-remote") | .domain' out | tr '\n' ' ')" = \
+	"plain.example escaped.example wrapped.example fetch.example after-bs.example array.example object.example fetch.example "
 
 # --- detection ---------------------------------------------------------------------
 printf '%s\n' '{"parentUuid":null,"type":"user","message":{"role":"user","content":"hi"},"uuid":"u1","sessionId":"x","timestamp":"2026-01-01T00:00:00Z"}' > claude.jsonl
