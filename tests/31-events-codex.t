@@ -4,7 +4,7 @@
 # prompts, tool status and exit codes, forks, legacy files, bad input (the
 # real corpus is in 31-events-codex-corpus.t).
 . "$(dirname "$0")/lib.sh"
-plan 43
+plan 46
 
 FX="$TESTS/fixtures/codex"
 cp "$FX"/*.jsonl .
@@ -170,6 +170,16 @@ check_test "short ways: no diagnostics" "$(wc -c < err)" -eq 0
 check_test "short ways: each push's remote from its own output, the long way too" \
 	"$(jq -r 'select(.effect == "net" and .session == "fp-remote") | .domain' out | tr '\n' ' ')" = \
 	"plain.example escaped.example wrapped.example fetch.example after-bs.example array.example object.example fetch.example "
+
+# fp-outputs: tool outputs of the one shape Codex writes are read without a
+# parse tree; every near miss (the file's first line, \u0000, a raw tab,
+# invalid UTF-8, a bad escape, spaces, a key more or in another order, an
+# escaped or non-ASCII call id or time, an object output, a \r, text
+# after the line, a cut line) goes the long way, with its diagnostics.
+agent-events fp-outputs.jsonl > out 2> err
+check_same "tool outputs, short way and near misses: every record" "$FX/fp-outputs.out" out
+check_same "tool outputs, short way and near misses: the same diagnostics" "$FX/fp-outputs.err" err
+check_status "tool outputs, short way and near misses: exit 1 (lines skipped)" 1 agent-events fp-outputs.jsonl
 
 # --- detection ---------------------------------------------------------------------
 printf '%s\n' '{"parentUuid":null,"type":"user","message":{"role":"user","content":"hi"},"uuid":"u1","sessionId":"x","timestamp":"2026-01-01T00:00:00Z"}' > claude.jsonl

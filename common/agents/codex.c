@@ -1292,9 +1292,11 @@ static void finish_close(struct cx *x)
 	drain(x, false);
 }
 
-static void tool_output(struct cx *x, const struct jnode *p, int64_t ts)
+/* The output of call id: o its output, st its status (tool_search_output
+ * has one instead). */
+static void tool_output_of(struct cx *x, const struct jnode *id, const struct jnode *o,
+	const struct jnode *st, int64_t ts)
 {
-	const struct jdoc *d = &x->d;
 	/* an input to the model: the call that produced the items is over.
 	 * A tool that ends while the response still streams (0.14x code
 	 * mode) has its output written before the call's token row: a call
@@ -1309,7 +1311,6 @@ static void tool_output(struct cx *x, const struct jnode *p, int64_t ts)
 		x->spill = false;
 		mark_input(x, ts);
 	}
-	const struct jnode *id = jget(d, p, "call_id");
 	if (!id || id->type != J_STR)
 		return;
 	for (unsigned i = 0; i < x->qlen; i++) {
@@ -1317,8 +1318,6 @@ static void tool_output(struct cx *x, const struct jnode *p, int64_t ts)
 		if (t->done || t->id.len != id->len || !jeq(id, t->id.p))
 			continue;
 		t->done = true;
-		const struct jnode *o = jget(d, p, "output");
-		const struct jnode *st = jget(d, p, "status");
 		if (!o && st)   /* tool_search_output */
 			t->status = is(st, "completed") ? "ok" : is(st, "failed") ? "error" : "unknown";
 		else
@@ -1349,6 +1348,12 @@ static void tool_output(struct cx *x, const struct jnode *p, int64_t ts)
 		break;
 	}
 	drain(x, false);
+}
+
+static void tool_output(struct cx *x, const struct jnode *p, int64_t ts)
+{
+	const struct jdoc *d = &x->d;
+	tool_output_of(x, jget(d, p, "call_id"), jget(d, p, "output"), jget(d, p, "status"), ts);
 }
 
 /* --- dispatch ------------------------------------------------------------------- */
@@ -1669,6 +1674,162 @@ static void line(struct cx *x, const struct jnode *o, bool first)
 	note_once(x, "record", "without type", 12);
 }
 
+/* --- the short way for tool outputs -------------------------------------------------
+ * Most of a rollout's bytes are function_call_output lines, which Codex
+ * writes as one shape:
+ *
+ *   {"timestamp":"T","type":"response_item","payload":{"type":
+ *    "function_call_output","call_id":"C","output":"O"}}
+ *
+ * A line of exactly that text (no spaces, those keys in that order, T and
+ * C without escapes or bytes outside printable ASCII, O valid JSON text
+ * without \u0000, raw control bytes or invalid UTF-8) is read without
+ * building its parse: its O is checked as jparse would check it, so it is
+ * a line jparse reads without a word, and what line() does with it is done
+ * here.  Any other line, and any line while a parent's copy is being read,
+ * goes the long way. */
+
+/* A plain string's text from p: its closing quote, NULL when a byte on
+ * the way is not printable ASCII or a backslash. */
+static const char *plain_str(const char *p, const char *e)
+{
+	for (; p < e; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '"')
+			return p;
+		if (c < 0x20 || c >= 0x7f || c == '\\')
+			return NULL;
+	}
+	return NULL;
+}
+
+/* The first byte in [p, e) that is a quote, a backslash, a control byte
+ * or >= 0x80: jscan_stop, 64 bytes a step where it can. */
+static const char *out_stop(const char *p, const char *e)
+{
+#ifdef JSCAN_SSE2
+	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
+		low = _mm_set1_epi8(0x20);
+#define OUT_HIT(v) _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), \
+	_mm_cmpeq_epi8(v, bs)), _mm_cmplt_epi8(v, low))
+	while (e - p >= 64) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
+		__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + 32));
+		__m128i d = _mm_loadu_si128((const __m128i *)(const void *)(p + 48));
+		__m128i h = _mm_or_si128(_mm_or_si128(OUT_HIT(a), OUT_HIT(b)),
+			_mm_or_si128(OUT_HIT(c), OUT_HIT(d)));
+		if (_mm_movemask_epi8(h))
+			break;
+		p += 64;
+	}
+#undef OUT_HIT
+#endif
+	return jscan_stop(p, e);
+}
+
+/* The text of the output string from p, checked: its closing quote, NULL
+ * for anything the long way should see.  *esc: it has escapes. */
+static const char *out_str(const char *p, const char *e, bool *esc, bool *high)
+{
+	for (;;) {
+		p = out_stop(p, e);
+		if (p >= e)
+			return NULL;
+		unsigned char c = (unsigned char)*p;
+		if (c == '"')
+			return p;
+		if (c == '\\') {
+			if (e - p < 2)
+				return NULL;
+			char k = p[1];
+			*esc = true;
+			if (k == 'u') {
+				if (e - p < 6 || jhexval(p[2]) < 0 || jhexval(p[3]) < 0 ||
+				    jhexval(p[4]) < 0 || jhexval(p[5]) < 0 ||
+				    (p[2] == '0' && p[3] == '0' && p[4] == '0' && p[5] == '0'))
+					return NULL;
+				p += 6;
+			} else if (k == '"' || k == '\\' || k == '/' || k == 'b' || k == 'f' ||
+			    k == 'n' || k == 'r' || k == 't') {
+				p += 2;
+			} else {
+				return NULL;
+			}
+		} else if (c >= 0x80) {
+			size_t l = utf8_valid_len(p, (size_t)(e - p));
+			if (!l)
+				return NULL;
+			*high = true;
+			p += l;
+		} else {
+			return NULL;   /* a raw control byte */
+		}
+	}
+}
+
+static bool lit(const char **p, const char *e, const char *s, size_t n)
+{
+	if ((size_t)(e - *p) < n || memcmp(*p, s, n))
+		return false;
+	*p += n;
+	return true;
+}
+#define LIT(p, e, s) lit(p, e, s, sizeof s - 1)
+
+static void str_node(struct jnode *n, const char *s, const char *end, bool esc, bool high)
+{
+	memset(n, 0, sizeof *n);
+	n->type = J_STR;
+	n->flags = (uint8_t)((esc ? JF_ESC : 0) | (high ? JF_HIGH : 0));
+	n->len = (uint32_t)(end - s);
+	n->raw = n->len + 2;
+	n->s = s;
+}
+
+/* The line s[0..n) read the short way: false when it is not a tool output
+ * of the one shape (nothing was done). */
+static bool fast_output(struct cx *x, const char *s, size_t n)
+{
+	const char *p = s, *e = s + n;
+	if (n > UINT32_MAX / 2 || !LIT(&p, e, "{\"timestamp\":\""))
+		return false;
+	const char *ts_s = p, *ts_e = plain_str(p, e);
+	if (!ts_e)
+		return false;
+	p = ts_e;
+	if (!LIT(&p, e, "\",\"type\":\"response_item\",\"payload\":{\"type\":"
+	    "\"function_call_output\",\"call_id\":\""))
+		return false;
+	const char *id_s = p, *id_e = plain_str(p, e);
+	if (!id_e)
+		return false;
+	p = id_e;
+	if (!LIT(&p, e, "\",\"output\":\""))
+		return false;
+	bool esc = false, high = false;
+	const char *o_s = p, *o_e = out_str(p, e, &esc, &high);
+	if (!o_e || e - o_e != 3 || memcmp(o_e, "\"}}", 3))
+		return false;
+	/* line() on it */
+	int64_t ts = ts_parse(ts_s, (size_t)(ts_e - ts_s));
+	if (ts != TS_NONE) {
+		if (x->last_ts != TS_NONE && ts - x->last_ts >= FORK_GAP_MS)
+			x->paused = true;
+		x->last_ts = ts;
+		if (x->first_ts == TS_NONE)
+			x->first_ts = ts;
+	}
+	if (!x->own_h)
+		x->own_h = sess_hash(x->sid.p, x->sid.len);
+	finish_close(x);
+	struct jnode id, o;
+	str_node(&id, id_s, id_e, false, false);
+	str_node(&o, o_s, o_e, esc, high);
+	tool_output_of(x, &id, &o, NULL, ts);
+	return true;
+}
+
 /* --- sniffing --------------------------------------------------------------------- */
 
 /* Does "key": "value" (any spacing) occur in p[0..n)?  value NULL: the
@@ -1797,8 +1958,10 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	size_t n;
 	bool first = true;
 	while (lr_next_nonblank(r, &s, &n)) {
-		const struct jnode *o = ev_parse_line(r, &x->d, s, n);
 		x->u_node = NULL;
+		if (!first && !x->rp && fast_output(x, s, n))
+			continue;
+		const struct jnode *o = ev_parse_line(r, &x->d, s, n);
 		if (!o)
 			continue;
 		line(x, o, first);
