@@ -4,7 +4,7 @@
 # prompts, tool status and exit codes, forks, legacy files, bad input (the
 # real corpus is in 31-events-codex-corpus.t).
 . "$(dirname "$0")/lib.sh"
-plan 46
+plan 49
 
 FX="$TESTS/fixtures/codex"
 cp "$FX"/*.jsonl .
@@ -180,6 +180,19 @@ agent-events fp-outputs.jsonl > out 2> err
 check_same "tool outputs, short way and near misses: every record" "$FX/fp-outputs.out" out
 check_same "tool outputs, short way and near misses: the same diagnostics" "$FX/fp-outputs.err" err
 check_status "tool outputs, short way and near misses: exit 1 (lines skipped)" 1 agent-events fp-outputs.jsonl
+
+# fp-rows: token rows of Codex's shapes (either order of the two usages,
+# model_context_window, rate_limits) are read without a parse tree,
+# re-emitted and reset rows among them, and one after a tool output that
+# ended a call still streaming; the near misses (the first line, counts
+# past 15 digits, with a leading zero, a fraction, a sign, a key missing
+# or more, a model, info null, a repeated usage, other key order, spaces,
+# rate limits that are invalid UTF-8, not JSON or followed by a key) go
+# the long way.
+agent-events fp-rows.jsonl > out 2> err
+check_same "token rows, short way and near misses: every record" "$FX/fp-rows.out" out
+check_same "token rows, short way and near misses: the same diagnostics" "$FX/fp-rows.err" err
+check_status "token rows, short way and near misses: exit 1 (lines skipped)" 1 agent-events fp-rows.jsonl
 
 # --- detection ---------------------------------------------------------------------
 printf '%s\n' '{"parentUuid":null,"type":"user","message":{"role":"user","content":"hi"},"uuid":"u1","sessionId":"x","timestamp":"2026-01-01T00:00:00Z"}' > claude.jsonl

@@ -104,6 +104,7 @@ struct cx {
 	struct lreader *r;
 	const char *path;
 	struct jdoc d;
+	struct jdoc sd;           /* fast_tokens' rate limits */
 	/* the session */
 	struct sbuf sid;          /* own id: synthetic ids derive from it */
 	struct sbuf parent_sid;   /* subagent: the session that started it */
@@ -728,6 +729,9 @@ static void line_usage(struct cx *x, const struct jnode *u, int64_t t[5])
 	memcpy(t, x->u_t, sizeof x->u_t);
 }
 
+static void token_row(struct cx *x, const int64_t t[5], const int64_t *l,
+	const struct jnode *m, int64_t ts, bool copy);
+
 /* copy: a row of the parent's copy, which only moves the total on. */
 static void token_count(struct cx *x, const struct jnode *p, int64_t ts, bool copy)
 {
@@ -743,8 +747,21 @@ static void token_count(struct cx *x, const struct jnode *p, int64_t ts, bool co
 		x->noted_tokens = true;
 		return;
 	}
-	int64_t t[5], a[5];
+	int64_t t[5], l[5] = {0};
 	line_usage(x, tu, t);
+	bool have_l = lu && lu->type == J_OBJ;
+	if (have_l && x->have_total && t[4] != x->tot[4])
+		read_usage(d, lu, l);
+	const struct jnode *m = jget(d, info, "model");
+	token_row(x, t, have_l ? l : NULL, m && m->type == J_STR ? m : NULL, ts, copy);
+}
+
+/* A token row: t its total_token_usage, l its last_token_usage (NULL:
+ * none; only read when the total moved), m its model (NULL: none). */
+static void token_row(struct cx *x, const int64_t t[5], const int64_t *l,
+	const struct jnode *m, int64_t ts, bool copy)
+{
+	int64_t a[5];
 	if (x->have_total && t[4] == x->tot[4])
 		return;   /* re-emitted */
 	bool reset = x->have_total && t[4] < x->tot[4];
@@ -755,12 +772,9 @@ static void token_count(struct cx *x, const struct jnode *p, int64_t ts, bool co
 	}
 	if (reset) {
 		/* a new counter: its last call is what this row adds */
-		if (lu && lu->type == J_OBJ)
-			read_usage(d, lu, a);
-		else
-			memcpy(a, t, sizeof a);
+		memcpy(a, l ? l : t, sizeof a);
 	}
-	memcpy(x->tot, t, sizeof t);
+	memcpy(x->tot, t, sizeof x->tot);
 	x->have_total = true;
 	if (copy) {
 		x->rp_unans = false;   /* the copy's last prompt was answered */
@@ -776,8 +790,7 @@ static void token_count(struct cx *x, const struct jnode *p, int64_t ts, bool co
 	x->tok.cache_read = a[1];
 	x->tok.output = a[2];
 	x->tok.reasoning = a[3];
-	const struct jnode *m = jget(d, info, "model");
-	if (m && m->type == J_STR)
+	if (m)
 		snode(&x->gmodel, m);
 	else
 		sset(&x->gmodel, x->model.p, x->model.len);
@@ -1830,6 +1843,106 @@ static bool fast_output(struct cx *x, const char *s, size_t n)
 	return true;
 }
 
+
+/* A count of the usage objects Codex writes: 0, or up to 15 digits
+ * without a leading zero (below count's cap); false for anything else. */
+static bool plain_count(const char **pp, const char *e, int64_t *v)
+{
+	const char *p = *pp, *b = p;
+	int64_t n = 0;
+	while (p < e && *p >= '0' && *p <= '9' && p - b < 16)
+		n = n * 10 + (*p++ - '0');
+	if (p == b || p - b > 15 || (*b == '0' && p - b > 1))
+		return false;
+	*v = n;
+	*pp = p;
+	return true;
+}
+
+/* {"input_tokens":N,"cached_input_tokens":N,"output_tokens":N,
+ * "reasoning_output_tokens":N,"total_tokens":N} exactly, into t (what
+ * read_usage reads from it). */
+static bool plain_usage(const char **pp, const char *e, int64_t t[5])
+{
+	static const char *const k[5] = {"{\"input_tokens\":", ",\"cached_input_tokens\":",
+		",\"output_tokens\":", ",\"reasoning_output_tokens\":", ",\"total_tokens\":"};
+	const char *p = *pp;
+	for (int i = 0; i < 5; i++)
+		if (!lit(&p, e, k[i], strlen(k[i])) || !plain_count(&p, e, &t[i]))
+			return false;
+	if (!LIT(&p, e, "}"))
+		return false;
+	*pp = p;
+	return true;
+}
+
+/* The token row s[0..n) read the short way, as line() reads it: false
+ * when it is not of the shape
+ *
+ *   {"timestamp":"T","type":"event_msg","payload":{"type":"token_count",
+ *    "info":{"total_token_usage":U,"last_token_usage":U (either order)
+ *    [,"model_context_window":N]}[,"rate_limits":V]}}
+ *
+ * with U as plain_usage reads it and V any JSON value jparse reads without
+ * a word (nothing was done then). */
+static bool fast_tokens(struct cx *x, const char *s, size_t n)
+{
+	const char *p = s, *e = s + n;
+	if (n > UINT32_MAX / 2 || !LIT(&p, e, "{\"timestamp\":\""))
+		return false;
+	const char *ts_s = p, *ts_e = plain_str(p, e);
+	if (!ts_e)
+		return false;
+	p = ts_e;
+	if (!LIT(&p, e, "\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{"))
+		return false;
+	int64_t t[5], l[5], w;
+	bool have_t = false, have_l = false;
+	for (int i = 0; i < 2; i++) {
+		if (i && !LIT(&p, e, ","))
+			return false;
+		if (!have_t && LIT(&p, e, "\"total_token_usage\":")) {
+			if (!plain_usage(&p, e, t))
+				return false;
+			have_t = true;
+		} else if (!have_l && LIT(&p, e, "\"last_token_usage\":")) {
+			if (!plain_usage(&p, e, l))
+				return false;
+			have_l = true;
+		} else {
+			return false;
+		}
+	}
+	if (LIT(&p, e, ",\"model_context_window\":") && !plain_count(&p, e, &w))
+		return false;
+	if (!LIT(&p, e, "}"))
+		return false;
+	if (LIT(&p, e, ",\"rate_limits\":")) {
+		/* a value the line's parse would read without a word */
+		if (e - p < 2 || memcmp(e - 2, "}}", 2) || jparse(&x->sd, p, (size_t)(e - 2 - p)) ||
+		    x->sd.badutf8)
+			return false;
+		p = e - 2;
+	}
+	if (e - p != 2 || memcmp(p, "}}", 2))
+		return false;
+	/* line() on it */
+	int64_t ts = ts_parse(ts_s, (size_t)(ts_e - ts_s));
+	if (ts != TS_NONE) {
+		if (x->last_ts != TS_NONE && ts - x->last_ts >= FORK_GAP_MS)
+			x->paused = true;
+		x->last_ts = ts;
+		if (x->first_ts == TS_NONE)
+			x->first_ts = ts;
+	}
+	if (!x->own_h)
+		x->own_h = sess_hash(x->sid.p, x->sid.len);
+	fp_put(x->c, x->own_h, hash64(t, sizeof t, 'T') | 1);   /* fingerprint() */
+	token_row(x, t, l, NULL, ts, false);
+	finish_close(x);
+	return true;
+}
+
 /* --- sniffing --------------------------------------------------------------------- */
 
 /* Does "key": "value" (any spacing) occur in p[0..n)?  value NULL: the
@@ -1933,6 +2046,7 @@ static void cx_free(struct cx *x)
 		sb_free(b[i]);
 	free(x->tools);
 	jdoc_free(&x->d);
+	jdoc_free(&x->sd);
 }
 
 static void run(struct ev_ctx *c, struct lreader *r, const char *path)
@@ -1959,7 +2073,7 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	bool first = true;
 	while (lr_next_nonblank(r, &s, &n)) {
 		x->u_node = NULL;
-		if (!first && !x->rp && fast_output(x, s, n))
+		if (!first && !x->rp && (fast_output(x, s, n) || fast_tokens(x, s, n)))
 			continue;
 		const struct jnode *o = ev_parse_line(r, &x->d, s, n);
 		if (!o)
