@@ -4,7 +4,7 @@
 # prompts, tool status and exit codes, forks, legacy files, bad input (the
 # real corpus is in 31-events-codex-corpus.t).
 . "$(dirname "$0")/lib.sh"
-plan 49
+plan 52
 
 FX="$TESTS/fixtures/codex"
 cp "$FX"/*.jsonl .
@@ -193,6 +193,17 @@ agent-events fp-rows.jsonl > out 2> err
 check_same "token rows, short way and near misses: every record" "$FX/fp-rows.out" out
 check_same "token rows, short way and near misses: the same diagnostics" "$FX/fp-rows.err" err
 check_status "token rows, short way and near misses: exit 1 (lines skipped)" 1 agent-events fp-rows.jsonl
+
+# fp-calls: function_call lines of Codex's shape are read without a parse
+# tree (escapes and UTF-8 in the name, arguments and call id, an empty
+# name, a call seen before, a name past 127 bytes); the near misses (the
+# first line, an id or namespace key, arguments null or an object, a
+# status, \u0000, a raw tab, invalid UTF-8, a bad escape, a space, no
+# call id, other key order, text after the line, a cut line) go the long way.
+agent-events fp-calls.jsonl > out 2> err
+check_same "tool calls, short way and near misses: every record" "$FX/fp-calls.out" out
+check_same "tool calls, short way and near misses: the same diagnostics" "$FX/fp-calls.err" err
+check_status "tool calls, short way and near misses: exit 1 (lines skipped)" 1 agent-events fp-calls.jsonl
 
 # --- detection ---------------------------------------------------------------------
 printf '%s\n' '{"parentUuid":null,"type":"user","message":{"role":"user","content":"hi"},"uuid":"u1","sessionId":"x","timestamp":"2026-01-01T00:00:00Z"}' > claude.jsonl

@@ -899,13 +899,18 @@ static bool dup_call(struct cx *x, const struct jnode *id)
 	return ev_seen(&x->c->seen_tool, x->tmp.p, NULL);
 }
 
-static void tool_call(struct cx *x, const struct jnode *p, const char *type, int64_t ts)
+/* Calls without an output item carry their own status. */
+static bool own_status(const char *type)
 {
-	const struct jdoc *d = &x->d;
-	const struct jnode *id = jget(d, p, "call_id");
-	if (!id || id->type != J_STR)
-		id = jget(d, p, "id");
-	const struct jnode *nm = jget(d, p, "name");
+	return strcmp(type, "function_call") && strcmp(type, "custom_tool_call") &&
+	    strcmp(type, "local_shell_call") && strcmp(type, "tool_search_call");
+}
+
+/* A call of the item type type: id its id, nm its name, a its arguments,
+ * st its status (read for the types with own_status). */
+static void tool_call_of(struct cx *x, const struct jnode *id, const struct jnode *nm,
+	const struct jnode *a, const struct jnode *st, const char *type, int64_t ts)
+{
 	char name[128];
 	if (nm && nm->type == J_STR && nm->len) {
 		sb_reset(&x->tmp);
@@ -927,25 +932,32 @@ static void tool_call(struct cx *x, const struct jnode *p, const char *type, int
 	}
 	struct pend *t = queue_tool(x, id, name, strlen(name), ts);
 	/* the arguments as effects_tool wants them */
+	if (a && a->type == J_STR) {
+		jstr(a, &t->args);
+	} else if (a && a->type != J_NULL) {
+		const char *raw;
+		size_t rl = jraw(&x->d, a, &raw);
+		sb_add(&t->args, raw, rl);
+	}
+	if (own_status(type)) {
+		t->done = true;
+		t->status = is(st, "completed") ? "ok" : is(st, "failed") ? "error" : "unknown";
+	}
+}
+
+static void tool_call(struct cx *x, const struct jnode *p, const char *type, int64_t ts)
+{
+	const struct jdoc *d = &x->d;
+	const struct jnode *id = jget(d, p, "call_id");
+	if (!id || id->type != J_STR)
+		id = jget(d, p, "id");
 	const struct jnode *a = jget(d, p, "arguments");
 	if (!a)
 		a = jget(d, p, "input");
 	if (!a)
 		a = jget(d, p, "action");
-	if (a && a->type == J_STR) {
-		jstr(a, &t->args);
-	} else if (a && a->type != J_NULL) {
-		const char *raw;
-		size_t rl = jraw(d, a, &raw);
-		sb_add(&t->args, raw, rl);
-	}
-	/* calls without an output item carry their own status */
-	if (strcmp(type, "function_call") && strcmp(type, "custom_tool_call") &&
-	    strcmp(type, "local_shell_call") && strcmp(type, "tool_search_call")) {
-		const struct jnode *st = jget(d, p, "status");
-		t->done = true;
-		t->status = is(st, "completed") ? "ok" : is(st, "failed") ? "error" : "unknown";
-	}
+	tool_call_of(x, id, jget(d, p, "name"), a, own_status(type) ? jget(d, p, "status") : NULL,
+		type, ts);
 }
 
 /* The first bytes of an escaped JSON string, unescaped well enough to
@@ -1687,20 +1699,27 @@ static void line(struct cx *x, const struct jnode *o, bool first)
 	note_once(x, "record", "without type", 12);
 }
 
-/* --- the short way for tool outputs -------------------------------------------------
- * Most of a rollout's bytes are function_call_output lines, which Codex
- * writes as one shape:
+/* --- the short way for the lines that make a rollout's bulk ---------------------------
+ * Most of a rollout's bytes are tool outputs, and most of its lines tool
+ * calls, outputs and token rows, which Codex writes in a few shapes:
  *
  *   {"timestamp":"T","type":"response_item","payload":{"type":
  *    "function_call_output","call_id":"C","output":"O"}}
+ *   {"timestamp":"T","type":"response_item","payload":{"type":
+ *    "function_call","name":"N","arguments":"A","call_id":"C"}}
+ *   {"timestamp":"T","type":"event_msg","payload":{"type":"token_count",
+ *    "info":{"total_token_usage":U,"last_token_usage":U (either order)
+ *    [,"model_context_window":K]}[,"rate_limits":V]}}
  *
- * A line of exactly that text (no spaces, those keys in that order, T and
- * C without escapes or bytes outside printable ASCII, O valid JSON text
- * without \u0000, raw control bytes or invalid UTF-8) is read without
- * building its parse: its O is checked as jparse would check it, so it is
- * a line jparse reads without a word, and what line() does with it is done
- * here.  Any other line, and any line while a parent's copy is being read,
- * goes the long way. */
+ * A line of exactly such text (no spaces, those keys in that order; T
+ * printable ASCII without escapes; the other strings valid JSON text
+ * without \u0000, raw control bytes or invalid UTF-8; U five plain counts
+ * as plain_usage reads them; K a plain count; V any value jparse reads
+ * without a word, checked by parsing it alone) is read by a key scan, with
+ * its strings checked as jparse checks them: it is a line jparse reads
+ * without a word, and what line() does with it is done here.  Any other
+ * line, the file's first and every line while a parent's copy is being
+ * read go the long way. */
 
 /* A plain string's text from p: its closing quote, NULL when a byte on
  * the way is not printable ASCII or a backslash. */
@@ -1800,50 +1819,6 @@ static void str_node(struct jnode *n, const char *s, const char *end, bool esc, 
 	n->s = s;
 }
 
-/* The line s[0..n) read the short way: false when it is not a tool output
- * of the one shape (nothing was done). */
-static bool fast_output(struct cx *x, const char *s, size_t n)
-{
-	const char *p = s, *e = s + n;
-	if (n > UINT32_MAX / 2 || !LIT(&p, e, "{\"timestamp\":\""))
-		return false;
-	const char *ts_s = p, *ts_e = plain_str(p, e);
-	if (!ts_e)
-		return false;
-	p = ts_e;
-	if (!LIT(&p, e, "\",\"type\":\"response_item\",\"payload\":{\"type\":"
-	    "\"function_call_output\",\"call_id\":\""))
-		return false;
-	const char *id_s = p, *id_e = plain_str(p, e);
-	if (!id_e)
-		return false;
-	p = id_e;
-	if (!LIT(&p, e, "\",\"output\":\""))
-		return false;
-	bool esc = false, high = false;
-	const char *o_s = p, *o_e = out_str(p, e, &esc, &high);
-	if (!o_e || e - o_e != 3 || memcmp(o_e, "\"}}", 3))
-		return false;
-	/* line() on it */
-	int64_t ts = ts_parse(ts_s, (size_t)(ts_e - ts_s));
-	if (ts != TS_NONE) {
-		if (x->last_ts != TS_NONE && ts - x->last_ts >= FORK_GAP_MS)
-			x->paused = true;
-		x->last_ts = ts;
-		if (x->first_ts == TS_NONE)
-			x->first_ts = ts;
-	}
-	if (!x->own_h)
-		x->own_h = sess_hash(x->sid.p, x->sid.len);
-	finish_close(x);
-	struct jnode id, o;
-	str_node(&id, id_s, id_e, false, false);
-	str_node(&o, o_s, o_e, esc, high);
-	tool_output_of(x, &id, &o, NULL, ts);
-	return true;
-}
-
-
 /* A count of the usage objects Codex writes: 0, or up to 15 digits
  * without a leading zero (below count's cap); false for anything else. */
 static bool plain_count(const char **pp, const char *e, int64_t *v)
@@ -1876,27 +1851,81 @@ static bool plain_usage(const char **pp, const char *e, int64_t t[5])
 	return true;
 }
 
-/* The token row s[0..n) read the short way, as line() reads it: false
- * when it is not of the shape
- *
- *   {"timestamp":"T","type":"event_msg","payload":{"type":"token_count",
- *    "info":{"total_token_usage":U,"last_token_usage":U (either order)
- *    [,"model_context_window":N]}[,"rate_limits":V]}}
- *
- * with U as plain_usage reads it and V any JSON value jparse reads without
- * a word (nothing was done then). */
-static bool fast_tokens(struct cx *x, const char *s, size_t n)
+/* What line() does first with every line, for a line read the short
+ * way. */
+static int64_t fast_start(struct cx *x, const char *ts_s, const char *ts_e)
 {
-	const char *p = s, *e = s + n;
-	if (n > UINT32_MAX / 2 || !LIT(&p, e, "{\"timestamp\":\""))
+	int64_t ts = ts_parse(ts_s, (size_t)(ts_e - ts_s));
+	if (ts != TS_NONE) {
+		if (x->last_ts != TS_NONE && ts - x->last_ts >= FORK_GAP_MS)
+			x->paused = true;
+		x->last_ts = ts;
+		if (x->first_ts == TS_NONE)
+			x->first_ts = ts;
+	}
+	if (!x->own_h)
+		x->own_h = sess_hash(x->sid.p, x->sid.len);
+	return ts;
+}
+
+/* A tool output from just past "call_id":" on. */
+static bool fast_output(struct cx *x, const char *ts_s, const char *ts_e, const char *p,
+	const char *e)
+{
+	const char *id_s = p, *id_e = plain_str(p, e);
+	if (!id_e)
 		return false;
-	const char *ts_s = p, *ts_e = plain_str(p, e);
-	if (!ts_e)
+	p = id_e;
+	if (!LIT(&p, e, "\",\"output\":\""))
 		return false;
-	p = ts_e;
-	if (!LIT(&p, e, "\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{"))
+	bool esc = false, high = false;
+	const char *o_s = p, *o_e = out_str(p, e, &esc, &high);
+	if (!o_e || e - o_e != 3 || memcmp(o_e, "\"}}", 3))
 		return false;
-	int64_t t[5], l[5], w;
+	int64_t ts = fast_start(x, ts_s, ts_e);
+	finish_close(x);   /* line(): a held call closes before any other line */
+	struct jnode id, o;
+	str_node(&id, id_s, id_e, false, false);
+	str_node(&o, o_s, o_e, esc, high);
+	tool_output_of(x, &id, &o, NULL, ts);
+	return true;
+}
+
+/* A tool call from just past "name":" on. */
+static bool fast_call(struct cx *x, const char *ts_s, const char *ts_e, const char *p,
+	const char *e)
+{
+	bool nesc = false, nhigh = false, aesc = false, ahigh = false, cesc = false, chigh = false;
+	const char *n_s = p, *n_e = out_str(p, e, &nesc, &nhigh);
+	if (!n_e)
+		return false;
+	p = n_e;
+	if (!LIT(&p, e, "\",\"arguments\":\""))
+		return false;
+	const char *a_s = p, *a_e = out_str(p, e, &aesc, &ahigh);
+	if (!a_e)
+		return false;
+	p = a_e;
+	if (!LIT(&p, e, "\",\"call_id\":\""))
+		return false;
+	const char *c_s = p, *c_e = out_str(p, e, &cesc, &chigh);
+	if (!c_e || e - c_e != 3 || memcmp(c_e, "\"}}", 3))
+		return false;
+	int64_t ts = fast_start(x, ts_s, ts_e);
+	finish_close(x);
+	struct jnode nm, a, id;
+	str_node(&nm, n_s, n_e, nesc, nhigh);
+	str_node(&a, a_s, a_e, aesc, ahigh);
+	str_node(&id, c_s, c_e, cesc, chigh);
+	tool_call_of(x, &id, &nm, &a, NULL, "function_call", ts);
+	return true;
+}
+
+/* A token row from just past "info":{ on. */
+static bool fast_tokens(struct cx *x, const char *ts_s, const char *ts_e, const char *p,
+	const char *e)
+{
+	int64_t t[5], l[5], k;
 	bool have_t = false, have_l = false;
 	for (int i = 0; i < 2; i++) {
 		if (i && !LIT(&p, e, ","))
@@ -1913,7 +1942,7 @@ static bool fast_tokens(struct cx *x, const char *s, size_t n)
 			return false;
 		}
 	}
-	if (LIT(&p, e, ",\"model_context_window\":") && !plain_count(&p, e, &w))
+	if (LIT(&p, e, ",\"model_context_window\":") && !plain_count(&p, e, &k))
 		return false;
 	if (!LIT(&p, e, "}"))
 		return false;
@@ -1926,21 +1955,36 @@ static bool fast_tokens(struct cx *x, const char *s, size_t n)
 	}
 	if (e - p != 2 || memcmp(p, "}}", 2))
 		return false;
-	/* line() on it */
-	int64_t ts = ts_parse(ts_s, (size_t)(ts_e - ts_s));
-	if (ts != TS_NONE) {
-		if (x->last_ts != TS_NONE && ts - x->last_ts >= FORK_GAP_MS)
-			x->paused = true;
-		x->last_ts = ts;
-		if (x->first_ts == TS_NONE)
-			x->first_ts = ts;
-	}
-	if (!x->own_h)
-		x->own_h = sess_hash(x->sid.p, x->sid.len);
+	int64_t ts = fast_start(x, ts_s, ts_e);
 	fp_put(x->c, x->own_h, hash64(t, sizeof t, 'T') | 1);   /* fingerprint() */
+	/* line(): a call held for its token row takes this one */
 	token_row(x, t, l, NULL, ts, false);
 	finish_close(x);
 	return true;
+}
+
+/* The line s[0..n) read the short way: false when it is none of the
+ * shapes (nothing was done then). */
+static bool fast_line(struct cx *x, const char *s, size_t n)
+{
+	const char *p = s, *e = s + n;
+	if (n > UINT32_MAX / 2 || !LIT(&p, e, "{\"timestamp\":\""))
+		return false;
+	const char *ts_s = p, *ts_e = plain_str(p, e);
+	if (!ts_e)
+		return false;
+	p = ts_e;
+	if (LIT(&p, e, "\",\"type\":\"response_item\",\"payload\":{\"type\":\"function_call")) {
+		if (LIT(&p, e, "_output\",\"call_id\":\""))
+			return fast_output(x, ts_s, ts_e, p, e);
+		if (LIT(&p, e, "\",\"name\":\""))
+			return fast_call(x, ts_s, ts_e, p, e);
+		return false;
+	}
+	if (LIT(&p, e, "\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\","
+	    "\"info\":{"))
+		return fast_tokens(x, ts_s, ts_e, p, e);
+	return false;
 }
 
 /* --- sniffing --------------------------------------------------------------------- */
@@ -2073,7 +2117,7 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	bool first = true;
 	while (lr_next_nonblank(r, &s, &n)) {
 		x->u_node = NULL;
-		if (!first && !x->rp && (fast_output(x, s, n) || fast_tokens(x, s, n)))
+		if (!first && !x->rp && fast_line(x, s, n))
 			continue;
 		const struct jnode *o = ev_parse_line(r, &x->d, s, n);
 		if (!o)
