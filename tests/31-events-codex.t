@@ -162,7 +162,8 @@ check_test "1100 parallel calls: every tool after its llm record, the last one o
 # repeated, counts that are not plain digits (fractions, exponents,
 # strings, negatives, past 15 digits and past the cap).  fp-names: tool
 # names and types cut at 127 bytes and at a NUL, the wrapper's exit code
-# and duration read after spaces, a NUL and a sign.  fp.out was written by
+# and duration read after spaces, a NUL and a sign, the first of two
+# exit codes, and one far before the end of the text.  fp.out was written by
 # the adapter before it had the short ways.
 agent-events fp-remote.jsonl fp-tokens.jsonl fp-names.jsonl > out 2> err
 check_same "short ways and their fallbacks: every record, byte for byte" "$FX/fp.out" out

@@ -1053,6 +1053,17 @@ static void read_head(const char *h, struct pend *t)
 		t->status = "ok";
 }
 
+/* memmem(s, n, pat, m), looking only where pat[at], a byte the text
+ * around it seldom has, is: the first place pat is. */
+static const char *first_of(const char *s, size_t n, const char *pat, size_t m, size_t at)
+{
+	const char *e = s + n;
+	for (const char *q = s + at; q < e && (q = memchr(q, pat[at], (size_t)(e - q))); q++)
+		if ((size_t)(e - (q - at)) >= m && !memcmp(q - at, pat, m))
+			return q - at;
+	return NULL;
+}
+
 /* {"output": "...", "metadata": {"exit_code": N, "duration_seconds": S}}
  * held in a string: the metadata is at the end, so look there first and
  * leave the (possibly huge) output escaped. */
@@ -1061,9 +1072,9 @@ static bool wrapped_meta(const char *s, size_t n, struct pend *t)
 	static const char ek[] = "\\\"exit_code\\\":";
 	static const char dk[] = "\\\"duration_seconds\\\":";
 	size_t from = n > 256 ? n - 256 : 0;
-	const char *p = memmem(s + from, n - from, ek, sizeof ek - 1);
+	const char *p = first_of(s + from, n - from, ek, sizeof ek - 1, 3);
 	if (!p)
-		p = memmem(s, n, ek, sizeof ek - 1);
+		p = first_of(s, n, ek, sizeof ek - 1, 3);
 	if (!p)
 		return false;
 	char buf[64];
@@ -1074,9 +1085,9 @@ static bool wrapped_meta(const char *s, size_t n, struct pend *t)
 	if (e == buf)
 		return false;
 	t->exit = v;
-	const char *q = memmem(s + from, n - from, dk, sizeof dk - 1);
+	const char *q = first_of(s + from, n - from, dk, sizeof dk - 1, sizeof dk - 2);
 	if (!q)
-		q = memmem(s, n, dk, sizeof dk - 1);
+		q = first_of(s, n, dk, sizeof dk - 1, sizeof dk - 2);
 	if (q) {
 		k = (size_t)(s + n - q) - (sizeof dk - 1);
 		scopy(buf, sizeof buf, q + sizeof dk - 1, k < 40 ? k : 40);
