@@ -538,8 +538,12 @@ static bool one_file(struct ev_ctx *c, const char *path, const struct agent *for
  * Output is written in the order above, and a file's records depend on
  * what the files before it left in the run's context (the calls and tool
  * ids seen, links, marks, the git host): reading in order is the
- * reference.  Worker threads read the files after the one being written,
- * each with a context of its own that journals what it looked for and did
+ * reference.  The main thread reads a file in order when its turn comes
+ * and no worker took it; worker threads (one fewer than the jobs) read the
+ * files after the one being written, and so does the main thread while
+ * the one being written is a worker's (never more threads at work than
+ * jobs: on two cores, a third contends with them), each with a context
+ * of its own that journals what it looked for and did
  * not find, into a buffer of their own (records and messages).  When a
  * file's turn comes, the main thread checks the journal against the run's
  * context (ev_ctx_merge): when nothing the file looked for was there, its
@@ -555,6 +559,7 @@ static bool one_file(struct ev_ctx *c, const char *path, const struct agent *for
 #define AHEAD_MAX ((int64_t)4 << 20)
 #define AHEAD_MIN ((int64_t)16 << 20)
 #define FILES_AHEAD 32
+#define REPLAY_DIRECT ((size_t)64 << 10)
 
 struct slot {
 	bool ahead;             /* read, pending its turn */
@@ -610,45 +615,66 @@ static struct slot *slot_get(void)
 	return s;
 }
 
+/* Read file f ahead into a slot of its own: a worker does, and the main
+ * thread while the file being written is a worker's.  The thread's
+ * stdout_sb and diag_errors are its own again after. */
+static struct slot *read_ahead(const struct infile *f)
+{
+	struct slot *s = slot_get();
+	struct sbuf out = stdout_sb;
+	unsigned long errors = diag_errors;
+	s->c.wflags = par.run->wflags;
+	s->c.since = par.run->since;
+	s->c.until = par.run->until;
+	ev_ctx_spec(&s->c);
+	s->cap.msgs = &s->msgs;
+	diag_capture = &s->cap;
+	diag_errors = 0;
+	stdout_sb = s->out;
+	s->ahead = one_file(&s->c, f->path, par.force);
+	ev_ctx_spec(NULL);
+	diag_capture = NULL;
+	s->errors = diag_errors;
+	s->out = stdout_sb;
+	stdout_sb = out;
+	diag_errors = errors;
+	return s;
+}
+
+/* With par.mu held: the next file a thread may read ahead of turn,
+ * claimed (-1 when none may be now); *none: no file is left to take. */
+static int claim(bool *none)
+{
+	while (par.next < par.n && !par_ok(&par.files[par.next]))
+		par.next++;
+	*none = par.next >= par.n;
+	if (*none)
+		return -1;
+	int i = par.next;
+	const struct infile *f = &par.files[i];
+	if (i > par.turn && ((par.held && par.held + f->size > par.ahead) ||
+	    i - par.turn > par.files_ahead))
+		return -1;
+	par.next++;
+	par.held += f->size;
+	return i;
+}
+
 static void *worker(void *arg)
 {
 	(void)arg;
 	pthread_mutex_lock(&par.mu);
 	for (;;) {
-		while (par.next < par.n && !par_ok(&par.files[par.next]))
-			par.next++;
-		if (par.next >= par.n) {
-			/* no more work: wait for the end of the process */
+		bool none;
+		int i = claim(&none);
+		if (i < 0) {
+			/* no file to take now, or none left: then wait for the
+			 * end of the process */
 			pthread_cond_wait(&par.cv, &par.mu);
 			continue;
 		}
-		int i = par.next;
-		struct infile *f = &par.files[i];
-		if (i > par.turn && ((par.held && par.held + f->size > par.ahead) ||
-		    i - par.turn > par.files_ahead)) {
-			pthread_cond_wait(&par.cv, &par.mu);
-			continue;
-		}
-		par.next++;
-		par.held += f->size;
 		pthread_mutex_unlock(&par.mu);
-		struct slot *s = slot_get();
-
-		s->c.wflags = par.run->wflags;
-		s->c.since = par.run->since;
-		s->c.until = par.run->until;
-		ev_ctx_spec(&s->c);
-		s->cap.msgs = &s->msgs;
-		diag_capture = &s->cap;
-		diag_errors = 0;
-		stdout_sb = s->out;
-		s->ahead = one_file(&s->c, f->path, par.force);
-		ev_ctx_spec(NULL);
-		diag_capture = NULL;
-		s->errors = diag_errors;
-		s->out = stdout_sb;
-		memset(&stdout_sb, 0, sizeof stdout_sb);
-
+		struct slot *s = read_ahead(&par.files[i]);
 		pthread_mutex_lock(&par.mu);
 		par.slots[i] = s;       /* read */
 		pthread_cond_broadcast(&par.cv);
@@ -656,7 +682,24 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* Every file in order, with up to jobs threads reading ahead. */
+/* The records a slot read ahead, after those before it: a large buffer
+ * with no message between its records is written as it is, not copied
+ * into stdout_sb first. */
+static void replay(struct slot *s)
+{
+	if (!s->cap.n && s->out.len >= REPLAY_DIRECT) {
+		out_flush();
+		write_all(1, s->out.p, s->out.len);
+	} else {
+		diag_replay(&s->cap, s->out.p, s->out.len);
+	}
+	diag_errors += s->errors;
+	out_maybe_flush();
+}
+
+/* Every file in order, read by jobs threads: the main thread reads the
+ * file whose turn it is when no worker took it, in order, and reads ahead
+ * too while it waits for a worker's. */
 static void read_all(struct ev_ctx *c, struct infile *files, int n, const struct agent *force,
 	int jobs)
 {
@@ -679,7 +722,7 @@ static void read_all(struct ev_ctx *c, struct infile *files, int n, const struct
 	par.force = force;
 	par.ahead = AHEAD_MAX * jobs > AHEAD_MIN ? AHEAD_MAX * jobs : AHEAD_MIN;
 	par.files_ahead = FILES_AHEAD * jobs;
-	for (int t = 0; t < jobs; t++) {
+	for (int t = 0; t < jobs - 1; t++) {
 		pthread_t th;
 		pthread_attr_t at;
 		pthread_attr_init(&at);
@@ -689,21 +732,36 @@ static void read_all(struct ev_ctx *c, struct infile *files, int n, const struct
 		pthread_attr_destroy(&at);
 	}
 	for (int i = 0; i < n; i++) {
-		bool mine = !par_ok(&files[i]);
+		bool par_file = par_ok(&files[i]), mine = !par_file;
 		struct slot *s = NULL;
-		if (!mine) {
+		if (par_file) {
 			pthread_mutex_lock(&par.mu);
-			while (!(s = par.slots[i]))
-				pthread_cond_wait(&par.cv, &par.mu);
+			for (;;) {
+				if ((s = par.slots[i]))
+					break;
+				bool none;
+				int k = claim(&none);
+				if (k == i) {
+					mine = true;    /* no worker took it: read it in order */
+					break;
+				}
+				if (k < 0) {
+					pthread_cond_wait(&par.cv, &par.mu);
+					continue;
+				}
+				/* file i is a worker's: read one after it meanwhile */
+				pthread_mutex_unlock(&par.mu);
+				struct slot *a = read_ahead(&files[k]);
+				pthread_mutex_lock(&par.mu);
+				par.slots[k] = a;
+			}
 			pthread_mutex_unlock(&par.mu);
 		}
 		if (mine) {
 			if (!companion(files[i].path))
 				one_file(c, files[i].path, force);
 		} else if (s->ahead && ev_ctx_merge(c, &s->c)) {
-			diag_replay(&s->cap, s->out.p, s->out.len);
-			diag_errors += s->errors;
-			out_maybe_flush();
+			replay(s);
 		} else {
 			one_file(c, files[i].path, force);
 		}
@@ -714,7 +772,7 @@ static void read_all(struct ev_ctx *c, struct infile *files, int n, const struct
 			par.slots[i] = NULL;
 		}
 		par.turn = i + 1;
-		if (!mine)
+		if (par_file)
 			par.held -= files[i].size;
 		pthread_cond_broadcast(&par.cv);
 		pthread_mutex_unlock(&par.mu);

@@ -5,7 +5,7 @@
 # same way: resumed copies, a git remote learnt in an earlier file, forks.
 # The corpus-wide twin is 34-events-jobs-corpus.t.
 . "$(dirname "$0")/lib.sh"
-plan 11
+plan 14
 
 F=$TESTS/fixtures
 
@@ -51,6 +51,29 @@ done
 check_jobs "git remote: -j 4 writes what -j 1 does" git/*.jsonl
 check_test "git remote: every later push goes to the remote learnt first" \
 	"$(grep -c '"effect":"net".*"domain":"git.example.org"' four)" = 8
+
+# --- -j 2: the main thread reads files too, in order and ahead; a file's
+# records of 64 KiB or more are written from its own buffer, unless a
+# message goes between them --------------------------------------------------------------
+mkdir big
+i=0
+while [ $i -lt 24 ]; do
+	k=0
+	while [ $k -lt 120 ]; do
+		rec "s-big$i" "b$i-$k" "2026-01-06T1$((i % 10)):00:00.000Z" "ls /tmp/dir$k"
+		k=$((k + 1))
+	done > "big/f$i.jsonl"
+	[ $((i % 5)) = 2 ] && echo 'not json' >> "big/f$i.jsonl"
+	[ $((i % 7)) = 3 ] && rec "s-big$i" "b$i-0" "2026-01-06T12:00:00.000Z" "ls" >> "big/f$i.jsonl"
+	i=$((i + 1))
+done
+ls big/*.jsonl > big.list
+agent-events -j 1 --files-from big.list > one 2> one.err; r1=$?
+agent-events -j 2 --files-from big.list > two 2> two.err; r2=$?
+check_test "big files: -j 1 writes over 64 KiB a file" "$(wc -c < one)" -gt $((24 * 65536))
+check_test "big files: messages and status" "$(grep -c 'not JSON' one.err) $r1" = "5 1"
+check_test "big files: -j 2 writes what -j 1 does" \
+	"$(cmp one two && cmp one.err two.err && echo $r2)" = "$r1"
 
 # --- the help names -j as the manual does ---------------------------------------------------
 check_grep "--help names --jobs" "--jobs N" "$(agent-events --help > help; echo help)"
