@@ -107,9 +107,20 @@ static _Thread_local unsigned char trig[256];
 enum { T_WORD = 1, T_AT = 2, T_EQ = 4, T_COLON = 8, T_DASH = 16 };
 /* Letters, digits and "-_.=": the bytes of keys, JWTs and AWS key ids. */
 static _Thread_local unsigned char tokbyte[256];
+/* p, s and a in either case: the first bytes of secret_name's words. */
+static _Thread_local unsigned char wordfirst[256];
+/* The first bytes of the words next_secret looks at in records when they
+ * start a run of QUIET_RUN tokbytes: a known key's, a webhook's, an AWS
+ * secret's name's. */
+static _Thread_local unsigned char longfirst[256];
+/* Letters, digits, "_.-" and NUL (strchr's terminator): a name's bytes. */
+static _Thread_local unsigned char namech[256];
 /* The shortest text secret_len finds: a run of letters, digits and
  * "-_.=" (tokbyte), which hold every key, JWT and AWS key id. */
 static _Thread_local size_t minkey;
+/* The shortest run of tokbytes that next_secret looks at in records
+ * (see quiet_to). */
+#define QUIET_RUN 11
 /* The shortest name aws_secret takes: "secretaccesskey". */
 #define AWS_NAME_MIN 15
 
@@ -130,8 +141,16 @@ static void init(void)
 	for (size_t k = 0; k < NKEYS; k++)
 		if ((size_t)keylen[k] + keys[k].min < minkey)
 			minkey = (size_t)keylen[k] + keys[k].min;
+	if (minkey < QUIET_RUN)
+		die(2, "privacy: a key shorter than QUIET_RUN");    /* a programming error */
 	for (int c = 0; c < 256; c++)
 		tokbyte[c] = is_alnum((unsigned char)c) || (c && strchr("-_.=", c));
+	for (int c = 0; c < 256; c++)
+		namech[c] = is_alnum((unsigned char)c) || strchr("_.-", c);
+	wordfirst['p'] = wordfirst['P'] = wordfirst['s'] = wordfirst['S'] = 1;
+	wordfirst['a'] = wordfirst['A'] = 1;
+	for (int c = 0; c < 256; c++)
+		longfirst[c] = keystart[c] || c == 'h' || c == 'd' || c == 'a' || c == 'A' || c == 'S';
 	for (int c = 0; c < 256; c++)
 		if (is_alnum((unsigned char)c))
 			trig[c] |= T_WORD;
@@ -210,9 +229,36 @@ static bool contains_ci(const char *s, size_t n, const char *sub)
 	return false;
 }
 
+/* A byte as secret_name compares it: upper-case ASCII letters lowered. */
+static inline unsigned char lc(unsigned char c)
+{
+	return is_upper(c) ? c | 0x20 : c;
+}
+
+/* Does s[0..n) end with lit (lower case, '_', '-' and '.' as they are)
+ * once lowered? */
+static bool ends_lc(const char *s, size_t n, const char *lit, size_t l)
+{
+	if (n < l)
+		return false;
+	s += n - l;
+	for (size_t i = 0; i < l; i++)
+		if (lc((unsigned char)s[i]) != (unsigned char)lit[i])
+			return false;
+	return true;
+}
+
+/* strchr("_-.", c) != NULL: the terminating NUL counts */
+static inline bool name_sep(unsigned char c)
+{
+	return c == '_' || c == '-' || c == '.' || !c;
+}
+
 /* OPENAI_API_KEY, aws_secret_access_key, client-secret, --password,
  * GITHUB_TOKEN, PGPASSWORD, "apiKey", Authorization (not sort_key's
- * cousin "key" alone, not PWD). */
+ * cousin "key" alone, not PWD).  The name is compared lowered, byte by
+ * byte, not copied: most names are no secret's, and are rejected by their
+ * last byte and a look at the bytes that may start a word (p, s, a). */
 static bool secret_name(const char *s, size_t n)
 {
 	while (n && (*s == '-' || *s == '"' || *s == '\'')) {
@@ -223,38 +269,51 @@ static bool secret_name(const char *s, size_t n)
 		n--;
 	if (n < 3 || n > 128)
 		return false;
-	/* one lower-case copy; the words that may sit anywhere start with
-	 * p, s or a, looked at closer only there */
-	char l[129];
-	bool any = false;
-	for (size_t i = 0; i < n; i++)
-		l[i] = (char)(is_upper((unsigned char)s[i]) ? s[i] | 0x20 : s[i]);
-	l[n] = 0;
-	for (size_t i = 0; i + 5 <= n && !any; i++) {
-		const char *w = l + i;
-		if (w[0] == 'p')
-			any = w[1] == 'a' && w[2] == 's' && w[3] == 's' && (w[4] == 'w' || w[4] == 'p');
-		else if (w[0] == 's')
-			any = w[1] == 'e' && w[2] == 'c' && w[3] == 'r' && w[4] == 'e';
-		else if (w[0] == 'a')
-			any = w[1] == 'p' && w[2] == 'i' &&
-				(w[3] == 'k' ? w[4] == 'e' : (w[3] == '_' || w[3] == '-') && w[4] == 'k');
+#define ENDS(lit) ends_lc(s, n, lit, sizeof lit - 1)
+	bool yes;
+	switch (lc((unsigned char)s[n - 1])) {
+	case 'n': yes = ENDS("token") || ENDS("authorization"); break;
+	case 's': yes = ENDS("credentials") || ENDS("_pass") || (n == 4 && ENDS("pass")); break;
+	case 'l': yes = ENDS("credential"); break;
+	case 'd': yes = ENDS("_pwd"); break;
+	case 'e': yes = ENDS("cookie"); break;
+	case 'y':
+		yes = ENDS("privatekey") || ENDS("accesskey") || ENDS("signingkey") ||
+			(n > 4 && ENDS("key") && name_sep((unsigned char)s[n - 4]));
+		break;
+	default: yes = false;
 	}
-#define ENDS(lit) (n >= sizeof lit - 1 && !memcmp(l + n - (sizeof lit - 1), lit, sizeof lit - 1))
-	bool yes = any || ENDS("token") || ENDS("credentials") ||
-		ENDS("credential") || ENDS("authorization") || ENDS("_pass") || ENDS("_pwd") ||
-		ENDS("cookie") || ENDS("privatekey") || ENDS("accesskey") || ENDS("signingkey") ||
-		(n > 4 && ENDS("key") && strchr("_-.", l[n - 4]));
-	yes |= n == 4 && !memcmp(l, "pass", 4);    /* openssl -passin pass:X */
-	if (!yes || !memcmp(l, "no-", 3) || !memcmp(l, "no_", 3))
+	/* the words that may sit anywhere start with p, s or a */
+	for (size_t i = 0; i + 5 <= n && !yes; i++) {
+		const unsigned char *w = (const unsigned char *)s + i;
+		if (!wordfirst[w[0]])
+			continue;
+		unsigned char c = lc(w[0]);
+		if (c == 'p')
+			yes = lc(w[1]) == 'a' && lc(w[2]) == 's' && lc(w[3]) == 's' &&
+				(lc(w[4]) == 'w' || lc(w[4]) == 'p');
+		else if (c == 's')
+			yes = lc(w[1]) == 'e' && lc(w[2]) == 'c' && lc(w[3]) == 'r' && lc(w[4]) == 'e';
+		else if (c == 'a')
+			yes = lc(w[1]) == 'p' && lc(w[2]) == 'i' &&
+				(lc(w[3]) == 'k' ? lc(w[4]) == 'e' : (w[3] == '_' || w[3] == '-') &&
+				lc(w[4]) == 'k');
+	}
+	if (!yes || (lc((unsigned char)s[0]) == 'n' && lc((unsigned char)s[1]) == 'o' &&
+	    (s[2] == '-' || s[2] == '_')))
 		return false;
 	/* names of where a secret is, or of its properties */
-	static const char *const not[] = {"file", "files", "path", "dir", "env", "stdin", "fd",
-		"length", "len", "policy", "type", "name", "count", "id", "url", "uri", "prompt",
-		"required", "hash", "field", "ref", NULL};
-	for (const char *const *x = not; *x; x++) {
-		size_t xl = strlen(*x);
-		if (n > xl + 1 && strchr("_-.", l[n - xl - 1]) && !memcmp(l + n - xl, *x, xl))
+	static const struct { const char *x; size_t l; } not[] = {
+#define X(lit) {lit, sizeof lit - 1}
+		X("file"), X("files"), X("path"), X("dir"), X("env"), X("stdin"), X("fd"),
+		X("length"), X("len"), X("policy"), X("type"), X("name"), X("count"), X("id"),
+		X("url"), X("uri"), X("prompt"), X("required"), X("hash"), X("field"), X("ref"),
+#undef X
+	};
+	for (size_t k = 0; k < sizeof not / sizeof *not; k++) {
+		size_t xl = not[k].l;
+		if (n > xl + 1 && name_sep((unsigned char)s[n - xl - 1]) &&
+		    ends_lc(s, n, not[k].x, xl))
 			return false;
 	}
 	return true;
@@ -303,7 +362,7 @@ static size_t name_before(const char *s, size_t from, size_t e, size_t *ns)
 	size_t b = e;
 	if (b > from && (s[b - 1] == '"' || s[b - 1] == '\''))
 		b--;
-	while (b > from && (is_alnum((unsigned char)s[b - 1]) || strchr("_.-", s[b - 1])))
+	while (b > from && namech[(unsigned char)s[b - 1]])
 		b--;
 	if (b > from && (s[b - 1] == '"' || s[b - 1] == '\''))
 		b--;
@@ -651,13 +710,125 @@ static bool random_run(const char *s, size_t n, size_t i, size_t *end)
 	return false;
 }
 
+/* --- skipping quiet text -------------------------------------------------
+ * In records (M_JSON) a byte makes next_secret look closer only when it is
+ * '@', '=', ':' or '-', or starts a word (a letter or digit after none)
+ * that is "B" or "b" (scheme_token), or that begins with a byte of
+ * longfirst a run of QUIET_RUN bytes or more of letters, digits and
+ * "-_.=" (tokbyte): a known key (minkey), a webhook's host ("discord.com"
+ * is the shortest) and an AWS secret's name need that many.  Every other byte is passed over by the loop without a
+ * look: with SSE2 they are skipped sixteen at a time.  (Labels judge
+ * every word's run of letters: no skipping there.) */
+/* Which bytes of a text next_secret looks at in M_JSON, 48 at a time. */
+#define QWIN 48
+#define QSHORT 16
+struct quiet {
+	const char *s;
+	size_t n;
+	size_t base;            /* the window's first byte; n when none yet */
+	uint64_t hits;          /* bit j: s[base + j] is looked at */
+};
+
+#ifdef JSCAN_SSE2
+struct qblock {
+	unsigned alnum, tok, look;      /* look: the bytes looked at in any case */
+};
+
+static inline struct qblock qclassify(const char *p)
+{
+	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	const __m128i x = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	/* signed compares: bytes from 0x80 are below every bound */
+	__m128i letter = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x60)),
+		_mm_cmplt_epi8(x, _mm_set1_epi8(0x7b)));
+	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x2f)),
+		_mm_cmplt_epi8(v, _mm_set1_epi8(0x3a)));
+	__m128i alnum = _mm_or_si128(letter, digit);
+	__m128i eq = _mm_cmpeq_epi8(v, _mm_set1_epi8('=')), dash = _mm_cmpeq_epi8(v, _mm_set1_epi8('-'));
+	__m128i tok = _mm_or_si128(_mm_or_si128(alnum, _mm_or_si128(eq, dash)),
+		_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')), _mm_cmpeq_epi8(v, _mm_set1_epi8('.'))));
+	__m128i punct = _mm_or_si128(_mm_or_si128(eq, dash),
+		_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')), _mm_cmpeq_epi8(v, _mm_set1_epi8(':'))));
+	struct qblock q;
+	q.alnum = (unsigned)_mm_movemask_epi8(alnum);
+	q.tok = (unsigned)_mm_movemask_epi8(tok);
+	/* "B" and "b" are looked at when they start a word */
+	q.look = (unsigned)_mm_movemask_epi8(punct) |
+		(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('b'))) << 16;
+	return q;
+}
+
+/* The bytes of s[i..i+QWIN) next_secret must look at.  p[0..64) are
+ * s[i..i+64), read in place or, near the end, copied and followed by
+ * NULs, which start nothing and end every run as the end does. */
+static void quiet_fill(struct quiet *q, size_t i)
+{
+	const char *p = q->s + i;
+	char t[64];
+	if (q->n - i < 64) {
+		memset(t, 0, sizeof t);
+		memcpy(t, p, q->n - i);
+		p = t;
+	}
+	uint64_t al = 0, r = 0, look = 0, bb = 0;
+	/* blocks past the end's copy hold NULs only: no class */
+	int nb = q->n - i < 64 ? (int)((q->n - i + 15) / 16) : 4;
+	for (int k = 0; k < nb; k++) {
+		struct qblock c = qclassify(p + 16 * k);
+		al |= (uint64_t)c.alnum << 16 * k;
+		r |= (uint64_t)c.tok << 16 * k;
+		look |= (uint64_t)(c.look & 0xffff) << 16 * k;
+		bb |= (uint64_t)(c.look >> 16) << 16 * k;
+	}
+	uint64_t carry = i && is_alnum((unsigned char)q->s[i - 1]);
+	uint64_t start = al & ~(al << 1 | carry);
+	r &= r >> 1;    /* runs of 2 and more start here */
+	r &= r >> 2;    /* 4 */
+	r &= r >> 4;    /* 8 */
+	r &= r >> 3;    /* 11 (QUIET_RUN): exact for the first 64 - 10 bytes */
+	const uint64_t win = ((uint64_t)1 << QWIN) - 1;
+	uint64_t hit = (look | (start & bb)) & win;
+	/* the words of long runs: those whose first byte starts something */
+	uint64_t cand = start & r & win & ~hit;
+	for (uint64_t w = cand; w; w &= w - 1)
+		if (!longfirst[(unsigned char)p[__builtin_ctzll(w)]])
+			cand &= ~(w & -w);
+	q->base = i;
+	q->hits = hit | cand;
+}
+
+/* The first byte at or after i (< n) that next_secret must look at in
+ * M_JSON, or one before it in the last QSHORT bytes; n when none. */
+static size_t quiet_next(struct quiet *q, size_t i)
+{
+	for (;;) {
+		if (q->n - i < QSHORT)
+			return i;       /* the loop's look is as quick */
+		if (i < q->base || i - q->base >= QWIN)
+			quiet_fill(q, i);
+		uint64_t m = q->hits >> (i - q->base);
+		if (m)
+			return i + (size_t)__builtin_ctzll(m);
+		i = q->base + QWIN;
+		if (i >= q->n)
+			return q->n;
+	}
+}
+#endif
+
 /* The next span to hide at or after i (nothing copied before from): its
  * start in *vs and end in *ve; false at the end of s. */
 static bool next_secret(const char *s, size_t n, size_t from, size_t i, int mode,
-	size_t *vs, size_t *ve)
+	struct quiet *q, size_t *vs, size_t *ve)
 {
 	size_t gen = i;         /* label mode: runs before gen were judged */
 	for (; i < n; i++) {
+#ifdef JSCAN_SSE2
+		if (mode == M_JSON && q && (i = quiet_next(q, i)) >= n)
+			break;
+#else
+		(void)q;
+#endif
 		unsigned char c = (unsigned char)s[i], t = trig[c];
 		if (!t)
 			continue;
@@ -717,11 +888,14 @@ static bool next_secret(const char *s, size_t n, size_t from, size_t i, int mode
 	return false;
 }
 
+bool privacy_noskip;
+
 static void redact_to(struct sbuf *b, const char *s, size_t n, int mode, bool json)
 {
 	init();
 	size_t from = 0, at = 0, vs, ve;
-	while (next_secret(s, n, from, at, mode, &vs, &ve)) {
+	struct quiet q = {s, n, n, 0}, *qp = privacy_noskip ? NULL : &q;
+	while (next_secret(s, n, from, at, mode, qp, &vs, &ve)) {
 		if (vs < from)
 			vs = from;
 		if (ve <= vs) {

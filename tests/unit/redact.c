@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of the redaction of records (privacy.c): the block scan that
+ * passes over quiet text (quiet_fill, quiet_next) finds what looking at
+ * every byte finds.  Exact bytes for each thing that makes the scan stop,
+ * at every offset in the 48-byte window, in the copied last bytes and in
+ * the last 16 the loop looks at alone; then random secret-like text
+ * redacted both ways (privacy_noskip). */
+#include <stdint.h>
+#include <stdlib.h>
+#include "event.h"
+#include "tap.h"
+
+/* what s becomes in a record string, quotes stripped */
+static const char *red(struct sbuf *b, const char *s, size_t n)
+{
+	sb_reset(b);
+	sb_json_str_redacted(b, s, n);
+	b->p[b->len - 1] = 0;
+	return b->p + 1;
+}
+
+static const struct { const char *in, *out, *what; } cases[] = {
+	{"sk-ant-api03-abcdefghijklmnopqrstuvwxyz", "[REDACTED]", "a key: a long run, keystart"},
+	{"xoxb-0123456789", "[REDACTED]", "the shortest key (minkey 15)"},
+	{"xoxb-012345678", "xoxb-012345678", "a byte shorter: no key"},
+	{"discord.com/api/webhooks/123456789/abcdefgh", "discord.com/api/webhooks/[REDACTED]",
+		"a webhook: the shortest run looked at (QUIET_RUN 11)"},
+	{"hooks.slack.com/services/T000/B000/XXXXXXXX", "hooks.slack.com/services/[REDACTED]",
+		"a Slack webhook"},
+	{"Bearer abcdef0123456789", "Bearer [REDACTED]", "B starts a word: Bearer"},
+	{"basic Basic dXNlcjpwYXNzd29yZA==", "basic Basic [REDACTED]", "b and B"},
+	{"aws_secret_access_key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+		"aws_secret_access_key [REDACTED]", "an AWS secret's name"},
+	{"AKIAABCDEFGHIJKLMNOP", "[REDACTED]", "an AWS key id"},
+	{"OPENAI_API_KEY=abc123def456", "OPENAI_API_KEY=[REDACTED]", "=: an assignment"},
+	{"password: hunter2hunter2", "password: [REDACTED]", "a colon"},
+	{"--password s3cr3t-v4lue", "--password [REDACTED]", "-: an option"},
+	{"https://user:pw@host", "https://[REDACTED]@host", "@: a URL's password"},
+	{"consectetur adipiscing", "consectetur adipiscing", "long words that start nothing"},
+	{"x-sk-ant-api03-abcdefghijklmnopqrstu", "x-[REDACTED]", "a key after a dash"},
+	{"tokensk-ant-api03-abcdefghijklmnopqrstu", "tokensk-ant-api03-abcdefghijklmnopqrstu",
+		"a key inside a word is none"},
+	{"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abcdefghijklmnop", "[REDACTED]", "a JWT"},
+};
+
+static uint64_t rng = 0x2545f4914f6cdd1dULL;
+static unsigned rnd(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+static const char *const parts[] = {"sk-ant-", "ghp_", "xoxb-", "AKIA", "eyJ", "SG.", "hf_",
+	"discord.com/api/webhooks/", "hooks.slack.com/services/", "Bearer ", "Basic ", "bearer ",
+	"aws_secret_access_key ", "API_KEY=", "password", ": ", "=", "==", "--token ", "-u ",
+	"mysql -pX ", "https://u:p@h", "@", "-", "a@b.co", "\"", "'", "$X", " ", "\n", "lorem ipsum ",
+	"consectetur ", "-----BEGIN PRIVATE KEY-----\nabc\n-----END", "\xc3\xa9", "\\", "\x01", "0"};
+static const char alpha[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.=/+";
+
+int main(void)
+{
+	struct sbuf b = {0}, t = {0}, want = {0};
+	const char *fill = "lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod "
+		"tempor incididunt ut labore et dolore magna aliqua ";
+	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+		is_str(red(&b, cases[c].in, strlen(cases[c].in)), cases[c].out, "%s", cases[c].what);
+		/* at every offset: in the windows, the copied end, the last bytes */
+		int bad = 0;
+		for (size_t k = 0; k < 100; k++) {
+			size_t tail = k % 40;
+			sb_reset(&t);
+			sb_add(&t, fill, k);
+			sb_addc(&t, ' ');
+			sb_adds(&t, cases[c].in);
+			sb_addc(&t, ' ');
+			sb_add(&t, fill, tail);
+			sb_reset(&want);
+			sb_json_body(&want, fill, k);
+			sb_addc(&want, ' ');
+			sb_adds(&want, cases[c].out);
+			sb_addc(&want, ' ');
+			sb_json_body(&want, fill, tail);
+			bad += strcmp(red(&b, t.p, t.len), want.p) != 0;
+		}
+		is_int(bad, 0, "%s: at every offset", cases[c].what);
+	}
+	/* random text: the block scan and the look at every byte agree */
+	int diff = 0;
+	for (int it = 0; it < 20000; it++) {
+		sb_reset(&t);
+		for (unsigned k = 1 + rnd(14); k; k--) {
+			if (rnd(2)) {
+				sb_adds(&t, parts[rnd(sizeof parts / sizeof *parts)]);
+			} else {
+				for (unsigned l = rnd(rnd(4) ? 14 : 50); l; l--)
+					sb_addc(&t, alpha[rnd(sizeof alpha - 1)]);
+			}
+		}
+		privacy_noskip = true;
+		sb_reset(&want);
+		sb_json_str_redacted(&want, t.p, t.len);
+		privacy_noskip = false;
+		sb_reset(&b);
+		sb_json_str_redacted(&b, t.p, t.len);
+		if (strcmp(b.p, want.p) && diff++ < 3)
+			printf("# differs on: %s\n#  skip: %s\n#  each: %s\n", t.p, b.p, want.p);
+	}
+	is_int(diff, 0, "20,000 random texts: the same with and without the block scan");
+	sb_free(&b);
+	sb_free(&t);
+	sb_free(&want);
+	return tap_done();
+}
