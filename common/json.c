@@ -9,7 +9,8 @@
 
 
 
-static uint32_t push(struct jdoc *d, uint8_t type, const char *s)
+static inline __attribute__((always_inline)) uint32_t push(struct jdoc *d, uint8_t type,
+	const char *s)
 {
 	if (d->nn == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 256;
@@ -52,13 +53,16 @@ static int fail(struct jdoc *d, const char *s, const char *p, const char *why)
 
 static inline const char *skipws(const char *p, const char *e)
 {
+	if (p < e && (unsigned char)*p > ' ')
+		return p;       /* compact JSON: no white space between tokens */
 	while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
 		p++;
 	return p;
 }
 
 /* p at the opening quote; returns the position after the closing one. */
-static const char *scan_string(struct jdoc *d, const char *p, const char *e, uint32_t *ix)
+static inline __attribute__((always_inline)) const char *scan_string(struct jdoc *d,
+	const char *p, const char *e, uint32_t *ix)
 {
 	const char *q = ++p;
 	uint8_t flags = 0;
@@ -80,7 +84,8 @@ static const char *scan_string(struct jdoc *d, const char *p, const char *e, uin
 				if (q[1] == '0' && q[2] == '0' && q[3] == '0' && q[4] == '0')
 					flags |= JF_NUL;
 				q += 5;
-			} else if (strchr("\"\\/bfnrt", *q) && *q) {
+			} else if (*q == '"' || *q == '\\' || *q == '/' || *q == 'b' || *q == 'f' ||
+			    *q == 'n' || *q == 'r' || *q == 't') {
 				q++;
 			} else {
 				return NULL;
@@ -277,7 +282,8 @@ const struct jnode *jget_n(const struct jdoc *d, const struct jnode *obj, const 
 		return NULL;
 	const struct jnode *found = NULL;
 	JFOR(d, obj, k) {
-		if (k->len == kl && !memcmp(k->s, key, kl) && !(k->flags & JF_ESC))
+		if (k->len == kl && (!kl || k->s[0] == key[0]) && !memcmp(k->s, key, kl) &&
+		    !(k->flags & JF_ESC))
 			found = k + 1;
 		else if ((k->flags & JF_ESC) && jeq_n(k, key, kl))
 			found = k + 1;
@@ -341,8 +347,9 @@ bool jstr(const struct jnode *n, struct sbuf *b)
 	const char *p = n->s, *e = p + n->len;
 	sb_grow(b, n->len);
 	while (p < e) {
+		/* to a backslash, a byte from 0x80 or a NUL, by the block */
 		const char *q = p;
-		while (q < e && *q != '\\' && (unsigned char)*q < 0x80 && *q)
+		while ((q = jscan_stop(q, e)) < e && *q != '\\' && (unsigned char)*q < 0x80 && *q)
 			q++;
 		sb_add(b, p, (size_t)(q - p));
 		p = q;

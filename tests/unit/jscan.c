@@ -37,6 +37,52 @@ static unsigned naive_keys(const char *p)
 	return m;
 }
 
+/* jstr's reading of an escaped string, byte by byte (the loop it had
+ * before it found its stops with jscan_stop) */
+static void naive_jstr(const char *p, size_t n, struct sbuf *b)
+{
+	const char *e = p + n;
+	while (p < e) {
+		if (*p != '\\' && (unsigned char)*p < 0x80 && *p) {
+			sb_addc(b, *p++);
+			continue;
+		}
+		if (!*p) {
+			sb_add(b, "\xEF\xBF\xBD", 3);
+			p++;
+			continue;
+		}
+		if ((unsigned char)*p >= 0x80) {
+			size_t l = utf8_valid_len(p, (size_t)(e - p));
+			sb_add(b, l ? p : "\xEF\xBF\xBD", l ? l : 3);
+			p += l ? l : 1;
+			continue;
+		}
+		p++;
+		char c = *p++;
+		switch (c) {
+		case 'n': sb_addc(b, '\n'); break;
+		case 't': sb_addc(b, '\t'); break;
+		case 'u': {
+			uint32_t cp = jhex4(p);
+			p += 4;
+			if ((cp >= 0xD800 && cp < 0xE000) || !cp)
+				cp = 0xFFFD;    /* no pairs in the alphabet below */
+			char t[4];
+			t[0] = (char)(0xE0 | cp >> 12);
+			t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+			t[2] = (char)(0x80 | (cp & 0x3F));
+			if (cp < 0x800)
+				sb_addc(b, (char)cp);   /* only 0041 below */
+			else
+				sb_add(b, t, 3);
+			break;
+		}
+		default: sb_addc(b, c); break;
+		}
+	}
+}
+
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 static unsigned rnd(void)
 {
@@ -98,6 +144,36 @@ int main(void)
 		if (p + 17 <= buf + sizeof buf)
 			bk += jscan_keys16(p) != naive_keys(p);
 	}
+	/* jstr: escaped strings of every length, the stops anywhere */
+	static const char *const pieces[] = {"\\n", "\\t", "\\\"", "\\\\", "\\/", "\\u0041",
+		"\\u20ac", "\\u0000", "\x01", "\x1f", "\xc3\xa9", "\xff", "\xe2\x82", "x", "abcdefgh",
+		"0123456789abcdefghij", " "};
+	int bj = 0;
+	struct jdoc d = {0};
+	struct sbuf js = {0}, got = {0}, want = {0};
+	for (int round = 0; round < 20000; round++) {
+		sb_reset(&js);
+		sb_addc(&js, '"');
+		for (unsigned m = rnd() % 12; m; m--)
+			sb_adds(&js, pieces[rnd() % (sizeof pieces / sizeof *pieces)]);
+		if (rnd() % 2)
+			sb_add(&js, "\0", 1);  /* a raw NUL */
+		sb_addc(&js, '"');
+		if (jparse(&d, js.p, js.len) < 0) {
+			bj++;
+			continue;
+		}
+		sb_reset(&got);
+		sb_reset(&want);
+		jstr(jroot(&d), &got);
+		naive_jstr(jroot(&d)->s, jroot(&d)->len, &want);
+		bj += got.len != want.len || memcmp(got.p, want.p, got.len);
+	}
+	is_int(bj, 0, "jstr reads 20000 random escaped strings as byte by byte");
+	jdoc_free(&d);
+	sb_free(&js);
+	sb_free(&got);
+	sb_free(&want);
 	is_int(bs, 0, "jscan_stop equals the byte-by-byte scan on 20000 random texts");
 	is_int(be, 0, "jscan_str_end likewise");
 	is_int(bk, 0, "jscan_keys16 likewise");
