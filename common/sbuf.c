@@ -21,7 +21,9 @@ void sb_grow(struct sbuf *b, size_t extra)
 	b->cap = cap;
 }
 
-void sb_add(struct sbuf *b, const void *s, size_t n)
+/* sb_add, inlined in this file's writers (sb_json_body writes a piece
+ * between two escapes with it) */
+static inline __attribute__((always_inline)) void add(struct sbuf *b, const void *s, size_t n)
 {
 	if (!n && b->p) {
 		b->p[b->len] = 0;   /* after sb_grow the buffer may not be terminated */
@@ -35,9 +37,14 @@ void sb_add(struct sbuf *b, const void *s, size_t n)
 	b->p[b->len] = 0;
 }
 
+void sb_add(struct sbuf *b, const void *s, size_t n)
+{
+	add(b, s, n);
+}
+
 void sb_adds(struct sbuf *b, const char *s)
 {
-	sb_add(b, s, strlen(s));
+	add(b, s, strlen(s));
 }
 
 void sb_printf(struct sbuf *b, const char *fmt, ...)
@@ -67,7 +74,7 @@ void sb_addi(struct sbuf *b, int64_t v)
 	while (u /= 10);
 	if (v < 0)
 		*--q = '-';
-	sb_add(b, q, (size_t)(e - q));
+	add(b, q, (size_t)(e - q));
 }
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid.
@@ -122,7 +129,7 @@ void sb_json_body(struct sbuf *b, const char *s, size_t n)
 		const unsigned char *q = (const unsigned char *)jscan_stop((const char *)p,
 			(const char *)e);
 		if (q > p) {
-			sb_add(b, p, (size_t)(q - p));
+			add(b, p, (size_t)(q - p));
 			p = q;
 			if (p == e)
 				break;
@@ -131,25 +138,25 @@ void sb_json_body(struct sbuf *b, const char *s, size_t n)
 		if (c >= 0x80) {
 			size_t l = utf8_len(p, (size_t)(e - p));
 			if (l) {
-				sb_add(b, p, l);
+				add(b, p, l);
 				p += l;
 			} else {
-				sb_add(b, "\xEF\xBF\xBD", 3);
+				add(b, "\xEF\xBF\xBD", 3);
 				p++;
 			}
 			continue;
 		}
 		char esc[7] = "\\u00";
 		switch (c) {
-		case '"': sb_add(b, "\\\"", 2); break;
-		case '\\': sb_add(b, "\\\\", 2); break;
-		case '\n': sb_add(b, "\\n", 2); break;
-		case '\t': sb_add(b, "\\t", 2); break;
-		case '\r': sb_add(b, "\\r", 2); break;
+		case '"': add(b, "\\\"", 2); break;
+		case '\\': add(b, "\\\\", 2); break;
+		case '\n': add(b, "\\n", 2); break;
+		case '\t': add(b, "\\t", 2); break;
+		case '\r': add(b, "\\r", 2); break;
 		default:
 			esc[4] = hex[c >> 4];
 			esc[5] = hex[c & 15];
-			sb_add(b, esc, 6);
+			add(b, esc, 6);
 		}
 		p++;
 	}
