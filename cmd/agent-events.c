@@ -559,7 +559,7 @@ static bool one_file(struct ev_ctx *c, const char *path, const struct agent *for
 #define AHEAD_MAX ((int64_t)4 << 20)
 #define AHEAD_MIN ((int64_t)16 << 20)
 #define FILES_AHEAD 32
-#define REPLAY_DIRECT ((size_t)64 << 10)
+#define REPLAY_DIRECT ((size_t)1 << 16)   /* bytes */
 
 struct slot {
 	bool ahead;             /* read, pending its turn */
