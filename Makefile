@@ -34,7 +34,7 @@ LDLIBS_agent-ledger = -lsqlite3
 LDLIBS_agent-tag = -lpcre2-8 -lyaml -lm -ldl
 LDLIBS_agent-stack = -lyaml -ljq -lm
 LDLIBS_folded2svg = -lm
-LDLIBS_folded2pprof = -lz
+LDLIBS_folded2pprof = -lz -pthread
 LDLIBS_agent-snoop = -lbpf -lelf -lz -lnghttp2 -lbrotlidec -lsqlite3
 LDLIBS_agent-join =
 

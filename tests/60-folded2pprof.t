@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 FIX=$TESTS/fixtures/folded2pprof
 MAN=$TOP/man/folded2pprof.1
-NPLAN=50
+NPLAN=56
 plan $NPLAN
 
 # go tool pprof and the folded <-> pprof helpers
@@ -19,6 +19,14 @@ if [ $? = 0 ] && ! grep -q '^not ok' pb.tap && grep -q '^1\.\.[1-9]' pb.tap; the
 	ok "common/pb unit tests ($(grep -c '^ok' pb.tap) checks)"
 else
 	not_ok "common/pb unit tests"; grep -A2 '^not ok' pb.tap | sed 's/^/# /'
+fi
+
+# the chunked gzip writer's (tests/unit/pgz.c, TAP)
+"$AP_BUILD/tests/pgz" > pgz.tap 2>&1
+if [ $? = 0 ] && ! grep -q '^not ok' pgz.tap && grep -q '^1\.\.[1-9]' pgz.tap; then
+	ok "common/pprof/pgz unit tests ($(grep -c '^ok' pgz.tap) checks)"
+else
+	not_ok "common/pprof/pgz unit tests"; grep -A2 '^not ok' pgz.tap | sed 's/^/# /'
 fi
 
 folded2pprof --help > help.out 2>&1
@@ -82,6 +90,25 @@ check_grep "... line 2 reported with file:line" 'bad.folded:2: no count at the e
 check_grep "... line 4 reported with file:line" 'bad.folded:4: count is negative, fractional or too large' bad.err
 check_grep "... repeats counted" 'bad.folded: 2 more like line 4' bad.err
 
+# A profile of 2 MB: eight chunks deflated apart (on other threads when
+# there are CPUs for them), one gzip member.  The profile inside is the
+# one folded2pprof wrote before it compressed by chunks (cksum pinned).
+awk 'BEGIN {
+	for (i = 0; i < 30000; i++)
+		printf "project:p%d;session:s%d;call:tool/T%d;process:cmd%d;path:src/dir%d/file%d.c;status:ok %d\n",
+			i % 4, i % 7, i % 8, (i * 7) % 40, i % 50, i, i % 1000 + 1
+}' > chunks.folded
+folded2pprof -o chunks.pb.gz chunks.folded
+check_out "several chunks: the profile inside, byte for byte" "2943479325 2042722" sh -c 'gzip -dc chunks.pb.gz | cksum'
+check_out "... in one gzip member (its trailer holds the whole length)" "2042722" \
+	sh -c 'tail -c 4 chunks.pb.gz | od -An -tu1 | awk "{ print \$1 + 256 * (\$2 + 256 * (\$3 + 256 * \$4)) }"'
+if have taskset; then
+	taskset -c 0 folded2pprof -o chunks1.pb.gz chunks.folded
+	check "... and the same bytes on one CPU, where no thread deflates" cmp chunks.pb.gz chunks1.pb.gz
+else
+	skip "taskset not installed"
+fi
+
 # bench script: a small run here; the 200k-stack target is in
 # 60-folded2pprof-corpus.t (slow tier).
 bench-folded2pprof 2000 > bench.out 2>&1
@@ -112,6 +139,10 @@ EOF
 check_same "-traces back to folded: blanks, unicode, recursion, merged repeats" a.want a.back
 merge "$FIX/basic.folded" > a.merged
 check_same "... and the same as the merged input" a.want a.merged
+
+pp -raw chunks.pb.gz > /dev/null; pp -top chunks.pb.gz > /dev/null
+check_quiet "pprof -raw and -top read a profile of several chunks without a warning"
+check_test "... and its total is the sum of the counts" "$(top_total chunks.pb.gz)" = "$(sum chunks.folded)"
 
 # very long frames, and many of them in one stack
 awk 'BEGIN {

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 #include "pb.h"
+#include "pgz.h"
 #include "profile.h"
 
 int64_t prof_str(struct strtab *t, const char *s)
@@ -223,49 +223,19 @@ bool prof_add(struct prof *p, const struct folded_line *fl)
 
 /* --- output ----------------------------------------------------------- */
 
-struct gz {
-	z_stream z;
-	int fd;
-	char buf[1 << 16];
-};
-
-static void gz_init(struct gz *g, int fd, int level)
+/* Hand the encoder's buffer to the compressor every PGZ_CHUNK bytes
+ * (at a message's end): memory for the encoded profile stays bounded,
+ * and other threads deflate while the next chunk is encoded. */
+static void gz_maybe(struct pgz *g, struct sbuf *b)
 {
-	memset(&g->z, 0, sizeof g->z);
-	g->fd = fd;
-	/* 15 + 16: a gzip wrapper with mtime 0, so output is reproducible */
-	if (deflateInit2(&g->z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		die(2, "zlib: cannot initialise deflate");
-}
-
-static void gz_write(struct gz *g, struct sbuf *b, int flush)
-{
-	g->z.next_in = (Bytef *)b->p;
-	g->z.avail_in = (uInt)b->len;
-	do {
-		g->z.next_out = (Bytef *)g->buf;
-		g->z.avail_out = sizeof g->buf;
-		int rc = deflate(&g->z, flush);
-		if (rc == Z_STREAM_ERROR)
-			die(2, "zlib: deflate failed");
-		write_all(g->fd, g->buf, sizeof g->buf - g->z.avail_out);
-	} while (g->z.avail_out == 0 || g->z.avail_in);
-	sb_reset(b);
-}
-
-/* Hand the encoder's buffer to zlib every so often: memory for the
- * encoded profile stays bounded. */
-static void gz_maybe(struct gz *g, struct sbuf *b)
-{
-	if (b->len >= 1 << 18)
-		gz_write(g, b, Z_NO_FLUSH);
+	if (b->len >= PGZ_CHUNK)
+		pgz_put(g, b);
 }
 
 void prof_write(struct prof *p, int fd, int level)
 {
-	struct gz g;
+	struct pgz *g = pgz_open(fd, level);
 	struct sbuf b = {0};
-	gz_init(&g, fd, level);
 	int64_t base = (int64_t)p->fixed.n, lbase = base + (int64_t)p->frames.n;
 	for (int i = 0; i < p->ntypes; i++) {
 		size_t m = pb_open(&b, 1);
@@ -299,7 +269,7 @@ void prof_write(struct prof *p, int fd, int level)
 			pb_close(&b, k);
 		}
 		pb_close(&b, m);
-		gz_maybe(&g, &b);
+		gz_maybe(g, &b);
 	}
 	/* One mapping: a file name and has_functions keep pprof from
 	 * warning and from trying to symbolize. */
@@ -316,7 +286,7 @@ void prof_write(struct prof *p, int fd, int level)
 		pb_uint(&b, 1, i);
 		pb_close(&b, k);
 		pb_close(&b, m);
-		gz_maybe(&g, &b);
+		gz_maybe(g, &b);
 	}
 	for (size_t i = 1; i <= p->frames.n; i++) {
 		m = pb_open(&b, 5);
@@ -324,17 +294,17 @@ void prof_write(struct prof *p, int fd, int level)
 		pb_uint(&b, 2, (uint64_t)base + i - 1);
 		pb_uint(&b, 3, (uint64_t)base + i - 1);
 		pb_close(&b, m);
-		gz_maybe(&g, &b);
+		gz_maybe(g, &b);
 	}
 	for (size_t i = 0; i < p->fixed.n; i++)
 		pb_bytes(&b, 6, p->fixed.s[i], p->fixed.len[i]);
 	for (uint32_t i = 0; i < p->frames.n; i++) {
 		pb_bytes(&b, 6, intern_at(&p->frames, i), intern_len(&p->frames, i));
-		gz_maybe(&g, &b);
+		gz_maybe(g, &b);
 	}
 	for (uint32_t i = 0; i < p->lstr.n; i++) {
 		pb_bytes(&b, 6, intern_at(&p->lstr, i), intern_len(&p->lstr, i));
-		gz_maybe(&g, &b);
+		gz_maybe(g, &b);
 	}
 	if (p->time_ns)
 		pb_int(&b, 9, p->time_ns);
@@ -346,8 +316,7 @@ void prof_write(struct prof *p, int fd, int level)
 	}
 	/* pprof shows the last sample type unless told: make it the first */
 	pb_uint_opt(&b, 14, (uint64_t)p->type[0]);
-	gz_write(&g, &b, Z_FINISH);
-	deflateEnd(&g.z);
+	pgz_close(g, &b);
 	sb_free(&b);
 }
 
