@@ -223,6 +223,26 @@ bool prof_add(struct prof *p, const struct folded_line *fl)
 
 /* --- output ----------------------------------------------------------- */
 
+static inline size_t vlen(uint64_t v)
+{
+	size_t n = 1;
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+static inline char *vput(char *q, uint64_t v)
+{
+	while (v >= 0x80) {
+		*q++ = (char)(v | 0x80);
+		v >>= 7;
+	}
+	*q++ = (char)v;
+	return q;
+}
+
 /* Hand the encoder's buffer to the compressor every PGZ_CHUNK bytes
  * (at a message's end): memory for the encoded profile stays bounded,
  * and other threads deflate while the next chunk is encoded. */
@@ -243,32 +263,63 @@ void prof_write(struct prof *p, int fd, int level)
 		pb_uint_opt(&b, 2, (uint64_t)p->unit[i]);
 		pb_close(&b, m);
 	}
+	/* The samples, locations and functions are most of the profile:
+	 * each is sized first and then written in place, the bytes pb_open
+	 * and pb_close would give (tests/unit/pb.c pins those) without their
+	 * calls and moves. */
+	size_t nt = (size_t)p->ntypes;
 	for (uint32_t i = 0; i < p->stacks.n; i++) {
-		size_t m = pb_open(&b, 2), k = pb_open(&b, 1);
 		const char *l = intern_at(&p->stacks, i);
-		size_t len = intern_len(&p->stacks, i), j;
+		size_t len = intern_len(&p->stacks, i), j, ids = 0, vals = 0, labs = 0;
 		for (j = 0; j < len; j += sizeof(uint32_t)) {
 			uint32_t id;
 			memcpy(&id, l + j, sizeof id);
 			if (!id)
 				break;
-			pb_varint(&b, id);
+			ids += vlen(id);
 		}
-		pb_close(&b, k);
-		k = pb_open(&b, 2);
-		for (int t = 0; t < p->ntypes; t++)
-			pb_varint(&b, (uint64_t)p->value[(size_t)i * (size_t)p->ntypes + (size_t)t]);
-		pb_close(&b, k);
-		for (j += sizeof(uint32_t); j + 2 * sizeof(uint32_t) <= len; j += 2 * sizeof(uint32_t)) {
+		size_t nid = j / sizeof(uint32_t);
+		const int64_t *v = p->value + (size_t)i * nt;
+		for (size_t t = 0; t < nt; t++)
+			vals += vlen((uint64_t)v[t]);
+		for (size_t k = j + sizeof(uint32_t); k + 2 * sizeof(uint32_t) <= len; k += 2 * sizeof(uint32_t)) {
 			uint32_t key, val;
-			memcpy(&key, l + j, sizeof key);
-			memcpy(&val, l + j + sizeof key, sizeof val);
-			k = pb_open(&b, 3);
-			pb_uint(&b, 1, (uint64_t)lbase + key);
-			pb_uint(&b, 2, (uint64_t)lbase + val);
-			pb_close(&b, k);
+			memcpy(&key, l + k, sizeof key);
+			memcpy(&val, l + k + sizeof key, sizeof val);
+			size_t body = 2 + vlen((uint64_t)lbase + key) + vlen((uint64_t)lbase + val);
+			labs += 1 + vlen(body) + body;
 		}
-		pb_close(&b, m);
+		size_t body = 1 + vlen(ids) + ids + 1 + vlen(vals) + vals + labs;
+		size_t all = 1 + vlen(body) + body;
+		if (b.len + all + 1 > b.cap)
+			sb_grow(&b, all);
+		char *q = b.p + b.len;
+		*q++ = 2 << 3 | PB_LEN;
+		q = vput(q, body);
+		*q++ = 1 << 3 | PB_LEN;
+		q = vput(q, ids);
+		for (size_t k = 0; k < nid; k++) {
+			uint32_t id;
+			memcpy(&id, l + k * sizeof id, sizeof id);
+			q = vput(q, id);
+		}
+		*q++ = 2 << 3 | PB_LEN;
+		q = vput(q, vals);
+		for (size_t t = 0; t < nt; t++)
+			q = vput(q, (uint64_t)v[t]);
+		for (size_t k = j + sizeof(uint32_t); k + 2 * sizeof(uint32_t) <= len; k += 2 * sizeof(uint32_t)) {
+			uint32_t key, val;
+			memcpy(&key, l + k, sizeof key);
+			memcpy(&val, l + k + sizeof key, sizeof val);
+			*q++ = 3 << 3 | PB_LEN;
+			q = vput(q, 2 + vlen((uint64_t)lbase + key) + vlen((uint64_t)lbase + val));
+			*q++ = 1 << 3 | PB_VARINT;
+			q = vput(q, (uint64_t)lbase + key);
+			*q++ = 2 << 3 | PB_VARINT;
+			q = vput(q, (uint64_t)lbase + val);
+		}
+		b.len += all;
+		b.p[b.len] = 0;
 		gz_maybe(g, &b);
 	}
 	/* One mapping: a file name and has_functions keep pprof from
@@ -278,22 +329,44 @@ void prof_write(struct prof *p, int fd, int level)
 	pb_uint(&b, 5, (uint64_t)p->mapfile);
 	pb_uint(&b, 7, 1);
 	pb_close(&b, m);
-	for (size_t i = 1; i <= p->frames.n; i++) {
-		m = pb_open(&b, 4);
-		pb_uint(&b, 1, i);
-		pb_uint(&b, 2, 1);
-		size_t k = pb_open(&b, 4);
-		pb_uint(&b, 1, i);
-		pb_close(&b, k);
-		pb_close(&b, m);
+	/* Location i: id i, mapping 1, one Line of function i (at most 16
+	 * bytes, so every length takes one byte) */
+	for (uint64_t i = 1; i <= p->frames.n; i++) {
+		if (b.len + 20 > b.cap)
+			sb_grow(&b, 19);
+		char *q = b.p + b.len, *e;
+		size_t vl = vlen(i);
+		*q++ = 4 << 3 | PB_LEN;
+		*q++ = (char)(6 + 2 * vl);
+		*q++ = 1 << 3 | PB_VARINT;
+		q = vput(q, i);
+		*q++ = 2 << 3 | PB_VARINT;
+		*q++ = 1;
+		*q++ = 4 << 3 | PB_LEN;
+		*q++ = (char)(1 + vl);
+		*q++ = 1 << 3 | PB_VARINT;
+		e = vput(q, i);
+		b.len = (size_t)(e - b.p);
+		b.p[b.len] = 0;
 		gz_maybe(g, &b);
 	}
-	for (size_t i = 1; i <= p->frames.n; i++) {
-		m = pb_open(&b, 5);
-		pb_uint(&b, 1, i);
-		pb_uint(&b, 2, (uint64_t)base + i - 1);
-		pb_uint(&b, 3, (uint64_t)base + i - 1);
-		pb_close(&b, m);
+	/* Function i: id i, name and system name the frame's string (at
+	 * most 33 bytes) */
+	for (uint64_t i = 1; i <= p->frames.n; i++) {
+		if (b.len + 36 > b.cap)
+			sb_grow(&b, 35);
+		char *q = b.p + b.len, *e;
+		uint64_t str = (uint64_t)base + i - 1;
+		*q++ = 5 << 3 | PB_LEN;
+		*q++ = (char)(3 + vlen(i) + 2 * vlen(str));
+		*q++ = 1 << 3 | PB_VARINT;
+		q = vput(q, i);
+		*q++ = 2 << 3 | PB_VARINT;
+		q = vput(q, str);
+		*q++ = 3 << 3 | PB_VARINT;
+		e = vput(q, str);
+		b.len = (size_t)(e - b.p);
+		b.p[b.len] = 0;
 		gz_maybe(g, &b);
 	}
 	for (size_t i = 0; i < p->fixed.n; i++)
