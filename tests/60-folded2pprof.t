@@ -90,7 +90,7 @@ check_grep "... line 2 reported with file:line" 'bad.folded:2: no count at the e
 check_grep "... line 4 reported with file:line" 'bad.folded:4: count is negative, fractional or too large' bad.err
 check_grep "... repeats counted" 'bad.folded: 2 more like line 4' bad.err
 
-# A profile of 2 MB: eight chunks deflated apart (on other threads when
+# A profile of 2 MB: four chunks deflated apart (on other threads when
 # there are CPUs for them), one gzip member.  The profile inside is the
 # one folded2pprof wrote before it compressed by chunks (cksum pinned).
 awk 'BEGIN {

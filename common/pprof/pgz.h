@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include "util.h"
 
-#define PGZ_CHUNK ((size_t)1 << 18)
+#define PGZ_CHUNK ((size_t)1 << 19)
 
 struct pgz;
 

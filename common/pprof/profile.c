@@ -94,6 +94,29 @@ static int is_kind(const char *f, size_t n, const char *const *kinds, int nkinds
 	return 0;
 }
 
+/* A frame's location id.  Most frames are a few names repeated (kinds,
+ * tags, tools) among many seen once (paths): a small table of recent
+ * frames, indexed by a hash of the ends of the name and checked by a
+ * compare, finds the repeated ones without the full hash and lookup. */
+static uint32_t frame_id(struct prof *p, const char *f, size_t n)
+{
+	uint64_t a, b;
+	if (n >= 8) {
+		memcpy(&a, f, 8);
+		memcpy(&b, f + n - 8, 8);
+	} else {
+		a = 0;
+		for (size_t i = 0; i < n; i++)
+			a = a << 8 | (unsigned char)f[i];
+		b = 0;
+	}
+	uint64_t h = (a ^ (b * 0x9e3779b97f4a7c15ULL) ^ n) * 0xff51afd7ed558ccdULL;
+	uint32_t *c = &p->fcache[h >> (64 - PROF_FCACHE_BITS)];
+	if (*c && intern_len(&p->frames, *c - 1) == n && !memcmp(intern_at(&p->frames, *c - 1), f, n))
+		return *c;
+	return *c = intern_id(&p->frames, f, n) + 1;
+}
+
 /* One stack: frames root first; with --leaf, the frames of those kinds
  * follow the others, in their order.  Then reversed: leaf first. */
 bool prof_add(struct prof *p, const struct folded_line *fl)
@@ -175,7 +198,7 @@ bool prof_add(struct prof *p, const struct folded_line *fl)
 		    !memcmp(intern_at(&p->frames, p->prev[depth] - 1), f, flen))
 			id = p->prev[depth];
 		else
-			id = p->prev[depth] = intern_id(&p->frames, f, flen) + 1;
+			id = p->prev[depth] = frame_id(p, f, flen);
 		if (depth >= p->nprev)
 			p->nprev = depth + 1;
 		if (p->nleaf && is_kind(f, flen, p->leaf, p->nleaf))

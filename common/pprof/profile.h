@@ -29,6 +29,7 @@
 #include "util.h"
 
 #define PROF_MAXLEAF 16
+#define PROF_FCACHE_BITS 12
 
 /* The strings that come before the frames in the string table. */
 struct strtab {
@@ -70,6 +71,7 @@ struct prof {
 	/* scratch of prof_add, kept between stacks */
 	uint32_t *ids, *tail, *lab;
 	uint32_t *prev;         /* the last stack's frame ids by depth, input order */
+	uint32_t fcache[1 << PROF_FCACHE_BITS];  /* recent frames' ids by a hash, 0: none */
 	size_t capids, nprev, caplab;
 	struct sbuf fix;
 };
