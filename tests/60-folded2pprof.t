@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 FIX=$TESTS/fixtures/folded2pprof
 MAN=$TOP/man/folded2pprof.1
-NPLAN=56
+NPLAN=57
 plan $NPLAN
 
 # go tool pprof and the folded <-> pprof helpers
@@ -108,6 +108,14 @@ if have taskset; then
 else
 	skip "taskset not installed"
 fi
+
+# Bytes that are not UTF-8 become U+FFFD: after 32 and 8 ASCII bytes
+# checked at once, mid-block, a cut sequence, a surrogate, at the end of
+# a stack (cksum of the profile folded2pprof wrote before).
+printf 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\377;b\303\251cccccccccccccccccccccccccccccccccc 3\nx\342\202;y 2\n\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251;\355\240\200z 1\nabcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz012345\200 4\n' > utf.folded
+folded2pprof -o utf.pb.gz utf.folded
+check_out "bytes that are not UTF-8, after ASCII checked 32 and 8 at a time" "3617309053 427" \
+	sh -c 'gzip -dc utf.pb.gz | cksum'
 
 # bench script: a small run here; the 200k-stack target is in
 # 60-folded2pprof-corpus.t (slow tier).

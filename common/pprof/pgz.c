@@ -153,9 +153,10 @@ static void start(struct pgz *g)
 	g->started = true;
 	int n = cpus();
 	g->nwork = n > 1 ? n : 0;
-	/* one chunk being made, one deflating per worker, one more each
-	 * waiting so that no worker idles while the oldest is written */
-	g->nslot = g->nwork ? 2 * (unsigned)g->nwork + 1 : 1;
+	/* beside the chunk the caller is making: one deflating per worker,
+	 * one waiting for a worker and one deflated waiting to be written
+	 * (each slot's memory is touched only when used) */
+	g->nslot = g->nwork ? (unsigned)g->nwork + 2 : 1;
 	g->slot = xmalloc(g->nslot * sizeof *g->slot);
 	memset(g->slot, 0, g->nslot * sizeof *g->slot);
 	if (!g->nwork)

@@ -128,12 +128,22 @@ bool prof_add(struct prof *p, const struct folded_line *fl)
 	 * folded2svg. */
 	struct sbuf *fix = &p->fix;
 	for (const char *q = cur; q < end; ) {
-		/* ASCII eight bytes at a time: most stacks are all ASCII */
-		uint64_t w;
-		if (end - q >= 8 && (memcpy(&w, q, 8), !(w & 0x8080808080808080ULL))) {
+		/* ASCII 32 and 8 bytes at a time, then a byte: most stacks
+		 * are all ASCII */
+		uint64_t w[4];
+		while (end - q >= 32 && (memcpy(w, q, 32),
+		       !((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ULL)))
+			q += 32;
+		if (end - q >= 8 && (memcpy(w, q, 8), !(w[0] & 0x8080808080808080ULL))) {
 			q += 8;
 			continue;
 		}
+		if (q < end && !(*q & 0x80)) {
+			q++;
+			continue;
+		}
+		if (q == end)
+			break;
 		size_t k = utf8_valid_len(q, (size_t)(end - q));
 		if (k) {
 			q += k;

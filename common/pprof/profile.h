@@ -11,9 +11,10 @@
  * string tables (intern.h), one of the distinct frame names and one of
  * the distinct stacks as strings of location ids (4 bytes a frame), and
  * ntypes sums per stack; not the input text.  A stack is one lookup per
- * frame plus one for the stack.  prof_write
- * encodes with pb.c into a buffer handed to zlib every 256 KiB, so the
- * encoded profile is never held whole.
+ * frame plus one for the stack (most frames are found in a small table
+ * of recent ones first).  prof_write encodes with pb.c into a buffer
+ * handed to pgz.c every 512 KiB, deflated there on other threads while
+ * the next is encoded, so the encoded profile is never held whole.
  *
  * Lifetimes: the strings given to prof_init, prof_str and prof_comment,
  * and the --leaf kinds in leaf[], are borrowed and must outlive
