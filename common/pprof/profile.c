@@ -111,10 +111,17 @@ static uint32_t frame_id(struct prof *p, const char *f, size_t n)
 		b = 0;
 	}
 	uint64_t h = (a ^ (b * 0x9e3779b97f4a7c15ULL) ^ n) * 0xff51afd7ed558ccdULL;
-	uint32_t *c = &p->fcache[h >> (64 - PROF_FCACHE_BITS)];
-	if (*c && intern_len(&p->frames, *c - 1) == n && !memcmp(intern_at(&p->frames, *c - 1), f, n))
-		return *c;
-	return *c = intern_id(&p->frames, f, n) + 1;
+	/* an entry is the id + 1 and 32 other bits of the hash: the name is
+	 * read (from memory not in cache, for a frame seen long ago) only
+	 * when those match */
+	uint64_t *c = &p->fcache[h >> (64 - PROF_FCACHE_BITS)], tag = (h ^ h >> 32) << 32;
+	uint32_t id = (uint32_t)*c;
+	if (id && (*c & 0xffffffff00000000ULL) == tag && intern_len(&p->frames, id - 1) == n &&
+	    !memcmp(intern_at(&p->frames, id - 1), f, n))
+		return id;
+	id = intern_id(&p->frames, f, n) + 1;
+	*c = tag | id;
+	return id;
 }
 
 /* One stack: frames root first; with --leaf, the frames of those kinds

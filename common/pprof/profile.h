@@ -72,7 +72,7 @@ struct prof {
 	/* scratch of prof_add, kept between stacks */
 	uint32_t *ids, *tail, *lab;
 	uint32_t *prev;         /* the last stack's frame ids by depth, input order */
-	uint32_t fcache[1 << PROF_FCACHE_BITS];  /* recent frames' ids by a hash, 0: none */
+	uint64_t fcache[1 << PROF_FCACHE_BITS];  /* recent frames by a hash (profile.c) */
 	size_t capids, nprev, caplab;
 	struct sbuf fix;
 };
