@@ -122,6 +122,35 @@ static const char *str_end(const char *p, const char *e, bool *esc)
 	}
 }
 
+/* ts_parse, for the form records have, "YYYY-MM-DDTHH:MM:SS.mmmZ", by
+ * the minute: records come in time order, many in one minute, and the
+ * date and hour are read once per minute (the minute's start comes from
+ * ts_parse itself).  Any other form is ts_parse's. */
+static int64_t ts_read(const char *s, size_t n)
+{
+	static char minute[16];
+	static int64_t base = TS_NONE;
+#define DIG(c) ((unsigned)((c) - '0') < 10)
+	if (n != 24 || s[16] != ':' || s[19] != '.' || s[23] != 'Z' || !DIG(s[17]) ||
+	    !DIG(s[18]) || !DIG(s[20]) || !DIG(s[21]) || !DIG(s[22]))
+		return ts_parse(s, n);
+	int se = (s[17] - '0') * 10 + (s[18] - '0');
+	if (se > 60)
+		return TS_NONE;
+	if (base == TS_NONE || memcmp(s, minute, 16)) {
+		char t[24];
+		memcpy(t, s, 16);
+		memcpy(t + 16, ":00.000Z", 8);
+		int64_t b = ts_parse(t, 24);
+		if (b == TS_NONE)
+			return ts_parse(s, n);
+		memcpy(minute, s, 16);
+		base = b;
+	}
+	return base + se * 1000 + ((s[20] - '0') * 100 + (s[21] - '0') * 10 + (s[22] - '0'));
+#undef DIG
+}
+
 /* Unescape s[0..n) where it lies (str_end passed it); the new length. */
 static size_t unescape(char *s, size_t n)
 {
@@ -215,6 +244,56 @@ static const struct fkey *lookup(const char *k, size_t n)
 	for (int i = 0; i < F.hint && i < (int)NKEYS; i++)
 		if (key_is(&keys[i], k, n)) {
 			F.hint = i + 1;
+			return &keys[i];
+		}
+	return NULL;
+}
+
+/* The key at p (its opening quote) when it is one of the known keys
+ * from the one after the last met on, in order: records as agent-events
+ * and agent-tag write them name their keys so, some left out.  The bytes
+ * of the name followed by '":' are that key and no other (a name holds no
+ * quote or backslash).  NULL: look it up the long way (key, lookup). */
+static struct { uint64_t w[2], m[2]; } kpat[NKEYS];   /* '"NAME":' and its mask */
+
+static void kpat_init(void)
+{
+	for (size_t i = 0; i < NKEYS; i++) {
+		unsigned char b[16] = {0}, m[16] = {0};
+		size_t l = keys[i].len;
+		b[0] = '"';
+		memcpy(b + 1, keys[i].name, l);
+		b[l + 1] = '"';
+		b[l + 2] = ':';
+		memset(m, 0xff, l + 3);
+		memcpy(kpat[i].w, b, 16);
+		memcpy(kpat[i].m, m, 16);
+	}
+}
+
+static inline const struct fkey *key_next(const char *p, const char *e, const char **after)
+{
+	_Static_assert(sizeof "subagent_type\":" - 1 <= 16, "every key with its quotes fits 16 bytes");
+	if (e - p < 16) {
+		size_t room = (size_t)(e - p);
+		for (int i = F.hint; i < (int)NKEYS; i++) {
+			const struct fkey *f = &keys[i];
+			if (room >= (size_t)f->len + 3 && p[f->len + 1] == '"' && p[f->len + 2] == ':' &&
+			    !memcmp(p + 1, f->name, f->len)) {
+				F.hint = i + 1;
+				*after = p + f->len + 3;
+				return f;
+			}
+		}
+		return NULL;
+	}
+	uint64_t a, b;
+	memcpy(&a, p, 8);
+	memcpy(&b, p + 8, 8);
+	for (int i = F.hint; i < (int)NKEYS; i++)
+		if ((a & kpat[i].m[0]) == kpat[i].w[0] && (b & kpat[i].m[1]) == kpat[i].w[1]) {
+			F.hint = i + 1;
+			*after = p + keys[i].len + 3;
 			return &keys[i];
 		}
 	return NULL;
@@ -441,6 +520,8 @@ int evf_read(char *line, size_t len, struct event *e)
 	const char *p = line, *end = line + len;
 	if (len < 2 || line[0] != '{' || end[-1] != '}' || line[1] == '}')
 		return 0;
+	if (!kpat[0].m[0])
+		kpat_init();
 	ev_init(e);
 	F.line = line;
 	F.n = 0;
@@ -448,9 +529,14 @@ int evf_read(char *line, size_t len, struct event *e)
 	F.hint = 0;
 	p++;
 	for (;;) {
-		const char *k;
+		const char *k, *v;
 		size_t n;
-		if (!(p = key(p, end, &k, &n)) || !(p = value(lookup(k, n), p, end, e)) || p >= end)
+		const struct fkey *f = p < end && *p == '"' ? key_next(p, end, &v) : NULL;
+		if (f)
+			p = v;
+		else if ((p = key(p, end, &k, &n)))
+			f = lookup(k, n);
+		if (!p || !(p = value(f, p, end, e)) || p >= end)
 			return 0;
 		if (*p == '}') {
 			if (p + 1 != end)
@@ -486,7 +572,7 @@ int evf_read(char *line, size_t len, struct event *e)
 		case P_NULL: *(const char **)((char *)e + q->off) = NULL; break;
 		case P_TEXT: e->text = s; e->text_len = n; break;
 		case P_TEXTNULL: e->text = NULL; break;
-		case P_TS: e->ts = ts_parse(s, n); break;
+		case P_TS: e->ts = ts_read(s, n); break;
 		case P_TSNONE: e->ts = TS_NONE; break;
 		case P_ARR:
 			*(const char ***)((char *)e + q->off) = vec;

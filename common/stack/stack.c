@@ -122,6 +122,13 @@ size_t stacks_add(struct stacks *t, const char *s, size_t n, double w)
 	return t->n++;
 }
 
+void stacks_add_id(struct stacks *t, size_t id, double w)
+{
+	if (w == w && fabs(w) < 0x1p52)
+		w = nearbyint(w * 0x1p24) / 0x1p24;
+	t->w[id] += w;
+}
+
 static const struct stacks *sort_t;
 
 static int cmp_stack(const void *a, const void *b)

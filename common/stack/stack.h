@@ -45,6 +45,8 @@ static inline size_t stacks_len(const struct stacks *t, size_t i)
 /* Add weight w to stack s[0..n); returns its id.  Weights are kept to
  * 2^-24 so that sums do not depend on the order of the adds. */
 size_t stacks_add(struct stacks *t, const char *s, size_t n, double w);
+/* Add weight w to the stack stacks_add gave the id id (the same rounding). */
+void stacks_add_id(struct stacks *t, size_t id, double w);
 /* Entry indexes sorted by stack in byte order (caller frees). */
 size_t *stacks_sorted(const struct stacks *t);
 /* The weight as printed: rounded to the nearest integer. */

@@ -159,6 +159,20 @@ struct sv {
 	int64_t priced;         /* cost: the tokens that had a price */
 	bool timeline_done;
 	struct sbuf b, g, pt;   /* scratch: the stack being built, a group, a prompt tag */
+	/* tokens view: the stacks of a model call by what they are made of
+	 * (llm_memo) */
+	struct intern mk;
+	struct lmemo *lm;
+	size_t nlm, caplm;
+	struct sbuf mkb;
+};
+
+/* What the tokens view makes of a model call's frames: its call stack
+ * (interned in strs; 0 not made yet) and its stack for each kind of
+ * tokens (an id in st; UINT32_MAX not made yet). */
+struct lmemo {
+	uint32_t call;
+	uint32_t kind[PR_CACHE_WRITE_1H];
 };
 
 int sv_view_byname(const char *name)
@@ -710,6 +724,96 @@ static void on_total(struct sv *s, size_t si, const struct event *e, int32_t lin
 	s->total = false;
 }
 
+/* The tokens view's stacks of a model call, made once for all the calls
+ * with the same frames: by the values of the frames (a subagent's by the
+ * interned frames leading to it), so the memo grows with the distinct
+ * stacks, not with the calls.  Building the stack (base, call_llm) and
+ * hashing it whole for each kind of tokens was most of the work of the
+ * view.  The folded stacks are those llm_tokens makes, byte for byte. */
+static struct lmemo *llm_memo(struct sv *s, size_t si, const struct event *e, const char *ptag,
+	int32_t line)
+{
+	struct sess *ss = &s->ss[si];
+	struct sbuf *k = &s->mkb;
+	uint32_t pre = line >= 0 ? s->sb[line].prefix : UINT32_MAX;
+	sb_reset(k);
+	sb_add(k, (const char *)&pre, sizeof pre);
+	sb_adds(k, ss->project ? ss->project : "unknown");
+	sb_addc(k, 0);
+	sb_adds(k, e->agent ? e->agent : ss->agent ? ss->agent : "unknown");
+	sb_addc(k, 0);
+	sb_adds(k, session_tag(s, si, e));
+	sb_addc(k, 0);
+	if (ptag) {
+		sb_addc(k, 1);
+		sb_adds(k, ptag);
+	}
+	sb_addc(k, 0);
+	sb_adds(k, llm_tag(e));
+	sb_addc(k, 0);
+	sb_adds(k, e->model ? e->model : "unknown");
+	uint32_t id = intern_id(&s->mk, k->p, k->len);
+	if (id == s->nlm) {
+		GROW(s->lm, s->nlm, s->caplm);
+		struct lmemo *m = &s->lm[s->nlm++];
+		m->call = 0;
+		for (int i = 0; i < PR_CACHE_WRITE_1H; i++)
+			m->kind[i] = UINT32_MAX;
+	}
+	return &s->lm[id];
+}
+
+/* on_llm for the tokens view without time lines or groups: the same
+ * stacks and weights from llm_memo. */
+static void on_llm_tokens(struct sv *s, size_t si, const struct event *e, const char *ptag,
+	int32_t line, bool sel)
+{
+	size_t m = (size_t)(llm_memo(s, si, e, ptag, line) - s->lm), n = 0;
+	if (sel)
+		s->matched++, s->ss[si].records++;
+	if (e->id) {
+		bool isnew;
+		int64_t *v = hm_put(ids(s, si), idkey(si, K_LLM, e->id), &isnew);
+		if (isnew && !s->lm[m].call) {
+			base(s, si, e, ptag, line);
+			call_llm(s, e);
+			s->lm[m].call = in(s, s->b.p, s->b.len);
+		}
+		if (isnew) {
+			GROW(s->cl, s->ncl, s->capcl);
+			s->cl[s->ncl] = (struct call){s->lm[m].call, {0}, sel && e->has_tokens};
+			if (e->has_tokens)
+				s->cl[s->ncl].tk = e->tokens;
+			*v = (int64_t)s->ncl++;
+		}
+		release(s, si, K_LLM, e->id);
+	}
+	hook(s, si, e, ptag, sel, -1);
+	if (!sel || !e->has_tokens)
+		return;
+	for (int k = 0; k < PR_CACHE_WRITE_1H; k++) {
+		if (!(s->o.kinds & (1u << k)))
+			continue;
+		double w = (double)tok(&e->tokens, k);
+		if (w <= 0)
+			continue;
+		if (s->lm[m].kind[k] == UINT32_MAX) {
+			if (!n) {
+				base(s, si, e, ptag, line);
+				call_llm(s, e);
+				n = s->b.len;
+			}
+			s->b.len = n;
+			sb_adds(&s->b, ";kind:");
+			sb_adds(&s->b, kind_frame[k]);
+			s->lm[m].kind[k] = (uint32_t)stacks_add(&s->st, s->b.p, s->b.len, w);
+		} else {
+			stacks_add_id(&s->st, s->lm[m].kind[k], w);
+		}
+		s->ss[si].weight += w;
+	}
+}
+
 static void on_llm(struct sv *s, size_t si, const struct event *e, const char *ptag, int32_t line)
 {
 	if (usage_is(e, "session") && !e->update) {
@@ -733,6 +837,10 @@ static void on_llm(struct sv *s, size_t si, const struct event *e, const char *p
 			struct tokens none = {0};
 			llm_tokens(s, si, e->model, &e->tokens, &none);
 		}
+		return;
+	}
+	if (s->o.view == SV_TOKENS && !want_timeline(s) && !s->o.group) {
+		on_llm_tokens(s, si, e, ptag, line, sel);
 		return;
 	}
 	if (sel)
@@ -1068,6 +1176,10 @@ static void drain(struct sv *s)
 {
 	if (s->draining)
 		return;
+	if (s->rhead >= s->nready) {
+		s->nready = s->rhead = 0;
+		return;
+	}
 	s->draining = true;
 	struct jdoc d = {0};
 	struct event e;
@@ -1660,6 +1772,9 @@ void sv_free(struct sv *s)
 		free(s->rnd[i].model);
 	for (size_t i = 0; i < s->ntot; i++)
 		free(s->tot[i].model);
+	intern_free(&s->mk);
+	free(s->lm);
+	sb_free(&s->mkb);
 	free(s->nou);
 	free(s->rnd);
 	free(s->tot);
