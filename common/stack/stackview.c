@@ -79,11 +79,18 @@ struct prompt {
 	uint32_t tag;           /* interned; 0: no prompt frame */
 };
 
+/* A tool call: what every view needs (a subagent's spawning tool), kept
+ * for each tool of the input; what the views with effects need besides
+ * (struct toolx, at the same index) only for them. */
 struct tool {
-	uint32_t sess, name, status, class, effect, cwd, ptag, stack;
-	uint32_t effect_id;     /* the main effect: the first by time, then id */
-	int64_t effect_ts;
+	uint32_t name, ptag;
 	int32_t line, item;     /* subagent index or -1; time line item or -1 */
+};
+
+struct toolx {
+	int64_t effect_ts;
+	uint32_t sess, status, class, effect, cwd, stack;
+	uint32_t effect_id;     /* the main effect: the first by time, then id */
 	bool selected;
 };
 
@@ -95,11 +102,15 @@ struct sub {
 	bool resolved, pending; /* pending: an intro waits for its spawning tool */
 };
 
-/* A model call, for the updates that add to it (tokens, cost). */
+/* A model call, for the updates that add to it (tokens, cost): one for
+ * each call of the input, so kept small.  What it has been charged so far
+ * is five counts of 32 bits (no reasoning tokens: no weight reads them),
+ * or, when one does not fit, t[0] indexes a whole struct tokens in the
+ * view's bigtk. */
 struct call {
 	uint32_t stack;         /* the stack up to the model frame */
-	struct tokens tk;       /* what it has been charged so far */
-	bool selected;
+	uint32_t t[5];          /* input, cache_read, cache_write, cache_write_1h, output */
+	bool selected, big;
 };
 
 /* A held record: its agent-event(5) line, in a list per awaited key. */
@@ -132,10 +143,14 @@ struct sv {
 	size_t npr, cappr;
 	struct tool *tl;
 	size_t ntl, captl;
+	struct toolx *tx;       /* tasks, system, files, network; NULL else */
+	size_t captx;
 	struct sub *sb;
 	size_t nsb, capsb;
 	struct call *cl;
 	size_t ncl, capcl;
+	struct tokens *bigtk;   /* the charges of calls that do not fit a struct call */
+	size_t nbigtk, capbigtk;
 	/* held records and the queue of those released */
 	struct held *h;
 	size_t nh, caph;
@@ -642,6 +657,49 @@ static void llm_tokens(struct sv *s, size_t si, const char *model, const struct 
 	}
 }
 
+/* What call c has been charged so far. */
+static void call_tk(const struct sv *s, const struct call *c, struct tokens *tk)
+{
+	if (c->big) {
+		*tk = s->bigtk[c->t[0]];
+		return;
+	}
+	*tk = (struct tokens){.input = c->t[0], .cache_read = c->t[1], .cache_write = c->t[2],
+		.cache_write_1h = c->t[3], .output = c->t[4]};
+}
+
+static void call_set_tk(struct sv *s, struct call *c, const struct tokens *tk)
+{
+	const int64_t v[5] = {tk->input, tk->cache_read, tk->cache_write, tk->cache_write_1h,
+		tk->output};
+	bool fits = !c->big;
+	for (int i = 0; i < 5 && fits; i++)
+		fits = v[i] >= 0 && v[i] <= UINT32_MAX;
+	if (fits) {
+		for (int i = 0; i < 5; i++)
+			c->t[i] = (uint32_t)v[i];
+		return;
+	}
+	if (!c->big) {
+		GROW(s->bigtk, s->nbigtk, s->capbigtk);
+		c->t[0] = (uint32_t)s->nbigtk++;
+		c->big = true;
+	}
+	s->bigtk[c->t[0]] = *tk;
+}
+
+/* A new call: charged its own tokens, if any. */
+static void call_new(struct sv *s, uint32_t stack, bool sel, const struct event *e)
+{
+	GROW(s->cl, s->ncl, s->capcl);
+	struct call *c = &s->cl[s->ncl++];
+	memset(c, 0, sizeof *c);
+	c->stack = stack;
+	c->selected = sel && e->has_tokens;
+	if (e->has_tokens)
+		call_set_tk(s, c, &e->tokens);
+}
+
 /* The fill of the context window, as a frame: [threshold, 80), [80, 100],
  * above 100 percent.  Calls below the threshold weigh nothing. */
 static void llm_context(struct sv *s, size_t si, const struct event *e)
@@ -677,8 +735,11 @@ static void on_update(struct sv *s, size_t si, const struct event *e, int64_t *v
 	struct call *c = &s->cl[*v];
 	if (!c->selected || !e->has_tokens)
 		return;
-	struct tokens was = c->tk;
-	tk_add(&c->tk, &e->tokens);
+	struct tokens was, now;
+	call_tk(s, c, &was);
+	now = was;
+	tk_add(&now, &e->tokens);
+	call_set_tk(s, c, &now);
 	sb_reset(&s->b);
 	sb_adds(&s->b, S(s, c->stack));
 	/* the model is the last frame of the kept stack */
@@ -686,7 +747,7 @@ static void on_update(struct sv *s, size_t si, const struct event *e, int64_t *v
 	struct sbuf model = {0};
 	if (m && !strncmp(m, ";model:", 7))
 		sb_adds(&model, m + 7);
-	llm_tokens(s, si, model.len ? model.p : NULL, &c->tk, &was);
+	llm_tokens(s, si, model.len ? model.p : NULL, &now, &was);
 	sb_free(&model);
 }
 
@@ -780,11 +841,8 @@ static void on_llm_tokens(struct sv *s, size_t si, const struct event *e, const 
 			s->lm[m].call = in(s, s->b.p, s->b.len);
 		}
 		if (isnew) {
-			GROW(s->cl, s->ncl, s->capcl);
-			s->cl[s->ncl] = (struct call){s->lm[m].call, {0}, sel && e->has_tokens};
-			if (e->has_tokens)
-				s->cl[s->ncl].tk = e->tokens;
-			*v = (int64_t)s->ncl++;
+			*v = (int64_t)s->ncl;
+			call_new(s, s->lm[m].call, sel, e);
 		}
 		release(s, si, K_LLM, e->id);
 	}
@@ -853,11 +911,8 @@ static void on_llm(struct sv *s, size_t si, const struct event *e, const char *p
 		bool isnew;
 		int64_t *v = hm_put(ids(s, si), idkey(si, K_LLM, e->id), &isnew);
 		if (isnew) {
-			GROW(s->cl, s->ncl, s->capcl);
-			s->cl[s->ncl] = (struct call){in(s, s->b.p, s->b.len), {0}, sel && e->has_tokens};
-			if (e->has_tokens)
-				s->cl[s->ncl].tk = e->tokens;
-			*v = (int64_t)s->ncl++;
+			*v = (int64_t)s->ncl;
+			call_new(s, in(s, s->b.p, s->b.len), sel, e);
 		}
 		release(s, si, K_LLM, e->id);
 		s->b.len = n;
@@ -915,17 +970,24 @@ static void on_tool(struct sv *s, size_t si, const struct event *e, const char *
 	GROW(s->tl, s->ntl, s->captl);
 	size_t ti = s->ntl++;
 	struct tool *t = &s->tl[ti];
+	struct toolx *x = NULL;
 	memset(t, 0, sizeof *t);
-	t->sess = (uint32_t)si;
 	t->line = line;
-	t->selected = sel;
 	t->name = ins(s, e->tool && *e->tool ? e->tool : "unknown");
 	/* its status, class and cwd: for the views that show effects */
 	if (s->o.view == SV_TASKS || s->o.view == SV_SYSTEM || s->o.view == SV_FILES ||
 	    s->o.view == SV_NETWORK) {
-		t->status = ins(s, e->status);
-		t->class = ins(s, e->class);
-		t->cwd = ins(s, e->cwd);
+		if (s->captx < s->captl) {
+			s->captx = s->captl;
+			s->tx = xrealloc(s->tx, s->captx * sizeof *s->tx);
+		}
+		x = &s->tx[ti];
+		memset(x, 0, sizeof *x);
+		x->sess = (uint32_t)si;
+		x->selected = sel;
+		x->status = ins(s, e->status);
+		x->class = ins(s, e->class);
+		x->cwd = ins(s, e->cwd);
 	}
 	t->ptag = ins(s, ptag);
 	t->item = -1;
@@ -937,7 +999,7 @@ static void on_tool(struct sv *s, size_t si, const struct event *e, const char *
 	if (s->o.view == SV_TASKS) {
 		sb_adds(&s->b, ";kind:tool");
 		call_tool(&s->b, e->tool);
-		t->stack = in(s, s->b.p, s->b.len);
+		x->stack = in(s, s->b.p, s->b.len);
 	}
 	if (want_timeline(s)) {
 		uint32_t st = 0, wst = 0;
@@ -978,15 +1040,16 @@ static bool is_file_effect(const char *ef)
 static void on_effect(struct sv *s, size_t si, const struct event *e, const char *ptag,
 	int32_t line, struct tool *t)
 {
+	struct toolx *x = t && s->tx ? &s->tx[t - s->tl] : NULL;
 	/* a tool's main effect: the tasks view's alone (flush_tasks) */
-	if (t && e->effect && s->o.view == SV_TASKS) {
+	if (x && e->effect && s->o.view == SV_TASKS) {
 		const char *id = e->id ? e->id : "";
 		int64_t ts = e->ts == TS_NONE ? INT64_MAX : e->ts;
-		if (!t->effect || ts < t->effect_ts ||
-		    (ts == t->effect_ts && strcmp(id, S(s, t->effect_id)) < 0)) {
-			t->effect = ins(s, e->effect);
-			t->effect_id = ins(s, id);
-			t->effect_ts = ts;
+		if (!x->effect || ts < x->effect_ts ||
+		    (ts == x->effect_ts && strcmp(id, S(s, x->effect_id)) < 0)) {
+			x->effect = ins(s, e->effect);
+			x->effect_id = ins(s, id);
+			x->effect_ts = ts;
 		}
 	}
 	if (t && t->item >= 0 && e->ts != TS_NONE) {
@@ -1001,8 +1064,8 @@ static void on_effect(struct sv *s, size_t si, const struct event *e, const char
 	s->matched++, s->ss[si].records++;
 	if (s->o.view != SV_SYSTEM && s->o.view != SV_FILES && s->o.view != SV_NETWORK)
 		return;         /* no stack of the view has effects */
-	const char *status = e->status ? e->status : t && t->status ? S(s, t->status) : "unknown";
-	const char *cwd = t ? SN(s, t->cwd) : NULL;
+	const char *status = e->status ? e->status : x && x->status ? S(s, x->status) : "unknown";
+	const char *cwd = x ? SN(s, x->cwd) : NULL;
 	double w = e->count > 0 ? (double)e->count : 1;
 	struct sess *ss = &s->ss[si];
 	bool net = (e->effect && !strcmp(e->effect, "net")) || (!e->effect && e->domain);
@@ -1209,8 +1272,8 @@ void sv_record(struct sv *s, const struct event *e)
 
 static void flush_tasks(struct sv *s)
 {
-	for (size_t i = 0; i < s->ntl; i++) {
-		struct tool *t = &s->tl[i];
+	for (size_t i = 0; s->tx && i < s->ntl; i++) {
+		struct toolx *t = &s->tx[i];
 		if (!t->selected || !t->stack)
 			continue;
 		sb_reset(&s->b);
@@ -1785,6 +1848,8 @@ void sv_free(struct sv *s)
 	free(s->nw);
 	free(s->pr);
 	free(s->tl);
+	free(s->bigtk);
+	free(s->tx);
 	free(s->sb);
 	free(s->cl);
 	free(s->h);
