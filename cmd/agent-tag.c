@@ -94,6 +94,8 @@ struct live {
 	struct tsession s;
 	size_t bytes;           /* its held lines */
 	uint64_t key;           /* hash of the session id; 0 none */
+	char *id;               /* the session id, raw, when it is short */
+	size_t idlen;           /* 0: none kept */
 	uint64_t used;          /* when its last record came */
 	uint64_t born;          /* when its first record came */
 };
@@ -144,6 +146,7 @@ static void session_done(struct run *ru, int i)
 	/* one emptied session is kept for its buffers */
 	if (ru->spare) {
 		ts_free(s);
+		free(l->id);
 		free(l);
 	} else {
 		ru->spare = l;
@@ -175,8 +178,17 @@ static void hold_bound(struct run *ru, struct live *cur, size_t len)
  * the line before went to. */
 static struct live *route(struct run *ru, const char *line, size_t len)
 {
-	uint64_t key = ts_session_key(line, len);
+	/* most lines go on the session of the line before: its id is
+	 * compared, not hashed */
+	const char *v;
+	size_t n;
+	bool has = ts_session_raw(line, len, &v, &n);
 	struct live *l = ru->cur;
+	if (l && has && l->idlen && n == l->idlen && !memcmp(v, l->id, n)) {
+		l->used = ++ru->tick;
+		return l;
+	}
+	uint64_t key = has ? ts_id_key(v, n) : 0;
 	if (!l || (key && l->key != key)) {
 		l = NULL;
 		for (int i = 0; i < ru->nlv && !l; i++)
@@ -190,6 +202,12 @@ static struct live *route(struct run *ru, const char *line, size_t len)
 			l->key = key;
 			l->born = ru->tick + 1;
 			ru->lv[ru->nlv++] = l;
+			l->idlen = 0;
+			if (key && n <= 128) {
+				l->id = xrealloc(l->id, n ? n : 1);
+				memcpy(l->id, v, n);
+				l->idlen = n;
+			}
 		}
 	}
 	l->used = ++ru->tick;
@@ -210,6 +228,7 @@ static void run_finish(struct run *ru, const struct tcluster_opts *co, struct ts
 	}
 	if (ru->spare) {
 		ts_free(&ru->spare->s);
+		free(ru->spare->id);
 		free(ru->spare);
 		ru->spare = NULL;
 	}

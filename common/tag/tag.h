@@ -162,6 +162,10 @@ bool ts_starts(const char *line, size_t len);
 /* A hash of the line's "session" value (the top-level session: a
  * subagent's records carry their parent's); 0 when it has none. */
 uint64_t ts_session_key(const char *line, size_t len);
+/* The raw (still escaped) "session" value ts_session_key hashes: false
+ * when the line has none.  ts_id_key(v, n) is then its key. */
+bool ts_session_raw(const char *line, size_t len, const char **v, size_t *n);
+uint64_t ts_id_key(const char *v, size_t n);
 /* The regex decisions for every item. */
 void ts_regex(struct tagger *tg, struct tsession *s);
 /* Session tag and output (to out); counts into the stats. */

@@ -600,13 +600,21 @@ static bool session_at_front(const char *line, size_t len, const char **v, size_
 	return false;
 }
 
+bool ts_session_raw(const char *line, size_t len, const char **v, size_t *n)
+{
+	return session_at_front(line, len, v, n) || rawval(line, len, "session", v, n);
+}
+
+uint64_t ts_id_key(const char *v, size_t n)
+{
+	return idhash(v, n);
+}
+
 uint64_t ts_session_key(const char *line, size_t len)
 {
 	const char *v;
 	size_t n;
-	if (session_at_front(line, len, &v, &n))
-		return idhash(v, n);
-	return rawval(line, len, "session", &v, &n) ? idhash(v, n) : 0;
+	return ts_session_raw(line, len, &v, &n) ? idhash(v, n) : 0;
 }
 
 bool ts_starts(const char *line, size_t len)
