@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include "cli.h"
 #include "lineio.h"
 #include "tag/tag.h"
@@ -383,6 +385,14 @@ int main(int argc, char **argv)
 		.reply_tags = reply_tags}};
 	if (!strcmp(tagger, "llm"))
 		ru.tg.llm = tllm_new(&lo, &rules, &st);
+#ifdef F_SETPIPE_SZ
+	/* Output to a pipe: 1 MiB of it, as the reader of standard input
+	 * asks for its side, so that a write of the 256 KiB buffered is not
+	 * cut into four with the reader woken for each (best effort) */
+	struct stat sto;
+	if (!fstat(1, &sto) && S_ISFIFO(sto.st_mode) && fcntl(1, F_GETPIPE_SZ) < (1 << 20))
+		fcntl(1, F_SETPIPE_SZ, 1 << 20);
+#endif
 	struct operands ops;
 	operands_init(&ops, argc - optind, argv + optind);
 	for (int i = 0; i < ops.n; i++)

@@ -87,6 +87,25 @@ static uint64_t idhash(const char *s, size_t n)
 	return h ? h : 1;
 }
 
+/* idhash of a "prompt" value: the lines of a prompt's work follow one
+ * another, so the last one's is kept. */
+static uint64_t prompt_hash(const char *s, size_t n)
+{
+	static char last[64];
+	static size_t nlast = SIZE_MAX;
+	static uint64_t h;
+	if (n == nlast && !memcmp(s, last, n))
+		return h;
+	h = idhash(s, n);
+	if (n <= sizeof last) {
+		memcpy(last, s, n);
+		nlast = n;
+	} else {
+		nlast = SIZE_MAX;
+	}
+	return h;
+}
+
 /* The raw (still escaped) string value of a top-level key, by lookup. */
 static bool rawval(const char *line, size_t len, const char *key, const char **v, size_t *n)
 {
@@ -159,7 +178,7 @@ static inline __attribute__((always_inline)) bool key_at(struct trec *r, const c
 		/* the first of each: an old "tags" object has a "prompt" too */
 		if (!r->prompt && AT("prompt\":\"")) {
 			const char *ve = VAL("prompt\":\"");
-			r->prompt = idhash(v, (size_t)(ve - v));
+			r->prompt = prompt_hash(v, (size_t)(ve - v));
 		} else if (kind != R_EFFECT && !r->parent && AT("parent\":\"")) {
 			const char *ve = VAL("parent\":\"");
 			r->parent = idhash(v, (size_t)(ve - v));
@@ -1006,9 +1025,33 @@ void stats_fallback(struct tstats *st, const char *reason)
 
 /* --- output -------------------------------------------------------------- */
 
+/* A rule name as a JSON string, made once per name: the names are static,
+ * interned or the rules', alive until the output is written, so the
+ * pointer is the key (a direct-mapped table). */
+static const struct sbuf *rule_json(const char *rule)
+{
+	static struct { const char *rule; struct sbuf j; } t[128];
+	size_t i = ((uintptr_t)rule >> 3) % (sizeof t / sizeof *t);
+	if (t[i].rule != rule) {
+		sb_reset(&t[i].j);
+		sb_json_str(&t[i].j, rule, strlen(rule));
+		t[i].rule = rule;
+	}
+	return &t[i].j;
+}
+
+static inline char *put(char *w, const char *s, size_t n)
+{
+	memcpy(w, s, n);
+	return w + n;
+}
+
 static void tagged(struct sbuf *o, const struct trec *r, const char *ts, const char *tp,
 	const char *tl, const char *rule)
 {
+	static const char head[] = ",\"tags\":{", mid[] = "},\"rule\":";
+	static const char *const names[3] = {"\"session\":\"", "\"prompt\":\"", "\"llm\":\""};
+	static const size_t namel[3] = {11, 10, 7};
 	const char *line = r->line;
 	size_t len = r->len, cut = r->tail;
 	if (!cut) {
@@ -1019,25 +1062,36 @@ static void tagged(struct sbuf *o, const struct trec *r, const char *ts, const c
 		if (cut)
 			cut--;
 	}
-	sb_add(o, line, cut);
-	sb_adds(o, ",\"tags\":{");
-	const char *names[3] = {"session", "prompt", "llm"}, *vals[3] = {ts, tp, tl};
+	const char *vals[3] = {ts, tp, tl};
+	size_t vl[3], n = cut + sizeof head - 1 + sizeof mid - 1 + 2;
+	const struct sbuf *rj = rule_json(rule);
+	for (int i = 0; i < 3; i++)
+		if (vals[i]) {
+			vl[i] = strlen(vals[i]);
+			n += namel[i] + vl[i] + 2;
+		}
+	n += rj->len;
+	sb_grow(o, n);
+	char *w = o->p + o->len;
+	w = put(w, line, cut);
+	w = put(w, head, sizeof head - 1);
 	bool first = true;
 	for (int i = 0; i < 3; i++) {
 		if (!vals[i])
 			continue;
 		if (!first)
-			sb_addc(o, ',');
+			*w++ = ',';
 		first = false;
-		sb_addc(o, '"');
-		sb_adds(o, names[i]);
-		sb_add(o, "\":\"", 3);
-		sb_adds(o, vals[i]);   /* tags are letters only */
-		sb_addc(o, '"');
+		w = put(w, names[i], namel[i]);
+		w = put(w, vals[i], vl[i]);   /* tags are letters only */
+		*w++ = '"';
 	}
-	sb_adds(o, "},\"rule\":");
-	sb_json_str(o, rule, strlen(rule));
-	sb_add(o, "}\n", 2);
+	w = put(w, mid, sizeof mid - 1);
+	w = put(w, rj->p, rj->len);
+	*w++ = '}';
+	*w++ = '\n';
+	o->len = (size_t)(w - o->p);
+	o->p[o->len] = 0;
 }
 
 /* Records passed through unchanged sit next to each other in the pool,
