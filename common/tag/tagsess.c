@@ -1046,9 +1046,14 @@ static inline char *put(char *w, const char *s, size_t n)
 	return w + n;
 }
 
-static void tagged(struct sbuf *o, const struct trec *r, const char *ts, const char *tp,
+static void tagged(struct sbuf *out, const struct trec *r, const char *ts, const char *tp,
 	const char *tl, const char *rule)
 {
+	/* out is the thread-local stdout_sb: GCC's UBSan takes its address,
+	 * propagated into this function, for a null pointer; the empty asm
+	 * hides where it came from */
+	struct sbuf *o = out;
+	__asm__("" : "+r"(o));
 	static const char head[] = ",\"tags\":{", mid[] = "},\"rule\":";
 	static const char *const names[3] = {"\"session\":\"", "\"prompt\":\"", "\"llm\":\""};
 	static const size_t namel[3] = {11, 10, 7};
