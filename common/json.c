@@ -114,40 +114,6 @@ static inline __attribute__((always_inline)) const char *scan_string(struct jdoc
 	return q + 1;
 }
 
-static const char *scan_number(const char *p, const char *e)
-{
-	if (p < e && *p == '-')
-		p++;
-	if (p >= e)
-		return NULL;
-	if (*p == '0') {
-		p++;
-	} else if (*p >= '1' && *p <= '9') {
-		while (p < e && *p >= '0' && *p <= '9')
-			p++;
-	} else {
-		return NULL;
-	}
-	if (p < e && *p == '.') {
-		const char *f = ++p;
-		while (p < e && *p >= '0' && *p <= '9')
-			p++;
-		if (p == f)
-			return NULL;
-	}
-	if (p < e && (*p == 'e' || *p == 'E')) {
-		p++;
-		if (p < e && (*p == '+' || *p == '-'))
-			p++;
-		const char *f = p;
-		while (p < e && *p >= '0' && *p <= '9')
-			p++;
-		if (p == f)
-			return NULL;
-	}
-	return p;
-}
-
 int jparse(struct jdoc *d, const char *s, size_t len)
 {
 	const char *p = s, *e = s + len;
@@ -208,7 +174,7 @@ int jparse(struct jdoc *d, const char *s, size_t len)
 			p += 4;
 			break;
 		default: {
-			const char *q = scan_number(p, e);
+			const char *q = jnum_end(p, e);
 			if (!q)
 				return fail(d, s, p, "unexpected character");
 			ix = push(d, J_NUM, p);

@@ -135,6 +135,42 @@ static inline uint32_t jhex4(const char *p)
 	return (uint32_t)(jhexval(p[0]) << 12 | jhexval(p[1]) << 8 | jhexval(p[2]) << 4 | jhexval(p[3]));
 }
 
+/* The end of the JSON number at p (RFC 8259's grammar: -?int frac? exp?),
+ * NULL when p does not start one. */
+static inline const char *jnum_end(const char *p, const char *e)
+{
+	if (p < e && *p == '-')
+		p++;
+	if (p >= e)
+		return NULL;
+	if (*p == '0') {
+		p++;
+	} else if (*p >= '1' && *p <= '9') {
+		while (p < e && *p >= '0' && *p <= '9')
+			p++;
+	} else {
+		return NULL;
+	}
+	if (p < e && *p == '.') {
+		const char *f = ++p;
+		while (p < e && *p >= '0' && *p <= '9')
+			p++;
+		if (p == f)
+			return NULL;
+	}
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < e && (*p == '+' || *p == '-'))
+			p++;
+		const char *f = p;
+		while (p < e && *p >= '0' && *p <= '9')
+			p++;
+		if (p == f)
+			return NULL;
+	}
+	return p;
+}
+
 /* The first byte in [p, e) that a string scan must look at: a quote, a
  * backslash, a control byte (< 0x20) or a byte >= 0x80; e when none. */
 static inline const char *jscan_stop(const char *p, const char *e)

@@ -1298,40 +1298,6 @@ static inline __attribute__((always_inline)) const char *sl_str(const char *p, c
 	}
 }
 
-static const char *sl_num(const char *p, const char *e)
-{
-	if (p < e && *p == '-')
-		p++;
-	if (p >= e)
-		return NULL;
-	if (*p == '0') {
-		p++;
-	} else if (*p >= '1' && *p <= '9') {
-		while (p < e && *p >= '0' && *p <= '9')
-			p++;
-	} else {
-		return NULL;
-	}
-	if (p < e && *p == '.') {
-		const char *f = ++p;
-		while (p < e && *p >= '0' && *p <= '9')
-			p++;
-		if (p == f)
-			return NULL;
-	}
-	if (p < e && (*p == 'e' || *p == 'E')) {
-		p++;
-		if (p < e && (*p == '+' || *p == '-'))
-			p++;
-		const char *f = p;
-		while (p < e && *p >= '0' && *p <= '9')
-			p++;
-		if (p == f)
-			return NULL;
-	}
-	return p;
-}
-
 /* One line of the head read without building its parse: SL_OBJ when
  * jparse would take s[0..len) for an object (l filled), SL_BAD when it
  * would fail or find another value, SL_UNSURE when a top-level key or
@@ -1398,7 +1364,7 @@ static int sniff_scan(const char *s, size_t len, struct sniff_line *l)
 			p += 4;
 			goto lit;
 		default:
-			if (!(p = sl_num(p, e)))
+			if (!(p = jnum_end(p, e)))
 				return SL_BAD;
 		lit:
 			if (is_t)
