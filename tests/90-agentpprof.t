@@ -66,10 +66,11 @@ check_grep "--demo profiles three sessions" '^3 sessions' demo.out
 # make demo: quiet (a line per step, then the summary), the programs
 # only (tests/07-deps.t), the man pages untouched; run on the build under
 # test with its build step stood in for (MAKE=true), so that no program
-# other tests are running is relinked meanwhile
+# other tests are running is relinked meanwhile; without the outer make's
+# MAKEFLAGS, whose jobserver (make -j2 check) this make cannot reach
 man_sum() { cat "$TOP"/man/* | cksum; }
 before=$(man_sum)
-HOME="$TMP/home" make --no-print-directory -C "$TOP" B="$AP_BUILD" MAKE=true DEMO_OUT="$TMP/mdemo" demo > mdemo.out 2>&1
+HOME="$TMP/home" env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -C "$TOP" B="$AP_BUILD" MAKE=true DEMO_OUT="$TMP/mdemo" demo > mdemo.out 2>&1
 check_test "make demo: exit 0" $? = 0
 head -3 mdemo.out > got
 check_out "make demo: one line per step" "demo: building the programs into $AP_BUILD/bin
