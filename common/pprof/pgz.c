@@ -148,6 +148,21 @@ static void emit(struct pgz *g, struct chunk *c)
 	g->written++;
 }
 
+/* With the lock held: write the next chunk in order if it is deflated
+ * (the lock let go meanwhile), else wait for a worker to finish one. */
+static void emit_or_wait(struct pgz *g)
+{
+	struct chunk *w = &g->slot[g->written % g->nslot];
+	if (w->state == DONE) {
+		pthread_mutex_unlock(&g->mu);
+		emit(g, w);
+		pthread_mutex_lock(&g->mu);
+		w->state = FREE;
+	} else {
+		pthread_cond_wait(&g->done, &g->mu);
+	}
+}
+
 static void start(struct pgz *g)
 {
 	g->started = true;
@@ -187,15 +202,7 @@ static void hand(struct pgz *g, struct sbuf *b, bool last)
 	if (g->nwork) {
 		/* the slot's last chunk out first, and every done one before it */
 		while (c->state != FREE) {
-			struct chunk *w = &g->slot[g->written % g->nslot];
-			if (w->state == DONE) {
-				pthread_mutex_unlock(&g->mu);
-				emit(g, w);
-				pthread_mutex_lock(&g->mu);
-				w->state = FREE;
-			} else {
-				pthread_cond_wait(&g->done, &g->mu);
-			}
+			emit_or_wait(g);
 		}
 	}
 	struct sbuf t = c->in;
@@ -253,15 +260,7 @@ void pgz_close(struct pgz *g, struct sbuf *b)
 	if (g->nwork) {
 		pthread_mutex_lock(&g->mu);
 		while (g->written < g->put) {
-			struct chunk *w = &g->slot[g->written % g->nslot];
-			if (w->state == DONE) {
-				pthread_mutex_unlock(&g->mu);
-				emit(g, w);
-				pthread_mutex_lock(&g->mu);
-				w->state = FREE;
-			} else {
-				pthread_cond_wait(&g->done, &g->mu);
-			}
+			emit_or_wait(g);
 		}
 		g->closing = true;
 		pthread_cond_broadcast(&g->more);
