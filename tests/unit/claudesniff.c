@@ -251,10 +251,7 @@ static const char *const paths[] = {
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 static unsigned rnd(unsigned n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
+	return (unsigned)(tap_xorshift(&rng) % n);
 }
 
 /* a seed, mutated a few times */

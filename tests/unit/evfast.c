@@ -111,10 +111,7 @@ static int same(const char *line, size_t len, int *fast)
 static uint64_t rng = 0x2545f4914f6cdd1dULL;
 static unsigned rnd(unsigned n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
+	return (unsigned)(tap_xorshift(&rng) % n);
 }
 
 int main(void)

@@ -86,10 +86,7 @@ static void naive_jstr(const char *p, size_t n, struct sbuf *b)
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 static unsigned rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng >> 32);
+	return (unsigned)(tap_xorshift(&rng) >> 32);
 }
 
 int main(void)

@@ -46,10 +46,7 @@ static const struct { const char *in, *out, *what; } cases[] = {
 static uint64_t rng = 0x2545f4914f6cdd1dULL;
 static unsigned rnd(unsigned n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
+	return (unsigned)(tap_xorshift(&rng) % n);
 }
 
 static const char *const parts[] = {"sk-ant-", "ghp_", "xoxb-", "AKIA", "eyJ", "SG.", "hf_",

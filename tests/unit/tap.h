@@ -3,6 +3,7 @@
 #ifndef AP_TAP_H
 #define AP_TAP_H
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 static int tap_n, tap_fail;
 #define ok(cond, ...) do { tap_n++; int c_ = !!(cond); \
@@ -15,5 +16,14 @@ static int tap_n, tap_fail;
 #define is_int(got, want, ...) do { long long g_ = (long long)(got), w_ = (long long)(want); \
 	ok(g_ == w_, __VA_ARGS__); if (g_ != w_) printf("#   got: %lld\n#  want: %lld\n", g_, w_); \
 	} while (0)
+/* The next of a test's pseudo-random numbers (xorshift64): the same
+ * sequence on every run for a given seed in *s. */
+static inline uint64_t tap_xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
 static inline int tap_done(void) { printf("1..%d\n", tap_n); return tap_fail != 0; }
 #endif
