@@ -55,11 +55,13 @@ mkfifo ctl
 sqlite3 w.db < ctl > /dev/null &
 writer=$!
 exec 3> ctl
-printf '%s\n' "PRAGMA wal_autocheckpoint=0;" \
+# the writer waits out the poller below: without a timeout its INSERT
+# fails "database is locked" when a poll holds the WAL index (CI saw it)
+printf '%s\n' "PRAGMA busy_timeout=10000;" "PRAGMA wal_autocheckpoint=0;" \
 	"INSERT INTO message VALUES ('msg_2c09', 'ses_2c00cmd', 1767268870000, 1767268870000, '{\"role\":\"user\",\"time\":{\"created\":1767268870000}}');" \
 	"INSERT INTO part VALUES ('prt_2c09a', 'msg_2c09', 'ses_2c00cmd', 1767268870000, 1767268870000, '{\"type\":\"text\",\"text\":\"written while read\"}');" >&3
 i=0
-while [ "$(sqlite3 'file:w.db?mode=ro' "SELECT count(*) FROM message WHERE id = 'msg_2c09'" 2>/dev/null)" != 1 ] && [ $i -lt 50 ]; do
+while [ "$(sqlite3 'file:w.db?mode=ro' "SELECT count(*) FROM message WHERE id = 'msg_2c09'" 2>/dev/null)" != 1 ] && [ $i -lt 200 ]; do
 	sleep 0.1; i=$((i + 1))
 done
 before=$(md5sum w.db w.db-wal)
