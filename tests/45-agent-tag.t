@@ -158,9 +158,10 @@ check_out "a repeated model call id: tools count for the latest call so far" \
 
 # A file cut short while it is mapped: a message naming it, status 2, no
 # crash.  agent-tag is stopped on its full output pipe, the file emptied,
-# and the pipe drained.
+# and the pipe drained.  Its output (2.1 MB) is twice what agent-tag's
+# 1 MiB pipe holds, so it is still reading the file when it is cut.
 i=0
-while [ $i -lt 3000 ]; do
+while [ $i -lt 6000 ]; do
 	printf '{"kind":"session",%s,"id":"s%d"}\n{"kind":"prompt",%s,"id":"p%d","prompt":"p%d","origin":"human","text":"fix bug %d"}\n' \
 		"$R" $i "$R" $i $i $i
 	i=$((i + 1))

@@ -100,10 +100,12 @@ sh "$TOP/scripts/gen-history" 12 claude > big.jsonl
 agent-events --no-text big.jsonl > big.ev
 agent-ledger REF big.ev
 n=$(wc -l < big.ev)
-# the first writer holds the lock while its input trickles in
-{ head -n 100 big.ev; sleep 2; tail -n +101 big.ev; } | agent-ledger W - &
+# the first writer holds the lock while its input trickles in: wait
+# until it holds it (flock(1) tries the same flock(2)), however loaded
+{ head -n 100 big.ev; sleep 3; tail -n +101 big.ev; } | agent-ledger W - &
 w1=$!
-sleep 0.5
+i=0
+while { [ ! -e W ] || flock -n W true; } && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 agent-ledger W big.ev ab.ev &
 w2=$!
 sleep 0.5
@@ -130,10 +132,8 @@ agent-ledger KL feed &
 wk=$!
 ( head -c 1150000 big.ev | sed '$d'; exec sleep 30 ) > feed &
 feeder=$!
-for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-	[ -s KL ] && break
-	sleep 0.2
-done
+i=0
+while [ ! -s KL ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 sleep 0.5   # the megabyte is written: the writer waits for more input
 kill -9 $wk 2>/dev/null; wait $wk 2>/dev/null
 kill $feeder 2>/dev/null; wait $feeder 2>/dev/null
