@@ -2,4 +2,4 @@
 # SPDX-License-Identifier: MIT
 # The C unit tests of common/ (tests/unit/*.c), each a TAP stream.
 . "$(dirname "$0")/lib.sh"
-exec "$AP_BUILD/tests/common" "$TOP/man/agent-event.5"
+"$AP_BUILD/tests/common" "$TOP/man/agent-event.5"

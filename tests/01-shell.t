@@ -4,4 +4,4 @@
 # classes of every program and subcommand the class table knows are
 # pinned in fixtures/shell/classes.tsv.
 . "$(dirname "$0")/lib.sh"
-exec "$AP_BUILD/tests/shell" "$TESTS/fixtures/shell/classes.tsv"
+"$AP_BUILD/tests/shell" "$TESTS/fixtures/shell/classes.tsv"

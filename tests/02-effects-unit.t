@@ -2,4 +2,4 @@
 # SPDX-License-Identifier: MIT
 # effects_tool and effects_class (common/effects.c): C unit tests, TAP.
 . "$(dirname "$0")/lib.sh"
-exec "$AP_BUILD/tests/effects"
+"$AP_BUILD/tests/effects"

@@ -2,4 +2,4 @@
 # SPDX-License-Identifier: MIT
 # The arena and the string interner of common/ (tests/unit/arena.c).
 . "$(dirname "$0")/lib.sh"
-exec "$AP_BUILD/tests/arena"
+"$AP_BUILD/tests/arena"

@@ -2,4 +2,4 @@
 # SPDX-License-Identifier: MIT
 # The C unit tests of the tool kinds and the agents' tool tables.
 . "$(dirname "$0")/lib.sh"
-exec "$AP_BUILD/tests/toolkind"
+"$AP_BUILD/tests/toolkind"

@@ -3,4 +3,4 @@
 # agent-stack's record reader against jparse and ev_read
 # (tests/unit/evfast.c).
 . "$(dirname "$0")/lib.sh"
-exec "$AP_BUILD/tests/evfast"
+"$AP_BUILD/tests/evfast"

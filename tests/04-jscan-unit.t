@@ -2,4 +2,4 @@
 # SPDX-License-Identifier: MIT
 # The block scanners of JSON text in json.h (tests/unit/jscan.c).
 . "$(dirname "$0")/lib.sh"
-exec "$AP_BUILD/tests/jscan"
+"$AP_BUILD/tests/jscan"

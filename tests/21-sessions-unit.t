@@ -2,4 +2,4 @@
 # SPDX-License-Identifier: MIT
 # The unit tests of common/sessions.c (tests/unit/sessions.c).
 . "$(dirname "$0")/lib.sh"
-exec "$AP_BUILD/tests/sessions"
+"$AP_BUILD/tests/sessions"
