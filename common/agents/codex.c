@@ -2027,9 +2027,9 @@ static bool has_kv(const char *p, size_t n, const char *key, const char *val)
  * The line may be cut short: look at its text, not its parse. */
 static int line_score(const char *p, size_t n)
 {
-	size_t k = n < 400 ? n : 400;
 	while (n && (*p == ' ' || *p == '\t'))
 		p++, n--;
+	size_t k = n < 400 ? n : 400;	/* after the indent: never past the line */
 	if (n < 2 || p[0] != '{')
 		return 0;
 	bool payload = has_kv(p, n, "\"payload\"", NULL);
