@@ -163,6 +163,11 @@ struct cx {
 	char keys[NKEYS][40];
 	int nkeys;
 	struct sbuf idb, pidb, tmp;
+	uint64_t idb_k, pidb_k;   /* the ids idb and pidb hold (mkid_at), 0: none */
+	/* fast_time: the day of the last time read, and its milliseconds */
+	char day[10];
+	bool day_ok;
+	int64_t day_ms;
 };
 
 /* --- small helpers -------------------------------------------------------- */
@@ -233,6 +238,26 @@ static const char *mkid(struct sbuf *b, const struct cx *x, char kind, unsigned 
 	return b->p;
 }
 
+/* mkid into one of the id buffers, *k naming the id it holds: the ids of
+ * the current model call and prompt are written record after record.
+ * Whatever changes the session id clears the keys. */
+static const char *mkid_at(struct sbuf *b, uint64_t *k, const struct cx *x, char kind, unsigned n)
+{
+	uint64_t want = (uint64_t)(unsigned char)kind << 32 | n;
+	if (*k != want || !b->p) {
+		mkid(b, x, kind, n);
+		*k = want;
+	}
+	return b->p;
+}
+#define IDB(x, kind, n) mkid_at(&(x)->idb, &(x)->idb_k, (x), (kind), (n))
+#define PIDB(x, kind, n) mkid_at(&(x)->pidb, &(x)->pidb_k, (x), (kind), (n))
+
+static void new_sid(struct cx *x)
+{
+	x->idb_k = x->pidb_k = 0;
+}
+
 static void base_event(const struct cx *x, struct event *e, const char *kind)
 {
 	ev_init(e);
@@ -251,14 +276,14 @@ static void base_event(const struct cx *x, struct event *e, const char *kind)
  * belongs to the prompt of its parent that spawned it; read without its
  * parent, to its own task (its first prompt), the oldest cause the file
  * proves.  Anything else belongs to the file's current prompt. */
-static const char *prompt_of(struct cx *x, struct sbuf *b, unsigned n)
+static const char *prompt_of(struct cx *x, struct sbuf *b, uint64_t *k, unsigned n)
 {
 	if (x->parent_sid.len) {
 		if (x->root_prompt.len)
 			return x->root_prompt.p;
 		n = x->nprompt ? 1 : 0;
 	}
-	return n ? mkid(b, x, 'p', n) : NULL;
+	return !n ? NULL : k ? mkid_at(b, k, x, 'p', n) : mkid(b, x, 'p', n);
 }
 
 /* An input the next model call reads was recorded at ts. */
@@ -390,6 +415,7 @@ static void session_meta(struct cx *x, const struct jnode *p, int64_t ts)
 	x->have_meta = true;
 	if (id && id->type == J_STR && id->len)
 		snode(&x->sid, id);
+	new_sid(x);
 	x->own_h = sess_hash(x->sid.p, x->sid.len);
 	int64_t t = node_ts(jget(d, p, "timestamp"));
 	x->sess_ts = t != TS_NONE ? t : ts;
@@ -471,9 +497,9 @@ static void flush_prompt(struct cx *x)
 	struct event e;
 	base_event(x, &e, "prompt");
 	e.ts = x->pts;
-	e.id = mkid(&x->pidb, x, 'p', x->cur_prompt);
+	e.id = PIDB(x, 'p', x->cur_prompt);
 	e.prompt = x->parent_sid.len && x->root_prompt.len ? x->root_prompt.p :
-	    x->parent_sid.len ? mkid(&x->idb, x, 'p', 1) : e.id;
+	    x->parent_sid.len ? IDB(x, 'p', 1) : e.id;
 	if (x->cur_prompt == 1)
 		e.parent = opt(&x->spawn_call);
 	e.origin = x->is_sub ? "subagent" : "human";
@@ -619,10 +645,10 @@ static void close_group(struct cx *x)
 	struct event e;
 	base_event(x, &e, "llm");
 	e.ts = x->gtok && x->gts != TS_NONE ? x->gts : x->gfirst;
-	e.id = mkid(&x->idb, x, 'l', x->gn);
+	e.id = IDB(x, 'l', x->gn);
 	if (x->cur_prompt)
-		e.parent = mkid(&x->pidb, x, 'p', x->cur_prompt);
-	e.prompt = x->parent_sid.len ? prompt_of(x, &x->tmp, 0) : e.parent;
+		e.parent = PIDB(x, 'p', x->cur_prompt);
+	e.prompt = x->parent_sid.len ? prompt_of(x, &x->tmp, NULL, 0) : e.parent;
 	e.model = x->gtok && x->gmodel.len ? x->gmodel.p : opt(&x->model);
 	/* from the input it read to its token row: a call whose start or
 	 * end the file does not hold has no duration */
@@ -810,8 +836,8 @@ static void emit_tool(struct cx *x, struct pend *t)
 	base_event(x, &e, "tool");
 	e.ts = t->ts;
 	e.id = t->id.p;
-	e.parent = mkid(&x->idb, x, 'l', t->llm);
-	e.prompt = prompt_of(x, &x->pidb, t->prompt);
+	e.parent = IDB(x, 'l', t->llm);
+	e.prompt = prompt_of(x, &x->pidb, &x->pidb_k, t->prompt);
 	e.cwd = opt(&t->cwd);
 	e.tool = t->name.p;
 	e.status = t->done && t->status ? t->status : t->aborted ? "error" : "unknown";
@@ -1001,13 +1027,37 @@ static bool num_after(const char *s, const char *lit, int64_t *v)
 	return true;
 }
 
+/* strtod(s, end) for the seconds outputs give ("1.5", "0.0231"): up to
+ * 15 digits with a point among them are an integer below 2^53 over an
+ * exact power of ten, whose quotient is the double nearest the decimal
+ * (what strtod gives); signs, spaces, exponents, hex and longer numbers
+ * are left to strtod. */
+static double secs(const char *s, char **end)
+{
+	static const double p10[16] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+		1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+	const char *p = s;
+	int64_t m = 0;
+	int nd = 0, nf = 0;
+	for (; *p >= '0' && *p <= '9' && nd < 16; p++, nd++)
+		m = m * 10 + (*p - '0');
+	if (nd && *p == '.')
+		for (p++; *p >= '0' && *p <= '9' && nd < 16; p++, nd++, nf++)
+			m = m * 10 + (*p - '0');
+	if (!nd || nd > 15 || (*p >= '0' && *p <= '9') || *p == 'e' || *p == 'E' ||
+	    *p == 'x' || *p == 'X' || *p == 'p' || *p == 'P' || *p == '.')
+		return strtod(s, end);
+	*end = (char *)(uintptr_t)p;
+	return (double)m / p10[nf];
+}
+
 static bool secs_after(const char *s, const char *lit, int64_t *ms)
 {
 	const char *p = strstr(s, lit);
 	if (!p)
 		return false;
 	char *e;
-	double v = strtod(p + strlen(lit), &e);
+	double v = secs(p + strlen(lit), &e);
 	if (e == p + strlen(lit) || v < 0 || v > 1e9)
 		return false;
 	*ms = (int64_t)(v * 1000 + 0.5);
@@ -1091,7 +1141,7 @@ static bool wrapped_meta(const char *s, size_t n, struct pend *t)
 	if (q) {
 		k = (size_t)(s + n - q) - (sizeof dk - 1);
 		scopy(buf, sizeof buf, q + sizeof dk - 1, k < 40 ? k : 40);
-		double sec = strtod(buf, &e);
+		double sec = secs(buf, &e);
 		if (e != buf && sec >= 0 && sec < 1e9)
 			t->dur = (int64_t)(sec * 1000 + 0.5);
 	}
@@ -1451,7 +1501,7 @@ static void spawned(struct cx *x, const char *child, size_t n, const char *call,
 	sb_reset(&x->tmp);
 	sb_add(&x->tmp, call, cn);
 	ev_link_put(x->c, key, x->tmp.p);
-	const char *pr = prompt_of(x, &x->pidb, x->cur_prompt);
+	const char *pr = prompt_of(x, &x->pidb, &x->pidb_k, x->cur_prompt);
 	if (pr) {
 		snprintf(key, sizeof key, "codex-spawn-prompt:%.*s", (int)n, child);
 		ev_link_put(x->c, key, pr);
@@ -1662,6 +1712,7 @@ static void line(struct cx *x, const struct jnode *o, bool first)
 		x->legacy = true;
 		x->have_meta = true;
 		snode(&x->sid, jget(d, o, "id"));
+		new_sid(x);
 		x->own_h = sess_hash(x->sid.p, x->sid.len);
 		x->sess_ts = ts;
 		return;
@@ -1850,23 +1901,60 @@ static bool plain_count(const char **pp, const char *e, int64_t *v)
  * read_usage reads from it). */
 static bool plain_usage(const char **pp, const char *e, int64_t t[5])
 {
-	static const char *const k[5] = {"{\"input_tokens\":", ",\"cached_input_tokens\":",
-		",\"output_tokens\":", ",\"reasoning_output_tokens\":", ",\"total_tokens\":"};
 	const char *p = *pp;
-	for (int i = 0; i < 5; i++)
-		if (!lit(&p, e, k[i], strlen(k[i])) || !plain_count(&p, e, &t[i]))
-			return false;
-	if (!LIT(&p, e, "}"))
+	/* the keys as literals: each compare is a few loads */
+	if (!LIT(&p, e, "{\"input_tokens\":") || !plain_count(&p, e, &t[0]) ||
+	    !LIT(&p, e, ",\"cached_input_tokens\":") || !plain_count(&p, e, &t[1]) ||
+	    !LIT(&p, e, ",\"output_tokens\":") || !plain_count(&p, e, &t[2]) ||
+	    !LIT(&p, e, ",\"reasoning_output_tokens\":") || !plain_count(&p, e, &t[3]) ||
+	    !LIT(&p, e, ",\"total_tokens\":") || !plain_count(&p, e, &t[4]) || !LIT(&p, e, "}"))
 		return false;
 	*pp = p;
 	return true;
 }
 
+/* Two digits at p, -1 when either is not one. */
+static int dd(const char *p)
+{
+	unsigned a = (unsigned)(unsigned char)p[0] - '0', b = (unsigned)(unsigned char)p[1] - '0';
+	return a < 10 && b < 10 ? (int)(a * 10 + b) : -1;
+}
+
+/* The time string from p (just past its opening quote) to its closing
+ * quote, *end: what ts_parse makes of it.  Codex writes
+ * YYYY-MM-DDTHH:MM:SS.mmmZ, and a file's lines share their day: that form
+ * is read here, its day's milliseconds kept from the line before (as
+ * ts_parse reads the day alone); any other text is checked as plain_str
+ * checks it and given to ts_parse.  NULL *end: not a plain string. */
+static int64_t fast_time(struct cx *x, const char *p, const char *e, const char **end)
+{
+	if (e - p >= 25 && p[24] == '"' && p[10] == 'T' && p[13] == ':' && p[16] == ':' &&
+	    p[19] == '.' && p[23] == 'Z' && p[4] == '-' && p[7] == '-') {
+		int h = dd(p + 11), mi = dd(p + 14), se = dd(p + 17), m1 = dd(p + 20),
+		    m2 = dd(p + 21);
+		if (h >= 0 && mi >= 0 && se >= 0 && m1 >= 0 && m2 >= 0 && h <= 23 && mi <= 59 &&
+		    se <= 60 && dd(p) >= 0 && dd(p + 2) >= 0 && dd(p + 5) >= 0 && dd(p + 8) >= 0) {
+			/* every byte a digit or the form's own: a plain string */
+			*end = p + 24;
+			if (!x->day_ok || memcmp(p, x->day, 10)) {
+				memcpy(x->day, p, 10);
+				x->day_ms = ts_parse(p, 10);
+				x->day_ok = true;
+			}
+			if (x->day_ms == TS_NONE)
+				return TS_NONE;
+			return x->day_ms + ((int64_t)h * 60 + mi) * 60000 + (int64_t)se * 1000 +
+			    m1 * 10 + (p[22] - '0');
+		}
+	}
+	*end = plain_str(p, e);
+	return *end ? ts_parse(p, (size_t)(*end - p)) : TS_NONE;
+}
+
 /* What line() does first with every line, for a line read the short
  * way. */
-static int64_t fast_start(struct cx *x, const char *ts_s, const char *ts_e)
+static void fast_start(struct cx *x, int64_t ts)
 {
-	int64_t ts = ts_parse(ts_s, (size_t)(ts_e - ts_s));
 	if (ts != TS_NONE) {
 		if (x->last_ts != TS_NONE && ts - x->last_ts >= FORK_GAP_MS)
 			x->paused = true;
@@ -1876,11 +1964,10 @@ static int64_t fast_start(struct cx *x, const char *ts_s, const char *ts_e)
 	}
 	if (!x->own_h)
 		x->own_h = sess_hash(x->sid.p, x->sid.len);
-	return ts;
 }
 
 /* A tool output from just past "call_id":" on. */
-static bool fast_output(struct cx *x, const char *ts_s, const char *ts_e, const char *p,
+static bool fast_output(struct cx *x, int64_t ts, const char *p,
 	const char *e)
 {
 	const char *id_s = p, *id_e = plain_str(p, e);
@@ -1893,7 +1980,7 @@ static bool fast_output(struct cx *x, const char *ts_s, const char *ts_e, const 
 	const char *o_s = p, *o_e = out_str(p, e, &esc, &high);
 	if (!o_e || e - o_e != 3 || memcmp(o_e, "\"}}", 3))
 		return false;
-	int64_t ts = fast_start(x, ts_s, ts_e);
+	fast_start(x, ts);
 	finish_close(x);   /* line(): a held call closes before any other line */
 	struct jnode id, o;
 	str_node(&id, id_s, id_e, false, false);
@@ -1903,7 +1990,7 @@ static bool fast_output(struct cx *x, const char *ts_s, const char *ts_e, const 
 }
 
 /* A tool call from just past "name":" on. */
-static bool fast_call(struct cx *x, const char *ts_s, const char *ts_e, const char *p,
+static bool fast_call(struct cx *x, int64_t ts, const char *p,
 	const char *e)
 {
 	bool nesc = false, nhigh = false, aesc = false, ahigh = false, cesc = false, chigh = false;
@@ -1922,7 +2009,7 @@ static bool fast_call(struct cx *x, const char *ts_s, const char *ts_e, const ch
 	const char *c_s = p, *c_e = out_str(p, e, &cesc, &chigh);
 	if (!c_e || e - c_e != 3 || memcmp(c_e, "\"}}", 3))
 		return false;
-	int64_t ts = fast_start(x, ts_s, ts_e);
+	fast_start(x, ts);
 	finish_close(x);
 	struct jnode nm, a, id;
 	str_node(&nm, n_s, n_e, nesc, nhigh);
@@ -1933,7 +2020,7 @@ static bool fast_call(struct cx *x, const char *ts_s, const char *ts_e, const ch
 }
 
 /* A token row from just past "info":{ on. */
-static bool fast_tokens(struct cx *x, const char *ts_s, const char *ts_e, const char *p,
+static bool fast_tokens(struct cx *x, int64_t ts, const char *p,
 	const char *e)
 {
 	int64_t t[5], l[5], k;
@@ -1966,7 +2053,7 @@ static bool fast_tokens(struct cx *x, const char *ts_s, const char *ts_e, const 
 	}
 	if (e - p != 2 || memcmp(p, "}}", 2))
 		return false;
-	int64_t ts = fast_start(x, ts_s, ts_e);
+	fast_start(x, ts);
 	fp_put(x->c, x->own_h, hash64(t, sizeof t, 'T') | 1);   /* fingerprint() */
 	/* line(): a call held for its token row takes this one */
 	token_row(x, t, l, NULL, ts, false);
@@ -1981,20 +2068,21 @@ static bool fast_line(struct cx *x, const char *s, size_t n)
 	const char *p = s, *e = s + n;
 	if (n > UINT32_MAX / 2 || !LIT(&p, e, "{\"timestamp\":\""))
 		return false;
-	const char *ts_s = p, *ts_e = plain_str(p, e);
+	const char *ts_e;
+	int64_t ts = fast_time(x, p, e, &ts_e);
 	if (!ts_e)
 		return false;
 	p = ts_e;
 	if (LIT(&p, e, "\",\"type\":\"response_item\",\"payload\":{\"type\":\"function_call")) {
 		if (LIT(&p, e, "_output\",\"call_id\":\""))
-			return fast_output(x, ts_s, ts_e, p, e);
+			return fast_output(x, ts, p, e);
 		if (LIT(&p, e, "\",\"name\":\""))
-			return fast_call(x, ts_s, ts_e, p, e);
+			return fast_call(x, ts, p, e);
 		return false;
 	}
 	if (LIT(&p, e, "\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\","
 	    "\"info\":{"))
-		return fast_tokens(x, ts_s, ts_e, p, e);
+		return fast_tokens(x, ts, p, e);
 	return false;
 }
 
