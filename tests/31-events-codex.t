@@ -4,7 +4,7 @@
 # prompts, tool status and exit codes, forks, legacy files, bad input (the
 # real corpus is in 31-events-codex-corpus.t).
 . "$(dirname "$0")/lib.sh"
-plan 52
+plan 55
 
 FX="$TESTS/fixtures/codex"
 cp "$FX"/*.jsonl .
@@ -205,6 +205,25 @@ agent-events fp-calls.jsonl > out 2> err
 check_same "tool calls, short way and near misses: every record" "$FX/fp-calls.out" out
 check_same "tool calls, short way and near misses: the same diagnostics" "$FX/fp-calls.err" err
 check_status "tool calls, short way and near misses: exit 1 (lines skipped)" 1 agent-events fp-calls.jsonl
+
+# fp-times: the time of a short-way line in Codex's form
+# (YYYY-MM-DDTHH:MM:SS.mmmZ) is read with the day kept from the line before:
+# across days, months, years and a leap day, a leap second, dates and
+# times out of range (no time, as ts_parse has it) twice on the same day,
+# the other forms ts_parse reads (lowercase, no or other fractions,
+# offsets, a space, a date alone) and near misses of the form (a non-digit
+# anywhere, text after it, a cut, a sign); a time with an escape or a
+# non-ASCII byte goes the long way.  Durations from the wrapper's
+# duration_seconds and from "Wall time:" lines in the forms read without
+# strtod (up to 15 digits with a point) and those left to it (16 digits,
+# exponents, hex, signs, spaces, nan, inf, two points).  fp-times.out was
+# written by agent-events before either short way.
+agent-events fp-times.jsonl > out 2> err
+check_same "times and durations, short way and near misses: every record" "$FX/fp-times.out" out
+check_test "times and durations: no diagnostics" "$(wc -c < err)" -eq 0
+check_test "times and durations: a duration per secs form, and strtod's" \
+	"$(jq -r 'select(.kind == "tool" and .ts == "2028-03-03T00:00:00.000Z") | .duration_ms' out | tr '\n' ' ')" = \
+	"1500 23 0 7000 0 0 0 0 0 1000000 150 100000 1000 16000 8000 0 2000 2500 1200 999999999999 1000000000000 0 500 0 0 100 300 2675 1001 1 500 1500 "
 
 # --- detection ---------------------------------------------------------------------
 printf '%s\n' '{"parentUuid":null,"type":"user","message":{"role":"user","content":"hi"},"uuid":"u1","sessionId":"x","timestamp":"2026-01-01T00:00:00Z"}' > claude.jsonl
