@@ -172,6 +172,64 @@ struct cx {
 
 /* --- small helpers -------------------------------------------------------- */
 
+/* jstr(n, b) for the strings that make a rollout's bulk (arguments,
+ * patches, messages): ASCII text whose escapes are the one-letter ones is
+ * copied eight bytes a step to the next backslash; anything else (a \u
+ * escape, bytes from 0x80, a NUL, invalid UTF-8) is jstr's. */
+static void text(const struct jnode *n, struct sbuf *b)
+{
+	if (!n || n->type != J_STR || n->flags != JF_ESC) {
+		jstr(n, b);
+		return;
+	}
+	size_t start = b->len;
+	sb_grow(b, n->len + 8);
+	char *o = b->p + b->len;
+	const char *p = n->s, *e = p + n->len;
+	for (;;) {
+		while (e - p >= 8) {
+			uint64_t v, x;
+			memcpy(&v, p, 8);
+			memcpy(o, &v, 8);   /* room: what is left of the text, and 8 */
+			x = v ^ (JSCAN_ONES * '\\');
+			uint64_t m = (x - JSCAN_ONES) & ~x & JSCAN_HIGHS;
+			if (m) {
+				/* the lowest byte flagged is the first backslash */
+				size_t i = (size_t)__builtin_ctzll(m) >> 3;
+				p += i;
+				o += i;
+				goto esc;
+			}
+			p += 8;
+			o += 8;
+		}
+		while (p < e && *p != '\\')
+			*o++ = *p++;
+		if (p >= e)
+			break;
+esc:
+		if (e - p < 2)
+			goto slow;
+		switch (p[1]) {
+		case 'b': *o++ = '\b'; break;
+		case 'f': *o++ = '\f'; break;
+		case 'n': *o++ = '\n'; break;
+		case 'r': *o++ = '\r'; break;
+		case 't': *o++ = '\t'; break;
+		case 'u': goto slow;
+		default: *o++ = p[1]; break;
+		}
+		p += 2;
+	}
+	b->len = (size_t)(o - b->p);
+	*o = 0;
+	return;
+slow:
+	b->len = start;
+	b->p[start] = 0;
+	jstr(n, b);
+}
+
 static void sset(struct sbuf *b, const char *s, size_t n)
 {
 	sb_reset(b);
@@ -582,7 +640,7 @@ static void user_message_item(struct cx *x, const struct jnode *p, int64_t ts)
 	const struct jnode *c = jget(d, p, "content");
 	sb_reset(&x->tmp);
 	if (c && c->type == J_STR) {
-		jstr(c, &x->tmp);
+		text(c, &x->tmp);
 	} else if (c && c->type == J_ARR) {
 		JFOR(d, c, it) {
 			const struct jnode *t = it->type == J_OBJ ? jget(d, it, "text") : NULL;
@@ -590,7 +648,7 @@ static void user_message_item(struct cx *x, const struct jnode *p, int64_t ts)
 				continue;
 			if (x->tmp.len)
 				sb_addc(&x->tmp, '\n');
-			jstr(t, &x->tmp);
+			text(t, &x->tmp);
 		}
 	}
 	if (injected(x->tmp.p ? x->tmp.p : "", x->tmp.len)) {
@@ -605,7 +663,7 @@ static void user_message_event(struct cx *x, const struct jnode *p, int64_t ts)
 	const struct jdoc *d = &x->d;
 	const struct jnode *k = jget(d, p, "kind");
 	sb_reset(&x->tmp);
-	jstr(jget(d, p, "message"), &x->tmp);
+	text(jget(d, p, "message"), &x->tmp);
 	if ((k && k->type == J_STR && !jeq(k, "plain")) ||
 	    injected(x->tmp.p ? x->tmp.p : "", x->tmp.len)) {
 		if (x->tmp.len)
@@ -687,7 +745,7 @@ static void add_text(struct sbuf *b, const struct jnode *n)
 		return;
 	if (b->len)
 		sb_add(b, "\n\n", 2);
-	jstr(n, b);
+	text(n, b);
 }
 
 static void assistant_item(struct cx *x, const struct jnode *p, int64_t ts)
@@ -959,7 +1017,7 @@ static void tool_call_of(struct cx *x, const struct jnode *id, const struct jnod
 	struct pend *t = queue_tool(x, id, name, strlen(name), ts);
 	/* the arguments as effects_tool wants them */
 	if (a && a->type == J_STR) {
-		jstr(a, &t->args);
+		text(a, &t->args);
 	} else if (a && a->type != J_NULL) {
 		const char *raw;
 		size_t rl = jraw(&x->d, a, &raw);
