@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of the short ways of Codex's adapter (common/agents/codex.c,
+ * included here for its static functions): each must give what the long
+ * way it stands for gives.  text() against jstr() on strings of every kind
+ * jparse reads and the short way's out_str accepts; secs() against strtod()
+ * on the numbers outputs give and their near misses; fast_time() against
+ * plain_str() and ts_parse() on Codex's time form, its mutations and other
+ * forms, the day kept from call to call.  Hand-made cases, then random
+ * ones (a fixed seed: the same cases every run). */
+#include "agents/codex.c"
+#include "tap.h"
+
+static uint64_t seed = 0x0c0de5ca1ab1eULL;
+
+static unsigned rnd(unsigned n)
+{
+	return (unsigned)(tap_xorshift(&seed) % n);
+}
+
+/* --- text ------------------------------------------------------------------ */
+
+static int text_bad;
+
+/* The JSON string body s[0..n) read by jparse (when it is valid JSON) and,
+ * when out_str accepts it, as the short way makes its node: text and jstr
+ * agree on both, after a prefix already in the buffer. */
+static void text_case(const char *s, size_t n)
+{
+	struct sbuf in = {0}, a = {0}, b = {0};
+	sb_addc(&in, '"');
+	sb_add(&in, s, n);
+	sb_addc(&in, '"');
+	struct jdoc d = {0};
+	const struct jnode *nodes[2] = {NULL, NULL};
+	if (jparse(&d, in.p, in.len) == 0 && jroot(&d)->type == J_STR)
+		nodes[0] = jroot(&d);
+	bool esc = false, high = false;
+	struct jnode fast;
+	const char *end = out_str(in.p + 1, in.p + in.len, &esc, &high);
+	if (end == in.p + in.len - 1) {
+		str_node(&fast, in.p + 1, end, esc, high);
+		nodes[1] = &fast;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (!nodes[i])
+			continue;
+		sb_reset(&a);
+		sb_reset(&b);
+		sb_adds(&a, "prefix:");
+		sb_adds(&b, "prefix:");
+		text(nodes[i], &a);
+		jstr(nodes[i], &b);
+		if (a.len != b.len || memcmp(a.p, b.p, a.len) || a.p[a.len]) {
+			if (text_bad++ < 5)
+				printf("# text differs from jstr on \"%.*s\" (%s node)\n", (int)n, s,
+					i ? "short-way" : "jparse");
+		}
+	}
+	jdoc_free(&d);
+	sb_free(&in);
+	sb_free(&a);
+	sb_free(&b);
+}
+
+static void text_cases(void)
+{
+	static const char *const hand[] = {
+		"", "a", "\\n", "\\\\", "\\\"", "\\/", "\\b\\f\\n\\r\\t", "abcdefg\\n", "abcdefgh\\n",
+		"abcdefghi\\n", "\\nabcdefghijklmnop", "{\\\"command\\\":[\\\"bash\\\",\\\"-lc\\\",\\\"ls\\\"]}",
+		"*** Begin Patch\\n*** Update File: a.c\\n@@\\n-x\\n+y\\n*** End Patch", "\\u00e9", "ab\\u0041cdefghij",
+		"abcdefgh\\ud83d\\ude00", "\\ud83d", "\\ude00x", "\\u0000", "caf\xc3\xa9 \\n", "\xff\\n",
+		"12345678\\", "1234567\\", "\\", "x\\q", "tab\there", "\\n\\n\\n\\n\\n\\n\\n\\n\\n",
+	};
+	for (size_t i = 0; i < sizeof hand / sizeof *hand; i++)
+		text_case(hand[i], strlen(hand[i]));
+	static const char *const piece[] = {
+		"a", "bc", "defghijk", "lorem ipsum dolor ", "\\n", "\\\"", "\\\\", "\\/", "\\t", "\\r",
+		"\\b", "\\f", "\\u0041", "\\u00e9", "\\ud83d\\ude00", "\\ud83d", "\\u0000", "\xc3\xa9",
+		"\xe2\x82\xac", "\xff", "\x01", " ", "\\",
+	};
+	char buf[512];
+	for (int k = 0; k < 20000; k++) {
+		size_t n = 0;
+		int np = (int)rnd(24);
+		/* mostly plain text with one-letter escapes, as arguments are */
+		bool plain = rnd(3) != 0;
+		for (int j = 0; j < np; j++) {
+			unsigned w = plain ? rnd(11) : rnd(sizeof piece / sizeof *piece);
+			size_t l = strlen(piece[w]);
+			if (n + l >= sizeof buf)
+				break;
+			memcpy(buf + n, piece[w], l);
+			n += l;
+		}
+		text_case(buf, n);
+	}
+	ok(!text_bad, "text() gives what jstr() gives, on jparse's nodes and the short way's (%d differ)",
+		text_bad);
+}
+
+/* --- secs ------------------------------------------------------------------ */
+
+static int secs_bad;
+
+static void secs_case(const char *s)
+{
+	char *e1, *e2;
+	double a = secs(s, &e1), b = strtod(s, &e2);
+	if (memcmp(&a, &b, sizeof a) || e1 != e2) {
+		if (secs_bad++ < 5)
+			printf("# secs(\"%s\") = %.17g (+%td), strtod %.17g (+%td)\n", s, a, e1 - s, b,
+				e2 - s);
+	}
+}
+
+static void secs_cases(void)
+{
+	static const char *const hand[] = {
+		"1.5", "0.0231", "0", "7", "1.", "1.}", ".5", "00.5", "0.1", "0.3", "2.675", "1.0005",
+		"12345678901234.5", "123456789012345", "1234567890123456", "0.000000000000001",
+		"0.0000000000000001", "999999999999999", "99999999999999.9", "1e3", "1.5e-1", "1E2",
+		"1.5E", "0x10", "0X1p3", "1p3", "-1", "+2", " 2.5", "1.2.3", "nan", "inf", "", "x",
+		"9007199254740993", "0.30000000000000004", "1.5 seconds", "1.5\\n", "4.0}}\"}",
+	};
+	for (size_t i = 0; i < sizeof hand / sizeof *hand; i++)
+		secs_case(hand[i]);
+	static const char tail[] = "}e.xE \\0p";
+	char buf[64];
+	for (int k = 0; k < 200000; k++) {
+		size_t n = 0;
+		int ni = (int)rnd(18), nf = rnd(3) ? (int)rnd(18) : -1;
+		for (int j = 0; j < ni; j++)
+			buf[n++] = (char)('0' + rnd(10));
+		if (nf >= 0) {
+			buf[n++] = '.';
+			for (int j = 0; j < nf; j++)
+				buf[n++] = (char)('0' + rnd(10));
+		}
+		if (rnd(2))
+			buf[n++] = tail[rnd(sizeof tail - 1)];
+		buf[n] = 0;
+		secs_case(buf);
+	}
+	ok(!secs_bad, "secs() gives strtod()'s value and end (%d differ)", secs_bad);
+}
+
+/* --- fast_time --------------------------------------------------------------- */
+
+static struct cx tx;
+static int time_bad;
+
+/* The time string s (its text up to a quote, then the rest of a line) */
+static void time_case(const char *s)
+{
+	size_t n = strlen(s);
+	const char *end, *want_end = plain_str(s, s + n);
+	int64_t got = fast_time(&tx, s, s + n, &end);
+	int64_t want = want_end ? ts_parse(s, (size_t)(want_end - s)) : TS_NONE;
+	if (end != want_end || (want_end && got != want)) {
+		if (time_bad++ < 5)
+			printf("# fast_time(%s) = %lld (+%td), want %lld (+%td)\n", s, (long long)got,
+				end ? end - s : -1, (long long)want, want_end ? want_end - s : -1);
+	}
+}
+
+static void time_cases(void)
+{
+	static const char *const hand[] = {
+		"2026-01-01T00:00:00.000Z\",", "2026-01-01T23:59:59.999Z\"", "2026-01-02T00:00:00.000Z\"",
+		"2028-02-29T12:00:00.000Z\"", "2027-02-29T12:00:00.000Z\"", "2027-02-29T12:00:01.000Z\"",
+		"2028-02-29T23:59:60.500Z\"", "2028-02-29T23:59:61.500Z\"", "2028-02-29T24:00:00.000Z\"",
+		"2028-02-29T23:60:00.000Z\"", "2028-13-01T00:00:00.000Z\"", "2028-00-01T00:00:00.000Z\"",
+		"2028-01-00T00:00:00.000Z\"", "0000-01-01T00:00:00.000Z\"", "9999-12-31T23:59:59.999Z\"",
+		"2028-01-01t00:00:00.000z\"", "2028-01-01T00:00:00Z\"", "2028-01-01T00:00:00.1234Z\"",
+		"2028-01-01T00:00:00.000+01:00\"", "2028-01-01 00:00:00.000Z\"", "2028-01-01\"", "\"", "x\"",
+		"2028-01-01T00:00:00.000Z", "2028-01-01T00:00:00.000", "2028-01-01T00:00:00.000Z\\\"",
+		"2028-01-01T00:00:00.000Z\xc3\xa9\"", "2028-01-01T0\x01:00:00.000Z\"",
+	};
+	for (size_t i = 0; i < sizeof hand / sizeof *hand; i++)
+		time_case(hand[i]);
+	static const char alpha[] = "0123456789-T:.Zz+ t\"\\\x01\x80x";
+	char buf[40];
+	for (int k = 0; k < 200000; k++) {
+		/* a time of Codex's form near the last few days, then a change */
+		snprintf(buf, sizeof buf, "20%02u-%02u-%02uT%02u:%02u:%02u.%03uZ\"}", 20 + rnd(3),
+			1 + rnd(13), rnd(32), rnd(25), rnd(61), rnd(62), rnd(1000));
+		int nm = (int)rnd(3);
+		for (int j = 0; j < nm; j++)
+			buf[rnd(26)] = alpha[rnd(sizeof alpha - 1)];
+		if (!rnd(8))
+			buf[rnd(27)] = 0;   /* cut */
+		time_case(buf);
+	}
+	ok(!time_bad, "fast_time() reads times as plain_str() and ts_parse() do (%d differ)", time_bad);
+}
+
+int main(void)
+{
+	text_cases();
+	secs_cases();
+	time_cases();
+	return tap_done();
+}
