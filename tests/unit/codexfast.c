@@ -178,7 +178,7 @@ static void time_cases(void)
 	};
 	for (size_t i = 0; i < sizeof hand / sizeof *hand; i++)
 		time_case(hand[i]);
-	static const char alpha[] = "0123456789-T:.Zz+ t\"\\\x01\x80x";
+	static const char alpha[] = "0123456789-T:.Zz+ t\"\\\x01\x80x/?@\xfa\xff";
 	char buf[40];
 	for (int k = 0; k < 200000; k++) {
 		/* a time of Codex's form near the last few days, then a change */
