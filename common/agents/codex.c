@@ -1383,7 +1383,7 @@ static bool may_name_remote(const char *s, size_t n)
 static void output_remote(struct cx *x, const struct jnode *o, struct pend *t)
 {
 	const struct jdoc *d = &x->d;
-	if (!o || !t->args.len || !memmem(t->args.p, t->args.len, "git", 3))
+	if (!o || !t->args.len || !first_of(t->args.p, t->args.len, "git", 3, 0))
 		return;
 	if (o->type == J_ARR) {
 		JFOR(d, o, it) {
@@ -1944,9 +1944,10 @@ static void str_node(struct jnode *n, const char *s, const char *end, bool esc, 
 static bool plain_count(const char **pp, const char *e, int64_t *v)
 {
 	const char *p = *pp, *b = p;
+	size_t lim = e - p < 16 ? (size_t)(e - p) : 16;
 	int64_t n = 0;
-	while (p < e && *p >= '0' && *p <= '9' && p - b < 16)
-		n = n * 10 + (*p++ - '0');
+	for (unsigned d; (size_t)(p - b) < lim && (d = (unsigned)(unsigned char)*p - '0') < 10; p++)
+		n = n * 10 + d;
 	if (p == b || p - b > 15 || (*b == '0' && p - b > 1))
 		return false;
 	*v = n;
