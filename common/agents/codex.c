@@ -1860,22 +1860,26 @@ static const char *plain_str(const char *p, const char *e)
 static const char *out_stop(const char *p, const char *e)
 {
 #ifdef JSCAN_SSE2
+	/* the bytes of no interest, as a mask: a signed compare above 0x1f
+	 * leaves out the control bytes and every byte >= 0x80 (SSE2 has
+	 * "greater than" only: the test asks which bytes are fine, not which
+	 * are not, and saves a negation a block) */
 	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
-		low = _mm_set1_epi8(0x20);
-#define OUT_HIT(v) _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), \
-	_mm_cmpeq_epi8(v, bs)), _mm_cmplt_epi8(v, low))
+		space = _mm_set1_epi8(0x1f);
+#define OUT_OK(v) _mm_andnot_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), \
+	_mm_cmpeq_epi8(v, bs)), _mm_cmpgt_epi8(v, space))
 	while (e - p >= 64) {
 		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
 		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
 		__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + 32));
 		__m128i d = _mm_loadu_si128((const __m128i *)(const void *)(p + 48));
-		__m128i h = _mm_or_si128(_mm_or_si128(OUT_HIT(a), OUT_HIT(b)),
-			_mm_or_si128(OUT_HIT(c), OUT_HIT(d)));
-		if (_mm_movemask_epi8(h))
+		__m128i k = _mm_and_si128(_mm_and_si128(OUT_OK(a), OUT_OK(b)),
+			_mm_and_si128(OUT_OK(c), OUT_OK(d)));
+		if (_mm_movemask_epi8(k) != 0xffff)
 			break;
 		p += 64;
 	}
-#undef OUT_HIT
+#undef OUT_OK
 #endif
 	return jscan_stop(p, e);
 }
