@@ -294,9 +294,7 @@ static void flush(struct qwen *q)
 	if (!q->holding)
 		return;
 	q->holding = false;
-	struct jdoc *d = &q->hd;
-	if (jparse(d, q->held.p, q->held.len) < 0)
-		return;
+	struct jdoc *d = &q->hd;        /* the row's parse, kept (assistant_row) */
 	const struct jnode *o = jroot(d);
 	const char *id = js(d, jget(d, o, "uuid"));
 	int64_t ts = ev_ts_of(d, jget(d, o, "timestamp"));
@@ -387,6 +385,23 @@ static void flush(struct qwen *q)
 	}
 }
 
+/* Hold the row just parsed into q->d (the text line[0..len), valid only
+ * until the next line is read): the text is copied and the parse kept
+ * with it, its nodes moved onto the copy, instead of parsing the copy
+ * again when the row is written.  q->d gets the held row's old parse
+ * (its nodes and arena, reused by the next line's). */
+static void hold(struct qwen *q, const char *line, size_t len)
+{
+	sb_reset(&q->held);
+	sb_add(&q->held, line, len);
+	struct jdoc t = q->hd;
+	q->hd = q->d;
+	q->d = t;
+	for (uint32_t i = 0; i < q->hd.nn; i++)
+		q->hd.n[i].s = q->held.p + (q->hd.n[i].s - line);
+	q->holding = true;
+}
+
 static void assistant_row(struct qwen *q, const struct jnode *o, const char *line, size_t len)
 {
 	struct jdoc *d = &q->d;
@@ -405,10 +420,8 @@ static void assistant_row(struct qwen *q, const struct jnode *o, const char *lin
 			q->held_has_tok = true;
 		}
 	}
-	sb_reset(&q->held);
-	sb_add(&q->held, line, len);
 	ev_set_str(&q->held_id, id);
-	q->holding = true;
+	hold(q, line, len);
 }
 
 /* Qwen Code's shell tool reports "Exit Code: N" in its response. */
