@@ -583,6 +583,37 @@ static void code_record(struct kimi *k, struct jdoc *d, const struct jnode *o, i
 
 /* --- a file ----------------------------------------------------------------- */
 
+/* jnum(n, -1) for a wire's timestamp (seconds since 1970 with a
+ * fraction, 1780000005.25), without strtod when that is exact: a JSON
+ * number of digits and a point only, with at most 15 digits, is m / 10^f
+ * for integers m < 2^53 and f <= 15, both held exactly by a double, and
+ * IEEE division rounds their quotient correctly, as strtod rounds the
+ * decimal (Clinger's fast path).  Anything else goes to jnum. */
+static double wire_seconds(const struct jnode *n)
+{
+	static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+		1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+	if (!n || n->type != J_NUM || n->len > 16)
+		return jnum(n, -1);
+	uint64_t m = 0;
+	int digits = 0, frac = -1;
+	for (uint32_t i = 0; i < n->len; i++) {
+		char c = n->s[i];
+		if (c >= '0' && c <= '9') {
+			m = m * 10 + (uint64_t)(c - '0');
+			digits++;
+			frac += frac >= 0;
+		} else if (c == '.' && frac < 0) {
+			frac = 0;
+		} else {
+			return jnum(n, -1);     /* a sign, an exponent */
+		}
+	}
+	if (digits > 15)
+		return jnum(n, -1);
+	return frac > 0 ? (double)m / p10[frac] : (double)m;
+}
+
 static void record(struct kimi *k, const struct jnode *o)
 {
 	struct jdoc *d = &k->d;
@@ -591,7 +622,7 @@ static void record(struct kimi *k, const struct jnode *o)
 	if (jeq(jget(d, o, "type"), "metadata"))
 		return;
 	if (msg && msg->type == J_OBJ) {
-		double t = jnum(jget(d, o, "timestamp"), -1);
+		double t = wire_seconds(jget(d, o, "timestamp"));
 		int64_t ts = t >= 0 ? (int64_t)(t * 1000 + 0.5) : TS_NONE;
 		wire_event(k, 0, d, msg, ts, 0);
 		return;
