@@ -134,26 +134,119 @@ static int sniff(const struct agent_head *h)
 
 /* --- the scan before: runs and their shutdowns ---------------------------- */
 
-/* Does p[0..n) hold lit (two bytes or more)?  Sixteen places a step are
- * tried at once: those where lit's first and last bytes both are, each
- * then compared whole; the rest, less than a step, with memmem.  (glibc's
- * memmem took a tenth of the time on a whole history.) */
-static bool line_has(const char *p, size_t n, const char *lit)
+/* Where lit (k >= 2 bytes) first starts in p[0..n), or NULL.  Sixty-four
+ * places a step are tried at once: those where lit's first and last
+ * bytes both are, each then compared whole; the rest, less than a step,
+ * with memmem.  (glibc's memmem took a tenth of the time on a whole
+ * history.) */
+#ifdef JSCAN_SSE2
+static inline __m128i pair16(const char *q, size_t k, __m128i first, __m128i last)
 {
-	size_t k = strlen(lit), i = 0;
+	return _mm_and_si128(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)q), first),
+		_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(q + k - 1)), last));
+}
+#endif
+
+static const char *find_lit(const char *p, size_t n, const char *lit, size_t k)
+{
+	size_t i = 0;
 #ifdef JSCAN_SSE2
 	const __m128i first = _mm_set1_epi8(lit[0]), last = _mm_set1_epi8(lit[k - 1]);
-	for (; n >= k - 1 + 16 && i <= n - (k - 1) - 16; i += 16) {
-		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + i + k - 1));
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first),
-			_mm_cmpeq_epi8(b, last)));
-		for (; m; m &= m - 1)
-			if (!memcmp(p + i + (unsigned)__builtin_ctz(m) + 1, lit + 1, k - 2))
-				return true;
+	for (; n >= k - 1 + 64 && i <= n - (k - 1) - 64; i += 64) {
+		__m128i a = pair16(p + i, k, first, last), b = pair16(p + i + 16, k, first, last);
+		__m128i c = pair16(p + i + 32, k, first, last), d = pair16(p + i + 48, k, first, last);
+		if (!_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d))))
+			continue;
+		uint64_t m = (uint64_t)(unsigned)_mm_movemask_epi8(a) |
+			(uint64_t)(unsigned)_mm_movemask_epi8(b) << 16 |
+			(uint64_t)(unsigned)_mm_movemask_epi8(c) << 32 |
+			(uint64_t)(unsigned)_mm_movemask_epi8(d) << 48;
+		for (; m; m &= m - 1) {
+			size_t j = i + (unsigned)__builtin_ctzll(m);
+			if (!memcmp(p + j + 1, lit + 1, k - 2))
+				return p + j;
+		}
 	}
 #endif
-	return memmem(p + i, n - i, lit, k) != NULL;
+	return memmem(p + i, n - i, lit, k);
+}
+
+#define LIT(s) s, sizeof s - 1
+#define SES "\"session."
+#define DONE "\"tool.execution_complete\""
+
+static bool line_has(const char *p, size_t n, const char *lit, size_t k)
+{
+	return find_lit(p, n, lit, k) != NULL;
+}
+
+/* One line of the scan: a resume starts the next run, a shutdown marks
+ * the run's, and the run's first model is kept. */
+static void scan_line(struct cop *g, struct jdoc *d, const char *line, size_t len, int *run)
+{
+	/* one search for what the three session types share: most
+	 * lines have none of them */
+	bool ses = line_has(line, len, LIT(SES));
+	bool res = ses && line_has(line, len, LIT("\"session.resume\""));
+	bool shut = ses && !res && line_has(line, len, LIT("\"session.shutdown\""));
+	bool mod = !res && !shut && !g->run_model[*run] &&
+		((ses && line_has(line, len, LIT("\"session.model_change\""))) ||
+		line_has(line, len, LIT(DONE)));
+	if (!res && !shut && !mod)
+		return;
+	/* the type named in a string value does not count */
+	char *copy = xstrndup(line, len);
+	if (jparse(d, copy, len) == 0 && jroot(d)->type == J_OBJ) {
+		const struct jnode *o = jroot(d), *t = jget(d, o, "type");
+		const struct jnode *data = jget(d, o, "data");
+		if (jeq(t, "session.resume") && *run + 1 < MAXRUNS) {
+			++*run;
+			g->nruns = *run + 1;
+		} else if (jeq(t, "session.shutdown")) {
+			g->has_shutdown[*run] = true;
+			if (!g->run_model[*run] && js(d, jget(d, data, "currentModel")))
+				g->run_model[*run] = xstrdup(js(d, jget(d, data, "currentModel")));
+		} else if (jeq(t, "session.model_change") && js(d, jget(d, data, "newModel"))) {
+			g->run_model[*run] = xstrdup(js(d, jget(d, data, "newModel")));
+		} else if (jeq(t, "tool.execution_complete") && js(d, jget(d, data, "model"))) {
+			g->run_model[*run] = xstrdup(js(d, jget(d, data, "model")));
+		}
+	}
+	free(copy);
+}
+
+/* The scan of a mapped file with no line too long (the reading warns of
+ * those): the lines scan_line can take are found by searching the whole
+ * text for the two strings they need, not line by line.  The same lines,
+ * cut as lr_next cuts them, in the same order. */
+static void scan_mapped(struct cop *g, struct jdoc *d, const char *p, const char *e)
+{
+	int run = 0;
+	const char *sn = NULL, *tn = NULL;     /* the next hit of each, e: none */
+	while (p < e) {
+		if (!sn || sn < p)
+			sn = find_lit(p, (size_t)(e - p), LIT(SES));
+		if (!sn)
+			sn = e;
+		const char *hit = sn;
+		if (!g->run_model[run]) {
+			if (!tn || tn < p)
+				tn = find_lit(p, (size_t)(e - p), LIT(DONE));
+			if (!tn)
+				tn = e;
+			if (tn < hit)
+				hit = tn;
+		}
+		if (hit == e)
+			break;
+		const char *nl = memrchr(p, '\n', (size_t)(hit - p)), *b = nl ? nl + 1 : p;
+		nl = memchr(hit, '\n', (size_t)(e - hit));
+		size_t l = (size_t)((nl ? nl : e) - b);
+		if (nl && l && b[l - 1] == '\r')
+			l--;
+		scan_line(g, d, b, l, &run);
+		p = nl ? nl + 1 : e;
+	}
 }
 
 static void scan_runs(struct cop *g)
@@ -173,37 +266,11 @@ static void scan_runs(struct cop *g)
 	g->nruns = 1;
 	g->has_shutdown = xcalloc(MAXRUNS, sizeof *g->has_shutdown);
 	g->run_model = xcalloc(MAXRUNS, sizeof *g->run_model);
-	while (lr_next(&s, &line, &len)) {
-		/* one search for what the three session types share: most
-		 * lines have none of them */
-		bool ses = line_has(line, len, "\"session.");
-		bool res = ses && line_has(line, len, "\"session.resume\"");
-		bool shut = ses && !res && line_has(line, len, "\"session.shutdown\"");
-		bool mod = !res && !shut && !g->run_model[run] &&
-			((ses && line_has(line, len, "\"session.model_change\"")) ||
-			line_has(line, len, "\"tool.execution_complete\""));
-		if (!res && !shut && !mod)
-			continue;
-		/* the type named in a string value does not count */
-		char *copy = xstrndup(line, len);
-		if (jparse(&d, copy, len) == 0 && jroot(&d)->type == J_OBJ) {
-			const struct jnode *o = jroot(&d), *t = jget(&d, o, "type");
-			const struct jnode *data = jget(&d, o, "data");
-			if (jeq(t, "session.resume") && run + 1 < MAXRUNS) {
-				run++;
-				g->nruns = run + 1;
-			} else if (jeq(t, "session.shutdown")) {
-				g->has_shutdown[run] = true;
-				if (!g->run_model[run] && js(&d, jget(&d, data, "currentModel")))
-					g->run_model[run] = xstrdup(js(&d, jget(&d, data, "currentModel")));
-			} else if (jeq(t, "session.model_change") && js(&d, jget(&d, data, "newModel"))) {
-				g->run_model[run] = xstrdup(js(&d, jget(&d, data, "newModel")));
-			} else if (jeq(t, "tool.execution_complete") && js(&d, jget(&d, data, "model"))) {
-				g->run_model[run] = xstrdup(js(&d, jget(&d, data, "model")));
-			}
-		}
-		free(copy);
-	}
+	if (s.map && s.msize - s.mpos <= s.maxline)
+		scan_mapped(g, &d, s.map + s.mpos, s.map + s.msize);
+	else
+		while (lr_next(&s, &line, &len))
+			scan_line(g, &d, line, len, &run);
 	jdoc_free(&d);
 	s.nwarn = 0;    /* the reading pass says what is wrong with lines */
 	lr_close(&s);
