@@ -240,11 +240,11 @@ static void session_start(struct droid *s, const struct jnode *o)
 		sb_add(&t->version, v->s, v->len);
 }
 
-static void message(struct droid *s, const struct jnode *o)
+/* ts: the record's timestamp, read once by run */
+static void message(struct droid *s, const struct jnode *o, int64_t ts)
 {
 	struct jdoc *d = &s->d;
 	const struct jnode *m = jget(d, o, "message");
-	int64_t ts = ts_of(d, jget(d, o, "timestamp"));
 	const char *id = js(d, jget(d, o, "id"));
 	if (!m || m->type != J_OBJ) {
 		lr_warn(s->t.r, "nomsg", "message record without a message object; skipped");
@@ -277,11 +277,10 @@ static const char *model_of(const struct droid *s)
 	return s->model.len ? s->model.p : NULL;
 }
 
-static void stream_record(struct droid *s, const struct jnode *o, const struct jnode *type)
+static void stream_record(struct droid *s, const struct jnode *o, const struct jnode *type, int64_t ts)
 {
 	struct jdoc *d = &s->d;
 	struct turns *t = &s->t;
-	int64_t ts = ts_of(d, jget(d, o, "timestamp"));
 	const char *id = js(d, jget(d, o, "id"));
 	bool was_assistant = s->after_assistant;
 	s->after_assistant = false;
@@ -379,9 +378,9 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 		if (ts != TS_NONE)
 			s.last = ts;
 		if (s.stream)
-			stream_record(&s, o, type);
+			stream_record(&s, o, type, ts);
 		else if (jeq(type, "message"))
-			message(&s, o);
+			message(&s, o, ts);
 		else if (jeq(type, "session_start"))
 			session_start(&s, o);
 		else if (!jeq(type, "session_event") && !jeq(type, "todo_state"))
