@@ -39,6 +39,7 @@
 #include <string.h>
 #include "agent.h"
 #include "events.h"
+#include "jpick.h"
 #include "sessions.h"
 
 #define MAXPENDING 4096
@@ -256,9 +257,13 @@ static void user_row(struct qwen *q, const struct jnode *o, int64_t ts)
 /* usageMetadata in agent-event(5) units (see the top). */
 static void usage_tokens(struct jdoc *d, const struct jnode *u, struct tokens *k)
 {
-	int64_t prompt = ev_count(d, u, "promptTokenCount"), cached = ev_count(d, u, "cachedContentTokenCount");
-	int64_t cand = ev_count(d, u, "candidatesTokenCount"), th = ev_count(d, u, "thoughtsTokenCount");
-	int64_t tool = ev_count(d, u, "toolUsePromptTokenCount");
+	static const struct jkey keys[] = {JKEY("promptTokenCount"), JKEY("cachedContentTokenCount"),
+		JKEY("candidatesTokenCount"), JKEY("thoughtsTokenCount"), JKEY("toolUsePromptTokenCount")};
+	const struct jnode *v[5];
+	jpick(d, u, keys, 5, v);
+	int64_t prompt = jpick_count(v[0]), cached = jpick_count(v[1]);
+	int64_t cand = jpick_count(v[2]), th = jpick_count(v[3]);
+	int64_t tool = jpick_count(v[4]);
 	memset(k, 0, sizeof *k);
 	if (cached > prompt)
 		cached = prompt;
@@ -506,14 +511,18 @@ static void tool_result_row(struct qwen *q, const struct jnode *o, int64_t ts)
 static void telemetry(struct qwen *q, const struct jnode *o)
 {
 	struct jdoc *d = &q->d;
-	const struct jnode *ev = jgetv(d, o, "systemPayload", "uiEvent", NULL);
-	if (!jeq(jget(d, ev, "event.name"), "qwen-code.api_response"))
+	static const struct jkey keys[] = {JKEY("event.name"), JKEY("input_token_count"),
+		JKEY("cached_content_token_count"), JKEY("output_token_count"), JKEY("thoughts_token_count"),
+		JKEY("tool_token_count"), JKEY("model")};
+	const struct jnode *ev = jgetv(d, o, "systemPayload", "uiEvent", NULL), *v[7];
+	jpick(d, ev, keys, 7, v);
+	if (!jeq(v[0], "qwen-code.api_response"))
 		return;
 	if (q->tel_pending)
 		q->tel_unclaimed++;
-	int64_t in = ev_count(d, ev, "input_token_count"), cached = ev_count(d, ev, "cached_content_token_count");
-	int64_t out = ev_count(d, ev, "output_token_count"), th = ev_count(d, ev, "thoughts_token_count");
-	int64_t tool = ev_count(d, ev, "tool_token_count");
+	int64_t in = jpick_count(v[1]), cached = jpick_count(v[2]);
+	int64_t out = jpick_count(v[3]), th = jpick_count(v[4]);
+	int64_t tool = jpick_count(v[5]);
 	if (cached > in)
 		cached = in;
 	memset(&q->tel, 0, sizeof q->tel);
@@ -521,7 +530,7 @@ static void telemetry(struct qwen *q, const struct jnode *o)
 	q->tel.cache_read = cached;
 	q->tel.output = out + th;
 	q->tel.reasoning = th;
-	ev_set_str(&q->tel_model, js(d, jget(d, ev, "model")));
+	ev_set_str(&q->tel_model, js(d, v[6]));
 	q->tel_pending = true;
 }
 

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/* jpick.h: several members of one object found in one walk of it, for
+ * the readers that ask one object for many keys (Qwen's usage and
+ * telemetry counts).  jget walks every member for each key it is asked;
+ * jpick walks them once.  (Its place is json.h, beside jget.) */
+#ifndef AP_JPICK_H
+#define AP_JPICK_H
+#include "json.h"
+
+struct jkey {
+	const char *s;
+	size_t n;
+};
+#define JKEY(lit) {lit, sizeof lit - 1}
+
+/* v[i] = jget(d, obj, keys[i].s) for each i < n: the last member of that
+ * name, an escaped name compared unescaped, as jget does. */
+static inline void jpick(const struct jdoc *d, const struct jnode *obj, const struct jkey *keys,
+	int n, const struct jnode **v)
+{
+	for (int i = 0; i < n; i++)
+		v[i] = NULL;
+	if (!obj || obj->type != J_OBJ)
+		return;
+	JFOR(d, obj, k) {
+		for (int i = 0; i < n; i++)
+			if (k->flags & JF_ESC ? jeq_n(k, keys[i].s, keys[i].n) :
+			    k->len == keys[i].n && !memcmp(k->s, keys[i].s, keys[i].n))
+				v[i] = k + 1;
+	}
+}
+
+/* ev_count (events.c) of a member jpick found: a count clamped to
+ * [0, 2^53], 0 when absent or not a number. */
+static inline int64_t jpick_count(const struct jnode *v)
+{
+	int64_t c = jint(v, 0);
+	return c < 0 ? 0 : c > (INT64_C(1) << 53) ? INT64_C(1) << 53 : c;
+}
+#endif
