@@ -60,6 +60,7 @@ struct qwen {
 	char *held_id;
 	struct tokens held_tok;         /* the last usage among its rows */
 	bool held_has_tok;
+	int64_t held_ts;                /* its timestamp, read by record */
 	char *session, *cwd, *version, *prompt, *spawn;
 	bool started, any;
 	int64_t trigger;                /* the last prompt or tool result */
@@ -302,7 +303,7 @@ static void flush(struct qwen *q)
 	struct jdoc *d = &q->hd;        /* the row's parse, kept (assistant_row) */
 	const struct jnode *o = jroot(d);
 	const char *id = js(d, jget(d, o, "uuid"));
-	int64_t ts = ev_ts_of(d, jget(d, o, "timestamp"));
+	int64_t ts = q->held_ts;
 	const struct jnode *parts = jgetv(d, o, "message", "parts", NULL);
 	ensure_session(q, ts);
 	struct event e;
@@ -407,7 +408,7 @@ static void hold(struct qwen *q, const char *line, size_t len)
 	q->holding = true;
 }
 
-static void assistant_row(struct qwen *q, const struct jnode *o, const char *line, size_t len)
+static void assistant_row(struct qwen *q, const struct jnode *o, int64_t ts, const char *line, size_t len)
 {
 	struct jdoc *d = &q->d;
 	const char *id = js(d, jget(d, o, "uuid"));
@@ -426,6 +427,7 @@ static void assistant_row(struct qwen *q, const struct jnode *o, const char *lin
 		}
 	}
 	ev_set_str(&q->held_id, id);
+	q->held_ts = ts;
 	hold(q, line, len);
 }
 
@@ -442,6 +444,7 @@ static void tool_write(struct qwen *q, size_t i, struct jdoc *d, const struct jn
 {
 	struct qtool *p = &q->t[i];
 	if (!ev_seen(&q->c->seen_tool, "qwen", p->id)) {
+		enum tool_kind kind = agent_tool_kind("qwen", p->name);
 		struct event e;
 		ev_of(q, &e, "tool");
 		e.subagent = p->sub;
@@ -458,7 +461,7 @@ static void tool_write(struct qwen *q, size_t i, struct jdoc *d, const struct jn
 				e.duration_ms = ts - p->ts;
 			const char *raw = NULL;
 			size_t rn = res ? jraw(d, res, &raw) : 0;
-			if (raw && agent_tool_kind("qwen", p->name) == TK_SHELL)
+			if (raw && kind == TK_SHELL)
 				e.exit = shell_exit(raw, rn);
 			/* toolCallResult.status, else what the response holds */
 			const struct jnode *resp = jget(d, res, "response");
@@ -472,7 +475,7 @@ static void tool_write(struct qwen *q, size_t i, struct jdoc *d, const struct jn
 		e.class = effects_class(&e, p->args.p, p->args.len);
 		ev_emit(q->c, &e);
 		effects_tool(q->c, &e, p->args.p, p->args.len);
-		if (agent_tool_kind("qwen", p->name) == TK_DELEGATE && !p->sub)
+		if (kind == TK_DELEGATE && !p->sub)
 			ev_set_str(&q->spawn, p->id);
 	}
 	qtool_free(p);
@@ -550,7 +553,7 @@ static void record(struct qwen *q, const struct jnode *o, const char *line, size
 		ev_set_str(&q->version, js(d, jget(d, o, "version")));
 	}
 	if (jeq(type, "assistant")) {
-		assistant_row(q, o, line, len);
+		assistant_row(q, o, ts, line, len);
 		return;
 	}
 	flush(q);
