@@ -51,6 +51,7 @@
 #include <sys/stat.h>
 #include "agent.h"
 #include "events.h"
+#include "jpick.h"
 #include "sessions.h"
 
 #define MAXPENDING 4096         /* tool calls awaiting their completion */
@@ -357,11 +358,12 @@ static void start(struct cop *g, const struct jnode *data, int64_t ts, bool resu
 }
 
 /* A prompt: the person's text, or the client's (a skill's context). */
-static void user_message(struct cop *g, const struct jnode *o, const struct jnode *data, int64_t ts)
+/* oid: the event's id */
+static void user_message(struct cop *g, const struct jnode *oid, const struct jnode *data, int64_t ts)
 {
 	struct jdoc *d = &g->d;
 	ensure_session(g, ts);
-	const char *id = js(d, jget(d, o, "id"));
+	const char *id = js(d, oid);
 	char made[64];
 	if (!id) {
 		snprintf(made, sizeof made, "p%llu", (unsigned long long)g->nprompt + 1);
@@ -385,16 +387,20 @@ static void user_message(struct cop *g, const struct jnode *o, const struct jnod
 	ev_emit(g->c, &e);
 }
 
-static void assistant_message(struct cop *g, const struct jnode *o, const struct jnode *data, int64_t ts)
+static void assistant_message(struct cop *g, const struct jnode *oid, const struct jnode *data, int64_t ts)
 {
+	static const struct jkey keys[] = {JKEY("outputTokens"), JKEY("messageId"),
+		JKEY("parentToolCallId"), JKEY("toolRequests"), JKEY("content")};
 	struct jdoc *d = &g->d;
+	const struct jnode *v[5];
 	ensure_session(g, ts);
-	int64_t out = ev_count(d, data, "outputTokens");
+	jpick(d, data, keys, 5, v);
+	int64_t out = jpick_count(v[0]);
 	g->out_run += out;
 	g->out_all += out;
-	const char *id = js(d, jget(d, data, "messageId"));
+	const char *id = js(d, v[1]);
 	if (!id)
-		id = js(d, jget(d, o, "id"));
+		id = js(d, oid);
 	char made[64];
 	if (!id) {
 		snprintf(made, sizeof made, "l%llu", (unsigned long long)g->ncall + 1);
@@ -405,7 +411,7 @@ static void assistant_message(struct cop *g, const struct jnode *o, const struct
 		return;
 	struct event e;
 	ev_of(g, &e, "llm");
-	e.subagent = js(d, jget(d, data, "parentToolCallId"));
+	e.subagent = js(d, v[2]);
 	if (e.subagent)
 		e.subagent_type = "task";
 	e.ts = ts;
@@ -416,7 +422,7 @@ static void assistant_message(struct cop *g, const struct jnode *o, const struct
 	e.usage = call_usage(g);
 	if (ts != TS_NONE && g->turn_ts != TS_NONE && ts >= g->turn_ts)
 		e.duration_ms = ts - g->turn_ts;
-	const struct jnode *req = jget(d, data, "toolRequests");
+	const struct jnode *req = v[3];
 	if (req && req->type == J_ARR && req->len) {
 		if ((int)req->len > g->namecap) {
 			g->namecap = (int)req->len * 2;
@@ -429,7 +435,7 @@ static void assistant_message(struct cop *g, const struct jnode *o, const struct
 		e.tools = g->namev;
 	}
 	sb_reset(&g->text);
-	if (jstr(jget(d, data, "content"), &g->text) && g->text.len) {
+	if (jstr(v[4], &g->text) && g->text.len) {
 		e.text = g->text.p;
 		e.text_len = g->text.len;
 	}
@@ -717,9 +723,12 @@ static void shutdown(struct cop *g, const struct jnode *data, int64_t ts)
 
 static void event(struct cop *g, const struct jnode *o)
 {
+	static const struct jkey keys[] = {JKEY("type"), JKEY("data"), JKEY("timestamp"), JKEY("id")};
 	struct jdoc *d = &g->d;
-	const struct jnode *t = jget(d, o, "type"), *data = jget(d, o, "data");
-	int64_t ts = ev_ts_of(d, jget(d, o, "timestamp"));
+	const struct jnode *v[4];
+	jpick(d, o, keys, 4, v);
+	const struct jnode *t = v[0], *data = v[1];
+	int64_t ts = ev_ts_of(d, v[2]);
 	if (!t || t->type != J_STR) {
 		lr_warn(g->r, "notype", "event without a type; skipped");
 		return;
@@ -734,11 +743,11 @@ static void event(struct cop *g, const struct jnode *o)
 	else if (jeq(t, "session.model_change"))
 		ev_set_str(&g->model, js(d, jget(d, data, "newModel")));
 	else if (jeq(t, "user.message"))
-		user_message(g, o, data, ts);
+		user_message(g, v[3], data, ts);
 	else if (jeq(t, "assistant.turn_start"))
 		g->turn_ts = ts;
 	else if (jeq(t, "assistant.message"))
-		assistant_message(g, o, data, ts);
+		assistant_message(g, v[3], data, ts);
 	else if (jeq(t, "tool.execution_start"))
 		tool_start(g, data, ts);
 	else if (jeq(t, "tool.execution_complete"))

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* jpick.h: several members of one object found in one walk of it, for
  * the readers that ask one object for many keys (Qwen's usage and
- * telemetry counts).  jget walks every member for each key it is asked;
+ * telemetry counts, Copilot's events).  jget walks every member for each key it is asked;
  * jpick walks them once.  (Its place is json.h, beside jget.) */
 #ifndef AP_JPICK_H
 #define AP_JPICK_H
@@ -14,7 +14,8 @@ struct jkey {
 #define JKEY(lit) {lit, sizeof lit - 1}
 
 /* v[i] = jget(d, obj, keys[i].s) for each i < n: the last member of that
- * name, an escaped name compared unescaped, as jget does. */
+ * name, an escaped name compared unescaped, as jget does.  No key may be
+ * empty. */
 static inline void jpick(const struct jdoc *d, const struct jnode *obj, const struct jkey *keys,
 	int n, const struct jnode **v)
 {
@@ -25,7 +26,8 @@ static inline void jpick(const struct jdoc *d, const struct jnode *obj, const st
 	JFOR(d, obj, k) {
 		for (int i = 0; i < n; i++)
 			if (k->flags & JF_ESC ? jeq_n(k, keys[i].s, keys[i].n) :
-			    k->len == keys[i].n && !memcmp(k->s, keys[i].s, keys[i].n))
+			    k->len == keys[i].n && k->s[0] == keys[i].s[0] &&
+			    !memcmp(k->s, keys[i].s, keys[i].n))
 				v[i] = k + 1;
 	}
 }
