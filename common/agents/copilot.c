@@ -500,12 +500,21 @@ static void tool_emit(struct cop *g, struct event *e, const char *args, size_t n
 	effects_tool(g->c, &fx, args, n);
 }
 
-static void tool_write(struct cop *g, size_t i, const struct jnode *data, int64_t ts);
+/* A completion's members tool_write reads (NULL: it never completed). */
+struct done {
+	const struct jnode *result, *success, *error;
+};
+
+static void tool_write(struct cop *g, size_t i, const struct done *data, int64_t ts);
 
 static void tool_start(struct cop *g, const struct jnode *data, int64_t ts)
 {
+	static const struct jkey keys[] = {JKEY("toolCallId"), JKEY("toolName"),
+		JKEY("parentToolCallId"), JKEY("arguments")};
 	struct jdoc *d = &g->d;
-	const char *id = js(d, jget(d, data, "toolCallId"));
+	const struct jnode *v[4];
+	jpick(d, data, keys, 4, v);
+	const char *id = js(d, v[0]);
 	if (!id)
 		return;
 	if (g->nt == MAXPENDING) {
@@ -518,15 +527,15 @@ static void tool_start(struct cop *g, const struct jnode *data, int64_t ts)
 	struct ptool *p = &g->t[g->nt++];
 	memset(p, 0, sizeof *p);
 	p->id = xstrdup(id);
-	const char *nm = js(d, jget(d, data, "toolName"));
+	const char *nm = js(d, v[1]);
 	p->name = xstrdup(nm ? nm : "unknown");
 	const char *llm = ev_link_get(g->c, id);
 	p->llm = llm ? xstrdup(llm) : NULL;
 	p->prompt = g->prompt ? xstrdup(g->prompt) : NULL;
-	const char *sub = js(d, jget(d, data, "parentToolCallId"));
+	const char *sub = js(d, v[2]);
 	p->sub = sub ? xstrdup(sub) : NULL;
 	p->ts = ts;
-	const struct jnode *a = jget(d, data, "arguments");
+	const struct jnode *a = v[3];
 	if (a) {
 		const char *raw;
 		size_t n = jraw(d, a, &raw);
@@ -537,7 +546,7 @@ static void tool_start(struct cop *g, const struct jnode *data, int64_t ts)
 }
 
 /* Write pending tool i: its completion data (NULL: it never completed). */
-static void tool_write(struct cop *g, size_t i, const struct jnode *data, int64_t ts)
+static void tool_write(struct cop *g, size_t i, const struct done *data, int64_t ts)
 {
 	struct jdoc *d = &g->d;
 	struct ptool *p = &g->t[i];
@@ -557,17 +566,17 @@ static void tool_write(struct cop *g, size_t i, const struct jnode *data, int64_
 		if (data) {
 			if (p->ts != TS_NONE && ts != TS_NONE && ts >= p->ts)
 				e.duration_ms = ts - p->ts;
-			const struct jnode *res = jget(d, data, "result");
+			const struct jnode *res = data->result;
 			const char *raw = NULL;
 			size_t n = res ? jraw(d, res, &raw) : 0;
 			if (raw && agent_tool_kind("copilot", p->name) == TK_SHELL)
 				e.exit = exit_code(raw, n);
-			const struct jnode *ok = jget(d, data, "success");
+			const struct jnode *ok = data->success;
 			if (jtrue(ok))
 				e.status = e.exit != EV_NONE && e.exit != 0 ? "error" : "ok";
 			else if (ok && ok->type == J_FALSE)
 				e.status = "error";
-			else if (jget(d, data, "error") && jget(d, data, "error")->type == J_OBJ)
+			else if (data->error && data->error->type == J_OBJ)
 				e.status = "error";
 		}
 		tool_emit(g, &e, p->args.p, p->args.len);
@@ -579,14 +588,19 @@ static void tool_write(struct cop *g, size_t i, const struct jnode *data, int64_
 
 static void tool_complete(struct cop *g, const struct jnode *data, int64_t ts)
 {
+	static const struct jkey keys[] = {JKEY("toolCallId"), JKEY("model"), JKEY("result"),
+		JKEY("success"), JKEY("error")};
 	struct jdoc *d = &g->d;
-	const char *id = js(d, jget(d, data, "toolCallId"));
-	const char *m = js(d, jget(d, data, "model"));
+	const struct jnode *v[5];
+	jpick(d, data, keys, 5, v);
+	const char *id = js(d, v[0]);
+	const char *m = js(d, v[1]);
 	if (m && (!g->model || strcmp(g->model, m)))
 		ev_set_str(&g->model, m);
+	struct done dn = {v[2], v[3], v[4]};
 	for (size_t i = 0; id && i < g->nt; i++)
 		if (!strcmp(g->t[i].id, id)) {
-			tool_write(g, i, data, ts);
+			tool_write(g, i, &dn, ts);
 			return;
 		}
 }
