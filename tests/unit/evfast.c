@@ -43,6 +43,14 @@ static const char *const seeds[] = {
 	"{\"kind\":\"tool\",\"session\":5,\"agent\":false,\"tool\":\"x\",\"x\":\"y\",\"n\":0,\"b\":true,"
 	"\"tokens\":\"no\",\"tags\":7,\"process\":\"sh\",\"duration_ms\":123456789012345678,"
 	"\"count\":1099511627777,\"tokens\":{\"input\":1099511627777,\"zz\":\"q\",\"yy\":1}}",
+	/* strings past 16 bytes (str_end's 16-byte steps): an escape, a raw
+	 * control byte, UTF-8 and the closing quote after a plain run, a
+	 * quote on a step's last byte, a string ending near the line's end */
+	"{\"kind\":\"llm\",\"text\":\"0123456789abcdefghij\\\"k\\u00e9lm\",\"model\":\"0123456789abcde\","
+	"\"cwd\":\"0123456789abcdef0123456789abcdef\x01z\",\"file\":\"0123456789abcdefghijklmnopqrstuv"
+	"caf\xc3\xa9\",\"id\":\"0123456789abcdefghijklmnopqrstuvwxyz0123456789\",\"rule\":\"r\"}",
+	"{\"kind\":\"tool\",\"tool\":\"0123456789abcdefghijklmnopqrstuvwxyz\\n\"}",
+	"{\"kind\":\"tool\",\"tool\":\"0123456789abcdefghijklmnopqrstuvwxyz\xe4\xb8\xad\"}",
 	/* left to jparse: each of these */
 	"{\"kind\":\"llm\",\"duration_ms\":-1}",
 	"{\"kind\":\"llm\",\"duration_ms\":1.5,\"exit\":\"3\"}",
@@ -120,9 +128,9 @@ int main(void)
 	for (size_t i = 0; i < NSEEDS; i++) {
 		int r = same(seeds[i], strlen(seeds[i]), &fast);
 		ok(r, "seed %zu read as ev_read reads it (%s)", i, fast ? "fast" : "left to jparse");
-		/* the first seven are records as the programs write them, and
-		 * odd but plain ones: read by the fast path */
-		if (i < 7)
+		/* the first ten are records as the programs write them, odd
+		 * but plain ones and long strings: read by the fast path */
+		if (i < 10)
 			ok(fast, "seed %zu: read by the fast path", i);
 		else
 			ok(!fast, "seed %zu: left to jparse", i);
