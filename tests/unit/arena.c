@@ -121,8 +121,14 @@ static void test_intern(void)
 	is_int(t.n, n, "... is not added");
 	is_int(intern_find(&t, "beta", 4), b, "intern_find: a present one");
 
-	/* a hash that belongs to another string: the next seed is tried */
-	*hm_put(&t.idx, hash64("delta", 5, 0), NULL) = a;
+	/* hash bits that belong to another string: the probe goes on (a
+	 * forged slot with the bits of "delta" and the id of "alpha", where
+	 * "delta" would go) */
+	uint32_t dtag = (uint32_t)(hash64("delta", 5, 0) >> 32);
+	size_t di = dtag >> (32 - t.bits);
+	while (t.slot[di])
+		di = (di + 1) & (((size_t)1 << t.bits) - 1);
+	t.slot[di] = (uint64_t)dtag << 32 | (a + 1);
 	uint32_t d = intern_id(&t, "delta", 5);
 	ok(d != a && !strcmp(intern_at(&t, d), "delta"),
 		"a colliding hash does not merge two strings");
