@@ -68,12 +68,13 @@ void prof_comment(struct prof *p, const char *text)
 	p->comments[p->ncomments++] = prof_str(&p->fixed, text);
 }
 
-/* The sums of the stack ids[0..n) (leaf first), zero when new. */
-static int64_t *stack_values(struct prof *p, const uint32_t *ids, size_t n)
+/* The sums of the stack s[0..n) (location ids leaf first, as bytes),
+ * zero when new; hash: intern_hash of it. */
+static int64_t *stack_values(struct prof *p, const char *s, size_t n, uint32_t hash)
 {
 	size_t nt = (size_t)p->ntypes;
 	uint32_t had = p->stacks.n;
-	uint32_t id = intern_id(&p->stacks, (const char *)ids, n * sizeof *ids);
+	uint32_t id = intern_id_hashed(&p->stacks, s, n, hash);
 	if (p->stacks.n == had)
 		return p->value + (size_t)id * nt;
 	if (id == p->capvalue) {
@@ -82,6 +83,34 @@ static int64_t *stack_values(struct prof *p, const uint32_t *ids, size_t n)
 	}
 	memset(p->value + (size_t)id * nt, 0, nt * sizeof *p->value);
 	return p->value + (size_t)id * nt;
+}
+
+/* Add the waiting stacks' counts, in the order they came: the table of
+ * stacks is a lookup in memory not in cache for each new stack, and the
+ * slots were asked for as each was queued. */
+static void flush_stacks(struct prof *p)
+{
+	for (int k = 0; k < p->npq; k++) {
+		int64_t *val = stack_values(p, p->pend.p + p->pq[k].off, p->pq[k].len, p->pq[k].hash);
+		for (int i = 0; i < p->ntypes; i++)
+			val[i] += p->pq[k].cnt[i];
+	}
+	p->npq = 0;
+	sb_reset(&p->pend);
+}
+
+static void queue_stack(struct prof *p, const uint32_t *ids, size_t n, const int64_t *cnt)
+{
+	if (p->npq == PROF_PEND)
+		flush_stacks(p);
+	int k = p->npq++;
+	size_t len = n * sizeof *ids;
+	p->pq[k].off = p->pend.len;
+	p->pq[k].len = len;
+	sb_add(&p->pend, (const char *)ids, len);
+	p->pq[k].hash = intern_hash((const char *)ids, len);
+	intern_prefetch(&p->stacks, p->pq[k].hash);
+	memcpy(p->pq[k].cnt, cnt, (size_t)p->ntypes * sizeof *cnt);
 }
 
 static int is_kind(const char *f, size_t n, const char *const *kinds, int nkinds)
@@ -254,9 +283,7 @@ bool prof_add(struct prof *p, const struct folded_line *fl)
 		p->lab[0] = 0;
 		memcpy(p->ids + n, p->lab, (1 + 2 * nl) * sizeof *p->ids);
 	}
-	int64_t *val = stack_values(p, p->ids, n + (nl ? 1 + 2 * nl : 0));
-	for (int i = 0; i < p->ntypes; i++)
-		val[i] += cnt[i];
+	queue_stack(p, p->ids, n + (nl ? 1 + 2 * nl : 0), cnt);
 	memcpy(p->total, tot, (size_t)p->ntypes * sizeof *tot);
 	return true;
 }
@@ -294,6 +321,7 @@ static void gz_maybe(struct pgz *g, struct sbuf *b)
 
 void prof_write(struct prof *p, int fd, int level)
 {
+	flush_stacks(p);
 	struct pgz *g = pgz_open(fd, level);
 	struct sbuf b = {0};
 	int64_t base = (int64_t)p->fixed.n, lbase = base + (int64_t)p->frames.n;
@@ -447,5 +475,6 @@ void prof_free(struct prof *p)
 	free(p->tail);
 	free(p->prev);
 	sb_free(&p->fix);
+	sb_free(&p->pend);
 	memset(p, 0, sizeof *p);
 }

@@ -12,7 +12,9 @@
  * the distinct stacks as strings of location ids (4 bytes a frame), and
  * ntypes sums per stack; not the input text.  A stack is one lookup per
  * frame plus one for the stack (most frames are found in a small table
- * of recent ones first).  prof_write encodes with pb.c into a buffer
+ * of recent ones first); the stacks are looked up PROF_PEND at a time,
+ * their slots fetched from memory together, and the table and the sums
+ * are complete once prof_write starts.  prof_write encodes with pb.c into a buffer
  * handed to pgz.c every 512 KiB, deflated there on other threads while
  * the next is encoded, so the encoded profile is never held whole.
  *
@@ -31,6 +33,7 @@
 
 #define PROF_MAXLEAF 16
 #define PROF_FCACHE_BITS 12
+#define PROF_PEND 16            /* stacks looked up together (profile.c) */
 
 /* The strings that come before the frames in the string table. */
 struct strtab {
@@ -75,6 +78,10 @@ struct prof {
 	uint64_t fcache[1 << PROF_FCACHE_BITS];  /* recent frames by a hash (profile.c) */
 	size_t capids, nprev, caplab;
 	struct sbuf fix;
+	/* stacks waiting to be looked up and summed, their bytes in pend */
+	struct sbuf pend;
+	struct { size_t off, len; uint32_t hash; int64_t cnt[FOLDED_MAXCOUNTS]; } pq[PROF_PEND];
+	int npq;
 };
 
 /* The string's index in the fixed part of the string table, added when
