@@ -106,6 +106,17 @@ struct agent {
 	 * alike; ties go to the earlier agent of agent_list.  Must accept a
 	 * head cut anywhere, and never read past h->n. */
 	int (*sniff)(const struct agent_head *h);
+	/* The part of a sniff that can raise its score to more_max and no
+	 * further, and costs much, asked only when its answer can decide:
+	 * when the sniff scored below more_max with h->best below it too,
+	 * and no other agent scored more than more_max (or as much, when
+	 * that agent comes earlier in agent_list).  Given the sniff's score,
+	 * returns the final one.  Until then the agents after it see the
+	 * sniff's score as h->best, which is at most the final one: a
+	 * sniff skips only work that cannot beat h->best, so the winner is
+	 * the same.  May be NULL. */
+	int (*sniff_more)(const struct agent_head *h, int score);
+	int more_max;
 
 	/* Reading it (agent-events): emit the records of the file open as r
 	 * (positioned at its start) through c (events.h).  A format that is

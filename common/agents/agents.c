@@ -392,19 +392,45 @@ const struct agent *agent_sniff(const char *p, size_t n, const char *path)
 		n = AGENT_SNIFF_SIZE;
 	head_read(&head, p, n, path);
 	const struct agent *best = NULL;
-	int score = 0;
+	int score = 0, ibest = -1;
+	/* the agents whose sniff_more may yet raise their score, and their
+	 * scores so far */
+	int more[sizeof agent_list / sizeof *agent_list], nmore = 0;
+	int got[sizeof agent_list / sizeof *agent_list];
 	/* sniffs that are not known to be thread-safe take turns */
 	static pthread_mutex_t turn = PTHREAD_MUTEX_INITIALIZER;
-	for (const struct agent *const *a = agent_list; *a; a++) {
+	for (int i = 0; agent_list[i]; i++) {
+		const struct agent *a = agent_list[i];
 		head.best = score;
-		if (!(*a)->parallel)
+		if (!a->parallel)
 			pthread_mutex_lock(&turn);
-		int s = (*a)->sniff(&head);
-		if (!(*a)->parallel)
+		int s = a->sniff(&head);
+		if (!a->parallel)
 			pthread_mutex_unlock(&turn);
+		got[i] = s;
+		if (a->sniff_more && s < a->more_max && head.best < a->more_max)
+			more[nmore++] = i;
 		if (s > score) {
 			score = s;
-			best = *a;
+			best = a;
+			ibest = i;
+		}
+	}
+	for (int k = 0; k < nmore; k++) {
+		int i = more[k];
+		const struct agent *a = agent_list[i];
+		if (ibest == i || score > a->more_max || (score == a->more_max && ibest < i))
+			continue;       /* it has won already, or cannot */
+		if (!a->parallel)
+			pthread_mutex_lock(&turn);
+		int s = a->sniff_more(&head, got[i]);
+		if (!a->parallel)
+			pthread_mutex_unlock(&turn);
+		/* ties go to the earlier agent */
+		if (s > score || (s == score && s > 0 && i < ibest)) {
+			score = s;
+			best = a;
+			ibest = i;
 		}
 	}
 	return best;

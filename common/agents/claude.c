@@ -1443,8 +1443,9 @@ static bool claude_type(const struct sniff_line *l)
 /* 90 * the share of its first 50 lines that are its records; 40 * that
  * of records that may be its; 60 for a first line longer than the head
  * that looks like one; else 70 when a record of the head has its keys
- * (a Codex or Gemini CLI record claims the file with 72 or 71).  Lines
- * are read by sniff_scan, parsed only when it is unsure. */
+ * (a Codex or Gemini CLI record claims the file with 72 or 71: that
+ * part is sniff_more's).  Lines are read by sniff_scan, parsed only when
+ * it is unsure. */
 static int sniff(const struct agent_head *h)
 {
 	const char *head = h->p, *path = h->path;
@@ -1528,7 +1529,15 @@ static int sniff(const struct agent_head *h)
 		score = 0;
 	if (score && strstr(path, "/.claude/"))
 		score += 5;
-	if (score < 70 && h->best < 70 && may_have_keys(head, n))
+	return score;           /* sniff_more may make it 70 */
+}
+
+/* A score below 70 becomes 70 when a record of the head has Claude's
+ * keys: asked only when that can make the file Claude's (agent_sniff),
+ * so not of a Codex rollout, which Codex claims with 72. */
+static int sniff_more(const struct agent_head *h, int score)
+{
+	if (score < 70 && may_have_keys(h->p, h->n))
 		for (int i = 0; score < 70 && agent_head_rec(h, i); i++)
 			if (claude_keys(h, i))
 				score = 70;
@@ -1721,6 +1730,8 @@ const struct agent agent_claude = {
 	.title = "Claude Code",
 	.tools = claude_tools,
 	.sniff = sniff,
+	.sniff_more = sniff_more,
+	.more_max = 70,
 	.run = run,
 	.probe = session_probe_json,
 	.probe_json = &probe,
