@@ -1191,16 +1191,45 @@ struct sniff_line {
 	const struct jnode *tnode;      /* or its node, when the line was parsed */
 };
 
-static bool sl_is(const struct sniff_line *l, const char *lit)
+/* p[0..n) == lit[0..n), for a constant n: up to 16 in a word or two
+ * (the library's memcmp is a call for most lengths). */
+static inline __attribute__((always_inline)) bool eq_n(const char *p, const char *lit, size_t n)
+{
+	if (n > 16)
+		return !memcmp(p, lit, n);
+	if (n >= 8) {
+		uint64_t a, b, c, d;
+		memcpy(&a, p, 8);
+		memcpy(&b, lit, 8);
+		memcpy(&c, p + n - 8, 8);
+		memcpy(&d, lit + n - 8, 8);
+		return a == b && c == d;
+	}
+	if (n >= 4) {
+		uint32_t a, b, c, d;
+		memcpy(&a, p, 4);
+		memcpy(&b, lit, 4);
+		memcpy(&c, p + n - 4, 4);
+		memcpy(&d, lit + n - 4, 4);
+		return a == b && c == d;
+	}
+	return !memcmp(p, lit, n);
+}
+#define EQ_LIT(p, lit) eq_n((p), (lit), sizeof lit - 1)
+
+/* Is the line's type the literal lit? */
+static inline __attribute__((always_inline)) bool sl_is_n(const struct sniff_line *l,
+	const char *lit, size_t n)
 {
 	if (l->tnode)
 		return jeq(l->tnode, lit);
-	return l->ttype == J_STR && l->tlen == strlen(lit) && !memcmp(l->t, lit, l->tlen);
+	return l->ttype == J_STR && l->tlen == n && eq_n(l->t, lit, n);
 }
+#define sl_is(l, lit) sl_is_n((l), (lit), sizeof lit - 1)
 
 static unsigned sniff_key(const char *k, size_t n)
 {
-#define KEY(lit, bit) if (n == sizeof lit - 1 && !memcmp(k, lit, sizeof lit - 1)) return bit
+#define KEY(lit, bit) if (n == sizeof lit - 1 && EQ_LIT(k, lit)) return bit
 	switch (n) {
 	case 4: KEY("role", SK_ROLE); KEY("uuid", SK_UUID); break;
 	case 7: KEY("payload", SK_PAYLOAD); KEY("message", SK_MESSAGE); break;
@@ -1349,17 +1378,17 @@ static int sniff_scan(const char *s, size_t len, struct sniff_line *l)
 			break;
 		}
 		case 't':
-			if (e - p < 4 || memcmp(p, "true", 4))
+			if (e - p < 4 || !EQ_LIT(p, "true"))
 				return SL_BAD;
 			p += 4;
 			goto lit;
 		case 'f':
-			if (e - p < 5 || memcmp(p, "false", 5))
+			if (e - p < 5 || !EQ_LIT(p, "false"))
 				return SL_BAD;
 			p += 5;
 			goto lit;
 		case 'n':
-			if (e - p < 4 || memcmp(p, "null", 4))
+			if (e - p < 4 || !EQ_LIT(p, "null"))
 				return SL_BAD;
 			p += 4;
 			goto lit;
@@ -1409,7 +1438,7 @@ static int sniff_scan(const char *s, size_t len, struct sniff_line *l)
 				size_t kl = (size_t)(q - p - 1);
 				if (esc)
 					return SL_UNSURE;
-				if (kl == 4 && !memcmp(p + 1, "type", 4))
+				if (kl == 4 && EQ_LIT(p + 1, "type"))
 					want = true;
 				else
 					l->keys |= sniff_key(p + 1, kl);
@@ -1428,16 +1457,15 @@ static int sniff_scan(const char *s, size_t len, struct sniff_line *l)
 	}
 }
 
+/* "assistant", "summary", "system", "file-history-snapshot",
+ * "progress", "queue-operation", "permission-mode", "attachment",
+ * "last-prompt" */
 static bool claude_type(const struct sniff_line *l)
 {
-	static const char *const types[] = {
-		"assistant", "summary", "system", "file-history-snapshot", "progress",
-		"queue-operation", "permission-mode", "attachment", "last-prompt",
-	};
-	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
-		if (sl_is(l, types[i]))
-			return true;
-	return false;
+	return sl_is(l, "assistant") || sl_is(l, "summary") || sl_is(l, "system") ||
+		sl_is(l, "file-history-snapshot") || sl_is(l, "progress") ||
+		sl_is(l, "queue-operation") || sl_is(l, "permission-mode") ||
+		sl_is(l, "attachment") || sl_is(l, "last-prompt");
 }
 
 /* 90 * the share of its first 50 lines that are its records; 40 * that
