@@ -73,11 +73,12 @@ struct hkey {
 	const char *k;
 	size_t n;
 	bool time;              /* some agent's time key */
+	int group;              /* its rank among the group keys (head_group
+	                         * takes the first found), or -1 */
 };
 #define HKEYS_MAX 32
 static struct hkey *hkeys;
 static int nhkeys;
-static size_t hmaxn;            /* the longest */
 static unsigned char hfirst[256];       /* first bytes of the keys */
 
 static void hkey_add(const char *k, bool time)
@@ -90,20 +91,25 @@ static void hkey_add(const char *k, bool time)
 	if (nhkeys == HKEYS_MAX)
 		die(2, "more than %d group and time keys", HKEYS_MAX);     /* a programming error */
 	hkeys = xrealloc(hkeys, sizeof *hkeys * (size_t)(nhkeys + 1));
-	hkeys[nhkeys++] = (struct hkey){k, strlen(k), time};
-	if (strlen(k) > hmaxn)
-		hmaxn = strlen(k);
+	hkeys[nhkeys++] = (struct hkey){k, strlen(k), time, -1};
 	hfirst[(unsigned char)k[0]] = 1;
 }
 
 static void hkeys_init(void)
 {
+	int rank = 0;
 	for (const struct agent *const *a = agent_list; *a; a++) {
 		for (const char *const *k = (*a)->time_keys; k && *k; k++)
 			hkey_add(*k, true);
 		for (const char *const *k = (*a)->group_keys; k && *k; k++)
 			hkey_add(*k, false);
 	}
+	/* head_group's order: agents in turn, each one's keys in turn */
+	for (const struct agent *const *a = agent_list; *a; a++)
+		for (const char *const *k = (*a)->group_keys; k && *k; k++)
+			for (int i = 0; i < nhkeys; i++)
+				if (!strcmp(hkeys[i].k, *k) && hkeys[i].group < 0)
+					hkeys[i].group = rank++;
 }
 
 /* What the head holds under each key: its first "key": "string" (a value
@@ -211,77 +217,47 @@ static void head_try(struct hscan *sc, const char *h, const char *p, const char 
 			*again = (size_t)(p - h);
 		if (sc->hit[k].v) {
 			sc->want[w] = sc->want[--sc->left];
+			/* head_group takes this key's string before that of
+			 * any group key after it: those that are no time key
+			 * need not be found */
+			if (hkeys[k].group >= 0)
+				for (int x = 0; x < sc->left; x++) {
+					const struct hkey *o = &hkeys[sc->want[x]];
+					if (!o->time && o->group > hkeys[k].group)
+						sc->want[x--] = sc->want[--sc->left];
+				}
 			return;
 		}
 	}
 }
-
-#ifdef JSCAN_SSE2
-/* The blocks of 16 from h + *i while the keys wanted stay the same and
- * the loads stay in the head: bit j of a block's mask when p[j - 1] is a
- * quote, p[j] a wanted key's first byte and p[j + its length] a quote
- * (a superset: head_try checks).  nk, a constant, is sc->left or more
- * (the keys past it repeat the first). */
-static inline __attribute__((always_inline)) void head_blocks(struct hscan *sc, const char *h,
-	size_t n, size_t *i, bool last, size_t *again, int nk)
-{
-	const __m128i quote = _mm_set1_epi8('"');
-	__m128i first[5];
-	size_t len[5];
-	int left = sc->left;
-	for (int w = 0; w < nk; w++) {
-		const struct hkey *k = &hkeys[sc->want[w < left ? w : 0]];
-		first[w] = _mm_set1_epi8(k->k[0]);
-		len[w] = k->n;
-	}
-	const char *e = h + n;
-	size_t at = *i;
-	for (; at + 16 + hmaxn <= n; at += 16) {
-		const char *p = h + at;
-		__m128i c = _mm_loadu_si128((const __m128i *)(const void *)p), any = _mm_setzero_si128();
-#pragma GCC unroll 5
-		for (int w = 0; w < nk; w++)
-			any = _mm_or_si128(any, _mm_and_si128(_mm_cmpeq_epi8(c, first[w]),
-				_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + len[w])), quote)));
-		unsigned m = (unsigned)_mm_movemask_epi8(any);
-		if (!m)
-			continue;
-		m &= (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-			_mm_loadu_si128((const __m128i *)(const void *)(p - 1)), quote));
-		for (; m; m &= m - 1)
-			head_try(sc, h, p + __builtin_ctz(m), e, last, again);
-		if (sc->left != left) {
-			*i = at + 16;
-			return;
-		}
-	}
-	*i = at;
-}
-#endif
 
 /* Scan h[sc->next..n), the whole head when last; true when each key
  * has its string.  Where the end cut a match, the next call starts
- * again. */
+ * again.  A key starts after a quote: the quotes are found 32 bytes a
+ * step where SSE2 is, and the byte after each is looked up among the
+ * keys' first bytes (a head holds a quote every ten to thirty bytes:
+ * fewer steps than testing every byte against every key wanted). */
 static bool head_scan(struct hscan *sc, const char *h, size_t n, bool last)
 {
 	const char *e = h + n;
-	size_t again = n, i = sc->next;
-	while (i < n && sc->left) {
+	size_t again = n, q = sc->next - 1;     /* a quote at q, a key at q + 1 */
 #ifdef JSCAN_SSE2
-		if (i + 16 + hmaxn <= n && sc->left <= 5) {
-			if (sc->left <= 2)
-				head_blocks(sc, h, n, &i, last, &again, 2);
-			else if (sc->left <= 3)
-				head_blocks(sc, h, n, &i, last, &again, 3);
-			else
-				head_blocks(sc, h, n, &i, last, &again, 5);
-			continue;
+	const __m128i quote = _mm_set1_epi8('"');
+	for (; sc->left && q + 32 <= n; q += 32) {
+		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)(h + q)), quote)) |
+			(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)(h + q + 16)), quote)) << 16;
+		for (; bits && sc->left; bits &= bits - 1) {
+			size_t i = q + (size_t)__builtin_ctz(bits) + 1;
+			if (i < n && hfirst[(unsigned char)h[i]])
+				head_try(sc, h, h + i, e, last, &again);
 		}
-#endif
-		if (h[i - 1] == '"' && hfirst[(unsigned char)h[i]])
-			head_try(sc, h, h + i, e, last, &again);
-		i++;
 	}
+#endif
+	for (; sc->left && q + 1 < n; q++)
+		if (h[q] == '"' && hfirst[(unsigned char)h[q + 1]])
+			head_try(sc, h, h + q + 1, e, last, &again);
 	sc->next = again;
 	return !sc->left;
 }
