@@ -79,7 +79,6 @@ struct hkey {
 #define HKEYS_MAX 32
 static struct hkey *hkeys;
 static int nhkeys;
-static unsigned char hfirst[256];       /* first bytes of the keys */
 
 static void hkey_add(const char *k, bool time)
 {
@@ -92,7 +91,6 @@ static void hkey_add(const char *k, bool time)
 		die(2, "more than %d group and time keys", HKEYS_MAX);     /* a programming error */
 	hkeys = xrealloc(hkeys, sizeof *hkeys * (size_t)(nhkeys + 1));
 	hkeys[nhkeys++] = (struct hkey){k, strlen(k), time, -1};
-	hfirst[(unsigned char)k[0]] = 1;
 }
 
 static void hkeys_init(void)
@@ -184,7 +182,15 @@ struct hscan {
 	struct hhit *hit;
 	int want[HKEYS_MAX], left;
 	size_t next;            /* where the next key may start */
+	unsigned char first[256];       /* first bytes of the keys wanted */
 };
+
+static void hscan_first(struct hscan *sc)
+{
+	memset(sc->first, 0, sizeof sc->first);
+	for (int w = 0; w < sc->left; w++)
+		sc->first[(unsigned char)hkeys[sc->want[w]].k[0]] = 1;
+}
 
 static void hscan_init(struct hscan *sc, struct hhit *hit)
 {
@@ -195,6 +201,7 @@ static void hscan_init(struct hscan *sc, struct hhit *hit)
 		sc->want[i] = i;
 	}
 	sc->next = 1;
+	hscan_first(sc);
 }
 
 /* Try the candidate key start p against the keys wanted (the caller
@@ -211,7 +218,8 @@ static void head_try(struct hscan *sc, const char *h, const char *p, const char 
 				*again = (size_t)(p - h);
 			continue;
 		}
-		if (memcmp(p, hkeys[k].k, hkeys[k].n))
+		/* head_hit takes nothing from a key not closed by a quote */
+		if (p[hkeys[k].n] != '"' || memcmp(p, hkeys[k].k, hkeys[k].n))
 			continue;
 		if (!head_hit(&hkeys[k], &sc->hit[k], p, e, last) && (size_t)(p - h) < *again)
 			*again = (size_t)(p - h);
@@ -226,6 +234,7 @@ static void head_try(struct hscan *sc, const char *h, const char *p, const char 
 					if (!o->time && o->group > hkeys[k].group)
 						sc->want[x--] = sc->want[--sc->left];
 				}
+			hscan_first(sc);
 			return;
 		}
 	}
@@ -235,8 +244,9 @@ static void head_try(struct hscan *sc, const char *h, const char *p, const char 
  * has its string.  Where the end cut a match, the next call starts
  * again.  A key starts after a quote: the quotes are found 32 bytes a
  * step where SSE2 is, and the byte after each is looked up among the
- * keys' first bytes (a head holds a quote every ten to thirty bytes:
- * fewer steps than testing every byte against every key wanted). */
+ * first bytes of the keys wanted (a head holds a quote every ten to
+ * thirty bytes: fewer steps than testing every byte against every key
+ * wanted). */
 static bool head_scan(struct hscan *sc, const char *h, size_t n, bool last)
 {
 	const char *e = h + n;
@@ -250,13 +260,13 @@ static bool head_scan(struct hscan *sc, const char *h, size_t n, bool last)
 			_mm_loadu_si128((const __m128i *)(const void *)(h + q + 16)), quote)) << 16;
 		for (; bits && sc->left; bits &= bits - 1) {
 			size_t i = q + (size_t)__builtin_ctz(bits) + 1;
-			if (i < n && hfirst[(unsigned char)h[i]])
+			if (i < n && sc->first[(unsigned char)h[i]])
 				head_try(sc, h, h + i, e, last, &again);
 		}
 	}
 #endif
 	for (; sc->left && q + 1 < n; q++)
-		if (h[q] == '"' && hfirst[(unsigned char)h[q + 1]])
+		if (h[q] == '"' && sc->first[(unsigned char)h[q + 1]])
 			head_try(sc, h, h + q + 1, e, last, &again);
 	sc->next = again;
 	return !sc->left;
