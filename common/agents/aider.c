@@ -206,8 +206,11 @@ static void tool(struct aider *a, const char *name, const char *key, const char 
 		lr_note(a->r, "aidertool", "\"%s\" before any Tokens line: no call to charge it to; left out", name);
 		return;
 	}
+	/* {"key":"value"}: key is a literal, no printf needed */
 	sb_reset(&a->input);
-	sb_printf(&a->input, "{\"%s\":", key);
+	sb_add(&a->input, "{\"", 2);
+	sb_adds(&a->input, key);
+	sb_add(&a->input, "\":", 2);
 	sb_json_str(&a->input, v, n);
 	sb_addc(&a->input, '}');
 	turns_hold_tool(&a->t, NULL, name, a->input.p, a->input.len);
@@ -222,7 +225,11 @@ static void notice(struct aider *a, const char *s, size_t n)
 	struct tokens k;
 #define PFX(lit) (n >= sizeof lit - 1 && !memcmp(s, lit, sizeof lit - 1))
 	if (PFX("Tokens: ")) {
-		char *line = xstrndup(s + 8, n - 8);
+		/* a NUL-ended copy: on the stack when short, as they are */
+		char buf[256];
+		char *line = n - 8 < sizeof buf ? buf : xmalloc(n - 8 + 1);
+		memcpy(line, s + 8, n - 8);
+		line[n - 8] = 0;
 		if (tokens_line(line, &k)) {
 			while (a->answer.len && strchr("\n ", a->answer.p[a->answer.len - 1]))
 				a->answer.p[--a->answer.len] = 0;
@@ -233,7 +240,8 @@ static void notice(struct aider *a, const char *s, size_t n)
 		} else {
 			lr_warn(a->r, "aidertokens", "a Tokens line that does not read as counts; skipped");
 		}
-		free(line);
+		if (line != buf)
+			free(line);
 	} else if (PFX("Applied edit to ")) {
 		tool(a, "edit", "file_path", s + 16, n - 16);
 	} else if (PFX("Running ")) {
