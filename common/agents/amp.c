@@ -31,6 +31,27 @@
 
 #define DOC_MAX ((size_t)1 << 30)
 
+/* "<thread>:<n>" into b (64 bytes), as snprintf's "%.40s:%lld" writes it:
+ * the thread's first 40 bytes at most */
+static const char *msg_id(char *b, const char *thread, int64_t n)
+{
+	if (!thread)
+		thread = "(null)";      /* as glibc prints it */
+	size_t l = strnlen(thread, 40);
+	memcpy(b, thread, l);
+	b[l++] = ':';
+	char t[24], *q = t + sizeof t;
+	uint64_t u = n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;
+	do
+		*--q = (char)('0' + u % 10);
+	while (u /= 10);
+	if (n < 0)
+		*--q = '-';
+	memcpy(b + l, q, (size_t)(t + sizeof t - q));
+	b[l + (size_t)(t + sizeof t - q)] = 0;
+	return b;
+}
+
 static int64_t count(struct jdoc *d, const struct jnode *o, const char *key)
 {
 	int64_t v = jint(jget(d, o, key), 0);
@@ -166,10 +187,8 @@ static void assistant(struct turns *t, struct jdoc *d, const struct jnode *m, st
 	int64_t n = jint(mid, EV_NONE);
 	char idb[64];
 	const char *id = NULL;
-	if (n != EV_NONE) {
-		snprintf(idb, sizeof idb, "%.40s:%lld", thread, (long long)n);
-		id = idb;
-	}
+	if (n != EV_NONE)
+		id = msg_id(idb, thread, n);
 	int64_t ts = ts_of(d, jget(d, u, "timestamp"));
 	if (ts == TS_NONE)
 		ts = ts_of(d, jgetv(d, m, "meta", "sentAt", NULL));
@@ -275,9 +294,7 @@ static void message(struct turns *t, struct jdoc *d, const struct jnode *m, stru
 	} else if (jeq(role, "user")) {
 		int64_t mid = jint(jget(d, m, "messageId"), EV_NONE);
 		char idb[64];
-		if (mid != EV_NONE)
-			snprintf(idb, sizeof idb, "%.40s:%lld", thread, (long long)mid);
-		turns_user(t, d, jget(d, m, "content"), mid != EV_NONE ? idb : NULL,
+		turns_user(t, d, jget(d, m, "content"), mid != EV_NONE ? msg_id(idb, thread, mid) : NULL,
 			ts_of(d, jgetv(d, m, "meta", "sentAt", NULL)), result, NULL);
 	} else if (!jeq(role, "info")) {
 		lr_note(t->r, "role", "a message role not known; skipped");
@@ -311,8 +328,9 @@ static void ledger_rest(struct turns *t, struct ledger *l, const char *thread)
  * cut where its text says: the document without its messages (their
  * array left empty: the "skeleton", with the id, env and ledger) is
  * parsed, then each message alone.  Before any record is written every
- * piece is parsed once to see that the whole is JSON, so that a thread
- * that is not still gives the one diagnostic and no records.  The cut
+ * piece is known to be JSON (the messages checked by the scan that cuts
+ * them, valid_end, the skeleton parsed), so that a thread that is not
+ * still gives the one diagnostic and no records.  The cut
  * is taken only where it cannot differ from the whole parse: an object
  * whose top-level keys have no escapes, one "messages" member that is
  * an array, separators of blanks and commas only, messages nested less
@@ -366,6 +384,129 @@ static const char *value_end(const char *p, const char *e, int *depth)
 	return p;
 }
 
+/* The end of a string whose text starts at v (after its quote), as
+ * jparse's scan takes it: just after the closing quote; NULL when it
+ * does not end before e or an escape is not JSON's.  Bytes from 0x80
+ * and control bytes pass (jparse tolerates them: never a quote or a
+ * backslash, whatever their UTF-8). */
+static const char *valid_str(const char *v, const char *e)
+{
+	for (;;) {
+		v = jscan_stop(v, e);
+		if (v >= e)
+			return NULL;
+		if (*v == '"')
+			return v + 1;
+		if (*v != '\\') {
+			v++;
+			continue;
+		}
+		if (++v >= e)
+			return NULL;
+		if (*v == 'u') {
+			if (e - v < 5 || jhexval(v[1]) < 0 || jhexval(v[2]) < 0 || jhexval(v[3]) < 0 ||
+			    jhexval(v[4]) < 0)
+				return NULL;
+			v += 5;
+		} else if (*v == '"' || *v == '\\' || *v == '/' || *v == 'b' || *v == 'f' ||
+		    *v == 'n' || *v == 'r' || *v == 't') {
+			v++;
+		} else {
+			return NULL;
+		}
+	}
+}
+
+/* A message at p, checked as jparse would check its text, in the same
+ * scan that finds its end: the end value_end gives (just after its
+ * closing bracket or quote; for a number or literal, its blanks and the
+ * ',' or ']' after them), when jparse takes the text up to there whole
+ * and it nests no deeper than maxd; else NULL (then the thread goes to
+ * the whole parse, as when value_end or jparse failed).  So a message
+ * is parsed once, for its records, not twice. */
+static const char *valid_end(const char *p, const char *e, int maxd)
+{
+	char st[JSON_MAXDEPTH];         /* '{' or '[' of each open container */
+	int d = 0;
+	if (maxd > JSON_MAXDEPTH)
+		maxd = JSON_MAXDEPTH;
+	for (;;) {
+		/* a value at p */
+		if (p >= e)
+			return NULL;
+		switch (*p) {
+		case '{':
+		case '[':
+			if (d == maxd)
+				return NULL;
+			st[d++] = *p;
+			p = blanks(p + 1, e);
+			if (p < e && (*p == '}' || *p == ']'))
+				goto close;
+			if (st[d - 1] == '{')
+				goto key;
+			continue;
+		case '"':
+			if (!(p = valid_str(p + 1, e)))
+				return NULL;
+			if (!d)
+				return p;
+			break;
+		case 't':
+			if (e - p < 4 || memcmp(p, "true", 4))
+				return NULL;
+			p += 4;
+			break;
+		case 'f':
+			if (e - p < 5 || memcmp(p, "false", 5))
+				return NULL;
+			p += 5;
+			break;
+		case 'n':
+			if (e - p < 4 || memcmp(p, "null", 4))
+				return NULL;
+			p += 4;
+			break;
+		default:
+			if (!(p = jnum_end(p, e)))
+				return NULL;
+		}
+		if (!d) {
+			/* a number or literal alone: value_end stops at what
+			 * ends it, jparse takes the blanks before */
+			p = blanks(p, e);
+			return p < e && (*p == ',' || *p == ']') ? p : NULL;
+		}
+	after:
+		/* a value inside container st[d - 1] ended */
+		p = blanks(p, e);
+		if (p >= e)
+			return NULL;
+		if (*p == ',') {
+			p = blanks(p + 1, e);
+			if (st[d - 1] == '{')
+				goto key;
+			continue;
+		}
+		if (*p != (st[d - 1] == '{' ? '}' : ']'))
+			return NULL;
+	close:
+		if ((*p == '}') != (st[--d] == '{'))
+			return NULL;
+		p++;
+		if (!d)
+			return p;
+		goto after;
+	key:
+		if (p >= e || *p != '"' || !(p = valid_str(p + 1, e)))
+			return NULL;
+		p = blanks(p, e);
+		if (p >= e || *p != ':')
+			return NULL;
+		p = blanks(p + 1, e);
+	}
+}
+
 /* Where the messages are in text s[0..n): the messages array's '[' and
  * ']', each message's text [m[2i], m[2i+1]) as offsets (one scan of the
  * text; the offsets are all that grows with the thread, 8 bytes a
@@ -379,13 +520,13 @@ struct cut {
 /* The messages of the array whose '[' is at p, up to its ']'. */
 static const char *cut_messages(const char *s, const char *p, const char *e, struct cut *c)
 {
-	int depth;
 	p = blanks(p + 1, e);
 	if (p < e && *p == ']')
 		return p;
 	for (;;) {
-		const char *v = value_end(p, e, &depth);
-		if (!v || v == p || depth > JSON_MAXDEPTH - 8)
+		/* as value_end, deep at most JSON_MAXDEPTH - 8, and JSON */
+		const char *v = valid_end(p, e, JSON_MAXDEPTH - 8);
+		if (!v || v == p)
 			return NULL;
 		if (c->n == c->cap) {
 			c->cap = c->cap ? c->cap * 2 : 256;
@@ -448,10 +589,8 @@ static bool run_cut(struct turns *t, const char *s, size_t n)
 	struct jdoc md = {0}, d = {0};
 	char *sk = NULL;
 	const struct jnode *o;
+	/* every message parses alone (cut_messages checked it) */
 	bool ok = n < UINT32_MAX && cut_thread(s, n, &c);
-	/* every message parses alone */
-	for (size_t i = 0; ok && i < c.n; i++)
-		ok = jparse(&md, s + c.m[2 * i], c.m[2 * i + 1] - c.m[2 * i]) == 0;
 	/* and so does the rest */
 	if (ok) {
 		size_t hn = (size_t)(c.open + 1 - s), tn = n - (size_t)(c.close - s);
