@@ -389,7 +389,8 @@ static const char *value_end(const char *p, const char *e, int *depth)
  * does not end before e or an escape is not JSON's.  Bytes from 0x80
  * and control bytes pass (jparse tolerates them: never a quote or a
  * backslash, whatever their UTF-8). */
-static const char *valid_str(const char *v, const char *e)
+static inline __attribute__((always_inline)) const char *valid_str(const char *v,
+	const char *e)
 {
 	for (;;) {
 		v = jscan_stop(v, e);
