@@ -15,9 +15,10 @@ void ev_init(struct event *e)
 /* ,"k": (no comma after the opening brace); k is a literal, so its
  * length is known where key() is expanded. */
 #define key(b, k) key_((b), (k), sizeof(k) - 1)
-static void key_(struct sbuf *b, const char *k, size_t kl)
+static inline void key_(struct sbuf *b, const char *k, size_t kl)
 {
-	sb_grow(b, kl + 4);
+	if (b->len + kl + 5 > b->cap)
+		sb_grow(b, kl + 4);
 	char *p = b->p + b->len;
 	if (p[-1] != '{')
 		*p++ = ',';
@@ -87,6 +88,29 @@ static void arr_(struct sbuf *b, const char *k, size_t kl, const char **v, int n
 	sb_addc(b, ']');
 }
 
+/* t (ts_format's text of last) becomes the text of ts: a time of the
+ * same day as last has only its clock written, digit by digit as
+ * ts_format writes it ("hh:mm:ss.mmm" at t + 11); any other goes to
+ * ts_format whole. */
+static void ts_text(int64_t ts, int64_t last, char t[25])
+{
+	const int64_t day = 86400000, max = INT64_C(253402300800000);   /* year 10000 */
+	if (last == TS_NONE || ts < 0 || last < 0 || ts >= max || last >= max ||
+	    ts / day != last / day) {
+		ts_format(ts, t);
+		return;
+	}
+	unsigned ms = (unsigned)(ts % day), v[4] = {ms / 3600000, ms / 60000 % 60,
+		ms / 1000 % 60, ms % 1000};
+	static const char w[4] = {2, 2, 2, 3};
+	char *o = t + 11;
+	for (int i = 0; i < 4; i++) {
+		for (int k = w[i] - 1; k >= 0; k--, v[i] /= 10)
+			o[k] = (char)('0' + v[i] % 10);
+		o += w[i] + 1;
+	}
+}
+
 void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 {
 	sb_addc(b, '{');
@@ -96,8 +120,12 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 	str(b, "subagent", e->subagent);
 	str(b, "subagent_type", e->subagent_type);
 	if (e->ts != TS_NONE) {
-		char t[25];
-		ts_format(e->ts, t);
+		/* records come in runs of one time (a tool call's effects) */
+		static _Thread_local int64_t last_ts = TS_NONE;
+		static _Thread_local char t[25];
+		if (e->ts != last_ts)
+			ts_text(e->ts, last_ts, t);
+		last_ts = e->ts;
 		key(b, "ts");
 		sb_addc(b, '"');
 		sb_add(b, t, 24);

@@ -922,17 +922,79 @@ void redact(struct sbuf *b, const char *s, size_t n)
 	redact_to(b, s, n, M_LABEL, false);
 }
 
+/* --- short texts seen before ---------------------------------------------
+ * Records repeat the same short strings over and over (a session's cwd,
+ * the prompt and parent ids, a tool's process chain and argv): what
+ * redact_to wrote for one is kept, by a hash of its bytes and mode, in a
+ * few slots, each holding the text and its JSON body.  A text is
+ * compared byte for byte before its kept body is used: the output is the
+ * one redact_to gives (a pure function of the bytes and the mode). */
+#define MEMO_SLOTS 256          /* a power of 2 */
+#define MEMO_BYTES 184          /* text and body together */
+static _Thread_local struct memo {
+	uint64_t h;             /* 0: empty */
+	uint32_t n, out;        /* text's length, body's */
+	char buf[MEMO_BYTES];   /* the text, then the body */
+} memo[MEMO_SLOTS];
+
+/* A slot's hash: the first, middle and last 8 bytes and the length are
+ * enough to spread the texts records repeat (ids that differ in their
+ * last digits, paths in their last name); the bytes are compared after. */
+static inline uint64_t memo_hash(const char *s, size_t n, int mode)
+{
+	uint64_t a = 0, m = 0, z = 0;
+	if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&m, s + n / 2 - 4, 8);
+		memcpy(&z, s + n - 8, 8);
+	} else if (n) {
+		memcpy(&a, s, n);
+	}
+	uint64_t h = (a * 0x9e3779b97f4a7c15ULL) ^ (m * 0xc2b2ae3d27d4eb4fULL) ^
+		(z * 0xff51afd7ed558ccdULL) ^ ((uint64_t)n << 1 | (uint64_t)mode << 40);
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 32;
+	return h | 1;
+}
+
+static void redact_json(struct sbuf *b, const char *s, size_t n, int mode)
+{
+	if (n > MEMO_BYTES / 2 || privacy_noskip) {
+		redact_to(b, s, n, mode, true);
+		return;
+	}
+	uint64_t h = memo_hash(s, n, mode);
+	struct memo *m = &memo[(h >> 20) & (MEMO_SLOTS - 1)];
+	if (m->h == h && m->n == n && !memcmp(m->buf, s, n)) {
+		sb_add(b, m->buf + n, m->out);
+		return;
+	}
+	size_t at = b->len;
+	redact_to(b, s, n, mode, true);
+	size_t out = b->len - at;
+	if (n + out <= MEMO_BYTES) {
+		m->h = h;
+		m->n = (uint32_t)n;
+		m->out = (uint32_t)out;
+		memcpy(m->buf, s, n);
+		memcpy(m->buf + n, b->p + at, out);
+	} else {
+		m->h = 0;
+	}
+}
+
 void sb_json_str_redacted(struct sbuf *b, const char *s, size_t n)
 {
 	sb_addc(b, '"');
-	redact_to(b, s, n, M_JSON, true);
+	redact_json(b, s, n, M_JSON);
 	sb_addc(b, '"');
 }
 
 void sb_json_label_redacted(struct sbuf *b, const char *s, size_t n)
 {
 	sb_addc(b, '"');
-	redact_to(b, s, n, M_LABEL, true);
+	redact_json(b, s, n, M_LABEL);
 	sb_addc(b, '"');
 }
 
