@@ -31,12 +31,31 @@ static inline void key_(struct sbuf *b, const char *k, size_t kl)
 	b->len = (size_t)(p - b->p);
 }
 
+/* sb_json_str: a string with nothing to escape (most are: kinds, ids,
+ * models) is copied whole between its quotes. */
+static inline void jstr_(struct sbuf *b, const char *v, size_t n)
+{
+	if (jscan_stop(v, v + n) != v + n) {
+		sb_json_str(b, v, n);
+		return;
+	}
+	if (b->len + n + 3 > b->cap)
+		sb_grow(b, n + 2);
+	char *p = b->p + b->len;
+	*p++ = '"';
+	memcpy(p, v, n);
+	p += n;
+	*p++ = '"';
+	*p = 0;
+	b->len += n + 2;
+}
+
 #define str(b, k, v) str_((b), (k), sizeof(k) - 1, (v))
 static void str_(struct sbuf *b, const char *k, size_t kl, const char *v)
 {
 	if (v) {
 		key_(b, k, kl);
-		sb_json_str(b, v, strlen(v));
+		jstr_(b, v, strlen(v));
 	}
 }
 
@@ -83,7 +102,7 @@ static void arr_(struct sbuf *b, const char *k, size_t kl, const char **v, int n
 		else if (redacted)
 			sb_json_str_redacted(b, v[i], strlen(v[i]));
 		else
-			sb_json_str(b, v[i], strlen(v[i]));
+			jstr_(b, v[i], strlen(v[i]));
 	}
 	sb_addc(b, ']');
 }

@@ -1065,8 +1065,11 @@ void sb_json_argv_redacted(struct sbuf *b, const char *const *v, int n, bool not
 {
 	static const char txt[] = "[text]";
 	const char *prog = n > 0 && v[0] ? path_base(v[0]) : "";
-	const char *shorts = text_shorts(prog);
-	bool echo = !strcmp(prog, "echo") || !strcmp(prog, "printf");
+	/* what only the free-text rules need, and what only a plain word
+	 * after a secret's name needs: looked up once, when needed */
+	const char *shorts = notext ? text_shorts(prog) : "";
+	bool echo = notext && (!strcmp(prog, "echo") || !strcmp(prog, "printf"));
+	int config = -1;        /* config_prog(prog), once known */
 	bool opts = true;       /* before "--" */
 	sb_addc(b, '[');
 	for (int i = 0; i < n; i++) {
@@ -1075,7 +1078,7 @@ void sb_json_argv_redacted(struct sbuf *b, const char *const *v, int n, bool not
 		if (i)
 			sb_addc(b, ',');
 		/* the value of -u/--user, a password option, mysql -pPASS */
-		if (prev && (!strcmp(prev, "-u") || !strcmp(prev, "--user") ||
+		if (prev && prev[0] == '-' && (!strcmp(prev, "-u") || !strcmp(prev, "--user") ||
 		    !strcmp(prev, "-U") || !strcmp(prev, "--proxy-user")) && strchr(a, ':')) {
 			const char *c = strchr(a, ':');
 			sb_addc(b, '"');
@@ -1094,13 +1097,14 @@ void sb_json_argv_redacted(struct sbuf *b, const char *const *v, int n, bool not
 			sb_json_str(b, RED, REDN);
 			continue;
 		}
-		if (prev && prev[0] != '-' && !strchr(prev, '=') && secret_name(prev, strlen(prev)) &&
-		    (config_prog(prog) || suffix_ci(prev, strlen(prev), "secret_access_key"))) {
+		if (prev && prev[0] != '-' && (suffix_ci(prev, strlen(prev), "secret_access_key") ||
+		    (config < 0 ? (config = config_prog(prog)) : config)) &&
+		    !strchr(prev, '=') && secret_name(prev, strlen(prev))) {
 			/* aws configure set aws_secret_access_key X, git config K X */
 			sb_json_str(b, RED, REDN);
 			continue;
 		}
-		if (prev && ((!strcmp(prev, "-p") && (!strcmp(prog, "sshpass") ||
+		if (prev && prev[0] == '-' && ((!strcmp(prev, "-p") && (!strcmp(prog, "sshpass") ||
 		    (n > 1 && !strcmp(v[1], "login")))) ||
 		    (!strcmp(prev, "-a") && !strcmp(prog, "redis-cli")))) {
 			/* sshpass -p, docker login -p, redis-cli -a */

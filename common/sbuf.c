@@ -67,11 +67,27 @@ void sb_printf(struct sbuf *b, const char *fmt, ...)
 
 void sb_addi(struct sbuf *b, int64_t v)
 {
+	/* two digits a division */
+	static const char pairs[201] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
 	char tmp[24], *e = tmp + sizeof tmp, *q = e;
 	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-	do
-		*--q = '0' + u % 10;
-	while (u /= 10);
+	while (u >= 100) {
+		unsigned r = (unsigned)(u % 100);
+		u /= 100;
+		q -= 2;
+		q[0] = pairs[2 * r];
+		q[1] = pairs[2 * r + 1];
+	}
+	if (u >= 10) {
+		q -= 2;
+		q[0] = pairs[2 * u];
+		q[1] = pairs[2 * u + 1];
+	} else {
+		*--q = (char)('0' + u);
+	}
 	if (v < 0)
 		*--q = '-';
 	add(b, q, (size_t)(e - q));
