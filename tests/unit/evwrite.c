@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of the record writer's shortcuts (event.c, privacy.c,
+ * sbuf.c): each gives the bytes the long way gives, and falls back to
+ * it where it must.  The texts a record repeats are redacted once and
+ * kept (privacy.c's memo): a kept body is used only for the same bytes
+ * in the same mode, and long texts are not kept.  A time on the day of
+ * the last one has only its clock written (ev_write's ts_text).  Plain
+ * strings are copied whole, others escaped.  sb_addi writes two digits
+ * a division. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "event.h"
+#include "tap.h"
+
+static const char *rec(struct sbuf *b, const struct event *e, unsigned flags)
+{
+	sb_reset(b);
+	ev_write(b, e, flags);
+	return b->p;
+}
+
+/* the body of s redacted in a record, the long way (no memo: the test
+ * flag privacy_noskip also turns it off) */
+static const char *slow(struct sbuf *b, const char *s, size_t n, bool label)
+{
+	privacy_noskip = true;
+	sb_reset(b);
+	if (label)
+		sb_json_label_redacted(b, s, n);
+	else
+		sb_json_str_redacted(b, s, n);
+	privacy_noskip = false;
+	return b->p;
+}
+
+static const char *fast(struct sbuf *b, const char *s, size_t n, bool label)
+{
+	sb_reset(b);
+	if (label)
+		sb_json_label_redacted(b, s, n);
+	else
+		sb_json_str_redacted(b, s, n);
+	return b->p;
+}
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+int main(void)
+{
+	struct sbuf b = {0}, w = {0};
+	char big[400];
+
+	/* --- the memo of redacted texts --- */
+	const char *texts[] = {"/home/dev/project", "OPENAI_API_KEY=abc123def456",
+		"5e55a000-0000-4000-8000-000000000001:p1", "user@example.com", "call_1_1#1",
+		"a\"b\\c\n\x01\xff", "", "x"};
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		size_t n = strlen(texts[i]);
+		for (int label = 0; label < 2; label++) {
+			slow(&w, texts[i], n, label);
+			int bad = 0;
+			for (int k = 0; k < 3; k++)     /* first sight, then kept */
+				bad += strcmp(fast(&b, texts[i], n, label), w.p) != 0;
+			is_int(bad, 0, "memo: '%s' (%s) as the long way, first and kept", texts[i],
+				label ? "label" : "record");
+		}
+	}
+	/* the same bytes in both modes: the label's e-mail is hidden, the record's not */
+	is_str(fast(&b, "user@example.com", 16, false), "\"user@example.com\"", "memo: record mode");
+	is_str(fast(&b, "user@example.com", 16, true), "\"[REDACTED]\"", "memo: label mode, same bytes");
+	is_str(fast(&b, "user@example.com", 16, false), "\"user@example.com\"", "memo: record mode again");
+	/* texts that differ in a middle byte only, of one length: one slot's
+	 * hash may take both, the bytes tell them apart */
+	int bad = 0;
+	for (int k = 0; k < 2000; k++) {
+		char t[64];
+		snprintf(t, sizeof t, "prefix-%04d-%s-suffix", k % 97,
+			k % 3 ? "TOKEN=abcdef123456" : "plain words here");
+		size_t n = strlen(t);
+		slow(&w, t, n, k & 1);
+		bad += strcmp(fast(&b, t, n, k & 1), w.p) != 0;
+	}
+	is_int(bad, 0, "memo: 2,000 near-identical texts as the long way");
+	/* a long text is never kept; a text whose body outgrows a slot neither */
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = 0;
+	memcpy(big + 50, " API_KEY=s3cr3tv4lue ", 21);
+	for (size_t n = 80; n < 200; n += 7) {
+		slow(&w, big, n, false);
+		bad += strcmp(fast(&b, big, n, false), w.p) != 0;
+		bad += strcmp(fast(&b, big, n, false), w.p) != 0;
+	}
+	is_int(bad, 0, "memo: texts around the longest kept, twice each");
+	char ctl[90];
+	memset(ctl, 1, sizeof ctl);     /* each byte becomes \u0001: a body of 540 */
+	slow(&w, ctl, sizeof ctl, false);
+	is_str(fast(&b, ctl, sizeof ctl, false), w.p, "memo: a body too big for a slot, first");
+	is_str(fast(&b, ctl, sizeof ctl, false), w.p, "memo: a body too big for a slot, again");
+	/* random short texts from a few pieces: many repeats */
+	static const char *const parts[] = {"sk-ant-", "api03", "=", ":", "-", "@", "Bearer ",
+		"token", "x", "0123456789", "--password ", "/", "#1", "\"", "\xc3\xa9"};
+	bad = 0;
+	for (int it = 0; it < 50000; it++) {
+		char t[128];
+		size_t n = 0;
+		for (unsigned k = (unsigned)(tap_xorshift(&rng) % 6); k; k--) {
+			const char *p = parts[tap_xorshift(&rng) % (sizeof parts / sizeof *parts)];
+			size_t l = strlen(p);
+			if (n + l < sizeof t) {
+				memcpy(t + n, p, l);
+				n += l;
+			}
+		}
+		bool label = tap_xorshift(&rng) & 1;
+		slow(&w, t, n, label);
+		bad += strcmp(fast(&b, t, n, label), w.p) != 0;
+	}
+	is_int(bad, 0, "memo: 50,000 random short texts as the long way");
+
+	/* --- times: the clock alone on the same day --- */
+	struct event e;
+	ev_init(&e);
+	e.kind = "tool";
+	static const struct { int64_t ts; const char *want; } ts[] = {
+		{INT64_C(1767225600000), "2026-01-01T00:00:00.000Z"},
+		{INT64_C(1767225600001), "2026-01-01T00:00:00.001Z"},
+		{INT64_C(1767311999999), "2026-01-01T23:59:59.999Z"},
+		{INT64_C(1767312000000), "2026-01-02T00:00:00.000Z"},
+		{INT64_C(1767225600000), "2026-01-01T00:00:00.000Z"},
+		{INT64_C(1767225600000), "2026-01-01T00:00:00.000Z"},
+		{INT64_C(1767266096789), "2026-01-01T11:14:56.789Z"},
+		{-1, "1969-12-31T23:59:59.999Z"},
+		{-2, "1969-12-31T23:59:59.998Z"},
+		{0, "1970-01-01T00:00:00.000Z"},
+		{1, "1970-01-01T00:00:00.001Z"},
+		{INT64_C(253402300799999), "9999-12-31T23:59:59.999Z"},
+		{INT64_C(253402300800000), "9999-12-31T23:59:59.999Z"},
+		{INT64_C(253402300800001), "9999-12-31T23:59:59.999Z"},
+		{INT64_C(253402300799000), "9999-12-31T23:59:59.000Z"},
+		{INT64_C(86400000), "1970-01-02T00:00:00.000Z"},
+	};
+	for (size_t i = 0; i < sizeof ts / sizeof *ts; i++) {
+		e.ts = ts[i].ts;
+		char want[80];
+		snprintf(want, sizeof want, "{\"kind\":\"tool\",\"ts\":\"%s\"}\n", ts[i].want);
+		is_str(rec(&b, &e, 0), want, "ts %lld after %lld", (long long)ts[i].ts,
+			i ? (long long)ts[i - 1].ts : 0LL);
+	}
+	/* random times against ts_format */
+	bad = 0;
+	int64_t t0 = INT64_C(1767225600000);
+	for (int it = 0; it < 20000; it++) {
+		uint64_t r = tap_xorshift(&rng);
+		e.ts = r % 4 ? t0 + (int64_t)(r >> 8) % 200000000 : (int64_t)(r >> 20) - (INT64_C(1) << 43);
+		char t[25], want[80];
+		ts_format(e.ts, t);
+		snprintf(want, sizeof want, "{\"kind\":\"tool\",\"ts\":\"%s\"}\n", t);
+		bad += strcmp(rec(&b, &e, 0), want) != 0;
+	}
+	is_int(bad, 0, "20,000 random times as ts_format writes them");
+
+	/* --- plain strings copied whole, others escaped --- */
+	ev_init(&e);
+	e.kind = "llm";
+	e.model = "gpt-5-codex";
+	e.tools = (const char *[]){"shell"};
+	e.ntools = 1;
+	e.tool_kinds = (const char *[]){"shell", "we\"ird\\kind\n", "caf\xc3\xa9", "bad\xff"};
+	e.ntool_kinds = 4;
+	is_str(rec(&b, &e, 0), "{\"kind\":\"llm\",\"model\":\"gpt-5-codex\",\"tools\":[\"shell\"],"
+		"\"tool_kinds\":[\"shell\",\"we\\\"ird\\\\kind\\n\",\"caf\xc3\xa9\",\"bad\xef\xbf\xbd\"]}\n",
+		"plain strings whole; quotes, backslashes, controls, UTF-8 and bad bytes escaped");
+	e.model = "0123456789abcdef0123456789abcdef0123456789\t";
+	e.tools = NULL;
+	e.tool_kinds = NULL;
+	is_str(rec(&b, &e, 0), "{\"kind\":\"llm\",\"model\":\"0123456789abcdef0123456789abcdef0123456789\\t\"}\n",
+		"a string with its only escape past the first blocks");
+
+	/* --- integers --- */
+	static const struct { int64_t v; const char *s; } nums[] = {
+		{0, "0"}, {7, "7"}, {10, "10"}, {99, "99"}, {100, "100"}, {101, "101"}, {999, "999"},
+		{1000, "1000"}, {12345, "12345"}, {-1, "-1"}, {-10, "-10"}, {-100, "-100"},
+		{INT64_MAX, "9223372036854775807"}, {INT64_MIN + 1, "-9223372036854775807"},
+		{INT64_C(1099511627776), "1099511627776"}};
+	for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
+		sb_reset(&b);
+		sb_addi(&b, nums[i].v);
+		is_str(b.p, nums[i].s, "sb_addi %s", nums[i].s);
+	}
+	bad = 0;
+	for (int it = 0; it < 20000; it++) {
+		int64_t v = (int64_t)tap_xorshift(&rng) >> (tap_xorshift(&rng) % 64);
+		char want[32];
+		snprintf(want, sizeof want, "%lld", (long long)v);
+		sb_reset(&b);
+		sb_addi(&b, v);
+		bad += strcmp(b.p, want) != 0;
+	}
+	is_int(bad, 0, "sb_addi: 20,000 random integers as printf writes them");
+	sb_reset(&b);
+	sb_addi(&b, INT64_MIN);
+	is_str(b.p, "-9223372036854775808", "sb_addi INT64_MIN");
+
+	/* --- argv: the program's rules looked up only when needed --- */
+	static const struct { const char *v[6]; int n; bool notext; const char *want; } av[] = {
+		{{"git", "config", "user.token", "abc"}, 4, false, "[\"git\",\"config\",\"user.token\",\"[REDACTED]\"]"},
+		{{"ls", "user.token", "abc"}, 3, false, "[\"ls\",\"user.token\",\"abc\"]"},
+		{{"ls", "aws_secret_access_key", "abc"}, 3, false, "[\"ls\",\"aws_secret_access_key\",\"[REDACTED]\"]"},
+		{{"git", "commit", "-m", "fix it"}, 4, true, "[\"git\",\"commit\",\"-m\",\"[text]\"]"},
+		{{"git", "commit", "-m", "fix"}, 4, false, "[\"git\",\"commit\",\"-m\",\"fix\"]"},
+		{{"echo", "hi"}, 2, true, "[\"echo\",\"[text]\"]"},
+		{{"echo", "hi"}, 2, false, "[\"echo\",\"hi\"]"},
+		{{"curl", "-u", "me:pw"}, 3, false, "[\"curl\",\"-u\",\"me:[REDACTED]\"]"},
+		{{"curl", "u", "me:pw"}, 3, false, "[\"curl\",\"u\",\"me:pw\"]"},
+		{{"sshpass", "-p", "pw", "ssh"}, 4, false, "[\"sshpass\",\"-p\",\"[REDACTED]\",\"ssh\"]"},
+		{{"redis-cli", "-a", "pw"}, 3, false, "[\"redis-cli\",\"-a\",\"[REDACTED]\"]"},
+		{{"redis-cli", "a", "pw"}, 3, false, "[\"redis-cli\",\"a\",\"pw\"]"},
+	};
+	for (size_t i = 0; i < sizeof av / sizeof *av; i++) {
+		sb_reset(&b);
+		sb_json_argv_redacted(&b, av[i].v, av[i].n, av[i].notext);
+		is_str(b.p, av[i].want, "argv %zu", i);
+	}
+	sb_free(&b);
+	sb_free(&w);
+	return tap_done();
+}
