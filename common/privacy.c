@@ -958,18 +958,31 @@ static inline uint64_t memo_hash(const char *s, size_t n, int mode)
 	return h | 1;
 }
 
+/* The JSON string of s redacted, quotes included. */
 static void redact_json(struct sbuf *b, const char *s, size_t n, int mode)
 {
 	if (n > MEMO_BYTES / 2 || privacy_noskip) {
+		sb_addc(b, '"');
 		redact_to(b, s, n, mode, true);
+		sb_addc(b, '"');
 		return;
 	}
 	uint64_t h = memo_hash(s, n, mode);
 	struct memo *m = &memo[(h >> 20) & (MEMO_SLOTS - 1)];
 	if (m->h == h && m->n == n && !memcmp(m->buf, s, n)) {
-		sb_add(b, m->buf + n, m->out);
+		size_t out = m->out;
+		if (b->len + out + 3 > b->cap)
+			sb_grow(b, out + 2);
+		char *p = b->p + b->len;
+		*p++ = '"';
+		memcpy(p, m->buf + n, out);
+		p += out;
+		*p++ = '"';
+		*p = 0;
+		b->len += out + 2;
 		return;
 	}
+	sb_addc(b, '"');
 	size_t at = b->len;
 	redact_to(b, s, n, mode, true);
 	size_t out = b->len - at;
@@ -982,20 +995,17 @@ static void redact_json(struct sbuf *b, const char *s, size_t n, int mode)
 	} else {
 		m->h = 0;
 	}
+	sb_addc(b, '"');
 }
 
 void sb_json_str_redacted(struct sbuf *b, const char *s, size_t n)
 {
-	sb_addc(b, '"');
 	redact_json(b, s, n, M_JSON);
-	sb_addc(b, '"');
 }
 
 void sb_json_label_redacted(struct sbuf *b, const char *s, size_t n)
 {
-	sb_addc(b, '"');
 	redact_json(b, s, n, M_LABEL);
-	sb_addc(b, '"');
 }
 
 /* --- argv ------------------------------------------------------------------ */
