@@ -137,13 +137,46 @@ void ev_session(struct ev_ctx *c, const struct event *e)
 	c->pending_ts = e->ts;
 }
 
+/* The kind's name of an agent's tool.  Records name the same few tools
+ * over and over: the last answers are kept, by the names' bytes (the
+ * lookup is a function of them alone). */
+#define KIND_SLOTS 8
+static _Thread_local struct kind_memo {
+	bool valid, has_agent;
+	unsigned char al, tl;
+	char agent[32], tool[64];
+	const char *kind;
+} kind_memo[KIND_SLOTS];
+
+static const char *kind_of(const char *agent, const char *tool)
+{
+	if (!tool)
+		return tool_kind_name(agent_tool_kind(agent, tool));
+	size_t al = agent ? strlen(agent) : 0, tl = strlen(tool);
+	if (!tl || al >= sizeof kind_memo->agent || tl >= sizeof kind_memo->tool)
+		return tool_kind_name(agent_tool_kind(agent, tool));
+	struct kind_memo *k = &kind_memo[(tl * 7 + (unsigned char)tool[0] +
+		(al ? (unsigned char)agent[al - 1] : 0)) % KIND_SLOTS];
+	if (k->valid && k->has_agent == !!agent && k->al == al && k->tl == tl &&
+	    !memcmp(k->tool, tool, tl) && !memcmp(k->agent, agent ? agent : "", al))
+		return k->kind;
+	k->kind = tool_kind_name(agent_tool_kind(agent, tool));
+	k->valid = true;
+	k->has_agent = agent != NULL;
+	k->al = (unsigned char)al;
+	k->tl = (unsigned char)tl;
+	memcpy(k->agent, agent ? agent : "", al);
+	memcpy(k->tool, tool, tl);
+	return k->kind;
+}
+
 /* The record with the kind of each tool name it carries, from its agent's
  * table: the adapters name tools, the kinds are added here. */
 static const struct event *with_kinds(const struct event *e, struct event *copy)
 {
 	if (e->tool && !e->tool_kind) {
 		*copy = *e;
-		copy->tool_kind = tool_kind_name(agent_tool_kind(e->agent, e->tool));
+		copy->tool_kind = kind_of(e->agent, e->tool);
 		return copy;
 	}
 	if (e->tools && !e->tool_kinds) {
@@ -152,7 +185,7 @@ static const struct event *with_kinds(const struct event *e, struct event *copy)
 			kindv = xrealloc(kindv, sizeof *kindv * (size_t)kindcap);
 		}
 		for (int i = 0; i < e->ntools; i++)
-			kindv[i] = tool_kind_name(agent_tool_kind(e->agent, e->tools[i]));
+			kindv[i] = kind_of(e->agent, e->tools[i]);
 		*copy = *e;
 		copy->tool_kinds = kindv;
 		copy->ntool_kinds = e->ntools;
