@@ -48,6 +48,63 @@ static const char *fast(struct sbuf *b, const char *s, size_t n, bool label)
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 
+/* Tool kinds: kept by the names' bytes, as agent_tool_kind gives them. */
+static void kinds(void)
+{
+	struct sbuf *out = &stdout_sb;     /* what ev_emit writes */
+	struct event e;
+	int bad;
+	static const char *const agents[] = {"claude", "codex", "gemini", "aider", "nosuch", NULL};
+	static const char *const tools[] = {"Bash", "Read", "shell", "apply_patch",
+		"run_shell_command", "mcp__srv__do", "srv__tool", "Edit", "x",
+		"a_tool_name_of_seventy_characters_that_no_slot_can_keep_in_its_bytes__",
+		"mcp__a_server_with_a_very_long_name_indeed__and_a_tool_with_one_too"};
+	struct ev_ctx c;
+	ev_ctx_init(&c);
+	bad = 0;
+	int n = 0;
+	for (int round = 0; round < 3; round++)
+		for (size_t a = 0; a < sizeof agents / sizeof *agents; a++)
+			for (size_t t = 0; t < sizeof tools / sizeof *tools; t++) {
+				ev_init(&e);
+				e.kind = "tool";
+				e.agent = agents[a];
+				e.tool = tools[t];
+				char want[256];
+				if (agents[a])
+					snprintf(want, sizeof want, "{\"kind\":\"tool\",\"agent\":\"%s\","
+						"\"tool\":\"%s\",\"tool_kind\":\"%s\"}\n", agents[a], tools[t],
+						tool_kind_name(agent_tool_kind(agents[a], tools[t])));
+				else
+					snprintf(want, sizeof want, "{\"kind\":\"tool\",\"tool\":\"%s\","
+						"\"tool_kind\":\"%s\"}\n", tools[t],
+						tool_kind_name(agent_tool_kind(NULL, tools[t])));
+				sb_reset(out);
+				ev_emit(&c, &e);
+				bad += strcmp(out->p, want) != 0;
+				n++;
+			}
+	is_int(bad, 0, "tool kinds: %d tool records, agents and names kept or too long", n);
+	sb_reset(out);
+	ev_init(&e);
+	e.kind = "llm";
+	e.agent = "codex";
+	e.tools = (const char *[]){"shell", "apply_patch", "shell", "web_search"};
+	e.ntools = 4;
+	ev_emit(&c, &e);
+	char want[256];
+	snprintf(want, sizeof want, "{\"kind\":\"llm\",\"agent\":\"codex\",\"tools\":"
+		"[\"shell\",\"apply_patch\",\"shell\",\"web_search\"],\"tool_kinds\":"
+		"[\"%s\",\"%s\",\"%s\",\"%s\"]}\n",
+		tool_kind_name(agent_tool_kind("codex", "shell")),
+		tool_kind_name(agent_tool_kind("codex", "apply_patch")),
+		tool_kind_name(agent_tool_kind("codex", "shell")),
+		tool_kind_name(agent_tool_kind("codex", "web_search")));
+	is_str(out->p, want, "tool kinds of an llm record's tools");
+	sb_reset(out);
+	ev_ctx_free(&c);
+}
+
 int main(void)
 {
 	struct sbuf b = {0}, w = {0};
@@ -224,58 +281,7 @@ int main(void)
 		sb_json_argv_redacted(&b, av[i].v, av[i].n, av[i].notext);
 		is_str(b.p, av[i].want, "argv %zu", i);
 	}
-	/* --- tool kinds: kept by the names' bytes --- */
-	{
-		static const char *const agents[] = {"claude", "codex", "gemini", "aider", "nosuch", NULL};
-		static const char *const tools[] = {"Bash", "Read", "shell", "apply_patch",
-			"run_shell_command", "mcp__srv__do", "srv__tool", "Edit", "x",
-			"a_tool_name_of_seventy_characters_that_no_slot_can_keep_in_its_bytes__",
-			"mcp__a_server_with_a_very_long_name_indeed__and_a_tool_with_one_too"};
-		struct ev_ctx c;
-		ev_ctx_init(&c);
-		bad = 0;
-		int n = 0;
-		for (int round = 0; round < 3; round++)
-			for (size_t a = 0; a < sizeof agents / sizeof *agents; a++)
-				for (size_t t = 0; t < sizeof tools / sizeof *tools; t++) {
-					ev_init(&e);
-					e.kind = "tool";
-					e.agent = agents[a];
-					e.tool = tools[t];
-					char want[256];
-					if (agents[a])
-						snprintf(want, sizeof want, "{\"kind\":\"tool\",\"agent\":\"%s\","
-							"\"tool\":\"%s\",\"tool_kind\":\"%s\"}\n", agents[a], tools[t],
-							tool_kind_name(agent_tool_kind(agents[a], tools[t])));
-					else
-						snprintf(want, sizeof want, "{\"kind\":\"tool\",\"tool\":\"%s\","
-							"\"tool_kind\":\"%s\"}\n", tools[t],
-							tool_kind_name(agent_tool_kind(NULL, tools[t])));
-					sb_reset(&stdout_sb);
-					ev_emit(&c, &e);
-					bad += strcmp(stdout_sb.p, want) != 0;
-					n++;
-				}
-		is_int(bad, 0, "tool kinds: %d tool records, agents and names kept or too long", n);
-		sb_reset(&stdout_sb);
-		ev_init(&e);
-		e.kind = "llm";
-		e.agent = "codex";
-		e.tools = (const char *[]){"shell", "apply_patch", "shell", "web_search"};
-		e.ntools = 4;
-		ev_emit(&c, &e);
-		char want[256];
-		snprintf(want, sizeof want, "{\"kind\":\"llm\",\"agent\":\"codex\",\"tools\":"
-			"[\"shell\",\"apply_patch\",\"shell\",\"web_search\"],\"tool_kinds\":"
-			"[\"%s\",\"%s\",\"%s\",\"%s\"]}\n",
-			tool_kind_name(agent_tool_kind("codex", "shell")),
-			tool_kind_name(agent_tool_kind("codex", "apply_patch")),
-			tool_kind_name(agent_tool_kind("codex", "shell")),
-			tool_kind_name(agent_tool_kind("codex", "web_search")));
-		is_str(stdout_sb.p, want, "tool kinds of an llm record's tools");
-		sb_reset(&stdout_sb);
-		ev_ctx_free(&c);
-	}
+	kinds();
 	sb_free(&b);
 	sb_free(&w);
 	return tap_done();
