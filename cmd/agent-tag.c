@@ -178,13 +178,16 @@ static void hold_bound(struct run *ru, struct live *cur, size_t len)
 
 /* The held session a line belongs to: by its "session" key, else the one
  * the line before went to. */
-static struct live *route(struct run *ru, const char *line, size_t len)
+static struct live *route(struct run *ru, const char *line, size_t len, size_t *skip)
 {
 	/* most lines go on the session of the line before: its id is
 	 * compared, not hashed */
 	const char *v;
 	size_t n;
-	bool has = ts_session_raw(line, len, &v, &n);
+	bool front = ts_session_front(line, len, &v, &n);
+	bool has = front || ts_session_raw(line, len, &v, &n);
+	/* the keys ts_add looks for come after the session's */
+	*skip = front ? (size_t)(v + n + 1 - line) : 0;
 	struct live *l = ru->cur;
 	if (l && has && l->idlen && n == l->idlen && !memcmp(v, l->id, n)) {
 		l->used = ++ru->tick;
@@ -269,10 +272,11 @@ static void one_file(struct run *ru, const char *path)
 	for (int i = 0; i < ru->nlv; i++)
 		ts_seal(&ru->lv[i]->s);
 	while (lr_next_nonblank(&r, &line, &len)) {
-		struct live *l = route(ru, line, len);
+		size_t skip;
+		struct live *l = route(ru, line, len, &skip);
 		struct tsession *s = &l->s;
 		s->borrow = mapped && !r.partial && line[len] == '\n';
-		if (ts_add(s, line, len, &why) < 0)
+		if (ts_add_from(s, line, len, skip, &why) < 0)
 			lr_warn(&r, "json", "%s; line skipped", why);
 		s->borrow = false;
 		hold_bound(ru, l, len);

@@ -32,6 +32,7 @@ struct trule {
 	bool whole;             /* built-in reply rules: the whole text only */
 	void *code;             /* pcre2_code */
 	bool jit;               /* JIT-compiled (on first use) */
+	bool jitok;             /* and the JIT took it: pcre2_jit_match */
 };
 
 struct trules {
@@ -157,6 +158,9 @@ struct tagger {
 
 /* Parse one input line into s.  0 kept, -1 not JSON (reported via why). */
 int ts_add(struct tsession *s, const char *line, size_t len, const char **why);
+/* ts_add for a line whose bytes before skip hold no key it looks for:
+ * those of "kind", "agent" and "session" (ts_session_front). */
+int ts_add_from(struct tsession *s, const char *line, size_t len, size_t skip, const char **why);
 /* Is the line a session record (the start of the next session)? */
 bool ts_starts(const char *line, size_t len);
 /* A hash of the line's "session" value (the top-level session: a
@@ -166,6 +170,11 @@ uint64_t ts_session_key(const char *line, size_t len);
  * when the line has none.  ts_id_key(v, n) is then its key. */
 bool ts_session_raw(const char *line, size_t len, const char **v, size_t *n);
 uint64_t ts_id_key(const char *v, size_t n);
+/* ts_session_raw when "session" follows "kind" (and "agent") at the
+ * front of the line, as agent-event(5) writes it: no key lies before it
+ * but those, and v + n + 1 is where the next key starts.  false: not so
+ * (ts_session_raw may still find it further on). */
+bool ts_session_front(const char *line, size_t len, const char **v, size_t *n);
 /* The regex decisions for every item. */
 void ts_regex(struct tagger *tg, struct tsession *s);
 /* Session tag and output (to out); counts into the stats. */

@@ -239,9 +239,14 @@ static bool match1(const struct trules *t, const struct trule *r, const char *s,
 		mt->md = pcre2_match_data_create(4, NULL);
 	if (!r->jit) {
 		/* without a JIT (some platforms) pcre2_match interprets */
-		pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
+		((struct trule *)r)->jitok = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;
 		((struct trule *)r)->jit = true;
 	}
+	/* JIT code is run directly: pcre2_match would check its arguments
+	 * and then do the same (with PCRE2_MATCH_INVALID_UTF neither checks
+	 * the subject), and that was a sixth of the cost of a match */
+	if (r->jitok)
+		return pcre2_jit_match(r->code, (PCRE2_SPTR)s, n, 0, 0, mt->md, NULL) >= 0;
 	return pcre2_match(r->code, (PCRE2_SPTR)s, n, 0, 0, mt->md, NULL) >= 0;
 }
 

@@ -41,21 +41,28 @@ static int cat_of_kind(const char *s, size_t n)
 	return cat[tool_kind_parse(s, n)];
 }
 
+/* A tool call's "class", or an effect's kind when it has none: by
+ * length, then the few names of that length */
 static int cat_of_class(const char *s, size_t n)
 {
-#define E(name, cat) {name, sizeof name - 1, cat}
-	static const struct { const char *name; size_t len; int cat; } m[] = {
-		E("read", C_READ), E("write", C_WRITE), E("run", C_RUN), E("search", C_READ),
-		E("test", C_TEST), E("build", C_BUILD), E("vcs", C_VCS), E("install", C_DEPS),
-		E("net", C_NET), E("lint", C_STYLE), E("container", C_RUN),
-		/* effect kinds, when there is no class */
-		E("delete", C_WRITE), E("rename", C_WRITE), E("exec", C_RUN),
-	};
-#undef E
-	for (size_t i = 0; i < sizeof m / sizeof *m; i++)
-		if (m[i].len == n && !memcmp(m[i].name, s, n))
-			return m[i].cat;
+#define IS(lit) (!memcmp(s, lit, sizeof lit - 1))
+	switch (n) {
+	case 3:
+		return IS("run") ? C_RUN : IS("vcs") ? C_VCS : IS("net") ? C_NET : C_NONE;
+	case 4:
+		return IS("read") ? C_READ : IS("test") ? C_TEST : IS("lint") ? C_STYLE :
+			IS("exec") ? C_RUN : C_NONE;
+	case 5:
+		return IS("write") ? C_WRITE : IS("build") ? C_BUILD : C_NONE;
+	case 6:
+		return IS("search") ? C_READ : IS("delete") || IS("rename") ? C_WRITE : C_NONE;
+	case 7:
+		return IS("install") ? C_DEPS : C_NONE;
+	case 9:
+		return IS("container") ? C_RUN : C_NONE;
+	}
 	return C_NONE;
+#undef IS
 }
 
 /* The strongest kind of work by count, ties in the order of the enum. */
@@ -87,23 +94,50 @@ static uint64_t idhash(const char *s, size_t n)
 	return h ? h : 1;
 }
 
+/* The last id hashed in one role, kept with its hash */
+struct idlast {
+	size_t n;               /* SIZE_MAX: none */
+	uint64_t h;
+	char s[64];
+};
+
+static uint64_t idhash_last(struct idlast *c, const char *s, size_t n)
+{
+	if (n == c->n && !memcmp(s, c->s, n))
+		return c->h;
+	c->h = idhash(s, n);
+	if (n <= sizeof c->s) {
+		memcpy(c->s, s, n);
+		c->n = n;
+	} else {
+		c->n = SIZE_MAX;
+	}
+	return c->h;
+}
+
 /* idhash of a "prompt" value: the lines of a prompt's work follow one
  * another, so the last one's is kept. */
+static struct idlast last_prompt = {.n = SIZE_MAX}, last_call = {.n = SIZE_MAX},
+	last_parent = {.n = SIZE_MAX};
+
 static uint64_t prompt_hash(const char *s, size_t n)
 {
-	static char last[64];
-	static size_t nlast = SIZE_MAX;
-	static uint64_t h;
-	if (n == nlast && !memcmp(s, last, n))
-		return h;
-	h = idhash(s, n);
-	if (n <= sizeof last) {
-		memcpy(last, s, n);
-		nlast = n;
-	} else {
-		nlast = SIZE_MAX;
-	}
-	return h;
+	return idhash_last(&last_prompt, s, n);
+}
+
+/* A model call's "id": its tool calls name it as their "parent" next. */
+static uint64_t call_hash(const char *s, size_t n)
+{
+	return idhash_last(&last_call, s, n);
+}
+
+/* A "parent": a tool call's is the model call before it, a model call's
+ * the prompt or the call before it. */
+static uint64_t parent_hash(const char *s, size_t n)
+{
+	if (n == last_call.n && !memcmp(s, last_call.s, n))
+		return last_call.h;
+	return idhash_last(&last_parent, s, n);
 }
 
 /* The raw (still escaped) string value of a top-level key, by lookup. */
@@ -130,9 +164,33 @@ static bool rawval(const char *line, size_t len, const char *key, const char **v
 	return true;
 }
 
+/* k[0..n) == lit[0..n), for 4 <= n <= 16: two loads that overlap, of
+ * four or eight bytes, compared with two constants (memcmp was a call
+ * for each key of each line) */
+static inline bool eqlit(const char *k, const char *lit, size_t n)
+{
+	if (n >= 8) {
+		uint64_t a, b, c, d;
+		memcpy(&a, k, 8);
+		memcpy(&b, lit, 8);
+		memcpy(&c, k + n - 8, 8);
+		memcpy(&d, lit + n - 8, 8);
+		return a == b && c == d;
+	}
+	if (n >= 4) {
+		uint32_t a, b, c, d;
+		memcpy(&a, k, 4);
+		memcpy(&b, lit, 4);
+		memcpy(&c, k + n - 4, 4);
+		memcpy(&d, lit + n - 4, 4);
+		return a == b && c == d;
+	}
+	return !memcmp(k, lit, n);
+}
+
 static inline bool at(const char *k, const char *e, const char *lit, size_t n)
 {
-	return (size_t)(e - k) >= n && !memcmp(k, lit, n);
+	return (size_t)(e - k) >= n && eqlit(k, lit, n);
 }
 
 /* The key whose ',"' is at c: take what the record's kind needs.  false
@@ -171,7 +229,7 @@ static inline __attribute__((always_inline)) bool key_at(struct trec *r, const c
 		/* tool and effect records are known by what they belong to */
 		if (kind == R_LLM && !r->id && AT("id\":\"")) {
 			const char *ve = VAL("id\":\"");
-			r->id = idhash(v, (size_t)(ve - v));
+			r->id = call_hash(v, (size_t)(ve - v));
 		}
 		return true;
 	case 'p':
@@ -181,7 +239,7 @@ static inline __attribute__((always_inline)) bool key_at(struct trec *r, const c
 			r->prompt = prompt_hash(v, (size_t)(ve - v));
 		} else if (kind != R_EFFECT && !r->parent && AT("parent\":\"")) {
 			const char *ve = VAL("parent\":\"");
-			r->parent = idhash(v, (size_t)(ve - v));
+			r->parent = parent_hash(v, (size_t)(ve - v));
 		}
 		return true;
 	case 'e':
@@ -215,10 +273,10 @@ static inline __attribute__((always_inline)) bool key_at(struct trec *r, const c
  * lies inside a string (a quote in a string is escaped), so the keys are
  * found by looking for that pair sixteen bytes at a time, and no string
  * needs to be walked but the few values taken. */
-static void scan_keys(struct trec *r, const char *line, size_t len, int kind,
+static void scan_keys(struct trec *r, const char *line, size_t len, size_t skip, int kind,
 	const char **tools, bool *upd)
 {
-	const char *p = line, *e = line + len, *name = NULL;
+	const char *p = line + skip, *e = line + len, *name = NULL;
 	size_t nl = 0;
 	int cat = C_NONE, namecat = C_NONE;
 	for (; e - p >= 17; p += 16) {
@@ -394,7 +452,7 @@ static int origin_of(const char *o)
 static const char *kind_at(const char *line, size_t len, size_t *kl)
 {
 	static const char pre[] = "{\"kind\":\"";
-	if (len < sizeof pre || memcmp(line, pre, sizeof pre - 1))
+	if (len < sizeof pre || !eqlit(line, pre, sizeof pre - 1))
 		return NULL;
 	const char *k = line + sizeof pre - 1, *q = memchr(k, '"', len - (sizeof pre - 1));
 	if (!q)
@@ -405,10 +463,14 @@ static const char *kind_at(const char *line, size_t len, size_t *kl)
 
 static int kind_code(const char *k, size_t n)
 {
-#define IS(lit) (n == sizeof lit - 1 && !memcmp(k, lit, n))
-	return IS("session") ? R_SESSION : IS("prompt") ? R_PROMPT : IS("llm") ? R_LLM :
-		IS("tool") ? R_TOOL : IS("effect") ? R_EFFECT : R_OTHER;
-#undef IS
+	/* by length, then the one name of that length (eqlit: no call) */
+	switch (n) {
+	case 3: return k[0] == 'l' && k[1] == 'l' && k[2] == 'm' ? R_LLM : R_OTHER;
+	case 4: return eqlit(k, "tool", 4) ? R_TOOL : R_OTHER;
+	case 6: return eqlit(k, "prompt", 6) ? R_PROMPT : eqlit(k, "effect", 6) ? R_EFFECT : R_OTHER;
+	case 7: return eqlit(k, "session", 7) ? R_SESSION : R_OTHER;
+	}
+	return R_OTHER;
 }
 
 static bool ends_object(const char *line, size_t len)
@@ -525,6 +587,11 @@ static bool is_update(const struct trec *r, const char *line, size_t len, bool u
 
 int ts_add(struct tsession *s, const char *line, size_t len, const char **why)
 {
+	return ts_add_from(s, line, len, 0, why);
+}
+
+int ts_add_from(struct tsession *s, const char *line, size_t len, size_t skip, const char **why)
+{
 	static struct jdoc d;
 	size_t kl;
 	const char *k = kind_at(line, len, &kl);
@@ -535,7 +602,7 @@ int ts_add(struct tsession *s, const char *line, size_t len, const char **why)
 		struct trec *r = newrec(s, line, len, kind);
 		const char *a[2] = {NULL, NULL}, *e = line + len;
 		bool upd = false;
-		scan_keys(r, line, len, kind, a, &upd);
+		scan_keys(r, line, len, skip, kind, a, &upd);
 		/* an update whose call is here is no call of its own; else it
 		 * is tagged as one */
 		if (is_update(r, line, len, upd) && update_of_call(s, r))
@@ -549,23 +616,34 @@ int ts_add(struct tsession *s, const char *line, size_t len, const char **why)
 				break;
 			}
 		uint32_t cnt[NCAT] = {0};
+		int only = -1;          /* the one kind of work of all, -2 mixed */
 		for (const char *p = a[1] ? a[1] + 1 : e; p < e && *p != ']'; ) {
 			if (*p++ != '"')
 				continue;
 			const char *q = jscan_str_end(p, e);
 			if (q >= e)
 				break;
-			cnt[cat_of_kind(p, (size_t)(q - p))]++;
+			int c = cat_of_kind(p, (size_t)(q - p));
+			cnt[c]++;
+			only = only == -1 || only == c ? c : -2;
 			p = q + 1;
 		}
-		cnt[C_NONE] = 0;
-		it->toolcat = (uint8_t)cat_pick(cnt);
+		/* one kind (most calls choose one tool) is the pick, none is
+		 * none */
+		if (only >= 0)
+			it->toolcat = (uint8_t)only;
+		else if (only == -1)
+			it->toolcat = C_NONE;
+		else {
+			cnt[C_NONE] = 0;
+			it->toolcat = (uint8_t)cat_pick(cnt);
+		}
 		return 0;
 	}
 	if (k && kind != R_SESSION && kind != R_PROMPT && ends_object(line, len)) {
 		if (kind == R_TOOL || kind == R_EFFECT) {
 			struct trec t = {.kind = (uint8_t)kind};
-			scan_keys(&t, line, len, kind, NULL, NULL);
+			scan_keys(&t, line, len, skip, kind, NULL, NULL);
 			work(s, &t, line, len);
 		} else {
 			passthrough(s, line, len);
@@ -598,12 +676,12 @@ static bool session_at_front(const char *line, size_t len, const char **v, size_
 	static const char pre[] = "{\"kind\":\"", agent[] = ",\"agent\":\"",
 		sess[] = ",\"session\":\"";
 	const char *e = line + len, *p;
-	if (len < sizeof pre || memcmp(line, pre, sizeof pre - 1))
+	if (len < sizeof pre || !eqlit(line, pre, sizeof pre - 1))
 		return false;
 	p = jscan_str_end(line + sizeof pre - 1, e);
 	for (int i = 0; i < 2 && p < e; i++) {
 		p++;
-		if ((size_t)(e - p) >= sizeof sess - 1 && !memcmp(p, sess, sizeof sess - 1)) {
+		if ((size_t)(e - p) >= sizeof sess - 1 && eqlit(p, sess, sizeof sess - 1)) {
 			p += sizeof sess - 1;
 			const char *q = jscan_str_end(p, e);
 			if (q >= e)
@@ -612,11 +690,16 @@ static bool session_at_front(const char *line, size_t len, const char **v, size_
 			*n = (size_t)(q - p);
 			return true;
 		}
-		if (i || (size_t)(e - p) < sizeof agent - 1 || memcmp(p, agent, sizeof agent - 1))
+		if (i || (size_t)(e - p) < sizeof agent - 1 || !eqlit(p, agent, sizeof agent - 1))
 			return false;
 		p = jscan_str_end(p + sizeof agent - 1, e);
 	}
 	return false;
+}
+
+bool ts_session_front(const char *line, size_t len, const char **v, size_t *n)
+{
+	return session_at_front(line, len, v, n);
 }
 
 bool ts_session_raw(const char *line, size_t len, const char **v, size_t *n)
