@@ -134,6 +134,8 @@ struct tsession {
 	size_t nit, itcap;
 	struct hmap pidx, lidx; /* prompt id -> its first item; model call id
 	                         * -> its latest */
+	uint64_t pkey, lkey;    /* the ids last found in pidx and lidx (0 */
+	int64_t pval, lval;     /* none) and their items */
 	uint32_t *defer;        /* records counted when the session ends */
 	size_t ndefer, defercap;
 	/* ts_add keeps the caller's line instead of a copy: it stays valid

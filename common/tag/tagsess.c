@@ -357,10 +357,39 @@ static void passthrough(struct tsession *s, const char *line, size_t len)
 /* Count a tool or effect record's kind of work for its prompt and, for a
  * tool call, its model call (whose own tool records outrank the names it
  * chose).  false, unless forced, while one of them is still unseen. */
+/* The item of a prompt id, or NULL.  The lines of a prompt's work come
+ * together: the last id found is kept with its item (an id's first
+ * prompt stays its item). */
+static const int64_t *prompt_item(struct tsession *s, uint64_t key)
+{
+	if (key && key == s->pkey)
+		return &s->pval;
+	const int64_t *v = hm_get(&s->pidx, key);
+	if (v) {
+		s->pkey = key;
+		s->pval = *v;
+	}
+	return v;
+}
+
+/* The latest model call of an id, or NULL: its tool calls follow it, so
+ * the last one put or found is kept. */
+static const int64_t *call_item(struct tsession *s, uint64_t key)
+{
+	if (key && key == s->lkey)
+		return &s->lval;
+	const int64_t *v = hm_get(&s->lidx, key);
+	if (v) {
+		s->lkey = key;
+		s->lval = *v;
+	}
+	return v;
+}
+
 static bool credit(struct tsession *s, const struct trec *r, bool force)
 {
-	int64_t *pv = r->prompt ? hm_get(&s->pidx, r->prompt) : NULL;
-	int64_t *lv = r->kind == R_TOOL && r->parent ? hm_get(&s->lidx, r->parent) : NULL;
+	const int64_t *pv = r->prompt ? prompt_item(s, r->prompt) : NULL;
+	const int64_t *lv = r->kind == R_TOOL && r->parent ? call_item(s, r->parent) : NULL;
 	if (!force && ((r->prompt && !pv) || (r->kind == R_TOOL && r->parent && !lv)))
 		return false;
 	if (pv)
@@ -426,9 +455,11 @@ static struct titem *newitem(struct tsession *s, struct trec *r, int kind)
 			*v = r->item;
 	} else if (r->id) {
 		*hm_put(small(&s->lidx), r->id, NULL) = r->item;
+		s->lkey = r->id;
+		s->lval = r->item;
 	}
 	if (kind == TK_LLM && r->prompt) {
-		int64_t *v = hm_get(&s->pidx, r->prompt);
+		const int64_t *v = prompt_item(s, r->prompt);
 		if (v)
 			s->it[*v].ncalls++;
 		else
@@ -1232,7 +1263,7 @@ void ts_write(struct tagger *tg, struct tsession *s)
 			struct titem *it = &s->it[r->item];
 			/* an update takes its call's prompt: it need not name one */
 			uint64_t pr = r->update ? s->r[it->rec].prompt : r->prompt;
-			int64_t *v = pr ? hm_get(&s->pidx, pr) : NULL;
+			const int64_t *v = pr ? prompt_item(s, pr) : NULL;
 			tagged(&stdout_sb, r, s->tag, v ? s->it[*v].tag : "none", it->tag,
 				it->rule);
 			if (!r->update)
@@ -1300,6 +1331,7 @@ void ts_reset(struct tsession *s)
 	sb_reset(&s->texts);
 	index_clear(&s->pidx, s, TK_PROMPT);
 	index_clear(&s->lidx, s, TK_LLM);
+	s->pkey = s->lkey = 0;
 	s->nr = s->nit = s->ndefer = 0;
 	s->tag[0] = 0;
 	s->rule = NULL;
