@@ -378,6 +378,8 @@ int lr_slurp(struct lreader *r, size_t max, char **p, size_t *len)
 
 static void vwarn(struct lreader *r, bool bad, const char *key, const char *fmt, va_list ap)
 {
+	if (r->quiet)
+		return;
 	r->nwarn++;
 	if (bad)
 		diag_errors++;

@@ -31,6 +31,7 @@ struct lreader {
 	 * counted and summed up by lr_close(). */
 	struct { const char *key; uint64_t first, count; char msg[160]; } warn[LR_NWARN];
 	unsigned long nwarn;  /* all diagnostics given for this file */
+	bool quiet;           /* a first pass: nothing said, nothing counted */
 };
 
 /* Open path ("-" is standard input).  On failure print a diagnostic and

@@ -16,7 +16,7 @@
 #   string, a sign.
 . "$(dirname "$0")/lib.sh"
 F=$TESTS/fixtures/others-fast
-plan 9
+plan 12
 
 cp "$F/copilot-runs.jsonl" .
 check_exit "copilot: a file of three runs" 0 agent-events copilot-runs.jsonl
@@ -56,4 +56,31 @@ check_same "qwen: held rows written from their kept parse" "$F/qwen-held.expecte
 cp "$F/kimi-ts.jsonl" .
 check_exit "kimi: wire timestamps" 0 agent-events kimi-ts.jsonl
 check_same "kimi: timestamps with and without strtod" "$F/kimi-ts.expected" out
+# Copilot's session.start and a message past the line limit, tools left
+# pending: each skipped line said once (the first pass over the file says
+# nothing), and the pending tools written under the file's session (this
+# crashed: no record had named the session yet)
+pad=$(printf '%500s' '' | tr ' ' y)
+mkdir -p cl
+{ printf '{"type":"session.start","data":{"sessionId":"c0p9-long","version":1,"producer":"copilot-agent","copilotVersion":"1.0.40","startTime":"2026-05-02T09:00:00.000Z","context":{"cwd":"/src/app"},"pad":"%s"},"id":"f01","timestamp":"2026-05-02T09:00:00.010Z","parentId":null}\n' "$pad"
+  printf '{"type":"tool.execution_start","data":{"toolCallId":"s1","toolName":"glob","arguments":{"pattern":"*.c"}},"id":"f05","timestamp":"2026-05-02T09:00:02.100Z","parentId":"f04"}\n'
+  printf '{"type":"user.message","data":{"content":"%s","interactionId":"j1"},"id":"v1","timestamp":"2026-05-02T09:00:03.000Z","parentId":"f01"}\n' "$pad"
+  printf '{"type":"tool.execution_start","data":{"toolCallId":"s2","toolName":"bash","arguments":{"command":"make"}},"id":"f07","timestamp":"2026-05-02T09:00:04.100Z","parentId":"f05"}\n'
+} > cl/events.jsonl
+export AGENTPPROF_TEST_MAXLINE=400
+check_exit "copilot: lines past the limit, tools pending at the end" 1 agent-events cl/events.jsonl
+unset AGENTPPROF_TEST_MAXLINE
+cat > want.out <<'EOF'
+{"kind":"session","agent":"copilot","session":"cl","ts":"2026-05-02T09:00:02.100Z","file":"cl/events.jsonl"}
+{"kind":"tool","agent":"copilot","session":"cl","ts":"2026-05-02T09:00:02.100Z","id":"s1","tool":"glob","tool_kind":"search","status":"unknown"}
+{"kind":"tool","agent":"copilot","session":"cl","ts":"2026-05-02T09:00:04.100Z","id":"s2","tool":"bash","tool_kind":"shell","status":"unknown","class":"build"}
+{"kind":"effect","agent":"copilot","session":"cl","ts":"2026-05-02T09:00:04.100Z","id":"s2#1","parent":"s2","status":"unknown","effect":"exec","class":"build","process":["bash","make"],"argv":["make"]}
+EOF
+check_same "... the pending tools under the session named by the directory" want.out out
+cat > want.err <<'EOF'
+agent-events: cl/events.jsonl:1: line longer than 400 bytes (765 bytes); skipped
+agent-events: cl/events.jsonl: 1 more like line 1: line longer than 400 bytes (765 bytes); skipped
+EOF
+check_same "... each skipped line said once" want.err err
+
 done_testing

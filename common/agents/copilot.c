@@ -259,6 +259,7 @@ static void scan_runs(struct cop *g)
 	if (!strcmp(g->path, "-") || stat(g->path, &st) || !S_ISREG(st.st_mode) ||
 	    lr_open(&s, g->path) < 0)
 		return;
+	s.quiet = true;	/* the reading pass says what is wrong with lines */
 	lr_map(&s);
 	struct jdoc d = {0};
 	char *line;
@@ -273,7 +274,6 @@ static void scan_runs(struct cop *g)
 		while (lr_next(&s, &line, &len))
 			scan_line(g, &d, line, len, &run);
 	jdoc_free(&d);
-	s.nwarn = 0;    /* the reading pass says what is wrong with lines */
 	lr_close(&s);
 	g->scanned = true;
 }
@@ -550,6 +550,9 @@ static void tool_write(struct cop *g, size_t i, const struct done *data, int64_t
 {
 	struct jdoc *d = &g->d;
 	struct ptool *p = &g->t[i];
+	/* a tool started before any record named the session (its
+	 * session.start skipped as too long, say) */
+	ensure_session(g, p->ts != TS_NONE ? p->ts : ts);
 	if (!ev_seen(&g->c->seen_tool, g->session, p->id)) {
 		struct event e;
 		ev_of(g, &e, "tool");
