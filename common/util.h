@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* diag.c: "prog: message" on stderr.  diag_errors counts what was reported as
  * bad input, so main() can return 1 when anything was.  Each thread has its
@@ -156,6 +157,31 @@ static inline int64_t sat_add(int64_t a, int64_t b)
 {
 	int64_t r;
 	return __builtin_add_overflow(a, b, &r) ? (b > 0 ? INT64_MAX : INT64_MIN) : r;
+}
+
+/* p[0..n) == lit[0..n) for a constant n: up to 16 bytes in two loads
+ * that overlap (the library's memcmp is a call for most lengths) */
+static inline __attribute__((always_inline)) bool mem_eq_n(const char *p, const char *lit, size_t n)
+{
+	if (n > 16)
+		return !memcmp(p, lit, n);
+	if (n >= 8) {
+		uint64_t a, b, c, d;
+		memcpy(&a, p, 8);
+		memcpy(&b, lit, 8);
+		memcpy(&c, p + n - 8, 8);
+		memcpy(&d, lit + n - 8, 8);
+		return a == b && c == d;
+	}
+	if (n >= 4) {
+		uint32_t a, b, c, d;
+		memcpy(&a, p, 4);
+		memcpy(&b, lit, 4);
+		memcpy(&c, p + n - 4, 4);
+		memcpy(&d, lit + n - 4, 4);
+		return a == b && c == d;
+	}
+	return !memcmp(p, lit, n);
 }
 
 /* qsort(3) that is given no NULL base: qsort(NULL, 0, ...) is undefined

@@ -1191,31 +1191,7 @@ struct sniff_line {
 	const struct jnode *tnode;      /* or its node, when the line was parsed */
 };
 
-/* p[0..n) == lit[0..n), for a constant n: up to 16 in a word or two
- * (the library's memcmp is a call for most lengths). */
-static inline __attribute__((always_inline)) bool eq_n(const char *p, const char *lit, size_t n)
-{
-	if (n > 16)
-		return !memcmp(p, lit, n);
-	if (n >= 8) {
-		uint64_t a, b, c, d;
-		memcpy(&a, p, 8);
-		memcpy(&b, lit, 8);
-		memcpy(&c, p + n - 8, 8);
-		memcpy(&d, lit + n - 8, 8);
-		return a == b && c == d;
-	}
-	if (n >= 4) {
-		uint32_t a, b, c, d;
-		memcpy(&a, p, 4);
-		memcpy(&b, lit, 4);
-		memcpy(&c, p + n - 4, 4);
-		memcpy(&d, lit + n - 4, 4);
-		return a == b && c == d;
-	}
-	return !memcmp(p, lit, n);
-}
-#define EQ_LIT(p, lit) eq_n((p), (lit), sizeof lit - 1)
+#define EQ_LIT(p, lit) mem_eq_n((p), (lit), sizeof lit - 1)
 
 /* Is the line's type the literal lit? */
 static inline __attribute__((always_inline)) bool sl_is_n(const struct sniff_line *l,
@@ -1223,7 +1199,7 @@ static inline __attribute__((always_inline)) bool sl_is_n(const struct sniff_lin
 {
 	if (l->tnode)
 		return jeq(l->tnode, lit);
-	return l->ttype == J_STR && l->tlen == n && eq_n(l->t, lit, n);
+	return l->ttype == J_STR && l->tlen == n && mem_eq_n(l->t, lit, n);
 }
 #define sl_is(l, lit) sl_is_n((l), (lit), sizeof lit - 1)
 

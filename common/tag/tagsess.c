@@ -164,33 +164,9 @@ static bool rawval(const char *line, size_t len, const char *key, const char **v
 	return true;
 }
 
-/* k[0..n) == lit[0..n), for 4 <= n <= 16: two loads that overlap, of
- * four or eight bytes, compared with two constants (memcmp was a call
- * for each key of each line) */
-static inline bool eqlit(const char *k, const char *lit, size_t n)
-{
-	if (n >= 8) {
-		uint64_t a, b, c, d;
-		memcpy(&a, k, 8);
-		memcpy(&b, lit, 8);
-		memcpy(&c, k + n - 8, 8);
-		memcpy(&d, lit + n - 8, 8);
-		return a == b && c == d;
-	}
-	if (n >= 4) {
-		uint32_t a, b, c, d;
-		memcpy(&a, k, 4);
-		memcpy(&b, lit, 4);
-		memcpy(&c, k + n - 4, 4);
-		memcpy(&d, lit + n - 4, 4);
-		return a == b && c == d;
-	}
-	return !memcmp(k, lit, n);
-}
-
 static inline bool at(const char *k, const char *e, const char *lit, size_t n)
 {
-	return (size_t)(e - k) >= n && eqlit(k, lit, n);
+	return (size_t)(e - k) >= n && mem_eq_n(k, lit, n);
 }
 
 /* The key whose ',"' is at c: take what the record's kind needs.  false
@@ -483,7 +459,7 @@ static int origin_of(const char *o)
 static const char *kind_at(const char *line, size_t len, size_t *kl)
 {
 	static const char pre[] = "{\"kind\":\"";
-	if (len < sizeof pre || !eqlit(line, pre, sizeof pre - 1))
+	if (len < sizeof pre || !mem_eq_n(line, pre, sizeof pre - 1))
 		return NULL;
 	const char *k = line + sizeof pre - 1, *q = memchr(k, '"', len - (sizeof pre - 1));
 	if (!q)
@@ -497,9 +473,9 @@ static int kind_code(const char *k, size_t n)
 	/* by length, then the one name of that length (eqlit: no call) */
 	switch (n) {
 	case 3: return k[0] == 'l' && k[1] == 'l' && k[2] == 'm' ? R_LLM : R_OTHER;
-	case 4: return eqlit(k, "tool", 4) ? R_TOOL : R_OTHER;
-	case 6: return eqlit(k, "prompt", 6) ? R_PROMPT : eqlit(k, "effect", 6) ? R_EFFECT : R_OTHER;
-	case 7: return eqlit(k, "session", 7) ? R_SESSION : R_OTHER;
+	case 4: return mem_eq_n(k, "tool", 4) ? R_TOOL : R_OTHER;
+	case 6: return mem_eq_n(k, "prompt", 6) ? R_PROMPT : mem_eq_n(k, "effect", 6) ? R_EFFECT : R_OTHER;
+	case 7: return mem_eq_n(k, "session", 7) ? R_SESSION : R_OTHER;
 	}
 	return R_OTHER;
 }
@@ -707,12 +683,12 @@ static bool session_at_front(const char *line, size_t len, const char **v, size_
 	static const char pre[] = "{\"kind\":\"", agent[] = ",\"agent\":\"",
 		sess[] = ",\"session\":\"";
 	const char *e = line + len, *p;
-	if (len < sizeof pre || !eqlit(line, pre, sizeof pre - 1))
+	if (len < sizeof pre || !mem_eq_n(line, pre, sizeof pre - 1))
 		return false;
 	p = jscan_str_end(line + sizeof pre - 1, e);
 	for (int i = 0; i < 2 && p < e; i++) {
 		p++;
-		if ((size_t)(e - p) >= sizeof sess - 1 && eqlit(p, sess, sizeof sess - 1)) {
+		if ((size_t)(e - p) >= sizeof sess - 1 && mem_eq_n(p, sess, sizeof sess - 1)) {
 			p += sizeof sess - 1;
 			const char *q = jscan_str_end(p, e);
 			if (q >= e)
@@ -721,7 +697,7 @@ static bool session_at_front(const char *line, size_t len, const char **v, size_
 			*n = (size_t)(q - p);
 			return true;
 		}
-		if (i || (size_t)(e - p) < sizeof agent - 1 || !eqlit(p, agent, sizeof agent - 1))
+		if (i || (size_t)(e - p) < sizeof agent - 1 || !mem_eq_n(p, agent, sizeof agent - 1))
 			return false;
 		p = jscan_str_end(p + sizeof agent - 1, e);
 	}
