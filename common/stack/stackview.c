@@ -162,6 +162,7 @@ struct sv {
 	                         * for, 2 nothing at all to wait for */
 	bool draining;
 	uint64_t nheld;         /* records held at some point */
+	uint64_t waiting;       /* held records in the lists of waits */
 	struct sbuf hb;         /* a record being held */
 	struct unpriced *up, *nw;
 	size_t nup, capup, nnw, capnw;
@@ -173,13 +174,18 @@ struct sv {
 	uint64_t matched;
 	int64_t priced;         /* cost: the tokens that had a price */
 	bool timeline_done;
-	struct sbuf b, g, pt;   /* scratch: the stack being built, a group, a prompt tag */
+	struct sbuf b, g;       /* scratch: the stack being built, a group */
 	/* tokens view: the stacks of a model call by what they are made of
 	 * (llm_memo) */
 	struct intern mk;
 	struct lmemo *lm;
 	size_t nlm, caplm;
 	struct sbuf mkb;
+	/* the last id of each kind found in a session's table (id_get):
+	 * records of a prompt, effects of a tool come together */
+	struct idc { size_t si; int64_t v; size_t len; char id[48]; } idc[2];
+	/* the last string interned by each caller of ins_last */
+	uint32_t last_tool, last_ptag;
 };
 
 /* What the tokens view makes of a model call's frames: its call stack
@@ -244,6 +250,17 @@ static const char *S(const struct sv *s, uint32_t i)
 	return intern_at(&s->strs, i);
 }
 
+/* ins for a caller whose strings repeat from one record to the next (a
+ * tool's name, a prompt's tag): *last is the id it had last. */
+static uint32_t ins_last(struct sv *s, uint32_t *last, const char *str)
+{
+	if (!str)
+		return 0;
+	if (*last && !strcmp(S(s, *last), str))
+		return *last;
+	return *last = ins(s, str);
+}
+
 static const char *SN(const struct sv *s, uint32_t i)
 {
 	return i ? S(s, i) : NULL;
@@ -262,14 +279,39 @@ struct sv *sv_new(const struct sv_opts *o)
 
 enum { K_PROMPT = 'P', K_TOOL = 'T', K_SUB = 'X', K_LLM = 'L', K_SESSION = 'S' };
 
-static uint64_t idkey(size_t si, int kind, const char *id)
+static uint64_t idkeyn(size_t si, int kind, const char *id, size_t n)
 {
-	return hash64(id, strlen(id), ((uint64_t)si << 8 | (unsigned)kind) * 0x9e3779b97f4a7c15u + 1);
+	return hash64(id, n, ((uint64_t)si << 8 | (unsigned)kind) * 0x9e3779b97f4a7c15u + 1);
 }
 
+static uint64_t idkey(size_t si, int kind, const char *id)
+{
+	return idkeyn(si, kind, id, strlen(id));
+}
+
+/* The index of (si, kind, id) in the session's table, NULL when not
+ * there.  An index never changes once set and ids are never removed, so
+ * the last one found for prompts and for tools is kept and compared
+ * first (records of a prompt, effects of a tool come together): the
+ * caller reads *v, never writes it. */
 static int64_t *id_get(struct sv *s, size_t si, int kind, const char *id)
 {
-	return id ? hm_get(&s->ss[si].ids, idkey(si, kind, id)) : NULL;
+	if (!id)
+		return NULL;
+	if (kind != K_PROMPT && kind != K_TOOL)
+		return hm_get(&s->ss[si].ids, idkey(si, kind, id));
+	struct idc *c = &s->idc[kind == K_TOOL];
+	size_t n = strlen(id);
+	if (n && c->len == n && c->si == si && !memcmp(c->id, id, n))
+		return &c->v;
+	int64_t *v = hm_get(&s->ss[si].ids, idkeyn(si, kind, id, n));
+	if (v && n && n < sizeof c->id) {
+		c->si = si;
+		c->v = *v;
+		c->len = n;
+		memcpy(c->id, id, n);
+	}
+	return v;
 }
 
 /* The session's id table, to add to: it starts small (most sessions
@@ -334,6 +376,7 @@ static void hold(struct sv *s, size_t si, int kind, const char *id, const struct
 		rank++;
 	s->h[x] = (struct held){xstrndup(s->hb.p, s->hb.len), s->hb.len, s->nheld, rank, -1, x};
 	s->nheld++;
+	s->waiting++;
 	bool isnew;
 	int64_t *head = hm_put(&s->waits, waitkey(si, kind, id), &isnew);
 	if (isnew || *head < 0) {
@@ -347,12 +390,15 @@ static void hold(struct sv *s, size_t si, int kind, const char *id, const struct
 /* What waited for (si, kind, id) is ready to be placed again. */
 static void release(struct sv *s, size_t si, int kind, const char *id)
 {
+	if (!s->waiting)
+		return;         /* mostly: records come after what they refer to */
 	int64_t *head = hm_get(&s->waits, waitkey(si, kind, id));
 	if (!head || *head < 0)
 		return;
 	for (int64_t x = *head; x >= 0; x = s->h[x].next) {
 		GROW(s->ready, s->nready, s->capready);
 		s->ready[s->nready++] = x;
+		s->waiting--;
 	}
 	*head = -1;
 }
@@ -973,7 +1019,7 @@ static void on_tool(struct sv *s, size_t si, const struct event *e, const char *
 	struct toolx *x = NULL;
 	memset(t, 0, sizeof *t);
 	t->line = line;
-	t->name = ins(s, e->tool && *e->tool ? e->tool : "unknown");
+	t->name = ins_last(s, &s->last_tool, e->tool && *e->tool ? e->tool : "unknown");
 	/* its status, class and cwd: for the views that show effects */
 	if (s->o.view == SV_TASKS || s->o.view == SV_SYSTEM || s->o.view == SV_FILES ||
 	    s->o.view == SV_NETWORK) {
@@ -989,7 +1035,7 @@ static void on_tool(struct sv *s, size_t si, const struct event *e, const char *
 		x->class = ins(s, e->class);
 		x->cwd = ins(s, e->cwd);
 	}
-	t->ptag = ins(s, ptag);
+	t->ptag = ins_last(s, &s->last_ptag, ptag);
 	t->item = -1;
 	size_t n = 0;
 	if (s->o.view == SV_TASKS || s->o.view == SV_SYSTEM || s->o.view == SV_TIME) {
@@ -1131,9 +1177,20 @@ static void on_session(struct sv *s, size_t si, const struct event *e)
 	}
 }
 
-static bool is_kind(const struct event *e, const char *k)
+enum { RK_OTHER, RK_SESSION, RK_PROMPT, RK_LLM, RK_TOOL, RK_EFFECT };
+
+/* The kind of record e, compared once. */
+static int kind_of(const struct event *e)
 {
-	return !strcmp(e->kind, k);
+	const char *k = e->kind;
+	switch (k[0]) {
+	case 's': return !strcmp(k, "session") ? RK_SESSION : RK_OTHER;
+	case 'p': return !strcmp(k, "prompt") ? RK_PROMPT : RK_OTHER;
+	case 'l': return !strcmp(k, "llm") ? RK_LLM : RK_OTHER;
+	case 't': return !strcmp(k, "tool") ? RK_TOOL : RK_OTHER;
+	case 'e': return !strcmp(k, "effect") ? RK_EFFECT : RK_OTHER;
+	}
+	return RK_OTHER;
 }
 
 /* Place record e, or hold it until what it refers to is known (never
@@ -1142,7 +1199,8 @@ static void place(struct sv *s, const struct event *e)
 {
 	size_t si = sess_of(s, e->session);
 	struct sess *ss = &s->ss[si];
-	bool fin = s->phase == 2, prompt = is_kind(e, "prompt"), sess = is_kind(e, "session");
+	int kind = kind_of(e);
+	bool fin = s->phase == 2, prompt = kind == RK_PROMPT, sess = kind == RK_SESSION;
 	if (!ss->agent && e->agent)
 		ss->agent = xstrdup(e->agent);
 	if (sess)
@@ -1199,17 +1257,13 @@ static void place(struct sv *s, const struct event *e)
 		else
 			ptag = "none";
 	}
-	if (ptag) {   /* interned strings move as the table grows */
-		sb_reset(&s->pt);
-		sb_adds(&s->pt, ptag);
-		ptag = s->pt.p;
-		/* a subagent's own prompt names its work when its cause is not known */
-		if (prompt && b && (!b->ptag || !strcmp(S(s, b->ptag), "none")))
-			b->ptag = ins(s, ptag);
-	}
+	/* (an interned ptag stays where it is: the arena never moves a string) */
+	/* a subagent's own prompt names its work when its cause is not known */
+	if (ptag && prompt && b && (!b->ptag || !strcmp(S(s, b->ptag), "none")))
+		b->ptag = ins(s, ptag);
 	if (prompt) {
 		on_prompt(s, si, e, ptag, line);
-	} else if (is_kind(e, "llm")) {
+	} else if (kind == RK_LLM) {
 		if (e->update) {
 			int64_t *cv = e->id ? id_get(s, si, K_LLM, e->id) : NULL;
 			if (cv) {
@@ -1221,9 +1275,9 @@ static void place(struct sv *s, const struct event *e)
 				{ hold(s, si, K_LLM, e->id, e); return; }
 		}
 		on_llm(s, si, e, ptag, line);
-	} else if (is_kind(e, "tool")) {
+	} else if (kind == RK_TOOL) {
 		on_tool(s, si, e, ptag, line);
-	} else if (is_kind(e, "effect")) {
+	} else if (kind == RK_EFFECT) {
 		int64_t *tv = e->parent ? id_get(s, si, K_TOOL, e->parent) : NULL;
 		const char *agent = e->agent ? e->agent : ss->agent;
 		/* agent-snoop's parents are processes, not tools */
@@ -1516,6 +1570,7 @@ static void place_held(struct sv *s)
 	sort_h = s->h;
 	sort(s->ready, s->nready, sizeof *s->ready, cmp_held);
 	hm_clear(&s->waits);
+	s->waiting = 0;
 	drain(s);
 }
 
@@ -1859,7 +1914,6 @@ void sv_free(struct sv *s)
 	sb_free(&s->hb);
 	sb_free(&s->b);
 	sb_free(&s->g);
-	sb_free(&s->pt);
 	stacks_free(&s->st);
 	intern_free(&s->strs);
 	free(s);
