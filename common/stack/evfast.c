@@ -5,13 +5,16 @@
  * of JSON that jparse accepts too (no white space, no numbers but plain
  * integers of at most 18 digits, strings without NULs, invalid UTF-8 or
  * surrogate escapes, nested values only where the record has them) and
- * notes, in order, what each member sets; integers are set at once.  Only
- * when all of the line passes does the second write to it: each string
- * noted is unescaped where it lies (an escape is never shorter than what
- * it stands for) and ended with a NUL, and the fields are set in member
- * order, so that a repeated key is read as ev_read reads it: the last
- * one counts.  Anything else, and a record without "kind", is left to
- * jparse and ev_read. */
+ * sets the fields in member order as it goes, so that a repeated key is
+ * read as ev_read reads it: the last one counts.  A string field points
+ * at its text in the line, ended by a NUL written on its closing quote at
+ * once; a string with escapes to undo is noted instead.  Only when all of
+ * the line passes does the second pass change more: each escaped string
+ * unescaped where it lies (an escape is never shorter than what it stands
+ * for) and ended, the arrays' elements put in place.  Anything else, and
+ * a record without "kind", is left to jparse and ev_read, the line as it
+ * was: every NUL before the last one written was a quote (a NUL of the
+ * line's own ends the pass where it is met), and is one again. */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,34 +48,63 @@ static const struct fkey {
 };
 #define NKEYS (sizeof keys / sizeof *keys)
 
-/* What a member sets, done in the second pass. */
-enum { P_STR, P_NULL, P_TEXT, P_TEXTNULL, P_TS, P_TSNONE, P_ARR, P_ARRNULL, P_ELEM };
-struct pend {
-	uint32_t start, len;    /* a string's text in the line; P_ARR: elements */
-	uint16_t off, noff;     /* the field; arrays: their count's field */
-	uint8_t op;
-	bool esc;               /* it has backslash escapes */
+/* What the second pass does besides the NULs: an escaped string to undo
+ * (what: the field it may be the value of), an array to put in place. */
+enum { W_STR, W_TEXT, W_TS };
+struct esc {
+	uint32_t start, len;
+	uint8_t what;
+};
+struct arr {
+	uint32_t first, n;      /* its elements in F.vec */
+	uint16_t off, noff;     /* the field and its count's */
+	bool null;
 };
 
+/* The members of each kind of record come in the same order record after
+ * record: the key met at each place in the last record of a kind is the
+ * one tried first at that place in the next (seq, by a class of the kind;
+ * NKEYS: none yet). */
+#define NCLASS 8
+#define NPLACE 64
+
 struct fast {
-	const char *line;
-	struct pend *p;
-	size_t n, cap;
+	char *line;
+	char *last;             /* the last quote made a NUL, or line */
+	struct esc *esc;
+	size_t nesc, capesc;
+	struct arr *arr;
+	size_t narr, caparr;
 	const char **vec;       /* the records' string arrays */
-	size_t nvec;
+	size_t nvec, capvec;
 	bool kind;              /* "kind" is a string, as it ends */
 	int hint;               /* the key after the last one met */
+	int ts;                 /* the escaped timestamp that counts (esc), -1 none */
+	int text;               /* the escaped text whose length counts, -1 none */
+	unsigned cls, place;    /* seq: the kind's class, the member's place */
+	uint8_t seq[NCLASS][NPLACE];
 };
 
 static struct fast F;
 
-static inline void note(uint8_t op, uint16_t off, uint16_t noff, const char *s, size_t len, bool esc)
+/* The string s[0..len) (closing quote at s[len]) is a field's value. */
+static inline void str_note(const char *s, size_t len, bool esc, uint8_t what)
 {
-	if (F.n == F.cap) {
-		F.cap = F.cap ? 2 * F.cap : 64;
-		F.p = xrealloc(F.p, F.cap * sizeof *F.p);
+	if (esc) {
+		if (F.nesc == F.capesc) {
+			F.capesc = F.capesc ? 2 * F.capesc : 16;
+			F.esc = xrealloc(F.esc, F.capesc * sizeof *F.esc);
+		}
+		F.esc[F.nesc++] = (struct esc){(uint32_t)(s - F.line), (uint32_t)len, what};
+		return;
 	}
-	F.p[F.n++] = (struct pend){(uint32_t)(s - F.line), (uint32_t)len, off, noff, op, esc};
+	F.last = F.line + (s + len - F.line);
+	*F.last = 0;
+}
+
+static inline void set_str(struct event *ev, uint16_t off, const char *s)
+{
+	*(const char **)((char *)ev + off) = s;
 }
 
 /* p just after a string's opening quote: its closing quote, or NULL when
@@ -299,6 +331,7 @@ static void kpat_init(void)
 static inline const struct fkey *key_next(const char *p, const char *e, const char **after)
 {
 	_Static_assert(sizeof "subagent_type\":" - 1 <= 16, "every key with its quotes fits 16 bytes");
+	_Static_assert(NKEYS < 255, "a key's index fits seq");
 	if (e - p < 16) {
 		size_t room = (size_t)(e - p);
 		for (int i = F.hint; i < (int)NKEYS; i++) {
@@ -315,9 +348,18 @@ static inline const struct fkey *key_next(const char *p, const char *e, const ch
 	uint64_t a, b;
 	memcpy(&a, p, 8);
 	memcpy(&b, p + 8, 8);
+	uint8_t *guess = F.place < NPLACE ? &F.seq[F.cls][F.place] : NULL;
+	unsigned g = guess ? *guess : NKEYS;
+	if (g < NKEYS && (a & kpat[g].m[0]) == kpat[g].w[0] && (b & kpat[g].m[1]) == kpat[g].w[1]) {
+		F.hint = (int)g + 1;
+		*after = p + keys[g].len + 3;
+		return &keys[g];
+	}
 	for (int i = F.hint; i < (int)NKEYS; i++)
 		if ((a & kpat[i].m[0]) == kpat[i].w[0] && (b & kpat[i].m[1]) == kpat[i].w[1]) {
 			F.hint = i + 1;
+			if (guess)
+				*guess = (uint8_t)i;
 			*after = p + keys[i].len + 3;
 			return &keys[i];
 		}
@@ -426,11 +468,9 @@ static const char *tokens(const char *p, const char *e, struct event *ev)
 }
 
 /* "tags":{...}: each of the three tags from this object alone. */
-static const char *tags(const char *p, const char *e)
+static const char *tags(const char *p, const char *e, struct event *ev)
 {
-	note(P_NULL, offsetof(struct event, tag_session), 0, p, 0, false);
-	note(P_NULL, offsetof(struct event, tag_prompt), 0, p, 0, false);
-	note(P_NULL, offsetof(struct event, tag_llm), 0, p, 0, false);
+	ev->tag_session = ev->tag_prompt = ev->tag_llm = NULL;
 	if (++p < e && *p == '}')
 		return p + 1;
 	for (;;) {
@@ -446,16 +486,18 @@ static const char *tags(const char *p, const char *e)
 			const char *q = str_end(p + 1, e, &esc);
 			if (!q)
 				return NULL;
-			if (f)
-				note(P_STR, f, 0, p + 1, (size_t)(q - p - 1), esc);
+			if (f) {
+				set_str(ev, f, p + 1);
+				str_note(p + 1, (size_t)(q - p - 1), esc, W_STR);
+			}
 			p = q + 1;
 		} else if (f && (l = literal(p, e, &w))) {
-			note(P_NULL, f, 0, p, 0, false);
+			set_str(ev, f, NULL);
 			p += l;
 		} else if (!(p = skip_scalar(p, e))) {
 			return NULL;
 		} else if (f) {
-			note(P_NULL, f, 0, p, 0, false);        /* a number */
+			set_str(ev, f, NULL);   /* a number */
 		}
 		int end = next(&p, e, '}');
 		if (end)
@@ -466,8 +508,16 @@ static const char *tags(const char *p, const char *e)
 /* An array of strings, for a key that holds one. */
 static const char *array(const struct fkey *f, const char *p, const char *e)
 {
-	size_t at = F.n;
-	note(P_ARR, f->off, f->noff, p, 0, false);
+	if (F.narr == F.caparr) {
+		F.caparr = F.caparr ? 2 * F.caparr : 8;
+		F.arr = xrealloc(F.arr, F.caparr * sizeof *F.arr);
+	}
+	struct arr *a = &F.arr[F.narr++];
+	*a = (struct arr){(uint32_t)F.nvec, 0, f->off, f->noff, false};
+	if (!F.capvec) {        /* an empty array is not NULL */
+		F.capvec = 64;
+		F.vec = xrealloc(F.vec, F.capvec * sizeof *F.vec);
+	}
 	if (++p < e && *p == ']')
 		return p + 1;
 	for (;;) {
@@ -475,13 +525,27 @@ static const char *array(const struct fkey *f, const char *p, const char *e)
 		const char *q;
 		if (p >= e || *p != '"' || !(q = str_end(p + 1, e, &esc)))
 			return NULL;
-		note(P_ELEM, 0, 0, p + 1, (size_t)(q - p - 1), esc);
-		F.p[at].len++;
+		if (F.nvec == F.capvec) {
+			F.capvec = F.capvec ? 2 * F.capvec : 64;
+			F.vec = xrealloc(F.vec, F.capvec * sizeof *F.vec);
+		}
+		F.vec[F.nvec++] = p + 1;
+		a->n++;
+		str_note(p + 1, (size_t)(q - p - 1), esc, W_STR);
 		p = q + 1;
 		int end = next(&p, e, ']');
 		if (end)
 			return end > 0 ? p : NULL;
 	}
+}
+
+static void arr_null(const struct fkey *f)
+{
+	if (F.narr == F.caparr) {
+		F.caparr = F.caparr ? 2 * F.caparr : 8;
+		F.arr = xrealloc(F.arr, F.caparr * sizeof *F.arr);
+	}
+	F.arr[F.narr++] = (struct arr){0, 0, f->off, f->noff, true};
 }
 
 /* The value of member f (NULL: a key of no interest) at p. */
@@ -500,15 +564,31 @@ static const char *value(const struct fkey *f, const char *p, const char *e, str
 		size_t n = (size_t)(q - p - 1);
 		switch (t) {
 		case T_STR:
-			note(P_STR, f->off, 0, p + 1, n, esc);
-			if (f->off == offsetof(struct event, kind))
+			set_str(ev, f->off, p + 1);
+			str_note(p + 1, n, esc, W_STR);
+			if (f->off == offsetof(struct event, kind)) {
 				F.kind = true;
+				F.cls = n ? ((unsigned char)p[1] + (unsigned)n) % NCLASS : 0;
+			}
 			break;
-		case T_TEXT: note(P_TEXT, 0, 0, p + 1, n, esc); break;
-		case T_TS: note(P_TS, 0, 0, p + 1, n, esc); break;
+		case T_TEXT:
+			ev->text = p + 1;
+			ev->text_len = n;
+			F.text = esc ? (int)F.nesc : -1;
+			str_note(p + 1, n, esc, W_TEXT);
+			break;
+		case T_TS:
+			if (esc) {      /* read once unescaped */
+				F.ts = (int)F.nesc;
+				str_note(p + 1, n, esc, W_TS);
+			} else {
+				F.ts = -1;
+				ev->ts = ts_read(p + 1, n);
+			}
+			break;
 		case T_INT: case T_DUR: return NULL;    /* a number in a string */
 		case T_UPDATE: ev->update = false; break;
-		case T_ARR: note(P_ARRNULL, f->off, f->noff, p, 0, false); break;
+		case T_ARR: arr_null(f); break;
 		default: break;                         /* tokens, tags: not objects */
 		}
 		return q + 1;
@@ -516,7 +596,7 @@ static const char *value(const struct fkey *f, const char *p, const char *e, str
 	if (*p == '[')
 		return t == T_ARR ? array(f, p, e) : NULL;
 	if (*p == '{')
-		return t == T_TOKENS ? tokens(p, e, ev) : t == T_TAGS ? tags(p, e) : NULL;
+		return t == T_TOKENS ? tokens(p, e, ev) : t == T_TAGS ? tags(p, e, ev) : NULL;
 	const char *q;
 	if ((l = literal(p, e, &w)))
 		q = p + l;
@@ -525,35 +605,35 @@ static const char *value(const struct fkey *f, const char *p, const char *e, str
 	bool num = !l;
 	switch (t) {
 	case T_STR:
-		note(P_NULL, f->off, 0, p, 0, false);
+		set_str(ev, f->off, NULL);
 		if (f->off == offsetof(struct event, kind))
 			F.kind = false;
 		break;
-	case T_TEXT: note(P_TEXTNULL, 0, 0, p, 0, false); break;
-	case T_TS: note(P_TSNONE, 0, 0, p, 0, false); break;
+	case T_TEXT: ev->text = NULL; break;
+	case T_TS: F.ts = -1; ev->ts = TS_NONE; break;
 	case T_INT: *(int64_t *)((char *)ev + f->off) = num ? v : EV_NONE; break;
 	case T_DUR: ev->duration_ms = num ? count(v) : EV_NONE; break;
 	case T_UPDATE: ev->update = !num && w == 1; break;
-	case T_ARR: note(P_ARRNULL, f->off, f->noff, p, 0, false); break;
+	case T_ARR: arr_null(f); break;
 	default: break;
 	}
 	return q;
 }
 
-int evf_read(char *line, size_t len, struct event *e)
+/* The members of line[0..len) read into e, strings ended where they
+ * have no escapes: false when the line is to be left to jparse. */
+static bool members(char *line, size_t len, struct event *e)
 {
 	const char *p = line, *end = line + len;
-	if (len < 2 || line[0] != '{' || end[-1] != '}' || line[1] == '}')
-		return 0;
-	if (!kpat[0].m[0])
-		kpat_init();
 	ev_init(e);
-	F.line = line;
-	F.n = 0;
+	F.line = F.last = line;
+	F.nesc = F.narr = F.nvec = 0;
 	F.kind = false;
 	F.hint = 0;
+	F.ts = F.text = -1;
+	F.cls = 1;      /* no kind's: before "kind" */
 	p++;
-	for (;;) {
+	for (F.place = 0;; F.place++) {
 		const char *k, *v;
 		size_t n;
 		const struct fkey *f = p < end && *p == '"' ? key_next(p, end, &v) : NULL;
@@ -562,60 +642,43 @@ int evf_read(char *line, size_t len, struct event *e)
 		else if ((p = key(p, end, &k, &n)))
 			f = lookup(k, n);
 		if (!p || !(p = value(f, p, end, e)) || p >= end)
-			return 0;
-		if (*p == '}') {
-			if (p + 1 != end)
-				return 0;
-			break;
-		}
+			return false;
+		if (*p == '}')
+			return p + 1 == end && F.kind;  /* no kind: ev_read says so */
 		if (*p++ != ',')
-			return 0;
+			return false;
 	}
-	if (!F.kind)
-		return 0;       /* "record without kind": ev_read says so */
-	/* the line is ours: strings in place, fields in member order */
-	size_t nvec = 0;
-	for (size_t i = 0; i < F.n; i++)
-		if (F.p[i].op == P_ARR)
-			nvec += F.p[i].len + 1;
-	if (nvec > F.nvec) {
-		F.nvec = nvec * 2;
-		F.vec = xrealloc(F.vec, F.nvec * sizeof *F.vec);
+}
+
+int evf_read(char *line, size_t len, struct event *e)
+{
+	if (len < 2 || line[0] != '{' || line[len - 1] != '}' || line[1] == '}')
+		return 0;
+	if (!kpat[0].m[0]) {
+		kpat_init();
+		memset(F.seq, NKEYS, sizeof F.seq);
 	}
-	const char **vec = F.vec;
-	for (size_t i = 0; i < F.n; i++) {
-		struct pend *q = &F.p[i];
-		char *s = line + q->start;
-		size_t n = q->len;
-		if (q->op == P_STR || q->op == P_TEXT || q->op == P_TS || q->op == P_ELEM) {
-			if (q->esc)
-				n = unescape(s, n);
-			s[n] = 0;
-		}
-		switch (q->op) {
-		case P_STR: *(const char **)((char *)e + q->off) = s; break;
-		case P_NULL: *(const char **)((char *)e + q->off) = NULL; break;
-		case P_TEXT: e->text = s; e->text_len = n; break;
-		case P_TEXTNULL: e->text = NULL; break;
-		case P_TS: e->ts = ts_read(s, n); break;
-		case P_TSNONE: e->ts = TS_NONE; break;
-		case P_ARR:
-			*(const char ***)((char *)e + q->off) = vec;
-			*(int *)((char *)e + q->noff) = (int)q->len;
-			for (uint32_t j = 0; j < q->len; j++) {
-				struct pend *el = &F.p[++i];
-				char *es = line + el->start;
-				size_t en = el->esc ? unescape(es, el->len) : el->len;
-				es[en] = 0;
-				vec[j] = es;
-			}
-			vec += q->len + 1;
-			break;
-		case P_ARRNULL:
-			*(const char ***)((char *)e + q->off) = NULL;
-			*(int *)((char *)e + q->noff) = 0;
-			break;
-		}
+	if (!members(line, len, e)) {
+		for (char *z = line; z < F.last && (z = memchr(z, 0, (size_t)(F.last - z))); )
+			*z++ = '"';
+		if (F.last > line)
+			*F.last = '"';
+		return 0;
+	}
+	/* the line is ours: strings unescaped, arrays in place */
+	for (size_t i = 0; i < F.nesc; i++) {
+		char *s = line + F.esc[i].start;
+		size_t n = unescape(s, F.esc[i].len);
+		s[n] = 0;
+		if (F.esc[i].what == W_TEXT && F.text == (int)i)
+			e->text_len = n;   /* (a null text after it keeps it, as in ev_read) */
+		else if (F.esc[i].what == W_TS && F.ts == (int)i)
+			e->ts = ts_read(s, n);
+	}
+	for (size_t i = 0; i < F.narr; i++) {
+		const struct arr *a = &F.arr[i];
+		*(const char ***)((char *)e + a->off) = a->null ? NULL : F.vec + a->first;
+		*(int *)((char *)e + a->noff) = a->null ? 0 : (int)a->n;
 	}
 	return 1;
 }
