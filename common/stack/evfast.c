@@ -156,7 +156,9 @@ static const char *str_slow(const char *p, const char *e, bool *esc)
 
 /* str_slow, inline for a string with nothing to unescape or check: its
  * plain bytes 16 at a time, then the quote; the first byte of any other
- * kind is str_slow's (jscan_stop would stop there too). */
+ * kind is str_slow's (jscan_stop would stop there too).  Fewer than 16
+ * bytes before e (a line's last strings): the 16 that end at e, when the
+ * line has them, the bytes before p shifted out. */
 static inline const char *str_end(const char *p, const char *e, bool *esc)
 {
 #ifdef JSCAN_SSE2
@@ -171,9 +173,18 @@ static inline const char *str_end(const char *p, const char *e, bool *esc)
 			/* the quote first: below the lowest other byte */
 			if (q && (!x || (q & -q) < (x & -x)))
 				return p + __builtin_ctz(q);
-			break;
+			return str_slow(p, e, esc);
 		}
 		p += 16;
+	}
+	if (p < e && e - F.line >= 16) {
+		unsigned skip = 16 - (unsigned)(e - p);
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(e - 16));
+		unsigned q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) >> skip;
+		unsigned x = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, bs),
+			_mm_cmplt_epi8(v, low))) >> skip;
+		if (q && (!x || (q & -q) < (x & -x)))
+			return p + __builtin_ctz(q);
 	}
 #endif
 	return str_slow(p, e, esc);
@@ -430,6 +441,30 @@ static inline int next(const char **pp, const char *e, char close)
 	return *p == close;
 }
 
+/* tokens, for the object as agent-events writes it: the six counts in
+ * their order, plain integers.  NULL: anything else, for tokens. */
+static const char *tokens_six(const char *p, const char *e, struct tokens *t)
+{
+	int64_t v;
+	/* the key, its count and what follows (constant lengths: memcmp inline) */
+#define TK(name, f, after) \
+	if ((size_t)(e - p) < sizeof "\"" name "\":" - 1 || \
+	    memcmp(p, "\"" name "\":", sizeof "\"" name "\":" - 1) || \
+	    !(p = integer(p + sizeof "\"" name "\":" - 1, e, &v)) || *p != (after)) \
+		return NULL; \
+	t->f = count(v); \
+	p++;
+	p++;
+	TK("input", input, ',')
+	TK("cache_read", cache_read, ',')
+	TK("cache_write", cache_write, ',')
+	TK("cache_write_1h", cache_write_1h, ',')
+	TK("output", output, ',')
+	TK("reasoning", reasoning, '}')
+#undef TK
+	return p;
+}
+
 /* "tokens":{...}: the six counts from this object alone, the last of a
  * repeated key counting; strings (which ev_read would read as numbers)
  * are left to it. */
@@ -438,6 +473,10 @@ static const char *tokens(const char *p, const char *e, struct event *ev)
 	struct tokens *t = &ev->tokens;
 	memset(t, 0, sizeof *t);
 	ev->has_tokens = true;
+	const char *fast = tokens_six(p, e, t);
+	if (fast)
+		return fast;
+	memset(t, 0, sizeof *t);
 	if (++p < e && *p == '}')
 		return p + 1;
 	for (;;) {
@@ -467,9 +506,53 @@ static const char *tokens(const char *p, const char *e, struct event *ev)
 	}
 }
 
+/* tags, for the object as agent-tag writes it: some of the three tags,
+ * strings, in their order.  NULL, with nothing changed: anything else. */
+static const char *tags_in_order(const char *p, const char *e, struct event *ev)
+{
+	static const uint16_t off[3] = {offsetof(struct event, tag_session),
+		offsetof(struct event, tag_prompt), offsetof(struct event, tag_llm)};
+	struct { const char *s; size_t n; bool esc; } v[3] = {{0}};
+	size_t i = 0;
+#define IS(lit) ((size_t)(e - p) >= sizeof lit - 1 && !memcmp(p, lit, sizeof lit - 1))
+	for (p++;;) {
+		size_t kl;
+		if (i < 1 && IS("\"session\":\""))
+			i = 0, kl = 11;
+		else if (i < 2 && IS("\"prompt\":\""))
+			i = 1, kl = 10;
+		else if (IS("\"llm\":\""))
+			i = 2, kl = 7;
+		else
+			return NULL;
+#undef IS
+		const char *q = str_end(p + kl, e, &v[i].esc);
+		if (!q || v[i].s)
+			return NULL;
+		v[i].s = p + kl;
+		v[i].n = (size_t)(q - v[i].s);
+		p = q + 1;
+		i++;
+		if (p < e && *p == '}')
+			break;
+		if (p >= e || *p != ',' || i == 3)
+			return NULL;
+		p++;
+	}
+	for (i = 0; i < 3; i++) {
+		set_str(ev, off[i], v[i].s);
+		if (v[i].s)
+			str_note(v[i].s, v[i].n, v[i].esc, W_STR);
+	}
+	return p + 1;
+}
+
 /* "tags":{...}: each of the three tags from this object alone. */
 static const char *tags(const char *p, const char *e, struct event *ev)
 {
+	const char *fast = tags_in_order(p, e, ev);
+	if (fast)
+		return fast;
 	ev->tag_session = ev->tag_prompt = ev->tag_llm = NULL;
 	if (++p < e && *p == '}')
 		return p + 1;
@@ -687,8 +770,17 @@ int evf_next(struct lreader *r, struct jdoc *d, struct event *e)
 {
 	char *line;
 	size_t len;
-	while (lr_next_nonblank(r, &line, &len))
+	/* lr_next_nonblank, a record's '{' taken for the nonblank byte it is */
+	while (lr_next(r, &line, &len)) {
+		if (!len || line[0] != '{') {
+			size_t i = 0;
+			while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
+				i++;
+			if (i == len)
+				continue;
+		}
 		if (evf_read(line, len, e) || ev_line(r, line, len, d, e))
 			return 1;
+	}
 	return 0;
 }
