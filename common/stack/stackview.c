@@ -177,13 +177,16 @@ struct sv {
 	struct sbuf b, g;       /* scratch: the stack being built, a group */
 	/* tokens view: the stacks of a model call by what they are made of
 	 * (llm_memo) */
-	struct intern mk;
+	struct intern mk, mka;   /* (frames before the call, tag, model); those frames */
 	struct lmemo *lm;
 	size_t nlm, caplm;
 	struct sbuf mkb;
-	/* the last id of each kind found in a session's table (id_get):
-	 * records of a prompt, effects of a tool come together */
-	struct idc { size_t si; int64_t v; size_t len; char id[48]; } idc[2];
+	/* the frames before the call of the last model call (llm_memo) */
+	struct { uint32_t pre, id; bool set, ptag; struct sbuf v[4]; } la;
+	/* the last prompt id and tool id added to or found in a session's
+	 * table (id_get): records of a prompt, effects of a tool come
+	 * together, right after it */
+	struct idc { size_t si; int64_t v; bool set; char id[48]; } idc[2];
 	/* the last string interned by each caller of ins_last */
 	uint32_t last_tool, last_ptag;
 };
@@ -289,11 +292,23 @@ static uint64_t idkey(size_t si, int kind, const char *id)
 	return idkeyn(si, kind, id, strlen(id));
 }
 
+/* (si, kind, id) has index v in the session's table: kept for id_get
+ * when it is a prompt's or a tool's. */
+static void idc_set(struct sv *s, size_t si, int kind, const char *id, size_t n, int64_t v)
+{
+	struct idc *c = &s->idc[kind == K_TOOL];
+	if ((kind != K_PROMPT && kind != K_TOOL) || n >= sizeof c->id)
+		return;
+	c->si = si;
+	c->v = v;
+	c->set = true;
+	memcpy(c->id, id, n + 1);
+}
+
 /* The index of (si, kind, id) in the session's table, NULL when not
  * there.  An index never changes once set and ids are never removed, so
- * the last one found for prompts and for tools is kept and compared
- * first (records of a prompt, effects of a tool come together): the
- * caller reads *v, never writes it. */
+ * the last prompt and tool met are compared first: the caller reads *v,
+ * never writes it. */
 static int64_t *id_get(struct sv *s, size_t si, int kind, const char *id)
 {
 	if (!id)
@@ -301,16 +316,12 @@ static int64_t *id_get(struct sv *s, size_t si, int kind, const char *id)
 	if (kind != K_PROMPT && kind != K_TOOL)
 		return hm_get(&s->ss[si].ids, idkey(si, kind, id));
 	struct idc *c = &s->idc[kind == K_TOOL];
-	size_t n = strlen(id);
-	if (n && c->len == n && c->si == si && !memcmp(c->id, id, n))
+	if (c->set && c->si == si && !strcmp(c->id, id))
 		return &c->v;
+	size_t n = strlen(id);
 	int64_t *v = hm_get(&s->ss[si].ids, idkeyn(si, kind, id, n));
-	if (v && n && n < sizeof c->id) {
-		c->si = si;
-		c->v = *v;
-		c->len = n;
-		memcpy(c->id, id, n);
-	}
+	if (v)
+		idc_set(s, si, kind, id, n, *v);
 	return v;
 }
 
@@ -592,12 +603,14 @@ static void on_prompt(struct sv *s, size_t si, const struct event *e, const char
 	struct sess *ss = &s->ss[si];
 	if (e->id) {
 		bool isnew;
-		int64_t *v = hm_put(ids(s, si), idkey(si, K_PROMPT, e->id), &isnew);
+		size_t n = strlen(e->id);
+		int64_t *v = hm_put(ids(s, si), idkeyn(si, K_PROMPT, e->id, n), &isnew);
 		if (isnew) {   /* a repeated id keeps the first prompt */
 			GROW(s->pr, s->npr, s->cappr);
 			s->pr[s->npr] = (struct prompt){ins(s, ptag)};
 			*v = (int64_t)s->npr++;
 		}
+		idc_set(s, si, K_PROMPT, e->id, n, *v);
 		release(s, si, K_PROMPT, e->id);
 	}
 	if (line < 0)
@@ -843,19 +856,35 @@ static struct lmemo *llm_memo(struct sv *s, size_t si, const struct event *e, co
 	struct sess *ss = &s->ss[si];
 	struct sbuf *k = &s->mkb;
 	uint32_t pre = line >= 0 ? s->sb[line].prefix : UINT32_MAX;
-	sb_reset(k);
-	sb_add(k, (const char *)&pre, sizeof pre);
-	sb_adds(k, ss->project ? ss->project : "unknown");
-	sb_addc(k, 0);
-	sb_adds(k, e->agent ? e->agent : ss->agent ? ss->agent : "unknown");
-	sb_addc(k, 0);
-	sb_adds(k, session_tag(s, si, e));
-	sb_addc(k, 0);
-	if (ptag) {
-		sb_addc(k, 1);
-		sb_adds(k, ptag);
+	/* the frames before the call (project, agent, session, prompt,
+	 * subagent): mostly those of the call before */
+	const char *v[4] = {ss->project ? ss->project : "unknown",
+		e->agent ? e->agent : ss->agent ? ss->agent : "unknown", session_tag(s, si, e), ptag};
+	bool same = s->la.set && s->la.pre == pre && s->la.ptag == (ptag != NULL);
+	for (int i = 0; i < 4 && same; i++)
+		same = !v[i] || !strcmp(s->la.v[i].p, v[i]);
+	if (!same) {
+		sb_reset(k);
+		sb_add(k, (const char *)&pre, sizeof pre);
+		for (int i = 0; i < 3; i++) {
+			sb_adds(k, v[i]);
+			sb_addc(k, 0);
+		}
+		if (ptag) {
+			sb_addc(k, 1);
+			sb_adds(k, ptag);
+		}
+		s->la.id = intern_id(&s->mka, k->p, k->len);
+		s->la.pre = pre;
+		s->la.ptag = ptag != NULL;
+		s->la.set = true;
+		for (int i = 0; i < 4; i++) {
+			sb_reset(&s->la.v[i]);
+			sb_adds(&s->la.v[i], v[i] ? v[i] : "");
+		}
 	}
-	sb_addc(k, 0);
+	sb_reset(k);
+	sb_add(k, (const char *)&s->la.id, sizeof s->la.id);
 	sb_adds(k, llm_tag(e));
 	sb_addc(k, 0);
 	sb_adds(k, e->model ? e->model : "unknown");
@@ -1063,9 +1092,11 @@ static void on_tool(struct sv *s, size_t si, const struct event *e, const char *
 	}
 	if (e->id) {
 		bool isnew;
-		int64_t *v = hm_put(ids(s, si), idkey(si, K_TOOL, e->id), &isnew);
+		size_t idn = strlen(e->id);
+		int64_t *v = hm_put(ids(s, si), idkeyn(si, K_TOOL, e->id, idn), &isnew);
 		if (isnew)
 			*v = (int64_t)ti;
+		idc_set(s, si, K_TOOL, e->id, idn, *v);
 		release(s, si, K_TOOL, e->id);
 	}
 	hook(s, si, e, ptag, sel, t->item);
@@ -1891,6 +1922,9 @@ void sv_free(struct sv *s)
 	for (size_t i = 0; i < s->ntot; i++)
 		free(s->tot[i].model);
 	intern_free(&s->mk);
+	intern_free(&s->mka);
+	for (int i = 0; i < 4; i++)
+		sb_free(&s->la.v[i]);
 	free(s->lm);
 	sb_free(&s->mkb);
 	free(s->nou);
