@@ -194,30 +194,48 @@ static inline const char *str_end(const char *p, const char *e, bool *esc)
  * the minute: records come in time order, many in one minute, and the
  * date and hour are read once per minute (the minute's start comes from
  * ts_parse itself).  Any other form is ts_parse's. */
+static struct { char minute[16]; int64_t base; } tsm = {"", TS_NONE};
+#define DIG(c) ((unsigned)((c) - '0') < 10)
+
 static int64_t ts_read(const char *s, size_t n)
 {
-	static char minute[16];
-	static int64_t base = TS_NONE;
-#define DIG(c) ((unsigned)((c) - '0') < 10)
 	if (n != 24 || s[16] != ':' || s[19] != '.' || s[23] != 'Z' || !DIG(s[17]) ||
 	    !DIG(s[18]) || !DIG(s[20]) || !DIG(s[21]) || !DIG(s[22]))
 		return ts_parse(s, n);
 	int se = (s[17] - '0') * 10 + (s[18] - '0');
 	if (se > 60)
 		return TS_NONE;
-	if (base == TS_NONE || memcmp(s, minute, 16)) {
+	if (tsm.base == TS_NONE || memcmp(s, tsm.minute, 16)) {
 		char t[24];
 		memcpy(t, s, 16);
 		memcpy(t + 16, ":00.000Z", 8);
 		int64_t b = ts_parse(t, 24);
 		if (b == TS_NONE)
 			return ts_parse(s, n);
-		memcpy(minute, s, 16);
-		base = b;
+		memcpy(tsm.minute, s, 16);
+		tsm.base = b;
 	}
-	return base + se * 1000 + ((s[20] - '0') * 100 + (s[21] - '0') * 10 + (s[22] - '0'));
-#undef DIG
+	return tsm.base + se * 1000 + ((s[20] - '0') * 100 + (s[21] - '0') * 10 + (s[22] - '0'));
 }
+
+/* A timestamp string at s (after its opening quote) in the minute
+ * ts_read met last: its time, with its closing quote at s[24]; else
+ * TS_NONE, for str_end and ts_read.  The minute's 16 bytes passed
+ * ts_parse (digits, '-', 'T' or ' ', ':'), the other 8 are checked here:
+ * no byte of the 24 is a quote, a backslash or a control byte, so the
+ * string is plain and ends at s[24]. */
+static inline int64_t ts_minute(const char *s, const char *e)
+{
+	if (e - s < 25 || s[24] != '"' || tsm.base == TS_NONE || s[16] != ':' || s[19] != '.' ||
+	    s[23] != 'Z' || !DIG(s[17]) || !DIG(s[18]) || !DIG(s[20]) || !DIG(s[21]) ||
+	    !DIG(s[22]) || memcmp(s, tsm.minute, 16))
+		return TS_NONE;
+	int se = (s[17] - '0') * 10 + (s[18] - '0');
+	if (se > 60)
+		return TS_NONE;
+	return tsm.base + se * 1000 + ((s[20] - '0') * 100 + (s[21] - '0') * 10 + (s[22] - '0'));
+}
+#undef DIG
 
 /* Unescape s[0..n) where it lies (str_end passed it); the new length. */
 static size_t unescape(char *s, size_t n)
@@ -264,12 +282,13 @@ static size_t unescape(char *s, size_t n)
 
 /* A plain integer at p: 0, or 1-9 and at most 17 more digits, followed by
  * ',' '}' or ']' (a 19th digit is none of those).  The end, or NULL. */
-static const char *integer(const char *p, const char *e, int64_t *v)
+static inline const char *integer(const char *p, const char *e, int64_t *v)
 {
-	const char *q = p;
+	const char *q = p, *lim = e - p > 18 ? p + 18 : e;
 	int64_t x = 0;
-	while (q < e && *q >= '0' && *q <= '9' && q - p < 18)
-		x = x * 10 + (*q++ - '0');
+	unsigned d;
+	while (q < lim && (d = (unsigned)((unsigned char)*q - '0')) < 10)
+		x = x * 10 + d, q++;
 	if (q == p || (*p == '0' && q - p > 1) || q >= e ||
 	    (*q != ',' && *q != '}' && *q != ']'))
 		return NULL;
@@ -359,13 +378,8 @@ static inline const struct fkey *key_next(const char *p, const char *e, const ch
 	uint64_t a, b;
 	memcpy(&a, p, 8);
 	memcpy(&b, p + 8, 8);
+	/* (the key at this place in the last record of the kind was tried) */
 	uint8_t *guess = F.place < NPLACE ? &F.seq[F.cls][F.place] : NULL;
-	unsigned g = guess ? *guess : NKEYS;
-	if (g < NKEYS && (a & kpat[g].m[0]) == kpat[g].w[0] && (b & kpat[g].m[1]) == kpat[g].w[1]) {
-		F.hint = (int)g + 1;
-		*after = p + keys[g].len + 3;
-		return &keys[g];
-	}
 	for (int i = F.hint; i < (int)NKEYS; i++)
 		if ((a & kpat[i].m[0]) == kpat[i].w[0] && (b & kpat[i].m[1]) == kpat[i].w[1]) {
 			F.hint = i + 1;
@@ -639,6 +653,14 @@ static const char *value(const struct fkey *f, const char *p, const char *e, str
 	size_t l;
 	if (p >= e)
 		return NULL;
+	if (t == T_TS && *p == '"') {
+		int64_t ts = ts_minute(p + 1, e);
+		if (ts != TS_NONE) {
+			F.ts = -1;
+			ev->ts = ts;
+			return p + 26;
+		}
+	}
 	if (*p == '"') {
 		bool esc = false;
 		const char *q = str_end(p + 1, e, &esc);
@@ -712,18 +734,36 @@ static bool members(char *line, size_t len, struct event *e)
 	F.line = F.last = line;
 	F.nesc = F.narr = F.nvec = 0;
 	F.kind = false;
-	F.hint = 0;
 	F.ts = F.text = -1;
 	F.cls = 1;      /* no kind's: before "kind" */
 	p++;
-	for (F.place = 0;; F.place++) {
-		const char *k, *v;
-		size_t n;
-		const struct fkey *f = p < end && *p == '"' ? key_next(p, end, &v) : NULL;
-		if (f)
-			p = v;
-		else if ((p = key(p, end, &k, &n)))
-			f = lookup(k, n);
+	int hint = 0;   /* F.hint, kept here */
+	for (unsigned place = 0;; place++) {
+		const struct fkey *f = NULL;
+		/* the key at this place in the last record of the kind */
+		unsigned g = place < NPLACE ? F.seq[F.cls][place] : NKEYS;
+		if (g < NKEYS && end - p >= 16) {
+			uint64_t a, b;
+			memcpy(&a, p, 8);
+			memcpy(&b, p + 8, 8);
+			if ((a & kpat[g].m[0]) == kpat[g].w[0] && (b & kpat[g].m[1]) == kpat[g].w[1]) {
+				f = &keys[g];
+				p += f->len + 3;
+				hint = (int)g + 1;
+			}
+		}
+		if (!f) {
+			const char *k, *v;
+			size_t n;
+			F.place = place;
+			F.hint = hint;
+			f = p < end && *p == '"' ? key_next(p, end, &v) : NULL;
+			if (f)
+				p = v;
+			else if ((p = key(p, end, &k, &n)))
+				f = lookup(k, n);
+			hint = F.hint;
+		}
 		if (!p || !(p = value(f, p, end, e)) || p >= end)
 			return false;
 		if (*p == '}')

@@ -172,6 +172,7 @@ struct sv {
 	size_t nnou, capnou, nrnd, caprnd, ntot, captot;
 	bool total;             /* placing a session total: not a call */
 	uint64_t matched;
+	bool all;               /* no selectors: every record is selected */
 	int64_t priced;         /* cost: the tokens that had a price */
 	bool timeline_done;
 	struct sbuf b, g;       /* scratch: the stack being built, a group */
@@ -274,6 +275,8 @@ struct sv *sv_new(const struct sv_opts *o)
 	struct sv *s = xcalloc(1, sizeof *s);
 	s->o = *o;
 	s->hfree = -1;
+	s->all = !o->agent && !o->session_id && !o->session_tag && !o->project && !o->prompt_tag &&
+		o->since == TS_NONE && o->until == TS_NONE;
 	intern_id(&s->strs, "", 0);
 	return s;
 }
@@ -446,7 +449,7 @@ static void base(struct sv *s, size_t si, const struct event *e, const char *pta
 		sb_adds(&s->b, S(s, s->sb[line].prefix));
 }
 
-static bool selected(struct sv *s, size_t si, const struct event *e, const char *ptag)
+static bool selected_by(struct sv *s, size_t si, const struct event *e, const char *ptag)
 {
 	const struct sv_opts *o = &s->o;
 	struct sess *ss = &s->ss[si];
@@ -470,6 +473,12 @@ static bool selected(struct sv *s, size_t si, const struct event *e, const char 
 	if (o->until != TS_NONE && (e->ts == TS_NONE || e->ts >= o->until))
 		return false;
 	return true;
+}
+
+/* Whether record e passes the selectors (all do when none is given). */
+static inline bool selected(struct sv *s, size_t si, const struct event *e, const char *ptag)
+{
+	return s->all || selected_by(s, si, e, ptag);
 }
 
 static void hook(struct sv *s, size_t si, const struct event *e, const char *ptag, bool sel,
