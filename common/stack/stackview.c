@@ -198,6 +198,7 @@ struct sv {
 struct lmemo {
 	uint32_t call;
 	uint32_t kind[PR_CACHE_WRITE_1H];
+	uint32_t unknown;       /* cost: its ";price:unknown" stack */
 };
 
 int sv_view_byname(const char *name)
@@ -853,8 +854,8 @@ static void on_total(struct sv *s, size_t si, const struct event *e, int32_t lin
 	s->total = false;
 }
 
-/* The tokens view's stacks of a model call, made once for all the calls
- * with the same frames: by the values of the frames (a subagent's by the
+/* The tokens and cost views' stacks of a model call, made once for all
+ * the calls with the same frames: by the values of the frames (a subagent's by the
  * interned frames leading to it), so the memo grows with the distinct
  * stacks, not with the calls.  Building the stack (base, call_llm) and
  * hashing it whole for each kind of tokens was most of the work of the
@@ -904,12 +905,13 @@ static struct lmemo *llm_memo(struct sv *s, size_t si, const struct event *e, co
 		m->call = 0;
 		for (int i = 0; i < PR_CACHE_WRITE_1H; i++)
 			m->kind[i] = UINT32_MAX;
+		m->unknown = UINT32_MAX;
 	}
 	return &s->lm[id];
 }
 
-/* on_llm for the tokens view without time lines or groups: the same
- * stacks and weights from llm_memo. */
+/* on_llm for the tokens and cost views without time lines or groups:
+ * the same stacks and weights (llm_tokens') from llm_memo. */
 static void on_llm_tokens(struct sv *s, size_t si, const struct event *e, const char *ptag,
 	int32_t line, bool sel)
 {
@@ -933,10 +935,33 @@ static void on_llm_tokens(struct sv *s, size_t si, const struct event *e, const 
 	hook(s, si, e, ptag, sel, -1);
 	if (!sel || !e->has_tokens)
 		return;
+	const struct price *pr = NULL;
+	if (s->o.view == SV_COST && !(pr = prices_find(s->o.prices, e->model))) {
+		/* as llm_tokens: never priced at zero, one per call */
+		int64_t sum = 0;
+		for (int k = 0; k < PR_CACHE_WRITE_1H; k++)
+			if (s->o.kinds & (1u << k) && tok(&e->tokens, k) > 0)
+				sum += tok(&e->tokens, k);
+		if (sum <= 0)
+			return;
+		note_model(&s->up, &s->nup, &s->capup, e->model ? e->model : "unknown", sum, true);
+		if (s->lm[m].unknown == UINT32_MAX) {
+			base(s, si, e, ptag, line);
+			call_llm(s, e);
+			sb_adds(&s->b, ";price:unknown");
+			s->lm[m].unknown = (uint32_t)stacks_add(&s->st, s->b.p, s->b.len, 1);
+		} else {
+			stacks_add_id(&s->st, s->lm[m].unknown, 1);
+		}
+		s->ss[si].weight += 1;
+		return;
+	}
 	for (int k = 0; k < PR_CACHE_WRITE_1H; k++) {
 		if (!(s->o.kinds & (1u << k)))
 			continue;
-		double w = (double)tok(&e->tokens, k);
+		if (pr)
+			s->priced = sat_add(s->priced, tok(&e->tokens, k));
+		double w = pr ? price_cost(pr, &e->tokens, k) : (double)tok(&e->tokens, k);
 		if (w <= 0)
 			continue;
 		if (s->lm[m].kind[k] == UINT32_MAX) {
@@ -981,7 +1006,7 @@ static void on_llm(struct sv *s, size_t si, const struct event *e, const char *p
 		}
 		return;
 	}
-	if (s->o.view == SV_TOKENS && !want_timeline(s) && !s->o.group) {
+	if ((s->o.view == SV_TOKENS || s->o.view == SV_COST) && !want_timeline(s) && !s->o.group) {
 		on_llm_tokens(s, si, e, ptag, line, sel);
 		return;
 	}
