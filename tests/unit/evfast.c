@@ -174,6 +174,46 @@ int main(void)
 	/* the NUL that ends pick is picked too: a line's own NUL must stop
 	 * the fast path where it is, with the line given back as it was
 	 * (the quotes it made NULs before that are quotes again) */
+	/* The shapes read by shortcuts first: the six token counts and the
+	 * tags in the order the programs write them, and near misses that
+	 * the general loops read; a timestamp in the minute read last
+	 * (seconds 59, 60 and 61, a quote or escape where its end would be);
+	 * a line's last string under 16 bytes from its end. */
+	static const char *const shapes[] = {
+		"{\"kind\":\"llm\",\"tokens\":{\"input\":1,\"cache_read\":2,\"cache_write\":3,"
+		"\"cache_write_1h\":4,\"output\":5,\"reasoning\":6}}",
+		"{\"kind\":\"llm\",\"tokens\":{\"input\":1,\"cache_read\":2,\"cache_write\":3,"
+		"\"cache_write_1h\":4,\"output\":5}}",
+		"{\"kind\":\"llm\",\"tokens\":{\"input\":1,\"cache_read\":2,\"cache_write\":3,"
+		"\"cache_write_1h\":4,\"output\":5,\"reasoning\":6,\"input\":9}}",
+		"{\"kind\":\"llm\",\"tokens\":{\"cache_read\":2,\"input\":1,\"output\":null}}",
+		"{\"kind\":\"llm\",\"tokens\":{\"input\":01,\"output\":5}}",
+		"{\"kind\":\"llm\",\"tags\":{\"session\":\"a\",\"prompt\":\"b\",\"llm\":\"c\"}}",
+		"{\"kind\":\"llm\",\"tags\":{\"prompt\":\"b\",\"session\":\"a\"}}",
+		"{\"kind\":\"llm\",\"tags\":{\"session\":\"a\",\"session\":\"b\"}}",
+		"{\"kind\":\"llm\",\"tags\":{\"session\":\"a\\u00e9\",\"llm\":\"c\\n\"}}",
+		"{\"kind\":\"llm\",\"tags\":{\"session\":\"a\",\"x\":\"y\",\"llm\":\"c\"}}",
+		"{\"kind\":\"llm\",\"tags\":{\"llm\":\"c\",\"prompt\":\"b\"}}",
+		"{\"kind\":\"llm\",\"tags\":{\"session\":null,\"llm\":\"c\"}}",
+		"{\"kind\":\"tool\",\"ts\":\"2026-03-01T10:20:00.000Z\",\"id\":\"a\"}",
+		"{\"kind\":\"tool\",\"ts\":\"2026-03-01T10:20:59.999Z\",\"id\":\"b\"}",
+		"{\"kind\":\"tool\",\"ts\":\"2026-03-01T10:20:60.000Z\",\"id\":\"c\"}",
+		"{\"kind\":\"tool\",\"ts\":\"2026-03-01T10:20:61.000Z\",\"id\":\"d\"}",
+		"{\"kind\":\"tool\",\"ts\":\"2026-03-01T10:20:01.000Zx\",\"id\":\"e\"}",
+		"{\"kind\":\"tool\",\"ts\":\"2026-03-01T10:20:01.00\\u0030Z\",\"id\":\"f\"}",
+		"{\"kind\":\"tool\",\"ts\":\"2026-03-01T10:20:01.000Z\"}",
+		"{\"kind\":\"tool\",\"ts\":\"2026-03-01T10:20:02.000Z\",\"ts\":null}",
+		"{\"kind\":\"tool\",\"id\":\"0123456789\",\"rule\":\"abc\"}",
+		"{\"kind\":\"tool\",\"rule\":\"abc\\\"d\"}",
+	};
+	for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) {
+		int r = same(shapes[i], strlen(shapes[i]), &fast);
+		ok(r, "shape %zu read as ev_read reads it (%s)", i, fast ? "fast" : "left to jparse");
+		if (i != 4)
+			ok(fast, "shape %zu: read by the fast path", i);
+		else
+			ok(!fast, "shape %zu: left to jparse", i);
+	}
 	static const char pick[] = "\"\\,:{}[]0123456789-.eEnultrfasu \x01\x80\xc3\xa9\xff";
 	int bad = 0, nfast = 0, total = 0;
 	char buf[1024];
