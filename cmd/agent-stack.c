@@ -219,7 +219,7 @@ static void one_file(struct sv *s, const char *path)
 	}
 	while (evf_next(&r, &d, &e)) {
 		n_records++;
-		n_sessions += e.kind && !strcmp(e.kind, "session");
+		n_sessions += e.kind && e.kind[0] == 's' && !strcmp(e.kind, "session");
 		if (ptable) {
 			pt_record(ptable, &e);
 			continue;

@@ -341,7 +341,8 @@ static const struct fkey *lookup(const char *k, size_t n)
  * and agent-tag write them name their keys so, some left out.  The bytes
  * of the name followed by '":' are that key and no other (a name holds no
  * quote or backslash).  NULL: look it up the long way (key, lookup). */
-static struct { uint64_t w[2], m[2]; } kpat[NKEYS];   /* '"NAME":' and its mask */
+/* kpat[NKEYS]: no key, a pattern nothing matches (mask 0, bits 1) */
+static struct { uint64_t w[2], m[2]; } kpat[NKEYS + 1] = {[NKEYS] = {{1, 1}, {0, 0}}};
 
 static void kpat_init(void)
 {
@@ -738,11 +739,13 @@ static bool members(char *line, size_t len, struct event *e)
 	F.cls = 1;      /* no kind's: before "kind" */
 	p++;
 	int hint = 0;   /* F.hint, kept here */
+	const uint8_t *row = F.seq[F.cls];
 	for (unsigned place = 0;; place++) {
 		const struct fkey *f = NULL;
-		/* the key at this place in the last record of the kind */
-		unsigned g = place < NPLACE ? F.seq[F.cls][place] : NKEYS;
-		if (g < NKEYS && end - p >= 16) {
+		/* the key at this place in the last record of the kind (NKEYS:
+		 * none, whose pattern matches nothing) */
+		unsigned g = place < NPLACE ? row[place] : NKEYS;
+		if (end - p >= 16) {
 			uint64_t a, b;
 			memcpy(&a, p, 8);
 			memcpy(&b, p + 8, 8);
@@ -766,6 +769,8 @@ static bool members(char *line, size_t len, struct event *e)
 		}
 		if (!p || !(p = value(f, p, end, e)) || p >= end)
 			return false;
+		if (f == keys)
+			row = F.seq[F.cls];     /* "kind": its class known */
 		if (*p == '}')
 			return p + 1 == end && F.kind;  /* no kind: ev_read says so */
 		if (*p++ != ',')
