@@ -33,6 +33,8 @@ struct trule {
 	void *code;             /* pcre2_code */
 	bool jit;               /* JIT-compiled (on first use) */
 	bool jitok;             /* and the JIT took it: pcre2_jit_match */
+	bool hasfirst;          /* every match starts with a byte of first: */
+	uint64_t first[4];      /* PCRE2's start bitmap, which it uses itself */
 };
 
 struct trules {
