@@ -227,6 +227,7 @@ struct tblk {
 	char *p;
 	size_t cap, len;
 	uint64_t seq;           /* blocks are numbered in the order read */
+	bool mapped;            /* by mmap, not malloc */
 	struct tblk *next;
 };
 struct lreader;

@@ -9,11 +9,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include "lineio.h"
 #include "tag.h"
 
 #define PIECE ((size_t)1 << 20)         /* lineio.c's CHUNK */
+
+static void blk_free(struct tblk *b)
+{
+	if (b->mapped)
+		munmap(b->p, TREAD_BLOCK + 4096);
+	else
+		free(b->p);
+	free(b);
+}
 
 static struct tblk *blk_new(struct tread *t, size_t cap)
 {
@@ -25,7 +35,18 @@ static struct tblk *blk_new(struct tread *t, size_t cap)
 		if (cap < TREAD_BLOCK)
 			cap = TREAD_BLOCK;
 		b = xmalloc(sizeof *b);
-		b->p = xmalloc(cap + 1);
+		b->p = NULL;
+		if (cap == TREAD_BLOCK) {
+			/* mapped with its pages at once: one call, not a fault
+			 * for each of them (it is read into whole, and kept) */
+			void *m = mmap(NULL, TREAD_BLOCK + 4096, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+			if (m != MAP_FAILED)
+				b->p = m;
+		}
+		b->mapped = b->p != NULL;
+		if (!b->p)
+			b->p = xmalloc(cap + 1);
 		b->cap = cap;
 	}
 	b->len = 0;
@@ -48,8 +69,7 @@ static void blk_drop(struct tread *t, struct tblk *b)
 		b->next = t->spare;
 		t->spare = b;
 	} else {
-		free(b->p);
-		free(b);
+		blk_free(b);
 	}
 }
 
@@ -263,7 +283,6 @@ void tread_free(struct tread *t)
 	while (t->spare) {
 		struct tblk *b = t->spare;
 		t->spare = b->next;
-		free(b->p);
-		free(b);
+		blk_free(b);
 	}
 }
