@@ -265,8 +265,8 @@ static inline __attribute__((always_inline)) bool key_at(struct trec *r, const c
  * lies inside a string (a quote in a string is escaped), so the keys are
  * found by looking for that pair sixteen bytes at a time, and no string
  * needs to be walked but the few values taken. */
-static void scan_keys(struct trec *r, const char *line, size_t len, size_t skip, int kind,
-	const char **tools, bool *upd)
+static inline __attribute__((always_inline)) void scan_keys(struct trec *r, const char *line,
+	size_t len, size_t skip, int kind, const char **tools, bool *upd)
 {
 	const char *p = line + skip, *e = line + len, *name = NULL;
 	size_t nl = 0;
@@ -293,6 +293,22 @@ done:
 	if (!cat && name)
 		namecat = cat_of_kind(name, nl);
 	r->cat = (uint8_t)(cat ? cat : namecat);
+}
+
+/* scan_keys made for each kind, so that each drops the keys it never
+ * takes */
+static void scan_llm(struct trec *r, const char *line, size_t len, size_t skip,
+	const char **tools, bool *upd)
+{
+	scan_keys(r, line, len, skip, R_LLM, tools, upd);
+}
+
+static void scan_work(struct trec *r, const char *line, size_t len, size_t skip, int kind)
+{
+	if (kind == R_TOOL)
+		scan_keys(r, line, len, skip, R_TOOL, NULL, NULL);
+	else
+		scan_keys(r, line, len, skip, R_EFFECT, NULL, NULL);
 }
 
 /* A copy of the line with a newline after it: lines held one after
@@ -670,7 +686,7 @@ int ts_add_kind(struct tsession *s, const char *line, size_t len, size_t skip, i
 		struct trec *r = newrec(s, line, len, kind);
 		const char *a[2] = {NULL, NULL}, *e = line + len;
 		bool upd = false;
-		scan_keys(r, line, len, skip, kind, a, &upd);
+		scan_llm(r, line, len, skip, a, &upd);
 		/* an update whose call is here is no call of its own; else it
 		 * is tagged as one */
 		if (is_update(r, line, len, upd) && update_of_call(s, r))
@@ -711,7 +727,7 @@ int ts_add_kind(struct tsession *s, const char *line, size_t len, size_t skip, i
 	if (k && kind != R_SESSION && kind != R_PROMPT && ends_object(line, len)) {
 		if (kind == R_TOOL || kind == R_EFFECT) {
 			struct trec t = {.kind = (uint8_t)kind};
-			scan_keys(&t, line, len, skip, kind, NULL, NULL);
+			scan_work(&t, line, len, skip, kind);
 			work(s, &t, line, len);
 		} else {
 			passthrough(s, line, len);
