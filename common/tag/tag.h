@@ -235,6 +235,7 @@ struct tread {
 	struct lreader *r;      /* descriptor, limits, line numbers, messages */
 	struct tblk *head, *cur;        /* the oldest block kept; the one read */
 	struct tblk *spare;     /* blocks given back, for reuse */
+	int nspare;
 	size_t pos;             /* the next line's start in cur */
 	size_t held;            /* bytes of the blocks kept */
 	uint64_t seq;           /* the next block's number */

@@ -15,6 +15,10 @@
 #include "tag.h"
 
 #define PIECE ((size_t)1 << 20)         /* lineio.c's CHUNK */
+/* Blocks kept for reuse: as many as a run of sessions of the usual size
+ * holds; those freed after a long hold (up to BLOCKS_MAX in agent-tag.c)
+ * go back to the system. */
+#define TREAD_SPARE 8
 
 static void blk_free(struct tblk *b)
 {
@@ -31,6 +35,7 @@ static struct tblk *blk_new(struct tread *t, size_t cap)
 	if (cap <= TREAD_BLOCK && t->spare) {
 		b = t->spare;
 		t->spare = b->next;
+		t->nspare--;
 	} else {
 		if (cap < TREAD_BLOCK)
 			cap = TREAD_BLOCK;
@@ -65,9 +70,10 @@ static void blk_drop(struct tread *t, struct tblk *b)
 {
 	t->held -= b->cap;
 	ts_release(b->p, b->p + b->cap);
-	if (b->cap == TREAD_BLOCK) {
+	if (b->cap == TREAD_BLOCK && t->nspare < TREAD_SPARE) {
 		b->next = t->spare;
 		t->spare = b;
+		t->nspare++;
 	} else {
 		blk_free(b);
 	}
