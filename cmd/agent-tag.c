@@ -100,7 +100,13 @@ struct live {
 	size_t idlen;           /* 0: none kept */
 	uint64_t used;          /* when its last record came */
 	uint64_t born;          /* when its first record came */
+	uint64_t pin;           /* the first read block it borrows lines
+	                         * from (tread); NOPIN none */
 };
+#define NOPIN UINT64_MAX
+/* Read blocks kept for held sessions' lines: past this, the lines of the
+ * oldest are copied into their sessions and the block goes. */
+#define BLOCKS_MAX ((size_t)16 << 20)
 
 struct run {
 	struct tagger tg;
@@ -114,6 +120,13 @@ struct run {
 	/* mappings of finished files whose lines held sessions may borrow */
 	struct { void *p; size_t n; } keep[64];
 	int nkeep;
+	struct tread *rd;       /* the pipe being read, if any */
+	/* the bytes of the last line routed to cur from the end of its kind
+	 * to the end of its session id: a line with the same there goes to
+	 * cur, unparsed (0: none) */
+	char front[160];
+	size_t nfront;
+	const struct live *fowner;
 };
 
 static void release_kept(struct run *ru)
@@ -130,9 +143,12 @@ static void session_done(struct run *ru, int i)
 	struct tsession *s = &l->s;
 	ru->held -= l->bytes;
 	l->bytes = 0;
+	l->pin = NOPIN;
 	ru->lv[i] = ru->lv[--ru->nlv];
 	if (ru->cur == l)
 		ru->cur = NULL;
+	if (ru->fowner == l)
+		ru->nfront = 0;
 	if (s->nr && ru->tg.cluster) {
 		ru->all = xrealloc(ru->all, (ru->nall + 1) * sizeof *ru->all);
 		ru->all[ru->nall] = xmalloc(sizeof *s);
@@ -177,11 +193,19 @@ static void hold_bound(struct run *ru, struct live *cur, size_t len)
 }
 
 /* The held session a line belongs to: by its "session" key, else the one
- * the line before went to. */
-static struct live *route(struct run *ru, const char *line, size_t len, size_t *skip)
+ * the line before went to.  kind: ts_kind_front's. */
+static struct live *route(struct run *ru, const char *line, size_t len, size_t *skip, int *kind)
 {
-	/* most lines go on the session of the line before: its id is
-	 * compared, not hashed */
+	int k = *kind = ts_kind_front(line, len);
+	size_t at = k >= 0 ? 9 + ts_kind_len(k) : 0;
+	/* most lines go on the session of the line before, written with
+	 * the same agent and id: compared, not parsed */
+	if (k >= 0 && ru->nfront && ru->cur == ru->fowner && len > at + ru->nfront &&
+	    !memcmp(line + at, ru->front, ru->nfront)) {
+		*skip = at + ru->nfront;
+		ru->cur->used = ++ru->tick;
+		return ru->cur;
+	}
 	const char *v;
 	size_t n;
 	bool front = ts_session_front(line, len, &v, &n);
@@ -189,34 +213,42 @@ static struct live *route(struct run *ru, const char *line, size_t len, size_t *
 	/* the keys ts_add looks for come after the session's */
 	*skip = front ? (size_t)(v + n + 1 - line) : 0;
 	struct live *l = ru->cur;
-	if (l && has && l->idlen && n == l->idlen && !memcmp(v, l->id, n)) {
-		l->used = ++ru->tick;
-		return l;
-	}
-	uint64_t key = has ? ts_id_key(v, n) : 0;
-	if (!l || (key && l->key != key)) {
-		l = NULL;
-		for (int i = 0; i < ru->nlv && !l; i++)
-			if (ru->lv[i]->key == key)
-				l = ru->lv[i];
-		if (!l) {
-			if (ru->nlv == LIVE_MAX)
-				session_done(ru, least_used(ru, NULL));
-			l = ru->spare ? ru->spare : xcalloc(1, sizeof *l);
-			ru->spare = NULL;
-			l->key = key;
-			l->born = ru->tick + 1;
-			ru->lv[ru->nlv++] = l;
-			l->idlen = 0;
-			if (key && n <= 128) {
-				l->id = xrealloc(l->id, n ? n : 1);
-				memcpy(l->id, v, n);
-				l->idlen = n;
+	if (!(l && has && l->idlen && n == l->idlen && !memcmp(v, l->id, n))) {
+		uint64_t key = has ? ts_id_key(v, n) : 0;
+		if (!l || (key && l->key != key)) {
+			l = NULL;
+			for (int i = 0; i < ru->nlv && !l; i++)
+				if (ru->lv[i]->key == key)
+					l = ru->lv[i];
+			if (!l) {
+				if (ru->nlv == LIVE_MAX)
+					session_done(ru, least_used(ru, NULL));
+				l = ru->spare ? ru->spare : xcalloc(1, sizeof *l);
+				ru->spare = NULL;
+				l->key = key;
+				l->born = ru->tick + 1;
+				l->pin = NOPIN;
+				ru->lv[ru->nlv++] = l;
+				l->idlen = 0;
+				if (key && n <= 128) {
+					l->id = xrealloc(l->id, n ? n : 1);
+					memcpy(l->id, v, n);
+					l->idlen = n;
+				}
 			}
 		}
 	}
 	l->used = ++ru->tick;
 	ru->cur = l;
+	/* what the next line is compared with: only what routed it here by
+	 * its id, as the comparison above would */
+	ru->nfront = 0;
+	if (k >= 0 && front && l->idlen && n == l->idlen && !memcmp(v, l->id, n) &&
+	    *skip - at <= sizeof ru->front) {
+		ru->nfront = *skip - at;
+		memcpy(ru->front, line + at, ru->nfront);
+		ru->fowner = l;
+	}
 	return l;
 }
 
@@ -253,6 +285,65 @@ static void run_finish(struct run *ru, const struct tcluster_opts *co, struct ts
 	}
 }
 
+/* A new read block is due: give back the blocks no held session borrows
+ * from; while they take more than BLOCKS_MAX, the oldest one's lines are
+ * copied into their sessions. */
+static void blocks_over(void *arg)
+{
+	struct run *ru = arg;
+	struct tread *t = ru->rd;
+	for (;;) {
+		uint64_t pin = NOPIN;
+		for (int i = 0; i < ru->nlv; i++)
+			if (ru->lv[i]->pin < pin)
+				pin = ru->lv[i]->pin;
+		tread_release(t, pin);
+		if (t->held <= BLOCKS_MAX || t->head == t->cur)
+			return;
+		struct tblk *b = t->head;
+		for (int i = 0; i < ru->nlv; i++)
+			if (ru->lv[i]->pin <= b->seq) {
+				ts_unborrow(&ru->lv[i]->s, b->p, b->p + b->cap);
+				ru->lv[i]->pin = b->seq + 1;
+			}
+	}
+}
+
+/* Standard input or a device: lines borrowed from the blocks read. */
+static void piped(struct run *ru, struct lreader *r)
+{
+	struct tread t;
+	char *line;
+	size_t len;
+	const char *why;
+	tread_init(&t, r);
+	t.over = blocks_over;
+	t.arg = ru;
+	ru->rd = &t;
+	while (tread_next(&t, &line, &len)) {
+		size_t skip;
+		int kind;
+		struct live *l = route(ru, line, len, &skip, &kind);
+		struct tsession *s = &l->s;
+		s->borrow = !r->partial && line[len] == '\n' ? TS_HELD : TS_COPY;
+		if (s->borrow && l->pin == NOPIN)
+			l->pin = t.cur->seq;
+		if (ts_add_kind(s, line, len, skip, kind, &why) < 0)
+			lr_warn(r, "json", "%s; line skipped", why);
+		s->borrow = TS_COPY;
+		hold_bound(ru, l, len);
+	}
+	/* the sessions still held keep their lines: copied now */
+	for (int i = 0; i < ru->nlv; i++)
+		if (ru->lv[i]->pin != NOPIN) {
+			for (struct tblk *b = t.head; b; b = b->next)
+				ts_unborrow(&ru->lv[i]->s, b->p, b->p + b->cap);
+			ru->lv[i]->pin = NOPIN;
+		}
+	tread_free(&t);
+	ru->rd = NULL;
+}
+
 static void one_file(struct run *ru, const char *path)
 {
 	struct lreader r;
@@ -271,14 +362,20 @@ static void one_file(struct run *ru, const char *path)
 	}
 	for (int i = 0; i < ru->nlv; i++)
 		ts_seal(&ru->lv[i]->s);
+	if (!mapped && !ru->tg.cluster) {
+		piped(ru, &r);
+		lr_close(&r);
+		return;
+	}
 	while (lr_next_nonblank(&r, &line, &len)) {
 		size_t skip;
-		struct live *l = route(ru, line, len, &skip);
+		int kind;
+		struct live *l = route(ru, line, len, &skip, &kind);
 		struct tsession *s = &l->s;
-		s->borrow = mapped && !r.partial && line[len] == '\n';
-		if (ts_add_from(s, line, len, skip, &why) < 0)
+		s->borrow = mapped && !r.partial && line[len] == '\n' ? TS_MAPPED : TS_COPY;
+		if (ts_add_kind(s, line, len, skip, kind, &why) < 0)
 			lr_warn(&r, "json", "%s; line skipped", why);
-		s->borrow = false;
+		s->borrow = TS_COPY;
 		hold_bound(ru, l, len);
 	}
 	if (mapped && ru->nlv) {
@@ -402,7 +499,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < ops.n; i++)
 		one_file(&ru, ops.v[i]);
 	run_finish(&ru, &co, &st);
-	out_flush();
+	ts_flush();
 	if (ru.tg.llm && tllm_free(ru.tg.llm) < 0)
 		diag_errors++;
 	if (stats)

@@ -33,6 +33,8 @@ struct trule {
 	void *code;             /* pcre2_code */
 	bool jit;               /* JIT-compiled (on first use) */
 	bool jitok;             /* and the JIT took it: pcre2_jit_match */
+	bool hasfirst;          /* every match starts with a byte of first: */
+	uint64_t first[4];      /* PCRE2's start bitmap, which it uses itself */
 };
 
 struct trules {
@@ -109,11 +111,15 @@ struct trec {
 	const char *line;       /* in the session's line pool, or borrowed */
 	uint32_t len;           /* lines are at most LR_MAXLINE_DEFAULT */
 	uint32_t tail;          /* where ,"tags": or ,"rule": starts; 0 none */
+	uint32_t cut;           /* session, prompt and llm records: where tags
+	                         * go when it has none, its last '}' (0 none),
+	                         * found while the line is at hand */
 	uint64_t id, prompt, parent;   /* hashes of the raw ids, 0 = absent */
 	int32_t item;           /* index in items, or -1 */
 	uint8_t kind;           /* R_* in tagsess.c */
 	uint8_t cat;            /* tool/effect: category of work */
-	uint8_t borrowed;       /* line is the caller's, not in the pool */
+	uint8_t borrowed;       /* line is the caller's, not in the pool:
+	                         * tsession.borrow's TS_* */
 	uint8_t update;         /* an "update":true llm record: item is its call's */
 };
 
@@ -125,6 +131,7 @@ struct trec {
  * most of them a few tens of KB, and 1 MiB blocks mapped and prefaulted
  * for each (then unmapped) cost more system time than the whole parse. */
 #define TS_LINEBLOCK ((size_t)64 << 10)
+enum { TS_COPY, TS_MAPPED, TS_HELD };
 struct tsession {
 	struct arena lines;
 	struct sbuf texts;
@@ -139,8 +146,12 @@ struct tsession {
 	uint32_t *defer;        /* records counted when the session ends */
 	size_t ndefer, defercap;
 	/* ts_add keeps the caller's line instead of a copy: it stays valid
-	 * until ts_write and a newline follows it (set per line) */
-	bool borrow;
+	 * until ts_write and a newline follows it (set per line).  TS_MAPPED:
+	 * in a file's mapping, copied out when written (a file cut short
+	 * must fault here, where the message is, not in write(2));
+	 * TS_HELD: in memory that stays until ts_release, written from
+	 * where it lies. */
+	uint8_t borrow;
 	/* the next line starts a new run of pass-through lines, even when it
 	 * lies right after the last one (set by ts_seal at each file) */
 	bool sealed;
@@ -163,6 +174,14 @@ int ts_add(struct tsession *s, const char *line, size_t len, const char **why);
 /* ts_add for a line whose bytes before skip hold no key it looks for:
  * those of "kind", "agent" and "session" (ts_session_front). */
 int ts_add_from(struct tsession *s, const char *line, size_t len, size_t skip, const char **why);
+/* The kind of a line that begins {"kind":"K" with K one of those ts_add
+ * tells apart (session, prompt, llm, tool, effect), else -1; ts_kind_len
+ * is the length of K.  ts_add_kind is ts_add_from given that kind (-1:
+ * look). */
+int ts_kind_front(const char *line, size_t len);
+size_t ts_kind_len(int kind);
+int ts_add_kind(struct tsession *s, const char *line, size_t len, size_t skip, int kind,
+	const char **why);
 /* Is the line a session record (the start of the next session)? */
 bool ts_starts(const char *line, size_t len);
 /* A hash of the line's "session" value (the top-level session: a
@@ -179,8 +198,13 @@ uint64_t ts_id_key(const char *v, size_t n);
 bool ts_session_front(const char *line, size_t len, const char **v, size_t *n);
 /* The regex decisions for every item. */
 void ts_regex(struct tagger *tg, struct tsession *s);
-/* Session tag and output (to out); counts into the stats. */
+/* Session tag and output; counts into the stats.  The output goes to
+ * stdout_sb, but borrowed lines are only referenced: ts_flush writes it
+ * all (call it, not out_flush, at the end), and ts_release(lo, hi) must
+ * come before borrowed memory in [lo, hi) goes or changes. */
 void ts_write(struct tagger *tg, struct tsession *s);
+void ts_flush(void);
+void ts_release(const char *lo, const char *hi);
 /* Copy the held lines that lie in [lo, hi) into the session's pool: the
  * memory they were borrowed from is about to go. */
 void ts_unborrow(struct tsession *s, const char *lo, const char *hi);
@@ -191,6 +215,43 @@ void ts_free(struct tsession *s);
 /* One copy per distinct name for the process: equal names, equal
  * pointers (rule names kept by items outlive their sessions). */
 const char *tag_intern(const char *s);
+
+/* --- reading a pipe (tagread.c) --------------------------------------- */
+/* Lines read into blocks that stay put while held sessions borrow from
+ * them: lr_next_nonblank's lines, numbers and diagnostics, without a copy
+ * into each session.  A complete line is followed by its newline (or the
+ * carriage return of a CRLF) and lies in the block being read when it is
+ * returned; blocks go when the caller releases them. */
+#define TREAD_BLOCK ((size_t)1 << 20)
+struct tblk {
+	char *p;
+	size_t cap, len;
+	uint64_t seq;           /* blocks are numbered in the order read */
+	bool mapped;            /* by mmap, not malloc */
+	struct tblk *next;
+};
+struct lreader;
+struct tread {
+	struct lreader *r;      /* descriptor, limits, line numbers, messages */
+	struct tblk *head, *cur;        /* the oldest block kept; the one read */
+	struct tblk *spare;     /* blocks given back, for reuse */
+	int nspare;
+	size_t pos;             /* the next line's start in cur */
+	size_t held;            /* bytes of the blocks kept */
+	uint64_t seq;           /* the next block's number */
+	/* called before a new block is taken: the moment to release the
+	 * blocks no held line needs any more */
+	void (*over)(void *arg);
+	void *arg;
+};
+/* Take over r (opened, nothing returned yet, maybe peeked into). */
+void tread_init(struct tread *t, struct lreader *r);
+/* The next line that is not blank: 1, or 0 at the end. */
+int tread_next(struct tread *t, char **line, size_t *len);
+/* Give back the blocks numbered below seq (never the one being read);
+ * what ts_write left to write from them is written first. */
+void tread_release(struct tread *t, uint64_t seq);
+void tread_free(struct tread *t);
 
 /* --- statistics (tagsess.c) ------------------------------------------ */
 struct tcount { char tag[TAG_MAX + 1]; uint64_t n; };

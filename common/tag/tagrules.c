@@ -54,6 +54,21 @@ static struct trule *newrule(struct trules *t)
 	return r;
 }
 
+/* The bytes a match of r can start with, when PCRE2 knows them: a text
+ * with none of them cannot match, and PCRE2 would try every position of
+ * it before saying so. */
+static void first_bytes(struct trule *r)
+{
+	const uint8_t *bm = NULL;
+	uint32_t min = 0;
+	r->hasfirst = false;
+	if (pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTBITMAP, &bm) != 0 || !bm ||
+	    pcre2_pattern_info(r->code, PCRE2_INFO_MINLENGTH, &min) != 0 || !min)
+		return;
+	memcpy(r->first, bm, sizeof r->first);   /* bit c of byte c / 8 */
+	r->hasfirst = true;
+}
+
 static void *compile(const char *pattern, struct sbuf *err)
 {
 	int ec;
@@ -102,6 +117,7 @@ int tr_add(struct trules *t, unsigned kinds, const char *tag, const char *patter
 	r->name = xstrdup(name);
 	r->source = xstrdup(source);
 	r->code = code;
+	first_bytes(r);
 	t->n++;
 	t->nuser++;
 	if (tr_catchall(t, r))
@@ -227,6 +243,7 @@ void tr_builtin(struct trules *t)
 		r->source = xstrdup("builtin");
 		r->whole = b->whole;
 		r->code = code;
+		first_bytes(r);
 		t->n++;
 	}
 	sb_free(&err);
@@ -253,11 +270,27 @@ static bool match1(const struct trules *t, const struct trule *r, const char *s,
 const struct trule *tr_match(const struct trules *t, int from, int to, unsigned kind,
 	int mode, const char *s, size_t n)
 {
+	/* the bytes of s, as a set like the rules' first bytes: made when
+	 * the first rule that has them comes */
+	uint64_t have[4];
+	bool known = false;
 	for (int i = from; i < to; i++) {
 		const struct trule *r = &t->v[i];
 		if (!(r->kinds & kind) || (r->whole && mode == TM_PART) ||
 		    (!r->whole && mode == TM_WHOLE))
 			continue;
+		if (r->hasfirst) {
+			if (!known) {
+				uint8_t b[32] = {0};
+				for (size_t j = 0; j < n; j++)
+					b[(unsigned char)s[j] >> 3] |= (uint8_t)(1u << (s[j] & 7));
+				memcpy(have, b, sizeof have);
+				known = true;
+			}
+			if (!((r->first[0] & have[0]) | (r->first[1] & have[1]) |
+			    (r->first[2] & have[2]) | (r->first[3] & have[3])))
+				continue;
+		}
 		if (match1(t, r, s, n))
 			return r;
 	}

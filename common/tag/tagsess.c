@@ -5,9 +5,14 @@
  * few key lookups (the fixed key order makes that reliable: ',"' never
  * occurs inside a JSON string, so ',"class":"' is always a key) and are
  * written back byte for byte. */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
 #include "event.h"
 #include "intern.h"
 #include "json.h"
@@ -38,7 +43,18 @@ static int cat_of_kind(const char *s, size_t n)
 		[TK_WRITE] = C_WRITE, [TK_PATCH] = C_WRITE, [TK_SHELL] = C_RUN,
 		[TK_WEB] = C_NET, [TK_DELEGATE] = C_DELEGATE, [TK_PLAN] = C_PLAN,
 	};
-	return cat[tool_kind_parse(s, n)];
+	/* tool_kind_parse's names with their lengths, looked at in its order
+	 * (this runs for every tool record and every kind a call chose) */
+	static struct { const char *s; size_t n; } names[TK_N];
+	if (!names[0].s)
+		for (int k = TK_N - 1; k >= 0; k--) {
+			names[k].n = strlen(tool_kind_name((enum tool_kind)k));
+			names[k].s = tool_kind_name((enum tool_kind)k);
+		}
+	for (int k = 0; k < TK_N; k++)
+		if (names[k].n == n && !memcmp(names[k].s, s, n))
+			return cat[k];
+	return cat[TK_OTHER];
 }
 
 /* A tool call's "class", or an effect's kind when it has none: by
@@ -249,12 +265,20 @@ static inline __attribute__((always_inline)) bool key_at(struct trec *r, const c
  * lies inside a string (a quote in a string is escaped), so the keys are
  * found by looking for that pair sixteen bytes at a time, and no string
  * needs to be walked but the few values taken. */
-static void scan_keys(struct trec *r, const char *line, size_t len, size_t skip, int kind,
-	const char **tools, bool *upd)
+static inline __attribute__((always_inline)) void scan_keys(struct trec *r, const char *line,
+	size_t len, size_t skip, int kind, const char **tools, bool *upd)
 {
 	const char *p = line + skip, *e = line + len, *name = NULL;
 	size_t nl = 0;
 	int cat = C_NONE, namecat = C_NONE;
+	/* 32 bytes a round: two masks of sixteen, in order */
+	for (; e - p >= 33; p += 32) {
+		uint32_t m = jscan_keys16(p) | (uint32_t)jscan_keys16(p + 16) << 16;
+		for (; m; m &= m - 1)
+			if (!key_at(r, line, p + __builtin_ctz(m), e, kind, &name, &nl, &cat, &namecat,
+			    tools, upd))
+				goto done;
+	}
 	for (; e - p >= 17; p += 16) {
 		for (unsigned m = jscan_keys16(p); m; m &= m - 1)
 			if (!key_at(r, line, p + __builtin_ctz(m), e, kind, &name, &nl, &cat, &namecat,
@@ -269,6 +293,22 @@ done:
 	if (!cat && name)
 		namecat = cat_of_kind(name, nl);
 	r->cat = (uint8_t)(cat ? cat : namecat);
+}
+
+/* scan_keys made for each kind, so that each drops the keys it never
+ * takes */
+static void scan_llm(struct trec *r, const char *line, size_t len, size_t skip,
+	const char **tools, bool *upd)
+{
+	scan_keys(r, line, len, skip, R_LLM, tools, upd);
+}
+
+static void scan_work(struct trec *r, const char *line, size_t len, size_t skip, int kind)
+{
+	if (kind == R_TOOL)
+		scan_keys(r, line, len, skip, R_TOOL, NULL, NULL);
+	else
+		scan_keys(r, line, len, skip, R_EFFECT, NULL, NULL);
 }
 
 /* A copy of the line with a newline after it: lines held one after
@@ -299,6 +339,12 @@ static struct trec *newrec_at(struct tsession *s, const char *line, size_t len, 
 	r->kind = (uint8_t)kind;
 	r->borrowed = s->borrow;
 	r->item = -1;
+	if (kind == R_SESSION || kind == R_PROMPT || kind == R_LLM) {
+		size_t cut = len;
+		while (cut && line[cut - 1] != '}')
+			cut--;
+		r->cut = (uint32_t)(cut ? cut - 1 : 0);
+	}
 	return r;
 }
 
@@ -597,19 +643,50 @@ int ts_add(struct tsession *s, const char *line, size_t len, const char **why)
 	return ts_add_from(s, line, len, 0, why);
 }
 
+int ts_kind_front(const char *line, size_t len)
+{
+	/* {"kind":"K" with K one of the kinds told apart, so that kind_at
+	 * and kind_code would say the same */
+	if (len < 17 || !mem_eq_n(line, "{\"kind\":\"", 9))
+		return -1;
+	const char *k = line + 9;
+	switch (k[0]) {
+	case 't': return mem_eq_n(k, "tool\"", 5) ? R_TOOL : -1;
+	case 'e': return mem_eq_n(k, "effect\"", 7) ? R_EFFECT : -1;
+	case 'l': return k[1] == 'l' && k[2] == 'm' && k[3] == '"' ? R_LLM : -1;
+	case 'p': return mem_eq_n(k, "prompt\"", 7) ? R_PROMPT : -1;
+	case 's': return mem_eq_n(k, "session\"", 8) ? R_SESSION : -1;
+	}
+	return -1;
+}
+
+size_t ts_kind_len(int kind)
+{
+	static const uint8_t n[] = {[R_SESSION] = 7, [R_PROMPT] = 6, [R_LLM] = 3, [R_TOOL] = 4,
+		[R_EFFECT] = 6};
+	return n[kind];
+}
+
 int ts_add_from(struct tsession *s, const char *line, size_t len, size_t skip, const char **why)
+{
+	return ts_add_kind(s, line, len, skip, -1, why);
+}
+
+int ts_add_kind(struct tsession *s, const char *line, size_t len, size_t skip, int kind,
+	const char **why)
 {
 	static struct jdoc d;
 	size_t kl;
-	const char *k = kind_at(line, len, &kl);
-	int kind = k ? kind_code(k, kl) : -1;
+	const char *k = kind >= 0 ? line : kind_at(line, len, &kl);
+	if (kind < 0)
+		kind = k ? kind_code(k, kl) : -1;
 	if (k && kind == R_LLM && ends_object(line, len)) {
 		/* most model calls are decided by their tools: the text is read
 		 * only when it is needed (text_of) */
 		struct trec *r = newrec(s, line, len, kind);
 		const char *a[2] = {NULL, NULL}, *e = line + len;
 		bool upd = false;
-		scan_keys(r, line, len, skip, kind, a, &upd);
+		scan_llm(r, line, len, skip, a, &upd);
 		/* an update whose call is here is no call of its own; else it
 		 * is tagged as one */
 		if (is_update(r, line, len, upd) && update_of_call(s, r))
@@ -650,7 +727,7 @@ int ts_add_from(struct tsession *s, const char *line, size_t len, size_t skip, c
 	if (k && kind != R_SESSION && kind != R_PROMPT && ends_object(line, len)) {
 		if (kind == R_TOOL || kind == R_EFFECT) {
 			struct trec t = {.kind = (uint8_t)kind};
-			scan_keys(&t, line, len, skip, kind, NULL, NULL);
+			scan_work(&t, line, len, skip, kind);
 			work(s, &t, line, len);
 		} else {
 			passthrough(s, line, len);
@@ -1136,29 +1213,129 @@ static inline char *put(char *w, const char *s, size_t n)
 	return w + n;
 }
 
-static void tagged(struct sbuf *out, const struct trec *r, const char *ts, const char *tp,
-	const char *tl, const char *rule)
+/* The output: stdout_sb, and the held lines that are borrowed (their
+ * memory is the caller's until ts_release) referenced where they lie
+ * instead of copied.  Each reference goes after the bytes stdout_sb held
+ * when it was made (at); ts_flush writes both with writev(2), in order.
+ * With no reference pending, stdout_sb is the whole output, as for every
+ * other program. */
+#define OUT_REFS 500            /* 2 * OUT_REFS + 1 iovecs <= IOV_MAX */
+#define OUT_BYTES ((size_t)256 << 10)
+static struct oref { const char *p; size_t n, at; } orefs[OUT_REFS];
+static size_t nrefs, refbytes;
+
+void ts_flush(void)
 {
-	/* out is the thread-local stdout_sb: GCC's UBSan takes its address,
+	if (!nrefs) {
+		out_flush();
+		return;
+	}
+	static bool sigpipe;
+	if (!sigpipe) {
+		signal(SIGPIPE, SIG_IGN);
+		sigpipe = true;
+	}
+	struct iovec iov[2 * OUT_REFS + 1];
+	int n = 0;
+	size_t from = 0;
+	for (size_t i = 0; i < nrefs; i++) {
+		if (orefs[i].at > from)
+			iov[n++] = (struct iovec){stdout_sb.p + from, orefs[i].at - from};
+		iov[n++] = (struct iovec){(void *)orefs[i].p, orefs[i].n};
+		from = orefs[i].at;
+	}
+	if (stdout_sb.len > from)
+		iov[n++] = (struct iovec){stdout_sb.p + from, stdout_sb.len - from};
+	for (struct iovec *v = iov; n;) {
+		ssize_t w = writev(1, v, n < IOV_MAX ? n : IOV_MAX);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EPIPE)
+				_exit(0);
+			die(2, "write error: %s", strerror(errno));
+		}
+		/* a short write (a signal): go on after what went out */
+		while (n && (size_t)w >= v->iov_len) {
+			w -= (ssize_t)v->iov_len;
+			v++;
+			n--;
+		}
+		if (n) {
+			v->iov_base = (char *)v->iov_base + w;
+			v->iov_len -= (size_t)w;
+		}
+	}
+	sb_reset(&stdout_sb);
+	nrefs = refbytes = 0;
+}
+
+void ts_release(const char *lo, const char *hi)
+{
+	for (size_t i = 0; i < nrefs; i++)
+		if (orefs[i].p < hi && orefs[i].p + orefs[i].n > lo) {
+			ts_flush();
+			return;
+		}
+}
+
+/* n bytes at p, which stay where they are until ts_release */
+static void out_ref(const char *p, size_t n)
+{
+#ifdef TAG_NOREF
+	sb_add(&stdout_sb, p, n); return;
+#endif
+	struct oref *l = nrefs ? &orefs[nrefs - 1] : NULL;
+	if (l && l->p + l->n == p && l->at == stdout_sb.len) {
+		l->n += n;
+	} else {
+		if (nrefs == OUT_REFS)
+			ts_flush();
+		orefs[nrefs++] = (struct oref){p, n, stdout_sb.len};
+	}
+	refbytes += n;
+}
+
+static void out_maybe(void)
+{
+	if (stdout_sb.len + refbytes >= OUT_BYTES)
+		ts_flush();
+}
+
+/* A held line's bytes: referenced when borrowed; else copied, or, for
+ * 64 KiB or more, written from where they are. */
+static void out_line(const struct trec *r, size_t n)
+{
+	if (r->borrowed == TS_HELD) {
+		out_ref(r->line, n);
+	} else if (n >= ((size_t)1 << 16)) {
+		ts_flush();
+		write_all(1, r->line, n);
+	} else {
+		sb_add(&stdout_sb, r->line, n);
+	}
+}
+
+static void tagged(const struct trec *r, const char *ts, const char *tp, const char *tl,
+	const char *rule)
+{
+	/* o is the thread-local stdout_sb: GCC's UBSan takes its address,
 	 * propagated into this function, for a null pointer; the empty asm
 	 * hides where it came from */
-	struct sbuf *o = out;
+	struct sbuf *o = &stdout_sb;
 	__asm__("" : "+r"(o));
 	static const char head[] = ",\"tags\":{", mid[] = "},\"rule\":";
 	static const char *const names[3] = {"\"session\":\"", "\"prompt\":\"", "\"llm\":\""};
 	static const size_t namel[3] = {11, 10, 7};
+	/* no tags yet: before the closing brace */
 	const char *line = r->line;
-	size_t len = r->len, cut = r->tail;
-	if (!cut) {
-		/* no tags yet: before the closing brace */
-		cut = len;
-		while (cut && line[cut - 1] != '}')
-			cut--;
-		if (cut)
-			cut--;
-	}
+	size_t cut = r->tail ? r->tail : r->cut;
+	/* the line up to the tags: where it lies when borrowed */
+	bool ref = r->borrowed == TS_HELD;
+	if (ref && cut)
+		out_ref(line, cut);
 	const char *vals[3] = {ts, tp, tl};
-	size_t vl[3], n = cut + sizeof head - 1 + sizeof mid - 1 + 2;
+	size_t vl[3], n = (ref ? 0 : cut) + sizeof head - 1 + sizeof mid - 1 + 2;
 	const struct sbuf *rj = rule_json(rule);
 	for (int i = 0; i < 3; i++)
 		if (vals[i]) {
@@ -1168,7 +1345,8 @@ static void tagged(struct sbuf *out, const struct trec *r, const char *ts, const
 	n += rj->len;
 	sb_grow(o, n);
 	char *w = o->p + o->len;
-	w = put(w, line, cut);
+	if (!ref)
+		w = put(w, line, cut);
 	w = put(w, head, sizeof head - 1);
 	bool first = true;
 	for (int i = 0; i < 3; i++) {
@@ -1189,46 +1367,22 @@ static void tagged(struct sbuf *out, const struct trec *r, const char *ts, const
 	o->p[o->len] = 0;
 }
 
-/* Records passed through unchanged sit next to each other in the pool,
- * newlines included: they go out as one run.  Runs of over 64 KiB are
- * written straight from the pool. */
-static void run_flush(const char **run, size_t *n)
-{
-	if (*n >= ((size_t)1 << 16)) {
-		out_flush();
-		write_all(1, *run, *n);
-	} else if (*n) {
-		sb_add(&stdout_sb, *run, *n);
-		out_maybe_flush();
-	}
-	*run = NULL;
-	*n = 0;
-}
-
 void ts_write(struct tagger *tg, struct tsession *s)
 {
 	struct tstats *st = tg->st;
-	const char *run = NULL;
-	size_t nrun = 0;
 	continued(s);
 	session_tag(tg, s);
 	for (size_t i = 0; i < s->nr; i++) {
 		struct trec *r = &s->r[i];
 		if (r->kind != R_SESSION && r->kind != R_PROMPT && r->kind != R_LLM) {
-			if (run && r->line != run + nrun)
-				run_flush(&run, &nrun);
-			if (!run)
-				run = r->line;
-			nrun += r->len + 1;
-			continue;
-		}
-		run_flush(&run, &nrun);
-		if (r->kind == R_SESSION) {
-			tagged(&stdout_sb, r, s->tag, NULL, NULL, s->rule);
+			/* passed through as it came, newline and all */
+			out_line(r, (size_t)r->len + 1);
+		} else if (r->kind == R_SESSION) {
+			tagged(r, s->tag, NULL, NULL, s->rule);
 			count(&st->k[0], s->tag);
 		} else if (r->kind == R_PROMPT) {
 			struct titem *it = &s->it[r->item];
-			tagged(&stdout_sb, r, s->tag, it->tag, NULL, it->rule);
+			tagged(r, s->tag, it->tag, NULL, it->rule);
 			count(&st->k[1], it->tag);
 			if (it->origin == OR_HUMAN) {
 				count(&st->human, it->tag);
@@ -1240,14 +1394,12 @@ void ts_write(struct tagger *tg, struct tsession *s)
 			/* an update takes its call's prompt: it need not name one */
 			uint64_t pr = r->update ? s->r[it->rec].prompt : r->prompt;
 			const int64_t *v = pr ? prompt_item(s, pr) : NULL;
-			tagged(&stdout_sb, r, s->tag, v ? s->it[*v].tag : "none", it->tag,
-				it->rule);
+			tagged(r, s->tag, v ? s->it[*v].tag : "none", it->tag, it->rule);
 			if (!r->update)
 				count(&st->k[2], it->tag);
 		}
-		out_maybe_flush();
+		out_maybe();
 	}
-	run_flush(&run, &nrun);
 }
 
 void ts_unborrow(struct tsession *s, const char *lo, const char *hi)
