@@ -15,7 +15,8 @@ void ev_init(struct event *e)
 /* ,"k": (no comma after the opening brace); k is a literal, so its
  * length is known where key() is expanded. */
 #define key(b, k) key_((b), (k), sizeof(k) - 1)
-static inline void key_(struct sbuf *b, const char *k, size_t kl)
+#define INLINE static inline __attribute__((always_inline))
+INLINE void key_(struct sbuf *b, const char *k, size_t kl)
 {
 	if (b->len + kl + 5 > b->cap)
 		sb_grow(b, kl + 4);
@@ -33,7 +34,7 @@ static inline void key_(struct sbuf *b, const char *k, size_t kl)
 
 /* sb_json_str: a string with nothing to escape (most are: kinds, ids,
  * models) is copied whole between its quotes. */
-static inline void jstr_(struct sbuf *b, const char *v, size_t n)
+INLINE void jstr_(struct sbuf *b, const char *v, size_t n)
 {
 	if (jscan_stop(v, v + n) != v + n) {
 		sb_json_str(b, v, n);
@@ -51,7 +52,7 @@ static inline void jstr_(struct sbuf *b, const char *v, size_t n)
 }
 
 #define str(b, k, v) str_((b), (k), sizeof(k) - 1, (v))
-static void str_(struct sbuf *b, const char *k, size_t kl, const char *v)
+INLINE void str_(struct sbuf *b, const char *k, size_t kl, const char *v)
 {
 	if (v) {
 		key_(b, k, kl);
@@ -60,7 +61,7 @@ static void str_(struct sbuf *b, const char *k, size_t kl, const char *v)
 }
 
 #define priv(b, k, v) priv_((b), (k), sizeof(k) - 1, (v))
-static void priv_(struct sbuf *b, const char *k, size_t kl, const char *v)
+INLINE void priv_(struct sbuf *b, const char *k, size_t kl, const char *v)
 {
 	if (v) {
 		key_(b, k, kl);
@@ -70,7 +71,7 @@ static void priv_(struct sbuf *b, const char *k, size_t kl, const char *v)
 
 /* a tool name: redacted as its frame will be */
 #define toolname(b, k, v) toolname_((b), (k), sizeof(k) - 1, (v))
-static void toolname_(struct sbuf *b, const char *k, size_t kl, const char *v)
+INLINE void toolname_(struct sbuf *b, const char *k, size_t kl, const char *v)
 {
 	if (v) {
 		key_(b, k, kl);
@@ -79,7 +80,7 @@ static void toolname_(struct sbuf *b, const char *k, size_t kl, const char *v)
 }
 
 #define num(b, k, v) num_((b), (k), sizeof(k) - 1, (v))
-static void num_(struct sbuf *b, const char *k, size_t kl, int64_t v)
+INLINE void num_(struct sbuf *b, const char *k, size_t kl, int64_t v)
 {
 	if (v != EV_NONE) {
 		key_(b, k, kl);

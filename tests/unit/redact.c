@@ -105,6 +105,41 @@ int main(void)
 			printf("# differs on: %s\n#  skip: %s\n#  each: %s\n", t.p, b.p, want.p);
 	}
 	is_int(diff, 0, "20,000 random texts: the same with and without the block scan");
+	/* short texts (privacy.c's plain_text and memo): every length to 70,
+	 * words that start a long run or not, b inside a word and first,
+	 * the bytes that are escaped; each twice (the second from the memo) */
+	static const char *const shorts[] = {"tokensabcdefg", "abcdefghijk", "abcdefghij",
+		"toolu_012_3#1", "sk", "hooks", "dapi", "b", "B", "ab", "Bash", "x.y", "a_b",
+		" ", "#", "/", ",", "\"", "\\", "\n", "\x1f", "\x7f", "\xc3\xa9", "\xff", ":", "=",
+		"-", "@", "0123456789", "secretaccesskey", "AKIA", "Bearer ", "Basic ", "bearer ",
+		"xoxb-", "eyJ"};
+	static const char words[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.#/ ,";
+	diff = 0;
+	for (int it = 0; it < 40000; it++) {
+		sb_reset(&t);
+		size_t want_len = (size_t)rnd(71);
+		while (t.len < want_len) {
+			if (rnd(3))
+				sb_adds(&t, shorts[rnd(sizeof shorts / sizeof *shorts)]);
+			else
+				for (unsigned l = 1 + rnd(13); l; l--)
+					sb_addc(&t, words[rnd(sizeof words - 1)]);
+		}
+		if (t.len > want_len)
+			t.len = want_len;
+		privacy_noskip = true;
+		sb_reset(&want);
+		sb_json_str_redacted(&want, t.p, t.len);
+		privacy_noskip = false;
+		for (int k = 0; k < 2; k++) {
+			sb_reset(&b);
+			sb_json_str_redacted(&b, t.p, t.len);
+			if ((b.len != want.len || memcmp(b.p, want.p, b.len)) && diff++ < 3)
+				printf("# differs on: %.*s\n#  skip: %s\n#  each: %s\n", (int)t.len, t.p,
+					b.p, want.p);
+		}
+	}
+	is_int(diff, 0, "40,000 short texts, twice: the same with and without the shortcuts");
 	sb_free(&b);
 	sb_free(&t);
 	sb_free(&want);
