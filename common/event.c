@@ -79,12 +79,35 @@ INLINE void toolname_(struct sbuf *b, const char *k, size_t kl, const char *v)
 	}
 }
 
+/* v's digits (and sign) at p, as sb_addi writes them; the end */
+INLINE char *put_i64(char *p, int64_t v)
+{
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	if (v < 0)
+		*p++ = '-';
+	if (u < 10) {
+		*p++ = (char)('0' + u);
+		return p;
+	}
+	char tmp[20], *q = tmp + sizeof tmp;
+	do
+		*--q = (char)('0' + u % 10);
+	while (u /= 10);
+	size_t n = (size_t)(tmp + sizeof tmp - q);
+	memcpy(p, q, n);
+	return p + n;
+}
+
 #define num(b, k, v) num_((b), (k), sizeof(k) - 1, (v))
 INLINE void num_(struct sbuf *b, const char *k, size_t kl, int64_t v)
 {
 	if (v != EV_NONE) {
 		key_(b, k, kl);
-		sb_addi(b, v);
+		if (b->len + 22 > b->cap)
+			sb_grow(b, 21);
+		char *p = put_i64(b->p + b->len, v);
+		*p = 0;
+		b->len = (size_t)(p - b->p);
 	}
 }
 
@@ -186,21 +209,23 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 	}
 	str(b, "usage", e->usage);
 	if (e->has_tokens) {
+		/* room for the keys and six numbers of 20 digits and a sign */
 		const struct tokens *t = &e->tokens;
 		key(b, "tokens");
-		sb_adds(b, "{\"input\":");
-		sb_addi(b, t->input);
-		sb_adds(b, ",\"cache_read\":");
-		sb_addi(b, t->cache_read);
-		sb_adds(b, ",\"cache_write\":");
-		sb_addi(b, t->cache_write);
-		sb_adds(b, ",\"cache_write_1h\":");
-		sb_addi(b, t->cache_write_1h);
-		sb_adds(b, ",\"output\":");
-		sb_addi(b, t->output);
-		sb_adds(b, ",\"reasoning\":");
-		sb_addi(b, t->reasoning);
-		sb_addc(b, '}');
+		if (b->len + 256 > b->cap)
+			sb_grow(b, 255);
+		char *p = b->p + b->len;
+#define TOK(lit, v) (memcpy(p, lit, sizeof lit - 1), p = put_i64(p + sizeof lit - 1, (v)))
+		TOK("{\"input\":", t->input);
+		TOK(",\"cache_read\":", t->cache_read);
+		TOK(",\"cache_write\":", t->cache_write);
+		TOK(",\"cache_write_1h\":", t->cache_write_1h);
+		TOK(",\"output\":", t->output);
+		TOK(",\"reasoning\":", t->reasoning);
+#undef TOK
+		*p++ = '}';
+		*p = 0;
+		b->len = (size_t)(p - b->p);
 	}
 	arr(b, "tools", e->tools, e->ntools, 2);
 	arr(b, "tool_kinds", e->tool_kinds, e->ntool_kinds, false);

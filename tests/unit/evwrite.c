@@ -260,6 +260,45 @@ int main(void)
 	sb_reset(&b);
 	sb_addi(&b, INT64_MIN);
 	is_str(b.p, "-9223372036854775808", "sb_addi INT64_MIN");
+	/* the record's own numbers (put_i64): exit, duration and the six
+	 * counts of tokens, as sb_addi writes them */
+	bad = 0;
+	for (int it = 0; it < 5000; it++) {
+		int64_t v[8];
+		for (int k = 0; k < 8; k++) {
+			v[k] = (int64_t)tap_xorshift(&rng) >> (tap_xorshift(&rng) % 64);
+			if (it < 30)
+				v[k] = it < 10 ? INT64_MIN + it : it < 20 ? INT64_MAX - (it - 10) : it - 25;
+		}
+		if (v[0] == EV_NONE)
+			v[0] = 0;
+		if (v[1] == EV_NONE)
+			v[1] = 1;
+		ev_init(&e);
+		e.kind = "llm";
+		e.exit = v[0];
+		e.duration_ms = v[1];
+		e.has_tokens = true;
+		e.tokens = (struct tokens){v[2], v[3], v[4], v[5], v[6], v[7]};
+		struct sbuf ws = {0};
+		static const char *const keys[8] = {",\"exit\":", ",\"duration_ms\":",
+			",\"tokens\":{\"input\":", ",\"cache_read\":", ",\"cache_write\":",
+			",\"cache_write_1h\":", ",\"output\":", ",\"reasoning\":"};
+		sb_adds(&ws, "{\"kind\":\"llm\"");
+		for (int k = 0; k < 8; k++) {
+			sb_adds(&ws, keys[k]);
+			sb_addi(&ws, v[k]);
+		}
+		sb_adds(&ws, "}}\n");
+		/* a buffer that must grow on the way */
+		struct sbuf g = {0};
+		sb_adds(&g, "x");
+		ev_write(&g, &e, 0);
+		bad += strcmp(rec(&b, &e, 0), ws.p) != 0 || strcmp(g.p + 1, ws.p) != 0;
+		sb_free(&ws);
+		sb_free(&g);
+	}
+	is_int(bad, 0, "a record's exit, duration and tokens: 5,000 sets, the extremes among them");
 
 	/* --- argv: the program's rules looked up only when needed --- */
 	static const struct { const char *v[6]; int n; bool notext; const char *want; } av[] = {
