@@ -254,6 +254,34 @@ static inline bool name_sep(unsigned char c)
 	return c == '_' || c == '-' || c == '.' || !c;
 }
 
+/* Is a byte of wordfirst (p, s, a in either case) in s[0..m)?  Eight
+ * bytes a step: (c | 0x20) is p, s or a for those six bytes alone. */
+static inline bool psa_in(const char *s, size_t m)
+{
+	const uint64_t ones = JSCAN_ONES, highs = JSCAN_HIGHS;
+#define HASZERO(x) (((x) - ones) & ~(x) & highs)
+#define PSA(v) (HASZERO(((v) | ones * 0x20) ^ ones * 'p') | \
+	HASZERO(((v) | ones * 0x20) ^ ones * 's') | HASZERO(((v) | ones * 0x20) ^ ones * 'a'))
+	size_t i = 0;
+	for (; i + 8 <= m; i += 8) {
+		uint64_t v;
+		memcpy(&v, s + i, 8);
+		if (PSA(v))
+			return true;
+	}
+	if (m >= 8) {
+		uint64_t v;
+		memcpy(&v, s + m - 8, 8);
+		return PSA(v) != 0;
+	}
+#undef PSA
+#undef HASZERO
+	for (; i < m; i++)
+		if (wordfirst[(unsigned char)s[i]])
+			return true;
+	return false;
+}
+
 /* OPENAI_API_KEY, aws_secret_access_key, client-secret, --password,
  * GITHUB_TOKEN, PGPASSWORD, "apiKey", Authorization (not sort_key's
  * cousin "key" alone, not PWD).  The name is compared lowered, byte by
@@ -283,6 +311,8 @@ static bool secret_name(const char *s, size_t n)
 		break;
 	default: yes = false;
 	}
+	if (!yes && !psa_in(s, n > 4 ? n - 4 : 0))
+		return false;   /* most names: no word below can start */
 	/* the words that may sit anywhere start with p, s or a */
 	for (size_t i = 0; i + 5 <= n && !yes; i++) {
 		const unsigned char *w = (const unsigned char *)s + i;
@@ -362,8 +392,36 @@ static size_t name_before(const char *s, size_t from, size_t e, size_t *ns)
 	size_t b = e;
 	if (b > from && (s[b - 1] == '"' || s[b - 1] == '\''))
 		b--;
+#ifdef JSCAN_SSE2
+	/* sixteen bytes a step back while all are namech (ids and paths
+	 * before a colon are long) */
+	while (b - from >= 16) {
+		const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + b - 16));
+		const __m128i x = _mm_or_si128(v, _mm_set1_epi8(0x20));
+		__m128i nm = _mm_or_si128(
+			_mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x60)),
+			_mm_cmplt_epi8(x, _mm_set1_epi8(0x7b))),
+			_mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x2f)),
+			_mm_cmplt_epi8(v, _mm_set1_epi8(0x3a)))),
+			_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
+			_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))),
+			_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')),
+			_mm_cmpeq_epi8(v, _mm_setzero_si128()))));
+		unsigned not = ~(unsigned)_mm_movemask_epi8(nm) & 0xffff;
+		if (!not) {
+			b -= 16;
+			continue;
+		}
+		/* the last byte that is none: the name starts after it */
+		b = b - 16 + (unsigned)(31 - __builtin_clz(not)) + 1;
+		goto named;
+	}
+#endif
 	while (b > from && namech[(unsigned char)s[b - 1]])
 		b--;
+#ifdef JSCAN_SSE2
+named:
+#endif
 	if (b > from && (s[b - 1] == '"' || s[b - 1] == '\''))
 		b--;
 	*ns = b;
