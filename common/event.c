@@ -69,6 +69,54 @@ INLINE void priv_(struct sbuf *b, const char *k, size_t kl, const char *v)
 	}
 }
 
+/* Fields that most records repeat from the one before (a call's prompt,
+ * the session's cwd): the text and what it became are kept per field,
+ * and a text with the same bytes (compared up to its NUL) is written
+ * from there, without its length, hash and the memo's compare.  The
+ * redaction is a function of the bytes alone.  (Not with privacy_noskip:
+ * tests take that for the long way.) */
+struct fcache {
+	uint32_t vlen, olen;    /* olen 0: empty */
+	char val[96];           /* the text and its NUL */
+	char out[208 + 16];     /* the JSON string, quotes included; 16 to copy by */
+};
+static _Thread_local struct fcache fcache[2];
+enum { FC_PROMPT, FC_CWD };
+
+#define privk(b, k, v, c) privk_((b), (k), sizeof(k) - 1, (v), &fcache[c])
+INLINE void privk_(struct sbuf *b, const char *k, size_t kl, const char *v, struct fcache *c)
+{
+	if (!v)
+		return;
+	key_(b, k, kl);
+	if (privacy_noskip) {
+		sb_json_str_redacted(b, v, strlen(v));
+		return;
+	}
+	size_t o = c->olen;
+	if (o && !strncmp(v, c->val, c->vlen + 1)) {
+		if (b->len + o + 17 > b->cap)
+			sb_grow(b, o + 16);
+		char *p = b->p + b->len;
+		for (size_t i = 0; i < o; i += 16)
+			memcpy(p + i, c->out + i, 16);
+		b->len += o;
+		b->p[b->len] = 0;
+		return;
+	}
+	size_t n = strlen(v), at = b->len;
+	sb_json_str_redacted(b, v, n);
+	o = b->len - at;
+	if (n < sizeof c->val && o <= sizeof c->out - 16) {
+		c->vlen = (uint32_t)n;
+		c->olen = (uint32_t)o;
+		memcpy(c->val, v, n + 1);
+		memcpy(c->out, b->p + at, o);
+	} else {
+		c->olen = 0;
+	}
+}
+
 /* a tool name: redacted as its frame will be */
 #define toolname(b, k, v) toolname_((b), (k), sizeof(k) - 1, (v))
 INLINE void toolname_(struct sbuf *b, const char *k, size_t kl, const char *v)
@@ -177,9 +225,9 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 	/* ids may hold a tool's name (Gemini's do) */
 	priv(b, "id", e->id);
 	priv(b, "parent", e->parent);
-	priv(b, "prompt", e->prompt);
+	privk(b, "prompt", e->prompt, FC_PROMPT);
 	str(b, "origin", e->origin);
-	priv(b, "cwd", e->cwd);
+	privk(b, "cwd", e->cwd, FC_CWD);
 	str(b, "version", e->version);
 	priv(b, "file", e->file);
 	str(b, "model", e->model);

@@ -1156,37 +1156,19 @@ static inline bool plain_text(const char *s, size_t n)
 }
 #endif
 
-/* The JSON string of s redacted, quotes included. */
-static void redact_json(struct sbuf *b, const char *s, size_t n, int mode)
+/* Texts the memo does not keep: long ones, and all under privacy_noskip. */
+static __attribute__((noinline)) void redact_long(struct sbuf *b, const char *s, size_t n, int mode)
 {
-	if (n > MEMO_BYTES / 2 || privacy_noskip) {
-		sb_addc(b, '"');
-		redact_to(b, s, n, mode, true);
-		sb_addc(b, '"');
-		return;
-	}
-	uint64_t h = memo_hash(s, n, mode);
-	unsigned set = (unsigned)(h >> 20) & (MEMO_SETS - 1);
-	for (int w = 0; w < 2; w++) {
-		struct memo *m = &memo[set][w];
-		if (m->h == h && m->n == n && same(m->buf, s, n)) {
-			memo_old[set] = (unsigned char)!w;
-			size_t out = m->out;
-			/* copied 16 bytes a step: room for the last step's excess */
-			if (b->len + out + 19 > b->cap)
-				sb_grow(b, out + 18);
-			char *p = b->p + b->len;
-			*p++ = '"';
-			const char *q = m->buf + n;
-			for (size_t i = 0; i < out; i += 16)
-				memcpy(p + i, q + i, 16);
-			p += out;
-			*p++ = '"';
-			*p = 0;
-			b->len += out + 2;
-			return;
-		}
-	}
+	sb_addc(b, '"');
+	redact_to(b, s, n, mode, true);
+	sb_addc(b, '"');
+}
+
+/* A text the memo does not hold: redacted and put in the slot of set
+ * used least lately. */
+static __attribute__((noinline)) void memo_miss(struct sbuf *b, const char *s, size_t n, int mode,
+	uint64_t h, unsigned set)
+{
 	struct memo *m = &memo[set][memo_old[set]];
 	sb_addc(b, '"');
 	size_t at = b->len;
@@ -1212,6 +1194,40 @@ static void redact_json(struct sbuf *b, const char *s, size_t n, int mode)
 		m->h = 0;
 	}
 	sb_addc(b, '"');
+}
+
+/* The JSON string of s redacted, quotes included: the memo's answer
+ * here, the rest in the two above. */
+static inline __attribute__((always_inline)) void redact_json(struct sbuf *b, const char *s,
+	size_t n, int mode)
+{
+	if (n > MEMO_BYTES / 2 || privacy_noskip) {
+		redact_long(b, s, n, mode);
+		return;
+	}
+	uint64_t h = memo_hash(s, n, mode);
+	unsigned set = (unsigned)(h >> 20) & (MEMO_SETS - 1);
+	for (int w = 0; w < 2; w++) {
+		struct memo *m = &memo[set][w];
+		if (m->h == h && m->n == n && same(m->buf, s, n)) {
+			memo_old[set] = (unsigned char)!w;
+			size_t out = m->out;
+			/* copied 16 bytes a step: room for the last step's excess */
+			if (b->len + out + 19 > b->cap)
+				sb_grow(b, out + 18);
+			char *p = b->p + b->len;
+			*p++ = '"';
+			const char *q = m->buf + n;
+			for (size_t i = 0; i < out; i += 16)
+				memcpy(p + i, q + i, 16);
+			p += out;
+			*p++ = '"';
+			*p = 0;
+			b->len += out + 2;
+			return;
+		}
+	}
+	memo_miss(b, s, n, mode, h, set);
 }
 
 void sb_json_str_redacted(struct sbuf *b, const char *s, size_t n)

@@ -335,11 +335,22 @@ bool ev_call_known(struct ev_ctx *c, const char *a, const char *b)
 	return false;
 }
 
-static void put_str(struct sbuf *b, const char *s)
+/* the strings v[0..n), each NUL-ended ("" for NULL), in one growth */
+static void put_strs(struct sbuf *b, const char *const *v, int n)
 {
-	if (s)
-		sb_adds(b, s);
-	sb_addc(b, 0);
+	size_t l[8], need = 0;
+	for (int i = 0; i < n; i++)
+		need += (l[i] = v[i] ? strlen(v[i]) : 0) + 1;
+	sb_grow(b, need);
+	char *p = b->p + b->len;
+	for (int i = 0; i < n; i++) {
+		if (l[i])
+			memcpy(p, v[i], l[i]);
+		p[l[i]] = 0;
+		p += l[i] + 1;
+	}
+	*p = 0;         /* an sbuf ends with a NUL past its length */
+	b->len += need;
 }
 
 void ev_call_first(struct ev_ctx *c, const char *a, const char *b, const struct event *e)
@@ -363,14 +374,9 @@ void ev_call_first(struct ev_ctx *c, const char *a, const char *b, const struct 
 		k->tok = e->tokens;
 	k->ts = e->ts;
 	k->off = c->callstr.len;
-	put_str(&c->callstr, e->agent);
-	put_str(&c->callstr, e->session);
-	put_str(&c->callstr, e->subagent);
-	put_str(&c->callstr, e->subagent_type);
-	put_str(&c->callstr, e->id);
-	put_str(&c->callstr, e->parent);
-	put_str(&c->callstr, e->prompt);
-	put_str(&c->callstr, e->model);
+	const char *keys[8] = {e->agent, e->session, e->subagent, e->subagent_type, e->id,
+		e->parent, e->prompt, e->model};
+	put_strs(&c->callstr, keys, 8);
 	uint64_t before = c->written;
 	ev_emit(c, e);
 	k->written = c->written > before;

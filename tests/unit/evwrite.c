@@ -105,6 +105,101 @@ static void kinds(void)
 	ev_ctx_free(&c);
 }
 
+/* The prompt and cwd a record repeats from the one before are written
+ * from what they became then (event.c's fcache): only for the same bytes,
+ * whatever buffer holds them; texts of every length around what a slot
+ * keeps, secrets among them, NULL between. */
+static void kept_fields(void)
+{
+	static const char *const bits[] = {"/home/dev/project", "p1", "x", "",
+		"OPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz", "caf\xc3\xa9 \"q\"\n",
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab",
+		"https://u:pw@h/x", "token=abc123def"};
+	const size_t nb = sizeof bits / sizeof *bits;
+	struct sbuf b = {0}, want = {0}, buf[2] = {{0}, {0}};
+	struct event e;
+	int bad = 0;
+	for (int it = 0; it < 20000; it++) {
+		/* two texts made of bits, cut to a length around 96 */
+		const char *v[2];
+		for (int k = 0; k < 2; k++) {
+			sb_reset(&buf[k]);
+			for (unsigned j = 1 + (unsigned)(tap_xorshift(&rng) % 4); j; j--)
+				sb_adds(&buf[k], bits[tap_xorshift(&rng) % nb]);
+			if (tap_xorshift(&rng) % 2) {
+				size_t l = 90 + tap_xorshift(&rng) % 12;
+				if (buf[k].len > l) {
+					buf[k].len = l;
+					buf[k].p[l] = 0;
+				}
+			}
+			v[k] = tap_xorshift(&rng) % 8 ? buf[k].p : NULL;
+		}
+		/* sometimes the same bytes in the other buffer, sometimes the
+		 * buffer of the record before with other bytes */
+		if (tap_xorshift(&rng) % 3 == 0 && v[0] && v[1]) {
+			sb_reset(&buf[1]);
+			sb_add(&buf[1], buf[0].p, buf[0].len);
+			v[1] = buf[1].p;
+		}
+		ev_init(&e);
+		e.kind = "tool";
+		e.prompt = v[0];
+		e.cwd = v[1];
+		privacy_noskip = true;
+		sb_reset(&want);
+		ev_write(&want, &e, 0);
+		privacy_noskip = false;
+		sb_reset(&b);
+		ev_write(&b, &e, 0);
+		bad += strcmp(b.p, want.p) != 0;
+		sb_reset(&b);
+		ev_write(&b, &e, 0);
+		bad += strcmp(b.p, want.p) != 0;
+		if (tap_xorshift(&rng) % 2 && v[0] && buf[0].len) {
+			/* the prompt's buffer changed in place (a byte may
+			 * become its end) */
+			buf[0].p[tap_xorshift(&rng) % buf[0].len] ^= 1;
+			privacy_noskip = true;
+			sb_reset(&want);
+			ev_write(&want, &e, 0);
+			privacy_noskip = false;
+			sb_reset(&b);
+			ev_write(&b, &e, 0);
+			bad += strcmp(b.p, want.p) != 0;
+		}
+	}
+	/* a text that the one before starts, and one that starts it */
+	for (size_t k = 0; k < nb; k++)
+		for (size_t cut = 0; cut < 3; cut++) {
+			const char *steps[3] = {bits[k], NULL, NULL};
+			sb_reset(&buf[0]);
+			sb_adds(&buf[0], bits[k]);
+			sb_adds(&buf[0], "z");
+			steps[1] = buf[0].p;
+			sb_reset(&buf[1]);
+			sb_add(&buf[1], bits[k], strlen(bits[k]) > cut ? strlen(bits[k]) - cut : 0);
+			steps[2] = buf[1].p;
+			for (int i = 0; i < 3; i++) {
+				ev_init(&e);
+				e.kind = "tool";
+				e.prompt = e.cwd = steps[i];
+				privacy_noskip = true;
+				sb_reset(&want);
+				ev_write(&want, &e, 0);
+				privacy_noskip = false;
+				sb_reset(&b);
+				ev_write(&b, &e, 0);
+				bad += strcmp(b.p, want.p) != 0;
+			}
+		}
+	is_int(bad, 0, "prompt and cwd repeated, changed, moved: 20,000 records as the long way");
+	sb_free(&b);
+	sb_free(&want);
+	sb_free(&buf[0]);
+	sb_free(&buf[1]);
+}
+
 int main(void)
 {
 	struct sbuf b = {0}, w = {0};
@@ -321,6 +416,7 @@ int main(void)
 		is_str(b.p, av[i].want, "argv %zu", i);
 	}
 	kinds();
+	kept_fields();
 	sb_free(&b);
 	sb_free(&w);
 	return tap_done();
