@@ -218,9 +218,14 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 			ts_text(e->ts, last_ts, t);
 		last_ts = e->ts;
 		key(b, "ts");
-		sb_addc(b, '"');
-		sb_add(b, t, 24);
-		sb_addc(b, '"');
+		if (b->len + 27 > b->cap)
+			sb_grow(b, 26);
+		char *p = b->p + b->len;
+		p[0] = '"';
+		memcpy(p + 1, t, 24);
+		p[25] = '"';
+		p[26] = 0;
+		b->len += 26;
 	}
 	/* ids may hold a tool's name (Gemini's do) */
 	priv(b, "id", e->id);
@@ -299,7 +304,11 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 		sb_addc(b, '}');
 	}
 	str(b, "rule", e->rule);
-	sb_add(b, "}\n", 2);
+	if (b->len + 3 > b->cap)
+		sb_grow(b, 2);
+	b->p[b->len++] = '}';
+	b->p[b->len++] = '\n';
+	b->p[b->len] = 0;
 }
 
 static const char **strarr(struct jdoc *d, const struct jnode *a, int *n)

@@ -30,6 +30,8 @@ struct found {
 	struct event *e;
 	int n, cap;
 	int calls;      /* nested tool calls of a Codex exec script */
+	bool classed;   /* class holds effects_class's answer */
+	const char *class;
 };
 
 static struct event *add(struct found *f, const char *effect, const char *class)
@@ -481,7 +483,7 @@ int effects_tool(struct ev_ctx *c, const struct event *tool, const char *input, 
 	memcpy(ib, tool->id ? tool->id : "", il);
 	ib[il++] = '#';
 	for (int i = 0; i < f.n; i++)
-		if (!strcmp(f.e[i].effect, "exec") && f.e[i].nargv > 2)
+		if (f.e[i].nargv > 2 && !strcmp(f.e[i].effect, "exec"))
 			learn_remote(c, &f.e[i]);
 	for (int i = 0; i < f.n; i++) {
 		struct event *e = &f.e[i];
@@ -489,7 +491,7 @@ int effects_tool(struct ev_ctx *c, const struct event *tool, const char *input, 
 		 * session's remote, when the session tells it (the analysis
 		 * is cached: the copy in f is changed, not the cache) */
 		const char *dom = e->domain;
-		if (dom && !strcmp(dom, "git.invalid") && *ev_git_host(c))
+		if (dom && dom[0] == 'g' && !strcmp(dom, "git.invalid") && *ev_git_host(c))
 			e->domain = c->git_host;
 		e->kind = "effect";
 		e->agent = tool->agent;
@@ -519,13 +521,22 @@ int effects_tool(struct ev_ctx *c, const struct event *tool, const char *input, 
 
 const char *effects_class(const struct event *tool, const char *input, size_t len)
 {
-	const struct found *f = analysed(tool, input, len);
+	struct found *f = analysed(tool, input, len);
+	if (f->classed)         /* a function of the analysis: kept with it */
+		return f->class;
 	const char *best = NULL;
-	for (int i = 0; i < f->n; i++)
-		if (shell_class_rank(f->e[i].class) > shell_class_rank(best))
+	int rank = shell_class_rank(NULL);
+	for (int i = 0; i < f->n; i++) {
+		int r = shell_class_rank(f->e[i].class);
+		if (r > rank) {
 			best = f->e[i].class;
+			rank = r;
+		}
+	}
 	/* the class strings are static: they outlive the arena */
-	return best && strcmp(best, "other") ? best : NULL;
+	f->class = best && strcmp(best, "other") ? best : NULL;
+	f->classed = true;
+	return f->class;
 }
 
 void effects_each(const struct event *tool, const char *input, size_t len,
