@@ -12,24 +12,21 @@ void ev_init(struct event *e)
 	e->port = e->pid = e->ppid = e->count = EV_NONE;
 }
 
-/* ,"k": (no comma after the opening brace); k is a literal, so its
- * length is known where key() is expanded. */
-#define key(b, k) key_((b), (k), sizeof(k) - 1)
+/* ,"k": -- every key with its comma; ev_write turns the first key's
+ * comma into the record's opening brace.  k is a literal, and the
+ * literal ,"k": is built where key() is expanded, so its bytes are
+ * stored as constants. */
 #define INLINE static inline __attribute__((always_inline))
+#define KEY(k) ",\"" k "\":"
+#define key(b, k) key_((b), KEY(k), sizeof(KEY(k)) - 1)
 INLINE void key_(struct sbuf *b, const char *k, size_t kl)
 {
-	if (b->len + kl + 5 > b->cap)
-		sb_grow(b, kl + 4);
+	if (b->len + kl + 1 > b->cap)
+		sb_grow(b, kl);
 	char *p = b->p + b->len;
-	if (p[-1] != '{')
-		*p++ = ',';
-	*p++ = '"';
 	memcpy(p, k, kl);
-	p += kl;
-	*p++ = '"';
-	*p++ = ':';
-	*p = 0;
-	b->len = (size_t)(p - b->p);
+	p[kl] = 0;
+	b->len += kl;
 }
 
 /* sb_json_str: a string with nothing to escape (most are: kinds, ids,
@@ -51,7 +48,7 @@ INLINE void jstr_(struct sbuf *b, const char *v, size_t n)
 	b->len += n + 2;
 }
 
-#define str(b, k, v) str_((b), (k), sizeof(k) - 1, (v))
+#define str(b, k, v) str_((b), KEY(k), sizeof(KEY(k)) - 1, (v))
 INLINE void str_(struct sbuf *b, const char *k, size_t kl, const char *v)
 {
 	if (v) {
@@ -60,7 +57,7 @@ INLINE void str_(struct sbuf *b, const char *k, size_t kl, const char *v)
 	}
 }
 
-#define priv(b, k, v) priv_((b), (k), sizeof(k) - 1, (v))
+#define priv(b, k, v) priv_((b), KEY(k), sizeof(KEY(k)) - 1, (v))
 INLINE void priv_(struct sbuf *b, const char *k, size_t kl, const char *v)
 {
 	if (v) {
@@ -83,7 +80,7 @@ struct fcache {
 static _Thread_local struct fcache fcache[2];
 enum { FC_PROMPT, FC_CWD };
 
-#define privk(b, k, v, c) privk_((b), (k), sizeof(k) - 1, (v), &fcache[c])
+#define privk(b, k, v, c) privk_((b), KEY(k), sizeof(KEY(k)) - 1, (v), &fcache[c])
 INLINE void privk_(struct sbuf *b, const char *k, size_t kl, const char *v, struct fcache *c)
 {
 	if (!v)
@@ -118,7 +115,7 @@ INLINE void privk_(struct sbuf *b, const char *k, size_t kl, const char *v, stru
 }
 
 /* a tool name: redacted as its frame will be */
-#define toolname(b, k, v) toolname_((b), (k), sizeof(k) - 1, (v))
+#define toolname(b, k, v) toolname_((b), KEY(k), sizeof(KEY(k)) - 1, (v))
 INLINE void toolname_(struct sbuf *b, const char *k, size_t kl, const char *v)
 {
 	if (v) {
@@ -146,7 +143,7 @@ INLINE char *put_i64(char *p, int64_t v)
 	return p + n;
 }
 
-#define num(b, k, v) num_((b), (k), sizeof(k) - 1, (v))
+#define num(b, k, v) num_((b), KEY(k), sizeof(KEY(k)) - 1, (v))
 INLINE void num_(struct sbuf *b, const char *k, size_t kl, int64_t v)
 {
 	if (v != EV_NONE) {
@@ -159,7 +156,7 @@ INLINE void num_(struct sbuf *b, const char *k, size_t kl, int64_t v)
 	}
 }
 
-#define arr(b, k, v, n, r) arr_((b), (k), sizeof(k) - 1, (v), (n), (r))
+#define arr(b, k, v, n, r) arr_((b), KEY(k), sizeof(KEY(k)) - 1, (v), (n), (r))
 static void arr_(struct sbuf *b, const char *k, size_t kl, const char **v, int n, int redacted)
 {
 	if (!v)
@@ -204,7 +201,7 @@ static void ts_text(int64_t ts, int64_t last, char t[25])
 
 void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 {
-	sb_addc(b, '{');
+	size_t start = b->len;  /* the first key's comma becomes the brace */
 	str(b, "kind", e->kind);
 	str(b, "agent", e->agent);
 	str(b, "session", e->session);
@@ -304,8 +301,12 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 		sb_addc(b, '}');
 	}
 	str(b, "rule", e->rule);
-	if (b->len + 3 > b->cap)
-		sb_grow(b, 2);
+	if (b->len + 4 > b->cap)
+		sb_grow(b, 3);
+	if (b->len == start)
+		b->p[b->len++] = '{';   /* no key */
+	else
+		b->p[start] = '{';
 	b->p[b->len++] = '}';
 	b->p[b->len++] = '\n';
 	b->p[b->len] = 0;

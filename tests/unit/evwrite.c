@@ -331,6 +331,24 @@ int main(void)
 	is_str(rec(&b, &e, 0), "{\"kind\":\"llm\",\"model\":\"0123456789abcdef0123456789abcdef0123456789\\t\"}\n",
 		"a string with its only escape past the first blocks");
 
+	/* the first key's comma is the record's brace, whichever key is first */
+	ev_init(&e);
+	sb_reset(&b);
+	sb_adds(&b, "{x");
+	ev_write(&b, &e, 0);
+	is_str(b.p, "{x{}\n", "a record without keys, after a brace");
+	e.rule = "r";
+	is_str(rec(&b, &e, 0), "{\"rule\":\"r\"}\n", "the last key alone");
+	e.rule = NULL;
+	e.tag_llm = "l";
+	is_str(rec(&b, &e, 0), "{\"tags\":{\"llm\":\"l\"}}\n", "tags first");
+	e.tag_llm = NULL;
+	e.count = 3;
+	e.has_tokens = true;
+	is_str(rec(&b, &e, 0), "{\"count\":3,\"tokens\":{\"input\":0,\"cache_read\":0,"
+		"\"cache_write\":0,\"cache_write_1h\":0,\"output\":0,\"reasoning\":0}}\n",
+		"a number first, an object after");
+
 	/* --- integers --- */
 	static const struct { int64_t v; const char *s; } nums[] = {
 		{0, "0"}, {7, "7"}, {10, "10"}, {99, "99"}, {100, "100"}, {101, "101"}, {999, "999"},
