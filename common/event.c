@@ -29,6 +29,38 @@ INLINE void key_(struct sbuf *b, const char *k, size_t kl)
 	b->len += kl;
 }
 
+/* "00" to "99": two digits a division */
+static const char pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* d[0..n) = s[0..n): the short strings records are made of (kinds,
+ * agents, statuses) by loads and stores that overlap, within s[0..n),
+ * the library's memcpy for the others */
+INLINE void copy_in(char *d, const char *s, size_t n)
+{
+	uint64_t a, z;
+	uint32_t x, y;
+	if (n > 16) {
+		memcpy(d, s, n);
+	} else if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&z, s + n - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &z, 8);
+	} else if (n >= 4) {
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		memcpy(d, &x, 4);
+		memcpy(d + n - 4, &y, 4);
+	} else if (n) {
+		d[0] = s[0];
+		d[n / 2] = s[n / 2];
+		d[n - 1] = s[n - 1];
+	}
+}
+
 /* sb_json_str: a string with nothing to escape (most are: kinds, ids,
  * models) is copied whole between its quotes. */
 INLINE void jstr_(struct sbuf *b, const char *v, size_t n)
@@ -41,7 +73,7 @@ INLINE void jstr_(struct sbuf *b, const char *v, size_t n)
 		sb_grow(b, n + 2);
 	char *p = b->p + b->len;
 	*p++ = '"';
-	memcpy(p, v, n);
+	copy_in(p, v, n);
 	p += n;
 	*p++ = '"';
 	*p = 0;
@@ -134,12 +166,20 @@ INLINE char *put_i64(char *p, int64_t v)
 		*p++ = (char)('0' + u);
 		return p;
 	}
-	char tmp[20], *q = tmp + sizeof tmp;
-	do
-		*--q = (char)('0' + u % 10);
-	while (u /= 10);
+	char tmp[24], *q = tmp + sizeof tmp;
+	while (u >= 100) {
+		q -= 2;
+		memcpy(q, pairs + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		q -= 2;
+		memcpy(q, pairs + 2 * u, 2);
+	} else {
+		*--q = (char)('0' + u);
+	}
 	size_t n = (size_t)(tmp + sizeof tmp - q);
-	memcpy(p, q, n);
+	copy_in(p, q, n);
 	return p + n;
 }
 
@@ -188,15 +228,14 @@ static void ts_text(int64_t ts, int64_t last, char t[25])
 		ts_format(ts, t);
 		return;
 	}
-	unsigned ms = (unsigned)(ts % day), v[4] = {ms / 3600000, ms / 60000 % 60,
-		ms / 1000 % 60, ms % 1000};
-	static const char w[4] = {2, 2, 2, 3};
+	unsigned ms = (unsigned)(ts % day), h = ms / 3600000, m = ms / 60000 % 60,
+		sec = ms / 1000 % 60, f = ms % 1000;
 	char *o = t + 11;
-	for (int i = 0; i < 4; i++) {
-		for (int k = w[i] - 1; k >= 0; k--, v[i] /= 10)
-			o[k] = (char)('0' + v[i] % 10);
-		o += w[i] + 1;
-	}
+	memcpy(o, pairs + 2 * h, 2);
+	memcpy(o + 3, pairs + 2 * m, 2);
+	memcpy(o + 6, pairs + 2 * sec, 2);
+	o[9] = (char)('0' + f / 100);
+	memcpy(o + 10, pairs + 2 * (f % 100), 2);
 }
 
 void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
