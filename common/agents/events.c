@@ -298,6 +298,13 @@ void ev_mark_put(struct ev_ctx *c, uint64_t key)
 		hm_put(&c->marks, key, NULL);
 }
 
+void ev_mark_prefetch(struct ev_ctx *c, uint64_t key)
+{
+	const struct hmap *m = &c->marks;
+	if (m->cap)     /* hm_put's first probe (hash.c: key & mask, 0 as 1) */
+		__builtin_prefetch(&m->s[(key ? key : 1) & (m->cap - 1)], 1);
+}
+
 bool ev_mark_has(struct ev_ctx *c, uint64_t key)
 {
 	if (hm_get(&c->marks, key))
