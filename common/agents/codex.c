@@ -1161,13 +1161,44 @@ static void read_head(const char *h, struct pend *t)
 		t->status = "ok";
 }
 
+/* a[0..m) == b[0..m) for 8 <= m <= 32: eight bytes a load, the last
+ * load ending at m */
+static inline bool eq32(const char *a, const char *b, size_t m)
+{
+	uint64_t x = 0, u, v;
+	for (size_t i = 0; i + 8 < m; i += 8) {
+		memcpy(&u, a + i, 8);
+		memcpy(&v, b + i, 8);
+		x |= u ^ v;
+	}
+	memcpy(&u, a + m - 8, 8);
+	memcpy(&v, b + m - 8, 8);
+	return !(x | (u ^ v));
+}
+
+/* strtoll(s, end, 10) for the usual text, up to 18 digits with nothing
+ * before them; anything else (signs, spaces, longer numbers) is
+ * strtoll's. */
+static long long dec(const char *s, char **end)
+{
+	const char *p = s;
+	long long v = 0;
+	while (*p >= '0' && *p <= '9' && p - s < 18)
+		v = v * 10 + (*p++ - '0');
+	if (p == s || (*p >= '0' && *p <= '9'))
+		return strtoll(s, end, 10);
+	*end = (char *)(uintptr_t)p;
+	return v;
+}
+
 /* memmem(s, n, pat, m), looking only where pat[at], a byte the text
- * around it seldom has, is: the first place pat is. */
+ * around it seldom has, is: the first place pat is (whatever at). */
 static const char *first_of(const char *s, size_t n, const char *pat, size_t m, size_t at)
 {
 	const char *e = s + n;
 	for (const char *q = s + at; q < e && (q = memchr(q, pat[at], (size_t)(e - q))); q++)
-		if ((size_t)(e - (q - at)) >= m && !memcmp(q - at, pat, m))
+		if ((size_t)(e - (q - at)) >= m && (m >= 8 && m <= 32 ? eq32(q - at, pat, m) :
+		    !memcmp(q - at, pat, m)))
 			return q - at;
 	return NULL;
 }
@@ -1189,13 +1220,14 @@ static bool wrapped_meta(const char *s, size_t n, struct pend *t)
 	size_t k = (size_t)(s + n - p) - (sizeof ek - 1);
 	scopy(buf, sizeof buf, p + sizeof ek - 1, k < 40 ? k : 40);
 	char *e;
-	long long v = strtoll(buf, &e, 10);
+	long long v = dec(buf, &e);
 	if (e == buf)
 		return false;
 	t->exit = v;
-	const char *q = first_of(s + from, n - from, dk, sizeof dk - 1, sizeof dk - 2);
+	/* looked for at its '_', which outputs have fewer of than ':' */
+	const char *q = first_of(s + from, n - from, dk, sizeof dk - 1, 10);
 	if (!q)
-		q = first_of(s, n, dk, sizeof dk - 1, sizeof dk - 2);
+		q = first_of(s, n, dk, sizeof dk - 1, 10);
 	if (q) {
 		k = (size_t)(s + n - q) - (sizeof dk - 1);
 		scopy(buf, sizeof buf, q + sizeof dk - 1, k < 40 ? k : 40);

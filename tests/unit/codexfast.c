@@ -194,10 +194,57 @@ static void time_cases(void)
 	ok(!time_bad, "fast_time() reads times as plain_str() and ts_parse() do (%d differ)", time_bad);
 }
 
+/* --- dec, first_of ------------------------------------------------------------ */
+
+/* dec() against strtoll(): numbers of every length to 25 digits, signs,
+ * spaces, leading zeros, what follows; first_of() at each of its
+ * pattern's bytes against memmem(), on texts made of the pattern's
+ * pieces, its near misses and the bytes around them. */
+static void meta_cases(void)
+{
+	static const char bits[] = "0123456789-+ x.,e\t";
+	int bad = 0;
+	for (int it = 0; it < 20000; it++) {
+		char buf[64];
+		size_t n = rnd(30);
+		for (size_t i = 0; i < n; i++)
+			buf[i] = rnd(3) ? (char)('0' + rnd(10)) : bits[rnd(sizeof bits - 1)];
+		buf[n] = 0;
+		char *e1, *e2;
+		long long a = strtoll(buf, &e1, 10), b = dec(buf, &e2);
+		bad += a != b || e1 != e2;
+	}
+	is_int(bad, 0, "dec: 20,000 texts as strtoll reads them");
+
+	static const char *const pats[] = {"\\\"exit_code\\\":", "\\\"duration_seconds\\\":", "git",
+		"abcdefghijklmnopqrstuvwxyz012345", "abcdefghijklmnopqrstuvwxyz0123456"};
+	bad = 0;
+	for (int it = 0; it < 20000; it++) {
+		const char *pat = pats[rnd(sizeof pats / sizeof *pats)];
+		size_t m = strlen(pat);
+		char t[400];
+		size_t n = 0, want = rnd(300);
+		while (n < want) {
+			/* the pattern, a piece of it, a byte of it or another */
+			size_t k = rnd(4), l = k == 0 ? m : k == 1 ? rnd((unsigned)m) : 1;
+			const char *from = k == 3 ? "xyz_:\\\"" + rnd(7) : pat + (k == 1 ? 0 : rnd((unsigned)(m - l + 1)));
+			if (n + l > sizeof t)
+				break;
+			memcpy(t + n, from, l);
+			n += l;
+		}
+		const char *w = memmem(t, n, pat, m);
+		for (size_t at = 0; at < m; at++)
+			bad += first_of(t, n, pat, m, at) != w;
+	}
+	is_int(bad, 0, "first_of: the first place of its pattern, looked for at any of its bytes");
+}
+
 int main(void)
 {
 	text_cases();
 	secs_cases();
 	time_cases();
+	meta_cases();
 	return tap_done();
 }
