@@ -63,9 +63,57 @@ INLINE void copy_in(char *d, const char *s, size_t n)
 
 /* sb_json_str: a string with nothing to escape (most are: kinds, ids,
  * models) is copied whole between its quotes. */
+/* Has s[0..n) no byte that sb_json_body escapes: jscan_stop(s, s + n)
+ * == s + n, by loads that overlap within s[0..n) (the word test fires
+ * for a word with such a byte, and only then), not byte by byte at the
+ * end of short strings. */
+#define SWAR_ANY(v, one, high) \
+	((((((v) ^ (one) * '"') - (one)) & ~((v) ^ (one) * '"')) | \
+	((((v) ^ (one) * '\\') - (one)) & ~((v) ^ (one) * '\\')) | \
+	(((v) - (one) * 0x20) & ~(v)) | (v)) & (high))
+INLINE bool plain_json(const char *s, size_t n)
+{
+	if (n >= 16) {
+#ifdef JSCAN_SSE2
+		const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
+			low = _mm_set1_epi8(0x20);
+		for (size_t i = 0; ; i += 16) {
+			size_t at = i + 16 <= n ? i : n - 16;
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + at));
+			if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+			    _mm_cmpeq_epi8(v, bs)), _mm_cmplt_epi8(v, low))))
+				return false;
+			if (at + 16 >= n)
+				return true;
+		}
+#else
+		return jscan_stop(s, s + n) == s + n;
+#endif
+	}
+	if (n >= 8) {
+		uint64_t a, z;
+		memcpy(&a, s, 8);
+		memcpy(&z, s + n - 8, 8);
+		return !(SWAR_ANY(a, JSCAN_ONES, JSCAN_HIGHS) | SWAR_ANY(z, JSCAN_ONES, JSCAN_HIGHS));
+	}
+	if (n >= 4) {
+		uint32_t a, z;
+		const uint32_t one = 0x01010101u, high = 0x80808080u;
+		memcpy(&a, s, 4);
+		memcpy(&z, s + n - 4, 4);
+		return !(SWAR_ANY(a, one, high) | SWAR_ANY(z, one, high));
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
+			return false;
+	}
+	return true;
+}
+
 INLINE void jstr_(struct sbuf *b, const char *v, size_t n)
 {
-	if (jscan_stop(v, v + n) != v + n) {
+	if (!plain_json(v, n)) {
 		sb_json_str(b, v, n);
 		return;
 	}

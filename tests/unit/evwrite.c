@@ -331,6 +331,32 @@ int main(void)
 	is_str(rec(&b, &e, 0), "{\"kind\":\"llm\",\"model\":\"0123456789abcdef0123456789abcdef0123456789\\t\"}\n",
 		"a string with its only escape past the first blocks");
 
+	/* a plain string is copied whole, any other escaped: every length
+	 * to 40 with a byte to escape (or none) at every place */
+	static const char special[] = {'"', '\\', '\n', 0x01, 0x1f, (char)0x80, (char)0xc3, (char)0xff, 'a'};
+	bad = 0;
+	for (size_t n = 0; n <= 40; n++)
+		for (size_t at = 0; at < (n ? n : 1); at++)
+			for (size_t k = 0; k < sizeof special; k++) {
+				char v[48];
+				for (size_t i = 0; i < n; i++)
+					v[i] = (char)('A' + (i * 7 + k) % 26);
+				if (n)
+					v[at] = special[k];
+				v[n] = 0;
+				if (n && special[k] == (char)0xc3 && at + 1 < n)
+					v[at + 1] = (char)0xa9;
+				ev_init(&e);
+				e.model = v;
+				struct sbuf ws = {0};
+				sb_adds(&ws, "{\"model\":");
+				sb_json_str(&ws, v, strlen(v));
+				sb_adds(&ws, "}\n");
+				bad += strcmp(rec(&b, &e, 0), ws.p) != 0;
+				sb_free(&ws);
+			}
+	is_int(bad, 0, "strings of 0 to 40 bytes with a byte to escape at every place");
+
 	/* the first key's comma is the record's brace, whichever key is first */
 	ev_init(&e);
 	sb_reset(&b);
