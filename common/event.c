@@ -244,11 +244,10 @@ INLINE void num_(struct sbuf *b, const char *k, size_t kl, int64_t v)
 	}
 }
 
-#define arr(b, k, v, n, r) arr_((b), KEY(k), sizeof(KEY(k)) - 1, (v), (n), (r))
+/* (absent arrays, most, are passed over without a call) */
+#define arr(b, k, v, n, r) do { if (v) arr_((b), KEY(k), sizeof(KEY(k)) - 1, (v), (n), (r)); } while (0)
 static void arr_(struct sbuf *b, const char *k, size_t kl, const char **v, int n, int redacted)
 {
-	if (!v)
-		return;
 	key_(b, k, kl);
 	sb_addc(b, '[');
 	for (int i = 0; i < n; i++) {
