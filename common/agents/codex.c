@@ -1892,26 +1892,26 @@ static const char *plain_str(const char *p, const char *e)
 static const char *out_stop(const char *p, const char *e)
 {
 #ifdef JSCAN_SSE2
-	/* the bytes of no interest, as a mask: a signed compare above 0x1f
-	 * leaves out the control bytes and every byte >= 0x80 (SSE2 has
-	 * "greater than" only: the test asks which bytes are fine, not which
-	 * are not, and saves a negation a block) */
-	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
-		space = _mm_set1_epi8(0x1f);
-#define OUT_OK(v) _mm_andnot_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), \
-	_mm_cmpeq_epi8(v, bs)), _mm_cmpgt_epi8(v, space))
+	/* the bytes of interest, four vectors at a time: with bit 1 flipped a
+	 * quote is 0x20, control bytes stay below it and bytes from 0x80 are
+	 * negative, so one signed compare below 0x21 finds all three; the
+	 * backslash is compared on its own */
+	const __m128i two = _mm_set1_epi8(2), lim = _mm_set1_epi8(0x21),
+		bs = _mm_set1_epi8('\\');
+#define OUT_BAD(v) _mm_or_si128(_mm_cmplt_epi8(_mm_xor_si128(v, two), lim), \
+	_mm_cmpeq_epi8(v, bs))
 	while (e - p >= 64) {
 		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
 		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
 		__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + 32));
 		__m128i d = _mm_loadu_si128((const __m128i *)(const void *)(p + 48));
-		__m128i k = _mm_and_si128(_mm_and_si128(OUT_OK(a), OUT_OK(b)),
-			_mm_and_si128(OUT_OK(c), OUT_OK(d)));
-		if (_mm_movemask_epi8(k) != 0xffff)
+		__m128i k = _mm_or_si128(_mm_or_si128(OUT_BAD(a), OUT_BAD(b)),
+			_mm_or_si128(OUT_BAD(c), OUT_BAD(d)));
+		if (_mm_movemask_epi8(k))
 			break;
 		p += 64;
 	}
-#undef OUT_OK
+#undef OUT_BAD
 #endif
 	return jscan_stop(p, e);
 }

@@ -240,11 +240,32 @@ static void meta_cases(void)
 	is_int(bad, 0, "first_of: the first place of its pattern, looked for at any of its bytes");
 }
 
+/* out_stop() against jscan_stop(): a byte of each class, and its
+ * neighbours, at every place of texts of 0 to 200 bytes. */
+static void stop_cases(void)
+{
+	static const unsigned char bytes[] = {0x00, 0x01, 0x1f, 0x20, 0x21, '"', 0x23, 0x02,
+		'\\', 0x5b, 0x5d, 0x7e, 0x7f, 0x80, 0xa2, 0xdc, 0xff};
+	char t[256];
+	int bad = 0;
+	for (size_t n = 0; n <= 200; n += n < 70 ? 1 : 13)
+		for (size_t at = 0; at <= n; at++)
+			for (size_t k = 0; k < sizeof bytes; k++) {
+				for (size_t i = 0; i < n; i++)
+					t[i] = (char)('a' + (i + k) % 26);
+				if (at < n)
+					t[at] = (char)bytes[k];
+				bad += out_stop(t, t + n) != jscan_stop(t, t + n);
+			}
+	is_int(bad, 0, "out_stop: where jscan_stop stops, every class of byte at every place");
+}
+
 int main(void)
 {
 	text_cases();
 	secs_cases();
 	time_cases();
 	meta_cases();
+	stop_cases();
 	return tap_done();
 }
