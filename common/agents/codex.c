@@ -1383,6 +1383,20 @@ static bool may_name_remote(const char *s, size_t n)
 #ifdef JSCAN_SSE2
 		const __m128i t = _mm_set1_epi8('T'), f = _mm_set1_epi8('F'),
 			par = _mm_set1_epi8('('), bs = _mm_set1_epi8('\\');
+#define ANY4(v) _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, t), _mm_cmpeq_epi8(v, f)), \
+	_mm_or_si128(_mm_cmpeq_epi8(v, par), _mm_cmpeq_epi8(v, bs)))
+		/* 64 bytes a step past the blocks with none of the four */
+		while (e - p >= 64) {
+			__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+			__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
+			__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + 32));
+			__m128i d = _mm_loadu_si128((const __m128i *)(const void *)(p + 48));
+			if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(ANY4(a), ANY4(b)),
+			    _mm_or_si128(ANY4(c), ANY4(d)))))
+				break;
+			p += 64;
+		}
+#undef ANY4
 		while (e - p >= 16) {
 			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 			int bits = _mm_movemask_epi8(_mm_or_si128(

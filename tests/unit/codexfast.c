@@ -260,6 +260,41 @@ static void stop_cases(void)
 	is_int(bad, 0, "out_stop: where jscan_stop stops, every class of byte at every place");
 }
 
+/* may_name_remote() against a look at every byte: "To ", "From ",
+ * "(fetch)", "\\u" and their first bytes alone, at every place of texts
+ * of 0 to 200 bytes. */
+static bool names_remote_slow(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t left = n - i;
+		if ((s[i] == '\\' && left >= 2 && s[i + 1] == 'u') ||
+		    (left >= 3 && !memcmp(s + i, "To ", 3)) ||
+		    (left >= 5 && !memcmp(s + i, "From ", 5)) ||
+		    (left >= 7 && !memcmp(s + i, "(fetch)", 7)))
+			return true;
+	}
+	return false;
+}
+
+static void remote_cases(void)
+{
+	static const char *const bits[] = {"To ", "From ", "(fetch)", "\\u", "T", "F", "(", "\\",
+		"To", "Fro", "(fetch", "\\\\"};
+	char t[256];
+	int bad = 0;
+	for (size_t n = 0; n <= 200; n += n < 80 ? 1 : 11)
+		for (size_t at = 0; at <= n; at++)
+			for (size_t k = 0; k < sizeof bits / sizeof *bits; k++) {
+				for (size_t i = 0; i < n; i++)
+					t[i] = (char)('a' + (i + k) % 26);
+				size_t l = strlen(bits[k]);
+				if (at + l <= n)
+					memcpy(t + at, bits[k], l);
+				bad += may_name_remote(t, n) != names_remote_slow(t, n);
+			}
+	is_int(bad, 0, "may_name_remote: as a look at every byte, each word at every place");
+}
+
 int main(void)
 {
 	text_cases();
@@ -267,5 +302,6 @@ int main(void)
 	time_cases();
 	meta_cases();
 	stop_cases();
+	remote_cases();
 	return tap_done();
 }
