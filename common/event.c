@@ -12,30 +12,108 @@ void ev_init(struct event *e)
 	e->port = e->pid = e->ppid = e->count = EV_NONE;
 }
 
-/* ,"k": (no comma after the opening brace); k is a literal, so its
- * length is known where key() is expanded. */
-#define key(b, k) key_((b), (k), sizeof(k) - 1)
-static inline void key_(struct sbuf *b, const char *k, size_t kl)
+/* ,"k": -- every key with its comma; ev_write turns the first key's
+ * comma into the record's opening brace.  k is a literal, and the
+ * literal ,"k": is built where key() is expanded, so its bytes are
+ * stored as constants. */
+#define INLINE static inline __attribute__((always_inline))
+#define KEY(k) ",\"" k "\":"
+#define key(b, k) key_((b), KEY(k), sizeof(KEY(k)) - 1)
+INLINE void key_(struct sbuf *b, const char *k, size_t kl)
 {
-	if (b->len + kl + 5 > b->cap)
-		sb_grow(b, kl + 4);
+	if (b->len + kl + 1 > b->cap)
+		sb_grow(b, kl);
 	char *p = b->p + b->len;
-	if (p[-1] != '{')
-		*p++ = ',';
-	*p++ = '"';
 	memcpy(p, k, kl);
-	p += kl;
-	*p++ = '"';
-	*p++ = ':';
-	*p = 0;
-	b->len = (size_t)(p - b->p);
+	p[kl] = 0;
+	b->len += kl;
+}
+
+/* "00" to "99": two digits a division */
+static const char pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* d[0..n) = s[0..n): the short strings records are made of (kinds,
+ * agents, statuses) by loads and stores that overlap, within s[0..n),
+ * the library's memcpy for the others */
+INLINE void copy_in(char *d, const char *s, size_t n)
+{
+	uint64_t a, z;
+	uint32_t x, y;
+	if (n > 16) {
+		memcpy(d, s, n);
+	} else if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&z, s + n - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &z, 8);
+	} else if (n >= 4) {
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		memcpy(d, &x, 4);
+		memcpy(d + n - 4, &y, 4);
+	} else if (n) {
+		d[0] = s[0];
+		d[n / 2] = s[n / 2];
+		d[n - 1] = s[n - 1];
+	}
 }
 
 /* sb_json_str: a string with nothing to escape (most are: kinds, ids,
  * models) is copied whole between its quotes. */
-static inline void jstr_(struct sbuf *b, const char *v, size_t n)
+/* Has s[0..n) no byte that sb_json_body escapes: jscan_stop(s, s + n)
+ * == s + n, by loads that overlap within s[0..n) (the word test fires
+ * for a word with such a byte, and only then), not byte by byte at the
+ * end of short strings. */
+#define SWAR_ANY(v, one, high) \
+	((((((v) ^ (one) * '"') - (one)) & ~((v) ^ (one) * '"')) | \
+	((((v) ^ (one) * '\\') - (one)) & ~((v) ^ (one) * '\\')) | \
+	(((v) - (one) * 0x20) & ~(v)) | (v)) & (high))
+INLINE bool plain_json(const char *s, size_t n)
 {
-	if (jscan_stop(v, v + n) != v + n) {
+	if (n >= 16) {
+#ifdef JSCAN_SSE2
+		const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
+			low = _mm_set1_epi8(0x20);
+		for (size_t i = 0; ; i += 16) {
+			size_t at = i + 16 <= n ? i : n - 16;
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + at));
+			if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+			    _mm_cmpeq_epi8(v, bs)), _mm_cmplt_epi8(v, low))))
+				return false;
+			if (at + 16 >= n)
+				return true;
+		}
+#else
+		return jscan_stop(s, s + n) == s + n;
+#endif
+	}
+	if (n >= 8) {
+		uint64_t a, z;
+		memcpy(&a, s, 8);
+		memcpy(&z, s + n - 8, 8);
+		return !(SWAR_ANY(a, JSCAN_ONES, JSCAN_HIGHS) | SWAR_ANY(z, JSCAN_ONES, JSCAN_HIGHS));
+	}
+	if (n >= 4) {
+		uint32_t a, z;
+		const uint32_t one = 0x01010101u, high = 0x80808080u;
+		memcpy(&a, s, 4);
+		memcpy(&z, s + n - 4, 4);
+		return !(SWAR_ANY(a, one, high) | SWAR_ANY(z, one, high));
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
+			return false;
+	}
+	return true;
+}
+
+INLINE void jstr_(struct sbuf *b, const char *v, size_t n)
+{
+	if (!plain_json(v, n)) {
 		sb_json_str(b, v, n);
 		return;
 	}
@@ -43,15 +121,15 @@ static inline void jstr_(struct sbuf *b, const char *v, size_t n)
 		sb_grow(b, n + 2);
 	char *p = b->p + b->len;
 	*p++ = '"';
-	memcpy(p, v, n);
+	copy_in(p, v, n);
 	p += n;
 	*p++ = '"';
 	*p = 0;
 	b->len += n + 2;
 }
 
-#define str(b, k, v) str_((b), (k), sizeof(k) - 1, (v))
-static void str_(struct sbuf *b, const char *k, size_t kl, const char *v)
+#define str(b, k, v) str_((b), KEY(k), sizeof(KEY(k)) - 1, (v))
+INLINE void str_(struct sbuf *b, const char *k, size_t kl, const char *v)
 {
 	if (v) {
 		key_(b, k, kl);
@@ -59,8 +137,8 @@ static void str_(struct sbuf *b, const char *k, size_t kl, const char *v)
 	}
 }
 
-#define priv(b, k, v) priv_((b), (k), sizeof(k) - 1, (v))
-static void priv_(struct sbuf *b, const char *k, size_t kl, const char *v)
+#define priv(b, k, v) priv_((b), KEY(k), sizeof(KEY(k)) - 1, (v))
+INLINE void priv_(struct sbuf *b, const char *k, size_t kl, const char *v)
 {
 	if (v) {
 		key_(b, k, kl);
@@ -68,9 +146,57 @@ static void priv_(struct sbuf *b, const char *k, size_t kl, const char *v)
 	}
 }
 
+/* Fields that most records repeat from the one before (a call's prompt,
+ * the session's cwd): the text and what it became are kept per field,
+ * and a text with the same bytes (compared up to its NUL) is written
+ * from there, without its length, hash and the memo's compare.  The
+ * redaction is a function of the bytes alone.  (Not with privacy_noskip:
+ * tests take that for the long way.) */
+struct fcache {
+	uint32_t vlen, olen;    /* olen 0: empty */
+	char val[96];           /* the text and its NUL */
+	char out[208 + 16];     /* the JSON string, quotes included; 16 to copy by */
+};
+static _Thread_local struct fcache fcache[2];
+enum { FC_PROMPT, FC_CWD };
+
+#define privk(b, k, v, c) privk_((b), KEY(k), sizeof(KEY(k)) - 1, (v), &fcache[c])
+INLINE void privk_(struct sbuf *b, const char *k, size_t kl, const char *v, struct fcache *c)
+{
+	if (!v)
+		return;
+	key_(b, k, kl);
+	if (privacy_noskip) {
+		sb_json_str_redacted(b, v, strlen(v));
+		return;
+	}
+	size_t o = c->olen;
+	if (o && !strncmp(v, c->val, c->vlen + 1)) {
+		if (b->len + o + 17 > b->cap)
+			sb_grow(b, o + 16);
+		char *p = b->p + b->len;
+		for (size_t i = 0; i < o; i += 16)
+			memcpy(p + i, c->out + i, 16);
+		b->len += o;
+		b->p[b->len] = 0;
+		return;
+	}
+	size_t n = strlen(v), at = b->len;
+	sb_json_str_redacted(b, v, n);
+	o = b->len - at;
+	if (n < sizeof c->val && o <= sizeof c->out - 16) {
+		c->vlen = (uint32_t)n;
+		c->olen = (uint32_t)o;
+		memcpy(c->val, v, n + 1);
+		memcpy(c->out, b->p + at, o);
+	} else {
+		c->olen = 0;
+	}
+}
+
 /* a tool name: redacted as its frame will be */
-#define toolname(b, k, v) toolname_((b), (k), sizeof(k) - 1, (v))
-static void toolname_(struct sbuf *b, const char *k, size_t kl, const char *v)
+#define toolname(b, k, v) toolname_((b), KEY(k), sizeof(KEY(k)) - 1, (v))
+INLINE void toolname_(struct sbuf *b, const char *k, size_t kl, const char *v)
 {
 	if (v) {
 		key_(b, k, kl);
@@ -78,20 +204,50 @@ static void toolname_(struct sbuf *b, const char *k, size_t kl, const char *v)
 	}
 }
 
-#define num(b, k, v) num_((b), (k), sizeof(k) - 1, (v))
-static void num_(struct sbuf *b, const char *k, size_t kl, int64_t v)
+/* v's digits (and sign) at p, as sb_addi writes them; the end */
+INLINE char *put_i64(char *p, int64_t v)
+{
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	if (v < 0)
+		*p++ = '-';
+	if (u < 10) {
+		*p++ = (char)('0' + u);
+		return p;
+	}
+	char tmp[24], *q = tmp + sizeof tmp;
+	while (u >= 100) {
+		q -= 2;
+		memcpy(q, pairs + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		q -= 2;
+		memcpy(q, pairs + 2 * u, 2);
+	} else {
+		*--q = (char)('0' + u);
+	}
+	size_t n = (size_t)(tmp + sizeof tmp - q);
+	copy_in(p, q, n);
+	return p + n;
+}
+
+#define num(b, k, v) num_((b), KEY(k), sizeof(KEY(k)) - 1, (v))
+INLINE void num_(struct sbuf *b, const char *k, size_t kl, int64_t v)
 {
 	if (v != EV_NONE) {
 		key_(b, k, kl);
-		sb_addi(b, v);
+		if (b->len + 22 > b->cap)
+			sb_grow(b, 21);
+		char *p = put_i64(b->p + b->len, v);
+		*p = 0;
+		b->len = (size_t)(p - b->p);
 	}
 }
 
-#define arr(b, k, v, n, r) arr_((b), (k), sizeof(k) - 1, (v), (n), (r))
+/* (absent arrays, most, are passed over without a call) */
+#define arr(b, k, v, n, r) do { if (v) arr_((b), KEY(k), sizeof(KEY(k)) - 1, (v), (n), (r)); } while (0)
 static void arr_(struct sbuf *b, const char *k, size_t kl, const char **v, int n, int redacted)
 {
-	if (!v)
-		return;
 	key_(b, k, kl);
 	sb_addc(b, '[');
 	for (int i = 0; i < n; i++) {
@@ -119,20 +275,19 @@ static void ts_text(int64_t ts, int64_t last, char t[25])
 		ts_format(ts, t);
 		return;
 	}
-	unsigned ms = (unsigned)(ts % day), v[4] = {ms / 3600000, ms / 60000 % 60,
-		ms / 1000 % 60, ms % 1000};
-	static const char w[4] = {2, 2, 2, 3};
+	unsigned ms = (unsigned)(ts % day), h = ms / 3600000, m = ms / 60000 % 60,
+		sec = ms / 1000 % 60, f = ms % 1000;
 	char *o = t + 11;
-	for (int i = 0; i < 4; i++) {
-		for (int k = w[i] - 1; k >= 0; k--, v[i] /= 10)
-			o[k] = (char)('0' + v[i] % 10);
-		o += w[i] + 1;
-	}
+	memcpy(o, pairs + 2 * h, 2);
+	memcpy(o + 3, pairs + 2 * m, 2);
+	memcpy(o + 6, pairs + 2 * sec, 2);
+	o[9] = (char)('0' + f / 100);
+	memcpy(o + 10, pairs + 2 * (f % 100), 2);
 }
 
 void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 {
-	sb_addc(b, '{');
+	size_t start = b->len;  /* the first key's comma becomes the brace */
 	str(b, "kind", e->kind);
 	str(b, "agent", e->agent);
 	str(b, "session", e->session);
@@ -146,16 +301,21 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 			ts_text(e->ts, last_ts, t);
 		last_ts = e->ts;
 		key(b, "ts");
-		sb_addc(b, '"');
-		sb_add(b, t, 24);
-		sb_addc(b, '"');
+		if (b->len + 27 > b->cap)
+			sb_grow(b, 26);
+		char *p = b->p + b->len;
+		p[0] = '"';
+		memcpy(p + 1, t, 24);
+		p[25] = '"';
+		p[26] = 0;
+		b->len += 26;
 	}
 	/* ids may hold a tool's name (Gemini's do) */
 	priv(b, "id", e->id);
 	priv(b, "parent", e->parent);
-	priv(b, "prompt", e->prompt);
+	privk(b, "prompt", e->prompt, FC_PROMPT);
 	str(b, "origin", e->origin);
-	priv(b, "cwd", e->cwd);
+	privk(b, "cwd", e->cwd, FC_CWD);
 	str(b, "version", e->version);
 	priv(b, "file", e->file);
 	str(b, "model", e->model);
@@ -185,21 +345,23 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 	}
 	str(b, "usage", e->usage);
 	if (e->has_tokens) {
+		/* room for the keys and six numbers of 20 digits and a sign */
 		const struct tokens *t = &e->tokens;
 		key(b, "tokens");
-		sb_adds(b, "{\"input\":");
-		sb_addi(b, t->input);
-		sb_adds(b, ",\"cache_read\":");
-		sb_addi(b, t->cache_read);
-		sb_adds(b, ",\"cache_write\":");
-		sb_addi(b, t->cache_write);
-		sb_adds(b, ",\"cache_write_1h\":");
-		sb_addi(b, t->cache_write_1h);
-		sb_adds(b, ",\"output\":");
-		sb_addi(b, t->output);
-		sb_adds(b, ",\"reasoning\":");
-		sb_addi(b, t->reasoning);
-		sb_addc(b, '}');
+		if (b->len + 256 > b->cap)
+			sb_grow(b, 255);
+		char *p = b->p + b->len;
+#define TOK(lit, v) (memcpy(p, lit, sizeof lit - 1), p = put_i64(p + sizeof lit - 1, (v)))
+		TOK("{\"input\":", t->input);
+		TOK(",\"cache_read\":", t->cache_read);
+		TOK(",\"cache_write\":", t->cache_write);
+		TOK(",\"cache_write_1h\":", t->cache_write_1h);
+		TOK(",\"output\":", t->output);
+		TOK(",\"reasoning\":", t->reasoning);
+#undef TOK
+		*p++ = '}';
+		*p = 0;
+		b->len = (size_t)(p - b->p);
 	}
 	arr(b, "tools", e->tools, e->ntools, 2);
 	arr(b, "tool_kinds", e->tool_kinds, e->ntool_kinds, false);
@@ -225,7 +387,15 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 		sb_addc(b, '}');
 	}
 	str(b, "rule", e->rule);
-	sb_add(b, "}\n", 2);
+	if (b->len + 4 > b->cap)
+		sb_grow(b, 3);
+	if (b->len == start)
+		b->p[b->len++] = '{';   /* no key */
+	else
+		b->p[start] = '{';
+	b->p[b->len++] = '}';
+	b->p[b->len++] = '\n';
+	b->p[b->len] = 0;
 }
 
 static const char **strarr(struct jdoc *d, const struct jnode *a, int *n)

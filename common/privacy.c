@@ -254,6 +254,34 @@ static inline bool name_sep(unsigned char c)
 	return c == '_' || c == '-' || c == '.' || !c;
 }
 
+/* Is a byte of wordfirst (p, s, a in either case) in s[0..m)?  Eight
+ * bytes a step: (c | 0x20) is p, s or a for those six bytes alone. */
+static inline bool psa_in(const char *s, size_t m)
+{
+	const uint64_t ones = JSCAN_ONES, highs = JSCAN_HIGHS;
+#define HASZERO(x) (((x) - ones) & ~(x) & highs)
+#define PSA(v) (HASZERO(((v) | ones * 0x20) ^ ones * 'p') | \
+	HASZERO(((v) | ones * 0x20) ^ ones * 's') | HASZERO(((v) | ones * 0x20) ^ ones * 'a'))
+	size_t i = 0;
+	for (; i + 8 <= m; i += 8) {
+		uint64_t v;
+		memcpy(&v, s + i, 8);
+		if (PSA(v))
+			return true;
+	}
+	if (m >= 8) {
+		uint64_t v;
+		memcpy(&v, s + m - 8, 8);
+		return PSA(v) != 0;
+	}
+#undef PSA
+#undef HASZERO
+	for (; i < m; i++)
+		if (wordfirst[(unsigned char)s[i]])
+			return true;
+	return false;
+}
+
 /* OPENAI_API_KEY, aws_secret_access_key, client-secret, --password,
  * GITHUB_TOKEN, PGPASSWORD, "apiKey", Authorization (not sort_key's
  * cousin "key" alone, not PWD).  The name is compared lowered, byte by
@@ -283,6 +311,8 @@ static bool secret_name(const char *s, size_t n)
 		break;
 	default: yes = false;
 	}
+	if (!yes && !psa_in(s, n > 4 ? n - 4 : 0))
+		return false;   /* most names: no word below can start */
 	/* the words that may sit anywhere start with p, s or a */
 	for (size_t i = 0; i + 5 <= n && !yes; i++) {
 		const unsigned char *w = (const unsigned char *)s + i;
@@ -362,8 +392,36 @@ static size_t name_before(const char *s, size_t from, size_t e, size_t *ns)
 	size_t b = e;
 	if (b > from && (s[b - 1] == '"' || s[b - 1] == '\''))
 		b--;
+#ifdef JSCAN_SSE2
+	/* sixteen bytes a step back while all are namech (ids and paths
+	 * before a colon are long) */
+	while (b - from >= 16) {
+		const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + b - 16));
+		const __m128i x = _mm_or_si128(v, _mm_set1_epi8(0x20));
+		__m128i nm = _mm_or_si128(
+			_mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x60)),
+			_mm_cmplt_epi8(x, _mm_set1_epi8(0x7b))),
+			_mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x2f)),
+			_mm_cmplt_epi8(v, _mm_set1_epi8(0x3a)))),
+			_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
+			_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))),
+			_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')),
+			_mm_cmpeq_epi8(v, _mm_setzero_si128()))));
+		unsigned not = ~(unsigned)_mm_movemask_epi8(nm) & 0xffff;
+		if (!not) {
+			b -= 16;
+			continue;
+		}
+		/* the last byte that is none: the name starts after it */
+		b = b - 16 + (unsigned)(31 - __builtin_clz(not)) + 1;
+		goto named;
+	}
+#endif
 	while (b > from && namech[(unsigned char)s[b - 1]])
 		b--;
+#ifdef JSCAN_SSE2
+named:
+#endif
 	if (b > from && (s[b - 1] == '"' || s[b - 1] == '\''))
 		b--;
 	*ns = b;
@@ -926,16 +984,84 @@ void redact(struct sbuf *b, const char *s, size_t n)
  * Records repeat the same short strings over and over (a session's cwd,
  * the prompt and parent ids, a tool's process chain and argv): what
  * redact_to wrote for one is kept, by a hash of its bytes and mode, in a
- * few slots, each holding the text and its JSON body.  A text is
- * compared byte for byte before its kept body is used: the output is the
- * one redact_to gives (a pure function of the bytes and the mode). */
-#define MEMO_SLOTS 256          /* a power of 2 */
+ * few sets of two slots (the one used last stays, the other is replaced),
+ * each holding the text and its JSON body.  A text is compared byte for
+ * byte before its kept body is used: the output is the one redact_to
+ * gives (a pure function of the bytes and the mode). */
+#define MEMO_SETS 128           /* a power of 2 */
 #define MEMO_BYTES 184          /* text and body together */
 static _Thread_local struct memo {
 	uint64_t h;             /* 0: empty */
 	uint32_t n, out;        /* text's length, body's */
-	char buf[MEMO_BYTES];   /* the text, then the body */
-} memo[MEMO_SLOTS];
+	char buf[MEMO_BYTES + 16];   /* the text, then the body; 16 to copy by */
+} memo[MEMO_SETS][2];
+static _Thread_local unsigned char memo_old[MEMO_SETS];   /* the slot to replace */
+
+/* Short moves and compares (n <= 64) without the library's calls: loads
+ * and stores that overlap. */
+static inline __attribute__((always_inline)) uint64_t ld8(const char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+static inline __attribute__((always_inline)) uint32_t ld4(const char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* d[0..n) = s[0..n) for n < 16 */
+static inline __attribute__((always_inline)) void copy15(char *d, const char *s, size_t n)
+{
+	if (n >= 8) {
+		uint64_t a = ld8(s), z = ld8(s + n - 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &z, 8);
+	} else if (n >= 4) {
+		uint32_t a = ld4(s), z = ld4(s + n - 4);
+		memcpy(d, &a, 4);
+		memcpy(d + n - 4, &z, 4);
+	} else if (n) {
+		char a = s[0], m = s[n / 2], z = s[n - 1];
+		d[0] = a;
+		d[n / 2] = m;
+		d[n - 1] = z;
+	}
+}
+
+/* d[0..n) = s[0..n) for n <= 64 */
+static inline __attribute__((always_inline)) void copy64(char *d, const char *s, size_t n)
+{
+	if (n < 16) {
+		copy15(d, s, n);
+		return;
+	}
+	char t[64];
+	/* every load before a store: d and s may be the same bytes' copies */
+	for (size_t i = 0; i + 16 < n; i += 16)
+		memcpy(t + i, s + i, 16);
+	memcpy(t + n - 16, s + n - 16, 16);
+	for (size_t i = 0; i + 16 < n; i += 16)
+		memcpy(d + i, t + i, 16);
+	memcpy(d + n - 16, t + n - 16, 16);
+}
+
+/* a[0..n) == b[0..n) for n <= MEMO_BYTES */
+static inline __attribute__((always_inline)) bool same(const char *a, const char *b, size_t n)
+{
+	if (n >= 8) {
+		uint64_t x = 0;
+		size_t i = 0;
+		for (; i + 8 < n; i += 8)
+			x |= ld8(a + i) ^ ld8(b + i);
+		return !(x | (ld8(a + n - 8) ^ ld8(b + n - 8)));
+	}
+	if (n >= 4)
+		return ld4(a) == ld4(b) && ld4(a + n - 4) == ld4(b + n - 4);
+	return !n || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
+}
 
 /* A slot's hash: the first, middle and last 8 bytes and the length are
  * enough to spread the texts records repeat (ids that differ in their
@@ -944,11 +1070,15 @@ static inline uint64_t memo_hash(const char *s, size_t n, int mode)
 {
 	uint64_t a = 0, m = 0, z = 0;
 	if (n >= 8) {
-		memcpy(&a, s, 8);
-		memcpy(&m, s + n / 2 - 4, 8);
-		memcpy(&z, s + n - 8, 8);
+		a = ld8(s);
+		m = ld8(s + n / 2 - 4);
+		z = ld8(s + n - 8);
+	} else if (n >= 4) {
+		a = ld4(s);
+		z = ld4(s + n - 4);
 	} else if (n) {
-		memcpy(&a, s, n);
+		a = (unsigned char)s[0] | (unsigned)(unsigned char)s[n / 2] << 8 |
+			(unsigned)(unsigned char)s[n - 1] << 16;
 	}
 	uint64_t h = (a * 0x9e3779b97f4a7c15ULL) ^ (m * 0xc2b2ae3d27d4eb4fULL) ^
 		(z * 0xff51afd7ed558ccdULL) ^ ((uint64_t)n << 1 | (uint64_t)mode << 40);
@@ -958,35 +1088,103 @@ static inline uint64_t memo_hash(const char *s, size_t n, int mode)
 	return h | 1;
 }
 
-/* The JSON string of s redacted, quotes included. */
-static void redact_json(struct sbuf *b, const char *s, size_t n, int mode)
+#ifdef JSCAN_SSE2
+/* The texts of records that are neither escaped nor looked at: no byte
+ * next_secret looks at in M_JSON ('@', '=', ':', '-', a word's first 'b'
+ * or 'B', the first byte of a word of longfirst that starts a run of
+ * QUIET_RUN tokbytes; see quiet_fill, whose classes these are) and none
+ * that sb_json_body escapes (a quote, a backslash, bytes below 0x20 and
+ * from 0x80).  redact_to writes such a text as it is.  For n <= 64. */
+static inline bool plain_text(const char *s, size_t n)
 {
-	if (n > MEMO_BYTES / 2 || privacy_noskip) {
-		sb_addc(b, '"');
-		redact_to(b, s, n, mode, true);
-		sb_addc(b, '"');
-		return;
+	init();
+	char t[16];
+	const char *p = s;
+	if (n < 16) {
+		memset(t, 0, sizeof t);
+		copy15(t, s, n);
+		p = t;
 	}
-	uint64_t h = memo_hash(s, n, mode);
-	struct memo *m = &memo[(h >> 20) & (MEMO_SLOTS - 1)];
-	if (m->h == h && m->n == n && !memcmp(m->buf, s, n)) {
-		size_t out = m->out;
-		if (b->len + out + 3 > b->cap)
-			sb_grow(b, out + 2);
-		char *p = b->p + b->len;
-		*p++ = '"';
-		memcpy(p, m->buf + n, out);
-		p += out;
-		*p++ = '"';
-		*p = 0;
-		b->len += out + 2;
-		return;
+	uint64_t tok = 0, al = 0, bb = 0, stop = 0;
+	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
+		low = _mm_set1_epi8(0x20);
+	for (size_t i = 0; ; i += 16) {
+		/* the last block is the last 16 bytes: one may overlap */
+		size_t at = i + 16 <= n || n < 16 ? i : n - 16;
+		const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + at));
+		const __m128i x = _mm_or_si128(v, _mm_set1_epi8(0x20));
+		__m128i letter = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x60)),
+			_mm_cmplt_epi8(x, _mm_set1_epi8(0x7b)));
+		__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x2f)),
+			_mm_cmplt_epi8(v, _mm_set1_epi8(0x3a)));
+		__m128i alnum = _mm_or_si128(letter, digit);
+		__m128i tk = _mm_or_si128(alnum,
+			_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
+			_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))));
+		__m128i bad = _mm_or_si128(
+			_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('=')),
+			_mm_cmpeq_epi8(v, _mm_set1_epi8('-'))),
+			_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')),
+			_mm_cmpeq_epi8(v, _mm_set1_epi8(':')))),
+			_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+			_mm_or_si128(_mm_cmpeq_epi8(v, bs), _mm_cmplt_epi8(v, low))));
+		bb |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('b'))) << at;
+		al |= (uint64_t)(unsigned)_mm_movemask_epi8(alnum) << at;
+		tok |= (uint64_t)(unsigned)_mm_movemask_epi8(tk) << at;
+		stop |= (uint64_t)(unsigned)_mm_movemask_epi8(bad) << at;
+		if (at + 16 >= n)
+			break;
 	}
+	if (n < 64) {
+		/* the NULs after a short text's copy are no bytes of it */
+		tok &= ((uint64_t)1 << n) - 1;
+		stop &= ((uint64_t)1 << n) - 1;
+	}
+	uint64_t start = al & ~(al << 1);       /* the first bytes of words */
+	if (stop | (bb & start))
+		return false;   /* "B" and "b" are looked at when they start a word */
+	/* '=' and '-' are tokbytes too, but stop the text anyway */
+	tok &= tok >> 1;
+	tok &= tok >> 2;
+	tok &= tok >> 4;
+	tok &= tok >> 3;        /* a run of QUIET_RUN (11) starts here */
+	/* looked at when a word starts so with a byte of longfirst */
+	for (uint64_t w = tok & start; w; w &= w - 1)
+		if (longfirst[(unsigned char)s[__builtin_ctzll(w)]])
+			return false;
+	return true;
+}
+#endif
+
+/* Texts the memo does not keep: long ones, and all under privacy_noskip. */
+static __attribute__((noinline)) void redact_long(struct sbuf *b, const char *s, size_t n, int mode)
+{
+	sb_addc(b, '"');
+	redact_to(b, s, n, mode, true);
+	sb_addc(b, '"');
+}
+
+/* A text the memo does not hold: redacted and put in the slot of set
+ * used least lately. */
+static __attribute__((noinline)) void memo_miss(struct sbuf *b, const char *s, size_t n, int mode,
+	uint64_t h, unsigned set)
+{
+	struct memo *m = &memo[set][memo_old[set]];
 	sb_addc(b, '"');
 	size_t at = b->len;
-	redact_to(b, s, n, mode, true);
+#ifdef JSCAN_SSE2
+	if (mode == M_JSON && n <= 64 && plain_text(s, n)) {
+		/* what redact_to would write: the text as it is */
+		if (b->len + n + 2 > b->cap)
+			sb_grow(b, n + 1);
+		copy64(b->p + b->len, s, n);
+		b->len += n;
+	} else
+#endif
+		redact_to(b, s, n, mode, true);
 	size_t out = b->len - at;
 	if (n + out <= MEMO_BYTES) {
+		memo_old[set] ^= 1;
 		m->h = h;
 		m->n = (uint32_t)n;
 		m->out = (uint32_t)out;
@@ -996,6 +1194,40 @@ static void redact_json(struct sbuf *b, const char *s, size_t n, int mode)
 		m->h = 0;
 	}
 	sb_addc(b, '"');
+}
+
+/* The JSON string of s redacted, quotes included: the memo's answer
+ * here, the rest in the two above. */
+static inline __attribute__((always_inline)) void redact_json(struct sbuf *b, const char *s,
+	size_t n, int mode)
+{
+	if (n > MEMO_BYTES / 2 || privacy_noskip) {
+		redact_long(b, s, n, mode);
+		return;
+	}
+	uint64_t h = memo_hash(s, n, mode);
+	unsigned set = (unsigned)(h >> 20) & (MEMO_SETS - 1);
+	for (int w = 0; w < 2; w++) {
+		struct memo *m = &memo[set][w];
+		if (m->h == h && m->n == n && same(m->buf, s, n)) {
+			memo_old[set] = (unsigned char)!w;
+			size_t out = m->out;
+			/* copied 16 bytes a step: room for the last step's excess */
+			if (b->len + out + 19 > b->cap)
+				sb_grow(b, out + 18);
+			char *p = b->p + b->len;
+			*p++ = '"';
+			const char *q = m->buf + n;
+			for (size_t i = 0; i < out; i += 16)
+				memcpy(p + i, q + i, 16);
+			p += out;
+			*p++ = '"';
+			*p = 0;
+			b->len += out + 2;
+			return;
+		}
+	}
+	memo_miss(b, s, n, mode, h, set);
 }
 
 void sb_json_str_redacted(struct sbuf *b, const char *s, size_t n)
@@ -1013,7 +1245,7 @@ void sb_json_label_redacted(struct sbuf *b, const char *s, size_t n)
 static bool name_in(const char *name, const char *const *set)
 {
 	for (; *set; set++)
-		if (!strcmp(name, *set))
+		if (name[0] == (*set)[0] && !strcmp(name, *set))   /* most differ at once */
 			return true;
 	return false;
 }

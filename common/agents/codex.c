@@ -1161,13 +1161,44 @@ static void read_head(const char *h, struct pend *t)
 		t->status = "ok";
 }
 
+/* a[0..m) == b[0..m) for 8 <= m <= 32: eight bytes a load, the last
+ * load ending at m */
+static inline bool eq32(const char *a, const char *b, size_t m)
+{
+	uint64_t x = 0, u, v;
+	for (size_t i = 0; i + 8 < m; i += 8) {
+		memcpy(&u, a + i, 8);
+		memcpy(&v, b + i, 8);
+		x |= u ^ v;
+	}
+	memcpy(&u, a + m - 8, 8);
+	memcpy(&v, b + m - 8, 8);
+	return !(x | (u ^ v));
+}
+
+/* strtoll(s, end, 10) for the usual text, up to 18 digits with nothing
+ * before them; anything else (signs, spaces, longer numbers) is
+ * strtoll's. */
+static long long dec(const char *s, char **end)
+{
+	const char *p = s;
+	long long v = 0;
+	while (*p >= '0' && *p <= '9' && p - s < 18)
+		v = v * 10 + (*p++ - '0');
+	if (p == s || (*p >= '0' && *p <= '9'))
+		return strtoll(s, end, 10);
+	*end = (char *)(uintptr_t)p;
+	return v;
+}
+
 /* memmem(s, n, pat, m), looking only where pat[at], a byte the text
- * around it seldom has, is: the first place pat is. */
+ * around it seldom has, is: the first place pat is (whatever at). */
 static const char *first_of(const char *s, size_t n, const char *pat, size_t m, size_t at)
 {
 	const char *e = s + n;
 	for (const char *q = s + at; q < e && (q = memchr(q, pat[at], (size_t)(e - q))); q++)
-		if ((size_t)(e - (q - at)) >= m && !memcmp(q - at, pat, m))
+		if ((size_t)(e - (q - at)) >= m && (m >= 8 && m <= 32 ? eq32(q - at, pat, m) :
+		    !memcmp(q - at, pat, m)))
 			return q - at;
 	return NULL;
 }
@@ -1189,13 +1220,14 @@ static bool wrapped_meta(const char *s, size_t n, struct pend *t)
 	size_t k = (size_t)(s + n - p) - (sizeof ek - 1);
 	scopy(buf, sizeof buf, p + sizeof ek - 1, k < 40 ? k : 40);
 	char *e;
-	long long v = strtoll(buf, &e, 10);
+	long long v = dec(buf, &e);
 	if (e == buf)
 		return false;
 	t->exit = v;
-	const char *q = first_of(s + from, n - from, dk, sizeof dk - 1, sizeof dk - 2);
+	/* looked for at its '_', which outputs have fewer of than ':' */
+	const char *q = first_of(s + from, n - from, dk, sizeof dk - 1, 10);
 	if (!q)
-		q = first_of(s, n, dk, sizeof dk - 1, sizeof dk - 2);
+		q = first_of(s, n, dk, sizeof dk - 1, 10);
 	if (q) {
 		k = (size_t)(s + n - q) - (sizeof dk - 1);
 		scopy(buf, sizeof buf, q + sizeof dk - 1, k < 40 ? k : 40);
@@ -1351,6 +1383,20 @@ static bool may_name_remote(const char *s, size_t n)
 #ifdef JSCAN_SSE2
 		const __m128i t = _mm_set1_epi8('T'), f = _mm_set1_epi8('F'),
 			par = _mm_set1_epi8('('), bs = _mm_set1_epi8('\\');
+#define ANY4(v) _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, t), _mm_cmpeq_epi8(v, f)), \
+	_mm_or_si128(_mm_cmpeq_epi8(v, par), _mm_cmpeq_epi8(v, bs)))
+		/* 64 bytes a step past the blocks with none of the four */
+		while (e - p >= 64) {
+			__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+			__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
+			__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + 32));
+			__m128i d = _mm_loadu_si128((const __m128i *)(const void *)(p + 48));
+			if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(ANY4(a), ANY4(b)),
+			    _mm_or_si128(ANY4(c), ANY4(d)))))
+				break;
+			p += 64;
+		}
+#undef ANY4
 		while (e - p >= 16) {
 			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 			int bits = _mm_movemask_epi8(_mm_or_si128(
@@ -1860,26 +1906,26 @@ static const char *plain_str(const char *p, const char *e)
 static const char *out_stop(const char *p, const char *e)
 {
 #ifdef JSCAN_SSE2
-	/* the bytes of no interest, as a mask: a signed compare above 0x1f
-	 * leaves out the control bytes and every byte >= 0x80 (SSE2 has
-	 * "greater than" only: the test asks which bytes are fine, not which
-	 * are not, and saves a negation a block) */
-	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
-		space = _mm_set1_epi8(0x1f);
-#define OUT_OK(v) _mm_andnot_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), \
-	_mm_cmpeq_epi8(v, bs)), _mm_cmpgt_epi8(v, space))
+	/* the bytes of interest, four vectors at a time: with bit 1 flipped a
+	 * quote is 0x20, control bytes stay below it and bytes from 0x80 are
+	 * negative, so one signed compare below 0x21 finds all three; the
+	 * backslash is compared on its own */
+	const __m128i two = _mm_set1_epi8(2), lim = _mm_set1_epi8(0x21),
+		bs = _mm_set1_epi8('\\');
+#define OUT_BAD(v) _mm_or_si128(_mm_cmplt_epi8(_mm_xor_si128(v, two), lim), \
+	_mm_cmpeq_epi8(v, bs))
 	while (e - p >= 64) {
 		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
 		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
 		__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + 32));
 		__m128i d = _mm_loadu_si128((const __m128i *)(const void *)(p + 48));
-		__m128i k = _mm_and_si128(_mm_and_si128(OUT_OK(a), OUT_OK(b)),
-			_mm_and_si128(OUT_OK(c), OUT_OK(d)));
-		if (_mm_movemask_epi8(k) != 0xffff)
+		__m128i k = _mm_or_si128(_mm_or_si128(OUT_BAD(a), OUT_BAD(b)),
+			_mm_or_si128(OUT_BAD(c), OUT_BAD(d)));
+		if (_mm_movemask_epi8(k))
 			break;
 		p += 64;
 	}
-#undef OUT_OK
+#undef OUT_BAD
 #endif
 	return jscan_stop(p, e);
 }
@@ -2138,10 +2184,15 @@ static bool fast_tokens(struct cx *x, int64_t ts, const char *p,
 	if (e - p != 2 || memcmp(p, "}}", 2))
 		return false;
 	fast_start(x, ts);
-	fp_put(x->c, x->own_h, hash64(t, sizeof t, 'T') | 1);   /* fingerprint() */
+	/* fingerprint(): the key's slot in the run's marks (a large table,
+	 * seldom in the cache) is fetched while the row's records are
+	 * written, and the key put after them; nothing they do reads marks */
+	uint64_t fk = fp_key(x->own_h, hash64(t, sizeof t, 'T') | 1);
+	ev_mark_prefetch(x->c, fk);
 	/* line(): a call held for its token row takes this one */
 	token_row(x, t, l, NULL, ts, false);
 	finish_close(x);
+	ev_mark_put(x->c, fk);
 	return true;
 }
 

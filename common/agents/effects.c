@@ -14,6 +14,7 @@
  * normalisation alone.  Web searches have no host the agent's machine
  * contacts; they get the pseudo-domain search.invalid unless the table
  * names one.  Subagents, plans and the like have no effects of their own. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,8 @@ struct found {
 	struct event *e;
 	int n, cap;
 	int calls;      /* nested tool calls of a Codex exec script */
+	bool classed;   /* class holds effects_class's answer */
+	const char *class;
 };
 
 static struct event *add(struct found *f, const char *effect, const char *class)
@@ -350,8 +353,68 @@ static _Thread_local struct cached {
 } cache[NCACHE];
 static _Thread_local unsigned next_slot;
 
+/* The analysis asked for last, with the bytes it was asked for: adapters
+ * ask for the class and then the effects of one call, and the second
+ * question is answered by comparing the bytes, which costs less than
+ * hashing them.  The same bytes give the same key, so the answer is the
+ * one the cache would give. */
+static _Thread_local struct last {
+	struct found *f;        /* NULL: none */
+	size_t len, cap;
+	size_t sl[3];           /* tool, agent, cwd: their lengths, SIZE_MAX for NULL */
+	char *input;            /* the arguments, then tool, agent and cwd,
+	                         * each with its NUL */
+} last;
+
+static bool is_last(const struct event *tool, const char *input, size_t len)
+{
+	if (!last.f || last.len != len || (len && memcmp(last.input, input, len)))
+		return false;
+	const char *v[3] = {tool->tool, tool->agent, tool->cwd}, *p = last.input + len;
+	for (int i = 0; i < 3; i++) {
+		if (!v[i] || last.sl[i] == SIZE_MAX) {
+			if (v[i] || last.sl[i] != SIZE_MAX)
+				return false;
+			continue;
+		}
+		/* v[i] is p's string when they agree up to p's NUL */
+		if (strncmp(v[i], p, last.sl[i] + 1))
+			return false;
+		p += last.sl[i] + 1;
+	}
+	return true;
+}
+
+static void put_last(struct found *f, const struct event *tool, const char *input, size_t len)
+{
+	const char *v[3] = {tool->tool, tool->agent, tool->cwd};
+	size_t need = len;
+	for (int i = 0; i < 3; i++) {
+		last.sl[i] = v[i] ? strlen(v[i]) : SIZE_MAX;
+		need += v[i] ? last.sl[i] + 1 : 0;
+	}
+	if (need > last.cap) {
+		last.cap = need * 2;
+		last.input = xrealloc(last.input, last.cap);
+	}
+	if (len)
+		memcpy(last.input, input, len);
+	char *p = last.input + len;
+	for (int i = 0; i < 3; i++)
+		if (v[i]) {
+			memcpy(p, v[i], last.sl[i] + 1);
+			p += last.sl[i] + 1;
+		}
+	last.len = len;
+	last.f = f;
+}
+
 static struct found *analysed(const struct event *tool, const char *input, size_t len)
 {
+	if (is_last(tool, input, len)) {
+		last.f->tool = tool;
+		return last.f;
+	}
 	uint64_t k = hash64(input, len, 0x3ff);
 	if (tool->tool)
 		k = hash64(tool->tool, strlen(tool->tool), k);
@@ -363,6 +426,7 @@ static struct found *analysed(const struct event *tool, const char *input, size_
 	for (int i = 0; i < NCACHE; i++)
 		if (cache[i].valid && cache[i].key == k) {
 			cache[i].f.tool = tool;
+			put_last(&cache[i].f, tool, input, len);
 			return &cache[i].f;
 		}
 	struct cached *c = &cache[next_slot++ % NCACHE];
@@ -371,6 +435,7 @@ static struct found *analysed(const struct event *tool, const char *input, size_
 	find(&c->f, tool, input, len);
 	c->valid = true;
 	c->key = k;
+	put_last(&c->f, tool, input, len);
 	return &c->f;
 }
 
@@ -380,6 +445,8 @@ void effects_done(void)
 		if (cache[i].valid)
 			found_free(&cache[i].f);
 	memset(cache, 0, sizeof cache);
+	free(last.input);
+	memset(&last, 0, sizeof last);
 }
 
 /* git clone URL, git remote add|set-url NAME URL: the session's remote
@@ -408,9 +475,15 @@ static void learn_remote(struct ev_ctx *c, const struct event *e)
 int effects_tool(struct ev_ctx *c, const struct event *tool, const char *input, size_t len)
 {
 	struct found f = *analysed(tool, input, len);
+	/* the ids "<tool id>#N": the tool's id and '#' written once */
+	char small[256];
 	struct sbuf id = {0};
+	size_t il = tool->id ? strlen(tool->id) : 0;
+	char *ib = il + 24 <= sizeof small ? small : (sb_grow(&id, il + 24), id.p);
+	memcpy(ib, tool->id ? tool->id : "", il);
+	ib[il++] = '#';
 	for (int i = 0; i < f.n; i++)
-		if (!strcmp(f.e[i].effect, "exec") && f.e[i].nargv > 2)
+		if (f.e[i].nargv > 2 && !strcmp(f.e[i].effect, "exec"))
 			learn_remote(c, &f.e[i]);
 	for (int i = 0; i < f.n; i++) {
 		struct event *e = &f.e[i];
@@ -418,7 +491,7 @@ int effects_tool(struct ev_ctx *c, const struct event *tool, const char *input, 
 		 * session's remote, when the session tells it (the analysis
 		 * is cached: the copy in f is changed, not the cache) */
 		const char *dom = e->domain;
-		if (dom && !strcmp(dom, "git.invalid") && *ev_git_host(c))
+		if (dom && dom[0] == 'g' && !strcmp(dom, "git.invalid") && *ev_git_host(c))
 			e->domain = c->git_host;
 		e->kind = "effect";
 		e->agent = tool->agent;
@@ -430,12 +503,15 @@ int effects_tool(struct ev_ctx *c, const struct event *tool, const char *input, 
 		e->status = tool->status;
 		e->cwd = tool->cwd;
 		e->parent = tool->id;
-		sb_reset(&id);
-		if (tool->id)
-			sb_adds(&id, tool->id);
-		sb_addc(&id, '#');
-		sb_addi(&id, i + 1);
-		e->id = id.p;
+		char num[24], *q = num + sizeof num;
+		unsigned v = (unsigned)i + 1;
+		do
+			*--q = (char)('0' + v % 10);
+		while (v /= 10);
+		size_t nl = (size_t)(num + sizeof num - q);
+		memcpy(ib + il, q, nl);
+		ib[il + nl] = 0;
+		e->id = ib;
 		ev_emit(c, e);
 		e->domain = dom;
 	}
@@ -445,13 +521,22 @@ int effects_tool(struct ev_ctx *c, const struct event *tool, const char *input, 
 
 const char *effects_class(const struct event *tool, const char *input, size_t len)
 {
-	const struct found *f = analysed(tool, input, len);
+	struct found *f = analysed(tool, input, len);
+	if (f->classed)         /* a function of the analysis: kept with it */
+		return f->class;
 	const char *best = NULL;
-	for (int i = 0; i < f->n; i++)
-		if (shell_class_rank(f->e[i].class) > shell_class_rank(best))
+	int rank = shell_class_rank(NULL);
+	for (int i = 0; i < f->n; i++) {
+		int r = shell_class_rank(f->e[i].class);
+		if (r > rank) {
 			best = f->e[i].class;
+			rank = r;
+		}
+	}
 	/* the class strings are static: they outlive the arena */
-	return best && strcmp(best, "other") ? best : NULL;
+	f->class = best && strcmp(best, "other") ? best : NULL;
+	f->classed = true;
+	return f->class;
 }
 
 void effects_each(const struct event *tool, const char *input, size_t len,

@@ -148,6 +148,31 @@ static _Thread_local struct kind_memo {
 	const char *kind;
 } kind_memo[KIND_SLOTS];
 
+/* a[0..n) == b[0..n) for n < 64, by loads that overlap within both */
+static inline bool eq_short(const char *a, const char *b, size_t n)
+{
+	if (n >= 8) {
+		uint64_t x = 0, u, v;
+		for (size_t i = 0; i + 8 < n; i += 8) {
+			memcpy(&u, a + i, 8);
+			memcpy(&v, b + i, 8);
+			x |= u ^ v;
+		}
+		memcpy(&u, a + n - 8, 8);
+		memcpy(&v, b + n - 8, 8);
+		return !(x | (u ^ v));
+	}
+	if (n >= 4) {
+		uint32_t u, v, y, z;
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		memcpy(&y, a + n - 4, 4);
+		memcpy(&z, b + n - 4, 4);
+		return u == v && y == z;
+	}
+	return !n || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
+}
+
 static const char *kind_of(const char *agent, const char *tool)
 {
 	if (!tool)
@@ -158,7 +183,7 @@ static const char *kind_of(const char *agent, const char *tool)
 	struct kind_memo *k = &kind_memo[(tl * 7 + (unsigned char)tool[0] +
 		(al ? (unsigned char)agent[al - 1] : 0)) % KIND_SLOTS];
 	if (k->valid && k->has_agent == !!agent && k->al == al && k->tl == tl &&
-	    !memcmp(k->tool, tool, tl) && !memcmp(k->agent, agent ? agent : "", al))
+	    eq_short(k->tool, tool, tl) && eq_short(k->agent, agent ? agent : "", al))
 		return k->kind;
 	k->kind = tool_kind_name(agent_tool_kind(agent, tool));
 	k->valid = true;
@@ -298,6 +323,13 @@ void ev_mark_put(struct ev_ctx *c, uint64_t key)
 		hm_put(&c->marks, key, NULL);
 }
 
+void ev_mark_prefetch(struct ev_ctx *c, uint64_t key)
+{
+	const struct hmap *m = &c->marks;
+	if (m->cap)     /* hm_put's first probe (hash.c: key & mask, 0 as 1) */
+		__builtin_prefetch(&m->s[(key ? key : 1) & (m->cap - 1)], 1);
+}
+
 bool ev_mark_has(struct ev_ctx *c, uint64_t key)
 {
 	if (hm_get(&c->marks, key))
@@ -335,11 +367,22 @@ bool ev_call_known(struct ev_ctx *c, const char *a, const char *b)
 	return false;
 }
 
-static void put_str(struct sbuf *b, const char *s)
+/* the strings v[0..n), each NUL-ended ("" for NULL), in one growth */
+static void put_strs(struct sbuf *b, const char *const *v, int n)
 {
-	if (s)
-		sb_adds(b, s);
-	sb_addc(b, 0);
+	size_t l[8], need = 0;
+	for (int i = 0; i < n; i++)
+		need += (l[i] = v[i] ? strlen(v[i]) : 0) + 1;
+	sb_grow(b, need);
+	char *p = b->p + b->len;
+	for (int i = 0; i < n; i++) {
+		if (l[i])
+			memcpy(p, v[i], l[i]);
+		p[l[i]] = 0;
+		p += l[i] + 1;
+	}
+	*p = 0;         /* an sbuf ends with a NUL past its length */
+	b->len += need;
 }
 
 void ev_call_first(struct ev_ctx *c, const char *a, const char *b, const struct event *e)
@@ -363,14 +406,9 @@ void ev_call_first(struct ev_ctx *c, const char *a, const char *b, const struct 
 		k->tok = e->tokens;
 	k->ts = e->ts;
 	k->off = c->callstr.len;
-	put_str(&c->callstr, e->agent);
-	put_str(&c->callstr, e->session);
-	put_str(&c->callstr, e->subagent);
-	put_str(&c->callstr, e->subagent_type);
-	put_str(&c->callstr, e->id);
-	put_str(&c->callstr, e->parent);
-	put_str(&c->callstr, e->prompt);
-	put_str(&c->callstr, e->model);
+	const char *keys[8] = {e->agent, e->session, e->subagent, e->subagent_type, e->id,
+		e->parent, e->prompt, e->model};
+	put_strs(&c->callstr, keys, 8);
 	uint64_t before = c->written;
 	ev_emit(c, e);
 	k->written = c->written > before;

@@ -104,6 +104,8 @@ const char *ev_link_get(struct ev_ctx *c, const char *key);
 #define EV_MARKS ((size_t)1 << 20)
 void ev_mark_put(struct ev_ctx *c, uint64_t key);
 bool ev_mark_has(struct ev_ctx *c, uint64_t key);
+/* A hint that key will be put soon: its slot is fetched into the cache. */
+void ev_mark_prefetch(struct ev_ctx *c, uint64_t key);
 /* The host of the session's git remote (c->git_host) for a reader that
  * uses it: "" when unknown. */
 const char *ev_git_host(struct ev_ctx *c);

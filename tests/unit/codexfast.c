@@ -194,10 +194,114 @@ static void time_cases(void)
 	ok(!time_bad, "fast_time() reads times as plain_str() and ts_parse() do (%d differ)", time_bad);
 }
 
+/* --- dec, first_of ------------------------------------------------------------ */
+
+/* dec() against strtoll(): numbers of every length to 25 digits, signs,
+ * spaces, leading zeros, what follows; first_of() at each of its
+ * pattern's bytes against memmem(), on texts made of the pattern's
+ * pieces, its near misses and the bytes around them. */
+static void meta_cases(void)
+{
+	static const char bits[] = "0123456789-+ x.,e\t";
+	int bad = 0;
+	for (int it = 0; it < 20000; it++) {
+		char buf[64];
+		size_t n = rnd(30);
+		for (size_t i = 0; i < n; i++)
+			buf[i] = rnd(3) ? (char)('0' + rnd(10)) : bits[rnd(sizeof bits - 1)];
+		buf[n] = 0;
+		char *e1, *e2;
+		long long a = strtoll(buf, &e1, 10), b = dec(buf, &e2);
+		bad += a != b || e1 != e2;
+	}
+	is_int(bad, 0, "dec: 20,000 texts as strtoll reads them");
+
+	static const char *const pats[] = {"\\\"exit_code\\\":", "\\\"duration_seconds\\\":", "git",
+		"abcdefghijklmnopqrstuvwxyz012345", "abcdefghijklmnopqrstuvwxyz0123456"};
+	bad = 0;
+	for (int it = 0; it < 20000; it++) {
+		const char *pat = pats[rnd(sizeof pats / sizeof *pats)];
+		size_t m = strlen(pat);
+		char t[400];
+		size_t n = 0, want = rnd(300);
+		while (n < want) {
+			/* the pattern, a piece of it, a byte of it or another */
+			size_t k = rnd(4), l = k == 0 ? m : k == 1 ? rnd((unsigned)m) : 1;
+			const char *from = k == 3 ? "xyz_:\\\"" + rnd(7) : pat + (k == 1 ? 0 : rnd((unsigned)(m - l + 1)));
+			if (n + l > sizeof t)
+				break;
+			memcpy(t + n, from, l);
+			n += l;
+		}
+		const char *w = memmem(t, n, pat, m);
+		for (size_t at = 0; at < m; at++)
+			bad += first_of(t, n, pat, m, at) != w;
+	}
+	is_int(bad, 0, "first_of: the first place of its pattern, looked for at any of its bytes");
+}
+
+/* out_stop() against jscan_stop(): a byte of each class, and its
+ * neighbours, at every place of texts of 0 to 200 bytes. */
+static void stop_cases(void)
+{
+	static const unsigned char bytes[] = {0x00, 0x01, 0x1f, 0x20, 0x21, '"', 0x23, 0x02,
+		'\\', 0x5b, 0x5d, 0x7e, 0x7f, 0x80, 0xa2, 0xdc, 0xff};
+	char t[256];
+	int bad = 0;
+	for (size_t n = 0; n <= 200; n += n < 70 ? 1 : 13)
+		for (size_t at = 0; at <= n; at++)
+			for (size_t k = 0; k < sizeof bytes; k++) {
+				for (size_t i = 0; i < n; i++)
+					t[i] = (char)('a' + (i + k) % 26);
+				if (at < n)
+					t[at] = (char)bytes[k];
+				bad += out_stop(t, t + n) != jscan_stop(t, t + n);
+			}
+	is_int(bad, 0, "out_stop: where jscan_stop stops, every class of byte at every place");
+}
+
+/* may_name_remote() against a look at every byte: "To ", "From ",
+ * "(fetch)", "\\u" and their first bytes alone, at every place of texts
+ * of 0 to 200 bytes. */
+static bool names_remote_slow(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t left = n - i;
+		if ((s[i] == '\\' && left >= 2 && s[i + 1] == 'u') ||
+		    (left >= 3 && !memcmp(s + i, "To ", 3)) ||
+		    (left >= 5 && !memcmp(s + i, "From ", 5)) ||
+		    (left >= 7 && !memcmp(s + i, "(fetch)", 7)))
+			return true;
+	}
+	return false;
+}
+
+static void remote_cases(void)
+{
+	static const char *const bits[] = {"To ", "From ", "(fetch)", "\\u", "T", "F", "(", "\\",
+		"To", "Fro", "(fetch", "\\\\"};
+	char t[256];
+	int bad = 0;
+	for (size_t n = 0; n <= 200; n += n < 80 ? 1 : 11)
+		for (size_t at = 0; at <= n; at++)
+			for (size_t k = 0; k < sizeof bits / sizeof *bits; k++) {
+				for (size_t i = 0; i < n; i++)
+					t[i] = (char)('a' + (i + k) % 26);
+				size_t l = strlen(bits[k]);
+				if (at + l <= n)
+					memcpy(t + at, bits[k], l);
+				bad += may_name_remote(t, n) != names_remote_slow(t, n);
+			}
+	is_int(bad, 0, "may_name_remote: as a look at every byte, each word at every place");
+}
+
 int main(void)
 {
 	text_cases();
 	secs_cases();
 	time_cases();
+	meta_cases();
+	stop_cases();
+	remote_cases();
 	return tap_done();
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of common/effects.c: the effect records of each agent's
  * tools, written through ev_emit into `out`. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "agents/events.h"
 #include "tap.h"
 #include "util.h"
@@ -203,6 +205,65 @@ static void test_garbage(void)
 	is_str(run(NULL, "/w", "{}"), "", "no tool name");
 }
 
+/* The class and then the effects of one call are answered from the
+ * analysis asked for last only for the same bytes: arguments changed in
+ * the same buffer, another tool or cwd, NULL and "" apart.  Ids of tools
+ * longer than the short buffer. */
+static void test_last(void)
+{
+	char args[64];
+	strcpy(args, "{\"command\":\"make test\"}");
+	struct event t;
+	ev_init(&t);
+	t.tool = "Bash";
+	t.cwd = "/w";
+	t.agent = "claude";
+	is_str(effects_class(&t, args, strlen(args)), "test", "last: first question");
+	strcpy(args, "{\"command\":\"git diff\"}");
+	is_str(effects_class(&t, args, strlen(args)), "vcs", "last: the same buffer, other bytes");
+	is_str(run("Bash", "/w", "{\"command\":\"cat a\"}"), "\"effect\":\"exec\",\"class\":\"read\","
+		"\"process\":[\"bash\",\"cat\"],\"argv\":[\"cat\",\"a\"]\n"
+		"\"effect\":\"read\",\"class\":\"read\",\"process\":[\"bash\",\"cat\"],\"path\":\"/w/a\"\n",
+		"last: cwd /w");
+	is_str(run("Bash", "/v", "{\"command\":\"cat a\"}"), "\"effect\":\"exec\",\"class\":\"read\","
+		"\"process\":[\"bash\",\"cat\"],\"argv\":[\"cat\",\"a\"]\n"
+		"\"effect\":\"read\",\"class\":\"read\",\"process\":[\"bash\",\"cat\"],\"path\":\"/v/a\"\n",
+		"last: the same arguments in another cwd");
+	is_str(run("Bash", NULL, "{\"command\":\"cat a\"}"), "\"effect\":\"exec\",\"class\":\"read\","
+		"\"process\":[\"bash\",\"cat\"],\"argv\":[\"cat\",\"a\"]\n"
+		"\"effect\":\"read\",\"class\":\"read\",\"process\":[\"bash\",\"cat\"],\"path\":\"a\"\n",
+		"last: no cwd");
+	is_str(run("Read", NULL, "{\"command\":\"cat a\"}"), "", "last: another tool");
+	t.cwd = NULL;
+	t.tool = "Read";
+	strcpy(args, "{\"file_path\":\"a\"}");
+	is_str(effects_class(&t, args, strlen(args)), "read", "last: NULL cwd");
+	t.cwd = "";
+	is_str(effects_class(&t, args, strlen(args)), "read", "last: empty cwd");
+	t.agent = NULL;
+	is_str(effects_class(&t, args, strlen(args)), "read", "last: no agent");
+
+	/* tool ids of every length around the short buffer's */
+	int bad = 0;
+	for (size_t l = 220; l < 300; l++) {
+		char id[320];
+		memset(id, 'i', l);
+		id[l] = 0;
+		ev_init(&t);
+		t.kind = "tool";
+		t.agent = "claude";
+		t.id = id;
+		t.tool = "Bash";
+		t.cwd = "/w";
+		sb_reset(&stdout_sb);
+		effects_tool(&ctx, &t, "{\"command\":\"cat a\"}", 19);
+		char want[800];
+		snprintf(want, sizeof want, "\"id\":\"%s#2\",\"parent\":\"%s\"", id, id);
+		bad += !stdout_sb.p || !strstr(stdout_sb.p, want);
+	}
+	is_int(bad, 0, "effect ids of tools with ids of 220 to 299 bytes");
+}
+
 int main(void)
 {
 	ev_ctx_init(&ctx);
@@ -212,6 +273,7 @@ int main(void)
 	test_gemini();
 	test_class();
 	test_garbage();
+	test_last();
 	ev_ctx_free(&ctx);
 	sb_reset(&stdout_sb);
 	return tap_done();

@@ -105,6 +105,101 @@ static void kinds(void)
 	ev_ctx_free(&c);
 }
 
+/* The prompt and cwd a record repeats from the one before are written
+ * from what they became then (event.c's fcache): only for the same bytes,
+ * whatever buffer holds them; texts of every length around what a slot
+ * keeps, secrets among them, NULL between. */
+static void kept_fields(void)
+{
+	static const char *const bits[] = {"/home/dev/project", "p1", "x", "",
+		"OPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz", "caf\xc3\xa9 \"q\"\n",
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab",
+		"https://u:pw@h/x", "token=abc123def"};
+	const size_t nb = sizeof bits / sizeof *bits;
+	struct sbuf b = {0}, want = {0}, buf[2] = {{0}, {0}};
+	struct event e;
+	int bad = 0;
+	for (int it = 0; it < 20000; it++) {
+		/* two texts made of bits, cut to a length around 96 */
+		const char *v[2];
+		for (int k = 0; k < 2; k++) {
+			sb_reset(&buf[k]);
+			for (unsigned j = 1 + (unsigned)(tap_xorshift(&rng) % 4); j; j--)
+				sb_adds(&buf[k], bits[tap_xorshift(&rng) % nb]);
+			if (tap_xorshift(&rng) % 2) {
+				size_t l = 90 + tap_xorshift(&rng) % 12;
+				if (buf[k].len > l) {
+					buf[k].len = l;
+					buf[k].p[l] = 0;
+				}
+			}
+			v[k] = tap_xorshift(&rng) % 8 ? buf[k].p : NULL;
+		}
+		/* sometimes the same bytes in the other buffer, sometimes the
+		 * buffer of the record before with other bytes */
+		if (tap_xorshift(&rng) % 3 == 0 && v[0] && v[1]) {
+			sb_reset(&buf[1]);
+			sb_add(&buf[1], buf[0].p, buf[0].len);
+			v[1] = buf[1].p;
+		}
+		ev_init(&e);
+		e.kind = "tool";
+		e.prompt = v[0];
+		e.cwd = v[1];
+		privacy_noskip = true;
+		sb_reset(&want);
+		ev_write(&want, &e, 0);
+		privacy_noskip = false;
+		sb_reset(&b);
+		ev_write(&b, &e, 0);
+		bad += strcmp(b.p, want.p) != 0;
+		sb_reset(&b);
+		ev_write(&b, &e, 0);
+		bad += strcmp(b.p, want.p) != 0;
+		if (tap_xorshift(&rng) % 2 && v[0] && buf[0].len) {
+			/* the prompt's buffer changed in place (a byte may
+			 * become its end) */
+			buf[0].p[tap_xorshift(&rng) % buf[0].len] ^= 1;
+			privacy_noskip = true;
+			sb_reset(&want);
+			ev_write(&want, &e, 0);
+			privacy_noskip = false;
+			sb_reset(&b);
+			ev_write(&b, &e, 0);
+			bad += strcmp(b.p, want.p) != 0;
+		}
+	}
+	/* a text that the one before starts, and one that starts it */
+	for (size_t k = 0; k < nb; k++)
+		for (size_t cut = 0; cut < 3; cut++) {
+			const char *steps[3] = {bits[k], NULL, NULL};
+			sb_reset(&buf[0]);
+			sb_adds(&buf[0], bits[k]);
+			sb_adds(&buf[0], "z");
+			steps[1] = buf[0].p;
+			sb_reset(&buf[1]);
+			sb_add(&buf[1], bits[k], strlen(bits[k]) > cut ? strlen(bits[k]) - cut : 0);
+			steps[2] = buf[1].p;
+			for (int i = 0; i < 3; i++) {
+				ev_init(&e);
+				e.kind = "tool";
+				e.prompt = e.cwd = steps[i];
+				privacy_noskip = true;
+				sb_reset(&want);
+				ev_write(&want, &e, 0);
+				privacy_noskip = false;
+				sb_reset(&b);
+				ev_write(&b, &e, 0);
+				bad += strcmp(b.p, want.p) != 0;
+			}
+		}
+	is_int(bad, 0, "prompt and cwd repeated, changed, moved: 20,000 records as the long way");
+	sb_free(&b);
+	sb_free(&want);
+	sb_free(&buf[0]);
+	sb_free(&buf[1]);
+}
+
 int main(void)
 {
 	struct sbuf b = {0}, w = {0};
@@ -236,6 +331,50 @@ int main(void)
 	is_str(rec(&b, &e, 0), "{\"kind\":\"llm\",\"model\":\"0123456789abcdef0123456789abcdef0123456789\\t\"}\n",
 		"a string with its only escape past the first blocks");
 
+	/* a plain string is copied whole, any other escaped: every length
+	 * to 40 with a byte to escape (or none) at every place */
+	static const char special[] = {'"', '\\', '\n', 0x01, 0x1f, (char)0x80, (char)0xc3, (char)0xff, 'a'};
+	bad = 0;
+	for (size_t n = 0; n <= 40; n++)
+		for (size_t at = 0; at < (n ? n : 1); at++)
+			for (size_t k = 0; k < sizeof special; k++) {
+				char v[48];
+				for (size_t i = 0; i < n; i++)
+					v[i] = (char)('A' + (i * 7 + k) % 26);
+				if (n)
+					v[at] = special[k];
+				v[n] = 0;
+				if (n && special[k] == (char)0xc3 && at + 1 < n)
+					v[at + 1] = (char)0xa9;
+				ev_init(&e);
+				e.model = v;
+				struct sbuf ws = {0};
+				sb_adds(&ws, "{\"model\":");
+				sb_json_str(&ws, v, strlen(v));
+				sb_adds(&ws, "}\n");
+				bad += strcmp(rec(&b, &e, 0), ws.p) != 0;
+				sb_free(&ws);
+			}
+	is_int(bad, 0, "strings of 0 to 40 bytes with a byte to escape at every place");
+
+	/* the first key's comma is the record's brace, whichever key is first */
+	ev_init(&e);
+	sb_reset(&b);
+	sb_adds(&b, "{x");
+	ev_write(&b, &e, 0);
+	is_str(b.p, "{x{}\n", "a record without keys, after a brace");
+	e.rule = "r";
+	is_str(rec(&b, &e, 0), "{\"rule\":\"r\"}\n", "the last key alone");
+	e.rule = NULL;
+	e.tag_llm = "l";
+	is_str(rec(&b, &e, 0), "{\"tags\":{\"llm\":\"l\"}}\n", "tags first");
+	e.tag_llm = NULL;
+	e.count = 3;
+	e.has_tokens = true;
+	is_str(rec(&b, &e, 0), "{\"count\":3,\"tokens\":{\"input\":0,\"cache_read\":0,"
+		"\"cache_write\":0,\"cache_write_1h\":0,\"output\":0,\"reasoning\":0}}\n",
+		"a number first, an object after");
+
 	/* --- integers --- */
 	static const struct { int64_t v; const char *s; } nums[] = {
 		{0, "0"}, {7, "7"}, {10, "10"}, {99, "99"}, {100, "100"}, {101, "101"}, {999, "999"},
@@ -260,6 +399,45 @@ int main(void)
 	sb_reset(&b);
 	sb_addi(&b, INT64_MIN);
 	is_str(b.p, "-9223372036854775808", "sb_addi INT64_MIN");
+	/* the record's own numbers (put_i64): exit, duration and the six
+	 * counts of tokens, as sb_addi writes them */
+	bad = 0;
+	for (int it = 0; it < 5000; it++) {
+		int64_t v[8];
+		for (int k = 0; k < 8; k++) {
+			v[k] = (int64_t)tap_xorshift(&rng) >> (tap_xorshift(&rng) % 64);
+			if (it < 30)
+				v[k] = it < 10 ? INT64_MIN + it : it < 20 ? INT64_MAX - (it - 10) : it - 25;
+		}
+		if (v[0] == EV_NONE)
+			v[0] = 0;
+		if (v[1] == EV_NONE)
+			v[1] = 1;
+		ev_init(&e);
+		e.kind = "llm";
+		e.exit = v[0];
+		e.duration_ms = v[1];
+		e.has_tokens = true;
+		e.tokens = (struct tokens){v[2], v[3], v[4], v[5], v[6], v[7]};
+		struct sbuf ws = {0};
+		static const char *const keys[8] = {",\"exit\":", ",\"duration_ms\":",
+			",\"tokens\":{\"input\":", ",\"cache_read\":", ",\"cache_write\":",
+			",\"cache_write_1h\":", ",\"output\":", ",\"reasoning\":"};
+		sb_adds(&ws, "{\"kind\":\"llm\"");
+		for (int k = 0; k < 8; k++) {
+			sb_adds(&ws, keys[k]);
+			sb_addi(&ws, v[k]);
+		}
+		sb_adds(&ws, "}}\n");
+		/* a buffer that must grow on the way */
+		struct sbuf g = {0};
+		sb_adds(&g, "x");
+		ev_write(&g, &e, 0);
+		bad += strcmp(rec(&b, &e, 0), ws.p) != 0 || strcmp(g.p + 1, ws.p) != 0;
+		sb_free(&ws);
+		sb_free(&g);
+	}
+	is_int(bad, 0, "a record's exit, duration and tokens: 5,000 sets, the extremes among them");
 
 	/* --- argv: the program's rules looked up only when needed --- */
 	static const struct { const char *v[6]; int n; bool notext; const char *want; } av[] = {
@@ -282,6 +460,7 @@ int main(void)
 		is_str(b.p, av[i].want, "argv %zu", i);
 	}
 	kinds();
+	kept_fields();
 	sb_free(&b);
 	sb_free(&w);
 	return tap_done();

@@ -105,6 +105,100 @@ int main(void)
 			printf("# differs on: %s\n#  skip: %s\n#  each: %s\n", t.p, b.p, want.p);
 	}
 	is_int(diff, 0, "20,000 random texts: the same with and without the block scan");
+	/* short texts (privacy.c's plain_text and memo): every length to 70,
+	 * words that start a long run or not, b inside a word and first,
+	 * the bytes that are escaped; each twice (the second from the memo) */
+	static const char *const shorts[] = {"tokensabcdefg", "abcdefghijk", "abcdefghij",
+		"toolu_012_3#1", "sk", "hooks", "dapi", "b", "B", "ab", "Bash", "x.y", "a_b",
+		" ", "#", "/", ",", "\"", "\\", "\n", "\x1f", "\x7f", "\xc3\xa9", "\xff", ":", "=",
+		"-", "@", "0123456789", "secretaccesskey", "AKIA", "Bearer ", "Basic ", "bearer ",
+		"xoxb-", "eyJ"};
+	static const char words[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.#/ ,";
+	diff = 0;
+	for (int it = 0; it < 40000; it++) {
+		sb_reset(&t);
+		size_t want_len = (size_t)rnd(71);
+		while (t.len < want_len) {
+			if (rnd(3))
+				sb_adds(&t, shorts[rnd(sizeof shorts / sizeof *shorts)]);
+			else
+				for (unsigned l = 1 + rnd(13); l; l--)
+					sb_addc(&t, words[rnd(sizeof words - 1)]);
+		}
+		if (t.len > want_len)
+			t.len = want_len;
+		privacy_noskip = true;
+		sb_reset(&want);
+		sb_json_str_redacted(&want, t.p, t.len);
+		privacy_noskip = false;
+		for (int k = 0; k < 2; k++) {
+			sb_reset(&b);
+			sb_json_str_redacted(&b, t.p, t.len);
+			if ((b.len != want.len || memcmp(b.p, want.p, b.len)) && diff++ < 3)
+				printf("# differs on: %.*s\n#  skip: %s\n#  each: %s\n", (int)t.len, t.p,
+					b.p, want.p);
+		}
+	}
+	is_int(diff, 0, "40,000 short texts, twice: the same with and without the shortcuts");
+	/* the name before '=' read back sixteen bytes a step (name_before):
+	 * it ends at the first byte that is none of a name's, at every
+	 * distance; "passwd" starts a secret's name, "password" before the
+	 * stop is not the name's */
+	static const char namebytes[] = "aZ09_.-";
+	static const char stops[] = "/ +,;\x80\xff\t\"'";
+	int wrong = 0;
+	for (size_t l = 0; l < 70; l++)
+		for (size_t k = 0; k < sizeof stops - 1; k++) {
+			char c = namebytes[l % (sizeof namebytes - 1)];
+			sb_reset(&t);
+			sb_adds(&t, "password");
+			sb_addc(&t, stops[k]);
+			for (size_t i = 0; i < l; i++)
+				sb_addc(&t, c);
+			sb_adds(&t, "x=value99");
+			red(&b, t.p, t.len);
+			wrong += strstr(b.p, "[REDACTED]") != NULL;
+			sb_reset(&t);
+			sb_adds(&t, "passwd");
+			for (size_t i = 0; i < l; i++)
+				sb_addc(&t, c);
+			sb_adds(&t, "x=value99");
+			red(&b, t.p, t.len);
+			wrong += strstr(b.p, "=[REDACTED]") == NULL;
+		}
+	/* and exactly: a name of more than 128 bytes is no secret's */
+	for (size_t l = 100; l < 160; l++)
+		for (size_t k = 0; k < 20; k++) {
+			sb_reset(&t);
+			for (size_t i = 0; i < k; i++)
+				sb_addc(&t, ' ');
+			sb_addc(&t, stops[k % (sizeof stops - 1)]);
+			sb_adds(&t, "passwd");
+			for (size_t i = 6; i < l; i++)
+				sb_addc(&t, 'x');
+			sb_adds(&t, "=value99");
+			red(&b, t.p, t.len);
+			wrong += (strstr(b.p, "=[REDACTED]") != NULL) != (l <= 128);
+		}
+	is_int(wrong, 0, "names of 1 to 160 bytes before '=': where they start");
+	/* a word that makes a name a secret's, at every place in it (the
+	 * last is the name's fifth byte from its end) */
+	static const char *const psa[] = {"secre", "SECRE", "Passw", "passp", "apike", "API_K", "api-k"};
+	wrong = 0;
+	for (size_t k = 0; k < 40; k++)
+		for (size_t w = 0; w < sizeof psa / sizeof *psa; w++) {
+			sb_reset(&t);
+			for (size_t i = 0; i < k; i++)
+				sb_addc(&t, 'x');
+			sb_adds(&t, psa[w]);
+			sb_adds(&t, "=value99");
+			wrong += strstr(red(&b, t.p, t.len), "=[REDACTED]") == NULL;
+			t.len -= 8;
+			t.p[t.len - 1] = 'x';       /* the word cut: none */
+			sb_adds(&t, "=value99");
+			wrong += strstr(red(&b, t.p, t.len), "=[REDACTED]") != NULL;
+		}
+	is_int(wrong, 0, "p, s and a words at every place of a name");
 	sb_free(&b);
 	sb_free(&t);
 	sb_free(&want);
