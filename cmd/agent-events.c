@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -62,6 +63,8 @@ struct infile {
 	int pos;                /* place among the operands */
 	bool scanned;           /* a regular file whose head was read */
 	int64_t size;           /* its size then */
+	int fd;                 /* the file, open since its head was read, or
+	                         * -1: its turn opens it by name */
 };
 
 /* --- a file's head: the session it names and its first time ---------------
@@ -272,27 +275,41 @@ static bool head_scan(struct hscan *sc, const char *h, size_t n, bool last)
 	return !sc->left;
 }
 
-/* A file's head is read as far as asked: most files name their session
- * and times in the first line, so the first HEAD_QUICK bytes are looked
- * at first, and the rest of the head only when some key has no string
- * there.  A key's value found in the shorter window is the value found
- * in the whole head: a match whose value the window cuts has no match
- * after it in the window (its value runs to the window's end without a
- * quote). */
-#define HEAD_QUICK ((size_t)4096)
-
-static size_t read_upto(int fd, char *p, size_t want)
+/* A file's head is read whole, in one call: every agent's time keys are
+ * looked for, and a file of one agent holds none of some other agent's,
+ * so the scan of a head ends at its end anyway.  It is read at offset 0,
+ * leaving the file where its turn reads it from; a read that reaches the
+ * size the file had is the last. */
+static size_t read_head(int fd, char *p, size_t want, int64_t size)
 {
 	size_t n = 0;
 	while (n < want) {
-		ssize_t k = read(fd, p + n, want - n);
+		ssize_t k = pread(fd, p + n, want - n, (off_t)n);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
 			break;
 		n += (size_t)k;
+		if ((int64_t)n == size)
+			break;
 	}
 	return n;
+}
+
+/* How many more files may stay open from their head's read to their
+ * turn: as many as the limit on descriptors allows, less a quarter of it
+ * (at least 256) for what else is opened, and no more than the files. */
+static int fds_left;
+
+static void fds_init(int n)
+{
+	struct rlimit rl;
+	rlim_t lim = 1024;
+	if (!getrlimit(RLIMIT_NOFILE, &rl))
+		lim = rl.rlim_cur;
+	rlim_t keep = lim / 4 > 256 ? lim / 4 : 256;
+	lim = lim > keep ? lim - keep : 0;
+	fds_left = lim < (rlim_t)n ? (int)lim : n;
 }
 
 /* The earliest time in the head, under any agent's time keys: a key's
@@ -339,12 +356,15 @@ static int subagent(const char *path, char **parent)
 	return sub;
 }
 
+static bool companion(const char *path);
+
 static void scan(struct infile *f, bool head, char *h)
 {
 	const char *path = f->path;
 	struct stat st;
 	char *parent = NULL;
 	f->ts = TS_NONE;
+	f->fd = -1;
 	f->sub = subagent(path, &parent);
 	if (!strcmp(path, "-") || stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
 		free(parent);
@@ -362,12 +382,13 @@ static void scan(struct infile *f, bool head, char *h)
 	struct hhit hit[nhkeys];
 	struct hscan sc;
 	hscan_init(&sc, hit);
-	size_t n = read_upto(fd, h, HEAD_QUICK);
-	if (!head_scan(&sc, h, n, n < HEAD_QUICK) && n == HEAD_QUICK) {
-		n += read_upto(fd, h + n, AGENT_SNIFF_SIZE - n);
-		head_scan(&sc, h, n, true);
-	}
-	close(fd);
+	size_t n = read_head(fd, h, AGENT_SNIFF_SIZE, f->size);
+	head_scan(&sc, h, n, true);
+	/* kept for its turn, unless another file's reader reads it */
+	if (!companion(path) && __atomic_sub_fetch(&fds_left, 1, __ATOMIC_RELAXED) >= 0)
+		f->fd = fd;
+	else
+		close(fd);
 	f->ts = head_ts(hit);
 	if (!f->group)
 		f->group = head_group(hit);
@@ -437,9 +458,11 @@ static struct infile *order_files(int n, char **v, int jobs)
 {
 	struct infile *f = xcalloc((size_t)n + 1, sizeof *f);
 	hkeys_init();
+	fds_init(n);
 	for (int i = 0; i < n; i++) {
 		f[i].path = v[i];
 		f[i].pos = i;
+		f[i].fd = -1;
 	}
 	if (n < 2) {
 		for (int i = 0; i < n; i++)
@@ -476,17 +499,27 @@ static struct infile *order_files(int n, char **v, int jobs)
 }
 
 /* Read one file; false (and nothing read) when c reads ahead and the
- * file's agent cannot (its turn must come). */
-static bool one_file(struct ev_ctx *c, const char *path, const struct agent *force)
+ * file's agent cannot (its turn must come).  A file left open by its
+ * head's read is read through that descriptor (then closed: a second
+ * reading opens it by name). */
+static bool one_file(struct ev_ctx *c, struct infile *f, const struct agent *force)
 {
 	struct lreader r;
-	/* FILE#ID: one session of a database (agent-sessions(1)); the file
-	 * name lives until the reader is closed (it names its diagnostics) */
-	const char *sid;
-	char *file = agent_path_split(path, &sid);
-	if (lr_open(&r, file ? file : path) < 0) {
-		free(file);
-		return true;
+	const char *path = f->path;
+	char *file = NULL;
+	if (f->fd >= 0) {
+		lr_open_file(&r, f->fd, path, f->size);
+		f->fd = -1;
+	} else {
+		/* FILE#ID: one session of a database (agent-sessions(1)); the
+		 * file name lives until the reader is closed (it names its
+		 * diagnostics) */
+		const char *sid;
+		file = agent_path_split(path, &sid);
+		if (lr_open(&r, file ? file : path) < 0) {
+			free(file);
+			return true;
+		}
 	}
 	const char *head;
 	size_t n = lr_peek(&r, AGENT_SNIFF_SIZE, &head);
@@ -604,7 +637,7 @@ static struct slot *slot_get(void)
 /* Read file f ahead into a slot of its own: a worker does, and the main
  * thread while the file being written is a worker's.  The thread's
  * stdout_sb and diag_errors are its own again after. */
-static struct slot *read_ahead(const struct infile *f)
+static struct slot *read_ahead(struct infile *f)
 {
 	struct slot *s = slot_get();
 	struct sbuf out = stdout_sb;
@@ -617,7 +650,7 @@ static struct slot *read_ahead(const struct infile *f)
 	diag_capture = &s->cap;
 	diag_errors = 0;
 	stdout_sb = s->out;
-	s->ahead = one_file(&s->c, f->path, par.force);
+	s->ahead = one_file(&s->c, f, par.force);
 	ev_ctx_spec(NULL);
 	diag_capture = NULL;
 	s->errors = diag_errors;
@@ -697,7 +730,7 @@ static void read_all(struct ev_ctx *c, struct infile *files, int n, const struct
 	if (jobs < 2) {
 		for (int i = 0; i < n; i++)
 			if (!companion(files[i].path))
-				one_file(c, files[i].path, force);
+				one_file(c, &files[i], force);
 		return;
 	}
 	agent_titles();         /* made once, before the threads use it */
@@ -745,11 +778,11 @@ static void read_all(struct ev_ctx *c, struct infile *files, int n, const struct
 		}
 		if (mine) {
 			if (!companion(files[i].path))
-				one_file(c, files[i].path, force);
+				one_file(c, &files[i], force);
 		} else if (s->ahead && ev_ctx_merge(c, &s->c)) {
 			replay(s);
 		} else {
-			one_file(c, files[i].path, force);
+			one_file(c, &files[i], force);
 		}
 		pthread_mutex_lock(&par.mu);
 		if (s) {
@@ -862,8 +895,11 @@ int main(int argc, char **argv)
 	}
 	struct infile *files = order_files(ops.n, ops.v, jobs);
 	read_all(&c, files, ops.n, force, jobs);
-	for (int i = 0; i < ops.n; i++)
+	for (int i = 0; i < ops.n; i++) {
 		free(files[i].group);
+		if (files[i].fd >= 0)
+			close(files[i].fd);     /* none is left: read_all reads all */
+	}
 	free(files);
 	out_flush();
 	operands_free(&ops);
