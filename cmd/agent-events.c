@@ -2,11 +2,13 @@
 /* agent-events: session files in, agent-event(5) NDJSON out. */
 #include <getopt.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -578,7 +580,6 @@ static bool one_file(struct ev_ctx *c, struct infile *f, const struct agent *for
 #define AHEAD_MAX ((int64_t)4 << 20)
 #define AHEAD_MIN ((int64_t)16 << 20)
 #define FILES_AHEAD 32
-#define REPLAY_DIRECT ((size_t)1 << 16)   /* bytes */
 
 struct slot {
 	bool ahead;             /* read, pending its turn */
@@ -701,16 +702,83 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* The records a slot read ahead, after those before it: a large buffer
- * with no message between its records is written as it is, not copied
- * into stdout_sb first. */
+/* --- the records of files read ahead, written as they are -------------------
+ *
+ * A slot's records are not copied into stdout_sb: its buffer is taken
+ * whole into a queue (the slot gets an empty one), and the queue is
+ * written with one writev once it holds as much as stdout_sb is written
+ * at (out_maybe_flush).  Order: stdout_sb's records go into the queue
+ * before a slot's, and the queue is written before the main thread
+ * writes anything else, records or messages (before a file read in
+ * order, a slot's replay with messages, and the end). */
+#define OUTQ_BYTES ((size_t)1 << 18)
+#define OUTQ_MAX 64
+
+static struct {
+	struct sbuf v[OUTQ_MAX];
+	int n;
+	size_t bytes;
+	struct sbuf *spare;     /* written buffers, to be used again */
+	int nspare;
+} outq;
+
+/* Move b's records into the queue; b gets an empty buffer. */
+static void outq_take(struct sbuf *b)
+{
+	outq.v[outq.n++] = *b;
+	outq.bytes += b->len;
+	*b = outq.nspare ? outq.spare[--outq.nspare] : (struct sbuf){0};
+}
+
+static void outq_flush(void)
+{
+	struct iovec iov[OUTQ_MAX];
+	int n = 0;
+	for (int i = 0; i < outq.n; i++)
+		if (outq.v[i].len)
+			iov[n++] = (struct iovec){outq.v[i].p, outq.v[i].len};
+	if (n)
+		signal(SIGPIPE, SIG_IGN);       /* as out_flush */
+	for (int i = 0; i < n;) {
+		ssize_t w = writev(1, iov + i, n - i);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			/* said, or the program ended, as write_all does */
+			write_all(1, iov[i].iov_base, iov[i].iov_len);
+			i++;
+			continue;
+		}
+		for (; i < n && (size_t)w >= iov[i].iov_len; i++)
+			w -= (ssize_t)iov[i].iov_len;
+		if (w) {
+			iov[i].iov_base = (char *)iov[i].iov_base + w;
+			iov[i].iov_len -= (size_t)w;
+		}
+	}
+	if (outq.n) {
+		outq.spare = xrealloc(outq.spare, sizeof *outq.spare * (size_t)(outq.nspare + outq.n));
+		for (int i = 0; i < outq.n; i++) {
+			sb_reset(&outq.v[i]);
+			outq.spare[outq.nspare++] = outq.v[i];
+		}
+	}
+	outq.n = 0;
+	outq.bytes = 0;
+}
+
+/* The records a slot read ahead, after those before it. */
 static void replay(struct slot *s)
 {
-	if (!s->cap.n && s->out.len >= REPLAY_DIRECT) {
-		out_flush();
-		write_all(1, s->out.p, s->out.len);
-	} else {
+	if (s->cap.n) {
+		outq_flush();
 		diag_replay(&s->cap, s->out.p, s->out.len);
+	} else if (s->out.len) {
+		if (stdout_sb.len)
+			outq_take(&stdout_sb);
+		outq_take(&s->out);
+		if (outq.bytes >= OUTQ_BYTES || outq.n > OUTQ_MAX - 2)
+			outq_flush();
 	}
 	diag_errors += s->errors;
 	out_maybe_flush();
@@ -733,6 +801,7 @@ static void read_all(struct ev_ctx *c, struct infile *files, int n, const struct
 				one_file(c, &files[i], force);
 		return;
 	}
+
 	agent_titles();         /* made once, before the threads use it */
 	par.files = files;
 	par.n = n;
@@ -777,11 +846,14 @@ static void read_all(struct ev_ctx *c, struct infile *files, int n, const struct
 			pthread_mutex_unlock(&par.mu);
 		}
 		if (mine) {
-			if (!companion(files[i].path))
+			if (!companion(files[i].path)) {
+				outq_flush();
 				one_file(c, &files[i], force);
+			}
 		} else if (s->ahead && ev_ctx_merge(c, &s->c)) {
 			replay(s);
 		} else {
+			outq_flush();
 			one_file(c, &files[i], force);
 		}
 		pthread_mutex_lock(&par.mu);
@@ -796,6 +868,7 @@ static void read_all(struct ev_ctx *c, struct infile *files, int n, const struct
 		pthread_cond_broadcast(&par.cv);
 		pthread_mutex_unlock(&par.mu);
 	}
+	outq_flush();
 	/* the workers wait for the end of the process */
 	free(par.slots);
 	par.slots = NULL;

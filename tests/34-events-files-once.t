@@ -9,7 +9,7 @@
 # shorter than, as long as and longer than the 64 KiB head, and files
 # whose last read ends on, before and after the 1 MiB read buffer.
 . "$(dirname "$0")/lib.sh"
-plan 15
+plan 18
 
 F=$TESTS/fixtures
 
@@ -37,6 +37,28 @@ for lim in 300 358 512 4096; do
 		else not_ok "open files at most $lim, -j $j: the same bytes"; diff ref out | head -5 | sed 's/^/# /'; fi
 	done
 done
+
+# --- records and messages in one stream ----------------------------------------------
+# files read ahead go out in batches of whole buffers; a file with a
+# message, or read in order, only after them: the stream of records and
+# messages together is that of one thread
+mkdir mix
+long=$(head -c 3000 /dev/zero | tr '\0' y)
+i=0
+while [ $i -lt 200 ]; do
+	sed "s/\"go $i\"/\"go $i $long\"/" s$i.jsonl > mix/s$i.jsonl
+	[ $((i % 25)) = 7 ] && echo 'not json' >> mix/s$i.jsonl
+	i=$((i + 1))
+done
+ls mix/* > mixlist
+agent-events -j 1 --files-from mixlist > one 2>&1
+check_test "mixed: output over several batches, with messages" \
+	"$(wc -c < one) $(grep -c 'not JSON' one)" = "$(wc -c < one) 8"
+for j in 2 3; do
+	agent-events -j $j --files-from mixlist > out 2>&1
+	check_same "mixed: records and messages in one stream, -j $j" one out
+done
+test "$(wc -c < one)" -gt 600000 || diag "mixed: only $(wc -c < one) bytes"
 
 # --- heads around 64 KiB --------------------------------------------------------------
 # b's only time comes in its second record, after PAD bytes of text: with
