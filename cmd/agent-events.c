@@ -300,7 +300,9 @@ static size_t read_head(int fd, char *p, size_t want, int64_t size)
 
 /* How many more files may stay open from their head's read to their
  * turn: as many as the limit on descriptors allows, less a quarter of it
- * (at least 256) for what else is opened, and no more than the files. */
+ * (at least 256) for what else is opened, and no more than the files or
+ * FDS_MAX (each open file holds some kernel memory, and its inode). */
+#define FDS_MAX 16384
 static int fds_left;
 
 static void fds_init(int n)
@@ -311,6 +313,8 @@ static void fds_init(int n)
 		lim = rl.rlim_cur;
 	rlim_t keep = lim / 4 > 256 ? lim / 4 : 256;
 	lim = lim > keep ? lim - keep : 0;
+	if (lim > FDS_MAX)
+		lim = FDS_MAX;
 	fds_left = lim < (rlim_t)n ? (int)lim : n;
 }
 
