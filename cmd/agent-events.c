@@ -2,10 +2,13 @@
 /* agent-events: session files in, agent-event(5) NDJSON out. */
 #include <getopt.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -62,6 +65,8 @@ struct infile {
 	int pos;                /* place among the operands */
 	bool scanned;           /* a regular file whose head was read */
 	int64_t size;           /* its size then */
+	int fd;                 /* the file, open since its head was read, or
+	                         * -1: its turn opens it by name */
 };
 
 /* --- a file's head: the session it names and its first time ---------------
@@ -272,27 +277,45 @@ static bool head_scan(struct hscan *sc, const char *h, size_t n, bool last)
 	return !sc->left;
 }
 
-/* A file's head is read as far as asked: most files name their session
- * and times in the first line, so the first HEAD_QUICK bytes are looked
- * at first, and the rest of the head only when some key has no string
- * there.  A key's value found in the shorter window is the value found
- * in the whole head: a match whose value the window cuts has no match
- * after it in the window (its value runs to the window's end without a
- * quote). */
-#define HEAD_QUICK ((size_t)4096)
-
-static size_t read_upto(int fd, char *p, size_t want)
+/* A file's head is read whole, in one call: every agent's time keys are
+ * looked for, and a file of one agent holds none of some other agent's,
+ * so the scan of a head ends at its end anyway.  It is read at offset 0,
+ * leaving the file where its turn reads it from; a read that reaches the
+ * size the file had is the last. */
+static size_t read_head(int fd, char *p, size_t want, int64_t size)
 {
 	size_t n = 0;
 	while (n < want) {
-		ssize_t k = read(fd, p + n, want - n);
+		ssize_t k = pread(fd, p + n, want - n, (off_t)n);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
 			break;
 		n += (size_t)k;
+		if ((int64_t)n == size)
+			break;
 	}
 	return n;
+}
+
+/* How many more files may stay open from their head's read to their
+ * turn: as many as the limit on descriptors allows, less a quarter of it
+ * (at least 256) for what else is opened, and no more than the files or
+ * FDS_MAX (each open file holds some kernel memory, and its inode). */
+#define FDS_MAX 16384
+static int fds_left;
+
+static void fds_init(int n)
+{
+	struct rlimit rl;
+	rlim_t lim = 1024;
+	if (!getrlimit(RLIMIT_NOFILE, &rl))
+		lim = rl.rlim_cur;
+	rlim_t keep = lim / 4 > 256 ? lim / 4 : 256;
+	lim = lim > keep ? lim - keep : 0;
+	if (lim > FDS_MAX)
+		lim = FDS_MAX;
+	fds_left = lim < (rlim_t)n ? (int)lim : n;
 }
 
 /* The earliest time in the head, under any agent's time keys: a key's
@@ -339,12 +362,15 @@ static int subagent(const char *path, char **parent)
 	return sub;
 }
 
+static bool companion(const char *path);
+
 static void scan(struct infile *f, bool head, char *h)
 {
 	const char *path = f->path;
 	struct stat st;
 	char *parent = NULL;
 	f->ts = TS_NONE;
+	f->fd = -1;
 	f->sub = subagent(path, &parent);
 	if (!strcmp(path, "-") || stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
 		free(parent);
@@ -362,12 +388,13 @@ static void scan(struct infile *f, bool head, char *h)
 	struct hhit hit[nhkeys];
 	struct hscan sc;
 	hscan_init(&sc, hit);
-	size_t n = read_upto(fd, h, HEAD_QUICK);
-	if (!head_scan(&sc, h, n, n < HEAD_QUICK) && n == HEAD_QUICK) {
-		n += read_upto(fd, h + n, AGENT_SNIFF_SIZE - n);
-		head_scan(&sc, h, n, true);
-	}
-	close(fd);
+	size_t n = read_head(fd, h, AGENT_SNIFF_SIZE, f->size);
+	head_scan(&sc, h, n, true);
+	/* kept for its turn, unless another file's reader reads it */
+	if (!companion(path) && __atomic_sub_fetch(&fds_left, 1, __ATOMIC_RELAXED) >= 0)
+		f->fd = fd;
+	else
+		close(fd);
 	f->ts = head_ts(hit);
 	if (!f->group)
 		f->group = head_group(hit);
@@ -437,9 +464,11 @@ static struct infile *order_files(int n, char **v, int jobs)
 {
 	struct infile *f = xcalloc((size_t)n + 1, sizeof *f);
 	hkeys_init();
+	fds_init(n);
 	for (int i = 0; i < n; i++) {
 		f[i].path = v[i];
 		f[i].pos = i;
+		f[i].fd = -1;
 	}
 	if (n < 2) {
 		for (int i = 0; i < n; i++)
@@ -476,17 +505,27 @@ static struct infile *order_files(int n, char **v, int jobs)
 }
 
 /* Read one file; false (and nothing read) when c reads ahead and the
- * file's agent cannot (its turn must come). */
-static bool one_file(struct ev_ctx *c, const char *path, const struct agent *force)
+ * file's agent cannot (its turn must come).  A file left open by its
+ * head's read is read through that descriptor (then closed: a second
+ * reading opens it by name). */
+static bool one_file(struct ev_ctx *c, struct infile *f, const struct agent *force)
 {
 	struct lreader r;
-	/* FILE#ID: one session of a database (agent-sessions(1)); the file
-	 * name lives until the reader is closed (it names its diagnostics) */
-	const char *sid;
-	char *file = agent_path_split(path, &sid);
-	if (lr_open(&r, file ? file : path) < 0) {
-		free(file);
-		return true;
+	const char *path = f->path;
+	char *file = NULL;
+	if (f->fd >= 0) {
+		lr_open_file(&r, f->fd, path, f->size);
+		f->fd = -1;
+	} else {
+		/* FILE#ID: one session of a database (agent-sessions(1)); the
+		 * file name lives until the reader is closed (it names its
+		 * diagnostics) */
+		const char *sid;
+		file = agent_path_split(path, &sid);
+		if (lr_open(&r, file ? file : path) < 0) {
+			free(file);
+			return true;
+		}
 	}
 	const char *head;
 	size_t n = lr_peek(&r, AGENT_SNIFF_SIZE, &head);
@@ -545,7 +584,6 @@ static bool one_file(struct ev_ctx *c, const char *path, const struct agent *for
 #define AHEAD_MAX ((int64_t)4 << 20)
 #define AHEAD_MIN ((int64_t)16 << 20)
 #define FILES_AHEAD 32
-#define REPLAY_DIRECT ((size_t)1 << 16)   /* bytes */
 
 struct slot {
 	bool ahead;             /* read, pending its turn */
@@ -604,7 +642,7 @@ static struct slot *slot_get(void)
 /* Read file f ahead into a slot of its own: a worker does, and the main
  * thread while the file being written is a worker's.  The thread's
  * stdout_sb and diag_errors are its own again after. */
-static struct slot *read_ahead(const struct infile *f)
+static struct slot *read_ahead(struct infile *f)
 {
 	struct slot *s = slot_get();
 	struct sbuf out = stdout_sb;
@@ -617,7 +655,7 @@ static struct slot *read_ahead(const struct infile *f)
 	diag_capture = &s->cap;
 	diag_errors = 0;
 	stdout_sb = s->out;
-	s->ahead = one_file(&s->c, f->path, par.force);
+	s->ahead = one_file(&s->c, f, par.force);
 	ev_ctx_spec(NULL);
 	diag_capture = NULL;
 	s->errors = diag_errors;
@@ -668,16 +706,83 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* The records a slot read ahead, after those before it: a large buffer
- * with no message between its records is written as it is, not copied
- * into stdout_sb first. */
+/* --- the records of files read ahead, written as they are -------------------
+ *
+ * A slot's records are not copied into stdout_sb: its buffer is taken
+ * whole into a queue (the slot gets an empty one), and the queue is
+ * written with one writev once it holds as much as stdout_sb is written
+ * at (out_maybe_flush).  Order: stdout_sb's records go into the queue
+ * before a slot's, and the queue is written before the main thread
+ * writes anything else, records or messages (before a file read in
+ * order, a slot's replay with messages, and the end). */
+#define OUTQ_BYTES ((size_t)1 << 18)
+#define OUTQ_MAX 64
+
+static struct {
+	struct sbuf v[OUTQ_MAX];
+	int n;
+	size_t bytes;
+	struct sbuf *spare;     /* written buffers, to be used again */
+	int nspare;
+} outq;
+
+/* Move b's records into the queue; b gets an empty buffer. */
+static void outq_take(struct sbuf *b)
+{
+	outq.v[outq.n++] = *b;
+	outq.bytes += b->len;
+	*b = outq.nspare ? outq.spare[--outq.nspare] : (struct sbuf){0};
+}
+
+static void outq_flush(void)
+{
+	struct iovec iov[OUTQ_MAX];
+	int n = 0;
+	for (int i = 0; i < outq.n; i++)
+		if (outq.v[i].len)
+			iov[n++] = (struct iovec){outq.v[i].p, outq.v[i].len};
+	if (n)
+		signal(SIGPIPE, SIG_IGN);       /* as out_flush */
+	for (int i = 0; i < n;) {
+		ssize_t w = writev(1, iov + i, n - i);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			/* said, or the program ended, as write_all does */
+			write_all(1, iov[i].iov_base, iov[i].iov_len);
+			i++;
+			continue;
+		}
+		for (; i < n && (size_t)w >= iov[i].iov_len; i++)
+			w -= (ssize_t)iov[i].iov_len;
+		if (w) {
+			iov[i].iov_base = (char *)iov[i].iov_base + w;
+			iov[i].iov_len -= (size_t)w;
+		}
+	}
+	if (outq.n) {
+		outq.spare = xrealloc(outq.spare, sizeof *outq.spare * (size_t)(outq.nspare + outq.n));
+		for (int i = 0; i < outq.n; i++) {
+			sb_reset(&outq.v[i]);
+			outq.spare[outq.nspare++] = outq.v[i];
+		}
+	}
+	outq.n = 0;
+	outq.bytes = 0;
+}
+
+/* The records a slot read ahead, after those before it. */
 static void replay(struct slot *s)
 {
-	if (!s->cap.n && s->out.len >= REPLAY_DIRECT) {
-		out_flush();
-		write_all(1, s->out.p, s->out.len);
-	} else {
+	if (s->cap.n) {
+		outq_flush();
 		diag_replay(&s->cap, s->out.p, s->out.len);
+	} else if (s->out.len) {
+		if (stdout_sb.len)
+			outq_take(&stdout_sb);
+		outq_take(&s->out);
+		if (outq.bytes >= OUTQ_BYTES || outq.n > OUTQ_MAX - 2)
+			outq_flush();
 	}
 	diag_errors += s->errors;
 	out_maybe_flush();
@@ -697,9 +802,10 @@ static void read_all(struct ev_ctx *c, struct infile *files, int n, const struct
 	if (jobs < 2) {
 		for (int i = 0; i < n; i++)
 			if (!companion(files[i].path))
-				one_file(c, files[i].path, force);
+				one_file(c, &files[i], force);
 		return;
 	}
+
 	agent_titles();         /* made once, before the threads use it */
 	par.files = files;
 	par.n = n;
@@ -744,12 +850,15 @@ static void read_all(struct ev_ctx *c, struct infile *files, int n, const struct
 			pthread_mutex_unlock(&par.mu);
 		}
 		if (mine) {
-			if (!companion(files[i].path))
-				one_file(c, files[i].path, force);
+			if (!companion(files[i].path)) {
+				outq_flush();
+				one_file(c, &files[i], force);
+			}
 		} else if (s->ahead && ev_ctx_merge(c, &s->c)) {
 			replay(s);
 		} else {
-			one_file(c, files[i].path, force);
+			outq_flush();
+			one_file(c, &files[i], force);
 		}
 		pthread_mutex_lock(&par.mu);
 		if (s) {
@@ -763,6 +872,7 @@ static void read_all(struct ev_ctx *c, struct infile *files, int n, const struct
 		pthread_cond_broadcast(&par.cv);
 		pthread_mutex_unlock(&par.mu);
 	}
+	outq_flush();
 	/* the workers wait for the end of the process */
 	free(par.slots);
 	par.slots = NULL;
@@ -862,8 +972,11 @@ int main(int argc, char **argv)
 	}
 	struct infile *files = order_files(ops.n, ops.v, jobs);
 	read_all(&c, files, ops.n, force, jobs);
-	for (int i = 0; i < ops.n; i++)
+	for (int i = 0; i < ops.n; i++) {
 		free(files[i].group);
+		if (files[i].fd >= 0)
+			close(files[i].fd);     /* none is left: read_all reads all */
+	}
 	free(files);
 	out_flush();
 	operands_free(&ops);

@@ -17,31 +17,70 @@
 
 #define CHUNK ((size_t)1 << 20)
 
-void lr_fdopen(struct lreader *r, int fd, const char *name)
+/* AGENTPPROF_TEST_MAXLINE, looked up once: a reader is opened per file,
+ * thousands of them in a run. */
+static size_t test_maxline(void)
+{
+	static size_t v;        /* 0: not looked up; SIZE_MAX: none */
+	size_t m = __atomic_load_n(&v, __ATOMIC_RELAXED);
+	if (!m) {
+		m = SIZE_MAX;
+		const char *t = getenv("AGENTPPROF_TEST_MAXLINE");
+		if (t) {
+			char *e;
+			unsigned long long x = strtoull(t, &e, 10);
+			if (!*e && x > 0 && x < SIZE_MAX)
+				m = (size_t)x;
+		}
+		__atomic_store_n(&v, m, __ATOMIC_RELAXED);
+	}
+	return m;
+}
+
+static void init(struct lreader *r, int fd, const char *name)
 {
 	memset(r, 0, sizeof *r);
 	r->fd = fd;
 	r->name = name;
+	r->size = -1;
 	r->maxline = LR_MAXLINE_DEFAULT;
 	/* For the tests only: a lower limit, so that they need not feed
 	 * hundreds of megabytes to see the limit work.  Never raised. */
-	const char *t = getenv("AGENTPPROF_TEST_MAXLINE");
-	if (t) {
-		char *e;
-		unsigned long long v = strtoull(t, &e, 10);
-		if (!*e && v > 0 && v < r->maxline)
-			r->maxline = (size_t)v;
-	}
+	size_t t = test_maxline();
+	if (t < r->maxline)
+		r->maxline = t;
 	r->cap = CHUNK;
 	r->buf = xmalloc(r->cap + 1);
+}
+
 #ifdef F_SETPIPE_SZ
-	/* A pipe of 1 MiB instead of 64 KiB: sixteen times fewer reads and
-	 * wake-ups of the writer on each side (best effort; the limit for
-	 * users is /proc/sys/fs/pipe-max-size, 1 MiB by default). */
-	struct stat st;
-	if (!fstat(fd, &st) && S_ISFIFO(st.st_mode))
-		fcntl(fd, F_SETPIPE_SZ, CHUNK);
+/* A pipe of 1 MiB instead of 64 KiB: sixteen times fewer reads and
+ * wake-ups of the writer on each side (best effort; the limit for users
+ * is /proc/sys/fs/pipe-max-size, 1 MiB by default). */
+#define WIDEN_PIPE(fd, st) do { if (S_ISFIFO((st)->st_mode)) fcntl(fd, F_SETPIPE_SZ, CHUNK); } while (0)
+#else
+#define WIDEN_PIPE(fd, st) do { } while (0)
 #endif
+
+void lr_fdopen(struct lreader *r, int fd, const char *name)
+{
+	init(r, fd, name);
+	struct stat st;
+	if (!fstat(fd, &st))
+		WIDEN_PIPE(fd, &st);
+}
+
+/* A regular file read from its start: a read that brings it to the size
+ * it had is its end (no read more to see 0), and one that needs a single
+ * read is not worth a call to make read-ahead sequential. */
+void lr_open_file(struct lreader *r, int fd, const char *name, int64_t size)
+{
+#ifdef POSIX_FADV_SEQUENTIAL
+	if (size > (int64_t)CHUNK)
+		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+	init(r, fd, name);
+	r->size = size;
 }
 
 /* A reader over a copy of p[0..n) with no descriptor behind it: the
@@ -53,6 +92,7 @@ void lr_open_mem(struct lreader *r, const void *p, size_t n, const char *name)
 	memset(r, 0, sizeof *r);
 	r->fd = -1;
 	r->name = name;
+	r->size = -1;
 	r->maxline = LR_MAXLINE_DEFAULT;
 	r->cap = n;
 	r->buf = xmalloc(n + 1);
@@ -75,10 +115,18 @@ int lr_open(struct lreader *r, const char *path)
 		diag_errors++;
 		return -1;
 	}
+	struct stat st;
+	bool known = !fstat(fd, &st);
+	if (known && S_ISREG(st.st_mode)) {
+		lr_open_file(r, fd, path, (int64_t)st.st_size);
+		return 0;
+	}
 #ifdef POSIX_FADV_SEQUENTIAL
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
-	lr_fdopen(r, fd, path);
+	init(r, fd, path);
+	if (known)
+		WIDEN_PIPE(fd, &st);
 	return 0;
 }
 
@@ -120,6 +168,8 @@ static ssize_t fill_upto(struct lreader *r, size_t want)
 			r->eof = true;
 		r->end += (size_t)n;
 		r->bytes += (uint64_t)n;
+		if (n > 0 && r->size >= 0 && r->bytes == (uint64_t)r->size)
+			r->eof = true;  /* as large as it was: no read for the 0 */
 		return n;
 	}
 }

@@ -22,6 +22,9 @@ struct lreader {
 	uint64_t offset;      /* byte offset of that line */
 	uint64_t bytes;       /* bytes read so far */
 	size_t maxline;       /* longer lines are skipped with a diagnostic */
+	int64_t size;         /* a regular file read from its start: its size
+	                       * when opened (a read that ends there is the
+	                       * last), else -1 */
 	const char *map;      /* lr_map: the file's pages, read-only */
 	size_t mpos, msize, mstart, mfreed;
 	bool eof;
@@ -38,6 +41,10 @@ struct lreader {
  * return -1. */
 int lr_open(struct lreader *r, const char *path);
 void lr_fdopen(struct lreader *r, int fd, const char *name);
+/* Read the regular file open as fd from its start (its offset must be 0),
+ * of size bytes when it was stat'ed: no fstat, and no read to see the end
+ * when one reaches that size.  The reader closes fd. */
+void lr_open_file(struct lreader *r, int fd, const char *name, int64_t size);
 /* Read a copy of the bytes p[0..n) as if they were a file called name
  * (no descriptor: lr_map declines it).  For tests and fuzz targets. */
 void lr_open_mem(struct lreader *r, const void *p, size_t n, const char *name);
