@@ -217,7 +217,7 @@ TESTS_FAST = tests/50-folded2svg.t tests/60-folded2pprof.t tests/61-folded2pprof
 	tests/85-strict-input.t tests/05-man.t tests/42-prices.t tests/33-events-man.t \
 	tests/91-gallery.t tests/00-unit.t tests/21-sessions-unit.t tests/02-effects-unit.t \
 	tests/03-arena-unit.t tests/06-usage.t tests/07-deps.t tests/08-man-formats.t \
-	tests/03-toolkind-unit.t tests/04-jscan-unit.t tests/04-redact-unit.t tests/04-evfast-unit.t tests/04-codexfast-unit.t tests/23-agent-interface.t tests/36-toolkind.t \
+	tests/03-toolkind-unit.t tests/04-jscan-unit.t tests/04-jparse-unit.t tests/04-redact-unit.t tests/04-evfast-unit.t tests/04-codexfast-unit.t tests/23-agent-interface.t tests/36-toolkind.t \
 	tests/71-agent-join.t tests/74-tls.t tests/75-snoop-attrib.t tests/34-events-jobs.t tests/34-events-order.t tests/47-agent-ledger.t tests/43-agent-stack-table.t tests/44-agent-stack-baseline.t tests/47-wrong-input.t tests/34-events-more-agents.t tests/34-events-more.t tests/34-events-amp-cut.t tests/34-events-more-corpus.t tests/37-events-opencode.t tests/38-events-goose.t tests/34-events-others-fast.t tests/34-events-order-keys.t tests/34-events-amp-valid.t tests/34-events-aider-lines.t tests/04-evwrite-unit.t
 TESTS_SLOW = tests/80-hostile.t tests/70-agent-snoop.t tests/82-valgrind.t \
 	tests/83-reliability.t tests/50-folded2svg-browser.t tests/60-folded2pprof-corpus.t \
