@@ -451,16 +451,19 @@ bool (jeq)(const struct jnode *n, const char *lit)
 
 const struct jnode *jget_n(const struct jdoc *d, const struct jnode *obj, const char *key, size_t kl)
 {
-	if (!obj || obj->type != J_OBJ)
+	if (!obj || obj->type != J_OBJ || !obj->len)
 		return NULL;
-	const struct jnode *found = NULL;
-	JFOR(d, obj, k) {
-		if (k->len == kl && (!kl || k->s[0] == key[0]) && !memcmp(k->s, key, kl) &&
-		    !(k->flags & JF_ESC))
+	/* key to key: the value after a key ends where the next key is */
+	const struct jnode *found = NULL, *n = d->n, *k = obj + 1, *end = n + obj->end;
+	do {
+		if (__builtin_expect(k->flags & JF_ESC, 0)) {
+			if (jeq_esc(k, key, kl))
+				found = k + 1;
+		} else if (k->len == kl && (!kl || k->s[0] == key[0]) && !memcmp(k->s, key, kl)) {
 			found = k + 1;
-		else if ((k->flags & JF_ESC) && jeq_n(k, key, kl))
-			found = k + 1;
-	}
+		}
+		k = n + k[1].end;
+	} while (k < end);
 	return found;
 }
 
@@ -617,16 +620,19 @@ int64_t jint(const struct jnode *n, int64_t dflt)
 		else
 			v = v * 10 + (uint64_t)(*p - '0');
 	}
-	if (p < e && *p != '.' && *p != 'e' && *p != 'E')
-		return dflt;
-	if (memchr(n->s, 'e', n->len) || memchr(n->s, 'E', n->len)) {
-		/* 1e3 and friends: go through double */
-		double x = jnum(n, 0);
-		if (x >= 9.2e18)
-			return INT64_MAX;
-		if (x <= -9.2e18)
-			return INT64_MIN;
-		return (int64_t)x;
+	if (p < e) {
+		if (*p != '.' && *p != 'e' && *p != 'E')
+			return dflt;
+		/* 1e3 and friends (the text before p is digits): go through
+		 * double */
+		if (memchr(p, 'e', (size_t)(e - p)) || memchr(p, 'E', (size_t)(e - p))) {
+			double x = jnum(n, 0);
+			if (x >= 9.2e18)
+				return INT64_MAX;
+			if (x <= -9.2e18)
+				return INT64_MIN;
+			return (int64_t)x;
+		}
 	}
 	if (sat || v > (uint64_t)INT64_MAX)
 		return neg ? INT64_MIN : INT64_MAX;

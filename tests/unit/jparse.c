@@ -224,6 +224,58 @@ static int ref_jparse(struct jdoc *d, const char *s, size_t len)
 }
 
 
+/* jint and jget_n before (json.c at c726076) */
+static int64_t ref_jint(const struct jnode *n, int64_t dflt)
+{
+	if (!n || (n->type != J_NUM && n->type != J_STR) || !n->len)
+		return dflt;
+	const char *p = n->s, *e = p + n->len;
+	bool neg = false;
+	if (*p == '-') {
+		neg = true;
+		p++;
+	}
+	if (p >= e || *p < '0' || *p > '9')
+		return dflt;
+	uint64_t v = 0;
+	bool sat = false;
+	for (; p < e && *p >= '0' && *p <= '9'; p++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			sat = true;
+		else
+			v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (p < e && *p != '.' && *p != 'e' && *p != 'E')
+		return dflt;
+	if (memchr(n->s, 'e', n->len) || memchr(n->s, 'E', n->len)) {
+		/* 1e3 and friends: go through double */
+		double x = jnum(n, 0);
+		if (x >= 9.2e18)
+			return INT64_MAX;
+		if (x <= -9.2e18)
+			return INT64_MIN;
+		return (int64_t)x;
+	}
+	if (sat || v > (uint64_t)INT64_MAX)
+		return neg ? INT64_MIN : INT64_MAX;
+	return neg ? -(int64_t)v : (int64_t)v;
+}
+
+static const struct jnode *ref_jget_n(const struct jdoc *d, const struct jnode *obj, const char *key, size_t kl)
+{
+	if (!obj || obj->type != J_OBJ)
+		return NULL;
+	const struct jnode *found = NULL;
+	JFOR(d, obj, k) {
+		if (k->len == kl && (!kl || k->s[0] == key[0]) && !memcmp(k->s, key, kl) &&
+		    !(k->flags & JF_ESC))
+			found = k + 1;
+		else if ((k->flags & JF_ESC) && jeq_n(k, key, kl))
+			found = k + 1;
+	}
+	return found;
+}
+
 /* --- comparing ---------------------------------------------------------- */
 static uint64_t rng = 0x2545f4914f6cdd1dULL;
 static unsigned rnd(void)
@@ -437,6 +489,63 @@ int main(void)
 		}
 	}
 	is_int(bad, 0, "30000 random JSON values (%ld well formed), each changed or cut", good);
+
+	/* jint on numbers and on strings: as before */
+	static const char *const nums[] = {"0", "-0", "123", "-45", "1.5", "1.5e3", "1e400", "-1e400",
+		"99999999999999999999", "-9223372036854775808", "9223372036854775807",
+		"9223372036854775808", "12e", "1.5xe3", "1.x", "abc", "-", "", "1E2", "0.0000", "7.9e18",
+		"12 ", " 12", "1.5E+2", "2e-1", "-3.99", "18446744073709551615", "1x"};
+	struct jdoc dn = {0};
+	bad = runs = 0;
+	for (int round = 0; round < 100000 + (int)(sizeof nums / sizeof *nums); round++) {
+		char t[64];
+		size_t tl = 0;
+		if (round < (int)(sizeof nums / sizeof *nums)) {
+			tl = strlen(nums[round]);
+			memcpy(t + 1, nums[round], tl);
+		} else {
+			static const char al[] = "0123456789-.eE+x ";
+			for (unsigned m = rnd() % 25; m; m--)
+				t[1 + tl++] = al[rnd() % (sizeof al - 1)];
+		}
+		t[0] = '"';
+		t[tl + 1] = '"';
+		t[tl + 2] = 0;
+		for (int as_str = 0; as_str < 2; as_str++) {
+			const char *doc1 = as_str ? t : t + 1;
+			if (jparse(&dn, doc1, as_str ? tl + 2 : tl) < 0)
+				continue;
+			runs++;
+			bad += jint(jroot(&dn), -7) != ref_jint(jroot(&dn), -7);
+		}
+	}
+	ok(jint(NULL, 5) == 5, "jint of nothing: the default");
+	is_int(bad, 0, "jint as before on %ld numbers and numeric strings", runs);
+
+	/* jget_n: the last of repeated keys, escaped keys, empty ones */
+	static const char *const keys[] = {"a", "b", "ab", "", "\\u0061", "a\\n", "type", "typ", "\\u0000"};
+	static const char *const want[] = {"a", "b", "ab", "", "a\n", "type", "c", "typ", "t"};
+	bad = runs = 0;
+	for (int round = 0; round < 20000; round++) {
+		size_t n = 0;
+		doc[n++] = '{';
+		for (unsigned m = rnd() % 8, i = 0; i < m; i++)
+			n += (size_t)sprintf(doc + n, "%s\"%s\":%s", i ? "," : "",
+				keys[rnd() % (sizeof keys / sizeof *keys)], rnd() % 2 ? "[1,{\"a\":2}]" : "3");
+		doc[n++] = '}';
+		doc[n] = 0;
+		if (jparse(&dn, doc, n) < 0) {
+			bad++;
+			continue;
+		}
+		for (size_t w = 0; w < sizeof want / sizeof *want; w++, runs++)
+			bad += jget_n(&dn, jroot(&dn), want[w], strlen(want[w])) !=
+				ref_jget_n(&dn, jroot(&dn), want[w], strlen(want[w]));
+		runs++;
+		bad += jget_n(&dn, jroot(&dn) + 1, "a", 1) != ref_jget_n(&dn, jroot(&dn) + 1, "a", 1);
+	}
+	is_int(bad, 0, "jget_n as before on %ld lookups in random objects", runs);
+	jdoc_free(&dn);
 
 	/* well-formed records: nesting, empty containers, white space */
 	static const char *const recs[] = {
