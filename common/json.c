@@ -50,7 +50,13 @@ static inline const char *skipws(const char *p, const char *e)
 /* --- the string scan, by the block ------------------------------------------
  * jscan_stop's answer for [p, e), where the document starts at lo <= p:
  * the last block of a document is read backwards from e, over bytes already
- * passed, instead of byte by byte -- the end of every line is near one. */
+ * passed, instead of byte by byte -- the end of every line is near one;
+ * a document shorter than a block goes to stop_short. */
+static __attribute__((noinline, cold)) const char *stop_short(const char *p, const char *e)
+{
+	return jscan_stop(p, e);
+}
+
 static inline __attribute__((always_inline)) const char *stop16(const char *lo, const char *p,
 	const char *e)
 {
@@ -75,25 +81,27 @@ static inline __attribute__((always_inline)) const char *stop16(const char *lo, 
 #else
 	(void)lo;
 #endif
-	return jscan_stop(p, e);
+	return stop_short(p, e);
 }
 
 #if defined(JSCAN_SSE2) && (defined(__x86_64__) || defined(__i386__))
 #define JP_AVX2 1
 #include <immintrin.h>
-/* The same, 32 bytes a step, for the AVX2 form of the parser.  The
- * constants are read from memory: set1 would make them again at every
- * string. */
-static const char jq32[3][32] __attribute__((aligned(32))) = {
+/* The same, 32 bytes a step, for the AVX2 form of the parser.  Its
+ * constants are in memory that the compiler cannot take for constant
+ * (writable and seen by the linker): known constants are made again from
+ * scratch (three instructions each) at every string, but these are
+ * compared with as they are. */
+char jparse_k32[3][32] __attribute__((aligned(32), visibility("hidden"))) = {
 	{[0 ... 31] = '"'}, {[0 ... 31] = '\\'}, {[0 ... 31] = 0x20},
 };
 static inline __attribute__((target("avx2"))) unsigned mask32(const char *p)
 {
 	__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
 	return (unsigned)_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(
-		_mm256_cmpeq_epi8(v, _mm256_load_si256((const __m256i *)(const void *)jq32[0])),
-		_mm256_cmpeq_epi8(v, _mm256_load_si256((const __m256i *)(const void *)jq32[1]))),
-		_mm256_cmpgt_epi8(_mm256_load_si256((const __m256i *)(const void *)jq32[2]), v)));
+		_mm256_cmpeq_epi8(v, _mm256_load_si256((const __m256i *)(const void *)jparse_k32[0])),
+		_mm256_cmpeq_epi8(v, _mm256_load_si256((const __m256i *)(const void *)jparse_k32[1]))),
+		_mm256_cmpgt_epi8(_mm256_load_si256((const __m256i *)(const void *)jparse_k32[2]), v)));
 }
 
 static inline __attribute__((target("avx2"))) const char *stop32(const char *lo, const char *p,
@@ -186,8 +194,8 @@ static __attribute__((noinline, flatten, target("avx2"))) const char *str_rest32
 
 /* The parser, one body for the two forms (w: the block width of the
  * string scan, 16 or 32).  Its state stays in locals: the node array,
- * its fill, the open container and the count of its members so far (the
- * counts of the containers further out wait in their nodes' len).  Where
+ * its fill and the count of members so far of the innermost container
+ * (those of the containers further out wait in their nodes' len).  Where
  * it is, in an object or an array, is where it is in the code: members
  * at obj_*, elements at arr_*, so no test asks which. */
 static inline __attribute__((always_inline)) int parse(struct jdoc *d, const char *s, size_t len,
@@ -197,7 +205,7 @@ static inline __attribute__((always_inline)) int parse(struct jdoc *d, const cha
 	uint32_t stack[JSON_MAXDEPTH];
 	int depth = 0;
 	struct jnode *n = d->n, *x;
-	uint32_t nn = 0, cap = d->cap, cur = 0, cnt = 0;
+	uint32_t nn = 0, cap = d->cap, cnt = 0;
 	d->nn = 0;
 	d->badutf8 = 0;
 	d->err = NULL;
@@ -230,10 +238,12 @@ static inline __attribute__((always_inline)) int parse(struct jdoc *d, const cha
 		const char *q_ = STOP(p + 1); \
 		uint8_t fl_ = 0; \
 		if (__builtin_expect(!(q_ < e && *q_ == '"'), 0)) { \
-			if (!(q_ = REST(q_, &fl_))) \
+			uint8_t f_ = 0;         /* fl_ stays in a register */ \
+			if (!(q_ = REST(q_, &f_))) \
 				FAIL(e, "unterminated string or bad escape"); \
-			if (fl_ & JF_BAD) \
+			if (f_ & JF_BAD) \
 				d->badutf8++; \
+			fl_ = f_; \
 		} \
 		NODE(); \
 		*x = (struct jnode){ .type = J_STR, .flags = fl_, .len = (uint32_t)(q_ - p - 1), \
@@ -306,10 +316,9 @@ open:
 	if (depth == JSON_MAXDEPTH)
 		FAIL(p, "nested deeper than 512 levels");
 	if (depth)
-		n[cur].len = cnt;
+		n[stack[depth - 1]].len = cnt;
 	LEAF(*p == '{' ? J_OBJ : J_ARR, 0);
-	cur = nn - 1;
-	stack[depth++] = cur;
+	stack[depth++] = nn - 1;
 	cnt = 0;
 	if (*p++ == '[') {
 		p = skipws(p, e);
@@ -368,8 +377,8 @@ arr_next:
 		goto close;
 	FAIL(p, "expected , or ]");
 close:
-	/* p at the closing bracket of the container cur */
-	x = &n[cur];
+	/* p at the closing bracket of the innermost container */
+	x = &n[stack[depth - 1]];
 	if ((*p == '}') != (x->type == J_OBJ))
 		FAIL(p, "mismatched bracket");
 	x->len = cnt;
@@ -377,9 +386,9 @@ close:
 	p++;
 	x->raw = (uint32_t)(p - x->s);
 	if (--depth) {
-		cur = stack[depth - 1];
-		cnt = n[cur].len;
-		if (n[cur].type == J_OBJ)
+		x = &n[stack[depth - 1]];
+		cnt = x->len;
+		if (x->type == J_OBJ)
 			goto obj_next;
 		goto arr_next;
 	}

@@ -195,6 +195,23 @@ static inline const char *jscan_stop(const char *p, const char *e)
 			return p + __builtin_ctz((unsigned)bits);
 		p += 16;
 	}
+	/* under 16 bytes left: two blocks of 8 (or 4) that may overlap, the
+	 * first from p, the second ending at e, instead of byte by byte */
+	if (e - p >= 4) {
+		uint64_t a = 0, z = 0;
+		size_t h = e - p >= 8 ? 8 : 4;
+		memcpy(&a, p, h);
+		memcpy(&z, e - h, h);
+		__m128i v = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)(const void *)&a),
+			_mm_loadl_epi64((const __m128i *)(const void *)&z));
+		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+			_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bs)), _mm_cmplt_epi8(v, low)));
+		unsigned m = (1u << h) - 1;
+		if (bits & m)
+			return p + __builtin_ctz(bits & m);
+		bits = bits >> 8 & m;
+		return bits ? e - h + __builtin_ctz(bits) : e;
+	}
 #endif
 	while (e - p >= 8) {
 		uint64_t v, q, b;
