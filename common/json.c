@@ -57,25 +57,43 @@ static __attribute__((noinline, cold)) const char *stop_short(const char *p, con
 	return jscan_stop(p, e);
 }
 
+#ifdef JSCAN_SSE2
+/* bit i set when p[i] is a stop, for i in [0, 16) */
+static inline __attribute__((always_inline)) unsigned mask16(const char *p)
+{
+	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
+		low = _mm_set1_epi8(0x20);
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+		_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bs)), _mm_cmplt_epi8(v, low)));
+}
+#endif
+
 static inline __attribute__((always_inline)) const char *stop16(const char *lo, const char *p,
 	const char *e)
 {
 #ifdef JSCAN_SSE2
-	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
-		low = _mm_set1_epi8(0x20);
-	while (e - p >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
-			_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bs)), _mm_cmplt_epi8(v, low)));
-		if (bits)
+	unsigned bits;
+	/* two blocks to a test of the length, the first alone */
+	if (e - p >= 16) {
+		if ((bits = mask16(p)))
 			return p + __builtin_ctz(bits);
 		p += 16;
+		while (e - p >= 32) {
+			if ((bits = mask16(p)))
+				return p + __builtin_ctz(bits);
+			if ((bits = mask16(p + 16)))
+				return p + 16 + __builtin_ctz(bits);
+			p += 32;
+		}
+		if (e - p >= 16) {
+			if ((bits = mask16(p)))
+				return p + __builtin_ctz(bits);
+			p += 16;
+		}
 	}
 	if (e - lo >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(e - 16));
-		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
-			_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bs)), _mm_cmplt_epi8(v, low)));
-		bits >>= 16 - (e - p);   /* the bytes before p shifted out */
+		bits = mask16(e - 16) >> (16 - (e - p));   /* the bytes before p shifted out */
 		return bits ? p + __builtin_ctz(bits) : e;
 	}
 #else
@@ -89,9 +107,8 @@ static inline __attribute__((always_inline)) const char *stop16(const char *lo, 
 #include <immintrin.h>
 /* The same, 32 bytes a step, for the AVX2 form of the parser.  Its
  * constants are in memory that the compiler cannot take for constant
- * (writable and seen by the linker): known constants are made again from
- * scratch (three instructions each) at every string, but these are
- * compared with as they are. */
+ * (writable and seen by the linker): known constants were made again from
+ * scratch at every string, three instructions each; these are one load. */
 char jparse_k32[3][32] __attribute__((aligned(32), visibility("hidden"))) = {
 	{[0 ... 31] = '"'}, {[0 ... 31] = '\\'}, {[0 ... 31] = 0x20},
 };
@@ -107,11 +124,25 @@ static inline __attribute__((target("avx2"))) unsigned mask32(const char *p)
 static inline __attribute__((target("avx2"))) const char *stop32(const char *lo, const char *p,
 	const char *e)
 {
-	while (e - p >= 32) {
+	if (e - p >= 32) {
 		unsigned bits = mask32(p);
 		if (bits)
 			return p + __builtin_ctz(bits);
 		p += 32;
+		/* a long string: two blocks to a test of the length */
+		while (e - p >= 64) {
+			if ((bits = mask32(p)))
+				return p + __builtin_ctz(bits);
+			if ((bits = mask32(p + 32)))
+				return p + 32 + __builtin_ctz(bits);
+			p += 64;
+		}
+		if (e - p >= 32) {
+			bits = mask32(p);
+			if (bits)
+				return p + __builtin_ctz(bits);
+			p += 32;
+		}
 	}
 	if (p < e && e - lo >= 32) {
 		unsigned bits = mask32(e - 32) >> (32 - (e - p));   /* 1 to 31 */
@@ -121,60 +152,60 @@ static inline __attribute__((target("avx2"))) const char *stop32(const char *lo,
 }
 #endif
 
-/* A stop inside a string that is not its closing quote, at q < e: an
- * escape, a byte >= 0x80 or a control byte.  The position after it, or
- * NULL for a bad escape or one cut by the end. */
-static inline const char *str_special(const char *q, const char *e, uint8_t *flags)
-{
-	unsigned char c = (unsigned char)*q;
-	if (c == '\\') {
-		*flags |= JF_ESC;
-		if (++q >= e)
-			return NULL;
-		if (*q == 'u') {
-			if (e - q < 5 || jhexval(q[1]) < 0 || jhexval(q[2]) < 0 || jhexval(q[3]) < 0 ||
-			    jhexval(q[4]) < 0)
-				return NULL;
-			if (q[1] == '0' && q[2] == '0' && q[3] == '0' && q[4] == '0')
-				*flags |= JF_NUL;
-			return q + 5;
-		}
-		if (*q == '"' || *q == '\\' || *q == '/' || *q == 'b' || *q == 'f' || *q == 'n' ||
-		    *q == 'r' || *q == 't')
-			return q + 1;
-		return NULL;
-	}
-	if (c >= 0x80) {
-		*flags |= JF_HIGH;
-		size_t l = utf8_valid_len(q, (size_t)(e - q));
-		if (!l) {
-			*flags |= JF_BAD;
-			l = 1;
-		}
-		return q + l;
-	}
-	if (!c)
-		*flags |= JF_NUL;
-	return q + 1;   /* a raw control character: tolerated, escaped on output */
-}
-
 /* The rest of a string whose scan stopped at q < e or at e, short of
- * its closing quote: the closing quote, or NULL when the string is bad or
- * does not end; *flags gets what it holds.  Out of the parse loop: most
- * strings have no such stop. */
+ * its closing quote: an escape, a byte >= 0x80 or a control byte, then
+ * whatever follows.  The closing quote, with *flags set to what the
+ * string holds; NULL when it has a bad escape or does not end.  Out of
+ * the parse loop: most strings have no such stop. */
 static inline __attribute__((always_inline)) const char *str_rest(const char *s, const char *q,
 	const char *e, uint8_t *flags, int w)
 {
+	uint8_t fl = 0;
 	for (;;) {
-		if (q >= e || !(q = str_special(q, e, flags)))
+		if (q >= e)
 			return NULL;
+		unsigned char c = (unsigned char)*q;
+		if (c == '\\') {
+			fl |= JF_ESC;
+			if (e - q < 2)
+				return NULL;
+			switch (q[1]) {
+			case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+				q += 2;
+				break;
+			case 'u':
+				if (e - q < 6 || jhexval(q[2]) < 0 || jhexval(q[3]) < 0 ||
+				    jhexval(q[4]) < 0 || jhexval(q[5]) < 0)
+					return NULL;
+				if (q[2] == '0' && q[3] == '0' && q[4] == '0' && q[5] == '0')
+					fl |= JF_NUL;
+				q += 6;
+				break;
+			default:
+				return NULL;
+			}
+		} else if (c >= 0x80) {
+			fl |= JF_HIGH;
+			size_t l = utf8_valid_len(q, (size_t)(e - q));
+			if (!l) {
+				fl |= JF_BAD;
+				l = 1;
+			}
+			q += l;
+		} else {
+			if (!c)
+				fl |= JF_NUL;
+			q++;    /* a raw control character: tolerated, escaped on output */
+		}
 #ifdef JP_AVX2
 		q = w == 32 ? stop32(s, q, e) : stop16(s, q, e);
 #else
 		q = stop16(s, q, e);
 #endif
-		if (q < e && *q == '"')
+		if (q < e && *q == '"') {
+			*flags = fl;
 			return q;
+		}
 	}
 }
 
@@ -238,7 +269,7 @@ static inline __attribute__((always_inline)) int parse(struct jdoc *d, const cha
 		const char *q_ = STOP(p + 1); \
 		uint8_t fl_ = 0; \
 		if (__builtin_expect(!(q_ < e && *q_ == '"'), 0)) { \
-			uint8_t f_ = 0;         /* fl_ stays in a register */ \
+			uint8_t f_;             /* fl_ stays in a register */ \
 			if (!(q_ = REST(q_, &f_))) \
 				FAIL(e, "unterminated string or bad escape"); \
 			if (f_ & JF_BAD) \
