@@ -489,6 +489,17 @@ bool (jeq)(const struct jnode *n, const char *lit)
 	return jeq_n(n, lit, strlen(lit));
 }
 
+/* a[0..n) == b[0..n), short keys without a call */
+static inline bool key_eq(const char *a, const char *b, size_t n)
+{
+	if (n >= 4)
+		return mem_eq_n(a, b, n);
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
 const struct jnode *jget_n(const struct jdoc *d, const struct jnode *obj, const char *key, size_t kl)
 {
 	if (!obj || obj->type != J_OBJ || !obj->len)
@@ -499,7 +510,7 @@ const struct jnode *jget_n(const struct jdoc *d, const struct jnode *obj, const 
 		if (__builtin_expect(k->flags & JF_ESC, 0)) {
 			if (jeq_esc(k, key, kl))
 				found = k + 1;
-		} else if (k->len == kl && (!kl || k->s[0] == key[0]) && !memcmp(k->s, key, kl)) {
+		} else if (k->len == kl && (!kl || k->s[0] == key[0]) && key_eq(k->s, key, kl)) {
 			found = k + 1;
 		}
 		k = n + k[1].end;
