@@ -656,6 +656,16 @@ int64_t jint(const struct jnode *n, int64_t dflt)
 	if (!n || (n->type != J_NUM && n->type != J_STR) || !n->len)
 		return dflt;
 	const char *p = n->s, *e = p + n->len;
+	if (n->type == J_NUM && n->len <= 18 && *p != '-') {
+		/* a count: digits that cannot overflow, to the end or to a
+		 * fraction or exponent (the parser checked the grammar) */
+		int64_t v = 0;
+		for (; p < e && *p >= '0' && *p <= '9'; p++)
+			v = v * 10 + (*p - '0');
+		if (p == e)
+			return v;
+		p = n->s;
+	}
 	bool neg = false;
 	if (*p == '-') {
 		neg = true;
