@@ -1,31 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* json.c: see json.h.  One pass over the text, no recursion, strings
- * scanned eight bytes at a time. */
+ * scanned by the block: 16 bytes (SSE2, or 8 portably), or 32 in the
+ * form compiled for AVX2, which jparse takes when the CPU has it. */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include "json.h"
-
-
-
-
-static inline __attribute__((always_inline)) uint32_t push(struct jdoc *d, uint8_t type,
-	const char *s)
-{
-	if (d->nn == d->cap) {
-		d->cap = d->cap ? d->cap * 2 : 256;
-		d->n = xrealloc(d->n, sizeof *d->n * d->cap);
-	}
-	uint32_t i = d->nn++;
-	struct jnode *n = &d->n[i];
-	n->type = type;
-	n->flags = 0;
-	n->len = 0;
-	n->end = i + 1;
-	n->raw = 0;
-	n->s = s;
-	return i;
-}
 
 void *jalloc(struct jdoc *d, size_t n)
 {
@@ -51,6 +31,13 @@ static int fail(struct jdoc *d, const char *s, const char *p, const char *why)
 	return -1;
 }
 
+/* The node array, twice as large (kept out of the parse loop). */
+static __attribute__((noinline)) struct jnode *grow(struct jdoc *d)
+{
+	d->cap = d->cap ? d->cap * 2 : 256;
+	return d->n = xrealloc(d->n, sizeof *d->n * d->cap);
+}
+
 static inline const char *skipws(const char *p, const char *e)
 {
 	if (p < e && (unsigned char)*p > ' ')
@@ -60,65 +47,196 @@ static inline const char *skipws(const char *p, const char *e)
 	return p;
 }
 
-/* p at the opening quote; returns the position after the closing one. */
-static inline __attribute__((always_inline)) const char *scan_string(struct jdoc *d,
-	const char *p, const char *e, uint32_t *ix)
+/* --- the string scan, by the block ------------------------------------------
+ * jscan_stop's answer for [p, e), where the document starts at lo <= p:
+ * the last block of a document is read backwards from e, over bytes already
+ * passed, instead of byte by byte -- the end of every line is near one;
+ * a document shorter than a block goes to stop_short. */
+static __attribute__((noinline, cold)) const char *stop_short(const char *p, const char *e)
 {
-	const char *q = ++p;
-	uint8_t flags = 0;
+	return jscan_stop(p, e);
+}
+
+#ifdef JSCAN_SSE2
+/* bit i set when p[i] is a stop, for i in [0, 16) */
+static inline __attribute__((always_inline)) unsigned mask16(const char *p)
+{
+	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
+		low = _mm_set1_epi8(0x20);
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+		_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bs)), _mm_cmplt_epi8(v, low)));
+}
+#endif
+
+static inline __attribute__((always_inline)) const char *stop16(const char *lo, const char *p,
+	const char *e)
+{
+#ifdef JSCAN_SSE2
+	unsigned bits;
+	/* two blocks to a test of the length, the first alone */
+	if (e - p >= 16) {
+		if ((bits = mask16(p)))
+			return p + __builtin_ctz(bits);
+		p += 16;
+		while (e - p >= 32) {
+			if ((bits = mask16(p)))
+				return p + __builtin_ctz(bits);
+			if ((bits = mask16(p + 16)))
+				return p + 16 + __builtin_ctz(bits);
+			p += 32;
+		}
+		if (e - p >= 16) {
+			if ((bits = mask16(p)))
+				return p + __builtin_ctz(bits);
+			p += 16;
+		}
+	}
+	if (e - lo >= 16) {
+		bits = mask16(e - 16) >> (16 - (e - p));   /* the bytes before p shifted out */
+		return bits ? p + __builtin_ctz(bits) : e;
+	}
+#else
+	(void)lo;
+#endif
+	return stop_short(p, e);
+}
+
+#if defined(JSCAN_SSE2) && (defined(__x86_64__) || defined(__i386__))
+#define JP_AVX2 1
+#include <immintrin.h>
+/* The same, 32 bytes a step, for the AVX2 form of the parser.  Its
+ * constants are in memory that the compiler cannot take for constant
+ * (writable and seen by the linker): known constants were made again from
+ * scratch at every string, three instructions each; these are one load. */
+char jparse_k32[3][32] __attribute__((aligned(32), visibility("hidden"))) = {
+	{[0 ... 31] = '"'}, {[0 ... 31] = '\\'}, {[0 ... 31] = 0x20},
+};
+static inline __attribute__((target("avx2"))) unsigned mask32(const char *p)
+{
+	__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+	return (unsigned)_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(
+		_mm256_cmpeq_epi8(v, _mm256_load_si256((const __m256i *)(const void *)jparse_k32[0])),
+		_mm256_cmpeq_epi8(v, _mm256_load_si256((const __m256i *)(const void *)jparse_k32[1]))),
+		_mm256_cmpgt_epi8(_mm256_load_si256((const __m256i *)(const void *)jparse_k32[2]), v)));
+}
+
+static inline __attribute__((target("avx2"))) const char *stop32(const char *lo, const char *p,
+	const char *e)
+{
+	if (e - p >= 32) {
+		unsigned bits = mask32(p);
+		if (bits)
+			return p + __builtin_ctz(bits);
+		p += 32;
+		/* a long string: two blocks to a test of the length */
+		while (e - p >= 64) {
+			if ((bits = mask32(p)))
+				return p + __builtin_ctz(bits);
+			if ((bits = mask32(p + 32)))
+				return p + 32 + __builtin_ctz(bits);
+			p += 64;
+		}
+		if (e - p >= 32) {
+			bits = mask32(p);
+			if (bits)
+				return p + __builtin_ctz(bits);
+			p += 32;
+		}
+	}
+	if (p < e && e - lo >= 32) {
+		unsigned bits = mask32(e - 32) >> (32 - (e - p));   /* 1 to 31 */
+		return bits ? p + __builtin_ctz(bits) : e;
+	}
+	return stop16(lo, p, e);
+}
+#endif
+
+/* The rest of a string whose scan stopped at q < e or at e, short of
+ * its closing quote: an escape, a byte >= 0x80 or a control byte, then
+ * whatever follows.  The closing quote, with *flags set to what the
+ * string holds; NULL when it has a bad escape or does not end.  Out of
+ * the parse loop: most strings have no such stop. */
+static inline __attribute__((always_inline)) const char *str_rest(const char *s, const char *q,
+	const char *e, uint8_t *flags, int w)
+{
+	uint8_t fl = 0;
 	for (;;) {
-		q = jscan_stop(q, e);
 		if (q >= e)
 			return NULL;
 		unsigned char c = (unsigned char)*q;
-		if (c == '"')
-			break;
 		if (c == '\\') {
-			flags |= JF_ESC;
-			if (++q >= e)
+			fl |= JF_ESC;
+			if (e - q < 2)
 				return NULL;
-			if (*q == 'u') {
-				if (e - q < 5 || jhexval(q[1]) < 0 || jhexval(q[2]) < 0 || jhexval(q[3]) < 0 ||
-				    jhexval(q[4]) < 0)
+			switch (q[1]) {
+			case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+				q += 2;
+				break;
+			case 'u':
+				if (e - q < 6 || jhexval(q[2]) < 0 || jhexval(q[3]) < 0 ||
+				    jhexval(q[4]) < 0 || jhexval(q[5]) < 0)
 					return NULL;
-				if (q[1] == '0' && q[2] == '0' && q[3] == '0' && q[4] == '0')
-					flags |= JF_NUL;
-				q += 5;
-			} else if (*q == '"' || *q == '\\' || *q == '/' || *q == 'b' || *q == 'f' ||
-			    *q == 'n' || *q == 'r' || *q == 't') {
-				q++;
-			} else {
+				if (q[2] == '0' && q[3] == '0' && q[4] == '0' && q[5] == '0')
+					fl |= JF_NUL;
+				q += 6;
+				break;
+			default:
 				return NULL;
 			}
 		} else if (c >= 0x80) {
-			flags |= JF_HIGH;
+			fl |= JF_HIGH;
 			size_t l = utf8_valid_len(q, (size_t)(e - q));
 			if (!l) {
-				flags |= JF_BAD;
+				fl |= JF_BAD;
 				l = 1;
 			}
 			q += l;
 		} else {
 			if (!c)
-				flags |= JF_NUL;
-			q++;   /* a raw control character: tolerated, escaped on output */
+				fl |= JF_NUL;
+			q++;    /* a raw control character: tolerated, escaped on output */
+		}
+#ifdef JP_AVX2
+		q = w == 32 ? stop32(s, q, e) : stop16(s, q, e);
+#else
+		q = stop16(s, q, e);
+#endif
+		if (q < e && *q == '"') {
+			*flags = fl;
+			return q;
 		}
 	}
-	if (flags & JF_BAD)
-		d->badutf8++;
-	uint32_t i = push(d, J_STR, p);
-	d->n[i].flags = flags;
-	d->n[i].len = (uint32_t)(q - p);
-	d->n[i].raw = (uint32_t)(q - p) + 2;
-	*ix = i;
-	return q + 1;
 }
 
-int jparse(struct jdoc *d, const char *s, size_t len)
+static __attribute__((noinline)) const char *str_rest16(const char *s, const char *q,
+	const char *e, uint8_t *flags)
+{
+	return str_rest(s, q, e, flags, 16);
+}
+
+#ifdef JP_AVX2
+static __attribute__((noinline, flatten, target("avx2"))) const char *str_rest32(const char *s,
+	const char *q, const char *e, uint8_t *flags)
+{
+	return str_rest(s, q, e, flags, 32);
+}
+#endif
+
+/* The parser, one body for the two forms (w: the block width of the
+ * string scan, 16 or 32).  Its state stays in locals: the node array,
+ * its fill and the count of members so far of the innermost container
+ * (those of the containers further out wait in their nodes' len).  Where
+ * it is, in an object or an array, is where it is in the code: members
+ * at obj_*, elements at arr_*, so no test asks which. */
+static inline __attribute__((always_inline)) int parse(struct jdoc *d, const char *s, size_t len,
+	int w)
 {
 	const char *p = s, *e = s + len;
 	uint32_t stack[JSON_MAXDEPTH];
 	int depth = 0;
+	struct jnode *n = d->n, *x;
+	uint32_t nn = 0, cap = d->cap, cnt = 0;
 	d->nn = 0;
 	d->badutf8 = 0;
 	d->err = NULL;
@@ -128,104 +246,233 @@ int jparse(struct jdoc *d, const char *s, size_t len)
 	arena_reset(&d->a);
 	if (len >= UINT32_MAX)
 		return fail(d, s, s, "document larger than 4 GiB");
+#define NODE() do { \
+		if (__builtin_expect(nn == cap, 0)) { \
+			n = grow(d); \
+			cap = d->cap; \
+		} \
+		x = &n[nn++]; \
+	} while (0)
+#define FAIL(at, why) do { \
+		d->nn = nn; \
+		return fail(d, s, (at), (why)); \
+	} while (0)
+#ifdef JP_AVX2
+#define STOP(q) (w == 32 ? stop32(s, (q), e) : stop16(s, (q), e))
+#define REST(q, fl) (w == 32 ? str_rest32(s, (q), e, (fl)) : str_rest16(s, (q), e, (fl)))
+#else
+#define STOP(q) stop16(s, (q), e)
+#define REST(q, fl) str_rest16(s, (q), e, (fl))
+#endif
+	/* p at the opening quote: a string node, p past the closing one */
+#define STRING() do { \
+		const char *q_ = STOP(p + 1); \
+		uint8_t fl_ = 0; \
+		if (__builtin_expect(!(q_ < e && *q_ == '"'), 0)) { \
+			uint8_t f_;             /* fl_ stays in a register */ \
+			if (!(q_ = REST(q_, &f_))) \
+				FAIL(e, "unterminated string or bad escape"); \
+			if (f_ & JF_BAD) \
+				d->badutf8++; \
+			fl_ = f_; \
+		} \
+		NODE(); \
+		*x = (struct jnode){ .type = J_STR, .flags = fl_, .len = (uint32_t)(q_ - p - 1), \
+			.end = nn, .raw = (uint32_t)(q_ - p + 1), .s = p + 1 }; \
+		p = q_ + 1; \
+	} while (0)
+#define LEAF(t, l) do { \
+		NODE(); \
+		*x = (struct jnode){ .type = (t), .end = nn, .raw = (l), .s = p }; \
+	} while (0)
+	/* A value that is no container nor string at p < e, then goto next. */
+#define SCALAR(next) do { \
+		switch (*p) { \
+		case 't': \
+			if (e - p < 4 || memcmp(p, "true", 4)) \
+				FAIL(p, "invalid literal"); \
+			LEAF(J_TRUE, 4); \
+			p += 4; \
+			goto next; \
+		case 'f': \
+			if (e - p < 5 || memcmp(p, "false", 5)) \
+				FAIL(p, "invalid literal"); \
+			LEAF(J_FALSE, 5); \
+			p += 5; \
+			goto next; \
+		case 'n': \
+			if (e - p < 4 || memcmp(p, "null", 4)) \
+				FAIL(p, "invalid literal"); \
+			LEAF(J_NULL, 4); \
+			p += 4; \
+			goto next; \
+		default: { \
+			const char *q_ = jnum_end(p, e); \
+			if (!q_) \
+				FAIL(p, "unexpected character"); \
+			LEAF(J_NUM, (uint32_t)(q_ - p)); \
+			x->len = x->raw; \
+			p = q_; \
+			goto next; \
+		} \
+		} \
+	} while (0)
+	/* A value at p inside a container, then goto next. */
+#define VALUE(next) do { \
+		if (p >= e) \
+			FAIL(p, "unexpected end of input"); \
+		if (*p == '"') { \
+			STRING(); \
+			goto next; \
+		} \
+		if (*p == '{' || *p == '[') \
+			goto open; \
+		SCALAR(next); \
+	} while (0)
+
+	/* the top value */
 	p = skipws(p, e);
-	for (;;) {
-		/* A value at p. */
-		uint32_t ix;
-		if (p >= e)
-			return fail(d, s, p, depth ? "unexpected end of input" : "empty input");
-		switch (*p) {
-		case '{':
-		case '[':
-			if (depth == JSON_MAXDEPTH)
-				return fail(d, s, p, "nested deeper than 512 levels");
-			ix = push(d, *p == '{' ? J_OBJ : J_ARR, p);
-			stack[depth++] = ix;
-			p = skipws(p + 1, e);
-			if (p < e && (*p == '}' || *p == ']'))
-				goto close;
-			if (d->n[ix].type == J_OBJ)
-				goto key;
-			continue;
-		case '"':
-			p = scan_string(d, p, e, &ix);
-			if (!p)
-				return fail(d, s, e, "unterminated string or bad escape");
-			break;
-		case 't':
-			if (e - p < 4 || memcmp(p, "true", 4))
-				return fail(d, s, p, "invalid literal");
-			ix = push(d, J_TRUE, p);
-			d->n[ix].raw = 4;
-			p += 4;
-			break;
-		case 'f':
-			if (e - p < 5 || memcmp(p, "false", 5))
-				return fail(d, s, p, "invalid literal");
-			ix = push(d, J_FALSE, p);
-			d->n[ix].raw = 5;
-			p += 5;
-			break;
-		case 'n':
-			if (e - p < 4 || memcmp(p, "null", 4))
-				return fail(d, s, p, "invalid literal");
-			ix = push(d, J_NULL, p);
-			d->n[ix].raw = 4;
-			p += 4;
-			break;
-		default: {
-			const char *q = jnum_end(p, e);
-			if (!q)
-				return fail(d, s, p, "unexpected character");
-			ix = push(d, J_NUM, p);
-			d->n[ix].len = d->n[ix].raw = (uint32_t)(q - p);
-			p = q;
-		}
-		}
-	after:
-		/* A value ended; what comes next depends on the container. */
-		if (!depth) {
-			p = skipws(p, e);
-			if (p != e)
-				return fail(d, s, p, "text after the JSON value");
-			return 0;
-		}
-		{
-			struct jnode *c = &d->n[stack[depth - 1]];
-			c->len++;
-			p = skipws(p, e);
-			if (p >= e)
-				return fail(d, s, p, "unexpected end of input");
-			if (*p == ',') {
-				p = skipws(p + 1, e);
-				if (c->type == J_OBJ)
-					goto key;
-				continue;
-			}
-			if ((*p == '}' && c->type == J_OBJ) || (*p == ']' && c->type == J_ARR))
-				goto close;
-			return fail(d, s, p, c->type == J_OBJ ? "expected , or }" : "expected , or ]");
-		}
-	close: {
-		struct jnode *c = &d->n[stack[--depth]];
-		if ((*p == '}') != (c->type == J_OBJ))
-			return fail(d, s, p, "mismatched bracket");
-		c->end = d->nn;
-		p++;
-		c->raw = (uint32_t)(p - c->s);
-		goto after;
+	if (p >= e)
+		FAIL(p, "empty input");
+	if (*p == '{' || *p == '[')
+		goto open;
+	if (*p == '"') {
+		STRING();
+		goto done;
 	}
-	key:
-		if (p >= e || *p != '"')
-			return fail(d, s, p, "expected a string key");
-		p = scan_string(d, p, e, &ix);
-		if (!p)
-			return fail(d, s, e, "unterminated string or bad escape");
+	SCALAR(done);
+
+open:
+	/* p at the opening bracket of a container */
+	if (depth == JSON_MAXDEPTH)
+		FAIL(p, "nested deeper than 512 levels");
+	if (depth)
+		n[stack[depth - 1]].len = cnt;
+	LEAF(*p == '{' ? J_OBJ : J_ARR, 0);
+	stack[depth++] = nn - 1;
+	cnt = 0;
+	if (*p++ == '[') {
+		p = skipws(p, e);
+		if (p < e && (*p == ']' || *p == '}'))
+			goto close;
+		goto arr_value;
+	}
+	p = skipws(p, e);
+	if (p < e && (*p == '}' || *p == ']'))
+		goto close;
+obj_key:
+	/* p at a member's key */
+	if (p >= e || *p != '"')
+		FAIL(p, "expected a string key");
+	STRING();
+	if (__builtin_expect(p + 1 < e && *p == ':' && (unsigned char)p[1] > ' ', 1)) {
+		p++;    /* compact JSON */
+	} else {
 		p = skipws(p, e);
 		if (p >= e || *p != ':')
-			return fail(d, s, p, "expected :");
+			FAIL(p, "expected :");
 		p = skipws(p + 1, e);
 	}
+	VALUE(obj_next);
+obj_next:
+	/* a member's value ended */
+	cnt++;
+	if (__builtin_expect(p + 1 < e && *p == ',' && p[1] == '"', 1)) {
+		p++;    /* compact JSON */
+		goto obj_key;
+	}
+	p = skipws(p, e);
+	if (p >= e)
+		FAIL(p, "unexpected end of input");
+	if (*p == ',') {
+		p = skipws(p + 1, e);
+		goto obj_key;
+	}
+	if (*p == '}')
+		goto close;
+	FAIL(p, "expected , or }");
+arr_value:
+	/* p at an element */
+	VALUE(arr_next);
+arr_next:
+	/* an element ended */
+	cnt++;
+	p = skipws(p, e);
+	if (p >= e)
+		FAIL(p, "unexpected end of input");
+	if (*p == ',') {
+		p = skipws(p + 1, e);
+		goto arr_value;
+	}
+	if (*p == ']')
+		goto close;
+	FAIL(p, "expected , or ]");
+close:
+	/* p at the closing bracket of the innermost container */
+	x = &n[stack[depth - 1]];
+	if ((*p == '}') != (x->type == J_OBJ))
+		FAIL(p, "mismatched bracket");
+	x->len = cnt;
+	x->end = nn;
+	p++;
+	x->raw = (uint32_t)(p - x->s);
+	if (--depth) {
+		x = &n[stack[depth - 1]];
+		cnt = x->len;
+		if (x->type == J_OBJ)
+			goto obj_next;
+		goto arr_next;
+	}
+done:
+	/* the top value ended */
+	p = skipws(p, e);
+	if (p != e)
+		FAIL(p, "text after the JSON value");
+	d->nn = nn;
+	return 0;
+#undef NODE
+#undef FAIL
+#undef STOP
+#undef REST
+#undef STRING
+#undef LEAF
+#undef SCALAR
+#undef VALUE
+}
+
+static int parse16(struct jdoc *d, const char *s, size_t len)
+{
+	return parse(d, s, len, 16);
+}
+
+#ifdef JP_AVX2
+/* The body compiled for AVX2.  stop32 cannot be always_inline (the body
+ * that calls it is compiled for plain x86 too), so flatten inlines it,
+ * and everything else the body calls but grow and str_rest32 (noinline). */
+static __attribute__((flatten, target("avx2"))) int parse32(struct jdoc *d, const char *s, size_t len)
+{
+	return parse(d, s, len, 32);
+}
+#endif
+
+int jparse_form(struct jdoc *d, const char *s, size_t len, int form)
+{
+#ifdef JP_AVX2
+	if (form == JPARSE_AVX2 && __builtin_cpu_supports("avx2"))
+		return parse32(d, s, len);
+#endif
+	(void)form;
+	return parse16(d, s, len);
+}
+
+int jparse(struct jdoc *d, const char *s, size_t len)
+{
+#ifdef JP_AVX2
+	/* a load and a bit test: libgcc filled __cpu_model at start-up */
+	if (__builtin_cpu_supports("avx2"))
+		return parse32(d, s, len);
+#endif
+	return parse16(d, s, len);
 }
 
 bool jeq_esc(const struct jnode *n, const char *lit, size_t l)
@@ -242,18 +489,32 @@ bool (jeq)(const struct jnode *n, const char *lit)
 	return jeq_n(n, lit, strlen(lit));
 }
 
+/* a[0..n) == b[0..n), short keys without a call */
+static inline bool key_eq(const char *a, const char *b, size_t n)
+{
+	if (n >= 4)
+		return mem_eq_n(a, b, n);
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
 const struct jnode *jget_n(const struct jdoc *d, const struct jnode *obj, const char *key, size_t kl)
 {
-	if (!obj || obj->type != J_OBJ)
+	if (!obj || obj->type != J_OBJ || !obj->len)
 		return NULL;
-	const struct jnode *found = NULL;
-	JFOR(d, obj, k) {
-		if (k->len == kl && (!kl || k->s[0] == key[0]) && !memcmp(k->s, key, kl) &&
-		    !(k->flags & JF_ESC))
+	/* key to key: the value after a key ends where the next key is */
+	const struct jnode *found = NULL, *n = d->n, *k = obj + 1, *end = n + obj->end;
+	do {
+		if (__builtin_expect(k->flags & JF_ESC, 0)) {
+			if (jeq_esc(k, key, kl))
+				found = k + 1;
+		} else if (k->len == kl && (!kl || k->s[0] == key[0]) && key_eq(k->s, key, kl)) {
 			found = k + 1;
-		else if ((k->flags & JF_ESC) && jeq_n(k, key, kl))
-			found = k + 1;
-	}
+		}
+		k = n + k[1].end;
+	} while (k < end);
 	return found;
 }
 
@@ -395,6 +656,16 @@ int64_t jint(const struct jnode *n, int64_t dflt)
 	if (!n || (n->type != J_NUM && n->type != J_STR) || !n->len)
 		return dflt;
 	const char *p = n->s, *e = p + n->len;
+	if (n->type == J_NUM && n->len <= 18 && *p != '-') {
+		/* a count: digits that cannot overflow, to the end or to a
+		 * fraction or exponent (the parser checked the grammar) */
+		int64_t v = 0;
+		for (; p < e && *p >= '0' && *p <= '9'; p++)
+			v = v * 10 + (*p - '0');
+		if (p == e)
+			return v;
+		p = n->s;
+	}
 	bool neg = false;
 	if (*p == '-') {
 		neg = true;
@@ -410,16 +681,19 @@ int64_t jint(const struct jnode *n, int64_t dflt)
 		else
 			v = v * 10 + (uint64_t)(*p - '0');
 	}
-	if (p < e && *p != '.' && *p != 'e' && *p != 'E')
-		return dflt;
-	if (memchr(n->s, 'e', n->len) || memchr(n->s, 'E', n->len)) {
-		/* 1e3 and friends: go through double */
-		double x = jnum(n, 0);
-		if (x >= 9.2e18)
-			return INT64_MAX;
-		if (x <= -9.2e18)
-			return INT64_MIN;
-		return (int64_t)x;
+	if (p < e) {
+		if (*p != '.' && *p != 'e' && *p != 'E')
+			return dflt;
+		/* 1e3 and friends (the text before p is digits): go through
+		 * double */
+		if (memchr(p, 'e', (size_t)(e - p)) || memchr(p, 'E', (size_t)(e - p))) {
+			double x = jnum(n, 0);
+			if (x >= 9.2e18)
+				return INT64_MAX;
+			if (x <= -9.2e18)
+				return INT64_MIN;
+			return (int64_t)x;
+		}
 	}
 	if (sat || v > (uint64_t)INT64_MAX)
 		return neg ? INT64_MIN : INT64_MAX;

@@ -47,6 +47,11 @@ void jdoc_free(struct jdoc *d);
 /* Parse s[0..len) (s[len] must be readable, e.g. the NUL of a line).
  * 0 on success, -1 with d->err and d->errpos set. */
 int jparse(struct jdoc *d, const char *s, size_t len);
+/* jparse in a given form, for tests (both give the same answers): the
+ * plain one (SSE2, or portable), or the AVX2 one that jparse takes when
+ * the CPU has AVX2 (the plain one on other CPUs and machines). */
+enum { JPARSE_PLAIN, JPARSE_AVX2 };
+int jparse_form(struct jdoc *d, const char *s, size_t len, int form);
 
 static inline const struct jnode *jroot(const struct jdoc *d)
 {
@@ -112,7 +117,9 @@ size_t jraw(const struct jdoc *d, const struct jnode *n, const char **p);
  * The one place that scans JSON strings and keys by the block: the parser,
  * JSON output (sb_json_body) and agent-tag's key scan (tagsess.c) use it.
  * Sixteen bytes a step with SSE2; elsewhere (arm64, or AP_NO_SIMD defined)
- * a portable form gives the same answers, eight bytes a step. */
+ * a portable form gives the same answers, eight bytes a step.  (The
+ * parser's own forms, in json.c, also read a document's last block
+ * backwards, and 32 bytes a step with AVX2.) */
 #if defined(__SSE2__) && !defined(AP_NO_SIMD)
 #define JSCAN_SSE2 1
 #include <emmintrin.h>
@@ -187,6 +194,23 @@ static inline const char *jscan_stop(const char *p, const char *e)
 		if (bits)
 			return p + __builtin_ctz((unsigned)bits);
 		p += 16;
+	}
+	/* under 16 bytes left: two blocks of 8 (or 4) that may overlap, the
+	 * first from p, the second ending at e, instead of byte by byte */
+	if (e - p >= 4) {
+		uint64_t a = 0, z = 0;
+		size_t h = e - p >= 8 ? 8 : 4;
+		memcpy(&a, p, h);
+		memcpy(&z, e - h, h);
+		__m128i v = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)(const void *)&a),
+			_mm_loadl_epi64((const __m128i *)(const void *)&z));
+		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+			_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bs)), _mm_cmplt_epi8(v, low)));
+		unsigned m = (1u << h) - 1;
+		if (bits & m)
+			return p + __builtin_ctz(bits & m);
+		bits = bits >> 8 & m;
+		return bits ? e - h + __builtin_ctz(bits) : e;
 	}
 #endif
 	while (e - p >= 8) {

@@ -108,6 +108,22 @@ int main(void)
 				bad++;
 		}
 	is_int(bad, 0, "jscan_stop finds each kind of stop byte at each of 64 offsets");
+	/* short ranges (the blocks of 8 and 4 that may overlap): every
+	 * length to 40, every start, a stop at each place or none; the
+	 * range ends where the buffer does, so ASan sees a read past it */
+	bad = 0;
+	char *end = malloc(48);
+	for (size_t n = 0; n <= 40; n++)
+		for (size_t s = 0; s < sizeof stops; s++)
+			for (size_t at = 0; at <= n; at++) {
+				char *p = end + 48 - n;
+				memset(end, 'a', 48);
+				if (at < n)
+					p[at] = stops[s];
+				bad += jscan_stop(p, p + n) != naive_stop(p, p + n);
+			}
+	free(end);
+	is_int(bad, 0, "jscan_stop on ranges of 0..40 bytes ending at the buffer's end");
 	memset(buf, 'a', sizeof buf);
 	ok(jscan_stop(buf, buf + 64) == buf + 64, "plain text: the end");
 	ok(jscan_stop(buf, buf) == buf, "empty range: the end");
