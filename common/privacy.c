@@ -1032,7 +1032,7 @@ static inline __attribute__((always_inline)) void copy15(char *d, const char *s,
 }
 
 /* d[0..n) = s[0..n) for n <= 64 */
-static inline __attribute__((always_inline)) void copy64(char *d, const char *s, size_t n)
+static inline __attribute__((always_inline, unused)) void copy64(char *d, const char *s, size_t n)
 {
 	if (n < 16) {
 		copy15(d, s, n);

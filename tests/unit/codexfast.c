@@ -227,7 +227,7 @@ static void meta_cases(void)
 		while (n < want) {
 			/* the pattern, a piece of it, a byte of it or another */
 			size_t k = rnd(4), l = k == 0 ? m : k == 1 ? rnd((unsigned)m) : 1;
-			const char *from = k == 3 ? "xyz_:\\\"" + rnd(7) : pat + (k == 1 ? 0 : rnd((unsigned)(m - l + 1)));
+			const char *from = k == 3 ? &"xyz_:\\\""[rnd(7)] : pat + (k == 1 ? 0 : rnd((unsigned)(m - l + 1)));
 			if (n + l > sizeof t)
 				break;
 			memcpy(t + n, from, l);
