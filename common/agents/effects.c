@@ -393,8 +393,8 @@ static void put_last(struct found *f, const struct event *tool, const char *inpu
 		last.sl[i] = v[i] ? strlen(v[i]) : SIZE_MAX;
 		need += v[i] ? last.sl[i] + 1 : 0;
 	}
-	if (need > last.cap) {
-		last.cap = need * 2;
+	if (!last.input || need > last.cap) {   /* never NULL: last.input + len */
+		last.cap = need * 2 + 16;
 		last.input = xrealloc(last.input, last.cap);
 	}
 	if (len)
@@ -488,8 +488,15 @@ int effects_tool(struct ev_ctx *c, const struct event *tool, const char *input, 
 	for (int i = 0; i < f.n; i++) {
 		struct event *e = &f.e[i];
 		/* a git push, pull or fetch without a URL goes to the
-		 * session's remote, when the session tells it (the analysis
-		 * is cached: the copy in f is changed, not the cache) */
+		 * session's remote, when the session tells it.  f is a copy
+		 * of the cached analysis but f.e is its array: what is
+		 * written here stays in the cache.  The domain is put back;
+		 * the tool's fields below are written for every effect of
+		 * every call before ev_emit reads them, and nothing else
+		 * reads them (effects_each's callers read what the analysis
+		 * wrote), so the pointers left there, into this call's tool
+		 * and id buffer, are never read after it
+		 * (tests/unit/effects.c, test_shared). */
 		const char *dom = e->domain;
 		if (dom && dom[0] == 'g' && !strcmp(dom, "git.invalid") && *ev_git_host(c))
 			e->domain = c->git_host;

@@ -140,7 +140,9 @@ int effects_tool(struct ev_ctx *c, const struct event *tool, const char *input, 
 const char *effects_class(const struct event *tool, const char *input, size_t len);
 /* The effects the same arguments foretell, each given to fn and not
  * written (agent-snoop --tls matches live effects against them): exec
- * (argv), read, write, delete, rename (path, to), net (domain). */
+ * (argv), read, write, delete, rename (path, to), net (domain).  Only
+ * the fields of the analysis are meant (effect, class, argv, process,
+ * path, to, domain, port): the others may hold an effects_tool call's. */
 void effects_each(const struct event *tool, const char *input, size_t len,
 	void (*fn)(void *arg, const struct event *e), void *arg);
 /* Release the analyses effects_tool and effects_class keep. */

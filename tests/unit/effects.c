@@ -264,6 +264,170 @@ static void test_last(void)
 	is_int(bad, 0, "effect ids of tools with ids of 220 to 299 bytes");
 }
 
+/* --- one analysis, many calls ------------------------------------------------
+ * effects_tool writes the calling tool's fields (session, subagent, ids,
+ * prompt, status, ts, cwd) into the cached analysis's events before each
+ * ev_emit: the pointers stay there after the call, into records that may be
+ * freed by then.  Safe because every one of them is written again, by every
+ * call, before anything reads it, and effects_each's readers read only what
+ * the analysis wrote.  Pinned here: the same bytes asked for by tools of other
+ * sessions, subagents, statuses, kinds and agents, in between other calls,
+ * give what a fresh cache gives; the tools' strings are freed after each call
+ * so that the sanitizer build sees any later read of them. */
+
+struct who {
+	const char *agent, *session, *subagent, *subagent_type, *id, *prompt, *status, *tool, *cwd;
+	long long ts;
+};
+
+/* effects_class and effects_tool for w's call with ARGS in c; its strings
+ * live on the heap only for the call.  The records written, the class
+ * after them. */
+static char *call_as(struct ev_ctx *c, const struct who *w, const char *args)
+{
+	const char *const *v = &w->agent;
+	char *s[9];
+	for (int i = 0; i < 9; i++)
+		s[i] = v[i] ? xstrdup(v[i]) : NULL;
+	struct event t;
+	ev_init(&t);
+	t.kind = "tool";
+	t.agent = s[0], t.session = s[1], t.subagent = s[2], t.subagent_type = s[3];
+	t.id = s[4], t.prompt = s[5], t.status = s[6], t.tool = s[7], t.cwd = s[8];
+	t.ts = w->ts;
+	char *in = xstrdup(args);
+	sb_reset(&stdout_sb);
+	const char *cl = effects_class(&t, in, strlen(in));
+	effects_tool(c, &t, in, strlen(in));
+	struct sbuf r = {0};
+	sb_adds(&r, stdout_sb.p ? stdout_sb.p : "");
+	sb_printf(&r, "class %s\n", cl ? cl : "-");
+	free(in);
+	for (int i = 0; i < 9; i++)
+		free(s[i]);
+	return r.p;
+}
+
+/* effects_each's events as text: only the fields the analysis writes */
+static void each_fn(void *arg, const struct event *e)
+{
+	struct sbuf *b = arg;
+	sb_printf(b, "%s %s", e->effect, e->class ? e->class : "-");
+	for (int i = 0; i < e->nargv; i++)
+		sb_printf(b, " %s", e->argv[i]);
+	sb_printf(b, " %s %s %s\n", e->path ? e->path : "-", e->to ? e->to : "-",
+		e->domain ? e->domain : "-");
+}
+
+static char *each_of(const struct who *w, const char *args)
+{
+	struct event t;
+	ev_init(&t);
+	t.kind = "tool";
+	t.agent = w->agent, t.tool = w->tool, t.cwd = w->cwd;
+	struct sbuf b = {0};
+	sb_addc(&b, 0);
+	b.len = 0;
+	effects_each(&t, args, strlen(args), each_fn, &b);
+	return b.p;
+}
+
+static void test_shared(void)
+{
+	static const char *const args[] = {
+		"{\"command\":\"cd web && npm install && curl -s https://x.example.com/a | tee out.txt\"}",
+		"{\"file_path\":\"src/a.c\"}",
+		"{\"command\":\"git push\"}",
+	};
+	static const struct who ws[] = {
+		{"claude", "s-a", "sub-1", "Explore", "toolu_a", "p-a", "ok", "Bash", "/w", 1700000000001},
+		{"claude", "s-b", NULL, NULL, "toolu_b", NULL, "error", "Bash", "/w", 1700000000002},
+		{"claude", "s-c", "sub-2", NULL, "toolu_c", "p-c", NULL, "Bash", "/w", 1700000000003},
+		{"claude", "s-d", NULL, "task", NULL, "p-d", "unknown", "Bash", "/w", EV_NONE},
+		{"claude", "s-e", NULL, NULL, "toolu_e", "p-e", "ok", "Read", "/w", 1700000000005},
+		{"claude", "s-f", NULL, NULL, "toolu_f", "p-f", "ok", "Write", "/w", 1700000000006},
+		{"claude", "s-g", NULL, NULL, "toolu_g", "p-g", "ok", "Grep", "/w", 1700000000007},
+		{"gemini", "s-h", NULL, NULL, "run_shell_command-1", "p-h", "ok", "run_shell_command",
+			"/w", 1700000000008},
+		{"gemini", "s-i", NULL, NULL, "read_file-1", "p-i", "ok", "read_file", "/w", 1700000000009},
+		{"codex", "s-j", NULL, NULL, "call_j", "p-j", "ok", "Bash", "/w", 1700000000010},
+		{"claude", "s-k", NULL, NULL, "toolu_k", "p-k", "ok", "Bash", "/v", 1700000000011},
+		{"claude", "s-l", NULL, NULL, "toolu_l", "p-l", "ok", "Bash", NULL, 1700000000012},
+	};
+	enum { NW = sizeof ws / sizeof *ws, NA = sizeof args / sizeof *args };
+	struct ev_ctx fresh;
+	/* what each call gives when it is the first the cache sees */
+	char *want[NW][NA], *want_each[NW][NA];
+	for (int i = 0; i < NW; i++)
+		for (int a = 0; a < NA; a++) {
+			effects_done();
+			ev_ctx_init(&fresh);
+			want[i][a] = call_as(&fresh, &ws[i], args[a]);
+			ev_ctx_free(&fresh);
+			effects_done();
+			want_each[i][a] = each_of(&ws[i], args[a]);
+		}
+	effects_done();
+	/* the same, each call after all the others, in both orders, with
+	 * other calls between and around: hits of the last analysis and of
+	 * the cache, evictions */
+	int bad = 0, bad_each = 0, n = 0;
+	for (int round = 0; round < 4; round++)
+		for (int k = 0; k < NW * NA; k++) {
+			int x = round & 1 ? NW * NA - 1 - k : k;
+			int i = x % NW, a = x / NW;
+			ev_ctx_init(&fresh);
+			char *got = call_as(&fresh, &ws[i], args[a]);
+			if (strcmp(got, want[i][a])) {
+				bad++;
+				if (bad == 1)
+					printf("# got:\n%s# want:\n%s", got, want[i][a]);
+			}
+			free(got);
+			if (round >= 2) {   /* other calls, then the same bytes again */
+				char other[64];
+				for (int j = 0; j < (k % 3) * 20; j++) {
+					snprintf(other, sizeof other, "{\"command\":\"ls /o/%d\"}", (k + j) % 40);
+					free(call_as(&fresh, &ws[j % NW], other));
+				}
+			}
+			got = each_of(&ws[i], args[a]);
+			bad_each += strcmp(got, want_each[i][a]) != 0;
+			free(got);
+			ev_ctx_free(&fresh);
+			n++;
+		}
+	is_int(bad, 0, "shared analyses: %d calls of the same bytes as other sessions, "
+		"subagents, statuses, kinds and agents write what a fresh cache writes", n);
+	is_int(bad_each, 0, "shared analyses: effects_each after effects_tool sees the analysis's effects");
+	/* a remote learnt in one session's context is not the other's: the
+	 * shared analysis keeps git.invalid */
+	struct ev_ctx learnt;
+	ev_ctx_init(&learnt);
+	ev_ctx_init(&fresh);
+	free(call_as(&learnt, &ws[0], "{\"command\":\"git remote add origin https://git.example.org/t/a.git\"}"));
+	char *g1 = call_as(&learnt, &ws[1], args[2]);
+	char *g2 = call_as(&fresh, &ws[1], args[2]);
+	char *g3 = call_as(&learnt, &ws[1], args[2]);
+	ok(strstr(g1, "\"domain\":\"git.example.org\"") && !strcmp(g1, g3),
+		"shared analyses: git push goes to the remote its context learnt");
+	is_str(g2, want[1][2], "shared analyses: ... and stays git.invalid in another context");
+	free(g1), free(g2), free(g3);
+	ev_ctx_free(&learnt);
+	ev_ctx_free(&fresh);
+	/* no agent, tool or cwd and no arguments: the bytes kept are none */
+	effects_done();
+	struct event t;
+	ev_init(&t);
+	const char *c1 = effects_class(&t, "", 0), *c2 = effects_class(&t, "", 0);
+	ok(!c1 && !c2 && effects_tool(&ctx, &t, "", 0) == 0,
+		"shared analyses: nothing named and no arguments, asked again: nothing");
+	for (int i = 0; i < NW; i++)
+		for (int a = 0; a < NA; a++)
+			free(want[i][a]), free(want_each[i][a]);
+	effects_done();
+}
+
 int main(void)
 {
 	ev_ctx_init(&ctx);
@@ -274,6 +438,7 @@ int main(void)
 	test_class();
 	test_garbage();
 	test_last();
+	test_shared();
 	ev_ctx_free(&ctx);
 	sb_reset(&stdout_sb);
 	return tap_done();
