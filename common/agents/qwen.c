@@ -91,6 +91,37 @@ static bool qwen_line(struct jdoc *d)
 	return parts && parts->type == J_ARR;
 }
 
+/* The first byte in [q, e) that may start what may_be_qwen looks for: a
+ * backslash, or a quote followed by the first letter of one of the keys
+ * (p, u, s or t); e when none.  Every other byte, quotes before other
+ * letters among them, is passed over by may_be_qwen as it is here: this
+ * only skips its stops that do nothing (a Claude Code line has a quote
+ * every few bytes, and few of them start one of these words). */
+static inline const char *qw_stop(const char *q, const char *e)
+{
+#ifdef JSCAN_SSE2
+	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
+		lp = _mm_set1_epi8('p'), lu = _mm_set1_epi8('u'),
+		ls = _mm_set1_epi8('s'), lt = _mm_set1_epi8('t');
+	while (e - q >= 17) {   /* the block and the byte after it */
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+		__m128i w = _mm_loadu_si128((const __m128i *)(const void *)(q + 1));
+		__m128i first = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, lp), _mm_cmpeq_epi8(w, lu)),
+			_mm_or_si128(_mm_cmpeq_epi8(w, ls), _mm_cmpeq_epi8(w, lt)));
+		int bits = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, bs),
+			_mm_and_si128(_mm_cmpeq_epi8(v, quote), first)));
+		if (bits)
+			return q + __builtin_ctz((unsigned)bits);
+		q += 16;
+	}
+#endif
+	for (; q < e; q++)
+		if (*q == '\\' || (*q == '"' && e - q > 1 &&
+		    (q[1] == 'p' || q[1] == 'u' || q[1] == 's' || q[1] == 't')))
+			return q;
+	return e;
+}
+
 /* Could line s[0..n) pass qwen_line?  Not unless one of the keys it looks
  * for is in the text: as written, between its quotes, or with a \u
  * escape in it (no shorter escape stands for a letter).  The text is
@@ -100,15 +131,16 @@ static bool may_be_qwen(const char *s, size_t n)
 {
 #define WORD(lit) ((size_t)(e - q) > sizeof lit && !memcmp(q + 1, lit "\"", sizeof lit))
 	const char *q = s, *e = s + n;
-	while ((q = jscan_stop(q, e)) < e) {
+	while ((q = qw_stop(q, e)) < e) {
 		if (*q == '\\') {
 			if (e - q > 1 && q[1] == 'u')
 				return true;
 			q += 2;
 			continue;
 		}
-		if (*q == '"' && (WORD("parts") || WORD("usageMetadata") || WORD("systemPayload") ||
-		    WORD("toolCallResult")))
+		/* a quote, and the letter after it one of these words' */
+		if (q[1] == 'p' ? WORD("parts") : q[1] == 'u' ? WORD("usageMetadata") :
+		    q[1] == 's' ? WORD("systemPayload") : WORD("toolCallResult"))
 			return true;
 		q++;
 	}

@@ -388,6 +388,40 @@ int main(int argc, char **argv)
 		is_str(a ? a->name : NULL, qwen[i].agent, "qwen case %zu: %s", i, qwen[i].line);
 	}
 
+	/* Qwen Code's sniff looks only at backslashes and at quotes before
+	 * p, u, s or t, 16 bytes a step: each key, as written and escaped,
+	 * after fillers of every length (the key at every place of a block
+	 * and across blocks), the fillers holding non-ASCII text, escapes
+	 * (pairs passed over whole: an escaped quote or backslash just before
+	 * the key's quote) and quotes before other letters; the line last,
+	 * with and without a newline */
+	static const char *const qkeys[] = {"\"message\":{\"parts\":[]}",
+		"\"message\":{\"p\\u0061rts\":[]}",
+		"\"\\u0075sageMetadata\":{}", "\"usageMetadata\":{}", "\"systemPayload\":1",
+		"\"toolCallResult\":1", "\"toolCallResul\\u0074\" :1"};
+	static const char *const fills[] = {"a", "\xc3\xa9", "\\\"", "\\\\", "\\n", "\",\"ab\":\"",
+		"\",\"sx\":\"", "\",\"t\":\""};
+	int qbad = 0, qn = 0;
+	for (size_t k = 0; k < sizeof qkeys / sizeof *qkeys; k++)
+		for (size_t f = 0; f < sizeof fills / sizeof *fills; f++)
+			for (int pad = 0; pad <= 40; pad++)
+				for (int nl = 0; nl < 2; nl++) {
+					sb_reset(&head);
+					sb_adds(&head, CLAUDE_U "\n{\"sessionId\":\"q\",\"type\":\"x\",\"f\":\"");
+					for (int i = 0; i < pad; i++)
+						sb_adds(&head, fills[f]);
+					sb_adds(&head, "\",");
+					sb_adds(&head, qkeys[k]);
+					sb_adds(&head, nl ? "}\n" : "}");
+					const struct agent *a = agent_sniff(head.p, head.len, paths[0]);
+					qn++;
+					if (!a || strcmp(a->name, "qwen")) {
+						if (qbad++ < 5)
+							printf("# not Qwen's: %s\n", head.p);
+					}
+				}
+	is_int(qbad, 0, "Qwen Code's keys in every place of %d lines, after escapes", qn);
+
 	/* each seed alone, and in pairs, in every place */
 	int bad = 0;
 	size_t ns = sizeof seeds / sizeof *seeds;
