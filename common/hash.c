@@ -22,6 +22,37 @@ static inline uint64_t mix(uint64_t h)
 	return h;
 }
 
+static inline uint32_t rd32(const unsigned char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* The last n < 8 bytes at s as memcpy(&t, s, n) into a zero t would
+ * leave them, without that copy's byte-by-byte code: loads that overlap
+ * (each byte lands where the copy puts it, the overlapping ones twice,
+ * the same), or one load of the 8 bytes ending at s + n shifted when
+ * bytes before s are the key's own (back).  Little-endian only: the
+ * shifts place bytes as a little-endian copy does. */
+static inline uint64_t tail(const unsigned char *s, size_t n, bool back)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (!n)
+		return 0;
+	if (back)
+		return rd64(s + n - 8) >> (8 * (8 - n));
+	if (n >= 4)
+		return rd32(s) | (uint64_t)rd32(s + n - 4) << (8 * (n - 4));
+	return s[0] | (uint64_t)s[n / 2] << (8 * (n / 2)) | (uint64_t)s[n - 1] << (8 * (n - 1));
+#else
+	uint64_t t = 0;
+	if (n)          /* hash64(NULL, 0) is an empty string, not UB */
+		memcpy(&t, s, n);
+	return t;
+#endif
+}
+
 uint64_t hash64(const void *p, size_t n, uint64_t seed)
 {
 	const unsigned char *s = p;
@@ -32,10 +63,7 @@ uint64_t hash64(const void *p, size_t n, uint64_t seed)
 		s += 8;
 		n -= 8;
 	}
-	uint64_t t = 0;
-	if (n)          /* hash64(NULL, 0) is an empty string, not UB */
-		memcpy(&t, s, n);
-	h ^= mix(t ^ n);
+	h ^= mix(tail(s, n, s != p) ^ n);
 	return mix(h);
 }
 
