@@ -382,11 +382,9 @@ int lr_next(struct lreader *r, char **line, size_t *len)
 
 int lr_next_nonblank(struct lreader *r, char **line, size_t *len)
 {
-	while (lr_next(r, line, len)) {
-		for (size_t i = 0; i < *len; i++)
-			if ((*line)[i] != ' ' && (*line)[i] != '\t' && (*line)[i] != '\r')
-				return 1;
-	}
+	while (lr_next(r, line, len))
+		if (!lr_blank(*line, *len))
+			return 1;
 	return 0;
 }
 

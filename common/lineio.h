@@ -67,6 +67,15 @@ int lr_map(struct lreader *r);
 void lr_unmap_before(struct lreader *r, const char *p);
 /* lr_next without the lines that hold only blanks. */
 int lr_next_nonblank(struct lreader *r, char **line, size_t *len);
+/* A line of spaces, tabs and carriage returns only: what lr_next_nonblank
+ * and agent-tag's pipe reader pass over. */
+static inline bool lr_blank(const char *line, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+			return false;
+	return true;
+}
 /* Up to n bytes ahead of the next line without consuming them. */
 size_t lr_peek(struct lreader *r, size_t n, const char **p);
 /* The rest of the input in one piece (at most max bytes, else -1 with a

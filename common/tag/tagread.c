@@ -270,11 +270,9 @@ static int next(struct tread *t, char **line, size_t *len)
 
 int tread_next(struct tread *t, char **line, size_t *len)
 {
-	while (next(t, line, len)) {
-		for (size_t i = 0; i < *len; i++)
-			if ((*line)[i] != ' ' && (*line)[i] != '\t' && (*line)[i] != '\r')
-				return 1;
-	}
+	while (next(t, line, len))
+		if (!lr_blank(*line, *len))
+			return 1;
 	return 0;
 }
 
