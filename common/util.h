@@ -159,29 +159,36 @@ static inline int64_t sat_add(int64_t a, int64_t b)
 	return __builtin_add_overflow(a, b, &r) ? (b > 0 ? INT64_MAX : INT64_MIN) : r;
 }
 
-/* p[0..n) == lit[0..n) for a constant n: up to 16 bytes in two loads
- * that overlap (the library's memcmp is a call for most lengths) */
-static inline __attribute__((always_inline)) bool mem_eq_n(const char *p, const char *lit, size_t n)
+/* a[0..n) == b[0..n) for n < 64, by word loads that overlap within both
+ * (the library's memcmp is a call for most lengths) */
+static inline __attribute__((always_inline)) bool mem_eq_short(const char *a, const char *b, size_t n)
 {
-	if (n > 16)
-		return !memcmp(p, lit, n);
 	if (n >= 8) {
-		uint64_t a, b, c, d;
-		memcpy(&a, p, 8);
-		memcpy(&b, lit, 8);
-		memcpy(&c, p + n - 8, 8);
-		memcpy(&d, lit + n - 8, 8);
-		return a == b && c == d;
+		uint64_t x = 0, u, v;
+		for (size_t i = 0; i + 8 < n; i += 8) {
+			memcpy(&u, a + i, 8);
+			memcpy(&v, b + i, 8);
+			x |= u ^ v;
+		}
+		memcpy(&u, a + n - 8, 8);
+		memcpy(&v, b + n - 8, 8);
+		return !(x | (u ^ v));
 	}
 	if (n >= 4) {
-		uint32_t a, b, c, d;
-		memcpy(&a, p, 4);
-		memcpy(&b, lit, 4);
-		memcpy(&c, p + n - 4, 4);
-		memcpy(&d, lit + n - 4, 4);
-		return a == b && c == d;
+		uint32_t u, v, y, z;
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		memcpy(&y, a + n - 4, 4);
+		memcpy(&z, b + n - 4, 4);
+		return u == v && y == z;
 	}
-	return !memcmp(p, lit, n);
+	return !n || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
+}
+
+/* p[0..n) == lit[0..n) for a constant n: up to 16 bytes in two loads */
+static inline __attribute__((always_inline)) bool mem_eq_n(const char *p, const char *lit, size_t n)
+{
+	return n > 16 ? !memcmp(p, lit, n) : mem_eq_short(p, lit, n);
 }
 
 /* qsort(3) that is given no NULL base: qsort(NULL, 0, ...) is undefined

@@ -1161,21 +1161,6 @@ static void read_head(const char *h, struct pend *t)
 		t->status = "ok";
 }
 
-/* a[0..m) == b[0..m) for 8 <= m <= 32: eight bytes a load, the last
- * load ending at m */
-static inline bool eq32(const char *a, const char *b, size_t m)
-{
-	uint64_t x = 0, u, v;
-	for (size_t i = 0; i + 8 < m; i += 8) {
-		memcpy(&u, a + i, 8);
-		memcpy(&v, b + i, 8);
-		x |= u ^ v;
-	}
-	memcpy(&u, a + m - 8, 8);
-	memcpy(&v, b + m - 8, 8);
-	return !(x | (u ^ v));
-}
-
 /* strtoll(s, end, 10) for the usual text, up to 18 digits with nothing
  * before them; anything else (signs, spaces, longer numbers) is
  * strtoll's. */
@@ -1197,7 +1182,7 @@ static const char *first_of(const char *s, size_t n, const char *pat, size_t m, 
 {
 	const char *e = s + n;
 	for (const char *q = s + at; q < e && (q = memchr(q, pat[at], (size_t)(e - q))); q++)
-		if ((size_t)(e - (q - at)) >= m && (m >= 8 && m <= 32 ? eq32(q - at, pat, m) :
+		if ((size_t)(e - (q - at)) >= m && (m >= 8 && m <= 32 ? mem_eq_short(q - at, pat, m) :
 		    !memcmp(q - at, pat, m)))
 			return q - at;
 	return NULL;

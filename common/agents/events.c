@@ -148,31 +148,6 @@ static _Thread_local struct kind_memo {
 	const char *kind;
 } kind_memo[KIND_SLOTS];
 
-/* a[0..n) == b[0..n) for n < 64, by loads that overlap within both */
-static inline bool eq_short(const char *a, const char *b, size_t n)
-{
-	if (n >= 8) {
-		uint64_t x = 0, u, v;
-		for (size_t i = 0; i + 8 < n; i += 8) {
-			memcpy(&u, a + i, 8);
-			memcpy(&v, b + i, 8);
-			x |= u ^ v;
-		}
-		memcpy(&u, a + n - 8, 8);
-		memcpy(&v, b + n - 8, 8);
-		return !(x | (u ^ v));
-	}
-	if (n >= 4) {
-		uint32_t u, v, y, z;
-		memcpy(&u, a, 4);
-		memcpy(&v, b, 4);
-		memcpy(&y, a + n - 4, 4);
-		memcpy(&z, b + n - 4, 4);
-		return u == v && y == z;
-	}
-	return !n || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
-}
-
 static const char *kind_of(const char *agent, const char *tool)
 {
 	if (!tool)
@@ -183,7 +158,7 @@ static const char *kind_of(const char *agent, const char *tool)
 	struct kind_memo *k = &kind_memo[(tl * 7 + (unsigned char)tool[0] +
 		(al ? (unsigned char)agent[al - 1] : 0)) % KIND_SLOTS];
 	if (k->valid && k->has_agent == !!agent && k->al == al && k->tl == tl &&
-	    eq_short(k->tool, tool, tl) && eq_short(k->agent, agent ? agent : "", al))
+	    mem_eq_short(k->tool, tool, tl) && mem_eq_short(k->agent, agent ? agent : "", al))
 		return k->kind;
 	k->kind = tool_kind_name(agent_tool_kind(agent, tool));
 	k->valid = true;
