@@ -191,6 +191,17 @@ static const char *size_str(char *buf, size_t n, uint64_t v)
 	return buf;
 }
 
+void lr_warn_toolong(struct lreader *r, uint64_t skipped, bool gave_up)
+{
+	char sz[32];
+	if (gave_up)
+		lr_warn(r, "toolong", "line longer than %s and still going; the rest of the input is not read",
+			size_str(sz, sizeof sz, (uint64_t)r->maxline * LR_GIVEUP));
+	else
+		lr_warn(r, "toolong", "line longer than %s (%llu bytes); skipped",
+			size_str(sz, sizeof sz, r->maxline), (unsigned long long)skipped);
+}
+
 /* Give back memory a long line took, once the data left fits a chunk. */
 static void shrink(struct lreader *r)
 {
@@ -325,7 +336,6 @@ int lr_next(struct lreader *r, char **line, size_t *len)
 			 * the line runs on past LR_GIVEUP times the limit
 			 * (/dev/zero, a stuck writer): then the rest of the input
 			 * is one endless line, and reading stops there. */
-			char lim[32], stop[32];
 			r->lineno++;
 			r->offset = r->bytes - (r->end - r->beg);
 			uint64_t skipped = 0, giveup = (uint64_t)r->maxline * LR_GIVEUP;
@@ -349,14 +359,11 @@ int lr_next(struct lreader *r, char **line, size_t *len)
 					}
 				}
 			}
-			if (!nl && skipped > giveup) {
-				lr_warn(r, "toolong", "line longer than %s and still going; the rest of the input is not read",
-					size_str(stop, sizeof stop, giveup));
+			bool gave_up = !nl && skipped > giveup;
+			lr_warn_toolong(r, skipped, gave_up);
+			if (gave_up) {
 				r->eof = true;
 				r->beg = r->end = 0;
-			} else {
-				lr_warn(r, "toolong", "line longer than %s (%llu bytes); skipped",
-					size_str(lim, sizeof lim, r->maxline), (unsigned long long)skipped);
 			}
 			shrink(r);
 			scanned = 0;

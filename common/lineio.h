@@ -88,6 +88,10 @@ void lr_warn(struct lreader *r, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void lr_note(struct lreader *r, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The warning for a line over the limit: skipped bytes long, or still going
+ * past LR_GIVEUP times the limit (gave_up: the rest of the input is not
+ * read).  For readers of their own that keep lr_next's messages. */
+void lr_warn_toolong(struct lreader *r, uint64_t skipped, bool gave_up);
 /* Print the counts of repeated diagnostics and release the reader. */
 void lr_close(struct lreader *r);
 #endif

@@ -156,17 +156,6 @@ static ssize_t fill(struct tread *t, size_t want)
 	return n;
 }
 
-static const char *size_str(char *buf, size_t n, uint64_t v)
-{
-	if (v && !(v % ((uint64_t)1 << 30)))
-		snprintf(buf, n, "%llu GiB", (unsigned long long)(v >> 30));
-	else if (v && !(v % ((uint64_t)1 << 20)))
-		snprintf(buf, n, "%llu MiB", (unsigned long long)(v >> 20));
-	else
-		snprintf(buf, n, "%llu bytes", (unsigned long long)v);
-	return buf;
-}
-
 /* A line over the limit, from s (avail bytes of it read): skipped up to
  * its newline, or the rest of the input when it runs on past LR_GIVEUP
  * times the limit -- as lr_next does. */
@@ -174,7 +163,6 @@ static void too_long(struct tread *t, char *s, size_t avail)
 {
 	struct lreader *r = t->r;
 	struct tblk *c = t->cur;
-	char lim[32], stop[32];
 	r->lineno++;
 	r->offset = r->bytes - avail;
 	uint64_t skipped, giveup = (uint64_t)r->maxline * LR_GIVEUP;
@@ -209,14 +197,11 @@ static void too_long(struct tread *t, char *s, size_t avail)
 			t->pos = c->len;
 		}
 	}
-	if (!nl && skipped > giveup) {
-		lr_warn(r, "toolong", "line longer than %s and still going; the rest of the input is not read",
-			size_str(stop, sizeof stop, giveup));
+	bool gave_up = !nl && skipped > giveup;
+	lr_warn_toolong(r, skipped, gave_up);
+	if (gave_up) {
 		r->eof = true;
 		t->pos = t->cur->len;
-	} else {
-		lr_warn(r, "toolong", "line longer than %s (%llu bytes); skipped",
-			size_str(lim, sizeof lim, r->maxline), (unsigned long long)skipped);
 	}
 }
 
