@@ -743,23 +743,7 @@ static void outq_flush(void)
 			iov[n++] = (struct iovec){outq.v[i].p, outq.v[i].len};
 	if (n)
 		signal(SIGPIPE, SIG_IGN);       /* as out_flush */
-	for (int i = 0; i < n;) {
-		ssize_t w = writev(1, iov + i, n - i);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			/* said, or the program ended, as write_all does */
-			write_all(1, iov[i].iov_base, iov[i].iov_len);
-			i++;
-			continue;
-		}
-		for (; i < n && (size_t)w >= iov[i].iov_len; i++)
-			w -= (ssize_t)iov[i].iov_len;
-		if (w) {
-			iov[i].iov_base = (char *)iov[i].iov_base + w;
-			iov[i].iov_len -= (size_t)w;
-		}
-	}
+	writev_all(1, iov, n);
 	if (outq.n) {
 		outq.spare = xrealloc(outq.spare, sizeof *outq.spare * (size_t)(outq.nspare + outq.n));
 		for (int i = 0; i < outq.n; i++) {

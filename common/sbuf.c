@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <limits.h>
+#include <sys/uio.h>
 #include "json.h"
 #include "util.h"
 
@@ -199,6 +201,30 @@ void write_all(int fd, const void *p, size_t n)
 		}
 		s += w;
 		n -= (size_t)w;
+	}
+}
+
+void writev_all(int fd, struct iovec *v, int n)
+{
+	while (n) {
+		ssize_t w = writev(fd, v, n < IOV_MAX ? n : IOV_MAX);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EPIPE)
+				_exit(0);
+			die(2, "write error: %s", strerror(errno));
+		}
+		/* a short write (a signal): go on after what went out */
+		while (n && (size_t)w >= v->iov_len) {
+			w -= (ssize_t)v->iov_len;
+			v++;
+			n--;
+		}
+		if (n) {
+			v->iov_base = (char *)v->iov_base + w;
+			v->iov_len -= (size_t)w;
+		}
 	}
 }
 

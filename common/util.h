@@ -73,6 +73,9 @@ void sb_json_body(struct sbuf *b, const char *s, size_t n);
 void sb_free(struct sbuf *b);
 /* Write everything to fd; on EPIPE exit quietly as a filter should. */
 void write_all(int fd, const void *p, size_t n);
+/* The same for v[0..n), in order (v is changed); any number of pieces. */
+struct iovec;
+void writev_all(int fd, struct iovec *v, int n);
 /* Standard output, buffered: out_flush() when done, or before exit. */
 extern _Thread_local struct sbuf stdout_sb;
 void out_maybe_flush(void);

@@ -1246,26 +1246,7 @@ void ts_flush(void)
 	}
 	if (stdout_sb.len > from)
 		iov[n++] = (struct iovec){stdout_sb.p + from, stdout_sb.len - from};
-	for (struct iovec *v = iov; n;) {
-		ssize_t w = writev(1, v, n < IOV_MAX ? n : IOV_MAX);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EPIPE)
-				_exit(0);
-			die(2, "write error: %s", strerror(errno));
-		}
-		/* a short write (a signal): go on after what went out */
-		while (n && (size_t)w >= v->iov_len) {
-			w -= (ssize_t)v->iov_len;
-			v++;
-			n--;
-		}
-		if (n) {
-			v->iov_base = (char *)v->iov_base + w;
-			v->iov_len -= (size_t)w;
-		}
-	}
+	writev_all(1, iov, n);
 	sb_reset(&stdout_sb);
 	nrefs = refbytes = 0;
 }
