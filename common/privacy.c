@@ -384,6 +384,19 @@ static bool harmless_value(const char *s, size_t n)
 		return true;
 	return false;
 }
+#ifdef JSCAN_SSE2
+/* The ASCII letters and digits of v (0xff bytes).  Signed compares: bytes
+ * from 0x80 are below every bound. */
+static inline __m128i alnum16(__m128i v)
+{
+	const __m128i x = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	return _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x60)),
+		_mm_cmplt_epi8(x, _mm_set1_epi8(0x7b))),
+		_mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x2f)),
+		_mm_cmplt_epi8(v, _mm_set1_epi8(0x3a))));
+}
+#endif
+
 
 /* The name that ends at e (exclusive): letters, digits, _ . - and
  * surrounding quotes; its start in *ns. */
@@ -397,12 +410,7 @@ static size_t name_before(const char *s, size_t from, size_t e, size_t *ns)
 	 * before a colon are long) */
 	while (b - from >= 16) {
 		const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + b - 16));
-		const __m128i x = _mm_or_si128(v, _mm_set1_epi8(0x20));
-		__m128i nm = _mm_or_si128(
-			_mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x60)),
-			_mm_cmplt_epi8(x, _mm_set1_epi8(0x7b))),
-			_mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x2f)),
-			_mm_cmplt_epi8(v, _mm_set1_epi8(0x3a)))),
+		__m128i nm = _mm_or_si128(alnum16(v),
 			_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
 			_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))),
 			_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')),
@@ -794,13 +802,8 @@ struct qblock {
 static inline struct qblock qclassify(const char *p)
 {
 	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-	const __m128i x = _mm_or_si128(v, _mm_set1_epi8(0x20));
-	/* signed compares: bytes from 0x80 are below every bound */
-	__m128i letter = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x60)),
-		_mm_cmplt_epi8(x, _mm_set1_epi8(0x7b)));
-	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x2f)),
-		_mm_cmplt_epi8(v, _mm_set1_epi8(0x3a)));
-	__m128i alnum = _mm_or_si128(letter, digit);
+	const __m128i x = _mm_or_si128(v, _mm_set1_epi8(0x20));     /* lower case */
+	__m128i alnum = alnum16(v);
 	__m128i eq = _mm_cmpeq_epi8(v, _mm_set1_epi8('=')), dash = _mm_cmpeq_epi8(v, _mm_set1_epi8('-'));
 	__m128i tok = _mm_or_si128(_mm_or_si128(alnum, _mm_or_si128(eq, dash)),
 		_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')), _mm_cmpeq_epi8(v, _mm_set1_epi8('.'))));
@@ -1112,12 +1115,8 @@ static inline bool plain_text(const char *s, size_t n)
 		/* the last block is the last 16 bytes: one may overlap */
 		size_t at = i + 16 <= n || n < 16 ? i : n - 16;
 		const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + at));
-		const __m128i x = _mm_or_si128(v, _mm_set1_epi8(0x20));
-		__m128i letter = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x60)),
-			_mm_cmplt_epi8(x, _mm_set1_epi8(0x7b)));
-		__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x2f)),
-			_mm_cmplt_epi8(v, _mm_set1_epi8(0x3a)));
-		__m128i alnum = _mm_or_si128(letter, digit);
+		const __m128i x = _mm_or_si128(v, _mm_set1_epi8(0x20));     /* lower case */
+		__m128i alnum = alnum16(v);
 		__m128i tk = _mm_or_si128(alnum,
 			_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
 			_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))));
