@@ -9,7 +9,7 @@
 # shorter than, as long as and longer than the 64 KiB head, and files
 # whose last read ends on, before and after the 1 MiB read buffer.
 . "$(dirname "$0")/lib.sh"
-plan 18
+plan 22
 
 F=$TESTS/fixtures
 
@@ -37,6 +37,31 @@ for lim in 300 358 512 4096; do
 		else not_ok "open files at most $lim, -j $j: the same bytes"; diff ref out | head -5 | sed 's/^/# /'; fi
 	done
 done
+
+# --- the descriptor table grown before the threads -----------------------------------
+# Kept descriptors grow the kernel's table by doubling; in a process of
+# more than one thread each growth waits for an RCU grace period.  So it
+# is grown once, to the allowance and a margin, before any thread starts,
+# by a descriptor duplicated to the top and closed again.  600 files at
+# -j 2, under strace: the duplicate (at or above 600) comes before the
+# first thread and is closed; with an allowance of 102 it is grown to 134;
+# with one of 44 (the table's first 64 hold them) it is not.
+if command -v strace > /dev/null && strace -o /dev/null true 2> /dev/null; then
+	strace -f -o tr -e trace=fcntl,close,clone,clone3 agent-events -j 2 --files-from list > out 2> /dev/null
+	awk '/F_DUPFD_CLOEXEC/ && !dup { split($0, a, "F_DUPFD_CLOEXEC, "); n = a[2] + 0; split($0, r, "= "); fd = r[2] + 0; dup = NR }
+		/clone/ && !cl { cl = NR }
+		dup && /close\(/ { sub(/.*close\(/, ""); if ($0 + 0 == fd) closed = 1 }
+		END { print (dup && dup < cl && n >= 600 && fd >= n && closed) ? "grown first" : "dup " dup " at " n " -> " fd ", clone " cl ", closed " closed }' tr > got
+	check_test "600 files, -j 2: the table grown to them before the first thread" "$(cat got)" = "grown first"
+	check_same "600 files, -j 2, table grown: the same bytes" ref out
+	(ulimit -n 358 && strace -f -o tr0 -e trace=fcntl agent-events -j 2 --files-from list > /dev/null 2>&1)
+	check_test "an allowance of 102: grown to 102 and a margin of 32" \
+		"$(grep -o 'F_DUPFD_CLOEXEC, [0-9]*' tr0)" = "F_DUPFD_CLOEXEC, 134"
+	(ulimit -n 300 && strace -f -o tr1 -e trace=fcntl agent-events -j 2 --files-from list > /dev/null 2>&1)
+	check_test "an allowance of 44: the table is not grown" "$(grep -c F_DUPFD tr1)" = 0
+else
+	skip "strace cannot trace here"; skip "strace"; skip "strace"; skip "strace"
+fi
 
 # --- records and messages in one stream ----------------------------------------------
 # files read ahead go out in batches of whole buffers; a file with a
