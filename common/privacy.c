@@ -1092,12 +1092,21 @@ static inline uint64_t memo_hash(const char *s, size_t n, int mode)
 }
 
 #ifdef JSCAN_SSE2
-/* The texts of records that are neither escaped nor looked at: no byte
- * next_secret looks at in M_JSON ('@', '=', ':', '-', a word's first 'b'
- * or 'B', the first byte of a word of longfirst that starts a run of
- * QUIET_RUN tokbytes; see quiet_fill, whose classes these are) and none
- * that sb_json_body escapes (a quote, a backslash, bytes below 0x20 and
- * from 0x80).  redact_to writes such a text as it is.  For n <= 64. */
+/* The texts of records that redact_to writes as they are: none of the
+ * bytes that sb_json_body escapes (a quote, a backslash, bytes below 0x20
+ * and from 0x80), no '@' or '=', no word whose first byte is "b" or "B",
+ * and where next_secret looks at a byte (quiet_fill's classes) it finds
+ * nothing, by the first tests of its own: a '-' after a byte that is no
+ * space and not before another '-' (dash), a ':' whose name before is no
+ * secret's (assignment: name_before, secret_name), a word of longfirst
+ * that starts a run of QUIET_RUN tokbytes but too short a run for a key
+ * or an AWS secret's name and not a webhook's host.  Ids are such texts
+ * ("aider-20260101T000003-0eb4c00f:l3", "history-cursor:t12"): each new,
+ * so the memo does not hold them.  For n <= 64. */
+static _Thread_local struct {
+	size_t n;               /* 0: none */
+	char s[64];
+} lastname;
 static inline bool plain_text(const char *s, size_t n)
 {
 	init();
@@ -1108,7 +1117,7 @@ static inline bool plain_text(const char *s, size_t n)
 		copy15(t, s, n);
 		p = t;
 	}
-	uint64_t tok = 0, al = 0, bb = 0, stop = 0;
+	uint64_t tok = 0, al = 0, bb = 0, stop = 0, look = 0;
 	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
 		low = _mm_set1_epi8(0x20);
 	for (size_t i = 0; ; i += 16) {
@@ -1117,20 +1126,21 @@ static inline bool plain_text(const char *s, size_t n)
 		const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + at));
 		const __m128i x = _mm_or_si128(v, _mm_set1_epi8(0x20));     /* lower case */
 		__m128i alnum = alnum16(v);
-		__m128i tk = _mm_or_si128(alnum,
+		__m128i dash = _mm_cmpeq_epi8(v, _mm_set1_epi8('-'));
+		__m128i tk = _mm_or_si128(_mm_or_si128(alnum, dash),
 			_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
 			_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))));
 		__m128i bad = _mm_or_si128(
-			_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('=')),
-			_mm_cmpeq_epi8(v, _mm_set1_epi8('-'))),
-			_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')),
-			_mm_cmpeq_epi8(v, _mm_set1_epi8(':')))),
+			_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('=')),
+			_mm_cmpeq_epi8(v, _mm_set1_epi8('@'))),
 			_mm_or_si128(_mm_cmpeq_epi8(v, quote),
 			_mm_or_si128(_mm_cmpeq_epi8(v, bs), _mm_cmplt_epi8(v, low))));
 		bb |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('b'))) << at;
 		al |= (uint64_t)(unsigned)_mm_movemask_epi8(alnum) << at;
 		tok |= (uint64_t)(unsigned)_mm_movemask_epi8(tk) << at;
 		stop |= (uint64_t)(unsigned)_mm_movemask_epi8(bad) << at;
+		look |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(dash,
+			_mm_cmpeq_epi8(v, _mm_set1_epi8(':')))) << at;
 		if (at + 16 >= n)
 			break;
 	}
@@ -1142,15 +1152,64 @@ static inline bool plain_text(const char *s, size_t n)
 	uint64_t start = al & ~(al << 1);       /* the first bytes of words */
 	if (stop | (bb & start))
 		return false;   /* "B" and "b" are looked at when they start a word */
-	/* '=' and '-' are tokbytes too, but stop the text anyway */
+	/* dash's and assignment's first tests, with from 0 (nothing hidden) */
+	for (uint64_t w = look; w; w &= w - 1) {
+		size_t i = (size_t)__builtin_ctzll(w);
+		if (s[i] == '-') {
+			if (i + 1 < n && s[i + 1] == '-')
+				return false;   /* "-----BEGIN " may start here */
+			if (n - i >= 3 && (!i || s[i - 1] == ' '))
+				return false;   /* an option */
+			continue;
+		}
+		if (i + 2 < n && s[i + 1] == '/' && s[i + 2] == '/')
+			continue;       /* a URL */
+		size_t e = i;
+		while (e && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+			e--;
+		/* name_before's name: the tokbytes here are its bytes (no
+		 * quote, '=' or NUL is in the text) */
+		uint64_t none = ~tok & (((uint64_t)1 << e) - 1);
+		size_t ns = none ? (size_t)(64 - __builtin_clzll(none)) : 0, nl = e - ns;
+		if (!nl)
+			continue;
+		/* the name judged last, when it was no secret's (ids repeat
+		 * their session's) */
+		if (nl == lastname.n && same(lastname.s, s + ns, nl))
+			continue;
+		if (secret_name(s + ns, nl))
+			return false;
+		lastname.n = nl;
+		memcpy(lastname.s, s + ns, nl);
+	}
 	tok &= tok >> 1;
 	tok &= tok >> 2;
 	tok &= tok >> 4;
 	tok &= tok >> 3;        /* a run of QUIET_RUN (11) starts here */
-	/* looked at when a word starts so with a byte of longfirst */
-	for (uint64_t w = tok & start; w; w &= w - 1)
-		if (longfirst[(unsigned char)s[__builtin_ctzll(w)]])
+	/* a word so with a byte of longfirst: next_secret's tests of it,
+	 * up to the first that may find something */
+	for (uint64_t w = tok & start; w; w &= w - 1) {
+		size_t i = (size_t)__builtin_ctzll(w), k;
+		unsigned char c = (unsigned char)s[i];
+		if (!longfirst[c])
+			continue;
+		if (keystart[c]) {
+			for (k = i; k < n && k - i < minkey && tokbyte[(unsigned char)s[k]]; k++)
+				;
+			if (k - i >= minkey)
+				return false;
+		}
+		if ((c == 'h' && prefix(s + i, n - i, "hooks.slack.com/")) ||
+		    (c == 'd' && prefix(s + i, n - i, "discord")))
 			return false;
+		if (c == 'a' || c == 'A' || c == 'S') {
+			for (k = i; k < n && k - i < AWS_NAME_MIN &&
+			    (is_alnum((unsigned char)s[k]) || s[k] == '_'); k++)
+				;
+			if (k - i >= AWS_NAME_MIN)
+				return false;
+		}
+	}
 	return true;
 }
 #endif

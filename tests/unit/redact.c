@@ -140,6 +140,66 @@ int main(void)
 		}
 	}
 	is_int(diff, 0, "40,000 short texts, twice: the same with and without the shortcuts");
+	/* ids (privacy.c's plain_text takes '-' and ':' where next_secret
+	 * finds nothing): names before ':' that are a secret's or not, with
+	 * the last name's verdict kept (the same bytes again, one byte off,
+	 * the same length), dashes after a space, at the start, before
+	 * another, near the end; words long enough for a key, an AWS
+	 * secret's name or a webhook's host, or a byte short; every length
+	 * to 70, and the bytes that are escaped */
+	static const char *const idp[] = {"aider-20260101T000003-0eb4c00f", "history-cursor",
+		":", ":", "::", "://", ":/", "-", "-", "--", "---", "-----BEGIN PRIVATE KEY-----\nab\n-----END",
+		" ", " -", " -x", "\t", "l", "t12", "p1", "#1", "password", "passwd", "passxd", "api_key",
+		"apikey", "API-KEY", "secret", "token", "x_token", "no_token", "token_file", "auth",
+		"authorization", "cookie", "aws_secret_access_key", "AWS_SECRETACCESSKEY",
+		"aws_secret_access_ke", "secretaccesskey", "secretaccesske", "sk-ant-api03-abcdefghi",
+		"sk-ant-api03-abcdefgh", "ghp_0123456789abcdefghij", "ghp_0123456789abcdefghi",
+		"hooks.slack.com/services/T0/B0/XXXXXXXX", "hooks.slack.com", "discord.com/api/webhooks/12345678/x",
+		"discordx", "dapi0123456789abcdef0123456789abcdef", "AKIAABCDEFGHIJKLMNOP", "Bearer abc123456",
+		"bx", "xb", "@", "=", "\"", "\\", "\xc3\xa9", "\x01", ".", "_", "/", "0", "abcdefghijklmnopqrstuvwxyz"};
+	diff = 0;
+	for (int it = 0; it < 60000; it++) {
+		sb_reset(&t);
+		size_t want_len = (size_t)rnd(71);
+		while (t.len < want_len) {
+			if (rnd(4))
+				sb_adds(&t, idp[rnd(sizeof idp / sizeof *idp)]);
+			else
+				for (unsigned l = 1 + rnd(24); l; l--)
+					sb_addc(&t, alpha[rnd(sizeof alpha - 1)]);
+		}
+		if (t.len > want_len && rnd(2))
+			t.len = want_len;
+		privacy_noskip = true;
+		sb_reset(&want);
+		sb_json_str_redacted(&want, t.p, t.len);
+		privacy_noskip = false;
+		for (int k = 0; k < 2; k++) {
+			sb_reset(&b);
+			sb_json_str_redacted(&b, t.p, t.len);
+			if ((b.len != want.len || memcmp(b.p, want.p, b.len)) && diff++ < 3)
+				printf("# differs on: %.*s\n#  skip: %s\n#  each: %s\n", (int)t.len, t.p,
+					b.p, want.p);
+		}
+	}
+	is_int(diff, 0, "60,000 ids with '-' and ':', twice: the same with and without the shortcuts");
+	/* exactly: the name before ':' judged, then kept; a name of the same
+	 * length that is a secret's is not taken for the kept one */
+	static const struct { const char *in, *out; } idcases[] = {
+		{"aider-20260101T000003-0eb4c00f:l3", "aider-20260101T000003-0eb4c00f:l3"},
+		{"aider-20260101T000003-0eb4c00f:t4", "aider-20260101T000003-0eb4c00f:t4"},
+		{"passxd:abc12345", "passxd:abc12345"},
+		{"passwd:abc12345", "passwd:[REDACTED]"},
+		{"passxd:abc12346", "passxd:abc12346"},
+		{"x passwd: abc12345", "x passwd: [REDACTED]"},
+		{"a-b", "a-b"}, {"-ab", "-ab"}, {"-a", "-a"}, {"x -u a:b", "x -u a:[REDACTED]"},
+		{"a --password abc123", "a --password [REDACTED]"}, {"x-", "x-"}, {"x --", "x --"},
+		{"history-cursor:l1", "history-cursor:l1"}, {"http://a:b@h", "http://[REDACTED]@h"},
+	};
+	for (size_t c = 0; c < sizeof idcases / sizeof *idcases; c++)
+		for (int k = 0; k < 2; k++)
+			is_str(red(&b, idcases[c].in, strlen(idcases[c].in)), idcases[c].out,
+				"%s (%s)", idcases[c].in, k ? "again" : "first");
 	/* the name before '=' read back sixteen bytes a step (name_before):
 	 * it ends at the first byte that is none of a name's, at every
 	 * distance; "passwd" starts a secret's name, "password" before the
