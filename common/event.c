@@ -73,10 +73,10 @@ INLINE void copy_in(char *d, const char *s, size_t n)
 	(((v) - (one) * 0x20) & ~(v)) | (v)) & (high))
 INLINE bool plain_json(const char *s, size_t n)
 {
-	if (n >= 16) {
 #ifdef JSCAN_SSE2
-		const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
-			low = _mm_set1_epi8(0x20);
+	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
+		low = _mm_set1_epi8(0x20);
+	if (n >= 16) {
 		for (size_t i = 0; ; i += 16) {
 			size_t at = i + 16 <= n ? i : n - 16;
 			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + at));
@@ -86,10 +86,32 @@ INLINE bool plain_json(const char *s, size_t n)
 			if (at + 16 >= n)
 				return true;
 		}
-#else
-		return jscan_stop(s, s + n) == s + n;
-#endif
 	}
+	/* the short strings of most fields (kinds, statuses, classes): their
+	 * bytes in one block, by loads that overlap within s[0..n) (bytes
+	 * repeated, never one from outside), one compare of each class */
+	uint64_t a, z;
+	if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&z, s + n - 8, 8);
+	} else if (n >= 4) {
+		uint32_t x, y;
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		a = z = x | (uint64_t)y << 32;
+	} else if (n) {
+		uint32_t x = (unsigned char)s[0] | (uint32_t)(unsigned char)s[n / 2] << 8 |
+			(uint32_t)(unsigned char)s[n - 1] << 16 | (uint32_t)(unsigned char)s[0] << 24;
+		a = z = x | (uint64_t)x << 32;
+	} else {
+		return true;
+	}
+	__m128i v = _mm_set_epi64x((long long)z, (long long)a);
+	return !_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+		_mm_cmpeq_epi8(v, bs)), _mm_cmplt_epi8(v, low)));
+#else
+	if (n >= 16)
+		return jscan_stop(s, s + n) == s + n;
 	if (n >= 8) {
 		uint64_t a, z;
 		memcpy(&a, s, 8);
@@ -109,6 +131,7 @@ INLINE bool plain_json(const char *s, size_t n)
 			return false;
 	}
 	return true;
+#endif
 }
 
 INLINE void jstr_(struct sbuf *b, const char *v, size_t n)

@@ -332,8 +332,11 @@ int main(void)
 		"a string with its only escape past the first blocks");
 
 	/* a plain string is copied whole, any other escaped: every length
-	 * to 40 with a byte to escape (or none) at every place */
-	static const char special[] = {'"', '\\', '\n', 0x01, 0x1f, (char)0x80, (char)0xc3, (char)0xff, 'a'};
+	 * to 40 with a byte to escape (or none) at every place, and the
+	 * bytes beside those escaped, which are not (plain_json's compares:
+	 * ' ', '!', '#', '[', ']', DEL) */
+	static const char special[] = {'"', '\\', '\n', 0x01, 0x1f, (char)0x80, (char)0xc3, (char)0xff, 'a',
+		' ', '!', '#', '[', ']', 0x7f};
 	bad = 0;
 	for (size_t n = 0; n <= 40; n++)
 		for (size_t at = 0; at < (n ? n : 1); at++)
