@@ -1171,16 +1171,19 @@ static inline bool plain_text(const char *s, size_t n)
 		 * quote, '=' or NUL is in the text) */
 		uint64_t none = ~tok & (((uint64_t)1 << e) - 1);
 		size_t ns = none ? (size_t)(64 - __builtin_clzll(none)) : 0, nl = e - ns;
-		if (!nl)
-			continue;
-		/* the name judged last, when it was no secret's (ids repeat
-		 * their session's) */
+		if (nl < 3)
+			continue;       /* too short for secret_name ("l3" in "...:l3:t4") */
+		/* the long name judged last, when it was no secret's (ids
+		 * repeat their session's; the short names between, "l10" in
+		 * "...:l10:t10", cost secret_name little and do not replace it) */
 		if (nl == lastname.n && same(lastname.s, s + ns, nl))
 			continue;
 		if (secret_name(s + ns, nl))
 			return false;
-		lastname.n = nl;
-		memcpy(lastname.s, s + ns, nl);
+		if (nl > 7) {
+			lastname.n = nl;
+			memcpy(lastname.s, s + ns, nl);
+		}
 	}
 	tok &= tok >> 1;
 	tok &= tok >> 2;
