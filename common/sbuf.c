@@ -138,46 +138,89 @@ void sb_json_str(struct sbuf *b, const char *s, size_t n)
 	sb_addc(b, '"');
 }
 
+/* The output is written through a pointer, with room kept for the rest
+ * of the input and 16 bytes more: with SSE2, sixteen bytes are stored a
+ * step before they are tested, and the pointer moves past those before
+ * the first byte to escape (texts break at each newline: a call of
+ * memcpy and of the scan for each line cost more than the line). */
 void sb_json_body(struct sbuf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s, *e = p + n;
-	sb_grow(b, n);
-	while (p < e) {
-		const unsigned char *q = (const unsigned char *)jscan_stop((const char *)p,
-			(const char *)e);
-		if (q > p) {
-			add(b, p, (size_t)(q - p));
+	sb_grow(b, n + 16);
+	char *o = b->p + b->len;
+	for (;;) {
+#ifdef JSCAN_SSE2
+		const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
+			low = _mm_set1_epi8(0x20);
+		while (e - p >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+			_mm_storeu_si128((__m128i *)(void *)o, v);
+			unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+				_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bs)), _mm_cmplt_epi8(v, low)));
+			if (bits) {
+				unsigned k = (unsigned)__builtin_ctz(bits);
+				p += k;
+				o += k;
+				goto stop;
+			}
+			p += 16;
+			o += 16;
+		}
+#endif
+		{
+			const unsigned char *q = (const unsigned char *)jscan_stop((const char *)p,
+				(const char *)e);
+			memcpy(o, p, (size_t)(q - p));
+			o += q - p;
 			p = q;
 			if (p == e)
 				break;
+		}
+#ifdef JSCAN_SSE2
+stop:
+#endif
+		{
+			/* room for this byte's escape (6 bytes at most), the rest
+			 * and the 16 of a step */
+			size_t at = (size_t)(o - b->p), rest = (size_t)(e - p);
+			if (b->cap - at < rest + 6 + 16 + 1) {
+				b->len = at;
+				sb_grow(b, rest + 6 + 16);
+				o = b->p + at;
+			}
 		}
 		unsigned c = *p;
 		if (c >= 0x80) {
 			size_t l = utf8_len(p, (size_t)(e - p));
 			if (l) {
-				add(b, p, l);
+				memcpy(o, p, l);
+				o += l;
 				p += l;
 			} else {
-				add(b, "\xEF\xBF\xBD", 3);
+				memcpy(o, "\xEF\xBF\xBD", 3);
+				o += 3;
 				p++;
 			}
 			continue;
 		}
-		char esc[7] = "\\u00";
+		o[0] = '\\';
 		switch (c) {
-		case '"': add(b, "\\\"", 2); break;
-		case '\\': add(b, "\\\\", 2); break;
-		case '\n': add(b, "\\n", 2); break;
-		case '\t': add(b, "\\t", 2); break;
-		case '\r': add(b, "\\r", 2); break;
+		case '"': o[1] = '"'; o += 2; break;
+		case '\\': o[1] = '\\'; o += 2; break;
+		case '\n': o[1] = 'n'; o += 2; break;
+		case '\t': o[1] = 't'; o += 2; break;
+		case '\r': o[1] = 'r'; o += 2; break;
 		default:
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			add(b, esc, 6);
+			memcpy(o + 1, "u00", 3);
+			o[4] = hex[c >> 4];
+			o[5] = hex[c & 15];
+			o += 6;
 		}
 		p++;
 	}
+	b->len = (size_t)(o - b->p);
+	*o = 0;
 }
 
 void sb_free(struct sbuf *b)

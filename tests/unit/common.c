@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of common/: JSON, time, folded lines, secrets, operands. */
+#include <stdio.h>
 #include <stdlib.h>
 #include "event.h"
 #include "folded.h"
@@ -144,6 +145,86 @@ static void test_secrets(void)
 	sb_free(&b);
 }
 
+/* sb_json_body as a byte-by-byte escaper writes it (what the sixteen
+ * bytes a step must give) */
+static void ref_body(struct sbuf *b, const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; ) {
+		unsigned c = p[i];
+		char t[8];
+		if (c >= 0x80) {
+			size_t l = utf8_valid_len((const char *)p + i, n - i);
+			if (l)
+				sb_add(b, p + i, l);
+			else
+				sb_add(b, "\xEF\xBF\xBD", 3);
+			i += l ? l : 1;
+			continue;
+		}
+		if (c == '"' || c == '\\')
+			snprintf(t, sizeof t, "\\%c", c);
+		else if (c == '\n' || c == '\t' || c == '\r')
+			snprintf(t, sizeof t, "\\%c", c == '\n' ? 'n' : c == '\t' ? 't' : 'r');
+		else if (c < 0x20)
+			snprintf(t, sizeof t, "\\u%04x", c);
+		else
+			t[0] = (char)c, t[1] = 0;
+		sb_adds(b, t);
+		i++;
+	}
+}
+
+/* every length to 80 with each byte to escape (or a near one) at every
+ * place, after 0 to 40 bytes already in the buffer (its room ends at
+ * every place); runs of escapes that grow the text sixfold; UTF-8 cut
+ * at the end */
+static void test_json_body(void)
+{
+	static const char *const special[] = {"\"", "\\", "\n", "\t", "\r", "\x01", "\x1f", "\x7f",
+		" ", "!", "]", "\x80", "\xff", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xc3",
+		"\xe2\x82", "\xf0\x9f\x98", "\xed\xa0\x80"};
+	struct sbuf got = {0}, want = {0}, in = {0};
+	int bad = 0;
+	for (size_t n = 0; n <= 80; n++)
+		for (size_t k = 0; k < sizeof special / sizeof *special; k++)
+			for (size_t at = 0; at <= n; at += (n > 40 ? 3 : 1)) {
+				sb_reset(&in);
+				for (size_t i = 0; i < n; i++)
+					sb_addc(&in, (char)('a' + (i * 5 + k) % 26));
+				in.len = at;
+				sb_adds(&in, special[k]);
+				for (size_t i = at; i < n; i++)
+					sb_addc(&in, (char)('A' + i % 26));
+				size_t pre = (n + k + at) % 41;
+				sb_free(&got);
+				for (size_t i = 0; i < pre; i++)
+					sb_addc(&got, '.');
+				sb_reset(&want);
+				for (size_t i = 0; i < pre; i++)
+					sb_addc(&want, '.');
+				sb_json_body(&got, in.p, in.len);
+				ref_body(&want, (const unsigned char *)in.p, in.len);
+				bad += got.len != want.len || memcmp(got.p, want.p, got.len) ||
+					got.p[got.len] != 0;
+			}
+	is_int(bad, 0, "JSON bodies of 0 to 80 bytes with an escape at every place, after 0 to 40 bytes");
+	bad = 0;
+	for (size_t n = 0; n <= 300; n++) {
+		sb_reset(&in);
+		for (size_t i = 0; i < n; i++)
+			sb_addc(&in, (char)(i % 3 ? 0x01 : i % 2 ? '\n' : 'x'));
+		sb_free(&got);
+		sb_reset(&want);
+		sb_json_body(&got, in.p, in.len);
+		ref_body(&want, (const unsigned char *)in.p, in.len);
+		bad += got.len != want.len || memcmp(got.p, want.p, got.len) || got.p[got.len] != 0;
+	}
+	is_int(bad, 0, "runs of escapes that grow the text sixfold, 0 to 300 bytes");
+	sb_free(&got);
+	sb_free(&want);
+	sb_free(&in);
+}
+
 static void test_event(void)
 {
 	struct event e;
@@ -232,6 +313,7 @@ int main(int argc, char **argv)
 	test_time();
 	test_folded();
 	test_secrets();
+	test_json_body();
 	test_event();
 	test_hmap();
 	test_manpage(argc > 1 ? argv[1] : NULL);
