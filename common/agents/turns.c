@@ -321,6 +321,8 @@ void turns_done(struct turns *t)
 
 static struct sbuf btext;
 static const char **bnames;
+static const struct jnode **bblocks;   /* the tool_use blocks, for the tools */
+static const char **braw;       /* and their names as read (NULL, "" or one) */
 static int bcap;
 
 void turns_assistant(struct turns *t, struct jdoc *d, const struct jnode *content,
@@ -338,21 +340,27 @@ void turns_assistant(struct turns *t, struct jdoc *d, const struct jnode *conten
 				sb_addc(&btext, '\n');
 			jstr(jget(d, b, "text"), &btext);
 		} else if (jeq(type, "tool_use")) {
-			if (n == bcap)
-				bnames = xrealloc(bnames, sizeof *bnames * (size_t)(bcap = bcap ? bcap * 2 : 16));
+			if (n == bcap) {
+				bcap = bcap ? bcap * 2 : 16;
+				bnames = xrealloc(bnames, sizeof *bnames * (size_t)bcap);
+				bblocks = xrealloc(bblocks, sizeof *bblocks * (size_t)bcap);
+				braw = xrealloc(braw, sizeof *braw * (size_t)bcap);
+			}
 			const char *name = js(d, jget(d, b, "name"));
+			bblocks[n] = b;
+			braw[n] = name;
 			bnames[n++] = name && *name ? name : "unknown";
 		}
 	}
 	turns_call(t, id, ts, model, tok, usage, bnames, n, btext.p, btext.len);
-	JFOR(d, content && content->type == J_ARR ? content : NULL, b) {
-		if (!jeq(jget(d, b, "type"), "tool_use"))
-			continue;
+	/* the tool_use blocks found above, in their order: each a tool */
+	for (int i = 0; i < n; i++) {
+		const struct jnode *b = bblocks[i];
 		const struct jnode *in = jget(d, b, "input");
 		const char *raw = NULL;
 		size_t rl = in && in->type == J_OBJ ? jraw(d, in, &raw) : 0;
 		const char *tid = js(d, jget(d, b, "id"));
-		turns_tool(t, tid && *tid ? tid : NULL, js(d, jget(d, b, "name")), raw, rl, ts);
+		turns_tool(t, tid && *tid ? tid : NULL, braw[i], raw, rl, ts);
 	}
 }
 
