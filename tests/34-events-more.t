@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 have jq || skip_all "jq not installed"
 F=$TESTS/fixtures
-plan 46
+plan 47
 
 # --- Amp ---------------------------------------------------------------------
 A1=T-0a1b2c3d-0000-4000-8000-00000000a001.json
@@ -78,6 +78,31 @@ check_out "cursor: tool calls, status unknown, each after its call" \
 check_out "cursor: <user_query> unwrapped; the subagent keeps the parent's session" \
 	"$(printf '%s\n' 'list headers that include config.h 1c2d3e4f-0000-4000-8000-00000000cafe' 'why does the build fail? -' 'fix it -')" \
 	jq -r 'select(.kind=="prompt") | "\(.text) \(.subagent // "-")"' cur.out
+
+# a message's tool_use blocks among its texts and thoughts, each a tool
+# after the call in their order: names and ids as read, none or empty
+# ("unknown", a made id), more than the first 16 kept
+{
+	printf '%s' '{"role":"user","message":{"content":[{"type":"text","text":"go"}]}}'
+	printf '\n%s' '{"role":"assistant","message":{"content":[{"type":"text","text":"a"},'
+	printf '%s' '{"type":"tool_use","id":"x1","name":"Read","input":{"path":"/a"}},{"type":"thinking","thinking":"t"},'
+	printf '%s' '{"type":"tool_use","input":{}},{"type":"text","text":"b"},{"type":"tool_use","id":"","name":""},'
+	i=0
+	while [ $i -lt 17 ]; do
+		printf '%s' "{\"type\":\"tool_use\",\"id\":\"y$i\",\"name\":\"Grep\",\"input\":{\"pattern\":\"p$i\"}},"
+		i=$((i + 1))
+	done
+	printf '%s\n' '{"type":"tool_use","id":"z","name":"Shell","input":"not an object"}]}}'
+} > blocks.jsonl
+agent-events blocks.jsonl > blocks.out 2> blocks.err
+ids=x1,blocks:l1:t2,blocks:l1:t3
+i=0
+while [ $i -lt 17 ]; do ids=$ids,y$i; i=$((i + 1)); done
+check_out "cursor: a message's 21 tool_use blocks, each a tool in order, names and ids as read" \
+	"$(printf '%s\n' 'a\nb 21 Read,unknown,unknown,Grep Shell' "$ids,z" 'Read,unknown,unknown,Grep' 'x1 /a')" \
+	jq -rs '(.[] | select(.kind=="llm") | "\(.text | gsub("\n"; "\\n")) \(.tools | length) \(.tools[0:4] | join(",")) \(.tools[-1])"),
+		([.[] | select(.kind=="tool") | .id] | join(",")), ([.[] | select(.kind=="tool") | .tool][0:4] | join(",")),
+		(.[] | select(.kind=="effect") | "\(.parent) \(.path)")' blocks.out
 
 # --- Aider ------------------------------------------------------------------------------
 D=$(cd "$F/aider/webapp" && pwd -P)
