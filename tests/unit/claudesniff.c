@@ -331,9 +331,69 @@ static void read_file(const char *path, struct sbuf *b)
 	fclose(f);
 }
 
-int main(int argc, char **argv)
+/* Strings through the scan's fast paths: a string of every length up to
+ * 100 holding one odd piece (an escape, a bad or cut escape, a quote, a
+ * raw control or non-ASCII byte) at every place, as a value of the top
+ * level, as a key and as a value one level down, with the line starting
+ * at four offsets (the string across 16- and 32-byte blocks); and the
+ * line cut at every length.  Each head scores as with jparse. */
+static int string_places(void)
+{
+	static const char *const odd[] = {"", "\\\"", "\\\\", "\\n", "\\u00e9", "\\x",
+		"\\u12", "\"", "\x01", "\xc3\xa9", "\\", ",\"", "\":"};
+	static const char *const shape[][2] = {
+		{"{\"type\":\"assistant\",\"k\":\"", "\",\"uuid\":\"u\"}"},
+		{"{\"type\":\"assistant\",\"m\":{\"", "\":1,\"x\":\"y\"},\"uuid\":\"u\"}"},
+		{"{\"type\":\"user\",\"m\":[{\"a\":\"", "\"},\"z\"],\"uuid\":\"u\"}"},
+		{"{\"type\":\"", "\",\"uuid\":\"u\"}"},
+	};
+	static const char *const lead[] = {"", "  ", "\t\t\t", "       "};
+	struct sbuf line = {0}, str = {0};
+	int bad = 0;
+	for (size_t o = 0; o < sizeof odd / sizeof *odd; o++)
+		for (size_t len = 0; len <= 100; len++)
+			for (size_t at = 0; at <= len; at++) {
+				if (!*odd[o] && at)
+					break;
+				sb_reset(&str);
+				for (size_t i = 0; i < len; i++)
+					sb_addc(&str, (char)('a' + i % 26));
+				sb_reset(&line);
+				sb_add(&line, str.p, at);
+				sb_adds(&line, odd[o]);
+				sb_add(&line, str.p + at, len - at);
+				for (size_t k = 0; k < sizeof shape / sizeof *shape; k++) {
+					size_t v = (len + at + k) % (sizeof lead / sizeof *lead);
+					sb_reset(&str);
+					sb_adds(&str, lead[v]);
+					sb_adds(&str, shape[k][0]);
+					sb_add(&str, line.p, line.len);
+					sb_adds(&str, shape[k][1]);
+					sb_adds(&str, "\n" CLAUDE_U "\n");
+					bad += !same(str.p, str.len, paths[1], 0, "string");
+				}
+			}
+	/* every cut of a line of each seed, and of the odd strings' lines */
+	for (size_t i = 0; i < sizeof seeds / sizeof *seeds; i++) {
+		size_t n = strlen(seeds[i]);
+		for (size_t cut = 0; cut <= n; cut++) {
+			sb_reset(&str);
+			sb_add(&str, seeds[i], cut);
+			sb_adds(&str, "\n" CLAUDE_U "\n");
+			bad += !same(str.p, str.len, paths[1], 0, "cut");
+			bad += !same(seeds[i], cut, paths[1], 0, "cut, no newline");
+		}
+	}
+	sb_free(&line);
+	sb_free(&str);
+	return bad;
+}
+
+static void all(int argc, char **argv)
 {
 	struct sbuf b = {0}, head = {0};
+
+	is_int(string_places(), 0, "strings with odd bytes at every place, lines cut anywhere: as with jparse");
 
 	/* named cases */
 	is_int(score_of(CLAUDE_U "\n" CLAUDE_A "\n", paths[0]), 95, "user and assistant records, in ~/.claude");
@@ -488,5 +548,18 @@ int main(int argc, char **argv)
 	printf("# %d heads compared\n", ncase);
 	sb_free(&b);
 	sb_free(&head);
+}
+
+int main(int argc, char **argv)
+{
+	/* the sniffs' SSE2 form, then the AVX2 one where the CPU has it */
+	agent_sniff_avx2 = false;
+	printf("# 16 bytes a step\n");
+	all(argc, argv);
+	agent_sniff_avx2 = true;
+	printf("# 32 bytes a step where the CPU can (AVX2: %s)\n",
+		__builtin_cpu_supports("avx2") ? "yes" : "no");
+	nwrong = nfail = 0;
+	all(argc, argv);
 	return tap_done();
 }
