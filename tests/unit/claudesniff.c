@@ -178,6 +178,48 @@ static const struct agent *ref_agent(struct agent_head *h)
 
 static int nwrong;
 
+/* OpenCode's JSON sniff as it was, asking for a second record first */
+static int ref_opencode(const struct agent_head *h)
+{
+	if (!agent_head_rec(h, 0) || agent_head_rec(h, 1))
+		return 0;
+	if (agent_rec_get(h, 0, "info") && agent_rec_get(h, 0, "messages"))
+		return 96;
+	const struct agent_member *id = agent_rec_get(h, 0, "id");
+	if (!id || id->type != J_STR)
+		return 0;
+	if (agent_rec_get(h, 0, "projectID") && agent_rec_get(h, 0, "directory") &&
+	    agent_rec_get(h, 0, "time"))
+		return 90;
+	if (agent_rec_get(h, 0, "sessionID") && (agent_rec_get(h, 0, "role") ||
+	    (agent_rec_get(h, 0, "messageID") && agent_rec_get(h, 0, "type"))))
+		return 88;
+	return 0;
+}
+
+/* The sniffs that return 0 at once when h->best is at least their most:
+ * that most, which no head may pass (with h->best 0). */
+static const struct { const struct agent *a; int most; } ceilings[] = {
+	{&agent_copilot, 95}, {&agent_qwen, 96}, {&agent_kimi, 95}, {&agent_droid, 95},
+	{&agent_cursor, 85}, {&agent_amp, 95}, {&agent_gemini, 100},
+};
+static int nceil, nopen;
+
+static void check_others(struct agent_head *h)
+{
+	int best = h->best;
+	h->best = 0;
+	for (size_t i = 0; i < sizeof ceilings / sizeof *ceilings; i++) {
+		int s = ceilings[i].a->sniff(h);
+		if (s > ceilings[i].most && nceil++ < 5)
+			printf("# %s scored %d, above its %d\n", ceilings[i].a->name, s, ceilings[i].most);
+	}
+	if (!(h->n >= 16 && !memcmp(h->p, "SQLite format 3", 16)) &&
+	    agent_opencode.sniff(h) != ref_opencode(h) && nopen++ < 5)
+		printf("# opencode: %d, as it was %d\n", agent_opencode.sniff(h), ref_opencode(h));
+	h->best = best;
+}
+
 static bool same(const char *p, size_t n, const char *path, int best, const char *what)
 {
 	const struct agent *a = agent_sniff(p, n, path);
@@ -185,6 +227,7 @@ static bool same(const char *p, size_t n, const char *path, int best, const char
 	if (ref_agent(h) != a && nwrong++ < 5)
 		printf("# %s: agent_sniff chose %s, the sniffs in turn %s\n", what,
 			a ? a->name : "none", ref_agent(h) ? ref_agent(h)->name : "none");
+	check_others(h);
 	h->best = best;
 	int got = claude_score(h);
 	int want = ref_sniff(h);
@@ -545,6 +588,29 @@ static void all(int argc, char **argv)
 	}
 	is_int(bad, 0, "the heads of %d files, whole and cut, score as with jparse", files);
 	is_int(nwrong, 0, "agent_sniff, asking sniff_more only when it may decide, chooses as the sniffs in turn");
+	/* OpenCode's one-object files, and a second record after one */
+	static const struct { const char *head; int score; } oc[] = {
+		{"{\"id\":\"ses_1\",\"projectID\":\"p\",\"directory\":\"/d\",\"time\":{}}", 90},
+		{"{\"id\":\"ses_1\",\"projectID\":\"p\",\"directory\":\"/d\",\"time\":{}}\n{\"x\":1}\n", 0},
+		{"{\"info\":{\"id\":\"s\"},\"messages\":[]}\n", 96},
+		{"{\"info\":{\"id\":\"s\"},\"messages\":[]}\n[1]\n{}\n", 96},  /* no record */
+		{"{\"info\":{\"id\":\"s\"},\"messages\":[]}\n[1]\n{\"a\":1}\n", 0},
+		{"{\"id\":\"m\",\"sessionID\":\"s\",\"role\":\"user\"}", 88},
+		{"{\"id\":\"m\",\"sessionID\":\"s\",\"role\":\"user\"}\n{\"id\":\"m2\"}", 0},
+		{"{\"id\":1,\"sessionID\":\"s\",\"role\":\"user\"}", 0},
+		{"{\n  \"info\": {},\n  \"messages\": []\n}\n", 96},
+	};
+	int ocbad = 0;
+	for (size_t i = 0; i < sizeof oc / sizeof *oc; i++) {
+		agent_sniff(oc[i].head, strlen(oc[i].head), "x/ses.json");
+		struct agent_head *h = (struct agent_head *)agent_last_head();
+		h->best = 0;
+		if (agent_opencode.sniff(h) != oc[i].score && ocbad++ < 5)
+			printf("# opencode case %zu: %d\n", i, agent_opencode.sniff(h));
+	}
+	is_int(ocbad, 0, "OpenCode's one-object files, and files of more records");
+	is_int(nceil, 0, "no sniff that skips its work at a best score it cannot beat scores above it");
+	is_int(nopen, 0, "OpenCode's sniff, asking for a second record last, scores as it did");
 	printf("# %d heads compared\n", ncase);
 	sb_free(&b);
 	sb_free(&head);
@@ -559,7 +625,7 @@ int main(int argc, char **argv)
 	agent_sniff_avx2 = true;
 	printf("# 32 bytes a step where the CPU can (AVX2: %s)\n",
 		__builtin_cpu_supports("avx2") ? "yes" : "no");
-	nwrong = nfail = 0;
+	nwrong = nfail = nceil = nopen = 0;
 	all(argc, argv);
 	return tap_done();
 }
