@@ -1243,10 +1243,21 @@ static inline const char *sl_ws(const char *p, const char *e)
 /* The first quote or backslash in [p, e), or e: all a string's text
  * holds for jparse but its escapes (it takes any other byte), so the
  * scan looks for nothing else, 64 bytes a step where SSE2 is. */
+#ifdef JSCAN_SSE2
+/* The quote and the backslash, 32 of each, in memory the compiler cannot
+ * take for constant (writable, seen by the linker, as json.c's
+ * jparse_k32): made from immediates, they were made again at every
+ * string, a few instructions each; from here they are one load. */
+char claude_sl_k[2][32] __attribute__((aligned(32), visibility("hidden"))) = {
+	{[0 ... 31] = '"'}, {[0 ... 31] = '\\'},
+};
+#endif
+
 static inline const char *sl_stop(const char *p, const char *e)
 {
 #ifdef JSCAN_SSE2
-	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+	const __m128i quote = _mm_load_si128((const __m128i *)(const void *)claude_sl_k[0]),
+		bs = _mm_load_si128((const __m128i *)(const void *)claude_sl_k[1]);
 #define STOP16(v) _mm_or_si128(_mm_cmpeq_epi8((v), quote), _mm_cmpeq_epi8((v), bs))
 #define LOAD(o) _mm_loadu_si128((const __m128i *)(const void *)(p + (o)))
 	if (e - p >= 16) {      /* most strings end in their first sixteen bytes */
@@ -1284,7 +1295,8 @@ static inline const char *sl_stop(const char *p, const char *e)
  * of its bytes.  Under 32 bytes left, the SSE2 form ends the search. */
 static inline __attribute__((target("avx2"))) const char *sl_stop32(const char *p, const char *e)
 {
-	const __m256i quote = _mm256_set1_epi8('"'), bs = _mm256_set1_epi8('\\');
+	const __m256i quote = _mm256_load_si256((const __m256i *)(const void *)claude_sl_k[0]),
+		bs = _mm256_load_si256((const __m256i *)(const void *)claude_sl_k[1]);
 #define STOP32(v) _mm256_or_si256(_mm256_cmpeq_epi8((v), quote), _mm256_cmpeq_epi8((v), bs))
 #define LOAD32(o) _mm256_loadu_si256((const __m256i *)(const void *)(p + (o)))
 	if (e - p >= 32) {
