@@ -1567,6 +1567,7 @@ static int sniff(const struct agent_head *h)
 		int kind = wide ? sniff_scan32(line, len, &l) : sniff_scan16(line, len, &l);
 #else
 		int kind = sniff_scan16(line, len, &l);
+		(void)wide;
 #endif
 		if (kind == SL_UNSURE) {
 			/* jparse may read s[len]: parse a copy when the line is the last */

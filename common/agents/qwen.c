@@ -215,6 +215,7 @@ static int sniff(const struct agent_head *h)
 		bool may = wide ? may_be_qwen32(p, (size_t)(nl - p)) : may_be_qwen16(p, (size_t)(nl - p));
 #else
 		bool may = may_be_qwen16(p, (size_t)(nl - p));
+		(void)wide;
 #endif
 		if (may) {
 			char *line = xstrndup(p, (size_t)(nl - p));

@@ -738,8 +738,12 @@ int main(int argc, char **argv)
 	printf("# 16 bytes a step\n");
 	all(argc, argv);
 	agent_sniff_avx2 = true;
+#if defined(__x86_64__) || defined(__i386__)
 	printf("# 32 bytes a step where the CPU can (AVX2: %s)\n",
 		__builtin_cpu_supports("avx2") ? "yes" : "no");
+#else
+	printf("# 32 bytes a step where the CPU can (none here)\n");
+#endif
 	nwrong = nfail = nceil = nopen = ncodex = 0;
 	all(argc, argv);
 	return tap_done();
