@@ -1460,41 +1460,53 @@ close:  /* *p closes the innermost level, or does not match it */
 	inobj = depth && obj[depth - 1];
 	p++;
 	goto after;
-key:    /* a key should start at p; in compact JSON members of a string
-	 * value go round this loop alone, key to key */
-	for (;;) {
-		if (p >= e || *p != '"')
-			return SL_BAD;
-		esc = false;
-		if (!(q = sl_str(p + 1, e, &esc, w)))
-			return SL_BAD;
-		if (depth == 1) {
-			size_t kl = (size_t)(q - p - 1);
-			if (esc)
-				return SL_UNSURE;
-			if (kl == 4 && EQ_LIT(p + 1, "type"))
-				is_t = true;
-			else
-				l->keys |= sniff_key(p + 1, kl);
-		}
-		p = q + 1;
-		if (p < e && *p == ':') {       /* compact JSON: no space around */
-			p++;
-		} else {
-			p = sl_ws(p, e);
-			if (p >= e || *p != ':')
+key:    /* a key should start at p */
+	if (p >= e || *p != '"')
+		return SL_BAD;
+	esc = false;
+	if (!(q = sl_str(p + 1, e, &esc, w)))
+		return SL_BAD;
+	if (depth == 1) {
+		size_t kl = (size_t)(q - p - 1);
+		if (esc)
+			return SL_UNSURE;
+		if (kl == 4 && EQ_LIT(p + 1, "type"))
+			is_t = true;
+		else
+			l->keys |= sniff_key(p + 1, kl);
+	} else {
+		/* below the top level, in compact JSON, members of a string
+		 * value go round this loop alone, key to key */
+		while (e - q >= 3 && q[1] == ':' && q[2] == '"') {
+			if (!(q = sl_str(q + 3, e, &esc, w)))
 				return SL_BAD;
-			p++;
+			p = q + 1;
+			if (e - p < 2 || p[0] != ',' || p[1] != '"')
+				goto after;
+			if (!(q = sl_str(p + 2, e, &esc, w)))
+				return SL_BAD;
 		}
-		if (p >= e || *p != '"' || is_t)
-			break;
-		/* a string value, and after it a comma and the next key */
+	}
+	p = q + 1;
+	if (p < e && *p == ':') {       /* compact JSON: no space around */
+		p++;
+	} else {
+		p = sl_ws(p, e);
+		if (p >= e || *p != ':')
+			return SL_BAD;
+		p++;
+	}
+	if (p < e && *p == '"' && !is_t) {
+		/* a string value (not the type's), and after it a comma
+		 * and the next key */
 		if (!(q = sl_str(p + 1, e, &esc, w)))
 			return SL_BAD;
 		p = q + 1;
-		if (e - p < 2 || p[0] != ',' || p[1] != '"')
-			goto after;
-		p++;
+		if (e - p >= 2 && p[0] == ',' && p[1] == '"') {
+			p++;
+			goto key;
+		}
+		goto after;
 	}
 	p = sl_ws(p, e);
 	goto value;

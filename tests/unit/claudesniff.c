@@ -466,8 +466,9 @@ static void read_file(const char *path, struct sbuf *b)
 }
 
 /* Strings through the scan's fast paths: a string of every length up to
- * 100 holding one odd piece (an escape, a bad or cut escape, a quote, a
- * raw control or non-ASCII byte) at every place, as a value of the top
+ * 72 holding one odd piece (an escape, a bad or cut escape, a quote, a
+ * raw control or non-ASCII byte) at every place (every third past 36
+ * bytes), as a value of the top
  * level, as a key and as a value one level down, with the line starting
  * at four offsets (the string across 16- and 32-byte blocks); and the
  * line cut at every length.  Each head scores as with jparse. */
@@ -480,13 +481,16 @@ static int string_places(void)
 		{"{\"type\":\"assistant\",\"m\":{\"", "\":1,\"x\":\"y\"},\"uuid\":\"u\"}"},
 		{"{\"type\":\"user\",\"m\":[{\"a\":\"", "\"},\"z\"],\"uuid\":\"u\"}"},
 		{"{\"type\":\"", "\",\"uuid\":\"u\"}"},
+		/* below the top level, key to key: as a key, as a value */
+		{"{\"type\":\"assistant\",\"m\":{\"a\":\"b\",\"", "\":\"c\",\"d\":\"e\"},\"uuid\":\"u\"}"},
+		{"{\"type\":\"assistant\",\"m\":{\"a\":\"b\",\"c\":\"", "\",\"d\":\"e\"},\"uuid\":\"u\"}"},
 	};
 	static const char *const lead[] = {"", "  ", "\t\t\t", "       "};
 	struct sbuf line = {0}, str = {0};
 	int bad = 0;
 	for (size_t o = 0; o < sizeof odd / sizeof *odd; o++)
-		for (size_t len = 0; len <= 100; len++)
-			for (size_t at = 0; at <= len; at++) {
+		for (size_t len = 0; len <= 72; len++)
+			for (size_t at = 0; at <= len; at += len <= 36 || at + 3 > len ? 1 : 3) {
 				if (!*odd[o] && at)
 					break;
 				sb_reset(&str);
