@@ -2208,18 +2208,20 @@ static bool fast_line(struct cx *x, const char *s, size_t n)
 
 /* --- sniffing --------------------------------------------------------------------- */
 
-/* The first k[0..kl) in p[0..n), as memmem(3) finds it (kl >= 2): the
- * places where its first two bytes and its last one are, 16 a step,
+/* The first k[0..kl) in p[0..n), as memmem(3) finds it: the places
+ * where its first two bytes and its last one are, 16 a step,
  * compared whole.  memmem's setup, each call, cost more than the search
  * of the few hundred bytes a sniff looks at. */
 static const char *kv_find(const char *p, size_t n, const char *k, size_t kl)
 {
 	if (kl > n)
 		return NULL;
+	if (!kl)
+		return p;
 	size_t i = 0, last = n - kl;    /* the last place it may start */
 #ifdef JSCAN_SSE2
-	const __m128i a = _mm_set1_epi8(k[0]), b = _mm_set1_epi8(k[1]), z = _mm_set1_epi8(k[kl - 1]);
-	for (; i + 15 <= last; i += 16) {
+	const __m128i a = _mm_set1_epi8(k[0]), b = _mm_set1_epi8(k[kl > 1]), z = _mm_set1_epi8(k[kl - 1]);
+	for (; kl > 1 && i + 15 <= last; i += 16) {
 		unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_and_si128(
 			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + i)), a),
 			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + i + 1)), b)),
