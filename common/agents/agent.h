@@ -198,6 +198,10 @@ enum tool_kind agent_tool_kind(const char *agent, const char *tool);
  * highest, or NULL when none knows it.  p need not be NUL-terminated;
  * only the first AGENT_SNIFF_SIZE bytes are looked at. */
 const struct agent *agent_sniff(const char *p, size_t n, const char *path);
+/* Do the sniffs scan 32 bytes a step (AVX2) where the CPU can (true, the
+ * default), or 16 (SSE2) everywhere?  The answers are the same either
+ * way: the tests compare the two forms. */
+extern bool agent_sniff_avx2;
 /* The head agent_sniff read last, parsed to its end (valid until the
  * next call of agent_sniff). */
 const struct agent_head *agent_last_head(void);

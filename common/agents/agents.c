@@ -384,6 +384,8 @@ bool agent_rec_is(const struct agent_head *h, int i, const char *key, const char
 	return m && m->type == J_STR && !strcmp(m->val, lit);
 }
 
+bool agent_sniff_avx2 = true;
+
 static _Thread_local struct agent_head head;
 
 const struct agent *agent_sniff(const char *p, size_t n, const char *path)

@@ -683,6 +683,8 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
  * created (the thread's keys). */
 static int sniff(const struct agent_head *h)
 {
+	if (h->best >= 95)
+		return 0;       /* no score of ours is more */
 	const struct agent_member *id = agent_rec_get(h, 0, "id");
 	if (!id || id->type != J_STR || strncmp(id->val, "T-", 2))
 		return 0;

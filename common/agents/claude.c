@@ -1243,10 +1243,21 @@ static inline const char *sl_ws(const char *p, const char *e)
 /* The first quote or backslash in [p, e), or e: all a string's text
  * holds for jparse but its escapes (it takes any other byte), so the
  * scan looks for nothing else, 64 bytes a step where SSE2 is. */
+#ifdef JSCAN_SSE2
+/* The quote and the backslash, 32 of each, in memory the compiler cannot
+ * take for constant (writable, seen by the linker, as json.c's
+ * jparse_k32): made from immediates, they were made again at every
+ * string, a few instructions each; from here they are one load. */
+char claude_sl_k[2][32] __attribute__((aligned(32), visibility("hidden"))) = {
+	{[0 ... 31] = '"'}, {[0 ... 31] = '\\'},
+};
+#endif
+
 static inline const char *sl_stop(const char *p, const char *e)
 {
 #ifdef JSCAN_SSE2
-	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+	const __m128i quote = _mm_load_si128((const __m128i *)(const void *)claude_sl_k[0]),
+		bs = _mm_load_si128((const __m128i *)(const void *)claude_sl_k[1]);
 #define STOP16(v) _mm_or_si128(_mm_cmpeq_epi8((v), quote), _mm_cmpeq_epi8((v), bs))
 #define LOAD(o) _mm_loadu_si128((const __m128i *)(const void *)(p + (o)))
 	if (e - p >= 16) {      /* most strings end in their first sixteen bytes */
@@ -1276,13 +1287,55 @@ static inline const char *sl_stop(const char *p, const char *e)
 	return p;
 }
 
+#if defined(JSCAN_SSE2) && (defined(__x86_64__) || defined(__i386__))
+#define SL_AVX2 1
+#include <immintrin.h>
+/* The same, 32 bytes a step, for the AVX2 form of the scan (sniff_scan32):
+ * the long strings of a Claude Code head (thinking, tool output) are most
+ * of its bytes.  Under 32 bytes left, the SSE2 form ends the search. */
+static inline __attribute__((target("avx2"))) const char *sl_stop32(const char *p, const char *e)
+{
+	const __m256i quote = _mm256_load_si256((const __m256i *)(const void *)claude_sl_k[0]),
+		bs = _mm256_load_si256((const __m256i *)(const void *)claude_sl_k[1]);
+#define STOP32(v) _mm256_or_si256(_mm256_cmpeq_epi8((v), quote), _mm256_cmpeq_epi8((v), bs))
+#define LOAD32(o) _mm256_loadu_si256((const __m256i *)(const void *)(p + (o)))
+	if (e - p >= 32) {
+		unsigned bits = (unsigned)_mm256_movemask_epi8(STOP32(LOAD32(0)));
+		if (bits)
+			return p + __builtin_ctz(bits);
+		p += 32;
+		while (e - p >= 64) {
+			__m256i a = STOP32(LOAD32(0)), b = STOP32(LOAD32(32));
+			if (_mm256_movemask_epi8(_mm256_or_si256(a, b)))
+				break;
+			p += 64;
+		}
+		while (e - p >= 32) {
+			bits = (unsigned)_mm256_movemask_epi8(STOP32(LOAD32(0)));
+			if (bits)
+				return p + __builtin_ctz(bits);
+			p += 32;
+		}
+	}
+#undef LOAD32
+#undef STOP32
+	return sl_stop(p, e);
+}
+#endif
+
 /* The closing quote of the string whose text starts at p, as jparse
  * reads it (escapes checked, any other byte taken); NULL when jparse
  * would fail on it.  *esc: it has an escape. */
-static inline __attribute__((always_inline)) const char *sl_str(const char *p, const char *e, bool *esc)
+static inline __attribute__((always_inline)) const char *sl_str(const char *p, const char *e, bool *esc,
+	int w)
 {
 	for (;;) {
+#ifdef SL_AVX2
+		p = w == 32 ? sl_stop32(p, e) : sl_stop(p, e);
+#else
+		(void)w;
 		p = sl_stop(p, e);
+#endif
 		if (p >= e)
 			return NULL;
 		if (*p == '"')
@@ -1308,129 +1361,179 @@ static inline __attribute__((always_inline)) const char *sl_str(const char *p, c
  * would fail or find another value, SL_UNSURE when a top-level key or
  * the type has an escape (the caller parses the line).  The grammar is
  * jparse's own, step for step: what one accepts the other does. */
-static int sniff_scan(const char *s, size_t len, struct sniff_line *l)
+static inline int scan_line(const char *s, size_t len, struct sniff_line *l, int w)
 {
-	const char *p = s, *e = s + len;
+	const char *p = s, *e = s + len, *q;
 	unsigned char obj[JSON_MAXDEPTH];       /* per level: an object? */
 	int depth = 0;
-	bool want = false, tesc = false;        /* the next value is the type's */
+	bool inobj = false;                     /* obj[depth - 1] */
+	bool is_t = false, tesc = false;        /* the next value is the type's */
+	bool esc;
 	memset(l, 0, sizeof *l);
 	if (len >= UINT32_MAX)
 		return SL_UNSURE;
 	p = sl_ws(p, e);
 	if (p >= e || *p != '{')
 		return SL_BAD;  /* no value, or not an object */
-	for (;;) {
-		bool is_t = want;
-		want = false;
-		if (p >= e)
-			return SL_BAD;
-		switch (*p) {
-		case '{':
-		case '[':
-			if (depth == JSON_MAXDEPTH)
-				return SL_BAD;
-			if (is_t)
-				l->ttype = J_OBJ;
-			obj[depth++] = *p == '{';
-			p = sl_ws(p + 1, e);
-			if (p < e && (*p == '}' || *p == ']'))
-				goto close;
-			if (obj[depth - 1])
-				goto key;
-			continue;
-		case '"': {
-			bool esc = false;
-			const char *q = sl_str(p + 1, e, &esc);
-			if (!q)
-				return SL_BAD;
-			if (is_t) {
-				l->ttype = J_STR;
-				l->t = p + 1;
-				l->tlen = (size_t)(q - p - 1);
-				tesc = esc;
-			}
-			p = q + 1;
-			break;
-		}
-		case 't':
-			if (e - p < 4 || !EQ_LIT(p, "true"))
-				return SL_BAD;
-			p += 4;
-			goto lit;
-		case 'f':
-			if (e - p < 5 || !EQ_LIT(p, "false"))
-				return SL_BAD;
-			p += 5;
-			goto lit;
-		case 'n':
-			if (e - p < 4 || !EQ_LIT(p, "null"))
-				return SL_BAD;
-			p += 4;
-			goto lit;
-		default:
-			if (!(p = jnum_end(p, e)))
-				return SL_BAD;
-		lit:
-			if (is_t)
-				l->ttype = J_OBJ;
-		}
-	after:
-		if (!depth) {
-			p = sl_ws(p, e);
-			if (p != e)
-				return SL_BAD;
-			return tesc && l->ttype == J_STR ? SL_UNSURE : SL_OBJ;
-		}
-		p = sl_ws(p, e);
-		if (p >= e)
-			return SL_BAD;
-		if (*p == ',') {
-			p++;
-			if (p < e && *p == '"' && obj[depth - 1])
-				goto key;       /* compact JSON: the next key */
-			p = sl_ws(p, e);
-			if (obj[depth - 1])
-				goto key;
-			continue;
-		}
-		if ((*p == '}' && obj[depth - 1]) || (*p == ']' && !obj[depth - 1]))
-			goto close;
+value:  /* a value starts at p (is_t: the type's) */
+	if (p >= e)
 		return SL_BAD;
-	close:
-		if ((*p == '}') != obj[--depth])
+	switch (*p) {
+	case '{':
+	case '[':
+		if (depth == JSON_MAXDEPTH)
+			return SL_BAD;
+		if (is_t)
+			l->ttype = J_OBJ;
+		is_t = false;
+		inobj = *p == '{';
+		obj[depth++] = inobj;
+		p++;
+		if (p < e && *p == '"' && inobj)
+			goto key;       /* compact JSON: the first key */
+		p = sl_ws(p, e);
+		if (p < e && (*p == '}' || *p == ']'))
+			goto close;
+		if (inobj)
+			goto key;
+		goto value;
+	case '"':
+		esc = false;
+		if (!(q = sl_str(p + 1, e, &esc, w)))
+			return SL_BAD;
+		if (is_t) {
+			l->ttype = J_STR;
+			l->t = p + 1;
+			l->tlen = (size_t)(q - p - 1);
+			tesc = esc;
+			is_t = false;
+		}
+		p = q + 1;
+		goto after;
+	case 't':
+		if (e - p < 4 || !EQ_LIT(p, "true"))
+			return SL_BAD;
+		p += 4;
+		break;
+	case 'f':
+		if (e - p < 5 || !EQ_LIT(p, "false"))
+			return SL_BAD;
+		p += 5;
+		break;
+	case 'n':
+		if (e - p < 4 || !EQ_LIT(p, "null"))
+			return SL_BAD;
+		p += 4;
+		break;
+	default:
+		if (!(p = jnum_end(p, e)))
+			return SL_BAD;
+	}
+	if (is_t)
+		l->ttype = J_OBJ;
+	is_t = false;
+after:  /* after a value: a comma, a close, or the line's end */
+	if (!depth) {
+		p = sl_ws(p, e);
+		if (p != e)
+			return SL_BAD;
+		return tesc && l->ttype == J_STR ? SL_UNSURE : SL_OBJ;
+	}
+	p = sl_ws(p, e);
+	if (p >= e)
+		return SL_BAD;
+	if (*p == ',') {
+		p++;
+		if (p < e && *p == '"' && inobj)
+			goto key;       /* compact JSON: the next key */
+		p = sl_ws(p, e);
+		if (inobj)
+			goto key;
+		goto value;
+	}
+	if ((*p == '}' && inobj) || (*p == ']' && !inobj))
+		goto close;
+	return SL_BAD;
+close:  /* *p closes the innermost level, or does not match it */
+	if ((*p == '}') != obj[--depth])
+		return SL_BAD;
+	inobj = depth && obj[depth - 1];
+	p++;
+	goto after;
+key:    /* a key should start at p */
+	if (p >= e || *p != '"')
+		return SL_BAD;
+	esc = false;
+	if (!(q = sl_str(p + 1, e, &esc, w)))
+		return SL_BAD;
+	if (depth == 1) {
+		size_t kl = (size_t)(q - p - 1);
+		if (esc)
+			return SL_UNSURE;
+		if (kl == 4 && EQ_LIT(p + 1, "type"))
+			is_t = true;
+		else
+			l->keys |= sniff_key(p + 1, kl);
+	} else {
+		/* below the top level, in compact JSON, members of a string
+		 * value go round this loop alone, key to key */
+		while (e - q >= 3 && q[1] == ':' && q[2] == '"') {
+			if (!(q = sl_str(q + 3, e, &esc, w)))
+				return SL_BAD;
+			p = q + 1;
+			if (e - p < 2 || p[0] != ',' || p[1] != '"')
+				goto after;
+			if (!(q = sl_str(p + 2, e, &esc, w)))
+				return SL_BAD;
+		}
+	}
+	p = q + 1;
+	if (p < e && *p == ':') {       /* compact JSON: no space around */
+		p++;
+	} else {
+		p = sl_ws(p, e);
+		if (p >= e || *p != ':')
 			return SL_BAD;
 		p++;
-		goto after;
-	key:
-		if (p >= e || *p != '"')
-			return SL_BAD;
-		{
-			bool esc = false;
-			const char *q = sl_str(p + 1, e, &esc);
-			if (!q)
-				return SL_BAD;
-			if (depth == 1) {
-				size_t kl = (size_t)(q - p - 1);
-				if (esc)
-					return SL_UNSURE;
-				if (kl == 4 && EQ_LIT(p + 1, "type"))
-					want = true;
-				else
-					l->keys |= sniff_key(p + 1, kl);
-			}
-			p = q + 1;
-		}
-		if (p < e && *p == ':') {       /* compact JSON: no space around */
-			p++;
-		} else {
-			p = sl_ws(p, e);
-			if (p >= e || *p != ':')
-				return SL_BAD;
-			p = p + 1;
-		}
-		p = sl_ws(p, e);
 	}
+	if (p < e && *p == '"' && !is_t) {
+		/* a string value (not the type's), and after it a comma
+		 * and the next key */
+		if (!(q = sl_str(p + 1, e, &esc, w)))
+			return SL_BAD;
+		p = q + 1;
+		if (e - p >= 2 && p[0] == ',' && p[1] == '"') {
+			p++;
+			goto key;
+		}
+		goto after;
+	}
+	p = sl_ws(p, e);
+	goto value;
+}
+
+/* The scan in two forms: 16 bytes a step (SSE2, or the portable loop),
+ * and 32 (AVX2, where the CPU has it and agent_sniff_avx2 is set). */
+static __attribute__((noinline)) int sniff_scan16(const char *s, size_t len, struct sniff_line *l)
+{
+	return scan_line(s, len, l, 16);
+}
+
+#ifdef SL_AVX2
+static __attribute__((noinline, flatten, target("avx2"))) int sniff_scan32(const char *s, size_t len,
+	struct sniff_line *l)
+{
+	return scan_line(s, len, l, 32);
+}
+#endif
+
+static inline bool sniff_wide(void)
+{
+#ifdef SL_AVX2
+	return agent_sniff_avx2 && __builtin_cpu_supports("avx2");
+#else
+	return false;
+#endif
 }
 
 /* "assistant", "summary", "system", "file-history-snapshot",
@@ -1457,7 +1560,7 @@ static int sniff(const struct agent_head *h)
 	static _Thread_local struct jdoc d;
 	static _Thread_local struct sbuf last;        /* the last line, when it has no newline */
 	int good = 0, bad = 0, weak = 0;
-	bool foreign = false, parsed = false;
+	bool foreign = false, parsed = false, wide = sniff_wide();
 	const char *p = head, *e = head + n;
 	for (int lines = 0; p < e && lines < 50; lines++) {
 		const char *nl = memchr(p, '\n', (size_t)(e - p));
@@ -1472,7 +1575,12 @@ static int sniff(const struct agent_head *h)
 		if (!len)
 			continue;
 		struct sniff_line l;
-		int kind = sniff_scan(line, len, &l);
+#ifdef SL_AVX2
+		int kind = wide ? sniff_scan32(line, len, &l) : sniff_scan16(line, len, &l);
+#else
+		int kind = sniff_scan16(line, len, &l);
+		(void)wide;
+#endif
 		if (kind == SL_UNSURE) {
 			/* jparse may read s[len]: parse a copy when the line is the last */
 			int rc;

@@ -2208,13 +2208,42 @@ static bool fast_line(struct cx *x, const char *s, size_t n)
 
 /* --- sniffing --------------------------------------------------------------------- */
 
+/* The first k[0..kl) in p[0..n), as memmem(3) finds it: the places
+ * where its first two bytes and its last one are, 16 a step,
+ * compared whole.  memmem's setup, each call, cost more than the search
+ * of the few hundred bytes a sniff looks at. */
+static const char *kv_find(const char *p, size_t n, const char *k, size_t kl)
+{
+	if (kl > n)
+		return NULL;
+	if (!kl)
+		return p;
+	size_t i = 0, last = n - kl;    /* the last place it may start */
+#ifdef JSCAN_SSE2
+	const __m128i a = _mm_set1_epi8(k[0]), b = _mm_set1_epi8(k[kl > 1]), z = _mm_set1_epi8(k[kl - 1]);
+	for (; kl > 1 && i + 15 <= last; i += 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_and_si128(
+			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + i)), a),
+			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + i + 1)), b)),
+			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + i + kl - 1)), z)));
+		for (; m; m &= m - 1)
+			if (!memcmp(p + i + __builtin_ctz(m), k, kl))
+				return p + i + __builtin_ctz(m);
+	}
+#endif
+	for (; i <= last; i++)
+		if (p[i] == k[0] && !memcmp(p + i, k, kl))
+			return p + i;
+	return NULL;
+}
+
 /* Does "key": "value" (any spacing) occur in p[0..n)?  value NULL: the
  * key alone. */
 static bool has_kv(const char *p, size_t n, const char *key, const char *val)
 {
 	size_t kl = strlen(key), vl = val ? strlen(val) : 0;
 	const char *e = p + n;
-	for (const char *q = p; (q = memmem(q, (size_t)(e - q), key, kl)); q += kl) {
+	for (const char *q = p; (q = kv_find(q, (size_t)(e - q), key, kl)); q += kl) {
 		const char *v = q + kl;
 		while (v < e && (*v == ' ' || *v == '\t'))
 			v++;
@@ -2233,13 +2262,19 @@ static bool has_kv(const char *p, size_t n, const char *key, const char *val)
 
 /* 100: a session_meta line; 90: Codex's envelope; 80: a legacy header.
  * The line may be cut short: look at its text, not its parse. */
-static int line_score(const char *p, size_t n)
+static int line_score(const char *p, size_t n, int above)
 {
 	while (n && (*p == ' ' || *p == '\t'))
 		p++, n--;
 	size_t k = n < 400 ? n : 400;	/* after the indent: never past the line */
 	if (n < 2 || p[0] != '{')
 		return 0;
+	/* only a session_meta line can beat a score of 90 or more: its type
+	 * is looked for first, in the line's first bytes, before the payload
+	 * key in all of it (a Claude Code head's long lines, after its 95) */
+	if (above >= 90)
+		return has_kv(p, k, "\"type\"", "\"session_meta\"") && has_kv(p, n, "\"payload\"", NULL) ?
+			100 : 0;
 	bool payload = has_kv(p, n, "\"payload\"", NULL);
 	if (payload && has_kv(p, k, "\"type\"", "\"session_meta\""))
 		return 100;
@@ -2276,7 +2311,8 @@ static bool codex_keys(const struct agent_head *h, int i)
 }
 
 /* The best line_score of the first four lines, else 72 when a record of
- * the head has Codex's keys. */
+ * the head has Codex's keys (scores that cannot beat h->best may be
+ * given as 0). */
 static int sniff(const struct agent_head *h)
 {
 	const char *head = h->p, *p = head, *e = head + h->n;
@@ -2284,7 +2320,7 @@ static int sniff(const struct agent_head *h)
 	for (int i = 0; i < 4 && p < e && best < 100; i++) {
 		const char *nl = memchr(p, '\n', (size_t)(e - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(e - p);
-		int s = line_score(p, len);
+		int s = line_score(p, len, h->best);
 		if (s > best)
 			best = s;
 		if (!nl)

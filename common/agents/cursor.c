@@ -130,6 +130,8 @@ static int sniff(const struct agent_head *h)
 	 * and knows the file's tables wins: read only to say why it is not */
 	if (is_sqlite(h->p, h->n))
 		return has_suffix(agent_file_base(h->path), "store.db") ? 5 : 0;
+	if (h->best >= 85)
+		return 0;       /* no score of ours is more */
 	for (int i = 0; i < 8 && agent_head_rec(h, i); i++) {
 		const struct agent_member *m = agent_rec_get(h, i, "message");
 		if (!m || m->type != J_OBJ || !(agent_rec_is(h, i, "role", "user") ||

@@ -1265,20 +1265,24 @@ static int sniff(const struct agent_head *h)
 			return 1;
 		return has_tables(t, v1) ? 95 : has_tables(t, go) ? 90 : 0;
 	}
-	if (!agent_head_rec(h, 0) || agent_head_rec(h, 1))
-		return 0;   /* one object per file */
-	if (agent_rec_get(h, 0, "info") && agent_rec_get(h, 0, "messages"))
-		return 96;
-	const struct agent_member *id = agent_rec_get(h, 0, "id");
-	if (!id || id->type != J_STR)
+	int score = 0;
+	const struct agent_member *id;
+	if (!agent_head_rec(h, 0))
 		return 0;
-	if (agent_rec_get(h, 0, "projectID") && agent_rec_get(h, 0, "directory") &&
+	if (agent_rec_get(h, 0, "info") && agent_rec_get(h, 0, "messages"))
+		score = 96;
+	else if (!(id = agent_rec_get(h, 0, "id")) || id->type != J_STR)
+		score = 0;
+	else if (agent_rec_get(h, 0, "projectID") && agent_rec_get(h, 0, "directory") &&
 	    agent_rec_get(h, 0, "time"))
-		return 90;
-	if (agent_rec_get(h, 0, "sessionID") && (agent_rec_get(h, 0, "role") ||
+		score = 90;
+	else if (agent_rec_get(h, 0, "sessionID") && (agent_rec_get(h, 0, "role") ||
 	    (agent_rec_get(h, 0, "messageID") && agent_rec_get(h, 0, "type"))))
-		return 88;
-	return 0;
+		score = 88;
+	/* one object per file: a second record is looked for only when the
+	 * first is one of ours (a line of another agent's records is not
+	 * parsed for nothing) */
+	return score && !agent_head_rec(h, 1) ? score : 0;
 }
 
 /* --- its history (agent-sessions) ---------------------------------------- */

@@ -122,16 +122,46 @@ static inline const char *qw_stop(const char *q, const char *e)
 	return e;
 }
 
+#if defined(JSCAN_SSE2) && (defined(__x86_64__) || defined(__i386__))
+#define QW_AVX2 1
+#include <immintrin.h>
+/* The same, 32 bytes a step (AVX2); the last ones by qw_stop. */
+static inline __attribute__((target("avx2"))) const char *qw_stop32(const char *q, const char *e)
+{
+	const __m256i quote = _mm256_set1_epi8('"'), bs = _mm256_set1_epi8('\\'),
+		lp = _mm256_set1_epi8('p'), lu = _mm256_set1_epi8('u'),
+		ls = _mm256_set1_epi8('s'), lt = _mm256_set1_epi8('t');
+	while (e - q >= 33) {   /* the block and the byte after it */
+		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)q);
+		__m256i w = _mm256_loadu_si256((const __m256i *)(const void *)(q + 1));
+		__m256i first = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(w, lp),
+			_mm256_cmpeq_epi8(w, lu)), _mm256_or_si256(_mm256_cmpeq_epi8(w, ls),
+			_mm256_cmpeq_epi8(w, lt)));
+		unsigned bits = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(v, bs),
+			_mm256_and_si256(_mm256_cmpeq_epi8(v, quote), first)));
+		if (bits)
+			return q + __builtin_ctz(bits);
+		q += 32;
+	}
+	return qw_stop(q, e);
+}
+#endif
+
 /* Could line s[0..n) pass qwen_line?  Not unless one of the keys it looks
  * for is in the text: as written, between its quotes, or with a \u
  * escape in it (no shorter escape stands for a letter).  The text is
  * read as JSON strings are, an escape a pair of bytes; lines that cannot
  * pass are not parsed (a Claude Code file's head, read by every sniff). */
-static bool may_be_qwen(const char *s, size_t n)
+static inline bool qwen_words(const char *s, size_t n, int w)
 {
 #define WORD(lit) ((size_t)(e - q) > sizeof lit && !memcmp(q + 1, lit "\"", sizeof lit))
 	const char *q = s, *e = s + n;
+#ifdef QW_AVX2
+	while ((q = w == 32 ? qw_stop32(q, e) : qw_stop(q, e)) < e) {
+#else
+	(void)w;
 	while ((q = qw_stop(q, e)) < e) {
+#endif
 		if (*q == '\\') {
 			if (e - q > 1 && q[1] == 'u')
 				return true;
@@ -148,6 +178,19 @@ static bool may_be_qwen(const char *s, size_t n)
 #undef WORD
 }
 
+static __attribute__((noinline)) bool may_be_qwen16(const char *s, size_t n)
+{
+	return qwen_words(s, n, 16);
+}
+
+#ifdef QW_AVX2
+/* the AVX2 form (agent_sniff_avx2, where the CPU has it) */
+static __attribute__((noinline, flatten, target("avx2"))) bool may_be_qwen32(const char *s, size_t n)
+{
+	return qwen_words(s, n, 32);
+}
+#endif
+
 /* 96 when one of the first records is Qwen Code's own (above Claude
  * Code's 90 for records of the same outer shape). */
 static int sniff(const struct agent_head *h)
@@ -157,13 +200,24 @@ static int sniff(const struct agent_head *h)
 	int score = 0;
 	if (h->best >= 96)
 		return 0;       /* no score of ours is more */
+#ifdef QW_AVX2
+	bool wide = agent_sniff_avx2 && __builtin_cpu_supports("avx2");
+#else
+	bool wide = false;
+#endif
 	for (int k = 0; k < 8 && p < e && !score; k++) {
 		const char *nl = memchr(p, '\n', (size_t)(e - p));
 		if (!nl && h->full)
 			break;
 		if (!nl)
 			nl = e;
-		if (may_be_qwen(p, (size_t)(nl - p))) {
+#ifdef QW_AVX2
+		bool may = wide ? may_be_qwen32(p, (size_t)(nl - p)) : may_be_qwen16(p, (size_t)(nl - p));
+#else
+		bool may = may_be_qwen16(p, (size_t)(nl - p));
+		(void)wide;
+#endif
+		if (may) {
 			char *line = xstrndup(p, (size_t)(nl - p));
 			if (jparse(&d, line, (size_t)(nl - p)) == 0 && qwen_line(&d))
 				score = 96;

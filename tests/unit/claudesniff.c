@@ -178,6 +178,137 @@ static const struct agent *ref_agent(struct agent_head *h)
 
 static int nwrong;
 
+/* OpenCode's JSON sniff as it was, asking for a second record first */
+static int ref_opencode(const struct agent_head *h)
+{
+	if (!agent_head_rec(h, 0) || agent_head_rec(h, 1))
+		return 0;
+	if (agent_rec_get(h, 0, "info") && agent_rec_get(h, 0, "messages"))
+		return 96;
+	const struct agent_member *id = agent_rec_get(h, 0, "id");
+	if (!id || id->type != J_STR)
+		return 0;
+	if (agent_rec_get(h, 0, "projectID") && agent_rec_get(h, 0, "directory") &&
+	    agent_rec_get(h, 0, "time"))
+		return 90;
+	if (agent_rec_get(h, 0, "sessionID") && (agent_rec_get(h, 0, "role") ||
+	    (agent_rec_get(h, 0, "messageID") && agent_rec_get(h, 0, "type"))))
+		return 88;
+	return 0;
+}
+
+/* Codex CLI's sniff as it was, with memmem(3) (codex.c has its own
+ * search now) */
+static bool ref_has_kv(const char *p, size_t n, const char *key, const char *val)
+{
+	size_t kl = strlen(key), vl = val ? strlen(val) : 0;
+	const char *e = p + n;
+	for (const char *q = p; (q = memmem(q, (size_t)(e - q), key, kl)); q += kl) {
+		const char *v = q + kl;
+		while (v < e && (*v == ' ' || *v == '\t'))
+			v++;
+		if (v == e || *v != ':')
+			continue;
+		if (!val)
+			return true;
+		v++;
+		while (v < e && (*v == ' ' || *v == '\t'))
+			v++;
+		if ((size_t)(e - v) >= vl && !memcmp(v, val, vl))
+			return true;
+	}
+	return false;
+}
+
+static int ref_line_score(const char *p, size_t n)
+{
+	while (n && (*p == ' ' || *p == '\t'))
+		p++, n--;
+	size_t k = n < 400 ? n : 400;
+	if (n < 2 || p[0] != '{')
+		return 0;
+	bool payload = ref_has_kv(p, n, "\"payload\"", NULL);
+	if (payload && ref_has_kv(p, k, "\"type\"", "\"session_meta\""))
+		return 100;
+	if (payload && (ref_has_kv(p, k, "\"type\"", "\"response_item\"") ||
+	    ref_has_kv(p, k, "\"type\"", "\"event_msg\"") ||
+	    ref_has_kv(p, k, "\"type\"", "\"turn_context\"") ||
+	    ref_has_kv(p, k, "\"type\"", "\"compacted\"")))
+		return 90;
+	if (ref_has_kv(p, k < 12 ? k : 12, "\"id\"", "\"") && ref_has_kv(p, k, "\"timestamp\"", NULL) &&
+	    (ref_has_kv(p, n, "\"instructions\"", NULL) || ref_has_kv(p, n, "\"git\"", NULL)) &&
+	    !ref_has_kv(p, k, "\"type\"", NULL))
+		return 80;
+	if (ref_has_kv(p, k < 20 ? k : 20, "\"record_type\"", NULL))
+		return 80;
+	return 0;
+}
+
+/* its first four lines' best score, as Codex's sniff finds it before its
+ * records' keys */
+static int ref_codex_lines(const struct agent_head *h)
+{
+	const char *p = h->p, *e = h->p + h->n;
+	int best = 0;
+	for (int i = 0; i < 4 && p < e && best < 100; i++) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(e - p);
+		int s = ref_line_score(p, len);
+		if (s > best)
+			best = s;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return best;
+}
+
+static int ncodex;
+
+static void check_codex(struct agent_head *h)
+{
+	int best = h->best, want = ref_codex_lines(h);
+	h->best = 72;   /* the records' 72 not asked: the lines' scores alone */
+	int got = agent_codex.sniff(h);
+	if (got != (want > 72 ? want : got > 72 ? -1 : got) && ncodex++ < 5)
+		printf("# codex: %d, as it was %d: %.80s\n", got, want, h->p);
+	h->best = 90;   /* only a session_meta line's 100 is looked for */
+	got = agent_codex.sniff(h);
+	if ((want == 100 ? got != 100 : got > 90) && ncodex++ < 5)
+		printf("# codex after 90: %d, as it was %d: %.80s\n", got, want, h->p);
+	h->best = best;
+}
+
+/* Every sniff but Claude's (the first: it sees 0) under agent.h's rule
+ * for h->best: a score that beats h->best is the score it gives with
+ * h->best 0; one that does not may be given lower (the sniffs that return
+ * at once at a score they cannot pass, Codex's that looks only for 100
+ * above 90), never above h->best. */
+static int nceil, nopen;
+static bool others;     /* check_others on each head compared */
+
+static void check_others(struct agent_head *h)
+{
+	static const int bests[] = {40, 70, 71, 72, 85, 90, 95, 96};
+	int best = h->best;
+	for (const struct agent *const *a = agent_list + 1; *a; a++) {
+		h->best = 0;
+		int s0 = (*a)->sniff(h);
+		for (size_t i = 0; i < sizeof bests / sizeof *bests; i++) {
+			h->best = bests[i];
+			int s = (*a)->sniff(h);
+			if ((s0 > bests[i] ? s != s0 : s > bests[i]) && nceil++ < 5)
+				printf("# %s: %d with best %d, %d with best 0\n", (*a)->name, s,
+					bests[i], s0);
+		}
+	}
+	h->best = 0;
+	if (!(h->n >= 16 && !memcmp(h->p, "SQLite format 3", 16)) &&
+	    agent_opencode.sniff(h) != ref_opencode(h) && nopen++ < 5)
+		printf("# opencode: %d, as it was %d\n", agent_opencode.sniff(h), ref_opencode(h));
+	h->best = best;
+}
+
 static bool same(const char *p, size_t n, const char *path, int best, const char *what)
 {
 	const struct agent *a = agent_sniff(p, n, path);
@@ -185,6 +316,9 @@ static bool same(const char *p, size_t n, const char *path, int best, const char
 	if (ref_agent(h) != a && nwrong++ < 5)
 		printf("# %s: agent_sniff chose %s, the sniffs in turn %s\n", what,
 			a ? a->name : "none", ref_agent(h) ? ref_agent(h)->name : "none");
+	check_codex(h);
+	if (others)
+		check_others(h);
 	h->best = best;
 	int got = claude_score(h);
 	int want = ref_sniff(h);
@@ -331,9 +465,76 @@ static void read_file(const char *path, struct sbuf *b)
 	fclose(f);
 }
 
-int main(int argc, char **argv)
+/* Strings through the scan's fast paths: a string of every length up to
+ * 72 holding one odd piece (an escape, a bad or cut escape, a quote, a
+ * raw control or non-ASCII byte) at every place (every third past 36
+ * bytes), as a value of the top
+ * level, as a key and as a value one level down, with the line starting
+ * at four offsets (the string across 16- and 32-byte blocks); and the
+ * line cut at every length.  Each head scores as with jparse. */
+static int string_places(void)
+{
+	static const char *const odd[] = {"", "\\\"", "\\\\", "\\n", "\\u00e9", "\\x",
+		"\\u12", "\"", "\x01", "\xc3\xa9", "\\", ",\"", "\":"};
+	static const char *const shape[][2] = {
+		{"{\"type\":\"assistant\",\"k\":\"", "\",\"uuid\":\"u\"}"},
+		{"{\"type\":\"assistant\",\"m\":{\"", "\":1,\"x\":\"y\"},\"uuid\":\"u\"}"},
+		{"{\"type\":\"user\",\"m\":[{\"a\":\"", "\"},\"z\"],\"uuid\":\"u\"}"},
+		{"{\"type\":\"", "\",\"uuid\":\"u\"}"},
+		/* below the top level, key to key: as a key, as a value */
+		{"{\"type\":\"assistant\",\"m\":{\"a\":\"b\",\"", "\":\"c\",\"d\":\"e\"},\"uuid\":\"u\"}"},
+		{"{\"type\":\"assistant\",\"m\":{\"a\":\"b\",\"c\":\"", "\",\"d\":\"e\"},\"uuid\":\"u\"}"},
+	};
+	static const char *const lead[] = {"", "  ", "\t\t\t", "       "};
+	struct sbuf line = {0}, str = {0};
+	int bad = 0;
+	for (size_t o = 0; o < sizeof odd / sizeof *odd; o++)
+		for (size_t len = 0; len <= 72; len++)
+			for (size_t at = 0; at <= len; at += len <= 36 || at + 3 > len ? 1 : 3) {
+				if (!*odd[o] && at)
+					break;
+				sb_reset(&str);
+				for (size_t i = 0; i < len; i++)
+					sb_addc(&str, (char)('a' + i % 26));
+				sb_reset(&line);
+				sb_add(&line, str.p, at);
+				sb_adds(&line, odd[o]);
+				sb_add(&line, str.p + at, len - at);
+				for (size_t k = 0; k < sizeof shape / sizeof *shape; k++) {
+					size_t v = (len + at + k) % (sizeof lead / sizeof *lead);
+					sb_reset(&str);
+					sb_adds(&str, lead[v]);
+					sb_adds(&str, shape[k][0]);
+					sb_add(&str, line.p, line.len);
+					sb_adds(&str, shape[k][1]);
+					sb_adds(&str, "\n" CLAUDE_U "\n");
+					bad += !same(str.p, str.len, paths[1], 0, "string");
+				}
+			}
+	/* every cut of a line of each seed, and of the odd strings' lines */
+	for (size_t i = 0; i < sizeof seeds / sizeof *seeds; i++) {
+		size_t n = strlen(seeds[i]);
+		for (size_t cut = 0; cut <= n; cut++) {
+			sb_reset(&str);
+			sb_add(&str, seeds[i], cut);
+			sb_adds(&str, "\n" CLAUDE_U "\n");
+			bad += !same(str.p, str.len, paths[1], 0, "cut");
+			bad += !same(seeds[i], cut, paths[1], 0, "cut, no newline");
+		}
+	}
+	sb_free(&line);
+	sb_free(&str);
+	return bad;
+}
+
+static void all(int argc, char **argv)
 {
 	struct sbuf b = {0}, head = {0};
+
+	is_int(string_places(), 0, "strings with odd bytes at every place, lines cut anywhere: as with jparse");
+	/* the other sniffs' rule for h->best, once (only Qwen's has two
+	 * forms, and its own cases below take both) */
+	others = !agent_sniff_avx2;
 
 	/* named cases */
 	is_int(score_of(CLAUDE_U "\n" CLAUDE_A "\n", paths[0]), 95, "user and assistant records, in ~/.claude");
@@ -485,8 +686,69 @@ int main(int argc, char **argv)
 	}
 	is_int(bad, 0, "the heads of %d files, whole and cut, score as with jparse", files);
 	is_int(nwrong, 0, "agent_sniff, asking sniff_more only when it may decide, chooses as the sniffs in turn");
+	/* OpenCode's one-object files, and a second record after one */
+	static const struct { const char *head; int score; } oc[] = {
+		{"{\"id\":\"ses_1\",\"projectID\":\"p\",\"directory\":\"/d\",\"time\":{}}", 90},
+		{"{\"id\":\"ses_1\",\"projectID\":\"p\",\"directory\":\"/d\",\"time\":{}}\n{\"x\":1}\n", 0},
+		{"{\"info\":{\"id\":\"s\"},\"messages\":[]}\n", 96},
+		{"{\"info\":{\"id\":\"s\"},\"messages\":[]}\n[1]\n{}\n", 96},  /* no record */
+		{"{\"info\":{\"id\":\"s\"},\"messages\":[]}\n[1]\n{\"a\":1}\n", 0},
+		{"{\"id\":\"m\",\"sessionID\":\"s\",\"role\":\"user\"}", 88},
+		{"{\"id\":\"m\",\"sessionID\":\"s\",\"role\":\"user\"}\n{\"id\":\"m2\"}", 0},
+		{"{\"id\":1,\"sessionID\":\"s\",\"role\":\"user\"}", 0},
+		{"{\n  \"info\": {},\n  \"messages\": []\n}\n", 96},
+	};
+	int ocbad = 0;
+	for (size_t i = 0; i < sizeof oc / sizeof *oc; i++) {
+		agent_sniff(oc[i].head, strlen(oc[i].head), "x/ses.json");
+		struct agent_head *h = (struct agent_head *)agent_last_head();
+		h->best = 0;
+		if (agent_opencode.sniff(h) != oc[i].score && ocbad++ < 5)
+			printf("# opencode case %zu: %d\n", i, agent_opencode.sniff(h));
+	}
+	is_int(ocbad, 0, "OpenCode's one-object files, and files of more records");
+	is_int(nceil, 0, "every sniff, given a best score before it, scores as with none or cannot beat it");
+	is_int(nopen, 0, "OpenCode's sniff, asking for a second record last, scores as it did");
+	/* Codex's keys at every place of a line, near misses beside them */
+	static const char *const ckeys[] = {"\"payload\":{},\"type\":\"session_meta\"",
+		"\"type\":\"session_meta\",\"payload\":{}", "\"type\" : \"event_msg\",\"payload\" :1",
+		"\"payloa\":{},\"type\":\"session_meta\"", "\"payloads\":{},\"type\":\"session_meta\"",
+		"\"type\":\"session_met\",\"payload\":{}", "\"record_type\":1", "\"xrecord_type\":1",
+		"\"timestamp\":\"t\",\"git\":{}"};
+	static const char *const cfill[] = {"a", "\"", "\"p", "\"payload", "\"t"};
+	for (size_t k = 0; k < sizeof ckeys / sizeof *ckeys; k++)
+		for (size_t f = 0; f < sizeof cfill / sizeof *cfill; f++)
+			for (int pad = 0; pad <= 70; pad++) {
+				sb_reset(&head);
+				sb_adds(&head, k == 8 ? "{\"id\":\"x\",\"f\":\"" : "{\"f\":\"");
+				for (int i = 0; i < pad; i++)
+					sb_adds(&head, cfill[f]);
+				sb_adds(&head, "\",");
+				sb_adds(&head, ckeys[k]);
+				sb_adds(&head, pad % 2 ? "}\n" : "}");
+				agent_sniff(head.p, head.len, paths[1]);
+				check_codex((struct agent_head *)agent_last_head());
+			}
+	is_int(ncodex, 0, "Codex's sniff of its lines, keys at every place, scores as with memmem");
 	printf("# %d heads compared\n", ncase);
 	sb_free(&b);
 	sb_free(&head);
+}
+
+int main(int argc, char **argv)
+{
+	/* the sniffs' SSE2 form, then the AVX2 one where the CPU has it */
+	agent_sniff_avx2 = false;
+	printf("# 16 bytes a step\n");
+	all(argc, argv);
+	agent_sniff_avx2 = true;
+#if defined(__x86_64__) || defined(__i386__)
+	printf("# 32 bytes a step where the CPU can (AVX2: %s)\n",
+		__builtin_cpu_supports("avx2") ? "yes" : "no");
+#else
+	printf("# 32 bytes a step where the CPU can (none here)\n");
+#endif
+	nwrong = nfail = nceil = nopen = ncodex = 0;
+	all(argc, argv);
 	return tap_done();
 }
