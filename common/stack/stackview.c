@@ -190,6 +190,8 @@ struct sv {
 	struct idc { size_t si; int64_t v; bool set; char id[48]; } idc[2];
 	/* the last string interned by each caller of ins_last */
 	uint32_t last_tool, last_ptag;
+	/* base's four frames and the values they were made of */
+	struct { bool set, ptag; struct sbuf v[4], out; } bc;
 };
 
 /* What the tokens view makes of a model call's frames: its call stack
@@ -434,18 +436,40 @@ static const char *session_tag(struct sv *s, size_t si, const struct event *e)
 	return t ? t : e->tag_session ? e->tag_session : "unmatched";
 }
 
-/* project:P;agent:A;session:T[;prompt:T][subagent frames] into s->b */
+/* project:P;agent:A;session:T[;prompt:T][subagent frames] into s->b.
+ * The four frames are mostly those of the record before: made again
+ * (each label cleaned) only when one of the values changes. */
 static void base(struct sv *s, size_t si, const struct event *e, const char *ptag, int32_t line)
 {
 	struct sess *ss = &s->ss[si];
+	const char *v[4] = {ss->project ? ss->project : "unknown",
+		e->agent ? e->agent : ss->agent ? ss->agent : "unknown", session_tag(s, si, e), ptag};
 	sb_reset(&s->b);
-	if (s->o.group)
-		s->o.group(s->o.group_arg, e, ss->id, ss->project ? ss->project : "unknown", &s->b);
-	frame_add(&s->b, "project", ss->project ? ss->project : "unknown");
-	frame_add(&s->b, "agent", e->agent ? e->agent : ss->agent ? ss->agent : "unknown");
-	frame_add(&s->b, "session", session_tag(s, si, e));
-	if (ptag)
-		frame_add(&s->b, "prompt", ptag);
+	if (s->o.group) {
+		s->o.group(s->o.group_arg, e, ss->id, v[0], &s->b);
+		s->bc.set = false;      /* (the cache holds the four frames alone) */
+	}
+	bool same = s->bc.set && s->bc.ptag == (ptag != NULL);
+	for (int i = 0; i < 4 && same; i++)
+		same = !v[i] || !strcmp(s->bc.v[i].p, v[i]);
+	if (!same) {
+		struct sbuf *o = &s->bc.out;
+		sb_reset(o);
+		frame_add(o, "project", v[0]);
+		frame_add(o, "agent", v[1]);
+		frame_add(o, "session", v[2]);
+		if (ptag)
+			frame_add(o, "prompt", ptag);
+		for (int i = 0; i < 4; i++) {
+			sb_reset(&s->bc.v[i]);
+			sb_adds(&s->bc.v[i], v[i] ? v[i] : "");
+		}
+		s->bc.ptag = ptag != NULL;
+		s->bc.set = !s->o.group;
+	}
+	if (s->o.group && s->b.len)
+		sb_addc(&s->b, ';');
+	sb_add(&s->b, s->bc.out.p, s->bc.out.len);
 	if (line >= 0)
 		sb_adds(&s->b, S(s, s->sb[line].prefix));
 }
@@ -1957,8 +1981,11 @@ void sv_free(struct sv *s)
 		free(s->tot[i].model);
 	intern_free(&s->mk);
 	intern_free(&s->mka);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 4; i++) {
 		sb_free(&s->la.v[i]);
+		sb_free(&s->bc.v[i]);
+	}
+	sb_free(&s->bc.out);
 	free(s->lm);
 	sb_free(&s->mkb);
 	free(s->nou);
