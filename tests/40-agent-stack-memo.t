@@ -19,10 +19,13 @@
 #   and prompt tags (none, a tag to clean, a prompt not known, snoop's
 #   none at all) changing from record to record, in every view that makes
 #   them per record, a format that puts a group frame first (table), and
-#   the time line's formats.
+#   the time line's formats;
+# - the time view's stacks of a prompt, a call and a tool made once for all
+#   the records with the same frames: models and tools left out, empty,
+#   "unknown" or run by path, a subagent's, selectors.
 . "$(dirname "$0")/lib.sh"
 F=$TOP/tests/fixtures/fast
-plan 21
+plan 23
 
 while IFS='|' read -r name args; do
 	# shellcheck disable=SC2086
@@ -38,6 +41,7 @@ codex|--view tokens --agent codex
 review|--view cost --prompt-tag review
 tasks|--view tasks
 system|--view system
+time|--view time
 END
 
 while IFS='|' read -r name args; do
@@ -57,5 +61,6 @@ tasks-table|--view tasks --format table --by session
 system-table|--view system --format table --by project
 time-json|--view time --format json --by agent
 tasks-review|--view tasks --prompt-tag review
+time-since|--view time --since 2026-01-01T00:00:30Z
 END
 done_testing
