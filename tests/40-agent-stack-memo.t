@@ -20,9 +20,10 @@
 #   none at all) changing from record to record, in every view that makes
 #   them per record, a format that puts a group frame first (table), and
 #   the time line's formats;
-# - the time view's stacks of a prompt, a call and a tool made once for all
-#   the records with the same frames: models and tools left out, empty,
-#   "unknown" or run by path, a subagent's, selectors.
+# - the time view's stacks of a prompt, a call and a tool, and the tasks
+#   view's of a call and a tool, made once for all the records with the
+#   same frames: models and tools left out, empty, "unknown" or run by
+#   path, a subagent's, selectors.
 . "$(dirname "$0")/lib.sh"
 F=$TOP/tests/fixtures/fast
 plan 23

@@ -190,7 +190,7 @@ struct sv {
 	struct idc { size_t si; int64_t v; bool set; char id[48]; } idc[2];
 	/* the last string interned by each caller of ins_last */
 	uint32_t last_tool, last_ptag;
-	/* time view: the stacks of a record by what they are made of (time_memo) */
+	/* time, tasks: the stacks of a record by what they are made of (time_memo) */
 	struct intern tk;
 	struct tmemo { uint32_t st, wst; } *tm;
 	size_t ntm, captm;
@@ -519,10 +519,10 @@ static uint32_t pre_frames(struct sv *s, size_t si, const struct event *e, const
 	return s->la.id;
 }
 
-/* The time view's stacks of a record with the frames before it of
- * pre_frames and the rest named by what (its type) and the strings a and
- * b: made once (st, wst: 0 not yet).  NULL with a group frame first,
- * which the memo does not know. */
+/* The time and tasks views' stacks of a record with the frames before it
+ * of pre_frames and the rest named by what (its type and view) and the
+ * strings a and b: made once (st, wst: 0 not yet).  NULL with a group
+ * frame first, which the memo does not know. */
 static struct tmemo *time_memo(struct sv *s, size_t si, const struct event *e, const char *ptag,
 	int32_t line, char what, const char *a, const char *b)
 {
@@ -1133,11 +1133,23 @@ static void on_llm(struct sv *s, size_t si, const struct event *e, const char *p
 	s->b.len = nb;
 	s->b.p[nb] = 0;
 	switch (s->o.view) {
-	case SV_TASKS:
+	case SV_TASKS: {
+		/* (st: the stack's id in s->st, plus one) */
+		struct tmemo *m = time_memo(s, si, e, ptag, line, 'l', llm_tag(e),
+			e->model ? e->model : "unknown");
+		if (m && m->st) {
+			stacks_add_id(&s->st, m->st - 1, 1);
+			s->ss[si].weight += 1;
+			break;
+		}
 		sb_adds(&s->b, ";kind:llm");
 		call_llm(s, e);
-		emit(s, si, s->b.p, s->b.len, 1);
+		if (m)
+			m->st = (uint32_t)stacks_add(&s->st, s->b.p, s->b.len, 1) + 1, s->ss[si].weight += 1;
+		else
+			emit(s, si, s->b.p, s->b.len, 1);
 		break;
+	}
 	case SV_TOKENS:
 	case SV_COST:
 		if (!e->has_tokens)
@@ -1191,9 +1203,16 @@ static void on_tool(struct sv *s, size_t si, const struct event *e, const char *
 		n = s->b.len;
 	}
 	if (s->o.view == SV_TASKS) {
-		sb_adds(&s->b, ";kind:tool");
-		call_tool(&s->b, e->tool);
-		x->stack = in(s, s->b.p, s->b.len);
+		struct tmemo *m = time_memo(s, si, e, ptag, line, 't', e->tool ? e->tool : "", "");
+		if (m && m->st) {
+			x->stack = m->st;
+		} else {
+			sb_adds(&s->b, ";kind:tool");
+			call_tool(&s->b, e->tool);
+			x->stack = in(s, s->b.p, s->b.len);
+			if (m)
+				m->st = x->stack;
+		}
 	}
 	if (want_timeline(s)) {
 		uint32_t st = 0, wst = 0;
