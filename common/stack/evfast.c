@@ -756,9 +756,9 @@ static inline struct pre *pre_of(const char *line, size_t len)
 }
 
 /* Keep line[0..n) (its prefix members read, strings ended) for pre_of;
- * v: the five fields as they were then. */
+ * v: the five fields as they were then, cls, place and hint the state. */
 static void pre_keep(struct pre *m, const char *line, size_t n, const char *const *v,
-	unsigned place, int hint)
+	unsigned cls, unsigned place, int hint)
 {
 	if (n > m->cap) {
 		m->cap = n < 256 ? 256 : n;
@@ -773,7 +773,7 @@ static void pre_keep(struct pre *m, const char *line, size_t n, const char *cons
 	for (int i = 0; i < NPRE; i++)
 		m->at[i] = v[i] ? (uint32_t)(v[i] - line) : 0;
 	m->n = (uint32_t)n;
-	m->cls = F.cls;
+	m->cls = cls;
 	m->place = place;
 	m->hint = hint;
 }
@@ -796,7 +796,7 @@ static bool members(char *line, size_t len, struct event *e)
 	struct pre *m = pre_of(line, len);
 	const char *v[NPRE] = {0};
 	size_t pn = 0;
-	unsigned pplace = 0;
+	unsigned pplace = 0, pcls = 0;
 	int phint = 0;
 	if (m && m->n && len > m->n && !memcmp(line, m->raw, m->n)) {
 		for (int i = 0; i < NPRE; i++)
@@ -848,11 +848,12 @@ static bool members(char *line, size_t len, struct event *e)
 				for (int i = 0; i < NPRE; i++)
 					v[i] = *(const char *const *)((const char *)e + keys[i].off);
 				pn = (size_t)(p + 1 - line);
+				pcls = F.cls;
 				pplace = place + 1;
 				phint = hint;
 			} else {
 				if (pn)
-					pre_keep(m, line, pn, v, pplace, phint);
+					pre_keep(m, line, pn, v, pcls, pplace, phint);
 				m = NULL;
 			}
 		}
