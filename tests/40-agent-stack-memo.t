@@ -12,10 +12,21 @@
 # - the cost view through the tokens view's memo: priced and unpriced
 #   models, a call with no model, zero tokens, --weight, a session total,
 #   an update; no selectors, and selectors that leave records out;
-# - tool names and prompt tags interned again only when they change.
+# - tool names and prompt tags interned again only when they change;
+# - a stack's first frames (project, agent, session, prompt) made again only
+#   when one of their values changes (base.ndjson): an agent left out (the
+#   session's then), agents, session tags (one left out, one from a record)
+#   and prompt tags (none, a tag to clean, a prompt not known, snoop's
+#   none at all) changing from record to record, in every view that makes
+#   them per record, a format that puts a group frame first (table), and
+#   the time line's formats;
+# - the time view's stacks of a prompt, a call and a tool, and the tasks
+#   view's of a call and a tool, made once for all the records with the
+#   same frames: models and tools left out, empty, "unknown" or run by
+#   path, a subagent's, selectors.
 . "$(dirname "$0")/lib.sh"
 F=$TOP/tests/fixtures/fast
-plan 9
+plan 23
 
 while IFS='|' read -r name args; do
 	# shellcheck disable=SC2086
@@ -31,5 +42,26 @@ codex|--view tokens --agent codex
 review|--view cost --prompt-tag review
 tasks|--view tasks
 system|--view system
+time|--view time
+END
+
+while IFS='|' read -r name args; do
+	# shellcheck disable=SC2086
+	{ agent-stack $args "$F/base.ndjson"; echo "status $?"; } > out 2>&1
+	check_same "agent-stack $args (base): as before" "$F/base.$name" out
+done <<'END'
+tasks|--view tasks
+system|--view system
+time|--view time
+files|--view files
+network|--view network
+tokens|--view tokens
+time-tree|--view time --format tree
+tasks-latency|--view tasks --format latency
+tasks-table|--view tasks --format table --by session
+system-table|--view system --format table --by project
+time-json|--view time --format json --by agent
+tasks-review|--view tasks --prompt-tag review
+time-since|--view time --since 2026-01-01T00:00:30Z
 END
 done_testing

@@ -726,6 +726,58 @@ static const char *value(const struct fkey *f, const char *p, const char *e, str
 	return q;
 }
 
+/* The members a record of a kind begins with repeat from one record to
+ * the next: its kind, agent and session (and subagent and subagent_type,
+ * when it has them) are the last record's of that kind, byte for byte,
+ * session after session.  The leading members of each kind's last record
+ * whose values are plain strings (no escape) are kept, as bytes and as
+ * what reading them left: a line that begins with the same bytes gets
+ * their fields from the copy and is read on from there.  Reading those
+ * bytes again would set the same fields and leave the same state (the
+ * key after the last met, the kind's class, the member's place): the
+ * reader's other state (the keys predicted, the minute of the last
+ * timestamp) only makes it faster.  By the byte after '{"kind":"', the
+ * kind's first letter. */
+#define NPRE 5          /* kind, agent, session, subagent, subagent_type:
+                         * the first five keys */
+static struct pre {
+	uint32_t n;             /* bytes: '{' to the ',' after the last member; 0 none */
+	uint32_t at[NPRE];      /* the fields' strings in z, 0 none */
+	unsigned cls, place;
+	int hint;
+	char *raw, *z;          /* the bytes, and with the strings ended */
+	size_t cap;
+} pre[32];
+
+static inline struct pre *pre_of(const char *line, size_t len)
+{
+	return len > 10 && !memcmp(line + 1, "\"kind\":\"", 8) ? &pre[(unsigned char)line[9] & 31]
+		: NULL;
+}
+
+/* Keep line[0..n) (its prefix members read, strings ended) for pre_of;
+ * v: the five fields as they were then, cls, place and hint the state. */
+static void pre_keep(struct pre *m, const char *line, size_t n, const char *const *v,
+	unsigned cls, unsigned place, int hint)
+{
+	if (n > m->cap) {
+		m->cap = n < 256 ? 256 : n;
+		free(m->raw);
+		free(m->z);
+		m->raw = xmalloc(m->cap);
+		m->z = xmalloc(m->cap);
+	}
+	memcpy(m->z, line, n);
+	for (size_t i = 0; i < n; i++)
+		m->raw[i] = line[i] ? line[i] : '"';    /* the closing quotes made NULs */
+	for (int i = 0; i < NPRE; i++)
+		m->at[i] = v[i] ? (uint32_t)(v[i] - line) : 0;
+	m->n = (uint32_t)n;
+	m->cls = cls;
+	m->place = place;
+	m->hint = hint;
+}
+
 /* The members of line[0..len) read into e, strings ended where they
  * have no escapes: false when the line is to be left to jparse. */
 static bool members(char *line, size_t len, struct event *e)
@@ -739,8 +791,26 @@ static bool members(char *line, size_t len, struct event *e)
 	F.cls = 1;      /* no kind's: before "kind" */
 	p++;
 	int hint = 0;   /* F.hint, kept here */
+	unsigned place = 0;
+	/* the prefix of the last record of the kind, or this record's to keep */
+	struct pre *m = pre_of(line, len);
+	const char *v[NPRE] = {0};
+	size_t pn = 0;
+	unsigned pplace = 0, pcls = 0;
+	int phint = 0;
+	if (m && m->n && len > m->n && !memcmp(line, m->raw, m->n)) {
+		for (int i = 0; i < NPRE; i++)
+			if (m->at[i])
+				set_str(e, keys[i].off, m->z + m->at[i]);
+		F.kind = true;
+		F.cls = m->cls;
+		place = m->place;
+		hint = m->hint;
+		p = line + m->n;
+		m = NULL;
+	}
 	const uint8_t *row = F.seq[F.cls];
-	for (unsigned place = 0;; place++) {
+	for (;; place++) {
 		const struct fkey *f = NULL;
 		/* the key at this place in the last record of the kind (NKEYS:
 		 * none, whose pattern matches nothing) */
@@ -756,13 +826,13 @@ static bool members(char *line, size_t len, struct event *e)
 			}
 		}
 		if (!f) {
-			const char *k, *v;
+			const char *k, *vp;
 			size_t n;
 			F.place = place;
 			F.hint = hint;
-			f = p < end && *p == '"' ? key_next(p, end, &v) : NULL;
+			f = p < end && *p == '"' ? key_next(p, end, &vp) : NULL;
 			if (f)
-				p = v;
+				p = vp;
 			else if ((p = key(p, end, &k, &n)))
 				f = lookup(k, n);
 			hint = F.hint;
@@ -771,6 +841,22 @@ static bool members(char *line, size_t len, struct event *e)
 			return false;
 		if (f == keys)
 			row = F.seq[F.cls];     /* "kind": its class known */
+		if (m) {
+			/* one of the five, a plain string (its closing quote made
+			 * a NUL), then a member: the prefix goes on */
+			if (f && f < keys + NPRE && p[-1] == 0 && *p == ',') {
+				for (int i = 0; i < NPRE; i++)
+					v[i] = *(const char *const *)((const char *)e + keys[i].off);
+				pn = (size_t)(p + 1 - line);
+				pcls = F.cls;
+				pplace = place + 1;
+				phint = hint;
+			} else {
+				if (pn)
+					pre_keep(m, line, pn, v, pcls, pplace, phint);
+				m = NULL;
+			}
+		}
 		if (*p == '}')
 			return p + 1 == end && F.kind;  /* no kind: ev_read says so */
 		if (*p++ != ',')

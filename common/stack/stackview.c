@@ -190,6 +190,12 @@ struct sv {
 	struct idc { size_t si; int64_t v; bool set; char id[48]; } idc[2];
 	/* the last string interned by each caller of ins_last */
 	uint32_t last_tool, last_ptag;
+	/* time, tasks: the stacks of a record by what they are made of (time_memo) */
+	struct intern tk;
+	struct tmemo { uint32_t st, wst; } *tm;
+	size_t ntm, captm;
+	/* base's four frames and the values they were made of */
+	struct { bool set, ptag; struct sbuf v[4], out; } bc;
 };
 
 /* What the tokens view makes of a model call's frames: its call stack
@@ -434,20 +440,108 @@ static const char *session_tag(struct sv *s, size_t si, const struct event *e)
 	return t ? t : e->tag_session ? e->tag_session : "unmatched";
 }
 
-/* project:P;agent:A;session:T[;prompt:T][subagent frames] into s->b */
+/* project:P;agent:A;session:T[;prompt:T][subagent frames] into s->b.
+ * The four frames are mostly those of the record before: made again
+ * (each label cleaned) only when one of the values changes. */
 static void base(struct sv *s, size_t si, const struct event *e, const char *ptag, int32_t line)
 {
 	struct sess *ss = &s->ss[si];
+	const char *v[4] = {ss->project ? ss->project : "unknown",
+		e->agent ? e->agent : ss->agent ? ss->agent : "unknown", session_tag(s, si, e), ptag};
 	sb_reset(&s->b);
-	if (s->o.group)
-		s->o.group(s->o.group_arg, e, ss->id, ss->project ? ss->project : "unknown", &s->b);
-	frame_add(&s->b, "project", ss->project ? ss->project : "unknown");
-	frame_add(&s->b, "agent", e->agent ? e->agent : ss->agent ? ss->agent : "unknown");
-	frame_add(&s->b, "session", session_tag(s, si, e));
-	if (ptag)
-		frame_add(&s->b, "prompt", ptag);
+	if (s->o.group) {
+		s->o.group(s->o.group_arg, e, ss->id, v[0], &s->b);
+		s->bc.set = false;      /* (the cache holds the four frames alone) */
+	}
+	bool same = s->bc.set && s->bc.ptag == (ptag != NULL);
+	for (int i = 0; i < 4 && same; i++)
+		same = !v[i] || !strcmp(s->bc.v[i].p, v[i]);
+	if (!same) {
+		struct sbuf *o = &s->bc.out;
+		sb_reset(o);
+		frame_add(o, "project", v[0]);
+		frame_add(o, "agent", v[1]);
+		frame_add(o, "session", v[2]);
+		if (ptag)
+			frame_add(o, "prompt", ptag);
+		for (int i = 0; i < 4; i++) {
+			sb_reset(&s->bc.v[i]);
+			sb_adds(&s->bc.v[i], v[i] ? v[i] : "");
+		}
+		s->bc.ptag = ptag != NULL;
+		s->bc.set = !s->o.group;
+	}
+	if (s->o.group && s->b.len)
+		sb_addc(&s->b, ';');
+	sb_add(&s->b, s->bc.out.p, s->bc.out.len);
 	if (line >= 0)
 		sb_adds(&s->b, S(s, s->sb[line].prefix));
+}
+
+/* The frames base makes (project, agent, session, prompt) and the
+ * subagent's that follow them (line), as an id in s->mka, kept in s->la:
+ * mostly those of the record before.  For the memos of stacks made of
+ * them (llm_memo, time_memo), so that a stack is made once for all the
+ * records with the same frames. */
+static uint32_t pre_frames(struct sv *s, size_t si, const struct event *e, const char *ptag,
+	int32_t line)
+{
+	struct sess *ss = &s->ss[si];
+	struct sbuf *k = &s->mkb;
+	uint32_t pre = line >= 0 ? s->sb[line].prefix : UINT32_MAX;
+	/* the frames before the call (project, agent, session, prompt,
+	 * subagent): mostly those of the call before */
+	const char *v[4] = {ss->project ? ss->project : "unknown",
+		e->agent ? e->agent : ss->agent ? ss->agent : "unknown", session_tag(s, si, e), ptag};
+	bool same = s->la.set && s->la.pre == pre && s->la.ptag == (ptag != NULL);
+	for (int i = 0; i < 4 && same; i++)
+		same = !v[i] || !strcmp(s->la.v[i].p, v[i]);
+	if (!same) {
+		sb_reset(k);
+		sb_add(k, (const char *)&pre, sizeof pre);
+		for (int i = 0; i < 3; i++) {
+			sb_adds(k, v[i]);
+			sb_addc(k, 0);
+		}
+		if (ptag) {
+			sb_addc(k, 1);
+			sb_adds(k, ptag);
+		}
+		s->la.id = intern_id(&s->mka, k->p, k->len);
+		s->la.pre = pre;
+		s->la.ptag = ptag != NULL;
+		s->la.set = true;
+		for (int i = 0; i < 4; i++) {
+			sb_reset(&s->la.v[i]);
+			sb_adds(&s->la.v[i], v[i] ? v[i] : "");
+		}
+	}
+	return s->la.id;
+}
+
+/* The time and tasks views' stacks of a record with the frames before it
+ * of pre_frames and the rest named by what (its type and view) and the
+ * strings a and b: made once (st, wst: 0 not yet).  NULL with a group
+ * frame first, which the memo does not know. */
+static struct tmemo *time_memo(struct sv *s, size_t si, const struct event *e, const char *ptag,
+	int32_t line, char what, const char *a, const char *b)
+{
+	if (s->o.group)
+		return NULL;
+	uint32_t pre = pre_frames(s, si, e, ptag, line);
+	struct sbuf *k = &s->mkb;
+	sb_reset(k);
+	sb_addc(k, what);
+	sb_add(k, (const char *)&pre, sizeof pre);
+	sb_adds(k, a);
+	sb_addc(k, 0);
+	sb_adds(k, b);
+	uint32_t id = intern_id(&s->tk, k->p, k->len);
+	if (id == s->ntm) {
+		GROW(s->tm, s->ntm, s->captm);
+		s->tm[s->ntm++] = (struct tmemo){0, 0};
+	}
+	return &s->tm[id];
 }
 
 static bool selected_by(struct sv *s, size_t si, const struct event *e, const char *ptag)
@@ -538,7 +632,10 @@ static int32_t add_item(struct sv *s, size_t si, const struct event *e, int type
 	if (!want_timeline(s))
 		return -1;
 	uint32_t pstack = 0;
-	if (s->o.view == SV_TIME) {
+	struct tmemo *m = s->o.view == SV_TIME ? time_memo(s, si, e, ptag, -1, 'P', "", "") : NULL;
+	if (m && m->st) {
+		pstack = m->st;
+	} else if (s->o.view == SV_TIME) {
 		struct sbuf keep = s->b;   /* the caller's stack stays as it is */
 		s->b = s->g;
 		base(s, si, e, ptag, -1);
@@ -546,6 +643,8 @@ static int32_t add_item(struct sv *s, size_t si, const struct event *e, int type
 		pstack = in(s, s->b.p, s->b.len);
 		s->g = s->b;
 		s->b = keep;
+		if (m)
+			m->st = pstack;
 	}
 	struct sess *ss = &s->ss[si];
 	GROW(ss->it, ss->nit, ss->capit);
@@ -628,9 +727,17 @@ static void on_prompt(struct sv *s, size_t si, const struct event *e, const char
 	bool sel = selected(s, si, e, ptag);
 	uint32_t stack = 0;
 	if (s->o.view == SV_TIME && line < 0) {
-		base(s, si, e, ptag, line);
-		sb_adds(&s->b, ";kind:prompt");
-		stack = in(s, s->b.p, s->b.len);
+		/* the stack add_item makes for its prompt too */
+		struct tmemo *m = time_memo(s, si, e, ptag, -1, 'P', "", "");
+		if (m && m->st) {
+			stack = m->st;
+		} else {
+			base(s, si, e, ptag, line);
+			sb_adds(&s->b, ";kind:prompt");
+			stack = in(s, s->b.p, s->b.len);
+			if (m)
+				m->st = stack;
+		}
 	}
 	int32_t item = add_item(s, si, e, line < 0 ? IT_PROMPT : IT_MARK, line, sel, stack, 0, ptag);
 	hook(s, si, e, ptag, sel, item);
@@ -863,36 +970,8 @@ static void on_total(struct sv *s, size_t si, const struct event *e, int32_t lin
 static struct lmemo *llm_memo(struct sv *s, size_t si, const struct event *e, const char *ptag,
 	int32_t line)
 {
-	struct sess *ss = &s->ss[si];
 	struct sbuf *k = &s->mkb;
-	uint32_t pre = line >= 0 ? s->sb[line].prefix : UINT32_MAX;
-	/* the frames before the call (project, agent, session, prompt,
-	 * subagent): mostly those of the call before */
-	const char *v[4] = {ss->project ? ss->project : "unknown",
-		e->agent ? e->agent : ss->agent ? ss->agent : "unknown", session_tag(s, si, e), ptag};
-	bool same = s->la.set && s->la.pre == pre && s->la.ptag == (ptag != NULL);
-	for (int i = 0; i < 4 && same; i++)
-		same = !v[i] || !strcmp(s->la.v[i].p, v[i]);
-	if (!same) {
-		sb_reset(k);
-		sb_add(k, (const char *)&pre, sizeof pre);
-		for (int i = 0; i < 3; i++) {
-			sb_adds(k, v[i]);
-			sb_addc(k, 0);
-		}
-		if (ptag) {
-			sb_addc(k, 1);
-			sb_adds(k, ptag);
-		}
-		s->la.id = intern_id(&s->mka, k->p, k->len);
-		s->la.pre = pre;
-		s->la.ptag = ptag != NULL;
-		s->la.set = true;
-		for (int i = 0; i < 4; i++) {
-			sb_reset(&s->la.v[i]);
-			sb_adds(&s->la.v[i], v[i] ? v[i] : "");
-		}
-	}
+	pre_frames(s, si, e, ptag, line);
 	sb_reset(k);
 	sb_add(k, (const char *)&s->la.id, sizeof s->la.id);
 	sb_adds(k, llm_tag(e));
@@ -1030,7 +1109,11 @@ static void on_llm(struct sv *s, size_t si, const struct event *e, const char *p
 	int32_t item = -1;
 	if (want_timeline(s)) {
 		uint32_t st = 0, wst = 0;
-		if (s->o.view == SV_TIME) {
+		struct tmemo *m = s->o.view == SV_TIME ? time_memo(s, si, e, ptag, line, 'L',
+			llm_tag(e), e->model ? e->model : "unknown") : NULL;
+		if (m && m->st) {
+			st = m->st, wst = m->wst;
+		} else if (s->o.view == SV_TIME) {
 			size_t n = s->b.len;
 			sb_adds(&s->b, ";kind:wait");
 			call_llm(s, e);
@@ -1039,6 +1122,8 @@ static void on_llm(struct sv *s, size_t si, const struct event *e, const char *p
 			sb_adds(&s->b, ";kind:llm");
 			call_llm(s, e);
 			st = in(s, s->b.p, s->b.len);
+			if (m)
+				m->st = st, m->wst = wst;
 		}
 		item = add_item(s, si, e, IT_LLM, line, sel, st, wst, ptag);
 	}
@@ -1048,11 +1133,23 @@ static void on_llm(struct sv *s, size_t si, const struct event *e, const char *p
 	s->b.len = nb;
 	s->b.p[nb] = 0;
 	switch (s->o.view) {
-	case SV_TASKS:
+	case SV_TASKS: {
+		/* (st: the stack's id in s->st, plus one) */
+		struct tmemo *m = time_memo(s, si, e, ptag, line, 'l', llm_tag(e),
+			e->model ? e->model : "unknown");
+		if (m && m->st) {
+			stacks_add_id(&s->st, m->st - 1, 1);
+			s->ss[si].weight += 1;
+			break;
+		}
 		sb_adds(&s->b, ";kind:llm");
 		call_llm(s, e);
-		emit(s, si, s->b.p, s->b.len, 1);
+		if (m)
+			m->st = (uint32_t)stacks_add(&s->st, s->b.p, s->b.len, 1) + 1, s->ss[si].weight += 1;
+		else
+			emit(s, si, s->b.p, s->b.len, 1);
 		break;
+	}
 	case SV_TOKENS:
 	case SV_COST:
 		if (!e->has_tokens)
@@ -1106,13 +1203,24 @@ static void on_tool(struct sv *s, size_t si, const struct event *e, const char *
 		n = s->b.len;
 	}
 	if (s->o.view == SV_TASKS) {
-		sb_adds(&s->b, ";kind:tool");
-		call_tool(&s->b, e->tool);
-		x->stack = in(s, s->b.p, s->b.len);
+		struct tmemo *m = time_memo(s, si, e, ptag, line, 't', e->tool ? e->tool : "", "");
+		if (m && m->st) {
+			x->stack = m->st;
+		} else {
+			sb_adds(&s->b, ";kind:tool");
+			call_tool(&s->b, e->tool);
+			x->stack = in(s, s->b.p, s->b.len);
+			if (m)
+				m->st = x->stack;
+		}
 	}
 	if (want_timeline(s)) {
 		uint32_t st = 0, wst = 0;
-		if (s->o.view == SV_TIME) {
+		struct tmemo *m = s->o.view == SV_TIME ? time_memo(s, si, e, ptag, line, 'T',
+			e->tool ? e->tool : "", "") : NULL;
+		if (m && m->st) {
+			st = m->st, wst = m->wst;
+		} else if (s->o.view == SV_TIME) {
 			s->b.len = n;
 			sb_adds(&s->b, ";kind:wait");
 			call_tool(&s->b, e->tool);
@@ -1121,6 +1229,8 @@ static void on_tool(struct sv *s, size_t si, const struct event *e, const char *
 			sb_adds(&s->b, ";kind:tool");
 			call_tool(&s->b, e->tool);
 			st = in(s, s->b.p, s->b.len);
+			if (m)
+				m->st = st, m->wst = wst;
 		}
 		t->item = add_item(s, si, e, IT_TOOL, line, sel, st, wst, ptag);
 	}
@@ -1957,8 +2067,13 @@ void sv_free(struct sv *s)
 		free(s->tot[i].model);
 	intern_free(&s->mk);
 	intern_free(&s->mka);
-	for (int i = 0; i < 4; i++)
+	intern_free(&s->tk);
+	free(s->tm);
+	for (int i = 0; i < 4; i++) {
 		sb_free(&s->la.v[i]);
+		sb_free(&s->bc.v[i]);
+	}
+	sb_free(&s->bc.out);
 	free(s->lm);
 	sb_free(&s->mkb);
 	free(s->nou);

@@ -214,6 +214,64 @@ int main(void)
 		else
 			ok(!fast, "shape %zu: left to jparse", i);
 	}
+	/* A kind's leading plain members (kind, agent, session, subagent,
+	 * subagent_type) taken from its last record when a line begins with
+	 * the same bytes: read in this order, each as ev_read reads it, with
+	 * near misses (a byte of the session, a longer agent, the subagent
+	 * left out, an escape, a null, a repeated key after the prefix, a
+	 * kind of the same first letter, a line cut after the prefix or
+	 * declined after it, which must come back unchanged). */
+	static const char *const prefixes[] = {
+		"{\"kind\":\"tool\",\"agent\":\"claude\",\"session\":\"s1\",\"ts\":\"2026-01-01T00:00:01.000Z\",\"id\":\"t1\"}",
+		"{\"kind\":\"tool\",\"agent\":\"claude\",\"session\":\"s1\",\"ts\":\"2026-01-01T00:00:02.000Z\",\"id\":\"t2\"}",
+		"{\"kind\":\"tool\",\"agent\":\"claude\",\"session\":\"s1\",\"id\":\"t3\"}",
+		"{\"kind\":\"tool\",\"agent\":\"claude\",\"session\":\"s2\",\"id\":\"t4\"}",
+		"{\"kind\":\"tool\",\"agent\":\"claude\",\"session\":\"s2\",\"id\":\"t5\"}",
+		"{\"kind\":\"tool\",\"agent\":\"claude\",\"session\":\"s1\",\"id\":\"t6\"}",
+		"{\"kind\":\"tool\",\"agent\":\"claudex\",\"session\":\"s1\",\"id\":\"t7\"}",
+		"{\"kind\":\"tool\",\"agent\":\"claude\",\"session\":\"s1\",\"subagent\":\"a1\",\"subagent_type\":\"Explore\",\"id\":\"t8\"}",
+		"{\"kind\":\"tool\",\"agent\":\"claude\",\"session\":\"s1\",\"subagent\":\"a1\",\"subagent_type\":\"Explore\",\"id\":\"t9\"}",
+		"{\"kind\":\"tool\",\"agent\":\"claude\",\"session\":\"s1\",\"subagent\":\"a1\",\"id\":\"t10\"}",
+		"{\"kind\":\"tool\",\"agent\":\"claude\",\"session\":\"s1\",\"subagent\":\"a1\",\"subagent_type\":\"Explore\",\"id\":\"t11\"}",
+		"{\"kind\":\"tool\",\"agent\":\"claude\",\"session\":\"s1\",\"subagent\":\"a1\",\"subagent_type\":\"Explore\",\"subagent\":\"a2\"}",
+		"{\"kind\":\"tool\",\"agent\":\"claude\",\"session\":\"s1\",\"subagent\":\"a1\",\"subagent_type\":\"Explore\",\"kind\":\"llm\"}",
+		"{\"kind\":\"tool\",\"agent\":\"claude\",\"session\":\"s1\",\"subagent\":\"a1\",\"subagent_type\":\"Explore\",\"session\":null}",
+		"{\"kind\":\"tool\",\"agent\":\"claude\",\"session\":\"s1\",\"subagent\":\"a1\",\"subagent_type\":\"Explore\",}",
+		"{\"kind\":\"tool\",\"agent\":\"claude\",\"session\":\"s1\",\"subagent\":\"a1\",\"subagent_type\":\"Explore\",\"id\":3}",
+		"{\"kind\":\"tool\",\"agent\":\"claude\",\"session\":\"s1\",\"subagent\":\"a1\",\"subagent_type\":\"Explore\",\"x\":1}",
+		"{\"kind\":\"tool\",\"agent\":\"claude\",\"session\":\"s1\",\"subagent\":\"a1\",\"subagent_type\":\"Explore\"}",
+		"{\"kind\":\"tool\",\"agent\":\"cl\\u0061ude\",\"session\":\"s1\",\"id\":\"t12\"}",
+		"{\"kind\":\"tool\",\"agent\":\"cl\\u0061ude\",\"session\":\"s1\",\"id\":\"t13\"}",
+		"{\"kind\":\"tool\",\"agent\":null,\"session\":\"s1\",\"id\":\"t14\"}",
+		"{\"kind\":\"tool\",\"agent\":null,\"session\":\"s1\",\"id\":\"t15\"}",
+		"{\"kind\":\"tool\",\"agent\":\"claude\",\"agent\":\"codex\",\"session\":\"s1\",\"id\":\"t16\"}",
+		"{\"kind\":\"tool\",\"agent\":\"claude\",\"agent\":\"codex\",\"session\":\"s1\",\"id\":\"t17\"}",
+		"{\"kind\":\"tool\",\"agent\":\"claude\",\"agent\":\"codex\",\"session\":\"s1\",\"agent\":null}",
+		"{\"kind\":\"tool\",\"agent\":\"caf\xc3\xa9\",\"session\":\"s1\",\"id\":\"t18\"}",
+		"{\"kind\":\"tool\",\"agent\":\"caf\xc3\xa9\",\"session\":\"s1\",\"id\":\"t19\"}",
+		"{\"kind\":\"text\",\"agent\":\"claude\",\"session\":\"s1\",\"id\":\"x1\"}",
+		"{\"kind\":\"tool\",\"agent\":\"claude\",\"session\":\"s1\",\"id\":\"t20\"}",
+		"{\"kind\":\"session\",\"agent\":\"claude\",\"session\":\"s1\",\"cwd\":\"/p\"}",
+		"{\"kind\":\"summary\",\"agent\":\"claude\",\"session\":\"s1\",\"count\":2}",
+		"{\"kind\":\"session\",\"agent\":\"claude\",\"session\":\"s1\",\"cwd\":\"/q\"}",
+		"{\"kind\":\"tool\",\"session\":\"s1\",\"agent\":\"claude\",\"id\":\"t21\"}",
+		"{\"kind\":\"tool\",\"session\":\"s1\",\"agent\":\"claude\",\"id\":\"t22\"}",
+		"{\"kind\":\"tool\",\"session\":\"s1\",\"agent\":\"claude\",\"session\":\"s2\",\"id\":\"t23\"}",
+		"{\"kind\":\"tool\",\"session\":\"s1\",\"agent\":\"claude\",\"session\":\"s2\",\"id\":\"t24\"}",
+		"{\"kind\":\"tool\",\"session\":\"s1\",\"agent\":\"claude\",\"session\":\"s2\",\"id\":\"t\0\"}",
+		"{\"kind\":\"tool\",\"session\":\"s1\",\"agent\":\"claude\",\"session\":\"s2\",\"id\":\"t25\"}",
+	};
+	static const char fastp[] = "11111111111111" "0" "111111111111111111111" "0" "1";
+	_Static_assert(sizeof fastp - 1 == sizeof prefixes / sizeof *prefixes, "one flag a line");
+	for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+		size_t n = strlen(prefixes[i]);
+		if (i == 36)
+			n += 1 + strlen(prefixes[i] + n + 1);   /* the NUL in it */
+		int r = same(prefixes[i], n, &fast);
+		ok(r, "prefix %zu read as ev_read reads it (%s)", i, fast ? "fast" : "left to jparse");
+		ok(fast == (fastp[i] == '1'), "prefix %zu: %s", i,
+			fastp[i] == '1' ? "read by the fast path" : "left to jparse");
+	}
 	static const char pick[] = "\"\\,:{}[]0123456789-.eEnultrfasu \x01\x80\xc3\xa9\xff";
 	int bad = 0, nfast = 0, total = 0;
 	char buf[1024];
