@@ -349,6 +349,11 @@ bool ev_call_known(struct ev_ctx *c, const char *a, const char *b)
 	return false;
 }
 
+void ev_call_prefetch(struct ev_ctx *c, const char *a, const char *b)
+{
+	hm_prefetch(&c->calls, call_key(a, b));
+}
+
 /* the strings v[0..n), each NUL-ended ("" for NULL), in one growth */
 static void put_strs(struct sbuf *b, const char *const *v, int n)
 {

@@ -94,6 +94,8 @@ void ev_file_done(struct ev_ctx *c);
 bool ev_call_known(struct ev_ctx *c, const char *a, const char *b);
 void ev_call_first(struct ev_ctx *c, const char *a, const char *b, const struct event *e);
 void ev_call_copy(struct ev_ctx *c, const char *a, const char *b, const struct tokens *t);
+/* A hint that the call with these ids will be asked for soon. */
+void ev_call_prefetch(struct ev_ctx *c, const char *a, const char *b);
 /* Did this key come before?  Marks it seen. */
 bool ev_seen(struct hset *m, const char *a, const char *b);
 /* A hint that ev_seen(m, a, NULL) will be asked soon, a[0..n) being the
