@@ -263,7 +263,8 @@ void hs_free(struct hset *m)
 
 void hs_clear(struct hset *m)
 {
-	if (m->cap * sizeof *m->s > 4096 * sizeof(struct hslot)) {
+	/* as hm_clear: a table kept is scanned whole by hs_add */
+	if (m->cap > 4096) {
 		hs_free(m);
 	} else if (m->n) {
 		memset(m->s, 0, m->cap * sizeof *m->s);

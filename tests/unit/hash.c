@@ -209,10 +209,14 @@ static void test_clear(void)
 	hs_clear(&s);
 	ok(s.n == 0 && s.cap == cap && s.s && !hs_has(&s, 5), "a small set is emptied in place");
 	ok(hs_put(&s, 5) && hs_has(&s, 5) && s.n == 1, "and used again");
-	for (uint64_t i = 0; i < 20000; i++)
+	for (uint64_t i = 0; s.cap < 4096; i++)
 		hs_put(&s, i * 0x9e3779b97f4a7c15ULL);
 	hs_clear(&s);
-	ok(!s.s && !s.cap && !s.n && hs_put(&s, 5), "a large one is given back");
+	ok(s.cap == 4096 && s.s && !s.n, "4096 slots: emptied in place, as a map's");
+	for (uint64_t i = 1; s.cap < 8192; i++)
+		hs_put(&s, i * 0x9e3779b97f4a7c15ULL);
+	hs_clear(&s);
+	ok(!s.s && !s.cap && !s.n && hs_put(&s, 5), "8192: given back");
 	hs_free(&s);
 }
 
