@@ -73,11 +73,10 @@ uint64_t hash64(const void *p, size_t n, uint64_t seed)
  * a lookup in folded2pprof's stack table. */
 #define HM_MAPPED ((size_t)1 << 18)    /* bytes */
 
-static struct hslot *slots_new(size_t cap)
+static void *tab_new(size_t sz)
 {
-	size_t sz = cap * sizeof(struct hslot);
 	if (sz < HM_MAPPED)
-		return xcalloc(cap, sizeof(struct hslot));
+		return xcalloc(1, sz);
 	void *m = mmap(NULL, sz, PROT_READ | PROT_WRITE,
 		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (m == MAP_FAILED)
@@ -85,12 +84,24 @@ static struct hslot *slots_new(size_t cap)
 	return m;
 }
 
-static void slots_free(struct hslot *s, size_t cap)
+static void tab_free(void *s, size_t sz)
 {
-	if (cap * sizeof *s < HM_MAPPED)
+	if (sz < HM_MAPPED)
 		free(s);
 	else
-		munmap(s, cap * sizeof *s);
+		munmap(s, sz);
+}
+
+/* The capacity a table of cap slots (0: none yet) grows to before it
+ * holds n keys, one doubling at a time from 64 as hm_put and hs_put grow
+ * it: at most three quarters full. */
+static size_t cap_for(size_t cap, size_t n)
+{
+	if (!cap)
+		cap = 64;
+	while (n * 4 > cap * 3)
+		cap *= 2;
+	return cap;
 }
 
 static size_t slot(const struct hmap *m, uint64_t key)
@@ -110,20 +121,32 @@ int64_t *hm_get(const struct hmap *m, uint64_t key)
 	return m->s[i].key ? &m->s[i].val : NULL;
 }
 
+static void hm_grow(struct hmap *m, size_t cap)
+{
+	struct hmap g = {0};
+	g.cap = cap;
+	g.s = tab_new(g.cap * sizeof *g.s);
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->s[i].key)
+			g.s[slot(&g, m->s[i].key)] = m->s[i];
+	g.n = m->n;
+	if (m->s)
+		tab_free(m->s, m->cap * sizeof *m->s);
+	*m = g;
+}
+
+void hm_reserve(struct hmap *m, size_t n)
+{
+	size_t cap = n ? cap_for(m->cap, n) : m->cap;
+	if (cap != m->cap)
+		hm_grow(m, cap);
+}
+
 int64_t *hm_put(struct hmap *m, uint64_t key, bool *ins)
 {
 	key = key ? key : 1;
-	if ((m->n + 1) * 4 > m->cap * 3) {
-		struct hmap g = {0};
-		g.cap = m->cap ? m->cap * 2 : 64;
-		g.s = slots_new(g.cap);
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->s[i].key)
-				g.s[slot(&g, m->s[i].key)] = m->s[i];
-		g.n = m->n;
-		slots_free(m->s, m->cap);
-		*m = g;
-	}
+	if ((m->n + 1) * 4 > m->cap * 3)
+		hm_grow(m, m->cap ? m->cap * 2 : 64);
 	size_t i = slot(m, key);
 	if (ins)
 		*ins = !m->s[i].key;
@@ -137,7 +160,7 @@ int64_t *hm_put(struct hmap *m, uint64_t key, bool *ins)
 void hm_free(struct hmap *m)
 {
 	if (m->s)
-		slots_free(m->s, m->cap);
+		tab_free(m->s, m->cap * sizeof *m->s);
 	memset(m, 0, sizeof *m);
 }
 
@@ -145,6 +168,104 @@ void hm_clear(struct hmap *m)
 {
 	if (m->cap > 4096) {
 		hm_free(m);
+	} else if (m->n) {
+		memset(m->s, 0, m->cap * sizeof *m->s);
+		m->n = 0;
+	}
+}
+
+/* --- sets of hashes -------------------------------------------------------- */
+
+static size_t hs_slot(const struct hset *m, uint64_t key)
+{
+	size_t mask = m->cap - 1, i = (size_t)key & mask;
+	while (m->s[i] && m->s[i] != key)
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* The old table's keys are in the order of their first slots but where a
+ * run of them wraps around its end: the new one is written in two
+ * sequential streams (first slot i or i + old cap), not at random. */
+static void hs_grow(struct hset *m, size_t cap)
+{
+	struct hset g = {.cap = cap, .n = m->n};
+	g.s = tab_new(cap * sizeof *g.s);
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->s[i])
+			g.s[hs_slot(&g, m->s[i])] = m->s[i];
+	if (m->s)
+		tab_free(m->s, m->cap * sizeof *m->s);
+	*m = g;
+}
+
+void hs_reserve(struct hset *m, size_t n)
+{
+	size_t cap = n ? cap_for(m->cap, n) : m->cap;
+	if (cap != m->cap)
+		hs_grow(m, cap);
+}
+
+bool hs_put(struct hset *m, uint64_t key)
+{
+	key = key ? key : 1;
+	if ((m->n + 1) * 4 > m->cap * 3)
+		hs_grow(m, m->cap ? m->cap * 2 : 64);
+	size_t i = hs_slot(m, key);
+	if (m->s[i])
+		return false;
+	m->s[i] = key;
+	m->n++;
+	return true;
+}
+
+bool hs_has(const struct hset *m, uint64_t key)
+{
+	if (!m->cap)
+		return false;
+	key = key ? key : 1;
+	return m->s[hs_slot(m, key)] != 0;
+}
+
+/* The keys of src go into dst in their slot order, each one's slot in
+ * dst fetched HS_AHEAD slots of src before it is probed: a large dst is
+ * seldom in the cache, and a miss at a time was most of the cost. */
+#define HS_AHEAD 16
+
+void hs_add(struct hset *dst, const struct hset *src)
+{
+	if (!src->n)
+		return;
+	hs_reserve(dst, dst->n + src->n);   /* no growth below: the fetches stay good */
+	for (size_t i = 0; i < src->cap && i < HS_AHEAD; i++)
+		if (src->s[i])
+			hs_prefetch(dst, src->s[i]);
+	for (size_t i = 0; i < src->cap; i++) {
+		if (i + HS_AHEAD < src->cap && src->s[i + HS_AHEAD])
+			hs_prefetch(dst, src->s[i + HS_AHEAD]);
+		uint64_t k = src->s[i];
+		if (k) {
+			size_t j = hs_slot(dst, k);
+			if (!dst->s[j]) {
+				dst->s[j] = k;
+				dst->n++;
+			}
+		}
+	}
+}
+
+void hs_free(struct hset *m)
+{
+	if (m->s)
+		tab_free(m->s, m->cap * sizeof *m->s);
+	memset(m, 0, sizeof *m);
+}
+
+void hs_clear(struct hset *m)
+{
+	/* as hm_clear: a table kept is scanned whole by hs_add */
+	if (m->cap > 4096) {
+		hs_free(m);
 	} else if (m->n) {
 		memset(m->s, 0, m->cap * sizeof *m->s);
 		m->n = 0;

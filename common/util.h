@@ -100,6 +100,35 @@ int64_t *hm_get(const struct hmap *m, uint64_t key);
 void hm_free(struct hmap *m);
 /* Empty the map; a large table is given back rather than wiped. */
 void hm_clear(struct hmap *m);
+/* Grow the table now to what n keys need (as hm_put would grow it). */
+void hm_reserve(struct hmap *m, size_t n);
+/* A hint that key will be looked up soon: its first slot is fetched. */
+static inline void hm_prefetch(const struct hmap *m, uint64_t key)
+{
+	if (m->cap)     /* slot(): key & mask, 0 as 1 */
+		__builtin_prefetch(&m->s[(key ? key : 1) & (m->cap - 1)], 1);
+}
+
+/* A set of such hashes, for tables whose values go unused: 8 bytes a
+ * slot where a map takes 16.  Keys are remapped as hm_put's (0 is 1: a
+ * set and a map agree on every key). */
+struct hset {
+	uint64_t *s;      /* 0 = empty slot */
+	size_t n, cap;
+};
+/* Insert key; false when it was there already. */
+bool hs_put(struct hset *m, uint64_t key);
+bool hs_has(const struct hset *m, uint64_t key);
+/* Every key of src put into dst (src unchanged). */
+void hs_add(struct hset *dst, const struct hset *src);
+void hs_reserve(struct hset *m, size_t n);
+void hs_free(struct hset *m);
+void hs_clear(struct hset *m);
+static inline void hs_prefetch(const struct hset *m, uint64_t key)
+{
+	if (m->cap)
+		__builtin_prefetch(&m->s[(key ? key : 1) & (m->cap - 1)], 1);
+}
 
 /* timefmt.c: timestamps are int64 milliseconds since the epoch, UTC;
  * TS_NONE means unknown. */

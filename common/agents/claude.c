@@ -627,17 +627,23 @@ static void call_start(struct claude *s, struct call *k, int thread, struct rec 
 {
 	struct jdoc *d = &s->d;
 	struct thread *th = &s->th[thread];
+	/* Copies: a resumed session, a compaction or a side question
+	 * repeats (message.id, requestId), maybe with a larger usage; a
+	 * sidechain replay repeats message.id under another requestId.
+	 * The slots of this call in the run's tables (large, seldom in the
+	 * cache) are fetched while the call before is written. */
+	const char *ms = js(d, mid), *rs = js(d, x->req);
+	const char *a = ms ? ms : rs, *b = ms ? rs : NULL;
+	if (a)
+		ev_call_prefetch(s->c, a, b);
+	if (ms)
+		ev_seen_prefetch(&s->c->seen_msg, ms, strlen(ms));
 	call_emit(s, k);
 	k->active = true;
 	k->emitted = false;
 	k->serial = ++s->serial;
 	k->key = key;
 	k->thread = thread;
-	/* Copies: a resumed session, a compaction or a side question
-	 * repeats (message.id, requestId), maybe with a larger usage; a
-	 * sidechain replay repeats message.id under another requestId. */
-	const char *ms = js(d, mid), *rs = js(d, x->req);
-	const char *a = ms ? ms : rs, *b = ms ? rs : NULL;
 	k->skip = k->copy = false;
 	sb_reset(&k->ka);
 	k->has_b = b != NULL;

@@ -2109,6 +2109,17 @@ static bool fast_call(struct cx *x, int64_t ts, const char *p,
 	const char *e)
 {
 	bool nesc = false, nhigh = false, aesc = false, ahigh = false, cesc = false, chigh = false;
+	/* The call id ends the line ("call_id":"ID"}}): its slot in the
+	 * run's tool ids (dup_call's; a large table, seldom in the cache) is
+	 * fetched while the name and arguments are read.  Only a hint: an
+	 * id read wrong here fetches a slot for nothing. */
+	if (e - p > 16 && !memcmp(e - 3, "\"}}", 3)) {
+		const char *q = e - 3, *b = q;
+		while (b > p && b[-1] != '"' && q - b < 96)
+			b--;
+		if (b - p >= 11 && !memcmp(b - 11, "\"call_id\":\"", 11))
+			ev_seen_prefetch(&x->c->seen_tool, b, (size_t)(q - b));
+	}
 	const char *n_s = p, *n_e = out_str(p, e, &nesc, &nhigh);
 	if (!n_e)
 		return false;

@@ -13,17 +13,22 @@ static _Thread_local struct ev_ctx *spec_ctx;
 /* The tables a file's reading may find filled by the files before it. */
 enum { M_CALL, M_MSG, M_TOOL, M_PROMPT, M_CALLS, M_LINK, M_MARKS, M_N };
 
-static struct hmap *table(struct ev_ctx *c, unsigned map)
+/* The sets among them (a map is M_CALLS or M_LINK). */
+static struct hset *set_of(struct ev_ctx *c, unsigned map)
 {
 	switch (map) {
 	case M_CALL: return &c->seen_call;
 	case M_MSG: return &c->seen_msg;
 	case M_TOOL: return &c->seen_tool;
 	case M_PROMPT: return &c->seen_prompt;
-	case M_CALLS: return &c->calls;
-	case M_LINK: return &c->link;
-	default: return &c->marks;
+	case M_MARKS: return &c->marks;
+	default: return NULL;
 	}
+}
+
+static struct hmap *map_of(struct ev_ctx *c, unsigned map)
+{
+	return map == M_CALLS ? &c->calls : map == M_LINK ? &c->link : NULL;
 }
 
 /* Reading ahead: key was not in table map of this file's context. */
@@ -47,13 +52,13 @@ void ev_ctx_init(struct ev_ctx *c)
 
 void ev_ctx_free(struct ev_ctx *c)
 {
-	hm_free(&c->seen_call);
-	hm_free(&c->seen_msg);
-	hm_free(&c->seen_tool);
-	hm_free(&c->seen_prompt);
+	hs_free(&c->seen_call);
+	hs_free(&c->seen_msg);
+	hs_free(&c->seen_tool);
+	hs_free(&c->seen_prompt);
 	hm_free(&c->link);
 	hm_free(&c->calls);
-	hm_free(&c->marks);
+	hs_free(&c->marks);
 	free(c->miss);
 	if (spec_ctx == c)
 		spec_ctx = NULL;
@@ -70,13 +75,13 @@ void ev_ctx_free(struct ev_ctx *c)
 
 void ev_ctx_reset(struct ev_ctx *c)
 {
-	hm_clear(&c->seen_call);
-	hm_clear(&c->seen_msg);
-	hm_clear(&c->seen_tool);
-	hm_clear(&c->seen_prompt);
+	hs_clear(&c->seen_call);
+	hs_clear(&c->seen_msg);
+	hs_clear(&c->seen_tool);
+	hs_clear(&c->seen_prompt);
 	hm_clear(&c->link);
 	hm_clear(&c->calls);
-	hm_clear(&c->marks);
+	hs_clear(&c->marks);
 	for (size_t i = 0; i < c->nlinks; i++)
 		free(c->links[i]);
 	struct ev_ctx k = *c;
@@ -250,18 +255,22 @@ const struct jnode *ev_parse_line(struct lreader *r, struct jdoc *d, const char 
 	return o;
 }
 
-bool ev_seen(struct hmap *m, const char *a, const char *b)
+bool ev_seen(struct hset *m, const char *a, const char *b)
 {
 	uint64_t h = hash64(a, strlen(a), 0x5eed);
 	if (b)
 		h = hash64(b, strlen(b), h);
-	bool ins;
-	hm_put(m, h, &ins);
+	bool ins = hs_put(m, h);
 	if (ins && spec_ctx)
 		for (unsigned t = M_CALL; t <= M_PROMPT; t++)
-			if (m == table(spec_ctx, t))
+			if (m == set_of(spec_ctx, t))
 				missed(spec_ctx, t, h);
 	return !ins;
+}
+
+void ev_seen_prefetch(const struct hset *m, const char *a, size_t n)
+{
+	hs_prefetch(m, hash64(a, n, 0x5eed));
 }
 
 static void link_put_hash(struct ev_ctx *c, uint64_t h, const char *value)
@@ -295,19 +304,17 @@ const char *ev_link_get(struct ev_ctx *c, const char *key)
 void ev_mark_put(struct ev_ctx *c, uint64_t key)
 {
 	if (c->marks.n < EV_MARKS)
-		hm_put(&c->marks, key, NULL);
+		hs_put(&c->marks, key);
 }
 
 void ev_mark_prefetch(struct ev_ctx *c, uint64_t key)
 {
-	const struct hmap *m = &c->marks;
-	if (m->cap)     /* hm_put's first probe (hash.c: key & mask, 0 as 1) */
-		__builtin_prefetch(&m->s[(key ? key : 1) & (m->cap - 1)], 1);
+	hs_prefetch(&c->marks, key);
 }
 
 bool ev_mark_has(struct ev_ctx *c, uint64_t key)
 {
-	if (hm_get(&c->marks, key))
+	if (hs_has(&c->marks, key))
 		return true;
 	missed(c, M_MARKS, key);
 	return false;
@@ -340,6 +347,11 @@ bool ev_call_known(struct ev_ctx *c, const char *a, const char *b)
 		return true;
 	missed(c, M_CALLS, h);
 	return false;
+}
+
+void ev_call_prefetch(struct ev_ctx *c, const char *a, const char *b)
+{
+	hm_prefetch(&c->calls, call_key(a, b));
 }
 
 /* the strings v[0..n), each NUL-ended ("" for NULL), in one growth */
@@ -455,47 +467,94 @@ void ev_ctx_spec(struct ev_ctx *c)
 	c->git_host[0] = GIT_UNSET;
 }
 
+/* Is key in c's table map?  Its slot fetched ahead (see ev_ctx_merge). */
+static bool has(struct ev_ctx *c, unsigned map, uint64_t key)
+{
+	const struct hset *s = set_of(c, map);
+	return s ? hs_has(s, key) : hm_get(map_of(c, map), key) != NULL;
+}
+
+static void fetch(struct ev_ctx *c, unsigned map, uint64_t key)
+{
+	const struct hset *s = set_of(c, map);
+	if (s)
+		hs_prefetch(s, key);
+	else
+		hm_prefetch(map_of(c, map), key);
+}
+
+/* How many keys ahead of its probe a key's slot in run's tables (large,
+ * seldom in the cache) is fetched: one cache miss after another was most
+ * of a merge's time. */
+#define MERGE_AHEAD 16
+
 /* The file's reading found each journalled key missing from its own
  * tables; read in order it would have asked run's tables, which hold what
  * the files before it left.  Where run's have none of those keys, the
  * answers, and so every byte written, are the same.  Keys the file put
  * without asking first (a link set, a mark left) change nothing it read:
- * run's values are replaced as they would have been. */
+ * run's values are replaced as they would have been.  The order in which
+ * keys go into run's tables changes nothing but where they lie there
+ * (callv and links[] are indexed through them). */
 bool ev_ctx_merge(struct ev_ctx *run, const struct ev_ctx *f)
 {
-	for (size_t i = 0; i < f->nmiss; i++)
-		if (hm_get(table(run, f->miss[i].map), f->miss[i].key))
+	const struct ev_miss *ms = f->miss;
+	for (size_t i = 0; i < f->nmiss && i < MERGE_AHEAD; i++)
+		fetch(run, ms[i].map, ms[i].key);
+	for (size_t i = 0; i < f->nmiss; i++) {
+		if (i + MERGE_AHEAD < f->nmiss)
+			fetch(run, ms[i + MERGE_AHEAD].map, ms[i + MERGE_AHEAD].key);
+		if (has(run, ms[i].map, ms[i].key))
 			return false;
+	}
 	if (f->git_inherited && run->git_host[0])
 		return false;
 	/* the marks' bound: run's table might drop what the file kept */
 	if (f->marks.n && run->marks.n + f->marks.n >= EV_MARKS)
 		return false;
 	static const unsigned sets[] = {M_CALL, M_MSG, M_TOOL, M_PROMPT, M_MARKS};
-	for (size_t s = 0; s < sizeof sets / sizeof *sets; s++) {
-		const struct hmap *m = table((struct ev_ctx *)f, sets[s]);
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->s[i].key)
-				hm_put(table(run, sets[s]), m->s[i].key, NULL);
-	}
+	for (size_t s = 0; s < sizeof sets / sizeof *sets; s++)
+		hs_add(set_of(run, sets[s]), set_of((struct ev_ctx *)f, sets[s]));
 	size_t base = run->callstr.len;
 	if (f->callstr.len)
 		sb_add(&run->callstr, f->callstr.p, f->callstr.len);
-	for (size_t i = 0; i < f->calls.cap; i++) {
-		if (!f->calls.s[i].key)
-			continue;
-		if (run->ncalls == run->capcalls) {
-			run->capcalls = run->capcalls ? run->capcalls * 2 : 256;
+	const struct hslot *fs = f->calls.s;
+	size_t fcap = f->calls.cap;
+	if (f->calls.n) {
+		/* no growth below: the slots fetched stay the ones probed */
+		hm_reserve(&run->calls, run->calls.n + f->calls.n);
+		if (run->ncalls + f->calls.n > run->capcalls) {
+			while (run->ncalls + f->calls.n > run->capcalls)
+				run->capcalls = run->capcalls ? run->capcalls * 2 : 256;
 			run->callv = xrealloc(run->callv, run->capcalls * sizeof *run->callv);
 		}
-		struct ev_call *k = &run->callv[run->ncalls];
-		*k = f->callv[f->calls.s[i].val];
-		k->off += base;
-		*hm_put(&run->calls, f->calls.s[i].key, NULL) = (int64_t)run->ncalls++;
 	}
-	for (size_t i = 0; i < f->link.cap; i++)
-		if (f->link.s[i].key)
-			link_put_hash(run, f->link.s[i].key, f->links[f->link.s[i].val]);
+	for (size_t i = 0; i < fcap && i < MERGE_AHEAD; i++)
+		if (fs[i].key)
+			hm_prefetch(&run->calls, fs[i].key);
+	for (size_t i = 0; i < fcap; i++) {
+		if (i + MERGE_AHEAD < fcap && fs[i + MERGE_AHEAD].key)
+			hm_prefetch(&run->calls, fs[i + MERGE_AHEAD].key);
+		if (!fs[i].key)
+			continue;
+		struct ev_call *k = &run->callv[run->ncalls];
+		*k = f->callv[fs[i].val];
+		k->off += base;
+		*hm_put(&run->calls, fs[i].key, NULL) = (int64_t)run->ncalls++;
+	}
+	fs = f->link.s;
+	fcap = f->link.cap;
+	if (f->link.n)
+		hm_reserve(&run->link, run->link.n + f->link.n);
+	for (size_t i = 0; i < fcap && i < MERGE_AHEAD; i++)
+		if (fs[i].key)
+			hm_prefetch(&run->link, fs[i].key);
+	for (size_t i = 0; i < fcap; i++) {
+		if (i + MERGE_AHEAD < fcap && fs[i + MERGE_AHEAD].key)
+			hm_prefetch(&run->link, fs[i + MERGE_AHEAD].key);
+		if (fs[i].key)
+			link_put_hash(run, fs[i].key, f->links[fs[i].val]);
+	}
 	if (f->git_host[0] != GIT_UNSET)
 		memcpy(run->git_host, f->git_host, sizeof run->git_host);
 	run->written += f->written;

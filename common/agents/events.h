@@ -20,10 +20,10 @@ struct ev_ctx {
 	bool (*select_match)(struct select *s, const char *json, size_t len);
 	/* Deduplication across every file of one run, keyed by hash64 of
 	 * the agent's own ids (a resumed session copies earlier records). */
-	struct hmap seen_call;  /* model call: (message id, request id) */
-	struct hmap seen_msg;   /* model call: message id alone (sidechain replays) */
-	struct hmap seen_tool;  /* tool call id */
-	struct hmap seen_prompt;/* prompt record id */
+	struct hset seen_call;  /* model call: (message id, request id) */
+	struct hset seen_msg;   /* model call: message id alone (sidechain replays) */
+	struct hset seen_tool;  /* tool call id */
+	struct hset seen_prompt;/* prompt record id */
 	/* Model calls written, by hash64 of their ids: index into callv,
 	 * what a later, larger copy's update record needs (see ev_call). */
 	struct hmap calls;
@@ -48,7 +48,7 @@ struct ev_ctx {
 	uint64_t written, filtered;
 	/* Keys an agent leaves for the files read after (Codex: fingerprints
 	 * of the rows each session's file gave, for its forks): ev_mark_*. */
-	struct hmap marks;
+	struct hset marks;
 	/* Reading ahead (agent-events -j): a file read by another thread with
 	 * a context of its own, spec set, before its turn.  What it looked up
 	 * in the tables above and did not find is journalled in miss[], and
@@ -94,8 +94,13 @@ void ev_file_done(struct ev_ctx *c);
 bool ev_call_known(struct ev_ctx *c, const char *a, const char *b);
 void ev_call_first(struct ev_ctx *c, const char *a, const char *b, const struct event *e);
 void ev_call_copy(struct ev_ctx *c, const char *a, const char *b, const struct tokens *t);
+/* A hint that the call with these ids will be asked for soon. */
+void ev_call_prefetch(struct ev_ctx *c, const char *a, const char *b);
 /* Did this key come before?  Marks it seen. */
-bool ev_seen(struct hmap *m, const char *a, const char *b);
+bool ev_seen(struct hset *m, const char *a, const char *b);
+/* A hint that ev_seen(m, a, NULL) will be asked soon, a[0..n) being the
+ * string a: its slot is fetched into the cache. */
+void ev_seen_prefetch(const struct hset *m, const char *a, size_t n);
 /* Remember / recall a string for a key across files. */
 void ev_link_put(struct ev_ctx *c, const char *key, const char *value);
 const char *ev_link_get(struct ev_ctx *c, const char *key);
