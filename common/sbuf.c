@@ -232,19 +232,9 @@ void sb_free(struct sbuf *b)
 
 void write_all(int fd, const void *p, size_t n)
 {
-	const char *s = p;
-	while (n) {
-		ssize_t w = write(fd, s, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EPIPE)
-				_exit(0);
-			die(2, "write error: %s", strerror(errno));
-		}
-		s += w;
-		n -= (size_t)w;
-	}
+	struct iovec v = {(void *)p, n};
+	if (n)
+		writev_all(fd, &v, 1);
 }
 
 void writev_all(int fd, struct iovec *v, int n)
