@@ -488,6 +488,14 @@ static void fetch(struct ev_ctx *c, unsigned map, uint64_t key)
  * of a merge's time. */
 #define MERGE_AHEAD 16
 
+/* Fetch the slot of m that the key of a file's slot fs[i] goes to, if
+ * there is such a slot and it holds a key. */
+static inline void fetch_slot(const struct hmap *m, const struct hslot *fs, size_t cap, size_t i)
+{
+	if (i < cap && fs[i].key)
+		hm_prefetch(m, fs[i].key);
+}
+
 /* The file's reading found each journalled key missing from its own
  * tables; read in order it would have asked run's tables, which hold what
  * the files before it left.  Where run's have none of those keys, the
@@ -529,12 +537,10 @@ bool ev_ctx_merge(struct ev_ctx *run, const struct ev_ctx *f)
 			run->callv = xrealloc(run->callv, run->capcalls * sizeof *run->callv);
 		}
 	}
-	for (size_t i = 0; i < fcap && i < MERGE_AHEAD; i++)
-		if (fs[i].key)
-			hm_prefetch(&run->calls, fs[i].key);
+	for (size_t i = 0; i < MERGE_AHEAD; i++)
+		fetch_slot(&run->calls, fs, fcap, i);
 	for (size_t i = 0; i < fcap; i++) {
-		if (i + MERGE_AHEAD < fcap && fs[i + MERGE_AHEAD].key)
-			hm_prefetch(&run->calls, fs[i + MERGE_AHEAD].key);
+		fetch_slot(&run->calls, fs, fcap, i + MERGE_AHEAD);
 		if (!fs[i].key)
 			continue;
 		struct ev_call *k = &run->callv[run->ncalls];
@@ -546,12 +552,10 @@ bool ev_ctx_merge(struct ev_ctx *run, const struct ev_ctx *f)
 	fcap = f->link.cap;
 	if (f->link.n)
 		hm_reserve(&run->link, run->link.n + f->link.n);
-	for (size_t i = 0; i < fcap && i < MERGE_AHEAD; i++)
-		if (fs[i].key)
-			hm_prefetch(&run->link, fs[i].key);
+	for (size_t i = 0; i < MERGE_AHEAD; i++)
+		fetch_slot(&run->link, fs, fcap, i);
 	for (size_t i = 0; i < fcap; i++) {
-		if (i + MERGE_AHEAD < fcap && fs[i + MERGE_AHEAD].key)
-			hm_prefetch(&run->link, fs[i + MERGE_AHEAD].key);
+		fetch_slot(&run->link, fs, fcap, i + MERGE_AHEAD);
 		if (fs[i].key)
 			link_put_hash(run, fs[i].key, f->links[fs[i].val]);
 	}
