@@ -121,6 +121,9 @@ struct run {
 	struct { void *p; size_t n; } keep[64];
 	int nkeep;
 	struct tread *rd;       /* the pipe being read, if any */
+	/* the blocks of the last pipe read, kept while held sessions borrow
+	 * lines from them: to the end of the run, or to the next input */
+	struct tread *kept;
 	/* the bytes of the last line routed to cur from the end of its kind
 	 * to the end of its session id: a line with the same there goes to
 	 * cur, unparsed (0: none) */
@@ -134,6 +137,11 @@ static void release_kept(struct run *ru)
 	for (int i = 0; i < ru->nkeep; i++)
 		munmap(ru->keep[i].p, ru->keep[i].n);
 	ru->nkeep = 0;
+	if (ru->kept) {
+		tread_free(ru->kept);   /* what is written from them goes first */
+		free(ru->kept);
+		ru->kept = NULL;
+	}
 }
 
 /* Decide and write session i (or, for the cluster tagger, keep it). */
@@ -309,39 +317,64 @@ static void blocks_over(void *arg)
 	}
 }
 
+/* The blocks a pipe read before left to held sessions: another input
+ * comes, so their lines are copied into them and the blocks go (held
+ * memory stays bounded by one pipe's blocks at most). */
+static void drop_kept_pipe(struct run *ru)
+{
+	struct tread *t = ru->kept;
+	if (!t)
+		return;
+	for (int i = 0; i < ru->nlv; i++)
+		for (struct tblk *b = t->head; b; b = b->next)
+			ts_unborrow(&ru->lv[i]->s, b->p, b->p + b->cap);
+	ru->kept = NULL;
+	tread_free(t);
+	free(t);
+}
+
 /* Standard input or a device: lines borrowed from the blocks read. */
 static void piped(struct run *ru, struct lreader *r)
 {
-	struct tread t;
+	struct tread *t = xmalloc(sizeof *t);
 	char *line;
 	size_t len;
 	const char *why;
-	tread_init(&t, r);
-	t.over = blocks_over;
-	t.arg = ru;
-	ru->rd = &t;
-	while (tread_next(&t, &line, &len)) {
+	tread_init(t, r);
+	t->over = blocks_over;
+	t->arg = ru;
+	ru->rd = t;
+	while (tread_next(t, &line, &len)) {
 		size_t skip;
 		int kind;
 		struct live *l = route(ru, line, len, &skip, &kind);
 		struct tsession *s = &l->s;
 		s->borrow = !r->partial && line[len] == '\n' ? TS_HELD : TS_COPY;
 		if (s->borrow && l->pin == NOPIN)
-			l->pin = t.cur->seq;
+			l->pin = t->cur->seq;
 		if (ts_add_kind(s, line, len, skip, kind, &why) < 0)
 			lr_warn(r, "json", "%s; line skipped", why);
 		s->borrow = TS_COPY;
 		hold_bound(ru, l, len);
 	}
-	/* the sessions still held keep their lines: copied now */
-	for (int i = 0; i < ru->nlv; i++)
-		if (ru->lv[i]->pin != NOPIN) {
-			for (struct tblk *b = t.head; b; b = b->next)
-				ts_unborrow(&ru->lv[i]->s, b->p, b->p + b->cap);
-			ru->lv[i]->pin = NOPIN;
-		}
-	tread_free(&t);
 	ru->rd = NULL;
+	/* the sessions still held keep their lines where they lie, in the
+	 * blocks from the first one they borrow from on: written from there
+	 * at the end (no copy of each into its session, no new pages for
+	 * the copies), or copied when another input follows */
+	uint64_t pin = NOPIN;
+	for (int i = 0; i < ru->nlv; i++) {
+		if (ru->lv[i]->pin < pin)
+			pin = ru->lv[i]->pin;
+		ru->lv[i]->pin = NOPIN;
+	}
+	if (pin == NOPIN) {
+		tread_free(t);
+		free(t);
+		return;
+	}
+	tread_done(t, pin);
+	ru->kept = t;
 }
 
 static void one_file(struct run *ru, const char *path)
@@ -350,6 +383,7 @@ static void one_file(struct run *ru, const char *path)
 	char *line;
 	size_t len;
 	const char *why;
+	drop_kept_pipe(ru);
 	if (lr_open(&r, path) < 0)
 		return;   /* reported and counted */
 	/* A regular file is read through a mapping and its lines are held

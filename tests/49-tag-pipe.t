@@ -7,8 +7,11 @@
 # newline, a line over the limit; a session whose records come all
 # through 20 MB of others, so that the blocks it borrows from pass the
 # 16 MiB kept and its lines are copied out; two inputs, a pipe and a file.
+# The sessions held when a pipe ends are written from its blocks at the
+# end, or copied out of them when another input follows: two pipes, a
+# pipe and a file that cannot be read.
 . "$(dirname "$0")/lib.sh"
-plan 9
+plan 12
 
 # s sessions of a prompt, a model call, a tool call and an effect each;
 # session x gets one record every 40 sessions; every 97th line ends in
@@ -52,6 +55,20 @@ check_same "agent-tag: a pipe written a line at a time" want out
 agent-tag small.ndjson small.ndjson > want 2> want.err
 cat small.ndjson | agent-tag - small.ndjson > out 2> err
 check_same "agent-tag - FILE: a pipe whose last line has no newline, then a file" want out
+rm -f fifo
+mkfifo fifo
+cat small.ndjson > fifo &
+cat small.ndjson | agent-tag fifo - > out 2> err
+wait
+check_same "agent-tag FIFO -: two pipes, the sessions of the first held into the second" want out
+agent-tag big.ndjson small.ndjson > want 2> want.err
+cat small.ndjson > fifo &
+cat big.ndjson | agent-tag - fifo > out 2> err
+wait
+check_same "agent-tag - FIFO: a pipe of 20 MB, then a pipe" want out
+agent-tag small.ndjson nosuch > want 2> want.err
+cat small.ndjson | agent-tag - nosuch > out 2> err
+check_same "agent-tag - MISSING: the held sessions of the pipe, written at the end" want out
 # a line over the limit (lowered for the tests) in the middle
 { head -n 100 small.ndjson; head -c 1500000 /dev/zero | tr '\0' x; echo; tail -n 100 small.ndjson; } > long.ndjson
 env AGENTPPROF_TEST_MAXLINE=1048576 agent-tag long.ndjson > want 2> want.err

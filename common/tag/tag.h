@@ -251,6 +251,9 @@ int tread_next(struct tread *t, char **line, size_t *len);
 /* Give back the blocks numbered below seq (never the one being read);
  * what ts_write left to write from them is written first. */
 void tread_release(struct tread *t, uint64_t seq);
+/* The input is read: the blocks numbered below seq and the spare ones
+ * go; the rest stay until tread_free. */
+void tread_done(struct tread *t, uint64_t seq);
 void tread_free(struct tread *t);
 
 /* --- statistics (tagsess.c) ------------------------------------------ */

@@ -261,6 +261,17 @@ int tread_next(struct tread *t, char **line, size_t *len)
 	return 0;
 }
 
+void tread_done(struct tread *t, uint64_t seq)
+{
+	tread_release(t, seq);
+	while (t->spare) {
+		struct tblk *b = t->spare;
+		t->spare = b->next;
+		t->nspare--;
+		blk_free(b);
+	}
+}
+
 void tread_free(struct tread *t)
 {
 	while (t->head) {
