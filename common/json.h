@@ -233,6 +233,35 @@ static inline const char *jscan_stop(const char *p, const char *e)
 	return e;
 }
 
+/* jscan_stop for long strings (a thought, a tool's output): 64 bytes a
+ * step while none of them is of interest, then jscan_stop. */
+static inline const char *jscan_stop64(const char *p, const char *e)
+{
+#ifdef JSCAN_SSE2
+	/* the bytes of interest, four vectors at a time: with bit 1 flipped a
+	 * quote is 0x20, control bytes stay below it and bytes from 0x80 are
+	 * negative, so one signed compare below 0x21 finds all three; the
+	 * backslash is compared on its own */
+	const __m128i two = _mm_set1_epi8(2), lim = _mm_set1_epi8(0x21),
+		bs = _mm_set1_epi8('\\');
+#define JSCAN_BAD(v) _mm_or_si128(_mm_cmplt_epi8(_mm_xor_si128(v, two), lim), \
+	_mm_cmpeq_epi8(v, bs))
+	while (e - p >= 64) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
+		__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + 32));
+		__m128i d = _mm_loadu_si128((const __m128i *)(const void *)(p + 48));
+		__m128i k = _mm_or_si128(_mm_or_si128(JSCAN_BAD(a), JSCAN_BAD(b)),
+			_mm_or_si128(JSCAN_BAD(c), JSCAN_BAD(d)));
+		if (_mm_movemask_epi8(k))
+			break;
+		p += 64;
+	}
+#undef JSCAN_BAD
+#endif
+	return jscan_stop(p, e);
+}
+
 /* The closing quote of the string whose text starts at v (just after its
  * opening quote): the first quote no backslash escapes; e when the string
  * does not end before e. */

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 have jq || skip_all "jq not installed"
 F=$TESTS/fixtures
-plan 47
+plan 48
 
 # --- Amp ---------------------------------------------------------------------
 A1=T-0a1b2c3d-0000-4000-8000-00000000a001.json
@@ -103,6 +103,24 @@ check_out "cursor: a message's 21 tool_use blocks, each a tool in order, names a
 	jq -rs '(.[] | select(.kind=="llm") | "\(.text | gsub("\n"; "\\n")) \(.tools | length) \(.tools[0:4] | join(",")) \(.tools[-1])"),
 		([.[] | select(.kind=="tool") | .id] | join(",")), ([.[] | select(.kind=="tool") | .tool][0:4] | join(",")),
 		(.[] | select(.kind=="effect") | "\(.parent) \(.path)")' blocks.out
+
+# bad lines among the lines cursor-agent writes (read without a tree when
+# well formed): each named at its line as jparse names it, invalid UTF-8
+# in a thought replaced and the line kept, the records around them kept
+{
+	printf '%s\n' '{"role":"user","message":{"content":[{"type":"text","text":"<user_query>\ngo\n</user_query>"}]}}' \
+		'{"role":"assistant","message":{"content":[{"type":"thinking","thinking":"hmm"},{"type":"text","text":"one"},{"type":"tool_use","id":"t1","name":"Read","input":{"file_path":"/a"}}]}}' \
+		'{"role":"assistant","message":{"content":[{"type":"thinking","thinking":"cut her'
+	printf '{"role":"assistant","message":{"content":[{"type":"thinking","thinking":"bad \377 byte"},{"type":"text","text":"two"}]}}\n'
+	printf '%s\n' '{"role":"assistant","message":{"content":[{"type":"thinking","thinking":"bad \q escape"},{"type":"text","text":"x"}]}}' \
+		'{"role":"assistant","message":{"content":[{"type":"text","text":"three"},{"type":"tool_use","id":"t2","name":"Grep","input":{"pattern":"p","path":"src"}}]}}'
+} > curbad.jsonl
+agent-events curbad.jsonl > curbad.out 2> curbad.err; st=$?
+check_test "cursor: bad lines named at their lines as before, the records around them kept (exit 1)" \
+	"$st|$(cat curbad.err)|$(jq -r 'select(.kind=="llm" or .kind=="tool") | .text // .tool' curbad.out | tr '\n' ' ')" = \
+	"1|agent-events: curbad.jsonl:3: not JSON: unterminated string or bad escape
+agent-events: curbad.jsonl:4: invalid UTF-8 replaced by U+FFFD
+agent-events: curbad.jsonl: 1 more like line 3: not JSON: unterminated string or bad escape|one Read two three Grep "
 
 # --- Aider ------------------------------------------------------------------------------
 D=$(cd "$F/aider/webapp" && pwd -P)

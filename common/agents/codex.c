@@ -1886,41 +1886,12 @@ static const char *plain_str(const char *p, const char *e)
 	return NULL;
 }
 
-/* The first byte in [p, e) that is a quote, a backslash, a control byte
- * or >= 0x80: jscan_stop, 64 bytes a step where it can. */
-static const char *out_stop(const char *p, const char *e)
-{
-#ifdef JSCAN_SSE2
-	/* the bytes of interest, four vectors at a time: with bit 1 flipped a
-	 * quote is 0x20, control bytes stay below it and bytes from 0x80 are
-	 * negative, so one signed compare below 0x21 finds all three; the
-	 * backslash is compared on its own */
-	const __m128i two = _mm_set1_epi8(2), lim = _mm_set1_epi8(0x21),
-		bs = _mm_set1_epi8('\\');
-#define OUT_BAD(v) _mm_or_si128(_mm_cmplt_epi8(_mm_xor_si128(v, two), lim), \
-	_mm_cmpeq_epi8(v, bs))
-	while (e - p >= 64) {
-		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
-		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
-		__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + 32));
-		__m128i d = _mm_loadu_si128((const __m128i *)(const void *)(p + 48));
-		__m128i k = _mm_or_si128(_mm_or_si128(OUT_BAD(a), OUT_BAD(b)),
-			_mm_or_si128(OUT_BAD(c), OUT_BAD(d)));
-		if (_mm_movemask_epi8(k))
-			break;
-		p += 64;
-	}
-#undef OUT_BAD
-#endif
-	return jscan_stop(p, e);
-}
-
 /* The text of the output string from p, checked: its closing quote, NULL
  * for anything the long way should see.  *esc: it has escapes. */
 static const char *out_str(const char *p, const char *e, bool *esc, bool *high)
 {
 	for (;;) {
-		p = out_stop(p, e);
+		p = jscan_stop64(p, e);
 		if (p >= e)
 			return NULL;
 		unsigned char c = (unsigned char)*p;

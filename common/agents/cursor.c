@@ -79,6 +79,254 @@ static bool is_sqlite(const char *p, size_t n)
 	return n >= 16 && !memcmp(p, "SQLite format 3", 16);
 }
 
+/* --- the short way ----------------------------------------------------------
+ * cursor-agent writes every line compact, its keys in one order:
+ *   {"role":"assistant"|"user","message":{"content":[B,B,...]}}
+ * each block B one of
+ *   {"type":"text","text":"S"}
+ *   {"type":"thinking","thinking":"S"}
+ *   {"type":"tool_use"[,"id":"S"],"name":"S","input":{...}}
+ * A line of exactly such text (no spaces; each S valid JSON text without
+ * \u0000, raw control bytes or invalid UTF-8; each input an object that
+ * jparse reads alone without a word, nested at most SHORT_DEPTH deep) is
+ * a line jparse reads without a word, into an object of one member of
+ * each key: what run() and turns_assistant or turns_user do with its tree
+ * is done here from the text, in one pass and without a node for what
+ * they drop (the thinking, most of a line's bytes).  Any other line goes
+ * the long way, which says what is wrong with it as before. */
+#define SHORT_BLOCKS 32         /* blocks of a line: more go the long way */
+#define SHORT_DEPTH 64          /* an input's nesting: deeper goes the long way */
+
+struct cblock {
+	bool tool;              /* tool_use; else text */
+	struct jnode s;         /* the text's text; the tool's name */
+	struct jnode id;        /* the tool's id: type J_NULL when it has none */
+	const char *in;         /* the tool's input, its JSON text */
+	size_t inl;
+	size_t name;            /* the name's offset in names */
+};
+
+struct cshort {
+	struct jdoc sd;         /* an input parsed alone */
+	struct cblock b[SHORT_BLOCKS];
+	struct sbuf text, names, id;
+	const char *bnames[SHORT_BLOCKS];
+};
+
+/* The long way for every line (tests compare the two). */
+static bool long_way;
+
+static bool lit(const char **p, const char *e, const char *s, size_t n)
+{
+	if ((size_t)(e - *p) < n || memcmp(*p, s, n))
+		return false;
+	*p += n;
+	return true;
+}
+#define LIT(p, e, s) lit(p, e, s, sizeof s - 1)
+
+/* The JSON string whose text starts at p, checked as jparse checks it,
+ * into n as jparse makes its node: past its closing quote; NULL for a
+ * string jparse rejects or flags JF_BAD or JF_NUL (and for a raw control
+ * byte, which jparse lets through: the long way takes those).  Long: a
+ * thought, read 64 bytes a step (the other strings are mostly short:
+ * the step's four blocks would cost them more than they save). */
+static inline __attribute__((always_inline)) const char *short_str(const char *p, const char *e,
+	struct jnode *n, bool lng)
+{
+	const char *s = p;
+	uint8_t fl = 0;
+	for (;;) {
+		p = lng ? jscan_stop64(p, e) : jscan_stop(p, e);
+		if (p >= e)
+			return NULL;
+		unsigned char c = (unsigned char)*p;
+		if (c == '"')
+			break;
+		if (c == '\\') {
+			if (e - p < 2)
+				return NULL;
+			char k = p[1];
+			fl |= JF_ESC;
+			if (k == 'u') {
+				if (e - p < 6 || jhexval(p[2]) < 0 || jhexval(p[3]) < 0 ||
+				    jhexval(p[4]) < 0 || jhexval(p[5]) < 0 ||
+				    (p[2] == '0' && p[3] == '0' && p[4] == '0' && p[5] == '0'))
+					return NULL;
+				p += 6;
+			} else if (k == '"' || k == '\\' || k == '/' || k == 'b' || k == 'f' ||
+			    k == 'n' || k == 'r' || k == 't') {
+				p += 2;
+			} else {
+				return NULL;
+			}
+		} else if (c >= 0x80) {
+			size_t l = utf8_valid_len(p, (size_t)(e - p));
+			if (!l)
+				return NULL;
+			fl |= JF_HIGH;
+			p += l;
+		} else {
+			return NULL;
+		}
+	}
+	*n = (struct jnode){ .type = J_STR, .flags = fl, .len = (uint32_t)(p - s),
+		.raw = (uint32_t)(p - s + 2), .s = s };
+	return p + 1;
+}
+
+/* The object whose text starts at p (its brace): past its closing brace,
+ * found by its brackets outside strings, then checked by jparse on it
+ * alone; NULL when it is no such object, or nested deeper than
+ * SHORT_DEPTH (the line's parse counts four levels above it). */
+static const char *short_obj(struct cshort *k, const char *p, const char *e)
+{
+	const char *q = p;
+	int depth = 0;
+	for (;;) {
+		if (q >= e)
+			return NULL;
+		char c = *q++;
+		if (c == '"') {
+			q = jscan_str_end(q, e);
+			if (q >= e)
+				return NULL;
+			q++;
+		} else if (c == '{' || c == '[') {
+			if (++depth > SHORT_DEPTH)
+				return NULL;
+		} else if (c == '}' || c == ']') {
+			if (!--depth)
+				break;
+		}
+	}
+	if (jparse(&k->sd, p, (size_t)(q - p)) || k->sd.badutf8)
+		return NULL;
+	return q;
+}
+
+/* The line s[0..n) read the short way: false when it is not of the shape
+ * above (nothing was done then). */
+static bool short_line(struct cshort *k, struct turns *t, const char *s, size_t n)
+{
+	const char *p = s, *e = s + n;
+	bool user;
+	if (long_way || n > UINT32_MAX / 2)
+		return false;
+	if (LIT(&p, e, "{\"role\":\"assistant\",\"message\":{\"content\":["))
+		user = false;
+	else if (LIT(&p, e, "{\"role\":\"user\",\"message\":{\"content\":["))
+		user = true;
+	else
+		return false;
+	int nb = 0;
+	if (!LIT(&p, e, "]")) {
+		for (;;) {
+			if (!LIT(&p, e, "{\"type\":\""))
+				return false;
+			struct cblock *b = &k->b[nb];
+			if (LIT(&p, e, "thinking\",\"thinking\":\"")) {
+				struct jnode x;
+				if (!(p = short_str(p, e, &x, true)))
+					return false;
+			} else if (nb == SHORT_BLOCKS) {
+				return false;
+			} else if (LIT(&p, e, "text\",\"text\":\"")) {
+				if (!(p = short_str(p, e, &b->s, false)))
+					return false;
+				b->tool = false;
+				nb++;
+			} else if (LIT(&p, e, "tool_use\",\"")) {
+				b->id.type = J_NULL;
+				if (LIT(&p, e, "id\":\"") && (!(p = short_str(p, e, &b->id, false)) ||
+				    !LIT(&p, e, ",\"")))
+					return false;
+				if (!LIT(&p, e, "name\":\"") || !(p = short_str(p, e, &b->s, false)) ||
+				    !LIT(&p, e, ",\"input\":"))
+					return false;
+				b->in = p;
+				if (p >= e || *p != '{' || !(p = short_obj(k, p, e)))
+					return false;
+				b->inl = (size_t)(p - b->in);
+				b->tool = true;
+				nb++;
+			} else {
+				return false;
+			}
+			if (!LIT(&p, e, "}"))
+				return false;
+			if (LIT(&p, e, "]"))
+				break;
+			if (!LIT(&p, e, ","))
+				return false;
+		}
+	}
+	if (e - p != 2 || memcmp(p, "}}", 2))
+		return false;
+
+	/* turns_user: its text blocks, joined, the prompt (its tool_use
+	 * blocks are none of its business) */
+	sb_reset(&k->text);
+	if (user) {
+		bool texts = false;
+		for (int i = 0; i < nb; i++)
+			if (!k->b[i].tool) {
+				if (k->text.len)
+					sb_addc(&k->text, '\n');
+				jstr(&k->b[i].s, &k->text);
+				texts = true;
+			}
+		if (texts) {
+			size_t len = k->text.len;
+			if (len)
+				len = unwrap(k->text.p, len);
+			turns_prompt(t, NULL, TS_NONE, "human", k->text.p ? k->text.p : "", len);
+		}
+		return true;
+	}
+	/* turns_assistant: the text blocks joined, the call with the tools'
+	 * names, then each tool */
+	sb_reset(&k->names);
+	int nt = 0;
+	for (int i = 0; i < nb; i++) {
+		struct cblock *b = &k->b[i];
+		if (b->tool) {
+			b->name = k->names.len;
+			jstr(&b->s, &k->names);
+			sb_add(&k->names, "", 1);
+			nt++;
+		} else {
+			if (k->text.len)
+				sb_addc(&k->text, '\n');
+			jstr(&b->s, &k->text);
+		}
+	}
+	for (int i = 0, j = 0; i < nb; i++)
+		if (k->b[i].tool) {
+			const char *name = k->names.p + k->b[i].name;
+			k->bnames[j++] = *name ? name : "unknown";
+		}
+	turns_call(t, NULL, TS_NONE, NULL, NULL, NULL, k->bnames, nt, k->text.p, k->text.len);
+	for (int i = 0; i < nb; i++) {
+		struct cblock *b = &k->b[i];
+		if (!b->tool)
+			continue;
+		sb_reset(&k->id);
+		jstr(&b->id, &k->id);   /* nothing when it has none */
+		turns_tool(t, k->id.len ? k->id.p : NULL, k->names.p + b->name, b->in, b->inl,
+			TS_NONE);
+	}
+	return true;
+}
+
+static void short_free(struct cshort *k)
+{
+	jdoc_free(&k->sd);
+	sb_free(&k->text);
+	sb_free(&k->names);
+	sb_free(&k->id);
+}
+
 static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 {
 	const char *h;
@@ -104,7 +352,10 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	}
 	char *line;
 	size_t len;
+	static _Thread_local struct cshort k;
 	while (lr_next_nonblank(r, &line, &len)) {
+		if (short_line(&k, &t, line, len))
+			continue;
 		const struct jnode *o = ev_parse_line(r, &d, line, len);
 		if (!o)
 			continue;
@@ -119,6 +370,7 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	}
 	turns_done(&t);
 	jdoc_free(&d);
+	short_free(&k);
 }
 
 /* 85 when its first records all have a role and a message with content,

@@ -144,27 +144,44 @@ void ev_session(struct ev_ctx *c, const struct event *e)
 
 /* The kind's name of an agent's tool.  Records name the same few tools
  * over and over: the last answers are kept, by the names' bytes (the
- * lookup is a function of them alone). */
-#define KIND_SLOTS 8
+ * lookup is a function of them alone), two to a set (with one, two
+ * names of a set taking turns -- cursor-agent's Read and Shell -- missed
+ * at each record).  A miss replaces the slot not found last (a hit in the
+ * first leaves that as it was: the common case costs one compare). */
+#define KIND_SETS 8
 static _Thread_local struct kind_memo {
 	bool valid, has_agent;
 	unsigned char al, tl;
 	char agent[32], tool[64];
 	const char *kind;
-} kind_memo[KIND_SLOTS];
+} kind_memo[KIND_SETS][2];
+static _Thread_local unsigned char kind_old[KIND_SETS];   /* the slot to replace */
+
+static inline bool kind_hit(const struct kind_memo *k, const char *agent, size_t al,
+	const char *tool, size_t tl)
+{
+	return k->valid && k->has_agent == !!agent && k->al == al && k->tl == tl &&
+		mem_eq_short(k->tool, tool, tl) && mem_eq_short(k->agent, agent ? agent : "", al);
+}
 
 static const char *kind_of(const char *agent, const char *tool)
 {
 	if (!tool)
 		return tool_kind_name(agent_tool_kind(agent, tool));
 	size_t al = agent ? strlen(agent) : 0, tl = strlen(tool);
-	if (!tl || al >= sizeof kind_memo->agent || tl >= sizeof kind_memo->tool)
+	if (!tl || al >= sizeof kind_memo[0]->agent || tl >= sizeof kind_memo[0]->tool)
 		return tool_kind_name(agent_tool_kind(agent, tool));
-	struct kind_memo *k = &kind_memo[(tl * 7 + (unsigned char)tool[0] +
-		(al ? (unsigned char)agent[al - 1] : 0)) % KIND_SLOTS];
-	if (k->valid && k->has_agent == !!agent && k->al == al && k->tl == tl &&
-	    mem_eq_short(k->tool, tool, tl) && mem_eq_short(k->agent, agent ? agent : "", al))
+	unsigned set = (unsigned)(tl * 7 + (unsigned char)tool[0] +
+		(al ? (unsigned char)agent[al - 1] : 0)) % KIND_SETS;
+	struct kind_memo *k = kind_memo[set];
+	if (kind_hit(k, agent, al, tool, tl))
 		return k->kind;
+	if (kind_hit(k + 1, agent, al, tool, tl)) {
+		kind_old[set] = 0;
+		return k[1].kind;
+	}
+	k += kind_old[set];
+	kind_old[set] ^= 1;
 	k->kind = tool_kind_name(agent_tool_kind(agent, tool));
 	k->valid = true;
 	k->has_agent = agent != NULL;

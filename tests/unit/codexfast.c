@@ -240,8 +240,9 @@ static void meta_cases(void)
 	is_int(bad, 0, "first_of: the first place of its pattern, looked for at any of its bytes");
 }
 
-/* out_stop() against jscan_stop(): a byte of each class, and its
- * neighbours, at every place of texts of 0 to 200 bytes. */
+/* jscan_stop64() (json.h), which reads Codex's outputs, against
+ * jscan_stop(): a byte of each class, and its neighbours, at every place
+ * of texts of 0 to 200 bytes. */
 static void stop_cases(void)
 {
 	static const unsigned char bytes[] = {0x00, 0x01, 0x1f, 0x20, 0x21, '"', 0x23, 0x02,
@@ -255,9 +256,9 @@ static void stop_cases(void)
 					t[i] = (char)('a' + (i + k) % 26);
 				if (at < n)
 					t[at] = (char)bytes[k];
-				bad += out_stop(t, t + n) != jscan_stop(t, t + n);
+				bad += jscan_stop64(t, t + n) != jscan_stop(t, t + n);
 			}
-	is_int(bad, 0, "out_stop: where jscan_stop stops, every class of byte at every place");
+	is_int(bad, 0, "jscan_stop64: where jscan_stop stops, every class of byte at every place");
 }
 
 /* may_name_remote() against a look at every byte: "To ", "From ",
