@@ -1915,44 +1915,163 @@ static const char *out_stop(const char *p, const char *e)
 	return jscan_stop(p, e);
 }
 
-/* The text of the output string from p, checked: its closing quote, NULL
- * for anything the long way should see.  *esc: it has escapes. */
-static const char *out_str(const char *p, const char *e, bool *esc, bool *high)
+/* What out_str does at the byte of interest q (q < e): its closing quote
+ * (true, *q kept), or an escape or a UTF-8 sequence passed over (*q after
+ * it), or NULL in *q for anything the long way should see (true). */
+static inline __attribute__((always_inline)) bool out_byte(const char **qp, const char *e,
+	bool *esc, bool *high)
+{
+	const char *q = *qp;
+	unsigned char c = (unsigned char)*q;
+	if (c == '"')
+		return true;
+	if (c == '\\') {
+		if (e - q < 2)
+			goto bad;
+		char k = q[1];
+		*esc = true;
+		if (k == 'u') {
+			if (e - q < 6 || jhexval(q[2]) < 0 || jhexval(q[3]) < 0 ||
+			    jhexval(q[4]) < 0 || jhexval(q[5]) < 0 ||
+			    (q[2] == '0' && q[3] == '0' && q[4] == '0' && q[5] == '0'))
+				goto bad;
+			*qp = q + 6;
+		} else if (k == '"' || k == '\\' || k == '/' || k == 'b' || k == 'f' ||
+		    k == 'n' || k == 'r' || k == 't') {
+			*qp = q + 2;
+		} else {
+			goto bad;
+		}
+		return false;
+	}
+	if (c >= 0x80) {
+		size_t l = utf8_valid_len(q, (size_t)(e - q));
+		if (!l)
+			goto bad;
+		*high = true;
+		*qp = q + l;
+		return false;
+	}
+bad:    /* a raw control byte, a bad escape or bad UTF-8 */
+	*qp = NULL;
+	return true;
+}
+
+/* out_str on what is left when under 64 bytes are: byte of interest by
+ * byte of interest. */
+static const char *out_str_tail(const char *p, const char *e, bool *esc, bool *high)
 {
 	for (;;) {
 		p = out_stop(p, e);
 		if (p >= e)
 			return NULL;
-		unsigned char c = (unsigned char)*p;
-		if (c == '"')
+		if (out_byte(&p, e, esc, high))
 			return p;
-		if (c == '\\') {
-			if (e - p < 2)
-				return NULL;
-			char k = p[1];
-			*esc = true;
-			if (k == 'u') {
-				if (e - p < 6 || jhexval(p[2]) < 0 || jhexval(p[3]) < 0 ||
-				    jhexval(p[4]) < 0 || jhexval(p[5]) < 0 ||
-				    (p[2] == '0' && p[3] == '0' && p[4] == '0' && p[5] == '0'))
-					return NULL;
-				p += 6;
-			} else if (k == '"' || k == '\\' || k == '/' || k == 'b' || k == 'f' ||
-			    k == 'n' || k == 'r' || k == 't') {
-				p += 2;
-			} else {
-				return NULL;
+	}
+}
+
+/* Bit i set: p[i] is a quote, a backslash, a control byte or >= 0x80,
+ * for i < 64 (out_stop's test, one bit a byte).  SSE2 asks first
+ * whether any byte is one (most blocks of long outputs have none). */
+#ifdef JSCAN_SSE2
+static inline __attribute__((always_inline)) uint64_t out_mask16(const char *p)
+{
+	const __m128i two = _mm_set1_epi8(2), lim = _mm_set1_epi8(0x21),
+		bs = _mm_set1_epi8('\\');
+#define OUT_BAD(v) _mm_or_si128(_mm_cmplt_epi8(_mm_xor_si128(v, two), lim), \
+	_mm_cmpeq_epi8(v, bs))
+	__m128i a = OUT_BAD(_mm_loadu_si128((const __m128i *)(const void *)p));
+	__m128i b = OUT_BAD(_mm_loadu_si128((const __m128i *)(const void *)(p + 16)));
+	__m128i c = OUT_BAD(_mm_loadu_si128((const __m128i *)(const void *)(p + 32)));
+	__m128i d = OUT_BAD(_mm_loadu_si128((const __m128i *)(const void *)(p + 48)));
+#undef OUT_BAD
+	if (!_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d))))
+		return 0;
+	return (uint64_t)(unsigned)_mm_movemask_epi8(a) |
+		(uint64_t)(unsigned)_mm_movemask_epi8(b) << 16 |
+		(uint64_t)(unsigned)_mm_movemask_epi8(c) << 32 |
+		(uint64_t)(unsigned)_mm_movemask_epi8(d) << 48;
+}
+#endif
+
+#if defined(JSCAN_SSE2) && (defined(__x86_64__) || defined(__i386__))
+#define OUT_AVX2 1
+#include <immintrin.h>
+/* (not always_inline: out_str_w is compiled for plain x86 too; out_str32
+ * flattens it in) */
+static inline __attribute__((target("avx2"))) uint64_t out_mask32(const char *p)
+{
+	const __m256i two = _mm256_set1_epi8(2), lim = _mm256_set1_epi8(0x21),
+		bs = _mm256_set1_epi8('\\');
+#define OUT_BAD(v) _mm256_or_si256(_mm256_cmpgt_epi8(lim, _mm256_xor_si256(v, two)), \
+	_mm256_cmpeq_epi8(v, bs))
+	__m256i a = OUT_BAD(_mm256_loadu_si256((const __m256i *)(const void *)p));
+	__m256i b = OUT_BAD(_mm256_loadu_si256((const __m256i *)(const void *)(p + 32)));
+#undef OUT_BAD
+	return (uint64_t)(unsigned)_mm256_movemask_epi8(a) |
+		(uint64_t)(unsigned)_mm256_movemask_epi8(b) << 32;
+}
+#endif
+
+/* out_str's body for blocks of 64 bytes, their bytes of interest taken
+ * from one mask (w: 32 with AVX2, 16 with SSE2): an escape or a UTF-8
+ * sequence is passed over in the mask, not by a scan again from the
+ * byte after it (outputs hold an escape every few dozen bytes). */
+static inline __attribute__((always_inline)) const char *out_str_w(const char *p,
+	const char *e, bool *esc, bool *high, int w)
+{
+#ifdef JSCAN_SSE2
+	while (e - p >= 64) {
+		uint64_t m;
+#ifdef OUT_AVX2
+		if (w == 32)
+			m = out_mask32(p);
+		else
+#endif
+			m = out_mask16(p);
+		const char *b = p;
+		p += 64;
+		while (m) {
+			const char *q = b + __builtin_ctzll(m);
+			if (out_byte(&q, e, esc, high))
+				return q;
+			size_t j = (size_t)(q - b);
+			if (j >= 64) {
+				p = q;  /* it ran past the block: the next starts here */
+				break;
 			}
-		} else if (c >= 0x80) {
-			size_t l = utf8_valid_len(p, (size_t)(e - p));
-			if (!l)
-				return NULL;
-			*high = true;
-			p += l;
-		} else {
-			return NULL;   /* a raw control byte */
+			m &= ~(uint64_t)0 << j;
 		}
 	}
+#else
+	(void)w;
+#endif
+	return out_str_tail(p, e, esc, high);
+}
+
+static const char *out_str16(const char *p, const char *e, bool *esc, bool *high)
+{
+	return out_str_w(p, e, esc, high, 16);
+}
+
+#ifdef OUT_AVX2
+static __attribute__((flatten, target("avx2"))) const char *out_str32(const char *p,
+	const char *e, bool *esc, bool *high)
+{
+	return out_str_w(p, e, esc, high, 32);
+}
+#endif
+
+/* The text of the output string from p, checked: its closing quote, NULL
+ * for anything the long way should see.  *esc: it has escapes.  64 bytes
+ * a step (out_str_w), with AVX2 where the CPU has it. */
+static const char *out_str(const char *p, const char *e, bool *esc, bool *high)
+{
+#ifdef OUT_AVX2
+	if (__builtin_cpu_supports("avx2"))
+		return out_str32(p, e, esc, high);
+#endif
+	return out_str16(p, e, esc, high);
 }
 
 static bool lit(const char **p, const char *e, const char *s, size_t n)
