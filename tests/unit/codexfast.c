@@ -416,6 +416,52 @@ static void out_cases(void)
 		out_bad);
 }
 
+/* plain_count() against the digit loop it was: its answer, value and
+ * end on texts of 0 to 20 bytes of digits, signs, letters and the bytes
+ * next to '0' and '9' (and those that carry when 6 is added), each at
+ * the end of a buffer of its own size. */
+static bool plain_count_ref(const char **pp, const char *e, int64_t *v)
+{
+	const char *p = *pp, *b = p;
+	size_t lim = e - p < 16 ? (size_t)(e - p) : 16;
+	int64_t n = 0;
+	for (unsigned d; (size_t)(p - b) < lim && (d = (unsigned)(unsigned char)*p - '0') < 10; p++)
+		n = n * 10 + d;
+	if (p == b || p - b > 15 || (*b == '0' && p - b > 1))
+		return false;
+	*v = n;
+	*pp = p;
+	return true;
+}
+
+static void count_cases(void)
+{
+	static const unsigned char other[] = {',', '}', '"', '/', ':', '.', '-', '+', 'e', ' ',
+		0x00, 0x2f, 0x3a, 0x3f, 0x40, 0x29, 0x7f, 0x80, 0xf9, 0xfa, 0xff};
+	int bad = 0;
+	char t[32];
+	for (int it = 0; it < 400000; it++) {
+		size_t n = rnd(21), nd = rnd(17);
+		for (size_t i = 0; i < n; i++)
+			t[i] = i < nd || rnd(4) ? (char)('0' + rnd(10)) :
+				(char)other[rnd(sizeof other)];
+		if (!rnd(8) && n)
+			t[0] = '0';
+		char *s = malloc(n ? n : 1);
+		memcpy(s, t, n);
+		const char *p1 = s, *p2 = s;
+		int64_t v1 = -1, v2 = -1;
+		bool r1 = plain_count(&p1, s + n, &v1), r2 = plain_count_ref(&p2, s + n, &v2);
+		if (r1 != r2 || p1 != p2 || v1 != v2) {
+			if (bad++ < 5)
+				printf("# plain_count(\"%.*s\") = %d %lld +%td, want %d %lld +%td\n", (int)n, s,
+					r1, (long long)v1, p1 - s, r2, (long long)v2, p2 - s);
+		}
+		free(s);
+	}
+	is_int(bad, 0, "plain_count: the digit loop's answer, value and end on 400,000 texts");
+}
+
 int main(void)
 {
 	text_cases();
@@ -425,5 +471,6 @@ int main(void)
 	stop_cases();
 	remote_cases();
 	out_cases();
+	count_cases();
 	return tap_done();
 }
