@@ -71,6 +71,13 @@
 #include "sessions.h"
 #include "shell/shell.h"
 
+#if defined(JSCAN_SSE2) && (defined(__x86_64__) || defined(__i386__))
+/* out_str and may_name_remote have forms for AVX2, taken where the CPU
+ * has it */
+#define OUT_AVX2 1
+#include <immintrin.h>
+#endif
+
 #define QMAX 1024                     /* tool calls waiting for their output */
 #define TEXT_MAX ((size_t)256 << 10)  /* assistant text kept per model call */
 #define HEAD_MAX 512                  /* bytes of a tool output looked at */
@@ -1355,57 +1362,110 @@ static void remote_text(struct cx *x, const char *s, size_t n, struct pend *t)
 	}
 }
 
+/* Does the candidate at p (a T, F, '(' or backslash) start one of the
+ * four, with left bytes from p on? */
+static inline __attribute__((always_inline)) bool remote_at(const char *p, size_t left)
+{
+	return (*p == '\\' && left >= 2 && p[1] == 'u') ||
+	    (*p == 'T' && left >= 3 && !memcmp(p, "To ", 3)) ||
+	    (*p == 'F' && left >= 5 && !memcmp(p, "From ", 5)) ||
+	    (*p == '(' && left >= 7 && !memcmp(p, "(fetch)", 7));
+}
+
+/* Bit i: p[i] is a T, F, '(' or backslash, i < 64; SSE2 asks first
+ * whether any is. */
+#ifdef JSCAN_SSE2
+static inline __attribute__((always_inline)) uint64_t remote_mask16(const char *p)
+{
+	const __m128i t = _mm_set1_epi8('T'), f = _mm_set1_epi8('F'),
+		par = _mm_set1_epi8('('), bs = _mm_set1_epi8('\\');
+#define ANY4(v) _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, t), _mm_cmpeq_epi8(v, f)), \
+	_mm_or_si128(_mm_cmpeq_epi8(v, par), _mm_cmpeq_epi8(v, bs)))
+	__m128i a = ANY4(_mm_loadu_si128((const __m128i *)(const void *)p));
+	__m128i b = ANY4(_mm_loadu_si128((const __m128i *)(const void *)(p + 16)));
+	__m128i c = ANY4(_mm_loadu_si128((const __m128i *)(const void *)(p + 32)));
+	__m128i d = ANY4(_mm_loadu_si128((const __m128i *)(const void *)(p + 48)));
+#undef ANY4
+	if (!_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d))))
+		return 0;
+	return (uint64_t)(unsigned)_mm_movemask_epi8(a) |
+		(uint64_t)(unsigned)_mm_movemask_epi8(b) << 16 |
+		(uint64_t)(unsigned)_mm_movemask_epi8(c) << 32 |
+		(uint64_t)(unsigned)_mm_movemask_epi8(d) << 48;
+}
+#endif
+
+#ifdef OUT_AVX2
+static inline __attribute__((target("avx2"))) uint64_t remote_mask32(const char *p)
+{
+	const __m256i t = _mm256_set1_epi8('T'), f = _mm256_set1_epi8('F'),
+		par = _mm256_set1_epi8('('), bs = _mm256_set1_epi8('\\');
+#define ANY4(v) _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, t), _mm256_cmpeq_epi8(v, f)), \
+	_mm256_or_si256(_mm256_cmpeq_epi8(v, par), _mm256_cmpeq_epi8(v, bs)))
+	__m256i a = ANY4(_mm256_loadu_si256((const __m256i *)(const void *)p));
+	__m256i b = ANY4(_mm256_loadu_si256((const __m256i *)(const void *)(p + 32)));
+#undef ANY4
+	return (uint64_t)(unsigned)_mm256_movemask_epi8(a) |
+		(uint64_t)(unsigned)_mm256_movemask_epi8(b) << 32;
+}
+#endif
+
 /* Does the JSON text of a string (s[0..n), escaped, maybe holding the
  * JSON wrapper in turn) possibly hold a line remote_line reads?  Such a
  * line has "To ", "From " or " (fetch)" in it; without a \u escape every
  * one of those characters is written as itself, at both levels of a
  * wrapper, so an output without them needs no unescaping.  A \u sends
- * the text the long way. */
-static bool may_name_remote(const char *s, size_t n)
+ * the text the long way.  64 bytes a step, each step's candidates taken
+ * from one mask (outputs hold a backslash every few dozen bytes), then
+ * byte by byte; w as out_str_w's. */
+static inline __attribute__((always_inline)) bool may_name_remote_w(const char *s, size_t n,
+	int w)
 {
 	const char *e = s + n, *p = s;
-	for (;;) {
 #ifdef JSCAN_SSE2
-		const __m128i t = _mm_set1_epi8('T'), f = _mm_set1_epi8('F'),
-			par = _mm_set1_epi8('('), bs = _mm_set1_epi8('\\');
-#define ANY4(v) _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, t), _mm_cmpeq_epi8(v, f)), \
-	_mm_or_si128(_mm_cmpeq_epi8(v, par), _mm_cmpeq_epi8(v, bs)))
-		/* 64 bytes a step past the blocks with none of the four */
-		while (e - p >= 64) {
-			__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
-			__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
-			__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + 32));
-			__m128i d = _mm_loadu_si128((const __m128i *)(const void *)(p + 48));
-			if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(ANY4(a), ANY4(b)),
-			    _mm_or_si128(ANY4(c), ANY4(d)))))
-				break;
-			p += 64;
-		}
-#undef ANY4
-		while (e - p >= 16) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-			int bits = _mm_movemask_epi8(_mm_or_si128(
-				_mm_or_si128(_mm_cmpeq_epi8(v, t), _mm_cmpeq_epi8(v, f)),
-				_mm_or_si128(_mm_cmpeq_epi8(v, par), _mm_cmpeq_epi8(v, bs))));
-			if (bits) {
-				p += __builtin_ctz((unsigned)bits);
-				break;
-			}
-			p += 16;
-		}
+	while (e - p >= 64) {
+		uint64_t m;
+#ifdef OUT_AVX2
+		if (w == 32)
+			m = remote_mask32(p);
+		else
 #endif
-		while (p < e && *p != 'T' && *p != 'F' && *p != '(' && *p != '\\')
-			p++;
-		if (p >= e)
-			return false;
-		size_t left = (size_t)(e - p);
-		if ((*p == '\\' && left >= 2 && p[1] == 'u') ||
-		    (*p == 'T' && left >= 3 && !memcmp(p, "To ", 3)) ||
-		    (*p == 'F' && left >= 5 && !memcmp(p, "From ", 5)) ||
-		    (*p == '(' && left >= 7 && !memcmp(p, "(fetch)", 7)))
-			return true;
-		p++;   /* "\\\\u" too: a \u in the wrapper the text holds */
+			m = remote_mask16(p);
+		for (; m; m &= m - 1) {
+			const char *q = p + __builtin_ctzll(m);
+			if (remote_at(q, (size_t)(e - q)))
+				return true;
+		}
+		p += 64;
 	}
+#else
+	(void)w;
+#endif
+	for (; p < e; p++)
+		if ((*p == 'T' || *p == 'F' || *p == '(' || *p == '\\') && remote_at(p, (size_t)(e - p)))
+			return true;
+	return false;
+}
+
+static bool may_name_remote16(const char *s, size_t n)
+{
+	return may_name_remote_w(s, n, 16);
+}
+
+#ifdef OUT_AVX2
+static __attribute__((flatten, target("avx2"))) bool may_name_remote32(const char *s, size_t n)
+{
+	return may_name_remote_w(s, n, 32);
+}
+#endif
+
+static bool may_name_remote(const char *s, size_t n)
+{
+#ifdef OUT_AVX2
+	if (__builtin_cpu_supports("avx2"))
+		return may_name_remote32(s, n);
+#endif
+	return may_name_remote16(s, n);
 }
 
 /* The remote a git command's output names (push, fetch and pull without
@@ -1994,9 +2054,7 @@ static inline __attribute__((always_inline)) uint64_t out_mask16(const char *p)
 }
 #endif
 
-#if defined(JSCAN_SSE2) && (defined(__x86_64__) || defined(__i386__))
-#define OUT_AVX2 1
-#include <immintrin.h>
+#ifdef OUT_AVX2
 /* (not always_inline: out_str_w is compiled for plain x86 too; out_str32
  * flattens it in) */
 static inline __attribute__((target("avx2"))) uint64_t out_mask32(const char *p)

@@ -290,9 +290,35 @@ static void remote_cases(void)
 				size_t l = strlen(bits[k]);
 				if (at + l <= n)
 					memcpy(t + at, bits[k], l);
-				bad += may_name_remote(t, n) != names_remote_slow(t, n);
+				bool want = names_remote_slow(t, n);
+				bad += may_name_remote(t, n) != want || may_name_remote16(t, n) != want;
+#ifdef OUT_AVX2
+				if (__builtin_cpu_supports("avx2"))
+					bad += may_name_remote32(t, n) != want;
+#endif
 			}
-	is_int(bad, 0, "may_name_remote: as a look at every byte, each word at every place");
+	/* and many at once: backslashes and first bytes every few bytes */
+	for (int it = 0; it < 100000; it++) {
+		size_t n = rnd(250);
+		for (size_t i = 0; i < n; i++)
+			t[i] = rnd(4) ? (char)('a' + rnd(26)) : "TF(\\u o"[rnd(8)];
+		if (rnd(3) == 0 && n) {
+			const char *b = bits[rnd(sizeof bits / sizeof *bits)];
+			size_t l = strlen(b), at = rnd((unsigned)n);
+			if (at + l <= n)
+				memcpy(t + at, b, l);
+		}
+		char *c = malloc(n ? n : 1);
+		memcpy(c, t, n);
+		bool want = names_remote_slow(c, n);
+		bad += may_name_remote(c, n) != want || may_name_remote16(c, n) != want;
+#ifdef OUT_AVX2
+		if (__builtin_cpu_supports("avx2"))
+			bad += may_name_remote32(c, n) != want;
+#endif
+		free(c);
+	}
+	is_int(bad, 0, "may_name_remote: as a look at every byte, each word at every place, in each form");
 }
 
 /* out_str() against the loop it was before it took 64 bytes a mask
