@@ -104,6 +104,8 @@ $(B)/bin/%: $(B)/cmd/%.o $(B)/libcommon.a
 $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libcommon.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libcommon.a -ljq -lpcre2-8 -lyaml -lsqlite3 -lz -lnghttp2 -lbrotlienc -lbrotlidec -lm
+# (headscan includes agent-events.c itself, for its static functions)
+$(B)/tests/headscan: cmd/agent-events.c
 
 # --- BPF (libbpf-tools layout) ----------------------------------------------
 BPF_CLANG ?= clang
@@ -217,7 +219,7 @@ TESTS_FAST = tests/03-hash-unit.t tests/50-folded2svg.t tests/60-folded2pprof.t 
 	tests/85-strict-input.t tests/05-man.t tests/42-prices.t tests/33-events-man.t \
 	tests/91-gallery.t tests/00-unit.t tests/21-sessions-unit.t tests/02-effects-unit.t tests/35-effects-shared.t \
 	tests/03-arena-unit.t tests/06-usage.t tests/07-deps.t tests/08-man-formats.t \
-	tests/03-toolkind-unit.t tests/04-jscan-unit.t tests/04-redact-unit.t tests/04-evfast-unit.t tests/04-codexfast-unit.t tests/23-agent-interface.t tests/36-toolkind.t tests/71-agent-join.t tests/74-tls.t tests/75-snoop-attrib.t tests/34-events-jobs.t tests/34-events-order.t tests/47-agent-ledger.t tests/43-agent-stack-table.t tests/44-agent-stack-baseline.t tests/47-wrong-input.t tests/34-events-more-agents.t tests/34-events-more.t tests/34-events-amp-cut.t tests/34-events-more-corpus.t tests/37-events-opencode.t tests/38-events-goose.t tests/34-events-others-fast.t tests/34-events-order-keys.t tests/34-events-amp-valid.t tests/34-events-aider-lines.t tests/04-evwrite-unit.t tests/04-evmerge-unit.t tests/34-events-files-once.t tests/04-jparse-unit.t tests/32-events-gemini-gen.t tests/38-events-goose-gen.t tests/04-cursorfast-unit.t
+	tests/03-toolkind-unit.t tests/04-jscan-unit.t tests/04-redact-unit.t tests/04-evfast-unit.t tests/04-codexfast-unit.t tests/23-agent-interface.t tests/36-toolkind.t tests/71-agent-join.t tests/74-tls.t tests/75-snoop-attrib.t tests/34-events-jobs.t tests/34-events-order.t tests/47-agent-ledger.t tests/43-agent-stack-table.t tests/44-agent-stack-baseline.t tests/47-wrong-input.t tests/34-events-more-agents.t tests/34-events-more.t tests/34-events-amp-cut.t tests/34-events-more-corpus.t tests/37-events-opencode.t tests/38-events-goose.t tests/34-events-others-fast.t tests/34-events-order-keys.t tests/34-events-amp-valid.t tests/34-events-aider-lines.t tests/04-evwrite-unit.t tests/04-evmerge-unit.t tests/34-events-files-once.t tests/04-jparse-unit.t tests/32-events-gemini-gen.t tests/38-events-goose-gen.t tests/04-cursorfast-unit.t tests/04-headscan-unit.t tests/04-ampvalid-unit.t
 TESTS_SLOW = tests/80-hostile.t tests/70-agent-snoop.t tests/82-valgrind.t \
 	tests/83-reliability.t tests/50-folded2svg-browser.t tests/60-folded2pprof-corpus.t \
 	tests/45-agent-tag-corpus.t tests/30-events-claude-corpus.t \

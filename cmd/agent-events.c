@@ -84,6 +84,7 @@ struct hkey {
 #define HKEYS_MAX 32
 static struct hkey *hkeys;
 static int nhkeys;
+static size_t hkey_max;         /* the longest */
 
 static void hkey_add(const char *k, bool time)
 {
@@ -96,6 +97,8 @@ static void hkey_add(const char *k, bool time)
 		die(2, "more than %d group and time keys", HKEYS_MAX);     /* a programming error */
 	hkeys = xrealloc(hkeys, sizeof *hkeys * (size_t)(nhkeys + 1));
 	hkeys[nhkeys++] = (struct hkey){k, strlen(k), time, -1};
+	if (hkeys[nhkeys - 1].n > hkey_max)
+		hkey_max = hkeys[nhkeys - 1].n;
 }
 
 static void hkeys_init(void)
@@ -188,13 +191,41 @@ struct hscan {
 	int want[HKEYS_MAX], left;
 	size_t next;            /* where the next key may start */
 	unsigned char first[256];       /* first bytes of the keys wanted */
+	/* their first two bytes, for head_quotes32's test: nset pairs, up to
+	 * HSET (the last repeated in the places after), or more (or a key
+	 * of one byte: HSET + 1) */
+#define HSET 4
+	unsigned char set[HSET][2];
+	int nset;
 };
 
 static void hscan_first(struct hscan *sc)
 {
 	memset(sc->first, 0, sizeof sc->first);
-	for (int w = 0; w < sc->left; w++)
-		sc->first[(unsigned char)hkeys[sc->want[w]].k[0]] = 1;
+	sc->nset = 0;
+	for (int w = 0; w < sc->left; w++) {
+		const struct hkey *k = &hkeys[sc->want[w]];
+		sc->first[(unsigned char)k->k[0]] = 1;
+		if (k->n < 2) {
+			sc->nset = HSET + 1;
+			continue;
+		}
+		int i = 0;
+		while (i < sc->nset && i < HSET &&
+		    (sc->set[i][0] != (unsigned char)k->k[0] || sc->set[i][1] != (unsigned char)k->k[1]))
+			i++;
+		if (i < sc->nset)
+			continue;       /* a pair there already (or too many to tell) */
+		if (sc->nset < HSET) {
+			sc->set[sc->nset][0] = (unsigned char)k->k[0];
+			sc->set[sc->nset][1] = (unsigned char)k->k[1];
+		}
+		sc->nset++;
+	}
+	for (int i = sc->nset; i < HSET; i++) {
+		sc->set[i][0] = sc->nset ? sc->set[sc->nset - 1][0] : '"';
+		sc->set[i][1] = sc->nset ? sc->set[sc->nset - 1][1] : '"';
+	}
 }
 
 static void hscan_init(struct hscan *sc, struct hhit *hit)
@@ -245,17 +276,76 @@ static void head_try(struct hscan *sc, const char *h, const char *p, const char 
 	}
 }
 
+#if defined(JSCAN_SSE2) && (defined(__x86_64__) || defined(__i386__))
+#define HEAD_AVX2 1
+#include <immintrin.h>
+/* head_scan's first steps with AVX2: 32 places a step, a quote at q
+ * with the two bytes after it the first two of a key wanted (up to HSET
+ * pairs, each compared), so that only those quotes are looked at (some
+ * agents' heads have a quote every ten bytes or so, and a "c" or "s"
+ * after many).  The quotes are those the steps after would take, in the same
+ * order, less some that can start no key wanted (head_try finds none
+ * there); where it stops (a key wanted might not fit, or more pairs
+ * than HSET) they go on.  The byte after each quote found is looked up in first[]
+ * again: a key found in the step may have left the set. */
+static __attribute__((target("avx2"))) size_t head_quotes32(struct hscan *sc, const char *h,
+	size_t n, bool last, size_t q, size_t *again)
+{
+	const char *e = h + n;
+	const __m256i quote = _mm256_set1_epi8('"');
+	/* the quotes it passes over are never so near the end that a key
+	 * wanted would not fit (head_try's *again) */
+	size_t stop = hkey_max + 34;
+	while (sc->left && sc->nset <= HSET && q + stop <= n) {
+		int left = sc->left;
+#define PAIR(i) _mm256_set1_epi8((char)sc->set[i][0]), _mm256_set1_epi8((char)sc->set[i][1])
+		const __m256i f0[2] = {PAIR(0)}, f1[2] = {PAIR(1)}, f2[2] = {PAIR(2)}, f3[2] = {PAIR(3)};
+#undef PAIR
+		while (q + stop <= n) {
+			__m256i a = _mm256_loadu_si256((const __m256i *)(const void *)(h + q));
+			__m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(h + q + 1));
+			__m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(h + q + 2));
+#define HAS(i) _mm256_and_si256(_mm256_cmpeq_epi8(b, f##i[0]), _mm256_cmpeq_epi8(c, f##i[1]))
+			__m256i k = _mm256_or_si256(_mm256_or_si256(HAS(0), HAS(1)),
+				_mm256_or_si256(HAS(2), HAS(3)));
+#undef HAS
+			unsigned bits = (unsigned)_mm256_movemask_epi8(
+				_mm256_and_si256(_mm256_cmpeq_epi8(a, quote), k));
+			size_t at = q;
+			q += 32;
+			for (; bits && sc->left; bits &= bits - 1) {
+				size_t i = at + (size_t)__builtin_ctz(bits) + 1;
+				if (sc->first[(unsigned char)h[i]])
+					head_try(sc, h, h + i, e, last, again);
+			}
+			if (sc->left != left)
+				break;  /* a key found: the set again */
+		}
+	}
+	return q;
+}
+#endif
+
 /* Scan h[sc->next..n), the whole head when last; true when each key
  * has its string.  Where the end cut a match, the next call starts
  * again.  A key starts after a quote: the quotes are found 32 bytes a
  * step where SSE2 is, and the byte after each is looked up among the
  * first bytes of the keys wanted (a head holds a quote every ten to
  * thirty bytes: fewer steps than testing every byte against every key
- * wanted). */
+ * wanted); with AVX2, head_quotes32 takes the first steps.  (head_avx2:
+ * tests set it false for the steps without.) */
+static bool head_avx2 = true;
+
 static bool head_scan(struct hscan *sc, const char *h, size_t n, bool last)
 {
 	const char *e = h + n;
 	size_t again = n, q = sc->next - 1;     /* a quote at q, a key at q + 1 */
+#ifdef HEAD_AVX2
+	if (head_avx2 && __builtin_cpu_supports("avx2"))
+		q = head_quotes32(sc, h, n, last, q, &again);
+#else
+	(void)head_avx2;
+#endif
 #ifdef JSCAN_SSE2
 	const __m128i quote = _mm_set1_epi8('"');
 	for (; sc->left && q + 32 <= n; q += 32) {

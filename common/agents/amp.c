@@ -384,16 +384,52 @@ static const char *value_end(const char *p, const char *e, int *depth)
 	return p;
 }
 
+/* The first quote or backslash in [v, e), or a byte before it that
+ * jscan_stop stops at (a control byte or one from 0x80, which valid_str
+ * passes over), or e: with AVX2 (w 32), 32 bytes a step that look for
+ * the quotes and backslashes alone (messages' texts are long, and need
+ * not be ASCII), then jscan_stop. */
+#if defined(JSCAN_SSE2) && (defined(__x86_64__) || defined(__i386__))
+#define AMP_AVX2 1
+#include <immintrin.h>
+/* (not always_inline: str_stop is compiled for plain x86 too;
+ * valid_end32 flattens it in) */
+static inline __attribute__((target("avx2"))) unsigned qb32(const char *p)
+{
+	__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+	return (unsigned)_mm256_movemask_epi8(_mm256_or_si256(
+		_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')),
+		_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\'))));
+}
+#endif
+
+static inline __attribute__((always_inline)) const char *str_stop(const char *v,
+	const char *e, int w)
+{
+#ifdef AMP_AVX2
+	if (w == 32)
+		while (e - v >= 32) {
+			unsigned bits = qb32(v);
+			if (bits)
+				return v + __builtin_ctz(bits);
+			v += 32;
+		}
+#else
+	(void)w;
+#endif
+	return jscan_stop(v, e);
+}
+
 /* The end of a string whose text starts at v (after its quote), as
  * jparse's scan takes it: just after the closing quote; NULL when it
  * does not end before e or an escape is not JSON's.  Bytes from 0x80
  * and control bytes pass (jparse tolerates them: never a quote or a
  * backslash, whatever their UTF-8). */
 static inline __attribute__((always_inline)) const char *valid_str(const char *v,
-	const char *e)
+	const char *e, int w)
 {
 	for (;;) {
-		v = jscan_stop(v, e);
+		v = str_stop(v, e, w);
 		if (v >= e)
 			return NULL;
 		if (*v == '"')
@@ -425,7 +461,8 @@ static inline __attribute__((always_inline)) const char *valid_str(const char *v
  * and it nests no deeper than maxd; else NULL (then the thread goes to
  * the whole parse, as when value_end or jparse failed).  So a message
  * is parsed once, for its records, not twice. */
-static const char *valid_end(const char *p, const char *e, int maxd)
+static inline __attribute__((always_inline)) const char *valid_end_w(const char *p,
+	const char *e, int maxd, int w)
 {
 	char st[JSON_MAXDEPTH];         /* '{' or '[' of each open container */
 	int d = 0;
@@ -448,7 +485,7 @@ static const char *valid_end(const char *p, const char *e, int maxd)
 				goto key;
 			continue;
 		case '"':
-			if (!(p = valid_str(p + 1, e)))
+			if (!(p = valid_str(p + 1, e, w)))
 				return NULL;
 			if (!d)
 				return p;
@@ -499,13 +536,41 @@ static const char *valid_end(const char *p, const char *e, int maxd)
 			return p;
 		goto after;
 	key:
-		if (p >= e || *p != '"' || !(p = valid_str(p + 1, e)))
+		if (p >= e || *p != '"' || !(p = valid_str(p + 1, e, w)))
 			return NULL;
 		p = blanks(p, e);
 		if (p >= e || *p != ':')
 			return NULL;
 		p = blanks(p + 1, e);
 	}
+}
+
+static const char *valid_end16(const char *p, const char *e, int maxd)
+{
+	return valid_end_w(p, e, maxd, 16);
+}
+
+#ifdef AMP_AVX2
+static __attribute__((flatten, target("avx2"))) const char *valid_end32(const char *p,
+	const char *e, int maxd)
+{
+	return valid_end_w(p, e, maxd, 32);
+}
+#endif
+
+/* valid_end_w with AVX2 where the CPU has it (amp_valid_avx2: tests set
+ * it false for the form without) */
+static bool amp_valid_avx2 = true;
+
+static const char *valid_end(const char *p, const char *e, int maxd)
+{
+#ifdef AMP_AVX2
+	if (amp_valid_avx2 && __builtin_cpu_supports("avx2"))
+		return valid_end32(p, e, maxd);
+#else
+	(void)amp_valid_avx2;
+#endif
+	return valid_end16(p, e, maxd);
 }
 
 /* Where the messages are in text s[0..n): the messages array's '[' and

@@ -71,6 +71,13 @@
 #include "sessions.h"
 #include "shell/shell.h"
 
+#if defined(JSCAN_SSE2) && (defined(__x86_64__) || defined(__i386__))
+/* out_str and may_name_remote have forms for AVX2, taken where the CPU
+ * has it */
+#define OUT_AVX2 1
+#include <immintrin.h>
+#endif
+
 #define QMAX 1024                     /* tool calls waiting for their output */
 #define TEXT_MAX ((size_t)256 << 10)  /* assistant text kept per model call */
 #define HEAD_MAX 512                  /* bytes of a tool output looked at */
@@ -1355,57 +1362,110 @@ static void remote_text(struct cx *x, const char *s, size_t n, struct pend *t)
 	}
 }
 
+/* Does the candidate at p (a T, F, '(' or backslash) start one of the
+ * four, with left bytes from p on? */
+static inline __attribute__((always_inline)) bool remote_at(const char *p, size_t left)
+{
+	return (*p == '\\' && left >= 2 && p[1] == 'u') ||
+	    (*p == 'T' && left >= 3 && !memcmp(p, "To ", 3)) ||
+	    (*p == 'F' && left >= 5 && !memcmp(p, "From ", 5)) ||
+	    (*p == '(' && left >= 7 && !memcmp(p, "(fetch)", 7));
+}
+
+/* Bit i: p[i] is a T, F, '(' or backslash, i < 64; SSE2 asks first
+ * whether any is. */
+#ifdef JSCAN_SSE2
+static inline __attribute__((always_inline)) uint64_t remote_mask16(const char *p)
+{
+	const __m128i t = _mm_set1_epi8('T'), f = _mm_set1_epi8('F'),
+		par = _mm_set1_epi8('('), bs = _mm_set1_epi8('\\');
+#define ANY4(v) _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, t), _mm_cmpeq_epi8(v, f)), \
+	_mm_or_si128(_mm_cmpeq_epi8(v, par), _mm_cmpeq_epi8(v, bs)))
+	__m128i a = ANY4(_mm_loadu_si128((const __m128i *)(const void *)p));
+	__m128i b = ANY4(_mm_loadu_si128((const __m128i *)(const void *)(p + 16)));
+	__m128i c = ANY4(_mm_loadu_si128((const __m128i *)(const void *)(p + 32)));
+	__m128i d = ANY4(_mm_loadu_si128((const __m128i *)(const void *)(p + 48)));
+#undef ANY4
+	if (!_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d))))
+		return 0;
+	return (uint64_t)(unsigned)_mm_movemask_epi8(a) |
+		(uint64_t)(unsigned)_mm_movemask_epi8(b) << 16 |
+		(uint64_t)(unsigned)_mm_movemask_epi8(c) << 32 |
+		(uint64_t)(unsigned)_mm_movemask_epi8(d) << 48;
+}
+#endif
+
+#ifdef OUT_AVX2
+static inline __attribute__((target("avx2"))) uint64_t remote_mask32(const char *p)
+{
+	const __m256i t = _mm256_set1_epi8('T'), f = _mm256_set1_epi8('F'),
+		par = _mm256_set1_epi8('('), bs = _mm256_set1_epi8('\\');
+#define ANY4(v) _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, t), _mm256_cmpeq_epi8(v, f)), \
+	_mm256_or_si256(_mm256_cmpeq_epi8(v, par), _mm256_cmpeq_epi8(v, bs)))
+	__m256i a = ANY4(_mm256_loadu_si256((const __m256i *)(const void *)p));
+	__m256i b = ANY4(_mm256_loadu_si256((const __m256i *)(const void *)(p + 32)));
+#undef ANY4
+	return (uint64_t)(unsigned)_mm256_movemask_epi8(a) |
+		(uint64_t)(unsigned)_mm256_movemask_epi8(b) << 32;
+}
+#endif
+
 /* Does the JSON text of a string (s[0..n), escaped, maybe holding the
  * JSON wrapper in turn) possibly hold a line remote_line reads?  Such a
  * line has "To ", "From " or " (fetch)" in it; without a \u escape every
  * one of those characters is written as itself, at both levels of a
  * wrapper, so an output without them needs no unescaping.  A \u sends
- * the text the long way. */
-static bool may_name_remote(const char *s, size_t n)
+ * the text the long way.  64 bytes a step, each step's candidates taken
+ * from one mask (outputs hold a backslash every few dozen bytes), then
+ * byte by byte; w as out_str_w's. */
+static inline __attribute__((always_inline)) bool may_name_remote_w(const char *s, size_t n,
+	int w)
 {
 	const char *e = s + n, *p = s;
-	for (;;) {
 #ifdef JSCAN_SSE2
-		const __m128i t = _mm_set1_epi8('T'), f = _mm_set1_epi8('F'),
-			par = _mm_set1_epi8('('), bs = _mm_set1_epi8('\\');
-#define ANY4(v) _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, t), _mm_cmpeq_epi8(v, f)), \
-	_mm_or_si128(_mm_cmpeq_epi8(v, par), _mm_cmpeq_epi8(v, bs)))
-		/* 64 bytes a step past the blocks with none of the four */
-		while (e - p >= 64) {
-			__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
-			__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
-			__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + 32));
-			__m128i d = _mm_loadu_si128((const __m128i *)(const void *)(p + 48));
-			if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(ANY4(a), ANY4(b)),
-			    _mm_or_si128(ANY4(c), ANY4(d)))))
-				break;
-			p += 64;
-		}
-#undef ANY4
-		while (e - p >= 16) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-			int bits = _mm_movemask_epi8(_mm_or_si128(
-				_mm_or_si128(_mm_cmpeq_epi8(v, t), _mm_cmpeq_epi8(v, f)),
-				_mm_or_si128(_mm_cmpeq_epi8(v, par), _mm_cmpeq_epi8(v, bs))));
-			if (bits) {
-				p += __builtin_ctz((unsigned)bits);
-				break;
-			}
-			p += 16;
-		}
+	while (e - p >= 64) {
+		uint64_t m;
+#ifdef OUT_AVX2
+		if (w == 32)
+			m = remote_mask32(p);
+		else
 #endif
-		while (p < e && *p != 'T' && *p != 'F' && *p != '(' && *p != '\\')
-			p++;
-		if (p >= e)
-			return false;
-		size_t left = (size_t)(e - p);
-		if ((*p == '\\' && left >= 2 && p[1] == 'u') ||
-		    (*p == 'T' && left >= 3 && !memcmp(p, "To ", 3)) ||
-		    (*p == 'F' && left >= 5 && !memcmp(p, "From ", 5)) ||
-		    (*p == '(' && left >= 7 && !memcmp(p, "(fetch)", 7)))
-			return true;
-		p++;   /* "\\\\u" too: a \u in the wrapper the text holds */
+			m = remote_mask16(p);
+		for (; m; m &= m - 1) {
+			const char *q = p + __builtin_ctzll(m);
+			if (remote_at(q, (size_t)(e - q)))
+				return true;
+		}
+		p += 64;
 	}
+#else
+	(void)w;
+#endif
+	for (; p < e; p++)
+		if ((*p == 'T' || *p == 'F' || *p == '(' || *p == '\\') && remote_at(p, (size_t)(e - p)))
+			return true;
+	return false;
+}
+
+static bool may_name_remote16(const char *s, size_t n)
+{
+	return may_name_remote_w(s, n, 16);
+}
+
+#ifdef OUT_AVX2
+static __attribute__((flatten, target("avx2"))) bool may_name_remote32(const char *s, size_t n)
+{
+	return may_name_remote_w(s, n, 32);
+}
+#endif
+
+static bool may_name_remote(const char *s, size_t n)
+{
+#ifdef OUT_AVX2
+	if (__builtin_cpu_supports("avx2"))
+		return may_name_remote32(s, n);
+#endif
+	return may_name_remote16(s, n);
 }
 
 /* The remote a git command's output names (push, fetch and pull without
@@ -1886,44 +1946,161 @@ static const char *plain_str(const char *p, const char *e)
 	return NULL;
 }
 
-/* The text of the output string from p, checked: its closing quote, NULL
- * for anything the long way should see.  *esc: it has escapes. */
-static const char *out_str(const char *p, const char *e, bool *esc, bool *high)
+/* What out_str does at the byte of interest q (q < e): its closing quote
+ * (true, *q kept), or an escape or a UTF-8 sequence passed over (*q after
+ * it), or NULL in *q for anything the long way should see (true). */
+static inline __attribute__((always_inline)) bool out_byte(const char **qp, const char *e,
+	bool *esc, bool *high)
+{
+	const char *q = *qp;
+	unsigned char c = (unsigned char)*q;
+	if (c == '"')
+		return true;
+	if (c == '\\') {
+		if (e - q < 2)
+			goto bad;
+		char k = q[1];
+		*esc = true;
+		if (k == 'u') {
+			if (e - q < 6 || jhexval(q[2]) < 0 || jhexval(q[3]) < 0 ||
+			    jhexval(q[4]) < 0 || jhexval(q[5]) < 0 ||
+			    (q[2] == '0' && q[3] == '0' && q[4] == '0' && q[5] == '0'))
+				goto bad;
+			*qp = q + 6;
+		} else if (k == '"' || k == '\\' || k == '/' || k == 'b' || k == 'f' ||
+		    k == 'n' || k == 'r' || k == 't') {
+			*qp = q + 2;
+		} else {
+			goto bad;
+		}
+		return false;
+	}
+	if (c >= 0x80) {
+		size_t l = utf8_valid_len(q, (size_t)(e - q));
+		if (!l)
+			goto bad;
+		*high = true;
+		*qp = q + l;
+		return false;
+	}
+bad:    /* a raw control byte, a bad escape or bad UTF-8 */
+	*qp = NULL;
+	return true;
+}
+
+/* out_str on what is left when under 64 bytes are: byte of interest by
+ * byte of interest. */
+static const char *out_str_tail(const char *p, const char *e, bool *esc, bool *high)
 {
 	for (;;) {
 		p = jscan_stop64(p, e);
 		if (p >= e)
 			return NULL;
-		unsigned char c = (unsigned char)*p;
-		if (c == '"')
+		if (out_byte(&p, e, esc, high))
 			return p;
-		if (c == '\\') {
-			if (e - p < 2)
-				return NULL;
-			char k = p[1];
-			*esc = true;
-			if (k == 'u') {
-				if (e - p < 6 || jhexval(p[2]) < 0 || jhexval(p[3]) < 0 ||
-				    jhexval(p[4]) < 0 || jhexval(p[5]) < 0 ||
-				    (p[2] == '0' && p[3] == '0' && p[4] == '0' && p[5] == '0'))
-					return NULL;
-				p += 6;
-			} else if (k == '"' || k == '\\' || k == '/' || k == 'b' || k == 'f' ||
-			    k == 'n' || k == 'r' || k == 't') {
-				p += 2;
-			} else {
-				return NULL;
+	}
+}
+
+/* Bit i set: p[i] is a quote, a backslash, a control byte or >= 0x80,
+ * for i < 64 (jscan_stop64's test, one bit a byte).  SSE2 asks first
+ * whether any byte is one (most blocks of long outputs have none). */
+#ifdef JSCAN_SSE2
+static inline __attribute__((always_inline)) uint64_t out_mask16(const char *p)
+{
+	const __m128i two = _mm_set1_epi8(2), lim = _mm_set1_epi8(0x21),
+		bs = _mm_set1_epi8('\\');
+#define OUT_BAD(v) _mm_or_si128(_mm_cmplt_epi8(_mm_xor_si128(v, two), lim), \
+	_mm_cmpeq_epi8(v, bs))
+	__m128i a = OUT_BAD(_mm_loadu_si128((const __m128i *)(const void *)p));
+	__m128i b = OUT_BAD(_mm_loadu_si128((const __m128i *)(const void *)(p + 16)));
+	__m128i c = OUT_BAD(_mm_loadu_si128((const __m128i *)(const void *)(p + 32)));
+	__m128i d = OUT_BAD(_mm_loadu_si128((const __m128i *)(const void *)(p + 48)));
+#undef OUT_BAD
+	if (!_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d))))
+		return 0;
+	return (uint64_t)(unsigned)_mm_movemask_epi8(a) |
+		(uint64_t)(unsigned)_mm_movemask_epi8(b) << 16 |
+		(uint64_t)(unsigned)_mm_movemask_epi8(c) << 32 |
+		(uint64_t)(unsigned)_mm_movemask_epi8(d) << 48;
+}
+#endif
+
+#ifdef OUT_AVX2
+/* (not always_inline: out_str_w is compiled for plain x86 too; out_str32
+ * flattens it in) */
+static inline __attribute__((target("avx2"))) uint64_t out_mask32(const char *p)
+{
+	const __m256i two = _mm256_set1_epi8(2), lim = _mm256_set1_epi8(0x21),
+		bs = _mm256_set1_epi8('\\');
+#define OUT_BAD(v) _mm256_or_si256(_mm256_cmpgt_epi8(lim, _mm256_xor_si256(v, two)), \
+	_mm256_cmpeq_epi8(v, bs))
+	__m256i a = OUT_BAD(_mm256_loadu_si256((const __m256i *)(const void *)p));
+	__m256i b = OUT_BAD(_mm256_loadu_si256((const __m256i *)(const void *)(p + 32)));
+#undef OUT_BAD
+	return (uint64_t)(unsigned)_mm256_movemask_epi8(a) |
+		(uint64_t)(unsigned)_mm256_movemask_epi8(b) << 32;
+}
+#endif
+
+/* out_str's body for blocks of 64 bytes, their bytes of interest taken
+ * from one mask (w: 32 with AVX2, 16 with SSE2): an escape or a UTF-8
+ * sequence is passed over in the mask, not by a scan again from the
+ * byte after it (outputs hold an escape every few dozen bytes). */
+static inline __attribute__((always_inline)) const char *out_str_w(const char *p,
+	const char *e, bool *esc, bool *high, int w)
+{
+#ifdef JSCAN_SSE2
+	while (e - p >= 64) {
+		uint64_t m;
+#ifdef OUT_AVX2
+		if (w == 32)
+			m = out_mask32(p);
+		else
+#endif
+			m = out_mask16(p);
+		const char *b = p;
+		p += 64;
+		while (m) {
+			const char *q = b + __builtin_ctzll(m);
+			if (out_byte(&q, e, esc, high))
+				return q;
+			size_t j = (size_t)(q - b);
+			if (j >= 64) {
+				p = q;  /* it ran past the block: the next starts here */
+				break;
 			}
-		} else if (c >= 0x80) {
-			size_t l = utf8_valid_len(p, (size_t)(e - p));
-			if (!l)
-				return NULL;
-			*high = true;
-			p += l;
-		} else {
-			return NULL;   /* a raw control byte */
+			m &= ~(uint64_t)0 << j;
 		}
 	}
+#else
+	(void)w;
+#endif
+	return out_str_tail(p, e, esc, high);
+}
+
+static const char *out_str16(const char *p, const char *e, bool *esc, bool *high)
+{
+	return out_str_w(p, e, esc, high, 16);
+}
+
+#ifdef OUT_AVX2
+static __attribute__((flatten, target("avx2"))) const char *out_str32(const char *p,
+	const char *e, bool *esc, bool *high)
+{
+	return out_str_w(p, e, esc, high, 32);
+}
+#endif
+
+/* The text of the output string from p, checked: its closing quote, NULL
+ * for anything the long way should see.  *esc: it has escapes.  64 bytes
+ * a step (out_str_w), with AVX2 where the CPU has it. */
+static const char *out_str(const char *p, const char *e, bool *esc, bool *high)
+{
+#ifdef OUT_AVX2
+	if (__builtin_cpu_supports("avx2"))
+		return out_str32(p, e, esc, high);
+#endif
+	return out_str16(p, e, esc, high);
 }
 
 static bool lit(const char **p, const char *e, const char *s, size_t n)
@@ -1946,10 +2123,36 @@ static void str_node(struct jnode *n, const char *s, const char *end, bool esc, 
 }
 
 /* A count of the usage objects Codex writes: 0, or up to 15 digits
- * without a leading zero (below count's cap); false for anything else. */
+ * without a leading zero (below count's cap); false for anything else.
+ * Digit by digit, but for the usual few in one word. */
 static bool plain_count(const char **pp, const char *e, int64_t *v)
 {
 	const char *p = *pp, *b = p;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (e - p >= 8) {
+		/* up to 7 digits, the counts Codex writes, in one word: a byte
+		 * is a digit when it is 0x3_ before and after adding 6 (a carry
+		 * from a byte before can only come after the first that is
+		 * not), then the digits moved to the word's top and summed in
+		 * pairs, fours and eights (Lemire's "fast integer parsing") */
+		const uint64_t hi = JSCAN_ONES * 0xF0, zero = JSCAN_ONES * '0';
+		uint64_t w;
+		memcpy(&w, p, 8);
+		uint64_t nd = (((w & hi) ^ zero) | (((w + JSCAN_ONES * 6) & hi) ^ zero)) & hi;
+		if (nd) {
+			unsigned len = (unsigned)__builtin_ctzll(nd) >> 3;
+			if (!len || (*p == '0' && len > 1))
+				return false;
+			uint64_t x = (w - zero) << (8 * (8 - len));
+			x = x * 10 + (x >> 8);
+			x = ((x & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32)) +
+			    ((x >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32))) >> 32;
+			*v = (int64_t)x;
+			*pp = p + len;
+			return true;
+		}
+	}
+#endif
 	size_t lim = e - p < 16 ? (size_t)(e - p) : 16;
 	int64_t n = 0;
 	for (unsigned d; (size_t)(p - b) < lim && (d = (unsigned)(unsigned char)*p - '0') < 10; p++)

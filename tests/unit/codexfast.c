@@ -291,9 +291,202 @@ static void remote_cases(void)
 				size_t l = strlen(bits[k]);
 				if (at + l <= n)
 					memcpy(t + at, bits[k], l);
-				bad += may_name_remote(t, n) != names_remote_slow(t, n);
+				bool want = names_remote_slow(t, n);
+				bad += may_name_remote(t, n) != want || may_name_remote16(t, n) != want;
+#ifdef OUT_AVX2
+				if (__builtin_cpu_supports("avx2"))
+					bad += may_name_remote32(t, n) != want;
+#endif
 			}
-	is_int(bad, 0, "may_name_remote: as a look at every byte, each word at every place");
+	/* and many at once: backslashes and first bytes every few bytes */
+	for (int it = 0; it < 100000; it++) {
+		size_t n = rnd(250);
+		for (size_t i = 0; i < n; i++)
+			t[i] = rnd(4) ? (char)('a' + rnd(26)) : "TF(\\u o"[rnd(8)];
+		if (rnd(3) == 0 && n) {
+			const char *b = bits[rnd(sizeof bits / sizeof *bits)];
+			size_t l = strlen(b), at = rnd((unsigned)n);
+			if (at + l <= n)
+				memcpy(t + at, b, l);
+		}
+		char *c = malloc(n ? n : 1);
+		memcpy(c, t, n);
+		bool want = names_remote_slow(c, n);
+		bad += may_name_remote(c, n) != want || may_name_remote16(c, n) != want;
+#ifdef OUT_AVX2
+		if (__builtin_cpu_supports("avx2"))
+			bad += may_name_remote32(c, n) != want;
+#endif
+		free(c);
+	}
+	is_int(bad, 0, "may_name_remote: as a look at every byte, each word at every place, in each form");
+}
+
+/* out_str() against the loop it was before it took 64 bytes a mask
+ * (jscan_stop64 to each byte of interest, then that byte): its end, NULL or
+ * not, and its two flags, in both forms (SSE2, and AVX2 where the CPU
+ * has it).  Texts of plain bytes with the pieces that stop it (escapes
+ * good and bad, UTF-8 good and bad, control bytes, the closing quote)
+ * put near the blocks' edges and anywhere, each copied to a buffer of
+ * its own size (the sanitizers see any read past its end). */
+static const char *out_str_ref(const char *p, const char *e, bool *esc, bool *high)
+{
+	for (;;) {
+		p = jscan_stop64(p, e);
+		if (p >= e)
+			return NULL;
+		unsigned char c = (unsigned char)*p;
+		if (c == '"')
+			return p;
+		if (c == '\\') {
+			if (e - p < 2)
+				return NULL;
+			char k = p[1];
+			*esc = true;
+			if (k == 'u') {
+				if (e - p < 6 || jhexval(p[2]) < 0 || jhexval(p[3]) < 0 ||
+				    jhexval(p[4]) < 0 || jhexval(p[5]) < 0 ||
+				    (p[2] == '0' && p[3] == '0' && p[4] == '0' && p[5] == '0'))
+					return NULL;
+				p += 6;
+			} else if (k == '"' || k == '\\' || k == '/' || k == 'b' || k == 'f' ||
+			    k == 'n' || k == 'r' || k == 't') {
+				p += 2;
+			} else {
+				return NULL;
+			}
+		} else if (c >= 0x80) {
+			size_t l = utf8_valid_len(p, (size_t)(e - p));
+			if (!l)
+				return NULL;
+			*high = true;
+			p += l;
+		} else {
+			return NULL;
+		}
+	}
+}
+
+static int out_bad;
+
+static void out_case(const char *t, size_t n)
+{
+	char *s = malloc(n ? n : 1);
+	memcpy(s, t, n);
+	bool e0 = false, h0 = false;
+	const char *want = out_str_ref(s, s + n, &e0, &h0);
+	const char *(*const form[])(const char *, const char *, bool *, bool *) = {
+		out_str, out_str16,
+#ifdef OUT_AVX2
+		__builtin_cpu_supports("avx2") ? out_str32 : out_str16,
+#endif
+	};
+	for (size_t f = 0; f < sizeof form / sizeof *form; f++) {
+		bool e1 = false, h1 = false;
+		const char *got = form[f](s, s + n, &e1, &h1);
+		if (got != want || e1 != e0 || h1 != h0) {
+			if (out_bad++ < 5)
+				printf("# out_str form %zu on %zu bytes: end +%td flags %d%d, want +%td %d%d\n",
+					f, n, got ? got - s : -1, e1, h1, want ? want - s : -1, e0, h0);
+		}
+	}
+	free(s);
+}
+
+static void out_cases(void)
+{
+	static const char *const piece[] = {
+		"\\n", "\\\"", "\\\\", "\\/", "\\t", "\\r", "\\b", "\\f", "\\u0041", "\\u00e9",
+		"\\ud83d\\ude00", "\\u0000", "\\uZZ00", "\\u12", "\\q", "\\", "\xc3\xa9", "\xe2\x82\xac",
+		"\xf0\x9f\x98\x80", "\xc3", "\xe2\x82", "\xff", "\xc0\x80", "\xed\xa0\x80", "\x01",
+		"\x1f", "\x7f", "\"", " ", "~", "!", "#",
+	};
+	const size_t np = sizeof piece / sizeof *piece;
+	char t[400];
+	/* one piece at every place of texts of 0 to 200 bytes */
+	for (size_t n = 0; n <= 200; n += n < 140 ? 1 : 7)
+		for (size_t at = 0; at <= n; at++)
+			for (size_t k = 0; k < np; k++) {
+				for (size_t i = 0; i < n; i++)
+					t[i] = (char)('a' + (i + k) % 26);
+				size_t l = strlen(piece[k]), m = at + l <= n ? l : n - at;
+				memcpy(t + at, piece[k], m);
+				out_case(t, n);
+			}
+	/* then many: mostly good escapes and UTF-8, as outputs hold them,
+	 * some before a closing quote and more text */
+	for (int it = 0; it < 100000; it++) {
+		size_t n = 0, want = rnd(330);
+		while (n < want) {
+			size_t l;
+			const char *p;
+			unsigned r = rnd(10);
+			if (r < 6) {
+				p = "lorem ipsum dolor sit amet, consectetur adipiscing elit; ";
+				l = 1 + rnd(56);
+			} else {
+				/* the first 12 and the UTF-8 ones most, the bad ones seldom */
+				unsigned k = r < 9 ? rnd(12) : rnd((unsigned)np);
+				if (r == 8)
+					k = 16 + rnd(3);
+				p = piece[k];
+				l = strlen(p);
+			}
+			if (n + l > sizeof t)
+				break;
+			memcpy(t + n, p, l);
+			n += l;
+		}
+		out_case(t, n);
+	}
+	ok(!out_bad, "out_str: the loop it stands for's end and flags, in each form (%d differ)",
+		out_bad);
+}
+
+/* plain_count() against the digit loop it was: its answer, value and
+ * end on texts of 0 to 20 bytes of digits, signs, letters and the bytes
+ * next to '0' and '9' (and those that carry when 6 is added), each at
+ * the end of a buffer of its own size. */
+static bool plain_count_ref(const char **pp, const char *e, int64_t *v)
+{
+	const char *p = *pp, *b = p;
+	size_t lim = e - p < 16 ? (size_t)(e - p) : 16;
+	int64_t n = 0;
+	for (unsigned d; (size_t)(p - b) < lim && (d = (unsigned)(unsigned char)*p - '0') < 10; p++)
+		n = n * 10 + d;
+	if (p == b || p - b > 15 || (*b == '0' && p - b > 1))
+		return false;
+	*v = n;
+	*pp = p;
+	return true;
+}
+
+static void count_cases(void)
+{
+	static const unsigned char other[] = {',', '}', '"', '/', ':', '.', '-', '+', 'e', ' ',
+		0x00, 0x2f, 0x3a, 0x3f, 0x40, 0x29, 0x7f, 0x80, 0xf9, 0xfa, 0xff};
+	int bad = 0;
+	char t[32];
+	for (int it = 0; it < 400000; it++) {
+		size_t n = rnd(21), nd = rnd(17);
+		for (size_t i = 0; i < n; i++)
+			t[i] = i < nd || rnd(4) ? (char)('0' + rnd(10)) :
+				(char)other[rnd(sizeof other)];
+		if (!rnd(8) && n)
+			t[0] = '0';
+		char *s = malloc(n ? n : 1);
+		memcpy(s, t, n);
+		const char *p1 = s, *p2 = s;
+		int64_t v1 = -1, v2 = -1;
+		bool r1 = plain_count(&p1, s + n, &v1), r2 = plain_count_ref(&p2, s + n, &v2);
+		if (r1 != r2 || p1 != p2 || v1 != v2) {
+			if (bad++ < 5)
+				printf("# plain_count(\"%.*s\") = %d %lld +%td, want %d %lld +%td\n", (int)n, s,
+					r1, (long long)v1, p1 - s, r2, (long long)v2, p2 - s);
+		}
+		free(s);
+	}
+	is_int(bad, 0, "plain_count: the digit loop's answer, value and end on 400,000 texts");
 }
 
 int main(void)
@@ -304,5 +497,7 @@ int main(void)
 	meta_cases();
 	stop_cases();
 	remote_cases();
+	out_cases();
+	count_cases();
 	return tap_done();
 }
