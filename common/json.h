@@ -142,6 +142,22 @@ static inline uint32_t jhex4(const char *p)
 	return (uint32_t)(jhexval(p[0]) << 12 | jhexval(p[1]) << 8 | jhexval(p[2]) << 4 | jhexval(p[3]));
 }
 
+/* The length of the escape at q (a backslash, q < e) as jparse takes it:
+ * 2 for \" \\ \/ \b \f \n \r \t, 6 for \uXXXX but \u0000; 0 for any
+ * other, or one that e cuts. */
+static inline size_t jesc_len(const char *q, const char *e)
+{
+	if (e - q < 2)
+		return 0;
+	char k = q[1];
+	if (k == 'u')
+		return e - q < 6 || jhexval(q[2]) < 0 || jhexval(q[3]) < 0 || jhexval(q[4]) < 0 ||
+			jhexval(q[5]) < 0 || (q[2] == '0' && q[3] == '0' && q[4] == '0' && q[5] == '0') ?
+			0 : 6;
+	return k == '"' || k == '\\' || k == '/' || k == 'b' || k == 'f' || k == 'n' || k == 'r' ||
+		k == 't' ? 2 : 0;
+}
+
 /* The end of the JSON number at p (RFC 8259's grammar: -?int frac? exp?),
  * NULL when p does not start one. */
 static inline const char *jnum_end(const char *p, const char *e)

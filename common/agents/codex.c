@@ -1957,22 +1957,12 @@ static inline __attribute__((always_inline)) bool out_byte(const char **qp, cons
 	if (c == '"')
 		return true;
 	if (c == '\\') {
-		if (e - q < 2)
+		size_t l = jesc_len(q, e);
+		if (e - q >= 2)
+			*esc = true;    /* as the loop before it left it, bad or not */
+		if (!l)
 			goto bad;
-		char k = q[1];
-		*esc = true;
-		if (k == 'u') {
-			if (e - q < 6 || jhexval(q[2]) < 0 || jhexval(q[3]) < 0 ||
-			    jhexval(q[4]) < 0 || jhexval(q[5]) < 0 ||
-			    (q[2] == '0' && q[3] == '0' && q[4] == '0' && q[5] == '0'))
-				goto bad;
-			*qp = q + 6;
-		} else if (k == '"' || k == '\\' || k == '/' || k == 'b' || k == 'f' ||
-		    k == 'n' || k == 'r' || k == 't') {
-			*qp = q + 2;
-		} else {
-			goto bad;
-		}
+		*qp = q + l;
 		return false;
 	}
 	if (c >= 0x80) {

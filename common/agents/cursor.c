@@ -144,22 +144,11 @@ static inline __attribute__((always_inline)) const char *short_str(const char *p
 		if (c == '"')
 			break;
 		if (c == '\\') {
-			if (e - p < 2)
+			size_t l = jesc_len(p, e);
+			if (!l)
 				return NULL;
-			char k = p[1];
 			fl |= JF_ESC;
-			if (k == 'u') {
-				if (e - p < 6 || jhexval(p[2]) < 0 || jhexval(p[3]) < 0 ||
-				    jhexval(p[4]) < 0 || jhexval(p[5]) < 0 ||
-				    (p[2] == '0' && p[3] == '0' && p[4] == '0' && p[5] == '0'))
-					return NULL;
-				p += 6;
-			} else if (k == '"' || k == '\\' || k == '/' || k == 'b' || k == 'f' ||
-			    k == 'n' || k == 'r' || k == 't') {
-				p += 2;
-			} else {
-				return NULL;
-			}
+			p += l;
 		} else if (c >= 0x80) {
 			size_t l = utf8_valid_len(p, (size_t)(e - p));
 			if (!l)
