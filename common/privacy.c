@@ -17,6 +17,9 @@
  * start or announce a secret are looked at closer. */
 #include <string.h>
 #include "event.h"
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 #include "paths.h"
 
 #define RED "[REDACTED]"
@@ -785,14 +788,21 @@ static bool random_run(const char *s, size_t n, size_t i, size_t *end)
  * is the shortest) and an AWS secret's name need that many.  Every other byte is passed over by the loop without a
  * look: with SSE2 they are skipped sixteen at a time.  (Labels judge
  * every word's run of letters: no skipping there.) */
-/* Which bytes of a text next_secret looks at in M_JSON, 54 at a time: of
- * the 64 classified, those whose run of QUIET_RUN is known (64 - 10). */
-#define QWIN 54
+/* Which bytes of a text next_secret looks at in M_JSON, 64 at a time: the
+ * windows s[64k, 64k + 64), each classified once (the next one's classes
+ * kept for it: the runs of QUIET_RUN that start in a window end in it or
+ * in the next). */
+struct qclass {
+	uint64_t alnum, tok, look, bb;  /* look: the bytes looked at in any case;
+	                                 * bb: "B" and "b" */
+};
 struct quiet {
 	const char *s;
 	size_t n;
 	size_t base;            /* the window's first byte; n when none yet */
 	uint64_t hits;          /* bit j: s[base + j] is looked at */
+	size_t nbase;           /* the window whose classes are in next; n: none */
+	struct qclass next;
 };
 
 #ifdef JSCAN_SSE2
@@ -819,42 +829,117 @@ static inline struct qblock qclassify(const char *p)
 	return q;
 }
 
-/* The bytes of s[i..i+QWIN) next_secret must look at.  p[0..64) are
- * s[i..i+64), read in place or, near the end, copied and followed by
- * NULs, which start nothing and end every run as the end does. */
-static void quiet_fill(struct quiet *q, size_t i)
+/* The classes of s[at..at + 64): read in place or, near the end, copied
+ * and followed by NULs, which start nothing and end every run as the end
+ * does (past the end: none). */
+static struct qclass qclass64(const char *s, size_t n, size_t at)
 {
-	const char *p = q->s + i;
+	struct qclass c = {0, 0, 0, 0};
+	if (at >= n)
+		return c;
+	const char *p = s + at;
 	char t[64];
-	if (q->n - i < 64) {
+	if (n - at < 64) {
 		memset(t, 0, sizeof t);
-		memcpy(t, p, q->n - i);
+		memcpy(t, p, n - at);
 		p = t;
 	}
-	uint64_t al = 0, r = 0, look = 0, bb = 0;
 	/* blocks past the end's copy hold NULs only: no class */
-	int nb = q->n - i < 64 ? (int)((q->n - i + 15) / 16) : 4;
+	int nb = n - at < 64 ? (int)((n - at + 15) / 16) : 4;
 	for (int k = 0; k < nb; k++) {
-		struct qblock c = qclassify(p + 16 * k);
-		al |= (uint64_t)c.alnum << 16 * k;
-		r |= (uint64_t)c.tok << 16 * k;
-		look |= (uint64_t)(c.look & 0xffff) << 16 * k;
-		bb |= (uint64_t)(c.look >> 16) << 16 * k;
+		struct qblock b = qclassify(p + 16 * k);
+		c.alnum |= (uint64_t)b.alnum << 16 * k;
+		c.tok |= (uint64_t)b.tok << 16 * k;
+		c.look |= (uint64_t)(b.look & 0xffff) << 16 * k;
+		c.bb |= (uint64_t)(b.look >> 16) << 16 * k;
 	}
-	uint64_t carry = i && is_alnum((unsigned char)q->s[i - 1]);
-	uint64_t start = al & ~(al << 1 | carry);
-	r &= r >> 1;    /* runs of 2 and more start here */
-	r &= r >> 2;    /* 4 */
-	r &= r >> 4;    /* 8 */
-	r &= r >> 3;    /* 11 (QUIET_RUN): exact for the first 64 - 10 bytes */
-	const uint64_t win = ((uint64_t)1 << QWIN) - 1;
-	uint64_t hit = (look | (start & bb)) & win;
+	return c;
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+/* The same 32 bytes a step (AVX2) */
+#define AVX2 __attribute__((target("avx2")))
+static inline AVX2 uint64_t mask32(__m256i m)
+{
+	return (uint32_t)_mm256_movemask_epi8(m);
+}
+
+static AVX2 struct qclass qclass64_avx2(const char *s, size_t n, size_t at)
+{
+	struct qclass c = {0, 0, 0, 0};
+	if (at >= n)
+		return c;
+	const char *p = s + at;
+	char t[64];
+	if (n - at < 64) {
+		memset(t, 0, sizeof t);
+		memcpy(t, p, n - at);
+		p = t;
+	}
+	int nb = n - at <= 32 ? 1 : 2;
+	for (int k = 0; k < nb; k++) {
+		const __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * k));
+		const __m256i x = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+		/* letters and digits (signed compares: bytes from 0x80 are
+		 * below every bound) */
+		__m256i alnum = _mm256_or_si256(_mm256_and_si256(_mm256_cmpgt_epi8(x, _mm256_set1_epi8(0x60)),
+			_mm256_cmpgt_epi8(_mm256_set1_epi8(0x7b), x)),
+			_mm256_and_si256(_mm256_cmpgt_epi8(v, _mm256_set1_epi8(0x2f)),
+			_mm256_cmpgt_epi8(_mm256_set1_epi8(0x3a), v)));
+		__m256i eq = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('=')),
+			dash = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('-'));
+		__m256i tok = _mm256_or_si256(_mm256_or_si256(alnum, _mm256_or_si256(eq, dash)),
+			_mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('_')),
+			_mm256_cmpeq_epi8(v, _mm256_set1_epi8('.'))));
+		__m256i punct = _mm256_or_si256(_mm256_or_si256(eq, dash),
+			_mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('@')),
+			_mm256_cmpeq_epi8(v, _mm256_set1_epi8(':'))));
+		c.alnum |= mask32(alnum) << 32 * k;
+		c.tok |= mask32(tok) << 32 * k;
+		c.look |= mask32(punct) << 32 * k;
+		c.bb |= mask32(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('b'))) << 32 * k;
+	}
+	return c;
+}
+#undef AVX2
+
+static inline struct qclass qclass64_any(const char *s, size_t n, size_t at)
+{
+	static int cpu = -1;    /* the CPU's AVX2, looked up once */
+	if (cpu < 0)
+		cpu = __builtin_cpu_supports("avx2") ? 1 : 0;
+	return cpu && privacy_avx2 ? qclass64_avx2(s, n, at) : qclass64(s, n, at);
+}
+#else
+#define qclass64_any qclass64
+#endif
+
+/* The bytes of the window s[base..base+64) (base a multiple of 64) that
+ * next_secret must look at. */
+static void quiet_fill(struct quiet *q, size_t base)
+{
+	struct qclass c = q->nbase == base ? q->next : qclass64_any(q->s, q->n, base);
+	q->next = qclass64_any(q->s, q->n, base + 64);
+	q->nbase = base + 64;
+	uint64_t carry = base && is_alnum((unsigned char)q->s[base - 1]);
+	uint64_t start = c.alnum & ~(c.alnum << 1 | carry);
+	/* the runs of QUIET_RUN (11) tokbytes, into the next window's first
+	 * ten bytes */
+	uint64_t r = c.tok, rh = q->next.tok;
+	/* r:rh shifted right by k, as one word of 128 bits */
+#define RUN(k) (r &= r >> (k) | rh << (64 - (k)), rh &= rh >> (k))
+	RUN(1);         /* runs of 2 and more start here */
+	RUN(2);         /* 4 */
+	RUN(4);         /* 8 */
+	RUN(3);         /* 11 (QUIET_RUN) */
+#undef RUN
+	uint64_t hit = c.look | (start & c.bb);
 	/* the words of long runs: those whose first byte starts something */
-	uint64_t cand = start & r & win & ~hit;
+	uint64_t cand = start & r & ~hit;
 	for (uint64_t w = cand; w; w &= w - 1)
-		if (!longfirst[(unsigned char)p[__builtin_ctzll(w)]])
+		if (!longfirst[(unsigned char)q->s[base + (size_t)__builtin_ctzll(w)]])
 			cand &= ~(w & -w);
-	q->base = i;
+	q->base = base;
 	q->hits = hit | cand;
 }
 
@@ -866,12 +951,12 @@ static void quiet_fill(struct quiet *q, size_t i)
 static size_t quiet_next(struct quiet *q, size_t i)
 {
 	for (;;) {
-		if (i < q->base || i - q->base >= QWIN)
-			quiet_fill(q, i);
+		if (i < q->base || i - q->base >= 64)
+			quiet_fill(q, i & ~(size_t)63);
 		uint64_t m = q->hits >> (i - q->base);
 		if (m)
 			return i + (size_t)__builtin_ctzll(m);
-		i = q->base + QWIN;
+		i = q->base + 64;
 		if (i >= q->n)
 			return q->n;
 	}
@@ -951,12 +1036,13 @@ static bool next_secret(const char *s, size_t n, size_t from, size_t i, int mode
 }
 
 bool privacy_noskip;
+bool privacy_avx2 = true;
 
 static void redact_to(struct sbuf *b, const char *s, size_t n, int mode, bool json)
 {
 	init();
 	size_t from = 0, at = 0, vs, ve;
-	struct quiet q = {s, n, n, 0}, *qp = privacy_noskip ? NULL : &q;
+	struct quiet q = {.s = s, .n = n, .base = n, .nbase = n}, *qp = privacy_noskip ? NULL : &q;
 	while (next_secret(s, n, from, at, mode, qp, &vs, &ve)) {
 		if (vs < from)
 			vs = from;
