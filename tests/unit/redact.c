@@ -2,8 +2,9 @@
 /* Unit tests of the redaction of records (privacy.c): the block scan that
  * passes over quiet text (quiet_fill, quiet_next) finds what looking at
  * every byte finds.  Exact bytes for each thing that makes the scan stop,
- * at every offset in the 64-byte windows and in the copied last bytes,
- * with the windows classified 32 bytes a step (AVX2) and 16 (SSE2); then
+ * at every offset in the 64-byte windows, across the end of a chunk of
+ * 4096 and in the copied last bytes, with the windows classified 32 bytes
+ * a step (AVX2) and 16 (SSE2); then
  * random secret-like text redacted both ways (privacy_noskip). */
 #include <stdint.h>
 #include <stdlib.h>
@@ -268,6 +269,24 @@ int main(void)
 				bad += twice_as_noskip(&t, &want, &b, bad);
 			}
 		is_int(bad, 0, "%s: what stops the scan at every offset across the windows",
+			form ? "16 bytes a step" : "32 bytes a step where the CPU has AVX2");
+		/* and across the end of a chunk of 4096 (the hits found for
+		 * a chunk at once), in texts that end in the next one or go
+		 * on past it */
+		bad = 0;
+		for (size_t c = 0; c < sizeof cases / sizeof *cases; c++)
+			for (size_t k = 4096 - 70; k < 4096 + 40; k++) {
+				const char *f = fills[k % 4];
+				size_t fl = strlen(f);
+				sb_reset(&t);
+				while (t.len < k)
+					sb_addc(&t, f[t.len % fl]);
+				sb_adds(&t, cases[c].in);
+				for (size_t i = 0; i < (k % 3 ? k % 70 : 4200); i++)
+					sb_addc(&t, f[i % fl]);
+				bad += twice_as_noskip(&t, &want, &b, bad);
+			}
+		is_int(bad, 0, "%s: what stops the scan at every offset across a chunk's end",
 			form ? "16 bytes a step" : "32 bytes a step where the CPU has AVX2");
 		bad = 0;
 		for (int it = 0; it < 5000; it++) {
