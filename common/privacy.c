@@ -849,11 +849,11 @@ static inline __attribute__((always_inline)) struct qclass qclass64(const char *
 static inline __attribute__((always_inline)) struct qclass qclass_at(const char *s, size_t n,
 	size_t at, struct qclass (*cls)(const char *))
 {
-	if (n - at >= 64)
-		return cls(s + at);
 	struct qclass c = {0, 0, 0, 0};
 	if (at >= n)
 		return c;
+	if (n - at >= 64)
+		return cls(s + at);
 	char t[64];
 	memset(t, 0, sizeof t);
 	memcpy(t, s + at, n - at);
