@@ -103,4 +103,8 @@ void redact(struct sbuf *b, const char *s, size_t n);
 /* Tests: set, records are redacted looking at every byte, without the
  * block scan that passes over quiet text (the same output, slower). */
 extern bool privacy_noskip;
+/* Does the scan of quiet text classify 32 bytes a step (AVX2) where the
+ * CPU can (true, the default), or 16 (SSE2)?  The same answers either
+ * way: the tests compare the two forms. */
+extern bool privacy_avx2;
 #endif

@@ -387,6 +387,46 @@ int lr_next(struct lreader *r, char **line, size_t *len)
 	}
 }
 
+size_t lr_lines(struct lreader *r, const char **p)
+{
+	const char *s;
+	size_t avail;
+	if (r->map) {
+		s = r->map + r->mpos;
+		avail = r->msize - r->mpos;
+	} else {
+		s = r->buf + r->beg;
+		avail = r->end - r->beg;
+	}
+	/* a line of maxline bytes and its newline at most: a longer one is
+	 * lr_next's to report */
+	if (avail > r->maxline + 1)
+		avail = r->maxline + 1;
+	const char *nl = avail ? memrchr(s, '\n', avail) : NULL;
+	*p = s;
+	return nl ? (size_t)(nl - s) + 1 : 0;
+}
+
+void lr_skip(struct lreader *r, size_t n, uint64_t k)
+{
+	if (!n)
+		return;
+	const char *s = r->map ? r->map + r->mpos : r->buf + r->beg;
+	/* the last line's start: after the newline before the last */
+	const char *nl = n > 1 ? memrchr(s, '\n', n - 1) : NULL;
+	size_t last = nl ? (size_t)(nl - s) + 1 : 0;
+	r->lineno += k;
+	r->partial = false;
+	if (r->map) {
+		r->offset = r->mpos + last - r->mstart;
+		r->mpos += n;
+		r->bytes = r->mpos - r->mstart;
+	} else {
+		r->offset = r->bytes - (r->end - r->beg) + last;
+		r->beg += n;
+	}
+}
+
 int lr_next_nonblank(struct lreader *r, char **line, size_t *len)
 {
 	while (lr_next(r, line, len))

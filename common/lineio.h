@@ -65,6 +65,17 @@ int lr_next(struct lreader *r, char **line, size_t *len);
 int lr_map(struct lreader *r);
 /* Give back the mapped pages wholly before p (lines before p are done). */
 void lr_unmap_before(struct lreader *r, const char *p);
+/* The whole lines already at hand after the line last returned, for a
+ * reader that splits them itself: *p and their length, up to and
+ * including the last of their newlines, each line at most maxline bytes;
+ * 0 when no whole line is at hand (lr_next then reads more, or says why
+ * there is none).  Nothing is read and nothing consumed; the bytes stay
+ * valid until the next call on r, and are not NUL-terminated. */
+size_t lr_lines(struct lreader *r, const char **p);
+/* Consume the first n bytes of lr_lines' answer, which end with a
+ * newline and hold k lines: the last of them is the line last returned
+ * (lineno, offset) as if lr_next had returned each. */
+void lr_skip(struct lreader *r, size_t n, uint64_t k);
 /* lr_next without the lines that hold only blanks. */
 int lr_next_nonblank(struct lreader *r, char **line, size_t *len);
 /* A line of spaces, tabs and carriage returns only: what lr_next_nonblank

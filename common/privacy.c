@@ -17,6 +17,9 @@
  * start or announce a secret are looked at closer. */
 #include <string.h>
 #include "event.h"
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 #include "paths.h"
 
 #define RED "[REDACTED]"
@@ -785,14 +788,21 @@ static bool random_run(const char *s, size_t n, size_t i, size_t *end)
  * is the shortest) and an AWS secret's name need that many.  Every other byte is passed over by the loop without a
  * look: with SSE2 they are skipped sixteen at a time.  (Labels judge
  * every word's run of letters: no skipping there.) */
-/* Which bytes of a text next_secret looks at in M_JSON, 54 at a time: of
- * the 64 classified, those whose run of QUIET_RUN is known (64 - 10). */
-#define QWIN 54
+/* Which bytes of a text next_secret looks at in M_JSON: a bit for each
+ * byte of a chunk of QCHUNK, found for the chunk in one pass.  Its windows
+ * of 64 bytes are classified once each (the next one's classes are kept
+ * for the runs of QUIET_RUN that go on into it). */
+#define QCHUNK 4096
+struct qclass {
+	uint64_t alnum, tok, look, bb;  /* look: the bytes looked at in any case;
+	                                 * bb: "B" and "b" */
+};
 struct quiet {
 	const char *s;
 	size_t n;
-	size_t base;            /* the window's first byte; n when none yet */
-	uint64_t hits;          /* bit j: s[base + j] is looked at */
+	size_t base, end;       /* the chunk: s[base..end); none when base == end */
+	uint64_t hits[QCHUNK / 64];     /* bit j of word w: s[base + 64w + j] is
+	                                 * looked at */
 };
 
 #ifdef JSCAN_SSE2
@@ -819,44 +829,135 @@ static inline struct qblock qclassify(const char *p)
 	return q;
 }
 
-/* The bytes of s[i..i+QWIN) next_secret must look at.  p[0..64) are
- * s[i..i+64), read in place or, near the end, copied and followed by
- * NULs, which start nothing and end every run as the end does. */
-static void quiet_fill(struct quiet *q, size_t i)
+/* The classes of the 64 bytes at p, 16 a step */
+static inline __attribute__((always_inline)) struct qclass qclass64(const char *p)
 {
-	const char *p = q->s + i;
-	char t[64];
-	if (q->n - i < 64) {
-		memset(t, 0, sizeof t);
-		memcpy(t, p, q->n - i);
-		p = t;
+	struct qclass c = {0, 0, 0, 0};
+	for (int k = 0; k < 4; k++) {
+		struct qblock b = qclassify(p + 16 * k);
+		c.alnum |= (uint64_t)b.alnum << 16 * k;
+		c.tok |= (uint64_t)b.tok << 16 * k;
+		c.look |= (uint64_t)(b.look & 0xffff) << 16 * k;
+		c.bb |= (uint64_t)(b.look >> 16) << 16 * k;
 	}
-	uint64_t al = 0, r = 0, look = 0, bb = 0;
-	/* blocks past the end's copy hold NULs only: no class */
-	int nb = q->n - i < 64 ? (int)((q->n - i + 15) / 16) : 4;
-	for (int k = 0; k < nb; k++) {
-		struct qblock c = qclassify(p + 16 * k);
-		al |= (uint64_t)c.alnum << 16 * k;
-		r |= (uint64_t)c.tok << 16 * k;
-		look |= (uint64_t)(c.look & 0xffff) << 16 * k;
-		bb |= (uint64_t)(c.look >> 16) << 16 * k;
-	}
-	uint64_t carry = i && is_alnum((unsigned char)q->s[i - 1]);
-	uint64_t start = al & ~(al << 1 | carry);
-	r &= r >> 1;    /* runs of 2 and more start here */
-	r &= r >> 2;    /* 4 */
-	r &= r >> 4;    /* 8 */
-	r &= r >> 3;    /* 11 (QUIET_RUN): exact for the first 64 - 10 bytes */
-	const uint64_t win = ((uint64_t)1 << QWIN) - 1;
-	uint64_t hit = (look | (start & bb)) & win;
-	/* the words of long runs: those whose first byte starts something */
-	uint64_t cand = start & r & win & ~hit;
-	for (uint64_t w = cand; w; w &= w - 1)
-		if (!longfirst[(unsigned char)p[__builtin_ctzll(w)]])
-			cand &= ~(w & -w);
-	q->base = i;
-	q->hits = hit | cand;
+	return c;
 }
+
+/* The classes of s[at..at + 64): read in place or, near the end, copied
+ * and followed by NULs, which start nothing and end every run as the end
+ * does (past the end: none). */
+static inline __attribute__((always_inline)) struct qclass qclass_at(const char *s, size_t n,
+	size_t at, struct qclass (*cls)(const char *))
+{
+	struct qclass c = {0, 0, 0, 0};
+	if (at >= n)
+		return c;
+	if (n - at >= 64)
+		return cls(s + at);
+	char t[64];
+	memset(t, 0, sizeof t);
+	memcpy(t, s + at, n - at);
+	return cls(t);
+}
+
+/* The hits of the chunk from base (a multiple of QCHUNK), by cls. */
+static inline __attribute__((always_inline)) void quiet_fill_by(struct quiet *q, size_t base,
+	struct qclass (*cls)(const char *))
+{
+	const char *s = q->s;
+	size_t n = q->n, left = n - base;
+	size_t nw = left >= QCHUNK ? QCHUNK / 64 : (left + 63) / 64;
+	struct qclass c = qclass_at(s, n, base, cls);
+	uint64_t carry = base && is_alnum((unsigned char)s[base - 1]);
+	for (size_t w = 0; w < nw; w++) {
+		size_t at = base + 64 * w;
+		struct qclass next = qclass_at(s, n, at + 64, cls);
+		uint64_t start = c.alnum & ~(c.alnum << 1 | carry);
+		/* the runs of QUIET_RUN (11) tokbytes, into the next
+		 * window's first ten bytes: r:rh shifted right by k, as
+		 * one word of 128 bits */
+		uint64_t r = c.tok, rh = next.tok;
+#define RUN(k) (r &= r >> (k) | rh << (64 - (k)), rh &= rh >> (k))
+		RUN(1);         /* runs of 2 and more start here */
+		RUN(2);         /* 4 */
+		RUN(4);         /* 8 */
+		RUN(3);         /* 11 (QUIET_RUN) */
+#undef RUN
+		uint64_t hit = c.look | (start & c.bb);
+		/* the words of long runs: those whose first byte starts
+		 * something */
+		uint64_t cand = start & r & ~hit;
+		for (uint64_t m = cand; m; m &= m - 1)
+			if (!longfirst[(unsigned char)s[at + (size_t)__builtin_ctzll(m)]])
+				cand &= ~(m & -m);
+		q->hits[w] = hit | cand;
+		carry = c.alnum >> 63;
+		c = next;
+	}
+	q->base = base;
+	q->end = base + 64 * nw;
+}
+
+static void quiet_fill_sse2(struct quiet *q, size_t base)
+{
+	quiet_fill_by(q, base, qclass64);
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+/* The same 32 bytes a step (AVX2) */
+#define AVX2 __attribute__((target("avx2")))
+static inline AVX2 uint64_t mask32(__m256i m)
+{
+	return (uint32_t)_mm256_movemask_epi8(m);
+}
+
+static inline __attribute__((always_inline)) AVX2 struct qclass qclass64_avx2(const char *p)
+{
+	struct qclass c = {0, 0, 0, 0};
+	for (int k = 0; k < 2; k++) {
+		const __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * k));
+		const __m256i x = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+		/* letters and digits (signed compares: bytes from 0x80 are
+		 * below every bound) */
+		__m256i alnum = _mm256_or_si256(_mm256_and_si256(_mm256_cmpgt_epi8(x, _mm256_set1_epi8(0x60)),
+			_mm256_cmpgt_epi8(_mm256_set1_epi8(0x7b), x)),
+			_mm256_and_si256(_mm256_cmpgt_epi8(v, _mm256_set1_epi8(0x2f)),
+			_mm256_cmpgt_epi8(_mm256_set1_epi8(0x3a), v)));
+		__m256i eq = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('=')),
+			dash = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('-'));
+		__m256i tok = _mm256_or_si256(_mm256_or_si256(alnum, _mm256_or_si256(eq, dash)),
+			_mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('_')),
+			_mm256_cmpeq_epi8(v, _mm256_set1_epi8('.'))));
+		__m256i punct = _mm256_or_si256(_mm256_or_si256(eq, dash),
+			_mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('@')),
+			_mm256_cmpeq_epi8(v, _mm256_set1_epi8(':'))));
+		c.alnum |= mask32(alnum) << 32 * k;
+		c.tok |= mask32(tok) << 32 * k;
+		c.look |= mask32(punct) << 32 * k;
+		c.bb |= mask32(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('b'))) << 32 * k;
+	}
+	return c;
+}
+
+static AVX2 void quiet_fill_avx2(struct quiet *q, size_t base)
+{
+	quiet_fill_by(q, base, qclass64_avx2);
+}
+#undef AVX2
+
+static void quiet_fill(struct quiet *q, size_t base)
+{
+	static int cpu = -1;    /* the CPU's AVX2, looked up once */
+	if (cpu < 0)
+		cpu = __builtin_cpu_supports("avx2") ? 1 : 0;
+	if (cpu && privacy_avx2)
+		quiet_fill_avx2(q, base);
+	else
+		quiet_fill_sse2(q, base);
+}
+#else
+#define quiet_fill quiet_fill_sse2
+#endif
 
 /* The first byte at or after i (< n) that next_secret must look at in
  * M_JSON; n when none.  The last bytes too are judged by the block (in
@@ -866,12 +967,16 @@ static void quiet_fill(struct quiet *q, size_t i)
 static size_t quiet_next(struct quiet *q, size_t i)
 {
 	for (;;) {
-		if (i < q->base || i - q->base >= QWIN)
-			quiet_fill(q, i);
-		uint64_t m = q->hits >> (i - q->base);
+		if (i < q->base || i >= q->end)
+			quiet_fill(q, i & ~(size_t)(QCHUNK - 1));
+		size_t w = (i - q->base) >> 6, nw = (q->end - q->base) >> 6;
+		uint64_t m = q->hits[w] >> (i & 63);
 		if (m)
 			return i + (size_t)__builtin_ctzll(m);
-		i = q->base + QWIN;
+		while (++w < nw)
+			if (q->hits[w])
+				return q->base + 64 * w + (size_t)__builtin_ctzll(q->hits[w]);
+		i = q->end;
 		if (i >= q->n)
 			return q->n;
 	}
@@ -951,12 +1056,16 @@ static bool next_secret(const char *s, size_t n, size_t from, size_t i, int mode
 }
 
 bool privacy_noskip;
+bool privacy_avx2 = true;
 
 static void redact_to(struct sbuf *b, const char *s, size_t n, int mode, bool json)
 {
 	init();
 	size_t from = 0, at = 0, vs, ve;
-	struct quiet q = {s, n, n, 0}, *qp = privacy_noskip ? NULL : &q;
+	struct quiet q, *qp = privacy_noskip ? NULL : &q;
+	q.s = s;        /* not the hits: filled before they are read */
+	q.n = n;
+	q.base = q.end = 0;
 	while (next_secret(s, n, from, at, mode, qp, &vs, &ve)) {
 		if (vs < from)
 			vs = from;

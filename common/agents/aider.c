@@ -310,6 +310,116 @@ static void line(struct aider *a, const char *s, size_t n)
 		a->answered = true;
 }
 
+/* --- the Markdown, by the block -------------------------------------------
+ * Most lines of a history are an answer's, and line() adds each to the
+ * answer as it comes.  Read by the block (lr_lines), a run of such lines
+ * is found in one pass and added in one piece: the same bytes, the lines
+ * with the newlines between them, as line() would have added them one
+ * after another.  A line is an answer's when it does not start with '#'
+ * (a run's header, a prompt) or '>' (a notice) and holds no '\r' (which
+ * line() cuts at its end); the run is taken so while an answer with text
+ * is being gathered (no prompt to flush, no blank line to skip) and the
+ * answer stays under TEXT_MAX.  Every other line goes to line(). */
+
+/* The end of the run of answer lines from s, a line's start, within
+ * [s, e) (e just after a newline): the start of the first line that is
+ * not one, or e; *lines the newlines before it. */
+static const char *answer_run(const char *s, const char *e, uint64_t *lines)
+{
+	uint64_t n = 0;
+	const char *p = s;
+	if (*s == '#' || *s == '>') {
+		*lines = 0;
+		return s;
+	}
+#ifdef JSCAN_SSE2
+	/* sixteen bytes a step, and the byte after each: a newline before
+	 * '#' or '>', or a '\r', stops it; the newlines are counted in
+	 * bytes of a vector (255 steps at most between sums) */
+	const __m128i nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
+		hash = _mm_set1_epi8('#'), gt = _mm_set1_epi8('>'), zero = _mm_setzero_si128();
+	for (bool stop = false; !stop && e - p >= 17; ) {
+		__m128i acc = zero;
+		for (int i = 0; i < 255 && e - p >= 17; i++) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p),
+				w = _mm_loadu_si128((const __m128i *)(const void *)(p + 1)),
+				isnl = _mm_cmpeq_epi8(v, nl);
+			__m128i hit = _mm_or_si128(_mm_and_si128(isnl, _mm_or_si128(
+				_mm_cmpeq_epi8(w, hash), _mm_cmpeq_epi8(w, gt))), _mm_cmpeq_epi8(v, cr));
+			if (_mm_movemask_epi8(hit)) {
+				stop = true;    /* the bytes from p, one by one below */
+				break;
+			}
+			acc = _mm_sub_epi8(acc, isnl);
+			p += 16;
+		}
+		__m128i sum = _mm_sad_epu8(acc, zero);
+		n += (uint64_t)_mm_cvtsi128_si32(sum) + (uint64_t)_mm_extract_epi16(sum, 4);
+	}
+#endif
+	for (; p < e; p++) {
+		if (*p == '\r') {
+			/* its line is not one: the run ends where it starts */
+			while (p > s && p[-1] != '\n')
+				p--;
+			break;
+		}
+		if (*p == '\n') {
+			n++;
+			if (p + 1 < e && (p[1] == '#' || p[1] == '>')) {
+				p++;
+				break;
+			}
+		}
+	}
+	*lines = n;
+	return p;
+}
+
+/* The lines of s[0..n) (whole lines: it ends with a newline), read as
+ * line() reads them one by one. */
+static void block(struct aider *a, const char *s, size_t n)
+{
+	struct lreader *r = a->r;
+	uint64_t base = r->lineno, k = 0;       /* the lines done */
+	const char *p = s, *e = s + n, *q = s;  /* [p, q): a run too long to add at once */
+	while (p < e) {
+		if (p >= q && a->in_run && a->answered && !a->prompting) {
+			uint64_t lines;
+			q = answer_run(p, e, &lines);
+			if (q > p && a->answer.len + (size_t)(q - p) <= TEXT_MAX) {
+				if (a->answer.len)
+					sb_addc(&a->answer, '\n');
+				sb_add(&a->answer, p, (size_t)(q - p) - 1);
+				k += lines;
+				p = q;
+				continue;
+			}
+		}
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		r->lineno = base + ++k;         /* for its diagnostics */
+		line(a, p, (size_t)(nl - p));
+		p = nl + 1;
+	}
+	r->lineno = base;
+	lr_skip(r, n, k);
+}
+
+static void markdown(struct aider *a)
+{
+	const char *s;
+	char *l;
+	size_t n;
+	for (;;) {
+		if ((n = lr_lines(a->r, &s)))
+			block(a, s, n);
+		else if (lr_next(a->r, &l, &n))
+			line(a, l, n);
+		else
+			break;
+	}
+}
+
 /* --- the analytics log ----------------------------------------------------- */
 
 static void analytics(struct aider *a)
@@ -381,10 +491,7 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	if (is_analytics(r)) {
 		analytics(&a);
 	} else {
-		char *l;
-		size_t len;
-		while (lr_next(r, &l, &len))
-			line(&a, l, len);
+		markdown(&a);
 	}
 	end_run(&a);
 	sb_free(&a.input);

@@ -284,7 +284,10 @@ void turns_release(struct turns *t)
 	if (!t->held)
 		return;
 	t->held = false;
-	t->hnames = xrealloc(t->hnames, sizeof *t->hnames * (t->hn + 1));
+	if (t->hn + 1 > t->hncap) {     /* grown, not made again at each call */
+		t->hncap = t->hn + 8;
+		t->hnames = xrealloc(t->hnames, sizeof *t->hnames * t->hncap);
+	}
 	for (size_t i = 0; i < t->hn; i++)
 		t->hnames[i] = t->hv[i].name.p;
 	turns_call(t, nz(&t->hid), t->hts, nz(&t->hmodel), t->held_tok ? &t->htok : NULL,

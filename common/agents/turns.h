@@ -45,7 +45,8 @@ struct turns {
 	struct sbuf hid, hmodel, htext;
 	struct { struct sbuf id, name, input; } *hv;
 	size_t hn, hcap;
-	const char **hnames;
+	const char **hnames;    /* the held tools' names, room for hncap */
+	size_t hncap;
 };
 
 /* Start reading a file of agent a (its name); the caller fills session

@@ -2,9 +2,10 @@
 /* Unit tests of the redaction of records (privacy.c): the block scan that
  * passes over quiet text (quiet_fill, quiet_next) finds what looking at
  * every byte finds.  Exact bytes for each thing that makes the scan stop,
- * at every offset in the 54-byte window, in the copied last bytes and in
- * the last 16 the loop looks at alone; then random secret-like text
- * redacted both ways (privacy_noskip). */
+ * at every offset in the 64-byte windows, across the end of a chunk of
+ * 4096 and in the copied last bytes, with the windows classified 32 bytes
+ * a step (AVX2) and 16 (SSE2); then
+ * random secret-like text redacted both ways (privacy_noskip). */
 #include <stdint.h>
 #include <stdlib.h>
 #include "event.h"
@@ -244,6 +245,66 @@ int main(void)
 			wrong += (strstr(b.p, "=[REDACTED]") != NULL) != (l <= 128);
 		}
 	is_int(wrong, 0, "names of 1 to 160 bytes before '=': where they start");
+	/* the windows of 64 bytes, classified 32 bytes a step (AVX2) or 16
+	 * (SSE2): each thing that stops the scan at every offset across the
+	 * windows' ends (runs of QUIET_RUN that go on into the next window,
+	 * words that start at a window's first byte or end at its last), in
+	 * texts too long for the memo, and random long texts; both forms
+	 * against the look at every byte */
+	static const char *const fills[] = {"lorem ipsum dolor sit amet ",
+		"abcdefghijklmnopqrstuvwxyz0123456789", "a=b c-d e:f B ", "xx.yy_zz-"};
+	for (int form = 0; form < 2; form++) {
+		privacy_avx2 = form == 0;
+		int bad = 0;
+		for (size_t c = 0; c < sizeof cases / sizeof *cases; c++)
+			for (size_t k = 0; k < 200; k++) {
+				const char *f = fills[k % 4];
+				size_t fl = strlen(f);
+				sb_reset(&t);
+				while (t.len < k)
+					sb_addc(&t, f[t.len % fl]);
+				sb_adds(&t, cases[c].in);
+				for (size_t i = 0; i < 93 + k % 70; i++)
+					sb_addc(&t, f[i % fl]);
+				bad += twice_as_noskip(&t, &want, &b, bad);
+			}
+		is_int(bad, 0, "%s: what stops the scan at every offset across the windows",
+			form ? "16 bytes a step" : "32 bytes a step where the CPU has AVX2");
+		/* and across the end of a chunk of 4096 (the hits found for
+		 * a chunk at once), in texts that end in the next one or go
+		 * on past it */
+		bad = 0;
+		for (size_t c = 0; c < sizeof cases / sizeof *cases; c++)
+			for (size_t k = 4096 - 70; k < 4096 + 40; k++) {
+				const char *f = fills[k % 4];
+				size_t fl = strlen(f);
+				sb_reset(&t);
+				while (t.len < k)
+					sb_addc(&t, f[t.len % fl]);
+				sb_adds(&t, cases[c].in);
+				for (size_t i = 0; i < (k % 3 ? k % 70 : 4200); i++)
+					sb_addc(&t, f[i % fl]);
+				bad += twice_as_noskip(&t, &want, &b, bad);
+			}
+		is_int(bad, 0, "%s: what stops the scan at every offset across a chunk's end",
+			form ? "16 bytes a step" : "32 bytes a step where the CPU has AVX2");
+		bad = 0;
+		for (int it = 0; it < 5000; it++) {
+			sb_reset(&t);
+			size_t want_len = 93 + rnd(800);
+			while (t.len < want_len) {
+				if (rnd(2))
+					sb_adds(&t, parts[rnd(sizeof parts / sizeof *parts)]);
+				else
+					for (unsigned l = rnd(rnd(4) ? 14 : 70); l; l--)
+						sb_addc(&t, alpha[rnd(sizeof alpha - 1)]);
+			}
+			bad += twice_as_noskip(&t, &want, &b, bad);
+		}
+		is_int(bad, 0, "%s: 5,000 random texts of 93 to 900 bytes",
+			form ? "16 bytes a step" : "32 bytes a step where the CPU has AVX2");
+	}
+	privacy_avx2 = true;
 	/* a word that makes a name a secret's, at every place in it (the
 	 * last is the name's fifth byte from its end) */
 	static const char *const psa[] = {"secre", "SECRE", "Passw", "passp", "apike", "API_K", "api-k"};
