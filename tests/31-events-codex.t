@@ -4,7 +4,7 @@
 # prompts, tool status and exit codes, forks, legacy files, bad input (the
 # real corpus is in 31-events-codex-corpus.t).
 . "$(dirname "$0")/lib.sh"
-plan 55
+plan 58
 
 FX="$TESTS/fixtures/codex"
 cp "$FX"/*.jsonl .
@@ -224,6 +224,26 @@ check_test "times and durations: no diagnostics" "$(wc -c < err)" -eq 0
 check_test "times and durations: a duration per secs form, and strtod's" \
 	"$(jq -r 'select(.kind == "tool" and .ts == "2028-03-03T00:00:00.000Z") | .duration_ms' out | tr '\n' ' ')" = \
 	"1500 23 0 7000 0 0 0 0 0 1000000 150 100000 1000 16000 8000 0 2000 2500 1200 999999999999 1000000000000 0 500 0 0 100 300 2675 1001 1 500 1500 "
+
+# A token row's rate_limits is checked by parsing it alone; two levels
+# down in the line, a value nested 511 deep makes the line too deep for
+# jparse, and the short way refuses it as the long way does (a space
+# after the first key sends a line the long way)
+deep() { # DEPTH SPACE: a session_meta line and a token row
+	awk -v d="$1" -v sp="$2" 'BEGIN {
+		print "{\"timestamp\":\"2026-01-01T00:00:00.000Z\",\"type\":\"session_meta\",\"payload\":{\"id\":\"0199aaaa-0000-4000-8000-000000000001\",\"cwd\":\"/p\"}}"
+		u = "{\"input_tokens\":100,\"cached_input_tokens\":50,\"output_tokens\":10,\"reasoning_output_tokens\":0,\"total_tokens\":110}"
+		v = ""; for (i = 0; i < d; i++) v = v "["; for (i = 0; i < d; i++) v = v "]"
+		print "{\"timestamp\":" sp "\"2026-01-01T00:00:01.000Z\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"total_token_usage\":" u ",\"last_token_usage\":" u "},\"rate_limits\":" v "}}"
+	}'
+}
+for d in 510 511; do
+	deep $d "" > short.jsonl; deep $d " " > long.jsonl
+	agent-events short.jsonl > s.out 2> s.err; agent-events long.jsonl > l.out 2> l.err
+	check_test "rate_limits nested $d deep: the short way's records and words are the long way's" \
+		"$(sed 's/short.jsonl/X/' s.out s.err)" = "$(sed 's/long.jsonl/X/' l.out l.err)"
+done
+check_grep "... 511 deep: the line refused as too deep" "short.jsonl:2: not JSON: nested deeper than 512 levels" s.err
 
 # --- detection ---------------------------------------------------------------------
 printf '%s\n' '{"parentUuid":null,"type":"user","message":{"role":"user","content":"hi"},"uuid":"u1","sessionId":"x","timestamp":"2026-01-01T00:00:00Z"}' > claude.jsonl

@@ -2335,9 +2335,13 @@ static bool fast_tokens(struct cx *x, int64_t ts, const char *p,
 	if (!LIT(&p, e, "}"))
 		return false;
 	if (LIT(&p, e, ",\"rate_limits\":")) {
-		/* a value the line's parse would read without a word */
+		/* a value the line's parse would read without a word: parsed
+		 * alone it may nest 512 deep, in the line (two levels down)
+		 * 510, so one of as many nodes as that goes the long way, where
+		 * the line is refused as too deep or read (no real one comes
+		 * near: a dozen nodes) */
 		if (e - p < 2 || memcmp(e - 2, "}}", 2) || jparse(&x->sd, p, (size_t)(e - 2 - p)) ||
-		    x->sd.badutf8)
+		    x->sd.badutf8 || x->sd.nn >= JSON_MAXDEPTH - 2)
 			return false;
 		p = e - 2;
 	}
