@@ -294,7 +294,9 @@ static void line(struct aider *a, const char *s, size_t n)
 		return;
 	}
 	flush_prompt(a);
-	if (n >= 1 && s[0] == '>') {
+	/* a notice, but the end of an edit block (">>>>>>> REPLACE"), which
+	 * is the answer's own text, as its "<<<<<<< SEARCH" and "=======" */
+	if (n >= 1 && s[0] == '>' && !(n >= 7 && !memcmp(s, ">>>>>>>", 7) && (n == 7 || s[7] == ' '))) {
 		notice(a, s + (n >= 2 && s[1] == ' ' ? 2 : 1), n - (n >= 2 && s[1] == ' ' ? 2 : 1));
 		return;
 	}
