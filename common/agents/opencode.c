@@ -839,21 +839,23 @@ static void run_legacy_message(struct oc *o, struct jdoc *d, const struct jnode 
 
 /* --- the SQLite database (1.2 and later) --------------------------------- */
 
-/* data, a JSON object without its ids, with them put back: {"id":..,
- * ...} (ids first, so that they win over any the data repeats). */
-static bool with_ids(struct sbuf *b, const char *data, size_t n,
-	const char *k1, const char *v1, const char *k2, const char *v2)
+/* data, a JSON object without its ids, with them put back: {"id":ID,
+ * ...}, or {"id":ID,"sessionID":SID,...} with sid not NULL (ids first,
+ * so that they win over any the data repeats).  The keys are written as
+ * literals: one row after another, a format cost more than the copy. */
+static bool with_ids(struct sbuf *b, const char *data, size_t n, const char *id,
+	const char *sid)
 {
 	size_t i = 0;
 	while (i < n && isspace((unsigned char)data[i]))
 		i++;
 	if (i >= n || data[i] != '{')
 		return false;
-	sb_printf(b, "{\"%s\":", k1);
-	sb_json_str(b, v1, strlen(v1));
-	if (k2) {
-		sb_printf(b, ",\"%s\":", k2);
-		sb_json_str(b, v2, strlen(v2));
+	sb_add(b, "{\"id\":", 6);
+	sb_json_str(b, id, strlen(id));
+	if (sid) {
+		sb_add(b, ",\"sessionID\":", 13);
+		sb_json_str(b, sid, strlen(sid));
 	}
 	size_t j = i + 1;
 	while (j < n && isspace((unsigned char)data[j]))
@@ -864,6 +866,31 @@ static bool with_ids(struct sbuf *b, const char *data, size_t n,
 	return true;
 }
 
+/* Part columns col, col + 1 (id, data) of st's row, put in doc after the
+ * parts before it (*first: none yet). */
+static void add_part(struct oc *o, struct sbuf *doc, sqlite3_stmt *st, int col, bool *first)
+{
+	size_t pn;
+	const char *pid = sdb_text(st, col, NULL);
+	const char *pdata = sdb_text(st, col + 1, &pn);
+	if (!pid || !pdata)
+		return;
+	size_t mark = doc->len;
+	if (!*first)
+		sb_addc(doc, ',');
+	if (!with_ids(doc, pdata, pn, pid, NULL)) {
+		doc->len = mark;
+		lr_warn(o->r, "partdata", "part %s: data is not a JSON object; skipped", pid);
+		return;
+	}
+	*first = false;
+}
+
+/* A session's messages, each as {"info": <message>, "parts": [...]}.
+ * With the join (o->ps NULL), ms gives a row for each part of a message
+ * (one with a NULL part for a message without parts), the message's
+ * columns repeated, its rowid telling where the next message begins;
+ * else ms gives the messages and ps, run for each, its parts. */
 static void db_session(void *arg, sqlite3_stmt *ss)
 {
 	struct oc *o = arg;
@@ -878,58 +905,73 @@ static void db_session(void *arg, sqlite3_stmt *ss)
 	o->created = sdb_time(ss, 4);
 	sqlite3_reset(ms);
 	sqlite3_bind_text(ms, 1, o->own, -1, SQLITE_TRANSIENT);
-	struct sbuf doc = {0};
+	struct sbuf doc = {0}, mid = {0};
 	struct jdoc d = {0};
-	bool typed = false;
-	while (sdb_row(o->db, ms)) {
-		const char *mid = sdb_text(ms, 0, NULL);
+	bool typed = false, more = sdb_row(o->db, ms);
+	while (more) {
 		size_t n;
+		const char *m = sdb_text(ms, 0, NULL);
 		const char *data = sdb_text(ms, 1, &n);
-		if (!mid || !data)
-			continue;
+		bool ok = m && data;
 		sb_reset(&doc);
-		sb_adds(&doc, "{\"info\":");
-		if (!with_ids(&doc, data, n, "id", mid, "sessionID", o->own)) {
-			lr_warn(o->r, "msgdata", "message %s: data is not a JSON object; skipped", mid);
-			continue;
+		if (ok) {
+			/* the rows after this one take m away */
+			sb_reset(&mid);
+			sb_adds(&mid, m);
+			sb_adds(&doc, "{\"info\":");
+			ok = with_ids(&doc, data, n, m, o->own);
+			if (!ok)
+				lr_warn(o->r, "msgdata", "message %s: data is not a JSON object; skipped", m);
+			else
+				sb_adds(&doc, ",\"parts\":[");
 		}
-		sb_adds(&doc, ",\"parts\":[");
-		sqlite3_reset(ps);
-		sqlite3_bind_text(ps, 1, mid, -1, SQLITE_TRANSIENT);
 		bool first = true;
-		while (sdb_row(o->db, ps)) {
-			const char *pid = sdb_text(ps, 0, NULL);
-			size_t pn;
-			const char *pdata = sdb_text(ps, 1, &pn);
-			if (!pid || !pdata)
-				continue;
-			size_t mark = doc.len;
-			if (!first)
-				sb_addc(&doc, ',');
-			if (!with_ids(&doc, pdata, pn, "id", pid, NULL, NULL)) {
-				doc.len = mark;
-				lr_warn(o->r, "partdata", "part %s: data is not a JSON object; skipped", pid);
-				continue;
+		if (!ps) {
+			int64_t rid = sqlite3_column_int64(ms, 2);
+			do {
+				if (ok)
+					add_part(o, &doc, ms, 3, &first);
+			} while ((more = sdb_row(o->db, ms)) && sqlite3_column_int64(ms, 2) == rid);
+		} else if (ok) {
+			sqlite3_reset(ps);
+			sqlite3_bind_text(ps, 1, m, -1, SQLITE_TRANSIENT);
+			while (sdb_row(o->db, ps))
+				add_part(o, &doc, ps, 0, &first);
+		}
+		if (ok) {
+			sb_adds(&doc, "]}");
+			if (jparse(&d, doc.p, doc.len) < 0) {
+				lr_warn(o->r, "msgjson", "message %s: its data or its parts' are not JSON (%s); skipped",
+					mid.p, d.err);
+			} else {
+				if (!typed) {
+					subtask_type(o, &d, jget(&d, jroot(&d), "info"));
+					typed = true;
+				}
+				do_message(o, &d, jroot(&d));
 			}
-			first = false;
 		}
-		sb_adds(&doc, "]}");
-		if (jparse(&d, doc.p, doc.len) < 0) {
-			lr_warn(o->r, "msgjson", "message %s: its data or its parts' are not JSON (%s); skipped",
-				mid, d.err);
-			continue;
-		}
-		if (!typed) {
-			subtask_type(o, &d, jget(&d, jroot(&d), "info"));
-			typed = true;
-		}
-		do_message(o, &d, jroot(&d));
+		if (ps)
+			more = sdb_row(o->db, ms);
 	}
 	ensure_session(o, TS_NONE);
 	ev_file_done(o->c);
 	jdoc_free(&d);
 	sb_free(&doc);
+	sb_free(&mid);
 }
+
+/* A session's messages in order, and each message's parts in order: one
+ * join, stepped through, where the indexes give that order (OpenCode's
+ * message (session_id, time_created, id) and part (message_id, id));
+ * else, where the order would be sorted (older databases index message
+ * by session_id alone), the sort is kept to the messages: a statement for
+ * them and one run for each message's parts (a sort of the join would
+ * hold a session's parts too).  The same rows either way; the join saves
+ * a statement's reset and run for each message. */
+#define OC_JOIN "SELECT m.id, m.data, m.rowid, p.id, p.data FROM message m " \
+	"LEFT JOIN part p ON p.message_id = m.id WHERE m.session_id = ?1 " \
+	"ORDER BY m.time_created, m.id, m.rowid, p.id"
 
 static void run_db_v1(struct oc *o, const char *only)
 {
@@ -937,11 +979,13 @@ static void run_db_v1(struct oc *o, const char *only)
 		"SELECT id, parent_id, directory, version, time_created FROM session WHERE id = ?1" :
 		"SELECT id, parent_id, directory, version, time_created FROM session "
 		"ORDER BY time_created, id");
-	sqlite3_stmt *ms = sdb_prepare(o->db,
+	/* (a message table without rowid: no join, its plan is not made) */
+	bool join = !sdb_sorts(o->db, OC_JOIN);
+	sqlite3_stmt *ms = sdb_prepare(o->db, join ? OC_JOIN :
 		"SELECT id, data FROM message WHERE session_id = ?1 ORDER BY time_created, id");
-	sqlite3_stmt *ps = sdb_prepare(o->db,
+	sqlite3_stmt *ps = join ? NULL : sdb_prepare(o->db,
 		"SELECT id, data FROM part WHERE message_id = ?1 ORDER BY id");
-	if (ss && ms && ps) {
+	if (ss && ms && (join || ps)) {
 		o->ms = ms;
 		o->ps = ps;
 		sdb_each_session(o->db, ss, only, db_session, o);
