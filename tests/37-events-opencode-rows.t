@@ -8,10 +8,10 @@
 # rows inserted out of order, two messages at one time, a message without
 # parts, broken message and part data, escaped ids (fixtures/opencode/
 # rows.sql; the expected files are what agent-events wrote before the
-# join).
+# join).  And a message's steps cut from its parts (steps-export.json).
 . "$(dirname "$0")/lib.sh"
 have sqlite3 || skip_all "sqlite3 not installed"
-plan 15
+plan 17
 F=$TESTS/fixtures/opencode
 E=$F/expected
 sqlite3 old.db < "$F/rows.sql"
@@ -41,4 +41,11 @@ done
 check_exit "new#id: one session of the join" 0 agent-events 'new.db#ses_b'
 check_test "new#id: its records" "$(grep -c . out)" = 2
 check_jobs "new: -j4 as -j1" new.db old.db none.db
+# the parts of a message looked at by index: calls cut at step-finish
+# parts among parts of every type, elements that are no object, an
+# escaped type, messages without parts (in an export, where a part need
+# not be an object)
+cp "$F/steps-export.json" .
+check_exit "steps: read" 0 agent-events steps-export.json
+check_same "steps: exact records" "$E/steps.out" out
 done_testing
