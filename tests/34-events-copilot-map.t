@@ -6,7 +6,7 @@
 # through read(2) at every edge of that choice.  Each variant holds the
 # fixture's events, so each gives its expected records.
 . "$(dirname "$0")/lib.sh"
-plan 14
+plan 16
 F=$TESTS/fixtures/copilot
 pg=$(getconf PAGESIZE)
 src=$F/events.jsonl
@@ -42,16 +42,21 @@ printf '{"type":"user.message","data":{"content":"cut' >> f/events.jsonl
 # g: f's text a page long exactly (read)
 cp f/events.jsonl g/events.jsonl
 pad g/events.jsonl $(pages $(wc -c < f/events.jsonl))
-for dir in a b c d e f g; do
+# h: every other timestamp escaped (the same time written otherwise:
+# the last one's text is kept, and only the same text is taken as it)
+mkdir h
+awk 'NR % 2 { sub(/"timestamp":"2/, "\"timestamp\":\"\\u0032") } { print }' "$src" > h/events.jsonl
+check_test "h: escaped timestamps" "$(grep -c 'timestamp":"\\u0032' h/events.jsonl)" -gt 5
+for dir in a b c d e f g h; do
 	(cd $dir && agent-events events.jsonl) > $dir.out 2> $dir.err
 	check_same "$dir: exact records" "$F/events.jsonl.expected" $dir.out
 done
-check_test "a-e: nothing said" "$(cat a.err b.err c.err d.err e.err)" = ""
+check_test "a-e, h: nothing said" "$(cat a.err b.err c.err d.err e.err h.err)" = ""
 want="agent-events: events.jsonl:5: not JSON: expected a string key
 agent-events: events.jsonl:25: incomplete last line (a session still being written?); skipped"
 check_test "f: the bad line and the cut one said, by their numbers" "$(cat f.err)" = "$want"
 check_test "g: the same said" "$(cat g.err)" = "$want"
 # -j: several files, mapped and read, in one run
 check_jobs "-j4 as -j1 on all of them" a/events.jsonl b/events.jsonl c/events.jsonl \
-	d/events.jsonl e/events.jsonl f/events.jsonl g/events.jsonl
+	d/events.jsonl e/events.jsonl f/events.jsonl g/events.jsonl h/events.jsonl
 done_testing

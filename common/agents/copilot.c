@@ -93,6 +93,10 @@ struct cop {
 	struct sbuf text;
 	const char **namev;
 	int namecap;
+	/* the last event's timestamp, as written, and its time */
+	char ts_text[48];
+	size_t ts_len;                  /* its length plus 1; 0: none */
+	int64_t ts_val;
 };
 
 /* --- sniffing ------------------------------------------------------------- */
@@ -741,6 +745,21 @@ static void shutdown(struct cop *g, const struct jnode *data, int64_t ts)
 	g->had_shutdown = true;
 }
 
+/* An event's timestamp: events come in bursts of the same time (a turn's
+ * start, its message and its tools' starts), so the last one's text and
+ * time are kept and a timestamp written the same is not parsed again. */
+static int64_t event_ts(struct cop *g, const struct jnode *n)
+{
+	if (!n || n->type != J_STR || n->len >= sizeof g->ts_text)
+		return ev_ts_of(&g->d, n);
+	if (g->ts_len == (size_t)n->len + 1 && !memcmp(g->ts_text, n->s, n->len))
+		return g->ts_val;
+	g->ts_val = ev_ts_of(&g->d, n);
+	memcpy(g->ts_text, n->s, n->len);
+	g->ts_len = (size_t)n->len + 1;
+	return g->ts_val;
+}
+
 static void event(struct cop *g, const struct jnode *o)
 {
 	static const struct jkey keys[] = {JKEY("type"), JKEY("data"), JKEY("timestamp"), JKEY("id")};
@@ -748,7 +767,7 @@ static void event(struct cop *g, const struct jnode *o)
 	const struct jnode *v[4];
 	jpick(d, o, keys, 4, v);
 	const struct jnode *t = v[0], *data = v[1];
-	int64_t ts = ev_ts_of(d, v[2]);
+	int64_t ts = event_ts(g, v[2]);
 	if (!t || t->type != J_STR) {
 		lr_warn(g->r, "notype", "event without a type; skipped");
 		return;
