@@ -256,6 +256,24 @@ int lr_map(struct lreader *r)
 	return 1;
 }
 
+int lr_adopt_map(struct lreader *r, struct lreader *m)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	if (r->map || r->lineno || r->beg || r->failed || !m->map || m->mstart || m->mpos ||
+	    m->msize < r->end || (r->end && memcmp(m->map, r->buf, r->end)) || pg <= 0 ||
+	    (m->msize % (size_t)pg == 0 && m->map[m->msize - 1] != '\n'))
+		return 0;
+	r->map = m->map;
+	r->msize = m->msize;
+	r->mstart = r->mpos = r->mfreed = 0;
+	r->beg = r->end = 0;
+	r->bytes = 0;
+	r->eof = false;
+	mapped_name = r->name;
+	m->map = NULL;
+	return 1;
+}
+
 void lr_unmap_before(struct lreader *r, const char *p)
 {
 	if (!r->map || p < r->map || p > r->map + r->msize)

@@ -63,6 +63,14 @@ int lr_next(struct lreader *r, char **line, size_t *len);
  * mapped ends the program with a diagnostic and status 2.  Not together
  * with lr_slurp. */
 int lr_map(struct lreader *r);
+/* r, which has returned no line yet, goes on over m's mapping of the
+ * same file (lr_map'ed from its start, no line read from it): when the
+ * bytes r has read so far are the mapping's first and the byte after the
+ * last line is readable (the file ends with a newline, or not on a page's
+ * end), 1, and the mapping is r's (lines as lr_map gives them, m keeps no
+ * mapping); else 0 and nothing changes.  For a reader that read the file
+ * once already through m. */
+int lr_adopt_map(struct lreader *r, struct lreader *m);
 /* Give back the mapped pages wholly before p (lines before p are done). */
 void lr_unmap_before(struct lreader *r, const char *p);
 /* The whole lines already at hand after the line last returned, for a

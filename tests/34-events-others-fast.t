@@ -3,7 +3,8 @@
 # The short ways of the Copilot, Qwen and Kimi readers, byte for byte
 # against what the long ways wrote (the .expected files):
 # - Copilot's scan before reading searches a mapped file whole, 64 places
-#   a step (copilot.c scan_mapped, find_lit); a file whose size passes the
+#   a step (copilot.c scan_mapped, find_lit: AVX2 where the CPU has it,
+#   SSE2 with AGENTPPROF_TEST_NOAVX2 set); a file whose size passes the
 #   reader's line limit is scanned line by line as before (the limit is
 #   lowered with AGENTPPROF_TEST_MAXLINE to see that way), standard input
 #   not at all.  Runs, resumes, a model named only by a tool completion or
@@ -16,7 +17,7 @@
 #   string, a sign.
 . "$(dirname "$0")/lib.sh"
 F=$TESTS/fixtures/others-fast
-plan 12
+plan 13
 
 cp "$F/copilot-runs.jsonl" .
 check_exit "copilot: a file of three runs" 0 agent-events copilot-runs.jsonl
@@ -26,7 +27,7 @@ check_same "copilot: the line-by-line scan (file past the line limit) writes the
 	"$F/copilot-runs.expected" slow
 # the shutdown at every offset of a 64-byte step (the mapped file is searched from its start) and in the bytes past the last step,
 # first or last in its line; named only in a string value it is none
-first= last= quoted=
+first= last= quoted= sse=
 L=0
 while [ $L -le 70 ]; do
 	pad=$(printf "%${L}s" "" | tr ' ' y)
@@ -42,12 +43,17 @@ while [ $L -le 70 ]; do
 	first="$first$(agent-events a.jsonl 2>/dev/null | grep -c '"usage":"none"')"
 	last="$last$(agent-events b.jsonl 2>/dev/null | grep -c '"usage":"none"')"
 	quoted="$quoted$(agent-events v.jsonl 2>/dev/null | grep -c '"usage":"none"')"
+	# the SSE2 steps where the CPU has AVX2 too
+	for f in a b v; do
+		sse="$sse$(AGENTPPROF_TEST_NOAVX2=1 agent-events $f.jsonl 2>/dev/null | grep -c '"usage":"none"')"
+	done
 	L=$((L + 1))
 done
 check_test "copilot: the shutdown found at every offset, first or last in its line" \
 	"$first $last" = "$(printf '%071d %071d' 0 0)"
 check_test "copilot: a shutdown named in a string value at every offset is none" \
 	"$quoted" = "$(printf '%071d' 0 | tr 0 1)"
+check_test "copilot: the same with the SSE2 steps" "$sse" = "$(printf '%071d' 0 | sed 's/0/001/g')"
 
 cp "$F/qwen-held.jsonl" .
 check_exit "qwen: held assistant rows" 0 agent-events qwen-held.jsonl

@@ -93,6 +93,10 @@ struct cop {
 	struct sbuf text;
 	const char **namev;
 	int namecap;
+	/* the last event's timestamp, as written, and its time */
+	char ts_text[48];
+	size_t ts_len;                  /* its length plus 1; 0: none */
+	int64_t ts_val;
 };
 
 /* --- sniffing ------------------------------------------------------------- */
@@ -136,10 +140,10 @@ static int sniff(const struct agent_head *h)
 /* --- the scan before: runs and their shutdowns ---------------------------- */
 
 /* Where lit (k >= 2 bytes) first starts in p[0..n), or NULL.  Sixty-four
- * places a step are tried at once: those where lit's first and last
- * bytes both are, each then compared whole; the rest, less than a step,
- * with memmem.  (glibc's memmem took a tenth of the time on a whole
- * history.) */
+ * places a step are tried at once (SSE2, or AVX2 where the CPU has it):
+ * those where lit's first and last bytes both are, each then compared
+ * whole; the rest, less than a step, with memmem.  (glibc's memmem took a
+ * tenth of the time on a whole history.) */
 #ifdef JSCAN_SSE2
 static inline __m128i pair16(const char *q, size_t k, __m128i first, __m128i last)
 {
@@ -148,9 +152,51 @@ static inline __m128i pair16(const char *q, size_t k, __m128i first, __m128i las
 }
 #endif
 
+#if defined(JSCAN_SSE2) && (defined(__x86_64__) || defined(__i386__))
+#define LIT_AVX2 1
+#include <immintrin.h>
+static inline __attribute__((target("avx2"))) __m256i pair32(const char *q, size_t k,
+	__m256i first, __m256i last)
+{
+	return _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)q), first),
+		_mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(q + k - 1)), last));
+}
+
+/* find_lit's steps with AVX2, two 32-byte blocks a step: the hit, or
+ * NULL with *at where the steps ended. */
+static __attribute__((noinline, target("avx2"))) const char *find_lit32(const char *p, size_t n,
+	const char *lit, size_t k, size_t *at)
+{
+	const __m256i first = _mm256_set1_epi8(lit[0]), last = _mm256_set1_epi8(lit[k - 1]);
+	size_t i = 0;
+	for (; n >= k - 1 + 64 && i <= n - (k - 1) - 64; i += 64) {
+		uint64_t m = (uint64_t)(uint32_t)_mm256_movemask_epi8(pair32(p + i, k, first, last)) |
+			(uint64_t)(uint32_t)_mm256_movemask_epi8(pair32(p + i + 32, k, first, last)) << 32;
+		for (; m; m &= m - 1) {
+			size_t j = i + (unsigned)__builtin_ctzll(m);
+			if (!memcmp(p + j + 1, lit + 1, k - 2))
+				return p + j;
+		}
+	}
+	*at = i;
+	return NULL;
+}
+#endif
+
 static const char *find_lit(const char *p, size_t n, const char *lit, size_t k)
 {
 	size_t i = 0;
+#ifdef LIT_AVX2
+	/* the same steps as below, in half the instructions where the CPU
+	 * has AVX2 (the scan is run over all of a file); the tests take
+	 * the SSE2 steps with AGENTPPROF_TEST_NOAVX2 set */
+	if (__builtin_cpu_supports("avx2") && !getenv("AGENTPPROF_TEST_NOAVX2")) {
+		const char *hit = find_lit32(p, n, lit, k, &i);
+		if (hit)
+			return hit;
+		return memmem(p + i, n - i, lit, k);
+	}
+#endif
 #ifdef JSCAN_SSE2
 	const __m128i first = _mm_set1_epi8(lit[0]), last = _mm_set1_epi8(lit[k - 1]);
 	for (; n >= k - 1 + 64 && i <= n - (k - 1) - 64; i += 64) {
@@ -274,6 +320,9 @@ static void scan_runs(struct cop *g)
 		while (lr_next(&s, &line, &len))
 			scan_line(g, &d, line, len, &run);
 	jdoc_free(&d);
+	/* the reading pass goes over the same pages, not a read(2) copy of
+	 * them (a tenth of the time the file took was the kernel's copy) */
+	lr_adopt_map(g->r, &s);
 	lr_close(&s);
 	g->scanned = true;
 }
@@ -738,6 +787,21 @@ static void shutdown(struct cop *g, const struct jnode *data, int64_t ts)
 	g->had_shutdown = true;
 }
 
+/* An event's timestamp: events come in bursts of the same time (a turn's
+ * start, its message and its tools' starts), so the last one's text and
+ * time are kept and a timestamp written the same is not parsed again. */
+static int64_t event_ts(struct cop *g, const struct jnode *n)
+{
+	if (!n || n->type != J_STR || n->len >= sizeof g->ts_text)
+		return ev_ts_of(&g->d, n);
+	if (g->ts_len == (size_t)n->len + 1 && !memcmp(g->ts_text, n->s, n->len))
+		return g->ts_val;
+	g->ts_val = ev_ts_of(&g->d, n);
+	memcpy(g->ts_text, n->s, n->len);
+	g->ts_len = (size_t)n->len + 1;
+	return g->ts_val;
+}
+
 static void event(struct cop *g, const struct jnode *o)
 {
 	static const struct jkey keys[] = {JKEY("type"), JKEY("data"), JKEY("timestamp"), JKEY("id")};
@@ -745,7 +809,7 @@ static void event(struct cop *g, const struct jnode *o)
 	const struct jnode *v[4];
 	jpick(d, o, keys, 4, v);
 	const struct jnode *t = v[0], *data = v[1];
-	int64_t ts = ev_ts_of(d, v[2]);
+	int64_t ts = event_ts(g, v[2]);
 	if (!t || t->type != J_STR) {
 		lr_warn(g->r, "notype", "event without a type; skipped");
 		return;

@@ -52,6 +52,14 @@
 #define DOC_MAX ((size_t)1 << 30)   /* largest export document */
 #define FILE_MAX ((size_t)64 << 20) /* largest legacy storage file */
 
+/* A part of the message being read, with its type looked up once (the
+ * calls of a message go over its parts again and again). */
+enum { PT_OTHER, PT_TEXT, PT_TOOL, PT_STEP_START, PT_STEP_FINISH, PT_REASONING };
+struct opart {
+	const struct jnode *p;
+	int type;
+};
+
 struct oc {
 	struct ev_ctx *c;
 	struct lreader *r;
@@ -71,6 +79,8 @@ struct oc {
 	unsigned nprompt;
 	bool started;
 	struct sbuf text, key;
+	struct opart *pv;       /* the message's parts (set_parts) */
+	int npv, cappv;
 };
 
 static void set_str(char **dst, const char *s)
@@ -103,6 +113,7 @@ static void oc_free(struct oc *o)
 	oc_reset(o);
 	sb_free(&o->text);
 	sb_free(&o->key);
+	free(o->pv);
 }
 
 /* --- links between sessions, across files ---------------------------------
@@ -285,17 +296,33 @@ static bool is_command(const char *t)
 	return !*p || isspace((unsigned char)*p);
 }
 
-/* The text parts of parts[from..to): what the person or model wrote
+/* The message's parts (every element of parts, an array or NULL), each
+ * with its type, in o->pv[0..npv). */
+static void set_parts(struct oc *o, struct jdoc *d, const struct jnode *parts)
+{
+	o->npv = 0;
+	JFOR(d, parts, p) {
+		if (o->npv == o->cappv)
+			o->pv = xrealloc(o->pv, sizeof *o->pv * (size_t)(o->cappv = o->cappv ? 2 * o->cappv : 16));
+		const struct jnode *ty = jget(d, p, "type");
+		o->pv[o->npv++] = (struct opart){p, jeq(ty, "text") ? PT_TEXT : jeq(ty, "tool") ? PT_TOOL :
+			jeq(ty, "step-start") ? PT_STEP_START : jeq(ty, "step-finish") ? PT_STEP_FINISH :
+			jeq(ty, "reasoning") ? PT_REASONING : PT_OTHER};
+	}
+}
+
+/* The text parts of the parts [from..to): what the person or model wrote
  * (synthetic parts, the client's own additions, left out unless there is
  * nothing else). */
-static bool parts_text(struct oc *o, struct jdoc *d, const struct jnode *parts, int from, int to)
+static bool parts_text(struct oc *o, struct jdoc *d, int from, int to)
 {
 	sb_reset(&o->text);
+	if (to > o->npv)
+		to = o->npv;
 	for (int pass = 0; pass < 2 && !o->text.len; pass++) {
-		int i = 0;
-		JFOR(d, parts, p) {
-			if (i >= from && i < to && jeq(jget(d, p, "type"), "text") &&
-			    (pass || !jtrue(jget(d, p, "synthetic")))) {
+		for (int i = from; i < to; i++) {
+			const struct jnode *p = o->pv[i].p;
+			if (o->pv[i].type == PT_TEXT && (pass || !jtrue(jget(d, p, "synthetic")))) {
 				const struct jnode *t = jget(d, p, "text");
 				if (t && t->type == J_STR) {
 					if (o->text.len)
@@ -303,14 +330,12 @@ static bool parts_text(struct oc *o, struct jdoc *d, const struct jnode *parts, 
 					jstr(t, &o->text);
 				}
 			}
-			i++;
 		}
 	}
 	return o->text.len > 0;
 }
 
-static void do_user(struct oc *o, struct jdoc *d, const struct jnode *info,
-	const struct jnode *parts, const char *id)
+static void do_user(struct oc *o, struct jdoc *d, const struct jnode *info, const char *id)
 {
 	int64_t ts = ms_of(jgetv(d, info, "time", "created", NULL));
 	ensure_session(o, ts);
@@ -324,7 +349,7 @@ static void do_user(struct oc *o, struct jdoc *d, const struct jnode *info,
 	ev_of(o, &e, "prompt");
 	e.ts = ts;
 	e.id = id;
-	parts_text(o, d, parts, 0, INT_MAX);
+	parts_text(o, d, 0, INT_MAX);
 	if (o->subagent) {
 		e.prompt = o->root;
 		if (o->nprompt == 1)
@@ -399,32 +424,31 @@ static void do_tool(struct oc *o, struct jdoc *d, const struct jnode *p, const c
 	effects_tool(o->c, &e, raw, rl);
 }
 
-/* The first time a part of parts[from..to) records (its state's or its
- * own time.start). */
-static int64_t first_time(struct jdoc *d, const struct jnode *parts, int from, int to, bool tools)
+/* The first time a part of the parts [from..to) records (its state's or
+ * its own time.start); tools: of the tool parts only. */
+static int64_t first_time(struct oc *o, struct jdoc *d, int from, int to, bool tools)
 {
-	int i = 0;
-	JFOR(d, parts, p) {
-		if (i >= from && i < to && (!tools || jeq(jget(d, p, "type"), "tool"))) {
+	for (int i = from; i < to; i++) {
+		const struct jnode *p = o->pv[i].p;
+		if (!tools || o->pv[i].type == PT_TOOL) {
 			int64_t t = ms_of(jgetv(d, p, "state", "time", "start", NULL));
 			if (t == TS_NONE && !tools)
 				t = ms_of(jgetv(d, p, "time", "start", NULL));
 			if (t != TS_NONE)
 				return t;
 		}
-		i++;
 	}
 	return TS_NONE;
 }
 
-/* One model call: parts[from..to) with tokens t (NULL: none recorded);
- * last: the message's last call, which ends when the message completes. */
+/* One model call: the parts [from..to) with tokens t (NULL: none
+ * recorded); last: the message's last call, which ends when the message
+ * completes. */
 static void do_call(struct oc *o, struct jdoc *d, const struct jnode *info,
-	const struct jnode *parts, int from, int to, const struct jnode *t,
-	const char *lid, bool last)
+	int from, int to, const struct jnode *t, const char *lid, bool last)
 {
 	int64_t created = ms_of(jgetv(d, info, "time", "created", NULL));
-	int64_t ts = from == 0 ? created : first_time(d, parts, from, to, false);
+	int64_t ts = from == 0 ? created : first_time(o, d, from, to, false);
 	if (ts == TS_NONE)
 		ts = created;
 	ensure_session(o, ts);
@@ -442,68 +466,58 @@ static void do_call(struct oc *o, struct jdoc *d, const struct jnode *info,
 		/* the model's time: until its first tool ran, or the message
 		 * completed */
 		if (ts != TS_NONE) {
-			int64_t end = first_time(d, parts, from, to, true);
+			int64_t end = first_time(o, d, from, to, true);
 			if (end == TS_NONE && last)
 				end = ms_of(jgetv(d, info, "time", "completed", NULL));
 			if (end != TS_NONE && end >= ts)
 				e.duration_ms = end - ts;
 		}
-		int ntools = 0, i = 0;
-		JFOR(d, parts, p) {
-			ntools += i >= from && i < to && jeq(jget(d, p, "type"), "tool");
-			i++;
-		}
+		int ntools = 0;
+		for (int i = from; i < to; i++)
+			ntools += o->pv[i].type == PT_TOOL;
 		if (ntools) {
 			e.tools = jalloc(d, sizeof *e.tools * (size_t)ntools);
-			i = 0;
-			JFOR(d, parts, p) {
-				if (i >= from && i < to && jeq(jget(d, p, "type"), "tool")) {
-					const char *nm = js(d, jget(d, p, "tool"));
+			for (int i = from; i < to; i++)
+				if (o->pv[i].type == PT_TOOL) {
+					const char *nm = js(d, jget(d, o->pv[i].p, "tool"));
 					e.tools[e.ntools++] = nm ? nm : "unknown";
 				}
-				i++;
-			}
 		}
-		if (parts_text(o, d, parts, from, to)) {
+		if (parts_text(o, d, from, to)) {
 			e.text = o->text.p;
 			e.text_len = o->text.len;
 		}
 		ev_emit(o->c, &e);
 	}
-	int i = 0;
-	JFOR(d, parts, p) {
-		if (i >= from && i < to && jeq(jget(d, p, "type"), "tool"))
-			do_tool(o, d, p, lid);
-		i++;
-	}
+	for (int i = from; i < to; i++)
+		if (o->pv[i].type == PT_TOOL)
+			do_tool(o, d, o->pv[i].p, lid);
 }
 
 /* An assistant message: one call, or one per step-finish part. */
-static void do_assistant(struct oc *o, struct jdoc *d, const struct jnode *info,
-	const struct jnode *parts, const char *id)
+static void do_assistant(struct oc *o, struct jdoc *d, const struct jnode *info, const char *id)
 {
-	int nfin = 0, n = 0, tail_from = 0;
+	int nfin = 0, n = o->npv, tail_from = 0;
 	bool tail = false;
-	JFOR(d, parts, p) {
-		const struct jnode *ty = jget(d, p, "type");
-		if (jeq(ty, "step-finish")) {
+	for (int i = 0; i < n; i++) {
+		int ty = o->pv[i].type;
+		if (ty == PT_STEP_FINISH) {
 			nfin++;
-			tail_from = n + 1;
+			tail_from = i + 1;
 			tail = false;
-		} else if (jeq(ty, "step-start") || jeq(ty, "tool") || jeq(ty, "text") || jeq(ty, "reasoning")) {
+		} else if (ty != PT_OTHER) {
 			tail = true;
 		}
-		n++;
 	}
 	if (!nfin) {
-		do_call(o, d, info, parts, 0, n, jget(d, info, "tokens"), id, true);
+		do_call(o, d, info, 0, n, jget(d, info, "tokens"), id, true);
 		return;
 	}
 	int ncalls = nfin + tail;
-	int from = 0, k = 0, i = 0;
+	int from = 0, k = 0;
 	char *lid = NULL;
-	JFOR(d, parts, p) {
-		if (jeq(jget(d, p, "type"), "step-finish")) {
+	for (int i = 0; i < n; i++) {
+		if (o->pv[i].type == PT_STEP_FINISH) {
 			k++;
 			free(lid);
 			if (ncalls == 1) {
@@ -512,17 +526,16 @@ static void do_assistant(struct oc *o, struct jdoc *d, const struct jnode *info,
 				lid = xmalloc(strlen(id) + 16);
 				sprintf(lid, "%s:%d", id, k);
 			}
-			do_call(o, d, info, parts, from, i + 1, jget(d, p, "tokens"), lid, k == ncalls);
+			do_call(o, d, info, from, i + 1, jget(d, o->pv[i].p, "tokens"), lid, k == ncalls);
 			from = i + 1;
 		}
-		i++;
 	}
 	if (tail) {
 		/* a step still running, or cut off: its call has no usage yet */
 		free(lid);
 		lid = xmalloc(strlen(id) + 16);
 		sprintf(lid, "%s:%d", id, k + 1);
-		do_call(o, d, info, parts, tail_from, n, NULL, lid, false);
+		do_call(o, d, info, tail_from, n, NULL, lid, false);
 	}
 	free(lid);
 }
@@ -549,10 +562,13 @@ static void do_message(struct oc *o, struct jdoc *d, const struct jnode *m)
 		return;
 	}
 	const struct jnode *role = jget(d, info, "role");
-	if (jeq(role, "user"))
-		do_user(o, d, info, parts, id);
-	else if (jeq(role, "assistant"))
-		do_assistant(o, d, info, parts, id);
+	if (jeq(role, "user")) {
+		set_parts(o, d, parts);
+		do_user(o, d, info, id);
+	} else if (jeq(role, "assistant")) {
+		set_parts(o, d, parts);
+		do_assistant(o, d, info, id);
+	}
 	else
 		lr_note(o->r, "role", "message %s with role %s; ignored", id,
 			js(d, role) ? js(d, role) : "(none)");
@@ -839,21 +855,23 @@ static void run_legacy_message(struct oc *o, struct jdoc *d, const struct jnode 
 
 /* --- the SQLite database (1.2 and later) --------------------------------- */
 
-/* data, a JSON object without its ids, with them put back: {"id":..,
- * ...} (ids first, so that they win over any the data repeats). */
-static bool with_ids(struct sbuf *b, const char *data, size_t n,
-	const char *k1, const char *v1, const char *k2, const char *v2)
+/* data, a JSON object without its ids, with them put back: {"id":ID,
+ * ...}, or {"id":ID,"sessionID":SID,...} with sid not NULL (ids first,
+ * so that they win over any the data repeats).  The keys are written as
+ * literals: one row after another, a format cost more than the copy. */
+static bool with_ids(struct sbuf *b, const char *data, size_t n, const char *id,
+	const char *sid)
 {
 	size_t i = 0;
 	while (i < n && isspace((unsigned char)data[i]))
 		i++;
 	if (i >= n || data[i] != '{')
 		return false;
-	sb_printf(b, "{\"%s\":", k1);
-	sb_json_str(b, v1, strlen(v1));
-	if (k2) {
-		sb_printf(b, ",\"%s\":", k2);
-		sb_json_str(b, v2, strlen(v2));
+	sb_add(b, "{\"id\":", 6);
+	sb_json_str(b, id, strlen(id));
+	if (sid) {
+		sb_add(b, ",\"sessionID\":", 13);
+		sb_json_str(b, sid, strlen(sid));
 	}
 	size_t j = i + 1;
 	while (j < n && isspace((unsigned char)data[j]))
@@ -864,6 +882,31 @@ static bool with_ids(struct sbuf *b, const char *data, size_t n,
 	return true;
 }
 
+/* Part columns col, col + 1 (id, data) of st's row, put in doc after the
+ * parts before it (*first: none yet). */
+static void add_part(struct oc *o, struct sbuf *doc, sqlite3_stmt *st, int col, bool *first)
+{
+	size_t pn;
+	const char *pid = sdb_text(st, col, NULL);
+	const char *pdata = sdb_text(st, col + 1, &pn);
+	if (!pid || !pdata)
+		return;
+	size_t mark = doc->len;
+	if (!*first)
+		sb_addc(doc, ',');
+	if (!with_ids(doc, pdata, pn, pid, NULL)) {
+		doc->len = mark;
+		lr_warn(o->r, "partdata", "part %s: data is not a JSON object; skipped", pid);
+		return;
+	}
+	*first = false;
+}
+
+/* A session's messages, each as {"info": <message>, "parts": [...]}.
+ * With the join (o->ps NULL), ms gives a row for each part of a message
+ * (one with a NULL part for a message without parts), the message's
+ * columns repeated, its rowid telling where the next message begins;
+ * else ms gives the messages and ps, run for each, its parts. */
 static void db_session(void *arg, sqlite3_stmt *ss)
 {
 	struct oc *o = arg;
@@ -878,58 +921,73 @@ static void db_session(void *arg, sqlite3_stmt *ss)
 	o->created = sdb_time(ss, 4);
 	sqlite3_reset(ms);
 	sqlite3_bind_text(ms, 1, o->own, -1, SQLITE_TRANSIENT);
-	struct sbuf doc = {0};
+	struct sbuf doc = {0}, mid = {0};
 	struct jdoc d = {0};
-	bool typed = false;
-	while (sdb_row(o->db, ms)) {
-		const char *mid = sdb_text(ms, 0, NULL);
+	bool typed = false, more = sdb_row(o->db, ms);
+	while (more) {
 		size_t n;
+		const char *m = sdb_text(ms, 0, NULL);
 		const char *data = sdb_text(ms, 1, &n);
-		if (!mid || !data)
-			continue;
+		bool ok = m && data;
 		sb_reset(&doc);
-		sb_adds(&doc, "{\"info\":");
-		if (!with_ids(&doc, data, n, "id", mid, "sessionID", o->own)) {
-			lr_warn(o->r, "msgdata", "message %s: data is not a JSON object; skipped", mid);
-			continue;
+		if (ok) {
+			/* the rows after this one take m away */
+			sb_reset(&mid);
+			sb_adds(&mid, m);
+			sb_adds(&doc, "{\"info\":");
+			ok = with_ids(&doc, data, n, m, o->own);
+			if (!ok)
+				lr_warn(o->r, "msgdata", "message %s: data is not a JSON object; skipped", m);
+			else
+				sb_adds(&doc, ",\"parts\":[");
 		}
-		sb_adds(&doc, ",\"parts\":[");
-		sqlite3_reset(ps);
-		sqlite3_bind_text(ps, 1, mid, -1, SQLITE_TRANSIENT);
 		bool first = true;
-		while (sdb_row(o->db, ps)) {
-			const char *pid = sdb_text(ps, 0, NULL);
-			size_t pn;
-			const char *pdata = sdb_text(ps, 1, &pn);
-			if (!pid || !pdata)
-				continue;
-			size_t mark = doc.len;
-			if (!first)
-				sb_addc(&doc, ',');
-			if (!with_ids(&doc, pdata, pn, "id", pid, NULL, NULL)) {
-				doc.len = mark;
-				lr_warn(o->r, "partdata", "part %s: data is not a JSON object; skipped", pid);
-				continue;
+		if (!ps) {
+			int64_t rid = sqlite3_column_int64(ms, 2);
+			do {
+				if (ok)
+					add_part(o, &doc, ms, 3, &first);
+			} while ((more = sdb_row(o->db, ms)) && sqlite3_column_int64(ms, 2) == rid);
+		} else if (ok) {
+			sqlite3_reset(ps);
+			sqlite3_bind_text(ps, 1, m, -1, SQLITE_TRANSIENT);
+			while (sdb_row(o->db, ps))
+				add_part(o, &doc, ps, 0, &first);
+		}
+		if (ok) {
+			sb_adds(&doc, "]}");
+			if (jparse(&d, doc.p, doc.len) < 0) {
+				lr_warn(o->r, "msgjson", "message %s: its data or its parts' are not JSON (%s); skipped",
+					mid.p, d.err);
+			} else {
+				if (!typed) {
+					subtask_type(o, &d, jget(&d, jroot(&d), "info"));
+					typed = true;
+				}
+				do_message(o, &d, jroot(&d));
 			}
-			first = false;
 		}
-		sb_adds(&doc, "]}");
-		if (jparse(&d, doc.p, doc.len) < 0) {
-			lr_warn(o->r, "msgjson", "message %s: its data or its parts' are not JSON (%s); skipped",
-				mid, d.err);
-			continue;
-		}
-		if (!typed) {
-			subtask_type(o, &d, jget(&d, jroot(&d), "info"));
-			typed = true;
-		}
-		do_message(o, &d, jroot(&d));
+		if (ps)
+			more = sdb_row(o->db, ms);
 	}
 	ensure_session(o, TS_NONE);
 	ev_file_done(o->c);
 	jdoc_free(&d);
 	sb_free(&doc);
+	sb_free(&mid);
 }
+
+/* A session's messages in order, and each message's parts in order: one
+ * join, stepped through, where the indexes give that order (OpenCode's
+ * message (session_id, time_created, id) and part (message_id, id));
+ * else, where the order would be sorted (older databases index message
+ * by session_id alone), the sort is kept to the messages: a statement for
+ * them and one run for each message's parts (a sort of the join would
+ * hold a session's parts too).  The same rows either way; the join saves
+ * a statement's reset and run for each message. */
+#define OC_JOIN "SELECT m.id, m.data, m.rowid, p.id, p.data FROM message m " \
+	"LEFT JOIN part p ON p.message_id = m.id WHERE m.session_id = ?1 " \
+	"ORDER BY m.time_created, m.id, m.rowid, p.id"
 
 static void run_db_v1(struct oc *o, const char *only)
 {
@@ -937,11 +995,13 @@ static void run_db_v1(struct oc *o, const char *only)
 		"SELECT id, parent_id, directory, version, time_created FROM session WHERE id = ?1" :
 		"SELECT id, parent_id, directory, version, time_created FROM session "
 		"ORDER BY time_created, id");
-	sqlite3_stmt *ms = sdb_prepare(o->db,
+	/* (a message table without rowid: no join, its plan is not made) */
+	bool join = !sdb_sorts(o->db, OC_JOIN);
+	sqlite3_stmt *ms = sdb_prepare(o->db, join ? OC_JOIN :
 		"SELECT id, data FROM message WHERE session_id = ?1 ORDER BY time_created, id");
-	sqlite3_stmt *ps = sdb_prepare(o->db,
+	sqlite3_stmt *ps = join ? NULL : sdb_prepare(o->db,
 		"SELECT id, data FROM part WHERE message_id = ?1 ORDER BY id");
-	if (ss && ms && ps) {
+	if (ss && ms && (join || ps)) {
 		o->ms = ms;
 		o->ps = ps;
 		sdb_each_session(o->db, ss, only, db_session, o);

@@ -37,6 +37,10 @@ int sdb_open(struct sdb *s, const char *path, const char **why);
 void sdb_close(struct sdb *s);
 /* A statement, or NULL once reported ("FILE: SQLite: message"). */
 sqlite3_stmt *sdb_prepare(struct sdb *s, const char *sql);
+/* Would sql's plan sort its rows (a temporary b-tree, for ORDER BY or
+ * DISTINCT)?  True too when it cannot be made (sql is not prepared, nor
+ * any error said).  Only for a choice of speed: the rows are the same. */
+bool sdb_sorts(struct sdb *s, const char *sql);
 /* The next row: true; false at the end, or after an error (reported:
  * locked, malformed, not a database). */
 bool sdb_row(struct sdb *s, sqlite3_stmt *st);

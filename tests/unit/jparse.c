@@ -521,6 +521,53 @@ int main(void)
 	}
 	ok(jint(NULL, 5) == 5, "jint of nothing: the default");
 	is_int(bad, 0, "jint as before on %ld numbers and numeric strings", runs);
+	bad = 0;
+	/* numbers with an exponent, as the parser takes them: exp_int's
+	 * integers up to 2^53 and all the others strtod still reads */
+	static const char *const enums[] = {"1.76723e+12", "1767230000000e0", "9007199254740992e0",
+		"9007199254740993e0", "-9007199254740992E0", "9.007199254740992e15", "9.007199254740993e15",
+		"25e-1", "20e-1", "-20e-1", "1.5e0", "0e400", "-0.0e-5", "0.000000000000000000001e21",
+		"1e-400", "123456789012345678e0", "1234567890123456789e0", "1e15", "1e16", "1E+00016",
+		"100000000000000000000e-5", "1.0000000000000000001e0",
+		"1.00000000000000000000000000000000000000000000000000000000000001e62",
+		"1.000000000000000000000000000000000000000000000000000000000000001e63"};
+	long eruns = 0;
+	for (int round = 0; round < 200000 + (int)(sizeof enums / sizeof *enums); round++) {
+		char t[96];
+		size_t tl = 0;
+		if (round < (int)(sizeof enums / sizeof *enums)) {
+			tl = strlen(enums[round]);
+			memcpy(t, enums[round], tl);
+		} else {
+			/* -?D(.D)?[eE][+-]?D: digits mostly few, zeros often */
+			static const char dg[] = "0000123456789";
+			if (rnd() % 3 == 0)
+				t[tl++] = '-';
+			unsigned ni = 1 + rnd() % (rnd() % 4 ? 4 : 22), nf = rnd() % 2 ? rnd() % (rnd() % 4 ? 6 : 45) : 0;
+			t[tl++] = (char)('1' + rnd() % 9);
+			if (rnd() % 8 == 0)
+				t[tl - 1] = '0', ni = 1;
+			for (unsigned i = 1; i < ni; i++)
+				t[tl++] = dg[rnd() % (sizeof dg - 1)];
+			if (nf) {
+				t[tl++] = '.';
+				for (unsigned i = 0; i < nf; i++)
+					t[tl++] = dg[rnd() % (sizeof dg - 1)];
+			}
+			t[tl++] = rnd() % 2 ? 'e' : 'E';
+			unsigned sg = rnd() % 3;
+			if (sg)
+				t[tl++] = sg == 1 ? '+' : '-';
+			for (unsigned i = 0, ne = 1 + rnd() % 3; i < ne; i++)
+				t[tl++] = (char)('0' + rnd() % (i ? 10 : 3));
+		}
+		t[tl] = 0;
+		if (jparse(&dn, t, tl) < 0 || jroot(&dn)->type != J_NUM)
+			continue;
+		eruns++;
+		bad += jint(jroot(&dn), -7) != ref_jint(jroot(&dn), -7);
+	}
+	is_int(bad, 0, "jint as before on %ld numbers with exponents", eruns);
 
 	/* jget_n: the last of repeated keys, escaped keys, empty ones */
 	static const char *const keys[] = {"a", "b", "ab", "", "\\u0061", "a\\n", "type", "typ", "\\u0000"};
