@@ -44,6 +44,8 @@ struct goose {
 	struct sbuf text, id;
 	struct hmap res;        /* toolResponse by id: (time << 2 | status) + 1 */
 	sqlite3_stmt *ms;       /* its messages' statement */
+	sqlite3_stmt *ms_id;    /* the same in id order: no sort */
+	sqlite3_stmt *chk;      /* is id order the time order? */
 	bool model_col;         /* sessions has model_config_json */
 };
 
@@ -304,6 +306,12 @@ static void one_session(void *arg, sqlite3_stmt *ss)
 	struct goose *g = arg;
 	sqlite3_stmt *ms = g->ms;
 	bool model_col = g->model_col;
+	/* the messages in their time order, and by id among equal times:
+	 * Goose's indexes give none, so SQLite sorts each session's rows,
+	 * spilling those of a few MB to a file.  Goose appends them as they
+	 * come, so their time order is their id order, which the index on
+	 * the session gives as it is: taken when the times, read alone (no
+	 * JSON copied), are whole numbers that never go back */
 	set_str(&g->session, sdb_text(ss, 0, NULL));
 	set_str(&g->cwd, sdb_text(ss, 1, NULL));
 	set_str(&g->prompt, NULL);
@@ -333,6 +341,14 @@ static void one_session(void *arg, sqlite3_stmt *ss)
 		return;
 	hm_clear(&g->res);
 	responses(g);
+	if (g->chk && g->ms_id) {
+		sqlite3_reset(g->chk);
+		sqlite3_bind_text(g->chk, 1, g->session, -1, SQLITE_TRANSIENT);
+		int rc = sqlite3_step(g->chk);
+		if (rc == SQLITE_DONE)
+			ms = g->ms_id;
+		sqlite3_reset(g->chk);
+	}
 	sqlite3_reset(ms);
 	sqlite3_bind_text(ms, 1, g->session, -1, SQLITE_TRANSIENT);
 	struct jdoc d = {0};
@@ -387,6 +403,15 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	sqlite3_stmt *ms = sdb_prepare(&s,
 		"SELECT id, role, content_json, created_timestamp FROM messages "
 		"WHERE session_id = ?1 ORDER BY created_timestamp, id");
+	/* the two for id order, unreported when SQLite refuses them (a
+	 * window function before 3.25): the sorted statement does then */
+	if (sqlite3_prepare_v2(s.db, "SELECT id, role, content_json, created_timestamp FROM messages "
+	    "WHERE session_id = ?1 ORDER BY id", -1, &g.ms_id, NULL) != SQLITE_OK)
+		g.ms_id = NULL;
+	if (sqlite3_prepare_v2(s.db, "SELECT 1 FROM (SELECT created_timestamp AS t, "
+	    "lag(created_timestamp) OVER (ORDER BY id) AS p FROM messages WHERE session_id = ?1) "
+	    "WHERE typeof(t) != 'integer' OR t < p LIMIT 1", -1, &g.chk, NULL) != SQLITE_OK)
+		g.chk = NULL;
 	sb_free(&q);
 	if (ss && ms) {
 		g.ms = ms;
@@ -395,6 +420,8 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	}
 	sqlite3_finalize(ss);
 	sqlite3_finalize(ms);
+	sqlite3_finalize(g.ms_id);
+	sqlite3_finalize(g.chk);
 	sdb_close(&s);
 	free(file);
 	free(g.session);
