@@ -1372,8 +1372,42 @@ static inline __attribute__((always_inline)) bool remote_at(const char *p, size_
 	    (*p == '(' && left >= 7 && !memcmp(p, "(fetch)", 7));
 }
 
-/* Bit i: p[i] is a T, F, '(' or backslash, i < 64; SSE2 asks first
- * whether any is. */
+/* The 64 bytes at p as a mask, one bit a byte, of those the class CLS
+ * (a macro of a vector, giving 0xff where a byte is one) marks: with
+ * SSE2 four vectors, 0 at once when none is; with AVX2 two.  The masks
+ * of may_name_remote and out_str. */
+#ifdef JSCAN_SSE2
+static inline __attribute__((always_inline)) __m128i ld16(const char *p)
+{
+	return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+static inline __attribute__((always_inline)) uint64_t mask64_16(__m128i a, __m128i b, __m128i c,
+	__m128i d)
+{
+	if (!_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d))))
+		return 0;
+	return (uint64_t)(unsigned)_mm_movemask_epi8(a) |
+		(uint64_t)(unsigned)_mm_movemask_epi8(b) << 16 |
+		(uint64_t)(unsigned)_mm_movemask_epi8(c) << 32 |
+		(uint64_t)(unsigned)_mm_movemask_epi8(d) << 48;
+}
+#define MASK64_16(p, CLS) mask64_16(CLS(ld16(p)), CLS(ld16((p) + 16)), CLS(ld16((p) + 32)), \
+	CLS(ld16((p) + 48)))
+#endif
+#ifdef OUT_AVX2
+static inline __attribute__((target("avx2"))) __m256i ld32(const char *p)
+{
+	return _mm256_loadu_si256((const __m256i *)(const void *)p);
+}
+static inline __attribute__((target("avx2"))) uint64_t mask64_32(__m256i a, __m256i b)
+{
+	return (uint64_t)(unsigned)_mm256_movemask_epi8(a) |
+		(uint64_t)(unsigned)_mm256_movemask_epi8(b) << 32;
+}
+#define MASK64_32(p, CLS) mask64_32(CLS(ld32(p)), CLS(ld32((p) + 32)))
+#endif
+
+/* Bit i: p[i] is a T, F, '(' or backslash, i < 64. */
 #ifdef JSCAN_SSE2
 static inline __attribute__((always_inline)) uint64_t remote_mask16(const char *p)
 {
@@ -1381,17 +1415,8 @@ static inline __attribute__((always_inline)) uint64_t remote_mask16(const char *
 		par = _mm_set1_epi8('('), bs = _mm_set1_epi8('\\');
 #define ANY4(v) _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, t), _mm_cmpeq_epi8(v, f)), \
 	_mm_or_si128(_mm_cmpeq_epi8(v, par), _mm_cmpeq_epi8(v, bs)))
-	__m128i a = ANY4(_mm_loadu_si128((const __m128i *)(const void *)p));
-	__m128i b = ANY4(_mm_loadu_si128((const __m128i *)(const void *)(p + 16)));
-	__m128i c = ANY4(_mm_loadu_si128((const __m128i *)(const void *)(p + 32)));
-	__m128i d = ANY4(_mm_loadu_si128((const __m128i *)(const void *)(p + 48)));
+	return MASK64_16(p, ANY4);
 #undef ANY4
-	if (!_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d))))
-		return 0;
-	return (uint64_t)(unsigned)_mm_movemask_epi8(a) |
-		(uint64_t)(unsigned)_mm_movemask_epi8(b) << 16 |
-		(uint64_t)(unsigned)_mm_movemask_epi8(c) << 32 |
-		(uint64_t)(unsigned)_mm_movemask_epi8(d) << 48;
 }
 #endif
 
@@ -1402,11 +1427,8 @@ static inline __attribute__((target("avx2"))) uint64_t remote_mask32(const char 
 		par = _mm256_set1_epi8('('), bs = _mm256_set1_epi8('\\');
 #define ANY4(v) _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, t), _mm256_cmpeq_epi8(v, f)), \
 	_mm256_or_si256(_mm256_cmpeq_epi8(v, par), _mm256_cmpeq_epi8(v, bs)))
-	__m256i a = ANY4(_mm256_loadu_si256((const __m256i *)(const void *)p));
-	__m256i b = ANY4(_mm256_loadu_si256((const __m256i *)(const void *)(p + 32)));
+	return MASK64_32(p, ANY4);
 #undef ANY4
-	return (uint64_t)(unsigned)_mm256_movemask_epi8(a) |
-		(uint64_t)(unsigned)_mm256_movemask_epi8(b) << 32;
 }
 #endif
 
@@ -2001,17 +2023,8 @@ static inline __attribute__((always_inline)) uint64_t out_mask16(const char *p)
 		bs = _mm_set1_epi8('\\');
 #define OUT_BAD(v) _mm_or_si128(_mm_cmplt_epi8(_mm_xor_si128(v, two), lim), \
 	_mm_cmpeq_epi8(v, bs))
-	__m128i a = OUT_BAD(_mm_loadu_si128((const __m128i *)(const void *)p));
-	__m128i b = OUT_BAD(_mm_loadu_si128((const __m128i *)(const void *)(p + 16)));
-	__m128i c = OUT_BAD(_mm_loadu_si128((const __m128i *)(const void *)(p + 32)));
-	__m128i d = OUT_BAD(_mm_loadu_si128((const __m128i *)(const void *)(p + 48)));
+	return MASK64_16(p, OUT_BAD);
 #undef OUT_BAD
-	if (!_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d))))
-		return 0;
-	return (uint64_t)(unsigned)_mm_movemask_epi8(a) |
-		(uint64_t)(unsigned)_mm_movemask_epi8(b) << 16 |
-		(uint64_t)(unsigned)_mm_movemask_epi8(c) << 32 |
-		(uint64_t)(unsigned)_mm_movemask_epi8(d) << 48;
 }
 #endif
 
@@ -2024,11 +2037,8 @@ static inline __attribute__((target("avx2"))) uint64_t out_mask32(const char *p)
 		bs = _mm256_set1_epi8('\\');
 #define OUT_BAD(v) _mm256_or_si256(_mm256_cmpgt_epi8(lim, _mm256_xor_si256(v, two)), \
 	_mm256_cmpeq_epi8(v, bs))
-	__m256i a = OUT_BAD(_mm256_loadu_si256((const __m256i *)(const void *)p));
-	__m256i b = OUT_BAD(_mm256_loadu_si256((const __m256i *)(const void *)(p + 32)));
+	return MASK64_32(p, OUT_BAD);
 #undef OUT_BAD
-	return (uint64_t)(unsigned)_mm256_movemask_epi8(a) |
-		(uint64_t)(unsigned)_mm256_movemask_epi8(b) << 32;
 }
 #endif
 
