@@ -310,8 +310,8 @@ static void one_session(void *arg, sqlite3_stmt *ss)
 	 * Goose's indexes give none, so SQLite sorts each session's rows,
 	 * spilling those of a few MB to a file.  Goose appends them as they
 	 * come, so their time order is their id order, which the index on
-	 * the session gives as it is: taken when the times, read alone (no
-	 * JSON copied), are whole numbers that never go back */
+	 * the session gives as it is: taken when the times, read alone in id
+	 * order first (no JSON copied), are whole numbers that never go back */
 	set_str(&g->session, sdb_text(ss, 0, NULL));
 	set_str(&g->cwd, sdb_text(ss, 1, NULL));
 	set_str(&g->prompt, NULL);
@@ -344,7 +344,14 @@ static void one_session(void *arg, sqlite3_stmt *ss)
 	if (g->chk && g->ms_id) {
 		sqlite3_reset(g->chk);
 		sqlite3_bind_text(g->chk, 1, g->session, -1, SQLITE_TRANSIENT);
-		int rc = sqlite3_step(g->chk);
+		int rc;
+		int64_t last = INT64_MIN;
+		while ((rc = sqlite3_step(g->chk)) == SQLITE_ROW) {
+			int64_t t = sqlite3_column_int64(g->chk, 0);
+			if (sqlite3_column_type(g->chk, 0) != SQLITE_INTEGER || t < last)
+				break;
+			last = t;
+		}
 		if (rc == SQLITE_DONE)
 			ms = g->ms_id;
 		sqlite3_reset(g->chk);
@@ -403,14 +410,13 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	sqlite3_stmt *ms = sdb_prepare(&s,
 		"SELECT id, role, content_json, created_timestamp FROM messages "
 		"WHERE session_id = ?1 ORDER BY created_timestamp, id");
-	/* the two for id order, unreported when SQLite refuses them (a
-	 * window function before 3.25): the sorted statement does then */
+	/* the two for id order, unreported when SQLite refuses them: the
+	 * sorted statement does then */
 	if (sqlite3_prepare_v2(s.db, "SELECT id, role, content_json, created_timestamp FROM messages "
 	    "WHERE session_id = ?1 ORDER BY id", -1, &g.ms_id, NULL) != SQLITE_OK)
 		g.ms_id = NULL;
-	if (sqlite3_prepare_v2(s.db, "SELECT 1 FROM (SELECT created_timestamp AS t, "
-	    "lag(created_timestamp) OVER (ORDER BY id) AS p FROM messages WHERE session_id = ?1) "
-	    "WHERE typeof(t) != 'integer' OR t < p LIMIT 1", -1, &g.chk, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s.db, "SELECT created_timestamp FROM messages WHERE session_id = ?1 "
+	    "ORDER BY id", -1, &g.chk, NULL) != SQLITE_OK)
 		g.chk = NULL;
 	sb_free(&q);
 	if (ss && ms) {
