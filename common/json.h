@@ -249,31 +249,54 @@ static inline const char *jscan_stop(const char *p, const char *e)
 	return e;
 }
 
-/* jscan_stop for long strings (a thought, a tool's output): 64 bytes a
- * step while none of them is of interest, then jscan_stop. */
-static inline const char *jscan_stop64(const char *p, const char *e)
-{
 #ifdef JSCAN_SSE2
-	/* the bytes of interest, four vectors at a time: with bit 1 flipped a
-	 * quote is 0x20, control bytes stay below it and bytes from 0x80 are
-	 * negative, so one signed compare below 0x21 finds all three; the
-	 * backslash is compared on its own */
+/* The 64 bytes at p as a mask, one bit a byte, of those the class CLS (a
+ * macro of a vector, giving 0xff where a byte is one) marks, in four
+ * vectors: 0 at once when none is. */
+static inline __attribute__((always_inline)) __m128i jld16(const char *p)
+{
+	return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+static inline __attribute__((always_inline)) uint64_t jmask64_16(__m128i a, __m128i b, __m128i c,
+	__m128i d)
+{
+	if (!_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d))))
+		return 0;
+	return (uint64_t)(unsigned)_mm_movemask_epi8(a) |
+		(uint64_t)(unsigned)_mm_movemask_epi8(b) << 16 |
+		(uint64_t)(unsigned)_mm_movemask_epi8(c) << 32 |
+		(uint64_t)(unsigned)_mm_movemask_epi8(d) << 48;
+}
+#define JMASK64_16(p, CLS) jmask64_16(CLS(jld16(p)), CLS(jld16((p) + 16)), \
+	CLS(jld16((p) + 32)), CLS(jld16((p) + 48)))
+
+/* Bit i: p[i] is a byte jscan_stop stops at (a quote, a backslash, a
+ * control byte or one from 0x80), i < 64.  With bit 1 flipped a quote is
+ * 0x20, control bytes stay below it and bytes from 0x80 are negative, so
+ * one signed compare below 0x21 finds all three; the backslash is
+ * compared on its own. */
+static inline __attribute__((always_inline)) uint64_t jscan_mask64(const char *p)
+{
 	const __m128i two = _mm_set1_epi8(2), lim = _mm_set1_epi8(0x21),
 		bs = _mm_set1_epi8('\\');
 #define JSCAN_BAD(v) _mm_or_si128(_mm_cmplt_epi8(_mm_xor_si128(v, two), lim), \
 	_mm_cmpeq_epi8(v, bs))
-	while (e - p >= 64) {
-		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
-		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
-		__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + 32));
-		__m128i d = _mm_loadu_si128((const __m128i *)(const void *)(p + 48));
-		__m128i k = _mm_or_si128(_mm_or_si128(JSCAN_BAD(a), JSCAN_BAD(b)),
-			_mm_or_si128(JSCAN_BAD(c), JSCAN_BAD(d)));
-		if (_mm_movemask_epi8(k))
-			break;
-		p += 64;
-	}
+	return JMASK64_16(p, JSCAN_BAD);
 #undef JSCAN_BAD
+}
+#endif
+
+/* jscan_stop for long strings (a thought, a tool's output): 64 bytes a
+ * step, the first byte of interest taken from the step's mask; under 64
+ * bytes left, jscan_stop. */
+static inline const char *jscan_stop64(const char *p, const char *e)
+{
+#ifdef JSCAN_SSE2
+	for (; e - p >= 64; p += 64) {
+		uint64_t m = jscan_mask64(p);
+		if (m)
+			return p + __builtin_ctzll(m);
+	}
 #endif
 	return jscan_stop(p, e);
 }

@@ -1372,28 +1372,9 @@ static inline __attribute__((always_inline)) bool remote_at(const char *p, size_
 	    (*p == '(' && left >= 7 && !memcmp(p, "(fetch)", 7));
 }
 
-/* The 64 bytes at p as a mask, one bit a byte, of those the class CLS
- * (a macro of a vector, giving 0xff where a byte is one) marks: with
- * SSE2 four vectors, 0 at once when none is; with AVX2 two.  The masks
- * of may_name_remote and out_str. */
-#ifdef JSCAN_SSE2
-static inline __attribute__((always_inline)) __m128i ld16(const char *p)
-{
-	return _mm_loadu_si128((const __m128i *)(const void *)p);
-}
-static inline __attribute__((always_inline)) uint64_t mask64_16(__m128i a, __m128i b, __m128i c,
-	__m128i d)
-{
-	if (!_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d))))
-		return 0;
-	return (uint64_t)(unsigned)_mm_movemask_epi8(a) |
-		(uint64_t)(unsigned)_mm_movemask_epi8(b) << 16 |
-		(uint64_t)(unsigned)_mm_movemask_epi8(c) << 32 |
-		(uint64_t)(unsigned)_mm_movemask_epi8(d) << 48;
-}
-#define MASK64_16(p, CLS) mask64_16(CLS(ld16(p)), CLS(ld16((p) + 16)), CLS(ld16((p) + 32)), \
-	CLS(ld16((p) + 48)))
-#endif
+/* The AVX2 form of json.h's JMASK64_16: the 64 bytes at p as a mask of
+ * those the class CLS marks, in two vectors.  The masks of
+ * may_name_remote and out_str. */
 #ifdef OUT_AVX2
 static inline __attribute__((target("avx2"))) __m256i ld32(const char *p)
 {
@@ -1415,7 +1396,7 @@ static inline __attribute__((always_inline)) uint64_t remote_mask16(const char *
 		par = _mm_set1_epi8('('), bs = _mm_set1_epi8('\\');
 #define ANY4(v) _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, t), _mm_cmpeq_epi8(v, f)), \
 	_mm_or_si128(_mm_cmpeq_epi8(v, par), _mm_cmpeq_epi8(v, bs)))
-	return MASK64_16(p, ANY4);
+	return JMASK64_16(p, ANY4);
 #undef ANY4
 }
 #endif
@@ -2014,20 +1995,8 @@ static const char *out_str_tail(const char *p, const char *e, bool *esc, bool *h
 }
 
 /* Bit i set: p[i] is a quote, a backslash, a control byte or >= 0x80,
- * for i < 64 (jscan_stop64's test, one bit a byte).  SSE2 asks first
- * whether any byte is one (most blocks of long outputs have none). */
-#ifdef JSCAN_SSE2
-static inline __attribute__((always_inline)) uint64_t out_mask16(const char *p)
-{
-	const __m128i two = _mm_set1_epi8(2), lim = _mm_set1_epi8(0x21),
-		bs = _mm_set1_epi8('\\');
-#define OUT_BAD(v) _mm_or_si128(_mm_cmplt_epi8(_mm_xor_si128(v, two), lim), \
-	_mm_cmpeq_epi8(v, bs))
-	return MASK64_16(p, OUT_BAD);
-#undef OUT_BAD
-}
-#endif
-
+ * for i < 64: json.h's jscan_mask64, with AVX2 (most blocks of long
+ * outputs have none). */
 #ifdef OUT_AVX2
 /* (not always_inline: out_str_w is compiled for plain x86 too; out_str32
  * flattens it in) */
@@ -2057,7 +2026,7 @@ static inline __attribute__((always_inline)) const char *out_str_w(const char *p
 			m = out_mask32(p);
 		else
 #endif
-			m = out_mask16(p);
+			m = jscan_mask64(p);
 		const char *b = p;
 		p += 64;
 		while (m) {
