@@ -183,14 +183,29 @@ static __attribute__((noinline, target("avx2"))) const char *find_lit32(const ch
 }
 #endif
 
+#ifdef LIT_AVX2
+/* AVX2 where the CPU has it, unless AGENTPPROF_TEST_NOAVX2 is set (the
+ * tests' way to the SSE2 steps), looked up once: find_lit runs on every
+ * line of a file read without a mapping. */
+static bool lit_avx2(void)
+{
+	static int v;   /* 0: not looked up; 1: AVX2; 2: not */
+	int x = __atomic_load_n(&v, __ATOMIC_RELAXED);
+	if (!x) {
+		x = __builtin_cpu_supports("avx2") && !getenv("AGENTPPROF_TEST_NOAVX2") ? 1 : 2;
+		__atomic_store_n(&v, x, __ATOMIC_RELAXED);
+	}
+	return x == 1;
+}
+#endif
+
 static const char *find_lit(const char *p, size_t n, const char *lit, size_t k)
 {
 	size_t i = 0;
 #ifdef LIT_AVX2
 	/* the same steps as below, in half the instructions where the CPU
-	 * has AVX2 (the scan is run over all of a file); the tests take
-	 * the SSE2 steps with AGENTPPROF_TEST_NOAVX2 set */
-	if (__builtin_cpu_supports("avx2") && !getenv("AGENTPPROF_TEST_NOAVX2")) {
+	 * has AVX2 (the scan is run over all of a file) */
+	if (lit_avx2()) {
 		const char *hit = find_lit32(p, n, lit, k, &i);
 		if (hit)
 			return hit;
