@@ -317,11 +317,12 @@ static void line(struct aider *a, const char *s, size_t n)
  * answer as it comes.  Read by the block (lr_lines), a run of such lines
  * is found in one pass and added in one piece: the same bytes, the lines
  * with the newlines between them, as line() would have added them one
- * after another.  A line is an answer's when it does not start with '#'
- * (a run's header, a prompt) or '>' (a notice) and holds no '\r' (which
- * line() cuts at its end); the run is taken so while an answer with text
- * is being gathered (no prompt to flush, no blank line to skip) and the
- * answer stays under TEXT_MAX.  Every other line goes to line(). */
+ * after another.  A run takes the lines that do not start with '#' (a
+ * run's header, a prompt) or '>' (a notice, or an edit block's end, which
+ * line() tells apart) and hold no '\r' (which line() cuts at its end),
+ * while an answer with text is being gathered (no prompt to flush, no
+ * blank line to skip) and stays under TEXT_MAX.  Every other line goes
+ * to line(). */
 
 /* The end of the run of answer lines from s, a line's start, within
  * [s, e) (e just after a newline): the start of the first line that is
