@@ -57,6 +57,23 @@ static const char *const parts[] = {"sk-ant-", "ghp_", "xoxb-", "AKIA", "eyJ", "
 	"consectetur ", "-----BEGIN PRIVATE KEY-----\nabc\n-----END", "\xc3\xa9", "\\", "\x01", "0"};
 static const char alpha[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.=/+";
 
+/* A random text in t of at least len bytes: pieces[n] (odds: each piece
+ * is one of them in odds tries out of odds + 1) or runs of 1 to run bytes
+ * of fill. */
+static void rnd_text(struct sbuf *t, size_t len, const char *const *pieces, unsigned n,
+	unsigned odds, const char *fill, unsigned run)
+{
+	sb_reset(t);
+	size_t nfill = strlen(fill);
+	while (t->len < len) {
+		if (rnd(odds + 1))
+			sb_adds(t, pieces[rnd(n)]);
+		else
+			for (unsigned l = 1 + rnd(run); l; l--)
+				sb_addc(t, fill[rnd((unsigned)nfill)]);
+	}
+}
+
 /* t redacted with every shortcut off (privacy_noskip) into want, then
  * twice as usual into b (the second from the memo): 1 when either
  * differs, said for the first three (shown: how many differed before) */
@@ -140,15 +157,8 @@ int main(void)
 	static const char words[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.#/ ,";
 	diff = 0;
 	for (int it = 0; it < 40000; it++) {
-		sb_reset(&t);
 		size_t want_len = (size_t)rnd(71);
-		while (t.len < want_len) {
-			if (rnd(3))
-				sb_adds(&t, shorts[rnd(sizeof shorts / sizeof *shorts)]);
-			else
-				for (unsigned l = 1 + rnd(13); l; l--)
-					sb_addc(&t, words[rnd(sizeof words - 1)]);
-		}
+		rnd_text(&t, want_len, shorts, sizeof shorts / sizeof *shorts, 2, words, 13);
 		if (t.len > want_len)
 			t.len = want_len;
 		diff += twice_as_noskip(&t, &want, &b, diff);
@@ -173,15 +183,8 @@ int main(void)
 		"bx", "xb", "@", "=", "\"", "\\", "\xc3\xa9", "\x01", ".", "_", "/", "0", "abcdefghijklmnopqrstuvwxyz"};
 	diff = 0;
 	for (int it = 0; it < 60000; it++) {
-		sb_reset(&t);
 		size_t want_len = (size_t)rnd(71);
-		while (t.len < want_len) {
-			if (rnd(4))
-				sb_adds(&t, idp[rnd(sizeof idp / sizeof *idp)]);
-			else
-				for (unsigned l = 1 + rnd(24); l; l--)
-					sb_addc(&t, alpha[rnd(sizeof alpha - 1)]);
-		}
+		rnd_text(&t, want_len, idp, sizeof idp / sizeof *idp, 3, alpha, 24);
 		if (t.len > want_len && rnd(2))
 			t.len = want_len;
 		diff += twice_as_noskip(&t, &want, &b, diff);
