@@ -11,7 +11,7 @@
 # end, or copied out of them when another input follows: two pipes, a
 # pipe and a file that cannot be read.
 . "$(dirname "$0")/lib.sh"
-plan 12
+plan 14
 
 # s sessions of a prompt, a model call, a tool call and an effect each;
 # session x gets one record every 40 sessions; every 97th line ends in
@@ -45,6 +45,13 @@ cat big.ndjson | agent-tag > out 2> err
 check_same "agent-tag: the same bytes from a pipe" want out
 gen 12000 | agent-tag > out 2> err
 check_same "  written a few KB at a time" want out
+# the blocks come from arenas of address space (tagread.c); arenas of two
+# blocks each (many arenas, blocks given back and their places taken
+# again), and none (each block mapped alone)
+cat big.ndjson | env AGENTPPROF_TEST_ARENA=2 agent-tag > out 2> err
+check_same "  the same with arenas of two blocks" want out
+cat big.ndjson | env AGENTPPROF_TEST_ARENA=0 agent-tag > out 2> err
+check_same "  the same with each block mapped alone" want out
 check_test "  the session all through is tagged by the work of all its records" \
 	"$(grep -c '"session":"x".*"tags":{"session":"test","prompt":"test"},"rule":"effects:test"' out)" = 1
 # small: lines cut by writes of 1 to 7 bytes
