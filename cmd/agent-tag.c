@@ -294,8 +294,10 @@ static void run_finish(struct run *ru, const struct tcluster_opts *co, struct ts
 }
 
 /* A new read block is due: give back the blocks no held session borrows
- * from; while they take more than BLOCKS_MAX, the oldest one's lines are
- * copied into their sessions. */
+ * from; while they take more than BLOCKS_MAX, and more than twice the
+ * bytes of all the lines held, the oldest one's lines are copied into
+ * their sessions.  (Blocks at least half held, a long session's, would
+ * give back no more memory than the copies take.) */
 static void blocks_over(void *arg)
 {
 	struct run *ru = arg;
@@ -306,7 +308,7 @@ static void blocks_over(void *arg)
 			if (ru->lv[i]->pin < pin)
 				pin = ru->lv[i]->pin;
 		tread_release(t, pin);
-		if (t->held <= BLOCKS_MAX || t->head == t->cur)
+		if (t->held <= BLOCKS_MAX || t->head == t->cur || t->held / 2 <= ru->held)
 			return;
 		struct tblk *b = t->head;
 		for (int i = 0; i < ru->nlv; i++)

@@ -11,7 +11,7 @@
 # end, or copied out of them when another input follows: two pipes, a
 # pipe and a file that cannot be read.
 . "$(dirname "$0")/lib.sh"
-plan 12
+plan 17
 
 # s sessions of a prompt, a model call, a tool call and an effect each;
 # session x gets one record every 40 sessions; every 97th line ends in
@@ -45,8 +45,37 @@ cat big.ndjson | agent-tag > out 2> err
 check_same "agent-tag: the same bytes from a pipe" want out
 gen 12000 | agent-tag > out 2> err
 check_same "  written a few KB at a time" want out
+# the blocks come from arenas of address space (tagread.c); arenas of two
+# blocks each (many arenas, blocks given back and their places taken
+# again), and none (each block mapped alone)
+cat big.ndjson | env AGENTPPROF_TEST_ARENA=2 agent-tag > out 2> err
+check_same "  the same with arenas of two blocks" want out
+cat big.ndjson | env AGENTPPROF_TEST_ARENA=0 agent-tag > out 2> err
+check_same "  the same with each block mapped alone" want out
 check_test "  the session all through is tagged by the work of all its records" \
 	"$(grep -c '"session":"x".*"tags":{"session":"test","prompt":"test"},"rule":"effects:test"' out)" = 1
+# memory: the blocks that hold a few lines of session x among the lines
+# of sessions written long ago are copied out and go, so twice the input
+# takes no more memory; one long session's blocks, all of them its lines,
+# stay (copying them out would take as much as it gives back), and its
+# lines are held once
+if [ "${SAN:-0}" = 1 ] || [ ! -x /usr/bin/time ]; then
+	skip "peak memory: a sanitizer build, or no /usr/bin/time"
+	skip "peak memory: a sanitizer build, or no /usr/bin/time"
+	skip "peak memory: a sanitizer build, or no /usr/bin/time"
+else
+	gen 24000 > big2.ndjson
+	cat big.ndjson | /usr/bin/time -f %M -o rss1 agent-tag > /dev/null
+	cat big2.ndjson | /usr/bin/time -f %M -o rss2 agent-tag > /dev/null
+	check_test "agent-tag: a pipe of 45 MB in no more memory than one of 22 MB ($(cat rss1) KiB, $(cat rss2) KiB)" \
+		"$(cat rss2)" -lt $(($(cat rss1) + 4096))
+	rm -f big2.ndjson
+	awk '{ sub(/"session":"[^"]*"/, "\"session\":\"one\""); print }' big.ndjson > one.ndjson
+	agent-tag one.ndjson > want 2> want.err
+	cat one.ndjson | /usr/bin/time -f %M -o rss3 agent-tag > out 2> err
+	check_same "agent-tag: one session of 22 MB from a pipe" want out
+	check_test "  held once: $(cat rss3) KiB" "$(cat rss3)" -lt $(($(wc -c < one.ndjson) / 1024 * 3 / 2 + 8192))
+fi
 # small: lines cut by writes of 1 to 7 bytes
 gen 60 > small.ndjson
 agent-tag small.ndjson > want 2> want.err

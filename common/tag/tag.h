@@ -228,6 +228,7 @@ struct tblk {
 	size_t cap, len;
 	uint64_t seq;           /* blocks are numbered in the order read */
 	bool mapped;            /* by mmap, not malloc */
+	bool arena;             /* carved from an arena (tagread.c) */
 	struct tblk *next;
 };
 struct lreader;

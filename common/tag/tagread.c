@@ -6,6 +6,7 @@
  * diagnostics are lr_next_nonblank's (lineio.c): this reader takes over
  * the descriptor, the limits and the messages of an lreader. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +21,93 @@
  * go back to the system. */
 #define TREAD_SPARE 8
 
+/* Blocks of TREAD_BLOCK bytes (and a page after them) are carved from
+ * arenas of address space asked to be backed by huge pages, and their
+ * pages are had at once (MADV_POPULATE_WRITE): a held session's blocks
+ * are written whole, so a fault for each 4 KiB page (charged, zeroed and
+ * counted one by one) was a fifth of agent-tag's time from a pipe; a
+ * huge page is one fault for 2 MiB.  A block given back to the system
+ * keeps its place for the next one (its pages released with
+ * MADV_DONTNEED, not unmapped).  Where the kernel has no huge pages the
+ * same calls give ordinary pages, had at once all the same; where it
+ * has no MADV_POPULATE_WRITE (before Linux 5.14) a block is mapped alone
+ * with MAP_POPULATE, as before. */
+#define BLK_SPAN (TREAD_BLOCK + 4096)
+#define ARENA_BLOCKS 31
+#define HUGE_ALIGN ((size_t)2 << 20)
+static struct {
+	char *next, *end;       /* the arena being carved */
+	char **cold;            /* places of blocks given back */
+	size_t ncold, capcold;
+	bool nopopulate;        /* MADV_POPULATE_WRITE failed: mmap alone */
+} arena;
+
+/* Blocks an arena holds: ARENA_BLOCKS, or AGENTPPROF_TEST_ARENA's (0:
+ * no arenas, each block mapped alone), looked up once. */
+static size_t arena_blocks(void)
+{
+	static size_t n = SIZE_MAX;
+	if (n == SIZE_MAX) {
+		const char *t = getenv("AGENTPPROF_TEST_ARENA");
+		char *e;
+		unsigned long v = t ? strtoul(t, &e, 10) : ARENA_BLOCKS;
+		n = t && (*e || v > 1000) ? ARENA_BLOCKS : (size_t)v;
+	}
+	return n;
+}
+
+static char *arena_take(void)
+{
+	char *p;
+	if (arena.nopopulate || !arena_blocks())
+		return NULL;
+	if (arena.ncold) {
+		p = arena.cold[--arena.ncold];
+	} else {
+		if (!arena.next || arena.next + BLK_SPAN > arena.end) {
+			size_t n = arena_blocks() * BLK_SPAN;
+			char *m = mmap(NULL, n + HUGE_ALIGN, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+			if (m == MAP_FAILED)
+				return NULL;
+			/* the arena from a huge page's boundary on; the rest of
+			 * the reservation is never touched */
+			char *a = (char *)(((uintptr_t)m + HUGE_ALIGN - 1) & ~(uintptr_t)(HUGE_ALIGN - 1));
+			madvise(a, n, MADV_HUGEPAGE);
+			arena.next = a;
+			arena.end = a + n;
+		}
+		p = arena.next;
+		arena.next += BLK_SPAN;
+	}
+	if (madvise(p, BLK_SPAN, MADV_POPULATE_WRITE)) {
+		/* an older kernel: its place is kept, the blocks are mapped
+		 * alone from now on */
+		arena.nopopulate = true;
+		if (arena.ncold == arena.capcold)
+			arena.cold = xrealloc(arena.cold, sizeof *arena.cold *
+				(arena.capcold = arena.capcold ? 2 * arena.capcold : 16));
+		arena.cold[arena.ncold++] = p;
+		return NULL;
+	}
+	return p;
+}
+
+static void arena_give(char *p)
+{
+	madvise(p, BLK_SPAN, MADV_DONTNEED);
+	if (arena.ncold == arena.capcold)
+		arena.cold = xrealloc(arena.cold, sizeof *arena.cold *
+			(arena.capcold = arena.capcold ? 2 * arena.capcold : 16));
+	arena.cold[arena.ncold++] = p;
+}
+
 static void blk_free(struct tblk *b)
 {
-	if (b->mapped)
-		munmap(b->p, TREAD_BLOCK + 4096);
+	if (b->arena)
+		arena_give(b->p);
+	else if (b->mapped)
+		munmap(b->p, BLK_SPAN);
 	else
 		free(b->p);
 	free(b);
@@ -41,10 +125,13 @@ static struct tblk *blk_new(struct tread *t, size_t cap)
 			cap = TREAD_BLOCK;
 		b = xmalloc(sizeof *b);
 		b->p = NULL;
-		if (cap == TREAD_BLOCK) {
+		b->arena = false;
+		if (cap == TREAD_BLOCK && (b->p = arena_take())) {
+			b->arena = true;
+		} else if (cap == TREAD_BLOCK) {
 			/* mapped with its pages at once: one call, not a fault
 			 * for each of them (it is read into whole, and kept) */
-			void *m = mmap(NULL, TREAD_BLOCK + 4096, PROT_READ | PROT_WRITE,
+			void *m = mmap(NULL, BLK_SPAN, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 			if (m != MAP_FAILED)
 				b->p = m;
