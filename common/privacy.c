@@ -1204,7 +1204,7 @@ static inline uint64_t memo_hash(const char *s, size_t n, int mode)
 #ifdef JSCAN_SSE2
 /* The texts of records that redact_to writes as they are: none of the
  * bytes that sb_json_body escapes (a quote, a backslash, bytes below 0x20
- * and from 0x80), no '@' or '=', no word whose first byte is "b" or "B",
+ * and from 0x80), no '@', '=' or "'", no word whose first byte is "b" or "B",
  * and where next_secret looks at a byte (quiet_fill's classes) it finds
  * nothing, by the first tests of its own: a '-' after a byte that is no
  * space and not before another '-' (dash), a ':' whose name before is no
@@ -1240,9 +1240,12 @@ static inline bool plain_text(const char *s, size_t n)
 		__m128i tk = _mm_or_si128(_mm_or_si128(alnum, dash),
 			_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
 			_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))));
+		/* and "'": a name before ':' and an option after it take it
+		 * in (name_before, dash), which the tests below do not */
 		__m128i bad = _mm_or_si128(
 			_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('=')),
-			_mm_cmpeq_epi8(v, _mm_set1_epi8('@'))),
+			_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')),
+			_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')))),
 			_mm_or_si128(_mm_cmpeq_epi8(v, quote),
 			_mm_or_si128(_mm_cmpeq_epi8(v, bs), _mm_cmplt_epi8(v, low))));
 		bb |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('b'))) << at;

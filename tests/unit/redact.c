@@ -180,7 +180,7 @@ int main(void)
 		"sk-ant-api03-abcdefgh", "ghp_0123456789abcdefghij", "ghp_0123456789abcdefghi",
 		"hooks.slack.com/services/T0/B0/XXXXXXXX", "hooks.slack.com", "discord.com/api/webhooks/12345678/x",
 		"discordx", "dapi0123456789abcdef0123456789abcdef", "AKIAABCDEFGHIJKLMNOP", "Bearer abc123456",
-		"bx", "xb", "@", "=", "\"", "\\", "\xc3\xa9", "\x01", ".", "_", "/", "0", "abcdefghijklmnopqrstuvwxyz"};
+		"bx", "xb", "@", "=", "\"", "'", "'-u ", "\\", "\xc3\xa9", "\x01", ".", "_", "/", "0", "abcdefghijklmnopqrstuvwxyz"};
 	diff = 0;
 	for (int it = 0; it < 60000; it++) {
 		size_t want_len = (size_t)rnd(71);
@@ -202,6 +202,9 @@ int main(void)
 		{"a-b", "a-b"}, {"-ab", "-ab"}, {"-a", "-a"}, {"x -u a:b", "x -u a:[REDACTED]"},
 		{"a --password abc123", "a --password [REDACTED]"}, {"x-", "x-"}, {"x --", "x --"},
 		{"history-cursor:l1", "history-cursor:l1"}, {"http://a:b@h", "http://[REDACTED]@h"},
+		/* a name before ':' and an option start after a "'" */
+		{"secret':l1234", "secret':[REDACTED]"}, {"x '-u a:l3", "x '-u a:[REDACTED]"},
+		{"'secret':abc12345", "'secret':[REDACTED]"}, {"a'b:c", "a'b:c"},
 	};
 	for (size_t c = 0; c < sizeof idcases / sizeof *idcases; c++)
 		for (int k = 0; k < 2; k++)
@@ -340,7 +343,7 @@ int main(void)
 		"--", "-u ", ":", "::", "://", "password", "passwd", "api_key", "x_token", "secret",
 		"authorization", "cookie", "sk-ant-api03-", "ghp_", "abcdefghijklmnopqrst",
 		"hooks.slack.com/", "discord", "aws_secret_access_key", "AKIA", "Bearer ", "b", "B",
-		"@", "=", "\"", "\\", "\x01", "\xc3\xa9", "\xff", " ", "#", ".", "_", "0", "p1",
+		"@", "=", "\"", "'", "\\", "\x01", "\xc3\xa9", "\xff", " ", "#", ".", "_", "0", "p1",
 		"l3"};
 	static const char *const tails[] = {":p1", ":l3", ":l3:t1", ":l3:t1#1", "#1", "#12",
 		"#1:2", ":1", ":123456789", ":l123456789", ":1234567890", ":a1:c2:d3#4", ":z9", ":b1",
