@@ -439,13 +439,27 @@ named:
 	return e - b;
 }
 
+/* A byte that makes an '=' after it an operator's (==, !=, <=, +=, *=,
+ * /=, ...): one of =!<>:+-* /%^&|~ or the NUL (as strchr of that set
+ * finds its terminator) */
+static inline bool op_byte(unsigned char c)
+{
+	switch (c) {
+	case '=': case '!': case '<': case '>': case ':': case '+': case '-': case '*':
+	case '/': case '%': case '^': case '&': case '|': case '~': case 0:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* NAME=VALUE, NAME = VALUE, "name": "value", name: value, --name=value,
  * Authorization: Bearer X.  sep is at i.  The span to hide in *vs, *ve. */
 static bool assignment(const char *s, size_t n, size_t from, size_t i, size_t *vs, size_t *ve)
 {
 	char sep = s[i];
 	if (sep == '=' && ((i + 1 < n && s[i + 1] == '=') ||
-	    (i && strchr("=!<>:+-*/%^&|~", s[i - 1]))))
+	    (i && op_byte((unsigned char)s[i - 1]))))
 		return false;
 	if (sep == ':' && i + 2 < n && s[i + 1] == '/' && s[i + 2] == '/')
 		return false;   /* a URL */

@@ -329,6 +329,22 @@ int main(void)
 			wrong += strstr(red(&b, t.p, t.len), "=[REDACTED]") != NULL;
 		}
 	is_int(wrong, 0, "p, s and a words at every place of a name");
+	/* the byte before an '=' that makes it an operator's (op_byte):
+	 * every byte, after a secret's name */
+	wrong = 0;
+	for (int c = 0; c < 256; c++) {
+		sb_reset(&t);
+		sb_adds(&t, "api_key");
+		sb_addc(&t, (char)c);
+		sb_adds(&t, "=abc12345");
+		bool op = strchr("=!<>:+-*/%^&|~", c) != NULL,
+			named = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+			(c && strchr("_. \t\"'", c));
+		bool hidden = strstr(red(&b, t.p, t.len), "=[REDACTED]") != NULL;
+		if (hidden != (named && !op) && wrong++ < 3)
+			printf("# byte %d before '=': %s\n", c, b.p + 1);
+	}
+	is_int(wrong, 0, "every byte before an '=': an operator's or not");
 	/* ids put together (privacy.c's heads): a head found plain is kept,
 	 * and the head followed by a tail of counters is written as it is.
 	 * Heads of every length to 65 made of plain and other pieces
