@@ -12,21 +12,63 @@ void ev_init(struct event *e)
 	e->port = e->pid = e->ppid = e->count = EV_NONE;
 }
 
+#define INLINE static inline __attribute__((always_inline))
+
+/* The writer's place in b, kept apart from b while the record's pieces
+ * are put in place: b->len is not stored and read back around each piece
+ * (a byte stored may be any object's, b's too, so the compiler reloads
+ * what b holds after each), only around the calls that take b (sync,
+ * reload).  end is b->p + b->cap - 1: the room for the NUL stays. */
+struct wr {
+	struct sbuf *b;
+	char *p, *end;
+};
+
+static __attribute__((noinline)) struct wr wr_grow(struct wr w, size_t n)
+{
+	w.b->len = (size_t)(w.p - w.b->p);
+	sb_grow(w.b, n);
+	w.p = w.b->p + w.b->len;
+	w.end = w.b->p + w.b->cap - 1;
+	return w;
+}
+
+/* room for n more bytes at w->p */
+INLINE void room(struct wr *w, size_t n)
+{
+	if ((size_t)(w->end - w->p) < n)
+		*w = wr_grow(*w, n);
+}
+
+/* b with its length at w->p, for a call that appends to it */
+INLINE struct sbuf *sync(struct wr *w)
+{
+	w->b->len = (size_t)(w->p - w->b->p);
+	return w->b;
+}
+
+/* w at b's end after such a call */
+INLINE void reload(struct wr *w)
+{
+	w->p = w->b->p + w->b->len;
+	w->end = w->b->p + w->b->cap - 1;
+}
+
 /* ,"k": -- every key with its comma; ev_write turns the first key's
  * comma into the record's opening brace.  k is a literal, and the
  * literal ,"k": is built where key() is expanded, so its bytes are
- * stored as constants. */
-#define INLINE static inline __attribute__((always_inline))
+ * stored as constants.  put_key: with the room made before. */
 #define KEY(k) ",\"" k "\":"
-#define key(b, k) key_((b), KEY(k), sizeof(KEY(k)) - 1)
-INLINE void key_(struct sbuf *b, const char *k, size_t kl)
+#define key(w, k) key_((w), KEY(k), sizeof(KEY(k)) - 1)
+INLINE void put_key(struct wr *w, const char *k, size_t kl)
 {
-	if (b->len + kl + 1 > b->cap)
-		sb_grow(b, kl);
-	char *p = b->p + b->len;
-	memcpy(p, k, kl);
-	p[kl] = 0;
-	b->len += kl;
+	memcpy(w->p, k, kl);
+	w->p += kl;
+}
+INLINE void key_(struct wr *w, const char *k, size_t kl)
+{
+	room(w, kl);
+	put_key(w, k, kl);
 }
 
 /* "00" to "99": two digits a division */
@@ -134,38 +176,39 @@ INLINE bool plain_json(const char *s, size_t n)
 #endif
 }
 
-INLINE void jstr_(struct sbuf *b, const char *v, size_t n)
+/* the key k and v[0..n) as a JSON string */
+INLINE void kstr_(struct wr *w, const char *k, size_t kl, const char *v, size_t n)
 {
 	if (!plain_json(v, n)) {
-		sb_json_str(b, v, n);
+		key_(w, k, kl);
+		sb_json_str(sync(w), v, n);
+		reload(w);
 		return;
 	}
-	if (b->len + n + 3 > b->cap)
-		sb_grow(b, n + 2);
-	char *p = b->p + b->len;
+	room(w, kl + n + 2);
+	put_key(w, k, kl);
+	char *p = w->p;
 	*p++ = '"';
 	copy_in(p, v, n);
 	p += n;
 	*p++ = '"';
-	*p = 0;
-	b->len += n + 2;
+	w->p = p;
 }
 
-#define str(b, k, v) str_((b), KEY(k), sizeof(KEY(k)) - 1, (v))
-INLINE void str_(struct sbuf *b, const char *k, size_t kl, const char *v)
+#define str(w, k, v) str_((w), KEY(k), sizeof(KEY(k)) - 1, (v))
+INLINE void str_(struct wr *w, const char *k, size_t kl, const char *v)
 {
-	if (v) {
-		key_(b, k, kl);
-		jstr_(b, v, strlen(v));
-	}
+	if (v)
+		kstr_(w, k, kl, v, strlen(v));
 }
 
-#define priv(b, k, v) priv_((b), KEY(k), sizeof(KEY(k)) - 1, (v))
-INLINE void priv_(struct sbuf *b, const char *k, size_t kl, const char *v)
+#define priv(w, k, v) priv_((w), KEY(k), sizeof(KEY(k)) - 1, (v))
+INLINE void priv_(struct wr *w, const char *k, size_t kl, const char *v)
 {
 	if (v) {
-		key_(b, k, kl);
-		sb_json_str_redacted(b, v, strlen(v));
+		key_(w, k, kl);
+		sb_json_str_redacted(sync(w), v, strlen(v));
+		reload(w);
 	}
 }
 
@@ -183,29 +226,29 @@ struct fcache {
 static _Thread_local struct fcache fcache[2];
 enum { FC_PROMPT, FC_CWD };
 
-#define privk(b, k, v, c) privk_((b), KEY(k), sizeof(KEY(k)) - 1, (v), &fcache[c])
-INLINE void privk_(struct sbuf *b, const char *k, size_t kl, const char *v, struct fcache *c)
+#define privk(w, k, v, c) privk_((w), KEY(k), sizeof(KEY(k)) - 1, (v), &fcache[c])
+INLINE void privk_(struct wr *w, const char *k, size_t kl, const char *v, struct fcache *c)
 {
 	if (!v)
 		return;
-	key_(b, k, kl);
 	if (privacy_noskip) {
-		sb_json_str_redacted(b, v, strlen(v));
+		priv_(w, k, kl, v);
 		return;
 	}
 	size_t o = c->olen;
 	if (o && !strncmp(v, c->val, c->vlen + 1)) {
-		if (b->len + o + 17 > b->cap)
-			sb_grow(b, o + 16);
-		char *p = b->p + b->len;
+		room(w, kl + o + 16);
+		put_key(w, k, kl);
 		for (size_t i = 0; i < o; i += 16)
-			memcpy(p + i, c->out + i, 16);
-		b->len += o;
-		b->p[b->len] = 0;
+			memcpy(w->p + i, c->out + i, 16);
+		w->p += o;
 		return;
 	}
+	key_(w, k, kl);
+	struct sbuf *b = sync(w);
 	size_t n = strlen(v), at = b->len;
 	sb_json_str_redacted(b, v, n);
+	reload(w);
 	o = b->len - at;
 	if (n < sizeof c->val && o <= sizeof c->out - 16) {
 		c->vlen = (uint32_t)n;
@@ -218,12 +261,13 @@ INLINE void privk_(struct sbuf *b, const char *k, size_t kl, const char *v, stru
 }
 
 /* a tool name: redacted as its frame will be */
-#define toolname(b, k, v) toolname_((b), KEY(k), sizeof(KEY(k)) - 1, (v))
-INLINE void toolname_(struct sbuf *b, const char *k, size_t kl, const char *v)
+#define toolname(w, k, v) toolname_((w), KEY(k), sizeof(KEY(k)) - 1, (v))
+INLINE void toolname_(struct wr *w, const char *k, size_t kl, const char *v)
 {
 	if (v) {
-		key_(b, k, kl);
-		sb_json_label_redacted(b, v, strlen(v));
+		key_(w, k, kl);
+		sb_json_label_redacted(sync(w), v, strlen(v));
+		reload(w);
 	}
 }
 
@@ -254,36 +298,44 @@ INLINE char *put_i64(char *p, int64_t v)
 	return p + n;
 }
 
-#define num(b, k, v) num_((b), KEY(k), sizeof(KEY(k)) - 1, (v))
-INLINE void num_(struct sbuf *b, const char *k, size_t kl, int64_t v)
+#define num(w, k, v) num_((w), KEY(k), sizeof(KEY(k)) - 1, (v))
+INLINE void num_(struct wr *w, const char *k, size_t kl, int64_t v)
 {
 	if (v != EV_NONE) {
-		key_(b, k, kl);
-		if (b->len + 22 > b->cap)
-			sb_grow(b, 21);
-		char *p = put_i64(b->p + b->len, v);
-		*p = 0;
-		b->len = (size_t)(p - b->p);
+		room(w, kl + 21);
+		put_key(w, k, kl);
+		w->p = put_i64(w->p, v);
 	}
 }
 
-/* (absent arrays, most, are passed over without a call) */
-#define arr(b, k, v, n, r) do { if (v) arr_((b), KEY(k), sizeof(KEY(k)) - 1, (v), (n), (r)); } while (0)
-static void arr_(struct sbuf *b, const char *k, size_t kl, const char **v, int n, int redacted)
+/* (absent arrays, most, are passed over without a call; w by value, so
+ * that it stays out of memory in ev_write) */
+#define arr(w, k, v, n, r) do { if (v) *(w) = arr_(*(w), KEY(k), sizeof(KEY(k)) - 1, \
+	(v), (n), (r)); } while (0)
+static struct wr arr_(struct wr w, const char *k, size_t kl, const char **v, int n, int redacted)
 {
-	key_(b, k, kl);
-	sb_addc(b, '[');
+	room(&w, kl + 1);
+	put_key(&w, k, kl);
+	*w.p++ = '[';
 	for (int i = 0; i < n; i++) {
-		if (i)
-			sb_addc(b, ',');
-		if (redacted == 2)
-			sb_json_label_redacted(b, v[i], strlen(v[i]));
-		else if (redacted)
-			sb_json_str_redacted(b, v[i], strlen(v[i]));
-		else
-			jstr_(b, v[i], strlen(v[i]));
+		size_t l = strlen(v[i]);
+		if (i) {
+			room(&w, 1);
+			*w.p++ = ',';
+		}
+		if (redacted == 2) {
+			sb_json_label_redacted(sync(&w), v[i], l);
+			reload(&w);
+		} else if (redacted) {
+			sb_json_str_redacted(sync(&w), v[i], l);
+			reload(&w);
+		} else {
+			kstr_(&w, "", 0, v[i], l);
+		}
 	}
-	sb_addc(b, ']');
+	room(&w, 1);
+	*w.p++ = ']';
+	return w;
 }
 
 /* t (ts_format's text of last) becomes the text of ts: a time of the
@@ -311,11 +363,14 @@ static void ts_text(int64_t ts, int64_t last, char t[25])
 void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 {
 	size_t start = b->len;  /* the first key's comma becomes the brace */
-	str(b, "kind", e->kind);
-	str(b, "agent", e->agent);
-	str(b, "session", e->session);
-	str(b, "subagent", e->subagent);
-	str(b, "subagent_type", e->subagent_type);
+	if (!b->cap)
+		sb_grow(b, 255);
+	struct wr wr = {b, b->p + b->len, b->p + b->cap - 1}, *w = &wr;
+	str(w, "kind", e->kind);
+	str(w, "agent", e->agent);
+	str(w, "session", e->session);
+	str(w, "subagent", e->subagent);
+	str(w, "subagent_type", e->subagent_type);
 	if (e->ts != TS_NONE) {
 		/* records come in runs of one time (a tool call's effects) */
 		static _Thread_local int64_t last_ts = TS_NONE;
@@ -323,57 +378,57 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 		if (e->ts != last_ts)
 			ts_text(e->ts, last_ts, t);
 		last_ts = e->ts;
-		key(b, "ts");
-		if (b->len + 27 > b->cap)
-			sb_grow(b, 26);
-		char *p = b->p + b->len;
+		room(w, sizeof KEY("ts") - 1 + 26);
+		put_key(w, KEY("ts"), sizeof KEY("ts") - 1);
+		char *p = w->p;
 		p[0] = '"';
 		memcpy(p + 1, t, 24);
 		p[25] = '"';
-		p[26] = 0;
-		b->len += 26;
+		w->p += 26;
 	}
 	/* ids may hold a tool's name (Gemini's do) */
-	priv(b, "id", e->id);
-	priv(b, "parent", e->parent);
-	privk(b, "prompt", e->prompt, FC_PROMPT);
-	str(b, "origin", e->origin);
-	privk(b, "cwd", e->cwd, FC_CWD);
-	str(b, "version", e->version);
-	priv(b, "file", e->file);
-	str(b, "model", e->model);
-	toolname(b, "tool", e->tool);
-	str(b, "tool_kind", e->tool_kind);
-	str(b, "status", e->status);
-	num(b, "exit", e->exit);
-	num(b, "duration_ms", e->duration_ms);
-	str(b, "effect", e->effect);
-	str(b, "class", e->class);
-	arr(b, "process", e->process, e->nprocess, true);
+	priv(w, "id", e->id);
+	priv(w, "parent", e->parent);
+	privk(w, "prompt", e->prompt, FC_PROMPT);
+	str(w, "origin", e->origin);
+	privk(w, "cwd", e->cwd, FC_CWD);
+	str(w, "version", e->version);
+	priv(w, "file", e->file);
+	str(w, "model", e->model);
+	toolname(w, "tool", e->tool);
+	str(w, "tool_kind", e->tool_kind);
+	str(w, "status", e->status);
+	num(w, "exit", e->exit);
+	num(w, "duration_ms", e->duration_ms);
+	str(w, "effect", e->effect);
+	str(w, "class", e->class);
+	arr(w, "process", e->process, e->nprocess, true);
 	if (e->argv) {
-		key(b, "argv");
-		sb_json_argv_redacted(b, e->argv, e->nargv, flags & EVW_NOTEXT);
+		key(w, "argv");
+		sb_json_argv_redacted(sync(w), e->argv, e->nargv, flags & EVW_NOTEXT);
+		reload(w);
 	}
-	priv(b, "path", e->path);
-	priv(b, "to", e->to);
-	priv(b, "domain", e->domain);
-	num(b, "port", e->port);
-	num(b, "pid", e->pid);
-	num(b, "ppid", e->ppid);
-	num(b, "count", e->count);
-	arr(b, "unresolved", e->unresolved, e->nunresolved, true);
+	priv(w, "path", e->path);
+	priv(w, "to", e->to);
+	priv(w, "domain", e->domain);
+	num(w, "port", e->port);
+	num(w, "pid", e->pid);
+	num(w, "ppid", e->ppid);
+	num(w, "count", e->count);
+	arr(w, "unresolved", e->unresolved, e->nunresolved, true);
 	if (e->update) {
-		key(b, "update");
-		sb_adds(b, "true");
+		room(w, sizeof KEY("update") - 1 + 4);
+		put_key(w, KEY("update"), sizeof KEY("update") - 1);
+		memcpy(w->p, "true", 4);
+		w->p += 4;
 	}
-	str(b, "usage", e->usage);
+	str(w, "usage", e->usage);
 	if (e->has_tokens) {
 		/* room for the keys and six numbers of 20 digits and a sign */
 		const struct tokens *t = &e->tokens;
-		key(b, "tokens");
-		if (b->len + 256 > b->cap)
-			sb_grow(b, 255);
-		char *p = b->p + b->len;
+		room(w, 256);
+		put_key(w, KEY("tokens"), sizeof KEY("tokens") - 1);
+		char *p = w->p;
 #define TOK(lit, v) (memcpy(p, lit, sizeof lit - 1), p = put_i64(p + sizeof lit - 1, (v)))
 		TOK("{\"input\":", t->input);
 		TOK(",\"cache_read\":", t->cache_read);
@@ -383,17 +438,18 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 		TOK(",\"reasoning\":", t->reasoning);
 #undef TOK
 		*p++ = '}';
-		*p = 0;
-		b->len = (size_t)(p - b->p);
+		w->p = p;
 	}
-	arr(b, "tools", e->tools, e->ntools, 2);
-	arr(b, "tool_kinds", e->tool_kinds, e->ntool_kinds, false);
+	arr(w, "tools", e->tools, e->ntools, 2);
+	arr(w, "tool_kinds", e->tool_kinds, e->ntool_kinds, false);
 	if (e->text && !(flags & EVW_NOTEXT)) {
-		key(b, "text");
-		sb_json_str_redacted(b, e->text, e->text_len);
+		key(w, "text");
+		sb_json_str_redacted(sync(w), e->text, e->text_len);
+		reload(w);
 	}
 	if (e->tag_session || e->tag_prompt || e->tag_llm) {
-		key(b, "tags");
+		key(w, "tags");
+		sync(w);
 		sb_addc(b, '{');
 		bool first = true;
 		const char *names[3] = {"session", "prompt", "llm"};
@@ -408,17 +464,19 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 				sb_json_str(b, vals[i], strlen(vals[i]));
 			}
 		sb_addc(b, '}');
+		reload(w);
 	}
-	str(b, "rule", e->rule);
-	if (b->len + 4 > b->cap)
-		sb_grow(b, 3);
-	if (b->len == start)
-		b->p[b->len++] = '{';   /* no key */
+	str(w, "rule", e->rule);
+	room(w, 3);
+	char *p = w->p;
+	if (p == b->p + start)
+		*p++ = '{';     /* no key */
 	else
 		b->p[start] = '{';
-	b->p[b->len++] = '}';
-	b->p[b->len++] = '\n';
-	b->p[b->len] = 0;
+	*p++ = '}';
+	*p++ = '\n';
+	*p = 0;
+	b->len = (size_t)(p - b->p);
 }
 
 static const char **strarr(struct jdoc *d, const struct jnode *a, int *n)

@@ -107,4 +107,7 @@ extern bool privacy_noskip;
  * CPU can (true, the default), or 16 (SSE2)?  The same answers either
  * way: the tests compare the two forms. */
 extern bool privacy_avx2;
+/* Tests: would sb_json_str_redacted write s as it is because it is a head
+ * judged before and a tail of counters ("<session>:l3:t1", "toolu_01#2")? */
+bool privacy_id_composed(const char *s, size_t n);
 #endif

@@ -439,13 +439,27 @@ named:
 	return e - b;
 }
 
+/* A byte that makes an '=' after it an operator's (==, !=, <=, +=, *=,
+ * /=, ...): one of =!<>:+-* /%^&|~ or the NUL (as strchr of that set
+ * finds its terminator) */
+static inline bool op_byte(unsigned char c)
+{
+	switch (c) {
+	case '=': case '!': case '<': case '>': case ':': case '+': case '-': case '*':
+	case '/': case '%': case '^': case '&': case '|': case '~': case 0:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* NAME=VALUE, NAME = VALUE, "name": "value", name: value, --name=value,
  * Authorization: Bearer X.  sep is at i.  The span to hide in *vs, *ve. */
 static bool assignment(const char *s, size_t n, size_t from, size_t i, size_t *vs, size_t *ve)
 {
 	char sep = s[i];
 	if (sep == '=' && ((i + 1 < n && s[i + 1] == '=') ||
-	    (i && strchr("=!<>:+-*/%^&|~", s[i - 1]))))
+	    (i && op_byte((unsigned char)s[i - 1]))))
 		return false;
 	if (sep == ':' && i + 2 < n && s[i + 1] == '/' && s[i + 2] == '/')
 		return false;   /* a URL */
@@ -1204,7 +1218,7 @@ static inline uint64_t memo_hash(const char *s, size_t n, int mode)
 #ifdef JSCAN_SSE2
 /* The texts of records that redact_to writes as they are: none of the
  * bytes that sb_json_body escapes (a quote, a backslash, bytes below 0x20
- * and from 0x80), no '@' or '=', no word whose first byte is "b" or "B",
+ * and from 0x80), no '@', '=' or "'", no word whose first byte is "b" or "B",
  * and where next_secret looks at a byte (quiet_fill's classes) it finds
  * nothing, by the first tests of its own: a '-' after a byte that is no
  * space and not before another '-' (dash), a ':' whose name before is no
@@ -1240,9 +1254,12 @@ static inline bool plain_text(const char *s, size_t n)
 		__m128i tk = _mm_or_si128(_mm_or_si128(alnum, dash),
 			_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
 			_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))));
+		/* and "'": a name before ':' and an option after it take it
+		 * in (name_before, dash), which the tests below do not */
 		__m128i bad = _mm_or_si128(
 			_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('=')),
-			_mm_cmpeq_epi8(v, _mm_set1_epi8('@'))),
+			_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')),
+			_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')))),
 			_mm_or_si128(_mm_cmpeq_epi8(v, quote),
 			_mm_or_si128(_mm_cmpeq_epi8(v, bs), _mm_cmplt_epi8(v, low))));
 		bb |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('b'))) << at;
@@ -1327,6 +1344,134 @@ static inline bool plain_text(const char *s, size_t n)
 }
 #endif
 
+#ifdef JSCAN_SSE2
+/* --- ids put together ----------------------------------------------------
+ * Adapters make most ids of a head and counters: "<session>:l3",
+ * "<session>:l3:t1", "toolu_01#2".  Each is new, so the memo misses it and
+ * plain_text judges its head again, for every record.  A head judged once
+ * is kept with its verdict, and an id that is a kept head and a tail of
+ * counters is written as it is.
+ *
+ * A tail: one or more pieces, each a separator (':' or '#') and a counter,
+ * a lower-case letter other than 'b' or none, then 1 to 9 digits (so at
+ * most 10 bytes).  Of a tail's bytes none is a stop of plain_text (escaped,
+ * '@', '='), none a tokbyte but the counters', and ':' and '#' are no
+ * name's bytes.
+ *
+ * Claim: let H be a text with plain_text(H ":0") (H "colon-clean"), T a
+ * tail and |H T| <= 64; then plain_text(H T), so redact_to writes H T as
+ * it is.  Each test of plain_text on H T, against the same on H ":0":
+ * - stops: H's are the same bytes; T has none.
+ * - a word starting with "b" or "B": in H the same (a word's start depends
+ *   on the byte before only); in T a counter's letter is not 'b'.
+ * - a '-' in H at i: the byte after is H's or a separator (':' in H ":0"):
+ *   no '-' either way; "n - i >= 3" holds in H ":0" for every i in H, so
+ *   there the dash passed by its byte before (i > 0, no space), which is
+ *   the same byte in H T.
+ * - a ':' in H at i: a URL needs "//" after it; the bytes after are H's,
+ *   or a separator, which is no '/' in either text, so the same URL test
+ *   result; the name before reads back, within H: the same name, judged
+ *   no secret's in H ":0" (or equal to lastname, which is kept only when
+ *   so judged).
+ * - a ':' in T right after H: its name is H's last run of name bytes, the
+ *   name of the ':' after H in H ":0": no secret's.  A ':' later in T: its
+ *   name is the counter before it (separators end names), a letter other
+ *   than 'b' and digits, which ends in a digit (secret_name's last-byte
+ *   test says no) and has no letter after its first byte (none of the
+ *   words p..., s..., a... it looks for can start); shorter than 3 bytes
+ *   it is not looked at.
+ * - runs of QUIET_RUN tokbytes: a run that starts in H ends within H in
+ *   both (a separator and ':' are no tokbytes), so the same runs; the
+ *   tests of their first byte read the run (the same), or compare
+ *   "hooks.slack.com/" and "discord": a literal that reaches past H meets
+ *   ':' or '#' there, which neither has, and fails in both.  A counter is
+ *   at most 10 bytes: no run of QUIET_RUN starts in T.
+ * Heads learned from a plain text of the same shape, H followed by a tail
+ * that starts with ':' are colon-clean: plain_text(H T) held, and each test
+ * above on H ":0" is one of those on H T with the same outcome (the '0'
+ * starts no run, is no 'b').  A whole text s that plain_text took may be
+ * followed by a tail that starts with '#' when no '-' in its last two
+ * bytes starts an option (at 0 or after a space): without a ':' after it,
+ * H ":0"'s name test is not needed, and the dash test is the one that
+ * "n - i >= 3" could change.  The unit test (tests/unit/redact.c) holds
+ * this to the look at every byte. */
+static _Thread_local struct head {
+	size_t n;               /* 0: none */
+	bool colon;             /* colon-clean: a tail may start with ':' */
+	char s[64];
+} heads[2];             /* [0]: the last head before a tail, [1]: the last plain text */
+
+/* Is t[0..m) a tail, with a first separator ':' allowed when colon? */
+static inline __attribute__((always_inline)) bool id_tail(const char *t, size_t m, bool colon)
+{
+	if (t[0] != '#' && !(t[0] == ':' && colon))
+		return false;
+	size_t i = 1;
+	for (;;) {
+		if (i < m && is_lower((unsigned char)t[i]) && t[i] != 'b')
+			i++;
+		size_t d = i;
+		while (i < m && is_digit((unsigned char)t[i]))
+			i++;
+		if (i == d || i - d > 9)
+			return false;
+		if (i == m)
+			return true;
+		if (t[i] != ':' && t[i] != '#')
+			return false;
+		i++;
+	}
+}
+
+/* Is s[0..n) (n <= 64) a kept head and a tail? */
+static inline __attribute__((always_inline)) bool id_composed(const char *s, size_t n)
+{
+	for (int k = 0; k < 2; k++) {
+		const struct head *h = &heads[k];
+		size_t l = h->n;
+		if (l && l < n && (s[l] == ':' || s[l] == '#') && same(h->s, s, l) &&
+		    id_tail(s + l, n - l, h->colon))
+			return true;
+	}
+	return false;
+}
+
+/* s[0..n) (n <= 64) was found plain: keep its head before a tail that
+ * starts with ':', and s itself for tails that start with '#'. */
+static void id_learn(const char *s, size_t n)
+{
+	/* the tail read back from the end: the first byte of its first
+	 * ':' piece */
+	size_t i = n, j = 0;
+	while (i) {
+		size_t e = i;
+		while (i && e - i < 9 && is_digit((unsigned char)s[i - 1]))
+			i--;
+		if (i == e || (i && is_digit((unsigned char)s[i - 1])))
+			break;
+		if (i && is_lower((unsigned char)s[i - 1]) && s[i - 1] != 'b')
+			i--;
+		if (!i || (s[i - 1] != ':' && s[i - 1] != '#'))
+			break;
+		i--;
+		if (s[i] == ':')
+			j = i;
+	}
+	if (j) {
+		heads[0].n = j;
+		heads[0].colon = true;
+		memcpy(heads[0].s, s, j);
+	}
+	bool opt = (n >= 1 && s[n - 1] == '-' && (n == 1 || s[n - 2] == ' ')) ||
+		(n >= 2 && s[n - 2] == '-' && (n == 2 || s[n - 3] == ' '));
+	if (!opt) {
+		heads[1].n = n;
+		heads[1].colon = false;
+		memcpy(heads[1].s, s, n);
+	}
+}
+#endif
+
 /* Texts the memo does not keep: long ones, and all under privacy_noskip. */
 static __attribute__((noinline)) void redact_long(struct sbuf *b, const char *s, size_t n, int mode)
 {
@@ -1346,6 +1491,7 @@ static __attribute__((noinline)) void memo_miss(struct sbuf *b, const char *s, s
 #ifdef JSCAN_SSE2
 	if (mode == M_JSON && n <= 64 && plain_text(s, n)) {
 		/* what redact_to would write: the text as it is */
+		id_learn(s, n);
 		if (b->len + n + 2 > b->cap)
 			sb_grow(b, n + 1);
 		copy64(b->p + b->len, s, n);
@@ -1376,6 +1522,26 @@ static inline __attribute__((always_inline)) void redact_json(struct sbuf *b, co
 		redact_long(b, s, n, mode);
 		return;
 	}
+#ifdef JSCAN_SSE2
+	if (mode == M_JSON && n <= 64 && id_composed(s, n)) {
+		/* what redact_to would write: the text as it is */
+		if (b->len + n + 3 > b->cap)
+			sb_grow(b, n + 2);
+		char *p = b->p + b->len;
+		*p++ = '"';
+		if (n < 16) {
+			copy15(p, s, n);
+		} else {
+			for (size_t i = 0; i + 16 < n; i += 16)
+				memcpy(p + i, s + i, 16);
+			memcpy(p + n - 16, s + n - 16, 16);
+		}
+		p[n] = '"';
+		p[n + 1] = 0;
+		b->len += n + 2;
+		return;
+	}
+#endif
 	uint64_t h = memo_hash(s, n, mode);
 	unsigned set = (unsigned)(h >> 20) & (MEMO_SETS - 1);
 	for (int w = 0; w < 2; w++) {
@@ -1399,6 +1565,17 @@ static inline __attribute__((always_inline)) void redact_json(struct sbuf *b, co
 		}
 	}
 	memo_miss(b, s, n, mode, h, set);
+}
+
+bool privacy_id_composed(const char *s, size_t n)
+{
+#ifdef JSCAN_SSE2
+	return n <= 64 && id_composed(s, n);
+#else
+	(void)s;
+	(void)n;
+	return false;
+#endif
 }
 
 void sb_json_str_redacted(struct sbuf *b, const char *s, size_t n)

@@ -105,6 +105,105 @@ static void kinds(void)
 	ev_ctx_free(&c);
 }
 
+/* ev_write puts a record's pieces in place at its own pointer into the
+ * buffer and makes room before each (event.c's struct wr): the record is
+ * the same whatever the buffer held before it and however much room it
+ * had, at every place the buffer must grow (every length of what it
+ * held to 700, capacities of 64 to 1024), from no buffer at all, and
+ * for a record without a key. */
+static void grows(void)
+{
+	static const char *const proc[] = {"bash", "git"}, *const argv[] = {"git", "commit",
+		"-m", "fix \"it\"", "--token", "sk-ant-api03-abcdefghijklmnopqrstuvwxyz"},
+		*const tools[] = {"Bash", "Read", "Edit"}, *const kinds[] = {"shell", "read", "write"},
+		*const unres[] = {"call_1", "call_2"};
+	struct event e;
+	ev_init(&e);
+	e.kind = "effect";
+	e.agent = "claude";
+	e.session = "5e55a000-0000-4000-8000-000000000001";
+	e.subagent = "agent-1";
+	e.subagent_type = "Explore";
+	e.ts = 1767225603021;
+	e.id = "toolu_01#1";
+	e.parent = "toolu_01";
+	e.prompt = "5e55a000-0000-4000-8000-000000000001:p1";
+	e.origin = "human";
+	e.cwd = "/home/dev/project";
+	e.version = "2.0.42";
+	e.file = "/home/dev/.claude/projects/x/5e55a000.jsonl";
+	e.model = "claude-sonnet-4-5-20250929";
+	e.tool = "Bash";
+	e.tool_kind = "shell";
+	e.status = "ok";
+	e.exit = 1;
+	e.duration_ms = 1234;
+	e.effect = "exec";
+	e.class = "vcs";
+	e.process = (const char **)proc;
+	e.nprocess = 2;
+	e.argv = (const char **)argv;
+	e.nargv = 6;
+	e.path = "/home/dev/project/src/a \"b\".c";
+	e.to = "/tmp/x";
+	e.domain = "example.com";
+	e.port = 443;
+	e.pid = 4242;
+	e.ppid = 1;
+	e.count = 3;
+	e.unresolved = (const char **)unres;
+	e.nunresolved = 2;
+	e.update = true;
+	e.usage = "rounded";
+	e.has_tokens = true;
+	e.tokens = (struct tokens){INT64_MAX, INT64_MIN, -1, 0, 1234567, 89};
+	e.tools = (const char **)tools;
+	e.ntools = 3;
+	e.tool_kinds = (const char **)kinds;
+	e.ntool_kinds = 3;
+	e.text = "lorem ipsum \"dolor\" sit amet\nAPI_KEY=abc123def456 and more";
+	e.text_len = strlen(e.text);
+	e.tag_session = "s";
+	e.tag_prompt = "p \"q\"";
+	e.tag_llm = "l";
+	e.rule = "r1";
+	struct sbuf want = {0}, b = {0};
+	sb_grow(&want, 1 << 16);
+	ev_write(&want, &e, 0);
+	ok(want.len > 900 && strstr(want.p, "[REDACTED]") && want.p[want.len - 1] == '\n',
+		"a record with every field: %zu bytes", want.len);
+	int bad = 0;
+	for (size_t held = 0; held <= 700; held++)
+		for (size_t cap = 64; cap <= 1024; cap *= 2) {
+			b.len = 0;
+			if (b.cap < cap) {
+				b.p = realloc(b.p, cap);
+				b.cap = cap;
+			}
+			memset(b.p, 'x', held);
+			b.len = held;
+			b.p[held] = 0;
+			ev_write(&b, &e, 0);
+			bad += b.len != held + want.len || memcmp(b.p + held, want.p, want.len) ||
+				b.p[b.len] || strspn(b.p, "x") != held;
+		}
+	is_int(bad, 0, "the same record after 0 to 700 bytes held, in buffers of 64 to 1024");
+	sb_free(&b);
+	ev_write(&b, &e, 0);
+	is_str(b.p, want.p, "the same record into no buffer");
+	sb_free(&b);
+	struct event none;
+	ev_init(&none);
+	ev_write(&b, &none, 0);
+	is_str(b.p, "{}\n", "a record without a key, into no buffer");
+	sb_reset(&b);
+	sb_adds(&b, "abc");
+	ev_write(&b, &none, 0);
+	is_str(b.p, "abc{}\n", "and after bytes held");
+	sb_free(&b);
+	sb_free(&want);
+}
+
 /* The prompt and cwd a record repeats from the one before are written
  * from what they became then (event.c's fcache): only for the same bytes,
  * whatever buffer holds them; texts of every length around what a slot
@@ -464,6 +563,7 @@ int main(void)
 	}
 	kinds();
 	kept_fields();
+	grows();
 	sb_free(&b);
 	sb_free(&w);
 	return tap_done();

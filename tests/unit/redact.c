@@ -180,7 +180,7 @@ int main(void)
 		"sk-ant-api03-abcdefgh", "ghp_0123456789abcdefghij", "ghp_0123456789abcdefghi",
 		"hooks.slack.com/services/T0/B0/XXXXXXXX", "hooks.slack.com", "discord.com/api/webhooks/12345678/x",
 		"discordx", "dapi0123456789abcdef0123456789abcdef", "AKIAABCDEFGHIJKLMNOP", "Bearer abc123456",
-		"bx", "xb", "@", "=", "\"", "\\", "\xc3\xa9", "\x01", ".", "_", "/", "0", "abcdefghijklmnopqrstuvwxyz"};
+		"bx", "xb", "@", "=", "\"", "'", "'-u ", "\\", "\xc3\xa9", "\x01", ".", "_", "/", "0", "abcdefghijklmnopqrstuvwxyz"};
 	diff = 0;
 	for (int it = 0; it < 60000; it++) {
 		size_t want_len = (size_t)rnd(71);
@@ -202,6 +202,9 @@ int main(void)
 		{"a-b", "a-b"}, {"-ab", "-ab"}, {"-a", "-a"}, {"x -u a:b", "x -u a:[REDACTED]"},
 		{"a --password abc123", "a --password [REDACTED]"}, {"x-", "x-"}, {"x --", "x --"},
 		{"history-cursor:l1", "history-cursor:l1"}, {"http://a:b@h", "http://[REDACTED]@h"},
+		/* a name before ':' and an option start after a "'" */
+		{"secret':l1234", "secret':[REDACTED]"}, {"x '-u a:l3", "x '-u a:[REDACTED]"},
+		{"'secret':abc12345", "'secret':[REDACTED]"}, {"a'b:c", "a'b:c"},
 	};
 	for (size_t c = 0; c < sizeof idcases / sizeof *idcases; c++)
 		for (int k = 0; k < 2; k++)
@@ -326,6 +329,118 @@ int main(void)
 			wrong += strstr(red(&b, t.p, t.len), "=[REDACTED]") != NULL;
 		}
 	is_int(wrong, 0, "p, s and a words at every place of a name");
+	/* the byte before an '=' that makes it an operator's (op_byte):
+	 * every byte, after a secret's name */
+	wrong = 0;
+	for (int c = 0; c < 256; c++) {
+		sb_reset(&t);
+		sb_adds(&t, "api_key");
+		sb_addc(&t, (char)c);
+		sb_adds(&t, "=abc12345");
+		bool op = strchr("=!<>:+-*/%^&|~", c) != NULL,
+			named = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+			(c && strchr("_. \t\"'", c));
+		bool hidden = strstr(red(&b, t.p, t.len), "=[REDACTED]") != NULL;
+		if (hidden != (named && !op) && wrong++ < 3)
+			printf("# byte %d before '=': %s\n", c, b.p + 1);
+	}
+	is_int(wrong, 0, "every byte before an '=': an operator's or not");
+	/* ids put together (privacy.c's heads): a head found plain is kept,
+	 * and the head followed by a tail of counters is written as it is.
+	 * Heads of every length to 65 made of plain and other pieces
+	 * (secrets, names of secrets before ':', options, home paths,
+	 * escapes, non-ASCII), learned from "H:p1", from H alone or not at
+	 * all, then followed by tails that are counters and tails that are
+	 * almost (b first, a letter after the first byte, 10 digits, '/',
+	 * '=', an empty counter, escapes): each against the look at every
+	 * byte, and the way taken counted */
+	static const char *const hp[] = {"aider-20260101T000003-0eb4c00f", "history-cursor",
+		"toolu_01", "call_", "/home/dev/project", "/Users/me", "~/src", "-", " -", " -u", " -p",
+		"--", "-u ", ":", "::", "://", "password", "passwd", "api_key", "x_token", "secret",
+		"authorization", "cookie", "sk-ant-api03-", "ghp_", "abcdefghijklmnopqrst",
+		"hooks.slack.com/", "discord", "aws_secret_access_key", "AKIA", "Bearer ", "b", "B",
+		"@", "=", "\"", "'", "\\", "\x01", "\xc3\xa9", "\xff", " ", "#", ".", "_", "0", "p1",
+		"l3"};
+	static const char *const tails[] = {":p1", ":l3", ":l3:t1", ":l3:t1#1", "#1", "#12",
+		"#1:2", ":1", ":123456789", ":l123456789", ":1234567890", ":a1:c2:d3#4", ":z9", ":b1",
+		":B1", ":L3", ":l", ":", "#", ":l3:", ":ab1", ":1a", ":p1/", ":p1=", "::1", "#p1",
+		":l3:t1#1#2#3#4#5", ":0:0:0:0:0:0:0:0:0:0:0:0", ":l3 ", ":-1", ":l3\\", ":l3\xc3\xa9",
+		"#1@h", ":l3\"", "#-", ":p1-"};
+	struct sbuf h = {0};
+	diff = 0;
+	int took = 0;
+	bool took_at[66] = {0};
+	for (int it = 0; it < 40000; it++) {
+		size_t hl = (size_t)(it % 66);
+		/* half of them of the pieces that may be plain */
+		if ((it / 66) & 1)
+			rnd_text(&h, hl, hp, 7, 1, "acdefghijklmnopqrstuvwxyz0123456789/_.-", 8);
+		else
+			rnd_text(&h, hl, hp, sizeof hp / sizeof *hp, 3, alpha, 20);
+		h.len = hl;
+		sb_grow(&h, 0);
+		h.p[hl] = 0;
+		unsigned learn = rnd(4);
+		if (learn & 1) {
+			sb_reset(&t);
+			sb_add(&t, h.p, h.len);
+			sb_adds(&t, ":p1");
+			red(&b, t.p, t.len);
+		}
+		if (learn & 2)
+			red(&b, h.p, h.len);
+		for (int k = 0; k < 4; k++) {
+			sb_reset(&t);
+			sb_add(&t, h.p, h.len);
+			for (unsigned m = 1 + rnd(2) * rnd(3); m; m--)
+				sb_adds(&t, tails[rnd(sizeof tails / sizeof *tails)]);
+			if (privacy_id_composed(t.p, t.len)) {
+				took++;
+				took_at[hl] = true;
+			}
+			diff += twice_as_noskip(&t, &want, &b, diff);
+		}
+	}
+	is_int(diff, 0, "160,000 ids of a head and a tail, twice: the same with and without the shortcuts");
+	int lens = 0;
+	for (size_t l = 1; l < 66; l++)
+		lens += took_at[l];
+	ok(took > 8000 && lens == 62, "the kept heads took %d of them, with heads of %d lengths (1 to 62)",
+		took, lens);
+	/* exactly: what each kind of kept head lets through */
+	static const struct { const char *learn, *in, *out; bool fast; } heads[] = {
+		{"aider-20260101T000003-0eb4c00f:p1", "aider-20260101T000003-0eb4c00f:l3:t1#1",
+			"aider-20260101T000003-0eb4c00f:l3:t1#1", true},
+		{"aider-20260101T000003-0eb4c00f:p1", "aider-20260101T000003-0eb4c00f:b3",
+			"aider-20260101T000003-0eb4c00f:b3", false},
+		{"aider-20260101T000003-0eb4c00f:p1", "aider-20260101T000003-0eb4c00f:l1234567890",
+			"aider-20260101T000003-0eb4c00f:l1234567890", false},
+		{"toolu_01", "toolu_01#2", "toolu_01#2", true},
+		{"toolu_01", "toolu_01:l3", "toolu_01:l3", false},   /* H alone: '#' only */
+		{"x-password", "x-password#1", "x-password#1", true},
+		{"x-password", "x-password:l10000", "x-password:[REDACTED]", false},
+		{"x-password:p1", "x-password:l10000", "x-password:[REDACTED]", false},
+		{"x -u", "x -u#1:2", "x -u#1:[REDACTED]", false},
+		{"x -", "x -#1", "x -#1", false},
+		{"x-u", "x-u#1:2", "x-u#1:2", true},
+		{"a:p1", "a:l3:password:1", "a:l3:password:1", false},
+		{"a:p1", "a:l3:t1", "a:l3:t1", true},
+		{"0123456789012345678901234567890123456789012345678901234567890", "0123456789012345678901234567890123456789012345678901234567890#1",
+			"0123456789012345678901234567890123456789012345678901234567890#1", true},
+		{"01234567890123456789012345678901234567890123456789012345678901", "01234567890123456789012345678901234567890123456789012345678901#1",
+			"01234567890123456789012345678901234567890123456789012345678901#1", true},
+		{"01234567890123456789012345678901234567890123456789012345678901", "01234567890123456789012345678901234567890123456789012345678901#12",
+			"01234567890123456789012345678901234567890123456789012345678901#12", false},
+	};
+	for (size_t c = 0; c < sizeof heads / sizeof *heads; c++) {
+		red(&b, heads[c].learn, strlen(heads[c].learn));
+		bool fast = privacy_id_composed(heads[c].in, strlen(heads[c].in));
+		is_str(red(&b, heads[c].in, strlen(heads[c].in)), heads[c].out, "%s after %s (%s)",
+			heads[c].in, heads[c].learn, fast ? "kept head" : "scanned");
+		ok(fast == heads[c].fast, "%s after %s: %s", heads[c].in, heads[c].learn,
+			heads[c].fast ? "the kept head's" : "not the kept head's");
+	}
+	sb_free(&h);
 	sb_free(&b);
 	sb_free(&t);
 	sb_free(&want);
