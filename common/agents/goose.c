@@ -48,11 +48,12 @@ struct goose {
 	sqlite3_stmt *chk;      /* is id order the time order? */
 	sqlite3_stmt *scan;     /* ids, times and texts: chk and responses at once */
 	bool model_col;         /* sessions has model_config_json */
-	/* the ids, in order, of the messages whose content is a tool
-	 * response (parsed by the scan): as user messages they are no
-	 * prompt, and need no parse again */
-	int64_t *resp;
+	/* the user messages whose content is a tool response (parsed by
+	 * the scan), in id order, and their times: no prompt, so they need
+	 * no parse again, nor a read in id order (ms_skip leaves them out) */
+	struct resp { int64_t id, ts; } *resp;
 	size_t nresp, capresp;
+	sqlite3_stmt *ms_skip;  /* ms_id without them */
 };
 
 static void set_str(char **dst, const char *s)
@@ -204,15 +205,17 @@ static bool scan(struct goose *g, bool *in_order)
 			times = false;
 		last = t;
 		size_t n;
-		const char *s = sdb_text(st, 2, &n);
+		const char *s = sdb_text(st, 2, &n), *role;
+		int64_t at;
 		if (!s || !memmem(s, n, "toolResponse", 12) ||
-		    !response(g, &d, s, n, sdb_time(st, 1)) || !up)
+		    !response(g, &d, s, n, (at = sdb_time(st, 1))) || !up ||
+		    !(role = sdb_text(st, 3, NULL)) || strcmp(role, "user"))
 			continue;
 		if (g->nresp == g->capresp) {
 			g->capresp = g->capresp ? 2 * g->capresp : 256;
 			g->resp = xrealloc(g->resp, g->capresp * sizeof *g->resp);
 		}
-		g->resp[g->nresp++] = id;
+		g->resp[g->nresp++] = (struct resp){id, at};
 	}
 	sqlite3_reset(st);
 	jdoc_free(&d);
@@ -233,12 +236,20 @@ static bool is_resp(const struct goose *g, int64_t id)
 	size_t lo = 0, hi = g->nresp;
 	while (lo < hi) {
 		size_t m = lo + (hi - lo) / 2;
-		if (g->resp[m] < id)
+		if (g->resp[m].id < id)
 			lo = m + 1;
 		else
 			hi = m;
 	}
-	return lo < g->nresp && g->resp[lo] == id;
+	return lo < g->nresp && g->resp[lo].id == id;
+}
+
+/* goose_resp(id), for ms_skip: is id one of g->resp's? */
+static void resp_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	const struct goose *g = sqlite3_user_data(cx);
+	sqlite3_result_int(cx, argc == 1 && sqlite3_value_type(argv[0]) == SQLITE_INTEGER &&
+		is_resp(g, sqlite3_value_int64(argv[0])));
 }
 
 /* The text items of a message's content. */
@@ -452,13 +463,20 @@ static void one_session(void *arg, sqlite3_stmt *ss)
 		in_order = id_order(g);
 	}
 	if (in_order)
-		ms = g->ms_id;
+		ms = g->nresp && g->ms_skip ? g->ms_skip : g->ms_id;
+	bool skip = ms == g->ms_skip;
+	size_t k = 0;   /* g->resp[k] is the next response left out */
 	sqlite3_reset(ms);
 	sqlite3_bind_text(ms, 1, g->session, -1, SQLITE_TRANSIENT);
 	struct jdoc d = {0};
 	while (sdb_row(g->db, ms)) {
 		const char *role;
-		if (g->nresp && is_resp(g, sdb_int(ms, 0, 0)) && (role = sdb_text(ms, 1, NULL)) &&
+		if (skip) {
+			/* the responses left out before this message: what
+			 * do_message would find, no prompt */
+			for (int64_t id = sdb_int(ms, 0, 0); k < g->nresp && g->resp[k].id < id; k++)
+				ensure_session(g, g->resp[k].ts);
+		} else if (g->nresp && is_resp(g, sdb_int(ms, 0, 0)) && (role = sdb_text(ms, 1, NULL)) &&
 		    !strcmp(role, "user")) {
 			/* what do_message would find: no prompt */
 			ensure_session(g, sdb_time(ms, 3));
@@ -473,6 +491,8 @@ static void one_session(void *arg, sqlite3_stmt *ss)
 		}
 		do_message(g, &d, ms);
 	}
+	for (; skip && k < g->nresp; k++)
+		ensure_session(g, g->resp[k].ts);
 	jdoc_free(&d);
 	ensure_session(g, TS_NONE);
 	usage_record(g);
@@ -522,9 +542,14 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	if (sqlite3_prepare_v2(s.db, "SELECT created_timestamp FROM messages WHERE session_id = ?1 "
 	    "ORDER BY id", -1, &g.chk, NULL) != SQLITE_OK)
 		g.chk = NULL;
-	if (sqlite3_prepare_v2(s.db, "SELECT id, created_timestamp, content_json FROM messages "
+	if (sqlite3_prepare_v2(s.db, "SELECT id, created_timestamp, content_json, role FROM messages "
 	    "WHERE session_id = ?1", -1, &g.scan, NULL) != SQLITE_OK)
 		g.scan = NULL;
+	if (sqlite3_create_function(s.db, "goose_resp", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, &g,
+	    resp_fn, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s.db, "SELECT id, role, content_json, created_timestamp FROM messages "
+	    "WHERE session_id = ?1 AND NOT goose_resp(id) ORDER BY id", -1, &g.ms_skip, NULL) != SQLITE_OK)
+		g.ms_skip = NULL;
 	sb_free(&q);
 	if (ss && ms) {
 		g.ms = ms;
@@ -536,6 +561,7 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	sqlite3_finalize(g.ms_id);
 	sqlite3_finalize(g.chk);
 	sqlite3_finalize(g.scan);
+	sqlite3_finalize(g.ms_skip);
 	free(g.resp);
 	sdb_close(&s);
 	free(file);
