@@ -230,7 +230,7 @@ static __attribute__((noinline, flatten, target("avx2"))) const char *str_rest32
  * it is, in an object or an array, is where it is in the code: members
  * at obj_*, elements at arr_*, so no test asks which. */
 static inline __attribute__((always_inline)) int parse(struct jdoc *d, const char *s, size_t len,
-	int w)
+	int w, int maxdepth, size_t *used)
 {
 	const char *p = s, *e = s + len;
 	uint32_t stack[JSON_MAXDEPTH];
@@ -344,7 +344,7 @@ static inline __attribute__((always_inline)) int parse(struct jdoc *d, const cha
 
 open:
 	/* p at the opening bracket of a container */
-	if (depth == JSON_MAXDEPTH)
+	if (depth == maxdepth)
 		FAIL(p, "nested deeper than 512 levels");
 	if (depth)
 		n[stack[depth - 1]].len = cnt;
@@ -426,7 +426,9 @@ close:
 done:
 	/* the top value ended */
 	p = skipws(p, e);
-	if (p != e)
+	if (used)
+		*used = (size_t)(p - s);
+	else if (p != e)
 		FAIL(p, "text after the JSON value");
 	d->nn = nn;
 	return 0;
@@ -442,7 +444,13 @@ done:
 
 static int parse16(struct jdoc *d, const char *s, size_t len)
 {
-	return parse(d, s, len, 16);
+	return parse(d, s, len, 16, JSON_MAXDEPTH, NULL);
+}
+
+static __attribute__((noinline)) int parse16v(struct jdoc *d, const char *s, size_t len,
+	int maxdepth, size_t *used)
+{
+	return parse(d, s, len, 16, maxdepth, used);
 }
 
 #ifdef JP_AVX2
@@ -451,7 +459,13 @@ static int parse16(struct jdoc *d, const char *s, size_t len)
  * and everything else the body calls but grow and str_rest32 (noinline). */
 static __attribute__((flatten, target("avx2"))) int parse32(struct jdoc *d, const char *s, size_t len)
 {
-	return parse(d, s, len, 32);
+	return parse(d, s, len, 32, JSON_MAXDEPTH, NULL);
+}
+
+static __attribute__((noinline, flatten, target("avx2"))) int parse32v(struct jdoc *d, const char *s,
+	size_t len, int maxdepth, size_t *used)
+{
+	return parse(d, s, len, 32, maxdepth, used);
 }
 #endif
 
@@ -473,6 +487,17 @@ int jparse(struct jdoc *d, const char *s, size_t len)
 		return parse32(d, s, len);
 #endif
 	return parse16(d, s, len);
+}
+
+int jparse_value(struct jdoc *d, const char *s, size_t len, int depth, size_t *used)
+{
+	if (depth < 0 || depth > JSON_MAXDEPTH)
+		depth = JSON_MAXDEPTH;   /* room for no container */
+#ifdef JP_AVX2
+	if (__builtin_cpu_supports("avx2"))
+		return parse32v(d, s, len, JSON_MAXDEPTH - depth, used);
+#endif
+	return parse16v(d, s, len, JSON_MAXDEPTH - depth, used);
 }
 
 bool jeq_esc(const struct jnode *n, const char *lit, size_t l)

@@ -52,6 +52,13 @@ int jparse(struct jdoc *d, const char *s, size_t len);
  * the CPU has AVX2 (the plain one on other CPUs and machines). */
 enum { JPARSE_PLAIN, JPARSE_AVX2 };
 int jparse_form(struct jdoc *d, const char *s, size_t len, int form);
+/* The JSON value at the start of s[0..len) (s[len] readable), as jparse
+ * reads it at that place in a document where it sits inside depth
+ * containers (their levels count against JSON_MAXDEPTH), text after it
+ * allowed: 0 and *used, the bytes of the value and of the white space
+ * after it; or -1 with d->err and d->errpos set.  For a reader that
+ * walks a large document a piece at a time. */
+int jparse_value(struct jdoc *d, const char *s, size_t len, int depth, size_t *used);
 
 static inline const struct jnode *jroot(const struct jdoc *d)
 {

@@ -489,6 +489,39 @@ int lr_slurp(struct lreader *r, size_t max, char **p, size_t *len)
 	return 0;
 }
 
+int lr_doc(struct lreader *r, struct lreader *m, size_t max, const char **p, size_t *n)
+{
+	struct stat st;
+	off_t at;
+	int fd;
+	long pg = sysconf(_SC_PAGESIZE);
+	m->map = NULL;
+	if (r->fd > 0 && !r->map && !r->beg && r->end == r->bytes && !r->eof &&
+	    !fstat(r->fd, &st) && S_ISREG(st.st_mode) && (uint64_t)st.st_size > r->bytes &&
+	    (uint64_t)st.st_size <= max && pg > 0 && st.st_size % pg &&
+	    (at = lseek(r->fd, 0, SEEK_CUR)) >= 0 && (uint64_t)at == r->bytes &&
+	    (fd = dup(r->fd)) >= 0) {
+		/* the two descriptors share one offset: the mapping is of
+		 * the file from its start, and the offset is put back */
+		lr_fdopen(m, fd, r->name);
+		if (lseek(fd, 0, SEEK_SET) == 0 && lr_map(m) && m->msize == (size_t)st.st_size &&
+		    !memcmp(m->map, r->buf, r->end)) {
+			lseek(r->fd, at, SEEK_SET);
+			*p = m->map;
+			*n = m->msize;
+			return 0;
+		}
+		lr_close(m);
+		m->map = NULL;
+		lseek(r->fd, at, SEEK_SET);
+	}
+	char *s;
+	if (lr_slurp(r, max, &s, n) < 0)
+		return -1;
+	*p = s;
+	return 0;
+}
+
 static void vwarn(struct lreader *r, bool bad, const char *key, const char *fmt, va_list ap)
 {
 	if (r->quiet)

@@ -73,6 +73,12 @@ int lr_map(struct lreader *r);
 int lr_adopt_map(struct lreader *r, struct lreader *m);
 /* Give back the mapped pages wholly before p (lines before p are done). */
 void lr_unmap_before(struct lreader *r, const char *p);
+/* A second pass over the mapping: lr_unmap_before gives back the pages
+ * read again, from the mapping's start. */
+static inline void lr_unmap_rewind(struct lreader *r)
+{
+	r->mfreed = 0;
+}
 /* The whole lines already at hand after the line last returned, for a
  * reader that splits them itself: *p and their length, up to and
  * including the last of their newlines, each line at most maxline bytes;
@@ -100,6 +106,17 @@ size_t lr_peek(struct lreader *r, size_t n, const char **p);
 /* The rest of the input in one piece (at most max bytes, else -1 with a
  * diagnostic); the memory belongs to the reader. */
 int lr_slurp(struct lreader *r, size_t max, char **p, size_t *len);
+/* The rest of the input in one piece, as lr_slurp gives it, for a reader
+ * of whole documents.  A regular file read from its start is mapped (m,
+ * through a second descriptor), not copied: a document is often
+ * megabytes, and reading it into the heap costs more than parsing it (the
+ * copy and the faults of a buffer as large as the file).  The mapping is
+ * taken only when it holds the very bytes r has already seen, and not
+ * when the file ends on a page's end (the byte after the text must be
+ * readable); else, as for a pipe, the text is read with lr_slurp, which
+ * also says when it is too large.  0, or -1 when there is no text; when
+ * m->map is set, lr_close(m) when done with the text. */
+int lr_doc(struct lreader *r, struct lreader *m, size_t max, const char **p, size_t *n);
 /* "prog: file:line: message" for the current line.  key identifies the kind
  * of problem: repeats of one key print once and are counted.  Counts as bad
  * input (diag_errors) unless it is a note (lr_note). */

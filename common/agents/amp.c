@@ -221,48 +221,6 @@ static void assistant(struct turns *t, struct jdoc *d, const struct jnode *m, st
 	turns_assistant(t, d, jget(d, m, "content"), id, ts, model, has ? &k : NULL, NULL);
 }
 
-/* The thread's text in one piece.  A regular file read from its start
- * is mapped (m, through a second descriptor), not copied: a thread is
- * one document, often megabytes, and reading it into the heap cost
- * more than parsing it (the copy and the faults of a buffer as large as
- * the file).  The mapping is taken only when it holds the very bytes the
- * reader has already seen, and not when the file ends on a page's end
- * (the byte after the text must be readable); else, as for a pipe, the
- * text is read whole with lr_slurp, which also says when it is too
- * large.  0, or -1 when there is no text. */
-static int doc_text(struct lreader *r, struct lreader *m, const char **p, size_t *n)
-{
-	struct stat st;
-	off_t at;
-	int fd;
-	long pg = sysconf(_SC_PAGESIZE);
-	m->map = NULL;
-	if (r->fd > 0 && !r->map && !r->beg && r->end == r->bytes && !r->eof &&
-	    !fstat(r->fd, &st) && S_ISREG(st.st_mode) && (uint64_t)st.st_size > r->bytes &&
-	    (uint64_t)st.st_size <= DOC_MAX && pg > 0 && st.st_size % pg &&
-	    (at = lseek(r->fd, 0, SEEK_CUR)) >= 0 && (uint64_t)at == r->bytes &&
-	    (fd = dup(r->fd)) >= 0) {
-		/* the two descriptors share one offset: the mapping is of
-		 * the file from its start, and the offset is put back */
-		lr_fdopen(m, fd, r->name);
-		if (lseek(fd, 0, SEEK_SET) == 0 && lr_map(m) && m->msize == (size_t)st.st_size &&
-		    !memcmp(m->map, r->buf, r->end)) {
-			lseek(r->fd, at, SEEK_SET);
-			*p = m->map;
-			*n = m->msize;
-			return 0;
-		}
-		lr_close(m);
-		m->map = NULL;
-		lseek(r->fd, at, SEEK_SET);
-	}
-	char *s;
-	if (lr_slurp(r, DOC_MAX, &s, n) < 0)
-		return -1;
-	*p = s;
-	return 0;
-}
-
 /* The thread's session: its id, start, directory and client version. */
 static void thread_head(struct turns *t, struct jdoc *d, const struct jnode *o)
 {
@@ -690,7 +648,7 @@ static void run_doc(struct turns *t, struct lreader *r)
 	const char *p;
 	size_t n;
 	struct lreader mr;
-	if (doc_text(r, &mr, &p, &n) < 0)
+	if (lr_doc(r, &mr, DOC_MAX, &p, &n) < 0)
 		return;
 	if (run_cut(t, p, n)) {
 		if (mr.map)

@@ -658,31 +658,27 @@ static bool root_of_path(struct gem *g, const char *path)
 	return false;
 }
 
-static void find_root(struct gem *g, struct jdoc *d, const struct jnode *msgs)
+/* Looks at one message's tool calls for the root; true when the search is
+ * over (the root found, or more than 64 paths tried in all). */
+static bool root_in(struct gem *g, struct jdoc *d, const struct jnode *m, int *tried)
 {
-	int tried = 0;
-	if (!g->hash[0])
-		return;
-	JFOR(d, msgs, m) {
-		JFOR(d, jget(d, m, "toolCalls"), tc) {
-			const struct jnode *args = jget(d, tc, "args");
-			if (!args || args->type != J_OBJ)
-				continue;
-			JFOR(d, args, k) {
-				const char *v = js(d, jval(k));
-				if (v && v[0] == '/' && (root_of_path(g, v) || ++tried > 64))
-					return;
-			}
+	JFOR(d, jget(d, m, "toolCalls"), tc) {
+		const struct jnode *args = jget(d, tc, "args");
+		if (!args || args->type != J_OBJ)
+			continue;
+		JFOR(d, args, k) {
+			const char *v = js(d, jval(k));
+			if (v && v[0] == '/' && (root_of_path(g, v) || ++*tried > 64))
+				return true;
 		}
 	}
+	return false;
 }
 
-static void run_doc(struct gem *g)
+/* The document parsed whole: its one diagnostic when it is not JSON, or
+ * not a session; else its records. */
+static void doc_whole(struct gem *g, const char *p, size_t n)
 {
-	char *p;
-	size_t n;
-	if (lr_slurp(g->r, DOC_MAX, &p, &n) < 0)
-		return;
 	struct jdoc d = {0};
 	if (jparse(&d, p, n) < 0) {
 		diag_at(g->r->name, line_at(p, d.errpos < n ? d.errpos : n), "not JSON: %s", d.err);
@@ -702,11 +698,222 @@ static void run_doc(struct gem *g)
 		return;
 	}
 	header(g, &d, o);
-	find_root(g, &d, msgs);
+	if (g->hash[0]) {
+		int tried = 0;
+		JFOR(&d, msgs, m)
+			if (root_in(g, &d, m, &tried))
+				break;
+	}
 	const struct jnode *first = jfirst(&d, msgs);
 	ensure_session(g, first && first->type == J_OBJ ? ts_of(&d, jget(&d, first, "timestamp")) : TS_NONE);
 	do_messages(g, &d, msgs);
 	jdoc_free(&d);
+}
+
+/* --- session-*.json a message at a time -----------------------------------
+ * Parsed whole, a document of megabytes became a node array as large as
+ * its text, and its pages' faults cost as much as the parse.  So the
+ * document is read a piece at a time, as jparse_value takes each: the
+ * top-level keys and values but "messages" (copied into a small object,
+ * in their order, for header()), then each message alone, twice: first
+ * all of them, only to know the document is JSON (and count its strings
+ * with invalid UTF-8, which are reported before any record) and to find
+ * the first message's time; then, after the header and the search for
+ * the project's root, one by one for their records.  So a document that
+ * is not JSON still gives its one diagnostic and no records.  Any
+ * document this reading does not take as a session of one "messages"
+ * array goes to the whole parse, which says what is wrong as before. */
+
+struct doc {
+	const char *msgs, *end;   /* the first message's text; the ']' after the last */
+	struct sbuf head;         /* {the other top-level members} */
+	unsigned badutf8;
+	int64_t ts;               /* the first message's timestamp */
+	struct lreader *mr;       /* the text's mapping, or NULL */
+	const char *done;         /* pages before it are given back */
+};
+
+static inline const char *blanks(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/* key node k is key (compared as jget compares) */
+static bool key_is(const struct jnode *k, const char *key)
+{
+	size_t l = strlen(key);
+	if (k->flags & JF_ESC)
+		return jeq_esc(k, key, l);
+	return k->len == l && !memcmp(k->s, key, l);
+}
+
+/* The value at p, inside depth containers, parsed into d: just after it
+ * and its blanks, or NULL. */
+static const char *piece(struct doc *doc, struct jdoc *d, const char *p, const char *e, int depth)
+{
+	size_t used;
+	if (p >= e || jparse_value(d, p, (size_t)(e - p), depth, &used) < 0)
+		return NULL;
+	doc->badutf8 += d->badutf8;
+	return p + used;
+}
+
+/* The messages array at p ('['): each message parses; just after the ']'. */
+static const char *doc_msgs(struct doc *doc, struct jdoc *d, const char *p, const char *e)
+{
+	p = blanks(p + 1, e);
+	doc->msgs = p;
+	if (p < e && *p == ']') {
+		doc->end = p;
+		return p + 1;
+	}
+	doc->done = p;
+	for (bool first = true;; first = false) {
+		if (!(p = piece(doc, d, p, e, 2)))
+			return NULL;
+		if (first) {
+			const struct jnode *m = jroot(d);
+			doc->ts = m->type == J_OBJ ? ts_of(d, jget(d, m, "timestamp")) : TS_NONE;
+		}
+		if (doc->mr && p - doc->done >= 1 << 20) {
+			/* memory follows a message, not the document */
+			lr_unmap_before(doc->mr, doc->done);
+			doc->done = p;
+		}
+		if (p < e && *p == ']') {
+			doc->end = p;
+			return p + 1;
+		}
+		if (p >= e || *p != ',')
+			return NULL;
+		p = blanks(p + 1, e);
+	}
+}
+
+/* Is s[0..n) a JSON object with one "messages" member, an array, every
+ * piece JSON?  Then *doc says where the messages are. */
+static bool doc_cut(struct doc *doc, struct jdoc *d, const char *s, size_t n)
+{
+	const char *e = s + n, *p = blanks(s, e);
+	if (n >= UINT32_MAX || p >= e || *p != '{')
+		return false;
+	p = blanks(p + 1, e);
+	sb_addc(&doc->head, '{');
+	for (;;) {
+		const char *k = p;
+		if (p >= e || *p != '"' || !(p = piece(doc, d, p, e, 1)))
+			return false;
+		bool msgs = key_is(jroot(d), "messages");
+		size_t kl = jroot(d)->raw;
+		if (p >= e || *p != ':')
+			return false;
+		p = blanks(p + 1, e);
+		if (msgs) {
+			if (doc->end || p >= e || *p != '[' || !(p = doc_msgs(doc, d, p, e)))
+				return false;
+			p = blanks(p, e);
+		} else {
+			const char *v = p;
+			if (!(p = piece(doc, d, p, e, 1)))
+				return false;
+			if (doc->head.len > 1)
+				sb_addc(&doc->head, ',');
+			sb_add(&doc->head, k, kl);
+			sb_addc(&doc->head, ':');
+			sb_add(&doc->head, v, jroot(d)->raw);
+		}
+		if (p < e && *p == ',') {
+			p = blanks(p + 1, e);
+			continue;
+		}
+		if (p >= e || *p != '}')
+			return false;
+		sb_addc(&doc->head, '}');
+		return doc->end && blanks(p + 1, e) == e;
+	}
+}
+
+/* Back to the first message, for another pass over them. */
+static void doc_rewind(struct doc *doc, const char **p)
+{
+	*p = doc->done = doc->msgs;
+	if (doc->mr)
+		lr_unmap_rewind(doc->mr);   /* read again, given back again */
+}
+
+/* The next message at *p into d (its JSON checked before), or NULL
+ * after the last. */
+static const struct jnode *next_msg(struct doc *doc, struct jdoc *d, const char **p)
+{
+	size_t used;
+	const char *q = *p;
+	if (q >= doc->end || jparse_value(d, q, (size_t)(doc->end - q), 2, &used) < 0)
+		return NULL;
+	q += used;
+	*p = q < doc->end ? blanks(q + 1, doc->end) : q;   /* past the ',' */
+	if (doc->mr && q - doc->done >= 1 << 20) {
+		lr_unmap_before(doc->mr, doc->done);   /* before this message */
+		doc->done = q;
+	}
+	return jroot(d);
+}
+
+/* The document read a message at a time; false (nothing written) when it
+ * must be parsed whole. */
+static bool doc_pieces(struct gem *g, struct lreader *mr, const char *s, size_t n)
+{
+	struct doc doc = {.ts = TS_NONE, .mr = mr};
+	struct jdoc d = {0}, h = {0};
+	const struct jnode *o, *m;
+	bool ok = doc_cut(&doc, &d, s, n) &&
+		jparse(&h, doc.head.p, doc.head.len) == 0 && (o = jroot(&h))->type == J_OBJ;
+	if (ok) {
+		if (doc.badutf8)
+			lr_warn(g->r, "utf8", "%u strings with invalid UTF-8, replaced by U+FFFD", doc.badutf8);
+		header(g, &h, o);
+		const char *p;
+		if (g->hash[0]) {
+			int tried = 0;
+			doc_rewind(&doc, &p);
+			while ((m = next_msg(&doc, &d, &p)) && !root_in(g, &d, m, &tried))
+				;
+		}
+		ensure_session(g, doc.ts);
+		for (doc_rewind(&doc, &p); (m = next_msg(&doc, &d, &p));)
+			do_message(g, &d, m);
+	}
+	sb_free(&doc.head);
+	jdoc_free(&d);
+	jdoc_free(&h);
+	return ok;
+}
+
+/* AGENTPPROF_TEST_WHOLEDOC set: every document parsed whole, for the
+ * tests that compare the two readings (looked up once). */
+static bool whole_only(void)
+{
+	static int v;   /* 0: not looked up; 1: no; 2: yes */
+	int x = __atomic_load_n(&v, __ATOMIC_RELAXED);
+	if (!x) {
+		x = getenv("AGENTPPROF_TEST_WHOLEDOC") ? 2 : 1;
+		__atomic_store_n(&v, x, __ATOMIC_RELAXED);
+	}
+	return x == 2;
+}
+
+static void run_doc(struct gem *g)
+{
+	const char *p;
+	size_t n;
+	struct lreader m;
+	if (lr_doc(g->r, &m, DOC_MAX, &p, &n) < 0)
+		return;
+	if (whole_only() || !doc_pieces(g, m.map ? &m : NULL, p, n))
+		doc_whole(g, p, n);
+	if (m.map)
+		lr_close(&m);
 }
 
 /* --- session-*.jsonl ------------------------------------------------------ */

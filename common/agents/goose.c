@@ -46,7 +46,14 @@ struct goose {
 	sqlite3_stmt *ms;       /* its messages' statement */
 	sqlite3_stmt *ms_id;    /* the same in id order: no sort */
 	sqlite3_stmt *chk;      /* is id order the time order? */
+	sqlite3_stmt *scan;     /* ids, times and texts: chk and responses at once */
 	bool model_col;         /* sessions has model_config_json */
+	/* the user messages whose content is a tool response (parsed by
+	 * the scan), in id order, and their times: no prompt, so they need
+	 * no parse again, nor a read in id order (ms_skip leaves them out) */
+	struct resp { int64_t id, ts; } *resp;
+	size_t nresp, capresp;
+	sqlite3_stmt *ms_skip;  /* ms_id without them */
 };
 
 static void set_str(char **dst, const char *s)
@@ -107,6 +114,30 @@ static int64_t count(sqlite3_stmt *st, int i, bool *any)
 	return v > (INT64_C(1) << 53) ? INT64_C(1) << 53 : v;
 }
 
+/* The tool responses in content t[0..n) of a message sent at time at:
+ * status and time by call id (the last of an id counts).  True when
+ * the content is a JSON array with a toolResponse item. */
+static bool response(struct goose *g, struct jdoc *d, const char *t, size_t n, int64_t at)
+{
+	bool any = false;
+	if (jparse(d, t, n) < 0 || jroot(d)->type != J_ARR)
+		return false;
+	JFOR(d, jroot(d), it) {
+		size_t il;
+		if (!jeq(jget(d, it, "type"), "toolResponse"))
+			continue;
+		any = true;
+		const char *id = jsn(d, jget(d, it, "id"), &il);
+		if (!id)
+			continue;
+		const struct jnode *s = jgetv(d, it, "toolResult", "status", NULL);
+		int64_t code = jeq(s, "success") ? 1 : jeq(s, "error") ? 2 : 0;
+		*hm_put(&g->res, hash64(id, il, 0x9005e), NULL) =
+			((at == TS_NONE ? 0 : at) << 2 | code) + 1;
+	}
+	return any;
+}
+
 /* The tool responses of the session: status and time by call id. */
 static void responses(struct goose *g)
 {
@@ -121,21 +152,104 @@ static void responses(struct goose *g)
 		size_t n;
 		const char *t = sdb_text(st, 0, &n);
 		int64_t at = sdb_time(st, 1);
-		if (!t || jparse(&d, t, n) < 0 || jroot(&d)->type != J_ARR)
-			continue;
-		JFOR(&d, jroot(&d), it) {
-			size_t il;
-			const char *id = jsn(&d, jget(&d, it, "id"), &il);
-			if (!jeq(jget(&d, it, "type"), "toolResponse") || !id)
-				continue;
-			const struct jnode *s = jgetv(&d, it, "toolResult", "status", NULL);
-			int64_t code = jeq(s, "success") ? 1 : jeq(s, "error") ? 2 : 0;
-			*hm_put(&g->res, hash64(id, il, 0x9005e), NULL) =
-				((at == TS_NONE ? 0 : at) << 2 | code) + 1;
-		}
+		if (t)
+			response(g, &d, t, n, at);
 	}
 	sqlite3_finalize(st);
 	jdoc_free(&d);
+}
+
+/* Is id order the time order: are the times, in id order, whole numbers
+ * that never go back? */
+static bool id_order(struct goose *g)
+{
+	if (!g->chk || !g->ms_id)
+		return false;
+	sqlite3_reset(g->chk);
+	sqlite3_bind_text(g->chk, 1, g->session, -1, SQLITE_TRANSIENT);
+	int rc;
+	int64_t last = INT64_MIN;
+	while ((rc = sqlite3_step(g->chk)) == SQLITE_ROW) {
+		int64_t t = sqlite3_column_int64(g->chk, 0);
+		if (sqlite3_column_type(g->chk, 0) != SQLITE_INTEGER || t < last)
+			break;
+		last = t;
+	}
+	sqlite3_reset(g->chk);
+	return rc == SQLITE_DONE;
+}
+
+/* responses and id_order in one pass over the session's rows instead of
+ * two, the texts searched with memmem rather than SQLite's instr (a byte
+ * at a time): the rows in the order responses' statement reads them
+ * (the index on the session: the order of their ids, which the scan
+ * checks; else id_order asks in id order).  The ids of the contents that
+ * are responses are kept (g->resp).  False, with nothing kept, when a
+ * step fails: then responses and id_order say what they said. */
+static bool scan(struct goose *g, bool *in_order)
+{
+	sqlite3_stmt *st = g->scan;
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, g->session, -1, SQLITE_TRANSIENT);
+	struct jdoc d = {0};
+	int rc;
+	bool up = true, times = true;
+	int64_t last = INT64_MIN, lastid = INT64_MIN;
+	g->nresp = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0), t = sqlite3_column_int64(st, 1);
+		if (up && (sqlite3_column_type(st, 0) != SQLITE_INTEGER || id <= lastid))
+			up = false;     /* not in id order, or ids not unique */
+		lastid = id;
+		if (times && (sqlite3_column_type(st, 1) != SQLITE_INTEGER || t < last))
+			times = false;
+		last = t;
+		size_t n;
+		const char *s = sdb_text(st, 2, &n), *role;
+		int64_t at;
+		if (!s || !memmem(s, n, "toolResponse", 12) ||
+		    !response(g, &d, s, n, (at = sdb_time(st, 1))) || !up ||
+		    !(role = sdb_text(st, 3, NULL)) || strcmp(role, "user"))
+			continue;
+		if (g->nresp == g->capresp) {
+			g->capresp = g->capresp ? 2 * g->capresp : 256;
+			g->resp = xrealloc(g->resp, g->capresp * sizeof *g->resp);
+		}
+		g->resp[g->nresp++] = (struct resp){id, at};
+	}
+	sqlite3_reset(st);
+	jdoc_free(&d);
+	if (rc != SQLITE_DONE) {
+		hm_clear(&g->res);
+		g->nresp = 0;
+		return false;
+	}
+	if (!up)
+		g->nresp = 0;
+	*in_order = up ? times && g->chk && g->ms_id : id_order(g);
+	return true;
+}
+
+/* Message id is one of g->resp's. */
+static bool is_resp(const struct goose *g, int64_t id)
+{
+	size_t lo = 0, hi = g->nresp;
+	while (lo < hi) {
+		size_t m = lo + (hi - lo) / 2;
+		if (g->resp[m].id < id)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	return lo < g->nresp && g->resp[lo].id == id;
+}
+
+/* goose_resp(id), for ms_skip: is id one of g->resp's? */
+static void resp_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	const struct goose *g = sqlite3_user_data(cx);
+	sqlite3_result_int(cx, argc == 1 && sqlite3_value_type(argv[0]) == SQLITE_INTEGER &&
+		is_resp(g, sqlite3_value_int64(argv[0])));
 }
 
 /* The text items of a message's content. */
@@ -342,26 +456,32 @@ static void one_session(void *arg, sqlite3_stmt *ss)
 	if (!g->session)
 		return;
 	hm_clear(&g->res);
-	responses(g);
-	if (g->chk && g->ms_id) {
-		sqlite3_reset(g->chk);
-		sqlite3_bind_text(g->chk, 1, g->session, -1, SQLITE_TRANSIENT);
-		int rc;
-		int64_t last = INT64_MIN;
-		while ((rc = sqlite3_step(g->chk)) == SQLITE_ROW) {
-			int64_t t = sqlite3_column_int64(g->chk, 0);
-			if (sqlite3_column_type(g->chk, 0) != SQLITE_INTEGER || t < last)
-				break;
-			last = t;
-		}
-		if (rc == SQLITE_DONE)
-			ms = g->ms_id;
-		sqlite3_reset(g->chk);
+	bool in_order;
+	if (!g->scan || !scan(g, &in_order)) {
+		g->nresp = 0;
+		responses(g);
+		in_order = id_order(g);
 	}
+	if (in_order)
+		ms = g->nresp && g->ms_skip ? g->ms_skip : g->ms_id;
+	bool skip = ms == g->ms_skip;
+	size_t k = 0;   /* g->resp[k] is the next response left out */
 	sqlite3_reset(ms);
 	sqlite3_bind_text(ms, 1, g->session, -1, SQLITE_TRANSIENT);
 	struct jdoc d = {0};
 	while (sdb_row(g->db, ms)) {
+		const char *role;
+		if (skip) {
+			/* the responses left out before this message: what
+			 * do_message would find, no prompt */
+			for (int64_t id = sdb_int(ms, 0, 0); k < g->nresp && g->resp[k].id < id; k++)
+				ensure_session(g, g->resp[k].ts);
+		} else if (g->nresp && is_resp(g, sdb_int(ms, 0, 0)) && (role = sdb_text(ms, 1, NULL)) &&
+		    !strcmp(role, "user")) {
+			/* what do_message would find: no prompt */
+			ensure_session(g, sdb_time(ms, 3));
+			continue;
+		}
 		size_t n;
 		const char *t = sdb_text(ms, 2, &n);
 		if (!t || jparse(&d, t, n) < 0 || jroot(&d)->type != J_ARR) {
@@ -371,6 +491,8 @@ static void one_session(void *arg, sqlite3_stmt *ss)
 		}
 		do_message(g, &d, ms);
 	}
+	for (; skip && k < g->nresp; k++)
+		ensure_session(g, g->resp[k].ts);
 	jdoc_free(&d);
 	ensure_session(g, TS_NONE);
 	usage_record(g);
@@ -420,6 +542,14 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	if (sqlite3_prepare_v2(s.db, "SELECT created_timestamp FROM messages WHERE session_id = ?1 "
 	    "ORDER BY id", -1, &g.chk, NULL) != SQLITE_OK)
 		g.chk = NULL;
+	if (sqlite3_prepare_v2(s.db, "SELECT id, created_timestamp, content_json, role FROM messages "
+	    "WHERE session_id = ?1", -1, &g.scan, NULL) != SQLITE_OK)
+		g.scan = NULL;
+	if (sqlite3_create_function(s.db, "goose_resp", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, &g,
+	    resp_fn, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s.db, "SELECT id, role, content_json, created_timestamp FROM messages "
+	    "WHERE session_id = ?1 AND NOT goose_resp(id) ORDER BY id", -1, &g.ms_skip, NULL) != SQLITE_OK)
+		g.ms_skip = NULL;
 	sb_free(&q);
 	if (ss && ms) {
 		g.ms = ms;
@@ -430,6 +560,9 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	sqlite3_finalize(ms);
 	sqlite3_finalize(g.ms_id);
 	sqlite3_finalize(g.chk);
+	sqlite3_finalize(g.scan);
+	sqlite3_finalize(g.ms_skip);
+	free(g.resp);
 	sdb_close(&s);
 	free(file);
 	free(g.session);

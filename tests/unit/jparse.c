@@ -5,8 +5,10 @@
  * the same answer, error and position, and the same nodes, on strings of
  * every length 0..100 at every alignment with each kind of stop byte at
  * every position, in several records, and on random JSON-like text.
- * Under ASan the bytes around each document are poisoned, so a block
- * read outside [s, s + len] fails. */
+ * jparse_value too, on each of those texts: the value jparse took whole,
+ * or the one before the text jparse found after it, else its error; and
+ * its depth limit.  Under ASan the bytes around each document are
+ * poisoned, so a block read outside [s, s + len] fails. */
 #include <stdint.h>
 #include <stdlib.h>
 #include "json.h"
@@ -288,7 +290,7 @@ static int nforms = 1;
 
 /* ref_jparse and each form on s[0..len): the same?  On a failure the
  * nodes are half made and only the count is compared. */
-static bool same(const char *s, size_t len)
+static bool same_forms(const char *s, size_t len)
 {
 	int rr = ref_jparse(&dref, s, len);
 	for (int f = 0; f < nforms; f++) {
@@ -309,6 +311,36 @@ static bool same(const char *s, size_t len)
 		}
 	}
 	return true;
+}
+
+/* jparse_value at depth 0 on the same text: what jparse took whole, or
+ * the value before the text jparse found after it, with the same nodes;
+ * else jparse's error at the same place. */
+static struct jdoc dval;
+static bool value_same(const char *s, size_t len)
+{
+	const struct jdoc *w = &dform[0];
+	size_t used = 7777;
+	int r = jparse_value(&dval, s, len, 0, &used);
+	bool after = w->err && !strcmp(w->err, "text after the JSON value");
+	if (!w->err || after) {
+		if (r < 0 || used != (after ? w->errpos : len) || dval.nn != w->nn ||
+		    dval.badutf8 != w->badutf8)
+			return false;
+		for (uint32_t i = 0; i < dval.nn; i++) {
+			const struct jnode *a = &dval.n[i], *b = &w->n[i];
+			if (a->type != b->type || a->flags != b->flags || a->len != b->len ||
+			    a->end != b->end || a->raw != b->raw || a->s != b->s)
+				return false;
+		}
+		return true;
+	}
+	return r < 0 && used == 7777 && !strcmp(dval.err, w->err) && dval.errpos == w->errpos;
+}
+
+static bool same(const char *s, size_t len)
+{
+	return same_forms(s, len) && value_same(s, len);
 }
 
 /* The document t[0..n) copied to offset al of a buffer with nothing
@@ -489,6 +521,23 @@ int main(void)
 		}
 	}
 	is_int(bad, 0, "30000 random JSON values (%ld well formed), each changed or cut", good);
+
+	/* jparse_value inside depth containers: 512 levels in all at most,
+	 * as jparse counts them; a value with text after it */
+	bad = runs = 0;
+	for (int levels = 1; levels <= 514; levels += levels < 505 ? 8 : 1)
+		for (int depth = 0; depth <= 3; depth++, runs++) {
+			size_t n = 0, used;
+			for (int i = 0; i < levels; i++)
+				doc[n++] = '[';
+			for (int i = 0; i < levels; i++)
+				doc[n++] = ']';
+			memcpy(doc + n, " \n\t,x", 6);
+			int r = jparse_value(&dval, doc, n + 6, depth, &used);
+			bad += levels + depth <= JSON_MAXDEPTH ? r != 0 || used != n + 3 || dval.nn != (uint32_t)levels :
+				r == 0 || strcmp(dval.err, "nested deeper than 512 levels") || dval.errpos != (size_t)(JSON_MAXDEPTH - depth);
+		}
+	is_int(bad, 0, "jparse_value on %ld arrays nested up to 514 levels, 0 to 3 deep in a document", runs);
 
 	/* jint on numbers and on strings: as before */
 	static const char *const nums[] = {"0", "-0", "123", "-45", "1.5", "1.5e3", "1e400", "-1e400",

@@ -1,0 +1,20 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Goose's scan (goose.c scan): the tool responses and the check of the
+# time order in one pass over a session's rows, the responses' messages
+# not parsed again, byte for byte against what the reading before it
+# wrote (the .out and .err files): responses alone, with text, in an
+# assistant's message, without an id, twice for one call, in a BLOB, the
+# word in a text only or in text that is not JSON, content that is no
+# array; times that go back or are text; ids that are text, out of the
+# rows' order, or repeated.
+. "$(dirname "$0")/lib.sh"
+have sqlite3 || skip_all "sqlite3 not installed"
+F=$TESTS/fixtures/goose-scan
+plan 9
+for s in responses textids outoforder; do
+	sqlite3 $s.db < "$F/$s.sql"
+	check_exit "$s" 1 agent-events $s.db
+	check_same "$s: the records" "$F/$s.out" out
+	check_same "$s: the messages" "$F/$s.err" err
+done
