@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
+#include "json.h"
 #include "yamlload.h"
 #include "tag.h"
 
@@ -345,11 +346,101 @@ static bool space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* What tag_clean tells apart, byte by byte: 1 blank, 2 a path's slash */
+static const uint8_t clean_class[256] = {
+	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['/'] = 2, ['\\'] = 2,
+};
+
+/* The end of the word that starts at s[j] (the next blank, or n); *slash
+ * set when a '/' or '\\' lies before it.  Sixteen bytes a step with SSE2. */
+static inline size_t word_end(const char *s, size_t j, size_t n, unsigned *slash)
+{
+#ifdef JSCAN_SSE2
+	for (; n - j >= 16; j += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(s + j));
+		unsigned bl = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))),
+			_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r')))));
+		unsigned sl = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			_mm_cmpeq_epi8(v, _mm_set1_epi8('/')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+		if (bl) {
+			unsigned k = (unsigned)__builtin_ctz(bl);
+			*slash |= sl & ((1u << k) - 1);
+			return j + k;
+		}
+		*slash |= sl;
+	}
+#endif
+	unsigned c;
+	for (; j < n && (c = clean_class[(unsigned char)s[j]]) != 1; j++)
+		*slash |= c;
+	return j;
+}
+
+/* The first '/', '\\' or '<' of s[j..lim), else lim: what lies before the
+ * word it is in stays as it is. */
+static inline size_t next_special(const char *s, size_t j, size_t lim)
+{
+#ifdef JSCAN_SSE2
+	for (; lim - j >= 16; j += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(s + j));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')),
+			_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')))));
+		if (m)
+			return j + (unsigned)__builtin_ctz(m);
+	}
+#endif
+	for (; j < lim; j++)
+		if (s[j] == '<' || clean_class[(unsigned char)s[j]] == 2)
+			return j;
+	return lim;
+}
+
+/* The text is taken in pieces, as it always was: with paths, each blank
+ * and each word (or a path's replacement, or a wrapper's blank) is one;
+ * without, each byte.  Pieces are added while fewer than TAG_TEXTMAX
+ * bytes are kept, so the last may go past it; the cut below reads one
+ * byte past TAG_TEXTMAX at most, so only TAG_TEXTMAX + 1 bytes are
+ * stored, while len counts them all. */
+#define CLEAN_KEEP (TAG_TEXTMAX + 1)
+
+static inline void clean_put(char *d, size_t *len, const char *s, size_t n)
+{
+	if (*len < CLEAN_KEEP)
+		memcpy(d + *len, s, n < CLEAN_KEEP - *len ? n : CLEAN_KEEP - *len);
+	*len += n;
+}
+
 void tag_clean(struct sbuf *b, const char *s, size_t n, bool paths)
 {
 	sb_reset(b);
-	size_t i = 0;
-	while (i < n && b->len < TAG_TEXTMAX) {
+	if (!n)
+		return;
+	sb_grow(b, CLEAN_KEEP + 1);
+	char *d = b->p;
+	/* s[run..i) is kept as it is, not yet copied: blanks and words
+	 * without a slash follow one another unchanged */
+	size_t i = 0, len = 0, run = 0;
+	while (i < n && len + (i - run) < TAG_TEXTMAX) {
+		size_t room = TAG_TEXTMAX - (len + (i - run));
+		if (paths) {
+			/* blanks and words with no slash stay as they are: on to
+			 * the word of the next '/', '\\' or '<', or to the piece
+			 * that reaches TAG_TEXTMAX (a blank ends there; a word,
+			 * which may hold a slash further on, is taken whole) */
+			size_t lim = n - i < room ? n : i + room;
+			size_t q = next_special(s, i, lim);
+			if (q == lim) {
+				if (lim == n || clean_class[(unsigned char)s[lim - 1]] == 1) {
+					i = lim;
+					break;
+				}
+				q = lim - 1;
+			}
+			while (q > i && clean_class[(unsigned char)s[q - 1]] != 1)
+				q--;
+			i = q;
+		}
 		size_t nl;
 		if (s[i] == '<' && wrapper(s + i, n - i, &nl)) {
 			/* <name>...</name>: text the client added, not typed */
@@ -357,42 +448,45 @@ void tag_clean(struct sbuf *b, const char *s, size_t n, bool paths)
 			snprintf(close, sizeof close, "</%.*s>", (int)nl, s + i + 1);
 			const char *e = memmem(s + i, n - i, close, strlen(close));
 			if (e) {
-				i = (size_t)(e - s) + strlen(close);
-				sb_addc(b, ' ');
+				clean_put(d, &len, s + run, i - run);
+				i = run = (size_t)(e - s) + strlen(close);
+				clean_put(d, &len, " ", 1);
 				continue;
 			}
 		}
-		if (space(s[i]) || !paths) {
-			sb_addc(b, s[i++]);
+		if (!paths) {
+			/* bytes up to the next '<' (past this one), one piece
+			 * each: they stop at TAG_TEXTMAX exactly */
+			size_t k = n - i < room ? n - i : room;
+			const char *lt = k > 1 ? memchr(s + i + 1, '<', k - 1) : NULL;
+			i += lt ? (size_t)(lt - (s + i)) : k;
 			continue;
 		}
-		/* a word: blanked when it is a path or a URL */
-		size_t j = i;
-		bool slash = false;
-		while (j < n && !space(s[j])) {
-			if (s[j] == '/' || s[j] == '\\')
-				slash = true;
-			j++;
-		}
+		/* a word (s[i] is no blank): blanked when it is a path or a URL */
+		unsigned slash = 0;
+		size_t j = word_end(s, i, n, &slash);
 		if (slash) {
 			size_t k = j;
 			while (k > i && strchr(".?!,:;", s[k - 1]))
 				k--;
-			sb_addc(b, ' ');
-			sb_add(b, s + k, j - k);
-		} else {
-			sb_add(b, s + i, j - i);
+			clean_put(d, &len, s + run, i - run);
+			clean_put(d, &len, " ", 1);
+			clean_put(d, &len, s + k, j - k);
+			run = j;
 		}
 		i = j;
 	}
-	/* never end inside a UTF-8 sequence */
-	if (b->len >= TAG_TEXTMAX) {
-		size_t l = TAG_TEXTMAX;
-		while (l > 0 && ((unsigned char)b->p[l] & 0xc0) == 0x80)
+	clean_put(d, &len, s + run, i - run);
+	/* never end inside a UTF-8 sequence (a text cut at a piece that
+	 * ends at TAG_TEXTMAX ends there: the byte after it was the end) */
+	size_t l = len;
+	if (len > TAG_TEXTMAX) {
+		l = TAG_TEXTMAX;
+		while (l > 0 && ((unsigned char)d[l] & 0xc0) == 0x80)
 			l--;
-		b->len = l;
-		b->p[l] = 0;
 	}
+	b->len = l;
+	d[l] = 0;
 }
 
 size_t tag_sentence(const char *s, size_t n)
