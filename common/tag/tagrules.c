@@ -954,12 +954,14 @@ const struct trule *tr_match(const struct trules *t, int from, int to, unsigned 
 					static char last[512];
 					static size_t lastn = SIZE_MAX;
 					static uint64_t lastmay;
-					if (n == lastn && !memcmp(s, last, n)) {
+					if (n == lastn && (!n || !memcmp(s, last, n))) {
 						may = lastmay;
 					} else {
+						/* (an empty text may come as NULL) */
 						may = lits_may(mt->lits, s, n);
 						if ((lastn = n <= sizeof last ? n : SIZE_MAX) != SIZE_MAX) {
-							memcpy(last, s, n);
+							if (n)
+								memcpy(last, s, n);
 							lastmay = may;
 						}
 					}

@@ -220,6 +220,15 @@ int main(void)
 			bad += differ(&t, s.p, s.len - 1);
 	}
 	is_int(bad, 0, "%d texts of the rules' words: the rule of trying every rule in order", n);
+	/* an empty text comes as NULL (an empty sbuf), after one of the same
+	 * length was seen and before */
+	bad = 0;
+	for (int k = 0; k < 2; k++) {
+		bad += tr_match(&t, 0, t.n, TK_PROMPT, TM_WHOLE, NULL, 0) != NULL;
+		bad += tr_match(&t, 0, t.n, TK_PROMPT, TM_PART, NULL, 0) != NULL;
+		bad += tr_match(&t, 0, t.n, TK_PROMPT, TM_PART, "", 0) != NULL;
+	}
+	is_int(bad, 0, "an empty text, as NULL or not, matches no built-in");
 	for (int i = 0; i < t.n; i++)
 		pcre2_code_free(codes[i]);
 	free(codes);
