@@ -742,13 +742,7 @@ static int lit_common(uint8_t k)
 	return k == 37 ? 30 : 12;   /* a blank is the most common */
 }
 
-struct litrec { uint16_t pair; uint16_t at; };
-
-static int litrec_cmp(const void *a, const void *b)
-{
-	const struct litrec *x = a, *y = b;
-	return x->pair != y->pair ? x->pair - y->pair : x->at - y->at;
-}
+struct litrec { uint16_t pair; uint32_t at; };
 
 static struct tlits *lits_build(const struct trules *t, int8_t *bits)
 {
@@ -792,7 +786,7 @@ static struct tlits *lits_build(const struct trules *t, int8_t *bits)
 				caprec = caprec ? 2 * caprec : 256;
 				rec = xrealloc(rec, caprec * sizeof *rec);
 			}
-			rec[nrec++] = (struct litrec){pr[best], (uint16_t)ntmp};
+			rec[nrec++] = (struct litrec){pr[best], (uint32_t)ntmp};
 			tmp[ntmp++] = (uint16_t)nb;
 			tmp[ntmp++] = (uint16_t)(m - 1);
 			for (unsigned k = 0; k < m; k++)
@@ -802,19 +796,20 @@ static struct tlits *lits_build(const struct trules *t, int8_t *bits)
 		ls_free(&a);
 		bits[i - t->nuser] = (int8_t)nb++;
 	}
-	/* filed by anchor */
-	qsort(rec, nrec, sizeof *rec, litrec_cmp);
+	/* filed by anchor: counted, then placed in the order found */
+	static uint32_t cnt[64 * 64 + 1];
+	memset(cnt, 0, sizeof cnt);
+	for (size_t r = 0; r < nrec; r++)
+		cnt[rec[r].pair + 1] += 2 + tmp[rec[r].at + 1];
+	for (unsigned k = 0; k < 64 * 64; k++)
+		l->at[k + 1] = l->at[k] + cnt[k + 1];
+	memcpy(cnt, l->at, sizeof cnt);
 	l->lit = xmalloc((ntmp ? ntmp : 1) * sizeof *l->lit);
-	size_t o = 0, r = 0;
-	for (unsigned k = 0; k < 64 * 64; k++) {
-		l->at[k] = (uint32_t)o;
-		for (; r < nrec && rec[r].pair == k; r++) {
-			const uint16_t *e = tmp + rec[r].at;
-			memcpy(l->lit + o, e, (2 + (size_t)e[1]) * sizeof *e);
-			o += 2 + (size_t)e[1];
-		}
+	for (size_t r = 0; r < nrec; r++) {
+		const uint16_t *e = tmp + rec[r].at;
+		memcpy(l->lit + cnt[rec[r].pair], e, (2 + (size_t)e[1]) * sizeof *e);
+		cnt[rec[r].pair] += 2 + e[1];
 	}
-	l->at[64 * 64] = (uint32_t)o;
 	free(tmp);
 	free(rec);
 	return l;
