@@ -42,6 +42,12 @@ struct trules {
 	int n, cap;
 	int nuser;              /* user rules come first */
 	void *md;               /* pcre2_match_data */
+	/* built-ins are compiled when first tried, and skipped for a text
+	 * that holds none of the literals every match holds (tr_literals):
+	 * the check, made when first needed, and each one's bit in it (-1
+	 * none) */
+	struct tlits *lits;
+	int8_t *litbit;
 };
 
 /* A user rule.  0, or -1 with the reason in err (the rule is not added). */
@@ -59,6 +65,12 @@ void tr_builtin(struct trules *t);
 enum { TM_ALL, TM_WHOLE, TM_PART };
 const struct trule *tr_match(const struct trules *t, int from, int to, unsigned kind,
 	int mode, const char *s, size_t n);
+/* Literals of which every match of the pattern (compiled as the rules
+ * are: caseless, UTF-8) holds one, ASCII letters in lower case, written
+ * to out as "lit\n" lines (for tests): their number, or -1 when the
+ * pattern says nothing sure (a part it does not know, or a match that
+ * may hold none). */
+int tr_literals(const char *pattern, struct sbuf *out);
 /* Does the rule match the empty string (a catch-all)? */
 bool tr_catchall(const struct trules *t, const struct trule *r);
 void tr_free(struct trules *t);
