@@ -431,11 +431,17 @@ static int probe_file(int fd, const char *path, uint64_t size,
 		return -1;
 	}
 	/* Most files' agent is known from the head's start: the rest is
-	 * read when a sniff asks for it. */
+	 * read when a sniff asks for it.  When the thread's last file's was
+	 * not, this one's likely is not either (an agent's files come
+	 * together): its whole head is read at once, the part sniffed all
+	 * the same. */
+	static _Thread_local bool whole;
 	bool more = true;
 	head_fill(&p, AGENT_SNIFF_SIZE);
-	if (p.have > HEAD_PART && head_read(&p, HEAD_PART))
-		p.agent = agent_sniff_part(p.buf, p.got, path, &more);
+	if (p.have > HEAD_PART && head_read(&p, whole ? p.have : HEAD_PART)) {
+		p.agent = agent_sniff_part(p.buf, HEAD_PART, path, &more);
+		whole = more;
+	}
 	if (!head_read(&p, more ? p.have : 0)) {
 		*why = strerror(p.err);
 	} else if (!(p.agent = m->agent = more ? agent_sniff(p.buf, p.have, path) : p.agent)) {
