@@ -61,9 +61,25 @@ struct agent_head {
 	size_t pos;             /* where parsing goes on */
 	int line;
 	bool done;
+	/* p[0..n) is only the start of the head the sniffs are owed (the
+	 * file goes on past n; full is set): a sniff of an agent that sets
+	 * sniff_part calls agent_head_short as soon as its score could
+	 * hang on bytes past n, or on where the head ends (a last line cut,
+	 * fewer lines than it reads, a scan of all the head), and its score
+	 * is then not taken.  The records of agent_head_rec do so
+	 * themselves. */
+	bool part;
+	bool more;              /* agent_head_short was called */
 };
 /* Is there a record i (0-based) in the head?  Parses up to it. */
 bool agent_head_rec(const struct agent_head *h, int i);
+/* The sniff's answer needs more of the head than h->p[0..h->n): it is
+ * sniffed again, whole (agent_sniff_part). */
+void agent_head_short(const struct agent_head *h);
+/* Make h the head p[0..n) of the file at path (part: a part of it, as
+ * agent_sniff_part's), for one agent's sniff at a time (the tests): h
+ * zeroed first, its pool (malloc'd) the caller's to free. */
+void agent_head_init(struct agent_head *h, const char *p, size_t n, const char *path, bool part);
 /* The member key of record i, or NULL. */
 const struct agent_member *agent_rec_get(const struct agent_head *h, int i, const char *key);
 /* Is member key of record i the string lit? */
@@ -117,6 +133,10 @@ struct agent {
 	 * the same.  May be NULL. */
 	int (*sniff_more)(const struct agent_head *h, int score);
 	int more_max;
+	/* Its sniff takes the start of a head (struct agent_head's part)
+	 * and says when that is too little (agent_head_short).  Sniffs
+	 * that do not are not asked of a part, nor is sniff_more. */
+	bool sniff_part;
 
 	/* Reading it (agent-events): emit the records of the file open as r
 	 * (positioned at its start) through c (events.h).  A format that is
@@ -198,6 +218,12 @@ enum tool_kind agent_tool_kind(const char *agent, const char *tool);
  * highest, or NULL when none knows it.  p need not be NUL-terminated;
  * only the first AGENT_SNIFF_SIZE bytes are looked at. */
 const struct agent *agent_sniff(const char *p, size_t n, const char *path);
+/* The same from only the start p[0..n) of the head, n less than
+ * AGENT_SNIFF_SIZE and less than the file: the agent agent_sniff would
+ * choose from the whole head, or NULL with *more set when the answer
+ * may hang on what follows (or is NULL), when the caller reads the rest
+ * and asks agent_sniff. */
+const struct agent *agent_sniff_part(const char *p, size_t n, const char *path, bool *more);
 /* Do the sniffs scan 32 bytes a step (AVX2) where the CPU can (true, the
  * default), or 16 (SSE2) everywhere?  The answers are the same either
  * way: the tests compare the two forms. */

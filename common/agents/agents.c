@@ -285,12 +285,14 @@ static void add_rec(struct agent_head *h, size_t off, int line)
 		h->npool = off;
 }
 
-static void head_read(struct agent_head *h, const char *p, size_t n, const char *path)
+void agent_head_init(struct agent_head *h, const char *p, size_t n, const char *path, bool part)
 {
 	h->p = p;
 	h->n = n;
 	h->path = path;
-	h->full = n >= AGENT_SNIFF_SIZE;
+	h->full = part || n >= AGENT_SNIFF_SIZE;
+	h->part = part;
+	h->more = false;
 	h->nrec = h->njson = 0;
 	h->npool = 0;
 	h->line = 0;
@@ -301,11 +303,18 @@ static void head_read(struct agent_head *h, const char *p, size_t n, const char 
 	h->pos = i;
 }
 
+void agent_head_short(const struct agent_head *ch)
+{
+	((struct agent_head *)ch)->more = true;
+}
+
 /* Read on to the next record: lines that are JSON objects give their
  * top-level members (a leading byte-order mark passed over); the first
  * line, when it does not parse (a pretty-printed document, or cut by the
  * head's end), gives those found by scanning its text.  Sniffs that
- * decide early leave the rest of the head unparsed. */
+ * decide early leave the rest of the head unparsed.  Of a part of the
+ * head (full set: a last line cut is not parsed), the end finds more
+ * (h->more), never the head's end. */
 static void head_more(struct agent_head *h)
 {
 	static _Thread_local struct jdoc d;
@@ -346,14 +355,22 @@ static void head_more(struct agent_head *h)
 				add_rec(h, off, h->line);
 			}
 		} else if (lead < len && h->line == 0) {
-			/* pretty-printed, or a first record longer than the head */
+			/* pretty-printed, or a first record longer than the head:
+			 * its text, to the head's end */
+			if (h->part) {
+				h->more = true;
+				break;
+			}
 			agent_scan_members(p + i, n - i, false, scanned_member, h);
 			add_rec(h, off, h->line);
 			h->pos = n;
 		}
 		h->line += lead < len;
 	}
-	if (h->pos >= n || h->nrec >= AGENT_HEAD_RECS)
+	/* a part's end is not the head's: the records after it are unknown */
+	if (h->part && h->pos >= n && h->nrec == had && h->nrec < AGENT_HEAD_RECS)
+		h->more = true;
+	if (h->more || (h->pos >= n && !h->part) || h->nrec >= AGENT_HEAD_RECS)
 		h->done = true;
 }
 
@@ -388,11 +405,13 @@ bool agent_sniff_avx2 = true;
 
 static _Thread_local struct agent_head head;
 
-const struct agent *agent_sniff(const char *p, size_t n, const char *path)
+/* agent_sniff, or of a part of the head agent_sniff_part: NULL with
+ * head.more set when a sniff found the part too little. */
+static const struct agent *sniff_head(const char *p, size_t n, const char *path, bool part)
 {
 	if (n > AGENT_SNIFF_SIZE)
 		n = AGENT_SNIFF_SIZE;
-	head_read(&head, p, n, path);
+	agent_head_init(&head, p, n, path, part);
 	const struct agent *best = NULL;
 	int score = 0, ibest = -1;
 	/* the agents whose sniff_more may yet raise their score, and their
@@ -404,11 +423,15 @@ const struct agent *agent_sniff(const char *p, size_t n, const char *path)
 	for (int i = 0; agent_list[i]; i++) {
 		const struct agent *a = agent_list[i];
 		head.best = score;
+		if (part && !a->sniff_part)
+			return agent_head_short(&head), NULL;
 		if (!a->parallel)
 			pthread_mutex_lock(&turn);
 		int s = a->sniff(&head);
 		if (!a->parallel)
 			pthread_mutex_unlock(&turn);
+		if (head.more)
+			return NULL;
 		got[i] = s;
 		if (a->sniff_more && s < a->more_max && head.best < a->more_max)
 			more[nmore++] = i;
@@ -423,6 +446,8 @@ const struct agent *agent_sniff(const char *p, size_t n, const char *path)
 		const struct agent *a = agent_list[i];
 		if (ibest == i || score > a->more_max || (score == a->more_max && ibest < i))
 			continue;       /* it has won already, or cannot */
+		if (part)
+			return agent_head_short(&head), NULL;
 		if (!a->parallel)
 			pthread_mutex_lock(&turn);
 		int s = a->sniff_more(&head, got[i]);
@@ -435,7 +460,21 @@ const struct agent *agent_sniff(const char *p, size_t n, const char *path)
 			ibest = i;
 		}
 	}
+	if (part && !best)
+		agent_head_short(&head);        /* agent_last_head is the whole's */
 	return best;
+}
+
+const struct agent *agent_sniff(const char *p, size_t n, const char *path)
+{
+	return sniff_head(p, n, path, false);
+}
+
+const struct agent *agent_sniff_part(const char *p, size_t n, const char *path, bool *more)
+{
+	const struct agent *a = sniff_head(p, n, path, true);
+	*more = head.more;
+	return a;
 }
 
 const struct agent_head *agent_last_head(void)

@@ -618,6 +618,7 @@ const struct agent agent_aider = {
 	.title = "Aider",
 	.tools = aider_tools,
 	.sniff = sniff,
+	.sniff_part = true,
 	.run = run,
 	.probe = probe,
 	.find = find,

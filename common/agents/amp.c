@@ -835,6 +835,7 @@ const struct agent agent_amp = {
 	.title = "Amp",
 	.tools = amp_tools,
 	.sniff = sniff,
+	.sniff_part = true,
 	.run = run,
 	.probe = probe,
 	.find = find,

@@ -1620,6 +1620,11 @@ static int sniff(const struct agent_head *h)
 			foreign = true;
 			break;
 		}
+		/* of a part of the head, only a foreign line decides (the
+		 * share of ours wants all the lines read): one that is not
+		 * sends for the rest */
+		if (h->part)
+			break;
 		if (claude_type(&l) || (sl_is(&l, "user") && (l.keys & SK_UUID)))
 			good++;
 		else if ((sl_is(&l, "user") && (l.keys & SK_SESSIONID)) ||
@@ -1631,6 +1636,10 @@ static int sniff(const struct agent_head *h)
 	if (parsed) {
 		jdoc_free(&d);
 		sb_free(&last);
+	}
+	if (h->part && !foreign) {
+		agent_head_short(h);
+		return 0;
 	}
 	int score;
 	if (foreign)
@@ -1850,6 +1859,7 @@ const struct agent agent_claude = {
 	.sniff = sniff,
 	.sniff_more = sniff_more,
 	.more_max = 70,
+	.sniff_part = true,
 	.run = run,
 	.probe = session_probe_json,
 	.probe_json = &probe,

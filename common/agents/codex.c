@@ -2475,8 +2475,14 @@ static int sniff(const struct agent_head *h)
 {
 	const char *head = h->p, *p = head, *e = head + h->n;
 	int best = 0;
-	for (int i = 0; i < 4 && p < e && best < 100; i++) {
-		const char *nl = memchr(p, '\n', (size_t)(e - p));
+	for (int i = 0; i < 4 && best < 100; i++) {
+		const char *nl = p < e ? memchr(p, '\n', (size_t)(e - p)) : NULL;
+		if (!nl && h->part) {
+			agent_head_short(h);    /* the line goes on, or more follow */
+			return 0;
+		}
+		if (p >= e)
+			break;
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(e - p);
 		int s = line_score(p, len, h->best);
 		if (s > best)
@@ -2672,6 +2678,7 @@ const struct agent agent_codex = {
 	.title = "Codex CLI",
 	.tools = codex_tools,
 	.sniff = sniff,
+	.sniff_part = true,
 	.run = run,
 	.probe = session_probe_json,
 	.probe_json = &probe,

@@ -1249,6 +1249,7 @@ const struct agent agent_copilot = {
 	.title = "GitHub Copilot CLI",
 	.tools = copilot_tools,
 	.sniff = sniff,
+	.sniff_part = true,
 	.run = run,
 	.probe = session_probe_json,
 	.probe_json = &probe,

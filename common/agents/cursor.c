@@ -367,6 +367,8 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 static int sniff(const struct agent_head *h)
 {
 	int mine = 0;
+	if (h->part && h->n < 16)
+		return agent_head_short(h), 0;  /* is_sqlite's bytes */
 	/* its store.db, claimed weakly, so that any agent that reads SQLite
 	 * and knows the file's tables wins: read only to say why it is not */
 	if (is_sqlite(h->p, h->n))
@@ -484,6 +486,7 @@ const struct agent agent_cursor = {
 	.title = "cursor-agent",
 	.tools = cursor_tools,
 	.sniff = sniff,
+	.sniff_part = true,
 	.run = run,
 	.probe = session_probe_json,
 	.probe_json = &probe,

@@ -499,6 +499,7 @@ const struct agent agent_droid = {
 	.title = "Droid",
 	.tools = droid_tools,
 	.sniff = sniff,
+	.sniff_part = true,
 	.run = run,
 	.probe = session_probe_json,
 	.probe_json = &probe,

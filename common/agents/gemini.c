@@ -164,6 +164,8 @@ static int score(const struct agent_head *h)
 	size_t i = 0;
 	while (i < n && isspace((unsigned char)head[i]))
 		i++;
+	if (i == n && h->part)
+		return agent_head_short(h), 0;
 	if (i == n || head[i] != '{')
 		return 0;
 	const char *nl = memchr(head + i, '\n', n - i);
@@ -171,6 +173,8 @@ static int score(const struct agent_head *h)
 	/* session-*.json: JSON.stringify(record, null, 2) opens with a lone
 	 * brace, then the top-level keys. */
 	if (first == 1 || (first == 2 && head[i + 1] == '\r')) {
+		if (h->part)
+			return agent_head_short(h), 0;  /* keys anywhere in the head */
 		if (has(head, n, "\"sessionId\"") &&
 		    (has(head, n, "\"messages\"") || has(head, n, "\"projectHash\"")))
 			return 90;
@@ -180,8 +184,14 @@ static int score(const struct agent_head *h)
 	struct jdoc d = {0};
 	int score = 0;
 	const char *p = head + i, *e = head + n;
-	for (int k = 0; k < 8 && p < e && !score; k++) {
-		nl = memchr(p, '\n', (size_t)(e - p));
+	for (int k = 0; k < 8 && !score; k++) {
+		nl = p < e ? memchr(p, '\n', (size_t)(e - p)) : NULL;
+		if (!nl && h->part) {
+			agent_head_short(h);    /* the line goes on, or more follow */
+			break;
+		}
+		if (p >= e)
+			break;
 		if (!nl && h->full)
 			break;   /* cut mid-line */
 		if (!nl)
@@ -1219,6 +1229,7 @@ const struct agent agent_gemini = {
 	.title = "Gemini CLI",
 	.tools = gemini_tools,
 	.sniff = sniff,
+	.sniff_part = true,
 	.run = run,
 	.probe = session_probe_json,
 	.probe_json = &probe,

@@ -578,6 +578,8 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
  * files table: 95. */
 static int sniff(const struct agent_head *h)
 {
+	if (h->part && h->n < 16)
+		return agent_head_short(h), 0;  /* sdb_magic's bytes */
 	if (!sdb_magic(h->p, h->n))
 		return 0;
 	const char *t = sdb_tables(h->path);
@@ -659,6 +661,7 @@ const struct agent agent_goose = {
 	.title = "Goose",
 	.tools = goose_tools,
 	.sniff = sniff,
+	.sniff_part = true,
 	.run = run,
 	.probe = probe,
 	.find = find,

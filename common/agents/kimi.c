@@ -1062,6 +1062,7 @@ const struct agent agent_kimi = {
 	.title = "Kimi CLI",
 	.tools = kimi_tools,
 	.sniff = sniff,
+	.sniff_part = true,
 	.run = run,
 	.probe = session_probe_json,
 	.probe_json = &probe,

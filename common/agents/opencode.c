@@ -1503,6 +1503,7 @@ const struct agent agent_opencode = {
 	.title = "OpenCode",
 	.tools = opencode_tools,
 	.sniff = sniff,
+	.sniff_part = true,
 	.run = run,
 	.probe = probe,
 	.find = find,

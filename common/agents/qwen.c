@@ -205,8 +205,14 @@ static int sniff(const struct agent_head *h)
 #else
 	bool wide = false;
 #endif
-	for (int k = 0; k < 8 && p < e && !score; k++) {
-		const char *nl = memchr(p, '\n', (size_t)(e - p));
+	for (int k = 0; k < 8 && !score; k++) {
+		const char *nl = p < e ? memchr(p, '\n', (size_t)(e - p)) : NULL;
+		if (!nl && h->part) {
+			agent_head_short(h);    /* the line goes on, or more follow */
+			break;
+		}
+		if (p >= e)
+			break;
 		if (!nl && h->full)
 			break;
 		if (!nl)
@@ -770,6 +776,7 @@ const struct agent agent_qwen = {
 	.title = "Qwen Code",
 	.tools = qwen_tools,
 	.sniff = sniff,
+	.sniff_part = true,
 	.run = run,
 	.probe = session_probe_json,
 	.probe_json = &probe,

@@ -14,6 +14,7 @@
 #include "util.h"
 
 #define HEAD_CHUNK ((size_t)8 << 10)
+#define HEAD_PART ((size_t)16 << 10)       /* sniffed first (agent_sniff_part) */
 #define HEAD_SCAN AGENT_SNIFF_SIZE         /* no line is begun past this */
 #define HEAD_LINE_MAX ((size_t)16 << 20)   /* longer first records are given up */
 #define TAIL_FIRST ((size_t)8 << 10)
@@ -45,21 +46,32 @@ static bool pread_all(int fd, char *p, size_t n, uint64_t off, int *err)
 	return true;
 }
 
-/* Have at least want bytes of the head (or the whole file). */
-static bool head_fill(struct session_probe *p, size_t want)
+/* Have at least want bytes of the head (or the whole file), as far as
+ * its lines go: they are read when they are looked at (head_read). */
+static void head_fill(struct session_probe *p, size_t want)
 {
 	if (want > p->size)
 		want = (size_t)p->size;
 	if (want <= p->have)
-		return true;
+		return;
 	if (want + 1 > p->cap) {
 		p->cap = want + 1;
 		p->buf = xrealloc(p->buf, p->cap);
 	}
-	if (!pread_all(p->fd, p->buf + p->have, want - p->have, p->have, &p->err))
-		return false;
 	p->have = want;
-	p->buf[p->have] = 0;
+}
+
+/* Read the head's first want bytes (at most have). */
+static bool head_read(struct session_probe *p, size_t want)
+{
+	if (want > p->have)
+		want = p->have;
+	if (want <= p->got)
+		return true;
+	if (!pread_all(p->fd, p->buf + p->got, want - p->got, p->got, &p->err))
+		return false;
+	p->got = want;
+	p->buf[p->got] = 0;
 	return true;
 }
 
@@ -72,10 +84,16 @@ static int head_line(struct session_probe *p, const char **line, size_t *len)
 			return 0;
 		const char *s = p->buf + p->pos;
 		size_t avail = p->have - p->pos;
-		const char *nl = memchr(s, '\n', avail);
-		size_t lead = skip_ws(s, avail, 0);
+		/* the first newline of s[0..avail), read as far as it */
+		const char *nl = p->got > p->pos ? memchr(s, '\n', p->got - p->pos) : NULL;
+		if (!nl && p->got < p->have) {
+			if (!head_read(p, p->got + (p->got < HEAD_CHUNK ? HEAD_CHUNK : p->got)))
+				return -1;
+			continue;
+		}
 		/* Only a JSON object is worth reading to its end: binary or
 		 * text junk is handed over as far as it is read. */
+		size_t lead = nl ? 0 : skip_ws(s, avail, 0);
 		bool junk = lead < avail && s[lead] != '{';
 		if (nl || p->have >= p->size || junk) {
 			*line = s;
@@ -86,8 +104,7 @@ static int head_line(struct session_probe *p, const char **line, size_t *len)
 		if (avail >= HEAD_LINE_MAX)
 			return -1;
 		size_t grow = p->have < HEAD_CHUNK ? HEAD_CHUNK : p->have;
-		if (!head_fill(p, p->have + grow))
-			return -1;
+		head_fill(p, p->have + grow);
 	}
 }
 
@@ -239,7 +256,7 @@ static const char *tail_read(struct session_probe *p, size_t w, uint64_t *off)
 	if (w > p->size)
 		w = (size_t)p->size;
 	*off = p->size - w;
-	if (p->have >= p->size)         /* the head holds the whole file */
+	if (p->got >= p->size)          /* the head holds the whole file */
 		return p->buf + *off;
 	if (w + 1 > p->tcap) {
 		p->tcap = w + 1;
@@ -271,6 +288,8 @@ bool probe_doc_tail(struct session_probe *p, const char *const *stop)
 static void scan_doc(struct session_probe *p, const struct agent_probe *ap)
 {
 	head_fill(p, HEAD_SCAN);
+	if (!head_read(p, p->have))
+		return;         /* p->err says why */
 	p->ntop = 0;
 	agent_scan_members(p->buf, p->have, false, top_member, p);
 	if (ap->document)
@@ -411,9 +430,21 @@ static int probe_file(int fd, const char *path, uint64_t size,
 		*why = "empty file";
 		return -1;
 	}
-	if (!head_fill(&p, AGENT_SNIFF_SIZE)) {
+	/* Most files' agent is known from the head's start: the rest is
+	 * read when a sniff asks for it.  When the thread's last file's was
+	 * not, this one's likely is not either (an agent's files come
+	 * together): its whole head is read at once, the part sniffed all
+	 * the same. */
+	static _Thread_local bool whole;
+	bool more = true;
+	head_fill(&p, AGENT_SNIFF_SIZE);
+	if (p.have > HEAD_PART && head_read(&p, whole ? p.have : HEAD_PART)) {
+		p.agent = agent_sniff_part(p.buf, HEAD_PART, path, &more);
+		whole = more;
+	}
+	if (!head_read(&p, more ? p.have : 0)) {
 		*why = strerror(p.err);
-	} else if (!(p.agent = m->agent = agent_sniff(p.buf, p.have, path))) {
+	} else if (!(p.agent = m->agent = more ? agent_sniff(p.buf, p.have, path) : p.agent)) {
 		/* JSON at the start (records, or a document's opening brace)
 		 * that no agent knows, or no JSON at all */
 		const struct agent_head *h = agent_last_head();
@@ -422,6 +453,8 @@ static int probe_file(int fd, const char *path, uint64_t size,
 			not_a_session() : "no JSON records at its start";
 	} else if (parallel_only && !p.agent->parallel) {
 		rc = 1;         /* its probe may keep state: the caller's turn */
+	} else if (p.agent->probe != session_probe_json && !head_read(&p, p.have)) {
+		*why = strerror(p.err);         /* its probe reads the head as sniffed */
 	} else {
 		rc = p.agent->probe(p.agent, &p, why);
 	}

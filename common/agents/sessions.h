@@ -51,8 +51,9 @@ int session_probe_parallel(int fd, const char *path, uint64_t size,
 /* --- for the agents' probes ----------------------------------------------- */
 
 /* A file being probed.  buf holds its head (have bytes, NUL-terminated,
- * at least what agent_sniff saw); the members an agent's probe hooks
- * (agent.h, struct agent_probe) read and write are marked. */
+ * at least what agent_sniff saw; for session_probe_json's hooks, read
+ * only as far as got, the lines they are given); the members an agent's
+ * probe hooks (agent.h, struct agent_probe) read and write are marked. */
 struct session_probe {
 	int fd;
 	uint64_t size;
@@ -61,6 +62,7 @@ struct session_probe {
 	struct session_meta *m;         /* hooks: fill it */
 	char *buf;
 	size_t cap, have, pos;
+	size_t got;                     /* read of have so far, NUL-terminated */
 	char *tbuf;                     /* the tail window */
 	size_t tcap;
 	struct jdoc d;
