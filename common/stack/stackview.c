@@ -1497,6 +1497,24 @@ void sv_record(struct sv *s, const struct event *e)
 	drain(s);
 }
 
+const char *sv_reads(const struct sv *s, const char *kind)
+{
+	/* place() and what it calls with these views and none of the
+	 * selectors, hooks, groups or time lines: the ids that link
+	 * records (prompt, parent, id), the frames of a call (model, tags,
+	 * tool) and its tokens.  hold() keeps what was read. */
+	if ((s->o.view != SV_TOKENS && s->o.view != SV_COST && s->o.view != SV_CONTEXT) ||
+	    !s->all || s->o.hook || want_timeline(s) || s->o.group)
+		return NULL;
+	if (!strcmp(kind, "llm"))
+		return "prompt id update usage model tokens tags";
+	if (!strcmp(kind, "tool"))
+		return "prompt id tool";
+	if (!strcmp(kind, "effect"))
+		return "prompt parent";
+	return NULL;
+}
+
 /* --- end of input ------------------------------------------------------------ */
 
 static void flush_tasks(struct sv *s)
