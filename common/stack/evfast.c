@@ -472,8 +472,11 @@ static inline const char *skip_value(const char *p, const char *e)
 {
 	bool esc = false;
 	const char *q;
+	int64_t v;
 	if (*p == '"')
 		return (q = str_end(p + 1, e, &esc)) ? q + 1 : NULL;
+	if ((unsigned)(*p - '0') < 10)
+		return integer(p, e, &v);       /* (an integer's first) */
 	if (*p != '[')
 		return skip_scalar(p, e);
 	if (++p < e && *p == ']')
