@@ -5,7 +5,10 @@
 # cost and context views, no selector, hook or time line): every view and
 # format says the same as when each record is read whole.  The records
 # read whole here are the same with a space after '{', which leaves every
-# one of them to jparse.  Edges: the kind not first, a needed key again
+# one of them to jparse.  Edges: effects before the prompt and the tool
+# they name (read whole, they wait for them; read for the five leading
+# keys alone, they are placed at once: counted the same), the kind not
+# first, a needed key again
 # after members passed over, a second kind after them (an effect that
 # ends as a model call), a subagent's type on an effect alone, members
 # passed over that the fast path would not take as they stand (a number
@@ -27,6 +30,12 @@ cat > odd.ndjson <<'X'
 {"kind":"tool","agent":"claude","session":"s1","id":"t2","prompt":"u1","status":"ok","tool":"Read","status":"caf\u00e9","duration_ms":{"x":1}}
 {"kind":"effect","agent":"claude","session":"s1","id":"t2#1","parent":"t2","prompt":"u1","effect":"read","path":"/home/dev/p/src/a.c","count":3}
 {"kind":"effect","agent":"claude","session":"s2","parent":"t9","prompt":"u9","path":"/q"}
+{"kind":"effect","agent":"claude","session":"s1","subagent":"a1","subagent_type":"Plan","id":"t5#1","parent":"t5","prompt":"a1:u","path":"/z"}
+{"kind":"effect","agent":"claude","session":"s1","id":"t6#1","parent":"t6","prompt":"u2","effect":"net","domain":"example.com","port":443}
+{"kind":"prompt","agent":"claude","session":"s1","ts":"2026-01-01T00:00:09.000Z","id":"u2","prompt":"u2","origin":"human","text":"again","tags":{"prompt":"deploy"}}
+{"kind":"tool","agent":"claude","session":"s1","subagent":"a1","id":"t5","prompt":"a1:u","tool":"Grep","status":"ok"}
+{"kind":"tool","agent":"claude","session":"s1","id":"t6","prompt":"u2","tool":"WebFetch","status":"ok"}
+{"kind":"llm","agent":"claude","session":"s1","ts":"2026-01-01T00:00:10.000Z","id":"m6","prompt":"u2","model":"claude-sonnet-4-5-20250929","tokens":{"input":3,"cache_read":0,"cache_write":0,"cache_write_1h":0,"output":1,"reasoning":0},"tags":{"llm":"deploy"}}
 {"kind":"tool","agent":"claude","session":"s1","cwd":"/x","kind":"effect","parent":"t1"}
 {"kind":"effect","agent":"claude","session":"s1","cwd":{"a":[1]},"parent":"t1"}
 {"kind":"effect","agent":"claude","session":"s1","cwd":"/p"

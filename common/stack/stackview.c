@@ -1514,8 +1514,11 @@ const char *sv_reads(const struct sv *s, const char *kind)
 		return NULL;
 	if (!strcmp(kind, "tool"))
 		return "prompt id tool";
+	/* an effect weighs nothing in these views: it is counted, and
+	 * whether it waits for its prompt or its tool (prompt, parent)
+	 * changes when, not what */
 	if (!strcmp(kind, "effect"))
-		return "prompt parent";
+		return "";
 	return NULL;
 }
 
