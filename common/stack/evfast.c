@@ -868,6 +868,9 @@ static bool members(char *line, size_t len, struct event *e)
 		m = NULL;
 	}
 	const uint8_t *row = F.seq[F.cls];
+	/* the keys not needed, bit i + 1 for keys[i]: a key met is
+	 * keys[hint - 1] */
+	uint64_t skip = ~F.need << 1;
 	for (;; place++) {
 		const struct fkey *f = NULL;
 		/* the key at this place in the last record of the kind (NKEYS:
@@ -897,14 +900,16 @@ static bool members(char *line, size_t len, struct event *e)
 		}
 		/* a member the kind does not need: only checked */
 		const char *q;
-		if (p && f && !(F.need >> (f - keys) & 1) && (q = skip_value(p, end)))
+		if (p && f && (skip >> hint & 1) && (q = skip_value(p, end)))
 			p = q, F.skipped = true;
 		else if (!p || !(p = value(f, p, end, e)))
 			return false;
 		if (p >= end)
 			return false;
-		if (f == keys)
+		if (f == keys) {
 			row = F.seq[F.cls];     /* "kind": its class known */
+			skip = ~F.need << 1;
+		}
 		if (m) {
 			/* one of the five, a plain string (its closing quote made
 			 * a NUL), then a member: the prefix goes on */
