@@ -417,9 +417,18 @@ int main(int argc, char **argv)
 	struct operands ops;
 	operands_init(&ops, argc - optind, argv + optind);
 	struct sv *s = sv_new(&o), *base = NULL;
+	bool period = baseline && access(baseline, F_OK) != 0;
+	/* records read for what s (and a baseline file's view, of the same
+	 * options) reads of them; a period's view or a table's read more */
+	if (by < 0 && !period) {
+		static const char *const kinds[] = {"llm", "tool", "effect"};
+		for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+			if (sv_reads(s, kinds[i]))
+				evf_need(kinds[i], sv_reads(s, kinds[i]));
+	}
 	if (baseline) {
 		struct sv_opts ob = o;
-		if (access(baseline, F_OK) != 0) {
+		if (period) {
 			if (!bl_period(baseline, &ob.since, &ob.until))
 				die(2, "--baseline: no file %s, and not a period TIME..TIME", baseline);
 			also = base = sv_new(&ob);

@@ -4,9 +4,20 @@
 #include "event.h"
 #include "lineio.h"
 
+/* Zeroed 16 bytes a store, not by memset: GCC makes a memset of this size
+ * a rep stos, whose start-up costs more than the stores (agent-stack
+ * clears an event for every record it reads). */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("no-tree-loop-distribute-patterns")))
+#endif
 void ev_init(struct event *e)
 {
-	memset(e, 0, sizeof *e);
+	typedef uint64_t v16 __attribute__((vector_size(16), may_alias, aligned(8)));
+	v16 *w = (v16 *)(void *)e;
+#pragma GCC unroll 64
+	for (size_t i = 0; i < sizeof *e / 16; i++)
+		w[i] = (v16){0, 0};
+	memset((char *)e + sizeof *e / 16 * 16, 0, sizeof *e % 16);
 	e->ts = TS_NONE;
 	e->exit = e->duration_ms = EV_NONE;
 	e->port = e->pid = e->ppid = e->count = EV_NONE;

@@ -78,14 +78,32 @@ struct fast {
 	const char **vec;       /* the records' string arrays */
 	size_t nvec, capvec;
 	bool kind;              /* "kind" is a string, as it ends */
+	bool skipped;           /* a member was passed over (skip_value) */
 	int hint;               /* the key after the last one met */
 	int ts;                 /* the escaped timestamp that counts (esc), -1 none */
 	int text;               /* the escaped text whose length counts, -1 none */
 	unsigned cls, place;    /* seq: the kind's class, the member's place */
+	uint64_t need;          /* the keys the record's kind needs (evf_need) */
 	uint8_t seq[NCLASS][NPLACE];
 };
 
 static struct fast F;
+
+/* evf_need: the kinds whose records are read for some keys alone, and
+ * those keys (bit i: keys[i]); any other kind's, every key. */
+#define NNEED 8
+#define ALL_KEYS (~(uint64_t)0)
+static struct { char kind[16]; size_t len; uint64_t keys; } needs[NNEED];
+static int nneeds;
+
+/* The keys a record of kind k[0..n) needs. */
+static inline uint64_t need_of(const char *k, size_t n)
+{
+	for (int i = 0; i < nneeds; i++)
+		if (needs[i].len == n && !memcmp(needs[i].kind, k, n))
+			return needs[i].keys;
+	return ALL_KEYS;
+}
 
 /* The string s[0..len) (closing quote at s[len]) is a field's value. */
 static inline void str_note(const char *s, size_t len, bool esc, uint8_t what)
@@ -444,6 +462,36 @@ static const char *skip_scalar(const char *p, const char *e)
 	return integer(p, e, &v);
 }
 
+/* The value at p of a member whose key the record's kind does not need
+ * (evf_need): past it when it is a string, an array of strings, a plain
+ * integer or a literal, each as value() would take it, nothing noted;
+ * else NULL, for value() (an object, a line to leave to jparse).  What
+ * it passes is JSON, which is all that jparse and ev_read would ask of
+ * a member whose field is not read. */
+static inline const char *skip_value(const char *p, const char *e)
+{
+	bool esc = false;
+	const char *q;
+	int64_t v;
+	if (*p == '"')
+		return (q = str_end(p + 1, e, &esc)) ? q + 1 : NULL;
+	if ((unsigned)(*p - '0') < 10)
+		return integer(p, e, &v);       /* (an integer's first) */
+	if (*p != '[')
+		return skip_scalar(p, e);
+	if (++p < e && *p == ']')
+		return p + 1;
+	for (;;) {
+		if (p >= e || *p != '"' || !(q = str_end(p + 1, e, &esc)))
+			return NULL;
+		p = q + 1;
+		if (p < e && *p == ']')
+			return p + 1;
+		if (p >= e || *p++ != ',')
+			return NULL;
+	}
+}
+
 /* After a value at *pp in a container that close ends: 1 with *pp past
  * that bracket, 0 with *pp past the ',' before the next value, -1 for
  * anything else. */
@@ -673,8 +721,13 @@ static const char *value(const struct fkey *f, const char *p, const char *e, str
 			set_str(ev, f->off, p + 1);
 			str_note(p + 1, n, esc, W_STR);
 			if (f->off == offsetof(struct event, kind)) {
+				/* a kind after members passed over for another
+				 * kind's needs: left to jparse, as rare as it is */
+				if (F.skipped)
+					return NULL;
 				F.kind = true;
 				F.cls = n ? ((unsigned char)p[1] + (unsigned)n) % NCLASS : 0;
+				F.need = nneeds && !esc ? need_of(p + 1, n) : ALL_KEYS;
 			}
 			break;
 		case T_TEXT:
@@ -743,6 +796,7 @@ static const char *value(const struct fkey *f, const char *p, const char *e, str
 static struct pre {
 	uint32_t n;             /* bytes: '{' to the ',' after the last member; 0 none */
 	uint32_t at[NPRE];      /* the fields' strings in z, 0 none */
+	uint64_t need;          /* the kind's (F.need) */
 	unsigned cls, place;
 	int hint;
 	char *raw, *z;          /* the bytes, and with the strings ended */
@@ -758,7 +812,7 @@ static inline struct pre *pre_of(const char *line, size_t len)
 /* Keep line[0..n) (its prefix members read, strings ended) for pre_of;
  * v: the five fields as they were then, cls, place and hint the state. */
 static void pre_keep(struct pre *m, const char *line, size_t n, const char *const *v,
-	unsigned cls, unsigned place, int hint)
+	unsigned cls, unsigned place, int hint, uint64_t need)
 {
 	if (n > m->cap) {
 		m->cap = n < 256 ? 256 : n;
@@ -776,6 +830,7 @@ static void pre_keep(struct pre *m, const char *line, size_t n, const char *cons
 	m->cls = cls;
 	m->place = place;
 	m->hint = hint;
+	m->need = need;
 }
 
 /* The members of line[0..len) read into e, strings ended where they
@@ -786,7 +841,8 @@ static bool members(char *line, size_t len, struct event *e)
 	ev_init(e);
 	F.line = F.last = line;
 	F.nesc = F.narr = F.nvec = 0;
-	F.kind = false;
+	F.kind = F.skipped = false;
+	F.need = ALL_KEYS;
 	F.ts = F.text = -1;
 	F.cls = 1;      /* no kind's: before "kind" */
 	p++;
@@ -798,18 +854,23 @@ static bool members(char *line, size_t len, struct event *e)
 	size_t pn = 0;
 	unsigned pplace = 0, pcls = 0;
 	int phint = 0;
+	uint64_t pneed = ALL_KEYS;
 	if (m && m->n && len > m->n && !memcmp(line, m->raw, m->n)) {
 		for (int i = 0; i < NPRE; i++)
 			if (m->at[i])
 				set_str(e, keys[i].off, m->z + m->at[i]);
 		F.kind = true;
 		F.cls = m->cls;
+		F.need = m->need;
 		place = m->place;
 		hint = m->hint;
 		p = line + m->n;
 		m = NULL;
 	}
 	const uint8_t *row = F.seq[F.cls];
+	/* the keys not needed, bit i + 1 for keys[i]: a key met is
+	 * keys[hint - 1] */
+	uint64_t skip = ~F.need << 1;
 	for (;; place++) {
 		const struct fkey *f = NULL;
 		/* the key at this place in the last record of the kind (NKEYS:
@@ -837,10 +898,18 @@ static bool members(char *line, size_t len, struct event *e)
 				f = lookup(k, n);
 			hint = F.hint;
 		}
-		if (!p || !(p = value(f, p, end, e)) || p >= end)
+		/* a member the kind does not need: only checked */
+		const char *q;
+		if (p && f && (skip >> hint & 1) && (q = skip_value(p, end)))
+			p = q, F.skipped = true;
+		else if (!p || !(p = value(f, p, end, e)))
 			return false;
-		if (f == keys)
+		if (p >= end)
+			return false;
+		if (f == keys) {
 			row = F.seq[F.cls];     /* "kind": its class known */
+			skip = ~F.need << 1;
+		}
 		if (m) {
 			/* one of the five, a plain string (its closing quote made
 			 * a NUL), then a member: the prefix goes on */
@@ -851,9 +920,10 @@ static bool members(char *line, size_t len, struct event *e)
 				pcls = F.cls;
 				pplace = place + 1;
 				phint = hint;
+				pneed = F.need;
 			} else {
 				if (pn)
-					pre_keep(m, line, pn, v, pcls, pplace, phint);
+					pre_keep(m, line, pn, v, pcls, pplace, phint, pneed);
 				m = NULL;
 			}
 		}
@@ -895,6 +965,44 @@ int evf_read(char *line, size_t len, struct event *e)
 		*(int *)((char *)e + a->noff) = a->null ? 0 : (int)a->n;
 	}
 	return 1;
+}
+
+void evf_need(const char *kind, const char *names)
+{
+	size_t kl = strlen(kind);
+	int i = 0;
+	while (i < nneeds && (needs[i].len != kl || memcmp(needs[i].kind, kind, kl)))
+		i++;
+	if (i == nneeds) {
+		if (!names)
+			return;
+		if (nneeds == NNEED || kl >= sizeof needs[i].kind)
+			die(2, "evf_need: no room for kind %s", kind);
+		nneeds++;
+		memcpy(needs[i].kind, kind, kl + 1);
+		needs[i].len = kl;
+	}
+	if (!names) {
+		needs[i] = needs[--nneeds];
+	} else {
+		/* the leading members that pre keeps, always */
+		uint64_t k = ((uint64_t)1 << NPRE) - 1;
+		for (const char *p = names; *p; ) {
+			size_t n = strcspn(p, " ");
+			size_t j = 0;
+			while (j < NKEYS && !(keys[j].len == n && !memcmp(keys[j].name, p, n)))
+				j++;
+			if (n && j == NKEYS)
+				die(2, "evf_need: no key %.*s", (int)n, p);
+			if (n)
+				k |= (uint64_t)1 << j;
+			p += n + (p[n] == ' ');
+		}
+		needs[i].keys = k;
+	}
+	/* the prefixes kept hold the needs they were read with */
+	for (size_t j = 0; j < sizeof pre / sizeof *pre; j++)
+		pre[j].n = 0;
 }
 
 int evf_next(struct lreader *r, struct jdoc *d, struct event *e)

@@ -17,4 +17,12 @@ int evf_next(struct lreader *r, struct jdoc *d, struct event *e);
  * was read into e, changing the line; 0 when it was left alone and must
  * be parsed. */
 int evf_read(char *line, size_t len, struct event *e);
+/* Records of this kind are read for the keys named (agent-event(5) keys,
+ * separated by spaces; kind, agent, session, subagent and subagent_type
+ * always) by a caller that reads no other field of them: a member with
+ * another key is checked as JSON and passed over, its field left absent
+ * (or not, when the line is read the long way).  NULL names: every key
+ * again.  For agent-stack's views, which read few fields of the records
+ * they give no weight to. */
+void evf_need(const char *kind, const char *names);
 #endif

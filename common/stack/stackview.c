@@ -1497,6 +1497,31 @@ void sv_record(struct sv *s, const struct event *e)
 	drain(s);
 }
 
+const char *sv_reads(const struct sv *s, const char *kind)
+{
+	/* place() and what it calls with none of the selectors, hooks,
+	 * groups or time lines: the ids that link records (prompt, parent,
+	 * id), the frames of a call (model, tags, tool) and its tokens;
+	 * tools and effects whole but in the views that give them no
+	 * weight.  hold() keeps what was read. */
+	if (!s->all || s->o.hook || want_timeline(s) || s->o.group)
+		return NULL;
+	/* (every view but time: a model call's frames and the totals of
+	 * json by agent) */
+	if (!strcmp(kind, "llm"))
+		return "prompt id update usage model tokens tags";
+	if (s->o.view != SV_TOKENS && s->o.view != SV_COST && s->o.view != SV_CONTEXT)
+		return NULL;
+	if (!strcmp(kind, "tool"))
+		return "prompt id tool";
+	/* an effect weighs nothing in these views: it is counted, and
+	 * whether it waits for its prompt or its tool (prompt, parent)
+	 * changes when, not what */
+	if (!strcmp(kind, "effect"))
+		return "";
+	return NULL;
+}
+
 /* --- end of input ------------------------------------------------------------ */
 
 static void flush_tasks(struct sv *s)

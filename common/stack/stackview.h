@@ -62,6 +62,10 @@ const char *sv_frame_kinds(void);
 const char *sv_view_unit(enum sv_view v);
 
 struct sv *sv_new(const struct sv_opts *o);
+/* The keys of records of this kind that sv_record reads, as evf_need
+ * takes them (kind, agent, session, subagent and subagent_type besides),
+ * when it reads few: NULL, all of them. */
+const char *sv_reads(const struct sv *s, const char *kind);
 void sv_record(struct sv *s, const struct event *e);
 /* End of input: place the records still held, lay out the time lines,
  * note unpriced models. */

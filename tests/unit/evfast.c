@@ -11,6 +11,7 @@
 #include "event.h"
 #include "json.h"
 #include "stack/evfast.h"
+#include "stack/stackview.h"
 #include "tap.h"
 
 static const char *const seeds[] = {
@@ -78,6 +79,48 @@ static const char *const seeds[] = {
 
 static struct jdoc d;
 
+/* evf_need's lists, as agent-stack sets them (sv_reads): an event cut to
+ * the keys its kind is read for (kind, agent, session, subagent and
+ * subagent_type besides), for comparing what the caller may read. */
+static const char *const need_kinds[] = {"llm", "tool", "effect"};
+static const char *need_keys[3];
+static bool needs_on;
+
+static bool named(const char *list, const char *k)
+{
+	size_t n = strlen(k);
+	for (const char *p = list; (p = strstr(p, k)); p += n)
+		if ((p == list || p[-1] == ' ') && (!p[n] || p[n] == ' '))
+			return true;
+	return false;
+}
+
+static void cut(struct event *e)
+{
+	const char *keys = NULL;
+	for (int i = 0; i < 3; i++)
+		if (e->kind && !strcmp(e->kind, need_kinds[i]))
+			keys = need_keys[i];
+	if (!needs_on || !keys)
+		return;
+	struct event k;
+	ev_init(&k);
+	k.kind = e->kind, k.agent = e->agent, k.session = e->session;
+	k.subagent = e->subagent, k.subagent_type = e->subagent_type;
+	/* every key the lists name, and no list names another (below) */
+	if (named(keys, "prompt")) k.prompt = e->prompt;
+	if (named(keys, "parent")) k.parent = e->parent;
+	if (named(keys, "id")) k.id = e->id;
+	if (named(keys, "tool")) k.tool = e->tool;
+	if (named(keys, "update")) k.update = e->update;
+	if (named(keys, "usage")) k.usage = e->usage;
+	if (named(keys, "model")) k.model = e->model;
+	if (named(keys, "tokens")) k.has_tokens = e->has_tokens, k.tokens = e->tokens;
+	if (named(keys, "tags"))
+		k.tag_session = e->tag_session, k.tag_prompt = e->tag_prompt, k.tag_llm = e->tag_llm;
+	*e = k;
+}
+
 /* 1 when both read it the same way, or the fast path declined and left
  * it alone; fast: whether the fast path read it. */
 static int same(const char *line, size_t len, int *fast)
@@ -98,6 +141,8 @@ static int same(const char *line, size_t len, int *fast)
 	} else if (!slow) {
 		r = 0;
 	} else {
+		cut(&ea);
+		cut(&eb);
 		ev_write(&wa, &ea, 0);
 		ev_write(&wb, &eb, 0);
 		r = wa.len == wb.len && !memcmp(wa.p, wb.p, wa.len) &&
@@ -120,6 +165,114 @@ static uint64_t rng = 0x2545f4914f6cdd1dULL;
 static unsigned rnd(unsigned n)
 {
 	return (unsigned)(tap_xorshift(&rng) % n);
+}
+
+/* Records read for some keys alone (evf_need, with agent-stack's lists
+ * for the tokens view): the keys read as ev_read reads them, whatever
+ * the members passed over hold, and a line the fast path takes is one
+ * that jparse takes.  Edges: the kind not first (members before it read
+ * whole), a needed key again after members passed over (the last
+ * counts), a second kind after them (its needs may be others: left to
+ * jparse), members passed over that jparse or the fast path would not
+ * take as they stand (a number in a string, an object, bad UTF-8, a
+ * surrogate, a NUL escape, an array of numbers, a key it does not know
+ * but ev_read reads), escapes and spaces; then the seeds' mutations. */
+static void needs(const char *pick)
+{
+	struct sv_opts o = {.view = SV_TOKENS, .kinds = 0xf, .depth = 2, .since = TS_NONE,
+		.until = TS_NONE};
+	struct sv *s = sv_new(&o);
+	const char *known = " prompt parent id tool update usage model tokens tags ";
+	for (int i = 0; i < 3; i++) {
+		need_keys[i] = sv_reads(s, need_kinds[i]);
+		ok(need_keys[i] != NULL, "the tokens view reads %s records for some keys", need_kinds[i]);
+		bool all = need_keys[i] != NULL;
+		for (const char *p = need_keys[i]; p && *p; ) {
+			size_t n = strcspn(p, " ");
+			char k[32];
+			snprintf(k, sizeof k, " %.*s ", (int)n, p);
+			all = all && strstr(known, k);
+			p += n + (p[n] == ' ');
+		}
+		ok(all, "the test cuts every key of the %s list", need_kinds[i]);
+		evf_need(need_kinds[i], need_keys[i]);
+	}
+	needs_on = true;
+	static const char *const lines[] = {
+		/* 0-8: the fast path's, some members passed over (not in 8,
+		 * whose escaped kind is read as needing every key) */
+		"{\"kind\":\"effect\",\"agent\":\"claude\",\"session\":\"s1\",\"ts\":\"2026-01-01T00:00:06.042Z\","
+		"\"id\":\"t1#1\",\"parent\":\"t1\",\"prompt\":\"u1\",\"cwd\":\"/p\",\"status\":\"ok\","
+		"\"effect\":\"exec\",\"class\":\"read\",\"process\":[\"bash\",\"tail\"],\"argv\":[],\"count\":3}",
+		"{\"agent\":\"claude\",\"cwd\":\"/p\",\"kind\":\"effect\",\"session\":\"s1\",\"cwd\":\"/q\","
+		"\"parent\":\"t1\"}",
+		"{\"kind\":\"effect\",\"parent\":\"t1\",\"path\":\"/a\",\"parent\":\"t2\",\"prompt\":\"u1\","
+		"\"path\":\"/b\",\"prompt\":null}",
+		"{\"kind\":\"tool\",\"cwd\":\"/p\",\"tool\":\"Bash\",\"exit\":\"3\",\"duration_ms\":\"x\",\"tool\":\"Read\"}",
+		"{\"kind\":\"tool\",\"cwd\":\"/p\",\"exit\":\"3\",\"pid\":true,\"argv\":[\"a\\n\\u00e9\"],\"tool\":\"Read\","
+		"\"status\":\"caf\xc3\xa9 \\\"q\\\"\",\"duration_ms\":12,\"count\":null,\"text\":\"\x01\"}",
+		"{\"kind\":\"llm\",\"session\":\"s\",\"text\":\"a\\tb\",\"tools\":[\"Read\"],\"model\":\"m\","
+		"\"tags\":{\"llm\":\"x\\u00e9\"},\"rule\":\"r\",\"model\":\"n\",\"tokens\":{\"input\":1}}",
+		"{\"kind\":\"effect\",\"agent\":\"claude\",\"session\":\"s1\",\"subagent\":\"a1\","
+		"\"subagent_type\":\"Explore\",\"cwd\":\"0123456789abcdef0123456789abcdef\",\"prompt\":\"u1\"}",
+		"{\"kind\":\"effect\",\"model\":\"m\",\"tokens\":{\"input\":5},\"tags\":{\"llm\":\"t\"}}",
+		"{\"kind\":\"eff\\u0065ct\",\"cwd\":\"/p\",\"parent\":\"t1\"}",
+		/* 9-: left to jparse (or not records) */
+		"{\"kind\":\"effect\",\"agent\":\"claude\",\"session\":\"s1\",\"model\":\"late\",\"kind\":\"llm\","
+		"\"id\":\"m9\",\"tokens\":{\"input\":5}}",
+		"{\"kind\":\"effect\",\"cwd\":\"/p\",\"kind\":\"effect\",\"parent\":\"t1\"}",
+		"{\"kind\":\"tool\",\"cwd\":\"/p\",\"kind\":null}",
+		"{\"kind\":\"effect\",\"cwd\":{\"a\":1},\"parent\":\"t1\"}",
+		"{\"kind\":\"effect\",\"cwd\":\"bad \xff\",\"parent\":\"t1\"}",
+		"{\"kind\":\"effect\",\"cwd\":\"\\ud800\",\"parent\":\"t1\"}",
+		"{\"kind\":\"effect\",\"cwd\":\"a\\u0000b\",\"parent\":\"t1\"}",
+		"{\"kind\":\"effect\",\"process\":[1],\"parent\":\"t1\"}",
+		"{\"kind\":\"effect\",\"process\":[\"a\",],\"parent\":\"t1\"}",
+		"{\"kind\":\"effect\",\"unresolved\":[\"t1\",\"t2\"],\"parent\":\"p1\"}",
+		"{\"kind\":\"effect\",\"p\\u0061rent\":\"t1\",\"cwd\":\"/p\"}",
+		"{\"kind\":\"effect\", \"cwd\":\"/p\",\"parent\":\"t1\"}",
+		"{\"kind\":\"effect\",\"cwd\":\"/p\" ,\"parent\":\"t1\"}",
+		"{\"kind\":\"effect\",\"cwd\":\"/p\",\"count\":01}",
+		"{\"kind\":\"effect\",\"cwd\":\"/p\",\"count\":tru}",
+		"{\"kind\":\"effect\",\"cwd\":\"/p\"",
+		"{\"kind\":\"effect\",\"cwd\":\"/p\",}",
+	};
+	int fast;
+	for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+		int r = same(lines[i], strlen(lines[i]), &fast);
+		ok(r, "needs: line %zu read as ev_read reads the keys needed (%s)", i,
+			fast ? "fast" : "left to jparse");
+		ok(fast == (i < 9), "needs: line %zu %s", i, i < 9 ? "read by the fast path" :
+			"left to jparse");
+	}
+	/* the seeds' mutations again, kinds changed and all */
+	int bad = 0, nfast = 0;
+	char buf[1024];
+	for (int it = 0; it < 200000; it++) {
+		const char *sd = seeds[rnd(NSEEDS)];
+		size_t n = strlen(sd);
+		memcpy(buf, sd, n);
+		for (int m = 1 + (int)rnd(3); m > 0; m--) {
+			size_t at = rnd((unsigned)n);
+			if (rnd(2)) {
+				buf[at] = pick[rnd((unsigned)strlen(pick) + 1)];
+			} else if (n > 1) {
+				memmove(buf + at, buf + at + 1, n - at - 1);
+				n--;
+			}
+		}
+		if (!same(buf, n, &fast) && bad++ < 5)
+			printf("#   differs: %.*s\n", (int)n, buf);
+		nfast += fast;
+	}
+	is_int(bad, 0, "needs: 200000 mutated records read as ev_read reads the keys needed "
+		"(%d by the fast path)", nfast);
+	/* every key again */
+	for (int i = 0; i < 3; i++)
+		evf_need(need_kinds[i], NULL);
+	needs_on = false;
+	ok(same(lines[0], strlen(lines[0]), &fast) && fast, "needs dropped: every key read again");
+	sv_free(s);
 }
 
 int main(void)
@@ -309,6 +462,7 @@ int main(void)
 	is_int(bad, 0, "200000 mutated records: each read as ev_read reads it, or left alone "
 		"(%d read by the fast path)", nfast);
 	ok(nfast > 1000 && nfast < total, "mutations reach both paths");
+	needs(pick);
 	jdoc_free(&d);
 	return tap_done();
 }
