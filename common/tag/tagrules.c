@@ -651,12 +651,13 @@ static struct lset lp_seq(struct lp *x, int depth)
 			run = r;
 			continue;
 		}
-		/* the run ends here: what it holds is one condition */
+		/* the run ends here: what it holds is one condition, and
+		 * the sequence is no longer exactly what a run holds */
 		best = ls_better(best, ls_cond(run));
+		exact = false;
 		if (a.kind == LS_EXACT) {
 			run = a;
 		} else {
-			exact = false;
 			best = ls_better(best, a);
 			run = ls_str("", 0);
 		}

@@ -158,6 +158,25 @@ int main(void)
 	is_str(lits("x*|y"), "-1:", "a branch that may match nothing says nothing");
 	is_str(lits("a(?!/)b"), "1:ab|", "a lookahead matches no text of its own");
 	is_str(lits("TeSt"), "1:test|", "letters are kept in lower case");
+	{
+		/* a run that may be empty, ended by a part too large to join
+		 * it: the sequence is not that part's strings alone (qxa
+		 * matches and holds no "qa") */
+		struct sbuf p = {0};
+		sb_adds(&p, "q(?:x?(?:");
+		for (int i = 0; i < 74; i++)
+			sb_printf(&p, "%s%c%c", i ? "|" : "", 'a' + i % 26, '0' + i / 26);
+		sb_adds(&p, "))");
+		const char *l = lits(p.p);
+		ok(strncmp(l, "-1", 2) && !strstr(l, "|qa0|") && strncmp(l + 3, "qa0|", 4),
+			"a part after a run that may be empty ends the run's exact strings (%.40s)", l);
+		pcre2_code *c = re(p.p);
+		pcre2_match_data *m = pcre2_match_data_create(1, NULL);
+		ok(pcre2_match(c, (PCRE2_SPTR)"qxa0", 4, 0, 0, m, NULL) >= 0, "  and qxa0 matches it");
+		pcre2_match_data_free(m);
+		pcre2_code_free(c);
+		sb_free(&p);
+	}
 	static const char *const unknown[] = {"(?i)abc", "\\Qab\\E", "a{,3}b", "(*UTF)abc", "[[:alpha:]]abc",
 		"(a)\\1", "a\\x41", "(?<n>ab)", "(?>ab)", "ab(", "ab)", "[ab", "a{2", "\\", "a**", "\\cA"};
 	int bad = 0;
