@@ -9,11 +9,13 @@
 # and a value, messages that are not objects, repeated and escaped keys,
 # trailing commas and text, nesting at the parser's limit, a document of
 # megabytes (mapped, its pages given back as it goes; one on a page's
-# end, read whole), standard input.
+# end, read whole), standard input; and a document rewritten shorter
+# between the two passes over its messages (AGENTPPROF_TEST_DOCCUT): the
+# records read are kept and the rest is said to be missing.
 . "$(dirname "$0")/lib.sh"
 have jq || skip_all "jq not installed"
 F=$TESTS/fixtures/gemini/session-2025-10-01T10-00-5e551011.json
-plan 25
+plan 28
 
 # same DESC FILE [ARGS]: both readings write the same, --no-text too
 # (not with ONE set)
@@ -118,3 +120,11 @@ sz=$(wc -c < big.json)
 check_test "that document padded to a page's end" $(($(wc -c < page.json) % 4096)) = 0
 same "  read whole" page.json
 STDIN=pretty.json same "standard input" -
+# the second pass finds fewer messages than the first checked (the file
+# rewritten in place between them): what it read is written, the rest
+# named as missing
+agent-events "$F" > full.out 2>/dev/null
+check_exit "a document that changed between the passes" 1 env AGENTPPROF_TEST_DOCCUT=1 agent-events "$F"
+check_test "  the records of the message read" "$(cat out)" = "$(head -n 2 full.out)"
+check_test "  says so" "$(cat err)" = "agent-events: $F: the file changed while it was being read: 1 of its 7 messages read"
+done_testing

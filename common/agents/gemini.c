@@ -741,6 +741,7 @@ struct doc {
 	int64_t ts;               /* the first message's timestamp */
 	struct lreader *mr;       /* the text's mapping, or NULL */
 	const char *done;         /* pages before it are given back */
+	size_t nmsg;              /* messages the first pass checked */
 };
 
 static inline const char *blanks(const char *p, const char *e)
@@ -783,6 +784,7 @@ static const char *doc_msgs(struct doc *doc, struct jdoc *d, const char *p, cons
 	for (bool first = true;; first = false) {
 		if (!(p = piece(doc, d, p, e, 2)))
 			return NULL;
+		doc->nmsg++;
 		if (first) {
 			const struct jnode *m = jroot(d);
 			doc->ts = m->type == J_OBJ ? ts_of(d, jget(d, m, "timestamp")) : TS_NONE;
@@ -870,6 +872,21 @@ static const struct jnode *next_msg(struct doc *doc, struct jdoc *d, const char 
 	return jroot(d);
 }
 
+/* AGENTPPROF_TEST_DOCCUT=N: the second pass over a document's messages
+ * finds N of them, as when the file is rewritten shorter between the
+ * passes (looked up once; SIZE_MAX: not set). */
+static size_t test_cut(void)
+{
+	static size_t v;        /* 0: not looked up */
+	size_t x = __atomic_load_n(&v, __ATOMIC_RELAXED);
+	if (!x) {
+		const char *t = getenv("AGENTPPROF_TEST_DOCCUT");
+		x = t ? (size_t)strtoull(t, NULL, 10) + 1 : SIZE_MAX;
+		__atomic_store_n(&v, x, __ATOMIC_RELAXED);
+	}
+	return x == SIZE_MAX ? x : x - 1;
+}
+
 /* The document read a message at a time; false (nothing written) when it
  * must be parsed whole. */
 static bool doc_pieces(struct gem *g, struct lreader *mr, const char *s, size_t n)
@@ -891,8 +908,15 @@ static bool doc_pieces(struct gem *g, struct lreader *mr, const char *s, size_t 
 				;
 		}
 		ensure_session(g, doc.ts);
-		for (doc_rewind(&doc, &p); (m = next_msg(&doc, &d, &p));)
+		size_t k = 0;
+		size_t cut = test_cut();
+		for (doc_rewind(&doc, &p); k < cut && (m = next_msg(&doc, &d, &p)); k++)
 			do_message(g, &d, m);
+		/* the pages given back are read again from the file: one
+		 * rewritten in place since the first pass may end early */
+		if (k < doc.nmsg)
+			lr_warn(g->r, "changed", "the file changed while it was being read: "
+				"%zu of its %zu messages read", k, doc.nmsg);
 	}
 	sb_free(&doc.head);
 	jdoc_free(&d);
