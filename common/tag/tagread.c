@@ -81,13 +81,8 @@ static char *arena_take(void)
 		arena.next += BLK_SPAN;
 	}
 	if (madvise(p, BLK_SPAN, MADV_POPULATE_WRITE)) {
-		/* an older kernel: its place is kept, the blocks are mapped
-		 * alone from now on */
+		/* an older kernel: the blocks are mapped alone from now on */
 		arena.nopopulate = true;
-		if (arena.ncold == arena.capcold)
-			arena.cold = xrealloc(arena.cold, sizeof *arena.cold *
-				(arena.capcold = arena.capcold ? 2 * arena.capcold : 16));
-		arena.cold[arena.ncold++] = p;
 		return NULL;
 	}
 	return p;
@@ -96,9 +91,7 @@ static char *arena_take(void)
 static void arena_give(char *p)
 {
 	madvise(p, BLK_SPAN, MADV_DONTNEED);
-	if (arena.ncold == arena.capcold)
-		arena.cold = xrealloc(arena.cold, sizeof *arena.cold *
-			(arena.capcold = arena.capcold ? 2 * arena.capcold : 16));
+	GROW(arena.cold, arena.ncold, arena.capcold);
 	arena.cold[arena.ncold++] = p;
 }
 
