@@ -184,6 +184,21 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
+/* what *once holds when name was looked up and is not set */
+static const char env_unset[1];
+
+const char *env_once(const char *name, const char **once)
+{
+	const char *v = __atomic_load_n(once, __ATOMIC_ACQUIRE);
+	if (!v) {
+		v = getenv(name);
+		if (!v)
+			v = env_unset;
+		__atomic_store_n(once, v, __ATOMIC_RELEASE);
+	}
+	return v == env_unset ? NULL : v;
+}
+
 void sort_n(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
 {
 	if (n > 1)

@@ -17,24 +17,15 @@
 
 #define CHUNK ((size_t)1 << 20)
 
-/* AGENTPPROF_TEST_MAXLINE, looked up once: a reader is opened per file,
- * thousands of them in a run. */
+/* AGENTPPROF_TEST_MAXLINE (SIZE_MAX: none), looked up once: a reader is
+ * opened per file, thousands of them in a run. */
 static size_t test_maxline(void)
 {
-	static size_t v;        /* 0: not looked up; SIZE_MAX: none */
-	size_t m = __atomic_load_n(&v, __ATOMIC_RELAXED);
-	if (!m) {
-		m = SIZE_MAX;
-		const char *t = getenv("AGENTPPROF_TEST_MAXLINE");
-		if (t) {
-			char *e;
-			unsigned long long x = strtoull(t, &e, 10);
-			if (!*e && x > 0 && x < SIZE_MAX)
-				m = (size_t)x;
-		}
-		__atomic_store_n(&v, m, __ATOMIC_RELAXED);
-	}
-	return m;
+	static const char *once;
+	const char *t = env_once("AGENTPPROF_TEST_MAXLINE", &once);
+	char *e;
+	unsigned long long x = t ? strtoull(t, &e, 10) : 0;
+	return t && !*e && x > 0 && x < SIZE_MAX ? (size_t)x : SIZE_MAX;
 }
 
 static void init(struct lreader *r, int fd, const char *name)

@@ -38,6 +38,10 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* getenv(name) looked up once per *once, for the tests' knobs
+ * (AGENTPPROF_TEST_...) asked on every file or line; threads may ask at
+ * once and find the same.  *once starts NULL. */
+const char *env_once(const char *name, const char **once);
 /* Make room for one more element in array p of n used, cap allocated. */
 #define GROW(p, n, cap) do { \
 	if ((n) == (cap)) { \

@@ -189,13 +189,8 @@ static __attribute__((noinline, target("avx2"))) const char *find_lit32(const ch
  * line of a file read without a mapping. */
 static bool lit_avx2(void)
 {
-	static int v;   /* 0: not looked up; 1: AVX2; 2: not */
-	int x = __atomic_load_n(&v, __ATOMIC_RELAXED);
-	if (!x) {
-		x = __builtin_cpu_supports("avx2") && !getenv("AGENTPPROF_TEST_NOAVX2") ? 1 : 2;
-		__atomic_store_n(&v, x, __ATOMIC_RELAXED);
-	}
-	return x == 1;
+	static const char *once;
+	return __builtin_cpu_supports("avx2") && !env_once("AGENTPPROF_TEST_NOAVX2", &once);
 }
 #endif
 

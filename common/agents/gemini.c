@@ -877,14 +877,9 @@ static const struct jnode *next_msg(struct doc *doc, struct jdoc *d, const char 
  * passes (looked up once; SIZE_MAX: not set). */
 static size_t test_cut(void)
 {
-	static size_t v;        /* 0: not looked up */
-	size_t x = __atomic_load_n(&v, __ATOMIC_RELAXED);
-	if (!x) {
-		const char *t = getenv("AGENTPPROF_TEST_DOCCUT");
-		x = t ? (size_t)strtoull(t, NULL, 10) + 1 : SIZE_MAX;
-		__atomic_store_n(&v, x, __ATOMIC_RELAXED);
-	}
-	return x == SIZE_MAX ? x : x - 1;
+	static const char *once;
+	const char *t = env_once("AGENTPPROF_TEST_DOCCUT", &once);
+	return t ? (size_t)strtoull(t, NULL, 10) : SIZE_MAX;
 }
 
 /* The document read a message at a time; false (nothing written) when it
@@ -928,13 +923,8 @@ static bool doc_pieces(struct gem *g, struct lreader *mr, const char *s, size_t 
  * tests that compare the two readings (looked up once). */
 static bool whole_only(void)
 {
-	static int v;   /* 0: not looked up; 1: no; 2: yes */
-	int x = __atomic_load_n(&v, __ATOMIC_RELAXED);
-	if (!x) {
-		x = getenv("AGENTPPROF_TEST_WHOLEDOC") ? 2 : 1;
-		__atomic_store_n(&v, x, __ATOMIC_RELAXED);
-	}
-	return x == 2;
+	static const char *once;
+	return env_once("AGENTPPROF_TEST_WHOLEDOC", &once) != NULL;
 }
 
 static void run_doc(struct gem *g)

@@ -46,14 +46,11 @@ static struct {
  * no arenas, each block mapped alone), looked up once. */
 static size_t arena_blocks(void)
 {
-	static size_t n = SIZE_MAX;
-	if (n == SIZE_MAX) {
-		const char *t = getenv("AGENTPPROF_TEST_ARENA");
-		char *e;
-		unsigned long v = t ? strtoul(t, &e, 10) : ARENA_BLOCKS;
-		n = t && (*e || v > 1000) ? ARENA_BLOCKS : (size_t)v;
-	}
-	return n;
+	static const char *once;
+	const char *t = env_once("AGENTPPROF_TEST_ARENA", &once);
+	char *e;
+	unsigned long v = t ? strtoul(t, &e, 10) : 0;
+	return t && !*e && v <= 1000 ? (size_t)v : ARENA_BLOCKS;
 }
 
 static char *arena_take(void)
