@@ -155,6 +155,8 @@ struct tsession {
 	                         * -> its latest */
 	uint64_t pkey, lkey;    /* the ids last found in pidx and lidx (0 */
 	int64_t pval, lval;     /* none) and their items */
+	bool lbuilt;            /* lidx holds every model call so far; until
+	                         * a lookup misses lkey it is not made */
 	uint32_t *defer;        /* records counted when the session ends */
 	size_t ndefer, defercap;
 	/* ts_add keeps the caller's line instead of a copy: it stays valid

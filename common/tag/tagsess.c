@@ -394,13 +394,44 @@ static const int64_t *prompt_item(struct tsession *s, uint64_t key)
 	return v;
 }
 
+/* A session's item index starts small (hm_put's first table is 1024
+ * slots): up to 64 sessions are held at once, most with a few dozen
+ * items, and 16 KiB tables for each spread the lookups over more memory
+ * than the caches hold.  hm_put doubles it as it fills. */
+static struct hmap *small(struct hmap *m)
+{
+	if (!m->cap) {
+		m->cap = 64;
+		m->s = xcalloc(m->cap, sizeof *m->s);
+	}
+	return m;
+}
+
+/* The model call index, made when first needed: most tool calls follow
+ * the model call that made them (lkey), and most sessions never look
+ * further back; an insert into it for every call, in a table that grows
+ * with the session, cost more than all the lookups.  Made from the
+ * items in order, the latest of an id wins, as with one insert each. */
+static struct hmap *calls(struct tsession *s)
+{
+	if (!s->lbuilt) {
+		s->lbuilt = true;
+		for (size_t i = 0; i < s->nit; i++) {
+			uint64_t id = s->r[s->it[i].rec].id;
+			if (s->it[i].kind != TK_PROMPT && id)
+				*hm_put(small(&s->lidx), id, NULL) = (int64_t)i;
+		}
+	}
+	return &s->lidx;
+}
+
 /* The latest model call of an id, or NULL: its tool calls follow it, so
  * the last one put or found is kept. */
 static const int64_t *call_item(struct tsession *s, uint64_t key)
 {
 	if (key && key == s->lkey)
 		return &s->lval;
-	const int64_t *v = hm_get(&s->lidx, key);
+	const int64_t *v = hm_get(calls(s), key);
 	if (v) {
 		s->lkey = key;
 		s->lval = *v;
@@ -445,19 +476,6 @@ static void work(struct tsession *s, const struct trec *t, const char *line, siz
 	defer(s);
 }
 
-/* A session's item index starts small (hm_put's first table is 1024
- * slots): up to 64 sessions are held at once, most with a few dozen
- * items, and 16 KiB tables for each spread the lookups over more memory
- * than the caches hold.  hm_put doubles it as it fills. */
-static struct hmap *small(struct hmap *m)
-{
-	if (!m->cap) {
-		m->cap = 64;
-		m->s = xcalloc(m->cap, sizeof *m->s);
-	}
-	return m;
-}
-
 static struct titem *newitem(struct tsession *s, struct trec *r, int kind)
 {
 	if (s->nit == s->itcap) {
@@ -476,7 +494,8 @@ static struct titem *newitem(struct tsession *s, struct trec *r, int kind)
 		if (ins)
 			*v = r->item;
 	} else if (r->id) {
-		*hm_put(small(&s->lidx), r->id, NULL) = r->item;
+		if (s->lbuilt)
+			*hm_put(small(&s->lidx), r->id, NULL) = r->item;
 		s->lkey = r->id;
 		s->lval = r->item;
 	}
@@ -622,7 +641,7 @@ static void parsed(struct tsession *s, struct jdoc *d, const char *line, size_t 
  * own; true when the call is in s. */
 static bool update_of_call(struct tsession *s, struct trec *r)
 {
-	int64_t *v = r->id ? hm_get(&s->lidx, r->id) : NULL;
+	const int64_t *v = r->id ? call_item(s, r->id) : NULL;
 	if (!v)
 		return false;
 	r->item = (int32_t)*v;
@@ -1439,7 +1458,9 @@ void ts_reset(struct tsession *s)
 	arena_reset(&s->lines);
 	sb_reset(&s->texts);
 	index_clear(&s->pidx, s, TK_PROMPT);
-	index_clear(&s->lidx, s, TK_LLM);
+	if (s->lbuilt)
+		index_clear(&s->lidx, s, TK_LLM);
+	s->lbuilt = false;
 	s->pkey = s->lkey = 0;
 	s->nr = s->nit = s->ndefer = 0;
 	s->tag[0] = 0;
