@@ -276,6 +276,7 @@ struct tcount { char tag[TAG_MAX + 1]; uint64_t n; };
 struct tkindstat {
 	uint64_t records, matched;
 	struct tcount *tags; size_t ntags;
+	size_t last;            /* the tag counted last */
 };
 struct tstats {
 	struct tkindstat k[3];          /* session, prompt, llm */

@@ -185,6 +185,24 @@ static inline bool at(const char *k, const char *e, const char *lit, size_t n)
 	return (size_t)(e - k) >= n && mem_eq_n(k, lit, n);
 }
 
+/* jscan_str_end for the short values key_at takes (ids, classes, kinds
+ * of tools): their closing quote is most often in the next sixteen bytes,
+ * found here without a call */
+static inline __attribute__((always_inline)) const char *val_end(const char *v, const char *e)
+{
+#ifdef JSCAN_SSE2
+	if (e - v >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)v);
+		unsigned stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+			_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+			_mm_cmplt_epi8(x, _mm_set1_epi8(0x20))));
+		if (stop && v[__builtin_ctz(stop)] == '"')
+			return v + __builtin_ctz(stop);
+	}
+#endif
+	return jscan_str_end(v, e);
+}
+
 /* The key whose ',"' is at c: take what the record's kind needs.  false
  * when the rest of the record is of no interest. */
 static inline __attribute__((always_inline)) bool key_at(struct trec *r, const char *line, const char *c, const char *e,
@@ -193,14 +211,29 @@ static inline __attribute__((always_inline)) bool key_at(struct trec *r, const c
 	/* name: a tool call's "tool_kind" (never its tool's name) */
 	const char *k = c + 2, *v;
 #define AT(lit) at(k, e, lit, sizeof lit - 1)
-#define VAL(lit) (v = k + sizeof lit - 1, jscan_str_end(v, e))
-	switch (*k) {
-	case 't':
+#define VAL(lit) (v = k + sizeof lit - 1, val_end(v, e))
+	/* by the first four bytes of the name (every name taken has five
+	 * or more): a switch on them is a few compares, where one on the
+	 * first byte was a jump through a table, mispredicted as often as
+	 * not as the keys of a record go by */
+	if (e - k < 5)
+		return true;
+	uint32_t w;
+	memcpy(&w, k, 4);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define W(a, b, c_, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c_) << 16 | (uint32_t)(d) << 24)
+#else
+#define W(a, b, c_, d) ((uint32_t)(d) | (uint32_t)(c_) << 8 | (uint32_t)(b) << 16 | (uint32_t)(a) << 24)
+#endif
+	switch (w) {
+	case W('t', 'a', 'g', 's'):
 		if (AT("tags\":") ) {
 			/* tags and rule are the last keys: a new tag replaces them */
 			r->tail = (size_t)(c - line);
 			return false;
 		}
+		return true;
+	case W('t', 'o', 'o', 'l'):
 		if (kind == R_TOOL && !*name && AT("tool_kind\":\"")) {
 			const char *ve = VAL("tool_kind\":\"");
 			*name = v;
@@ -211,40 +244,45 @@ static inline __attribute__((always_inline)) bool key_at(struct trec *r, const c
 			tools[1] = k + 12;
 		}
 		return true;
-	case 'r':
+	case W('r', 'u', 'l', 'e'):
 		if (AT("rule\":")) {
 			r->tail = (size_t)(c - line);
 			return false;
 		}
 		return true;
-	case 'i':
+	case W('i', 'd', '"', ':'):
 		/* tool and effect records are known by what they belong to */
 		if (kind == R_LLM && !r->id && AT("id\":\"")) {
 			const char *ve = VAL("id\":\"");
 			r->id = call_hash(v, (size_t)(ve - v));
 		}
 		return true;
-	case 'p':
+	case W('p', 'r', 'o', 'm'):
 		/* the first of each: an old "tags" object has a "prompt" too */
 		if (!r->prompt && AT("prompt\":\"")) {
 			const char *ve = VAL("prompt\":\"");
 			r->prompt = prompt_hash(v, (size_t)(ve - v));
-		} else if (kind != R_EFFECT && !r->parent && AT("parent\":\"")) {
+		}
+		return true;
+	case W('p', 'a', 'r', 'e'):
+		/* a model call's parent is of no use (only tool calls are
+		 * counted for the call that made them) */
+		if (kind == R_TOOL && !r->parent && AT("parent\":\"")) {
 			const char *ve = VAL("parent\":\"");
 			r->parent = parent_hash(v, (size_t)(ve - v));
 		}
 		return true;
-	case 'e':
+	case W('e', 'f', 'f', 'e'):
 		if (kind == R_EFFECT && !*namecat && AT("effect\":\"")) {
 			const char *ve = VAL("effect\":\"");
 			*namecat = cat_of_class(v, (size_t)(ve - v));
 		}
 		return true;
-	case 'u':
+	case W('u', 'p', 'd', 'a'):
 		if (upd && AT("update\":true"))
 			*upd = true;
 		return true;
-	case 'c':
+	case W('c', 'l', 'a', 's'):
 		if (kind != R_LLM && AT("class\":\"")) {
 			/* the last key needed in schema order: process and argv
 			 * (many commas) follow it */
@@ -255,6 +293,7 @@ static inline __attribute__((always_inline)) bool key_at(struct trec *r, const c
 		return true;
 	}
 	return true;
+#undef W
 #undef AT
 #undef VAL
 }
@@ -1152,9 +1191,11 @@ static void count(struct tkindstat *k, const char *tag)
 	k->records++;
 	if (strcmp(tag, "unmatched"))
 		k->matched++;
-	size_t i = 0;
+	/* the tag counted last, most often the same again */
+	size_t i = k->last < k->ntags && !strcmp(k->tags[k->last].tag, tag) ? k->last : 0;
 	while (i < k->ntags && strcmp(k->tags[i].tag, tag))
 		i++;
+	k->last = i;
 	if (i == k->ntags) {
 		k->tags = xrealloc(k->tags, (k->ntags + 1) * sizeof *k->tags);
 		snprintf(k->tags[i].tag, sizeof k->tags[i].tag, "%s", tag);
