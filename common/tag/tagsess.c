@@ -21,6 +21,16 @@
 
 #define REPLYMAX 100   /* bytes: longer texts are not mere replies */
 
+/* Four bytes as memcpy puts them in a uint32_t: names are told apart by
+ * a switch on their first four bytes, a few compares, where a switch on
+ * one byte or on a length is a jump through a table, mispredicted as
+ * often as not as records of different kinds go by */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define KEY4(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
+#else
+#define KEY4(a, b, c, d) ((uint32_t)(d) | (uint32_t)(c) << 8 | (uint32_t)(b) << 16 | (uint32_t)(a) << 24)
+#endif
+
 /* R_RUN: lines passed through as they are, one after another in memory */
 enum { R_SESSION, R_PROMPT, R_LLM, R_TOOL, R_EFFECT, R_OTHER, R_RUN };
 
@@ -57,25 +67,33 @@ static int cat_of_kind(const char *s, size_t n)
 	return cat[TK_OTHER];
 }
 
-/* A tool call's "class", or an effect's kind when it has none: by
- * length, then the few names of that length */
+/* A tool call's "class", or an effect's kind when it has none: by the
+ * first four bytes (KEY4), then the whole name */
 static int cat_of_class(const char *s, size_t n)
 {
-#define IS(lit) (!memcmp(s, lit, sizeof lit - 1))
-	switch (n) {
-	case 3:
-		return IS("run") ? C_RUN : IS("vcs") ? C_VCS : IS("net") ? C_NET : C_NONE;
-	case 4:
-		return IS("read") ? C_READ : IS("test") ? C_TEST : IS("lint") ? C_STYLE :
-			IS("exec") ? C_RUN : C_NONE;
-	case 5:
-		return IS("write") ? C_WRITE : IS("build") ? C_BUILD : C_NONE;
-	case 6:
-		return IS("search") ? C_READ : IS("delete") || IS("rename") ? C_WRITE : C_NONE;
-	case 7:
-		return IS("install") ? C_DEPS : C_NONE;
-	case 9:
-		return IS("container") ? C_RUN : C_NONE;
+	uint32_t w = 0;
+	if (n == 3)
+		w = KEY4(s[0], s[1], s[2], 0);
+	else if (n >= 4 && n <= 9)
+		memcpy(&w, s, 4);
+	else
+		return C_NONE;
+#define IS(lit) (n == sizeof lit - 1 && !memcmp(s, lit, sizeof lit - 1))
+	switch (w) {
+	case KEY4('r', 'u', 'n', 0): return IS("run") ? C_RUN : C_NONE;
+	case KEY4('v', 'c', 's', 0): return IS("vcs") ? C_VCS : C_NONE;
+	case KEY4('n', 'e', 't', 0): return IS("net") ? C_NET : C_NONE;
+	case KEY4('r', 'e', 'a', 'd'): return IS("read") ? C_READ : C_NONE;
+	case KEY4('t', 'e', 's', 't'): return IS("test") ? C_TEST : C_NONE;
+	case KEY4('l', 'i', 'n', 't'): return IS("lint") ? C_STYLE : C_NONE;
+	case KEY4('e', 'x', 'e', 'c'): return IS("exec") ? C_RUN : C_NONE;
+	case KEY4('w', 'r', 'i', 't'): return IS("write") ? C_WRITE : C_NONE;
+	case KEY4('b', 'u', 'i', 'l'): return IS("build") ? C_BUILD : C_NONE;
+	case KEY4('s', 'e', 'a', 'r'): return IS("search") ? C_READ : C_NONE;
+	case KEY4('d', 'e', 'l', 'e'): return IS("delete") ? C_WRITE : C_NONE;
+	case KEY4('r', 'e', 'n', 'a'): return IS("rename") ? C_WRITE : C_NONE;
+	case KEY4('i', 'n', 's', 't'): return IS("install") ? C_DEPS : C_NONE;
+	case KEY4('c', 'o', 'n', 't'): return IS("container") ? C_RUN : C_NONE;
 	}
 	return C_NONE;
 #undef IS
@@ -212,19 +230,13 @@ static inline __attribute__((always_inline)) bool key_at(struct trec *r, const c
 	const char *k = c + 2, *v;
 #define AT(lit) at(k, e, lit, sizeof lit - 1)
 #define VAL(lit) (v = k + sizeof lit - 1, val_end(v, e))
-	/* by the first four bytes of the name (every name taken has five
-	 * or more): a switch on them is a few compares, where one on the
-	 * first byte was a jump through a table, mispredicted as often as
-	 * not as the keys of a record go by */
+	/* by the first four bytes of the name (KEY4; every name taken has
+	 * five or more) */
 	if (e - k < 5)
 		return true;
 	uint32_t w;
 	memcpy(&w, k, 4);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define W(a, b, c_, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c_) << 16 | (uint32_t)(d) << 24)
-#else
-#define W(a, b, c_, d) ((uint32_t)(d) | (uint32_t)(c_) << 8 | (uint32_t)(b) << 16 | (uint32_t)(a) << 24)
-#endif
+#define W KEY4
 	switch (w) {
 	case W('t', 'a', 'g', 's'):
 		if (AT("tags\":") ) {
@@ -708,12 +720,14 @@ int ts_kind_front(const char *line, size_t len)
 	if (len < 17 || !mem_eq_n(line, "{\"kind\":\"", 9))
 		return -1;
 	const char *k = line + 9;
-	switch (k[0]) {
-	case 't': return mem_eq_n(k, "tool\"", 5) ? R_TOOL : -1;
-	case 'e': return mem_eq_n(k, "effect\"", 7) ? R_EFFECT : -1;
-	case 'l': return k[1] == 'l' && k[2] == 'm' && k[3] == '"' ? R_LLM : -1;
-	case 'p': return mem_eq_n(k, "prompt\"", 7) ? R_PROMPT : -1;
-	case 's': return mem_eq_n(k, "session\"", 8) ? R_SESSION : -1;
+	uint32_t w;
+	memcpy(&w, k, 4);
+	switch (w) {
+	case KEY4('t', 'o', 'o', 'l'): return k[4] == '"' ? R_TOOL : -1;
+	case KEY4('e', 'f', 'f', 'e'): return mem_eq_n(k, "effect\"", 7) ? R_EFFECT : -1;
+	case KEY4('l', 'l', 'm', '"'): return R_LLM;
+	case KEY4('p', 'r', 'o', 'm'): return mem_eq_n(k, "prompt\"", 7) ? R_PROMPT : -1;
+	case KEY4('s', 'e', 's', 's'): return mem_eq_n(k, "session\"", 8) ? R_SESSION : -1;
 	}
 	return -1;
 }
