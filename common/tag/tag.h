@@ -110,7 +110,6 @@ struct titem {
 	char tag[TAG_MAX + 1];
 	const char *rule;       /* static, or interned */
 	size_t text, textlen;   /* in the session's text pool, cleaned */
-	size_t raw, rawlen;     /* redacted original (for samples and the llm) */
 	uint32_t ncalls;        /* prompts: model calls that belong to it */
 	uint32_t ev[TS_NCAT];   /* kinds of work done for it (its effects, or
 	                         * a model call's own tool calls) */
