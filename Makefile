@@ -210,7 +210,7 @@ check-arch: $(if $(filter yes,$(BPF_OK)),$(B)/bpf/snoop.skel.h)
 # Every tests/*.t is named in exactly one list: check-tiers fails otherwise.
 # Longest first in each list, so that prove -j keeps every CPU busy.
 TESTS_FAST = tests/03-hash-unit.t tests/50-folded2svg.t tests/60-folded2pprof.t tests/61-folded2pprof-header.t tests/62-folded2pprof-batch.t tests/43-report-budget.t tests/45-agent-tag.t \
-	tests/40-agent-stack.t tests/48-tagstack-fast.t tests/48-stack-needs.t tests/40-agent-stack-memo.t tests/84-secrets.t tests/31-events-codex.t tests/49-tag-keys.t tests/49-tag-pipe.t tests/49-tag-first-bytes.t tests/04-claudesniff-unit.t tests/04-sniffpart-unit.t tests/24-sessions-head.t \
+	tests/40-agent-stack.t tests/48-tagstack-fast.t tests/48-stack-needs.t tests/40-agent-stack-memo.t tests/84-secrets.t tests/31-events-codex.t tests/49-tag-keys.t tests/49-tag-index.t tests/49-tag-pipe.t tests/49-tag-first-bytes.t tests/04-claudesniff-unit.t tests/04-sniffpart-unit.t tests/24-sessions-head.t \
 	tests/88-issue13-review.t tests/30-events-claude.t tests/32-events-gemini.t \
 	tests/41-agent-stack-report.t tests/20-agent-sessions.t tests/90-agentpprof.t \
 	tests/92-overview.t tests/10-agent-events.t tests/46-exit-status.t tests/01-shell.t \

@@ -12,10 +12,15 @@
 #   kinds of no work and none at all;
 # - the ids of calls and parents kept with their hashes: a tool call
 #   naming the call before it, another one, ids over 64 bytes;
-# - user rules run by pcre2_jit_match, read from a pipe as from a file.
+# - user rules run by pcre2_jit_match, read from a pipe as from a file;
+# - keys told apart by the first four bytes of their names: names that
+#   begin as the ones taken, short ones, values at the end of a line;
+#   values taken at every length from 1 to 20 bytes, plain, with an
+#   escaped quote or backslash or a non-ASCII byte at several places
+#   (tagvals: the output of the program before these paths came).
 . "$(dirname "$0")/lib.sh"
 F=$TOP/tests/fixtures/fast
-plan 6
+plan 8
 
 agent-tag "$F/tagkeys.ndjson" > out 2> err
 check_test "agent-tag: key scan: exit 0" "$?" = 0
@@ -27,4 +32,8 @@ check_same "agent-tag: user rules for prompts and model calls" "$F/tagkeys.rules
 agent-tag --stats "$F/tagkeys.ndjson" > /dev/null 2> err
 check_same "agent-tag --stats: the counts of each tag" "$F/tagkeys.stats" err
 check_test "agent-tag: the tags of a tool's kinds of work" "$(grep -c '"rule":"tools:' "$F/tagkeys.out")" = 90
+agent-tag "$F/tagvals.ndjson" > out 2> err
+check_same "agent-tag: names alike, values of every length and escape" "$F/tagvals.out" out
+cat "$F/tagvals.ndjson" | agent-tag > out 2> err
+check_same "agent-tag: the same read from a pipe" "$F/tagvals.out" out
 done_testing

@@ -110,7 +110,6 @@ struct titem {
 	char tag[TAG_MAX + 1];
 	const char *rule;       /* static, or interned */
 	size_t text, textlen;   /* in the session's text pool, cleaned */
-	size_t raw, rawlen;     /* redacted original (for samples and the llm) */
 	uint32_t ncalls;        /* prompts: model calls that belong to it */
 	uint32_t ev[TS_NCAT];   /* kinds of work done for it (its effects, or
 	                         * a model call's own tool calls) */
@@ -155,6 +154,8 @@ struct tsession {
 	                         * -> its latest */
 	uint64_t pkey, lkey;    /* the ids last found in pidx and lidx (0 */
 	int64_t pval, lval;     /* none) and their items */
+	bool lbuilt;            /* lidx holds every model call so far; until
+	                         * a lookup misses lkey it is not made */
 	uint32_t *defer;        /* records counted when the session ends */
 	size_t ndefer, defercap;
 	/* ts_add keeps the caller's line instead of a copy: it stays valid
@@ -274,6 +275,7 @@ struct tcount { char tag[TAG_MAX + 1]; uint64_t n; };
 struct tkindstat {
 	uint64_t records, matched;
 	struct tcount *tags; size_t ntags;
+	size_t last;            /* the tag counted last */
 };
 struct tstats {
 	struct tkindstat k[3];          /* session, prompt, llm */

@@ -21,6 +21,16 @@
 
 #define REPLYMAX 100   /* bytes: longer texts are not mere replies */
 
+/* Four bytes as memcpy puts them in a uint32_t: names are told apart by
+ * a switch on their first four bytes, a few compares, where a switch on
+ * one byte or on a length is a jump through a table, mispredicted as
+ * often as not as records of different kinds go by */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define KEY4(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
+#else
+#define KEY4(a, b, c, d) ((uint32_t)(d) | (uint32_t)(c) << 8 | (uint32_t)(b) << 16 | (uint32_t)(a) << 24)
+#endif
+
 /* R_RUN: lines passed through as they are, one after another in memory */
 enum { R_SESSION, R_PROMPT, R_LLM, R_TOOL, R_EFFECT, R_OTHER, R_RUN };
 
@@ -57,25 +67,33 @@ static int cat_of_kind(const char *s, size_t n)
 	return cat[TK_OTHER];
 }
 
-/* A tool call's "class", or an effect's kind when it has none: by
- * length, then the few names of that length */
+/* A tool call's "class", or an effect's kind when it has none: by the
+ * first four bytes (KEY4), then the whole name */
 static int cat_of_class(const char *s, size_t n)
 {
-#define IS(lit) (!memcmp(s, lit, sizeof lit - 1))
-	switch (n) {
-	case 3:
-		return IS("run") ? C_RUN : IS("vcs") ? C_VCS : IS("net") ? C_NET : C_NONE;
-	case 4:
-		return IS("read") ? C_READ : IS("test") ? C_TEST : IS("lint") ? C_STYLE :
-			IS("exec") ? C_RUN : C_NONE;
-	case 5:
-		return IS("write") ? C_WRITE : IS("build") ? C_BUILD : C_NONE;
-	case 6:
-		return IS("search") ? C_READ : IS("delete") || IS("rename") ? C_WRITE : C_NONE;
-	case 7:
-		return IS("install") ? C_DEPS : C_NONE;
-	case 9:
-		return IS("container") ? C_RUN : C_NONE;
+	uint32_t w = 0;
+	if (n == 3)
+		w = KEY4(s[0], s[1], s[2], 0);
+	else if (n >= 4 && n <= 9)
+		memcpy(&w, s, 4);
+	else
+		return C_NONE;
+#define IS(lit) (n == sizeof lit - 1 && !memcmp(s, lit, sizeof lit - 1))
+	switch (w) {
+	case KEY4('r', 'u', 'n', 0): return IS("run") ? C_RUN : C_NONE;
+	case KEY4('v', 'c', 's', 0): return IS("vcs") ? C_VCS : C_NONE;
+	case KEY4('n', 'e', 't', 0): return IS("net") ? C_NET : C_NONE;
+	case KEY4('r', 'e', 'a', 'd'): return IS("read") ? C_READ : C_NONE;
+	case KEY4('t', 'e', 's', 't'): return IS("test") ? C_TEST : C_NONE;
+	case KEY4('l', 'i', 'n', 't'): return IS("lint") ? C_STYLE : C_NONE;
+	case KEY4('e', 'x', 'e', 'c'): return IS("exec") ? C_RUN : C_NONE;
+	case KEY4('w', 'r', 'i', 't'): return IS("write") ? C_WRITE : C_NONE;
+	case KEY4('b', 'u', 'i', 'l'): return IS("build") ? C_BUILD : C_NONE;
+	case KEY4('s', 'e', 'a', 'r'): return IS("search") ? C_READ : C_NONE;
+	case KEY4('d', 'e', 'l', 'e'): return IS("delete") ? C_WRITE : C_NONE;
+	case KEY4('r', 'e', 'n', 'a'): return IS("rename") ? C_WRITE : C_NONE;
+	case KEY4('i', 'n', 's', 't'): return IS("install") ? C_DEPS : C_NONE;
+	case KEY4('c', 'o', 'n', 't'): return IS("container") ? C_RUN : C_NONE;
 	}
 	return C_NONE;
 #undef IS
@@ -185,6 +203,24 @@ static inline bool at(const char *k, const char *e, const char *lit, size_t n)
 	return (size_t)(e - k) >= n && mem_eq_n(k, lit, n);
 }
 
+/* jscan_str_end for the short values key_at takes (ids, classes, kinds
+ * of tools): their closing quote is most often in the next sixteen bytes,
+ * found here without a call */
+static inline __attribute__((always_inline)) const char *val_end(const char *v, const char *e)
+{
+#ifdef JSCAN_SSE2
+	if (e - v >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)v);
+		unsigned stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+			_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+			_mm_cmplt_epi8(x, _mm_set1_epi8(0x20))));
+		if (stop && v[__builtin_ctz(stop)] == '"')
+			return v + __builtin_ctz(stop);
+	}
+#endif
+	return jscan_str_end(v, e);
+}
+
 /* The key whose ',"' is at c: take what the record's kind needs.  false
  * when the rest of the record is of no interest. */
 static inline __attribute__((always_inline)) bool key_at(struct trec *r, const char *line, const char *c, const char *e,
@@ -193,14 +229,23 @@ static inline __attribute__((always_inline)) bool key_at(struct trec *r, const c
 	/* name: a tool call's "tool_kind" (never its tool's name) */
 	const char *k = c + 2, *v;
 #define AT(lit) at(k, e, lit, sizeof lit - 1)
-#define VAL(lit) (v = k + sizeof lit - 1, jscan_str_end(v, e))
-	switch (*k) {
-	case 't':
+#define VAL(lit) (v = k + sizeof lit - 1, val_end(v, e))
+	/* by the first four bytes of the name (KEY4; every name taken has
+	 * five or more) */
+	if (e - k < 5)
+		return true;
+	uint32_t w;
+	memcpy(&w, k, 4);
+#define W KEY4
+	switch (w) {
+	case W('t', 'a', 'g', 's'):
 		if (AT("tags\":") ) {
 			/* tags and rule are the last keys: a new tag replaces them */
 			r->tail = (size_t)(c - line);
 			return false;
 		}
+		return true;
+	case W('t', 'o', 'o', 'l'):
 		if (kind == R_TOOL && !*name && AT("tool_kind\":\"")) {
 			const char *ve = VAL("tool_kind\":\"");
 			*name = v;
@@ -211,40 +256,45 @@ static inline __attribute__((always_inline)) bool key_at(struct trec *r, const c
 			tools[1] = k + 12;
 		}
 		return true;
-	case 'r':
+	case W('r', 'u', 'l', 'e'):
 		if (AT("rule\":")) {
 			r->tail = (size_t)(c - line);
 			return false;
 		}
 		return true;
-	case 'i':
+	case W('i', 'd', '"', ':'):
 		/* tool and effect records are known by what they belong to */
 		if (kind == R_LLM && !r->id && AT("id\":\"")) {
 			const char *ve = VAL("id\":\"");
 			r->id = call_hash(v, (size_t)(ve - v));
 		}
 		return true;
-	case 'p':
+	case W('p', 'r', 'o', 'm'):
 		/* the first of each: an old "tags" object has a "prompt" too */
 		if (!r->prompt && AT("prompt\":\"")) {
 			const char *ve = VAL("prompt\":\"");
 			r->prompt = prompt_hash(v, (size_t)(ve - v));
-		} else if (kind != R_EFFECT && !r->parent && AT("parent\":\"")) {
+		}
+		return true;
+	case W('p', 'a', 'r', 'e'):
+		/* a model call's parent is of no use (only tool calls are
+		 * counted for the call that made them) */
+		if (kind == R_TOOL && !r->parent && AT("parent\":\"")) {
 			const char *ve = VAL("parent\":\"");
 			r->parent = parent_hash(v, (size_t)(ve - v));
 		}
 		return true;
-	case 'e':
+	case W('e', 'f', 'f', 'e'):
 		if (kind == R_EFFECT && !*namecat && AT("effect\":\"")) {
 			const char *ve = VAL("effect\":\"");
 			*namecat = cat_of_class(v, (size_t)(ve - v));
 		}
 		return true;
-	case 'u':
+	case W('u', 'p', 'd', 'a'):
 		if (upd && AT("update\":true"))
 			*upd = true;
 		return true;
-	case 'c':
+	case W('c', 'l', 'a', 's'):
 		if (kind != R_LLM && AT("class\":\"")) {
 			/* the last key needed in schema order: process and argv
 			 * (many commas) follow it */
@@ -255,6 +305,7 @@ static inline __attribute__((always_inline)) bool key_at(struct trec *r, const c
 		return true;
 	}
 	return true;
+#undef W
 #undef AT
 #undef VAL
 }
@@ -394,13 +445,44 @@ static const int64_t *prompt_item(struct tsession *s, uint64_t key)
 	return v;
 }
 
+/* A session's item index starts small (hm_put's first table is 1024
+ * slots): up to 64 sessions are held at once, most with a few dozen
+ * items, and 16 KiB tables for each spread the lookups over more memory
+ * than the caches hold.  hm_put doubles it as it fills. */
+static struct hmap *small(struct hmap *m)
+{
+	if (!m->cap) {
+		m->cap = 64;
+		m->s = xcalloc(m->cap, sizeof *m->s);
+	}
+	return m;
+}
+
+/* The model call index, made when first needed: most tool calls follow
+ * the model call that made them (lkey), and most sessions never look
+ * further back; an insert into it for every call, in a table that grows
+ * with the session, cost more than all the lookups.  Made from the
+ * items in order, the latest of an id wins, as with one insert each. */
+static struct hmap *calls(struct tsession *s)
+{
+	if (!s->lbuilt) {
+		s->lbuilt = true;
+		for (size_t i = 0; i < s->nit; i++) {
+			uint64_t id = s->r[s->it[i].rec].id;
+			if (s->it[i].kind != TK_PROMPT && id)
+				*hm_put(small(&s->lidx), id, NULL) = (int64_t)i;
+		}
+	}
+	return &s->lidx;
+}
+
 /* The latest model call of an id, or NULL: its tool calls follow it, so
  * the last one put or found is kept. */
 static const int64_t *call_item(struct tsession *s, uint64_t key)
 {
 	if (key && key == s->lkey)
 		return &s->lval;
-	const int64_t *v = hm_get(&s->lidx, key);
+	const int64_t *v = hm_get(calls(s), key);
 	if (v) {
 		s->lkey = key;
 		s->lval = *v;
@@ -445,19 +527,6 @@ static void work(struct tsession *s, const struct trec *t, const char *line, siz
 	defer(s);
 }
 
-/* A session's item index starts small (hm_put's first table is 1024
- * slots): up to 64 sessions are held at once, most with a few dozen
- * items, and 16 KiB tables for each spread the lookups over more memory
- * than the caches hold.  hm_put doubles it as it fills. */
-static struct hmap *small(struct hmap *m)
-{
-	if (!m->cap) {
-		m->cap = 64;
-		m->s = xcalloc(m->cap, sizeof *m->s);
-	}
-	return m;
-}
-
 static struct titem *newitem(struct tsession *s, struct trec *r, int kind)
 {
 	if (s->nit == s->itcap) {
@@ -476,7 +545,8 @@ static struct titem *newitem(struct tsession *s, struct trec *r, int kind)
 		if (ins)
 			*v = r->item;
 	} else if (r->id) {
-		*hm_put(small(&s->lidx), r->id, NULL) = r->item;
+		if (s->lbuilt)
+			*hm_put(small(&s->lidx), r->id, NULL) = r->item;
 		s->lkey = r->id;
 		s->lval = r->item;
 	}
@@ -622,7 +692,7 @@ static void parsed(struct tsession *s, struct jdoc *d, const char *line, size_t 
  * own; true when the call is in s. */
 static bool update_of_call(struct tsession *s, struct trec *r)
 {
-	int64_t *v = r->id ? hm_get(&s->lidx, r->id) : NULL;
+	const int64_t *v = r->id ? call_item(s, r->id) : NULL;
 	if (!v)
 		return false;
 	r->item = (int32_t)*v;
@@ -650,12 +720,14 @@ int ts_kind_front(const char *line, size_t len)
 	if (len < 17 || !mem_eq_n(line, "{\"kind\":\"", 9))
 		return -1;
 	const char *k = line + 9;
-	switch (k[0]) {
-	case 't': return mem_eq_n(k, "tool\"", 5) ? R_TOOL : -1;
-	case 'e': return mem_eq_n(k, "effect\"", 7) ? R_EFFECT : -1;
-	case 'l': return k[1] == 'l' && k[2] == 'm' && k[3] == '"' ? R_LLM : -1;
-	case 'p': return mem_eq_n(k, "prompt\"", 7) ? R_PROMPT : -1;
-	case 's': return mem_eq_n(k, "session\"", 8) ? R_SESSION : -1;
+	uint32_t w;
+	memcpy(&w, k, 4);
+	switch (w) {
+	case KEY4('t', 'o', 'o', 'l'): return k[4] == '"' ? R_TOOL : -1;
+	case KEY4('e', 'f', 'f', 'e'): return mem_eq_n(k, "effect\"", 7) ? R_EFFECT : -1;
+	case KEY4('l', 'l', 'm', '"'): return R_LLM;
+	case KEY4('p', 'r', 'o', 'm'): return mem_eq_n(k, "prompt\"", 7) ? R_PROMPT : -1;
+	case KEY4('s', 'e', 's', 's'): return mem_eq_n(k, "session\"", 8) ? R_SESSION : -1;
 	}
 	return -1;
 }
@@ -1133,9 +1205,11 @@ static void count(struct tkindstat *k, const char *tag)
 	k->records++;
 	if (strcmp(tag, "unmatched"))
 		k->matched++;
-	size_t i = 0;
+	/* the tag counted last, most often the same again */
+	size_t i = k->last < k->ntags && !strcmp(k->tags[k->last].tag, tag) ? k->last : 0;
 	while (i < k->ntags && strcmp(k->tags[i].tag, tag))
 		i++;
+	k->last = i;
 	if (i == k->ntags) {
 		k->tags = xrealloc(k->tags, (k->ntags + 1) * sizeof *k->tags);
 		snprintf(k->tags[i].tag, sizeof k->tags[i].tag, "%s", tag);
@@ -1439,7 +1513,9 @@ void ts_reset(struct tsession *s)
 	arena_reset(&s->lines);
 	sb_reset(&s->texts);
 	index_clear(&s->pidx, s, TK_PROMPT);
-	index_clear(&s->lidx, s, TK_LLM);
+	if (s->lbuilt)
+		index_clear(&s->lidx, s, TK_LLM);
+	s->lbuilt = false;
 	s->pkey = s->lkey = 0;
 	s->nr = s->nit = s->ndefer = 0;
 	s->tag[0] = 0;
