@@ -67,6 +67,11 @@ struct infile {
 	int64_t size;           /* its size then */
 	int fd;                 /* the file, open since its head was read, or
 	                         * -1: its turn opens it by name */
+	/* the agent its head's read sniffed, kept for its turn when the file
+	 * had not changed for some time then (head_kept) */
+	const struct agent *agent;
+	bool kept;
+	struct timespec ctim;   /* its change time before the head was read */
 };
 
 /* --- a file's head: the session it names and its first time ---------------
@@ -504,6 +509,32 @@ static bool companion(const char *path);
 
 static const struct agent *order_force;        /* --agent */
 
+/* Is the agent a file's head was sniffed as still its agent at its turn?
+ * When its head's bytes are the same, and they are when its change time
+ * (which every write, truncation and change of times sets to the clock's
+ * time, and which no call can set back) and size are.  But a write in
+ * the same tick of the clock as the time seen leaves that time as it was
+ * (the file systems keep times of a tick, up to seconds on some): the
+ * agent is kept only for a file whose change time was at least
+ * QUIET_SECS before the heads were read (as git trusts an index entry
+ * only when it is older than the index: "racy git"), and a file written
+ * to since is sniffed again. */
+#define QUIET_SECS 2
+static struct timespec order_start;
+static long quiet_secs = QUIET_SECS;    /* AGENTPPROF_TEST_QUIET: the tests' */
+
+static bool quiet_since(const struct timespec *c)
+{
+	return c->tv_sec + quiet_secs < order_start.tv_sec;
+}
+
+static bool head_kept(const struct infile *f)
+{
+	struct stat st;
+	return f->kept && !fstat(f->fd, &st) && st.st_size == f->size &&
+		st.st_ctim.tv_sec == f->ctim.tv_sec && st.st_ctim.tv_nsec == f->ctim.tv_nsec;
+}
+
 static void scan(struct infile *f, bool head, char *h)
 {
 	const char *path = f->path;
@@ -525,11 +556,15 @@ static void scan(struct infile *f, bool head, char *h)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
+	struct stat fs;
+	bool quiet = !fstat(fd, &fs) && fs.st_ino == st.st_ino && fs.st_dev == st.st_dev &&
+		fs.st_size == st.st_size && quiet_since(&fs.st_ctim);
 	/* its agent, as its turn will sniff the same bytes: from the head's
 	 * start when that tells (agent_sniff_part), else from all of it */
 	size_t n = 0;
 	bool whole = read_head(fd, h, &n, HEAD_FIRST, f->size);
 	const struct agent *a = order_force;
+	bool exact = false;     /* a's sniff is the one its turn would make */
 	if (!a) {
 		bool more = true;
 		if (!whole)
@@ -537,6 +572,9 @@ static void scan(struct infile *f, bool head, char *h)
 		if (more) {
 			whole = read_head(fd, h, &n, AGENT_SNIFF_SIZE, f->size);
 			a = agent_sniff(h, n, path);
+			exact = n == (f->size < (int64_t)AGENT_SNIFF_SIZE ? (size_t)f->size : AGENT_SNIFF_SIZE);
+		} else {
+			exact = true;
 		}
 	}
 	/* its keys (every agent's for a file of none), read for until each
@@ -547,11 +585,18 @@ static void scan(struct infile *f, bool head, char *h)
 	hscan_init(&sc, keys, hit);
 	while (!head_scan(&sc, h, n, whole) && !whole)
 		whole = read_head(fd, h, &n, AGENT_SNIFF_SIZE, f->size);
-	/* kept for its turn, unless another file's reader reads it */
-	if (!companion(path) && __atomic_sub_fetch(&fds_left, 1, __ATOMIC_RELAXED) >= 0)
+	/* kept for its turn, unless another file's reader reads it; its
+	 * agent with it, when the sniff had all the head there was */
+	if (!companion(path) && __atomic_sub_fetch(&fds_left, 1, __ATOMIC_RELAXED) >= 0) {
 		f->fd = fd;
-	else
+		if (quiet && exact) {
+			f->kept = true;
+			f->agent = a;
+			f->ctim = fs.st_ctim;
+		}
+	} else {
 		close(fd);
+	}
 	f->ts = head_ts(keys, hit);
 	if (!f->group)
 		f->group = head_group(keys, hit);
@@ -631,6 +676,10 @@ static void *head_worker(void *arg)
 static struct infile *order_files(int n, char **v, int jobs, const struct agent *force)
 {
 	order_force = force;
+	clock_gettime(CLOCK_REALTIME, &order_start);
+	const char *q = getenv("AGENTPPROF_TEST_QUIET");
+	if (q)
+		quiet_secs = strtol(q, NULL, 10);
 	struct infile *f = xcalloc((size_t)n + 1, sizeof *f);
 	hkeys_init();
 	fds_init(n);
@@ -689,7 +738,11 @@ static bool one_file(struct ev_ctx *c, struct infile *f, const struct agent *for
 	struct lreader r;
 	const char *path = f->path;
 	char *file = NULL;
+	const struct agent *sniffed = NULL;
+	bool kept = false;
 	if (f->fd >= 0) {
+		if ((kept = head_kept(f)))
+			sniffed = f->agent;
 		lr_open_file(&r, f->fd, path, f->size);
 		f->fd = -1;
 	} else {
@@ -705,7 +758,7 @@ static bool one_file(struct ev_ctx *c, struct infile *f, const struct agent *for
 	}
 	const char *head;
 	size_t n = lr_peek(&r, AGENT_SNIFF_SIZE, &head);
-	const struct agent *a = force ? force : agent_sniff(head, n, file ? file : path);
+	const struct agent *a = force ? force : kept ? sniffed : agent_sniff(head, n, file ? file : path);
 	if (c->spec && a && !a->parallel) {
 		lr_close(&r);
 		free(file);
