@@ -67,55 +67,76 @@ struct infile {
 	int64_t size;           /* its size then */
 	int fd;                 /* the file, open since its head was read, or
 	                         * -1: its turn opens it by name */
+	/* the agent its head's read sniffed, kept for its turn when the file
+	 * had not changed for some time then (head_kept) */
+	const struct agent *agent;
+	bool kept;
+	struct timespec ctim;   /* its change time before the head was read */
 };
 
 /* --- a file's head: the session it names and its first time ---------------
  *
- * Every agent's group and time keys are looked for in every head (a file
- * is ordered before its agent is known), each once: the distinct keys in
- * agent order, found in one pass over the head. */
+ * A file's group and time keys are its agent's (struct agent), sniffed as
+ * its turn will sniff it; those of a file no agent knows are every
+ * agent's.  Each set is looked for in one pass over the head, each key
+ * once: the distinct keys, in agent order. */
 struct hkey {
 	const char *k;
 	size_t n;
-	bool time;              /* some agent's time key */
+	bool time;              /* a time key */
 	int group;              /* its rank among the group keys (head_group
 	                         * takes the first found), or -1 */
 };
 #define HKEYS_MAX 32
-static struct hkey *hkeys;
-static int nhkeys;
-static size_t hkey_max;         /* the longest */
+struct hkeys {
+	struct hkey k[HKEYS_MAX];
+	int n;
+	size_t max;             /* the longest */
+};
+static struct hkeys keys_all;   /* every agent's, for a file of none */
+static struct hkeys *keys_of;   /* each agent's, by agent_index */
 
-static void hkey_add(const char *k, bool time)
+static void hkey_add(struct hkeys *s, const char *k, bool time)
 {
-	for (int i = 0; i < nhkeys; i++)
-		if (!strcmp(hkeys[i].k, k)) {
-			hkeys[i].time |= time;
+	for (int i = 0; i < s->n; i++)
+		if (!strcmp(s->k[i].k, k)) {
+			s->k[i].time |= time;
 			return;
 		}
-	if (nhkeys == HKEYS_MAX)
+	if (s->n == HKEYS_MAX)
 		die(2, "more than %d group and time keys", HKEYS_MAX);     /* a programming error */
-	hkeys = xrealloc(hkeys, sizeof *hkeys * (size_t)(nhkeys + 1));
-	hkeys[nhkeys++] = (struct hkey){k, strlen(k), time, -1};
-	if (hkeys[nhkeys - 1].n > hkey_max)
-		hkey_max = hkeys[nhkeys - 1].n;
+	s->k[s->n++] = (struct hkey){k, strlen(k), time, -1};
+	if (s->k[s->n - 1].n > s->max)
+		s->max = s->k[s->n - 1].n;
+}
+
+/* The keys of the agents a[0..n): their time keys and group keys, the
+ * group keys ranked agents in turn, each one's keys in turn. */
+static void hkeys_set(struct hkeys *s, const struct agent *const *a, int n)
+{
+	int rank = 0;
+	for (int i = 0; i < n; i++) {
+		for (const char *const *k = a[i]->time_keys; k && *k; k++)
+			hkey_add(s, *k, true);
+		for (const char *const *k = a[i]->group_keys; k && *k; k++)
+			hkey_add(s, *k, false);
+	}
+	for (int i = 0; i < n; i++)
+		for (const char *const *k = a[i]->group_keys; k && *k; k++)
+			for (int j = 0; j < s->n; j++)
+				if (!strcmp(s->k[j].k, *k) && s->k[j].group < 0)
+					s->k[j].group = rank++;
 }
 
 static void hkeys_init(void)
 {
-	int rank = 0;
-	for (const struct agent *const *a = agent_list; *a; a++) {
-		for (const char *const *k = (*a)->time_keys; k && *k; k++)
-			hkey_add(*k, true);
-		for (const char *const *k = (*a)->group_keys; k && *k; k++)
-			hkey_add(*k, false);
-	}
-	/* head_group's order: agents in turn, each one's keys in turn */
-	for (const struct agent *const *a = agent_list; *a; a++)
-		for (const char *const *k = (*a)->group_keys; k && *k; k++)
-			for (int i = 0; i < nhkeys; i++)
-				if (!strcmp(hkeys[i].k, *k) && hkeys[i].group < 0)
-					hkeys[i].group = rank++;
+	int n = 0;
+	while (agent_list[n])
+		n++;
+	hkeys_set(&keys_all, agent_list, n);
+	keys_of = xcalloc((size_t)n, sizeof *keys_of);
+	for (int i = 0; i < n; i++)
+		hkeys_set(&keys_of[i], agent_list + i, 1);
 }
 
 /* What the head holds under each key: its first "key": "string" (a value
@@ -187,6 +208,7 @@ static bool head_hit(const struct hkey *k, struct hhit *hit, const char *p, cons
 /* One head's scan, resumed when more of the head is read: each key is
  * looked for until its string is found. */
 struct hscan {
+	const struct hkeys *keys;
 	struct hhit *hit;
 	int want[HKEYS_MAX], left;
 	size_t next;            /* where the next key may start */
@@ -204,7 +226,7 @@ static void hscan_first(struct hscan *sc)
 	memset(sc->first, 0, sizeof sc->first);
 	sc->nset = 0;
 	for (int w = 0; w < sc->left; w++) {
-		const struct hkey *k = &hkeys[sc->want[w]];
+		const struct hkey *k = &sc->keys->k[sc->want[w]];
 		sc->first[(unsigned char)k->k[0]] = 1;
 		if (k->n < 2) {
 			sc->nset = HSET + 1;
@@ -228,11 +250,12 @@ static void hscan_first(struct hscan *sc)
 	}
 }
 
-static void hscan_init(struct hscan *sc, struct hhit *hit)
+static void hscan_init(struct hscan *sc, const struct hkeys *keys, struct hhit *hit)
 {
+	sc->keys = keys;
 	sc->hit = hit;
-	sc->left = nhkeys;
-	for (int i = 0; i < nhkeys; i++) {
+	sc->left = keys->n;
+	for (int i = 0; i < keys->n; i++) {
 		hit[i] = (struct hhit){NULL, 0, TS_NONE};
 		sc->want[i] = i;
 	}
@@ -245,29 +268,30 @@ static void hscan_init(struct hscan *sc, struct hhit *hit)
 static void head_try(struct hscan *sc, const char *h, const char *p, const char *e, bool last,
 	size_t *again)
 {
+	const struct hkey *keys = sc->keys->k;
 	for (int w = 0; w < sc->left; w++) {
 		int k = sc->want[w];
-		if (*p != hkeys[k].k[0])
+		if (*p != keys[k].k[0])
 			continue;
-		if ((size_t)(e - p) <= hkeys[k].n) {
+		if ((size_t)(e - p) <= keys[k].n) {
 			if ((size_t)(p - h) < *again)
 				*again = (size_t)(p - h);
 			continue;
 		}
 		/* head_hit takes nothing from a key not closed by a quote */
-		if (p[hkeys[k].n] != '"' || memcmp(p, hkeys[k].k, hkeys[k].n))
+		if (p[keys[k].n] != '"' || memcmp(p, keys[k].k, keys[k].n))
 			continue;
-		if (!head_hit(&hkeys[k], &sc->hit[k], p, e, last) && (size_t)(p - h) < *again)
+		if (!head_hit(&keys[k], &sc->hit[k], p, e, last) && (size_t)(p - h) < *again)
 			*again = (size_t)(p - h);
 		if (sc->hit[k].v) {
 			sc->want[w] = sc->want[--sc->left];
 			/* head_group takes this key's string before that of
 			 * any group key after it: those that are no time key
 			 * need not be found */
-			if (hkeys[k].group >= 0)
+			if (keys[k].group >= 0)
 				for (int x = 0; x < sc->left; x++) {
-					const struct hkey *o = &hkeys[sc->want[x]];
-					if (!o->time && o->group > hkeys[k].group)
+					const struct hkey *o = &keys[sc->want[x]];
+					if (!o->time && o->group > keys[k].group)
 						sc->want[x--] = sc->want[--sc->left];
 				}
 			hscan_first(sc);
@@ -295,7 +319,7 @@ static __attribute__((target("avx2"))) size_t head_quotes32(struct hscan *sc, co
 	const __m256i quote = _mm256_set1_epi8('"');
 	/* the quotes it passes over are never so near the end that a key
 	 * wanted would not fit (head_try's *again) */
-	size_t stop = hkey_max + 34;
+	size_t stop = sc->keys->max + 34;
 	while (sc->left && sc->nset <= HSET && q + stop <= n) {
 		int left = sc->left;
 #define PAIR(i) _mm256_set1_epi8((char)sc->set[i][0]), _mm256_set1_epi8((char)sc->set[i][1])
@@ -363,29 +387,35 @@ static bool head_scan(struct hscan *sc, const char *h, size_t n, bool last)
 	for (; sc->left && q + 1 < n; q++)
 		if (h[q] == '"' && sc->first[(unsigned char)h[q + 1]])
 			head_try(sc, h, h + q + 1, e, last, &again);
-	sc->next = again;
+	sc->next = again ? again : 1;   /* an empty head: from its start */
 	return !sc->left;
 }
 
-/* A file's head is read whole, in one call: every agent's time keys are
- * looked for, and a file of one agent holds none of some other agent's,
- * so the scan of a head ends at its end anyway.  It is read at offset 0,
- * leaving the file where its turn reads it from; a read that reaches the
- * size the file had is the last. */
-static size_t read_head(int fd, char *p, size_t want, int64_t size)
+/* A file's head is read in steps, as far as its agent and its keys ask:
+ * HEAD_FIRST bytes first (the sniffs of some formats decide from the
+ * first lines, and most files name their session and first time in
+ * their first line), the rest of the 64 KiB when the sniff or a key
+ * wants more.  Reads are at offsets from 0, leaving the file where its
+ * turn reads it from.  read_head reads p[*have..want); true when the head is whole:
+ * AGENT_SNIFF_SIZE bytes, or the file's end (a read that reaches the
+ * size the file had is the last). */
+#define HEAD_FIRST ((size_t)4 << 10)
+
+static bool read_head(int fd, char *p, size_t *have, size_t want, int64_t size)
 {
-	size_t n = 0;
-	while (n < want) {
+	size_t n = *have;
+	bool end = false;
+	while (n < want && !end) {
 		ssize_t k = pread(fd, p + n, want - n, (off_t)n);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
-			break;
-		n += (size_t)k;
-		if ((int64_t)n == size)
-			break;
+			end = true;
+		else if ((int64_t)(n += (size_t)k) == size)
+			end = true;
 	}
-	return n;
+	*have = n;
+	return end || n == AGENT_SNIFF_SIZE;
 }
 
 /* Make the descriptor table hold n more descriptors now, while the
@@ -431,13 +461,13 @@ static void fds_init(int n)
 	fds_grow(fds_left);
 }
 
-/* The earliest time in the head, under any agent's time keys: a key's
- * string value when it has one, else its number. */
-static int64_t head_ts(const struct hhit *hit)
+/* The earliest time in the head under the time keys: a key's string
+ * value when it has one, else its number. */
+static int64_t head_ts(const struct hkeys *keys, const struct hhit *hit)
 {
 	int64_t best = TS_NONE;
-	for (int k = 0; k < nhkeys; k++) {
-		if (!hkeys[k].time)
+	for (int k = 0; k < keys->n; k++) {
+		if (!keys->k[k].time)
 			continue;
 		int64_t t = hit[k].v ? ts_parse(hit[k].v, strnlen(hit[k].v, hit[k].vn)) : hit[k].ms;
 		if (t != TS_NONE && (best == TS_NONE || t < best))
@@ -446,15 +476,15 @@ static int64_t head_ts(const struct hhit *hit)
 	return best;
 }
 
-/* The session the head names, under the first agent's group key found. */
-static char *head_group(const struct hhit *hit)
+/* The session the head names, under the first-ranked group key found. */
+static char *head_group(const struct hkeys *keys, const struct hhit *hit)
 {
-	for (const struct agent *const *a = agent_list; *a; a++)
-		for (const char *const *k = (*a)->group_keys; k && *k; k++)
-			for (int i = 0; i < nhkeys; i++)
-				if (!strcmp(hkeys[i].k, *k) && hit[i].v)
-					return xstrndup(hit[i].v, hit[i].vn);
-	return NULL;
+	int best = -1;
+	for (int k = 0; k < keys->n; k++)
+		if (keys->k[k].group >= 0 && hit[k].v &&
+		    (best < 0 || keys->k[k].group < keys->k[best].group))
+			best = k;
+	return best < 0 ? NULL : xstrndup(hit[best].v, hit[best].vn);
 }
 
 /* Is path named as a subagent's file by some agent?  *parent: the
@@ -477,6 +507,34 @@ static int subagent(const char *path, char **parent)
 
 static bool companion(const char *path);
 
+static const struct agent *order_force;        /* --agent */
+
+/* Is the agent a file's head was sniffed as still its agent at its turn?
+ * When its head's bytes are the same, and they are when its change time
+ * (which every write, truncation and change of times sets to the clock's
+ * time, and which no call can set back) and size are.  But a write in
+ * the same tick of the clock as the time seen leaves that time as it was
+ * (the file systems keep times of a tick, up to seconds on some): the
+ * agent is kept only for a file whose change time was at least
+ * QUIET_SECS before the heads were read (as git trusts an index entry
+ * only when it is older than the index: "racy git"), and a file written
+ * to since is sniffed again. */
+#define QUIET_SECS 2
+static struct timespec order_start;
+static long quiet_secs = QUIET_SECS;    /* AGENTPPROF_TEST_QUIET: the tests' */
+
+static bool quiet_since(const struct timespec *c)
+{
+	return c->tv_sec + quiet_secs < order_start.tv_sec;
+}
+
+static bool head_kept(const struct infile *f)
+{
+	struct stat st;
+	return f->kept && !fstat(f->fd, &st) && st.st_size == f->size &&
+		st.st_ctim.tv_sec == f->ctim.tv_sec && st.st_ctim.tv_nsec == f->ctim.tv_nsec;
+}
+
 static void scan(struct infile *f, bool head, char *h)
 {
 	const char *path = f->path;
@@ -498,19 +556,50 @@ static void scan(struct infile *f, bool head, char *h)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	struct hhit hit[nhkeys];
+	struct stat fs;
+	bool quiet = !fstat(fd, &fs) && fs.st_ino == st.st_ino && fs.st_dev == st.st_dev &&
+		fs.st_size == st.st_size && quiet_since(&fs.st_ctim);
+	/* its agent, as its turn will sniff the same bytes: from the head's
+	 * start when that tells (agent_sniff_part), else from all of it */
+	size_t n = 0;
+	bool whole = read_head(fd, h, &n, HEAD_FIRST, f->size);
+	const struct agent *a = order_force;
+	bool exact = false;     /* a's sniff is the one its turn would make */
+	if (!a) {
+		bool more = true;
+		if (!whole)
+			a = agent_sniff_part(h, n, path, &more);
+		if (more) {
+			whole = read_head(fd, h, &n, AGENT_SNIFF_SIZE, f->size);
+			a = agent_sniff(h, n, path);
+			exact = n == (f->size < (int64_t)AGENT_SNIFF_SIZE ? (size_t)f->size : AGENT_SNIFF_SIZE);
+		} else {
+			exact = true;
+		}
+	}
+	/* its keys (every agent's for a file of none), read for until each
+	 * has its answer or the head ends */
+	const struct hkeys *keys = a ? &keys_of[agent_index(a)] : &keys_all;
+	struct hhit hit[HKEYS_MAX];
 	struct hscan sc;
-	hscan_init(&sc, hit);
-	size_t n = read_head(fd, h, AGENT_SNIFF_SIZE, f->size);
-	head_scan(&sc, h, n, true);
-	/* kept for its turn, unless another file's reader reads it */
-	if (!companion(path) && __atomic_sub_fetch(&fds_left, 1, __ATOMIC_RELAXED) >= 0)
+	hscan_init(&sc, keys, hit);
+	while (!head_scan(&sc, h, n, whole) && !whole)
+		whole = read_head(fd, h, &n, AGENT_SNIFF_SIZE, f->size);
+	/* kept for its turn, unless another file's reader reads it; its
+	 * agent with it, when the sniff had all the head there was */
+	if (!companion(path) && __atomic_sub_fetch(&fds_left, 1, __ATOMIC_RELAXED) >= 0) {
 		f->fd = fd;
-	else
+		if (quiet && exact) {
+			f->kept = true;
+			f->agent = a;
+			f->ctim = fs.st_ctim;
+		}
+	} else {
 		close(fd);
-	f->ts = head_ts(hit);
+	}
+	f->ts = head_ts(keys, hit);
 	if (!f->group)
-		f->group = head_group(hit);
+		f->group = head_group(keys, hit);
 }
 
 static int by_group(const void *a, const void *b)
@@ -557,24 +646,40 @@ static bool companion(const char *path)
 }
 
 /* The heads of many files are read by jobs threads at once, each file's
- * into its own infile. */
+ * into its own infile.  The sniffs keep what they parse per thread
+ * (agent_sniff): a thread started for the heads, its work done, waits
+ * for the end of the process, as the readers' do, its state still its
+ * own (a thread that ended would leave it lost). */
 static struct {
 	struct infile *f;
 	int n, next;
-} heads;
+	pthread_mutex_t lock;
+	pthread_cond_t cv;
+	int done;               /* threads whose work is done */
+} heads = {.lock = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
 static void *head_worker(void *arg)
 {
-	(void)arg;
 	char *h = xmalloc(AGENT_SNIFF_SIZE);
 	for (int i; (i = __atomic_fetch_add(&heads.next, 1, __ATOMIC_RELAXED)) < heads.n;)
 		scan(&heads.f[i], true, h);
 	free(h);
-	return NULL;
+	if (!arg)
+		return NULL;    /* the main thread's share */
+	pthread_mutex_lock(&heads.lock);
+	heads.done++;
+	pthread_cond_broadcast(&heads.cv);
+	for (;;)
+		pthread_cond_wait(&heads.cv, &heads.lock);
 }
 
-static struct infile *order_files(int n, char **v, int jobs)
+static struct infile *order_files(int n, char **v, int jobs, const struct agent *force)
 {
+	order_force = force;
+	clock_gettime(CLOCK_REALTIME, &order_start);
+	const char *q = getenv("AGENTPPROF_TEST_QUIET");
+	if (q)
+		quiet_secs = strtol(q, NULL, 10);
 	struct infile *f = xcalloc((size_t)n + 1, sizeof *f);
 	hkeys_init();
 	fds_init(n);
@@ -592,14 +697,21 @@ static struct infile *order_files(int n, char **v, int jobs)
 		heads.next = 0;
 		if (jobs > n / 16)
 			jobs = n / 16;  /* a thread is worth some files */
-		pthread_t th[jobs > 1 ? jobs - 1 : 1];
+		pthread_attr_t at;
+		pthread_attr_init(&at);
+		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
 		int started = 0;
-		for (int t = 0; t < jobs - 1; t++)
-			if (!pthread_create(&th[started], NULL, head_worker, NULL))
+		for (int t = 0; t < jobs - 1; t++) {
+			pthread_t th;
+			if (!pthread_create(&th, &at, head_worker, &heads))
 				started++;
+		}
+		pthread_attr_destroy(&at);
 		head_worker(NULL);
-		for (int t = 0; t < started; t++)
-			pthread_join(th[t], NULL);
+		pthread_mutex_lock(&heads.lock);
+		while (heads.done < started)
+			pthread_cond_wait(&heads.cv, &heads.lock);
+		pthread_mutex_unlock(&heads.lock);
 	}
 	for (int i = 0; i < n; i++)
 		if (f[i].scanned && !f[i].group)
@@ -626,7 +738,11 @@ static bool one_file(struct ev_ctx *c, struct infile *f, const struct agent *for
 	struct lreader r;
 	const char *path = f->path;
 	char *file = NULL;
+	const struct agent *sniffed = NULL;
+	bool kept = false;
 	if (f->fd >= 0) {
+		if ((kept = head_kept(f)))
+			sniffed = f->agent;
 		lr_open_file(&r, f->fd, path, f->size);
 		f->fd = -1;
 	} else {
@@ -642,7 +758,7 @@ static bool one_file(struct ev_ctx *c, struct infile *f, const struct agent *for
 	}
 	const char *head;
 	size_t n = lr_peek(&r, AGENT_SNIFF_SIZE, &head);
-	const struct agent *a = force ? force : agent_sniff(head, n, file ? file : path);
+	const struct agent *a = force ? force : kept ? sniffed : agent_sniff(head, n, file ? file : path);
 	if (c->spec && a && !a->parallel) {
 		lr_close(&r);
 		free(file);
@@ -1067,7 +1183,7 @@ int main(int argc, char **argv)
 		c.select_match = select_match;
 		jobs = 1;       /* libjq 1.6 is not thread-safe */
 	}
-	struct infile *files = order_files(ops.n, ops.v, jobs);
+	struct infile *files = order_files(ops.n, ops.v, jobs, force);
 	read_all(&c, files, ops.n, force, jobs);
 	for (int i = 0; i < ops.n; i++) {
 		free(files[i].group);

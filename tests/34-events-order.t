@@ -1,11 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# agent-events orders files by their heads (each agent's group and time
-# keys in the first 64 KiB, looked for in one pass, the first 4 KiB
-# first): a key or value cut by the end of the first 4 KiB is read whole
-# from the rest of the head, one cut by the head's end is not there.
+# agent-events orders files by their heads (their agent's group and time
+# keys in the first 64 KiB, the first 4 KiB first): a key or value cut by
+# the end of the first 4 KiB is read whole from the rest of the head, one
+# cut by the head's end is not there.  (A Claude Code file's agent is
+# sniffed from its whole head, its keys then looked for in it at once;
+# with --agent they are looked for in the first 4 KiB first.)
 . "$(dirname "$0")/lib.sh"
-plan 3
+plan 5
 
 pad() { head -c "$1" /dev/zero | tr '\0' x; }
 # first FILE SESSION AT KEYS: a Claude Code file whose first line's KEYS
@@ -24,18 +26,20 @@ first a.jsonl S-A 4080 '"timestamp":"2026-01-03T00:00:00Z","sessionId":"S-A","uu
 # b: the key "timestamp" itself runs across byte 4096
 first b.jsonl S-B 4090 '"timestamp":"2026-01-01T12:00:00Z","sessionId":"S-B","uuid":"b1","cwd":"/p"}'
 # c: a time in milliseconds (2026-01-02), its 13 digits across byte 4096
-first c.jsonl S-C 4080 '"created":1767312000000,"sessionId":"S-C","uuid":"c1","cwd":"/p"}'
+first c.jsonl S-C 4078 '"timestamp":1767312000000,"sessionId":"S-C","uuid":"c1","cwd":"/p"}'
 # d: 14 digits, no time, though 13 of them come before byte 4096; the
 # file's time is the one after (2026-01-05)
-first d.jsonl S-D 4073 '"created":17672256000001,"timestamp":"2026-01-05T00:00:00Z","sessionId":"S-D","uuid":"d1","cwd":"/p"}'
+first d.jsonl S-D 4071 '"timestamp":17672256000001,"x":{"timestamp":"2026-01-05T00:00:00Z"},"sessionId":"S-D","uuid":"d1","cwd":"/p"}'
 # e: a time whose value runs past the head's end (65536 bytes): no time
 l1='{"type":"user","sessionId":"S-E","uuid":"e0","cwd":"/p","message":{"role":"user","content":"hi"}}'
 { echo "$l1"; first tail S-E $((65520 - ${#l1} - 1)) '"timestamp":"2026-01-01T06:00:00Z","sessionId":"S-E","uuid":"e1","cwd":"/p"}'; head -1 tail; } > e.jsonl
 
 check_test "the keys sit where the cases say" \
-	"$(for f in a b c d e; do grep -bo '"timestamp\|"created' $f.jsonl | head -1 | cut -d: -f1; done | tr '\n' ' ')" \
-	= "4080 4090 4080 4073 65520 "
+	"$(for f in a b c d e; do grep -bo '"timestamp' $f.jsonl | head -1 | cut -d: -f1; done | tr '\n' ' ')" \
+	= "4080 4090 4078 4071 65520 "
 order() { agent-events "$@" a.jsonl e.jsonl d.jsonl c.jsonl b.jsonl 2>&1 | grep -o '"session":"S-[A-E]"' | uniq | cut -d'"' -f4 | tr '\n' ' '; }
 check_test "files in the order of their heads' times, the timeless last" "$(order -j 1)" = "S-B S-C S-A S-D S-E "
 check_test "the same with threads" "$(order -j 2)" = "S-B S-C S-A S-D S-E "
+check_test "--agent claude: the keys looked for in steps" "$(order -j 1 --agent claude)" = "S-B S-C S-A S-D S-E "
+check_test "... with threads" "$(order -j 2 --agent claude)" = "S-B S-C S-A S-D S-E "
 done_testing

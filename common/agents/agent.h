@@ -169,8 +169,11 @@ struct agent {
 	/* For ordering files before any is read (agent-events reads the
 	 * files of one session together, oldest first): the JSON keys whose
 	 * first string value in a file's head names the session the file
-	 * belongs to, and those whose values are times.  NULL-ended lists
-	 * (or NULL); looked for in every head, whatever its agent. */
+	 * belongs to (the first of them found, in this order), and those
+	 * whose values are times (the earliest of their first values).
+	 * NULL-ended lists (or NULL); looked for in the heads of the files
+	 * this agent's sniff claims, and in those no agent claims (every
+	 * agent's keys): every key its files carry belongs here. */
 	const char *const *group_keys;
 	const char *const *time_keys;
 

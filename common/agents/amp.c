@@ -810,8 +810,10 @@ static int probe(const struct agent *a, struct session_probe *p, const char **wh
 	return 0;
 }
 
+/* the keys agent-events orders files by: a thread's created (ms) and its
+ * messages' timestamps */
 static const char *const group_keys[] = {NULL};
-static const char *const time_keys[] = {NULL};
+static const char *const time_keys[] = {"created", "timestamp", NULL};
 
 /* Its tool names and their kinds (toolkind.h): Amp's built-in tools. */
 static const struct tool_map amp_tools[] = {

@@ -1825,8 +1825,9 @@ static const struct agent_probe probe = {
 	.cwd_scan = (size_t)4 << 20,
 };
 
-/* the keys agent-events orders files by, before reading them */
-static const char *const group_keys[] = {"sessionId", NULL};
+/* the keys agent-events orders files by, before reading them: a
+ * transcript's sessionId, else the session_id of claude -p's stream-json */
+static const char *const group_keys[] = {"sessionId", "session_id", NULL};
 static const char *const time_keys[] = {"timestamp", NULL};
 
 /* --- the agent ------------------------------------------------------------ */

@@ -1038,6 +1038,10 @@ static const struct agent_probe probe = {
 
 /* --- the agent ------------------------------------------------------------ */
 
+/* the keys agent-events orders files by: a Kimi CLI wire's timestamps
+ * (seconds, with a fraction) */
+static const char *const time_keys[] = {"timestamp", NULL};
+
 /* Its tool names and their kinds (toolkind.h): Kimi CLI's (ReadFile,
  * Shell, ...) and Kimi Code's (Read, Bash, ...). */
 static const struct tool_map kimi_tools[] = {
@@ -1067,5 +1071,6 @@ const struct agent agent_kimi = {
 	.probe = session_probe_json,
 	.probe_json = &probe,
 	.find = find,
+	.time_keys = time_keys,
 	.subagent = subagent,
 };
