@@ -458,6 +458,12 @@ static void ts_text(int64_t ts, int64_t last, char t[25])
 
 void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 {
+	ev_write_kinds(b, e, flags, e->tool_kind, e->tool_kinds, e->ntool_kinds);
+}
+
+void ev_write_kinds(struct sbuf *b, const struct event *e, unsigned flags, const char *tool_kind,
+	const char **tool_kinds, int ntool_kinds)
+{
 	size_t start = b->len;  /* the first key's comma becomes the brace */
 	if (!b->cap)
 		sb_grow(b, 255);
@@ -492,7 +498,7 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 	priv(w, "file", e->file);
 	str(w, "model", e->model);
 	toolname(w, "tool", e->tool);
-	lstr(w, "tool_kind", e->tool_kind);
+	lstr(w, "tool_kind", tool_kind);
 	lstr(w, "status", e->status);
 	num(w, "exit", e->exit);
 	num(w, "duration_ms", e->duration_ms);
@@ -537,7 +543,7 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 		w->p = p;
 	}
 	arr(w, "tools", e->tools, e->ntools, 2);
-	arr(w, "tool_kinds", e->tool_kinds, e->ntool_kinds, false);
+	arr(w, "tool_kinds", tool_kinds, ntool_kinds, false);
 	if (e->text && !(flags & EVW_NOTEXT)) {
 		key(w, "text");
 		sb_json_str_redacted(sync(w), e->text, e->text_len);
