@@ -5,7 +5,7 @@
 #include "agent.h"
 #include "events.h"
 
-static _Thread_local const char **kindv;      /* with_kinds' array of an llm record's kinds */
+static _Thread_local const char **kindv;      /* ev_emit's array of an llm record's kinds */
 static _Thread_local int kindcap;
 /* The context of the file this thread reads ahead, when it does. */
 static _Thread_local struct ev_ctx *spec_ctx;
