@@ -2,6 +2,7 @@
 /* diag.c: messages on stderr, named after the program. */
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,4 +204,56 @@ void sort_n(void *base, size_t n, size_t size, int (*cmp)(const void *, const vo
 {
 	if (n > 1)
 		qsort(base, n, size, cmp);
+}
+
+/* The program's segments mapped without write permission (PT_LOAD without
+ * PF_W: its code and read-only data, string literals among them), looked
+ * up once by each thread that asks. */
+static _Thread_local struct { uintptr_t lo, hi; } ro[8];
+static _Thread_local int nro = -1;      /* -1: not looked up yet */
+
+static int ro_segments(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	(void)size;
+	(void)arg;
+	for (int i = 0; i < info->dlpi_phnum && nro < (int)(sizeof ro / sizeof *ro); i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type == PT_LOAD && !(ph->p_flags & PF_W)) {
+			ro[nro].lo = (uintptr_t)info->dlpi_addr + ph->p_vaddr;
+			ro[nro].hi = ro[nro].lo + ph->p_memsz;
+			nro++;
+		}
+	}
+	return 1;       /* the first object is the program itself */
+}
+
+static void ro_lookup(void)
+{
+	if (nro < 0) {
+		nro = 0;
+		dl_iterate_phdr(ro_segments, NULL);
+	}
+}
+
+bool read_only_addr(const void *p)
+{
+	ro_lookup();
+	uintptr_t a = (uintptr_t)p;
+	for (int i = 0; i < nro; i++)
+		if (a >= ro[i].lo && a < ro[i].hi)
+			return true;
+	return false;
+}
+
+void read_only_span(uintptr_t *lo, uintptr_t *hi)
+{
+	ro_lookup();
+	*lo = UINTPTR_MAX;
+	*hi = 0;
+	for (int i = 0; i < nro; i++) {
+		if (ro[i].lo < *lo)
+			*lo = ro[i].lo;
+		if (ro[i].hi > *hi)
+			*hi = ro[i].hi;
+	}
 }

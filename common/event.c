@@ -213,6 +213,77 @@ INLINE void str_(struct wr *w, const char *k, size_t kl, const char *v)
 		kstr_(w, k, kl, v, strlen(v));
 }
 
+/* --- values that cannot change --------------------------------------------
+ * Most values of a record's short fields are string literals: kinds,
+ * agents, statuses, classes, tool kinds.  Their bytes lie in a segment of
+ * the program mapped without write permission (read_only_addr), which
+ * nothing changes while it runs: the JSON string
+ * of such a value (quotes included) is a function of its address.  So it
+ * is kept by address, a slot each, and the next record with the same
+ * address copies it, without the value's strlen and the scan for bytes to
+ * escape.  A value from anywhere else (the heap, the stack, a writable
+ * segment) goes the usual way: only read-only addresses enter a slot. */
+struct lit {
+	const char *p;          /* NULL: empty */
+	uint32_t olen;          /* the JSON string's length; 0: not kept
+	                         * (too long, or with bytes to escape) */
+	char out[32];           /* the JSON string, quotes included */
+};
+static _Thread_local struct lit lits[64];
+/* read_only_span's interval, the test made inline for other values; all
+ * addresses until it is looked up */
+static _Thread_local uintptr_t lit_lo, lit_hi = UINTPTR_MAX;
+
+static inline struct lit *lit_slot(const char *v)
+{
+	return &lits[((uintptr_t)v * UINT64_C(0x9e3779b97f4a7c15)) >> 58];
+}
+
+/* v's slot, filled when v is read-only; NULL when it is not */
+static __attribute__((noinline)) struct lit *lit_learn(const char *v)
+{
+	if (lit_lo == 0 && lit_hi == UINTPTR_MAX)
+		read_only_span(&lit_lo, &lit_hi);
+	if (!read_only_addr(v))
+		return NULL;
+	struct lit *l = lit_slot(v);
+	size_t n = strlen(v);
+	l->p = v;
+	l->olen = 0;
+	if (n + 2 <= sizeof l->out && plain_json(v, n)) {
+		memset(l->out, 0, sizeof l->out);
+		l->out[0] = '"';
+		memcpy(l->out + 1, v, n);
+		l->out[n + 1] = '"';
+		l->olen = (uint32_t)(n + 2);
+	}
+	return l;
+}
+
+/* str for the fields whose values are mostly literals */
+#define lstr(w, k, v) lstr_((w), KEY(k), sizeof(KEY(k)) - 1, (v))
+INLINE void lstr_(struct wr *w, const char *k, size_t kl, const char *v)
+{
+	if (!v)
+		return;
+	struct lit *l = lit_slot(v);
+	if (l->p != v) {
+		if ((uintptr_t)v - lit_lo >= lit_hi - lit_lo || !(l = lit_learn(v))) {
+			kstr_(w, k, kl, v, strlen(v));
+			return;
+		}
+	}
+	if (!l->olen) {
+		kstr_(w, k, kl, v, strlen(v));
+		return;
+	}
+	room(w, kl + sizeof l->out);
+	put_key(w, k, kl);
+	memcpy(w->p, l->out, 16);
+	memcpy(w->p + 16, l->out + 16, 16);
+	w->p += l->olen;
+}
+
 #define priv(w, k, v) priv_((w), KEY(k), sizeof(KEY(k)) - 1, (v))
 INLINE void priv_(struct wr *w, const char *k, size_t kl, const char *v)
 {
@@ -237,6 +308,39 @@ struct fcache {
 static _Thread_local struct fcache fcache[2];
 enum { FC_PROMPT, FC_CWD };
 
+/* the key k and what c keeps, when v has c's bytes */
+INLINE bool fc_hit(struct wr *w, const char *k, size_t kl, const char *v, const struct fcache *c)
+{
+	size_t o = c->olen;
+	if (!o || strncmp(v, c->val, c->vlen + 1))
+		return false;
+	room(w, kl + o + 16);
+	put_key(w, k, kl);
+	for (size_t i = 0; i < o; i += 16)
+		memcpy(w->p + i, c->out + i, 16);
+	w->p += o;
+	return true;
+}
+
+/* the key k and v redacted, kept in c when it fits */
+INLINE void fc_put(struct wr *w, const char *k, size_t kl, const char *v, struct fcache *c)
+{
+	key_(w, k, kl);
+	struct sbuf *b = sync(w);
+	size_t n = strlen(v), at = b->len;
+	sb_json_str_redacted(b, v, n);
+	reload(w);
+	size_t o = b->len - at;
+	if (n < sizeof c->val && o <= sizeof c->out - 16) {
+		c->vlen = (uint32_t)n;
+		c->olen = (uint32_t)o;
+		memcpy(c->val, v, n + 1);
+		memcpy(c->out, b->p + at, o);
+	} else {
+		c->olen = 0;
+	}
+}
+
 #define privk(w, k, v, c) privk_((w), KEY(k), sizeof(KEY(k)) - 1, (v), &fcache[c])
 INLINE void privk_(struct wr *w, const char *k, size_t kl, const char *v, struct fcache *c)
 {
@@ -246,29 +350,8 @@ INLINE void privk_(struct wr *w, const char *k, size_t kl, const char *v, struct
 		priv_(w, k, kl, v);
 		return;
 	}
-	size_t o = c->olen;
-	if (o && !strncmp(v, c->val, c->vlen + 1)) {
-		room(w, kl + o + 16);
-		put_key(w, k, kl);
-		for (size_t i = 0; i < o; i += 16)
-			memcpy(w->p + i, c->out + i, 16);
-		w->p += o;
-		return;
-	}
-	key_(w, k, kl);
-	struct sbuf *b = sync(w);
-	size_t n = strlen(v), at = b->len;
-	sb_json_str_redacted(b, v, n);
-	reload(w);
-	o = b->len - at;
-	if (n < sizeof c->val && o <= sizeof c->out - 16) {
-		c->vlen = (uint32_t)n;
-		c->olen = (uint32_t)o;
-		memcpy(c->val, v, n + 1);
-		memcpy(c->out, b->p + at, o);
-	} else {
-		c->olen = 0;
-	}
+	if (!fc_hit(w, k, kl, v, c))
+		fc_put(w, k, kl, v, c);
 }
 
 /* a tool name: redacted as its frame will be */
@@ -329,19 +412,21 @@ static struct wr arr_(struct wr w, const char *k, size_t kl, const char **v, int
 	put_key(&w, k, kl);
 	*w.p++ = '[';
 	for (int i = 0; i < n; i++) {
-		size_t l = strlen(v[i]);
 		if (i) {
 			room(&w, 1);
 			*w.p++ = ',';
 		}
+		if (!redacted) {
+			lstr_(&w, "", 0, v[i]);
+			continue;
+		}
+		size_t l = strlen(v[i]);
 		if (redacted == 2) {
 			sb_json_label_redacted(sync(&w), v[i], l);
 			reload(&w);
-		} else if (redacted) {
+		} else {
 			sb_json_str_redacted(sync(&w), v[i], l);
 			reload(&w);
-		} else {
-			kstr_(&w, "", 0, v[i], l);
 		}
 	}
 	room(&w, 1);
@@ -373,12 +458,18 @@ static void ts_text(int64_t ts, int64_t last, char t[25])
 
 void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 {
+	ev_write_kinds(b, e, flags, e->tool_kind, e->tool_kinds, e->ntool_kinds);
+}
+
+void ev_write_kinds(struct sbuf *b, const struct event *e, unsigned flags, const char *tool_kind,
+	const char **tool_kinds, int ntool_kinds)
+{
 	size_t start = b->len;  /* the first key's comma becomes the brace */
 	if (!b->cap)
 		sb_grow(b, 255);
 	struct wr wr = {b, b->p + b->len, b->p + b->cap - 1}, *w = &wr;
-	str(w, "kind", e->kind);
-	str(w, "agent", e->agent);
+	lstr(w, "kind", e->kind);
+	lstr(w, "agent", e->agent);
 	str(w, "session", e->session);
 	str(w, "subagent", e->subagent);
 	str(w, "subagent_type", e->subagent_type);
@@ -401,18 +492,18 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 	priv(w, "id", e->id);
 	priv(w, "parent", e->parent);
 	privk(w, "prompt", e->prompt, FC_PROMPT);
-	str(w, "origin", e->origin);
+	lstr(w, "origin", e->origin);
 	privk(w, "cwd", e->cwd, FC_CWD);
 	str(w, "version", e->version);
 	priv(w, "file", e->file);
 	str(w, "model", e->model);
 	toolname(w, "tool", e->tool);
-	str(w, "tool_kind", e->tool_kind);
-	str(w, "status", e->status);
+	lstr(w, "tool_kind", tool_kind);
+	lstr(w, "status", e->status);
 	num(w, "exit", e->exit);
 	num(w, "duration_ms", e->duration_ms);
-	str(w, "effect", e->effect);
-	str(w, "class", e->class);
+	lstr(w, "effect", e->effect);
+	lstr(w, "class", e->class);
 	arr(w, "process", e->process, e->nprocess, true);
 	if (e->argv) {
 		key(w, "argv");
@@ -433,7 +524,7 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 		memcpy(w->p, "true", 4);
 		w->p += 4;
 	}
-	str(w, "usage", e->usage);
+	lstr(w, "usage", e->usage);
 	if (e->has_tokens) {
 		/* room for the keys and six numbers of 20 digits and a sign */
 		const struct tokens *t = &e->tokens;
@@ -452,7 +543,7 @@ void ev_write(struct sbuf *b, const struct event *e, unsigned flags)
 		w->p = p;
 	}
 	arr(w, "tools", e->tools, e->ntools, 2);
-	arr(w, "tool_kinds", e->tool_kinds, e->ntool_kinds, false);
+	arr(w, "tool_kinds", tool_kinds, ntool_kinds, false);
 	if (e->text && !(flags & EVW_NOTEXT)) {
 		key(w, "text");
 		sb_json_str_redacted(sync(w), e->text, e->text_len);

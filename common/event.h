@@ -65,6 +65,10 @@ void ev_init(struct event *e);
 /* The record as one line of JSON with its newline, keys in schema order,
  * absent fields left out, secrets in free text redacted. */
 void ev_write(struct sbuf *b, const struct event *e, unsigned flags);
+/* The same with e's tool_kind and tool_kinds in place of its own (a
+ * writer that adds them need not copy the record). */
+void ev_write_kinds(struct sbuf *b, const struct event *e, unsigned flags, const char *tool_kind,
+	const char **tool_kinds, int ntool_kinds);
 /* Read a record parsed into d back into e (strings point into d's arena).
  * 0 when it is a record, -1 (with *why) when a required key is missing. */
 int ev_read(struct jdoc *d, struct event *e, const char **why);

@@ -42,6 +42,13 @@ char *xstrndup(const char *s, size_t n);
  * (AGENTPPROF_TEST_...) asked on every file or line; threads may ask at
  * once and find the same.  *once starts NULL. */
 const char *env_once(const char *name, const char **once);
+/* Is p in a segment of the program mapped without write permission (its
+ * code, its string literals and other read-only data)?  Bytes there stay
+ * what they are while the program runs. */
+bool read_only_addr(const void *p);
+/* An interval [*lo, *hi) that holds every such address (*lo > *hi when
+ * there is none): what is outside is not read-only. */
+void read_only_span(uintptr_t *lo, uintptr_t *hi);
 /* Make room for one more element in array p of n used, cap allocated. */
 #define GROW(p, n, cap) do { \
 	if ((n) == (cap)) { \

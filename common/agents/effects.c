@@ -385,7 +385,10 @@ static bool is_last(const struct event *tool, const char *input, size_t len)
 	return true;
 }
 
-static void put_last(struct found *f, const struct event *tool, const char *input, size_t len)
+/* The bytes of the question into last (its answer not yet there): the
+ * arguments, then the tool, agent and cwd given, each with its NUL; their
+ * count */
+static size_t put_last(const struct event *tool, const char *input, size_t len)
 {
 	const char *v[3] = {tool->tool, tool->agent, tool->cwd};
 	size_t need = len;
@@ -406,7 +409,8 @@ static void put_last(struct found *f, const struct event *tool, const char *inpu
 			p += last.sl[i] + 1;
 		}
 	last.len = len;
-	last.f = f;
+	last.f = NULL;
+	return need;
 }
 
 static struct found *analysed(const struct event *tool, const char *input, size_t len)
@@ -415,19 +419,18 @@ static struct found *analysed(const struct event *tool, const char *input, size_
 		last.f->tool = tool;
 		return last.f;
 	}
-	uint64_t k = hash64(input, len, 0x3ff);
-	if (tool->tool)
-		k = hash64(tool->tool, strlen(tool->tool), k);
-	/* the tool's kind is its agent's */
-	if (tool->agent)
-		k = hash64(tool->agent, strlen(tool->agent), k ^ 0xa9);
-	if (tool->cwd)
-		k = hash64(tool->cwd, strlen(tool->cwd), ~k);
+	/* the key: a hash of the question's bytes as last holds them, with
+	 * the arguments' length and which of tool, agent and cwd were given
+	 * in the seed (the strings hold no NUL: the bytes and the seed tell
+	 * the question) */
+	size_t n = put_last(tool, input, len);
+	uint64_t k = hash64(last.input, n, 0x3ff ^ (uint64_t)len << 3 ^
+		(uint64_t)(tool->tool != NULL) ^ (uint64_t)(tool->agent != NULL) << 1 ^
+		(uint64_t)(tool->cwd != NULL) << 2);
 	for (int i = 0; i < NCACHE; i++)
 		if (cache[i].valid && cache[i].key == k) {
 			cache[i].f.tool = tool;
-			put_last(&cache[i].f, tool, input, len);
-			return &cache[i].f;
+			return last.f = &cache[i].f;
 		}
 	struct cached *c = &cache[next_slot++ % NCACHE];
 	if (c->valid)
@@ -435,8 +438,7 @@ static struct found *analysed(const struct event *tool, const char *input, size_
 	find(&c->f, tool, input, len);
 	c->valid = true;
 	c->key = k;
-	put_last(&c->f, tool, input, len);
-	return &c->f;
+	return last.f = &c->f;
 }
 
 void effects_done(void)

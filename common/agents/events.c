@@ -5,7 +5,7 @@
 #include "agent.h"
 #include "events.h"
 
-static _Thread_local const char **kindv;      /* with_kinds' array of an llm record's kinds */
+static _Thread_local const char **kindv;      /* ev_emit's array of an llm record's kinds */
 static _Thread_local int kindcap;
 /* The context of the file this thread reads ahead, when it does. */
 static _Thread_local struct ev_ctx *spec_ctx;
@@ -193,39 +193,30 @@ static const char *kind_of(const char *agent, const char *tool)
 }
 
 /* The record with the kind of each tool name it carries, from its agent's
- * table: the adapters name tools, the kinds are added here. */
-static const struct event *with_kinds(const struct event *e, struct event *copy)
-{
-	if (e->tool && !e->tool_kind) {
-		*copy = *e;
-		copy->tool_kind = kind_of(e->agent, e->tool);
-		return copy;
-	}
-	if (e->tools && !e->tool_kinds) {
-		if (e->ntools > kindcap) {
-			kindcap = e->ntools * 2;
-			kindv = xrealloc(kindv, sizeof *kindv * (size_t)kindcap);
-		}
-		for (int i = 0; i < e->ntools; i++)
-			kindv[i] = kind_of(e->agent, e->tools[i]);
-		*copy = *e;
-		copy->tool_kinds = kindv;
-		copy->ntool_kinds = e->ntools;
-		return copy;
-	}
-	return e;
-}
-
+ * table: the adapters name tools, the kinds are added here (given to
+ * ev_write_kinds beside the record, not in a copy of it). */
 void ev_emit(struct ev_ctx *c, const struct event *e)
 {
 	if (!in_time(c, e->ts)) {
 		c->filtered++;
 		return;
 	}
-	struct event copy;
-	e = with_kinds(e, &copy);
+	const char *tool_kind = e->tool_kind, **tool_kinds = e->tool_kinds;
+	int ntool_kinds = e->ntool_kinds;
+	if (e->tool && !e->tool_kind) {
+		tool_kind = kind_of(e->agent, e->tool);
+	} else if (e->tools && !e->tool_kinds) {
+		if (e->ntools > kindcap) {
+			kindcap = e->ntools * 2;
+			kindv = xrealloc(kindv, sizeof *kindv * (size_t)kindcap);
+		}
+		for (int i = 0; i < e->ntools; i++)
+			kindv[i] = kind_of(e->agent, e->tools[i]);
+		tool_kinds = kindv;
+		ntool_kinds = e->ntools;
+	}
 	size_t mark = stdout_sb.len;
-	ev_write(&stdout_sb, e, c->wflags);
+	ev_write_kinds(&stdout_sb, e, c->wflags, tool_kind, tool_kinds, ntool_kinds);
 	if (!selected(c, stdout_sb.p + mark, stdout_sb.len - mark)) {
 		stdout_sb.len = mark;
 		stdout_sb.p[mark] = 0;

@@ -72,26 +72,41 @@ void turns_session(struct turns *t, int64_t ts)
 	ev_session(t->c, &e);
 }
 
-/* "<base>:<kind><n>" into t->id, as sb_printf's "%s:%c%u" writes it
- * (one made for each call and tool of agents without ids: the format's
- * interpretation cost more than the record it names) */
-static const char *made(struct turns *t, const char *b, char kind, unsigned n)
+/* "<base>:<kind><n>" into out, as sb_printf's "%s:%c%u" writes it, base
+ * b[0..bl) (one made for each call and tool of agents without ids: the
+ * format's interpretation cost more than the record it names) */
+static const char *made_in(struct sbuf *out, const char *b, size_t bl, char kind, unsigned n)
 {
 	char num[12], *q = num + sizeof num;
 	do
 		*--q = (char)('0' + n % 10);
 	while (n /= 10);
-	size_t bl = strlen(b), nl = (size_t)(num + sizeof num - q);
-	sb_reset(&t->id);
-	sb_grow(&t->id, bl + 2 + nl);
-	char *p = t->id.p;
-	memcpy(p, b, bl);
+	size_t nl = (size_t)(num + sizeof num - q);
+	sb_reset(out);
+	sb_grow(out, bl + 2 + nl);
+	char *p = out->p;
+	if (bl)
+		memcpy(p, b, bl);
 	p[bl] = ':';
 	p[bl + 1] = kind;
 	memcpy(p + bl + 2, q, nl);
-	t->id.len = bl + 2 + nl;
-	p[t->id.len] = 0;
-	return t->id.p;
+	out->len = bl + 2 + nl;
+	p[out->len] = 0;
+	return out->p;
+}
+
+/* the same into t->id, from the session */
+static const char *made(struct turns *t, char kind, unsigned n)
+{
+	return made_in(&t->id, t->session.p, t->session.len, kind, n);
+}
+
+/* b = what s holds (NUL-free C strings, as set put them there) */
+static void set_sb(struct sbuf *b, const struct sbuf *s)
+{
+	sb_reset(b);
+	if (s->len)
+		sb_add(b, s->p, s->len);
 }
 
 static void tool_emit(struct turns *t, size_t i, int64_t rts, const char *status, int64_t exit)
@@ -131,7 +146,7 @@ void turns_prompt(struct turns *t, const char *id, int64_t ts, const char *origi
 	t->nprompt++;
 	turns_session(t, ts);
 	if (!id)
-		id = made(t, t->session.p, 'p', t->nprompt);
+		id = made(t, 'p', t->nprompt);
 	bool human = !origin || !strcmp(origin, "human") || !strcmp(origin, "command");
 	if (human)
 		settle(t);
@@ -163,7 +178,7 @@ const char *turns_call(struct turns *t, const char *id, int64_t ts, const char *
 	if (t->no_results)
 		settle(t);
 	if (!id)
-		id = made(t, t->session.p, 'l', t->ncall);
+		id = made(t, 'l', t->ncall);
 	set(&t->call, id);
 	struct event e;
 	base(t, &e, "llm", ts);
@@ -205,11 +220,15 @@ void turns_tool(struct turns *t, const char *id, const char *name, const char *i
 		t->capt = cap;
 	}
 	struct turn_tool *p = &t->t[t->nt++];
-	const char *call = t->call.len ? t->call.p : t->session.p;
-	set(&p->id, id ? id : made(t, call, 't', t->ntool));
+	if (id) {
+		set(&p->id, id);
+	} else {
+		const struct sbuf *call = t->call.len ? &t->call : &t->session;
+		made_in(&p->id, call->p, call->len, 't', t->ntool);
+	}
 	set(&p->name, name && *name ? name : "unknown");
-	set(&p->call, nz(&t->call));
-	set(&p->prompt, nz(&t->root));
+	set_sb(&p->call, &t->call);
+	set_sb(&p->prompt, &t->root);
 	sb_reset(&p->input);
 	if (input && len)
 		sb_add(&p->input, input, len);

@@ -428,6 +428,72 @@ static void test_shared(void)
 	effects_done();
 }
 
+/* The cache's key tells questions apart whose bytes join the same way:
+ * a tool, agent or cwd given or not, "" or NULL, the arguments' length
+ * against the names after them.  Asked in turn (so that each is answered
+ * from the cache, not from the last question), each gives the records a
+ * fresh cache gives. */
+static const char *ask(const char *tool, const char *agent, const char *cwd, const char *args,
+	size_t len, struct sbuf *r)
+{
+	struct event t;
+	ev_init(&t);
+	t.kind = "tool";
+	t.session = "s1";
+	t.id = "t1";
+	t.tool = tool;
+	t.agent = agent;
+	t.cwd = cwd;
+	sb_reset(&stdout_sb);
+	sb_reset(r);
+	const char *class = effects_class(&t, args, len);
+	sb_adds(r, class ? class : "(none)");
+	sb_addc(r, '|');
+	effects_tool(&ctx, &t, args, len);
+	sb_adds(r, stdout_sb.p ? stdout_sb.p : "");
+	return r->p;
+}
+
+static void test_key(void)
+{
+	static const struct { const char *tool, *agent, *cwd, *args; size_t len; } q[] = {
+		{"Bash", "claude", NULL, "{\"command\":\"cat a\"}", 19},
+		{"Bash", NULL, "claude", "{\"command\":\"cat a\"}", 19},
+		{NULL, "Bash", "claude", "{\"command\":\"cat a\"}", 19},
+		{"Bash", "claude", "", "{\"command\":\"cat a\"}", 19},
+		{"Bash", "", "claude", "{\"command\":\"cat a\"}", 19},
+		{"", "Bash", "claude", "{\"command\":\"cat a\"}", 19},
+		{"Bash", "claude", "/w", "{\"command\":\"cat a\"}", 19},
+		{"Bash", "claude", "/w", "{\"command\":\"cat a\"}Bash", 19},
+		{"ash", "claude", "/w", "{\"command\":\"cat a\"}B", 20},
+		{"Bash", "claude", "/w", "{\"command\":\"cat ab\"}", 20},
+		{"Read", "codex", "/w", "{\"file_path\":\"a\"}", 17},
+		{"Read", "codex", "/w\0", "{\"file_path\":\"a\"}", 17},
+		{"Read", "code", "x/w", "{\"file_path\":\"a\"}", 17},
+		{"Read", NULL, NULL, "", 0},
+		{NULL, NULL, NULL, "", 0},
+	};
+	enum { NQ = sizeof q / sizeof *q };
+	struct sbuf want[NQ], r = {0};
+	for (int i = 0; i < NQ; i++) {
+		effects_done();
+		want[i] = (struct sbuf){0};
+		sb_adds(&want[i], ask(q[i].tool, q[i].agent, q[i].cwd, q[i].args, q[i].len, &r));
+	}
+	effects_done();
+	int bad = 0;
+	for (int round = 0; round < 4; round++)
+		for (int i = 0; i < NQ; i++) {
+			int k = (i * 7 + round) % NQ;
+			bad += strcmp(ask(q[k].tool, q[k].agent, q[k].cwd, q[k].args, q[k].len, &r),
+				want[k].p) != 0;
+		}
+	is_int(bad, 0, "%d questions that join to the same bytes, asked in turn, as a fresh cache answers", NQ);
+	for (int i = 0; i < NQ; i++)
+		sb_free(&want[i]);
+	sb_free(&r);
+}
+
 int main(void)
 {
 	ev_ctx_init(&ctx);
@@ -438,6 +504,7 @@ int main(void)
 	test_class();
 	test_garbage();
 	test_last();
+	test_key();
 	test_shared();
 	ev_ctx_free(&ctx);
 	sb_reset(&stdout_sb);

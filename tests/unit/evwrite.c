@@ -6,7 +6,7 @@
  * in the same mode, and long texts are not kept.  A time on the day of
  * the last one has only its clock written (ev_write's ts_text).  Plain
  * strings are copied whole, others escaped.  sb_addi writes two digits
- * a division. */
+ * a division.  Literals' JSON strings are kept by their addresses. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -299,6 +299,93 @@ static void kept_fields(void)
 	sb_free(&buf[1]);
 }
 
+/* Values in read-only memory (literals) are kept by address: the JSON
+ * string of each is the one the bytes give, found the first time, kept
+ * after, and read back after slots changed hands (more literals than
+ * slots).  Suffixes of one literal are literals of every length, with
+ * bytes to escape and without, around the slot's 30 bytes of text. */
+static const char pool[] = "abc\"def\\ghi\njkl\x01mno caf\xc3\xa9 "
+	"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-.:/@=";
+static char writable[] = "status";
+
+static void literals(void)
+{
+	struct sbuf b = {0}, w = {0};
+	struct event e;
+	char stack[] = "stack";
+	char *heap = xstrdup("heap");
+	ok(read_only_addr(pool) && read_only_addr(pool + sizeof pool - 1) && read_only_addr("tool"),
+		"literals are read-only");
+	ok(!read_only_addr(heap) && !read_only_addr(stack) && !read_only_addr(writable) &&
+		!read_only_addr(&b), "the heap, the stack and writable statics are not");
+	free(heap);
+	int bad = 0, n = 0;
+	for (int pass = 0; pass < 3; pass++)
+		for (size_t i = 0; i < sizeof pool; i++)
+			for (int f = 0; f < 9; f++) {
+				const char *v = pool + i;
+				char *copy = xstrdup(v);
+				const char *vals[2] = {v, copy};
+				const char *got[2];
+				struct sbuf out[2] = {{0}, {0}};
+				for (int k = 0; k < 2; k++) {
+					ev_init(&e);
+					const char *x = vals[k], *arr[3] = {"edit", x, "read"};
+					switch (f) {
+					case 0: e.kind = x; break;
+					case 1: e.agent = x; break;
+					case 2: e.origin = x; break;
+					case 3: e.tool_kind = x; break;
+					case 4: e.status = x; break;
+					case 5: e.effect = x; break;
+					case 6: e.class = x; break;
+					case 7: e.usage = x; break;
+					case 8: e.tool_kinds = arr;
+						e.ntool_kinds = 3;
+						break;
+					}
+					sb_adds(&out[k], rec(&b, &e, 0));
+					got[k] = out[k].p;
+				}
+				/* the bytes sb_json_str gives */
+				static const char *const keys[9] = {"kind", "agent", "origin", "tool_kind",
+					"status", "effect", "class", "usage", "tool_kinds"};
+				sb_reset(&w);
+				sb_addc(&w, '{');
+				sb_json_str(&w, keys[f], strlen(keys[f]));
+				sb_addc(&w, ':');
+				if (f == 8)
+					sb_adds(&w, "[\"edit\",");
+				sb_json_str(&w, v, strlen(v));
+				if (f == 8)
+					sb_adds(&w, ",\"read\"]");
+				sb_adds(&w, "}\n");
+				bad += strcmp(got[0], w.p) != 0 || strcmp(got[1], w.p) != 0;
+				n++;
+				sb_free(&out[0]);
+				sb_free(&out[1]);
+				free(copy);
+			}
+	is_int(bad, 0, "%d literals of every length in nine fields, and their copies on the heap, "
+		"as sb_json_str writes them", n);
+	/* a literal at the start of a record that grows its buffer */
+	ev_init(&e);
+	e.kind = "tool";
+	e.status = "unknown";
+	e.class = pool;
+	struct sbuf g = {0};
+	sb_adds(&g, "x");
+	ev_write(&g, &e, 0);
+	sb_reset(&w);
+	sb_adds(&w, "x{\"kind\":\"tool\",\"status\":\"unknown\",\"class\":");
+	sb_json_str(&w, pool, strlen(pool));
+	sb_adds(&w, "}\n");
+	is_str(g.p, w.p, "literals into a buffer that grows");
+	sb_free(&g);
+	sb_free(&b);
+	sb_free(&w);
+}
+
 int main(void)
 {
 	struct sbuf b = {0}, w = {0};
@@ -562,6 +649,7 @@ int main(void)
 		is_str(b.p, av[i].want, "argv %zu", i);
 	}
 	kinds();
+	literals();
 	kept_fields();
 	grows();
 	sb_free(&b);
