@@ -308,6 +308,12 @@ static void set_parts(struct oc *o, struct jdoc *d, const struct jnode *parts)
 		o->pv[o->npv++] = (struct opart){p, jeq(ty, "text") ? PT_TEXT : jeq(ty, "tool") ? PT_TOOL :
 			jeq(ty, "step-start") ? PT_STEP_START : jeq(ty, "step-finish") ? PT_STEP_FINISH :
 			jeq(ty, "reasoning") ? PT_REASONING : PT_OTHER};
+		/* do_tool asks whether its call came before: the set's slot
+		 * fetched now, while the call's record is written */
+		const struct jnode *id;
+		if (o->pv[o->npv - 1].type == PT_TOOL && o->session &&
+		    (id = jget(d, p, "callID")) && id->type == J_STR && !id->flags)
+			ev_seen_prefetch2(&o->c->seen_tool, o->session, id->s, id->len);
 	}
 }
 
@@ -931,6 +937,9 @@ static void db_session(void *arg, sqlite3_stmt *ss)
 		bool ok = m && data;
 		sb_reset(&doc);
 		if (ok) {
+			/* do_call asks whether the message's call came before:
+			 * the set's slot fetched now, while its parts are read */
+			ev_seen_prefetch2(&o->c->seen_call, o->session, m, strlen(m));
 			/* the rows after this one take m away */
 			sb_reset(&mid);
 			sb_adds(&mid, m);
