@@ -130,7 +130,7 @@ static bool response(struct goose *g, struct jdoc *d, const char *t, size_t n, i
 		const char *id = jsn(d, jget(d, it, "id"), &il);
 		if (!id)
 			continue;
-		const struct jnode *s = jgetv(d, it, "toolResult", "status", NULL);
+		const struct jnode *s = jget(d, jget(d, it, "toolResult"), "status");
 		int64_t code = jeq(s, "success") ? 1 : jeq(s, "error") ? 2 : 0;
 		*hm_put(&g->res, hash64(id, il, 0x9005e), NULL) =
 			((at == TS_NONE ? 0 : at) << 2 | code) + 1;
@@ -364,6 +364,16 @@ static void do_message(struct goose *g, struct jdoc *d, sqlite3_stmt *ms)
 		lr_note(g->r, "role", "message %s with role %s; ignored", id, role ? role : "(none)");
 		return;
 	}
+	/* the tool calls' slots in the seen set and in the responses,
+	 * fetched while the call's record is written */
+	JFOR(d, content, it) {
+		const struct jnode *tid;
+		if (jeq(jget(d, it, "type"), "toolRequest") && (tid = jget(d, it, "id")) &&
+		    tid->type == J_STR && !tid->flags) {
+			ev_seen_prefetch2(&g->c->seen_tool, g->session, tid->s, tid->len);
+			hm_prefetch(&g->res, hash64(tid->s, tid->len, 0x9005e));
+		}
+	}
 	if (!ev_seen(&g->c->seen_call, g->session, id)) {
 		ev_of(g, &e, "llm");
 		e.ts = ts;
@@ -380,7 +390,7 @@ static void do_message(struct goose *g, struct jdoc *d, sqlite3_stmt *ms)
 			e.tools = jalloc(d, sizeof *e.tools * (size_t)nt);
 			JFOR(d, content, it)
 				if (jeq(jget(d, it, "type"), "toolRequest")) {
-					const char *nm = js(d, jgetv(d, it, "toolCall", "value", "name", NULL));
+					const char *nm = js(d, jget(d, jget(d, jget(d, it, "toolCall"), "value"), "name"));
 					e.tools[e.ntools++] = nm ? nm : "unknown";
 				}
 		}

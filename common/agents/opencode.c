@@ -343,7 +343,7 @@ static bool parts_text(struct oc *o, struct jdoc *d, int from, int to)
 
 static void do_user(struct oc *o, struct jdoc *d, const struct jnode *info, const char *id)
 {
-	int64_t ts = ms_of(jgetv(d, info, "time", "created", NULL));
+	int64_t ts = ms_of(jget(d, jget(d, info, "time"), "created"));
 	ensure_session(o, ts);
 	o->nprompt++;
 	set_str(&o->prompt, id);
@@ -402,12 +402,13 @@ static void do_tool(struct oc *o, struct jdoc *d, const struct jnode *p, const c
 	e.prompt = o->subagent ? o->root : o->prompt;
 	e.tool = name ? name : "unknown";
 	e.cwd = o->cwd;
-	const struct jnode *ex = jgetv(d, st, "metadata", "exit", NULL);
+	const struct jnode *meta = jget(d, st, "metadata"), *tm = jget(d, st, "time");
+	const struct jnode *ex = jget(d, meta, "exit");
 	if (ex && ex->type == J_NUM)
 		e.exit = jint(ex, EV_NONE);
 	e.status = status_of(jget(d, st, "status"), e.exit);
-	int64_t start = ms_of(jgetv(d, st, "time", "start", NULL));
-	int64_t end = ms_of(jgetv(d, st, "time", "end", NULL));
+	int64_t start = ms_of(jget(d, tm, "start"));
+	int64_t end = ms_of(jget(d, tm, "end"));
 	e.ts = start;
 	if (start != TS_NONE && end != TS_NONE && end >= start)
 		e.duration_ms = end - start;
@@ -417,7 +418,7 @@ static void do_tool(struct oc *o, struct jdoc *d, const struct jnode *p, const c
 	if (in && in->type == J_OBJ)
 		rl = jraw(d, in, &raw);
 	/* a subtask: its session names this call */
-	const char *child = js(d, jgetv(d, st, "metadata", "sessionId", NULL));
+	const char *child = js(d, jget(d, meta, "sessionId"));
 	if (child && agent_tool_kind("opencode", e.tool) == TK_DELEGATE) {
 		const char *ty = js(d, jget(d, in, "subagent_type"));
 		struct sbuf v = {0};
@@ -437,9 +438,9 @@ static int64_t first_time(struct oc *o, struct jdoc *d, int from, int to, bool t
 	for (int i = from; i < to; i++) {
 		const struct jnode *p = o->pv[i].p;
 		if (!tools || o->pv[i].type == PT_TOOL) {
-			int64_t t = ms_of(jgetv(d, p, "state", "time", "start", NULL));
+			int64_t t = ms_of(jget(d, jget(d, jget(d, p, "state"), "time"), "start"));
 			if (t == TS_NONE && !tools)
-				t = ms_of(jgetv(d, p, "time", "start", NULL));
+				t = ms_of(jget(d, jget(d, p, "time"), "start"));
 			if (t != TS_NONE)
 				return t;
 		}
@@ -453,7 +454,7 @@ static int64_t first_time(struct oc *o, struct jdoc *d, int from, int to, bool t
 static void do_call(struct oc *o, struct jdoc *d, const struct jnode *info,
 	int from, int to, const struct jnode *t, const char *lid, bool last)
 {
-	int64_t created = ms_of(jgetv(d, info, "time", "created", NULL));
+	int64_t created = ms_of(jget(d, jget(d, info, "time"), "created"));
 	int64_t ts = from == 0 ? created : first_time(o, d, from, to, false);
 	if (ts == TS_NONE)
 		ts = created;
@@ -467,14 +468,14 @@ static void do_call(struct oc *o, struct jdoc *d, const struct jnode *info,
 		e.prompt = o->subagent ? o->root : o->prompt;
 		e.model = js(d, jget(d, info, "modelID"));
 		if (!e.model)
-			e.model = js(d, jgetv(d, info, "model", "modelID", NULL));
+			e.model = js(d, jget(d, jget(d, info, "model"), "modelID"));
 		e.has_tokens = tokens_of(d, t, &e.tokens);
 		/* the model's time: until its first tool ran, or the message
 		 * completed */
 		if (ts != TS_NONE) {
 			int64_t end = first_time(o, d, from, to, true);
 			if (end == TS_NONE && last)
-				end = ms_of(jgetv(d, info, "time", "completed", NULL));
+				end = ms_of(jget(d, jget(d, info, "time"), "completed"));
 			if (end != TS_NONE && end >= ts)
 				e.duration_ms = end - ts;
 		}
