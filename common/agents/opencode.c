@@ -262,10 +262,37 @@ static int64_t ms_of(const struct jnode *n)
 	return v < INT64_C(100000000000) ? v * 1000 : v;
 }
 
-/* A count as recorded: never negative, at most 2^53. */
-static int64_t tok(struct jdoc *d, const struct jnode *t, const char *key)
+/* Keys looked up together (jget_keys). */
+struct jkey {
+	const char *k;
+	size_t l;
+};
+#define JK(lit) {lit, sizeof lit - 1}
+
+/* out[i] = jget(d, obj, keys[i].k) for each of the n keys (all different),
+ * in one walk over obj's members rather than one for each key (jget
+ * walks them all, the last of repeated keys counting): the objects read
+ * at each call and tool. */
+static inline __attribute__((always_inline)) void jget_keys(const struct jdoc *d,
+	const struct jnode *obj, const struct jkey *keys, int n, const struct jnode **out)
 {
-	int64_t v = jint(jget(d, t, key), 0);
+	for (int i = 0; i < n; i++)
+		out[i] = NULL;
+	if (!obj || obj->type != J_OBJ)
+		return;
+	JFOR(d, obj, k)
+		for (int i = 0; i < n; i++)
+			if (k->flags & JF_ESC ? jeq_esc(k, keys[i].k, keys[i].l) :
+			    (k->len == keys[i].l && mem_eq_short(k->s, keys[i].k, keys[i].l))) {
+				out[i] = jval(k);
+				break;
+			}
+}
+
+/* A count as recorded: never negative, at most 2^53. */
+static int64_t tok(const struct jnode *n)
+{
+	int64_t v = jint(n, 0);
 	return v < 0 ? 0 : v > (INT64_C(1) << 53) ? INT64_C(1) << 53 : v;
 }
 
@@ -276,12 +303,16 @@ static bool tokens_of(struct jdoc *d, const struct jnode *t, struct tokens *k)
 	memset(k, 0, sizeof *k);
 	if (!t || t->type != J_OBJ)
 		return false;
-	const struct jnode *cache = jget(d, t, "cache");
-	k->input = tok(d, t, "input");
-	k->cache_read = tok(d, cache, "read");
-	k->cache_write = tok(d, cache, "write");
-	k->reasoning = tok(d, t, "reasoning");
-	k->output = tok(d, t, "output") + k->reasoning;
+	static const struct jkey tk[] = {JK("cache"), JK("input"), JK("reasoning"), JK("output")},
+		ck[] = {JK("read"), JK("write")};
+	const struct jnode *v[4], *c[2];
+	jget_keys(d, t, tk, 4, v);
+	jget_keys(d, v[0], ck, 2, c);
+	k->input = tok(v[1]);
+	k->cache_read = tok(c[0]);
+	k->cache_write = tok(c[1]);
+	k->reasoning = tok(v[2]);
+	k->output = tok(v[3]) + k->reasoning;
 	return k->input || k->cache_read || k->cache_write || k->output;
 }
 
@@ -384,17 +415,21 @@ static const char *status_of(const struct jnode *s, int64_t exit)
 
 static void do_tool(struct oc *o, struct jdoc *d, const struct jnode *p, const char *llm)
 {
-	const char *id = js(d, jget(d, p, "callID"));
+	static const struct jkey pk[] = {JK("callID"), JK("id"), JK("tool"), JK("state")},
+		sk[] = {JK("metadata"), JK("time"), JK("status"), JK("input")};
+	const struct jnode *pv[4], *sv[4];
+	jget_keys(d, p, pk, 4, pv);
+	const char *id = js(d, pv[0]);
 	if (!id)
-		id = js(d, jget(d, p, "id"));
+		id = js(d, pv[1]);
 	if (!id) {
 		lr_note(o->r, "toolid", "tool part without callID or id; skipped");
 		return;
 	}
 	if (ev_seen(&o->c->seen_tool, o->session, id))
 		return;
-	const char *name = js(d, jget(d, p, "tool"));
-	const struct jnode *st = jget(d, p, "state");
+	const char *name = js(d, pv[2]);
+	const struct jnode *st = pv[3];
 	struct event e;
 	ev_of(o, &e, "tool");
 	e.id = id;
@@ -402,17 +437,18 @@ static void do_tool(struct oc *o, struct jdoc *d, const struct jnode *p, const c
 	e.prompt = o->subagent ? o->root : o->prompt;
 	e.tool = name ? name : "unknown";
 	e.cwd = o->cwd;
-	const struct jnode *meta = jget(d, st, "metadata"), *tm = jget(d, st, "time");
+	jget_keys(d, st, sk, 4, sv);
+	const struct jnode *meta = sv[0], *tm = sv[1];
 	const struct jnode *ex = jget(d, meta, "exit");
 	if (ex && ex->type == J_NUM)
 		e.exit = jint(ex, EV_NONE);
-	e.status = status_of(jget(d, st, "status"), e.exit);
+	e.status = status_of(sv[2], e.exit);
 	int64_t start = ms_of(jget(d, tm, "start"));
 	int64_t end = ms_of(jget(d, tm, "end"));
 	e.ts = start;
 	if (start != TS_NONE && end != TS_NONE && end >= start)
 		e.duration_ms = end - start;
-	const struct jnode *in = jget(d, st, "input");
+	const struct jnode *in = sv[3];
 	const char *raw = "{}";
 	size_t rl = 2;
 	if (in && in->type == J_OBJ)
