@@ -54,7 +54,14 @@ struct goose {
 	struct resp { int64_t id, ts; } *resp;
 	size_t nresp, capresp;
 	sqlite3_stmt *ms_skip;  /* ms_id without them */
+	/* the items of the message being read, with their types looked up
+	 * once (set_items: the message's records go over them again and
+	 * again) */
+	struct gitem { const struct jnode *it; int type; } *iv;
+	int niv, capiv;
 };
+
+enum { GT_OTHER, GT_TEXT, GT_REQUEST, GT_RESPONSE };
 
 static void set_str(char **dst, const char *s)
 {
@@ -252,13 +259,27 @@ static void resp_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
 		is_resp(g, sqlite3_value_int64(argv[0])));
 }
 
-/* The text items of a message's content. */
-static bool content_text(struct goose *g, struct jdoc *d, const struct jnode *content)
+/* The items of a message's content (an array), each with its type, in
+ * g->iv[0..niv). */
+static void set_items(struct goose *g, struct jdoc *d, const struct jnode *content)
+{
+	g->niv = 0;
+	JFOR(d, content, it) {
+		if (g->niv == g->capiv)
+			g->iv = xrealloc(g->iv, sizeof *g->iv * (size_t)(g->capiv = g->capiv ? 2 * g->capiv : 16));
+		const struct jnode *ty = jget(d, it, "type");
+		g->iv[g->niv++] = (struct gitem){it, jeq(ty, "text") ? GT_TEXT :
+			jeq(ty, "toolRequest") ? GT_REQUEST : jeq(ty, "toolResponse") ? GT_RESPONSE : GT_OTHER};
+	}
+}
+
+/* The text items of the message's content. */
+static bool content_text(struct goose *g, struct jdoc *d)
 {
 	sb_reset(&g->text);
-	JFOR(d, content, it)
-		if (jeq(jget(d, it, "type"), "text")) {
-			const struct jnode *t = jget(d, it, "text");
+	for (int i = 0; i < g->niv; i++)
+		if (g->iv[i].type == GT_TEXT) {
+			const struct jnode *t = jget(d, g->iv[i].it, "text");
 			if (t && t->type == J_STR) {
 				if (g->text.len)
 					sb_addc(&g->text, '\n');
@@ -268,10 +289,10 @@ static bool content_text(struct goose *g, struct jdoc *d, const struct jnode *co
 	return g->text.len > 0;
 }
 
-static bool has_item(struct jdoc *d, const struct jnode *content, const char *type)
+static bool has_item(const struct goose *g, int type)
 {
-	JFOR(d, content, it)
-		if (jeq(jget(d, it, "type"), type))
+	for (int i = 0; i < g->niv; i++)
+		if (g->iv[i].type == type)
 			return true;
 	return false;
 }
@@ -341,11 +362,12 @@ static void do_message(struct goose *g, struct jdoc *d, sqlite3_stmt *ms)
 	const struct jnode *content = jroot(d);
 	const char *id = msg_id(g, d, mid);
 	ensure_session(g, ts);
-	bool text = content_text(g, d, content);
+	set_items(g, d, content);
+	bool text = content_text(g, d);
 	struct event e;
 	if (role && !strcmp(role, "user")) {
 		/* a turn that only returns tool results is no prompt */
-		if (!text || has_item(d, content, "toolResponse"))
+		if (!text || has_item(g, GT_RESPONSE))
 			return;
 		set_str(&g->prompt, id);
 		if (ev_seen(&g->c->seen_prompt, g->session, id))
@@ -366,9 +388,9 @@ static void do_message(struct goose *g, struct jdoc *d, sqlite3_stmt *ms)
 	}
 	/* the tool calls' slots in the seen set and in the responses,
 	 * fetched while the call's record is written */
-	JFOR(d, content, it) {
+	for (int i = 0; i < g->niv; i++) {
 		const struct jnode *tid;
-		if (jeq(jget(d, it, "type"), "toolRequest") && (tid = jget(d, it, "id")) &&
+		if (g->iv[i].type == GT_REQUEST && (tid = jget(d, g->iv[i].it, "id")) &&
 		    tid->type == J_STR && !tid->flags) {
 			ev_seen_prefetch2(&g->c->seen_tool, g->session, tid->s, tid->len);
 			hm_prefetch(&g->res, hash64(tid->s, tid->len, 0x9005e));
@@ -384,12 +406,13 @@ static void do_message(struct goose *g, struct jdoc *d, sqlite3_stmt *ms)
 		if (!g->has_usage)
 			e.usage = "none";
 		int nt = 0;
-		JFOR(d, content, it)
-			nt += jeq(jget(d, it, "type"), "toolRequest");
+		for (int i = 0; i < g->niv; i++)
+			nt += g->iv[i].type == GT_REQUEST;
 		if (nt) {
 			e.tools = jalloc(d, sizeof *e.tools * (size_t)nt);
-			JFOR(d, content, it)
-				if (jeq(jget(d, it, "type"), "toolRequest")) {
+			for (int i = 0; i < g->niv; i++)
+				if (g->iv[i].type == GT_REQUEST) {
+					const struct jnode *it = g->iv[i].it;
 					const char *nm = js(d, jget(d, jget(d, jget(d, it, "toolCall"), "value"), "name"));
 					e.tools[e.ntools++] = nm ? nm : "unknown";
 				}
@@ -400,9 +423,9 @@ static void do_message(struct goose *g, struct jdoc *d, sqlite3_stmt *ms)
 		}
 		ev_emit(g->c, &e);
 	}
-	JFOR(d, content, it)
-		if (jeq(jget(d, it, "type"), "toolRequest"))
-			do_tool(g, d, it, id, ts);
+	for (int i = 0; i < g->niv; i++)
+		if (g->iv[i].type == GT_REQUEST)
+			do_tool(g, d, g->iv[i].it, id, ts);
 }
 
 /* The session's accumulated usage, one record after its calls. */
@@ -573,6 +596,7 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	sqlite3_finalize(g.scan);
 	sqlite3_finalize(g.ms_skip);
 	free(g.resp);
+	free(g.iv);
 	sdb_close(&s);
 	free(file);
 	free(g.session);
