@@ -54,6 +54,8 @@ struct goose {
 	struct resp { int64_t id, ts; } *resp;
 	size_t nresp, capresp;
 	sqlite3_stmt *ms_skip;  /* ms_id without them */
+	sqlite3_stmt *ms_range; /* ms_skip by the range of the session's ids */
+	int64_t minid, maxid, nrows;    /* the scan's rows (when in id order) */
 	/* the items of the message being read, with their types looked up
 	 * once (set_items: the message's records go over them again and
 	 * again) */
@@ -203,11 +205,14 @@ static bool scan(struct goose *g, bool *in_order)
 	bool up = true, times = true;
 	int64_t last = INT64_MIN, lastid = INT64_MIN;
 	g->nresp = 0;
+	g->nrows = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0), t = sqlite3_column_int64(st, 1);
 		if (up && (sqlite3_column_type(st, 0) != SQLITE_INTEGER || id <= lastid))
 			up = false;     /* not in id order, or ids not unique */
-		lastid = id;
+		if (!g->nrows++)
+			g->minid = id;
+		lastid = g->maxid = id;
 		if (times && (sqlite3_column_type(st, 1) != SQLITE_INTEGER || t < last))
 			times = false;
 		last = t;
@@ -498,9 +503,22 @@ static void one_session(void *arg, sqlite3_stmt *ss)
 	if (in_order)
 		ms = g->nresp && g->ms_skip ? g->ms_skip : g->ms_id;
 	bool skip = ms == g->ms_skip;
+	/* the same rows, of a session whose rows are most of those between
+	 * its first and last id (the scan read them in id order: the first
+	 * is the least), read from the table in that range, a step to the
+	 * next row, rather than by the index on the session, a seek from the
+	 * table's root for each row the responses left out leave behind */
+	bool range = skip && g->ms_range &&
+		(uint64_t)g->maxid - (uint64_t)g->minid < 2 * (uint64_t)g->nrows;
+	if (range)
+		ms = g->ms_range;
 	size_t k = 0;   /* g->resp[k] is the next response left out */
 	sqlite3_reset(ms);
 	sqlite3_bind_text(ms, 1, g->session, -1, SQLITE_TRANSIENT);
+	if (range) {
+		sqlite3_bind_int64(ms, 2, g->minid);
+		sqlite3_bind_int64(ms, 3, g->maxid);
+	}
 	struct jdoc d = {0};
 	while (sdb_row(g->db, ms)) {
 		const char *role;
@@ -583,6 +601,14 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	    sqlite3_prepare_v2(s.db, "SELECT id, role, content_json, created_timestamp FROM messages "
 	    "WHERE session_id = ?1 AND NOT goose_resp(id) ORDER BY id", -1, &g.ms_skip, NULL) != SQLITE_OK)
 		g.ms_skip = NULL;
+	/* (+: the session's test made on the rows, the index left alone;
+	 * only where id is the rowid, the range a search of the table) */
+	static const char range_sql[] = "SELECT id, role, content_json, created_timestamp "
+		"FROM messages WHERE id BETWEEN ?2 AND ?3 AND +session_id = ?1 AND NOT goose_resp(id) "
+		"ORDER BY id";
+	if (!g.ms_skip || !sdb_plan_uses(&s, range_sql, "USING INTEGER PRIMARY KEY") ||
+	    sqlite3_prepare_v2(s.db, range_sql, -1, &g.ms_range, NULL) != SQLITE_OK)
+		g.ms_range = NULL;
 	sb_free(&q);
 	if (ss && ms) {
 		g.ms = ms;
@@ -595,6 +621,7 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	sqlite3_finalize(g.chk);
 	sqlite3_finalize(g.scan);
 	sqlite3_finalize(g.ms_skip);
+	sqlite3_finalize(g.ms_range);
 	free(g.resp);
 	free(g.iv);
 	sdb_close(&s);

@@ -137,13 +137,15 @@ sqlite3_stmt *sdb_prepare(struct sdb *s, const char *sql)
 	return st;
 }
 
-bool sdb_sorts(struct sdb *s, const char *sql)
+/* The plan of sql: does a step of it say want (NULL: anything), and
+ * none of them sort? */
+static bool plan(struct sdb *s, const char *sql, const char *want)
 {
 	struct sbuf q = {0};
 	sb_adds(&q, "EXPLAIN QUERY PLAN ");
 	sb_adds(&q, sql);
 	sqlite3_stmt *st = NULL;
-	bool sorts = true;
+	bool sorts = true, found = !want;
 	if (sqlite3_prepare_v2(s->db, q.p, -1, &st, NULL) == SQLITE_OK) {
 		sorts = false;
 		int rc;
@@ -151,13 +153,25 @@ bool sdb_sorts(struct sdb *s, const char *sql)
 			const char *t = (const char *)sqlite3_column_text(st, 3);
 			if (t && strstr(t, "TEMP B-TREE"))
 				sorts = true;
+			if (t && want && strstr(t, want))
+				found = true;
 		}
 		if (rc != SQLITE_DONE)
 			sorts = true;
 	}
 	sqlite3_finalize(st);
 	sb_free(&q);
-	return sorts;
+	return found && !sorts;
+}
+
+bool sdb_sorts(struct sdb *s, const char *sql)
+{
+	return !plan(s, sql, NULL);
+}
+
+bool sdb_plan_uses(struct sdb *s, const char *sql, const char *want)
+{
+	return plan(s, sql, want);
 }
 
 bool sdb_row(struct sdb *s, sqlite3_stmt *st)
