@@ -709,15 +709,38 @@ static bool exp_int(const char *p, size_t len, int64_t *v)
 			return false;
 	if (p != e)
 		return false;
-	for (int k = (eneg ? -x : x) - frac; m && k; k += k < 0 ? 1 : -1) {
-		if (k > 0 ? m > max / 10 : m % 10)
+	/* m * 10^k by one multiply or divide: m * 10^k <= 2^53 needs k < 16
+	 * (m is not 0), and a division that leaves no remainder m < 10^18
+	 * digits, k > -19 */
+	static const uint64_t p10[19] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+		100000000, 1000000000, 10000000000, 100000000000, 1000000000000, 10000000000000,
+		100000000000000, 1000000000000000, 10000000000000000, 100000000000000000,
+		1000000000000000000};
+	int k = (eneg ? -x : x) - frac;
+	if (m && k > 0) {
+		if (k > 15 || m > max / p10[k])
 			return false;
-		m = k > 0 ? m * 10 : m / 10;
+		m *= p10[k];
+	} else if (m && k < 0) {
+		if (k < -18 || m % p10[-k])
+			return false;
+		m /= p10[-k];
 	}
 	if (m > max)
 		return false;
 	*v = neg ? -(int64_t)m : (int64_t)m;
 	return true;
+}
+
+/* A number's value through double, saturated to the int64 range. */
+static int64_t dbl_int(const struct jnode *n)
+{
+	double x = jnum(n, 0);
+	if (x >= 9.2e18)
+		return INT64_MAX;
+	if (x <= -9.2e18)
+		return INT64_MIN;
+	return (int64_t)x;
 }
 
 int64_t jint(const struct jnode *n, int64_t dflt)
@@ -733,7 +756,15 @@ int64_t jint(const struct jnode *n, int64_t dflt)
 			v = v * 10 + (*p - '0');
 		if (p == e)
 			return v;
-		p = n->s;
+		/* a fraction, truncated; an exponent (awk's times,
+		 * "1.76723e+12"), read at once rather than over again below */
+		const char *x = p;
+		while (x < e && *x != 'e' && *x != 'E')
+			x++;
+		if (x == e)
+			return v;
+		int64_t iv;
+		return exp_int(n->s, n->len, &iv) ? iv : dbl_int(n);
 	}
 	bool neg = false;
 	if (*p == '-') {
@@ -762,12 +793,7 @@ int64_t jint(const struct jnode *n, int64_t dflt)
 			int64_t iv;
 			if (n->type == J_NUM && n->len <= 64 && exp_int(n->s, n->len, &iv))
 				return iv;
-			double x = jnum(n, 0);
-			if (x >= 9.2e18)
-				return INT64_MAX;
-			if (x <= -9.2e18)
-				return INT64_MIN;
-			return (int64_t)x;
+			return dbl_int(n);
 		}
 	}
 	if (sat || v > (uint64_t)INT64_MAX)

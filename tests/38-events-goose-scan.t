@@ -7,14 +7,20 @@
 # assistant's message, without an id, twice for one call, in a BLOB, the
 # word in a text only or in text that is not JSON, content that is no
 # array; times that go back or are text; ids that are text, out of the
-# rows' order, or repeated.
+# rows' order, or repeated.  Sessions whose rows interleave: read by the
+# range of their ids where they are most of its rows (two taking turns,
+# one among another's), by the index on the session where they are few.
 . "$(dirname "$0")/lib.sh"
 have sqlite3 || skip_all "sqlite3 not installed"
 F=$TESTS/fixtures/goose-scan
-plan 9
+plan 12
 for s in responses textids outoforder; do
 	sqlite3 $s.db < "$F/$s.sql"
 	check_exit "$s" 1 agent-events $s.db
 	check_same "$s: the records" "$F/$s.out" out
 	check_same "$s: the messages" "$F/$s.err" err
 done
+sqlite3 interleaved.db < "$F/interleaved.sql"
+check_exit "interleaved" 0 agent-events interleaved.db
+check_same "interleaved: the records" "$F/interleaved.out" out
+check_same "interleaved: no messages" /dev/null err

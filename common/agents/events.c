@@ -281,6 +281,12 @@ void ev_seen_prefetch(const struct hset *m, const char *a, size_t n)
 	hs_prefetch(m, hash64(a, n, 0x5eed));
 }
 
+void ev_seen_prefetch2(const struct hset *m, const char *a, const char *b, size_t bn)
+{
+	if (m->cap)
+		hs_prefetch(m, hash64(b, bn, hash64(a, strlen(a), 0x5eed)));
+}
+
 static void link_put_hash(struct ev_ctx *c, uint64_t h, const char *value)
 {
 	bool ins;

@@ -101,6 +101,10 @@ bool ev_seen(struct hset *m, const char *a, const char *b);
 /* A hint that ev_seen(m, a, NULL) will be asked soon, a[0..n) being the
  * string a: its slot is fetched into the cache. */
 void ev_seen_prefetch(const struct hset *m, const char *a, size_t n);
+/* The same for ev_seen(m, a, b), b[0..bn) being the string b: for a
+ * reader that knows the ids a while before it asks (a large set is seldom
+ * in the cache). */
+void ev_seen_prefetch2(const struct hset *m, const char *a, const char *b, size_t bn);
 /* Remember / recall a string for a key across files. */
 void ev_link_put(struct ev_ctx *c, const char *key, const char *value);
 const char *ev_link_get(struct ev_ctx *c, const char *key);

@@ -54,7 +54,16 @@ struct goose {
 	struct resp { int64_t id, ts; } *resp;
 	size_t nresp, capresp;
 	sqlite3_stmt *ms_skip;  /* ms_id without them */
+	sqlite3_stmt *ms_range; /* ms_skip by the range of the session's ids */
+	int64_t minid, maxid, nrows;    /* the scan's rows (when in id order) */
+	/* the items of the message being read, with their types looked up
+	 * once (set_items: the message's records go over them again and
+	 * again) */
+	struct gitem { const struct jnode *it; int type; } *iv;
+	int niv, capiv;
 };
+
+enum { GT_OTHER, GT_TEXT, GT_REQUEST, GT_RESPONSE };
 
 static void set_str(char **dst, const char *s)
 {
@@ -130,7 +139,7 @@ static bool response(struct goose *g, struct jdoc *d, const char *t, size_t n, i
 		const char *id = jsn(d, jget(d, it, "id"), &il);
 		if (!id)
 			continue;
-		const struct jnode *s = jgetv(d, it, "toolResult", "status", NULL);
+		const struct jnode *s = jget(d, jget(d, it, "toolResult"), "status");
 		int64_t code = jeq(s, "success") ? 1 : jeq(s, "error") ? 2 : 0;
 		*hm_put(&g->res, hash64(id, il, 0x9005e), NULL) =
 			((at == TS_NONE ? 0 : at) << 2 | code) + 1;
@@ -196,11 +205,14 @@ static bool scan(struct goose *g, bool *in_order)
 	bool up = true, times = true;
 	int64_t last = INT64_MIN, lastid = INT64_MIN;
 	g->nresp = 0;
+	g->nrows = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0), t = sqlite3_column_int64(st, 1);
 		if (up && (sqlite3_column_type(st, 0) != SQLITE_INTEGER || id <= lastid))
 			up = false;     /* not in id order, or ids not unique */
-		lastid = id;
+		if (!g->nrows++)
+			g->minid = id;
+		lastid = g->maxid = id;
 		if (times && (sqlite3_column_type(st, 1) != SQLITE_INTEGER || t < last))
 			times = false;
 		last = t;
@@ -252,13 +264,27 @@ static void resp_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
 		is_resp(g, sqlite3_value_int64(argv[0])));
 }
 
-/* The text items of a message's content. */
-static bool content_text(struct goose *g, struct jdoc *d, const struct jnode *content)
+/* The items of a message's content (an array), each with its type, in
+ * g->iv[0..niv). */
+static void set_items(struct goose *g, struct jdoc *d, const struct jnode *content)
+{
+	g->niv = 0;
+	JFOR(d, content, it) {
+		if (g->niv == g->capiv)
+			g->iv = xrealloc(g->iv, sizeof *g->iv * (size_t)(g->capiv = g->capiv ? 2 * g->capiv : 16));
+		const struct jnode *ty = jget(d, it, "type");
+		g->iv[g->niv++] = (struct gitem){it, jeq(ty, "text") ? GT_TEXT :
+			jeq(ty, "toolRequest") ? GT_REQUEST : jeq(ty, "toolResponse") ? GT_RESPONSE : GT_OTHER};
+	}
+}
+
+/* The text items of the message's content. */
+static bool content_text(struct goose *g, struct jdoc *d)
 {
 	sb_reset(&g->text);
-	JFOR(d, content, it)
-		if (jeq(jget(d, it, "type"), "text")) {
-			const struct jnode *t = jget(d, it, "text");
+	for (int i = 0; i < g->niv; i++)
+		if (g->iv[i].type == GT_TEXT) {
+			const struct jnode *t = jget(d, g->iv[i].it, "text");
 			if (t && t->type == J_STR) {
 				if (g->text.len)
 					sb_addc(&g->text, '\n');
@@ -268,10 +294,10 @@ static bool content_text(struct goose *g, struct jdoc *d, const struct jnode *co
 	return g->text.len > 0;
 }
 
-static bool has_item(struct jdoc *d, const struct jnode *content, const char *type)
+static bool has_item(const struct goose *g, int type)
 {
-	JFOR(d, content, it)
-		if (jeq(jget(d, it, "type"), type))
+	for (int i = 0; i < g->niv; i++)
+		if (g->iv[i].type == type)
 			return true;
 	return false;
 }
@@ -341,11 +367,12 @@ static void do_message(struct goose *g, struct jdoc *d, sqlite3_stmt *ms)
 	const struct jnode *content = jroot(d);
 	const char *id = msg_id(g, d, mid);
 	ensure_session(g, ts);
-	bool text = content_text(g, d, content);
+	set_items(g, d, content);
+	bool text = content_text(g, d);
 	struct event e;
 	if (role && !strcmp(role, "user")) {
 		/* a turn that only returns tool results is no prompt */
-		if (!text || has_item(d, content, "toolResponse"))
+		if (!text || has_item(g, GT_RESPONSE))
 			return;
 		set_str(&g->prompt, id);
 		if (ev_seen(&g->c->seen_prompt, g->session, id))
@@ -364,6 +391,16 @@ static void do_message(struct goose *g, struct jdoc *d, sqlite3_stmt *ms)
 		lr_note(g->r, "role", "message %s with role %s; ignored", id, role ? role : "(none)");
 		return;
 	}
+	/* the tool calls' slots in the seen set and in the responses,
+	 * fetched while the call's record is written */
+	for (int i = 0; i < g->niv; i++) {
+		const struct jnode *tid;
+		if (g->iv[i].type == GT_REQUEST && (tid = jget(d, g->iv[i].it, "id")) &&
+		    tid->type == J_STR && !tid->flags) {
+			ev_seen_prefetch2(&g->c->seen_tool, g->session, tid->s, tid->len);
+			hm_prefetch(&g->res, hash64(tid->s, tid->len, 0x9005e));
+		}
+	}
 	if (!ev_seen(&g->c->seen_call, g->session, id)) {
 		ev_of(g, &e, "llm");
 		e.ts = ts;
@@ -374,13 +411,14 @@ static void do_message(struct goose *g, struct jdoc *d, sqlite3_stmt *ms)
 		if (!g->has_usage)
 			e.usage = "none";
 		int nt = 0;
-		JFOR(d, content, it)
-			nt += jeq(jget(d, it, "type"), "toolRequest");
+		for (int i = 0; i < g->niv; i++)
+			nt += g->iv[i].type == GT_REQUEST;
 		if (nt) {
 			e.tools = jalloc(d, sizeof *e.tools * (size_t)nt);
-			JFOR(d, content, it)
-				if (jeq(jget(d, it, "type"), "toolRequest")) {
-					const char *nm = js(d, jgetv(d, it, "toolCall", "value", "name", NULL));
+			for (int i = 0; i < g->niv; i++)
+				if (g->iv[i].type == GT_REQUEST) {
+					const struct jnode *it = g->iv[i].it;
+					const char *nm = js(d, jget(d, jget(d, jget(d, it, "toolCall"), "value"), "name"));
 					e.tools[e.ntools++] = nm ? nm : "unknown";
 				}
 		}
@@ -390,9 +428,9 @@ static void do_message(struct goose *g, struct jdoc *d, sqlite3_stmt *ms)
 		}
 		ev_emit(g->c, &e);
 	}
-	JFOR(d, content, it)
-		if (jeq(jget(d, it, "type"), "toolRequest"))
-			do_tool(g, d, it, id, ts);
+	for (int i = 0; i < g->niv; i++)
+		if (g->iv[i].type == GT_REQUEST)
+			do_tool(g, d, g->iv[i].it, id, ts);
 }
 
 /* The session's accumulated usage, one record after its calls. */
@@ -465,9 +503,22 @@ static void one_session(void *arg, sqlite3_stmt *ss)
 	if (in_order)
 		ms = g->nresp && g->ms_skip ? g->ms_skip : g->ms_id;
 	bool skip = ms == g->ms_skip;
+	/* the same rows, of a session whose rows are most of those between
+	 * its first and last id (the scan read them in id order: the first
+	 * is the least), read from the table in that range, a step to the
+	 * next row, rather than by the index on the session, a seek from the
+	 * table's root for each row the responses left out leave behind */
+	bool range = skip && g->ms_range &&
+		(uint64_t)g->maxid - (uint64_t)g->minid < 2 * (uint64_t)g->nrows;
+	if (range)
+		ms = g->ms_range;
 	size_t k = 0;   /* g->resp[k] is the next response left out */
 	sqlite3_reset(ms);
 	sqlite3_bind_text(ms, 1, g->session, -1, SQLITE_TRANSIENT);
+	if (range) {
+		sqlite3_bind_int64(ms, 2, g->minid);
+		sqlite3_bind_int64(ms, 3, g->maxid);
+	}
 	struct jdoc d = {0};
 	while (sdb_row(g->db, ms)) {
 		const char *role;
@@ -550,6 +601,14 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	    sqlite3_prepare_v2(s.db, "SELECT id, role, content_json, created_timestamp FROM messages "
 	    "WHERE session_id = ?1 AND NOT goose_resp(id) ORDER BY id", -1, &g.ms_skip, NULL) != SQLITE_OK)
 		g.ms_skip = NULL;
+	/* (+: the session's test made on the rows, the index left alone;
+	 * only where id is the rowid, the range a search of the table) */
+	static const char range_sql[] = "SELECT id, role, content_json, created_timestamp "
+		"FROM messages WHERE id BETWEEN ?2 AND ?3 AND +session_id = ?1 AND NOT goose_resp(id) "
+		"ORDER BY id";
+	if (!g.ms_skip || !sdb_plan_uses(&s, range_sql, "USING INTEGER PRIMARY KEY") ||
+	    sqlite3_prepare_v2(s.db, range_sql, -1, &g.ms_range, NULL) != SQLITE_OK)
+		g.ms_range = NULL;
 	sb_free(&q);
 	if (ss && ms) {
 		g.ms = ms;
@@ -562,7 +621,9 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	sqlite3_finalize(g.chk);
 	sqlite3_finalize(g.scan);
 	sqlite3_finalize(g.ms_skip);
+	sqlite3_finalize(g.ms_range);
 	free(g.resp);
+	free(g.iv);
 	sdb_close(&s);
 	free(file);
 	free(g.session);

@@ -262,10 +262,37 @@ static int64_t ms_of(const struct jnode *n)
 	return v < INT64_C(100000000000) ? v * 1000 : v;
 }
 
-/* A count as recorded: never negative, at most 2^53. */
-static int64_t tok(struct jdoc *d, const struct jnode *t, const char *key)
+/* Keys looked up together (jget_keys). */
+struct jkey {
+	const char *k;
+	size_t l;
+};
+#define JK(lit) {lit, sizeof lit - 1}
+
+/* out[i] = jget(d, obj, keys[i].k) for each of the n keys (all different),
+ * in one walk over obj's members rather than one for each key (jget
+ * walks them all, the last of repeated keys counting): the objects read
+ * at each call and tool. */
+static inline __attribute__((always_inline)) void jget_keys(const struct jdoc *d,
+	const struct jnode *obj, const struct jkey *keys, int n, const struct jnode **out)
 {
-	int64_t v = jint(jget(d, t, key), 0);
+	for (int i = 0; i < n; i++)
+		out[i] = NULL;
+	if (!obj || obj->type != J_OBJ)
+		return;
+	JFOR(d, obj, k)
+		for (int i = 0; i < n; i++)
+			if (k->flags & JF_ESC ? jeq_esc(k, keys[i].k, keys[i].l) :
+			    (k->len == keys[i].l && mem_eq_short(k->s, keys[i].k, keys[i].l))) {
+				out[i] = jval(k);
+				break;
+			}
+}
+
+/* A count as recorded: never negative, at most 2^53. */
+static int64_t tok(const struct jnode *n)
+{
+	int64_t v = jint(n, 0);
 	return v < 0 ? 0 : v > (INT64_C(1) << 53) ? INT64_C(1) << 53 : v;
 }
 
@@ -276,12 +303,16 @@ static bool tokens_of(struct jdoc *d, const struct jnode *t, struct tokens *k)
 	memset(k, 0, sizeof *k);
 	if (!t || t->type != J_OBJ)
 		return false;
-	const struct jnode *cache = jget(d, t, "cache");
-	k->input = tok(d, t, "input");
-	k->cache_read = tok(d, cache, "read");
-	k->cache_write = tok(d, cache, "write");
-	k->reasoning = tok(d, t, "reasoning");
-	k->output = tok(d, t, "output") + k->reasoning;
+	static const struct jkey tk[] = {JK("cache"), JK("input"), JK("reasoning"), JK("output")},
+		ck[] = {JK("read"), JK("write")};
+	const struct jnode *v[4], *c[2];
+	jget_keys(d, t, tk, 4, v);
+	jget_keys(d, v[0], ck, 2, c);
+	k->input = tok(v[1]);
+	k->cache_read = tok(c[0]);
+	k->cache_write = tok(c[1]);
+	k->reasoning = tok(v[2]);
+	k->output = tok(v[3]) + k->reasoning;
 	return k->input || k->cache_read || k->cache_write || k->output;
 }
 
@@ -308,6 +339,12 @@ static void set_parts(struct oc *o, struct jdoc *d, const struct jnode *parts)
 		o->pv[o->npv++] = (struct opart){p, jeq(ty, "text") ? PT_TEXT : jeq(ty, "tool") ? PT_TOOL :
 			jeq(ty, "step-start") ? PT_STEP_START : jeq(ty, "step-finish") ? PT_STEP_FINISH :
 			jeq(ty, "reasoning") ? PT_REASONING : PT_OTHER};
+		/* do_tool asks whether its call came before: the set's slot
+		 * fetched now, while the call's record is written */
+		const struct jnode *id;
+		if (o->pv[o->npv - 1].type == PT_TOOL && o->session &&
+		    (id = jget(d, p, "callID")) && id->type == J_STR && !id->flags)
+			ev_seen_prefetch2(&o->c->seen_tool, o->session, id->s, id->len);
 	}
 }
 
@@ -337,7 +374,7 @@ static bool parts_text(struct oc *o, struct jdoc *d, int from, int to)
 
 static void do_user(struct oc *o, struct jdoc *d, const struct jnode *info, const char *id)
 {
-	int64_t ts = ms_of(jgetv(d, info, "time", "created", NULL));
+	int64_t ts = ms_of(jget(d, jget(d, info, "time"), "created"));
 	ensure_session(o, ts);
 	o->nprompt++;
 	set_str(&o->prompt, id);
@@ -378,17 +415,21 @@ static const char *status_of(const struct jnode *s, int64_t exit)
 
 static void do_tool(struct oc *o, struct jdoc *d, const struct jnode *p, const char *llm)
 {
-	const char *id = js(d, jget(d, p, "callID"));
+	static const struct jkey pk[] = {JK("callID"), JK("id"), JK("tool"), JK("state")},
+		sk[] = {JK("metadata"), JK("time"), JK("status"), JK("input")};
+	const struct jnode *pv[4], *sv[4];
+	jget_keys(d, p, pk, 4, pv);
+	const char *id = js(d, pv[0]);
 	if (!id)
-		id = js(d, jget(d, p, "id"));
+		id = js(d, pv[1]);
 	if (!id) {
 		lr_note(o->r, "toolid", "tool part without callID or id; skipped");
 		return;
 	}
 	if (ev_seen(&o->c->seen_tool, o->session, id))
 		return;
-	const char *name = js(d, jget(d, p, "tool"));
-	const struct jnode *st = jget(d, p, "state");
+	const char *name = js(d, pv[2]);
+	const struct jnode *st = pv[3];
 	struct event e;
 	ev_of(o, &e, "tool");
 	e.id = id;
@@ -396,22 +437,24 @@ static void do_tool(struct oc *o, struct jdoc *d, const struct jnode *p, const c
 	e.prompt = o->subagent ? o->root : o->prompt;
 	e.tool = name ? name : "unknown";
 	e.cwd = o->cwd;
-	const struct jnode *ex = jgetv(d, st, "metadata", "exit", NULL);
+	jget_keys(d, st, sk, 4, sv);
+	const struct jnode *meta = sv[0], *tm = sv[1];
+	const struct jnode *ex = jget(d, meta, "exit");
 	if (ex && ex->type == J_NUM)
 		e.exit = jint(ex, EV_NONE);
-	e.status = status_of(jget(d, st, "status"), e.exit);
-	int64_t start = ms_of(jgetv(d, st, "time", "start", NULL));
-	int64_t end = ms_of(jgetv(d, st, "time", "end", NULL));
+	e.status = status_of(sv[2], e.exit);
+	int64_t start = ms_of(jget(d, tm, "start"));
+	int64_t end = ms_of(jget(d, tm, "end"));
 	e.ts = start;
 	if (start != TS_NONE && end != TS_NONE && end >= start)
 		e.duration_ms = end - start;
-	const struct jnode *in = jget(d, st, "input");
+	const struct jnode *in = sv[3];
 	const char *raw = "{}";
 	size_t rl = 2;
 	if (in && in->type == J_OBJ)
 		rl = jraw(d, in, &raw);
 	/* a subtask: its session names this call */
-	const char *child = js(d, jgetv(d, st, "metadata", "sessionId", NULL));
+	const char *child = js(d, jget(d, meta, "sessionId"));
 	if (child && agent_tool_kind("opencode", e.tool) == TK_DELEGATE) {
 		const char *ty = js(d, jget(d, in, "subagent_type"));
 		struct sbuf v = {0};
@@ -431,9 +474,9 @@ static int64_t first_time(struct oc *o, struct jdoc *d, int from, int to, bool t
 	for (int i = from; i < to; i++) {
 		const struct jnode *p = o->pv[i].p;
 		if (!tools || o->pv[i].type == PT_TOOL) {
-			int64_t t = ms_of(jgetv(d, p, "state", "time", "start", NULL));
+			int64_t t = ms_of(jget(d, jget(d, jget(d, p, "state"), "time"), "start"));
 			if (t == TS_NONE && !tools)
-				t = ms_of(jgetv(d, p, "time", "start", NULL));
+				t = ms_of(jget(d, jget(d, p, "time"), "start"));
 			if (t != TS_NONE)
 				return t;
 		}
@@ -447,7 +490,7 @@ static int64_t first_time(struct oc *o, struct jdoc *d, int from, int to, bool t
 static void do_call(struct oc *o, struct jdoc *d, const struct jnode *info,
 	int from, int to, const struct jnode *t, const char *lid, bool last)
 {
-	int64_t created = ms_of(jgetv(d, info, "time", "created", NULL));
+	int64_t created = ms_of(jget(d, jget(d, info, "time"), "created"));
 	int64_t ts = from == 0 ? created : first_time(o, d, from, to, false);
 	if (ts == TS_NONE)
 		ts = created;
@@ -461,14 +504,14 @@ static void do_call(struct oc *o, struct jdoc *d, const struct jnode *info,
 		e.prompt = o->subagent ? o->root : o->prompt;
 		e.model = js(d, jget(d, info, "modelID"));
 		if (!e.model)
-			e.model = js(d, jgetv(d, info, "model", "modelID", NULL));
+			e.model = js(d, jget(d, jget(d, info, "model"), "modelID"));
 		e.has_tokens = tokens_of(d, t, &e.tokens);
 		/* the model's time: until its first tool ran, or the message
 		 * completed */
 		if (ts != TS_NONE) {
 			int64_t end = first_time(o, d, from, to, true);
 			if (end == TS_NONE && last)
-				end = ms_of(jgetv(d, info, "time", "completed", NULL));
+				end = ms_of(jget(d, jget(d, info, "time"), "completed"));
 			if (end != TS_NONE && end >= ts)
 				e.duration_ms = end - ts;
 		}
@@ -931,6 +974,9 @@ static void db_session(void *arg, sqlite3_stmt *ss)
 		bool ok = m && data;
 		sb_reset(&doc);
 		if (ok) {
+			/* do_call asks whether the message's call came before:
+			 * the set's slot fetched now, while its parts are read */
+			ev_seen_prefetch2(&o->c->seen_call, o->session, m, strlen(m));
 			/* the rows after this one take m away */
 			sb_reset(&mid);
 			sb_adds(&mid, m);

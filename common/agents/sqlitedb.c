@@ -137,13 +137,15 @@ sqlite3_stmt *sdb_prepare(struct sdb *s, const char *sql)
 	return st;
 }
 
-bool sdb_sorts(struct sdb *s, const char *sql)
+/* The plan of sql: does a step of it say want (NULL: anything), and
+ * none of them sort? */
+static bool plan(struct sdb *s, const char *sql, const char *want)
 {
 	struct sbuf q = {0};
 	sb_adds(&q, "EXPLAIN QUERY PLAN ");
 	sb_adds(&q, sql);
 	sqlite3_stmt *st = NULL;
-	bool sorts = true;
+	bool sorts = true, found = !want;
 	if (sqlite3_prepare_v2(s->db, q.p, -1, &st, NULL) == SQLITE_OK) {
 		sorts = false;
 		int rc;
@@ -151,13 +153,25 @@ bool sdb_sorts(struct sdb *s, const char *sql)
 			const char *t = (const char *)sqlite3_column_text(st, 3);
 			if (t && strstr(t, "TEMP B-TREE"))
 				sorts = true;
+			if (t && want && strstr(t, want))
+				found = true;
 		}
 		if (rc != SQLITE_DONE)
 			sorts = true;
 	}
 	sqlite3_finalize(st);
 	sb_free(&q);
-	return sorts;
+	return found && !sorts;
+}
+
+bool sdb_sorts(struct sdb *s, const char *sql)
+{
+	return !plan(s, sql, NULL);
+}
+
+bool sdb_plan_uses(struct sdb *s, const char *sql, const char *want)
+{
+	return plan(s, sql, want);
 }
 
 bool sdb_row(struct sdb *s, sqlite3_stmt *st)
@@ -172,22 +186,18 @@ bool sdb_row(struct sdb *s, sqlite3_stmt *st)
 	return false;
 }
 
+/* (sqlite3_column_text is NULL for a NULL: no sqlite3_column_type
+ * before it, a call into SQLite less for each column of each row) */
 const char *sdb_text(sqlite3_stmt *st, int i, size_t *n)
 {
-	if (sqlite3_column_type(st, i) == SQLITE_NULL) {
-		if (n)
-			*n = 0;
-		return NULL;
-	}
 	const char *t = (const char *)sqlite3_column_text(st, i);
 	if (n)
 		*n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
 	return t;
 }
 
-int64_t sdb_int(sqlite3_stmt *st, int i, int64_t dflt)
+static int64_t int_of(sqlite3_stmt *st, int i, int t, int64_t dflt)
 {
-	int t = sqlite3_column_type(st, i);
 	if (t == SQLITE_INTEGER)
 		return sqlite3_column_int64(st, i);
 	if (t == SQLITE_FLOAT)
@@ -195,11 +205,16 @@ int64_t sdb_int(sqlite3_stmt *st, int i, int64_t dflt)
 	return dflt;
 }
 
+int64_t sdb_int(sqlite3_stmt *st, int i, int64_t dflt)
+{
+	return int_of(st, i, sqlite3_column_type(st, i), dflt);
+}
+
 int64_t sdb_time(sqlite3_stmt *st, int i)
 {
 	int t = sqlite3_column_type(st, i);
 	if (t == SQLITE_INTEGER || t == SQLITE_FLOAT) {
-		int64_t v = sdb_int(st, i, 0);
+		int64_t v = int_of(st, i, t, 0);
 		if (v <= 0)
 			return TS_NONE;
 		return v < INT64_C(100000000000) ? v * 1000 : v;

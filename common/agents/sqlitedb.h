@@ -41,6 +41,9 @@ sqlite3_stmt *sdb_prepare(struct sdb *s, const char *sql);
  * DISTINCT)?  True too when it cannot be made (sql is not prepared, nor
  * any error said).  Only for a choice of speed: the rows are the same. */
 bool sdb_sorts(struct sdb *s, const char *sql);
+/* Does a step of sql's plan say want ("INTEGER PRIMARY KEY"), and none
+ * sort?  False too when it cannot be made.  The same use. */
+bool sdb_plan_uses(struct sdb *s, const char *sql, const char *want);
 /* The next row: true; false at the end, or after an error (reported:
  * locked, malformed, not a database). */
 bool sdb_row(struct sdb *s, sqlite3_stmt *st);
