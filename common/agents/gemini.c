@@ -728,8 +728,10 @@ static void doc_whole(struct gem *g, const char *p, size_t n)
  * in their order, for header()), then each message alone, twice: first
  * all of them, only to know the document is JSON (and count its strings
  * with invalid UTF-8, which are reported before any record) and to find
- * the first message's time; then, after the header and the search for
- * the project's root, one by one for their records.  So a document that
+ * the first message's time, so each but the first only checked
+ * (jcheck_value, the parse without its nodes); then, after the header
+ * and the search for the project's root, one by one for their records.
+ * So a document that
  * is not JSON still gives its one diagnostic and no records.  Any
  * document this reading does not take as a session of one "messages"
  * array goes to the whole parse, which says what is wrong as before. */
@@ -760,12 +762,14 @@ static bool key_is(const struct jnode *k, const char *key)
 	return k->len == l && !memcmp(k->s, key, l);
 }
 
-/* The value at p, inside depth containers, parsed into d: just after it
- * and its blanks, or NULL. */
-static const char *piece(struct doc *doc, struct jdoc *d, const char *p, const char *e, int depth)
+/* The value at p, inside depth containers, parsed into d (only checked
+ * when check is set: d gets no nodes): just after it and its blanks, or
+ * NULL. */
+static const char *piece(struct doc *doc, struct jdoc *d, const char *p, const char *e, int depth,
+	bool check)
 {
 	size_t used;
-	if (p >= e || jparse_value(d, p, (size_t)(e - p), depth, &used) < 0)
+	if (p >= e || (check ? jcheck_value : jparse_value)(d, p, (size_t)(e - p), depth, &used) < 0)
 		return NULL;
 	doc->badutf8 += d->badutf8;
 	return p + used;
@@ -782,7 +786,8 @@ static const char *doc_msgs(struct doc *doc, struct jdoc *d, const char *p, cons
 	}
 	doc->done = p;
 	for (bool first = true;; first = false) {
-		if (!(p = piece(doc, d, p, e, 2)))
+		/* the first message's time is all this pass reads */
+		if (!(p = piece(doc, d, p, e, 2, !first)))
 			return NULL;
 		doc->nmsg++;
 		if (first) {
@@ -815,7 +820,7 @@ static bool doc_cut(struct doc *doc, struct jdoc *d, const char *s, size_t n)
 	sb_addc(&doc->head, '{');
 	for (;;) {
 		const char *k = p;
-		if (p >= e || *p != '"' || !(p = piece(doc, d, p, e, 1)))
+		if (p >= e || *p != '"' || !(p = piece(doc, d, p, e, 1, false)))
 			return false;
 		bool msgs = key_is(jroot(d), "messages");
 		size_t kl = jroot(d)->raw;
@@ -828,7 +833,7 @@ static bool doc_cut(struct doc *doc, struct jdoc *d, const char *s, size_t n)
 			p = blanks(p, e);
 		} else {
 			const char *v = p;
-			if (!(p = piece(doc, d, p, e, 1)))
+			if (!(p = piece(doc, d, p, e, 1, false)))
 				return false;
 			if (doc->head.len > 1)
 				sb_addc(&doc->head, ',');

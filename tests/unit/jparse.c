@@ -7,7 +7,8 @@
  * every position, in several records, and on random JSON-like text.
  * jparse_value too, on each of those texts: the value jparse took whole,
  * or the one before the text jparse found after it, else its error; and
- * its depth limit.  Under ASan the bytes around each document are
+ * its depth limit.  jcheck_value gives jparse_value's answers on them all
+ * (at depth 0, and at 510 where any two levels are too many).  Under ASan the bytes around each document are
  * poisoned, so a block read outside [s, s + len] fails. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -316,11 +317,26 @@ static bool same_forms(const char *s, size_t len)
 /* jparse_value at depth 0 on the same text: what jparse took whole, or
  * the value before the text jparse found after it, with the same nodes;
  * else jparse's error at the same place. */
-static struct jdoc dval;
+static struct jdoc dval, dchk;
+
+/* jcheck_value gives jparse_value's answer, *used, badutf8, error and
+ * position, and no nodes */
+static bool check_same(const char *s, size_t len, int depth)
+{
+	size_t used = 7777, cused = 7777;
+	int r = jparse_value(&dval, s, len, depth, &used);
+	int c = jcheck_value(&dchk, s, len, depth, &cused);
+	if (c != r || cused != used || dchk.nn || dchk.badutf8 != dval.badutf8)
+		return false;
+	return r == 0 || (!strcmp(dchk.err, dval.err) && dchk.errpos == dval.errpos);
+}
+
 static bool value_same(const char *s, size_t len)
 {
 	const struct jdoc *w = &dform[0];
 	size_t used = 7777;
+	if (!check_same(s, len, 0) || !check_same(s, len, 510))
+		return false;
 	int r = jparse_value(&dval, s, len, 0, &used);
 	bool after = w->err && !strcmp(w->err, "text after the JSON value");
 	if (!w->err || after) {
@@ -536,6 +552,7 @@ int main(void)
 			int r = jparse_value(&dval, doc, n + 6, depth, &used);
 			bad += levels + depth <= JSON_MAXDEPTH ? r != 0 || used != n + 3 || dval.nn != (uint32_t)levels :
 				r == 0 || strcmp(dval.err, "nested deeper than 512 levels") || dval.errpos != (size_t)(JSON_MAXDEPTH - depth);
+			bad += !check_same(doc, n + 6, depth);
 		}
 	is_int(bad, 0, "jparse_value on %ld arrays nested up to 514 levels, 0 to 3 deep in a document", runs);
 
