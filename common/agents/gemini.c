@@ -30,6 +30,7 @@
 #include <string.h>
 #include "agent.h"
 #include "events.h"
+#include "jpick.h"
 #include "sessions.h"
 
 #define DOC_MAX ((size_t)1 << 30)   /* largest whole-document session */
@@ -359,11 +360,13 @@ static bool content_text(struct jdoc *d, const struct jnode *c, struct sbuf *b, 
 	if (c->type == J_STR)
 		return jstr(c, b);
 	if (c->type == J_OBJ) {
-		const struct jnode *t = jget(d, c, "text");
-		if (jget(d, c, "functionResponse"))
+		static const struct jkey keys[] = {JKEY("text"), JKEY("functionResponse"), JKEY("thought")};
+		const struct jnode *v[3];
+		jpick(d, c, keys, 3, v);
+		if (v[1])
 			*fnresp = true;
-		if (t && t->type == J_STR && !jtrue(jget(d, c, "thought")))
-			any = jstr(t, b);
+		if (v[0] && v[0]->type == J_STR && !jtrue(v[2]))
+			any = jstr(v[0], b);
 		return any;
 	}
 	if (c->type == J_ARR)
@@ -372,6 +375,14 @@ static bool content_text(struct jdoc *d, const struct jnode *c, struct sbuf *b, 
 				any = true;
 	return any;
 }
+
+/* A message's members the records read, found in one walk (jpick). */
+enum { M_ID, M_TS, M_TYPE, M_CONTENT, M_DISPLAY, M_CALLS, M_MODEL, M_TOKENS, M_N };
+static const struct jkey msg_keys[M_N] = {
+	[M_ID] = JKEY("id"), [M_TS] = JKEY("timestamp"), [M_TYPE] = JKEY("type"),
+	[M_CONTENT] = JKEY("content"), [M_DISPLAY] = JKEY("displayContent"),
+	[M_CALLS] = JKEY("toolCalls"), [M_MODEL] = JKEY("model"), [M_TOKENS] = JKEY("tokens"),
+};
 
 /* "/stats", "/memory show": a slash command, not a question for the
  * model.  "/home/me/x is broken" is a path, so the word must end at a
@@ -386,16 +397,16 @@ static bool is_command(const char *t)
 	return !*p || isspace((unsigned char)*p);
 }
 
-static void do_user(struct gem *g, struct jdoc *d, const struct jnode *m)
+static void do_user(struct gem *g, struct jdoc *d, const struct jnode *const *mv)
 {
-	const char *id = js(d, jget(d, m, "id"));
-	int64_t ts = ts_of(d, jget(d, m, "timestamp"));
+	const char *id = js(d, mv[M_ID]);
+	int64_t ts = ts_of(d, mv[M_TS]);
 	bool fnresp = false;
 	/* displayContent is what the person typed; content may have
 	 * @file expansions inlined */
-	const struct jnode *c = jget(d, m, "displayContent");
+	const struct jnode *c = mv[M_DISPLAY];
 	if (!c || c->type == J_NULL)
-		c = jget(d, m, "content");
+		c = mv[M_CONTENT];
 	sb_reset(&g->text);
 	bool any = content_text(d, c, &g->text, &fnresp);
 	if (!any && fnresp)
@@ -472,14 +483,22 @@ static const char *status_of(const struct jnode *s, int64_t exit)
 	return "unknown";
 }
 
-/* One tool call; returns when it ended (its timestamp), or TS_NONE. */
+/* A tool call's members the records read (jpick). */
+enum { T_ID, T_TS, T_NAME, T_RESULT, T_STATUS, T_ARGS, T_N };
+static const struct jkey tool_keys[T_N] = {
+	[T_ID] = JKEY("id"), [T_TS] = JKEY("timestamp"), [T_NAME] = JKEY("name"),
+	[T_RESULT] = JKEY("result"), [T_STATUS] = JKEY("status"), [T_ARGS] = JKEY("args"),
+};
+
+/* One tool call, tc, its members tv; returns when it ended (its
+ * timestamp), or TS_NONE. */
 static int64_t do_tool(struct gem *g, struct jdoc *d, const struct jnode *tc,
-	const char *llm, int64_t msg_ts, int n)
+	const struct jnode *const *tv, const char *llm, int64_t msg_ts, int n)
 {
 	if (tc->type != J_OBJ)
 		return TS_NONE;
-	const char *id = js(d, jget(d, tc, "id"));
-	int64_t end = ts_of(d, jget(d, tc, "timestamp"));
+	const char *id = js(d, tv[T_ID]);
+	int64_t end = ts_of(d, tv[T_TS]);
 	const char *tid = id;
 	if (!tid) {
 		size_t l = strlen(llm) + 16;
@@ -489,7 +508,7 @@ static int64_t do_tool(struct gem *g, struct jdoc *d, const struct jnode *tc,
 	}
 	if (id && ev_seen(&g->c->seen_tool, g->session, id))
 		return end;
-	const char *name = js(d, jget(d, tc, "name"));
+	const char *name = js(d, tv[T_NAME]);
 	struct event e;
 	ev_of(g, &e, "tool");
 	e.id = tid;
@@ -498,8 +517,8 @@ static int64_t do_tool(struct gem *g, struct jdoc *d, const struct jnode *tc,
 	e.tool = name ? name : "unknown";
 	e.cwd = g->cwd;
 	if (agent_tool_kind("gemini", name) == TK_SHELL)
-		e.exit = shell_exit(d, jget(d, tc, "result"));
-	e.status = status_of(jget(d, tc, "status"), e.exit);
+		e.exit = shell_exit(d, tv[T_RESULT]);
+	e.status = status_of(tv[T_STATUS], e.exit);
 	/* start: the time in the call id when it is plausible, else the
 	 * message's (the client records the message as it runs the calls) */
 	int64_t start = id ? id_time(id) : TS_NONE;
@@ -513,7 +532,7 @@ static int64_t do_tool(struct gem *g, struct jdoc *d, const struct jnode *tc,
 		e.duration_ms = end - start;
 	if (!g->subagent)
 		par_add(tid, e.tool, g->prompt, e.ts, end);
-	const struct jnode *args = jget(d, tc, "args");
+	const struct jnode *args = tv[T_ARGS];
 	const char *raw = "{}";
 	size_t rl = 2;
 	if (args && args->type == J_OBJ)
@@ -534,18 +553,16 @@ static int64_t do_tool(struct gem *g, struct jdoc *d, const struct jnode *tc,
  *   output = output + thoughts, reasoning = thoughts,
  * which keeps input + cache_read + output equal to Gemini's total. */
 /* A count as recorded: never negative, and capped at 2^53 (no real count
- * comes near) so that the sums below cannot overflow. */
-static int64_t tok(struct jdoc *d, const struct jnode *t, const char *key)
-{
-	int64_t v = jint(jget(d, t, key), 0);
-	return v < 0 ? 0 : v > (INT64_C(1) << 53) ? INT64_C(1) << 53 : v;
-}
-
+ * comes near) so that the sums below cannot overflow (jpick_count). */
 static void tokens_of(struct gem *g, struct jdoc *d, const struct jnode *t, struct tokens *k)
 {
-	int64_t in = tok(d, t, "input"), cached = tok(d, t, "cached");
-	int64_t output = tok(d, t, "output"), th = tok(d, t, "thoughts");
-	int64_t tool = tok(d, t, "tool");
+	static const struct jkey keys[] = {JKEY("input"), JKEY("cached"), JKEY("output"),
+		JKEY("thoughts"), JKEY("tool")};
+	const struct jnode *v[5];
+	jpick(d, t, keys, 5, v);
+	int64_t in = jpick_count(v[0]), cached = jpick_count(v[1]);
+	int64_t output = jpick_count(v[2]), th = jpick_count(v[3]);
+	int64_t tool = jpick_count(v[4]);
 	if (cached > in) {
 		lr_note(g->r, "cached", "cached tokens (%lld) exceed input (%lld)",
 			(long long)cached, (long long)in);
@@ -558,16 +575,24 @@ static void tokens_of(struct gem *g, struct jdoc *d, const struct jnode *t, stru
 	k->reasoning = th;
 }
 
-static void do_gemini(struct gem *g, struct jdoc *d, const struct jnode *m)
+static void do_gemini(struct gem *g, struct jdoc *d, const struct jnode *const *mv)
 {
-	const char *id = js(d, jget(d, m, "id"));
-	int64_t ts = ts_of(d, jget(d, m, "timestamp"));
+	const char *id = js(d, mv[M_ID]);
+	int64_t ts = ts_of(d, mv[M_TS]);
 	g->nllm++;
 	ensure_session(g, ts);  /* it names the session that lid needs */
 	const char *lid = id ? id : made_id(g, d, 'l', g->nllm);
-	const struct jnode *calls = jget(d, m, "toolCalls");
+	const struct jnode *calls = mv[M_CALLS];
 	if (calls && calls->type != J_ARR)
 		calls = NULL;
+	/* each call's members (none for one that is not an object) */
+	const struct jnode *(*tv)[T_N] = NULL;
+	if (calls && calls->len) {
+		tv = jalloc(d, sizeof *tv * calls->len);
+		size_t i = 0;
+		JFOR(d, calls, tc)
+			jpick(d, tc, tool_keys, T_N, tv[i++]);
+	}
 	if (!id || !ev_seen(&g->c->seen_call, g->session, id)) {
 		struct event e;
 		ev_of(g, &e, "llm");
@@ -575,10 +600,10 @@ static void do_gemini(struct gem *g, struct jdoc *d, const struct jnode *m)
 		e.id = lid;
 		e.parent = g->prompt;
 		e.prompt = g->subagent ? g->root : g->prompt;
-		e.model = js(d, jget(d, m, "model"));
+		e.model = js(d, mv[M_MODEL]);
 		if (ts != TS_NONE && g->last_end != TS_NONE && ts >= g->last_end)
 			e.duration_ms = ts - g->last_end;
-		const struct jnode *t = jget(d, m, "tokens");
+		const struct jnode *t = mv[M_TOKENS];
 		if (t && t->type == J_OBJ) {
 			e.has_tokens = true;
 			tokens_of(g, d, t, &e.tokens);
@@ -586,13 +611,13 @@ static void do_gemini(struct gem *g, struct jdoc *d, const struct jnode *m)
 		if (calls) {
 			e.tools = jalloc(d, sizeof *e.tools * (calls->len + 1));
 			JFOR(d, calls, tc) {
-				const char *nm = tc->type == J_OBJ ? js(d, jget(d, tc, "name")) : NULL;
+				const char *nm = js(d, tv[e.ntools][T_NAME]);
 				e.tools[e.ntools++] = nm ? nm : "unknown";
 			}
 		}
 		bool fnresp = false;
 		sb_reset(&g->text);
-		if (content_text(d, jget(d, m, "content"), &g->text, &fnresp) && g->text.len) {
+		if (content_text(d, mv[M_CONTENT], &g->text, &fnresp) && g->text.len) {
 			e.text = g->text.p;
 			e.text_len = g->text.len;
 		}
@@ -603,7 +628,8 @@ static void do_gemini(struct gem *g, struct jdoc *d, const struct jnode *m)
 	int n = 0;
 	if (calls)
 		JFOR(d, calls, tc) {
-			int64_t t = do_tool(g, d, tc, lid, ts, ++n);
+			int64_t t = do_tool(g, d, tc, tv[n], lid, ts, n + 1);
+			n++;
 			if (t != TS_NONE && (end == TS_NONE || t > end))
 				end = t;
 		}
@@ -618,11 +644,13 @@ static void do_message(struct gem *g, struct jdoc *d, const struct jnode *m)
 		lr_warn(g->r, "msgobj", "message is not a JSON object");
 		return;
 	}
-	const struct jnode *t = jget(d, m, "type");
+	const struct jnode *mv[M_N];
+	jpick(d, m, msg_keys, M_N, mv);
+	const struct jnode *t = mv[M_TYPE];
 	if (jeq(t, "user"))
-		do_user(g, d, m);
+		do_user(g, d, mv);
 	else if (jeq(t, "gemini"))
-		do_gemini(g, d, m);
+		do_gemini(g, d, mv);
 	else if (jeq(t, "info") || jeq(t, "error") || jeq(t, "warning"))
 		;   /* the client's own notices: no work */
 	else if (t && t->type == J_STR)

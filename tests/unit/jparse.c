@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include "json.h"
+#include "agents/jpick.h"
 #include "tap.h"
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
@@ -658,6 +659,38 @@ int main(void)
 		bad += jget_n(&dn, jroot(&dn) + 1, "a", 1) != ref_jget_n(&dn, jroot(&dn) + 1, "a", 1);
 	}
 	is_int(bad, 0, "jget_n as before on %ld lookups in random objects", runs);
+
+	/* jpick: jget's answers in one walk, with names of the same length,
+	 * escaped ones, and names of 32 bytes or more */
+	static const char *const pkeys[] = {"a", "b", "ab", "ba", "\\u0061", "a\\n", "type", "typx",
+		"tool", "\\u0074ool", "abcdefghijklmnopqrstuvwxyz012345", "abcdefghijklmnopqrstuvwxyz01234",
+		"abcdefghijkl", "abcdefghijkm", "t\\u0000"};
+	static const struct jkey pick1[] = {JKEY("a"), JKEY("ab"), JKEY("ba"), JKEY("type"),
+		JKEY("tool"), JKEY("typx"), JKEY("a\n"), JKEY("abcdefghijkm")};
+	static const struct jkey pick2[] = {JKEY("tool"), JKEY("b"),
+		JKEY("abcdefghijklmnopqrstuvwxyz012345"), JKEY("abcdefghijkl"), JKEY("t")};
+	bad = runs = 0;
+	for (int round = 0; round < 20000; round++) {
+		size_t n = 0;
+		doc[n++] = '{';
+		for (unsigned m = rnd() % 12, i = 0; i < m; i++)
+			n += (size_t)sprintf(doc + n, "%s\"%s\":%s", i ? "," : "",
+				pkeys[rnd() % (sizeof pkeys / sizeof *pkeys)], rnd() % 2 ? "[1,{\"a\":2}]" : "3");
+		doc[n++] = '}';
+		doc[n] = 0;
+		if (jparse(&dn, doc, n) < 0) {
+			bad++;
+			continue;
+		}
+		const struct jnode *v[8];
+		jpick(&dn, jroot(&dn), pick1, 8, v);
+		for (int i = 0; i < 8; i++, runs++)
+			bad += v[i] != jget_n(&dn, jroot(&dn), pick1[i].s, pick1[i].n);
+		jpick(&dn, jroot(&dn), pick2, 5, v);
+		for (int i = 0; i < 5; i++, runs++)
+			bad += v[i] != jget_n(&dn, jroot(&dn), pick2[i].s, pick2[i].n);
+	}
+	is_int(bad, 0, "jpick as jget_n on %ld lookups in random objects", runs);
 	jdoc_free(&dn);
 
 	/* well-formed records: nesting, empty containers, white space */
