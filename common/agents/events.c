@@ -272,11 +272,19 @@ const struct jnode *ev_parse_line(struct lreader *r, struct jdoc *d, const char 
 	return o;
 }
 
-bool ev_seen(struct hset *m, const char *a, const char *b)
+uint64_t ev_seen_key(const char *a, const char *b)
 {
 	uint64_t h = hash64(a, strlen(a), 0x5eed);
-	if (b)
-		h = hash64(b, strlen(b), h);
+	return b ? hash64(b, strlen(b), h) : h;
+}
+
+bool ev_seen(struct hset *m, const char *a, const char *b)
+{
+	return ev_seen_h(m, ev_seen_key(a, b));
+}
+
+bool ev_seen_h(struct hset *m, uint64_t h)
+{
 	bool ins = hs_put(m, h);
 	if (ins && spec_ctx)
 		for (unsigned t = M_CALL; t <= M_PROMPT; t++)

@@ -490,14 +490,22 @@ static const struct jkey tool_keys[T_N] = {
 	[T_RESULT] = JKEY("result"), [T_STATUS] = JKEY("status"), [T_ARGS] = JKEY("args"),
 };
 
-/* One tool call, tc, its members tv; returns when it ended (its
- * timestamp), or TS_NONE. */
+/* A tool call: its members, its id, and the id's key in seen_tool (its
+ * slot fetched ahead: the sets of ids are seldom in the cache) */
+struct call {
+	const struct jnode *v[T_N];
+	const char *id;
+	uint64_t key;
+};
+
+/* One tool call, tc; returns when it ended (its timestamp), or TS_NONE. */
 static int64_t do_tool(struct gem *g, struct jdoc *d, const struct jnode *tc,
-	const struct jnode *const *tv, const char *llm, int64_t msg_ts, int n)
+	const struct call *c, const char *llm, int64_t msg_ts, int n)
 {
 	if (tc->type != J_OBJ)
 		return TS_NONE;
-	const char *id = js(d, tv[T_ID]);
+	const struct jnode *const *tv = c->v;
+	const char *id = c->id;
 	int64_t end = ts_of(d, tv[T_TS]);
 	const char *tid = id;
 	if (!tid) {
@@ -506,7 +514,7 @@ static int64_t do_tool(struct gem *g, struct jdoc *d, const struct jnode *tc,
 		snprintf(s, l, "%s:t%d", llm, n);
 		tid = s;
 	}
-	if (id && ev_seen(&g->c->seen_tool, g->session, id))
+	if (id && ev_seen_h(&g->c->seen_tool, c->key))
 		return end;
 	const char *name = js(d, tv[T_NAME]);
 	struct event e;
@@ -582,18 +590,29 @@ static void do_gemini(struct gem *g, struct jdoc *d, const struct jnode *const *
 	g->nllm++;
 	ensure_session(g, ts);  /* it names the session that lid needs */
 	const char *lid = id ? id : made_id(g, d, 'l', g->nllm);
+	uint64_t key = 0;
+	if (id) {
+		key = ev_seen_key(g->session, id);
+		hs_prefetch(&g->c->seen_call, key);
+	}
 	const struct jnode *calls = mv[M_CALLS];
 	if (calls && calls->type != J_ARR)
 		calls = NULL;
 	/* each call's members (none for one that is not an object) */
-	const struct jnode *(*tv)[T_N] = NULL;
+	struct call *cv = NULL;
 	if (calls && calls->len) {
-		tv = jalloc(d, sizeof *tv * calls->len);
-		size_t i = 0;
-		JFOR(d, calls, tc)
-			jpick(d, tc, tool_keys, T_N, tv[i++]);
+		cv = jalloc(d, sizeof *cv * calls->len);
+		struct call *c = cv;
+		JFOR(d, calls, tc) {
+			jpick(d, tc, tool_keys, T_N, c->v);
+			if ((c->id = js(d, c->v[T_ID]))) {
+				c->key = ev_seen_key(g->session, c->id);
+				hs_prefetch(&g->c->seen_tool, c->key);
+			}
+			c++;
+		}
 	}
-	if (!id || !ev_seen(&g->c->seen_call, g->session, id)) {
+	if (!id || !ev_seen_h(&g->c->seen_call, key)) {
 		struct event e;
 		ev_of(g, &e, "llm");
 		e.ts = ts;
@@ -611,7 +630,7 @@ static void do_gemini(struct gem *g, struct jdoc *d, const struct jnode *const *
 		if (calls) {
 			e.tools = jalloc(d, sizeof *e.tools * (calls->len + 1));
 			JFOR(d, calls, tc) {
-				const char *nm = js(d, tv[e.ntools][T_NAME]);
+				const char *nm = js(d, cv[e.ntools].v[T_NAME]);
 				e.tools[e.ntools++] = nm ? nm : "unknown";
 			}
 		}
@@ -628,7 +647,7 @@ static void do_gemini(struct gem *g, struct jdoc *d, const struct jnode *const *
 	int n = 0;
 	if (calls)
 		JFOR(d, calls, tc) {
-			int64_t t = do_tool(g, d, tc, tv[n], lid, ts, n + 1);
+			int64_t t = do_tool(g, d, tc, &cv[n], lid, ts, n + 1);
 			n++;
 			if (t != TS_NONE && (end == TS_NONE || t > end))
 				end = t;
