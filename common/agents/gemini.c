@@ -64,28 +64,31 @@ struct gem {
  * session at a time: memory follows that session, not the run. */
 static void set_str(char **dst, const char *s);
 
-struct pcall { char *id, *name, *prompt; int64_t start, end; };
+struct pcall { const char *id, *name, *prompt; int64_t start, end; };
 static struct {
 	char *session;
 	struct pcall *v;
 	size_t n, cap;
+	struct arena a;         /* the calls' strings */
 } par;
 
 static void par_reset(const char *session)
 {
-	for (size_t i = 0; i < par.n; i++) {
-		free(par.v[i].id);
-		free(par.v[i].name);
-		free(par.v[i].prompt);
-	}
 	par.n = 0;
 	free(par.session);
 	par.session = session ? xstrdup(session) : NULL;
+	arena_reset(&par.a);
 	if (!session) {
 		free(par.v);
 		par.v = NULL;
 		par.cap = 0;
+		arena_free(&par.a);
 	}
+}
+
+static const char *par_str(const char *s)
+{
+	return arena_strdup(&par.a, s, strlen(s));
 }
 
 /* name NULL: a prompt (id, start); else a tool call */
@@ -96,9 +99,9 @@ static void par_add(const char *id, const char *name, const char *prompt, int64_
 		par.v = xrealloc(par.v, par.cap * sizeof *par.v);
 	}
 	struct pcall *c = &par.v[par.n++];
-	c->id = xstrdup(id);
-	c->name = name ? xstrdup(name) : NULL;
-	c->prompt = prompt ? xstrdup(prompt) : NULL;
+	c->id = par_str(id);
+	c->name = name ? par_str(name) : NULL;
+	c->prompt = prompt ? par_str(prompt) : NULL;
 	c->start = start;
 	c->end = end;
 }
