@@ -230,12 +230,14 @@ static __attribute__((noinline, flatten, target("avx2"))) const char *str_rest32
  * it is, in an object or an array, is where it is in the code: members
  * at obj_*, elements at arr_*, so no test asks which. */
 static inline __attribute__((always_inline)) int parse(struct jdoc *d, const char *s, size_t len,
-	int w, int maxdepth, size_t *used)
+	int w, int maxdepth, size_t *used, bool check)
 {
 	const char *p = s, *e = s + len;
+	/* the open containers: their nodes' indices; when checking, their
+	 * types (no node is made) */
 	uint32_t stack[JSON_MAXDEPTH];
 	int depth = 0;
-	struct jnode *n = d->n, *x;
+	struct jnode *n = d->n, *x, sink;
 	uint32_t nn = 0, cap = d->cap, cnt = 0;
 	d->nn = 0;
 	d->badutf8 = 0;
@@ -243,10 +245,17 @@ static inline __attribute__((always_inline)) int parse(struct jdoc *d, const cha
 	/* the first block stays from one parse to the next: most records
 	 * need no more, and then no parse allocates */
 	d->a.keep = 1;
-	arena_reset(&d->a);
+	if (!check)
+		arena_reset(&d->a);
 	if (len >= UINT32_MAX)
 		return fail(d, s, s, "document larger than 4 GiB");
+	/* a checking parse writes its nodes to sink, and the compiler drops
+	 * those stores */
 #define NODE() do { \
+		if (check) { \
+			x = &sink; \
+			break; \
+		} \
 		if (__builtin_expect(nn == cap, 0)) { \
 			n = grow(d); \
 			cap = d->cap; \
@@ -254,7 +263,7 @@ static inline __attribute__((always_inline)) int parse(struct jdoc *d, const cha
 		x = &n[nn++]; \
 	} while (0)
 #define FAIL(at, why) do { \
-		d->nn = nn; \
+		d->nn = check ? 0 : nn; \
 		return fail(d, s, (at), (why)); \
 	} while (0)
 #ifdef JP_AVX2
@@ -346,11 +355,15 @@ open:
 	/* p at the opening bracket of a container */
 	if (depth == maxdepth)
 		FAIL(p, "nested deeper than 512 levels");
-	if (depth)
-		n[stack[depth - 1]].len = cnt;
-	LEAF(*p == '{' ? J_OBJ : J_ARR, 0);
-	stack[depth++] = nn - 1;
-	cnt = 0;
+	if (check) {
+		stack[depth++] = *p == '{' ? J_OBJ : J_ARR;
+	} else {
+		if (depth)
+			n[stack[depth - 1]].len = cnt;
+		LEAF(*p == '{' ? J_OBJ : J_ARR, 0);
+		stack[depth++] = nn - 1;
+		cnt = 0;
+	}
 	if (*p++ == '[') {
 		p = skipws(p, e);
 		if (p < e && (*p == ']' || *p == '}'))
@@ -409,6 +422,17 @@ arr_next:
 	FAIL(p, "expected , or ]");
 close:
 	/* p at the closing bracket of the innermost container */
+	if (check) {
+		if ((*p == '}') != (stack[depth - 1] == J_OBJ))
+			FAIL(p, "mismatched bracket");
+		p++;
+		if (--depth) {
+			if (stack[depth - 1] == J_OBJ)
+				goto obj_next;
+			goto arr_next;
+		}
+		goto done;
+	}
 	x = &n[stack[depth - 1]];
 	if ((*p == '}') != (x->type == J_OBJ))
 		FAIL(p, "mismatched bracket");
@@ -430,7 +454,7 @@ done:
 		*used = (size_t)(p - s);
 	else if (p != e)
 		FAIL(p, "text after the JSON value");
-	d->nn = nn;
+	d->nn = check ? 0 : nn;
 	return 0;
 #undef NODE
 #undef FAIL
@@ -444,13 +468,19 @@ done:
 
 static int parse16(struct jdoc *d, const char *s, size_t len)
 {
-	return parse(d, s, len, 16, JSON_MAXDEPTH, NULL);
+	return parse(d, s, len, 16, JSON_MAXDEPTH, NULL, false);
 }
 
 static __attribute__((noinline)) int parse16v(struct jdoc *d, const char *s, size_t len,
 	int maxdepth, size_t *used)
 {
-	return parse(d, s, len, 16, maxdepth, used);
+	return parse(d, s, len, 16, maxdepth, used, false);
+}
+
+static __attribute__((noinline)) int check16v(struct jdoc *d, const char *s, size_t len,
+	int maxdepth, size_t *used)
+{
+	return parse(d, s, len, 16, maxdepth, used, true);
 }
 
 #ifdef JP_AVX2
@@ -459,13 +489,19 @@ static __attribute__((noinline)) int parse16v(struct jdoc *d, const char *s, siz
  * and everything else the body calls but grow and str_rest32 (noinline). */
 static __attribute__((flatten, target("avx2"))) int parse32(struct jdoc *d, const char *s, size_t len)
 {
-	return parse(d, s, len, 32, JSON_MAXDEPTH, NULL);
+	return parse(d, s, len, 32, JSON_MAXDEPTH, NULL, false);
 }
 
 static __attribute__((noinline, flatten, target("avx2"))) int parse32v(struct jdoc *d, const char *s,
 	size_t len, int maxdepth, size_t *used)
 {
-	return parse(d, s, len, 32, maxdepth, used);
+	return parse(d, s, len, 32, maxdepth, used, false);
+}
+
+static __attribute__((noinline, flatten, target("avx2"))) int check32v(struct jdoc *d, const char *s,
+	size_t len, int maxdepth, size_t *used)
+{
+	return parse(d, s, len, 32, maxdepth, used, true);
 }
 #endif
 
@@ -498,6 +534,17 @@ int jparse_value(struct jdoc *d, const char *s, size_t len, int depth, size_t *u
 		return parse32v(d, s, len, JSON_MAXDEPTH - depth, used);
 #endif
 	return parse16v(d, s, len, JSON_MAXDEPTH - depth, used);
+}
+
+int jcheck_value(struct jdoc *d, const char *s, size_t len, int depth, size_t *used)
+{
+	if (depth < 0 || depth > JSON_MAXDEPTH)
+		depth = JSON_MAXDEPTH;
+#ifdef JP_AVX2
+	if (__builtin_cpu_supports("avx2"))
+		return check32v(d, s, len, JSON_MAXDEPTH - depth, used);
+#endif
+	return check16v(d, s, len, JSON_MAXDEPTH - depth, used);
 }
 
 bool jeq_esc(const struct jnode *n, const char *lit, size_t l)

@@ -586,6 +586,10 @@ static void tool_start(struct cop *g, const struct jnode *data, int64_t ts)
 	struct ptool *p = &g->t[g->nt++];
 	memset(p, 0, sizeof *p);
 	p->id = xstrdup(id);
+	/* its slot in seen_tool, fetched ahead of its completion (the sets
+	 * are seldom in the cache) */
+	if (g->session)
+		hs_prefetch(&g->c->seen_tool, ev_seen_key(g->session, id));
 	const char *nm = js(d, v[1]);
 	p->name = xstrdup(nm ? nm : "unknown");
 	const char *llm = ev_link_get(g->c, id);

@@ -98,6 +98,11 @@ void ev_call_copy(struct ev_ctx *c, const char *a, const char *b, const struct t
 void ev_call_prefetch(struct ev_ctx *c, const char *a, const char *b);
 /* Did this key come before?  Marks it seen. */
 bool ev_seen(struct hset *m, const char *a, const char *b);
+/* ev_seen in two steps, for a reader that fetches the key's slot ahead
+ * (hs_prefetch) while it does other work: the key of (a, b), then
+ * ev_seen of that key. */
+uint64_t ev_seen_key(const char *a, const char *b);
+bool ev_seen_h(struct hset *m, uint64_t h);
 /* A hint that ev_seen(m, a, NULL) will be asked soon, a[0..n) being the
  * string a: its slot is fetched into the cache. */
 void ev_seen_prefetch(const struct hset *m, const char *a, size_t n);

@@ -30,6 +30,7 @@
 #include <string.h>
 #include "agent.h"
 #include "events.h"
+#include "jpick.h"
 #include "sessions.h"
 
 #define DOC_MAX ((size_t)1 << 30)   /* largest whole-document session */
@@ -63,28 +64,31 @@ struct gem {
  * session at a time: memory follows that session, not the run. */
 static void set_str(char **dst, const char *s);
 
-struct pcall { char *id, *name, *prompt; int64_t start, end; };
+struct pcall { const char *id, *name, *prompt; int64_t start, end; };
 static struct {
 	char *session;
 	struct pcall *v;
 	size_t n, cap;
+	struct arena a;         /* the calls' strings */
 } par;
 
 static void par_reset(const char *session)
 {
-	for (size_t i = 0; i < par.n; i++) {
-		free(par.v[i].id);
-		free(par.v[i].name);
-		free(par.v[i].prompt);
-	}
 	par.n = 0;
 	free(par.session);
 	par.session = session ? xstrdup(session) : NULL;
+	arena_reset(&par.a);
 	if (!session) {
 		free(par.v);
 		par.v = NULL;
 		par.cap = 0;
+		arena_free(&par.a);
 	}
+}
+
+static const char *par_str(const char *s)
+{
+	return arena_strdup(&par.a, s, strlen(s));
 }
 
 /* name NULL: a prompt (id, start); else a tool call */
@@ -95,9 +99,9 @@ static void par_add(const char *id, const char *name, const char *prompt, int64_
 		par.v = xrealloc(par.v, par.cap * sizeof *par.v);
 	}
 	struct pcall *c = &par.v[par.n++];
-	c->id = xstrdup(id);
-	c->name = name ? xstrdup(name) : NULL;
-	c->prompt = prompt ? xstrdup(prompt) : NULL;
+	c->id = par_str(id);
+	c->name = name ? par_str(name) : NULL;
+	c->prompt = prompt ? par_str(prompt) : NULL;
 	c->start = start;
 	c->end = end;
 }
@@ -359,11 +363,13 @@ static bool content_text(struct jdoc *d, const struct jnode *c, struct sbuf *b, 
 	if (c->type == J_STR)
 		return jstr(c, b);
 	if (c->type == J_OBJ) {
-		const struct jnode *t = jget(d, c, "text");
-		if (jget(d, c, "functionResponse"))
+		static const struct jkey keys[] = {JKEY("text"), JKEY("functionResponse"), JKEY("thought")};
+		const struct jnode *v[3];
+		jpick(d, c, keys, 3, v);
+		if (v[1])
 			*fnresp = true;
-		if (t && t->type == J_STR && !jtrue(jget(d, c, "thought")))
-			any = jstr(t, b);
+		if (v[0] && v[0]->type == J_STR && !jtrue(v[2]))
+			any = jstr(v[0], b);
 		return any;
 	}
 	if (c->type == J_ARR)
@@ -372,6 +378,14 @@ static bool content_text(struct jdoc *d, const struct jnode *c, struct sbuf *b, 
 				any = true;
 	return any;
 }
+
+/* A message's members the records read, found in one walk (jpick). */
+enum { M_ID, M_TS, M_TYPE, M_CONTENT, M_DISPLAY, M_CALLS, M_MODEL, M_TOKENS, M_N };
+static const struct jkey msg_keys[M_N] = {
+	[M_ID] = JKEY("id"), [M_TS] = JKEY("timestamp"), [M_TYPE] = JKEY("type"),
+	[M_CONTENT] = JKEY("content"), [M_DISPLAY] = JKEY("displayContent"),
+	[M_CALLS] = JKEY("toolCalls"), [M_MODEL] = JKEY("model"), [M_TOKENS] = JKEY("tokens"),
+};
 
 /* "/stats", "/memory show": a slash command, not a question for the
  * model.  "/home/me/x is broken" is a path, so the word must end at a
@@ -386,16 +400,16 @@ static bool is_command(const char *t)
 	return !*p || isspace((unsigned char)*p);
 }
 
-static void do_user(struct gem *g, struct jdoc *d, const struct jnode *m)
+static void do_user(struct gem *g, struct jdoc *d, const struct jnode *const *mv)
 {
-	const char *id = js(d, jget(d, m, "id"));
-	int64_t ts = ts_of(d, jget(d, m, "timestamp"));
+	const char *id = js(d, mv[M_ID]);
+	int64_t ts = ts_of(d, mv[M_TS]);
 	bool fnresp = false;
 	/* displayContent is what the person typed; content may have
 	 * @file expansions inlined */
-	const struct jnode *c = jget(d, m, "displayContent");
+	const struct jnode *c = mv[M_DISPLAY];
 	if (!c || c->type == J_NULL)
-		c = jget(d, m, "content");
+		c = mv[M_CONTENT];
 	sb_reset(&g->text);
 	bool any = content_text(d, c, &g->text, &fnresp);
 	if (!any && fnresp)
@@ -472,14 +486,30 @@ static const char *status_of(const struct jnode *s, int64_t exit)
 	return "unknown";
 }
 
-/* One tool call; returns when it ended (its timestamp), or TS_NONE. */
+/* A tool call's members the records read (jpick). */
+enum { T_ID, T_TS, T_NAME, T_RESULT, T_STATUS, T_ARGS, T_N };
+static const struct jkey tool_keys[T_N] = {
+	[T_ID] = JKEY("id"), [T_TS] = JKEY("timestamp"), [T_NAME] = JKEY("name"),
+	[T_RESULT] = JKEY("result"), [T_STATUS] = JKEY("status"), [T_ARGS] = JKEY("args"),
+};
+
+/* A tool call: its members, its id, and the id's key in seen_tool (its
+ * slot fetched ahead: the sets of ids are seldom in the cache) */
+struct call {
+	const struct jnode *v[T_N];
+	const char *id;
+	uint64_t key;
+};
+
+/* One tool call, tc; returns when it ended (its timestamp), or TS_NONE. */
 static int64_t do_tool(struct gem *g, struct jdoc *d, const struct jnode *tc,
-	const char *llm, int64_t msg_ts, int n)
+	const struct call *c, const char *llm, int64_t msg_ts, int n)
 {
 	if (tc->type != J_OBJ)
 		return TS_NONE;
-	const char *id = js(d, jget(d, tc, "id"));
-	int64_t end = ts_of(d, jget(d, tc, "timestamp"));
+	const struct jnode *const *tv = c->v;
+	const char *id = c->id;
+	int64_t end = ts_of(d, tv[T_TS]);
 	const char *tid = id;
 	if (!tid) {
 		size_t l = strlen(llm) + 16;
@@ -487,9 +517,9 @@ static int64_t do_tool(struct gem *g, struct jdoc *d, const struct jnode *tc,
 		snprintf(s, l, "%s:t%d", llm, n);
 		tid = s;
 	}
-	if (id && ev_seen(&g->c->seen_tool, g->session, id))
+	if (id && ev_seen_h(&g->c->seen_tool, c->key))
 		return end;
-	const char *name = js(d, jget(d, tc, "name"));
+	const char *name = js(d, tv[T_NAME]);
 	struct event e;
 	ev_of(g, &e, "tool");
 	e.id = tid;
@@ -498,8 +528,8 @@ static int64_t do_tool(struct gem *g, struct jdoc *d, const struct jnode *tc,
 	e.tool = name ? name : "unknown";
 	e.cwd = g->cwd;
 	if (agent_tool_kind("gemini", name) == TK_SHELL)
-		e.exit = shell_exit(d, jget(d, tc, "result"));
-	e.status = status_of(jget(d, tc, "status"), e.exit);
+		e.exit = shell_exit(d, tv[T_RESULT]);
+	e.status = status_of(tv[T_STATUS], e.exit);
 	/* start: the time in the call id when it is plausible, else the
 	 * message's (the client records the message as it runs the calls) */
 	int64_t start = id ? id_time(id) : TS_NONE;
@@ -513,7 +543,7 @@ static int64_t do_tool(struct gem *g, struct jdoc *d, const struct jnode *tc,
 		e.duration_ms = end - start;
 	if (!g->subagent)
 		par_add(tid, e.tool, g->prompt, e.ts, end);
-	const struct jnode *args = jget(d, tc, "args");
+	const struct jnode *args = tv[T_ARGS];
 	const char *raw = "{}";
 	size_t rl = 2;
 	if (args && args->type == J_OBJ)
@@ -534,18 +564,16 @@ static int64_t do_tool(struct gem *g, struct jdoc *d, const struct jnode *tc,
  *   output = output + thoughts, reasoning = thoughts,
  * which keeps input + cache_read + output equal to Gemini's total. */
 /* A count as recorded: never negative, and capped at 2^53 (no real count
- * comes near) so that the sums below cannot overflow. */
-static int64_t tok(struct jdoc *d, const struct jnode *t, const char *key)
-{
-	int64_t v = jint(jget(d, t, key), 0);
-	return v < 0 ? 0 : v > (INT64_C(1) << 53) ? INT64_C(1) << 53 : v;
-}
-
+ * comes near) so that the sums below cannot overflow (jpick_count). */
 static void tokens_of(struct gem *g, struct jdoc *d, const struct jnode *t, struct tokens *k)
 {
-	int64_t in = tok(d, t, "input"), cached = tok(d, t, "cached");
-	int64_t output = tok(d, t, "output"), th = tok(d, t, "thoughts");
-	int64_t tool = tok(d, t, "tool");
+	static const struct jkey keys[] = {JKEY("input"), JKEY("cached"), JKEY("output"),
+		JKEY("thoughts"), JKEY("tool")};
+	const struct jnode *v[5];
+	jpick(d, t, keys, 5, v);
+	int64_t in = jpick_count(v[0]), cached = jpick_count(v[1]);
+	int64_t output = jpick_count(v[2]), th = jpick_count(v[3]);
+	int64_t tool = jpick_count(v[4]);
 	if (cached > in) {
 		lr_note(g->r, "cached", "cached tokens (%lld) exceed input (%lld)",
 			(long long)cached, (long long)in);
@@ -558,27 +586,46 @@ static void tokens_of(struct gem *g, struct jdoc *d, const struct jnode *t, stru
 	k->reasoning = th;
 }
 
-static void do_gemini(struct gem *g, struct jdoc *d, const struct jnode *m)
+static void do_gemini(struct gem *g, struct jdoc *d, const struct jnode *const *mv)
 {
-	const char *id = js(d, jget(d, m, "id"));
-	int64_t ts = ts_of(d, jget(d, m, "timestamp"));
+	const char *id = js(d, mv[M_ID]);
+	int64_t ts = ts_of(d, mv[M_TS]);
 	g->nllm++;
 	ensure_session(g, ts);  /* it names the session that lid needs */
 	const char *lid = id ? id : made_id(g, d, 'l', g->nllm);
-	const struct jnode *calls = jget(d, m, "toolCalls");
+	uint64_t key = 0;
+	if (id) {
+		key = ev_seen_key(g->session, id);
+		hs_prefetch(&g->c->seen_call, key);
+	}
+	const struct jnode *calls = mv[M_CALLS];
 	if (calls && calls->type != J_ARR)
 		calls = NULL;
-	if (!id || !ev_seen(&g->c->seen_call, g->session, id)) {
+	/* each call's members (none for one that is not an object) */
+	struct call *cv = NULL;
+	if (calls && calls->len) {
+		cv = jalloc(d, sizeof *cv * calls->len);
+		struct call *c = cv;
+		JFOR(d, calls, tc) {
+			jpick(d, tc, tool_keys, T_N, c->v);
+			if ((c->id = js(d, c->v[T_ID]))) {
+				c->key = ev_seen_key(g->session, c->id);
+				hs_prefetch(&g->c->seen_tool, c->key);
+			}
+			c++;
+		}
+	}
+	if (!id || !ev_seen_h(&g->c->seen_call, key)) {
 		struct event e;
 		ev_of(g, &e, "llm");
 		e.ts = ts;
 		e.id = lid;
 		e.parent = g->prompt;
 		e.prompt = g->subagent ? g->root : g->prompt;
-		e.model = js(d, jget(d, m, "model"));
+		e.model = js(d, mv[M_MODEL]);
 		if (ts != TS_NONE && g->last_end != TS_NONE && ts >= g->last_end)
 			e.duration_ms = ts - g->last_end;
-		const struct jnode *t = jget(d, m, "tokens");
+		const struct jnode *t = mv[M_TOKENS];
 		if (t && t->type == J_OBJ) {
 			e.has_tokens = true;
 			tokens_of(g, d, t, &e.tokens);
@@ -586,13 +633,13 @@ static void do_gemini(struct gem *g, struct jdoc *d, const struct jnode *m)
 		if (calls) {
 			e.tools = jalloc(d, sizeof *e.tools * (calls->len + 1));
 			JFOR(d, calls, tc) {
-				const char *nm = tc->type == J_OBJ ? js(d, jget(d, tc, "name")) : NULL;
+				const char *nm = js(d, cv[e.ntools].v[T_NAME]);
 				e.tools[e.ntools++] = nm ? nm : "unknown";
 			}
 		}
 		bool fnresp = false;
 		sb_reset(&g->text);
-		if (content_text(d, jget(d, m, "content"), &g->text, &fnresp) && g->text.len) {
+		if (content_text(d, mv[M_CONTENT], &g->text, &fnresp) && g->text.len) {
 			e.text = g->text.p;
 			e.text_len = g->text.len;
 		}
@@ -603,7 +650,8 @@ static void do_gemini(struct gem *g, struct jdoc *d, const struct jnode *m)
 	int n = 0;
 	if (calls)
 		JFOR(d, calls, tc) {
-			int64_t t = do_tool(g, d, tc, lid, ts, ++n);
+			int64_t t = do_tool(g, d, tc, &cv[n], lid, ts, n + 1);
+			n++;
 			if (t != TS_NONE && (end == TS_NONE || t > end))
 				end = t;
 		}
@@ -618,11 +666,13 @@ static void do_message(struct gem *g, struct jdoc *d, const struct jnode *m)
 		lr_warn(g->r, "msgobj", "message is not a JSON object");
 		return;
 	}
-	const struct jnode *t = jget(d, m, "type");
+	const struct jnode *mv[M_N];
+	jpick(d, m, msg_keys, M_N, mv);
+	const struct jnode *t = mv[M_TYPE];
 	if (jeq(t, "user"))
-		do_user(g, d, m);
+		do_user(g, d, mv);
 	else if (jeq(t, "gemini"))
-		do_gemini(g, d, m);
+		do_gemini(g, d, mv);
 	else if (jeq(t, "info") || jeq(t, "error") || jeq(t, "warning"))
 		;   /* the client's own notices: no work */
 	else if (t && t->type == J_STR)
@@ -728,8 +778,10 @@ static void doc_whole(struct gem *g, const char *p, size_t n)
  * in their order, for header()), then each message alone, twice: first
  * all of them, only to know the document is JSON (and count its strings
  * with invalid UTF-8, which are reported before any record) and to find
- * the first message's time; then, after the header and the search for
- * the project's root, one by one for their records.  So a document that
+ * the first message's time, so each but the first only checked
+ * (jcheck_value, the parse without its nodes); then, after the header
+ * and the search for the project's root, one by one for their records.
+ * So a document that
  * is not JSON still gives its one diagnostic and no records.  Any
  * document this reading does not take as a session of one "messages"
  * array goes to the whole parse, which says what is wrong as before. */
@@ -760,12 +812,14 @@ static bool key_is(const struct jnode *k, const char *key)
 	return k->len == l && !memcmp(k->s, key, l);
 }
 
-/* The value at p, inside depth containers, parsed into d: just after it
- * and its blanks, or NULL. */
-static const char *piece(struct doc *doc, struct jdoc *d, const char *p, const char *e, int depth)
+/* The value at p, inside depth containers, parsed into d (only checked
+ * when check is set: d gets no nodes): just after it and its blanks, or
+ * NULL. */
+static const char *piece(struct doc *doc, struct jdoc *d, const char *p, const char *e, int depth,
+	bool check)
 {
 	size_t used;
-	if (p >= e || jparse_value(d, p, (size_t)(e - p), depth, &used) < 0)
+	if (p >= e || (check ? jcheck_value : jparse_value)(d, p, (size_t)(e - p), depth, &used) < 0)
 		return NULL;
 	doc->badutf8 += d->badutf8;
 	return p + used;
@@ -782,7 +836,8 @@ static const char *doc_msgs(struct doc *doc, struct jdoc *d, const char *p, cons
 	}
 	doc->done = p;
 	for (bool first = true;; first = false) {
-		if (!(p = piece(doc, d, p, e, 2)))
+		/* the first message's time is all this pass reads */
+		if (!(p = piece(doc, d, p, e, 2, !first)))
 			return NULL;
 		doc->nmsg++;
 		if (first) {
@@ -815,7 +870,7 @@ static bool doc_cut(struct doc *doc, struct jdoc *d, const char *s, size_t n)
 	sb_addc(&doc->head, '{');
 	for (;;) {
 		const char *k = p;
-		if (p >= e || *p != '"' || !(p = piece(doc, d, p, e, 1)))
+		if (p >= e || *p != '"' || !(p = piece(doc, d, p, e, 1, false)))
 			return false;
 		bool msgs = key_is(jroot(d), "messages");
 		size_t kl = jroot(d)->raw;
@@ -828,7 +883,7 @@ static bool doc_cut(struct doc *doc, struct jdoc *d, const char *s, size_t n)
 			p = blanks(p, e);
 		} else {
 			const char *v = p;
-			if (!(p = piece(doc, d, p, e, 1)))
+			if (!(p = piece(doc, d, p, e, 1, false)))
 				return false;
 			if (doc->head.len > 1)
 				sb_addc(&doc->head, ',');

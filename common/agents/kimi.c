@@ -49,6 +49,7 @@
 
 struct ktool {
 	char *id, *name, *llm;
+	uint64_t key;           /* id's key in seen_tool, its slot fetched ahead */
 	struct sbuf args;
 	int ctx;
 	int64_t ts, end, exit;
@@ -65,6 +66,8 @@ struct kctx {
 	bool open;              /* a step is under way */
 	bool ended;             /* Kimi Code: step.end seen, usage.record may follow */
 	char *llm;              /* the step's id */
+	uint64_t llm_key;       /* its key in seen_call, its slot fetched ahead
+	                         * (the sets are seldom in the cache) */
 	int64_t ts, trigger;
 	struct sbuf text, names;
 	int ntools;
@@ -241,6 +244,30 @@ static void prompt(struct kimi *k, int ci, const char *text, size_t n, bool huma
 
 static void tool_write(struct kimi *k, size_t i);
 
+/* s after id[0..*n), as much as fits in 255 bytes, as snprintf into 256
+ * bytes keeps it (printf took 1,300 instructions a step id) */
+static void id_str(char *id, size_t *n, const char *s)
+{
+	size_t l = strlen(s);
+	if (l > 255 - *n)
+		l = 255 - *n;
+	memcpy(id + *n, s, l);
+	*n += l;
+}
+
+static void id_int(char *id, size_t *n, int v)
+{
+	char t[16], *p = t + sizeof t;
+	unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+	*--p = 0;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	id_str(id, n, p);
+}
+
 static void step_begin(struct kimi *k, int ci, const char *uuid, int64_t ts)
 {
 	struct kctx *x = &k->ctx[ci];
@@ -248,14 +275,26 @@ static void step_begin(struct kimi *k, int ci, const char *uuid, int64_t ts)
 	x->open = true;
 	x->ended = false;
 	x->ts = ts;
+	/* uuid, or "<session>[:<agent>]:s<turn>.<step>" */
 	char id[256];
-	if (uuid)
-		snprintf(id, sizeof id, "%s", uuid);
-	else if (x->agent)
-		snprintf(id, sizeof id, "%s:%s:s%d.%d", k->session, x->agent, x->turn, x->step);
-	else
-		snprintf(id, sizeof id, "%s:s%d.%d", k->session, x->turn, x->step);
+	size_t n = 0;
+	if (uuid) {
+		id_str(id, &n, uuid);
+	} else {
+		id_str(id, &n, k->session);
+		if (x->agent) {
+			id_str(id, &n, ":");
+			id_str(id, &n, x->agent);
+		}
+		id_str(id, &n, ":s");
+		id_int(id, &n, x->turn);
+		id_str(id, &n, ".");
+		id_int(id, &n, x->step);
+	}
+	id[n] = 0;
 	ev_set_str(&x->llm, id);
+	x->llm_key = ev_seen_key("kimi", x->llm);
+	hs_prefetch(&k->c->seen_call, x->llm_key);
 	sb_reset(&x->text);
 	sb_reset(&x->names);
 	x->ntools = 0;
@@ -271,7 +310,7 @@ static void step_end(struct kimi *k, int ci)
 		return;
 	x->open = x->ended = false;
 	ensure_session(k, x->ts);
-	if (!ev_seen(&k->c->seen_call, "kimi", x->llm)) {
+	if (!ev_seen_h(&k->c->seen_call, x->llm_key)) {
 		struct event e;
 		ev_of(k, x, &e, "llm");
 		e.ts = x->ts;
@@ -328,7 +367,7 @@ static void tool_write(struct kimi *k, size_t i)
 {
 	struct ktool *p = &k->t[i];
 	struct kctx *x = &k->ctx[p->ctx];
-	if (!ev_seen(&k->c->seen_tool, "kimi", p->id)) {
+	if (!ev_seen_h(&k->c->seen_tool, p->key)) {
 		struct event e;
 		ev_of(k, x, &e, "tool");
 		e.ts = p->ts;
@@ -371,6 +410,8 @@ static void tool_call(struct kimi *k, int ci, const char *id, const char *name,
 	struct ktool *p = &k->t[k->nt++];
 	memset(p, 0, sizeof *p);
 	p->id = xstrdup(id);
+	p->key = ev_seen_key("kimi", p->id);
+	hs_prefetch(&k->c->seen_tool, p->key);
 	p->name = xstrdup(name ? name : "unknown");
 	p->llm = xstrdup(x->llm);
 	p->ctx = ci;

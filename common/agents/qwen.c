@@ -46,6 +46,7 @@
 
 struct qtool {
 	char *id, *name, *llm, *prompt, *sub, *stype, *cwd;
+	uint64_t key;           /* id's key in seen_tool, its slot fetched ahead */
 	struct sbuf args;
 	int64_t ts;
 };
@@ -397,6 +398,13 @@ static void flush(struct qwen *q)
 	const char *id = js(d, jget(d, o, "uuid"));
 	int64_t ts = q->held_ts;
 	const struct jnode *parts = jgetv(d, o, "message", "parts", NULL);
+	/* the id's slot in seen_call, fetched while the record is made (the
+	 * sets are seldom in the cache) */
+	uint64_t key = 0;
+	if (id) {
+		key = ev_seen_key("qwen", id);
+		hs_prefetch(&q->c->seen_call, key);
+	}
 	ensure_session(q, ts);
 	struct event e;
 	ev_of(q, &e, "llm");
@@ -437,7 +445,7 @@ static void flush(struct qwen *q)
 		}
 	}
 	e.tools = e.ntools ? q->namev : NULL;
-	bool dup = id && ev_seen(&q->c->seen_call, "qwen", id);
+	bool dup = id && ev_seen_h(&q->c->seen_call, key);
 	if (!dup)
 		ev_emit(q->c, &e);
 	/* its tool calls wait for their results */
@@ -464,6 +472,8 @@ static void flush(struct qwen *q)
 		memset(p, 0, sizeof *p);
 		const char *nm = js(d, jget(d, fc, "name"));
 		p->id = xstrdup(tid);
+		p->key = ev_seen_key("qwen", p->id);
+		hs_prefetch(&q->c->seen_tool, p->key);
 		p->name = xstrdup(nm ? nm : "unknown");
 		p->llm = id ? xstrdup(id) : NULL;
 		p->prompt = q->prompt ? xstrdup(q->prompt) : NULL;
@@ -535,7 +545,7 @@ static void tool_write(struct qwen *q, size_t i, struct jdoc *d, const struct jn
 	const struct jnode *st, int64_t ts)
 {
 	struct qtool *p = &q->t[i];
-	if (!ev_seen(&q->c->seen_tool, "qwen", p->id)) {
+	if (!ev_seen_h(&q->c->seen_tool, p->key)) {
 		enum tool_kind kind = agent_tool_kind("qwen", p->name);
 		struct event e;
 		ev_of(q, &e, "tool");

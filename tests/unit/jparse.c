@@ -7,11 +7,13 @@
  * every position, in several records, and on random JSON-like text.
  * jparse_value too, on each of those texts: the value jparse took whole,
  * or the one before the text jparse found after it, else its error; and
- * its depth limit.  Under ASan the bytes around each document are
+ * its depth limit.  jcheck_value gives jparse_value's answers on them all
+ * (at depth 0, and at 510 where any two levels are too many).  Under ASan the bytes around each document are
  * poisoned, so a block read outside [s, s + len] fails. */
 #include <stdint.h>
 #include <stdlib.h>
 #include "json.h"
+#include "agents/jpick.h"
 #include "tap.h"
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
@@ -316,11 +318,26 @@ static bool same_forms(const char *s, size_t len)
 /* jparse_value at depth 0 on the same text: what jparse took whole, or
  * the value before the text jparse found after it, with the same nodes;
  * else jparse's error at the same place. */
-static struct jdoc dval;
+static struct jdoc dval, dchk;
+
+/* jcheck_value gives jparse_value's answer, *used, badutf8, error and
+ * position, and no nodes */
+static bool check_same(const char *s, size_t len, int depth)
+{
+	size_t used = 7777, cused = 7777;
+	int r = jparse_value(&dval, s, len, depth, &used);
+	int c = jcheck_value(&dchk, s, len, depth, &cused);
+	if (c != r || cused != used || dchk.nn || dchk.badutf8 != dval.badutf8)
+		return false;
+	return r == 0 || (!strcmp(dchk.err, dval.err) && dchk.errpos == dval.errpos);
+}
+
 static bool value_same(const char *s, size_t len)
 {
 	const struct jdoc *w = &dform[0];
 	size_t used = 7777;
+	if (!check_same(s, len, 0) || !check_same(s, len, 510))
+		return false;
 	int r = jparse_value(&dval, s, len, 0, &used);
 	bool after = w->err && !strcmp(w->err, "text after the JSON value");
 	if (!w->err || after) {
@@ -536,6 +553,7 @@ int main(void)
 			int r = jparse_value(&dval, doc, n + 6, depth, &used);
 			bad += levels + depth <= JSON_MAXDEPTH ? r != 0 || used != n + 3 || dval.nn != (uint32_t)levels :
 				r == 0 || strcmp(dval.err, "nested deeper than 512 levels") || dval.errpos != (size_t)(JSON_MAXDEPTH - depth);
+			bad += !check_same(doc, n + 6, depth);
 		}
 	is_int(bad, 0, "jparse_value on %ld arrays nested up to 514 levels, 0 to 3 deep in a document", runs);
 
@@ -641,6 +659,38 @@ int main(void)
 		bad += jget_n(&dn, jroot(&dn) + 1, "a", 1) != ref_jget_n(&dn, jroot(&dn) + 1, "a", 1);
 	}
 	is_int(bad, 0, "jget_n as before on %ld lookups in random objects", runs);
+
+	/* jpick: jget's answers in one walk, with names of the same length,
+	 * escaped ones, and names of 32 bytes or more */
+	static const char *const pkeys[] = {"a", "b", "ab", "ba", "\\u0061", "a\\n", "type", "typx",
+		"tool", "\\u0074ool", "abcdefghijklmnopqrstuvwxyz012345", "abcdefghijklmnopqrstuvwxyz01234",
+		"abcdefghijkl", "abcdefghijkm", "t\\u0000"};
+	static const struct jkey pick1[] = {JKEY("a"), JKEY("ab"), JKEY("ba"), JKEY("type"),
+		JKEY("tool"), JKEY("typx"), JKEY("a\n"), JKEY("abcdefghijkm")};
+	static const struct jkey pick2[] = {JKEY("tool"), JKEY("b"),
+		JKEY("abcdefghijklmnopqrstuvwxyz012345"), JKEY("abcdefghijkl"), JKEY("t")};
+	bad = runs = 0;
+	for (int round = 0; round < 20000; round++) {
+		size_t n = 0;
+		doc[n++] = '{';
+		for (unsigned m = rnd() % 12, i = 0; i < m; i++)
+			n += (size_t)sprintf(doc + n, "%s\"%s\":%s", i ? "," : "",
+				pkeys[rnd() % (sizeof pkeys / sizeof *pkeys)], rnd() % 2 ? "[1,{\"a\":2}]" : "3");
+		doc[n++] = '}';
+		doc[n] = 0;
+		if (jparse(&dn, doc, n) < 0) {
+			bad++;
+			continue;
+		}
+		const struct jnode *v[8];
+		jpick(&dn, jroot(&dn), pick1, 8, v);
+		for (int i = 0; i < 8; i++, runs++)
+			bad += v[i] != jget_n(&dn, jroot(&dn), pick1[i].s, pick1[i].n);
+		jpick(&dn, jroot(&dn), pick2, 5, v);
+		for (int i = 0; i < 5; i++, runs++)
+			bad += v[i] != jget_n(&dn, jroot(&dn), pick2[i].s, pick2[i].n);
+	}
+	is_int(bad, 0, "jpick as jget_n on %ld lookups in random objects", runs);
 	jdoc_free(&dn);
 
 	/* well-formed records: nesting, empty containers, white space */
