@@ -609,15 +609,17 @@ int64_t ev_count(struct jdoc *d, const struct jnode *o, const char *key)
 	return v < 0 ? 0 : v > (INT64_C(1) << 53) ? INT64_C(1) << 53 : v;
 }
 
+#ifdef JSCAN_SSE2
 /* The place in key[0..kl) of the byte after its first least likely in
  * text (by a rough rank of bytes in English and code, any byte not in it
  * rarer still): "x" of "exit code", "E" of "\\nExit Code: ".  Looked up
- * once for the key a thread asked last. */
+ * once for the key a thread asked last (the keys are the readers' string
+ * literals: the same address, the same bytes). */
 static size_t rare_at(const char *key, size_t kl)
 {
 	static _Thread_local const char *last;
-	static _Thread_local size_t at;
-	if (key == last)
+	static _Thread_local size_t lastn, at;
+	if (key == last && kl == lastn)
 		return at;
 	static const char common[] = " etaoinsrhldcumfpgwybvkxjqz";
 	size_t best = 0;
@@ -631,8 +633,10 @@ static size_t rare_at(const char *key, size_t kl)
 		}
 	}
 	last = key;
+	lastn = kl;
 	return at = best;
 }
+#endif
 
 /* The last place key[0..kl) starts in s[0..n), or NULL: searched from
  * the end, where it usually is (a command's output, then its exit code),
