@@ -9,11 +9,12 @@
 # array; times that go back or are text; ids that are text, out of the
 # rows' order, or repeated.  Sessions whose rows interleave: read by the
 # range of their ids where they are most of its rows (two taking turns,
-# one among another's), by the index on the session where they are few.
+# one among another's), by the index on the session where they are few;
+# the same with the session column declared INTEGER (its affinity kept).
 . "$(dirname "$0")/lib.sh"
 have sqlite3 || skip_all "sqlite3 not installed"
 F=$TESTS/fixtures/goose-scan
-plan 12
+plan 15
 for s in responses textids outoforder; do
 	sqlite3 $s.db < "$F/$s.sql"
 	check_exit "$s" 1 agent-events $s.db
@@ -24,3 +25,7 @@ sqlite3 interleaved.db < "$F/interleaved.sql"
 check_exit "interleaved" 0 agent-events interleaved.db
 check_same "interleaved: the records" "$F/interleaved.out" out
 check_same "interleaved: no messages" /dev/null err
+sqlite3 intids.db < "$F/intids.sql"
+check_exit "interleaved, INTEGER session ids" 0 agent-events intids.db
+check_same "interleaved, INTEGER session ids: the records" "$F/intids.out" out
+check_same "interleaved, INTEGER session ids: no messages" /dev/null err

@@ -601,11 +601,14 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	    sqlite3_prepare_v2(s.db, "SELECT id, role, content_json, created_timestamp FROM messages "
 	    "WHERE session_id = ?1 AND NOT goose_resp(id) ORDER BY id", -1, &g.ms_skip, NULL) != SQLITE_OK)
 		g.ms_skip = NULL;
-	/* (+: the session's test made on the rows, the index left alone;
-	 * only where id is the rowid, the range a search of the table) */
+	/* (NOT INDEXED: the session's test made on the rows, the index on
+	 * it left alone, as the statements above compare, with the column's
+	 * affinity: a unary + would drop it, and a session_id declared
+	 * INTEGER would hold 1 where the bound id is '1'; only where id is
+	 * the rowid, the range a search of the table) */
 	static const char range_sql[] = "SELECT id, role, content_json, created_timestamp "
-		"FROM messages WHERE id BETWEEN ?2 AND ?3 AND +session_id = ?1 AND NOT goose_resp(id) "
-		"ORDER BY id";
+		"FROM messages NOT INDEXED WHERE id BETWEEN ?2 AND ?3 AND session_id = ?1 "
+		"AND NOT goose_resp(id) ORDER BY id";
 	if (!g.ms_skip || !sdb_plan_uses(&s, range_sql, "USING INTEGER PRIMARY KEY") ||
 	    sqlite3_prepare_v2(s.db, range_sql, -1, &g.ms_range, NULL) != SQLITE_OK)
 		g.ms_range = NULL;
