@@ -404,7 +404,7 @@ static bool head_scan(struct hscan *sc, const char *h, size_t n, bool last)
 static bool read_head(int fd, char *p, size_t *have, size_t want, int64_t size)
 {
 	size_t n = *have;
-	bool end = false;
+	bool end = (int64_t)n >= size;  /* no byte past the size it had */
 	while (n < want && !end) {
 		ssize_t k = pread(fd, p + n, want - n, (off_t)n);
 		if (k < 0 && errno == EINTR)
@@ -518,7 +518,10 @@ static const struct agent *order_force;        /* --agent */
  * agent is kept only for a file whose change time was at least
  * QUIET_SECS before the heads were read (as git trusts an index entry
  * only when it is older than the index: "racy git"), and a file written
- * to since is sniffed again. */
+ * to since is sniffed again.  (A network file system that caches a
+ * file's attributes may show a change late, as it shows its bytes: a
+ * file rewritten in place there, to the same size, while it waits for
+ * its turn, may be read as what it was.) */
 #define QUIET_SECS 2
 static struct timespec order_start;
 static long quiet_secs = QUIET_SECS;    /* AGENTPPROF_TEST_QUIET: the tests' */
@@ -570,7 +573,8 @@ static void scan(struct infile *f, bool head, char *h)
 		if (!whole)
 			a = agent_sniff_part(h, n, path, &more);
 		if (more) {
-			whole = read_head(fd, h, &n, AGENT_SNIFF_SIZE, f->size);
+			if (!whole)
+				whole = read_head(fd, h, &n, AGENT_SNIFF_SIZE, f->size);
 			a = agent_sniff(h, n, path);
 			exact = n == (f->size < (int64_t)AGENT_SNIFF_SIZE ? (size_t)f->size : AGENT_SNIFF_SIZE);
 		} else {
@@ -677,7 +681,8 @@ static struct infile *order_files(int n, char **v, int jobs, const struct agent 
 {
 	order_force = force;
 	clock_gettime(CLOCK_REALTIME, &order_start);
-	const char *q = getenv("AGENTPPROF_TEST_QUIET");
+	static const char *once;
+	const char *q = env_once("AGENTPPROF_TEST_QUIET", &once);
 	if (q)
 		quiet_secs = strtol(q, NULL, 10);
 	struct infile *f = xcalloc((size_t)n + 1, sizeof *f);
