@@ -270,8 +270,7 @@ static void set_items(struct goose *g, struct jdoc *d, const struct jnode *conte
 {
 	g->niv = 0;
 	JFOR(d, content, it) {
-		if (g->niv == g->capiv)
-			g->iv = xrealloc(g->iv, sizeof *g->iv * (size_t)(g->capiv = g->capiv ? 2 * g->capiv : 16));
+		GROW(g->iv, g->niv, g->capiv);
 		const struct jnode *ty = jget(d, it, "type");
 		g->iv[g->niv++] = (struct gitem){it, jeq(ty, "text") ? GT_TEXT :
 			jeq(ty, "toolRequest") ? GT_REQUEST : jeq(ty, "toolResponse") ? GT_RESPONSE : GT_OTHER};

@@ -333,8 +333,7 @@ static void set_parts(struct oc *o, struct jdoc *d, const struct jnode *parts)
 {
 	o->npv = 0;
 	JFOR(d, parts, p) {
-		if (o->npv == o->cappv)
-			o->pv = xrealloc(o->pv, sizeof *o->pv * (size_t)(o->cappv = o->cappv ? 2 * o->cappv : 16));
+		GROW(o->pv, o->npv, o->cappv);
 		const struct jnode *ty = jget(d, p, "type");
 		o->pv[o->npv++] = (struct opart){p, jeq(ty, "text") ? PT_TEXT : jeq(ty, "tool") ? PT_TOOL :
 			jeq(ty, "step-start") ? PT_STEP_START : jeq(ty, "step-finish") ? PT_STEP_FINISH :
