@@ -559,8 +559,17 @@ static int64_t max64(int64_t a, int64_t b)
 
 /* A token count: never negative, capped at 2^53 (no real count comes
  * near), so that the programs that add counts up cannot overflow. */
-static int64_t count(const struct jnode *v)
+static inline int64_t count(const struct jnode *v)
 {
+	/* the usual count: at most 15 digits, below the cap, read here */
+	if (v && v->type == J_NUM && v->len && v->len <= 15) {
+		int64_t n = 0;
+		size_t i = 0;
+		for (; i < v->len && v->s[i] >= '0' && v->s[i] <= '9'; i++)
+			n = n * 10 + (v->s[i] - '0');
+		if (i == v->len)
+			return n;
+	}
 	int64_t n = jint(v, 0);
 	return n < 0 ? 0 : n > (INT64_C(1) << 53) ? INT64_C(1) << 53 : n;
 }
@@ -573,6 +582,36 @@ static void usage_max(struct jdoc *d, struct call *k, const struct jnode *u)
 	k->has_tokens = true;
 	JFOR(d, u, key) {
 		const struct jnode *v = jval(key);
+		if (!(key->flags & (JF_ESC | JF_BAD | JF_NUL))) {
+			/* a plain key: told by its length, then compared once */
+#define IS(lit) (key->len == sizeof lit - 1 && !memcmp(key->s, lit, sizeof lit - 1))
+			switch (key->len) {
+			case 12:
+				if (IS("input_tokens"))
+					t->input = max64(t->input, count(v));
+				break;
+			case 13:
+				if (IS("output_tokens"))
+					t->output = max64(t->output, count(v));
+				break;
+			case 14:
+				if (IS("cache_creation"))
+					t->cache_write_1h = max64(t->cache_write_1h,
+						count(jget(d, v, "ephemeral_1h_input_tokens")));
+				break;
+			case 23:
+				if (IS("cache_read_input_tokens"))
+					t->cache_read = max64(t->cache_read, count(v));
+				break;
+			case 27:
+				if (IS("cache_creation_input_tokens"))
+					t->cache_write = max64(t->cache_write, count(v));
+				break;
+			}
+#undef IS
+			continue;
+		}
+		/* an escaped key may still spell one of them */
 		if (jeq(key, "input_tokens"))
 			t->input = max64(t->input, count(v));
 		else if (jeq(key, "cache_read_input_tokens"))
