@@ -147,6 +147,9 @@ static inline void hs_prefetch(const struct hset *m, uint64_t key)
 /* RFC 3339 / ISO 8601 ("2025-01-02T03:04:05.678Z", offsets, no fraction,
  * a space for T) or a plain date; TS_NONE when it is neither. */
 int64_t ts_parse(const char *s, size_t n);
+/* Is p[0..24) YYYY-MM-DDTHH:MM:SS.mmmZ, every Y M D H S m a digit (any
+ * values)?  ts_parse's fast path. */
+bool ts_form24(const char *p);
 /* Like ts_parse, plus relative spans for command lines: "90m", "36h", "7d"
  * before now, and epoch seconds "@1700000000". */
 int64_t ts_parse_user(const char *s);

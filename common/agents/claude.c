@@ -37,6 +37,7 @@ struct call {                   /* one model call being read */
 	uint64_t serial, key;   /* key: hash of (message.id, requestId); 0 none */
 	int thread;
 	bool has_b;             /* ka holds message.id NUL requestId */
+	uint64_t ckey;          /* ev_call_key of ka's ids */
 	struct sbuf id, model, prompt, parent, text, tools, ka;
 	int ntools;
 	int64_t ts, last, start;
@@ -493,11 +494,10 @@ static void call_emit(struct claude *s, struct call *k)
 	if (k->skip)
 		return;
 	const char *ka = k->ka.len ? k->ka.p : NULL;
-	const char *kb = ka && k->has_b ? ka + strlen(ka) + 1 : NULL;
 	if (k->copy) {
 		/* a copy of a call written before: only a larger usage counts */
 		if (k->has_tokens)
-			ev_call_copy(s->c, ka, kb, &k->tok);
+			ev_call_copy_h(s->c, k->ckey, &k->tok);
 		return;
 	}
 	struct event e;
@@ -526,7 +526,7 @@ static void call_emit(struct claude *s, struct call *k)
 		e.text_len = k->text.len;
 	}
 	if (ka)
-		ev_call_first(s->c, ka, kb, &e);
+		ev_call_first_h(s->c, k->ckey, &e);
 	else
 		ev_emit(s->c, &e);
 	/* the tools whose results came while the call was still open */
@@ -559,8 +559,17 @@ static int64_t max64(int64_t a, int64_t b)
 
 /* A token count: never negative, capped at 2^53 (no real count comes
  * near), so that the programs that add counts up cannot overflow. */
-static int64_t count(const struct jnode *v)
+static inline int64_t count(const struct jnode *v)
 {
+	/* the usual count: at most 15 digits, below the cap, read here */
+	if (v && v->type == J_NUM && v->len && v->len <= 15) {
+		int64_t n = 0;
+		size_t i = 0;
+		for (; i < v->len && v->s[i] >= '0' && v->s[i] <= '9'; i++)
+			n = n * 10 + (v->s[i] - '0');
+		if (i == v->len)
+			return n;
+	}
 	int64_t n = jint(v, 0);
 	return n < 0 ? 0 : n > (INT64_C(1) << 53) ? INT64_C(1) << 53 : n;
 }
@@ -573,6 +582,36 @@ static void usage_max(struct jdoc *d, struct call *k, const struct jnode *u)
 	k->has_tokens = true;
 	JFOR(d, u, key) {
 		const struct jnode *v = jval(key);
+		if (!(key->flags & (JF_ESC | JF_BAD | JF_NUL))) {
+			/* a plain key: told by its length, then compared once */
+#define IS(lit) (key->len == sizeof lit - 1 && !memcmp(key->s, lit, sizeof lit - 1))
+			switch (key->len) {
+			case 12:
+				if (IS("input_tokens"))
+					t->input = max64(t->input, count(v));
+				break;
+			case 13:
+				if (IS("output_tokens"))
+					t->output = max64(t->output, count(v));
+				break;
+			case 14:
+				if (IS("cache_creation"))
+					t->cache_write_1h = max64(t->cache_write_1h,
+						count(jget(d, v, "ephemeral_1h_input_tokens")));
+				break;
+			case 23:
+				if (IS("cache_read_input_tokens"))
+					t->cache_read = max64(t->cache_read, count(v));
+				break;
+			case 27:
+				if (IS("cache_creation_input_tokens"))
+					t->cache_write = max64(t->cache_write, count(v));
+				break;
+			}
+#undef IS
+			continue;
+		}
+		/* an escaped key may still spell one of them */
 		if (jeq(key, "input_tokens"))
 			t->input = max64(t->input, count(v));
 		else if (jeq(key, "cache_read_input_tokens"))
@@ -634,10 +673,12 @@ static void call_start(struct claude *s, struct call *k, int thread, struct rec 
 	 * cache) are fetched while the call before is written. */
 	const char *ms = js(d, mid), *rs = js(d, x->req);
 	const char *a = ms ? ms : rs, *b = ms ? rs : NULL;
+	/* each key made once, for the fetch ahead and the look-up */
+	uint64_t ck = a ? ev_call_key(a, b) : 0, mk = ms ? ev_seen_key(ms, NULL) : 0;
 	if (a)
-		ev_call_prefetch(s->c, a, b);
+		ev_call_prefetch_h(s->c, ck);
 	if (ms)
-		ev_seen_prefetch(&s->c->seen_msg, ms, strlen(ms));
+		hs_prefetch(&s->c->seen_msg, mk);
 	call_emit(s, k);
 	k->active = true;
 	k->emitted = false;
@@ -653,8 +694,9 @@ static void call_start(struct claude *s, struct call *k, int thread, struct rec 
 			sb_addc(&k->ka, 0);
 			sb_adds(&k->ka, b);
 		}
-		k->copy = ev_call_known(s->c, a, b);
-		bool seen = ms && ev_seen(&s->c->seen_msg, ms, NULL);
+		k->ckey = ck;
+		k->copy = ev_call_known_h(s->c, ck);
+		bool seen = ms && ev_seen_h(&s->c->seen_msg, mk);
 		k->skip = !k->copy && seen && jtrue(x->side);
 	}
 	if (thread == SIDE)

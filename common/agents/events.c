@@ -356,7 +356,7 @@ const char *ev_git_host(struct ev_ctx *c)
 
 /* --- model calls seen in several files -------------------------------------- */
 
-static uint64_t call_key(const char *a, const char *b)
+uint64_t ev_call_key(const char *a, const char *b)
 {
 	uint64_t h = hash64(a, strlen(a), 0xca11);
 	return b ? hash64(b, strlen(b), h) : h;
@@ -364,7 +364,11 @@ static uint64_t call_key(const char *a, const char *b)
 
 bool ev_call_known(struct ev_ctx *c, const char *a, const char *b)
 {
-	uint64_t h = call_key(a, b);
+	return ev_call_known_h(c, ev_call_key(a, b));
+}
+
+bool ev_call_known_h(struct ev_ctx *c, uint64_t h)
+{
 	if (hm_get(&c->calls, h))
 		return true;
 	missed(c, M_CALLS, h);
@@ -373,7 +377,12 @@ bool ev_call_known(struct ev_ctx *c, const char *a, const char *b)
 
 void ev_call_prefetch(struct ev_ctx *c, const char *a, const char *b)
 {
-	hm_prefetch(&c->calls, call_key(a, b));
+	ev_call_prefetch_h(c, ev_call_key(a, b));
+}
+
+void ev_call_prefetch_h(struct ev_ctx *c, uint64_t h)
+{
+	hm_prefetch(&c->calls, h);
 }
 
 /* the strings v[0..n), each NUL-ended ("" for NULL), in one growth */
@@ -396,11 +405,15 @@ static void put_strs(struct sbuf *b, const char *const *v, int n)
 
 void ev_call_first(struct ev_ctx *c, const char *a, const char *b, const struct event *e)
 {
+	ev_call_first_h(c, ev_call_key(a, b), e);
+}
+
+void ev_call_first_h(struct ev_ctx *c, uint64_t h, const struct event *e)
+{
 	bool ins;
-	uint64_t h = call_key(a, b);
 	int64_t *v = hm_put(&c->calls, h, &ins);
 	if (!ins) {             /* the caller asked ev_call_known first */
-		ev_call_copy(c, a, b, &e->tokens);
+		ev_call_copy_h(c, h, &e->tokens);
 		return;
 	}
 	missed(c, M_CALLS, h);
@@ -443,7 +456,11 @@ static const char *next_str(struct ev_ctx *c, size_t *off)
 
 void ev_call_copy(struct ev_ctx *c, const char *a, const char *b, const struct tokens *t)
 {
-	uint64_t h = call_key(a, b);
+	ev_call_copy_h(c, ev_call_key(a, b), t);
+}
+
+void ev_call_copy_h(struct ev_ctx *c, uint64_t h, const struct tokens *t)
+{
 	int64_t *v = hm_get(&c->calls, h);
 	if (!v) {
 		missed(c, M_CALLS, h);

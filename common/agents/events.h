@@ -96,6 +96,13 @@ void ev_call_first(struct ev_ctx *c, const char *a, const char *b, const struct 
 void ev_call_copy(struct ev_ctx *c, const char *a, const char *b, const struct tokens *t);
 /* A hint that the call with these ids will be asked for soon. */
 void ev_call_prefetch(struct ev_ctx *c, const char *a, const char *b);
+/* The same four by the ids' key, ev_call_key(a, b), for a reader that
+ * asks about one call several times. */
+uint64_t ev_call_key(const char *a, const char *b);
+bool ev_call_known_h(struct ev_ctx *c, uint64_t h);
+void ev_call_first_h(struct ev_ctx *c, uint64_t h, const struct event *e);
+void ev_call_copy_h(struct ev_ctx *c, uint64_t h, const struct tokens *t);
+void ev_call_prefetch_h(struct ev_ctx *c, uint64_t h);
 /* Did this key come before?  Marks it seen. */
 bool ev_seen(struct hset *m, const char *a, const char *b);
 /* ev_seen in two steps, for a reader that fetches the key's slot ahead
