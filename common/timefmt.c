@@ -60,44 +60,12 @@ static int month_days(int y, int m)
  * minutes 00-59, seconds 00-60 (a leap second, taken as the first second
  * of the next minute: epoch time has no leap seconds), offsets -23:59 to
  * +23:59.  Anything else is not a time. */
-static inline __attribute__((always_inline)) bool form24(const char *p)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	static const uint64_t dig[3] = {0x00FFFF00FFFFFFFFULL, 0xFFFF00FFFF00FFFFULL,
-		0x00FFFFFF00FFFF00ULL};
-	static const uint64_t sep[3] = {0x2D00002D00000000ULL, 0x00003A0000540000ULL,
-		0x5A0000002E00003AULL};
-	const uint64_t ones = 0x0101010101010101ULL, hi = ones * 0xF0, zero = ones * '0',
-		six = ones * 6;
-	uint64_t bad = 0;
-#pragma GCC unroll 3
-	for (int i = 0; i < 3; i++) {
-		uint64_t w;
-		memcpy(&w, p + 8 * i, 8);
-		bad |= ((w & ~dig[i]) ^ sep[i]) | ((w & dig[i] & hi) ^ (zero & dig[i])) |
-		    (((w + six) & dig[i] & hi) ^ (zero & dig[i]));
-	}
-	return !bad;
-#else
-	static const char f[] = "dddd-dd-ddTdd:dd:dd.dddZ";
-	for (int i = 0; i < 24; i++)
-		if (f[i] == 'd' ? p[i] < '0' || p[i] > '9' : p[i] != f[i])
-			return false;
-	return true;
-#endif
-}
-
-bool ts_form24(const char *p)
-{
-	return form24(p);
-}
-
 int64_t ts_parse(const char *s, size_t n)
 {
 	/* the form nearly every agent writes, YYYY-MM-DDTHH:MM:SS.mmmZ: its
 	 * digits tested three words at once (ts_form24), then the same range
 	 * checks and sum as below */
-	if (n == 24 && form24(s)) {
+	if (n == 24 && ts_form24(s)) {
 #define D2(i) ((s[i] - '0') * 10 + (s[(i) + 1] - '0'))
 		int y = D2(0) * 100 + D2(2), mo = D2(5), d = D2(8), h = D2(11), mi = D2(14),
 			se = D2(17), ms = D2(20) * 10 + (s[22] - '0');

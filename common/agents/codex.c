@@ -2150,35 +2150,6 @@ static bool plain_usage(const char **pp, const char *e, int64_t t[5])
 	return true;
 }
 
-/* Is p[0..24) YYYY-MM-DDTHH:MM:SS.mmmZ, every Y M D H S m a digit?  Three
- * words, each with its separators compared and its digits tested as
- * 0x30-0x39 both before and after adding 6 to every byte (no byte that
- * passes the other tests carries into the next). */
-static bool codex_time_form(const char *p)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	static const uint64_t dig[3] = {0x00FFFF00FFFFFFFFULL, 0xFFFF00FFFF00FFFFULL,
-		0x00FFFFFF00FFFF00ULL};
-	static const uint64_t sep[3] = {0x2D00002D00000000ULL, 0x00003A0000540000ULL,
-		0x5A0000002E00003AULL};
-	const uint64_t hi = JSCAN_ONES * 0xF0, zero = JSCAN_ONES * '0', six = JSCAN_ONES * 6;
-	uint64_t bad = 0;
-	for (int i = 0; i < 3; i++) {
-		uint64_t w;
-		memcpy(&w, p + 8 * i, 8);
-		bad |= ((w & ~dig[i]) ^ sep[i]) | ((w & dig[i] & hi) ^ (zero & dig[i])) |
-		    (((w + six) & dig[i] & hi) ^ (zero & dig[i]));
-	}
-	return !bad;
-#else
-	static const char f[] = "dddd-dd-ddTdd:dd:dd.dddZ";
-	for (int i = 0; i < 24; i++)
-		if (f[i] == 'd' ? p[i] < '0' || p[i] > '9' : p[i] != f[i])
-			return false;
-	return true;
-#endif
-}
-
 /* The time string from p (just past its opening quote) to its closing
  * quote, *end: what ts_parse makes of it.  Codex writes
  * YYYY-MM-DDTHH:MM:SS.mmmZ, and a file's lines share their day: that form
@@ -2188,7 +2159,7 @@ static bool codex_time_form(const char *p)
 static int64_t fast_time(struct cx *x, const char *p, const char *e, const char **end)
 {
 #define D2(i) ((p[i] - '0') * 10 + (p[(i) + 1] - '0'))
-	if (e - p >= 25 && p[24] == '"' && codex_time_form(p)) {
+	if (e - p >= 25 && p[24] == '"' && ts_form24(p)) {
 		int h = D2(11), mi = D2(14), se = D2(17);
 		if (h <= 23 && mi <= 59 && se <= 60) {
 			/* every byte a digit or the form's own: a plain string */
