@@ -15,14 +15,6 @@
 #include "json.h"
 #include "agents/jpick.h"
 #include "tap.h"
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/asan_interface.h>
-#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
-#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
-#else
-#define POISON(p, n) ((void)(p), (void)(n))
-#define UNPOISON(p, n) ((void)(p), (void)(n))
-#endif
 
 /* --- the parser before (json.c at c726076), renamed ------------------- */
 static int ref_fail(struct jdoc *d, const char *s, const char *p, const char *why)

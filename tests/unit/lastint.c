@@ -10,14 +10,6 @@
 #include <stdlib.h>
 #include "agents/events.h"
 #include "tap.h"
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/asan_interface.h>
-#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
-#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
-#else
-#define POISON(p, n) ((void)(p), (void)(n))
-#define UNPOISON(p, n) ((void)(p), (void)(n))
-#endif
 
 /* ev_last_int_after before (events.c at d64f2fc) */
 static int64_t ref_last_int_after(const char *s, size_t n, const char *key)

@@ -25,5 +25,15 @@ static inline uint64_t tap_xorshift(uint64_t *s)
 	*s ^= *s << 17;
 	return *s;
 }
+/* Bytes a test makes unreadable around a text, so that a read past its
+ * end stops under ASan (make check SAN=1); no-ops otherwise. */
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
 static inline int tap_done(void) { printf("1..%d\n", tap_n); return tap_fail != 0; }
 #endif

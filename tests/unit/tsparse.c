@@ -14,14 +14,6 @@
 #include <string.h>
 #include "util.h"
 #include "tap.h"
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/asan_interface.h>
-#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
-#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
-#else
-#define POISON(p, n) ((void)(p), (void)(n))
-#define UNPOISON(p, n) ((void)(p), (void)(n))
-#endif
 
 /* ts_parse before its fast path (timefmt.c at dd412a2) */
 static int64_t ref_days(int64_t y, unsigned m, unsigned d)
