@@ -93,6 +93,7 @@ struct kimi {
 	size_t nt, capt;
 	const char **namev;
 	int namecap;
+	struct sbuf id;         /* ids of prompts and steps, made here whole */
 };
 
 /* --- sniffing ------------------------------------------------------------- */
@@ -219,12 +220,16 @@ static void prompt(struct kimi *k, int ci, const char *text, size_t n, bool huma
 	x->turn++;
 	x->step = 0;
 	x->trigger = ts;
-	char id[256];
 	k->nprompt++;
-	if (x->agent)
-		snprintf(id, sizeof id, "%s:%s:p%d", k->session, x->agent, x->turn);
-	else
-		snprintf(id, sizeof id, "%s:p%d", k->session, x->turn);
+	sb_reset(&k->id);
+	sb_adds(&k->id, k->session);
+	if (x->agent) {
+		sb_addc(&k->id, ':');
+		sb_adds(&k->id, x->agent);
+	}
+	sb_adds(&k->id, ":p");
+	sb_addi(&k->id, x->turn);
+	const char *id = k->id.p;
 	if (!x->agent)
 		ev_set_str(&x->prompt, id);
 	ev_set_str(&x->cur, id);
@@ -244,30 +249,6 @@ static void prompt(struct kimi *k, int ci, const char *text, size_t n, bool huma
 
 static void tool_write(struct kimi *k, size_t i);
 
-/* s after id[0..*n), as much as fits in 255 bytes, as snprintf into 256
- * bytes keeps it (printf took 1,300 instructions a step id) */
-static void id_str(char *id, size_t *n, const char *s)
-{
-	size_t l = strlen(s);
-	if (l > 255 - *n)
-		l = 255 - *n;
-	memcpy(id + *n, s, l);
-	*n += l;
-}
-
-static void id_int(char *id, size_t *n, int v)
-{
-	char t[16], *p = t + sizeof t;
-	unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
-	*--p = 0;
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
-	if (v < 0)
-		*--p = '-';
-	id_str(id, n, p);
-}
-
 static void step_begin(struct kimi *k, int ci, const char *uuid, int64_t ts)
 {
 	struct kctx *x = &k->ctx[ci];
@@ -275,24 +256,22 @@ static void step_begin(struct kimi *k, int ci, const char *uuid, int64_t ts)
 	x->open = true;
 	x->ended = false;
 	x->ts = ts;
-	/* uuid, or "<session>[:<agent>]:s<turn>.<step>" */
-	char id[256];
-	size_t n = 0;
-	if (uuid) {
-		id_str(id, &n, uuid);
-	} else {
-		id_str(id, &n, k->session);
+	/* uuid, or "<session>[:<agent>]:s<turn>.<step>", whole however long
+	 * its parts: an id cut short would fold distinct steps into one */
+	if (!uuid) {
+		sb_reset(&k->id);
+		sb_adds(&k->id, k->session);
 		if (x->agent) {
-			id_str(id, &n, ":");
-			id_str(id, &n, x->agent);
+			sb_addc(&k->id, ':');
+			sb_adds(&k->id, x->agent);
 		}
-		id_str(id, &n, ":s");
-		id_int(id, &n, x->turn);
-		id_str(id, &n, ".");
-		id_int(id, &n, x->step);
+		sb_adds(&k->id, ":s");
+		sb_addi(&k->id, x->turn);
+		sb_addc(&k->id, '.');
+		sb_addi(&k->id, x->step);
+		uuid = k->id.p;
 	}
-	id[n] = 0;
-	ev_set_str(&x->llm, id);
+	ev_set_str(&x->llm, uuid);
 	x->llm_key = ev_seen_key("kimi", x->llm);
 	hs_prefetch(&k->c->seen_call, x->llm_key);
 	sb_reset(&x->text);
@@ -578,10 +557,10 @@ static void code_record(struct kimi *k, struct jdoc *d, const struct jnode *o, i
 		/* a call outside the loop's steps (a compaction) */
 		step_end(k, 0);
 		k->nusage++;
-		char id[256];
-		snprintf(id, sizeof id, "%s:%s%su%llu", k->session, x->agent ? x->agent : "",
+		sb_reset(&k->id);
+		sb_printf(&k->id, "%s:%s%su%llu", k->session, x->agent ? x->agent : "",
 			x->agent ? ":" : "", (unsigned long long)k->nusage);
-		step_begin(k, 0, id, ts);
+		step_begin(k, 0, k->id.p, ts);
 		x->tok = t;
 		x->has_tok = true;
 		ev_set_str(&x->model, k->req_model ? k->req_model : js(d, jget(d, o, "model")));
@@ -725,10 +704,11 @@ static void find_spawn(struct kimi *k, struct kctx *x)
 				ev_set_str(&x->spawn, spawn);
 				if (st && !x->stype)
 					ev_set_str(&x->stype, st);
-				char id[256];
-				snprintf(id, sizeof id, "%s:p%d", k->session, turn);
-				if (turn)
-					ev_set_str(&x->prompt, id);
+				if (turn) {
+					sb_reset(&k->id);
+					sb_printf(&k->id, "%s:p%d", k->session, turn);
+					ev_set_str(&x->prompt, k->id.p);
+				}
 				free(copy);
 				break;
 			}
@@ -807,6 +787,7 @@ static void run(struct ev_ctx *c, struct lreader *r, const char *path)
 	free(k.model);
 	free(k.req_model);
 	free(k.namev);
+	sb_free(&k.id);
 	jdoc_free(&k.d);
 	jdoc_free(&k.sub);
 }
