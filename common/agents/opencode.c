@@ -52,12 +52,17 @@
 #define DOC_MAX ((size_t)1 << 30)   /* largest export document */
 #define FILE_MAX ((size_t)64 << 20) /* largest legacy storage file */
 
-/* A part of the message being read, with its type looked up once (the
- * calls of a message go over its parts again and again). */
+/* A part of the message being read, with its type and the members the
+ * calls read looked up once, in one walk over its members (the calls of
+ * a message go over its parts again and again): each what jget gives. */
 enum { PT_OTHER, PT_TEXT, PT_TOOL, PT_STEP_START, PT_STEP_FINISH, PT_REASONING };
+enum { PK_TYPE, PK_CALLID, PK_ID, PK_TOOL, PK_STATE, PK_TIME, PK_TOKENS, PK_TEXT, PK_SYNTHETIC, PK_N };
+/* A message's info members that its prompt or calls read, likewise. */
+enum { IK_ID, IK_ROLE, IK_TIME, IK_MODELID, IK_MODEL, IK_TOKENS, IK_N };
 struct opart {
 	const struct jnode *p;
 	int type;
+	const struct jnode *k[PK_N];
 };
 
 struct oc {
@@ -289,6 +294,79 @@ static inline __attribute__((always_inline)) void jget_keys(const struct jdoc *d
 			}
 }
 
+/* The word of a key of 4 bytes, to compare with another in one step. */
+static inline uint32_t w4(const char *s)
+{
+	uint32_t w;
+	memcpy(&w, s, 4);
+	return w;
+}
+
+/* Which of keys (n, all different) the member key k names, -1 none:
+ * what jget_keys compares, told apart by the key's length and one word
+ * for the keys of a part (PK_*) and of a message's info (IK_*), read
+ * for every member of every part and message. */
+static inline int key_at(const struct jnode *k, const struct jkey *keys, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (jeq_esc(k, keys[i].k, keys[i].l))
+			return i;
+	return -1;
+}
+
+static int part_key(const struct jnode *k, const struct jkey *keys)
+{
+	if (__builtin_expect(k->flags & JF_ESC, 0))
+		return key_at(k, keys, PK_N);
+	const char *s = k->s;
+	switch (k->len) {
+	case 2: return s[0] == 'i' && s[1] == 'd' ? PK_ID : -1;
+	case 4: {
+		uint32_t w = w4(s);
+		return w == w4("type") ? PK_TYPE : w == w4("tool") ? PK_TOOL : w == w4("time") ? PK_TIME :
+			w == w4("text") ? PK_TEXT : -1;
+	}
+	case 5: return mem_eq_short(s, "state", 5) ? PK_STATE : -1;
+	case 6: return mem_eq_short(s, "callID", 6) ? PK_CALLID : mem_eq_short(s, "tokens", 6) ? PK_TOKENS : -1;
+	case 9: return mem_eq_short(s, "synthetic", 9) ? PK_SYNTHETIC : -1;
+	default: return -1;
+	}
+}
+
+static int info_key(const struct jnode *k, const struct jkey *keys)
+{
+	if (__builtin_expect(k->flags & JF_ESC, 0))
+		return key_at(k, keys, IK_N);
+	const char *s = k->s;
+	switch (k->len) {
+	case 2: return s[0] == 'i' && s[1] == 'd' ? IK_ID : -1;
+	case 4: {
+		uint32_t w = w4(s);
+		return w == w4("role") ? IK_ROLE : w == w4("time") ? IK_TIME : -1;
+	}
+	case 5: return mem_eq_short(s, "model", 5) ? IK_MODEL : -1;
+	case 6: return mem_eq_short(s, "tokens", 6) ? IK_TOKENS : -1;
+	case 7: return mem_eq_short(s, "modelID", 7) ? IK_MODELID : -1;
+	default: return -1;
+	}
+}
+
+/* jget_keys with a key_at of its own */
+static inline __attribute__((always_inline)) void jget_keys_by(const struct jdoc *d,
+	const struct jnode *obj, const struct jkey *keys, int n, const struct jnode **out,
+	int (*which)(const struct jnode *, const struct jkey *))
+{
+	for (int i = 0; i < n; i++)
+		out[i] = NULL;
+	if (!obj || obj->type != J_OBJ)
+		return;
+	JFOR(d, obj, k) {
+		int i = which(k, keys);
+		if (i >= 0)
+			out[i] = jval(k);
+	}
+}
+
 /* A count as recorded: never negative, at most 2^53. */
 static int64_t tok(const struct jnode *n)
 {
@@ -331,18 +409,23 @@ static bool is_command(const char *t)
  * with its type, in o->pv[0..npv). */
 static void set_parts(struct oc *o, struct jdoc *d, const struct jnode *parts)
 {
+	static const struct jkey pk[PK_N] = {JK("type"), JK("callID"), JK("id"), JK("tool"),
+		JK("state"), JK("time"), JK("tokens"), JK("text"), JK("synthetic")};
 	o->npv = 0;
 	JFOR(d, parts, p) {
 		GROW(o->pv, o->npv, o->cappv);
-		const struct jnode *ty = jget(d, p, "type");
-		o->pv[o->npv++] = (struct opart){p, jeq(ty, "text") ? PT_TEXT : jeq(ty, "tool") ? PT_TOOL :
+		struct opart *op = &o->pv[o->npv++];
+		op->p = p;
+		jget_keys_by(d, p, pk, PK_N, op->k, part_key);
+		const struct jnode *ty = op->k[PK_TYPE];
+		op->type = jeq(ty, "text") ? PT_TEXT : jeq(ty, "tool") ? PT_TOOL :
 			jeq(ty, "step-start") ? PT_STEP_START : jeq(ty, "step-finish") ? PT_STEP_FINISH :
-			jeq(ty, "reasoning") ? PT_REASONING : PT_OTHER};
+			jeq(ty, "reasoning") ? PT_REASONING : PT_OTHER;
 		/* do_tool asks whether its call came before: the set's slot
 		 * fetched now, while the call's record is written */
 		const struct jnode *id;
-		if (o->pv[o->npv - 1].type == PT_TOOL && o->session &&
-		    (id = jget(d, p, "callID")) && id->type == J_STR && !id->flags)
+		if (op->type == PT_TOOL && o->session &&
+		    (id = op->k[PK_CALLID]) && id->type == J_STR && !id->flags)
 			ev_seen_prefetch2(&o->c->seen_tool, o->session, id->s, id->len);
 	}
 }
@@ -357,9 +440,9 @@ static bool parts_text(struct oc *o, struct jdoc *d, int from, int to)
 		to = o->npv;
 	for (int pass = 0; pass < 2 && !o->text.len; pass++) {
 		for (int i = from; i < to; i++) {
-			const struct jnode *p = o->pv[i].p;
-			if (o->pv[i].type == PT_TEXT && (pass || !jtrue(jget(d, p, "synthetic")))) {
-				const struct jnode *t = jget(d, p, "text");
+			const struct opart *p = &o->pv[i];
+			if (p->type == PT_TEXT && (pass || !jtrue(p->k[PK_SYNTHETIC]))) {
+				const struct jnode *t = p->k[PK_TEXT];
 				if (t && t->type == J_STR) {
 					if (o->text.len)
 						sb_addc(&o->text, '\n');
@@ -371,9 +454,9 @@ static bool parts_text(struct oc *o, struct jdoc *d, int from, int to)
 	return o->text.len > 0;
 }
 
-static void do_user(struct oc *o, struct jdoc *d, const struct jnode *info, const char *id)
+static void do_user(struct oc *o, struct jdoc *d, const struct jnode *const *info, const char *id)
 {
-	int64_t ts = ms_of(jget(d, jget(d, info, "time"), "created"));
+	int64_t ts = ms_of(jget(d, info[IK_TIME], "created"));
 	ensure_session(o, ts);
 	o->nprompt++;
 	set_str(&o->prompt, id);
@@ -412,23 +495,21 @@ static const char *status_of(const struct jnode *s, int64_t exit)
 	return "unknown";
 }
 
-static void do_tool(struct oc *o, struct jdoc *d, const struct jnode *p, const char *llm)
+static void do_tool(struct oc *o, struct jdoc *d, const struct opart *p, const char *llm)
 {
-	static const struct jkey pk[] = {JK("callID"), JK("id"), JK("tool"), JK("state")},
-		sk[] = {JK("metadata"), JK("time"), JK("status"), JK("input")};
-	const struct jnode *pv[4], *sv[4];
-	jget_keys(d, p, pk, 4, pv);
-	const char *id = js(d, pv[0]);
+	static const struct jkey sk[] = {JK("metadata"), JK("time"), JK("status"), JK("input")};
+	const struct jnode *const *pv = p->k, *sv[4];
+	const char *id = js(d, pv[PK_CALLID]);
 	if (!id)
-		id = js(d, pv[1]);
+		id = js(d, pv[PK_ID]);
 	if (!id) {
 		lr_note(o->r, "toolid", "tool part without callID or id; skipped");
 		return;
 	}
 	if (ev_seen(&o->c->seen_tool, o->session, id))
 		return;
-	const char *name = js(d, pv[2]);
-	const struct jnode *st = pv[3];
+	const char *name = js(d, pv[PK_TOOL]);
+	const struct jnode *st = pv[PK_STATE];
 	struct event e;
 	ev_of(o, &e, "tool");
 	e.id = id;
@@ -471,11 +552,11 @@ static void do_tool(struct oc *o, struct jdoc *d, const struct jnode *p, const c
 static int64_t first_time(struct oc *o, struct jdoc *d, int from, int to, bool tools)
 {
 	for (int i = from; i < to; i++) {
-		const struct jnode *p = o->pv[i].p;
-		if (!tools || o->pv[i].type == PT_TOOL) {
-			int64_t t = ms_of(jget(d, jget(d, jget(d, p, "state"), "time"), "start"));
+		const struct opart *p = &o->pv[i];
+		if (!tools || p->type == PT_TOOL) {
+			int64_t t = ms_of(jget(d, jget(d, p->k[PK_STATE], "time"), "start"));
 			if (t == TS_NONE && !tools)
-				t = ms_of(jget(d, jget(d, p, "time"), "start"));
+				t = ms_of(jget(d, p->k[PK_TIME], "start"));
 			if (t != TS_NONE)
 				return t;
 		}
@@ -486,10 +567,10 @@ static int64_t first_time(struct oc *o, struct jdoc *d, int from, int to, bool t
 /* One model call: the parts [from..to) with tokens t (NULL: none
  * recorded); last: the message's last call, which ends when the message
  * completes. */
-static void do_call(struct oc *o, struct jdoc *d, const struct jnode *info,
+static void do_call(struct oc *o, struct jdoc *d, const struct jnode *const *info,
 	int from, int to, const struct jnode *t, const char *lid, bool last)
 {
-	int64_t created = ms_of(jget(d, jget(d, info, "time"), "created"));
+	int64_t created = ms_of(jget(d, info[IK_TIME], "created"));
 	int64_t ts = from == 0 ? created : first_time(o, d, from, to, false);
 	if (ts == TS_NONE)
 		ts = created;
@@ -501,16 +582,16 @@ static void do_call(struct oc *o, struct jdoc *d, const struct jnode *info,
 		e.id = lid;
 		e.parent = o->prompt;
 		e.prompt = o->subagent ? o->root : o->prompt;
-		e.model = js(d, jget(d, info, "modelID"));
+		e.model = js(d, info[IK_MODELID]);
 		if (!e.model)
-			e.model = js(d, jget(d, jget(d, info, "model"), "modelID"));
+			e.model = js(d, jget(d, info[IK_MODEL], "modelID"));
 		e.has_tokens = tokens_of(d, t, &e.tokens);
 		/* the model's time: until its first tool ran, or the message
 		 * completed */
 		if (ts != TS_NONE) {
 			int64_t end = first_time(o, d, from, to, true);
 			if (end == TS_NONE && last)
-				end = ms_of(jget(d, jget(d, info, "time"), "completed"));
+				end = ms_of(jget(d, info[IK_TIME], "completed"));
 			if (end != TS_NONE && end >= ts)
 				e.duration_ms = end - ts;
 		}
@@ -521,7 +602,7 @@ static void do_call(struct oc *o, struct jdoc *d, const struct jnode *info,
 			e.tools = jalloc(d, sizeof *e.tools * (size_t)ntools);
 			for (int i = from; i < to; i++)
 				if (o->pv[i].type == PT_TOOL) {
-					const char *nm = js(d, jget(d, o->pv[i].p, "tool"));
+					const char *nm = js(d, o->pv[i].k[PK_TOOL]);
 					e.tools[e.ntools++] = nm ? nm : "unknown";
 				}
 		}
@@ -533,11 +614,11 @@ static void do_call(struct oc *o, struct jdoc *d, const struct jnode *info,
 	}
 	for (int i = from; i < to; i++)
 		if (o->pv[i].type == PT_TOOL)
-			do_tool(o, d, o->pv[i].p, lid);
+			do_tool(o, d, &o->pv[i], lid);
 }
 
 /* An assistant message: one call, or one per step-finish part. */
-static void do_assistant(struct oc *o, struct jdoc *d, const struct jnode *info, const char *id)
+static void do_assistant(struct oc *o, struct jdoc *d, const struct jnode *const *info, const char *id)
 {
 	int nfin = 0, n = o->npv, tail_from = 0;
 	bool tail = false;
@@ -552,7 +633,7 @@ static void do_assistant(struct oc *o, struct jdoc *d, const struct jnode *info,
 		}
 	}
 	if (!nfin) {
-		do_call(o, d, info, 0, n, jget(d, info, "tokens"), id, true);
+		do_call(o, d, info, 0, n, info[IK_TOKENS], id, true);
 		return;
 	}
 	int ncalls = nfin + tail;
@@ -568,7 +649,7 @@ static void do_assistant(struct oc *o, struct jdoc *d, const struct jnode *info,
 				lid = xmalloc(strlen(id) + 16);
 				sprintf(lid, "%s:%d", id, k);
 			}
-			do_call(o, d, info, from, i + 1, jget(d, o->pv[i].p, "tokens"), lid, k == ncalls);
+			do_call(o, d, info, from, i + 1, o->pv[i].k[PK_TOKENS], lid, k == ncalls);
 			from = i + 1;
 		}
 	}
@@ -589,7 +670,11 @@ static void do_message(struct oc *o, struct jdoc *d, const struct jnode *m)
 		lr_warn(o->r, "msgobj", "message is not a JSON object");
 		return;
 	}
-	const struct jnode *info = jget(d, m, "info"), *parts = jget(d, m, "parts");
+	static const struct jkey mk[] = {JK("info"), JK("parts")},
+		ik[IK_N] = {JK("id"), JK("role"), JK("time"), JK("modelID"), JK("model"), JK("tokens")};
+	const struct jnode *mv[2], *iv[IK_N];
+	jget_keys(d, m, mk, 2, mv);
+	const struct jnode *info = mv[0], *parts = mv[1];
 	if (!info || info->type != J_OBJ) {
 		lr_warn(o->r, "msginfo", "message without an info object; skipped");
 		return;
@@ -598,18 +683,19 @@ static void do_message(struct oc *o, struct jdoc *d, const struct jnode *m)
 		lr_warn(o->r, "parts", "message parts are not an array; read without them");
 		parts = NULL;
 	}
-	const char *id = js(d, jget(d, info, "id"));
+	jget_keys_by(d, info, ik, IK_N, iv, info_key);
+	const char *id = js(d, iv[IK_ID]);
 	if (!id) {
 		lr_warn(o->r, "msgid", "message without an id; skipped");
 		return;
 	}
-	const struct jnode *role = jget(d, info, "role");
+	const struct jnode *role = iv[IK_ROLE];
 	if (jeq(role, "user")) {
 		set_parts(o, d, parts);
-		do_user(o, d, info, id);
+		do_user(o, d, iv, id);
 	} else if (jeq(role, "assistant")) {
 		set_parts(o, d, parts);
-		do_assistant(o, d, info, id);
+		do_assistant(o, d, iv, id);
 	}
 	else
 		lr_note(o->r, "role", "message %s with role %s; ignored", id,
